@@ -1,0 +1,70 @@
+--
+-- Rules: dormancy thresholds per industry and company size
+--
+
+CREATE TABLE dormancy.rules (
+	rule_id serial PRIMARY KEY,
+	industry text,
+	company_size text,
+	at_risk_after interval NOT NULL,
+	dormant_after interval NOT NULL,
+	long_dormant_after interval NOT NULL,
+	min_order_amount numeric NOT NULL DEFAULT 0,
+	note text,
+	CONSTRAINT rules_thresholds_positive CHECK (at_risk_after > interval '0'),
+	CONSTRAINT rules_thresholds_ordered CHECK (at_risk_after < dormant_after AND dormant_after < long_dormant_after),
+	CONSTRAINT rules_no_negative_parts CHECK (
+		extract(month FROM at_risk_after) >= 0 AND extract(day FROM at_risk_after) >= 0 AND
+		extract(month FROM dormant_after) >= 0 AND extract(day FROM dormant_after) >= 0 AND
+		extract(month FROM long_dormant_after) >= 0 AND extract(day FROM long_dormant_after) >= 0),
+	CONSTRAINT rules_min_order_amount_nonnegative CHECK (min_order_amount >= 0),
+	CONSTRAINT rules_industry_not_blank CHECK (industry IS NULL OR btrim(industry) <> ''),
+	CONSTRAINT rules_company_size_not_blank CHECK (company_size IS NULL OR btrim(company_size) <> '')
+);
+-- one rule per (industry, size), matched case-insensitively; NULL means any
+CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
+	((lower(btrim(coalesce(industry, '')))), (lower(btrim(coalesce(company_size, '')))));
+
+COMMENT ON TABLE dormancy.rules IS
+	'dormancy thresholds per industry and company size; NULL matches any; the most specific rule wins';
+COMMENT ON COLUMN dormancy.rules.rule_id IS 'surrogate key';
+COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (case-insensitive), NULL for any';
+COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (case-insensitive), NULL for any';
+COMMENT ON COLUMN dormancy.rules.at_risk_after IS 'time since the last qualifying order after which a customer is at risk';
+COMMENT ON COLUMN dormancy.rules.dormant_after IS 'time since the last qualifying order after which a customer is dormant';
+COMMENT ON COLUMN dormancy.rules.long_dormant_after IS 'time since the last qualifying order after which a customer is long dormant';
+COMMENT ON COLUMN dormancy.rules.min_order_amount IS 'only orders of at least this amount count when measuring recency (large-order rule)';
+COMMENT ON COLUMN dormancy.rules.note IS 'where the thresholds come from';
+
+INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount, note) VALUES
+	(NULL, NULL, '6 months', '1 year', '2 years', 0,
+	 'default ladder: 6 months at risk, 1 year dormant, 2 years long dormant'),
+	('consumables', NULL, '3 months', '6 months', '1 year', 0,
+	 'consumables: dormant after 6 months; at risk at half, long dormant at twice'),
+	('it_services', NULL, '6 months', '1 year', '2 years', 0,
+	 'IT services / SaaS: dormant after 1 year without renewal'),
+	('manufacturing', NULL, '1 year', '2 years', '4 years', 0,
+	 'manufacturing: dormant after 2 years without a large order; set min_order_amount to your large-order size'),
+	('ec', NULL, '3 months', '1 year', '2 years', 0,
+	 'EC / mail order: 3 months since the last purchase is a warning, 1 year since the last use is dormant'),
+	(NULL, 'smb', '3 months', '6 months', '1 year', 0,
+	 'small and medium business: dormant after 3 to 6 months'),
+	(NULL, 'enterprise', '1 year', '2 years', '4 years', 0,
+	 'large enterprise: dormant after 1 to 2 years');
+
+-- keep user edits (and added rules) in pg_dump
+SELECT pg_catalog.pg_extension_config_dump('dormancy.rules', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.rules_rule_id_seq', '');
+
+-- The rule for one customer: industry match beats size match beats the catch-all.
+CREATE FUNCTION dormancy.rule_for(industry text, company_size text)
+	RETURNS dormancy.rules
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT r FROM dormancy.rules r
+			WHERE (r.industry IS NULL OR lower(btrim(r.industry)) = lower(btrim(rule_for.industry)))
+			  AND (r.company_size IS NULL OR lower(btrim(r.company_size)) = lower(btrim(rule_for.company_size)))
+			ORDER BY r.industry IS NULL, r.company_size IS NULL
+			LIMIT 1);
+COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
+	'the most specific rule for an industry and company size: both > industry only > size only > catch-all';

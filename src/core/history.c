@@ -1,0 +1,211 @@
+/*
+ * history.c
+ *		Folding orders into distinct days, and summarising the result.
+ *
+ * Pure computation: no PostgreSQL headers, so the unit tests and fuzzers link
+ * this file directly.
+ */
+#include "history.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Initialise a day entry with no orders. */
+void
+history_day_init(HistoryDay *d, int32_t day)
+{
+	memset(d, 0, sizeof(HistoryDay));
+	d->day = day;
+	d->max_order = -INFINITY;
+}
+
+/* Add one order row; a negative amount is a refund and only nets the day. */
+void
+history_day_add_order(HistoryDay *d, double amount, bool amount_known,
+					  bool discounted)
+{
+	if (!amount_known)
+	{
+		d->orders++;
+		d->unknown++;
+	}
+	else if (amount < 0)
+	{
+		d->refunds++;
+		d->amount += amount;
+	}
+	else
+	{
+		d->orders++;
+		d->amount += amount;
+		if (amount > d->max_order)
+			d->max_order = amount;
+	}
+	if (discounted && (!amount_known || amount >= 0))
+		d->discounted++;
+}
+
+/* Fold one entry of the same day into another. */
+void
+history_day_merge(HistoryDay *dst, const HistoryDay *src)
+{
+	dst->orders += src->orders;
+	dst->refunds += src->refunds;
+	dst->unknown += src->unknown;
+	dst->discounted += src->discounted;
+	dst->amount += src->amount;
+	if (src->max_order > dst->max_order)
+		dst->max_order = src->max_order;
+}
+
+/*
+ * A day is a purchase day when its known amounts net above zero, or when it
+ * has orders and all of them have unknown amounts (we cannot net what we do
+ * not know, and an order of unknown value is still an order).
+ */
+bool
+history_day_is_purchase(const HistoryDay *d)
+{
+	int32_t		known = d->orders - d->unknown + d->refunds;
+
+	if (known == 0)
+		return d->unknown > 0;
+	return d->amount > 0;
+}
+
+/* Some single known order on the day reaches min_amount (any order when min is 0 or less). */
+bool
+history_day_qualifies(const HistoryDay *d, double min_amount)
+{
+	if (!history_day_is_purchase(d))
+		return false;
+	if (min_amount <= 0)
+		return true;
+	return d->max_order >= min_amount;
+}
+
+static int
+compare_days(const void *a, const void *b)
+{
+	int32_t		da = ((const HistoryDay *) a)->day;
+	int32_t		db = ((const HistoryDay *) b)->day;
+
+	return (da > db) - (da < db);
+}
+
+/* Sort by day and merge duplicates in place; returns the new count. */
+int32_t
+history_compact(HistoryDay *days, int32_t ndays)
+{
+	int32_t		out = 0;
+	bool		sorted = true;
+
+	if (ndays <= 1)
+		return ndays;
+
+	for (int32_t i = 1; i < ndays; i++)
+	{
+		if (days[i].day < days[i - 1].day)
+		{
+			sorted = false;
+			break;
+		}
+	}
+	if (!sorted)
+		qsort(days, (size_t) ndays, sizeof(HistoryDay), compare_days);
+
+	for (int32_t i = 1; i < ndays; i++)
+	{
+		if (days[i].day == days[out].day)
+			history_day_merge(&days[out], &days[i]);
+		else
+			days[++out] = days[i];
+	}
+	return out + 1;
+}
+
+/* Merge two sorted compact arrays into out; returns the count written. */
+int32_t
+history_merge_sorted(const HistoryDay *a, int32_t na,
+					 const HistoryDay *b, int32_t nb, HistoryDay *out)
+{
+	int32_t		i = 0,
+				j = 0,
+				n = 0;
+
+	while (i < na || j < nb)
+	{
+		if (j >= nb || (i < na && a[i].day < b[j].day))
+			out[n++] = a[i++];
+		else if (i >= na || b[j].day < a[i].day)
+			out[n++] = b[j++];
+		else
+		{
+			out[n] = a[i++];
+			history_day_merge(&out[n], &b[j++]);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Why an array is not a valid stored history, or NULL when it is. */
+const char *
+history_validate(const HistoryDay *days, int32_t ndays)
+{
+	if (ndays < 0 || ndays > HISTORY_MAX_DAYS)
+		return "day count out of range";
+	for (int32_t i = 0; i < ndays; i++)
+	{
+		const HistoryDay *d = &days[i];
+
+		if (i > 0 && d->day <= days[i - 1].day)
+			return "days are not in strictly ascending order";
+		if (d->orders < 0 || d->refunds < 0 || d->unknown < 0 ||
+			d->discounted < 0)
+			return "negative count";
+		if (d->unknown > d->orders || d->discounted > d->orders)
+			return "more unknown or discounted orders than orders";
+		if (d->orders == 0 && d->refunds == 0)
+			return "day without orders";
+		if (d->reserved != 0)
+			return "reserved field is not zero";
+		if (!isfinite(d->amount))
+			return "amount is not finite";
+		if (isnan(d->max_order) || d->max_order == INFINITY)
+			return "largest order is not a number";
+	}
+	return NULL;
+}
+
+/* The first-release figures of a history, counting days up to as_of_day. */
+void
+history_summarize(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
+				  double min_order_amount, HistorySummary *out)
+{
+	memset(out, 0, sizeof(HistorySummary));
+
+	for (int32_t i = 0; i < ndays && days[i].day <= as_of_day; i++)
+	{
+		const HistoryDay *d = &days[i];
+
+		out->total_amount += d->amount;
+		out->unknown_amount_orders += d->unknown;
+		out->refunds += d->refunds;
+		if (!history_day_is_purchase(d))
+			continue;
+		if (out->order_days == 0)
+			out->first_day = d->day;
+		out->order_days++;
+		out->orders_count += d->orders;
+		out->last_day = d->day;
+		if (d->discounted > 0)
+			out->discounted_days++;
+		if (history_day_qualifies(d, min_order_amount))
+		{
+			out->has_qualifying = true;
+			out->last_qualifying_day = d->day;
+		}
+	}
+}

@@ -1,0 +1,229 @@
+/*
+ * dormancy.c
+ *		Module entry point, settings (GUCs) and calendar helpers.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "dormancy.h"
+#include "fmgr.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+#include "access/xact.h"
+
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(dormancy_as_of);
+PG_FUNCTION_INFO_V1(dormancy_as_of_day);
+PG_FUNCTION_INFO_V1(dormancy_local_day);
+
+char	   *dormancy_time_zone = NULL;
+static char *dormancy_as_of_setting = NULL;
+
+/* Zone looked up for the current value of dormancy.time_zone. */
+static pg_tz *cached_tz = NULL;
+static bool cached_tz_is_utc = false;
+
+void		_PG_init(void);
+
+/* Accept only zone names that the server's zone database knows. */
+static bool
+check_time_zone(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("The time zone must not be empty.");
+		return false;
+	}
+	if (pg_tzset(*newval) == NULL)
+	{
+		GUC_check_errdetail("Time zone \"%s\" is not known to the server.", *newval);
+		GUC_check_errhint("Use a name from pg_timezone_names, such as UTC or Asia/Tokyo.");
+		return false;
+	}
+	return true;
+}
+
+/* Forget the cached zone so the next use looks the new name up. */
+static void
+assign_time_zone(const char *newval, void *extra)
+{
+	cached_tz = NULL;
+}
+
+/* Accept an empty value (meaning now) or anything timestamptz input takes. */
+static bool
+check_as_of(char **newval, void **extra, GucSource source)
+{
+	char		workbuf[MAXDATELEN + MAXDATEFIELDS];
+	char	   *field[MAXDATEFIELDS];
+	int			ftype[MAXDATEFIELDS];
+	int			nf;
+	int			dtype;
+	struct pg_tm tt;
+	fsec_t		fsec;
+	int			tz;
+
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	if (ParseDateTime(*newval, workbuf, sizeof(workbuf), field, ftype,
+					  MAXDATEFIELDS, &nf) != 0 ||
+		DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz) != 0 ||
+		dtype != DTK_DATE)
+	{
+		GUC_check_errdetail("\"%s\" is not a date or timestamp.", *newval);
+		GUC_check_errhint("Use a value such as 2026-11-01 or 2026-11-01 09:00+09, or an empty string for now.");
+		return false;
+	}
+	return true;
+}
+
+/* Register the settings. */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("dormancy.as_of",
+							   "Sets the instant that counts as now for dormancy queries.",
+							   "Empty means the start of the current transaction. "
+							   "A value without a time zone is read in dormancy.time_zone.",
+							   &dormancy_as_of_setting,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   check_as_of, NULL, NULL);
+
+	DefineCustomStringVariable("dormancy.time_zone",
+							   "Sets the time zone in which order times become calendar days.",
+							   "Any name in pg_timezone_names.",
+							   &dormancy_time_zone,
+							   "UTC",
+							   PGC_USERSET,
+							   0,
+							   check_time_zone, assign_time_zone, NULL);
+
+	MarkGUCPrefixReserved("dormancy");
+}
+
+/* The pg_tz of dormancy.time_zone, looked up once per setting change. */
+static pg_tz *
+DormancyTz(void)
+{
+	if (cached_tz == NULL)
+	{
+		cached_tz = pg_tzset(dormancy_time_zone);
+		if (cached_tz == NULL)	/* the check hook makes this unlikely */
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" not recognized", dormancy_time_zone)));
+		cached_tz_is_utc = (strcmp(pg_get_timezone_name(cached_tz), "UTC") == 0);
+	}
+	return cached_tz;
+}
+
+/* The calendar day of a timestamptz in dormancy.time_zone. */
+DateADT
+DormancyDayOfTimestampTz(TimestampTz ts)
+{
+	pg_tz	   *tzp = DormancyTz();
+	struct pg_tm tt;
+	fsec_t		fsec;
+	int			tz;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range for a calendar day")));
+
+	/* UTC needs no zone rules: floor division by the day length */
+	if (cached_tz_is_utc)
+	{
+		int64		days = ts / USECS_PER_DAY;
+
+		if (ts < 0 && ts % USECS_PER_DAY != 0)
+			days--;
+		return (DateADT) days;
+	}
+
+	if (timestamp2tm(ts, &tz, &tt, &fsec, NULL, tzp) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range for a calendar day")));
+	return date2j(tt.tm_year, tt.tm_mon, tt.tm_mday) - POSTGRES_EPOCH_JDATE;
+}
+
+/*
+ * The as-of instant.  A setting without an explicit zone is read in
+ * dormancy.time_zone, so "2026-11-01" means that calendar day wherever the
+ * session's TimeZone points.
+ */
+TimestampTz
+DormancyAsOf(void)
+{
+	pg_tz	   *save = session_timezone;
+	TimestampTz result;
+
+	if (dormancy_as_of_setting == NULL || dormancy_as_of_setting[0] == '\0')
+		return GetCurrentTransactionStartTimestamp();
+
+	session_timezone = DormancyTz();
+	PG_TRY();
+	{
+		result = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in,
+														 CStringGetDatum(dormancy_as_of_setting),
+														 ObjectIdGetDatum(InvalidOid),
+														 Int32GetDatum(-1)));
+	}
+	PG_FINALLY();
+	{
+		session_timezone = save;
+	}
+	PG_END_TRY();
+
+	if (TIMESTAMP_NOT_FINITE(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("dormancy.as_of must be finite")));
+	return result;
+}
+
+/* date + interval, as a day: months first (clamped to month end), then days. */
+DateADT
+DormancyDayPlusInterval(DateADT day, Interval *span)
+{
+	Timestamp	ts;
+
+	ts = DatumGetTimestamp(DirectFunctionCall2(date_pl_interval,
+											   DateADTGetDatum(day),
+											   PointerGetDatum(span)));
+	if (TIMESTAMP_NOT_FINITE(ts))
+		return TIMESTAMP_IS_NOBEGIN(ts) ? DATEVAL_NOBEGIN : DATEVAL_NOEND;
+	/* floor to the day: an interval with hours lands within a day */
+	if (ts < 0 && ts % USECS_PER_DAY != 0)
+		return (DateADT) (ts / USECS_PER_DAY - 1);
+	return (DateADT) (ts / USECS_PER_DAY);
+}
+
+/* SQL: dormancy.as_of() */
+Datum
+dormancy_as_of(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TIMESTAMPTZ(DormancyAsOf());
+}
+
+/* SQL: dormancy.as_of_day() */
+Datum
+dormancy_as_of_day(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(DormancyAsOf()));
+}
+
+/* SQL: dormancy.local_day(timestamptz) */
+Datum
+dormancy_local_day(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(0)));
+}

@@ -1,0 +1,24 @@
+/*
+ * dormancy.h
+ *		Shared declarations of the server module: settings and calendar helpers.
+ */
+#ifndef DORMANCY_H
+#define DORMANCY_H
+
+#include "postgres.h"
+#include "datatype/timestamp.h"
+#include "utils/date.h"
+
+/* dormancy.time_zone: the zone in which order times become calendar days. */
+extern char *dormancy_time_zone;
+
+/* The calendar day (DateADT) of a timestamptz in dormancy.time_zone. */
+extern DateADT DormancyDayOfTimestampTz(TimestampTz ts);
+
+/* The as-of instant: dormancy.as_of when set, else the transaction start. */
+extern TimestampTz DormancyAsOf(void);
+
+/* The day of a date shifted by an interval (calendar months and days, like date + interval). */
+extern DateADT DormancyDayPlusInterval(DateADT day, Interval *span);
+
+#endif							/* DORMANCY_H */
