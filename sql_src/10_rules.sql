@@ -68,3 +68,4 @@ CREATE FUNCTION dormancy.rule_for(industry text, company_size text)
 			LIMIT 1);
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
 	'the most specific rule for an industry and company size: both > industry only > size only > catch-all';
+COMMENT ON SEQUENCE dormancy.rules_rule_id_seq IS 'generates dormancy.rules.rule_id';

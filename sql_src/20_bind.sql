@@ -26,7 +26,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.bindings', '');
 -- The column of a relation, checked to exist; its base type (domains resolved).
 CREATE FUNCTION dormancy._binding_column(relation regclass, role text, col name,
 	OUT type_oid oid, OUT type_name text)
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -60,13 +60,13 @@ COMMENT ON FUNCTION dormancy._binding_column(regclass, text, name) IS
 CREATE FUNCTION dormancy._binding_type_error(relation regclass, role text, col name,
 	actual text, expected text)
 	RETURNS void
-	LANGUAGE plpgsql IMMUTABLE
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	RAISE EXCEPTION 'column "%" of relation % has type %, expected %', col, relation, actual, expected
 		USING ERRCODE = 'datatype_mismatch',
-			  DETAIL = format('The %s column must be of type %s.', role, expected),
+			  DETAIL = format('The %s column takes %s.', role, expected),
 			  HINT = 'Bind a view that casts the column to a supported type.';
 END
 $$;
@@ -76,7 +76,7 @@ COMMENT ON FUNCTION dormancy._binding_type_error(regclass, text, name, text, tex
 -- Reject relation kinds that cannot be read like a table.
 CREATE FUNCTION dormancy._check_relation(relation regclass)
 	RETURNS void
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -132,7 +132,7 @@ COMMENT ON FUNCTION dormancy._col_as(jsonb, text, text) IS
 --
 CREATE FUNCTION dormancy._view_definitions()
 	RETURNS TABLE (view_name text, definition text)
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

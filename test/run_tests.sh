@@ -54,6 +54,8 @@ if ! start_server; then
 fi
 
 make -s with_llvm=no installcheck >"$LOGDIR/regress.log" 2>&1
+regress_rc=$?
+regress_failed_before=$failed
 while IFS= read -r line; do
 	case "$line" in
 		*" ... ok"* | "ok "*) count regress 0 ;;
@@ -61,6 +63,10 @@ while IFS= read -r line; do
 	esac
 done < <(grep -E '^(test |     |ok |not ok |parallel group)|\.\.\. (ok|FAILED)| (ok|FAILED) ' "$LOGDIR/regress.log" | grep -E '\.\.\. (ok|FAILED)|^(ok|not ok) ')
 grep -E '\.\.\. |^(ok|not ok) ' "$LOGDIR/regress.log"
+if [ $regress_rc -ne 0 ] && [ $failed -eq $regress_failed_before ]; then
+	tail -20 "$LOGDIR/regress.log"
+	count "pg_regress (exit $regress_rc)" 1
+fi
 if [ -s regression.diffs ]; then
 	echo "---- regression.diffs (first 200 lines) ----"
 	head -200 regression.diffs

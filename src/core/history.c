@@ -63,15 +63,21 @@ history_day_merge(HistoryDay *dst, const HistoryDay *src)
  * A day is a purchase day when its known amounts net above zero, or when it
  * has orders and all of them have unknown amounts (we cannot net what we do
  * not know, and an order of unknown value is still an order).
+ *
+ * Amounts are summed in double precision, so an order fully refunded in
+ * parts (0.10 + 0.20 - 0.30) can leave a residue of 1e-17: a net within
+ * HISTORY_AMOUNT_EPSILON of the day's largest order (at least 1) is zero.
  */
 bool
 history_day_is_purchase(const HistoryDay *d)
 {
 	int32_t		known = d->orders - d->unknown + d->refunds;
+	double		scale;
 
 	if (known == 0)
 		return d->unknown > 0;
-	return d->amount > 0;
+	scale = d->max_order > 1 ? d->max_order : 1;
+	return d->amount > HISTORY_AMOUNT_EPSILON * scale;
 }
 
 /* Some single known order on the day reaches min_amount (any order when min is 0 or less). */

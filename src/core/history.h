@@ -17,6 +17,9 @@
 /* Version byte of the on-disk layout; bump and convert on read when it changes. */
 #define HISTORY_FORMAT_VERSION 1
 
+/* Relative size below which a day's net amount counts as zero (rounding residue). */
+#define HISTORY_AMOUNT_EPSILON 1e-9
+
 /* Most distinct days one history may hold (about 2,700 years of daily orders). */
 #define HISTORY_MAX_DAYS 1000000
 

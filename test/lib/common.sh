@@ -14,7 +14,7 @@ ensure_packages() {
 	[ -x "$PG_BIN/postgres" ] || need+=(postgresql-15)
 	[ -f /usr/include/postgresql/15/server/postgres.h ] || need+=(postgresql-server-dev-15)
 	[ -f /usr/lib/postgresql/15/lib/pg_cron.so ] || need+=(postgresql-15-cron)
-	python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
+	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
 	command -v make >/dev/null || need+=(make)
 	command -v gcc >/dev/null || need+=(gcc)
 	[ ${#need[@]} -eq 0 ] && return 0

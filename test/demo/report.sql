@@ -1,0 +1,40 @@
+-- What the demo prints: bind the sample tables and read the results.
+\set ON_ERROR_STOP on
+\pset null '(none)'
+SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
+							   industry => 'sector', company_size => 'size_class') \gset
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', category => 'category', discounted => 'discounted') \gset
+SET dormancy.as_of = '2026-11-01';
+SET dormancy.time_zone = 'Asia/Tokyo';
+
+\echo
+\echo '== customers per state, as of 2026-11-01 (Asia/Tokyo days)'
+SELECT state, count(*) AS customers, round(sum(total_amount)::numeric) AS lifetime_amount
+  FROM dormancy.customer_status
+ GROUP BY state
+ ORDER BY array_position(ARRAY['active', 'at_risk', 'dormant', 'long_dormant', 'never_purchased'], state);
+
+\echo '== dormant segments: industry x size, with the thresholds applied'
+SELECT coalesce(industry, '(any)') AS industry, coalesce(company_size, '(any)') AS company_size,
+	   dormant_after, count(*) AS dormant, round(sum(total_amount)::numeric) AS lifetime_amount,
+	   round(avg(days_since_last_qualifying_order)) AS avg_days_silent
+  FROM dormancy.customer_status
+ WHERE state = 'dormant'
+ GROUP BY 1, 2, 3
+ ORDER BY dormant DESC, 1, 2
+ LIMIT 15;
+
+\echo '== dormant repeat buyers worth a call first (most valuable, most recent)'
+SELECT customer_id, name, industry, company_size, last_order_at, days_since_last_order,
+	   order_days, round(total_amount::numeric) AS total_amount
+  FROM dormancy.customer_status
+ WHERE state = 'dormant' AND segment = 'repeat'
+ ORDER BY total_amount DESC, customer_id
+ LIMIT 10;
+
+\echo '== data issues found in the bound tables'
+SELECT issue, count(*) AS customers, sum(rows) AS rows
+  FROM dormancy.data_issues
+ GROUP BY issue
+ ORDER BY issue;
