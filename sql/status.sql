@@ -73,7 +73,20 @@ INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 year -400 days', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after, min_order_amount) VALUES ('x', '1 month', '6 months', '2 years', -1);
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('  ', '1 month', '6 months', '2 years');
-INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('CONSUMABLES', '1 month', '6 months', '2 years');
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('shipping', '1 month', '6 months', '2 years');
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES (' Shipping ', '1 month', '6 months', '2 years');
+DELETE FROM dormancy.rules WHERE industry = 'shipping';
+-- a rule for a segment whose installed default is unedited replaces that default
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('EC', '1 month', '6 months', '2 years');
+SELECT industry, dormant_after, installed FROM dormancy.rules WHERE lower(industry) = 'ec';
+-- reset_rules() puts the defaults back; edited rows stop being "installed"
+UPDATE dormancy.rules SET note = 'edited' WHERE industry = 'consumables' AND company_size IS NULL;
+SELECT industry, installed FROM dormancy.rules WHERE industry IN ('consumables', 'it_services') ORDER BY 1;
+SELECT dormancy.reset_rules();
+SELECT count(*) AS rules, count(*) FILTER (WHERE installed) AS installed FROM dormancy.rules;
+SELECT count(*) AS differing_from_defaults
+  FROM (SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules
+		EXCEPT SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.default_rules) AS d;
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', NULL, '6 months', '2 years');
 
 -- the large-order rule: only orders of at least min_order_amount count for recency

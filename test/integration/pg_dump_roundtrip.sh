@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# pg_dump keeps user edits of dormancy.rules and the bindings; after restore,
+# dormancy.rebind() brings the views back and the answers are the same.
+# Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
+set -eu
+src=dormancy_dump_src
+dst=dormancy_dump_dst
+dropdb --if-exists "$src"; dropdb --if-exists "$dst"
+createdb "$src"; createdb "$dst"
+trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; rm -f /tmp/dormancy_dump.$$' EXIT
+
+psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
+CREATE EXTENSION dormancy;
+CREATE SCHEMA crm;
+CREATE TABLE crm.accounts (id integer PRIMARY KEY, name text, sector text);
+CREATE TABLE crm.orders (account integer, at date, total numeric);
+INSERT INTO crm.accounts VALUES (1, 'a', 'consumables'), (2, 'b', 'shipping'), (3, 'c', NULL);
+INSERT INTO crm.orders VALUES (1, '2026-06-01', 10), (2, '2026-03-01', 10), (3, '2025-01-01', 5);
+SELECT dormancy.bind_customers('crm.accounts', id => 'id', name => 'name', industry => 'sector');
+SELECT dormancy.bind_orders('crm.orders', customer => 'account', ordered_at => 'at', amount => 'total');
+-- user edits: a new rule and a changed default
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after, note)
+	VALUES ('shipping', '1 month', '2 months', '1 year', 'ours');
+UPDATE dormancy.rules SET dormant_after = '18 months' WHERE industry IS NULL AND company_size IS NULL;
+-- a deleted default must stay deleted
+DELETE FROM dormancy.rules WHERE industry = 'ec';
+SQL
+
+q="SET dormancy.as_of = '2026-11-01'; SELECT customer_id, state, dormant_after FROM dormancy.customer_status ORDER BY 1"
+before=$(psql -X -At -d "$src" -c "$q")
+
+pg_dump -Fc -f /tmp/dormancy_dump.$$ "$src"
+pg_restore -d "$dst" /tmp/dormancy_dump.$$
+
+rules_src=$(psql -X -At -d "$src" -c "SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules ORDER BY rule_id")
+rules_dst=$(psql -X -At -d "$dst" -c "SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules ORDER BY rule_id")
+[ "$rules_src" = "$rules_dst" ] || { echo "rules differ after restore"; diff <(echo "$rules_src") <(echo "$rules_dst"); exit 1; }
+echo "rules kept: $(echo "$rules_dst" | wc -l) rows"
+
+bindings=$(psql -X -At -d "$dst" -c "SELECT source || ' ' || relation::text FROM dormancy.bindings ORDER BY 1")
+[ "$bindings" = $'customers crm.accounts\norders crm.orders' ] || { echo "bindings not restored: $bindings"; exit 1; }
+
+# a new rule gets a fresh id (the sequence was dumped too)
+psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('aviation', '1 month', '2 months', '3 months')"
+
+psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "SELECT dormancy.rebind()" >/dev/null
+after=$(psql -X -At -d "$dst" -c "$q")
+[ "$before" = "$after" ] || { echo "status differs after restore"; diff <(echo "$before") <(echo "$after"); exit 1; }
+echo "customer_status identical after restore and rebind():"
+echo "$after"
