@@ -34,7 +34,7 @@ dormancy--$(EXTVERSION).sql: $(SQL_FRAGMENTS) dormancy.control
 UNIT_TESTS = $(basename $(notdir $(wildcard test/unit/test_*.c)))
 unit: $(addprefix test/unit/bin/,$(UNIT_TESTS))
 
-test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/fuzz/*.c)
 	@mkdir -p test/unit/bin
 	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
 

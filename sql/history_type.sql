@@ -122,3 +122,8 @@ SELECT (dormancy.history_summary('{2025-12-01 orders=1 amount=30 max=30}', '-inf
 
 
 DROP TABLE hist_copy, hist_copy2, merge_orders;
+
+-- extremes: sums beyond double precision are refused, counts saturate
+SELECT dormancy.purchase_history(d, a) FROM (VALUES (date '2026-01-01', 1e308::float8), ('2026-01-01', 1e308)) AS v(d, a);
+SELECT dormancy.purchase_history_merge('{2024-01-01 orders=1 amount=1e308 max=1e308}', '{2024-01-01 orders=1 amount=1e308 max=1e308}');
+SELECT dormancy.purchase_history_merge('{2024-01-01 orders=2147483647 amount=1 max=1}', '{2024-01-01 orders=1 amount=1 max=1}');

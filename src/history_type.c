@@ -45,6 +45,16 @@ PurchaseHistoryFromDays(const HistoryDay *days, int32 ndays)
 	Size		size;
 	PurchaseHistory *h;
 
+	/* sums of huge amounts can overflow; never store a value that cannot be read back */
+	for (int32 i = 0; i < ndays; i++)
+	{
+		if (!isfinite(days[i].amount))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("purchase history amount out of range"),
+					 errdetail("The orders of one day add up beyond the range of double precision.")));
+	}
+
 	if (ndays > HISTORY_MAX_DAYS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -11,6 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a + b for counts, saturating at INT32_MAX (two billion orders on one day) */
+static inline int32_t
+add_count(int32_t a, int32_t b)
+{
+	int64_t		sum = (int64_t) a + b;
+
+	return sum > INT32_MAX ? INT32_MAX : (int32_t) sum;
+}
+
 /* Initialise a day entry with no orders. */
 void
 history_day_init(HistoryDay *d, int32_t day)
@@ -27,33 +36,33 @@ history_day_add_order(HistoryDay *d, double amount, bool amount_known,
 {
 	if (!amount_known)
 	{
-		d->orders++;
-		d->unknown++;
+		d->orders = add_count(d->orders, 1);
+		d->unknown = add_count(d->unknown, 1);
 	}
 	else if (amount < 0)
 	{
-		d->refunds++;
+		d->refunds = add_count(d->refunds, 1);
 		d->amount += amount;
 	}
 	else
 	{
-		d->orders++;
+		d->orders = add_count(d->orders, 1);
 		d->amount += amount;
 		if (amount > d->max_order)
 			d->max_order = amount;
 	}
 	if (discounted && (!amount_known || amount >= 0))
-		d->discounted++;
+		d->discounted = add_count(d->discounted, 1);
 }
 
 /* Fold one entry of the same day into another. */
 void
 history_day_merge(HistoryDay *dst, const HistoryDay *src)
 {
-	dst->orders += src->orders;
-	dst->refunds += src->refunds;
-	dst->unknown += src->unknown;
-	dst->discounted += src->discounted;
+	dst->orders = add_count(dst->orders, src->orders);
+	dst->refunds = add_count(dst->refunds, src->refunds);
+	dst->unknown = add_count(dst->unknown, src->unknown);
+	dst->discounted = add_count(dst->discounted, src->discounted);
 	dst->amount += src->amount;
 	if (src->max_order > dst->max_order)
 		dst->max_order = src->max_order;
@@ -71,7 +80,7 @@ history_day_merge(HistoryDay *dst, const HistoryDay *src)
 bool
 history_day_is_purchase(const HistoryDay *d)
 {
-	int32_t		known = d->orders - d->unknown + d->refunds;
+	int64_t		known = (int64_t) d->orders - d->unknown + d->refunds;
 	double		scale;
 
 	if (known == 0)
@@ -197,8 +206,8 @@ history_summarize(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
 		const HistoryDay *d = &days[i];
 
 		out->total_amount += d->amount;
-		out->unknown_amount_orders += d->unknown;
-		out->refunds += d->refunds;
+		out->unknown_amount_orders = add_count(out->unknown_amount_orders, d->unknown);
+		out->refunds = add_count(out->refunds, d->refunds);
 		if (!history_day_is_purchase(d))
 			continue;
 		if (out->order_days == 0)
@@ -207,7 +216,7 @@ history_summarize(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
 		out->orders_count += d->orders;
 		out->last_day = d->day;
 		if (d->discounted > 0)
-			out->discounted_days++;
+			out->discounted_days++;	/* at most HISTORY_MAX_DAYS */
 		if (history_day_qualifies(d, min_order_amount))
 		{
 			out->has_qualifying = true;

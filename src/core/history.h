@@ -32,6 +32,8 @@
  * net of all known amounts of the day (refunds subtract), max_order the
  * largest single known order amount (-INFINITY when the day has none).
  *
+ * Counts saturate at INT32_MAX rather than wrap.
+ *
  * The struct is stored as is inside the varlena value: 40 bytes, no padding
  * holes, so keep the field order.
  */

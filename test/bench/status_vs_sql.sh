@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmark: customer_status (C aggregate + C state functions) against the
+# plain-SQL computation of the same definitions (test/demo/reference.sql), on
+# the demo data, in the same run, serial and with 2 parallel workers.
+# Reports times and ratios; asserts nothing about speed.
+#   bash test/bench/status_vs_sql.sh [customers]   (default 100000, about 850k orders)
+set -eu
+. "$(dirname "$0")/../lib/common.sh"
+cd "$REPO"
+customers=${1:-100000}
+
+ensure_packages
+build_install
+trap stop_server EXIT
+start_server "shared_buffers = '1GB'" "work_mem = '256MB'"
+
+psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION dormancy'
+psql -X -q -v ON_ERROR_STOP=1 -v customers="$customers" -v seed=0.42 -f test/demo/generate.sql >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 -f test/demo/reference.sql
+psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', industry => 'sector', company_size => 'size_class')" \
+	-c "SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on', amount => 'total')" >/dev/null
+orders=$(psql -X -At -c "SELECT count(*) FROM demo.invoices")
+
+best() {
+	psql -X -At -v ON_ERROR_STOP=1 2>/dev/null <<SQL | grep -o 'Time: [0-9.]*' | awk '{print $2}' | sort -n | head -1
+SET dormancy.as_of = '2026-11-01';
+SET max_parallel_workers_per_gather = $2;
+\o /dev/null
+\timing on
+$1;
+$1;
+$1;
+SQL
+}
+ext="SELECT state, count(*), sum(total_amount), sum(orders_count) FROM dormancy.customer_status GROUP BY state"
+ref="SELECT state, count(*), sum(total_amount), sum(orders_count) FROM demo.reference('UTC', '2026-11-01') GROUP BY state"
+
+echo "customers: $customers, orders: $orders"
+printf '%-10s %14s %14s %8s\n' workers extension_ms plain_sql_ms ratio
+for w in 0 2; do
+	e=$(best "$ext" $w)
+	r=$(best "$ref" $w)
+	printf '%-10s %14.1f %14.1f %7.2fx\n' "$w" "$e" "$r" "$(awk -v r="$r" -v e="$e" 'BEGIN { print r / e }')"
+done
