@@ -187,6 +187,21 @@ COMMENT ON AGGREGATE dormancy.purchase_history(timestamptz, double precision) IS
 COMMENT ON AGGREGATE dormancy.purchase_history(timestamptz, double precision, boolean) IS
 	'fold orders into a purchase history, counting discounted orders (the day in dormancy.time_zone)';
 
+-- Union of histories: same state, combine, serialize and final as above.
+CREATE FUNCTION dormancy.purchase_history_union_trans(internal, dormancy.purchase_history)
+	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_union_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.purchase_history_union_trans(internal, dormancy.purchase_history) IS 'aggregate transition function';
+CREATE AGGREGATE dormancy.purchase_history_union(dormancy.purchase_history) (
+	SFUNC = dormancy.purchase_history_union_trans, STYPE = internal, SSPACE = 400,
+	FINALFUNC = dormancy.purchase_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.purchase_history_combine,
+	SERIALFUNC = dormancy.purchase_history_serialize,
+	DESERIALFUNC = dormancy.purchase_history_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.purchase_history_union(dormancy.purchase_history) IS
+	'merge many histories into one (per customer from per-category histories, or duplicates of one customer)';
+
 --
 -- First-release figures and the state ladder
 --

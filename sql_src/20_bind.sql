@@ -95,8 +95,7 @@ BEGIN
 			USING ERRCODE = 'wrong_object_type',
 				  HINT = 'Bind the table that holds the rows.';
 	END IF;
-	IF relation IN ('dormancy.src_customers'::regclass, 'dormancy.src_orders'::regclass,
-					'dormancy.customer_histories'::regclass, 'dormancy.customer_status'::regclass) THEN
+	IF (SELECT c.relnamespace FROM pg_class c WHERE c.oid = relation) = 'dormancy'::regnamespace THEN
 		RAISE EXCEPTION 'cannot bind dormancy''s own view %', relation
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
@@ -194,17 +193,32 @@ BEGIN
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
-	-- customer_histories: one purchase history per customer that has orders
-	view_name := 'customer_histories';
+	-- category_histories: the one aggregate pass over the orders, per customer and category
+	view_name := 'category_histories';
 	definition :=
-		'SELECT o.customer_id, dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
+		'SELECT o.customer_id, o.category, '
+		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
 		'pg_catalog.count(*) AS order_rows '
-		'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL GROUP BY o.customer_id';
+		'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL GROUP BY o.customer_id, o.category';
 	RETURN NEXT;
 
-	-- customer_status: one row per customer with its state
-	view_name := 'customer_status';
+	-- customer_histories: per customer, the union of its category histories
+	view_name := 'customer_histories';
 	definition := $q$
+SELECT ch.customer_id,
+	   dormancy.purchase_history_union(ch.history) AS history,
+	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
+	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
+	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
+		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
+  FROM dormancy.category_histories ch
+ GROUP BY ch.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- customer_status: one row per customer with its state and decline signals
+	view_name := 'customer_status';
+	definition := format($q$
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
 ), segment_rules AS (
@@ -231,23 +245,108 @@ SELECT c.customer_id,
 	   s.total_amount,
 	   s.unknown_amount_orders,
 	   s.refunds,
-	   CASE WHEN s.order_days = 1 THEN 'one_time'
+	   CASE WHEN dm.campaign_only THEN 'campaign_only'
+			WHEN s.order_days = 1 THEN 'one_time'
 			WHEN s.order_days > 1 THEN 'repeat' END AS segment,
 	   (r.rule).rule_id,
 	   (r.rule).at_risk_after,
 	   (r.rule).dormant_after,
 	   (r.rule).long_dormant_after,
 	   (r.rule).min_order_amount,
-	   a.day AS as_of
+	   a.day AS as_of,
+	   dm.mean_gap_days,
+	   dm.median_gap_days,
+	   dm.gap_stddev_days,
+	   dm.overdue_ratio,
+	   dm.recent_amount,
+	   dm.prior_amount,
+	   dm.recent_orders,
+	   dm.prior_orders,
+	   dm.amount_change,
+	   dm.frequency_change,
+	   dm.amount_trend,
+	   dm.trend_points,
+	   dm.relative_trend,
+	   dm.recent_median_gap_days,
+	   dm.earlier_median_gap_days,
+	   dm.cadence_change,
+	   dm.season_amount,
+	   dm.last_season_amount,
+	   dm.season_orders,
+	   dm.last_season_orders,
+	   dm.same_season_change,
+	   coalesce(dm.declining, false) AS declining,
+	   coalesce(dm.decline_signals, '{}') AS decline_signals,
+	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
+	   pc.price_increase,
+	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
+	   pc.spec_change
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
   LEFT JOIN segment_rules r
 		 ON r.industry_key = coalesce(c.industry, '')
 		AND r.size_key = coalesce(c.company_size, '')
  CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
 											 (r.rule).min_order_amount::pg_catalog.float8) s
+ CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
+  LEFT JOIN LATERAL (
+	-- a change the customer lapsed after: its last purchase (in the change's
+	-- category when categories are bound) came before the change, while the
+	-- customer was not yet dormant, and nothing was bought since
+	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
+		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
+	  FROM (SELECT p.kind, p.changed_at,
+				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
+							 CASE WHEN p.change_pct IS NOT NULL
+								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%%' END,
+							 p.note) AS label,
+				   CASE WHEN p.category IS NULL OR NOT %s THEN s.last_order_at
+						ELSE (SELECT cl.last_day
+								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
+							   WHERE cl.category = p.category) END AS last_day
+			  FROM dormancy.price_changes p
+			 WHERE p.changed_at <= a.day) x
+	 WHERE x.last_day < x.changed_at
+	   AND x.last_day + (r.rule).dormant_after > x.changed_at
+  ) pc ON true
  WHERE c.customer_id IS NOT NULL
+$q$, CASE WHEN ord.columns ? 'discounted' THEN 'true' ELSE 'false' END,
+			   CASE WHEN ord.columns ? 'category' THEN 'true' ELSE 'false' END);
+	RETURN NEXT;
+
+	-- declining_customers: active or at-risk customers sliding, most valuable first
+	view_name := 'declining_customers';
+	definition := $q$
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- category_trend: recent vs prior per customer and category
+	view_name := 'category_trend';
+	definition := $q$
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL
 $q$;
 	RETURN NEXT;
 
@@ -315,10 +414,18 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
 
-	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders';
+	COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category: the one aggregate pass over src_orders';
+	COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
+	COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+	COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+
+	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: the union of its category histories';
 	COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
 	COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
 	COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+	COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
 	COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied';
 	COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
@@ -343,6 +450,71 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
 	COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
 	COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
+	COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
+	COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
+	COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
+	COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
+	COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
+	COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
+	COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
+	COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
+	COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
+	COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
+	COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
+	COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
+	COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
+	COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
+	COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
+	COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
+	COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
+	COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
+	COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
+	COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
+	COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+	COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
+	COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
+	COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+
+	COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
+	COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
+	COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
+	COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
+	COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
+	COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
+	COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
+	COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
+	COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
+	COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
+	COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
+	COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
+	COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
+	COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
+	COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
+	COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
+	COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
+	COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
+	COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
+	COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
+	COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
+	COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
+	COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
+	COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
+	COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
+	COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
+	COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
+	COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
+	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
 
 	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids), counted per kind';
 	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id or duplicate_customer_id';
@@ -557,6 +729,3 @@ REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._build_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_views() FROM PUBLIC;
-
--- the unbound views, so everything downstream works before any binding
-SELECT dormancy._build_views();

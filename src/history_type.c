@@ -30,6 +30,7 @@ PG_FUNCTION_INFO_V1(purchase_history_merge);
 PG_FUNCTION_INFO_V1(purchase_history_trans_date);
 PG_FUNCTION_INFO_V1(purchase_history_trans_timestamp);
 PG_FUNCTION_INFO_V1(purchase_history_trans_timestamptz);
+PG_FUNCTION_INFO_V1(purchase_history_union_trans);
 PG_FUNCTION_INFO_V1(purchase_history_combine);
 PG_FUNCTION_INFO_V1(purchase_history_serialize);
 PG_FUNCTION_INFO_V1(purchase_history_deserialize);
@@ -556,6 +557,28 @@ purchase_history_trans_timestamptz(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || TIMESTAMP_NOT_FINITE(ts))
 		return AddOrder(fcinfo, false, 0);
 	return AddOrder(fcinfo, true, DormancyDayOfTimestampTz(ts));
+}
+
+/*
+ * SQL: transition function of purchase_history_union(purchase_history): the
+ * days of each input history go into the same state as orders do, so the
+ * union aggregate shares combine, serialize and final with the order one.
+ */
+Datum
+purchase_history_union_trans(PG_FUNCTION_ARGS)
+{
+	HistoryAggState *state;
+	PurchaseHistory *h;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, INITIAL_CAPACITY)
+		: (HistoryAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	h = PG_GETARG_PURCHASE_HISTORY_P(1);
+	Reserve(state, h->ndays);
+	memcpy(state->days + state->ndays, h->days, sizeof(HistoryDay) * h->ndays);
+	state->ndays += h->ndays;
+	PG_RETURN_POINTER(state);
 }
 
 /* SQL: combine function; handles NULL on either side (empty partial states) */

@@ -85,14 +85,14 @@ SELECT o.account_id,
 	   round((o.basket * (0.5 + random()))::numeric, 2),
 	   (ARRAY['core', 'core', 'accessories', 'service'])[1 + floor(random() * 4)::int],
 	   o.kind = 'campaign_only' OR random() < 0.15
-  FROM (SELECT pr.account_id, pr.basket, pr.kind,
+  FROM (SELECT pr.account_id, pr.basket, pr.kind, pr.first_day,
 			   pr.first_day + floor(pr.gap * power(k, pr.slow) + (random() - 0.5) * pr.gap * 0.5)::int AS day,
 			   pr.churn_day
 		  FROM demo.process pr
 		 CROSS JOIN LATERAL generate_series(0, 400) AS k
 		 WHERE pr.kind IN ('regular', 'campaign_only')
 		   AND pr.first_day + floor(pr.gap * power(k, pr.slow))::int <= date '2026-10-31') o
- WHERE o.day >= (SELECT first_day FROM demo.process x WHERE x.account_id = o.account_id)
+ WHERE o.day >= o.first_day
    AND o.day <= date '2026-10-31'
    AND (o.churn_day IS NULL OR o.day <= o.churn_day);
 

@@ -33,6 +33,19 @@ SELECT customer_id, name, industry, company_size, last_order_at, days_since_last
  ORDER BY total_amount DESC, customer_id
  LIMIT 10;
 
+\echo '== sliding before dormancy: active or at-risk customers with decline signals (most valuable first)'
+SELECT customer_id, name, state, decline_signals,
+	   round(recent_amount::numeric) AS recent, round(prior_amount::numeric) AS prior,
+	   round(overdue_ratio::numeric, 1) AS overdue_ratio
+  FROM dormancy.declining_customers
+ LIMIT 10;
+
+\echo '== signals that fired, active and at-risk customers'
+SELECT signal, count(*) AS customers
+  FROM dormancy.customer_status, unnest(decline_signals) AS signal
+ WHERE state IN ('active', 'at_risk')
+ GROUP BY signal ORDER BY customers DESC, signal;
+
 \echo '== data issues found in the bound tables'
 SELECT issue, count(*) AS customers, sum(rows) AS rows
   FROM dormancy.data_issues
