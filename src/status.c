@@ -15,6 +15,7 @@
 
 PG_FUNCTION_INFO_V1(history_summary);
 PG_FUNCTION_INFO_V1(dormancy_state);
+PG_FUNCTION_INFO_V1(btyd_summary);
 
 /*
  * SQL: history_summary(h, as_of date, min_order_amount float8).
@@ -122,4 +123,45 @@ dormancy_state(PG_FUNCTION_ARGS)
 	else
 		state = "active";
 	PG_RETURN_TEXT_P(cstring_to_text(state));
+}
+
+/*
+ * SQL: btyd_summary(h, as_of timestamptz, unit interval) returns (frequency,
+ * recency, age, monetary_value).  The unit must be a fixed length (days and
+ * time, no months).  NULL when the customer has no purchase day by as_of.
+ */
+Datum
+btyd_summary(PG_FUNCTION_ARGS)
+{
+	PurchaseHistory *h = PG_GETARG_PURCHASE_HISTORY_P(0);
+	DateADT		as_of = DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(1));
+	Interval   *unit = PG_GETARG_INTERVAL_P(2);
+	double		unit_days;
+	BtydSummary s;
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {0};
+
+	if (unit->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must not contain months"),
+				 errdetail("Months have no fixed length in days."),
+				 errhint("Use days, such as '7 days' for weeks or '30.4375 days' for average months.")));
+	unit_days = unit->day + (double) unit->time / USECS_PER_DAY;
+	if (!(unit_days > 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be a positive interval")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	if (!history_btyd_summary(h->days, h->ndays, as_of, unit_days, &s))
+		PG_RETURN_NULL();
+	values[0] = Int32GetDatum(s.frequency);
+	values[1] = Float8GetDatum(s.recency);
+	values[2] = Float8GetDatum(s.age);
+	values[3] = Float8GetDatum(s.monetary_value);
+	nulls[3] = !s.has_monetary;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

@@ -224,3 +224,44 @@ history_summarize(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
 		}
 	}
 }
+
+/*
+ * BTYD summary.  Monetary value averages the repeat purchase days (not the
+ * first) whose amounts are all known, as the Gamma-Gamma model expects.
+ */
+bool
+history_btyd_summary(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
+					 double unit_days, BtydSummary *out)
+{
+	int32_t		purchase_days = 0;
+	int32_t		first = 0,
+				last = 0;
+	double		repeat_sum = 0;
+	int32_t		repeat_known = 0;
+
+	memset(out, 0, sizeof(BtydSummary));
+	for (int32_t i = 0; i < ndays && days[i].day <= as_of_day; i++)
+	{
+		const HistoryDay *d = &days[i];
+
+		if (!history_day_is_purchase(d))
+			continue;
+		if (purchase_days == 0)
+			first = d->day;
+		else if (d->unknown == 0)
+		{
+			repeat_sum += d->amount;
+			repeat_known++;
+		}
+		last = d->day;
+		purchase_days++;
+	}
+	if (purchase_days == 0)
+		return false;
+	out->frequency = purchase_days - 1;
+	out->recency = (double) (last - first) / unit_days;
+	out->age = ((double) as_of_day - first) / unit_days;
+	out->has_monetary = repeat_known > 0;
+	out->monetary_value = repeat_known > 0 ? repeat_sum / repeat_known : 0;
+	return true;
+}

@@ -116,4 +116,25 @@ extern void history_summarize(const HistoryDay *days, int32_t ndays,
 							  int32_t as_of_day, double min_order_amount,
 							  HistorySummary *out);
 
+/*
+ * The per-customer summary of the BTYD models (BG/NBD, Gamma-Gamma), by the
+ * conventions of lifetimes' summary_data_from_transaction_data with freq='D'
+ * and freq_multiplier = unit_days, which the published CDNOW summary follows:
+ * a purchase occasion is a purchase day; frequency counts repeat purchase
+ * days; recency and age are measured from the first purchase day, in units.
+ */
+typedef struct BtydSummary
+{
+	int32_t		frequency;		/* purchase days - 1 */
+	double		recency;		/* (last purchase day - first) / unit_days */
+	double		age;			/* (as_of_day - first) / unit_days */
+	double		monetary_value; /* mean net amount of the repeat purchase days */
+	bool		has_monetary;	/* false without a repeat day of known amount */
+} BtydSummary;
+
+/* Fill *out; false when there is no purchase day on or before as_of_day. */
+extern bool history_btyd_summary(const HistoryDay *days, int32_t ndays,
+								 int32_t as_of_day, double unit_days,
+								 BtydSummary *out);
+
 #endif							/* DORMANCY_CORE_HISTORY_H */

@@ -1,0 +1,21 @@
+--
+-- The BTYD summary of a history: the inputs of the BG/NBD and Gamma-Gamma models
+--
+
+CREATE TYPE dormancy.btyd_summary AS (
+	frequency integer,
+	recency double precision,
+	age double precision,
+	monetary_value double precision
+);
+COMMENT ON TYPE dormancy.btyd_summary IS
+	'frequency (repeat purchase days), recency and age (T) in units, mean amount of the repeat purchase days';
+
+-- STABLE: the as-of instant becomes a day in dormancy.time_zone
+CREATE FUNCTION dormancy.btyd_summary(h dormancy.purchase_history, as_of timestamptz,
+	unit interval DEFAULT '1 day')
+	RETURNS dormancy.btyd_summary
+	AS 'MODULE_PATHNAME', 'btyd_summary'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, timestamptz, interval) IS
+	'frequency, recency, age and monetary value of a history at as_of, in units (lifetimes conventions, freq=D)';
