@@ -141,6 +141,7 @@ DECLARE
 	ord_cust_type text;
 	cust_sql text;
 	ord_sql text;
+	ext record;
 BEGIN
 	SELECT b.relation, b.columns INTO cust FROM dormancy.bindings b
 	 WHERE b.source = 'customers' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
@@ -389,10 +390,27 @@ SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count
 HAVING pg_catalog.count(*) > 1
 $q$;
 	RETURN NEXT;
+
+	-- views of later parts: functions dormancy._views_NN_topic(bindings jsonb)
+	-- returning (view_name, definition), taken in name order
+	FOR ext IN
+		SELECT p.oid::regprocedure AS fn
+		  FROM pg_proc p
+		 WHERE p.pronamespace = 'dormancy'::regnamespace
+		   AND p.proname LIKE '\_views\_%'
+		 ORDER BY p.proname
+	LOOP
+		FOR view_name, definition IN
+			EXECUTE format('SELECT * FROM %s($1)', replace(ext.fn::text, '(jsonb)', ''))
+			USING (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b)
+		LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION dormancy._view_definitions() IS
-	'internal: the SQL of every generated view, in dependency order, from dormancy.bindings';
+	'internal: the SQL of every generated view, in dependency order, from dormancy.bindings and the _views_NN_* functions';
 
 -- Comments of the generated views and their columns (reapplied after each build).
 CREATE FUNCTION dormancy._comment_views()
@@ -585,6 +603,16 @@ BEGIN
 		END IF;
 	END LOOP;
 	PERFORM dormancy._comment_views();
+	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
+	FOR v IN
+		SELECT p.oid::regprocedure AS fn
+		  FROM pg_proc p
+		 WHERE p.pronamespace = 'dormancy'::regnamespace
+		   AND p.proname LIKE '\_comment\_views\_%'
+		 ORDER BY p.proname
+	LOOP
+		EXECUTE format('SELECT %s', v.fn::text);
+	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION dormancy._build_views() IS 'internal: (re)create the generated views from dormancy.bindings';
