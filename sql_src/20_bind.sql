@@ -129,6 +129,20 @@ COMMENT ON FUNCTION dormancy._col_as(jsonb, text, text) IS
 -- first with CREATE OR REPLACE (keeps views that users built on them), and
 -- when a column type changes, by dropping and recreating them all.
 --
+-- The plug-in functions of one kind (see _view_definitions), in name order.
+CREATE FUNCTION dormancy._view_hooks(prefix text)
+	RETURNS TABLE (fn text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT p.oid::regproc::text
+	  FROM pg_proc p
+	 WHERE p.pronamespace = 'dormancy'::regnamespace
+	   AND starts_with(p.proname, prefix)
+	 ORDER BY p.proname
+$$;
+COMMENT ON FUNCTION dormancy._view_hooks(text) IS 'internal: the view plug-in functions whose names start with a prefix';
+
 CREATE FUNCTION dormancy._view_definitions()
 	RETURNS TABLE (view_name text, definition text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -142,6 +156,9 @@ DECLARE
 	cust_sql text;
 	ord_sql text;
 	ext record;
+	part record;
+	bindings_json jsonb;
+	status_from text;
 BEGIN
 	SELECT b.relation, b.columns INTO cust FROM dormancy.bindings b
 	 WHERE b.source = 'customers' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
@@ -217,8 +234,9 @@ SELECT ch.customer_id,
 $q$;
 	RETURN NEXT;
 
-	-- customer_status: one row per customer with its state and decline signals
-	view_name := 'customer_status';
+	-- customer_core: one row per customer with its state and decline signals
+	-- (customer_status adds the columns of later parts to it)
+	view_name := 'customer_core';
 	definition := format($q$
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
@@ -319,38 +337,6 @@ $q$, CASE WHEN ord.columns ? 'discounted' THEN 'true' ELSE 'false' END,
 			   CASE WHEN ord.columns ? 'category' THEN 'true' ELSE 'false' END);
 	RETURN NEXT;
 
-	-- declining_customers: active or at-risk customers sliding, most valuable first
-	view_name := 'declining_customers';
-	definition := $q$
-SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
-	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
-	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
-	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
-  FROM dormancy.customer_status cs
- WHERE cs.declining AND cs.state IN ('active', 'at_risk')
- ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
-$q$;
-	RETURN NEXT;
-
-	-- category_trend: recent vs prior per customer and category
-	view_name := 'category_trend';
-	definition := $q$
-SELECT ch.customer_id, ch.category,
-	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
-	   m.amount_change, m.frequency_change,
-	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
-	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
-	   a.day AS as_of
-  FROM dormancy.category_histories ch
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
- CROSS JOIN dormancy.decline_settings_in_force() ds
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
- WHERE ch.category IS NOT NULL
-$q$;
-	RETURN NEXT;
-
 	-- data_issues: rows that the views cannot use, counted instead of dropped
 	view_name := 'data_issues';
 	definition := $q$
@@ -391,19 +377,68 @@ HAVING pg_catalog.count(*) > 1
 $q$;
 	RETURN NEXT;
 
-	-- views of later parts: functions dormancy._views_NN_topic(bindings jsonb)
-	-- returning (view_name, definition), taken in name order
-	FOR ext IN
-		SELECT p.oid::regprocedure AS fn
-		  FROM pg_proc p
-		 WHERE p.pronamespace = 'dormancy'::regnamespace
-		   AND p.proname LIKE '\_views\_%'
-		 ORDER BY p.proname
-	LOOP
-		FOR view_name, definition IN
-			EXECUTE format('SELECT * FROM %s($1)', replace(ext.fn::text, '(jsonb)', ''))
-			USING (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b)
-		LOOP
+	-- Later parts plug in through functions named by pattern, taken in name
+	-- order, each given the bindings as {source: {role: column}}:
+	--   _views_NN_topic(bindings) -> (view_name, definition): views built
+	--       before customer_status (sources, per-customer aggregates);
+	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
+	--       item joined to customer_core (alias core) and the columns it adds
+	--       to customer_status;
+	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
+	--       built on customer_status.
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+
+	view_name := 'customer_status';
+	definition := 'SELECT core.*';
+	status_from := ' FROM dormancy.customer_core core';
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_parts_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			definition := definition || E',\n\t' || part.select_list;
+			status_from := status_from || E'\n' || part.from_item;
+		END LOOP;
+	END LOOP;
+	definition := definition || status_from;
+	RETURN NEXT;
+
+	-- declining_customers: active or at-risk customers sliding, most valuable first
+	view_name := 'declining_customers';
+	definition := $q$
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- category_trend: recent vs prior per customer and category
+	view_name := 'category_trend';
+	definition := $q$
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL
+$q$;
+	RETURN NEXT;
+
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
 			RETURN NEXT;
 		END LOOP;
 	END LOOP;
@@ -418,6 +453,8 @@ CREATE FUNCTION dormancy._comment_views()
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	col record;
 BEGIN
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -445,7 +482,8 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
-	COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied';
+	COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
+	COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
 	COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
 	COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
 	COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
@@ -534,6 +572,16 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
 	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
 
+	-- customer_core's columns mean what they mean in customer_status
+	FOR col IN
+		SELECT a.attname, col_description('dormancy.customer_status'::regclass, s.attnum) AS description
+		  FROM pg_attribute a
+		  JOIN pg_attribute s ON s.attrelid = 'dormancy.customer_status'::regclass AND s.attname = a.attname
+		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', col.attname, col.description);
+	END LOOP;
+
 	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids), counted per kind';
 	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id or duplicate_customer_id';
 	COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
@@ -604,14 +652,8 @@ BEGIN
 	END LOOP;
 	PERFORM dormancy._comment_views();
 	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
-	FOR v IN
-		SELECT p.oid::regprocedure AS fn
-		  FROM pg_proc p
-		 WHERE p.pronamespace = 'dormancy'::regnamespace
-		   AND p.proname LIKE '\_comment\_views\_%'
-		 ORDER BY p.proname
-	LOOP
-		EXECUTE format('SELECT %s', v.fn::text);
+	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
 	END LOOP;
 END
 $$;
