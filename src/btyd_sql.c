@@ -1,0 +1,850 @@
+/*
+ * btyd_sql.c
+ *		SQL interface of the BG/NBD and Gamma-Gamma models: the fitting
+ *		aggregates bgnbd_fit and gammagamma_fit, the model constructors and
+ *		the prediction functions (probability alive, expected purchases,
+ *		expected spend, CLV).
+ *
+ * The numerics live in core/btyd.c; this file validates inputs, keeps the
+ * aggregate states and converts to and from SQL values.
+ *
+ * The aggregate states are arrays of distinct observations with counts:
+ * rows are appended, and when the array fills it is sorted and identical
+ * observations are merged (btyd_*_compact), so memory follows the number of
+ * distinct (frequency, recency, age) triples, not the number of customers.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "core/btyd.h"
+#include "executor/executor.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
+PG_FUNCTION_INFO_V1(bgnbd_fit_combine);
+PG_FUNCTION_INFO_V1(bgnbd_fit_serialize);
+PG_FUNCTION_INFO_V1(bgnbd_fit_deserialize);
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+PG_FUNCTION_INFO_V1(bgnbd_make);
+PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
+PG_FUNCTION_INFO_V1(gammagamma_fit_trans);
+PG_FUNCTION_INFO_V1(gammagamma_fit_combine);
+PG_FUNCTION_INFO_V1(gammagamma_fit_serialize);
+PG_FUNCTION_INFO_V1(gammagamma_fit_deserialize);
+PG_FUNCTION_INFO_V1(gammagamma_fit_final);
+PG_FUNCTION_INFO_V1(gammagamma_make);
+PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
+PG_FUNCTION_INFO_V1(dormancy_clv);
+
+/* Version byte of the serialized aggregate states. */
+#define BTYD_STATE_VERSION 1
+
+/* Most fields of the composite types dormancy.bgnbd and dormancy.gammagamma. */
+#define MODEL_MAX_NATTS 8
+
+/* Longest CLV horizon, in periods (cost grows linearly with it). */
+#define CLV_MAX_HORIZON 10000
+
+/* ---------- input checks ---------- */
+
+/* Report an unusable observation with its value. */
+static void
+ReportObsError(BtydObsError err, double x, double t_x, double T, double m)
+{
+	const char *detail = btyd_obs_error_message(err);
+
+	switch (err)
+	{
+		case BTYD_OBS_OK:
+			return;
+		case BTYD_OBS_NONFINITE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("customer summary must be finite"),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_NEGATIVE_FREQUENCY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("frequency must not be negative: %.0f", x),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_FRACTIONAL_FREQUENCY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("frequency must be a whole number: %g", x),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_NEGATIVE_RECENCY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("recency must not be negative: %g", t_x),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_RECENCY_AFTER_AGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("recency %g is greater than age %g", t_x, T),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_RECENCY_WITHOUT_REPEAT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("recency must be 0 when frequency is 0, not %g", t_x),
+					 errdetail("%s", detail)));
+			break;
+		case BTYD_OBS_NONPOSITIVE_MONETARY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("monetary value must be positive when frequency is positive, not %g", m),
+					 errdetail("%s", detail)));
+			break;
+	}
+	elog(ERROR, "unrecognized observation error: %d", (int) err);
+}
+
+/* Error unless (x, t_x, T) is a valid BG/NBD customer summary. */
+static void
+CheckBgnbdObs(double x, double t_x, double T)
+{
+	ReportObsError(btyd_bgnbd_check_obs(x, t_x, T), x, t_x, T, 0.0);
+}
+
+/* Error unless t is a usable prediction horizon. */
+static void
+CheckHorizon(double t)
+{
+	if (!isfinite(t) || t < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prediction time t must be finite and not negative: %g", t),
+				 errdetail("t is the length of the period to predict, in the units of recency and age.")));
+}
+
+/* Error when a computed prediction is not a finite number. */
+static double
+CheckResult(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", what),
+				 errdetail("The model does not give a finite value for these inputs.")));
+	return v;
+}
+
+/* ---------- the composite model types ---------- */
+
+/* A field of a model row that must be present. */
+static double
+GetModelField(HeapTupleHeader rec, int attno, const char *type, const char *name)
+{
+	bool		isnull;
+	Datum		d = GetAttributeByNum(rec, attno, &isnull);
+
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s model has no %s", type, name),
+				 errdetail("A model needs all of its parameters.")));
+	return DatumGetFloat8(d);
+}
+
+/* Read and validate the parameters of a dormancy.bgnbd value. */
+static void
+GetBgnbdModel(HeapTupleHeader rec, BtydBgnbdParams *m)
+{
+	m->r = GetModelField(rec, 1, "BG/NBD", "r");
+	m->alpha = GetModelField(rec, 2, "BG/NBD", "alpha");
+	m->a = GetModelField(rec, 3, "BG/NBD", "a");
+	m->b = GetModelField(rec, 4, "BG/NBD", "b");
+	if (!btyd_bgnbd_params_valid(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid BG/NBD model (r %g, alpha %g, a %g, b %g)",
+						m->r, m->alpha, m->a, m->b),
+				 errdetail("The parameters r, alpha, a and b must be positive and finite.")));
+}
+
+/* Read and validate the parameters of a dormancy.gammagamma value. */
+static void
+GetGammaGammaModel(HeapTupleHeader rec, BtydGgParams *m)
+{
+	m->p = GetModelField(rec, 1, "Gamma-Gamma", "p");
+	m->q = GetModelField(rec, 2, "Gamma-Gamma", "q");
+	m->v = GetModelField(rec, 3, "Gamma-Gamma", "v");
+	if (!btyd_gg_params_valid(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid Gamma-Gamma model (p %g, q %g, v %g)", m->p, m->q, m->v),
+				 errdetail("The parameters p, q and v must be positive and finite.")));
+}
+
+/* The tuple descriptor of the function's composite result. */
+static TupleDesc
+ResultTupleDesc(FunctionCallInfo fcinfo, int natts)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != natts)
+		elog(ERROR, "model row type has %d fields, expected %d", tupdesc->natts, natts);
+	return BlessTupleDesc(tupdesc);
+}
+
+/*
+ * A model row: the parameters, then log_likelihood, customers, (for
+ * Gamma-Gamma) skipped, iterations and converged, all NULL when fit is NULL
+ * (a model built from known parameters).
+ */
+static Datum
+MakeModelRow(FunctionCallInfo fcinfo, const double *params, int nparams,
+			 bool with_skipped, const BtydFit *fit)
+{
+	int			natts = nparams + (with_skipped ? 5 : 4);
+	TupleDesc	tupdesc = ResultTupleDesc(fcinfo, natts);
+	Datum		values[MODEL_MAX_NATTS];
+	bool		nulls[MODEL_MAX_NATTS];
+	int			i;
+	int			k;
+
+	for (i = 0; i < nparams; i++)
+	{
+		values[i] = Float8GetDatum(params[i]);
+		nulls[i] = false;
+	}
+	k = nparams;
+	values[k++] = Float8GetDatum(fit ? fit->log_likelihood : 0.0);
+	values[k++] = Int64GetDatum(fit ? fit->customers : 0);
+	if (with_skipped)
+		values[k++] = Int64GetDatum(fit ? fit->skipped : 0);
+	values[k++] = Int32GetDatum(fit ? fit->iterations : 0);
+	values[k++] = BoolGetDatum(fit ? fit->converged : false);
+	for (i = nparams; i < natts; i++)
+		nulls[i] = (fit == NULL);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* WARNING for a fit that did not converge, with the reason and what to do. */
+static void
+WarnNotConverged(const char *model, const BtydFit *fit)
+{
+	const char *hint;
+
+	switch (fit->status)
+	{
+		case BTYD_NO_REPEAT:
+			hint = "Fit over customers or segments that include repeat buyers.";
+			break;
+		case BTYD_BOUNDARY:
+			hint = "A limiting case of the model (such as one purchase rate or one dropout probability for all customers) fits as well; fit over more customers or other segments.";
+			break;
+		default:
+			hint = "Check the inputs for extreme values.";
+			break;
+	}
+	ereport(WARNING,
+			(errmsg("%s fit did not converge", model),
+			 errdetail("%s The estimates are returned with converged = false.",
+					   btyd_status_message(fit->status)),
+			 errhint("%s", hint)));
+}
+
+/* ---------- aggregate states ---------- */
+
+/*
+ * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
+ * of the two kinds (elem_size bytes each), compacted when it fills.
+ * gammagamma_fit also counts the rows it skips.
+ */
+typedef struct BtydAggState
+{
+	void	   *obs;
+	int64		nobs;
+	int64		capacity;
+	int64		skipped;
+	bool		bgnbd;
+} BtydAggState;
+
+#define INITIAL_CAPACITY 64
+
+/* Size of one observation of the state's kind. */
+static inline Size
+ObsSize(const BtydAggState *state)
+{
+	return state->bgnbd ? sizeof(BtydBgnbdObs) : sizeof(BtydGgObs);
+}
+
+/* Most observations one state may hold: its array must stay allocatable. */
+static inline int64
+MaxObs(const BtydAggState *state)
+{
+	return (int64) (MaxAllocSize / ObsSize(state));
+}
+
+/* A fresh state in the aggregate memory context. */
+static BtydAggState *
+NewAggState(FunctionCallInfo fcinfo, bool bgnbd, int64 capacity)
+{
+	MemoryContext aggcontext;
+	BtydAggState *state;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "%s called in non-aggregate context",
+			 bgnbd ? "bgnbd_fit support function" : "gammagamma_fit support function");
+	state = MemoryContextAllocZero(aggcontext, sizeof(BtydAggState));
+	state->bgnbd = bgnbd;
+	state->capacity = Max(capacity, INITIAL_CAPACITY);
+	state->obs = MemoryContextAlloc(aggcontext, ObsSize(state) * state->capacity);
+	return state;
+}
+
+/* Sort the observations and merge identical ones. */
+static void
+CompactState(BtydAggState *state)
+{
+	if (state->bgnbd)
+		state->nobs = (int64) btyd_bgnbd_compact(state->obs, (size_t) state->nobs);
+	else
+		state->nobs = (int64) btyd_gg_compact(state->obs, (size_t) state->nobs);
+}
+
+/*
+ * Make room for 'extra' more observations: compact first, and grow only
+ * when the distinct observations need it.
+ */
+static void
+Reserve(BtydAggState *state, int64 extra)
+{
+	int64		newcap;
+
+	if (state->nobs + extra <= state->capacity)
+		return;
+	CompactState(state);
+	if (state->nobs + extra <= state->capacity / 2)
+		return;
+	newcap = Max(state->capacity * 2, state->nobs + extra);
+	if (newcap > MaxObs(state))
+	{
+		newcap = MaxObs(state);
+		if (state->nobs + extra > newcap)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many distinct customer summaries to fit: more than " INT64_FORMAT,
+							newcap),
+					 errhint("Round recency and age to a coarser unit, or fit per segment.")));
+	}
+	state->obs = repalloc(state->obs, ObsSize(state) * newcap);
+	state->capacity = newcap;
+}
+
+/* Append the observations of src to dst (same kind). */
+static void
+AppendObservations(BtydAggState *dst, const BtydAggState *src)
+{
+	Reserve(dst, src->nobs);
+	memcpy((char *) dst->obs + ObsSize(dst) * dst->nobs, src->obs,
+		   ObsSize(src) * src->nobs);
+	dst->nobs += src->nobs;
+	dst->skipped += src->skipped;
+}
+
+/* Shared combine function: handles NULL on either side (empty partial states). */
+static Datum
+CombineStates(FunctionCallInfo fcinfo, bool bgnbd)
+{
+	BtydAggState *left;
+	BtydAggState *right;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	right = (BtydAggState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		left = NewAggState(fcinfo, bgnbd, right->nobs);
+	else
+		left = (BtydAggState *) PG_GETARG_POINTER(0);
+	AppendObservations(left, right);
+	PG_RETURN_POINTER(left);
+}
+
+/*
+ * Serialized state: version byte, kind byte, skipped (int64), count n
+ * (int64), then n observations: BG/NBD as x, t_x, T (float8) and count
+ * (int64); Gamma-Gamma as x, m (float8) and count (int64).  Network byte
+ * order, through pq_send*.
+ */
+static Datum
+SerializeState(FunctionCallInfo fcinfo)
+{
+	BtydAggState *state = (BtydAggState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+	int64		i;
+
+	CompactState(state);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BTYD_STATE_VERSION);
+	pq_sendbyte(&buf, state->bgnbd ? 1 : 0);
+	pq_sendint64(&buf, state->skipped);
+	pq_sendint64(&buf, state->nobs);
+	for (i = 0; i < state->nobs; i++)
+	{
+		if (state->bgnbd)
+		{
+			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
+
+			pq_sendfloat8(&buf, o->x);
+			pq_sendfloat8(&buf, o->t_x);
+			pq_sendfloat8(&buf, o->T);
+			pq_sendint64(&buf, o->count);
+		}
+		else
+		{
+			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
+
+			pq_sendfloat8(&buf, o->x);
+			pq_sendfloat8(&buf, o->m);
+			pq_sendint64(&buf, o->count);
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read a serialized state back, checking its layout and every observation. */
+static Datum
+DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	BtydAggState *state;
+	int64		n;
+	int64		skipped;
+	int64		i;
+	int			elem = bgnbd ? 32 : 24;
+
+	buf.data = VARDATA_ANY(data);
+	buf.len = VARSIZE_ANY_EXHDR(data);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+
+	if (buf.len < 18 || pq_getmsgbyte(&buf) != BTYD_STATE_VERSION ||
+		pq_getmsgbyte(&buf) != (bgnbd ? 1 : 0))
+		elog(ERROR, "invalid serialized model fit state");
+	skipped = pq_getmsgint64(&buf);
+	n = pq_getmsgint64(&buf);
+	if (n < 0 || skipped < 0 || n > (buf.len - buf.cursor) / elem ||
+		n * elem != buf.len - buf.cursor)
+		elog(ERROR, "invalid serialized model fit state: length does not match " INT64_FORMAT " observations", n);
+
+	state = NewAggState(fcinfo, bgnbd, n);
+	state->skipped = skipped;
+	for (i = 0; i < n; i++)
+	{
+		if (bgnbd)
+		{
+			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
+
+			o->x = pq_getmsgfloat8(&buf);
+			o->t_x = pq_getmsgfloat8(&buf);
+			o->T = pq_getmsgfloat8(&buf);
+			o->count = pq_getmsgint64(&buf);
+			if (btyd_bgnbd_check_obs(o->x, o->t_x, o->T) != BTYD_OBS_OK || o->count < 1)
+				elog(ERROR, "invalid serialized model fit state: bad observation");
+		}
+		else
+		{
+			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
+
+			o->x = pq_getmsgfloat8(&buf);
+			o->m = pq_getmsgfloat8(&buf);
+			o->count = pq_getmsgint64(&buf);
+			if (btyd_gg_check_obs(o->x, o->m) != BTYD_OBS_OK || o->x <= 0 || o->count < 1)
+				elog(ERROR, "invalid serialized model fit state: bad observation");
+		}
+	}
+	pq_getmsgend(&buf);
+	state->nobs = n;
+	PG_RETURN_POINTER(state);
+}
+
+/* ---------- BG/NBD ---------- */
+
+/*
+ * SQL: transition function of bgnbd_fit(frequency, recency, age).  Rows
+ * with a NULL input are ignored; inconsistent ones are an error.  Repeats
+ * of the last triple just count up, so sorted input stays compact.
+ */
+Datum
+bgnbd_fit_trans(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydBgnbdObs *obs;
+	double		x;
+	double		t_x;
+	double		T;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, true, INITIAL_CAPACITY)
+		: (BtydAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(state);
+	x = (double) PG_GETARG_INT32(1);
+	t_x = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	CheckBgnbdObs(x, t_x, T);
+
+	obs = (BtydBgnbdObs *) state->obs;
+	if (state->nobs > 0 && obs[state->nobs - 1].x == x &&
+		obs[state->nobs - 1].t_x == t_x && obs[state->nobs - 1].T == T)
+	{
+		obs[state->nobs - 1].count++;
+		PG_RETURN_POINTER(state);
+	}
+	Reserve(state, 1);
+	obs = (BtydBgnbdObs *) state->obs;
+	obs[state->nobs].x = x;
+	obs[state->nobs].t_x = t_x;
+	obs[state->nobs].T = T;
+	obs[state->nobs].count = 1;
+	state->nobs++;
+	PG_RETURN_POINTER(state);
+}
+
+/* SQL: combine function of bgnbd_fit */
+Datum
+bgnbd_fit_combine(PG_FUNCTION_ARGS)
+{
+	return CombineStates(fcinfo, true);
+}
+
+/* SQL: serialize function of bgnbd_fit */
+Datum
+bgnbd_fit_serialize(PG_FUNCTION_ARGS)
+{
+	return SerializeState(fcinfo);
+}
+
+/* SQL: deserialize function of bgnbd_fit */
+Datum
+bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
+{
+	return DeserializeState(fcinfo, true);
+}
+
+/*
+ * SQL: final function of bgnbd_fit: the maximum-likelihood fit, as a
+ * dormancy.bgnbd row; NULL when no row had all three inputs.  Compacts the
+ * state in place (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
+ */
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydFit		fit;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	CompactState(state);
+	if (!btyd_bgnbd_fit(state->obs, (size_t) state->nobs, NULL, &fit))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("The BG/NBD fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
+						   state->nobs)));
+	if (!fit.converged)
+		WarnNotConverged("BG/NBD", &fit);
+	return MakeModelRow(fcinfo, fit.params, 4, false, &fit);
+}
+
+/* SQL: bgnbd(r, alpha, a, b) builds a model from known parameters. */
+Datum
+bgnbd_make(PG_FUNCTION_ARGS)
+{
+	double		params[4];
+	BtydBgnbdParams m;
+
+	m.r = params[0] = PG_GETARG_FLOAT8(0);
+	m.alpha = params[1] = PG_GETARG_FLOAT8(1);
+	m.a = params[2] = PG_GETARG_FLOAT8(2);
+	m.b = params[3] = PG_GETARG_FLOAT8(3);
+	if (!btyd_bgnbd_params_valid(&m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid BG/NBD model (r %g, alpha %g, a %g, b %g)",
+						m.r, m.alpha, m.a, m.b),
+				 errdetail("The parameters r, alpha, a and b must be positive and finite.")));
+	return MakeModelRow(fcinfo, params, 4, false, NULL);
+}
+
+/* SQL: bgnbd_p_alive(m, frequency, recency, age) */
+Datum
+bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams m;
+	double		x = (double) PG_GETARG_INT32(1);
+	double		t_x = PG_GETARG_FLOAT8(2);
+	double		T = PG_GETARG_FLOAT8(3);
+
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_p_alive(&m, x, t_x, T), "probability alive"));
+}
+
+/* SQL: bgnbd_expected_purchases(m, t, frequency, recency, age) */
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams m;
+	double		t = PG_GETARG_FLOAT8(1);
+	double		x = (double) PG_GETARG_INT32(2);
+	double		t_x = PG_GETARG_FLOAT8(3);
+	double		T = PG_GETARG_FLOAT8(4);
+
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckHorizon(t);
+	CheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_expected(&m, t, x, t_x, T), "expected purchases"));
+}
+
+/* SQL: bgnbd_expected_purchases_new(m, t) */
+Datum
+bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams m;
+	double		t = PG_GETARG_FLOAT8(1);
+
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckHorizon(t);
+	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_expected_new(&m, t), "expected purchases"));
+}
+
+/* ---------- Gamma-Gamma ---------- */
+
+/*
+ * SQL: transition function of gammagamma_fit(frequency, monetary_value).
+ * Rows with frequency 0 carry no spend information and are counted as
+ * skipped, as are rows whose monetary value is NULL; a NULL frequency is
+ * ignored.
+ */
+Datum
+gammagamma_fit_trans(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydGgObs  *obs;
+	double		x;
+	double		m;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, false, INITIAL_CAPACITY)
+		: (BtydAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(state);
+	x = (double) PG_GETARG_INT32(1);
+	if (x < 0)
+		ReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
+	if (x == 0 || PG_ARGISNULL(2))
+	{
+		state->skipped++;
+		PG_RETURN_POINTER(state);
+	}
+	m = PG_GETARG_FLOAT8(2);
+	ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
+
+	obs = (BtydGgObs *) state->obs;
+	if (state->nobs > 0 && obs[state->nobs - 1].x == x && obs[state->nobs - 1].m == m)
+	{
+		obs[state->nobs - 1].count++;
+		PG_RETURN_POINTER(state);
+	}
+	Reserve(state, 1);
+	obs = (BtydGgObs *) state->obs;
+	obs[state->nobs].x = x;
+	obs[state->nobs].m = m;
+	obs[state->nobs].count = 1;
+	state->nobs++;
+	PG_RETURN_POINTER(state);
+}
+
+/* SQL: combine function of gammagamma_fit */
+Datum
+gammagamma_fit_combine(PG_FUNCTION_ARGS)
+{
+	return CombineStates(fcinfo, false);
+}
+
+/* SQL: serialize function of gammagamma_fit */
+Datum
+gammagamma_fit_serialize(PG_FUNCTION_ARGS)
+{
+	return SerializeState(fcinfo);
+}
+
+/* SQL: deserialize function of gammagamma_fit */
+Datum
+gammagamma_fit_deserialize(PG_FUNCTION_ARGS)
+{
+	return DeserializeState(fcinfo, false);
+}
+
+/*
+ * SQL: final function of gammagamma_fit: the maximum-likelihood fit over
+ * the customers with frequency > 0, as a dormancy.gammagamma row; NULL when
+ * there was no such customer.
+ */
+Datum
+gammagamma_fit_final(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydFit		fit;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	CompactState(state);
+	if (!btyd_gg_fit(state->obs, (size_t) state->nobs, NULL, &fit))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("The Gamma-Gamma fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
+						   state->nobs)));
+	fit.skipped += state->skipped;
+	if (!fit.converged)
+		WarnNotConverged("Gamma-Gamma", &fit);
+	return MakeModelRow(fcinfo, fit.params, 3, true, &fit);
+}
+
+/* SQL: gammagamma(p, q, v) builds a model from known parameters. */
+Datum
+gammagamma_make(PG_FUNCTION_ARGS)
+{
+	double		params[3];
+	BtydGgParams m;
+
+	m.p = params[0] = PG_GETARG_FLOAT8(0);
+	m.q = params[1] = PG_GETARG_FLOAT8(1);
+	m.v = params[2] = PG_GETARG_FLOAT8(2);
+	if (!btyd_gg_params_valid(&m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid Gamma-Gamma model (p %g, q %g, v %g)", m.p, m.q, m.v),
+				 errdetail("The parameters p, q and v must be positive and finite.")));
+	return MakeModelRow(fcinfo, params, 3, true, NULL);
+}
+
+/*
+ * Expected spend per transaction for (x, m); m may be unknown (NULL) when
+ * x = 0.  Errors for invalid input or an infinite mean.
+ */
+static double
+ExpectedSpend(const BtydGgParams *g, double x, bool m_known, double m)
+{
+	double		s;
+
+	if (x < 0)
+		ReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
+	if (x > 0)
+		ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
+	s = btyd_gg_expected_spend(g, x, m_known ? m : 0.0);
+	if (isinf(s))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected spend is infinite for frequency %.0f under this Gamma-Gamma model", x),
+				 errdetail("With p * frequency + q <= 1 (here q = %g) the mean spend does not exist.", g->q)));
+	return CheckResult(s, "expected spend");
+}
+
+/*
+ * SQL: gammagamma_expected_spend(m, frequency, monetary_value).  Not
+ * strict: a customer without repeat purchases (frequency 0) has no mean
+ * spend of their own, so monetary_value may be NULL there and the answer
+ * is the population mean p v / (q - 1).
+ */
+Datum
+gammagamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	BtydGgParams g;
+	double		x;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	x = (double) PG_GETARG_INT32(1);
+	if (x != 0 && PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	GetGammaGammaModel(PG_GETARG_HEAPTUPLEHEADER(0), &g);
+	PG_RETURN_FLOAT8(ExpectedSpend(&g, x, !PG_ARGISNULL(2),
+								   PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2)));
+}
+
+/*
+ * SQL: clv(bgnbd, gammagamma, frequency, recency, age, monetary_value,
+ * horizon, discount_rate, period): see btyd_clv in core/btyd.h.  Not
+ * strict for the same reason as gammagamma_expected_spend: monetary_value
+ * may be NULL when frequency is 0; any other NULL gives NULL.
+ */
+Datum
+dormancy_clv(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams bg;
+	BtydGgParams gg;
+	double		x;
+	double		t_x;
+	double		T;
+	int32		horizon;
+	double		discount;
+	double		period;
+	int			i;
+
+	for (i = 0; i < PG_NARGS(); i++)
+	{
+		if (i != 5 && PG_ARGISNULL(i))
+			PG_RETURN_NULL();
+	}
+	x = (double) PG_GETARG_INT32(2);
+	if (x != 0 && PG_ARGISNULL(5))
+		PG_RETURN_NULL();
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &bg);
+	GetGammaGammaModel(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	horizon = PG_GETARG_INT32(6);
+	discount = PG_GETARG_FLOAT8(7);
+	period = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1.0;
+
+	CheckBgnbdObs(x, t_x, T);
+	if (horizon < 0 || horizon > CLV_MAX_HORIZON)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("horizon must be between 0 and %d periods, not %d", CLV_MAX_HORIZON, horizon)));
+	if (!isfinite(discount) || discount <= -1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount rate must be finite and greater than -1, not %g", discount),
+				 errdetail("The discount rate is per period, for example 0.01 for 1%% a month.")));
+	if (!isfinite(period) || period <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period must be finite and positive, not %g", period),
+				 errdetail("The period is the length of one discounting period in the units of recency and age.")));
+	/* the spend part errors out here for bad inputs or an infinite mean */
+	(void) ExpectedSpend(&gg, x, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
+	PG_RETURN_FLOAT8(CheckResult(btyd_clv(&bg, &gg, x, t_x, T,
+										  PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+										  horizon, discount, period),
+								 "customer lifetime value"));
+}

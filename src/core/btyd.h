@@ -1,0 +1,292 @@
+/*
+ * btyd.h
+ *		"Buy till you die" customer-base models: BG/NBD and Gamma-Gamma.
+ *
+ * Maximum-likelihood fitting, predictions (probability alive, expected
+ * purchases, expected spend, CLV), the special functions they need (digamma,
+ * Gauss hypergeometric 2F1) and a seeded simulator.  The mathematics, the
+ * optimiser and its convergence rules are described in docs/models.md.
+ *
+ * Pure computation, no PostgreSQL headers: this file and btyd.c build into
+ * the unit tests and benchmarks as well as into the server module.  Nothing
+ * here allocates except the fitting functions (malloc, for sorted copies) and
+ * nothing keeps global state.
+ *
+ * Time is in any unit the caller likes (days, weeks): recency, age and the
+ * prediction horizon must use the same one, and alpha comes out in it.
+ */
+#ifndef DORMANCY_CORE_BTYD_H
+#define DORMANCY_CORE_BTYD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* BG/NBD parameters (Fader, Hardie & Lee 2005): all strictly positive. */
+typedef struct BtydBgnbdParams
+{
+	double		r;				/* shape of the gamma mixing the purchase rates */
+	double		alpha;			/* scale of it, in time units */
+	double		a;				/* beta mixing the dropout probabilities */
+	double		b;
+} BtydBgnbdParams;
+
+/* Gamma-Gamma spend model parameters: all strictly positive. */
+typedef struct BtydGgParams
+{
+	double		p;				/* shape of the spend per transaction */
+	double		q;				/* shape of the gamma mixing its scale */
+	double		v;				/* scale of that gamma, in money units */
+} BtydGgParams;
+
+/*
+ * One BG/NBD observation: x repeat purchases, the last one t_x after the
+ * first purchase, observed for T since the first purchase; count customers
+ * share it.
+ */
+typedef struct BtydBgnbdObs
+{
+	double		x;				/* frequency: a whole number >= 0 */
+	double		t_x;			/* recency: 0 <= t_x <= T, 0 when x = 0 */
+	double		T;				/* age */
+	int64_t		count;			/* customers with exactly this triple, >= 1 */
+} BtydBgnbdObs;
+
+/* One Gamma-Gamma observation: x repeat purchases with mean value m. */
+typedef struct BtydGgObs
+{
+	double		x;				/* frequency; x = 0 rows carry no information */
+	double		m;				/* mean spend of the repeat purchases, > 0 */
+	int64_t		count;
+} BtydGgObs;
+
+/* Why an observation is unusable (see btyd_bgnbd_check_obs). */
+typedef enum BtydObsError
+{
+	BTYD_OBS_OK = 0,
+	BTYD_OBS_NONFINITE,			/* NaN or infinite input */
+	BTYD_OBS_NEGATIVE_FREQUENCY,
+	BTYD_OBS_FRACTIONAL_FREQUENCY,
+	BTYD_OBS_NEGATIVE_RECENCY,
+	BTYD_OBS_RECENCY_AFTER_AGE,
+	BTYD_OBS_RECENCY_WITHOUT_REPEAT,	/* x = 0 but t_x != 0 */
+	BTYD_OBS_NONPOSITIVE_MONETARY	/* Gamma-Gamma: x > 0 but m <= 0 */
+} BtydObsError;
+
+/* Outcome of a fit. */
+typedef enum BtydStatus
+{
+	BTYD_CONVERGED = 0,
+	BTYD_NO_DATA,				/* no usable observation */
+	BTYD_NO_REPEAT,				/* no repeat purchase: the MLE does not exist */
+	BTYD_MAX_ITER,				/* iteration limit reached */
+	BTYD_LINE_SEARCH,			/* no further descent found away from a stationary point */
+	BTYD_BOUNDARY,				/* a parameter ran off towards 0 or infinity */
+	BTYD_NONFINITE				/* likelihood not finite at any starting point */
+} BtydStatus;
+
+/* Optimiser settings; btyd_fit_options_default fills in the documented defaults. */
+typedef struct BtydFitOptions
+{
+	int			max_iter;		/* BFGS iterations per starting point (200) */
+	double		gtol;			/* converged when max |gradient| <= gtol (1e-8) */
+	double		ftol;			/* relative change counted as stalled (1e-13) */
+	double		gtol_stall;		/* a stall counts as converged below this (1e-5) */
+} BtydFitOptions;
+
+/*
+ * Result of a fit.  params holds r, alpha, a, b (BG/NBD) or p, q, v, 0
+ * (Gamma-Gamma) on their natural scale.  The gradient is that of the mean
+ * log-likelihood per customer with respect to the log-parameters.
+ */
+typedef struct BtydFit
+{
+	double		params[4];
+	double		log_likelihood; /* total over all customers */
+	double		grad_norm;		/* max |gradient| at the estimate */
+	int64_t		customers;		/* customers used (Gamma-Gamma: x > 0 only) */
+	int64_t		skipped;		/* Gamma-Gamma: customers with x = 0 */
+	int			iterations;		/* BFGS iterations of the chosen start */
+	int			evaluations;	/* likelihood evaluations, all starts */
+	int			starts;			/* starting points tried */
+	bool		converged;
+	BtydStatus	status;
+} BtydFit;
+
+/* ----- special functions ----- */
+
+/* Digamma psi(x) = d/dx log Gamma(x); NaN at 0 and negative integers. */
+extern double btyd_digamma(double x);
+
+/* log Gamma(z + d) - log Gamma(z) for z > 0, d >= 0, without cancellation. */
+extern double btyd_lgamma_diff(double z, double d);
+
+/* psi(z + d) - psi(z) for z > 0, d >= 0, without cancellation. */
+extern double btyd_digamma_diff(double z, double d);
+
+/*
+ * Gauss hypergeometric function 2F1(a, b; c; z) for real parameters and real
+ * z <= 1 (c not 0 or a negative integer; at z = 1 only when c - a - b > 0).
+ * Returns NaN outside that domain or if no method converges.  Validated to
+ * about 1e-12 relative for |a|, |b| <= 30, 0 < c <= 50 except where a
+ * parameter below about -15 meets z far from 0, and for the parameter
+ * patterns of the BG/NBD predictions (docs/models.md).
+ */
+extern double btyd_hyp2f1(double a, double b, double c, double z);
+
+/*
+ * The "excess" (c / b) * (2F1(a, b; c; z) - 1), i.e. the series
+ * sum_{n>=1} (a)_n (b+1)_{n-1} / ((c+1)_{n-1} n!) z^n, which stays finite and
+ * accurate as b -> 0 or c -> 0 (c not a negative integer), for z < 1.
+ */
+extern double btyd_hyp2f1_excess(double a, double b, double c, double z);
+
+/* ----- observations ----- */
+
+/* Whether (x, t_x, T) is a valid BG/NBD observation. */
+extern BtydObsError btyd_bgnbd_check_obs(double x, double t_x, double T);
+
+/* Whether (x, m) is a valid Gamma-Gamma observation (x = 0 rows are valid). */
+extern BtydObsError btyd_gg_check_obs(double x, double m);
+
+/* English sentence describing an observation error (for error details). */
+extern const char *btyd_obs_error_message(BtydObsError err);
+
+/* Whether every parameter is finite and strictly positive. */
+extern bool btyd_bgnbd_params_valid(const BtydBgnbdParams *m);
+extern bool btyd_gg_params_valid(const BtydGgParams *m);
+
+/*
+ * Sort observations (by x, then the rest) and merge identical ones, adding
+ * their counts.  Returns the new number of observations.
+ */
+extern size_t btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n);
+extern size_t btyd_gg_compact(BtydGgObs *obs, size_t n);
+
+/* ----- likelihoods ----- */
+
+/*
+ * BG/NBD log-likelihood summed over the observations (each weighted by its
+ * count).  If grad is not NULL it receives the gradient with respect to
+ * (log r, log alpha, log a, log b).  Observations sorted by x evaluate
+ * fastest (per-x terms are reused).
+ */
+extern double btyd_bgnbd_loglik(const BtydBgnbdParams *m,
+								const BtydBgnbdObs *obs, size_t n,
+								double *grad);
+
+/*
+ * Gamma-Gamma log-likelihood of the mean spends (observations with x = 0 are
+ * ignored); gradient with respect to (log p, log q, log v) if grad != NULL.
+ */
+extern double btyd_gg_loglik(const BtydGgParams *m,
+							 const BtydGgObs *obs, size_t n, double *grad);
+
+/*
+ * Standard errors of the log-parameters from the inverse of the observed
+ * information (finite differences of the analytic gradient).  The standard
+ * error of a parameter itself is about param * se.  Returns false when the
+ * information matrix is not positive definite (not at a maximum).
+ */
+extern bool btyd_bgnbd_log_se(const BtydBgnbdParams *m,
+							  const BtydBgnbdObs *obs, size_t n, double se[4]);
+extern bool btyd_gg_log_se(const BtydGgParams *m,
+						   const BtydGgObs *obs, size_t n, double se[3]);
+
+/* ----- fitting ----- */
+
+extern void btyd_fit_options_default(BtydFitOptions *opts);
+
+/* English sentence describing a fit status (for warnings). */
+extern const char *btyd_status_message(BtydStatus status);
+
+/*
+ * Maximum-likelihood fits.  opts may be NULL for the defaults.  The
+ * observations must be valid (check them first); they need not be sorted or
+ * compact.  Returns false only when memory runs out (out is then untouched);
+ * otherwise out->status and out->converged say how it went, and out->params
+ * is always finite.
+ */
+extern bool btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n,
+						   const BtydFitOptions *opts, BtydFit *out);
+extern bool btyd_gg_fit(const BtydGgObs *obs, size_t n,
+						const BtydFitOptions *opts, BtydFit *out);
+
+/* ----- predictions ----- */
+
+/* Probability that a customer with history (x, t_x, T) is still alive. */
+extern double btyd_bgnbd_p_alive(const BtydBgnbdParams *m,
+								 double x, double t_x, double T);
+
+/* Expected purchases in the next t time units of a customer with history (x, t_x, T). */
+extern double btyd_bgnbd_expected(const BtydBgnbdParams *m, double t,
+								  double x, double t_x, double T);
+
+/* Expected purchases in the first t time units of a new customer, E[X(t)]. */
+extern double btyd_bgnbd_expected_new(const BtydBgnbdParams *m, double t);
+
+/*
+ * Expected mean spend per transaction of a customer with x repeat purchases
+ * of mean value m: p (v + x m) / (p x + q - 1).  +Infinity when
+ * p x + q <= 1 (the mean does not exist).
+ */
+extern double btyd_gg_expected_spend(const BtydGgParams *m, double x,
+									 double mean_value);
+
+/*
+ * Customer lifetime value in the discrete discounted form of lifetimes'
+ * customer_lifetime_value:
+ *
+ *	sum_{i=1..horizon} S * (E[Y(i P)] - E[Y((i-1) P)]) / (1 + d)^i
+ *
+ * with S = btyd_gg_expected_spend(gg, x, m), E[Y(t)] = btyd_bgnbd_expected
+ * (bg, t, x, t_x, T), P = period (model time units per discounting period)
+ * and d = discount_rate per period.
+ */
+extern double btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg,
+					   double x, double t_x, double T, double mean_value,
+					   int horizon, double discount_rate, double period);
+
+/* ----- simulation ----- */
+
+/* xoshiro256** state, seeded through splitmix64. */
+typedef struct BtydRng
+{
+	uint64_t	s[4];
+} BtydRng;
+
+extern void btyd_rng_seed(BtydRng *rng, uint64_t seed);
+extern uint64_t btyd_rng_next(BtydRng *rng);
+
+/* Uniform on the open interval (0, 1). */
+extern double btyd_rng_uniform(BtydRng *rng);
+
+/* log of a Gamma(shape, rate 1) variate (safe for tiny shapes). */
+extern double btyd_rng_log_gamma(BtydRng *rng, double shape);
+
+/* Gamma(shape, rate 1) variate. */
+extern double btyd_rng_gamma(BtydRng *rng, double shape);
+
+/* Beta(a, b) variate. */
+extern double btyd_rng_beta(BtydRng *rng, double a, double b);
+
+/*
+ * Simulate n customers of the BG/NBD process with ages uniform on
+ * [T_min, T_max]: purchase rate lambda ~ Gamma(r, alpha), dropout
+ * probability p ~ Beta(a, b); purchases arrive as a Poisson process of rate
+ * lambda from the first one at time 0, and after each repeat purchase the
+ * customer drops out with probability p.  Each out[i] gets count 1.
+ */
+extern void btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng,
+								size_t n, double T_min, double T_max,
+								BtydBgnbdObs *out);
+
+/*
+ * Simulate mean spends for customers with the given frequencies under the
+ * Gamma-Gamma model: nu ~ Gamma(q, v), each spend ~ Gamma(p, nu), so the
+ * mean of x spends ~ Gamma(p x, x nu).  m_out[i] is 0 when x[i] = 0.
+ */
+extern void btyd_gg_simulate(const BtydGgParams *m, BtydRng *rng,
+							 const double *x, size_t n, double *m_out);
+
+#endif							/* DORMANCY_CORE_BTYD_H */
