@@ -130,10 +130,10 @@ SELECT dormancy.bind_customers('b.big_accounts', id => 'account_id', name => 'na
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute
  WHERE attrelid = 'dormancy.customer_status'::regclass AND attname = 'customer_id';
 SELECT customer_id, name, state FROM dormancy.customer_status ORDER BY customer_id;
-SELECT count(*) AS views_not_in_extension
+SELECT count(*) AS views_in_extension
   FROM pg_class c
  WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e');
+   AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e');
 SELECT count(*) AS uncommented_columns
   FROM pg_attribute a
  WHERE a.attrelid = 'dormancy.customer_status'::regclass AND a.attnum > 0
@@ -164,6 +164,22 @@ SELECT dormancy.bind_orders('b.invoices', customer => 'account_id', ordered_at =
 SELECT dormancy.rebind();
 SELECT count(*) FROM dormancy.customer_status;
 SELECT dormancy.unbind('orders');
+
+-- DROP TABLE ... CASCADE on a bound table drops the generated views, never
+-- the extension; rebind() then unbinds the lost source with a warning
+CREATE TABLE b.doomed (account_id integer, day date, total numeric);
+SELECT dormancy.bind_orders('b.doomed', customer => 'account_id', ordered_at => 'day', amount => 'total');
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('doomed', '1 day', '2 days', '3 days');
+SET client_min_messages = notice;
+DROP TABLE b.doomed CASCADE;
+SET client_min_messages = warning;
+SELECT extname FROM pg_extension WHERE extname = 'dormancy';
+SELECT count(*) AS my_rule_kept FROM dormancy.rules WHERE industry = 'doomed';
+SELECT to_regclass('dormancy.customer_status') AS status_view;
+SELECT dormancy.rebind();
+SELECT source FROM dormancy.bindings ORDER BY 1;
+SELECT count(*) FROM dormancy.customer_status;
+DELETE FROM dormancy.rules WHERE industry = 'doomed';
 
 DROP SCHEMA b CASCADE;
 DROP SERVER b_files;

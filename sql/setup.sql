@@ -36,26 +36,35 @@ SELECT p.proname
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
  ORDER BY 1;
 
--- nothing bound yet: empty views of the full shape
+-- no generated views until the first bind or rebind()
+SELECT count(*) AS views FROM pg_class WHERE relnamespace = 'dormancy'::regnamespace AND relkind = 'v';
+SELECT * FROM dormancy.bindings;
+-- rebind() with nothing bound: empty views of the full shape
+SELECT dormancy.rebind();
 SELECT count(*) FROM dormancy.customer_status;
 SELECT count(*) FROM dormancy.src_orders;
 SELECT count(*) FROM dormancy.data_issues;
-SELECT * FROM dormancy.bindings;
 SELECT attname, format_type(atttypid, atttypmod)
   FROM pg_attribute WHERE attrelid = 'dormancy.customer_status'::regclass AND attnum > 0
  ORDER BY attnum;
 
--- the generated views are members of the extension and security_invoker
-SELECT c.relname, c.reloptions
+-- every column of the generated views has a comment
+SELECT c.relname, a.attname
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
+   AND a.attnum > 0 AND NOT a.attisdropped
+   AND col_description(c.oid, a.attnum) IS NULL
+ ORDER BY 1, 2;
+
+-- the generated views are security_invoker and not members of the extension
+SELECT c.relname, c.reloptions,
+	   EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') AS member
   FROM pg_class c
  WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
  ORDER BY 1;
-SELECT count(*) AS views_not_in_extension
-  FROM pg_class c
- WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e');
 
--- drop and create again: a clean reinstall
+-- so DROP EXTENSION needs CASCADE once they exist; then a clean reinstall
 DROP EXTENSION dormancy;
+DROP EXTENSION dormancy CASCADE;
 CREATE EXTENSION dormancy;
 SELECT count(*) FROM dormancy.rules;

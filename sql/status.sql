@@ -66,6 +66,7 @@ UPDATE dormancy.rules SET at_risk_after = '6 months', dormant_after = '1 year', 
 DELETE FROM dormancy.rules WHERE industry = 'consumables' AND company_size = 'smb';
 
 -- CHECK constraints keep thresholds positive and ordered
+\set VERBOSITY terse
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 year', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '0 days', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '-1 month', '6 months', '2 years');
@@ -75,6 +76,7 @@ INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('  ', '1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('shipping', '1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES (' Shipping ', '1 month', '6 months', '2 years');
+\set VERBOSITY default
 DELETE FROM dormancy.rules WHERE industry = 'shipping';
 -- a rule for a segment whose installed default is unedited replaces that default
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('EC', '1 month', '6 months', '2 years');

@@ -299,7 +299,11 @@ SELECT c.customer_id,
 	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
 	   pc.price_increase,
 	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
-	   pc.spec_change
+	   pc.spec_change,
+	   bs.frequency,
+	   bs.recency * 1.0 AS recency_days,
+	   bs.age * 1.0 AS age_days,
+	   bs.monetary_value
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.decline_settings_in_force() ds
@@ -310,6 +314,7 @@ SELECT c.customer_id,
  CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
 											 (r.rule).min_order_amount::pg_catalog.float8) s
  CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
+  LEFT JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') bs ON true
   LEFT JOIN LATERAL (
 	-- a change the customer lapsed after: its last purchase (in the change's
 	-- category when categories are bound) came before the change, while the
@@ -533,6 +538,10 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 	COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 	COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+	COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+	COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
+	COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
+	COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
 
 	COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
 	COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
@@ -601,8 +610,14 @@ AS $$
 DECLARE
 	v record;
 	views text[];
-	in_script boolean := false;
 BEGIN
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
+	FOR v IN DELETE FROM dormancy.bindings b
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+			  RETURNING b.source, b.relation::oid AS relid LOOP
+		RAISE WARNING 'the % relation (OID %) no longer exists: % is unbound', v.source, v.relid, v.source;
+	END LOOP;
+
 	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
 	  FROM dormancy._view_definitions() WITH ORDINALITY AS d(view_name, definition, ord);
 
@@ -639,15 +654,19 @@ BEGIN
 			END LOOP;
 	END;
 
-	-- views made outside the install script must be added to the extension
-	-- (so DROP EXTENSION removes them and pg_dump leaves them to rebind())
+	-- The generated views read the user's tables, so they must not be members
+	-- of the extension: DROP TABLE ... CASCADE on a bound table would then
+	-- drop a member and with it the whole extension (rules, models, history).
+	-- As ordinary views they are dumped by pg_dump like any view.  Views made
+	-- while an extension script runs (ALTER EXTENSION UPDATE) become members
+	-- automatically: take them out again.
 	FOREACH v.view_name IN ARRAY views LOOP
-		IF NOT EXISTS (SELECT 1 FROM pg_depend d
-						WHERE d.classid = 'pg_class'::regclass
-						  AND d.objid = ('dormancy.' || quote_ident(v.view_name))::regclass
-						  AND d.refclassid = 'pg_extension'::regclass
-						  AND d.deptype = 'e') THEN
-			EXECUTE format('ALTER EXTENSION dormancy ADD VIEW dormancy.%I', v.view_name);
+		IF EXISTS (SELECT 1 FROM pg_depend d
+					WHERE d.classid = 'pg_class'::regclass
+					  AND d.objid = ('dormancy.' || quote_ident(v.view_name))::regclass
+					  AND d.refclassid = 'pg_extension'::regclass
+					  AND d.deptype = 'e') THEN
+			EXECUTE format('ALTER EXTENSION dormancy DROP VIEW dormancy.%I', v.view_name);
 		END IF;
 	END LOOP;
 	PERFORM dormancy._comment_views();

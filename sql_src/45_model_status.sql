@@ -1,16 +1,143 @@
 --
--- Model columns of customer_status: p_alive, expected_purchases and
--- expected_value from the fitted models (NULL when none is fitted).
--- Plugged into customer_status as the FROM item aliased "models".
+-- Fitted models per segment, and the model columns of customer_status:
+-- p_alive, expected_purchases and expected_value (NULL when no converged
+-- model is fitted).
 --
+
+-- At most one row; empty means the defaults (a restore of the user's row
+-- cannot clash with a row installed by CREATE EXTENSION).
+CREATE TABLE dormancy.model_settings (
+	singleton boolean PRIMARY KEY DEFAULT true,
+	time_unit interval NOT NULL DEFAULT '7 days',
+	horizon interval NOT NULL DEFAULT '1 year',
+	segment_by text NOT NULL DEFAULT 'industry',
+	min_customers integer NOT NULL DEFAULT 200,
+	CONSTRAINT model_settings_one_row CHECK (singleton),
+	CONSTRAINT model_settings_time_unit CHECK (
+		extract(month FROM time_unit) = 0 AND extract(year FROM time_unit) = 0 AND time_unit > interval '0'),
+	CONSTRAINT model_settings_horizon CHECK (horizon > interval '0'),
+	CONSTRAINT model_settings_segment_by CHECK (segment_by IN ('none', 'industry', 'company_size')),
+	CONSTRAINT model_settings_min_customers CHECK (min_customers >= 10)
+);
+COMMENT ON TABLE dormancy.model_settings IS
+	'settings of the BTYD models: at most one row; no row means the defaults (see dormancy.model_settings_in_force())';
+COMMENT ON COLUMN dormancy.model_settings.singleton IS 'always true: keeps the table to one row';
+COMMENT ON COLUMN dormancy.model_settings.time_unit IS 'the time unit of the fits (days only, no months); default 7 days, as in the published CDNOW fits';
+COMMENT ON COLUMN dormancy.model_settings.horizon IS 'expected_purchases and expected_value look this far ahead; default 1 year';
+COMMENT ON COLUMN dormancy.model_settings.segment_by IS 'fit one model per industry or company size as well as the overall one: none, industry or company_size; default industry';
+COMMENT ON COLUMN dormancy.model_settings.min_customers IS 'a segment gets its own model only with at least this many customers (else the overall model applies); default 200';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.model_settings', '');
+
+CREATE FUNCTION dormancy.model_settings_in_force()
+	RETURNS dormancy.model_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
+					ROW(true, interval '7 days', interval '1 year', 'industry', 200)::dormancy.model_settings);
+COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
+	'the row of dormancy.model_settings, or the defaults when it is empty';
+
+CREATE TABLE dormancy.models (
+	model_id serial PRIMARY KEY,
+	segment_kind text NOT NULL,
+	segment_value text,
+	fitted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	fit_seconds double precision,
+	as_of date NOT NULL,
+	time_unit interval NOT NULL,
+	bgnbd dormancy.bgnbd,
+	gammagamma dormancy.gammagamma,
+	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
+	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
+	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value)
+);
+COMMENT ON TABLE dormancy.models IS
+	'fitted BG/NBD and Gamma-Gamma models, one per segment; written by dormancy.fit_models()';
+COMMENT ON COLUMN dormancy.models.model_id IS 'surrogate key';
+COMMENT ON COLUMN dormancy.models.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (lower case, trimmed); NULL for all';
+COMMENT ON COLUMN dormancy.models.fitted_at IS 'when the model was fitted';
+COMMENT ON COLUMN dormancy.models.fit_seconds IS 'how long the fit of all segments took';
+COMMENT ON COLUMN dormancy.models.as_of IS 'the as-of day of the customer summaries it was fitted on';
+COMMENT ON COLUMN dormancy.models.time_unit IS 'the time unit of the parameters';
+COMMENT ON COLUMN dormancy.models.bgnbd IS 'the BG/NBD model with its log-likelihood, customers, iterations and convergence';
+COMMENT ON COLUMN dormancy.models.gammagamma IS 'the Gamma-Gamma model (NULL when too few repeat buyers)';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
+COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
+
+-- Fit the overall model and one per segment, over the bound data as of
+-- dormancy.as_of(), in one pass; replace the stored models.
+CREATE FUNCTION dormancy.fit_models()
+	RETURNS SETOF dormancy.models
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	settings dormancy.model_settings := dormancy.model_settings_in_force();
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+	started timestamptz := clock_timestamp();
+	fitted record;
+BEGIN
+	DELETE FROM dormancy.models;
+	FOR fitted IN
+		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END AS segment_kind,
+			   s.segment_value,
+			   count(*) AS customers,
+			   dormancy.bgnbd_fit(s.frequency, s.recency_days / unit_days, s.age_days / unit_days) AS bgnbd,
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value) AS gammagamma
+		  FROM (SELECT CASE settings.segment_by
+						   WHEN 'industry' THEN lower(btrim(c.industry))
+						   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+					   c.frequency, c.recency_days, c.age_days, c.monetary_value
+				  FROM dormancy.customer_core c
+				 WHERE c.frequency IS NOT NULL) s
+		 GROUP BY GROUPING SETS ((), (s.segment_value))
+		HAVING grouping(s.segment_value) = 1
+			OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+				AND count(*) >= settings.min_customers)
+	LOOP
+		INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
+		VALUES (fitted.segment_kind, fitted.segment_value, dormancy.as_of_day(), settings.time_unit,
+				fitted.bgnbd, CASE WHEN (fitted.gammagamma).customers > 0 THEN fitted.gammagamma END);
+	END LOOP;
+	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
+	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
+END
+$$;
+COMMENT ON FUNCTION dormancy.fit_models() IS
+	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
+REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
+
+-- The model that applies to a customer: its segment's, else the overall one;
+-- only converged BG/NBD fits count.  Plugged into customer_status as "mdl";
+-- the predictions as "models".
 CREATE FUNCTION dormancy._status_parts_40_models(bindings jsonb)
 	RETURNS TABLE (from_item text, select_list text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT 'LEFT JOIN LATERAL (SELECT NULL::pg_catalog.float8 AS p_alive, NULL::pg_catalog.float8 AS expected_purchases, '
-		   'NULL::pg_catalog.float8 AS expected_value) models ON true',
-		   'models.p_alive, models.expected_purchases, models.expected_value'
+	SELECT $f$LEFT JOIN LATERAL (
+	SELECT m.model_id, m.bgnbd, m.gammagamma,
+		   pg_catalog.date_part('epoch', m.time_unit) / 86400 AS unit_days,
+		   pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400 AS horizon_days
+	  FROM dormancy.models m
+	 WHERE (m.bgnbd).converged
+	   AND (m.segment_kind = 'all'
+			OR (m.segment_kind = 'industry' AND m.segment_value = pg_catalog.lower(pg_catalog.btrim(core.industry)))
+			OR (m.segment_kind = 'company_size' AND m.segment_value = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
+	 ORDER BY m.segment_kind = 'all'
+	 LIMIT 1) mdl ON true
+LEFT JOIN LATERAL (
+	SELECT dormancy.bgnbd_p_alive(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days) AS p_alive,
+		   dormancy.bgnbd_expected_purchases(mdl.bgnbd, mdl.horizon_days / mdl.unit_days, core.frequency,
+											 core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days) AS expected_purchases
+  ) models ON true$f$,
+		   'mdl.model_id, models.p_alive, models.expected_purchases, '
+		   'CASE WHEN (mdl.gammagamma).converged AND (mdl.gammagamma).p * core.frequency + (mdl.gammagamma).q > 1 '
+		   'THEN models.expected_purchases * dormancy.gammagamma_expected_spend(mdl.gammagamma, core.frequency, core.monetary_value) '
+		   'END AS expected_value'
 $$;
 COMMENT ON FUNCTION dormancy._status_parts_40_models(jsonb) IS
 	'internal: the model columns of customer_status';
@@ -21,9 +148,10 @@ CREATE FUNCTION dormancy._comment_views_40_models()
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL when no model is fitted';
-	COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchases in the next window (BG/NBD), NULL when no model is fitted';
-	COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected value of those purchases (BG/NBD x Gamma-Gamma), NULL when no model is fitted';
+	COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
+	COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases';
+	COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD)';
+	COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_views_40_models() IS 'internal: comment the model columns of customer_status';

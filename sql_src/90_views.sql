@@ -1,5 +1,6 @@
 --
--- Last: the generated views, unbound (empty, full shape), so everything
--- downstream works before any binding.  Every object they use exists by now.
+-- The generated views (src_*, customer_status, ...) are not made here: they
+-- appear at the first bind_* or rebind() call, as ordinary views (not members
+-- of the extension, see _build_views), so that pg_dump dumps them and a
+-- restore does not clash with views made by CREATE EXTENSION.
 --
-SELECT dormancy._build_views();
