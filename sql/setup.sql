@@ -64,7 +64,9 @@ SELECT c.relname, c.reloptions,
  ORDER BY 1;
 
 -- so DROP EXTENSION needs CASCADE once they exist; then a clean reinstall
+\set VERBOSITY terse
 DROP EXTENSION dormancy;
+\set VERBOSITY default
 DROP EXTENSION dormancy CASCADE;
 CREATE EXTENSION dormancy;
 SELECT count(*) FROM dormancy.rules;

@@ -76,7 +76,6 @@ INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('  ', '1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('shipping', '1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES (' Shipping ', '1 month', '6 months', '2 years');
-\set VERBOSITY default
 DELETE FROM dormancy.rules WHERE industry = 'shipping';
 -- a rule for a segment whose installed default is unedited replaces that default
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('EC', '1 month', '6 months', '2 years');
@@ -90,6 +89,7 @@ SELECT count(*) AS differing_from_defaults
   FROM (SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules
 		EXCEPT SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.default_rules) AS d;
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', NULL, '6 months', '2 years');
+\set VERBOSITY default
 
 -- the large-order rule: only orders of at least min_order_amount count for recency
 UPDATE dormancy.rules SET min_order_amount = 1000 WHERE industry = 'manufacturing' AND company_size IS NULL;

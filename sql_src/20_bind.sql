@@ -614,8 +614,9 @@ BEGIN
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
 	FOR v IN DELETE FROM dormancy.bindings b
 			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
-			  RETURNING b.source, b.relation::oid AS relid LOOP
-		RAISE WARNING 'the % relation (OID %) no longer exists: % is unbound', v.source, v.relid, v.source;
+			  RETURNING b.source LOOP
+		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
+			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
 	END LOOP;
 
 	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
