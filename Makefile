@@ -42,4 +42,16 @@ clean: clean-unit
 clean-unit:
 	rm -rf test/unit/bin
 
-.PHONY: unit clean-unit
+# Benchmarks of the pure core (no server): make bench
+bench: test/bench/bin/bench_btyd
+	test/bench/bin/bench_btyd
+
+test/bench/bin/%: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p test/bench/bin
+	$(CC) -std=c11 -O2 -Wall -Wextra -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+
+clean: clean-bench
+clean-bench:
+	rm -rf test/bench/bin
+
+.PHONY: unit clean-unit bench clean-bench

@@ -46,6 +46,23 @@ SELECT signal, count(*) AS customers
  WHERE state IN ('active', 'at_risk')
  GROUP BY signal ORDER BY customers DESC, signal;
 
+\echo '== models: BG/NBD and Gamma-Gamma fitted per industry (weekly units)'
+SET client_min_messages = error;	-- segments the model does not fit only warn
+SELECT segment_kind, coalesce(segment_value, '(all)') AS segment, (bgnbd).customers,
+	   round((bgnbd).r::numeric, 3) AS r, round((bgnbd).alpha::numeric, 2) AS alpha,
+	   round((bgnbd).a::numeric, 3) AS a, round((bgnbd).b::numeric, 2) AS b, (bgnbd).converged
+  FROM dormancy.fit_models();
+RESET client_min_messages;
+
+\echo '== dormant customers most likely still alive, by expected value of the next year'
+SELECT customer_id, name, industry, days_since_last_order AS days_silent, order_days,
+	   round(p_alive::numeric, 2) AS p_alive, round(expected_purchases::numeric, 2) AS expected_purchases,
+	   round(expected_value::numeric) AS expected_value
+  FROM dormancy.customer_status
+ WHERE state = 'dormant' AND expected_value IS NOT NULL
+ ORDER BY expected_value DESC, customer_id
+ LIMIT 10;
+
 \echo '== data issues found in the bound tables'
 SELECT issue, count(*) AS customers, sum(rows) AS rows
   FROM dormancy.data_issues
