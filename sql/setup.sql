@@ -34,6 +34,7 @@ SELECT p.proname
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'dormancy'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
+   AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
  ORDER BY 1;
 
 -- no generated views until the first bind or rebind()

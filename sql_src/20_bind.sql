@@ -391,6 +391,8 @@ $q$;
 	--       to customer_status;
 	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
 	--       built on customer_status.
+	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
+	-- _after_build_NN_topic() for work that follows every build.
 	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
 		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
@@ -673,6 +675,10 @@ BEGIN
 	PERFORM dormancy._comment_views();
 	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
 	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+	-- and do what must follow each build: functions dormancy._after_build_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_after_build_') LOOP
 		EXECUTE format('SELECT %s()', v.fn);
 	END LOOP;
 END

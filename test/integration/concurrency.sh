@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Readers of the snapshot and writers to the orders while refreshes run, two at
+# a time: readers never wait for a lock (lock_timeout = 100ms: any wait longer
+# than that aborts the reader and fails the test), no reader sees a torn
+# snapshot (each read sees rows of one refresh only, all the customers), the
+# overlapping refreshes skip instead of piling up, none fails, and the state
+# history stays a chain (each change starts from the state the previous one
+# ended in).  A control shows the lock_timeout detector fires on a lock that
+# would block (ACCESS EXCLUSIVE, what TRUNCATE would take).
+# Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+PATH=/usr/lib/postgresql/15/bin:$PATH
+db=dormancy_concurrency_t
+customers=1000
+seconds=15
+work=$(mktemp -d /tmp/dormancy-concurrency.XXXXXX)
+chmod 777 "$work"
+dropdb --if-exists "$db" 2>/dev/null
+createdb "$db"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	dropdb --if-exists "$db"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export PGDATABASE=$db
+
+psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION dormancy'
+psql -X -q -v ON_ERROR_STOP=1 -v customers=$customers -v seed=0.42 -f "$repo/test/demo/generate.sql" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
+							   industry => 'sector', company_size => 'size_class');
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', category => 'category', discounted => 'discounted');
+CALL dormancy.refresh();
+SQL
+
+# control: a lock that blocks readers (what TRUNCATE or a table swap would take)
+# makes a reader with lock_timeout fail, so the readers below would notice one
+psql -X -q -c "BEGIN; LOCK dormancy.status_snapshot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" >/dev/null &
+locker=$!
+sleep 0.5
+if PGOPTIONS='-c lock_timeout=100ms' psql -X -q -c 'SELECT count(*) FROM dormancy.status_snapshot' >/dev/null 2>"$work/control.err"; then
+	echo "control failed: a reader did not notice an ACCESS EXCLUSIVE lock"
+	exit 1
+fi
+wait $locker
+echo "control: a blocking lock is detected ($(head -1 "$work/control.err"))"
+
+cat >"$work/reader.sql" <<'EOF'
+SELECT count(*) AS n, count(DISTINCT refreshed_at) AS k FROM dormancy.status_snapshot \gset
+\if :k != 1
+SELECT 'torn snapshot: rows of several refreshes' AS failure, 1 / 0;
+\elif :n != :customers
+SELECT 'torn snapshot: customers missing or doubled' AS failure, 1 / 0;
+\endif
+SELECT sum(customers) AS summary FROM dormancy.segment_summary \gset
+\if :summary != :customers
+SELECT 'segment_summary does not add up' AS failure, 1 / 0;
+\endif
+SELECT count(*) FROM dormancy.snapshot_call_list;
+EOF
+cat >"$work/writer.sql" <<'EOF'
+\set account random(1, :customers)
+INSERT INTO demo.invoices (account_id, invoiced_on, total, category) VALUES (:account, now(), 10.00, 'core');
+EOF
+
+# refreshers: two loops calling refresh until the readers are done
+refresher() {
+	while [ ! -e "$work/stop" ]; do
+		psql -X -q -c 'CALL dormancy.refresh()' >>"$work/refresh-$1.log" 2>&1 || echo "refresh error" >>"$work/refresh-$1.log"
+	done
+}
+refresher 1 & pids+=($!)
+refresher 2 & pids+=($!)
+
+start=$(psql -X -At -c "SELECT clock_timestamp()")
+(cd "$work" && PGOPTIONS='-c lock_timeout=100ms' pgbench -n -c 2 -T $seconds -R 200 -D customers=$customers \
+	-f writer.sql >writer.out 2>&1; echo $? >writer.rc) & pids+=($!)
+(cd "$work" && PGOPTIONS='-c lock_timeout=100ms' pgbench -n -c 4 -T $seconds -D customers=$customers \
+	-l --log-prefix=reader -f reader.sql >reader.out 2>&1; echo $? >reader.rc)
+end=$(psql -X -At -c "SELECT clock_timestamp()")
+touch "$work/stop"
+wait
+
+echo "== readers (4 clients, $seconds s, lock_timeout 100ms)"
+grep -E 'number of transactions actually processed|number of failed|latency average|aborted|tps' "$work/reader.out" || true
+echo "== writers (2 clients inserting orders, 200 per second)"
+grep -E 'number of transactions actually processed|latency average|aborted|tps' "$work/writer.out" || true
+read_max_ms=$(cat "$work"/reader.* 2>/dev/null | awk 'NF >= 3 && $3 ~ /^[0-9]+$/ { if ($3 > m) m = $3 } END { printf "%.1f", m / 1000 }')
+reads=$(cat "$work"/reader.[0-9]* 2>/dev/null | wc -l)
+echo "reader transactions logged: $reads, max latency ${read_max_ms} ms"
+
+fails=0
+[ "$(cat "$work/reader.rc")" = 0 ] || { echo "FAIL: a reader aborted (lock wait or torn snapshot):"; grep -iE 'abort|error|failure' "$work/reader.out" | head -5; fails=$((fails + 1)); }
+[ "$(cat "$work/writer.rc")" = 0 ] || { echo "FAIL: a writer aborted:"; grep -iE 'abort|error' "$work/writer.out" | head -5; fails=$((fails + 1)); }
+if grep -h 'refresh error' "$work"/refresh-*.log >/dev/null 2>&1; then
+	echo "FAIL: a refresh raised an error:"; grep -h -B2 'refresh error' "$work"/refresh-*.log | head; fails=$((fails + 1))
+fi
+
+echo "== refreshes"
+psql -X -c "SELECT outcome, count(*), max(rows) AS rows, round(avg(extract(epoch FROM duration))::numeric * 1000) AS avg_ms,
+				   round(max(extract(epoch FROM duration))::numeric * 1000) AS max_ms
+			  FROM dormancy.refresh_runs GROUP BY outcome ORDER BY outcome"
+# refreshes that ran (started and committed) while the readers read
+stats=$(psql -X -At -F ' ' -c "SELECT count(*) FILTER (WHERE outcome = 'succeeded' AND started_at > '$start' AND finished_at < '$end'),
+		count(*) FILTER (WHERE outcome = 'skipped'),
+		count(*) FILTER (WHERE outcome NOT IN ('succeeded', 'skipped')),
+		count(*) FILTER (WHERE outcome = 'succeeded' AND rows <> $customers)
+	FROM dormancy.refresh_runs")
+read -r succeeded skipped other wrong_rows <<<"$stats"
+[ "$succeeded" -ge 2 ] || { echo "FAIL: only $succeeded refreshes ran while the readers read"; fails=$((fails + 1)); }
+[ "$skipped" -ge 1 ] || { echo "FAIL: no refresh was skipped: the two loops never overlapped"; fails=$((fails + 1)); }
+[ "$other" = 0 ] || { echo "FAIL: $other refreshes failed or were aborted"; fails=$((fails + 1)); }
+[ "$wrong_rows" = 0 ] || { echo "FAIL: $wrong_rows refreshes wrote a snapshot without all $customers customers"; fails=$((fails + 1)); }
+
+# the history is a chain per customer: each change starts where the previous ended
+breaks=$(psql -X -At -c "SELECT count(*) FROM (
+		SELECT h.change, h.from_state, lag(h.to_state) OVER w AS previous, lag(h.history_id) OVER w AS previous_id
+		  FROM dormancy.status_history h WINDOW w AS (PARTITION BY h.customer_id ORDER BY h.history_id)) x
+	 WHERE (x.previous_id IS NULL) <> (x.change = 'new') OR x.from_state IS DISTINCT FROM x.previous")
+[ "$breaks" = 0 ] || { echo "FAIL: $breaks history rows do not continue the previous state"; fails=$((fails + 1)); }
+# and the last recorded state of each customer is the one in the snapshot
+drift=$(psql -X -At -c "SELECT count(*) FROM dormancy.status_snapshot s
+	  FULL JOIN (SELECT DISTINCT ON (customer_id) customer_id, to_state FROM dormancy.status_history
+				  ORDER BY customer_id, history_id DESC) h ON h.customer_id = s.customer_key
+	 WHERE s.state IS DISTINCT FROM h.to_state")
+[ "$drift" = 0 ] || { echo "FAIL: $drift customers' last history state differs from the snapshot"; fails=$((fails + 1)); }
+
+[ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
+echo "readers never waited (max ${read_max_ms} ms), never saw a torn snapshot; $succeeded refreshes during the reads, $skipped skipped, none failed"
