@@ -1,0 +1,1192 @@
+--
+-- Optional sources (issue #5): contracts (D3), engagement events (D4) and
+-- deals (D5).  Each has a bind_* function like bind_orders, an adapter view
+-- (empty, of the same shape, while unbound), a per-customer view, and columns
+-- in customer_status.  Rows the views cannot use are reported in
+-- dormancy.source_issues, never dropped silently.  docs/sources.md has the
+-- definitions.
+--
+
+ALTER TABLE dormancy.bindings DROP CONSTRAINT bindings_source_known;
+ALTER TABLE dormancy.bindings ADD CONSTRAINT bindings_source_known
+	CHECK (source IN ('customers', 'orders', 'contracts', 'events', 'deals'));
+COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, events or deals';
+
+--
+-- Installed defaults of editable tables (mappings, rules, legal forms)
+--
+-- Like dormancy.rules: each table has a column "installed", true while a
+-- row is an unedited default of CREATE EXTENSION.  pg_dump keeps the other
+-- rows (pg_extension_config_dump ... 'WHERE NOT installed'), and triggers
+-- keep a restore sound: a written row is the user's, and replaces an
+-- unedited default with the same key instead of clashing with it; deleting
+-- a default (or changing its key) leaves a note in removed_defaults (dumped),
+-- which removes the reinstalled default again on restore.  Keys compare
+-- case-insensitively with surrounding blanks ignored.
+--
+
+CREATE TABLE dormancy.installed_defaults (
+	table_name name NOT NULL,
+	key text NOT NULL,
+	key_column name NOT NULL,
+	row_data jsonb NOT NULL,
+	PRIMARY KEY (table_name, key)
+);
+COMMENT ON TABLE dormancy.installed_defaults IS
+	'the rows the extension installs in its editable tables (reference for reset_defaults(); not dumped, CREATE EXTENSION fills it)';
+COMMENT ON COLUMN dormancy.installed_defaults.table_name IS 'the table in schema dormancy';
+COMMENT ON COLUMN dormancy.installed_defaults.key IS 'the row''s key, lower-cased and trimmed';
+COMMENT ON COLUMN dormancy.installed_defaults.key_column IS 'the key column of the table';
+COMMENT ON COLUMN dormancy.installed_defaults.row_data IS 'the row as installed';
+
+CREATE TABLE dormancy.removed_defaults (
+	table_name name NOT NULL,
+	key text NOT NULL,
+	removed_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (table_name, key)
+);
+COMMENT ON TABLE dormancy.removed_defaults IS
+	'installed defaults the user deleted (or re-keyed), so a restore does not bring them back';
+COMMENT ON COLUMN dormancy.removed_defaults.table_name IS 'the table in schema dormancy';
+COMMENT ON COLUMN dormancy.removed_defaults.key IS 'key of the removed default, lower-cased and trimmed';
+COMMENT ON COLUMN dormancy.removed_defaults.removed_at IS 'when it was removed';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.removed_defaults', '');
+
+CREATE FUNCTION dormancy._default_key(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN lower(btrim(value));
+COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (lower-cased, trimmed)';
+
+-- BEFORE INSERT OR UPDATE: the row becomes the user's and replaces an
+-- unedited default with the same key.  TG_ARGV[0] names the key column.
+CREATE FUNCTION dormancy._defaults_before_write() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_column text := TG_ARGV[0];
+	new_key text := dormancy._default_key(to_jsonb(NEW) ->> key_column);
+	old_key text;
+BEGIN
+	NEW.installed := false;
+	IF TG_OP = 'UPDATE' THEN
+		old_key := dormancy._default_key(to_jsonb(OLD) ->> key_column);
+	END IF;
+	IF TG_OP = 'INSERT' OR old_key IS DISTINCT FROM new_key THEN
+		EXECUTE format('DELETE FROM %I.%I t WHERE t.installed AND dormancy._default_key(t.%I::text) = $1',
+					   TG_TABLE_SCHEMA, TG_TABLE_NAME, key_column)
+			USING new_key;
+		DELETE FROM dormancy.removed_defaults r WHERE r.table_name = TG_TABLE_NAME AND r.key = new_key;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_before_write() IS
+	'internal: a written row is the user''s and replaces an unedited default with the same key';
+
+-- AFTER UPDATE OR DELETE: remember a default key that is gone (only for the
+-- user's own statements, not for the deletions the triggers make).
+CREATE FUNCTION dormancy._defaults_after_change() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_column text := TG_ARGV[0];
+	old_key text := dormancy._default_key(to_jsonb(OLD) ->> key_column);
+BEGIN
+	IF pg_trigger_depth() = 1
+	   AND (TG_OP = 'DELETE' OR old_key IS DISTINCT FROM dormancy._default_key(to_jsonb(NEW) ->> key_column)) THEN
+		INSERT INTO dormancy.removed_defaults (table_name, key)
+		SELECT TG_TABLE_NAME, old_key
+		 WHERE EXISTS (SELECT 1 FROM dormancy.installed_defaults d
+						WHERE d.table_name = TG_TABLE_NAME AND d.key = old_key)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_after_change() IS
+	'internal: remember a deleted or re-keyed default, so a restore does not bring it back';
+
+-- AFTER INSERT on removed_defaults: a restored note removes the reinstalled default.
+CREATE FUNCTION dormancy._removed_defaults_after_insert() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_column name;
+BEGIN
+	SELECT d.key_column INTO key_column FROM dormancy.installed_defaults d
+	 WHERE d.table_name = NEW.table_name LIMIT 1;
+	IF key_column IS NOT NULL THEN
+		EXECUTE format('DELETE FROM dormancy.%I t WHERE t.installed AND dormancy._default_key(t.%I::text) = $1',
+					   NEW.table_name, key_column)
+			USING NEW.key;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._removed_defaults_after_insert() IS
+	'internal: a restored note of a removed default removes the reinstalled default';
+CREATE TRIGGER removed_defaults_after_insert AFTER INSERT ON dormancy.removed_defaults
+	FOR EACH ROW EXECUTE FUNCTION dormancy._removed_defaults_after_insert();
+
+-- Make the current rows of an editable table its installed defaults: record
+-- them, add the triggers, and register the table with pg_dump.  Used by the
+-- install script only.
+CREATE FUNCTION dormancy._install_defaults(tbl regclass, key_column name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	table_name name := (SELECT c.relname FROM pg_class c WHERE c.oid = tbl);
+BEGIN
+	EXECUTE format('UPDATE %s SET installed = true', tbl);
+	EXECUTE format('INSERT INTO dormancy.installed_defaults (table_name, key, key_column, row_data) '
+				   'SELECT %L, dormancy._default_key(t.%I::text), %L, to_jsonb(t) FROM %s t',
+				   table_name, key_column, key_column, tbl);
+	EXECUTE format('CREATE TRIGGER defaults_before_write BEFORE INSERT OR UPDATE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_before_write(%L)', tbl, key_column);
+	EXECUTE format('CREATE TRIGGER defaults_after_change AFTER UPDATE OR DELETE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_after_change(%L)', tbl, key_column);
+	PERFORM pg_catalog.pg_extension_config_dump(tbl, 'WHERE NOT installed');
+END
+$$;
+COMMENT ON FUNCTION dormancy._install_defaults(regclass, name) IS
+	'internal: make the rows of an editable table its installed defaults (install script)';
+
+CREATE FUNCTION dormancy.reset_defaults(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tname name := (SELECT c.relname FROM pg_class c
+						 WHERE c.oid = tbl AND c.relnamespace = 'dormancy'::regnamespace);
+	key_column text;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM dormancy.installed_defaults d WHERE d.table_name = tname) THEN
+		RAISE EXCEPTION '% has no installed defaults', tbl
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The tables with defaults are listed in dormancy.installed_defaults.';
+	END IF;
+	SELECT d.key_column INTO key_column FROM dormancy.installed_defaults d
+	 WHERE d.table_name = tname LIMIT 1;
+	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
+				   'WHERE d.table_name = %L AND d.key = dormancy._default_key(t.%I::text)',
+				   tbl, tname, key_column);
+	DELETE FROM dormancy.removed_defaults r WHERE r.table_name = tname;
+	EXECUTE format('ALTER TABLE %s DISABLE TRIGGER defaults_before_write', tbl);
+	EXECUTE format('INSERT INTO %s SELECT r.* FROM dormancy.installed_defaults d, '
+				   'jsonb_populate_record(NULL::%s, d.row_data) r WHERE d.table_name = %L',
+				   tbl, tbl, tname);
+	EXECUTE format('ALTER TABLE %s ENABLE TRIGGER defaults_before_write', tbl);
+END
+$$;
+COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
+	'restore the installed default rows of an editable table (event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), keeping the user''s other rows';
+REVOKE ALL ON FUNCTION dormancy.reset_defaults(regclass) FROM PUBLIC;
+
+--
+-- Settings of the sources
+--
+
+-- At most one row; empty means the defaults (the column defaults, repeated in
+-- source_settings_in_force()), so pg_dump's copy never clashes with a row of
+-- CREATE EXTENSION.
+CREATE TABLE dormancy.source_settings (
+	singleton boolean PRIMARY KEY DEFAULT true,
+	contract_grace_period interval NOT NULL DEFAULT '30 days',
+	downgrade_window interval NOT NULL DEFAULT '12 months',
+	renewal_horizon interval NOT NULL DEFAULT '90 days',
+	engagement_window interval NOT NULL DEFAULT '90 days',
+	repeated_pricing_views integer NOT NULL DEFAULT 3,
+	support_visits_threshold integer NOT NULL DEFAULT 2,
+	CONSTRAINT source_settings_one_row CHECK (singleton),
+	CONSTRAINT source_settings_grace CHECK (
+		contract_grace_period >= interval '0' AND
+		date_trunc('day', contract_grace_period) = contract_grace_period AND
+		extract(month FROM contract_grace_period) >= 0 AND extract(day FROM contract_grace_period) >= 0),
+	CONSTRAINT source_settings_downgrade_window CHECK (
+		downgrade_window > interval '0' AND
+		date_trunc('day', downgrade_window) = downgrade_window AND
+		extract(month FROM downgrade_window) >= 0 AND extract(day FROM downgrade_window) >= 0),
+	CONSTRAINT source_settings_renewal_horizon CHECK (
+		renewal_horizon > interval '0' AND
+		date_trunc('day', renewal_horizon) = renewal_horizon AND
+		extract(month FROM renewal_horizon) >= 0 AND extract(day FROM renewal_horizon) >= 0),
+	CONSTRAINT source_settings_engagement_window CHECK (
+		engagement_window > interval '0' AND
+		date_trunc('day', engagement_window) = engagement_window AND
+		extract(month FROM engagement_window) >= 0 AND extract(day FROM engagement_window) >= 0),
+	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
+	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1)
+);
+COMMENT ON TABLE dormancy.source_settings IS
+	'settings of the contract, engagement and deal signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
+COMMENT ON COLUMN dormancy.source_settings.singleton IS 'always true: keeps the table to one row';
+COMMENT ON COLUMN dormancy.source_settings.contract_grace_period IS
+	'a contract has lapsed when its last term ended more than this before as_of and no term covers as_of; whole days or months, 0 or more; default 30 days';
+COMMENT ON COLUMN dormancy.source_settings.downgrade_window IS
+	'downgraded: a term with fewer seats or a lower amount than the term before it started within this window before as_of; default 12 months';
+COMMENT ON COLUMN dormancy.source_settings.renewal_horizon IS
+	'a renewal is due when the current term ends within this; default 90 days';
+COMMENT ON COLUMN dormancy.source_settings.engagement_window IS
+	'events are counted in (as_of - this, as_of]; default 90 days';
+COMMENT ON COLUMN dormancy.source_settings.repeated_pricing_views IS
+	'pricing views in the engagement window that count as comparison shopping (evidence repeated_pricing_views); default 3';
+COMMENT ON COLUMN dormancy.source_settings.support_visits_threshold IS
+	'support visits in the engagement window that hint at dissatisfaction (evidence support_visits); default 2';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.source_settings', '');
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE FUNCTION dormancy.source_settings_in_force()
+	RETURNS dormancy.source_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
+					ROW(true, interval '30 days', interval '12 months', interval '90 days',
+						interval '90 days', 3, 2)::dormancy.source_settings);
+COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
+	'the row of dormancy.source_settings, or the defaults when it is empty';
+
+--
+-- Mappings of the user's values onto the documented ones
+--
+
+CREATE TABLE dormancy.event_kinds (
+	source_kind text PRIMARY KEY,
+	kind text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT event_kinds_kind CHECK (kind IN ('email_open', 'email_click', 'web_visit', 'pricing_view',
+												'document_download', 'support_visit', 'other')),
+	CONSTRAINT event_kinds_source_not_blank CHECK (btrim(source_kind) <> '')
+);
+CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((lower(btrim(source_kind))));
+COMMENT ON TABLE dormancy.event_kinds IS
+	'maps the event kinds of the bound events onto email_open, email_click, web_visit, pricing_view, document_download, support_visit or other (case-insensitive); unmapped kinds count as other and are reported';
+COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.event_kinds.kind IS 'what it means: email_open, email_click, web_visit, pricing_view, document_download, support_visit or other';
+COMMENT ON COLUMN dormancy.event_kinds.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
+	('email_open', 'email_open'), ('email open', 'email_open'), ('email opened', 'email_open'),
+	('open', 'email_open'), ('opened', 'email_open'), ('mail_open', 'email_open'),
+	('email_click', 'email_click'), ('email click', 'email_click'), ('email clicked', 'email_click'),
+	('click', 'email_click'), ('clicked', 'email_click'), ('link_click', 'email_click'),
+	('web_visit', 'web_visit'), ('web visit', 'web_visit'), ('visit', 'web_visit'),
+	('page_view', 'web_visit'), ('pageview', 'web_visit'), ('session', 'web_visit'),
+	('pricing_view', 'pricing_view'), ('pricing view', 'pricing_view'), ('pricing', 'pricing_view'),
+	('pricing_page', 'pricing_view'), ('pricing page', 'pricing_view'),
+	('pricing page view', 'pricing_view'), ('price_page_view', 'pricing_view'),
+	('document_download', 'document_download'), ('document download', 'document_download'),
+	('download', 'document_download'), ('whitepaper', 'document_download'),
+	('whitepaper_download', 'document_download'), ('ebook_download', 'document_download'),
+	('support_visit', 'support_visit'), ('support visit', 'support_visit'),
+	('support', 'support_visit'), ('support_page', 'support_visit'), ('help_center', 'support_visit'),
+	('faq', 'support_visit'), ('other', 'other');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
+		(U&'\30E1\30FC\30EB\958B\5C01', 'email_open'),	-- meru kaifu: email opened
+		(U&'\958B\5C01', 'email_open'),	-- kaifu: opened
+		(U&'\30E1\30FC\30EB\30AF\30EA\30C3\30AF', 'email_click'),	-- meru kurikku: email click
+		(U&'\30AF\30EA\30C3\30AF', 'email_click'),	-- kurikku: click
+		(U&'\30B5\30A4\30C8\8A2A\554F', 'web_visit'),	-- saito homon: site visit
+		(U&'web\8A2A\554F', 'web_visit'),	-- web homon: web visit
+		(U&'\30DA\30FC\30B8\95B2\89A7', 'web_visit'),	-- peji etsuran: page view
+		(U&'\8A2A\554F', 'web_visit'),	-- homon: visit
+		(U&'\6599\91D1\30DA\30FC\30B8\95B2\89A7', 'pricing_view'),	-- ryokin peji etsuran: pricing page view
+		(U&'\6599\91D1\30DA\30FC\30B8', 'pricing_view'),	-- ryokin peji: pricing page
+		(U&'\4FA1\683C\30DA\30FC\30B8\95B2\89A7', 'pricing_view'),	-- kakaku peji etsuran: price page view
+		(U&'\4FA1\683C\8868\95B2\89A7', 'pricing_view'),	-- kakakuhyo etsuran: price list view
+		(U&'\8CC7\6599\30C0\30A6\30F3\30ED\30FC\30C9', 'document_download'),	-- shiryo daunrodo: document download
+		(U&'\8CC7\6599dl', 'document_download'),	-- shiryo DL: document download
+		(U&'\30DB\30EF\30A4\30C8\30DA\30FC\30D1\30FC', 'document_download'),	-- howaito pepa: white paper
+		(U&'\8CC7\6599\8ACB\6C42', 'document_download'),	-- shiryo seikyu: document request
+		(U&'\30B5\30DD\30FC\30C8\30DA\30FC\30B8\95B2\89A7', 'support_visit'),	-- sapoto peji etsuran: support page view
+		(U&'\30B5\30DD\30FC\30C8', 'support_visit'),	-- sapoto: support
+		(U&'\30D8\30EB\30D7', 'support_visit'),	-- herupu: help
+		(U&'\3088\304F\3042\308B\8CEA\554F', 'support_visit'),	-- yoku aru shitsumon: FAQ
+		(U&'\305D\306E\4ED6', 'other');	-- sonota: other
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
+END
+$$;
+
+CREATE TABLE dormancy.deal_outcomes (
+	source_outcome text PRIMARY KEY,
+	outcome text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT deal_outcomes_outcome CHECK (outcome IN ('won', 'lost', 'postponed', 'open')),
+	CONSTRAINT deal_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
+);
+CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((lower(btrim(source_outcome))));
+COMMENT ON TABLE dormancy.deal_outcomes IS
+	'maps the deal outcomes of the bound deals onto won, lost, postponed or open (case-insensitive); unmapped outcomes are reported and count as unknown';
+COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.deal_outcomes.outcome IS 'what it means: won, lost, postponed or open';
+COMMENT ON COLUMN dormancy.deal_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.deal_outcomes (source_outcome, outcome) VALUES
+	('won', 'won'), ('win', 'won'), ('closed won', 'won'), ('closed_won', 'won'), ('closedwon', 'won'),
+	('lost', 'lost'), ('loss', 'lost'), ('lose', 'lost'), ('closed lost', 'lost'),
+	('closed_lost', 'lost'), ('closedlost', 'lost'), ('postponed', 'postponed'),
+	('postpone', 'postponed'), ('deferred', 'postponed'), ('on hold', 'postponed'),
+	('on_hold', 'postponed'), ('open', 'open'), ('in progress', 'open'), ('in_progress', 'open'),
+	('pending', 'open');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.deal_outcomes (source_outcome, outcome) VALUES
+		(U&'\53D7\6CE8', 'won'),	-- juchu: order won
+		(U&'\6210\7D04', 'won'),	-- seiyaku: deal closed
+		(U&'\5951\7D04', 'won'),	-- keiyaku: contracted
+		(U&'\5931\6CE8', 'lost'),	-- shitchu: order lost
+		(U&'\4E0D\6210\7ACB', 'lost'),	-- fuseiritsu: not concluded
+		(U&'\4FDD\7559', 'postponed'),	-- horyu: on hold
+		(U&'\5EF6\671F', 'postponed'),	-- enki: postponed
+		(U&'\898B\9001\308A', 'postponed'),	-- miokuri: passed over for now
+		(U&'\6B21\5E74\5EA6\691C\8A0E', 'postponed'),	-- jinendo kento: reconsider next year
+		(U&'\5546\8AC7\4E2D', 'open'),	-- shodan-chu: negotiating
+		(U&'\9032\884C\4E2D', 'open'),	-- shinko-chu: in progress
+		(U&'\63D0\6848\4E2D', 'open'),	-- teian-chu: proposing
+		(U&'\691C\8A0E\4E2D', 'open');	-- kento-chu: under consideration
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes: left out';
+END
+$$;
+
+CREATE TABLE dormancy.deal_reasons (
+	source_reason text PRIMARY KEY,
+	reason text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT deal_reasons_reason CHECK (reason IN ('price', 'features', 'competitor', 'timing', 'budget',
+													 'circumstances', 'other')),
+	CONSTRAINT deal_reasons_source_not_blank CHECK (btrim(source_reason) <> '')
+);
+CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((lower(btrim(source_reason))));
+COMMENT ON TABLE dormancy.deal_reasons IS
+	'maps the lost or postponed reasons of the bound deals onto price, features, competitor, timing, budget, circumstances or other (case-insensitive); unmapped reasons count as other and are reported';
+COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.deal_reasons.reason IS 'what it means: price, features, competitor, timing, budget, circumstances or other';
+COMMENT ON COLUMN dormancy.deal_reasons.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.deal_reasons (source_reason, reason) VALUES
+	('price', 'price'), ('pricing', 'price'), ('too expensive', 'price'), ('cost', 'price'),
+	('features', 'features'), ('feature', 'features'), ('functionality', 'features'),
+	('missing features', 'features'), ('product fit', 'features'), ('competitor', 'competitor'),
+	('competition', 'competitor'), ('lost to competitor', 'competitor'),
+	('switched to competitor', 'competitor'), ('timing', 'timing'), ('bad timing', 'timing'),
+	('not now', 'timing'), ('budget', 'budget'), ('no budget', 'budget'), ('budget cut', 'budget'),
+	('next fiscal year', 'budget'), ('circumstances', 'circumstances'),
+	('customer circumstances', 'circumstances'), ('reorganization', 'circumstances'),
+	('other', 'other');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.deal_reasons (source_reason, reason) VALUES
+		(U&'\4FA1\683C', 'price'),	-- kakaku: price
+		(U&'\4FA1\683C\304C\9AD8\3044', 'price'),	-- kakaku ga takai: price too high
+		(U&'\6599\91D1', 'price'),	-- ryokin: fee
+		(U&'\30B3\30B9\30C8', 'price'),	-- kosuto: cost
+		(U&'\5024\6BB5', 'price'),	-- nedan: price
+		(U&'\6A5F\80FD', 'features'),	-- kino: features
+		(U&'\6A5F\80FD\4E0D\8DB3', 'features'),	-- kino busoku: missing features
+		(U&'\4ED5\69D8', 'features'),	-- shiyo: specification
+		(U&'\7AF6\5408', 'competitor'),	-- kyogo: competitor
+		(U&'\4ED6\793E', 'competitor'),	-- tasha: another company
+		(U&'\7AF6\5408\4ED6\793E', 'competitor'),	-- kyogo tasha: competing company
+		(U&'\4ED6\793E\306B\4E57\308A\63DB\3048', 'competitor'),	-- tasha ni norikae: switched to another company
+		(U&'\4ED6\793E\88FD\54C1\63A1\7528', 'competitor'),	-- tasha seihin saiyo: adopted a competitor product
+		(U&'\30BF\30A4\30DF\30F3\30B0', 'timing'),	-- taimingu: timing
+		(U&'\6642\671F', 'timing'),	-- jiki: timing
+		(U&'\6642\671F\5C1A\65E9', 'timing'),	-- jiki shoso: premature
+		(U&'\4E88\7B97', 'budget'),	-- yosan: budget
+		(U&'\4E88\7B97\4E0D\8DB3', 'budget'),	-- yosan busoku: not enough budget
+		(U&'\6765\671F\4E88\7B97', 'budget'),	-- raiki yosan: next term budget
+		(U&'\6B21\5E74\5EA6\4E88\7B97', 'budget'),	-- jinendo yosan: next fiscal year budget
+		(U&'\9867\5BA2\90FD\5408', 'circumstances'),	-- kokyaku tsugo: customer circumstances
+		(U&'\793E\5185\4E8B\60C5', 'circumstances'),	-- shanai jijo: internal circumstances
+		(U&'\7D44\7E54\5909\66F4', 'circumstances'),	-- soshiki henko: reorganization
+		(U&'\62C5\5F53\8005\7570\52D5', 'circumstances'),	-- tantosha ido: contact person moved
+		(U&'\305D\306E\4ED6', 'other');	-- sonota: other
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_reasons: left out';
+END
+$$;
+
+SELECT dormancy._install_defaults('dormancy.event_kinds', 'source_kind');
+SELECT dormancy._install_defaults('dormancy.deal_outcomes', 'source_outcome');
+SELECT dormancy._install_defaults('dormancy.deal_reasons', 'source_reason');
+
+--
+-- Rules: contract end as the recency source (D1, IT services)
+--
+ALTER TABLE dormancy.rules ADD COLUMN use_contract_end boolean NOT NULL DEFAULT false;
+ALTER TABLE dormancy.default_rules ADD COLUMN use_contract_end boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN dormancy.rules.use_contract_end IS
+	'measure recency from contract coverage too: the last covered day of the bound contracts counts like a purchase day (IT services: a lapsed licence is what dormancy means)';
+COMMENT ON COLUMN dormancy.default_rules.use_contract_end IS 'default of use_contract_end';
+ALTER TABLE dormancy.rules DISABLE TRIGGER rules_before_write;
+UPDATE dormancy.rules SET use_contract_end = true
+ WHERE installed AND industry = 'it_services' AND company_size IS NULL;
+ALTER TABLE dormancy.rules ENABLE TRIGGER rules_before_write;
+UPDATE dormancy.default_rules SET use_contract_end = true
+ WHERE industry = 'it_services' AND company_size IS NULL;
+
+--
+-- Binding the optional sources
+--
+
+-- The type of customer ids: the bound customers' id, else the orders'
+-- customer column, else bigint.
+CREATE FUNCTION dormancy._customer_id_type()
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+BEGIN
+	SELECT x.relation, x.columns ->> 'id' AS col INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'customers' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	IF b.relation IS NOT NULL THEN
+		RETURN (dormancy._binding_column(b.relation, 'id', b.col)).type_name;
+	END IF;
+	SELECT x.relation, x.columns ->> 'customer' AS col INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'orders' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	IF b.relation IS NOT NULL THEN
+		RETURN (dormancy._binding_column(b.relation, 'customer', b.col)).type_name;
+	END IF;
+	RETURN 'bigint';
+END
+$$;
+COMMENT ON FUNCTION dormancy._customer_id_type() IS
+	'internal: the type of customer ids (bound customers, else orders, else bigint)';
+
+-- Check the customer column of an optional source: it must compare with the
+-- customer ids of the bound customers (or orders).
+CREATE FUNCTION dormancy._check_customer_column(source text, relation regclass, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	col_type text := (dormancy._binding_column(relation, 'customer', col)).type_name;
+	id_type text := dormancy._customer_id_type();
+	ids_bound boolean := EXISTS (SELECT 1 FROM dormancy.bindings b WHERE b.source IN ('customers', 'orders'));
+BEGIN
+	BEGIN
+		EXECUTE format('SELECT NULL::%s = NULL::%s', col_type, id_type);
+	EXCEPTION WHEN undefined_function THEN
+		RAISE EXCEPTION 'customer ids of % and customers cannot be compared', source
+			USING ERRCODE = 'datatype_mismatch',
+				  DETAIL = format('The customer column "%s" of %s has type %s and the customer ids have type %s.',
+								  col, relation, col_type, id_type),
+				  HINT = CASE WHEN ids_bound THEN 'Bind a view that casts the column to the type of the customer ids.'
+							  ELSE 'Bind the customers (or the orders) first: until then customer ids are bigint.' END;
+	END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_customer_column(text, regclass, name) IS
+	'internal: check that the customer column of an optional source compares with the customer ids';
+
+-- Check a day column: date, timestamp or timestamptz.
+CREATE FUNCTION dormancy._check_day_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF t NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
+											 'date, timestamp or timestamp with time zone');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_day_column(regclass, text, name) IS
+	'internal: check that a bound column is a date, timestamp or timestamptz';
+
+-- Check a numeric column.
+CREATE FUNCTION dormancy._check_number_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype,
+				 'float4'::regtype, 'float8'::regtype, 'money'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
+											 'a numeric type (smallint, integer, bigint, numeric, real, double precision or money)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_number_column(regclass, text, name) IS
+	'internal: check that a bound column is numeric';
+
+-- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
+CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.date';
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
+		RETURN format('dormancy.local_day(t.%I)', columns ->> role);
+	END IF;
+	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
+	'internal: the calendar day of a bound date, timestamp or timestamptz column';
+
+-- A bound numeric column as double precision (money through numeric).
+CREATE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.float8';
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
+		RETURN format('(t.%I)::pg_catalog.numeric::pg_catalog.float8', columns ->> role);
+	END IF;
+	RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
+	'internal: a bound numeric column as double precision';
+
+CREATE FUNCTION dormancy.bind_contracts(relation regclass, customer name, starts_on name, ends_on name,
+	seats name DEFAULT NULL, amount name DEFAULT NULL, auto_renew name DEFAULT NULL, plan name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid;
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('contracts', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'starts_on', starts_on);
+	PERFORM dormancy._check_day_column(relation, 'ends_on', ends_on);
+	IF seats IS NOT NULL THEN
+		PERFORM dormancy._check_number_column(relation, 'seats', seats);
+	END IF;
+	IF amount IS NOT NULL THEN
+		PERFORM dormancy._check_number_column(relation, 'amount', amount);
+	END IF;
+	IF auto_renew IS NOT NULL THEN
+		t := (dormancy._binding_column(relation, 'auto_renew', auto_renew)).type_oid;
+		IF t <> 'bool'::regtype THEN
+			PERFORM dormancy._binding_type_error(relation, 'auto_renew', auto_renew, format_type(t, NULL), 'boolean');
+		END IF;
+	END IF;
+	IF plan IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'plan', plan);
+	END IF;
+	PERFORM dormancy._bind('contracts', relation,
+						   jsonb_build_object('customer', customer, 'starts_on', starts_on, 'ends_on', ends_on,
+											  'seats', seats, 'amount', amount, 'auto_renew', auto_renew,
+											  'plan', plan));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_contracts(regclass, name, name, name, name, name, name, name) IS
+	'bind the contracts relation (one row per contract term): customer, start and end columns, optional seats, amount, auto-renew flag and plan';
+
+CREATE FUNCTION dormancy.bind_events(relation regclass, customer name, occurred_at name, kind name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('events', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'occurred_at', occurred_at);
+	PERFORM dormancy._binding_column(relation, 'kind', kind);
+	PERFORM dormancy._bind('events', relation,
+						   jsonb_build_object('customer', customer, 'occurred_at', occurred_at, 'kind', kind));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_events(regclass, name, name, name) IS
+	'bind the engagement events relation: customer, time and kind columns (kinds mapped by dormancy.event_kinds)';
+
+CREATE FUNCTION dormancy.bind_deals(relation regclass, customer name, closed_at name, outcome name,
+	lost_reason name DEFAULT NULL, note name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('deals', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'closed_at', closed_at);
+	PERFORM dormancy._binding_column(relation, 'outcome', outcome);
+	IF lost_reason IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'lost_reason', lost_reason);
+	END IF;
+	IF note IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'note', note);
+	END IF;
+	PERFORM dormancy._bind('deals', relation,
+						   jsonb_build_object('customer', customer, 'closed_at', closed_at, 'outcome', outcome,
+											  'lost_reason', lost_reason, 'note', note));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_deals(regclass, name, name, name, name, name) IS
+	'bind the deals relation: customer, close time and outcome columns, optional lost reason and note (mapped by dormancy.deal_outcomes and dormancy.deal_reasons)';
+
+REVOKE ALL ON FUNCTION dormancy.bind_contracts(regclass, name, name, name, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_events(regclass, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_deals(regclass, name, name, name, name, name) FROM PUBLIC;
+
+--
+-- The generated views of the sources
+--
+
+CREATE FUNCTION dormancy._views_50_sources(bindings jsonb)
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type text := dormancy._customer_id_type();
+	b record;
+BEGIN
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'contracts' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	view_name := 'src_contracts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'starts_on'),
+			dormancy._day_expr(b.relation, b.columns, 'ends_on'),
+			dormancy._number_expr(b.relation, b.columns, 'seats'),
+			dormancy._number_expr(b.relation, b.columns, 'amount'),
+			dormancy._col_as(b.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(b.columns, 'plan', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'events' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	view_name := 'src_events';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'occurred_at'),
+			dormancy._col_as(b.columns, 'kind', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'deals' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	view_name := 'src_deals';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'closed_at'),
+			dormancy._col_as(b.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'note', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- contract_signals: per customer, from its valid terms (a start or an
+	-- end, and no end before the start); NULL start means started long ago,
+	-- NULL or infinite end means open-ended
+	view_name := 'contract_signals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), terms AS (
+	SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+		   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+		   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+		   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+		   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+		   pg_catalog.lag(c.plan) OVER w AS prev_plan
+	  FROM dormancy.src_contracts c CROSS JOIN a
+	 WHERE c.customer_id IS NOT NULL
+	   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+	   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+	WINDOW w AS (PARTITION BY c.customer_id
+				 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)
+), per_customer AS (
+	SELECT t.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(t.end_day) FILTER (WHERE t.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(t.started AND t.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(t.starts_on > a.day), false) AS renewed_ahead
+	  FROM terms t CROSS JOIN a
+	 GROUP BY t.customer_id
+), cur AS (
+	-- the current term: started, covering as_of, ending last
+	SELECT DISTINCT ON (t.customer_id) t.*
+	  FROM terms t CROSS JOIN a
+	 WHERE t.started AND t.end_day >= a.day
+	 ORDER BY t.customer_id, t.end_day DESC, t.starts_on DESC NULLS LAST
+), down AS (
+	-- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+	SELECT DISTINCT ON (t.customer_id) t.*
+	  FROM terms t CROSS JOIN a
+	 WHERE t.started
+	   AND coalesce(t.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+	   AND (t.seats < t.prev_seats OR t.amount < t.prev_amount)
+	 ORDER BY t.customer_id, t.starts_on DESC NULLS LAST, t.end_day DESC
+)
+SELECT p.customer_id,
+	   p.terms,
+	   cur.starts_on AS current_starts_on,
+	   cur.ends_on AS current_ends_on,
+	   cur.plan AS current_plan,
+	   cur.seats AS current_seats,
+	   cur.amount AS current_amount,
+	   cur.auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(cur.auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN cur.end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN cur.end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   (down.customer_id IS NOT NULL) AS downgraded,
+	   down.starts_on AS downgraded_on,
+	   down.prev_seats AS seats_before,
+	   down.seats AS seats_after,
+	   down.prev_amount AS amount_before,
+	   down.amount AS amount_after,
+	   down.prev_plan AS plan_before,
+	   down.plan AS plan_after,
+	   a.day AS as_of
+  FROM per_customer p
+ CROSS JOIN a
+  LEFT JOIN cur ON cur.customer_id = p.customer_id
+  LEFT JOIN down ON down.customer_id = p.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- customer_engagement: events per customer in the engagement window, by kind
+	view_name := 'customer_engagement';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start
+$q$;
+	RETURN NEXT;
+
+	-- customer_deals: the last closed deal per customer (open deals counted apart)
+	view_name := 'customer_deals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
+	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day
+$q$;
+	RETURN NEXT;
+
+	-- source_issues: rows of the optional sources the views cannot use or
+	-- had to interpret, counted per kind
+	view_name := 'source_issues';
+	definition := $q$
+SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contracts c WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contracts', 'contract_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'events whose customer is NULL, left out'
+  FROM dormancy.src_events e WHERE e.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'events', 'event_customer_not_found', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_events e
+ WHERE e.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = e.customer_id)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'deals whose customer is NULL, left out'
+  FROM dormancy.src_deals d WHERE d.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'deals', 'deal_customer_not_found', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_deals d
+ WHERE d.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = d.customer_id)
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+ GROUP BY d.source_reason
+$q$;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._views_50_sources(jsonb) IS
+	'internal: the views of the contracts, events and deals sources (adapters, per-customer signals, source_issues)';
+
+--
+-- Their columns in customer_status
+--
+
+-- Contracts (alias con; csr = the rule's recency source, cst = the
+-- contract-based state).  cst.scored_state is the state the priority uses:
+-- for rules with use_contract_end, the last covered day of the contracts
+-- counts like a purchase day.
+CREATE FUNCTION dormancy._status_parts_50_contracts(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT $f$LEFT JOIN dormancy.contract_signals con ON con.customer_id = core.customer_id
+LEFT JOIN dormancy.rules csr ON csr.rule_id = core.rule_id
+CROSS JOIN LATERAL (
+	SELECT CASE WHEN con.customer_id IS NOT NULL THEN
+				dormancy.dormancy_state(con.last_covered_day, core.as_of, core.at_risk_after,
+										core.dormant_after, core.long_dormant_after) END AS contract_state,
+		   CASE WHEN coalesce(csr.use_contract_end, false) AND con.last_covered_day IS NOT NULL
+				THEN greatest(core.last_qualifying_order_at, con.last_covered_day)
+				ELSE core.last_qualifying_order_at END AS scored_last_day
+) cst0
+CROSS JOIN LATERAL (
+	SELECT cst0.contract_state,
+		   cst0.scored_last_day,
+		   CASE WHEN cst0.scored_last_day IS NOT DISTINCT FROM core.last_qualifying_order_at THEN core.state
+				ELSE dormancy.dormancy_state(cst0.scored_last_day, core.as_of, core.at_risk_after,
+											 core.dormant_after, core.long_dormant_after) END AS scored_state
+) cst$f$,
+		   'con.contract_end_at, con.contract_lapsed, con.auto_renew_off, con.downgraded, '
+		   'con.renewal_due_in_days, cst.contract_state'
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_50_contracts(jsonb) IS
+	'internal: the contract columns of customer_status';
+
+-- Engagement (alias eng).
+CREATE FUNCTION dormancy._status_parts_51_engagement(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id',
+		   CASE WHEN bindings ? 'events'
+				THEN 'coalesce(eng.events_in_window, 0) AS events_in_window, coalesce(eng.pricing_views, 0) AS pricing_views, '
+					 'coalesce(eng.support_visits, 0) AS support_visits, eng.days_since_last_event'
+				ELSE 'eng.events_in_window, eng.pricing_views, eng.support_visits, eng.days_since_last_event' END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_51_engagement(jsonb) IS
+	'internal: the engagement columns of customer_status';
+
+-- Deals (alias deal; dk = the kind of dormancy).
+CREATE FUNCTION dormancy._status_parts_52_deals(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT $f$LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
+CROSS JOIN LATERAL (
+	SELECT CASE WHEN deal.last_deal_outcome IN ('lost', 'postponed')
+					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at) THEN 'lost_deal'
+				WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END AS dormancy_kind
+) dk$f$,
+		   'deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason, '
+		   'coalesce(deal.open_deals, 0) AS open_deals, dk.dormancy_kind'
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_52_deals(jsonb) IS
+	'internal: the deal columns of customer_status';
+
+CREATE FUNCTION dormancy._comment_views_50_sources()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contracts.starts_on IS 'first day of the term (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_contracts.ends_on IS 'last day of the term; NULL or infinity for an open-ended term';
+	COMMENT ON COLUMN dormancy.src_contracts.seats IS 'seats or licences of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.amount IS 'amount of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.auto_renew IS 'whether the term renews by itself, NULL when unbound or unknown';
+	COMMENT ON COLUMN dormancy.src_contracts.plan IS 'plan of the term as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_events IS 'adapter view over the bound engagement events relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_events.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_events.occurred_on IS 'the day of the event (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_events.source_kind IS 'the bound kind column as text, mapped by dormancy.event_kinds';
+
+	COMMENT ON VIEW dormancy.src_deals IS 'adapter view over the bound deals relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_deals.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_deals.closed_on IS 'the day the deal closed (NULL for open deals); a timestamptz becomes its day in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
+	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
+	COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
+	COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
+	COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
+	COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
+	COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
+	COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
+	COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
+	COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
+	COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
+	COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
+	COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
+	COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
+	COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+	COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
+	COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
+	COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
+	COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
+	COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
+	COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
+	COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
+	COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
+	COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
+	COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
+	COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
+	COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
+	COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
+	COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
+	COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
+	COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
+	COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
+	COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
+	COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
+	COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
+	COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
+	COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
+	COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
+	COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
+	COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events and deals sources that cannot be used or had to be interpreted, counted per kind';
+	COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events or deals';
+	COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
+	COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
+	COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+	COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
+	COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+	COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
+	COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
+	COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
+	COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
+	COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+	COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
+	COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
+	COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
+	COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
+	COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
+	COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
+	COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
+	COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
+	COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
+	COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_views_50_sources() IS 'internal: comment the views and columns of the optional sources';
+
+REVOKE ALL ON FUNCTION dormancy._comment_views_50_sources() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._install_defaults(regclass, name) FROM PUBLIC;

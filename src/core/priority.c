@@ -1,0 +1,400 @@
+/*
+ * priority.c
+ *		Priority score of one customer (see priority.h and docs/priority.md).
+ *
+ * Pure computation: no PostgreSQL headers, so the unit tests link this file
+ * directly.  Every component is a small function of the inputs with a value
+ * in [-1, 1]; the score is their weighted mean over the applicable ones.
+ */
+#include "priority.h"
+
+#include <math.h>
+
+/* Keep in the order of PriorityComponent. */
+const char *const priority_component_names[PRIORITY_NCOMPONENTS] = {
+	"past_value",
+	"regularity",
+	"recency",
+	"decline",
+	"engagement",
+	"deal",
+	"contract",
+	"p_alive",
+	"expected_value"
+};
+
+/* Recency values at the state boundaries (docs/priority.md). */
+#define RECENCY_ACTIVE 0.2
+#define RECENCY_AT_RISK 1.0
+#define RECENCY_DORMANT_START 0.8
+#define RECENCY_DORMANT_END 0.3
+#define RECENCY_LONG_DORMANT_START 0.2
+
+/* Contract values. */
+#define CONTRACT_RENEWAL_AT_RISK 1.0	/* auto-renew off or declining, renewal due */
+#define CONTRACT_AUTO_RENEW_OFF 0.7
+#define CONTRACT_LAPSED 0.8		/* just lapsed; fades to 0 over a year */
+#define CONTRACT_DOWNGRADED 0.6
+#define CONTRACT_RENEWAL_DUE 0.4
+#define CONTRACT_LAPSE_FADE_DAYS 365.0
+
+static double
+clamp(double x, double lo, double hi)
+{
+	if (isnan(x))
+		return lo;
+	return x < lo ? lo : (x > hi ? hi : x);
+}
+
+void
+priority_default_weights(PriorityWeights *w)
+{
+	w->weight[PRIORITY_PAST_VALUE] = 20;
+	w->weight[PRIORITY_REGULARITY] = 15;
+	w->weight[PRIORITY_RECENCY] = 20;
+	w->weight[PRIORITY_DECLINE] = 10;
+	w->weight[PRIORITY_ENGAGEMENT] = 10;
+	w->weight[PRIORITY_DEAL] = 10;
+	w->weight[PRIORITY_CONTRACT] = 5;
+	w->weight[PRIORITY_P_ALIVE] = 5;
+	w->weight[PRIORITY_EXPECTED_VALUE] = 5;
+	w->value_cap = 10000000;
+	w->regular_days_cap = 6;
+	w->replacement_cycle_days = 1826;
+	w->decline_signals_cap = 2;
+	w->engagement_cap = 10;
+	w->no_engagement = -0.5;
+	w->deal_won = 0.3;
+	w->deal_open = 0.5;
+	w->deal_postponed = 1.0;
+	w->deal_lost_budget_timing = 0.6;
+	w->deal_lost_price = -0.5;
+	w->deal_lost_competitor = -1.0;
+	w->deal_lost_other = -0.3;
+	w->deal_horizon_days = 1095;
+	w->campaign_only_factor = 0.3;
+}
+
+static bool
+in_range(double x, double lo, double hi)
+{
+	return !isnan(x) && x >= lo && x <= hi;
+}
+
+const char *
+priority_check_weights(const PriorityWeights *w)
+{
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		if (!in_range(w->weight[i], 0, 1000))
+			return priority_component_names[i];
+	if (!(isfinite(w->value_cap) && w->value_cap > 0))
+		return "value_cap";
+	if (w->regular_days_cap < 2)
+		return "regular_days_cap";
+	if (w->replacement_cycle_days < 1)
+		return "replacement_cycle_days";
+	if (w->decline_signals_cap < 1)
+		return "decline_signals_cap";
+	if (!(isfinite(w->engagement_cap) && w->engagement_cap > 0))
+		return "engagement_cap";
+	if (!in_range(w->no_engagement, -1, 0))
+		return "no_engagement";
+	if (!in_range(w->deal_won, -1, 1))
+		return "deal_won";
+	if (!in_range(w->deal_open, -1, 1))
+		return "deal_open";
+	if (!in_range(w->deal_postponed, -1, 1))
+		return "deal_postponed";
+	if (!in_range(w->deal_lost_budget_timing, -1, 1))
+		return "deal_lost_budget_timing";
+	if (!in_range(w->deal_lost_price, -1, 1))
+		return "deal_lost_price";
+	if (!in_range(w->deal_lost_competitor, -1, 1))
+		return "deal_lost_competitor";
+	if (!in_range(w->deal_lost_other, -1, 1))
+		return "deal_lost_other";
+	if (w->deal_horizon_days < 1)
+		return "deal_horizon_days";
+	if (!in_range(w->campaign_only_factor, 0, 1))
+		return "campaign_only_factor";
+	return NULL;
+}
+
+/* An amount on a log scale: 0 at 0, 1 at the cap and above. */
+static double
+amount_value(double amount, double cap)
+{
+	if (!(amount > 0))
+		return 0;
+	return clamp(log1p(amount) / log1p(cap), 0, 1);
+}
+
+/*
+ * Regularity: repeat buying on a steady, short enough cycle.
+ *	count  = (purchase days - 1) / (regular_days_cap - 1), at most 1
+ *	steady = 1 / (1 + coefficient of variation of the gaps); 0.5 with one gap
+ *	cycle  = 1 - median gap / replacement_cycle_days, at least 0
+ * One purchase day (or none) is 0; campaign-only buyers are scaled down.
+ */
+static double
+regularity_value(const PriorityInputs *in, const PriorityWeights *w)
+{
+	double		count;
+	double		steady = 0.5;
+	double		cycle = 0;
+
+	if (in->order_days <= 1)
+		return 0;
+	count = clamp((double) (in->order_days - 1) / (w->regular_days_cap - 1), 0, 1);
+	if (in->gap_stddev_days.valid && in->mean_gap_days.valid && in->mean_gap_days.value > 0)
+		steady = 1.0 / (1.0 + fmax(0, in->gap_stddev_days.value) / in->mean_gap_days.value);
+	if (in->median_gap_days.valid)
+		cycle = clamp(1.0 - in->median_gap_days.value / w->replacement_cycle_days, 0, 1);
+	return count * steady * cycle * (in->campaign_only ? w->campaign_only_factor : 1.0);
+}
+
+/*
+ * The recency value of d days of silence on the rule's ladder: active 0.2;
+ * at_risk 1; dormant 0.8 at dormant_after falling linearly to 0.3 at
+ * long_dormant_after; long_dormant 0.2 falling to 0 at twice
+ * long_dormant_after.  Without usable thresholds: the middle of the state.
+ */
+static double
+ladder_value(PriorityState state, const PriorityInputs *in, PriorityValue days)
+{
+	double		d = days.value;
+	double		dormant = in->dormant_days.value;
+	double		longd = in->long_dormant_days.value;
+
+	switch (state)
+	{
+		case PRIORITY_STATE_ACTIVE:
+			return RECENCY_ACTIVE;
+		case PRIORITY_STATE_AT_RISK:
+			return RECENCY_AT_RISK;
+		case PRIORITY_STATE_DORMANT:
+			if (!days.valid || !in->dormant_days.valid ||
+				!in->long_dormant_days.valid || longd <= dormant)
+				return (RECENCY_DORMANT_START + RECENCY_DORMANT_END) / 2;
+			return RECENCY_DORMANT_START -
+				(RECENCY_DORMANT_START - RECENCY_DORMANT_END) * clamp((d - dormant) / (longd - dormant), 0, 1);
+		case PRIORITY_STATE_LONG_DORMANT:
+			if (!days.valid || !in->long_dormant_days.valid || longd <= 0)
+				return 0;
+			return RECENCY_LONG_DORMANT_START * clamp(1.0 - (d - longd) / longd, 0, 1);
+		case PRIORITY_STATE_NEVER_PURCHASED:
+		case PRIORITY_STATE_UNKNOWN:
+			break;
+	}
+	return 0;
+}
+
+/* The state of d days of silence on the rule's ladder. */
+static PriorityState
+ladder_state(const PriorityInputs *in, double d)
+{
+	if (!in->at_risk_days.valid || !in->dormant_days.valid || !in->long_dormant_days.valid)
+		return PRIORITY_STATE_UNKNOWN;
+	if (d >= in->long_dormant_days.value)
+		return PRIORITY_STATE_LONG_DORMANT;
+	if (d >= in->dormant_days.value)
+		return PRIORITY_STATE_DORMANT;
+	if (d >= in->at_risk_days.value)
+		return PRIORITY_STATE_AT_RISK;
+	return PRIORITY_STATE_ACTIVE;
+}
+
+bool
+priority_recency_from_deal(const PriorityInputs *in)
+{
+	return in->state == PRIORITY_STATE_NEVER_PURCHASED &&
+		(in->last_deal_outcome == DEAL_OUTCOME_LOST || in->last_deal_outcome == DEAL_OUTCOME_POSTPONED) &&
+		in->days_since_last_deal.valid;
+}
+
+/*
+ * Recency: highest for at-risk customers, high for the recently dormant,
+ * fading to nothing over the long-dormant period (ladder_value).  A customer
+ * who never purchased but lost (or postponed) a deal is placed on the same
+ * ladder by the days since that deal: a deal lost months ago is the time to
+ * approach again (dormant after a lost deal, D5).  Other customers who never
+ * purchased, and customers without a rule, get 0.
+ */
+double
+priority_recency_value(const PriorityInputs *in)
+{
+	if (priority_recency_from_deal(in))
+		return ladder_value(ladder_state(in, in->days_since_last_deal.value), in, in->days_since_last_deal);
+	return ladder_value(in->state, in, in->days_since_last_order);
+}
+
+/* Decline: the signals that fired, up to the cap. */
+static double
+decline_value(const PriorityInputs *in, const PriorityWeights *w)
+{
+	return clamp((double) in->decline_signals / w->decline_signals_cap, 0, 1);
+}
+
+/*
+ * Engagement: intensity (events, pricing views counted twice, over the cap)
+ * and freshness (1 for an event today, 0 at the end of the window), half
+ * each; no_engagement (negative) when there is no event in the window.
+ */
+static double
+engagement_value(const PriorityInputs *in, const PriorityWeights *w)
+{
+	double		intensity;
+	double		fresh = 0;
+
+	if (in->events_in_window <= 0)
+		return w->no_engagement;
+	intensity = clamp((double) (in->events_in_window + in->pricing_views) / w->engagement_cap, 0, 1);
+	if (in->days_since_last_event.valid && in->engagement_window_days > 0)
+		fresh = clamp(1.0 - in->days_since_last_event.value / in->engagement_window_days, 0, 1);
+	return 0.5 * intensity + 0.5 * fresh;
+}
+
+/*
+ * Deal: the value of the last deal's outcome (and reason, for lost deals),
+ * fading linearly to 0 at deal_horizon_days; an open deal gives at least
+ * deal_open.
+ */
+double
+priority_deal_value(const PriorityInputs *in, const PriorityWeights *w)
+{
+	double		base = 0;
+	double		fade = 1;
+
+	switch (in->last_deal_outcome)
+	{
+		case DEAL_OUTCOME_NONE:
+		case DEAL_OUTCOME_UNKNOWN:
+			base = 0;
+			break;
+		case DEAL_OUTCOME_WON:
+			base = w->deal_won;
+			break;
+		case DEAL_OUTCOME_OPEN:
+			base = w->deal_open;
+			break;
+		case DEAL_OUTCOME_POSTPONED:
+			base = w->deal_postponed;
+			break;
+		case DEAL_OUTCOME_LOST:
+			switch (in->last_deal_reason)
+			{
+				case DEAL_REASON_BUDGET:
+				case DEAL_REASON_TIMING:
+					base = w->deal_lost_budget_timing;
+					break;
+				case DEAL_REASON_PRICE:
+					base = w->deal_lost_price;
+					break;
+				case DEAL_REASON_COMPETITOR:
+					base = w->deal_lost_competitor;
+					break;
+				default:
+					base = w->deal_lost_other;
+					break;
+			}
+			break;
+	}
+	if (in->days_since_last_deal.valid)
+		fade = clamp(1.0 - in->days_since_last_deal.value / w->deal_horizon_days, 0, 1);
+	base *= fade;
+	if (in->open_deals > 0 && base < w->deal_open)
+		base = w->deal_open;
+	return base;
+}
+
+/*
+ * Contract: the most urgent contract signal.
+ *	renewal due within the horizon with auto-renew off, or while declining: 1
+ *	auto-renew off (renewal further away): 0.7
+ *	lapsed: 0.8 just after the end, fading to 0 over a year
+ *	downgraded: 0.6; renewal due within the horizon: 0.4; otherwise 0
+ */
+double
+priority_contract_value(const PriorityInputs *in)
+{
+	double		v = 0;
+	bool		due = in->renewal_due_in_days.valid &&
+		in->renewal_due_in_days.value <= in->renewal_horizon_days;
+
+	if (!in->has_contract)
+		return 0;
+	if (due && (in->auto_renew_off || in->declining))
+		v = fmax(v, CONTRACT_RENEWAL_AT_RISK);
+	if (in->auto_renew_off)
+		v = fmax(v, CONTRACT_AUTO_RENEW_OFF);
+	if (in->contract_lapsed)
+	{
+		double		age = in->days_since_contract_end.valid ? in->days_since_contract_end.value : CONTRACT_LAPSE_FADE_DAYS;
+
+		v = fmax(v, CONTRACT_LAPSED * clamp(1.0 - age / CONTRACT_LAPSE_FADE_DAYS, 0, 1));
+	}
+	if (in->downgraded)
+		v = fmax(v, CONTRACT_DOWNGRADED);
+	if (due)
+		v = fmax(v, CONTRACT_RENEWAL_DUE);
+	return v;
+}
+
+void
+priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityResult *out)
+{
+	double		total = 0;
+	double		sum = 0;
+
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+	{
+		out->part[i].applicable = true;
+		out->part[i].value = 0;
+	}
+	out->part[PRIORITY_PAST_VALUE].value = amount_value(in->total_amount, w->value_cap);
+	out->part[PRIORITY_REGULARITY].value = regularity_value(in, w);
+	out->part[PRIORITY_RECENCY].value = priority_recency_value(in);
+	out->part[PRIORITY_DECLINE].value = decline_value(in, w);
+
+	if (in->events_bound)
+		out->part[PRIORITY_ENGAGEMENT].value = engagement_value(in, w);
+	else
+		out->part[PRIORITY_ENGAGEMENT].applicable = false;
+
+	if (in->deals_bound)
+		out->part[PRIORITY_DEAL].value = priority_deal_value(in, w);
+	else
+		out->part[PRIORITY_DEAL].applicable = false;
+
+	if (in->contracts_bound)
+		out->part[PRIORITY_CONTRACT].value = priority_contract_value(in);
+	else
+		out->part[PRIORITY_CONTRACT].applicable = false;
+
+	if (in->p_alive.valid && !isnan(in->p_alive.value))
+		out->part[PRIORITY_P_ALIVE].value = clamp(in->p_alive.value, 0, 1);
+	else
+		out->part[PRIORITY_P_ALIVE].applicable = false;
+
+	if (in->expected_value.valid && !isnan(in->expected_value.value))
+		out->part[PRIORITY_EXPECTED_VALUE].value = amount_value(in->expected_value.value, w->value_cap);
+	else
+		out->part[PRIORITY_EXPECTED_VALUE].applicable = false;
+
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+	{
+		out->part[i].value = clamp(out->part[i].value, -1, 1);
+		if (out->part[i].applicable)
+			total += w->weight[i];
+	}
+	out->total_weight = total;
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+	{
+		PriorityPart *p = &out->part[i];
+
+		p->share = (p->applicable && total > 0) ? 100.0 * w->weight[i] / total : 0;
+		p->contribution = p->share * p->value;
+		sum += p->contribution;
+	}
+	out->score = clamp(sum, 0, 100);
+}

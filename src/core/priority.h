@@ -1,0 +1,201 @@
+/*
+ * priority.h
+ *		Priority score of one customer: whom to call first (DOMAIN.md D7).
+ *
+ * Pure computation, no PostgreSQL headers: this file and priority.c build
+ * into the unit tests as well as into the server module.
+ *
+ * The score is a weighted mean of components, each a value in [-1, 1]:
+ *
+ *		score = clamp(sum_i 100 * w_i * v_i / W, 0, 100)
+ *
+ * over the applicable components i (W is the sum of their weights).  A
+ * component is not applicable when its source is not bound (engagement,
+ * deals, contracts) or its model is not fitted (p_alive, expected_value);
+ * then the other weights share the 100 points.  A customer with no data in a
+ * bound source is applicable with the value the definitions below give (no
+ * recent event at all lowers the score, for example).  Each component's
+ * contribution is 100 * w_i * v_i / W, so the contributions add up to the
+ * score before the clamp.  docs/priority.md spells out every value.
+ */
+#ifndef DORMANCY_CORE_PRIORITY_H
+#define DORMANCY_CORE_PRIORITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A value that may be undefined (SQL NULL). */
+typedef struct PriorityValue
+{
+	bool		valid;
+	double		value;			/* meaningful only when valid */
+} PriorityValue;
+
+/* The dormancy state the score works from. */
+typedef enum PriorityState
+{
+	PRIORITY_STATE_UNKNOWN,		/* no rule applied (NULL state) */
+	PRIORITY_STATE_ACTIVE,
+	PRIORITY_STATE_AT_RISK,
+	PRIORITY_STATE_DORMANT,
+	PRIORITY_STATE_LONG_DORMANT,
+	PRIORITY_STATE_NEVER_PURCHASED
+} PriorityState;
+
+/* Outcome of the customer's last deal (dormancy.deal_outcomes). */
+typedef enum DealOutcome
+{
+	DEAL_OUTCOME_NONE,			/* no deal */
+	DEAL_OUTCOME_UNKNOWN,		/* a deal whose outcome is not mapped */
+	DEAL_OUTCOME_WON,
+	DEAL_OUTCOME_LOST,
+	DEAL_OUTCOME_POSTPONED,
+	DEAL_OUTCOME_OPEN
+} DealOutcome;
+
+/* Reason of the last deal (dormancy.deal_reasons). */
+typedef enum DealReason
+{
+	DEAL_REASON_NONE,			/* none given */
+	DEAL_REASON_PRICE,
+	DEAL_REASON_FEATURES,
+	DEAL_REASON_COMPETITOR,
+	DEAL_REASON_TIMING,
+	DEAL_REASON_BUDGET,
+	DEAL_REASON_CIRCUMSTANCES,
+	DEAL_REASON_OTHER
+} DealReason;
+
+/* Everything the score reads about one customer. */
+typedef struct PriorityInputs
+{
+	/* recency: the state and the days since its last day, with the thresholds in days */
+	PriorityState state;
+	PriorityValue days_since_last_order;
+	PriorityValue at_risk_days;
+	PriorityValue dormant_days;
+	PriorityValue long_dormant_days;
+
+	/* past value and regularity */
+	double		total_amount;
+	int32_t		order_days;
+	PriorityValue median_gap_days;
+	PriorityValue mean_gap_days;
+	PriorityValue gap_stddev_days;
+	bool		campaign_only;
+
+	/* decline */
+	int32_t		decline_signals;	/* how many signals fired */
+	bool		declining;
+
+	/* engagement (events in the engagement window) */
+	bool		events_bound;
+	int32_t		events_in_window;
+	int32_t		pricing_views;
+	PriorityValue days_since_last_event;
+	int32_t		engagement_window_days;
+
+	/* the last deal */
+	bool		deals_bound;
+	DealOutcome last_deal_outcome;
+	DealReason	last_deal_reason;
+	PriorityValue days_since_last_deal;
+	int32_t		open_deals;
+
+	/* contracts */
+	bool		contracts_bound;
+	bool		has_contract;
+	bool		contract_lapsed;
+	PriorityValue days_since_contract_end;
+	bool		auto_renew_off;
+	bool		downgraded;
+	PriorityValue renewal_due_in_days;
+	int32_t		renewal_horizon_days;
+
+	/* models (NULL when none is fitted) */
+	PriorityValue p_alive;
+	PriorityValue expected_value;
+} PriorityInputs;
+
+/* The components, in the order of the breakdown. */
+typedef enum PriorityComponent
+{
+	PRIORITY_PAST_VALUE,
+	PRIORITY_REGULARITY,
+	PRIORITY_RECENCY,
+	PRIORITY_DECLINE,
+	PRIORITY_ENGAGEMENT,
+	PRIORITY_DEAL,
+	PRIORITY_CONTRACT,
+	PRIORITY_P_ALIVE,
+	PRIORITY_EXPECTED_VALUE,
+	PRIORITY_NCOMPONENTS
+} PriorityComponent;
+
+/* Component names (the keys of score_breakdown and columns of score_weights). */
+extern const char *const priority_component_names[PRIORITY_NCOMPONENTS];
+
+/* dormancy.score_weights: weights, caps and the values of deal outcomes. */
+typedef struct PriorityWeights
+{
+	double		weight[PRIORITY_NCOMPONENTS];	/* each >= 0 */
+	double		value_cap;		/* amount at which past_value and expected_value reach 1 */
+	int32_t		regular_days_cap;	/* purchase days for full regularity, >= 2 */
+	int32_t		replacement_cycle_days; /* median gap at which regularity is 0 */
+	int32_t		decline_signals_cap;	/* signals for a full decline value */
+	double		engagement_cap; /* weighted events for full intensity */
+	double		no_engagement;	/* value with no event in the window, in [-1, 0] */
+	double		deal_won;		/* values of the last deal, each in [-1, 1] */
+	double		deal_open;
+	double		deal_postponed;
+	double		deal_lost_budget_timing;
+	double		deal_lost_price;
+	double		deal_lost_competitor;
+	double		deal_lost_other;
+	int32_t		deal_horizon_days;	/* a deal's value fades to 0 at this age */
+	double		campaign_only_factor;	/* regularity multiplier for campaign-only buyers */
+} PriorityWeights;
+
+/* One component of a result. */
+typedef struct PriorityPart
+{
+	bool		applicable;
+	double		value;			/* in [-1, 1]; 0 when not applicable */
+	double		share;			/* 100 * weight / W: the points it can give */
+	double		contribution;	/* share * value */
+} PriorityPart;
+
+typedef struct PriorityResult
+{
+	double		score;			/* in [0, 100] */
+	double		total_weight;	/* W: sum of the applicable weights */
+	PriorityPart part[PRIORITY_NCOMPONENTS];
+} PriorityResult;
+
+/* The installed defaults of dormancy.score_weights. */
+extern void priority_default_weights(PriorityWeights *w);
+
+/*
+ * Check weights: returns NULL when they are valid, else the name of the
+ * first field out of range (the CHECK constraints of dormancy.score_weights
+ * say the same).
+ */
+extern const char *priority_check_weights(const PriorityWeights *w);
+
+/* Score one customer.  Weights must pass priority_check_weights(). */
+extern void priority_compute(const PriorityInputs *in, const PriorityWeights *w,
+							 PriorityResult *out);
+
+/*
+ * True when recency is measured from the last deal: a customer who never
+ * purchased and whose last deal was lost or postponed.
+ */
+extern bool priority_recency_from_deal(const PriorityInputs *in);
+
+/* The value of each component on its own (exposed for the unit tests). */
+extern double priority_recency_value(const PriorityInputs *in);
+extern double priority_deal_value(const PriorityInputs *in, const PriorityWeights *w);
+extern double priority_contract_value(const PriorityInputs *in);
+
+#endif							/* DORMANCY_CORE_PRIORITY_H */

@@ -1,0 +1,345 @@
+/*
+ * test_names.c
+ *		Unit tests of the company-name keys (src/core/names.c), without a
+ *		server.  Prints TAP; exits nonzero when a test fails.
+ *
+ * Build: "make unit", or compile src/core/[all .c files] with this file,
+ * -std=c11 -Wall -Wextra -Werror -Isrc/core and -lm.
+ *
+ * The server applies Unicode NFKC before names_key(); here the inputs are
+ * written as NFKC already gives them (㈱ is "(株)", Ａ is "A"), and
+ * sql/names.sql checks the NFKC step.  The legal forms are the installed
+ * defaults of dormancy.legal_forms, NFKC normalized.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+static int	tests_run = 0;
+static int	tests_failed = 0;
+
+/* Report one test result in TAP form. */
+static void
+ok(bool cond, const char *fmt,...)
+{
+	va_list		ap;
+
+	tests_run++;
+	if (!cond)
+		tests_failed++;
+	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static const char *const default_forms[] = {
+	"株式会社", "(株)", "有限会社", "(有)", "合同会社", "(同)", "合資会社", "(資)",
+	"合名会社", "(名)", "一般社団法人", "(一社)", "一般財団法人", "(一財)",
+	"Co., Ltd.", "Co.,Ltd.", "Co. Ltd.", "Company Limited", "Ltd.", "Limited",
+	"Inc.", "Incorporated", "Corp.", "Corporation", "Co.", "LLC", "L.L.C.",
+	"LLP", "PLC", "GmbH", "AG", "S.A.", "K.K.", "G.K.", "Y.K.", "Pte. Ltd.",
+	"Pty Ltd", "B.V.", "N.V.", "S.p.A.", "S.r.l.", "S.A.S.", "OOO", "ООО"
+};
+#define NFORMS (sizeof(default_forms) / sizeof(default_forms[0]))
+
+static uint32_t form_buf[NFORMS][64];
+static NameForm forms[NFORMS];
+static size_t nforms = 0;
+
+/* Decode UTF-8 that must be valid. */
+static size_t
+decode(const char *s, uint32_t *out)
+{
+	long		n = names_utf8_decode((const unsigned char *) s, strlen(s), out);
+
+	if (n < 0)
+	{
+		fprintf(stderr, "invalid UTF-8 in a test string: %s\n", s);
+		exit(2);
+	}
+	return (size_t) n;
+}
+
+/* Prepare the default forms the way the server does. */
+static void
+prepare_forms(void)
+{
+	for (size_t i = 0; i < NFORMS; i++)
+	{
+		uint32_t	cps[64];
+		size_t		n = decode(default_forms[i], cps);
+		size_t		len = names_fold(cps, n, form_buf[i]);
+
+		if (names_form_init(&forms[nforms], form_buf[i], len))
+			nforms++;
+	}
+	names_sort_forms(forms, nforms);
+}
+
+/* The key of a UTF-8 name, as UTF-8, into a static buffer. */
+static const char *
+key_of(const char *name)
+{
+	static unsigned char out[4096];
+	uint32_t	cps[1024];
+	uint32_t	key[1024];
+	uint32_t	scratch[1024];
+	size_t		n = decode(name, cps);
+	size_t		k = names_key(cps, n, forms, nforms, key, scratch);
+	size_t		bytes = names_utf8_encode(key, k, out);
+
+	out[bytes] = '\0';
+	return (const char *) out;
+}
+
+/* A name for the TAP line: control characters as \xNN. */
+static const char *
+printable(const char *s)
+{
+	static char buf[512];
+	size_t		o = 0;
+
+	for (; *s && o + 5 < sizeof(buf); s++)
+	{
+		if ((unsigned char) *s < 0x20)
+			o += snprintf(buf + o, sizeof(buf) - o, "\\x%02X", (unsigned char) *s);
+		else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+static void
+is_key(const char *name, const char *want)
+{
+	const char *got = key_of(name);
+
+	ok(strcmp(got, want) == 0, "key of \"%s\" is \"%s\" (got \"%s\")", printable(name), want, got);
+}
+
+/* A form's folded key, as UTF-8. */
+static bool
+form_is(const char *form, const char *want, bool edge)
+{
+	uint32_t	cps[64];
+	uint32_t	folded[64];
+	unsigned char out[256];
+	NameForm	f;
+	size_t		n = decode(form, cps);
+	size_t		len = names_fold(cps, n, folded);
+	size_t		bytes;
+
+	if (!names_form_init(&f, folded, len))
+		return want == NULL;
+	for (size_t i = 0; i < len; i++)
+		if (folded[i] == NAMES_BREAK)
+			folded[i] = '|';
+	bytes = names_utf8_encode(folded, len, out);
+	out[bytes] = '\0';
+	return want != NULL && strcmp((char *) out, want) == 0 && f.edge_match == edge;
+}
+
+static void
+test_issue_examples(void)
+{
+	/* the four spellings of the issue meet (after NFKC: ㈱ -> (株), Ａ -> A) */
+	is_key("株式会社A社", "a社");
+	is_key("A社", "a社");
+	is_key("(株)A社", "a社");
+	is_key("A社 Co., Ltd.", "a社");
+	/* and their relatives */
+	is_key("A社株式会社", "a社");
+	is_key("A社(株)", "a社");
+	is_key("株式会社 A社", "a社");
+	is_key("A 社", "a社");
+	is_key("株式会社 A社 Co.,Ltd.", "a社");
+	is_key("(有)サンプル商事", "サンプル商事");
+	is_key("合同会社 サンプル", "サンプル");
+	is_key("サンプル・ホールディングス", "サンプルホールディングス");
+	is_key("サンプル ホールディングス", "サンプルホールディングス");
+}
+
+static void
+test_latin(void)
+{
+	is_key("Demo 1 Co., Ltd.", "demo 1");
+	is_key("DEMO 1 CO LTD", "demo 1");
+	is_key("Demo 1 Company Limited", "demo 1");
+	is_key("Example 3 Inc.", "example 3");
+	is_key("Example 3, Inc", "example 3");
+	is_key("ACME GmbH", "acme");
+	is_key("Sony K.K.", "sony");
+	is_key("Foo L.L.C.", "foo");
+	is_key("Foo LLC", "foo");
+	is_key("Coca-Cola Company Limited", "cocacola");
+	is_key("O'Brien & Sons Ltd", "obrien sons");
+	is_key("  Foo,   Bar!!  ", "foo bar");
+	is_key("Foo\tBar\n", "foo bar");
+	/* whole tokens only: the co of Costco and the ag of Agfa stay */
+	is_key("Costco Wholesale Corp.", "costco wholesale");
+	is_key("Agfa AG", "agfa");
+	is_key("Cobalt Co.", "cobalt");
+	/* leading forms too, and repeatedly */
+	is_key("Corp. Foo", "foo");
+	is_key("Foo Holdings Co., Ltd. Inc.", "foo holdings");
+	/* forms in the middle stay */
+	is_key("Foo Ltd Bar", "foo ltd bar");
+	/* something always remains */
+	is_key("Limited", "limited");
+	is_key("株式会社", "株式会社");
+	is_key("Co., Ltd.", "co");
+	/* nothing but punctuation: the empty key */
+	is_key("!!! ---", "");
+	is_key("", "");
+}
+
+static void
+test_edges(void)
+{
+	/* a one-character form matches whole tokens only: 株山 keeps its 株 */
+	is_key("株山商事", "株山商事");
+	is_key("(株)株山商事", "株山商事");
+	/* a spaced-script form never matches inside a token */
+	is_key("Coinc", "coinc");
+	/* zero-width and variation characters vanish */
+	is_key("A\xE2\x80\x8B社", "a社");
+	is_key("\xEF\xBB\xBF" "Foo", "foo");
+	/* Greek, Cyrillic, Latin-1 case folding */
+	is_key("ΑΘΗΝΑ", "αθηνα");
+	is_key("ООО Ромашка", "ромашка");
+	is_key("ÉCOLE ÅNGSTRÖM", "école ångström");
+	/* CJK punctuation breaks; digits stay */
+	is_key("「サンプル」、テスト。", "サンプルテスト");
+	is_key("Ｆｏｏ", "ｆｏｏ");		/* not NFKC normalized: case folded only */
+	/* forms themselves */
+	ok(form_is("Co., Ltd.", "co|ltd", false), "form Co., Ltd. is co|ltd");
+	ok(form_is("L.L.C.", "llc", false), "form L.L.C. is llc");
+	ok(form_is("株式会社", "株式会社", true), "form 株式会社 matches inside a token");
+	ok(form_is("(株)", "株", false), "form (株) is the whole token 株");
+	ok(form_is("...", NULL, false), "form of punctuation only is empty");
+}
+
+static void
+test_utf8(void)
+{
+	uint32_t	out[16];
+	unsigned char bytes[64];
+	const struct
+	{
+		const char *s;
+		long		want;
+	}			cases[] = {
+		{"\xC0\x80", -1},		/* overlong NUL */
+		{"\xE0\x80\xAF", -1},	/* overlong / */
+		{"\xED\xA0\x80", -1},	/* surrogate */
+		{"\xF4\x90\x80\x80", -1},	/* above U+10FFFF */
+		{"\xF5\x80\x80\x80", -1},
+		{"\xE3\x81", -1},		/* truncated */
+		{"\x80", -1},			/* continuation byte first */
+		{"a\xC3\xA9\xE3\x81\x82\xF0\x9F\x98\x80", 4},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(names_utf8_decode((const unsigned char *) cases[i].s, strlen(cases[i].s), out) == cases[i].want,
+		   "utf8 decode case %zu gives %ld", i, cases[i].want);
+
+	/* random code points round-trip */
+	srand(42);
+	for (int round = 0; round < 200; round++)
+	{
+		uint32_t	cps[16];
+		uint32_t	back[16];
+		size_t		n = 1 + rand() % 16;
+		size_t		b;
+		long		m;
+		bool		same;
+
+		for (size_t i = 0; i < n; i++)
+		{
+			uint32_t	cp;
+
+			do
+				cp = (uint32_t) rand() % (NAMES_MAX_CODE_POINT + 1);
+			while (cp >= 0xD800 && cp <= 0xDFFF);
+			cps[i] = cp;
+		}
+		b = names_utf8_encode(cps, n, bytes);
+		m = names_utf8_decode(bytes, b, back);
+		same = m == (long) n && memcmp(cps, back, n * sizeof(uint32_t)) == 0;
+		if (!same || round == 199)
+		{
+			ok(same, "random code points round-trip through UTF-8 (round %d)", round);
+			if (!same)
+				break;
+		}
+	}
+}
+
+/* Random names: keys are well formed and a key's key is itself. */
+static void
+test_random(void)
+{
+	static const uint32_t alphabet[] = {
+		'a', 'B', 'c', 'o', 'L', 't', 'd', '1', ' ', ' ', '.', ',', '-', '(', ')', '\'',
+		0x682A, 0x5F0F, 0x4F1A, 0x793E, 0x30A2, 0x30FB, 0x3001, 0x3000, 0x200B, 0xC9
+	};
+	bool		well_formed = true;
+	bool		idempotent = true;
+
+	srand(7);
+	for (int round = 0; round < 5000; round++)
+	{
+		uint32_t	in[40];
+		uint32_t	key[40];
+		uint32_t	key2[40];
+		uint32_t	scratch[40];
+		size_t		n = rand() % 40;
+		size_t		k;
+		size_t		k2;
+
+		for (size_t i = 0; i < n; i++)
+			in[i] = alphabet[rand() % (sizeof(alphabet) / sizeof(alphabet[0]))];
+		k = names_key(in, n, forms, nforms, key, scratch);
+		if (k > n || (k > 0 && (key[0] == ' ' || key[k - 1] == ' ')))
+			well_formed = false;
+		for (size_t i = 0; i < k; i++)
+			if (key[i] == NAMES_BREAK || (i > 0 && key[i] == ' ' && key[i - 1] == ' ') ||
+				names_char_class(key[i]) == NAME_CHAR_DROP)
+				well_formed = false;
+		k2 = names_key(key, k, forms, nforms, key2, scratch);
+		/* keys that are a lone legal form may lose one more form: skip those */
+		if (k2 != k || memcmp(key, key2, k * sizeof(uint32_t)) != 0)
+		{
+			uint32_t	folded[40];
+			size_t		fl = names_fold(key, k, folded);
+			bool		lone_forms = false;
+
+			for (size_t f = 0; f < nforms; f++)
+				if (forms[f].len <= fl && memcmp(forms[f].key, folded, forms[f].len * sizeof(uint32_t)) == 0)
+					lone_forms = true;
+			if (!lone_forms)
+				idempotent = false;
+		}
+	}
+	ok(well_formed, "random names give keys without breaks, doubled or outer spaces");
+	ok(idempotent, "the key of a key is itself (unless it starts with a legal form)");
+}
+
+int
+main(void)
+{
+	prepare_forms();
+	test_issue_examples();
+	test_latin();
+	test_edges();
+	test_utf8();
+	test_random();
+	printf("1..%d\n", tests_run);
+	return tests_failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,428 @@
+/*
+ * test_priority.c
+ *		Unit tests of the priority score (src/core/priority.c), without a
+ *		server.  Prints TAP; exits nonzero when a test fails.
+ *
+ * Build: "make unit", or compile src/core/[all .c files] with this file,
+ * -std=c11 -Wall -Wextra -Werror -Isrc/core and -lm.
+ *
+ * The scenario pairs of issue #5 (regular high-value > one-time, recent
+ * pricing views > no engagement, postponed for budget > moved to a
+ * competitor, at risk > long dormant) each differ in one input; the test
+ * checks the order and that the difference is in the one component that
+ * reads that input.  Then the component values at their documented points,
+ * the weight checks, and random inputs against the score's invariants.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "priority.h"
+
+static int	tests_run = 0;
+static int	tests_failed = 0;
+
+/* Report one test result in TAP form. */
+static void
+ok(bool cond, const char *fmt,...)
+{
+	va_list		ap;
+
+	tests_run++;
+	if (!cond)
+		tests_failed++;
+	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+static bool
+close_to(double a, double b)
+{
+	return fabs(a - b) <= 1e-9 * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+static PriorityValue
+val(double v)
+{
+	PriorityValue p = {true, v};
+
+	return p;
+}
+
+static const PriorityValue null_value = {false, 0};
+
+/*
+ * A dormant repeat buyer of the default ladder (dormant after 365 days, long
+ * dormant after 730), 400 days silent, monthly for two years, with every
+ * source bound and nothing in them.
+ */
+static PriorityInputs
+base_inputs(void)
+{
+	PriorityInputs in;
+
+	memset(&in, 0, sizeof(in));
+	in.state = PRIORITY_STATE_DORMANT;
+	in.days_since_last_order = val(400);
+	in.at_risk_days = val(181);
+	in.dormant_days = val(365);
+	in.long_dormant_days = val(730);
+	in.total_amount = 240000;
+	in.order_days = 24;
+	in.median_gap_days = val(30);
+	in.mean_gap_days = val(30);
+	in.gap_stddev_days = val(3);
+	in.decline_signals = 1;
+	in.events_bound = true;
+	in.engagement_window_days = 90;
+	in.days_since_last_event = null_value;
+	in.deals_bound = true;
+	in.last_deal_outcome = DEAL_OUTCOME_NONE;
+	in.contracts_bound = true;
+	in.renewal_horizon_days = 90;
+	in.p_alive = null_value;
+	in.expected_value = null_value;
+	return in;
+}
+
+static PriorityWeights weights;
+
+static PriorityResult
+score(const PriorityInputs *in)
+{
+	PriorityResult r;
+
+	priority_compute(in, &weights, &r);
+	return r;
+}
+
+/* a beats b, and every component but the listed ones is equal. */
+static void
+pair(const char *what, const PriorityInputs *a, const PriorityInputs *b,
+	 PriorityComponent c1, int c2)
+{
+	PriorityResult ra = score(a);
+	PriorityResult rb = score(b);
+	bool		others_equal = true;
+
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		if (i != (int) c1 && i != c2 && !close_to(ra.part[i].contribution, rb.part[i].contribution))
+			others_equal = false;
+	ok(ra.score > rb.score, "%s: %.2f > %.2f", what, ra.score, rb.score);
+	ok(ra.part[c1].contribution > rb.part[c1].contribution,
+	   "%s: the difference is in %s (%.2f vs %.2f)", what, priority_component_names[c1],
+	   ra.part[c1].contribution, rb.part[c1].contribution);
+	ok(others_equal, "%s: the other components are equal", what);
+}
+
+static void
+test_pairs(void)
+{
+	PriorityInputs a;
+	PriorityInputs b;
+
+	/* regular high-value > one-time (same silence, same state) */
+	a = base_inputs();
+	b = base_inputs();
+	b.total_amount = 8000;
+	b.order_days = 1;
+	b.median_gap_days = b.mean_gap_days = b.gap_stddev_days = null_value;
+	pair("regular high-value beats one-time", &a, &b, PRIORITY_REGULARITY, PRIORITY_PAST_VALUE);
+	ok(score(&b).part[PRIORITY_REGULARITY].value == 0, "one-time buyer has no regularity");
+
+	/* recent pricing views > no engagement */
+	a = base_inputs();
+	b = base_inputs();
+	a.events_in_window = 4;
+	a.pricing_views = 3;
+	a.days_since_last_event = val(5);
+	pair("recent pricing views beat no engagement", &a, &b, PRIORITY_ENGAGEMENT, -1);
+	ok(close_to(score(&b).part[PRIORITY_ENGAGEMENT].value, weights.no_engagement),
+	   "no event in the window gives no_engagement");
+
+	/* postponed for budget > moved to a competitor */
+	a = base_inputs();
+	b = base_inputs();
+	a.last_deal_outcome = DEAL_OUTCOME_POSTPONED;
+	a.last_deal_reason = DEAL_REASON_BUDGET;
+	a.days_since_last_deal = val(60);
+	b.last_deal_outcome = DEAL_OUTCOME_LOST;
+	b.last_deal_reason = DEAL_REASON_COMPETITOR;
+	b.days_since_last_deal = val(60);
+	pair("postponed for budget beats moved to a competitor", &a, &b, PRIORITY_DEAL, -1);
+	ok(score(&b).part[PRIORITY_DEAL].contribution < 0, "a competitor loss contributes negatively");
+
+	/* at risk > long dormant */
+	a = base_inputs();
+	b = base_inputs();
+	a.state = PRIORITY_STATE_AT_RISK;
+	a.days_since_last_order = val(200);
+	b.state = PRIORITY_STATE_LONG_DORMANT;
+	b.days_since_last_order = val(800);
+	pair("at risk beats long dormant", &a, &b, PRIORITY_RECENCY, -1);
+
+	/* lost on price is negative, but less so than a competitor */
+	a = base_inputs();
+	b = base_inputs();
+	a.last_deal_outcome = b.last_deal_outcome = DEAL_OUTCOME_LOST;
+	a.last_deal_reason = DEAL_REASON_PRICE;
+	b.last_deal_reason = DEAL_REASON_COMPETITOR;
+	pair("lost on price beats lost to a competitor", &a, &b, PRIORITY_DEAL, -1);
+}
+
+static void
+test_components(void)
+{
+	PriorityInputs in = base_inputs();
+	PriorityResult r;
+	double		sum = 0;
+
+	/* recency at the documented points */
+	in.days_since_last_order = val(365);
+	ok(close_to(priority_recency_value(&in), 0.8), "recency 0.8 at dormant_after");
+	in.days_since_last_order = val(547.5);
+	ok(close_to(priority_recency_value(&in), 0.55), "recency halfway through dormant is 0.55");
+	in.state = PRIORITY_STATE_LONG_DORMANT;
+	in.days_since_last_order = val(730);
+	ok(close_to(priority_recency_value(&in), 0.2), "recency 0.2 at long_dormant_after");
+	in.days_since_last_order = val(1460);
+	ok(close_to(priority_recency_value(&in), 0), "recency 0 at twice long_dormant_after");
+	in.days_since_last_order = val(5000);
+	ok(close_to(priority_recency_value(&in), 0), "recency stays 0 after that");
+	in.state = PRIORITY_STATE_AT_RISK;
+	ok(close_to(priority_recency_value(&in), 1), "recency 1 at risk");
+	in.state = PRIORITY_STATE_ACTIVE;
+	ok(close_to(priority_recency_value(&in), 0.2), "recency 0.2 active");
+	in.state = PRIORITY_STATE_NEVER_PURCHASED;
+	ok(close_to(priority_recency_value(&in), 0), "recency 0 never purchased");
+	/* a prospect who lost a deal: on the ladder by the days since the deal */
+	in.last_deal_outcome = DEAL_OUTCOME_LOST;
+	in.days_since_last_deal = val(200);
+	ok(close_to(priority_recency_value(&in), 1), "a deal lost 200 days ago puts a prospect at risk (1)");
+	in.days_since_last_deal = val(30);
+	ok(close_to(priority_recency_value(&in), 0.2), "a deal lost 30 days ago: like active (0.2)");
+	in.last_deal_outcome = DEAL_OUTCOME_WON;
+	ok(close_to(priority_recency_value(&in), 0), "a won deal without purchases: 0");
+
+	/* deal fades with age; an open deal is a floor */
+	in = base_inputs();
+	in.last_deal_outcome = DEAL_OUTCOME_POSTPONED;
+	in.days_since_last_deal = val(0);
+	ok(close_to(priority_deal_value(&in, &weights), 1.0), "postponed deal today is 1");
+	in.days_since_last_deal = val(weights.deal_horizon_days / 2.0);
+	ok(close_to(priority_deal_value(&in, &weights), 0.5), "postponed deal at half the horizon is 0.5");
+	in.days_since_last_deal = val(weights.deal_horizon_days * 2.0);
+	ok(close_to(priority_deal_value(&in, &weights), 0), "a deal older than the horizon is 0");
+	in.last_deal_outcome = DEAL_OUTCOME_LOST;
+	in.last_deal_reason = DEAL_REASON_COMPETITOR;
+	in.days_since_last_deal = val(0);
+	in.open_deals = 1;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_open), "an open deal lifts a lost one to deal_open");
+	in.open_deals = 0;
+	in.last_deal_reason = DEAL_REASON_TIMING;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_budget_timing), "lost on timing is deal_lost_budget_timing");
+	in.last_deal_outcome = DEAL_OUTCOME_UNKNOWN;
+	ok(close_to(priority_deal_value(&in, &weights), 0), "an unmapped outcome is neutral");
+
+	/* contract */
+	in = base_inputs();
+	ok(priority_contract_value(&in) == 0, "no contract is neutral");
+	in.has_contract = true;
+	in.auto_renew_off = true;
+	in.renewal_due_in_days = val(30);
+	ok(close_to(priority_contract_value(&in), 1.0), "auto-renew off with renewal due is 1");
+	in.renewal_due_in_days = val(200);
+	ok(close_to(priority_contract_value(&in), 0.7), "auto-renew off with renewal far away is 0.7");
+	in.auto_renew_off = false;
+	in.declining = true;
+	in.renewal_due_in_days = val(10);
+	ok(close_to(priority_contract_value(&in), 1.0), "declining before the renewal is 1");
+	in.declining = false;
+	ok(close_to(priority_contract_value(&in), 0.4), "renewal due is 0.4");
+	in.renewal_due_in_days = null_value;
+	in.contract_lapsed = true;
+	in.days_since_contract_end = val(0);
+	ok(close_to(priority_contract_value(&in), 0.8), "just lapsed is 0.8");
+	in.days_since_contract_end = val(400);
+	in.downgraded = true;
+	ok(close_to(priority_contract_value(&in), 0.6), "long lapsed and downgraded is 0.6");
+
+	/* contributions add up to the score; shares to 100 */
+	in = base_inputs();
+	in.events_in_window = 2;
+	in.days_since_last_event = val(10);
+	r = score(&in);
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		sum += r.part[i].contribution;
+	ok(close_to(sum, r.score), "contributions add up to the score (%.4f)", r.score);
+	sum = 0;
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		sum += r.part[i].share;
+	ok(close_to(sum, 100), "shares of the applicable components add up to 100");
+	ok(!r.part[PRIORITY_P_ALIVE].applicable && r.part[PRIORITY_P_ALIVE].share == 0,
+	   "p_alive without a model is not applicable and has no share");
+	ok(close_to(r.total_weight, 90), "total weight leaves the models out (90)");
+
+	/* unbound sources give their weight to the others */
+	in.events_bound = in.deals_bound = in.contracts_bound = false;
+	r = score(&in);
+	ok(close_to(r.total_weight, 65) && close_to(r.part[PRIORITY_RECENCY].share, 100.0 * 20 / 65),
+	   "with only orders bound, recency has 20/65 of the points");
+
+	/* a fitted model counts */
+	in.p_alive = val(0.9);
+	in.expected_value = val(5000);
+	r = score(&in);
+	ok(r.part[PRIORITY_P_ALIVE].applicable && close_to(r.part[PRIORITY_P_ALIVE].value, 0.9),
+	   "p_alive counts when fitted");
+
+	/* regularity: perfectly regular monthly buyer */
+	in = base_inputs();
+	in.gap_stddev_days = val(0);
+	in.order_days = 6;
+	r = score(&in);
+	ok(close_to(r.part[PRIORITY_REGULARITY].value, 1.0 - 30.0 / 1826),
+	   "regularity of 6 steady monthly days is 1 - 30/1826");
+	in.campaign_only = true;
+	r = score(&in);
+	ok(close_to(r.part[PRIORITY_REGULARITY].value, (1.0 - 30.0 / 1826) * 0.3),
+	   "campaign-only buyers keep campaign_only_factor of it");
+	in.median_gap_days = val(2000);
+	r = score(&in);
+	ok(r.part[PRIORITY_REGULARITY].value == 0, "a replacement cycle beyond replacement_cycle_days gives 0");
+
+	/* past value on a log scale up to the cap */
+	in = base_inputs();
+	in.total_amount = weights.value_cap * 10;
+	ok(close_to(score(&in).part[PRIORITY_PAST_VALUE].value, 1), "past value is 1 at and above the cap");
+	in.total_amount = -50;
+	ok(score(&in).part[PRIORITY_PAST_VALUE].value == 0, "a net refund gives past value 0");
+}
+
+static void
+test_weights(void)
+{
+	PriorityWeights w;
+	PriorityInputs in = base_inputs();
+	PriorityResult r;
+
+	priority_default_weights(&w);
+	ok(priority_check_weights(&w) == NULL, "the default weights are valid");
+	w.weight[PRIORITY_DEAL] = -1;
+	ok(priority_check_weights(&w) != NULL && strcmp(priority_check_weights(&w), "deal") == 0,
+	   "a negative weight is refused");
+	priority_default_weights(&w);
+	w.weight[PRIORITY_RECENCY] = NAN;
+	ok(priority_check_weights(&w) != NULL, "a NaN weight is refused");
+	priority_default_weights(&w);
+	w.no_engagement = 0.5;
+	ok(priority_check_weights(&w) != NULL && strcmp(priority_check_weights(&w), "no_engagement") == 0,
+	   "a positive no_engagement is refused");
+	priority_default_weights(&w);
+	w.value_cap = 0;
+	ok(priority_check_weights(&w) != NULL, "a zero value_cap is refused");
+	priority_default_weights(&w);
+	w.regular_days_cap = 1;
+	ok(priority_check_weights(&w) != NULL, "regular_days_cap below 2 is refused");
+
+	/* all weights zero: score 0 */
+	priority_default_weights(&w);
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		w.weight[i] = 0;
+	priority_compute(&in, &w, &r);
+	ok(r.score == 0 && r.total_weight == 0, "all weights zero give score 0");
+
+	/* only a negative component: clamped at 0 */
+	w.weight[PRIORITY_DEAL] = 10;
+	in.last_deal_outcome = DEAL_OUTCOME_LOST;
+	in.last_deal_reason = DEAL_REASON_COMPETITOR;
+	priority_compute(&in, &w, &r);
+	ok(r.score == 0 && close_to(r.part[PRIORITY_DEAL].contribution, -100), "a negative sum is clamped to 0");
+
+	/* a single component decides alone */
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		w.weight[i] = 0;
+	w.weight[PRIORITY_RECENCY] = 1;
+	in = base_inputs();
+	in.state = PRIORITY_STATE_AT_RISK;
+	priority_compute(&in, &w, &r);
+	ok(close_to(r.score, 100), "recency alone at risk gives 100");
+}
+
+/* Random inputs: the score stays in range and grows with the amount. */
+static void
+test_random(void)
+{
+	bool		in_range = true;
+	bool		monotone = true;
+	bool		sums = true;
+
+	srand(11);
+	for (int round = 0; round < 20000; round++)
+	{
+		PriorityInputs in = base_inputs();
+		PriorityResult r;
+		PriorityResult r2;
+		double		sum = 0;
+
+		in.state = (PriorityState) (rand() % 6);
+		in.days_since_last_order = (rand() % 5) ? val(rand() % 3000) : null_value;
+		in.total_amount = (rand() % 2) ? exp((rand() % 2000) / 100.0) : -(rand() % 100);
+		in.order_days = rand() % 50;
+		in.gap_stddev_days = (rand() % 3) ? val((rand() % 1000) / 10.0) : null_value;
+		in.mean_gap_days = val((rand() % 1000) / 10.0);
+		in.decline_signals = rand() % 7;
+		in.events_bound = rand() % 2;
+		in.events_in_window = rand() % 40;
+		in.pricing_views = rand() % 10;
+		in.days_since_last_event = (rand() % 4) ? val(rand() % 200) : null_value;
+		in.deals_bound = rand() % 2;
+		in.last_deal_outcome = (DealOutcome) (rand() % 6);
+		in.last_deal_reason = (DealReason) (rand() % 8);
+		in.days_since_last_deal = (rand() % 4) ? val(rand() % 3000) : null_value;
+		in.open_deals = rand() % 2;
+		in.contracts_bound = rand() % 2;
+		in.has_contract = rand() % 2;
+		in.contract_lapsed = rand() % 2;
+		in.auto_renew_off = rand() % 2;
+		in.downgraded = rand() % 2;
+		in.renewal_due_in_days = (rand() % 2) ? val(rand() % 400) : null_value;
+		in.p_alive = (rand() % 2) ? val((rand() % 1001) / 1000.0) : null_value;
+		in.expected_value = (rand() % 2) ? val(rand() % 100000) : null_value;
+		r = score(&in);
+		if (!(r.score >= 0 && r.score <= 100))
+			in_range = false;
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		{
+			if (!isfinite(r.part[i].contribution) || r.part[i].value < -1 || r.part[i].value > 1)
+				in_range = false;
+			sum += r.part[i].contribution;
+		}
+		if (sum >= 0 && sum <= 100 && !close_to(sum, r.score))
+			sums = false;
+		in.total_amount = in.total_amount * 2 + 1;
+		r2 = score(&in);
+		if (r2.score < r.score - 1e-9)
+			monotone = false;
+	}
+	ok(in_range, "random inputs: score in [0, 100], values in [-1, 1], contributions finite");
+	ok(sums, "random inputs: contributions add up to the unclamped score");
+	ok(monotone, "random inputs: a larger amount never lowers the score");
+}
+
+int
+main(void)
+{
+	priority_default_weights(&weights);
+	test_pairs();
+	test_components();
+	test_weights();
+	test_random();
+	printf("1..%d\n", tests_run);
+	return tests_failed == 0 ? 0 : 1;
+}
