@@ -234,6 +234,14 @@ SELECT ch.customer_id,
 $q$;
 	RETURN NEXT;
 
+	-- views of later parts that customer_core may join (sources, per-customer aggregates)
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+
 	-- customer_core: one row per customer with its state and decline signals
 	-- (customer_status adds the columns of later parts to it)
 	view_name := 'customer_core';
@@ -251,8 +259,12 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day,
-							   (r.rule).at_risk_after, (r.rule).dormant_after,
+	   -- for rules with use_contract_end (IT services: a lapsed licence is
+	   -- dormancy), the last day covered by a contract counts like a purchase
+	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
+									THEN greatest(s.last_qualifying_order_at, con.last_covered_day)
+									ELSE s.last_qualifying_order_at END,
+							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
 							   (r.rule).long_dormant_after) AS state,
 	   s.last_order_at,
 	   a.day - s.last_order_at AS days_since_last_order,
@@ -308,6 +320,7 @@ SELECT c.customer_id,
  CROSS JOIN as_of a
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
   LEFT JOIN segment_rules r
 		 ON r.industry_key = coalesce(c.industry, '')
 		AND r.size_key = coalesce(c.company_size, '')
@@ -385,7 +398,7 @@ $q$;
 	-- Later parts plug in through functions named by pattern, taken in name
 	-- order, each given the bindings as {source: {role: column}}:
 	--   _views_NN_topic(bindings) -> (view_name, definition): views built
-	--       before customer_status (sources, per-customer aggregates);
+	--       before customer_core (sources, per-customer aggregates);
 	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
 	--       item joined to customer_core (alias core) and the columns it adds
 	--       to customer_status;
@@ -393,12 +406,6 @@ $q$;
 	--       built on customer_status.
 	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
 	-- _after_build_NN_topic() for work that follows every build.
-	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
-	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
-		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
-			RETURN NEXT;
-		END LOOP;
-	END LOOP;
 
 	view_name := 'customer_status';
 	definition := 'SELECT core.*';
@@ -697,6 +704,12 @@ BEGIN
 	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
 	   SET relation = excluded.relation, columns = excluded.columns,
 		   bound_at = now(), bound_by = CURRENT_USER;
+	-- the optional sources' customer columns must still compare with the ids
+	IF _bind.source IN ('customers', 'orders') THEN
+		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
+		   FROM dormancy.bindings b
+		  WHERE b.source IN ('contracts', 'events', 'deals');
+	END IF;
 	BEGIN
 		PERFORM dormancy._build_views();
 	EXCEPTION WHEN undefined_function THEN

@@ -133,11 +133,15 @@ LEFT JOIN LATERAL (
 								  core.age_days / mdl.unit_days) AS p_alive,
 		   dormancy.bgnbd_expected_purchases(mdl.bgnbd, mdl.horizon_days / mdl.unit_days, core.frequency,
 											 core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days) AS expected_purchases
-  ) models ON true$f$,
-		   'mdl.model_id, models.p_alive, models.expected_purchases, '
-		   'CASE WHEN (mdl.gammagamma).converged AND (mdl.gammagamma).p * core.frequency + (mdl.gammagamma).q > 1 '
-		   'THEN models.expected_purchases * dormancy.gammagamma_expected_spend(mdl.gammagamma, core.frequency, core.monetary_value) '
-		   'END AS expected_value'
+  ) models ON true
+LEFT JOIN LATERAL (
+	-- only a converged Gamma-Gamma fit whose mean spend exists
+	SELECT CASE WHEN (mdl.gammagamma).converged AND (mdl.gammagamma).p * core.frequency + (mdl.gammagamma).q > 1
+				THEN models.expected_purchases
+					 * dormancy.gammagamma_expected_spend(mdl.gammagamma, core.frequency, core.monetary_value)
+		   END AS expected_value
+  ) mval ON true$f$,
+		   'mdl.model_id, models.p_alive, models.expected_purchases, mval.expected_value'
 $$;
 COMMENT ON FUNCTION dormancy._status_parts_40_models(jsonb) IS
 	'internal: the model columns of customer_status';

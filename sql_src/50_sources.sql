@@ -1027,9 +1027,7 @@ CROSS JOIN LATERAL (
 CROSS JOIN LATERAL (
 	SELECT cst0.contract_state,
 		   cst0.scored_last_day,
-		   CASE WHEN cst0.scored_last_day IS NOT DISTINCT FROM core.last_qualifying_order_at THEN core.state
-				ELSE dormancy.dormancy_state(cst0.scored_last_day, core.as_of, core.at_risk_after,
-											 core.dormant_after, core.long_dormant_after) END AS scored_state
+		   core.state AS scored_state	-- customer_core applies use_contract_end already
 ) cst$f$,
 		   'con.contract_end_at, con.contract_lapsed, con.auto_renew_off, con.downgraded, '
 		   'con.renewal_due_in_days, cst.contract_state'

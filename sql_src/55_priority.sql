@@ -273,7 +273,7 @@ SELECT dormancy._install_defaults('dormancy.approach_rules', 'rule_order');
 --
 -- The priority columns of customer_status
 --
--- Aliases: sw (weights), pss (source settings), mev (the model's expected
+-- Aliases: sw (weights), pss (source settings), mval (the model's expected
 -- value), ev (evidence, lapsing, approach_value), prio (score, breakdown),
 -- rr (the matching reason rule), rsn (likely reason), th (theme), ch (channel).  Uses the aliases of the
 -- earlier parts: models, mdl (40), con, cst (50), eng (51), deal, dk (52).
@@ -303,12 +303,6 @@ BEGIN
 	from_item := format($f$CROSS JOIN dormancy.score_weights_in_force() sw
 CROSS JOIN dormancy.source_settings_in_force() pss
 CROSS JOIN LATERAL (
-	-- the expected value of the models part (repeated here: it is a column, not an alias, there)
-	SELECT CASE WHEN (mdl.gammagamma).converged AND (mdl.gammagamma).p * core.frequency + (mdl.gammagamma).q > 1
-				THEN models.expected_purchases * dormancy.gammagamma_expected_spend(mdl.gammagamma, core.frequency, core.monetary_value)
-		   END AS expected_value
-) mev
-CROSS JOIN LATERAL (
 	SELECT pg_catalog.array_remove(ARRAY[
 			   'state_' || cst.scored_state,
 			   core.segment,
@@ -331,7 +325,7 @@ CROSS JOIN LATERAL (
 		   (cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') OR core.declining
 			OR dk.dormancy_kind = 'lost_deal'
 			OR coalesce(con.contract_lapsed OR con.auto_renew_off OR con.downgraded, false)) AS lapsing,
-		   coalesce(mev.expected_value,
+		   coalesce(mval.expected_value,
 					CASE WHEN core.order_days > 0
 						 THEN greatest(core.total_amount, 0) / greatest(1.0, (core.last_order_at - core.first_order_at) / 365.25)
 						 ELSE 0 END) AS approach_value
@@ -369,7 +363,7 @@ CROSS JOIN LATERAL dormancy.score_priority(ROW(
 	con.renewal_due_in_days,
 	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
 	models.p_alive,
-	mev.expected_value)::dormancy.priority_inputs, sw) prio
+	mval.expected_value)::dormancy.priority_inputs, sw) prio
 LEFT JOIN LATERAL (
 	SELECT rr.reason, rr.evidence
 	  FROM dormancy.reason_rules rr

@@ -144,13 +144,15 @@ SELECT s.state::pg_catalog.text AS state,
  GROUP BY s.state, s.industry, s.company_size, s.segment
 $q$),
 ('snapshot_call_list', $q$
-SELECT pg_catalog.row_number() OVER (ORDER BY s.total_amount DESC NULLS LAST,
-											 s.customer_key COLLATE "C")::pg_catalog.int8 AS call_rank,
+SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS call_rank,
 	   s.customer_key::pg_catalog.text AS customer_id,
 	   s.name::pg_catalog.text AS name,
 	   s.industry::pg_catalog.text AS industry,
 	   s.company_size::pg_catalog.text AS company_size,
-	   (CASE WHEN s.state IN ('dormant', 'at_risk') THEN s.state ELSE 'declining' END)::pg_catalog.text AS reason,
+	   s.priority_score::pg_catalog.float8 AS priority_score,
+	   s.likely_reason::pg_catalog.text AS likely_reason,
+	   s.approach_channel::pg_catalog.text AS approach_channel,
+	   s.message_theme::pg_catalog.text AS message_theme,
 	   s.state::pg_catalog.text AS state,
 	   s.segment::pg_catalog.text AS segment,
 	   s.declining::pg_catalog.bool AS declining,
@@ -165,7 +167,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.total_amount DESC NULLS LAST,
 	   s.as_of::pg_catalog.date AS as_of,
 	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at
   FROM dormancy.status_snapshot s
- WHERE s.state IN ('dormant', 'at_risk') OR (s.state = 'active' AND s.declining)
+ WHERE s.likely_reason IS NOT NULL
+   AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
  ORDER BY call_rank
 $q$),
 ('recent_transitions', $q$
@@ -215,18 +218,21 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.refreshed_at IS 'when the snapshot was refreshed';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormant, at-risk and declining active customers from the last refresh, most valuable (lifetime net amount) first';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, in priority order';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.industry IS 'customer industry';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.company_size IS 'customer company size';
-	COMMENT ON COLUMN dormancy.snapshot_call_list.reason IS 'why the customer is listed: dormant, at_risk or declining (active with a decline signal)';
-	COMMENT ON COLUMN dormancy.snapshot_call_list.state IS 'dormant, at_risk or active';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.priority_score IS 'priority score, 0 to 100 (docs/priority.md)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason IS 'why the customer probably lapsed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel IS 'email, direct_mail, phone, visit or step_mail';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.message_theme IS 'what to say, from the reason';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.state IS 'the customer''s state';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.segment IS 'one_time, repeat or campaign_only';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.declining IS 'true when a decline signal fired';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals IS 'the decline signals that fired';
-	COMMENT ON COLUMN dormancy.snapshot_call_list.total_amount IS 'lifetime net amount up to the as-of day (the ordering value)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.total_amount IS 'lifetime net amount up to the as-of day';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.recent_amount IS 'net amount in the recent window';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.prior_amount IS 'net amount in the prior window';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.orders_count IS 'orders up to the as-of day';
