@@ -1014,7 +1014,12 @@ CREATE FUNCTION dormancy._status_parts_50_contracts(bindings jsonb)
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT $f$LEFT JOIN dormancy.contract_signals con ON con.customer_id = core.customer_id
+	SELECT $f$LEFT JOIN LATERAL (
+	-- customer_core joins contract_signals once; these are its columns
+	SELECT CASE WHEN core.contract_terms IS NOT NULL THEN core.customer_id END AS customer_id,
+		   core.contract_end_at, core.contract_covered_until AS last_covered_day, core.contract_lapsed,
+		   core.days_since_contract_end, core.auto_renew_off, core.downgraded, core.renewal_due_in_days
+  ) con ON true
 LEFT JOIN dormancy.rules csr ON csr.rule_id = core.rule_id
 CROSS JOIN LATERAL (
 	SELECT CASE WHEN con.customer_id IS NOT NULL THEN
@@ -1029,8 +1034,7 @@ CROSS JOIN LATERAL (
 		   cst0.scored_last_day,
 		   core.state AS scored_state	-- customer_core applies use_contract_end already
 ) cst$f$,
-		   'con.contract_end_at, con.contract_lapsed, con.auto_renew_off, con.downgraded, '
-		   'con.renewal_due_in_days, cst.contract_state'
+		   'cst.contract_state'
 $$;
 COMMENT ON FUNCTION dormancy._status_parts_50_contracts(jsonb) IS
 	'internal: the contract columns of customer_status';

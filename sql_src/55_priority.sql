@@ -312,7 +312,8 @@ CROSS JOIN LATERAL (
 			   CASE WHEN con.contract_lapsed THEN 'contract_lapsed' END,
 			   CASE WHEN con.auto_renew_off THEN 'auto_renew_off' END,
 			   CASE WHEN con.downgraded THEN 'downgraded' END,
-			   CASE WHEN con.renewal_due_in_days <= con.renewal_horizon_days THEN 'renewal_due' END,
+			   CASE WHEN con.renewal_due_in_days <= (core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of
+					THEN 'renewal_due' END,
 			   CASE WHEN %1$s THEN CASE WHEN coalesce(eng.events_in_window, 0) > 0 THEN 'engaged' ELSE 'no_engagement' END END,
 			   CASE WHEN eng.pricing_views > 0 THEN 'pricing_views' END,
 			   CASE WHEN eng.pricing_views >= pss.repeated_pricing_views THEN 'repeated_pricing_views' END,

@@ -108,6 +108,8 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.status_history', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.status_history_history_id_seq', '');
 
 GRANT SELECT ON dormancy.status_history TO dormancy_reader;
+-- the snapshot call list applies the minimum score of the weights
+GRANT SELECT ON dormancy.score_weights TO dormancy_reader;
 
 --
 -- The snapshot and the views over it.  The snapshot has the columns of

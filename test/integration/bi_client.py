@@ -22,7 +22,8 @@ EXPECTED_RELATIONS = {
 # stable column names and types of the call list (information_schema data_type)
 CALL_LIST_COLUMNS = [
     ("call_rank", "bigint"), ("customer_id", "text"), ("name", "text"),
-    ("industry", "text"), ("company_size", "text"), ("reason", "text"),
+    ("industry", "text"), ("company_size", "text"), ("priority_score", "double precision"),
+    ("likely_reason", "text"), ("approach_channel", "text"), ("message_theme", "text"),
     ("state", "text"), ("segment", "text"), ("declining", "boolean"),
     ("decline_signals", "ARRAY"), ("total_amount", "double precision"),
     ("recent_amount", "double precision"), ("prior_amount", "double precision"),
@@ -86,16 +87,18 @@ def main():
     named.close()
     check(len(rows) == expected_rows, "call list has %d rows (want %d)" % (len(rows), expected_rows))
     rank = names.index("call_rank")
-    amount = names.index("total_amount")
-    reason = names.index("reason")
+    score = names.index("priority_score")
+    reason = names.index("likely_reason")
+    channel = names.index("approach_channel")
+    check(len(rows) > 0, "the call list is not empty")
     check([r[rank] for r in rows] == list(range(1, len(rows) + 1)), "call_rank runs 1..n")
-    amounts = [r[amount] if r[amount] is not None else float("-inf") for r in rows]
-    check(all(a >= b for a, b in zip(amounts, amounts[1:])), "most valuable first")
-    check({r[reason] for r in rows} <= {"dormant", "at_risk", "declining"},
-          "reasons are dormant, at_risk or declining: %s" % sorted({r[reason] for r in rows}))
+    scores = [r[score] for r in rows]
+    check(all(a >= b for a, b in zip(scores, scores[1:])), "highest priority first")
+    check(all(r[reason] is not None and r[channel] is not None for r in rows),
+          "every row has a likely reason and a channel")
     for r in rows[:5]:
-        print("  #%d %s %s %s %.2f" % (r[rank], r[names.index("customer_id")], r[names.index("name")],
-                                        r[reason], r[amount]))
+        print("  #%d %s %s %s %s %.1f" % (r[rank], r[names.index("customer_id")], r[names.index("name")],
+                                          r[reason], r[channel], r[score]))
 
     # the summary a dashboard would chart
     cur.execute("SELECT state, sum(customers)::int, round(sum(total_amount)::numeric, 2) "
