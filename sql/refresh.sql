@@ -268,14 +268,14 @@ SELECT sum(customers) = (SELECT count(*) FROM dormancy.status_snapshot) AS custo
 	   count(*) = (SELECT count(*) FROM (SELECT DISTINCT state, industry, company_size, segment FROM dormancy.status_snapshot) g) AS one_row_per_group
   FROM dormancy.segment_summary;
 SELECT state, sum(customers) AS customers FROM dormancy.segment_summary GROUP BY 1 ORDER BY state COLLATE "C";
--- the call list: dormant, at-risk and declining active customers, by value
-SELECT reason, state, count(*) FROM dormancy.snapshot_call_list GROUP BY 1, 2 ORDER BY reason COLLATE "C", state COLLATE "C";
-SELECT count(*) = (SELECT count(*) FROM dormancy.status_snapshot
-					WHERE state IN ('dormant', 'at_risk') OR (state = 'active' AND declining)) AS complete,
-	   bool_and(call_rank = expected_rank) AS ordered_by_value
-  FROM (SELECT call_rank, row_number() OVER (ORDER BY total_amount DESC NULLS LAST, customer_id COLLATE "C") AS expected_rank
-		  FROM dormancy.snapshot_call_list) c;
-SELECT call_rank, customer_id, name, reason, round(total_amount::numeric, 2) AS total_amount, last_order_at
+-- the snapshot call list is the live call list as of the refresh's day
+SELECT count(*) > 0 AS listed,
+	   count(*) = (SELECT count(*) FROM dormancy.call_list) AS same_size,
+	   bool_and(s.customer_id = l.customer_id::text AND s.likely_reason = l.likely_reason
+				AND s.approach_channel = l.approach_channel) AS same_order
+  FROM dormancy.snapshot_call_list s
+  JOIN dormancy.call_list l ON l.call_order = s.call_rank;
+SELECT call_rank, customer_id, name, likely_reason, approach_channel, round(priority_score::numeric, 1) AS priority_score
   FROM dormancy.snapshot_call_list ORDER BY call_rank LIMIT 5;
 
 -- 10. registered for pg_dump: the history and the run log (user data), not

@@ -14,6 +14,7 @@ import psycopg2
 
 EXPECTED_RELATIONS = {
     "recent_transitions": "VIEW",
+    "score_weights": "BASE TABLE",     # read by snapshot_call_list for its minimum score
     "segment_summary": "VIEW",
     "snapshot_call_list": "VIEW",
     "status_history": "BASE TABLE",
