@@ -475,8 +475,6 @@ CREATE FUNCTION dormancy._comment_views()
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	col record;
 BEGIN
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -601,16 +599,6 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
 	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
 
-	-- customer_core's columns mean what they mean in customer_status
-	FOR col IN
-		SELECT a.attname, col_description('dormancy.customer_status'::regclass, s.attnum) AS description
-		  FROM pg_attribute a
-		  JOIN pg_attribute s ON s.attrelid = 'dormancy.customer_status'::regclass AND s.attname = a.attname
-		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
-	LOOP
-		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', col.attname, col.description);
-	END LOOP;
-
 	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids), counted per kind';
 	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id or duplicate_customer_id';
 	COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
@@ -694,6 +682,15 @@ BEGIN
 	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
 	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
 		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+	-- customer_core's columns mean what they mean in customer_status
+	FOR v IN
+		SELECT a.attname, col_description('dormancy.customer_status'::regclass, st.attnum) AS description
+		  FROM pg_attribute a
+		  JOIN pg_attribute st ON st.attrelid = 'dormancy.customer_status'::regclass AND st.attname = a.attname
+		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', v.attname, v.description);
 	END LOOP;
 	-- and do what must follow each build: functions dormancy._after_build_NN_topic()
 	FOR v IN SELECT * FROM dormancy._view_hooks('_after_build_') LOOP
