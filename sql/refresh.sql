@@ -296,8 +296,24 @@ SELECT count(*) AS reader_may_write
  WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'S', 'f', 'p')
    AND has_table_privilege('dormancy_reader', c.oid, 'INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER');
 
--- clean up
+-- 11. models, once fitted, are refitted by refresh when older than
+-- model_settings.refit_every (default 7 days), and not otherwise
 DROP POLICY ec_only ON dormancy.status_snapshot;
+SET client_min_messages = error;	-- segments the model does not fit only warn
+CALL dormancy.refresh();
+SELECT models_refit AS refit_without_models FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) > 0 AS fitted FROM dormancy.fit_models();
+CALL dormancy.refresh();
+SELECT models_refit AS refit_fresh_models FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+UPDATE dormancy.models SET fitted_at = fitted_at - interval '8 days';
+CALL dormancy.refresh();
+SELECT outcome, models_refit AS refit_old_models FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT bool_and(fitted_at > now() - interval '1 day') AS models_are_new FROM dormancy.models;
+SELECT count(*) FILTER (WHERE p_alive IS NOT NULL) > 0 AS snapshot_has_p_alive FROM dormancy.status_snapshot;
+DELETE FROM dormancy.models;
+RESET client_min_messages;
+
+-- clean up
 RESET dormancy.as_of;
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');

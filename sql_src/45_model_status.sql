@@ -12,7 +12,9 @@ CREATE TABLE dormancy.model_settings (
 	horizon interval NOT NULL DEFAULT '1 year',
 	segment_by text NOT NULL DEFAULT 'industry',
 	min_customers integer NOT NULL DEFAULT 200,
+	refit_every interval DEFAULT '7 days',
 	CONSTRAINT model_settings_one_row CHECK (singleton),
+	CONSTRAINT model_settings_refit_every CHECK (refit_every > interval '0'),
 	CONSTRAINT model_settings_time_unit CHECK (
 		extract(month FROM time_unit) = 0 AND extract(year FROM time_unit) = 0 AND time_unit > interval '0'),
 	CONSTRAINT model_settings_horizon CHECK (horizon > interval '0'),
@@ -25,6 +27,7 @@ COMMENT ON COLUMN dormancy.model_settings.singleton IS 'always true: keeps the t
 COMMENT ON COLUMN dormancy.model_settings.time_unit IS 'the time unit of the fits (days only, no months); default 7 days, as in the published CDNOW fits';
 COMMENT ON COLUMN dormancy.model_settings.horizon IS 'expected_purchases and expected_value look this far ahead; default 1 year';
 COMMENT ON COLUMN dormancy.model_settings.segment_by IS 'fit one model per industry or company size as well as the overall one: none, industry or company_size; default industry';
+COMMENT ON COLUMN dormancy.model_settings.refit_every IS 'CALL dormancy.refresh() refits the models when they are older than this (only once some are fitted); NULL: never; default 7 days';
 COMMENT ON COLUMN dormancy.model_settings.min_customers IS 'a segment gets its own model only with at least this many customers (else the overall model applies); default 200';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_settings', '');
 
@@ -33,7 +36,7 @@ CREATE FUNCTION dormancy.model_settings_in_force()
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
-					ROW(true, interval '7 days', interval '1 year', 'industry', 200)::dormancy.model_settings);
+					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days')::dormancy.model_settings);
 COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
 	'the row of dormancy.model_settings, or the defaults when it is empty';
 

@@ -49,6 +49,7 @@ CREATE TABLE dormancy.refresh_runs (
 	sqlstate text,
 	as_of date,
 	reshaped boolean,
+	models_refit boolean,
 	run_by name NOT NULL DEFAULT CURRENT_USER,
 	pid integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
 	CONSTRAINT refresh_runs_outcome_known
@@ -58,6 +59,7 @@ CREATE INDEX refresh_runs_started_at ON dormancy.refresh_runs (started_at);
 COMMENT ON TABLE dormancy.refresh_runs IS
 	'one row per CALL dormancy.refresh(): when, how many rows and state changes, and the outcome';
 COMMENT ON COLUMN dormancy.refresh_runs.run_id IS 'run number, increasing';
+COMMENT ON COLUMN dormancy.refresh_runs.models_refit IS 'whether this run refitted the models (dormancy.model_settings.refit_every)';
 COMMENT ON COLUMN dormancy.refresh_runs.started_at IS 'when the run started (wall clock)';
 COMMENT ON COLUMN dormancy.refresh_runs.finished_at IS 'when the run ended; NULL while running or when aborted';
 COMMENT ON COLUMN dormancy.refresh_runs.rows IS 'rows written to dormancy.status_snapshot (succeeded runs)';
@@ -534,7 +536,7 @@ COMMENT ON FUNCTION dormancy._refresh_start() IS 'internal: log a refresh as run
 
 -- The work, under the lock: previous states, reshape, rows, history.
 CREATE FUNCTION dormancy._refresh_work(run bigint,
-	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean)
+	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -571,6 +573,16 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'A refresh replaces every row of the snapshot, so it must see every row.',
 				  HINT = 'Refresh as the owner of dormancy.status_snapshot (without FORCE ROW LEVEL SECURITY) or as a role with BYPASSRLS.';
+	END IF;
+
+	-- models, once fitted, are refitted on their own schedule before the
+	-- snapshot uses them (model_settings.refit_every; NULL: never here)
+	models_refit := false;
+	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
+	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
+		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+		PERFORM dormancy.fit_models();
+		models_refit := true;
 	END IF;
 
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
@@ -625,7 +637,8 @@ BEGIN
 		outcome := 'succeeded';
 		UPDATE dormancy.refresh_runs r
 		   SET outcome = 'succeeded', rows = result.rows, changes = result.changes,
-			   as_of = result.as_of, reshaped = result.reshaped, finished_at = clock_timestamp()
+			   as_of = result.as_of, reshaped = result.reshaped, models_refit = result.models_refit,
+			   finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
 	EXCEPTION WHEN OTHERS THEN
 		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
