@@ -311,7 +311,7 @@ SELECT outcome, models_refit AS refit_old_models FROM dormancy.refresh_runs ORDE
 SELECT bool_and(fitted_at > now() - interval '1 day') AS models_are_new FROM dormancy.models;
 SELECT count(*) FILTER (WHERE p_alive IS NOT NULL) > 0 AS snapshot_has_p_alive FROM dormancy.status_snapshot;
 DELETE FROM dormancy.models;
-RESET client_min_messages;
+SET client_min_messages = warning;
 
 -- clean up
 RESET dormancy.as_of;
