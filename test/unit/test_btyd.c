@@ -24,41 +24,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "tap.h"
 #include "btyd.h"
 
 #define TEST_PI 3.14159265358979323846
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
-
-/* Report one test result in TAP form. */
-static void
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!cond)
-		tests_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-/* Print a diagnostic line (TAP comment). */
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* Relative difference of two numbers (0 when both are 0). */
 static double
@@ -1244,6 +1214,5 @@ main(int argc, char **argv)
 	test_extremes();
 	test_recovery();
 
-	printf("1..%d\n", tests_run);
-	return tests_failed == 0 ? 0 : 1;
+	return tap_done();
 }

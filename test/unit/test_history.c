@@ -11,6 +11,7 @@
  * Random amounts are multiples of 1/4 well below 2^53, so every sum is exact
  * and results compare with == whatever the order of addition.
  */
+#include "tap.h"
 #include "history.h"
 
 #include <math.h>
@@ -26,40 +27,6 @@
 
 /* ---------- TAP ---------- */
 
-static int	tap_count;
-static int	tap_failed;
-
-static bool ok(bool cond, const char *fmt,...) __attribute__((format(printf, 2, 3)));
-
-static bool
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	tap_count++;
-	if (!cond)
-		tap_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tap_count);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	return cond;
-}
-
-static void diag(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* ---------- helpers ---------- */
 
@@ -913,6 +880,5 @@ main(void)
 	test_summarize();
 	test_fuzz_invariants();
 
-	printf("1..%d\n", tap_count);
-	return tap_failed ? 1 : 0;
+	return tap_done();
 }

@@ -17,27 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "history.h"
 #include "metrics.h"
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
-
-/* Report one test result in TAP form. */
-static void
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!cond)
-		tests_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 /* Relative closeness for doubles computed in different ways. */
 static bool
@@ -1137,8 +1120,5 @@ main(void)
 	test_signal_table();
 	test_random_against_naive();
 
-	printf("1..%d\n", tests_run);
-	if (tests_failed > 0)
-		fprintf(stderr, "# %d of %d tests failed\n", tests_failed, tests_run);
-	return tests_failed > 0 ? 1 : 0;
+	return tap_done();
 }

@@ -16,26 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "names.h"
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
-
-/* Report one test result in TAP form. */
-static void
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!cond)
-		tests_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static const char *const default_forms[] = {
 	"株式会社", "(株)", "有限会社", "(有)", "合同会社", "(同)", "合資会社", "(資)",
@@ -340,6 +323,5 @@ main(void)
 	test_edges();
 	test_utf8();
 	test_random();
-	printf("1..%d\n", tests_run);
-	return tests_failed == 0 ? 0 : 1;
+	return tap_done();
 }

@@ -19,26 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tap.h"
 #include "priority.h"
 
-static int	tests_run = 0;
-static int	tests_failed = 0;
-
-/* Report one test result in TAP form. */
-static void
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	tests_run++;
-	if (!cond)
-		tests_failed++;
-	printf("%s %d - ", cond ? "ok" : "not ok", tests_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
 
 static bool
 close_to(double a, double b)
@@ -423,6 +406,5 @@ main(void)
 	test_components();
 	test_weights();
 	test_random();
-	printf("1..%d\n", tests_run);
-	return tests_failed == 0 ? 0 : 1;
+	return tap_done();
 }
