@@ -124,6 +124,61 @@ CREATE FUNCTION dormancy._col_as(bindings jsonb, role text, type_name text)
 COMMENT ON FUNCTION dormancy._col_as(jsonb, text, text) IS
 	'internal: a bound column cast to a type, or a typed NULL when the role is unbound';
 
+-- Check a numeric column.
+CREATE FUNCTION dormancy._check_number_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype,
+				 'float4'::regtype, 'float8'::regtype, 'money'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
+											 'a numeric type (smallint, integer, bigint, numeric, real, double precision or money)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_number_column(regclass, text, name) IS
+	'internal: check that a bound column is numeric';
+
+-- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
+CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.date';
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
+		RETURN format('dormancy.local_day(t.%I)', columns ->> role);
+	END IF;
+	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
+	'internal: the calendar day of a bound date, timestamp or timestamptz column';
+
+-- A bound numeric column as double precision (money through numeric).
+CREATE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.float8';
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
+		RETURN format('(t.%I)::pg_catalog.numeric::pg_catalog.float8', columns ->> role);
+	END IF;
+	RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
+	'internal: a bound numeric column as double precision';
+
 --
 -- The generated views.  _build_views() writes them from dormancy.bindings:
 -- first with CREATE OR REPLACE (keeps views that users built on them), and
@@ -178,9 +233,7 @@ BEGIN
 			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted FROM %s t',
 			dormancy._col(ord.columns, 'customer'),
 			dormancy._col(ord.columns, 'ordered_at'),
-			CASE (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_name
-				WHEN 'money' THEN dormancy._col_as(ord.columns, 'amount', 'pg_catalog.numeric') || '::pg_catalog.float8'
-				ELSE dormancy._col_as(ord.columns, 'amount', 'pg_catalog.float8') END,
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
 			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
 			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
 			ord.relation);
@@ -784,12 +837,7 @@ BEGIN
 		PERFORM dormancy._binding_type_error(relation, 'ordered_at', ordered_at, format_type(t, NULL),
 											 'date, timestamp or timestamp with time zone');
 	END IF;
-	t := (dormancy._binding_column(relation, 'amount', amount)).type_oid;
-	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype,
-				 'float4'::regtype, 'float8'::regtype, 'money'::regtype) THEN
-		PERFORM dormancy._binding_type_error(relation, 'amount', amount, format_type(t, NULL),
-											 'a numeric type (smallint, integer, bigint, numeric, real, double precision or money)');
-	END IF;
+	PERFORM dormancy._check_number_column(relation, 'amount', amount);
 	IF category IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'category', category);
 	END IF;

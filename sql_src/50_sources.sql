@@ -520,60 +520,6 @@ $$;
 COMMENT ON FUNCTION dormancy._check_day_column(regclass, text, name) IS
 	'internal: check that a bound column is a date, timestamp or timestamptz';
 
--- Check a numeric column.
-CREATE FUNCTION dormancy._check_number_column(relation regclass, role text, col name)
-	RETURNS void
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
-BEGIN
-	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype,
-				 'float4'::regtype, 'float8'::regtype, 'money'::regtype) THEN
-		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
-											 'a numeric type (smallint, integer, bigint, numeric, real, double precision or money)');
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION dormancy._check_number_column(regclass, text, name) IS
-	'internal: check that a bound column is numeric';
-
--- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
-CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
-	RETURNS text
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF columns ->> role IS NULL THEN
-		RETURN 'NULL::pg_catalog.date';
-	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
-		RETURN format('dormancy.local_day(t.%I)', columns ->> role);
-	END IF;
-	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
-END
-$$;
-COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
-	'internal: the calendar day of a bound date, timestamp or timestamptz column';
-
--- A bound numeric column as double precision (money through numeric).
-CREATE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
-	RETURNS text
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF columns ->> role IS NULL THEN
-		RETURN 'NULL::pg_catalog.float8';
-	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
-		RETURN format('(t.%I)::pg_catalog.numeric::pg_catalog.float8', columns ->> role);
-	END IF;
-	RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
-END
-$$;
-COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
-	'internal: a bound numeric column as double precision';
 
 CREATE FUNCTION dormancy.bind_contracts(relation regclass, customer name, starts_on name, ends_on name,
 	seats name DEFAULT NULL, amount name DEFAULT NULL, auto_renew name DEFAULT NULL, plan name DEFAULT NULL)
