@@ -265,12 +265,34 @@ BEGIN
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- (or, during an incremental refresh, the histories stored by the last
+	-- one: dormancy.use_stored_histories gates the two branches, and the
+	-- planner skips the one that is off without reading it)
 	view_name := 'category_histories';
-	definition :=
+	definition := format(
 		'SELECT o.customer_id, o.category, '
 		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
 		'pg_catalog.count(*) AS order_rows '
-		'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL GROUP BY o.customer_id, o.category';
+		'FROM dormancy.src_orders o '
+		'WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories() '
+		'GROUP BY o.customer_id, o.category '
+		'UNION ALL '
+		'SELECT s.customer_key::%s, s.category, s.history, s.order_rows '
+		'FROM dormancy.stored_histories s WHERE dormancy._use_stored_histories()',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+	-- changed_category_histories: the same, live, for the customers whose
+	-- orders changed since the last refresh (what an incremental refresh reads)
+	view_name := 'changed_category_histories';
+	definition := format(
+		'SELECT o.customer_id, o.category, '
+		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
+		'pg_catalog.count(*) AS order_rows '
+		'FROM dormancy.src_orders o '
+		'WHERE o.customer_id IN (SELECT c.customer_key::%s FROM dormancy.changed_customers c) '
+		'GROUP BY o.customer_id, o.category',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
 	RETURN NEXT;
 
 	-- customer_histories: per customer, the union of its category histories
@@ -547,6 +569,12 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 	COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+
+	COMMENT ON VIEW dormancy.changed_category_histories IS 'internal: category histories of the customers whose orders changed since the last refresh (incremental refresh)';
+	COMMENT ON COLUMN dormancy.changed_category_histories.customer_id IS 'customer id as in src_orders';
+	COMMENT ON COLUMN dormancy.changed_category_histories.category IS 'product category (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.changed_category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+	COMMENT ON COLUMN dormancy.changed_category_histories.order_rows IS 'order rows read';
 
 	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: the union of its category histories';
 	COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';

@@ -50,6 +50,8 @@ CREATE TABLE dormancy.refresh_runs (
 	as_of date,
 	reshaped boolean,
 	models_refit boolean,
+	history_mode text,
+	customers_recomputed bigint,
 	run_by name NOT NULL DEFAULT CURRENT_USER,
 	pid integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
 	CONSTRAINT refresh_runs_outcome_known
@@ -59,6 +61,8 @@ CREATE INDEX refresh_runs_started_at ON dormancy.refresh_runs (started_at);
 COMMENT ON TABLE dormancy.refresh_runs IS
 	'one row per CALL dormancy.refresh(): when, how many rows and state changes, and the outcome';
 COMMENT ON COLUMN dormancy.refresh_runs.run_id IS 'run number, increasing';
+COMMENT ON COLUMN dormancy.refresh_runs.history_mode IS 'incremental (only changed customers recomputed), full (every history rebuilt and stored) or live (orders not tracked: everything recomputed)';
+COMMENT ON COLUMN dormancy.refresh_runs.customers_recomputed IS 'customers (incremental) or customer-category histories (full) recomputed';
 COMMENT ON COLUMN dormancy.refresh_runs.models_refit IS 'whether this run refitted the models (dormancy.model_settings.refit_every)';
 COMMENT ON COLUMN dormancy.refresh_runs.started_at IS 'when the run started (wall clock)';
 COMMENT ON COLUMN dormancy.refresh_runs.finished_at IS 'when the run ended; NULL while running or when aborted';
@@ -536,7 +540,8 @@ COMMENT ON FUNCTION dormancy._refresh_start() IS 'internal: log a refresh as run
 
 -- The work, under the lock: previous states, reshape, rows, history.
 CREATE FUNCTION dormancy._refresh_work(run bigint,
-	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean)
+	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean,
+	OUT history_mode text, OUT customers_recomputed bigint)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -574,6 +579,11 @@ BEGIN
 				  DETAIL = 'A refresh replaces every row of the snapshot, so it must see every row.',
 				  HINT = 'Refresh as the owner of dormancy.status_snapshot (without FORCE ROW LEVEL SECURITY) or as a role with BYPASSRLS.';
 	END IF;
+
+	-- purchase histories: recompute only the customers whose orders changed
+	-- (dormancy.stored_histories) when the orders are tracked
+	SELECT p.mode, p.customers_recomputed INTO history_mode, customers_recomputed
+	  FROM dormancy._prepare_histories() p;
 
 	-- models, once fitted, are refitted on their own schedule before the
 	-- snapshot uses them (model_settings.refit_every; NULL: never here)
@@ -638,6 +648,7 @@ BEGIN
 		UPDATE dormancy.refresh_runs r
 		   SET outcome = 'succeeded', rows = result.rows, changes = result.changes,
 			   as_of = result.as_of, reshaped = result.reshaped, models_refit = result.models_refit,
+			   history_mode = result.history_mode, customers_recomputed = result.customers_recomputed,
 			   finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
 	EXCEPTION WHEN OTHERS THEN

@@ -23,6 +23,7 @@ PG_FUNCTION_INFO_V1(dormancy_local_day);
 
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
+static bool dormancy_use_stored_histories = false;
 
 /* Zone looked up for the current value of dormancy.time_zone. */
 static pg_tz *cached_tz = NULL;
@@ -104,6 +105,15 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_time_zone, assign_time_zone, NULL);
+
+	DefineCustomBoolVariable("dormancy.use_stored_histories",
+							 "Reads purchase histories from dormancy.stored_histories instead of the orders.",
+							 "Set by dormancy.refresh() for an incremental refresh; leave it off.",
+							 &dormancy_use_stored_histories,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("dormancy");
 }
