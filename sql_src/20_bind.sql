@@ -282,18 +282,6 @@ BEGIN
 		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
 	RETURN NEXT;
 
-	-- changed_category_histories: the same, live, for the customers whose
-	-- orders changed since the last refresh (what an incremental refresh reads)
-	view_name := 'changed_category_histories';
-	definition := format(
-		'SELECT o.customer_id, o.category, '
-		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
-		'pg_catalog.count(*) AS order_rows '
-		'FROM dormancy.src_orders o '
-		'WHERE o.customer_id IN (SELECT c.customer_key::%s FROM dormancy.changed_customers c) '
-		'GROUP BY o.customer_id, o.category',
-		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
-	RETURN NEXT;
 
 	-- customer_histories: per customer, the union of its category histories
 	view_name := 'customer_histories';
@@ -569,12 +557,6 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 	COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
-
-	COMMENT ON VIEW dormancy.changed_category_histories IS 'internal: category histories of the customers whose orders changed since the last refresh (incremental refresh)';
-	COMMENT ON COLUMN dormancy.changed_category_histories.customer_id IS 'customer id as in src_orders';
-	COMMENT ON COLUMN dormancy.changed_category_histories.category IS 'product category (NULL when no category column is bound)';
-	COMMENT ON COLUMN dormancy.changed_category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-	COMMENT ON COLUMN dormancy.changed_category_histories.order_rows IS 'order rows read';
 
 	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: the union of its category histories';
 	COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';

@@ -29,12 +29,17 @@ COMMENT ON COLUMN dormancy.stored_histories.category IS 'product category (NULL 
 COMMENT ON COLUMN dormancy.stored_histories.history IS 'the orders of the customer and category, folded into days';
 COMMENT ON COLUMN dormancy.stored_histories.order_rows IS 'order rows read';
 
+-- Append-only, so that writers of orders never wait for a refresh: the
+-- refresh takes the marks up to a watermark and deletes just those.
 CREATE TABLE dormancy.changed_customers (
-	customer_key text PRIMARY KEY
+	change_id bigserial PRIMARY KEY,
+	customer_key text NOT NULL
 );
 COMMENT ON TABLE dormancy.changed_customers IS
-	'customers whose orders changed since the last refresh (filled by triggers on the bound orders table)';
+	'customers whose orders changed since the last refresh (appended by triggers on the bound orders table)';
+COMMENT ON COLUMN dormancy.changed_customers.change_id IS 'order of the marks';
 COMMENT ON COLUMN dormancy.changed_customers.customer_key IS 'the customer id as text';
+COMMENT ON SEQUENCE dormancy.changed_customers_change_id_seq IS 'generates dormancy.changed_customers.change_id';
 
 CREATE TABLE dormancy.history_store_state (
 	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -76,14 +81,14 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		EXECUTE format('INSERT INTO dormancy.changed_customers '
+		EXECUTE format('INSERT INTO dormancy.changed_customers (customer_key) '
 					   'SELECT DISTINCT (n.%1$I)::pg_catalog.text FROM dormancy_new_rows n '
-					   'WHERE n.%1$I IS NOT NULL ON CONFLICT DO NOTHING', TG_ARGV[0]);
+					   'WHERE n.%1$I IS NOT NULL', TG_ARGV[0]);
 	END IF;
 	IF TG_OP IN ('DELETE', 'UPDATE') THEN
-		EXECUTE format('INSERT INTO dormancy.changed_customers '
+		EXECUTE format('INSERT INTO dormancy.changed_customers (customer_key) '
 					   'SELECT DISTINCT (o.%1$I)::pg_catalog.text FROM dormancy_old_rows o '
-					   'WHERE o.%1$I IS NOT NULL ON CONFLICT DO NOTHING', TG_ARGV[0]);
+					   'WHERE o.%1$I IS NOT NULL', TG_ARGV[0]);
 	END IF;
 	RETURN NULL;
 END
@@ -128,6 +133,7 @@ BEGIN
 	SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord
 	  FROM dormancy.bindings b WHERE b.source = 'orders';
 	PERFORM dormancy._untrack_orders(st.orders_relation);
+	PERFORM dormancy._untrack_orders(ord.relation);	-- triggers restored by pg_restore, say
 	TRUNCATE dormancy.stored_histories, dormancy.changed_customers;
 	IF ord.relation IS NOT NULL THEN
 		SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = ord.relation;
@@ -178,32 +184,38 @@ CREATE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recompu
 AS $$
 DECLARE
 	st dormancy.history_store_state;
+	id_type text;
 BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state FOR UPDATE;
 	PERFORM set_config('dormancy.use_stored_histories', 'off', true);
 	IF NOT st.tracked THEN
 		mode := 'live';
-		customers_recomputed := NULL;
 		RETURN;
 	END IF;
+	-- the marks visible now are handled now, and only they are deleted at the
+	-- end (by id: a mark committed meanwhile, even with a smaller id, stays)
+	CREATE TEMP TABLE dormancy_refresh_marks ON COMMIT DROP AS
+	SELECT c.change_id, c.customer_key FROM dormancy.changed_customers c;
 	IF st.complete AND st.time_zone IS NOT DISTINCT FROM current_setting('dormancy.time_zone') THEN
 		mode := 'incremental';
-		-- the customers marked so far; later marks stay for the next refresh
 		CREATE TEMP TABLE dormancy_refresh_changed ON COMMIT DROP AS
-		SELECT c.customer_key FROM dormancy.changed_customers c;
+		SELECT DISTINCT m.customer_key FROM pg_temp.dormancy_refresh_marks m;
 		DELETE FROM dormancy.stored_histories s
-		 USING pg_temp.dormancy_refresh_changed c WHERE s.customer_key = c.customer_key;
-		INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows)
-		SELECT h.customer_id::text, h.category, h.history, h.order_rows
-		  FROM dormancy.changed_category_histories h;
-		DELETE FROM dormancy.changed_customers c
-		 USING pg_temp.dormancy_refresh_changed t WHERE c.customer_key = t.customer_key;
+		 USING pg_temp.dormancy_refresh_changed k WHERE s.customer_key = k.customer_key;
+		-- all the orders of those customers (an index on the customer column serves it)
+		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+					   'SELECT o.customer_id::pg_catalog.text, o.category, '
+					   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+					   'FROM dormancy.src_orders o '
+					   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
+					   'GROUP BY o.customer_id, o.category', id_type);
 		SELECT count(*) INTO customers_recomputed FROM pg_temp.dormancy_refresh_changed;
 		DROP TABLE pg_temp.dormancy_refresh_changed;
 	ELSE
 		mode := 'full';
 		TRUNCATE dormancy.stored_histories;
-		DELETE FROM dormancy.changed_customers;
 		INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows)
 		SELECT h.customer_id::text, h.category, h.history, h.order_rows
 		  FROM dormancy.category_histories h;
@@ -211,6 +223,9 @@ BEGIN
 		UPDATE dormancy.history_store_state
 		   SET complete = true, time_zone = current_setting('dormancy.time_zone');
 	END IF;
+	DELETE FROM dormancy.changed_customers c USING pg_temp.dormancy_refresh_marks m
+	 WHERE c.change_id = m.change_id;
+	DROP TABLE pg_temp.dormancy_refresh_marks;
 	PERFORM set_config('dormancy.use_stored_histories', 'on', true);
 END
 $$;
