@@ -108,9 +108,13 @@ BEGIN
 	IF rel IS NULL OR NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = rel) THEN
 		RETURN;
 	END IF;
-	FOREACH trig IN ARRAY ARRAY['dormancy_track_insert', 'dormancy_track_update',
-								'dormancy_track_delete', 'dormancy_track_truncate'] LOOP
-		EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', trig, rel);
+	FOR trig IN
+		SELECT t.tgname FROM pg_trigger t
+		 WHERE t.tgrelid = rel AND NOT t.tgisinternal
+		   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
+							'dormancy_track_delete', 'dormancy_track_truncate')
+	LOOP
+		EXECUTE format('DROP TRIGGER %I ON %s', trig, rel);
 	END LOOP;
 END
 $$;

@@ -63,6 +63,12 @@ SELECT customer_id, name, industry, days_since_last_order AS days_silent, order_
  ORDER BY expected_value DESC, customer_id
  LIMIT 10;
 
+\echo '== whom to call first: the call list (priority, likely reason, channel, theme)'
+SELECT call_order, customer_id, name, state, round(priority_score::numeric, 1) AS score,
+	   likely_reason, approach_channel, message_theme
+  FROM dormancy.call_list
+ LIMIT 10;
+
 \echo '== data issues found in the bound tables'
 SELECT issue, count(*) AS customers, sum(rows) AS rows
   FROM dormancy.data_issues
