@@ -143,6 +143,24 @@ $$;
 COMMENT ON FUNCTION dormancy._check_number_column(regclass, text, name) IS
 	'internal: check that a bound column is numeric';
 
+-- Check a day column: date, timestamp or timestamptz.
+CREATE FUNCTION dormancy._check_day_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF t NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
+											 'date, timestamp or timestamp with time zone');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_day_column(regclass, text, name) IS
+	'internal: check that a bound column is a date, timestamp or timestamptz';
+
 -- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
 CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
@@ -842,11 +860,7 @@ DECLARE
 BEGIN
 	PERFORM dormancy._check_relation(relation);
 	PERFORM dormancy._binding_column(relation, 'customer', customer);
-	t := (dormancy._binding_column(relation, 'ordered_at', ordered_at)).type_oid;
-	IF t NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
-		PERFORM dormancy._binding_type_error(relation, 'ordered_at', ordered_at, format_type(t, NULL),
-											 'date, timestamp or timestamp with time zone');
-	END IF;
+	PERFORM dormancy._check_day_column(relation, 'ordered_at', ordered_at);
 	PERFORM dormancy._check_number_column(relation, 'amount', amount);
 	IF category IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'category', category);

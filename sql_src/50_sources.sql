@@ -502,23 +502,6 @@ $$;
 COMMENT ON FUNCTION dormancy._check_customer_column(text, regclass, name) IS
 	'internal: check that the customer column of an optional source compares with the customer ids';
 
--- Check a day column: date, timestamp or timestamptz.
-CREATE FUNCTION dormancy._check_day_column(relation regclass, role text, col name)
-	RETURNS void
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
-BEGIN
-	IF t NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
-		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL),
-											 'date, timestamp or timestamp with time zone');
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION dormancy._check_day_column(regclass, text, name) IS
-	'internal: check that a bound column is a date, timestamp or timestamptz';
 
 
 CREATE FUNCTION dormancy.bind_contracts(relation regclass, customer name, starts_on name, ends_on name,
