@@ -161,6 +161,23 @@ $$;
 COMMENT ON FUNCTION dormancy._check_day_column(regclass, text, name) IS
 	'internal: check that a bound column is a date, timestamp or timestamptz';
 
+-- Check a boolean column.
+CREATE FUNCTION dormancy._check_bool_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF t <> 'bool'::regtype THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(t, NULL), 'boolean');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_bool_column(regclass, text, name) IS
+	'internal: check that a bound column is boolean';
+
 -- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
 CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
@@ -855,8 +872,6 @@ CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_a
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	t oid;
 BEGIN
 	PERFORM dormancy._check_relation(relation);
 	PERFORM dormancy._binding_column(relation, 'customer', customer);
@@ -866,10 +881,7 @@ BEGIN
 		PERFORM dormancy._binding_column(relation, 'category', category);
 	END IF;
 	IF discounted IS NOT NULL THEN
-		t := (dormancy._binding_column(relation, 'discounted', discounted)).type_oid;
-		IF t <> 'bool'::regtype THEN
-			PERFORM dormancy._binding_type_error(relation, 'discounted', discounted, format_type(t, NULL), 'boolean');
-		END IF;
+		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
 	END IF;
 	PERFORM dormancy._bind('orders', relation,
 						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,

@@ -510,8 +510,6 @@ CREATE FUNCTION dormancy.bind_contracts(relation regclass, customer name, starts
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	t oid;
 BEGIN
 	PERFORM dormancy._check_relation(relation);
 	PERFORM dormancy._check_customer_column('contracts', relation, customer);
@@ -524,10 +522,7 @@ BEGIN
 		PERFORM dormancy._check_number_column(relation, 'amount', amount);
 	END IF;
 	IF auto_renew IS NOT NULL THEN
-		t := (dormancy._binding_column(relation, 'auto_renew', auto_renew)).type_oid;
-		IF t <> 'bool'::regtype THEN
-			PERFORM dormancy._binding_type_error(relation, 'auto_renew', auto_renew, format_type(t, NULL), 'boolean');
-		END IF;
+		PERFORM dormancy._check_bool_column(relation, 'auto_renew', auto_renew);
 	END IF;
 	IF plan IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'plan', plan);
