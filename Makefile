@@ -9,10 +9,12 @@ GLUE_SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
 # The install script of the current version is built from the fragments in
-# sql_src/, concatenated in name order; upgrade scripts are kept as written.
+# sql_src/, concatenated in name order.  sql_history/ keeps the install
+# scripts of released versions, frozen, and the upgrade scripts between them
+# (see sql_history/README.md).
 SQL_FRAGMENTS = $(sort $(wildcard sql_src/*.sql))
 DATA_built = dormancy--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built),$(wildcard dormancy--*--*.sql))
+DATA = $(filter-out %/$(DATA_built),$(wildcard sql_history/dormancy--*.sql))
 
 # setup runs first (extension install and upgrade chain), the rest by name
 REGRESS = setup $(filter-out setup,$(sort $(basename $(notdir $(wildcard sql/*.sql)))))
