@@ -75,6 +75,7 @@ CREATE FUNCTION dormancy.fit_models()
 	RETURNS SETOF dormancy.models
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
+	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
 AS $$
 DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
@@ -105,6 +106,8 @@ BEGIN
 				fitted.bgnbd, CASE WHEN (fitted.gammagamma).customers > 0 THEN fitted.gammagamma END);
 	END LOOP;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
+	-- customer_status looks the models up per customer: fresh statistics
+	PERFORM dormancy.analyze_lookup_tables();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;

@@ -330,6 +330,29 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._unclaim(text, regclass) IS 'internal: make sure a relation is not a member of the extension';
 
+-- (Re)create the views over the snapshot, readable by dormancy_reader.
+CREATE FUNCTION dormancy._build_snapshot_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+BEGIN
+	FOR v IN SELECT * FROM dormancy._snapshot_view_definitions() LOOP
+		EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+					   v.view_name, v.definition);
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
+		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
+			EXECUTE format('GRANT SELECT ON dormancy.%I TO dormancy_reader', v.view_name);
+		END IF;
+	END LOOP;
+	PERFORM dormancy._comment_snapshot_views();
+END
+$$;
+COMMENT ON FUNCTION dormancy._build_snapshot_views() IS
+	'internal: (re)create the views over dormancy.status_snapshot';
+
 --
 -- Create dormancy.status_snapshot from customer_status when it is missing; with
 -- reshape, also alter it to customer_status's columns when they differ.  The
@@ -446,15 +469,7 @@ BEGIN
 	-- the views over the snapshot (created, or restored after placeholders)
 	IF changed OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
 						   WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
-		FOR v IN SELECT * FROM dormancy._snapshot_view_definitions() LOOP
-			EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
-						   v.view_name, v.definition);
-			PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
-			IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
-				EXECUTE format('GRANT SELECT ON dormancy.%I TO dormancy_reader', v.view_name);
-			END IF;
-		END LOOP;
-		PERFORM dormancy._comment_snapshot_views();
+		PERFORM dormancy._build_snapshot_views();
 	END IF;
 
 	-- indexes for the BI queries (a dropped column takes its index with it)
@@ -544,11 +559,16 @@ CREATE FUNCTION dormancy._refresh_work(run bigint,
 	OUT history_mode text, OUT customers_recomputed bigint)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
+	-- the work is in C functions, which JIT cannot speed up; compiling the
+	-- plan of customer_status costs 1.5-2 s per query (see docs/operations.md)
+	SET jit = off
 AS $$
 DECLARE
 	cols text;
 BEGIN
 	as_of := dormancy.as_of_day();
+	-- rules or settings edited since: fresh statistics for the plan
+	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
 
@@ -700,6 +720,7 @@ REVOKE ALL ON FUNCTION dormancy._refresh_start() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._refresh_work(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._refresh_run(bigint, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._snapshot_sync(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._build_snapshot_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_60_refresh() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_snapshot_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._unclaim(text, regclass) FROM PUBLIC;
