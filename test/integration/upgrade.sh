@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# ALTER EXTENSION dormancy UPDATE from every released version to the current
+# one (install scripts of released versions are kept frozen in sql_history/):
+#  - an upgraded database equals a fresh install of the current version:
+#    every object, definition, comment, privilege, table option, dump
+#    setting and installed row (upgrade_fingerprint.sql), and the comparison
+#    is shown to catch a difference;
+#  - with data, rules, settings, bindings of all five sources, models,
+#    snapshots, history, a user's view on customer_status and a policy on
+#    the snapshot in place: the update keeps all of them, the answers do not
+#    change, the generated views equal those a fresh install builds for the
+#    same bindings, refresh works incrementally afterwards, and pg_dump /
+#    pg_restore of the upgraded database gives the same answers.
+# Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$repo/dormancy.control")
+released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
+		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
+[ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
+work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored)
+cleanup() {
+	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
+	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+cleanup; mkdir -p "$work"
+fails=0
+ok() { echo "ok: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+q() { local db=$1; shift; psql -X -At -v ON_ERROR_STOP=1 -d "$db" "$@"; }
+fingerprint() {	# fingerprint DB FILE [data]
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" ${3:+-v data=1} -f "$here/upgrade_fingerprint.sql" >"$2"
+}
+same() {	# same DESCRIPTION FILE1 FILE2
+	if cmp -s "$2" "$3"; then
+		ok "$1 ($(wc -l <"$2") lines)"
+	else
+		fail "$1"; diff "$2" "$3" | head -40
+	fi
+}
+
+createdb dormancy_up_fresh
+q dormancy_up_fresh -q -c "CREATE EXTENSION dormancy"
+[ "$(q dormancy_up_fresh -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ] &&
+	ok "fresh install is $current" || fail "fresh install is not $current"
+fingerprint dormancy_up_fresh "$work/fresh.txt" data
+fingerprint dormancy_up_fresh "$work/fresh-schema.txt"
+
+# 1. from each released version, nothing in it: the same as a fresh install
+for from in $released; do
+	dropdb --if-exists dormancy_up_empty; createdb dormancy_up_empty
+	q dormancy_up_empty -q -c "CREATE EXTENSION dormancy VERSION '$from'" -c "ALTER EXTENSION dormancy UPDATE"
+	fingerprint dormancy_up_empty "$work/empty-$from.txt" data
+	same "$from -> $current equals a fresh $current install (objects and installed rows)" "$work/fresh.txt" "$work/empty-$from.txt"
+done
+# the comparison sees a forgotten change: drop one SET clause, one comment
+q dormancy_up_empty -q -c "ALTER FUNCTION dormancy.fit_models() RESET ALL" \
+	-c "COMMENT ON COLUMN dormancy.rules.note IS 'changed'"
+fingerprint dormancy_up_empty "$work/mutated.txt" data
+n=$(diff "$work/fresh.txt" "$work/mutated.txt" | grep -c '^[<>]' || true)
+[ "$n" -ge 3 ] && ok "the comparison catches a missing SET clause and comment ($n lines differ)" ||
+	fail "the comparison missed a deliberate difference"
+
+# 2. the oldest release, filled and in use, then updated
+oldest=$(echo "$released" | head -1)
+fill() {	# fill DB VERSION: the same data, bindings and edits in any version
+	q "$1" -q <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION dormancy VERSION '$2';
+\\set customers 1500
+\\set seed 0.17
+\\i $repo/test/demo/generate.sql
+SELECT setseed(0.5);
+CREATE TABLE demo.events AS
+SELECT a.account_id, timestamptz '2026-10-31 12:00+00' - random() * interval '120 days' AS at,
+	   (ARRAY['pricing_view', 'web_visit', 'email_open', 'support_ticket'])[1 + floor(random() * 4)::int] AS kind
+  FROM demo.accounts a, generate_series(1, 3) g
+ WHERE a.account_id % 3 = 0 ORDER BY 1, 2;
+CREATE TABLE demo.deals AS
+SELECT a.account_id, date '2026-10-01' - (a.account_id % 200) AS closed,
+	   (ARRAY['won', 'lost', '保留'])[1 + a.account_id % 3] AS outcome,
+	   CASE WHEN a.account_id % 3 = 1 THEN (ARRAY['price', '予算', 'competitor'])[1 + a.account_id % 3] END AS reason
+  FROM demo.accounts a WHERE a.account_id % 7 = 0;
+CREATE TABLE demo.contracts AS
+SELECT a.account_id, date '2025-11-01' + (a.account_id % 300) AS starts,
+	   date '2026-10-31' + (a.account_id % 300) - 150 AS ends, a.account_id % 2 = 0 AS auto
+  FROM demo.accounts a WHERE a.sector = 'it_services';
+SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
+							   industry => 'sector', company_size => 'size_class');
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', category => 'category', discounted => 'discounted');
+SELECT dormancy.bind_events('demo.events', customer => 'account_id', occurred_at => 'at', kind => 'kind');
+SELECT dormancy.bind_deals('demo.deals', customer => 'account_id', closed_at => 'closed', outcome => 'outcome', lost_reason => 'reason');
+SELECT dormancy.bind_contracts('demo.contracts', customer => 'account_id', starts_on => 'starts', ends_on => 'ends', auto_renew => 'auto');
+-- the user's edits: a changed default rule, a new rule, a deleted default,
+-- settings, weights, a price change, a mapping
+UPDATE dormancy.rules SET dormant_after = '10 months' WHERE industry IS NULL AND company_size IS NULL;
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after, note)
+	VALUES ('retail', '2 months', '5 months', '2 years', 'ours');
+DELETE FROM dormancy.rules WHERE industry = 'ec';
+INSERT INTO dormancy.decline_settings (window_length) VALUES ('120 days');
+INSERT INTO dormancy.model_settings (segment_by, min_customers) VALUES ('industry', 100);
+INSERT INTO dormancy.score_weights (value_cap) VALUES (500000);
+INSERT INTO dormancy.price_changes (changed_at, category, change_pct, kind, note)
+	VALUES ('2026-03-01', NULL, 8, 'price_increase', 'list prices +8%');
+UPDATE dormancy.event_kinds SET kind = 'pricing_view' WHERE source_kind = 'web_visit';
+SET dormancy.as_of = '2026-11-01';
+SELECT count(*) FROM dormancy.fit_models();
+SQL
+}
+
+createdb dormancy_up_filled
+fill dormancy_up_filled "$oldest" >/dev/null
+# two refreshes (history), a user's view on customer_status, a policy on the
+# snapshot and a role it applies to
+q dormancy_up_filled -q <<'SQL'
+SET client_min_messages = warning;
+CALL dormancy.refresh('2026-10-01');
+CALL dormancy.refresh('2026-11-01');
+CREATE VIEW public.my_dormant AS
+	SELECT customer_id, name, state FROM dormancy.customer_status WHERE state = 'dormant';
+CREATE ROLE dormancy_up_rep IN ROLE dormancy_reader;
+ALTER TABLE dormancy.status_snapshot ENABLE ROW LEVEL SECURITY;
+CREATE POLICY only_retail ON dormancy.status_snapshot FOR SELECT TO dormancy_up_rep USING (industry = 'retail');
+SQL
+
+# what the user sees, before and after the update
+snapshot_state() {	# snapshot_state DB: everything the update must keep
+	q "$1" <<'SQL'
+SET dormancy.as_of = '2026-11-01';
+SET TimeZone = 'UTC';
+SET extra_float_digits = 0;
+SELECT 'status', s::text FROM (SELECT * FROM dormancy.customer_status ORDER BY customer_id) s;
+SELECT 'snapshot', s::text FROM (SELECT * FROM dormancy.status_snapshot ORDER BY customer_key) s;
+SELECT 'history', h.customer_id, h.change, h.from_state, h.to_state, h.as_of FROM dormancy.status_history h ORDER BY h.history_id;
+SELECT 'runs', r.run_id, r.outcome, r.rows, r.changes FROM dormancy.refresh_runs r ORDER BY 2;
+SELECT 'rules', r::text FROM (SELECT * FROM dormancy.rules ORDER BY rule_id) r;
+SELECT 'removed rules', r::text FROM (SELECT * FROM dormancy.removed_default_rules ORDER BY 1) r;
+SELECT 'bindings', b.source, b.relation::text, b.columns FROM dormancy.bindings b ORDER BY 2;
+SELECT 'settings', (SELECT d::text FROM dormancy.decline_settings d), (SELECT m::text FROM dormancy.model_settings m),
+	   (SELECT w::text FROM dormancy.score_weights w);
+SELECT 'models', m.model_id, m.segment_kind, m.segment_value, m.bgnbd::text, m.gammagamma::text FROM dormancy.models m ORDER BY 2;
+SELECT 'price changes', p::text FROM dormancy.price_changes p ORDER BY 2;
+SELECT 'event kinds', k::text FROM dormancy.event_kinds k ORDER BY 2;
+SELECT 'my view', v::text FROM (SELECT * FROM public.my_dormant ORDER BY customer_id) v;
+SELECT 'policy', polname, pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = 'dormancy.status_snapshot'::regclass;
+SQL
+}
+snapshot_state dormancy_up_filled >"$work/before.txt"
+status_oid=$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")
+
+if q dormancy_up_filled -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/update.err"; then
+	ok "ALTER EXTENSION dormancy UPDATE from $oldest with data, bindings and a user's view in place"
+else
+	fail "ALTER EXTENSION dormancy UPDATE from $oldest: $(cat "$work/update.err")"
+fi
+[ "$(q dormancy_up_filled -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ] &&
+	ok "version is now $current" || fail "version is not $current after the update"
+
+fingerprint dormancy_up_filled "$work/filled-schema.txt"
+same "the filled database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/filled-schema.txt"
+
+snapshot_state dormancy_up_filled >"$work/after.txt"
+same "customer_status, snapshot, history, rules, bindings, settings, models, the user's view and policy are kept" \
+	"$work/before.txt" "$work/after.txt"
+grep -q '^status|' "$work/after.txt" && grep -q '^snapshot|' "$work/after.txt" && grep -q '^my view|' "$work/after.txt" &&
+	grep -q '^models|' "$work/after.txt" && grep -q '^history|' "$work/after.txt" &&
+	ok "the compared state is not empty ($(grep -c '^status|' "$work/after.txt") customers, $(grep -c '^history|' "$work/after.txt") history rows)" ||
+	fail "the compared state is missing parts"
+[ "$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")" = "$status_oid" ] &&
+	ok "customer_status was replaced in place (the user's view still depends on it)" ||
+	fail "customer_status was dropped and created again"
+
+# the generated views equal those a fresh install builds for the same data
+generated_views() {
+	q "$1" <<'SQL'
+SELECT c.relname, c.reloptions::text, pg_get_viewdef(c.oid),
+	   EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') AS member,
+	   obj_description(c.oid, 'pg_class'),
+	   (SELECT string_agg(format('%s %s %s', a.attname, format_type(a.atttypid, a.atttypmod), col_description(c.oid, a.attnum)), '; ' ORDER BY a.attnum)
+		  FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0),
+	   (SELECT string_agg(x::text, ' ' ORDER BY x::text) FROM unnest(c.relacl) x)
+  FROM pg_class c
+ WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
+ ORDER BY 1;
+SQL
+}
+createdb dormancy_up_ref
+fill dormancy_up_ref "$current" >/dev/null
+q dormancy_up_ref -q -c "SET client_min_messages = warning" -c "CALL dormancy.refresh('2026-11-01')"
+generated_views dormancy_up_ref >"$work/views-ref.txt"
+generated_views dormancy_up_filled >"$work/views-up.txt"
+same "generated views (definitions, comments, options, grants, not members) equal a fresh $current install's" \
+	"$work/views-ref.txt" "$work/views-up.txt"
+
+# statistics of the lookup tables, and a refresh after the update
+never=$(q dormancy_up_filled -c "SELECT string_agg(t::text, ', ') FROM dormancy._lookup_tables() t JOIN pg_class c ON c.oid = t WHERE c.reltuples < 0")
+[ -z "$never" ] && ok "every lookup table has statistics after the update" || fail "lookup tables without statistics: $never"
+out=$(q dormancy_up_filled -q <<'SQL'
+SET client_min_messages = warning;
+SET dormancy.as_of = '2026-11-01';
+-- the update rebuilt the views, so the first refresh rebuilds the stored
+-- histories (the new version may compute them differently)
+CALL dormancy.refresh();
+SELECT outcome, changes, history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+-- a dormant customer buys again
+INSERT INTO demo.invoices (account_id, invoiced_on, total)
+SELECT customer_id, '2026-10-31', 1000 FROM dormancy.status_snapshot WHERE state = 'dormant' ORDER BY customer_id LIMIT 1;
+CALL dormancy.refresh();
+SELECT outcome, changes, history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) FROM (SELECT customer_id, state, priority_score FROM dormancy.status_snapshot
+					  EXCEPT SELECT customer_id, state, priority_score FROM dormancy.customer_status) d;
+SQL
+)
+expected=$'succeeded|0|full\nsucceeded|1|incremental|1\n0'
+[ "$out" = "$expected" ] && ok "refresh after the update: full, no spurious change; then a new order is picked up incrementally" ||
+	fail "refresh after the update: got '$out', want '$expected'"
+
+# pg_dump / pg_restore of the upgraded database
+pg_dump -Fc -f "$work/dump" dormancy_up_filled
+createdb dormancy_up_restored
+if pg_restore -d dormancy_up_restored "$work/dump" 2>"$work/restore.err"; then
+	ok "pg_restore of the upgraded database, no error"
+else
+	fail "pg_restore: $(head -5 "$work/restore.err")"
+fi
+status_q="SET dormancy.as_of = '2026-11-01'; SELECT s::text FROM (SELECT * FROM dormancy.customer_status ORDER BY customer_id) s"
+[ "$(q dormancy_up_filled -c "$status_q")" = "$(q dormancy_up_restored -c "$status_q")" ] &&
+	ok "the restored database gives the same customer_status" || fail "customer_status differs after restore"
+fingerprint dormancy_up_restored "$work/restored-schema.txt"
+same "the restored database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/restored-schema.txt"
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]
