@@ -814,7 +814,7 @@ BEGIN
 	IF _bind.source IN ('customers', 'orders') THEN
 		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
 		   FROM dormancy.bindings b
-		  WHERE b.source IN ('contracts', 'events', 'deals');
+		  WHERE b.source NOT IN ('customers', 'orders');
 	END IF;
 	BEGIN
 		PERFORM dormancy._build_views();

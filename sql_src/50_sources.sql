@@ -9,8 +9,8 @@
 
 ALTER TABLE dormancy.bindings DROP CONSTRAINT bindings_source_known;
 ALTER TABLE dormancy.bindings ADD CONSTRAINT bindings_source_known
-	CHECK (source IN ('customers', 'orders', 'contracts', 'events', 'deals'));
-COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, events or deals';
+	CHECK (source IN ('customers', 'orders', 'contracts', 'events', 'deals', 'contacts'));
+COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, events, deals or contacts';
 
 --
 -- Installed defaults of editable tables (mappings, rules, legal forms)
@@ -205,6 +205,7 @@ CREATE TABLE dormancy.source_settings (
 	engagement_window interval NOT NULL DEFAULT '90 days',
 	repeated_pricing_views integer NOT NULL DEFAULT 3,
 	support_visits_threshold integer NOT NULL DEFAULT 2,
+	contact_stale_after interval NOT NULL DEFAULT '2 years',
 	CONSTRAINT source_settings_one_row CHECK (singleton),
 	CONSTRAINT source_settings_grace CHECK (
 		contract_grace_period >= interval '0' AND
@@ -223,10 +224,11 @@ CREATE TABLE dormancy.source_settings (
 		date_trunc('day', engagement_window) = engagement_window AND
 		extract(month FROM engagement_window) >= 0 AND extract(day FROM engagement_window) >= 0),
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
-	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1)
+	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
+	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0')
 );
 COMMENT ON TABLE dormancy.source_settings IS
-	'settings of the contract, engagement and deal signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
+	'settings of the contract, engagement, deal and contact signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
 COMMENT ON COLUMN dormancy.source_settings.singleton IS 'always true: keeps the table to one row';
 COMMENT ON COLUMN dormancy.source_settings.contract_grace_period IS
 	'a contract has lapsed when its last term ended more than this before as_of and no term covers as_of; whole days or months, 0 or more; default 30 days';
@@ -240,6 +242,8 @@ COMMENT ON COLUMN dormancy.source_settings.repeated_pricing_views IS
 	'pricing views in the engagement window that count as comparison shopping (evidence repeated_pricing_views); default 3';
 COMMENT ON COLUMN dormancy.source_settings.support_visits_threshold IS
 	'support visits in the engagement window that hint at dissatisfaction (evidence support_visits); default 2';
+COMMENT ON COLUMN dormancy.source_settings.contact_stale_after IS
+	'contact data last updated longer ago than this is outdated (data gap contact_outdated); default 2 years';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.source_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -249,7 +253,7 @@ CREATE FUNCTION dormancy.source_settings_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
 					ROW(true, interval '30 days', interval '12 months', interval '90 days',
-						interval '90 days', 3, 2)::dormancy.source_settings);
+						interval '90 days', 3, 2, interval '2 years')::dormancy.source_settings);
 COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
 	'the row of dormancy.source_settings, or the defaults when it is empty';
 
@@ -578,7 +582,45 @@ $$;
 COMMENT ON FUNCTION dormancy.bind_deals(regclass, name, name, name, name, name) IS
 	'bind the deals relation: customer, close time and outcome columns, optional lost reason and note (mapped by dormancy.deal_outcomes and dormancy.deal_reasons)';
 
+-- Contacts (D9): the customers table itself or a table of contacts, several
+-- per customer; at least one of phone, email and person.
+CREATE FUNCTION dormancy.bind_contacts(relation regclass, customer name, phone name DEFAULT NULL,
+	email name DEFAULT NULL, person name DEFAULT NULL, updated_at name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF phone IS NULL AND email IS NULL AND person IS NULL THEN
+		RAISE EXCEPTION 'bind_contacts needs a phone, email or person column'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Without one there is no contact data to check.',
+				  HINT = 'Name the columns, for example: bind_contacts(''crm.contacts'', customer => ''account_id'', phone => ''tel'', email => ''mail'').';
+	END IF;
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('contacts', relation, customer);
+	IF phone IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'phone', phone);
+	END IF;
+	IF email IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'email', email);
+	END IF;
+	IF person IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'person', person);
+	END IF;
+	IF updated_at IS NOT NULL THEN
+		PERFORM dormancy._check_day_column(relation, 'updated_at', updated_at);
+	END IF;
+	PERFORM dormancy._bind('contacts', relation,
+						   jsonb_build_object('customer', customer, 'phone', phone, 'email', email,
+											  'person', person, 'updated_at', updated_at));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_contacts(regclass, name, name, name, name, name) IS
+	'bind the contacts relation (the customers table itself, or several contacts per customer): customer column and at least one of phone, email and person, optional day of the last update';
+
 REVOKE ALL ON FUNCTION dormancy.bind_contracts(regclass, name, name, name, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_contacts(regclass, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.bind_events(regclass, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.bind_deals(regclass, name, name, name, name, name) FROM PUBLIC;
 
@@ -657,6 +699,27 @@ BEGIN
 		definition := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
 			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
+	 WHERE x.source = 'contacts' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	view_name := 'src_contacts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._col_as(b.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(b.relation, b.columns, 'updated_at'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
 
@@ -918,12 +981,24 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
 					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
  GROUP BY d.source_reason
+UNION ALL
+SELECT 'contacts', 'contact_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_contacts c WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contacts', 'contact_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contacts c
+ WHERE c.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
+ GROUP BY c.customer_id
 $q$;
 	RETURN NEXT;
 END
 $$;
 COMMENT ON FUNCTION dormancy._views_50_sources(jsonb) IS
-	'internal: the views of the contracts, events and deals sources (adapters, per-customer signals, source_issues)';
+	'internal: the views of the contracts, events, deals and contacts sources (adapters, per-customer signals, source_issues)';
 
 --
 -- Their columns in customer_status
@@ -1023,6 +1098,13 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
 
+	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contacts.phone IS 'the bound phone column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.email IS 'the bound email column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.person IS 'the bound contact person column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
+
 	COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
 	COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
 	COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
@@ -1087,8 +1169,8 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
 	COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
 
-	COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events and deals sources that cannot be used or had to be interpreted, counted per kind';
-	COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events or deals';
+	COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
+	COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
 	COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 	COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
 	COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';

@@ -424,7 +424,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of
+	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
   FROM dormancy.customer_status cs
  WHERE cs.likely_reason IS NOT NULL
    AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
@@ -481,6 +481,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 	COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 	COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+	COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_views_55_priority() IS 'internal: comment the priority columns and the call list';

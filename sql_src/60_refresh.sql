@@ -173,7 +173,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.days_since_last_order::pg_catalog.int4 AS days_since_last_order,
 	   s.dormant_after::pg_catalog.interval AS dormant_after,
 	   s.as_of::pg_catalog.date AS as_of,
-	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at
+	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
+	   s.data_gaps::pg_catalog.text[] AS data_gaps
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
    AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
@@ -249,6 +250,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.dormant_after IS 'the dormant threshold of the customer''s rule';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -440,8 +442,11 @@ BEGIN
 				EXECUTE format('DROP POLICY %I ON dormancy.status_snapshot', pol.polname);
 			END LOOP;
 
-			-- rows of the old shape go (their states are in status_history)
-			DELETE FROM dormancy.status_snapshot;
+			-- rows of the old shape go (their states are in status_history);
+			-- columns only added keep them, the new columns NULL until the next refresh
+			IF EXISTS (SELECT 1 FROM unnest(actions) a WHERE a NOT LIKE 'ADD COLUMN %') THEN
+				DELETE FROM dormancy.status_snapshot;
+			END IF;
 			BEGIN
 				EXECUTE 'ALTER TABLE dormancy.status_snapshot ' || array_to_string(actions, ', ');
 			EXCEPTION WHEN feature_not_supported OR dependent_objects_still_exist THEN

@@ -37,7 +37,11 @@ BEGIN
 		EXECUTE format('ALTER EXTENSION dormancy ADD VIEW %s', v.view);
 	END LOOP;
 	PERFORM dormancy._build_views();
-	IF to_regclass('dormancy.status_snapshot') IS NOT NULL THEN
+	-- the snapshot takes new columns of customer_status now (its rows stay,
+	-- the new columns NULL until the next refresh), so that the views over it
+	-- can use them; a reshape rebuilds those views, else they are rebuilt here
+	IF to_regclass('dormancy.status_snapshot') IS NOT NULL
+	   AND NOT dormancy._snapshot_sync(true) THEN
 		PERFORM dormancy._build_snapshot_views();
 	END IF;
 END

@@ -132,8 +132,30 @@ INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
 SELECT 1 + (g * 37) % :customers, NULL, 10.00, 'core'
   FROM generate_series(1, 3) AS g;
 
+-- contacts, one or two per account (drawn after everything else, so the
+-- accounts and invoices do not depend on them): most have a phone number, an
+-- e-mail address and a person; some numbers are in full-width digits, some
+-- values are missing or malformed, some were last updated years ago
+SELECT setseed(:seed / 2) \gset
+CREATE TABLE demo.contacts AS
+SELECT a.account_id,
+	   CASE WHEN random() < 0.75 THEN format('0%s-%s-%s', 3 + floor(random() * 6)::int,
+											 lpad(floor(random() * 10000)::int::text, 4, '0'),
+											 lpad(floor(random() * 10000)::int::text, 4, '0'))
+			WHEN random() < 0.4 THEN '０３－５５５５－０１２３'
+			WHEN random() < 0.5 THEN '-' END AS phone,
+	   CASE WHEN random() < 0.8 THEN format('buyer%s.%s@example.co.jp', a.account_id, k)
+			WHEN random() < 0.3 THEN format('buyer%s@example', a.account_id) END AS email,
+	   CASE WHEN random() < 0.7 THEN (ARRAY['佐藤', '鈴木', '高橋', '田中', 'Smith', 'Garcia'])[1 + floor(random() * 6)::int] END AS contact_name,
+	   date '2026-10-31' - floor(random() * random() * 2000)::int AS updated_on
+  FROM (SELECT account_id, 1 + floor(random() * 2)::int AS n FROM demo.accounts ORDER BY account_id) a,
+	   generate_series(1, a.n) k
+ WHERE random() < 0.95
+ ORDER BY 1, k;
+
 DROP TABLE demo.profile;
 DROP TABLE demo.process;
 CREATE INDEX ON demo.invoices (account_id);
 ANALYZE demo.accounts;
 ANALYZE demo.invoices;
+ANALYZE demo.contacts;

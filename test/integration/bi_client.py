@@ -20,7 +20,8 @@ EXPECTED_RELATIONS = {
     "status_history": "BASE TABLE",
     "status_snapshot": "BASE TABLE",
 }
-# stable column names and types of the call list (information_schema data_type)
+# stable column names and types of the call list (information_schema data_type);
+# a new version only adds columns at the end (0.2.0: data_gaps)
 CALL_LIST_COLUMNS = [
     ("call_rank", "bigint"), ("customer_id", "text"), ("name", "text"),
     ("industry", "text"), ("company_size", "text"), ("priority_score", "double precision"),
@@ -31,6 +32,7 @@ CALL_LIST_COLUMNS = [
     ("orders_count", "bigint"), ("last_order_at", "date"),
     ("days_since_last_order", "integer"), ("dormant_after", "interval"),
     ("as_of", "date"), ("refreshed_at", "timestamp with time zone"),
+    ("data_gaps", "ARRAY"),
 ]
 
 

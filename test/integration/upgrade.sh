@@ -129,13 +129,14 @@ CREATE POLICY only_retail ON dormancy.status_snapshot FOR SELECT TO dormancy_up_
 SQL
 
 # what the user sees, before and after the update
-snapshot_state() {	# snapshot_state DB: everything the update must keep
-	q "$1" <<'SQL'
+# (the columns customer_status and the snapshot had before: a new version may add some)
+snapshot_state() {	# snapshot_state DB STATUS_COLUMNS SNAPSHOT_COLUMNS: everything the update must keep
+	q "$1" <<SQL
 SET dormancy.as_of = '2026-11-01';
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
-SELECT 'status', s::text FROM (SELECT * FROM dormancy.customer_status ORDER BY customer_id) s;
-SELECT 'snapshot', s::text FROM (SELECT * FROM dormancy.status_snapshot ORDER BY customer_key) s;
+SELECT 'status', s::text FROM (SELECT $2 FROM dormancy.customer_status ORDER BY customer_id) s;
+SELECT 'snapshot', s::text FROM (SELECT $3 FROM dormancy.status_snapshot ORDER BY customer_key) s;
 SELECT 'history', h.customer_id, h.change, h.from_state, h.to_state, h.as_of FROM dormancy.status_history h ORDER BY h.history_id;
 SELECT 'runs', r.run_id, r.outcome, r.rows, r.changes FROM dormancy.refresh_runs r ORDER BY 2;
 SELECT 'rules', r::text FROM (SELECT * FROM dormancy.rules ORDER BY rule_id) r;
@@ -150,7 +151,13 @@ SELECT 'my view', v::text FROM (SELECT * FROM public.my_dormant ORDER BY custome
 SELECT 'policy', polname, pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = 'dormancy.status_snapshot'::regclass;
 SQL
 }
-snapshot_state dormancy_up_filled >"$work/before.txt"
+columns_of() {	# columns_of DB RELATION
+	q "$1" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+				WHERE attrelid = '$2'::regclass AND attnum > 0 AND NOT attisdropped"
+}
+status_cols=$(columns_of dormancy_up_filled dormancy.customer_status)
+snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
+snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" >"$work/before.txt"
 status_oid=$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")
 
 if q dormancy_up_filled -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/update.err"; then
@@ -164,7 +171,7 @@ fi
 fingerprint dormancy_up_filled "$work/filled-schema.txt"
 same "the filled database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/filled-schema.txt"
 
-snapshot_state dormancy_up_filled >"$work/after.txt"
+snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" >"$work/after.txt"
 same "customer_status, snapshot, history, rules, bindings, settings, models, the user's view and policy are kept" \
 	"$work/before.txt" "$work/after.txt"
 grep -q '^status|' "$work/after.txt" && grep -q '^snapshot|' "$work/after.txt" && grep -q '^my view|' "$work/after.txt" &&
@@ -196,6 +203,20 @@ generated_views dormancy_up_ref >"$work/views-ref.txt"
 generated_views dormancy_up_filled >"$work/views-up.txt"
 same "generated views (definitions, comments, options, grants, not members) equal a fresh $current install's" \
 	"$work/views-ref.txt" "$work/views-up.txt"
+# and so do the answers, all columns, before and after binding a source
+# that came with a later version (contacts, 0.2.0)
+all_status="SET dormancy.as_of = '2026-11-01'; SET extra_float_digits = 0; SELECT s::text FROM (SELECT * FROM dormancy.customer_status ORDER BY customer_id) s"
+[ "$(q dormancy_up_ref -c "$all_status")" = "$(q dormancy_up_filled -c "$all_status")" ] &&
+	ok "customer_status (every column) equals the fresh $current install's on the same data" ||
+	fail "customer_status differs from the fresh $current install's"
+bind_contacts="SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone => 'phone', email => 'email',
+										 person => 'contact_name', updated_at => 'updated_on')"
+q dormancy_up_ref -q -c "$bind_contacts" >/dev/null
+q dormancy_up_filled -q -c "$bind_contacts" >/dev/null
+gaps=$(q dormancy_up_filled -q -c "SET dormancy.as_of = '2026-11-01'; SELECT count(*) FROM dormancy.customer_status WHERE 'no_phone' = ANY (data_gaps)")
+[ "$(q dormancy_up_ref -c "$all_status")" = "$(q dormancy_up_filled -c "$all_status")" ] && [ "$gaps" -gt 0 ] &&
+	ok "after bind_contacts too ($gaps customers without a phone)" ||
+	fail "customer_status differs from the fresh $current install's after bind_contacts ($gaps without a phone)"
 
 # statistics of the lookup tables, and a refresh after the update
 never=$(q dormancy_up_filled -c "SELECT string_agg(t::text, ', ') FROM dormancy._lookup_tables() t JOIN pg_class c ON c.oid = t WHERE c.reltuples < 0")
