@@ -69,6 +69,15 @@ SELECT call_order, customer_id, name, state, round(priority_score::numeric, 1) A
   FROM dormancy.call_list
  LIMIT 10;
 
+\echo '== data gaps: what is missing before calling (customers per gap)'
+SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone => 'phone', email => 'email',
+							  person => 'contact_name', updated_at => 'updated_on') \gset
+SELECT gap, count(*) AS customers,
+	   count(*) FILTER (WHERE c.likely_reason IS NOT NULL) AS lapsing
+  FROM dormancy.customer_status c, unnest(c.data_gaps) gap
+ GROUP BY gap
+ ORDER BY customers DESC, gap;
+
 \echo '== data issues found in the bound tables'
 SELECT issue, count(*) AS customers, sum(rows) AS rows
   FROM dormancy.data_issues
