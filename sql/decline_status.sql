@@ -139,7 +139,8 @@ SELECT customer_id, lapsed_after_price_increase, price_increase, lapsed_after_sp
 SELECT count(*) AS category_rows_without_categories FROM dormancy.category_trend;
 DELETE FROM dormancy.price_changes;
 
--- still one aggregate pass: customer_status scans the bound orders once
+-- still one aggregate pass: customer_status scans the bound orders once (the
+-- customers three times: the rule per segment, the rows, the duplicate names)
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', category => 'category', discounted => 'discounted');
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',

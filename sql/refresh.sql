@@ -313,6 +313,19 @@ SELECT count(*) FILTER (WHERE p_alive IS NOT NULL) > 0 AS snapshot_has_p_alive F
 DELETE FROM dormancy.models;
 SET client_min_messages = warning;
 
+-- 12. a snapshot left from an older shape, its views gone (as after DROP
+-- EXTENSION ... CASCADE and a newer CREATE EXTENSION): the next refresh
+-- adds the missing column, keeps the rows until it replaces them, and
+-- creates the views again
+ALTER TABLE dormancy.status_snapshot DROP COLUMN data_gaps CASCADE;
+SELECT count(*) AS views_left FROM pg_class
+ WHERE relnamespace = 'dormancy'::regnamespace AND relname IN ('segment_summary', 'snapshot_call_list', 'recent_transitions');
+CALL dormancy.refresh();
+SELECT outcome, reshaped FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) AS views_back FROM pg_class
+ WHERE relnamespace = 'dormancy'::regnamespace AND relname IN ('segment_summary', 'snapshot_call_list', 'recent_transitions');
+SELECT count(*) = count(data_gaps) AS gaps_filled FROM dormancy.status_snapshot;
+
 -- clean up
 RESET dormancy.as_of;
 SELECT dormancy.unbind('orders');

@@ -849,8 +849,9 @@ $q$
 $$;
 COMMENT ON FUNCTION dormancy._views_57_contacts(jsonb) IS 'internal: the customer_contacts view';
 
--- customer_status.data_gaps (alias cc for the contacts, nk for the name key);
--- a part after all others, so its column comes last
+-- customer_status.data_gaps (alias cc for the contacts, nk for the name key,
+-- dup for the keys of more than one customer); a part after all others, so
+-- its column comes last
 CREATE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
 	RETURNS TABLE (from_item text, select_list text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -879,16 +880,28 @@ BEGIN
 	END IF;
 	IF bindings -> 'customers' ? 'name' THEN
 		gaps := gaps || $g$CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-								WHEN pg_catalog.count(*) OVER (PARTITION BY nk.name_key) > 1 THEN 'duplicate_name' END$g$::text;
+								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
+		-- the name keys that more than one customer has (a hash join: a
+		-- window over customer_status would sort its wide rows); the forms
+		-- are read once per query (an InitPlan)
+		from_item := $f$
+CROSS JOIN LATERAL (
+	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+) nk
+LEFT JOIN (
+	SELECT k.name_key
+	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 WHERE c.customer_id IS NOT NULL) k
+	 WHERE k.name_key <> ''
+	 GROUP BY k.name_key
+	HAVING pg_catalog.count(*) > 1
+) dup ON dup.name_key = nk.name_key$f$;
 	END IF;
 	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
 								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
 
-	from_item := $f$LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
-CROSS JOIN LATERAL (
-	SELECT dormancy.normalize_company_name(core.name, lf.forms) AS name_key
-	  FROM (SELECT dormancy.legal_forms_in_force() AS forms) lf
-) nk$f$;
+	from_item := 'LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id' || coalesce(from_item, '');
 	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
 						  array_to_string(gaps, E',\n\t'));
 	RETURN NEXT;
@@ -1213,7 +1226,9 @@ BEGIN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
-	ELSIF reshape THEN
+	ELSIF reshape OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
+							  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+		-- (views missing over a snapshot left from before: they may need its new columns)
 		SELECT array_agg(a ORDER BY o, a) INTO actions
 		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
 							WHEN w.column_name IS NULL THEN format('DROP COLUMN %I', h.column_name)

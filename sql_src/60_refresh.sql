@@ -398,7 +398,9 @@ BEGIN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
-	ELSIF reshape THEN
+	ELSIF reshape OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
+							  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+		-- (views missing over a snapshot left from before: they may need its new columns)
 		SELECT array_agg(a ORDER BY o, a) INTO actions
 		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
 							WHEN w.column_name IS NULL THEN format('DROP COLUMN %I', h.column_name)
