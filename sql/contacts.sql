@@ -155,6 +155,19 @@ SELECT g, count(*) FROM dormancy.customer_status, unnest(data_gaps) g GROUP BY g
 -- and the call list shows them
 SELECT count(*) > 0 AS listed, count(*) = count(*) FILTER (WHERE l.data_gaps = s.data_gaps) AS same_gaps
   FROM dormancy.call_list l JOIN dormancy.customer_status s USING (customer_id);
+-- the approach channel skips what the contacts cannot serve: with the phone
+-- rule first for everyone, lapsing customers without a usable number get the
+-- next rule (e-mail), and those with neither number nor address none
+UPDATE dormancy.approach_rules SET min_value = 0 WHERE rule_order = 20;
+SELECT count(*) FILTER (WHERE approach_channel = 'phone' AND 'no_phone' = ANY (data_gaps)) AS phone_without_number,
+	   count(*) FILTER (WHERE approach_channel IN ('email', 'step_mail') AND 'no_email' = ANY (data_gaps)) AS mail_without_address,
+	   count(*) FILTER (WHERE approach_channel = 'phone') > 0 AS some_called,
+	   count(*) FILTER (WHERE approach_channel = 'email') > 0 AS some_mailed,
+	   count(*) FILTER (WHERE approach_channel IS NULL AND likely_reason IS NOT NULL) > 0 AS some_unreachable,
+	   count(*) FILTER (WHERE approach_channel IS NULL AND likely_reason IS NOT NULL
+							AND NOT 'no_contact' = ANY (data_gaps)) AS unreachable_with_contact
+  FROM dormancy.customer_status;
+SELECT dormancy.reset_defaults('dormancy.approach_rules');
 -- duplicate_name marks exactly the members of duplicate_customers
 SELECT (SELECT array_agg(customer_id ORDER BY customer_id) FROM dormancy.customer_status WHERE 'duplicate_name' = ANY (data_gaps))
 	 = (SELECT array_agg(i ORDER BY i) FROM dormancy.duplicate_customers, unnest(customer_ids) i) AS same_customers;

@@ -849,9 +849,21 @@ $q$
 $$;
 COMMENT ON FUNCTION dormancy._views_57_contacts(jsonb) IS 'internal: the customer_contacts view';
 
--- customer_status.data_gaps (alias cc for the contacts, nk for the name key,
--- dup for the keys of more than one customer); a part after all others, so
--- its column comes last
+-- The contacts of each customer (alias cc), joined before the priority part,
+-- whose approach channel needs them; no columns of its own.
+CREATE FUNCTION dormancy._status_parts_53_contacts(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id', NULL::text
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_53_contacts(jsonb) IS
+	'internal: the contacts join of customer_status (used by the approach channel and data_gaps)';
+
+-- customer_status.data_gaps (cc: the contacts, part 53; nk: the name key;
+-- dup: the keys of more than one customer); a part after all others, so its
+-- column comes last
 CREATE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
 	RETURNS TABLE (from_item text, select_list text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -901,7 +913,7 @@ LEFT JOIN (
 	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
 								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
 
-	from_item := 'LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id' || coalesce(from_item, '');
+	from_item := coalesce(from_item, '');
 	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
 						  array_to_string(gaps, E',\n\t'));
 	RETURN NEXT;
@@ -932,6 +944,490 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._comment_views_57_data_gaps() IS 'internal: comment customer_contacts and customer_status.data_gaps';
 REVOKE ALL ON FUNCTION dormancy._comment_views_57_data_gaps() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION dormancy._view_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cust record;
+	ord record;
+	cust_id_type text;
+	ord_cust_type text;
+	cust_sql text;
+	ord_sql text;
+	ext record;
+	part record;
+	bindings_json jsonb;
+	status_from text;
+BEGIN
+	SELECT b.relation, b.columns INTO cust FROM dormancy.bindings b
+	 WHERE b.source = 'customers' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
+	SELECT b.relation, b.columns INTO ord FROM dormancy.bindings b
+	 WHERE b.source = 'orders' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
+
+	IF cust.relation IS NOT NULL THEN
+		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
+	END IF;
+	IF ord.relation IS NOT NULL THEN
+		ord_cust_type := (dormancy._binding_column(ord.relation, 'customer', ord.columns ->> 'customer')).type_name;
+	END IF;
+
+	-- src_orders: one row per order line of the user's relation
+	IF ord.relation IS NOT NULL THEN
+		ord_sql := format(
+			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted FROM %s t',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
+			ord.relation);
+	ELSE
+		ord_sql := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
+			'NULL::pg_catalog.text AS category, NULL::pg_catalog.bool AS discounted WHERE false',
+			coalesce(cust_id_type, 'pg_catalog.int8'));
+	END IF;
+
+	-- src_customers: the bound customers, else the customers seen in orders
+	IF cust.relation IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			dormancy._col(cust.columns, 'id'),
+			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			cust.relation);
+	ELSIF ord.relation IS NOT NULL THEN
+		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
+					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+	ELSE
+		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+	END IF;
+
+	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
+
+	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- (or, during an incremental refresh, the histories stored by the last
+	-- one: dormancy.use_stored_histories gates the two branches, and the
+	-- planner skips the one that is off without reading it)
+	view_name := 'category_histories';
+	definition := format(
+		'SELECT o.customer_id, o.category, '
+		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
+		'pg_catalog.count(*) AS order_rows '
+		'FROM dormancy.src_orders o '
+		'WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories() '
+		'GROUP BY o.customer_id, o.category '
+		'UNION ALL '
+		'SELECT s.customer_key::%s, s.category, s.history, s.order_rows '
+		'FROM dormancy.stored_histories s WHERE dormancy._use_stored_histories()',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+
+	-- customer_histories: per customer, the union of its category histories
+	view_name := 'customer_histories';
+	definition := $q$
+SELECT ch.customer_id,
+	   dormancy.purchase_history_union(ch.history) AS history,
+	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
+	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
+	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
+		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
+  FROM dormancy.category_histories ch
+ GROUP BY ch.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- views of later parts that customer_core may join (sources, per-customer aggregates)
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+
+	-- customer_core: one row per customer with its state and decline signals
+	-- (customer_status adds the columns of later parts to it)
+	view_name := 'customer_core';
+	definition := format($q$
+WITH as_of AS (
+	SELECT dormancy.as_of_day() AS day
+), segment_rules AS (
+	SELECT s.industry_key, s.size_key,
+		   dormancy.rule_for(s.industry_key, s.size_key) AS rule
+	  FROM (SELECT DISTINCT coalesce(c.industry, '') AS industry_key,
+						   coalesce(c.company_size, '') AS size_key
+			  FROM dormancy.src_customers c) s
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   -- for rules with use_contract_end (IT services: a lapsed licence is
+	   -- dormancy), the last day covered by a contract counts like a purchase
+	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
+									THEN greatest(s.last_qualifying_order_at, con.last_covered_day)
+									ELSE s.last_qualifying_order_at END,
+							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
+							   (r.rule).long_dormant_after) AS state,
+	   s.last_order_at,
+	   a.day - s.last_order_at AS days_since_last_order,
+	   s.last_qualifying_order_at,
+	   a.day - s.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   s.first_order_at,
+	   s.orders_count,
+	   s.order_days,
+	   s.total_amount,
+	   s.unknown_amount_orders,
+	   s.refunds,
+	   CASE WHEN dm.campaign_only THEN 'campaign_only'
+			WHEN s.order_days = 1 THEN 'one_time'
+			WHEN s.order_days > 1 THEN 'repeat' END AS segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   dm.mean_gap_days,
+	   dm.median_gap_days,
+	   dm.gap_stddev_days,
+	   dm.overdue_ratio,
+	   dm.recent_amount,
+	   dm.prior_amount,
+	   dm.recent_orders,
+	   dm.prior_orders,
+	   dm.amount_change,
+	   dm.frequency_change,
+	   dm.amount_trend,
+	   dm.trend_points,
+	   dm.relative_trend,
+	   dm.recent_median_gap_days,
+	   dm.earlier_median_gap_days,
+	   dm.cadence_change,
+	   dm.season_amount,
+	   dm.last_season_amount,
+	   dm.season_orders,
+	   dm.last_season_orders,
+	   dm.same_season_change,
+	   coalesce(dm.declining, false) AS declining,
+	   coalesce(dm.decline_signals, '{}') AS decline_signals,
+	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
+	   pc.price_increase,
+	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
+	   pc.spec_change,
+	   bs.frequency,
+	   bs.recency * 1.0 AS recency_days,
+	   bs.age * 1.0 AS age_days,
+	   bs.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  LEFT JOIN segment_rules r
+		 ON r.industry_key = coalesce(c.industry, '')
+		AND r.size_key = coalesce(c.company_size, '')
+ CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
+											 (r.rule).min_order_amount::pg_catalog.float8) s
+ CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
+  LEFT JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') bs ON true
+  LEFT JOIN LATERAL (
+	-- a change the customer lapsed after: its last purchase (in the change's
+	-- category when categories are bound) came before the change, while the
+	-- customer was not yet dormant, and nothing was bought since
+	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
+		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
+	  FROM (SELECT p.kind, p.changed_at,
+				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
+							 CASE WHEN p.change_pct IS NOT NULL
+								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%%' END,
+							 p.note) AS label,
+				   CASE WHEN p.category IS NULL OR NOT %s THEN s.last_order_at
+						ELSE (SELECT cl.last_day
+								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
+							   WHERE cl.category = p.category) END AS last_day
+			  FROM dormancy.price_changes p
+			 WHERE p.changed_at <= a.day) x
+	 WHERE x.last_day < x.changed_at
+	   AND x.last_day + (r.rule).dormant_after > x.changed_at
+  ) pc ON true
+ WHERE c.customer_id IS NOT NULL
+$q$, CASE WHEN ord.columns ? 'discounted' THEN 'true' ELSE 'false' END,
+			   CASE WHEN ord.columns ? 'category' THEN 'true' ELSE 'false' END);
+	RETURN NEXT;
+
+	-- data_issues: rows that the views cannot use, counted instead of dropped
+	view_name := 'data_issues';
+	definition := $q$
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+$q$;
+	RETURN NEXT;
+
+	-- Later parts plug in through functions named by pattern, taken in name
+	-- order, each given the bindings as {source: {role: column}}:
+	--   _views_NN_topic(bindings) -> (view_name, definition): views built
+	--       before customer_core (sources, per-customer aggregates);
+	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
+	--       item joined to customer_core (alias core) and the columns it adds
+	--       to customer_status (none when NULL: a join for later parts);
+	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
+	--       built on customer_status.
+	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
+	-- _after_build_NN_topic() for work that follows every build.
+
+	view_name := 'customer_status';
+	definition := 'SELECT core.*';
+	status_from := ' FROM dormancy.customer_core core';
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_parts_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			IF part.select_list IS NOT NULL THEN
+				definition := definition || E',\n\t' || part.select_list;
+			END IF;
+			status_from := status_from || E'\n' || part.from_item;
+		END LOOP;
+	END LOOP;
+	definition := definition || status_from;
+	RETURN NEXT;
+
+	-- declining_customers: active or at-risk customers sliding, most valuable first
+	view_name := 'declining_customers';
+	definition := $q$
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- category_trend: recent vs prior per customer and category
+	view_name := 'category_trend';
+	definition := $q$
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL
+$q$;
+	RETURN NEXT;
+
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._view_definitions() IS
+	'internal: the SQL of every generated view, in dependency order, from dormancy.bindings and the _views_NN_* functions';
+
+--
+-- The priority columns of customer_status
+--
+-- Aliases: sw (weights), pss (source settings), mval (the model's expected
+-- value), ev (evidence, lapsing, approach_value), prio (score, breakdown),
+-- rr (the matching reason rule), rsn (likely reason), th (theme), ch (channel).  Uses the aliases of the
+-- earlier parts: models, mdl (40), con, cst (50), eng (51), deal, dk (52).
+--
+CREATE OR REPLACE FUNCTION dormancy._status_parts_55_priority(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	events_bound text := CASE WHEN bindings ? 'events' THEN 'true' ELSE 'false' END;
+	deals_bound text := CASE WHEN bindings ? 'deals' THEN 'true' ELSE 'false' END;
+	contracts_bound text := CASE WHEN bindings ? 'contracts' THEN 'true' ELSE 'false' END;
+	id_type regtype := dormancy._customer_id_type()::regtype;
+	tie_break text;
+	-- with contacts bound, a channel the customer cannot be reached by is
+	-- skipped (cc: part 53): no phone call without a usable number, no
+	-- (step) mail without a usable address
+	reachable text := concat_ws(' AND ', 'true',
+		CASE WHEN bindings -> 'contacts' ? 'phone'
+			 THEN $r$(ar.channel <> 'phone' OR coalesce(cc.phones, 0) > 0)$r$ END,
+		CASE WHEN bindings -> 'contacts' ? 'email'
+			 THEN $r$(ar.channel NOT IN ('email', 'step_mail') OR coalesce(cc.emails, 0) > 0)$r$ END);
+BEGIN
+	-- ranks break ties by customer id: its own order when it has one, else as text
+	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
+				WHERE am.amname = 'btree' AND o.opcdefault
+				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
+					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
+		tie_break := 'core.customer_id';
+	ELSE
+		tie_break := 'core.customer_id::pg_catalog.text COLLATE "C"';
+	END IF;
+
+	from_item := format($f$CROSS JOIN dormancy.score_weights_in_force() sw
+CROSS JOIN dormancy.source_settings_in_force() pss
+CROSS JOIN LATERAL (
+	SELECT pg_catalog.array_remove(ARRAY[
+			   'state_' || cst.scored_state,
+			   core.segment,
+			   CASE WHEN core.declining THEN 'declining' END,
+			   CASE WHEN core.lapsed_after_price_increase THEN 'lapsed_after_price_increase' END,
+			   CASE WHEN core.lapsed_after_spec_change THEN 'lapsed_after_spec_change' END,
+			   CASE WHEN con.contract_lapsed THEN 'contract_lapsed' END,
+			   CASE WHEN con.auto_renew_off THEN 'auto_renew_off' END,
+			   CASE WHEN con.downgraded THEN 'downgraded' END,
+			   CASE WHEN con.renewal_due_in_days <= (core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of
+					THEN 'renewal_due' END,
+			   CASE WHEN %1$s THEN CASE WHEN coalesce(eng.events_in_window, 0) > 0 THEN 'engaged' ELSE 'no_engagement' END END,
+			   CASE WHEN eng.pricing_views > 0 THEN 'pricing_views' END,
+			   CASE WHEN eng.pricing_views >= pss.repeated_pricing_views THEN 'repeated_pricing_views' END,
+			   CASE WHEN eng.support_visits >= pss.support_visits_threshold THEN 'support_visits' END,
+			   'deal_' || deal.last_deal_outcome,
+			   'deal_reason_' || deal.last_deal_reason,
+			   CASE WHEN deal.open_deals > 0 THEN 'open_deal' END,
+			   CASE WHEN dk.dormancy_kind = 'lost_deal' THEN 'lost_deal' END
+		   ]::pg_catalog.text[], NULL) || core.decline_signals AS evidence,
+		   (cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') OR core.declining
+			OR dk.dormancy_kind = 'lost_deal'
+			OR coalesce(con.contract_lapsed OR con.auto_renew_off OR con.downgraded, false)) AS lapsing,
+		   coalesce(mval.expected_value,
+					CASE WHEN core.order_days > 0
+						 THEN greatest(core.total_amount, 0) / greatest(1.0, (core.last_order_at - core.first_order_at) / 365.25)
+						 ELSE 0 END) AS approach_value
+) ev
+CROSS JOIN LATERAL dormancy.score_priority(ROW(
+	cst.scored_state,
+	core.as_of - cst.scored_last_day,
+	(core.as_of + core.at_risk_after)::pg_catalog.date - core.as_of,
+	(core.as_of + core.dormant_after)::pg_catalog.date - core.as_of,
+	(core.as_of + core.long_dormant_after)::pg_catalog.date - core.as_of,
+	core.total_amount,
+	core.order_days,
+	core.median_gap_days,
+	core.mean_gap_days,
+	core.gap_stddev_days,
+	core.segment,
+	pg_catalog.cardinality(core.decline_signals),
+	core.declining,
+	%1$s,
+	coalesce(eng.events_in_window, 0),
+	coalesce(eng.pricing_views, 0),
+	eng.days_since_last_event,
+	(core.as_of + pss.engagement_window)::pg_catalog.date - core.as_of,
+	%2$s,
+	deal.last_deal_outcome,
+	deal.last_deal_reason,
+	deal.days_since_last_deal,
+	coalesce(deal.open_deals, 0),
+	%3$s,
+	con.customer_id IS NOT NULL,
+	coalesce(con.contract_lapsed, false),
+	con.days_since_contract_end,
+	coalesce(con.auto_renew_off, false),
+	coalesce(con.downgraded, false),
+	con.renewal_due_in_days,
+	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
+	models.p_alive,
+	mval.expected_value)::dormancy.priority_inputs, sw) prio
+LEFT JOIN LATERAL (
+	SELECT rr.reason, rr.evidence
+	  FROM dormancy.reason_rules rr
+	 WHERE ev.lapsing AND rr.evidence <@ ev.evidence
+	 ORDER BY rr.rule_order
+	 LIMIT 1
+) rr ON true
+CROSS JOIN LATERAL (
+	SELECT CASE WHEN ev.lapsing THEN coalesce(rr.reason, 'unknown') END AS reason,
+		   CASE WHEN ev.lapsing THEN coalesce(rr.evidence, '{}'::pg_catalog.text[]) END AS evidence
+) rsn
+LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
+LEFT JOIN LATERAL (
+	SELECT ar.channel
+	  FROM dormancy.approach_rules ar
+	 WHERE ev.lapsing
+	   AND ev.approach_value >= ar.min_value
+	   AND (ar.industries IS NULL OR EXISTS (
+			SELECT 1 FROM pg_catalog.unnest(ar.industries) i
+			 WHERE pg_catalog.lower(pg_catalog.btrim(i)) = pg_catalog.lower(pg_catalog.btrim(core.industry))))
+	   AND (ar.company_sizes IS NULL OR EXISTS (
+			SELECT 1 FROM pg_catalog.unnest(ar.company_sizes) s
+			 WHERE pg_catalog.lower(pg_catalog.btrim(s)) = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
+	   AND (ar.reasons IS NULL OR rsn.reason = ANY (ar.reasons))
+	   AND %4$s
+	 ORDER BY ar.rule_order
+	 LIMIT 1
+) ch ON true$f$, events_bound, deals_bound, contracts_bound, reachable);
+
+	select_list := format(
+		'prio.score AS priority_score, '
+		'pg_catalog.rank() OVER (ORDER BY prio.score DESC, %s) AS priority_rank, '
+		'prio.breakdown AS score_breakdown, '
+		'rsn.reason AS likely_reason, '
+		'rsn.evidence AS reason_evidence, '
+		'ev.evidence, '
+		'ch.channel AS approach_channel, '
+		'th.theme AS message_theme, '
+		'ev.approach_value', tie_break);
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_55_priority(jsonb) IS
+	'internal: the priority, reason and approach columns of customer_status';
 
 -- dormancy.call_list: lapsing customers worth a call, best first
 CREATE OR REPLACE FUNCTION dormancy._status_views_55_call_list(bindings jsonb)
@@ -969,7 +1465,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
 	COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
 	COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
-	COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules';
+	COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 	COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 	COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
 

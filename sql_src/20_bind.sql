@@ -507,7 +507,7 @@ $q$;
 	--       before customer_core (sources, per-customer aggregates);
 	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
 	--       item joined to customer_core (alias core) and the columns it adds
-	--       to customer_status;
+	--       to customer_status (none when NULL: a join for later parts);
 	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
 	--       built on customer_status.
 	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
@@ -518,7 +518,9 @@ $q$;
 	status_from := ' FROM dormancy.customer_core core';
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_parts_') LOOP
 		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
-			definition := definition || E',\n\t' || part.select_list;
+			IF part.select_list IS NOT NULL THEN
+				definition := definition || E',\n\t' || part.select_list;
+			END IF;
 			status_from := status_from || E'\n' || part.from_item;
 		END LOOP;
 	END LOOP;

@@ -289,6 +289,14 @@ DECLARE
 	contracts_bound text := CASE WHEN bindings ? 'contracts' THEN 'true' ELSE 'false' END;
 	id_type regtype := dormancy._customer_id_type()::regtype;
 	tie_break text;
+	-- with contacts bound, a channel the customer cannot be reached by is
+	-- skipped (cc: part 53): no phone call without a usable number, no
+	-- (step) mail without a usable address
+	reachable text := concat_ws(' AND ', 'true',
+		CASE WHEN bindings -> 'contacts' ? 'phone'
+			 THEN $r$(ar.channel <> 'phone' OR coalesce(cc.phones, 0) > 0)$r$ END,
+		CASE WHEN bindings -> 'contacts' ? 'email'
+			 THEN $r$(ar.channel NOT IN ('email', 'step_mail') OR coalesce(cc.emails, 0) > 0)$r$ END);
 BEGIN
 	-- ranks break ties by customer id: its own order when it has one, else as text
 	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
@@ -389,9 +397,10 @@ LEFT JOIN LATERAL (
 			SELECT 1 FROM pg_catalog.unnest(ar.company_sizes) s
 			 WHERE pg_catalog.lower(pg_catalog.btrim(s)) = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
 	   AND (ar.reasons IS NULL OR rsn.reason = ANY (ar.reasons))
+	   AND %4$s
 	 ORDER BY ar.rule_order
 	 LIMIT 1
-) ch ON true$f$, events_bound, deals_bound, contracts_bound);
+) ch ON true$f$, events_bound, deals_bound, contracts_bound, reachable);
 
 	select_list := format(
 		'prio.score AS priority_score, '
@@ -445,7 +454,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
 	COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
 	COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
-	COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules';
+	COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 	COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 	COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
 

@@ -66,9 +66,21 @@ $q$
 $$;
 COMMENT ON FUNCTION dormancy._views_57_contacts(jsonb) IS 'internal: the customer_contacts view';
 
--- customer_status.data_gaps (alias cc for the contacts, nk for the name key,
--- dup for the keys of more than one customer); a part after all others, so
--- its column comes last
+-- The contacts of each customer (alias cc), joined before the priority part,
+-- whose approach channel needs them; no columns of its own.
+CREATE FUNCTION dormancy._status_parts_53_contacts(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id', NULL::text
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_53_contacts(jsonb) IS
+	'internal: the contacts join of customer_status (used by the approach channel and data_gaps)';
+
+-- customer_status.data_gaps (cc: the contacts, part 53; nk: the name key;
+-- dup: the keys of more than one customer); a part after all others, so its
+-- column comes last
 CREATE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
 	RETURNS TABLE (from_item text, select_list text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -118,7 +130,7 @@ LEFT JOIN (
 	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
 								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
 
-	from_item := 'LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id' || coalesce(from_item, '');
+	from_item := coalesce(from_item, '');
 	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
 						  array_to_string(gaps, E',\n\t'));
 	RETURN NEXT;
