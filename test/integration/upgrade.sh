@@ -10,7 +10,9 @@
 #    the snapshot in place: the update keeps all of them, the answers do not
 #    change, the generated views equal those a fresh install builds for the
 #    same bindings, refresh works incrementally afterwards, and pg_dump /
-#    pg_restore of the upgraded database gives the same answers.
+#    pg_restore of the upgraded database gives the same answers;
+#  - a dump of the old version restored where the new one is installed, then
+#    rebind() and a refresh, gives the same answers as the updated database.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +22,7 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
@@ -159,6 +161,8 @@ status_cols=$(columns_of dormancy_up_filled dormancy.customer_status)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" >"$work/before.txt"
 status_oid=$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")
+# the other way to a new version: pg_dump of the old, pg_restore where the new is installed
+pg_dump -Fc -f "$work/old.dump" dormancy_up_filled
 
 if q dormancy_up_filled -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/update.err"; then
 	ok "ALTER EXTENSION dormancy UPDATE from $oldest with data, bindings and a user's view in place"
@@ -209,6 +213,21 @@ all_status="SET dormancy.as_of = '2026-11-01'; SET extra_float_digits = 0; SELEC
 [ "$(q dormancy_up_ref -c "$all_status")" = "$(q dormancy_up_filled -c "$all_status")" ] &&
 	ok "customer_status (every column) equals the fresh $current install's on the same data" ||
 	fail "customer_status differs from the fresh $current install's"
+# the old version's dump restored where the new one is installed, then
+# rebind() and a refresh (as docs/operations.md says): the same answers
+createdb dormancy_up_moved
+if pg_restore -d dormancy_up_moved "$work/old.dump" 2>"$work/moved.err" &&
+   q dormancy_up_moved -q -c "SET client_min_messages = warning" -c "SELECT dormancy.rebind()" \
+	 -c "CALL dormancy.refresh('2026-11-01')" >/dev/null 2>>"$work/moved.err"; then
+	ok "a $oldest dump restores where $current is installed, without an error"
+else
+	fail "restoring a $oldest dump under $current: $(head -5 "$work/moved.err")"
+fi
+[ "$(q dormancy_up_moved -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ] &&
+[ "$(q dormancy_up_moved -c "$all_status")" = "$(q dormancy_up_filled -c "$all_status")" ] &&
+[ "$(q dormancy_up_moved -c "SELECT count(*) FROM dormancy.status_snapshot WHERE data_gaps IS NULL")" = 0 ] &&
+	ok "and gives the same customer_status as the updated database, its snapshot reshaped" ||
+	fail "the restored $oldest dump gives other answers under $current"
 bind_contacts="SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone => 'phone', email => 'email',
 										 person => 'contact_name', updated_at => 'updated_on')"
 q dormancy_up_ref -q -c "$bind_contacts" >/dev/null
