@@ -359,6 +359,75 @@ AppendObservations(BtydAggState *dst, const BtydAggState *src)
 	dst->skipped += src->skipped;
 }
 
+/*
+ * Count one observation: (x, t_x, T) for BG/NBD, (x, m) for Gamma-Gamma
+ * (c unused).  A repeat of the last one only counts up, so sorted or grouped
+ * input stays compact.
+ */
+static void
+AddObservation(BtydAggState *state, double x, double b, double c)
+{
+	if (state->bgnbd)
+	{
+		BtydBgnbdObs *obs = (BtydBgnbdObs *) state->obs;
+
+		if (state->nobs > 0 && obs[state->nobs - 1].x == x &&
+			obs[state->nobs - 1].t_x == b && obs[state->nobs - 1].T == c)
+		{
+			obs[state->nobs - 1].count++;
+			return;
+		}
+		Reserve(state, 1);
+		((BtydBgnbdObs *) state->obs)[state->nobs] = (BtydBgnbdObs) {.x = x, .t_x = b, .T = c, .count = 1};
+	}
+	else
+	{
+		BtydGgObs  *obs = (BtydGgObs *) state->obs;
+
+		if (state->nobs > 0 && obs[state->nobs - 1].x == x && obs[state->nobs - 1].m == b)
+		{
+			obs[state->nobs - 1].count++;
+			return;
+		}
+		Reserve(state, 1);
+		((BtydGgObs *) state->obs)[state->nobs] = (BtydGgObs) {.x = x, .m = b, .count = 1};
+	}
+	state->nobs++;
+}
+
+/*
+ * Shared final function: the maximum-likelihood fit of the state's kind, as
+ * a model row; NULL when no observation was counted.  Compacts the state in
+ * place (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
+ */
+static Datum
+FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
+{
+	const char *model = bgnbd ? "BG/NBD" : "Gamma-Gamma";
+	BtydAggState *state;
+	BtydFit		fit;
+	bool		ok;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	CompactState(state);
+	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, NULL, &fit)
+		: btyd_gg_fit(state->obs, (size_t) state->nobs, NULL, &fit);
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
+						   model, state->nobs)));
+	fit.skipped += state->skipped;
+	if (!fit.converged)
+		WarnNotConverged(model, &fit);
+	return MakeModelRow(fcinfo, fit.params, bgnbd ? 4 : 3, !bgnbd, &fit);
+}
+
 /* Shared combine function: handles NULL on either side (empty partial states). */
 static Datum
 CombineStates(FunctionCallInfo fcinfo, bool bgnbd)
@@ -491,7 +560,6 @@ Datum
 bgnbd_fit_trans(PG_FUNCTION_ARGS)
 {
 	BtydAggState *state;
-	BtydBgnbdObs *obs;
 	double		x;
 	double		t_x;
 	double		T;
@@ -504,21 +572,7 @@ bgnbd_fit_trans(PG_FUNCTION_ARGS)
 	t_x = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
 	CheckBgnbdObs(x, t_x, T);
-
-	obs = (BtydBgnbdObs *) state->obs;
-	if (state->nobs > 0 && obs[state->nobs - 1].x == x &&
-		obs[state->nobs - 1].t_x == t_x && obs[state->nobs - 1].T == T)
-	{
-		obs[state->nobs - 1].count++;
-		PG_RETURN_POINTER(state);
-	}
-	Reserve(state, 1);
-	obs = (BtydBgnbdObs *) state->obs;
-	obs[state->nobs].x = x;
-	obs[state->nobs].t_x = t_x;
-	obs[state->nobs].T = T;
-	obs[state->nobs].count = 1;
-	state->nobs++;
+	AddObservation(state, x, t_x, T);
 	PG_RETURN_POINTER(state);
 }
 
@@ -545,30 +599,12 @@ bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
 
 /*
  * SQL: final function of bgnbd_fit: the maximum-likelihood fit, as a
- * dormancy.bgnbd row; NULL when no row had all three inputs.  Compacts the
- * state in place (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
+ * dormancy.bgnbd row; NULL when no row had all three inputs.
  */
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	BtydAggState *state;
-	BtydFit		fit;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	CompactState(state);
-	if (!btyd_bgnbd_fit(state->obs, (size_t) state->nobs, NULL, &fit))
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("The BG/NBD fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
-						   state->nobs)));
-	if (!fit.converged)
-		WarnNotConverged("BG/NBD", &fit);
-	return MakeModelRow(fcinfo, fit.params, 4, false, &fit);
+	return FitFinal(fcinfo, true);
 }
 
 /* SQL: bgnbd(r, alpha, a, b) builds a model from known parameters. */
@@ -645,7 +681,6 @@ Datum
 gammagamma_fit_trans(PG_FUNCTION_ARGS)
 {
 	BtydAggState *state;
-	BtydGgObs  *obs;
 	double		x;
 	double		m;
 
@@ -663,19 +698,7 @@ gammagamma_fit_trans(PG_FUNCTION_ARGS)
 	}
 	m = PG_GETARG_FLOAT8(2);
 	ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
-
-	obs = (BtydGgObs *) state->obs;
-	if (state->nobs > 0 && obs[state->nobs - 1].x == x && obs[state->nobs - 1].m == m)
-	{
-		obs[state->nobs - 1].count++;
-		PG_RETURN_POINTER(state);
-	}
-	Reserve(state, 1);
-	obs = (BtydGgObs *) state->obs;
-	obs[state->nobs].x = x;
-	obs[state->nobs].m = m;
-	obs[state->nobs].count = 1;
-	state->nobs++;
+	AddObservation(state, x, m, 0.0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -708,25 +731,7 @@ gammagamma_fit_deserialize(PG_FUNCTION_ARGS)
 Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
-	BtydAggState *state;
-	BtydFit		fit;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	CompactState(state);
-	if (!btyd_gg_fit(state->obs, (size_t) state->nobs, NULL, &fit))
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("The Gamma-Gamma fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
-						   state->nobs)));
-	fit.skipped += state->skipped;
-	if (!fit.converged)
-		WarnNotConverged("Gamma-Gamma", &fit);
-	return MakeModelRow(fcinfo, fit.params, 3, true, &fit);
+	return FitFinal(fcinfo, false);
 }
 
 /* SQL: gammagamma(p, q, v) builds a model from known parameters. */
