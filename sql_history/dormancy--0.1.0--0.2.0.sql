@@ -561,21 +561,28 @@ $q$;
 	RETURN NEXT;
 
 	-- source_issues: rows of the optional sources the views cannot use or
-	-- had to interpret, counted per kind
+	-- had to interpret, counted per kind.  Every source reports its rows
+	-- without a customer and those of unknown customers alike.
 	view_name := 'source_issues';
-	definition := $q$
-SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	SELECT string_agg(format($b$
+SELECT %1$L::pg_catalog.text AS source, %2$L::pg_catalog.text AS issue,
 	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contracts c WHERE c.customer_id IS NULL
+	   %4$L::pg_catalog.text AS detail
+  FROM dormancy.%3$I x WHERE x.customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
-SELECT 'contracts', 'contract_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
- GROUP BY c.customer_id
+SELECT %1$L, %5$L, x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*), %6$L
+  FROM dormancy.%3$I x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id$b$,
+		   v.source, v.noun || '_without_customer', 'src_' || v.source, v.rows_noun || ' whose customer is NULL, left out',
+		   v.noun || '_customer_not_found', v.rows_noun || ' of a customer not in the bound customers, not in customer_status'),
+		   E'\nUNION ALL' ORDER BY v.ord)
+	  INTO definition
+	  FROM (VALUES (1, 'contracts', 'contract', 'contract terms'), (2, 'events', 'event', 'events'),
+				   (3, 'deals', 'deal', 'deals'), (4, 'contacts', 'contact', 'contacts')) v(ord, source, noun, rows_noun);
+	definition := definition || $q$
 UNION ALL
 SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms with neither start nor end, left out of the contract signals'
@@ -602,18 +609,6 @@ SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text
  WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
  GROUP BY c.customer_id
 UNION ALL
-SELECT 'events', 'event_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'events whose customer is NULL, left out'
-  FROM dormancy.src_events e WHERE e.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'events', 'event_customer_not_found', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_events e
- WHERE e.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = e.customer_id)
- GROUP BY e.customer_id
-UNION ALL
 SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'events whose time is NULL or infinite, left out'
   FROM dormancy.src_events e
@@ -626,18 +621,6 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
 					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
  GROUP BY e.source_kind
-UNION ALL
-SELECT 'deals', 'deal_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'deals whose customer is NULL, left out'
-  FROM dormancy.src_deals d WHERE d.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'deals', 'deal_customer_not_found', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_deals d
- WHERE d.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = d.customer_id)
- GROUP BY d.customer_id
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'deals that are not open and have no (finite) close date, left out of the last deal'
@@ -661,20 +644,7 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
  WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
 					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason
-UNION ALL
-SELECT 'contacts', 'contact_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'contacts whose customer is NULL, left out'
-  FROM dormancy.src_contacts c WHERE c.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contacts', 'contact_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contacts c
- WHERE c.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
- GROUP BY c.customer_id
-$q$;
+ GROUP BY d.source_reason$q$;
 	RETURN NEXT;
 END
 $$;
@@ -1655,6 +1625,111 @@ COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the
 -- Updates rebuild the generated views
 --
 
+-- The generated views read the user's tables, so they must not be members
+-- of the extension: DROP TABLE ... CASCADE on a bound table would then drop
+-- a member and with it the whole extension (rules, models, history).  As
+-- ordinary views they are dumped by pg_dump like any view.  Relations made
+-- while an extension script runs (ALTER EXTENSION UPDATE) become members
+-- automatically: _unclaim() takes them out again.
+CREATE FUNCTION dormancy._is_member(rel regclass)
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (SELECT 1 FROM pg_depend d
+					WHERE d.classid = 'pg_class'::regclass AND d.objid = rel
+					  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e')
+$$;
+COMMENT ON FUNCTION dormancy._is_member(regclass) IS 'internal: whether a relation is a member of an extension';
+
+CREATE OR REPLACE FUNCTION dormancy._unclaim(kind text, rel regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF dormancy._is_member(rel) THEN
+		EXECUTE format('ALTER EXTENSION dormancy DROP %s %s', kind, rel);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._unclaim(text, regclass) IS 'internal: make sure a relation is not a member of the extension';
+
+-- (Re)create the generated views from dormancy.bindings.
+CREATE OR REPLACE FUNCTION dormancy._build_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	views text[];
+BEGIN
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
+	FOR v IN DELETE FROM dormancy.bindings b
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+			  RETURNING b.source LOOP
+		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
+			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
+	END LOOP;
+
+	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
+	  FROM dormancy._view_definitions() WITH ORDINALITY AS d(view_name, definition, ord);
+
+	-- first try in place, which keeps views that users built on ours
+	BEGIN
+		FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+			EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+						   v.view_name, v.definition);
+		END LOOP;
+	EXCEPTION
+		WHEN invalid_table_definition OR feature_not_supported OR datatype_mismatch THEN
+			-- a column changed type: drop everything and build afresh
+			FOR i IN REVERSE array_length(views, 1) .. 1 LOOP
+				IF to_regclass('dormancy.' || quote_ident(views[i])) IS NOT NULL THEN
+					PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(views[i]))::regclass);
+					BEGIN
+						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
+					EXCEPTION WHEN dependent_objects_still_exist THEN
+						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
+							USING ERRCODE = 'dependent_objects_still_exist',
+								  DETAIL = 'The new binding changes a column type of the generated views, so they must be dropped and recreated.',
+								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
+					END;
+				END IF;
+			END LOOP;
+			FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+				EXECUTE format('CREATE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+							   v.view_name, v.definition);
+			END LOOP;
+	END;
+
+	-- not members of the extension (see _is_member)
+	FOREACH v.view_name IN ARRAY views LOOP
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
+	END LOOP;
+	PERFORM dormancy._comment_views();
+	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+	-- customer_core's columns mean what they mean in customer_status
+	FOR v IN
+		SELECT a.attname, col_description('dormancy.customer_status'::regclass, st.attnum) AS description
+		  FROM pg_attribute a
+		  JOIN pg_attribute st ON st.attrelid = 'dormancy.customer_status'::regclass AND st.attname = a.attname
+		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', v.attname, v.description);
+	END LOOP;
+	-- and do what must follow each build: functions dormancy._after_build_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_after_build_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._build_views() IS 'internal: (re)create the generated views from dormancy.bindings';
+
 -- (Re)create the views over the snapshot, readable by dormancy_reader.
 CREATE FUNCTION dormancy._build_snapshot_views()
 	RETURNS void
@@ -1703,6 +1778,8 @@ DECLARE
 	i integer;
 	changed boolean := false;
 	idx record;
+	views_missing boolean := EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
+									  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL);
 BEGIN
 	IF status IS NULL THEN
 		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
@@ -1722,8 +1799,7 @@ BEGIN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
-	ELSIF reshape OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
-							  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+	ELSIF reshape OR views_missing THEN
 		-- (views missing over a snapshot left from before: they may need its new columns)
 		SELECT array_agg(a ORDER BY o, a) INTO actions
 		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
@@ -1798,8 +1874,7 @@ BEGIN
 	END IF;
 
 	-- the views over the snapshot (created, or restored after placeholders)
-	IF changed OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
-						   WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+	IF changed OR views_missing THEN
 		PERFORM dormancy._build_snapshot_views();
 	END IF;
 
@@ -1854,10 +1929,7 @@ BEGIN
 				UNION
 				SELECT d.view_name FROM dormancy._snapshot_view_definitions() d) g
 		  JOIN pg_class c ON c.relname = g.view_name AND c.relnamespace = 'dormancy'::regnamespace
-		 WHERE c.relkind = 'v'
-		   AND NOT EXISTS (SELECT 1 FROM pg_depend d
-							WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-							  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e')
+		 WHERE c.relkind = 'v' AND NOT dormancy._is_member(c.oid::regclass)
 	LOOP
 		EXECUTE format('ALTER EXTENSION dormancy ADD VIEW %s', v.view);
 	END LOOP;

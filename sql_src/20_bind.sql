@@ -709,6 +709,36 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._comment_views() IS 'internal: comment the generated views';
 
+-- The generated views read the user's tables, so they must not be members
+-- of the extension: DROP TABLE ... CASCADE on a bound table would then drop
+-- a member and with it the whole extension (rules, models, history).  As
+-- ordinary views they are dumped by pg_dump like any view.  Relations made
+-- while an extension script runs (ALTER EXTENSION UPDATE) become members
+-- automatically: _unclaim() takes them out again.
+CREATE FUNCTION dormancy._is_member(rel regclass)
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT EXISTS (SELECT 1 FROM pg_depend d
+					WHERE d.classid = 'pg_class'::regclass AND d.objid = rel
+					  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e')
+$$;
+COMMENT ON FUNCTION dormancy._is_member(regclass) IS 'internal: whether a relation is a member of an extension';
+
+CREATE FUNCTION dormancy._unclaim(kind text, rel regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF dormancy._is_member(rel) THEN
+		EXECUTE format('ALTER EXTENSION dormancy DROP %s %s', kind, rel);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._unclaim(text, regclass) IS 'internal: make sure a relation is not a member of the extension';
+
 -- (Re)create the generated views from dormancy.bindings.
 CREATE FUNCTION dormancy._build_views()
 	RETURNS void
@@ -741,12 +771,7 @@ BEGIN
 			-- a column changed type: drop everything and build afresh
 			FOR i IN REVERSE array_length(views, 1) .. 1 LOOP
 				IF to_regclass('dormancy.' || quote_ident(views[i])) IS NOT NULL THEN
-					IF EXISTS (SELECT 1 FROM pg_depend d
-								WHERE d.classid = 'pg_class'::regclass
-								  AND d.objid = ('dormancy.' || quote_ident(views[i]))::regclass
-								  AND d.deptype = 'e') THEN
-						EXECUTE format('ALTER EXTENSION dormancy DROP VIEW dormancy.%I', views[i]);
-					END IF;
+					PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(views[i]))::regclass);
 					BEGIN
 						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
 					EXCEPTION WHEN dependent_objects_still_exist THEN
@@ -763,20 +788,9 @@ BEGIN
 			END LOOP;
 	END;
 
-	-- The generated views read the user's tables, so they must not be members
-	-- of the extension: DROP TABLE ... CASCADE on a bound table would then
-	-- drop a member and with it the whole extension (rules, models, history).
-	-- As ordinary views they are dumped by pg_dump like any view.  Views made
-	-- while an extension script runs (ALTER EXTENSION UPDATE) become members
-	-- automatically: take them out again.
+	-- not members of the extension (see _is_member)
 	FOREACH v.view_name IN ARRAY views LOOP
-		IF EXISTS (SELECT 1 FROM pg_depend d
-					WHERE d.classid = 'pg_class'::regclass
-					  AND d.objid = ('dormancy.' || quote_ident(v.view_name))::regclass
-					  AND d.refclassid = 'pg_extension'::regclass
-					  AND d.deptype = 'e') THEN
-			EXECUTE format('ALTER EXTENSION dormancy DROP VIEW dormancy.%I', v.view_name);
-		END IF;
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
 	END LOOP;
 	PERFORM dormancy._comment_views();
 	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
@@ -931,4 +945,5 @@ REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._build_views() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._unclaim(text, regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_views() FROM PUBLIC;

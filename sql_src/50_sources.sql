@@ -880,21 +880,28 @@ $q$;
 	RETURN NEXT;
 
 	-- source_issues: rows of the optional sources the views cannot use or
-	-- had to interpret, counted per kind
+	-- had to interpret, counted per kind.  Every source reports its rows
+	-- without a customer and those of unknown customers alike.
 	view_name := 'source_issues';
-	definition := $q$
-SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	SELECT string_agg(format($b$
+SELECT %1$L::pg_catalog.text AS source, %2$L::pg_catalog.text AS issue,
 	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contracts c WHERE c.customer_id IS NULL
+	   %4$L::pg_catalog.text AS detail
+  FROM dormancy.%3$I x WHERE x.customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
-SELECT 'contracts', 'contract_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
- GROUP BY c.customer_id
+SELECT %1$L, %5$L, x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*), %6$L
+  FROM dormancy.%3$I x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id$b$,
+		   v.source, v.noun || '_without_customer', 'src_' || v.source, v.rows_noun || ' whose customer is NULL, left out',
+		   v.noun || '_customer_not_found', v.rows_noun || ' of a customer not in the bound customers, not in customer_status'),
+		   E'\nUNION ALL' ORDER BY v.ord)
+	  INTO definition
+	  FROM (VALUES (1, 'contracts', 'contract', 'contract terms'), (2, 'events', 'event', 'events'),
+				   (3, 'deals', 'deal', 'deals'), (4, 'contacts', 'contact', 'contacts')) v(ord, source, noun, rows_noun);
+	definition := definition || $q$
 UNION ALL
 SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms with neither start nor end, left out of the contract signals'
@@ -921,18 +928,6 @@ SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text
  WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
  GROUP BY c.customer_id
 UNION ALL
-SELECT 'events', 'event_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'events whose customer is NULL, left out'
-  FROM dormancy.src_events e WHERE e.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'events', 'event_customer_not_found', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_events e
- WHERE e.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = e.customer_id)
- GROUP BY e.customer_id
-UNION ALL
 SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'events whose time is NULL or infinite, left out'
   FROM dormancy.src_events e
@@ -945,18 +940,6 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
 					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
  GROUP BY e.source_kind
-UNION ALL
-SELECT 'deals', 'deal_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'deals whose customer is NULL, left out'
-  FROM dormancy.src_deals d WHERE d.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'deals', 'deal_customer_not_found', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_deals d
- WHERE d.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = d.customer_id)
- GROUP BY d.customer_id
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'deals that are not open and have no (finite) close date, left out of the last deal'
@@ -980,20 +963,7 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
  WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
 					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason
-UNION ALL
-SELECT 'contacts', 'contact_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'contacts whose customer is NULL, left out'
-  FROM dormancy.src_contacts c WHERE c.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contacts', 'contact_customer_not_found', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contacts c
- WHERE c.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = c.customer_id)
- GROUP BY c.customer_id
-$q$;
+ GROUP BY d.source_reason$q$;
 	RETURN NEXT;
 END
 $$;

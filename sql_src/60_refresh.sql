@@ -316,21 +316,8 @@ COMMENT ON FUNCTION dormancy._snapshot_columns() IS
 -- extension (like the generated views): their columns follow customer_status,
 -- which exists only once something is bound, so pg_dump must dump them as
 -- they are (with the snapshot's rows, indexes, grants and your policies).
--- Made while an extension script runs, they would become members: take them out.
-CREATE FUNCTION dormancy._unclaim(kind text, rel regclass)
-	RETURNS void
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF EXISTS (SELECT 1 FROM pg_depend d
-				WHERE d.classid = 'pg_class'::regclass AND d.objid = rel
-				  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e') THEN
-		EXECUTE format('ALTER EXTENSION dormancy DROP %s %s', kind, rel);
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION dormancy._unclaim(text, regclass) IS 'internal: make sure a relation is not a member of the extension';
+-- Made while an extension script runs, they would become members:
+-- _unclaim() (20_bind.sql) takes them out.
 
 -- (Re)create the views over the snapshot, readable by dormancy_reader.
 CREATE FUNCTION dormancy._build_snapshot_views()
@@ -379,6 +366,8 @@ DECLARE
 	i integer;
 	changed boolean := false;
 	idx record;
+	views_missing boolean := EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
+									  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL);
 BEGIN
 	IF status IS NULL THEN
 		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
@@ -398,8 +387,7 @@ BEGIN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
-	ELSIF reshape OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
-							  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+	ELSIF reshape OR views_missing THEN
 		-- (views missing over a snapshot left from before: they may need its new columns)
 		SELECT array_agg(a ORDER BY o, a) INTO actions
 		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
@@ -474,8 +462,7 @@ BEGIN
 	END IF;
 
 	-- the views over the snapshot (created, or restored after placeholders)
-	IF changed OR EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
-						   WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL) THEN
+	IF changed OR views_missing THEN
 		PERFORM dormancy._build_snapshot_views();
 	END IF;
 
@@ -730,4 +717,3 @@ REVOKE ALL ON FUNCTION dormancy._snapshot_sync(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._build_snapshot_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_60_refresh() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_snapshot_views() FROM PUBLIC;
-REVOKE ALL ON FUNCTION dormancy._unclaim(text, regclass) FROM PUBLIC;

@@ -29,10 +29,7 @@ BEGIN
 				UNION
 				SELECT d.view_name FROM dormancy._snapshot_view_definitions() d) g
 		  JOIN pg_class c ON c.relname = g.view_name AND c.relnamespace = 'dormancy'::regnamespace
-		 WHERE c.relkind = 'v'
-		   AND NOT EXISTS (SELECT 1 FROM pg_depend d
-							WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-							  AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e')
+		 WHERE c.relkind = 'v' AND NOT dormancy._is_member(c.oid::regclass)
 	LOOP
 		EXECUTE format('ALTER EXTENSION dormancy ADD VIEW %s', v.view);
 	END LOOP;
