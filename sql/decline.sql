@@ -326,14 +326,7 @@ SELECT s.signal, count(*) FILTER (WHERE s.signal = ANY (x.decline_signals)) BETW
  ORDER BY s.i;
 
 -- still one scan of the orders: the metrics ride on the one aggregate pass
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-		RETURN NEXT line;
-	END LOOP;
-END $$;
+\i test/sql_ref/plan_lines.sql
 SELECT count(*) AS scans_of_orders
   FROM pg_temp.plan_lines($$
 	SELECT s.c, m.*

@@ -5,13 +5,8 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
-\set QUIET on
-\set ECHO none
 \set customers 1500
-\set seed 0.42
-\i test/demo/generate.sql
-\set QUIET off
-\set ECHO all
+\i test/sql_ref/load_demo.sql
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
@@ -145,14 +140,7 @@ SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_a
 							amount => 'total', category => 'category', discounted => 'discounted');
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
-CREATE FUNCTION pg_temp.plan_lines(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-		RETURN NEXT line;
-	END LOOP;
-END $$;
+\i test/sql_ref/plan_lines.sql
 SELECT count(*) FILTER (WHERE l ~ 'Scan on invoices') AS scans_of_orders,
 	   count(*) FILTER (WHERE l ~ 'Scan on accounts') AS scans_of_customers
   FROM pg_temp.plan_lines('SELECT * FROM dormancy.customer_status') l;

@@ -5,13 +5,8 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
-\set QUIET on
-\set ECHO none
 \set customers 3000
-\set seed 0.42
-\i test/demo/generate.sql
-\set QUIET off
-\set ECHO all
+\i test/sql_ref/load_demo.sql
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',

@@ -6,13 +6,8 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
-\set QUIET on
-\set ECHO none
 \set customers 1200
-\set seed 0.42
-\i test/demo/generate.sql
-\set QUIET off
-\set ECHO all
+\i test/sql_ref/load_demo.sql
 \set ON_ERROR_STOP off
 SET client_min_messages = warning;
 SET dormancy.as_of = '2026-11-01';

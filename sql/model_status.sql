@@ -43,13 +43,8 @@ SELECT customer_id, frequency, round((recency_days / 7)::numeric, 2) AS t_x, rou
   FROM dormancy.customer_status WHERE customer_id = 1;
 
 -- the demo data, one model per industry where it converges
-\set QUIET on
-\set ECHO none
 \set customers 3000
-\set seed 0.42
-\i test/demo/generate.sql
-\set QUIET off
-\set ECHO all
+\i test/sql_ref/load_demo.sql
 \set ON_ERROR_STOP off
 SET client_min_messages = error;
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',

@@ -15,14 +15,9 @@ CALL dormancy.refresh();
 SELECT outcome, sqlstate, error_text FROM dormancy.refresh_runs;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
-\set QUIET on
-\set ECHO none
 \set customers 1500
-\set seed 0.42
-\i test/demo/generate.sql
+\i test/sql_ref/load_demo.sql
 \set ON_ERROR_STOP off
-\set QUIET off
-\set ECHO all
 
 -- start from nothing bound (earlier tests leave bindings)
 DO $$
