@@ -1,17 +1,26 @@
 # Shared set-up for the demo and the test runner: packages, build, a
 # throwaway PostgreSQL 15 server on a unix socket in a temp directory.
-# Source it; it defines functions and sets PG_BIN, REPO.
+# Source it; it defines functions and sets PG_BIN, PG_ROOT, REPO.
+#
+# The extension is never installed into the system's PostgreSQL tree: the
+# server runs from a private copy of it (PostgreSQL finds its share and lib
+# directories relative to its own binary), one per checkout, so two checkouts
+# can be tested at once without overwriting each other's extension.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-PG_BIN=/usr/lib/postgresql/15/bin
+SYSTEM_PG_BIN=/usr/lib/postgresql/15/bin
+PG_ROOT=${DORMANCY_PG_ROOT:-/tmp/dormancy-pgroot-$(printf '%s' "$REPO" | md5sum | cut -c1-12)}
+PG_BIN=$PG_ROOT$SYSTEM_PG_BIN
 export PATH="$PG_BIN:$PATH"
+# builds (and pg_regress) use the system's pg_config: headers and PGXS are there
+export PG_CONFIG=$SYSTEM_PG_BIN/pg_config
 
 log() { printf '%s\n' "$*" >&2; }
 
 # Install what is missing (Debian packages), when running as root.
 ensure_packages() {
 	local need=()
-	[ -x "$PG_BIN/postgres" ] || need+=(postgresql-15)
+	[ -x "$SYSTEM_PG_BIN/postgres" ] || need+=(postgresql-15)
 	[ -f /usr/include/postgresql/15/server/postgres.h ] || need+=(postgresql-server-dev-15)
 	[ -f /usr/lib/postgresql/15/lib/pg_cron.so ] || need+=(postgresql-15-cron)
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
@@ -27,9 +36,29 @@ ensure_packages() {
 	apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
 }
 
-# Build and install the extension into the server's directories.
+# The private copy of the PostgreSQL 15 tree (binaries, libraries with
+# pg_cron, share), made again when the system's packages change.
+ensure_pg_root() {
+	local libroot sharedir stamp want
+	libroot=$(dirname "$SYSTEM_PG_BIN")
+	sharedir=$("$SYSTEM_PG_BIN/pg_config" --sharedir)
+	want=$(dpkg-query -W -f='${Version}' postgresql-15 postgresql-15-cron 2>/dev/null | tr -d '\n')
+	stamp=$PG_ROOT/.made-from
+	if [ -x "$PG_BIN/postgres" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+		return 0
+	fi
+	rm -rf "$PG_ROOT"
+	mkdir -p "$PG_ROOT$(dirname "$libroot")" "$PG_ROOT$(dirname "$sharedir")" || return 1
+	cp -a "$libroot" "$PG_ROOT$(dirname "$libroot")/" &&
+		cp -a "$sharedir" "$PG_ROOT$(dirname "$sharedir")/" || return 1
+	chmod -R a+rX "$PG_ROOT"
+	printf '%s' "$want" >"$stamp"
+}
+
+# Build the extension and install it into the private tree.
 build_install() {
-	(cd "$REPO" && make -s with_llvm=no >/dev/null && make -s with_llvm=no install >/dev/null)
+	ensure_pg_root || return 1
+	(cd "$REPO" && make -s with_llvm=no >/dev/null && make -s with_llvm=no install DESTDIR="$PG_ROOT" >/dev/null)
 }
 
 # Run a command as the server's OS user (postgres when we are root).
