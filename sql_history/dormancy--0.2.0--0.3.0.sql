@@ -5,23 +5,27 @@
 \echo Use "ALTER EXTENSION dormancy UPDATE TO '0.3.0'" to load this file. \quit
 
 --
--- Privileges: internal functions, triggers, the reader role
+-- Privileges: internal functions, the reader role (lead)
 --
 
 --
--- Change tracking, settings, rebind, refresh log
+-- Change tracking and the history store (helper: tracking)
 --
 
 --
--- Purchase history type: input, sums
+-- Settings, NaN checks, rebind, refresh log (helper: settings)
 --
 
 --
--- Models and scores: stable evaluation, interrupts
+-- Purchase history type: input, sums (helper: history)
 --
 
 --
--- Names and encodings
+-- Models and scores: stable evaluation, interrupts (helper: models)
+--
+
+--
+-- Names and encodings (helper: encodings)
 --
 
 SELECT dormancy._update_generated_views();
