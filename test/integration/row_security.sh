@@ -62,7 +62,7 @@ SELECT dormancy.bind_orders('crm.orders', customer => 'account', ordered_at => '
 -- the results; they are not members of dormancy_reader, whose policy below
 -- lets the BI role see every row (a member of both would see the union)
 GRANT USAGE ON SCHEMA dormancy TO $reps;
-GRANT SELECT ON ALL TABLES IN SCHEMA dormancy TO $reps;
+GRANT dormancy_analyst TO $reps;
 CREATE ROLE $bi LOGIN IN ROLE dormancy_reader;
 SQL
 

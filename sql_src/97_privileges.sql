@@ -1,0 +1,77 @@
+--
+-- Privileges: who may do what (docs/security.md has the whole catalogue,
+-- and test/integration/privileges.sh checks the catalogue against it).
+--
+--   PUBLIC            the functions and types of the API (histories,
+--                     metrics, models, names, settings in force); nothing
+--                     that binds, writes, refreshes or reads a table
+--   dormancy_reader   the results: status_snapshot, status_history and the
+--                     views over them (BI tools)
+--   dormancy_analyst  the live views, computed with the analyst's own
+--                     privileges on your tables, and the settings they apply
+--   the owner         everything else (bind, refresh, fit, reset, edit)
+--
+
+-- The analysts' role.  Like dormancy_reader: cluster-wide, made only when
+-- missing, not a member of the extension, left by DROP EXTENSION.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_analyst') THEN
+		CREATE ROLE dormancy_analyst NOLOGIN;
+		COMMENT ON ROLE dormancy_analyst IS
+			'queries the live views of extension dormancy (customer_status, call_list, ...) over the tables it may read itself; created by CREATE EXTENSION dormancy';
+	END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA dormancy TO dormancy_analyst;
+
+-- The settings, rules, mappings and models the live views apply.  Not the
+-- bookkeeping (bindings, installed defaults, the history store, change marks,
+-- the run log): the live views never read those.
+GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_changes,
+	dormancy.model_settings, dormancy.models, dormancy.source_settings,
+	dormancy.event_kinds, dormancy.deal_outcomes, dormancy.deal_reasons,
+	dormancy.score_weights, dormancy.reason_rules, dormancy.message_themes,
+	dormancy.approach_rules, dormancy.legal_forms
+	TO dormancy_analyst;
+
+-- After every build: the generated live views, for the analysts.  They are
+-- security_invoker, so this grants no row of your tables: the analyst's own
+-- privileges and row security policies decide what each view computes from.
+CREATE FUNCTION dormancy._after_build_97_privileges()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v regclass;
+BEGIN
+	FOR v IN
+		SELECT c.oid::regclass
+		  FROM pg_class c
+		 WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
+		   AND c.relname IN (SELECT d.view_name FROM dormancy._view_definitions() d)
+	LOOP
+		EXECUTE format('GRANT SELECT ON %s TO dormancy_analyst', v);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._after_build_97_privileges() IS
+	'internal: after a build, let dormancy_analyst read the generated live views';
+
+-- Internal functions (names starting with an underscore) are the owner's:
+-- none of them is meant to be called by anyone else, and trigger functions
+-- cannot be attached to other tables without EXECUTE.  Run last, so that it
+-- covers every function of the script.
+DO $$
+DECLARE
+	f regprocedure;
+BEGIN
+	FOR f IN
+		SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+		 WHERE p.pronamespace = 'dormancy'::regnamespace AND starts_with(p.proname, '_')
+	LOOP
+		EXECUTE format('REVOKE ALL ON ROUTINE %s FROM PUBLIC', f);
+	END LOOP;
+END
+$$;
