@@ -70,7 +70,7 @@ COMMENT ON COLUMN dormancy.refresh_runs.rows IS 'rows written to dormancy.status
 COMMENT ON COLUMN dormancy.refresh_runs.changes IS 'rows appended to dormancy.status_history (succeeded runs)';
 COMMENT ON COLUMN dormancy.refresh_runs.duration IS 'finished_at - started_at';
 COMMENT ON COLUMN dormancy.refresh_runs.outcome IS
-	'running; succeeded; failed (error_text says why, the previous snapshot stayed); skipped (another refresh held the lock); aborted (the session ended before the run finished: cancelled, terminated or crashed)';
+	'running; succeeded; failed (error_text and sqlstate say why, the previous snapshot stayed; a cancel or statement_timeout is a failure with SQLSTATE 57014); skipped (another refresh held the lock); aborted (the session ended before the run finished: terminated or crashed)';
 COMMENT ON COLUMN dormancy.refresh_runs.error_text IS 'the error of a failed run (message, then detail), or why a run was skipped or aborted';
 COMMENT ON COLUMN dormancy.refresh_runs.sqlstate IS 'the SQLSTATE of a failed run';
 COMMENT ON COLUMN dormancy.refresh_runs.as_of IS 'the as-of day the run computed (dormancy.as_of_day() when it ran)';
@@ -537,7 +537,7 @@ DECLARE
 BEGIN
 	UPDATE dormancy.refresh_runs r
 	   SET outcome = 'aborted',
-		   error_text = 'the session ended, or the run was cancelled, before it finished'
+		   error_text = 'the session ended before the run finished (terminated, crashed, or cancelled outside the work)'
 	 WHERE r.outcome = 'running'
 	   AND (r.pid = pg_backend_pid()
 			OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.pid));
@@ -654,8 +654,15 @@ BEGIN
 		RETURN;
 	END IF;
 	BEGIN
+		-- the day goes through dormancy.as_of, so an invalid one ('infinity')
+		-- fails like SET dormancy.as_of would (to_char of it would be NULL,
+		-- which would reset the setting to now)
 		IF as_of IS NOT NULL THEN
-			PERFORM set_config('dormancy.as_of', to_char(as_of, 'YYYY-MM-DD'), true);
+			PERFORM set_config('dormancy.as_of',
+							   CASE WHEN NOT isfinite(as_of) THEN as_of::text
+									WHEN as_of < '0001-01-01' THEN to_char(as_of, 'YYYY-MM-DD BC')
+									ELSE to_char(as_of, 'YYYY-MM-DD') END,
+							   true);
 		END IF;
 		SELECT * INTO result FROM dormancy._refresh_work(run);
 		outcome := 'succeeded';
@@ -665,7 +672,11 @@ BEGIN
 			   history_mode = result.history_mode, customers_recomputed = result.customers_recomputed,
 			   finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
-	EXCEPTION WHEN OTHERS THEN
+	-- a cancel (pg_cancel_backend, statement_timeout: query_canceled, which
+	-- OTHERS does not include) is logged like any failure, then re-raised by
+	-- refresh(); a termination (FATAL) cannot be caught: _refresh_start()
+	-- marks that run aborted at the next refresh
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
 		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
 								error_detail = PG_EXCEPTION_DETAIL;
 		outcome := 'failed';
