@@ -559,7 +559,23 @@ CREATE FUNCTION dormancy._refresh_work(run bigint,
 AS $$
 DECLARE
 	cols text;
+	problem record;
 BEGIN
+	-- a binding that lost a column (see _binding_problems): the status would
+	-- be computed without that source, so say which binding and stop
+	SELECT p.* INTO problem FROM dormancy._binding_problems() p ORDER BY p.source LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '%', problem.message
+			USING ERRCODE = problem.code,
+				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
+				  HINT = problem.hint;
+	END IF;
+	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
+	END IF;
 	as_of := dormancy.as_of_day();
 	-- rules or settings edited since: fresh statistics for the plan
 	PERFORM dormancy.analyze_lookup_tables();
@@ -638,7 +654,8 @@ COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
 -- Second transaction of a refresh: take the lock or skip; do the work in a
 -- subtransaction, so that a failure leaves the previous snapshot; log the outcome.
 CREATE FUNCTION dormancy._refresh_run(run bigint, as_of date,
-	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text)
+	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text,
+	OUT error_hint text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -678,9 +695,10 @@ BEGIN
 	-- marks that run aborted at the next refresh
 	EXCEPTION WHEN OTHERS OR query_canceled THEN
 		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
-								error_detail = PG_EXCEPTION_DETAIL;
+								error_detail = PG_EXCEPTION_DETAIL, error_hint = PG_EXCEPTION_HINT;
 		outcome := 'failed';
 		error_detail := NULLIF(error_detail, '');
+		error_hint := NULLIF(error_hint, '');
 		UPDATE dormancy.refresh_runs r
 		   SET outcome = 'failed', error_text = concat_ws(E'\n', error_message, error_detail),
 			   sqlstate = error_sqlstate, finished_at = clock_timestamp()
@@ -706,7 +724,13 @@ BEGIN
 	COMMIT;
 	SELECT * INTO result FROM dormancy._refresh_run(run, as_of);
 	COMMIT;
-	IF result.outcome OPERATOR(pg_catalog.=) 'failed' THEN
+	IF result.outcome OPERATOR(pg_catalog.=) 'failed' AND result.error_hint IS NOT NULL THEN
+		RAISE EXCEPTION 'refresh failed: %', result.error_message
+			USING ERRCODE = result.error_sqlstate,
+				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
+					  pg_catalog.format('Run %s is logged in dormancy.refresh_runs; the previous snapshot is unchanged.', run)),
+				  HINT = result.error_hint;
+	ELSIF result.outcome OPERATOR(pg_catalog.=) 'failed' THEN
 		RAISE EXCEPTION 'refresh failed: %', result.error_message
 			USING ERRCODE = result.error_sqlstate,
 				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
