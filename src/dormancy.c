@@ -190,7 +190,6 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_time_zone, assign_time_zone, NULL);
-	defining_settings = false;
 
 	DefineCustomBoolVariable("dormancy.use_stored_histories",
 							 "Reads purchase histories from dormancy.stored_histories instead of the orders.",
@@ -202,6 +201,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("dormancy");
+	defining_settings = false;
 }
 
 /* The pg_tz of dormancy.time_zone, looked up once per setting change. */
