@@ -62,6 +62,1146 @@ COMMENT ON FUNCTION dormancy._after_build_97_privileges() IS
 -- Settings, NaN checks, rebind, refresh log (helper: settings)
 --
 
+-- NaN and infinity are refused in every numeric column (they compare above
+-- every number, so a NaN min_order_amount made every customer never_purchased)
+ALTER TABLE dormancy.rules ADD CONSTRAINT rules_min_order_amount_finite CHECK (min_order_amount < 'Infinity');
+ALTER TABLE dormancy.default_rules ADD CONSTRAINT default_rules_min_order_amount_finite
+	CHECK (min_order_amount >= 0 AND min_order_amount < 'Infinity');
+ALTER TABLE dormancy.price_changes ADD CONSTRAINT price_changes_change_pct_finite CHECK (
+		change_pct IS NULL OR (change_pct > '-Infinity' AND change_pct < 'Infinity'));
+ALTER TABLE dormancy.models ADD CONSTRAINT models_fit_seconds_finite CHECK (fit_seconds >= 0 AND fit_seconds < 'Infinity');
+
+-- broken bindings: kept, named, the views of the others built
+
+CREATE FUNCTION dormancy._binding_problems()
+	RETURNS TABLE (source text, relation regclass, code text, message text, hint text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	r record;
+	err text;
+	available text;
+BEGIN
+	FOR b IN SELECT x.source, x.relation, x.columns FROM dormancy.bindings x
+			  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation)
+			  ORDER BY x.source LOOP
+		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
+			BEGIN
+				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at') THEN
+					PERFORM dormancy._check_day_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('amount', 'seats') THEN
+					PERFORM dormancy._check_number_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('discounted', 'auto_renew') THEN
+					PERFORM dormancy._check_bool_column(b.relation, r.role, r.col);
+				ELSE
+					PERFORM dormancy._binding_column(b.relation, r.role, r.col);
+				END IF;
+			EXCEPTION WHEN undefined_column OR datatype_mismatch THEN
+				GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+				SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO available
+				  FROM pg_attribute a
+				 WHERE a.attrelid = b.relation AND a.attnum > 0 AND NOT a.attisdropped;
+				source := b.source;
+				relation := b.relation;
+				message := format('the %s binding is broken: %s', b.source, err);
+				hint := format('Bind the %s again with the column that now holds the %s (columns of %s: %s): '
+							   'SELECT dormancy.bind_%s(%L, %s); or remove the binding: SELECT dormancy.unbind(%L).',
+							   b.source, r.role, b.relation, coalesce(available, 'none'), b.source, b.relation::text,
+							   (SELECT string_agg(format('%s => %s', e.key,
+														 CASE WHEN e.key = r.role THEN '...' ELSE quote_literal(e.value) END),
+												  ', ' ORDER BY e.key)
+								  FROM jsonb_each_text(b.columns) e),
+							   b.source);
+				RETURN NEXT;
+				EXIT;
+			END;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._binding_problems() IS
+	'internal: the bindings whose relation lost a bound column or changed its type, with the error and the bind call that repairs it';
+
+CREATE FUNCTION dormancy._usable_bindings()
+	RETURNS SETOF dormancy.bindings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.* FROM dormancy.bindings b
+	 WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+	   AND b.source NOT IN (SELECT p.source FROM dormancy._binding_problems() p)
+$$;
+COMMENT ON FUNCTION dormancy._usable_bindings() IS
+	'internal: the bindings whose relation exists and whose columns are intact';
+
+CREATE FUNCTION dormancy._broken_binding(source text, message text, hint text, code text)
+	RETURNS boolean
+	LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION '%', message
+		USING ERRCODE = code,
+			  DETAIL = format('dormancy.src_%s and the views that read it, customer_status among them, fail until the %s are bound again.',
+							  source, source),
+			  HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION dormancy._broken_binding(text, text, text, text) IS
+	'internal: raise the error of a broken customers or orders binding';
+
+REVOKE ALL ON FUNCTION dormancy._binding_problems() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._usable_bindings() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._broken_binding(text, text, text, text) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION dormancy._view_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cust record;
+	ord record;
+	cust_id_type text;
+	ord_cust_type text;
+	cust_sql text;
+	ord_sql text;
+	ext record;
+	part record;
+	bindings_json jsonb;
+	status_from text;
+	cust_broken record;
+	ord_broken record;
+BEGIN
+	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
+	-- a broken binding: an adapter view that raises its error when read
+	SELECT p.* INTO cust_broken FROM dormancy._binding_problems() p WHERE p.source = 'customers';
+	SELECT p.* INTO ord_broken FROM dormancy._binding_problems() p WHERE p.source = 'orders';
+
+	IF cust.relation IS NOT NULL THEN
+		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
+	END IF;
+	IF ord.relation IS NOT NULL THEN
+		ord_cust_type := (dormancy._binding_column(ord.relation, 'customer', ord.columns ->> 'customer')).type_name;
+	END IF;
+
+	-- src_orders: one row per order line of the user's relation
+	IF ord.relation IS NOT NULL THEN
+		ord_sql := format(
+			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted FROM %s t',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
+			ord.relation);
+	ELSIF ord_broken.source IS NOT NULL THEN
+		-- the columns come from the function (not constants), so that no
+		-- filter on them lets the planner skip it
+		ord_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.date END AS ordered_at, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.float8 END AS amount, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS category, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS discounted '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(cust_id_type, 'pg_catalog.int8'),
+			ord_broken.source, ord_broken.message, ord_broken.hint, ord_broken.code);
+	ELSE
+		ord_sql := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
+			'NULL::pg_catalog.text AS category, NULL::pg_catalog.bool AS discounted WHERE false',
+			coalesce(cust_id_type, 'pg_catalog.int8'));
+	END IF;
+
+	-- src_customers: the bound customers, else the customers seen in orders
+	IF cust.relation IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			dormancy._col(cust.columns, 'id'),
+			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			cust.relation);
+	ELSIF cust_broken.source IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(ord_cust_type, 'pg_catalog.int8'),
+			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
+	ELSIF ord.relation IS NOT NULL THEN
+		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
+					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+	ELSE
+		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+	END IF;
+
+	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
+
+	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- (or, during an incremental refresh, the histories stored by the last
+	-- one: dormancy.use_stored_histories gates the two branches, and the
+	-- planner skips the one that is off without reading it)
+	view_name := 'category_histories';
+	definition := format(
+		'SELECT o.customer_id, o.category, '
+		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
+		'pg_catalog.count(*) AS order_rows '
+		'FROM dormancy.src_orders o '
+		'WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories() '
+		'GROUP BY o.customer_id, o.category '
+		'UNION ALL '
+		'SELECT s.customer_key::%s, s.category, s.history, s.order_rows '
+		'FROM dormancy.stored_histories s WHERE dormancy._use_stored_histories()',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+
+	-- customer_histories: per customer, the union of its category histories
+	view_name := 'customer_histories';
+	definition := $q$
+SELECT ch.customer_id,
+	   dormancy.purchase_history_union(ch.history) AS history,
+	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
+	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
+	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
+		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
+  FROM dormancy.category_histories ch
+ GROUP BY ch.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- views of later parts that customer_core may join (sources, per-customer aggregates)
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy._usable_bindings() b);
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+
+	-- customer_core: one row per customer with its state and decline signals
+	-- (customer_status adds the columns of later parts to it)
+	view_name := 'customer_core';
+	definition := format($q$
+WITH as_of AS (
+	SELECT dormancy.as_of_day() AS day
+), segment_rules AS (
+	SELECT s.industry_key, s.size_key,
+		   dormancy.rule_for(s.industry_key, s.size_key) AS rule
+	  FROM (SELECT DISTINCT coalesce(c.industry, '') AS industry_key,
+						   coalesce(c.company_size, '') AS size_key
+			  FROM dormancy.src_customers c) s
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   -- for rules with use_contract_end (IT services: a lapsed licence is
+	   -- dormancy), the last day covered by a contract counts like a purchase
+	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
+									THEN greatest(s.last_qualifying_order_at, con.last_covered_day)
+									ELSE s.last_qualifying_order_at END,
+							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
+							   (r.rule).long_dormant_after) AS state,
+	   s.last_order_at,
+	   a.day - s.last_order_at AS days_since_last_order,
+	   s.last_qualifying_order_at,
+	   a.day - s.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   s.first_order_at,
+	   s.orders_count,
+	   s.order_days,
+	   s.total_amount,
+	   s.unknown_amount_orders,
+	   s.refunds,
+	   CASE WHEN dm.campaign_only THEN 'campaign_only'
+			WHEN s.order_days = 1 THEN 'one_time'
+			WHEN s.order_days > 1 THEN 'repeat' END AS segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   dm.mean_gap_days,
+	   dm.median_gap_days,
+	   dm.gap_stddev_days,
+	   dm.overdue_ratio,
+	   dm.recent_amount,
+	   dm.prior_amount,
+	   dm.recent_orders,
+	   dm.prior_orders,
+	   dm.amount_change,
+	   dm.frequency_change,
+	   dm.amount_trend,
+	   dm.trend_points,
+	   dm.relative_trend,
+	   dm.recent_median_gap_days,
+	   dm.earlier_median_gap_days,
+	   dm.cadence_change,
+	   dm.season_amount,
+	   dm.last_season_amount,
+	   dm.season_orders,
+	   dm.last_season_orders,
+	   dm.same_season_change,
+	   coalesce(dm.declining, false) AS declining,
+	   coalesce(dm.decline_signals, '{}') AS decline_signals,
+	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
+	   pc.price_increase,
+	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
+	   pc.spec_change,
+	   bs.frequency,
+	   bs.recency * 1.0 AS recency_days,
+	   bs.age * 1.0 AS age_days,
+	   bs.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  LEFT JOIN segment_rules r
+		 ON r.industry_key = coalesce(c.industry, '')
+		AND r.size_key = coalesce(c.company_size, '')
+ CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
+											 (r.rule).min_order_amount::pg_catalog.float8) s
+ CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
+  LEFT JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') bs ON true
+  LEFT JOIN LATERAL (
+	-- a change the customer lapsed after: its last purchase (in the change's
+	-- category when categories are bound) came before the change, while the
+	-- customer was not yet dormant, and nothing was bought since
+	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
+		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
+	  FROM (SELECT p.kind, p.changed_at,
+				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
+							 CASE WHEN p.change_pct IS NOT NULL
+								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%%' END,
+							 p.note) AS label,
+				   CASE WHEN p.category IS NULL OR NOT %s THEN s.last_order_at
+						ELSE (SELECT cl.last_day
+								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
+							   WHERE cl.category = p.category) END AS last_day
+			  FROM dormancy.price_changes p
+			 WHERE p.changed_at <= a.day) x
+	 WHERE x.last_day < x.changed_at
+	   AND x.last_day + (r.rule).dormant_after > x.changed_at
+  ) pc ON true
+ WHERE c.customer_id IS NOT NULL
+$q$, CASE WHEN ord.columns ? 'discounted' THEN 'true' ELSE 'false' END,
+			   CASE WHEN ord.columns ? 'category' THEN 'true' ELSE 'false' END);
+	RETURN NEXT;
+
+	-- data_issues: rows that the views cannot use, counted instead of dropped
+	view_name := 'data_issues';
+	definition := $q$
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+$q$;
+	RETURN NEXT;
+
+	-- Later parts plug in through functions named by pattern, taken in name
+	-- order, each given the bindings as {source: {role: column}}:
+	--   _views_NN_topic(bindings) -> (view_name, definition): views built
+	--       before customer_core (sources, per-customer aggregates);
+	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
+	--       item joined to customer_core (alias core) and the columns it adds
+	--       to customer_status (none when NULL: a join for later parts);
+	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
+	--       built on customer_status.
+	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
+	-- _after_build_NN_topic() for work that follows every build.
+
+	view_name := 'customer_status';
+	definition := 'SELECT core.*';
+	status_from := ' FROM dormancy.customer_core core';
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_parts_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			IF part.select_list IS NOT NULL THEN
+				definition := definition || E',\n\t' || part.select_list;
+			END IF;
+			status_from := status_from || E'\n' || part.from_item;
+		END LOOP;
+	END LOOP;
+	definition := definition || status_from;
+	RETURN NEXT;
+
+	-- declining_customers: active or at-risk customers sliding, most valuable first
+	view_name := 'declining_customers';
+	definition := $q$
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- category_trend: recent vs prior per customer and category
+	view_name := 'category_trend';
+	definition := $q$
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL
+$q$;
+	RETURN NEXT;
+
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION dormancy._build_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	views text[];
+BEGIN
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
+	FOR v IN DELETE FROM dormancy.bindings b
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+			  RETURNING b.source LOOP
+		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
+			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
+	END LOOP;
+	-- a binding that lost a column is kept; the views are built without it
+	FOR v IN SELECT * FROM dormancy._binding_problems() LOOP
+		RAISE WARNING '%', v.message
+			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
+								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
+											v.source, v.source)
+								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
+											v.source, v.source) END,
+				  HINT = v.hint;
+	END LOOP;
+
+	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
+	  FROM dormancy._view_definitions() WITH ORDINALITY AS d(view_name, definition, ord);
+
+	-- first try in place, which keeps views that users built on ours
+	BEGIN
+		FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+			EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+						   v.view_name, v.definition);
+		END LOOP;
+	EXCEPTION
+		WHEN invalid_table_definition OR feature_not_supported OR datatype_mismatch THEN
+			-- a column changed type: drop everything and build afresh
+			FOR i IN REVERSE array_length(views, 1) .. 1 LOOP
+				IF to_regclass('dormancy.' || quote_ident(views[i])) IS NOT NULL THEN
+					PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(views[i]))::regclass);
+					BEGIN
+						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
+					EXCEPTION WHEN dependent_objects_still_exist THEN
+						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
+							USING ERRCODE = 'dependent_objects_still_exist',
+								  DETAIL = 'The new binding changes a column type of the generated views, so they must be dropped and recreated.',
+								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
+					END;
+				END IF;
+			END LOOP;
+			FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+				EXECUTE format('CREATE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+							   v.view_name, v.definition);
+			END LOOP;
+	END;
+
+	-- not members of the extension (see _is_member)
+	FOREACH v.view_name IN ARRAY views LOOP
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
+	END LOOP;
+	PERFORM dormancy._comment_views();
+	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+	-- customer_core's columns mean what they mean in customer_status
+	FOR v IN
+		SELECT a.attname, col_description('dormancy.customer_status'::regclass, st.attnum) AS description
+		  FROM pg_attribute a
+		  JOIN pg_attribute st ON st.attrelid = 'dormancy.customer_status'::regclass AND st.attname = a.attname
+		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', v.attname, v.description);
+	END LOOP;
+	-- and do what must follow each build: functions dormancy._after_build_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_after_build_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION dormancy._bind(source text, relation regclass, columns jsonb)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO dormancy.bindings AS b (source, relation, columns)
+	VALUES (source, relation, jsonb_strip_nulls(columns))
+	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
+	   SET relation = excluded.relation, columns = excluded.columns,
+		   bound_at = now(), bound_by = CURRENT_USER;
+	-- the optional sources' customer columns must still compare with the ids
+	IF _bind.source IN ('customers', 'orders') THEN
+		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
+		   FROM dormancy._usable_bindings() b
+		  WHERE b.source NOT IN ('customers', 'orders');
+	END IF;
+	BEGIN
+		PERFORM dormancy._build_views();
+	EXCEPTION WHEN undefined_function THEN
+		RAISE EXCEPTION 'customer ids of orders and customers cannot be compared'
+			USING ERRCODE = 'datatype_mismatch',
+				  DETAIL = format('The customer column of the orders has type %s and the id column of the customers has type %s.',
+								  (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a, dormancy.bindings b
+								    WHERE b.source = 'orders' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'customer'),
+								  (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a, dormancy.bindings b
+								    WHERE b.source = 'customers' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'id')),
+				  HINT = 'Bind a view that casts one of them to the type of the other.';
+	END;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION dormancy._customer_id_type()
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+BEGIN
+	SELECT x.relation, x.columns ->> 'id' AS col INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'customers';
+	IF b.relation IS NOT NULL THEN
+		RETURN (dormancy._binding_column(b.relation, 'id', b.col)).type_name;
+	END IF;
+	SELECT x.relation, x.columns ->> 'customer' AS col INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'orders';
+	IF b.relation IS NOT NULL THEN
+		RETURN (dormancy._binding_column(b.relation, 'customer', b.col)).type_name;
+	END IF;
+	RETURN 'bigint';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION dormancy._views_50_sources(bindings jsonb)
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type text := dormancy._customer_id_type();
+	b record;
+BEGIN
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
+	view_name := 'src_contracts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'starts_on'),
+			dormancy._day_expr(b.relation, b.columns, 'ends_on'),
+			dormancy._number_expr(b.relation, b.columns, 'seats'),
+			dormancy._number_expr(b.relation, b.columns, 'amount'),
+			dormancy._col_as(b.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(b.columns, 'plan', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
+	view_name := 'src_events';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'occurred_at'),
+			dormancy._col_as(b.columns, 'kind', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
+	view_name := 'src_deals';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'closed_at'),
+			dormancy._col_as(b.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'note', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
+	view_name := 'src_contacts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._col_as(b.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(b.relation, b.columns, 'updated_at'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- contract_signals: per customer, from its valid terms (a start or an
+	-- end, and no end before the start); NULL start means started long ago,
+	-- NULL or infinite end means open-ended
+	view_name := 'contract_signals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), terms AS (
+	SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+		   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+		   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+		   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+		   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+		   pg_catalog.lag(c.plan) OVER w AS prev_plan
+	  FROM dormancy.src_contracts c CROSS JOIN a
+	 WHERE c.customer_id IS NOT NULL
+	   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+	   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+	WINDOW w AS (PARTITION BY c.customer_id
+				 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)
+), per_customer AS (
+	SELECT t.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(t.end_day) FILTER (WHERE t.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(t.started AND t.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(t.starts_on > a.day), false) AS renewed_ahead
+	  FROM terms t CROSS JOIN a
+	 GROUP BY t.customer_id
+), cur AS (
+	-- the current term: started, covering as_of, ending last
+	SELECT DISTINCT ON (t.customer_id) t.*
+	  FROM terms t CROSS JOIN a
+	 WHERE t.started AND t.end_day >= a.day
+	 ORDER BY t.customer_id, t.end_day DESC, t.starts_on DESC NULLS LAST
+), down AS (
+	-- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+	SELECT DISTINCT ON (t.customer_id) t.*
+	  FROM terms t CROSS JOIN a
+	 WHERE t.started
+	   AND coalesce(t.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+	   AND (t.seats < t.prev_seats OR t.amount < t.prev_amount)
+	 ORDER BY t.customer_id, t.starts_on DESC NULLS LAST, t.end_day DESC
+)
+SELECT p.customer_id,
+	   p.terms,
+	   cur.starts_on AS current_starts_on,
+	   cur.ends_on AS current_ends_on,
+	   cur.plan AS current_plan,
+	   cur.seats AS current_seats,
+	   cur.amount AS current_amount,
+	   cur.auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(cur.auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN cur.end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN cur.end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   (down.customer_id IS NOT NULL) AS downgraded,
+	   down.starts_on AS downgraded_on,
+	   down.prev_seats AS seats_before,
+	   down.seats AS seats_after,
+	   down.prev_amount AS amount_before,
+	   down.amount AS amount_after,
+	   down.prev_plan AS plan_before,
+	   down.plan AS plan_after,
+	   a.day AS as_of
+  FROM per_customer p
+ CROSS JOIN a
+  LEFT JOIN cur ON cur.customer_id = p.customer_id
+  LEFT JOIN down ON down.customer_id = p.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- customer_engagement: events per customer in the engagement window, by kind
+	view_name := 'customer_engagement';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start
+$q$;
+	RETURN NEXT;
+
+	-- customer_deals: the last closed deal per customer (open deals counted apart)
+	view_name := 'customer_deals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
+	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day
+$q$;
+	RETURN NEXT;
+
+	-- source_issues: rows of the optional sources the views cannot use or
+	-- had to interpret, counted per kind.  Every source reports its rows
+	-- without a customer and those of unknown customers alike.
+	view_name := 'source_issues';
+	SELECT string_agg(format($b$
+SELECT %1$L::pg_catalog.text AS source, %2$L::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   %4$L::pg_catalog.text AS detail
+  FROM dormancy.%3$I x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT %1$L, %5$L, x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*), %6$L
+  FROM dormancy.%3$I x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id$b$,
+		   v.source, v.noun || '_without_customer', 'src_' || v.source, v.rows_noun || ' whose customer is NULL, left out',
+		   v.noun || '_customer_not_found', v.rows_noun || ' of a customer not in the bound customers, not in customer_status'),
+		   E'\nUNION ALL' ORDER BY v.ord)
+	  INTO definition
+	  FROM (VALUES (1, 'contracts', 'contract', 'contract terms'), (2, 'events', 'event', 'events'),
+				   (3, 'deals', 'deal', 'deals'), (4, 'contacts', 'contact', 'contacts')) v(ord, source, noun, rows_noun);
+	definition := definition || $q$
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+ GROUP BY d.source_reason$q$;
+	RETURN NEXT;
+END
+$$;
+
+-- the refresh: an infinite as_of fails like SET dormancy.as_of; a cancel is
+-- logged as failed; a broken binding stops it with its message and hint
+
+COMMENT ON COLUMN dormancy.refresh_runs.outcome IS
+	'running; succeeded; failed (error_text and sqlstate say why, the previous snapshot stayed; a cancel or statement_timeout is a failure with SQLSTATE 57014); skipped (another refresh held the lock); aborted (the session ended before the run finished: terminated or crashed)';
+
+CREATE OR REPLACE FUNCTION dormancy._refresh_start()
+	RETURNS bigint
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	run bigint;
+BEGIN
+	UPDATE dormancy.refresh_runs r
+	   SET outcome = 'aborted',
+		   error_text = 'the session ended before the run finished (terminated, crashed, or cancelled outside the work)'
+	 WHERE r.outcome = 'running'
+	   AND (r.pid = pg_backend_pid()
+			OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.pid));
+	INSERT INTO dormancy.refresh_runs DEFAULT VALUES RETURNING run_id INTO run;
+	RETURN run;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION dormancy._refresh_work(run bigint,
+	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean,
+	OUT history_mode text, OUT customers_recomputed bigint)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	-- the work is in C functions, which JIT cannot speed up; compiling the
+	-- plan of customer_status costs 1.5-2 s per query (see docs/operations.md)
+	SET jit = off
+AS $$
+DECLARE
+	cols text;
+	problem record;
+BEGIN
+	-- a binding that lost a column (see _binding_problems): the status would
+	-- be computed without that source, so say which binding and stop
+	SELECT p.* INTO problem FROM dormancy._binding_problems() p ORDER BY p.source LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '%', problem.message
+			USING ERRCODE = problem.code,
+				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
+				  HINT = problem.hint;
+	END IF;
+	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
+	END IF;
+	as_of := dormancy.as_of_day();
+	-- rules or settings edited since: fresh statistics for the plan
+	PERFORM dormancy.analyze_lookup_tables();
+	-- the snapshot exists from the first bind on; without a binding this fails
+	reshaped := dormancy._snapshot_sync(false);
+
+	-- the previous state of each customer, as text ids; an empty snapshot
+	-- (emptied by hand) falls back on the last states recorded in the history
+	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_previous;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
+	SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
+	  FROM dormancy.status_snapshot s
+	 ORDER BY s.customer_key, s.state;
+	GET DIAGNOSTICS rows = ROW_COUNT;
+	IF rows = 0 THEN
+		INSERT INTO pg_temp.dormancy_refresh_previous
+		SELECT x.customer_id, x.to_state
+		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
+				  FROM dormancy.status_history h
+				 ORDER BY h.customer_id, h.history_id DESC) x
+		 WHERE x.change <> 'removed';
+	END IF;
+
+	reshaped := dormancy._snapshot_sync(true) OR reshaped;
+	-- the DELETE must see every row: row security must not apply to the refresher
+	IF row_security_active('dormancy.status_snapshot') THEN
+		RAISE EXCEPTION 'row security applies to % on dormancy.status_snapshot', current_user
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'A refresh replaces every row of the snapshot, so it must see every row.',
+				  HINT = 'Refresh as the owner of dormancy.status_snapshot (without FORCE ROW LEVEL SECURITY) or as a role with BYPASSRLS.';
+	END IF;
+
+	-- purchase histories: recompute only the customers whose orders changed
+	-- (dormancy.stored_histories) when the orders are tracked
+	SELECT p.mode, p.customers_recomputed INTO history_mode, customers_recomputed
+	  FROM dormancy._prepare_histories() p;
+
+	-- models, once fitted, are refitted on their own schedule before the
+	-- snapshot uses them (model_settings.refit_every; NULL: never here)
+	models_refit := false;
+	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
+	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
+		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+		PERFORM dormancy.fit_models();
+		models_refit := true;
+	END IF;
+
+	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c;
+	DELETE FROM dormancy.status_snapshot;
+	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, customer_key, refreshed_at) '
+				   'SELECT %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+				   cols, cols)
+		USING now();
+	GET DIAGNOSTICS rows = ROW_COUNT;
+
+	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+	SELECT run, coalesce(n.customer_id, o.customer_id),
+		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
+		   o.state, n.state, _refresh_work.as_of
+	  FROM (SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
+			  FROM dormancy.status_snapshot s
+			 ORDER BY s.customer_key, s.state) n
+	  FULL JOIN pg_temp.dormancy_refresh_previous o ON o.customer_id = n.customer_id
+	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+	 ORDER BY 2;
+	GET DIAGNOSTICS changes = ROW_COUNT;
+	DROP TABLE pg_temp.dormancy_refresh_previous;
+END
+$$;
+
+-- new OUT column error_hint: a new result type
+DROP FUNCTION dormancy._refresh_run(bigint, date);
+
+CREATE FUNCTION dormancy._refresh_run(run bigint, as_of date,
+	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text,
+	OUT error_hint text)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result record;
+BEGIN
+	IF NOT pg_try_advisory_xact_lock(dormancy.refresh_lock_key()) THEN
+		outcome := 'skipped';
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'skipped', error_text = 'another refresh was running',
+			   finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+		RETURN;
+	END IF;
+	BEGIN
+		-- the day goes through dormancy.as_of, so an invalid one ('infinity')
+		-- fails like SET dormancy.as_of would (to_char of it would be NULL,
+		-- which would reset the setting to now)
+		IF as_of IS NOT NULL THEN
+			PERFORM set_config('dormancy.as_of',
+							   CASE WHEN NOT isfinite(as_of) THEN as_of::text
+									WHEN as_of < '0001-01-01' THEN to_char(as_of, 'YYYY-MM-DD BC')
+									ELSE to_char(as_of, 'YYYY-MM-DD') END,
+							   true);
+		END IF;
+		SELECT * INTO result FROM dormancy._refresh_work(run);
+		outcome := 'succeeded';
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'succeeded', rows = result.rows, changes = result.changes,
+			   as_of = result.as_of, reshaped = result.reshaped, models_refit = result.models_refit,
+			   history_mode = result.history_mode, customers_recomputed = result.customers_recomputed,
+			   finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+	-- a cancel (pg_cancel_backend, statement_timeout: query_canceled, which
+	-- OTHERS does not include) is logged like any failure, then re-raised by
+	-- refresh(); a termination (FATAL) cannot be caught: _refresh_start()
+	-- marks that run aborted at the next refresh
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
+								error_detail = PG_EXCEPTION_DETAIL, error_hint = PG_EXCEPTION_HINT;
+		outcome := 'failed';
+		error_detail := NULLIF(error_detail, '');
+		error_hint := NULLIF(error_hint, '');
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'failed', error_text = concat_ws(E'\n', error_message, error_detail),
+			   sqlstate = error_sqlstate, finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+	END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refresh_run(bigint, date) IS
+	'internal: one refresh under the advisory lock, its failure caught and logged';
+REVOKE ALL ON FUNCTION dormancy._refresh_run(bigint, date) FROM PUBLIC;
+
+CREATE OR REPLACE PROCEDURE dormancy.refresh(as_of date DEFAULT NULL)
+	LANGUAGE plpgsql
+AS $$
+DECLARE
+	run bigint;
+	result record;
+BEGIN
+	run := dormancy._refresh_start();
+	COMMIT;
+	SELECT * INTO result FROM dormancy._refresh_run(run, as_of);
+	COMMIT;
+	IF result.outcome OPERATOR(pg_catalog.=) 'failed' AND result.error_hint IS NOT NULL THEN
+		RAISE EXCEPTION 'refresh failed: %', result.error_message
+			USING ERRCODE = result.error_sqlstate,
+				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
+					  pg_catalog.format('Run %s is logged in dormancy.refresh_runs; the previous snapshot is unchanged.', run)),
+				  HINT = result.error_hint;
+	ELSIF result.outcome OPERATOR(pg_catalog.=) 'failed' THEN
+		RAISE EXCEPTION 'refresh failed: %', result.error_message
+			USING ERRCODE = result.error_sqlstate,
+				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
+					  pg_catalog.format('Run %s is logged in dormancy.refresh_runs; the previous snapshot is unchanged.', run));
+	ELSIF result.outcome OPERATOR(pg_catalog.=) 'skipped' THEN
+		RAISE NOTICE 'refresh skipped: another refresh is running'
+			USING DETAIL = pg_catalog.format('Run %s is logged in dormancy.refresh_runs as skipped.', run);
+	END IF;
+END
+$$;
+
 --
 -- Purchase history type: input, sums (helper: history)
 --

@@ -19,6 +19,8 @@ CREATE TABLE dormancy.rules (
 		extract(month FROM dormant_after) >= 0 AND extract(day FROM dormant_after) >= 0 AND
 		extract(month FROM long_dormant_after) >= 0 AND extract(day FROM long_dormant_after) >= 0),
 	CONSTRAINT rules_min_order_amount_nonnegative CHECK (min_order_amount >= 0),
+	-- numeric takes 'NaN' and 'Infinity', which compare above every number
+	CONSTRAINT rules_min_order_amount_finite CHECK (min_order_amount < 'Infinity'),
 	CONSTRAINT rules_industry_not_blank CHECK (industry IS NULL OR btrim(industry) <> ''),
 	CONSTRAINT rules_company_size_not_blank CHECK (company_size IS NULL OR btrim(company_size) <> '')
 );
@@ -40,6 +42,8 @@ COMMENT ON COLUMN dormancy.rules.installed IS 'true while the row is an unedited
 
 -- The defaults, kept apart too so that reset_rules() and pg_dump know them.
 CREATE TABLE dormancy.default_rules (LIKE dormancy.rules INCLUDING DEFAULTS);
+ALTER TABLE dormancy.default_rules ADD CONSTRAINT default_rules_min_order_amount_finite
+	CHECK (min_order_amount >= 0 AND min_order_amount < 'Infinity');
 COMMENT ON TABLE dormancy.default_rules IS 'the rules the extension installs (read-only reference; edit dormancy.rules)';
 COMMENT ON COLUMN dormancy.default_rules.rule_id IS 'rule_id of the installed copy';
 COMMENT ON COLUMN dormancy.default_rules.industry IS 'industry, NULL for any';

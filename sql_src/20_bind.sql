@@ -215,6 +215,101 @@ COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
 	'internal: a bound numeric column as double precision';
 
 --
+-- Broken bindings.  A binding whose relation still exists can lose a bound
+-- column (ALTER TABLE ... DROP COLUMN ... CASCADE, which also drops the
+-- generated views; a rename) or see its type change to one its role does not
+-- take.  Such a binding is kept and reported: rebind() and every bind build
+-- the views as if it were unbound, with a WARNING; for the customers and the
+-- orders, the adapter view then raises the binding's error when read (so
+-- customer_status fails instead of showing every customer without orders),
+-- and refresh() fails with the same error until it is bound again.
+--
+
+-- The first problem of each binding whose relation exists, with the bind
+-- call that repairs it.
+CREATE FUNCTION dormancy._binding_problems()
+	RETURNS TABLE (source text, relation regclass, code text, message text, hint text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	r record;
+	err text;
+	available text;
+BEGIN
+	FOR b IN SELECT x.source, x.relation, x.columns FROM dormancy.bindings x
+			  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation)
+			  ORDER BY x.source LOOP
+		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
+			BEGIN
+				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at') THEN
+					PERFORM dormancy._check_day_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('amount', 'seats') THEN
+					PERFORM dormancy._check_number_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('discounted', 'auto_renew') THEN
+					PERFORM dormancy._check_bool_column(b.relation, r.role, r.col);
+				ELSE
+					PERFORM dormancy._binding_column(b.relation, r.role, r.col);
+				END IF;
+			EXCEPTION WHEN undefined_column OR datatype_mismatch THEN
+				GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+				SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO available
+				  FROM pg_attribute a
+				 WHERE a.attrelid = b.relation AND a.attnum > 0 AND NOT a.attisdropped;
+				source := b.source;
+				relation := b.relation;
+				message := format('the %s binding is broken: %s', b.source, err);
+				hint := format('Bind the %s again with the column that now holds the %s (columns of %s: %s): '
+							   'SELECT dormancy.bind_%s(%L, %s); or remove the binding: SELECT dormancy.unbind(%L).',
+							   b.source, r.role, b.relation, coalesce(available, 'none'), b.source, b.relation::text,
+							   (SELECT string_agg(format('%s => %s', e.key,
+														 CASE WHEN e.key = r.role THEN '...' ELSE quote_literal(e.value) END),
+												  ', ' ORDER BY e.key)
+								  FROM jsonb_each_text(b.columns) e),
+							   b.source);
+				RETURN NEXT;
+				EXIT;
+			END;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._binding_problems() IS
+	'internal: the bindings whose relation lost a bound column or changed its type, with the error and the bind call that repairs it';
+
+-- The bindings the views are built from: relation present, columns intact.
+CREATE FUNCTION dormancy._usable_bindings()
+	RETURNS SETOF dormancy.bindings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.* FROM dormancy.bindings b
+	 WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+	   AND b.source NOT IN (SELECT p.source FROM dormancy._binding_problems() p)
+$$;
+COMMENT ON FUNCTION dormancy._usable_bindings() IS
+	'internal: the bindings whose relation exists and whose columns are intact';
+
+-- Raise the error of a broken binding (the adapter view of a broken
+-- customers or orders binding calls it when read).
+CREATE FUNCTION dormancy._broken_binding(source text, message text, hint text, code text)
+	RETURNS boolean
+	LANGUAGE plpgsql VOLATILE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION '%', message
+		USING ERRCODE = code,
+			  DETAIL = format('dormancy.src_%s and the views that read it, customer_status among them, fail until the %s are bound again.',
+							  source, source),
+			  HINT = hint;
+END
+$$;
+COMMENT ON FUNCTION dormancy._broken_binding(text, text, text, text) IS
+	'internal: raise the error of a broken customers or orders binding';
+
+--
 -- The generated views.  _build_views() writes them from dormancy.bindings:
 -- first with CREATE OR REPLACE (keeps views that users built on them), and
 -- when a column type changes, by dropping and recreating them all.
@@ -249,11 +344,14 @@ DECLARE
 	part record;
 	bindings_json jsonb;
 	status_from text;
+	cust_broken record;
+	ord_broken record;
 BEGIN
-	SELECT b.relation, b.columns INTO cust FROM dormancy.bindings b
-	 WHERE b.source = 'customers' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
-	SELECT b.relation, b.columns INTO ord FROM dormancy.bindings b
-	 WHERE b.source = 'orders' AND to_regclass(b.relation::oid::regclass::text) IS NOT NULL;
+	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
+	-- a broken binding: an adapter view that raises its error when read
+	SELECT p.* INTO cust_broken FROM dormancy._binding_problems() p WHERE p.source = 'customers';
+	SELECT p.* INTO ord_broken FROM dormancy._binding_problems() p WHERE p.source = 'orders';
 
 	IF cust.relation IS NOT NULL THEN
 		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
@@ -272,6 +370,16 @@ BEGIN
 			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
 			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
 			ord.relation);
+	ELSIF ord_broken.source IS NOT NULL THEN
+		-- the columns come from the function (not constants), so that no
+		-- filter on them lets the planner skip it
+		ord_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.date END AS ordered_at, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.float8 END AS amount, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS category, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS discounted '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(cust_id_type, 'pg_catalog.int8'),
+			ord_broken.source, ord_broken.message, ord_broken.hint, ord_broken.code);
 	ELSE
 		ord_sql := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
@@ -288,6 +396,13 @@ BEGIN
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
 			cust.relation);
+	ELSIF cust_broken.source IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(ord_cust_type, 'pg_catalog.int8'),
+			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
 					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
@@ -333,7 +448,7 @@ $q$;
 	RETURN NEXT;
 
 	-- views of later parts that customer_core may join (sources, per-customer aggregates)
-	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy.bindings b);
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy._usable_bindings() b);
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
 		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
 			RETURN NEXT;
@@ -756,6 +871,16 @@ BEGIN
 		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
 			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
 	END LOOP;
+	-- a binding that lost a column is kept; the views are built without it
+	FOR v IN SELECT * FROM dormancy._binding_problems() LOOP
+		RAISE WARNING '%', v.message
+			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
+								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
+											v.source, v.source)
+								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
+											v.source, v.source) END,
+				  HINT = v.hint;
+	END LOOP;
 
 	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
 	  FROM dormancy._view_definitions() WITH ORDINALITY AS d(view_name, definition, ord);
@@ -829,7 +954,7 @@ BEGIN
 	-- the optional sources' customer columns must still compare with the ids
 	IF _bind.source IN ('customers', 'orders') THEN
 		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
-		   FROM dormancy.bindings b
+		   FROM dormancy._usable_bindings() b
 		  WHERE b.source NOT IN ('customers', 'orders');
 	END IF;
 	BEGIN
@@ -947,3 +1072,6 @@ REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._build_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._unclaim(text, regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_views() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._binding_problems() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._usable_bindings() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._broken_binding(text, text, text, text) FROM PUBLIC;

@@ -98,6 +98,8 @@ CREATE TABLE dormancy.price_changes (
 	CONSTRAINT price_changes_changed_at_finite CHECK (isfinite(changed_at)),
 	CONSTRAINT price_changes_increase_positive CHECK (
 		kind <> 'price_increase' OR change_pct IS NULL OR change_pct > 0),
+	CONSTRAINT price_changes_change_pct_finite CHECK (
+		change_pct IS NULL OR (change_pct > '-Infinity' AND change_pct < 'Infinity')),
 	CONSTRAINT price_changes_category_not_blank CHECK (category IS NULL OR btrim(category) <> ''),
 	CONSTRAINT price_changes_key UNIQUE NULLS NOT DISTINCT (changed_at, category, kind)
 );

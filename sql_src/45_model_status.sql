@@ -52,7 +52,8 @@ CREATE TABLE dormancy.models (
 	gammagamma dormancy.gammagamma,
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
-	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value)
+	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value),
+	CONSTRAINT models_fit_seconds_finite CHECK (fit_seconds >= 0 AND fit_seconds < 'Infinity')
 );
 COMMENT ON TABLE dormancy.models IS
 	'fitted BG/NBD and Gamma-Gamma models, one per segment; written by dormancy.fit_models()';

@@ -463,13 +463,13 @@ AS $$
 DECLARE
 	b record;
 BEGIN
-	SELECT x.relation, x.columns ->> 'id' AS col INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'customers' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns ->> 'id' AS col INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'customers';
 	IF b.relation IS NOT NULL THEN
 		RETURN (dormancy._binding_column(b.relation, 'id', b.col)).type_name;
 	END IF;
-	SELECT x.relation, x.columns ->> 'customer' AS col INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'orders' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns ->> 'customer' AS col INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'orders';
 	IF b.relation IS NOT NULL THEN
 		RETURN (dormancy._binding_column(b.relation, 'customer', b.col)).type_name;
 	END IF;
@@ -638,8 +638,8 @@ DECLARE
 	b record;
 BEGIN
 	-- src_contracts: one row per contract term
-	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'contracts' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
 	view_name := 'src_contracts';
 	IF b.relation IS NOT NULL THEN
 		definition := format(
@@ -663,8 +663,8 @@ BEGIN
 
 	-- src_events: one row per event
 	b := NULL;
-	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'events' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
 	view_name := 'src_events';
 	IF b.relation IS NOT NULL THEN
 		definition := format(
@@ -682,8 +682,8 @@ BEGIN
 
 	-- src_deals: one row per deal
 	b := NULL;
-	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'deals' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
 	view_name := 'src_deals';
 	IF b.relation IS NOT NULL THEN
 		definition := format(
@@ -704,8 +704,8 @@ BEGIN
 
 	-- src_contacts: one row per contact
 	b := NULL;
-	SELECT x.relation, x.columns INTO b FROM dormancy.bindings x
-	 WHERE x.source = 'contacts' AND to_regclass(x.relation::oid::regclass::text) IS NOT NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
 	view_name := 'src_contacts';
 	IF b.relation IS NOT NULL THEN
 		definition := format(

@@ -70,7 +70,7 @@ COMMENT ON COLUMN dormancy.refresh_runs.rows IS 'rows written to dormancy.status
 COMMENT ON COLUMN dormancy.refresh_runs.changes IS 'rows appended to dormancy.status_history (succeeded runs)';
 COMMENT ON COLUMN dormancy.refresh_runs.duration IS 'finished_at - started_at';
 COMMENT ON COLUMN dormancy.refresh_runs.outcome IS
-	'running; succeeded; failed (error_text says why, the previous snapshot stayed); skipped (another refresh held the lock); aborted (the session ended before the run finished: cancelled, terminated or crashed)';
+	'running; succeeded; failed (error_text and sqlstate say why, the previous snapshot stayed; a cancel or statement_timeout is a failure with SQLSTATE 57014); skipped (another refresh held the lock); aborted (the session ended before the run finished: terminated or crashed)';
 COMMENT ON COLUMN dormancy.refresh_runs.error_text IS 'the error of a failed run (message, then detail), or why a run was skipped or aborted';
 COMMENT ON COLUMN dormancy.refresh_runs.sqlstate IS 'the SQLSTATE of a failed run';
 COMMENT ON COLUMN dormancy.refresh_runs.as_of IS 'the as-of day the run computed (dormancy.as_of_day() when it ran)';
@@ -537,7 +537,7 @@ DECLARE
 BEGIN
 	UPDATE dormancy.refresh_runs r
 	   SET outcome = 'aborted',
-		   error_text = 'the session ended, or the run was cancelled, before it finished'
+		   error_text = 'the session ended before the run finished (terminated, crashed, or cancelled outside the work)'
 	 WHERE r.outcome = 'running'
 	   AND (r.pid = pg_backend_pid()
 			OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.pid));
@@ -559,7 +559,23 @@ CREATE FUNCTION dormancy._refresh_work(run bigint,
 AS $$
 DECLARE
 	cols text;
+	problem record;
 BEGIN
+	-- a binding that lost a column (see _binding_problems): the status would
+	-- be computed without that source, so say which binding and stop
+	SELECT p.* INTO problem FROM dormancy._binding_problems() p ORDER BY p.source LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '%', problem.message
+			USING ERRCODE = problem.code,
+				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
+				  HINT = problem.hint;
+	END IF;
+	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
+	END IF;
 	as_of := dormancy.as_of_day();
 	-- rules or settings edited since: fresh statistics for the plan
 	PERFORM dormancy.analyze_lookup_tables();
@@ -638,7 +654,8 @@ COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
 -- Second transaction of a refresh: take the lock or skip; do the work in a
 -- subtransaction, so that a failure leaves the previous snapshot; log the outcome.
 CREATE FUNCTION dormancy._refresh_run(run bigint, as_of date,
-	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text)
+	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text,
+	OUT error_hint text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -654,8 +671,15 @@ BEGIN
 		RETURN;
 	END IF;
 	BEGIN
+		-- the day goes through dormancy.as_of, so an invalid one ('infinity')
+		-- fails like SET dormancy.as_of would (to_char of it would be NULL,
+		-- which would reset the setting to now)
 		IF as_of IS NOT NULL THEN
-			PERFORM set_config('dormancy.as_of', to_char(as_of, 'YYYY-MM-DD'), true);
+			PERFORM set_config('dormancy.as_of',
+							   CASE WHEN NOT isfinite(as_of) THEN as_of::text
+									WHEN as_of < '0001-01-01' THEN to_char(as_of, 'YYYY-MM-DD BC')
+									ELSE to_char(as_of, 'YYYY-MM-DD') END,
+							   true);
 		END IF;
 		SELECT * INTO result FROM dormancy._refresh_work(run);
 		outcome := 'succeeded';
@@ -665,11 +689,16 @@ BEGIN
 			   history_mode = result.history_mode, customers_recomputed = result.customers_recomputed,
 			   finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
-	EXCEPTION WHEN OTHERS THEN
+	-- a cancel (pg_cancel_backend, statement_timeout: query_canceled, which
+	-- OTHERS does not include) is logged like any failure, then re-raised by
+	-- refresh(); a termination (FATAL) cannot be caught: _refresh_start()
+	-- marks that run aborted at the next refresh
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
 		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
-								error_detail = PG_EXCEPTION_DETAIL;
+								error_detail = PG_EXCEPTION_DETAIL, error_hint = PG_EXCEPTION_HINT;
 		outcome := 'failed';
 		error_detail := NULLIF(error_detail, '');
+		error_hint := NULLIF(error_hint, '');
 		UPDATE dormancy.refresh_runs r
 		   SET outcome = 'failed', error_text = concat_ws(E'\n', error_message, error_detail),
 			   sqlstate = error_sqlstate, finished_at = clock_timestamp()
@@ -695,7 +724,13 @@ BEGIN
 	COMMIT;
 	SELECT * INTO result FROM dormancy._refresh_run(run, as_of);
 	COMMIT;
-	IF result.outcome OPERATOR(pg_catalog.=) 'failed' THEN
+	IF result.outcome OPERATOR(pg_catalog.=) 'failed' AND result.error_hint IS NOT NULL THEN
+		RAISE EXCEPTION 'refresh failed: %', result.error_message
+			USING ERRCODE = result.error_sqlstate,
+				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
+					  pg_catalog.format('Run %s is logged in dormancy.refresh_runs; the previous snapshot is unchanged.', run)),
+				  HINT = result.error_hint;
+	ELSIF result.outcome OPERATOR(pg_catalog.=) 'failed' THEN
 		RAISE EXCEPTION 'refresh failed: %', result.error_message
 			USING ERRCODE = result.error_sqlstate,
 				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,

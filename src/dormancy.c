@@ -13,6 +13,7 @@
 #include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/timestamp.h"
+#include "access/parallel.h"
 #include "access/xact.h"
 
 PG_MODULE_MAGIC;
@@ -29,23 +30,91 @@ static bool dormancy_use_stored_histories = false;
 static pg_tz *cached_tz = NULL;
 static bool cached_tz_is_utc = false;
 
+/*
+ * Why a value of dormancy.as_of or dormancy.time_zone is invalid.
+ *
+ * A value that arrives before the library is loaded (ALTER ROLE/DATABASE ...
+ * SET, PGOPTIONS, a SET before the first call) sits in a placeholder; when
+ * _PG_init defines the setting, PostgreSQL checks it and, if the check
+ * fails, only warns and falls back to the default, so queries would silently
+ * run as of now in UTC.  The same happens to a role's or database's value
+ * when the library is preloaded.  Instead, such a value is kept, with this
+ * record as its "extra" (malloc'd: the GUC machinery frees it), and every
+ * read of the setting raises the error a SET of the value raises.
+ */
+typedef struct SettingProblem
+{
+	const char *detail;
+	const char *hint;			/* NULL: none */
+	char		text[FLEXIBLE_ARRAY_MEMBER];
+} SettingProblem;
+
+/* The problem of the current value (NULL: valid), set by the assign hooks. */
+static const SettingProblem *as_of_problem = NULL;
+static const SettingProblem *time_zone_problem = NULL;
+
+/* True while _PG_init defines the settings (placeholder values are applied). */
+static bool defining_settings = false;
+
 void		_PG_init(void);
+
+/*
+ * End a check hook on an invalid value: refuse it (SET, ALTER ROLE ... SET
+ * with the library loaded: an error now), or keep it with its problem when
+ * a refusal would only warn (see SettingProblem).
+ */
+static bool
+RefuseValue(void **extra, GucSource source, const char *detail, const char *hint)
+{
+	if (defining_settings || InitializingParallelWorker ||
+		(source >= PGC_S_FILE && source <= PGC_S_CLIENT))
+	{
+		size_t		dlen = strlen(detail) + 1;
+		size_t		hlen = hint ? strlen(hint) + 1 : 0;
+		SettingProblem *problem = malloc(offsetof(SettingProblem, text) + dlen + hlen);
+
+		if (problem != NULL)
+		{
+			memcpy(problem->text, detail, dlen);
+			problem->detail = problem->text;
+			problem->hint = NULL;
+			if (hint)
+			{
+				memcpy(problem->text + dlen, hint, hlen);
+				problem->hint = problem->text + dlen;
+			}
+			*extra = problem;
+			return true;
+		}
+	}
+	GUC_check_errdetail("%s", detail);
+	if (hint)
+		GUC_check_errhint("%s", hint);
+	return false;
+}
+
+/* The error a SET of the value raised, raised when the value is used. */
+static void
+ReportInvalidSetting(const char *name, const char *value, const SettingProblem *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for parameter \"%s\": \"%s\"", name, value ? value : ""),
+			 errdetail_internal("%s", problem->detail),
+			 problem->hint ? errhint("%s", problem->hint) : 0));
+}
 
 /* Accept only zone names that the server's zone database knows. */
 static bool
 check_time_zone(char **newval, void **extra, GucSource source)
 {
 	if (*newval == NULL || (*newval)[0] == '\0')
-	{
-		GUC_check_errdetail("The time zone must not be empty.");
-		return false;
-	}
+		return RefuseValue(extra, source, "The time zone must not be empty.",
+						   "Use a name from pg_timezone_names, such as UTC or Asia/Tokyo.");
 	if (pg_tzset(*newval) == NULL)
-	{
-		GUC_check_errdetail("Time zone \"%s\" is not known to the server.", *newval);
-		GUC_check_errhint("Use a name from pg_timezone_names, such as UTC or Asia/Tokyo.");
-		return false;
-	}
+		return RefuseValue(extra, source,
+						   psprintf("Time zone \"%s\" is not known to the server.", *newval),
+						   "Use a name from pg_timezone_names, such as UTC or Asia/Tokyo.");
 	return true;
 }
 
@@ -54,9 +123,14 @@ static void
 assign_time_zone(const char *newval, void *extra)
 {
 	cached_tz = NULL;
+	time_zone_problem = extra;
 }
 
-/* Accept an empty value (meaning now) or anything timestamptz input takes. */
+/*
+ * Accept an empty value (meaning now) or a date or timestamp, with or
+ * without a zone, that timestamptz input takes and that is finite and in
+ * range ('infinity', 'epoch' and the like are not days).
+ */
 static bool
 check_as_of(char **newval, void **extra, GucSource source)
 {
@@ -68,6 +142,8 @@ check_as_of(char **newval, void **extra, GucSource source)
 	struct pg_tm tt;
 	fsec_t		fsec;
 	int			tz;
+	TimestampTz ts;
+	const char *hint = "Use a value such as 2026-11-01 or 2026-11-01 09:00+09, or an empty string for now.";
 
 	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
@@ -75,18 +151,27 @@ check_as_of(char **newval, void **extra, GucSource source)
 					  MAXDATEFIELDS, &nf) != 0 ||
 		DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz) != 0 ||
 		dtype != DTK_DATE)
-	{
-		GUC_check_errdetail("\"%s\" is not a date or timestamp.", *newval);
-		GUC_check_errhint("Use a value such as 2026-11-01 or 2026-11-01 09:00+09, or an empty string for now.");
-		return false;
-	}
+		return RefuseValue(extra, source,
+						   psprintf("\"%s\" is not a date or timestamp.", *newval), hint);
+	if (tm2timestamp(&tt, fsec, &tz, &ts) != 0 || !IS_VALID_TIMESTAMP(ts))
+		return RefuseValue(extra, source,
+						   psprintf("\"%s\" is out of the range of timestamps.", *newval), hint);
 	return true;
+}
+
+/* Remember whether the new value is invalid (see SettingProblem). */
+static void
+assign_as_of(const char *newval, void *extra)
+{
+	as_of_problem = extra;
 }
 
 /* Register the settings. */
 void
 _PG_init(void)
 {
+	/* placeholder values checked here are kept with their problem (see SettingProblem) */
+	defining_settings = true;
 	DefineCustomStringVariable("dormancy.as_of",
 							   "Sets the instant that counts as now for dormancy queries.",
 							   "Empty means the start of the current transaction. "
@@ -95,7 +180,7 @@ _PG_init(void)
 							   "",
 							   PGC_USERSET,
 							   0,
-							   check_as_of, NULL, NULL);
+							   check_as_of, assign_as_of, NULL);
 
 	DefineCustomStringVariable("dormancy.time_zone",
 							   "Sets the time zone in which order times become calendar days.",
@@ -116,12 +201,15 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("dormancy");
+	defining_settings = false;
 }
 
 /* The pg_tz of dormancy.time_zone, looked up once per setting change. */
 static pg_tz *
 DormancyTz(void)
 {
+	if (time_zone_problem != NULL)
+		ReportInvalidSetting("dormancy.time_zone", dormancy_time_zone, time_zone_problem);
 	if (cached_tz == NULL)
 	{
 		cached_tz = pg_tzset(dormancy_time_zone);
@@ -176,6 +264,8 @@ DormancyAsOf(void)
 	pg_tz	   *save = session_timezone;
 	TimestampTz result;
 
+	if (as_of_problem != NULL)
+		ReportInvalidSetting("dormancy.as_of", dormancy_as_of_setting, as_of_problem);
 	if (dormancy_as_of_setting == NULL || dormancy_as_of_setting[0] == '\0')
 		return GetCurrentTransactionStartTimestamp();
 

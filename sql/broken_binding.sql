@@ -1,0 +1,98 @@
+-- A bound column dropped or retyped (ALTER TABLE ... DROP COLUMN ... CASCADE
+-- drops the generated views): the binding is kept, rebind() names it and how
+-- to repair it and builds the views of the intact bindings, refresh() fails
+-- with the same message (not "nothing is bound yet"), and binding the new
+-- column repairs everything.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET dormancy.as_of = '2026-11-01';
+\set SHOW_CONTEXT never
+DO $$
+DECLARE s text;
+BEGIN
+	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
+		PERFORM dormancy.unbind(s);
+	END LOOP;
+END
+$$;
+CREATE SCHEMA bb;
+CREATE TABLE bb.accounts (id integer PRIMARY KEY, name text, sector text);
+CREATE TABLE bb.orders (account integer, at date, total numeric, label text);
+CREATE TABLE bb.events (account integer, at date, kind text);
+INSERT INTO bb.accounts VALUES (1, 'Alpha', 'consumables'), (2, 'Beta', 'it_services'), (3, 'Gamma', NULL);
+INSERT INTO bb.orders VALUES (1, '2026-10-01', 10, 'x'), (2, '2025-06-01', 500, 'y'), (2, '2024-06-01', 700, 'x');
+INSERT INTO bb.events VALUES (1, '2026-10-15', 'web_visit'), (3, '2026-09-01', 'email_open');
+SELECT dormancy.bind_customers('bb.accounts', id => 'id', name => 'name', industry => 'sector');
+SELECT dormancy.bind_orders('bb.orders', customer => 'account', ordered_at => 'at', amount => 'total', category => 'label');
+SELECT dormancy.bind_events('bb.events', customer => 'account', occurred_at => 'at', kind => 'kind');
+-- run numbers of this test from 1001 (the errors name them)
+SELECT setval(pg_get_serial_sequence('dormancy.refresh_runs', 'run_id'), 1000);
+CALL dormancy.refresh();
+SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
+SELECT customer_id, state, total_amount, events_in_window FROM dormancy.customer_status ORDER BY customer_id;
+
+-- the amount column goes, and with it the generated views
+ALTER TABLE bb.orders DROP COLUMN total CASCADE;
+SELECT to_regclass('dormancy.customer_status') IS NULL AS status_dropped,
+	   to_regclass('dormancy.src_events') IS NOT NULL AS events_kept;
+-- refresh says which binding is broken and how to repair it
+CALL dormancy.refresh();
+-- rebind() keeps the binding, warns, and builds the views of the others
+SELECT dormancy.rebind();
+SELECT source, relation, columns FROM dormancy.bindings ORDER BY source;
+SELECT count(*) AS customers FROM dormancy.src_customers;
+SELECT customer_id, source_kind FROM dormancy.src_events ORDER BY customer_id;
+SELECT customer_id, events_in_window FROM dormancy.customer_engagement ORDER BY customer_id;
+-- reading the views that need the orders raises the binding's error (they
+-- would otherwise show every customer without orders)
+SELECT count(*) FROM dormancy.customer_status;
+SELECT count(*) FROM dormancy.customer_histories;
+SELECT customer_id, state FROM dormancy.customer_status WHERE customer_id = 1;
+-- refresh, with the views back, still refuses
+CALL dormancy.refresh();
+
+-- an optional source broken too: its view is empty, with a warning
+ALTER TABLE bb.events RENAME COLUMN kind TO what;
+SELECT dormancy.rebind();
+SELECT count(*) AS events FROM dormancy.src_events;
+
+-- binding the new column repairs the orders; the events are still reported
+ALTER TABLE bb.orders ADD COLUMN amount numeric;
+UPDATE bb.orders SET amount = CASE at WHEN '2026-10-01' THEN 10 WHEN '2025-06-01' THEN 500 ELSE 700 END;
+SELECT dormancy.bind_orders('bb.orders', customer => 'account', ordered_at => 'at', amount => 'amount', category => 'label');
+SELECT customer_id, state, total_amount, events_in_window FROM dormancy.customer_status ORDER BY customer_id;
+CALL dormancy.refresh();
+SELECT dormancy.bind_events('bb.events', customer => 'account', occurred_at => 'at', kind => 'what');
+CALL dormancy.refresh();
+SELECT customer_id, state, total_amount, events_in_window FROM dormancy.status_snapshot ORDER BY customer_id;
+
+-- a column of a type its role does not take (the views had to go first)
+DROP VIEW dormancy.src_orders CASCADE;
+ALTER TABLE bb.orders ALTER COLUMN amount TYPE text;
+CALL dormancy.refresh();
+SELECT dormancy.rebind();
+ALTER TABLE bb.orders ALTER COLUMN amount TYPE numeric USING amount::numeric;
+-- bindings intact but the views dropped by hand: refresh says to rebind
+DROP VIEW dormancy.src_orders CASCADE;
+CALL dormancy.refresh();
+SELECT dormancy.rebind();
+CALL dormancy.refresh();
+-- the customers' id renamed
+ALTER TABLE bb.accounts RENAME COLUMN id TO account_id;
+SELECT dormancy.rebind();
+SELECT count(*) FROM dormancy.src_customers;
+SELECT dormancy.bind_customers('bb.accounts', id => 'account_id', name => 'name', industry => 'sector');
+SELECT count(*) FROM dormancy.customer_status;
+
+SELECT outcome, sqlstate, error_text FROM dormancy.refresh_runs WHERE run_id > :run0 ORDER BY run_id;
+
+DO $$
+DECLARE s text;
+BEGIN
+	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
+		PERFORM dormancy.unbind(s);
+	END LOOP;
+END
+$$;
+DROP SCHEMA bb CASCADE;
