@@ -1231,4 +1231,8 @@ BEGIN
 END
 $$;
 
+-- ... except the internal functions that the live views themselves call,
+-- which the analysts need: raising a broken binding's error
+GRANT EXECUTE ON FUNCTION dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;
+
 SELECT dormancy._update_generated_views();

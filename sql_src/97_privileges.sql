@@ -75,3 +75,7 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- ... except the internal functions that the live views themselves call,
+-- which the analysts need: raising a broken binding's error
+GRANT EXECUTE ON FUNCTION dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;

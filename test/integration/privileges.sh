@@ -144,5 +144,12 @@ for who in "$analyst" "$reader"; do
 		ok "a member of dormancy_analyst or dormancy_reader calls the API functions" || fail "$who cannot call dormancy_state"
 done
 
+# a broken binding: the analyst is told which one, not "permission denied"
+q -c "ALTER TABLE crm.orders DROP COLUMN disc CASCADE" -c "SELECT dormancy.rebind()" >/dev/null 2>&1
+out=$(as "$analyst" -c "SELECT count(*) FROM dormancy.customer_status") &&
+	fail "customer_status over a broken binding answers: $out" ||
+	{ grep -q 'orders binding is broken' <<<"$out" && ok "analyst is told the orders binding is broken" ||
+		fail "analyst over a broken binding: $out"; }
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
