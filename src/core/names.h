@@ -14,8 +14,11 @@
  *  2. joiners vanish: . ' - and their Unicode relatives (hyphens, the
  *     apostrophe ’, the middle dots · and ・), zero-width characters and
  *     variation selectors, so "K.K." is "kk" and "Coca-Cola" is "cocacola";
+ *     so does the acute accent ´, mostly typed for an apostrophe;
  *  3. every other run of white space, punctuation or symbols is one token
- *     break, and breaks at either end are dropped;
+ *     break, and breaks at either end are dropped; the other accents written
+ *     on their own (¨ ¯ ¸ ...) and combining marks attached to nothing are
+ *     symbols (names_fold());
  *  4. legal forms are removed from the start and from the end, repeatedly,
  *     as long as something remains: a form matches whole tokens ("Co., Ltd."
  *     is the tokens co + ltd and never eats the "co" of "Costco"); a form

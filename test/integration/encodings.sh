@@ -239,5 +239,16 @@ check "SQL_ASCII: a UTF-8 name is keyed as UTF-8 (full-width letters, legal form
 	"$(q $ascii -c "SELECT encode(convert_to(dormancy.normalize_company_name(convert_from('\\xefbca1efbd82efbd83204c74642e'::bytea, 'SQL_ASCII')), 'SQL_ASCII'), 'hex')")" \
 	"$(q $utf8 -c "SELECT encode(convert_to(dormancy.normalize_company_name(U&'\\FF21\\FF42\\FF43 Ltd.'), 'UTF8'), 'hex')")"
 
+# The update from 0.2.0 names the expression indexes on the key to rebuild.
+up=dormancy_enc_update
+dropdb --if-exists $up 2>/dev/null
+createdb $up
+check "the update warns about an index on normalize_company_name()" \
+	"$(psql -X -q -d $up -c "CREATE EXTENSION dormancy VERSION '0.2.0'" \
+		-c "CREATE TABLE names (name text)" \
+		-c "CREATE INDEX names_key ON names (dormancy.normalize_company_name(name, '{Inc.}'))" \
+		-c "ALTER EXTENSION dormancy UPDATE" 2>&1 | grep -c 'REINDEX INDEX public.names_key')" 1
+dropdb $up
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
