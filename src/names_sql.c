@@ -20,7 +20,9 @@
  *    that character is taken as it is, not normalized, and a case folding the
  *    encoding cannot hold is not applied (core/names.h, NamesCharset);
  *  - SQL_ASCII declares no encoding: a name that is valid UTF-8 is keyed as
- *    UTF-8, any other name keeps its bytes >= 0x80 as they are (ASCII folded).
+ *    UTF-8, any other name keeps its bytes >= 0x80 as they are (ASCII folded);
+ *    in an encoding without a conversion to UTF-8 (MULE_INTERNAL) every
+ *    character that is not ASCII is kept as it is.
  *
  * IMMUTABLE like normalize(): the result depends only on the arguments, the
  * database encoding and the Unicode tables compiled into the server.
@@ -70,7 +72,7 @@ typedef struct DatabaseCharset
 {
 	bool		ready;
 	int			encoding;
-	bool		converted;		/* neither UTF-8 nor SQL_ASCII */
+	bool		converted;		/* converted to and from UTF-8 (not UTF-8 itself) */
 	FmgrInfo	to_utf8;
 	FmgrInfo	from_utf8;
 	struct
@@ -91,21 +93,18 @@ charset_init(void)
 	if (db_charset.ready)
 		return;
 	db_charset.encoding = GetDatabaseEncoding();
-	db_charset.converted = db_charset.encoding != PG_UTF8 && db_charset.encoding != PG_SQL_ASCII;
-	if (db_charset.converted)
+	db_charset.converted = false;
+	if (db_charset.encoding != PG_UTF8 && db_charset.encoding != PG_SQL_ASCII)
 	{
+		/* none for MULE_INTERNAL: its characters are then kept as they are */
 		to_proc = FindDefaultConversionProc(db_charset.encoding, PG_UTF8);
 		from_proc = FindDefaultConversionProc(PG_UTF8, db_charset.encoding);
-		if (!OidIsValid(to_proc) || !OidIsValid(from_proc))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("company names cannot be normalized in a database with encoding %s",
-							GetDatabaseEncodingName()),
-					 errdetail("Names are normalized as Unicode text, and there is no default conversion between %s and UTF8.",
-							   GetDatabaseEncodingName()),
-					 errhint("Create the default conversions (CREATE DEFAULT CONVERSION) or use a UTF8 database.")));
-		fmgr_info_cxt(to_proc, &db_charset.to_utf8, TopMemoryContext);
-		fmgr_info_cxt(from_proc, &db_charset.from_utf8, TopMemoryContext);
+		if (OidIsValid(to_proc) && OidIsValid(from_proc))
+		{
+			fmgr_info_cxt(to_proc, &db_charset.to_utf8, TopMemoryContext);
+			fmgr_info_cxt(from_proc, &db_charset.from_utf8, TopMemoryContext);
+			db_charset.converted = true;
+		}
 	}
 	db_charset.ready = true;
 }
@@ -208,24 +207,31 @@ text_code_points(const char *s, int len, CodePoints *out)
 	check_length(len);
 	cps_init(out, (size_t) len + 1);
 	if (db_charset.encoding == PG_UTF8 || db_charset.encoding == PG_SQL_ASCII)
-	{
 		count = names_utf8_decode((const unsigned char *) s, len, out->cps);
-		if (count >= 0)
-			out->n = (size_t) count;
-		else if (db_charset.encoding == PG_SQL_ASCII)
+	else
+		count = -1;
+	if (count >= 0)
+		out->n = (size_t) count;
+	else if (db_charset.encoding == PG_UTF8)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("invalid byte sequence for encoding \"UTF8\" in company name")));
+	else if (!db_charset.converted)
+	{
+		/* SQL_ASCII (not UTF-8), MULE_INTERNAL: no Unicode; ASCII is ASCII */
+		for (int pos = 0; pos < len;)
 		{
-			/* not UTF-8: bytes >= 0x80 mean nothing known */
-			for (int i = 0; i < len; i++)
-			{
-				unsigned char b = (unsigned char) s[i];
+			int			clen = s[pos] & 0x80 ?
+				Min(pg_encoding_mblen(db_charset.encoding, s + pos), len - pos) : 1;
+			uint32_t	cp = clen == 1 && !(s[pos] & 0x80) ? (uint32_t) s[pos] :
+				names_opaque_pack((const unsigned char *) s + pos, clen);
 
-				out->cps[out->n++] = b < 0x80 ? b : names_opaque_pack(&b, 1);
-			}
+			if (cp == 0)
+				elog(ERROR, "unexpected character of %d bytes in encoding %s",
+					 clen, GetDatabaseEncodingName());
+			out->cps[out->n++] = cp;
+			pos += clen;
 		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-					 errmsg("invalid byte sequence for encoding \"UTF8\" in company name")));
 	}
 	else
 	{

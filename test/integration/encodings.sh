@@ -239,6 +239,31 @@ check "SQL_ASCII: a UTF-8 name is keyed as UTF-8 (full-width letters, legal form
 	"$(q $ascii -c "SELECT encode(convert_to(dormancy.normalize_company_name(convert_from('\\xefbca1efbd82efbd83204c74642e'::bytea, 'SQL_ASCII')), 'SQL_ASCII'), 'hex')")" \
 	"$(q $utf8 -c "SELECT encode(convert_to(dormancy.normalize_company_name(U&'\\FF21\\FF42\\FF43 Ltd.'), 'UTF8'), 'hex')")"
 
+# MULE_INTERNAL has no conversion to Unicode: its characters that are not
+# ASCII are kept as they are (here LATIN1's MÜLLER and EUC_JP's kabushiki kaisha).
+mule=dormancy_enc_mule
+dropdb --if-exists $mule 2>/dev/null
+createdb -T template0 -E MULE_INTERNAL --locale=C $mule
+# (to_char() converts the month names of lc_time, a UTF-8 locale on the test
+# server, to the database encoding: impossible in MULE_INTERNAL)
+psql -X -q -d postgres -c "ALTER DATABASE $mule SET lc_time = 'C'"
+export PGCLIENTENCODING=MULE_INTERNAL
+check "MULE_INTERNAL: keys" "$(q $mule -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION dormancy' -c "
+	SELECT string_agg(encode(convert_to(dormancy.normalize_company_name(convert_from(convert(n, e, 'MULE_INTERNAL'), 'MULE_INTERNAL')), 'MULE_INTERNAL'), 'hex'), ' ' ORDER BY e)
+	  FROM (VALUES ('\\x4dfc4c4c455220476d6248'::bytea, 'LATIN1'), ('\\xb3f4bcb0b2f1bcd22041432c20496e632e', 'EUC_JP')) v(n, e)")" \
+	"92b3f492bcb092b2f192bcd26163 6d81fc6c6c6572"
+q $mule -c "
+	CREATE TABLE customers (id int, name text);
+	INSERT INTO customers SELECT i, convert_from(convert('\\xb3f4bcb0b2f1bcd2'::bytea, 'EUC_JP', 'MULE_INTERNAL'), 'MULE_INTERNAL') || i % 50 FROM generate_series(1, 100) i;
+	CREATE TABLE orders AS SELECT id AS customer, date '2026-01-01' + id AS at, 10 AS amount FROM customers;
+	SELECT dormancy.bind_customers('customers', id => 'id', name => 'name');
+	SELECT dormancy.bind_orders('orders', customer => 'customer', ordered_at => 'at', amount => 'amount');" >/dev/null
+check "MULE_INTERNAL: customer_status, refresh" "$(q $mule -c "CALL dormancy.refresh('2026-11-01')" \
+	-c "SET dormancy.as_of = '2026-11-01'" \
+	-c "SELECT (SELECT count(*) FROM dormancy.status_snapshot) || ' ' || count(*) FILTER (WHERE 'duplicate_name' = ANY (data_gaps)) FROM dormancy.customer_status")" "100 100"
+export PGCLIENTENCODING=UTF8
+dropdb $mule
+
 # The update from 0.2.0 names the expression indexes on the key to rebuild.
 up=dormancy_enc_update
 dropdb --if-exists $up 2>/dev/null
