@@ -34,6 +34,12 @@ SELECT dormancy.normalize_company_name('株式会社Ａ社 Co., Ltd.', '{}') AS 
 	   dormancy.normalize_company_name('株式会社Ａ社 Co., Ltd.', '{{株式会社},{"Co., Ltd."}}') AS two_dimensional,
 	   dormancy.normalize_company_name('Foo Inc.', '{"", "...", Inc.}') AS blank_forms_ignored;
 SELECT dormancy.normalize_company_name('Foo Inc.', ARRAY['Inc.', NULL]);
+-- accents written on their own (issue 10): NFKC writes them as a space and a
+-- combining mark; the acute accent, mostly typed for an apostrophe, vanishes
+-- like one, the others break like punctuation; a mark on a letter stays
+SELECT n, dormancy.normalize_company_name(n) AS key
+  FROM unnest(ARRAY['O´Brien Ltd', 'O''Brien Ltd', 'D΄Angelo', 'Müller¨s', 'A¯B¸C', 'A˘B˝C', '￣A',
+					'テ゛ータ', 'ﾃﾞｰﾀ', 'ﾞ', 'e' || U&'\0301' || 'cole', 'µ-Tech']) WITH ORDINALITY AS t(n, i) ORDER BY i;
 -- IMMUTABLE with the forms given: it can back an index; the table-reading form is STABLE
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict
   FROM pg_proc p WHERE p.proname = 'normalize_company_name' ORDER BY 1::text;

@@ -319,7 +319,8 @@ BEGIN
 		(U&'\30D8\30EB\30D7', 'support_visit'),	-- herupu: help
 		(U&'\3088\304F\3042\308B\8CEA\554F', 'support_visit'),	-- yoku aru shitsumon: FAQ
 		(U&'\305D\306E\4ED6', 'other');	-- sonota: other
-EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
 END
 $$;
@@ -364,7 +365,8 @@ BEGIN
 		(U&'\9032\884C\4E2D', 'open'),	-- shinko-chu: in progress
 		(U&'\63D0\6848\4E2D', 'open'),	-- teian-chu: proposing
 		(U&'\691C\8A0E\4E2D', 'open');	-- kento-chu: under consideration
-EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes: left out';
 END
 $$;
@@ -425,7 +427,8 @@ BEGIN
 		(U&'\7D44\7E54\5909\66F4', 'circumstances'),	-- soshiki henko: reorganization
 		(U&'\62C5\5F53\8005\7570\52D5', 'circumstances'),	-- tantosha ido: contact person moved
 		(U&'\305D\306E\4ED6', 'other');	-- sonota: other
-EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_reasons: left out';
 END
 $$;

@@ -51,7 +51,8 @@ BEGIN
 		(U&'\4E00\822C\8CA1\56E3\6CD5\4EBA', 'ippan zaidan hojin: general incorporated foundation'),
 		(U&'(\4E00\8CA1)', 'ippan zaidan hojin, abbreviated'),
 		(U&'\041E\041E\041E', 'Russia: OOO in Cyrillic');
-EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error THEN
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the non-ASCII defaults of dormancy.legal_forms: left out';
 END
 $$;

@@ -31,9 +31,13 @@ names_char_class(uint32_t cp)
 {
 	if (cp < 0x80)
 		return ascii_class(cp);
+	if (cp > NAMES_MAX_CODE_POINT)	/* opaque: a letter of its own */
+		return NAME_CHAR_KEEP;
 	if (cp <= 0x9F || cp == 0xA0)	/* C1 controls (with NEL), no-break space */
 		return NAME_CHAR_BREAK;
 	if (cp == 0xAD || cp == 0xB7)	/* soft hyphen, middle dot */
+		return NAME_CHAR_DROP;
+	if (cp == 0xB4)				/* acute accent, typed for an apostrophe */
 		return NAME_CHAR_DROP;
 	if (cp <= 0xBF)
 	{
@@ -45,6 +49,21 @@ names_char_class(uint32_t cp)
 	}
 	if (cp == 0xD7 || cp == 0xF7)	/* multiplication and division signs */
 		return NAME_CHAR_BREAK;
+
+	/*
+	 * Spacing accents and other modifier symbols (NFKC writes most of them as
+	 * a space and a combining mark, which breaks the same way): ˂-˅, ˒-˟,
+	 * ˥-˫, ˭, ˯-˿, the Greek ͺ ΅ and the polytonic breathings and accents;
+	 * the tonos ΄ and oxia ´ are acute accents and vanish like ´.
+	 */
+	if ((cp >= 0x2C2 && cp <= 0x2C5) || (cp >= 0x2D2 && cp <= 0x2DF) ||
+		(cp >= 0x2E5 && cp <= 0x2EB) || cp == 0x2ED || (cp >= 0x2EF && cp <= 0x2FF) ||
+		cp == 0x37A || cp == 0x385 || cp == 0x1FBD || (cp >= 0x1FBF && cp <= 0x1FC1) ||
+		(cp >= 0x1FCD && cp <= 0x1FCF) || (cp >= 0x1FDD && cp <= 0x1FDF) ||
+		(cp >= 0x1FED && cp <= 0x1FEF) || cp == 0x1FFE)
+		return NAME_CHAR_BREAK;
+	if (cp == 0x384 || cp == 0x1FFD)
+		return NAME_CHAR_DROP;
 	if (cp == 0x2BC || cp == 0x34F || cp == 0x180E)	/* modifier apostrophe, CGJ, MVS */
 		return NAME_CHAR_DROP;
 	if (cp == 0x1680)			/* ogham space */
@@ -80,6 +99,8 @@ names_char_class(uint32_t cp)
 			return NAME_CHAR_BREAK;
 		return NAME_CHAR_KEEP;
 	}
+	if (cp == 0x309B || cp == 0x309C)	/* spacing voiced sound marks ゛ ゜ */
+		return NAME_CHAR_BREAK;
 	if (cp == 0x30A0)			/* katakana-hiragana double hyphen */
 		return NAME_CHAR_BREAK;
 	if (cp == 0x30FB || cp == 0xFF65)	/* katakana middle dot ・ */
@@ -100,6 +121,8 @@ names_char_class(uint32_t cp)
 			return NAME_CHAR_DROP;
 		return NAME_CHAR_BREAK;
 	}
+	if (cp >= 0xFFE0 && cp <= 0xFFEE)	/* full-width signs ￠ ￡ ￢ ￣ ￤ ￥ ￦, half-width forms */
+		return NAME_CHAR_BREAK;
 	if (cp >= 0xFFF0 && cp <= 0xFFFF)	/* specials, replacement character */
 		return NAME_CHAR_BREAK;
 	if (cp >= 0x1F000 && cp <= 0x1FAFF)	/* emoji and other pictographs */
@@ -112,6 +135,8 @@ names_char_class(uint32_t cp)
 uint32_t
 names_fold_case(uint32_t cp)
 {
+	if (cp > NAMES_MAX_CODE_POINT)	/* opaque: no case */
+		return cp;
 	if (cp < 0x80)
 		return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
 	if (cp < 0x100)
@@ -167,6 +192,8 @@ names_fold_case(uint32_t cp)
 bool
 names_is_unspaced(uint32_t cp)
 {
+	if (cp > NAMES_MAX_CODE_POINT)	/* opaque: multibyte ones */
+		return (cp & 0x30000000) != 0;
 	return (cp >= 0x2E80 && cp <= 0x2FDF) ||	/* CJK and Kangxi radicals */
 		(cp >= 0x3000 && cp <= 0x30FF) ||	/* CJK punctuation, hiragana, katakana */
 		(cp >= 0x3100 && cp <= 0x312F) ||	/* bopomofo */
@@ -178,15 +205,74 @@ names_is_unspaced(uint32_t cp)
 		(cp >= 0x20000 && cp <= 0x3FFFF);	/* CJK extensions B and later */
 }
 
+bool
+names_is_combining(uint32_t cp)
+{
+	return (cp >= 0x300 && cp <= 0x36F) ||	/* combining diacritical marks */
+		(cp >= 0x1AB0 && cp <= 0x1AFF) ||	/* extended */
+		(cp >= 0x1DC0 && cp <= 0x1DFF) ||	/* supplement */
+		(cp >= 0x20D0 && cp <= 0x20FF) ||	/* for symbols */
+		(cp >= 0xFE20 && cp <= 0xFE2F) ||	/* half marks */
+		cp == 0x3099 || cp == 0x309A || /* kana voiced sound marks */
+		cp == 0xFF9E || cp == 0xFF9F || /* half-width ones (NFKC: the above) */
+		(cp >= 0x1160 && cp <= 0x11FF) ||	/* Hangul medial and final jamo */
+		(cp >= 0xD7B0 && cp <= 0xD7FF);
+}
+
+uint32_t
+names_opaque_pack(const unsigned char *bytes, size_t len)
+{
+	uint32_t	v = 0;
+
+	if (len < 1 || len > 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+	{
+		if (bytes[i] < 0x80)
+			return 0;
+		v = (v << 7) | (bytes[i] & 0x7F);
+	}
+	return NAMES_OPAQUE_FLAG | ((uint32_t) (len - 1) << 28) | v;
+}
+
+bool
+names_is_opaque(uint32_t cp)
+{
+	return (cp & NAMES_OPAQUE_FLAG) != 0;
+}
+
 size_t
-names_fold(const uint32_t *in, size_t n, uint32_t *out)
+names_opaque_unpack(uint32_t cp, unsigned char *out)
+{
+	size_t		len = ((cp >> 28) & 3) + 1;
+
+	for (size_t i = 0; i < len; i++)
+		out[i] = (unsigned char) (0x80 | ((cp >> (7 * (len - 1 - i))) & 0x7F));
+	return len;
+}
+
+size_t
+names_fold_in(const uint32_t *in, size_t n, uint32_t *out, const NamesCharset *cs)
 {
 	size_t		len = 0;
 	bool		pending_break = false;
+	bool		after_break = true;	/* the last character was a break (or none) */
 
 	for (size_t i = 0; i < n; i++)
 	{
-		switch (names_char_class(in[i]))
+		NameCharClass cls;
+
+		/* a space and a combining acute: the acute accent ´, as an apostrophe */
+		if (in[i] == ' ' && i + 1 < n && in[i + 1] == 0x301)
+		{
+			i++;
+			continue;
+		}
+		cls = names_char_class(in[i]);
+		/* a combining mark attached to nothing: a spacing accent, a symbol */
+		if (cls == NAME_CHAR_KEEP && after_break && names_is_combining(in[i]))
+			cls = NAME_CHAR_BREAK;
+		switch (cls)
 		{
 			case NAME_CHAR_DROP:
 				break;
@@ -196,16 +282,31 @@ names_fold(const uint32_t *in, size_t n, uint32_t *out)
 					pending_break = true;
 				break;
 			case NAME_CHAR_KEEP:
-				if (pending_break)
 				{
-					out[len++] = NAMES_BREAK;
-					pending_break = false;
+					uint32_t	folded = names_fold_case(in[i]);
+
+					if (pending_break)
+					{
+						out[len++] = NAMES_BREAK;
+						pending_break = false;
+					}
+					if (folded != in[i] && folded >= 0x80 && cs != NULL &&
+						!cs->holds(folded, cs->arg))
+						folded = in[i];
+					out[len++] = folded;
 				}
-				out[len++] = names_fold_case(in[i]);
 				break;
 		}
+		if (cls != NAME_CHAR_DROP)	/* what vanishes is transparent */
+			after_break = cls == NAME_CHAR_BREAK;
 	}
 	return len;
+}
+
+size_t
+names_fold(const uint32_t *in, size_t n, uint32_t *out)
+{
+	return names_fold_in(in, n, out, NULL);
 }
 
 bool
@@ -327,13 +428,20 @@ names_join(const uint32_t *s, size_t len, uint32_t *out)
 }
 
 size_t
-names_key(const uint32_t *in, size_t n, const NameForm *forms, size_t nforms,
-		  uint32_t *out, uint32_t *scratch)
+names_key_in(const uint32_t *in, size_t n, const NameForm *forms, size_t nforms,
+			 uint32_t *out, uint32_t *scratch, const NamesCharset *cs)
 {
-	size_t		len = names_fold(in, n, scratch);
+	size_t		len = names_fold_in(in, n, scratch, cs);
 	size_t		start = names_strip_forms(scratch, &len, forms, nforms);
 
 	return names_join(scratch + start, len, out);
+}
+
+size_t
+names_key(const uint32_t *in, size_t n, const NameForm *forms, size_t nforms,
+		  uint32_t *out, uint32_t *scratch)
+{
+	return names_key_in(in, n, forms, nforms, out, scratch, NULL);
 }
 
 long

@@ -14,8 +14,11 @@
  *  2. joiners vanish: . ' - and their Unicode relatives (hyphens, the
  *     apostrophe ’, the middle dots · and ・), zero-width characters and
  *     variation selectors, so "K.K." is "kk" and "Coca-Cola" is "cocacola";
+ *     so does the acute accent ´, mostly typed for an apostrophe;
  *  3. every other run of white space, punctuation or symbols is one token
- *     break, and breaks at either end are dropped;
+ *     break, and breaks at either end are dropped; the other accents written
+ *     on their own (¨ ¯ ¸ ...) and combining marks attached to nothing are
+ *     symbols (names_fold());
  *  4. legal forms are removed from the start and from the end, repeatedly,
  *     as long as something remains: a form matches whole tokens ("Co., Ltd."
  *     is the tokens co + ltd and never eats the "co" of "Costco"); a form
@@ -32,6 +35,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Characters that have no Unicode equivalent (a code of the database encoding
+ * that maps to nothing: EUC_JP's user-defined rows and unassigned codes, the
+ * undefined bytes of some single-byte encodings, the bytes >= 0x80 of a
+ * SQL_ASCII name that is not UTF-8) travel through a key as "opaque" values
+ * above U+10FFFF that hold their bytes (1 to 4, each >= 0x80: every byte of
+ * a multibyte character of a server encoding is).  An opaque character is a
+ * letter of its own: kept, never case folded; a multibyte one counts as a
+ * character of a script written without spaces (they are mostly ideographs
+ * made for names), a single byte as one of a spaced script.
+ */
+#define NAMES_OPAQUE_FLAG ((uint32_t) 0x80000000)
+
+/*
+ * What the encoding of the key can hold, when not everything: holds(cp, arg)
+ * is true when code point cp can be written in it.  A case folding that
+ * cannot be written is not applied (NULL: every code point can).
+ */
+typedef struct NamesCharset
+{
+	bool		(*holds) (uint32_t cp, void *arg);
+	void	   *arg;
+} NamesCharset;
 
 /* The code point that separates tokens inside a folded string. */
 #define NAMES_BREAK ((uint32_t) 0)
@@ -69,10 +96,39 @@ extern uint32_t names_fold_case(uint32_t cp);
 extern bool names_is_unspaced(uint32_t cp);
 
 /*
+ * True for combining marks (the combining diacritical blocks, the kana voiced
+ * sound marks, Hangul medial and final jamo): characters that attach to the
+ * one before them.
+ */
+extern bool names_is_combining(uint32_t cp);
+
+/*
+ * The opaque value of a character of len bytes (1 to 4, each >= 0x80), or 0
+ * when it cannot be one.
+ */
+extern uint32_t names_opaque_pack(const unsigned char *bytes, size_t len);
+
+/* True for an opaque value (one above U+10FFFF). */
+extern bool names_is_opaque(uint32_t cp);
+
+/* The bytes of an opaque value into out (room for 4); returns their number. */
+extern size_t names_opaque_unpack(uint32_t cp, unsigned char *out);
+
+/*
  * Steps 1 to 3: fold n code points into out (room for n), tokens separated by
  * single NAMES_BREAK values, none at either end.  Returns the length.
+ *
+ * A combining mark that is attached to nothing (first, or after white space,
+ * punctuation or a symbol) is a symbol: NFKC writes the spacing accents
+ * ¨ ¯ ¸ ˘ ˙ ˚ ˛ ˜ ˝ ゛ ゜ as a space and a combining mark, and they break
+ * like the accents themselves.  The acute accent ´ (NFKC: a space and U+0301)
+ * is mostly typed for an apostrophe (D´Angelo) and vanishes like one.
  */
 extern size_t names_fold(const uint32_t *in, size_t n, uint32_t *out);
+
+/* names_fold() for a key in a charset that cannot hold everything (cs may be NULL). */
+extern size_t names_fold_in(const uint32_t *in, size_t n, uint32_t *out,
+							const NamesCharset *cs);
 
 /*
  * Make a form from a folded string (as returned by names_fold).  Returns false
@@ -103,6 +159,12 @@ extern size_t names_join(const uint32_t *s, size_t len, uint32_t *out);
 extern size_t names_key(const uint32_t *in, size_t n,
 						const NameForm *forms, size_t nforms,
 						uint32_t *out, uint32_t *scratch);
+
+/* names_key() for a key in a charset that cannot hold everything (cs may be NULL). */
+extern size_t names_key_in(const uint32_t *in, size_t n,
+						   const NameForm *forms, size_t nforms,
+						   uint32_t *out, uint32_t *scratch,
+						   const NamesCharset *cs);
 
 /*
  * Decode UTF-8 into code points (room for len).  Returns the number of code

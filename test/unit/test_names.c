@@ -208,6 +208,181 @@ test_edges(void)
 	ok(form_is("...", NULL, false), "form of punctuation only is empty");
 }
 
+/*
+ * Accents written on their own (issue 10, item 5): in a database that is not
+ * UTF-8 they come as themselves (´ ¨ ¯ ¸ ゛), in UTF-8 as NFKC writes them (a
+ * space and a combining mark); both give the same key.
+ */
+static void
+test_spacing_accents(void)
+{
+	/* the acute accent typed for an apostrophe vanishes like one */
+	is_key("O\u00B4Brien Ltd", "obrien");
+	is_key("O \u0301Brien Ltd", "obrien");	/* its NFKC form */
+	is_key("O'Brien Ltd", "obrien");
+	is_key("D\u0384Angelo", "dangelo");	/* Greek tonos, the same accent */
+	/* the others are symbols: they break */
+	is_key("Caf\u00A8e", "caf e");
+	is_key("Caf \u0308e", "caf e");
+	is_key("A\u00AFB\u00B8C", "a b c");
+	is_key("A \u0304B \u0327C", "a b c");
+	is_key("A\u02D8B\u02DDC", "a b c");	/* breve, double acute */
+	is_key("A \u0306B \u030BC", "a b c");
+	is_key("\u0385x", "x");			/* dialytika tonos */
+	is_key(" \u0308\u0301x", "x");	/* its NFKC form */
+	is_key("\u30C6\u309B\u30FC\u30BF", "\u30C6\u30FC\u30BF");	/* spacing voiced mark */
+	is_key("\u30C6 \u3099\u30FC\u30BF", "\u30C6\u30FC\u30BF");	/* its NFKC form */
+	is_key("A\uFFE3B", "a b");			/* full-width macron */
+	/* a mark attached to nothing breaks; one on a letter stays with it */
+	is_key("\u0301abc", "abc");
+	is_key("abc, \u0301def", "abc def");
+	is_key("e\u0301cole", "e\u0301cole");
+	is_key("e.\u0301cole", "e\u0301cole");	/* what vanishes is transparent */
+	is_key("\u30AB\u3099", "\u30AB\u3099");
+	is_key("\uFF76\uFF9E", "\uFF76\uFF9E");	/* (NFKC makes this U+30AC) */
+	is_key("\uFF9E", "");
+}
+
+/* A key's code points (with opaque values), n of them: into out. */
+static size_t
+key_cps(const uint32_t *in, size_t n, uint32_t *out, const NamesCharset *cs)
+{
+	uint32_t	scratch[64];
+
+	return names_key_in(in, n, forms, nforms, out, scratch, cs);
+}
+
+static bool
+same_cps(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	return na == nb && memcmp(a, b, na * sizeof(uint32_t)) == 0;
+}
+
+/* Characters without a Unicode equivalent (opaque values). */
+static void
+test_opaque(void)
+{
+	const unsigned char gaiji[] = {0xF5, 0xA1};	/* EUC_JP user-defined */
+	const unsigned char jis0212[] = {0x8F, 0xF5, 0xA1};
+	const unsigned char byte[] = {0xE9};	/* SQL_ASCII, not UTF-8 */
+	const unsigned char four[] = {0x8E, 0xA2, 0xA1, 0xA1};	/* EUC_TW plane 2 */
+	const unsigned char ascii[] = {0xF5, 0x41};
+	unsigned char back[4];
+	uint32_t	g = names_opaque_pack(gaiji, 2);
+	uint32_t	g3 = names_opaque_pack(jis0212, 3);
+	uint32_t	b = names_opaque_pack(byte, 1);
+	uint32_t	g4 = names_opaque_pack(four, 4);
+	uint32_t	key[64];
+	size_t		k;
+
+	ok(g != 0 && g3 != 0 && b != 0 && g4 != 0 && names_is_opaque(g) && names_is_opaque(b) &&
+	   g > NAMES_MAX_CODE_POINT && b > NAMES_MAX_CODE_POINT && g != g3 && g3 != g4,
+	   "opaque values of 1 to 4 bytes are distinct and above U+10FFFF");
+	ok(names_opaque_unpack(g, back) == 2 && memcmp(back, gaiji, 2) == 0 &&
+	   names_opaque_unpack(g3, back) == 3 && memcmp(back, jis0212, 3) == 0 &&
+	   names_opaque_unpack(b, back) == 1 && back[0] == 0xE9 &&
+	   names_opaque_unpack(g4, back) == 4 && memcmp(back, four, 4) == 0,
+	   "opaque values give their bytes back");
+	ok(names_opaque_pack(ascii, 2) == 0 && names_opaque_pack(gaiji, 0) == 0 &&
+	   names_opaque_pack((const unsigned char *) "\x80\x80\x80\x80\x80", 5) == 0,
+	   "no opaque value for ASCII bytes, no bytes or more than 4");
+	ok(!names_is_opaque(NAMES_MAX_CODE_POINT) && !names_is_opaque(0x41), "code points are not opaque");
+	ok(names_char_class(g) == NAME_CHAR_KEEP && names_fold_case(g) == g &&
+	   names_char_class(b) == NAME_CHAR_KEEP && names_fold_case(b) == b,
+	   "an opaque character is a letter without case");
+	ok(names_is_unspaced(g) && names_is_unspaced(g3) && !names_is_unspaced(b),
+	   "multibyte opaque characters join like ideographs, single bytes like Latin letters");
+
+	{
+		/* 株式会社 + gaiji + 社: the form goes, the gaiji stays */
+		uint32_t	in[] = {0x682A, 0x5F0F, 0x4F1A, 0x793E, g, 0x793E};
+		uint32_t	want[] = {g, 0x793E};
+
+		k = key_cps(in, 6, key, NULL);
+		ok(same_cps(key, k, want, 2), "legal form before an opaque character is removed");
+	}
+	{
+		/* "Foo " gaiji "bar Co., Ltd.": no space next to it */
+		uint32_t	in[] = {'F', 'o', 'o', ' ', g, 'b', 'a', 'r', ' ', 'C', 'o', '.', ',', ' ', 'L', 't', 'd', '.'};
+		uint32_t	want[] = {'f', 'o', 'o', g, 'b', 'a', 'r'};
+
+		k = key_cps(in, sizeof(in) / sizeof(in[0]), key, NULL);
+		ok(same_cps(key, k, want, 7), "Foo <gaiji>bar Co., Ltd. is foo<gaiji>bar");
+	}
+	{
+		/* a single byte: a space stays between it and Latin letters */
+		uint32_t	in[] = {'F', 'o', 'o', ' ', b, 'C', 'O', 'L', 'E'};
+		uint32_t	want[] = {'f', 'o', 'o', ' ', b, 'c', 'o', 'l', 'e'};
+
+		k = key_cps(in, 9, key, NULL);
+		ok(same_cps(key, k, want, 9), "Foo <byte>COLE is foo <byte>cole");
+	}
+}
+
+/* A charset holding Latin-1 only (with a count of its uses). */
+static int	latin1_asked = 0;
+
+static bool
+latin1_holds(uint32_t cp, void *arg)
+{
+	(void) arg;
+	latin1_asked++;
+	return cp <= 0xFF;
+}
+
+/* Case folding stays inside the charset of the key. */
+static void
+test_charset(void)
+{
+	NamesCharset latin1 = {latin1_holds, NULL};
+	uint32_t	key[64];
+	size_t		k;
+
+	{
+		/* Ā has no Latin-1 lower case: it stays; Ÿ folds to ÿ; É to é */
+		uint32_t	in[] = {0x100, 'B', ' ', 0x178, 0xC9};
+		uint32_t	want_latin1[] = {0x100, 'b', ' ', 0xFF, 0xE9};
+		uint32_t	want_all[] = {0x101, 'b', ' ', 0xFF, 0xE9};
+
+		k = key_cps(in, 5, key, &latin1);
+		ok(same_cps(key, k, want_latin1, 5), "a case folding the charset cannot hold is not applied");
+		k = key_cps(in, 5, key, NULL);
+		ok(same_cps(key, k, want_all, 5), "without a charset every folding is applied");
+		latin1_asked = 0;
+		k = key_cps((const uint32_t[]) {'A', 'b', 'C'}, 3, key, &latin1);
+		ok(latin1_asked == 0 && k == 3 && key[0] == 'a' && key[2] == 'c', "ASCII folding asks nothing");
+	}
+
+	/* random names of Latin-1 characters give keys of Latin-1 characters */
+	{
+		bool		held = true;
+
+		srand(11);
+		for (int round = 0; round < 5000 && held; round++)
+		{
+			uint32_t	in[40];
+			size_t		n = rand() % 40;
+
+			for (size_t i = 0; i < n; i++)
+				in[i] = (uint32_t) (rand() % 0x17F) + 1;	/* Latin-1 and Latin Extended-A */
+			for (size_t i = 0; i < n; i++)
+				if (in[i] > 0xFF && rand() % 2)
+					in[i] &= 0xFF;
+			k = key_cps(in, n, key, &latin1);
+			for (size_t i = 0; i < k; i++)
+			{
+				bool		in_input = false;
+
+				for (size_t j = 0; j < n; j++)
+					in_input = in_input || in[j] == key[i];
+				if (key[i] > 0xFF && !in_input)
+					held = false;
+			}
+		}
+		ok(held, "keys have no character outside the charset that the name did not have");
+	}
+}
+
 static void
 test_utf8(void)
 {
@@ -270,7 +445,9 @@ test_random(void)
 {
 	static const uint32_t alphabet[] = {
 		'a', 'B', 'c', 'o', 'L', 't', 'd', '1', ' ', ' ', '.', ',', '-', '(', ')', '\'',
-		0x682A, 0x5F0F, 0x4F1A, 0x793E, 0x30A2, 0x30FB, 0x3001, 0x3000, 0x200B, 0xC9
+		0x682A, 0x5F0F, 0x4F1A, 0x793E, 0x30A2, 0x30FB, 0x3001, 0x3000, 0x200B, 0xC9,
+		0xB4, 0xA8, 0x301, 0x308, 0x3099, 0x309B, NAMES_OPAQUE_FLAG | 0x10000000 | 0x2121,
+		NAMES_OPAQUE_FLAG | 0x69
 	};
 	bool		well_formed = true;
 	bool		idempotent = true;
@@ -321,6 +498,9 @@ main(void)
 	test_issue_examples();
 	test_latin();
 	test_edges();
+	test_spacing_accents();
+	test_opaque();
+	test_charset();
 	test_utf8();
 	test_random();
 	return tap_done();
