@@ -68,7 +68,7 @@ BEGIN
 	RETURN n;
 END $$;
 CREATE VIEW erp.last_run AS
-SELECT r.outcome, r.history_mode, r.customers_recomputed, r.history_reason, erp.differing() AS differing
+SELECT r.outcome, r.history_mode, r.customers_recomputed, to_jsonb(r) ->> 'history_reason' AS history_reason, erp.differing() AS differing
   FROM dormancy.refresh_runs r ORDER BY r.run_id DESC LIMIT 1;
 
 CALL dormancy.refresh();

@@ -52,23 +52,28 @@ SELECT history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 -- nothing of the history store.
 GRANT USAGE ON SCHEMA dormancy TO dormancy_test_rep;
 GRANT SELECT ON ALL TABLES IN SCHEMA dormancy TO dormancy_test_rep;
-REVOKE ALL ON dormancy.stored_histories, dormancy.changed_customers, dormancy.history_store_state,
-	dormancy.store_invalidations FROM dormancy_test_rep;
+REVOKE ALL ON dormancy.stored_histories, dormancy.changed_customers, dormancy.history_store_state
+	FROM dormancy_test_rep;
+REVOKE ALL ON dormancy.store_invalidations FROM dormancy_test_rep;
 CREATE TABLE sec.status_all AS
 SELECT s.customer_id, s.state, s.orders_count, s.total_amount, c.region
   FROM dormancy.customer_status s JOIN sec.customers c ON c.id = s.customer_id;
 GRANT SELECT ON sec.status_all TO dormancy_test_rep;
 SELECT count(*) AS stored_customers FROM dormancy.stored_histories;
 SET ROLE dormancy_test_rep;
-CREATE FUNCTION pg_temp.rep_view_check() RETURNS TABLE (rows bigint, not_east bigint, differing bigint, orders bigint)
+CREATE FUNCTION pg_temp.rep_view_check()
+	RETURNS TABLE (rows bigint, not_east bigint, differing bigint, orders bigint, histories bigint, history_orders bigint)
 LANGUAGE sql AS $$
 	SELECT count(*),
 		   count(*) FILTER (WHERE a.region IS DISTINCT FROM 'east'),
 		   count(*) FILTER (WHERE (s.state, s.orders_count, s.total_amount) IS DISTINCT FROM (a.state, a.orders_count, a.total_amount)),
-		   sum(s.orders_count)
+		   sum(s.orders_count),
+		   (SELECT count(*) FROM dormancy.customer_histories),
+		   (SELECT sum(h.order_rows) FROM dormancy.customer_histories h)
 	  FROM dormancy.customer_status s LEFT JOIN sec.status_all a ON a.customer_id = s.customer_id
 $$;
--- 10 east customers, each as the owner sees it; the orders the rep may see
+-- 10 east customers, each as the owner sees it; the orders (and histories)
+-- the rep may see
 SELECT * FROM pg_temp.rep_view_check();
 SELECT count(*) AS orders_visible FROM sec.orders;
 -- the setting of version 0.2.0 changes nothing any more
@@ -80,6 +85,15 @@ SELECT dormancy._read_stored_histories(true);
 SELECT count(*) AS rows_through_the_gate FROM dormancy._stored_histories();
 SELECT count(*) FROM dormancy.stored_histories;
 RESET ROLE;
+-- even a rep given SELECT on the store (0.2.0 needed that) cannot switch
+-- its live view over to it: the store has every customer's history
+GRANT SELECT ON dormancy.stored_histories TO dormancy_test_rep;
+SET ROLE dormancy_test_rep;
+SET dormancy.use_stored_histories = on;
+SELECT * FROM pg_temp.rep_view_check();
+RESET dormancy.use_stored_histories;
+RESET ROLE;
+REVOKE SELECT ON dormancy.stored_histories FROM dormancy_test_rep;
 
 -- 1. a reader's own temporary table, type and cast
 SET ROLE dormancy_test_reader;
@@ -128,14 +142,17 @@ BEGIN
 END $$;
 CREATE CAST (sec.evil AS text) WITH FUNCTION sec.evil_text(sec.evil);
 -- (a) the function in a trigger of the owner's, on a column of the owner's choosing
-ALTER TABLE sec.orders ADD COLUMN tag sec.evil;
+ALTER TABLE sec.orders ADD COLUMN tag sec.evil DEFAULT 'x';
 CREATE TRIGGER my_track AFTER INSERT ON sec.orders REFERENCING NEW TABLE AS dormancy_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed('tag');
+INSERT INTO sec.orders (customer, at, amount) VALUES (5, '2026-10-21', 60);
+DROP TRIGGER IF EXISTS my_track ON sec.orders;
+SELECT count(*) AS casts_run FROM sec.escalations;
 -- (b) the tracked column's name given to a column of the owner's type
 ALTER TABLE sec.orders RENAME COLUMN customer TO customer_was;
 ALTER TABLE sec.orders RENAME COLUMN tag TO customer;
-INSERT INTO sec.orders (customer_was, at, amount, customer) VALUES (5, '2026-10-21', 60, 'x');
-UPDATE sec.orders SET amount = amount + 1 WHERE customer_was = 6;
+INSERT INTO sec.orders (customer_was, at, amount) VALUES (6, '2026-10-22', 70);
+UPDATE sec.orders SET amount = amount + 1 WHERE customer_was = 7;
 RESET ROLE;
 SELECT rolsuper AS owner_is_superuser FROM pg_roles WHERE rolname = 'dormancy_test_owner';
 SELECT count(*) AS casts_run FROM sec.escalations;
