@@ -134,11 +134,14 @@ TRUNCATE erp.orders_2026_05;
 CALL dormancy.refresh();
 SELECT * FROM erp.last_run;
 
--- 8. DETACH PARTITION: its orders leave
+-- 8. DETACH PARTITION: its orders leave (the detached table can still be
+-- written; the refresh takes the triggers off it)
 ALTER TABLE erp.orders DETACH PARTITION erp.orders_2026_06;
+INSERT INTO erp.orders_2026_06 (customer, at, amount, category) VALUES (19, '2026-06-10 10:00+00', 10, 'core');
 SELECT erp.differing() > 0 AS live_view_moved;
 CALL dormancy.refresh();
 SELECT * FROM erp.last_run;
+SELECT count(*) AS detached_partition_triggers FROM pg_trigger t WHERE t.tgrelid = 'erp.orders_2026_06'::regclass;
 
 -- 9. ATTACH PARTITION of a table that already holds orders
 CREATE TABLE erp.orders_2025 (LIKE erp.orders INCLUDING DEFAULTS);

@@ -118,6 +118,11 @@ SET ROLE dormancy_test_reader;
 CREATE TRIGGER bait_track AFTER INSERT ON bait REFERENCING NEW TABLE AS dormancy_new_rows
 	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed('customer');
 INSERT INTO bait VALUES ('x');
+-- named like dormancy's own triggers (as left on a detached partition), it does nothing
+CREATE TRIGGER dormancy_track_insert AFTER INSERT ON bait REFERENCING NEW TABLE AS dormancy_new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed();
+DROP TRIGGER bait_track ON bait;
+INSERT INTO bait VALUES ('x');
 DROP TABLE bait;
 RESET ROLE;
 REVOKE EXECUTE ON FUNCTION dormancy._orders_changed() FROM dormancy_test_reader;

@@ -194,6 +194,11 @@ DECLARE
 BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked AND TG_RELID = ANY (st.tracked_relations), false) THEN
+		-- left on a partition detached since, say: the next refresh removes it
+		IF TG_NAME IN ('dormancy_track_insert', 'dormancy_track_update',
+					   'dormancy_track_delete', 'dormancy_track_truncate') THEN
+			RETURN NULL;
+		END IF;
 		RAISE EXCEPTION 'dormancy._orders_changed() runs only as a change-tracking trigger of dormancy on the bound orders'
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = format('It was fired by trigger "%s" on %s, which dormancy does not track.', TG_NAME, TG_RELID::regclass),
@@ -260,33 +265,47 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._untrack_orders(regclass) IS 'internal: remove the change-tracking triggers';
 
--- Put the four tracking triggers on one relation, enabled ALWAYS (so that
--- session_replication_role = replica fires them too).  Fixed statements: the
--- only input is the relation's OID.
+-- Make one relation carry the four tracking triggers, enabled ALWAYS (so
+-- that session_replication_role = replica fires them too).  Triggers already
+-- right are left alone, so that tracking again locks nothing it need not
+-- (DROP TRIGGER would lock the table against readers until the refresh
+-- commits).  Fixed statements: the only input is the relation's OID.
 CREATE FUNCTION dormancy._add_tracking_triggers(rel regclass)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	trig record;
+	want text;
+	have record;
 BEGIN
-	EXECUTE format('CREATE TRIGGER dormancy_track_insert AFTER INSERT ON %s '
-				   'REFERENCING NEW TABLE AS dormancy_new_rows FOR EACH STATEMENT '
-				   'EXECUTE FUNCTION dormancy._orders_changed()', rel);
-	EXECUTE format('CREATE TRIGGER dormancy_track_update AFTER UPDATE ON %s '
-				   'REFERENCING OLD TABLE AS dormancy_old_rows NEW TABLE AS dormancy_new_rows '
-				   'FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed()', rel);
-	EXECUTE format('CREATE TRIGGER dormancy_track_delete AFTER DELETE ON %s '
-				   'REFERENCING OLD TABLE AS dormancy_old_rows FOR EACH STATEMENT '
-				   'EXECUTE FUNCTION dormancy._orders_changed()', rel);
-	EXECUTE format('CREATE TRIGGER dormancy_track_truncate AFTER TRUNCATE ON %s '
-				   'FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed()', rel);
-	EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER dormancy_track_insert, '
-				   'ENABLE ALWAYS TRIGGER dormancy_track_update, ENABLE ALWAYS TRIGGER dormancy_track_delete, '
-				   'ENABLE ALWAYS TRIGGER dormancy_track_truncate', rel);
+	FOR trig IN
+		SELECT * FROM (VALUES
+			('dormancy_track_insert', 'INSERT', 'REFERENCING NEW TABLE AS dormancy_new_rows '),
+			('dormancy_track_update', 'UPDATE', 'REFERENCING OLD TABLE AS dormancy_old_rows NEW TABLE AS dormancy_new_rows '),
+			('dormancy_track_delete', 'DELETE', 'REFERENCING OLD TABLE AS dormancy_old_rows '),
+			('dormancy_track_truncate', 'TRUNCATE', '')) v(name, event, referencing)
+	LOOP
+		want := format('CREATE TRIGGER %s AFTER %s ON %s %sFOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed()',
+					   trig.name, trig.event, rel, trig.referencing);
+		SELECT pg_get_triggerdef(t.oid) AS def, t.tgenabled INTO have
+		  FROM pg_trigger t WHERE t.tgrelid = rel AND t.tgname = trig.name;
+		IF FOUND AND have.def IS DISTINCT FROM want THEN
+			EXECUTE format('DROP TRIGGER %I ON %s', trig.name, rel);
+		END IF;
+		IF NOT FOUND OR have.def IS DISTINCT FROM want THEN
+			EXECUTE want;
+			have.tgenabled := 'O';
+		END IF;
+		IF have.tgenabled <> 'A' THEN
+			EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', rel, trig.name);
+		END IF;
+	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION dormancy._add_tracking_triggers(regclass) IS
-	'internal: add the change-tracking triggers to one relation, enabled ALWAYS';
+	'internal: make a relation carry the change-tracking triggers, enabled ALWAYS';
 
 -- Track the orders: triggers on the relation and on all its partitions, the
 -- column and its type recorded; the next refresh is a full one (why: reason).
@@ -304,7 +323,9 @@ DECLARE
 	why_not text;
 BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state;
-	FOR m IN SELECT DISTINCT x FROM unnest(coalesce(st.tracked_relations, '{}') || coalesce(members, '{}') || st.orders_relation::oid) x LOOP
+	-- relations tracked before that are no longer members
+	FOR m IN SELECT DISTINCT x FROM unnest(coalesce(st.tracked_relations, '{}') || st.orders_relation::oid) x
+			  WHERE x IS NOT NULL AND NOT x = ANY (coalesce(members, '{}')) LOOP
 		PERFORM dormancy._untrack_orders(m::regclass);
 	END LOOP;
 	IF rel IS NULL THEN
@@ -338,6 +359,9 @@ BEGIN
 		END;
 	END IF;
 	IF why_not IS NOT NULL THEN
+		FOREACH m IN ARRAY members LOOP
+			PERFORM dormancy._untrack_orders(m::regclass);
+		END LOOP;
 		RAISE NOTICE 'orders of % are not tracked: every refresh will read all orders', rel
 			USING DETAIL = why_not || '.';
 	END IF;
@@ -377,6 +401,7 @@ BEGIN
 	SELECT x INTO m FROM unnest(members) x
 	 WHERE (SELECT count(*) FROM pg_trigger t
 			 WHERE t.tgrelid = x AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgenabled = 'A'
+			   AND t.tgnargs = 0
 			   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
 								'dormancy_track_delete', 'dormancy_track_truncate')) <> 4
 	 LIMIT 1;
