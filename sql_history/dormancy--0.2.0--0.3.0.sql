@@ -150,10 +150,7 @@ BEGIN
 				  DETAIL = format('It was fired by trigger "%s" on %s, which dormancy does not track.', TG_NAME, TG_RELID::regclass),
 				  HINT = 'Do not use this function in triggers of your own.';
 	END IF;
-	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' OR TG_NAME <> 'dormancy_track_' || lower(TG_OP)
-	   OR NOT EXISTS (SELECT 1 FROM pg_trigger t
-					   WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME
-						 AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure) THEN
+	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' OR TG_NAME <> 'dormancy_track_' || lower(TG_OP) THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('a change-tracking trigger of %s was renamed or altered', TG_RELID::regclass));
 		RETURN NULL;
@@ -165,7 +162,8 @@ BEGIN
 	SELECT a.atttypid INTO col_type
 	  FROM pg_attribute a
 	 WHERE a.attrelid = TG_RELID AND a.attname = st.customer_column AND a.attnum > 0 AND NOT a.attisdropped;
-	IF col_type IS DISTINCT FROM st.customer_type::oid OR dormancy._untrackable_type(st.customer_type) IS NOT NULL THEN
+	-- (tracking began only if the recorded type is built in)
+	IF col_type IS DISTINCT FROM st.customer_type::oid THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('the customer column "%s" of %s was renamed, dropped or changed type', st.customer_column, TG_RELID::regclass));
 		RETURN NULL;
