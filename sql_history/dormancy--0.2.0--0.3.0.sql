@@ -436,6 +436,10 @@ BEGIN
 			INSERT INTO dormancy.store_invalidations (reason) VALUES (problem);
 		END IF;
 	END IF;
+EXCEPTION WHEN OTHERS THEN
+	-- never fail the user's DDL: the next refresh checks and rebuilds
+	RAISE WARNING 'dormancy could not check this command for its change tracking: %', SQLERRM
+		USING HINT = 'The next dormancy.refresh() checks the tracking itself and rebuilds in full if it must.';
 END
 $$;
 COMMENT ON FUNCTION dormancy._orders_ddl() IS
@@ -462,6 +466,9 @@ BEGIN
 			INSERT INTO dormancy.store_invalidations (reason) VALUES (problem);
 		END IF;
 	END IF;
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'dormancy could not check this command for its change tracking: %', SQLERRM
+		USING HINT = 'The next dormancy.refresh() checks the tracking itself and rebuilds in full if it must.';
 END
 $$;
 COMMENT ON FUNCTION dormancy._orders_dropped() IS
