@@ -19,7 +19,7 @@ SELECT orders_relation, tracked, complete FROM dormancy.history_store_state;
 SELECT tgname FROM pg_trigger WHERE tgrelid = 'demo.invoices'::regclass ORDER BY 1;
 
 CREATE VIEW demo.last_run AS
-SELECT outcome, history_mode, customers_recomputed, rows FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT outcome, history_mode, customers_recomputed, rows, history_reason FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 -- snapshot rows compared field by field (amounts to rounding)
 CREATE FUNCTION demo.same_snapshot(a regclass, b regclass) RETURNS TABLE (rows bigint, differing bigint)
 LANGUAGE plpgsql AS $$
@@ -79,7 +79,7 @@ SELECT * FROM demo.last_run;
 BEGIN;
 CREATE TEMP TABLE keep AS SELECT * FROM demo.invoices;
 TRUNCATE demo.invoices;
-SELECT complete FROM dormancy.history_store_state;
+SELECT reason FROM dormancy.store_invalidations;
 ROLLBACK;
 -- a change of dormancy.time_zone too (days move)
 SET dormancy.time_zone = 'Asia/Tokyo';

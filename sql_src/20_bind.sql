@@ -415,9 +415,11 @@ BEGIN
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- category_histories: the one aggregate pass over the orders, per customer and category
-	-- (or, during an incremental refresh, the histories stored by the last
-	-- one: dormancy.use_stored_histories gates the two branches, and the
-	-- planner skips the one that is off without reading it)
+	-- (or, inside a refresh, the histories stored by the last one: a gate
+	-- that only the refresh's own code sets, in C, selects the branch; the
+	-- other is skipped without being read).  The view does not name the store:
+	-- _stored_histories() returns no rows outside a refresh, and reads the
+	-- store with the caller's rights, so a reader needs no grant on it.
 	view_name := 'category_histories';
 	definition := format(
 		'SELECT o.customer_id, o.category, '
@@ -428,7 +430,7 @@ BEGIN
 		'GROUP BY o.customer_id, o.category '
 		'UNION ALL '
 		'SELECT s.customer_key::%s, s.category, s.history, s.order_rows '
-		'FROM dormancy.stored_histories s WHERE dormancy._use_stored_histories()',
+		'FROM dormancy._stored_histories() s',
 		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
 	RETURN NEXT;
 

@@ -77,5 +77,7 @@ END
 $$;
 
 -- ... except the internal functions that the live views themselves call,
--- which the analysts need: raising a broken binding's error
-GRANT EXECUTE ON FUNCTION dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;
+-- which the analysts need: the gate of the history store (closed but inside a
+-- refresh's own transaction) and raising a broken binding's error
+GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
+	dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;

@@ -191,13 +191,19 @@ _PG_init(void)
 							   0,
 							   check_time_zone, assign_time_zone, NULL);
 
+	/*
+	 * Obsolete since 0.3.0, whose views read the stored histories through a
+	 * flag that no setting can change (src/history_store.c).  Kept, hidden,
+	 * only because the SQL of version 0.2.0 reads and sets it: a database
+	 * still at 0.2.0 keeps working until ALTER EXTENSION dormancy UPDATE.
+	 */
 	DefineCustomBoolVariable("dormancy.use_stored_histories",
-							 "Reads purchase histories from dormancy.stored_histories instead of the orders.",
-							 "Set by dormancy.refresh() for an incremental refresh; leave it off.",
+							 "Obsolete: read only by version 0.2.0 of the extension's SQL.",
+							 "Has no effect once the extension is updated to 0.3.0.",
 							 &dormancy_use_stored_histories,
 							 false,
 							 PGC_USERSET,
-							 0,
+							 GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
 							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("dormancy");

@@ -98,6 +98,7 @@ done
 
 # 2. the snapshot, written by the owner's refresh, holds everyone ...
 q -c "CALL dormancy.refresh()"
+q -c "GRANT SELECT ON dormancy.status_snapshot, dormancy.status_history, dormancy.segment_summary, dormancy.snapshot_call_list, dormancy.recent_transitions TO $reps"
 check "without a policy the east rep reads every snapshot row" "$(q -U "$east" -c "SELECT count(*) FROM dormancy.status_snapshot")" 200
 
 # ... so it gets the documented policy: it defers to the user's table, whose own

@@ -1,0 +1,111 @@
+/*
+ * history_store.c
+ *		The gate through which dormancy.category_histories reads the stored
+ *		purchase histories (incremental refresh).
+ *
+ * The gate is a backend-local flag, not a setting: no SET, ALTER ROLE ... SET
+ * or connection option can turn it on.  Only dormancy._read_stored_histories(),
+ * whose EXECUTE is revoked from PUBLIC and which the refresh calls for its own
+ * transaction, sets it; the end of the transaction, or the abort of the
+ * subtransaction that set it, clears it.  Even when it is on, the store is
+ * read with the rights of the role that queries (dormancy._stored_histories()
+ * is not SECURITY DEFINER), so the gate gives nobody rows they could not read.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "fmgr.h"
+#include "utils/guc.h"
+#include "utils/plancache.h"
+
+PG_FUNCTION_INFO_V1(dormancy_use_stored_histories);
+PG_FUNCTION_INFO_V1(dormancy_read_stored_histories);
+
+static bool read_stored = false;
+/* subtransaction nesting level that set the flag */
+static int	read_stored_level = 0;
+static bool callbacks_registered = false;
+
+/* Clear the flag at the end of the transaction. */
+static void
+ReadStoredXactCallback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			read_stored = false;
+			read_stored_level = 0;
+			break;
+		default:
+			break;
+	}
+}
+
+/* Clear the flag when the subtransaction that set it aborts. */
+static void
+ReadStoredSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+						  SubTransactionId parentSubid, void *arg)
+{
+	int			level;
+
+	if (!read_stored)
+		return;
+	level = GetCurrentTransactionNestLevel();
+	if (event == SUBXACT_EVENT_ABORT_SUB && read_stored_level >= level)
+	{
+		read_stored = false;
+		read_stored_level = 0;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB && read_stored_level >= level)
+		read_stored_level = level - 1;
+}
+
+/* SQL: dormancy._use_stored_histories() */
+Datum
+dormancy_use_stored_histories(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(read_stored);
+}
+
+/*
+ * SQL: dormancy._read_stored_histories(boolean)
+ *
+ * Turning the gate on also turns parallel query off for the rest of the
+ * transaction and drops the backend's cached plans: parallel workers do not
+ * see the flag, so a worker must never evaluate the gate while it is on.
+ */
+Datum
+dormancy_read_stored_histories(PG_FUNCTION_ARGS)
+{
+	bool		on = PG_GETARG_BOOL(0);
+
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(ReadStoredXactCallback, NULL);
+		RegisterSubXactCallback(ReadStoredSubXactCallback, NULL);
+		callbacks_registered = true;
+	}
+	if (on)
+	{
+		if (IsInParallelMode())
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+					 errmsg("cannot read the stored histories in parallel mode")));
+		(void) set_config_option("max_parallel_workers_per_gather", "0",
+								 PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_LOCAL, true, 0, false);
+		ResetPlanCache();
+		read_stored = true;
+		read_stored_level = GetCurrentTransactionNestLevel();
+	}
+	else
+	{
+		read_stored = false;
+		read_stored_level = 0;
+	}
+	PG_RETURN_VOID();
+}
