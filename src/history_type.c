@@ -199,7 +199,7 @@ ParseDouble(const char *str, char **p, const char *what)
 	v = strtod(*p, &end);
 	if (end == *p || !isfinite(v) ||
 		(errno == ERANGE && (v == 0 || fabs(v) >= DBL_MIN)))
-		InvalidHistoryInput(str, psprintf("Expected a finite number for %s.", what));
+		InvalidHistoryInput(str, psprintf("Expected a finite number within the range of double precision for %s.", what));
 	*p = end;
 	return v;
 }
