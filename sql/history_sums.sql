@@ -86,6 +86,11 @@ SELECT s.customer_key, s.priority_rank, s.priority_rank = c.priority_rank AS sam
   FROM dormancy.status_snapshot s JOIN dormancy.customer_status c ON c.customer_id::text = s.customer_key
  ORDER BY s.priority_rank;
 SELECT call_rank, customer_id FROM dormancy.snapshot_call_list ORDER BY call_rank;
+-- segment_summary sums in numeric: the plan's order does not matter there either
+SELECT state, customers, total_amount,
+	   total_amount = (SELECT sum(x.total_amount::numeric)::float8 FROM dormancy.status_snapshot x
+						WHERE x.state = g.state) AS exact
+  FROM dormancy.segment_summary g ORDER BY state COLLATE "C";
 -- the same in every row order: rewrite the table reversed, the histories keep their bits
 CREATE TABLE hs.histories_before AS SELECT customer_id, dormancy.purchase_history_send(history) AS bytes FROM dormancy.customer_histories;
 CREATE TABLE hs.reversed AS SELECT * FROM hs.invoices ORDER BY ctid DESC;
