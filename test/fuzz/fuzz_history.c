@@ -634,6 +634,42 @@ done:
 	return err;
 }
 
+/*
+ * The same bytes read raw: as a serialized aggregate state (deserialize must
+ * refuse or accept it without touching memory it does not own, and a state
+ * it accepts must compact, serialize and finish), and as an array of days
+ * for history_validate (which must not read past it).
+ */
+static void
+fz_check_raw(const uint8_t *data, size_t size)
+{
+	HistoryAcc	acc;
+	HistoryDay *days;
+	int32_t		ndays = (int32_t) (size / sizeof(HistoryDay));
+
+	history_acc_init(&acc, 1, fz_realloc, NULL);
+	if (history_acc_deserialize(&acc, data, size) == NULL &&
+		history_acc_compact(&acc) == NULL)
+	{
+		size_t		len = history_acc_serial_size(&acc);
+		void	   *buf = fz_alloc(len);
+		HistoryDay *out = fz_alloc(sizeof(HistoryDay) * (size_t) (acc.ndays + 1));
+		int32_t		nout;
+
+		history_acc_serialize(&acc, buf);
+		(void) history_acc_finish(&acc, out, &nout);
+		free(buf);
+		free(out);
+	}
+	history_acc_free(&acc);
+
+	days = fz_alloc(sizeof(HistoryDay) * (size_t) (ndays + 1));
+	if (ndays > 0)
+		memcpy(days, data, sizeof(HistoryDay) * (size_t) ndays);
+	(void) history_validate(days, ndays);
+	free(days);
+}
+
 /* ---------- entry points ---------- */
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -643,6 +679,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *err = fz_check(data, size);
 
+	fz_check_raw(data, size);
 	if (err != NULL)
 	{
 		fprintf(stderr, "fuzz_history: invariant violated: %s\n", err);
