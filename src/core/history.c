@@ -173,11 +173,11 @@ history_compact_checked(HistoryDay *days, int32_t ndays, bool *overflow)
 				day_merge_counts(&days[out], &days[j]);
 				fits = fits && history_sum_add_double(&sum, days[j].amount);
 			}
-			/* out of range: +-infinity from history_sum_round, or NaN */
-			if (!fits)
-				days[out].amount = NAN;
+			/* out of range: +-infinity (from history_sum_round) or NaN */
 			if (!fits || !history_sum_round(&sum, &days[out].amount))
 			{
+				if (!fits)
+					days[out].amount = NAN;
 				if (overflow)
 					*overflow = true;
 			}

@@ -36,8 +36,9 @@
  * orders counts order rows with a positive, zero or unknown (NULL) amount;
  * refunds counts rows with a negative amount; unknown counts rows whose amount
  * was NULL; discounted counts order rows flagged as discounted.  amount is the
- * net of all known amounts of the day (refunds subtract), max_order the
- * largest single known order amount (-INFINITY when the day has none).
+ * net of all known amounts of the day (refunds subtract): their exact sum
+ * rounded once, so the same orders give the same bits in any order; max_order
+ * the largest single known order amount (-INFINITY when the day has none).
  *
  * Counts saturate at INT32_MAX rather than wrap.
  *
@@ -92,9 +93,9 @@ extern bool history_day_qualifies(const HistoryDay *d, double min_amount);
 /*
  * Sort by day and merge entries of the same day, in place.  Returns the new
  * number of days.  The merged amount is the exact sum of the entries' amounts
- * rounded once, so it does not depend on the order of the entries; false in
- * *overflow (when not NULL) unless a merged amount is beyond double range
- * (it is then set to +-infinity, which history_validate rejects).
+ * rounded once, so it does not depend on the order of the entries.  A merged
+ * amount beyond the double range becomes +-infinity or NaN (history_validate
+ * rejects both) and sets *overflow (when not NULL).
  */
 extern int32_t history_compact(HistoryDay *days, int32_t ndays);
 extern int32_t history_compact_checked(HistoryDay *days, int32_t ndays,
