@@ -128,7 +128,8 @@ GRANT SELECT ON dormancy.score_weights TO dormancy_reader;
 --
 
 -- The views over the snapshot, with fixed column names and types (casts), so
--- that BI tools see the same columns whatever the bound id type.
+-- that BI tools see the same columns whatever the bound id type.  Amounts are
+-- summed in numeric: exact, so the totals do not depend on the plan's order.
 CREATE FUNCTION dormancy._snapshot_view_definitions()
 	RETURNS TABLE (view_name text, definition text)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -142,9 +143,9 @@ SELECT s.state::pg_catalog.text AS state,
 	   s.segment::pg_catalog.text AS segment,
 	   pg_catalog.count(*)::pg_catalog.int8 AS customers,
 	   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
-	   coalesce(pg_catalog.sum(s.total_amount), 0)::pg_catalog.float8 AS total_amount,
-	   coalesce(pg_catalog.sum(s.recent_amount), 0)::pg_catalog.float8 AS recent_amount,
-	   coalesce(pg_catalog.sum(s.prior_amount), 0)::pg_catalog.float8 AS prior_amount,
+	   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
+	   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
+	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
 	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
 	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
 	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at

@@ -5,6 +5,7 @@
  */
 #include "postgres.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "common/shortest_dec.h"
@@ -136,6 +137,38 @@ InvalidHistoryInput(const char *str, const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/*
+ * Accept exactly the days the aggregate can produce (history_validate_day):
+ * an error naming the first bad day, 22P02 for text input, 22P03 for binary.
+ */
+static void
+ValidateDays(const HistoryDay *days, int32 ndays, bool text, const char *str)
+{
+	int32		bad;
+	const char *why = history_validate_at(days, ndays, &bad);
+	StringInfoData detail;
+
+	if (why == NULL)
+		return;
+	initStringInfo(&detail);
+	if (bad >= 0 && days[bad].day >= HISTORY_MIN_DAY && days[bad].day <= HISTORY_MAX_DAY)
+	{
+		appendStringInfoString(&detail, "On ");
+		AppendDay(&detail, days[bad].day);
+		appendStringInfo(&detail, ": %s.", why);
+	}
+	else if (bad >= 0)
+		appendStringInfo(&detail, "Day %d: %s.", bad + 1, why);
+	else
+		appendStringInfo(&detail, "The history is not valid: %s.", why);
+	if (text)
+		InvalidHistoryInput(str, detail.data);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary purchase_history value"),
+			 errdetail("%s", detail.data)));
+}
+
 /* Parse a signed integer field; advances *p. */
 static int64
 ParseInteger(const char *str, char **p, const char *what)
@@ -151,7 +184,11 @@ ParseInteger(const char *str, char **p, const char *what)
 	return v;
 }
 
-/* Parse a finite double field; advances *p. */
+/*
+ * Parse a finite double field; advances *p.  Like float8in, a result that
+ * underflows to a nonzero subnormal is kept (strtod reports ERANGE for it):
+ * that is what the output writes for amounts below 2.2e-308.
+ */
 static double
 ParseDouble(const char *str, char **p, const char *what)
 {
@@ -160,8 +197,9 @@ ParseDouble(const char *str, char **p, const char *what)
 
 	errno = 0;
 	v = strtod(*p, &end);
-	if (end == *p || errno == ERANGE || !isfinite(v))
-		InvalidHistoryInput(str, psprintf("Expected a finite number for %s.", what));
+	if (end == *p || !isfinite(v) ||
+		(errno == ERANGE && (v == 0 || fabs(v) >= DBL_MIN)))
+		InvalidHistoryInput(str, psprintf("Expected a finite number within the range of double precision for %s.", what));
 	*p = end;
 	return v;
 }
@@ -195,7 +233,7 @@ purchase_history_in(PG_FUNCTION_ARGS)
 	int32		cap = 16;
 	HistoryDay *days = palloc(sizeof(HistoryDay) * cap);
 	PurchaseHistory *h;
-	const char *why;
+	int			seen;
 
 	p = SkipSpace(p);
 	if (*p != '{')
@@ -238,11 +276,13 @@ purchase_history_in(PG_FUNCTION_ARGS)
 			InvalidHistoryInput(str, "A day is not a valid date.");
 		history_day_init(d, date2j((int) y, (int) m, (int) dd) - POSTGRES_EPOCH_JDATE);
 
-		/* key=value fields until ";" or "}" */
+		/* key=value fields until ";" or "}", each at most once */
+		seen = 0;
 		for (;;)
 		{
 			char	   *key;
 			size_t		keylen;
+			int			field;
 
 			p = SkipSpace(p);
 			if (*p == ';' || *p == '}' || *p == '\0')
@@ -254,20 +294,36 @@ purchase_history_in(PG_FUNCTION_ARGS)
 			if (*p++ != '=')
 				InvalidHistoryInput(str, "Fields are written name=value.");
 #define KEY_IS(s) (keylen == strlen(s) && strncmp(key, s, keylen) == 0)
-			if (KEY_IS("orders"))
-				d->orders = ParseCount(str, &p, "orders");
-			else if (KEY_IS("refunds"))
-				d->refunds = ParseCount(str, &p, "refunds");
-			else if (KEY_IS("unknown"))
-				d->unknown = ParseCount(str, &p, "unknown");
-			else if (KEY_IS("discounted"))
-				d->discounted = ParseCount(str, &p, "discounted");
-			else if (KEY_IS("amount"))
-				d->amount = ParseDouble(str, &p, "amount");
-			else if (KEY_IS("max"))
-				d->max_order = ParseDouble(str, &p, "max");
-			else
+			field = KEY_IS("orders") ? 0 : KEY_IS("refunds") ? 1 :
+				KEY_IS("unknown") ? 2 : KEY_IS("discounted") ? 3 :
+				KEY_IS("amount") ? 4 : KEY_IS("max") ? 5 : -1;
+			if (field < 0)
 				InvalidHistoryInput(str, "Known fields are orders, refunds, unknown, discounted, amount and max.");
+			if (seen & (1 << field))
+				InvalidHistoryInput(str, psprintf("The field %.*s appears twice in one day.",
+												  (int) keylen, key));
+			seen |= 1 << field;
+			switch (field)
+			{
+				case 0:
+					d->orders = ParseCount(str, &p, "orders");
+					break;
+				case 1:
+					d->refunds = ParseCount(str, &p, "refunds");
+					break;
+				case 2:
+					d->unknown = ParseCount(str, &p, "unknown");
+					break;
+				case 3:
+					d->discounted = ParseCount(str, &p, "discounted");
+					break;
+				case 4:
+					d->amount = ParseDouble(str, &p, "amount");
+					break;
+				default:
+					d->max_order = ParseDouble(str, &p, "max");
+					break;
+			}
 #undef KEY_IS
 		}
 		if (*p == '\0')
@@ -278,10 +334,7 @@ purchase_history_in(PG_FUNCTION_ARGS)
 	if (*p != '\0')
 		InvalidHistoryInput(str, "Unexpected text after \"}\".");
 
-	why = history_validate(days, n);
-	if (why != NULL)
-		InvalidHistoryInput(str, psprintf("The history is not valid: %s.", why));
-
+	ValidateDays(days, n, true, str);
 	h = PurchaseHistoryFromDays(days, n);
 	pfree(days);
 	PG_RETURN_PURCHASE_HISTORY_P(h);
@@ -333,7 +386,6 @@ purchase_history_recv(PG_FUNCTION_ARGS)
 	int32		ndays;
 	HistoryDay *days;
 	PurchaseHistory *h;
-	const char *why;
 
 	if (version != HISTORY_FORMAT_VERSION)
 		ereport(ERROR,
@@ -358,16 +410,8 @@ purchase_history_recv(PG_FUNCTION_ARGS)
 		d->reserved = pq_getmsgint(buf, 4);
 		d->amount = pq_getmsgfloat8(buf);
 		d->max_order = pq_getmsgfloat8(buf);
-		if (!IS_VALID_DATE(d->day))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("invalid purchase history: day %d out of range", d->day)));
 	}
-	why = history_validate(days, ndays);
-	if (why != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid purchase history: %s", why)));
+	ValidateDays(days, ndays, false, NULL);
 	h = PurchaseHistoryFromDays(days, ndays);
 	pfree(days);
 	PG_RETURN_PURCHASE_HISTORY_P(h);
@@ -436,68 +480,81 @@ purchase_history_merge(PG_FUNCTION_ARGS)
 
 /* ---------- aggregate ---------- */
 
-/* Aggregate state: an unsorted buffer that is compacted whenever it fills. */
-typedef struct HistoryAggState
-{
-	HistoryDay *days;
-	int32		ndays;
-	int32		capacity;
-} HistoryAggState;
-
+/*
+ * The aggregate state is a HistoryAcc (core/history.h): the counts of each
+ * day and the exact sum of its amounts, rounded once in the final function,
+ * so the result does not depend on the order of the rows, the partial states
+ * or the histories of a union.
+ */
 #define INITIAL_CAPACITY 8
 
+StaticAssertDecl(HISTORY_MIN_DAY == DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE,
+				 "HISTORY_MIN_DAY is the first valid date");
+StaticAssertDecl(HISTORY_MAX_DAY == DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1,
+				 "HISTORY_MAX_DAY is the last valid date");
+
+/* HistoryReallocFn for the aggregate memory context */
+static void *
+AggRealloc(void *ctx, void *ptr, size_t size)
+{
+	if (size == 0)
+	{
+		if (ptr != NULL)
+			pfree(ptr);
+		return NULL;
+	}
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("purchase history has too many days")));
+	if (ptr == NULL)
+		return MemoryContextAlloc((MemoryContext) ctx, size);
+	return repalloc(ptr, size);
+}
+
+/* Raise the error a state function reported. */
+static void
+AccError(const char *err)
+{
+	if (err == HISTORY_ERR_OUT_OF_RANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("purchase history amount out of range"),
+				 errdetail("The orders of one day add up beyond the range of double precision.")));
+	if (err == HISTORY_ERR_TOO_MANY_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("purchase history has too many days"),
+				 errdetail("A history holds at most %d distinct days.", HISTORY_MAX_DAYS)));
+	elog(ERROR, "invalid purchase_history aggregate state: %s", err);
+}
+
 /* A fresh state in the aggregate memory context. */
-static HistoryAggState *
+static HistoryAcc *
 NewAggState(FunctionCallInfo fcinfo, int32 capacity)
 {
 	MemoryContext aggcontext;
-	HistoryAggState *state;
+	HistoryAcc *state;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "purchase_history aggregate function called in non-aggregate context");
-	state = MemoryContextAlloc(aggcontext, sizeof(HistoryAggState));
-	state->capacity = Max(capacity, INITIAL_CAPACITY);
-	state->ndays = 0;
-	state->days = MemoryContextAlloc(aggcontext, sizeof(HistoryDay) * state->capacity);
+	state = MemoryContextAlloc(aggcontext, sizeof(HistoryAcc));
+	history_acc_init(state, Max(capacity, INITIAL_CAPACITY), AggRealloc, aggcontext);
 	return state;
-}
-
-/*
- * Make room for 'extra' more entries: compact first, and grow only when the
- * distinct days really need it, so memory follows days, not orders.
- */
-static void
-Reserve(HistoryAggState *state, int32 extra)
-{
-	if (state->ndays + extra <= state->capacity)
-		return;
-	state->ndays = history_compact(state->days, state->ndays);
-	if (state->ndays + extra > state->capacity / 2)
-	{
-		Size		newcap = Max((Size) state->capacity * 2,
-								 (Size) state->ndays + extra);
-
-		if (newcap > MaxAllocSize / sizeof(HistoryDay))
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("purchase history has too many days")));
-		state->days = repalloc(state->days, sizeof(HistoryDay) * newcap);
-		state->capacity = (int32) newcap;
-	}
 }
 
 /* Shared body of the transition functions, once the day is known. */
 static Datum
 AddOrder(FunctionCallInfo fcinfo, bool have_day, DateADT day)
 {
-	HistoryAggState *state;
-	HistoryDay *last;
+	HistoryAcc *state;
 	bool		known;
 	double		amount = 0;
 	bool		discounted;
+	const char *err;
 
 	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, INITIAL_CAPACITY)
-		: (HistoryAggState *) PG_GETARG_POINTER(0);
+		: (HistoryAcc *) PG_GETARG_POINTER(0);
 
 	/* an order without a day cannot be placed: reported by data_issues */
 	if (!have_day)
@@ -512,15 +569,9 @@ AddOrder(FunctionCallInfo fcinfo, bool have_day, DateADT day)
 	}
 	discounted = PG_NARGS() > 3 && !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
 
-	/* orders usually arrive grouped by day: extend the last entry */
-	last = state->ndays > 0 ? &state->days[state->ndays - 1] : NULL;
-	if (last == NULL || last->day != day)
-	{
-		Reserve(state, 1);
-		last = &state->days[state->ndays++];
-		history_day_init(last, day);
-	}
-	history_day_add_order(last, amount, known, discounted);
+	err = history_acc_add_order(state, day, amount, known, discounted);
+	if (err != NULL)
+		AccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -561,23 +612,25 @@ purchase_history_trans_timestamptz(PG_FUNCTION_ARGS)
 
 /*
  * SQL: transition function of purchase_history_union(purchase_history): the
- * days of each input history go into the same state as orders do, so the
- * union aggregate shares combine, serialize and final with the order one.
+ * days of each input history go into the same state as orders do (their
+ * amounts summed exactly), so the union aggregate shares combine, serialize
+ * and final with the order one.
  */
 Datum
 purchase_history_union_trans(PG_FUNCTION_ARGS)
 {
-	HistoryAggState *state;
+	HistoryAcc *state;
 	PurchaseHistory *h;
+	const char *err;
 
 	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, INITIAL_CAPACITY)
-		: (HistoryAggState *) PG_GETARG_POINTER(0);
+		: (HistoryAcc *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
 	h = PG_GETARG_PURCHASE_HISTORY_P(1);
-	Reserve(state, h->ndays);
-	memcpy(state->days + state->ndays, h->days, sizeof(HistoryDay) * h->ndays);
-	state->ndays += h->ndays;
+	err = history_acc_add_days(state, h->days, h->ndays);
+	if (err != NULL)
+		AccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -585,8 +638,9 @@ purchase_history_union_trans(PG_FUNCTION_ARGS)
 Datum
 purchase_history_combine(PG_FUNCTION_ARGS)
 {
-	HistoryAggState *left;
-	HistoryAggState *right;
+	HistoryAcc *left;
+	HistoryAcc *right;
+	const char *err;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -594,35 +648,33 @@ purchase_history_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	right = (HistoryAggState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-	{
-		left = NewAggState(fcinfo, right->ndays);
-		memcpy(left->days, right->days, sizeof(HistoryDay) * right->ndays);
-		left->ndays = right->ndays;
-		PG_RETURN_POINTER(left);
-	}
-	left = (HistoryAggState *) PG_GETARG_POINTER(0);
-	Reserve(left, right->ndays);
-	memcpy(left->days + left->ndays, right->days, sizeof(HistoryDay) * right->ndays);
-	left->ndays += right->ndays;
+	right = (HistoryAcc *) PG_GETARG_POINTER(1);
+	left = PG_ARGISNULL(0) ? NewAggState(fcinfo, right->ndays)
+		: (HistoryAcc *) PG_GETARG_POINTER(0);
+	err = history_acc_combine(left, right);
+	if (err != NULL)
+		AccError(err);
 	PG_RETURN_POINTER(left);
 }
 
-/* SQL: serialize the state as a compact day array */
+/* SQL: serialize the state, compacted: per day its counts and exact sum */
 Datum
 purchase_history_serialize(PG_FUNCTION_ARGS)
 {
-	HistoryAggState *state = (HistoryAggState *) PG_GETARG_POINTER(0);
+	HistoryAcc *state = (HistoryAcc *) PG_GETARG_POINTER(0);
+	const char *err;
 	Size		len;
 	bytea	   *result;
 
-	state->ndays = history_compact(state->days, state->ndays);
-	len = sizeof(HistoryDay) * (Size) state->ndays;
+	err = history_acc_compact(state);
+	if (err != NULL)
+		AccError(err);
+	len = history_acc_serial_size(state);
+	if (len > MaxAllocSize - VARHDRSZ)
+		AccError(HISTORY_ERR_TOO_MANY_DAYS);
 	result = (bytea *) palloc(VARHDRSZ + len);
 	SET_VARSIZE(result, VARHDRSZ + len);
-	if (len > 0)
-		memcpy(VARDATA(result), state->days, len);
+	history_acc_serialize(state, VARDATA(result));
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -631,17 +683,13 @@ Datum
 purchase_history_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(bytes);
-	HistoryAggState *state;
-	int32		ndays;
+	HistoryAcc *state;
+	const char *err;
 
-	if (len % sizeof(HistoryDay) != 0 || len / sizeof(HistoryDay) > HISTORY_MAX_DAYS)
-		elog(ERROR, "invalid serialized purchase_history state of %zu bytes", len);
-	ndays = (int32) (len / sizeof(HistoryDay));
-	state = NewAggState(fcinfo, ndays);
-	if (len > 0)
-		memcpy(state->days, VARDATA_ANY(bytes), len);
-	state->ndays = ndays;
+	state = NewAggState(fcinfo, INITIAL_CAPACITY);
+	err = history_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+	if (err != NULL)
+		AccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -649,13 +697,27 @@ purchase_history_deserialize(PG_FUNCTION_ARGS)
 Datum
 purchase_history_final(PG_FUNCTION_ARGS)
 {
-	HistoryAggState *state;
+	HistoryAcc *state;
+	HistoryDay *days;
+	int32		ndays;
+	const char *err;
+	PurchaseHistory *h;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	state = (HistoryAggState *) PG_GETARG_POINTER(0);
-	state->ndays = history_compact(state->days, state->ndays);
-	PG_RETURN_PURCHASE_HISTORY_P(PurchaseHistoryFromDays(state->days, state->ndays));
+	state = (HistoryAcc *) PG_GETARG_POINTER(0);
+	err = history_acc_compact(state);
+	if (err == NULL && state->ndays > HISTORY_MAX_DAYS)
+		err = HISTORY_ERR_TOO_MANY_DAYS;
+	if (err != NULL)
+		AccError(err);
+	days = palloc(sizeof(HistoryDay) * Max(state->ndays, 1));
+	err = history_acc_finish(state, days, &ndays);
+	if (err != NULL)
+		AccError(err);
+	h = PurchaseHistoryFromDays(days, ndays);
+	pfree(days);
+	PG_RETURN_PURCHASE_HISTORY_P(h);
 }
 
 /* SQL: purchase_history_days(h): one row per stored day, for inspection */

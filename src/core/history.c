@@ -29,10 +29,14 @@ history_day_init(HistoryDay *d, int32_t day)
 	d->max_order = -INFINITY;
 }
 
-/* Add one order row; a negative amount is a refund and only nets the day. */
-void
-history_day_add_order(HistoryDay *d, double amount, bool amount_known,
-					  bool discounted)
+/*
+ * Count one order row into a day, without its amount: a negative amount is a
+ * refund (it only nets the day); -0.0 counts as 0, so the largest order does
+ * not depend on the order of a 0 and a -0.
+ */
+static void
+day_count_order(HistoryDay *d, double amount, bool amount_known,
+				bool discounted)
 {
 	if (!amount_known)
 	{
@@ -40,14 +44,11 @@ history_day_add_order(HistoryDay *d, double amount, bool amount_known,
 		d->unknown = add_count(d->unknown, 1);
 	}
 	else if (amount < 0)
-	{
 		d->refunds = add_count(d->refunds, 1);
-		d->amount += amount;
-	}
 	else
 	{
 		d->orders = add_count(d->orders, 1);
-		d->amount += amount;
+		amount += 0.0;			/* -0.0 becomes +0.0 */
 		if (amount > d->max_order)
 			d->max_order = amount;
 	}
@@ -55,17 +56,37 @@ history_day_add_order(HistoryDay *d, double amount, bool amount_known,
 		d->discounted = add_count(d->discounted, 1);
 }
 
-/* Fold one entry of the same day into another. */
+/* Add one order row, its amount rounded into d->amount at once. */
 void
-history_day_merge(HistoryDay *dst, const HistoryDay *src)
+history_day_add_order(HistoryDay *d, double amount, bool amount_known,
+					  bool discounted)
 {
+	day_count_order(d, amount, amount_known, discounted);
+	if (amount_known)
+		d->amount += amount;
+}
+
+/* The counts and largest order of 'src' into 'dst' (same day), not the amount. */
+static void
+day_merge_counts(HistoryDay *dst, const HistoryDay *src)
+{
+	double		max = src->max_order + 0.0;	/* -0.0 becomes +0.0 */
+
 	dst->orders = add_count(dst->orders, src->orders);
 	dst->refunds = add_count(dst->refunds, src->refunds);
 	dst->unknown = add_count(dst->unknown, src->unknown);
 	dst->discounted = add_count(dst->discounted, src->discounted);
+	dst->max_order += 0.0;
+	if (max > dst->max_order)
+		dst->max_order = max;
+}
+
+/* Fold one entry of the same day into another (one rounding: a + b). */
+void
+history_day_merge(HistoryDay *dst, const HistoryDay *src)
+{
+	day_merge_counts(dst, src);
 	dst->amount += src->amount;
-	if (src->max_order > dst->max_order)
-		dst->max_order = src->max_order;
 }
 
 /*
@@ -109,13 +130,18 @@ compare_days(const void *a, const void *b)
 	return (da > db) - (da < db);
 }
 
-/* Sort by day and merge duplicates in place; returns the new count. */
+/*
+ * Sort by day and merge duplicates in place; returns the new count.  A day
+ * met more than once gets the exact sum of its amounts, rounded once.
+ */
 int32_t
-history_compact(HistoryDay *days, int32_t ndays)
+history_compact_checked(HistoryDay *days, int32_t ndays, bool *overflow)
 {
 	int32_t		out = 0;
 	bool		sorted = true;
 
+	if (overflow)
+		*overflow = false;
 	if (ndays <= 1)
 		return ndays;
 
@@ -130,14 +156,42 @@ history_compact(HistoryDay *days, int32_t ndays)
 	if (!sorted)
 		qsort(days, (size_t) ndays, sizeof(HistoryDay), compare_days);
 
-	for (int32_t i = 1; i < ndays; i++)
+	for (int32_t i = 0; i < ndays;)
 	{
-		if (days[i].day == days[out].day)
-			history_day_merge(&days[out], &days[i]);
-		else
-			days[++out] = days[i];
+		int32_t		j = i + 1;
+
+		days[out] = days[i];
+		if (j < ndays && days[j].day == days[i].day)
+		{
+			HistorySum	sum;
+			bool		fits;
+
+			history_sum_init(&sum);
+			fits = history_sum_add_double(&sum, days[i].amount);
+			for (; j < ndays && days[j].day == days[out].day; j++)
+			{
+				day_merge_counts(&days[out], &days[j]);
+				fits = fits && history_sum_add_double(&sum, days[j].amount);
+			}
+			/* out of range: +-infinity (from history_sum_round) or NaN */
+			if (!fits || !history_sum_round(&sum, &days[out].amount))
+			{
+				if (!fits)
+					days[out].amount = NAN;
+				if (overflow)
+					*overflow = true;
+			}
+		}
+		out++;
+		i = j;
 	}
-	return out + 1;
+	return out;
+}
+
+int32_t
+history_compact(HistoryDay *days, int32_t ndays)
+{
+	return history_compact_checked(days, ndays, NULL);
 }
 
 /* Merge two sorted compact arrays into out; returns the count written. */
@@ -165,31 +219,647 @@ history_merge_sorted(const HistoryDay *a, int32_t na,
 	return n;
 }
 
-/* Why an array is not a valid stored history, or NULL when it is. */
+/*
+ * Why one day is not one the aggregate can produce, or NULL.  Each rule
+ * follows from how a day is built (history_day_add_order, the exact sums of
+ * HistoryAcc) and survives union and merge, which add counts, take the
+ * larger largest order and sum amounts: see history.h.
+ */
 const char *
-history_validate(const HistoryDay *days, int32_t ndays)
+history_validate_day(const HistoryDay *d)
 {
+	int64_t		known_orders = (int64_t) d->orders - d->unknown;
+
+	if (d->day < HISTORY_MIN_DAY || d->day > HISTORY_MAX_DAY)
+		return "day out of range";
+	if (d->reserved != 0)
+		return "reserved field is not zero";
+	if (d->orders < 0 || d->refunds < 0 || d->unknown < 0 || d->discounted < 0)
+		return "negative count";
+	if (d->orders == 0 && d->refunds == 0)
+		return "day without orders or refunds";
+	if (d->unknown > d->orders)
+		return "more orders of unknown amount than orders";
+	if (d->discounted > d->orders)
+		return "more discounted orders than orders";
+	if (!isfinite(d->amount))
+		return "amount is not finite";
+	if (isnan(d->max_order) || d->max_order == INFINITY)
+		return "largest order is not a finite number";
+	if (d->max_order != -INFINITY && d->max_order < 0)
+		return "largest order is negative";
+	if (known_orders > 0 && d->max_order == -INFINITY)
+		return "orders of known amount without a largest order";
+	/* with orders saturated at INT32_MAX, unknown may have saturated too */
+	if (known_orders == 0 && d->max_order != -INFINITY && d->orders != INT32_MAX)
+		return "largest order on a day without orders of known amount";
+	if (d->refunds == 0)
+	{
+		if (d->max_order == -INFINITY)
+		{
+			if (d->amount != 0)
+				return "amount on a day with neither known amounts nor refunds";
+		}
+		else if (!(d->amount >= d->max_order))
+			return "amount below the largest order on a day without refunds";
+	}
+	else if (d->max_order == -INFINITY && !(d->amount < 0))
+		return "refunds alone do not net below zero";
+	return NULL;
+}
+
+/* Why an array is not a valid stored history, or NULL; *bad is the day. */
+const char *
+history_validate_at(const HistoryDay *days, int32_t ndays, int32_t *bad)
+{
+	*bad = -1;
 	if (ndays < 0 || ndays > HISTORY_MAX_DAYS)
 		return "day count out of range";
 	for (int32_t i = 0; i < ndays; i++)
 	{
-		const HistoryDay *d = &days[i];
+		const char *why = history_validate_day(&days[i]);
 
-		if (i > 0 && d->day <= days[i - 1].day)
+		*bad = i;
+		if (why != NULL)
+			return why;
+		if (i > 0 && days[i].day <= days[i - 1].day)
 			return "days are not in strictly ascending order";
-		if (d->orders < 0 || d->refunds < 0 || d->unknown < 0 ||
-			d->discounted < 0)
-			return "negative count";
-		if (d->unknown > d->orders || d->discounted > d->orders)
-			return "more unknown or discounted orders than orders";
-		if (d->orders == 0 && d->refunds == 0)
-			return "day without orders";
-		if (d->reserved != 0)
-			return "reserved field is not zero";
-		if (!isfinite(d->amount))
-			return "amount is not finite";
-		if (isnan(d->max_order) || d->max_order == INFINITY)
-			return "largest order is not a number";
+	}
+	*bad = -1;
+	return NULL;
+}
+
+const char *
+history_validate(const HistoryDay *days, int32_t ndays)
+{
+	int32_t		bad;
+
+	return history_validate_at(days, ndays, &bad);
+}
+
+/* ---------- exact sums ---------- */
+
+static inline bool
+limb_negative(uint64_t x)
+{
+	return (x >> 63) != 0;
+}
+
+/* Limb i of a two's complement sum (sign-extended above, zero below). */
+static inline uint64_t
+limb_at(int32_t lo, int32_t n, const uint64_t *limb, int32_t i)
+{
+	if (n == 0 || i < lo)
+		return 0;
+	if (i >= lo + n)
+		return limb_negative(limb[n - 1]) ? UINT64_MAX : 0;
+	return limb[i - lo];
+}
+
+/* Drop redundant sign limbs at the top and zero limbs at the bottom. */
+static void
+sum_normalize(HistorySum *s)
+{
+	int32_t		n = s->n;
+	int32_t		skip = 0;
+
+	while (n >= 2 &&
+		   ((s->limb[n - 1] == 0 && !limb_negative(s->limb[n - 2])) ||
+			(s->limb[n - 1] == UINT64_MAX && limb_negative(s->limb[n - 2]))))
+		n--;
+	if (n == 1 && s->limb[0] == 0)
+		n = 0;
+	while (skip < n && s->limb[skip] == 0)
+		skip++;
+	if (skip > 0)
+	{
+		memmove(s->limb, s->limb + skip, sizeof(uint64_t) * (size_t) (n - skip));
+		s->lo += skip;
+		n -= skip;
+	}
+	if (n == 0)
+		s->lo = 0;
+	s->n = n;
+}
+
+void
+history_sum_init(HistorySum *s)
+{
+	s->lo = 0;
+	s->n = 0;
+}
+
+/* s += the sum given by (lo, n, limb); false (s unchanged) when out of range. */
+bool
+history_sum_add_limbs(HistorySum *s, int32_t lo, int32_t n, const uint64_t *limb)
+{
+	HistorySum	r;
+	int32_t		hi;
+	uint64_t	carry = 0;
+
+	if (n <= 0)
+		return n == 0;
+	if (lo < HISTORY_SUM_MIN_LIMB || lo + n > HISTORY_SUM_MAX_LIMB + 1)
+		return false;
+	r.lo = s->n == 0 ? lo : (s->lo < lo ? s->lo : lo);
+	hi = s->n == 0 ? lo + n : (s->lo + s->n > lo + n ? s->lo + s->n : lo + n);
+	hi++;						/* room for the carry */
+	r.n = hi - r.lo;			/* at most HISTORY_SUM_MAX_LIMBS + 1 */
+	for (int32_t i = r.lo; i < hi; i++)
+	{
+		uint64_t	a = limb_at(s->lo, s->n, s->limb, i);
+		uint64_t	b = limb_at(lo, n, limb, i);
+		uint64_t	t = a + b;
+		uint64_t	c1 = t < a;
+
+		r.limb[i - r.lo] = t + carry;
+		carry = c1 | (r.limb[i - r.lo] < t);
+	}
+	sum_normalize(&r);
+	if (r.n > 0 && r.lo + r.n > HISTORY_SUM_MAX_LIMB + 1)
+		return false;
+	s->lo = r.lo;
+	s->n = r.n;
+	memcpy(s->limb, r.limb, sizeof(uint64_t) * (size_t) r.n);
+	return true;
+}
+
+/* s += x, exactly; false for a non-finite x or a sum out of range. */
+bool
+history_sum_add_double(HistorySum *s, double x)
+{
+	uint64_t	bits;
+	uint64_t	m;
+	int32_t		biased;
+	int32_t		e;
+	int32_t		li;
+	int32_t		shift;
+	uint64_t	a[3];
+
+	memcpy(&bits, &x, sizeof(bits));
+	biased = (int32_t) ((bits >> 52) & 0x7FF);
+	m = bits & ((UINT64_C(1) << 52) - 1);
+	if (biased == 0x7FF)
+		return false;
+	if (biased == 0)
+	{
+		if (m == 0)
+			return true;		/* +-0 */
+		e = -1074;
+	}
+	else
+	{
+		m |= UINT64_C(1) << 52;
+		e = biased - 1075;
+	}
+	/* x = +-m * 2^e: limb index floor(e / 64), shift within it */
+	li = e >= 0 ? e / 64 : -((-e + 63) / 64);
+	shift = e - 64 * li;
+	a[0] = m << shift;
+	a[1] = shift > 0 ? m >> (64 - shift) : 0;
+	a[2] = 0;
+	if (bits >> 63)
+	{
+		uint64_t	c = 1;
+
+		for (int i = 0; i < 3; i++)
+		{
+			a[i] = ~a[i] + c;
+			c = c && a[i] == 0;
+		}
+	}
+	return history_sum_add_limbs(s, li, 3, a);
+}
+
+/* Round to nearest, ties to even; false when beyond the double range. */
+bool
+history_sum_round(const HistorySum *s, double *out)
+{
+	uint64_t	mag[HISTORY_SUM_MAX_LIMBS + 1];
+	bool		neg;
+	int32_t		t;
+	int			b;
+	int32_t		top;
+	uint64_t	hi;
+	uint64_t	keep;
+	uint64_t	rem;
+	bool		sticky = false;
+	double		r;
+
+	if (s->n == 0)
+	{
+		*out = 0.0;
+		return true;
+	}
+	neg = limb_negative(s->limb[s->n - 1]);
+	memcpy(mag, s->limb, sizeof(uint64_t) * (size_t) s->n);
+	if (neg)
+	{
+		uint64_t	c = 1;
+
+		for (int32_t i = 0; i < s->n; i++)
+		{
+			mag[i] = ~mag[i] + c;
+			c = c && mag[i] == 0;
+		}
+	}
+	t = s->n - 1;
+	while (t > 0 && mag[t] == 0)
+		t--;
+	b = 63 - __builtin_clzll(mag[t]);	/* mag[t] != 0: s is normalized */
+	top = 64 * (s->lo + t) + b;	/* the value's leading bit is 2^top */
+
+	/* the 64 bits from the leading one down, and whether any bit is below */
+	hi = mag[t] << (63 - b);
+	if (t > 0)
+	{
+		if (b < 63)
+		{
+			hi |= mag[t - 1] >> (b + 1);
+			sticky = (mag[t - 1] & ((UINT64_C(1) << (b + 1)) - 1)) != 0;
+		}
+		else
+			sticky = mag[t - 1] != 0;
+		for (int32_t i = 0; i < t - 1 && !sticky; i++)
+			sticky = mag[i] != 0;
+	}
+	keep = hi >> 11;			/* 53 bits */
+	rem = hi & 0x7FF;
+	if (rem > 0x400 || (rem == 0x400 && (sticky || (keep & 1))))
+		keep++;
+	if (keep == UINT64_C(1) << 53)
+	{
+		keep >>= 1;
+		top++;
+	}
+	if (top > 1023)
+	{
+		*out = neg ? -INFINITY : INFINITY;
+		return false;
+	}
+
+	/*
+	 * Exact: a normal result has 53 bits; below 2^-1022 the sum, a multiple
+	 * of 2^-1074 as every double is, is representable and rem, sticky are 0.
+	 */
+	r = ldexp((double) keep, top - 52);
+	*out = neg ? -r : r;
+	return true;
+}
+
+/* ---------- the aggregate state ---------- */
+
+const char *const HISTORY_ERR_TOO_MANY_DAYS = "too many days";
+const char *const HISTORY_ERR_OUT_OF_RANGE = "amount out of range";
+
+#define ACC_MIN_CAPACITY 8
+
+void
+history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
+				 void *ctx)
+{
+	memset(acc, 0, sizeof(HistoryAcc));
+	acc->realloc_fn = realloc_fn;
+	acc->realloc_ctx = ctx;
+	acc->capacity = capacity > ACC_MIN_CAPACITY ? capacity : ACC_MIN_CAPACITY;
+	acc->days = realloc_fn(ctx, NULL, sizeof(HistoryAccDay) * (size_t) acc->capacity);
+	acc->pool_cap = 2 * (size_t) acc->capacity;
+	acc->pool = realloc_fn(ctx, NULL, sizeof(uint64_t) * acc->pool_cap);
+}
+
+void
+history_acc_free(HistoryAcc *acc)
+{
+	acc->realloc_fn(acc->realloc_ctx, acc->days, 0);
+	acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
+	acc->days = NULL;
+	acc->pool = NULL;
+	acc->ndays = acc->capacity = 0;
+	acc->pool_len = acc->pool_cap = 0;
+}
+
+static void
+acc_pool_reserve(HistoryAcc *acc, size_t extra)
+{
+	if (acc->pool_len + extra <= acc->pool_cap)
+		return;
+	acc->pool_cap = acc->pool_cap * 2 > acc->pool_len + extra ?
+		acc->pool_cap * 2 : acc->pool_len + extra;
+	acc->pool = acc->realloc_fn(acc->realloc_ctx, acc->pool,
+								sizeof(uint64_t) * acc->pool_cap);
+}
+
+static void
+acc_load_sum(const HistoryAcc *acc, const HistoryAccDay *e, HistorySum *s)
+{
+	s->lo = e->sum_lo;
+	s->n = e->sum_n;
+	if (e->sum_n > 0)
+		memcpy(s->limb, acc->pool + e->sum_off, sizeof(uint64_t) * (size_t) e->sum_n);
+}
+
+/* Store an entry's sum: in place when it fits or its limbs are last, else at the end. */
+static void
+acc_store_sum(HistoryAcc *acc, HistoryAccDay *e, const HistorySum *s)
+{
+	if (e->sum_n > 0 && e->sum_off + (size_t) e->sum_n == acc->pool_len)
+		acc->pool_len = e->sum_off;
+	else if (s->n <= e->sum_n)
+	{
+		memcpy(acc->pool + e->sum_off, s->limb, sizeof(uint64_t) * (size_t) s->n);
+		e->sum_lo = s->lo;
+		e->sum_n = s->n;
+		return;
+	}
+	acc_pool_reserve(acc, (size_t) s->n);
+	e->sum_off = acc->pool_len;
+	e->sum_lo = s->lo;
+	e->sum_n = s->n;
+	memcpy(acc->pool + acc->pool_len, s->limb, sizeof(uint64_t) * (size_t) s->n);
+	acc->pool_len += (size_t) s->n;
+}
+
+static int
+compare_acc_days(const void *a, const void *b)
+{
+	int32_t		da = ((const HistoryAccDay *) a)->d.day;
+	int32_t		db = ((const HistoryAccDay *) b)->d.day;
+
+	return (da > db) - (da < db);
+}
+
+/* Sort the entries, merge those of one day, and rebuild the pool without gaps. */
+const char *
+history_acc_compact(HistoryAcc *acc)
+{
+	uint64_t   *pool;
+	size_t		len = 0;
+	size_t		cap;
+	int32_t		out = 0;
+	bool		sorted = true;
+
+	for (int32_t i = 1; i < acc->ndays && sorted; i++)
+		sorted = acc->days[i].d.day > acc->days[i - 1].d.day;
+	if (sorted)
+		return NULL;			/* nothing to merge */
+	if (!sorted)
+		qsort(acc->days, (size_t) acc->ndays, sizeof(HistoryAccDay), compare_acc_days);
+
+	cap = acc->pool_cap > 16 ? acc->pool_cap : 16;
+	pool = acc->realloc_fn(acc->realloc_ctx, NULL, sizeof(uint64_t) * cap);
+	for (int32_t i = 0; i < acc->ndays;)
+	{
+		HistoryAccDay merged = acc->days[i];
+		HistorySum	sum;
+		int32_t		j;
+
+		acc_load_sum(acc, &acc->days[i], &sum);
+		for (j = i + 1; j < acc->ndays && acc->days[j].d.day == merged.d.day; j++)
+		{
+			const HistoryAccDay *e = &acc->days[j];
+
+			day_merge_counts(&merged.d, &e->d);
+			if (!history_sum_add_limbs(&sum, e->sum_lo, e->sum_n, acc->pool + e->sum_off))
+			{
+				acc->realloc_fn(acc->realloc_ctx, pool, 0);
+				return HISTORY_ERR_OUT_OF_RANGE;
+			}
+		}
+		if (len + (size_t) sum.n > cap)
+		{
+			cap = cap * 2 > len + (size_t) sum.n ? cap * 2 : len + (size_t) sum.n;
+			pool = acc->realloc_fn(acc->realloc_ctx, pool, sizeof(uint64_t) * cap);
+		}
+		memcpy(pool + len, sum.limb, sizeof(uint64_t) * (size_t) sum.n);
+		merged.sum_lo = sum.lo;
+		merged.sum_n = sum.n;
+		merged.sum_off = len;
+		len += (size_t) sum.n;
+		acc->days[out++] = merged;
+		i = j;
+	}
+	acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
+	acc->pool = pool;
+	acc->pool_len = len;
+	acc->pool_cap = cap;
+	acc->ndays = out;
+	return NULL;
+}
+
+/*
+ * Room for 'extra' more entries: compact first, and grow only when the
+ * distinct days really need it, so memory follows days, not orders.
+ */
+static const char *
+acc_reserve(HistoryAcc *acc, int32_t extra)
+{
+	const char *err;
+	int64_t		newcap;
+
+	if ((int64_t) acc->ndays + extra <= acc->capacity)
+		return NULL;
+	if ((err = history_acc_compact(acc)) != NULL)
+		return err;
+	if (acc->ndays > HISTORY_MAX_DAYS)
+		return HISTORY_ERR_TOO_MANY_DAYS;
+	if ((int64_t) acc->ndays + extra > acc->capacity / 2)
+	{
+		newcap = (int64_t) acc->capacity * 2;
+		if (newcap < (int64_t) acc->ndays + extra)
+			newcap = (int64_t) acc->ndays + extra;
+		acc->days = acc->realloc_fn(acc->realloc_ctx, acc->days,
+									sizeof(HistoryAccDay) * (size_t) newcap);
+		acc->capacity = (int32_t) newcap;
+	}
+	return NULL;
+}
+
+/* A new entry at the end, for 'day', with nothing counted. */
+static HistoryAccDay *
+acc_new_entry(HistoryAcc *acc, int32_t day)
+{
+	HistoryAccDay *e = &acc->days[acc->ndays++];
+
+	history_day_init(&e->d, day);
+	e->sum_lo = 0;
+	e->sum_n = 0;
+	e->sum_off = acc->pool_len;
+	return e;
+}
+
+const char *
+history_acc_add_order(HistoryAcc *acc, int32_t day, double amount,
+					  bool amount_known, bool discounted)
+{
+	HistoryAccDay *last = acc->ndays > 0 ? &acc->days[acc->ndays - 1] : NULL;
+
+	if (amount_known && !isfinite(amount))
+		amount_known = false;
+	/* orders usually arrive grouped by day: extend the last entry */
+	if (last == NULL || last->d.day != day)
+	{
+		const char *err = acc_reserve(acc, 1);
+
+		if (err != NULL)
+			return err;
+		last = acc_new_entry(acc, day);
+	}
+	day_count_order(&last->d, amount, amount_known, discounted);
+	if (amount_known && amount != 0)
+	{
+		HistorySum	sum;
+
+		acc_load_sum(acc, last, &sum);
+		if (!history_sum_add_double(&sum, amount))
+			return HISTORY_ERR_OUT_OF_RANGE;
+		acc_store_sum(acc, last, &sum);
+	}
+	return NULL;
+}
+
+const char *
+history_acc_add_days(HistoryAcc *acc, const HistoryDay *days, int32_t ndays)
+{
+	const char *err = acc_reserve(acc, ndays);
+
+	if (err != NULL)
+		return err;
+	for (int32_t i = 0; i < ndays; i++)
+	{
+		HistoryAccDay *e = acc_new_entry(acc, days[i].day);
+		HistorySum	sum;
+
+		day_merge_counts(&e->d, &days[i]);
+		history_sum_init(&sum);
+		if (!history_sum_add_double(&sum, days[i].amount))
+			return HISTORY_ERR_OUT_OF_RANGE;
+		acc_store_sum(acc, e, &sum);
+	}
+	return NULL;
+}
+
+const char *
+history_acc_combine(HistoryAcc *dst, const HistoryAcc *src)
+{
+	const char *err = acc_reserve(dst, src->ndays);
+
+	if (err != NULL)
+		return err;
+	for (int32_t i = 0; i < src->ndays; i++)
+	{
+		HistoryAccDay *e = &dst->days[dst->ndays++];
+		HistorySum	sum;
+
+		*e = src->days[i];
+		e->sum_n = 0;
+		e->sum_off = dst->pool_len;
+		acc_load_sum(src, &src->days[i], &sum);
+		acc_store_sum(dst, e, &sum);
+	}
+	return NULL;
+}
+
+const char *
+history_acc_finish(HistoryAcc *acc, HistoryDay *out, int32_t *ndays)
+{
+	const char *err = history_acc_compact(acc);
+
+	*ndays = 0;
+	if (err != NULL)
+		return err;
+	if (acc->ndays > HISTORY_MAX_DAYS)
+		return HISTORY_ERR_TOO_MANY_DAYS;
+	for (int32_t i = 0; i < acc->ndays; i++)
+	{
+		HistorySum	sum;
+
+		out[i] = acc->days[i].d;
+		acc_load_sum(acc, &acc->days[i], &sum);
+		if (!history_sum_round(&sum, &out[i].amount))
+			return HISTORY_ERR_OUT_OF_RANGE;
+	}
+	*ndays = acc->ndays;
+	return NULL;
+}
+
+/*
+ * Serialized state: per entry its HistoryDay (amount 0), then int32 lo,
+ * int32 n and n limbs, in native byte order (states only travel between
+ * processes of one server).
+ */
+#define ACC_RECORD_HEADER (sizeof(HistoryDay) + 2 * sizeof(int32_t))
+
+size_t
+history_acc_serial_size(const HistoryAcc *acc)
+{
+	size_t		size = 0;
+
+	for (int32_t i = 0; i < acc->ndays; i++)
+		size += ACC_RECORD_HEADER + sizeof(uint64_t) * (size_t) acc->days[i].sum_n;
+	return size;
+}
+
+void
+history_acc_serialize(const HistoryAcc *acc, void *buf)
+{
+	char	   *p = buf;
+
+	for (int32_t i = 0; i < acc->ndays; i++)
+	{
+		const HistoryAccDay *e = &acc->days[i];
+		HistoryDay	d = e->d;
+
+		d.amount = 0;
+		memcpy(p, &d, sizeof(HistoryDay));
+		p += sizeof(HistoryDay);
+		memcpy(p, &e->sum_lo, sizeof(int32_t));
+		p += sizeof(int32_t);
+		memcpy(p, &e->sum_n, sizeof(int32_t));
+		p += sizeof(int32_t);
+		memcpy(p, acc->pool + e->sum_off, sizeof(uint64_t) * (size_t) e->sum_n);
+		p += sizeof(uint64_t) * (size_t) e->sum_n;
+	}
+}
+
+const char *
+history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
+{
+	const char *p = buf;
+	const char *end = p + len;
+
+	while (p < end)
+	{
+		HistoryDay	d;
+		HistorySum	sum;
+		HistoryAccDay *e;
+		const char *err;
+
+		if ((size_t) (end - p) < ACC_RECORD_HEADER)
+			return "truncated entry";
+		memcpy(&d, p, sizeof(HistoryDay));
+		p += sizeof(HistoryDay);
+		memcpy(&sum.lo, p, sizeof(int32_t));
+		p += sizeof(int32_t);
+		memcpy(&sum.n, p, sizeof(int32_t));
+		p += sizeof(int32_t);
+		if (sum.n < 0 || sum.n > HISTORY_SUM_MAX_LIMBS ||
+			(sum.n > 0 && (sum.lo < HISTORY_SUM_MIN_LIMB ||
+						   sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)))
+			return "sum out of range";
+		if ((size_t) (end - p) < sizeof(uint64_t) * (size_t) sum.n)
+			return "truncated sum";
+		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
+		p += sizeof(uint64_t) * (size_t) sum.n;
+		if (d.day < HISTORY_MIN_DAY || d.day > HISTORY_MAX_DAY ||
+			d.orders < 0 || d.refunds < 0 || d.unknown < 0 || d.discounted < 0 ||
+			isnan(d.max_order) || d.max_order == INFINITY)
+			return "malformed entry";
+		if ((err = acc_reserve(acc, 1)) != NULL)
+			return err;
+		e = acc_new_entry(acc, d.day);
+		e->d = d;
+		e->d.amount = 0;
+		acc_store_sum(acc, e, &sum);
 	}
 	return NULL;
 }

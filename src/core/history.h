@@ -24,13 +24,21 @@
 #define HISTORY_MAX_DAYS 1000000
 
 /*
+ * The range of day numbers, that of PostgreSQL's date type (4713 BC to
+ * 5874897 AD) counted from 2000-01-01; the glue checks that they agree.
+ */
+#define HISTORY_MIN_DAY (-2451545)
+#define HISTORY_MAX_DAY 2145031948
+
+/*
  * One calendar day of a customer's orders.
  *
  * orders counts order rows with a positive, zero or unknown (NULL) amount;
  * refunds counts rows with a negative amount; unknown counts rows whose amount
  * was NULL; discounted counts order rows flagged as discounted.  amount is the
- * net of all known amounts of the day (refunds subtract), max_order the
- * largest single known order amount (-INFINITY when the day has none).
+ * net of all known amounts of the day (refunds subtract): their exact sum
+ * rounded once, so the same orders give the same bits in any order; max_order
+ * the largest single known order amount (-INFINITY when the day has none).
  *
  * Counts saturate at INT32_MAX rather than wrap.
  *
@@ -58,7 +66,12 @@ typedef struct HistoryBuffer
 	bool		sorted;			/* days sorted ascending, no duplicate day */
 } HistoryBuffer;
 
-/* Add one order row to a day entry (amount_known false for NULL amounts). */
+/*
+ * Add one order row to a day entry (amount_known false for NULL amounts).
+ * The amount is added to d->amount with one rounding per row, so the result
+ * of several rows depends on their order: this builds single test days by
+ * hand; the aggregate sums exactly (HistoryAcc below).
+ */
 extern void history_day_add_order(HistoryDay *d, double amount,
 								  bool amount_known, bool discounted);
 
@@ -79,9 +92,14 @@ extern bool history_day_qualifies(const HistoryDay *d, double min_amount);
 
 /*
  * Sort by day and merge entries of the same day, in place.  Returns the new
- * number of days.
+ * number of days.  The merged amount is the exact sum of the entries' amounts
+ * rounded once, so it does not depend on the order of the entries.  A merged
+ * amount beyond the double range becomes +-infinity or NaN (history_validate
+ * rejects both) and sets *overflow (when not NULL).
  */
 extern int32_t history_compact(HistoryDay *days, int32_t ndays);
+extern int32_t history_compact_checked(HistoryDay *days, int32_t ndays,
+									   bool *overflow);
 
 /*
  * Merge two sorted, compact day arrays into 'out' (room for na + nb days).
@@ -91,8 +109,141 @@ extern int32_t history_merge_sorted(const HistoryDay *a, int32_t na,
 									const HistoryDay *b, int32_t nb,
 									HistoryDay *out);
 
-/* Check that an array is sorted, compact and well formed; NULL when fine, else why. */
+/*
+ * Check that one day is one the aggregate, union and merge can produce; NULL
+ * when it is, else a sentence fragment saying why not.  These invariants:
+ *	- day within HISTORY_MIN_DAY .. HISTORY_MAX_DAY, reserved zero;
+ *	- counts >= 0, at least one order or refund, unknown <= orders,
+ *	  discounted <= orders;
+ *	- amount finite, max_order -infinity or finite and >= 0;
+ *	- a known order (orders > unknown) gives a finite max_order, none gives
+ *	  -infinity (unless the counts saturated at INT32_MAX);
+ *	- without refunds the amount is a sum of orders: >= max_order and >= 0,
+ *	  and exactly 0 without known orders;
+ *	- refunds without known orders net below zero.
+ * No upper bound relates amount to orders * max_order: a union of rounded day
+ * sums can exceed it by the last bit.
+ */
+extern const char *history_validate_day(const HistoryDay *d);
+
+/* Every day valid, sorted strictly by day; NULL when fine, else why. */
 extern const char *history_validate(const HistoryDay *days, int32_t ndays);
+
+/* The same, and the index of the first bad day in *bad (-1 for the day count). */
+extern const char *history_validate_at(const HistoryDay *days, int32_t ndays,
+									   int32_t *bad);
+
+/* ---------- exact sums ---------- */
+
+/*
+ * An exact sum of doubles: a two's complement integer of 64-bit limbs,
+ * value = sum of limb[i] * 2^(64 * (lo + i)).  Every double is a multiple of
+ * 2^-1074 below 2^1024, so limb indexes run from -17; a sum of up to 2^64
+ * doubles stays below 2^1088, limb 16, plus a sign limb.  Kept normalized:
+ * no zero low limb, no redundant sign limb, n == 0 for zero, so equal sums
+ * have equal representations.  Rounding it once gives a result that does not
+ * depend on the order of the additions.
+ */
+#define HISTORY_SUM_MIN_LIMB (-17)
+#define HISTORY_SUM_MAX_LIMB 17
+#define HISTORY_SUM_MAX_LIMBS (HISTORY_SUM_MAX_LIMB - HISTORY_SUM_MIN_LIMB + 1)
+
+typedef struct HistorySum
+{
+	int32_t		lo;				/* limb index of limb[0] */
+	int32_t		n;				/* limbs in use */
+	uint64_t	limb[HISTORY_SUM_MAX_LIMBS + 1];
+} HistorySum;
+
+extern void history_sum_init(HistorySum *s);
+
+/* Add a finite double; false (s unchanged) when the sum leaves the limb range. */
+extern bool history_sum_add_double(HistorySum *s, double x);
+
+/* Add another sum given by its limbs; false (s unchanged) when out of range. */
+extern bool history_sum_add_limbs(HistorySum *s, int32_t lo, int32_t n,
+								  const uint64_t *limb);
+
+/*
+ * The sum rounded to the nearest double, ties to even (+0.0 for zero).
+ * False when it rounds beyond the double range; *out is then +-infinity.
+ */
+extern bool history_sum_round(const HistorySum *s, double *out);
+
+/* ---------- the aggregate state ---------- */
+
+/*
+ * Reallocation for the aggregate state: like realloc(ptr, size), never
+ * returns NULL (the server's version raises an error, the tests' aborts).
+ */
+typedef void *(*HistoryReallocFn) (void *ctx, void *ptr, size_t size);
+
+/* One entry of the state: a day's counts and largest order, and its exact sum. */
+typedef struct HistoryAccDay
+{
+	HistoryDay	d;				/* d.amount is unused until finished */
+	int32_t		sum_lo;			/* lo of the exact sum */
+	int32_t		sum_n;			/* limbs of the exact sum (0: zero) */
+	size_t		sum_off;		/* where the limbs are in the pool */
+} HistoryAccDay;
+
+/*
+ * The state of the purchase_history aggregates: entries of possibly repeated,
+ * unsorted days, compacted (sorted, same days merged) whenever the entry
+ * array fills and grown only when the distinct days need the room, so memory
+ * follows days, not orders.  The limbs of the exact sums live in one pool;
+ * the last entry's limbs are always at the pool's end, so the common case
+ * (orders arriving grouped by day) extends them in place.
+ */
+typedef struct HistoryAcc
+{
+	HistoryAccDay *days;
+	int32_t		ndays;
+	int32_t		capacity;
+	uint64_t   *pool;
+	size_t		pool_len;
+	size_t		pool_cap;
+	HistoryReallocFn realloc_fn;
+	void	   *realloc_ctx;
+} HistoryAcc;
+
+/* Reasons the state functions can fail; NULL is success. */
+extern const char *const HISTORY_ERR_TOO_MANY_DAYS;
+extern const char *const HISTORY_ERR_OUT_OF_RANGE;
+
+extern void history_acc_init(HistoryAcc *acc, int32_t capacity,
+							 HistoryReallocFn realloc_fn, void *ctx);
+extern void history_acc_free(HistoryAcc *acc);
+
+/* One order row on 'day' (amount_known false for a NULL or non-finite amount). */
+extern const char *history_acc_add_order(HistoryAcc *acc, int32_t day,
+										 double amount, bool amount_known,
+										 bool discounted);
+
+/* The days of a stored history (a valid, compact array). */
+extern const char *history_acc_add_days(HistoryAcc *acc, const HistoryDay *days,
+										int32_t ndays);
+
+/* Everything in 'src' into 'dst' (the combine function). */
+extern const char *history_acc_combine(HistoryAcc *dst, const HistoryAcc *src);
+
+/* Sort and merge the entries in place. */
+extern const char *history_acc_compact(HistoryAcc *acc);
+
+/*
+ * Compact, then write the days with their amounts rounded once into 'out'
+ * (room for acc->ndays after compaction; history_acc_compact first to know).
+ */
+extern const char *history_acc_finish(HistoryAcc *acc, HistoryDay *out,
+									  int32_t *ndays);
+
+/* The size of the serialized state and the bytes themselves (compact first). */
+extern size_t history_acc_serial_size(const HistoryAcc *acc);
+extern void history_acc_serialize(const HistoryAcc *acc, void *buf);
+
+/* Append a serialized state to 'acc'; NULL when well formed, else why. */
+extern const char *history_acc_deserialize(HistoryAcc *acc, const void *buf,
+										   size_t len);
 
 /*
  * What the first-release metrics need from one history, looking only at days

@@ -3,25 +3,30 @@
  *		libFuzzer target for src/core/history.c.
  *
  * The input bytes are read as a few header bytes and then a sequence of
- * orders (day, amount, flags).  The orders are folded into histories the way
- * the purchase_history aggregate does it (extend the last entry while the day
- * repeats, compact the buffer when it fills, grow only when the distinct days
- * need it), split into two halves that are built separately and then joined
- * with history_merge_sorted and with the combine path, and checked against
- * one-shot compaction of every order and against a naive reference that
- * re-implements the folding rules without calling history.c.
+ * orders (day, amount, flags).  The orders are folded into histories with the
+ * aggregate's own state (HistoryAcc, with a small initial capacity so that it
+ * compacts and grows), split into two halves that are built separately and
+ * then joined with history_merge_sorted, with the combine path and through
+ * serialize/deserialize, folded again in a shuffled order, and split by a
+ * flag into two "categories" whose histories are united in both orders; all
+ * are checked against one-shot compaction of every order and against a naive
+ * reference that re-implements the folding rules without calling history.c.
  *
  * Invariants (any violation aborts):
  *	- every built history passes history_validate;
- *	- chunked building, merge of halves, combine of halves and one-shot
- *	  compaction all give the same days, field by field;
- *	- those equal the naive reference (which checks history_day_add_order);
+ *	- chunked building, combine of halves (also serialized), a shuffled
+ *	  order and one-shot compaction give bit-identical days: sums are exact
+ *	  and rounded once, whatever the order of the orders;
+ *	- the union of the categories is the same in both orders;
+ *	- with narrow amounts only (multiples of 1/4 below 2^13, at most
+ *	  FZ_MAX_ORDERS of them, so that every sum is exact even when rounded
+ *	  more than once) the merge of halves, the union and the naive reference
+ *	  (which checks history_day_add_order) give the same days too;
  *	- history_summarize agrees with a naive summary for several as-of days
  *	  and minimum amounts.
  *
- * Amounts are multiples of 1/4 below 2^13 and at most FZ_MAX_ORDERS orders are
- * read, so every sum is exact in double precision and results can be compared
- * with ==, whatever the order of addition.
+ * Wide amounts (flag bit 7) are the quarter amount scaled by 2^-60 .. 2^67,
+ * so that sums round and naive sums depend on the order of addition.
  *
  * Build and run: see test/fuzz/README.md.  With -DFUZZ_STANDALONE a main()
  * replays files or runs seeded random inputs without libFuzzer.  The unit
@@ -49,6 +54,7 @@ typedef struct FzOrder
 	double		amount;			/* meaningful when known */
 	bool		known;
 	bool		discounted;
+	bool		wide;			/* amount scaled (and category 1) */
 } FzOrder;
 
 /* Everything decoded from one input. */
@@ -59,16 +65,10 @@ typedef struct FzInput
 	int32_t		split;			/* orders [0, split) left, [split, n) right */
 	int32_t		as_of;			/* one as-of day to summarise at */
 	double		min_amount;		/* one minimum order amount */
+	bool		any_wide;		/* some amount is wide */
+	uint64_t	seed;			/* of the shuffle */
 	FzOrder    *orders;
 } FzInput;
-
-/* A copy of the aggregate state of src/history_type.c. */
-typedef struct FzAgg
-{
-	HistoryDay *days;
-	int32_t		ndays;
-	int32_t		capacity;
-} FzAgg;
 
 static char fz_msg[512];
 
@@ -97,7 +97,8 @@ fz_alloc(size_t n)
  *			bit 4: amount zero
  *			bit 5: same day as the previous order
  *			bit 6: narrow day range (day = b0 % 8), many duplicates
- *			bit 7: spare
+ *			bit 7: wide amount: quarters * 2^((b0 * 37) % 128 - 60);
+ *				   also the "category" of the union check
  *	b2 b3	amount as int16, in quarters
  */
 static void
@@ -112,6 +113,8 @@ fz_decode(const uint8_t *data, size_t size, FzInput *in)
 		n = FZ_MAX_ORDERS;
 
 	in->capacity = 1 + hdr[0] % 16;
+	in->any_wide = false;
+	in->seed = hdr[5];
 	in->norders = (int32_t) n;
 	in->split = (int32_t) ((n * hdr[1]) / 255);
 	in->as_of = (int32_t) ((hdr[2] | (hdr[3] << 8)) % 1100) - 550;
@@ -144,79 +147,80 @@ fz_decode(const uint8_t *data, size_t size, FzInput *in)
 		o->discounted = (b[1] & 0x04) != 0;
 		o->known = (b[1] & 0x08) == 0;
 		o->amount = (b[1] & 0x10) ? 0.0 : q / 4.0;
+		o->wide = (b[1] & 0x80) != 0;
+		if (o->wide)
+		{
+			o->amount = ldexp(o->amount, (b[0] * 37) % 128 - 60);
+			in->any_wide = in->any_wide || (o->known && o->amount != 0);
+		}
+		in->seed = in->seed * 31 + b[0] + (b[2] << 8);
 	}
 }
 
-/* ---------- the aggregate, as in src/history_type.c ---------- */
+/* ---------- the aggregate state (core HistoryAcc) ---------- */
 
-static void
-fz_agg_init(FzAgg *s, int32_t capacity)
+static void *
+fz_realloc(void *ctx, void *ptr, size_t size)
 {
-	s->capacity = capacity < 1 ? 1 : capacity;
-	s->ndays = 0;
-	s->days = fz_alloc(sizeof(HistoryDay) * (size_t) s->capacity);
-}
+	void	   *p;
 
-/* Reserve(): compact first, grow only when the distinct days need it. */
-static void
-fz_agg_reserve(FzAgg *s, int32_t extra)
-{
-	if (s->ndays + extra <= s->capacity)
-		return;
-	s->ndays = history_compact(s->days, s->ndays);
-	if (s->ndays + extra > s->capacity / 2)
+	(void) ctx;
+	if (size == 0)
 	{
-		int32_t		newcap = s->capacity * 2;
-
-		if (newcap < s->ndays + extra)
-			newcap = s->ndays + extra;
-		s->days = realloc(s->days, sizeof(HistoryDay) * (size_t) newcap);
-		if (s->days == NULL)
-			abort();
-		s->capacity = newcap;
+		free(ptr);
+		return NULL;
 	}
-}
-
-/* AddOrder(): extend the last entry while the day repeats. */
-static void
-fz_agg_add(FzAgg *s, const FzOrder *o)
-{
-	HistoryDay *last = s->ndays > 0 ? &s->days[s->ndays - 1] : NULL;
-
-	if (last == NULL || last->day != o->day)
+	p = realloc(ptr, size);
+	if (p == NULL)
 	{
-		fz_agg_reserve(s, 1);
-		last = &s->days[s->ndays++];
-		history_day_init(last, o->day);
+		fprintf(stderr, "fuzz_history: out of memory\n");
+		abort();
 	}
-	history_day_add_order(last, o->known ? o->amount : 0, o->known,
-						  o->discounted);
+	return p;
 }
 
-/* purchase_history_combine() with a non-empty left state. */
-static void
-fz_agg_combine(FzAgg *left, const FzAgg *right)
+/* Add orders to a state, as the transition function does. */
+static const char *
+fz_agg_build(HistoryAcc *s, const FzOrder *orders, int32_t n)
 {
-	fz_agg_reserve(left, right->ndays);
-	if (right->ndays > 0)
-		memcpy(left->days + left->ndays, right->days,
-			   sizeof(HistoryDay) * (size_t) right->ndays);
-	left->ndays += right->ndays;
+	const char *err = NULL;
+
+	for (int32_t i = 0; i < n && err == NULL; i++)
+		err = history_acc_add_order(s, orders[i].day,
+									orders[i].known ? orders[i].amount : 0,
+									orders[i].known, orders[i].discounted);
+	return err;
 }
 
-/* purchase_history_final() / serialize(): compact in place. */
-static void
-fz_agg_final(FzAgg *s)
+/* The final function: the history's days, malloc'd, into *days. */
+static const char *
+fz_agg_final(HistoryAcc *s, HistoryDay **days, int32_t *ndays)
 {
-	s->ndays = history_compact(s->days, s->ndays);
+	const char *err = history_acc_compact(s);
+
+	*days = fz_alloc(sizeof(HistoryDay) * (size_t) (s->ndays + 1));
+	*ndays = 0;
+	if (err == NULL)
+		err = history_acc_finish(s, *days, ndays);
+	return err;
 }
 
-static void
-fz_agg_build(FzAgg *s, int32_t capacity, const FzOrder *orders, int32_t n)
+/* serialize, then deserialize into state 'out' (the parallel path) */
+static const char *
+fz_agg_roundtrip(HistoryAcc *s, HistoryAcc *out)
 {
-	fz_agg_init(s, capacity);
-	for (int32_t i = 0; i < n; i++)
-		fz_agg_add(s, &orders[i]);
+	const char *err = history_acc_compact(s);
+	size_t		len;
+	void	   *buf;
+
+	if (err != NULL)
+		return err;
+	len = history_acc_serial_size(s);
+	buf = fz_alloc(len);
+	history_acc_serialize(s, buf);
+	err = history_acc_deserialize(out, buf, len);
+	free(buf);
+	return err;
 }
 
 /* ---------- naive references, independent of history.c ---------- */
@@ -329,7 +333,7 @@ fz_naive_summary(const HistoryDay *days, int32_t n, int32_t as_of,
 
 /* ---------- comparisons ---------- */
 
-/* NULL when a and b hold the same days field by field, else a description. */
+/* NULL when a and b hold the same days field by field (amounts bit for bit), else why not. */
 static const char *
 fz_days_differ(const char *what, const HistoryDay *a, int32_t na,
 			   const HistoryDay *b, int32_t nb)
@@ -347,7 +351,8 @@ fz_days_differ(const char *what, const HistoryDay *a, int32_t na,
 		if (x->day != y->day || x->orders != y->orders ||
 			x->refunds != y->refunds || x->unknown != y->unknown ||
 			x->discounted != y->discounted || x->reserved != y->reserved ||
-			!(x->amount == y->amount) || !(x->max_order == y->max_order))
+			memcmp(&x->amount, &y->amount, sizeof(double)) != 0 ||
+			memcmp(&x->max_order, &y->max_order, sizeof(double)) != 0)
 		{
 			snprintf(fz_msg, sizeof(fz_msg),
 					 "%s: day #%d differs: {day=%d orders=%d refunds=%d unknown=%d disc=%d res=%d amount=%.17g max=%.17g}"
@@ -406,6 +411,25 @@ fz_validates(const char *what, const HistoryDay *days, int32_t n)
 
 /* ---------- the check ---------- */
 
+/* A deterministic shuffle of the orders (Fisher-Yates, splitmix64 from seed). */
+static void
+fz_shuffle(FzOrder *orders, int32_t n, uint64_t seed)
+{
+	for (int32_t i = n - 1; i > 0; i--)
+	{
+		uint64_t	z = (seed += 0x9E3779B97F4A7C15ULL);
+		int32_t		j;
+		FzOrder		t;
+
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+		j = (int32_t) ((z ^ (z >> 31)) % (uint64_t) (i + 1));
+		t = orders[i];
+		orders[i] = orders[j];
+		orders[j] = t;
+	}
+}
+
 /*
  * Run every invariant on one input.  NULL when all hold, else a description
  * of the first violation.
@@ -417,21 +441,46 @@ fz_check(const uint8_t *data, size_t size)
 	int32_t		n;
 	HistoryDay *oneshot;
 	HistoryDay *naive;
-	HistoryDay *merged;
-	int32_t		n_oneshot;
-	int32_t		n_naive;
-	int32_t		n_merged;
-	FzAgg		whole,
-				left,
-				right,
-				cleft,
-				cright;
+	HistoryDay *merged = NULL;
+	HistoryDay *d_whole = NULL,
+			   *d_left = NULL,
+			   *d_right = NULL,
+			   *d_comb = NULL,
+			   *d_ser = NULL,
+			   *d_shuf = NULL,
+			   *d_cat[2] = {NULL, NULL},
+			   *d_u1 = NULL,
+			   *d_u2 = NULL;
+	int32_t		n_oneshot,
+				n_naive,
+				n_merged,
+				n_whole,
+				n_left,
+				n_right,
+				n_comb,
+				n_ser,
+				n_shuf,
+				n_cat[2],
+				n_u1,
+				n_u2;
+	enum
+	{
+		WHOLE, LEFT, RIGHT, CLEFT, CRIGHT, SLEFT, SLEFT2, SRIGHT, SHUF, CAT0, CAT1, U1, U2, NACC
+	};
+	HistoryAcc	acc[NACC];
+	FzOrder    *shuffled,
+			   *by_cat[2];
+	int32_t		ncat[2] = {0, 0};
+	bool		overflow;
 	const char *err = NULL;
 
 	fz_decode(data, size, &in);
 	n = in.norders;
+	for (int i = 0; i < NACC; i++)
+		history_acc_init(&acc[i], i == SLEFT2 || i == SRIGHT ? 1 : in.capacity,
+						 fz_realloc, NULL);
 
-	/* one-shot: every order its own entry, compacted once */
+	/* one-shot: every order its own entry, compacted once (exact sums) */
 	oneshot = fz_alloc(sizeof(HistoryDay) * (size_t) (n ? n : 1));
 	for (int32_t i = 0; i < n; i++)
 	{
@@ -440,48 +489,98 @@ fz_check(const uint8_t *data, size_t size)
 							  in.orders[i].known ? in.orders[i].amount : 0,
 							  in.orders[i].known, in.orders[i].discounted);
 	}
-	n_oneshot = history_compact(oneshot, n);
+	n_oneshot = history_compact_checked(oneshot, n, &overflow);
 
 	naive = fz_alloc(sizeof(HistoryDay) * (size_t) (n ? n : 1));
 	n_naive = fz_naive_days(in.orders, n, naive);
 
-	/* chunked, as the aggregate: whole, and the two halves */
-	fz_agg_build(&whole, in.capacity, in.orders, n);
-	fz_agg_final(&whole);
-	fz_agg_build(&left, in.capacity, in.orders, in.split);
-	fz_agg_final(&left);
-	fz_agg_build(&right, in.capacity, in.orders + in.split, n - in.split);
-	fz_agg_final(&right);
+	shuffled = fz_alloc(sizeof(FzOrder) * (size_t) (n ? n : 1));
+	by_cat[0] = fz_alloc(sizeof(FzOrder) * (size_t) (n ? n : 1));
+	by_cat[1] = fz_alloc(sizeof(FzOrder) * (size_t) (n ? n : 1));
+	if (n > 0)
+		memcpy(shuffled, in.orders, sizeof(FzOrder) * (size_t) n);
+	fz_shuffle(shuffled, n, in.seed);
+	for (int32_t i = 0; i < n; i++)
+		by_cat[in.orders[i].wide][ncat[in.orders[i].wide]++] = in.orders[i];
 
-	merged = fz_alloc(sizeof(HistoryDay) * (size_t) (left.ndays + right.ndays + 1));
-	n_merged = history_merge_sorted(left.days, left.ndays, right.days, right.ndays, merged);
+	if ((err = fz_agg_build(&acc[WHOLE], in.orders, n)) ||
+		(err = fz_agg_final(&acc[WHOLE], &d_whole, &n_whole)) ||
+		(err = fz_agg_build(&acc[LEFT], in.orders, in.split)) ||
+		(err = fz_agg_final(&acc[LEFT], &d_left, &n_left)) ||
+		(err = fz_agg_build(&acc[RIGHT], in.orders + in.split, n - in.split)) ||
+		(err = fz_agg_final(&acc[RIGHT], &d_right, &n_right)) ||
+	/* combine: left partial state unfinished, right compacted */
+		(err = fz_agg_build(&acc[CLEFT], in.orders, in.split)) ||
+		(err = fz_agg_build(&acc[CRIGHT], in.orders + in.split, n - in.split)) ||
+		(err = history_acc_compact(&acc[CRIGHT])) ||
+		(err = history_acc_combine(&acc[CLEFT], &acc[CRIGHT])) ||
+		(err = fz_agg_final(&acc[CLEFT], &d_comb, &n_comb)) ||
+	/* both halves serialized, combined the other way round */
+		(err = fz_agg_build(&acc[SLEFT], in.orders, in.split)) ||
+		(err = fz_agg_roundtrip(&acc[SLEFT], &acc[SLEFT2])) ||
+		(err = fz_agg_roundtrip(&acc[CRIGHT], &acc[SRIGHT])) ||
+		(err = history_acc_combine(&acc[SRIGHT], &acc[SLEFT2])) ||
+		(err = fz_agg_final(&acc[SRIGHT], &d_ser, &n_ser)) ||
+	/* every order, shuffled */
+		(err = fz_agg_build(&acc[SHUF], shuffled, n)) ||
+		(err = fz_agg_final(&acc[SHUF], &d_shuf, &n_shuf)) ||
+	/* two categories, united both ways */
+		(err = fz_agg_build(&acc[CAT0], by_cat[0], ncat[0])) ||
+		(err = fz_agg_final(&acc[CAT0], &d_cat[0], &n_cat[0])) ||
+		(err = fz_agg_build(&acc[CAT1], by_cat[1], ncat[1])) ||
+		(err = fz_agg_final(&acc[CAT1], &d_cat[1], &n_cat[1])) ||
+		(err = history_acc_add_days(&acc[U1], d_cat[0], n_cat[0])) ||
+		(err = history_acc_add_days(&acc[U1], d_cat[1], n_cat[1])) ||
+		(err = fz_agg_final(&acc[U1], &d_u1, &n_u1)) ||
+		(err = history_acc_add_days(&acc[U2], d_cat[1], n_cat[1])) ||
+		(err = history_acc_add_days(&acc[U2], d_cat[0], n_cat[0])) ||
+		(err = fz_agg_final(&acc[U2], &d_u2, &n_u2)))
+		goto done;
 
-	/* combine path: left partial state unfinished, right serialized (compacted) */
-	fz_agg_build(&cleft, in.capacity, in.orders, in.split);
-	fz_agg_build(&cright, in.capacity, in.orders + in.split, n - in.split);
-	fz_agg_final(&cright);
-	fz_agg_combine(&cleft, &cright);
-	fz_agg_final(&cleft);
+	merged = fz_alloc(sizeof(HistoryDay) * (size_t) (n_left + n_right + 1));
+	n_merged = history_merge_sorted(d_left, n_left, d_right, n_right, merged);
 
-	if ((err = fz_validates("one-shot compaction", oneshot, n_oneshot)) ||
-		(err = fz_validates("naive reference", naive, n_naive)) ||
-		(err = fz_validates("chunked aggregate", whole.days, whole.ndays)) ||
-		(err = fz_validates("left half", left.days, left.ndays)) ||
-		(err = fz_validates("right half", right.days, right.ndays)) ||
+	if (overflow)
+		err = "one-shot compaction overflowed";
+	if (err ||
+		(err = fz_validates("one-shot compaction", oneshot, n_oneshot)) ||
+		(err = fz_validates("chunked aggregate", d_whole, n_whole)) ||
+		(err = fz_validates("left half", d_left, n_left)) ||
+		(err = fz_validates("right half", d_right, n_right)) ||
 		(err = fz_validates("merged halves", merged, n_merged)) ||
-		(err = fz_validates("combined halves", cleft.days, cleft.ndays)) ||
-		(err = fz_days_differ("one-shot vs naive", oneshot, n_oneshot, naive, n_naive)) ||
-		(err = fz_days_differ("chunked vs one-shot", whole.days, whole.ndays, oneshot, n_oneshot)) ||
-		(err = fz_days_differ("merged vs one-shot", merged, n_merged, oneshot, n_oneshot)) ||
-		(err = fz_days_differ("combined vs one-shot", cleft.days, cleft.ndays, oneshot, n_oneshot)))
+		(err = fz_validates("combined halves", d_comb, n_comb)) ||
+		(err = fz_validates("serialized halves", d_ser, n_ser)) ||
+		(err = fz_validates("shuffled", d_shuf, n_shuf)) ||
+		(err = fz_validates("category 0", d_cat[0], n_cat[0])) ||
+		(err = fz_validates("category 1", d_cat[1], n_cat[1])) ||
+		(err = fz_validates("union", d_u1, n_u1)) ||
+		(err = fz_days_differ("chunked vs one-shot", d_whole, n_whole, oneshot, n_oneshot)) ||
+		(err = fz_days_differ("combined vs one-shot", d_comb, n_comb, oneshot, n_oneshot)) ||
+		(err = fz_days_differ("serialized vs one-shot", d_ser, n_ser, oneshot, n_oneshot)) ||
+		(err = fz_days_differ("shuffled vs one-shot", d_shuf, n_shuf, oneshot, n_oneshot)) ||
+		(err = fz_days_differ("union(0, 1) vs union(1, 0)", d_u1, n_u1, d_u2, n_u2)))
 		goto done;
 
 	/* merging is symmetric */
-	n_merged = history_merge_sorted(right.days, right.ndays, left.days, left.ndays, merged);
-	if ((err = fz_days_differ("merge(right, left) vs one-shot", merged, n_merged, oneshot, n_oneshot)))
+	{
+		HistoryDay *merged2 = fz_alloc(sizeof(HistoryDay) * (size_t) (n_left + n_right + 1));
+		int32_t		n_merged2 = history_merge_sorted(d_right, n_right, d_left, n_left, merged2);
+
+		err = fz_days_differ("merge(right, left) vs merge(left, right)", merged2, n_merged2,
+							 merged, n_merged);
+		free(merged2);
+		if (err)
+			goto done;
+	}
+	/* with narrow amounts every sum is exact, however often it is rounded */
+	if (!in.any_wide &&
+		((err = fz_days_differ("one-shot vs naive", oneshot, n_oneshot, naive, n_naive)) ||
+		 (err = fz_days_differ("merged vs one-shot", merged, n_merged, oneshot, n_oneshot)) ||
+		 (err = fz_days_differ("union vs one-shot", d_u1, n_u1, oneshot, n_oneshot))))
 		goto done;
 
 	/* summaries at several as-of days and minimum amounts */
+	if (!in.any_wide)
 	{
 		int32_t		as_ofs[6] = {in.as_of, INT32_MAX, INT32_MIN, 0, -1, 7};
 		double		mins[5] = {in.min_amount, 0, 100, INFINITY, 1};
@@ -517,12 +616,58 @@ done:
 	free(oneshot);
 	free(naive);
 	free(merged);
-	free(whole.days);
-	free(left.days);
-	free(right.days);
-	free(cleft.days);
-	free(cright.days);
+	free(shuffled);
+	free(by_cat[0]);
+	free(by_cat[1]);
+	free(d_whole);
+	free(d_left);
+	free(d_right);
+	free(d_comb);
+	free(d_ser);
+	free(d_shuf);
+	free(d_cat[0]);
+	free(d_cat[1]);
+	free(d_u1);
+	free(d_u2);
+	for (int i = 0; i < NACC; i++)
+		history_acc_free(&acc[i]);
 	return err;
+}
+
+/*
+ * The same bytes read raw: as a serialized aggregate state (deserialize must
+ * refuse or accept it without touching memory it does not own, and a state
+ * it accepts must compact, serialize and finish), and as an array of days
+ * for history_validate (which must not read past it).
+ */
+static void
+fz_check_raw(const uint8_t *data, size_t size)
+{
+	HistoryAcc	acc;
+	HistoryDay *days;
+	int32_t		ndays = (int32_t) (size / sizeof(HistoryDay));
+
+	history_acc_init(&acc, 1, fz_realloc, NULL);
+	if (history_acc_deserialize(&acc, data, size) == NULL &&
+		history_acc_compact(&acc) == NULL)
+	{
+		size_t		len = history_acc_serial_size(&acc);
+		void	   *buf = fz_alloc(len);
+		HistoryDay *out = fz_alloc(sizeof(HistoryDay) * (size_t) (acc.ndays + 1));
+		int32_t		nout;
+
+		history_acc_serialize(&acc, buf);
+		(void) history_acc_finish(&acc, out, &nout);
+		free(buf);
+		free(out);
+	}
+	history_acc_free(&acc);
+
+	days = fz_alloc(sizeof(HistoryDay) * (size_t) (ndays + 1));
+	if (ndays > 0)
+		memcpy(days, data, sizeof(HistoryDay) * (size_t) ndays);
+	(void) history_validate(days, ndays);
+	free(days);
 }
 
 /* ---------- entry points ---------- */
@@ -534,6 +679,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *err = fz_check(data, size);
 
+	fz_check_raw(data, size);
 	if (err != NULL)
 	{
 		fprintf(stderr, "fuzz_history: invariant violated: %s\n", err);

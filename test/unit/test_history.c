@@ -14,6 +14,7 @@
 #include "tap.h"
 #include "history.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -655,7 +656,7 @@ test_validate(void)
 	BROKEN("negative refunds", "negative", 1, x->refunds = -1);
 	BROKEN("negative unknown", "negative", 0, x->unknown = -1);
 	BROKEN("negative discounted", "negative", 2, x->discounted = -1);
-	BROKEN("unknown > orders", "more unknown", 0, x->unknown = 3);
+	BROKEN("unknown > orders", "unknown amount than orders", 0, x->unknown = 3);
 	BROKEN("discounted > orders", "discounted", 2, x->discounted = 2);
 	BROKEN("reserved != 0", "reserved", 1, x->reserved = 1);
 	BROKEN("reserved negative", "reserved", 2, x->reserved = -7);
@@ -666,7 +667,38 @@ test_validate(void)
 	BROKEN("+inf max", "largest", 2, x->max_order = INFINITY);
 	BROKEN("day without orders", "without orders", 1, x->refunds = 0);
 	BROKEN("day without orders (all zero)", "without orders", 2, (x->orders = 0, x->unknown = 0, x->discounted = 0));
+	/* days the aggregate can never produce (issue 10, item 10) */
+	BROKEN("refund-only day with a positive net", "refunds alone", 1, x->amount = 5);
+	BROKEN("refund-only day with a zero net", "refunds alone", 1, x->amount = 0);
+	BROKEN("refunds and unknown orders netting positive", "refunds alone", 2, (x->refunds = 1, x->amount = 1));
+	BROKEN("largest order above the net without refunds", "below the largest", 0, x->max_order = 10.5);
+	BROKEN("negative net without refunds", "below the largest", 0, (x->amount = -1, x->max_order = 0));
+	BROKEN("negative largest order", "negative", 0, x->max_order = -1);
+	BROKEN("-inf largest order with known orders", "without a largest", 0, x->max_order = -INFINITY);
+	BROKEN("largest order on an unknown-only day", "without orders of known amount", 2, x->max_order = 0);
+	BROKEN("largest order on a refund-only day", "without orders of known amount", 1, x->max_order = 1);
+	BROKEN("amount on an unknown-only day", "neither known", 2, x->amount = 3);
+	BROKEN("day before 4713 BC", "day out of range", 0, x->day = HISTORY_MIN_DAY - 1);
+	BROKEN("day after 5874897 AD", "day out of range", 2, x->day = HISTORY_MAX_DAY + 1);
 #undef BROKEN
+
+	/* what the aggregate can produce, at the edges */
+	{
+		HistoryDay	e[6];
+
+		e[0] = DAY(HISTORY_MIN_DAY, 0, 0);	/* orders of 0: net 0 = max 0 */
+		e[1] = DAY(1, 10, -30);			/* refund larger than the order: any net */
+		e[2] = DAY(2, UNK, -1e-310);	/* unknown orders and a subnormal refund */
+		e[3] = DAY(3, 5);
+		e[3].orders = e[3].unknown = INT32_MAX;	/* saturated: unknown may equal orders */
+		e[4] = DAY(4, 7, 7, 7);
+		e[4].max_order = -0.0;		/* a 0.2.0 value with a -0 order */
+		e[4].amount = 0;
+		e[5] = DAY(HISTORY_MAX_DAY, 1e-310);
+		ok(history_validate(e, 6) == NULL,
+		   "validate: accepts zero orders, refunds above orders, subnormal amounts, saturated counts, max -0, the first and last date (%s)",
+		   history_validate(e, 6) ? history_validate(e, 6) : "accepted");
+	}
 
 	ok(history_validate(good, -1) != NULL, "validate: negative day count");
 	ok(history_validate(good, HISTORY_MAX_DAYS + 1) != NULL, "validate: day count above HISTORY_MAX_DAYS");
@@ -816,6 +848,354 @@ test_summarize(void)
 	}
 }
 
+
+/* ---------- exact sums ---------- */
+
+static double
+sum_of(const double *x, int n, bool *fits)
+{
+	HistorySum	s;
+	double		r;
+	bool		f = true;
+
+	history_sum_init(&s);
+	for (int i = 0; i < n; i++)
+		f = history_sum_add_double(&s, x[i]) && f;
+	f = history_sum_round(&s, &r) && f;
+	if (fits)
+		*fits = f;
+	return r;
+}
+
+static bool
+same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+#define SUM(...) sum_of((double[]){__VA_ARGS__}, \
+						(int) (sizeof((double[]){__VA_ARGS__}) / sizeof(double)), NULL)
+
+static void
+test_sum(void)
+{
+	double		tenth[10];
+	bool		fits;
+	double		r;
+
+	for (int i = 0; i < 10; i++)
+		tenth[i] = 0.1;
+	ok(same_bits(sum_of(NULL, 0, NULL), 0.0), "sum: empty is +0");
+	ok(same_bits(SUM(-0.0, -0.0), 0.0), "sum: -0 + -0 is +0 (exact zero)");
+	ok(SUM(1e16, 1, -1e16) == 1 && SUM(1, 1e16, -1e16) == 1 && SUM(1e16, -1e16, 1) == 1,
+	   "sum: 1e16 + 1 - 1e16 is 1 in every order");
+	ok(sum_of(tenth, 10, NULL) == 1.0, "sum: ten times 0.1 rounds to 1 (naively 0.9999999999999999)");
+	ok(SUM(1, 0x1p-53) == 1, "sum: a tie rounds to even (down)");
+	ok(SUM(1 + 0x1p-52, 0x1p-53) == 1 + 0x1p-51, "sum: a tie rounds to even (up)");
+	ok(SUM(1, 0x1p-53, 0x1p-300) == 1 + 0x1p-52, "sum: just above a tie rounds up");
+	ok(SUM(-1, -0x1p-53, -0x1p-300) == -1 - 0x1p-52, "sum: negative, just above a tie rounds away from zero");
+	ok(SUM(0x1p-1074, 0x1p-1074, 0x1p-1074) == 0x3p-1074, "sum: subnormals add exactly");
+	ok(SUM(0x1p-1022, -0x1p-1074) == 0x1p-1022 - 0x1p-1074, "sum: normal minus subnormal into the subnormal range");
+	ok(SUM(1e308, 1e308, -1e308) == 1e308 && SUM(-1e308, 1e308, 1e308) == 1e308,
+	   "sum: no intermediate overflow: 1e308 + 1e308 - 1e308 is 1e308");
+	r = sum_of((double[]){DBL_MAX, DBL_MAX}, 2, &fits);
+	ok(!fits && r == INFINITY, "sum: DBL_MAX + DBL_MAX is out of range");
+	r = sum_of((double[]){DBL_MAX, 0x1p970}, 2, &fits);
+	ok(!fits, "sum: DBL_MAX + half an ulp rounds (to even) beyond the range");
+	r = sum_of((double[]){DBL_MAX, 0x1p969}, 2, &fits);
+	ok(fits && r == DBL_MAX, "sum: DBL_MAX + a quarter ulp rounds to DBL_MAX");
+	ok(SUM(-DBL_MAX, 0x1p-1074, DBL_MAX) == 0x1p-1074, "sum: the extremes cancel exactly");
+
+	/* against an independent exact reference: amounts on a grid of 2^-40, summed in int128 */
+	{
+		enum
+		{
+			TRIALS = 20000
+		};
+		int			bad = 0;
+
+		for (int t = 0; t < TRIALS && !bad; t++)
+		{
+			double		x[16];
+			int			n = rng_range(1, 16);
+			__int128	exact = 0;
+			double		want;
+			double		got;
+
+			for (int i = 0; i < n; i++)
+			{
+				int64_t		k = (int64_t) (rng() >> (11 + rng() % 50)) * (rng() % 2 ? 1 : -1);
+
+				x[i] = ldexp((double) k, -40);	/* k < 2^53: exact */
+				exact += k;
+			}
+			/* int128 to double rounds to nearest, ties to even; scaling is exact */
+			want = ldexp((double) exact, -40);
+			got = sum_of(x, n, NULL);
+			if (!same_bits(got, want) && !(got == 0 && want == 0))
+			{
+				diag("trial %d: got %a, want %a", t, got, want);
+				bad = 1;
+			}
+		}
+		ok(!bad, "sum: %d random sums equal the correctly rounded int128 sum", TRIALS);
+	}
+}
+
+/* ---------- order independence (issue 10, item 12) ---------- */
+
+static void *
+test_realloc(void *ctx, void *ptr, size_t size)
+{
+	(void) ctx;
+	if (size == 0)
+	{
+		free(ptr);
+		return NULL;
+	}
+	ptr = realloc(ptr, size);
+	if (ptr == NULL)
+		abort();
+	return ptr;
+}
+
+/* A nasty amount: mixed magnitudes, so that naive sums depend on the order. */
+static double
+nasty_amount(void)
+{
+	switch (rng() % 6)
+	{
+		case 0:
+			return rng_range(1, 1000000) / 100.0;	/* cents */
+		case 1:
+			return -rng_range(1, 1000000) / 100.0;
+		case 2:
+			return 1e16 + rng_range(0, 8) * 2;
+		case 3:
+			return 0.1;
+		case 4:
+			return -1e16;
+		default:
+			return ldexp((double) (rng() >> 11), -rng_range(40, 70));
+	}
+}
+
+typedef struct TestOrder
+{
+	int32_t		day;
+	double		amount;
+	bool		known;
+	bool		discounted;
+} TestOrder;
+
+/* The history of 'orders' split into nparts partial states (some serialized), combined. */
+static int32_t
+fold(const TestOrder *orders, int32_t n, int nparts, int32_t capacity, HistoryDay *out)
+{
+	HistoryAcc	parts[8];
+	int32_t		nout;
+	const char *err = NULL;
+
+	for (int p = 0; p < nparts; p++)
+		history_acc_init(&parts[p], capacity, test_realloc, NULL);
+	for (int32_t i = 0; i < n && !err; i++)
+		err = history_acc_add_order(&parts[rng() % (uint64_t) nparts], orders[i].day,
+									orders[i].amount, orders[i].known, orders[i].discounted);
+	/* combine into part 0 in a random order, half of them through serialize */
+	for (int p = nparts - 1; p > 0 && !err; p--)
+	{
+		HistoryAcc *src = &parts[p];
+		HistoryAcc	copy;
+
+		if (rng() % 2)
+		{
+			size_t		len;
+			void	   *buf;
+
+			history_acc_compact(src);
+			len = history_acc_serial_size(src);
+			buf = malloc(len + 1);
+			history_acc_serialize(src, buf);
+			history_acc_init(&copy, 1, test_realloc, NULL);
+			err = history_acc_deserialize(&copy, buf, len);
+			free(buf);
+			if (!err)
+				err = history_acc_combine(&parts[0], &copy);
+			history_acc_free(&copy);
+		}
+		else
+			err = history_acc_combine(&parts[0], src);
+	}
+	if (!err)
+		err = history_acc_finish(&parts[0], out, &nout);
+	for (int p = 0; p < nparts; p++)
+		history_acc_free(&parts[p]);
+	if (err)
+	{
+		diag("fold: %s", err);
+		return -1;
+	}
+	return nout;
+}
+
+static void
+shuffle_orders(TestOrder *o, int32_t n)
+{
+	for (int32_t i = n - 1; i > 0; i--)
+	{
+		int32_t		j = (int32_t) (rng() % (uint64_t) (i + 1));
+		TestOrder	t = o[i];
+
+		o[i] = o[j];
+		o[j] = t;
+	}
+}
+
+static void
+test_order_independence(void)
+{
+	enum
+	{
+		SETS = 40, ORDERS = 300, RUNS = 60
+	};
+	static TestOrder orders[ORDERS];
+	static HistoryDay first[ORDERS],
+				again[ORDERS];
+	int			naive_differs = 0;
+	int			bad = 0;
+	int			invalid = 0;
+
+	/* the old way, one rounding per row, depends on the order */
+	{
+		HistoryDay	a = DAY(0, 1e16, 1, -1e16);
+		HistoryDay	b = DAY(0, 1e16, -1e16, 1);
+
+		ok(a.amount != b.amount, "order: naive day sums depend on the order (%g vs %g)", a.amount, b.amount);
+	}
+
+	for (int set = 0; set < SETS && !bad; set++)
+	{
+		int32_t		n = rng_range(1, ORDERS);
+		int32_t		nfirst;
+
+		for (int32_t i = 0; i < n; i++)
+		{
+			orders[i].day = rng_range(0, 6);
+			orders[i].known = rng() % 10 != 0;
+			orders[i].amount = orders[i].known ? nasty_amount() : 0;
+			orders[i].discounted = rng() % 4 == 0;
+		}
+		nfirst = fold(orders, n, 1, 8, first);
+		if (nfirst < 0 || history_validate(first, nfirst) != NULL)
+			invalid++;
+		for (int run = 0; run < RUNS && !bad; run++)
+		{
+			int32_t		nagain;
+			HistoryDay	naive[7];
+			int32_t		nn;
+
+			shuffle_orders(orders, n);
+			/* the naive sum of this order, to show that it differs */
+			for (int d = 0; d < 7; d++)
+				history_day_init(&naive[d], d);
+			for (int32_t i = 0; i < n; i++)
+				history_day_add_order(&naive[orders[i].day], orders[i].amount,
+									  orders[i].known, orders[i].discounted);
+			nn = 0;
+			for (int d = 0; d < 7; d++)
+				if (naive[d].orders + naive[d].refunds > 0)
+					naive[nn++] = naive[d];
+			if (nn == nfirst)
+				for (int32_t d = 0; d < nn; d++)
+					naive_differs += !same_bits(naive[d].amount, first[d].amount);
+
+			nagain = fold(orders, n, rng_range(1, 8), rng_range(1, 20), again);
+			if (nagain != nfirst || memcmp(first, again, sizeof(HistoryDay) * (size_t) nfirst) != 0)
+			{
+				diag("set %d run %d: %s", set, run,
+					 nagain != nfirst ? "day count differs" :
+					 fz_days_differ("refold", again, nagain, first, nfirst));
+				bad = 1;
+			}
+		}
+	}
+	ok(naive_differs > 0, "order: on these amounts naive per-row rounding differs by order (%d day sums)",
+	   naive_differs);
+	ok(!bad, "order: %d multisets folded in %d random orders, split into 1-8 partial states combined in random order: bit-identical",
+	   SETS, RUNS);
+	ok(invalid == 0, "order: every folded history validates");
+
+	/* unions of category histories in any order */
+	{
+		int			ubad = 0;
+
+		for (int set = 0; set < SETS && !ubad; set++)
+		{
+			enum
+			{
+				CATS = 5
+			};
+			static HistoryDay cat[CATS][ORDERS];
+			int32_t		ncat[CATS];
+			static TestOrder by_cat[CATS][ORDERS];
+			int32_t		nby[CATS] = {0};
+			int32_t		n = rng_range(1, ORDERS);
+			int32_t		nu = 0;
+
+			for (int32_t i = 0; i < n; i++)
+			{
+				int			c = (int) (rng() % CATS);
+				TestOrder  *o = &by_cat[c][nby[c]++];
+
+				o->day = rng_range(0, 6);
+				o->known = rng() % 10 != 0;
+				o->amount = o->known ? nasty_amount() : 0;
+				o->discounted = false;
+			}
+			for (int c = 0; c < CATS; c++)
+				ncat[c] = fold(by_cat[c], nby[c], 1, 8, cat[c]);
+			for (int run = 0; run < RUNS && !ubad; run++)
+			{
+				int			perm[CATS] = {0, 1, 2, 3, 4};
+				HistoryAcc	u;
+				int32_t		nres;
+				const char *err = NULL;
+
+				for (int i = CATS - 1; i > 0; i--)
+				{
+					int			j = (int) (rng() % (uint64_t) (i + 1));
+					int			t = perm[i];
+
+					perm[i] = perm[j];
+					perm[j] = t;
+				}
+				history_acc_init(&u, rng_range(1, 10), test_realloc, NULL);
+				for (int c = 0; c < CATS && !err; c++)
+					err = history_acc_add_days(&u, cat[perm[c]], ncat[perm[c]]);
+				if (!err)
+					err = history_acc_finish(&u, again, &nres);
+				history_acc_free(&u);
+				if (err || history_validate(again, nres) != NULL)
+				{
+					diag("union set %d: %s", set, err ? err : history_validate(again, nres));
+					ubad = 1;
+				}
+				else if (run == 0)
+				{
+					nu = nres;
+					memcpy(first, again, sizeof(HistoryDay) * (size_t) nres);
+				}
+				else if (nres != nu || memcmp(first, again, sizeof(HistoryDay) * (size_t) nu) != 0)
+				{
+					diag("union set %d run %d differs", set, run);
+					ubad = 1;
+				}
+			}
+		}
+		ok(!ubad, "order: unions of %d category histories in random orders are bit-identical and validate", 5);
+	}
+}
+
 /* ---------- the fuzz target's invariants on random inputs ---------- */
 
 static void
@@ -878,6 +1258,8 @@ main(void)
 	test_merge_sorted();
 	test_validate();
 	test_summarize();
+	test_sum();
+	test_order_independence();
 	test_fuzz_invariants();
 
 	return tap_done();
