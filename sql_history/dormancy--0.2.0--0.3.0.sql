@@ -1839,8 +1839,8 @@ $$;
 -- (1): values stored by 0.2.0 read as they are.  Day sums are now exact sums
 -- rounded once; the stored histories were summed row by row, so the next
 -- refresh rebuilds them all (a full refresh) and the snapshot then has the
--- same bits as the live view.
-SELECT dormancy.reset_stored_histories();
+-- same bits as the live view (a store that is not complete is rebuilt anyway).
+SELECT dormancy.reset_stored_histories() FROM dormancy.history_store_state WHERE complete;
 
 -- segment_summary sums amounts in numeric (exact, independent of plan order);
 -- the views over the snapshot are rebuilt at the end of this script
