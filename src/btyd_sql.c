@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -53,6 +54,36 @@ PG_FUNCTION_INFO_V1(dormancy_clv);
 
 /* Longest CLV horizon, in periods (cost grows linearly with it). */
 #define CLV_MAX_HORIZON 10000
+
+/* ---------- interrupts ---------- */
+
+/*
+ * The stop callback of the long core loops (the optimiser, the CLV sum):
+ * true when a query cancel (statement_timeout, pg_cancel_backend) or a
+ * termination is pending, noting it in *arg.  The core function then
+ * returns, having freed its memory, and the caller raises the interrupt
+ * (RaiseStop): the core never longjmps out of its own allocations.
+ */
+static bool
+StopRequested(void *arg)
+{
+	bool		stop = QueryCancelPending || ProcDiePending;
+
+	if (stop && arg != NULL)
+		*(bool *) arg = true;
+	return stop;
+}
+
+/* Raise the pending interrupt that stopped a core loop. */
+static void
+RaiseStop(const char *what)
+{
+	CHECK_FOR_INTERRUPTS();
+	/* the interrupt was not raised (it should have been): stop all the same */
+	ereport(ERROR,
+			(errcode(ERRCODE_QUERY_CANCELED),
+			 errmsg("%s was interrupted", what)));
+}
 
 /* ---------- input checks ---------- */
 
@@ -405,6 +436,7 @@ FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
 {
 	const char *model = bgnbd ? "BG/NBD" : "Gamma-Gamma";
 	BtydAggState *state;
+	BtydFitOptions opts;
 	BtydFit		fit;
 	bool		ok;
 
@@ -414,14 +446,18 @@ FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
 	if (state->nobs == 0)
 		PG_RETURN_NULL();
 	CompactState(state);
-	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, NULL, &fit)
-		: btyd_gg_fit(state->obs, (size_t) state->nobs, NULL, &fit);
+	btyd_fit_options_default(&opts);
+	opts.stop = StopRequested;
+	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit)
+		: btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),
 				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
 						   model, state->nobs)));
+	if (fit.status == BTYD_STOPPED)
+		RaiseStop(bgnbd ? "the BG/NBD fit" : "the Gamma-Gamma fit");
 	fit.skipped += state->skipped;
 	if (!fit.converged)
 		WarnNotConverged(model, &fit);
@@ -813,6 +849,8 @@ dormancy_clv(PG_FUNCTION_ARGS)
 	int32		horizon;
 	double		discount;
 	double		period;
+	double		clv;
+	bool		stopped = false;
 	int			i;
 
 	for (i = 0; i < PG_NARGS(); i++)
@@ -848,10 +886,12 @@ dormancy_clv(PG_FUNCTION_ARGS)
 				 errdetail("The period is the length of one discounting period in the units of recency and age.")));
 	/* the spend part errors out here for bad inputs or an infinite mean */
 	(void) ExpectedSpend(&gg, x, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
-	PG_RETURN_FLOAT8(CheckResult(btyd_clv(&bg, &gg, x, t_x, T,
-										  PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-										  horizon, discount, period),
-								 "customer lifetime value"));
+	clv = btyd_clv_stoppable(&bg, &gg, x, t_x, T,
+							 PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+							 horizon, discount, period, StopRequested, &stopped);
+	if (stopped)
+		RaiseStop("the customer lifetime value");
+	PG_RETURN_FLOAT8(CheckResult(clv, "customer lifetime value"));
 }
 
 /* ---------- the model columns of customer_status ---------- */

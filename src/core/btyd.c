@@ -909,6 +909,9 @@ typedef struct Objective
 	const BtydGgObs *gg;
 	size_t		n;
 	int			evaluations;
+	BtydStopFn	stop;			/* asked before each evaluation */
+	void	   *stop_arg;
+	bool		stopped;		/* it said stop: every evaluation fails from now on */
 } Objective;
 
 /* Natural parameters of theta. */
@@ -934,6 +937,12 @@ objective_eval(Objective *obj, const double *theta, double *grad)
 	{
 		if (!(fabs(theta[i]) <= THETA_BOX))
 			return INFINITY;
+	}
+	/* once told to stop, every point is infinite: the optimiser winds down */
+	if (obj->stopped || (obj->stop != NULL && obj->stop(obj->stop_arg)))
+	{
+		obj->stopped = true;
+		return INFINITY;
 	}
 	obj->evaluations++;
 	objective_params(obj, theta, params);
@@ -1310,6 +1319,8 @@ btyd_fit_options_default(BtydFitOptions *opts)
 	opts->gtol = 1e-8;
 	opts->ftol = 1e-13;
 	opts->gtol_stall = 1e-5;
+	opts->stop = NULL;
+	opts->stop_arg = NULL;
 }
 
 /* Sentence for a fit status. */
@@ -1332,6 +1343,8 @@ btyd_status_message(BtydStatus status)
 			return "A parameter ran off towards zero or infinity: the data do not determine it.";
 		case BTYD_NONFINITE:
 			return "The likelihood was not finite at any starting point.";
+		case BTYD_STOPPED:
+			return "The fit was stopped before it finished.";
 	}
 	return "Unknown fit status.";
 }
@@ -1372,7 +1385,7 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 			memcpy(theta_out, theta, sizeof(double) * obj->nparams);
 			have = true;
 		}
-		if (have && best->status == BTYD_CONVERGED)
+		if ((have && best->status == BTYD_CONVERGED) || obj->stopped)
 			break;
 	}
 	if (!have)
@@ -1420,7 +1433,7 @@ fit_finish(const Objective *obj, const double *theta, const MinResult *res,
 	out->iterations = res->iterations;
 	out->evaluations = obj->evaluations;
 	out->starts = tried;
-	out->status = res->status;
+	out->status = obj->stopped ? BTYD_STOPPED : res->status;
 	if (out->status == BTYD_CONVERGED)
 	{
 		double		se[MAX_PARAMS];
@@ -1498,6 +1511,8 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&obj, 0, sizeof(obj));
+	obj.stop = opts->stop;
+	obj.stop_arg = opts->stop_arg;
 	obj.nparams = 4;
 	obj.bgnbd = true;
 	obj.bg = work;
@@ -1520,7 +1535,7 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 	fit_multistart(&obj, opts, starts, 3, theta, &res, &tried);
 	fit_finish(&obj, theta, &res, tried, out);
-	if (sum_x == 0.0)
+	if (sum_x == 0.0 && out->status != BTYD_STOPPED)
 	{
 		out->status = BTYD_NO_REPEAT;
 		out->converged = false;
@@ -1585,6 +1600,8 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&obj, 0, sizeof(obj));
+	obj.stop = opts->stop;
+	obj.stop_arg = opts->stop_arg;
 	obj.nparams = 3;
 	obj.bgnbd = false;
 	obj.gg = work;
@@ -1898,6 +1915,17 @@ btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
 		 double t_x, double T, double mean_value, int horizon,
 		 double discount_rate, double period)
 {
+	return btyd_clv_stoppable(bg, gg, x, t_x, T, mean_value, horizon,
+							  discount_rate, period, NULL, NULL);
+}
+
+/* The same, asking stop once per period. */
+double
+btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
+				   double t_x, double T, double mean_value, int horizon,
+				   double discount_rate, double period, BtydStopFn stop,
+				   void *stop_arg)
+{
 	double		spend = btyd_gg_expected_spend(gg, x, mean_value);
 	double		factor = 1.0 / (1.0 + discount_rate);
 	double		disc = 1.0;
@@ -1909,7 +1937,11 @@ btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
 		return spend;
 	for (i = 1; i <= horizon; i++)
 	{
-		double		e = btyd_bgnbd_expected(bg, i * period, x, t_x, T);
+		double		e;
+
+		if (stop != NULL && stop(stop_arg))
+			return NAN;
+		e = btyd_bgnbd_expected(bg, i * period, x, t_x, T);
 
 		disc *= factor;
 		total += spend * (e - prev) * disc;

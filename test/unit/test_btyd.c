@@ -1208,6 +1208,71 @@ test_large_beta_shapes(void)
 	}
 }
 
+/* A stop callback that says stop once it has been asked *arg times. */
+static int	stop_calls;
+
+static bool
+stop_after(void *arg)
+{
+	return ++stop_calls > *(int *) arg;
+}
+
+/*
+ * Issue 10 item 6: the long loops ask the stop callback and end promptly
+ * (the server module's callback reports a pending cancel): the CLV sum once
+ * per period, the optimiser once per likelihood evaluation.
+ */
+static void
+test_stop_callback(void)
+{
+	BtydBgnbdParams m = {0.243, 4.414, 0.793, 2.426};
+	BtydGgParams g = {6.25, 3.74, 15.44};
+	BtydFitOptions opts;
+	BtydFit		fit;
+	BtydRng		rng;
+	BtydBgnbdObs *obs = malloc(sizeof(BtydBgnbdObs) * 2000);
+	int			limit = 5;
+	double		v;
+
+	stop_calls = 0;
+	v = btyd_clv_stoppable(&m, &g, 2, 30.43, 38.86, 22.35, 10000, 0.01, 1.0, stop_after, &limit);
+	ok(isnan(v) && stop_calls == 6, "CLV over 10000 periods stops at the 6th period when told (asked %d times)",
+	   stop_calls);
+	limit = 1000000;
+	stop_calls = 0;
+	v = btyd_clv_stoppable(&m, &g, 2, 30.43, 38.86, 22.35, 12, 0.01, 4.345, stop_after, &limit);
+	ok(stop_calls == 12 && v == btyd_clv(&m, &g, 2, 30.43, 38.86, 22.35, 12, 0.01, 4.345),
+	   "CLV asks once per period and gives the same value when not stopped");
+
+	btyd_rng_seed(&rng, 11);
+	btyd_bgnbd_simulate(&m, &rng, 2000, 10.0, 60.0, obs);
+	btyd_fit_options_default(&opts);
+	opts.stop = stop_after;
+	opts.stop_arg = &limit;
+	limit = 3;
+	stop_calls = 0;
+	fit.status = BTYD_CONVERGED;
+	if (!btyd_bgnbd_fit(obs, 2000, &opts, &fit))
+		fit.status = BTYD_NO_DATA;
+	ok(fit.status == BTYD_STOPPED && !fit.converged &&
+	   fit.evaluations <= 3 && stop_calls <= 4,
+	   "BG/NBD fit stops after 3 likelihood evaluations when told (status %d, %d evaluations, asked %d times)",
+	   fit.status, fit.evaluations, stop_calls);
+	limit = 1000000;
+	stop_calls = 0;
+	ok(btyd_bgnbd_fit(obs, 2000, &opts, &fit) && fit.converged && stop_calls == fit.evaluations,
+	   "BG/NBD fit asks once per likelihood evaluation and converges when not stopped");
+	{
+		BtydGgObs	gobs[3] = {{1, 20.0, 5}, {2, 35.0, 3}, {5, 18.0, 2}};
+
+		limit = 0;
+		stop_calls = 0;
+		ok(btyd_gg_fit(gobs, 3, &opts, &fit) && fit.status == BTYD_STOPPED && fit.evaluations == 0,
+		   "Gamma-Gamma fit stops before its first evaluation when told");
+	}
+	free(obs);
+}
+
 /*
  * Parameter recovery from 100,000 simulated customers.
  *
@@ -1373,6 +1438,7 @@ main(int argc, char **argv)
 	test_reference_grid(dir);
 	test_extremes();
 	test_large_beta_shapes();
+	test_stop_callback();
 	test_recovery();
 
 	return tap_done();
