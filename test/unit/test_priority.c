@@ -403,8 +403,8 @@ test_random(void)
  * Counts at the largest value their SQL type (integer) can carry: no
  * overflow (issue 10 item 11: events_in_window + pricing_views was a signed
  * 32-bit sum, undefined behaviour that wrapped to a negative intensity), and
- * every component at its saturated value.  Build with -fsanitize=undefined
- * to check there is no undefined behaviour (docs/testing.md).
+ * every component at its saturated value.  Built with clang
+ * -fsanitize=undefined -fno-sanitize-recover=all it must run clean.
  */
 static void
 test_extremes(void)
