@@ -906,7 +906,9 @@ AddProblem(StringInfo problems, const char *fmt,...)
 {
 	va_list		args;
 
-	if (problems->len > 0)
+	if (problems->data == NULL)
+		initStringInfo(problems);
+	else if (problems->len > 0)
 		appendStringInfoString(problems, "; ");
 	for (;;)
 	{
@@ -987,10 +989,20 @@ model_predictions(PG_FUNCTION_ARGS)
 	double		expected;
 	BtydObsError err;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	initStringInfo(&problems);
+	/* the result row type, looked up once per query */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	/* problems are rare: the buffer is allocated with the first */
+	memset(&problems, 0, sizeof(problems));
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
 		goto done;
