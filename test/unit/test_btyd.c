@@ -1060,8 +1060,8 @@ test_extremes(void)
  *	E[(1 - (1 + p s)^-(r+x)) / p], p ~ Beta(a, b + x), s = t/(alpha + T)
  * by mpmath's quadrature.  At x = t_x = T = 0 eq. 10 is eq. 9, the
  * expected purchases E[X(t)] of a new customer, so those rows also check
- * btyd_bgnbd_expected_new.  (The script: the function expected_alive and
- * hyp_form in the report of issue 10; each value is printed to 20 digits.)
+ * btyd_bgnbd_expected_new.  "python3 test/unit/gen_reference.py
+ * --large-shapes" prints them (E[Y(t) | alive], 20 digits).
  */
 static void
 test_large_beta_shapes(void)
