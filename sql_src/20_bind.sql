@@ -616,12 +616,21 @@ SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count
  GROUP BY c.customer_id
 HAVING pg_catalog.count(*) > 1
 $q$;
+	-- later parts add their own kinds of issue (see below)
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_data_issues_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			definition := definition || E'UNION ALL\n' || part.definition;
+		END LOOP;
+	END LOOP;
 	RETURN NEXT;
 
 	-- Later parts plug in through functions named by pattern, taken in name
 	-- order, each given the bindings as {source: {role: column}}:
 	--   _views_NN_topic(bindings) -> (view_name, definition): views built
 	--       before customer_core (sources, per-customer aggregates);
+	--   _data_issues_NN_topic(bindings) -> (definition): a query over
+	--       customer_core (alias core) with the columns of data_issues,
+	--       added to it by UNION ALL;
 	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
 	--       item joined to customer_core (alias core) and the columns it adds
 	--       to customer_status (none when NULL: a join for later parts);
@@ -816,8 +825,8 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
 	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
 
-	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids), counted per kind';
-	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id or duplicate_customer_id';
+	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
+	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id or model_evaluation_failed';
 	COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
 	COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
 	COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';

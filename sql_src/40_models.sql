@@ -113,6 +113,17 @@ CREATE FUNCTION dormancy.bgnbd_expected_purchases_new(m dormancy.bgnbd, t double
 COMMENT ON FUNCTION dormancy.bgnbd_expected_purchases_new(dormancy.bgnbd, double precision) IS
 	'expected repeat purchases in the first t time units of a new customer';
 
+-- not STRICT: NULL inputs give NULL values (no model, no purchase, no spend model)
+CREATE FUNCTION dormancy.model_predictions(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+	frequency integer, recency double precision, age double precision,
+	monetary_value double precision, horizon double precision,
+	OUT p_alive double precision, OUT expected_purchases double precision,
+	OUT expected_value double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision) IS
+	'p_alive, expected purchases and expected value (expected purchases times expected spend) in the next horizon time units, as customer_status computes them: a value that cannot be computed is NULL and problem says why, instead of an error';
+
 --
 -- Aggregate gammagamma_fit(frequency, monetary_value)
 --

@@ -118,10 +118,12 @@ REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
 
 -- The model that applies to a customer: its segment's, else the overall one;
 -- only converged BG/NBD fits count.  Plugged into customer_status as "mdl";
--- the predictions as "models".
-CREATE FUNCTION dormancy._status_parts_40_models(bindings jsonb)
-	RETURNS TABLE (from_item text, select_list text)
-	LANGUAGE sql STABLE PARALLEL SAFE
+-- the predictions as "models" (p_alive, expected_purchases, and problem:
+-- why a value could not be computed) and "mval" (expected_value).  The
+-- data_issues view lists the problems (_data_issues_40_models).
+CREATE FUNCTION dormancy._model_from_item()
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT $f$LEFT JOIN LATERAL (
@@ -136,22 +138,51 @@ AS $$
 	 ORDER BY m.segment_kind = 'all'
 	 LIMIT 1) mdl ON true
 LEFT JOIN LATERAL (
-	SELECT dormancy.bgnbd_p_alive(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
-								  core.age_days / mdl.unit_days) AS p_alive,
-		   dormancy.bgnbd_expected_purchases(mdl.bgnbd, mdl.horizon_days / mdl.unit_days, core.frequency,
-											 core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days) AS expected_purchases
+	-- a value that cannot be computed is NULL, with the reason in problem:
+	-- one customer never stops the query; only a converged Gamma-Gamma fit
+	-- gives expected_value
+	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days) mp
   ) models ON true
 LEFT JOIN LATERAL (
-	-- only a converged Gamma-Gamma fit whose mean spend exists
-	SELECT CASE WHEN (mdl.gammagamma).converged AND (mdl.gammagamma).p * core.frequency + (mdl.gammagamma).q > 1
-				THEN models.expected_purchases
-					 * dormancy.gammagamma_expected_spend(mdl.gammagamma, core.frequency, core.monetary_value)
-		   END AS expected_value
-  ) mval ON true$f$,
+	SELECT models.expected_value
+  ) mval ON true$f$
+$$;
+COMMENT ON FUNCTION dormancy._model_from_item() IS
+	'internal: the FROM items of the model columns, shared by customer_status and data_issues';
+REVOKE ALL ON FUNCTION dormancy._model_from_item() FROM PUBLIC;
+
+CREATE FUNCTION dormancy._status_parts_40_models(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT dormancy._model_from_item(),
 		   'mdl.model_id, models.p_alive, models.expected_purchases, mval.expected_value'
 $$;
 COMMENT ON FUNCTION dormancy._status_parts_40_models(jsonb) IS
 	'internal: the model columns of customer_status';
+
+-- The customers whose model columns could not be computed, for data_issues.
+CREATE FUNCTION dormancy._data_issues_40_models(bindings jsonb)
+	RETURNS TABLE (definition text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT $q$SELECT 'model_evaluation_failed'::text, core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
+	   NULL::double precision, models.problem
+  FROM dormancy.customer_core core
+$q$ || dormancy._model_from_item() || $q$
+ WHERE models.problem IS NOT NULL
+$q$
+$$;
+COMMENT ON FUNCTION dormancy._data_issues_40_models(jsonb) IS
+	'internal: the data_issues rows of customers whose model columns could not be computed';
+REVOKE ALL ON FUNCTION dormancy._data_issues_40_models(jsonb) FROM PUBLIC;
 
 CREATE FUNCTION dormancy._comment_views_40_models()
 	RETURNS void
@@ -160,9 +191,9 @@ CREATE FUNCTION dormancy._comment_views_40_models()
 AS $$
 BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
-	COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases';
-	COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD)';
-	COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted';
+	COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
+	COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
+	COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_views_40_models() IS 'internal: comment the model columns of customer_status';

@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
@@ -53,6 +54,36 @@ PG_FUNCTION_INFO_V1(dormancy_clv);
 
 /* Longest CLV horizon, in periods (cost grows linearly with it). */
 #define CLV_MAX_HORIZON 10000
+
+/* ---------- interrupts ---------- */
+
+/*
+ * The stop callback of the long core loops (the optimiser, the CLV sum):
+ * true when a query cancel (statement_timeout, pg_cancel_backend) or a
+ * termination is pending, noting it in *arg.  The core function then
+ * returns, having freed its memory, and the caller raises the interrupt
+ * (RaiseStop): the core never longjmps out of its own allocations.
+ */
+static bool
+StopRequested(void *arg)
+{
+	bool		stop = QueryCancelPending || ProcDiePending;
+
+	if (stop && arg != NULL)
+		*(bool *) arg = true;
+	return stop;
+}
+
+/* Raise the pending interrupt that stopped a core loop. */
+static void
+RaiseStop(const char *what)
+{
+	CHECK_FOR_INTERRUPTS();
+	/* the interrupt was not raised (it should have been): stop all the same */
+	ereport(ERROR,
+			(errcode(ERRCODE_QUERY_CANCELED),
+			 errmsg("%s was interrupted", what)));
+}
 
 /* ---------- input checks ---------- */
 
@@ -405,6 +436,7 @@ FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
 {
 	const char *model = bgnbd ? "BG/NBD" : "Gamma-Gamma";
 	BtydAggState *state;
+	BtydFitOptions opts;
 	BtydFit		fit;
 	bool		ok;
 
@@ -414,14 +446,18 @@ FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
 	if (state->nobs == 0)
 		PG_RETURN_NULL();
 	CompactState(state);
-	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, NULL, &fit)
-		: btyd_gg_fit(state->obs, (size_t) state->nobs, NULL, &fit);
+	btyd_fit_options_default(&opts);
+	opts.stop = StopRequested;
+	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit)
+		: btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),
 				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
 						   model, state->nobs)));
+	if (fit.status == BTYD_STOPPED)
+		RaiseStop(bgnbd ? "the BG/NBD fit" : "the Gamma-Gamma fit");
 	fit.skipped += state->skipped;
 	if (!fit.converged)
 		WarnNotConverged(model, &fit);
@@ -766,7 +802,7 @@ ExpectedSpend(const BtydGgParams *g, double x, bool m_known, double m)
 	if (x > 0)
 		ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
 	s = btyd_gg_expected_spend(g, x, m_known ? m : 0.0);
-	if (isinf(s))
+	if (isinf(s) && !(g->p * x + g->q > 1.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected spend is infinite for frequency %.0f under this Gamma-Gamma model", x),
@@ -813,6 +849,8 @@ dormancy_clv(PG_FUNCTION_ARGS)
 	int32		horizon;
 	double		discount;
 	double		period;
+	double		clv;
+	bool		stopped = false;
 	int			i;
 
 	for (i = 0; i < PG_NARGS(); i++)
@@ -848,8 +886,208 @@ dormancy_clv(PG_FUNCTION_ARGS)
 				 errdetail("The period is the length of one discounting period in the units of recency and age.")));
 	/* the spend part errors out here for bad inputs or an infinite mean */
 	(void) ExpectedSpend(&gg, x, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
-	PG_RETURN_FLOAT8(CheckResult(btyd_clv(&bg, &gg, x, t_x, T,
-										  PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-										  horizon, discount, period),
-								 "customer lifetime value"));
+	clv = btyd_clv_stoppable(&bg, &gg, x, t_x, T,
+							 PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+							 horizon, discount, period, StopRequested, &stopped);
+	if (stopped)
+		RaiseStop("the customer lifetime value");
+	PG_RETURN_FLOAT8(CheckResult(clv, "customer lifetime value"));
+}
+
+/* ---------- the model columns of customer_status ---------- */
+
+PG_FUNCTION_INFO_V1(model_predictions);
+
+/* Append one problem to the list (separated by "; "). */
+static void
+AddProblem(StringInfo problems, const char *fmt,...) pg_attribute_printf(2, 3);
+static void
+AddProblem(StringInfo problems, const char *fmt,...)
+{
+	va_list		args;
+
+	if (problems->data == NULL)
+		initStringInfo(problems);
+	else if (problems->len > 0)
+		appendStringInfoString(problems, "; ");
+	for (;;)
+	{
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(problems, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(problems, needed);
+	}
+}
+
+/*
+ * Read the parameters of a model row without raising an error: false (with
+ * a problem noted) when a field is NULL or a parameter is not positive and
+ * finite.
+ */
+static bool
+ReadModelQuietly(HeapTupleHeader rec, int nparams, double *params,
+				 const char *model, const char *const *names, StringInfo problems)
+{
+	int			i;
+
+	for (i = 0; i < nparams; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(rec, i + 1, &isnull);
+
+		if (isnull)
+		{
+			AddProblem(problems, "the %s model has no %s", model, names[i]);
+			return false;
+		}
+		params[i] = DatumGetFloat8(d);
+		if (!(isfinite(params[i]) && params[i] > 0.0))
+		{
+			AddProblem(problems, "the %s model's %s is %g, not a positive finite number",
+					   model, names[i], params[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
+ * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
+ * problem).
+ *
+ * The model columns of customer_status for one customer, computed so that
+ * one customer cannot stop the query: where a value cannot be computed
+ * (an invalid model row, an inconsistent summary, a result that is not a
+ * finite number) it is NULL, with the values that depend on it, and problem
+ * says which and why (customer_status lists these in data_issues).  NULL
+ * inputs give NULL values without a problem: no model, no purchase, no
+ * Gamma-Gamma model, or no known monetary value.  expected_value is also
+ * NULL, without a problem, when the mean spend does not exist
+ * (p * frequency + q <= 1).  Not strict.
+ */
+Datum
+model_predictions(PG_FUNCTION_ARGS)
+{
+	static const char *const bg_names[] = {"r", "alpha", "a", "b"};
+	static const char *const gg_names[] = {"p", "q", "v"};
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {true, true, true, true};
+	StringInfoData problems;
+	double		bgp[4];
+	BtydBgnbdParams bg;
+	double		x;
+	double		t_x;
+	double		T;
+	double		t;
+	double		p_alive;
+	double		expected;
+	BtydObsError err;
+
+	/* the result row type, looked up once per query */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	/* problems are rare: the buffer is allocated with the first */
+	memset(&problems, 0, sizeof(problems));
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
+		goto done;
+	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, bgp, "BG/NBD", bg_names, &problems))
+		goto done;
+	bg.r = bgp[0];
+	bg.alpha = bgp[1];
+	bg.a = bgp[2];
+	bg.b = bgp[3];
+	x = (double) PG_GETARG_INT32(2);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	t = PG_GETARG_FLOAT8(6);
+	err = btyd_bgnbd_check_obs(x, t_x, T);
+	if (err != BTYD_OBS_OK)
+	{
+		AddProblem(&problems, "the customer summary (frequency %.0f, recency %g, age %g) is invalid: %s",
+				   x, t_x, T, btyd_obs_error_message(err));
+		goto done;
+	}
+	if (!(isfinite(t) && t >= 0.0))
+	{
+		AddProblem(&problems, "the horizon %g is not a finite number >= 0", t);
+		goto done;
+	}
+
+	p_alive = btyd_bgnbd_p_alive(&bg, x, t_x, T);
+	if (!(isfinite(p_alive) && p_alive >= 0.0 && p_alive <= 1.0))
+	{
+		AddProblem(&problems, "p_alive is %g, not a probability (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g)",
+				   p_alive, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T);
+		goto done;
+	}
+	values[0] = Float8GetDatum(p_alive);
+	nulls[0] = false;
+
+	expected = btyd_bgnbd_expected(&bg, t, x, t_x, T);
+	if (!(isfinite(expected) && expected >= 0.0))
+	{
+		AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g, horizon %g)",
+				   expected, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T, t);
+		goto done;
+	}
+	values[1] = Float8GetDatum(expected);
+	nulls[1] = false;
+
+	/* expected_value: only with a Gamma-Gamma model and a known mean spend (or none needed) */
+	if (!PG_ARGISNULL(1) && (x == 0.0 || !PG_ARGISNULL(5)))
+	{
+		double		ggp[3];
+		BtydGgParams gg;
+
+		if (ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(1), 3, ggp, "Gamma-Gamma", gg_names, &problems))
+		{
+			double		m = PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5);
+
+			gg.p = ggp[0];
+			gg.q = ggp[1];
+			gg.v = ggp[2];
+			err = x > 0.0 ? btyd_gg_check_obs(x, m) : BTYD_OBS_OK;
+			if (err != BTYD_OBS_OK)
+				AddProblem(&problems, "expected_value: the monetary value %g is invalid: %s",
+						   m, btyd_obs_error_message(err));
+			else if (gg.p * x + gg.q > 1.0)
+			{
+				double		spend = btyd_gg_expected_spend(&gg, x, m);
+				double		value = expected * spend;
+
+				if (isfinite(spend) && isfinite(value))
+				{
+					values[2] = Float8GetDatum(value);
+					nulls[2] = false;
+				}
+				else
+					AddProblem(&problems, "expected_value is %g, not a finite number (expected spend %g: p %g, q %g, v %g; frequency %.0f, monetary value %g)",
+							   value, spend, gg.p, gg.q, gg.v, x, m);
+			}
+		}
+	}
+
+done:
+	if (problems.len > 0)
+	{
+		values[3] = CStringGetTextDatum(problems.data);
+		nulls[3] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

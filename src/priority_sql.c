@@ -477,7 +477,7 @@ component_basis(PriorityComponent c, const PriorityInputs *in, const char *state
 			else if (in->order_days == 1)
 				appendStringInfoString(&b, "one purchase day");
 			else
-				appendStringInfo(&b, "%d purchase days, median gap %s days", in->order_days,
+				appendStringInfo(&b, INT64_FORMAT " purchase days, median gap %s days", in->order_days,
 								 in->median_gap_days.valid ? number_text(in->median_gap_days.value, 1) : "unknown");
 			if (in->campaign_only)
 				appendStringInfoString(&b, ", campaign only");
@@ -492,17 +492,17 @@ component_basis(PriorityComponent c, const PriorityInputs *in, const char *state
 								 number_text(in->days_since_last_order.value, 0));
 			break;
 		case PRIORITY_DECLINE:
-			appendStringInfo(&b, "%d decline signal%s", in->decline_signals,
+			appendStringInfo(&b, INT64_FORMAT " decline signal%s", in->decline_signals,
 							 in->decline_signals == 1 ? "" : "s");
 			break;
 		case PRIORITY_ENGAGEMENT:
 			if (!in->events_bound)
 				appendStringInfoString(&b, "events not bound");
 			else if (in->events_in_window <= 0)
-				appendStringInfo(&b, "no event in the last %d days", in->engagement_window_days);
+				appendStringInfo(&b, "no event in the last " INT64_FORMAT " days", in->engagement_window_days);
 			else
 			{
-				appendStringInfo(&b, "%d event%s (%d pricing view%s) in the last %d days",
+				appendStringInfo(&b, INT64_FORMAT " event%s (" INT64_FORMAT " pricing view%s) in the last " INT64_FORMAT " days",
 								 in->events_in_window, in->events_in_window == 1 ? "" : "s",
 								 in->pricing_views, in->pricing_views == 1 ? "" : "s",
 								 in->engagement_window_days);
@@ -525,7 +525,7 @@ component_basis(PriorityComponent c, const PriorityInputs *in, const char *state
 					appendStringInfo(&b, ", %s days ago", number_text(in->days_since_last_deal.value, 0));
 			}
 			if (in->deals_bound && in->open_deals > 0)
-				appendStringInfo(&b, ", %d open", in->open_deals);
+				appendStringInfo(&b, ", " INT64_FORMAT " open", in->open_deals);
 			break;
 		case PRIORITY_CONTRACT:
 			if (!in->contracts_bound)

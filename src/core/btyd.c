@@ -909,6 +909,9 @@ typedef struct Objective
 	const BtydGgObs *gg;
 	size_t		n;
 	int			evaluations;
+	BtydStopFn	stop;			/* asked before each evaluation */
+	void	   *stop_arg;
+	bool		stopped;		/* it said stop: every evaluation fails from now on */
 } Objective;
 
 /* Natural parameters of theta. */
@@ -934,6 +937,12 @@ objective_eval(Objective *obj, const double *theta, double *grad)
 	{
 		if (!(fabs(theta[i]) <= THETA_BOX))
 			return INFINITY;
+	}
+	/* once told to stop, every point is infinite: the optimiser winds down */
+	if (obj->stopped || (obj->stop != NULL && obj->stop(obj->stop_arg)))
+	{
+		obj->stopped = true;
+		return INFINITY;
 	}
 	obj->evaluations++;
 	objective_params(obj, theta, params);
@@ -1310,6 +1319,8 @@ btyd_fit_options_default(BtydFitOptions *opts)
 	opts->gtol = 1e-8;
 	opts->ftol = 1e-13;
 	opts->gtol_stall = 1e-5;
+	opts->stop = NULL;
+	opts->stop_arg = NULL;
 }
 
 /* Sentence for a fit status. */
@@ -1332,6 +1343,8 @@ btyd_status_message(BtydStatus status)
 			return "A parameter ran off towards zero or infinity: the data do not determine it.";
 		case BTYD_NONFINITE:
 			return "The likelihood was not finite at any starting point.";
+		case BTYD_STOPPED:
+			return "The fit was stopped before it finished.";
 	}
 	return "Unknown fit status.";
 }
@@ -1372,7 +1385,7 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 			memcpy(theta_out, theta, sizeof(double) * obj->nparams);
 			have = true;
 		}
-		if (have && best->status == BTYD_CONVERGED)
+		if ((have && best->status == BTYD_CONVERGED) || obj->stopped)
 			break;
 	}
 	if (!have)
@@ -1420,7 +1433,7 @@ fit_finish(const Objective *obj, const double *theta, const MinResult *res,
 	out->iterations = res->iterations;
 	out->evaluations = obj->evaluations;
 	out->starts = tried;
-	out->status = res->status;
+	out->status = obj->stopped ? BTYD_STOPPED : res->status;
 	if (out->status == BTYD_CONVERGED)
 	{
 		double		se[MAX_PARAMS];
@@ -1498,6 +1511,8 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&obj, 0, sizeof(obj));
+	obj.stop = opts->stop;
+	obj.stop_arg = opts->stop_arg;
 	obj.nparams = 4;
 	obj.bgnbd = true;
 	obj.bg = work;
@@ -1520,7 +1535,7 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 	fit_multistart(&obj, opts, starts, 3, theta, &res, &tried);
 	fit_finish(&obj, theta, &res, tried, out);
-	if (sum_x == 0.0)
+	if (sum_x == 0.0 && out->status != BTYD_STOPPED)
 	{
 		out->status = BTYD_NO_REPEAT;
 		out->converged = false;
@@ -1585,6 +1600,8 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&obj, 0, sizeof(obj));
+	obj.stop = opts->stop;
+	obj.stop_arg = opts->stop_arg;
 	obj.nparams = 3;
 	obj.bgnbd = false;
 	obj.gg = work;
@@ -1757,6 +1774,81 @@ btyd_bgnbd_p_alive(const BtydBgnbdParams *m, double x, double t_x, double T)
 	return 1.0 / (1.0 + exp(lr));
 }
 
+/* log(1 + exp(z)) without overflow. */
+static double
+softplus(double z)
+{
+	return z > 0.0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+/* Beta shapes from which the expectation is always integrated (see below). */
+#define EXPECT_QUAD_SHAPE	5.0
+/* Beyond this s = t / (alpha + T) the series route is slow (up to a second) and fails. */
+#define EXPECT_SERIES_MAX_S	1e6
+/* Step of the trapezoidal rule in the sinh-mapped variable. */
+#define EXPECT_QUAD_STEP	0.05
+/* The beta weight is cut off where it falls below exp(-EXPECT_QUAD_DROP) of its peak. */
+#define EXPECT_QUAD_DROP	100.0
+
+/*
+ * E[Y(t) | alive at T] = E[(1 - (1 + p s)^-R) / p] over p ~ Beta(A, B), with
+ * R = r + x, A = a, B = b + x, s = t / (alpha + T): given alive, the
+ * purchase rate is Gamma(R, alpha + T), a customer alive with rate lambda
+ * and dropout probability p makes (1 - exp(-lambda p t)) / p purchases in t
+ * on average, and the mean over lambda is the bracket.
+ *
+ * Integrated in the log-odds u = log(p / (1 - p)), where the beta weight
+ * p^A (1-p)^B is log-concave with its peak at u* = log(A/B) and curvature
+ * 1/(1/A + 1/B) there, after the map u = u* + sigma sinh(v) with sigma the
+ * peak's width sqrt(1/A + 1/B), at most 1/2:
+ * the trapezoidal rule in v (step EXPECT_QUAD_STEP) resolves the peak
+ * however narrow (large A and B) and reaches long tails (small A or B) in
+ * few steps.  Weights are taken relative to the peak (in logs, so nothing
+ * overflows) and the result is the ratio of the weighted sum of the bracket
+ * to the sum of the weights, so the beta function is never needed.  About
+ * 100 to 450 evaluations; relative accuracy about 1e-14 against mpmath,
+ * 1e-10 in extreme corners such as A = 0.001 with B = 10^4.
+ */
+static double
+expected_alive_quad(double R, double A, double B, double s)
+{
+	const double u_peak = log(A) - log(B);
+	const double sigma = fmin(0.5, sqrt(1.0 / A + 1.0 / B));
+	const double lw_peak = -A * softplus(-u_peak) - B * softplus(u_peak);
+	double		num = 0.0;
+	double		den = 0.0;
+	int			side;
+
+	for (side = 0; side < 2; side++)
+	{
+		int			k;
+
+		for (k = side; k < 20000; k++)
+		{
+			double		v = (side == 0 ? k : -k) * EXPECT_QUAD_STEP;
+			double		u = u_peak + sigma * sinh(v);
+			double		lp = -softplus(-u);
+			double		lw = -A * softplus(-u) - B * softplus(u) - lw_peak;
+			double		w;
+			double		p;
+			double		g;
+
+			if (!(lw >= -EXPECT_QUAD_DROP))
+				break;
+			w = exp(lw) * cosh(v);
+			p = exp(lp);
+			/* (1 - (1 + p s)^-R) / p, whose limit at p = 0 is R s */
+			if (p * s == 0.0)
+				g = R * s;
+			else
+				g = -expm1(-R * log1p(p * s)) / p;
+			num += w * g;
+			den += w;
+		}
+	}
+	return num / den;
+}
+
 /*
  * E[Y(t) | x, t_x, T] = P(alive) (a+b+x-1)/(a-1)
  *		[1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
@@ -1764,18 +1856,33 @@ btyd_bgnbd_p_alive(const BtydBgnbdParams *m, double x, double t_x, double T)
  * is 1 - 2F1(r+x, a-1; a+b+x-1; -s) with s = t/(alpha+T), so the whole is
  * -P(alive) E(r+x, a-1, a+b+x-1, -s) with E the excess function: no
  * division by a - 1 (finite at a = 1) and no cancellation in 1 - 2F1.
+ *
+ * That series route fails once the beta shapes a and b + x are both large
+ * (from about 30, earlier for large s): the Pfaff factor (1 + s)^-(a-1)
+ * underflows while the 2F1 beside it overflows, giving NaN, and short of
+ * that it loses digits (1e-9); beyond s = EXPECT_SERIES_MAX_S it takes up
+ * to a second before failing.  There, and wherever the series gives no
+ * finite non-negative value, the expectation is integrated over the
+ * dropout probability instead (expected_alive_quad), which is stable for
+ * any positive parameters and takes a bounded number of steps.  At T = 0 and x = 0 both give E[X(t)] of a new
+ * customer (eq. 9).
  */
 double
 btyd_bgnbd_expected(const BtydBgnbdParams *m, double t, double x, double t_x,
 					double T)
 {
 	double		s;
-	double		e;
+	double		e = NAN;
+	double		A = m->a;
+	double		B = m->b + x;
 
 	if (t <= 0.0)
 		return 0.0;
 	s = t / (m->alpha + T);
-	e = -btyd_hyp2f1_excess(m->r + x, m->a - 1.0, m->a + m->b + x - 1.0, -s);
+	if (!(fmin(A, B) >= EXPECT_QUAD_SHAPE) && s <= EXPECT_SERIES_MAX_S)
+		e = -btyd_hyp2f1_excess(m->r + x, m->a - 1.0, m->a + m->b + x - 1.0, -s);
+	if (!(isfinite(e) && e >= 0.0))
+		e = expected_alive_quad(m->r + x, A, B, s);
 	return btyd_bgnbd_p_alive(m, x, t_x, T) * e;
 }
 
@@ -1808,6 +1915,17 @@ btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
 		 double t_x, double T, double mean_value, int horizon,
 		 double discount_rate, double period)
 {
+	return btyd_clv_stoppable(bg, gg, x, t_x, T, mean_value, horizon,
+							  discount_rate, period, NULL, NULL);
+}
+
+/* The same, asking stop once per period. */
+double
+btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
+				   double t_x, double T, double mean_value, int horizon,
+				   double discount_rate, double period, BtydStopFn stop,
+				   void *stop_arg)
+{
 	double		spend = btyd_gg_expected_spend(gg, x, mean_value);
 	double		factor = 1.0 / (1.0 + discount_rate);
 	double		disc = 1.0;
@@ -1819,7 +1937,11 @@ btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
 		return spend;
 	for (i = 1; i <= horizon; i++)
 	{
-		double		e = btyd_bgnbd_expected(bg, i * period, x, t_x, T);
+		double		e;
+
+		if (stop != NULL && stop(stop_arg))
+			return NAN;
+		e = btyd_bgnbd_expected(bg, i * period, x, t_x, T);
 
 		disc *= factor;
 		total += spend * (e - prev) * disc;

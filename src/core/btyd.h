@@ -82,8 +82,19 @@ typedef enum BtydStatus
 	BTYD_MAX_ITER,				/* iteration limit reached */
 	BTYD_LINE_SEARCH,			/* no further descent found away from a stationary point */
 	BTYD_BOUNDARY,				/* a parameter ran off towards 0 or infinity */
-	BTYD_NONFINITE				/* likelihood not finite at any starting point */
+	BTYD_NONFINITE,				/* likelihood not finite at any starting point */
+	BTYD_STOPPED				/* the stop callback asked to stop */
 } BtydStatus;
+
+/*
+ * A callback the long loops (the optimiser, once per likelihood
+ * evaluation; the CLV sum, once per period) call to ask whether to stop:
+ * the server module passes one that reports a pending query cancel or
+ * termination, then raises it once the core function has returned and
+ * freed what it allocated.  NULL: never stop.  No global state: the
+ * callback and its argument travel with the call.
+ */
+typedef bool (*BtydStopFn) (void *arg);
 
 /* Optimiser settings; btyd_fit_options_default fills in the documented defaults. */
 typedef struct BtydFitOptions
@@ -92,6 +103,8 @@ typedef struct BtydFitOptions
 	double		gtol;			/* converged when max |gradient| <= gtol (1e-8) */
 	double		ftol;			/* relative change counted as stalled (1e-13) */
 	double		gtol_stall;		/* a stall counts as converged below this (1e-5) */
+	BtydStopFn	stop;			/* asked once per likelihood evaluation (NULL) */
+	void	   *stop_arg;		/* passed to stop */
 } BtydFitOptions;
 
 /*
@@ -205,7 +218,8 @@ extern const char *btyd_status_message(BtydStatus status);
  * observations must be valid (check them first); they need not be sorted or
  * compact.  Returns false only when memory runs out (out is then untouched);
  * otherwise out->status and out->converged say how it went, and out->params
- * is always finite.
+ * is always finite.  When opts->stop asks to stop, the fit ends early
+ * with status BTYD_STOPPED (its parameters are not an estimate).
  */
 extern bool btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n,
 						   const BtydFitOptions *opts, BtydFit *out);
@@ -241,11 +255,18 @@ extern double btyd_gg_expected_spend(const BtydGgParams *m, double x,
  *
  * with S = btyd_gg_expected_spend(gg, x, m), E[Y(t)] = btyd_bgnbd_expected
  * (bg, t, x, t_x, T), P = period (model time units per discounting period)
- * and d = discount_rate per period.
+ * and d = discount_rate per period.  The cost is linear in horizon: each
+ * period evaluates one expectation, whose own cost is bounded.
  */
 extern double btyd_clv(const BtydBgnbdParams *bg, const BtydGgParams *gg,
 					   double x, double t_x, double T, double mean_value,
 					   int horizon, double discount_rate, double period);
+
+/* btyd_clv asking stop(stop_arg) once per period: NaN when it said stop. */
+extern double btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *gg,
+								 double x, double t_x, double T, double mean_value,
+								 int horizon, double discount_rate, double period,
+								 BtydStopFn stop, void *stop_arg);
 
 /* ----- simulation ----- */
 

@@ -145,7 +145,7 @@ regularity_value(const PriorityInputs *in, const PriorityWeights *w)
 
 	if (in->order_days <= 1)
 		return 0;
-	count = clamp((double) (in->order_days - 1) / (w->regular_days_cap - 1), 0, 1);
+	count = clamp(((double) in->order_days - 1.0) / ((double) w->regular_days_cap - 1.0), 0, 1);
 	if (in->gap_stddev_days.valid && in->mean_gap_days.valid && in->mean_gap_days.value > 0)
 		steady = 1.0 / (1.0 + fmax(0, in->gap_stddev_days.value) / in->mean_gap_days.value);
 	if (in->median_gap_days.valid)
@@ -248,7 +248,7 @@ engagement_value(const PriorityInputs *in, const PriorityWeights *w)
 
 	if (in->events_in_window <= 0)
 		return w->no_engagement;
-	intensity = clamp((double) (in->events_in_window + in->pricing_views) / w->engagement_cap, 0, 1);
+	intensity = clamp(((double) in->events_in_window + (double) in->pricing_views) / w->engagement_cap, 0, 1);
 	if (in->days_since_last_event.valid && in->engagement_window_days > 0)
 		fresh = clamp(1.0 - in->days_since_last_event.value / in->engagement_window_days, 0, 1);
 	return 0.5 * intensity + 0.5 * fresh;

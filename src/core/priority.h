@@ -67,7 +67,11 @@ typedef enum DealReason
 	DEAL_REASON_OTHER
 } DealReason;
 
-/* Everything the score reads about one customer. */
+/*
+ * Everything the score reads about one customer.  Counts are 64-bit and
+ * combined in double, so no input value can overflow (the SQL columns are
+ * integer; a fuzzer may pass anything).
+ */
 typedef struct PriorityInputs
 {
 	/* recency: the state and the days since its last day, with the thresholds in days */
@@ -79,29 +83,29 @@ typedef struct PriorityInputs
 
 	/* past value and regularity */
 	double		total_amount;
-	int32_t		order_days;
+	int64_t		order_days;
 	PriorityValue median_gap_days;
 	PriorityValue mean_gap_days;
 	PriorityValue gap_stddev_days;
 	bool		campaign_only;
 
 	/* decline */
-	int32_t		decline_signals;	/* how many signals fired */
+	int64_t		decline_signals;	/* how many signals fired */
 	bool		declining;
 
 	/* engagement (events in the engagement window) */
 	bool		events_bound;
-	int32_t		events_in_window;
-	int32_t		pricing_views;
+	int64_t		events_in_window;
+	int64_t		pricing_views;
 	PriorityValue days_since_last_event;
-	int32_t		engagement_window_days;
+	int64_t		engagement_window_days;
 
 	/* the last deal */
 	bool		deals_bound;
 	DealOutcome last_deal_outcome;
 	DealReason	last_deal_reason;
 	PriorityValue days_since_last_deal;
-	int32_t		open_deals;
+	int64_t		open_deals;
 
 	/* contracts */
 	bool		contracts_bound;
@@ -111,7 +115,7 @@ typedef struct PriorityInputs
 	bool		auto_renew_off;
 	bool		downgraded;
 	PriorityValue renewal_due_in_days;
-	int32_t		renewal_horizon_days;
+	int64_t		renewal_horizon_days;
 
 	/* models (NULL when none is fitted) */
 	PriorityValue p_alive;

@@ -14,6 +14,13 @@ functions with; the C unit tests use their own independent checks
 (quadrature of the posterior).  Needs only mpmath (python3-mpmath):
 
     python3 test/unit/gen_reference.py > test/data/bgnbd_reference.csv
+
+With --large-shapes it prints instead the references of test_large_beta_shapes
+in test/unit/test_btyd.c (issue 10 item 4: large beta shapes, where the
+extension's series route gave NaN), each computed two ways that must agree:
+eq. 10 through mpmath's hyp2f1 at 60 digits, and the posterior integral
+E[(1 - (1 + p s)^-(r+x)) / p], p ~ Beta(a, b+x), by mpmath's quadrature at
+50 digits.
 """
 
 import sys
@@ -121,5 +128,58 @@ def main():
                                    + [as_double(v) for v in vals]) + '\n')
 
 
+LARGE_SHAPES = [
+    # r, alpha, a, b, x, T, t
+    (0.5, 0.01, 300, 2700, 0, 0, 52.14),
+    (0.5, 0.01, 300, 2700, 0, mp.mpf(1) / 7, 52.14),
+    (0.5, 0.01, 1000, 9000, 0, 0, 52.14),
+    (0.5, 0.01, 1000, 9000, 0, 0, 1),
+    (2, 0.1, 500, 4500, 0, 0, 520),
+    (0.05, 0.01, 80, 720, 0, 0, 520),
+    (0.3, 0.1, 100, 900, 0, 0, 520),
+    (0.05, 0.01, 50, 450, 0, 0, 52.14),
+    (0.5, 0.01, 300, 2700, 2, 1, 52.14),
+    (3, 0.001, 50, 0.05, 0, 0, 100000),
+]
+
+
+def expected_alive_by_quadrature(r, alpha, a, b, x, T, t):
+    """E[Y(t) | alive] as the integral over the dropout probability, in the
+    log-odds u = log(p/(1-p)), split at multiples of the peak's width."""
+    R, A, B = r + x, a, b + x
+    s = t / (alpha + T)
+    lbeta = mp.loggamma(A) + mp.loggamma(B) - mp.loggamma(A + B)
+
+    def f(u):
+        p = 1 / (1 + mp.exp(-u))
+        w = mp.exp(-A * mp.log1p(mp.exp(-u)) - B * mp.log1p(mp.exp(u)) - lbeta)
+        return w * (-mp.expm1(-R * mp.log1p(p * s))) / p
+
+    peak = mp.log(A / B)
+    sd = 1 / mp.sqrt(A * B / (A + B))
+    lo = peak - max(400 / A, 60 * sd)
+    hi = peak + max(400 / B, 60 * sd)
+    pts = [lo] + [peak + k * sd for k in range(-40, 41) if lo < peak + k * sd < hi] + [hi]
+    return mp.quad(f, pts)
+
+
+def large_shapes():
+    """The rows of test_large_beta_shapes: E[Y(t) | alive at T]."""
+    for row in LARGE_SHAPES:
+        r, alpha, a, b, x, T, t = (mp.mpf(v) for v in row)
+        mp.mp.dps = 60
+        z = t / (alpha + T + t)
+        by_2f1 = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
+                                             * mp.hyp2f1(r + x, b + x, a + b + x - 1, z))
+        mp.mp.dps = 50
+        by_quad = expected_alive_by_quadrature(r, alpha, a, b, x, T, t)
+        if abs(by_2f1 - by_quad) > mp.mpf('1e-30') * by_2f1:
+            raise SystemExit('the two references disagree at %r' % (row,))
+        print(', '.join(repr(float(v)) for v in row), mp.nstr(by_2f1, 20))
+
+
 if __name__ == '__main__':
-    main()
+    if sys.argv[1:] == ['--large-shapes']:
+        large_shapes()
+    else:
+        main()

@@ -1049,6 +1049,231 @@ test_extremes(void)
 }
 
 /*
+ * Issue 10 item 4: a converged fit with large beta shapes (a >= 300 with
+ * b = 9a, and a second region around a = 50..100 with a small alpha) made
+ * expected purchases NaN for a customer whose first order is on the as-of
+ * day (x = t_x = T = 0), and for young customers (T small).
+ *
+ * References, computed independently by mpmath 1.3.0 (50-60 digits) two
+ * ways that agree to 1e-46: eq. 10 of Fader, Hardie & Lee (2005) through
+ * mpmath's hyp2f1, and the posterior integral
+ *	E[(1 - (1 + p s)^-(r+x)) / p], p ~ Beta(a, b + x), s = t/(alpha + T)
+ * by mpmath's quadrature.  At x = t_x = T = 0 eq. 10 is eq. 9, the
+ * expected purchases E[X(t)] of a new customer, so those rows also check
+ * btyd_bgnbd_expected_new.  "python3 test/unit/gen_reference.py
+ * --large-shapes" prints them (E[Y(t) | alive], 20 digits).
+ */
+static void
+test_large_beta_shapes(void)
+{
+	static const struct
+	{
+		double		r, alpha, a, b, x, T, t, expect;
+	}			ref[] = {
+		{0.5, 0.01, 300, 2700, 0, 0, 52.14, 9.5901089516929780661},
+		{0.5, 0.01, 300, 2700, 0, 1.0 / 7.0, 52.14, 8.3330864908933539745},
+		{0.5, 0.01, 1000, 9000, 0, 0, 52.14, 9.5707499633489618171},
+		{0.5, 0.01, 1000, 9000, 0, 0, 1, 6.9891006470625982847},
+		{2, 0.1, 500, 4500, 0, 0, 520, 10.017998831694058519},
+		{0.05, 0.01, 80, 720, 0, 0, 520, 3.514719329088172986},
+		{0.3, 0.1, 100, 900, 0, 0, 520, 8.5391449452572304634},
+		{0.05, 0.01, 50, 450, 0, 0, 52.14, 2.725909976854528224},
+		/* x = 2 with t_x = T = 1: times P(alive) = 1/(1 + a/(b+1)) */
+		{0.5, 0.01, 300, 2700, 2, 1, 52.14, 9.9285015540454066887},
+		/* a small b with a huge s = t/alpha (the series route took 0.5 s and failed) */
+		{3, 0.001, 50, 0.05, 0, 0, 100000, 1.0010204081632653062},
+	};
+	double		worst = 0.0;
+	bool		finite = true;
+	size_t		i;
+
+	for (i = 0; i < sizeof(ref) / sizeof(ref[0]); i++)
+	{
+		BtydBgnbdParams m = {ref[i].r, ref[i].alpha, ref[i].a, ref[i].b};
+		double		x = ref[i].x;
+		double		T = ref[i].T;
+		double		want = ref[i].expect;
+		double		got;
+		double		err;
+
+		if (x > 0)
+			want /= 1.0 + ref[i].a / (ref[i].b + x - 1.0);
+		got = btyd_bgnbd_expected(&m, ref[i].t, x, x > 0 ? T : 0.0, T);
+		err = fabs(got - want) / want;
+		if (!isfinite(got))
+			finite = false;
+		if (!(err <= worst))
+			worst = isnan(err) ? INFINITY : fmax(worst, err);
+		if (!(err < 1e-12))
+			diag("r %g alpha %g a %g b %g x %g T %g t %g: %.17g, mpmath %.17g",
+				 ref[i].r, ref[i].alpha, ref[i].a, ref[i].b, x, T, ref[i].t, got, want);
+		if (x == 0 && T == 0)
+		{
+			double		fresh = btyd_bgnbd_expected_new(&m, ref[i].t);
+
+			if (!(fabs(fresh - want) <= 1e-12 * want))
+				worst = INFINITY;
+		}
+	}
+	ok(finite, "large beta shapes: expected purchases finite (were NaN)");
+	ok(worst < 1e-12, "large beta shapes: expected purchases and E[X(t)] match mpmath (worst rel err %.2g)",
+	   worst);
+
+	/*
+	 * The limit as a, b -> infinity with a/(a+b) = mu fixed: the dropout
+	 * probability is mu for everyone, so E[X(t)] -> g(mu) with
+	 * g(p) = (1 - (1 + p s)^-r)/p; to second order E[g(p)] = g(mu) +
+	 * g''(mu) var/2 with var = mu(1-mu)/(a+b+1) = 9e-9 (the next term is
+	 * of order var^2).  g'' by a central difference.
+	 */
+	{
+		BtydBgnbdParams m = {0.5, 0.01, 1e6, 9e6};
+		double		s = 52.14 / 0.01;
+		double		mu = 0.1;
+		double		h = 1e-4;
+		double		var = mu * (1 - mu) / (1e7 + 1);
+#define G(p) (-expm1(-0.5 * log1p((p) * s)) / (p))
+		double		g2 = (G(mu + h) - 2 * G(mu) + G(mu - h)) / (h * h);
+		double		limit = G(mu) + 0.5 * g2 * var;
+#undef G
+		double		got = btyd_bgnbd_expected(&m, 52.14, 0, 0, 0);
+
+		ok(fabs(got - limit) < 1e-10 * limit,
+		   "a = 1e6, b = 9e6: expected purchases %.12g at the concentrated-beta limit %.12g", got, limit);
+	}
+
+	/*
+	 * Everywhere on a grid of extreme parameters (beta shapes 0.001 to 1e7,
+	 * s up to 1e8, frequency up to 10000, ages from 0): finite, between 0
+	 * and the bound (r + x) s that holds because (1 - (1+ps)^-R)/p <= R s,
+	 * non-decreasing in t, continuous as age -> 0, and each evaluation
+	 * quick (no series that runs for a second).
+	 */
+	{
+		static const double shapes[] = {0.001, 0.3, 1, 4.9, 5, 50, 300, 1e4, 1e7};
+		static const double ratios[] = {0.001, 1, 9, 1000};
+		static const double rs[] = {0.01, 1, 100};
+		static const double alphas[] = {0.001, 1, 3000};
+		static const double xs[] = {0, 1, 10000};
+		bool		bounded = true;
+		bool		monotone = true;
+		bool		continuous = true;
+		int			n = 0;
+		size_t		ia, ib, ir, il, ix;
+
+		for (ia = 0; ia < sizeof(shapes) / sizeof(shapes[0]); ia++)
+			for (ib = 0; ib < sizeof(ratios) / sizeof(ratios[0]); ib++)
+				for (ir = 0; ir < sizeof(rs) / sizeof(rs[0]); ir++)
+					for (il = 0; il < sizeof(alphas) / sizeof(alphas[0]); il++)
+						for (ix = 0; ix < sizeof(xs) / sizeof(xs[0]); ix++)
+						{
+							BtydBgnbdParams m = {rs[ir], alphas[il], shapes[ia], shapes[ia] * ratios[ib]};
+							double		x = xs[ix];
+							double		prev = 0.0;
+							double		t;
+
+							for (t = 0.01; t <= 1e5; t *= 10)
+							{
+								double		e = btyd_bgnbd_expected(&m, t, x, 0, 0);
+								double		e_young = btyd_bgnbd_expected(&m, t, x, x > 0 ? 1e-9 * m.alpha : 0, 1e-9 * m.alpha);
+
+								n++;
+								if (!(e >= 0.0 && e <= (m.r + x) * t / m.alpha * (1 + 1e-12)))
+								{
+									if (bounded)
+										diag("out of bounds: r %g alpha %g a %g b %g x %g t %g: %g",
+											 m.r, m.alpha, m.a, m.b, x, t, e);
+									bounded = false;
+								}
+								if (!(e >= prev * (1 - 1e-9)))
+								{
+									if (monotone)
+										diag("not monotone: r %g alpha %g a %g b %g x %g t %g: %g after %g",
+											 m.r, m.alpha, m.a, m.b, x, t, e, prev);
+									monotone = false;
+								}
+								if (!(fabs(e_young - e) <= 1e-6 * e + 1e-300))
+								{
+									if (continuous)
+										diag("not continuous: r %g alpha %g a %g b %g x %g t %g: %.17g at age 0, %.17g just after",
+											 m.r, m.alpha, m.a, m.b, x, t, e, e_young);
+									continuous = false;
+								}
+								prev = e;
+							}
+						}
+		ok(bounded, "extreme grid: %d expected purchases finite and within [0, (r + x) t / alpha]", n);
+		ok(monotone, "extreme grid: expected purchases non-decreasing in t");
+		ok(continuous, "extreme grid: age 1e-9 alpha gives the value at age 0 (the limit as age -> 0)");
+	}
+}
+
+/* A stop callback that says stop once it has been asked *arg times. */
+static int	stop_calls;
+
+static bool
+stop_after(void *arg)
+{
+	return ++stop_calls > *(int *) arg;
+}
+
+/*
+ * Issue 10 item 6: the long loops ask the stop callback and end promptly
+ * (the server module's callback reports a pending cancel): the CLV sum once
+ * per period, the optimiser once per likelihood evaluation.
+ */
+static void
+test_stop_callback(void)
+{
+	BtydBgnbdParams m = {0.243, 4.414, 0.793, 2.426};
+	BtydGgParams g = {6.25, 3.74, 15.44};
+	BtydFitOptions opts;
+	BtydFit		fit;
+	BtydRng		rng;
+	BtydBgnbdObs *obs = malloc(sizeof(BtydBgnbdObs) * 2000);
+	int			limit = 5;
+	double		v;
+
+	stop_calls = 0;
+	v = btyd_clv_stoppable(&m, &g, 2, 30.43, 38.86, 22.35, 10000, 0.01, 1.0, stop_after, &limit);
+	ok(isnan(v) && stop_calls == 6, "CLV over 10000 periods stops at the 6th period when told (asked %d times)",
+	   stop_calls);
+	limit = 1000000;
+	stop_calls = 0;
+	v = btyd_clv_stoppable(&m, &g, 2, 30.43, 38.86, 22.35, 12, 0.01, 4.345, stop_after, &limit);
+	ok(stop_calls == 12 && v == btyd_clv(&m, &g, 2, 30.43, 38.86, 22.35, 12, 0.01, 4.345),
+	   "CLV asks once per period and gives the same value when not stopped");
+
+	btyd_rng_seed(&rng, 11);
+	btyd_bgnbd_simulate(&m, &rng, 2000, 10.0, 60.0, obs);
+	btyd_fit_options_default(&opts);
+	opts.stop = stop_after;
+	opts.stop_arg = &limit;
+	limit = 3;
+	stop_calls = 0;
+	fit.status = BTYD_CONVERGED;
+	if (!btyd_bgnbd_fit(obs, 2000, &opts, &fit))
+		fit.status = BTYD_NO_DATA;
+	ok(fit.status == BTYD_STOPPED && !fit.converged &&
+	   fit.evaluations <= 3 && stop_calls <= 4,
+	   "BG/NBD fit stops after 3 likelihood evaluations when told (status %d, %d evaluations, asked %d times)",
+	   fit.status, fit.evaluations, stop_calls);
+	limit = 1000000;
+	stop_calls = 0;
+	ok(btyd_bgnbd_fit(obs, 2000, &opts, &fit) && fit.converged && stop_calls == fit.evaluations,
+	   "BG/NBD fit asks once per likelihood evaluation and converges when not stopped");
+	{
+		BtydGgObs	gobs[3] = {{1, 20.0, 5}, {2, 35.0, 3}, {5, 18.0, 2}};
+
+		limit = 0;
+		stop_calls = 0;
+		ok(btyd_gg_fit(gobs, 3, &opts, &fit) && fit.status == BTYD_STOPPED && fit.evaluations == 0,
+		   "Gamma-Gamma fit stops before its first evaluation when told");
+	}
+	free(obs);
+}
+
+/*
  * Parameter recovery from 100,000 simulated customers.
  *
  * Tolerance: the MLE is asymptotically normal around the true parameters
@@ -1212,6 +1437,8 @@ main(int argc, char **argv)
 	test_predictions();
 	test_reference_grid(dir);
 	test_extremes();
+	test_large_beta_shapes();
+	test_stop_callback();
 	test_recovery();
 
 	return tap_done();

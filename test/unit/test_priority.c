@@ -13,6 +13,7 @@
  * reads that input.  Then the component values at their documented points,
  * the weight checks, and random inputs against the score's invariants.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -398,6 +399,44 @@ test_random(void)
 	ok(monotone, "random inputs: a larger amount never lowers the score");
 }
 
+/*
+ * Counts at the largest value their SQL type (integer) can carry: no
+ * overflow (issue 10 item 11: events_in_window + pricing_views was a signed
+ * 32-bit sum, undefined behaviour that wrapped to a negative intensity), and
+ * every component at its saturated value.  Built with clang
+ * -fsanitize=undefined -fno-sanitize-recover=all it must run clean.
+ */
+static void
+test_extremes(void)
+{
+	PriorityInputs in = base_inputs();
+	PriorityResult r;
+
+	in.order_days = INT_MAX;
+	in.decline_signals = INT_MAX;
+	in.events_in_window = INT_MAX;
+	in.pricing_views = INT_MAX;
+	in.days_since_last_event = val(0);
+	in.open_deals = INT_MAX;
+	in.last_deal_outcome = DEAL_OUTCOME_NONE;
+	priority_compute(&in, &weights, &r);
+	ok(close_to(r.part[PRIORITY_ENGAGEMENT].value, 1.0),
+	   "INT_MAX events and pricing views: full intensity and freshness (got %g)",
+	   r.part[PRIORITY_ENGAGEMENT].value);
+	ok(close_to(r.part[PRIORITY_DECLINE].value, 1.0),
+	   "INT_MAX decline signals: full decline value (got %g)", r.part[PRIORITY_DECLINE].value);
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_open),
+	   "INT_MAX open deals: the open-deal value (got %g)", priority_deal_value(&in, &weights));
+	ok(r.score >= 0 && r.score <= 100, "INT_MAX counts: score %g in [0, 100]", r.score);
+
+	in.events_in_window = 1;
+	in.pricing_views = INT_MAX;
+	priority_compute(&in, &weights, &r);
+	ok(close_to(r.part[PRIORITY_ENGAGEMENT].value, 1.0),
+	   "one event with INT_MAX pricing views: full engagement (got %g)",
+	   r.part[PRIORITY_ENGAGEMENT].value);
+}
+
 int
 main(void)
 {
@@ -406,5 +445,6 @@ main(void)
 	test_components();
 	test_weights();
 	test_random();
+	test_extremes();
 	return tap_done();
 }
