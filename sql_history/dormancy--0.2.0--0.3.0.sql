@@ -54,6 +54,62 @@ $$;
 COMMENT ON FUNCTION dormancy._after_build_97_privileges() IS
 	'internal: after a build, let dormancy_analyst read the generated live views';
 
+-- Amounts beyond +-1e15, NaN or infinite are unknown amounts, listed in
+-- data_issues (order_amount_out_of_range), instead of failing every query
+-- Whether a bound numeric column holds a usable amount: within +-1e15 (a
+-- thousand trillion in any currency), not NaN or infinite.  One absurd value
+-- would otherwise overflow double precision, or a later sum or square of it,
+-- and fail every query over the whole population.  Compared in the column's
+-- own type, before any cast (numeric's NaN and infinities, and float's, fall
+-- outside); smallint and integer always fit.
+CREATE FUNCTION dormancy._number_in_range_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid;
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'true';
+	END IF;
+	t := (dormancy._binding_column(relation, role, columns ->> role)).type_oid;
+	IF t IN ('int2'::regtype, 'int4'::regtype) THEN
+		RETURN 'true';
+	ELSIF t = 'money'::regtype THEN
+		RETURN format('(t.%I)::pg_catalog.numeric BETWEEN -1000000000000000 AND 1000000000000000', columns ->> role);
+	END IF;
+	RETURN format('(t.%I) BETWEEN -1000000000000000 AND 1000000000000000', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._number_in_range_expr(regclass, jsonb, text) IS
+	'internal: the condition that a bound numeric column holds a usable amount (within +-1e15, finite)';
+
+-- A bound numeric column as double precision (money through numeric); NULL,
+-- an unknown amount, when it is out of range.
+CREATE OR REPLACE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	in_range text;
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.float8';
+	END IF;
+	in_range := dormancy._number_in_range_expr(relation, columns, role);
+	IF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
+		RETURN format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric::pg_catalog.float8 END', in_range, columns ->> role);
+	ELSIF in_range = 'true' THEN
+		RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
+	END IF;
+	RETURN format('CASE WHEN %s THEN (t.%I)::pg_catalog.float8 END', in_range, columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
+	'internal: a bound numeric column as double precision, NULL when out of range';
+
 --
 -- Change tracking and the history store (helper: tracking)
 --
@@ -1945,6 +2001,18 @@ SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count
  GROUP BY c.customer_id
 HAVING pg_catalog.count(*) > 1
 $q$;
+	-- amounts out of range, read from the bound relation itself (src_orders
+	-- already shows them as unknown)
+	IF ord.relation IS NOT NULL AND ord.columns ? 'amount'
+	   AND dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount') <> 'true' THEN
+		definition := definition || format(
+			E'UNION ALL\n'
+			'SELECT ''order_amount_out_of_range'', (%s)::pg_catalog.text, pg_catalog.count(*), NULL, '
+			'''orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'' '
+			'FROM %s t WHERE NOT coalesce(%s, true) GROUP BY 2\n',
+			dormancy._col(ord.columns, 'customer'), ord.relation,
+			dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount'));
+	END IF;
 	-- later parts add their own kinds of issue (see below)
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_data_issues_') LOOP
 		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
@@ -2152,7 +2220,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
 
 	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
-	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id or model_evaluation_failed';
+	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
 	COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
 	COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
 	COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
