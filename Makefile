@@ -56,4 +56,44 @@ clean: clean-bench
 clean-bench:
 	rm -rf test/bench/bin
 
-.PHONY: unit clean-unit bench clean-bench
+# Sanitizers and fuzzing of the pure core (clang; see test/fuzz/README.md).
+#   make unit-san   the unit tests with AddressSanitizer and UBSan
+#   make fuzz       one libFuzzer binary per test/fuzz/fuzz_*.c
+SAN_CC = clang
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+unit-san: $(addprefix test/unit/bin-san/,$(UNIT_TESTS))
+
+test/unit/bin-san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/fuzz/*.c)
+	@mkdir -p test/unit/bin-san
+	$(SAN_CC) -std=c11 $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+
+# Each target links only the files it fuzzes.  fuzz_history_io runs the I/O
+# functions of src/history_type.c on the backend stand-ins of pg_stub.c and
+# the server's libpgcommon.a (shortest float output); it is built like the
+# server (-fwrapv, -fno-strict-aliasing).
+FUZZ_TARGETS = $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c)))
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_SRCS_fuzz_history = src/core/history.c
+FUZZ_SRCS_fuzz_history_io = src/core/history.c src/history_type.c test/fuzz/pg_stub.c
+FUZZ_SRCS_fuzz_metrics = src/core/metrics.c src/core/history.c
+FUZZ_SRCS_fuzz_names = src/core/names.c
+FUZZ_SRCS_fuzz_priority = src/core/priority.c
+FUZZ_SRCS_fuzz_btyd_fit = src/core/btyd.c
+FUZZ_SRCS_fuzz_btyd_predict = src/core/btyd.c
+FUZZ_EXTRA_fuzz_history_io = -fwrapv -fno-strict-aliasing -Wno-ignored-attributes -Wno-unused-parameter \
+	-Wno-missing-field-initializers -Isrc -I$(shell $(PG_CONFIG) --includedir-server)
+FUZZ_LIBS_fuzz_history_io = $(shell $(PG_CONFIG) --pkglibdir)/libpgcommon.a
+
+fuzz: $(addprefix test/fuzz/bin/,$(FUZZ_TARGETS))
+
+.SECONDEXPANSION:
+test/fuzz/bin/%: test/fuzz/%.c $$(FUZZ_SRCS_$$*) $(wildcard src/core/*.h) $(wildcard test/fuzz/*.h)
+	@mkdir -p test/fuzz/bin
+	$(SAN_CC) $(FUZZ_FLAGS) -Wall -Wextra -Werror $(FUZZ_EXTRA_$*) -Isrc/core -Itest/fuzz \
+		-o $@ $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -lm
+
+clean: clean-san
+clean-san:
+	rm -rf test/unit/bin-san test/fuzz/bin
+
+.PHONY: unit clean-unit bench clean-bench unit-san fuzz clean-san

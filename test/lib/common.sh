@@ -17,23 +17,61 @@ export PG_CONFIG=$SYSTEM_PG_BIN/pg_config
 
 log() { printf '%s\n' "$*" >&2; }
 
-# Install what is missing (Debian packages), when running as root.
+# Install what is missing (Debian packages), when running as root.  clang
+# and its libFuzzer/sanitizer runtime are optional: without them the
+# sanitizer stage of the test runner says "skipped" (sanitizers_available).
 ensure_packages() {
-	local need=()
+	local need=() optional=()
 	[ -x "$SYSTEM_PG_BIN/postgres" ] || need+=(postgresql-15)
 	[ -f /usr/include/postgresql/15/server/postgres.h ] || need+=(postgresql-server-dev-15)
 	[ -f /usr/lib/postgresql/15/lib/pg_cron.so ] || need+=(postgresql-15-cron)
 	/usr/bin/python3 -c 'import psycopg2' 2>/dev/null || need+=(python3-psycopg2)
 	command -v make >/dev/null || need+=(make)
 	command -v gcc >/dev/null || need+=(gcc)
-	[ ${#need[@]} -eq 0 ] && return 0
+	if ! command -v clang >/dev/null; then
+		optional+=(clang libclang-rt-dev)
+	elif ! sanitizers_available >/dev/null; then
+		optional+=("libclang-rt-$(clang_major)-dev")
+	fi
+	[ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
+		[ ${#optional[@]} -gt 0 ] && log "missing optional packages: ${optional[*]} (run as root to install them)"
+		[ ${#need[@]} -eq 0 ] && return 0
 		log "missing packages: ${need[*]} (run as root to install them)"
 		return 1
 	fi
-	log "installing: ${need[*]}"
+	log "installing: ${need[*]} ${optional[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null && apt-get install -y -qq "${need[@]}" >/dev/null
+	apt-get update -qq >/dev/null || { [ ${#need[@]} -eq 0 ]; return; }
+	if [ ${#need[@]} -gt 0 ]; then
+		apt-get install -y -qq "${need[@]}" >/dev/null || return 1
+	fi
+	if [ ${#optional[@]} -gt 0 ]; then
+		apt-get install -y -qq "${optional[@]}" >/dev/null ||
+			log "could not install ${optional[*]}: the sanitizer stage will be skipped"
+	fi
+	return 0
+}
+
+# The major version of the installed clang (14 for "Debian clang version 14.0.6").
+clang_major() {
+	clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -1
+}
+
+# Whether clang with AddressSanitizer, UBSan and libFuzzer can build here;
+# prints why not otherwise.
+sanitizers_available() {
+	local rt
+	if ! command -v clang >/dev/null; then
+		echo "clang is not installed (Debian packages clang and libclang-rt-dev)"
+		return 1
+	fi
+	rt="$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
+	if [ ! -f "$rt" ]; then
+		echo "libFuzzer of clang $(clang_major) is not installed ($rt; Debian package libclang-rt-$(clang_major)-dev)"
+		return 1
+	fi
+	return 0
 }
 
 # The private copy of the PostgreSQL 15 tree (binaries, libraries with
