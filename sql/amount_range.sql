@@ -6,14 +6,7 @@
 SET client_min_messages = warning;
 SET dormancy.as_of = '2026-11-01';
 \set SHOW_CONTEXT never
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 CREATE SCHEMA ar;
 CREATE TABLE ar.accounts (id integer PRIMARY KEY, name text);
 CREATE TABLE ar.orders_f (account integer, at date, total float8);
@@ -47,12 +40,5 @@ SELECT issue, customer_id, rows FROM dormancy.data_issues ORDER BY issue, custom
 CALL dormancy.refresh();
 SELECT outcome, rows FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 DROP SCHEMA ar CASCADE;

@@ -8,14 +8,7 @@ SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET dormancy.as_of = '2026-11-01';
 \set SHOW_CONTEXT never
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 CREATE SCHEMA bb;
 CREATE TABLE bb.accounts (id integer PRIMARY KEY, name text, sector text);
 CREATE TABLE bb.orders (account integer, at date, total numeric, label text);
@@ -87,12 +80,5 @@ SELECT count(*) FROM dormancy.customer_status;
 
 SELECT outcome, sqlstate, error_text FROM dormancy.refresh_runs WHERE run_id > :run0 ORDER BY run_id;
 
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 DROP SCHEMA bb CASCADE;

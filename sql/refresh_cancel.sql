@@ -6,14 +6,7 @@
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 CREATE SCHEMA cancel_t;
 CREATE TABLE cancel_t.orders (customer integer, at date, total numeric);
 INSERT INTO cancel_t.orders SELECT i % 40, date '2026-01-01' + i, i FROM generate_series(1, 200) i;

@@ -55,14 +55,7 @@ SET client_min_messages = warning;
 CREATE SCHEMA settings_t;
 CREATE TABLE settings_t.orders (customer integer, at date, total numeric);
 INSERT INTO settings_t.orders VALUES (1, '2026-10-01', 10), (2, '2025-06-01', 20);
-DO $$
-DECLARE s text;
-BEGIN
-	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
-		PERFORM dormancy.unbind(s);
-	END LOOP;
-END
-$$;
+\i test/sql_ref/unbind_all.sql
 SELECT dormancy.bind_orders('settings_t.orders', customer => 'customer', ordered_at => 'at', amount => 'total');
 SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
 \set VERBOSITY terse
