@@ -149,6 +149,28 @@ CREATE TRIGGER my_track AFTER INSERT ON sec.orders REFERENCING NEW TABLE AS dorm
 INSERT INTO sec.orders (customer, at, amount) VALUES (5, '2026-10-21', 60);
 DROP TRIGGER IF EXISTS my_track ON sec.orders;
 SELECT count(*) AS casts_run FROM sec.escalations;
+-- (c) dormancy's own trigger replaced by one of the same name without its
+-- transition table, so that the name the function reads would resolve to a
+-- temporary table of the owner's, whose customer column has the owner's type.
+-- Without EXECUTE the owner cannot even create it; given EXECUTE by mistake,
+-- the function sees that the trigger is not its own and reads nothing.
+DROP TRIGGER dormancy_track_insert ON sec.orders;
+CREATE TRIGGER dormancy_track_insert AFTER INSERT ON sec.orders
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed();
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION dormancy._orders_changed() TO dormancy_test_owner;
+SET ROLE dormancy_test_owner;
+CREATE TRIGGER dormancy_track_insert AFTER INSERT ON sec.orders
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed();
+CREATE TEMP TABLE dormancy_new_rows (customer sec.evil);
+INSERT INTO dormancy_new_rows VALUES ('x');
+INSERT INTO sec.orders (customer, at, amount) VALUES (8, '2026-10-21', 60);
+DROP TABLE dormancy_new_rows;
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION dormancy._orders_changed() FROM dormancy_test_owner;
+SELECT rolsuper AS owner_is_superuser FROM pg_roles WHERE rolname = 'dormancy_test_owner';
+SELECT count(*) AS casts_run FROM sec.escalations;
+SET ROLE dormancy_test_owner;
 -- (b) the tracked column's name given to a column of the owner's type
 ALTER TABLE sec.orders RENAME COLUMN customer TO customer_was;
 ALTER TABLE sec.orders RENAME COLUMN tag TO customer;

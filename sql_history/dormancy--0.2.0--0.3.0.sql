@@ -261,6 +261,21 @@ BEGIN
 		INSERT INTO dormancy.store_invalidations (reason) VALUES (format('TRUNCATE of %s', TG_RELID::regclass));
 		RETURN NULL;
 	END IF;
+	-- the firing trigger is one dormancy made: this function, no arguments,
+	-- and the transition tables the statements below read.  Else a name below
+	-- could resolve to a temporary table of the session's instead (a trigger of
+	-- the same name without them, made by someone given EXECUTE by mistake).
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger t
+					WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME
+					  AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgnargs = 0
+					  AND t.tgnewtable IS NOT DISTINCT FROM
+						  (CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN 'dormancy_new_rows' END)::name
+					  AND t.tgoldtable IS NOT DISTINCT FROM
+						  (CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN 'dormancy_old_rows' END)::name) THEN
+		INSERT INTO dormancy.store_invalidations (reason)
+		VALUES (format('a change-tracking trigger of %s was replaced', TG_RELID::regclass));
+		RETURN NULL;
+	END IF;
 	SELECT a.atttypid INTO col_type
 	  FROM pg_attribute a
 	 WHERE a.attrelid = TG_RELID AND a.attname = st.customer_column AND a.attnum > 0 AND NOT a.attisdropped;
