@@ -224,6 +224,23 @@ $$;
 COMMENT ON FUNCTION dormancy._untrackable_type(regtype) IS
 	'internal: why the change tracking cannot read customer ids of a type (NULL when it can)';
 
+-- The change-tracking triggers dormancy puts on each tracked relation: name,
+-- event and the transition tables the trigger function reads.  The one list
+-- that making, checking, firing and dropping them go by.
+CREATE FUNCTION dormancy._tracking_triggers()
+	RETURNS TABLE (trigger_name name, event text, old_table name, new_table name)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	VALUES ('dormancy_track_insert'::name, 'INSERT', NULL::name, 'dormancy_new_rows'::name),
+		   ('dormancy_track_update', 'UPDATE', 'dormancy_old_rows', 'dormancy_new_rows'),
+		   ('dormancy_track_delete', 'DELETE', 'dormancy_old_rows', NULL),
+		   ('dormancy_track_truncate', 'TRUNCATE', NULL, NULL)
+$$;
+COMMENT ON FUNCTION dormancy._tracking_triggers() IS
+	'internal: the change-tracking triggers: name, event and transition tables';
+REVOKE ALL ON FUNCTION dormancy._tracking_triggers() FROM PUBLIC;
+
 -- Statement trigger on the tracked orders relations: mark the customers touched.
 -- SECURITY DEFINER: whoever writes orders need not be allowed to write
 -- dormancy's tables.  It trusts nothing of its call: it runs only as
@@ -243,8 +260,7 @@ BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked AND TG_RELID = ANY (st.tracked_relations), false) THEN
 		-- left on a partition detached since, say: the next refresh removes it
-		IF TG_NAME IN ('dormancy_track_insert', 'dormancy_track_update',
-					   'dormancy_track_delete', 'dormancy_track_truncate') THEN
+		IF TG_NAME IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d) THEN
 			RETURN NULL;
 		END IF;
 		RAISE EXCEPTION 'dormancy._orders_changed() runs only as a change-tracking trigger of dormancy on the bound orders'
@@ -252,7 +268,8 @@ BEGIN
 				  DETAIL = format('It was fired by trigger "%s" on %s, which dormancy does not track.', TG_NAME, TG_RELID::regclass),
 				  HINT = 'Do not use this function in triggers of your own.';
 	END IF;
-	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' OR TG_NAME <> 'dormancy_track_' || lower(TG_OP) THEN
+	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
+	   OR NOT EXISTS (SELECT 1 FROM dormancy._tracking_triggers() d WHERE d.trigger_name = TG_NAME AND d.event = TG_OP) THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('a change-tracking trigger of %s was renamed or altered', TG_RELID::regclass));
 		RETURN NULL;
@@ -265,13 +282,11 @@ BEGIN
 	-- and the transition tables the statements below read.  Else a name below
 	-- could resolve to a temporary table of the session's instead (a trigger of
 	-- the same name without them, made by someone given EXECUTE by mistake).
-	IF NOT EXISTS (SELECT 1 FROM pg_trigger t
-					WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN dormancy._tracking_triggers() d ON d.trigger_name = t.tgname
+					WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND d.event = TG_OP
 					  AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgnargs = 0
-					  AND t.tgnewtable IS NOT DISTINCT FROM
-						  (CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN 'dormancy_new_rows' END)::name
-					  AND t.tgoldtable IS NOT DISTINCT FROM
-						  (CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN 'dormancy_old_rows' END)::name) THEN
+					  AND t.tgnewtable IS NOT DISTINCT FROM d.new_table
+					  AND t.tgoldtable IS NOT DISTINCT FROM d.old_table) THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('a change-tracking trigger of %s was replaced', TG_RELID::regclass));
 		RETURN NULL;
@@ -317,8 +332,7 @@ BEGIN
 	FOR trig IN
 		SELECT t.tgname FROM pg_trigger t
 		 WHERE t.tgrelid = rel AND NOT t.tgisinternal
-		   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
-							'dormancy_track_delete', 'dormancy_track_truncate')
+		   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d)
 	LOOP
 		EXECUTE format('DROP TRIGGER %I ON %s', trig, rel);
 	END LOOP;
@@ -342,11 +356,10 @@ DECLARE
 	have record;
 BEGIN
 	FOR trig IN
-		SELECT * FROM (VALUES
-			('dormancy_track_insert', 'INSERT', 'REFERENCING NEW TABLE AS dormancy_new_rows '),
-			('dormancy_track_update', 'UPDATE', 'REFERENCING OLD TABLE AS dormancy_old_rows NEW TABLE AS dormancy_new_rows '),
-			('dormancy_track_delete', 'DELETE', 'REFERENCING OLD TABLE AS dormancy_old_rows '),
-			('dormancy_track_truncate', 'TRUNCATE', '')) v(name, event, referencing)
+		SELECT d.trigger_name AS name, d.event,
+			   coalesce('REFERENCING ' || NULLIF(concat_ws(' ', 'OLD TABLE AS ' || d.old_table,
+																'NEW TABLE AS ' || d.new_table), '') || ' ', '') AS referencing
+		  FROM dormancy._tracking_triggers() d
 	LOOP
 		want := format('CREATE TRIGGER %s AFTER %s ON %s %sFOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed()',
 					   trig.name, trig.event, rel, trig.referencing);
@@ -463,8 +476,8 @@ BEGIN
 	 WHERE (SELECT count(*) FROM pg_trigger t
 			 WHERE t.tgrelid = x AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgenabled = 'A'
 			   AND t.tgnargs = 0
-			   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
-								'dormancy_track_delete', 'dormancy_track_truncate')) <> 4
+			   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d))
+		   <> (SELECT count(*) FROM dormancy._tracking_triggers())
 	 LIMIT 1;
 	IF FOUND THEN
 		RETURN format('a change-tracking trigger of %s is missing, renamed or not enabled ALWAYS', m::regclass);
@@ -1744,6 +1757,7 @@ DECLARE
 	part record;
 	bindings_json jsonb;
 	status_from text;
+	amount_in_range text;
 	cust_broken record;
 	ord_broken record;
 BEGIN
@@ -2018,15 +2032,16 @@ HAVING pg_catalog.count(*) > 1
 $q$;
 	-- amounts out of range, read from the bound relation itself (src_orders
 	-- already shows them as unknown)
-	IF ord.relation IS NOT NULL AND ord.columns ? 'amount'
-	   AND dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount') <> 'true' THEN
+	IF ord.relation IS NOT NULL AND ord.columns ? 'amount' THEN
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+	END IF;
+	IF amount_in_range <> 'true' THEN
 		definition := definition || format(
 			E'UNION ALL\n'
 			'SELECT ''order_amount_out_of_range'', (%s)::pg_catalog.text, pg_catalog.count(*), NULL, '
 			'''orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'' '
 			'FROM %s t WHERE NOT coalesce(%s, true) GROUP BY 2\n',
-			dormancy._col(ord.columns, 'customer'), ord.relation,
-			dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount'));
+			dormancy._col(ord.columns, 'customer'), ord.relation, amount_in_range);
 	END IF;
 	-- later parts add their own kinds of issue (see below)
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_data_issues_') LOOP

@@ -380,6 +380,7 @@ DECLARE
 	part record;
 	bindings_json jsonb;
 	status_from text;
+	amount_in_range text;
 	cust_broken record;
 	ord_broken record;
 BEGIN
@@ -654,15 +655,16 @@ HAVING pg_catalog.count(*) > 1
 $q$;
 	-- amounts out of range, read from the bound relation itself (src_orders
 	-- already shows them as unknown)
-	IF ord.relation IS NOT NULL AND ord.columns ? 'amount'
-	   AND dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount') <> 'true' THEN
+	IF ord.relation IS NOT NULL AND ord.columns ? 'amount' THEN
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+	END IF;
+	IF amount_in_range <> 'true' THEN
 		definition := definition || format(
 			E'UNION ALL\n'
 			'SELECT ''order_amount_out_of_range'', (%s)::pg_catalog.text, pg_catalog.count(*), NULL, '
 			'''orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'' '
 			'FROM %s t WHERE NOT coalesce(%s, true) GROUP BY 2\n',
-			dormancy._col(ord.columns, 'customer'), ord.relation,
-			dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount'));
+			dormancy._col(ord.columns, 'customer'), ord.relation, amount_in_range);
 	END IF;
 	-- later parts add their own kinds of issue (see below)
 	FOR ext IN SELECT * FROM dormancy._view_hooks('_data_issues_') LOOP

@@ -195,8 +195,7 @@ BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked AND TG_RELID = ANY (st.tracked_relations), false) THEN
 		-- left on a partition detached since, say: the next refresh removes it
-		IF TG_NAME IN ('dormancy_track_insert', 'dormancy_track_update',
-					   'dormancy_track_delete', 'dormancy_track_truncate') THEN
+		IF TG_NAME IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d) THEN
 			RETURN NULL;
 		END IF;
 		RAISE EXCEPTION 'dormancy._orders_changed() runs only as a change-tracking trigger of dormancy on the bound orders'
@@ -204,7 +203,8 @@ BEGIN
 				  DETAIL = format('It was fired by trigger "%s" on %s, which dormancy does not track.', TG_NAME, TG_RELID::regclass),
 				  HINT = 'Do not use this function in triggers of your own.';
 	END IF;
-	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT' OR TG_NAME <> 'dormancy_track_' || lower(TG_OP) THEN
+	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
+	   OR NOT EXISTS (SELECT 1 FROM dormancy._tracking_triggers() d WHERE d.trigger_name = TG_NAME AND d.event = TG_OP) THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('a change-tracking trigger of %s was renamed or altered', TG_RELID::regclass));
 		RETURN NULL;
@@ -217,13 +217,11 @@ BEGIN
 	-- and the transition tables the statements below read.  Else a name below
 	-- could resolve to a temporary table of the session's instead (a trigger of
 	-- the same name without them, made by someone given EXECUTE by mistake).
-	IF NOT EXISTS (SELECT 1 FROM pg_trigger t
-					WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN dormancy._tracking_triggers() d ON d.trigger_name = t.tgname
+					WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND d.event = TG_OP
 					  AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgnargs = 0
-					  AND t.tgnewtable IS NOT DISTINCT FROM
-						  (CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN 'dormancy_new_rows' END)::name
-					  AND t.tgoldtable IS NOT DISTINCT FROM
-						  (CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN 'dormancy_old_rows' END)::name) THEN
+					  AND t.tgnewtable IS NOT DISTINCT FROM d.new_table
+					  AND t.tgoldtable IS NOT DISTINCT FROM d.old_table) THEN
 		INSERT INTO dormancy.store_invalidations (reason)
 		VALUES (format('a change-tracking trigger of %s was replaced', TG_RELID::regclass));
 		RETURN NULL;
@@ -254,6 +252,22 @@ $$;
 COMMENT ON FUNCTION dormancy._orders_changed() IS
 	'internal: trigger on the tracked orders relations recording the customers whose orders changed';
 
+-- The change-tracking triggers dormancy puts on each tracked relation: name,
+-- event and the transition tables the trigger function reads.  The one list
+-- that making, checking, firing and dropping them go by.
+CREATE FUNCTION dormancy._tracking_triggers()
+	RETURNS TABLE (trigger_name name, event text, old_table name, new_table name)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	VALUES ('dormancy_track_insert'::name, 'INSERT', NULL::name, 'dormancy_new_rows'::name),
+		   ('dormancy_track_update', 'UPDATE', 'dormancy_old_rows', 'dormancy_new_rows'),
+		   ('dormancy_track_delete', 'DELETE', 'dormancy_old_rows', NULL),
+		   ('dormancy_track_truncate', 'TRUNCATE', NULL, NULL)
+$$;
+COMMENT ON FUNCTION dormancy._tracking_triggers() IS
+	'internal: the change-tracking triggers: name, event and transition tables';
+
 -- Drop the tracking triggers from a relation (if it still exists).
 CREATE FUNCTION dormancy._untrack_orders(rel regclass)
 	RETURNS void
@@ -269,8 +283,7 @@ BEGIN
 	FOR trig IN
 		SELECT t.tgname FROM pg_trigger t
 		 WHERE t.tgrelid = rel AND NOT t.tgisinternal
-		   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
-							'dormancy_track_delete', 'dormancy_track_truncate')
+		   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d)
 	LOOP
 		EXECUTE format('DROP TRIGGER %I ON %s', trig, rel);
 	END LOOP;
@@ -294,11 +307,10 @@ DECLARE
 	have record;
 BEGIN
 	FOR trig IN
-		SELECT * FROM (VALUES
-			('dormancy_track_insert', 'INSERT', 'REFERENCING NEW TABLE AS dormancy_new_rows '),
-			('dormancy_track_update', 'UPDATE', 'REFERENCING OLD TABLE AS dormancy_old_rows NEW TABLE AS dormancy_new_rows '),
-			('dormancy_track_delete', 'DELETE', 'REFERENCING OLD TABLE AS dormancy_old_rows '),
-			('dormancy_track_truncate', 'TRUNCATE', '')) v(name, event, referencing)
+		SELECT d.trigger_name AS name, d.event,
+			   coalesce('REFERENCING ' || NULLIF(concat_ws(' ', 'OLD TABLE AS ' || d.old_table,
+																'NEW TABLE AS ' || d.new_table), '') || ' ', '') AS referencing
+		  FROM dormancy._tracking_triggers() d
 	LOOP
 		want := format('CREATE TRIGGER %s AFTER %s ON %s %sFOR EACH STATEMENT EXECUTE FUNCTION dormancy._orders_changed()',
 					   trig.name, trig.event, rel, trig.referencing);
@@ -415,8 +427,8 @@ BEGIN
 	 WHERE (SELECT count(*) FROM pg_trigger t
 			 WHERE t.tgrelid = x AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgenabled = 'A'
 			   AND t.tgnargs = 0
-			   AND t.tgname IN ('dormancy_track_insert', 'dormancy_track_update',
-								'dormancy_track_delete', 'dormancy_track_truncate')) <> 4
+			   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d))
+		   <> (SELECT count(*) FROM dormancy._tracking_triggers())
 	 LIMIT 1;
 	IF FOUND THEN
 		RETURN format('a change-tracking trigger of %s is missing, renamed or not enabled ALWAYS', m::regclass);
@@ -687,6 +699,7 @@ REVOKE ALL ON FUNCTION dormancy.reset_stored_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._prepare_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_62_incremental() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._untrack_orders(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._tracking_triggers() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._orders_changed() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._read_stored_histories(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._orders_members(regclass) FROM PUBLIC;
