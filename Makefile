@@ -32,13 +32,17 @@ dormancy--$(EXTVERSION).sql: $(SQL_FRAGMENTS) dormancy.control
 	@sed -i "s/@EXTVERSION@/$(EXTVERSION)/g" $@.tmp
 	@mv $@.tmp $@
 
-# The pure core builds and tests without a server.
+# The pure core builds and tests without a server.  test/lib/*.c (the
+# seeded BTYD simulator) is test support: linked into the unit tests and
+# benchmarks, never into the module.
 UNIT_TESTS = $(basename $(notdir $(wildcard test/unit/test_*.c)))
+TEST_LIB_SRCS = $(sort $(wildcard test/lib/*.c))
+TEST_LIB_DEPS = $(TEST_LIB_SRCS) $(wildcard test/lib/*.h)
 unit: $(addprefix test/unit/bin/,$(UNIT_TESTS))
 
-test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/fuzz/*.c)
+test/unit/bin/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(TEST_LIB_DEPS) $(wildcard test/fuzz/*.c)
 	@mkdir -p test/unit/bin
-	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -Isrc/core -Itest/lib -o $@ $< $(CORE_SRCS) $(TEST_LIB_SRCS) -lm
 
 clean: clean-unit
 clean-unit:
@@ -48,9 +52,9 @@ clean-unit:
 bench: test/bench/bin/bench_btyd
 	test/bench/bin/bench_btyd
 
-test/bench/bin/%: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+test/bench/bin/%: test/bench/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(TEST_LIB_DEPS)
 	@mkdir -p test/bench/bin
-	$(CC) -std=c11 -O2 -Wall -Wextra -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+	$(CC) -std=c11 -O2 -Wall -Wextra -Isrc/core -Itest/lib -o $@ $< $(CORE_SRCS) $(TEST_LIB_SRCS) -lm
 
 clean: clean-bench
 clean-bench:
@@ -63,9 +67,9 @@ SAN_CC = clang
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 unit-san: $(addprefix test/unit/bin-san/,$(UNIT_TESTS))
 
-test/unit/bin-san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/fuzz/*.c)
+test/unit/bin-san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(TEST_LIB_DEPS) $(wildcard test/fuzz/*.c)
 	@mkdir -p test/unit/bin-san
-	$(SAN_CC) -std=c11 $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -o $@ $< $(CORE_SRCS) -lm
+	$(SAN_CC) -std=c11 $(SAN_FLAGS) -Wall -Wextra -Werror -Isrc/core -Itest/lib -o $@ $< $(CORE_SRCS) $(TEST_LIB_SRCS) -lm
 
 # Each target links only the files it fuzzes.  fuzz_history_io runs the I/O
 # functions of src/history_type.c on the backend stand-ins of pg_stub.c and
@@ -78,8 +82,8 @@ FUZZ_SRCS_fuzz_history_io = src/core/history.c src/history_type.c test/fuzz/pg_s
 FUZZ_SRCS_fuzz_metrics = src/core/metrics.c src/core/history.c
 FUZZ_SRCS_fuzz_names = src/core/names.c
 FUZZ_SRCS_fuzz_priority = src/core/priority.c
-FUZZ_SRCS_fuzz_btyd_fit = src/core/btyd.c
-FUZZ_SRCS_fuzz_btyd_predict = src/core/btyd.c
+FUZZ_SRCS_fuzz_btyd_fit = src/core/btyd.c src/core/optimise.c src/core/specfun.c
+FUZZ_SRCS_fuzz_btyd_predict = src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_EXTRA_fuzz_history_io = -fwrapv -fno-strict-aliasing -Wno-ignored-attributes -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Isrc -I$(shell $(PG_CONFIG) --includedir-server)
 FUZZ_LIBS_fuzz_history_io = $(shell $(PG_CONFIG) --pkglibdir)/libpgcommon.a

@@ -1,53 +1,36 @@
 /*
  * btyd_sql.c
- *		SQL interface of the BG/NBD and Gamma-Gamma models: the fitting
- *		aggregates bgnbd_fit and gammagamma_fit, the model constructors and
- *		the prediction functions (probability alive, expected purchases,
- *		expected spend, CLV).
+ *		SQL interface of the BG/NBD and Gamma-Gamma models as values: the
+ *		composite types dormancy.bgnbd and dormancy.gammagamma (read,
+ *		checked, built), their constructors, the prediction functions
+ *		(probability alive, expected purchases, expected spend, CLV) and the
+ *		model columns of customer_status; with the glue the fitting
+ *		aggregates of btyd_fit_sql.c share (btyd_sql.h).
  *
- * The numerics live in core/btyd.c; this file validates inputs, keeps the
- * aggregate states and converts to and from SQL values.
- *
- * The aggregate states are arrays of distinct observations with counts:
- * rows are appended, and when the array fills it is sorted and identical
- * observations are merged (btyd_*_compact), so memory follows the number of
- * distinct (frequency, recency, age) triples, not the number of customers.
+ * The numerics live in core/btyd.c; this file validates inputs and converts
+ * to and from SQL values.
  */
 #include "postgres.h"
 
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "btyd_sql.h"
 #include "core/btyd.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/memutils.h"
 
-PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
-PG_FUNCTION_INFO_V1(bgnbd_fit_combine);
-PG_FUNCTION_INFO_V1(bgnbd_fit_serialize);
-PG_FUNCTION_INFO_V1(bgnbd_fit_deserialize);
-PG_FUNCTION_INFO_V1(bgnbd_fit_final);
 PG_FUNCTION_INFO_V1(bgnbd_make);
 PG_FUNCTION_INFO_V1(bgnbd_p_alive);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
-PG_FUNCTION_INFO_V1(gammagamma_fit_trans);
-PG_FUNCTION_INFO_V1(gammagamma_fit_combine);
-PG_FUNCTION_INFO_V1(gammagamma_fit_serialize);
-PG_FUNCTION_INFO_V1(gammagamma_fit_deserialize);
-PG_FUNCTION_INFO_V1(gammagamma_fit_final);
 PG_FUNCTION_INFO_V1(gammagamma_make);
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
 PG_FUNCTION_INFO_V1(dormancy_clv);
-
-/* Version byte of the serialized aggregate states. */
-#define BTYD_STATE_VERSION 1
 
 /* Most fields of the composite types dormancy.bgnbd and dormancy.gammagamma. */
 #define MODEL_MAX_NATTS 8
@@ -64,8 +47,8 @@ PG_FUNCTION_INFO_V1(dormancy_clv);
  * returns, having freed its memory, and the caller raises the interrupt
  * (RaiseStop): the core never longjmps out of its own allocations.
  */
-static bool
-StopRequested(void *arg)
+bool
+BtydStopRequested(void *arg)
 {
 	bool		stop = QueryCancelPending || ProcDiePending;
 
@@ -75,8 +58,8 @@ StopRequested(void *arg)
 }
 
 /* Raise the pending interrupt that stopped a core loop. */
-static void
-RaiseStop(const char *what)
+void
+BtydRaiseStop(const char *what)
 {
 	CHECK_FOR_INTERRUPTS();
 	/* the interrupt was not raised (it should have been): stop all the same */
@@ -88,8 +71,8 @@ RaiseStop(const char *what)
 /* ---------- input checks ---------- */
 
 /* Report an unusable observation with its value. */
-static void
-ReportObsError(BtydObsError err, double x, double t_x, double T, double m)
+void
+BtydReportObsError(BtydObsError err, double x, double t_x, double T, double m)
 {
 	const char *detail = btyd_obs_error_message(err);
 
@@ -144,10 +127,10 @@ ReportObsError(BtydObsError err, double x, double t_x, double T, double m)
 }
 
 /* Error unless (x, t_x, T) is a valid BG/NBD customer summary. */
-static void
-CheckBgnbdObs(double x, double t_x, double T)
+void
+BtydCheckBgnbdObs(double x, double t_x, double T)
 {
-	ReportObsError(btyd_bgnbd_check_obs(x, t_x, T), x, t_x, T, 0.0);
+	BtydReportObsError(btyd_bgnbd_check_obs(x, t_x, T), x, t_x, T, 0.0);
 }
 
 /* Error unless t is a usable prediction horizon. */
@@ -238,9 +221,9 @@ ResultTupleDesc(FunctionCallInfo fcinfo, int natts)
  * Gamma-Gamma) skipped, iterations and converged, all NULL when fit is NULL
  * (a model built from known parameters).
  */
-static Datum
-MakeModelRow(FunctionCallInfo fcinfo, const double *params, int nparams,
-			 bool with_skipped, const BtydFit *fit)
+Datum
+BtydMakeModelRow(FunctionCallInfo fcinfo, const double *params, int nparams,
+				 bool with_skipped, const BtydFit *fit)
 {
 	int			natts = nparams + (with_skipped ? 5 : 4);
 	TupleDesc	tupdesc = ResultTupleDesc(fcinfo, natts);
@@ -266,383 +249,6 @@ MakeModelRow(FunctionCallInfo fcinfo, const double *params, int nparams,
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* WARNING for a fit that did not converge, with the reason and what to do. */
-static void
-WarnNotConverged(const char *model, const BtydFit *fit)
-{
-	const char *hint;
-
-	switch (fit->status)
-	{
-		case BTYD_NO_REPEAT:
-			hint = "Fit over customers or segments that include repeat buyers.";
-			break;
-		case BTYD_BOUNDARY:
-			hint = "A limiting case of the model (such as one purchase rate or one dropout probability for all customers) fits as well; fit over more customers or other segments.";
-			break;
-		default:
-			hint = "Check the inputs for extreme values.";
-			break;
-	}
-	ereport(WARNING,
-			(errmsg("%s fit did not converge", model),
-			 errdetail("%s The estimates are returned with converged = false.",
-					   btyd_status_message(fit->status)),
-			 errhint("%s", hint)));
-}
-
-/* ---------- aggregate states ---------- */
-
-/*
- * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
- * of the two kinds (elem_size bytes each), compacted when it fills.
- * gammagamma_fit also counts the rows it skips.
- */
-typedef struct BtydAggState
-{
-	void	   *obs;
-	int64		nobs;
-	int64		capacity;
-	int64		skipped;
-	bool		bgnbd;
-} BtydAggState;
-
-#define INITIAL_CAPACITY 64
-
-/* Size of one observation of the state's kind. */
-static inline Size
-ObsSize(const BtydAggState *state)
-{
-	return state->bgnbd ? sizeof(BtydBgnbdObs) : sizeof(BtydGgObs);
-}
-
-/* Most observations one state may hold: its array must stay allocatable. */
-static inline int64
-MaxObs(const BtydAggState *state)
-{
-	return (int64) (MaxAllocSize / ObsSize(state));
-}
-
-/* A fresh state in the aggregate memory context. */
-static BtydAggState *
-NewAggState(FunctionCallInfo fcinfo, bool bgnbd, int64 capacity)
-{
-	MemoryContext aggcontext;
-	BtydAggState *state;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "%s called in non-aggregate context",
-			 bgnbd ? "bgnbd_fit support function" : "gammagamma_fit support function");
-	state = MemoryContextAllocZero(aggcontext, sizeof(BtydAggState));
-	state->bgnbd = bgnbd;
-	state->capacity = Max(capacity, INITIAL_CAPACITY);
-	state->obs = MemoryContextAlloc(aggcontext, ObsSize(state) * state->capacity);
-	return state;
-}
-
-/* Sort the observations and merge identical ones. */
-static void
-CompactState(BtydAggState *state)
-{
-	if (state->bgnbd)
-		state->nobs = (int64) btyd_bgnbd_compact(state->obs, (size_t) state->nobs);
-	else
-		state->nobs = (int64) btyd_gg_compact(state->obs, (size_t) state->nobs);
-}
-
-/*
- * Make room for 'extra' more observations: compact first, and grow only
- * when the distinct observations need it.
- */
-static void
-Reserve(BtydAggState *state, int64 extra)
-{
-	int64		newcap;
-
-	if (state->nobs + extra <= state->capacity)
-		return;
-	CompactState(state);
-	if (state->nobs + extra <= state->capacity / 2)
-		return;
-	newcap = Max(state->capacity * 2, state->nobs + extra);
-	if (newcap > MaxObs(state))
-	{
-		newcap = MaxObs(state);
-		if (state->nobs + extra > newcap)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many distinct customer summaries to fit: more than " INT64_FORMAT,
-							newcap),
-					 errhint("Round recency and age to a coarser unit, or fit per segment.")));
-	}
-	state->obs = repalloc(state->obs, ObsSize(state) * newcap);
-	state->capacity = newcap;
-}
-
-/* Append the observations of src to dst (same kind). */
-static void
-AppendObservations(BtydAggState *dst, const BtydAggState *src)
-{
-	Reserve(dst, src->nobs);
-	memcpy((char *) dst->obs + ObsSize(dst) * dst->nobs, src->obs,
-		   ObsSize(src) * src->nobs);
-	dst->nobs += src->nobs;
-	dst->skipped += src->skipped;
-}
-
-/*
- * Count one observation: (x, t_x, T) for BG/NBD, (x, m) for Gamma-Gamma
- * (c unused).  A repeat of the last one only counts up, so sorted or grouped
- * input stays compact.
- */
-static void
-AddObservation(BtydAggState *state, double x, double b, double c)
-{
-	if (state->bgnbd)
-	{
-		BtydBgnbdObs *obs = (BtydBgnbdObs *) state->obs;
-
-		if (state->nobs > 0 && obs[state->nobs - 1].x == x &&
-			obs[state->nobs - 1].t_x == b && obs[state->nobs - 1].T == c)
-		{
-			obs[state->nobs - 1].count++;
-			return;
-		}
-		Reserve(state, 1);
-		((BtydBgnbdObs *) state->obs)[state->nobs] = (BtydBgnbdObs) {.x = x, .t_x = b, .T = c, .count = 1};
-	}
-	else
-	{
-		BtydGgObs  *obs = (BtydGgObs *) state->obs;
-
-		if (state->nobs > 0 && obs[state->nobs - 1].x == x && obs[state->nobs - 1].m == b)
-		{
-			obs[state->nobs - 1].count++;
-			return;
-		}
-		Reserve(state, 1);
-		((BtydGgObs *) state->obs)[state->nobs] = (BtydGgObs) {.x = x, .m = b, .count = 1};
-	}
-	state->nobs++;
-}
-
-/*
- * Shared final function: the maximum-likelihood fit of the state's kind, as
- * a model row; NULL when no observation was counted.  Compacts the state in
- * place (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
- */
-static Datum
-FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
-{
-	const char *model = bgnbd ? "BG/NBD" : "Gamma-Gamma";
-	BtydAggState *state;
-	BtydFitOptions opts;
-	BtydFit		fit;
-	bool		ok;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	CompactState(state);
-	btyd_fit_options_default(&opts);
-	opts.stop = StopRequested;
-	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit)
-		: btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
-	if (!ok)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
-						   model, state->nobs)));
-	if (fit.status == BTYD_STOPPED)
-		RaiseStop(bgnbd ? "the BG/NBD fit" : "the Gamma-Gamma fit");
-	fit.skipped += state->skipped;
-	if (!fit.converged)
-		WarnNotConverged(model, &fit);
-	return MakeModelRow(fcinfo, fit.params, bgnbd ? 4 : 3, !bgnbd, &fit);
-}
-
-/* Shared combine function: handles NULL on either side (empty partial states). */
-static Datum
-CombineStates(FunctionCallInfo fcinfo, bool bgnbd)
-{
-	BtydAggState *left;
-	BtydAggState *right;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	right = (BtydAggState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
-		left = NewAggState(fcinfo, bgnbd, right->nobs);
-	else
-		left = (BtydAggState *) PG_GETARG_POINTER(0);
-	AppendObservations(left, right);
-	PG_RETURN_POINTER(left);
-}
-
-/*
- * Serialized state: version byte, kind byte, skipped (int64), count n
- * (int64), then n observations: BG/NBD as x, t_x, T (float8) and count
- * (int64); Gamma-Gamma as x, m (float8) and count (int64).  Network byte
- * order, through pq_send*.
- */
-static Datum
-SerializeState(FunctionCallInfo fcinfo)
-{
-	BtydAggState *state = (BtydAggState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-	int64		i;
-
-	CompactState(state);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BTYD_STATE_VERSION);
-	pq_sendbyte(&buf, state->bgnbd ? 1 : 0);
-	pq_sendint64(&buf, state->skipped);
-	pq_sendint64(&buf, state->nobs);
-	for (i = 0; i < state->nobs; i++)
-	{
-		if (state->bgnbd)
-		{
-			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
-
-			pq_sendfloat8(&buf, o->x);
-			pq_sendfloat8(&buf, o->t_x);
-			pq_sendfloat8(&buf, o->T);
-			pq_sendint64(&buf, o->count);
-		}
-		else
-		{
-			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
-
-			pq_sendfloat8(&buf, o->x);
-			pq_sendfloat8(&buf, o->m);
-			pq_sendint64(&buf, o->count);
-		}
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* Read a serialized state back, checking its layout and every observation. */
-static Datum
-DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
-{
-	bytea	   *data = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	BtydAggState *state;
-	int64		n;
-	int64		skipped;
-	int64		i;
-	int			elem = bgnbd ? 32 : 24;
-
-	buf.data = VARDATA_ANY(data);
-	buf.len = VARSIZE_ANY_EXHDR(data);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (buf.len < 18 || pq_getmsgbyte(&buf) != BTYD_STATE_VERSION ||
-		pq_getmsgbyte(&buf) != (bgnbd ? 1 : 0))
-		elog(ERROR, "invalid serialized model fit state");
-	skipped = pq_getmsgint64(&buf);
-	n = pq_getmsgint64(&buf);
-	if (n < 0 || skipped < 0 || n > (buf.len - buf.cursor) / elem ||
-		n * elem != buf.len - buf.cursor)
-		elog(ERROR, "invalid serialized model fit state: length does not match " INT64_FORMAT " observations", n);
-
-	state = NewAggState(fcinfo, bgnbd, n);
-	state->skipped = skipped;
-	for (i = 0; i < n; i++)
-	{
-		if (bgnbd)
-		{
-			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
-
-			o->x = pq_getmsgfloat8(&buf);
-			o->t_x = pq_getmsgfloat8(&buf);
-			o->T = pq_getmsgfloat8(&buf);
-			o->count = pq_getmsgint64(&buf);
-			if (btyd_bgnbd_check_obs(o->x, o->t_x, o->T) != BTYD_OBS_OK || o->count < 1)
-				elog(ERROR, "invalid serialized model fit state: bad observation");
-		}
-		else
-		{
-			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
-
-			o->x = pq_getmsgfloat8(&buf);
-			o->m = pq_getmsgfloat8(&buf);
-			o->count = pq_getmsgint64(&buf);
-			if (btyd_gg_check_obs(o->x, o->m) != BTYD_OBS_OK || o->x <= 0 || o->count < 1)
-				elog(ERROR, "invalid serialized model fit state: bad observation");
-		}
-	}
-	pq_getmsgend(&buf);
-	state->nobs = n;
-	PG_RETURN_POINTER(state);
-}
-
-/* ---------- BG/NBD ---------- */
-
-/*
- * SQL: transition function of bgnbd_fit(frequency, recency, age).  Rows
- * with a NULL input are ignored; inconsistent ones are an error.  Repeats
- * of the last triple just count up, so sorted input stays compact.
- */
-Datum
-bgnbd_fit_trans(PG_FUNCTION_ARGS)
-{
-	BtydAggState *state;
-	double		x;
-	double		t_x;
-	double		T;
-
-	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, true, INITIAL_CAPACITY)
-		: (BtydAggState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		PG_RETURN_POINTER(state);
-	x = (double) PG_GETARG_INT32(1);
-	t_x = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	CheckBgnbdObs(x, t_x, T);
-	AddObservation(state, x, t_x, T);
-	PG_RETURN_POINTER(state);
-}
-
-/* SQL: combine function of bgnbd_fit */
-Datum
-bgnbd_fit_combine(PG_FUNCTION_ARGS)
-{
-	return CombineStates(fcinfo, true);
-}
-
-/* SQL: serialize function of bgnbd_fit */
-Datum
-bgnbd_fit_serialize(PG_FUNCTION_ARGS)
-{
-	return SerializeState(fcinfo);
-}
-
-/* SQL: deserialize function of bgnbd_fit */
-Datum
-bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
-{
-	return DeserializeState(fcinfo, true);
-}
-
-/*
- * SQL: final function of bgnbd_fit: the maximum-likelihood fit, as a
- * dormancy.bgnbd row; NULL when no row had all three inputs.
- */
-Datum
-bgnbd_fit_final(PG_FUNCTION_ARGS)
-{
-	return FitFinal(fcinfo, true);
-}
-
 /* SQL: bgnbd(r, alpha, a, b) builds a model from known parameters. */
 Datum
 bgnbd_make(PG_FUNCTION_ARGS)
@@ -660,7 +266,7 @@ bgnbd_make(PG_FUNCTION_ARGS)
 				 errmsg("invalid BG/NBD model (r %g, alpha %g, a %g, b %g)",
 						m.r, m.alpha, m.a, m.b),
 				 errdetail("The parameters r, alpha, a and b must be positive and finite.")));
-	return MakeModelRow(fcinfo, params, 4, false, NULL);
+	return BtydMakeModelRow(fcinfo, params, 4, false, NULL);
 }
 
 /* SQL: bgnbd_p_alive(m, frequency, recency, age) */
@@ -673,7 +279,7 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 	double		T = PG_GETARG_FLOAT8(3);
 
 	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
-	CheckBgnbdObs(x, t_x, T);
+	BtydCheckBgnbdObs(x, t_x, T);
 	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_p_alive(&m, x, t_x, T), "probability alive"));
 }
 
@@ -689,7 +295,7 @@ bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 
 	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
 	CheckHorizon(t);
-	CheckBgnbdObs(x, t_x, T);
+	BtydCheckBgnbdObs(x, t_x, T);
 	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_expected(&m, t, x, t_x, T), "expected purchases"));
 }
 
@@ -707,69 +313,6 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 
 /* ---------- Gamma-Gamma ---------- */
 
-/*
- * SQL: transition function of gammagamma_fit(frequency, monetary_value).
- * Rows with frequency 0 carry no spend information and are counted as
- * skipped, as are rows whose monetary value is NULL; a NULL frequency is
- * ignored.
- */
-Datum
-gammagamma_fit_trans(PG_FUNCTION_ARGS)
-{
-	BtydAggState *state;
-	double		x;
-	double		m;
-
-	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, false, INITIAL_CAPACITY)
-		: (BtydAggState *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(state);
-	x = (double) PG_GETARG_INT32(1);
-	if (x < 0)
-		ReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
-	if (x == 0 || PG_ARGISNULL(2))
-	{
-		state->skipped++;
-		PG_RETURN_POINTER(state);
-	}
-	m = PG_GETARG_FLOAT8(2);
-	ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
-	AddObservation(state, x, m, 0.0);
-	PG_RETURN_POINTER(state);
-}
-
-/* SQL: combine function of gammagamma_fit */
-Datum
-gammagamma_fit_combine(PG_FUNCTION_ARGS)
-{
-	return CombineStates(fcinfo, false);
-}
-
-/* SQL: serialize function of gammagamma_fit */
-Datum
-gammagamma_fit_serialize(PG_FUNCTION_ARGS)
-{
-	return SerializeState(fcinfo);
-}
-
-/* SQL: deserialize function of gammagamma_fit */
-Datum
-gammagamma_fit_deserialize(PG_FUNCTION_ARGS)
-{
-	return DeserializeState(fcinfo, false);
-}
-
-/*
- * SQL: final function of gammagamma_fit: the maximum-likelihood fit over
- * the customers with frequency > 0, as a dormancy.gammagamma row; NULL when
- * there was no such customer.
- */
-Datum
-gammagamma_fit_final(PG_FUNCTION_ARGS)
-{
-	return FitFinal(fcinfo, false);
-}
-
 /* SQL: gammagamma(p, q, v) builds a model from known parameters. */
 Datum
 gammagamma_make(PG_FUNCTION_ARGS)
@@ -785,7 +328,7 @@ gammagamma_make(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid Gamma-Gamma model (p %g, q %g, v %g)", m.p, m.q, m.v),
 				 errdetail("The parameters p, q and v must be positive and finite.")));
-	return MakeModelRow(fcinfo, params, 3, true, NULL);
+	return BtydMakeModelRow(fcinfo, params, 3, true, NULL);
 }
 
 /*
@@ -798,9 +341,9 @@ ExpectedSpend(const BtydGgParams *g, double x, bool m_known, double m)
 	double		s;
 
 	if (x < 0)
-		ReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
+		BtydReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
 	if (x > 0)
-		ReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
+		BtydReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
 	s = btyd_gg_expected_spend(g, x, m_known ? m : 0.0);
 	if (isinf(s) && !(g->p * x + g->q > 1.0))
 		ereport(ERROR,
@@ -869,7 +412,7 @@ dormancy_clv(PG_FUNCTION_ARGS)
 	discount = PG_GETARG_FLOAT8(7);
 	period = PG_NARGS() > 8 ? PG_GETARG_FLOAT8(8) : 1.0;
 
-	CheckBgnbdObs(x, t_x, T);
+	BtydCheckBgnbdObs(x, t_x, T);
 	if (horizon < 0 || horizon > CLV_MAX_HORIZON)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -888,9 +431,9 @@ dormancy_clv(PG_FUNCTION_ARGS)
 	(void) ExpectedSpend(&gg, x, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
 	clv = btyd_clv_stoppable(&bg, &gg, x, t_x, T,
 							 PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-							 horizon, discount, period, StopRequested, &stopped);
+							 horizon, discount, period, BtydStopRequested, &stopped);
 	if (stopped)
-		RaiseStop("the customer lifetime value");
+		BtydRaiseStop("the customer lifetime value");
 	PG_RETURN_FLOAT8(CheckResult(clv, "customer lifetime value"));
 }
 

@@ -2,10 +2,13 @@
  * btyd.h
  *		"Buy till you die" customer-base models: BG/NBD and Gamma-Gamma.
  *
- * Maximum-likelihood fitting, predictions (probability alive, expected
- * purchases, expected spend, CLV), the special functions they need (digamma,
- * Gauss hypergeometric 2F1) and a seeded simulator.  The mathematics, the
- * optimiser and its convergence rules are described in docs/models.md.
+ * Observation checks, likelihoods, maximum-likelihood fitting and
+ * predictions (probability alive, expected purchases, expected spend, CLV).
+ * The special functions they need are in specfun.h, the optimiser (and the
+ * fit options, status and result types used here) in optimise.h; the
+ * seeded simulator used by the tests and benchmarks is test/lib/btyd_sim.h.
+ * The mathematics, the optimiser and its convergence rules are described
+ * in docs/models.md.
  *
  * Pure computation, no PostgreSQL headers: this file and btyd.c build into
  * the unit tests and benchmarks as well as into the server module.  Nothing
@@ -21,6 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "optimise.h"
 
 /* BG/NBD parameters (Fader, Hardie & Lee 2005): all strictly positive. */
 typedef struct BtydBgnbdParams
@@ -72,87 +77,6 @@ typedef enum BtydObsError
 	BTYD_OBS_RECENCY_WITHOUT_REPEAT,	/* x = 0 but t_x != 0 */
 	BTYD_OBS_NONPOSITIVE_MONETARY	/* Gamma-Gamma: x > 0 but m <= 0 */
 } BtydObsError;
-
-/* Outcome of a fit. */
-typedef enum BtydStatus
-{
-	BTYD_CONVERGED = 0,
-	BTYD_NO_DATA,				/* no usable observation */
-	BTYD_NO_REPEAT,				/* no repeat purchase: the MLE does not exist */
-	BTYD_MAX_ITER,				/* iteration limit reached */
-	BTYD_LINE_SEARCH,			/* no further descent found away from a stationary point */
-	BTYD_BOUNDARY,				/* a parameter ran off towards 0 or infinity */
-	BTYD_NONFINITE,				/* likelihood not finite at any starting point */
-	BTYD_STOPPED				/* the stop callback asked to stop */
-} BtydStatus;
-
-/*
- * A callback the long loops (the optimiser, once per likelihood
- * evaluation; the CLV sum, once per period) call to ask whether to stop:
- * the server module passes one that reports a pending query cancel or
- * termination, then raises it once the core function has returned and
- * freed what it allocated.  NULL: never stop.  No global state: the
- * callback and its argument travel with the call.
- */
-typedef bool (*BtydStopFn) (void *arg);
-
-/* Optimiser settings; btyd_fit_options_default fills in the documented defaults. */
-typedef struct BtydFitOptions
-{
-	int			max_iter;		/* BFGS iterations per starting point (200) */
-	double		gtol;			/* converged when max |gradient| <= gtol (1e-8) */
-	double		ftol;			/* relative change counted as stalled (1e-13) */
-	double		gtol_stall;		/* a stall counts as converged below this (1e-5) */
-	BtydStopFn	stop;			/* asked once per likelihood evaluation (NULL) */
-	void	   *stop_arg;		/* passed to stop */
-} BtydFitOptions;
-
-/*
- * Result of a fit.  params holds r, alpha, a, b (BG/NBD) or p, q, v, 0
- * (Gamma-Gamma) on their natural scale.  The gradient is that of the mean
- * log-likelihood per customer with respect to the log-parameters.
- */
-typedef struct BtydFit
-{
-	double		params[4];
-	double		log_likelihood; /* total over all customers */
-	double		grad_norm;		/* max |gradient| at the estimate */
-	int64_t		customers;		/* customers used (Gamma-Gamma: x > 0 only) */
-	int64_t		skipped;		/* Gamma-Gamma: customers with x = 0 */
-	int			iterations;		/* BFGS iterations of the chosen start */
-	int			evaluations;	/* likelihood evaluations, all starts */
-	int			starts;			/* starting points tried */
-	bool		converged;
-	BtydStatus	status;
-} BtydFit;
-
-/* ----- special functions ----- */
-
-/* Digamma psi(x) = d/dx log Gamma(x); NaN at 0 and negative integers. */
-extern double btyd_digamma(double x);
-
-/* log Gamma(z + d) - log Gamma(z) for z > 0, d >= 0, without cancellation. */
-extern double btyd_lgamma_diff(double z, double d);
-
-/* psi(z + d) - psi(z) for z > 0, d >= 0, without cancellation. */
-extern double btyd_digamma_diff(double z, double d);
-
-/*
- * Gauss hypergeometric function 2F1(a, b; c; z) for real parameters and real
- * z <= 1 (c not 0 or a negative integer; at z = 1 only when c - a - b > 0).
- * Returns NaN outside that domain or if no method converges.  Validated to
- * about 1e-12 relative for |a|, |b| <= 30, 0 < c <= 50 except where a
- * parameter below about -15 meets z far from 0, and for the parameter
- * patterns of the BG/NBD predictions (docs/models.md).
- */
-extern double btyd_hyp2f1(double a, double b, double c, double z);
-
-/*
- * The "excess" (c / b) * (2F1(a, b; c; z) - 1), i.e. the series
- * sum_{n>=1} (a)_n (b+1)_{n-1} / ((c+1)_{n-1} n!) z^n, which stays finite and
- * accurate as b -> 0 or c -> 0 (c not a negative integer), for z < 1.
- */
-extern double btyd_hyp2f1_excess(double a, double b, double c, double z);
 
 /* ----- observations ----- */
 
@@ -208,18 +132,14 @@ extern bool btyd_gg_log_se(const BtydGgParams *m,
 
 /* ----- fitting ----- */
 
-extern void btyd_fit_options_default(BtydFitOptions *opts);
-
-/* English sentence describing a fit status (for warnings). */
-extern const char *btyd_status_message(BtydStatus status);
-
 /*
- * Maximum-likelihood fits.  opts may be NULL for the defaults.  The
- * observations must be valid (check them first); they need not be sorted or
- * compact.  Returns false only when memory runs out (out is then untouched);
- * otherwise out->status and out->converged say how it went, and out->params
- * is always finite.  When opts->stop asks to stop, the fit ends early
- * with status BTYD_STOPPED (its parameters are not an estimate).
+ * Maximum-likelihood fits (the optimiser of optimise.h).  opts may be NULL
+ * for the defaults (btyd_fit_options_default).  The observations must be
+ * valid (check them first); they need not be sorted or compact.  Returns
+ * false only when memory runs out (out is then untouched); otherwise
+ * out->status and out->converged say how it went, and out->params is always
+ * finite.  When opts->stop asks to stop, the fit ends early with status
+ * BTYD_STOPPED (its parameters are not an estimate).
  */
 extern bool btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n,
 						   const BtydFitOptions *opts, BtydFit *out);
@@ -267,47 +187,5 @@ extern double btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *
 								 double x, double t_x, double T, double mean_value,
 								 int horizon, double discount_rate, double period,
 								 BtydStopFn stop, void *stop_arg);
-
-/* ----- simulation ----- */
-
-/* xoshiro256** state, seeded through splitmix64. */
-typedef struct BtydRng
-{
-	uint64_t	s[4];
-} BtydRng;
-
-extern void btyd_rng_seed(BtydRng *rng, uint64_t seed);
-extern uint64_t btyd_rng_next(BtydRng *rng);
-
-/* Uniform on the open interval (0, 1). */
-extern double btyd_rng_uniform(BtydRng *rng);
-
-/* log of a Gamma(shape, rate 1) variate (safe for tiny shapes). */
-extern double btyd_rng_log_gamma(BtydRng *rng, double shape);
-
-/* Gamma(shape, rate 1) variate. */
-extern double btyd_rng_gamma(BtydRng *rng, double shape);
-
-/* Beta(a, b) variate. */
-extern double btyd_rng_beta(BtydRng *rng, double a, double b);
-
-/*
- * Simulate n customers of the BG/NBD process with ages uniform on
- * [T_min, T_max]: purchase rate lambda ~ Gamma(r, alpha), dropout
- * probability p ~ Beta(a, b); purchases arrive as a Poisson process of rate
- * lambda from the first one at time 0, and after each repeat purchase the
- * customer drops out with probability p.  Each out[i] gets count 1.
- */
-extern void btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng,
-								size_t n, double T_min, double T_max,
-								BtydBgnbdObs *out);
-
-/*
- * Simulate mean spends for customers with the given frequencies under the
- * Gamma-Gamma model: nu ~ Gamma(q, v), each spend ~ Gamma(p, nu), so the
- * mean of x spends ~ Gamma(p x, x nu).  m_out[i] is 0 when x[i] = 0.
- */
-extern void btyd_gg_simulate(const BtydGgParams *m, BtydRng *rng,
-							 const double *x, size_t n, double *m_out);
 
 #endif							/* DORMANCY_CORE_BTYD_H */

@@ -4,8 +4,9 @@
  *		customers, without a server.
  *
  * Build and run from the repository root:
- *	cc -std=c11 -O2 -Isrc/core src/core/[all .c] test/bench/bench_btyd.c \
- *		-lm -o /tmp/bench_btyd && /tmp/bench_btyd
+ *	cc -std=c11 -O2 -Isrc/core -Itest/lib src/core/[all .c] \
+ *		test/lib/btyd_sim.c test/bench/bench_btyd.c -lm -o /tmp/bench_btyd \
+ *		&& /tmp/bench_btyd
  *
  * Two cases per size: ages and recencies as continuous numbers (every
  * triple distinct: the worst case for the fit) and rounded to whole days
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "btyd.h"
+#include "btyd_sim.h"
 
 /* CPU seconds used so far. */
 static double

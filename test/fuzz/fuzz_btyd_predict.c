@@ -21,6 +21,7 @@
  */
 #include "btyd.h"
 #include "fuzz_common.h"
+#include "specfun.h"
 
 #define FZ_T "fuzz_btyd_predict"
 

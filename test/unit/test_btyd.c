@@ -1,11 +1,13 @@
 /*
  * test_btyd.c
- *		Unit tests of the BG/NBD and Gamma-Gamma core (src/core/btyd.c),
- *		without a server.  Prints TAP; exits nonzero when a test fails.
+ *		Unit tests of the BG/NBD and Gamma-Gamma core (src/core/btyd.c,
+ *		optimise.c, specfun.c), without a server.  Prints TAP; exits nonzero
+ *		when a test fails.
  *
  * Build: "make unit", or
- *	cc -std=c11 -O2 -Wall -Wextra -Werror -Isrc/core src/core/[all .c] \
- *		test/unit/test_btyd.c -lm -o /tmp/test_btyd
+ *	cc -std=c11 -O2 -Wall -Wextra -Werror -Isrc/core -Itest/lib \
+ *		src/core/[all .c] test/lib/btyd_sim.c test/unit/test_btyd.c -lm \
+ *		-o /tmp/test_btyd
  *
  * The CDNOW files are read from the directory given as argv[1], else from
  * $DORMANCY_TEST_DATA, else from test/data (run from the repository root).
@@ -26,6 +28,8 @@
 
 #include "tap.h"
 #include "btyd.h"
+#include "btyd_sim.h"
+#include "specfun.h"
 
 #define TEST_PI 3.14159265358979323846
 
