@@ -81,6 +81,25 @@ SELECT * FROM demo.facts_mismatches(0, true);
 SET dormancy.as_of = '2010-01-01';
 SELECT * FROM demo.facts_mismatches(0, true);
 
+-- as-of day and settings changing from row to row in one query (the
+-- boundaries kept between calls follow them)
+SELECT count(*) AS evaluations,
+	   count(*) FILTER (WHERE (f.recent_amount, f.prior_amount, f.amount_change, f.season_amount,
+							   f.last_season_amount, f.trend_points, f.decline_signals, f.overdue_ratio)
+						IS DISTINCT FROM
+						(dm.recent_amount, dm.prior_amount, dm.amount_change, dm.season_amount,
+						 dm.last_season_amount, dm.trend_points, dm.decline_signals, dm.overdue_ratio)) AS differ
+  FROM (SELECT h.history FROM dormancy.customer_histories h ORDER BY h.customer_id LIMIT 200) h
+ CROSS JOIN generate_series(date '2020-02-29', date '2026-11-01', interval '5 months') AS d(day)
+ CROSS JOIN (VALUES (interval '12 months', 3, 1.5::float8), (interval '90 days', 1, 3), (interval '6 months', 2, 1)) AS v(w, y, o)
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy._history_facts(h.history, d.day::date, 0, v.w, v.y, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold, ds.cadence_slowdown_threshold, v.o,
+		ds.season_drop_threshold, ds.trend_drop_threshold, ds.trend_min_points, true) f
+ CROSS JOIN LATERAL dormancy.decline_metrics(h.history, d.day::date, v.w, v.y, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold, ds.cadence_slowdown_threshold, v.o,
+		ds.season_drop_threshold, ds.trend_drop_threshold, ds.trend_min_points, true) dm;
+
 -- a customer without orders: the summary's zero counts, everything else NULL
 SELECT f.* FROM dormancy._history_facts(NULL, '2026-11-01', NULL, '12 months', 3, '3 months',
 	0.3, 0.3, 0.5, 2, 0.3, 0.1, 4, true) f;
