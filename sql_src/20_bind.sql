@@ -514,60 +514,60 @@ SELECT c.customer_id,
 	   -- for rules with use_contract_end (IT services: a lapsed licence is
 	   -- dormancy), the last day covered by a contract counts like a purchase
 	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
-									THEN greatest(s.last_qualifying_order_at, con.last_covered_day)
-									ELSE s.last_qualifying_order_at END,
+									THEN greatest(f.last_qualifying_order_at, con.last_covered_day)
+									ELSE f.last_qualifying_order_at END,
 							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
 							   (r.rule).long_dormant_after) AS state,
-	   s.last_order_at,
-	   a.day - s.last_order_at AS days_since_last_order,
-	   s.last_qualifying_order_at,
-	   a.day - s.last_qualifying_order_at AS days_since_last_qualifying_order,
-	   s.first_order_at,
-	   s.orders_count,
-	   s.order_days,
-	   s.total_amount,
-	   s.unknown_amount_orders,
-	   s.refunds,
-	   CASE WHEN dm.campaign_only THEN 'campaign_only'
-			WHEN s.order_days = 1 THEN 'one_time'
-			WHEN s.order_days > 1 THEN 'repeat' END AS segment,
+	   f.last_order_at,
+	   a.day - f.last_order_at AS days_since_last_order,
+	   f.last_qualifying_order_at,
+	   a.day - f.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   f.first_order_at,
+	   f.orders_count,
+	   f.order_days,
+	   f.total_amount,
+	   f.unknown_amount_orders,
+	   f.refunds,
+	   CASE WHEN f.campaign_only THEN 'campaign_only'
+			WHEN f.order_days = 1 THEN 'one_time'
+			WHEN f.order_days > 1 THEN 'repeat' END AS segment,
 	   (r.rule).rule_id,
 	   (r.rule).at_risk_after,
 	   (r.rule).dormant_after,
 	   (r.rule).long_dormant_after,
 	   (r.rule).min_order_amount,
 	   a.day AS as_of,
-	   dm.mean_gap_days,
-	   dm.median_gap_days,
-	   dm.gap_stddev_days,
-	   dm.overdue_ratio,
-	   dm.recent_amount,
-	   dm.prior_amount,
-	   dm.recent_orders,
-	   dm.prior_orders,
-	   dm.amount_change,
-	   dm.frequency_change,
-	   dm.amount_trend,
-	   dm.trend_points,
-	   dm.relative_trend,
-	   dm.recent_median_gap_days,
-	   dm.earlier_median_gap_days,
-	   dm.cadence_change,
-	   dm.season_amount,
-	   dm.last_season_amount,
-	   dm.season_orders,
-	   dm.last_season_orders,
-	   dm.same_season_change,
-	   coalesce(dm.declining, false) AS declining,
-	   coalesce(dm.decline_signals, '{}') AS decline_signals,
+	   f.mean_gap_days,
+	   f.median_gap_days,
+	   f.gap_stddev_days,
+	   f.overdue_ratio,
+	   f.recent_amount,
+	   f.prior_amount,
+	   f.recent_orders,
+	   f.prior_orders,
+	   f.amount_change,
+	   f.frequency_change,
+	   f.amount_trend,
+	   f.trend_points,
+	   f.relative_trend,
+	   f.recent_median_gap_days,
+	   f.earlier_median_gap_days,
+	   f.cadence_change,
+	   f.season_amount,
+	   f.last_season_amount,
+	   f.season_orders,
+	   f.last_season_orders,
+	   f.same_season_change,
+	   coalesce(f.declining, false) AS declining,
+	   coalesce(f.decline_signals, '{}') AS decline_signals,
 	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
 	   pc.price_increase,
 	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
 	   pc.spec_change,
-	   bs.frequency,
-	   bs.recency * 1.0 AS recency_days,
-	   bs.age * 1.0 AS age_days,
-	   bs.monetary_value,
+	   f.frequency,
+	   f.recency * 1.0 AS recency_days,
+	   f.age * 1.0 AS age_days,
+	   f.monetary_value,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
 	   con.last_covered_day AS contract_covered_until,
@@ -584,10 +584,16 @@ SELECT c.customer_id,
   LEFT JOIN segment_rules r
 		 ON r.industry_key = coalesce(c.industry, '')
 		AND r.size_key = coalesce(c.company_size, '')
- CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
-											 (r.rule).min_order_amount::pg_catalog.float8) s
- CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
-  LEFT JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') bs ON true
+ -- the history-derived columns in one evaluation: those of history_summary,
+ -- decline_metrics (with the settings of the one row ds) and btyd_summary
+ -- (h, as_of(), '1 day'), the history detoasted and walked once
+ CROSS JOIN LATERAL dormancy._history_facts(h.history, a.day,
+		(r.rule).min_order_amount::pg_catalog.float8,
+		ds.window_length, ds.trend_years, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold,
+		ds.cadence_slowdown_threshold, ds.overdue_threshold,
+		ds.season_drop_threshold, ds.trend_drop_threshold,
+		ds.trend_min_points, %s) f
   LEFT JOIN LATERAL (
 	-- a change the customer lapsed after: its last purchase (in the change's
 	-- category when categories are bound) came before the change, while the
@@ -601,7 +607,7 @@ SELECT c.customer_id,
 							 CASE WHEN p.change_pct IS NOT NULL
 								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%%' END,
 							 p.note) AS label,
-				   CASE WHEN p.category IS NULL OR NOT %s THEN s.last_order_at
+				   CASE WHEN p.category IS NULL OR NOT %s THEN f.last_order_at
 						ELSE (SELECT cl.last_day
 								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
 							   WHERE cl.category = p.category) END AS last_day

@@ -81,3 +81,7 @@ $$;
 -- refresh's own transaction) and raising a broken binding's error
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;
+-- ... and customer_core's one evaluation of the history-derived columns
+GRANT EXECUTE ON FUNCTION dormancy._history_facts(dormancy.purchase_history, date, double precision,
+	interval, integer, interval, double precision, double precision, double precision, double precision,
+	double precision, double precision, integer, boolean) TO dormancy_analyst;

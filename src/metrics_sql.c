@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "history_type.h"
+#include "metrics_sql.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -60,6 +61,9 @@ enum
 	DM_CAMPAIGN_ONLY,
 	DM_NATTS
 };
+
+StaticAssertDecl(DM_NATTS == DECLINE_METRICS_NATTS,
+				 "DECLINE_METRICS_NATTS must match the column list");
 
 /* Most trend years accepted (and the CHECK of dormancy.decline_settings). */
 #define MAX_TREND_YEARS 100
@@ -165,31 +169,17 @@ SignalArray(uint32 signals)
 }
 
 /*
- * Compute the metrics of one history and build the result row.  Shared by
- * both SQL signatures; checks every argument first.
+ * Check the as-of day, window lengths and thresholds, and compute the window
+ * boundaries (each one as_of - interval, as SQL computes it).  Shared by
+ * decline_metrics() and the one-evaluation facts (facts_sql.c).
  */
-static Datum
-DeclineMetricsRow(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of,
-				  Interval *window_length, int32 trend_years,
-				  Interval *season_length, DeclineThresholds *t,
-				  bool discounted_known)
+void
+DeclinePrepare(DateADT as_of, Interval *window_length, int32 trend_years,
+			   Interval *season_length, const DeclineThresholds *t,
+			   DeclineBounds *b)
 {
-	DeclineBounds b;
-	DeclineMetrics m;
 	Interval	span;
-	TupleDesc	tupdesc;
-	Datum		values[DM_NATTS];
-	bool		nulls[DM_NATTS] = {0};
-	double	   *scratch;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	if (tupdesc->natts != DM_NATTS)
-		elog(ERROR, "dormancy.decline_metrics has %d columns, expected %d",
-			 tupdesc->natts, DM_NATTS);
-
-	/* arguments */
-	CheckPurchaseHistory(h);
 	if (DATE_NOT_FINITE(as_of))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -216,52 +206,100 @@ DeclineMetricsRow(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of,
 						t->trend_min_points),
 				 errdetail("A slope needs two points.")));
 
-	/* boundaries: each one is as_of - interval, as SQL computes it */
-	b.as_of_day = as_of;
-	b.recent_start = DayBefore(as_of, window_length, 1);
-	b.prior_start = DayBefore(as_of, window_length, 2);
+	b->as_of_day = as_of;
+	b->recent_start = DayBefore(as_of, window_length, 1);
+	b->prior_start = DayBefore(as_of, window_length, 2);
 	span.month = 12 * trend_years;
 	span.day = 0;
 	span.time = 0;
-	b.trend_start = DayBefore(as_of, &span, 1);
-	b.season_start = DayBefore(as_of, season_length, 1);
+	b->trend_start = DayBefore(as_of, &span, 1);
+	b->season_start = DayBefore(as_of, season_length, 1);
 	span.month = 12;
-	b.last_season_end = DayBefore(as_of, &span, 1);
-	b.last_season_start = DayBefore(b.last_season_end, season_length, 1);
+	b->last_season_end = DayBefore(as_of, &span, 1);
+	b->last_season_start = DayBefore(b->last_season_end, season_length, 1);
+}
+
+/*
+ * The DECLINE_METRICS_NATTS columns of dormancy.decline_metrics, in its
+ * order, into values[] and nulls[].
+ */
+void
+DeclineFillColumns(const DeclineMetrics *m, Datum *values, bool *nulls)
+{
+	values[DM_MEAN_GAP_DAYS] = MetricDatum(m->mean_gap_days, &nulls[DM_MEAN_GAP_DAYS]);
+	values[DM_MEDIAN_GAP_DAYS] = MetricDatum(m->median_gap_days, &nulls[DM_MEDIAN_GAP_DAYS]);
+	values[DM_GAP_STDDEV_DAYS] = MetricDatum(m->gap_stddev_days, &nulls[DM_GAP_STDDEV_DAYS]);
+	values[DM_OVERDUE_RATIO] = MetricDatum(m->overdue_ratio, &nulls[DM_OVERDUE_RATIO]);
+	values[DM_RECENT_AMOUNT] = AmountDatum(m->recent_amount);
+	nulls[DM_RECENT_AMOUNT] = false;
+	values[DM_PRIOR_AMOUNT] = AmountDatum(m->prior_amount);
+	nulls[DM_PRIOR_AMOUNT] = false;
+	values[DM_RECENT_ORDERS] = Int64GetDatum(m->recent_orders);
+	nulls[DM_RECENT_ORDERS] = false;
+	values[DM_PRIOR_ORDERS] = Int64GetDatum(m->prior_orders);
+	nulls[DM_PRIOR_ORDERS] = false;
+	values[DM_AMOUNT_CHANGE] = MetricDatum(m->amount_change, &nulls[DM_AMOUNT_CHANGE]);
+	values[DM_FREQUENCY_CHANGE] = MetricDatum(m->frequency_change, &nulls[DM_FREQUENCY_CHANGE]);
+	values[DM_AMOUNT_TREND] = MetricDatum(m->amount_trend, &nulls[DM_AMOUNT_TREND]);
+	values[DM_TREND_POINTS] = Int32GetDatum(m->trend_points);
+	nulls[DM_TREND_POINTS] = false;
+	values[DM_RELATIVE_TREND] = MetricDatum(m->relative_trend, &nulls[DM_RELATIVE_TREND]);
+	values[DM_RECENT_MEDIAN_GAP_DAYS] = MetricDatum(m->recent_median_gap_days,
+													&nulls[DM_RECENT_MEDIAN_GAP_DAYS]);
+	values[DM_EARLIER_MEDIAN_GAP_DAYS] = MetricDatum(m->earlier_median_gap_days,
+													 &nulls[DM_EARLIER_MEDIAN_GAP_DAYS]);
+	values[DM_CADENCE_CHANGE] = MetricDatum(m->cadence_change, &nulls[DM_CADENCE_CHANGE]);
+	values[DM_SEASON_AMOUNT] = AmountDatum(m->season_amount);
+	nulls[DM_SEASON_AMOUNT] = false;
+	values[DM_LAST_SEASON_AMOUNT] = AmountDatum(m->last_season_amount);
+	nulls[DM_LAST_SEASON_AMOUNT] = false;
+	values[DM_SEASON_ORDERS] = Int64GetDatum(m->season_orders);
+	nulls[DM_SEASON_ORDERS] = false;
+	values[DM_LAST_SEASON_ORDERS] = Int64GetDatum(m->last_season_orders);
+	nulls[DM_LAST_SEASON_ORDERS] = false;
+	values[DM_SAME_SEASON_CHANGE] = MetricDatum(m->same_season_change,
+												&nulls[DM_SAME_SEASON_CHANGE]);
+	values[DM_DECLINING] = BoolGetDatum(m->declining);
+	nulls[DM_DECLINING] = false;
+	values[DM_DECLINE_SIGNALS] = SignalArray(m->signals);
+	nulls[DM_DECLINE_SIGNALS] = false;
+	values[DM_CAMPAIGN_ONLY] = BoolGetDatum(m->campaign_only);
+	nulls[DM_CAMPAIGN_ONLY] = !m->campaign_only_known;
+}
+
+/*
+ * Compute the metrics of one history and build the result row.  Shared by
+ * both SQL signatures; checks every argument first.
+ */
+static Datum
+DeclineMetricsRow(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of,
+				  Interval *window_length, int32 trend_years,
+				  Interval *season_length, DeclineThresholds *t,
+				  bool discounted_known)
+{
+	DeclineBounds b;
+	DeclineMetrics m;
+	TupleDesc	tupdesc;
+	Datum		values[DM_NATTS];
+	bool		nulls[DM_NATTS] = {0};
+	double	   *scratch;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (tupdesc->natts != DM_NATTS)
+		elog(ERROR, "dormancy.decline_metrics has %d columns, expected %d",
+			 tupdesc->natts, DM_NATTS);
+
+	/* arguments */
+	CheckPurchaseHistory(h);
+	DeclinePrepare(as_of, window_length, trend_years, season_length, t, &b);
 
 	/* ndays <= HISTORY_MAX_DAYS (checked above), so this stays small */
 	scratch = (double *) palloc(DECLINE_SCRATCH_LEN(h->ndays) * sizeof(double) + 1);
 	decline_compute(h->days, h->ndays, &b, t, discounted_known, scratch, &m);
 	pfree(scratch);
 
-	values[DM_MEAN_GAP_DAYS] = MetricDatum(m.mean_gap_days, &nulls[DM_MEAN_GAP_DAYS]);
-	values[DM_MEDIAN_GAP_DAYS] = MetricDatum(m.median_gap_days, &nulls[DM_MEDIAN_GAP_DAYS]);
-	values[DM_GAP_STDDEV_DAYS] = MetricDatum(m.gap_stddev_days, &nulls[DM_GAP_STDDEV_DAYS]);
-	values[DM_OVERDUE_RATIO] = MetricDatum(m.overdue_ratio, &nulls[DM_OVERDUE_RATIO]);
-	values[DM_RECENT_AMOUNT] = AmountDatum(m.recent_amount);
-	values[DM_PRIOR_AMOUNT] = AmountDatum(m.prior_amount);
-	values[DM_RECENT_ORDERS] = Int64GetDatum(m.recent_orders);
-	values[DM_PRIOR_ORDERS] = Int64GetDatum(m.prior_orders);
-	values[DM_AMOUNT_CHANGE] = MetricDatum(m.amount_change, &nulls[DM_AMOUNT_CHANGE]);
-	values[DM_FREQUENCY_CHANGE] = MetricDatum(m.frequency_change, &nulls[DM_FREQUENCY_CHANGE]);
-	values[DM_AMOUNT_TREND] = MetricDatum(m.amount_trend, &nulls[DM_AMOUNT_TREND]);
-	values[DM_TREND_POINTS] = Int32GetDatum(m.trend_points);
-	values[DM_RELATIVE_TREND] = MetricDatum(m.relative_trend, &nulls[DM_RELATIVE_TREND]);
-	values[DM_RECENT_MEDIAN_GAP_DAYS] = MetricDatum(m.recent_median_gap_days,
-													&nulls[DM_RECENT_MEDIAN_GAP_DAYS]);
-	values[DM_EARLIER_MEDIAN_GAP_DAYS] = MetricDatum(m.earlier_median_gap_days,
-													 &nulls[DM_EARLIER_MEDIAN_GAP_DAYS]);
-	values[DM_CADENCE_CHANGE] = MetricDatum(m.cadence_change, &nulls[DM_CADENCE_CHANGE]);
-	values[DM_SEASON_AMOUNT] = AmountDatum(m.season_amount);
-	values[DM_LAST_SEASON_AMOUNT] = AmountDatum(m.last_season_amount);
-	values[DM_SEASON_ORDERS] = Int64GetDatum(m.season_orders);
-	values[DM_LAST_SEASON_ORDERS] = Int64GetDatum(m.last_season_orders);
-	values[DM_SAME_SEASON_CHANGE] = MetricDatum(m.same_season_change,
-												&nulls[DM_SAME_SEASON_CHANGE]);
-	values[DM_DECLINING] = BoolGetDatum(m.declining);
-	values[DM_DECLINE_SIGNALS] = SignalArray(m.signals);
-	values[DM_CAMPAIGN_ONLY] = BoolGetDatum(m.campaign_only);
-	nulls[DM_CAMPAIGN_ONLY] = !m.campaign_only_known;
+	DeclineFillColumns(&m, values, nulls);
 
 	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
 											 values, nulls));
