@@ -924,6 +924,7 @@ AS $$
 DECLARE
 	v record;
 	views text[];
+	dependents text;
 BEGIN
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
 	FOR v IN DELETE FROM dormancy.bindings b
@@ -961,9 +962,11 @@ BEGIN
 					BEGIN
 						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
 					EXCEPTION WHEN dependent_objects_still_exist THEN
+						GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
 						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
 							USING ERRCODE = 'dependent_objects_still_exist',
-								  DETAIL = 'The new binding changes a column type of the generated views, so they must be dropped and recreated.',
+								  DETAIL = format('The new binding changes a column type of the generated views (or a new version drops a column), so they must be dropped and recreated. What depends on them: %s.',
+												  replace(dependents, E'\n', '; ')),
 								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
 					END;
 				END IF;
