@@ -15,6 +15,10 @@
 -- view in place, so _update_generated_views() (at the end) drops the
 -- generated views and creates them again; views of yours on customer_status
 -- would be dropped with it, so the update stops first and names them.
+-- A lookup of one customer reads only that customer's rows of each source:
+-- customer_core finds the segment's rule per customer (memoized), the
+-- contract terms are not materialized, and the duplicate-name check computes
+-- each name key once.
 DO $$
 DECLARE
 	status regclass := pg_catalog.to_regclass('dormancy.customer_status');
@@ -629,6 +633,806 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._build_views() IS 'internal: (re)create the generated views from dormancy.bindings';
+
+CREATE OR REPLACE FUNCTION dormancy._view_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cust record;
+	ord record;
+	cust_id_type text;
+	ord_cust_type text;
+	cust_sql text;
+	ord_sql text;
+	ext record;
+	part record;
+	bindings_json jsonb;
+	status_from text;
+	amount_in_range text;
+	cust_broken record;
+	ord_broken record;
+BEGIN
+	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
+	-- a broken binding: an adapter view that raises its error when read
+	SELECT p.* INTO cust_broken FROM dormancy._binding_problems() p WHERE p.source = 'customers';
+	SELECT p.* INTO ord_broken FROM dormancy._binding_problems() p WHERE p.source = 'orders';
+
+	IF cust.relation IS NOT NULL THEN
+		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
+	END IF;
+	IF ord.relation IS NOT NULL THEN
+		ord_cust_type := (dormancy._binding_column(ord.relation, 'customer', ord.columns ->> 'customer')).type_name;
+	END IF;
+
+	-- src_orders: one row per order line of the user's relation
+	IF ord.relation IS NOT NULL THEN
+		ord_sql := format(
+			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted FROM %s t',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
+			ord.relation);
+	ELSIF ord_broken.source IS NOT NULL THEN
+		-- the columns come from the function (not constants), so that no
+		-- filter on them lets the planner skip it
+		ord_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.date END AS ordered_at, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.float8 END AS amount, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS category, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS discounted '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(cust_id_type, 'pg_catalog.int8'),
+			ord_broken.source, ord_broken.message, ord_broken.hint, ord_broken.code);
+	ELSE
+		ord_sql := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
+			'NULL::pg_catalog.text AS category, NULL::pg_catalog.bool AS discounted WHERE false',
+			coalesce(cust_id_type, 'pg_catalog.int8'));
+	END IF;
+
+	-- src_customers: the bound customers, else the customers seen in orders
+	IF cust.relation IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			dormancy._col(cust.columns, 'id'),
+			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			cust.relation);
+	ELSIF cust_broken.source IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(ord_cust_type, 'pg_catalog.int8'),
+			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
+	ELSIF ord.relation IS NOT NULL THEN
+		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
+					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+	ELSE
+		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+	END IF;
+
+	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
+
+	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- (or, inside a refresh, the histories stored by the last one: a gate
+	-- that only the refresh's own code sets, in C, selects the branch; the
+	-- other is skipped without being read).  The view does not name the store:
+	-- _stored_histories() returns no rows outside a refresh, and reads the
+	-- store with the caller's rights, so a reader needs no grant on it.
+	view_name := 'category_histories';
+	definition := format(
+		'SELECT o.customer_id, o.category, '
+		'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history, '
+		'pg_catalog.count(*) AS order_rows '
+		'FROM dormancy.src_orders o '
+		'WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories() '
+		'GROUP BY o.customer_id, o.category '
+		'UNION ALL '
+		'SELECT s.customer_key::%s, s.category, s.history, s.order_rows '
+		'FROM dormancy._stored_histories() s',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+
+	-- customer_histories: per customer, the union of its category histories
+	view_name := 'customer_histories';
+	definition := $q$
+SELECT ch.customer_id,
+	   dormancy.purchase_history_union(ch.history) AS history,
+	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
+	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
+	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
+		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
+  FROM dormancy.category_histories ch
+ GROUP BY ch.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- views of later parts that customer_core may join (sources, per-customer aggregates)
+	bindings_json := (SELECT coalesce(jsonb_object_agg(b.source, b.columns), '{}') FROM dormancy._usable_bindings() b);
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+
+	-- customer_core: one row per customer with its state and decline signals
+	-- (customer_status adds the columns of later parts to it)
+	view_name := 'customer_core';
+	definition := format($q$
+WITH as_of AS (
+	SELECT dormancy.as_of_day() AS day
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   -- for rules with use_contract_end (IT services: a lapsed licence is
+	   -- dormancy), the last day covered by a contract counts like a purchase
+	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
+									THEN greatest(s.last_qualifying_order_at, con.last_covered_day)
+									ELSE s.last_qualifying_order_at END,
+							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
+							   (r.rule).long_dormant_after) AS state,
+	   s.last_order_at,
+	   a.day - s.last_order_at AS days_since_last_order,
+	   s.last_qualifying_order_at,
+	   a.day - s.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   s.first_order_at,
+	   s.orders_count,
+	   s.order_days,
+	   s.total_amount,
+	   s.unknown_amount_orders,
+	   s.refunds,
+	   CASE WHEN dm.campaign_only THEN 'campaign_only'
+			WHEN s.order_days = 1 THEN 'one_time'
+			WHEN s.order_days > 1 THEN 'repeat' END AS segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   dm.mean_gap_days,
+	   dm.median_gap_days,
+	   dm.gap_stddev_days,
+	   dm.overdue_ratio,
+	   dm.recent_amount,
+	   dm.prior_amount,
+	   dm.recent_orders,
+	   dm.prior_orders,
+	   dm.amount_change,
+	   dm.frequency_change,
+	   dm.amount_trend,
+	   dm.trend_points,
+	   dm.relative_trend,
+	   dm.recent_median_gap_days,
+	   dm.earlier_median_gap_days,
+	   dm.cadence_change,
+	   dm.season_amount,
+	   dm.last_season_amount,
+	   dm.season_orders,
+	   dm.last_season_orders,
+	   dm.same_season_change,
+	   coalesce(dm.declining, false) AS declining,
+	   coalesce(dm.decline_signals, '{}') AS decline_signals,
+	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
+	   pc.price_increase,
+	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
+	   pc.spec_change,
+	   bs.frequency,
+	   bs.recency * 1.0 AS recency_days,
+	   bs.age * 1.0 AS age_days,
+	   bs.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
+ CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
+											 (r.rule).min_order_amount::pg_catalog.float8) s
+ CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
+  LEFT JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') bs ON true
+  LEFT JOIN LATERAL (
+	-- a change the customer lapsed after: its last purchase (in the change's
+	-- category when categories are bound) came before the change, while the
+	-- customer was not yet dormant, and nothing was bought since
+	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
+		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
+	  FROM (SELECT p.kind, p.changed_at,
+				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
+							 CASE WHEN p.change_pct IS NOT NULL
+								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%%' END,
+							 p.note) AS label,
+				   CASE WHEN p.category IS NULL OR NOT %s THEN s.last_order_at
+						ELSE (SELECT cl.last_day
+								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
+							   WHERE cl.category = p.category) END AS last_day
+			  FROM dormancy.price_changes p
+			 WHERE p.changed_at <= a.day) x
+	 WHERE x.last_day < x.changed_at
+	   AND x.last_day + (r.rule).dormant_after > x.changed_at
+  ) pc ON true
+ WHERE c.customer_id IS NOT NULL
+$q$, CASE WHEN ord.columns ? 'discounted' THEN 'true' ELSE 'false' END,
+			   CASE WHEN ord.columns ? 'category' THEN 'true' ELSE 'false' END);
+	RETURN NEXT;
+
+	-- data_issues: rows that the views cannot use, counted instead of dropped
+	view_name := 'data_issues';
+	definition := $q$
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+$q$;
+	-- amounts out of range, read from the bound relation itself (src_orders
+	-- already shows them as unknown)
+	IF ord.relation IS NOT NULL AND ord.columns ? 'amount' THEN
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+	END IF;
+	IF amount_in_range <> 'true' THEN
+		definition := definition || format(
+			E'UNION ALL\n'
+			'SELECT ''order_amount_out_of_range'', (%s)::pg_catalog.text, pg_catalog.count(*), NULL, '
+			'''orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'' '
+			'FROM %s t WHERE NOT coalesce(%s, true) GROUP BY 2\n',
+			dormancy._col(ord.columns, 'customer'), ord.relation, amount_in_range);
+	END IF;
+	-- later parts add their own kinds of issue (see below)
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_data_issues_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			definition := definition || E'UNION ALL\n' || part.definition;
+		END LOOP;
+	END LOOP;
+	RETURN NEXT;
+
+	-- Later parts plug in through functions named by pattern, taken in name
+	-- order, each given the bindings as {source: {role: column}}:
+	--   _views_NN_topic(bindings) -> (view_name, definition): views built
+	--       before customer_core (sources, per-customer aggregates);
+	--   _data_issues_NN_topic(bindings) -> (definition): a query over
+	--       customer_core (alias core) with the columns of data_issues,
+	--       added to it by UNION ALL;
+	--   _status_parts_NN_topic(bindings) -> (from_item, select_list): a FROM
+	--       item joined to customer_core (alias core) and the columns it adds
+	--       to customer_status (none when NULL: a join for later parts);
+	--   _status_views_NN_topic(bindings) -> (view_name, definition): views
+	--       built on customer_status.
+	-- and, from _build_views(), _comment_views_NN_topic() to comment them and
+	-- _after_build_NN_topic() for work that follows every build.
+
+	view_name := 'customer_status';
+	definition := 'SELECT core.*';
+	status_from := ' FROM dormancy.customer_core core';
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_parts_') LOOP
+		FOR part IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			IF part.select_list IS NOT NULL THEN
+				definition := definition || E',\n\t' || part.select_list;
+			END IF;
+			status_from := status_from || E'\n' || part.from_item;
+		END LOOP;
+	END LOOP;
+	definition := definition || status_from;
+	RETURN NEXT;
+
+	-- declining_customers: active or at-risk customers sliding, most valuable first
+	view_name := 'declining_customers';
+	definition := $q$
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$q$;
+	RETURN NEXT;
+
+	-- category_trend: recent vs prior per customer and category
+	view_name := 'category_trend';
+	definition := $q$
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL
+$q$;
+	RETURN NEXT;
+
+	FOR ext IN SELECT * FROM dormancy._view_hooks('_status_views_') LOOP
+		FOR view_name, definition IN EXECUTE format('SELECT * FROM %s($1)', ext.fn) USING bindings_json LOOP
+			RETURN NEXT;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._view_definitions() IS
+	'internal: the SQL of every generated view, in dependency order, from dormancy.bindings and the _views_NN_* functions';
+
+CREATE OR REPLACE FUNCTION dormancy._views_50_sources(bindings jsonb)
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type text := dormancy._customer_id_type();
+	b record;
+BEGIN
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
+	view_name := 'src_contracts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'starts_on'),
+			dormancy._day_expr(b.relation, b.columns, 'ends_on'),
+			dormancy._number_expr(b.relation, b.columns, 'seats'),
+			dormancy._number_expr(b.relation, b.columns, 'amount'),
+			dormancy._col_as(b.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(b.columns, 'plan', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
+	view_name := 'src_events';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'occurred_at'),
+			dormancy._col_as(b.columns, 'kind', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
+	view_name := 'src_deals';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'closed_at'),
+			dormancy._col_as(b.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'note', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
+	view_name := 'src_contacts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._col_as(b.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(b.relation, b.columns, 'updated_at'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- contract_signals: per customer, from its valid terms (a start or an
+	-- end, and no end before the start); NULL start means started long ago,
+	-- NULL or infinite end means open-ended.  The contracts are read once
+	-- (terms, ranked per customer, then one GROUP BY), and every window is by
+	-- customer, so WHERE customer_id = $1 reaches the contracts (their index)
+	view_name := 'contract_signals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
+)
+SELECT p.customer_id,
+	   p.terms,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
+	   a.day AS as_of
+  FROM p
+ CROSS JOIN a
+$q$;
+	RETURN NEXT;
+
+	-- customer_engagement: events per customer in the engagement window, by kind
+	view_name := 'customer_engagement';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start
+$q$;
+	RETURN NEXT;
+
+	-- customer_deals: the last closed deal per customer (open deals counted apart)
+	view_name := 'customer_deals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
+	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day
+$q$;
+	RETURN NEXT;
+
+	-- source_issues: rows of the optional sources the views cannot use or
+	-- had to interpret, counted per kind.  Every source reports its rows
+	-- without a customer and those of unknown customers alike.
+	view_name := 'source_issues';
+	SELECT string_agg(format($b$
+SELECT %1$L::pg_catalog.text AS source, %2$L::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   %4$L::pg_catalog.text AS detail
+  FROM dormancy.%3$I x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT %1$L, %5$L, x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*), %6$L
+  FROM dormancy.%3$I x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id$b$,
+		   v.source, v.noun || '_without_customer', 'src_' || v.source, v.rows_noun || ' whose customer is NULL, left out',
+		   v.noun || '_customer_not_found', v.rows_noun || ' of a customer not in the bound customers, not in customer_status'),
+		   E'\nUNION ALL' ORDER BY v.ord)
+	  INTO definition
+	  FROM (VALUES (1, 'contracts', 'contract', 'contract terms'), (2, 'events', 'event', 'events'),
+				   (3, 'deals', 'deal', 'deals'), (4, 'contacts', 'contact', 'contacts')) v(ord, source, noun, rows_noun);
+	definition := definition || $q$
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+ GROUP BY d.source_reason$q$;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._views_50_sources(jsonb) IS
+	'internal: the views of the contracts, events, deals and contacts sources (adapters, per-customer signals, source_issues)';
+
+CREATE OR REPLACE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	contacts jsonb := bindings -> 'contacts';
+	gaps text[] := '{}';
+BEGIN
+	IF contacts ? 'phone' OR contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) + coalesce(cc.emails, 0) = 0 THEN 'no_contact' END$g$::text;
+	END IF;
+	IF contacts ? 'phone' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) = 0 THEN 'no_phone' END$g$::text
+					 || $g$CASE WHEN cc.invalid_phones > 0 THEN 'invalid_phone' END$g$::text;
+	END IF;
+	IF contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.emails, 0) = 0 THEN 'no_email' END$g$::text
+					 || $g$CASE WHEN cc.invalid_emails > 0 THEN 'invalid_email' END$g$::text;
+	END IF;
+	IF contacts ? 'person' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.persons, 0) = 0 THEN 'no_person' END$g$::text;
+	END IF;
+	IF contacts ? 'updated_at' THEN
+		gaps := gaps || $g$CASE WHEN cc.outdated THEN 'contact_outdated' END$g$::text;
+	END IF;
+	IF bindings -> 'customers' ? 'name' THEN
+		gaps := gaps || $g$CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
+		-- the name keys that more than one customer has (a hash join: a
+		-- window over customer_status would sort its wide rows); the forms
+		-- are read once per query (an InitPlan).  Exact, so it reads every
+		-- customer's name, even for a lookup of one customer (docs/sources.md);
+		-- OFFSET 0 computes each key once (without it the planner copies the
+		-- key expression into the filter and computes it twice)
+		from_item := $f$
+CROSS JOIN LATERAL (
+	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+) nk
+LEFT JOIN (
+	SELECT k.name_key
+	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 WHERE c.customer_id IS NOT NULL
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY k.name_key
+	HAVING pg_catalog.count(*) > 1
+) dup ON dup.name_key = nk.name_key$f$;
+	END IF;
+	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
+								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
+
+	from_item := coalesce(from_item, '');
+	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
+						  array_to_string(gaps, E',\n\t'));
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_70_data_gaps(jsonb) IS
+	'internal: the data_gaps column of customer_status';
 
 -- the snapshot's table comment names priority_rank (the snapshot is not a
 -- member of the extension: it follows the bindings)

@@ -500,12 +500,6 @@ $q$;
 	definition := format($q$
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
-), segment_rules AS (
-	SELECT s.industry_key, s.size_key,
-		   dormancy.rule_for(s.industry_key, s.size_key) AS rule
-	  FROM (SELECT DISTINCT coalesce(c.industry, '') AS industry_key,
-						   coalesce(c.company_size, '') AS size_key
-			  FROM dormancy.src_customers c) s
 )
 SELECT c.customer_id,
 	   c.name,
@@ -581,9 +575,14 @@ SELECT c.customer_id,
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
   LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
-  LEFT JOIN segment_rules r
-		 ON r.industry_key = coalesce(c.industry, '')
-		AND r.size_key = coalesce(c.company_size, '')
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
  CROSS JOIN LATERAL dormancy.history_summary(h.history, a.day,
 											 (r.rule).min_order_amount::pg_catalog.float8) s
  CROSS JOIN LATERAL dormancy.decline_metrics(h.history, a.day, ds, %s) dm
