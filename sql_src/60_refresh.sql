@@ -120,9 +120,9 @@ GRANT SELECT ON dormancy.score_weights TO dormancy_reader;
 --
 -- The snapshot and the views over it.  The snapshot has the columns of
 -- customer_status plus priority_rank (ranking needs every customer, so the
--- refresh ranks, not the per-customer view), customer_key (the id as text, whatever the bound id
--- type: what row security policies, status_history and the views over the
--- snapshot use) and refreshed_at.  customer_status exists only once something
+-- refresh ranks, not the per-customer view), customer_key (the id as text,
+-- whatever the bound id type: what row security policies, status_history and
+-- the views over the snapshot use) and refreshed_at.  customer_status exists only once something
 -- is bound (see 90_views.sql), so _snapshot_sync() creates the snapshot from it
 -- at the first bind (called by _build_views() through the _comment_views_ hook),
 -- and refresh() reshapes it when customer_status's columns change.
