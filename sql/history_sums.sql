@@ -72,19 +72,24 @@ SELECT v.account, d, v.total
 SELECT dormancy.bind_customers('hs.accounts', id => 'id', name => 'name');
 SELECT dormancy.bind_orders('hs.invoices', customer => 'account', ordered_at => 'day', amount => 'total');
 SELECT customer_id, history::text FROM dormancy.customer_histories ORDER BY customer_id;
+-- customer_status has no rank (call_list and the snapshot rank): the same window here
+CREATE VIEW hs.ranked AS
+SELECT cs.*, rank() OVER (ORDER BY cs.priority_score DESC, cs.customer_id) AS priority_rank
+  FROM dormancy.customer_status cs;
 SELECT a.customer_id, b.customer_id AS twin,
 	   a.total_amount = b.total_amount AS same_total,
 	   a.priority_score = b.priority_score AS same_score,
 	   b.priority_rank - a.priority_rank AS rank_gap
-  FROM dormancy.customer_status a JOIN dormancy.customer_status b ON b.customer_id = a.customer_id + 1
+  FROM hs.ranked a JOIN hs.ranked b ON b.customer_id = a.customer_id + 1
  WHERE a.customer_id IN (1, 3) ORDER BY a.customer_id;
-SELECT customer_id, priority_rank FROM dormancy.customer_status ORDER BY priority_rank;
+SELECT customer_id, priority_rank FROM hs.ranked ORDER BY priority_rank;
 -- the snapshot keeps those ranks, and its call list breaks ties by customer id too
 CALL dormancy.refresh();
 SELECT s.customer_key, s.priority_rank, s.priority_rank = c.priority_rank AS same_as_live,
 	   s.total_amount = c.total_amount AS same_total_as_live
-  FROM dormancy.status_snapshot s JOIN dormancy.customer_status c ON c.customer_id::text = s.customer_key
+  FROM dormancy.status_snapshot s JOIN hs.ranked c ON c.customer_id::text = s.customer_key
  ORDER BY s.priority_rank;
+DROP VIEW hs.ranked;
 SELECT call_rank, customer_id FROM dormancy.snapshot_call_list ORDER BY call_rank;
 -- segment_summary sums in numeric: the plan's order does not matter there either
 SELECT state, customers, total_amount,

@@ -64,7 +64,10 @@ CALL dormancy.refresh();
 SELECT * FROM demo.last_run;
 SELECT * FROM demo.same_snapshot('demo.incremental', 'dormancy.status_snapshot');
 -- and the live view agrees
-CREATE TABLE demo.live AS SELECT *, customer_id::text AS customer_key FROM dormancy.customer_status;
+CREATE TABLE demo.live AS
+SELECT *, customer_id::text AS customer_key,
+	   rank() OVER (ORDER BY priority_score DESC, customer_id) AS priority_rank  -- (the call list's rank)
+  FROM dormancy.customer_status;
 SELECT * FROM demo.same_snapshot('demo.incremental', 'demo.live');
 -- not vacuous: a snapshot from before the changes differs
 CREATE TABLE demo.before AS SELECT * FROM demo.incremental;

@@ -40,7 +40,9 @@ END $$;
 SET max_parallel_workers_per_gather = 0;
 CREATE TABLE par.serial AS
 SELECT customer_id, dormancy.purchase_history_send(history) AS bytes FROM dormancy.customer_histories;
-CREATE TABLE par.serial_status AS SELECT * FROM dormancy.customer_status;
+-- (customer_status has no rank: the same window as call_list's, serial here and parallel below)
+CREATE TABLE par.serial_status AS
+SELECT *, rank() OVER (ORDER BY priority_score DESC, customer_id) AS priority_rank FROM dormancy.customer_status;
 CREATE TABLE par.serial_dense AS
 SELECT cid, dormancy.purchase_history_send(dormancy.purchase_history(day, amt)) AS bytes
   FROM par.dense GROUP BY cid;
@@ -70,7 +72,9 @@ SELECT count(*) AS customers,
 						  AND s.total_amount = p.total_amount
 						  AND s.priority_score IS NOT DISTINCT FROM p.priority_score
 						  AND s.priority_rank IS NOT DISTINCT FROM p.priority_rank) AS matching_status
-  FROM par.serial_status s JOIN dormancy.customer_status p USING (customer_id);
+  FROM par.serial_status s
+  JOIN (SELECT *, rank() OVER (ORDER BY priority_score DESC, customer_id) AS priority_rank
+		  FROM dormancy.customer_status) p USING (customer_id);
 -- days of many orders, summed in workers and combined: the same bits as the serial plan
 SELECT count(*) AS customers, count(*) FILTER (WHERE s.bytes = p.bytes) AS identical
   FROM par.serial_dense s

@@ -53,9 +53,14 @@ SELECT dormancy.bind_events('pr.events', customer => 'account', occurred_at => '
 SELECT dormancy.bind_deals('pr.deals', customer => 'account', closed_at => 'closed', outcome => 'outcome', lost_reason => 'reason');
 SELECT dormancy.bind_contracts('pr.contracts', customer => 'account', starts_on => 'starts', ends_on => 'ends', auto_renew => 'auto');
 
+-- customer_status has no rank (ranking reads every customer): call_list and
+-- the snapshot rank; here the same window over customer_status
+CREATE VIEW pr.ranked AS
+SELECT cs.*, rank() OVER (ORDER BY cs.priority_score DESC, cs.customer_id) AS priority_rank
+  FROM dormancy.customer_status cs;
 SELECT customer_id, name, state, round(priority_score::numeric, 2) AS score, priority_rank AS rank,
 	   likely_reason, reason_evidence, approach_channel, message_theme
-  FROM dormancy.customer_status ORDER BY customer_id;
+  FROM pr.ranked ORDER BY customer_id;
 
 --
 -- The pairs: the first of each scores higher, and the breakdown shows why
@@ -67,8 +72,8 @@ CREATE VIEW pr.pair_status AS
 SELECT p.pair, a.priority_score AS a_score, b.priority_score AS b_score, a.priority_rank AS a_rank, b.priority_rank AS b_rank,
 	   a.score_breakdown AS a_breakdown, b.score_breakdown AS b_breakdown
   FROM pr.pairs p
-  JOIN dormancy.customer_status a ON a.customer_id = p.a
-  JOIN dormancy.customer_status b ON b.customer_id = p.b;
+  JOIN pr.ranked a ON a.customer_id = p.a
+  JOIN pr.ranked b ON b.customer_id = p.b;
 SELECT pair, a_score > b_score AS first_scores_higher, a_rank < b_rank AS first_ranks_higher,
 	   round((a_score - b_score)::numeric, 2) AS difference
   FROM pr.pair_status ORDER BY pair;
@@ -92,11 +97,13 @@ SELECT k AS component, v ->> 'value' AS value, v ->> 'weight' AS weight, v ->> '
  WHERE cs.customer_id = 5 ORDER BY k;
 
 -- ranks: 1 is the highest score, ties broken by customer id (the twins)
-SELECT bool_and(priority_rank = expected) AS ranks_follow_scores
-  FROM (SELECT priority_rank, row_number() OVER (ORDER BY priority_score DESC, customer_id) AS expected
-		  FROM dormancy.customer_status) r;
+-- (the call list's rank, among all customers, against the scores of customer_status)
+SELECT bool_and(l.priority_rank = r.expected) AND count(*) = 14 AS ranks_follow_scores
+  FROM dormancy.call_list l
+  JOIN (SELECT customer_id, row_number() OVER (ORDER BY priority_score DESC, customer_id) AS expected
+		  FROM dormancy.customer_status) r USING (customer_id);
 SELECT customer_id, priority_score = lag(priority_score) OVER (ORDER BY customer_id) AS same_score, priority_rank
-  FROM dormancy.customer_status WHERE customer_id IN (12, 13) ORDER BY customer_id;
+  FROM dormancy.call_list WHERE customer_id IN (12, 13) ORDER BY customer_id;
 
 --
 -- The call list: lapsing customers scoring at least call_list_min_score, best first
@@ -205,6 +212,6 @@ SELECT dormancy.score_priority(pr.inputs('dormant', 400),
 SELECT dormancy.score_priority(pr.inputs('dormant', 400),
 	   ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, NULL, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20)::dormancy.score_weights);
 
-DROP VIEW pr.pair_status;
+DROP VIEW pr.pair_status, pr.ranked;
 SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'deals', 'events', 'orders', 'customers']) s;
 DROP SCHEMA pr CASCADE;

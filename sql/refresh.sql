@@ -65,7 +65,7 @@ BEGIN
 	SELECT coalesce(v.attname, t.attname), format_type(v.atttypid, v.atttypmod), format_type(t.atttypid, t.atttypmod)
 	  FROM (SELECT * FROM pg_attribute WHERE attrelid = 'dormancy.customer_status'::regclass AND attnum > 0 AND NOT attisdropped) v
 	  FULL JOIN (SELECT * FROM pg_attribute WHERE attrelid = 'dormancy.status_snapshot'::regclass AND attnum > 0
-					AND NOT attisdropped AND attname NOT IN ('customer_key', 'refreshed_at')) t ON t.attname = v.attname
+					AND NOT attisdropped AND attname NOT IN ('customer_key', 'refreshed_at', 'priority_rank')) t ON t.attname = v.attname
 	 WHERE v.atttypid IS DISTINCT FROM t.atttypid OR v.atttypmod IS DISTINCT FROM t.atttypmod;
 END
 $$;

@@ -81,7 +81,634 @@ COMMENT ON FUNCTION dormancy._history_facts(dormancy.purchase_history, date, dou
 	double precision, integer, boolean) IS
 	'internal: the columns of history_summary, decline_metrics and btyd_summary (1 day) of a history in one evaluation, for customer_core';
 
--- customer_core: the one LATERAL call (text as in sql_src/20_bind.sql)
+
+-- Ranking (issue 11)
+--
+-- priority_rank leaves customer_status (a window over every customer stopped
+-- a lookup of one customer from reaching the orders index): call_list and
+-- the snapshot written by refresh() rank.  A column cannot be dropped from a
+-- view in place, so _update_generated_views() (at the end) drops the
+-- generated views and creates them again; views of yours on customer_status
+-- would be dropped with it, so the update stops first and names them.
+-- A lookup of one customer reads only that customer's rows of each source:
+-- customer_core finds the segment's rule per customer (memoized), the
+-- contract terms are not materialized, and the duplicate-name check computes
+-- each name key once.
+DO $$
+DECLARE
+	status regclass := pg_catalog.to_regclass('dormancy.customer_status');
+	dependents text;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+					WHERE a.attrelid = status AND a.attname = 'priority_rank' AND NOT a.attisdropped) THEN
+		RETURN;
+	END IF;
+	SELECT pg_catalog.string_agg(DISTINCT coalesce('view ' || r.ev_class::regclass::text,
+												   pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)), ', ')
+	  INTO dependents
+	  FROM pg_catalog.pg_depend d
+	  LEFT JOIN pg_catalog.pg_rewrite r ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid
+	 WHERE d.refclassid = 'pg_catalog.pg_class'::regclass
+	   AND d.refobjid = status
+	   AND d.deptype = 'n'
+	   AND r.ev_class IS DISTINCT FROM status
+	   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+					   WHERE c.oid = r.ev_class AND c.relnamespace = 'dormancy'::regnamespace
+						 AND c.relname IN (SELECT g.view_name FROM dormancy._view_definitions() g));
+	IF dependents IS NOT NULL THEN
+		RAISE EXCEPTION 'cannot update: column priority_rank of dormancy.customer_status goes in 0.4.0, and other objects depend on the view'
+			USING ERRCODE = 'dependent_objects_still_exist',
+				  DETAIL = format('A column cannot be dropped from a view in place, so the update drops dormancy.customer_status and creates it again, which would drop these: %s.', dependents),
+				  HINT = 'Drop them, run ALTER EXTENSION dormancy UPDATE, then create them again. For the rank, use dormancy.call_list.priority_rank, dormancy.status_snapshot.priority_rank, or rank() OVER (ORDER BY priority_score DESC, customer_id) over dormancy.customer_status.';
+	END IF;
+END
+$$;
+
+-- ranks break ties by customer id (was inline in _status_parts_55_priority)
+CREATE FUNCTION dormancy._customer_id_order(id_column text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type regtype := dormancy._customer_id_type()::regtype;
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
+				WHERE am.amname = 'btree' AND o.opcdefault
+				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
+					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
+		RETURN id_column;
+	END IF;
+	RETURN id_column || '::pg_catalog.text COLLATE "C"';
+END
+$$;
+COMMENT ON FUNCTION dormancy._customer_id_order(text) IS
+	'internal: the ORDER BY expression that breaks rank ties by the customer id column given (its own order, else as text)';
+
+CREATE OR REPLACE FUNCTION dormancy._status_parts_55_priority(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	events_bound text := CASE WHEN bindings ? 'events' THEN 'true' ELSE 'false' END;
+	deals_bound text := CASE WHEN bindings ? 'deals' THEN 'true' ELSE 'false' END;
+	contracts_bound text := CASE WHEN bindings ? 'contracts' THEN 'true' ELSE 'false' END;
+	-- with contacts bound, a channel the customer cannot be reached by is
+	-- skipped (cc: part 53): no phone call without a usable number, no
+	-- (step) mail without a usable address
+	reachable text := concat_ws(' AND ', 'true',
+		CASE WHEN bindings -> 'contacts' ? 'phone'
+			 THEN $r$(ar.channel <> 'phone' OR coalesce(cc.phones, 0) > 0)$r$ END,
+		CASE WHEN bindings -> 'contacts' ? 'email'
+			 THEN $r$(ar.channel NOT IN ('email', 'step_mail') OR coalesce(cc.emails, 0) > 0)$r$ END);
+BEGIN
+	from_item := format($f$CROSS JOIN dormancy.score_weights_in_force() sw
+CROSS JOIN dormancy.source_settings_in_force() pss
+CROSS JOIN LATERAL (
+	SELECT pg_catalog.array_remove(ARRAY[
+			   'state_' || cst.scored_state,
+			   core.segment,
+			   CASE WHEN core.declining THEN 'declining' END,
+			   CASE WHEN core.lapsed_after_price_increase THEN 'lapsed_after_price_increase' END,
+			   CASE WHEN core.lapsed_after_spec_change THEN 'lapsed_after_spec_change' END,
+			   CASE WHEN con.contract_lapsed THEN 'contract_lapsed' END,
+			   CASE WHEN con.auto_renew_off THEN 'auto_renew_off' END,
+			   CASE WHEN con.downgraded THEN 'downgraded' END,
+			   CASE WHEN con.renewal_due_in_days <= (core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of
+					THEN 'renewal_due' END,
+			   CASE WHEN %1$s THEN CASE WHEN coalesce(eng.events_in_window, 0) > 0 THEN 'engaged' ELSE 'no_engagement' END END,
+			   CASE WHEN eng.pricing_views > 0 THEN 'pricing_views' END,
+			   CASE WHEN eng.pricing_views >= pss.repeated_pricing_views THEN 'repeated_pricing_views' END,
+			   CASE WHEN eng.support_visits >= pss.support_visits_threshold THEN 'support_visits' END,
+			   'deal_' || deal.last_deal_outcome,
+			   'deal_reason_' || deal.last_deal_reason,
+			   CASE WHEN deal.open_deals > 0 THEN 'open_deal' END,
+			   CASE WHEN dk.dormancy_kind = 'lost_deal' THEN 'lost_deal' END
+		   ]::pg_catalog.text[], NULL) || core.decline_signals AS evidence,
+		   (cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') OR core.declining
+			OR dk.dormancy_kind = 'lost_deal'
+			OR coalesce(con.contract_lapsed OR con.auto_renew_off OR con.downgraded, false)) AS lapsing,
+		   coalesce(mval.expected_value,
+					CASE WHEN core.order_days > 0
+						 THEN greatest(core.total_amount, 0) / greatest(1.0, (core.last_order_at - core.first_order_at) / 365.25)
+						 ELSE 0 END) AS approach_value
+) ev
+CROSS JOIN LATERAL dormancy.score_priority(ROW(
+	cst.scored_state,
+	core.as_of - cst.scored_last_day,
+	(core.as_of + core.at_risk_after)::pg_catalog.date - core.as_of,
+	(core.as_of + core.dormant_after)::pg_catalog.date - core.as_of,
+	(core.as_of + core.long_dormant_after)::pg_catalog.date - core.as_of,
+	core.total_amount,
+	core.order_days,
+	core.median_gap_days,
+	core.mean_gap_days,
+	core.gap_stddev_days,
+	core.segment,
+	pg_catalog.cardinality(core.decline_signals),
+	core.declining,
+	%1$s,
+	coalesce(eng.events_in_window, 0),
+	coalesce(eng.pricing_views, 0),
+	eng.days_since_last_event,
+	(core.as_of + pss.engagement_window)::pg_catalog.date - core.as_of,
+	%2$s,
+	deal.last_deal_outcome,
+	deal.last_deal_reason,
+	deal.days_since_last_deal,
+	coalesce(deal.open_deals, 0),
+	%3$s,
+	con.customer_id IS NOT NULL,
+	coalesce(con.contract_lapsed, false),
+	con.days_since_contract_end,
+	coalesce(con.auto_renew_off, false),
+	coalesce(con.downgraded, false),
+	con.renewal_due_in_days,
+	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
+	models.p_alive,
+	mval.expected_value)::dormancy.priority_inputs, sw) prio
+LEFT JOIN LATERAL (
+	SELECT rr.reason, rr.evidence
+	  FROM dormancy.reason_rules rr
+	 WHERE ev.lapsing AND rr.evidence <@ ev.evidence
+	 ORDER BY rr.rule_order
+	 LIMIT 1
+) rr ON true
+CROSS JOIN LATERAL (
+	SELECT CASE WHEN ev.lapsing THEN coalesce(rr.reason, 'unknown') END AS reason,
+		   CASE WHEN ev.lapsing THEN coalesce(rr.evidence, '{}'::pg_catalog.text[]) END AS evidence
+) rsn
+LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
+LEFT JOIN LATERAL (
+	SELECT ar.channel
+	  FROM dormancy.approach_rules ar
+	 WHERE ev.lapsing
+	   AND ev.approach_value >= ar.min_value
+	   AND (ar.industries IS NULL OR EXISTS (
+			SELECT 1 FROM pg_catalog.unnest(ar.industries) i
+			 WHERE pg_catalog.lower(pg_catalog.btrim(i)) = pg_catalog.lower(pg_catalog.btrim(core.industry))))
+	   AND (ar.company_sizes IS NULL OR EXISTS (
+			SELECT 1 FROM pg_catalog.unnest(ar.company_sizes) s
+			 WHERE pg_catalog.lower(pg_catalog.btrim(s)) = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
+	   AND (ar.reasons IS NULL OR rsn.reason = ANY (ar.reasons))
+	   AND %4$s
+	 ORDER BY ar.rule_order
+	 LIMIT 1
+) ch ON true$f$, events_bound, deals_bound, contracts_bound, reachable);
+
+	select_list := format(
+		'prio.score AS priority_score, '
+		'prio.breakdown AS score_breakdown, '
+		'rsn.reason AS likely_reason, '
+		'rsn.evidence AS reason_evidence, '
+		'ev.evidence, '
+		'ch.channel AS approach_channel, '
+		'th.theme AS message_theme, '
+		'ev.approach_value');
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_55_priority(jsonb) IS
+	'internal: the priority, reason and approach columns of customer_status';
+
+CREATE OR REPLACE FUNCTION dormancy._status_views_55_call_list(bindings jsonb)
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'call_list', format($q$
+SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
+	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
+	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
+	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
+	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
+	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
+	   cs.events_in_window, cs.days_since_last_event,
+	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
+	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, %s) AS priority_rank
+		  FROM dormancy.customer_status s) cs
+ WHERE cs.likely_reason IS NOT NULL
+   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+ ORDER BY cs.priority_rank
+$q$, dormancy._customer_id_order('s.customer_id'))
+$$;
+COMMENT ON FUNCTION dormancy._status_views_55_call_list(jsonb) IS 'internal: the call list view';
+
+CREATE OR REPLACE FUNCTION dormancy._comment_views_55_priority()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
+	COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
+	COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
+	COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
+	COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
+	COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
+	COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
+	COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+
+	COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+	COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
+	COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+	COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
+	COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
+	COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
+	COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
+	COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
+	COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
+	COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
+	COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
+	COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
+	COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
+	COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
+	COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
+	COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
+	COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
+	COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
+	COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
+	COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
+	COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
+	COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
+	COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
+	COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
+	COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
+	COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
+	COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
+	COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
+	COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+	COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
+	COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+	COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_views_55_priority() IS 'internal: comment the priority columns and the call list';
+
+CREATE OR REPLACE FUNCTION dormancy._snapshot_columns()
+	RETURNS TABLE (attnum integer, column_name name, column_type text, constraints text, description text)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT c.attnum * 2, c.column_name, c.column_type, '',
+		   coalesce(col_description(to_regclass('dormancy.customer_status'), c.attnum),
+					'see dormancy.customer_status.' || c.column_name)
+	  FROM dormancy._relation_columns(to_regclass('dormancy.customer_status')) c
+	 WHERE c.column_name NOT IN ('customer_key', 'refreshed_at', 'priority_rank')
+	UNION ALL
+	SELECT coalesce((SELECT c.attnum * 2 + 1
+					   FROM dormancy._relation_columns(to_regclass('dormancy.customer_status')) c
+					  WHERE c.column_name = 'priority_score'), 10000),
+		   'priority_rank'::name, 'bigint', '',
+		   '1 = call first: rank among all customers by priority_score, ties by customer id (computed by the refresh; customer_status has no rank)'
+	UNION ALL
+	VALUES (20001, 'customer_key'::name, 'text', ' NOT NULL',
+			'the customer id as text, the same whatever the bound id type: use it in row security policies and to join status_history'),
+		   (20002, 'refreshed_at'::name, 'timestamp with time zone', ' NOT NULL',
+			'when the refresh that wrote the row ran (one value per snapshot)')
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_columns() IS
+	'internal: the columns dormancy.status_snapshot should have, with their comments';
+
+CREATE OR REPLACE FUNCTION dormancy._snapshot_sync(reshape boolean)
+	RETURNS boolean
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	status regclass := to_regclass('dormancy.customer_status');
+	snap regclass := to_regclass('dormancy.status_snapshot');
+	actions text[];
+	v record;
+	pol record;
+	policies text[] := '{}';
+	policy_names name[] := '{}';
+	i integer;
+	changed boolean := false;
+	idx record;
+	views_missing boolean := EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
+									  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL);
+BEGIN
+	IF status IS NULL THEN
+		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+	END IF;
+
+	IF snap IS NULL THEN
+		EXECUTE format('CREATE TABLE dormancy.status_snapshot (%s)',
+					   (SELECT string_agg(format('%I %s%s', c.column_name, c.column_type, c.constraints), ', ' ORDER BY c.attnum)
+						  FROM dormancy._snapshot_columns() c));
+		snap := 'dormancy.status_snapshot'::regclass;
+		PERFORM dormancy._unclaim('TABLE', snap);
+		COMMENT ON TABLE dormancy.status_snapshot IS
+			'customer_status as of the last successful dormancy.refresh(), plus priority_rank, customer_key and refreshed_at; read it, do not write it';
+		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
+			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
+		END IF;
+		changed := true;
+	ELSIF reshape OR views_missing THEN
+		-- (views missing over a snapshot left from before: they may need its new columns)
+		SELECT array_agg(a ORDER BY o, a) INTO actions
+		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
+							WHEN w.column_name IS NULL THEN format('DROP COLUMN %I', h.column_name)
+							ELSE format('ALTER COLUMN %I TYPE %s USING NULL', w.column_name, w.column_type) END,
+					   coalesce(w.attnum, 0)
+				  FROM dormancy._snapshot_columns() w
+				  FULL JOIN dormancy._relation_columns(snap) h ON h.column_name = w.column_name
+				 WHERE w.column_type IS DISTINCT FROM h.column_type) s(a, o);
+		IF actions IS NOT NULL THEN
+			-- the views over the snapshot: placeholders of the same columns, no dependency
+			FOR v IN SELECT d.view_name FROM dormancy._snapshot_view_definitions() d
+					  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NOT NULL LOOP
+				EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS SELECT %s WHERE false',
+							   v.view_name,
+							   (SELECT string_agg(format('NULL::%s AS %I', c.column_type, c.column_name), ', ' ORDER BY c.attnum)
+								  FROM dormancy._relation_columns(('dormancy.' || quote_ident(v.view_name))::regclass) c));
+			END LOOP;
+			-- row security policies: keep their text, drop, create again after
+			FOR pol IN
+				SELECT p.polname, p.polpermissive, p.polcmd,
+					   (SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END, ', ')
+						  FROM unnest(p.polroles) r) AS roles,
+					   pg_get_expr(p.polqual, p.polrelid) AS qual,
+					   pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
+					   obj_description(p.oid, 'pg_policy') AS description
+				  FROM pg_policy p WHERE p.polrelid = snap LOOP
+				policy_names := policy_names || pol.polname;
+				policies := policies || format('CREATE POLICY %I ON dormancy.status_snapshot AS %s FOR %s TO %s%s%s',
+					pol.polname,
+					CASE WHEN pol.polpermissive THEN 'PERMISSIVE' ELSE 'RESTRICTIVE' END,
+					CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+									WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+					pol.roles,
+					CASE WHEN pol.qual IS NOT NULL THEN format(' USING (%s)', pol.qual) ELSE '' END,
+					CASE WHEN pol.with_check IS NOT NULL THEN format(' WITH CHECK (%s)', pol.with_check) ELSE '' END);
+				IF pol.description IS NOT NULL THEN
+					policy_names := policy_names || pol.polname;
+					policies := policies || format('COMMENT ON POLICY %I ON dormancy.status_snapshot IS %L',
+												   pol.polname, pol.description);
+				END IF;
+				EXECUTE format('DROP POLICY %I ON dormancy.status_snapshot', pol.polname);
+			END LOOP;
+
+			-- rows of the old shape go (their states are in status_history);
+			-- columns only added keep them, the new columns NULL until the next refresh
+			IF EXISTS (SELECT 1 FROM unnest(actions) a WHERE a NOT LIKE 'ADD COLUMN %') THEN
+				DELETE FROM dormancy.status_snapshot;
+			END IF;
+			BEGIN
+				EXECUTE 'ALTER TABLE dormancy.status_snapshot ' || array_to_string(actions, ', ');
+			EXCEPTION WHEN feature_not_supported OR dependent_objects_still_exist THEN
+				RAISE EXCEPTION 'cannot reshape dormancy.status_snapshot: %', SQLERRM
+					USING ERRCODE = 'dependent_objects_still_exist',
+						  DETAIL = format('customer_status changed its columns, so the snapshot must change too: %s.',
+										  array_to_string(actions, ', ')),
+						  HINT = 'Drop your views or rules that use dormancy.status_snapshot, refresh, then create them again (or build them on the views over the snapshot, whose columns do not change).';
+			END;
+			FOR i IN 1 .. cardinality(policies) LOOP
+				BEGIN
+					EXECUTE policies[i];
+				EXCEPTION WHEN OTHERS THEN
+					RAISE EXCEPTION 'cannot keep policy "%" on dormancy.status_snapshot: %', policy_names[i], SQLERRM
+						USING ERRCODE = 'dependent_objects_still_exist',
+							  DETAIL = format('customer_status changed its columns (%s), and the policy no longer fits them: %s.',
+											  array_to_string(actions, ', '), policies[i]),
+							  HINT = 'Write the policy with customer_key, the id as text, which never changes type; or drop the policy, refresh, and create it for the new columns.';
+				END;
+			END LOOP;
+			changed := true;
+		END IF;
+	END IF;
+
+	-- the views over the snapshot (created, or restored after placeholders)
+	IF changed OR views_missing THEN
+		PERFORM dormancy._build_snapshot_views();
+	END IF;
+
+	-- indexes for the BI queries (a dropped column takes its index with it)
+	FOR idx IN
+		SELECT * FROM (VALUES ('status_snapshot_state', ARRAY['state']),
+							  ('status_snapshot_segment', ARRAY['industry', 'company_size']),
+							  ('status_snapshot_customer_id', ARRAY['customer_id']),
+							  ('status_snapshot_customer_key', ARRAY['customer_key'])) i(index_name, cols)
+		 WHERE to_regclass('dormancy.' || i.index_name) IS NULL
+		   AND (SELECT count(*) FROM dormancy._relation_columns(snap) c WHERE c.column_name = ANY (i.cols))
+			   = cardinality(i.cols) LOOP
+		EXECUTE format('CREATE INDEX %I ON dormancy.status_snapshot (%s)', idx.index_name,
+					   (SELECT string_agg(quote_ident(c), ', ') FROM unnest(idx.cols) c));
+	END LOOP;
+
+	-- the snapshot's columns say what customer_status's say (only those that differ)
+	FOR v IN
+		SELECT s.column_name, w.description
+		  FROM dormancy._relation_columns(snap) s
+		  JOIN dormancy._snapshot_columns() w ON w.column_name = s.column_name
+		 WHERE col_description(snap, s.attnum) IS DISTINCT FROM w.description LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.status_snapshot.%I IS %L', v.column_name, v.description);
+	END LOOP;
+	RETURN changed;
+END
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_sync(boolean) IS
+	'internal: create dormancy.status_snapshot and its views when missing; with reshape, alter it to the columns of customer_status';
+
+CREATE OR REPLACE FUNCTION dormancy._refresh_work(run bigint,
+	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean,
+	OUT history_mode text, OUT customers_recomputed bigint)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	-- the work is in C functions, which JIT cannot speed up; compiling the
+	-- plan of customer_status costs 1.5-2 s per query (see docs/operations.md)
+	SET jit = off
+AS $$
+DECLARE
+	cols text;
+	problem record;
+BEGIN
+	-- a binding that lost a column (see _binding_problems): the status would
+	-- be computed without that source, so say which binding and stop
+	SELECT p.* INTO problem FROM dormancy._binding_problems() p ORDER BY p.source LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '%', problem.message
+			USING ERRCODE = problem.code,
+				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
+				  HINT = problem.hint;
+	END IF;
+	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
+	END IF;
+	as_of := dormancy.as_of_day();
+	-- rules or settings edited since: fresh statistics for the plan
+	PERFORM dormancy.analyze_lookup_tables();
+	-- the snapshot exists from the first bind on; without a binding this fails
+	reshaped := dormancy._snapshot_sync(false);
+
+	-- the previous state of each customer, as text ids; an empty snapshot
+	-- (emptied by hand) falls back on the last states recorded in the history
+	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_previous;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
+	SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
+	  FROM dormancy.status_snapshot s
+	 ORDER BY s.customer_key, s.state;
+	GET DIAGNOSTICS rows = ROW_COUNT;
+	IF rows = 0 THEN
+		INSERT INTO pg_temp.dormancy_refresh_previous
+		SELECT x.customer_id, x.to_state
+		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
+				  FROM dormancy.status_history h
+				 ORDER BY h.customer_id, h.history_id DESC) x
+		 WHERE x.change <> 'removed';
+	END IF;
+
+	reshaped := dormancy._snapshot_sync(true) OR reshaped;
+	-- the DELETE must see every row: row security must not apply to the refresher
+	IF row_security_active('dormancy.status_snapshot') THEN
+		RAISE EXCEPTION 'row security applies to % on dormancy.status_snapshot', current_user
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'A refresh replaces every row of the snapshot, so it must see every row.',
+				  HINT = 'Refresh as the owner of dormancy.status_snapshot (without FORCE ROW LEVEL SECURITY) or as a role with BYPASSRLS.';
+	END IF;
+
+	-- purchase histories: recompute only the customers whose orders changed
+	-- (dormancy.stored_histories) when the orders are tracked
+	SELECT p.mode, p.customers_recomputed INTO history_mode, customers_recomputed
+	  FROM dormancy._prepare_histories() p;
+
+	-- models, once fitted, are refitted on their own schedule before the
+	-- snapshot uses them (model_settings.refit_every; NULL: never here)
+	models_refit := false;
+	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
+	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
+		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+		PERFORM dormancy.fit_models();
+		models_refit := true;
+	END IF;
+
+	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	 WHERE c.column_name <> 'priority_rank';
+	DELETE FROM dormancy.status_snapshot;
+	-- the rank is the call list's (dormancy.call_list): by score, ties by id
+	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
+				   'SELECT %s, pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s), '
+				   'customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+				   cols, cols, dormancy._customer_id_order('customer_id'))
+		USING now();
+	GET DIAGNOSTICS rows = ROW_COUNT;
+
+	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+	SELECT run, coalesce(n.customer_id, o.customer_id),
+		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
+		   o.state, n.state, _refresh_work.as_of
+	  FROM (SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
+			  FROM dormancy.status_snapshot s
+			 ORDER BY s.customer_key, s.state) n
+	  FULL JOIN pg_temp.dormancy_refresh_previous o ON o.customer_id = n.customer_id
+	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+	 ORDER BY 2;
+	GET DIAGNOSTICS changes = ROW_COUNT;
+	DROP TABLE pg_temp.dormancy_refresh_previous;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
+	'internal: write the snapshot and the state changes (called by refresh() under its lock)';
+
+CREATE OR REPLACE FUNCTION dormancy._build_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	views text[];
+	dependents text;
+BEGIN
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
+	FOR v IN DELETE FROM dormancy.bindings b
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+			  RETURNING b.source LOOP
+		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
+			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
+	END LOOP;
+	-- a binding that lost a column is kept; the views are built without it
+	FOR v IN SELECT * FROM dormancy._binding_problems() LOOP
+		RAISE WARNING '%', v.message
+			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
+								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
+											v.source, v.source)
+								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
+											v.source, v.source) END,
+				  HINT = v.hint;
+	END LOOP;
+
+	SELECT array_agg(d.view_name ORDER BY d.ord) INTO views
+	  FROM dormancy._view_definitions() WITH ORDINALITY AS d(view_name, definition, ord);
+
+	-- first try in place, which keeps views that users built on ours
+	BEGIN
+		FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+			EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+						   v.view_name, v.definition);
+		END LOOP;
+	EXCEPTION
+		WHEN invalid_table_definition OR feature_not_supported OR datatype_mismatch THEN
+			-- a column changed type: drop everything and build afresh
+			FOR i IN REVERSE array_length(views, 1) .. 1 LOOP
+				IF to_regclass('dormancy.' || quote_ident(views[i])) IS NOT NULL THEN
+					PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(views[i]))::regclass);
+					BEGIN
+						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
+					EXCEPTION WHEN dependent_objects_still_exist THEN
+						GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
+						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
+							USING ERRCODE = 'dependent_objects_still_exist',
+								  DETAIL = format('The new binding changes a column type of the generated views (or a new version drops a column), so they must be dropped and recreated. What depends on them: %s.',
+												  replace(dependents, E'\n', '; ')),
+								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
+					END;
+				END IF;
+			END LOOP;
+			FOR v IN SELECT * FROM dormancy._view_definitions() LOOP
+				EXECUTE format('CREATE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+							   v.view_name, v.definition);
+			END LOOP;
+	END;
+
+	-- not members of the extension (see _is_member)
+	FOREACH v.view_name IN ARRAY views LOOP
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(v.view_name))::regclass);
+	END LOOP;
+	PERFORM dormancy._comment_views();
+	-- later parts comment their own views: functions dormancy._comment_views_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_comment_views_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+	-- customer_core's columns mean what they mean in customer_status
+	FOR v IN
+		SELECT a.attname, col_description('dormancy.customer_status'::regclass, st.attnum) AS description
+		  FROM pg_attribute a
+		  JOIN pg_attribute st ON st.attrelid = 'dormancy.customer_status'::regclass AND st.attname = a.attname
+		 WHERE a.attrelid = 'dormancy.customer_core'::regclass AND a.attnum > 0
+	LOOP
+		EXECUTE format('COMMENT ON COLUMN dormancy.customer_core.%I IS %L', v.attname, v.description);
+	END LOOP;
+	-- and do what must follow each build: functions dormancy._after_build_NN_topic()
+	FOR v IN SELECT * FROM dormancy._view_hooks('_after_build_') LOOP
+		EXECUTE format('SELECT %s()', v.fn);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._build_views() IS 'internal: (re)create the generated views from dormancy.bindings';
+
 CREATE OR REPLACE FUNCTION dormancy._view_definitions()
 	RETURNS TABLE (view_name text, definition text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -218,12 +845,6 @@ $q$;
 	definition := format($q$
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
-), segment_rules AS (
-	SELECT s.industry_key, s.size_key,
-		   dormancy.rule_for(s.industry_key, s.size_key) AS rule
-	  FROM (SELECT DISTINCT coalesce(c.industry, '') AS industry_key,
-						   coalesce(c.company_size, '') AS size_key
-			  FROM dormancy.src_customers c) s
 )
 SELECT c.customer_id,
 	   c.name,
@@ -299,9 +920,14 @@ SELECT c.customer_id,
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
   LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
-  LEFT JOIN segment_rules r
-		 ON r.industry_key = coalesce(c.industry, '')
-		AND r.size_key = coalesce(c.company_size, '')
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
  -- the history-derived columns in one evaluation: those of history_summary,
  -- decline_metrics (with the settings of the one row ds) and btyd_summary
  -- (h, as_of(), '1 day'), the history detoasted and walked once
@@ -468,6 +1094,438 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._view_definitions() IS
 	'internal: the SQL of every generated view, in dependency order, from dormancy.bindings and the _views_NN_* functions';
+
+CREATE OR REPLACE FUNCTION dormancy._views_50_sources(bindings jsonb)
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type text := dormancy._customer_id_type();
+	b record;
+BEGIN
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
+	view_name := 'src_contracts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'starts_on'),
+			dormancy._day_expr(b.relation, b.columns, 'ends_on'),
+			dormancy._number_expr(b.relation, b.columns, 'seats'),
+			dormancy._number_expr(b.relation, b.columns, 'amount'),
+			dormancy._col_as(b.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(b.columns, 'plan', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
+	view_name := 'src_events';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'occurred_at'),
+			dormancy._col_as(b.columns, 'kind', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
+	view_name := 'src_deals';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._day_expr(b.relation, b.columns, 'closed_at'),
+			dormancy._col_as(b.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'note', 'pg_catalog.text'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	b := NULL;
+	SELECT x.relation, x.columns INTO b FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
+	view_name := 'src_contacts';
+	IF b.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(b.columns, 'customer'),
+			dormancy._col_as(b.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(b.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(b.relation, b.columns, 'updated_at'),
+			b.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- contract_signals: per customer, from its valid terms (a start or an
+	-- end, and no end before the start); NULL start means started long ago,
+	-- NULL or infinite end means open-ended.  The contracts are read once
+	-- (terms, ranked per customer, then one GROUP BY), and every window is by
+	-- customer, so WHERE customer_id = $1 reaches the contracts (their index)
+	view_name := 'contract_signals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
+)
+SELECT p.customer_id,
+	   p.terms,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
+	   a.day AS as_of
+  FROM p
+ CROSS JOIN a
+$q$;
+	RETURN NEXT;
+
+	-- customer_engagement: events per customer in the engagement window, by kind
+	view_name := 'customer_engagement';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start
+$q$;
+	RETURN NEXT;
+
+	-- customer_deals: the last closed deal per customer (open deals counted apart)
+	view_name := 'customer_deals';
+	definition := $q$
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
+	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day
+$q$;
+	RETURN NEXT;
+
+	-- source_issues: rows of the optional sources the views cannot use or
+	-- had to interpret, counted per kind.  Every source reports its rows
+	-- without a customer and those of unknown customers alike.
+	view_name := 'source_issues';
+	SELECT string_agg(format($b$
+SELECT %1$L::pg_catalog.text AS source, %2$L::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   %4$L::pg_catalog.text AS detail
+  FROM dormancy.%3$I x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT %1$L, %5$L, x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*), %6$L
+  FROM dormancy.%3$I x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id$b$,
+		   v.source, v.noun || '_without_customer', 'src_' || v.source, v.rows_noun || ' whose customer is NULL, left out',
+		   v.noun || '_customer_not_found', v.rows_noun || ' of a customer not in the bound customers, not in customer_status'),
+		   E'\nUNION ALL' ORDER BY v.ord)
+	  INTO definition
+	  FROM (VALUES (1, 'contracts', 'contract', 'contract terms'), (2, 'events', 'event', 'events'),
+				   (3, 'deals', 'deal', 'deals'), (4, 'contacts', 'contact', 'contacts')) v(ord, source, noun, rows_noun);
+	definition := definition || $q$
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+ GROUP BY d.source_reason$q$;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._views_50_sources(jsonb) IS
+	'internal: the views of the contracts, events, deals and contacts sources (adapters, per-customer signals, source_issues)';
+
+CREATE OR REPLACE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	contacts jsonb := bindings -> 'contacts';
+	gaps text[] := '{}';
+BEGIN
+	IF contacts ? 'phone' OR contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) + coalesce(cc.emails, 0) = 0 THEN 'no_contact' END$g$::text;
+	END IF;
+	IF contacts ? 'phone' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) = 0 THEN 'no_phone' END$g$::text
+					 || $g$CASE WHEN cc.invalid_phones > 0 THEN 'invalid_phone' END$g$::text;
+	END IF;
+	IF contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.emails, 0) = 0 THEN 'no_email' END$g$::text
+					 || $g$CASE WHEN cc.invalid_emails > 0 THEN 'invalid_email' END$g$::text;
+	END IF;
+	IF contacts ? 'person' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.persons, 0) = 0 THEN 'no_person' END$g$::text;
+	END IF;
+	IF contacts ? 'updated_at' THEN
+		gaps := gaps || $g$CASE WHEN cc.outdated THEN 'contact_outdated' END$g$::text;
+	END IF;
+	IF bindings -> 'customers' ? 'name' THEN
+		gaps := gaps || $g$CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
+		-- the name keys that more than one customer has (a hash join: a
+		-- window over customer_status would sort its wide rows); the forms
+		-- are read once per query (an InitPlan).  Exact, so it reads every
+		-- customer's name, even for a lookup of one customer (docs/sources.md);
+		-- OFFSET 0 computes each key once (without it the planner copies the
+		-- key expression into the filter and computes it twice)
+		from_item := $f$
+CROSS JOIN LATERAL (
+	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+) nk
+LEFT JOIN (
+	SELECT k.name_key
+	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 WHERE c.customer_id IS NOT NULL
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY k.name_key
+	HAVING pg_catalog.count(*) > 1
+) dup ON dup.name_key = nk.name_key$f$;
+	END IF;
+	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
+								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
+
+	from_item := coalesce(from_item, '');
+	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
+						  array_to_string(gaps, E',\n\t'));
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_70_data_gaps(jsonb) IS
+	'internal: the data_gaps column of customer_status';
+
+-- the snapshot's table comment names priority_rank (the snapshot is not a
+-- member of the extension: it follows the bindings)
+DO $$
+BEGIN
+	IF to_regclass('dormancy.status_snapshot') IS NOT NULL THEN
+		COMMENT ON TABLE dormancy.status_snapshot IS
+			'customer_status as of the last successful dormancy.refresh(), plus priority_rank, customer_key and refreshed_at; read it, do not write it';
+	END IF;
+END
+$$;
+-- (end of Ranking (issue 11))
 
 --
 -- Privileges (always last)

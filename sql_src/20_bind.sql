@@ -500,12 +500,6 @@ $q$;
 	definition := format($q$
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
-), segment_rules AS (
-	SELECT s.industry_key, s.size_key,
-		   dormancy.rule_for(s.industry_key, s.size_key) AS rule
-	  FROM (SELECT DISTINCT coalesce(c.industry, '') AS industry_key,
-						   coalesce(c.company_size, '') AS size_key
-			  FROM dormancy.src_customers c) s
 )
 SELECT c.customer_id,
 	   c.name,
@@ -581,9 +575,14 @@ SELECT c.customer_id,
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
   LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
-  LEFT JOIN segment_rules r
-		 ON r.industry_key = coalesce(c.industry, '')
-		AND r.size_key = coalesce(c.company_size, '')
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
  -- the history-derived columns in one evaluation: those of history_summary,
  -- decline_metrics (with the settings of the one row ds) and btyd_summary
  -- (h, as_of(), '1 day'), the history detoasted and walked once
@@ -930,6 +929,7 @@ AS $$
 DECLARE
 	v record;
 	views text[];
+	dependents text;
 BEGIN
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
 	FOR v IN DELETE FROM dormancy.bindings b
@@ -967,9 +967,11 @@ BEGIN
 					BEGIN
 						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
 					EXCEPTION WHEN dependent_objects_still_exist THEN
+						GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
 						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
 							USING ERRCODE = 'dependent_objects_still_exist',
-								  DETAIL = 'The new binding changes a column type of the generated views, so they must be dropped and recreated.',
+								  DETAIL = format('The new binding changes a column type of the generated views (or a new version drops a column), so they must be dropped and recreated. What depends on them: %s.',
+												  replace(dependents, E'\n', '; ')),
 								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
 					END;
 				END IF;

@@ -728,78 +728,94 @@ BEGIN
 
 	-- contract_signals: per customer, from its valid terms (a start or an
 	-- end, and no end before the start); NULL start means started long ago,
-	-- NULL or infinite end means open-ended
+	-- NULL or infinite end means open-ended.  The contracts are read once
+	-- (terms, ranked per customer, then one GROUP BY), and every window is by
+	-- customer, so WHERE customer_id = $1 reaches the contracts (their index)
 	view_name := 'contract_signals';
 	definition := $q$
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
 	  FROM dormancy.source_settings_in_force() s
-), terms AS (
-	SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
-		   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
-		   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
-		   pg_catalog.lag(c.seats) OVER w AS prev_seats,
-		   pg_catalog.lag(c.amount) OVER w AS prev_amount,
-		   pg_catalog.lag(c.plan) OVER w AS prev_plan
-	  FROM dormancy.src_contracts c CROSS JOIN a
-	 WHERE c.customer_id IS NOT NULL
-	   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
-	   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
-	WINDOW w AS (PARTITION BY c.customer_id
-				 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)
-), per_customer AS (
-	SELECT t.customer_id,
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
 		   pg_catalog.count(*) AS terms,
-		   pg_catalog.max(t.end_day) FILTER (WHERE t.started) AS last_end,
-		   coalesce(pg_catalog.bool_or(t.started AND t.end_day >= a.day), false) AS covered,
-		   coalesce(pg_catalog.bool_or(t.starts_on > a.day), false) AS renewed_ahead
-	  FROM terms t CROSS JOIN a
-	 GROUP BY t.customer_id
-), cur AS (
-	-- the current term: started, covering as_of, ending last
-	SELECT DISTINCT ON (t.customer_id) t.*
-	  FROM terms t CROSS JOIN a
-	 WHERE t.started AND t.end_day >= a.day
-	 ORDER BY t.customer_id, t.end_day DESC, t.starts_on DESC NULLS LAST
-), down AS (
-	-- the latest term in the downgrade window with fewer seats or a lower amount than the one before
-	SELECT DISTINCT ON (t.customer_id) t.*
-	  FROM terms t CROSS JOIN a
-	 WHERE t.started
-	   AND coalesce(t.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
-	   AND (t.seats < t.prev_seats OR t.amount < t.prev_amount)
-	 ORDER BY t.customer_id, t.starts_on DESC NULLS LAST, t.end_day DESC
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
 )
 SELECT p.customer_id,
 	   p.terms,
-	   cur.starts_on AS current_starts_on,
-	   cur.ends_on AS current_ends_on,
-	   cur.plan AS current_plan,
-	   cur.seats AS current_seats,
-	   cur.amount AS current_amount,
-	   cur.auto_renew AS current_auto_renew,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
 	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
 	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
 	   (p.last_end IS NOT NULL AND NOT p.covered
 		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
 	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
-	   coalesce(cur.auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
-	   CASE WHEN cur.end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
-			THEN cur.end_day - a.day END AS renewal_due_in_days,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
 	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
-	   (down.customer_id IS NOT NULL) AS downgraded,
-	   down.starts_on AS downgraded_on,
-	   down.prev_seats AS seats_before,
-	   down.seats AS seats_after,
-	   down.prev_amount AS amount_before,
-	   down.amount AS amount_after,
-	   down.prev_plan AS plan_before,
-	   down.plan AS plan_after,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
 	   a.day AS as_of
-  FROM per_customer p
+  FROM p
  CROSS JOIN a
-  LEFT JOIN cur ON cur.customer_id = p.customer_id
-  LEFT JOIN down ON down.customer_id = p.customer_id
 $q$;
 	RETURN NEXT;
 

@@ -287,8 +287,6 @@ DECLARE
 	events_bound text := CASE WHEN bindings ? 'events' THEN 'true' ELSE 'false' END;
 	deals_bound text := CASE WHEN bindings ? 'deals' THEN 'true' ELSE 'false' END;
 	contracts_bound text := CASE WHEN bindings ? 'contracts' THEN 'true' ELSE 'false' END;
-	id_type regtype := dormancy._customer_id_type()::regtype;
-	tie_break text;
 	-- with contacts bound, a channel the customer cannot be reached by is
 	-- skipped (cc: part 53): no phone call without a usable number, no
 	-- (step) mail without a usable address
@@ -298,16 +296,6 @@ DECLARE
 		CASE WHEN bindings -> 'contacts' ? 'email'
 			 THEN $r$(ar.channel NOT IN ('email', 'step_mail') OR coalesce(cc.emails, 0) > 0)$r$ END);
 BEGIN
-	-- ranks break ties by customer id: its own order when it has one, else as text
-	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-				WHERE am.amname = 'btree' AND o.opcdefault
-				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
-					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
-		tie_break := 'core.customer_id';
-	ELSE
-		tie_break := 'core.customer_id::pg_catalog.text COLLATE "C"';
-	END IF;
-
 	from_item := format($f$CROSS JOIN dormancy.score_weights_in_force() sw
 CROSS JOIN dormancy.source_settings_in_force() pss
 CROSS JOIN LATERAL (
@@ -404,27 +392,52 @@ LEFT JOIN LATERAL (
 
 	select_list := format(
 		'prio.score AS priority_score, '
-		'pg_catalog.rank() OVER (ORDER BY prio.score DESC, %s) AS priority_rank, '
 		'prio.breakdown AS score_breakdown, '
 		'rsn.reason AS likely_reason, '
 		'rsn.evidence AS reason_evidence, '
 		'ev.evidence, '
 		'ch.channel AS approach_channel, '
 		'th.theme AS message_theme, '
-		'ev.approach_value', tie_break);
+		'ev.approach_value');
 	RETURN NEXT;
 END
 $$;
 COMMENT ON FUNCTION dormancy._status_parts_55_priority(jsonb) IS
 	'internal: the priority, reason and approach columns of customer_status';
 
--- dormancy.call_list: lapsing customers worth a call, best first
+-- Ranks break ties by customer id: in the id's own order when its type has a
+-- default btree order, else as text in byte order.  The rank is not a column
+-- of customer_status (a window over every customer would stop a lookup of one
+-- customer from reaching the orders index): call_list and the snapshot
+-- written by refresh() compute it.
+CREATE FUNCTION dormancy._customer_id_order(id_column text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type regtype := dormancy._customer_id_type()::regtype;
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
+				WHERE am.amname = 'btree' AND o.opcdefault
+				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
+					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
+		RETURN id_column;
+	END IF;
+	RETURN id_column || '::pg_catalog.text COLLATE "C"';
+END
+$$;
+COMMENT ON FUNCTION dormancy._customer_id_order(text) IS
+	'internal: the ORDER BY expression that breaks rank ties by the customer id column given (its own order, else as text)';
+
+-- dormancy.call_list: lapsing customers worth a call, best first; the rank is
+-- among all customers, so it is computed before the list is filtered
 CREATE FUNCTION dormancy._status_views_55_call_list(bindings jsonb)
 	RETURNS TABLE (view_name text, definition text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT 'call_list', $q$
+	SELECT 'call_list', format($q$
 SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
 	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
@@ -434,11 +447,12 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
 	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
-  FROM dormancy.customer_status cs
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, %s) AS priority_rank
+		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
    AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
  ORDER BY cs.priority_rank
-$q$
+$q$, dormancy._customer_id_order('s.customer_id'))
 $$;
 COMMENT ON FUNCTION dormancy._status_views_55_call_list(jsonb) IS 'internal: the call list view';
 
@@ -449,7 +463,6 @@ CREATE FUNCTION dormancy._comment_views_55_priority()
 AS $$
 BEGIN
 	COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
-	COMMENT ON COLUMN dormancy.customer_status.priority_rank IS '1 = call first: rank by priority_score, ties by customer id (computing it reads every customer)';
 	COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
 	COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
 	COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';

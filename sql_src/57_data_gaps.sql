@@ -112,7 +112,10 @@ BEGIN
 								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
 		-- the name keys that more than one customer has (a hash join: a
 		-- window over customer_status would sort its wide rows); the forms
-		-- are read once per query (an InitPlan)
+		-- are read once per query (an InitPlan).  Exact, so it reads every
+		-- customer's name, even for a lookup of one customer (docs/sources.md);
+		-- OFFSET 0 computes each key once (without it the planner copies the
+		-- key expression into the filter and computes it twice)
 		from_item := $f$
 CROSS JOIN LATERAL (
 	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
@@ -121,7 +124,8 @@ LEFT JOIN (
 	SELECT k.name_key
 	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
-			 WHERE c.customer_id IS NOT NULL) k
+			 WHERE c.customer_id IS NOT NULL
+			OFFSET 0) k
 	 WHERE k.name_key <> ''
 	 GROUP BY k.name_key
 	HAVING pg_catalog.count(*) > 1

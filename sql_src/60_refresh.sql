@@ -119,9 +119,10 @@ GRANT SELECT ON dormancy.score_weights TO dormancy_reader;
 
 --
 -- The snapshot and the views over it.  The snapshot has the columns of
--- customer_status plus customer_key (the id as text, whatever the bound id
--- type: what row security policies, status_history and the views over the
--- snapshot use) and refreshed_at.  customer_status exists only once something
+-- customer_status plus priority_rank (ranking needs every customer, so the
+-- refresh ranks, not the per-customer view), customer_key (the id as text,
+-- whatever the bound id type: what row security policies, status_history and
+-- the views over the snapshot use) and refreshed_at.  customer_status exists only once something
 -- is bound (see 90_views.sql), so _snapshot_sync() creates the snapshot from it
 -- at the first bind (called by _build_views() through the _comment_views_ hook),
 -- and refresh() reshapes it when customer_status's columns change.
@@ -292,22 +293,29 @@ $$;
 COMMENT ON FUNCTION dormancy._relation_columns(regclass) IS
 	'internal: the columns of a relation and their declared types';
 
--- The columns the snapshot should have: customer_status's, customer_key and
--- refreshed_at, with their comments.
+-- The columns the snapshot should have: customer_status's, priority_rank
+-- (after priority_score, where customer_status had it until 0.4.0),
+-- customer_key and refreshed_at, with their comments.  attnum orders them.
 CREATE FUNCTION dormancy._snapshot_columns()
 	RETURNS TABLE (attnum integer, column_name name, column_type text, constraints text, description text)
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT c.attnum::integer, c.column_name, c.column_type, '',
+	SELECT c.attnum * 2, c.column_name, c.column_type, '',
 		   coalesce(col_description(to_regclass('dormancy.customer_status'), c.attnum),
 					'see dormancy.customer_status.' || c.column_name)
 	  FROM dormancy._relation_columns(to_regclass('dormancy.customer_status')) c
-	 WHERE c.column_name NOT IN ('customer_key', 'refreshed_at')
+	 WHERE c.column_name NOT IN ('customer_key', 'refreshed_at', 'priority_rank')
 	UNION ALL
-	VALUES (10001, 'customer_key'::name, 'text', ' NOT NULL',
+	SELECT coalesce((SELECT c.attnum * 2 + 1
+					   FROM dormancy._relation_columns(to_regclass('dormancy.customer_status')) c
+					  WHERE c.column_name = 'priority_score'), 10000),
+		   'priority_rank'::name, 'bigint', '',
+		   '1 = call first: rank among all customers by priority_score, ties by customer id (computed by the refresh; customer_status has no rank)'
+	UNION ALL
+	VALUES (20001, 'customer_key'::name, 'text', ' NOT NULL',
 			'the customer id as text, the same whatever the bound id type: use it in row security policies and to join status_history'),
-		   (10002, 'refreshed_at'::name, 'timestamp with time zone', ' NOT NULL',
+		   (20002, 'refreshed_at'::name, 'timestamp with time zone', ' NOT NULL',
 			'when the refresh that wrote the row ran (one value per snapshot)')
 $$;
 COMMENT ON FUNCTION dormancy._snapshot_columns() IS
@@ -383,7 +391,7 @@ BEGIN
 		snap := 'dormancy.status_snapshot'::regclass;
 		PERFORM dormancy._unclaim('TABLE', snap);
 		COMMENT ON TABLE dormancy.status_snapshot IS
-			'customer_status as of the last successful dormancy.refresh(), plus customer_key and refreshed_at; read it, do not write it';
+			'customer_status as of the last successful dormancy.refresh(), plus priority_rank, customer_key and refreshed_at; read it, do not write it';
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
@@ -627,11 +635,14 @@ BEGIN
 	END IF;
 
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
-	  FROM dormancy._relation_columns('dormancy.customer_status') c;
+	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	 WHERE c.column_name <> 'priority_rank';
 	DELETE FROM dormancy.status_snapshot;
-	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, customer_key, refreshed_at) '
-				   'SELECT %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
-				   cols, cols)
+	-- the rank is the call list's (dormancy.call_list): by score, ties by id
+	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
+				   'SELECT %s, pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s), '
+				   'customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+				   cols, cols, dormancy._customer_id_order('customer_id'))
 		USING now();
 	GET DIAGNOSTICS rows = ROW_COUNT;
 

@@ -1,0 +1,98 @@
+-- A lookup of one customer (issue 11): customer_status has no rank over the
+-- whole population (call_list and the snapshot rank), so
+-- WHERE customer_id = 42 reaches every source: the orders through their
+-- index with the id as index condition, and so the contracts, events,
+-- deals and contacts.  Only the duplicate-name check of data_gaps still reads
+-- every customer's name (the customers table: a sequential scan).
+-- The plans are shown per scan of the user's tables, not whole.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET dormancy.as_of = '2026-11-01';
+SET jit = off;
+SET max_parallel_workers_per_gather = 0;
+SET enable_bitmapscan = off;	-- an Index Scan, not its bitmap twin: one plan to show
+CREATE SCHEMA pl;
+CREATE TABLE pl.accounts (id integer PRIMARY KEY, name text, sector text, size text);
+CREATE TABLE pl.invoices (account integer, day date, total numeric);
+CREATE TABLE pl.contracts (account integer, starts date, ends date);
+CREATE TABLE pl.events (account integer, at timestamptz, kind text);
+CREATE TABLE pl.deals (account integer, closed date, outcome text);
+CREATE TABLE pl.contacts (account integer, phone text, email text);
+INSERT INTO pl.accounts
+SELECT i, 'account ' || i, (ARRAY['retail', 'it_services', NULL])[1 + i % 3], (ARRAY['smb', 'mid'])[1 + i % 2]
+  FROM generate_series(1, 5000) i;
+INSERT INTO pl.invoices
+SELECT i, date '2026-10-01' - (i % 400) - 30 * k, 100 + i % 7 FROM generate_series(1, 5000) i, generate_series(0, 3) k;
+INSERT INTO pl.contracts SELECT i, date '2025-11-01', date '2026-10-31' FROM generate_series(2, 5000, 3) i;
+INSERT INTO pl.events SELECT i, timestamptz '2026-10-01 12:00+00' - k * interval '5 days', 'web_visit'
+  FROM generate_series(1, 5000, 2) i, generate_series(1, 3) k;
+INSERT INTO pl.deals SELECT i, date '2026-09-01', 'lost' FROM generate_series(1, 5000, 7) i;
+INSERT INTO pl.contacts SELECT i, '03-1234-5678', 'a' || i || '@example.com' FROM generate_series(1, 5000, 2) i;
+CREATE INDEX invoices_account ON pl.invoices (account);
+CREATE INDEX contracts_account ON pl.contracts (account);
+CREATE INDEX events_account ON pl.events (account);
+CREATE INDEX deals_account ON pl.deals (account);
+CREATE INDEX contacts_account ON pl.contacts (account);
+ANALYZE pl.accounts, pl.invoices, pl.contracts, pl.events, pl.deals, pl.contacts;
+SELECT dormancy.bind_customers('pl.accounts', id => 'id', name => 'name', industry => 'sector', company_size => 'size') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('pl.invoices', customer => 'account', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+SELECT dormancy.bind_contracts('pl.contracts', customer => 'account', starts_on => 'starts', ends_on => 'ends') IS NOT NULL AS bound;
+SELECT dormancy.bind_events('pl.events', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
+SELECT dormancy.bind_deals('pl.deals', customer => 'account', closed_at => 'closed', outcome => 'outcome') IS NOT NULL AS bound;
+SELECT dormancy.bind_contacts('pl.contacts', customer => 'account', phone => 'phone', email => 'email') IS NOT NULL AS bound;
+
+-- each scan of a table of schema pl in the plan: the node and its index
+-- condition (or filter), once per distinct line
+CREATE FUNCTION pl.scans(query text) RETURNS TABLE (relation text, scan text, cond text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan text[] := '{}';
+	line text;
+	m text[];
+	i integer;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		plan := plan || line;
+	END LOOP;
+	FOR i IN 1 .. cardinality(plan) LOOP
+		m := regexp_match(plan[i], '(Seq Scan|Index Scan|Index Only Scan) (?:using \S+ )?on (accounts|invoices|contracts|events|deals|contacts)\M');
+		CONTINUE WHEN m IS NULL;
+		relation := m[2];
+		scan := m[1];
+		cond := NULL;
+		IF i < cardinality(plan) AND plan[i + 1] ~ '^\s+(Index Cond|Filter):' THEN
+			cond := btrim(plan[i + 1]);
+		END IF;
+		RETURN NEXT;
+	END LOOP;
+END $$;
+
+-- one customer: every source through its index, the customer id the index
+-- condition; the customers table also once in full (the duplicate-name check)
+SELECT DISTINCT relation, scan, cond
+  FROM pl.scans('SELECT * FROM dormancy.customer_status WHERE customer_id = 42')
+ ORDER BY relation, scan, cond;
+-- the orders in particular: read only through the index, by the customer id
+SELECT bool_and(scan = 'Index Scan' AND cond LIKE 'Index Cond: %(account = 42)%') AS orders_by_index,
+	   count(*) AS scans
+  FROM pl.scans('SELECT * FROM dormancy.customer_status WHERE customer_id = 42') WHERE relation = 'invoices';
+-- with a parameter (a prepared statement's generic plan) too
+SET plan_cache_mode = force_generic_plan;
+PREPARE one_customer(integer) AS SELECT * FROM dormancy.customer_status WHERE customer_id = $1;
+SELECT bool_and(scan = 'Index Scan' AND cond LIKE 'Index Cond: %(account = $1)%') AS orders_by_index,
+	   count(*) AS scans
+  FROM pl.scans('EXECUTE one_customer(42)') WHERE relation = 'invoices';
+DEALLOCATE one_customer;
+RESET plan_cache_mode;
+-- the answer is the customer's row of the whole view
+SELECT (SELECT s::text FROM dormancy.customer_status s WHERE s.customer_id = 42) =
+	   (SELECT s::text FROM (SELECT * FROM dormancy.customer_status OFFSET 0) s WHERE s.customer_id = 42) AS same_row;
+-- the call list still ranks among all customers (a full read, as it must)
+SELECT count(*) > 0 AS full_read
+  FROM pl.scans('SELECT * FROM dormancy.call_list WHERE customer_id = 42')
+ WHERE relation = 'invoices' AND scan = 'Seq Scan';
+
+SELECT count(*) AS unbound
+  FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'contracts', 'orders', 'customers']) s) u;
+DROP SCHEMA pl CASCADE;
