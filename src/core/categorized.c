@@ -11,6 +11,14 @@
 /* Up to this many slots a linear search finds a category; beyond, the index. */
 #define LINEAR_SLOTS 8
 
+/*
+ * First entries of a slot's HistoryAcc: the rows without a category (all of
+ * them when no category is bound) start like purchase_history's state, a
+ * category's smaller (memory follows the distinct customer-category days).
+ */
+#define CUSTOMER_CAPACITY 8
+#define CATEGORY_CAPACITY 4
+
 /* FNV-1a over the name's bytes; the NULL category hashes apart. */
 static uint32_t
 hash_name(const char *name, size_t len, bool has_name)
@@ -127,20 +135,27 @@ find_slot(CategorizedAcc *acc, const char *name, size_t len, bool has_name)
 						   (len == 0 || memcmp(s->name, name, len) == 0))))
 			return s;
 	}
-	hash = hash_name(name, len, has_name);
 	if (acc->index_cap == 0)
 	{
+		/* few categories: compare lengths and bytes, no hash to compute */
 		for (int32_t i = 0; i < acc->nslots; i++)
-			if (slot_matches(&acc->slots[i], name, len, has_name, hash))
+		{
+			s = &acc->slots[i];
+			if (s->has_name == has_name &&
+				(!has_name || (s->name_len == len &&
+							   (len == 0 || memcmp(s->name, name, len) == 0))))
 			{
 				acc->last = i;
-				return &acc->slots[i];
+				return s;
 			}
+		}
+		hash = hash_name(name, len, has_name);
 	}
 	else
 	{
 		uint32_t	mask = (uint32_t) acc->index_cap - 1;
 
+		hash = hash_name(name, len, has_name);
 		for (uint32_t pos = hash & mask; acc->index[pos] >= 0; pos = (pos + 1) & mask)
 			if (slot_matches(&acc->slots[acc->index[pos]], name, len, has_name, hash))
 			{
@@ -154,7 +169,7 @@ find_slot(CategorizedAcc *acc, const char *name, size_t len, bool has_name)
 		return NULL;
 	if (acc->nslots == acc->capacity)
 	{
-		int32_t		cap = acc->capacity < 2 ? 2 : acc->capacity * 2;
+		int32_t		cap = acc->capacity < 1 ? 1 : acc->capacity * 2;
 
 		acc->slots = acc->realloc_fn(acc->realloc_ctx, acc->slots,
 									 sizeof(CategorySlot) * (size_t) cap);
@@ -171,7 +186,9 @@ find_slot(CategorizedAcc *acc, const char *name, size_t len, bool has_name)
 		if (len > 0)
 			memcpy(s->name, name, len);
 	}
-	history_acc_init(&s->acc, 0, acc->realloc_fn, acc->realloc_ctx);
+	/* a customer's category has a few days; all of its orders, more */
+	history_acc_init(&s->acc, has_name ? CATEGORY_CAPACITY : CUSTOMER_CAPACITY,
+					 acc->realloc_fn, acc->realloc_ctx);
 	acc->last = acc->nslots++;
 	if (acc->index_cap > 0 && 2 * acc->nslots <= acc->index_cap)
 		index_insert(acc, acc->last);
