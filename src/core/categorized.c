@@ -17,6 +17,9 @@
  * category's smaller (memory follows the distinct customer-category days).
  */
 #define CUSTOMER_CAPACITY 8
+
+/* Up to this many slots the final step merges the finished days directly. */
+#define MERGE_SLOTS 16
 #define CATEGORY_CAPACITY 4
 
 /* FNV-1a over the name's bytes; the NULL category hashes apart. */
@@ -470,6 +473,103 @@ order_slots(CategorizedAcc *acc, CategoryCompareFn cmp, void *cmp_ctx,
 	return err;
 }
 
+/*
+ * The union of a few categories: finish each into one buffer, then merge the
+ * sorted day arrays, each day folded as history_acc_add_days and
+ * history_acc_finish fold it (counts merged into a fresh day, the amounts
+ * summed exactly and rounded once), so the bits are the same.
+ */
+static const char *
+merge_finished(CategorizedAcc *acc, int64_t total, HistoryReallocFn scratch_fn,
+			   void *scratch_ctx, HistoryDay **days, int32_t *ndays)
+{
+	HistoryDay *fin;
+	HistoryDay *out;
+	int32_t		pos[MERGE_SLOTS],
+				end[MERGE_SLOTS];
+	int32_t		off = 0,
+				n = 0;
+	const char *err = NULL;
+
+	if (total > HISTORY_MAX_DAYS * (int64_t) MERGE_SLOTS)
+		return HISTORY_ERR_TOO_MANY_DAYS;
+	fin = scratch_fn(scratch_ctx, NULL, sizeof(HistoryDay) * (size_t) (total > 0 ? total : 1));
+	for (int32_t i = 0; i < acc->nslots && err == NULL; i++)
+	{
+		CategorySlot *s = &acc->slots[i];
+		int32_t		nd;
+
+		if (s->acc.ndays > HISTORY_MAX_DAYS)
+			err = HISTORY_ERR_TOO_MANY_DAYS;
+		else if ((err = history_acc_finish(&s->acc, fin + off, &nd)) == NULL)
+		{
+			if (s->has_name)
+				s->has_last = acc->has_as_of &&
+					last_purchase_day(fin + off, nd, acc->as_of_day, &s->last_day);
+			pos[i] = off;
+			end[i] = off + nd;
+			off += nd;
+		}
+	}
+	if (err != NULL)
+	{
+		scratch_fn(scratch_ctx, fin, 0);
+		return err;
+	}
+
+	out = scratch_fn(scratch_ctx, NULL, sizeof(HistoryDay) * (size_t) (total > 0 ? total : 1));
+	for (;;)
+	{
+		int32_t		day = 0;
+		bool		any = false;
+		int			contributors = 0;
+		double		single = 0;
+		HistoryDay	d;
+		HistorySum	sum;
+
+		for (int32_t i = 0; i < acc->nslots; i++)
+			if (pos[i] < end[i] && (!any || fin[pos[i]].day < day))
+			{
+				day = fin[pos[i]].day;
+				any = true;
+			}
+		if (!any)
+			break;
+		history_day_init(&d, day);
+		history_sum_init(&sum);
+		for (int32_t i = 0; i < acc->nslots; i++)
+			if (pos[i] < end[i] && fin[pos[i]].day == day)
+			{
+				const HistoryDay *src = &fin[pos[i]++];
+
+				history_day_merge(&d, src);
+				if (!history_sum_add_double(&sum, src->amount))
+					err = HISTORY_ERR_OUT_OF_RANGE;
+				single = src->amount;
+				contributors++;
+			}
+		/* one finite nonzero double is its own exact sum; zero rounds to +0.0 */
+		if (contributors == 1 && single != 0)
+			d.amount = single;
+		else if (err == NULL && !history_sum_round(&sum, &d.amount))
+			err = HISTORY_ERR_OUT_OF_RANGE;
+		if (err != NULL)
+			break;
+		out[n++] = d;
+	}
+	scratch_fn(scratch_ctx, fin, 0);
+	if (err == NULL && n > HISTORY_MAX_DAYS)
+		err = HISTORY_ERR_TOO_MANY_DAYS;
+	if (err != NULL)
+	{
+		scratch_fn(scratch_ctx, out, 0);
+		return err;
+	}
+	*days = out;
+	*ndays = n;
+	return NULL;
+}
+
 const char *
 categorized_acc_finish(CategorizedAcc *acc, CategoryCompareFn cmp, void *cmp_ctx,
 					   HistoryReallocFn scratch_fn, void *scratch_ctx,
@@ -517,8 +617,12 @@ categorized_acc_finish(CategorizedAcc *acc, CategoryCompareFn cmp, void *cmp_ctx
 
 	/*
 	 * Several: finish each (amounts rounded per category, as a stored
-	 * category history has them), then sum the finished days exactly.
+	 * category history has them), then sum the finished days exactly: the
+	 * union purchase_history_union makes.  A few categories merge their
+	 * sorted days directly; many go through a HistoryAcc.
 	 */
+	if (acc->nslots <= MERGE_SLOTS)
+		return merge_finished(acc, total, scratch_fn, scratch_ctx, days, ndays);
 	history_acc_init(&all, total > INT32_MAX / 2 ? INT32_MAX / 2 : (int32_t) total,
 					 scratch_fn, scratch_ctx);
 	for (int32_t i = 0; i < acc->nslots && err == NULL; i++)
