@@ -190,7 +190,10 @@ reference(const Row *rows, int n, int ncats, int32_t as_of, Reference *ref)
 		HistorySummary s;
 
 		if (!seen[c])
+		{
+			history_acc_free(&per[c]);
 			continue;
+		}
 		history_acc_compact(&per[c]);
 		d = malloc(sizeof(HistoryDay) * (size_t) (per[c].ndays + 1));
 		history_acc_finish(&per[c], d, &nd);
