@@ -708,6 +708,91 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._build_views() IS 'internal: (re)create the generated views from dormancy.bindings';
+-- One aggregate pass (issue 11)
+--
+-- customer_histories reads src_orders once, GROUP BY customer, with the new
+-- categorized_history aggregate (per-category detail in the customer's
+-- state) instead of a second GROUP BY over category_histories.
+
+--
+-- Aggregate categorized_history(ordered_at, amount, discounted, category, as_of):
+-- the customer_histories row of one customer from one pass over its orders.
+-- The state keeps the orders per category (core/categorized.c); the final
+-- function finishes each category's history, takes its last purchase day on
+-- or before as_of, and unions them into the customer's history with the same
+-- bits as purchase_history_union over per-category histories.
+--
+
+CREATE TYPE dormancy.categorized_history AS (
+	history dormancy.purchase_history,
+	order_rows bigint,
+	categories text[],
+	category_last_order_at date[]
+);
+COMMENT ON TYPE dormancy.categorized_history IS
+	'a customer''s history, order rows, categories and last purchase day per category (the result of the categorized_history aggregate)';
+
+-- Not strict, like purchase_history_trans; the timestamptz one is STABLE
+-- (dormancy.time_zone).
+CREATE FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_date'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamp'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamptz'
+	LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_combine(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_serialize(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME', 'categorized_history_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_deserialize(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_final(internal)
+	RETURNS dormancy.categorized_history AS 'MODULE_PATHNAME', 'categorized_history_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION dormancy.categorized_history_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION dormancy.categorized_history_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION dormancy.categorized_history_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE dormancy.categorized_history(ordered_at date, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+CREATE AGGREGATE dormancy.categorized_history(ordered_at timestamp, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+CREATE AGGREGATE dormancy.categorized_history(ordered_at timestamptz, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.categorized_history(date, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date is the day)';
+COMMENT ON AGGREGATE dormancy.categorized_history(timestamp, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date part is the day)';
+COMMENT ON AGGREGATE dormancy.categorized_history(timestamptz, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the day in dormancy.time_zone)';
 
 CREATE OR REPLACE FUNCTION dormancy._view_definitions()
 	RETURNS TABLE (view_name text, definition text)
@@ -796,7 +881,8 @@ BEGIN
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
-	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- category_histories: an aggregate pass over the orders per customer and
+	-- category (what the refresh stores, and what category_trend reads)
 	-- (or, inside a refresh, the histories stored by the last one: a gate
 	-- that only the refresh's own code sets, in C, selects the branch; the
 	-- other is skipped without being read).  The view does not name the store:
@@ -817,18 +903,37 @@ BEGIN
 	RETURN NEXT;
 
 
-	-- customer_histories: per customer, the union of its category histories
+	-- customer_histories: one aggregate pass over the orders, per customer;
+	-- the categorized_history aggregate keeps the per-category detail in the
+	-- customer's state (its categories, the last purchase day of each, and the
+	-- history as the union of the category histories, as category_histories
+	-- would give them).  Inside a refresh the same columns come from the
+	-- stored per-category histories, merged per customer (the gate, as in
+	-- category_histories).  as_of is read once, in an init plan.
 	view_name := 'customer_histories';
-	definition := $q$
-SELECT ch.customer_id,
-	   dormancy.purchase_history_union(ch.history) AS history,
-	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
-	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
-	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
-		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
-  FROM dormancy.category_histories ch
- GROUP BY ch.customer_id
-$q$;
+	definition := format($q$
+SELECT a.customer_id,
+	   (a.h).history,
+	   (a.h).order_rows,
+	   (a.h).categories,
+	   (a.h).category_last_order_at
+  FROM (SELECT o.customer_id,
+			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
+											(SELECT dormancy.as_of_day())) AS h
+		  FROM dormancy.src_orders o
+		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+		 GROUP BY o.customer_id) a
+UNION ALL
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history),
+	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL)
+  FROM (SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows
+		  FROM dormancy._stored_histories() st) s
+ GROUP BY s.customer_id
+$q$, coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
 	RETURN NEXT;
 
 	-- views of later parts that customer_core may join (sources, per-customer aggregates)
@@ -1526,6 +1631,144 @@ BEGIN
 END
 $$;
 -- (end of Ranking (issue 11))
+CREATE OR REPLACE FUNCTION dormancy._comment_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_orders.ordered_at IS 'the bound order time column (date, timestamp or timestamptz)';
+	COMMENT ON COLUMN dormancy.src_orders.amount IS 'the bound amount column as double precision; negative amounts are refunds, NULL is unknown';
+	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
+	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
+	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
+	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+
+	COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+	COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
+	COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+	COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+
+	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+	COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
+	COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
+	COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+	COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+
+	COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
+	COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
+	COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
+	COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
+	COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
+	COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
+	COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
+	COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
+	COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
+	COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
+	COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
+	COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
+	COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
+	COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
+	COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
+	COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
+	COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
+	COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
+	COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
+	COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
+	COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
+	COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
+	COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
+	COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
+	COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
+	COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
+	COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
+	COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
+	COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
+	COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
+	COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
+	COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
+	COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
+	COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
+	COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
+	COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
+	COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
+	COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
+	COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
+	COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
+	COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
+	COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
+	COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
+	COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
+	COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
+	COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+	COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
+	COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
+	COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+	COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+	COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
+	COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
+	COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
+	COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
+	COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
+	COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+
+	COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
+	COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
+	COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
+	COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
+	COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
+	COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
+	COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
+	COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
+	COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
+	COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
+	COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
+	COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
+	COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
+	COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
+	COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
+	COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
+	COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
+	COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
+	COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
+	COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
+	COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
+	COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
+	COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
+	COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
+	COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
+	COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
+	COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
+	COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
+	COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
+	COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
+	COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
+
+	COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
+	COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
+	COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
+	COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
+	COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
+	COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_views() IS 'internal: comment the generated views';
 
 --
 -- Privileges (always last)

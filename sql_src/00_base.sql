@@ -203,6 +203,86 @@ COMMENT ON AGGREGATE dormancy.purchase_history_union(dormancy.purchase_history) 
 	'merge many histories into one (per customer from per-category histories, or duplicates of one customer)';
 
 --
+-- Aggregate categorized_history(ordered_at, amount, discounted, category, as_of):
+-- the customer_histories row of one customer from one pass over its orders.
+-- The state keeps the orders per category (core/categorized.c); the final
+-- function finishes each category's history, takes its last purchase day on
+-- or before as_of, and unions them into the customer's history with the same
+-- bits as purchase_history_union over per-category histories.
+--
+
+CREATE TYPE dormancy.categorized_history AS (
+	history dormancy.purchase_history,
+	order_rows bigint,
+	categories text[],
+	category_last_order_at date[]
+);
+COMMENT ON TYPE dormancy.categorized_history IS
+	'a customer''s history, order rows, categories and last purchase day per category (the result of the categorized_history aggregate)';
+
+-- Not strict, like purchase_history_trans; the timestamptz one is STABLE
+-- (dormancy.time_zone).
+CREATE FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_date'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamp'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamptz'
+	LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_combine(internal, internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_serialize(internal)
+	RETURNS bytea AS 'MODULE_PATHNAME', 'categorized_history_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_deserialize(bytea, internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.categorized_history_final(internal)
+	RETURNS dormancy.categorized_history AS 'MODULE_PATHNAME', 'categorized_history_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION dormancy.categorized_history_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION dormancy.categorized_history_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION dormancy.categorized_history_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION dormancy.categorized_history_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE dormancy.categorized_history(ordered_at date, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+CREATE AGGREGATE dormancy.categorized_history(ordered_at timestamp, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+CREATE AGGREGATE dormancy.categorized_history(ordered_at timestamptz, amount double precision,
+	discounted boolean, category text, as_of date) (
+	SFUNC = dormancy.categorized_history_trans, STYPE = internal, SSPACE = 600,
+	FINALFUNC = dormancy.categorized_history_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.categorized_history_combine,
+	SERIALFUNC = dormancy.categorized_history_serialize,
+	DESERIALFUNC = dormancy.categorized_history_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.categorized_history(date, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date is the day)';
+COMMENT ON AGGREGATE dormancy.categorized_history(timestamp, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date part is the day)';
+COMMENT ON AGGREGATE dormancy.categorized_history(timestamptz, double precision, boolean, text, date) IS
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the day in dormancy.time_zone)';
+
+--
 -- First-release figures and the state ladder
 --
 

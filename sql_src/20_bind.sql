@@ -451,7 +451,8 @@ BEGIN
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
-	-- category_histories: the one aggregate pass over the orders, per customer and category
+	-- category_histories: an aggregate pass over the orders per customer and
+	-- category (what the refresh stores, and what category_trend reads)
 	-- (or, inside a refresh, the histories stored by the last one: a gate
 	-- that only the refresh's own code sets, in C, selects the branch; the
 	-- other is skipped without being read).  The view does not name the store:
@@ -472,18 +473,37 @@ BEGIN
 	RETURN NEXT;
 
 
-	-- customer_histories: per customer, the union of its category histories
+	-- customer_histories: one aggregate pass over the orders, per customer;
+	-- the categorized_history aggregate keeps the per-category detail in the
+	-- customer's state (its categories, the last purchase day of each, and the
+	-- history as the union of the category histories, as category_histories
+	-- would give them).  Inside a refresh the same columns come from the
+	-- stored per-category histories, merged per customer (the gate, as in
+	-- category_histories).  as_of is read once, in an init plan.
 	view_name := 'customer_histories';
-	definition := $q$
-SELECT ch.customer_id,
-	   dormancy.purchase_history_union(ch.history) AS history,
-	   pg_catalog.sum(ch.order_rows)::pg_catalog.int8 AS order_rows,
-	   pg_catalog.array_agg(ch.category ORDER BY ch.category) FILTER (WHERE ch.category IS NOT NULL) AS categories,
-	   pg_catalog.array_agg((dormancy.history_summary(ch.history, dormancy.as_of_day())).last_order_at ORDER BY ch.category)
-		   FILTER (WHERE ch.category IS NOT NULL) AS category_last_order_at
-  FROM dormancy.category_histories ch
- GROUP BY ch.customer_id
-$q$;
+	definition := format($q$
+SELECT a.customer_id,
+	   (a.h).history,
+	   (a.h).order_rows,
+	   (a.h).categories,
+	   (a.h).category_last_order_at
+  FROM (SELECT o.customer_id,
+			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
+											(SELECT dormancy.as_of_day())) AS h
+		  FROM dormancy.src_orders o
+		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+		 GROUP BY o.customer_id) a
+UNION ALL
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history),
+	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL)
+  FROM (SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows
+		  FROM dormancy._stored_histories() st) s
+ GROUP BY s.customer_id
+$q$, coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
 	RETURN NEXT;
 
 	-- views of later parts that customer_core may join (sources, per-customer aggregates)
@@ -770,13 +790,13 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
 
-	COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category: the one aggregate pass over src_orders';
+	COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
 	COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
 	COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 	COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
 
-	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: the union of its category histories';
+	COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
 	COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
 	COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
 	COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';

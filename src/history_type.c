@@ -493,9 +493,9 @@ StaticAssertDecl(HISTORY_MIN_DAY == DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE,
 StaticAssertDecl(HISTORY_MAX_DAY == DATE_END_JULIAN - POSTGRES_EPOCH_JDATE - 1,
 				 "HISTORY_MAX_DAY is the last valid date");
 
-/* HistoryReallocFn for the aggregate memory context */
-static void *
-AggRealloc(void *ctx, void *ptr, size_t size)
+/* HistoryReallocFn for a memory context (the aggregate's, or a scratch one) */
+void *
+HistoryContextRealloc(void *ctx, void *ptr, size_t size)
 {
 	if (size == 0)
 	{
@@ -513,8 +513,8 @@ AggRealloc(void *ctx, void *ptr, size_t size)
 }
 
 /* Raise the error a state function reported. */
-static void
-AccError(const char *err)
+void
+HistoryAccError(const char *err)
 {
 	if (err == HISTORY_ERR_OUT_OF_RANGE)
 		ereport(ERROR,
@@ -539,7 +539,7 @@ NewAggState(FunctionCallInfo fcinfo, int32 capacity)
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "purchase_history aggregate function called in non-aggregate context");
 	state = MemoryContextAlloc(aggcontext, sizeof(HistoryAcc));
-	history_acc_init(state, Max(capacity, INITIAL_CAPACITY), AggRealloc, aggcontext);
+	history_acc_init(state, Max(capacity, INITIAL_CAPACITY), HistoryContextRealloc, aggcontext);
 	return state;
 }
 
@@ -571,7 +571,7 @@ AddOrder(FunctionCallInfo fcinfo, bool have_day, DateADT day)
 
 	err = history_acc_add_order(state, day, amount, known, discounted);
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -630,7 +630,7 @@ purchase_history_union_trans(PG_FUNCTION_ARGS)
 	h = PG_GETARG_PURCHASE_HISTORY_P(1);
 	err = history_acc_add_days(state, h->days, h->ndays);
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -653,7 +653,7 @@ purchase_history_combine(PG_FUNCTION_ARGS)
 		: (HistoryAcc *) PG_GETARG_POINTER(0);
 	err = history_acc_combine(left, right);
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	PG_RETURN_POINTER(left);
 }
 
@@ -668,10 +668,10 @@ purchase_history_serialize(PG_FUNCTION_ARGS)
 
 	err = history_acc_compact(state);
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	len = history_acc_serial_size(state);
 	if (len > MaxAllocSize - VARHDRSZ)
-		AccError(HISTORY_ERR_TOO_MANY_DAYS);
+		HistoryAccError(HISTORY_ERR_TOO_MANY_DAYS);
 	result = (bytea *) palloc(VARHDRSZ + len);
 	SET_VARSIZE(result, VARHDRSZ + len);
 	history_acc_serialize(state, VARDATA(result));
@@ -689,7 +689,7 @@ purchase_history_deserialize(PG_FUNCTION_ARGS)
 	state = NewAggState(fcinfo, INITIAL_CAPACITY);
 	err = history_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	PG_RETURN_POINTER(state);
 }
 
@@ -710,11 +710,11 @@ purchase_history_final(PG_FUNCTION_ARGS)
 	if (err == NULL && state->ndays > HISTORY_MAX_DAYS)
 		err = HISTORY_ERR_TOO_MANY_DAYS;
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	days = palloc(sizeof(HistoryDay) * Max(state->ndays, 1));
 	err = history_acc_finish(state, days, &ndays);
 	if (err != NULL)
-		AccError(err);
+		HistoryAccError(err);
 	h = PurchaseHistoryFromDays(days, ndays);
 	pfree(days);
 	PG_RETURN_PURCHASE_HISTORY_P(h);

@@ -40,4 +40,13 @@ extern PurchaseHistory *PurchaseHistoryFromDays(const HistoryDay *days, int32 nd
 /* Reject a malformed value (forged binary input, corrupted storage). */
 extern void CheckPurchaseHistory(const PurchaseHistory *h);
 
+/*
+ * HistoryReallocFn (core/history.h) allocating in the MemoryContext given as
+ * ctx; errors out beyond MaxAllocSize.
+ */
+extern void *HistoryContextRealloc(void *ctx, void *ptr, size_t size);
+
+/* Raise the error a state function of core/history.h reported (never returns). */
+extern void HistoryAccError(const char *err) pg_attribute_noreturn();
+
 #endif							/* DORMANCY_HISTORY_TYPE_H */

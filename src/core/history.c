@@ -512,7 +512,8 @@ history_sum_round(const HistorySum *s, double *out)
 const char *const HISTORY_ERR_TOO_MANY_DAYS = "too many days";
 const char *const HISTORY_ERR_OUT_OF_RANGE = "amount out of range";
 
-#define ACC_MIN_CAPACITY 8
+/* the smallest entry array: states of one category of a customer start small */
+#define ACC_MIN_CAPACITY 2
 
 void
 history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
