@@ -155,6 +155,42 @@ SELECT dormancy._approach_channel(true, 60000, '　製造業　', NULL, 'forgot'
 	   dormancy._approach_channel(true, NULL, NULL, NULL, NULL, true, true) AS null_value,
 	   dormancy._approach_channel(false, 1e9, 'ec', 'mid', 'forgot', true, true) AS not_lapsing;
 
+-- in parallel workers: each worker reads the rules itself (PARALLEL SAFE);
+-- the same counts as the serial plan
+ANALYZE rc.grid;
+CREATE VIEW rc.grid_channels AS
+SELECT dormancy._approach_channel(g.lapsing, g.value, g.industry, g.company_size, r.reason,
+								  g.can_phone, g.can_mail) AS channel,
+	   r.reason, count(*)
+  FROM rc.grid g, LATERAL dormancy._likely_reason(g.lapsing, ARRAY[g.industry, g.company_size, 'repeat']) r
+ GROUP BY 1, 2;
+CREATE TABLE rc.serial AS SELECT * FROM rc.grid_channels;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+CREATE FUNCTION rc.plan_has(query text, node text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+		IF line LIKE '%' || node || '%' THEN
+			RETURN true;
+		END IF;
+	END LOOP;
+	RETURN false;
+END $$;
+SELECT rc.plan_has('SELECT * FROM rc.grid_channels', 'Partial') AS partial_aggregate_in_workers;
+SELECT (SELECT count(*) FROM rc.serial) AS groups,
+	   (SELECT count(*) FROM (SELECT * FROM rc.serial EXCEPT ALL SELECT * FROM rc.grid_channels) d) AS serial_only,
+	   (SELECT count(*) FROM (SELECT * FROM rc.grid_channels EXCEPT ALL SELECT * FROM rc.serial) d) AS parallel_only;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+
 -- an edit shows in the next query: in the same session ...
 SELECT likely_reason, approach_channel, count(*) FROM dormancy.customer_status
  WHERE likely_reason IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2;
