@@ -231,6 +231,51 @@ BEGIN;
 SELECT rc.edit_between();
 ROLLBACK;
 
+-- the model choice (dormancy._model_for) against the SQL of 0.3.0: fitted
+-- per industry (the labels above fold into some segments), then per company
+-- size, with a model that did not converge and one whose segment value no
+-- customer folds to
+CREATE FUNCTION rc.old_model(industry text, company_size text)
+RETURNS TABLE (model_id integer, bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+			   unit_days float8, horizon_days float8)
+LANGUAGE sql STABLE AS $$
+SELECT m.model_id, m.bgnbd, m.gammagamma,
+	   date_part('epoch', m.time_unit) / 86400 AS unit_days,
+	   date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400 AS horizon_days
+  FROM dormancy.models m
+ WHERE (m.bgnbd).converged
+   AND (m.segment_kind = 'all'
+		OR (m.segment_kind = 'industry' AND m.segment_value = lower(btrim(industry)))
+		OR (m.segment_kind = 'company_size' AND m.segment_value = lower(btrim(company_size))))
+ ORDER BY m.segment_kind = 'all'
+ LIMIT 1
+$$;
+CREATE VIEW rc.compare_models AS
+SELECT count(*) AS customers,
+	   count(DISTINCT cs.model_id) AS models,
+	   count(*) FILTER (WHERE cs.model_id IS DISTINCT FROM o.model_id) AS model_mismatches,
+	   count(*) FILTER (WHERE (n.model_id, n.bgnbd, n.gammagamma, n.unit_days, n.horizon_days)
+						 IS DISTINCT FROM (o.model_id, o.bgnbd, o.gammagamma, o.unit_days, o.horizon_days)) AS row_mismatches
+  FROM dormancy.customer_status cs
+  LEFT JOIN LATERAL rc.old_model(cs.industry, cs.company_size) o ON true
+  CROSS JOIN LATERAL dormancy._model_for(cs.industry, cs.company_size) n;
+INSERT INTO dormancy.model_settings (min_customers) VALUES (100);
+SELECT segment_kind, segment_value, (bgnbd).converged FROM dormancy.fit_models() ORDER BY segment_kind, segment_value COLLATE "C";
+SELECT * FROM rc.compare_models;
+UPDATE dormancy.models SET bgnbd.converged = false WHERE segment_value = 'ec';
+INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd)
+SELECT 'industry', ' Retail', as_of, time_unit, bgnbd FROM dormancy.models WHERE segment_kind = 'all';
+SELECT * FROM rc.compare_models;
+UPDATE dormancy.model_settings SET segment_by = 'company_size';
+SELECT segment_kind, segment_value, (bgnbd).converged FROM dormancy.fit_models() ORDER BY segment_kind, segment_value COLLATE "C";
+SELECT * FROM rc.compare_models;
+-- an edit of the models shows in the next query
+UPDATE dormancy.models SET bgnbd.converged = false WHERE segment_kind = 'all';
+SELECT * FROM rc.compare_models;
+DELETE FROM dormancy.models;
+SELECT * FROM rc.compare_models;
+DELETE FROM dormancy.model_settings;
+
 -- installed defaults back
 SELECT dormancy.reset_defaults('dormancy.reason_rules');
 SELECT dormancy.reset_defaults('dormancy.approach_rules');

@@ -11,7 +11,8 @@
 --
 -- likely_reason, reason_evidence and approach_channel of customer_status come
 -- from two C functions that read dormancy.reason_rules and
--- dormancy.approach_rules once per query, in place of a LATERAL subquery per
+-- dormancy.approach_rules once per query, and the model columns from one that
+-- reads dormancy.models once per query, in place of a LATERAL subquery per
 -- customer (docs/priority.md, "How the rules are applied").
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -149,6 +150,45 @@ $$;
 COMMENT ON FUNCTION dormancy._status_parts_55_priority(jsonb) IS
 	'internal: the priority, reason and approach columns of customer_status';
 
+-- the model choice likewise: the models table read once per query
+-- The model that applies to a customer, in C (src/rules_sql.c): the
+-- converged fits of dormancy.models read once per query, with the caller's
+-- privileges and the query's snapshot (an edit or a refit shows in the next
+-- query).  STABLE, not IMMUTABLE: it reads a table.
+CREATE FUNCTION dormancy._model_for(industry text, company_size text,
+									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
+									OUT gammagamma dormancy.gammagamma,
+									OUT unit_days double precision, OUT horizon_days double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_for'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by lower(btrim()), else the overall one), with its time unit and the horizon in days; all NULL when none';
+
+CREATE OR REPLACE FUNCTION dormancy._model_from_item()
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT $f$CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+LEFT JOIN LATERAL (
+	-- a value that cannot be computed is NULL, with the reason in problem:
+	-- one customer never stops the query; only a converged Gamma-Gamma fit
+	-- gives expected_value
+	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days) mp
+  ) models ON true
+LEFT JOIN LATERAL (
+	SELECT models.expected_value
+  ) mval ON true$f$
+$$;
+COMMENT ON FUNCTION dormancy._model_from_item() IS
+	'internal: the FROM items of the model columns, shared by customer_status and data_issues';
+
 --
 -- Privileges (always last)
 --
@@ -172,11 +212,13 @@ $$;
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), raising a broken binding's error, and the
--- reason and approach rules (read with the analyst's own SELECT on them)
+-- reason rules, approach rules and models (read with the analyst's own
+-- SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._broken_binding(text, text, text, text),
 	dormancy._likely_reason(boolean, text[]),
-	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean)
+	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
+	dormancy._model_for(text, text)
 	TO dormancy_analyst;
 
 SELECT dormancy._update_generated_views();

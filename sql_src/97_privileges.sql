@@ -79,9 +79,11 @@ $$;
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), raising a broken binding's error, and the
--- reason and approach rules (read with the analyst's own SELECT on them)
+-- reason rules, approach rules and models (read with the analyst's own
+-- SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._broken_binding(text, text, text, text),
 	dormancy._likely_reason(boolean, text[]),
-	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean)
+	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
+	dormancy._model_for(text, text)
 	TO dormancy_analyst;

@@ -7,10 +7,15 @@
  *								   industry text, company_size text, reason text,
  *								   can_phone boolean, can_mail boolean)
  *			returns text
+ *		dormancy._model_for(industry text, company_size text,
+ *							OUT model_id integer, OUT bgnbd dormancy.bgnbd,
+ *							OUT gammagamma dormancy.gammagamma,
+ *							OUT unit_days float8, OUT horizon_days float8)
  *
  * customer_status calls them once per customer in place of a LATERAL
- * subquery over dormancy.reason_rules and dormancy.approach_rules
- * (sql_src/55_priority.sql).  The matching is in core/rules.c.
+ * subquery over dormancy.reason_rules, dormancy.approach_rules
+ * (sql_src/55_priority.sql) and dormancy.models (sql_src/45_model_status.sql).
+ * The rule matching is in core/rules.c.
  *
  * The cache: on its first call in a query, each call site (its FmgrInfo)
  * reads its table with SPI, with the caller's privileges and the query's
@@ -47,6 +52,7 @@
 
 PG_FUNCTION_INFO_V1(likely_reason);
 PG_FUNCTION_INFO_V1(approach_channel);
+PG_FUNCTION_INFO_V1(model_for);
 
 /* The snapshot a cache was read with. */
 typedef struct SnapshotKey
@@ -569,4 +575,190 @@ approach_channel(PG_FUNCTION_ARGS)
 	if (match < 0 || cache->channel_nulls[match])
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(cache->channels[match]);
+}
+
+/* The converged models of one call site, by segment. */
+typedef struct ModelCache
+{
+	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
+	SnapshotKey snap;
+	int			nrows;
+	Datum	  (*values)[5];		/* per model: the five result columns */
+	bool	  (*nulls)[5];
+	int			overall;		/* the model of segment_kind 'all', or -1 */
+	int			nindustries;
+	RulesWord  *industries;		/* segment values of the industry models, sorted */
+	int		   *industry_model; /* model of each */
+	int			nsizes;
+	RulesWord  *sizes;			/* likewise for company_size */
+	int		   *size_model;
+	FoldCache	industry_fold;
+	FoldCache	size_fold;
+	TupleDesc	tupdesc;
+} ModelCache;
+
+/* Segment values of one kind, sorted, with the model of each. */
+static void
+SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
+			 RulesWord **words_out, int **model_out, int *count_out)
+{
+	RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
+	int		   *model = palloc(sizeof(int) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+
+		if (strcmp(seg_kind, kind) != 0 || isnull)
+			continue;			/* a NULL segment_value equals nothing */
+		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+		words[k].data = VARDATA_ANY(DatumGetPointer(value));
+		words[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(value));
+		k++;
+	}
+	/* segment_key is unique, so no two models share a value of one kind */
+	k = rules_words_prepare(words, k);
+	for (int j = 0; j < k; j++)
+		model[j] = -1;
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+		int			id;
+
+		if (strcmp(seg_kind, kind) != 0 || isnull)
+			continue;
+		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+		id = rules_word_find(words, k, VARDATA_ANY(DatumGetPointer(value)),
+							 VARSIZE_ANY_EXHDR(DatumGetPointer(value)));
+		if (model[id] < 0)		/* the first in model_id order */
+			model[id] = i;
+	}
+	*words_out = words;
+	*model_out = model;
+	*count_out = k;
+}
+
+/* Read the converged models of dormancy.models into a new cache in fn_mcxt. */
+static ModelCache *
+LoadModels(FunctionCallInfo fcinfo, MemoryContext parent)
+{
+	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy models",
+											   ALLOCSET_SMALL_SIZES);
+	MemoryContext old;
+	ModelCache *cache;
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+
+	old = MemoryContextSwitchTo(mcxt);
+	cache = palloc0(sizeof(ModelCache));
+	cache->mcxt = mcxt;
+	if (!CurrentSnapshotKey(&cache->snap))
+		memset(&cache->snap, 0, sizeof(cache->snap));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT m.model_id, m.bgnbd, m.gammagamma,"
+					" pg_catalog.date_part('epoch', m.time_unit) / 86400,"
+					" pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400,"
+					" m.segment_kind, m.segment_value"
+					" FROM dormancy.models m WHERE (m.bgnbd).converged ORDER BY m.model_id",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read dormancy.models");
+	MemoryContextSwitchTo(mcxt);
+	cache->nrows = (int) SPI_processed;
+	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	tuples = palloc(sizeof(HeapTuple) * Max(cache->nrows, 1));
+	for (int i = 0; i < cache->nrows; i++)
+		tuples[i] = heap_copytuple(SPI_tuptable->vals[i]);
+	SPI_finish();
+	MemoryContextSwitchTo(mcxt);
+
+	cache->values = palloc0(sizeof(Datum[5]) * Max(cache->nrows, 1));
+	cache->nulls = palloc0(sizeof(bool[5]) * Max(cache->nrows, 1));
+	cache->overall = -1;
+	for (int i = 0; i < cache->nrows; i++)
+	{
+		bool		isnull;
+
+		for (int c = 0; c < 5; c++)
+		{
+			Datum		d = heap_getattr(tuples[i], c + 1, desc, &isnull);
+
+			cache->nulls[i][c] = isnull;
+			/* the composites as flat values of their own */
+			cache->values[i][c] = (isnull || (c != 1 && c != 2)) ? d :
+				PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+		}
+		if (cache->overall < 0 &&
+			strcmp(TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull)), "all") == 0)
+			cache->overall = i;
+	}
+	SegmentTable(tuples, desc, cache->nrows, "industry",
+				 &cache->industries, &cache->industry_model, &cache->nindustries);
+	SegmentTable(tuples, desc, cache->nrows, "company_size",
+				 &cache->sizes, &cache->size_model, &cache->nsizes);
+
+	if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/*
+ * _model_for(industry text, company_size text) returns (model_id, bgnbd,
+ *		gammagamma, unit_days, horizon_days)
+ *
+ * The model that applies to a customer: among the converged BG/NBD fits, its
+ * industry's or company size's (segment_value = lower(btrim(value))), else
+ * the overall one; all NULL when none.  With models of both kinds for one
+ * customer (fit_models() makes one kind only) the industry's is taken.
+ */
+Datum
+model_for(PG_FUNCTION_ARGS)
+{
+	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
+	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	bool		nulls[5] = {true, true, true, true, true};
+	Datum		values[5] = {0};
+	int			model = -1;
+
+	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
+	{
+		fcinfo->flinfo->fn_extra = NULL;
+		if (cache != NULL)
+			MemoryContextDelete(cache->mcxt);
+		cache = LoadModels(fcinfo, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+
+	if (!PG_ARGISNULL(0) && cache->nindustries > 0)
+	{
+		int32		id = FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries,
+								  cache->nindustries, collation, cache->mcxt);
+
+		if (id >= 0)
+			model = cache->industry_model[id];
+	}
+	if (model < 0 && !PG_ARGISNULL(1) && cache->nsizes > 0)
+	{
+		int32		id = FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes,
+								  cache->nsizes, collation, cache->mcxt);
+
+		if (id >= 0)
+			model = cache->size_model[id];
+	}
+	if (model < 0)
+		model = cache->overall;
+	if (model >= 0)
+	{
+		memcpy(values, cache->values[model], sizeof(values));
+		memcpy(nulls, cache->nulls[model], sizeof(nulls));
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }
