@@ -116,8 +116,23 @@ COMMENT ON FUNCTION dormancy.fit_models() IS
 	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
 REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
 
+-- The model that applies to a customer, in C (src/rules_sql.c): the
+-- converged fits of dormancy.models read once per query, with the caller's
+-- privileges and the query's snapshot (an edit or a refit shows in the next
+-- query).  STABLE, not IMMUTABLE: it reads a table.
+CREATE FUNCTION dormancy._model_for(industry text, company_size text,
+									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
+									OUT gammagamma dormancy.gammagamma,
+									OUT unit_days double precision, OUT horizon_days double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_for'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by lower(btrim()), else the overall one), with its time unit and the horizon in days; all NULL when none';
+
 -- The model that applies to a customer: its segment's, else the overall one;
--- only converged BG/NBD fits count.  Plugged into customer_status as "mdl";
+-- only converged BG/NBD fits count (dormancy._model_for, all NULL when
+-- none).  Plugged into customer_status as "mdl";
 -- the predictions as "models" (p_alive, expected_purchases, and problem:
 -- why a value could not be computed) and "mval" (expected_value).  The
 -- data_issues view lists the problems (_data_issues_40_models).
@@ -126,17 +141,7 @@ CREATE FUNCTION dormancy._model_from_item()
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT $f$LEFT JOIN LATERAL (
-	SELECT m.model_id, m.bgnbd, m.gammagamma,
-		   pg_catalog.date_part('epoch', m.time_unit) / 86400 AS unit_days,
-		   pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400 AS horizon_days
-	  FROM dormancy.models m
-	 WHERE (m.bgnbd).converged
-	   AND (m.segment_kind = 'all'
-			OR (m.segment_kind = 'industry' AND m.segment_value = pg_catalog.lower(pg_catalog.btrim(core.industry)))
-			OR (m.segment_kind = 'company_size' AND m.segment_value = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
-	 ORDER BY m.segment_kind = 'all'
-	 LIMIT 1) mdl ON true
+	SELECT $f$CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
 LEFT JOIN LATERAL (
 	-- a value that cannot be computed is NULL, with the reason in problem:
 	-- one customer never stops the query; only a converged Gamma-Gamma fit

@@ -271,11 +271,37 @@ SELECT dormancy._install_defaults('dormancy.message_themes', 'reason');
 SELECT dormancy._install_defaults('dormancy.approach_rules', 'rule_order');
 
 --
+-- The reason and approach rules, applied in C (src/rules_sql.c, matching in
+-- src/core/rules.c).  Each call site reads its table once per query, with
+-- the caller's privileges and the query's snapshot: an edit shows in the
+-- next query; every row of one query sees the same rules.
+--
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE FUNCTION dormancy._likely_reason(lapsing boolean, have text[], OUT reason text, OUT evidence text[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'likely_reason'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._likely_reason(boolean, text[]) IS
+	'internal: the reason and evidence of the first dormancy.reason_rules row (by rule_order) whose evidence is contained in have; unknown and {} when none; NULL unless lapsing';
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value double precision,
+										   industry text, company_size text, reason text,
+										   can_phone boolean, can_mail boolean)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'approach_channel'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (lower(btrim())), reason and reachability; NULL unless lapsing or when none matches';
+
+--
 -- The priority columns of customer_status
 --
 -- Aliases: sw (weights), pss (source settings), mval (the model's expected
 -- value), ev (evidence, lapsing, approach_value), prio (score, breakdown),
--- rr (the matching reason rule), rsn (likely reason), th (theme), ch (channel).  Uses the aliases of the
+-- rsn (likely reason and its evidence: _likely_reason), th (theme), ch (channel:
+-- _approach_channel).  Uses the aliases of the
 -- earlier parts: models, mdl (40), con, cst (50), eng (51), deal, dk (52).
 --
 CREATE FUNCTION dormancy._status_parts_55_priority(bindings jsonb)
@@ -290,11 +316,10 @@ DECLARE
 	-- with contacts bound, a channel the customer cannot be reached by is
 	-- skipped (cc: part 53): no phone call without a usable number, no
 	-- (step) mail without a usable address
-	reachable text := concat_ws(' AND ', 'true',
-		CASE WHEN bindings -> 'contacts' ? 'phone'
-			 THEN $r$(ar.channel <> 'phone' OR coalesce(cc.phones, 0) > 0)$r$ END,
-		CASE WHEN bindings -> 'contacts' ? 'email'
-			 THEN $r$(ar.channel NOT IN ('email', 'step_mail') OR coalesce(cc.emails, 0) > 0)$r$ END);
+	can_phone text := CASE WHEN bindings -> 'contacts' ? 'phone'
+						   THEN 'coalesce(cc.phones, 0) > 0' ELSE 'true' END;
+	can_mail text := CASE WHEN bindings -> 'contacts' ? 'email'
+						  THEN 'coalesce(cc.emails, 0) > 0' ELSE 'true' END;
 BEGIN
 	from_item := format($f$CROSS JOIN dormancy.score_weights_in_force() sw
 CROSS JOIN dormancy.source_settings_in_force() pss
@@ -361,34 +386,12 @@ CROSS JOIN LATERAL dormancy.score_priority(ROW(
 	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
 	models.p_alive,
 	mval.expected_value)::dormancy.priority_inputs, sw) prio
-LEFT JOIN LATERAL (
-	SELECT rr.reason, rr.evidence
-	  FROM dormancy.reason_rules rr
-	 WHERE ev.lapsing AND rr.evidence <@ ev.evidence
-	 ORDER BY rr.rule_order
-	 LIMIT 1
-) rr ON true
-CROSS JOIN LATERAL (
-	SELECT CASE WHEN ev.lapsing THEN coalesce(rr.reason, 'unknown') END AS reason,
-		   CASE WHEN ev.lapsing THEN coalesce(rr.evidence, '{}'::pg_catalog.text[]) END AS evidence
-) rsn
+CROSS JOIN LATERAL dormancy._likely_reason(ev.lapsing, ev.evidence) rsn
 LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
-LEFT JOIN LATERAL (
-	SELECT ar.channel
-	  FROM dormancy.approach_rules ar
-	 WHERE ev.lapsing
-	   AND ev.approach_value >= ar.min_value
-	   AND (ar.industries IS NULL OR EXISTS (
-			SELECT 1 FROM pg_catalog.unnest(ar.industries) i
-			 WHERE pg_catalog.lower(pg_catalog.btrim(i)) = pg_catalog.lower(pg_catalog.btrim(core.industry))))
-	   AND (ar.company_sizes IS NULL OR EXISTS (
-			SELECT 1 FROM pg_catalog.unnest(ar.company_sizes) s
-			 WHERE pg_catalog.lower(pg_catalog.btrim(s)) = pg_catalog.lower(pg_catalog.btrim(core.company_size))))
-	   AND (ar.reasons IS NULL OR rsn.reason = ANY (ar.reasons))
-	   AND %4$s
-	 ORDER BY ar.rule_order
-	 LIMIT 1
-) ch ON true$f$, events_bound, deals_bound, contracts_bound, reachable);
+CROSS JOIN LATERAL (
+	SELECT dormancy._approach_channel(ev.lapsing, ev.approach_value, core.industry, core.company_size,
+									  rsn.reason, %4$s, %5$s) AS channel
+) ch$f$, events_bound, deals_bound, contracts_bound, can_phone, can_mail);
 
 	select_list := format(
 		'prio.score AS priority_score, '

@@ -78,10 +78,15 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction) and raising a broken binding's error
+-- refresh's own transaction), raising a broken binding's error, the one
+-- evaluation of the history-derived columns, and the reason rules, approach
+-- rules and models (read with the analyst's own SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;
--- ... and customer_core's one evaluation of the history-derived columns
-GRANT EXECUTE ON FUNCTION dormancy._history_facts(dormancy.purchase_history, date, double precision,
-	interval, integer, interval, double precision, double precision, double precision, double precision,
-	double precision, double precision, integer, boolean) TO dormancy_analyst;
+	dormancy._broken_binding(text, text, text, text),
+	dormancy._history_facts(dormancy.purchase_history, date, double precision,
+		interval, integer, interval, double precision, double precision, double precision, double precision,
+		double precision, double precision, integer, boolean),
+	dormancy._likely_reason(boolean, text[]),
+	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
+	dormancy._model_for(text, text)
+	TO dormancy_analyst;

@@ -1,0 +1,138 @@
+/*
+ * rules.c
+ *		Reason rules and approach rules: which rule applies to one customer
+ *		(rules.h says the semantics).
+ */
+#include "rules.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Byte order, then length: any total order will do. */
+static int
+word_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+static int
+word_qsort_cmp(const void *pa, const void *pb)
+{
+	const RulesWord *a = pa;
+	const RulesWord *b = pb;
+
+	return word_cmp(a->data, a->len, b->data, b->len);
+}
+
+int
+rules_words_prepare(RulesWord *words, int n)
+{
+	int			out = 0;
+
+	if (n <= 0)
+		return 0;
+	qsort(words, (size_t) n, sizeof(RulesWord), word_qsort_cmp);
+	for (int i = 0; i < n; i++)
+	{
+		if (out > 0 && word_cmp(words[out - 1].data, words[out - 1].len,
+								words[i].data, words[i].len) == 0)
+			continue;
+		words[out++] = words[i];
+	}
+	return out;
+}
+
+int
+rules_word_find(const RulesWord *words, int n, const char *data, size_t len)
+{
+	int			lo = 0;
+	int			hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = word_cmp(words[mid].data, words[mid].len, data, len);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+bool
+rules_set_contains(const uint64_t *have, const uint64_t *need, int nset)
+{
+	for (int i = 0; i < nset; i++)
+		if ((need[i] & ~have[i]) != 0)
+			return false;
+	return true;
+}
+
+int
+reason_rules_first(const ReasonRule *rules, int nrules, const uint64_t *have, int nset)
+{
+	if (have == NULL)
+		return -1;
+	for (int i = 0; i < nrules; i++)
+		if (!rules[i].never && rules_set_contains(have, rules[i].need, nset))
+			return i;
+	return -1;
+}
+
+bool
+rules_float8_ge(double a, double b)
+{
+	if (isnan(a))
+		return true;
+	if (isnan(b))
+		return false;
+	return a >= b;
+}
+
+/* Whether a list is NULL or holds the id (-1 is in no list). */
+static bool
+list_admits(const RulesIdList *list, int32_t id)
+{
+	if (list->any)
+		return true;
+	if (id < 0)
+		return false;
+	for (int i = 0; i < list->n; i++)
+		if (list->ids[i] == id)
+			return true;
+	return false;
+}
+
+bool
+approach_rule_matches(const ApproachRule *rule, const ApproachCustomer *c)
+{
+	if (!c->has_value || !rules_float8_ge(c->value, rule->min_value))
+		return false;
+	if (!list_admits(&rule->industries, c->industry) ||
+		!list_admits(&rule->company_sizes, c->company_size) ||
+		!list_admits(&rule->reasons, c->reason))
+		return false;
+	if (rule->needs_phone && !c->can_phone)
+		return false;
+	if (rule->needs_mail && !c->can_mail)
+		return false;
+	return true;
+}
+
+int
+approach_rules_first(const ApproachRule *rules, int nrules, const ApproachCustomer *c)
+{
+	for (int i = 0; i < nrules; i++)
+		if (approach_rule_matches(&rules[i], c))
+			return i;
+	return -1;
+}

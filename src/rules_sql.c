@@ -1,0 +1,764 @@
+/*
+ * rules_sql.c
+ *		The reason rules and approach rules applied in C, read once per query:
+ *		dormancy._likely_reason(lapsing boolean, have text[],
+ *								OUT reason text, OUT evidence text[])
+ *		dormancy._approach_channel(lapsing boolean, approach_value float8,
+ *								   industry text, company_size text, reason text,
+ *								   can_phone boolean, can_mail boolean)
+ *			returns text
+ *		dormancy._model_for(industry text, company_size text,
+ *							OUT model_id integer, OUT bgnbd dormancy.bgnbd,
+ *							OUT gammagamma dormancy.gammagamma,
+ *							OUT unit_days float8, OUT horizon_days float8)
+ *
+ * customer_status calls them once per customer in place of a LATERAL
+ * subquery over dormancy.reason_rules, dormancy.approach_rules
+ * (sql_src/55_priority.sql) and dormancy.models (sql_src/45_model_status.sql).
+ * The rule matching is in core/rules.c.
+ *
+ * The cache: on its first call in a query, each call site (its FmgrInfo)
+ * reads its table with SPI, with the caller's privileges and the query's
+ * snapshot, and keeps the prepared rules in fn_extra, in a child context of
+ * fn_mcxt, which lives
+ * as long as the query's executor state.  The next query has a new FmgrInfo
+ * and reads the table again, so an edit shows in the next query, as with the
+ * SQL it replaces; within one query every row sees the same rules.  A call
+ * site that outlives one snapshot (a PL/pgSQL simple expression is kept for
+ * the whole transaction) reads again when the active snapshot is not the one
+ * it read with (its xmin, xmax, command id and completed-transaction count).
+ *
+ * Folding of industry and company size: the rules' lists are folded by
+ * pg_catalog.lower(pg_catalog.btrim(x)) in the SQL that reads them; a
+ * customer's value by the same two server functions under the call's
+ * collation (the default collation when it has none), once per distinct
+ * value per query.  Folded words are then compared as bytes, as text
+ * equality does under a deterministic collation.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "core/rules.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+PG_FUNCTION_INFO_V1(likely_reason);
+PG_FUNCTION_INFO_V1(approach_channel);
+PG_FUNCTION_INFO_V1(model_for);
+
+/* The snapshot a cache was read with. */
+typedef struct SnapshotKey
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint64		completions;
+} SnapshotKey;
+
+/* The prepared reason rules of one call site. */
+typedef struct ReasonCache
+{
+	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
+	SnapshotKey snap;
+	int			nwords;
+	RulesWord  *words;			/* distinct evidence words of all rules */
+	int			nset;			/* RULES_SET_SIZE(nwords) */
+	int			nrules;
+	ReasonRule *rules;			/* in rule_order */
+	Datum	   *reasons;		/* text, per rule */
+	Datum	   *evidence;		/* text[] as stored, per rule */
+	uint64_t   *have;			/* scratch: the customer's evidence set */
+	Datum		unknown;		/* 'unknown' */
+	Datum		empty;			/* '{}'::text[] */
+	TupleDesc	tupdesc;
+} ReasonCache;
+
+/* A customer's value and the id of its folded form, cached per query. */
+typedef struct FoldEntry
+{
+	struct FoldEntry *next;
+	uint32		hash;
+	int32		id;
+	int			len;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} FoldEntry;
+
+#define FOLD_BUCKETS 256
+#define FOLD_MAX_ENTRIES 10000	/* past this, fold without caching */
+
+typedef struct FoldCache
+{
+	FoldEntry  *buckets[FOLD_BUCKETS];
+	int			n;
+} FoldCache;
+
+/* The prepared approach rules of one call site. */
+typedef struct ApproachCache
+{
+	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
+	SnapshotKey snap;
+	int			nindustries;
+	RulesWord  *industries;		/* distinct folded industries of all rules */
+	int			nsizes;
+	RulesWord  *sizes;			/* distinct folded company sizes */
+	int			nreasons;
+	RulesWord  *reasons;		/* distinct reasons */
+	int			nrules;
+	ApproachRule *rules;		/* in rule_order */
+	Datum	   *channels;		/* text, per rule */
+	bool	   *channel_nulls;
+	FoldCache	industry_fold;
+	FoldCache	size_fold;
+} ApproachCache;
+
+/* The key of the active snapshot; false when there is none. */
+static bool
+CurrentSnapshotKey(SnapshotKey *key)
+{
+	Snapshot	snap;
+
+	if (!ActiveSnapshotSet())
+		return false;
+	snap = GetActiveSnapshot();
+	key->xmin = snap->xmin;
+	key->xmax = snap->xmax;
+	key->curcid = snap->curcid;
+	key->completions = snap->snapXactCompletionCount;
+	return true;
+}
+
+/* Whether a cache read with key may serve the call now. */
+static bool
+SnapshotKeyCurrent(const SnapshotKey *key)
+{
+	SnapshotKey now;
+
+	return CurrentSnapshotKey(&now) && now.xmin == key->xmin && now.xmax == key->xmax &&
+		now.curcid == key->curcid && now.completions == key->completions;
+}
+
+/* The elements of a text[] (copied into the current context), without NULLs; *had_null says if any was. */
+static int
+TextElements(ArrayType *array, RulesWord *out, bool *had_null)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			k = 0;
+
+	if (ARR_ELEMTYPE(array) != TEXTOID)
+		elog(ERROR, "expected an array of text");
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (had_null)
+		*had_null = false;
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls[i])
+		{
+			if (had_null)
+				*had_null = true;
+			continue;
+		}
+		if (out != NULL)
+		{
+			out[k].data = VARDATA_ANY(DatumGetPointer(elems[i]));
+			out[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
+		}
+		k++;
+	}
+	return k;
+}
+
+/* The number of elements of a text[] (NULLs included). */
+static int
+TextElementCount(ArrayType *array)
+{
+	return ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+}
+
+/*
+ * Read dormancy.reason_rules into a new cache in mcxt.
+ */
+static ReasonCache *
+LoadReasonRules(FunctionCallInfo fcinfo, MemoryContext parent)
+{
+	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy reason rules",
+											   ALLOCSET_SMALL_SIZES);
+	ReasonCache *cache;
+	MemoryContext old;
+	ArrayType **arrays;
+	int			total = 0;
+	RulesWord  *all;
+	int			k = 0;
+	uint64_t   *sets;
+
+	old = MemoryContextSwitchTo(mcxt);
+	cache = palloc0(sizeof(ReasonCache));
+	cache->mcxt = mcxt;
+	if (!CurrentSnapshotKey(&cache->snap))
+		memset(&cache->snap, 0, sizeof(cache->snap));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT rr.reason, rr.evidence FROM dormancy.reason_rules rr ORDER BY rr.rule_order",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read dormancy.reason_rules");
+
+	MemoryContextSwitchTo(mcxt);
+	cache->nrules = (int) SPI_processed;
+	cache->rules = palloc0(sizeof(ReasonRule) * Max(cache->nrules, 1));
+	cache->reasons = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
+	cache->evidence = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
+	arrays = palloc0(sizeof(ArrayType *) * Max(cache->nrules, 1));
+	for (int i = 0; i < cache->nrules; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		Datum		d;
+
+		d = SPI_getbinval(tup, desc, 1, &isnull);
+		if (isnull)				/* NOT NULL in the table */
+			elog(ERROR, "a reason rule has no reason");
+		cache->reasons[i] = PointerGetDatum(DatumGetTextPCopy(d));
+		d = SPI_getbinval(tup, desc, 2, &isnull);
+		if (isnull)				/* NOT NULL in the table */
+			elog(ERROR, "a reason rule has no evidence");
+		arrays[i] = DatumGetArrayTypePCopy(d);
+		cache->evidence[i] = PointerGetDatum(arrays[i]);
+		total += TextElementCount(arrays[i]);
+	}
+	SPI_finish();
+	MemoryContextSwitchTo(mcxt);
+
+	/* the words of all rules, then each rule as a set of their ids */
+	all = palloc(sizeof(RulesWord) * Max(total, 1));
+	for (int i = 0; i < cache->nrules; i++)
+		k += TextElements(arrays[i], all + k, NULL);
+	cache->nwords = rules_words_prepare(all, k);
+	cache->words = all;
+	cache->nset = Max(RULES_SET_SIZE(cache->nwords), 1);
+	sets = palloc0(sizeof(uint64_t) * cache->nset * Max(cache->nrules, 1));
+	for (int i = 0; i < cache->nrules; i++)
+	{
+		uint64_t   *need = sets + (Size) i * cache->nset;
+		RulesWord  *words = palloc(sizeof(RulesWord) * Max(TextElementCount(arrays[i]), 1));
+		bool		had_null;
+		int			n = TextElements(arrays[i], words, &had_null);
+
+		for (int j = 0; j < n; j++)
+			rules_set_add(need, rules_word_find(cache->words, cache->nwords, words[j].data, words[j].len));
+		cache->rules[i].need = need;
+		cache->rules[i].never = had_null;	/* a NULL element is never contained */
+		pfree(words);
+	}
+	cache->have = palloc(sizeof(uint64_t) * cache->nset);
+	cache->unknown = CStringGetTextDatum("unknown");
+	cache->empty = PointerGetDatum(construct_empty_array(TEXTOID));
+
+	if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/*
+ * _likely_reason(lapsing boolean, have text[]) returns (reason text, evidence text[])
+ *
+ * For a lapsing customer, the reason and evidence of the first reason rule
+ * (by rule_order) whose evidence is contained in have, else 'unknown' and
+ * '{}'; both NULL when lapsing is false or NULL.  Not strict: a NULL have
+ * matches no rule.
+ */
+Datum
+likely_reason(PG_FUNCTION_ARGS)
+{
+	ReasonCache *cache = (ReasonCache *) fcinfo->flinfo->fn_extra;
+	Datum		values[2];
+	bool		nulls[2] = {true, true};
+
+	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
+	{
+		/* a call site that outlived its snapshot: read again */
+		fcinfo->flinfo->fn_extra = NULL;
+		if (cache != NULL)
+			MemoryContextDelete(cache->mcxt);
+		cache = LoadReasonRules(fcinfo, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+
+	if (!PG_ARGISNULL(0) && PG_GETARG_BOOL(0))
+	{
+		int			match = -1;
+
+		if (!PG_ARGISNULL(1))
+		{
+			ArrayType  *have = PG_GETARG_ARRAYTYPE_P(1);
+			int			n = TextElementCount(have);
+			RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
+
+			n = TextElements(have, words, NULL);	/* a NULL element matches nothing */
+			memset(cache->have, 0, sizeof(uint64_t) * cache->nset);
+			for (int i = 0; i < n; i++)
+			{
+				int			id = rules_word_find(cache->words, cache->nwords, words[i].data, words[i].len);
+
+				if (id >= 0)
+					rules_set_add(cache->have, id);
+			}
+			match = reason_rules_first(cache->rules, cache->nrules, cache->have, cache->nset);
+		}
+		values[0] = match >= 0 ? cache->reasons[match] : cache->unknown;
+		values[1] = match >= 0 ? cache->evidence[match] : cache->empty;
+		nulls[0] = nulls[1] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}
+
+/* Words of a list column: 'any' when NULL; ids into the prepared table. */
+static void
+ListIds(Datum d, bool isnull, const RulesWord *table, int ntable, RulesIdList *list)
+{
+	ArrayType  *array;
+	RulesWord  *words;
+	int32_t    *ids;
+	int			n;
+
+	list->any = isnull;
+	list->n = 0;
+	list->ids = NULL;
+	if (isnull)
+		return;
+	array = DatumGetArrayTypeP(d);
+	words = palloc(sizeof(RulesWord) * Max(TextElementCount(array), 1));
+	n = TextElements(array, words, NULL);	/* a NULL element equals nothing */
+	ids = palloc(sizeof(int32_t) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		ids[i] = rules_word_find(table, ntable, words[i].data, words[i].len);
+	list->n = n;
+	list->ids = ids;
+}
+
+/* The words of a list column, appended to *all (grown as needed). */
+static void
+CollectWords(Datum d, bool isnull, RulesWord **all, int *n, int *cap)
+{
+	ArrayType  *array;
+	int			count;
+
+	if (isnull)
+		return;
+	array = DatumGetArrayTypeP(d);
+	count = TextElementCount(array);
+	if (*n + count > *cap)
+	{
+		*cap = Max(*cap * 2, *n + count);
+		*all = repalloc(*all, sizeof(RulesWord) * *cap);
+	}
+	*n += TextElements(array, *all + *n, NULL);
+}
+
+/*
+ * Read dormancy.approach_rules into a new cache in mcxt.  The industries and
+ * company sizes come folded by the SQL of the view it replaces.
+ */
+static ApproachCache *
+LoadApproachRules(MemoryContext parent)
+{
+	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy approach rules",
+											   ALLOCSET_SMALL_SIZES);
+	ApproachCache *cache;
+	MemoryContext old;
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+	RulesWord  *inds;
+	RulesWord  *sizes;
+	RulesWord  *reasons;
+	int			nind = 0,
+				nsize = 0,
+				nreason = 0;
+	int			capind = 8,
+				capsize = 8,
+				capreason = 8;
+
+	old = MemoryContextSwitchTo(mcxt);
+	cache = palloc0(sizeof(ApproachCache));
+	cache->mcxt = mcxt;
+	if (!CurrentSnapshotKey(&cache->snap))
+		memset(&cache->snap, 0, sizeof(cache->snap));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT ar.channel, ar.min_value,"
+					" CASE WHEN ar.industries IS NOT NULL THEN ARRAY("
+					"  SELECT pg_catalog.lower(pg_catalog.btrim(i)) FROM pg_catalog.unnest(ar.industries) i) END,"
+					" CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
+					"  SELECT pg_catalog.lower(pg_catalog.btrim(s)) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
+					" ar.reasons"
+					" FROM dormancy.approach_rules ar ORDER BY ar.rule_order",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read dormancy.approach_rules");
+
+	/* copy the rows out of SPI's memory */
+	MemoryContextSwitchTo(mcxt);
+	cache->nrules = (int) SPI_processed;
+	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	tuples = palloc(sizeof(HeapTuple) * Max(cache->nrules, 1));
+	for (int i = 0; i < cache->nrules; i++)
+		tuples[i] = heap_copytuple(SPI_tuptable->vals[i]);
+	SPI_finish();
+	MemoryContextSwitchTo(mcxt);
+
+	/* the tables of distinct words */
+	inds = palloc(sizeof(RulesWord) * capind);
+	sizes = palloc(sizeof(RulesWord) * capsize);
+	reasons = palloc(sizeof(RulesWord) * capreason);
+	for (int i = 0; i < cache->nrules; i++)
+	{
+		bool		isnull;
+		Datum		d;
+
+		d = heap_getattr(tuples[i], 3, desc, &isnull);
+		CollectWords(d, isnull, &inds, &nind, &capind);
+		d = heap_getattr(tuples[i], 4, desc, &isnull);
+		CollectWords(d, isnull, &sizes, &nsize, &capsize);
+		d = heap_getattr(tuples[i], 5, desc, &isnull);
+		CollectWords(d, isnull, &reasons, &nreason, &capreason);
+	}
+	cache->nindustries = rules_words_prepare(inds, nind);
+	cache->industries = inds;
+	cache->nsizes = rules_words_prepare(sizes, nsize);
+	cache->sizes = sizes;
+	cache->nreasons = rules_words_prepare(reasons, nreason);
+	cache->reasons = reasons;
+
+	/* the rules */
+	cache->rules = palloc0(sizeof(ApproachRule) * Max(cache->nrules, 1));
+	cache->channels = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
+	cache->channel_nulls = palloc0(sizeof(bool) * Max(cache->nrules, 1));
+	for (int i = 0; i < cache->nrules; i++)
+	{
+		ApproachRule *rule = &cache->rules[i];
+		bool		isnull;
+		Datum		d;
+
+		d = heap_getattr(tuples[i], 1, desc, &isnull);
+		cache->channel_nulls[i] = isnull;
+		if (!isnull)
+		{
+			char	   *channel = TextDatumGetCString(d);
+
+			cache->channels[i] = PointerGetDatum(DatumGetTextPCopy(d));
+			/* the channels the bound contacts must serve (_status_parts_55_priority) */
+			rule->needs_phone = strcmp(channel, "phone") == 0;
+			rule->needs_mail = strcmp(channel, "email") == 0 || strcmp(channel, "step_mail") == 0;
+		}
+		d = heap_getattr(tuples[i], 2, desc, &isnull);
+		if (isnull)				/* NOT NULL in the table */
+			elog(ERROR, "an approach rule has no min_value");
+		rule->min_value = DatumGetFloat8(d);
+		d = heap_getattr(tuples[i], 3, desc, &isnull);
+		ListIds(d, isnull, cache->industries, cache->nindustries, &rule->industries);
+		d = heap_getattr(tuples[i], 4, desc, &isnull);
+		ListIds(d, isnull, cache->sizes, cache->nsizes, &rule->company_sizes);
+		d = heap_getattr(tuples[i], 5, desc, &isnull);
+		ListIds(d, isnull, cache->reasons, cache->nreasons, &rule->reasons);
+	}
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/*
+ * The id of lower(btrim(value)) among the rules' folded words, or -1; cached
+ * per distinct value of the query.
+ */
+static int32
+FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords, Oid collation,
+		 MemoryContext mcxt)
+{
+	const char *data = VARDATA_ANY(value);
+	int			len = VARSIZE_ANY_EXHDR(value);
+	uint32		hash;
+	FoldEntry  *e;
+	text	   *folded;
+	int32		id;
+
+	if (nwords == 0)
+		return -1;				/* no rule names one: nothing to fold */
+	hash = hash_bytes((const unsigned char *) data, len);
+	for (e = fc->buckets[hash % FOLD_BUCKETS]; e != NULL; e = e->next)
+		if (e->hash == hash && e->len == len && memcmp(e->data, data, len) == 0)
+			return e->id;
+
+	/* the server's own functions, as the view's SQL applied them */
+	folded = DatumGetTextPP(DirectFunctionCall1Coll(lower, collation,
+													DirectFunctionCall1Coll(btrim1, collation,
+																			PointerGetDatum(value))));
+	id = rules_word_find(words, nwords, VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
+
+	if (fc->n < FOLD_MAX_ENTRIES)
+	{
+		e = MemoryContextAlloc(mcxt, offsetof(FoldEntry, data) + Max(len, 1));
+		e->hash = hash;
+		e->len = len;
+		e->id = id;
+		memcpy(e->data, data, len);
+		e->next = fc->buckets[hash % FOLD_BUCKETS];
+		fc->buckets[hash % FOLD_BUCKETS] = e;
+		fc->n++;
+	}
+	return id;
+}
+
+/*
+ * _approach_channel(lapsing, approach_value, industry, company_size, reason,
+ *					 can_phone, can_mail) returns text
+ *
+ * For a lapsing customer, the channel of the first approach rule (by
+ * rule_order) that matches: approach_value >= min_value; industry and
+ * company size (lower(btrim()) on both sides) in the rule's lists or the
+ * list NULL; reason in the rule's reasons or that NULL; a phone rule only
+ * when can_phone, an email or step_mail rule only when can_mail.  NULL when
+ * none matches or lapsing is false or NULL.  Not strict: a NULL argument
+ * matches as NULL does in SQL (a NULL can_phone or can_mail is false).
+ */
+Datum
+approach_channel(PG_FUNCTION_ARGS)
+{
+	ApproachCache *cache = (ApproachCache *) fcinfo->flinfo->fn_extra;
+	ApproachCustomer c;
+	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	int			match;
+
+	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
+	{
+		fcinfo->flinfo->fn_extra = NULL;
+		if (cache != NULL)
+			MemoryContextDelete(cache->mcxt);
+		cache = LoadApproachRules(fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+
+	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
+		PG_RETURN_NULL();
+
+	c.has_value = !PG_ARGISNULL(1);
+	c.value = c.has_value ? PG_GETARG_FLOAT8(1) : 0;
+	c.industry = PG_ARGISNULL(2) ? -1 :
+		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(2), cache->industries,
+				 cache->nindustries, collation, cache->mcxt);
+	c.company_size = PG_ARGISNULL(3) ? -1 :
+		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(3), cache->sizes,
+				 cache->nsizes, collation, cache->mcxt);
+	if (PG_ARGISNULL(4))
+		c.reason = -1;
+	else
+	{
+		text	   *reason = PG_GETARG_TEXT_PP(4);
+
+		c.reason = rules_word_find(cache->reasons, cache->nreasons,
+								   VARDATA_ANY(reason), VARSIZE_ANY_EXHDR(reason));
+	}
+	c.can_phone = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
+	c.can_mail = !PG_ARGISNULL(6) && PG_GETARG_BOOL(6);
+
+	match = approach_rules_first(cache->rules, cache->nrules, &c);
+	if (match < 0 || cache->channel_nulls[match])
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(cache->channels[match]);
+}
+
+/* The converged models of one call site, by segment. */
+typedef struct ModelCache
+{
+	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
+	SnapshotKey snap;
+	int			nrows;
+	Datum	  (*values)[5];		/* per model: the five result columns */
+	bool	  (*nulls)[5];
+	int			overall;		/* the model of segment_kind 'all', or -1 */
+	int			nindustries;
+	RulesWord  *industries;		/* segment values of the industry models, sorted */
+	int		   *industry_model; /* model of each */
+	int			nsizes;
+	RulesWord  *sizes;			/* likewise for company_size */
+	int		   *size_model;
+	FoldCache	industry_fold;
+	FoldCache	size_fold;
+	TupleDesc	tupdesc;
+} ModelCache;
+
+/* Segment values of one kind, sorted, with the model of each. */
+static void
+SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
+			 RulesWord **words_out, int **model_out, int *count_out)
+{
+	RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
+	int		   *model = palloc(sizeof(int) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+
+		if (strcmp(seg_kind, kind) != 0 || isnull)
+			continue;			/* a NULL segment_value equals nothing */
+		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+		words[k].data = VARDATA_ANY(DatumGetPointer(value));
+		words[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(value));
+		k++;
+	}
+	/* segment_key is unique, so no two models share a value of one kind */
+	k = rules_words_prepare(words, k);
+	for (int j = 0; j < k; j++)
+		model[j] = -1;
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+		int			id;
+
+		if (strcmp(seg_kind, kind) != 0 || isnull)
+			continue;
+		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
+		id = rules_word_find(words, k, VARDATA_ANY(DatumGetPointer(value)),
+							 VARSIZE_ANY_EXHDR(DatumGetPointer(value)));
+		if (model[id] < 0)		/* the first in model_id order */
+			model[id] = i;
+	}
+	*words_out = words;
+	*model_out = model;
+	*count_out = k;
+}
+
+/* Read the converged models of dormancy.models into a new cache in fn_mcxt. */
+static ModelCache *
+LoadModels(FunctionCallInfo fcinfo, MemoryContext parent)
+{
+	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy models",
+											   ALLOCSET_SMALL_SIZES);
+	MemoryContext old;
+	ModelCache *cache;
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+
+	old = MemoryContextSwitchTo(mcxt);
+	cache = palloc0(sizeof(ModelCache));
+	cache->mcxt = mcxt;
+	if (!CurrentSnapshotKey(&cache->snap))
+		memset(&cache->snap, 0, sizeof(cache->snap));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT m.model_id, m.bgnbd, m.gammagamma,"
+					" pg_catalog.date_part('epoch', m.time_unit) / 86400,"
+					" pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400,"
+					" m.segment_kind, m.segment_value"
+					" FROM dormancy.models m WHERE (m.bgnbd).converged ORDER BY m.model_id",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read dormancy.models");
+	MemoryContextSwitchTo(mcxt);
+	cache->nrows = (int) SPI_processed;
+	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	tuples = palloc(sizeof(HeapTuple) * Max(cache->nrows, 1));
+	for (int i = 0; i < cache->nrows; i++)
+		tuples[i] = heap_copytuple(SPI_tuptable->vals[i]);
+	SPI_finish();
+	MemoryContextSwitchTo(mcxt);
+
+	cache->values = palloc0(sizeof(Datum[5]) * Max(cache->nrows, 1));
+	cache->nulls = palloc0(sizeof(bool[5]) * Max(cache->nrows, 1));
+	cache->overall = -1;
+	for (int i = 0; i < cache->nrows; i++)
+	{
+		bool		isnull;
+
+		for (int c = 0; c < 5; c++)
+		{
+			Datum		d = heap_getattr(tuples[i], c + 1, desc, &isnull);
+
+			cache->nulls[i][c] = isnull;
+			/* the composites as flat values of their own */
+			cache->values[i][c] = (isnull || (c != 1 && c != 2)) ? d :
+				PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+		}
+		if (cache->overall < 0 &&
+			strcmp(TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull)), "all") == 0)
+			cache->overall = i;
+	}
+	SegmentTable(tuples, desc, cache->nrows, "industry",
+				 &cache->industries, &cache->industry_model, &cache->nindustries);
+	SegmentTable(tuples, desc, cache->nrows, "company_size",
+				 &cache->sizes, &cache->size_model, &cache->nsizes);
+
+	if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/*
+ * _model_for(industry text, company_size text) returns (model_id, bgnbd,
+ *		gammagamma, unit_days, horizon_days)
+ *
+ * The model that applies to a customer: among the converged BG/NBD fits, its
+ * industry's or company size's (segment_value = lower(btrim(value))), else
+ * the overall one; all NULL when none.  With models of both kinds for one
+ * customer (fit_models() makes one kind only) the industry's is taken.
+ */
+Datum
+model_for(PG_FUNCTION_ARGS)
+{
+	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
+	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	bool		nulls[5] = {true, true, true, true, true};
+	Datum		values[5] = {0};
+	int			model = -1;
+
+	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
+	{
+		fcinfo->flinfo->fn_extra = NULL;
+		if (cache != NULL)
+			MemoryContextDelete(cache->mcxt);
+		cache = LoadModels(fcinfo, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+
+	if (!PG_ARGISNULL(0) && cache->nindustries > 0)
+	{
+		int32		id = FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries,
+								  cache->nindustries, collation, cache->mcxt);
+
+		if (id >= 0)
+			model = cache->industry_model[id];
+	}
+	if (model < 0 && !PG_ARGISNULL(1) && cache->nsizes > 0)
+	{
+		int32		id = FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes,
+								  cache->nsizes, collation, cache->mcxt);
+
+		if (id >= 0)
+			model = cache->size_model[id];
+	}
+	if (model < 0)
+		model = cache->overall;
+	if (model >= 0)
+	{
+		memcpy(values, cache->values[model], sizeof(values));
+		memcpy(nulls, cache->nulls[model], sizeof(nulls));
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}
