@@ -37,6 +37,17 @@ SELECT p.proname
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
  ORDER BY 1;
 
+-- the parts of the generated views: every one in the fixed list of
+-- _view_hooks() exists, and no function named like a part is missing from it
+SELECT coalesce(l.fn, p.oid::regproc::text) AS part, l.fn IS NOT NULL AS listed, p.oid IS NOT NULL AS exists
+  FROM dormancy._view_hooks('_') l
+  FULL JOIN (SELECT oid FROM pg_proc
+			  WHERE pronamespace = 'dormancy'::regnamespace
+				AND proname ~ '^_(views|data_issues|status_parts|status_views|comment_views|after_build)_') p
+	ON p.oid::regproc::text = l.fn
+ WHERE l.fn IS NULL OR p.oid IS NULL
+ ORDER BY 1;
+
 -- no generated views until the first bind or rebind()
 SELECT count(*) AS views FROM pg_class WHERE relnamespace = 'dormancy'::regnamespace AND relkind = 'v';
 SELECT * FROM dormancy.bindings;

@@ -350,19 +350,48 @@ COMMENT ON FUNCTION dormancy._broken_binding(text, text, text, text) IS
 -- first with CREATE OR REPLACE (keeps views that users built on them), and
 -- when a column type changes, by dropping and recreating them all.
 --
--- The plug-in functions of one kind (see _view_definitions), in name order.
+-- The parts the generated views are assembled from, of one kind (see
+-- _view_definitions), in the order they are applied.  A fixed list, not a
+-- search of the catalog by name: this is the one place that says which
+-- function adds what to which view.
+--   _views_*          views of the optional sources that customer_core joins
+--   _data_issues_*    more rows of data_issues
+--   _status_parts_*   FROM items and columns of customer_status, in column order
+--   _status_views_*   views over customer_status
+--   _comment_views_*  comments of what the parts add
+--   _after_build_*    what follows each build (snapshot, tracking, grants)
 CREATE FUNCTION dormancy._view_hooks(prefix text)
 	RETURNS TABLE (fn text)
-	LANGUAGE sql STABLE PARALLEL SAFE
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT p.oid::regproc::text
-	  FROM pg_proc p
-	 WHERE p.pronamespace = 'dormancy'::regnamespace
-	   AND starts_with(p.proname, prefix)
-	 ORDER BY p.proname
+	SELECT 'dormancy.' || h.fn
+	  FROM unnest(ARRAY[
+			'_views_50_sources',			-- sql_src/50_sources.sql: contracts, events, deals
+			'_views_57_contacts',			-- sql_src/57_data_gaps.sql: contacts
+			'_data_issues_40_models',		-- sql_src/45_model_status.sql
+			'_status_parts_40_models',	-- sql_src/45_model_status.sql: p_alive, expected purchases and value
+			'_status_parts_50_contracts',	-- sql_src/50_sources.sql
+			'_status_parts_51_engagement',
+			'_status_parts_52_deals',
+			'_status_parts_53_contacts',	-- sql_src/57_data_gaps.sql
+			'_status_parts_55_priority',	-- sql_src/55_priority.sql: score, reason, channel, theme
+			'_status_parts_70_data_gaps',	-- sql_src/57_data_gaps.sql
+			'_status_views_55_call_list',	-- sql_src/55_priority.sql
+			'_status_views_58_names',		-- sql_src/58_names.sql: duplicate_customers
+			'_comment_views_40_models',
+			'_comment_views_50_sources',
+			'_comment_views_55_priority',
+			'_comment_views_57_data_gaps',
+			'_comment_views_58_names',
+			'_after_build_60_refresh',	-- sql_src/60_refresh.sql: snapshot views
+			'_after_build_62_incremental',	-- sql_src/62_incremental.sql: change tracking
+			'_after_build_97_privileges'	-- sql_src/97_privileges.sql: the analysts' grants
+		   ]) WITH ORDINALITY AS h(fn, n)
+	 WHERE starts_with(h.fn, prefix)
+	 ORDER BY h.n
 $$;
-COMMENT ON FUNCTION dormancy._view_hooks(text) IS 'internal: the view plug-in functions whose names start with a prefix';
+COMMENT ON FUNCTION dormancy._view_hooks(text) IS 'internal: the parts of the generated views of one kind, in the order they are applied';
 
 CREATE FUNCTION dormancy._view_definitions()
 	RETURNS TABLE (view_name text, definition text)
