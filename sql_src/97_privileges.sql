@@ -78,6 +78,9 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction) and raising a broken binding's error
+-- refresh's own transaction), raising a broken binding's error, and the
+-- two halves of score_priority()
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._broken_binding(text, text, text, text) TO dormancy_analyst;
+	dormancy._broken_binding(text, text, text, text),
+	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights) TO dormancy_analyst;
