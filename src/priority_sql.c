@@ -5,11 +5,18 @@
  *								weights dormancy.score_weights)
  *			returns dormancy.priority_result (score, breakdown).
  *
+ *		dormancy._priority_score(inputs, weights) returns double precision
+ *		dormancy._priority_breakdown(inputs, weights) returns jsonb
+ *			its two halves, which customer_status calls.
+ *
  * The computation is in core/priority.c.  This file reads the two composite
  * arguments by field name (the map from names to attribute numbers is built
- * once per query and cached in fn_extra), checks the weights, runs the core
- * once, and writes the breakdown as jsonb: one object per component with its
- * value, weight, share, contribution and the basis it was computed from.
+ * once per query and cached in fn_extra), checks the weights (once per query:
+ * they are kept while the same row comes again), runs the core once, and
+ * writes the breakdown as jsonb: one object per component with its value,
+ * weight, share, contribution and the basis it was computed from.  The
+ * breakdown is a JsonbValue tree laid out in jsonb's key order and converted
+ * in one pass; weights and shares are made into numerics once.
  */
 #include "postgres.h"
 
