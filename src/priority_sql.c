@@ -745,6 +745,8 @@ enum
 static const char *const part_keys[NKEYS] = {"value", "weight", "share", "contribution", "basis"};
 static int	part_key_order[NKEYS];
 static int	component_order[PRIORITY_NCOMPONENTS];
+static JsonbValue part_key_values[NKEYS];	/* the keys as jsonb strings */
+static JsonbValue component_key_values[PRIORITY_NCOMPONENTS];
 static bool key_orders_done = false;
 
 /*
@@ -768,6 +770,11 @@ make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult
 	{
 		priority_json_key_order(priority_component_names, PRIORITY_NCOMPONENTS, component_order);
 		priority_json_key_order(part_keys, NKEYS, part_key_order);
+		for (int i = 0; i < NKEYS; i++)
+			string_value(&part_key_values[i], part_keys[i], strlen(part_keys[i]));
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+			string_value(&component_key_values[i], priority_component_names[i],
+						 strlen(priority_component_names[i]));
 		key_orders_done = true;
 	}
 
@@ -798,11 +805,11 @@ make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult
 		{
 			int			key = part_key_order[j];
 
-			string_value(&part_pairs[k][j].key, part_keys[key], strlen(part_keys[key]));
+			part_pairs[k][j].key = part_key_values[key];
 			part_pairs[k][j].value = v[key];
 			part_pairs[k][j].order = j;
 		}
-		string_value(&top_pairs[k].key, priority_component_names[i], strlen(priority_component_names[i]));
+		top_pairs[k].key = component_key_values[i];
 		top_pairs[k].value.type = jbvObject;
 		top_pairs[k].value.val.object.nPairs = NKEYS;
 		top_pairs[k].value.val.object.pairs = part_pairs[k];
