@@ -152,6 +152,24 @@ CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights
 COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights) IS
 	'priority score of one customer, 0 to 100, with a breakdown: per component its value (-1 to 1), weight, share of the 100 points and contribution';
 
+-- score_priority() in two halves, for customer_status: a scalar call in the
+-- select list costs less than a function in FROM (no per-row tuplestore), a
+-- query that does not read the breakdown does not build it, and the rank's
+-- sort does not carry it.  The same C code: same score, same breakdown.
+CREATE FUNCTION dormancy._priority_score(inputs dormancy.priority_inputs, weights dormancy.score_weights)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'priority_score_only'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights) IS
+	'internal: the score of score_priority() alone (customer_status.priority_score)';
+
+CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights)
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'priority_breakdown'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights) IS
+	'internal: the breakdown of score_priority() alone (customer_status.score_breakdown)';
+
 --
 -- Reasons, themes and channels: editable tables
 --
@@ -352,7 +370,10 @@ CROSS JOIN LATERAL (
 						 THEN greatest(core.total_amount, 0) / greatest(1.0, (core.last_order_at - core.first_order_at) / 365.25)
 						 ELSE 0 END) AS approach_value
 ) ev
-CROSS JOIN LATERAL dormancy.score_priority(ROW(
+CROSS JOIN LATERAL (
+	SELECT dormancy._priority_score(pin.inputs, sw) AS score,
+		   dormancy._priority_breakdown(pin.inputs, sw) AS breakdown
+	  FROM (SELECT ROW(
 	cst.scored_state,
 	core.as_of - cst.scored_last_day,
 	(core.as_of + core.at_risk_after)::pg_catalog.date - core.as_of,
@@ -385,7 +406,8 @@ CROSS JOIN LATERAL dormancy.score_priority(ROW(
 	con.renewal_due_in_days,
 	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
 	models.p_alive,
-	mval.expected_value)::dormancy.priority_inputs, sw) prio
+	mval.expected_value)::dormancy.priority_inputs AS inputs) pin
+) prio
 CROSS JOIN LATERAL dormancy._likely_reason(ev.lapsing, ev.evidence) rsn
 LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
 CROSS JOIN LATERAL (

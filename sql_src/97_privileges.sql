@@ -79,8 +79,9 @@ $$;
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), raising a broken binding's error, the one
--- evaluation of the history-derived columns, and the reason rules, approach
--- rules and models (read with the analyst's own SELECT on them)
+-- evaluation of the history-derived columns, the reason rules, approach rules
+-- and models (read with the analyst's own SELECT on them), and the two halves
+-- of score_priority()
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._broken_binding(text, text, text, text),
 	dormancy._history_facts(dormancy.purchase_history, date, double precision,
@@ -88,5 +89,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		double precision, double precision, integer, boolean),
 	dormancy._likely_reason(boolean, text[]),
 	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
-	dormancy._model_for(text, text)
+	dormancy._model_for(text, text),
+	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights)
 	TO dormancy_analyst;

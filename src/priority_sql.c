@@ -5,11 +5,18 @@
  *								weights dormancy.score_weights)
  *			returns dormancy.priority_result (score, breakdown).
  *
+ *		dormancy._priority_score(inputs, weights) returns double precision
+ *		dormancy._priority_breakdown(inputs, weights) returns jsonb
+ *			its two halves, which customer_status calls.
+ *
  * The computation is in core/priority.c.  This file reads the two composite
  * arguments by field name (the map from names to attribute numbers is built
- * once per query and cached in fn_extra), checks the weights, runs the core
- * once, and writes the breakdown as jsonb: one object per component with its
- * value, weight, share, contribution and the basis it was computed from.
+ * once per query and cached in fn_extra), checks the weights (once per query:
+ * they are kept while the same row comes again), runs the core once, and
+ * writes the breakdown as jsonb: one object per component with its value,
+ * weight, share, contribution and the basis it was computed from.  The
+ * breakdown is a JsonbValue tree laid out in jsonb's key order and converted
+ * in one pass; weights and shares are made into numerics once.
  */
 #include "postgres.h"
 
@@ -29,6 +36,8 @@
 #include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(score_priority);
+PG_FUNCTION_INFO_V1(priority_score_only);
+PG_FUNCTION_INFO_V1(priority_breakdown);
 
 /* A field of a composite argument, read by name. */
 typedef struct FieldSpec
@@ -175,10 +184,29 @@ typedef struct RowMap
 	int			attno[MAX_FIELDS];	/* 0-based attribute index per field */
 } RowMap;
 
+/*
+ * The weights of the last call, read, checked and turned into breakdown
+ * numbers once, and kept while the argument is the same datum byte for byte
+ * (a query passes the same row for every customer).
+ */
+typedef struct WeightsCache
+{
+	MemoryContext cxt;			/* bytes, numbers, shares; reset on a change */
+	char	   *bytes;			/* the composite datum as last seen */
+	uint32		len;			/* its length; 0 while nothing is cached */
+	PriorityWeights w;
+	JsonbValue	weight[PRIORITY_NCOMPONENTS];	/* "weight" of each component */
+	/* "share" of each component, per set of applicable components (bit i) */
+	JsonbValue *share[1 << PRIORITY_NCOMPONENTS];
+} WeightsCache;
+
 typedef struct ScoreCache
 {
 	RowMap		inputs;
 	RowMap		weights;
+	WeightsCache wcache;
+	TupleDesc	result_desc;	/* dormancy.priority_result, blessed, in fn_mcxt */
+	Numeric		zero;			/* the breakdown's 0, in fn_mcxt */
 } ScoreCache;
 
 StaticAssertDecl((int) W_NFIELDS <= (int) IN_NFIELDS, "MAX_FIELDS too small");
@@ -359,272 +387,275 @@ parse_reason(const char *s)
 	return DEAL_REASON_OTHER;
 }
 
-/* Append a number rounded to a few decimals, without trailing zeros. */
+/* Append a number rounded to a few decimals, as priority_format_number writes it. */
 static void
 append_number(StringInfo buf, double x, int decimals)
 {
-	char		num[64];
-	int			len;
+	char		num[PRIORITY_NUMBER_BUFSIZE];
+	int			len = priority_format_number(num, x, decimals);
 
-	if (!isfinite(x))
-	{
-		appendStringInfoString(buf, "null");
-		return;
-	}
-	len = snprintf(num, sizeof(num), "%.*f", decimals, x);
-	if (strchr(num, '.') != NULL)
-	{
-		while (len > 0 && num[len - 1] == '0')
-			num[--len] = '\0';
-		if (len > 0 && num[len - 1] == '.')
-			num[--len] = '\0';
-	}
-	if (strcmp(num, "-0") == 0)
-		strcpy(num, "0");
-	appendStringInfoString(buf, num);
+	appendBinaryStringInfo(buf, num, len);
 }
 
-/* A number as text for a basis sentence. */
-static char *
-number_text(double x, int decimals)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	append_number(&buf, x, decimals);
-	return buf.data;
-}
-
-/* Push an object key. */
+/* Append an integer. */
 static void
-push_key(JsonbParseState **state, const char *key)
+append_int(StringInfo buf, int64 x)
 {
-	JsonbValue	v;
+	char		num[MAXINT8LEN + 1];
+	int			len = pg_lltoa(x, num);
 
-	v.type = jbvString;
-	v.val.string.len = strlen(key);
-	v.val.string.val = (char *) key;
-	pushJsonbValue(state, WJB_KEY, &v);
+	appendBinaryStringInfo(buf, num, len);
+}
+
+/* Append "s" unless n is 1 (plural of a count). */
+static void
+append_plural(StringInfo buf, int64 n)
+{
+	if (n != 1)
+		appendStringInfoChar(buf, 's');
 }
 
 /*
- * Push a number rounded to a few decimals, without trailing zeros (built as
- * a scaled integer: no text formatting and parsing); NULL when not finite.
+ * A breakdown number: x rounded to a few decimals without trailing zeros
+ * (built as a scaled integer: no text formatting and parsing); null when not
+ * finite.
  */
 static void
-push_number(JsonbParseState **state, double x, int decimals)
+number_value(JsonbValue *v, double x, int decimals, Numeric zero)
 {
-	JsonbValue	v;
 	double		scaled = x;
 
 	for (int i = 0; i < decimals; i++)
 		scaled *= 10;
 	if (!isfinite(scaled) || fabs(scaled) >= 9e18)
-		v.type = jbvNull;
+		v->type = jbvNull;
 	else
 	{
 		int64		n = (int64) llround(scaled);
 
+		v->type = jbvNumeric;
+		if (n == 0)
+		{
+			v->val.numeric = zero;
+			return;
+		}
 		while (decimals > 0 && n % 10 == 0)
 		{
 			n /= 10;
 			decimals--;
 		}
-		v.type = jbvNumeric;
-		v.val.numeric = int64_div_fast_to_numeric(n, decimals);
+		v->val.numeric = int64_div_fast_to_numeric(n, decimals);
 	}
-	pushJsonbValue(state, WJB_VALUE, &v);
 }
 
-/* Push a string value. */
+/* A string value (or key) pointing at s. */
 static void
-push_string(JsonbParseState **state, const char *s)
+string_value(JsonbValue *v, const char *s, int len)
 {
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.len = strlen(s);
-	v.val.string.val = (char *) s;
-	pushJsonbValue(state, WJB_VALUE, &v);
+	v->type = jbvString;
+	v->val.string.len = len;
+	v->val.string.val = (char *) s;
 }
 
-/* Push a JSON null. */
+/*
+ * Append the basis of a component to b: what it was computed from, in
+ * words.
+ */
 static void
-push_null(JsonbParseState **state)
+append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const char *state,
+			 const char *outcome, const char *reason)
 {
-	JsonbValue	v;
-
-	v.type = jbvNull;
-	pushJsonbValue(state, WJB_VALUE, &v);
-}
-
-/* The basis of each component: what it was computed from, in words. */
-static char *
-component_basis(PriorityComponent c, const PriorityInputs *in, const char *state,
-				const char *outcome, const char *reason)
-{
-	StringInfoData b;
-
-	initStringInfo(&b);
 	switch (c)
 	{
 		case PRIORITY_PAST_VALUE:
-			appendStringInfo(&b, "total_amount %s", number_text(in->total_amount, 2));
+			appendStringInfoString(b, "total_amount ");
+			append_number(b, in->total_amount, 2);
 			break;
 		case PRIORITY_REGULARITY:
 			if (in->order_days <= 0)
-				appendStringInfoString(&b, "no purchase");
+				appendStringInfoString(b, "no purchase");
 			else if (in->order_days == 1)
-				appendStringInfoString(&b, "one purchase day");
+				appendStringInfoString(b, "one purchase day");
 			else
-				appendStringInfo(&b, INT64_FORMAT " purchase days, median gap %s days", in->order_days,
-								 in->median_gap_days.valid ? number_text(in->median_gap_days.value, 1) : "unknown");
+			{
+				append_int(b, in->order_days);
+				appendStringInfoString(b, " purchase days, median gap ");
+				if (in->median_gap_days.valid)
+					append_number(b, in->median_gap_days.value, 1);
+				else
+					appendStringInfoString(b, "unknown");
+				appendStringInfoString(b, " days");
+			}
 			if (in->campaign_only)
-				appendStringInfoString(&b, ", campaign only");
+				appendStringInfoString(b, ", campaign only");
 			break;
 		case PRIORITY_RECENCY:
-			appendStringInfoString(&b, state ? state : "no rule");
+			appendStringInfoString(b, state ? state : "no rule");
 			if (priority_recency_from_deal(in))
-				appendStringInfo(&b, ", last deal %s days ago",
-								 number_text(in->days_since_last_deal.value, 0));
+			{
+				appendStringInfoString(b, ", last deal ");
+				append_number(b, in->days_since_last_deal.value, 0);
+				appendStringInfoString(b, " days ago");
+			}
 			else if (in->days_since_last_order.valid)
-				appendStringInfo(&b, ", silent for %s days",
-								 number_text(in->days_since_last_order.value, 0));
+			{
+				appendStringInfoString(b, ", silent for ");
+				append_number(b, in->days_since_last_order.value, 0);
+				appendStringInfoString(b, " days");
+			}
 			break;
 		case PRIORITY_DECLINE:
-			appendStringInfo(&b, INT64_FORMAT " decline signal%s", in->decline_signals,
-							 in->decline_signals == 1 ? "" : "s");
+			append_int(b, in->decline_signals);
+			appendStringInfoString(b, " decline signal");
+			append_plural(b, in->decline_signals);
 			break;
 		case PRIORITY_ENGAGEMENT:
 			if (!in->events_bound)
-				appendStringInfoString(&b, "events not bound");
+				appendStringInfoString(b, "events not bound");
 			else if (in->events_in_window <= 0)
-				appendStringInfo(&b, "no event in the last " INT64_FORMAT " days", in->engagement_window_days);
+			{
+				appendStringInfoString(b, "no event in the last ");
+				append_int(b, in->engagement_window_days);
+				appendStringInfoString(b, " days");
+			}
 			else
 			{
-				appendStringInfo(&b, INT64_FORMAT " event%s (" INT64_FORMAT " pricing view%s) in the last " INT64_FORMAT " days",
-								 in->events_in_window, in->events_in_window == 1 ? "" : "s",
-								 in->pricing_views, in->pricing_views == 1 ? "" : "s",
-								 in->engagement_window_days);
+				append_int(b, in->events_in_window);
+				appendStringInfoString(b, " event");
+				append_plural(b, in->events_in_window);
+				appendStringInfoString(b, " (");
+				append_int(b, in->pricing_views);
+				appendStringInfoString(b, " pricing view");
+				append_plural(b, in->pricing_views);
+				appendStringInfoString(b, ") in the last ");
+				append_int(b, in->engagement_window_days);
+				appendStringInfoString(b, " days");
 				if (in->days_since_last_event.valid)
-					appendStringInfo(&b, ", the last %s days ago",
-									 number_text(in->days_since_last_event.value, 0));
+				{
+					appendStringInfoString(b, ", the last ");
+					append_number(b, in->days_since_last_event.value, 0);
+					appendStringInfoString(b, " days ago");
+				}
 			}
 			break;
 		case PRIORITY_DEAL:
 			if (!in->deals_bound)
-				appendStringInfoString(&b, "deals not bound");
+				appendStringInfoString(b, "deals not bound");
 			else if (in->last_deal_outcome == DEAL_OUTCOME_NONE)
-				appendStringInfoString(&b, "no closed deal");
+				appendStringInfoString(b, "no closed deal");
 			else
 			{
-				appendStringInfo(&b, "last deal %s", outcome ? outcome : "unknown");
+				appendStringInfoString(b, "last deal ");
+				appendStringInfoString(b, outcome ? outcome : "unknown");
 				if (reason)
-					appendStringInfo(&b, " (%s)", reason);
+				{
+					appendStringInfoString(b, " (");
+					appendStringInfoString(b, reason);
+					appendStringInfoChar(b, ')');
+				}
 				if (in->days_since_last_deal.valid)
-					appendStringInfo(&b, ", %s days ago", number_text(in->days_since_last_deal.value, 0));
+				{
+					appendStringInfoString(b, ", ");
+					append_number(b, in->days_since_last_deal.value, 0);
+					appendStringInfoString(b, " days ago");
+				}
 			}
 			if (in->deals_bound && in->open_deals > 0)
-				appendStringInfo(&b, ", " INT64_FORMAT " open", in->open_deals);
+			{
+				appendStringInfoString(b, ", ");
+				append_int(b, in->open_deals);
+				appendStringInfoString(b, " open");
+			}
 			break;
 		case PRIORITY_CONTRACT:
 			if (!in->contracts_bound)
-				appendStringInfoString(&b, "contracts not bound");
+				appendStringInfoString(b, "contracts not bound");
 			else if (!in->has_contract)
-				appendStringInfoString(&b, "no contract");
+				appendStringInfoString(b, "no contract");
 			else
 			{
 				bool		any = false;
 
 				if (in->contract_lapsed)
 				{
-					appendStringInfoString(&b, "lapsed");
+					appendStringInfoString(b, "lapsed");
 					if (in->days_since_contract_end.valid)
-						appendStringInfo(&b, " %s days ago", number_text(in->days_since_contract_end.value, 0));
+					{
+						appendStringInfoChar(b, ' ');
+						append_number(b, in->days_since_contract_end.value, 0);
+						appendStringInfoString(b, " days ago");
+					}
 					any = true;
 				}
 				if (in->auto_renew_off)
 				{
-					appendStringInfo(&b, "%sauto-renew off", any ? ", " : "");
+					appendStringInfoString(b, any ? ", auto-renew off" : "auto-renew off");
 					any = true;
 				}
 				if (in->downgraded)
 				{
-					appendStringInfo(&b, "%sdowngraded", any ? ", " : "");
+					appendStringInfoString(b, any ? ", downgraded" : "downgraded");
 					any = true;
 				}
 				if (in->renewal_due_in_days.valid)
 				{
-					appendStringInfo(&b, "%srenewal in %s days", any ? ", " : "",
-									 number_text(in->renewal_due_in_days.value, 0));
+					appendStringInfoString(b, any ? ", renewal in " : "renewal in ");
+					append_number(b, in->renewal_due_in_days.value, 0);
+					appendStringInfoString(b, " days");
 					any = true;
 				}
 				if (!any)
-					appendStringInfoString(&b, "running");
+					appendStringInfoString(b, "running");
 			}
 			break;
 		case PRIORITY_P_ALIVE:
 			if (in->p_alive.valid)
-				appendStringInfo(&b, "p_alive %s", number_text(in->p_alive.value, 4));
+			{
+				appendStringInfoString(b, "p_alive ");
+				append_number(b, in->p_alive.value, 4);
+			}
 			else
-				appendStringInfoString(&b, "no model fitted");
+				appendStringInfoString(b, "no model fitted");
 			break;
 		case PRIORITY_EXPECTED_VALUE:
 			if (in->expected_value.valid)
-				appendStringInfo(&b, "expected_value %s", number_text(in->expected_value.value, 2));
+			{
+				appendStringInfoString(b, "expected_value ");
+				append_number(b, in->expected_value.value, 2);
+			}
 			else
-				appendStringInfoString(&b, "no model fitted");
+				appendStringInfoString(b, "no model fitted");
 			break;
 		case PRIORITY_NCOMPONENTS:
 			break;
 	}
-	return b.data;
 }
 
 /*
- * score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights)
- *		returns dormancy.priority_result
+ * Read and check the weights argument, unless it is the datum of the last
+ * call again; fill the cache's weights and their breakdown numbers.
  */
-Datum
-score_priority(PG_FUNCTION_ARGS)
+static void
+read_weights(ScoreCache *cache, HeapTupleHeader w_row, MemoryContext fn_mcxt)
 {
-	HeapTupleHeader in_row = PG_GETARG_HEAPTUPLEHEADER(0);
-	HeapTupleHeader w_row = PG_GETARG_HEAPTUPLEHEADER(1);
-	ScoreCache *cache = (ScoreCache *) fcinfo->flinfo->fn_extra;
-	Datum		iv[ROW_MAX_ATTS];
-	bool		inull[ROW_MAX_ATTS];
+	WeightsCache *wc = &cache->wcache;
+	uint32		len = HeapTupleHeaderGetDatumLength(w_row);
 	Datum		wv[ROW_MAX_ATTS];
 	bool		wnull[ROW_MAX_ATTS];
-	PriorityInputs in;
 	PriorityWeights w;
-	PriorityResult r;
 	const char *bad;
-	char	   *state;
-	char	   *outcome;
-	char	   *reason;
-	char	   *segment;
-	TupleDesc	result_desc;
-	Datum		result[2];
-	bool		result_null[2] = {false, false};
-	JsonbParseState *jstate = NULL;
-	JsonbValue *breakdown;
 
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
-		fcinfo->flinfo->fn_extra = cache;
-	}
-	map_row(in_row, &cache->inputs, input_fields, IN_NFIELDS, fcinfo->flinfo->fn_mcxt);
-	map_row(w_row, &cache->weights, weight_fields, W_NFIELDS, fcinfo->flinfo->fn_mcxt);
-	if (cache->inputs.tupdesc->natts > ROW_MAX_ATTS ||
-		cache->weights.tupdesc->natts > ROW_MAX_ATTS)
+	if (wc->len == len && memcmp(wc->bytes, w_row, len) == 0)
+		return;
+
+	map_row(w_row, &cache->weights, weight_fields, W_NFIELDS, fn_mcxt);
+	if (cache->weights.tupdesc->natts > ROW_MAX_ATTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many fields in the arguments of score_priority")));
-	deform_row(in_row, &cache->inputs, iv, inull);
 	deform_row(w_row, &cache->weights, wv, wnull);
 
-	/* the weights: every field is required */
+	/* every field is required */
 	for (int f = 0; f < W_NFIELDS; f++)
 		if (FIELD_NULL(&cache->weights, wnull, f))
 			ereport(ERROR,
@@ -654,78 +685,286 @@ score_priority(PG_FUNCTION_ARGS)
 				 errmsg("score weight \"%s\" is out of range", bad),
 				 errhint("See the CHECK constraints of dormancy.score_weights for the valid ranges.")));
 
-	/* the inputs */
-	memset(&in, 0, sizeof(in));
-	state = text_or_null(&cache->inputs, iv, inull, IN_STATE);
-	in.state = parse_state(state);
-	in.days_since_last_order = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_ORDER);
-	in.at_risk_days = opt_int(&cache->inputs, iv, inull, IN_AT_RISK_DAYS);
-	in.dormant_days = opt_int(&cache->inputs, iv, inull, IN_DORMANT_DAYS);
-	in.long_dormant_days = opt_int(&cache->inputs, iv, inull, IN_LONG_DORMANT_DAYS);
-	in.total_amount = FIELD_NULL(&cache->inputs, inull, IN_TOTAL_AMOUNT) ? 0 :
-		DatumGetFloat8(FIELD(&cache->inputs, iv, IN_TOTAL_AMOUNT));
-	in.order_days = int_or(&cache->inputs, iv, inull, IN_ORDER_DAYS, 0);
-	in.median_gap_days = opt_float(&cache->inputs, iv, inull, IN_MEDIAN_GAP_DAYS);
-	in.mean_gap_days = opt_float(&cache->inputs, iv, inull, IN_MEAN_GAP_DAYS);
-	in.gap_stddev_days = opt_float(&cache->inputs, iv, inull, IN_GAP_STDDEV_DAYS);
-	segment = text_or_null(&cache->inputs, iv, inull, IN_SEGMENT);
-	in.campaign_only = segment != NULL && strcmp(segment, "campaign_only") == 0;
-	in.decline_signals = int_or(&cache->inputs, iv, inull, IN_DECLINE_SIGNALS, 0);
-	in.declining = bool_or_false(&cache->inputs, iv, inull, IN_DECLINING);
-	in.events_bound = bool_or_false(&cache->inputs, iv, inull, IN_EVENTS_BOUND);
-	in.events_in_window = int_or(&cache->inputs, iv, inull, IN_EVENTS_IN_WINDOW, 0);
-	in.pricing_views = int_or(&cache->inputs, iv, inull, IN_PRICING_VIEWS, 0);
-	in.days_since_last_event = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_EVENT);
-	in.engagement_window_days = int_or(&cache->inputs, iv, inull, IN_ENGAGEMENT_WINDOW_DAYS, 90);
-	in.deals_bound = bool_or_false(&cache->inputs, iv, inull, IN_DEALS_BOUND);
-	outcome = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_OUTCOME);
-	reason = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_REASON);
-	in.last_deal_outcome = parse_outcome(outcome);
-	in.last_deal_reason = parse_reason(reason);
-	in.days_since_last_deal = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_DEAL);
-	in.open_deals = int_or(&cache->inputs, iv, inull, IN_OPEN_DEALS, 0);
-	in.contracts_bound = bool_or_false(&cache->inputs, iv, inull, IN_CONTRACTS_BOUND);
-	in.has_contract = bool_or_false(&cache->inputs, iv, inull, IN_HAS_CONTRACT);
-	in.contract_lapsed = bool_or_false(&cache->inputs, iv, inull, IN_CONTRACT_LAPSED);
-	in.days_since_contract_end = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_CONTRACT_END);
-	in.auto_renew_off = bool_or_false(&cache->inputs, iv, inull, IN_AUTO_RENEW_OFF);
-	in.downgraded = bool_or_false(&cache->inputs, iv, inull, IN_DOWNGRADED);
-	in.renewal_due_in_days = opt_int(&cache->inputs, iv, inull, IN_RENEWAL_DUE_IN_DAYS);
-	in.renewal_horizon_days = int_or(&cache->inputs, iv, inull, IN_RENEWAL_HORIZON_DAYS, 90);
-	in.p_alive = opt_float(&cache->inputs, iv, inull, IN_P_ALIVE);
-	in.expected_value = opt_float(&cache->inputs, iv, inull, IN_EXPECTED_VALUE);
+	/* valid: keep them, with their breakdown numbers */
+	if (wc->cxt == NULL)
+		wc->cxt = AllocSetContextCreate(fn_mcxt, "score_priority weights", ALLOCSET_SMALL_SIZES);
+	else
+		MemoryContextReset(wc->cxt);
+	wc->len = 0;
+	memset(wc->share, 0, sizeof(wc->share));
+	wc->w = w;
+	{
+		MemoryContext old = MemoryContextSwitchTo(wc->cxt);
 
-	priority_compute(&in, &w, &r);
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+			number_value(&wc->weight[i], w.weight[i], 4, cache->zero);
+		wc->bytes = palloc(len);
+		MemoryContextSwitchTo(old);
+	}
+	memcpy(wc->bytes, w_row, len);
+	wc->len = len;
+}
 
-	/* the breakdown: {component: {value, weight, share, contribution, basis}} */
-	pushJsonbValue(&jstate, WJB_BEGIN_OBJECT, NULL);
+/*
+ * The "share" numbers of the components for a set of applicable ones (bit i
+ * for component i): they follow from the weights alone, so they are made
+ * once per set.
+ */
+static const JsonbValue *
+share_values(ScoreCache *cache, const PriorityResult *r)
+{
+	WeightsCache *wc = &cache->wcache;
+	int			mask = 0;
+
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		if (r->part[i].applicable)
+			mask |= 1 << i;
+	if (wc->share[mask] == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(wc->cxt);
+		JsonbValue *v = palloc(sizeof(JsonbValue) * PRIORITY_NCOMPONENTS);
+
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+			number_value(&v[i], r->part[i].share, 2, cache->zero);
+		wc->share[mask] = v;
+		MemoryContextSwitchTo(old);
+	}
+	return wc->share[mask];
+}
+
+/* Keys of a component's object, and the order jsonb keeps both levels in. */
+enum
+{
+	KEY_VALUE,
+	KEY_WEIGHT,
+	KEY_SHARE,
+	KEY_CONTRIBUTION,
+	KEY_BASIS,
+	NKEYS
+};
+static const char *const part_keys[NKEYS] = {"value", "weight", "share", "contribution", "basis"};
+static int	part_key_order[NKEYS];
+static int	component_order[PRIORITY_NCOMPONENTS];
+static JsonbValue part_key_values[NKEYS];	/* the keys as jsonb strings */
+static JsonbValue component_key_values[PRIORITY_NCOMPONENTS];
+static bool key_orders_done = false;
+
+/*
+ * The breakdown: {component: {value, weight, share, contribution, basis}}.
+ * The pairs are laid out in jsonb's own key order, so the object is written
+ * straight to its binary form (JsonbValueToJsonb) without pushJsonbValue's
+ * sorting; the bytes are those pushJsonbValue would make.
+ */
+static Jsonb *
+make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult *r,
+			   const char *state, const char *outcome, const char *reason)
+{
+	const JsonbValue *shares = share_values(cache, r);
+	JsonbPair	top_pairs[PRIORITY_NCOMPONENTS];
+	JsonbPair	part_pairs[PRIORITY_NCOMPONENTS][NKEYS];
+	int			basis_start[PRIORITY_NCOMPONENTS + 1];
+	StringInfoData basis;
+	JsonbValue	top;
+
+	if (!key_orders_done)
+	{
+		priority_json_key_order(priority_component_names, PRIORITY_NCOMPONENTS, component_order);
+		priority_json_key_order(part_keys, NKEYS, part_key_order);
+		for (int i = 0; i < NKEYS; i++)
+			string_value(&part_key_values[i], part_keys[i], strlen(part_keys[i]));
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+			string_value(&component_key_values[i], priority_component_names[i],
+						 strlen(priority_component_names[i]));
+		key_orders_done = true;
+	}
+
+	/* the basis texts, one after another in one buffer */
+	initStringInfo(&basis);
 	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
 	{
-		const PriorityPart *p = &r.part[i];
-
-		push_key(&jstate, priority_component_names[i]);
-		pushJsonbValue(&jstate, WJB_BEGIN_OBJECT, NULL);
-		push_key(&jstate, "value");
-		if (p->applicable)
-			push_number(&jstate, p->value, 4);
-		else
-			push_null(&jstate);
-		push_key(&jstate, "weight");
-		push_number(&jstate, w.weight[i], 4);
-		push_key(&jstate, "share");
-		push_number(&jstate, p->share, 2);
-		push_key(&jstate, "contribution");
-		push_number(&jstate, p->contribution, 2);
-		push_key(&jstate, "basis");
-		push_string(&jstate, component_basis((PriorityComponent) i, &in, state, outcome, reason));
-		pushJsonbValue(&jstate, WJB_END_OBJECT, NULL);
+		basis_start[i] = basis.len;
+		append_basis(&basis, (PriorityComponent) i, in, state, outcome, reason);
 	}
-	breakdown = pushJsonbValue(&jstate, WJB_END_OBJECT, NULL);
+	basis_start[PRIORITY_NCOMPONENTS] = basis.len;
 
-	if (get_call_result_type(fcinfo, NULL, &result_desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "score_priority must return a composite type");
-	result_desc = BlessTupleDesc(result_desc);
-	result[0] = Float8GetDatum(r.score);
-	result[1] = JsonbPGetDatum(JsonbValueToJsonb(breakdown));
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(result_desc, result, result_null)));
+	for (int k = 0; k < PRIORITY_NCOMPONENTS; k++)
+	{
+		int			i = component_order[k];
+		const PriorityPart *p = &r->part[i];
+		JsonbValue	v[NKEYS];
+
+		if (p->applicable)
+			number_value(&v[KEY_VALUE], p->value, 4, cache->zero);
+		else
+			v[KEY_VALUE].type = jbvNull;
+		v[KEY_WEIGHT] = cache->wcache.weight[i];
+		v[KEY_SHARE] = shares[i];
+		number_value(&v[KEY_CONTRIBUTION], p->contribution, 2, cache->zero);
+		string_value(&v[KEY_BASIS], basis.data + basis_start[i], basis_start[i + 1] - basis_start[i]);
+		for (int j = 0; j < NKEYS; j++)
+		{
+			int			key = part_key_order[j];
+
+			part_pairs[k][j].key = part_key_values[key];
+			part_pairs[k][j].value = v[key];
+			part_pairs[k][j].order = j;
+		}
+		top_pairs[k].key = component_key_values[i];
+		top_pairs[k].value.type = jbvObject;
+		top_pairs[k].value.val.object.nPairs = NKEYS;
+		top_pairs[k].value.val.object.pairs = part_pairs[k];
+		top_pairs[k].order = k;
+	}
+	top.type = jbvObject;
+	top.val.object.nPairs = PRIORITY_NCOMPONENTS;
+	top.val.object.pairs = top_pairs;
+	return JsonbValueToJsonb(&top);
+}
+
+/* One customer's inputs as read from the arguments, and the score. */
+typedef struct ScoredRow
+{
+	PriorityInputs in;
+	PriorityResult r;
+	char	   *state;			/* the texts the basis repeats, NULL for NULL */
+	char	   *outcome;
+	char	   *reason;
+} ScoredRow;
+
+/*
+ * Read the two composite arguments of any of the entry points below and
+ * score the customer.  The field maps, the weights and their breakdown
+ * numbers are kept in fn_extra from call to call.
+ */
+static ScoreCache *
+score_row(FunctionCallInfo fcinfo, ScoredRow *row)
+{
+	HeapTupleHeader in_row = PG_GETARG_HEAPTUPLEHEADER(0);
+	HeapTupleHeader w_row = PG_GETARG_HEAPTUPLEHEADER(1);
+	MemoryContext fn_mcxt = fcinfo->flinfo->fn_mcxt;
+	ScoreCache *cache = (ScoreCache *) fcinfo->flinfo->fn_extra;
+	PriorityInputs *in = &row->in;
+	Datum		iv[ROW_MAX_ATTS];
+	bool		inull[ROW_MAX_ATTS];
+	char	   *segment;
+
+	if (cache == NULL)
+	{
+		MemoryContext old;
+
+		cache = MemoryContextAllocZero(fn_mcxt, sizeof(ScoreCache));
+		old = MemoryContextSwitchTo(fn_mcxt);
+		cache->zero = int64_div_fast_to_numeric(0, 0);
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	map_row(in_row, &cache->inputs, input_fields, IN_NFIELDS, fn_mcxt);
+	if (cache->inputs.tupdesc->natts > ROW_MAX_ATTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many fields in the arguments of score_priority")));
+	read_weights(cache, w_row, fn_mcxt);
+	deform_row(in_row, &cache->inputs, iv, inull);
+
+	memset(in, 0, sizeof(*in));
+	row->state = text_or_null(&cache->inputs, iv, inull, IN_STATE);
+	in->state = parse_state(row->state);
+	in->days_since_last_order = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_ORDER);
+	in->at_risk_days = opt_int(&cache->inputs, iv, inull, IN_AT_RISK_DAYS);
+	in->dormant_days = opt_int(&cache->inputs, iv, inull, IN_DORMANT_DAYS);
+	in->long_dormant_days = opt_int(&cache->inputs, iv, inull, IN_LONG_DORMANT_DAYS);
+	in->total_amount = FIELD_NULL(&cache->inputs, inull, IN_TOTAL_AMOUNT) ? 0 :
+		DatumGetFloat8(FIELD(&cache->inputs, iv, IN_TOTAL_AMOUNT));
+	in->order_days = int_or(&cache->inputs, iv, inull, IN_ORDER_DAYS, 0);
+	in->median_gap_days = opt_float(&cache->inputs, iv, inull, IN_MEDIAN_GAP_DAYS);
+	in->mean_gap_days = opt_float(&cache->inputs, iv, inull, IN_MEAN_GAP_DAYS);
+	in->gap_stddev_days = opt_float(&cache->inputs, iv, inull, IN_GAP_STDDEV_DAYS);
+	segment = text_or_null(&cache->inputs, iv, inull, IN_SEGMENT);
+	in->campaign_only = segment != NULL && strcmp(segment, "campaign_only") == 0;
+	in->decline_signals = int_or(&cache->inputs, iv, inull, IN_DECLINE_SIGNALS, 0);
+	in->declining = bool_or_false(&cache->inputs, iv, inull, IN_DECLINING);
+	in->events_bound = bool_or_false(&cache->inputs, iv, inull, IN_EVENTS_BOUND);
+	in->events_in_window = int_or(&cache->inputs, iv, inull, IN_EVENTS_IN_WINDOW, 0);
+	in->pricing_views = int_or(&cache->inputs, iv, inull, IN_PRICING_VIEWS, 0);
+	in->days_since_last_event = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_EVENT);
+	in->engagement_window_days = int_or(&cache->inputs, iv, inull, IN_ENGAGEMENT_WINDOW_DAYS, 90);
+	in->deals_bound = bool_or_false(&cache->inputs, iv, inull, IN_DEALS_BOUND);
+	row->outcome = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_OUTCOME);
+	row->reason = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_REASON);
+	in->last_deal_outcome = parse_outcome(row->outcome);
+	in->last_deal_reason = parse_reason(row->reason);
+	in->days_since_last_deal = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_DEAL);
+	in->open_deals = int_or(&cache->inputs, iv, inull, IN_OPEN_DEALS, 0);
+	in->contracts_bound = bool_or_false(&cache->inputs, iv, inull, IN_CONTRACTS_BOUND);
+	in->has_contract = bool_or_false(&cache->inputs, iv, inull, IN_HAS_CONTRACT);
+	in->contract_lapsed = bool_or_false(&cache->inputs, iv, inull, IN_CONTRACT_LAPSED);
+	in->days_since_contract_end = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_CONTRACT_END);
+	in->auto_renew_off = bool_or_false(&cache->inputs, iv, inull, IN_AUTO_RENEW_OFF);
+	in->downgraded = bool_or_false(&cache->inputs, iv, inull, IN_DOWNGRADED);
+	in->renewal_due_in_days = opt_int(&cache->inputs, iv, inull, IN_RENEWAL_DUE_IN_DAYS);
+	in->renewal_horizon_days = int_or(&cache->inputs, iv, inull, IN_RENEWAL_HORIZON_DAYS, 90);
+	in->p_alive = opt_float(&cache->inputs, iv, inull, IN_P_ALIVE);
+	in->expected_value = opt_float(&cache->inputs, iv, inull, IN_EXPECTED_VALUE);
+
+	priority_compute(in, &cache->wcache.w, &row->r);
+	return cache;
+}
+
+/*
+ * score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights)
+ *		returns dormancy.priority_result
+ */
+Datum
+score_priority(PG_FUNCTION_ARGS)
+{
+	ScoredRow	row;
+	ScoreCache *cache = score_row(fcinfo, &row);
+	Datum		result[2];
+	bool		result_null[2] = {false, false};
+
+	if (cache->result_desc == NULL)
+	{
+		TupleDesc	desc;
+		MemoryContext old;
+
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "score_priority must return a composite type");
+		old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+		cache->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+	}
+	result[0] = Float8GetDatum(row.r.score);
+	result[1] = JsonbPGetDatum(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->result_desc, result, result_null)));
+}
+
+/*
+ * _priority_score(inputs dormancy.priority_inputs, weights dormancy.score_weights)
+ *		returns double precision
+ *
+ * The score of score_priority() alone, for customer_status: a query that
+ * does not read the breakdown does not build it.
+ */
+Datum
+priority_score_only(PG_FUNCTION_ARGS)
+{
+	ScoredRow	row;
+
+	score_row(fcinfo, &row);
+	PG_RETURN_FLOAT8(row.r.score);
+}
+
+/*
+ * _priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights)
+ *		returns jsonb
+ *
+ * The breakdown of score_priority() alone, for customer_status.
+ */
+Datum
+priority_breakdown(PG_FUNCTION_ARGS)
+{
+	ScoredRow	row;
+	ScoreCache *cache = score_row(fcinfo, &row);
+
+	PG_RETURN_JSONB_P(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason));
 }

@@ -9,6 +9,9 @@
 #include "priority.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Keep in the order of PriorityComponent. */
 const char *const priority_component_names[PRIORITY_NCOMPONENTS] = {
@@ -397,4 +400,126 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 		sum += p->contribution;
 	}
 	out->score = clamp(sum, 0, 100);
+}
+
+/* What "%.*f" writes, then trailing zeros after the point dropped, "-0" as "0". */
+static int
+format_number_printf(char *buf, double x, int decimals)
+{
+	int			len = snprintf(buf, PRIORITY_NUMBER_BUFSIZE, "%.*f", decimals, x);
+
+	if (len < 0 || len >= PRIORITY_NUMBER_BUFSIZE)
+	{
+		/* cannot happen: DBL_MAX has 309 digits */
+		strcpy(buf, "null");
+		return 4;
+	}
+	if (strchr(buf, '.') != NULL)
+	{
+		while (len > 0 && buf[len - 1] == '0')
+			buf[--len] = '\0';
+		if (len > 0 && buf[len - 1] == '.')
+			buf[--len] = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+	{
+		strcpy(buf, "0");
+		len = 1;
+	}
+	return len;
+}
+
+int
+priority_format_number(char *buf, double x, int decimals)
+{
+	static const double pow10[PRIORITY_MAX_DECIMALS + 1] = {1, 10, 100, 1000, 10000};
+	double		scaled;
+	double		frac;
+	uint64_t	n;
+	int			len = 0;
+	char		digits[24];
+	int			ndigits = 0;
+
+	if (!isfinite(x))
+	{
+		strcpy(buf, "null");
+		return 4;
+	}
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > PRIORITY_MAX_DECIMALS)
+		return format_number_printf(buf, x, decimals);
+
+	/*
+	 * x * 10^decimals is within half a unit in the last place of the exact
+	 * product (10^decimals is exact).  Below 1e12 that unit is under 2^-13,
+	 * so when the fraction is more than 1e-3 away from one half, rounding the
+	 * product to the nearest integer rounds the exact value the same way
+	 * printf does.  Otherwise (a tie or close to one, or a huge value) ask
+	 * printf.
+	 */
+	scaled = x * pow10[decimals];
+	if (!(fabs(scaled) < 1e12))
+		return format_number_printf(buf, x, decimals);
+	frac = fabs(scaled) - floor(fabs(scaled));
+	if (fabs(frac - 0.5) <= 1e-3)
+		return format_number_printf(buf, x, decimals);
+	n = (uint64_t) floor(fabs(scaled) + 0.5);
+
+	/* drop trailing zeros after the point */
+	while (decimals > 0 && n % 10 == 0)
+	{
+		n /= 10;
+		decimals--;
+	}
+	if (n == 0)
+	{
+		strcpy(buf, "0");
+		return 1;
+	}
+	if (x < 0)
+		buf[len++] = '-';
+	/* the digits, least significant first, at least decimals + 1 of them */
+	while (n > 0 || ndigits <= decimals)
+	{
+		digits[ndigits++] = (char) ('0' + n % 10);
+		n /= 10;
+	}
+	while (ndigits > 0)
+	{
+		if (ndigits == decimals)
+			buf[len++] = '.';
+		buf[len++] = digits[--ndigits];
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+/* The jsonb order of two keys: shorter first, then bytewise. */
+static int
+json_key_cmp(const char *a, const char *b)
+{
+	size_t		la = strlen(a);
+	size_t		lb = strlen(b);
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return memcmp(a, b, la);
+}
+
+void
+priority_json_key_order(const char *const *keys, int n, int *order)
+{
+	/* insertion sort: a handful of keys, sorted once */
+	for (int i = 0; i < n; i++)
+	{
+		int			j = i;
+
+		while (j > 0 && json_key_cmp(keys[order[j - 1]], keys[i]) > 0)
+		{
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
 }

@@ -197,6 +197,26 @@ extern void priority_compute(const PriorityInputs *in, const PriorityWeights *w,
  */
 extern bool priority_recency_from_deal(const PriorityInputs *in);
 
+/*
+ * The breakdown's numbers as text: x rounded to `decimals` (0 to
+ * PRIORITY_MAX_DECIMALS) places as printf's "%.*f" rounds it, without
+ * trailing zeros after the point, "-0" written "0", and "null" when x is not
+ * finite.  Writes at most PRIORITY_NUMBER_BUFSIZE bytes with the terminating
+ * NUL and returns the length.  Exact values print without printf (most
+ * calls); values within rounding error of a tie, and huge ones, go through
+ * snprintf.
+ */
+#define PRIORITY_MAX_DECIMALS 4
+#define PRIORITY_NUMBER_BUFSIZE 352
+extern int	priority_format_number(char *buf, double x, int decimals);
+
+/*
+ * Sort n distinct object keys into the order jsonb stores them in (shorter
+ * first, then bytewise), writing their indexes into order[].  Building a
+ * jsonb object with its pairs already in this order needs no sorting.
+ */
+extern void priority_json_key_order(const char *const *keys, int n, int *order);
+
 /* The value of each component on its own (exposed for the unit tests). */
 extern double priority_recency_value(const PriorityInputs *in);
 extern double priority_deal_value(const PriorityInputs *in, const PriorityWeights *w);

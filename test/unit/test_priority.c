@@ -437,6 +437,154 @@ test_extremes(void)
 	   r.part[PRIORITY_ENGAGEMENT].value);
 }
 
+/*
+ * What the breakdown wrote before priority_format_number: printf's "%.*f",
+ * trailing zeros after the point dropped, "-0" as "0", "null" when not
+ * finite (a buffer large enough for any double).
+ */
+static void
+reference_number(char *out, double x, int decimals)
+{
+	char		num[400];
+	int			len;
+
+	if (!isfinite(x))
+	{
+		strcpy(out, "null");
+		return;
+	}
+	len = snprintf(num, sizeof(num), "%.*f", decimals, x);
+	if (strchr(num, '.') != NULL)
+	{
+		while (len > 0 && num[len - 1] == '0')
+			num[--len] = '\0';
+		if (len > 0 && num[len - 1] == '.')
+			num[--len] = '\0';
+	}
+	if (strcmp(num, "-0") == 0)
+		strcpy(num, "0");
+	strcpy(out, num);
+}
+
+/* One number against the reference; on failure says which. */
+static bool
+number_matches(double x, int decimals)
+{
+	char		got[PRIORITY_NUMBER_BUFSIZE];
+	char		want[400];
+	int			len;
+
+	memset(got, 'x', sizeof(got));
+	len = priority_format_number(got, x, decimals);
+	reference_number(want, x, decimals);
+	if (strcmp(got, want) != 0 || len != (int) strlen(got))
+	{
+		diag("%.17g with %d decimals: got \"%s\" (length %d), want \"%s\"", x, decimals, got, len, want);
+		return false;
+	}
+	return true;
+}
+
+static void
+test_format_number(void)
+{
+	static const double fixed[] = {
+		0, -0.0, 1, -1, 10, 100, 1000, 0.5, -0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.125,
+		0.05, 0.005, 0.0005, 0.00005, 0.00015, 1.005, 2.675, 1.0049999999999999,
+		0.1, 0.2, 0.3, 0.7, 6.15, 11.91, 30.77, 15.38, 23.08, 0.3872, 0.1097, 512.34,
+		-0.004, -0.00004, -0.3, -1.26, 99.995, 99.994999, 1e-300, -1e-300,
+		123456789.125, 999999999999.5, 1e11 + 0.5, 1e12, 1e12 + 0.25, 4.5e15, 1e16,
+		1e21, 1e300, -1e300, 1.7976931348623157e308, 9007199254740993.0,
+		2147483647, -2147483648.0, 4294967296.5
+	};
+	bool		all = true;
+	bool		random_ok = true;
+	bool		days_ok = true;
+	bool		special = true;
+	char		buf[PRIORITY_NUMBER_BUFSIZE];
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		for (int d = 0; d <= PRIORITY_MAX_DECIMALS; d++)
+			all &= number_matches(fixed[i], d);
+	ok(all, "format_number: fixed values (ties, tiny, huge, negative zero) as printf rounds them");
+
+	srand(20261201);
+	for (int i = 0; i < 200000; i++)
+	{
+		double		u = (double) rand() / RAND_MAX;
+		double		x;
+
+		switch (i % 5)
+		{
+			case 0:				/* amounts */
+				x = (u - 0.2) * 1e7;
+				break;
+			case 1:				/* values and shares */
+				x = (u - 0.5) * 2;
+				break;
+			case 2:				/* on a grid of halves of the last place: ties */
+				x = round((u - 0.5) * 2e6) / 2e4 + ((i / 5) % 2 ? 0.00005 : 0.005);
+				break;
+			case 3:				/* wide magnitudes */
+				x = (u - 0.5) * pow(10, (rand() % 40) - 10);
+				break;
+			default:			/* a handful of cents */
+				x = (double) (rand() % 100000) / 100.0;
+				break;
+		}
+		for (int d = 0; d <= PRIORITY_MAX_DECIMALS; d++)
+			if (!number_matches(x, d))
+				random_ok = false;
+	}
+	ok(random_ok, "format_number: 200000 random values at 0 to 4 decimals as printf rounds them");
+
+	for (int day = -100000; day <= 100000; day++)
+		if (!number_matches((double) day, 0))
+			days_ok = false;
+	ok(days_ok, "format_number: whole days from -100000 to 100000");
+
+	special &= priority_format_number(buf, NAN, 2) == 4 && strcmp(buf, "null") == 0;
+	special &= priority_format_number(buf, INFINITY, 0) == 4 && strcmp(buf, "null") == 0;
+	special &= priority_format_number(buf, -INFINITY, 4) == 4 && strcmp(buf, "null") == 0;
+	special &= priority_format_number(buf, -0.0, 0) == 1 && strcmp(buf, "0") == 0;
+	special &= priority_format_number(buf, 2.5, 0) == 1 && strcmp(buf, "2") == 0;
+	special &= priority_format_number(buf, 0.125, 2) == 4 && strcmp(buf, "0.12") == 0;
+	special &= priority_format_number(buf, 12.3, 4) == 4 && strcmp(buf, "12.3") == 0;
+	ok(special, "format_number: not finite is null, -0 is 0, ties to even as printf");
+}
+
+static void
+test_json_key_order(void)
+{
+	static const char *const inner[] = {"value", "weight", "share", "contribution", "basis"};
+	static const int inner_want[] = {4, 2, 0, 1, 3};
+	static const char *const mixed[] = {"bb", "a", "ab", "b", "aa", "ccc"};
+	static const int mixed_want[] = {1, 3, 4, 2, 0, 5};
+	int			order[PRIORITY_NCOMPONENTS];
+	char		names[256] = "";
+	bool		same = true;
+
+	priority_json_key_order(priority_component_names, PRIORITY_NCOMPONENTS, order);
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+	{
+		strcat(names, priority_component_names[order[i]]);
+		strcat(names, i + 1 < PRIORITY_NCOMPONENTS ? " " : "");
+	}
+	ok(strcmp(names, "deal decline p_alive recency contract engagement past_value regularity expected_value") == 0,
+	   "json key order of the components: %s", names);
+
+	priority_json_key_order(inner, 5, order);
+	for (int i = 0; i < 5; i++)
+		same &= order[i] == inner_want[i];
+	ok(same, "json key order of a component: basis share value weight contribution");
+
+	same = true;
+	priority_json_key_order(mixed, 6, order);
+	for (int i = 0; i < 6; i++)
+		same &= order[i] == mixed_want[i];
+	ok(same, "json key order: by length, then bytewise");
+}
+
 int
 main(void)
 {
@@ -446,5 +594,7 @@ main(void)
 	test_weights();
 	test_random();
 	test_extremes();
+	test_format_number();
+	test_json_key_order();
 	return tap_done();
 }
