@@ -70,8 +70,52 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
 
--- Fit the overall model and one per segment, over the bound data as of
--- dormancy.as_of(), in one pass; replace the stored models.
+-- The fits of the overall model and one per segment, over the bound data as
+-- of dormancy.as_of(), in one pass.
+--
+-- Reads only what the fits need: each bound customer (src_customers, for
+-- its segment) with its history and the history's BTYD summary, the same
+-- values as customer_core's frequency, recency_days, age_days and
+-- monetary_value (customer_core computes them by the same call, with the
+-- same filter), not the rest of customer_core (state, decline metrics,
+-- contracts, price changes).  The aggregates count identical summaries once
+-- (docs/models.md).  A set-returning function with RETURN QUERY, so that
+-- the read may use a parallel plan: a FOR loop over a query or a SELECT INTO
+-- in plpgsql never runs in parallel.
+CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
+	RETURNS TABLE (segment_kind text, segment_value text,
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	RETURN QUERY
+	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+		   s.segment_value,
+		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN lower(btrim(c.industry))
+					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+				   b.frequency, b.recency, b.age, b.monetary_value
+			  FROM dormancy.src_customers c
+			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+			 WHERE c.customer_id IS NOT NULL
+			   AND b.frequency IS NOT NULL) s
+	 GROUP BY GROUPING SETS ((), (s.segment_value))
+	HAVING grouping(s.segment_value) = 1
+		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+			AND count(*) >= settings.min_customers);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+
+-- Fit the overall model and one per segment (_fit_segments), replace the
+-- stored models.
 CREATE FUNCTION dormancy.fit_models()
 	RETURNS SETOF dormancy.models
 	LANGUAGE plpgsql
@@ -80,32 +124,13 @@ CREATE FUNCTION dormancy.fit_models()
 AS $$
 DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
-	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 	started timestamptz := clock_timestamp();
-	fitted record;
 BEGIN
 	DELETE FROM dormancy.models;
-	FOR fitted IN
-		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END AS segment_kind,
-			   s.segment_value,
-			   count(*) AS customers,
-			   dormancy.bgnbd_fit(s.frequency, s.recency_days / unit_days, s.age_days / unit_days) AS bgnbd,
-			   dormancy.gammagamma_fit(s.frequency, s.monetary_value) AS gammagamma
-		  FROM (SELECT CASE settings.segment_by
-						   WHEN 'industry' THEN lower(btrim(c.industry))
-						   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
-					   c.frequency, c.recency_days, c.age_days, c.monetary_value
-				  FROM dormancy.customer_core c
-				 WHERE c.frequency IS NOT NULL) s
-		 GROUP BY GROUPING SETS ((), (s.segment_value))
-		HAVING grouping(s.segment_value) = 1
-			OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
-				AND count(*) >= settings.min_customers)
-	LOOP
-		INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
-		VALUES (fitted.segment_kind, fitted.segment_value, dormancy.as_of_day(), settings.time_unit,
-				fitted.bgnbd, CASE WHEN (fitted.gammagamma).customers > 0 THEN fitted.gammagamma END);
-	END LOOP;
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
+	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
+	  FROM dormancy._fit_segments(settings) f;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();

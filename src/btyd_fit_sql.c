@@ -9,9 +9,12 @@
  * row (btyd_sql.c builds it).
  *
  * The aggregate states are arrays of distinct observations with counts:
- * rows are appended, and when the array fills it is sorted and identical
- * observations are merged (btyd_*_compact), so memory follows the number of
- * distinct (frequency, recency, age) triples, not the number of customers.
+ * rows are appended, and when the array fills what was appended since the
+ * last time is sorted, identical observations are merged (btyd_*_compact),
+ * and the result is merged into the compacted part (btyd_*_merge_tail), so
+ * memory follows the number of distinct (frequency, recency, age) triples,
+ * not the number of customers, and no row is sorted twice.  The fit then
+ * runs over the distinct observations, each weighted by its count.
  */
 #include "postgres.h"
 
@@ -65,13 +68,15 @@ WarnNotConverged(const char *model, const BtydFit *fit)
 
 /*
  * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
- * of the two kinds (elem_size bytes each), compacted when it fills.
+ * of the two kinds, compacted when it fills.  The first nsorted are
+ * compacted (sorted, no repeats); the rest were appended since.
  * gammagamma_fit also counts the rows it skips.
  */
 typedef struct BtydAggState
 {
 	void	   *obs;
 	int64		nobs;
+	int64		nsorted;
 	int64		capacity;
 	int64		skipped;
 	bool		bgnbd;
@@ -110,14 +115,33 @@ NewAggState(FunctionCallInfo fcinfo, bool bgnbd, int64 capacity)
 	return state;
 }
 
-/* Sort the observations and merge identical ones. */
+/*
+ * Sort the observations and merge identical ones: compact what was appended
+ * since the last compaction, then merge it into the compacted part.
+ */
 static void
 CompactState(BtydAggState *state)
 {
-	if (state->bgnbd)
-		state->nobs = (int64) btyd_bgnbd_compact(state->obs, (size_t) state->nobs);
+	char	   *tail = (char *) state->obs + ObsSize(state) * state->nsorted;
+	size_t		ntail = (size_t) (state->nobs - state->nsorted);
+	size_t		nhead = (size_t) state->nsorted;
+	void	   *scratch;
+
+	if (ntail == 0)
+		return;
+	ntail = state->bgnbd ? btyd_bgnbd_compact((BtydBgnbdObs *) tail, ntail)
+		: btyd_gg_compact((BtydGgObs *) tail, ntail);
+	if (nhead > 0)
+	{
+		scratch = palloc(ObsSize(state) * ntail);
+		state->nobs = (int64) (state->bgnbd
+							   ? btyd_bgnbd_merge_tail(state->obs, nhead, ntail, scratch)
+							   : btyd_gg_merge_tail(state->obs, nhead, ntail, scratch));
+		pfree(scratch);
+	}
 	else
-		state->nobs = (int64) btyd_gg_compact(state->obs, (size_t) state->nobs);
+		state->nobs = (int64) ntail;
+	state->nsorted = state->nobs;
 }
 
 /*

@@ -134,7 +134,11 @@ gg_obs_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-/* Sort and merge identical BG/NBD triples. */
+/*
+ * Sort and merge identical BG/NBD triples.  Input that is already in order
+ * (a compacted array, or one with repeats next to each other) is not sorted
+ * again: one pass checks the order first.
+ */
 size_t
 btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
 {
@@ -143,7 +147,14 @@ btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
 
 	if (n == 0)
 		return 0;
-	qsort(obs, n, sizeof(BtydBgnbdObs), bgnbd_obs_cmp);
+	for (i = 1; i < n; i++)
+	{
+		if (bgnbd_obs_cmp(&obs[i - 1], &obs[i]) > 0)
+		{
+			qsort(obs, n, sizeof(BtydBgnbdObs), bgnbd_obs_cmp);
+			break;
+		}
+	}
 	for (i = 1; i < n; i++)
 	{
 		if (bgnbd_obs_cmp(&obs[out], &obs[i]) == 0)
@@ -154,7 +165,7 @@ btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
 	return out + 1;
 }
 
-/* Sort and merge identical Gamma-Gamma pairs. */
+/* Sort and merge identical Gamma-Gamma pairs (no sort when already in order). */
 size_t
 btyd_gg_compact(BtydGgObs *obs, size_t n)
 {
@@ -163,7 +174,14 @@ btyd_gg_compact(BtydGgObs *obs, size_t n)
 
 	if (n == 0)
 		return 0;
-	qsort(obs, n, sizeof(BtydGgObs), gg_obs_cmp);
+	for (i = 1; i < n; i++)
+	{
+		if (gg_obs_cmp(&obs[i - 1], &obs[i]) > 0)
+		{
+			qsort(obs, n, sizeof(BtydGgObs), gg_obs_cmp);
+			break;
+		}
+	}
 	for (i = 1; i < n; i++)
 	{
 		if (gg_obs_cmp(&obs[out], &obs[i]) == 0)
@@ -172,6 +190,77 @@ btyd_gg_compact(BtydGgObs *obs, size_t n)
 			obs[++out] = obs[i];
 	}
 	return out + 1;
+}
+
+/* Merge a compacted tail of BG/NBD observations into the compacted head before it (see btyd.h). */
+size_t
+btyd_bgnbd_merge_tail(BtydBgnbdObs *obs, size_t nhead, size_t ntail, BtydBgnbdObs *scratch)
+{
+	size_t		i = nhead;
+	size_t		j = ntail;
+	size_t		k = nhead + ntail;
+
+	/*
+	 * Backwards from the top: the next write (k - 1) never falls below the
+	 * next head element read (i - 1), since k >= i + j throughout.
+	 */
+	memcpy(scratch, obs + nhead, ntail * sizeof(BtydBgnbdObs));
+	while (i > 0 && j > 0)
+	{
+		int			c = bgnbd_obs_cmp(&obs[i - 1], &scratch[j - 1]);
+
+		if (c > 0)
+			obs[--k] = obs[--i];
+		else if (c < 0)
+			obs[--k] = scratch[--j];
+		else
+		{
+			BtydBgnbdObs		o = obs[--i];
+
+			o.count += scratch[--j].count;
+			obs[--k] = o;
+		}
+	}
+	while (j > 0)
+		obs[--k] = scratch[--j];
+	/* the result is obs[0 .. i) followed by obs[k .. nhead + ntail) */
+	if (k > i)
+		memmove(obs + i, obs + k, (nhead + ntail - k) * sizeof(BtydBgnbdObs));
+	return i + (nhead + ntail - k);
+}
+
+/* Merge a compacted tail of Gamma-Gamma observations into the compacted head before it (see btyd.h). */
+size_t
+btyd_gg_merge_tail(BtydGgObs *obs, size_t nhead, size_t ntail, BtydGgObs *scratch)
+{
+	size_t		i = nhead;
+	size_t		j = ntail;
+	size_t		k = nhead + ntail;
+
+	/* as btyd_bgnbd_merge_tail */
+	memcpy(scratch, obs + nhead, ntail * sizeof(BtydGgObs));
+	while (i > 0 && j > 0)
+	{
+		int			c = gg_obs_cmp(&obs[i - 1], &scratch[j - 1]);
+
+		if (c > 0)
+			obs[--k] = obs[--i];
+		else if (c < 0)
+			obs[--k] = scratch[--j];
+		else
+		{
+			BtydGgObs		o = obs[--i];
+
+			o.count += scratch[--j].count;
+			obs[--k] = o;
+		}
+	}
+	while (j > 0)
+		obs[--k] = scratch[--j];
+	/* the result is obs[0 .. i) followed by obs[k .. nhead + ntail) */
+	if (k > i)
+		memmove(obs + i, obs + k, (nhead + ntail - k) * sizeof(BtydGgObs));
+	return i + (nhead + ntail - k);
 }
 
 /* ----------------------------------------------------------------------
@@ -225,10 +314,34 @@ kahan_value(const KahanSum *k)
  *	d/dlog b	 = b [psi(b+x) - psi(b) - psi(a+b+x) + psi(a+b)] - w4 b/(b+x-1)
  *
  * The terms that depend on x alone are computed once per run of equal x.
+ *
+ * When the fit has tabulated the distinct values of t_x and T (tab not
+ * NULL, see BgnbdTable), log1p(t_x/alpha) and log1p(T/alpha) are looked up
+ * in a table filled once per evaluation, by the same expression on the same
+ * value: the result is identical to computing them per observation.
  */
-double
-btyd_bgnbd_loglik(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
-				  size_t n, double *grad)
+
+/*
+ * The distinct t_x and T values of a compacted array of observations, for
+ * evaluating the likelihood many times: each observation points at its two
+ * values, and log1p_v receives log1p(value / alpha) per evaluation.  With
+ * recency and age in whole days, thousands of values serve hundreds of
+ * thousands of observations.
+ */
+typedef struct BgnbdTable
+{
+	const BtydBgnbdObs *obs;
+	size_t		n;
+	double	   *values;			/* distinct t_x and T values */
+	size_t		nvalues;
+	uint32_t   *tx_idx;			/* per observation: its t_x in values */
+	uint32_t   *T_idx;			/* per observation: its T in values */
+	double	   *log1p_v;		/* per evaluation: log1p(values[k] / alpha) */
+} BgnbdTable;
+
+static double
+bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
+				  size_t n, const BgnbdTable *tab, double *grad)
 {
 	const double r = m->r;
 	const double alpha = m->alpha;
@@ -250,12 +363,17 @@ btyd_bgnbd_loglik(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 	double		w4_b = 0.0;
 	size_t		i;
 
+	if (tab)
+	{
+		for (i = 0; i < tab->nvalues; i++)
+			tab->log1p_v[i] = log1p(tab->values[i] / alpha);
+	}
 	for (i = 0; i < n; i++)
 	{
 		const BtydBgnbdObs *o = &obs[i];
 		const double x = o->x;
 		const double cnt = (double) o->count;
-		const double lT = log1p(o->T / alpha);
+		const double lT = tab ? tab->log1p_v[tab->T_idx[i]] : log1p(o->T / alpha);
 		double		rx;
 		double		lt;
 		double		l3;
@@ -294,7 +412,7 @@ btyd_bgnbd_loglik(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 			}
 		}
 		rx = r + x;
-		lt = log1p(o->t_x / alpha);
+		lt = tab ? tab->log1p_v[tab->tx_idx[i]] : log1p(o->t_x / alpha);
 		l3 = -rx * lT;
 		l4 = l4_const - rx * lt;
 		e = exp(-fabs(l3 - l4));
@@ -326,6 +444,129 @@ btyd_bgnbd_loglik(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 		grad[3] = kahan_value(&gb);
 	}
 	return kahan_value(&ll);
+}
+
+/* BG/NBD log-likelihood and gradient (see btyd.h and above). */
+double
+btyd_bgnbd_loglik(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
+				  size_t n, double *grad)
+{
+	return bgnbd_loglik_impl(m, obs, n, NULL, grad);
+}
+
+/* Free a table (NULL is fine). */
+static void
+bgnbd_table_free(BgnbdTable *tab)
+{
+	if (tab == NULL)
+		return;
+	free(tab->values);
+	free(tab->tx_idx);
+	free(tab->T_idx);
+	free(tab->log1p_v);
+	free(tab);
+}
+
+/*
+ * Open-addressing set of the bit patterns of doubles (so 0.0 and -0.0 stay
+ * apart, as computing per observation would keep them), numbering each new
+ * value in order of arrival.
+ */
+typedef struct ValueSet
+{
+	uint64_t   *keys;
+	uint32_t   *slots;			/* value number + 1; 0 = empty */
+	size_t		mask;
+	size_t		count;
+} ValueSet;
+
+/*
+ * The number of v in the set, adding it (and its value to values) if new;
+ * UINT32_MAX once more than limit values would be needed.
+ */
+static uint32_t
+value_number(ValueSet *set, double *values, size_t limit, double v)
+{
+	uint64_t	key;
+	size_t		h;
+
+	memcpy(&key, &v, sizeof(key));
+	h = (size_t) ((key * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & set->mask;
+	while (set->slots[h] != 0)
+	{
+		if (set->keys[h] == key)
+			return set->slots[h] - 1;
+		h = (h + 1) & set->mask;
+	}
+	if (set->count >= limit)
+		return UINT32_MAX;
+	set->keys[h] = key;
+	values[set->count] = v;
+	set->slots[h] = (uint32_t) ++set->count;
+	return set->slots[h] - 1;
+}
+
+/*
+ * Tabulate the distinct t_x and T values of n observations, or return NULL
+ * when that would not save three quarters of the log1p calls of an
+ * evaluation (ages and recencies that are all different: the count stops
+ * at that limit) or memory runs out: the fit then computes them per
+ * observation, with the same result.
+ */
+static BgnbdTable *
+bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
+{
+	BgnbdTable *tab;
+	ValueSet	set = {NULL, NULL, 0, 0};
+	size_t		calls = 0;
+	size_t		limit;
+	size_t		cap = 16;
+	size_t		i;
+	bool		ok = true;
+
+	for (i = 0; i < n; i++)
+		calls += obs[i].x == 0.0 ? 1 : 2;
+	limit = calls / 4;
+	if (limit == 0 || limit >= UINT32_MAX / 2)
+		return NULL;
+	while (cap < 2 * limit)
+		cap *= 2;
+	tab = calloc(1, sizeof(BgnbdTable));
+	if (tab == NULL)
+		return NULL;
+	tab->obs = obs;
+	tab->n = n;
+	tab->values = malloc(limit * sizeof(double));
+	tab->tx_idx = malloc(n * sizeof(uint32_t));
+	tab->T_idx = malloc(n * sizeof(uint32_t));
+	set.keys = malloc(cap * sizeof(uint64_t));
+	set.slots = calloc(cap, sizeof(uint32_t));
+	set.mask = cap - 1;
+	if (tab->values == NULL || tab->tx_idx == NULL || tab->T_idx == NULL ||
+		set.keys == NULL || set.slots == NULL)
+		ok = false;
+	for (i = 0; ok && i < n; i++)
+	{
+		tab->T_idx[i] = value_number(&set, tab->values, limit, obs[i].T);
+		/* t_x only counts with repeat purchases */
+		tab->tx_idx[i] = obs[i].x == 0.0 ? tab->T_idx[i]
+			: value_number(&set, tab->values, limit, obs[i].t_x);
+		ok = tab->T_idx[i] != UINT32_MAX && tab->tx_idx[i] != UINT32_MAX;
+	}
+	free(set.keys);
+	free(set.slots);
+	if (ok)
+	{
+		tab->nvalues = set.count;
+		tab->log1p_v = malloc(tab->nvalues * sizeof(double));
+		ok = tab->log1p_v != NULL;
+	}
+	if (!ok)
+	{
+		bgnbd_table_free(tab);
+		return NULL;
+	}
+	return tab;
 }
 
 /*
@@ -416,6 +657,16 @@ bgnbd_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
 	return btyd_bgnbd_loglik(&m, obs, n, grad);
 }
 
+/* The same over a table of values (obs is a BgnbdTable): the same result. */
+static double
+bgnbd_loglik_table_vec(const double *params, const void *obs, size_t n, double *grad)
+{
+	BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
+	const BgnbdTable *tab = (const BgnbdTable *) obs;
+
+	return bgnbd_loglik_impl(&m, tab->obs, n, tab, grad);
+}
+
 /* btyd_gg_loglik at the parameter vector (p, q, v): the optimiser's view. */
 static double
 gg_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
@@ -438,6 +689,7 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 {
 	BtydFitOptions defaults;
 	BtydBgnbdObs *work = NULL;
+	BgnbdTable *table;
 	BtydMleProblem prob;
 	double		starts[3][BTYD_MAX_PARAMS];
 	double		customers = 0.0;
@@ -479,8 +731,9 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&prob, 0, sizeof(prob));
-	prob.loglik = bgnbd_loglik_vec;
-	prob.obs = work;
+	table = bgnbd_table_make(work, nw);
+	prob.loglik = table ? bgnbd_loglik_table_vec : bgnbd_loglik_vec;
+	prob.obs = table ? (const void *) table : (const void *) work;
 	prob.n = nw;
 	prob.nparams = 4;
 	prob.weight = 1.0 / customers;
@@ -505,6 +758,7 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 		out->status = BTYD_NO_REPEAT;
 		out->converged = false;
 	}
+	bgnbd_table_free(table);
 	free(work);
 	return true;
 }

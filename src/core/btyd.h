@@ -95,10 +95,24 @@ extern bool btyd_gg_params_valid(const BtydGgParams *m);
 
 /*
  * Sort observations (by x, then the rest) and merge identical ones, adding
- * their counts.  Returns the new number of observations.
+ * their counts.  Returns the new number of observations.  Input already in
+ * that order is not sorted again (checked in one pass).
  */
 extern size_t btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n);
 extern size_t btyd_gg_compact(BtydGgObs *obs, size_t n);
+
+/*
+ * Merge a compacted tail into the compacted head before it: obs[0 .. nhead)
+ * and obs[nhead .. nhead + ntail) are each sorted without repeats (as
+ * btyd_*_compact leaves them); afterwards obs[0 .. result) is, an
+ * observation in both counted once with the sum of its counts.  scratch has
+ * room for ntail observations.  Linear: appending to a compacted array and
+ * compacting only what was appended costs no sort of the whole.
+ */
+extern size_t btyd_bgnbd_merge_tail(BtydBgnbdObs *obs, size_t nhead,
+									size_t ntail, BtydBgnbdObs *scratch);
+extern size_t btyd_gg_merge_tail(BtydGgObs *obs, size_t nhead, size_t ntail,
+								 BtydGgObs *scratch);
 
 /* ----- likelihoods ----- */
 

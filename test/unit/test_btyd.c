@@ -1419,6 +1419,165 @@ test_recovery(void)
 	free(ms);
 }
 
+/* btyd_bgnbd_loglik at a parameter vector, for btyd_mle_fit. */
+static double
+plain_bgnbd_loglik(const double *params, const void *obs, size_t n, double *grad)
+{
+	BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
+
+	return btyd_bgnbd_loglik(&m, obs, n, grad);
+}
+
+/*
+ * What the fit functions do to save time, checked against the plain way:
+ * compaction of already sorted input, merging a compacted tail into a
+ * compacted head (the aggregate states), and the table of log1p values
+ * that btyd_bgnbd_fit uses when recency and age take few distinct values:
+ * the fit must be bit for bit the one over the plain log-likelihood.
+ */
+static void
+test_fit_shortcuts(void)
+{
+	BtydBgnbdParams truth = {0.25, 28.0, 0.8, 2.5};
+	const size_t n = 20000;
+	BtydBgnbdObs *obs = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydBgnbdObs *ref = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydBgnbdObs *acc = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydBgnbdObs *scratch = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydGgObs  *gobs = malloc(sizeof(BtydGgObs) * n);
+	BtydGgObs  *gref = malloc(sizeof(BtydGgObs) * n);
+	BtydGgObs  *gacc = malloc(sizeof(BtydGgObs) * n);
+	BtydGgObs  *gscratch = malloc(sizeof(BtydGgObs) * n);
+	BtydRng		rng;
+	size_t		nref;
+	size_t		gnref;
+	size_t		nacc = 0;
+	size_t		gnacc = 0;
+	size_t		done = 0;
+	size_t		i;
+	bool		chunks_ok = true;
+
+	btyd_rng_seed(&rng, 777);
+	btyd_bgnbd_simulate(&truth, &rng, n, 1.0, 730.0, obs);
+	for (i = 0; i < n; i++)
+	{
+		obs[i].T = ceil(obs[i].T);
+		obs[i].t_x = floor(obs[i].t_x);
+		gobs[i] = (BtydGgObs) {obs[i].x, 1.0 + (double) (i % 97), 1};
+	}
+	memcpy(ref, obs, sizeof(BtydBgnbdObs) * n);
+	nref = btyd_bgnbd_compact(ref, n);
+	memcpy(gref, gobs, sizeof(BtydGgObs) * n);
+	gnref = btyd_gg_compact(gref, n);
+
+	/* compacting compacted input changes nothing */
+	memcpy(acc, ref, sizeof(BtydBgnbdObs) * nref);
+	ok(btyd_bgnbd_compact(acc, nref) == nref &&
+	   memcmp(acc, ref, sizeof(BtydBgnbdObs) * nref) == 0,
+	   "compact: compacted BG/NBD input stays as it is");
+
+	/* chunks of growing size, each compacted then merged into the rest */
+	while (done < n)
+	{
+		size_t		k = done == 0 ? 7 : done / 2 + 13;
+		size_t		nt;
+
+		if (k > n - done)
+			k = n - done;
+		memcpy(acc + nacc, obs + done, sizeof(BtydBgnbdObs) * k);
+		nt = btyd_bgnbd_compact(acc + nacc, k);
+		nacc = btyd_bgnbd_merge_tail(acc, nacc, nt, scratch);
+		memcpy(gacc + gnacc, gobs + done, sizeof(BtydGgObs) * k);
+		nt = btyd_gg_compact(gacc + gnacc, k);
+		gnacc = btyd_gg_merge_tail(gacc, gnacc, nt, gscratch);
+		done += k;
+		for (i = 1; i < nacc; i++)
+		{
+			if (!(acc[i - 1].x < acc[i].x ||
+				  (acc[i - 1].x == acc[i].x && (acc[i - 1].t_x < acc[i].t_x ||
+												(acc[i - 1].t_x == acc[i].t_x && acc[i - 1].T < acc[i].T)))))
+				chunks_ok = false;
+		}
+	}
+	ok(chunks_ok && nacc == nref && memcmp(acc, ref, sizeof(BtydBgnbdObs) * nref) == 0,
+	   "merge_tail: BG/NBD chunks merged one by one equal the whole compacted (%zu distinct of %zu)",
+	   nref, n);
+	ok(gnacc == gnref && memcmp(gacc, gref, sizeof(BtydGgObs) * gnref) == 0,
+	   "merge_tail: Gamma-Gamma chunks merged one by one equal the whole compacted (%zu distinct of %zu)",
+	   gnref, n);
+	/* a tail entirely before, after and equal to the head */
+	{
+		BtydBgnbdObs two[6] = {{3, 2, 5, 1}, {4, 2, 5, 1}, {1, 0, 2, 2}, {3, 2, 5, 4}, {4, 2, 5, 1}, {9, 1, 9, 1}};
+		size_t		m = btyd_bgnbd_merge_tail(two, 2, 4, scratch);
+
+		ok(m == 4 && two[0].x == 1 && two[0].count == 2 && two[1].x == 3 && two[1].count == 5 &&
+		   two[2].x == 4 && two[2].count == 2 && two[3].x == 9 && two[3].count == 1,
+		   "merge_tail: before, equal and after the head");
+		ok(btyd_bgnbd_merge_tail(two, 4, 0, scratch) == 4 && btyd_bgnbd_merge_tail(two, 0, 4, scratch) == 4 &&
+		   two[0].x == 1 && two[3].x == 9, "merge_tail: an empty head or tail");
+	}
+
+	/* the fit with its table of log1p values equals the plain one, bit for bit */
+	{
+		BtydFit		fast;
+		BtydFit		plain;
+		BtydFitOptions opts;
+		BtydMleProblem prob;
+		double		starts[3][BTYD_MAX_PARAMS];
+		double		customers = 0.0;
+		double		sum_x = 0.0;
+		double		sum_T = 0.0;
+		double		xbar;
+		static const double rab[3][3] = {{1.0, 1.0, 1.0}, {0.25, 0.5, 2.0}, {4.0, 2.0, 8.0}};
+		int			k;
+
+		ok(btyd_bgnbd_fit(obs, n, NULL, &fast), "fit over whole days");
+		/* the same problem as btyd_bgnbd_fit sets up, over the plain log-likelihood */
+		for (i = 0; i < nref; i++)
+		{
+			customers += (double) ref[i].count;
+			sum_x += ref[i].x * (double) ref[i].count;
+			sum_T += ref[i].T * (double) ref[i].count;
+		}
+		memset(&prob, 0, sizeof(prob));
+		prob.loglik = plain_bgnbd_loglik;
+		prob.obs = ref;
+		prob.n = nref;
+		prob.nparams = 4;
+		prob.weight = 1.0 / customers;
+		prob.scale[0] = prob.scale[2] = prob.scale[3] = 1.0;
+		prob.scale[1] = sum_T / customers;
+		xbar = fmax(sum_x / customers, 0.01);
+		for (k = 0; k < 3; k++)
+		{
+			starts[k][0] = log(rab[k][0]);
+			starts[k][1] = log(rab[k][0] / xbar);
+			starts[k][2] = log(rab[k][1]);
+			starts[k][3] = log(rab[k][2]);
+		}
+		btyd_fit_options_default(&opts);
+		memset(&plain, 0, sizeof(plain));
+		plain.customers = fast.customers;
+		btyd_mle_fit(&prob, &opts, starts, 3, &plain);
+		ok(fast.converged && plain.converged &&
+		   memcmp(fast.params, plain.params, sizeof(fast.params)) == 0 &&
+		   memcmp(&fast.log_likelihood, &plain.log_likelihood, sizeof(double)) == 0 &&
+		   memcmp(&fast.grad_norm, &plain.grad_norm, sizeof(double)) == 0 &&
+		   fast.iterations == plain.iterations && fast.evaluations == plain.evaluations &&
+		   fast.status == plain.status,
+		   "fit with the log1p table equals the plain fit bit for bit (r %.17g, log-likelihood %.17g, %d evaluations)",
+		   fast.params[0], fast.log_likelihood, fast.evaluations);
+	}
+	free(obs);
+	free(ref);
+	free(acc);
+	free(scratch);
+	free(gobs);
+	free(gref);
+	free(gacc);
+	free(gscratch);
+}
+
 /* Run every group; the data directory is argv[1], $DORMANCY_TEST_DATA or test/data. */
 int
 main(int argc, char **argv)
@@ -1444,6 +1603,7 @@ main(int argc, char **argv)
 	test_large_beta_shapes();
 	test_stop_callback();
 	test_recovery();
+	test_fit_shortcuts();
 
 	return tap_done();
 }
