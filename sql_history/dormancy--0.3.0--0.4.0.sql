@@ -1737,11 +1737,11 @@ CREATE OR REPLACE FUNCTION dormancy._view_hooks(prefix text)
 AS $$
 	SELECT 'dormancy.' || h.fn
 	  FROM unnest(ARRAY[
-			'_views_50_sources',			-- sql_src/50_sources.sql: contracts, events, deals
+			'_views_50_sources',			-- sql_src/52_source_views.sql: contracts, events, deals
 			'_views_57_contacts',			-- sql_src/57_data_gaps.sql: contacts
 			'_data_issues_40_models',		-- sql_src/45_model_status.sql
 			'_status_parts_40_models',	-- sql_src/45_model_status.sql: p_alive, expected purchases and value
-			'_status_parts_50_contracts',	-- sql_src/50_sources.sql
+			'_status_parts_50_contracts',	-- sql_src/52_source_views.sql
 			'_status_parts_51_engagement',
 			'_status_parts_52_deals',
 			'_status_parts_53_contacts',	-- sql_src/57_data_gaps.sql

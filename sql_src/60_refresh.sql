@@ -326,7 +326,7 @@ COMMENT ON FUNCTION dormancy._snapshot_columns() IS
 -- which exists only once something is bound, so pg_dump must dump them as
 -- they are (with the snapshot's rows, indexes, grants and your policies).
 -- Made while an extension script runs, they would become members:
--- _unclaim() (20_bind.sql) takes them out.
+-- _unclaim() (25_views.sql) takes them out.
 
 -- (Re)create the views over the snapshot, readable by dormancy_reader.
 CREATE FUNCTION dormancy._build_snapshot_views()
