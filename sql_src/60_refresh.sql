@@ -377,7 +377,9 @@ BEGIN
 	END IF;
 
 	IF snap IS NULL THEN
-		EXECUTE format('CREATE TABLE dormancy.status_snapshot (%s)',
+		-- fillfactor 50: room on each page for the next refresh's version of
+		-- its rows, so that updating them in place writes no index entry
+		EXECUTE format('CREATE TABLE dormancy.status_snapshot (%s) WITH (fillfactor = 50)',
 					   (SELECT string_agg(format('%I %s%s', c.column_name, c.column_type, c.constraints), ', ' ORDER BY c.attnum)
 						  FROM dormancy._snapshot_columns() c));
 		snap := 'dormancy.status_snapshot'::regclass;
@@ -560,6 +562,8 @@ CREATE FUNCTION dormancy._refresh_work(run bigint,
 AS $$
 DECLARE
 	cols text;
+	n_cols text;
+	in_place boolean := false;
 	problem record;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
@@ -584,22 +588,27 @@ BEGIN
 	reshaped := dormancy._snapshot_sync(false);
 
 	-- the previous state of each customer, as text ids; an empty snapshot
-	-- (emptied by hand) falls back on the last states recorded in the history
+	-- (emptied by hand) falls back on the last states recorded in the history.
+	-- (The same pass notes whether the snapshot can be updated in place: each
+	-- customer_key once, and no row already stamped with this run's time.)
 	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_previous;
 	END IF;
 	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
-	SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
-	  FROM dormancy.status_snapshot s
-	 ORDER BY s.customer_key, s.state;
+	SELECT s.customer_key AS customer_id, s.state, s.refreshed_at
+	  FROM dormancy.status_snapshot s;
 	GET DIAGNOSTICS rows = ROW_COUNT;
 	IF rows = 0 THEN
 		INSERT INTO pg_temp.dormancy_refresh_previous
-		SELECT x.customer_id, x.to_state
+		SELECT x.customer_id, x.to_state, NULL
 		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
 				  FROM dormancy.status_history h
 				 ORDER BY h.customer_id, h.history_id DESC) x
 		 WHERE x.change <> 'removed';
+	ELSE
+		SELECT count(*) = count(DISTINCT p.customer_id) AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
+		  INTO in_place
+		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
 
 	reshaped := dormancy._snapshot_sync(true) OR reshaped;
@@ -628,12 +637,42 @@ BEGIN
 
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c;
-	DELETE FROM dormancy.status_snapshot;
-	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, customer_key, refreshed_at) '
-				   'SELECT %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
-				   cols, cols)
-		USING now();
-	GET DIAGNOSTICS rows = ROW_COUNT;
+	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c;
+	-- Written in place (docs/operations.md, What a refresh writes): each
+	-- customer's row is updated where it is (a HOT update: the snapshot's
+	-- pages are half empty, fillfactor 50, and the indexed columns rarely
+	-- change, so no index is written), new customers are inserted, and the
+	-- rows this run did not stamp (customers gone) are deleted.  A snapshot
+	-- with a customer_key twice (duplicate ids in your customers), or a
+	-- customer_status that lists a customer in the snapshot twice (MERGE
+	-- refuses to update a row twice), is replaced whole instead, as before.
+	IF in_place THEN
+		BEGIN
+			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
+						   'USING (SELECT %s, customer_id::pg_catalog.text AS customer_key FROM dormancy.customer_status) n '
+						   'ON s.customer_key = n.customer_key '
+						   'WHEN MATCHED THEN UPDATE SET (%s, refreshed_at) = (%s, $1) '
+						   'WHEN NOT MATCHED THEN INSERT (%s, customer_key, refreshed_at) VALUES (%s, n.customer_key, $1)',
+						   cols, cols, n_cols, cols, n_cols)
+				USING now();
+			GET DIAGNOSTICS rows = ROW_COUNT;
+			DELETE FROM dormancy.status_snapshot s WHERE s.refreshed_at IS DISTINCT FROM now();
+		EXCEPTION WHEN cardinality_violation THEN
+			in_place := false;
+		END;
+	END IF;
+	IF NOT in_place THEN
+		DELETE FROM dormancy.status_snapshot;
+		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, customer_key, refreshed_at) '
+					   'SELECT %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+					   cols, cols)
+			USING now();
+		GET DIAGNOSTICS rows = ROW_COUNT;
+	END IF;
+	UPDATE dormancy.refresh_runs r
+	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
+	 WHERE r.run_id = run;
 
 	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
 	SELECT run, coalesce(n.customer_id, o.customer_id),
@@ -642,7 +681,9 @@ BEGIN
 	  FROM (SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
 			  FROM dormancy.status_snapshot s
 			 ORDER BY s.customer_key, s.state) n
-	  FULL JOIN pg_temp.dormancy_refresh_previous o ON o.customer_id = n.customer_id
+	  FULL JOIN (SELECT DISTINCT ON (p.customer_id) p.customer_id, p.state
+				   FROM pg_temp.dormancy_refresh_previous p
+				  ORDER BY p.customer_id, p.state) o ON o.customer_id = n.customer_id
 	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
 	 ORDER BY 2;
 	GET DIAGNOSTICS changes = ROW_COUNT;
