@@ -564,6 +564,7 @@ DECLARE
 	cols text;
 	n_cols text;
 	in_place boolean := false;
+	gone text[];
 	problem record;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
@@ -643,9 +644,9 @@ BEGIN
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely
 	-- change, so no index is written), new customers are inserted, and the
-	-- rows this run did not stamp (customers gone) are deleted.  A snapshot
-	-- with a customer_key twice (duplicate ids in your customers), or a
-	-- customer_status that lists a customer in the snapshot twice (MERGE
+	-- rows this run did not stamp (customers gone) are deleted below.  A
+	-- snapshot with a customer_key twice (duplicate ids in your customers), or
+	-- a customer_status that lists a customer in the snapshot twice (MERGE
 	-- refuses to update a row twice), is replaced whole instead, as before.
 	IF in_place THEN
 		BEGIN
@@ -657,7 +658,6 @@ BEGIN
 						   cols, cols, n_cols, cols, n_cols)
 				USING now();
 			GET DIAGNOSTICS rows = ROW_COUNT;
-			DELETE FROM dormancy.status_snapshot s WHERE s.refreshed_at IS DISTINCT FROM now();
 		EXCEPTION WHEN cardinality_violation THEN
 			in_place := false;
 		END;
@@ -670,6 +670,24 @@ BEGIN
 			USING now();
 		GET DIAGNOSTICS rows = ROW_COUNT;
 	END IF;
+	-- each customer's state now, from the rows this run stamped; the rows
+	-- it did not stamp are customers gone (previous keys not stamped now:
+	-- found through the index, not by scanning the snapshot again)
+	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_current;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_current ON COMMIT DROP AS
+	SELECT s.customer_key AS customer_id, s.state
+	  FROM dormancy.status_snapshot s
+	 WHERE s.refreshed_at = now();
+	IF in_place THEN
+		SELECT array_agg(g.customer_id) INTO gone
+		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
+				EXCEPT
+				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
+		DELETE FROM dormancy.status_snapshot s
+		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM now();
+	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
 	 WHERE r.run_id = run;
@@ -678,16 +696,16 @@ BEGIN
 	SELECT run, coalesce(n.customer_id, o.customer_id),
 		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
 		   o.state, n.state, _refresh_work.as_of
-	  FROM (SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
-			  FROM dormancy.status_snapshot s
-			 ORDER BY s.customer_key, s.state) n
+	  FROM (SELECT DISTINCT ON (c.customer_id) c.customer_id, c.state
+			  FROM pg_temp.dormancy_refresh_current c
+			 ORDER BY c.customer_id, c.state) n
 	  FULL JOIN (SELECT DISTINCT ON (p.customer_id) p.customer_id, p.state
 				   FROM pg_temp.dormancy_refresh_previous p
 				  ORDER BY p.customer_id, p.state) o ON o.customer_id = n.customer_id
 	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
 	 ORDER BY 2;
 	GET DIAGNOSTICS changes = ROW_COUNT;
-	DROP TABLE pg_temp.dormancy_refresh_previous;
+	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS

@@ -7,9 +7,10 @@
 # has no fillfactor); each step runs in both, one after the other:
 #   customer_status   SELECT * FROM dormancy.customer_status (as of the day)
 #   first             the first refresh (stores every history)
-#   same day          the same as-of day again, nothing changed
-#   next day          the next as-of day, no new order
+#   same day          the same as-of day again, nothing changed (3 times, median)
+#   next day          the next as-of day, no new order (3 days, median)
 #   0.1% new orders   one order for 0.1% of the customers, the next as-of day
+#                     (3 days, median)
 # Before each refresh the snapshot is vacuumed (what autovacuum does between
 # two nightly runs), untimed.  Reports wall time, the backend's CPU time (the
 # machine may be shared: CPU time is the steadier figure), WAL written and
@@ -64,7 +65,7 @@ SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000), (:cpu1 - :cp
 SQL
 }
 declare -A wall cpu wal
-run() {	# run NAME SQL
+run() {	# run NAME SQL [DAY]: in both copies, one after the other
 	local db out
 	for db in bench_old bench_new; do
 		[ "$2" = status ] || psql -X -q -d "$db" -c "VACUUM dormancy.status_snapshot"
@@ -75,22 +76,44 @@ run() {	# run NAME SQL
 		read -r wall["$1/$db"] cpu["$1/$db"] wal["$1/$db"] <<<"$(tr '|' ' ' <<<"$out")"
 	done
 }
-new_orders="INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
-	SELECT a.account_id, '2026-11-02', 100.00, 'core' FROM demo.accounts a
-	 ORDER BY hashint4(a.account_id) LIMIT greatest(1, $customers / 1000);"
+median() {	# median NAME1 NAME2 NAME3 -> NAME (wall, cpu, wal of each copy)
+	local db k
+	for db in bench_old bench_new; do
+		for k in wall cpu wal; do
+			local -n arr=$k
+			arr["$1/$db"]=$(printf '%s\n' "${arr[$2/$db]}" "${arr[$3/$db]}" "${arr[$4/$db]}" | sort -n | sed -n 2p)
+		done
+	done
+}
+new_orders() {	# new_orders DAY N: one order on DAY for 0.1% of the customers (the Nth such draw)
+	echo "INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
+		SELECT a.account_id, '$1', 100.00, 'core' FROM demo.accounts a
+		 ORDER BY hashint4(a.account_id + $2) LIMIT greatest(1, $customers / 1000);"
+}
 
 run status status 2026-11-01
 run first "CALL dormancy.refresh('2026-11-01');"
-run same "CALL dormancy.refresh('2026-11-01');"
-run next "CALL dormancy.refresh('2026-11-02');"
-for db in bench_old bench_new; do psql -X -q -d "$db" -c "$new_orders"; done
-run orders "CALL dormancy.refresh('2026-11-03');"
-run status3 status 2026-11-03
+run same1 "CALL dormancy.refresh('2026-11-01');"
+run same2 "CALL dormancy.refresh('2026-11-01');"
+run same3 "CALL dormancy.refresh('2026-11-01');"
+median same same1 same2 same3
+run next1 "CALL dormancy.refresh('2026-11-02');"
+run next2 "CALL dormancy.refresh('2026-11-03');"
+run next3 "CALL dormancy.refresh('2026-11-04');"
+median next next1 next2 next3
+for i in 1 2 3; do
+	day=$(date -d "2026-11-04 + $i day" +%F)
+	for db in bench_old bench_new; do psql -X -q -d "$db" -c "$(new_orders "$(date -d "$day - 1 day" +%F)" "$i")"; done
+	run "orders$i" "CALL dormancy.refresh('$day');"
+done
+median orders orders1 orders2 orders3
+run status7 status 2026-11-07
 
 echo "== refresh, snapshot replaced (old: $rev) vs written in place (new); $customers customers, $orders orders"
+echo "(same day, next day and 0.1% new orders: median of 3 runs)"
 printf '%-22s %10s %10s %8s %10s %10s %8s %10s %10s\n' step "old wall" "new wall" "new/old" "old CPU" "new CPU" "new/old" "old WAL" "new WAL"
-for s in status first same next orders status3; do
-	case $s in status) label="customer_status 11-01" ;; status3) label="customer_status 11-03" ;; first) label="first refresh" ;;
+for s in status first same next orders status7; do
+	case $s in status) label="customer_status 11-01" ;; status7) label="customer_status 11-07" ;; first) label="first refresh" ;;
 		same) label="same day again" ;; next) label="next day" ;; orders) label="0.1% new orders" ;; esac
 	printf '%-22s %8s ms %8s ms %8.2f %7s ms %7s ms %8.2f %10s %10s\n' "$label" \
 		"${wall[$s/bench_old]}" "${wall[$s/bench_new]}" "$(echo "${wall[$s/bench_new]} / ${wall[$s/bench_old]}" | bc -l)" \
@@ -101,7 +124,7 @@ echo "== against customer_status (same database), CPU time"
 for db in bench_old bench_new; do
 	printf '%s: first %.2f, same day %.2f, next day %.2f, after 0.1%% new orders %.2f x customer_status; 0.1%% new orders / first %.2f\n' "${db#bench_}" \
 		"$(echo "${cpu[first/$db]} / ${cpu[status/$db]}" | bc -l)" "$(echo "${cpu[same/$db]} / ${cpu[status/$db]}" | bc -l)" \
-		"$(echo "${cpu[next/$db]} / ${cpu[status/$db]}" | bc -l)" "$(echo "${cpu[orders/$db]} / ${cpu[status3/$db]}" | bc -l)" \
+		"$(echo "${cpu[next/$db]} / ${cpu[status/$db]}" | bc -l)" "$(echo "${cpu[orders/$db]} / ${cpu[status7/$db]}" | bc -l)" \
 		"$(echo "${cpu[orders/$db]} / ${cpu[first/$db]}" | bc -l)"
 done
 echo "== the snapshot's writes (pg_stat_user_tables) and size"
