@@ -13,6 +13,8 @@ SET DateStyle = 'ISO, YMD';
 \i test/sql_ref/load_demo.sql
 SET client_min_messages = warning;
 CREATE SCHEMA days_t;
+-- no snapshot and no history to start from (earlier tests leave theirs)
+DO $$ BEGIN DELETE FROM dormancy.status_snapshot; DELETE FROM dormancy.status_history; END $$;
 -- customers through a view, so that a duplicate id can be made (extra_accounts)
 CREATE TABLE days_t.extra_accounts (LIKE demo.accounts);
 CREATE VIEW days_t.accounts AS SELECT * FROM demo.accounts UNION ALL SELECT * FROM days_t.extra_accounts;

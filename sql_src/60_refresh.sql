@@ -6,10 +6,11 @@
 -- dormancy.status_history and logs the run in dormancy.refresh_runs.  BI tools
 -- read the snapshot and the views over it as the role dormancy_reader.
 --
--- Readers never wait: a refresh replaces the snapshot's rows with DELETE and
--- INSERT in one transaction (ROW EXCLUSIVE lock, which does not conflict with
--- the ACCESS SHARE lock of a SELECT), so until it commits every reader sees the
--- previous snapshot whole, and afterwards the new one whole (MVCC).  TRUNCATE or
+-- Readers never wait: a refresh writes the snapshot's rows in one transaction
+-- (MERGE in place, or DELETE and INSERT when it replaces them: a ROW EXCLUSIVE
+-- lock, which does not conflict with the ACCESS SHARE lock of a SELECT), so
+-- until it commits every reader sees the previous snapshot whole, and
+-- afterwards the new one whole (MVCC).  TRUNCATE or
 -- swapping tables by RENAME would take ACCESS EXCLUSIVE and queue every reader
 -- behind the refresh.  The one exception is a change of the snapshot's shape
 -- (customer_status gained, lost or retyped a column, e.g. after a re-bind to ids
