@@ -188,6 +188,7 @@ DECLARE
 	n_cols text;
 	in_place boolean := false;
 	gone text[];
+	mergejoin text;
 	problem record;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
@@ -273,6 +274,13 @@ BEGIN
 	-- refuses to update a row twice), is replaced whole instead, as before.
 	IF in_place THEN
 		BEGIN
+			-- the join of customer_status's rows to the snapshot's: an index
+			-- lookup per row (customer_key), not a sort of the wide rows for a
+			-- merge join, which the planner's estimates of customer_status
+			-- (rows, distinct ids) would otherwise choose; for this statement
+			-- only (restored below, or with the subtransaction on an error)
+			mergejoin := current_setting('enable_mergejoin');
+			PERFORM set_config('enable_mergejoin', 'off', true);
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
 						   'USING (SELECT %s, customer_id::pg_catalog.text AS customer_key FROM dormancy.customer_status) n '
 						   'ON s.customer_key = n.customer_key '
@@ -281,6 +289,7 @@ BEGIN
 						   cols, cols, n_cols, cols, n_cols)
 				USING now();
 			GET DIAGNOSTICS rows = ROW_COUNT;
+			PERFORM set_config('enable_mergejoin', mergejoin, true);
 		EXCEPTION WHEN cardinality_violation THEN
 			in_place := false;
 		END;
