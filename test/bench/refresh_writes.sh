@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: what a nightly refresh costs, the snapshot written in place (this
 # checkout) against the snapshot replaced by DELETE + INSERT (the refresh of
-# another git revision, default main), in the same run on the same data.
+# another git revision, default the 0.3.0 release), in the same run on the same data.
 # Two copies of one demo database: in the "old" one, _refresh_work() and
 # _snapshot_sync() are replaced by the other revision's text (and the snapshot
 # has no fillfactor); each step runs in both, one after the other:
@@ -16,12 +16,13 @@
 # machine may be shared: CPU time is the steadier figure), WAL written and
 # the snapshot's size; then checks that both copies hold the same snapshot and
 # history.  Asserts nothing about speed.
-#   bash test/bench/refresh_writes.sh [customers] [revision]   (default 100000 main)
+#   bash test/bench/refresh_writes.sh [customers] [revision]   (default 100000, 0.3.0)
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
 cd "$REPO"
 customers=${1:-100000}
-rev=${2:-main}
+# (default: the 0.3.0 release, the last refresh that replaced the snapshot)
+rev=${2:-$(git log --format=%H -1 --grep='^Release 0.3.0')}
 
 ensure_packages
 build_install
@@ -109,7 +110,7 @@ done
 median orders orders1 orders2 orders3
 run status7 status 2026-11-07
 
-echo "== refresh, snapshot replaced (old: $rev) vs written in place (new); $customers customers, $orders orders"
+echo "== refresh, snapshot replaced (old: ${rev:0:10}) vs written in place (new); $customers customers, $orders orders"
 echo "(same day, next day and 0.1% new orders: median of 3 runs)"
 printf '%-22s %10s %10s %8s %10s %10s %8s %10s %10s\n' step "old wall" "new wall" "new/old" "old CPU" "new CPU" "new/old" "old WAL" "new WAL"
 for s in status first same next orders status7; do
