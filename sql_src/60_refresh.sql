@@ -6,10 +6,11 @@
 -- dormancy.status_history and logs the run in dormancy.refresh_runs.  BI tools
 -- read the snapshot and the views over it as the role dormancy_reader.
 --
--- Readers never wait: a refresh replaces the snapshot's rows with DELETE and
--- INSERT in one transaction (ROW EXCLUSIVE lock, which does not conflict with
--- the ACCESS SHARE lock of a SELECT), so until it commits every reader sees the
--- previous snapshot whole, and afterwards the new one whole (MVCC).  TRUNCATE or
+-- Readers never wait: a refresh writes the snapshot's rows in one transaction
+-- (MERGE in place, or DELETE and INSERT when it replaces them: a ROW EXCLUSIVE
+-- lock, which does not conflict with the ACCESS SHARE lock of a SELECT), so
+-- until it commits every reader sees the previous snapshot whole, and
+-- afterwards the new one whole (MVCC).  TRUNCATE or
 -- swapping tables by RENAME would take ACCESS EXCLUSIVE and queue every reader
 -- behind the refresh.  The one exception is a change of the snapshot's shape
 -- (customer_status gained, lost or retyped a column, e.g. after a re-bind to ids
@@ -385,7 +386,9 @@ BEGIN
 	END IF;
 
 	IF snap IS NULL THEN
-		EXECUTE format('CREATE TABLE dormancy.status_snapshot (%s)',
+		-- fillfactor 50: room on each page for the next refresh's version of
+		-- its rows, so that updating them in place writes no index entry
+		EXECUTE format('CREATE TABLE dormancy.status_snapshot (%s) WITH (fillfactor = 50)',
 					   (SELECT string_agg(format('%I %s%s', c.column_name, c.column_type, c.constraints), ', ' ORDER BY c.attnum)
 						  FROM dormancy._snapshot_columns() c));
 		snap := 'dormancy.status_snapshot'::regclass;
@@ -568,6 +571,11 @@ CREATE FUNCTION dormancy._refresh_work(run bigint,
 AS $$
 DECLARE
 	cols text;
+	n_cols text;
+	rank_expr text;
+	in_place boolean := false;
+	gone text[];
+	mergejoin text;
 	problem record;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
@@ -592,22 +600,27 @@ BEGIN
 	reshaped := dormancy._snapshot_sync(false);
 
 	-- the previous state of each customer, as text ids; an empty snapshot
-	-- (emptied by hand) falls back on the last states recorded in the history
+	-- (emptied by hand) falls back on the last states recorded in the history.
+	-- (The same pass notes whether the snapshot can be updated in place: each
+	-- customer_key once, and no row already stamped with this run's time.)
 	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_previous;
 	END IF;
 	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
-	SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
-	  FROM dormancy.status_snapshot s
-	 ORDER BY s.customer_key, s.state;
+	SELECT s.customer_key AS customer_id, s.state, s.refreshed_at
+	  FROM dormancy.status_snapshot s;
 	GET DIAGNOSTICS rows = ROW_COUNT;
 	IF rows = 0 THEN
 		INSERT INTO pg_temp.dormancy_refresh_previous
-		SELECT x.customer_id, x.to_state
+		SELECT x.customer_id, x.to_state, NULL
 		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
 				  FROM dormancy.status_history h
 				 ORDER BY h.customer_id, h.history_id DESC) x
 		 WHERE x.change <> 'removed';
+	ELSE
+		SELECT count(*) = count(DISTINCT p.customer_id) AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
+		  INTO in_place
+		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
 
 	reshaped := dormancy._snapshot_sync(true) OR reshaped;
@@ -637,27 +650,88 @@ BEGIN
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	DELETE FROM dormancy.status_snapshot;
+	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	 WHERE c.column_name <> 'priority_rank';
 	-- the rank is the call list's (dormancy.call_list): by score, ties by id
-	EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
-				   'SELECT %s, pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s), '
-				   'customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
-				   cols, cols, dormancy._customer_id_order('customer_id'))
-		USING now();
-	GET DIAGNOSTICS rows = ROW_COUNT;
+	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
+						dormancy._customer_id_order('customer_id'));
+	-- Written in place (docs/operations.md, What a refresh writes): each
+	-- customer's row is updated where it is (a HOT update: the snapshot's
+	-- pages are half empty, fillfactor 50, and the indexed columns rarely
+	-- change, so no index is written), new customers are inserted, and the
+	-- rows this run did not stamp (customers gone) are deleted below.  A
+	-- snapshot with a customer_key twice (duplicate ids in your customers), or
+	-- a customer_status that lists a customer in the snapshot twice (MERGE
+	-- refuses to update a row twice), is replaced whole instead, as before.
+	IF in_place THEN
+		BEGIN
+			-- the join of customer_status's rows to the snapshot's: an index
+			-- lookup per row (customer_key), not a sort of the wide rows for a
+			-- merge join, which the planner's estimates of customer_status
+			-- (rows, distinct ids) would otherwise choose; for this statement
+			-- only (restored below, or with the subtransaction on an error)
+			mergejoin := current_setting('enable_mergejoin');
+			PERFORM set_config('enable_mergejoin', 'off', true);
+			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
+						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
+						   'FROM dormancy.customer_status) n '
+						   'ON s.customer_key = n.customer_key '
+						   'WHEN MATCHED THEN UPDATE SET (%s, priority_rank, refreshed_at) = (%s, n.priority_rank, $1) '
+						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
+						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',
+						   cols, rank_expr, cols, n_cols, cols, n_cols)
+				USING now();
+			GET DIAGNOSTICS rows = ROW_COUNT;
+			PERFORM set_config('enable_mergejoin', mergejoin, true);
+		EXCEPTION WHEN cardinality_violation THEN
+			in_place := false;
+		END;
+	END IF;
+	IF NOT in_place THEN
+		DELETE FROM dormancy.status_snapshot;
+		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
+					   'SELECT %s, %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+					   cols, cols, rank_expr)
+			USING now();
+		GET DIAGNOSTICS rows = ROW_COUNT;
+	END IF;
+	-- each customer's state now, from the rows this run stamped; the rows
+	-- it did not stamp are customers gone (previous keys not stamped now:
+	-- found through the index, not by scanning the snapshot again)
+	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_current;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_current ON COMMIT DROP AS
+	SELECT s.customer_key AS customer_id, s.state
+	  FROM dormancy.status_snapshot s
+	 WHERE s.refreshed_at = now();
+	IF in_place THEN
+		SELECT array_agg(g.customer_id) INTO gone
+		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
+				EXCEPT
+				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
+		DELETE FROM dormancy.status_snapshot s
+		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM now();
+	END IF;
+	UPDATE dormancy.refresh_runs r
+	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
+	 WHERE r.run_id = run;
 
 	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
 	SELECT run, coalesce(n.customer_id, o.customer_id),
 		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
 		   o.state, n.state, _refresh_work.as_of
-	  FROM (SELECT DISTINCT ON (s.customer_key) s.customer_key AS customer_id, s.state
-			  FROM dormancy.status_snapshot s
-			 ORDER BY s.customer_key, s.state) n
-	  FULL JOIN pg_temp.dormancy_refresh_previous o ON o.customer_id = n.customer_id
+	  FROM (SELECT DISTINCT ON (c.customer_id) c.customer_id, c.state
+			  FROM pg_temp.dormancy_refresh_current c
+			 ORDER BY c.customer_id, c.state) n
+	  FULL JOIN (SELECT DISTINCT ON (p.customer_id) p.customer_id, p.state
+				   FROM pg_temp.dormancy_refresh_previous p
+				  ORDER BY p.customer_id, p.state) o ON o.customer_id = n.customer_id
 	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
 	 ORDER BY 2;
 	GET DIAGNOSTICS changes = ROW_COUNT;
-	DROP TABLE pg_temp.dormancy_refresh_previous;
+	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS

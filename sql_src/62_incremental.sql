@@ -98,6 +98,11 @@ COMMENT ON SEQUENCE dormancy.store_invalidations_invalidation_id_seq IS 'generat
 ALTER TABLE dormancy.refresh_runs ADD COLUMN history_reason text;
 COMMENT ON COLUMN dormancy.refresh_runs.history_reason IS
 	'why the histories were rebuilt in full (history_mode full) or read live (history_mode live)';
+-- (how _refresh_work() wrote the snapshot, 60_refresh.sql; a column added
+-- here so that a fresh install has the columns in the order an update gives)
+ALTER TABLE dormancy.refresh_runs ADD COLUMN snapshot_written text;
+COMMENT ON COLUMN dormancy.refresh_runs.snapshot_written IS
+	'how the run wrote dormancy.status_snapshot: in place (each row updated where it is, new customers inserted, gone ones deleted) or replaced (every row deleted and inserted again: an empty snapshot, or duplicate customer ids)';
 
 --
 -- The gate (src/history_store.c).  The live view category_histories reads

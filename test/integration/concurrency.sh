@@ -2,7 +2,8 @@
 # Readers of the snapshot and writers to the orders while refreshes run, two at
 # a time: readers never wait for a lock (lock_timeout = 100ms: any wait longer
 # than that aborts the reader and fails the test), no reader sees a torn
-# snapshot (each read sees rows of one refresh only, all the customers), the
+# snapshot (each read sees rows of one refresh only, all the customers, while
+# the refreshes update the rows in place), the
 # overlapping refreshes skip instead of piling up, none fails, and the state
 # history stays a chain (each change starts from the state the previous one
 # ended in).  A control shows the lock_timeout detector fires on a lock that
@@ -117,6 +118,11 @@ read -r succeeded skipped other wrong_rows <<<"$stats"
 [ "$skipped" -ge 1 ] || { echo "FAIL: no refresh was skipped: the two loops never overlapped"; fails=$((fails + 1)); }
 [ "$other" = 0 ] || { echo "FAIL: $other refreshes failed or were aborted"; fails=$((fails + 1)); }
 [ "$wrong_rows" = 0 ] || { echo "FAIL: $wrong_rows refreshes wrote a snapshot without all $customers customers"; fails=$((fails + 1)); }
+# the refreshes the readers saw wrote the snapshot in place (updated rows,
+# not DELETE + INSERT): readers see the old rows or the new ones, never a mix
+in_place=$(psql -X -At -c "SELECT count(*) FROM dormancy.refresh_runs
+	 WHERE outcome = 'succeeded' AND started_at > '$start' AND finished_at < '$end' AND snapshot_written = 'in place'")
+[ "$in_place" = "$succeeded" ] || { echo "FAIL: only $in_place of the $succeeded refreshes during the reads wrote the snapshot in place"; fails=$((fails + 1)); }
 
 # the history is a chain per customer: each change starts where the previous ended
 breaks=$(psql -X -At -c "SELECT count(*) FROM (

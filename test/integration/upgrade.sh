@@ -285,6 +285,12 @@ SQL
 expected=$'succeeded|0|full\nsucceeded|1|incremental|1\n0'
 [ "$out" = "$expected" ] && ok "refresh after the update: full, no spurious change; then a new order is picked up incrementally" ||
 	fail "refresh after the update: got '$out', want '$expected'"
+# the snapshot kept from the old version got fillfactor 50, and the refreshes
+# after the update wrote it in place
+out=$(q dormancy_up_filled -c "SELECT (SELECT reloptions::text FROM pg_class WHERE oid = 'dormancy.status_snapshot'::regclass)
+	|| ' ' || string_agg(coalesce(snapshot_written, '-'), ',' ORDER BY run_id) FROM dormancy.refresh_runs")
+[ "$out" = "{fillfactor=50} -,-,in place,in place" ] && ok "the updated snapshot has fillfactor 50 and is written in place" ||
+	fail "the updated snapshot: got '$out', want '{fillfactor=50} -,-,in place,in place'"
 
 # pg_dump / pg_restore of the upgraded database
 pg_dump -Fc -f "$work/dump" dormancy_up_filled
