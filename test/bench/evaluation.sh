@@ -112,7 +112,8 @@ lookup() {
 }
 first=$(lookup $(echo "$ids" | head -1))
 if awk -v t="$first" 'BEGIN { exit !(t > 2000) }'; then
-	lookups=$( (echo "$first"; lookup $(echo "$ids" | sed -n "2,${runs}p")) )
+	lookups=$first
+	[ "$runs" -gt 1 ] && lookups+=$'\n'$(lookup $(echo "$ids" | sed -n "2,${runs}p"))
 else
 	lookups=$(lookup $ids)
 fi
