@@ -1,5 +1,7 @@
 -- Demo data: a B2B/B2C seller's accounts and invoices, deterministic.
 --   psql -v customers=2000 -v seed=0.42 -f test/demo/generate.sql
+-- (optional: -v gap_scale=0.8 shortens every regular buyer's gaps, for more
+-- orders per customer; test/bench/evaluation.sh uses it.  Default 1.)
 -- Creates schema demo with demo.accounts and demo.invoices, shaped like a
 -- user's own tables (their own column names), covering: industries and sizes
 -- with their rhythms, churn at a random time, slowing customers, one-time and
@@ -7,6 +9,10 @@
 -- orders of unknown customers and orders without a date.  Orders run up to
 -- 2026-10-31, the day before the demo's as-of day.
 \set ON_ERROR_STOP on
+\if :{?gap_scale}
+\else
+\set gap_scale 1
+\endif
 SET max_parallel_workers_per_gather = 0;	-- one process: random() draws in a fixed order
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS demo CASCADE;
@@ -46,7 +52,7 @@ SELECT p.account_id,
 -- the rhythm per customer: mean gap in days by industry, spread by u_gap
 CREATE TABLE demo.process AS
 SELECT p.*,
-	   CASE p.sector
+	   :gap_scale * CASE p.sector
 		   WHEN 'consumables' THEN 20 + 40 * p.u_gap
 		   WHEN 'it_services' THEN 330 + 60 * p.u_gap
 		   WHEN 'manufacturing' THEN 90 + 270 * p.u_gap
