@@ -79,11 +79,15 @@ FUZZ_TARGETS = $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c)))
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 FUZZ_SRCS_fuzz_history = src/core/history.c
 FUZZ_SRCS_fuzz_history_io = src/core/history.c src/history_type.c test/fuzz/pg_stub.c
-FUZZ_SRCS_fuzz_metrics = src/core/metrics.c src/core/history.c
+FUZZ_SRCS_fuzz_metrics = src/core/metrics.c src/core/history.c src/core/facts.c
+FUZZ_SRCS_fuzz_categorized = src/core/categorized.c src/core/history.c
+FUZZ_SRCS_fuzz_rules = src/core/rules.c
 FUZZ_SRCS_fuzz_names = src/core/names.c
 FUZZ_SRCS_fuzz_priority = src/core/priority.c
+FUZZ_SRCS_fuzz_priority_format = src/core/priority.c
 FUZZ_SRCS_fuzz_btyd_fit = src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_SRCS_fuzz_btyd_predict = src/core/btyd.c src/core/optimise.c src/core/specfun.c
+FUZZ_SRCS_fuzz_btyd_merge = src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_EXTRA_fuzz_history_io = -fwrapv -fno-strict-aliasing -Wno-ignored-attributes -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Isrc -I$(shell $(PG_CONFIG) --includedir-server)
 FUZZ_LIBS_fuzz_history_io = $(shell $(PG_CONFIG) --pkglibdir)/libpgcommon.a

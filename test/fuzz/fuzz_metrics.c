@@ -18,7 +18,13 @@
  * the overdue ratio >= 0; the signals are those decline_evaluate_signals
  * gives and declining says whether any fired; history_summarize and
  * history_btyd_summary count the same purchase days.
+ *
+ * history_facts_compute (src/core/facts.c), the one-pass version of the
+ * three, is compared with history_summarize, history_btyd_summary and
+ * decline_compute called one after another: every field, doubles bit for
+ * bit, at any minimum amount (NaN included) and unit of days.
  */
+#include "facts.h"
 #include "metrics.h"
 #include "fuzz_common.h"
 
@@ -37,6 +43,86 @@ fz_check_metric(const char *name, MetricValue v, bool want_valid)
 	FZ_CHECK(FZ_T, v.valid == want_valid, "%s valid %d, expected %d", name, (int) v.valid, (int) want_valid);
 	if (v.valid)
 		FZ_CHECK(FZ_T, isfinite(v.value), "%s = %.17g", name, v.value);
+}
+
+static bool
+fz_same_bits(double a, double b)
+{
+	return memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+static bool
+fz_same_metric(MetricValue a, MetricValue b)
+{
+	return a.valid == b.valid && (!a.valid || fz_same_bits(a.value, b.value));
+}
+
+/* history_facts_compute against the three functions it replaces. */
+static void
+fz_check_facts(const HistoryDay *days, int32_t n, double min_amount, double unit,
+			   const DeclineBounds *b, const DeclineThresholds *t,
+			   bool discounted_known, const DeclineMetrics *m)
+{
+	HistoryFacts f;
+	HistorySummary s;
+	BtydSummary bs;
+	bool		has_bs;
+	double	   *scratch = malloc(sizeof(double) * (n > 0 ? DECLINE_SCRATCH_LEN(n) : 1));
+
+	if (scratch == NULL)
+		abort();
+	/* dirty the output: the function must set every field */
+	memset(&f, 0xa5, sizeof(f));
+	history_facts_compute(days, n, min_amount, unit, b, t, discounted_known,
+						  n > 0 ? scratch : NULL, &f);
+	free(scratch);
+	history_summarize(days, n, b->as_of_day, min_amount, &s);
+	memset(&bs, 0, sizeof(bs));
+	has_bs = history_btyd_summary(days, n, b->as_of_day, unit, &bs);
+
+	FZ_CHECK(FZ_T, f.summary.order_days == s.order_days && f.summary.orders_count == s.orders_count &&
+			 f.summary.unknown_amount_orders == s.unknown_amount_orders &&
+			 f.summary.refunds == s.refunds && f.summary.discounted_days == s.discounted_days &&
+			 fz_same_bits(f.summary.total_amount, s.total_amount),
+			 "facts: summary counts or total (%.17g, %.17g)", f.summary.total_amount, s.total_amount);
+	FZ_CHECK(FZ_T, s.order_days == 0 || (f.summary.first_day == s.first_day && f.summary.last_day == s.last_day),
+			 "facts: first or last day");
+	FZ_CHECK(FZ_T, f.summary.has_qualifying == s.has_qualifying &&
+			 (!s.has_qualifying || f.summary.last_qualifying_day == s.last_qualifying_day),
+			 "facts: last qualifying day at minimum %.17g", min_amount);
+	FZ_CHECK(FZ_T, f.has_btyd == has_bs, "facts: btyd summary %d, separately %d", (int) f.has_btyd, (int) has_bs);
+	if (has_bs)
+		FZ_CHECK(FZ_T, f.btyd.frequency == bs.frequency && fz_same_bits(f.btyd.recency, bs.recency) &&
+				 fz_same_bits(f.btyd.age, bs.age) && f.btyd.has_monetary == bs.has_monetary &&
+				 (!bs.has_monetary || fz_same_bits(f.btyd.monetary_value, bs.monetary_value)),
+				 "facts: btyd summary (%d, %.17g, %.17g, %.17g) separately (%d, %.17g, %.17g, %.17g)",
+				 f.btyd.frequency, f.btyd.recency, f.btyd.age, f.btyd.monetary_value,
+				 bs.frequency, bs.recency, bs.age, bs.monetary_value);
+	FZ_CHECK(FZ_T, f.decline.purchase_days == m->purchase_days &&
+			 fz_same_metric(f.decline.mean_gap_days, m->mean_gap_days) &&
+			 fz_same_metric(f.decline.median_gap_days, m->median_gap_days) &&
+			 fz_same_metric(f.decline.gap_stddev_days, m->gap_stddev_days) &&
+			 fz_same_metric(f.decline.overdue_ratio, m->overdue_ratio) &&
+			 fz_same_bits(f.decline.recent_amount, m->recent_amount) &&
+			 fz_same_bits(f.decline.prior_amount, m->prior_amount) &&
+			 f.decline.recent_orders == m->recent_orders && f.decline.prior_orders == m->prior_orders &&
+			 fz_same_metric(f.decline.amount_change, m->amount_change) &&
+			 fz_same_metric(f.decline.frequency_change, m->frequency_change) &&
+			 fz_same_metric(f.decline.amount_trend, m->amount_trend) &&
+			 f.decline.trend_points == m->trend_points &&
+			 fz_same_metric(f.decline.relative_trend, m->relative_trend) &&
+			 fz_same_metric(f.decline.recent_median_gap_days, m->recent_median_gap_days) &&
+			 fz_same_metric(f.decline.earlier_median_gap_days, m->earlier_median_gap_days) &&
+			 fz_same_metric(f.decline.cadence_change, m->cadence_change) &&
+			 fz_same_bits(f.decline.season_amount, m->season_amount) &&
+			 fz_same_bits(f.decline.last_season_amount, m->last_season_amount) &&
+			 f.decline.season_orders == m->season_orders &&
+			 f.decline.last_season_orders == m->last_season_orders &&
+			 fz_same_metric(f.decline.same_season_change, m->same_season_change) &&
+			 f.decline.signals == m->signals && f.decline.declining == m->declining &&
+			 f.decline.campaign_only_known == m->campaign_only_known &&
+			 f.decline.campaign_only == m->campaign_only,
+			 "facts: decline metrics differ from decline_compute");
 }
 
 int
@@ -223,6 +309,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_CHECK(FZ_T, bs.frequency == s.order_days - 1 && bs.recency >= 0 && bs.recency <= bs.age &&
 					 isfinite(bs.age) && (!bs.has_monetary || isfinite(bs.monetary_value)),
 					 "btyd summary x=%d t_x=%.17g T=%.17g", bs.frequency, bs.recency, bs.age);
+	}
+
+	/* the facts in one pass equal the three functions */
+	{
+		uint8_t		sel = fz_u8(&r);
+		double		min_amount = sel & 1 ? fz_any_double(&r) : fz_uniform(&r, -10, 1e4);
+		double		unit = fz_log_uniform(&r, 1e-3, 1e3);
+
+		fz_check_facts(days, n, min_amount, unit, &b, &t, discounted_known, &m);
 	}
 
 	free(scratch);
