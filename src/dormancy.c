@@ -228,6 +228,15 @@ DormancyTz(void)
 	return cached_tz;
 }
 
+/* The calendar day of a finite timestamp without time zone: floor division by the day length. */
+DateADT
+DormancyDayOfTimestamp(Timestamp ts)
+{
+	if (ts < 0 && ts % USECS_PER_DAY != 0)
+		return (DateADT) (ts / USECS_PER_DAY - 1);
+	return (DateADT) (ts / USECS_PER_DAY);
+}
+
 /* The calendar day of a timestamptz in dormancy.time_zone. */
 DateADT
 DormancyDayOfTimestampTz(TimestampTz ts)
@@ -242,15 +251,9 @@ DormancyDayOfTimestampTz(TimestampTz ts)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range for a calendar day")));
 
-	/* UTC needs no zone rules: floor division by the day length */
+	/* UTC needs no zone rules */
 	if (cached_tz_is_utc)
-	{
-		int64		days = ts / USECS_PER_DAY;
-
-		if (ts < 0 && ts % USECS_PER_DAY != 0)
-			days--;
-		return (DateADT) days;
-	}
+		return DormancyDayOfTimestamp(ts);
 
 	if (timestamp2tm(ts, &tz, &tt, &fsec, NULL, tzp) != 0)
 		ereport(ERROR,
@@ -308,9 +311,7 @@ DormancyDayPlusInterval(DateADT day, Interval *span)
 	if (TIMESTAMP_NOT_FINITE(ts))
 		return TIMESTAMP_IS_NOBEGIN(ts) ? DATEVAL_NOBEGIN : DATEVAL_NOEND;
 	/* floor to the day: an interval with hours lands within a day */
-	if (ts < 0 && ts % USECS_PER_DAY != 0)
-		return (DateADT) (ts / USECS_PER_DAY - 1);
-	return (DateADT) (ts / USECS_PER_DAY);
+	return DormancyDayOfTimestamp(ts);
 }
 
 /* SQL: dormancy.as_of() */

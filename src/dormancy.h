@@ -13,6 +13,7 @@
 extern char *dormancy_time_zone;
 
 /* The calendar day (DateADT) of a timestamptz in dormancy.time_zone. */
+extern DateADT DormancyDayOfTimestamp(Timestamp ts);
 extern DateADT DormancyDayOfTimestampTz(TimestampTz ts);
 
 /* The as-of instant: dormancy.as_of when set, else the transaction start. */

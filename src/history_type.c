@@ -589,14 +589,10 @@ Datum
 purchase_history_trans_timestamp(PG_FUNCTION_ARGS)
 {
 	Timestamp	ts = PG_ARGISNULL(1) ? 0 : PG_GETARG_TIMESTAMP(1);
-	DateADT		day = 0;
 
 	if (PG_ARGISNULL(1) || TIMESTAMP_NOT_FINITE(ts))
 		return AddOrder(fcinfo, false, 0);
-	day = (DateADT) (ts / USECS_PER_DAY);
-	if (ts < 0 && ts % USECS_PER_DAY != 0)
-		day--;
-	return AddOrder(fcinfo, true, day);
+	return AddOrder(fcinfo, true, DormancyDayOfTimestamp(ts));
 }
 
 /* SQL: transition function for timestamptz order times (day in dormancy.time_zone) */
