@@ -2072,6 +2072,14 @@ END
 $$;
 
 --
+-- Plan estimates (issue 11)
+--
+-- The stored histories' branch of the views is estimated at one row, not the
+-- default 1,000 (see sql_src/62_incremental.sql); the function is otherwise
+-- unchanged.
+ALTER FUNCTION dormancy._stored_histories() ROWS 1;
+
+--
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
