@@ -1194,65 +1194,7 @@ $$;
 COMMENT ON FUNCTION dormancy._views_50_sources(jsonb) IS
 	'internal: the views of the contracts, events, deals and contacts sources (adapters, per-customer signals, source_issues)';
 
-CREATE OR REPLACE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
-	RETURNS TABLE (from_item text, select_list text)
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	contacts jsonb := bindings -> 'contacts';
-	gaps text[] := '{}';
-BEGIN
-	IF contacts ? 'phone' OR contacts ? 'email' THEN
-		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) + coalesce(cc.emails, 0) = 0 THEN 'no_contact' END$g$::text;
-	END IF;
-	IF contacts ? 'phone' THEN
-		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) = 0 THEN 'no_phone' END$g$::text
-					 || $g$CASE WHEN cc.invalid_phones > 0 THEN 'invalid_phone' END$g$::text;
-	END IF;
-	IF contacts ? 'email' THEN
-		gaps := gaps || $g$CASE WHEN coalesce(cc.emails, 0) = 0 THEN 'no_email' END$g$::text
-					 || $g$CASE WHEN cc.invalid_emails > 0 THEN 'invalid_email' END$g$::text;
-	END IF;
-	IF contacts ? 'person' THEN
-		gaps := gaps || $g$CASE WHEN coalesce(cc.persons, 0) = 0 THEN 'no_person' END$g$::text;
-	END IF;
-	IF contacts ? 'updated_at' THEN
-		gaps := gaps || $g$CASE WHEN cc.outdated THEN 'contact_outdated' END$g$::text;
-	END IF;
-	IF bindings -> 'customers' ? 'name' THEN
-		gaps := gaps || $g$CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
-		-- the name keys that more than one customer has (a hash join: a
-		-- window over customer_status would sort its wide rows); the forms
-		-- are read once per query (an InitPlan).  Exact, so it reads every
-		-- customer's name, even for a lookup of one customer (docs/sources.md);
-		-- OFFSET 0 computes each key once (without it the planner copies the
-		-- key expression into the filter and computes it twice)
-		from_item := $f$
-CROSS JOIN LATERAL (
-	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
-) nk
-LEFT JOIN (
-	SELECT k.name_key
-	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
-			  FROM dormancy.src_customers c
-			 WHERE c.customer_id IS NOT NULL
-			OFFSET 0) k
-	 WHERE k.name_key <> ''
-	 GROUP BY k.name_key
-	HAVING pg_catalog.count(*) > 1
-) dup ON dup.name_key = nk.name_key$f$;
-	END IF;
-	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
-								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
-
-	from_item := coalesce(from_item, '');
-	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
-						  array_to_string(gaps, E',\n\t'));
-	RETURN NEXT;
-END
-$$;
+-- (function moved to a later section)
 COMMENT ON FUNCTION dormancy._status_parts_70_data_gaps(jsonb) IS
 	'internal: the data_gaps column of customer_status';
 
@@ -2070,6 +2012,80 @@ BEGIN
 	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
 $$;
+
+--
+-- Plan estimates (issue 11)
+--
+-- The stored histories' branch of the views is estimated at one row, not the
+-- default 1,000 (see sql_src/62_incremental.sql); the function is otherwise
+-- unchanged.
+ALTER FUNCTION dormancy._stored_histories() ROWS 1;
+
+-- The duplicate-name check of data_gaps computes the customer's name key once
+-- (OFFSET 0 in its LATERAL), not three times (see sql_src/57_data_gaps.sql).
+CREATE OR REPLACE FUNCTION dormancy._status_parts_70_data_gaps(bindings jsonb)
+	RETURNS TABLE (from_item text, select_list text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	contacts jsonb := bindings -> 'contacts';
+	gaps text[] := '{}';
+BEGIN
+	IF contacts ? 'phone' OR contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) + coalesce(cc.emails, 0) = 0 THEN 'no_contact' END$g$::text;
+	END IF;
+	IF contacts ? 'phone' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.phones, 0) = 0 THEN 'no_phone' END$g$::text
+					 || $g$CASE WHEN cc.invalid_phones > 0 THEN 'invalid_phone' END$g$::text;
+	END IF;
+	IF contacts ? 'email' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.emails, 0) = 0 THEN 'no_email' END$g$::text
+					 || $g$CASE WHEN cc.invalid_emails > 0 THEN 'invalid_email' END$g$::text;
+	END IF;
+	IF contacts ? 'person' THEN
+		gaps := gaps || $g$CASE WHEN coalesce(cc.persons, 0) = 0 THEN 'no_person' END$g$::text;
+	END IF;
+	IF contacts ? 'updated_at' THEN
+		gaps := gaps || $g$CASE WHEN cc.outdated THEN 'contact_outdated' END$g$::text;
+	END IF;
+	IF bindings -> 'customers' ? 'name' THEN
+		gaps := gaps || $g$CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+								WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END$g$::text;
+		-- the name keys that more than one customer has (a hash join: a
+		-- window over customer_status would sort its wide rows); the forms
+		-- are read once per query (an InitPlan).  Exact, so it reads every
+		-- customer's name, even for a lookup of one customer (docs/sources.md);
+		-- OFFSET 0 computes each key once, the customer's too (without it the
+		-- planner copies the key expression into the join's condition and
+		-- each test of the column: three calls per customer)
+		from_item := $f$
+CROSS JOIN LATERAL (
+	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+	OFFSET 0
+) nk
+LEFT JOIN (
+	SELECT k.name_key
+	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 WHERE c.customer_id IS NOT NULL
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY k.name_key
+	HAVING pg_catalog.count(*) > 1
+) dup ON dup.name_key = nk.name_key$f$;
+	END IF;
+	gaps := gaps || $g$CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
+								 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END$g$::text;
+
+	from_item := coalesce(from_item, '');
+	select_list := format('pg_catalog.array_remove(ARRAY[%s]::pg_catalog.text[], NULL) AS data_gaps',
+						  array_to_string(gaps, E',\n\t'));
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._status_parts_70_data_gaps(jsonb) IS
+	'internal: the data_gaps column of customer_status';
 
 --
 -- Privileges (always last)

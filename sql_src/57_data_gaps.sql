@@ -114,11 +114,13 @@ BEGIN
 		-- window over customer_status would sort its wide rows); the forms
 		-- are read once per query (an InitPlan).  Exact, so it reads every
 		-- customer's name, even for a lookup of one customer (docs/sources.md);
-		-- OFFSET 0 computes each key once (without it the planner copies the
-		-- key expression into the filter and computes it twice)
+		-- OFFSET 0 computes each key once, the customer's too (without it the
+		-- planner copies the key expression into the join's condition and
+		-- each test of the column: three calls per customer)
 		from_item := $f$
 CROSS JOIN LATERAL (
 	SELECT dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+	OFFSET 0
 ) nk
 LEFT JOIN (
 	SELECT k.name_key
