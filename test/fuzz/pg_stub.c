@@ -513,6 +513,12 @@ AggCheckCallContext(FunctionCallInfo fcinfo, MemoryContext *aggcontext)
 }
 
 DateADT
+DormancyDayOfTimestamp(Timestamp ts)
+{
+	FZ_UNREACHABLE("DormancyDayOfTimestamp");
+}
+
+DateADT
 DormancyDayOfTimestampTz(TimestampTz ts)
 {
 	FZ_UNREACHABLE("DormancyDayOfTimestampTz");
