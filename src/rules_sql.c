@@ -63,11 +63,21 @@ typedef struct SnapshotKey
 	uint64		completions;
 } SnapshotKey;
 
+/*
+ * What every cache of a call site starts with: its memory (a child of
+ * fn_mcxt, deleted when the cache is read again) and the snapshot it was
+ * read with.
+ */
+typedef struct CallSiteCache
+{
+	MemoryContext mcxt;
+	SnapshotKey snap;
+} CallSiteCache;
+
 /* The prepared reason rules of one call site. */
 typedef struct ReasonCache
 {
-	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
-	SnapshotKey snap;
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
 	int			nwords;
 	RulesWord  *words;			/* distinct evidence words of all rules */
 	int			nset;			/* RULES_SET_SIZE(nwords) */
@@ -103,8 +113,7 @@ typedef struct FoldCache
 /* The prepared approach rules of one call site. */
 typedef struct ApproachCache
 {
-	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
-	SnapshotKey snap;
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
 	int			nindustries;
 	RulesWord  *industries;		/* distinct folded industries of all rules */
 	int			nsizes;
@@ -143,6 +152,65 @@ SnapshotKeyCurrent(const SnapshotKey *key)
 
 	return CurrentSnapshotKey(&now) && now.xmin == key->xmin && now.xmax == key->xmax &&
 		now.curcid == key->curcid && now.completions == key->completions;
+}
+
+/*
+ * Whether the call site's cache is missing or was read with another
+ * snapshot (a call site that outlived its statement: a PL/pgSQL expression
+ * in a loop); a stale cache is freed, so the caller reads it again.
+ */
+static bool
+CallSiteCacheStale(FunctionCallInfo fcinfo)
+{
+	CallSiteCache *site = (CallSiteCache *) fcinfo->flinfo->fn_extra;
+
+	if (site != NULL && SnapshotKeyCurrent(&site->snap))
+		return false;
+	fcinfo->flinfo->fn_extra = NULL;
+	if (site != NULL)
+		MemoryContextDelete(site->mcxt);
+	return true;
+}
+
+/*
+ * A new, zeroed cache of size bytes in mcxt (its own context, a child of
+ * fn_mcxt), keyed on the active snapshot.  The current memory context is
+ * left as it was.
+ */
+static void *
+NewCallSiteCache(MemoryContext mcxt, Size size)
+{
+	CallSiteCache *site = MemoryContextAllocZero(mcxt, size);
+
+	site->mcxt = mcxt;
+	if (!CurrentSnapshotKey(&site->snap))
+		memset(&site->snap, 0, sizeof(site->snap));
+	return site;
+}
+
+/*
+ * Run a read-only query with SPI (the caller's rights, the active snapshot)
+ * and copy its rows and their descriptor into mcxt; returns the row count.
+ */
+static int
+ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples)
+{
+	MemoryContext old;
+	int			n;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s", what);
+	old = MemoryContextSwitchTo(mcxt);
+	n = (int) SPI_processed;
+	*desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	*tuples = palloc(sizeof(HeapTuple) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		(*tuples)[i] = heap_copytuple(SPI_tuptable->vals[i]);
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	return n;
 }
 
 /* The elements of a text[] (copied into the current context), without NULLs; *had_null says if any was. */
@@ -188,56 +256,41 @@ TextElementCount(ArrayType *array)
  * Read dormancy.reason_rules into a new cache in mcxt.
  */
 static ReasonCache *
-LoadReasonRules(FunctionCallInfo fcinfo, MemoryContext parent)
+LoadReasonRules(FunctionCallInfo fcinfo)
 {
-	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy reason rules",
-											   ALLOCSET_SMALL_SIZES);
-	ReasonCache *cache;
-	MemoryContext old;
+	ReasonCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy reason rules", ALLOCSET_SMALL_SIZES),
+										   sizeof(ReasonCache));
+	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
+	HeapTuple  *tuples;
+	TupleDesc	desc;
 	ArrayType **arrays;
 	int			total = 0;
 	RulesWord  *all;
 	int			k = 0;
 	uint64_t   *sets;
 
-	old = MemoryContextSwitchTo(mcxt);
-	cache = palloc0(sizeof(ReasonCache));
-	cache->mcxt = mcxt;
-	if (!CurrentSnapshotKey(&cache->snap))
-		memset(&cache->snap, 0, sizeof(cache->snap));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT rr.reason, rr.evidence FROM dormancy.reason_rules rr ORDER BY rr.rule_order",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read dormancy.reason_rules");
-
-	MemoryContextSwitchTo(mcxt);
-	cache->nrules = (int) SPI_processed;
+	cache->nrules = ReadRows("SELECT rr.reason, rr.evidence FROM dormancy.reason_rules rr ORDER BY rr.rule_order",
+							 "dormancy.reason_rules", cache->site.mcxt, &desc, &tuples);
 	cache->rules = palloc0(sizeof(ReasonRule) * Max(cache->nrules, 1));
 	cache->reasons = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
 	cache->evidence = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
 	arrays = palloc0(sizeof(ArrayType *) * Max(cache->nrules, 1));
 	for (int i = 0; i < cache->nrules; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 		Datum		d;
 
-		d = SPI_getbinval(tup, desc, 1, &isnull);
+		d = heap_getattr(tuples[i], 1, desc, &isnull);
 		if (isnull)				/* NOT NULL in the table */
 			elog(ERROR, "a reason rule has no reason");
 		cache->reasons[i] = PointerGetDatum(DatumGetTextPCopy(d));
-		d = SPI_getbinval(tup, desc, 2, &isnull);
+		d = heap_getattr(tuples[i], 2, desc, &isnull);
 		if (isnull)				/* NOT NULL in the table */
 			elog(ERROR, "a reason rule has no evidence");
 		arrays[i] = DatumGetArrayTypePCopy(d);
 		cache->evidence[i] = PointerGetDatum(arrays[i]);
 		total += TextElementCount(arrays[i]);
 	}
-	SPI_finish();
-	MemoryContextSwitchTo(mcxt);
 
 	/* the words of all rules, then each rule as a set of their ids */
 	all = palloc(sizeof(RulesWord) * Max(total, 1));
@@ -286,15 +339,8 @@ likely_reason(PG_FUNCTION_ARGS)
 	Datum		values[2];
 	bool		nulls[2] = {true, true};
 
-	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
-	{
-		/* a call site that outlived its snapshot: read again */
-		fcinfo->flinfo->fn_extra = NULL;
-		if (cache != NULL)
-			MemoryContextDelete(cache->mcxt);
-		cache = LoadReasonRules(fcinfo, fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = cache;
-	}
+	if (CallSiteCacheStale(fcinfo))
+		fcinfo->flinfo->fn_extra = cache = LoadReasonRules(fcinfo);
 
 	if (!PG_ARGISNULL(0) && PG_GETARG_BOOL(0))
 	{
@@ -372,12 +418,11 @@ CollectWords(Datum d, bool isnull, RulesWord **all, int *n, int *cap)
  * company sizes come folded by the SQL of the view it replaces.
  */
 static ApproachCache *
-LoadApproachRules(MemoryContext parent)
+LoadApproachRules(FunctionCallInfo fcinfo)
 {
-	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy approach rules",
-											   ALLOCSET_SMALL_SIZES);
-	ApproachCache *cache;
-	MemoryContext old;
+	ApproachCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy approach rules", ALLOCSET_SMALL_SIZES),
+										   sizeof(ApproachCache));
+	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
 	RulesWord  *inds;
@@ -390,33 +435,14 @@ LoadApproachRules(MemoryContext parent)
 				capsize = 8,
 				capreason = 8;
 
-	old = MemoryContextSwitchTo(mcxt);
-	cache = palloc0(sizeof(ApproachCache));
-	cache->mcxt = mcxt;
-	if (!CurrentSnapshotKey(&cache->snap))
-		memset(&cache->snap, 0, sizeof(cache->snap));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT ar.channel, ar.min_value,"
+	cache->nrules = ReadRows("SELECT ar.channel, ar.min_value,"
 					" CASE WHEN ar.industries IS NOT NULL THEN ARRAY("
 					"  SELECT pg_catalog.lower(pg_catalog.btrim(i)) FROM pg_catalog.unnest(ar.industries) i) END,"
 					" CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
 					"  SELECT pg_catalog.lower(pg_catalog.btrim(s)) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
 					" ar.reasons"
 					" FROM dormancy.approach_rules ar ORDER BY ar.rule_order",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read dormancy.approach_rules");
-
-	/* copy the rows out of SPI's memory */
-	MemoryContextSwitchTo(mcxt);
-	cache->nrules = (int) SPI_processed;
-	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
-	tuples = palloc(sizeof(HeapTuple) * Max(cache->nrules, 1));
-	for (int i = 0; i < cache->nrules; i++)
-		tuples[i] = heap_copytuple(SPI_tuptable->vals[i]);
-	SPI_finish();
-	MemoryContextSwitchTo(mcxt);
+							 "dormancy.approach_rules", cache->site.mcxt, &desc, &tuples);
 
 	/* the tables of distinct words */
 	inds = palloc(sizeof(RulesWord) * capind);
@@ -539,14 +565,8 @@ approach_channel(PG_FUNCTION_ARGS)
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	int			match;
 
-	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
-	{
-		fcinfo->flinfo->fn_extra = NULL;
-		if (cache != NULL)
-			MemoryContextDelete(cache->mcxt);
-		cache = LoadApproachRules(fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = cache;
-	}
+	if (CallSiteCacheStale(fcinfo))
+		fcinfo->flinfo->fn_extra = cache = LoadApproachRules(fcinfo);
 
 	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		PG_RETURN_NULL();
@@ -555,10 +575,10 @@ approach_channel(PG_FUNCTION_ARGS)
 	c.value = c.has_value ? PG_GETARG_FLOAT8(1) : 0;
 	c.industry = PG_ARGISNULL(2) ? -1 :
 		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(2), cache->industries,
-				 cache->nindustries, collation, cache->mcxt);
+				 cache->nindustries, collation, cache->site.mcxt);
 	c.company_size = PG_ARGISNULL(3) ? -1 :
 		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(3), cache->sizes,
-				 cache->nsizes, collation, cache->mcxt);
+				 cache->nsizes, collation, cache->site.mcxt);
 	if (PG_ARGISNULL(4))
 		c.reason = -1;
 	else
@@ -580,8 +600,7 @@ approach_channel(PG_FUNCTION_ARGS)
 /* The converged models of one call site, by segment. */
 typedef struct ModelCache
 {
-	MemoryContext mcxt;			/* holds the cache, a child of fn_mcxt */
-	SnapshotKey snap;
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
 	int			nrows;
 	Datum	  (*values)[5];		/* per model: the five result columns */
 	bool	  (*nulls)[5];
@@ -645,38 +664,20 @@ SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 
 /* Read the converged models of dormancy.models into a new cache in fn_mcxt. */
 static ModelCache *
-LoadModels(FunctionCallInfo fcinfo, MemoryContext parent)
+LoadModels(FunctionCallInfo fcinfo)
 {
-	MemoryContext mcxt = AllocSetContextCreate(parent, "dormancy models",
-											   ALLOCSET_SMALL_SIZES);
-	MemoryContext old;
-	ModelCache *cache;
+	ModelCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy models", ALLOCSET_SMALL_SIZES),
+										   sizeof(ModelCache));
+	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
 
-	old = MemoryContextSwitchTo(mcxt);
-	cache = palloc0(sizeof(ModelCache));
-	cache->mcxt = mcxt;
-	if (!CurrentSnapshotKey(&cache->snap))
-		memset(&cache->snap, 0, sizeof(cache->snap));
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute("SELECT m.model_id, m.bgnbd, m.gammagamma,"
+	cache->nrows = ReadRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
 					" pg_catalog.date_part('epoch', m.time_unit) / 86400,"
 					" pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400,"
 					" m.segment_kind, m.segment_value"
 					" FROM dormancy.models m WHERE (m.bgnbd).converged ORDER BY m.model_id",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read dormancy.models");
-	MemoryContextSwitchTo(mcxt);
-	cache->nrows = (int) SPI_processed;
-	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
-	tuples = palloc(sizeof(HeapTuple) * Max(cache->nrows, 1));
-	for (int i = 0; i < cache->nrows; i++)
-		tuples[i] = heap_copytuple(SPI_tuptable->vals[i]);
-	SPI_finish();
-	MemoryContextSwitchTo(mcxt);
+							"dormancy.models", cache->site.mcxt, &desc, &tuples);
 
 	cache->values = palloc0(sizeof(Datum[5]) * Max(cache->nrows, 1));
 	cache->nulls = palloc0(sizeof(bool[5]) * Max(cache->nrows, 1));
@@ -728,19 +729,13 @@ model_for(PG_FUNCTION_ARGS)
 	Datum		values[5] = {0};
 	int			model = -1;
 
-	if (cache == NULL || !SnapshotKeyCurrent(&cache->snap))
-	{
-		fcinfo->flinfo->fn_extra = NULL;
-		if (cache != NULL)
-			MemoryContextDelete(cache->mcxt);
-		cache = LoadModels(fcinfo, fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = cache;
-	}
+	if (CallSiteCacheStale(fcinfo))
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo);
 
 	if (!PG_ARGISNULL(0) && cache->nindustries > 0)
 	{
 		int32		id = FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries,
-								  cache->nindustries, collation, cache->mcxt);
+								  cache->nindustries, collation, cache->site.mcxt);
 
 		if (id >= 0)
 			model = cache->industry_model[id];
@@ -748,7 +743,7 @@ model_for(PG_FUNCTION_ARGS)
 	if (model < 0 && !PG_ARGISNULL(1) && cache->nsizes > 0)
 	{
 		int32		id = FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes,
-								  cache->nsizes, collation, cache->mcxt);
+								  cache->nsizes, collation, cache->site.mcxt);
 
 		if (id >= 0)
 			model = cache->size_model[id];
