@@ -37,17 +37,6 @@ SELECT p.proname
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
  ORDER BY 1;
 
--- the parts of the generated views: every one in the fixed list of
--- _view_hooks() exists, and no function named like a part is missing from it
-SELECT coalesce(l.fn, p.oid::regproc::text) AS part, l.fn IS NOT NULL AS listed, p.oid IS NOT NULL AS exists
-  FROM dormancy._view_hooks('_') l
-  FULL JOIN (SELECT oid FROM pg_proc
-			  WHERE pronamespace = 'dormancy'::regnamespace
-				AND proname ~ '^_(views|data_issues|status_parts|status_views|comment_views|after_build)_') p
-	ON p.oid::regproc::text = l.fn
- WHERE l.fn IS NULL OR p.oid IS NULL
- ORDER BY 1;
-
 -- no generated views until the first bind or rebind()
 SELECT count(*) AS views FROM pg_class WHERE relnamespace = 'dormancy'::regnamespace AND relkind = 'v';
 SELECT * FROM dormancy.bindings;
@@ -56,6 +45,22 @@ SELECT dormancy.rebind();
 SELECT count(*) FROM dormancy.customer_status;
 SELECT count(*) FROM dormancy.src_orders;
 SELECT count(*) FROM dormancy.data_issues;
+-- the generated views are the fixed list of _generated_views(): every one
+-- listed exists, every view built is listed (the snapshot's views aside),
+-- and the adapters are exactly those of _adapter_definitions()
+SELECT coalesce(g.view_name, c.relname::text) AS view_name, g.view_name IS NOT NULL AS listed, c.oid IS NOT NULL AS exists
+  FROM dormancy._generated_views() g
+  FULL JOIN (SELECT c.oid, c.relname FROM pg_class c
+			  WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
+				AND c.relname NOT IN (SELECT d.view_name FROM dormancy._snapshot_view_definitions() d)) c
+	ON c.relname = g.view_name
+ WHERE g.view_name IS NULL OR c.oid IS NULL
+ ORDER BY 1;
+SELECT coalesce(g.view_name, a.view_name) AS adapter, g.view_name IS NOT NULL AS listed, a.view_name IS NOT NULL AS defined
+  FROM (SELECT * FROM dormancy._generated_views() WHERE adapter) g
+  FULL JOIN dormancy._adapter_definitions() a ON a.view_name = g.view_name
+ WHERE g.view_name IS NULL OR a.view_name IS NULL
+ ORDER BY 1;
 SELECT attname, format_type(atttypid, atttypmod)
   FROM pg_attribute WHERE attrelid = 'dormancy.customer_status'::regclass AND attnum > 0
  ORDER BY attnum;

@@ -175,3 +175,4 @@ $$;
 COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
 	'restore the installed default rows of an editable table (event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), keeping the user''s other rows';
 REVOKE ALL ON FUNCTION dormancy.reset_defaults(regclass) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._install_defaults(regclass, name) FROM PUBLIC;

@@ -392,7 +392,7 @@ BEGIN
 	PERFORM dormancy._check_relation(relation);
 	id_type := (dormancy._binding_column(relation, 'id', id)).type_oid;
 	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-					WHERE am.amname IN ('btree', 'hash') AND o.opcdefault
+					WHERE am.amname = 'btree' AND o.opcdefault
 					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
 		PERFORM dormancy._binding_type_error(relation, 'id', id, format_type(id_type, NULL),
 											 'a type with equality, such as integer, bigint, text or uuid');

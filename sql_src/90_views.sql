@@ -25,7 +25,7 @@ BEGIN
 	END IF;
 	FOR v IN
 		SELECT c.oid::regclass AS view
-		  FROM (SELECT d.view_name FROM dormancy._view_definitions() d
+		  FROM (SELECT g.view_name FROM dormancy._generated_views() g
 				UNION
 				SELECT d.view_name FROM dormancy._snapshot_view_definitions() d) g
 		  JOIN pg_class c ON c.relname = g.view_name AND c.relnamespace = 'dormancy'::regnamespace
@@ -33,7 +33,7 @@ BEGIN
 	LOOP
 		EXECUTE format('ALTER EXTENSION dormancy ADD VIEW %s', v.view);
 	END LOOP;
-	PERFORM dormancy._build_views();
+	PERFORM dormancy._build_views(true);
 	-- the snapshot takes new columns of customer_status now (its rows stay,
 	-- the new columns NULL until the next refresh), so that the views over it
 	-- can use them; a reshape rebuilds those views, else they are rebuilt here

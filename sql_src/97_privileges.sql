@@ -50,7 +50,7 @@ BEGIN
 		SELECT c.oid::regclass
 		  FROM pg_class c
 		 WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
-		   AND c.relname IN (SELECT d.view_name FROM dormancy._view_definitions() d)
+		   AND c.relname IN (SELECT g.view_name FROM dormancy._generated_views() g)
 	LOOP
 		EXECUTE format('GRANT SELECT ON %s TO dormancy_analyst', v);
 	END LOOP;

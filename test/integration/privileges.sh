@@ -92,7 +92,7 @@ q -c "REVOKE SELECT ON dormancy.bindings FROM dormancy_reader"
 
 as() {	# as ROLE PSQL-ARGS: run as a login role, with the test's as-of day
 	local who=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -U "$who" -c "SET dormancy.as_of = '2026-11-01'" "$@" 2>&1; }
-live_views=$(q -c "SELECT string_agg(view_name, ' ' ORDER BY view_name) FROM dormancy._view_definitions()")
+live_views=$(q -c "SELECT string_agg(view_name, ' ' ORDER BY view_name) FROM dormancy._generated_views()")
 result_views="status_snapshot status_history segment_summary snapshot_call_list recent_transitions"
 
 # the analyst reads every live view, and the same numbers as the owner

@@ -1,0 +1,299 @@
+--
+-- The adapters: the only views that binding writes
+--
+-- One adapter view per source, src_*, maps the user's relation and columns
+-- onto fixed column names and types (the customer id keeps the bound type).
+-- An unbound source has an empty adapter of the same shape, so every view
+-- above the adapters (sql_src/70_views.sql) is one literal definition that
+-- reads them all.  What the views need to know about the bindings themselves
+-- (is a category bound? a phone column?) is the one row of src_bindings.
+-- _build_views() (sql_src/25_views.sql) creates or replaces these; the views
+-- above are created once and again only when an adapter's column type changes.
+--
+
+CREATE FUNCTION dormancy._adapter_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cust record;
+	ord record;
+	cust_id_type text;
+	ord_cust_type text;
+	cust_sql text;
+	ord_sql text;
+	cust_broken record;
+	ord_broken record;
+	bound jsonb;
+	amount_in_range text;
+	id_type text := dormancy._customer_id_type();
+	src record;
+BEGIN
+	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
+	-- a broken binding: an adapter view that raises its error when read
+	SELECT p.* INTO cust_broken FROM dormancy._binding_problems() p WHERE p.source = 'customers';
+	SELECT p.* INTO ord_broken FROM dormancy._binding_problems() p WHERE p.source = 'orders';
+
+	IF cust.relation IS NOT NULL THEN
+		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
+	END IF;
+	IF ord.relation IS NOT NULL THEN
+		ord_cust_type := (dormancy._binding_column(ord.relation, 'customer', ord.columns ->> 'customer')).type_name;
+	END IF;
+
+	-- src_bindings: what is bound, one row of constants (the planner folds
+	-- them, so a view's branch for an unbound source costs nothing)
+	bound := (SELECT coalesce(jsonb_object_agg(x.source, x.columns), '{}') FROM dormancy._usable_bindings() x);
+	view_name := 'src_bindings';
+	definition := format(
+		'SELECT %s AS orders_bound, %s AS customers_bound, %s AS customer_names_bound, '
+		'%s AS order_categories_bound, %s AS order_discounts_bound, '
+		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
+		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
+		'%s AS contact_dates_bound',
+		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
+		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
+		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
+		coalesce(bound -> 'contacts' ? 'phone', false)::text, coalesce(bound -> 'contacts' ? 'email', false)::text,
+		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text);
+	RETURN NEXT;
+
+	-- src_orders: one row per order line of the user's relation; an amount
+	-- beyond +-1e15, NaN or infinite is unknown (NULL), and flagged for
+	-- data_issues
+	IF ord.relation IS NOT NULL THEN
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		ord_sql := format(
+			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted, '
+			'%s AS amount_out_of_range FROM %s t',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
+			CASE WHEN amount_in_range = 'true' THEN 'false' ELSE format('NOT coalesce(%s, true)', amount_in_range) END,
+			ord.relation);
+	ELSIF ord_broken.source IS NOT NULL THEN
+		-- the columns come from the function (not constants), so that no
+		-- filter on them lets the planner skip it
+		ord_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.date END AS ordered_at, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.float8 END AS amount, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS category, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS discounted, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS amount_out_of_range '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(cust_id_type, 'pg_catalog.int8'),
+			ord_broken.source, ord_broken.message, ord_broken.hint, ord_broken.code);
+	ELSE
+		ord_sql := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
+			'NULL::pg_catalog.text AS category, NULL::pg_catalog.bool AS discounted, '
+			'NULL::pg_catalog.bool AS amount_out_of_range WHERE false',
+			coalesce(cust_id_type, 'pg_catalog.int8'));
+	END IF;
+
+	-- src_customers: the bound customers, else the customers seen in orders
+	IF cust.relation IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			dormancy._col(cust.columns, 'id'),
+			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			cust.relation);
+	ELSIF cust_broken.source IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(ord_cust_type, 'pg_catalog.int8'),
+			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
+	ELSIF ord.relation IS NOT NULL THEN
+		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
+					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+	ELSE
+		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+	END IF;
+
+	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
+
+	-- src_stored_histories: the per-category histories a refresh stored
+	-- (dormancy.stored_histories, keyed by the id as text), with the id cast
+	-- back to its type.  _stored_histories() returns no rows outside a
+	-- refresh, and reads the store with the caller's rights, so a reader
+	-- needs no grant on it.
+	view_name := 'src_stored_histories';
+	definition := format(
+		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
+		'FROM dormancy._stored_histories() st',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
+	view_name := 'src_contracts';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'starts_on'),
+			dormancy._day_expr(src.relation, src.columns, 'ends_on'),
+			dormancy._number_expr(src.relation, src.columns, 'seats'),
+			dormancy._number_expr(src.relation, src.columns, 'amount'),
+			dormancy._col_as(src.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(src.columns, 'plan', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
+	view_name := 'src_events';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'occurred_at'),
+			dormancy._col_as(src.columns, 'kind', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
+	view_name := 'src_deals';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'closed_at'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'note', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
+	view_name := 'src_contacts';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._col_as(src.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(src.relation, src.columns, 'updated_at'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- The adapters' comments (reapplied after each build: a replaced view keeps
+-- them, a recreated one does not).
+CREATE FUNCTION dormancy._comment_adapters()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON VIEW dormancy.src_bindings IS 'what is bound, one row: the views above the adapters read it to leave out what an unbound source or column cannot tell';
+	COMMENT ON COLUMN dormancy.src_bindings.orders_bound IS 'orders are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customers_bound IS 'customers are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customer_names_bound IS 'the customers'' name column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.order_categories_bound IS 'the orders'' category column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.order_discounts_bound IS 'the orders'' discounted column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contracts_bound IS 'contracts are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.events_bound IS 'engagement events are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.deals_bound IS 'deals are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contacts_bound IS 'contacts are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_phones_bound IS 'the contacts'' phone column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_emails_bound IS 'the contacts'' email column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
+
+	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_orders.ordered_at IS 'the bound order time column (date, timestamp or timestamptz)';
+	COMMENT ON COLUMN dormancy.src_orders.amount IS 'the bound amount column as double precision; negative amounts are refunds, NULL is unknown';
+	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
+	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
+	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
+	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+
+	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
+	COMMENT ON COLUMN dormancy.src_stored_histories.customer_id IS 'customer id, cast back to the type of the ids';
+	COMMENT ON COLUMN dormancy.src_stored_histories.category IS 'product category (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.src_stored_histories.history IS 'the stored history of the customer and category';
+	COMMENT ON COLUMN dormancy.src_stored_histories.order_rows IS 'order rows read for it';
+
+	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contracts.starts_on IS 'first day of the term (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_contracts.ends_on IS 'last day of the term; NULL or infinity for an open-ended term';
+	COMMENT ON COLUMN dormancy.src_contracts.seats IS 'seats or licences of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.amount IS 'amount of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.auto_renew IS 'whether the term renews by itself, NULL when unbound or unknown';
+	COMMENT ON COLUMN dormancy.src_contracts.plan IS 'plan of the term as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_events IS 'adapter view over the bound engagement events relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_events.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_events.occurred_on IS 'the day of the event (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_events.source_kind IS 'the bound kind column as text, mapped by dormancy.event_kinds';
+
+	COMMENT ON VIEW dormancy.src_deals IS 'adapter view over the bound deals relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_deals.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_deals.closed_on IS 'the day the deal closed (NULL for open deals); a timestamptz becomes its day in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
+	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contacts.phone IS 'the bound phone column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.email IS 'the bound email column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.person IS 'the bound contact person column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+REVOKE ALL ON FUNCTION dormancy._comment_adapters() FROM PUBLIC;
