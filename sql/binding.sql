@@ -55,6 +55,13 @@ SELECT dormancy.bind_orders('b.invoices', customer => 'account_id', ordered_at =
 SELECT dormancy.bind_orders('b.invoices', customer => 'account_id', ordered_at => 'Invoiced On', amount => 'label');
 SELECT dormancy.bind_orders('b.invoices', customer => 'account_id', ordered_at => 'Invoiced On', amount => 'flag');
 SELECT dormancy.bind_orders('b.invoices', customer => 'account_id', ordered_at => 'Invoiced On', amount => 'total', discounted => 'n');
+-- an id type with equality but no order (xid: hash only), for the customers'
+-- id and for the orders' customer column alike
+CREATE TABLE b.xid_rows (id xid, at date, amount numeric);
+SELECT dormancy.bind_customers('b.xid_rows', id => 'id');
+SELECT dormancy.bind_orders('b.xid_rows', customer => 'id', ordered_at => 'at', amount => 'amount');
+DROP TABLE b.xid_rows;
+SELECT b.unchanged();
 -- customer ids that cannot be compared
 CREATE TABLE b.text_accounts (code text, name text);
 SELECT dormancy.bind_customers('b.text_accounts', id => 'code');

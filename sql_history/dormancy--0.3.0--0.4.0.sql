@@ -793,8 +793,8 @@ ALTER FUNCTION dormancy._stored_histories() ROWS 1;
 -- src_orders gains a column, amount_out_of_range (data_issues reads it), and
 -- the stored histories come through src_stored_histories.  The plug-in
 -- functions go; _update_generated_views() (at the end) creates the new views.
--- bind_customers now takes only id types with a btree order (ties of the
--- rank are broken by the id).
+-- bind_customers and bind_orders take only id types with a btree order
+-- (ties of the rank are broken by the id).
 DROP FUNCTION dormancy._view_hooks(text);
 DROP FUNCTION dormancy._view_definitions();
 DROP FUNCTION dormancy._comment_views();
@@ -2362,23 +2362,34 @@ $$;
 COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
 
+CREATE OR REPLACE FUNCTION dormancy._check_id_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
+					WHERE am.amname = 'btree' AND o.opcdefault
+					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(id_type, NULL),
+											 'a type with equality, such as integer, bigint, text or uuid');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_id_column(regclass, text, name) IS
+	'internal: check that a customer id column has a type with equality and a btree order';
+
 CREATE OR REPLACE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
 	industry name DEFAULT NULL, company_size name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	id_type oid;
 BEGIN
 	PERFORM dormancy._check_relation(relation);
-	id_type := (dormancy._binding_column(relation, 'id', id)).type_oid;
-	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-					WHERE am.amname = 'btree' AND o.opcdefault
-					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
-		PERFORM dormancy._binding_type_error(relation, 'id', id, format_type(id_type, NULL),
-											 'a type with equality, such as integer, bigint, text or uuid');
-	END IF;
+	PERFORM dormancy._check_id_column(relation, 'id', id);
 	IF bind_customers.name IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'name', bind_customers.name);
 	END IF;
@@ -2395,6 +2406,32 @@ END
 $$;
 COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name) IS
 	'bind the customers relation: id column and optional name, industry and company size columns';
+
+CREATE OR REPLACE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
+	category name DEFAULT NULL, discounted name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_id_column(relation, 'customer', customer);
+	PERFORM dormancy._check_day_column(relation, 'ordered_at', ordered_at);
+	PERFORM dormancy._check_number_column(relation, 'amount', amount);
+	IF category IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'category', category);
+	END IF;
+	IF discounted IS NOT NULL THEN
+		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
+	END IF;
+	PERFORM dormancy._bind('orders', relation,
+						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,
+											  'amount', amount, 'category', category,
+											  'discounted', discounted));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) IS
+	'bind the orders relation: customer, order time and amount columns, optional category and discounted flag';
 
 CREATE OR REPLACE FUNCTION dormancy._update_generated_views()
 	RETURNS void

@@ -380,23 +380,36 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding and rebuild the views';
 
+-- A customer id column: a type with equality and a btree order (the views
+-- join and group by the id, and the rank's ties are broken by it).
+CREATE FUNCTION dormancy._check_id_column(relation regclass, role text, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	id_type oid := (dormancy._binding_column(relation, role, col)).type_oid;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
+					WHERE am.amname = 'btree' AND o.opcdefault
+					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
+		PERFORM dormancy._binding_type_error(relation, role, col, format_type(id_type, NULL),
+											 'a type with equality, such as integer, bigint, text or uuid');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_id_column(regclass, text, name) IS
+	'internal: check that a customer id column has a type with equality and a btree order';
+
 CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
 	industry name DEFAULT NULL, company_size name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	id_type oid;
 BEGIN
 	PERFORM dormancy._check_relation(relation);
-	id_type := (dormancy._binding_column(relation, 'id', id)).type_oid;
-	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-					WHERE am.amname = 'btree' AND o.opcdefault
-					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
-		PERFORM dormancy._binding_type_error(relation, 'id', id, format_type(id_type, NULL),
-											 'a type with equality, such as integer, bigint, text or uuid');
-	END IF;
+	PERFORM dormancy._check_id_column(relation, 'id', id);
 	IF bind_customers.name IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'name', bind_customers.name);
 	END IF;
@@ -422,7 +435,7 @@ CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_a
 AS $$
 BEGIN
 	PERFORM dormancy._check_relation(relation);
-	PERFORM dormancy._binding_column(relation, 'customer', customer);
+	PERFORM dormancy._check_id_column(relation, 'customer', customer);
 	PERFORM dormancy._check_day_column(relation, 'ordered_at', ordered_at);
 	PERFORM dormancy._check_number_column(relation, 'amount', amount);
 	IF category IS NOT NULL THEN
