@@ -65,6 +65,18 @@ CREATE FUNCTION dormancy._default_row_key(row_data jsonb, key_columns name[])
 COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
 	'internal: the key of an editable row: its key column lower-cased and trimmed, or a JSON array of several so';
 
+-- The primary key of a row (given as jsonb) of an editable table, as a jsonb
+-- object to match rows with (@>); NULL for a table without one.
+CREATE FUNCTION dormancy._default_identity(tbl regclass, row_data jsonb)
+	RETURNS jsonb
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT jsonb_object_agg(a.attname, row_data -> a.attname)
+			  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+			 WHERE i.indrelid = tbl AND i.indisprimary);
+COMMENT ON FUNCTION dormancy._default_identity(regclass, jsonb) IS
+	'internal: the primary key of an editable row as a jsonb object (NULL without a primary key)';
+
 -- BEFORE INSERT OR UPDATE: the row becomes the user's and replaces an
 -- unedited default with the same key; an inserted row also one with the same
 -- primary key (rules: a dumped edit of a default whose segment changed keeps
@@ -83,9 +95,7 @@ BEGIN
 	IF TG_OP = 'UPDATE' THEN
 		old_key := dormancy._default_row_key(to_jsonb(OLD), key_columns);
 	ELSE
-		SELECT jsonb_object_agg(a.attname, to_jsonb(NEW) -> a.attname) INTO same_id
-		  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-		 WHERE i.indrelid = TG_RELID AND i.indisprimary;
+		same_id := dormancy._default_identity(TG_RELID, to_jsonb(NEW));
 	END IF;
 	IF TG_OP = 'INSERT' OR old_key IS DISTINCT FROM new_key THEN
 		EXECUTE format('DELETE FROM %I.%I t WHERE t.installed '
@@ -204,9 +214,12 @@ BEGIN
 	END IF;
 	SELECT d.key_columns INTO key_columns FROM dormancy.installed_defaults d
 	 WHERE d.table_name = tname LIMIT 1;
+	-- the rows with a default's key, or its primary key (a default moved to
+	-- another key: rules keep their rule_id), give way to the defaults
 	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
-				   'WHERE d.table_name = %L AND d.key = dormancy._default_row_key(to_jsonb(t), $1)',
-				   tbl, tname)
+				   'WHERE d.table_name = %L AND (d.key = dormancy._default_row_key(to_jsonb(t), $1) '
+				   'OR to_jsonb(t) @> dormancy._default_identity(%L, d.row_data))',
+				   tbl, tname, tbl)
 		USING key_columns;
 	DELETE FROM dormancy.removed_defaults r WHERE r.table_name = tname;
 	EXECUTE format('ALTER TABLE %s DISABLE TRIGGER defaults_before_write', tbl);
@@ -217,7 +230,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
-	'restore the installed default rows of an editable table (rules, event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), keeping the user''s other rows';
+	'restore the installed default rows of an editable table (rules, event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
 REVOKE ALL ON FUNCTION dormancy.reset_defaults(regclass) FROM PUBLIC;
 
 --
