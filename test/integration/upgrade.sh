@@ -22,7 +22,7 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
@@ -340,6 +340,27 @@ q dormancy_up_restored -q -c "SELECT dormancy.reset_rules()" >/dev/null
 [ -z "$(q dormancy_up_restored -c "$notes_q")" ] &&
 	ok "reset_rules() after the update restores the installed defaults and keeps the added rule" ||
 	fail "reset_rules() after the update: $(q dormancy_up_restored -c "$edits_q" | tr '\n' ';')"
+
+# a plain pg_dump of the newest release (its rules in its own tables: a
+# deleted default noted in removed_default_rules, an edited default), run by
+# psql where the current version is installed: the note lands in
+# removed_defaults and the deleted default stays deleted
+newest=$(echo "$released" | tail -1)
+createdb dormancy_up_plain_old; createdb dormancy_up_plain_new
+q dormancy_up_plain_old -q -c "CREATE EXTENSION dormancy VERSION '$newest'" \
+	-c "DELETE FROM dormancy.rules WHERE industry = 'ec'" \
+	-c "UPDATE dormancy.rules SET dormant_after = '10 months' WHERE industry IS NULL AND company_size IS NULL"
+pg_dump -Fp -f "$work/plain.sql" dormancy_up_plain_old
+if grep -q '^COPY dormancy.removed_default_rules' "$work/plain.sql" &&
+   q dormancy_up_plain_new -q -f "$work/plain.sql" >/dev/null 2>"$work/plain.err" &&
+   [ "$(q dormancy_up_plain_new -c "$edits_q")" = '* * 10 mons f' ] &&
+   [ "$(q dormancy_up_plain_new -c "$notes_q")" = 'rules ["ec", null]' ] &&
+   [ "$(q dormancy_up_plain_new -c "SELECT count(*) FROM dormancy.removed_default_rules")" = 0 ] &&
+   [ "$(q dormancy_up_plain_new -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ]; then
+	ok "a plain $newest dump runs where $current is installed: its note of a deleted default rule lands in removed_defaults"
+else
+	fail "a plain $newest dump under $current: $(head -5 "$work/plain.err") rules $(q dormancy_up_plain_new -c "$edits_q" | tr '\n' ';') notes $(q dormancy_up_plain_new -c "$notes_q" | tr '\n' ';')"
+fi
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
