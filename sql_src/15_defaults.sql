@@ -214,13 +214,17 @@ BEGIN
 	END IF;
 	SELECT d.key_columns INTO key_columns FROM dormancy.installed_defaults d
 	 WHERE d.table_name = tname LIMIT 1;
-	-- the rows with a default's key, or its primary key (a default moved to
-	-- another key: rules keep their rule_id), give way to the defaults
+	-- the rows with a default's key give way to the defaults, and so do those
+	-- with a default's primary key (a default moved to another key: rules
+	-- keep their rule_id); two statements, each a hash join
 	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
-				   'WHERE d.table_name = %L AND (d.key = dormancy._default_row_key(to_jsonb(t), $1) '
-				   'OR to_jsonb(t) @> dormancy._default_identity(%L, d.row_data))',
-				   tbl, tname, tbl)
+				   'WHERE d.table_name = %L AND d.key = dormancy._default_row_key(to_jsonb(t), $1)',
+				   tbl, tname)
 		USING key_columns;
+	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
+				   'WHERE d.table_name = %L '
+				   'AND dormancy._default_identity(%L, to_jsonb(t)) = dormancy._default_identity(%L, d.row_data)',
+				   tbl, tname, tbl, tbl);
 	DELETE FROM dormancy.removed_defaults r WHERE r.table_name = tname;
 	EXECUTE format('ALTER TABLE %s DISABLE TRIGGER defaults_before_write', tbl);
 	EXECUTE format('INSERT INTO %s SELECT r.* FROM dormancy.installed_defaults d, '
