@@ -66,7 +66,7 @@ COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
 	'internal: the key of an editable row: its key column lower-cased and trimmed, or a JSON array of several so';
 
 -- The primary key of a row (given as jsonb) of an editable table, as a jsonb
--- object to match rows with (@>); NULL for a table without one.
+-- object (to find a row by it); NULL for a table without one.
 CREATE FUNCTION dormancy._default_identity(tbl regclass, row_data jsonb)
 	RETURNS jsonb
 	LANGUAGE sql STABLE PARALLEL SAFE
