@@ -2493,6 +2493,305 @@ REVOKE ALL ON FUNCTION dormancy._comment_adapters() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
 --
+-- One defaults mechanism for every editable table (issue 11)
+--
+-- dormancy.rules moves onto the mechanism of the other editable tables
+-- (sql_src/15_defaults.sql), which learns compound keys: rules are keyed by
+-- (industry, company_size).  Its own copy of the idea goes: the rows of the
+-- table default_rules move to installed_defaults, the notes of
+-- removed_default_rules to removed_defaults; default_rules becomes a
+-- materialized view over installed_defaults, removed_default_rules the
+-- (empty, not dumped) table where a dump of 0.3.0 puts its notes, which go on
+-- to removed_defaults.  The column use_contract_end of rules is unchanged
+-- (now declared in sql_src/10_rules.sql).
+
+-- the triggers and functions of the old copy
+DROP TRIGGER rules_before_write ON dormancy.rules;
+DROP TRIGGER rules_after_delete ON dormancy.rules;
+DROP TRIGGER removed_default_after_insert ON dormancy.removed_default_rules;
+DROP FUNCTION dormancy._rules_before_write();
+DROP FUNCTION dormancy._rules_after_delete();
+DROP FUNCTION dormancy._removed_default_after_insert();
+
+-- a table's key may be several columns
+ALTER TABLE dormancy.installed_defaults ALTER COLUMN key_column TYPE name[] USING ARRAY[key_column];
+ALTER TABLE dormancy.installed_defaults RENAME COLUMN key_column TO key_columns;
+COMMENT ON COLUMN dormancy.installed_defaults.key IS
+	'the row''s key: its key column lower-cased and trimmed; of several key columns, a JSON array of them so (NULL as null)';
+COMMENT ON COLUMN dormancy.installed_defaults.key_columns IS 'the key columns of the table, in key order';
+COMMENT ON COLUMN dormancy.removed_defaults.key IS 'key of the removed default, as in installed_defaults.key';
+
+-- The key of a row (given as jsonb) of a table with these key columns: one
+-- column's value lower-cased and trimmed, or a JSON array of several so.
+-- (The triggers pass TG_ARGV, whose first element is at 0.)
+CREATE FUNCTION dormancy._default_row_key(row_data jsonb, key_columns name[])
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN CASE WHEN cardinality(key_columns) = 1
+				THEN dormancy._default_key(row_data ->> key_columns[array_lower(key_columns, 1)])
+				ELSE (SELECT jsonb_agg(to_jsonb(dormancy._default_key(row_data ->> c)) ORDER BY o)
+						FROM unnest(key_columns) WITH ORDINALITY AS k(c, o))::text
+		   END;
+COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
+	'internal: the key of an editable row: its key column lower-cased and trimmed, or a JSON array of several so';
+
+-- The primary key of a row (given as jsonb) of an editable table, as a jsonb
+-- object (to find a row by it); NULL for a table without one.
+CREATE FUNCTION dormancy._default_identity(tbl regclass, row_data jsonb)
+	RETURNS jsonb
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT jsonb_object_agg(a.attname, row_data -> a.attname)
+			  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+			 WHERE i.indrelid = tbl AND i.indisprimary);
+COMMENT ON FUNCTION dormancy._default_identity(regclass, jsonb) IS
+	'internal: the primary key of an editable row as a jsonb object (NULL without a primary key)';
+
+CREATE OR REPLACE FUNCTION dormancy._defaults_before_write() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_columns name[] := TG_ARGV::name[];
+	new_key text := dormancy._default_row_key(to_jsonb(NEW), key_columns);
+	old_key text;
+	same_id jsonb;
+BEGIN
+	NEW.installed := false;
+	IF TG_OP = 'UPDATE' THEN
+		old_key := dormancy._default_row_key(to_jsonb(OLD), key_columns);
+	ELSE
+		same_id := dormancy._default_identity(TG_RELID, to_jsonb(NEW));
+	END IF;
+	IF TG_OP = 'INSERT' OR old_key IS DISTINCT FROM new_key THEN
+		EXECUTE format('DELETE FROM %I.%I t WHERE t.installed '
+					   'AND (dormancy._default_row_key(to_jsonb(t), $2) = $1 OR to_jsonb(t) @> $3)',
+					   TG_TABLE_SCHEMA, TG_TABLE_NAME)
+			USING new_key, key_columns, same_id;
+		DELETE FROM dormancy.removed_defaults r WHERE r.table_name = TG_TABLE_NAME AND r.key = new_key;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_before_write() IS
+	'internal: a written row is the user''s and replaces an unedited default with the same key';
+
+CREATE OR REPLACE FUNCTION dormancy._defaults_after_change() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_columns name[] := TG_ARGV::name[];
+	old_key text := dormancy._default_row_key(to_jsonb(OLD), key_columns);
+BEGIN
+	IF pg_trigger_depth() = 1
+	   AND (TG_OP = 'DELETE' OR old_key IS DISTINCT FROM dormancy._default_row_key(to_jsonb(NEW), key_columns)) THEN
+		INSERT INTO dormancy.removed_defaults (table_name, key)
+		SELECT TG_TABLE_NAME, old_key
+		 WHERE EXISTS (SELECT 1 FROM dormancy.installed_defaults d
+						WHERE d.table_name = TG_TABLE_NAME AND d.key = old_key)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_after_change() IS
+	'internal: remember a deleted or re-keyed default, so a restore does not bring it back';
+
+CREATE OR REPLACE FUNCTION dormancy._removed_defaults_after_insert() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	key_columns name[];
+BEGIN
+	SELECT d.key_columns INTO key_columns FROM dormancy.installed_defaults d
+	 WHERE d.table_name = NEW.table_name LIMIT 1;
+	IF key_columns IS NOT NULL THEN
+		EXECUTE format('DELETE FROM dormancy.%I t WHERE t.installed AND dormancy._default_row_key(to_jsonb(t), $2) = $1',
+					   NEW.table_name)
+			USING NEW.key, key_columns;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._removed_defaults_after_insert() IS
+	'internal: a restored note of a removed default removes the reinstalled default';
+
+CREATE FUNCTION dormancy._install_defaults(tbl regclass, key_columns name[])
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	table_name name := (SELECT c.relname FROM pg_class c WHERE c.oid = tbl);
+	arguments text := (SELECT string_agg(quote_literal(k.c), ', ' ORDER BY k.o)
+						 FROM unnest(key_columns) WITH ORDINALITY AS k(c, o));
+BEGIN
+	EXECUTE format('UPDATE %s SET installed = true', tbl);
+	EXECUTE format('INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data) '
+				   'SELECT %L, dormancy._default_row_key(to_jsonb(t), $1), $1, to_jsonb(t) FROM %s t',
+				   table_name, tbl)
+		USING key_columns;
+	EXECUTE format('CREATE TRIGGER defaults_before_write BEFORE INSERT OR UPDATE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_before_write(%s)', tbl, arguments);
+	EXECUTE format('CREATE TRIGGER defaults_after_change AFTER UPDATE OR DELETE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_after_change(%s)', tbl, arguments);
+	PERFORM pg_catalog.pg_extension_config_dump(tbl, 'WHERE NOT installed');
+END
+$$;
+COMMENT ON FUNCTION dormancy._install_defaults(regclass, name[]) IS
+	'internal: make the rows of an editable table its installed defaults, keyed by these columns (install script)';
+
+CREATE OR REPLACE FUNCTION dormancy._install_defaults(tbl regclass, key_column name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._install_defaults(tbl, ARRAY[key_column]);
+END
+$$;
+COMMENT ON FUNCTION dormancy._install_defaults(regclass, name) IS
+	'internal: make the rows of an editable table its installed defaults (install script)';
+
+CREATE OR REPLACE FUNCTION dormancy.reset_defaults(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tname name := (SELECT c.relname FROM pg_class c
+						 WHERE c.oid = tbl AND c.relnamespace = 'dormancy'::regnamespace);
+	key_columns name[];
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM dormancy.installed_defaults d WHERE d.table_name = tname) THEN
+		RAISE EXCEPTION '% has no installed defaults', tbl
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The tables with defaults are listed in dormancy.installed_defaults.';
+	END IF;
+	SELECT d.key_columns INTO key_columns FROM dormancy.installed_defaults d
+	 WHERE d.table_name = tname LIMIT 1;
+	-- the rows with a default's key give way to the defaults, and so do those
+	-- with a default's primary key (a default moved to another key: rules
+	-- keep their rule_id); two statements, each a hash join
+	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
+				   'WHERE d.table_name = %L AND d.key = dormancy._default_row_key(to_jsonb(t), $1)',
+				   tbl, tname)
+		USING key_columns;
+	EXECUTE format('DELETE FROM %s t USING dormancy.installed_defaults d '
+				   'WHERE d.table_name = %L '
+				   'AND dormancy._default_identity(%L, to_jsonb(t)) = dormancy._default_identity(%L, d.row_data)',
+				   tbl, tname, tbl, tbl);
+	DELETE FROM dormancy.removed_defaults r WHERE r.table_name = tname;
+	EXECUTE format('ALTER TABLE %s DISABLE TRIGGER defaults_before_write', tbl);
+	EXECUTE format('INSERT INTO %s SELECT r.* FROM dormancy.installed_defaults d, '
+				   'jsonb_populate_record(NULL::%s, d.row_data) r WHERE d.table_name = %L',
+				   tbl, tbl, tname);
+	EXECUTE format('ALTER TABLE %s ENABLE TRIGGER defaults_before_write', tbl);
+END
+$$;
+COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
+	'restore the installed default rows of an editable table (rules, event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+
+CREATE OR REPLACE FUNCTION dormancy.reset_rules()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy.reset_defaults('dormancy.rules');
+END
+$$;
+COMMENT ON FUNCTION dormancy.reset_rules() IS 'restore the installed default rules, keeping rules for other segments (reset_defaults(''dormancy.rules''))';
+
+CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
+	RETURNS SETOF regclass
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t::regclass
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+						'dormancy.model_settings', 'dormancy.models',
+						'dormancy.installed_defaults', 'dormancy.removed_defaults',
+						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
+						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
+						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
+						'dormancy.history_store_state']) AS t
+$$;
+
+-- the default rules and the notes of deleted ones, from the old tables
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'rules', dormancy._default_row_key(to_jsonb(d), k), k, to_jsonb(d)
+  FROM dormancy.default_rules d, CAST(ARRAY['industry', 'company_size'] AS name[]) k;
+INSERT INTO dormancy.removed_defaults (table_name, key, removed_at)
+SELECT 'rules',
+	   dormancy._default_row_key(jsonb_build_object('industry', nullif(r.industry_key, ''),
+													'company_size', nullif(r.size_key, '')),
+								 ARRAY['industry', 'company_size']::name[]),
+	   r.removed_at
+  FROM dormancy.removed_default_rules r
+ON CONFLICT DO NOTHING;
+DELETE FROM dormancy.removed_default_rules;
+
+-- rules: the common triggers (as _install_defaults makes them); the rows
+-- keep their flag "installed", and pg_dump its condition
+CREATE TRIGGER defaults_before_write BEFORE INSERT OR UPDATE ON dormancy.rules
+	FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_before_write('industry', 'company_size');
+CREATE TRIGGER defaults_after_change AFTER UPDATE OR DELETE ON dormancy.rules
+	FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_after_change('industry', 'company_size');
+
+-- default_rules: a materialized view over installed_defaults
+DROP TABLE dormancy.default_rules;
+CREATE MATERIALIZED VIEW dormancy.default_rules AS
+SELECT r.*
+  FROM dormancy.installed_defaults d, jsonb_populate_record(NULL::dormancy.rules, d.row_data) r
+ WHERE d.table_name = 'rules';
+COMMENT ON MATERIALIZED VIEW dormancy.default_rules IS
+	'the rules the extension installs (read-only reference; edit dormancy.rules; the rows of installed_defaults for rules)';
+COMMENT ON COLUMN dormancy.default_rules.rule_id IS 'rule_id of the installed copy';
+COMMENT ON COLUMN dormancy.default_rules.industry IS 'industry, NULL for any';
+COMMENT ON COLUMN dormancy.default_rules.company_size IS 'company size, NULL for any';
+COMMENT ON COLUMN dormancy.default_rules.at_risk_after IS 'default at-risk threshold';
+COMMENT ON COLUMN dormancy.default_rules.dormant_after IS 'default dormant threshold';
+COMMENT ON COLUMN dormancy.default_rules.long_dormant_after IS 'default long-dormant threshold';
+COMMENT ON COLUMN dormancy.default_rules.min_order_amount IS 'default minimum order amount';
+COMMENT ON COLUMN dormancy.default_rules.note IS 'where the thresholds come from';
+COMMENT ON COLUMN dormancy.default_rules.installed IS 'always true';
+COMMENT ON COLUMN dormancy.default_rules.use_contract_end IS 'default of use_contract_end';
+
+-- removed_default_rules: no longer dumped (ALTER EXTENSION DROP takes it out
+-- of the dumped tables), no longer a lookup table; where the notes of a dump
+-- of 0.3.0 land
+ALTER EXTENSION dormancy DROP TABLE dormancy.removed_default_rules;
+ALTER EXTENSION dormancy ADD TABLE dormancy.removed_default_rules;
+ALTER TABLE dormancy.removed_default_rules RESET (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor);
+COMMENT ON TABLE dormancy.removed_default_rules IS
+	'where a dump of 0.3.0 restores its deleted default rules: each row goes on to removed_defaults (always empty)';
+
+CREATE FUNCTION dormancy._removed_default_rules_insert() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO dormancy.removed_defaults (table_name, key, removed_at)
+	VALUES ('rules',
+			dormancy._default_row_key(jsonb_build_object('industry', nullif(NEW.industry_key, ''),
+														 'company_size', nullif(NEW.size_key, '')),
+									  ARRAY['industry', 'company_size']::name[]),
+			NEW.removed_at)
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._removed_default_rules_insert() IS
+	'internal: a deleted default rule restored from a dump of 0.3.0 goes on to removed_defaults';
+CREATE TRIGGER removed_default_rules_insert BEFORE INSERT ON dormancy.removed_default_rules
+	FOR EACH ROW EXECUTE FUNCTION dormancy._removed_default_rules_insert();
+
+
+--
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

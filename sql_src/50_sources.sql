@@ -260,21 +260,6 @@ SELECT dormancy._install_defaults('dormancy.deal_outcomes', 'source_outcome');
 SELECT dormancy._install_defaults('dormancy.deal_reasons', 'source_reason');
 
 --
--- Rules: contract end as the recency source (D1, IT services)
---
-ALTER TABLE dormancy.rules ADD COLUMN use_contract_end boolean NOT NULL DEFAULT false;
-ALTER TABLE dormancy.default_rules ADD COLUMN use_contract_end boolean NOT NULL DEFAULT false;
-COMMENT ON COLUMN dormancy.rules.use_contract_end IS
-	'measure recency from contract coverage too: the last covered day of the bound contracts counts like a purchase day (IT services: a lapsed licence is what dormancy means)';
-COMMENT ON COLUMN dormancy.default_rules.use_contract_end IS 'default of use_contract_end';
-ALTER TABLE dormancy.rules DISABLE TRIGGER rules_before_write;
-UPDATE dormancy.rules SET use_contract_end = true
- WHERE installed AND industry = 'it_services' AND company_size IS NULL;
-ALTER TABLE dormancy.rules ENABLE TRIGGER rules_before_write;
-UPDATE dormancy.default_rules SET use_contract_end = true
- WHERE industry = 'it_services' AND company_size IS NULL;
-
---
 -- Binding the optional sources
 --
 

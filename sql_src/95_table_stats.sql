@@ -18,8 +18,7 @@ CREATE FUNCTION dormancy._lookup_tables()
 	SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT t::regclass
-	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.default_rules', 'dormancy.removed_default_rules',
-						'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
 						'dormancy.model_settings', 'dormancy.models',
 						'dormancy.installed_defaults', 'dormancy.removed_defaults',
 						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',

@@ -22,7 +22,7 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
@@ -142,7 +142,16 @@ SELECT 'snapshot', s::text FROM (SELECT $3 FROM dormancy.status_snapshot ORDER B
 SELECT 'history', h.customer_id, h.change, h.from_state, h.to_state, h.as_of FROM dormancy.status_history h ORDER BY h.history_id;
 SELECT 'runs', r.run_id, r.outcome, r.rows, r.changes FROM dormancy.refresh_runs r ORDER BY 2;
 SELECT 'rules', r::text FROM (SELECT * FROM dormancy.rules ORDER BY rule_id) r;
-SELECT 'removed rules', r::text FROM (SELECT * FROM dormancy.removed_default_rules ORDER BY 1) r;
+-- (0.4.0 keeps the deleted default rules in removed_defaults, keyed by a JSON array)
+SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'dormancy.installed_defaults'::regclass
+				AND attname = 'key_columns') AS rules_in_common \\gset
+\\if :rules_in_common
+SELECT 'removed rules', r::text
+  FROM (SELECT coalesce(d.key::jsonb ->> 0, '') AS industry_key, coalesce(d.key::jsonb ->> 1, '') AS size_key, d.removed_at
+		  FROM dormancy.removed_defaults d WHERE d.table_name = 'rules' ORDER BY 1, 2) r;
+\\else
+SELECT 'removed rules', r::text FROM (SELECT * FROM dormancy.removed_default_rules ORDER BY 1, 2) r;
+\\endif
 SELECT 'bindings', b.source, b.relation::text, b.columns FROM dormancy.bindings b ORDER BY 2;
 SELECT 'settings', (SELECT d::text FROM dormancy.decline_settings d), (SELECT m::text FROM dormancy.model_settings m),
 	   (SELECT w::text FROM dormancy.score_weights w);
@@ -305,6 +314,53 @@ status_q="SET dormancy.as_of = '2026-11-01'; SELECT s::text FROM (SELECT * FROM 
 	ok "the restored database gives the same customer_status" || fail "customer_status differs after restore"
 fingerprint dormancy_up_restored "$work/restored-schema.txt"
 same "the restored database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/restored-schema.txt"
+
+# the rules moved onto the common defaults mechanism (0.4.0): the user's
+# edited default (the catch-all, dormant after 10 months), the deleted default
+# (ec) and the added rule (retail) survive the update and a dump of the
+# updated database, and so does the note of the deletion; reset_rules() then
+# brings back the installed defaults and keeps the added rule
+rules_q="SELECT r::text FROM (SELECT * FROM dormancy.rules ORDER BY rule_id) r"
+notes_q="SELECT table_name || ' ' || key FROM dormancy.removed_defaults WHERE table_name = 'rules' ORDER BY key"
+edits_q="SELECT concat_ws(' ', coalesce(industry, '*'), coalesce(company_size, '*'), dormant_after, installed)
+		   FROM dormancy.rules WHERE NOT installed OR industry = 'ec' ORDER BY rule_id"
+want_edits=$'* * 10 mons f\nretail * 5 mons f'
+for db in dormancy_up_filled dormancy_up_restored dormancy_up_moved; do
+	[ "$(q $db -c "$edits_q")" = "$want_edits" ] && [ "$(q $db -c "$notes_q")" = 'rules ["ec", null]' ] &&
+	[ "$(q $db -c "SELECT count(*) FROM dormancy.removed_default_rules")" = 0 ] &&
+		ok "$db: the edited and the added rule are the user's, the deleted default ec stays deleted and noted" ||
+		fail "$db: rules edits $(q $db -c "$edits_q" | tr '\n' ';') notes $(q $db -c "$notes_q" | tr '\n' ';')"
+done
+[ "$(q dormancy_up_filled -c "$rules_q")" = "$(q dormancy_up_restored -c "$rules_q")" ] &&
+	ok "pg_dump / pg_restore of the updated database keeps every rule" || fail "rules differ after pg_restore of the updated database"
+defaults_q="SELECT r::text FROM (SELECT * FROM dormancy.rules WHERE installed ORDER BY rule_id) r"
+q dormancy_up_restored -q -c "SELECT dormancy.reset_rules()" >/dev/null
+[ "$(q dormancy_up_restored -c "$defaults_q")" = "$(q dormancy_up_fresh -c "$defaults_q")" ] &&
+[ "$(q dormancy_up_restored -c "$edits_q")" = $'ec * 1 year t\nretail * 5 mons f' ] &&
+[ -z "$(q dormancy_up_restored -c "$notes_q")" ] &&
+	ok "reset_rules() after the update restores the installed defaults and keeps the added rule" ||
+	fail "reset_rules() after the update: $(q dormancy_up_restored -c "$edits_q" | tr '\n' ';')"
+
+# a plain pg_dump of the newest release (its rules in its own tables: a
+# deleted default noted in removed_default_rules, an edited default), run by
+# psql where the current version is installed: the note lands in
+# removed_defaults and the deleted default stays deleted
+newest=$(echo "$released" | tail -1)
+createdb dormancy_up_plain_old; createdb dormancy_up_plain_new
+q dormancy_up_plain_old -q -c "CREATE EXTENSION dormancy VERSION '$newest'" \
+	-c "DELETE FROM dormancy.rules WHERE industry = 'ec'" \
+	-c "UPDATE dormancy.rules SET dormant_after = '10 months' WHERE industry IS NULL AND company_size IS NULL"
+pg_dump -Fp -f "$work/plain.sql" dormancy_up_plain_old
+if grep -q '^COPY dormancy.removed_default_rules' "$work/plain.sql" &&
+   q dormancy_up_plain_new -q -f "$work/plain.sql" >/dev/null 2>"$work/plain.err" &&
+   [ "$(q dormancy_up_plain_new -c "$edits_q")" = '* * 10 mons f' ] &&
+   [ "$(q dormancy_up_plain_new -c "$notes_q")" = 'rules ["ec", null]' ] &&
+   [ "$(q dormancy_up_plain_new -c "SELECT count(*) FROM dormancy.removed_default_rules")" = 0 ] &&
+   [ "$(q dormancy_up_plain_new -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ]; then
+	ok "a plain $newest dump runs where $current is installed: its note of a deleted default rule lands in removed_defaults"
+else
+	fail "a plain $newest dump under $current: $(head -5 "$work/plain.err") rules $(q dormancy_up_plain_new -c "$edits_q" | tr '\n' ';') notes $(q dormancy_up_plain_new -c "$notes_q" | tr '\n' ';')"
+fi
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
