@@ -179,9 +179,18 @@ Datum
 categorized_history_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	CategorizedAcc *state = NewState(fcinfo);
+	CategorizedAcc *state;
 	const char *err;
 
+	/*
+	 * In the current (per-input-row) context, not the aggregate's: the
+	 * combine function copies it into the group's state, and a state left in
+	 * the aggregate context would stay there until the end of the query.
+	 */
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "categorized_history aggregate function called in non-aggregate context");
+	state = palloc(sizeof(CategorizedAcc));
+	categorized_acc_init(state, HistoryContextRealloc, CurrentMemoryContext);
 	err = categorized_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	if (err != NULL)
 		StateError(err);

@@ -682,7 +682,15 @@ purchase_history_deserialize(PG_FUNCTION_ARGS)
 	HistoryAcc *state;
 	const char *err;
 
-	state = NewAggState(fcinfo, INITIAL_CAPACITY);
+	/*
+	 * In the current (per-input-row) context, not the aggregate's: the
+	 * combine function copies it into the group's state, and a state left in
+	 * the aggregate context would stay there until the end of the query.
+	 */
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "purchase_history aggregate function called in non-aggregate context");
+	state = palloc(sizeof(HistoryAcc));
+	history_acc_init(state, INITIAL_CAPACITY, HistoryContextRealloc, CurrentMemoryContext);
 	err = history_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	if (err != NULL)
 		HistoryAccError(err);
