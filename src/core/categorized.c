@@ -473,6 +473,12 @@ order_slots(CategorizedAcc *acc, CategoryCompareFn cmp, void *cmp_ctx,
 	*ncategories = 0;
 	if (n == 0)
 		return NULL;
+	if (n == 1)
+	{
+		/* one slot (no category bound, or one category): already in order */
+		*ncategories = acc->slots[0].has_name ? 1 : 0;
+		return NULL;
+	}
 	order = scratch_fn(scratch_ctx, NULL, sizeof(int32_t) * 2 * (size_t) n);
 	sorted = scratch_fn(scratch_ctx, NULL, sizeof(CategorySlot) * (size_t) n);
 	for (int32_t i = 0; i < n; i++)

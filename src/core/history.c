@@ -899,6 +899,14 @@ history_acc_combine(HistoryAcc *dst, const HistoryAcc *src)
 
 	if (err != NULL)
 		return err;
+	if (src->pool_len == 0)
+	{
+		/* every sum is its entry's amount: the entries as they are */
+		if (src->ndays > 0)
+			memcpy(dst->days + dst->ndays, src->days, sizeof(HistoryAccDay) * (size_t) src->ndays);
+		dst->ndays += src->ndays;
+		return NULL;
+	}
 	for (int32_t i = 0; i < src->ndays; i++)
 	{
 		HistoryAccDay *e = &dst->days[dst->ndays++];
@@ -949,23 +957,27 @@ history_acc_finish(HistoryAcc *acc, HistoryDay *out, int32_t *ndays)
 }
 
 /*
- * Serialized state: per entry its HistoryDay (amount and reserved 0), then
- * int32 lo, int32 n and n limbs of its exact sum, in native byte order
- * (states only travel between processes of one server).
+ * Serialized state, per entry: its HistoryDay with reserved = n, the number
+ * of limbs of its exact sum.  n = 0: the sum is the entry's amount (a finite
+ * double), nothing follows; the common case, so a state of such days is
+ * written and read as the entry array itself.  n > 0: amount 0, then int32
+ * lo, int32 0 and the n limbs.  Native byte order (states only travel
+ * between processes of one server).
  */
-#define ACC_RECORD_HEADER (sizeof(HistoryDay) + 2 * sizeof(int32_t))
+#define ACC_LIMBS_HEADER (2 * sizeof(int32_t))
 
 size_t
 history_acc_serial_size(const HistoryAcc *acc)
 {
-	size_t		size = 0;
+	size_t		size = sizeof(HistoryDay) * (size_t) acc->ndays;
 
 	for (int32_t i = 0; i < acc->ndays; i++)
 	{
-		HistorySum	sum;
+		const HistoryAccDay *e = &acc->days[i];
 
-		acc_load_sum(acc, &acc->days[i], &sum);
-		size += ACC_RECORD_HEADER + sizeof(uint64_t) * (size_t) sum.n;
+		if (e->d.reserved != 0)
+			size += ACC_LIMBS_HEADER +
+				sizeof(uint64_t) * (size_t) (acc->pool[e->d.reserved - 1] >> 32);
 	}
 	return size;
 }
@@ -975,20 +987,34 @@ history_acc_serialize(const HistoryAcc *acc, void *buf)
 {
 	char	   *p = buf;
 
+	if (acc->pool_len == 0)
+	{
+		/* every sum is its entry's amount */
+		if (acc->ndays > 0)
+			memcpy(p, acc->days, sizeof(HistoryDay) * (size_t) acc->ndays);
+		return;
+	}
 	for (int32_t i = 0; i < acc->ndays; i++)
 	{
 		const HistoryAccDay *e = &acc->days[i];
 		HistoryDay	d = e->d;
 		HistorySum	sum;
+		int32_t		zero = 0;
 
+		if (e->d.reserved == 0)
+		{
+			memcpy(p, &d, sizeof(HistoryDay));
+			p += sizeof(HistoryDay);
+			continue;
+		}
 		acc_load_sum(acc, e, &sum);
 		d.amount = 0;
-		d.reserved = 0;
+		d.reserved = sum.n;
 		memcpy(p, &d, sizeof(HistoryDay));
 		p += sizeof(HistoryDay);
 		memcpy(p, &sum.lo, sizeof(int32_t));
 		p += sizeof(int32_t);
-		memcpy(p, &sum.n, sizeof(int32_t));
+		memcpy(p, &zero, sizeof(int32_t));
 		p += sizeof(int32_t);
 		memcpy(p, sum.limb, sizeof(uint64_t) * (size_t) sum.n);
 		p += sizeof(uint64_t) * (size_t) sum.n;
@@ -1007,36 +1033,47 @@ history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
 		HistorySum	sum;
 		HistorySum	norm;
 		HistoryAccDay *e;
+		int32_t		zero;
 		const char *err;
 
-		if ((size_t) (end - p) < ACC_RECORD_HEADER)
+		if ((size_t) (end - p) < sizeof(HistoryDay))
 			return "truncated entry";
 		memcpy(&d, p, sizeof(HistoryDay));
 		p += sizeof(HistoryDay);
+		if (d.day < HISTORY_MIN_DAY || d.day > HISTORY_MAX_DAY ||
+			d.orders < 0 || d.refunds < 0 || d.unknown < 0 || d.discounted < 0 ||
+			isnan(d.max_order) || d.max_order == INFINITY ||
+			d.reserved < 0 || d.reserved > HISTORY_SUM_MAX_LIMBS ||
+			(d.reserved == 0 && !isfinite(d.amount)))
+			return "malformed entry";
+		if ((err = acc_reserve(acc, 1)) != NULL)
+			return err;
+		if (d.reserved == 0)
+		{
+			e = &acc->days[acc->ndays++];
+			e->d = d;
+			e->d.amount = d.amount + 0.0;	/* -0.0 sums to +0.0 */
+			continue;
+		}
+		sum.n = d.reserved;
+		if ((size_t) (end - p) < ACC_LIMBS_HEADER + sizeof(uint64_t) * (size_t) sum.n)
+			return "truncated sum";
 		memcpy(&sum.lo, p, sizeof(int32_t));
 		p += sizeof(int32_t);
-		memcpy(&sum.n, p, sizeof(int32_t));
+		memcpy(&zero, p, sizeof(int32_t));
 		p += sizeof(int32_t);
-		if (sum.n < 0 || sum.n > HISTORY_SUM_MAX_LIMBS ||
-			(sum.n > 0 && (sum.lo < HISTORY_SUM_MIN_LIMB ||
-						   sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)))
+		if (zero != 0 || sum.lo < HISTORY_SUM_MIN_LIMB ||
+			sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)
 			return "sum out of range";
-		if ((size_t) (end - p) < sizeof(uint64_t) * (size_t) sum.n)
-			return "truncated sum";
 		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
 		p += sizeof(uint64_t) * (size_t) sum.n;
-		if (d.day < HISTORY_MIN_DAY || d.day > HISTORY_MAX_DAY || d.reserved != 0 ||
-			d.orders < 0 || d.refunds < 0 || d.unknown < 0 || d.discounted < 0 ||
-			isnan(d.max_order) || d.max_order == INFINITY)
-			return "malformed entry";
 		/* normalized, as the state's own sums are (then rounding is safe) */
 		history_sum_init(&norm);
 		if (!history_sum_add_limbs(&norm, sum.lo, sum.n, sum.limb))
 			return "sum out of range";
-		if ((err = acc_reserve(acc, 1)) != NULL)
-			return err;
 		e = acc_new_entry(acc, d.day);
 		e->d = d;
+		e->d.reserved = 0;
 		e->d.amount = 0;
 		if (!acc_store_sum(acc, e, &norm, true))
 			return HISTORY_ERR_TOO_MANY_DAYS;
