@@ -8,13 +8,6 @@
 
 #include <string.h>
 
-/* A hint to load a cache line (compilers without the builtin: nothing). */
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void) 0)
-#endif
-
 /* Up to this many slots a linear search finds a category; beyond, the index. */
 #define LINEAR_SLOTS 8
 
@@ -238,17 +231,8 @@ categorized_acc_add_order(CategorizedAcc *acc, const char *name, size_t name_len
 						  bool has_name, bool have_day, int32_t day,
 						  double amount, bool amount_known, bool discounted)
 {
-	CategorySlot *s;
+	CategorySlot *s = find_slot(acc, name, name_len, has_name);
 
-	/*
-	 * A hash aggregate's states are far apart in memory, so the header, the
-	 * first slot and the entry of the row's day are each a cache miss, and
-	 * each address comes from the previous load: ask for every line of the
-	 * struct at once, so the misses overlap instead of following each other.
-	 */
-	for (size_t off = 0; off < sizeof(CategorizedAcc); off += 64)
-		PREFETCH((const char *) acc + off);
-	s = find_slot(acc, name, name_len, has_name);
 	if (s == NULL)
 		return HISTORY_ERR_TOO_MANY_DAYS;
 	if (acc->order_rows < INT64_MAX)

@@ -77,6 +77,25 @@ typedef struct CategorizedAcc
 
 extern void categorized_acc_init(CategorizedAcc *acc, HistoryReallocFn realloc_fn,
 								 void *ctx);
+
+/*
+ * Ask for every cache line of the struct at once.  A hash aggregate's states
+ * are far apart in memory, so the header, the first slot and the day entries
+ * a row touches are each a cache miss, each address coming from the previous
+ * load; called first thing in a transition function, before the row's day and
+ * amount are worked out, the misses overlap that work and each other.  A hint
+ * only: nothing on compilers without the builtin.
+ */
+static inline void
+categorized_acc_prefetch(const CategorizedAcc *acc)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	for (size_t off = 0; off < sizeof(CategorizedAcc); off += 64)
+		__builtin_prefetch((const char *) acc + off);
+#else
+	(void) acc;
+#endif
+}
 extern void categorized_acc_free(CategorizedAcc *acc);
 
 /* Record the as-of day (the first one given is kept). */

@@ -538,6 +538,13 @@ acc_fit_capacity(int64_t n)
 	return (int32_t) (chunk / sizeof(HistoryAccDay));
 }
 
+/* Note the day of the last entry (kept so that a row need not read it). */
+static inline void
+acc_sync_last(HistoryAcc *acc)
+{
+	acc->last_day = acc->ndays > 0 ? acc->days[acc->ndays - 1].d.day : INT32_MIN;
+}
+
 void
 history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
 				 void *ctx)
@@ -548,6 +555,7 @@ history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
 	acc->capacity = acc_fit_capacity(capacity > ACC_MIN_CAPACITY ? capacity : ACC_MIN_CAPACITY);
 	acc->days = realloc_fn(ctx, NULL, sizeof(HistoryAccDay) * (size_t) acc->capacity);
 	acc->own_days = true;
+	acc->last_day = INT32_MIN;
 }
 
 void
@@ -560,6 +568,7 @@ history_acc_init_buffer(HistoryAcc *acc, HistoryAccDay *buf, int32_t capacity,
 	acc->capacity = capacity;
 	acc->days = buf;
 	acc->own_days = false;
+	acc->last_day = INT32_MIN;
 }
 
 void
@@ -573,6 +582,7 @@ history_acc_free(HistoryAcc *acc)
 	acc->pool = NULL;
 	acc->own_days = false;
 	acc->ndays = acc->capacity = 0;
+	acc->last_day = INT32_MIN;
 	acc->pool_len = acc->pool_cap = 0;
 }
 
@@ -788,6 +798,7 @@ history_acc_compact(HistoryAcc *acc)
 		acc->pool_cap = cap;
 	}
 	acc->ndays = out;
+	acc_sync_last(acc);
 	return NULL;
 }
 
@@ -838,6 +849,7 @@ acc_new_entry(HistoryAcc *acc, int32_t day)
 	HistoryAccDay *e = &acc->days[acc->ndays++];
 
 	history_day_init(&e->d, day);
+	acc->last_day = day;
 	return e;
 }
 
@@ -845,19 +857,32 @@ const char *
 history_acc_add_order(HistoryAcc *acc, int32_t day, double amount,
 					  bool amount_known, bool discounted)
 {
-	HistoryAccDay *last = acc->ndays > 0 ? &acc->days[acc->ndays - 1] : NULL;
+	HistoryAccDay *last;
 
 	if (amount_known && !isfinite(amount))
 		amount_known = false;
-	/* orders usually arrive grouped by day: extend the last entry */
-	if (last == NULL || last->d.day != day)
+	if (acc->last_day != day)
 	{
+		/*
+		 * A new day (most rows): the entry is made in a local and stored
+		 * whole, so the row reads nothing of the entry array, which in a
+		 * hash aggregate is a cache miss; only the store goes there.
+		 */
 		const char *err = acc_reserve(acc, 1);
+		HistoryAccDay e;
 
 		if (err != NULL)
 			return err;
-		last = acc_new_entry(acc, day);
+		history_day_init(&e.d, day);
+		day_count_order(&e.d, amount, amount_known, discounted);
+		if (amount_known && amount != 0)
+			e.d.amount = amount;	/* one double: its own exact sum */
+		acc->days[acc->ndays++] = e;
+		acc->last_day = day;
+		return NULL;
 	}
+	/* orders usually arrive grouped by day: extend the last entry */
+	last = &acc->days[acc->ndays - 1];
 	day_count_order(&last->d, amount, amount_known, discounted);
 	if (amount_known && amount != 0 &&
 		(last->d.reserved != 0 || !exact_add(last->d.amount, amount, &last->d.amount)))
@@ -905,6 +930,7 @@ history_acc_combine(HistoryAcc *dst, const HistoryAcc *src)
 		if (src->ndays > 0)
 			memcpy(dst->days + dst->ndays, src->days, sizeof(HistoryAccDay) * (size_t) src->ndays);
 		dst->ndays += src->ndays;
+		acc_sync_last(dst);
 		return NULL;
 	}
 	for (int32_t i = 0; i < src->ndays; i++)
@@ -912,6 +938,7 @@ history_acc_combine(HistoryAcc *dst, const HistoryAcc *src)
 		HistoryAccDay *e = &dst->days[dst->ndays++];
 
 		*e = src->days[i];
+		dst->last_day = e->d.day;
 		if (e->d.reserved != 0)
 		{
 			HistorySum	sum;
@@ -1052,6 +1079,7 @@ history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
 		{
 			e = &acc->days[acc->ndays++];
 			e->d = d;
+			acc->last_day = d.day;
 			e->d.amount = d.amount + 0.0;	/* -0.0 sums to +0.0 */
 			continue;
 		}

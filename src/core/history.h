@@ -207,6 +207,7 @@ typedef struct HistoryAcc
 	HistoryAccDay *days;
 	int32_t		ndays;
 	int32_t		capacity;
+	int32_t		last_day;		/* days[ndays - 1].d.day; INT32_MIN for none */
 	bool		own_days;
 	uint64_t   *pool;
 	size_t		pool_len;
