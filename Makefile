@@ -26,6 +26,10 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: a changed struct in a header must
+# rebuild every object, or the glue allocates a state of the old size.
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
 dormancy--$(EXTVERSION).sql: $(SQL_FRAGMENTS) dormancy.control
 	@rm -f $@
 	@for f in $(SQL_FRAGMENTS); do echo "-- from $$f"; cat "$$f"; echo; done > $@.tmp

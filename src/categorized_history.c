@@ -21,6 +21,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 #include "utils/varlena.h"
 
@@ -110,6 +111,10 @@ categorized_history_trans_date(PG_FUNCTION_ARGS)
 {
 	DateADT		day = PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1);
 
+	/* the state's lines load while the day and amount are worked out */
+	if (!PG_ARGISNULL(0))
+		categorized_acc_prefetch((CategorizedAcc *) PG_GETARG_POINTER(0));
+
 	return AddOrder(fcinfo, !PG_ARGISNULL(1) && !DATE_NOT_FINITE(day), day);
 }
 
@@ -118,6 +123,10 @@ Datum
 categorized_history_trans_timestamp(PG_FUNCTION_ARGS)
 {
 	Timestamp	ts = PG_ARGISNULL(1) ? 0 : PG_GETARG_TIMESTAMP(1);
+
+	/* the state's lines load while the day and amount are worked out */
+	if (!PG_ARGISNULL(0))
+		categorized_acc_prefetch((CategorizedAcc *) PG_GETARG_POINTER(0));
 
 	if (PG_ARGISNULL(1) || TIMESTAMP_NOT_FINITE(ts))
 		return AddOrder(fcinfo, false, 0);
@@ -130,16 +139,29 @@ categorized_history_trans_timestamptz(PG_FUNCTION_ARGS)
 {
 	TimestampTz ts = PG_ARGISNULL(1) ? 0 : PG_GETARG_TIMESTAMPTZ(1);
 
+	/* the state's lines load while the day and amount are worked out */
+	if (!PG_ARGISNULL(0))
+		categorized_acc_prefetch((CategorizedAcc *) PG_GETARG_POINTER(0));
+
 	if (PG_ARGISNULL(1) || TIMESTAMP_NOT_FINITE(ts))
 		return AddOrder(fcinfo, false, 0);
 	return AddOrder(fcinfo, true, DormancyDayOfTimestampTz(ts));
 }
 
-/* SQL: combine function; handles NULL on either side (empty partial states) */
+/*
+ * SQL: combine function; handles NULL on either side (empty partial states).
+ * A right state that categorized_history_deserialize made in this
+ * aggregate's context (every one in a parallel or partial plan) becomes the
+ * group's state when the group has none yet, and is freed once merged; any
+ * other is copied.
+ */
 Datum
 categorized_history_combine(PG_FUNCTION_ARGS)
 {
+	MemoryContext aggcontext;
 	CategorizedAcc *left;
+	CategorizedAcc *right;
+	bool		own_right;
 	const char *err;
 
 	if (PG_ARGISNULL(1))
@@ -148,10 +170,22 @@ categorized_history_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "categorized_history aggregate function called in non-aggregate context");
+	right = (CategorizedAcc *) PG_GETARG_POINTER(1);
+	own_right = GetMemoryChunkContext(right) == aggcontext &&
+		right->realloc_ctx == (void *) aggcontext;
+	if (PG_ARGISNULL(0) && own_right)
+		PG_RETURN_POINTER(right);
 	left = PG_ARGISNULL(0) ? NewState(fcinfo) : (CategorizedAcc *) PG_GETARG_POINTER(0);
-	err = categorized_acc_combine(left, (CategorizedAcc *) PG_GETARG_POINTER(1));
+	err = categorized_acc_combine(left, right);
 	if (err != NULL)
 		StateError(err);
+	if (own_right)
+	{
+		categorized_acc_free(right);
+		pfree(right);
+	}
 	PG_RETURN_POINTER(left);
 }
 
@@ -179,9 +213,15 @@ Datum
 categorized_history_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	CategorizedAcc *state = NewState(fcinfo);
+	CategorizedAcc *state;
 	const char *err;
 
+	/*
+	 * In the aggregate's context: the combine function takes it over as the
+	 * group's state, or frees it once merged (a state left there would stay
+	 * until the end of the query).
+	 */
+	state = NewState(fcinfo);
 	err = categorized_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	if (err != NULL)
 		StateError(err);

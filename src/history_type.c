@@ -12,6 +12,7 @@
 #include "datatype/timestamp.h"
 #include "dormancy.h"
 #include "fmgr.h"
+#include "utils/memutils.h"
 #include "history_type.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -630,12 +631,19 @@ purchase_history_union_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* SQL: combine function; handles NULL on either side (empty partial states) */
+/*
+ * SQL: combine function; handles NULL on either side (empty partial states).
+ * A right state that purchase_history_deserialize made in this aggregate's
+ * context becomes the group's state when the group has none yet, and is
+ * freed once merged; any other is copied.
+ */
 Datum
 purchase_history_combine(PG_FUNCTION_ARGS)
 {
+	MemoryContext aggcontext;
 	HistoryAcc *left;
 	HistoryAcc *right;
+	bool		own_right;
 	const char *err;
 
 	if (PG_ARGISNULL(1))
@@ -644,12 +652,23 @@ purchase_history_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "purchase_history aggregate function called in non-aggregate context");
 	right = (HistoryAcc *) PG_GETARG_POINTER(1);
+	own_right = GetMemoryChunkContext(right) == aggcontext &&
+		right->realloc_ctx == (void *) aggcontext;
+	if (PG_ARGISNULL(0) && own_right)
+		PG_RETURN_POINTER(right);
 	left = PG_ARGISNULL(0) ? NewAggState(fcinfo, right->ndays)
 		: (HistoryAcc *) PG_GETARG_POINTER(0);
 	err = history_acc_combine(left, right);
 	if (err != NULL)
 		HistoryAccError(err);
+	if (own_right)
+	{
+		history_acc_free(right);
+		pfree(right);
+	}
 	PG_RETURN_POINTER(left);
 }
 
@@ -682,6 +701,11 @@ purchase_history_deserialize(PG_FUNCTION_ARGS)
 	HistoryAcc *state;
 	const char *err;
 
+	/*
+	 * In the aggregate's context: the combine function takes it over as the
+	 * group's state, or frees it once merged (a state left there would stay
+	 * until the end of the query).
+	 */
 	state = NewAggState(fcinfo, INITIAL_CAPACITY);
 	err = history_acc_deserialize(state, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
 	if (err != NULL)

@@ -73,8 +73,9 @@ categorized_acc_free(CategorizedAcc *acc)
 {
 	for (int32_t i = 0; i < acc->nslots; i++)
 		free_slot(acc, &acc->slots[i]);
-	if (acc->slots != NULL)
+	if (acc->slots != NULL && acc->slots != &acc->inline_slot)
 		acc->realloc_fn(acc->realloc_ctx, acc->slots, 0);
+	acc->inline_days_used = false;
 	if (acc->index != NULL)
 		acc->realloc_fn(acc->realloc_ctx, acc->index, 0);
 	acc->slots = NULL;
@@ -172,11 +173,26 @@ find_slot(CategorizedAcc *acc, const char *name, size_t len, bool has_name)
 		return NULL;
 	if (acc->nslots == acc->capacity)
 	{
-		int32_t		cap = acc->capacity < 1 ? 1 : acc->capacity * 2;
+		/* the first slot inside the struct; from the second on, an array */
+		if (acc->capacity == 0)
+		{
+			acc->slots = &acc->inline_slot;
+			acc->capacity = 1;
+		}
+		else if (acc->slots == &acc->inline_slot)
+		{
+			acc->slots = acc->realloc_fn(acc->realloc_ctx, NULL, sizeof(CategorySlot) * 4);
+			memcpy(acc->slots, &acc->inline_slot, sizeof(CategorySlot) * (size_t) acc->nslots);
+			acc->capacity = 4;
+		}
+		else
+		{
+			int32_t		cap = acc->capacity * 2;
 
-		acc->slots = acc->realloc_fn(acc->realloc_ctx, acc->slots,
-									 sizeof(CategorySlot) * (size_t) cap);
-		acc->capacity = cap;
+			acc->slots = acc->realloc_fn(acc->realloc_ctx, acc->slots,
+										 sizeof(CategorySlot) * (size_t) cap);
+			acc->capacity = cap;
+		}
 	}
 	s = &acc->slots[acc->nslots];
 	memset(s, 0, sizeof(CategorySlot));
@@ -189,9 +205,19 @@ find_slot(CategorizedAcc *acc, const char *name, size_t len, bool has_name)
 		if (len > 0)
 			memcpy(s->name, name, len);
 	}
-	/* a customer's category has a few days; all of its orders, more */
-	history_acc_init(&s->acc, has_name ? CATEGORY_CAPACITY : CUSTOMER_CAPACITY,
-					 acc->realloc_fn, acc->realloc_ctx);
+	/*
+	 * The first slot's days start inside the struct; a customer's category
+	 * has a few days, all of its orders more.
+	 */
+	if (!acc->inline_days_used)
+	{
+		history_acc_init_buffer(&s->acc, acc->inline_days, CATEGORIZED_INLINE_DAYS,
+								acc->realloc_fn, acc->realloc_ctx);
+		acc->inline_days_used = true;
+	}
+	else
+		history_acc_init(&s->acc, has_name ? CATEGORY_CAPACITY : CUSTOMER_CAPACITY,
+						 acc->realloc_fn, acc->realloc_ctx);
 	acc->last = acc->nslots++;
 	if (acc->index_cap > 0 && 2 * acc->nslots <= acc->index_cap)
 		index_insert(acc, acc->last);
@@ -431,6 +457,12 @@ order_slots(CategorizedAcc *acc, CategoryCompareFn cmp, void *cmp_ctx,
 	*ncategories = 0;
 	if (n == 0)
 		return NULL;
+	if (n == 1)
+	{
+		/* one slot (no category bound, or one category): already in order */
+		*ncategories = acc->slots[0].has_name ? 1 : 0;
+		return NULL;
+	}
 	order = scratch_fn(scratch_ctx, NULL, sizeof(int32_t) * 2 * (size_t) n);
 	sorted = scratch_fn(scratch_ctx, NULL, sizeof(CategorySlot) * (size_t) n);
 	for (int32_t i = 0; i < n; i++)

@@ -515,6 +515,36 @@ const char *const HISTORY_ERR_OUT_OF_RANGE = "amount out of range";
 /* the smallest entry array: states of one category of a customer start small */
 #define ACC_MIN_CAPACITY 2
 
+/* Up to this many entries compaction sorts by insertion. */
+#define ACC_INSERTION_SORT 32
+
+/* The most pool words an entry can address (d.reserved is an int32). */
+#define ACC_MAX_POOL ((size_t) INT32_MAX - 1)
+
+/*
+ * The number of entries that fill an allocation of the next power of two
+ * (what a memory context's small chunks take anyway) with room for n.
+ */
+static int32_t
+acc_fit_capacity(int64_t n)
+{
+	size_t		bytes = sizeof(HistoryAccDay) * (size_t) (n > 0 ? n : 1);
+	size_t		chunk = 64;
+
+	if (bytes > 8192)
+		return (int32_t) n;
+	while (chunk < bytes)
+		chunk *= 2;
+	return (int32_t) (chunk / sizeof(HistoryAccDay));
+}
+
+/* Note the day of the last entry (kept so that a row need not read it). */
+static inline void
+acc_sync_last(HistoryAcc *acc)
+{
+	acc->last_day = acc->ndays > 0 ? acc->days[acc->ndays - 1].d.day : INT32_MIN;
+}
+
 void
 history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
 				 void *ctx)
@@ -522,62 +552,153 @@ history_acc_init(HistoryAcc *acc, int32_t capacity, HistoryReallocFn realloc_fn,
 	memset(acc, 0, sizeof(HistoryAcc));
 	acc->realloc_fn = realloc_fn;
 	acc->realloc_ctx = ctx;
-	acc->capacity = capacity > ACC_MIN_CAPACITY ? capacity : ACC_MIN_CAPACITY;
+	acc->capacity = acc_fit_capacity(capacity > ACC_MIN_CAPACITY ? capacity : ACC_MIN_CAPACITY);
 	acc->days = realloc_fn(ctx, NULL, sizeof(HistoryAccDay) * (size_t) acc->capacity);
-	acc->pool_cap = 2 * (size_t) acc->capacity;
-	acc->pool = realloc_fn(ctx, NULL, sizeof(uint64_t) * acc->pool_cap);
+	acc->own_days = true;
+	acc->last_day = INT32_MIN;
+}
+
+void
+history_acc_init_buffer(HistoryAcc *acc, HistoryAccDay *buf, int32_t capacity,
+						HistoryReallocFn realloc_fn, void *ctx)
+{
+	memset(acc, 0, sizeof(HistoryAcc));
+	acc->realloc_fn = realloc_fn;
+	acc->realloc_ctx = ctx;
+	acc->capacity = capacity;
+	acc->days = buf;
+	acc->own_days = false;
+	acc->last_day = INT32_MIN;
 }
 
 void
 history_acc_free(HistoryAcc *acc)
 {
-	acc->realloc_fn(acc->realloc_ctx, acc->days, 0);
-	acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
+	if (acc->own_days && acc->days != NULL)
+		acc->realloc_fn(acc->realloc_ctx, acc->days, 0);
+	if (acc->pool != NULL)
+		acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
 	acc->days = NULL;
 	acc->pool = NULL;
+	acc->own_days = false;
 	acc->ndays = acc->capacity = 0;
+	acc->last_day = INT32_MIN;
 	acc->pool_len = acc->pool_cap = 0;
 }
 
-static void
-acc_pool_reserve(HistoryAcc *acc, size_t extra)
+/*
+ * a + b in *sum when that double is the exact sum (the error of the addition,
+ * by Knuth's TwoSum, is zero, and the sum is finite).
+ */
+static inline bool
+exact_add(double a, double b, double *sum)
 {
-	if (acc->pool_len + extra <= acc->pool_cap)
-		return;
-	acc->pool_cap = acc->pool_cap * 2 > acc->pool_len + extra ?
-		acc->pool_cap * 2 : acc->pool_len + extra;
-	acc->pool = acc->realloc_fn(acc->realloc_ctx, acc->pool,
-								sizeof(uint64_t) * acc->pool_cap);
+	double		s = a + b;
+	double		bb = s - a;
+	double		err = (a - (s - bb)) + (b - bb);
+
+	if (err != 0 || !isfinite(s))
+		return false;			/* a NaN err fails too */
+	*sum = s;
+	return true;
 }
 
+/* Room for 'extra' more words in a pool; false when it would be too large. */
+static bool
+pool_reserve(HistoryAcc *acc, uint64_t **pool, size_t len, size_t *cap, size_t extra)
+{
+	size_t		want;
+
+	if (len + extra <= *cap)
+		return true;
+	if (len + extra > ACC_MAX_POOL)
+		return false;
+	want = *cap * 2 > len + extra ? *cap * 2 : len + extra;
+	if (want < 16)
+		want = 16;
+	if (want > ACC_MAX_POOL)
+		want = ACC_MAX_POOL;
+	*pool = acc->realloc_fn(acc->realloc_ctx, *pool, sizeof(uint64_t) * want);
+	*cap = want;
+	return true;
+}
+
+/* An entry's exact sum. */
 static void
 acc_load_sum(const HistoryAcc *acc, const HistoryAccDay *e, HistorySum *s)
 {
-	s->lo = e->sum_lo;
-	s->n = e->sum_n;
-	if (e->sum_n > 0)
-		memcpy(s->limb, acc->pool + e->sum_off, sizeof(uint64_t) * (size_t) e->sum_n);
-}
+	const uint64_t *rec;
 
-/* Store an entry's sum: in place when it fits or its limbs are last, else at the end. */
-static void
-acc_store_sum(HistoryAcc *acc, HistoryAccDay *e, const HistorySum *s)
-{
-	if (e->sum_n > 0 && e->sum_off + (size_t) e->sum_n == acc->pool_len)
-		acc->pool_len = e->sum_off;
-	else if (s->n <= e->sum_n)
+	history_sum_init(s);
+	if (e->d.reserved == 0)
 	{
-		memcpy(acc->pool + e->sum_off, s->limb, sizeof(uint64_t) * (size_t) s->n);
-		e->sum_lo = s->lo;
-		e->sum_n = s->n;
+		/* a finite double: cannot fail */
+		(void) history_sum_add_double(s, e->d.amount);
 		return;
 	}
-	acc_pool_reserve(acc, (size_t) s->n);
-	e->sum_off = acc->pool_len;
-	e->sum_lo = s->lo;
-	e->sum_n = s->n;
-	memcpy(acc->pool + acc->pool_len, s->limb, sizeof(uint64_t) * (size_t) s->n);
-	acc->pool_len += (size_t) s->n;
+	rec = acc->pool + (e->d.reserved - 1);
+	s->lo = (int32_t) (uint32_t) (rec[0] & UINT32_MAX);
+	s->n = (int32_t) (uint32_t) (rec[0] >> 32);
+	memcpy(s->limb, rec + 1, sizeof(uint64_t) * (size_t) s->n);
+}
+
+/*
+ * Store a sum as an entry's: as its double when 'try_double' and the sum is
+ * one exactly, else as a record of the pool (pool, *len, *cap: the acc's own
+ * or one being rebuilt).  A record at the end of the pool is replaced in
+ * place.  False when the pool would be too large.
+ */
+static bool
+acc_put_sum(HistoryAcc *acc, uint64_t **pool, size_t *len, size_t *cap,
+			HistoryAccDay *e, const HistorySum *s, bool try_double)
+{
+	double		r;
+
+	if (s->n == 0)
+		try_double = true;
+	if (try_double && history_sum_round(s, &r))
+	{
+		HistorySum	back;
+
+		history_sum_init(&back);
+		(void) history_sum_add_double(&back, r);
+		if (back.n == s->n && back.lo == s->lo &&
+			memcmp(back.limb, s->limb, sizeof(uint64_t) * (size_t) s->n) == 0)
+		{
+			e->d.reserved = 0;
+			e->d.amount = r;
+			return true;
+		}
+	}
+	if (e->d.reserved != 0 && *pool == acc->pool)
+	{
+		size_t		off = (size_t) (e->d.reserved - 1);
+		size_t		oldn = (size_t) ((*pool)[off] >> 32);
+
+		if (off + 1 + oldn == *len)
+			*len = off;			/* the last record: rewrite it */
+		else if ((size_t) s->n <= oldn)
+		{
+			(*pool)[off] = (uint64_t) (uint32_t) s->lo | ((uint64_t) (uint32_t) s->n << 32);
+			memcpy(*pool + off + 1, s->limb, sizeof(uint64_t) * (size_t) s->n);
+			return true;
+		}
+	}
+	if (!pool_reserve(acc, pool, *len, cap, 1 + (size_t) s->n))
+		return false;
+	(*pool)[*len] = (uint64_t) (uint32_t) s->lo | ((uint64_t) (uint32_t) s->n << 32);
+	memcpy(*pool + *len + 1, s->limb, sizeof(uint64_t) * (size_t) s->n);
+	e->d.reserved = (int32_t) (*len + 1);
+	e->d.amount = 0;
+	*len += 1 + (size_t) s->n;
+	return true;
+}
+
+/* acc_put_sum into the acc's own pool. */
+static bool
+acc_store_sum(HistoryAcc *acc, HistoryAccDay *e, const HistorySum *s, bool try_double)
+{
+	return acc_put_sum(acc, &acc->pool, &acc->pool_len, &acc->pool_cap, e, s, try_double);
 }
 
 static int
@@ -589,61 +710,95 @@ compare_acc_days(const void *a, const void *b)
 	return (da > db) - (da < db);
 }
 
-/* Sort the entries, merge those of one day, and rebuild the pool without gaps. */
+/*
+ * Sort the entries, merge those of one day, and rebuild the pool without
+ * gaps (only when it holds a record).
+ */
 const char *
 history_acc_compact(HistoryAcc *acc)
 {
-	uint64_t   *pool;
+	uint64_t   *pool = NULL;
 	size_t		len = 0;
-	size_t		cap;
+	size_t		cap = 0;
 	int32_t		out = 0;
 	bool		sorted = true;
+	bool		rebuild = acc->pool_len > 0;
 
 	for (int32_t i = 1; i < acc->ndays && sorted; i++)
 		sorted = acc->days[i].d.day > acc->days[i - 1].d.day;
 	if (sorted)
 		return NULL;			/* nothing to merge */
-	if (!sorted)
+	if (acc->ndays <= ACC_INSERTION_SORT)
+	{
+		/* a customer's few days: insertion sort beats qsort's calls */
+		for (int32_t i = 1; i < acc->ndays; i++)
+		{
+			HistoryAccDay e = acc->days[i];
+			int32_t		j = i;
+
+			for (; j > 0 && acc->days[j - 1].d.day > e.d.day; j--)
+				acc->days[j] = acc->days[j - 1];
+			acc->days[j] = e;
+		}
+	}
+	else
 		qsort(acc->days, (size_t) acc->ndays, sizeof(HistoryAccDay), compare_acc_days);
 
-	cap = acc->pool_cap > 16 ? acc->pool_cap : 16;
-	pool = acc->realloc_fn(acc->realloc_ctx, NULL, sizeof(uint64_t) * cap);
 	for (int32_t i = 0; i < acc->ndays;)
 	{
 		HistoryAccDay merged = acc->days[i];
-		HistorySum	sum;
-		int32_t		j;
+		int32_t		j = i + 1;
+		bool		fast = merged.d.reserved == 0;
 
-		acc_load_sum(acc, &acc->days[i], &sum);
-		for (j = i + 1; j < acc->ndays && acc->days[j].d.day == merged.d.day; j++)
+		/* one double while every addition is exact */
+		for (; fast && j < acc->ndays && acc->days[j].d.day == merged.d.day; j++)
 		{
 			const HistoryAccDay *e = &acc->days[j];
 
+			if (e->d.reserved != 0 || !exact_add(merged.d.amount, e->d.amount, &merged.d.amount))
+				break;
 			day_merge_counts(&merged.d, &e->d);
-			if (!history_sum_add_limbs(&sum, e->sum_lo, e->sum_n, acc->pool + e->sum_off))
+		}
+		if (!fast || (j < acc->ndays && acc->days[j].d.day == merged.d.day))
+		{
+			HistorySum	sum;
+
+			acc_load_sum(acc, &merged, &sum);
+			for (; j < acc->ndays && acc->days[j].d.day == merged.d.day; j++)
 			{
-				acc->realloc_fn(acc->realloc_ctx, pool, 0);
-				return HISTORY_ERR_OUT_OF_RANGE;
+				const HistoryAccDay *e = &acc->days[j];
+				HistorySum	add;
+
+				day_merge_counts(&merged.d, &e->d);
+				acc_load_sum(acc, e, &add);
+				if (!history_sum_add_limbs(&sum, add.lo, add.n, add.limb))
+				{
+					if (pool != NULL)
+						acc->realloc_fn(acc->realloc_ctx, pool, 0);
+					return HISTORY_ERR_OUT_OF_RANGE;
+				}
+			}
+			merged.d.reserved = 0;	/* a record of the new pool */
+			if (!acc_put_sum(acc, &pool, &len, &cap, &merged, &sum, true))
+			{
+				if (pool != NULL)
+					acc->realloc_fn(acc->realloc_ctx, pool, 0);
+				return HISTORY_ERR_TOO_MANY_DAYS;
 			}
 		}
-		if (len + (size_t) sum.n > cap)
-		{
-			cap = cap * 2 > len + (size_t) sum.n ? cap * 2 : len + (size_t) sum.n;
-			pool = acc->realloc_fn(acc->realloc_ctx, pool, sizeof(uint64_t) * cap);
-		}
-		memcpy(pool + len, sum.limb, sizeof(uint64_t) * (size_t) sum.n);
-		merged.sum_lo = sum.lo;
-		merged.sum_n = sum.n;
-		merged.sum_off = len;
-		len += (size_t) sum.n;
 		acc->days[out++] = merged;
 		i = j;
 	}
-	acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
-	acc->pool = pool;
-	acc->pool_len = len;
-	acc->pool_cap = cap;
+	if (rebuild || pool != NULL)
+	{
+		if (acc->pool != NULL)
+			acc->realloc_fn(acc->realloc_ctx, acc->pool, 0);
+		acc->pool = pool;
+		acc->pool_len = len;
+		acc->pool_cap = cap;
+	}
 	acc->ndays = out;
+	acc_sync_last(acc);
 	return NULL;
 }
 
@@ -668,8 +823,20 @@ acc_reserve(HistoryAcc *acc, int32_t extra)
 		newcap = (int64_t) acc->capacity * 2;
 		if (newcap < (int64_t) acc->ndays + extra)
 			newcap = (int64_t) acc->ndays + extra;
-		acc->days = acc->realloc_fn(acc->realloc_ctx, acc->days,
-									sizeof(HistoryAccDay) * (size_t) newcap);
+		newcap = acc_fit_capacity(newcap);
+		if (acc->own_days)
+			acc->days = acc->realloc_fn(acc->realloc_ctx, acc->days,
+										sizeof(HistoryAccDay) * (size_t) newcap);
+		else
+		{
+			HistoryAccDay *days = acc->realloc_fn(acc->realloc_ctx, NULL,
+												  sizeof(HistoryAccDay) * (size_t) newcap);
+
+			if (acc->ndays > 0)
+				memcpy(days, acc->days, sizeof(HistoryAccDay) * (size_t) acc->ndays);
+			acc->days = days;
+			acc->own_days = true;
+		}
 		acc->capacity = (int32_t) newcap;
 	}
 	return NULL;
@@ -682,9 +849,7 @@ acc_new_entry(HistoryAcc *acc, int32_t day)
 	HistoryAccDay *e = &acc->days[acc->ndays++];
 
 	history_day_init(&e->d, day);
-	e->sum_lo = 0;
-	e->sum_n = 0;
-	e->sum_off = acc->pool_len;
+	acc->last_day = day;
 	return e;
 }
 
@@ -692,28 +857,43 @@ const char *
 history_acc_add_order(HistoryAcc *acc, int32_t day, double amount,
 					  bool amount_known, bool discounted)
 {
-	HistoryAccDay *last = acc->ndays > 0 ? &acc->days[acc->ndays - 1] : NULL;
+	HistoryAccDay *last;
 
 	if (amount_known && !isfinite(amount))
 		amount_known = false;
-	/* orders usually arrive grouped by day: extend the last entry */
-	if (last == NULL || last->d.day != day)
+	if (acc->last_day != day)
 	{
+		/*
+		 * A new day (most rows): the entry is made in a local and stored
+		 * whole, so the row reads nothing of the entry array, which in a
+		 * hash aggregate is a cache miss; only the store goes there.
+		 */
 		const char *err = acc_reserve(acc, 1);
+		HistoryAccDay e;
 
 		if (err != NULL)
 			return err;
-		last = acc_new_entry(acc, day);
+		history_day_init(&e.d, day);
+		day_count_order(&e.d, amount, amount_known, discounted);
+		if (amount_known && amount != 0)
+			e.d.amount = amount;	/* one double: its own exact sum */
+		acc->days[acc->ndays++] = e;
+		acc->last_day = day;
+		return NULL;
 	}
+	/* orders usually arrive grouped by day: extend the last entry */
+	last = &acc->days[acc->ndays - 1];
 	day_count_order(&last->d, amount, amount_known, discounted);
-	if (amount_known && amount != 0)
+	if (amount_known && amount != 0 &&
+		(last->d.reserved != 0 || !exact_add(last->d.amount, amount, &last->d.amount)))
 	{
 		HistorySum	sum;
 
 		acc_load_sum(acc, last, &sum);
 		if (!history_sum_add_double(&sum, amount))
 			return HISTORY_ERR_OUT_OF_RANGE;
-		acc_store_sum(acc, last, &sum);
+		if (!acc_store_sum(acc, last, &sum, false))
+			return HISTORY_ERR_TOO_MANY_DAYS;
 	}
 	return NULL;
 }
@@ -728,13 +908,11 @@ history_acc_add_days(HistoryAcc *acc, const HistoryDay *days, int32_t ndays)
 	for (int32_t i = 0; i < ndays; i++)
 	{
 		HistoryAccDay *e = acc_new_entry(acc, days[i].day);
-		HistorySum	sum;
 
 		day_merge_counts(&e->d, &days[i]);
-		history_sum_init(&sum);
-		if (!history_sum_add_double(&sum, days[i].amount))
+		if (!isfinite(days[i].amount))
 			return HISTORY_ERR_OUT_OF_RANGE;
-		acc_store_sum(acc, e, &sum);
+		e->d.amount = days[i].amount + 0.0;	/* -0.0 sums to +0.0 */
 	}
 	return NULL;
 }
@@ -746,16 +924,30 @@ history_acc_combine(HistoryAcc *dst, const HistoryAcc *src)
 
 	if (err != NULL)
 		return err;
+	if (src->pool_len == 0)
+	{
+		/* every sum is its entry's amount: the entries as they are */
+		if (src->ndays > 0)
+			memcpy(dst->days + dst->ndays, src->days, sizeof(HistoryAccDay) * (size_t) src->ndays);
+		dst->ndays += src->ndays;
+		acc_sync_last(dst);
+		return NULL;
+	}
 	for (int32_t i = 0; i < src->ndays; i++)
 	{
 		HistoryAccDay *e = &dst->days[dst->ndays++];
-		HistorySum	sum;
 
 		*e = src->days[i];
-		e->sum_n = 0;
-		e->sum_off = dst->pool_len;
-		acc_load_sum(src, &src->days[i], &sum);
-		acc_store_sum(dst, e, &sum);
+		dst->last_day = e->d.day;
+		if (e->d.reserved != 0)
+		{
+			HistorySum	sum;
+
+			acc_load_sum(src, &src->days[i], &sum);
+			e->d.reserved = 0;
+			if (!acc_store_sum(dst, e, &sum, false))
+				return HISTORY_ERR_TOO_MANY_DAYS;
+		}
 	}
 	return NULL;
 }
@@ -772,31 +964,48 @@ history_acc_finish(HistoryAcc *acc, HistoryDay *out, int32_t *ndays)
 		return HISTORY_ERR_TOO_MANY_DAYS;
 	for (int32_t i = 0; i < acc->ndays; i++)
 	{
-		HistorySum	sum;
+		const HistoryAccDay *e = &acc->days[i];
 
-		out[i] = acc->days[i].d;
-		acc_load_sum(acc, &acc->days[i], &sum);
-		if (!history_sum_round(&sum, &out[i].amount))
-			return HISTORY_ERR_OUT_OF_RANGE;
+		out[i] = e->d;
+		out[i].reserved = 0;
+		if (e->d.reserved == 0)
+			out[i].amount = e->d.amount + 0.0;	/* the exact sum; zero is +0.0 */
+		else
+		{
+			HistorySum	sum;
+
+			acc_load_sum(acc, e, &sum);
+			if (!history_sum_round(&sum, &out[i].amount))
+				return HISTORY_ERR_OUT_OF_RANGE;
+		}
 	}
 	*ndays = acc->ndays;
 	return NULL;
 }
 
 /*
- * Serialized state: per entry its HistoryDay (amount 0), then int32 lo,
- * int32 n and n limbs, in native byte order (states only travel between
- * processes of one server).
+ * Serialized state, per entry: its HistoryDay with reserved = n, the number
+ * of limbs of its exact sum.  n = 0: the sum is the entry's amount (a finite
+ * double), nothing follows; the common case, so a state of such days is
+ * written and read as the entry array itself.  n > 0: amount 0, then int32
+ * lo, int32 0 and the n limbs.  Native byte order (states only travel
+ * between processes of one server).
  */
-#define ACC_RECORD_HEADER (sizeof(HistoryDay) + 2 * sizeof(int32_t))
+#define ACC_LIMBS_HEADER (2 * sizeof(int32_t))
 
 size_t
 history_acc_serial_size(const HistoryAcc *acc)
 {
-	size_t		size = 0;
+	size_t		size = sizeof(HistoryDay) * (size_t) acc->ndays;
 
 	for (int32_t i = 0; i < acc->ndays; i++)
-		size += ACC_RECORD_HEADER + sizeof(uint64_t) * (size_t) acc->days[i].sum_n;
+	{
+		const HistoryAccDay *e = &acc->days[i];
+
+		if (e->d.reserved != 0)
+			size += ACC_LIMBS_HEADER +
+				sizeof(uint64_t) * (size_t) (acc->pool[e->d.reserved - 1] >> 32);
+	}
 	return size;
 }
 
@@ -805,20 +1014,37 @@ history_acc_serialize(const HistoryAcc *acc, void *buf)
 {
 	char	   *p = buf;
 
+	if (acc->pool_len == 0)
+	{
+		/* every sum is its entry's amount */
+		if (acc->ndays > 0)
+			memcpy(p, acc->days, sizeof(HistoryDay) * (size_t) acc->ndays);
+		return;
+	}
 	for (int32_t i = 0; i < acc->ndays; i++)
 	{
 		const HistoryAccDay *e = &acc->days[i];
 		HistoryDay	d = e->d;
+		HistorySum	sum;
+		int32_t		zero = 0;
 
+		if (e->d.reserved == 0)
+		{
+			memcpy(p, &d, sizeof(HistoryDay));
+			p += sizeof(HistoryDay);
+			continue;
+		}
+		acc_load_sum(acc, e, &sum);
 		d.amount = 0;
+		d.reserved = sum.n;
 		memcpy(p, &d, sizeof(HistoryDay));
 		p += sizeof(HistoryDay);
-		memcpy(p, &e->sum_lo, sizeof(int32_t));
+		memcpy(p, &sum.lo, sizeof(int32_t));
 		p += sizeof(int32_t);
-		memcpy(p, &e->sum_n, sizeof(int32_t));
+		memcpy(p, &zero, sizeof(int32_t));
 		p += sizeof(int32_t);
-		memcpy(p, acc->pool + e->sum_off, sizeof(uint64_t) * (size_t) e->sum_n);
-		p += sizeof(uint64_t) * (size_t) e->sum_n;
+		memcpy(p, sum.limb, sizeof(uint64_t) * (size_t) sum.n);
+		p += sizeof(uint64_t) * (size_t) sum.n;
 	}
 }
 
@@ -832,35 +1058,53 @@ history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
 	{
 		HistoryDay	d;
 		HistorySum	sum;
+		HistorySum	norm;
 		HistoryAccDay *e;
+		int32_t		zero;
 		const char *err;
 
-		if ((size_t) (end - p) < ACC_RECORD_HEADER)
+		if ((size_t) (end - p) < sizeof(HistoryDay))
 			return "truncated entry";
 		memcpy(&d, p, sizeof(HistoryDay));
 		p += sizeof(HistoryDay);
-		memcpy(&sum.lo, p, sizeof(int32_t));
-		p += sizeof(int32_t);
-		memcpy(&sum.n, p, sizeof(int32_t));
-		p += sizeof(int32_t);
-		if (sum.n < 0 || sum.n > HISTORY_SUM_MAX_LIMBS ||
-			(sum.n > 0 && (sum.lo < HISTORY_SUM_MIN_LIMB ||
-						   sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)))
-			return "sum out of range";
-		if ((size_t) (end - p) < sizeof(uint64_t) * (size_t) sum.n)
-			return "truncated sum";
-		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
-		p += sizeof(uint64_t) * (size_t) sum.n;
 		if (d.day < HISTORY_MIN_DAY || d.day > HISTORY_MAX_DAY ||
 			d.orders < 0 || d.refunds < 0 || d.unknown < 0 || d.discounted < 0 ||
-			isnan(d.max_order) || d.max_order == INFINITY)
+			isnan(d.max_order) || d.max_order == INFINITY ||
+			d.reserved < 0 || d.reserved > HISTORY_SUM_MAX_LIMBS ||
+			(d.reserved == 0 && !isfinite(d.amount)))
 			return "malformed entry";
 		if ((err = acc_reserve(acc, 1)) != NULL)
 			return err;
+		if (d.reserved == 0)
+		{
+			e = &acc->days[acc->ndays++];
+			e->d = d;
+			acc->last_day = d.day;
+			e->d.amount = d.amount + 0.0;	/* -0.0 sums to +0.0 */
+			continue;
+		}
+		sum.n = d.reserved;
+		if ((size_t) (end - p) < ACC_LIMBS_HEADER + sizeof(uint64_t) * (size_t) sum.n)
+			return "truncated sum";
+		memcpy(&sum.lo, p, sizeof(int32_t));
+		p += sizeof(int32_t);
+		memcpy(&zero, p, sizeof(int32_t));
+		p += sizeof(int32_t);
+		if (zero != 0 || sum.lo < HISTORY_SUM_MIN_LIMB ||
+			sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)
+			return "sum out of range";
+		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
+		p += sizeof(uint64_t) * (size_t) sum.n;
+		/* normalized, as the state's own sums are (then rounding is safe) */
+		history_sum_init(&norm);
+		if (!history_sum_add_limbs(&norm, sum.lo, sum.n, sum.limb))
+			return "sum out of range";
 		e = acc_new_entry(acc, d.day);
 		e->d = d;
+		e->d.reserved = 0;
 		e->d.amount = 0;
-		acc_store_sum(acc, e, &sum);
+		if (!acc_store_sum(acc, e, &norm, true))
+			return HISTORY_ERR_TOO_MANY_DAYS;
 	}
 	return NULL;
 }

@@ -178,28 +178,37 @@ extern bool history_sum_round(const HistorySum *s, double *out);
  */
 typedef void *(*HistoryReallocFn) (void *ctx, void *ptr, size_t size);
 
-/* One entry of the state: a day's counts and largest order, and its exact sum. */
+/*
+ * One entry of the state: a day's counts, largest order and exact sum.  While
+ * d.reserved is 0 the exact sum is d.amount itself (+0.0 for none): a day's
+ * first amount, and the sum of more as long as each addition was exact in
+ * double precision (the common case: one order a day, or amounts that add
+ * without rounding).  Otherwise d.reserved - 1 is the offset in the pool of
+ * the sum's record (one header word: lo in the low, n in the high 32 bits;
+ * then n limbs) and d.amount is 0.  Both forms round to the same double.
+ */
 typedef struct HistoryAccDay
 {
-	HistoryDay	d;				/* d.amount is unused until finished */
-	int32_t		sum_lo;			/* lo of the exact sum */
-	int32_t		sum_n;			/* limbs of the exact sum (0: zero) */
-	size_t		sum_off;		/* where the limbs are in the pool */
+	HistoryDay	d;
 } HistoryAccDay;
 
 /*
  * The state of the purchase_history aggregates: entries of possibly repeated,
  * unsorted days, compacted (sorted, same days merged) whenever the entry
  * array fills and grown only when the distinct days need the room, so memory
- * follows days, not orders.  The limbs of the exact sums live in one pool;
- * the last entry's limbs are always at the pool's end, so the common case
- * (orders arriving grouped by day) extends them in place.
+ * follows days, not orders.  The limbs of the sums that are not one double
+ * live in one pool, allocated when the first one is needed; a sum whose
+ * record is at the pool's end (orders arriving grouped by day) is extended in
+ * place.  The entry array may be a buffer the caller owns (own_days false,
+ * history_acc_init_buffer): it is then copied, never freed, when it grows.
  */
 typedef struct HistoryAcc
 {
 	HistoryAccDay *days;
 	int32_t		ndays;
 	int32_t		capacity;
+	int32_t		last_day;		/* days[ndays - 1].d.day; INT32_MIN for none */
+	bool		own_days;
 	uint64_t   *pool;
 	size_t		pool_len;
 	size_t		pool_cap;
@@ -214,6 +223,11 @@ extern const char *const HISTORY_ERR_OUT_OF_RANGE;
 extern void history_acc_init(HistoryAcc *acc, int32_t capacity,
 							 HistoryReallocFn realloc_fn, void *ctx);
 extern void history_acc_free(HistoryAcc *acc);
+
+/* The same, with the caller's buffer of 'capacity' entries as the first array. */
+extern void history_acc_init_buffer(HistoryAcc *acc, HistoryAccDay *buf,
+									int32_t capacity,
+									HistoryReallocFn realloc_fn, void *ctx);
 
 /* One order row on 'day' (amount_known false for a NULL or non-finite amount). */
 extern const char *history_acc_add_order(HistoryAcc *acc, int32_t day,
