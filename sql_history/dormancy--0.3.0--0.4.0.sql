@@ -2792,6 +2792,44 @@ CREATE TRIGGER removed_default_rules_insert BEFORE INSERT ON dormancy.removed_de
 
 
 --
+-- Numeric amounts without printing and parsing them (issue 11)
+--
+-- The adapters convert a bound numeric amount with _numeric_amount()
+-- (the same bits as the CASE and numeric::float8 they used); the
+-- views take it when _update_generated_views() rebuilds them at the end.
+CREATE OR REPLACE FUNCTION dormancy._numeric_amount(amount numeric)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'numeric_amount'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._numeric_amount(numeric) IS
+	'internal: a numeric amount as double precision, NULL when NaN, infinite or beyond +-1e15';
+
+CREATE OR REPLACE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	in_range text;
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.float8';
+	END IF;
+	in_range := dormancy._number_in_range_expr(relation, columns, role);
+	IF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'numeric'::regtype THEN
+		RETURN format('dormancy._numeric_amount(t.%I)', columns ->> role);
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
+		RETURN format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric::pg_catalog.float8 END', in_range, columns ->> role);
+	ELSIF in_range = 'true' THEN
+		RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
+	END IF;
+	RETURN format('CASE WHEN %s THEN (t.%I)::pg_catalog.float8 END', in_range, columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
+	'internal: a bound numeric column as double precision, NULL when out of range';
+
+--
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -2813,12 +2851,12 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction), raising a broken binding's error, the one
+-- refresh's own transaction), raising a broken binding's error, the amounts of a bound numeric column, the one
 -- evaluation of the history-derived columns, the reason rules, approach rules
 -- and models (read with the analyst's own SELECT on them), and the two halves
 -- of score_priority()
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._broken_binding(text, text, text, text),
+	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._history_facts(dormancy.purchase_history, date, double precision,
 		interval, integer, interval, double precision, double precision, double precision, double precision,
 		double precision, double precision, integer, boolean),

@@ -225,6 +225,17 @@ $$;
 COMMENT ON FUNCTION dormancy._number_in_range_expr(regclass, jsonb, text) IS
 	'internal: the condition that a bound numeric column holds a usable amount (within +-1e15, finite)';
 
+-- A numeric amount as double precision, NULL when out of range: what
+-- CASE WHEN x BETWEEN -1e15 AND 1e15 THEN x::float8 END gives, bit for bit,
+-- without numeric::float8's printing and parsing for the common values
+-- (src/amount_sql.c).  The adapters call it per order row.
+CREATE FUNCTION dormancy._numeric_amount(amount numeric)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'numeric_amount'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._numeric_amount(numeric) IS
+	'internal: a numeric amount as double precision, NULL when NaN, infinite or beyond +-1e15';
+
 -- A bound numeric column as double precision (money through numeric); NULL,
 -- an unknown amount, when it is out of range.
 CREATE FUNCTION dormancy._number_expr(relation regclass, columns jsonb, role text)
@@ -239,7 +250,9 @@ BEGIN
 		RETURN 'NULL::pg_catalog.float8';
 	END IF;
 	in_range := dormancy._number_in_range_expr(relation, columns, role);
-	IF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
+	IF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'numeric'::regtype THEN
+		RETURN format('dormancy._numeric_amount(t.%I)', columns ->> role);
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'money'::regtype THEN
 		RETURN format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric::pg_catalog.float8 END', in_range, columns ->> role);
 	ELSIF in_range = 'true' THEN
 		RETURN format('(t.%I)::pg_catalog.float8', columns ->> role);
