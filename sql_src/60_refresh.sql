@@ -575,7 +575,6 @@ DECLARE
 	rank_expr text;
 	in_place boolean := false;
 	gone text[];
-	mergejoin text;
 	problem record;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
@@ -653,7 +652,22 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- the rank is the call list's (dormancy.call_list): by score, ties by id
+	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- It is computed in the statement that writes the rows, by a sort of
+	-- customer_status's rows: a rank needs every score before it can give
+	-- the first one, so each row must wait somewhere until the last is
+	-- computed.  The sort keeps them narrower than the snapshot's rows (the
+	-- columns the planner can compute after the rank, score_breakdown, the
+	-- evidence, the data gaps, are computed after it: 0.7 kB a row against
+	-- 1.8 kB in the snapshot) and spills them to a temporary file beyond
+	-- work_mem.  Writing the rows first and the ranks afterwards, from a
+	-- narrow sort of the snapshot's own scores, was measured (100,000
+	-- customers, next day) and is worse: a second version of each row in
+	-- the same transaction, which the page has no room for (fillfactor 50
+	-- leaves room for one), so the rank update moves the row to another page
+	-- and writes every index: 2.8 times the WAL (515 MB against 185 MB) and
+	-- a snapshot 1.8 times its size.  Computing the scores twice (a narrow
+	-- pass for the rank, then the rows) would cost a second evaluation.
 	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
 						dormancy._customer_id_order('customer_id'));
 	-- Written in place (docs/operations.md, What a refresh writes): each
@@ -666,24 +680,31 @@ BEGIN
 	-- refuses to update a row twice), is replaced whole instead, as before.
 	IF in_place THEN
 		BEGIN
-			-- the join of customer_status's rows to the snapshot's: an index
-			-- lookup per row (customer_key), not a sort of the wide rows for a
-			-- merge join, which the planner's estimates of customer_status
-			-- (rows, distinct ids) would otherwise choose; for this statement
-			-- only (restored below, or with the subtransaction on an error)
-			mergejoin := current_setting('enable_mergejoin');
-			PERFORM set_config('enable_mergejoin', 'off', true);
+			-- The join of customer_status's rows to the snapshot's is an
+			-- index lookup per row (customer_key), whose memory does not grow
+			-- with the snapshot.  The key is matched as a range of one value
+			-- (>= and <=: the same rows as =, the customer_keys being text in
+			-- a deterministic collation) so that the planner has no hash or
+			-- merge join to choose: a merge join sorts every wide row by key,
+			-- and a hash join over the snapshot's keys, once they outgrow
+			-- work_mem (about 150,000 customers at the default 4 MB), writes
+			-- every wide row of customer_status to its batch files (measured
+			-- at 100,000 customers with work_mem 512 kB, the same ratio as 1M
+			-- customers at 4 MB: 571 MB of temporary files against 255 MB).
+			-- Analyzing the snapshot does not prevent it (with statistics the
+			-- hash join is the planner's choice; without them, right after the
+			-- first fill, a merge join), and turning join methods off would
+			-- apply to customer_status's own joins too.
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
 						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
 						   'FROM dormancy.customer_status) n '
-						   'ON s.customer_key = n.customer_key '
+						   'ON s.customer_key >= n.customer_key AND s.customer_key <= n.customer_key '
 						   'WHEN MATCHED THEN UPDATE SET (%s, priority_rank, refreshed_at) = (%s, n.priority_rank, $1) '
 						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
 						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',
 						   cols, rank_expr, cols, n_cols, cols, n_cols)
 				USING now();
 			GET DIAGNOSTICS rows = ROW_COUNT;
-			PERFORM set_config('enable_mergejoin', mergejoin, true);
 		EXCEPTION WHEN cardinality_violation THEN
 			in_place := false;
 		END;
