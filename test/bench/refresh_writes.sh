@@ -16,7 +16,10 @@
 # Reports wall time, the backend's CPU time (the machine may be shared: CPU
 # time is the steadier figure), WAL written, the temporary files written
 # (log_temp_files = 0) and the snapshot's size; then checks that both copies
-# hold the same snapshot and history.  Asserts nothing about speed.
+# hold the same snapshot and history.  Asserts nothing about speed.  No
+# checkpoint runs during the steps (checkpoint_timeout, max_wal_size), so
+# that the full-page images a checkpoint causes do not fall on one copy's
+# step and not the other's: the WAL figures are the records of each step.
 #   bash test/bench/refresh_writes.sh [customers] [revision]   (default 100000, 0.3.0)
 #   work_mem=4MB ...   (the server's work_mem; default 256MB)
 # A revision whose snapshot has fillfactor 50 (0.4.0 on) keeps it in the old
@@ -32,7 +35,8 @@ work_mem=${work_mem:-256MB}
 ensure_packages
 build_install
 trap stop_server EXIT
-start_server "shared_buffers = '1GB'" "work_mem = '$work_mem'" "autovacuum = off" "log_temp_files = 0"
+start_server "shared_buffers = '1GB'" "work_mem = '$work_mem'" "autovacuum = off" "log_temp_files = 0" \
+	"checkpoint_timeout = '1h'" "max_wal_size = '20GB'"
 
 old_sql=$(mktemp /tmp/dormancy-old-refresh.XXXXXX.sql)
 git show "$rev:sql_src/60_refresh.sql" | python3 -c '
