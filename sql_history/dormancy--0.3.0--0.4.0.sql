@@ -2227,21 +2227,22 @@ BEGIN
 			-- a deterministic collation) so that the planner has no hash or
 			-- merge join to choose: a merge join sorts every wide row by key,
 			-- and a hash join over the snapshot's keys, once they outgrow
-			-- work_mem (about 150,000 customers at the default 4 MB), writes
-			-- every wide row of customer_status to its batch files (measured
-			-- at 100,000 customers with work_mem 512 kB, the same ratio as 1M
-			-- customers at 4 MB: 571 MB of temporary files against 255 MB).
+			-- work_mem x hash_mem_multiplier (about 150,000 customers at the
+			-- defaults), writes every wide row of customer_status to its
+			-- batch files (measured at 100,000 customers with work_mem 512 kB,
+			-- the ratio of 1M customers at 4 MB: the statement wrote 571 MB
+			-- of temporary files, against 255 MB with the index lookup).
 			-- Analyzing the snapshot does not prevent it (with statistics the
 			-- hash join is the planner's choice; without them, right after the
 			-- first fill, a merge join), and turning hash joins off would
 			-- apply to customer_status's own joins too, which need them.
 			-- Merge joins are off for this statement, for a join inside
-			-- customer_status: in a refresh it reads the stored
-			-- histories, estimated at one row (_stored_histories), and the
-			-- planner merge-joins the customers to them through a
-			-- materialized copy of every history (40 MB of temporary files at
-			-- 100,000 customers) where a hash join reads them once.  Restored
-			-- below, or with the subtransaction on an error.
+			-- customer_status: in a refresh it reads the stored histories,
+			-- estimated at one row (_stored_histories), and the planner
+			-- merge-joins the customers to them through a materialized copy
+			-- of every history (40 MB of temporary files at 100,000
+			-- customers) where a hash join reads them once.  Restored below,
+			-- or with the subtransaction on an error.
 			mergejoin := current_setting('enable_mergejoin');
 			PERFORM set_config('enable_mergejoin', 'off', true);
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
