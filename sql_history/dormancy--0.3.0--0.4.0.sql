@@ -2830,6 +2830,228 @@ COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
 	'internal: a bound numeric column as double precision, NULL when out of range';
 
 --
+-- Refresh: the rank's sort over narrow rows, and memory (issue 11)
+--
+-- The MERGE that writes the snapshot in place finds each snapshot row by an
+-- index lookup per row, written so that the planner has no hash or merge
+-- join to choose (a hash join spills every wide row of customer_status once
+-- the snapshot's keys outgrow work_mem; with merge joins turned off only,
+-- as before, it was the plan whenever the snapshot had statistics).  The
+-- rank stays in the statement that writes the rows (the comment in the
+-- function says why).
+CREATE OR REPLACE FUNCTION dormancy._refresh_work(run bigint,
+	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean,
+	OUT history_mode text, OUT customers_recomputed bigint)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	-- the work is in C functions, which JIT cannot speed up; compiling the
+	-- plan of customer_status costs 1.5-2 s per query (see docs/operations.md)
+	SET jit = off
+AS $$
+DECLARE
+	cols text;
+	n_cols text;
+	rank_expr text;
+	in_place boolean := false;
+	gone text[];
+	mergejoin text;
+	problem record;
+BEGIN
+	-- a binding that lost a column (see _binding_problems): the status would
+	-- be computed without that source, so say which binding and stop
+	SELECT p.* INTO problem FROM dormancy._binding_problems() p ORDER BY p.source LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION '%', problem.message
+			USING ERRCODE = problem.code,
+				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
+				  HINT = problem.hint;
+	END IF;
+	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
+	END IF;
+	as_of := dormancy.as_of_day();
+	-- rules or settings edited since: fresh statistics for the plan
+	PERFORM dormancy.analyze_lookup_tables();
+	-- the snapshot exists from the first bind on; without a binding this fails
+	reshaped := dormancy._snapshot_sync(false);
+
+	-- the previous state of each customer, as text ids; an empty snapshot
+	-- (emptied by hand) falls back on the last states recorded in the history.
+	-- (The same pass notes whether the snapshot can be updated in place: each
+	-- customer_key once, and no row already stamped with this run's time.)
+	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_previous;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
+	SELECT s.customer_key AS customer_id, s.state, s.refreshed_at
+	  FROM dormancy.status_snapshot s;
+	GET DIAGNOSTICS rows = ROW_COUNT;
+	IF rows = 0 THEN
+		INSERT INTO pg_temp.dormancy_refresh_previous
+		SELECT x.customer_id, x.to_state, NULL
+		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
+				  FROM dormancy.status_history h
+				 ORDER BY h.customer_id, h.history_id DESC) x
+		 WHERE x.change <> 'removed';
+	ELSE
+		SELECT count(*) = count(DISTINCT p.customer_id) AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
+		  INTO in_place
+		  FROM pg_temp.dormancy_refresh_previous p;
+	END IF;
+
+	reshaped := dormancy._snapshot_sync(true) OR reshaped;
+	-- the DELETE must see every row: row security must not apply to the refresher
+	IF row_security_active('dormancy.status_snapshot') THEN
+		RAISE EXCEPTION 'row security applies to % on dormancy.status_snapshot', current_user
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'A refresh replaces every row of the snapshot, so it must see every row.',
+				  HINT = 'Refresh as the owner of dormancy.status_snapshot (without FORCE ROW LEVEL SECURITY) or as a role with BYPASSRLS.';
+	END IF;
+
+	-- purchase histories: recompute only the customers whose orders changed
+	-- (dormancy.stored_histories) when the orders are tracked
+	SELECT p.mode, p.customers_recomputed INTO history_mode, customers_recomputed
+	  FROM dormancy._prepare_histories() p;
+
+	-- models, once fitted, are refitted on their own schedule before the
+	-- snapshot uses them (model_settings.refit_every; NULL: never here)
+	models_refit := false;
+	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
+	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
+		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+		PERFORM dormancy.fit_models();
+		models_refit := true;
+	END IF;
+
+	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	 WHERE c.column_name <> 'priority_rank';
+	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
+	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	 WHERE c.column_name <> 'priority_rank';
+	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- It is computed in the statement that writes the rows, by a sort of
+	-- customer_status's rows: a rank needs every score before it can give
+	-- the first one, so each row must wait somewhere until the last is
+	-- computed.  The sort keeps them narrower than the snapshot's rows (the
+	-- columns the planner can compute after the rank, score_breakdown, the
+	-- evidence, the data gaps, are computed after it: 0.7 kB a row against
+	-- 1.8 kB in the snapshot) and spills them to a temporary file beyond
+	-- work_mem.  Writing the rows first and the ranks afterwards, from a
+	-- narrow sort of the snapshot's own scores, was measured (100,000
+	-- customers, next day: 92 MB of temporary files instead of 158 MB) and
+	-- is worse: it makes a second version of each row in the same
+	-- transaction, which the page has no room for (fillfactor 50 leaves
+	-- room for one), so the rank update moves the row to another page and
+	-- writes every index: 1.5 times the CPU and the WAL (7.6 s against
+	-- 5.0 s, 510 MB against 346 MB), a snapshot 1.8 times its size and
+	-- indexes 1.7 times theirs.  Computing the scores twice (a narrow pass
+	-- for the rank, then the rows) would cost a second evaluation.
+	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
+						dormancy._customer_id_order('customer_id'));
+	-- Written in place (docs/operations.md, What a refresh writes): each
+	-- customer's row is updated where it is (a HOT update: the snapshot's
+	-- pages are half empty, fillfactor 50, and the indexed columns rarely
+	-- change, so no index is written), new customers are inserted, and the
+	-- rows this run did not stamp (customers gone) are deleted below.  A
+	-- snapshot with a customer_key twice (duplicate ids in your customers), or
+	-- a customer_status that lists a customer in the snapshot twice (MERGE
+	-- refuses to update a row twice), is replaced whole instead, as before.
+	IF in_place THEN
+		BEGIN
+			-- The join of customer_status's rows to the snapshot's is an
+			-- index lookup per row (customer_key), whose memory does not grow
+			-- with the snapshot.  The key is matched as a range of one value
+			-- (>= and <=: the same rows as =, the customer_keys being text in
+			-- a deterministic collation) so that the planner has no hash or
+			-- merge join to choose: a merge join sorts every wide row by key,
+			-- and a hash join over the snapshot's keys, once they outgrow
+			-- work_mem x hash_mem_multiplier (about 150,000 customers at the
+			-- defaults), writes every wide row of customer_status to its
+			-- batch files (measured at 100,000 customers with work_mem 512 kB,
+			-- the ratio of 1M customers at 4 MB: the statement wrote 571 MB
+			-- of temporary files, against 255 MB with the index lookup).
+			-- Analyzing the snapshot does not prevent it (with statistics the
+			-- hash join is the planner's choice; without them, right after the
+			-- first fill, a merge join), and turning hash joins off would
+			-- apply to customer_status's own joins too, which need them.
+			-- Merge joins are off for this statement, for a join inside
+			-- customer_status: in a refresh it reads the stored histories,
+			-- estimated at one row (_stored_histories), and the planner
+			-- merge-joins the customers to them through a materialized copy
+			-- of every history (40 MB of temporary files at 100,000
+			-- customers) where a hash join reads them once.  Restored below,
+			-- or with the subtransaction on an error.
+			mergejoin := current_setting('enable_mergejoin');
+			PERFORM set_config('enable_mergejoin', 'off', true);
+			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
+						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
+						   'FROM dormancy.customer_status) n '
+						   'ON s.customer_key >= n.customer_key AND s.customer_key <= n.customer_key '
+						   'WHEN MATCHED THEN UPDATE SET (%s, priority_rank, refreshed_at) = (%s, n.priority_rank, $1) '
+						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
+						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',
+						   cols, rank_expr, cols, n_cols, cols, n_cols)
+				USING now();
+			GET DIAGNOSTICS rows = ROW_COUNT;
+			PERFORM set_config('enable_mergejoin', mergejoin, true);
+		EXCEPTION WHEN cardinality_violation THEN
+			in_place := false;
+		END;
+	END IF;
+	IF NOT in_place THEN
+		DELETE FROM dormancy.status_snapshot;
+		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
+					   'SELECT %s, %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+					   cols, cols, rank_expr)
+			USING now();
+		GET DIAGNOSTICS rows = ROW_COUNT;
+	END IF;
+	-- each customer's state now, from the rows this run stamped; the rows
+	-- it did not stamp are customers gone (previous keys not stamped now:
+	-- found through the index, not by scanning the snapshot again)
+	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_current;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_current ON COMMIT DROP AS
+	SELECT s.customer_key AS customer_id, s.state
+	  FROM dormancy.status_snapshot s
+	 WHERE s.refreshed_at = now();
+	IF in_place THEN
+		SELECT array_agg(g.customer_id) INTO gone
+		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
+				EXCEPT
+				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
+		DELETE FROM dormancy.status_snapshot s
+		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM now();
+	END IF;
+	UPDATE dormancy.refresh_runs r
+	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
+	 WHERE r.run_id = run;
+
+	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+	SELECT run, coalesce(n.customer_id, o.customer_id),
+		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
+		   o.state, n.state, _refresh_work.as_of
+	  FROM (SELECT DISTINCT ON (c.customer_id) c.customer_id, c.state
+			  FROM pg_temp.dormancy_refresh_current c
+			 ORDER BY c.customer_id, c.state) n
+	  FULL JOIN (SELECT DISTINCT ON (p.customer_id) p.customer_id, p.state
+				   FROM pg_temp.dormancy_refresh_previous p
+				  ORDER BY p.customer_id, p.state) o ON o.customer_id = n.customer_id
+	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+	 ORDER BY 2;
+	GET DIAGNOSTICS changes = ROW_COUNT;
+	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
+	'internal: write the snapshot and the state changes (called by refresh() under its lock)';
+
+--
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

@@ -653,7 +653,24 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- the rank is the call list's (dormancy.call_list): by score, ties by id
+	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- It is computed in the statement that writes the rows, by a sort of
+	-- customer_status's rows: a rank needs every score before it can give
+	-- the first one, so each row must wait somewhere until the last is
+	-- computed.  The sort keeps them narrower than the snapshot's rows (the
+	-- columns the planner can compute after the rank, score_breakdown, the
+	-- evidence, the data gaps, are computed after it: 0.7 kB a row against
+	-- 1.8 kB in the snapshot) and spills them to a temporary file beyond
+	-- work_mem.  Writing the rows first and the ranks afterwards, from a
+	-- narrow sort of the snapshot's own scores, was measured (100,000
+	-- customers, next day: 92 MB of temporary files instead of 158 MB) and
+	-- is worse: it makes a second version of each row in the same
+	-- transaction, which the page has no room for (fillfactor 50 leaves
+	-- room for one), so the rank update moves the row to another page and
+	-- writes every index: 1.5 times the CPU and the WAL (7.6 s against
+	-- 5.0 s, 510 MB against 346 MB), a snapshot 1.8 times its size and
+	-- indexes 1.7 times theirs.  Computing the scores twice (a narrow pass
+	-- for the rank, then the rows) would cost a second evaluation.
 	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
 						dormancy._customer_id_order('customer_id'));
 	-- Written in place (docs/operations.md, What a refresh writes): each
@@ -666,17 +683,35 @@ BEGIN
 	-- refuses to update a row twice), is replaced whole instead, as before.
 	IF in_place THEN
 		BEGIN
-			-- the join of customer_status's rows to the snapshot's: an index
-			-- lookup per row (customer_key), not a sort of the wide rows for a
-			-- merge join, which the planner's estimates of customer_status
-			-- (rows, distinct ids) would otherwise choose; for this statement
-			-- only (restored below, or with the subtransaction on an error)
+			-- The join of customer_status's rows to the snapshot's is an
+			-- index lookup per row (customer_key), whose memory does not grow
+			-- with the snapshot.  The key is matched as a range of one value
+			-- (>= and <=: the same rows as =, the customer_keys being text in
+			-- a deterministic collation) so that the planner has no hash or
+			-- merge join to choose: a merge join sorts every wide row by key,
+			-- and a hash join over the snapshot's keys, once they outgrow
+			-- work_mem x hash_mem_multiplier (about 150,000 customers at the
+			-- defaults), writes every wide row of customer_status to its
+			-- batch files (measured at 100,000 customers with work_mem 512 kB,
+			-- the ratio of 1M customers at 4 MB: the statement wrote 571 MB
+			-- of temporary files, against 255 MB with the index lookup).
+			-- Analyzing the snapshot does not prevent it (with statistics the
+			-- hash join is the planner's choice; without them, right after the
+			-- first fill, a merge join), and turning hash joins off would
+			-- apply to customer_status's own joins too, which need them.
+			-- Merge joins are off for this statement, for a join inside
+			-- customer_status: in a refresh it reads the stored histories,
+			-- estimated at one row (_stored_histories), and the planner
+			-- merge-joins the customers to them through a materialized copy
+			-- of every history (40 MB of temporary files at 100,000
+			-- customers) where a hash join reads them once.  Restored below,
+			-- or with the subtransaction on an error.
 			mergejoin := current_setting('enable_mergejoin');
 			PERFORM set_config('enable_mergejoin', 'off', true);
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
 						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
 						   'FROM dormancy.customer_status) n '
-						   'ON s.customer_key = n.customer_key '
+						   'ON s.customer_key >= n.customer_key AND s.customer_key <= n.customer_key '
 						   'WHEN MATCHED THEN UPDATE SET (%s, priority_rank, refreshed_at) = (%s, n.priority_rank, $1) '
 						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
 						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',

@@ -11,23 +11,32 @@
 #   next day          the next as-of day, no new order (3 days, median)
 #   0.1% new orders   one order for 0.1% of the customers, the next as-of day
 #                     (3 days, median)
-# Before each refresh the snapshot is vacuumed (what autovacuum does between
-# two nightly runs), untimed.  Reports wall time, the backend's CPU time (the
-# machine may be shared: CPU time is the steadier figure), WAL written and
-# the snapshot's size; then checks that both copies hold the same snapshot and
-# history.  Asserts nothing about speed.
+# Before each refresh the snapshot is vacuumed and analyzed (what autovacuum
+# does between two nightly runs: a refresh changes every row), untimed.
+# Reports wall time, the backend's CPU time (the machine may be shared: CPU
+# time is the steadier figure), WAL written, the temporary files written
+# (log_temp_files = 0) and the snapshot's size; then checks that both copies
+# hold the same snapshot and history.  Asserts nothing about speed.  No
+# checkpoint runs during the steps (checkpoint_timeout, max_wal_size), so
+# that the full-page images a checkpoint causes do not fall on one copy's
+# step and not the other's: the WAL figures are the records of each step.
 #   bash test/bench/refresh_writes.sh [customers] [revision]   (default 100000, 0.3.0)
+#   work_mem=4MB ...   (the server's work_mem; default 256MB)
+# A revision whose snapshot has fillfactor 50 (0.4.0 on) keeps it in the old
+# copy; an older one gets the default fillfactor, as it had.
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
 cd "$REPO"
 customers=${1:-100000}
 # (default: the 0.3.0 release, the last refresh that replaced the snapshot)
 rev=${2:-$(git log --format=%H -1 --grep='^Release 0.3.0')}
+work_mem=${work_mem:-256MB}
 
 ensure_packages
 build_install
 trap stop_server EXIT
-start_server "shared_buffers = '1GB'" "work_mem = '256MB'" "autovacuum = off"
+start_server "shared_buffers = '1GB'" "work_mem = '$work_mem'" "autovacuum = off" "log_temp_files = 0" \
+	"checkpoint_timeout = '1h'" "max_wal_size = '20GB'"
 
 old_sql=$(mktemp /tmp/dormancy-old-refresh.XXXXXX.sql)
 git show "$rev:sql_src/60_refresh.sql" | python3 -c '
@@ -48,13 +57,18 @@ orders=$(psql -X -At -c "SELECT count(*) FROM demo.invoices")
 psql -X -q -c "VACUUM ANALYZE" >/dev/null
 createdb -T bench_base bench_old
 createdb -T bench_base bench_new
-psql -X -q -v ON_ERROR_STOP=1 -d bench_old -f "$old_sql" -c "ALTER TABLE dormancy.status_snapshot RESET (fillfactor)"
+psql -X -q -v ON_ERROR_STOP=1 -d bench_old -f "$old_sql"
+if ! git show "$rev:sql_src/60_refresh.sql" | grep -q 'fillfactor = 50'; then
+	psql -X -q -v ON_ERROR_STOP=1 -d bench_old -c "ALTER TABLE dormancy.status_snapshot RESET (fillfactor)"
+fi
 rm -f "$old_sql"
 
-step() {	# step DB SQL: wall ms, CPU ms, WAL bytes
-	psql -X -q -d "$1" -v ON_ERROR_STOP=1 -At <<SQL
+step() {	# step DB SQL: wall ms, CPU ms, WAL bytes, temporary file bytes
+	local out pid
+	out=$(psql -X -q -d "$1" -v ON_ERROR_STOP=1 -At <<SQL
 SET client_min_messages = warning;
 SELECT pg_backend_pid() AS pid \gset
+\echo pid :pid
 \set cpu0 \`awk '{print \$14 + \$15}' /proc/:pid/stat\`
 SELECT pg_current_wal_insert_lsn() AS l0, clock_timestamp() AS t0 \gset
 \o /dev/null
@@ -64,23 +78,28 @@ $2
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0') * 1000), (:cpu1 - :cpu0) * 1000 / $(getconf CLK_TCK),
 	   pg_wal_lsn_diff(pg_current_wal_insert_lsn(), :'l0');
 SQL
+)
+	pid=$(sed -n 's/^pid //p' <<<"$out")
+	sleep 0.5	# (the log is written by the backend as it deletes each file)
+	printf '%s|%s\n' "$(grep -v '^pid ' <<<"$out")" \
+		"$(grep "\[$pid\].*temporary file" "$PG_TMP/server.log" | grep -o 'size [0-9]*' | awk '{ s += $2 } END { print s + 0 }')"
 }
-declare -A wall cpu wal
+declare -A wall cpu wal tmp
 run() {	# run NAME SQL [DAY]: in both copies, one after the other
 	local db out
 	for db in bench_old bench_new; do
-		[ "$2" = status ] || psql -X -q -d "$db" -c "VACUUM dormancy.status_snapshot"
+		[ "$2" = status ] || psql -X -q -d "$db" -c "VACUUM (ANALYZE) dormancy.status_snapshot"
 		case $2 in
 			status) out=$(step "$db" "SET jit = off; SET dormancy.as_of = '$3'; SELECT * FROM dormancy.customer_status;") ;;
 			*) out=$(step "$db" "$2") ;;
 		esac
-		read -r wall["$1/$db"] cpu["$1/$db"] wal["$1/$db"] <<<"$(tr '|' ' ' <<<"$out")"
+		read -r wall["$1/$db"] cpu["$1/$db"] wal["$1/$db"] tmp["$1/$db"] <<<"$(tr '|' ' ' <<<"$out")"
 	done
 }
-median() {	# median NAME1 NAME2 NAME3 -> NAME (wall, cpu, wal of each copy)
+median() {	# median NAME1 NAME2 NAME3 -> NAME (wall, cpu, wal, tmp of each copy)
 	local db k
 	for db in bench_old bench_new; do
-		for k in wall cpu wal; do
+		for k in wall cpu wal tmp; do
 			local -n arr=$k
 			arr["$1/$db"]=$(printf '%s\n' "${arr[$2/$db]}" "${arr[$3/$db]}" "${arr[$4/$db]}" | sort -n | sed -n 2p)
 		done
@@ -110,16 +129,17 @@ done
 median orders orders1 orders2 orders3
 run status7 status 2026-11-07
 
-echo "== refresh, snapshot replaced (old: ${rev:0:10}) vs written in place (new); $customers customers, $orders orders"
+echo "== refresh, old (${rev:0:10}) vs new (this checkout); $customers customers, $orders orders, work_mem $work_mem"
 echo "(same day, next day and 0.1% new orders: median of 3 runs)"
-printf '%-22s %10s %10s %8s %10s %10s %8s %10s %10s\n' step "old wall" "new wall" "new/old" "old CPU" "new CPU" "new/old" "old WAL" "new WAL"
+printf '%-22s %10s %10s %8s %10s %10s %8s %10s %10s %10s %10s\n' step "old wall" "new wall" "new/old" "old CPU" "new CPU" "new/old" "old WAL" "new WAL" "old temp" "new temp"
 for s in status first same next orders status7; do
 	case $s in status) label="customer_status 11-01" ;; status7) label="customer_status 11-07" ;; first) label="first refresh" ;;
 		same) label="same day again" ;; next) label="next day" ;; orders) label="0.1% new orders" ;; esac
-	printf '%-22s %8s ms %8s ms %8.2f %7s ms %7s ms %8.2f %10s %10s\n' "$label" \
+	printf '%-22s %8s ms %8s ms %8.2f %7s ms %7s ms %8.2f %10s %10s %10s %10s\n' "$label" \
 		"${wall[$s/bench_old]}" "${wall[$s/bench_new]}" "$(echo "${wall[$s/bench_new]} / ${wall[$s/bench_old]}" | bc -l)" \
 		"${cpu[$s/bench_old]}" "${cpu[$s/bench_new]}" "$(echo "${cpu[$s/bench_new]} / (${cpu[$s/bench_old]} + 0.001)" | bc -l)" \
-		"$(numfmt --to=iec "${wal[$s/bench_old]}")" "$(numfmt --to=iec "${wal[$s/bench_new]}")"
+		"$(numfmt --to=iec "${wal[$s/bench_old]}")" "$(numfmt --to=iec "${wal[$s/bench_new]}")" \
+		"$(numfmt --to=iec "${tmp[$s/bench_old]}")" "$(numfmt --to=iec "${tmp[$s/bench_new]}")"
 done
 echo "== against customer_status (same database), CPU time"
 for db in bench_old bench_new; do
