@@ -1,6 +1,7 @@
--- One C evaluation of customer_status's assessment (issue 11):
--- dormancy._assess() and _data_gaps() against the SQL they replaced (the
--- previous definition of customer_status, copied below as demo.old_status),
+-- One C evaluation per customer (issue 11): dormancy._customer_facts()
+-- (customer_core) and _assess() and _data_gaps() (customer_status) against
+-- the SQL they replaced (the previous definitions of customer_core and
+-- customer_status, copied below as demo.old_core and demo.old_status),
 -- customer by customer on the demo data with synthetic contracts, events,
 -- deals and contacts: sources unbound and bound, models fitted and not, a
 -- rule with use_contract_end, price changes; and edits of the tables
@@ -23,7 +24,11 @@ SET dormancy.as_of = '2026-11-01';
 UPDATE dormancy.rules SET min_order_amount = 5000 WHERE industry = 'manufacturing';
 INSERT INTO dormancy.price_changes (changed_at, category, change_pct, kind, note) VALUES
 	('2025-06-01', NULL, 8.50, 'price_increase', 'list prices'),
-	('2026-02-01', 'consumables', NULL, 'spec_change', 'new formula');
+	('2026-02-01', 'service', NULL, 'spec_change', 'new formula'),
+	('2026-03-01', 'accessories', -2.500, 'spec_change', NULL),
+	('2026-01-15', 'core', 12.000, 'price_increase', NULL),
+	('2025-09-01', 'nothing sold', 3, 'price_increase', NULL),
+	('2026-12-01', NULL, 5, 'price_increase', 'after as_of');
 
 -- contracts, events and deals, for a third of the customers each, seeded
 SELECT setseed(0.11);
@@ -247,6 +252,142 @@ SELECT core.*,
   ) dup ON dup.name_key = nk.name_key;
 ;
 
+-- the previous definition of customer_core, as the reference
+CREATE VIEW demo.old_core AS
+WITH as_of AS (
+	SELECT dormancy.as_of_day() AS day
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   -- for rules with use_contract_end (IT services: a lapsed licence is
+	   -- dormancy), the last day covered by a contract counts like a purchase
+	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
+									THEN greatest(f.last_qualifying_order_at, con.last_covered_day)
+									ELSE f.last_qualifying_order_at END,
+							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
+							   (r.rule).long_dormant_after) AS state,
+	   f.last_order_at,
+	   a.day - f.last_order_at AS days_since_last_order,
+	   f.last_qualifying_order_at,
+	   a.day - f.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   f.first_order_at,
+	   f.orders_count,
+	   f.order_days,
+	   f.total_amount,
+	   f.unknown_amount_orders,
+	   f.refunds,
+	   CASE WHEN f.campaign_only THEN 'campaign_only'
+			WHEN f.order_days = 1 THEN 'one_time'
+			WHEN f.order_days > 1 THEN 'repeat' END AS segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   f.mean_gap_days,
+	   f.median_gap_days,
+	   f.gap_stddev_days,
+	   f.overdue_ratio,
+	   f.recent_amount,
+	   f.prior_amount,
+	   f.recent_orders,
+	   f.prior_orders,
+	   f.amount_change,
+	   f.frequency_change,
+	   f.amount_trend,
+	   f.trend_points,
+	   f.relative_trend,
+	   f.recent_median_gap_days,
+	   f.earlier_median_gap_days,
+	   f.cadence_change,
+	   f.season_amount,
+	   f.last_season_amount,
+	   f.season_orders,
+	   f.last_season_orders,
+	   f.same_season_change,
+	   coalesce(f.declining, false) AS declining,
+	   coalesce(f.decline_signals, '{}') AS decline_signals,
+	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
+	   pc.price_increase,
+	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
+	   pc.spec_change,
+	   f.frequency,
+	   f.recency * 1.0 AS recency_days,
+	   f.age * 1.0 AS age_days,
+	   f.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.src_bindings b
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
+ -- the history-derived columns in one evaluation: those of history_summary,
+ -- decline_metrics (with the settings of the one row ds) and btyd_summary
+ -- (h, as_of(), '1 day'), the history detoasted and walked once
+ CROSS JOIN LATERAL dormancy._history_facts(h.history, a.day,
+		(r.rule).min_order_amount::pg_catalog.float8,
+		ds.window_length, ds.trend_years, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold,
+		ds.cadence_slowdown_threshold, ds.overdue_threshold,
+		ds.season_drop_threshold, ds.trend_drop_threshold,
+		ds.trend_min_points, b.order_discounts_bound) f
+  LEFT JOIN LATERAL (
+	-- a change the customer lapsed after: its last purchase (in the change's
+	-- category when categories are bound) came before the change, while the
+	-- customer was not yet dormant, and nothing was bought since
+	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
+		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
+		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
+	  FROM (SELECT p.kind, p.changed_at,
+				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
+							 CASE WHEN p.change_pct IS NOT NULL
+								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%' END,
+							 p.note) AS label,
+				   CASE WHEN p.category IS NULL OR NOT b.order_categories_bound THEN f.last_order_at
+						ELSE (SELECT cl.last_day
+								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
+							   WHERE cl.category = p.category) END AS last_day
+			  FROM dormancy.price_changes p
+			 WHERE p.changed_at <= a.day) x
+	 WHERE x.last_day < x.changed_at
+	   AND x.last_day + (r.rule).dormant_after > x.changed_at
+  ) pc ON true
+ WHERE c.customer_id IS NOT NULL;
+;
+
+-- customers whose customer_core columns differ (every column, NULLs included)
+CREATE FUNCTION demo.core_differ()
+	RETURNS TABLE (customers bigint, lapsed_after_price_increase bigint,
+				   lapsed_after_spec_change bigint, differ bigint)
+	LANGUAGE sql AS $$
+SELECT count(*), count(*) FILTER (WHERE n.lapsed_after_price_increase),
+	   count(*) FILTER (WHERE n.lapsed_after_spec_change),
+	   count(*) FILTER (WHERE o.customer_id IS NULL OR n IS DISTINCT FROM o
+						OR n.decline_signals::text IS DISTINCT FROM o.decline_signals::text)
+  FROM dormancy.customer_core n
+  LEFT JOIN demo.old_core o USING (customer_id)
+$$;
+
 -- customers whose assessed columns differ (IS DISTINCT FROM, NULLs
 -- included, jsonb and arrays by value), with counts of what was covered
 CREATE FUNCTION demo.assess_mismatches()
@@ -282,6 +423,7 @@ SELECT count(*),
 $$;
 
 -- 1. sources unbound, no models
+SELECT * FROM demo.core_differ();
 SELECT * FROM demo.assess_mismatches();
 
 -- 2. every source bound, with a use_contract_end rule
@@ -294,6 +436,7 @@ SELECT dormancy.bind_deals('demo.deals', customer => 'account_id', closed_at => 
 SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone => 'phone', email => 'email',
 							  person => 'contact_name', updated_at => 'updated_on');
 SELECT count(*) AS use_contract_end_rules FROM dormancy.rules WHERE use_contract_end;
+SELECT * FROM demo.core_differ();
 SELECT * FROM demo.assess_mismatches();
 
 -- 3. models fitted: p_alive and expected_value feed the score and the approach value
@@ -315,12 +458,23 @@ UPDATE dormancy.approach_rules SET min_value = min_value + 1e9;
 UPDATE dormancy.rules SET use_contract_end = NOT use_contract_end;
 DELETE FROM dormancy.reason_rules WHERE rule_order = (SELECT min(rule_order) FROM dormancy.reason_rules);
 SELECT * FROM demo.assess_mismatches();
+-- and of price_changes, in customer_core
+DELETE FROM dormancy.price_changes WHERE kind = 'spec_change';
+UPDATE dormancy.price_changes SET note = 'edited', category = 'accessories' WHERE change_pct = 8.5;
+SELECT * FROM demo.core_differ();
+SELECT count(*) FILTER (WHERE price_increase = '2025-06-01 accessories +8.5% edited') > 0 AS label_edited
+  FROM dormancy.customer_core;
+-- categories not bound: the change's category is not looked at
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total');
+SELECT * FROM demo.core_differ();
 SELECT count(*) FILTER (WHERE message_theme = 'referral') > 0 AS unknown_theme_edited,
 	   count(approach_channel) AS channels_after_edit
   FROM dormancy.customer_status;
 
 -- leave nothing behind for the next tests
 DROP VIEW demo.old_status;
+DROP VIEW demo.old_core;
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.price_changes;
 SELECT dormancy.reset_defaults(t)

@@ -483,8 +483,8 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 
 -- customer_core: one row per customer with its state, decline signals,
 -- price changes and contract columns; customer_status adds the rest.  The
--- history-derived columns come from one C evaluation (_history_facts); b is
--- what is bound (src_bindings).
+-- derived columns come from one C evaluation (_customer_facts); b is what
+-- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 WITH as_of AS (
 	SELECT dormancy.as_of_day() AS day
@@ -493,26 +493,18 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   -- for rules with use_contract_end (IT services: a lapsed licence is
-	   -- dormancy), the last day covered by a contract counts like a purchase
-	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
-									THEN greatest(f.last_qualifying_order_at, con.last_covered_day)
-									ELSE f.last_qualifying_order_at END,
-							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
-							   (r.rule).long_dormant_after) AS state,
+	   f.state,
 	   f.last_order_at,
-	   a.day - f.last_order_at AS days_since_last_order,
+	   f.days_since_last_order,
 	   f.last_qualifying_order_at,
-	   a.day - f.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   f.days_since_last_qualifying_order,
 	   f.first_order_at,
 	   f.orders_count,
 	   f.order_days,
 	   f.total_amount,
 	   f.unknown_amount_orders,
 	   f.refunds,
-	   CASE WHEN f.campaign_only THEN 'campaign_only'
-			WHEN f.order_days = 1 THEN 'one_time'
-			WHEN f.order_days > 1 THEN 'repeat' END AS segment,
+	   f.segment,
 	   (r.rule).rule_id,
 	   (r.rule).at_risk_after,
 	   (r.rule).dormant_after,
@@ -540,15 +532,15 @@ SELECT c.customer_id,
 	   f.season_orders,
 	   f.last_season_orders,
 	   f.same_season_change,
-	   coalesce(f.declining, false) AS declining,
-	   coalesce(f.decline_signals, '{}') AS decline_signals,
-	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
-	   pc.price_increase,
-	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
-	   pc.spec_change,
+	   f.declining,
+	   f.decline_signals,
+	   f.lapsed_after_price_increase,
+	   f.price_increase,
+	   f.lapsed_after_spec_change,
+	   f.spec_change,
 	   f.frequency,
-	   f.recency * 1.0 AS recency_days,
-	   f.age * 1.0 AS age_days,
+	   f.recency AS recency_days,
+	   f.age AS age_days,
 	   f.monetary_value,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
@@ -572,38 +564,26 @@ SELECT c.customer_id,
 	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
 	OFFSET 0
   ) r ON true
- -- the history-derived columns in one evaluation: those of history_summary,
- -- decline_metrics (with the settings of the one row ds) and btyd_summary
- -- (h, as_of(), '1 day'), the history detoasted and walked once
- CROSS JOIN LATERAL dormancy._history_facts(h.history, a.day,
+ -- every derived column in one evaluation (_customer_facts): those of
+ -- history_summary, decline_metrics (with the settings of the one row ds)
+ -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
+ -- once; the state (for rules with use_contract_end, IT services: a lapsed
+ -- licence is dormancy, the last day covered by a contract counts like a
+ -- purchase); the days since the last orders; the segment; and the price
+ -- changes the customer lapsed after: its last purchase (in the change's
+ -- category when categories are bound) came before the change, while the
+ -- customer was not yet dormant, and nothing was bought since (the latest
+ -- of each kind; dormancy.price_changes read once per query)
+ CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
 		(r.rule).min_order_amount::pg_catalog.float8,
 		ds.window_length, ds.trend_years, ds.season_length,
 		ds.amount_drop_threshold, ds.frequency_drop_threshold,
 		ds.cadence_slowdown_threshold, ds.overdue_threshold,
 		ds.season_drop_threshold, ds.trend_drop_threshold,
-		ds.trend_min_points, b.order_discounts_bound) f
-  LEFT JOIN LATERAL (
-	-- a change the customer lapsed after: its last purchase (in the change's
-	-- category when categories are bound) came before the change, while the
-	-- customer was not yet dormant, and nothing was bought since
-	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
-		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
-		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
-		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
-	  FROM (SELECT p.kind, p.changed_at,
-				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
-							 CASE WHEN p.change_pct IS NOT NULL
-								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%' END,
-							 p.note) AS label,
-				   CASE WHEN p.category IS NULL OR NOT b.order_categories_bound THEN f.last_order_at
-						ELSE (SELECT cl.last_day
-								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
-							   WHERE cl.category = p.category) END AS last_day
-			  FROM dormancy.price_changes p
-			 WHERE p.changed_at <= a.day) x
-	 WHERE x.last_day < x.changed_at
-	   AND x.last_day + (r.rule).dormant_after > x.changed_at
-  ) pc ON true
+		ds.trend_min_points, b.order_discounts_bound,
+		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
+		(r.rule).use_contract_end, con.last_covered_day,
+		h.categories, h.category_last_order_at, b.order_categories_bound) f
  WHERE c.customer_id IS NOT NULL;
 COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
 

@@ -82,6 +82,16 @@ SnapshotKeyCurrent(const SnapshotKey *key)
 }
 
 /*
+ * Whether a cache (NULL: none) was read with the active snapshot, for a
+ * cache kept beside others in fn_extra.
+ */
+bool
+CallSiteCacheCurrent(const CallSiteCache *site)
+{
+	return site != NULL && SnapshotKeyCurrent(&site->snap);
+}
+
+/*
  * Whether the call site's cache is missing or was read with another
  * snapshot (a call site that outlived its statement: a PL/pgSQL expression
  * in a loop); a stale cache is freed, so the caller reads it again.

@@ -87,6 +87,7 @@ typedef struct ApproachCache
 } ApproachCache;
 
 extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
+extern bool CallSiteCacheCurrent(const CallSiteCache *site);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
 extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 					 HeapTuple **tuples);
