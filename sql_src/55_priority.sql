@@ -320,9 +320,9 @@ COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, 
 -- the evidence, the approach value, the priority inputs and score, the
 -- likely reason (reason_rules), its message theme (message_themes), the
 -- channel (approach_rules) and the data gaps but the name's, as bits and
--- no_activity for _data_gaps().  The tables (and dormancy.rules, for use_contract_end) are
--- read once per query per call site, as by _likely_reason.  STABLE, not
--- IMMUTABLE: it reads tables.
+-- no_activity for _data_gaps().  The tables (and dormancy.rules, for
+-- use_contract_end) are read once per query per call site, as by
+-- _likely_reason.  STABLE, not IMMUTABLE: it reads tables.
 CREATE FUNCTION dormancy._assess(
 	state text, as_of date, at_risk_after interval, dormant_after interval,
 	long_dormant_after interval, rule_id integer,
