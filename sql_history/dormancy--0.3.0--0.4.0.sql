@@ -2792,7 +2792,7 @@ CREATE TRIGGER removed_default_rules_insert BEFORE INSERT ON dormancy.removed_de
 
 
 --
--- One C evaluation per customer (issue 11)
+-- One C evaluation per customer: customer_core and customer_status (issue 11)
 --
 -- customer_core calls dormancy._customer_facts() once per customer for
 -- every derived column (the history facts, the state, the days since the
@@ -2810,11 +2810,12 @@ CREATE TRIGGER removed_default_rules_insert BEFORE INSERT ON dormancy.removed_de
 -- the days since the last and the last qualifying order, the segment, and
 -- the price changes the customer lapsed after (dormancy.price_changes, read
 -- once per query per call site as the rules of _likely_reason: an edit shows
--- in the next query).  STABLE, not IMMUTABLE: it reads a table.
+-- in the next query).  min_order_amount is the rule's numeric, converted
+-- once per distinct value.  STABLE, not IMMUTABLE: it reads a table.
 CREATE FUNCTION dormancy._customer_facts(
 	history dormancy.purchase_history,
 	as_of date,
-	min_order_amount double precision,
+	min_order_amount numeric,
 	window_length interval,
 	trend_years integer,
 	season_length interval,
@@ -2886,7 +2887,7 @@ CREATE FUNCTION dormancy._customer_facts(
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'customer_facts'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, double precision, interval, integer,
+COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 	interval, double precision, double precision, double precision, double precision, double precision,
 	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean) IS
 	'internal: every derived column of customer_core in one evaluation (history facts, state, days since, segment, price changes), price_changes read once per query';
@@ -3412,7 +3413,8 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 -- derived columns come from one C evaluation (_customer_facts); b is what
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
-WITH as_of AS (
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
 	SELECT dormancy.as_of_day() AS day
 )
 SELECT c.customer_id,
@@ -3501,7 +3503,7 @@ SELECT c.customer_id,
  -- customer was not yet dormant, and nothing was bought since (the latest
  -- of each kind; dormancy.price_changes read once per query)
  CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
-		(r.rule).min_order_amount::pg_catalog.float8,
+		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
 		ds.amount_drop_threshold, ds.frequency_drop_threshold,
 		ds.cadence_slowdown_threshold, ds.overdue_threshold,
@@ -4017,7 +4019,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._model_for(text, text),
 	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
-	dormancy._customer_facts(dormancy.purchase_history, date, double precision, interval, integer,
+	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),
 	dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,

@@ -77,11 +77,12 @@ COMMENT ON FUNCTION dormancy._history_facts(dormancy.purchase_history, date, dou
 -- the days since the last and the last qualifying order, the segment, and
 -- the price changes the customer lapsed after (dormancy.price_changes, read
 -- once per query per call site as the rules of _likely_reason: an edit shows
--- in the next query).  STABLE, not IMMUTABLE: it reads a table.
+-- in the next query).  min_order_amount is the rule's numeric, converted
+-- once per distinct value.  STABLE, not IMMUTABLE: it reads a table.
 CREATE FUNCTION dormancy._customer_facts(
 	history dormancy.purchase_history,
 	as_of date,
-	min_order_amount double precision,
+	min_order_amount numeric,
 	window_length interval,
 	trend_years integer,
 	season_length interval,
@@ -153,7 +154,7 @@ CREATE FUNCTION dormancy._customer_facts(
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'customer_facts'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, double precision, interval, integer,
+COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 	interval, double precision, double precision, double precision, double precision, double precision,
 	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean) IS
 	'internal: every derived column of customer_core in one evaluation (history facts, state, days since, segment, price changes), price_changes read once per query';

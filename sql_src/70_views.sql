@@ -486,7 +486,8 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 -- derived columns come from one C evaluation (_customer_facts); b is what
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
-WITH as_of AS (
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
 	SELECT dormancy.as_of_day() AS day
 )
 SELECT c.customer_id,
@@ -575,7 +576,7 @@ SELECT c.customer_id,
  -- customer was not yet dormant, and nothing was bought since (the latest
  -- of each kind; dormancy.price_changes read once per query)
  CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
-		(r.rule).min_order_amount::pg_catalog.float8,
+		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
 		ds.amount_drop_threshold, ds.frequency_drop_threshold,
 		ds.cadence_slowdown_threshold, ds.overdue_threshold,

@@ -93,7 +93,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._model_for(text, text),
 	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
-	dormancy._customer_facts(dormancy.purchase_history, date, double precision, interval, integer,
+	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),
 	dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,

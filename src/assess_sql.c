@@ -84,6 +84,9 @@ enum
 /* The fields of dormancy.priority_inputs, in their order. */
 #define PRIORITY_INPUTS_NATTS 33
 
+/* Slots of the memo of spans of days in years. */
+#define YEARS_MEMO 4096
+
 /* The fields of dormancy.source_settings read here. */
 enum
 {
@@ -120,9 +123,15 @@ typedef struct AssessCache
 	TupleDesc	inputs_desc;	/* dormancy.priority_inputs */
 	void	   *score_cache;	/* priority_sql.c's */
 	Datum		days_per_year;	/* numeric 365.25 */
+	int32	   *years_span;		/* memo of the years of a span of days: */
+	double	   *years;			/* span -> years, by span % YEARS_MEMO */
 	Datum		kinds[3];		/* NULL, 'lost_deal', 'purchase' */
 	Oid			settings_type;
 	int			settings_attno[S_NFIELDS];
+	char	   *settings_bytes;	/* the settings row as last read */
+	uint32		settings_len;
+	Datum		settings[S_NFIELDS];	/* its fields (intervals copied) */
+	bool		settings_null[S_NFIELDS];
 	DaysMemo	memo[5];		/* at_risk, dormant, long_dormant, engagement, renewal */
 } AssessCache;
 
@@ -235,6 +244,10 @@ LoadAssessCache(FunctionCallInfo fcinfo)
 		elog(ERROR, "dormancy.priority_inputs must have %d fields", PRIORITY_INPUTS_NATTS);
 	cache->days_per_year = DirectFunctionCall3(numeric_in, CStringGetDatum("365.25"),
 											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+	cache->years_span = palloc(sizeof(int32) * YEARS_MEMO);
+	cache->years = palloc(sizeof(double) * YEARS_MEMO);
+	for (int i = 0; i < YEARS_MEMO; i++)
+		cache->years_span[i] = -1;	/* no span: only spans > 365 are kept */
 	cache->kinds[ASSESS_KIND_LOST_DEAL] = CStringGetTextDatum("lost_deal");
 	cache->kinds[ASSESS_KIND_PURCHASE] = CStringGetTextDatum("purchase");
 	MemoryContextSwitchTo(old);
@@ -265,16 +278,55 @@ MapSettings(AssessCache *cache, HeapTupleHeader row)
 	cache->settings_type = typid;
 }
 
-/* A field of the settings row; *isnull when NULL or the row is. */
+/*
+ * Read the fields of the settings row, unless it is the row of the last
+ * call again, byte for byte (a query passes one row for every customer).
+ */
+static void
+ReadSettings(AssessCache *cache, HeapTupleHeader row)
+{
+	uint32		len;
+	MemoryContext old;
+
+	if (row == NULL)
+	{
+		for (int f = 0; f < S_NFIELDS; f++)
+			cache->settings_null[f] = true;
+		cache->settings_len = 0;
+		return;
+	}
+	len = HeapTupleHeaderGetDatumLength(row);
+	if (cache->settings_bytes != NULL && cache->settings_len == len &&
+		memcmp(cache->settings_bytes, row, len) == 0)
+		return;
+	MapSettings(cache, row);
+	old = MemoryContextSwitchTo(cache->site.mcxt);
+	for (int f = 0; f < S_NFIELDS; f++)
+	{
+		Datum		d = GetAttributeByNum(row, cache->settings_attno[f], &cache->settings_null[f]);
+
+		/* the intervals are by reference: keep copies */
+		if (!cache->settings_null[f] && (f == S_RENEWAL_HORIZON || f == S_ENGAGEMENT_WINDOW))
+		{
+			Interval   *copy = palloc(sizeof(Interval));
+
+			*copy = *DatumGetIntervalP(d);
+			d = IntervalPGetDatum(copy);
+		}
+		cache->settings[f] = d;
+	}
+	cache->settings_bytes = palloc(len);
+	memcpy(cache->settings_bytes, row, len);
+	cache->settings_len = len;
+	MemoryContextSwitchTo(old);
+}
+
+/* A field of the settings row read last; *isnull when NULL or the row is. */
 static Datum
 SettingsField(AssessCache *cache, HeapTupleHeader row, int f, bool *isnull)
 {
-	if (row == NULL)
-	{
-		*isnull = true;
-		return (Datum) 0;
-	}
-	return GetAttributeByNum(row, cache->settings_attno[f], isnull);
+	*isnull = cache->settings_null[f];
+	return cache->settings[f];
 }
 
 /* (as_of + span)::date - as_of, by the server's own date arithmetic. */
@@ -354,12 +406,28 @@ ApproachValue(FunctionCallInfo fcinfo, AssessCache *cache)
 		Datum		span = DirectFunctionCall2(date_mi, PG_GETARG_DATUM(A_LAST_ORDER_AT),
 											   PG_GETARG_DATUM(A_FIRST_ORDER_AT));
 
-		/* span / 365.25 exceeds 1.0 from 366 days on */
-		if (DatumGetInt32(span) > 365)
-			years = DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+		int32		days = DatumGetInt32(span);
+
+		/*
+		 * span / 365.25 exceeds 1.0 from 366 days on; numeric division and
+		 * conversion as in SQL (a double division could round otherwise),
+		 * remembered per span: customers share few spans
+		 */
+		if (days > 365)
+		{
+			int			slot = days % YEARS_MEMO;
+
+			if (cache->years_span[slot] != days)
+			{
+				cache->years[slot] =
+					DatumGetFloat8(DirectFunctionCall1(numeric_float8,
 													   DirectFunctionCall2(numeric_div,
 																		   DirectFunctionCall1(int4_numeric, span),
 																		   cache->days_per_year)));
+				cache->years_span[slot] = days;
+			}
+			years = cache->years[slot];
+		}
 	}
 	return amount / years;
 }
@@ -406,8 +474,7 @@ assess(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(A_AS_OF))
 		elog(ERROR, "the as-of day of _assess must not be NULL");
 	as_of = PG_GETARG_DATEADT(A_AS_OF);
-	if (settings != NULL)
-		MapSettings(cache, settings);
+	ReadSettings(cache, settings);
 	memset(result_null, true, sizeof(result_null));
 
 	/* the settings in days */

@@ -25,6 +25,7 @@
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/memutils.h"
@@ -93,6 +94,9 @@ typedef struct FactsCache
 	/* checked, and the boundaries */
 	DeclineBounds bounds;
 	struct PriceCache *prices;	/* _customer_facts: dormancy.price_changes */
+	char	   *min_amount_bytes;	/* _customer_facts: the last numeric */
+	Size		min_amount_len;	/* min_order_amount and its float8 */
+	double		min_amount;
 } FactsCache;
 
 /* A setting argument; NULL is refused like a NULL field of decline_settings. */
@@ -212,12 +216,8 @@ PreparedBounds(FunctionCallInfo fcinfo, FactsCache *cache, DateADT as_of,
  */
 static void
 HistoryFactsColumns(FunctionCallInfo fcinfo, FactsCache *cache, DateADT as_of,
-					Datum *values, bool *nulls)
+					double min_amount, Datum *values, bool *nulls)
 {
-	double		min_amount;
-
-	min_amount = PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT) ? 0 :
-		PG_GETARG_FLOAT8(HF_ARG_MIN_ORDER_AMOUNT);
 
 	if (PG_ARGISNULL(HF_ARG_HISTORY))
 	{
@@ -298,7 +298,9 @@ history_facts(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(HF_ARG_AS_OF))
 		PG_RETURN_NULL();
 	cache = GetFactsCache(fcinfo, HF_NATTS);
-	HistoryFactsColumns(fcinfo, cache, PG_GETARG_DATEADT(HF_ARG_AS_OF), values, nulls);
+	HistoryFactsColumns(fcinfo, cache, PG_GETARG_DATEADT(HF_ARG_AS_OF),
+						PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT) ? 0 : PG_GETARG_FLOAT8(HF_ARG_MIN_ORDER_AMOUNT),
+						values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }
 
@@ -436,8 +438,34 @@ CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *nca
 }
 
 /*
- * SQL: dormancy._customer_facts(<the arguments of _history_facts>,
- * at_risk_after, dormant_after, long_dormant_after interval,
+ * min_order_amount::float8 (NULL: 0), converted by the server's cast once
+ * per distinct value: the customers of a segment share their rule's.
+ */
+static double
+MinOrderAmount(FunctionCallInfo fcinfo, FactsCache *cache)
+{
+	struct varlena *n;
+	Size		len;
+
+	if (PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT))
+		return 0;
+	n = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(HF_ARG_MIN_ORDER_AMOUNT));
+	len = VARSIZE_ANY(n);
+	if (cache->min_amount_bytes != NULL && cache->min_amount_len == len &&
+		memcmp(cache->min_amount_bytes, n, len) == 0)
+		return cache->min_amount;
+	cache->min_amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8, PointerGetDatum(n)));
+	if (cache->min_amount_bytes != NULL)
+		pfree(cache->min_amount_bytes);
+	cache->min_amount_bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+	memcpy(cache->min_amount_bytes, n, len);
+	cache->min_amount_len = len;
+	return cache->min_amount;
+}
+
+/*
+ * SQL: dormancy._customer_facts(<the arguments of _history_facts, but
+ * min_order_amount numeric>, at_risk_after, dormant_after, long_dormant_after interval,
  * use_contract_end boolean, contract_covered_until date, categories text[],
  * category_last_order_at date[], categories_bound boolean) returns record
  *
@@ -481,7 +509,7 @@ customer_facts(PG_FUNCTION_ARGS)
 		cache->prices = LoadPriceChanges(fcinfo->flinfo->fn_mcxt);
 	}
 	prices = cache->prices;
-	HistoryFactsColumns(fcinfo, cache, as_of, values, nulls);
+	HistoryFactsColumns(fcinfo, cache, as_of, MinOrderAmount(fcinfo, cache), values, nulls);
 
 	/* coalesce(declining, false), coalesce(decline_signals, '{}') */
 	if (nulls[HF_DECLINING])
