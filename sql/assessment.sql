@@ -472,6 +472,33 @@ SELECT count(*) FILTER (WHERE message_theme = 'referral') > 0 AS unknown_theme_e
 	   count(approach_channel) AS channels_after_edit
   FROM dormancy.customer_status;
 
+-- ... and from a PL/pgSQL expression, whose call site lives for the
+-- transaction: an edit of price_changes between two evaluations shows
+CREATE FUNCTION demo.price_edit_between(h dormancy.purchase_history) RETURNS text[]
+	LANGUAGE plpgsql AS $$
+DECLARE
+	seen text[] := '{}';
+	ds dormancy.decline_settings := dormancy.decline_settings_in_force();
+BEGIN
+	FOR i IN 1..2 LOOP
+		-- one expression, evaluated twice with an edit between
+		seen := seen || (dormancy._customer_facts(h, '2026-11-01', 0, ds.window_length, ds.trend_years,
+							ds.season_length, ds.amount_drop_threshold, ds.frequency_drop_threshold,
+							ds.cadence_slowdown_threshold, ds.overdue_threshold, ds.season_drop_threshold,
+							ds.trend_drop_threshold, ds.trend_min_points, false,
+							'3 months', '1 year', '2 years', false, NULL, NULL, NULL, false)).price_increase;
+		UPDATE dormancy.price_changes SET note = 'edited in the loop' WHERE change_pct = 12;
+	END LOOP;
+	RETURN seen;
+END
+$$;
+BEGIN;
+SELECT demo.price_edit_between(h.history)
+  FROM dormancy.customer_histories h
+ WHERE (dormancy.history_summary(h.history, '2026-11-01', 0)).last_order_at BETWEEN '2025-01-01' AND '2025-05-31'
+ ORDER BY h.customer_id LIMIT 1;
+ROLLBACK;
+
 -- leave nothing behind for the next tests
 DROP VIEW demo.old_status;
 DROP VIEW demo.old_core;
