@@ -89,7 +89,7 @@ typedef enum AssessKind
 /* Most words assess_evidence writes (before the decline signals). */
 #define ASSESS_MAX_EVIDENCE 17
 
-/* Longest word: a prefix and one of the customer's texts. */
+/* An evidence word: a prefix ("" or state_, deal_, deal_reason_) and a text. */
 typedef struct AssessWord
 {
 	const char *prefix;			/* "" or "state_", "deal_", "deal_reason_" */
