@@ -313,6 +313,62 @@ CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value doubl
 COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
 	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (lower(btrim())), reason and reachability; NULL unless lapsing or when none matches';
 
+-- The assessment of customer_status in one C call per customer
+-- (src/assess_sql.c, logic in src/core/assess.c): from customer_core's
+-- columns, the optional sources' aggregates, what is bound, the source
+-- settings and the score weights, the contract state, the kind of dormancy,
+-- the evidence, the approach value, the priority inputs and score, the
+-- likely reason (reason_rules), its message theme (message_themes), the
+-- channel (approach_rules) and the data gaps but the name's, as bits and
+-- no_activity for _data_gaps().  The tables (and dormancy.rules, for
+-- use_contract_end) are read once per query per call site, as by
+-- _likely_reason.  STABLE, not IMMUTABLE: it reads tables.
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits), the tables read once per query';
+
+CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
+	RETURNS text[]
+	AS 'MODULE_PATHNAME', 'data_gaps'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._data_gaps(integer, text, boolean) IS
+	'internal: customer_status.data_gaps from the gap bits of _assess, the name gap (no_name or duplicate_name) and no_activity, in that order';
+
 
 -- Ranks break ties by customer id: in the id's own order when its type has a
 -- default btree order, else as text in byte order.  The rank is not a column

@@ -483,36 +483,29 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 
 -- customer_core: one row per customer with its state, decline signals,
 -- price changes and contract columns; customer_status adds the rest.  The
--- history-derived columns come from one C evaluation (_history_facts); b is
--- what is bound (src_bindings).
+-- derived columns come from one C evaluation (_customer_facts); b is what
+-- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
-WITH as_of AS (
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
 	SELECT dormancy.as_of_day() AS day
 )
 SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   -- for rules with use_contract_end (IT services: a lapsed licence is
-	   -- dormancy), the last day covered by a contract counts like a purchase
-	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
-									THEN greatest(f.last_qualifying_order_at, con.last_covered_day)
-									ELSE f.last_qualifying_order_at END,
-							   a.day, (r.rule).at_risk_after, (r.rule).dormant_after,
-							   (r.rule).long_dormant_after) AS state,
+	   f.state,
 	   f.last_order_at,
-	   a.day - f.last_order_at AS days_since_last_order,
+	   f.days_since_last_order,
 	   f.last_qualifying_order_at,
-	   a.day - f.last_qualifying_order_at AS days_since_last_qualifying_order,
+	   f.days_since_last_qualifying_order,
 	   f.first_order_at,
 	   f.orders_count,
 	   f.order_days,
 	   f.total_amount,
 	   f.unknown_amount_orders,
 	   f.refunds,
-	   CASE WHEN f.campaign_only THEN 'campaign_only'
-			WHEN f.order_days = 1 THEN 'one_time'
-			WHEN f.order_days > 1 THEN 'repeat' END AS segment,
+	   f.segment,
 	   (r.rule).rule_id,
 	   (r.rule).at_risk_after,
 	   (r.rule).dormant_after,
@@ -540,15 +533,15 @@ SELECT c.customer_id,
 	   f.season_orders,
 	   f.last_season_orders,
 	   f.same_season_change,
-	   coalesce(f.declining, false) AS declining,
-	   coalesce(f.decline_signals, '{}') AS decline_signals,
-	   coalesce(pc.lapsed_after_price_increase, false) AS lapsed_after_price_increase,
-	   pc.price_increase,
-	   coalesce(pc.lapsed_after_spec_change, false) AS lapsed_after_spec_change,
-	   pc.spec_change,
+	   f.declining,
+	   f.decline_signals,
+	   f.lapsed_after_price_increase,
+	   f.price_increase,
+	   f.lapsed_after_spec_change,
+	   f.spec_change,
 	   f.frequency,
-	   f.recency * 1.0 AS recency_days,
-	   f.age * 1.0 AS age_days,
+	   f.recency AS recency_days,
+	   f.age AS age_days,
 	   f.monetary_value,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
@@ -572,38 +565,26 @@ SELECT c.customer_id,
 	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
 	OFFSET 0
   ) r ON true
- -- the history-derived columns in one evaluation: those of history_summary,
- -- decline_metrics (with the settings of the one row ds) and btyd_summary
- -- (h, as_of(), '1 day'), the history detoasted and walked once
- CROSS JOIN LATERAL dormancy._history_facts(h.history, a.day,
-		(r.rule).min_order_amount::pg_catalog.float8,
+ -- every derived column in one evaluation (_customer_facts): those of
+ -- history_summary, decline_metrics (with the settings of the one row ds)
+ -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
+ -- once; the state (for rules with use_contract_end, IT services: a lapsed
+ -- licence is dormancy, the last day covered by a contract counts like a
+ -- purchase); the days since the last orders; the segment; and the price
+ -- changes the customer lapsed after: its last purchase (in the change's
+ -- category when categories are bound) came before the change, while the
+ -- customer was not yet dormant, and nothing was bought since (the latest
+ -- of each kind; dormancy.price_changes read once per query)
+ CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
+		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
 		ds.amount_drop_threshold, ds.frequency_drop_threshold,
 		ds.cadence_slowdown_threshold, ds.overdue_threshold,
 		ds.season_drop_threshold, ds.trend_drop_threshold,
-		ds.trend_min_points, b.order_discounts_bound) f
-  LEFT JOIN LATERAL (
-	-- a change the customer lapsed after: its last purchase (in the change's
-	-- category when categories are bound) came before the change, while the
-	-- customer was not yet dormant, and nothing was bought since
-	SELECT pg_catalog.bool_or(x.kind = 'price_increase') AS lapsed_after_price_increase,
-		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'price_increase'))[1] AS price_increase,
-		   pg_catalog.bool_or(x.kind = 'spec_change') AS lapsed_after_spec_change,
-		   (pg_catalog.array_agg(x.label ORDER BY x.changed_at DESC) FILTER (WHERE x.kind = 'spec_change'))[1] AS spec_change
-	  FROM (SELECT p.kind, p.changed_at,
-				   concat_ws(' ', p.changed_at::pg_catalog.text, coalesce(p.category, 'all categories'),
-							 CASE WHEN p.change_pct IS NOT NULL
-								  THEN CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END || pg_catalog.trim_scale(p.change_pct)::pg_catalog.text || '%' END,
-							 p.note) AS label,
-				   CASE WHEN p.category IS NULL OR NOT b.order_categories_bound THEN f.last_order_at
-						ELSE (SELECT cl.last_day
-								FROM unnest(h.categories, h.category_last_order_at) AS cl(category, last_day)
-							   WHERE cl.category = p.category) END AS last_day
-			  FROM dormancy.price_changes p
-			 WHERE p.changed_at <= a.day) x
-	 WHERE x.last_day < x.changed_at
-	   AND x.last_day + (r.rule).dormant_after > x.changed_at
-  ) pc ON true
+		ds.trend_min_points, b.order_discounts_bound,
+		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
+		(r.rule).use_contract_end, con.last_covered_day,
+		h.categories, h.category_last_order_at, b.order_categories_bound) f
  WHERE c.customer_id IS NOT NULL;
 COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
 
@@ -693,48 +674,41 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- Gaps of a source that is not bound are not reported (no contacts bound:
 -- no contact gaps).  docs/sources.md has the definitions.
 --
--- customer_status: one row per customer.  customer_core's columns, then,
--- in this order: the model's (mdl: the model that applies, models and mval:
--- its predictions), the contract state (con, cst), engagement (eng), deals
--- (deal, dk), the priority score and its breakdown (ev: evidence, lapsing,
--- approach value; pin, prio: score), the likely reason (rsn), the message
--- theme (th), the channel (ch: cc, the contacts, decides which channels can
--- reach the customer) and the data gaps (nk: the name key, dup: the keys of
--- more than one customer).  b: what is bound (src_bindings).
+-- customer_status: one row per customer.  customer_core's columns, then
+-- the model's (mdl: the model that applies, models: its predictions),
+-- engagement (eng), deals (deal), and what one C call per customer (a:
+-- _assess) derives from them and the contacts (cc), with the score weights
+-- (sw) and source settings (pss): contract state, kind of dormancy,
+-- priority score (its breakdown is built from a's priority inputs only when
+-- read), likely reason, evidence, channel, message theme, approach value
+-- and the data gaps (nk: the name key, dup: the keys of more than one
+-- customer, for the name's gap).  b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
-	   mdl.model_id, models.p_alive, models.expected_purchases, mval.expected_value,
-	   cst.contract_state,
+	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
+	   (a.r).contract_state,
 	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
 	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
 	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
 	   eng.days_since_last_event,
 	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-	   coalesce(deal.open_deals, 0) AS open_deals, dk.dormancy_kind,
-	   prio.score AS priority_score,
-	   prio.breakdown AS score_breakdown,
-	   rsn.reason AS likely_reason,
-	   rsn.evidence AS reason_evidence,
-	   ev.evidence,
-	   ch.channel AS approach_channel,
-	   th.theme AS message_theme,
-	   ev.approach_value,
-	   -- the gaps of a source or column that is not bound are not reported
-	   pg_catalog.array_remove(ARRAY[
-		   CASE WHEN (b.contact_phones_bound OR b.contact_emails_bound)
-					 AND coalesce(cc.phones, 0) + coalesce(cc.emails, 0) = 0 THEN 'no_contact' END,
-		   CASE WHEN b.contact_phones_bound AND coalesce(cc.phones, 0) = 0 THEN 'no_phone' END,
-		   CASE WHEN b.contact_phones_bound AND cc.invalid_phones > 0 THEN 'invalid_phone' END,
-		   CASE WHEN b.contact_emails_bound AND coalesce(cc.emails, 0) = 0 THEN 'no_email' END,
-		   CASE WHEN b.contact_emails_bound AND cc.invalid_emails > 0 THEN 'invalid_email' END,
-		   CASE WHEN b.contact_persons_bound AND coalesce(cc.persons, 0) = 0 THEN 'no_person' END,
-		   CASE WHEN b.contact_dates_bound AND cc.outdated THEN 'contact_outdated' END,
+	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
+	   (a.r).priority_score,
+	   -- built only when read: the second C half of score_priority()
+	   dormancy._priority_breakdown((a.r).priority_inputs, sw) AS score_breakdown,
+	   (a.r).likely_reason,
+	   (a.r).reason_evidence,
+	   (a.r).evidence,
+	   (a.r).approach_channel,
+	   (a.r).message_theme,
+	   (a.r).approach_value,
+	   -- the gaps of a source or column that is not bound are not reported;
+	   -- the name's (nk, dup) here, the others from _assess
+	   dormancy._data_gaps((a.r).gaps,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
-		   CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
-					 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END
-	   ]::pg_catalog.text[], NULL) AS data_gaps
+		   (a.r).no_activity) AS data_gaps
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -751,126 +725,48 @@ SELECT core.*,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days) mp
   ) models ON true
-  LEFT JOIN LATERAL (
-	SELECT models.expected_value
-  ) mval ON true
-  -- contracts: customer_core joins contract_signals once; these are its
-  -- columns.  cst.scored_state is the state the priority uses (customer_core
-  -- applies use_contract_end already: the last covered day of the contracts
-  -- counts like a purchase day).
-  LEFT JOIN LATERAL (
-	SELECT CASE WHEN core.contract_terms IS NOT NULL THEN core.customer_id END AS customer_id,
-		   core.contract_end_at, core.contract_covered_until AS last_covered_day, core.contract_lapsed,
-		   core.days_since_contract_end, core.auto_renew_off, core.downgraded, core.renewal_due_in_days
-  ) con ON true
-  LEFT JOIN dormancy.rules csr ON csr.rule_id = core.rule_id
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN con.customer_id IS NOT NULL THEN
-				dormancy.dormancy_state(con.last_covered_day, core.as_of, core.at_risk_after,
-										core.dormant_after, core.long_dormant_after) END AS contract_state,
-		   CASE WHEN coalesce(csr.use_contract_end, false) AND con.last_covered_day IS NOT NULL
-				THEN greatest(core.last_qualifying_order_at, con.last_covered_day)
-				ELSE core.last_qualifying_order_at END AS scored_last_day
-  ) cst0
- CROSS JOIN LATERAL (
-	SELECT cst0.contract_state,
-		   cst0.scored_last_day,
-		   core.state AS scored_state
-  ) cst
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
-  -- deals (dk: the kind of dormancy)
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN deal.last_deal_outcome IN ('lost', 'postponed')
-					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at) THEN 'lost_deal'
-				WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END AS dormancy_kind
-  ) dk
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
  CROSS JOIN dormancy.score_weights_in_force() sw
  CROSS JOIN dormancy.source_settings_in_force() pss
- -- the evidence the reason rules match on, whether the customer is lapsing,
- -- and the value the channel is chosen by
+ -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
+ -- whose fields are read, without a function scan's tuplestore): the
+ -- contract state (the state ladder on contract_covered_until), the kind of
+ -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
+ -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- whether the customer is lapsing, the value the channel is chosen by (the
+ -- model's expected_value, else the yearly spend while active), the
+ -- priority inputs and score (docs/priority.md), the first reason rule that
+ -- matches, its message theme, the first approach rule that matches and
+ -- whose channel the bound contacts can serve (no phone call without a
+ -- usable number, no (step) mail without a usable address), and the data
+ -- gaps but the name's.  The rule's use_contract_end applies to the day the
+ -- score works from, as to the state.
  CROSS JOIN LATERAL (
-	SELECT pg_catalog.array_remove(ARRAY[
-			   'state_' || cst.scored_state,
-			   core.segment,
-			   CASE WHEN core.declining THEN 'declining' END,
-			   CASE WHEN core.lapsed_after_price_increase THEN 'lapsed_after_price_increase' END,
-			   CASE WHEN core.lapsed_after_spec_change THEN 'lapsed_after_spec_change' END,
-			   CASE WHEN con.contract_lapsed THEN 'contract_lapsed' END,
-			   CASE WHEN con.auto_renew_off THEN 'auto_renew_off' END,
-			   CASE WHEN con.downgraded THEN 'downgraded' END,
-			   CASE WHEN con.renewal_due_in_days <= (core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of
-					THEN 'renewal_due' END,
-			   CASE WHEN b.events_bound THEN CASE WHEN coalesce(eng.events_in_window, 0) > 0 THEN 'engaged' ELSE 'no_engagement' END END,
-			   CASE WHEN eng.pricing_views > 0 THEN 'pricing_views' END,
-			   CASE WHEN eng.pricing_views >= pss.repeated_pricing_views THEN 'repeated_pricing_views' END,
-			   CASE WHEN eng.support_visits >= pss.support_visits_threshold THEN 'support_visits' END,
-			   'deal_' || deal.last_deal_outcome,
-			   'deal_reason_' || deal.last_deal_reason,
-			   CASE WHEN deal.open_deals > 0 THEN 'open_deal' END,
-			   CASE WHEN dk.dormancy_kind = 'lost_deal' THEN 'lost_deal' END
-		   ]::pg_catalog.text[], NULL) || core.decline_signals AS evidence,
-		   (cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') OR core.declining
-			OR dk.dormancy_kind = 'lost_deal'
-			OR coalesce(con.contract_lapsed OR con.auto_renew_off OR con.downgraded, false)) AS lapsing,
-		   coalesce(mval.expected_value,
-					CASE WHEN core.order_days > 0
-						 THEN greatest(core.total_amount, 0) / greatest(1.0, (core.last_order_at - core.first_order_at) / 365.25)
-						 ELSE 0 END) AS approach_value
-  ) ev
- -- the priority score and its breakdown (docs/priority.md), two C halves of
- -- score_priority(): the breakdown is built only when it is read
- CROSS JOIN LATERAL (
-	SELECT dormancy._priority_score(pin.inputs, sw) AS score,
-		   dormancy._priority_breakdown(pin.inputs, sw) AS breakdown
-	  FROM (SELECT ROW(
-	cst.scored_state,
-	core.as_of - cst.scored_last_day,
-	(core.as_of + core.at_risk_after)::pg_catalog.date - core.as_of,
-	(core.as_of + core.dormant_after)::pg_catalog.date - core.as_of,
-	(core.as_of + core.long_dormant_after)::pg_catalog.date - core.as_of,
-	core.total_amount,
-	core.order_days,
-	core.median_gap_days,
-	core.mean_gap_days,
-	core.gap_stddev_days,
-	core.segment,
-	pg_catalog.cardinality(core.decline_signals),
-	core.declining,
-	b.events_bound,
-	coalesce(eng.events_in_window, 0),
-	coalesce(eng.pricing_views, 0),
-	eng.days_since_last_event,
-	(core.as_of + pss.engagement_window)::pg_catalog.date - core.as_of,
-	b.deals_bound,
-	deal.last_deal_outcome,
-	deal.last_deal_reason,
-	deal.days_since_last_deal,
-	coalesce(deal.open_deals, 0),
-	b.contracts_bound,
-	con.customer_id IS NOT NULL,
-	coalesce(con.contract_lapsed, false),
-	con.days_since_contract_end,
-	coalesce(con.auto_renew_off, false),
-	coalesce(con.downgraded, false),
-	con.renewal_due_in_days,
-	(core.as_of + pss.renewal_horizon)::pg_catalog.date - core.as_of,
-	models.p_alive,
-	mval.expected_value)::dormancy.priority_inputs AS inputs) pin
-  ) prio
- -- the first reason rule that matches the evidence (in C, rules read once per query)
- CROSS JOIN LATERAL dormancy._likely_reason(ev.lapsing, ev.evidence) rsn
-  LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
- -- the first approach rule that matches and whose channel the bound contacts
- -- can serve: no phone call without a usable number, no (step) mail without
- -- a usable address
- CROSS JOIN LATERAL (
-	SELECT dormancy._approach_channel(ev.lapsing, ev.approach_value, core.industry, core.company_size,
-									  rsn.reason,
-									  NOT b.contact_phones_bound OR coalesce(cc.phones, 0) > 0,
-									  NOT b.contact_emails_bound OR coalesce(cc.emails, 0) > 0) AS channel
-  ) ch
+	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
+			core.long_dormant_after, core.rule_id,
+			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
+			core.orders_count, core.order_days, core.total_amount,
+			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
+			core.segment, core.decline_signals, core.declining,
+			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
+			core.industry, core.company_size,
+			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
+			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
+			core.renewal_due_in_days,
+			models.p_alive, models.expected_value,
+			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+			eng.days_since_last_event,
+			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+			deal.days_since_last_deal, deal.open_deals,
+			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
+			b.events_bound, b.deals_bound, b.contracts_bound,
+			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
+			b.contact_dates_bound,
+			pss, sw) AS r
+	OFFSET 0
+  ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
  -- the expression into the join's condition and each test of the column)
  CROSS JOIN LATERAL (

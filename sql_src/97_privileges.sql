@@ -80,8 +80,9 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), raising a broken binding's error, the amounts of a bound numeric column, the one
 -- evaluation of the history-derived columns, the reason rules, approach rules
--- and models (read with the analyst's own SELECT on them), and the two halves
--- of score_priority()
+-- and models (read with the analyst's own SELECT on them), the two halves
+-- of score_priority(), and the one evaluation per customer of customer_core
+-- and customer_status (_customer_facts, _assess, _data_gaps)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._history_facts(dormancy.purchase_history, date, double precision,
@@ -91,5 +92,15 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
 	dormancy._model_for(text, text),
 	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
-	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights)
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
+		interval, double precision, double precision, double precision, double precision, double precision,
+		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),
+	dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+		bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights),
+	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;

@@ -21,5 +21,7 @@ extern TimestampTz DormancyAsOf(void);
 
 /* The day of a date shifted by an interval (calendar months and days, like date + interval). */
 extern DateADT DormancyDayPlusInterval(DateADT day, Interval *span);
+extern const char *DormancyStateName(DateADT last_order, DateADT as_of, Interval *at_risk_after,
+									 Interval *dormant_after, Interval *long_dormant_after);
 
 #endif							/* DORMANCY_H */

@@ -1,7 +1,9 @@
 /*
  * facts_sql.c
  *		SQL interface of the one-evaluation facts: dormancy._history_facts(),
- *		the history-derived columns of customer_core in one call.
+ *		the history-derived columns of customer_core in one call, and
+ *		dormancy._customer_facts(), those and every other derived column of
+ *		customer_core (state, days since, segment, price changes).
  *
  * customer_core used to call history_summary(), decline_metrics() and
  * btyd_summary() per customer, each detoasting and walking the same history.
@@ -19,12 +21,18 @@
 #include "funcapi.h"
 #include "history_type.h"
 #include "metrics_sql.h"
+#include "rules_sql.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(history_facts);
+PG_FUNCTION_INFO_V1(customer_facts);
 
 /* Arguments of dormancy._history_facts(), in order. */
 enum
@@ -85,6 +93,10 @@ typedef struct FactsCache
 	DeclineThresholds thresholds;
 	/* checked, and the boundaries */
 	DeclineBounds bounds;
+	struct PriceCache *prices;	/* _customer_facts: dormancy.price_changes */
+	char	   *min_amount_bytes;	/* _customer_facts: the last numeric */
+	Size		min_amount_len;	/* min_order_amount and its float8 */
+	double		min_amount;
 } FactsCache;
 
 /* A setting argument; NULL is refused like a NULL field of decline_settings. */
@@ -118,7 +130,7 @@ SameThresholds(const DeclineThresholds *a, const DeclineThresholds *b)
 
 /* The cache of this call site, made on the first call. */
 static FactsCache *
-GetFactsCache(FunctionCallInfo fcinfo)
+GetFactsCache(FunctionCallInfo fcinfo, int natts)
 {
 	FactsCache *cache = (FactsCache *) fcinfo->flinfo->fn_extra;
 
@@ -129,9 +141,9 @@ GetFactsCache(FunctionCallInfo fcinfo)
 
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "return type must be a row type");
-		if (tupdesc->natts != HF_NATTS)
-			elog(ERROR, "dormancy._history_facts has %d columns, expected %d",
-				 tupdesc->natts, HF_NATTS);
+		if (tupdesc->natts != natts)
+			elog(ERROR, "%s has %d columns, expected %d",
+				 get_func_name(fcinfo->flinfo->fn_oid), tupdesc->natts, natts);
 		cache = (FactsCache *) palloc0(sizeof(FactsCache));
 		cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
 		MemoryContextSwitchTo(old);
@@ -202,21 +214,10 @@ PreparedBounds(FunctionCallInfo fcinfo, FactsCache *cache, DateADT as_of,
  * settings are checked only for a customer with a history, as
  * decline_metrics (strict) did.
  */
-Datum
-history_facts(PG_FUNCTION_ARGS)
+static void
+HistoryFactsColumns(FunctionCallInfo fcinfo, FactsCache *cache, DateADT as_of,
+					double min_amount, Datum *values, bool *nulls)
 {
-	FactsCache *cache;
-	DateADT		as_of;
-	double		min_amount;
-	Datum		values[HF_NATTS];
-	bool		nulls[HF_NATTS] = {0};
-
-	if (PG_ARGISNULL(HF_ARG_AS_OF))
-		PG_RETURN_NULL();
-	as_of = PG_GETARG_DATEADT(HF_ARG_AS_OF);
-	min_amount = PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT) ? 0 :
-		PG_GETARG_FLOAT8(HF_ARG_MIN_ORDER_AMOUNT);
-	cache = GetFactsCache(fcinfo);
 
 	if (PG_ARGISNULL(HF_ARG_HISTORY))
 	{
@@ -284,6 +285,329 @@ history_facts(PG_FUNCTION_ARGS)
 		}
 		PG_FREE_IF_COPY(h, HF_ARG_HISTORY);
 	}
+}
+
+/* SQL: dormancy._history_facts(): the columns above as one row. */
+Datum
+history_facts(PG_FUNCTION_ARGS)
+{
+	FactsCache *cache;
+	Datum		values[HF_NATTS];
+	bool		nulls[HF_NATTS] = {0};
+
+	if (PG_ARGISNULL(HF_ARG_AS_OF))
+		PG_RETURN_NULL();
+	cache = GetFactsCache(fcinfo, HF_NATTS);
+	HistoryFactsColumns(fcinfo, cache, PG_GETARG_DATEADT(HF_ARG_AS_OF),
+						PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT) ? 0 : PG_GETARG_FLOAT8(HF_ARG_MIN_ORDER_AMOUNT),
+						values, nulls);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}
+
+/*
+ * dormancy._customer_facts(): the arguments of _history_facts, then these.
+ */
+enum
+{
+	CF_ARG_AT_RISK_AFTER = HF_ARG_DISCOUNTED_KNOWN + 1,
+	CF_ARG_DORMANT_AFTER,
+	CF_ARG_LONG_DORMANT_AFTER,
+	CF_ARG_USE_CONTRACT_END,
+	CF_ARG_CONTRACT_COVERED_UNTIL,
+	CF_ARG_CATEGORIES,
+	CF_ARG_CATEGORY_LAST_ORDER_AT,
+	CF_ARG_CATEGORIES_BOUND,
+	CF_NARGS
+};
+
+/* Its columns: those of _history_facts, then these. */
+enum
+{
+	CF_STATE = HF_NATTS,
+	CF_DAYS_SINCE_LAST_ORDER,
+	CF_DAYS_SINCE_LAST_QUALIFYING_ORDER,
+	CF_SEGMENT,
+	CF_LAPSED_AFTER_PRICE_INCREASE,
+	CF_PRICE_INCREASE,
+	CF_LAPSED_AFTER_SPEC_CHANGE,
+	CF_SPEC_CHANGE,
+	CF_NATTS
+};
+
+/* Columns of _history_facts read here (decline_metrics' order, metrics_sql.c). */
+#define HF_FIRST_ORDER_AT (HF_SUMMARY + 0)
+#define HF_LAST_ORDER_AT (HF_SUMMARY + 1)
+#define HF_LAST_QUALIFYING_ORDER_AT (HF_SUMMARY + 2)
+#define HF_ORDER_DAYS (HF_SUMMARY + 4)
+#define HF_DECLINING (HF_DECLINE + 21)
+#define HF_DECLINE_SIGNALS (HF_DECLINE + 22)
+#define HF_CAMPAIGN_ONLY (HF_DECLINE + 23)
+
+/*
+ * dormancy.price_changes as one query reads it, latest first: the label is
+ * made by the SQL that customer_core used, so it is the same text.
+ */
+typedef struct PriceCache
+{
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
+	int			n;
+	bool	   *is_price_increase;
+	DateADT    *changed_at;
+	text	  **category;		/* NULL: all categories */
+	Datum	   *label;
+	PriceChangeHit *hits;		/* scratch, per customer */
+	Datum		empty;			/* '{}'::text[] */
+	Datum		segments[3];	/* campaign_only, one_time, repeat */
+} PriceCache;
+
+static PriceCache *
+LoadPriceChanges(MemoryContext parent)
+{
+	PriceCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy price changes", ALLOCSET_SMALL_SIZES),
+										 sizeof(PriceCache));
+	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+	int			n;
+
+	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, p.category,"
+				 " pg_catalog.concat_ws(' ', p.changed_at::pg_catalog.text,"
+				 "  coalesce(p.category, 'all categories'),"
+				 "  CASE WHEN p.change_pct IS NOT NULL"
+				 "   THEN pg_catalog.concat(CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END,"
+				 "    pg_catalog.trim_scale(p.change_pct)::pg_catalog.text, '%') END,"
+				 "  p.note)"
+				 " FROM dormancy.price_changes p ORDER BY p.changed_at DESC",
+				 "dormancy.price_changes", cache->site.mcxt, &desc, &tuples);
+	cache->n = n;
+	cache->is_price_increase = palloc(sizeof(bool) * Max(n, 1));
+	cache->changed_at = palloc(sizeof(DateADT) * Max(n, 1));
+	cache->category = palloc(sizeof(text *) * Max(n, 1));
+	cache->label = palloc(sizeof(Datum) * Max(n, 1));
+	cache->hits = palloc(sizeof(PriceChangeHit) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d;
+
+		cache->is_price_increase[i] = DatumGetBool(heap_getattr(tuples[i], 1, desc, &isnull));
+		cache->changed_at[i] = DatumGetDateADT(heap_getattr(tuples[i], 2, desc, &isnull));
+		d = heap_getattr(tuples[i], 3, desc, &isnull);
+		cache->category[i] = isnull ? NULL : DatumGetTextPCopy(d);
+		cache->label[i] = PointerGetDatum(DatumGetTextPCopy(heap_getattr(tuples[i], 4, desc, &isnull)));
+	}
+	cache->empty = PointerGetDatum(construct_empty_array(TEXTOID));
+	cache->segments[0] = CStringGetTextDatum("campaign_only");
+	cache->segments[1] = CStringGetTextDatum("one_time");
+	cache->segments[2] = CStringGetTextDatum("repeat");
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/* The customer's last purchase day in a category, as unnest(categories, last days) gives it. */
+static bool
+CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *ncats,
+				Datum **days, bool **daynulls, int *ndays, text *category, DateADT *day)
+{
+	if (PG_ARGISNULL(CF_ARG_CATEGORIES) || PG_ARGISNULL(CF_ARG_CATEGORY_LAST_ORDER_AT))
+		return false;			/* unnest(NULL, ...) has no rows */
+	if (*cats == NULL)
+	{
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(CF_ARG_CATEGORIES), TEXTOID, -1, false,
+						  TYPALIGN_INT, cats, catnulls, ncats);
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(CF_ARG_CATEGORY_LAST_ORDER_AT), DATEOID,
+						  sizeof(DateADT), true, TYPALIGN_INT, days, daynulls, ndays);
+	}
+	for (int i = 0; i < *ncats; i++)
+	{
+		text	   *c;
+
+		if ((*catnulls)[i])
+			continue;
+		c = DatumGetTextPP((*cats)[i]);
+		if (VARSIZE_ANY_EXHDR(c) == VARSIZE_ANY_EXHDR(category) &&
+			memcmp(VARDATA_ANY(c), VARDATA_ANY(category), VARSIZE_ANY_EXHDR(c)) == 0)
+		{
+			if (i >= *ndays || (*daynulls)[i])
+				return false;
+			*day = DatumGetDateADT((*days)[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * min_order_amount::float8 (NULL: 0), converted by the server's cast once
+ * per distinct value: the customers of a segment share their rule's.
+ */
+static double
+MinOrderAmount(FunctionCallInfo fcinfo, FactsCache *cache)
+{
+	struct varlena *n;
+	Size		len;
+
+	if (PG_ARGISNULL(HF_ARG_MIN_ORDER_AMOUNT))
+		return 0;
+	n = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(HF_ARG_MIN_ORDER_AMOUNT));
+	len = VARSIZE_ANY(n);
+	if (cache->min_amount_bytes != NULL && cache->min_amount_len == len &&
+		memcmp(cache->min_amount_bytes, n, len) == 0)
+		return cache->min_amount;
+	cache->min_amount = DatumGetFloat8(DirectFunctionCall1(numeric_float8, PointerGetDatum(n)));
+	if (cache->min_amount_bytes != NULL)
+		pfree(cache->min_amount_bytes);
+	cache->min_amount_bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len);
+	memcpy(cache->min_amount_bytes, n, len);
+	cache->min_amount_len = len;
+	return cache->min_amount;
+}
+
+/*
+ * SQL: dormancy._customer_facts(<the arguments of _history_facts, but
+ * min_order_amount numeric>, at_risk_after, dormant_after, long_dormant_after interval,
+ * use_contract_end boolean, contract_covered_until date, categories text[],
+ * category_last_order_at date[], categories_bound boolean) returns record
+ *
+ * The columns of _history_facts (declining false and decline_signals '{}'
+ * where it gives NULL), then what customer_core derived from them in SQL:
+ * the state (dormancy_state on the last qualifying order, or the last day
+ * covered by a contract when later and use_contract_end), the days since
+ * the last and the last qualifying order, the segment, and the price
+ * changes the customer lapsed after (the latest of each kind with its
+ * label).  dormancy.price_changes is read once per query per call site
+ * (rules_sql.c): an edit shows in the next query.  STABLE: it reads a table.
+ */
+Datum
+customer_facts(PG_FUNCTION_ARGS)
+{
+	FactsCache *cache;
+	PriceCache *prices;
+	DateADT		as_of;
+	Datum		values[CF_NATTS];
+	bool		nulls[CF_NATTS] = {0};
+	int			pi,
+				sc;
+	Datum	   *cats = NULL,
+			   *days = NULL;
+	bool	   *catnulls = NULL,
+			   *daynulls = NULL;
+	int			ncats = 0,
+				ndays = 0;
+
+	if (PG_NARGS() != CF_NARGS)
+		elog(ERROR, "_customer_facts takes %d arguments", CF_NARGS);
+	if (PG_ARGISNULL(HF_ARG_AS_OF))
+		PG_RETURN_NULL();
+	as_of = PG_GETARG_DATEADT(HF_ARG_AS_OF);
+	cache = GetFactsCache(fcinfo, CF_NATTS);
+	if (!CallSiteCacheCurrent((CallSiteCache *) cache->prices))
+	{
+		if (cache->prices != NULL)
+			MemoryContextDelete(cache->prices->site.mcxt);
+		cache->prices = NULL;
+		cache->prices = LoadPriceChanges(fcinfo->flinfo->fn_mcxt);
+	}
+	prices = cache->prices;
+	HistoryFactsColumns(fcinfo, cache, as_of, MinOrderAmount(fcinfo, cache), values, nulls);
+
+	/* coalesce(declining, false), coalesce(decline_signals, '{}') */
+	if (nulls[HF_DECLINING])
+	{
+		values[HF_DECLINING] = BoolGetDatum(false);
+		nulls[HF_DECLINING] = false;
+	}
+	if (nulls[HF_DECLINE_SIGNALS])
+	{
+		values[HF_DECLINE_SIGNALS] = prices->empty;
+		nulls[HF_DECLINE_SIGNALS] = false;
+	}
+
+	/* the state, use_contract_end applied */
+	nulls[CF_STATE] = true;
+	if (!PG_ARGISNULL(CF_ARG_AT_RISK_AFTER) && !PG_ARGISNULL(CF_ARG_DORMANT_AFTER) &&
+		!PG_ARGISNULL(CF_ARG_LONG_DORMANT_AFTER))
+	{
+		bool		last_null = nulls[HF_LAST_QUALIFYING_ORDER_AT];
+		DateADT		last = last_null ? 0 : DatumGetDateADT(values[HF_LAST_QUALIFYING_ORDER_AT]);
+
+		if (!PG_ARGISNULL(CF_ARG_USE_CONTRACT_END) && PG_GETARG_BOOL(CF_ARG_USE_CONTRACT_END) &&
+			!PG_ARGISNULL(CF_ARG_CONTRACT_COVERED_UNTIL))
+		{
+			DateADT		covered = PG_GETARG_DATEADT(CF_ARG_CONTRACT_COVERED_UNTIL);
+
+			if (last_null || covered > last)	/* greatest(), NULL ignored */
+				last = covered;
+			last_null = false;
+		}
+		values[CF_STATE] = CStringGetTextDatum(last_null ? "never_purchased" :
+											   DormancyStateName(last, as_of,
+																 PG_GETARG_INTERVAL_P(CF_ARG_AT_RISK_AFTER),
+																 PG_GETARG_INTERVAL_P(CF_ARG_DORMANT_AFTER),
+																 PG_GETARG_INTERVAL_P(CF_ARG_LONG_DORMANT_AFTER)));
+		nulls[CF_STATE] = false;
+	}
+
+	/* as_of - last_order_at, as_of - last_qualifying_order_at */
+	nulls[CF_DAYS_SINCE_LAST_ORDER] = nulls[HF_LAST_ORDER_AT];
+	if (!nulls[HF_LAST_ORDER_AT])
+		values[CF_DAYS_SINCE_LAST_ORDER] = DirectFunctionCall2(date_mi, DateADTGetDatum(as_of),
+															   values[HF_LAST_ORDER_AT]);
+	nulls[CF_DAYS_SINCE_LAST_QUALIFYING_ORDER] = nulls[HF_LAST_QUALIFYING_ORDER_AT];
+	if (!nulls[HF_LAST_QUALIFYING_ORDER_AT])
+		values[CF_DAYS_SINCE_LAST_QUALIFYING_ORDER] = DirectFunctionCall2(date_mi, DateADTGetDatum(as_of),
+																		  values[HF_LAST_QUALIFYING_ORDER_AT]);
+
+	/* the segment */
+	{
+		const char *segment = customer_segment(!nulls[HF_CAMPAIGN_ONLY],
+											   !nulls[HF_CAMPAIGN_ONLY] && DatumGetBool(values[HF_CAMPAIGN_ONLY]),
+											   nulls[HF_ORDER_DAYS] ? 0 : DatumGetInt32(values[HF_ORDER_DAYS]));
+
+		nulls[CF_SEGMENT] = segment == NULL;
+		if (segment != NULL)
+			values[CF_SEGMENT] = prices->segments[segment[0] == 'c' ? 0 : segment[0] == 'o' ? 1 : 2];
+	}
+
+	/* the price changes the customer lapsed after */
+	for (int i = 0; i < prices->n; i++)
+	{
+		bool		has_day;
+		DateADT		day = 0;
+		bool		lapsed = false;
+
+		prices->hits[i].is_price_increase = prices->is_price_increase[i];
+		if (prices->changed_at[i] <= as_of)
+		{
+			/* p.category IS NULL OR NOT order_categories_bound: the last order */
+			if (prices->category[i] == NULL ||
+				(!PG_ARGISNULL(CF_ARG_CATEGORIES_BOUND) && !PG_GETARG_BOOL(CF_ARG_CATEGORIES_BOUND)))
+			{
+				has_day = !nulls[HF_LAST_ORDER_AT];
+				if (has_day)
+					day = DatumGetDateADT(values[HF_LAST_ORDER_AT]);
+			}
+			else
+				has_day = CategoryLastDay(fcinfo, &cats, &catnulls, &ncats, &days, &daynulls,
+										  &ndays, prices->category[i], &day);
+			/* last_day < changed_at AND last_day + dormant_after > changed_at */
+			lapsed = has_day && day < prices->changed_at[i] && !PG_ARGISNULL(CF_ARG_DORMANT_AFTER) &&
+				DatumGetBool(DirectFunctionCall2(timestamp_gt_date,
+												 DirectFunctionCall2(date_pl_interval, DateADTGetDatum(day),
+																	 PG_GETARG_DATUM(CF_ARG_DORMANT_AFTER)),
+												 DateADTGetDatum(prices->changed_at[i])));
+		}
+		prices->hits[i].lapsed = lapsed;
+	}
+	price_changes_latest(prices->hits, prices->n, &pi, &sc);
+	values[CF_LAPSED_AFTER_PRICE_INCREASE] = BoolGetDatum(pi >= 0);
+	nulls[CF_PRICE_INCREASE] = pi < 0;
+	if (pi >= 0)
+		values[CF_PRICE_INCREASE] = prices->label[pi];
+	values[CF_LAPSED_AFTER_SPEC_CHANGE] = BoolGetDatum(sc >= 0);
+	nulls[CF_SPEC_CHANGE] = sc < 0;
+	if (sc >= 0)
+		values[CF_SPEC_CHANGE] = prices->label[sc];
 
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
 }

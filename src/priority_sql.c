@@ -25,6 +25,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "core/priority.h"
+#include "priority_sql.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -837,12 +838,10 @@ typedef struct ScoredRow
  * numbers are kept in fn_extra from call to call.
  */
 static ScoreCache *
-score_row(FunctionCallInfo fcinfo, ScoredRow *row)
+score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
+		   HeapTupleHeader w_row, ScoredRow *row)
 {
-	HeapTupleHeader in_row = PG_GETARG_HEAPTUPLEHEADER(0);
-	HeapTupleHeader w_row = PG_GETARG_HEAPTUPLEHEADER(1);
-	MemoryContext fn_mcxt = fcinfo->flinfo->fn_mcxt;
-	ScoreCache *cache = (ScoreCache *) fcinfo->flinfo->fn_extra;
+	ScoreCache *cache = *cachep;
 	PriorityInputs *in = &row->in;
 	Datum		iv[ROW_MAX_ATTS];
 	bool		inull[ROW_MAX_ATTS];
@@ -856,7 +855,7 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 		old = MemoryContextSwitchTo(fn_mcxt);
 		cache->zero = int64_div_fast_to_numeric(0, 0);
 		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = cache;
+		*cachep = cache;
 	}
 	map_row(in_row, &cache->inputs, input_fields, IN_NFIELDS, fn_mcxt);
 	if (cache->inputs.tupdesc->natts > ROW_MAX_ATTS)
@@ -908,6 +907,30 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 
 	priority_compute(in, &cache->wcache.w, &row->r);
 	return cache;
+}
+
+/* score_rows() on the two arguments of the call, with the cache in fn_extra. */
+static ScoreCache *
+score_row(FunctionCallInfo fcinfo, ScoredRow *row)
+{
+	return score_rows((ScoreCache **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt,
+					  PG_GETARG_HEAPTUPLEHEADER(0), PG_GETARG_HEAPTUPLEHEADER(1), row);
+}
+
+/*
+ * The score of a dormancy.priority_inputs row under a dormancy.score_weights
+ * row, as _priority_score() gives it, for another C function (the
+ * assessment of customer_status); *cachep is its cache (NULL at first),
+ * kept in mcxt.
+ */
+double
+PriorityScoreOfRows(void **cachep, MemoryContext mcxt, HeapTupleHeader inputs,
+					HeapTupleHeader weights)
+{
+	ScoredRow	row;
+
+	score_rows((ScoreCache **) cachep, mcxt, inputs, weights, &row);
+	return row.r.score;
 }
 
 /*

@@ -42,6 +42,7 @@
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "core/rules.h"
+#include "rules_sql.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -53,80 +54,6 @@
 PG_FUNCTION_INFO_V1(likely_reason);
 PG_FUNCTION_INFO_V1(approach_channel);
 PG_FUNCTION_INFO_V1(model_for);
-
-/* The snapshot a cache was read with. */
-typedef struct SnapshotKey
-{
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-	uint64		completions;
-} SnapshotKey;
-
-/*
- * What every cache of a call site starts with: its memory (a child of
- * fn_mcxt, deleted when the cache is read again) and the snapshot it was
- * read with.
- */
-typedef struct CallSiteCache
-{
-	MemoryContext mcxt;
-	SnapshotKey snap;
-} CallSiteCache;
-
-/* The prepared reason rules of one call site. */
-typedef struct ReasonCache
-{
-	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
-	int			nwords;
-	RulesWord  *words;			/* distinct evidence words of all rules */
-	int			nset;			/* RULES_SET_SIZE(nwords) */
-	int			nrules;
-	ReasonRule *rules;			/* in rule_order */
-	Datum	   *reasons;		/* text, per rule */
-	Datum	   *evidence;		/* text[] as stored, per rule */
-	uint64_t   *have;			/* scratch: the customer's evidence set */
-	Datum		unknown;		/* 'unknown' */
-	Datum		empty;			/* '{}'::text[] */
-	TupleDesc	tupdesc;
-} ReasonCache;
-
-/* A customer's value and the id of its folded form, cached per query. */
-typedef struct FoldEntry
-{
-	struct FoldEntry *next;
-	uint32		hash;
-	int32		id;
-	int			len;
-	char		data[FLEXIBLE_ARRAY_MEMBER];
-} FoldEntry;
-
-#define FOLD_BUCKETS 256
-#define FOLD_MAX_ENTRIES 10000	/* past this, fold without caching */
-
-typedef struct FoldCache
-{
-	FoldEntry  *buckets[FOLD_BUCKETS];
-	int			n;
-} FoldCache;
-
-/* The prepared approach rules of one call site. */
-typedef struct ApproachCache
-{
-	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
-	int			nindustries;
-	RulesWord  *industries;		/* distinct folded industries of all rules */
-	int			nsizes;
-	RulesWord  *sizes;			/* distinct folded company sizes */
-	int			nreasons;
-	RulesWord  *reasons;		/* distinct reasons */
-	int			nrules;
-	ApproachRule *rules;		/* in rule_order */
-	Datum	   *channels;		/* text, per rule */
-	bool	   *channel_nulls;
-	FoldCache	industry_fold;
-	FoldCache	size_fold;
-} ApproachCache;
 
 /* The key of the active snapshot; false when there is none. */
 static bool
@@ -155,11 +82,21 @@ SnapshotKeyCurrent(const SnapshotKey *key)
 }
 
 /*
+ * Whether a cache (NULL: none) was read with the active snapshot, for a
+ * cache kept beside others in fn_extra.
+ */
+bool
+CallSiteCacheCurrent(const CallSiteCache *site)
+{
+	return site != NULL && SnapshotKeyCurrent(&site->snap);
+}
+
+/*
  * Whether the call site's cache is missing or was read with another
  * snapshot (a call site that outlived its statement: a PL/pgSQL expression
  * in a loop); a stale cache is freed, so the caller reads it again.
  */
-static bool
+bool
 CallSiteCacheStale(FunctionCallInfo fcinfo)
 {
 	CallSiteCache *site = (CallSiteCache *) fcinfo->flinfo->fn_extra;
@@ -177,7 +114,7 @@ CallSiteCacheStale(FunctionCallInfo fcinfo)
  * fn_mcxt), keyed on the active snapshot.  The current memory context is
  * left as it was.
  */
-static void *
+void *
 NewCallSiteCache(MemoryContext mcxt, Size size)
 {
 	CallSiteCache *site = MemoryContextAllocZero(mcxt, size);
@@ -192,7 +129,7 @@ NewCallSiteCache(MemoryContext mcxt, Size size)
  * Run a read-only query with SPI (the caller's rights, the active snapshot)
  * and copy its rows and their descriptor into mcxt; returns the row count.
  */
-static int
+int
 ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples)
 {
 	MemoryContext old;
@@ -255,10 +192,10 @@ TextElementCount(ArrayType *array)
 /*
  * Read dormancy.reason_rules into a new cache in mcxt.
  */
-static ReasonCache *
-LoadReasonRules(FunctionCallInfo fcinfo)
+ReasonCache *
+LoadReasonRules(MemoryContext parent)
 {
-	ReasonCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy reason rules", ALLOCSET_SMALL_SIZES),
+	ReasonCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy reason rules", ALLOCSET_SMALL_SIZES),
 										   sizeof(ReasonCache));
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
@@ -316,12 +253,26 @@ LoadReasonRules(FunctionCallInfo fcinfo)
 	cache->have = palloc(sizeof(uint64_t) * cache->nset);
 	cache->unknown = CStringGetTextDatum("unknown");
 	cache->empty = PointerGetDatum(construct_empty_array(TEXTOID));
-
-	if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
 	MemoryContextSwitchTo(old);
 	return cache;
+}
+
+/*
+ * The first reason rule whose evidence words are all among the n words,
+ * or -1.  A word no rule names is left out.
+ */
+int
+ReasonRulesMatch(ReasonCache *cache, const RulesWord *words, int n)
+{
+	memset(cache->have, 0, sizeof(uint64_t) * cache->nset);
+	for (int i = 0; i < n; i++)
+	{
+		int			id = rules_word_find(cache->words, cache->nwords, words[i].data, words[i].len);
+
+		if (id >= 0)
+			rules_set_add(cache->have, id);
+	}
+	return reason_rules_first(cache->rules, cache->nrules, cache->have, cache->nset);
 }
 
 /*
@@ -340,7 +291,18 @@ likely_reason(PG_FUNCTION_ARGS)
 	bool		nulls[2] = {true, true};
 
 	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadReasonRules(fcinfo);
+	{
+		MemoryContext old;
+		TupleDesc	desc;
+
+		cache = LoadReasonRules(fcinfo->flinfo->fn_mcxt);
+		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		old = MemoryContextSwitchTo(cache->site.mcxt);
+		cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(desc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = cache;
+	}
 
 	if (!PG_ARGISNULL(0) && PG_GETARG_BOOL(0))
 	{
@@ -353,15 +315,7 @@ likely_reason(PG_FUNCTION_ARGS)
 			RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
 
 			n = TextElements(have, words, NULL);	/* a NULL element matches nothing */
-			memset(cache->have, 0, sizeof(uint64_t) * cache->nset);
-			for (int i = 0; i < n; i++)
-			{
-				int			id = rules_word_find(cache->words, cache->nwords, words[i].data, words[i].len);
-
-				if (id >= 0)
-					rules_set_add(cache->have, id);
-			}
-			match = reason_rules_first(cache->rules, cache->nrules, cache->have, cache->nset);
+			match = ReasonRulesMatch(cache, words, n);
 		}
 		values[0] = match >= 0 ? cache->reasons[match] : cache->unknown;
 		values[1] = match >= 0 ? cache->evidence[match] : cache->empty;
@@ -417,10 +371,10 @@ CollectWords(Datum d, bool isnull, RulesWord **all, int *n, int *cap)
  * Read dormancy.approach_rules into a new cache in mcxt.  The industries and
  * company sizes come folded by the SQL of the view it replaces.
  */
-static ApproachCache *
-LoadApproachRules(FunctionCallInfo fcinfo)
+ApproachCache *
+LoadApproachRules(MemoryContext parent)
 {
-	ApproachCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy approach rules", ALLOCSET_SMALL_SIZES),
+	ApproachCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy approach rules", ALLOCSET_SMALL_SIZES),
 										   sizeof(ApproachCache));
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
@@ -507,7 +461,7 @@ LoadApproachRules(FunctionCallInfo fcinfo)
  * The id of lower(btrim(value)) among the rules' folded words, or -1; cached
  * per distinct value of the query.
  */
-static int32
+int32
 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords, Oid collation,
 		 MemoryContext mcxt)
 {
@@ -566,7 +520,7 @@ approach_channel(PG_FUNCTION_ARGS)
 	int			match;
 
 	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadApproachRules(fcinfo);
+		fcinfo->flinfo->fn_extra = cache = LoadApproachRules(fcinfo->flinfo->fn_mcxt);
 
 	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		PG_RETURN_NULL();

@@ -82,6 +82,38 @@ CheckThreshold(Interval *span, const char *name)
 }
 
 /*
+ * The state of dormancy_state() for a last order day that is not NULL, with
+ * its checks: thresholds that move a day forward, a last order not after
+ * as_of.  Also the contract state of customer_status (assess_sql.c).
+ */
+const char *
+DormancyStateName(DateADT last_order, DateADT as_of, Interval *at_risk_after,
+				  Interval *dormant_after, Interval *long_dormant_after)
+{
+	const char *state;
+
+	CheckThreshold(at_risk_after, "at_risk_after");
+	CheckThreshold(dormant_after, "dormant_after");
+	CheckThreshold(long_dormant_after, "long_dormant_after");
+
+	if (last_order > as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("last order day is after the as-of day"),
+				 errdetail("Only orders on or before the as-of day count.")));
+
+	if (DormancyDayPlusInterval(last_order, long_dormant_after) <= as_of)
+		state = "long_dormant";
+	else if (DormancyDayPlusInterval(last_order, dormant_after) <= as_of)
+		state = "dormant";
+	else if (DormancyDayPlusInterval(last_order, at_risk_after) <= as_of)
+		state = "at_risk";
+	else
+		state = "active";
+	return state;
+}
+
+/*
  * SQL: dormancy_state(last_order date, as_of date, at_risk_after,
  * dormant_after, long_dormant_after).
  *
@@ -104,24 +136,8 @@ dormancy_state(PG_FUNCTION_ARGS)
 
 	last_order = PG_GETARG_DATEADT(0);
 	as_of = PG_GETARG_DATEADT(1);
-	CheckThreshold(PG_GETARG_INTERVAL_P(2), "at_risk_after");
-	CheckThreshold(PG_GETARG_INTERVAL_P(3), "dormant_after");
-	CheckThreshold(PG_GETARG_INTERVAL_P(4), "long_dormant_after");
-
-	if (last_order > as_of)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("last order day is after the as-of day"),
-				 errdetail("Only orders on or before the as-of day count.")));
-
-	if (DormancyDayPlusInterval(last_order, PG_GETARG_INTERVAL_P(4)) <= as_of)
-		state = "long_dormant";
-	else if (DormancyDayPlusInterval(last_order, PG_GETARG_INTERVAL_P(3)) <= as_of)
-		state = "dormant";
-	else if (DormancyDayPlusInterval(last_order, PG_GETARG_INTERVAL_P(2)) <= as_of)
-		state = "at_risk";
-	else
-		state = "active";
+	state = DormancyStateName(last_order, as_of, PG_GETARG_INTERVAL_P(2),
+							  PG_GETARG_INTERVAL_P(3), PG_GETARG_INTERVAL_P(4));
 	PG_RETURN_TEXT_P(cstring_to_text(state));
 }
 

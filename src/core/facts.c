@@ -82,3 +82,31 @@ history_facts_compute(const HistoryDay *days, int32_t ndays,
 	decline_compute(days, ndays, bounds, thresholds, discounted_known, scratch,
 					&out->decline);
 }
+
+/* CASE WHEN campaign_only THEN ... WHEN order_days = 1 ... WHEN order_days > 1 ... END */
+const char *
+customer_segment(bool has_campaign_only, bool campaign_only, int32_t order_days)
+{
+	if (has_campaign_only && campaign_only)
+		return "campaign_only";
+	if (order_days == 1)
+		return "one_time";
+	if (order_days > 1)
+		return "repeat";
+	return NULL;
+}
+
+/* bool_or and (array_agg(label ORDER BY changed_at DESC))[1] per kind */
+void
+price_changes_latest(const PriceChangeHit *hits, int n, int *price_increase, int *spec_change)
+{
+	*price_increase = -1;
+	*spec_change = -1;
+	for (int i = 0; i < n; i++)
+	{
+		int		   *slot = hits[i].is_price_increase ? price_increase : spec_change;
+
+		if (hits[i].lapsed && *slot < 0)
+			*slot = i;
+	}
+}

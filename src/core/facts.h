@@ -40,4 +40,31 @@ extern void history_facts_compute(const HistoryDay *days, int32_t ndays,
 								  bool discounted_known, double *scratch,
 								  HistoryFacts *out);
 
+/*
+ * The segment of customer_core: "campaign_only", "one_time" (one purchase
+ * day), "repeat" (more), or NULL (no purchase day, or campaign_only
+ * unknown and no purchase day).
+ */
+extern const char *customer_segment(bool has_campaign_only, bool campaign_only, int32_t order_days);
+
+/*
+ * A price change (dormancy.price_changes) as customer_core reads it: its
+ * kind and whether the customer lapsed after it (its last purchase, in the
+ * change's category when categories are bound, came before the change
+ * while the customer was not yet dormant, and nothing was bought since).
+ */
+typedef struct PriceChangeHit
+{
+	bool		is_price_increase;	/* else a spec change */
+	bool		lapsed;			/* the customer lapsed after it */
+} PriceChangeHit;
+
+/*
+ * The latest change of each kind the customer lapsed after, from hits in
+ * the order of their changed_at, latest first: the index of the latest
+ * price increase (or -1) and of the latest spec change (or -1).
+ */
+extern void price_changes_latest(const PriceChangeHit *hits, int n, int *price_increase,
+								 int *spec_change);
+
 #endif							/* DORMANCY_CORE_FACTS_H */

@@ -1,0 +1,100 @@
+/*
+ * rules_sql.h
+ *		The call-site caches of rules_sql.c, shared with assess_sql.c: the
+ *		reason and approach rules read once per query (see rules_sql.c for
+ *		how a cache sees edits).
+ */
+#ifndef DORMANCY_RULES_SQL_H
+#define DORMANCY_RULES_SQL_H
+
+#include "access/htup.h"
+#include "access/tupdesc.h"
+#include "core/rules.h"
+#include "fmgr.h"
+
+/* The snapshot a cache was read with. */
+typedef struct SnapshotKey
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint64		completions;
+} SnapshotKey;
+
+/*
+ * What every cache of a call site starts with: its memory (a child of
+ * fn_mcxt, deleted when the cache is read again) and the snapshot it was
+ * read with.
+ */
+typedef struct CallSiteCache
+{
+	MemoryContext mcxt;
+	SnapshotKey snap;
+} CallSiteCache;
+
+/* The prepared reason rules of one call site. */
+typedef struct ReasonCache
+{
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
+	int			nwords;
+	RulesWord  *words;			/* distinct evidence words of all rules */
+	int			nset;			/* RULES_SET_SIZE(nwords) */
+	int			nrules;
+	ReasonRule *rules;			/* in rule_order */
+	Datum	   *reasons;		/* text, per rule */
+	Datum	   *evidence;		/* text[] as stored, per rule */
+	uint64_t   *have;			/* scratch: the customer's evidence set */
+	Datum		unknown;		/* 'unknown' */
+	Datum		empty;			/* '{}'::text[] */
+	TupleDesc	tupdesc;
+} ReasonCache;
+
+/* A customer's value and the id of its folded form, cached per query. */
+typedef struct FoldEntry
+{
+	struct FoldEntry *next;
+	uint32		hash;
+	int32		id;
+	int			len;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} FoldEntry;
+
+#define FOLD_BUCKETS 256
+#define FOLD_MAX_ENTRIES 10000	/* past this, fold without caching */
+
+typedef struct FoldCache
+{
+	FoldEntry  *buckets[FOLD_BUCKETS];
+	int			n;
+} FoldCache;
+
+/* The prepared approach rules of one call site. */
+typedef struct ApproachCache
+{
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
+	int			nindustries;
+	RulesWord  *industries;		/* distinct folded industries of all rules */
+	int			nsizes;
+	RulesWord  *sizes;			/* distinct folded company sizes */
+	int			nreasons;
+	RulesWord  *reasons;		/* distinct reasons */
+	int			nrules;
+	ApproachRule *rules;		/* in rule_order */
+	Datum	   *channels;		/* text, per rule */
+	bool	   *channel_nulls;
+	FoldCache	industry_fold;
+	FoldCache	size_fold;
+} ApproachCache;
+
+extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
+extern bool CallSiteCacheCurrent(const CallSiteCache *site);
+extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
+extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
+					 HeapTuple **tuples);
+extern int32 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
+					  Oid collation, MemoryContext mcxt);
+extern ReasonCache *LoadReasonRules(MemoryContext parent);
+extern int	ReasonRulesMatch(ReasonCache *cache, const RulesWord *words, int n);
+extern ApproachCache *LoadApproachRules(MemoryContext parent);
+
+#endif							/* DORMANCY_RULES_SQL_H */
