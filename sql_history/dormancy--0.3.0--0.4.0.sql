@@ -2571,8 +2571,11 @@ SELECT core.*,
 	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
 	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
 	   (a.r).priority_score,
-	   -- built only when read: the second C half of score_priority()
-	   dormancy._priority_breakdown((a.r).priority_inputs, sw) AS score_breakdown,
+	   -- built only when read: the second C half of score_priority(); the
+	   -- weights from an init plan, not sw, so that a sort below (the rank of
+	   -- call_list and of the refresh) does not carry them on every row
+	   dormancy._priority_breakdown((a.r).priority_inputs,
+									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
