@@ -700,7 +700,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- approach value; pin, prio: score), the likely reason (rsn), the message
 -- theme (th), the channel (ch: cc, the contacts, decides which channels can
 -- reach the customer) and the data gaps (nk: the name key, dup: the keys of
--- more than one customer).  b: what is bound (src_bindings).
+-- more than one customer, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).  b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
 	   mdl.model_id, models.p_alive, models.expected_purchases, mval.expected_value,
@@ -731,6 +732,24 @@ SELECT core.*,
 		   CASE WHEN b.contact_dates_bound AND cc.outdated THEN 'contact_outdated' END,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row: the ids that
+					 -- share the key, then their rows the reader sees whose
+					 -- name has the key now; at least two such rows.  The
+					 -- planner picks per query: for a few customers, a lookup
+					 -- of the key's index and of those ids' rows; for many, the
+					 -- keys with two rows or more, hashed once
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										  JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+										 WHERE dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key
+										 GROUP BY k.name_key
+										HAVING pg_catalog.count(*) > 1) kd
+								 WHERE kd.name_key = nk.name_key)
+							   THEN 'duplicate_name' END
+					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
 		   CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
 					 AND eng.customer_id IS NULL AND deal.customer_id IS NULL THEN 'no_activity' END
@@ -878,16 +897,18 @@ SELECT core.*,
 				THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
 	OFFSET 0
   ) nk
- -- the name keys that more than one customer has (a hash join: a window over
- -- customer_status would sort its wide rows); the forms are read once per
- -- query (an InitPlan).  Exact, so it reads every customer's name, even for
- -- a lookup of one customer (docs/sources.md)
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
 	SELECT k.name_key
 	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
 			 CROSS JOIN dormancy.src_bindings cb
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
 	 WHERE k.name_key <> ''
 	 GROUP BY k.name_key
