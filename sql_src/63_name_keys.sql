@@ -261,8 +261,8 @@ BEGIN
 				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, f.forms) AS name_key, 1 AS d '
 				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
-			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C", '
-				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, f.forms), -1 '
+			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, f.forms) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column) END);
 	-- (in key order, so that concurrent writers lock the rows in one order)
 	EXECUTE format(
