@@ -46,21 +46,6 @@
 -- its customer in src_customers (made at each build, with the id's type).
 --
 
-CREATE TABLE dormancy.customer_name_keys (
-	customer_key text COLLATE "C" NOT NULL,
-	name_key text NOT NULL,
-	rows bigint NOT NULL,
-	PRIMARY KEY (customer_key, name_key)
-);
-CREATE INDEX customer_name_keys_name_key ON dormancy.customer_name_keys (name_key);
-ALTER TABLE dormancy.customer_name_keys ENABLE ROW LEVEL SECURITY;
-COMMENT ON TABLE dormancy.customer_name_keys IS
-	'the name key of each bound customer (normalize_company_name with dormancy.legal_forms), kept by triggers: the index the duplicate_name data gap looks up';
-COMMENT ON COLUMN dormancy.customer_name_keys.customer_key IS 'the customer id as text';
-COMMENT ON COLUMN dormancy.customer_name_keys.name_key IS 'the key of its name (never blank)';
-COMMENT ON COLUMN dormancy.customer_name_keys.rows IS 'rows of the customers table with this id and this key (an id may be there twice)';
-COMMENT ON INDEX dormancy.customer_name_keys_name_key IS 'finds the customers that share a name key';
-
 CREATE TABLE dormancy.name_key_state (
 	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
 	customers_relation regclass,
@@ -360,19 +345,42 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._untrack_names(regclass) IS 'internal: remove the triggers keeping the name keys';
 
--- Before every build: the policy names the adapter src_customers, which a
--- build may have to drop (another id type).
+-- The keys table: made at the first build, like the generated views not a
+-- member of the extension (its row security policy names the adapter
+-- src_customers, which binding writes; pg_dump keeps it with the views).
+-- Before every build the policy goes: a build may have to drop
+-- src_customers (another id type); the build makes it again.
 CREATE FUNCTION dormancy._before_build_63_name_keys()
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+	IF to_regclass('dormancy.customer_name_keys') IS NULL THEN
+		CREATE TABLE dormancy.customer_name_keys (
+			customer_key text COLLATE "C" NOT NULL,
+			name_key text NOT NULL,
+			rows bigint NOT NULL,
+			CONSTRAINT customer_name_keys_pkey PRIMARY KEY (customer_key, name_key)
+		);
+		CREATE INDEX customer_name_keys_name_key ON dormancy.customer_name_keys (name_key);
+		ALTER TABLE dormancy.customer_name_keys ENABLE ROW LEVEL SECURITY;
+		COMMENT ON TABLE dormancy.customer_name_keys IS
+			'the name key of each bound customer (normalize_company_name with dormancy.legal_forms), kept by triggers: the index the duplicate_name data gap looks up';
+		COMMENT ON COLUMN dormancy.customer_name_keys.customer_key IS 'the customer id as text';
+		COMMENT ON COLUMN dormancy.customer_name_keys.name_key IS 'the key of its name (never blank)';
+		COMMENT ON COLUMN dormancy.customer_name_keys.rows IS 'rows of the customers table with this id and this key (an id may be there twice)';
+		COMMENT ON INDEX dormancy.customer_name_keys_name_key IS 'finds the customers that share a name key';
+		REVOKE ALL ON dormancy.customer_name_keys FROM PUBLIC;
+		-- the policy shows an analyst only the keys of customers the analyst sees
+		GRANT SELECT ON dormancy.customer_name_keys TO dormancy_analyst;
+	END IF;
+	PERFORM dormancy._unclaim('TABLE', 'dormancy.customer_name_keys');
 	DROP POLICY IF EXISTS visible_customers ON dormancy.customer_name_keys;
 END
 $$;
 COMMENT ON FUNCTION dormancy._before_build_63_name_keys() IS
-	'internal: before a build, drop the row security policy of dormancy.customer_name_keys (it reads src_customers)';
+	'internal: before a build, make dormancy.customer_name_keys if missing and drop its row security policy (it reads src_customers)';
 
 -- After every build: the policy, the triggers on the bound customers table
 -- (enabled ALWAYS) and the keys filled afresh.
@@ -500,4 +508,4 @@ ALTER EVENT TRIGGER dormancy_names_drop ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER dormancy_names_drop IS
 	'extension dormancy: sees dropped triggers of the bound customers';
 
-REVOKE ALL ON dormancy.customer_name_keys, dormancy.name_key_state FROM PUBLIC;
+REVOKE ALL ON dormancy.name_key_state FROM PUBLIC;

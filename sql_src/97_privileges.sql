@@ -35,11 +35,6 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.approach_rules, dormancy.legal_forms
 	TO dormancy_analyst;
 
--- The stored name keys customer_status looks up: a row security policy
--- shows an analyst only the keys of customers the analyst can see
--- (sql_src/63_name_keys.sql).
-GRANT SELECT ON dormancy.customer_name_keys TO dormancy_analyst;
-
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
 -- privileges and row security policies decide what each view computes from.
@@ -83,8 +78,9 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction), whether the stored name keys are up to date, raising a broken binding's error, the one
--- evaluation of the history-derived columns, the reason rules, approach rules
+-- refresh's own transaction), whether the stored name keys are up to date,
+-- raising a broken binding's error, the one evaluation of the
+-- history-derived columns, the reason rules, approach rules
 -- and models (read with the analyst's own SELECT on them), and the two halves
 -- of score_priority()
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
