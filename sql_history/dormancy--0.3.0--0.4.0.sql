@@ -2835,7 +2835,10 @@ BEGIN
 		GRANT SELECT ON dormancy.customer_name_keys TO dormancy_analyst;
 	END IF;
 	PERFORM dormancy._unclaim('TABLE', 'dormancy.customer_name_keys');
-	DROP POLICY IF EXISTS visible_customers ON dormancy.customer_name_keys;
+	IF EXISTS (SELECT 1 FROM pg_policy p
+				WHERE p.polrelid = 'dormancy.customer_name_keys'::regclass AND p.polname = 'visible_customers') THEN
+		DROP POLICY visible_customers ON dormancy.customer_name_keys;
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION dormancy._before_build_63_name_keys() IS
