@@ -144,6 +144,9 @@ BEGIN
 	IF NOT coalesce(st.current, false) THEN
 		RETURN coalesce(st.reason, 'the name keys are not kept');
 	END IF;
+	IF to_regclass('dormancy.customer_name_keys') IS NULL THEN
+		RETURN 'the table dormancy.customer_name_keys is missing';
+	END IF;
 	why := dormancy._name_keys_untrackable(st.customers_relation, st.id_column, st.name_column);
 	IF why IS NOT NULL THEN
 		RETURN why;
@@ -231,12 +234,12 @@ BEGIN
 		PERFORM dormancy._name_keys_stale(format('a trigger keeping the name keys of %s was renamed or altered', TG_RELID::regclass));
 		RETURN NULL;
 	END IF;
-	IF TG_OP = 'TRUNCATE' THEN
-		DELETE FROM dormancy.customer_name_keys;
-		RETURN NULL;
-	END IF;
 	IF dormancy._name_keys_problem() IS NOT NULL THEN
 		PERFORM dormancy._name_keys_stale(dormancy._name_keys_problem());
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM dormancy.customer_name_keys;
 		RETURN NULL;
 	END IF;
 	-- the change of each (id, key): rows written minus rows removed
