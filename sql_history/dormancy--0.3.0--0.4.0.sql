@@ -2701,27 +2701,28 @@ BEGIN
 		DELETE FROM dormancy.customer_name_keys;
 		RETURN NULL;
 	END IF;
-	-- the change of each (id, key): rows written minus rows removed
+	-- the change of each (id, key): rows written minus rows removed (the
+	-- forms a parameter, read once)
 	sides := concat_ws(' UNION ALL ',
 		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
 			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, f.forms) AS name_key, 1 AS d '
+				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
 				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
 			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, f.forms) AS name_key, -1 AS d '
+				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column) END);
 	-- (in key order, so that concurrent writers lock the rows in one order)
 	EXECUTE format(
 		'WITH up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) '
-		'FROM (SELECT s.* FROM (SELECT dormancy.legal_forms_in_force() AS forms) f CROSS JOIN LATERAL (%s) s) x '
+		'FROM (%s) x '
 		'WHERE x.name_key <> %L GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
 		'ORDER BY x.customer_key, x.name_key '
 		'ON CONFLICT (customer_key, name_key) DO UPDATE SET rows = k.rows + excluded.rows '
 		'RETURNING k.customer_key, k.name_key, k.rows) '
 		'SELECT pg_catalog.array_agg(up.customer_key), pg_catalog.array_agg(up.name_key) FROM up WHERE up.rows <= 0',
-		sides, '') INTO gone_ids, gone_keys;
+		sides, '') INTO gone_ids, gone_keys USING dormancy.legal_forms_in_force();
 	-- the pairs no row has any more
 	IF gone_ids IS NOT NULL THEN
 		DELETE FROM dormancy.customer_name_keys k
@@ -2758,10 +2759,10 @@ BEGIN
 		'INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) '
 		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, f.forms) AS name_key '
-		'FROM %3$s t CROSS JOIN (SELECT dormancy.legal_forms_in_force() AS forms) f WHERE t.%1$I IS NOT NULL) x '
+		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
+		'FROM %3$s t WHERE t.%1$I IS NOT NULL) x '
 		'WHERE x.name_key <> %4$L GROUP BY x.customer_key, x.name_key',
-		st.id_column, st.name_column, st.customers_relation, '');
+		st.id_column, st.name_column, st.customers_relation, '') USING dormancy.legal_forms_in_force();
 	ANALYZE dormancy.customer_name_keys;
 END
 $$;
@@ -3106,7 +3107,7 @@ BEGIN
 	-- through its row security policy (the reader's customers only)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key FROM dormancy.customer_name_keys k',
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
 		id_type);
 	RETURN NEXT;
 
@@ -3247,6 +3248,7 @@ BEGIN
 	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
 	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
 	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key of a name the customer has';
+	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
 
 	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';
@@ -4121,23 +4123,27 @@ SELECT core.*,
 		   CASE WHEN b.contact_dates_bound AND cc.outdated THEN 'contact_outdated' END,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-					 -- the stored keys, while they hold every row: the ids that
-					 -- share the key, then their rows the reader sees whose
-					 -- name has the key now; at least two such rows.  The
-					 -- planner picks per query: for a few customers, a lookup
-					 -- of the key's index and of those ids' rows; for many, the
-					 -- keys with two rows or more, hashed once
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
 					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
 								  FROM (SELECT k.name_key
 										  FROM dormancy.src_name_keys k
-										  JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-										 WHERE dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key
 										 GROUP BY k.name_key
-										HAVING pg_catalog.count(*) > 1) kd
-								 WHERE kd.name_key = nk.name_key)
-							   THEN 'duplicate_name' END
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.name_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.name_key
+												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
 		   CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL

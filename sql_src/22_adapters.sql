@@ -142,7 +142,7 @@ BEGIN
 	-- through its row security policy (the reader's customers only)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key FROM dormancy.customer_name_keys k',
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
 		id_type);
 	RETURN NEXT;
 
@@ -283,6 +283,7 @@ BEGIN
 	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
 	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
 	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key of a name the customer has';
+	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
 
 	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';

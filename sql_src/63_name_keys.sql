@@ -242,27 +242,28 @@ BEGIN
 		DELETE FROM dormancy.customer_name_keys;
 		RETURN NULL;
 	END IF;
-	-- the change of each (id, key): rows written minus rows removed
+	-- the change of each (id, key): rows written minus rows removed (the
+	-- forms a parameter, read once)
 	sides := concat_ws(' UNION ALL ',
 		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
 			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, f.forms) AS name_key, 1 AS d '
+				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
 				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
 			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, f.forms) AS name_key, -1 AS d '
+				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column) END);
 	-- (in key order, so that concurrent writers lock the rows in one order)
 	EXECUTE format(
 		'WITH up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) '
-		'FROM (SELECT s.* FROM (SELECT dormancy.legal_forms_in_force() AS forms) f CROSS JOIN LATERAL (%s) s) x '
+		'FROM (%s) x '
 		'WHERE x.name_key <> %L GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
 		'ORDER BY x.customer_key, x.name_key '
 		'ON CONFLICT (customer_key, name_key) DO UPDATE SET rows = k.rows + excluded.rows '
 		'RETURNING k.customer_key, k.name_key, k.rows) '
 		'SELECT pg_catalog.array_agg(up.customer_key), pg_catalog.array_agg(up.name_key) FROM up WHERE up.rows <= 0',
-		sides, '') INTO gone_ids, gone_keys;
+		sides, '') INTO gone_ids, gone_keys USING dormancy.legal_forms_in_force();
 	-- the pairs no row has any more
 	IF gone_ids IS NOT NULL THEN
 		DELETE FROM dormancy.customer_name_keys k
@@ -299,10 +300,10 @@ BEGIN
 		'INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) '
 		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
-		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, f.forms) AS name_key '
-		'FROM %3$s t CROSS JOIN (SELECT dormancy.legal_forms_in_force() AS forms) f WHERE t.%1$I IS NOT NULL) x '
+		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
+		'FROM %3$s t WHERE t.%1$I IS NOT NULL) x '
 		'WHERE x.name_key <> %4$L GROUP BY x.customer_key, x.name_key',
-		st.id_column, st.name_column, st.customers_relation, '');
+		st.id_column, st.name_column, st.customers_relation, '') USING dormancy.legal_forms_in_force();
 	ANALYZE dormancy.customer_name_keys;
 END
 $$;

@@ -732,23 +732,27 @@ SELECT core.*,
 		   CASE WHEN b.contact_dates_bound AND cc.outdated THEN 'contact_outdated' END,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-					 -- the stored keys, while they hold every row: the ids that
-					 -- share the key, then their rows the reader sees whose
-					 -- name has the key now; at least two such rows.  The
-					 -- planner picks per query: for a few customers, a lookup
-					 -- of the key's index and of those ids' rows; for many, the
-					 -- keys with two rows or more, hashed once
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
 					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
 								  FROM (SELECT k.name_key
 										  FROM dormancy.src_name_keys k
-										  JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-										 WHERE dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key
 										 GROUP BY k.name_key
-										HAVING pg_catalog.count(*) > 1) kd
-								 WHERE kd.name_key = nk.name_key)
-							   THEN 'duplicate_name' END
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.name_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.name_key
+												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
 		   CASE WHEN coalesce(core.orders_count, 0) = 0 AND core.contract_terms IS NULL
