@@ -2,8 +2,11 @@
 -- whole population (call_list and the snapshot rank), so
 -- WHERE customer_id = 42 reaches every source: the orders through their
 -- index with the id as index condition, and so the contracts, events,
--- deals and contacts.  Only the duplicate-name check of data_gaps still reads
--- every customer's name (the customers table: a sequential scan).
+-- deals and contacts.  The duplicate-name check of data_gaps looks the
+-- customer's name key up in dormancy.customer_name_keys and reads the rows of
+-- the ids found by index; its full computation over every customer's name
+-- (the customers table: a sequential scan) stays in the plan for when the
+-- stored keys cannot be used, and is not executed (sql/name_keys.sql).
 -- The plans are shown per scan of the user's tables, not whole.
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';

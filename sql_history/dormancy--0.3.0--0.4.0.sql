@@ -653,7 +653,7 @@ AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
@@ -726,12 +726,16 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
 		coalesce(bound -> 'contacts' ? 'phone', false)::text, coalesce(bound -> 'contacts' ? 'email', false)::text,
-		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text);
+		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text,
+		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
+		-- whether they are up to date is checked once per query
+		(cust.relation IS NOT NULL
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -805,6 +809,15 @@ BEGIN
 		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
 		'FROM dormancy._stored_histories() st',
 		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
+	-- keyed by the id as text), with the id cast back to its type; read
+	-- through its row security policy (the reader's customers only)
+	view_name := 'src_name_keys';
+	definition := format(
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
+		id_type);
 	RETURN NEXT;
 
 	-- src_contracts: one row per contract term
@@ -917,6 +930,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_emails_bound IS 'the contacts'' email column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -937,6 +951,11 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_stored_histories.category IS 'product category (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.src_stored_histories.history IS 'the stored history of the customer and category';
 	COMMENT ON COLUMN dormancy.src_stored_histories.order_rows IS 'order rows read for it';
+
+	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
+	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
+	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key of a name the customer has';
+	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
 
 	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';
@@ -1000,6 +1019,8 @@ BEGIN
 
 	SELECT array_agg(g.view_name ORDER BY g.n) INTO views
 	  FROM dormancy._generated_views() WITH ORDINALITY AS g(view_name, adapter, n);
+	-- the row security policy of the name keys reads src_customers
+	PERFORM dormancy._before_build_63_name_keys();
 
 	-- first in place, which keeps views that users built on ours
 	BEGIN
@@ -1042,9 +1063,11 @@ BEGIN
 	END LOOP;
 	PERFORM dormancy._comment_adapters();
 	-- what follows each build, in this order: the snapshot and its views, the
-	-- change tracking of the orders, the analysts' grants
+	-- change tracking of the orders, the name keys of the customers, the
+	-- analysts' grants
 	PERFORM dormancy._after_build_60_refresh();
 	PERFORM dormancy._after_build_62_incremental();
+	PERFORM dormancy._after_build_63_name_keys();
 	PERFORM dormancy._after_build_97_privileges();
 END
 $$;
@@ -2559,7 +2582,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
 -- and the data gaps (nk: the name key, dup: the keys of more than one
--- customer, for the name's gap).  b: what is bound (src_bindings).
+-- customer, for the name's gap, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).  b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
 	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
@@ -2587,6 +2611,28 @@ SELECT core.*,
 	   dormancy._data_gaps((a.r).gaps,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										 GROUP BY k.name_key
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.name_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.name_key
+												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
+					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
 		   (a.r).no_activity) AS data_gaps
   FROM dormancy.customer_core core
@@ -2654,16 +2700,18 @@ SELECT core.*,
 				THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
 	OFFSET 0
   ) nk
- -- the name keys that more than one customer has (a hash join: a window over
- -- customer_status would sort its wide rows); the forms are read once per
- -- query (an InitPlan).  Exact, so it reads every customer's name, even for
- -- a lookup of one customer (docs/sources.md)
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
 	SELECT k.name_key
 	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
 			 CROSS JOIN dormancy.src_bindings cb
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
 	 WHERE k.name_key <> ''
 	 GROUP BY k.name_key
@@ -2939,6 +2987,538 @@ REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
 
 --
+-- Name keys kept by triggers (issue 11)
+--
+-- A lookup of one customer with the customers' names bound no longer
+-- normalizes every customer's name for the duplicate_name data gap:
+-- dormancy.customer_name_keys (made by the next build, not a member) holds
+-- each bound customer's name key, kept by statement triggers on the bound
+-- customers table (sql_src/63_name_keys.sql); customer_status looks the key
+-- up there (new adapter src_name_keys, new column
+-- src_bindings.customer_name_keys_tracked).  _update_generated_views() (at
+-- the end) rebuilds the views, puts the triggers on the bound customers and
+-- fills the keys.
+
+CREATE TABLE dormancy.name_key_state (
+	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	customers_relation regclass,
+	id_column name,
+	id_type regtype,
+	name_column name,
+	name_type regtype,
+	current boolean NOT NULL DEFAULT false,
+	reason text
+);
+COMMENT ON TABLE dormancy.name_key_state IS
+	'whether dormancy.customer_name_keys is kept for the bound customers, and up to date';
+COMMENT ON COLUMN dormancy.name_key_state.singleton IS 'always true: one row';
+COMMENT ON COLUMN dormancy.name_key_state.customers_relation IS 'the bound customers table whose triggers keep the keys';
+COMMENT ON COLUMN dormancy.name_key_state.id_column IS 'its id column when tracking began';
+COMMENT ON COLUMN dormancy.name_key_state.id_type IS 'the type of the id column then';
+COMMENT ON COLUMN dormancy.name_key_state.name_column IS 'its name column when tracking began';
+COMMENT ON COLUMN dormancy.name_key_state.name_type IS 'the type of the name column then';
+COMMENT ON COLUMN dormancy.name_key_state.current IS 'the keys hold every row of the table: customer_status may use them';
+COMMENT ON COLUMN dormancy.name_key_state.reason IS 'why the keys are not used (current false)';
+INSERT INTO dormancy.name_key_state DEFAULT VALUES;
+
+-- The triggers that keep the keys: name, event and transition tables.
+CREATE FUNCTION dormancy._name_key_triggers()
+	RETURNS TABLE (trigger_name name, event text, old_table name, new_table name)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	VALUES ('dormancy_names_insert'::name, 'INSERT', NULL::name, 'dormancy_new_names'::name),
+		   ('dormancy_names_update', 'UPDATE', 'dormancy_old_names', 'dormancy_new_names'),
+		   ('dormancy_names_delete', 'DELETE', 'dormancy_old_names', NULL),
+		   ('dormancy_names_truncate', 'TRUNCATE', NULL, NULL)
+$$;
+COMMENT ON FUNCTION dormancy._name_key_triggers() IS
+	'internal: the triggers keeping dormancy.customer_name_keys: name, event and transition tables';
+
+-- Why the keys of a customers table cannot be kept (NULL: they can): the
+-- static facts (the binder's own row security is checked when filling).
+CREATE FUNCTION dormancy._name_keys_untrackable(rel regclass, id_column name, name_column name)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	c pg_class;
+	id_att pg_attribute;
+	name_att pg_attribute;
+	base oid;
+BEGIN
+	IF rel IS NULL OR name_column IS NULL THEN
+		RETURN 'no customer names are bound';
+	END IF;
+	SELECT * INTO c FROM pg_class x WHERE x.oid = rel;
+	IF NOT FOUND THEN
+		RETURN 'the customers relation does not exist';
+	END IF;
+	IF c.relkind <> 'r' THEN
+		RETURN format('%s is not a plain table', rel);
+	END IF;
+	IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = rel OR i.inhparent = rel) THEN
+		RETURN format('%s has inheritance children or parents, whose writes its triggers do not see', rel);
+	END IF;
+	IF EXISTS (SELECT 1 FROM pg_subscription_rel s WHERE s.srrelid = rel) THEN
+		RETURN format('%s receives rows by logical replication, whose apply fires no statement triggers', rel);
+	END IF;
+	SELECT * INTO id_att FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = id_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT * INTO name_att FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = name_column AND a.attnum > 0 AND NOT a.attisdropped;
+	IF id_att.attrelid IS NULL OR name_att.attrelid IS NULL THEN
+		RETURN 'the id or name column does not exist';
+	END IF;
+	base := coalesce((SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.oid END FROM pg_type y WHERE y.oid = id_att.atttypid), 0);
+	IF base NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'text'::regtype, 'varchar'::regtype, 'uuid'::regtype) THEN
+		RETURN format('the id column has type %s (tracked: smallint, integer, bigint, text, varchar, uuid)', id_att.atttypid::regtype);
+	END IF;
+	IF id_att.attcollation NOT IN (0, 100) THEN
+		RETURN 'the id column has a collation other than the default';
+	END IF;
+	RETURN replace(dormancy._untrackable_type(name_att.atttypid), 'customer column', 'name column');
+END
+$$;
+COMMENT ON FUNCTION dormancy._name_keys_untrackable(regclass, name, name) IS
+	'internal: why the name keys of a customers table cannot be kept by triggers (NULL when they can)';
+
+-- What could have let a write go unseen since the keys were filled (NULL:
+-- nothing).  Compares catalog facts only.
+CREATE FUNCTION dormancy._name_keys_problem()
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.name_key_state;
+	why text;
+BEGIN
+	SELECT * INTO st FROM dormancy.name_key_state;
+	IF NOT coalesce(st.current, false) THEN
+		RETURN coalesce(st.reason, 'the name keys are not kept');
+	END IF;
+	IF to_regclass('dormancy.customer_name_keys') IS NULL THEN
+		RETURN 'the table dormancy.customer_name_keys is missing';
+	END IF;
+	why := dormancy._name_keys_untrackable(st.customers_relation, st.id_column, st.name_column);
+	IF why IS NOT NULL THEN
+		RETURN why;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+					WHERE a.attrelid = st.customers_relation AND a.attname = st.id_column
+					  AND a.atttypid = st.id_type AND a.attnum > 0 AND NOT a.attisdropped)
+	   OR NOT EXISTS (SELECT 1 FROM pg_attribute a
+					   WHERE a.attrelid = st.customers_relation AND a.attname = st.name_column
+						 AND a.atttypid = st.name_type AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RETURN format('the id or name column of %s was renamed, dropped or changed type', st.customers_relation);
+	END IF;
+	IF (SELECT count(*) FROM pg_trigger t JOIN dormancy._name_key_triggers() d ON d.trigger_name = t.tgname
+		 WHERE t.tgrelid = st.customers_relation AND t.tgfoid = 'dormancy._customer_names_changed()'::regprocedure
+		   AND t.tgenabled = 'A' AND t.tgnargs = 0
+		   AND t.tgnewtable IS NOT DISTINCT FROM d.new_table AND t.tgoldtable IS NOT DISTINCT FROM d.old_table)
+	   <> (SELECT count(*) FROM dormancy._name_key_triggers()) THEN
+		RETURN format('a trigger keeping the name keys of %s is missing, altered or not enabled ALWAYS', st.customers_relation);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._name_keys_problem() IS
+	'internal: why dormancy.customer_name_keys may not be used now (NULL: it holds every row of the bound customers)';
+
+-- Whether customer_status may look the keys up (once per query, an init
+-- plan).  SECURITY DEFINER, so that a reader needs no grant on the state and
+-- the internal checks: it takes no argument and reads catalog facts and the
+-- state row only.
+CREATE FUNCTION dormancy._name_keys_usable()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy._name_keys_problem() IS NULL;
+COMMENT ON FUNCTION dormancy._name_keys_usable() IS
+	'internal: whether dormancy.customer_name_keys holds every row of the bound customers (customer_status then looks the keys up)';
+
+-- Mark the keys stale (until the next bind or rebind).
+CREATE FUNCTION dormancy._name_keys_stale(why text)
+	RETURNS void
+	LANGUAGE sql
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	UPDATE dormancy.name_key_state SET current = false, reason = why WHERE current;
+END;
+COMMENT ON FUNCTION dormancy._name_keys_stale(text) IS
+	'internal: stop using dormancy.customer_name_keys until the next bind or rebind';
+
+-- Statement trigger on the bound customers table: apply the rows written.
+-- SECURITY DEFINER: whoever writes the customers need not be allowed to
+-- write dormancy's tables.  It trusts nothing of its call: it runs only as
+-- dormancy's trigger on the table it keeps, reads the columns recorded when
+-- tracking began and only while they have the recorded built-in types.
+CREATE FUNCTION dormancy._customer_names_changed()
+	RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.name_key_state;
+	sides text;
+	gone_ids text[];
+	gone_keys text[];
+BEGIN
+	SELECT * INTO st FROM dormancy.name_key_state;
+	IF NOT coalesce(st.customers_relation = TG_RELID, false) THEN
+		IF TG_NAME IN (SELECT d.trigger_name FROM dormancy._name_key_triggers() d) THEN
+			RETURN NULL;	-- left on a table no longer bound: the next build drops it
+		END IF;
+		RAISE EXCEPTION 'dormancy._customer_names_changed() runs only as a trigger of dormancy on the bound customers'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('It was fired by trigger "%s" on %s, which dormancy does not track.', TG_NAME, TG_RELID::regclass),
+				  HINT = 'Do not use this function in triggers of your own.';
+	END IF;
+	IF NOT st.current THEN
+		RETURN NULL;	-- stale: nothing to keep until the next build
+	END IF;
+	-- the firing trigger is one dormancy made (see _orders_changed)
+	IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'STATEMENT'
+	   OR NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN dormancy._name_key_triggers() d ON d.trigger_name = t.tgname
+					   WHERE t.tgrelid = TG_RELID AND t.tgname = TG_NAME AND d.event = TG_OP
+						 AND t.tgfoid = 'dormancy._customer_names_changed()'::regprocedure AND t.tgnargs = 0
+						 AND t.tgnewtable IS NOT DISTINCT FROM d.new_table
+						 AND t.tgoldtable IS NOT DISTINCT FROM d.old_table) THEN
+		PERFORM dormancy._name_keys_stale(format('a trigger keeping the name keys of %s was renamed or altered', TG_RELID::regclass));
+		RETURN NULL;
+	END IF;
+	IF dormancy._name_keys_problem() IS NOT NULL THEN
+		PERFORM dormancy._name_keys_stale(dormancy._name_keys_problem());
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'TRUNCATE' THEN
+		DELETE FROM dormancy.customer_name_keys;
+		RETURN NULL;
+	END IF;
+	-- the change of each (id, key): rows written minus rows removed (the
+	-- forms a parameter, read once)
+	sides := concat_ws(' UNION ALL ',
+		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
+			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
+				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column) END,
+		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
+			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
+				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column) END);
+	-- (in key order, so that concurrent writers lock the rows in one order)
+	EXECUTE format(
+		'WITH up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
+		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) '
+		'FROM (%s) x '
+		'WHERE x.name_key <> %L GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
+		'ORDER BY x.customer_key, x.name_key '
+		'ON CONFLICT (customer_key, name_key) DO UPDATE SET rows = k.rows + excluded.rows '
+		'RETURNING k.customer_key, k.name_key, k.rows) '
+		'SELECT pg_catalog.array_agg(up.customer_key), pg_catalog.array_agg(up.name_key) FROM up WHERE up.rows <= 0',
+		sides, '') INTO gone_ids, gone_keys USING dormancy.legal_forms_in_force();
+	-- the pairs no row has any more
+	IF gone_ids IS NOT NULL THEN
+		DELETE FROM dormancy.customer_name_keys k
+		 USING unnest(gone_ids, gone_keys) g(customer_key, name_key)
+		 WHERE k.customer_key = g.customer_key AND k.name_key = g.name_key AND k.rows <= 0;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._customer_names_changed() IS
+	'internal: trigger on the bound customers table keeping dormancy.customer_name_keys';
+
+-- Fill the keys from the whole table (the caller's rights: the binder, or
+-- whoever edits dormancy.legal_forms).  A role for whom row security hides
+-- rows could not fill them: the keys are then not used.
+CREATE FUNCTION dormancy._fill_name_keys()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.name_key_state;
+BEGIN
+	SELECT * INTO st FROM dormancy.name_key_state;
+	TRUNCATE dormancy.customer_name_keys;
+	IF st.customers_relation IS NULL THEN
+		RETURN;
+	END IF;
+	IF row_security_active(st.customers_relation) THEN
+		PERFORM dormancy._name_keys_stale(format('row security of %s applies to role %s, who filled the keys', st.customers_relation, current_user));
+		RETURN;
+	END IF;
+	EXECUTE format(
+		'INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
+		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) '
+		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
+		'FROM %3$s t WHERE t.%1$I IS NOT NULL) x '
+		'WHERE x.name_key <> %4$L GROUP BY x.customer_key, x.name_key',
+		st.id_column, st.name_column, st.customers_relation, '') USING dormancy.legal_forms_in_force();
+	ANALYZE dormancy.customer_name_keys;
+END
+$$;
+COMMENT ON FUNCTION dormancy._fill_name_keys() IS
+	'internal: compute dormancy.customer_name_keys from the whole bound customers table';
+
+-- Statement trigger on dormancy.legal_forms: every key depends on the forms.
+CREATE FUNCTION dormancy._legal_forms_changed()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM dormancy.name_key_state s WHERE s.current) THEN
+		PERFORM dormancy._fill_name_keys();
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._legal_forms_changed() IS
+	'internal: trigger on dormancy.legal_forms recomputing every name key';
+CREATE TRIGGER dormancy_name_keys AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON dormancy.legal_forms
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._legal_forms_changed();
+COMMENT ON TRIGGER dormancy_name_keys ON dormancy.legal_forms IS 'recomputes dormancy.customer_name_keys when the legal forms change';
+
+-- Drop the triggers from a table (if it still exists).
+CREATE FUNCTION dormancy._untrack_names(rel regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	trig text;
+BEGIN
+	FOR trig IN
+		SELECT t.tgname FROM pg_trigger t
+		 WHERE t.tgrelid = rel AND NOT t.tgisinternal
+		   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._name_key_triggers() d)
+	LOOP
+		EXECUTE format('DROP TRIGGER %I ON %s', trig, rel);
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._untrack_names(regclass) IS 'internal: remove the triggers keeping the name keys';
+
+-- The keys table: made at the first build, like the generated views not a
+-- member of the extension (its row security policy names the adapter
+-- src_customers, which binding writes; pg_dump keeps it with the views).
+-- Before every build the policy goes: a build may have to drop
+-- src_customers (another id type); the build makes it again.
+CREATE FUNCTION dormancy._before_build_63_name_keys()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF to_regclass('dormancy.customer_name_keys') IS NULL THEN
+		CREATE TABLE dormancy.customer_name_keys (
+			customer_key text COLLATE "C" NOT NULL,
+			name_key text NOT NULL,
+			rows bigint NOT NULL,
+			CONSTRAINT customer_name_keys_pkey PRIMARY KEY (customer_key, name_key)
+		);
+		CREATE INDEX customer_name_keys_name_key ON dormancy.customer_name_keys (name_key);
+		ALTER TABLE dormancy.customer_name_keys ENABLE ROW LEVEL SECURITY;
+		COMMENT ON TABLE dormancy.customer_name_keys IS
+			'the name key of each bound customer (normalize_company_name with dormancy.legal_forms), kept by triggers: the index the duplicate_name data gap looks up';
+		COMMENT ON COLUMN dormancy.customer_name_keys.customer_key IS 'the customer id as text';
+		COMMENT ON COLUMN dormancy.customer_name_keys.name_key IS 'the key of its name (never blank)';
+		COMMENT ON COLUMN dormancy.customer_name_keys.rows IS 'rows of the customers table with this id and this key (an id may be there twice)';
+		COMMENT ON INDEX dormancy.customer_name_keys_name_key IS 'finds the customers that share a name key';
+		REVOKE ALL ON dormancy.customer_name_keys FROM PUBLIC;
+		-- the policy shows an analyst only the keys of customers the analyst sees
+		GRANT SELECT ON dormancy.customer_name_keys TO dormancy_analyst;
+	END IF;
+	PERFORM dormancy._unclaim('TABLE', 'dormancy.customer_name_keys');
+	IF EXISTS (SELECT 1 FROM pg_policy p
+				WHERE p.polrelid = 'dormancy.customer_name_keys'::regclass AND p.polname = 'visible_customers') THEN
+		DROP POLICY visible_customers ON dormancy.customer_name_keys;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._before_build_63_name_keys() IS
+	'internal: before a build, make dormancy.customer_name_keys if missing and drop its row security policy (it reads src_customers)';
+
+-- After every build: the policy, the triggers on the bound customers table
+-- (enabled ALWAYS) and the keys filled afresh.
+CREATE FUNCTION dormancy._after_build_63_name_keys()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.name_key_state;
+	cust record;
+	why_not text;
+	trig record;
+	id_type text;
+BEGIN
+	SELECT * INTO st FROM dormancy.name_key_state FOR UPDATE;
+	SELECT b.relation, (b.columns ->> 'id')::name AS id_column, (b.columns ->> 'name')::name AS name_column INTO cust
+	  FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	IF st.customers_relation IS NOT NULL AND st.customers_relation IS DISTINCT FROM cust.relation
+	   AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.customers_relation) THEN
+		PERFORM dormancy._untrack_names(st.customers_relation);
+	END IF;
+	-- a reader sees a row of the keys only when it sees its customer
+	SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+	  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id';
+	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
+				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s))', id_type);
+	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column);
+	IF why_not IS NULL THEN
+		BEGIN
+			FOR trig IN
+				SELECT d.trigger_name AS name, d.event,
+					   coalesce('REFERENCING ' || NULLIF(concat_ws(' ', 'OLD TABLE AS ' || d.old_table,
+																		'NEW TABLE AS ' || d.new_table), '') || ' ', '') AS referencing
+				  FROM dormancy._name_key_triggers() d
+			LOOP
+				IF EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = cust.relation AND t.tgname = trig.name) THEN
+					EXECUTE format('DROP TRIGGER %I ON %s', trig.name, cust.relation);
+				END IF;
+				EXECUTE format('CREATE TRIGGER %s AFTER %s ON %s %sFOR EACH STATEMENT EXECUTE FUNCTION dormancy._customer_names_changed()',
+							   trig.name, trig.event, cust.relation, trig.referencing);
+				EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', cust.relation, trig.name);
+			END LOOP;
+		EXCEPTION WHEN insufficient_privilege OR feature_not_supported OR wrong_object_type OR object_not_in_prerequisite_state THEN
+			why_not := SQLERRM;
+		END;
+	END IF;
+	IF why_not IS NOT NULL THEN
+		IF cust.relation IS NOT NULL THEN
+			PERFORM dormancy._untrack_names(cust.relation);
+		END IF;
+		UPDATE dormancy.name_key_state
+		   SET customers_relation = NULL, id_column = NULL, id_type = NULL, name_column = NULL, name_type = NULL,
+			   current = false, reason = why_not;
+		DELETE FROM dormancy.customer_name_keys;
+		RETURN;
+	END IF;
+	UPDATE dormancy.name_key_state
+	   SET customers_relation = cust.relation, id_column = cust.id_column, name_column = cust.name_column,
+		   id_type = (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = cust.relation AND a.attname = cust.id_column),
+		   name_type = (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = cust.relation AND a.attname = cust.name_column),
+		   current = true, reason = NULL;
+	PERFORM dormancy._fill_name_keys();
+END
+$$;
+COMMENT ON FUNCTION dormancy._after_build_63_name_keys() IS
+	'internal: after a build, keep the name keys of the bound customers by triggers and fill them';
+
+-- Event trigger: DDL on the tracked table that could hide writes (a trigger
+-- disabled, dropped or replaced, a column retyped, a child table) makes the
+-- keys stale.  SECURITY DEFINER, because DDL of any role must be seen: it
+-- compares catalog facts and writes one fixed row.  Enabled ALWAYS.
+CREATE FUNCTION dormancy._customers_ddl()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.name_key_state;
+	touched boolean := false;
+	problem text;
+BEGIN
+	SELECT * INTO st FROM dormancy.name_key_state;
+	IF NOT coalesce(st.current, false) THEN
+		RETURN;
+	END IF;
+	IF TG_EVENT = 'sql_drop' THEN
+		touched := EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() d
+							WHERE (d.classid = 'pg_class'::regclass AND d.objid = st.customers_relation)
+							   OR d.classid = 'pg_trigger'::regclass);
+	ELSE
+		touched := EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
+							WHERE c.classid = 'pg_class'::regclass
+							  AND (c.objid = st.customers_relation
+								   OR EXISTS (SELECT 1 FROM pg_inherits i
+											   WHERE i.inhrelid = c.objid AND i.inhparent = st.customers_relation)))
+				   OR EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() c
+							   JOIN pg_trigger t ON t.oid = c.objid
+							  WHERE c.classid = 'pg_trigger'::regclass AND t.tgrelid = st.customers_relation);
+	END IF;
+	IF touched THEN
+		problem := dormancy._name_keys_problem();
+		IF problem IS NOT NULL THEN
+			PERFORM dormancy._name_keys_stale(problem);
+		END IF;
+	END IF;
+EXCEPTION WHEN OTHERS THEN
+	-- never fail the user's DDL: stop using the keys instead
+	PERFORM dormancy._name_keys_stale('DDL on the customers table could not be checked: ' || SQLERRM);
+END
+$$;
+COMMENT ON FUNCTION dormancy._customers_ddl() IS
+	'internal: event trigger (ddl_command_end, sql_drop) seeing DDL on the bound customers that could hide writes from the name keys';
+
+CREATE EVENT TRIGGER dormancy_names_ddl ON ddl_command_end
+	WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER TRIGGER')
+	EXECUTE FUNCTION dormancy._customers_ddl();
+ALTER EVENT TRIGGER dormancy_names_ddl ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_names_ddl IS
+	'extension dormancy: sees DDL on the bound customers that could hide writes from the name keys';
+CREATE EVENT TRIGGER dormancy_names_drop ON sql_drop
+	WHEN TAG IN ('DROP TABLE', 'DROP TRIGGER', 'ALTER TABLE')
+	EXECUTE FUNCTION dormancy._customers_ddl();
+ALTER EVENT TRIGGER dormancy_names_drop ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_names_drop IS
+	'extension dormancy: sees dropped triggers of the bound customers';
+
+REVOKE ALL ON dormancy.name_key_state FROM PUBLIC;
+
+-- (_adapter_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- The adapters' comments (reapplied after each build: a replaced view keeps
+-- them, a recreated one does not).
+-- (_comment_adapters(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+-- Every generated view, in creation order: the adapters, then the live views.
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+-- (Re)create the generated views from dormancy.bindings: the adapters
+-- always, the live views when missing or when everything is asked for.
+-- (_build_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._build_views(boolean) IS
+	'internal: create or replace the adapter views from dormancy.bindings, and the live views when missing (or with everything)';
+
+--
+-- The live views: every view above the adapters, one definition each, with
+-- its comments beside it
+--
+-- The adapters src_* (sql_src/22_adapters.sql) are the only views that
+-- binding writes; an unbound source has an empty adapter of the same shape,
+-- and src_bindings says what is bound.  The views below read them, and are
+-- created by _build_views() (sql_src/25_views.sql) at the first build, again
+-- on an extension update, and dropped and created again only when the type
+-- of an adapter's column changes (another type of customer id).  All are
+-- security_invoker: a reader computes them from what the reader may see.
+--
+-- In dependency order:
+--   category_histories, customer_histories   the purchase histories
+--   contract_signals, customer_engagement,   one row per customer of each
+--   customer_deals, customer_contacts        optional source
+--   source_issues                            what the optional sources' rows lack
+--   customer_core                            state, decline, price changes, contracts
+--   data_issues                              what the orders and customers lack
+--   customer_status                          customer_core + models, priority,
+--                                            reason, approach, data gaps
+--   declining_customers, category_trend,     views for the reader
+--   call_list, duplicate_customers
+--
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+--
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -2960,12 +3540,14 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction), raising a broken binding's error, the amounts of a bound numeric column, the one
--- evaluation of the history-derived columns, the reason rules, approach rules
--- and models (read with the analyst's own SELECT on them), the two halves
--- of score_priority(), and the one evaluation per customer of customer_core
--- and customer_status (_customer_facts, _assess, _data_gaps)
+-- refresh's own transaction), whether the stored name keys are up to date,
+-- raising a broken binding's error, the amounts of a bound numeric column,
+-- the one evaluation of the history-derived columns, the reason rules,
+-- approach rules and models (read with the analyst's own SELECT on them), the
+-- two halves of score_priority(), and the one evaluation per customer of
+-- customer_core and customer_status (_customer_facts, _assess, _data_gaps)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
+	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._history_facts(dormancy.purchase_history, date, double precision,
 		interval, integer, interval, double precision, double precision, double precision, double precision,

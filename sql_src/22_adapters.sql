@@ -52,12 +52,16 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
 		coalesce(bound -> 'contacts' ? 'phone', false)::text, coalesce(bound -> 'contacts' ? 'email', false)::text,
-		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text);
+		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text,
+		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
+		-- whether they are up to date is checked once per query
+		(cust.relation IS NOT NULL
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -131,6 +135,15 @@ BEGIN
 		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
 		'FROM dormancy._stored_histories() st',
 		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
+	-- keyed by the id as text), with the id cast back to its type; read
+	-- through its row security policy (the reader's customers only)
+	view_name := 'src_name_keys';
+	definition := format(
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
+		id_type);
 	RETURN NEXT;
 
 	-- src_contracts: one row per contract term
@@ -245,6 +258,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_emails_bound IS 'the contacts'' email column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -265,6 +279,11 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_stored_histories.category IS 'product category (NULL when no category column is bound)';
 	COMMENT ON COLUMN dormancy.src_stored_histories.history IS 'the stored history of the customer and category';
 	COMMENT ON COLUMN dormancy.src_stored_histories.order_rows IS 'order rows read for it';
+
+	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
+	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
+	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key of a name the customer has';
+	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
 
 	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';

@@ -19,7 +19,7 @@ AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
@@ -115,6 +115,8 @@ BEGIN
 
 	SELECT array_agg(g.view_name ORDER BY g.n) INTO views
 	  FROM dormancy._generated_views() WITH ORDINALITY AS g(view_name, adapter, n);
+	-- the row security policy of the name keys reads src_customers
+	PERFORM dormancy._before_build_63_name_keys();
 
 	-- first in place, which keeps views that users built on ours
 	BEGIN
@@ -157,9 +159,11 @@ BEGIN
 	END LOOP;
 	PERFORM dormancy._comment_adapters();
 	-- what follows each build, in this order: the snapshot and its views, the
-	-- change tracking of the orders, the analysts' grants
+	-- change tracking of the orders, the name keys of the customers, the
+	-- analysts' grants
 	PERFORM dormancy._after_build_60_refresh();
 	PERFORM dormancy._after_build_62_incremental();
+	PERFORM dormancy._after_build_63_name_keys();
 	PERFORM dormancy._after_build_97_privileges();
 END
 $$;

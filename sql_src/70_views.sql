@@ -682,7 +682,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
 -- and the data gaps (nk: the name key, dup: the keys of more than one
--- customer, for the name's gap).  b: what is bound (src_bindings).
+-- customer, for the name's gap, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).  b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
 	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
@@ -710,6 +711,28 @@ SELECT core.*,
 	   dormancy._data_gaps((a.r).gaps,
 		   CASE WHEN b.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										 GROUP BY k.name_key
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.name_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.name_key
+												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
+					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
 		   (a.r).no_activity) AS data_gaps
   FROM dormancy.customer_core core
@@ -777,16 +800,18 @@ SELECT core.*,
 				THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
 	OFFSET 0
   ) nk
- -- the name keys that more than one customer has (a hash join: a window over
- -- customer_status would sort its wide rows); the forms are read once per
- -- query (an InitPlan).  Exact, so it reads every customer's name, even for
- -- a lookup of one customer (docs/sources.md)
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
 	SELECT k.name_key
 	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
 			 CROSS JOIN dormancy.src_bindings cb
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
 	 WHERE k.name_key <> ''
 	 GROUP BY k.name_key

@@ -78,12 +78,14 @@ $$;
 
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
--- refresh's own transaction), raising a broken binding's error, the amounts of a bound numeric column, the one
--- evaluation of the history-derived columns, the reason rules, approach rules
--- and models (read with the analyst's own SELECT on them), the two halves
--- of score_priority(), and the one evaluation per customer of customer_core
--- and customer_status (_customer_facts, _assess, _data_gaps)
+-- refresh's own transaction), whether the stored name keys are up to date,
+-- raising a broken binding's error, the amounts of a bound numeric column,
+-- the one evaluation of the history-derived columns, the reason rules,
+-- approach rules and models (read with the analyst's own SELECT on them), the
+-- two halves of score_priority(), and the one evaluation per customer of
+-- customer_core and customer_status (_customer_facts, _assess, _data_gaps)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
+	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._history_facts(dormancy.purchase_history, date, double precision,
 		interval, integer, interval, double precision, double precision, double precision, double precision,

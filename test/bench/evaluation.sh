@@ -121,8 +121,9 @@ ms[lookup]=$(echo "$lookups" | median)
 note "lookup: ${ms[lookup]} ms"
 lookup_n=$(echo "$lookups" | grep -c .)
 # the same with the customers' names bound: data_gaps' duplicate_name check
-# compares the looked-up customer's name key with every customer's, so it
-# reads every name (docs/sources.md); bound again without names afterwards
+# looks the customer's name key up in dormancy.customer_name_keys, kept by
+# triggers on the customers table (docs/sources.md); bound again without
+# names afterwards
 note "point lookups, names bound"
 psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name', industry => 'sector', company_size => 'size_class')" >/dev/null
 ms[lookup_named]=$(lookup $(echo "$ids" | head -"$runs") | median)

@@ -155,5 +155,23 @@ check "the refused run is logged as failed, the snapshot kept" \
 q -c "CALL dormancy.refresh('2026-12-01')"
 check "after another refresh, east rep's snapshot rows" "$(q -U "$east" -c "SELECT count(*) FROM dormancy.status_snapshot")" 100
 
+# the duplicate_name data gap counts only the customers the reader sees: a
+# name shared across regions is a duplicate for the owner, not for a rep who
+# sees one of the two; the stored name keys (customer_name_keys) show a rep
+# only the keys of the rep's customers (its policy defers to src_customers)
+q -c "INSERT INTO crm.accounts VALUES (1001, 'Shared Name', 'ec', 'east'), (1003, 'SHARED NAME Co., Ltd.', 'ec', 'west'),
+									  (1005, 'Twin', 'ec', 'east'), (1007, 'twin', 'ec', 'east')"
+dup_ids="SELECT string_agg(customer_id::text, ' ' ORDER BY customer_id) FROM dormancy.customer_status WHERE customer_id > 1000 AND 'duplicate_name' = ANY (data_gaps)"
+check "the name keys are kept by triggers and up to date" "$(q -c "SELECT current FROM dormancy.name_key_state")" t
+check "owner: duplicate names" "$(q -c "$dup_ids")" "1001 1003 1005 1007"
+check "east rep: duplicate names (the west twin of 1001 is hidden)" "$(q -U "$east" -c "$dup_ids")" "1005 1007"
+check "west rep: duplicate names" "$(q -U "$west" -c "$dup_ids")" ""
+check "east rep: lookups of one customer agree" \
+	"$(q -U "$east" -c "SELECT string_agg(i::text || ':' || coalesce((SELECT 'duplicate_name' = ANY (s.data_gaps) FROM dormancy.customer_status s WHERE s.customer_id = i)::text, '-'), ' ' ORDER BY i) FROM unnest(ARRAY[1001, 1003, 1005, 1007]) i")" \
+	"1001:false 1003:- 1005:true 1007:true"
+check "east rep reads only the name keys of east customers" \
+	"$(q -U "$east" -c "SELECT count(*) FILTER (WHERE customer_key IN ('1001', '1005')) || ' ' || count(*) FILTER (WHERE customer_key = '1003') || ' ' || count(*) FROM dormancy.customer_name_keys")" \
+	"2 0 103"
+
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "row-level security passes through to customer_status, and to the snapshot with its policy"
