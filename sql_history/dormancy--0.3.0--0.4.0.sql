@@ -2792,6 +2792,42 @@ CREATE TRIGGER removed_default_rules_insert BEFORE INSERT ON dormancy.removed_de
 
 
 --
+-- Faster model fits (issue 11)
+-- _fit_segments: customers without a segment no longer form a group that is
+-- fitted and dropped (the fits themselves are faster in C, same estimates).
+CREATE OR REPLACE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
+	RETURNS TABLE (segment_kind text, segment_value text,
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	RETURN QUERY
+	SELECT g.kind, g.value,
+		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN lower(btrim(c.industry))
+					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+				   b.frequency, b.recency, b.age, b.monetary_value
+			  FROM dormancy.src_customers c
+			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+			 WHERE c.customer_id IS NOT NULL
+			   AND b.frequency IS NOT NULL) s
+	 CROSS JOIN LATERAL (VALUES ('all', NULL::text),
+								(settings.segment_by, s.segment_value)) g(kind, value)
+	 WHERE g.kind = 'all' OR (settings.segment_by <> 'none' AND g.value IS NOT NULL)
+	 GROUP BY g.kind, g.value
+	HAVING g.kind = 'all' OR count(*) >= settings.min_customers;
+	IF NOT FOUND THEN
+		RETURN QUERY SELECT 'all'::text, NULL::text, NULL::dormancy.bgnbd, NULL::dormancy.gammagamma;
+	END IF;
+END
+$$;
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

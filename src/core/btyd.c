@@ -134,6 +134,163 @@ gg_obs_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* The orders of bgnbd_obs_cmp and gg_obs_cmp as "a before b", inlined. */
+static inline bool
+bgnbd_obs_less(const BtydBgnbdObs *a, const BtydBgnbdObs *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	if (a->t_x != b->t_x)
+		return a->t_x < b->t_x;
+	return a->T < b->T;
+}
+
+static inline bool
+gg_obs_less(const BtydGgObs *a, const BtydGgObs *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	return a->m < b->m;
+}
+
+/*
+ * Introsort of an observation array by LESS: quicksort (median of three,
+ * Hoare partition, the smaller side first so the stack stays logarithmic),
+ * heapsort below a depth of 2 log2 n, insertion sort for short runs.  The
+ * comparison is inlined, which makes it about twice as fast as qsort
+ * with a comparison callback.  Observations that compare equal are merged
+ * afterwards, so the order among them does not matter.
+ */
+#define DEFINE_OBS_SORT(NAME, TYPE, LESS) \
+static void \
+NAME##_insertion(TYPE *a, size_t n) \
+{ \
+	size_t		i; \
+\
+	for (i = 1; i < n; i++) \
+	{ \
+		TYPE		v = a[i]; \
+		size_t		j = i; \
+\
+		while (j > 0 && LESS(&v, &a[j - 1])) \
+		{ \
+			a[j] = a[j - 1]; \
+			j--; \
+		} \
+		a[j] = v; \
+	} \
+} \
+\
+static void \
+NAME##_sift(TYPE *a, size_t root, size_t n) \
+{ \
+	TYPE		v = a[root]; \
+\
+	for (;;) \
+	{ \
+		size_t		child = 2 * root + 1; \
+\
+		if (child >= n) \
+			break; \
+		if (child + 1 < n && LESS(&a[child], &a[child + 1])) \
+			child++; \
+		if (!LESS(&v, &a[child])) \
+			break; \
+		a[root] = a[child]; \
+		root = child; \
+	} \
+	a[root] = v; \
+} \
+\
+static void \
+NAME##_heapsort(TYPE *a, size_t n) \
+{ \
+	size_t		i; \
+\
+	for (i = n / 2; i > 0; i--) \
+		NAME##_sift(a, i - 1, n); \
+	for (i = n; i > 1; i--) \
+	{ \
+		TYPE		t = a[0]; \
+\
+		a[0] = a[i - 1]; \
+		a[i - 1] = t; \
+		NAME##_sift(a, 0, i - 1); \
+	} \
+} \
+\
+static void \
+NAME##_intro(TYPE *a, size_t n, int depth) \
+{ \
+	while (n > 16) \
+	{ \
+		size_t		mid = n / 2; \
+		size_t		i = 0; \
+		size_t		j = n - 1; \
+		TYPE		t; \
+		TYPE		pivot; \
+\
+		if (depth-- <= 0) \
+		{ \
+			NAME##_heapsort(a, n); \
+			return; \
+		} \
+		/* order a[0], a[mid], a[n - 1]: they bound both scans */ \
+		if (LESS(&a[mid], &a[0])) \
+		{ \
+			t = a[mid]; a[mid] = a[0]; a[0] = t; \
+		} \
+		if (LESS(&a[n - 1], &a[mid])) \
+		{ \
+			t = a[mid]; a[mid] = a[n - 1]; a[n - 1] = t; \
+			if (LESS(&a[mid], &a[0])) \
+			{ \
+				t = a[mid]; a[mid] = a[0]; a[0] = t; \
+			} \
+		} \
+		pivot = a[mid]; \
+		for (;;) \
+		{ \
+			while (LESS(&a[i], &pivot)) \
+				i++; \
+			while (LESS(&pivot, &a[j])) \
+				j--; \
+			if (i >= j) \
+				break; \
+			t = a[i]; a[i] = a[j]; a[j] = t; \
+			i++; \
+			j--; \
+		} \
+		/* a[0 .. j] <= pivot <= a[j + 1 .. n), both sides non-empty */ \
+		if (j + 1 < n - j - 1) \
+		{ \
+			NAME##_intro(a, j + 1, depth); \
+			a += j + 1; \
+			n -= j + 1; \
+		} \
+		else \
+		{ \
+			NAME##_intro(a + j + 1, n - j - 1, depth); \
+			n = j + 1; \
+		} \
+	} \
+	NAME##_insertion(a, n); \
+} \
+\
+static void \
+NAME(TYPE *a, size_t n) \
+{ \
+	int			depth = 0; \
+	size_t		m; \
+\
+	for (m = n; m > 1; m >>= 1) \
+		depth += 2; \
+	NAME##_intro(a, n, depth); \
+}
+
+DEFINE_OBS_SORT(bgnbd_obs_sort, BtydBgnbdObs, bgnbd_obs_less)
+DEFINE_OBS_SORT(gg_obs_sort, BtydGgObs, gg_obs_less)
+
 /*
  * Sort and merge identical BG/NBD triples.  Input that is already in order
  * (a compacted array, or one with repeats next to each other) is not sorted
@@ -151,7 +308,7 @@ btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
 	{
 		if (bgnbd_obs_cmp(&obs[i - 1], &obs[i]) > 0)
 		{
-			qsort(obs, n, sizeof(BtydBgnbdObs), bgnbd_obs_cmp);
+			bgnbd_obs_sort(obs, n);
 			break;
 		}
 	}
@@ -178,7 +335,7 @@ btyd_gg_compact(BtydGgObs *obs, size_t n)
 	{
 		if (gg_obs_cmp(&obs[i - 1], &obs[i]) > 0)
 		{
-			qsort(obs, n, sizeof(BtydGgObs), gg_obs_cmp);
+			gg_obs_sort(obs, n);
 			break;
 		}
 	}
@@ -295,6 +452,15 @@ kahan_value(const KahanSum *k)
 }
 
 /*
+ * The likelihood sums add terms in blocks of SUM_BLOCK observations with
+ * plain additions and add each block's sum to a compensated sum: the error
+ * of a block is at most SUM_BLOCK units in the last place of its terms,
+ * far below what the optimiser resolves, and the compensation, which
+ * costs more than the additions it guards, runs once per block.
+ */
+#define SUM_BLOCK	16
+
+/*
  * BG/NBD log-likelihood.  Per customer (x, t_x, T):
  *
  *	log L = [lgamma(r+x) - lgamma(r)] + [lgamma(b+x) - lgamma(b)]
@@ -304,9 +470,13 @@ kahan_value(const KahanSum *k)
  *	L4 = log a - log(b+x-1) - (r+x) log1p(t_x/alpha)
  *
  * which is the paper's likelihood with alpha^r / (alpha+T)^(r+x) rewritten
- * through log1p, and the sum of the two terms taken by log-sum-exp.  With
- * w3, w4 the shares of exp(L3) and exp(L4) in their sum, the gradient with
- * respect to the log-parameters is
+ * through log1p, and the sum of the two terms taken by log-sum-exp:
+ * max(L3, L4) + log(1 + e) with e = exp(-|L3 - L4|) <= 1 (log of 1 + e
+ * rather than log1p: e is at most 1, so the rounding of 1 + e costs at
+ * most one unit in the last place of a term of order one, and log is
+ * several times faster than log1p).  With w3, w4 the shares of exp(L3) and
+ * exp(L4) in their sum (1 / (1 + e) for the larger, e times that for the
+ * smaller), the gradient with respect to the log-parameters is
  *
  *	d/dlog r	 = r [psi(r+x) - psi(r) - w3 log1p(T/alpha) - w4 log1p(t_x/alpha)]
  *	d/dlog alpha = -x + (r+x) [w3 T/(alpha+T) + w4 t_x/(alpha+t_x)]
@@ -316,17 +486,18 @@ kahan_value(const KahanSum *k)
  * The terms that depend on x alone are computed once per run of equal x.
  *
  * When the fit has tabulated the distinct values of t_x and T (tab not
- * NULL, see BgnbdTable), log1p(t_x/alpha) and log1p(T/alpha) are looked up
- * in a table filled once per evaluation, by the same expression on the same
- * value: the result is identical to computing them per observation.
+ * NULL, see BgnbdTable), log1p(v/alpha) and v/(alpha+v) of each value v
+ * are looked up in tables filled once per evaluation, by the same
+ * expressions on the same values: the result is identical to computing
+ * them per observation.
  */
 
 /*
  * The distinct t_x and T values of a compacted array of observations, for
  * evaluating the likelihood many times: each observation points at its two
- * values, and log1p_v receives log1p(value / alpha) per evaluation.  With
- * recency and age in whole days, thousands of values serve hundreds of
- * thousands of observations.
+ * values, and log1p_v and ratio_v receive log1p(value / alpha) and
+ * value / (alpha + value) per evaluation.  With recency and age in whole
+ * days, thousands of values serve hundreds of thousands of observations.
  */
 typedef struct BgnbdTable
 {
@@ -337,6 +508,7 @@ typedef struct BgnbdTable
 	uint32_t   *tx_idx;			/* per observation: its t_x in values */
 	uint32_t   *T_idx;			/* per observation: its T in values */
 	double	   *log1p_v;		/* per evaluation: log1p(values[k] / alpha) */
+	double	   *ratio_v;		/* per evaluation: values[k] / (alpha + values[k]) */
 } BgnbdTable;
 
 static double
@@ -361,80 +533,113 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 	double		dx_a = 0.0;
 	double		dx_b = 0.0;
 	double		w4_b = 0.0;
+	size_t		start;
 	size_t		i;
+	double		b_ll = 0.0;
+	double		b_gr = 0.0;
+	double		b_galpha = 0.0;
+	double		b_ga = 0.0;
+	double		b_gb = 0.0;
 
 	if (tab)
 	{
 		for (i = 0; i < tab->nvalues; i++)
 			tab->log1p_v[i] = log1p(tab->values[i] / alpha);
-	}
-	for (i = 0; i < n; i++)
-	{
-		const BtydBgnbdObs *o = &obs[i];
-		const double x = o->x;
-		const double cnt = (double) o->count;
-		const double lT = tab ? tab->log1p_v[tab->T_idx[i]] : log1p(o->T / alpha);
-		double		rx;
-		double		lt;
-		double		l3;
-		double		l4;
-		double		e;
-		double		w3;
-		double		w4;
-
-		if (x == 0.0)
-		{
-			/* L = (alpha / (alpha + T))^r */
-			kahan_add(&ll, cnt * (-r * lT));
-			if (grad)
-			{
-				kahan_add(&gr, cnt * (-r * lT));
-				kahan_add(&galpha, cnt * (r * o->T / (alpha + o->T)));
-			}
-			continue;
-		}
-		if (x != cur_x)
-		{
-			double		lgd_ab = btyd_lgamma_diff(a + b, x);
-
-			cur_x = x;
-			x_const = btyd_lgamma_diff(r, x) + btyd_lgamma_diff(b, x)
-				- lgd_ab - x * log_alpha;
-			l4_const = log_a - log(b + x - 1.0);
-			if (grad)
-			{
-				double		dg_ab = btyd_digamma_diff(a + b, x);
-
-				dx_r = r * btyd_digamma_diff(r, x);
-				dx_a = -a * dg_ab;
-				dx_b = b * (btyd_digamma_diff(b, x) - dg_ab);
-				w4_b = b / (b + x - 1.0);
-			}
-		}
-		rx = r + x;
-		lt = tab ? tab->log1p_v[tab->tx_idx[i]] : log1p(o->t_x / alpha);
-		l3 = -rx * lT;
-		l4 = l4_const - rx * lt;
-		e = exp(-fabs(l3 - l4));
-		kahan_add(&ll, cnt * (x_const + fmax(l3, l4) + log1p(e)));
 		if (grad)
 		{
-			if (l3 >= l4)
-			{
-				w3 = 1.0 / (1.0 + e);
-				w4 = e / (1.0 + e);
-			}
-			else
-			{
-				w3 = e / (1.0 + e);
-				w4 = 1.0 / (1.0 + e);
-			}
-			kahan_add(&gr, cnt * (dx_r - r * (w3 * lT + w4 * lt)));
-			kahan_add(&galpha, cnt * (-x + rx * (w3 * o->T / (alpha + o->T) +
-												 w4 * o->t_x / (alpha + o->t_x))));
-			kahan_add(&ga, cnt * (dx_a + w4));
-			kahan_add(&gb, cnt * (dx_b - w4 * w4_b));
+			for (i = 0; i < tab->nvalues; i++)
+				tab->ratio_v[i] = tab->values[i] / (alpha + tab->values[i]);
 		}
+	}
+	for (start = 0; start < n; start += SUM_BLOCK)
+	{
+		size_t		end = n - start < SUM_BLOCK ? n : start + SUM_BLOCK;
+
+		for (i = start; i < end; i++)
+		{
+			const BtydBgnbdObs *o = &obs[i];
+			const double x = o->x;
+			const double cnt = (double) o->count;
+			const double lT = tab ? tab->log1p_v[tab->T_idx[i]] : log1p(o->T / alpha);
+			double		rx;
+			double		lt;
+			double		l3;
+			double		l4;
+			double		e;
+			double		one_e;
+			double		w3;
+			double		w4;
+
+			if (x == 0.0)
+			{
+				/* L = (alpha / (alpha + T))^r */
+				b_ll += cnt * (-r * lT);
+				if (grad)
+				{
+					const double rT = tab ? tab->ratio_v[tab->T_idx[i]] : o->T / (alpha + o->T);
+
+					b_gr += cnt * (-r * lT);
+					b_galpha += cnt * (r * rT);
+				}
+				continue;
+			}
+			if (x != cur_x)
+			{
+				double		lgd_ab = btyd_lgamma_diff(a + b, x);
+
+				cur_x = x;
+				x_const = btyd_lgamma_diff(r, x) + btyd_lgamma_diff(b, x)
+					- lgd_ab - x * log_alpha;
+				l4_const = log_a - log(b + x - 1.0);
+				if (grad)
+				{
+					double		dg_ab = btyd_digamma_diff(a + b, x);
+
+					dx_r = r * btyd_digamma_diff(r, x);
+					dx_a = -a * dg_ab;
+					dx_b = b * (btyd_digamma_diff(b, x) - dg_ab);
+					w4_b = b / (b + x - 1.0);
+				}
+			}
+			rx = r + x;
+			lt = tab ? tab->log1p_v[tab->tx_idx[i]] : log1p(o->t_x / alpha);
+			l3 = -rx * lT;
+			l4 = l4_const - rx * lt;
+			e = exp(-fabs(l3 - l4));
+			one_e = 1.0 + e;
+			b_ll += cnt * (x_const + fmax(l3, l4) + log(one_e));
+			if (grad)
+			{
+				const double rT = tab ? tab->ratio_v[tab->T_idx[i]] : o->T / (alpha + o->T);
+				const double rt = tab ? tab->ratio_v[tab->tx_idx[i]] : o->t_x / (alpha + o->t_x);
+				const double w_big = 1.0 / one_e;
+
+				if (l3 >= l4)
+				{
+					w3 = w_big;
+					w4 = e * w_big;
+				}
+				else
+				{
+					w3 = e * w_big;
+					w4 = w_big;
+				}
+				b_gr += cnt * (dx_r - r * (w3 * lT + w4 * lt));
+				b_galpha += cnt * (-x + rx * (w3 * rT + w4 * rt));
+				b_ga += cnt * (dx_a + w4);
+				b_gb += cnt * (dx_b - w4 * w4_b);
+			}
+		}
+		kahan_add(&ll, b_ll);
+		b_ll = 0.0;
+		kahan_add(&gr, b_gr);
+		b_gr = 0.0;
+		kahan_add(&galpha, b_galpha);
+		b_galpha = 0.0;
+		kahan_add(&ga, b_ga);
+		b_ga = 0.0;
+		kahan_add(&gb, b_gb);
+		b_gb = 0.0;
 	}
 	if (grad)
 	{
@@ -464,6 +669,7 @@ bgnbd_table_free(BgnbdTable *tab)
 	free(tab->tx_idx);
 	free(tab->T_idx);
 	free(tab->log1p_v);
+	free(tab->ratio_v);
 	free(tab);
 }
 
@@ -559,7 +765,8 @@ bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
 	{
 		tab->nvalues = set.count;
 		tab->log1p_v = malloc(tab->nvalues * sizeof(double));
-		ok = tab->log1p_v != NULL;
+		tab->ratio_v = malloc(tab->nvalues * sizeof(double));
+		ok = tab->log1p_v != NULL && tab->ratio_v != NULL;
 	}
 	if (!ok)
 	{
@@ -575,23 +782,41 @@ bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
  *
  *	log L = lgamma(px+q) - lgamma(px) - lgamma(q) + q log v + (px-1) log m
  *		  + px log x - (px+q) log(x m + v)
- *		  = [lgamma(px+q) - lgamma(px)] - lgamma(q) - q log1p(x m / v)
- *		  - px log1p(v / (x m)) - log m
+ *		  = [lgamma(px+q) - lgamma(px)] - lgamma(q) - q l1 - px l2 - log m
+ *	l1 = log1p(x m / v), l2 = log1p(v / (x m)), l2 - l1 = log v - log(x m)
  *
- * (second form evaluated).  Gradient with respect to the log-parameters:
+ * (second form evaluated; the smaller of l1 and l2, whose argument is at
+ * most 1, by log1p, the other from it and the difference of logarithms,
+ * which costs nothing in relative terms since it is at least log 2: one
+ * log1p per customer and evaluation instead of two, and log(x m) and log m
+ * tabulated).  Gradient with respect to the log-parameters:
  *
- *	d/dlog p = p x [psi(px+q) - psi(px) - log1p(v/(xm))]
- *	d/dlog q = q [psi(px+q) - psi(q) - log1p(xm/v)]
+ *	d/dlog p = p x [psi(px+q) - psi(px) - l2]
+ *	d/dlog q = q [psi(px+q) - psi(q) - l1]
  *	d/dlog v = (q x m - p x v) / (x m + v)
+ *
+ * When the fit has tabulated log(x m) and log m per observation (tab not
+ * NULL, see GgTable), they are looked up instead of computed: the same
+ * expressions on the same values, so the same result.
  */
-double
-btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
-			   double *grad)
+
+/* Per observation of a compacted Gamma-Gamma array: log(x m) and log m. */
+typedef struct GgTable
+{
+	const BtydGgObs *obs;
+	double	   *log_xm;
+	double	   *log_m;
+} GgTable;
+
+static double
+gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
+			   const GgTable *tab, double *grad)
 {
 	const double p = m->p;
 	const double q = m->q;
 	const double v = m->v;
 	const double lg_q = lgamma(q);
+	const double log_v = log(v);
 	KahanSum	ll = {0, 0};
 	KahanSum	gp = {0, 0};
 	KahanSum	gq = {0, 0};
@@ -601,39 +826,68 @@ btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	double		lgd = 0.0;
 	double		dgd_p = 0.0;
 	double		dgd_q = 0.0;
+	size_t		start;
 	size_t		i;
+	double		b_ll = 0.0;
+	double		b_gp = 0.0;
+	double		b_gq = 0.0;
+	double		b_gv = 0.0;
 
-	for (i = 0; i < n; i++)
+	for (start = 0; start < n; start += SUM_BLOCK)
 	{
-		const BtydGgObs *o = &obs[i];
-		const double cnt = (double) o->count;
-		double		xm;
-		double		l1;
-		double		l2;
+		size_t		end = n - start < SUM_BLOCK ? n : start + SUM_BLOCK;
 
-		if (o->x <= 0.0)
-			continue;
-		if (o->x != cur_x)
+		for (i = start; i < end; i++)
 		{
-			cur_x = o->x;
-			px = p * o->x;
-			lgd = btyd_lgamma_diff(px, q);
+			const BtydGgObs *o = &obs[i];
+			const double cnt = (double) o->count;
+			double		xm;
+			double		log_xm;
+			double		l1;
+			double		l2;
+
+			if (o->x <= 0.0)
+				continue;
+			if (o->x != cur_x)
+			{
+				cur_x = o->x;
+				px = p * o->x;
+				lgd = btyd_lgamma_diff(px, q);
+				if (grad)
+				{
+					dgd_p = btyd_digamma_diff(px, q);
+					dgd_q = btyd_digamma_diff(q, px);
+				}
+			}
+			xm = o->x * o->m;
+			log_xm = tab ? tab->log_xm[i] : log(xm);
+			if (xm <= v)
+			{
+				l1 = log1p(xm / v);
+				l2 = l1 + (log_v - log_xm);
+			}
+			else
+			{
+				l2 = log1p(v / xm);
+				l1 = l2 + (log_xm - log_v);
+			}
+			b_ll += cnt * (lgd - lg_q - q * l1 - px * l2 -
+						   (tab ? tab->log_m[i] : log(o->m)));
 			if (grad)
 			{
-				dgd_p = btyd_digamma_diff(px, q);
-				dgd_q = btyd_digamma_diff(q, px);
+				b_gp += cnt * px * (dgd_p - l2);
+				b_gq += cnt * q * (dgd_q - l1);
+				b_gv += cnt * (q * xm - px * v) / (xm + v);
 			}
 		}
-		xm = o->x * o->m;
-		l1 = log1p(xm / v);
-		l2 = log1p(v / xm);
-		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 - log(o->m)));
-		if (grad)
-		{
-			kahan_add(&gp, cnt * px * (dgd_p - l2));
-			kahan_add(&gq, cnt * q * (dgd_q - l1));
-			kahan_add(&gv, cnt * (q * xm - px * v) / (xm + v));
-		}
+		kahan_add(&ll, b_ll);
+		b_ll = 0.0;
+		kahan_add(&gp, b_gp);
+		b_gp = 0.0;
+		kahan_add(&gq, b_gq);
+		b_gq = 0.0;
+		kahan_add(&gv, b_gv);
+		b_gv = 0.0;
 	}
 	if (grad)
 	{
@@ -642,6 +896,57 @@ btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 		grad[2] = kahan_value(&gv);
 	}
 	return kahan_value(&ll);
+}
+
+/* Gamma-Gamma log-likelihood and gradient (see btyd.h and above). */
+double
+btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
+			   double *grad)
+{
+	return gg_loglik_impl(m, obs, n, NULL, grad);
+}
+
+/* Free a Gamma-Gamma table (NULL is fine). */
+static void
+gg_table_free(GgTable *tab)
+{
+	if (tab == NULL)
+		return;
+	free(tab->log_xm);
+	free(tab->log_m);
+	free(tab);
+}
+
+/*
+ * Tabulate log(x m) and log m of n observations with x > 0; NULL when
+ * memory runs out (the fit then computes them per evaluation, with the
+ * same result).
+ */
+static GgTable *
+gg_table_make(const BtydGgObs *obs, size_t n)
+{
+	GgTable    *tab;
+	size_t		i;
+
+	if (n == 0)
+		return NULL;
+	tab = calloc(1, sizeof(GgTable));
+	if (tab == NULL)
+		return NULL;
+	tab->obs = obs;
+	tab->log_xm = malloc(n * sizeof(double));
+	tab->log_m = malloc(n * sizeof(double));
+	if (tab->log_xm == NULL || tab->log_m == NULL)
+	{
+		gg_table_free(tab);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+	{
+		tab->log_xm[i] = log(obs[i].x * obs[i].m);
+		tab->log_m[i] = log(obs[i].m);
+	}
+	return tab;
 }
 
 /* ----------------------------------------------------------------------
@@ -674,6 +979,16 @@ gg_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
 	BtydGgParams m = {params[0], params[1], params[2]};
 
 	return btyd_gg_loglik(&m, obs, n, grad);
+}
+
+/* The same over a Gamma-Gamma table (obs is a GgTable): the same result. */
+static double
+gg_loglik_table_vec(const double *params, const void *obs, size_t n, double *grad)
+{
+	BtydGgParams m = {params[0], params[1], params[2]};
+	const GgTable *tab = (const GgTable *) obs;
+
+	return gg_loglik_impl(&m, tab->obs, n, tab, grad);
 }
 
 /*
@@ -774,6 +1089,7 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 {
 	BtydFitOptions defaults;
 	BtydGgObs  *work = NULL;
+	GgTable    *table;
 	BtydMleProblem prob;
 	double		starts[3][BTYD_MAX_PARAMS];
 	double		customers = 0.0;
@@ -816,8 +1132,9 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&prob, 0, sizeof(prob));
-	prob.loglik = gg_loglik_vec;
-	prob.obs = work;
+	table = gg_table_make(work, nw);
+	prob.loglik = table ? gg_loglik_table_vec : gg_loglik_vec;
+	prob.obs = table ? (const void *) table : (const void *) work;
 	prob.n = nw;
 	prob.nparams = 3;
 	prob.weight = 1.0 / customers;
@@ -834,6 +1151,7 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	starts[2][1] = log(1.5);
 	starts[2][2] = log(1.0);
 	btyd_mle_fit(&prob, opts, starts, 3, out);
+	gg_table_free(table);
 	free(work);
 	return true;
 }
