@@ -82,13 +82,6 @@ COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.m
 -- (docs/models.md).  A set-returning function with RETURN QUERY, so that
 -- the read may use a parallel plan: a FOR loop over a query or a SELECT INTO
 -- in plpgsql never runs in parallel.
---
--- Each summary goes to the overall group and, when it has a segment (and
--- segments are fitted), to its segment's group: customers without a
--- segment form no group of their own, so no fit is made only to be
--- dropped (with GROUPING SETS ((), (segment)) they did, and with
--- segment_by = 'none' the whole population was fitted twice).  With no
--- customer at all, the overall row comes with NULL fits, as before.
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
@@ -99,7 +92,8 @@ DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
 	RETURN QUERY
-	SELECT g.kind, g.value,
+	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+		   s.segment_value,
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
@@ -111,14 +105,10 @@ BEGIN
 			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
 			 WHERE c.customer_id IS NOT NULL
 			   AND b.frequency IS NOT NULL) s
-	 CROSS JOIN LATERAL (VALUES ('all', NULL::text),
-								(settings.segment_by, s.segment_value)) g(kind, value)
-	 WHERE g.kind = 'all' OR (settings.segment_by <> 'none' AND g.value IS NOT NULL)
-	 GROUP BY g.kind, g.value
-	HAVING g.kind = 'all' OR count(*) >= settings.min_customers;
-	IF NOT FOUND THEN
-		RETURN QUERY SELECT 'all'::text, NULL::text, NULL::dormancy.bgnbd, NULL::dormancy.gammagamma;
-	END IF;
+	 GROUP BY GROUPING SETS ((), (s.segment_value))
+	HAVING grouping(s.segment_value) = 1
+		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+			AND count(*) >= settings.min_customers);
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS

@@ -452,15 +452,6 @@ kahan_value(const KahanSum *k)
 }
 
 /*
- * The likelihood sums add terms in blocks of SUM_BLOCK observations with
- * plain additions and add each block's sum to a compensated sum: the error
- * of a block is at most SUM_BLOCK units in the last place of its terms,
- * far below what the optimiser resolves, and the compensation, which
- * costs more than the additions it guards, runs once per block.
- */
-#define SUM_BLOCK	16
-
-/*
  * BG/NBD log-likelihood.  Per customer (x, t_x, T):
  *
  *	log L = [lgamma(r+x) - lgamma(r)] + [lgamma(b+x) - lgamma(b)]
@@ -470,13 +461,9 @@ kahan_value(const KahanSum *k)
  *	L4 = log a - log(b+x-1) - (r+x) log1p(t_x/alpha)
  *
  * which is the paper's likelihood with alpha^r / (alpha+T)^(r+x) rewritten
- * through log1p, and the sum of the two terms taken by log-sum-exp:
- * max(L3, L4) + log(1 + e) with e = exp(-|L3 - L4|) <= 1 (log of 1 + e
- * rather than log1p: e is at most 1, so the rounding of 1 + e costs at
- * most one unit in the last place of a term of order one, and log is
- * several times faster than log1p).  With w3, w4 the shares of exp(L3) and
- * exp(L4) in their sum (1 / (1 + e) for the larger, e times that for the
- * smaller), the gradient with respect to the log-parameters is
+ * through log1p, and the sum of the two terms taken by log-sum-exp.  With
+ * w3, w4 the shares of exp(L3) and exp(L4) in their sum, the gradient with
+ * respect to the log-parameters is
  *
  *	d/dlog r	 = r [psi(r+x) - psi(r) - w3 log1p(T/alpha) - w4 log1p(t_x/alpha)]
  *	d/dlog alpha = -x + (r+x) [w3 T/(alpha+T) + w4 t_x/(alpha+t_x)]
@@ -486,18 +473,17 @@ kahan_value(const KahanSum *k)
  * The terms that depend on x alone are computed once per run of equal x.
  *
  * When the fit has tabulated the distinct values of t_x and T (tab not
- * NULL, see BgnbdTable), log1p(v/alpha) and v/(alpha+v) of each value v
- * are looked up in tables filled once per evaluation, by the same
- * expressions on the same values: the result is identical to computing
- * them per observation.
+ * NULL, see BgnbdTable), log1p(t_x/alpha) and log1p(T/alpha) are looked up
+ * in a table filled once per evaluation, by the same expression on the same
+ * value: the result is identical to computing them per observation.
  */
 
 /*
  * The distinct t_x and T values of a compacted array of observations, for
  * evaluating the likelihood many times: each observation points at its two
- * values, and log1p_v and ratio_v receive log1p(value / alpha) and
- * value / (alpha + value) per evaluation.  With recency and age in whole
- * days, thousands of values serve hundreds of thousands of observations.
+ * values, and log1p_v receives log1p(value / alpha) per evaluation.  With
+ * recency and age in whole days, thousands of values serve hundreds of
+ * thousands of observations.
  */
 typedef struct BgnbdTable
 {
@@ -508,7 +494,6 @@ typedef struct BgnbdTable
 	uint32_t   *tx_idx;			/* per observation: its t_x in values */
 	uint32_t   *T_idx;			/* per observation: its T in values */
 	double	   *log1p_v;		/* per evaluation: log1p(values[k] / alpha) */
-	double	   *ratio_v;		/* per evaluation: values[k] / (alpha + values[k]) */
 } BgnbdTable;
 
 static double
@@ -533,113 +518,80 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 	double		dx_a = 0.0;
 	double		dx_b = 0.0;
 	double		w4_b = 0.0;
-	size_t		start;
 	size_t		i;
-	double		b_ll = 0.0;
-	double		b_gr = 0.0;
-	double		b_galpha = 0.0;
-	double		b_ga = 0.0;
-	double		b_gb = 0.0;
 
 	if (tab)
 	{
 		for (i = 0; i < tab->nvalues; i++)
 			tab->log1p_v[i] = log1p(tab->values[i] / alpha);
-		if (grad)
-		{
-			for (i = 0; i < tab->nvalues; i++)
-				tab->ratio_v[i] = tab->values[i] / (alpha + tab->values[i]);
-		}
 	}
-	for (start = 0; start < n; start += SUM_BLOCK)
+	for (i = 0; i < n; i++)
 	{
-		size_t		end = n - start < SUM_BLOCK ? n : start + SUM_BLOCK;
+		const BtydBgnbdObs *o = &obs[i];
+		const double x = o->x;
+		const double cnt = (double) o->count;
+		const double lT = tab ? tab->log1p_v[tab->T_idx[i]] : log1p(o->T / alpha);
+		double		rx;
+		double		lt;
+		double		l3;
+		double		l4;
+		double		e;
+		double		w3;
+		double		w4;
 
-		for (i = start; i < end; i++)
+		if (x == 0.0)
 		{
-			const BtydBgnbdObs *o = &obs[i];
-			const double x = o->x;
-			const double cnt = (double) o->count;
-			const double lT = tab ? tab->log1p_v[tab->T_idx[i]] : log1p(o->T / alpha);
-			double		rx;
-			double		lt;
-			double		l3;
-			double		l4;
-			double		e;
-			double		one_e;
-			double		w3;
-			double		w4;
-
-			if (x == 0.0)
-			{
-				/* L = (alpha / (alpha + T))^r */
-				b_ll += cnt * (-r * lT);
-				if (grad)
-				{
-					const double rT = tab ? tab->ratio_v[tab->T_idx[i]] : o->T / (alpha + o->T);
-
-					b_gr += cnt * (-r * lT);
-					b_galpha += cnt * (r * rT);
-				}
-				continue;
-			}
-			if (x != cur_x)
-			{
-				double		lgd_ab = btyd_lgamma_diff(a + b, x);
-
-				cur_x = x;
-				x_const = btyd_lgamma_diff(r, x) + btyd_lgamma_diff(b, x)
-					- lgd_ab - x * log_alpha;
-				l4_const = log_a - log(b + x - 1.0);
-				if (grad)
-				{
-					double		dg_ab = btyd_digamma_diff(a + b, x);
-
-					dx_r = r * btyd_digamma_diff(r, x);
-					dx_a = -a * dg_ab;
-					dx_b = b * (btyd_digamma_diff(b, x) - dg_ab);
-					w4_b = b / (b + x - 1.0);
-				}
-			}
-			rx = r + x;
-			lt = tab ? tab->log1p_v[tab->tx_idx[i]] : log1p(o->t_x / alpha);
-			l3 = -rx * lT;
-			l4 = l4_const - rx * lt;
-			e = exp(-fabs(l3 - l4));
-			one_e = 1.0 + e;
-			b_ll += cnt * (x_const + fmax(l3, l4) + log(one_e));
+			/* L = (alpha / (alpha + T))^r */
+			kahan_add(&ll, cnt * (-r * lT));
 			if (grad)
 			{
-				const double rT = tab ? tab->ratio_v[tab->T_idx[i]] : o->T / (alpha + o->T);
-				const double rt = tab ? tab->ratio_v[tab->tx_idx[i]] : o->t_x / (alpha + o->t_x);
-				const double w_big = 1.0 / one_e;
+				kahan_add(&gr, cnt * (-r * lT));
+				kahan_add(&galpha, cnt * (r * o->T / (alpha + o->T)));
+			}
+			continue;
+		}
+		if (x != cur_x)
+		{
+			double		lgd_ab = btyd_lgamma_diff(a + b, x);
 
-				if (l3 >= l4)
-				{
-					w3 = w_big;
-					w4 = e * w_big;
-				}
-				else
-				{
-					w3 = e * w_big;
-					w4 = w_big;
-				}
-				b_gr += cnt * (dx_r - r * (w3 * lT + w4 * lt));
-				b_galpha += cnt * (-x + rx * (w3 * rT + w4 * rt));
-				b_ga += cnt * (dx_a + w4);
-				b_gb += cnt * (dx_b - w4 * w4_b);
+			cur_x = x;
+			x_const = btyd_lgamma_diff(r, x) + btyd_lgamma_diff(b, x)
+				- lgd_ab - x * log_alpha;
+			l4_const = log_a - log(b + x - 1.0);
+			if (grad)
+			{
+				double		dg_ab = btyd_digamma_diff(a + b, x);
+
+				dx_r = r * btyd_digamma_diff(r, x);
+				dx_a = -a * dg_ab;
+				dx_b = b * (btyd_digamma_diff(b, x) - dg_ab);
+				w4_b = b / (b + x - 1.0);
 			}
 		}
-		kahan_add(&ll, b_ll);
-		b_ll = 0.0;
-		kahan_add(&gr, b_gr);
-		b_gr = 0.0;
-		kahan_add(&galpha, b_galpha);
-		b_galpha = 0.0;
-		kahan_add(&ga, b_ga);
-		b_ga = 0.0;
-		kahan_add(&gb, b_gb);
-		b_gb = 0.0;
+		rx = r + x;
+		lt = tab ? tab->log1p_v[tab->tx_idx[i]] : log1p(o->t_x / alpha);
+		l3 = -rx * lT;
+		l4 = l4_const - rx * lt;
+		e = exp(-fabs(l3 - l4));
+		kahan_add(&ll, cnt * (x_const + fmax(l3, l4) + log1p(e)));
+		if (grad)
+		{
+			if (l3 >= l4)
+			{
+				w3 = 1.0 / (1.0 + e);
+				w4 = e / (1.0 + e);
+			}
+			else
+			{
+				w3 = e / (1.0 + e);
+				w4 = 1.0 / (1.0 + e);
+			}
+			kahan_add(&gr, cnt * (dx_r - r * (w3 * lT + w4 * lt)));
+			kahan_add(&galpha, cnt * (-x + rx * (w3 * o->T / (alpha + o->T) +
+												 w4 * o->t_x / (alpha + o->t_x))));
+			kahan_add(&ga, cnt * (dx_a + w4));
+			kahan_add(&gb, cnt * (dx_b - w4 * w4_b));
+		}
 	}
 	if (grad)
 	{
@@ -669,7 +621,6 @@ bgnbd_table_free(BgnbdTable *tab)
 	free(tab->tx_idx);
 	free(tab->T_idx);
 	free(tab->log1p_v);
-	free(tab->ratio_v);
 	free(tab);
 }
 
@@ -765,8 +716,7 @@ bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
 	{
 		tab->nvalues = set.count;
 		tab->log1p_v = malloc(tab->nvalues * sizeof(double));
-		tab->ratio_v = malloc(tab->nvalues * sizeof(double));
-		ok = tab->log1p_v != NULL && tab->ratio_v != NULL;
+		ok = tab->log1p_v != NULL;
 	}
 	if (!ok)
 	{
@@ -782,29 +732,24 @@ bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
  *
  *	log L = lgamma(px+q) - lgamma(px) - lgamma(q) + q log v + (px-1) log m
  *		  + px log x - (px+q) log(x m + v)
- *		  = [lgamma(px+q) - lgamma(px)] - lgamma(q) - q l1 - px l2 - log m
- *	l1 = log1p(x m / v), l2 = log1p(v / (x m)), l2 - l1 = log v - log(x m)
+ *		  = [lgamma(px+q) - lgamma(px)] - lgamma(q) - q log1p(x m / v)
+ *		  - px log1p(v / (x m)) - log m
  *
- * (second form evaluated; the smaller of l1 and l2, whose argument is at
- * most 1, by log1p, the other from it and the difference of logarithms,
- * which costs nothing in relative terms since it is at least log 2: one
- * log1p per customer and evaluation instead of two, and log(x m) and log m
- * tabulated).  Gradient with respect to the log-parameters:
+ * (second form evaluated).  Gradient with respect to the log-parameters:
  *
- *	d/dlog p = p x [psi(px+q) - psi(px) - l2]
- *	d/dlog q = q [psi(px+q) - psi(q) - l1]
+ *	d/dlog p = p x [psi(px+q) - psi(px) - log1p(v/(xm))]
+ *	d/dlog q = q [psi(px+q) - psi(q) - log1p(xm/v)]
  *	d/dlog v = (q x m - p x v) / (x m + v)
  *
- * When the fit has tabulated log(x m) and log m per observation (tab not
- * NULL, see GgTable), they are looked up instead of computed: the same
- * expressions on the same values, so the same result.
+ * When the fit has tabulated log m per observation (tab not NULL, see
+ * GgTable), it is looked up instead of computed: the same expression on the
+ * same value, so the same result, one logarithm fewer per evaluation.
  */
 
-/* Per observation of a compacted Gamma-Gamma array: log(x m) and log m. */
+/* Per observation of a compacted Gamma-Gamma array: log m. */
 typedef struct GgTable
 {
 	const BtydGgObs *obs;
-	double	   *log_xm;
 	double	   *log_m;
 } GgTable;
 
@@ -816,7 +761,6 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	const double q = m->q;
 	const double v = m->v;
 	const double lg_q = lgamma(q);
-	const double log_v = log(v);
 	KahanSum	ll = {0, 0};
 	KahanSum	gp = {0, 0};
 	KahanSum	gq = {0, 0};
@@ -826,68 +770,40 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	double		lgd = 0.0;
 	double		dgd_p = 0.0;
 	double		dgd_q = 0.0;
-	size_t		start;
 	size_t		i;
-	double		b_ll = 0.0;
-	double		b_gp = 0.0;
-	double		b_gq = 0.0;
-	double		b_gv = 0.0;
 
-	for (start = 0; start < n; start += SUM_BLOCK)
+	for (i = 0; i < n; i++)
 	{
-		size_t		end = n - start < SUM_BLOCK ? n : start + SUM_BLOCK;
+		const BtydGgObs *o = &obs[i];
+		const double cnt = (double) o->count;
+		double		xm;
+		double		l1;
+		double		l2;
 
-		for (i = start; i < end; i++)
+		if (o->x <= 0.0)
+			continue;
+		if (o->x != cur_x)
 		{
-			const BtydGgObs *o = &obs[i];
-			const double cnt = (double) o->count;
-			double		xm;
-			double		log_xm;
-			double		l1;
-			double		l2;
-
-			if (o->x <= 0.0)
-				continue;
-			if (o->x != cur_x)
-			{
-				cur_x = o->x;
-				px = p * o->x;
-				lgd = btyd_lgamma_diff(px, q);
-				if (grad)
-				{
-					dgd_p = btyd_digamma_diff(px, q);
-					dgd_q = btyd_digamma_diff(q, px);
-				}
-			}
-			xm = o->x * o->m;
-			log_xm = tab ? tab->log_xm[i] : log(xm);
-			if (xm <= v)
-			{
-				l1 = log1p(xm / v);
-				l2 = l1 + (log_v - log_xm);
-			}
-			else
-			{
-				l2 = log1p(v / xm);
-				l1 = l2 + (log_xm - log_v);
-			}
-			b_ll += cnt * (lgd - lg_q - q * l1 - px * l2 -
-						   (tab ? tab->log_m[i] : log(o->m)));
+			cur_x = o->x;
+			px = p * o->x;
+			lgd = btyd_lgamma_diff(px, q);
 			if (grad)
 			{
-				b_gp += cnt * px * (dgd_p - l2);
-				b_gq += cnt * q * (dgd_q - l1);
-				b_gv += cnt * (q * xm - px * v) / (xm + v);
+				dgd_p = btyd_digamma_diff(px, q);
+				dgd_q = btyd_digamma_diff(q, px);
 			}
 		}
-		kahan_add(&ll, b_ll);
-		b_ll = 0.0;
-		kahan_add(&gp, b_gp);
-		b_gp = 0.0;
-		kahan_add(&gq, b_gq);
-		b_gq = 0.0;
-		kahan_add(&gv, b_gv);
-		b_gv = 0.0;
+		xm = o->x * o->m;
+		l1 = log1p(xm / v);
+		l2 = log1p(v / xm);
+		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 -
+							  (tab ? tab->log_m[i] : log(o->m))));
+		if (grad)
+		{
+			kahan_add(&gp, cnt * px * (dgd_p - l2));
+			kahan_add(&gq, cnt * q * (dgd_q - l1));
+			kahan_add(&gv, cnt * (q * xm - px * v) / (xm + v));
+		}
 	}
 	if (grad)
 	{
@@ -912,15 +828,13 @@ gg_table_free(GgTable *tab)
 {
 	if (tab == NULL)
 		return;
-	free(tab->log_xm);
 	free(tab->log_m);
 	free(tab);
 }
 
 /*
- * Tabulate log(x m) and log m of n observations with x > 0; NULL when
- * memory runs out (the fit then computes them per evaluation, with the
- * same result).
+ * Tabulate log m of n observations; NULL when memory runs out (the fit then
+ * computes it per evaluation, with the same result).
  */
 static GgTable *
 gg_table_make(const BtydGgObs *obs, size_t n)
@@ -934,18 +848,14 @@ gg_table_make(const BtydGgObs *obs, size_t n)
 	if (tab == NULL)
 		return NULL;
 	tab->obs = obs;
-	tab->log_xm = malloc(n * sizeof(double));
 	tab->log_m = malloc(n * sizeof(double));
-	if (tab->log_xm == NULL || tab->log_m == NULL)
+	if (tab->log_m == NULL)
 	{
 		gg_table_free(tab);
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
-	{
-		tab->log_xm[i] = log(obs[i].x * obs[i].m);
 		tab->log_m[i] = log(obs[i].m);
-	}
 	return tab;
 }
 
