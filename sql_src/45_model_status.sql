@@ -81,7 +81,11 @@ COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.m
 -- contracts, price changes).  The aggregates count identical summaries once
 -- (docs/models.md).  A set-returning function with RETURN QUERY, so that
 -- the read may use a parallel plan: a FOR loop over a query or a SELECT INTO
--- in plpgsql never runs in parallel.
+-- in plpgsql never runs in parallel.  With segment_by = 'none' a plain
+-- aggregate: GROUPING SETS ((), (segment)) would fit the whole population a
+-- second time as the segment NULL group.  (With segments, the customers
+-- without one are still fitted as a group and dropped: grouping them
+-- otherwise changes the order in which the models get their model_id.)
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
@@ -91,6 +95,20 @@ AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
+	IF settings.segment_by = 'none' THEN
+		-- only the overall model: GROUPING SETS would fit everyone twice (the
+		-- segment NULL group, dropped by HAVING)
+		RETURN QUERY
+		SELECT 'all'::text, NULL::text,
+			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
+			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
+		  FROM dormancy.src_customers c
+		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+		 WHERE c.customer_id IS NOT NULL
+		   AND b.frequency IS NOT NULL;
+		RETURN;
+	END IF;
 	RETURN QUERY
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,

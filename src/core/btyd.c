@@ -134,6 +134,163 @@ gg_obs_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* The orders of bgnbd_obs_cmp and gg_obs_cmp as "a before b", inlined. */
+static inline bool
+bgnbd_obs_less(const BtydBgnbdObs *a, const BtydBgnbdObs *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	if (a->t_x != b->t_x)
+		return a->t_x < b->t_x;
+	return a->T < b->T;
+}
+
+static inline bool
+gg_obs_less(const BtydGgObs *a, const BtydGgObs *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	return a->m < b->m;
+}
+
+/*
+ * Introsort of an observation array by LESS: quicksort (median of three,
+ * Hoare partition, the smaller side first so the stack stays logarithmic),
+ * heapsort below a depth of 2 log2 n, insertion sort for short runs.  The
+ * comparison is inlined, which makes it about twice as fast as qsort
+ * with a comparison callback.  Observations that compare equal are merged
+ * afterwards, so the order among them does not matter.
+ */
+#define DEFINE_OBS_SORT(NAME, TYPE, LESS) \
+static void \
+NAME##_insertion(TYPE *a, size_t n) \
+{ \
+	size_t		i; \
+\
+	for (i = 1; i < n; i++) \
+	{ \
+		TYPE		v = a[i]; \
+		size_t		j = i; \
+\
+		while (j > 0 && LESS(&v, &a[j - 1])) \
+		{ \
+			a[j] = a[j - 1]; \
+			j--; \
+		} \
+		a[j] = v; \
+	} \
+} \
+\
+static void \
+NAME##_sift(TYPE *a, size_t root, size_t n) \
+{ \
+	TYPE		v = a[root]; \
+\
+	for (;;) \
+	{ \
+		size_t		child = 2 * root + 1; \
+\
+		if (child >= n) \
+			break; \
+		if (child + 1 < n && LESS(&a[child], &a[child + 1])) \
+			child++; \
+		if (!LESS(&v, &a[child])) \
+			break; \
+		a[root] = a[child]; \
+		root = child; \
+	} \
+	a[root] = v; \
+} \
+\
+static void \
+NAME##_heapsort(TYPE *a, size_t n) \
+{ \
+	size_t		i; \
+\
+	for (i = n / 2; i > 0; i--) \
+		NAME##_sift(a, i - 1, n); \
+	for (i = n; i > 1; i--) \
+	{ \
+		TYPE		t = a[0]; \
+\
+		a[0] = a[i - 1]; \
+		a[i - 1] = t; \
+		NAME##_sift(a, 0, i - 1); \
+	} \
+} \
+\
+static void \
+NAME##_intro(TYPE *a, size_t n, int depth) \
+{ \
+	while (n > 16) \
+	{ \
+		size_t		mid = n / 2; \
+		size_t		i = 0; \
+		size_t		j = n - 1; \
+		TYPE		t; \
+		TYPE		pivot; \
+\
+		if (depth-- <= 0) \
+		{ \
+			NAME##_heapsort(a, n); \
+			return; \
+		} \
+		/* order a[0], a[mid], a[n - 1]: they bound both scans */ \
+		if (LESS(&a[mid], &a[0])) \
+		{ \
+			t = a[mid]; a[mid] = a[0]; a[0] = t; \
+		} \
+		if (LESS(&a[n - 1], &a[mid])) \
+		{ \
+			t = a[mid]; a[mid] = a[n - 1]; a[n - 1] = t; \
+			if (LESS(&a[mid], &a[0])) \
+			{ \
+				t = a[mid]; a[mid] = a[0]; a[0] = t; \
+			} \
+		} \
+		pivot = a[mid]; \
+		for (;;) \
+		{ \
+			while (LESS(&a[i], &pivot)) \
+				i++; \
+			while (LESS(&pivot, &a[j])) \
+				j--; \
+			if (i >= j) \
+				break; \
+			t = a[i]; a[i] = a[j]; a[j] = t; \
+			i++; \
+			j--; \
+		} \
+		/* a[0 .. j] <= pivot <= a[j + 1 .. n), both sides non-empty */ \
+		if (j + 1 < n - j - 1) \
+		{ \
+			NAME##_intro(a, j + 1, depth); \
+			a += j + 1; \
+			n -= j + 1; \
+		} \
+		else \
+		{ \
+			NAME##_intro(a + j + 1, n - j - 1, depth); \
+			n = j + 1; \
+		} \
+	} \
+	NAME##_insertion(a, n); \
+} \
+\
+static void \
+NAME(TYPE *a, size_t n) \
+{ \
+	int			depth = 0; \
+	size_t		m; \
+\
+	for (m = n; m > 1; m >>= 1) \
+		depth += 2; \
+	NAME##_intro(a, n, depth); \
+}
+
+DEFINE_OBS_SORT(bgnbd_obs_sort, BtydBgnbdObs, bgnbd_obs_less)
+DEFINE_OBS_SORT(gg_obs_sort, BtydGgObs, gg_obs_less)
+
 /*
  * Sort and merge identical BG/NBD triples.  Input that is already in order
  * (a compacted array, or one with repeats next to each other) is not sorted
@@ -151,7 +308,7 @@ btyd_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
 	{
 		if (bgnbd_obs_cmp(&obs[i - 1], &obs[i]) > 0)
 		{
-			qsort(obs, n, sizeof(BtydBgnbdObs), bgnbd_obs_cmp);
+			bgnbd_obs_sort(obs, n);
 			break;
 		}
 	}
@@ -178,7 +335,7 @@ btyd_gg_compact(BtydGgObs *obs, size_t n)
 	{
 		if (gg_obs_cmp(&obs[i - 1], &obs[i]) > 0)
 		{
-			qsort(obs, n, sizeof(BtydGgObs), gg_obs_cmp);
+			gg_obs_sort(obs, n);
 			break;
 		}
 	}
@@ -583,10 +740,22 @@ bgnbd_table_make(const BtydBgnbdObs *obs, size_t n)
  *	d/dlog p = p x [psi(px+q) - psi(px) - log1p(v/(xm))]
  *	d/dlog q = q [psi(px+q) - psi(q) - log1p(xm/v)]
  *	d/dlog v = (q x m - p x v) / (x m + v)
+ *
+ * When the fit has tabulated log m per observation (tab not NULL, see
+ * GgTable), it is looked up instead of computed: the same expression on the
+ * same value, so the same result, one logarithm fewer per evaluation.
  */
-double
-btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
-			   double *grad)
+
+/* Per observation of a compacted Gamma-Gamma array: log m. */
+typedef struct GgTable
+{
+	const BtydGgObs *obs;
+	double	   *log_m;
+} GgTable;
+
+static double
+gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
+			   const GgTable *tab, double *grad)
 {
 	const double p = m->p;
 	const double q = m->q;
@@ -627,7 +796,8 @@ btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 		xm = o->x * o->m;
 		l1 = log1p(xm / v);
 		l2 = log1p(v / xm);
-		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 - log(o->m)));
+		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 -
+							  (tab ? tab->log_m[i] : log(o->m))));
 		if (grad)
 		{
 			kahan_add(&gp, cnt * px * (dgd_p - l2));
@@ -642,6 +812,51 @@ btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 		grad[2] = kahan_value(&gv);
 	}
 	return kahan_value(&ll);
+}
+
+/* Gamma-Gamma log-likelihood and gradient (see btyd.h and above). */
+double
+btyd_gg_loglik(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
+			   double *grad)
+{
+	return gg_loglik_impl(m, obs, n, NULL, grad);
+}
+
+/* Free a Gamma-Gamma table (NULL is fine). */
+static void
+gg_table_free(GgTable *tab)
+{
+	if (tab == NULL)
+		return;
+	free(tab->log_m);
+	free(tab);
+}
+
+/*
+ * Tabulate log m of n observations; NULL when memory runs out (the fit then
+ * computes it per evaluation, with the same result).
+ */
+static GgTable *
+gg_table_make(const BtydGgObs *obs, size_t n)
+{
+	GgTable    *tab;
+	size_t		i;
+
+	if (n == 0)
+		return NULL;
+	tab = calloc(1, sizeof(GgTable));
+	if (tab == NULL)
+		return NULL;
+	tab->obs = obs;
+	tab->log_m = malloc(n * sizeof(double));
+	if (tab->log_m == NULL)
+	{
+		gg_table_free(tab);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		tab->log_m[i] = log(obs[i].m);
+	return tab;
 }
 
 /* ----------------------------------------------------------------------
@@ -674,6 +889,16 @@ gg_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
 	BtydGgParams m = {params[0], params[1], params[2]};
 
 	return btyd_gg_loglik(&m, obs, n, grad);
+}
+
+/* The same over a Gamma-Gamma table (obs is a GgTable): the same result. */
+static double
+gg_loglik_table_vec(const double *params, const void *obs, size_t n, double *grad)
+{
+	BtydGgParams m = {params[0], params[1], params[2]};
+	const GgTable *tab = (const GgTable *) obs;
+
+	return gg_loglik_impl(&m, tab->obs, n, tab, grad);
 }
 
 /*
@@ -774,6 +999,7 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 {
 	BtydFitOptions defaults;
 	BtydGgObs  *work = NULL;
+	GgTable    *table;
 	BtydMleProblem prob;
 	double		starts[3][BTYD_MAX_PARAMS];
 	double		customers = 0.0;
@@ -816,8 +1042,9 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	}
 
 	memset(&prob, 0, sizeof(prob));
-	prob.loglik = gg_loglik_vec;
-	prob.obs = work;
+	table = gg_table_make(work, nw);
+	prob.loglik = table ? gg_loglik_table_vec : gg_loglik_vec;
+	prob.obs = table ? (const void *) table : (const void *) work;
 	prob.n = nw;
 	prob.nparams = 3;
 	prob.weight = 1.0 / customers;
@@ -834,6 +1061,7 @@ btyd_gg_fit(const BtydGgObs *obs, size_t n, const BtydFitOptions *opts,
 	starts[2][1] = log(1.5);
 	starts[2][2] = log(1.0);
 	btyd_mle_fit(&prob, opts, starts, 3, out);
+	gg_table_free(table);
 	free(work);
 	return true;
 }

@@ -1428,6 +1428,112 @@ plain_bgnbd_loglik(const double *params, const void *obs, size_t n, double *grad
 	return btyd_bgnbd_loglik(&m, obs, n, grad);
 }
 
+/* btyd_gg_loglik at a parameter vector, for btyd_mle_fit. */
+static double
+plain_gg_loglik(const double *params, const void *obs, size_t n, double *grad)
+{
+	BtydGgParams m = {params[0], params[1], params[2]};
+
+	return btyd_gg_loglik(&m, obs, n, grad);
+}
+
+/* qsort order of BG/NBD triples, for the reference compaction. */
+static int
+ref_bgnbd_cmp(const void *pa, const void *pb)
+{
+	const BtydBgnbdObs *a = pa;
+	const BtydBgnbdObs *b = pb;
+
+	if (a->x != b->x)
+		return a->x < b->x ? -1 : 1;
+	if (a->t_x != b->t_x)
+		return a->t_x < b->t_x ? -1 : 1;
+	if (a->T != b->T)
+		return a->T < b->T ? -1 : 1;
+	return 0;
+}
+
+/* Compaction the plain way: qsort, then merge neighbours. */
+static size_t
+ref_bgnbd_compact(BtydBgnbdObs *obs, size_t n)
+{
+	size_t		out = 0;
+	size_t		i;
+
+	if (n == 0)
+		return 0;
+	qsort(obs, n, sizeof(BtydBgnbdObs), ref_bgnbd_cmp);
+	for (i = 1; i < n; i++)
+	{
+		if (ref_bgnbd_cmp(&obs[out], &obs[i]) == 0)
+			obs[out].count += obs[i].count;
+		else
+			obs[++out] = obs[i];
+	}
+	return out + 1;
+}
+
+/*
+ * The compaction's own sort against qsort, on inputs that trouble
+ * quicksorts: all equal, descending, organ pipe, few distinct values,
+ * random, and every size from 0 to 40 (the insertion-sort cut-off).
+ */
+static void
+test_compact_sort(void)
+{
+	const size_t n = 30000;
+	BtydBgnbdObs *a = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydBgnbdObs *b = malloc(sizeof(BtydBgnbdObs) * n);
+	BtydRng		rng;
+	bool		all_ok = true;
+	int			kind;
+	size_t		i;
+	size_t		len;
+
+	btyd_rng_seed(&rng, 4242);
+	for (kind = 0; kind < 6; kind++)
+	{
+		for (len = 0; len <= (kind == 5 ? 40 : n); len += (kind == 5 ? 1 : n))
+		{
+			size_t		na;
+			size_t		nb;
+
+			for (i = 0; i < len; i++)
+			{
+				double		v;
+
+				switch (kind)
+				{
+					case 0:
+						v = 5.0;
+						break;
+					case 1:
+						v = (double) (len - i);
+						break;
+					case 2:
+						v = (double) (i < len / 2 ? i : len - i);
+						break;
+					case 3:
+						v = floor(btyd_rng_uniform(&rng) * 3.0);
+						break;
+					default:
+						v = floor(btyd_rng_uniform(&rng) * 50.0);
+						break;
+				}
+				a[i] = (BtydBgnbdObs) {floor(v / 10.0), fmod(v, 7.0), v, (int64_t) (i % 3) + 1};
+			}
+			memcpy(b, a, sizeof(BtydBgnbdObs) * len);
+			na = btyd_bgnbd_compact(a, len);
+			nb = ref_bgnbd_compact(b, len);
+			if (na != nb || memcmp(a, b, sizeof(BtydBgnbdObs) * na) != 0)
+				all_ok = false;
+		}
+	}
+	ok(all_ok, "compact: the inlined sort gives what qsort gives (equal, descending, organ pipe, duplicates, random, short)");
+	free(a);
+	free(b);
+}
+
 /*
  * What the fit functions do to save time, checked against the plain way:
  * compaction of already sorted input, merging a compacted tail into a
@@ -1568,6 +1674,52 @@ test_fit_shortcuts(void)
 		   "fit with the log1p table equals the plain fit bit for bit (r %.17g, log-likelihood %.17g, %d evaluations)",
 		   fast.params[0], fast.log_likelihood, fast.evaluations);
 	}
+
+	/* the Gamma-Gamma fit with its table of logarithms equals the plain one */
+	{
+		BtydFit		fast;
+		BtydFit		plain;
+		BtydFitOptions opts;
+		BtydMleProblem prob;
+		BtydGgObs  *pos = malloc(sizeof(BtydGgObs) * gnref);
+		double		starts[3][BTYD_MAX_PARAMS] = {
+			{log(1.0), log(2.0), log(1.0)},
+			{log(4.0), log(4.0), log(0.75)},
+			{log(0.5), log(1.5), log(1.0)}};
+		double		customers = 0.0;
+		double		sum_m = 0.0;
+		size_t		np = 0;
+
+		for (i = 0; i < gnref; i++)
+		{
+			if (gref[i].x > 0.0)
+			{
+				pos[np++] = gref[i];
+				customers += (double) gref[i].count;
+				sum_m += gref[i].m * (double) gref[i].count;
+			}
+		}
+		ok(btyd_gg_fit(gobs, n, NULL, &fast), "Gamma-Gamma fit over repeated spends");
+		memset(&prob, 0, sizeof(prob));
+		prob.loglik = plain_gg_loglik;
+		prob.obs = pos;
+		prob.n = np;
+		prob.nparams = 3;
+		prob.weight = 1.0 / customers;
+		prob.scale[0] = prob.scale[1] = 1.0;
+		prob.scale[2] = sum_m / customers;
+		btyd_fit_options_default(&opts);
+		memset(&plain, 0, sizeof(plain));
+		plain.customers = fast.customers;
+		btyd_mle_fit(&prob, &opts, starts, 3, &plain);
+		ok(fast.converged && plain.converged &&
+		   memcmp(fast.params, plain.params, sizeof(fast.params)) == 0 &&
+		   memcmp(&fast.log_likelihood, &plain.log_likelihood, sizeof(double)) == 0 &&
+		   fast.iterations == plain.iterations && fast.evaluations == plain.evaluations,
+		   "Gamma-Gamma fit with its log table equals the plain fit bit for bit (p %.17g, %d evaluations)",
+		   fast.params[0], fast.evaluations);
+		free(pos);
+	}
 	free(obs);
 	free(ref);
 	free(acc);
@@ -1604,6 +1756,7 @@ main(int argc, char **argv)
 	test_stop_callback();
 	test_recovery();
 	test_fit_shortcuts();
+	test_compact_sort();
 
 	return tap_done();
 }
