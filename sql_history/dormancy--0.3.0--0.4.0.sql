@@ -377,6 +377,20 @@ AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
+	IF settings.segment_by = 'none' THEN
+		-- only the overall model: GROUPING SETS would fit everyone twice (the
+		-- segment NULL group, dropped by HAVING)
+		RETURN QUERY
+		SELECT 'all'::text, NULL::text,
+			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
+			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
+		  FROM dormancy.src_customers c
+		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+		 WHERE c.customer_id IS NOT NULL
+		   AND b.frequency IS NOT NULL;
+		RETURN;
+	END IF;
 	RETURN QUERY
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,
@@ -3522,49 +3536,7 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 -- Faster model fits (issue 11)
 -- _fit_segments: with segment_by = 'none' one plain aggregate, not GROUPING
 -- SETS that fitted everyone twice.
-CREATE OR REPLACE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
-	RETURNS TABLE (segment_kind text, segment_value text,
-				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
-BEGIN
-	IF settings.segment_by = 'none' THEN
-		-- only the overall model: GROUPING SETS would fit everyone twice (the
-		-- segment NULL group, dropped by HAVING)
-		RETURN QUERY
-		SELECT 'all'::text, NULL::text,
-			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
-			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
-		  FROM dormancy.src_customers c
-		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-		 WHERE c.customer_id IS NOT NULL
-		   AND b.frequency IS NOT NULL;
-		RETURN;
-	END IF;
-	RETURN QUERY
-	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
-		   s.segment_value,
-		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN lower(btrim(c.industry))
-					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
-				   b.frequency, b.recency, b.age, b.monetary_value
-			  FROM dormancy.src_customers c
-			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-			 WHERE c.customer_id IS NOT NULL
-			   AND b.frequency IS NOT NULL) s
-	 GROUP BY GROUPING SETS ((), (s.segment_value))
-	HAVING grouping(s.segment_value) = 1
-		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
-			AND count(*) >= settings.min_customers);
-END
-$$;
+-- (_fit_segments(): defined in an earlier section)
 
 -- Privileges (always last)
 --
