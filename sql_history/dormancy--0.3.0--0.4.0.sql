@@ -1731,11 +1731,17 @@ BEGIN
 	END IF;
 	IF NOT in_place THEN
 		DELETE FROM dormancy.status_snapshot;
+		-- no merge join of the customers to the stored histories, as above
+		-- (the first refresh after a bind takes this path: at 300,000
+		-- customers the merge join materialized every history)
+		mergejoin := current_setting('enable_mergejoin');
+		PERFORM set_config('enable_mergejoin', 'off', true);
 		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
 					   'SELECT %s, %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
 					   cols, cols, rank_expr)
 			USING now();
 		GET DIAGNOSTICS rows = ROW_COUNT;
+		PERFORM set_config('enable_mergejoin', mergejoin, true);
 	END IF;
 	-- each customer's state now, from the rows this run stamped; the rows
 	-- it did not stamp are customers gone (previous keys not stamped now:
