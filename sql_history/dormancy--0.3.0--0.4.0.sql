@@ -124,29 +124,6 @@ BEGIN
 END
 $$;
 
--- ranks break ties by customer id (was inline in _status_parts_55_priority)
-CREATE FUNCTION dormancy._customer_id_order(id_column text)
-	RETURNS text
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	id_type regtype := dormancy._customer_id_type()::regtype;
-BEGIN
-	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-				WHERE am.amname = 'btree' AND o.opcdefault
-				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
-					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
-		RETURN id_column;
-	END IF;
-	RETURN id_column || '::pg_catalog.text COLLATE "C"';
-END
-$$;
-COMMENT ON FUNCTION dormancy._customer_id_order(text) IS
-	'internal: the ORDER BY expression that breaks rank ties by the customer id column given (its own order, else as text)';
-
--- (function moved to a later section)
-
 
 
 CREATE OR REPLACE FUNCTION dormancy._snapshot_columns()
@@ -1677,8 +1654,9 @@ BEGIN
 	-- 5.0 s, 510 MB against 346 MB), a snapshot 1.8 times its size and
 	-- indexes 1.7 times theirs.  Computing the scores twice (a narrow pass
 	-- for the rank, then the rows) would cost a second evaluation.
-	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
-						dormancy._customer_id_order('customer_id'));
+	-- (ties by the customer id, as in call_list: bind_* accept only id types
+	-- with a btree order)
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely
@@ -3567,20 +3545,14 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
--- the one evaluation of the history-derived columns, the reason rules,
--- approach rules and models (read with the analyst's own SELECT on them), the
--- two halves of score_priority(), and the one evaluation per customer of
--- customer_core and customer_status (_customer_facts, _assess, _data_gaps)
+-- the model of a customer (read with the analyst's own SELECT on models), the
+-- score's breakdown, and the one evaluation per customer of customer_core and
+-- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
+-- with the analyst's own SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._history_facts(dormancy.purchase_history, date, double precision,
-		interval, integer, interval, double precision, double precision, double precision, double precision,
-		double precision, double precision, integer, boolean),
-	dormancy._likely_reason(boolean, text[]),
-	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
 	dormancy._model_for(text, text),
-	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,

@@ -370,29 +370,3 @@ COMMENT ON FUNCTION dormancy._data_gaps(integer, text, boolean) IS
 	'internal: customer_status.data_gaps from the gap bits of _assess, the name gap (no_name or duplicate_name) and no_activity, in that order';
 
 
--- Ranks break ties by customer id: in the id's own order when its type has a
--- default btree order, else as text in byte order.  The rank is not a column
--- of customer_status (a window over every customer would stop a lookup of one
--- customer from reaching the orders index): call_list and the snapshot
--- written by refresh() compute it.
-CREATE FUNCTION dormancy._customer_id_order(id_column text)
-	RETURNS text
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	id_type regtype := dormancy._customer_id_type()::regtype;
-BEGIN
-	IF EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-				WHERE am.amname = 'btree' AND o.opcdefault
-				  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype
-					   AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
-		RETURN id_column;
-	END IF;
-	RETURN id_column || '::pg_catalog.text COLLATE "C"';
-END
-$$;
-COMMENT ON FUNCTION dormancy._customer_id_order(text) IS
-	'internal: the ORDER BY expression that breaks rank ties by the customer id column given (its own order, else as text)';
-
-

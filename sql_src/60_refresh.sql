@@ -671,8 +671,9 @@ BEGIN
 	-- 5.0 s, 510 MB against 346 MB), a snapshot 1.8 times its size and
 	-- indexes 1.7 times theirs.  Computing the scores twice (a narrow pass
 	-- for the rank, then the rows) would cost a second evaluation.
-	rank_expr := format('pg_catalog.rank() OVER (ORDER BY priority_score DESC, %s)',
-						dormancy._customer_id_order('customer_id'));
+	-- (ties by the customer id, as in call_list: bind_* accept only id types
+	-- with a btree order)
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely

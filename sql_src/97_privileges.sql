@@ -80,20 +80,14 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
--- the one evaluation of the history-derived columns, the reason rules,
--- approach rules and models (read with the analyst's own SELECT on them), the
--- two halves of score_priority(), and the one evaluation per customer of
--- customer_core and customer_status (_customer_facts, _assess, _data_gaps)
+-- the model of a customer (read with the analyst's own SELECT on models), the
+-- score's breakdown, and the one evaluation per customer of customer_core and
+-- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
+-- with the analyst's own SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._history_facts(dormancy.purchase_history, date, double precision,
-		interval, integer, interval, double precision, double precision, double precision, double precision,
-		double precision, double precision, integer, boolean),
-	dormancy._likely_reason(boolean, text[]),
-	dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean),
 	dormancy._model_for(text, text),
-	dormancy._priority_score(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
