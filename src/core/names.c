@@ -427,14 +427,296 @@ names_join(const uint32_t *s, size_t len, uint32_t *out)
 	return o;
 }
 
+/*
+ * Branch words (names.h, "Branches"), folded: the English ones as tokens
+ * separated by NAMES_BREAK, longest first; place says whether one place
+ * token before the word belongs to the branch ("Tokyo Office").
+ */
+typedef struct BranchWord
+{
+	const uint32_t *cps;
+	size_t		len;
+	bool		place;
+} BranchWord;
+
+static const uint32_t bw_branch_office[] = {'b', 'r', 'a', 'n', 'c', 'h', 0, 'o', 'f', 'f', 'i', 'c', 'e'};
+static const uint32_t bw_sales_office[] = {'s', 'a', 'l', 'e', 's', 0, 'o', 'f', 'f', 'i', 'c', 'e'};
+static const uint32_t bw_head_office[] = {'h', 'e', 'a', 'd', 0, 'o', 'f', 'f', 'i', 'c', 'e'};
+static const uint32_t bw_headquarters[] = {'h', 'e', 'a', 'd', 'q', 'u', 'a', 'r', 't', 'e', 'r', 's'};
+static const uint32_t bw_factory[] = {'f', 'a', 'c', 't', 'o', 'r', 'y'};
+static const uint32_t bw_branch[] = {'b', 'r', 'a', 'n', 'c', 'h'};
+static const uint32_t bw_office[] = {'o', 'f', 'f', 'i', 'c', 'e'};
+static const uint32_t bw_plant[] = {'p', 'l', 'a', 'n', 't'};
+static const uint32_t bw_hq[] = {'h', 'q'};
+
+#define BW(a, place) {a, sizeof(a) / sizeof(a[0]), place}
+
+static const BranchWord spaced_branch_words[] = {
+	BW(bw_branch_office, true), BW(bw_sales_office, true), BW(bw_head_office, false),
+	BW(bw_headquarters, false), BW(bw_factory, true), BW(bw_branch, true),
+	BW(bw_office, true), BW(bw_plant, true), BW(bw_hq, false)
+};
+
+/* 本社 本店 本部 支店 支社 営業所 事業所 出張所 営業部 事業部 工場 研究所 センター オフィス */
+static const uint32_t bw_honsha[] = {0x672C, 0x793E};
+static const uint32_t bw_honten[] = {0x672C, 0x5E97};
+static const uint32_t bw_honbu[] = {0x672C, 0x90E8};
+static const uint32_t bw_shiten[] = {0x652F, 0x5E97};
+static const uint32_t bw_shisha[] = {0x652F, 0x793E};
+static const uint32_t bw_eigyosho[] = {0x55B6, 0x696D, 0x6240};
+static const uint32_t bw_jigyosho[] = {0x4E8B, 0x696D, 0x6240};
+static const uint32_t bw_shutchojo[] = {0x51FA, 0x5F35, 0x6240};
+static const uint32_t bw_eigyobu[] = {0x55B6, 0x696D, 0x90E8};
+static const uint32_t bw_jigyobu[] = {0x4E8B, 0x696D, 0x90E8};
+static const uint32_t bw_kojo[] = {0x5DE5, 0x5834};
+static const uint32_t bw_kenkyujo[] = {0x7814, 0x7A76, 0x6240};
+static const uint32_t bw_center[] = {0x30BB, 0x30F3, 0x30BF, 0x30FC};
+static const uint32_t bw_ofisu[] = {0x30AA, 0x30D5, 0x30A3, 0x30B9};
+
+static const BranchWord unspaced_branch_words[] = {
+	BW(bw_center, false), BW(bw_ofisu, false),
+	BW(bw_eigyosho, false), BW(bw_jigyosho, false), BW(bw_shutchojo, false),
+	BW(bw_eigyobu, false), BW(bw_jigyobu, false), BW(bw_kenkyujo, false),
+	BW(bw_honsha, false), BW(bw_honten, false), BW(bw_honbu, false),
+	BW(bw_shiten, false), BW(bw_shisha, false), BW(bw_kojo, false)
+};
+
+#define LENGTH_OF(a) (sizeof(a) / sizeof(a[0]))
+
+/* The start of the token that ends at end (s[end] is a break, or end is the length). */
+static size_t
+token_start(const uint32_t *s, size_t end)
+{
+	while (end > 0 && s[end - 1] != NAMES_BREAK)
+		end--;
+	return end;
+}
+
+/* The length of the Japanese branch word s[a .. e) ends with, 0 for none. */
+static size_t
+unspaced_branch_suffix(const uint32_t *s, size_t a, size_t e)
+{
+	for (size_t i = 0; i < LENGTH_OF(unspaced_branch_words); i++)
+	{
+		const BranchWord *w = &unspaced_branch_words[i];
+
+		if (e - a >= w->len && same_chars(s + e - w->len, w->cps, w->len))
+			return w->len;
+	}
+	return 0;
+}
+
+/*
+ * True when a legal form of whole tokens ends just before the token that
+ * starts at t (t > 0), with something before the form.
+ */
+static bool
+form_before(const uint32_t *s, size_t t, const NameForm *forms, size_t nforms)
+{
+	size_t		fe = t - 1;		/* the break before the token */
+
+	for (size_t f = 0; f < nforms; f++)
+	{
+		size_t		fl = forms[f].len;
+
+		if (fl == 0 || fl >= fe)
+			continue;
+		if (s[fe - fl - 1] == NAMES_BREAK && same_chars(s + fe - fl, forms[f].key, fl))
+			return true;
+	}
+	return false;
+}
+
+/* True when s[0 .. n) is nothing but legal forms (taken from the start). */
+static bool
+only_forms(const uint32_t *s, size_t n, const NameForm *forms, size_t nforms)
+{
+	while (n > 0)
+	{
+		bool		hit = false;
+
+		for (size_t f = 0; f < nforms && !hit; f++)
+		{
+			size_t		fl = forms[f].len;
+
+			if (fl == 0 || fl > n || !same_chars(s, forms[f].key, fl))
+				continue;
+			if (fl == n)
+				return true;
+			if (s[fl] == NAMES_BREAK)
+			{
+				s += fl + 1;
+				n -= fl + 1;
+				hit = true;
+			}
+			else if (forms[f].edge_match)
+			{
+				s += fl;
+				n -= fl;
+				hit = true;
+			}
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+bool
+names_find_branch(const uint32_t *s, size_t len, const NameForm *forms, size_t nforms,
+				  size_t *company_end, size_t *branch_start)
+{
+	size_t		last;
+	size_t		w = 0;			/* start of the branch part; 0: none found */
+	size_t		suffix;
+	bool		place = false;
+
+	if (len == 0)
+		return false;
+	last = token_start(s, len);
+
+	/* a. an English branch word: whole tokens at the end */
+	for (size_t i = 0; i < LENGTH_OF(spaced_branch_words) && w == 0; i++)
+	{
+		const BranchWord *bw = &spaced_branch_words[i];
+
+		/* the whole name is a branch word ("Head Office"): no branch part */
+		if (bw->len == len && same_chars(s, bw->cps, len))
+			return false;
+		if (bw->len < len && s[len - bw->len - 1] == NAMES_BREAK &&
+			same_chars(s + len - bw->len, bw->cps, bw->len))
+		{
+			w = len - bw->len;
+			place = bw->place;
+		}
+	}
+
+	if (w == 0 && (suffix = unspaced_branch_suffix(s, last, len)) > 0)
+	{
+		/*
+		 * b. a legal form written without spaces inside the last token, before
+		 * the branch: the branch starts after it (the rightmost such form)
+		 */
+		for (size_t q = len - suffix; q > last; q--)
+		{
+			for (size_t f = 0; f < nforms; f++)
+			{
+				size_t		fl = forms[f].len;
+
+				if (forms[f].edge_match && fl < q && q - fl >= last &&
+					same_chars(s + q - fl, forms[f].key, fl))
+				{
+					*company_end = q;
+					*branch_start = q;
+					return !only_forms(s, q, forms, nforms);
+				}
+			}
+		}
+		/* b. the last token, and the ones before it that also end with a branch word */
+		if (last > 0)
+		{
+			w = last;
+			while (w > 0)
+			{
+				size_t		ps = token_start(s, w - 1);
+
+				if (ps == 0 || unspaced_branch_suffix(s, ps, w - 1) == 0)
+					break;
+				w = ps;
+			}
+		}
+	}
+	if (w == 0)
+		return false;
+
+	/* c. a legal form at most two tokens before the branch word */
+	{
+		size_t		t = w;
+
+		for (int k = 0; k < 3 && t > 0; k++)
+		{
+			if (form_before(s, t, forms, nforms))
+			{
+				w = t;
+				place = false;
+				break;
+			}
+			t = token_start(s, t - 1);
+		}
+	}
+	/* a. one place token, when something remains before it */
+	if (place)
+	{
+		size_t		pw = token_start(s, w - 1);
+
+		if (pw > 0)
+			w = pw;
+	}
+	/* d. the company part must be more than legal forms */
+	if (only_forms(s, w - 1, forms, nforms))
+		return false;
+	*company_end = w - 1;
+	*branch_start = w;
+	return true;
+}
+
+void
+names_keys_in(const uint32_t *in, size_t n, const NameForm *forms, size_t nforms,
+			  uint32_t *scratch, const NamesCharset *cs, NameKeys *keys)
+{
+	size_t		len = names_fold_in(in, n, scratch, cs);
+	size_t		start = names_strip_forms(scratch, &len, forms, nforms);
+	const uint32_t *s = scratch + start;
+	const uint32_t *company = s;
+	size_t		company_len = len;
+	const uint32_t *branch = NULL;
+	size_t		branch_len = 0;
+	size_t		company_end;
+	size_t		branch_start;
+
+	keys->has_branch = names_find_branch(s, len, forms, nforms, &company_end, &branch_start);
+	if (keys->has_branch)
+	{
+		size_t		cstart;
+
+		company_len = company_end;
+		cstart = names_strip_forms(s, &company_len, forms, nforms);
+		company = s + cstart;
+		branch = s + branch_start;
+		branch_len = len - branch_start;
+	}
+	keys->company_len = 0;
+	keys->branch_len = 0;
+	keys->record_len = 0;
+	if (keys->company)
+		keys->company_len = names_join(company, company_len, keys->company);
+	if (keys->branch && branch_len > 0)
+		keys->branch_len = names_join(branch, branch_len, keys->branch);
+	if (keys->record)
+	{
+		size_t		o = names_join(company, company_len, keys->record);
+
+		if (branch_len > 0)
+		{
+			/* a space between the two parts only between two spaced scripts */
+			if (o > 0 && !names_is_unspaced(company[company_len - 1]) &&
+				!names_is_unspaced(branch[0]))
+				keys->record[o++] = ' ';
+			o += names_join(branch, branch_len, keys->record + o);
+		}
+		keys->record_len = o;
+	}
+}
+
 size_t
 names_key_in(const uint32_t *in, size_t n, const NameForm *forms, size_t nforms,
 			 uint32_t *out, uint32_t *scratch, const NamesCharset *cs)
 {
-	size_t		len = names_fold_in(in, n, scratch, cs);
-	size_t		start = names_strip_forms(scratch, &len, forms, nforms);
+	NameKeys	keys = {0};
 
-	return names_join(scratch + start, len, out);
+	keys.record = out;
+	names_keys_in(in, n, forms, nforms, scratch, cs, &keys);
+	return keys.record_len;
 }
 
 size_t

@@ -20,7 +20,8 @@
  *     on their own (¨ ¯ ¸ ...) and combining marks attached to nothing are
  *     symbols (names_fold());
  *  4. legal forms are removed from the start and from the end, repeatedly,
- *     as long as something remains: a form matches whole tokens ("Co., Ltd."
+ *     as long as something remains (and from the end of the company part
+ *     before a branch part, see below): a form matches whole tokens ("Co., Ltd."
  *     is the tokens co + ltd and never eats the "co" of "Costco"); a form
  *     written in a script without spaces (株式会社, 有限会社; two or more
  *     such characters) also matches as the start of the first token or the
@@ -28,6 +29,33 @@
  *  5. the tokens are joined with one space between two characters of
  *     scripts that use spaces (Latin, digits, ...) and with nothing where
  *     either side is Japanese or Chinese, so 「A 社」 and 「A社」 meet.
+ *
+ * Branches (names_find_branch): a name may end with a branch part, the
+ * account of one office of a company (「株式会社山田商事 大阪支店」).  The
+ * name key above keeps the branch (two branches are two records), but a
+ * legal form written between the company and its branch is removed too
+ * (「山田商事(株) 大阪支店」 and 「株式会社山田商事 大阪支店」 meet); the
+ * company key is the key of the company part alone (every branch of one
+ * company meets on it); the branch key that of the branch part.  What counts
+ * as a branch part, conservatively (only at the end, never the whole name):
+ *  a. the last tokens are an English branch word: branch office, sales
+ *     office, branch, office, plant, factory (with one place token before
+ *     it, if that leaves something: "Tokyo Office"), head office,
+ *     headquarters, hq (without);
+ *  b. else the last token ends with a Japanese branch word (本社 本店 本部
+ *     支店 支社 営業所 事業所 出張所 営業部 事業部 工場 研究所 センター
+ *     オフィス; 大阪支店, 東京本社: the token is the branch part), and the
+ *     tokens before it that also end with one (「大阪支店 営業部」); or such a
+ *     last token holds a legal form written without spaces before the
+ *     branch (「山田商事株式会社大阪支店」: the branch starts after the form);
+ *  c. when a legal form (whole tokens) stands at most two tokens before the
+ *     branch word, everything after the form is the branch part ("Co., Ltd.
+ *     New York Office", 「(株) 東京 本社」);
+ *  d. a branch part is taken only when the tokens before it are more than
+ *     legal forms (「株式会社 大阪支店」 is a company named so).
+ * A branch written without a separator and without a legal form before it
+ * (「山田商事大阪支店」) is not recognised: its company key is the whole
+ * key (conservative: such names are grouped with nothing).
  */
 #ifndef DORMANCY_CORE_NAMES_H
 #define DORMANCY_CORE_NAMES_H
@@ -165,6 +193,41 @@ extern size_t names_key_in(const uint32_t *in, size_t n,
 						   const NameForm *forms, size_t nforms,
 						   uint32_t *out, uint32_t *scratch,
 						   const NamesCharset *cs);
+
+/*
+ * Where the branch part of a folded string s (after names_strip_forms: no
+ * legal form at either end) starts: returns false when there is none, else
+ * sets *company_end (the company part is s[0 .. *company_end), never empty,
+ * no break at either end) and *branch_start (the branch part is
+ * s[*branch_start .. len), never empty).  forms must be sorted.
+ */
+extern bool names_find_branch(const uint32_t *s, size_t len,
+							  const NameForm *forms, size_t nforms,
+							  size_t *company_end, size_t *branch_start);
+
+/*
+ * The keys of a name, with branches (see above).  The caller sets the
+ * buffers it wants (room for n code points each; NULL: not wanted);
+ * names_keys_in sets the lengths and has_branch.
+ */
+typedef struct NameKeys
+{
+	uint32_t   *record;			/* the name key (names_key) */
+	size_t		record_len;
+	uint32_t   *company;		/* the company key: without the branch part */
+	size_t		company_len;
+	uint32_t   *branch;			/* the key of the branch part (empty: none) */
+	size_t		branch_len;
+	bool		has_branch;
+} NameKeys;
+
+/*
+ * The keys of a name of n code points; scratch needs room for n code points,
+ * forms must be sorted, cs may be NULL.
+ */
+extern void names_keys_in(const uint32_t *in, size_t n,
+						  const NameForm *forms, size_t nforms,
+						  uint32_t *scratch, const NamesCharset *cs, NameKeys *keys);
 
 /*
  * Decode UTF-8 into code points (room for len).  Returns the number of code

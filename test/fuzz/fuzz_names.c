@@ -18,7 +18,10 @@
  *	- names_key: no longer than its input, valid code points only, no
  *	  NAMES_BREAK, no space at either end or twice in a row, empty exactly
  *	  when the folded name is; without legal forms, the key of a key is
- *	  itself.
+ *	  itself;
+ *	- names_keys_in: its record key is names_key's; the company and branch
+ *	  keys are well formed, no longer than it, both non-empty when a branch
+ *	  part is found, else the company key is the key.
  */
 #include "names.h"
 #include "fuzz_common.h"
@@ -197,6 +200,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			free(back);
 		}
 		free(utf8);
+
+		/* the keys with branches: the record key is names_key's, the parts well formed */
+		{
+			uint32_t   *company = fz_alloc(sizeof(uint32_t) * n);
+			uint32_t   *branch = fz_alloc(sizeof(uint32_t) * n);
+			NameKeys	keys = {0};
+
+			keys.record = key2;
+			keys.company = company;
+			keys.branch = branch;
+			names_keys_in(cps, n, forms, nforms, scratch, NULL, &keys);
+			FZ_CHECK(FZ_T, keys.record_len == klen && memcmp(key2, key, sizeof(uint32_t) * klen) == 0,
+					 "record key of names_keys_in differs from names_key");
+			fz_check_key(company, keys.company_len, n);
+			fz_check_key(branch, keys.branch_len, n);
+			FZ_CHECK(FZ_T, keys.company_len <= klen && keys.branch_len <= klen,
+					 "company key %zu or branch key %zu longer than the key %zu",
+					 keys.company_len, keys.branch_len, klen);
+			FZ_CHECK(FZ_T, !keys.has_branch || (keys.company_len > 0 && keys.branch_len > 0),
+					 "a branch part with an empty company (%zu) or branch (%zu)",
+					 keys.company_len, keys.branch_len);
+			FZ_CHECK(FZ_T, keys.has_branch || (keys.company_len == klen && keys.branch_len == 0),
+					 "no branch part, yet the company key is not the key");
+			free(company);
+			free(branch);
+		}
 
 		/* without forms a key is its own key */
 		klen = names_key(cps, n, NULL, 0, key, scratch);

@@ -439,6 +439,94 @@ test_utf8(void)
 	}
 }
 
+/*
+ * The company key and the branch key ("-" when no branch part) of a name,
+ * and its record key, as "company|branch|record".
+ */
+static const char *
+parts_of(const char *name)
+{
+	static char out[4096];
+	unsigned char c[1024];
+	unsigned char b[1024];
+	unsigned char r[1024];
+	uint32_t	cps[1024];
+	uint32_t	company[1024];
+	uint32_t	branch[1024];
+	uint32_t	record[1024];
+	uint32_t	scratch[1024];
+	size_t		n = decode(name, cps);
+	NameKeys	keys = {0};
+
+	keys.company = company;
+	keys.branch = branch;
+	keys.record = record;
+	names_keys_in(cps, n, forms, nforms, scratch, NULL, &keys);
+	c[names_utf8_encode(company, keys.company_len, c)] = '\0';
+	b[names_utf8_encode(branch, keys.branch_len, b)] = '\0';
+	r[names_utf8_encode(record, keys.record_len, r)] = '\0';
+	snprintf(out, sizeof(out), "%s|%s|%s", c, keys.has_branch ? (char *) b : "-", r);
+	return out;
+}
+
+static void
+is_parts(const char *name, const char *want)
+{
+	const char *got = parts_of(name);
+
+	ok(strcmp(got, want) == 0, "parts of \"%s\" are \"%s\" (got \"%s\")", printable(name), want, got);
+}
+
+/* Branch parts (names.h, "Branches"). */
+static void
+test_branches(void)
+{
+	/* the branches of one company share its company key, not their record key */
+	is_parts("株式会社山田商事 本社", "山田商事|本社|山田商事本社");
+	is_parts("山田商事 大阪支店", "山田商事|大阪支店|山田商事大阪支店");
+	is_parts("山田商事(株) 名古屋営業所", "山田商事|名古屋営業所|山田商事名古屋営業所");
+	is_parts("(株)山田商事 大阪支店", "山田商事|大阪支店|山田商事大阪支店");
+	is_parts("株式会社山田商事　東京本社", "山田商事|東京本社|山田商事東京本社");
+	is_parts("山田商事株式会社 第二営業部", "山田商事|第二営業部|山田商事第二営業部");
+	/* brackets, several branch tokens, a form written without spaces */
+	is_parts("山田商事(大阪支店)", "山田商事|大阪支店|山田商事大阪支店");
+	is_parts("山田商事【本社】", "山田商事|本社|山田商事本社");
+	is_parts("山田商事 大阪支店 営業部", "山田商事|大阪支店営業部|山田商事大阪支店営業部");
+	is_parts("山田商事株式会社大阪支店", "山田商事|大阪支店|山田商事大阪支店");
+	is_parts("山田商事(株) 東京 本社", "山田商事|東京本社|山田商事東京本社");
+	is_parts("山田商事 物流センター", "山田商事|物流センター|山田商事物流センター");
+	is_parts("山田商事 東京オフィス", "山田商事|東京オフィス|山田商事東京オフィス");
+	/* English: one place token, or everything after a legal form */
+	is_parts("Yamada Shoji Co., Ltd. Osaka Branch", "yamada shoji|osaka branch|yamada shoji osaka branch");
+	is_parts("Yamada Shoji Osaka Branch", "yamada shoji|osaka branch|yamada shoji osaka branch");
+	is_parts("Yamada Shoji Co., Ltd. New York Office", "yamada shoji|new york office|yamada shoji new york office");
+	is_parts("Yamada Shoji Head Office", "yamada shoji|head office|yamada shoji head office");
+	is_parts("Yamada Shoji HQ", "yamada shoji|hq|yamada shoji hq");
+	is_parts("Yamada Corp. Plant", "yamada|plant|yamada plant");
+	is_parts("Yamada Office", "yamada|office|yamada office");
+	/* no branch: the record key is the name key of before */
+	is_parts("株式会社山田商事", "山田商事|-|山田商事");
+	is_parts("Yamada Shoji", "yamada shoji|-|yamada shoji");
+	/* conservative: never the whole name, nor a company of legal forms only */
+	is_parts("本社", "本社|-|本社");
+	is_parts("大阪支店", "大阪支店|-|大阪支店");
+	is_parts("Head Office", "head office|-|head office");
+	is_parts("株式会社 大阪支店", "大阪支店|-|大阪支店");
+	/* (legal forms at the start go first: a company "Osaka") */
+	is_parts("Co., Ltd. Osaka Branch", "osaka|branch|osaka branch");
+	is_parts("山田工務店", "山田工務店|-|山田工務店");
+	is_parts("日本データセンター", "日本データセンター|-|日本データセンター");
+	/* no separator and no form before the branch: not recognised */
+	is_parts("山田商事大阪支店", "山田商事大阪支店|-|山田商事大阪支店");
+	/* the record keys of spacing variants still meet */
+	is_key("山田商事大阪支店", "山田商事大阪支店");
+	is_key("山田商事 大阪支店", "山田商事大阪支店");
+	is_key("山田商事(株)　大阪支店", "山田商事大阪支店");
+	/* a word that ends like a branch word but is another word stays */
+	is_parts("Yamada Officer", "yamada officer|-|yamada officer");
+	is_parts("Yamada Branching", "yamada branching|-|yamada branching");
+}
+
 /* Random names: keys are well formed and a key's key is itself. */
 static void
 test_random(void)
@@ -498,6 +586,7 @@ main(void)
 	test_issue_examples();
 	test_latin();
 	test_edges();
+	test_branches();
 	test_spacing_accents();
 	test_opaque();
 	test_charset();
