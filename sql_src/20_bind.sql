@@ -414,8 +414,12 @@ $$;
 COMMENT ON FUNCTION dormancy._check_id_column(regclass, text, name) IS
 	'internal: check that a customer id column has a type with equality and a btree order';
 
+-- company: the column of an explicit company id (customers that are
+-- branches of one company share it): the company is then that id, no name
+-- guessing, and two customers are duplicate records only when they have
+-- the same company id and the same name key.
 CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
-	industry name DEFAULT NULL, company_size name DEFAULT NULL)
+	industry name DEFAULT NULL, company_size name DEFAULT NULL, company name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -432,13 +436,17 @@ BEGIN
 	IF company_size IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'company_size', company_size);
 	END IF;
+	IF company IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'company', company);
+	END IF;
 	PERFORM dormancy._bind('customers', relation,
 						   jsonb_build_object('id', id, 'name', bind_customers.name,
-											  'industry', industry, 'company_size', company_size));
+											  'industry', industry, 'company_size', company_size,
+											  'company', company));
 END
 $$;
-COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name) IS
-	'bind the customers relation: id column and optional name, industry and company size columns';
+COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
+	'bind the customers relation: id column and optional name, industry, company size and company id columns';
 
 CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
 	category name DEFAULT NULL, discounted name DEFAULT NULL)
@@ -497,7 +505,7 @@ COMMENT ON FUNCTION dormancy.rebind() IS
 	'recreate the generated views from dormancy.bindings (after pg_restore, or after a bound relation was altered)';
 
 -- nobody but the owner binds or rebuilds
-REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;

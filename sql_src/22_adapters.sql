@@ -61,7 +61,8 @@ BEGIN
 		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
-		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name,
+											 (cust.columns ->> 'company')::name) IS NULL)::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -101,25 +102,29 @@ BEGIN
 	-- src_customers: the bound customers, else the customers seen in orders
 	IF cust.relation IS NOT NULL THEN
 		cust_sql := format(
-			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS company_id FROM %s t',
 			dormancy._col(cust.columns, 'id'),
 			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
 			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
-			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_id '
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
-					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS company_id '
+					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
 	ELSE
 		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
-					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
+					'NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
@@ -273,6 +278,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.company_id IS 'the bound company id column as text (customers of one company share it), NULL when none is bound';
 
 	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
 	COMMENT ON COLUMN dormancy.src_stored_histories.customer_id IS 'customer id, cast back to the type of the ids';
@@ -282,7 +288,7 @@ BEGIN
 
 	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
 	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
-	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key of a name the customer has';
+	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key the duplicate_name data gap compares: the name key of a name the customer has, after its company id and a colon when a company column is bound';
 	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
 
 	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';

@@ -74,7 +74,7 @@ CREATE FUNCTION dormancy.normalize_company_name(name text, legal_forms text[])
 	AS 'MODULE_PATHNAME', 'normalize_company_name'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.normalize_company_name(text, text[]) IS
-	'the key of a company name: Unicode NFKC, case folding, spaces and punctuation folded, the given legal forms removed from the start and end';
+	'the key of a company name: Unicode NFKC, case folding, spaces and punctuation folded, the given legal forms removed from the start and end (and before a branch part)';
 
 -- With the forms of dormancy.legal_forms: STABLE, since editing the table
 -- changes the result (an IMMUTABLE function reading a table would leave
@@ -87,4 +87,37 @@ CREATE FUNCTION dormancy.normalize_company_name(name text)
 COMMENT ON FUNCTION dormancy.normalize_company_name(text) IS
 	'the key of a company name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';
 
+-- Branches and companies: a name may end with a branch part (honsha,
+-- Osaka shiten, "Osaka Branch", ...; docs/sources.md lists what is
+-- recognised).  The name key keeps it: two branches are two records.  The
+-- company key is the name key without it: every branch of one company meets
+-- on it.  IMMUTABLE with the forms an argument, like normalize_company_name.
+CREATE FUNCTION dormancy.company_key(name text, legal_forms text[])
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'company_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.company_key(text, text[]) IS
+	'the key of the company a name belongs to: its name key without a trailing branch part (head office, branch, sales office, plant, ...)';
 
+CREATE FUNCTION dormancy.company_key(name text)
+	RETURNS text
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy.company_key(name, dormancy.legal_forms_in_force());
+COMMENT ON FUNCTION dormancy.company_key(text) IS
+	'the company key of a name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';
+
+CREATE FUNCTION dormancy.branch_key(name text, legal_forms text[])
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'branch_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.branch_key(text, text[]) IS
+	'the key of the trailing branch part of a company name (head office, Osaka branch, ...), NULL when none is recognised';
+
+CREATE FUNCTION dormancy.branch_key(name text)
+	RETURNS text
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy.branch_key(name, dormancy.legal_forms_in_force());
+COMMENT ON FUNCTION dormancy.branch_key(text) IS
+	'the branch key of a name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';

@@ -2,7 +2,10 @@
 -- The name keys of the bound customers, kept up to date.
 --
 -- customer_status.data_gaps says duplicate_name when another customer row
--- has the same name key (normalize_company_name with dormancy.legal_forms).
+-- has the same name key (normalize_company_name with dormancy.legal_forms)
+-- and, when a company column is bound, the same company id: the stored key
+-- is then the company id, a colon and the name key (a name key never holds
+-- a colon, so the pair is told apart).
 -- Computed from scratch, that normalizes every customer's name even for a
 -- lookup of one customer.  So the keys are stored: dormancy.customer_name_keys
 -- holds, per customer id (as text) and name key, how many rows of the bound
@@ -27,7 +30,8 @@
 -- apply fires no statement triggers), an id column of type smallint, integer,
 -- bigint, text, varchar or uuid (whose text form is one per id, so that an id
 -- cannot be stored twice under two spellings; text ids in the database's
--- default collation), a name column of a type built into PostgreSQL, and a
+-- default collation), a name column (and company column, when bound) of a
+-- type built into PostgreSQL, and a
 -- role binding that sees every row (no row security for it).  Otherwise the
 -- view computes every key, as before (src_bindings.customer_name_keys_tracked
 -- is false, and the planner drops the stored path).  DDL on the table that
@@ -54,7 +58,9 @@ CREATE TABLE dormancy.name_key_state (
 	name_column name,
 	name_type regtype,
 	current boolean NOT NULL DEFAULT false,
-	reason text
+	reason text,
+	company_column name,
+	company_type regtype
 );
 COMMENT ON TABLE dormancy.name_key_state IS
 	'whether dormancy.customer_name_keys is kept for the bound customers, and up to date';
@@ -66,6 +72,8 @@ COMMENT ON COLUMN dormancy.name_key_state.name_column IS 'its name column when t
 COMMENT ON COLUMN dormancy.name_key_state.name_type IS 'the type of the name column then';
 COMMENT ON COLUMN dormancy.name_key_state.current IS 'the keys hold every row of the table: customer_status may use them';
 COMMENT ON COLUMN dormancy.name_key_state.reason IS 'why the keys are not used (current false)';
+COMMENT ON COLUMN dormancy.name_key_state.company_column IS 'its company id column when tracking began (NULL: none bound)';
+COMMENT ON COLUMN dormancy.name_key_state.company_type IS 'the type of the company id column then';
 INSERT INTO dormancy.name_key_state DEFAULT VALUES;
 
 -- The triggers that keep the keys: name, event and transition tables.
@@ -84,7 +92,8 @@ COMMENT ON FUNCTION dormancy._name_key_triggers() IS
 
 -- Why the keys of a customers table cannot be kept (NULL: they can): the
 -- static facts (the binder's own row security is checked when filling).
-CREATE FUNCTION dormancy._name_keys_untrackable(rel regclass, id_column name, name_column name)
+CREATE FUNCTION dormancy._name_keys_untrackable(rel regclass, id_column name, name_column name,
+	company_column name DEFAULT NULL)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -93,6 +102,7 @@ DECLARE
 	c pg_class;
 	id_att pg_attribute;
 	name_att pg_attribute;
+	company_att pg_attribute;
 	base oid;
 BEGIN
 	IF rel IS NULL OR name_column IS NULL THEN
@@ -123,10 +133,19 @@ BEGIN
 	IF id_att.attcollation NOT IN (0, 100) THEN
 		RETURN 'the id column has a collation other than the default';
 	END IF;
+	IF company_column IS NOT NULL THEN
+		SELECT * INTO company_att FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = company_column AND a.attnum > 0 AND NOT a.attisdropped;
+		IF company_att.attrelid IS NULL THEN
+			RETURN 'the company column does not exist';
+		END IF;
+		IF dormancy._untrackable_type(company_att.atttypid) IS NOT NULL THEN
+			RETURN replace(dormancy._untrackable_type(company_att.atttypid), 'customer column', 'company column');
+		END IF;
+	END IF;
 	RETURN replace(dormancy._untrackable_type(name_att.atttypid), 'customer column', 'name column');
 END
 $$;
-COMMENT ON FUNCTION dormancy._name_keys_untrackable(regclass, name, name) IS
+COMMENT ON FUNCTION dormancy._name_keys_untrackable(regclass, name, name, name) IS
 	'internal: why the name keys of a customers table cannot be kept by triggers (NULL when they can)';
 
 -- What could have let a write go unseen since the keys were filled (NULL:
@@ -147,9 +166,15 @@ BEGIN
 	IF to_regclass('dormancy.customer_name_keys') IS NULL THEN
 		RETURN 'the table dormancy.customer_name_keys is missing';
 	END IF;
-	why := dormancy._name_keys_untrackable(st.customers_relation, st.id_column, st.name_column);
+	why := dormancy._name_keys_untrackable(st.customers_relation, st.id_column, st.name_column, st.company_column);
 	IF why IS NOT NULL THEN
 		RETURN why;
+	END IF;
+	IF st.company_column IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+					    WHERE a.attrelid = st.customers_relation AND a.attname = st.company_column
+						  AND a.atttypid = st.company_type AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RETURN format('the company column of %s was renamed, dropped or changed type', st.customers_relation);
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM pg_attribute a
 					WHERE a.attrelid = st.customers_relation AND a.attname = st.id_column
@@ -243,22 +268,26 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	-- the change of each (id, key): rows written minus rows removed (the
-	-- forms a parameter, read once)
+	-- forms a parameter, read once); the key after the company id and a
+	-- colon when a company column is bound
 	sides := concat_ws(' UNION ALL ',
 		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
-			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
 				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
-				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column) END,
+				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column,
+				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(n.%I)::pg_catalog.text', st.company_column) END) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
-			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
 				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
-				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column) END);
+				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column,
+				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(o.%I)::pg_catalog.text', st.company_column) END) END);
 	-- (in key order, so that concurrent writers lock the rows in one order)
 	EXECUTE format(
 		'WITH up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) '
-		'FROM (%s) x '
-		'WHERE x.name_key <> %L GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
+		'FROM (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key, y.d '
+		'FROM (%s) y WHERE y.name_key <> %L) x '
+		'GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
 		'ORDER BY x.customer_key, x.name_key '
 		'ON CONFLICT (customer_key, name_key) DO UPDATE SET rows = k.rows + excluded.rows '
 		'RETURNING k.customer_key, k.name_key, k.rows) '
@@ -298,12 +327,14 @@ BEGIN
 	END IF;
 	EXECUTE format(
 		'INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
-		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) '
-		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+		'SELECT x.customer_key, pg_catalog.concat(x.company_id || '':'', x.name_key), pg_catalog.count(*) '
+		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %5$s AS company_id, '
 		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
 		'FROM %3$s t WHERE t.%1$I IS NOT NULL) x '
-		'WHERE x.name_key <> %4$L GROUP BY x.customer_key, x.name_key',
-		st.id_column, st.name_column, st.customers_relation, '') USING dormancy.legal_forms_in_force();
+		'WHERE x.name_key <> %4$L GROUP BY 1, 2',
+		st.id_column, st.name_column, st.customers_relation, '',
+		CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(t.%I)::pg_catalog.text', st.company_column) END)
+		USING dormancy.legal_forms_in_force();
 	ANALYZE dormancy.customer_name_keys;
 END
 $$;
@@ -372,7 +403,7 @@ BEGIN
 		COMMENT ON TABLE dormancy.customer_name_keys IS
 			'the name key of each bound customer (normalize_company_name with dormancy.legal_forms), kept by triggers: the index the duplicate_name data gap looks up';
 		COMMENT ON COLUMN dormancy.customer_name_keys.customer_key IS 'the customer id as text';
-		COMMENT ON COLUMN dormancy.customer_name_keys.name_key IS 'the key of its name (never blank)';
+		COMMENT ON COLUMN dormancy.customer_name_keys.name_key IS 'the key of its name (never blank), after its company id and a colon when a company column is bound';
 		COMMENT ON COLUMN dormancy.customer_name_keys.rows IS 'rows of the customers table with this id and this key (an id may be there twice)';
 		COMMENT ON INDEX dormancy.customer_name_keys_name_key IS 'finds the customers that share a name key';
 		REVOKE ALL ON dormancy.customer_name_keys FROM PUBLIC;
@@ -404,7 +435,8 @@ DECLARE
 	id_type text;
 BEGIN
 	SELECT * INTO st FROM dormancy.name_key_state FOR UPDATE;
-	SELECT b.relation, (b.columns ->> 'id')::name AS id_column, (b.columns ->> 'name')::name AS name_column INTO cust
+	SELECT b.relation, (b.columns ->> 'id')::name AS id_column, (b.columns ->> 'name')::name AS name_column,
+		   (b.columns ->> 'company')::name AS company_column INTO cust
 	  FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
 	IF st.customers_relation IS NOT NULL AND st.customers_relation IS DISTINCT FROM cust.relation
 	   AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.customers_relation) THEN
@@ -415,7 +447,7 @@ BEGIN
 	  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id';
 	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s))', id_type);
-	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column);
+	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column, cust.company_column);
 	IF why_not IS NULL THEN
 		BEGIN
 			FOR trig IN
@@ -441,7 +473,7 @@ BEGIN
 		END IF;
 		UPDATE dormancy.name_key_state
 		   SET customers_relation = NULL, id_column = NULL, id_type = NULL, name_column = NULL, name_type = NULL,
-			   current = false, reason = why_not;
+			   company_column = NULL, company_type = NULL, current = false, reason = why_not;
 		DELETE FROM dormancy.customer_name_keys;
 		RETURN;
 	END IF;
@@ -449,6 +481,8 @@ BEGIN
 	   SET customers_relation = cust.relation, id_column = cust.id_column, name_column = cust.name_column,
 		   id_type = (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = cust.relation AND a.attname = cust.id_column),
 		   name_type = (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = cust.relation AND a.attname = cust.name_column),
+		   company_column = cust.company_column,
+		   company_type = (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = cust.relation AND a.attname = cust.company_column),
 		   current = true, reason = NULL;
 	PERFORM dormancy._fill_name_keys();
 END

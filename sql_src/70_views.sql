@@ -20,7 +20,8 @@
 --   customer_status                          customer_core + models, priority,
 --                                            reason, approach, data gaps
 --   declining_customers, category_trend,     views for the reader
---   call_list, duplicate_customers
+--   call_list, duplicate_customers,
+--   company_customers
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -494,6 +495,7 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
+	   c.company_id,
 	   f.state,
 	   f.last_order_at,
 	   f.days_since_last_order,
@@ -667,7 +669,10 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 --                     source_settings.contact_stale_after, or never (updated_at bound)
 --   no_name           the customer has no name (name bound)
 --   duplicate_name    another customer has the same company name once
---                     normalized (see duplicate_customers): merge them
+--                     normalized, branch part included, and the same
+--                     company id when a company column is bound (see
+--                     duplicate_customers): merge them.  Branches of one
+--                     company are not duplicates (company_customers)
 --   no_activity       nothing on record: no orders, contracts, deals or
 --                     events, so the customer's status cannot be told
 --
@@ -681,9 +686,11 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
--- and the data gaps (nk: the name key, dup: the keys of more than one
--- customer, for the name's gap, when the stored keys cannot be used: see
--- sql_src/63_name_keys.sql).  b: what is bound (src_bindings).
+-- and the data gaps (nk: the name key, and the key duplicates share: the
+-- name key after the company id and a colon when a company column is
+-- bound; dup: the duplicate keys of more than one customer, for the name's
+-- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
+-- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
 	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
@@ -725,15 +732,16 @@ SELECT core.*,
 										  FROM dormancy.src_name_keys k
 										 GROUP BY k.name_key
 										HAVING pg_catalog.sum(k.rows) > 1) ks
-								 WHERE ks.name_key = nk.name_key)
+								 WHERE ks.name_key = nk.duplicate_key)
 							   THEN CASE WHEN (SELECT pg_catalog.count(*)
 												 FROM dormancy.src_name_keys k
 												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-												WHERE k.name_key = nk.name_key
-												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+												WHERE k.name_key = nk.duplicate_key
+												  AND pg_catalog.concat(kc.company_id || ':',
+														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
-					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
+					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
 		   (a.r).no_activity) AS data_gaps
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
@@ -794,11 +802,13 @@ SELECT core.*,
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
- -- the expression into the join's condition and each test of the column)
+ -- the expression into the join's condition and each test of the column),
+ -- and the key duplicates share (after the company id, when bound)
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN b.customer_names_bound
-				THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
-	OFFSET 0
+	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
+	  FROM (SELECT CASE WHEN b.customer_names_bound
+						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+			OFFSET 0) n
   ) nk
  -- the name keys that more than one customer has, when the stored keys
  -- cannot be used (a hash join: a window over customer_status would sort its
@@ -806,22 +816,23 @@ SELECT core.*,
  -- every customer's name, even for a lookup of one customer: skipped (a
  -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
-	SELECT k.name_key
-	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
+	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
 			 CROSS JOIN dormancy.src_bindings cb
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
 			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
 	 WHERE k.name_key <> ''
-	 GROUP BY k.name_key
+	 GROUP BY 1
 	HAVING pg_catalog.count(*) > 1
-  ) dup ON dup.name_key = nk.name_key;
+  ) dup ON dup.duplicate_key = nk.duplicate_key;
 COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
 COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
 COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
 COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
 COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.customer_status.company_id IS 'the bound company id as text (customers that are branches of one company share it), NULL when no company column is bound';
 COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
 COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
 COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
@@ -1019,22 +1030,23 @@ COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what i
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 
--- duplicate_customers: customers sharing a name key, with the state of their
--- combined order history.
+-- duplicate_customers: duplicate records, customers sharing a name key
+-- (branch part included) and, when a company column is bound, a company id,
+-- with the state of their combined order history.
 CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
 WITH forms AS (
 	SELECT dormancy.legal_forms_in_force() AS forms
 ), keyed AS (
-	SELECT c.customer_id, c.name, c.state, c.rule_id, c.last_order_at,
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
 		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
 	  FROM dormancy.customer_core c CROSS JOIN forms f
 	 WHERE c.name IS NOT NULL
 ), members AS (
-	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.name_key) AS customers
+	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.company_id, k.name_key) AS customers
 	  FROM keyed k
 	 WHERE k.name_key <> ''
 ), groups AS (
-	SELECT m.name_key,
+	SELECT m.company_id, m.name_key,
 		   pg_catalog.max(m.customers) AS customers,
 		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
 		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
@@ -1044,26 +1056,26 @@ WITH forms AS (
 								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
 	  FROM members m
 	 WHERE m.customers > 1
-	 GROUP BY m.name_key
+	 GROUP BY m.company_id, m.name_key
 ), combined AS (
-	SELECT m.name_key, dormancy.purchase_history_union(h.history) AS history
+	SELECT m.company_id, m.name_key, dormancy.purchase_history_union(h.history) AS history
 	  FROM members m
 	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
 	 WHERE m.customers > 1
-	 GROUP BY m.name_key
+	 GROUP BY m.company_id, m.name_key
 )
 SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
 	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
 							   r.long_dormant_after) AS state,
 	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
-	   s.total_amount, g.rule_id, a.day AS as_of
+	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
   FROM groups g
  CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.name_key = g.name_key
+  LEFT JOIN combined c ON c.name_key = g.name_key AND c.company_id IS NOT DISTINCT FROM g.company_id
   LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
  CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
 COMMENT ON VIEW dormancy.duplicate_customers IS
-		'groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms), with the state of their combined order history: merge them before calling';
+		'duplicate records: groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms, branch part included) and, when a company column is bound, a company id, with the state of their combined order history: merge them before calling (branches of one company are in company_customers)';
 COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
 COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
 COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
@@ -1078,6 +1090,75 @@ COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of t
 COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.duplicate_customers.company_id IS 'the shared company id when a company column is bound (NULL: none bound, or the members have none)';
+
+-- company_customers: the customers of one company, two or more, each with
+-- its own state, and the state of the company's combined order history (the
+-- head office active while a branch is dormant).  The company is the bound
+-- company id; without one (no company column, or a NULL id) the company key
+-- of the name (company_key: the name key without its branch part).
+CREATE OR REPLACE VIEW dormancy.company_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
+		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
+		   dormancy.branch_key(c.name, f.forms) AS branch_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
+), members AS (
+	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.company_id, k.company_key) AS customers
+	  FROM keyed k
+	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
+), groups AS (
+	SELECT m.company_id, m.company_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.branch_key ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS branches,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.company_id, m.company_key
+), combined AS (
+	SELECT m.company_id, m.company_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.company_id, m.company_key
+)
+SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.company_id IS NOT DISTINCT FROM g.company_id
+					  AND c.company_key IS NOT DISTINCT FROM g.company_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.company_customers IS
+		'companies with two or more customers (branches): the bound company id, else the company key of the names (company_key: the name key without its branch part), each member''s state and the state of the company''s combined order history';
+COMMENT ON COLUMN dormancy.company_customers.company_id IS 'the company id shared by the members (company column bound); NULL when the company is told from the names';
+COMMENT ON COLUMN dormancy.company_customers.company_key IS 'the company key shared by the members'' names (company_key), when no company id says the company';
+COMMENT ON COLUMN dormancy.company_customers.customers IS 'customers of the company (at least 2)';
+COMMENT ON COLUMN dormancy.company_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.company_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.branches IS 'the branch key of each name (branch_key; NULL: no branch part), in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.state IS 'the state of the company''s combined history, with rule_id';
+COMMENT ON COLUMN dormancy.company_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
 
 END
 $$;

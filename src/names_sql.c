@@ -1,7 +1,9 @@
 /*
  * names_sql.c
  *		SQL interface of the company-name keys:
- *		dormancy.normalize_company_name(name text, legal_forms text[]).
+ *		dormancy.normalize_company_name(name text, legal_forms text[]),
+ *		dormancy.company_key(name text, legal_forms text[]) and
+ *		dormancy.branch_key(name text, legal_forms text[]).
  *
  * The folding is in core/names.c, which works on code points.  This file
  * turns the text into code points, applies Unicode NFKC with the server's own
@@ -41,6 +43,8 @@
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(normalize_company_name);
+PG_FUNCTION_INFO_V1(company_key);
+PG_FUNCTION_INFO_V1(branch_key);
 
 StaticAssertDecl(sizeof(pg_wchar) == sizeof(uint32_t), "pg_wchar is a 32-bit code point");
 
@@ -488,7 +492,8 @@ forms_for_call(FunctionCallInfo fcinfo, ArrayType *array)
  * normalize_company_name(name text, legal_forms text[]) returns text
  *
  * The key of a company name: NFKC, case folding, white space and punctuation
- * folding, legal forms removed at either end (core/names.h).
+ * folding, legal forms removed at either end and before a branch part
+ * (core/names.h).
  */
 Datum
 normalize_company_name(PG_FUNCTION_ARGS)
@@ -507,4 +512,55 @@ normalize_company_name(PG_FUNCTION_ARGS)
 	k = names_key_in(input.cps, input.n, cache->forms, cache->nforms, key, scratch,
 					 key_charset());
 	PG_RETURN_TEXT_P(key_text(key, k));
+}
+
+/* The company and branch keys of the name argument (core/names.h, "Branches"). */
+static void
+name_parts(FunctionCallInfo fcinfo, NameKeys *keys)
+{
+	text	   *name = PG_GETARG_TEXT_PP(0);
+	ArrayType  *array = PG_GETARG_ARRAYTYPE_P(1);
+	FormsCache *cache = forms_for_call(fcinfo, array);
+	CodePoints	input;
+	uint32_t   *scratch;
+
+	key_input(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &input);
+	scratch = palloc(sizeof(uint32_t) * Max(input.n, 1));
+	memset(keys, 0, sizeof(NameKeys));
+	keys->company = palloc(sizeof(uint32_t) * Max(input.n, 1));
+	keys->branch = palloc(sizeof(uint32_t) * Max(input.n, 1));
+	names_keys_in(input.cps, input.n, cache->forms, cache->nforms, scratch,
+				  key_charset(), keys);
+}
+
+/*
+ * company_key(name text, legal_forms text[]) returns text
+ *
+ * The key of the company a name belongs to: its name key without the branch
+ * part (the whole name key when there is none).
+ */
+Datum
+company_key(PG_FUNCTION_ARGS)
+{
+	NameKeys	keys;
+
+	name_parts(fcinfo, &keys);
+	PG_RETURN_TEXT_P(key_text(keys.company, keys.company_len));
+}
+
+/*
+ * branch_key(name text, legal_forms text[]) returns text
+ *
+ * The key of the branch part of a name (本社, 大阪支店, Osaka Branch, ...);
+ * NULL when no branch part is recognised.
+ */
+Datum
+branch_key(PG_FUNCTION_ARGS)
+{
+	NameKeys	keys;
+
+	name_parts(fcinfo, &keys);
+	if (!keys.has_branch)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(key_text(keys.branch, keys.branch_len));
 }
