@@ -261,6 +261,7 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
+	   c.company_id,
 	   -- for rules with use_contract_end (IT services: a lapsed licence is
 	   -- dormancy), the last day covered by a contract counts like a purchase
 	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
