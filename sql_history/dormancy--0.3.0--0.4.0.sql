@@ -3545,6 +3545,29 @@ COMMENT ON COLUMN dormancy.name_key_state.company_type IS 'the type of the compa
 COMMENT ON FUNCTION dormancy.normalize_company_name(text, text[]) IS
 	'the key of a company name: Unicode NFKC, case folding, spaces and punctuation folded, the given legal forms removed from the start and end (and before a branch part)';
 
+-- normalize_company_name() keeps its definition; its keys change for names
+-- with a legal form between the company and a branch part.  An expression
+-- index on it keeps the old keys until rebuilt: say which (a WARNING:
+-- extension scripts run with client_min_messages = warning).
+DO $$
+DECLARE
+	idx regclass;
+BEGIN
+	FOR idx IN
+		SELECT DISTINCT d.objid::regclass
+		  FROM pg_catalog.pg_depend d
+		  JOIN pg_catalog.pg_index i ON i.indexrelid = d.objid
+		 WHERE d.classid = 'pg_catalog.pg_class'::regclass
+		   AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+		   AND d.refobjid = 'dormancy.normalize_company_name(text, text[])'::regprocedure
+		 ORDER BY 1
+	LOOP
+		RAISE WARNING 'index % uses dormancy.normalize_company_name(), whose keys changed in 0.4.0 for names with a legal form before a branch part', idx
+			USING HINT = format('Rebuild it: REINDEX INDEX %s;', idx);
+	END LOOP;
+END
+$$;
+
 -- Branches and companies: a name may end with a branch part (honsha,
 -- Osaka shiten, "Osaka Branch", ...; docs/sources.md lists what is
 -- recognised).  The name key keeps it: two branches are two records.  The

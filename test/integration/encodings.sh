@@ -274,7 +274,8 @@ check "MULE_INTERNAL: customer_status, refresh" "$(q $mule -c "CALL dormancy.ref
 export PGCLIENTENCODING=UTF8
 dropdb $mule
 
-# The update from 0.2.0 names the expression indexes on the key to rebuild.
+# The update from 0.2.0 names the expression indexes on the key to rebuild;
+# so does the update to 0.4.0 (a legal form before a branch part).
 up=dormancy_enc_update
 dropdb --if-exists $up 2>/dev/null
 createdb $up
@@ -282,7 +283,9 @@ check "the update warns about an index on normalize_company_name()" \
 	"$(psql -X -q -d $up -c "CREATE EXTENSION dormancy VERSION '0.2.0'" \
 		-c "CREATE TABLE names (name text)" \
 		-c "CREATE INDEX names_key ON names (dormancy.normalize_company_name(name, '{Inc.}'))" \
-		-c "ALTER EXTENSION dormancy UPDATE" 2>&1 | grep -c 'REINDEX INDEX public.names_key')" 1
+		-c "ALTER EXTENSION dormancy UPDATE TO '0.3.0'" 2>&1 | grep -c 'REINDEX INDEX public.names_key')" 1
+check "the update to 0.4.0 warns about it again" \
+	"$(psql -X -q -d $up -c "ALTER EXTENSION dormancy UPDATE TO '0.4.0'" 2>&1 | grep -c 'REINDEX INDEX public.names_key')" 1
 dropdb $up
 
 echo "$fails failed"
