@@ -5365,11 +5365,14 @@ WITH forms AS (
 	  FROM dormancy.customer_core c CROSS JOIN forms f
 	 WHERE c.name IS NOT NULL
 ), members AS (
-	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.company_id, k.name_key) AS customers
+	-- one group key: the company id and a colon before the name key (a
+	-- name key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
 	  FROM keyed k
 	 WHERE k.name_key <> ''
 ), groups AS (
-	SELECT m.company_id, m.name_key,
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
 		   pg_catalog.max(m.customers) AS customers,
 		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
 		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
@@ -5379,13 +5382,13 @@ WITH forms AS (
 								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
 	  FROM members m
 	 WHERE m.customers > 1
-	 GROUP BY m.company_id, m.name_key
+	 GROUP BY m.group_key
 ), combined AS (
-	SELECT m.company_id, m.name_key, dormancy.purchase_history_union(h.history) AS history
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
 	  FROM members m
 	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
 	 WHERE m.customers > 1
-	 GROUP BY m.company_id, m.name_key
+	 GROUP BY m.group_key
 )
 SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
 	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
@@ -5394,7 +5397,7 @@ SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
 	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
   FROM groups g
  CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.name_key = g.name_key AND c.company_id IS NOT DISTINCT FROM g.company_id
+  LEFT JOIN combined c ON c.group_key = g.group_key
   LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
  CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
 COMMENT ON VIEW dormancy.duplicate_customers IS
@@ -5430,11 +5433,14 @@ WITH forms AS (
 	  FROM dormancy.customer_core c CROSS JOIN forms f
 	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
 ), members AS (
-	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.company_id, k.company_key) AS customers
+	-- one group key: the company id and a colon, else the company key (a
+	-- key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.company_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.company_key)) AS customers
 	  FROM keyed k
 	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
 ), groups AS (
-	SELECT m.company_id, m.company_key,
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.company_key) AS company_key,
 		   pg_catalog.max(m.customers) AS customers,
 		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
 		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
@@ -5445,13 +5451,13 @@ WITH forms AS (
 								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
 	  FROM members m
 	 WHERE m.customers > 1
-	 GROUP BY m.company_id, m.company_key
+	 GROUP BY m.group_key
 ), combined AS (
-	SELECT m.company_id, m.company_key, dormancy.purchase_history_union(h.history) AS history
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
 	  FROM members m
 	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
 	 WHERE m.customers > 1
-	 GROUP BY m.company_id, m.company_key
+	 GROUP BY m.group_key
 )
 SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
 	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
@@ -5460,8 +5466,7 @@ SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.bran
 	   s.total_amount, g.rule_id, a.day AS as_of
   FROM groups g
  CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.company_id IS NOT DISTINCT FROM g.company_id
-					  AND c.company_key IS NOT DISTINCT FROM g.company_key
+  LEFT JOIN combined c ON c.group_key = g.group_key
   LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
  CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
 COMMENT ON VIEW dormancy.company_customers IS
