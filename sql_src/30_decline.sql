@@ -115,6 +115,33 @@ COMMENT ON COLUMN dormancy.price_changes.note IS 'what changed, for the call lis
 -- user data only
 SELECT pg_catalog.pg_extension_config_dump('dormancy.price_changes', '');
 
+-- A change for one category applies only to purchases in that category: with
+-- no category column bound to the orders it applies to no customer.  Say so
+-- when such a row is written (dormancy.source_issues lists it while it stays
+-- so).
+CREATE FUNCTION dormancy._price_change_category_check()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE b.source = 'orders' AND b.columns ? 'category') THEN
+		RAISE WARNING 'the price change for category "%" applies to no customer', NEW.category
+			USING DETAIL = 'No category column is bound to the orders, so no purchase is in that category; '
+						   'a change with category NULL applies to every customer.',
+				  HINT = 'Bind the orders with their category column (SELECT dormancy.bind_orders(..., category => ''...'')), '
+						 'or record a change that applies to everything with category NULL.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_change_category_check() IS
+	'internal: trigger on dormancy.price_changes warning about a change for a category while no category is bound';
+CREATE TRIGGER category_unbound AFTER INSERT OR UPDATE OF category ON dormancy.price_changes
+	FOR EACH ROW WHEN (NEW.category IS NOT NULL) EXECUTE FUNCTION dormancy._price_change_category_check();
+COMMENT ON TRIGGER category_unbound ON dormancy.price_changes IS
+	'warns when a change for a category is written while no category column is bound to the orders';
+
 --
 -- Decline metrics of a purchase history
 --

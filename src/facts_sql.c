@@ -579,14 +579,20 @@ customer_facts(PG_FUNCTION_ARGS)
 		prices->hits[i].is_price_increase = prices->is_price_increase[i];
 		if (prices->changed_at[i] <= as_of)
 		{
-			/* p.category IS NULL OR NOT order_categories_bound: the last order */
-			if (prices->category[i] == NULL ||
-				(!PG_ARGISNULL(CF_ARG_CATEGORIES_BOUND) && !PG_GETARG_BOOL(CF_ARG_CATEGORIES_BOUND)))
+			/*
+			 * A change for all categories: the last order.  A change for one
+			 * category: the last purchase in it, none when no category is
+			 * bound (source_issues reports such changes) or the customer's
+			 * purchases have no category.
+			 */
+			if (prices->category[i] == NULL)
 			{
 				has_day = !nulls[HF_LAST_ORDER_AT];
 				if (has_day)
 					day = DatumGetDateADT(values[HF_LAST_ORDER_AT]);
 			}
+			else if (PG_ARGISNULL(CF_ARG_CATEGORIES_BOUND) || !PG_GETARG_BOOL(CF_ARG_CATEGORIES_BOUND))
+				has_day = false;
 			else
 				has_day = CategoryLastDay(fcinfo, &cats, &catnulls, &ncats, &days, &daynulls,
 										  &ndays, prices->category[i], &day);
