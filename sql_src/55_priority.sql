@@ -208,15 +208,16 @@ INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note) VALUES
 	(50, '{deal_lost,deal_reason_features}', 'dissatisfied_product', 'the last deal was lost on features'),
 	(55, '{deal_reason_circumstances}', 'circumstances_changed', 'the last deal ended on the customer''s circumstances'),
 	(56, '{downgraded}', 'circumstances_changed', 'fewer seats or a smaller contract at renewal'),
+	(57, '{auto_renew_off}', 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)'),
 	(60, '{campaign_only}', 'campaign_only', 'bought only at a discount'),
 	(70, '{one_time}', 'one_time_mismatch', 'one purchase only: probably a mismatch'),
-	(80, '{repeat,no_engagement}', 'forgot', 'a repeat buyer who no longer opens or visits anything'),
+	(80, '{repeat,no_engagement,lapsed}', 'forgot', 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'),
 	(81, '{contract_lapsed,no_engagement}', 'forgot', 'a licence that lapsed without any contact'),
 	(85, '{repeat,amount_drop}', 'circumstances_changed', 'a repeat buyer spending less'),
 	(86, '{repeat,frequency_drop}', 'circumstances_changed', 'a repeat buyer ordering less often'),
 	(87, '{repeat,cadence_slowdown}', 'circumstances_changed', 'a repeat buyer on a slower cycle'),
 	(90, '{repeat}', 'circumstances_changed', 'a repeat buyer liked the product: their situation changed'),
-	(95, '{contract_lapsed}', 'forgot', 'a licence that was not renewed');
+	(95, '{contract_lapsed}', 'circumstances_changed', 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy');
 
 CREATE TABLE dormancy.message_themes (
 	reason text PRIMARY KEY,
