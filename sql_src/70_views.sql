@@ -472,12 +472,51 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
  WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
 					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
+ GROUP BY d.source_reason
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
 
@@ -863,7 +902,7 @@ COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the 
 COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
 COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
 COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
