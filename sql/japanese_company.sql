@@ -142,7 +142,7 @@ INSERT INTO jp.取引先 VALUES ('A-0041', 'C-0040', '株式会社山田商事 �
 	('A-0043', 'C-0042', '(株)ABC商会', '鈴木');
 
 -- 36 steady customers, active and not declining: the rest of the customer
--- base (monthly orders on the 10th, yearly spend 12,000 to 432,000)
+-- base (monthly orders on the 10th, yearly spend 6,000 to 216,000)
 INSERT INTO jp.会社
 SELECT format('C-1%s', lpad(n::text, 3, '0')), format('株式会社取引先%s', lpad(n::text, 2, '0')),
 	   (ARRAY['小売', '消耗品', 'ＩＴサービス'])[1 + n % 3], (ARRAY['大企業', '中堅', '中小'])[1 + (n / 3) % 3]
@@ -157,7 +157,7 @@ SELECT format('A-1%s', lpad(n::text, 3, '0')), format('C-1%s', lpad(n::text, 3, 
 CREATE TABLE jp.order_plan (customer text, at timestamptz, categories text[], line_amount bigint,
 							campaign boolean DEFAULT false);
 INSERT INTO jp.order_plan (customer, at, categories, line_amount)
-SELECT format('A-1%s', lpad(n::text, 3, '0')), t, '{コピー用紙}', 1000 * n
+SELECT format('A-1%s', lpad(n::text, 3, '0')), t, '{コピー用紙}', 500 * n
   FROM generate_series(1, 36) n, generate_series(timestamptz '2024-11-10 10:00', '2026-10-10 10:00', '1 month') t;
 INSERT INTO jp.order_plan (customer, at, categories, line_amount)
 -- A-0001 active: monthly orders of two lines each (24 orders, 48 lines)
@@ -168,16 +168,16 @@ UNION ALL SELECT 'A-0002', '2023-08-20 11:00', '{工作機械部品}', 1500000
 UNION ALL SELECT 'A-0002', '2025-08-20 11:00', '{工作機械部品,工作機械部品,保守部品}', 500000
 UNION ALL SELECT 'A-0002', t, '{保守部品}', 80000 FROM generate_series(timestamptz '2025-09-10 15:00', '2026-10-10 15:00', '1 month') t
 -- A-0003 consumables (industry with a trailing full-width space): monthly up to 2026-04-12
-UNION ALL SELECT 'A-0003', t, '{コピー用紙}', 25000 FROM generate_series(timestamptz '2024-06-12 14:00', '2026-04-12 14:00', '1 month') t
+UNION ALL SELECT 'A-0003', t, '{コピー用紙}', 15000 FROM generate_series(timestamptz '2024-06-12 14:00', '2026-04-12 14:00', '1 month') t
 -- A-0004 every two months up to 2023-05
 UNION ALL SELECT 'A-0004', t, '{文具}', 40000 FROM generate_series(timestamptz '2021-05-20 10:00', '2023-05-20 10:00', '2 months') t
 -- A-0006 monthly up to 2026-02-25, then a deal lost on price
-UNION ALL SELECT 'A-0006', t, '{コピー用紙}', 40000 FROM generate_series(timestamptz '2024-06-25 10:00', '2026-02-25 10:00', '1 month') t
+UNION ALL SELECT 'A-0006', t, '{コピー用紙}', 20000 FROM generate_series(timestamptz '2024-06-25 10:00', '2026-02-25 10:00', '1 month') t
 -- A-0007 toner, A-0008 copy paper, A-0009 without a category: monthly up to
 -- 2026-03-20; toner went up on 2026-04-01
-UNION ALL SELECT 'A-0007', t, '{トナー}', 30000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
-UNION ALL SELECT 'A-0008', t, '{コピー用紙}', 30000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
-UNION ALL SELECT 'A-0009', t, ARRAY[NULL]::text[], 30000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
+UNION ALL SELECT 'A-0007', t, '{トナー}', 15000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
+UNION ALL SELECT 'A-0008', t, '{コピー用紙}', 15000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
+UNION ALL SELECT 'A-0009', t, ARRAY[NULL]::text[], 15000 FROM generate_series(timestamptz '2024-09-20 10:00', '2026-03-20 10:00', '1 month') t
 -- A-0010 monthly: 100,000 a month in the prior year, 50,000 in the recent
 -- one, last 11 days ago
 UNION ALL SELECT 'A-0010', t, '{コピー用紙}', CASE WHEN t < '2025-11-01' THEN 100000 ELSE 50000 END
@@ -187,17 +187,17 @@ UNION ALL SELECT 'A-0011', t, '{ライセンス}', 50000 FROM generate_series(ti
 -- A-0012 every two months up to 2025-09-10, then lost to a competitor
 UNION ALL SELECT 'A-0012', t, '{雑貨}', 60000 FROM generate_series(timestamptz '2024-01-10 10:00', '2025-09-10 10:00', '2 months') t
 -- A-0014, A-0015 monthly up to 2026-06-15
-UNION ALL SELECT c, t, '{コピー用紙}', 40000 FROM (VALUES ('A-0014'), ('A-0015')) v(c),
+UNION ALL SELECT c, t, '{コピー用紙}', 20000 FROM (VALUES ('A-0014'), ('A-0015')) v(c),
 	generate_series(timestamptz '2025-01-15 10:00', '2026-06-15 10:00', '1 month') t
 -- A-0016 twice, both times in a campaign (below)
-UNION ALL SELECT 'A-0016', t, '{コピー用紙}', 20000 FROM (VALUES (timestamptz '2025-12-10 10:00'), ('2026-02-10 10:00')) v(t)
+UNION ALL SELECT 'A-0016', t, '{コピー用紙}', 10000 FROM (VALUES (timestamptz '2025-12-10 10:00'), ('2026-02-10 10:00')) v(t)
 -- A-0017 one order
 UNION ALL SELECT 'A-0017', '2025-09-15 10:00', '{ライセンス}', 300000
 -- A-0018 MFP maintenance monthly up to 2026-01-20; its specification changed on 2026-02-01
 UNION ALL SELECT 'A-0018', t, '{複合機保守}', 15000 FROM generate_series(timestamptz '2025-02-20 10:00', '2026-01-20 10:00', '1 month') t
 -- A-0020 monthly, then every two months in the recent year
-UNION ALL SELECT 'A-0020', t, '{清掃用品}', 30000 FROM generate_series(timestamptz '2024-11-08 10:00', '2025-10-08 10:00', '1 month') t
-UNION ALL SELECT 'A-0020', t, '{清掃用品}', 30000 FROM generate_series(timestamptz '2025-12-08 10:00', '2026-10-08 10:00', '2 months') t
+UNION ALL SELECT 'A-0020', t, '{清掃用品}', 15000 FROM generate_series(timestamptz '2024-11-08 10:00', '2025-10-08 10:00', '1 month') t
+UNION ALL SELECT 'A-0020', t, '{清掃用品}', 15000 FROM generate_series(timestamptz '2025-12-08 10:00', '2026-10-08 10:00', '2 months') t
 -- A-0021 monthly, silent since 2026-07-25
 UNION ALL SELECT 'A-0021', t, '{ライセンス}', 100000 FROM generate_series(timestamptz '2024-11-25 10:00', '2026-07-25 10:00', '1 month') t
 -- A-0022 monthly 20,000, but 200,000 in August to October last year
@@ -208,24 +208,24 @@ UNION ALL SELECT 'A-0023', t, '{コピー用紙}', 200000 - 10000 * (row_number(
   FROM generate_series(timestamptz '2023-12-05 10:00', '2026-09-05 10:00', '3 months') t
 -- A-0030 a large enterprise: 5,000,000 a quarter (two lines) up to 2024-10-15
 UNION ALL SELECT 'A-0030', t, '{工作機械,保守部品}', 2500000 FROM generate_series(timestamptz '2022-01-15 10:00', '2024-10-15 10:00', '3 months') t
--- A-0031 .. A-0034 monthly up to 2026-03-05: 300,000, 8,000, 20,000, 1,000
-UNION ALL SELECT c, t, '{コピー用紙}', a FROM (VALUES ('A-0031', 300000), ('A-0032', 8000), ('A-0033', 20000), ('A-0034', 1000)) v(c, a),
+-- A-0031 .. A-0034 monthly up to 2026-03-05: 300,000, 8,000, 15,000, 1,000
+UNION ALL SELECT c, t, '{コピー用紙}', a FROM (VALUES ('A-0031', 300000), ('A-0032', 8000), ('A-0033', 15000), ('A-0034', 1000)) v(c, a),
 	generate_series(timestamptz '2024-05-05 10:00', '2026-03-05 10:00', '1 month') t
 -- A-0040 head office monthly up to now; A-0041 its Osaka branch up to 2026-03-03
 UNION ALL SELECT 'A-0040', t, '{コピー用紙}', 50000 FROM generate_series(timestamptz '2024-11-03 10:00', '2026-10-03 10:00', '1 month') t
-UNION ALL SELECT 'A-0041', t, '{コピー用紙}', 30000 FROM generate_series(timestamptz '2024-05-03 10:00', '2026-03-03 10:00', '1 month') t
+UNION ALL SELECT 'A-0041', t, '{コピー用紙}', 15000 FROM generate_series(timestamptz '2024-05-03 10:00', '2026-03-03 10:00', '1 month') t
 -- A-0042, A-0043 the same account twice
 UNION ALL SELECT 'A-0042', t, '{文具}', 10000 FROM generate_series(timestamptz '2025-11-12 10:00', '2026-10-12 10:00', '1 month') t
 UNION ALL SELECT 'A-0043', t, '{文具}', 10000 FROM (VALUES (timestamptz '2025-03-12 10:00'), ('2025-06-12 10:00')) v(t)
 -- around midnight JST: A-0050's last order 2026-05-02 00:10 (2026-05-01 in
 -- UTC), A-0051's 2026-05-01 23:30 (exactly six months before the as-of day),
 -- A-0052 one at 2026-11-02 00:10 JST, after the as-of day (2026-11-01 in UTC)
-UNION ALL SELECT c, t, '{コピー用紙}', 20000 FROM (VALUES ('A-0050'), ('A-0051'), ('A-0052')) v(c),
+UNION ALL SELECT c, t, '{コピー用紙}', 10000 FROM (VALUES ('A-0050'), ('A-0051'), ('A-0052')) v(c),
 	generate_series(timestamptz '2025-05-01 10:00', '2026-04-01 10:00', '1 month') t
-UNION ALL SELECT 'A-0050', '2026-05-02 00:10', '{コピー用紙}', 20000
-UNION ALL SELECT 'A-0051', '2026-05-01 23:30', '{コピー用紙}', 20000
-UNION ALL SELECT 'A-0052', '2026-05-01 10:00', '{コピー用紙}', 20000
-UNION ALL SELECT 'A-0052', '2026-11-02 00:10', '{コピー用紙}', 20000
+UNION ALL SELECT 'A-0050', '2026-05-02 00:10', '{コピー用紙}', 10000
+UNION ALL SELECT 'A-0051', '2026-05-01 23:30', '{コピー用紙}', 10000
+UNION ALL SELECT 'A-0052', '2026-05-01 10:00', '{コピー用紙}', 10000
+UNION ALL SELECT 'A-0052', '2026-11-02 00:10', '{コピー用紙}', 10000
 -- A-0060 a yearly licence invoiced at the start of each term
 UNION ALL SELECT 'A-0060', t, '{ライセンス}', 1200000 FROM generate_series(timestamptz '2023-04-01 09:00', '2025-04-01 09:00', '1 year') t;
 UPDATE jp.order_plan SET campaign = true WHERE customer = 'A-0016';
@@ -390,7 +390,7 @@ INSERT INTO jp.expected VALUES
 	('A-0031', 'approach_channel', 'phone', 'high value (3,600,000 a year), a small company: a call'),
 	('A-0032', 'dormant_after', '6 mons', '中小企業 is smb'),
 	('A-0032', 'approach_channel', 'step_mail', 'a small retailer (小売): step mails'),
-	('A-0033', 'approach_channel', 'direct_mail', 'medium value (240,000 a year): direct mail'),
+	('A-0033', 'approach_channel', 'direct_mail', 'medium value (180,000 a year): direct mail'),
 	('A-0034', 'approach_channel', 'email', 'the lowest value (12,000 a year): email'),
 	-- branches and duplicates
 	('A-0040', 'state', 'active', 'head office orders every month'),
