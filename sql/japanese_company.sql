@@ -125,6 +125,7 @@ INSERT INTO jp.会社 VALUES
 	('C-0032', '株式会社ゆめ雑貨店', '小売', '中小企業'),
 	('C-0033', '株式会社かもめ事務用品', '消耗品', '中堅'),
 	('C-0034', '有限会社こまち商店', '消耗品', '中小'),
+	('C-0035', '株式会社ことり通販', '通販', '中小'),
 	('C-0040', '株式会社山田商事', '消耗品', '大企業'),
 	('C-0042', '株式会社ＡＢＣ商会', '消耗品', '中小'),
 	('C-0050', '株式会社よつば商店', '消耗品', '中小'),
@@ -211,6 +212,8 @@ UNION ALL SELECT 'A-0030', t, '{工作機械,保守部品}', 2500000 FROM genera
 -- A-0031 .. A-0034 monthly up to 2026-03-05: 300,000, 8,000, 15,000, 1,000
 UNION ALL SELECT c, t, '{コピー用紙}', a FROM (VALUES ('A-0031', 300000), ('A-0032', 8000), ('A-0033', 15000), ('A-0034', 1000)) v(c, a),
 	generate_series(timestamptz '2024-05-05 10:00', '2026-03-05 10:00', '1 month') t
+-- A-0035 a mail-order shop, monthly 5,000 up to 2026-02-15
+UNION ALL SELECT 'A-0035', t, '{雑貨}', 5000 FROM generate_series(timestamptz '2025-03-15 10:00', '2026-02-15 10:00', '1 month') t
 -- A-0040 head office monthly up to now; A-0041 its Osaka branch up to 2026-03-03
 UNION ALL SELECT 'A-0040', t, '{コピー用紙}', 50000 FROM generate_series(timestamptz '2024-11-03 10:00', '2026-10-03 10:00', '1 month') t
 UNION ALL SELECT 'A-0041', t, '{コピー用紙}', 15000 FROM generate_series(timestamptz '2024-05-03 10:00', '2026-03-03 10:00', '1 month') t
@@ -392,6 +395,9 @@ INSERT INTO jp.expected VALUES
 	('A-0032', 'approach_channel', 'step_mail', 'a small retailer (小売): step mails'),
 	('A-0033', 'approach_channel', 'direct_mail', 'medium value (180,000 a year): direct mail'),
 	('A-0034', 'approach_channel', 'email', 'the lowest value (12,000 a year): email'),
+	('A-0035', 'state', 'at_risk', '通販 is ec: at risk after 3 months, dormant after a year (not smb''s 6 months)'),
+	('A-0035', 'at_risk_after', '3 mons', '通販 is ec'),
+	('A-0035', 'approach_channel', 'step_mail', 'a mail-order shop (EC): step mails'),
 	-- branches and duplicates
 	('A-0040', 'state', 'active', 'head office orders every month'),
 	('A-0040', 'duplicate_name', 'false', 'head office and Osaka branch: one company, two accounts'),
