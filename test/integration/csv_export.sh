@@ -9,7 +9,8 @@
 #  - Shift_JIS: the bytes are code page 932 and read back equal, ① ㈱ 髙
 #    included; a name with a character outside it (𠮷) stops the export with
 #    an error and a nonzero exit status.
-#  - README.md shows the same UTF-8 command as docs/operations.md.
+#  - README.md and README.ja.md show the same UTF-8 command as
+#    docs/operations.md.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,10 +33,13 @@ fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
 utf8_cmd=$(grep -F "> call_list.csv" "$REPO/docs/operations.md" | head -1)
 sjis_cmd=$(grep -F "> call_list_sjis.csv" "$REPO/docs/operations.md" | head -1)
 readme_cmd=$(grep -F "> call_list.csv" "$REPO/README.md" | head -1)
+readme_ja_cmd=$(grep -F "> call_list.csv" "$REPO/README.ja.md" | head -1)
 [ -n "$utf8_cmd" ] && ok "docs/operations.md has the UTF-8 command" || fail "no UTF-8 command in docs/operations.md"
 [ -n "$sjis_cmd" ] && ok "docs/operations.md has the Shift_JIS command" || fail "no Shift_JIS command in docs/operations.md"
 [ "$readme_cmd" = "$utf8_cmd" ] && ok "README.md shows the same UTF-8 command" ||
 	fail "README.md's command differs from docs/operations.md's: $readme_cmd"
+[ "$readme_ja_cmd" = "$utf8_cmd" ] && ok "README.ja.md shows the same UTF-8 command" ||
+	fail "README.ja.md's command differs from docs/operations.md's: $readme_ja_cmd"
 # they name the database mydb: this test's instead
 utf8_cmd=${utf8_cmd//-d mydb/-d $db}
 sjis_cmd=${sjis_cmd//-d mydb/-d $db}
