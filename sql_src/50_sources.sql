@@ -28,6 +28,7 @@ CREATE TABLE dormancy.source_settings (
 	repeated_pricing_views integer NOT NULL DEFAULT 3,
 	support_visits_threshold integer NOT NULL DEFAULT 2,
 	contact_stale_after interval NOT NULL DEFAULT '2 years',
+	phone_country text NOT NULL DEFAULT 'JP',
 	CONSTRAINT source_settings_one_row CHECK (singleton),
 	CONSTRAINT source_settings_grace CHECK (
 		contract_grace_period >= interval '0' AND
@@ -47,7 +48,8 @@ CREATE TABLE dormancy.source_settings (
 		extract(month FROM engagement_window) >= 0 AND extract(day FROM engagement_window) >= 0),
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
 	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
-	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0')
+	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0'),
+	CONSTRAINT source_settings_phone_country CHECK (phone_country ~ '^[A-Z]{2}$')
 );
 COMMENT ON TABLE dormancy.source_settings IS
 	'settings of the contract, engagement, deal and contact signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
@@ -66,6 +68,8 @@ COMMENT ON COLUMN dormancy.source_settings.support_visits_threshold IS
 	'support visits in the engagement window that hint at dissatisfaction (evidence support_visits); default 2';
 COMMENT ON COLUMN dormancy.source_settings.contact_stale_after IS
 	'contact data last updated longer ago than this is outdated (data gap contact_outdated); default 2 years';
+COMMENT ON COLUMN dormancy.source_settings.phone_country IS
+	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.source_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -75,9 +79,22 @@ CREATE FUNCTION dormancy.source_settings_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
 					ROW(true, interval '30 days', interval '12 months', interval '90 days',
-						interval '90 days', 3, 2, interval '2 years')::dormancy.source_settings);
+						interval '90 days', 3, 2, interval '2 years', 'JP')::dormancy.source_settings);
 COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
 	'the row of dormancy.source_settings, or the defaults when it is empty';
+
+-- Phone numbers per country (src/core/phone.h has the rules): NFKC, then a
+-- Japanese number is 10 digits (fixed lines, 0120, 0570) or 11 digits (070,
+-- 080, 090, 050, 020, 0800) in national form or after +81; another country's
+-- number needs '+' and 8 to 15 digits.  IMMUTABLE like
+-- normalize_company_name(): it depends on its arguments, the database
+-- encoding and the server's Unicode tables.
+CREATE FUNCTION dormancy.phone_valid(phone text, country text)
+	RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'phone_valid';
+COMMENT ON FUNCTION dormancy.phone_valid(text, text) IS
+	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (ISO 3166-1 alpha-2) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
 
 --
 -- Mappings of the user's values onto the documented ones

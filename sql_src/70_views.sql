@@ -314,7 +314,8 @@ COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
 CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
 	  FROM dormancy.source_settings_in_force() s
 ), c AS (
 	SELECT x.customer_id,
@@ -326,11 +327,10 @@ WITH a AS (
 	 WHERE x.customer_id IS NOT NULL
 ), checked AS (
 	SELECT c.*,
-		   -- NFKC (in the name key) turns full-width digits into ASCII ones
-		   pg_catalog.length(pg_catalog.regexp_replace(dormancy.normalize_company_name(c.phone, '{}'),
-													   '[^0-9]', '', 'g')) BETWEEN 6 AND 15 AS phone_ok,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
 		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c
+	  FROM c CROSS JOIN a
 )
 SELECT k.customer_id,
 	   pg_catalog.count(*) AS contacts,
@@ -347,7 +347,7 @@ SELECT k.customer_id,
 COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
 COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: 6 to 15 digits once NFKC-normalized (full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
 COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
 COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
 COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
@@ -697,8 +697,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 --
 --   no_contact        neither a usable phone number nor a usable e-mail address
 --   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (6 to 15 digits after
---                     NFKC, so full-width digits count)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
 --   no_email          no usable e-mail address (email bound)
 --   invalid_email     an address that is not one (local@domain.tld)
 --   no_person         no contact person (person bound)

@@ -33,6 +33,7 @@
 #include "catalog/pg_type.h"
 #include "common/unicode_norm.h"
 #include "core/names.h"
+#include "dormancy.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -507,4 +508,20 @@ normalize_company_name(PG_FUNCTION_ARGS)
 	k = names_key_in(input.cps, input.n, cache->forms, cache->nforms, key, scratch,
 					 key_charset());
 	PG_RETURN_TEXT_P(key_text(key, k));
+}
+
+/*
+ * The NFKC form of len bytes of text in the database encoding, as code
+ * points in palloc'd *cps (characters without a Unicode equivalent as
+ * opaque values above U+10FFFF); for other checks of user text that need
+ * the same reading as the name keys (src/phone_sql.c).
+ */
+void
+DormancyTextNfkc(const char *s, int len, uint32_t **cps, size_t *n)
+{
+	CodePoints	out;
+
+	key_input(s, len, &out);
+	*cps = out.cps;
+	*n = out.n;
 }
