@@ -27,6 +27,9 @@ DECLARE
 	ord_broken record;
 	bound jsonb;
 	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -52,7 +55,7 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
@@ -61,7 +64,8 @@ BEGIN
 		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
-		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -123,6 +127,53 @@ BEGIN
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time), on the day of
+	-- its first line.  Each order gives one row per category it has (the net
+	-- of its lines of that category; lines without a category give none) and
+	-- one row of category NULL with the net of all its lines (whole_order):
+	-- category_histories folds both, per category; customer_histories the
+	-- whole orders.  The nets are summed as numeric, so that they do not
+	-- depend on the order of the lines; an amount is unknown only when every
+	-- line's is.  Grouped and windowed by the customer first, so a filter on
+	-- customer_id reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT g.customer_id, g.ordered_at, v.amount, v.discounted, v.category, v.whole_order, v.line_rows '
+			'FROM (SELECT %1$s AS customer_id, %2$s AS category, '
+			'pg_catalog.min(pg_catalog.min(%3$s)) OVER w AS ordered_at, '
+			'pg_catalog.sum(%4$s)::pg_catalog.float8 AS amount, '
+			'pg_catalog.bool_or(%5$s) AS discounted, '
+			'pg_catalog.count(*)::pg_catalog.int4 AS line_rows, '
+			'(pg_catalog.sum(pg_catalog.sum(%4$s)) OVER w)::pg_catalog.float8 AS order_amount, '
+			'pg_catalog.bool_or(pg_catalog.bool_or(%5$s)) OVER w AS order_discounted, '
+			'(pg_catalog.sum(pg_catalog.count(*)) OVER w)::pg_catalog.int4 AS order_rows, '
+			'pg_catalog.row_number() OVER w AS part '
+			'FROM %6$s t GROUP BY %7$s, %2$s WINDOW w AS (PARTITION BY %7$s)) g '
+			'CROSS JOIN LATERAL (VALUES (g.category, g.amount, g.discounted, false, g.line_rows), '
+			'(NULL::pg_catalog.text, g.order_amount, g.order_discounted, true, g.order_rows)) '
+			'v(category, amount, discounted, whole_order, line_rows) '
+			'WHERE CASE WHEN v.whole_order THEN g.part = 1 ELSE g.category IS NOT NULL END',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- src_stored_histories: the per-category histories a refresh stored
@@ -259,6 +310,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -267,6 +319,15 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: that of the order''s first line)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
