@@ -30,7 +30,8 @@ INSERT INTO ol.customers VALUES
 	('B', 'three small orders on one day', 'ol_heavy', 'mid'),
 	('C', 'two categories, one stopped', 'ol_heavy', 'mid'),
 	('D', 'a discount line and a returned order', 'ol_heavy', 'mid'),
-	('E', 'an order that grows past the threshold', 'ol_heavy', 'mid');
+	('E', 'an order that grows past the threshold', 'ol_heavy', 'mid'),
+	('F', 'lines without an order id, amounts unknown', 'ol_heavy', 'mid');
 INSERT INTO ol.lines (order_no, code, ordered_at, amount, category) VALUES
 	-- A: one 1,500,000 order of three lines (two categories) in September,
 	-- and a large one-line order long ago
@@ -52,7 +53,17 @@ INSERT INTO ol.lines (order_no, code, ordered_at, amount, category) VALUES
 	-- E: an order of 600,000 + 300,000 in August
 	('E-1', 'E', '2026-08-03 10:00+09', 600000, 'parts'),
 	('E-1', 'E', '2026-08-03 10:00+09', 300000, 'service'),
-	('E-0', 'E', '2023-06-01 10:00+09', 2000000, 'parts');
+	('E-0', 'E', '2023-06-01 10:00+09', 2000000, 'parts'),
+	-- F: lines without an order id are grouped by their order time (one
+	-- order of 1,100,000 in July, one of 100,000 in August); an order with
+	-- one line of unknown amount has the total of the others; an order of
+	-- unknown lines only is of unknown amount
+	(NULL, 'F', '2026-07-01 10:00+09', 600000, 'parts'),
+	(NULL, 'F', '2026-07-01 10:00+09', 500000, 'parts'),
+	(NULL, 'F', '2026-08-01 10:00+09', 100000, 'parts'),
+	('F-1', 'F', '2026-09-01 10:00+09', NULL, 'parts'),
+	('F-1', 'F', '2026-09-01 10:00+09', 300000, 'service'),
+	('F-2', 'F', '2026-10-01 10:00+09', NULL, 'parts');
 -- C: every month for two years one order of a part and a consumable; the
 -- consumables stop in the recent window (the last 12 months)
 INSERT INTO ol.lines (order_no, code, ordered_at, amount, category)
@@ -82,8 +93,9 @@ SELECT * FROM ol.status ORDER BY customer_id;
 -- of that day do not; D's order nets to 900,000 and its return is a refund
 SELECT customer_id, last_qualifying_order_at = '2026-09-01' AS large_order_counts FROM ol.status
  WHERE customer_id IN ('A', 'B', 'D') ORDER BY 1;
-SELECT customer_id, (dormancy.history_summary(history, '2026-11-01')).refunds, history
-  FROM dormancy.customer_histories WHERE customer_id IN ('A', 'B', 'D') ORDER BY 1;
+SELECT customer_id, (dormancy.history_summary(history, '2026-11-01')).refunds,
+	   (dormancy.history_summary(history, '2026-11-01')).unknown_amount_orders, history
+  FROM dormancy.customer_histories WHERE customer_id IN ('A', 'B', 'D', 'F') ORDER BY 1;
 -- per category: an order counts once in each category it has, with the net
 -- of its lines of that category; category NULL holds the whole orders
 SELECT customer_id, category, order_rows, history
@@ -143,7 +155,14 @@ SELECT count(*) AS differing FROM ol.status s JOIN dormancy.status_snapshot n ON
  WHERE s.orders_count IS DISTINCT FROM n.orders_count OR s.state IS DISTINCT FROM n.state
 	OR s.last_qualifying_order_at IS DISTINCT FROM n.last_qualifying_order_at;
 
--- 4. The order id column is checked like the other columns
+-- 4. An order id without a category: only the whole orders (category NULL)
+SELECT dormancy.bind_orders('ol.lines', customer => 'code', ordered_at => 'ordered_at', amount => 'amount',
+							order_id => 'order_no');
+SELECT customer_id, category, order_rows, history
+  FROM dormancy.category_histories WHERE customer_id IN ('A', 'F') ORDER BY 1, 2 NULLS FIRST;
+SELECT customer_id, orders_count, last_qualifying_order_at, state FROM ol.status WHERE customer_id IN ('A', 'F') ORDER BY 1;
+
+-- 5. The order id column is checked like the other columns
 SELECT dormancy.bind_orders('ol.lines', customer => 'code', ordered_at => 'ordered_at', amount => 'amount',
 							order_id => 'no_such_column');
 ALTER TABLE ol.lines ADD COLUMN order_point point;

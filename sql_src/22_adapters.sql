@@ -30,6 +30,7 @@ DECLARE
 	ord_key text;
 	ord_amount text;
 	ord_discounted text;
+	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -132,38 +133,42 @@ BEGIN
 	-- order id, the order rows of src_orders as they are.  With one (the
 	-- bound relation holds order lines), the lines grouped into orders: an
 	-- order is the lines of one customer with one order id (lines without an
-	-- order id: those of the customer at the same order time), on the day of
-	-- its first line.  Each order gives one row per category it has (the net
-	-- of its lines of that category; lines without a category give none) and
-	-- one row of category NULL with the net of all its lines (whole_order):
-	-- category_histories folds both, per category; customer_histories the
-	-- whole orders.  The nets are summed as numeric, so that they do not
-	-- depend on the order of the lines; an amount is unknown only when every
-	-- line's is.  Grouped and windowed by the customer first, so a filter on
-	-- customer_id reaches the bound relation (its index).
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
 	view_name := 'src_history_rows';
 	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
 		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
 						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
 						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
-		ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
 		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
 		definition := format(
-			'SELECT g.customer_id, g.ordered_at, v.amount, v.discounted, v.category, v.whole_order, v.line_rows '
-			'FROM (SELECT %1$s AS customer_id, %2$s AS category, '
-			'pg_catalog.min(pg_catalog.min(%3$s)) OVER w AS ordered_at, '
-			'pg_catalog.sum(%4$s)::pg_catalog.float8 AS amount, '
-			'pg_catalog.bool_or(%5$s) AS discounted, '
-			'pg_catalog.count(*)::pg_catalog.int4 AS line_rows, '
-			'(pg_catalog.sum(pg_catalog.sum(%4$s)) OVER w)::pg_catalog.float8 AS order_amount, '
-			'pg_catalog.bool_or(pg_catalog.bool_or(%5$s)) OVER w AS order_discounted, '
-			'(pg_catalog.sum(pg_catalog.count(*)) OVER w)::pg_catalog.int4 AS order_rows, '
-			'pg_catalog.row_number() OVER w AS part '
-			'FROM %6$s t GROUP BY %7$s, %2$s WINDOW w AS (PARTITION BY %7$s)) g '
-			'CROSS JOIN LATERAL (VALUES (g.category, g.amount, g.discounted, false, g.line_rows), '
-			'(NULL::pg_catalog.text, g.order_amount, g.order_discounted, true, g.order_rows)) '
-			'v(category, amount, discounted, whole_order, line_rows) '
-			'WHERE CASE WHEN v.whole_order THEN g.part = 1 ELSE g.category IS NOT NULL END',
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
 			dormancy._col(ord.columns, 'customer'),
 			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
 			dormancy._col(ord.columns, 'ordered_at'),
