@@ -114,6 +114,28 @@ SELECT bool_or(p LIKE '%lines_code_idx%') AS uses_index
   FROM pg_temp.plan_of($q$SELECT * FROM dormancy.customer_histories WHERE customer_id = 'C'$q$) p;
 RESET enable_seqscan;
 
+-- the same histories from a parallel plan (partial aggregates combined)
+CREATE TABLE ol.serial AS
+SELECT customer_id, history::text AS history, order_rows, categories, category_last_order_at FROM dormancy.customer_histories;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT bool_or(p LIKE '%Gather%') AS parallel
+  FROM pg_temp.plan_of('SELECT * FROM dormancy.customer_histories') p;
+SELECT count(*) AS differing FROM (
+	(SELECT customer_id, history::text, order_rows, categories, category_last_order_at FROM dormancy.customer_histories
+	 EXCEPT ALL SELECT * FROM ol.serial)
+	UNION ALL
+	(SELECT * FROM ol.serial
+	 EXCEPT ALL SELECT customer_id, history::text, order_rows, categories, category_last_order_at FROM dormancy.customer_histories)) d;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
 -- 3. Incremental refresh with the order id: lines added to and deleted
 -- from orders; an order's total crossing the threshold
 CREATE VIEW ol.last_run AS

@@ -3894,7 +3894,7 @@ BEGIN
 
 	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
 	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
-	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: that of the order''s first line)';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
 	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
 	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
 	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
