@@ -643,7 +643,7 @@ CREATE OR REPLACE FUNCTION dormancy._generated_views()
 AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
@@ -692,6 +692,10 @@ DECLARE
 	ord_broken record;
 	bound jsonb;
 	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
+	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -717,7 +721,7 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
@@ -726,7 +730,8 @@ BEGIN
 		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
-		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -788,6 +793,57 @@ BEGIN
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- src_stored_histories: the per-category histories a refresh stored
@@ -922,6 +978,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -930,6 +987,15 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
@@ -1931,55 +1997,65 @@ BEGIN
 -- category (what the refresh stores, and what category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.count(*) AS order_rows
-  FROM dormancy.src_orders o
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
  GROUP BY o.customer_id, o.category
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
 COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
 -- customer_histories: one aggregate pass over the orders, per customer; the
 -- categorized_history aggregate keeps the per-category detail in the
 -- customer's state (its categories, the last purchase day of each, and the
 -- history as the union of the category histories, as category_histories
--- would give them).  Inside a refresh the same columns come from the stored
--- per-category histories, merged per customer (the gate, as in
--- category_histories).  as_of is read once, in an init plan.
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of is
+-- read once, in an init plan.
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
-	   (a.h).history,
-	   (a.h).order_rows,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) AS h
-		  FROM dormancy.src_orders o
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
 		 GROUP BY o.customer_id) a
 UNION ALL
 SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history),
-	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL)
   FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
  GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
@@ -3733,6 +3809,14 @@ SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
 
 -- source_issues lists price changes that apply to no customer and bound
 -- views through which row-level security does not apply
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+-- (end of Time zone, price changes, reason rules, bound views (issue 12))
+
+--
 -- Phone numbers per country (issue 12)
 --
 -- A phone number is usable by per-country rules (dormancy.phone_valid, C in
@@ -3743,13 +3827,16 @@ SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
 -- The RETURN body of source_settings_in_force() depends on the table's row
 -- type, which ALTER TABLE then refuses to change: a body in a string (no
 -- dependency) for the time of the change, the real one after it.
-CREATE OR REPLACE FUNCTION dormancy.source_settings_in_force()
-	RETURNS dormancy.source_settings
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
-					ROW(true, interval '30 days', interval '12 months', interval '90 days',
-						interval '90 days', 3, 2, interval '2 years', 'JP')::dormancy.source_settings);
+-- (in a DO block: the stand-in is not the function's definition)
+DO $$
+BEGIN
+	EXECUTE format('CREATE OR REPLACE FUNCTION %s()
+		RETURNS dormancy.source_settings
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET search_path = pg_catalog, pg_temp
+		AS ''SELECT NULL::dormancy.source_settings''', 'dormancy.source_settings_in_force');
+END
+$$;
 ALTER TABLE dormancy.source_settings ADD COLUMN phone_country text NOT NULL DEFAULT 'JP';
 ALTER TABLE dormancy.source_settings ADD CONSTRAINT source_settings_phone_country
 	CHECK (phone_country ~ '^[A-Z]{2}$');
@@ -3757,7 +3844,13 @@ COMMENT ON COLUMN dormancy.source_settings.phone_country IS
 	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 
 -- STABLE, not IMMUTABLE: it reads a table
--- (source_settings_in_force(): defined in an earlier section)
+CREATE OR REPLACE FUNCTION dormancy.source_settings_in_force()
+	RETURNS dormancy.source_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
+					ROW(true, interval '30 days', interval '12 months', interval '90 days',
+						interval '90 days', 3, 2, interval '2 years', 'JP')::dormancy.source_settings);
 COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
 	'the row of dormancy.source_settings, or the defaults when it is empty';
 
@@ -3774,7 +3867,154 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
--- (end of Time zone, price changes, reason rules, bound views (issue 12))
+--
+-- Order lines with an order id (issue 12)
+-- bind_orders takes an optional order id column: the bound relation then
+-- holds order lines, which the new adapter src_history_rows groups into
+-- orders (counted once, the large-order rule on their totals, categories
+-- from the lines); customer_histories and category_histories read it, and
+-- the incremental refresh recomputes a changed customer's orders from it.
+--
+DROP FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name);
+CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
+	category name DEFAULT NULL, discounted name DEFAULT NULL, order_id name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_id_column(relation, 'customer', customer);
+	PERFORM dormancy._check_day_column(relation, 'ordered_at', ordered_at);
+	PERFORM dormancy._check_number_column(relation, 'amount', amount);
+	IF category IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'category', category);
+	END IF;
+	IF discounted IS NOT NULL THEN
+		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
+	END IF;
+	IF order_id IS NOT NULL THEN
+		PERFORM dormancy._check_id_column(relation, 'order_id', order_id);
+	END IF;
+	PERFORM dormancy._bind('orders', relation,
+						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,
+											  'amount', amount, 'category', category,
+											  'discounted', discounted, 'order_id', order_id));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) IS
+	'bind the orders relation: customer, order time and amount columns, optional category, discounted flag and order id (order lines)';
+REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) FROM PUBLIC;
+
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+-- (_adapter_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- (_comment_adapters(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+CREATE OR REPLACE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recomputed bigint, OUT reason text)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	id_type text;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state FOR UPDATE;
+	PERFORM dormancy._read_stored_histories(false);
+	-- tracking could have been bypassed: track again, rebuild everything
+	IF st.tracked THEN
+		reason := dormancy._tracking_problem();
+		IF reason IS NOT NULL THEN
+			PERFORM dormancy._track_orders(st.orders_relation, st.customer_column, reason);
+			SELECT * INTO st FROM dormancy.history_store_state;
+		END IF;
+	END IF;
+	IF NOT st.tracked THEN
+		mode := 'live';
+		reason := st.reason;
+		PERFORM dormancy._log_history_reason(reason);
+		RETURN;
+	END IF;
+	-- the marks visible now are handled now, and only they are deleted at the
+	-- end (by id: a mark committed meanwhile, even with a smaller id, stays)
+	CREATE TEMP TABLE dormancy_refresh_marks ON COMMIT DROP AS
+	SELECT c.change_id, c.customer_key FROM dormancy.changed_customers c;
+	CREATE TEMP TABLE dormancy_refresh_invalidations ON COMMIT DROP AS
+	SELECT i.invalidation_id, i.reason FROM dormancy.store_invalidations i;
+	IF reason IS NULL AND NOT st.complete THEN
+		reason := coalesce(st.reason, 'the store is not complete');
+	END IF;
+	IF reason IS NULL THEN
+		SELECT string_agg(DISTINCT i.reason, '; ' ORDER BY i.reason) INTO reason
+		  FROM pg_temp.dormancy_refresh_invalidations i;
+	END IF;
+	IF reason IS NULL AND st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone') THEN
+		reason := format('dormancy.time_zone is %s, the stored days are in %s', current_setting('dormancy.time_zone'), st.time_zone);
+	END IF;
+	IF reason IS NULL THEN
+		mode := 'incremental';
+		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		-- the marks in the text form the store uses
+		EXECUTE format('CREATE TEMP TABLE dormancy_refresh_changed ON COMMIT DROP AS '
+					   'SELECT DISTINCT (m.customer_key::%s)::pg_catalog.text AS customer_key '
+					   'FROM pg_temp.dormancy_refresh_marks m', id_type);
+		DELETE FROM dormancy.stored_histories s
+		 USING pg_temp.dormancy_refresh_changed k WHERE s.customer_key = k.customer_key;
+		-- all the orders of those customers (an index on the customer column serves it)
+		IF (SELECT b.order_ids_bound FROM dormancy.src_bindings b) THEN
+			-- order lines, grouped into orders by src_history_rows (as
+			-- category_histories reads them): the customers as an array
+			-- parameter, a filter the planner pushes below the grouping to
+			-- the bound relation (a semi-join would stay above it)
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
+						   'FROM dormancy.src_history_rows o '
+						   'WHERE o.customer_id = ANY ($1::%s[]) '
+						   'GROUP BY o.customer_id, o.category', id_type)
+			USING (SELECT pg_catalog.array_agg(k.customer_key) FROM pg_temp.dormancy_refresh_changed k);
+		ELSE
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+						   'FROM dormancy.src_orders o '
+						   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
+						   'GROUP BY o.customer_id, o.category', id_type);
+		END IF;
+		SELECT count(*) INTO customers_recomputed FROM pg_temp.dormancy_refresh_changed;
+		DROP TABLE pg_temp.dormancy_refresh_changed;
+	ELSE
+		mode := 'full';
+		TRUNCATE dormancy.stored_histories;
+		INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows)
+		SELECT h.customer_id::text, h.category, h.history, h.order_rows
+		  FROM dormancy.category_histories h;
+		GET DIAGNOSTICS customers_recomputed = ROW_COUNT;
+		UPDATE dormancy.history_store_state
+		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL;
+	END IF;
+	DELETE FROM dormancy.changed_customers c USING pg_temp.dormancy_refresh_marks m
+	 WHERE c.change_id = m.change_id;
+	DELETE FROM dormancy.store_invalidations i USING pg_temp.dormancy_refresh_invalidations t
+	 WHERE i.invalidation_id = t.invalidation_id;
+	DROP TABLE pg_temp.dormancy_refresh_marks, pg_temp.dormancy_refresh_invalidations;
+	PERFORM dormancy._log_history_reason(reason);
+	PERFORM dormancy._read_stored_histories(true);
+END
+$$;
+COMMENT ON FUNCTION dormancy._prepare_histories() IS
+	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
 
 -- Privileges (always last)
 --

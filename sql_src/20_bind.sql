@@ -497,8 +497,12 @@ $$;
 COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name) IS
 	'bind the customers relation: id column and optional name, industry and company size columns';
 
+-- order_id: with it, the relation holds order lines, several per order (an
+-- order is the lines of one customer with one order id): the histories
+-- count orders, not lines, and the large-order rule compares order totals
+-- (the adapter src_history_rows, sql_src/22_adapters.sql).
 CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
-	category name DEFAULT NULL, discounted name DEFAULT NULL)
+	category name DEFAULT NULL, discounted name DEFAULT NULL, order_id name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -514,14 +518,17 @@ BEGIN
 	IF discounted IS NOT NULL THEN
 		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
 	END IF;
+	IF order_id IS NOT NULL THEN
+		PERFORM dormancy._check_id_column(relation, 'order_id', order_id);
+	END IF;
 	PERFORM dormancy._bind('orders', relation,
 						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,
 											  'amount', amount, 'category', category,
-											  'discounted', discounted));
+											  'discounted', discounted, 'order_id', order_id));
 END
 $$;
-COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) IS
-	'bind the orders relation: customer, order time and amount columns, optional category and discounted flag';
+COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) IS
+	'bind the orders relation: customer, order time and amount columns, optional category, discounted flag and order id (order lines)';
 
 CREATE FUNCTION dormancy.unbind(source text)
 	RETURNS void
@@ -557,7 +564,7 @@ COMMENT ON FUNCTION dormancy.rebind() IS
 
 -- nobody but the owner binds or rebuilds
 REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;

@@ -33,55 +33,65 @@ BEGIN
 -- category (what the refresh stores, and what category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.count(*) AS order_rows
-  FROM dormancy.src_orders o
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
  GROUP BY o.customer_id, o.category
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
 COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
 -- customer_histories: one aggregate pass over the orders, per customer; the
 -- categorized_history aggregate keeps the per-category detail in the
 -- customer's state (its categories, the last purchase day of each, and the
 -- history as the union of the category histories, as category_histories
--- would give them).  Inside a refresh the same columns come from the stored
--- per-category histories, merged per customer (the gate, as in
--- category_histories).  as_of is read once, in an init plan.
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of is
+-- read once, in an init plan.
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
-	   (a.h).history,
-	   (a.h).order_rows,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) AS h
-		  FROM dormancy.src_orders o
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
 		 GROUP BY o.customer_id) a
 UNION ALL
 SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history),
-	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL)
   FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
  GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
