@@ -44,7 +44,7 @@ INSERT INTO ln.lines SELECT c, d, 80, NULL FROM generate_series('2025-06-01'::da
 INSERT INTO ln.lines SELECT 7, d, 500, NULL FROM generate_series('2025-01-01'::date, '2025-07-01', '2 months') d;
 INSERT INTO ln.events VALUES
 	(1, '2026-10-28 09:00+00', 'お問い合わせ'), (2, '2026-10-20 09:00+00', 'セミナー参加'),
-	(3, '2026-10-20 09:00+00', 'ｳｪﾋﾞﾅｰ参加'), (8, '2026-10-20 09:00+00', 'Webinar');
+	(3, '2026-10-20 09:00+00', 'ｳｪﾋﾞﾅｰ参加'), (8, '2026-10-20 09:00+00', 'Seminar');
 INSERT INTO ln.deals VALUES
 	(1, '2026-09-01', '失注　', '競合他社に決定'), (2, '2026-09-01', '失注（価格）', '価格面で折り合わず'),
 	(3, '2026-09-01', 'Closed Lost', '予算オーバー'), (8, '2026-09-01', 'closedlost', 'Lost - Price');

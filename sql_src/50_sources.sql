@@ -262,7 +262,7 @@ INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
 	('inquiry', 'web_visit'), ('enquiry', 'web_visit'), ('contact', 'web_visit'),
 	('contact form', 'web_visit'), ('contact us', 'web_visit'), ('form submission', 'web_visit'),
 	('form_submission', 'web_visit'), ('form submitted', 'web_visit'), ('seminar', 'web_visit'),
-	('webinar', 'web_visit'), ('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
+	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
 	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
 	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
 	('content download', 'document_download'), ('case study download', 'document_download');
