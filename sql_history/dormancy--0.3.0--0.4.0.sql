@@ -3522,6 +3522,1578 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 -- SETS that fitted everyone twice.
 -- (_fit_segments(): defined in an earlier section)
 
+--
+-- Label keys and aliases (issue 12)
+--
+-- dormancy.label_key(): the one comparison of a user label with the keys of
+-- the rules and mappings (NFKC, case, white space including U+3000); alias
+-- tables industries, company_sizes, price_change_kinds with installed
+-- defaults; more installed wordings in event_kinds, deal_outcomes and
+-- deal_reasons; the unique indexes and the installed-default keys by
+-- label_key; rule_for(), the approach rules, the model segments and the price
+-- change categories compare by it; view unmatched_labels.
+CREATE FUNCTION dormancy.label_key(label text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'label_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.label_key(text) IS
+	'the comparison key of a user label: NFKC (UTF8 databases), lower case, white space (U+3000 too) trimmed and inner runs collapsed to one space';
+
+CREATE TABLE dormancy.industries (
+	source_industry text PRIMARY KEY,
+	industry text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT industries_source_not_blank CHECK (dormancy.label_key(source_industry) <> ''),
+	CONSTRAINT industries_industry_not_blank CHECK (dormancy.label_key(industry) <> '')
+);
+CREATE UNIQUE INDEX industries_key ON dormancy.industries ((dormancy.label_key(source_industry)));
+COMMENT ON TABLE dormancy.industries IS
+	'maps the industry labels of the bound customers onto the industries the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.industries.source_industry IS 'an industry label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.industries.industry IS 'the industry of dormancy.rules and dormancy.approach_rules it stands for (consumables, it_services, manufacturing, ec, retail, ...)';
+COMMENT ON COLUMN dormancy.industries.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+CREATE TABLE dormancy.company_sizes (
+	source_size text PRIMARY KEY,
+	company_size text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT company_sizes_source_not_blank CHECK (dormancy.label_key(source_size) <> ''),
+	CONSTRAINT company_sizes_size_not_blank CHECK (dormancy.label_key(company_size) <> '')
+);
+CREATE UNIQUE INDEX company_sizes_key ON dormancy.company_sizes ((dormancy.label_key(source_size)));
+COMMENT ON TABLE dormancy.company_sizes IS
+	'maps the company size labels of the bound customers onto the sizes the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.company_sizes.source_size IS 'a company size label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.company_sizes.company_size IS 'the company size of dormancy.rules and dormancy.approach_rules it stands for (enterprise, mid, smb, ...)';
+COMMENT ON COLUMN dormancy.company_sizes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.industries (source_industry, industry) VALUES
+	('manufacturing', 'manufacturing'), ('manufacturer', 'manufacturing'),
+	('manufacturers', 'manufacturing'), ('retail', 'retail'), ('retailer', 'retail'),
+	('retail trade', 'retail'), ('ec', 'ec'), ('e-commerce', 'ec'), ('ecommerce', 'ec'),
+	('e commerce', 'ec'), ('online shop', 'ec'), ('online store', 'ec'), ('mail order', 'ec'),
+	('it_services', 'it_services'), ('it services', 'it_services'), ('it service', 'it_services'),
+	('it', 'it_services'), ('software', 'it_services'), ('saas', 'it_services'),
+	('information technology', 'it_services'), ('consumables', 'consumables'),
+	('supplies', 'consumables'), ('office supplies', 'consumables');
+INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+	('enterprise', 'enterprise'), ('large', 'enterprise'), ('large enterprise', 'enterprise'),
+	('mid', 'mid'), ('mid-market', 'mid'), ('midmarket', 'mid'), ('mid market', 'mid'),
+	('medium', 'mid'), ('mid-size', 'mid'), ('midsize', 'mid'), ('smb', 'smb'), ('sme', 'smb'),
+	('small', 'smb'), ('small business', 'smb');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.industries (source_industry, industry) VALUES
+		(U&'\88FD\9020\696D', 'manufacturing'),	-- seizogyo: manufacturing industry
+		(U&'\88FD\9020', 'manufacturing'),	-- seizo: manufacturing
+		(U&'\30E1\30FC\30AB\30FC', 'manufacturing'),	-- meka: manufacturer
+		(U&'\5C0F\58F2', 'retail'),	-- kouri: retail
+		(U&'\5C0F\58F2\696D', 'retail'),	-- kourigyo: retail trade
+		(U&'\30EA\30C6\30FC\30EB', 'retail'),	-- riteru: retail
+		(U&'\901A\8CA9', 'ec'),	-- tsuhan: mail order
+		(U&'\30CD\30C3\30C8\901A\8CA9', 'ec'),	-- netto tsuhan: online shopping
+		(U&'E\30B3\30DE\30FC\30B9', 'ec'),	-- E-komasu: e-commerce
+		(U&'\901A\4FE1\8CA9\58F2', 'ec'),	-- tsushin hanbai: mail-order sales
+		(U&'IT\30B5\30FC\30D3\30B9', 'it_services'),	-- IT sabisu: IT services
+		(U&'\60C5\5831\901A\4FE1', 'it_services'),	-- joho tsushin: information and communications
+		(U&'\60C5\5831\901A\4FE1\696D', 'it_services'),	-- joho tsushingyo: information and communications industry
+		(U&'\30BD\30D5\30C8\30A6\30A7\30A2', 'it_services'),	-- sofutowea: software
+		(U&'\30B7\30B9\30C6\30E0\958B\767A', 'it_services'),	-- shisutemu kaihatsu: system development
+		(U&'\6D88\8017\54C1', 'consumables'),	-- shomohin: consumables
+		(U&'\4E8B\52D9\7528\54C1', 'consumables'),	-- jimu yohin: office supplies
+		(U&'\6D88\8017\54C1\8CA9\58F2', 'consumables');	-- shomohin hanbai: consumables sales
+	INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+		(U&'\5927\4F01\696D', 'enterprise'),	-- daikigyo: large enterprise
+		(U&'\5927\624B', 'enterprise'),	-- ote: major company
+		(U&'\30A8\30F3\30BF\30FC\30D7\30E9\30A4\30BA', 'enterprise'),	-- entapuraizu: enterprise
+		(U&'\5927\898F\6A21', 'enterprise'),	-- daikibo: large scale
+		(U&'\4E2D\5805', 'mid'),	-- chuken: mid-sized
+		(U&'\4E2D\5805\4F01\696D', 'mid'),	-- chuken kigyo: mid-sized company
+		(U&'\4E2D\898F\6A21', 'mid'),	-- chukibo: medium scale
+		(U&'\4E2D\5C0F', 'smb'),	-- chusho: small and medium
+		(U&'\4E2D\5C0F\4F01\696D', 'smb'),	-- chusho kigyo: small and medium business
+		(U&'\5C0F\898F\6A21', 'smb');	-- shokibo: small scale
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.industries and dormancy.company_sizes: left out';
+END
+$$;
+
+-- The keys of the installed defaults are label keys now: recompute the
+-- stored ones (installed_defaults, and the notes of removed defaults, whose
+-- values are keys already, so their label key is their new key).
+CREATE OR REPLACE FUNCTION dormancy._default_key(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy.label_key(value);
+COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (dormancy.label_key)';
+COMMENT ON COLUMN dormancy.installed_defaults.key IS
+	'the row''s key: label_key of its key column; of several key columns, a JSON array of them so (NULL as null)';
+COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
+	'internal: the key of an editable row: label_key of its key column, or a JSON array of several so';
+COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
+	'restore the installed default rows of an editable table (rules, industries, company_sizes, event_kinds, deal_outcomes, deal_reasons, price_change_kinds, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+UPDATE dormancy.installed_defaults d SET key = dormancy._default_row_key(d.row_data, d.key_columns)
+ WHERE d.key IS DISTINCT FROM dormancy._default_row_key(d.row_data, d.key_columns);
+UPDATE dormancy.removed_defaults r
+   SET key = CASE WHEN r.table_name = 'rules'
+				  THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+											  THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+										 ORDER BY x.o)
+						  FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+				  ELSE dormancy.label_key(r.key) END
+ WHERE r.key IS DISTINCT FROM
+	   CASE WHEN r.table_name = 'rules'
+			THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+										THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+								   ORDER BY x.o)
+					FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+			ELSE dormancy.label_key(r.key) END;
+
+-- Unique keys by label_key (a table holding two wordings with one label key,
+-- e.g. a full-width and a half-width one, stops the update here: delete one)
+DROP INDEX dormancy.rules_segment_key;
+CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
+	((dormancy.label_key(coalesce(industry, ''))), (dormancy.label_key(coalesce(company_size, ''))));
+DROP INDEX dormancy.event_kinds_key;
+CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((dormancy.label_key(source_kind)));
+DROP INDEX dormancy.deal_outcomes_key;
+CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((dormancy.label_key(source_outcome)));
+DROP INDEX dormancy.deal_reasons_key;
+CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((dormancy.label_key(source_reason)));
+COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- rule_for(): by label_key, through the aliases
+CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
+	RETURNS dormancy.rules
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (WITH own AS (
+				SELECT dormancy.label_key(rule_for.industry) AS industry,
+					   dormancy.label_key(rule_for.company_size) AS company_size
+			), k AS (
+				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.industry) = own.industry)
+							THEN own.industry
+							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+											WHERE dormancy.label_key(a.source_industry) = own.industry),
+										  own.industry) END AS industry,
+					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.company_size) = own.company_size)
+							THEN own.company_size
+							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+											WHERE dormancy.label_key(a.source_size) = own.company_size),
+										  own.company_size) END AS company_size
+				  FROM own
+			)
+			SELECT r FROM dormancy.rules r, k
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 LIMIT 1);
+COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
+	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
+
+SELECT dormancy._install_defaults('dormancy.industries', 'source_industry');
+SELECT dormancy._install_defaults('dormancy.company_sizes', 'source_size');
+
+CREATE TABLE dormancy.price_change_kinds (
+	source_kind text PRIMARY KEY,
+	kind text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT price_change_kinds_kind CHECK (kind IN ('price_increase', 'spec_change')),
+	CONSTRAINT price_change_kinds_source_not_blank CHECK (dormancy.label_key(source_kind) <> '')
+);
+CREATE UNIQUE INDEX price_change_kinds_key ON dormancy.price_change_kinds ((dormancy.label_key(source_kind)));
+COMMENT ON TABLE dormancy.price_change_kinds IS
+	'maps wordings of a price change''s kind onto price_increase or spec_change (by label_key): dormancy.price_changes.kind accepts them and stores the code';
+COMMENT ON COLUMN dormancy.price_change_kinds.source_kind IS 'a wording of the kind (matched by label_key)';
+COMMENT ON COLUMN dormancy.price_change_kinds.kind IS 'what it means: price_increase or spec_change';
+COMMENT ON COLUMN dormancy.price_change_kinds.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+	('price_increase', 'price_increase'), ('price increase', 'price_increase'),
+	('price rise', 'price_increase'), ('price hike', 'price_increase'),
+	('price revision', 'price_increase'), ('increase', 'price_increase'),
+	('spec_change', 'spec_change'), ('spec change', 'spec_change'),
+	('specification change', 'spec_change'), ('product change', 'spec_change'),
+	('renewal', 'spec_change'), ('redesign', 'spec_change');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+		(U&'\5024\4E0A\3052', 'price_increase'),	-- neage: price increase
+		(U&'\4FA1\683C\6539\5B9A', 'price_increase'),	-- kakaku kaitei: price revision
+		(U&'\5024\4E0A\3052\6539\5B9A', 'price_increase'),	-- neage kaitei: price increase revision
+		(U&'\4ED5\69D8\5909\66F4', 'spec_change'),	-- shiyo henko: specification change
+		(U&'\4ED5\69D8\6539\5B9A', 'spec_change'),	-- shiyo kaitei: specification revision
+		(U&'\30EA\30CB\30E5\30FC\30A2\30EB', 'spec_change'),	-- rinyuaru: renewal
+		(U&'\30E2\30C7\30EB\30C1\30A7\30F3\30B8', 'spec_change');	-- moderu chenji: model change
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.price_change_kinds: left out';
+END
+$$;
+SELECT dormancy._install_defaults('dormancy.price_change_kinds', 'source_kind');
+
+-- price_changes.kind accepts the wordings of price_change_kinds
+CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.kind IS NOT NULL AND NEW.kind NOT IN ('price_increase', 'spec_change') THEN
+		NEW.kind := coalesce((SELECT k.kind FROM dormancy.price_change_kinds k
+							   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(NEW.kind)),
+							 NEW.kind);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_changes_kind() IS
+	'internal: store a wording of dormancy.price_change_kinds written into dormancy.price_changes.kind as its code';
+CREATE TRIGGER price_changes_kind BEFORE INSERT OR UPDATE OF kind ON dormancy.price_changes
+	FOR EACH ROW EXECUTE FUNCTION dormancy._price_changes_kind();
+COMMENT ON COLUMN dormancy.price_changes.category IS 'product category it applies to (as in the bound category column, matched by label_key); NULL for all';
+COMMENT ON COLUMN dormancy.price_changes.kind IS 'price_increase or spec_change; a wording of dormancy.price_change_kinds written here (e.g. a Japanese one) is stored as its code by a trigger';
+
+-- More installed wordings of event_kinds, deal_outcomes and deal_reasons:
+-- the same rows as a fresh install (collected in temporary tables first),
+-- recorded in installed_defaults and inserted with the defaults trigger off;
+-- a row of the user's with the same label key stays, as after a restore.
+CREATE TEMPORARY TABLE new_event_kinds (source_kind text, kind text);
+CREATE TEMPORARY TABLE new_deal_outcomes (source_outcome text, outcome text);
+CREATE TEMPORARY TABLE new_deal_reasons (source_reason text, reason text);
+-- Wordings of CRM and marketing tools (Salesforce, HubSpot, ...), English
+-- and Japanese: an inquiry and a seminar or trade show visit are recent
+-- interest without the meaning of a pricing or support page, so web_visit.
+INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+	('inquiry', 'web_visit'), ('enquiry', 'web_visit'), ('contact', 'web_visit'),
+	('contact form', 'web_visit'), ('contact us', 'web_visit'), ('form submission', 'web_visit'),
+	('form_submission', 'web_visit'), ('form submitted', 'web_visit'), ('seminar', 'web_visit'),
+	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
+	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
+	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
+	('content download', 'document_download'), ('case study download', 'document_download');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+		(U&'\304A\554F\3044\5408\308F\305B', 'web_visit'),	-- otoiawase: inquiry
+		(U&'\554F\3044\5408\308F\305B', 'web_visit'),	-- toiawase: inquiry
+		(U&'\554F\5408\305B', 'web_visit'),	-- toiawase (short spelling): inquiry
+		(U&'\30BB\30DF\30CA\30FC\53C2\52A0', 'web_visit'),	-- semina sanka: seminar attendance
+		(U&'\30A6\30A7\30D3\30CA\30FC\53C2\52A0', 'web_visit'),	-- webina sanka: webinar attendance
+		(U&'\30BB\30DF\30CA\30FC', 'web_visit'),	-- semina: seminar
+		(U&'\30A6\30A7\30D3\30CA\30FC', 'web_visit'),	-- webina: webinar
+		(U&'\5C55\793A\4F1A', 'web_visit'),	-- tenjikai: trade show
+		(U&'\5C55\793A\4F1A\6765\5834', 'web_visit'),	-- tenjikai raijo: trade show visit
+		(U&'\30A4\30D9\30F3\30C8\53C2\52A0', 'web_visit'),	-- ibento sanka: event attendance
+		(U&'\30C7\30E2\4F9D\983C', 'web_visit'),	-- demo irai: demo request
+		(U&'\898B\7A4D\4F9D\983C', 'pricing_view'),	-- mitsumori irai: quote request
+		(U&'\30E1\30EB\30DE\30AC\958B\5C01', 'email_open'),	-- merumaga kaifu: newsletter opened
+		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click');	-- merumaga kurikku: newsletter click
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
+END
+$$;
+-- Salesforce stages (Closed Won, Closed Lost), HubSpot stages (closedwon,
+-- closedlost, in the defaults above) and outcome-with-reason wordings.
+INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+	('closed - won', 'won'), ('closed/won', 'won'), ('closed-won', 'won'), ('won - closed', 'won'),
+	('closed - lost', 'lost'), ('closed/lost', 'lost'), ('closed-lost', 'lost'),
+	('lost - price', 'lost'), ('lost - competitor', 'lost'), ('lost - budget', 'lost'),
+	('lost - timing', 'lost'), ('lost - features', 'lost'), ('lost - no decision', 'lost'),
+	('no decision', 'lost'), ('on-hold', 'postponed');
+INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+	('lost - price', 'price'), ('price too high', 'price'), ('lost on price', 'price'),
+	('lost - competitor', 'competitor'), ('chose competitor', 'competitor'),
+	('went with competitor', 'competitor'), ('lost to competition', 'competitor'),
+	('lost - budget', 'budget'), ('over budget', 'budget'), ('lost - timing', 'timing'),
+	('lost - features', 'features'), ('feature gap', 'features');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'lost'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'lost'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'lost'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'lost'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'lost'),	-- shitchu (kino): lost (features)
+		(U&'\53D7\6CE8\6E08', 'won'),	-- juchu-zumi: order won
+		(U&'\53D7\6CE8\6E08\307F', 'won'),	-- juchu-zumi: order won
+		(U&'\6210\7D04\6E08\307F', 'won'),	-- seiyaku-zumi: deal closed
+		(U&'\898B\9001\308A\FF08\6765\671F\FF09', 'postponed');	-- miokuri (raiki): postponed to next term
+	INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'price'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'competitor'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'budget'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'timing'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'features'),	-- shitchu (kino): lost (features)
+		(U&'\7AF6\5408\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- kyogo tasha ni kettei: chose a competitor
+		(U&'\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- tasha ni kettei: chose another company
+		(U&'\7AF6\5408\306B\8CA0\3051', 'competitor'),	-- kyogo ni make: lost to a competitor
+		(U&'\7AF6\5408\8CA0\3051', 'competitor'),	-- kyogo make: lost to a competitor
+		(U&'\4ED6\793E\63A1\7528', 'competitor'),	-- tasha saiyo: another company adopted
+		(U&'\4FA1\683C\9762\3067\6298\308A\5408\308F\305A', 'price'),	-- kakakumen de oriawazu: no agreement on price
+		(U&'\4FA1\683C\304C\5408\308F\306A\3044', 'price'),	-- kakaku ga awanai: the price does not fit
+		(U&'\4FA1\683C\9762', 'price'),	-- kakakumen: price side
+		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
+		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
+		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
+		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes and dormancy.deal_reasons: left out';
+END
+$$;
+
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'event_kinds', dormancy.label_key(n.source_kind), ARRAY['source_kind']::name[],
+	   jsonb_build_object('source_kind', n.source_kind, 'kind', n.kind, 'installed', true)
+  FROM pg_temp.new_event_kinds n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.event_kinds DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.event_kinds (source_kind, kind, installed)
+SELECT n.source_kind, n.kind, true FROM pg_temp.new_event_kinds n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds t WHERE dormancy.label_key(t.source_kind) = dormancy.label_key(n.source_kind));
+ALTER TABLE dormancy.event_kinds ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_event_kinds;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_outcomes', dormancy.label_key(n.source_outcome), ARRAY['source_outcome']::name[],
+	   jsonb_build_object('source_outcome', n.source_outcome, 'outcome', n.outcome, 'installed', true)
+  FROM pg_temp.new_deal_outcomes n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_outcomes DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_outcomes (source_outcome, outcome, installed)
+SELECT n.source_outcome, n.outcome, true FROM pg_temp.new_deal_outcomes n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes t WHERE dormancy.label_key(t.source_outcome) = dormancy.label_key(n.source_outcome));
+ALTER TABLE dormancy.deal_outcomes ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_outcomes;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_reasons', dormancy.label_key(n.source_reason), ARRAY['source_reason']::name[],
+	   jsonb_build_object('source_reason', n.source_reason, 'reason', n.reason, 'installed', true)
+  FROM pg_temp.new_deal_reasons n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_reasons DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_reasons (source_reason, reason, installed)
+SELECT n.source_reason, n.reason, true FROM pg_temp.new_deal_reasons n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons t WHERE dormancy.label_key(t.source_reason) = dormancy.label_key(n.source_reason));
+ALTER TABLE dormancy.deal_reasons ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_reasons;
+
+-- model segments by label_key
+CREATE OR REPLACE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
+	RETURNS TABLE (segment_kind text, segment_value text,
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	IF settings.segment_by = 'none' THEN
+		-- only the overall model: GROUPING SETS would fit everyone twice (the
+		-- segment NULL group, dropped by HAVING)
+		RETURN QUERY
+		SELECT 'all'::text, NULL::text,
+			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
+			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
+		  FROM dormancy.src_customers c
+		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+		 WHERE c.customer_id IS NOT NULL
+		   AND b.frequency IS NOT NULL;
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+		   s.segment_value,
+		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN dormancy.label_key(c.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
+				   b.frequency, b.recency, b.age, b.monetary_value
+			  FROM dormancy.src_customers c
+			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+			 WHERE c.customer_id IS NOT NULL
+			   AND b.frequency IS NOT NULL) s
+	 GROUP BY GROUPING SETS ((), (s.segment_value))
+	HAVING grouping(s.segment_value) = 1
+		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+			AND count(*) >= settings.min_customers);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
+COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- the live views: unmatched_labels; label keys in the joins of the mappings
+CREATE OR REPLACE FUNCTION dormancy._generated_views()
+	RETURNS TABLE (view_name text, adapter boolean)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.view_name, g.view_name LIKE 'src\_%'
+	  FROM unnest(ARRAY[
+			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
+			'category_histories', 'customer_histories',
+			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
+			'customer_core', 'data_issues', 'customer_status',
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'unmatched_labels'
+		   ]) WITH ORDINALITY AS g(view_name, n)
+	 ORDER BY g.n
+$$;
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+CREATE OR REPLACE FUNCTION dormancy._create_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+
+-- category_histories: one aggregate pass over the orders per customer and
+-- category (what the refresh stores, and what category_trend reads), or,
+-- inside a refresh, the histories stored by the last one: a gate that only
+-- the refresh's own code sets, in C, selects the branch; the other is
+-- skipped without being read.
+CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
+SELECT o.customer_id, o.category,
+	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
+	   pg_catalog.count(*) AS order_rows
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+ GROUP BY o.customer_id, o.category
+UNION ALL
+SELECT s.customer_id, s.category, s.history, s.order_rows
+  FROM dormancy.src_stored_histories s;
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+
+-- customer_histories: one aggregate pass over the orders, per customer; the
+-- categorized_history aggregate keeps the per-category detail in the
+-- customer's state (its categories, the last purchase day of each, and the
+-- history as the union of the category histories, as category_histories
+-- would give them).  Inside a refresh the same columns come from the stored
+-- per-category histories, merged per customer (the gate, as in
+-- category_histories).  as_of is read once, in an init plan.
+CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+SELECT a.customer_id,
+	   (a.h).history,
+	   (a.h).order_rows,
+	   (a.h).categories,
+	   (a.h).category_last_order_at
+  FROM (SELECT o.customer_id,
+			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
+											(SELECT dormancy.as_of_day())) AS h
+		  FROM dormancy.src_orders o
+		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+		 GROUP BY o.customer_id) a
+UNION ALL
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history),
+	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL)
+  FROM dormancy.src_stored_histories s
+ GROUP BY s.customer_id;
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+
+-- contract_signals: per customer, from its valid terms (a start or an end,
+-- and no end before the start); NULL start means started long ago, NULL or
+-- infinite end means open-ended.  The contracts are read once (terms, ranked
+-- per customer, then one GROUP BY), and every window is by customer, so
+-- WHERE customer_id = $1 reaches the contracts (their index).
+CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
+)
+SELECT p.customer_id,
+	   p.terms,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
+	   a.day AS as_of
+  FROM p
+ CROSS JOIN a;
+COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
+COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
+COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
+COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
+COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
+COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
+COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
+COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
+COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
+
+-- customer_engagement: events per customer in the engagement window, by kind.
+CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start;
+COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
+COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
+COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
+COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
+COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
+
+-- customer_deals: the last closed deal per customer (open deals counted apart).
+CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
+COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
+COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
+COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
+
+-- customer_contacts: per customer with contacts, the usable ones counted
+-- (the data gaps of customer_status; D9, docs/sources.md).
+CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from
+	  FROM dormancy.source_settings_in_force() s
+), c AS (
+	SELECT x.customer_id,
+		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
+		   NULLIF(pg_catalog.btrim(x.email), '') AS email,
+		   NULLIF(pg_catalog.btrim(x.person), '') AS person,
+		   x.updated_on
+	  FROM dormancy.src_contacts x
+	 WHERE x.customer_id IS NOT NULL
+), checked AS (
+	SELECT c.*,
+		   -- NFKC (in the name key) turns full-width digits into ASCII ones
+		   pg_catalog.length(pg_catalog.regexp_replace(dormancy.normalize_company_name(c.phone, '{}'),
+													   '[^0-9]', '', 'g')) BETWEEN 6 AND 15 AS phone_ok,
+		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
+	  FROM c
+)
+SELECT k.customer_id,
+	   pg_catalog.count(*) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
+	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
+	   pg_catalog.count(k.person) AS persons,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
+	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
+	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
+	   a.day AS as_of
+  FROM checked k CROSS JOIN a
+ GROUP BY k.customer_id, a.day, a.fresh_from;
+COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
+COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: 6 to 15 digits once NFKC-normalized (full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
+COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_emails IS 'e-mail values that are not blank and not a usable address';
+COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest update day of the contacts up to as_of (NULL when unknown)';
+COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
+COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
+
+-- source_issues: rows of the optional sources the views cannot use or had to
+-- interpret, counted per kind.  Every source reports its rows without a
+-- customer and those of unknown customers alike.
+CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
+SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contracts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contracts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'events whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_events x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_events x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'deals whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_deals x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_deals x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contacts whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contacts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contacts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
+COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
+COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+-- customer_core: one row per customer with its state, decline signals,
+-- price changes and contract columns; customer_status adds the rest.  The
+-- derived columns come from one C evaluation (_customer_facts); b is what
+-- is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
+	SELECT dormancy.as_of_day() AS day
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   f.state,
+	   f.last_order_at,
+	   f.days_since_last_order,
+	   f.last_qualifying_order_at,
+	   f.days_since_last_qualifying_order,
+	   f.first_order_at,
+	   f.orders_count,
+	   f.order_days,
+	   f.total_amount,
+	   f.unknown_amount_orders,
+	   f.refunds,
+	   f.segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   f.mean_gap_days,
+	   f.median_gap_days,
+	   f.gap_stddev_days,
+	   f.overdue_ratio,
+	   f.recent_amount,
+	   f.prior_amount,
+	   f.recent_orders,
+	   f.prior_orders,
+	   f.amount_change,
+	   f.frequency_change,
+	   f.amount_trend,
+	   f.trend_points,
+	   f.relative_trend,
+	   f.recent_median_gap_days,
+	   f.earlier_median_gap_days,
+	   f.cadence_change,
+	   f.season_amount,
+	   f.last_season_amount,
+	   f.season_orders,
+	   f.last_season_orders,
+	   f.same_season_change,
+	   f.declining,
+	   f.decline_signals,
+	   f.lapsed_after_price_increase,
+	   f.price_increase,
+	   f.lapsed_after_spec_change,
+	   f.spec_change,
+	   f.frequency,
+	   f.recency AS recency_days,
+	   f.age AS age_days,
+	   f.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.src_bindings b
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
+ -- every derived column in one evaluation (_customer_facts): those of
+ -- history_summary, decline_metrics (with the settings of the one row ds)
+ -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
+ -- once; the state (for rules with use_contract_end, IT services: a lapsed
+ -- licence is dormancy, the last day covered by a contract counts like a
+ -- purchase); the days since the last orders; the segment; and the price
+ -- changes the customer lapsed after: its last purchase (in the change's
+ -- category when categories are bound) came before the change, while the
+ -- customer was not yet dormant, and nothing was bought since (the latest
+ -- of each kind; dormancy.price_changes read once per query)
+ CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
+		(r.rule).min_order_amount,
+		ds.window_length, ds.trend_years, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold,
+		ds.cadence_slowdown_threshold, ds.overdue_threshold,
+		ds.season_drop_threshold, ds.trend_drop_threshold,
+		ds.trend_min_points, b.order_discounts_bound,
+		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
+		(r.rule).use_contract_end, con.last_covered_day,
+		h.categories, h.category_last_order_at, b.order_categories_bound) f
+ WHERE c.customer_id IS NOT NULL;
+COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
+
+-- data_issues: rows that the views cannot use, counted instead of dropped.
+CREATE OR REPLACE VIEW dormancy.data_issues WITH (security_invoker = true) AS
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+UNION ALL
+-- amounts out of range (src_orders shows them as unknown)
+SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'
+  FROM dormancy.src_orders o
+ WHERE o.amount_out_of_range
+ GROUP BY o.customer_id::pg_catalog.text
+UNION ALL
+-- the customers whose model columns could not be computed (the same model
+-- columns as in customer_status)
+SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
+	   NULL::double precision, mp.problem
+  FROM dormancy.customer_core core
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days) mp
+ WHERE mp.problem IS NOT NULL;
+COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
+COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
+COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
+COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
+
+-- Data gaps (D9): what a caller would miss before calling a customer.
+-- dormancy.customer_contacts counts each customer's usable phone numbers,
+-- e-mail addresses and contact persons (from bind_contacts); the column
+-- customer_status.data_gaps lists, per customer, the gaps that apply:
+--
+--   no_contact        neither a usable phone number nor a usable e-mail address
+--   no_phone          no usable phone number (phone bound)
+--   invalid_phone     a phone number that is not one (6 to 15 digits after
+--                     NFKC, so full-width digits count)
+--   no_email          no usable e-mail address (email bound)
+--   invalid_email     an address that is not one (local@domain.tld)
+--   no_person         no contact person (person bound)
+--   contact_outdated  contact data last updated longer ago than
+--                     source_settings.contact_stale_after, or never (updated_at bound)
+--   no_name           the customer has no name (name bound)
+--   duplicate_name    another customer has the same company name once
+--                     normalized (see duplicate_customers): merge them
+--   no_activity       nothing on record: no orders, contracts, deals or
+--                     events, so the customer's status cannot be told
+--
+-- Gaps of a source that is not bound are not reported (no contacts bound:
+-- no contact gaps).  docs/sources.md has the definitions.
+--
+-- customer_status: one row per customer.  customer_core's columns, then
+-- the model's (mdl: the model that applies, models: its predictions),
+-- engagement (eng), deals (deal), and what one C call per customer (a:
+-- _assess) derives from them and the contacts (cc), with the score weights
+-- (sw) and source settings (pss): contract state, kind of dormancy,
+-- priority score (its breakdown is built from a's priority inputs only when
+-- read), likely reason, evidence, channel, message theme, approach value
+-- and the data gaps (nk: the name key, dup: the keys of more than one
+-- customer, for the name's gap, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).  b: what is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
+SELECT core.*,
+	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
+	   (a.r).contract_state,
+	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
+	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
+	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
+	   eng.days_since_last_event,
+	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
+	   (a.r).priority_score,
+	   -- built only when read: the second C half of score_priority(); the
+	   -- weights from an init plan, not sw, so that a sort below (the rank of
+	   -- call_list and of the refresh) does not carry them on every row
+	   dormancy._priority_breakdown((a.r).priority_inputs,
+									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+	   (a.r).likely_reason,
+	   (a.r).reason_evidence,
+	   (a.r).evidence,
+	   (a.r).approach_channel,
+	   (a.r).message_theme,
+	   (a.r).approach_value,
+	   -- the gaps of a source or column that is not bound are not reported;
+	   -- the name's (nk, dup) here, the others from _assess
+	   dormancy._data_gaps((a.r).gaps,
+		   CASE WHEN b.customer_names_bound THEN
+				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										 GROUP BY k.name_key
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.name_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.name_key
+												  AND dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
+					 -- else every customer's key (dup)
+					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
+		   (a.r).no_activity) AS data_gaps
+  FROM dormancy.customer_core core
+ CROSS JOIN dormancy.src_bindings b
+ -- the model that applies to the customer: its segment's, else the overall
+ -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+  LEFT JOIN LATERAL (
+	-- a value that cannot be computed is NULL, with the reason in problem
+	-- (listed by data_issues): one customer never stops the query; only a
+	-- converged Gamma-Gamma fit gives expected_value
+	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days) mp
+  ) models ON true
+  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+ CROSS JOIN dormancy.score_weights_in_force() sw
+ CROSS JOIN dormancy.source_settings_in_force() pss
+ -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
+ -- whose fields are read, without a function scan's tuplestore): the
+ -- contract state (the state ladder on contract_covered_until), the kind of
+ -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
+ -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- whether the customer is lapsing, the value the channel is chosen by (the
+ -- model's expected_value, else the yearly spend while active), the
+ -- priority inputs and score (docs/priority.md), the first reason rule that
+ -- matches, its message theme, the first approach rule that matches and
+ -- whose channel the bound contacts can serve (no phone call without a
+ -- usable number, no (step) mail without a usable address), and the data
+ -- gaps but the name's.  The rule's use_contract_end applies to the day the
+ -- score works from, as to the state.
+ CROSS JOIN LATERAL (
+	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
+			core.long_dormant_after, core.rule_id,
+			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
+			core.orders_count, core.order_days, core.total_amount,
+			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
+			core.segment, core.decline_signals, core.declining,
+			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
+			core.industry, core.company_size,
+			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
+			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
+			core.renewal_due_in_days,
+			models.p_alive, models.expected_value,
+			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+			eng.days_since_last_event,
+			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+			deal.days_since_last_deal, deal.open_deals,
+			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
+			b.events_bound, b.deals_bound, b.contracts_bound,
+			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
+			b.contact_dates_bound,
+			pss, sw) AS r
+	OFFSET 0
+  ) a
+ -- the name key (OFFSET 0 computes it once: without it the planner copies
+ -- the expression into the join's condition and each test of the column)
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN b.customer_names_bound
+				THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+	OFFSET 0
+  ) nk
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
+  LEFT JOIN (
+	SELECT k.name_key
+	  FROM (SELECT dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 CROSS JOIN dormancy.src_bindings cb
+			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY k.name_key
+	HAVING pg_catalog.count(*) > 1
+  ) dup ON dup.name_key = nk.name_key;
+COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
+COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
+COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
+COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
+COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
+COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
+COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
+COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
+COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
+COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
+COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
+COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
+COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
+COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
+COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
+COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
+COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
+COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
+COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
+COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
+COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
+COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
+COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
+COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
+COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
+COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
+COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
+COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
+COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
+COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
+COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
+COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
+COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
+COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
+COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
+COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
+COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
+COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
+COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
+COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
+COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
+COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
+COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
+COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
+COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
+COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
+COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
+COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
+COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
+-- customer_core's columns mean what they mean in customer_status
+PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
+
+-- declining_customers: active or at-risk customers sliding, most valuable first.
+CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
+COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
+COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
+COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
+COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
+COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
+COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
+COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
+COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
+COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
+COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+
+-- category_trend: recent vs prior per customer and category.
+CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL;
+COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
+COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
+COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
+COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
+COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
+
+-- call_list: lapsing customers worth a call, best first.  The rank is among
+-- all customers, so it is computed before the list is filtered; ties are
+-- broken by customer id (its type has a btree order: bind_customers checks).
+CREATE OR REPLACE VIEW dormancy.call_list WITH (security_invoker = true) AS
+SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
+	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
+	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
+	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
+	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
+	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
+	   cs.events_in_window, cs.days_since_last_event,
+	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
+	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+		  FROM dormancy.customer_status s) cs
+ WHERE cs.likely_reason IS NOT NULL
+   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+ ORDER BY cs.priority_rank;
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
+COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
+COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
+COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
+COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
+COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
+COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
+COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
+COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
+COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
+COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
+COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
+COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
+COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
+COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+
+-- duplicate_customers: customers sharing a name key, with the state of their
+-- combined order history.
+CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.state, c.rule_id, c.last_order_at,
+		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.name IS NOT NULL
+), members AS (
+	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.name_key) AS customers
+	  FROM keyed k
+	 WHERE k.name_key <> ''
+), groups AS (
+	SELECT m.name_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.name_key
+), combined AS (
+	SELECT m.name_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.name_key
+)
+SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.name_key = g.name_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.duplicate_customers IS
+		'groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms), with the state of their combined order history: merge them before calling';
+COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
+COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
+COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.state IS 'the state of the combined history, with rule_id';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+
+END
+$$;
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+GRANT SELECT ON dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds TO dormancy_analyst;
+-- (end of Label keys and aliases (issue 12))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
