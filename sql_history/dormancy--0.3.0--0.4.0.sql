@@ -5092,6 +5092,29 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
 GRANT SELECT ON dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds TO dormancy_analyst;
+
+-- the alias tables are lookup tables: statistics, and autovacuum analyses them after any change
+CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
+	RETURNS SETOF regclass
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t::regclass
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+						'dormancy.model_settings', 'dormancy.models',
+						'dormancy.installed_defaults', 'dormancy.removed_defaults',
+						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
+						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
+						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds']) AS t
+$$;
+COMMENT ON FUNCTION dormancy._lookup_tables() IS
+	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';
+ALTER TABLE dormancy.industries SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.company_sizes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.price_change_kinds SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+SELECT dormancy.analyze_lookup_tables();
 -- (end of Label keys and aliases (issue 12))
 
 -- Privileges (always last)
