@@ -10,7 +10,11 @@
  * becomes ASCII, half-width katakana full-width, U+3000 a space); then
  * lower case (ASCII in core/labels.c, other letters by the server's lower()
  * under the call's collation); white space trimmed and inner runs collapsed
- * to one space (core/labels.c).  Other encodings: no NFKC, the rest alike.
+ * to one space (core/labels.c).  Other encodings: no NFKC, the rest alike;
+ * the ideographic space of the EUC encodings (0xA1A1 in EUC_JP,
+ * EUC_JIS_2004, EUC_CN and EUC_KR, U+3000 in Unicode) counts as white space
+ * too, found character by character (pg_mblen), never inside another
+ * character.
  *
  * IMMUTABLE like normalize() and lower(): the result depends only on the
  * argument, its collation, the database encoding and the Unicode tables
@@ -75,6 +79,44 @@ NormalizeUtf8(const char *data, int len, int *outlen)
 	return (char *) out;
 }
 
+/* Whether the server encoding's 0xA1A1 is the ideographic space U+3000. */
+static bool
+EucIdeographicSpace(int encoding)
+{
+	return encoding == PG_EUC_JP || encoding == PG_EUC_JIS_2004 ||
+		encoding == PG_EUC_CN || encoding == PG_EUC_KR;
+}
+
+/*
+ * An EUC label with each ideographic space (0xA1A1, a whole character) made
+ * an ASCII space, palloc'd; *len is updated.  Walks by characters, so that
+ * the bytes A1 A1 across two characters are left alone.
+ */
+static char *
+EucSpacesToAscii(const char *data, int *len)
+{
+	char	   *out = palloc(*len);
+	int			o = 0;
+
+	for (int i = 0; i < *len;)
+	{
+		int			w = pg_mblen(data + i);
+
+		if (w > *len - i)
+			w = *len - i;
+		if (w == 2 && (unsigned char) data[i] == 0xA1 && (unsigned char) data[i + 1] == 0xA1)
+			out[o++] = ' ';
+		else
+		{
+			memcpy(out + o, data + i, w);
+			o += w;
+		}
+		i += w;
+	}
+	*len = o;
+	return out;
+}
+
 /*
  * The label key of value (see the file header), palloc'd.  collation: that
  * of lower() for letters beyond ASCII (the default when invalid).
@@ -84,13 +126,19 @@ LabelKeyText(text *value, Oid collation)
 {
 	const char *data = VARDATA_ANY(value);
 	int			len = VARSIZE_ANY_EXHDR(value);
-	bool		utf8 = GetDatabaseEncoding() == PG_UTF8;
+	int			encoding = GetDatabaseEncoding();
+	bool		utf8 = encoding == PG_UTF8;
 	bool		non_ascii;
 	text	   *result;
 	size_t		n;
 
-	if (utf8 && !label_is_ascii(data, len))
-		data = NormalizeUtf8(data, len, &len);
+	if (!label_is_ascii(data, len))
+	{
+		if (utf8)
+			data = NormalizeUtf8(data, len, &len);
+		else if (EucIdeographicSpace(encoding))
+			data = EucSpacesToAscii(data, &len);
+	}
 	result = palloc(VARHDRSZ + len);
 	n = label_fold(data, len, VARDATA(result), utf8, &non_ascii);
 	SET_VARSIZE(result, VARHDRSZ + n);
