@@ -3654,8 +3654,35 @@ UPDATE dormancy.removed_defaults r
 					FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
 			ELSE dormancy.label_key(r.key) END;
 
--- Unique keys by label_key (a table holding two wordings with one label key,
--- e.g. a full-width and a half-width one, stops the update here: delete one)
+-- Unique keys by label_key: a table holding two wordings with one label key
+-- (a full-width and a half-width one, say) stops the update here, named
+DO $$
+DECLARE
+	clash text;
+BEGIN
+	SELECT string_agg(x.what, '; ') INTO clash FROM (
+		SELECT format('dormancy.rules: %s', string_agg(format('(%s, %s)', coalesce(r.industry, 'NULL'),
+																coalesce(r.company_size, 'NULL')), ' and '))
+		  FROM dormancy.rules r
+		 GROUP BY dormancy.label_key(coalesce(r.industry, '')), dormancy.label_key(coalesce(r.company_size, ''))
+		HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.event_kinds: %s', string_agg(quote_literal(k.source_kind), ' and '))
+		  FROM dormancy.event_kinds k GROUP BY dormancy.label_key(k.source_kind) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_outcomes: %s', string_agg(quote_literal(o.source_outcome), ' and '))
+		  FROM dormancy.deal_outcomes o GROUP BY dormancy.label_key(o.source_outcome) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_reasons: %s', string_agg(quote_literal(r.source_reason), ' and '))
+		  FROM dormancy.deal_reasons r GROUP BY dormancy.label_key(r.source_reason) HAVING count(*) > 1) x(what);
+	IF clash IS NOT NULL THEN
+		RAISE EXCEPTION 'rows with one label key: %', clash
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = '0.4.0 compares labels by dormancy.label_key (NFKC, case, white space), so these rows name one label.',
+				  HINT = 'Delete or merge all but one of each, then update again.';
+	END IF;
+END
+$$;
 DROP INDEX dormancy.rules_segment_key;
 CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
 	((dormancy.label_key(coalesce(industry, ''))), (dormancy.label_key(coalesce(company_size, ''))));
