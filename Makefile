@@ -88,6 +88,7 @@ FUZZ_SRCS_fuzz_categorized = src/core/categorized.c src/core/history.c
 FUZZ_SRCS_fuzz_rules = src/core/rules.c
 FUZZ_SRCS_fuzz_names = src/core/names.c
 FUZZ_SRCS_fuzz_phone = src/core/phone.c src/core/names.c
+FUZZ_SRCS_fuzz_labels = src/core/labels.c
 FUZZ_SRCS_fuzz_amount = src/core/amount.c
 FUZZ_SRCS_fuzz_priority = src/core/priority.c
 FUZZ_SRCS_fuzz_priority_format = src/core/priority.c

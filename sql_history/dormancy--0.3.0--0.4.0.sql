@@ -374,8 +374,8 @@ BEGIN
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN lower(btrim(c.industry))
-					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+					   WHEN 'industry' THEN dormancy.label_key(c.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
 				   b.frequency, b.recency, b.age, b.monetary_value
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
@@ -648,7 +648,8 @@ AS $$
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers'
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'unmatched_labels'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -1488,7 +1489,8 @@ AS $$
 						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
 						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
 						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
-						'dormancy.history_store_state']) AS t
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds']) AS t
 $$;
 
 -- the default rules and the notes of deleted ones, from the old tables
@@ -2185,7 +2187,7 @@ WITH a AS (
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
 	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
 )
@@ -2240,11 +2242,11 @@ WITH a AS (
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
-	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -2421,7 +2423,7 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
   FROM dormancy.src_events e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
  GROUP BY e.source_kind
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -2429,7 +2431,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
   FROM dormancy.src_deals d
  WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
 					  AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
@@ -2437,15 +2439,15 @@ SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.coun
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
   FROM dormancy.src_deals d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
  GROUP BY d.source_outcome
 UNION ALL
 SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
   FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
 -- price changes for one category while no category is bound: they match no
@@ -3091,6 +3093,67 @@ COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of t
 COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
 
 END
 $$;
@@ -4015,6 +4078,437 @@ COMMENT ON FUNCTION dormancy._prepare_histories() IS
 -- (_create_views(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
+
+--
+-- Label keys and aliases (issue 12)
+--
+-- dormancy.label_key(): the one comparison of a user label with the keys of
+-- the rules and mappings (NFKC, case, white space including U+3000); alias
+-- tables industries, company_sizes, price_change_kinds with installed
+-- defaults; more installed wordings in event_kinds, deal_outcomes and
+-- deal_reasons; the unique indexes and the installed-default keys by
+-- label_key; rule_for(), the approach rules, the model segments and the price
+-- change categories compare by it; view unmatched_labels.
+CREATE FUNCTION dormancy.label_key(label text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'label_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.label_key(text) IS
+	'the comparison key of a user label: NFKC (UTF8 databases), lower case, white space (U+3000 too) trimmed and inner runs collapsed to one space';
+
+CREATE TABLE dormancy.industries (
+	source_industry text PRIMARY KEY,
+	industry text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT industries_source_not_blank CHECK (dormancy.label_key(source_industry) <> ''),
+	CONSTRAINT industries_industry_not_blank CHECK (dormancy.label_key(industry) <> '')
+);
+CREATE UNIQUE INDEX industries_key ON dormancy.industries ((dormancy.label_key(source_industry)));
+COMMENT ON TABLE dormancy.industries IS
+	'maps the industry labels of the bound customers onto the industries the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.industries.source_industry IS 'an industry label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.industries.industry IS 'the industry of dormancy.rules and dormancy.approach_rules it stands for (consumables, it_services, manufacturing, ec, retail, ...)';
+COMMENT ON COLUMN dormancy.industries.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+CREATE TABLE dormancy.company_sizes (
+	source_size text PRIMARY KEY,
+	company_size text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT company_sizes_source_not_blank CHECK (dormancy.label_key(source_size) <> ''),
+	CONSTRAINT company_sizes_size_not_blank CHECK (dormancy.label_key(company_size) <> '')
+);
+CREATE UNIQUE INDEX company_sizes_key ON dormancy.company_sizes ((dormancy.label_key(source_size)));
+COMMENT ON TABLE dormancy.company_sizes IS
+	'maps the company size labels of the bound customers onto the sizes the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.company_sizes.source_size IS 'a company size label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.company_sizes.company_size IS 'the company size of dormancy.rules and dormancy.approach_rules it stands for (enterprise, mid, smb, ...)';
+COMMENT ON COLUMN dormancy.company_sizes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.industries (source_industry, industry) VALUES
+	('manufacturing', 'manufacturing'), ('manufacturer', 'manufacturing'),
+	('manufacturers', 'manufacturing'), ('retail', 'retail'), ('retailer', 'retail'),
+	('retail trade', 'retail'), ('ec', 'ec'), ('e-commerce', 'ec'), ('ecommerce', 'ec'),
+	('e commerce', 'ec'), ('online shop', 'ec'), ('online store', 'ec'), ('mail order', 'ec'),
+	('it_services', 'it_services'), ('it services', 'it_services'), ('it service', 'it_services'),
+	('it', 'it_services'), ('software', 'it_services'), ('saas', 'it_services'),
+	('information technology', 'it_services'), ('consumables', 'consumables'),
+	('supplies', 'consumables'), ('office supplies', 'consumables');
+INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+	('enterprise', 'enterprise'), ('large', 'enterprise'), ('large enterprise', 'enterprise'),
+	('mid', 'mid'), ('mid-market', 'mid'), ('midmarket', 'mid'), ('mid market', 'mid'),
+	('medium', 'mid'), ('mid-size', 'mid'), ('midsize', 'mid'), ('smb', 'smb'), ('sme', 'smb'),
+	('small', 'smb'), ('small business', 'smb');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.industries (source_industry, industry) VALUES
+		(U&'\88FD\9020\696D', 'manufacturing'),	-- seizogyo: manufacturing industry
+		(U&'\88FD\9020', 'manufacturing'),	-- seizo: manufacturing
+		(U&'\30E1\30FC\30AB\30FC', 'manufacturing'),	-- meka: manufacturer
+		(U&'\5C0F\58F2', 'retail'),	-- kouri: retail
+		(U&'\5C0F\58F2\696D', 'retail'),	-- kourigyo: retail trade
+		(U&'\30EA\30C6\30FC\30EB', 'retail'),	-- riteru: retail
+		(U&'\901A\8CA9', 'ec'),	-- tsuhan: mail order
+		(U&'\30CD\30C3\30C8\901A\8CA9', 'ec'),	-- netto tsuhan: online shopping
+		(U&'E\30B3\30DE\30FC\30B9', 'ec'),	-- E-komasu: e-commerce
+		(U&'\901A\4FE1\8CA9\58F2', 'ec'),	-- tsushin hanbai: mail-order sales
+		(U&'IT\30B5\30FC\30D3\30B9', 'it_services'),	-- IT sabisu: IT services
+		(U&'\60C5\5831\901A\4FE1', 'it_services'),	-- joho tsushin: information and communications
+		(U&'\60C5\5831\901A\4FE1\696D', 'it_services'),	-- joho tsushingyo: information and communications industry
+		(U&'\30BD\30D5\30C8\30A6\30A7\30A2', 'it_services'),	-- sofutowea: software
+		(U&'\30B7\30B9\30C6\30E0\958B\767A', 'it_services'),	-- shisutemu kaihatsu: system development
+		(U&'\6D88\8017\54C1', 'consumables'),	-- shomohin: consumables
+		(U&'\4E8B\52D9\7528\54C1', 'consumables'),	-- jimu yohin: office supplies
+		(U&'\6D88\8017\54C1\8CA9\58F2', 'consumables');	-- shomohin hanbai: consumables sales
+	INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+		(U&'\5927\4F01\696D', 'enterprise'),	-- daikigyo: large enterprise
+		(U&'\5927\624B', 'enterprise'),	-- ote: major company
+		(U&'\30A8\30F3\30BF\30FC\30D7\30E9\30A4\30BA', 'enterprise'),	-- entapuraizu: enterprise
+		(U&'\5927\898F\6A21', 'enterprise'),	-- daikibo: large scale
+		(U&'\4E2D\5805', 'mid'),	-- chuken: mid-sized
+		(U&'\4E2D\5805\4F01\696D', 'mid'),	-- chuken kigyo: mid-sized company
+		(U&'\4E2D\898F\6A21', 'mid'),	-- chukibo: medium scale
+		(U&'\4E2D\5C0F', 'smb'),	-- chusho: small and medium
+		(U&'\4E2D\5C0F\4F01\696D', 'smb'),	-- chusho kigyo: small and medium business
+		(U&'\5C0F\898F\6A21', 'smb');	-- shokibo: small scale
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.industries and dormancy.company_sizes: left out';
+END
+$$;
+
+-- The keys of the installed defaults are label keys now: recompute the
+-- stored ones (installed_defaults, and the notes of removed defaults, whose
+-- values are keys already, so their label key is their new key).
+CREATE OR REPLACE FUNCTION dormancy._default_key(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy.label_key(value);
+COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (dormancy.label_key)';
+COMMENT ON COLUMN dormancy.installed_defaults.key IS
+	'the row''s key: label_key of its key column; of several key columns, a JSON array of them so (NULL as null)';
+COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
+	'internal: the key of an editable row: label_key of its key column, or a JSON array of several so';
+COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
+	'restore the installed default rows of an editable table (rules, industries, company_sizes, event_kinds, deal_outcomes, deal_reasons, price_change_kinds, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+UPDATE dormancy.installed_defaults d SET key = dormancy._default_row_key(d.row_data, d.key_columns)
+ WHERE d.key IS DISTINCT FROM dormancy._default_row_key(d.row_data, d.key_columns);
+UPDATE dormancy.removed_defaults r
+   SET key = CASE WHEN r.table_name = 'rules'
+				  THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+											  THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+										 ORDER BY x.o)
+						  FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+				  ELSE dormancy.label_key(r.key) END
+ WHERE r.key IS DISTINCT FROM
+	   CASE WHEN r.table_name = 'rules'
+			THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+										THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+								   ORDER BY x.o)
+					FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+			ELSE dormancy.label_key(r.key) END;
+
+-- Unique keys by label_key: a table holding two wordings with one label key
+-- (a full-width and a half-width one, say) stops the update here, named
+DO $$
+DECLARE
+	clash text;
+BEGIN
+	SELECT string_agg(x.what, '; ') INTO clash FROM (
+		SELECT format('dormancy.rules: %s', string_agg(format('(%s, %s)', coalesce(r.industry, 'NULL'),
+																coalesce(r.company_size, 'NULL')), ' and '))
+		  FROM dormancy.rules r
+		 GROUP BY dormancy.label_key(coalesce(r.industry, '')), dormancy.label_key(coalesce(r.company_size, ''))
+		HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.event_kinds: %s', string_agg(quote_literal(k.source_kind), ' and '))
+		  FROM dormancy.event_kinds k GROUP BY dormancy.label_key(k.source_kind) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_outcomes: %s', string_agg(quote_literal(o.source_outcome), ' and '))
+		  FROM dormancy.deal_outcomes o GROUP BY dormancy.label_key(o.source_outcome) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_reasons: %s', string_agg(quote_literal(r.source_reason), ' and '))
+		  FROM dormancy.deal_reasons r GROUP BY dormancy.label_key(r.source_reason) HAVING count(*) > 1) x(what);
+	IF clash IS NOT NULL THEN
+		RAISE EXCEPTION 'rows with one label key: %', clash
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = '0.4.0 compares labels by dormancy.label_key (NFKC, case, white space), so these rows name one label.',
+				  HINT = 'Delete or merge all but one of each, then update again.';
+	END IF;
+END
+$$;
+DROP INDEX dormancy.rules_segment_key;
+CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
+	((dormancy.label_key(coalesce(industry, ''))), (dormancy.label_key(coalesce(company_size, ''))));
+DROP INDEX dormancy.event_kinds_key;
+CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((dormancy.label_key(source_kind)));
+DROP INDEX dormancy.deal_outcomes_key;
+CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((dormancy.label_key(source_outcome)));
+DROP INDEX dormancy.deal_reasons_key;
+CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((dormancy.label_key(source_reason)));
+COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- rule_for(): by label_key, through the aliases
+CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
+	RETURNS dormancy.rules
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (WITH own AS (
+				SELECT dormancy.label_key(rule_for.industry) AS industry,
+					   dormancy.label_key(rule_for.company_size) AS company_size
+			), k AS (
+				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.industry) = own.industry)
+							THEN own.industry
+							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+											WHERE dormancy.label_key(a.source_industry) = own.industry),
+										  own.industry) END AS industry,
+					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.company_size) = own.company_size)
+							THEN own.company_size
+							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+											WHERE dormancy.label_key(a.source_size) = own.company_size),
+										  own.company_size) END AS company_size
+				  FROM own
+			)
+			SELECT r FROM dormancy.rules r, k
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 LIMIT 1);
+COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
+	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
+
+SELECT dormancy._install_defaults('dormancy.industries', 'source_industry');
+SELECT dormancy._install_defaults('dormancy.company_sizes', 'source_size');
+
+CREATE TABLE dormancy.price_change_kinds (
+	source_kind text PRIMARY KEY,
+	kind text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT price_change_kinds_kind CHECK (kind IN ('price_increase', 'spec_change')),
+	CONSTRAINT price_change_kinds_source_not_blank CHECK (dormancy.label_key(source_kind) <> '')
+);
+CREATE UNIQUE INDEX price_change_kinds_key ON dormancy.price_change_kinds ((dormancy.label_key(source_kind)));
+COMMENT ON TABLE dormancy.price_change_kinds IS
+	'maps wordings of a price change''s kind onto price_increase or spec_change (by label_key): dormancy.price_changes.kind accepts them and stores the code';
+COMMENT ON COLUMN dormancy.price_change_kinds.source_kind IS 'a wording of the kind (matched by label_key)';
+COMMENT ON COLUMN dormancy.price_change_kinds.kind IS 'what it means: price_increase or spec_change';
+COMMENT ON COLUMN dormancy.price_change_kinds.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+	('price_increase', 'price_increase'), ('price increase', 'price_increase'),
+	('price rise', 'price_increase'), ('price hike', 'price_increase'),
+	('price revision', 'price_increase'), ('increase', 'price_increase'),
+	('spec_change', 'spec_change'), ('spec change', 'spec_change'),
+	('specification change', 'spec_change'), ('product change', 'spec_change'),
+	('renewal', 'spec_change'), ('redesign', 'spec_change');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+		(U&'\5024\4E0A\3052', 'price_increase'),	-- neage: price increase
+		(U&'\4FA1\683C\6539\5B9A', 'price_increase'),	-- kakaku kaitei: price revision
+		(U&'\5024\4E0A\3052\6539\5B9A', 'price_increase'),	-- neage kaitei: price increase revision
+		(U&'\4ED5\69D8\5909\66F4', 'spec_change'),	-- shiyo henko: specification change
+		(U&'\4ED5\69D8\6539\5B9A', 'spec_change'),	-- shiyo kaitei: specification revision
+		(U&'\30EA\30CB\30E5\30FC\30A2\30EB', 'spec_change'),	-- rinyuaru: renewal
+		(U&'\30E2\30C7\30EB\30C1\30A7\30F3\30B8', 'spec_change');	-- moderu chenji: model change
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.price_change_kinds: left out';
+END
+$$;
+SELECT dormancy._install_defaults('dormancy.price_change_kinds', 'source_kind');
+
+-- price_changes.kind accepts the wordings of price_change_kinds
+CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.kind IS NOT NULL AND NEW.kind NOT IN ('price_increase', 'spec_change') THEN
+		NEW.kind := coalesce((SELECT k.kind FROM dormancy.price_change_kinds k
+							   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(NEW.kind)),
+							 NEW.kind);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_changes_kind() IS
+	'internal: store a wording of dormancy.price_change_kinds written into dormancy.price_changes.kind as its code';
+CREATE TRIGGER price_changes_kind BEFORE INSERT OR UPDATE OF kind ON dormancy.price_changes
+	FOR EACH ROW EXECUTE FUNCTION dormancy._price_changes_kind();
+COMMENT ON COLUMN dormancy.price_changes.category IS 'product category it applies to (as in the bound category column, matched by label_key); NULL for all';
+COMMENT ON COLUMN dormancy.price_changes.kind IS 'price_increase or spec_change; a wording of dormancy.price_change_kinds written here (e.g. a Japanese one) is stored as its code by a trigger';
+
+-- More installed wordings of event_kinds, deal_outcomes and deal_reasons:
+-- the same rows as a fresh install (collected in temporary tables first),
+-- recorded in installed_defaults and inserted with the defaults trigger off;
+-- a row of the user's with the same label key stays, as after a restore.
+CREATE TEMPORARY TABLE new_event_kinds (source_kind text, kind text);
+CREATE TEMPORARY TABLE new_deal_outcomes (source_outcome text, outcome text);
+CREATE TEMPORARY TABLE new_deal_reasons (source_reason text, reason text);
+-- Wordings of CRM and marketing tools (Salesforce, HubSpot, ...), English
+-- and Japanese: an inquiry and a seminar or trade show visit are recent
+-- interest without the meaning of a pricing or support page, so web_visit.
+INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+	('inquiry', 'web_visit'), ('enquiry', 'web_visit'), ('contact', 'web_visit'),
+	('contact form', 'web_visit'), ('contact us', 'web_visit'), ('form submission', 'web_visit'),
+	('form_submission', 'web_visit'), ('form submitted', 'web_visit'), ('seminar', 'web_visit'),
+	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
+	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
+	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
+	('content download', 'document_download'), ('case study download', 'document_download');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+		(U&'\304A\554F\3044\5408\308F\305B', 'web_visit'),	-- otoiawase: inquiry
+		(U&'\554F\3044\5408\308F\305B', 'web_visit'),	-- toiawase: inquiry
+		(U&'\554F\5408\305B', 'web_visit'),	-- toiawase (short spelling): inquiry
+		(U&'\30BB\30DF\30CA\30FC\53C2\52A0', 'web_visit'),	-- semina sanka: seminar attendance
+		(U&'\30A6\30A7\30D3\30CA\30FC\53C2\52A0', 'web_visit'),	-- webina sanka: webinar attendance
+		(U&'\30BB\30DF\30CA\30FC', 'web_visit'),	-- semina: seminar
+		(U&'\30A6\30A7\30D3\30CA\30FC', 'web_visit'),	-- webina: webinar
+		(U&'\5C55\793A\4F1A', 'web_visit'),	-- tenjikai: trade show
+		(U&'\5C55\793A\4F1A\6765\5834', 'web_visit'),	-- tenjikai raijo: trade show visit
+		(U&'\30A4\30D9\30F3\30C8\53C2\52A0', 'web_visit'),	-- ibento sanka: event attendance
+		(U&'\30C7\30E2\4F9D\983C', 'web_visit'),	-- demo irai: demo request
+		(U&'\898B\7A4D\4F9D\983C', 'pricing_view'),	-- mitsumori irai: quote request
+		(U&'\30E1\30EB\30DE\30AC\958B\5C01', 'email_open'),	-- merumaga kaifu: newsletter opened
+		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click');	-- merumaga kurikku: newsletter click
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
+END
+$$;
+-- Salesforce stages (Closed Won, Closed Lost), HubSpot stages (closedwon,
+-- closedlost, in the defaults above) and outcome-with-reason wordings.
+INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+	('closed - won', 'won'), ('closed/won', 'won'), ('closed-won', 'won'), ('won - closed', 'won'),
+	('closed - lost', 'lost'), ('closed/lost', 'lost'), ('closed-lost', 'lost'),
+	('lost - price', 'lost'), ('lost - competitor', 'lost'), ('lost - budget', 'lost'),
+	('lost - timing', 'lost'), ('lost - features', 'lost'), ('lost - no decision', 'lost'),
+	('no decision', 'lost'), ('on-hold', 'postponed');
+INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+	('lost - price', 'price'), ('price too high', 'price'), ('lost on price', 'price'),
+	('lost - competitor', 'competitor'), ('chose competitor', 'competitor'),
+	('went with competitor', 'competitor'), ('lost to competition', 'competitor'),
+	('lost - budget', 'budget'), ('over budget', 'budget'), ('lost - timing', 'timing'),
+	('lost - features', 'features'), ('feature gap', 'features');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'lost'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'lost'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'lost'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'lost'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'lost'),	-- shitchu (kino): lost (features)
+		(U&'\53D7\6CE8\6E08', 'won'),	-- juchu-zumi: order won
+		(U&'\53D7\6CE8\6E08\307F', 'won'),	-- juchu-zumi: order won
+		(U&'\6210\7D04\6E08\307F', 'won'),	-- seiyaku-zumi: deal closed
+		(U&'\898B\9001\308A\FF08\6765\671F\FF09', 'postponed');	-- miokuri (raiki): postponed to next term
+	INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'price'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'competitor'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'budget'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'timing'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'features'),	-- shitchu (kino): lost (features)
+		(U&'\7AF6\5408\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- kyogo tasha ni kettei: chose a competitor
+		(U&'\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- tasha ni kettei: chose another company
+		(U&'\7AF6\5408\306B\8CA0\3051', 'competitor'),	-- kyogo ni make: lost to a competitor
+		(U&'\7AF6\5408\8CA0\3051', 'competitor'),	-- kyogo make: lost to a competitor
+		(U&'\4ED6\793E\63A1\7528', 'competitor'),	-- tasha saiyo: another company adopted
+		(U&'\4FA1\683C\9762\3067\6298\308A\5408\308F\305A', 'price'),	-- kakakumen de oriawazu: no agreement on price
+		(U&'\4FA1\683C\304C\5408\308F\306A\3044', 'price'),	-- kakaku ga awanai: the price does not fit
+		(U&'\4FA1\683C\9762', 'price'),	-- kakakumen: price side
+		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
+		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
+		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
+		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes and dormancy.deal_reasons: left out';
+END
+$$;
+
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'event_kinds', dormancy.label_key(n.source_kind), ARRAY['source_kind']::name[],
+	   jsonb_build_object('source_kind', n.source_kind, 'kind', n.kind, 'installed', true)
+  FROM pg_temp.new_event_kinds n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.event_kinds DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.event_kinds (source_kind, kind, installed)
+SELECT n.source_kind, n.kind, true FROM pg_temp.new_event_kinds n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds t WHERE dormancy.label_key(t.source_kind) = dormancy.label_key(n.source_kind));
+ALTER TABLE dormancy.event_kinds ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_event_kinds;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_outcomes', dormancy.label_key(n.source_outcome), ARRAY['source_outcome']::name[],
+	   jsonb_build_object('source_outcome', n.source_outcome, 'outcome', n.outcome, 'installed', true)
+  FROM pg_temp.new_deal_outcomes n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_outcomes DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_outcomes (source_outcome, outcome, installed)
+SELECT n.source_outcome, n.outcome, true FROM pg_temp.new_deal_outcomes n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes t WHERE dormancy.label_key(t.source_outcome) = dormancy.label_key(n.source_outcome));
+ALTER TABLE dormancy.deal_outcomes ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_outcomes;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_reasons', dormancy.label_key(n.source_reason), ARRAY['source_reason']::name[],
+	   jsonb_build_object('source_reason', n.source_reason, 'reason', n.reason, 'installed', true)
+  FROM pg_temp.new_deal_reasons n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_reasons DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_reasons (source_reason, reason, installed)
+SELECT n.source_reason, n.reason, true FROM pg_temp.new_deal_reasons n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons t WHERE dormancy.label_key(t.source_reason) = dormancy.label_key(n.source_reason));
+ALTER TABLE dormancy.deal_reasons ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_reasons;
+
+-- model segments by label_key
+-- (_fit_segments(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
+COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- the live views: unmatched_labels; label keys in the joins of the mappings
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+GRANT SELECT ON dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds TO dormancy_analyst;
+
+-- the alias tables are lookup tables: statistics, and autovacuum analyses them after any change
+-- (_lookup_tables(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._lookup_tables() IS
+	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';
+ALTER TABLE dormancy.industries SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.company_sizes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.price_change_kinds SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+SELECT dormancy.analyze_lookup_tables();
+-- (end of Label keys and aliases (issue 12))
 
 -- Privileges (always last)
 --

@@ -23,7 +23,8 @@ AS $$
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers'
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'unmatched_labels'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;

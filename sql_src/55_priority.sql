@@ -272,8 +272,8 @@ COMMENT ON TABLE dormancy.approach_rules IS
 COMMENT ON COLUMN dormancy.approach_rules.rule_order IS 'rules are tried in this order';
 COMMENT ON COLUMN dormancy.approach_rules.channel IS 'email, direct_mail, phone, visit or step_mail';
 COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this';
-COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (case-insensitive), NULL for any';
-COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (case-insensitive), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.reasons IS 'likely reasons it applies to, NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.note IS 'why';
 COMMENT ON COLUMN dormancy.approach_rules.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
@@ -312,7 +312,7 @@ CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value doubl
 	AS 'MODULE_PATHNAME', 'approach_channel'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
-	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (lower(btrim())), reason and reachability; NULL unless lapsing or when none matches';
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
 
 -- The assessment of customer_status in one C call per customer
 -- (src/assess_sql.c, logic in src/core/assess.c): from customer_core's

@@ -21,6 +21,7 @@
 --                                            reason, approach, data gaps
 --   declining_customers, category_trend,     views for the reader
 --   call_list, duplicate_customers
+--   unmatched_labels                         labels of the data that map to nothing
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -221,7 +222,7 @@ WITH a AS (
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
 	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
 )
@@ -276,11 +277,11 @@ WITH a AS (
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
-	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -457,7 +458,7 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
   FROM dormancy.src_events e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
  GROUP BY e.source_kind
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -465,7 +466,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
   FROM dormancy.src_deals d
  WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
 					  AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
@@ -473,15 +474,15 @@ SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.coun
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
   FROM dormancy.src_deals d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
  GROUP BY d.source_outcome
 UNION ALL
 SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
   FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
 -- price changes for one category while no category is bound: they match no
@@ -1127,6 +1128,67 @@ COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of t
 COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
 
 END
 $$;

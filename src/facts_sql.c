@@ -15,12 +15,14 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "core/facts.h"
 #include "dormancy.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "history_type.h"
 #include "metrics_sql.h"
+#include "labels_sql.h"
 #include "rules_sql.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -353,7 +355,7 @@ typedef struct PriceCache
 	int			n;
 	bool	   *is_price_increase;
 	DateADT    *changed_at;
-	text	  **category;		/* NULL: all categories */
+	text	  **category;		/* label_key(category); NULL: all categories */
 	Datum	   *label;
 	PriceChangeHit *hits;		/* scratch, per customer */
 	Datum		empty;			/* '{}'::text[] */
@@ -370,7 +372,7 @@ LoadPriceChanges(MemoryContext parent)
 	TupleDesc	desc;
 	int			n;
 
-	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, p.category,"
+	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, dormancy.label_key(p.category),"
 				 " pg_catalog.concat_ws(' ', p.changed_at::pg_catalog.text,"
 				 "  coalesce(p.category, 'all categories'),"
 				 "  CASE WHEN p.change_pct IS NOT NULL"
@@ -404,11 +406,18 @@ LoadPriceChanges(MemoryContext parent)
 	return cache;
 }
 
-/* The customer's last purchase day in a category, as unnest(categories, last days) gives it. */
+/*
+ * The customer's last purchase day in a category, as unnest(categories, last
+ * days) gives it: category is a label key (dormancy.label_key of the price
+ * change's category), compared with the label keys of the customer's
+ * categories; the latest day of those with that key.
+ */
 static bool
 CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *ncats,
 				Datum **days, bool **daynulls, int *ndays, text *category, DateADT *day)
 {
+	bool		found = false;
+
 	if (PG_ARGISNULL(CF_ARG_CATEGORIES) || PG_ARGISNULL(CF_ARG_CATEGORY_LAST_ORDER_AT))
 		return false;			/* unnest(NULL, ...) has no rows */
 	if (*cats == NULL)
@@ -417,6 +426,11 @@ CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *nca
 						  TYPALIGN_INT, cats, catnulls, ncats);
 		deconstruct_array(PG_GETARG_ARRAYTYPE_P(CF_ARG_CATEGORY_LAST_ORDER_AT), DATEOID,
 						  sizeof(DateADT), true, TYPALIGN_INT, days, daynulls, ndays);
+		/* the customer's categories as label keys, once per customer */
+		for (int i = 0; i < *ncats; i++)
+			if (!(*catnulls)[i])
+				(*cats)[i] = PointerGetDatum(LabelKeyText(DatumGetTextPP((*cats)[i]),
+														  DEFAULT_COLLATION_OID));
 	}
 	for (int i = 0; i < *ncats; i++)
 	{
@@ -426,15 +440,17 @@ CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *nca
 			continue;
 		c = DatumGetTextPP((*cats)[i]);
 		if (VARSIZE_ANY_EXHDR(c) == VARSIZE_ANY_EXHDR(category) &&
-			memcmp(VARDATA_ANY(c), VARDATA_ANY(category), VARSIZE_ANY_EXHDR(c)) == 0)
+			memcmp(VARDATA_ANY(c), VARDATA_ANY(category), VARSIZE_ANY_EXHDR(c)) == 0 &&
+			i < *ndays && !(*daynulls)[i])
 		{
-			if (i >= *ndays || (*daynulls)[i])
-				return false;
-			*day = DatumGetDateADT((*days)[i]);
-			return true;
+			DateADT		d = DatumGetDateADT((*days)[i]);
+
+			if (!found || d > *day)
+				*day = d;
+			found = true;
 		}
 	}
-	return false;
+	return found;
 }
 
 /*
