@@ -127,7 +127,8 @@ INSERT INTO dormancy.price_changes (changed_at, category, change_pct, kind, note
 	('2026-12-01', 'paper', 20, 'price_increase', 'announced, not yet in force');
 SELECT customer_id, lapsed_after_price_increase, price_increase, lapsed_after_spec_change, spec_change
   FROM dormancy.customer_status ORDER BY customer_id;
--- without categories bound, a change applies to the last purchase of any kind
+-- without categories bound, a change for a category applies to no customer;
+-- the one for all categories (the spec change) to the last purchase of any kind
 SELECT dormancy.bind_orders('dc.orders', customer => 'cid', ordered_at => 'day', amount => 'amt');
 SELECT customer_id, lapsed_after_price_increase, price_increase, lapsed_after_spec_change
   FROM dormancy.customer_status ORDER BY customer_id;

@@ -32,8 +32,8 @@ CREATE FUNCTION pg_temp.fits_over_core()
 				   (extract(epoch FROM m.time_unit) / 86400)::double precision AS unit_days
 			  FROM dormancy.model_settings_in_force() m) st,
 		   LATERAL (SELECT CASE st.segment_by
-							   WHEN 'industry' THEN lower(btrim(c.industry))
-							   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+							   WHEN 'industry' THEN dormancy.label_key(c.industry)
+							   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
 						   c.frequency, c.recency_days, c.age_days, c.monetary_value
 					  FROM dormancy.customer_core c
 					 WHERE c.frequency IS NOT NULL) s

@@ -38,8 +38,27 @@ SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone =
 							  person => 'contact_name', updated_at => 'updated_on');
 SET dormancy.as_of = '2026-11-01';
 
--- the SQL of 0.3.0 (sql_src/55_priority.sql before issue 11), as functions
+-- the SQL of 0.3.0 (sql_src/55_priority.sql before issue 11), as functions;
+-- labels compared by label_key, an industry or size that no rule names
+-- through its alias (dormancy.industries, dormancy.company_sizes), as 0.4.0
+-- compares them
 CREATE SCHEMA rc;
+CREATE FUNCTION rc.industry_key(label text) RETURNS text LANGUAGE sql STABLE AS $$
+SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.approach_rules ar, unnest(ar.industries) i
+						  WHERE dormancy.label_key(i) = dormancy.label_key(label))
+			THEN dormancy.label_key(label)
+			ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+							WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(label)),
+						  dormancy.label_key(label)) END
+$$;
+CREATE FUNCTION rc.size_key(label text) RETURNS text LANGUAGE sql STABLE AS $$
+SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.approach_rules ar, unnest(ar.company_sizes) s
+						  WHERE dormancy.label_key(s) = dormancy.label_key(label))
+			THEN dormancy.label_key(label)
+			ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+							WHERE dormancy.label_key(a.source_size) = dormancy.label_key(label)),
+						  dormancy.label_key(label)) END
+$$;
 CREATE FUNCTION rc.old_reason(lapsing boolean, have text[], OUT reason text, OUT evidence text[])
 LANGUAGE sql STABLE AS $$
 SELECT CASE WHEN lapsing THEN coalesce(rr.reason, 'unknown') END,
@@ -61,10 +80,10 @@ SELECT ar.channel
    AND approach_value >= ar.min_value
    AND (ar.industries IS NULL OR EXISTS (
 		SELECT 1 FROM unnest(ar.industries) i
-		 WHERE lower(btrim(i)) = lower(btrim(industry))))
+		 WHERE dormancy.label_key(i) = rc.industry_key(industry)))
    AND (ar.company_sizes IS NULL OR EXISTS (
 		SELECT 1 FROM unnest(ar.company_sizes) s
-		 WHERE lower(btrim(s)) = lower(btrim(company_size))))
+		 WHERE dormancy.label_key(s) = rc.size_key(company_size)))
    AND (ar.reasons IS NULL OR reason = ANY (ar.reasons))
    AND (ar.channel <> 'phone' OR can_phone)
    AND (ar.channel NOT IN ('email', 'step_mail') OR can_mail)
@@ -148,7 +167,7 @@ SELECT count(*) AS cases,
 												  g.can_phone, g.can_mail) AS channel) c;
 -- a few by hand
 SELECT dormancy._approach_channel(true, 60000, '　製造業　', NULL, 'forgot', true, true) AS full_width_padded,
-	   dormancy._approach_channel(true, 60000, '製造業', NULL, 'forgot', true, true) AS btrim_keeps_full_width_spaces,
+	   dormancy._approach_channel(true, 60000, '製造業', NULL, 'forgot', true, true) AS full_width_spaces_trimmed,
 	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, true) AS full_width_lower,
 	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, false) AS no_mail,
 	   dormancy._approach_channel(true, 'NaN', 'Ｒｅｔａｉｌ', '大企業', 'unknown', true, true) AS nan_value,
@@ -245,8 +264,8 @@ SELECT m.model_id, m.bgnbd, m.gammagamma,
   FROM dormancy.models m
  WHERE (m.bgnbd).converged
    AND (m.segment_kind = 'all'
-		OR (m.segment_kind = 'industry' AND m.segment_value = lower(btrim(industry)))
-		OR (m.segment_kind = 'company_size' AND m.segment_value = lower(btrim(company_size))))
+		OR (m.segment_kind = 'industry' AND m.segment_value = dormancy.label_key(industry))
+		OR (m.segment_kind = 'company_size' AND m.segment_value = dormancy.label_key(company_size)))
  ORDER BY m.segment_kind = 'all'
  LIMIT 1
 $$;

@@ -1,6 +1,10 @@
 -- The extension installs (pg_regress --load-extension) with its objects and
 -- the unbound views, which are empty but have their full shape.
 SET client_min_messages = warning;
+-- dormancy.time_zone follows the session's TimeZone by default; pg_regress
+-- runs with PGTZ=PST8PDT, and the expected outputs of the tests that do not
+-- set it themselves are calendar days in UTC: pin it for the test database
+DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET dormancy.time_zone = %L', current_database(), 'UTC'); END $$;
 SELECT extname, extversion FROM pg_extension WHERE extname = 'dormancy';
 SELECT count(*) > 0 AS has_functions FROM pg_proc WHERE pronamespace = 'dormancy'::regnamespace;
 

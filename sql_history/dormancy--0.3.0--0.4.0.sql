@@ -374,8 +374,8 @@ BEGIN
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN lower(btrim(c.industry))
-					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+					   WHEN 'industry' THEN dormancy.label_key(c.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
 				   b.frequency, b.recency, b.age, b.monetary_value
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
@@ -643,12 +643,13 @@ CREATE OR REPLACE FUNCTION dormancy._generated_views()
 AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers'
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'unmatched_labels'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -692,6 +693,10 @@ DECLARE
 	ord_broken record;
 	bound jsonb;
 	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
+	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -717,7 +722,7 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
@@ -726,7 +731,8 @@ BEGIN
 		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
-		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text);
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -788,6 +794,57 @@ BEGIN
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- src_stored_histories: the per-category histories a refresh stored
@@ -922,6 +979,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -930,6 +988,15 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
@@ -1422,7 +1489,8 @@ AS $$
 						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
 						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
 						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
-						'dormancy.history_store_state']) AS t
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds']) AS t
 $$;
 
 -- the default rules and the notes of deleted ones, from the old tables
@@ -1931,55 +1999,65 @@ BEGIN
 -- category (what the refresh stores, and what category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.count(*) AS order_rows
-  FROM dormancy.src_orders o
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
  GROUP BY o.customer_id, o.category
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
 COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
 -- customer_histories: one aggregate pass over the orders, per customer; the
 -- categorized_history aggregate keeps the per-category detail in the
 -- customer's state (its categories, the last purchase day of each, and the
 -- history as the union of the category histories, as category_histories
--- would give them).  Inside a refresh the same columns come from the stored
--- per-category histories, merged per customer (the gate, as in
--- category_histories).  as_of is read once, in an init plan.
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of is
+-- read once, in an init plan.
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
-	   (a.h).history,
-	   (a.h).order_rows,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) AS h
-		  FROM dormancy.src_orders o
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
 		 GROUP BY o.customer_id) a
 UNION ALL
 SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history),
-	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL)
   FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
  GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
@@ -2109,7 +2187,7 @@ WITH a AS (
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
 	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
 )
@@ -2164,11 +2242,11 @@ WITH a AS (
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
-	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -2212,7 +2290,8 @@ COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
 CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
 	  FROM dormancy.source_settings_in_force() s
 ), c AS (
 	SELECT x.customer_id,
@@ -2224,11 +2303,10 @@ WITH a AS (
 	 WHERE x.customer_id IS NOT NULL
 ), checked AS (
 	SELECT c.*,
-		   -- NFKC (in the name key) turns full-width digits into ASCII ones
-		   pg_catalog.length(pg_catalog.regexp_replace(dormancy.normalize_company_name(c.phone, '{}'),
-													   '[^0-9]', '', 'g')) BETWEEN 6 AND 15 AS phone_ok,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
 		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c
+	  FROM c CROSS JOIN a
 )
 SELECT k.customer_id,
 	   pg_catalog.count(*) AS contacts,
@@ -2245,7 +2323,7 @@ SELECT k.customer_id,
 COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
 COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: 6 to 15 digits once NFKC-normalized (full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
 COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
 COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
 COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
@@ -2345,7 +2423,7 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
   FROM dormancy.src_events e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
  GROUP BY e.source_kind
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -2353,7 +2431,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
   FROM dormancy.src_deals d
  WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
 					  AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
@@ -2361,21 +2439,60 @@ SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.coun
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
   FROM dormancy.src_deals d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
  GROUP BY d.source_outcome
 UNION ALL
 SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
   FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
 
@@ -2556,8 +2673,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 --
 --   no_contact        neither a usable phone number nor a usable e-mail address
 --   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (6 to 15 digits after
---                     NFKC, so full-width digits count)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
 --   no_email          no usable e-mail address (email bound)
 --   invalid_email     an address that is not one (local@domain.tld)
 --   no_person         no contact person (person bound)
@@ -2761,7 +2878,7 @@ COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the 
 COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
 COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
 COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
@@ -2976,6 +3093,67 @@ COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of t
 COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
 
 END
 $$;
@@ -3523,6 +3701,816 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 -- (_fit_segments(): defined in an earlier section)
 
 --
+-- Time zone, price changes, reason rules, bound views (issue 12)
+--
+-- dormancy.time_zone follows the session's TimeZone when empty, its new
+-- default (C only: SHOW gives the zone in force, and the history store
+-- records that zone, so a change of it rebuilds the stored days).  A price
+-- change for one category applies to no customer while no category column
+-- is bound (C), says so when written (trigger) and in source_issues.  The
+-- reason rules: "forgot" needs a lapse (evidence lapsed, C), auto-renew off
+-- has a rule, a lapsed licence of a customer still in touch is a change of
+-- circumstances; installed rows the user has not edited are updated, edited
+-- and deleted ones stay as they are.  A bound view that is not
+-- security_invoker over tables with row-level security warns at bind and
+-- rebind, and source_issues lists it.
+
+-- Warn when a bound relation is (or reads through) an ordinary view, not
+-- security_invoker, over tables with row-level security: such a view reads
+-- them as its owner, so the querying role's policies do not apply and a rep
+-- restricted by a policy sees every row through the live views.
+-- dormancy.source_issues lists the same while it stays so.  Returns how many
+-- such views it warned about.
+CREATE FUNCTION dormancy._warn_definer_views(source text, relation regclass)
+	RETURNS integer
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	n integer := 0;
+BEGIN
+	FOR v IN
+		WITH RECURSIVE walk(rel, definer) AS (
+			SELECT relation::oid, NULL::oid
+			UNION
+			SELECT d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::bool
+														  FROM pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_class c ON c.oid = w.rel
+			  JOIN pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+							  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel)
+		SELECT w.definer::regclass AS definer, pg_get_userbyid(dv.relowner) AS owner,
+			   string_agg(DISTINCT w.rel::regclass::text, ', ') AS tables
+		  FROM walk w
+		  JOIN pg_class t ON t.oid = w.rel
+		  JOIN pg_class dv ON dv.oid = w.definer
+		 WHERE t.relrowsecurity
+		 GROUP BY w.definer, dv.relowner
+		 ORDER BY w.definer::regclass::text
+	LOOP
+		RAISE WARNING 'row-level security of % does not apply through view %', v.tables, v.definer
+			USING DETAIL = format('The %s are bound to %s, which reads %s through view %s as the view''s owner (%s): '
+								  'the view is not security_invoker, so a role restricted by a row security policy '
+								  'on those tables sees every row in the live views.  dormancy.source_issues lists it '
+								  'while it stays so.',
+								  source, relation, v.tables, v.definer, v.owner),
+				  HINT = format('Make the view read as the querying role: ALTER VIEW %s SET (security_invoker = true);',
+								v.definer);
+		n := n + 1;
+	END LOOP;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION dormancy._warn_definer_views(text, regclass) IS
+	'internal: warn when a bound relation reads tables with row-level security through a view that is not security_invoker';
+
+CREATE OR REPLACE FUNCTION dormancy._bind(source text, relation regclass, columns jsonb)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO dormancy.bindings AS b (source, relation, columns)
+	VALUES (source, relation, jsonb_strip_nulls(columns))
+	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
+	   SET relation = excluded.relation, columns = excluded.columns,
+		   bound_at = now(), bound_by = CURRENT_USER;
+	-- the optional sources' customer columns must still compare with the ids
+	IF _bind.source IN ('customers', 'orders') THEN
+		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
+		   FROM dormancy._usable_bindings() b
+		  WHERE b.source NOT IN ('customers', 'orders');
+	END IF;
+	BEGIN
+		PERFORM dormancy._build_views();
+	EXCEPTION WHEN undefined_function THEN
+		RAISE EXCEPTION 'customer ids of orders and customers cannot be compared'
+			USING ERRCODE = 'datatype_mismatch',
+				  DETAIL = format('The customer column of the orders has type %s and the id column of the customers has type %s.',
+								  (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a, dormancy.bindings b
+								    WHERE b.source = 'orders' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'customer'),
+								  (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a, dormancy.bindings b
+								    WHERE b.source = 'customers' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'id')),
+				  HINT = 'Bind a view that casts one of them to the type of the other.';
+	END;
+	PERFORM dormancy._warn_definer_views(_bind.source, _bind.relation);
+END
+$$;
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, and warn about a bound view through which row-level security does not apply';
+
+CREATE OR REPLACE FUNCTION dormancy.rebind()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._build_views();
+	PERFORM dormancy._warn_definer_views(b.source, b.relation)
+	   FROM (SELECT x.source, x.relation FROM dormancy._usable_bindings() x ORDER BY x.source) b;
+END
+$$;
+COMMENT ON FUNCTION dormancy.rebind() IS
+	'recreate the generated views from dormancy.bindings (after pg_restore, or after a bound relation was altered), warning about bound views through which row-level security does not apply';
+
+-- A change for one category applies only to purchases in that category: with
+-- no category column bound to the orders it applies to no customer.  Say so
+-- when such a row is written (dormancy.source_issues lists it while it stays
+-- so).
+CREATE FUNCTION dormancy._price_change_category_check()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE b.source = 'orders' AND b.columns ? 'category') THEN
+		RAISE WARNING 'the price change for category "%" applies to no customer', NEW.category
+			USING DETAIL = 'No category column is bound to the orders, so no purchase is in that category; '
+						   'a change with category NULL applies to every customer.',
+				  HINT = 'Bind the orders with their category column (SELECT dormancy.bind_orders(..., category => ''...'')), '
+						 'or record a change that applies to everything with category NULL.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_change_category_check() IS
+	'internal: trigger on dormancy.price_changes warning about a change for a category while no category is bound';
+CREATE TRIGGER category_unbound AFTER INSERT OR UPDATE OF category ON dormancy.price_changes
+	FOR EACH ROW WHEN (NEW.category IS NOT NULL) EXECUTE FUNCTION dormancy._price_change_category_check();
+COMMENT ON TRIGGER category_unbound ON dormancy.price_changes IS
+	'warns when a change for a category is written while no category column is bound to the orders';
+
+-- reason_rules: the 0.4.0 defaults, on the rows still installed (unedited)
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_after_change;
+UPDATE dormancy.reason_rules
+   SET evidence = '{repeat,no_engagement,lapsed}', note = 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'
+ WHERE rule_order = 80 AND installed;
+UPDATE dormancy.reason_rules
+   SET reason = 'circumstances_changed', note = 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy'
+ WHERE rule_order = 95 AND installed;
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
+SELECT 57, '{auto_renew_off}', 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)', true
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = 57);
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_after_change;
+-- and the reference reset_defaults() restores
+DELETE FROM dormancy.installed_defaults d WHERE d.table_name = 'reason_rules' AND d.key IN ('57', '80', '95');
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
+	   jsonb_build_object('rule_order', x.rule_order, 'evidence', x.evidence, 'reason', x.reason,
+						  'note', x.note, 'installed', true)
+  FROM (VALUES (57, '{auto_renew_off}'::text[], 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)'),
+			   (80, '{repeat,no_engagement,lapsed}'::text[], 'forgot', 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'),
+			   (95, '{contract_lapsed}'::text[], 'circumstances_changed', 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy')) x(rule_order, evidence, reason, note);
+
+-- source_issues lists price changes that apply to no customer and bound
+-- views through which row-level security does not apply
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+-- (end of Time zone, price changes, reason rules, bound views (issue 12))
+
+--
+-- Phone numbers per country (issue 12)
+--
+-- A phone number is usable by per-country rules (dormancy.phone_valid, C in
+-- src/core/phone.c), read in the new source_settings.phone_country (default
+-- JP), no longer by a count of 6 to 15 digits: customer_contacts (in
+-- _create_views) calls it.  source_settings_in_force() gives the new column's
+-- default.
+-- The RETURN body of source_settings_in_force() depends on the table's row
+-- type, which ALTER TABLE then refuses to change: a body in a string (no
+-- dependency) for the time of the change, the real one after it.
+-- (in a DO block: the stand-in is not the function's definition)
+DO $$
+BEGIN
+	EXECUTE format('CREATE OR REPLACE FUNCTION %s()
+		RETURNS dormancy.source_settings
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET search_path = pg_catalog, pg_temp
+		AS ''SELECT NULL::dormancy.source_settings''', 'dormancy.source_settings_in_force');
+END
+$$;
+ALTER TABLE dormancy.source_settings ADD COLUMN phone_country text NOT NULL DEFAULT 'JP';
+ALTER TABLE dormancy.source_settings ADD CONSTRAINT source_settings_phone_country
+	CHECK (phone_country ~ '^[A-Z]{2}$');
+COMMENT ON COLUMN dormancy.source_settings.phone_country IS
+	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE OR REPLACE FUNCTION dormancy.source_settings_in_force()
+	RETURNS dormancy.source_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
+					ROW(true, interval '30 days', interval '12 months', interval '90 days',
+						interval '90 days', 3, 2, interval '2 years', 'JP')::dormancy.source_settings);
+COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
+	'the row of dormancy.source_settings, or the defaults when it is empty';
+
+CREATE FUNCTION dormancy.phone_valid(phone text, country text)
+	RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'phone_valid';
+COMMENT ON FUNCTION dormancy.phone_valid(text, text) IS
+	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (ISO 3166-1 alpha-2) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
+
+-- the live views with the new phone check (sql_src/70_views.sql)
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+--
+-- Order lines with an order id (issue 12)
+-- bind_orders takes an optional order id column: the bound relation then
+-- holds order lines, which the new adapter src_history_rows groups into
+-- orders (counted once, the large-order rule on their totals, categories
+-- from the lines); customer_histories and category_histories read it, and
+-- the incremental refresh recomputes a changed customer's orders from it.
+--
+DROP FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name);
+CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
+	category name DEFAULT NULL, discounted name DEFAULT NULL, order_id name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_id_column(relation, 'customer', customer);
+	PERFORM dormancy._check_day_column(relation, 'ordered_at', ordered_at);
+	PERFORM dormancy._check_number_column(relation, 'amount', amount);
+	IF category IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'category', category);
+	END IF;
+	IF discounted IS NOT NULL THEN
+		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
+	END IF;
+	IF order_id IS NOT NULL THEN
+		PERFORM dormancy._check_id_column(relation, 'order_id', order_id);
+	END IF;
+	PERFORM dormancy._bind('orders', relation,
+						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,
+											  'amount', amount, 'category', category,
+											  'discounted', discounted, 'order_id', order_id));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) IS
+	'bind the orders relation: customer, order time and amount columns, optional category, discounted flag and order id (order lines)';
+REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) FROM PUBLIC;
+
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+-- (_adapter_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- (_comment_adapters(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+CREATE OR REPLACE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recomputed bigint, OUT reason text)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	id_type text;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state FOR UPDATE;
+	PERFORM dormancy._read_stored_histories(false);
+	-- tracking could have been bypassed: track again, rebuild everything
+	IF st.tracked THEN
+		reason := dormancy._tracking_problem();
+		IF reason IS NOT NULL THEN
+			PERFORM dormancy._track_orders(st.orders_relation, st.customer_column, reason);
+			SELECT * INTO st FROM dormancy.history_store_state;
+		END IF;
+	END IF;
+	IF NOT st.tracked THEN
+		mode := 'live';
+		reason := st.reason;
+		PERFORM dormancy._log_history_reason(reason);
+		RETURN;
+	END IF;
+	-- the marks visible now are handled now, and only they are deleted at the
+	-- end (by id: a mark committed meanwhile, even with a smaller id, stays)
+	CREATE TEMP TABLE dormancy_refresh_marks ON COMMIT DROP AS
+	SELECT c.change_id, c.customer_key FROM dormancy.changed_customers c;
+	CREATE TEMP TABLE dormancy_refresh_invalidations ON COMMIT DROP AS
+	SELECT i.invalidation_id, i.reason FROM dormancy.store_invalidations i;
+	IF reason IS NULL AND NOT st.complete THEN
+		reason := coalesce(st.reason, 'the store is not complete');
+	END IF;
+	IF reason IS NULL THEN
+		SELECT string_agg(DISTINCT i.reason, '; ' ORDER BY i.reason) INTO reason
+		  FROM pg_temp.dormancy_refresh_invalidations i;
+	END IF;
+	IF reason IS NULL AND st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone') THEN
+		reason := format('dormancy.time_zone is %s, the stored days are in %s', current_setting('dormancy.time_zone'), st.time_zone);
+	END IF;
+	IF reason IS NULL THEN
+		mode := 'incremental';
+		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		-- the marks in the text form the store uses
+		EXECUTE format('CREATE TEMP TABLE dormancy_refresh_changed ON COMMIT DROP AS '
+					   'SELECT DISTINCT (m.customer_key::%s)::pg_catalog.text AS customer_key '
+					   'FROM pg_temp.dormancy_refresh_marks m', id_type);
+		DELETE FROM dormancy.stored_histories s
+		 USING pg_temp.dormancy_refresh_changed k WHERE s.customer_key = k.customer_key;
+		-- all the orders of those customers (an index on the customer column serves it)
+		IF (SELECT b.order_ids_bound FROM dormancy.src_bindings b) THEN
+			-- order lines, grouped into orders by src_history_rows (as
+			-- category_histories reads them): the customers as an array
+			-- parameter, a filter the planner pushes below the grouping to
+			-- the bound relation (a semi-join would stay above it)
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
+						   'FROM dormancy.src_history_rows o '
+						   'WHERE o.customer_id = ANY ($1::%s[]) '
+						   'GROUP BY o.customer_id, o.category', id_type)
+			USING (SELECT pg_catalog.array_agg(k.customer_key) FROM pg_temp.dormancy_refresh_changed k);
+		ELSE
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+						   'FROM dormancy.src_orders o '
+						   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
+						   'GROUP BY o.customer_id, o.category', id_type);
+		END IF;
+		SELECT count(*) INTO customers_recomputed FROM pg_temp.dormancy_refresh_changed;
+		DROP TABLE pg_temp.dormancy_refresh_changed;
+	ELSE
+		mode := 'full';
+		TRUNCATE dormancy.stored_histories;
+		INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows)
+		SELECT h.customer_id::text, h.category, h.history, h.order_rows
+		  FROM dormancy.category_histories h;
+		GET DIAGNOSTICS customers_recomputed = ROW_COUNT;
+		UPDATE dormancy.history_store_state
+		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL;
+	END IF;
+	DELETE FROM dormancy.changed_customers c USING pg_temp.dormancy_refresh_marks m
+	 WHERE c.change_id = m.change_id;
+	DELETE FROM dormancy.store_invalidations i USING pg_temp.dormancy_refresh_invalidations t
+	 WHERE i.invalidation_id = t.invalidation_id;
+	DROP TABLE pg_temp.dormancy_refresh_marks, pg_temp.dormancy_refresh_invalidations;
+	PERFORM dormancy._log_history_reason(reason);
+	PERFORM dormancy._read_stored_histories(true);
+END
+$$;
+COMMENT ON FUNCTION dormancy._prepare_histories() IS
+	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+--
+-- Label keys and aliases (issue 12)
+--
+-- dormancy.label_key(): the one comparison of a user label with the keys of
+-- the rules and mappings (NFKC, case, white space including U+3000); alias
+-- tables industries, company_sizes, price_change_kinds with installed
+-- defaults; more installed wordings in event_kinds, deal_outcomes and
+-- deal_reasons; the unique indexes and the installed-default keys by
+-- label_key; rule_for(), the approach rules, the model segments and the price
+-- change categories compare by it; view unmatched_labels.
+CREATE FUNCTION dormancy.label_key(label text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'label_key'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.label_key(text) IS
+	'the comparison key of a user label: NFKC (UTF8 databases), lower case, white space (U+3000 too) trimmed and inner runs collapsed to one space';
+
+CREATE TABLE dormancy.industries (
+	source_industry text PRIMARY KEY,
+	industry text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT industries_source_not_blank CHECK (dormancy.label_key(source_industry) <> ''),
+	CONSTRAINT industries_industry_not_blank CHECK (dormancy.label_key(industry) <> '')
+);
+CREATE UNIQUE INDEX industries_key ON dormancy.industries ((dormancy.label_key(source_industry)));
+COMMENT ON TABLE dormancy.industries IS
+	'maps the industry labels of the bound customers onto the industries the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.industries.source_industry IS 'an industry label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.industries.industry IS 'the industry of dormancy.rules and dormancy.approach_rules it stands for (consumables, it_services, manufacturing, ec, retail, ...)';
+COMMENT ON COLUMN dormancy.industries.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+CREATE TABLE dormancy.company_sizes (
+	source_size text PRIMARY KEY,
+	company_size text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT company_sizes_source_not_blank CHECK (dormancy.label_key(source_size) <> ''),
+	CONSTRAINT company_sizes_size_not_blank CHECK (dormancy.label_key(company_size) <> '')
+);
+CREATE UNIQUE INDEX company_sizes_key ON dormancy.company_sizes ((dormancy.label_key(source_size)));
+COMMENT ON TABLE dormancy.company_sizes IS
+	'maps the company size labels of the bound customers onto the sizes the rules and approach rules name (by label_key); a label no rule names is matched through its alias, a label without one by its own key';
+COMMENT ON COLUMN dormancy.company_sizes.source_size IS 'a company size label as written in the bound customers (matched by label_key)';
+COMMENT ON COLUMN dormancy.company_sizes.company_size IS 'the company size of dormancy.rules and dormancy.approach_rules it stands for (enterprise, mid, smb, ...)';
+COMMENT ON COLUMN dormancy.company_sizes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.industries (source_industry, industry) VALUES
+	('manufacturing', 'manufacturing'), ('manufacturer', 'manufacturing'),
+	('manufacturers', 'manufacturing'), ('retail', 'retail'), ('retailer', 'retail'),
+	('retail trade', 'retail'), ('ec', 'ec'), ('e-commerce', 'ec'), ('ecommerce', 'ec'),
+	('e commerce', 'ec'), ('online shop', 'ec'), ('online store', 'ec'), ('mail order', 'ec'),
+	('it_services', 'it_services'), ('it services', 'it_services'), ('it service', 'it_services'),
+	('it', 'it_services'), ('software', 'it_services'), ('saas', 'it_services'),
+	('information technology', 'it_services'), ('consumables', 'consumables'),
+	('supplies', 'consumables'), ('office supplies', 'consumables');
+INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+	('enterprise', 'enterprise'), ('large', 'enterprise'), ('large enterprise', 'enterprise'),
+	('mid', 'mid'), ('mid-market', 'mid'), ('midmarket', 'mid'), ('mid market', 'mid'),
+	('medium', 'mid'), ('mid-size', 'mid'), ('midsize', 'mid'), ('smb', 'smb'), ('sme', 'smb'),
+	('small', 'smb'), ('small business', 'smb');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.industries (source_industry, industry) VALUES
+		(U&'\88FD\9020\696D', 'manufacturing'),	-- seizogyo: manufacturing industry
+		(U&'\88FD\9020', 'manufacturing'),	-- seizo: manufacturing
+		(U&'\30E1\30FC\30AB\30FC', 'manufacturing'),	-- meka: manufacturer
+		(U&'\5C0F\58F2', 'retail'),	-- kouri: retail
+		(U&'\5C0F\58F2\696D', 'retail'),	-- kourigyo: retail trade
+		(U&'\30EA\30C6\30FC\30EB', 'retail'),	-- riteru: retail
+		(U&'\901A\8CA9', 'ec'),	-- tsuhan: mail order
+		(U&'\30CD\30C3\30C8\901A\8CA9', 'ec'),	-- netto tsuhan: online shopping
+		(U&'E\30B3\30DE\30FC\30B9', 'ec'),	-- E-komasu: e-commerce
+		(U&'\901A\4FE1\8CA9\58F2', 'ec'),	-- tsushin hanbai: mail-order sales
+		(U&'IT\30B5\30FC\30D3\30B9', 'it_services'),	-- IT sabisu: IT services
+		(U&'\60C5\5831\901A\4FE1', 'it_services'),	-- joho tsushin: information and communications
+		(U&'\60C5\5831\901A\4FE1\696D', 'it_services'),	-- joho tsushingyo: information and communications industry
+		(U&'\30BD\30D5\30C8\30A6\30A7\30A2', 'it_services'),	-- sofutowea: software
+		(U&'\30B7\30B9\30C6\30E0\958B\767A', 'it_services'),	-- shisutemu kaihatsu: system development
+		(U&'\6D88\8017\54C1', 'consumables'),	-- shomohin: consumables
+		(U&'\4E8B\52D9\7528\54C1', 'consumables'),	-- jimu yohin: office supplies
+		(U&'\6D88\8017\54C1\8CA9\58F2', 'consumables');	-- shomohin hanbai: consumables sales
+	INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+		(U&'\5927\4F01\696D', 'enterprise'),	-- daikigyo: large enterprise
+		(U&'\5927\624B', 'enterprise'),	-- ote: major company
+		(U&'\30A8\30F3\30BF\30FC\30D7\30E9\30A4\30BA', 'enterprise'),	-- entapuraizu: enterprise
+		(U&'\5927\898F\6A21', 'enterprise'),	-- daikibo: large scale
+		(U&'\4E2D\5805', 'mid'),	-- chuken: mid-sized
+		(U&'\4E2D\5805\4F01\696D', 'mid'),	-- chuken kigyo: mid-sized company
+		(U&'\4E2D\898F\6A21', 'mid'),	-- chukibo: medium scale
+		(U&'\4E2D\5C0F', 'smb'),	-- chusho: small and medium
+		(U&'\4E2D\5C0F\4F01\696D', 'smb'),	-- chusho kigyo: small and medium business
+		(U&'\5C0F\898F\6A21', 'smb');	-- shokibo: small scale
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.industries and dormancy.company_sizes: left out';
+END
+$$;
+
+-- The keys of the installed defaults are label keys now: recompute the
+-- stored ones (installed_defaults, and the notes of removed defaults, whose
+-- values are keys already, so their label key is their new key).
+CREATE OR REPLACE FUNCTION dormancy._default_key(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN dormancy.label_key(value);
+COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (dormancy.label_key)';
+COMMENT ON COLUMN dormancy.installed_defaults.key IS
+	'the row''s key: label_key of its key column; of several key columns, a JSON array of them so (NULL as null)';
+COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
+	'internal: the key of an editable row: label_key of its key column, or a JSON array of several so';
+COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
+	'restore the installed default rows of an editable table (rules, industries, company_sizes, event_kinds, deal_outcomes, deal_reasons, price_change_kinds, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+UPDATE dormancy.installed_defaults d SET key = dormancy._default_row_key(d.row_data, d.key_columns)
+ WHERE d.key IS DISTINCT FROM dormancy._default_row_key(d.row_data, d.key_columns);
+UPDATE dormancy.removed_defaults r
+   SET key = CASE WHEN r.table_name = 'rules'
+				  THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+											  THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+										 ORDER BY x.o)
+						  FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+				  ELSE dormancy.label_key(r.key) END
+ WHERE r.key IS DISTINCT FROM
+	   CASE WHEN r.table_name = 'rules'
+			THEN (SELECT jsonb_agg(CASE WHEN jsonb_typeof(x.e) = 'string'
+										THEN to_jsonb(dormancy.label_key(x.e #>> '{}')) ELSE x.e END
+								   ORDER BY x.o)
+					FROM jsonb_array_elements(r.key::jsonb) WITH ORDINALITY AS x(e, o))::text
+			ELSE dormancy.label_key(r.key) END;
+
+-- Unique keys by label_key: a table holding two wordings with one label key
+-- (a full-width and a half-width one, say) stops the update here, named
+DO $$
+DECLARE
+	clash text;
+BEGIN
+	SELECT string_agg(x.what, '; ') INTO clash FROM (
+		SELECT format('dormancy.rules: %s', string_agg(format('(%s, %s)', coalesce(r.industry, 'NULL'),
+																coalesce(r.company_size, 'NULL')), ' and '))
+		  FROM dormancy.rules r
+		 GROUP BY dormancy.label_key(coalesce(r.industry, '')), dormancy.label_key(coalesce(r.company_size, ''))
+		HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.event_kinds: %s', string_agg(quote_literal(k.source_kind), ' and '))
+		  FROM dormancy.event_kinds k GROUP BY dormancy.label_key(k.source_kind) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_outcomes: %s', string_agg(quote_literal(o.source_outcome), ' and '))
+		  FROM dormancy.deal_outcomes o GROUP BY dormancy.label_key(o.source_outcome) HAVING count(*) > 1
+		UNION ALL
+		SELECT format('dormancy.deal_reasons: %s', string_agg(quote_literal(r.source_reason), ' and '))
+		  FROM dormancy.deal_reasons r GROUP BY dormancy.label_key(r.source_reason) HAVING count(*) > 1) x(what);
+	IF clash IS NOT NULL THEN
+		RAISE EXCEPTION 'rows with one label key: %', clash
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = '0.4.0 compares labels by dormancy.label_key (NFKC, case, white space), so these rows name one label.',
+				  HINT = 'Delete or merge all but one of each, then update again.';
+	END IF;
+END
+$$;
+DROP INDEX dormancy.rules_segment_key;
+CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
+	((dormancy.label_key(coalesce(industry, ''))), (dormancy.label_key(coalesce(company_size, ''))));
+DROP INDEX dormancy.event_kinds_key;
+CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((dormancy.label_key(source_kind)));
+DROP INDEX dormancy.deal_outcomes_key;
+CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((dormancy.label_key(source_outcome)));
+DROP INDEX dormancy.deal_reasons_key;
+CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((dormancy.label_key(source_reason)));
+COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- rule_for(): by label_key, through the aliases
+CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
+	RETURNS dormancy.rules
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (WITH own AS (
+				SELECT dormancy.label_key(rule_for.industry) AS industry,
+					   dormancy.label_key(rule_for.company_size) AS company_size
+			), k AS (
+				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.industry) = own.industry)
+							THEN own.industry
+							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+											WHERE dormancy.label_key(a.source_industry) = own.industry),
+										  own.industry) END AS industry,
+					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.company_size) = own.company_size)
+							THEN own.company_size
+							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+											WHERE dormancy.label_key(a.source_size) = own.company_size),
+										  own.company_size) END AS company_size
+				  FROM own
+			)
+			SELECT r FROM dormancy.rules r, k
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 LIMIT 1);
+COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
+	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
+
+SELECT dormancy._install_defaults('dormancy.industries', 'source_industry');
+SELECT dormancy._install_defaults('dormancy.company_sizes', 'source_size');
+
+CREATE TABLE dormancy.price_change_kinds (
+	source_kind text PRIMARY KEY,
+	kind text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT price_change_kinds_kind CHECK (kind IN ('price_increase', 'spec_change')),
+	CONSTRAINT price_change_kinds_source_not_blank CHECK (dormancy.label_key(source_kind) <> '')
+);
+CREATE UNIQUE INDEX price_change_kinds_key ON dormancy.price_change_kinds ((dormancy.label_key(source_kind)));
+COMMENT ON TABLE dormancy.price_change_kinds IS
+	'maps wordings of a price change''s kind onto price_increase or spec_change (by label_key): dormancy.price_changes.kind accepts them and stores the code';
+COMMENT ON COLUMN dormancy.price_change_kinds.source_kind IS 'a wording of the kind (matched by label_key)';
+COMMENT ON COLUMN dormancy.price_change_kinds.kind IS 'what it means: price_increase or spec_change';
+COMMENT ON COLUMN dormancy.price_change_kinds.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+	('price_increase', 'price_increase'), ('price increase', 'price_increase'),
+	('price rise', 'price_increase'), ('price hike', 'price_increase'),
+	('price revision', 'price_increase'), ('increase', 'price_increase'),
+	('spec_change', 'spec_change'), ('spec change', 'spec_change'),
+	('specification change', 'spec_change'), ('product change', 'spec_change'),
+	('renewal', 'spec_change'), ('redesign', 'spec_change');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/sources.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.price_change_kinds (source_kind, kind) VALUES
+		(U&'\5024\4E0A\3052', 'price_increase'),	-- neage: price increase
+		(U&'\4FA1\683C\6539\5B9A', 'price_increase'),	-- kakaku kaitei: price revision
+		(U&'\5024\4E0A\3052\6539\5B9A', 'price_increase'),	-- neage kaitei: price increase revision
+		(U&'\4ED5\69D8\5909\66F4', 'spec_change'),	-- shiyo henko: specification change
+		(U&'\4ED5\69D8\6539\5B9A', 'spec_change'),	-- shiyo kaitei: specification revision
+		(U&'\30EA\30CB\30E5\30FC\30A2\30EB', 'spec_change'),	-- rinyuaru: renewal
+		(U&'\30E2\30C7\30EB\30C1\30A7\30F3\30B8', 'spec_change');	-- moderu chenji: model change
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.price_change_kinds: left out';
+END
+$$;
+SELECT dormancy._install_defaults('dormancy.price_change_kinds', 'source_kind');
+
+-- price_changes.kind accepts the wordings of price_change_kinds
+CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.kind IS NOT NULL AND NEW.kind NOT IN ('price_increase', 'spec_change') THEN
+		NEW.kind := coalesce((SELECT k.kind FROM dormancy.price_change_kinds k
+							   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(NEW.kind)),
+							 NEW.kind);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_changes_kind() IS
+	'internal: store a wording of dormancy.price_change_kinds written into dormancy.price_changes.kind as its code';
+CREATE TRIGGER price_changes_kind BEFORE INSERT OR UPDATE OF kind ON dormancy.price_changes
+	FOR EACH ROW EXECUTE FUNCTION dormancy._price_changes_kind();
+COMMENT ON COLUMN dormancy.price_changes.category IS 'product category it applies to (as in the bound category column, matched by label_key); NULL for all';
+COMMENT ON COLUMN dormancy.price_changes.kind IS 'price_increase or spec_change; a wording of dormancy.price_change_kinds written here (e.g. a Japanese one) is stored as its code by a trigger';
+
+-- More installed wordings of event_kinds, deal_outcomes and deal_reasons:
+-- the same rows as a fresh install (collected in temporary tables first),
+-- recorded in installed_defaults and inserted with the defaults trigger off;
+-- a row of the user's with the same label key stays, as after a restore.
+CREATE TEMPORARY TABLE new_event_kinds (source_kind text, kind text);
+CREATE TEMPORARY TABLE new_deal_outcomes (source_outcome text, outcome text);
+CREATE TEMPORARY TABLE new_deal_reasons (source_reason text, reason text);
+-- Wordings of CRM and marketing tools (Salesforce, HubSpot, ...), English
+-- and Japanese: an inquiry and a seminar or trade show visit are recent
+-- interest without the meaning of a pricing or support page, so web_visit.
+INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+	('inquiry', 'web_visit'), ('enquiry', 'web_visit'), ('contact', 'web_visit'),
+	('contact form', 'web_visit'), ('contact us', 'web_visit'), ('form submission', 'web_visit'),
+	('form_submission', 'web_visit'), ('form submitted', 'web_visit'), ('seminar', 'web_visit'),
+	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
+	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
+	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
+	('content download', 'document_download'), ('case study download', 'document_download');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_event_kinds (source_kind, kind) VALUES
+		(U&'\304A\554F\3044\5408\308F\305B', 'web_visit'),	-- otoiawase: inquiry
+		(U&'\554F\3044\5408\308F\305B', 'web_visit'),	-- toiawase: inquiry
+		(U&'\554F\5408\305B', 'web_visit'),	-- toiawase (short spelling): inquiry
+		(U&'\30BB\30DF\30CA\30FC\53C2\52A0', 'web_visit'),	-- semina sanka: seminar attendance
+		(U&'\30A6\30A7\30D3\30CA\30FC\53C2\52A0', 'web_visit'),	-- webina sanka: webinar attendance
+		(U&'\30BB\30DF\30CA\30FC', 'web_visit'),	-- semina: seminar
+		(U&'\30A6\30A7\30D3\30CA\30FC', 'web_visit'),	-- webina: webinar
+		(U&'\5C55\793A\4F1A', 'web_visit'),	-- tenjikai: trade show
+		(U&'\5C55\793A\4F1A\6765\5834', 'web_visit'),	-- tenjikai raijo: trade show visit
+		(U&'\30A4\30D9\30F3\30C8\53C2\52A0', 'web_visit'),	-- ibento sanka: event attendance
+		(U&'\30C7\30E2\4F9D\983C', 'web_visit'),	-- demo irai: demo request
+		(U&'\898B\7A4D\4F9D\983C', 'pricing_view'),	-- mitsumori irai: quote request
+		(U&'\30E1\30EB\30DE\30AC\958B\5C01', 'email_open'),	-- merumaga kaifu: newsletter opened
+		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click');	-- merumaga kurikku: newsletter click
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
+END
+$$;
+-- Salesforce stages (Closed Won, Closed Lost), HubSpot stages (closedwon,
+-- closedlost, in the defaults above) and outcome-with-reason wordings.
+INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+	('closed - won', 'won'), ('closed/won', 'won'), ('closed-won', 'won'), ('won - closed', 'won'),
+	('closed - lost', 'lost'), ('closed/lost', 'lost'), ('closed-lost', 'lost'),
+	('lost - price', 'lost'), ('lost - competitor', 'lost'), ('lost - budget', 'lost'),
+	('lost - timing', 'lost'), ('lost - features', 'lost'), ('lost - no decision', 'lost'),
+	('no decision', 'lost'), ('on-hold', 'postponed');
+INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+	('lost - price', 'price'), ('price too high', 'price'), ('lost on price', 'price'),
+	('lost - competitor', 'competitor'), ('chose competitor', 'competitor'),
+	('went with competitor', 'competitor'), ('lost to competition', 'competitor'),
+	('lost - budget', 'budget'), ('over budget', 'budget'), ('lost - timing', 'timing'),
+	('lost - features', 'features'), ('feature gap', 'features');
+DO $$
+BEGIN
+	INSERT INTO pg_temp.new_deal_outcomes (source_outcome, outcome) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'lost'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'lost'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'lost'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'lost'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'lost'),	-- shitchu (kino): lost (features)
+		(U&'\53D7\6CE8\6E08', 'won'),	-- juchu-zumi: order won
+		(U&'\53D7\6CE8\6E08\307F', 'won'),	-- juchu-zumi: order won
+		(U&'\6210\7D04\6E08\307F', 'won'),	-- seiyaku-zumi: deal closed
+		(U&'\898B\9001\308A\FF08\6765\671F\FF09', 'postponed');	-- miokuri (raiki): postponed to next term
+	INSERT INTO pg_temp.new_deal_reasons (source_reason, reason) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'price'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'competitor'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'budget'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'timing'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'features'),	-- shitchu (kino): lost (features)
+		(U&'\7AF6\5408\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- kyogo tasha ni kettei: chose a competitor
+		(U&'\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- tasha ni kettei: chose another company
+		(U&'\7AF6\5408\306B\8CA0\3051', 'competitor'),	-- kyogo ni make: lost to a competitor
+		(U&'\7AF6\5408\8CA0\3051', 'competitor'),	-- kyogo make: lost to a competitor
+		(U&'\4ED6\793E\63A1\7528', 'competitor'),	-- tasha saiyo: another company adopted
+		(U&'\4FA1\683C\9762\3067\6298\308A\5408\308F\305A', 'price'),	-- kakakumen de oriawazu: no agreement on price
+		(U&'\4FA1\683C\304C\5408\308F\306A\3044', 'price'),	-- kakaku ga awanai: the price does not fit
+		(U&'\4FA1\683C\9762', 'price'),	-- kakakumen: price side
+		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
+		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
+		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
+		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes and dormancy.deal_reasons: left out';
+END
+$$;
+
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'event_kinds', dormancy.label_key(n.source_kind), ARRAY['source_kind']::name[],
+	   jsonb_build_object('source_kind', n.source_kind, 'kind', n.kind, 'installed', true)
+  FROM pg_temp.new_event_kinds n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.event_kinds DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.event_kinds (source_kind, kind, installed)
+SELECT n.source_kind, n.kind, true FROM pg_temp.new_event_kinds n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds t WHERE dormancy.label_key(t.source_kind) = dormancy.label_key(n.source_kind));
+ALTER TABLE dormancy.event_kinds ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_event_kinds;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_outcomes', dormancy.label_key(n.source_outcome), ARRAY['source_outcome']::name[],
+	   jsonb_build_object('source_outcome', n.source_outcome, 'outcome', n.outcome, 'installed', true)
+  FROM pg_temp.new_deal_outcomes n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_outcomes DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_outcomes (source_outcome, outcome, installed)
+SELECT n.source_outcome, n.outcome, true FROM pg_temp.new_deal_outcomes n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes t WHERE dormancy.label_key(t.source_outcome) = dormancy.label_key(n.source_outcome));
+ALTER TABLE dormancy.deal_outcomes ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_outcomes;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'deal_reasons', dormancy.label_key(n.source_reason), ARRAY['source_reason']::name[],
+	   jsonb_build_object('source_reason', n.source_reason, 'reason', n.reason, 'installed', true)
+  FROM pg_temp.new_deal_reasons n
+ON CONFLICT DO NOTHING;
+ALTER TABLE dormancy.deal_reasons DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.deal_reasons (source_reason, reason, installed)
+SELECT n.source_reason, n.reason, true FROM pg_temp.new_deal_reasons n
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons t WHERE dormancy.label_key(t.source_reason) = dormancy.label_key(n.source_reason));
+ALTER TABLE dormancy.deal_reasons ENABLE TRIGGER defaults_before_write;
+DROP TABLE pg_temp.new_deal_reasons;
+
+-- model segments by label_key
+-- (_fit_segments(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
+COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
+
+-- the live views: unmatched_labels; label keys in the joins of the mappings
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+GRANT SELECT ON dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds TO dormancy_analyst;
+
+-- the alias tables are lookup tables: statistics, and autovacuum analyses them after any change
+-- (_lookup_tables(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._lookup_tables() IS
+	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';
+ALTER TABLE dormancy.industries SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.company_sizes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.price_change_kinds SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+SELECT dormancy.analyze_lookup_tables();
+-- (end of Label keys and aliases (issue 12))
+
+--
 -- Branches and companies (issue 12)
 --
 -- A name may end with a branch part (honsha, Osaka shiten, "Osaka
@@ -4005,6 +4993,10 @@ DECLARE
 	ord_broken record;
 	bound jsonb;
 	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
+	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -4030,7 +5022,7 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
@@ -4040,7 +5032,8 @@ BEGIN
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
 		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name,
-											 (cust.columns ->> 'company')::name) IS NULL)::text);
+											 (cust.columns ->> 'company')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -4106,6 +5099,57 @@ BEGIN
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- src_stored_histories: the per-category histories a refresh stored
@@ -4242,6 +5286,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -4250,6 +5295,15 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
@@ -4308,13 +5362,13 @@ CREATE OR REPLACE FUNCTION dormancy._generated_views()
 AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers'
+			'company_customers', 'unmatched_labels'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -4345,6 +5399,7 @@ COMMENT ON FUNCTION dormancy._generated_views() IS
 --   declining_customers, category_trend,     views for the reader
 --   call_list, duplicate_customers,
 --   company_customers
+--   unmatched_labels                         labels of the data that map to nothing
 --
 CREATE OR REPLACE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -4357,55 +5412,65 @@ BEGIN
 -- category (what the refresh stores, and what category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.count(*) AS order_rows
-  FROM dormancy.src_orders o
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
  GROUP BY o.customer_id, o.category
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
 COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
 -- customer_histories: one aggregate pass over the orders, per customer; the
 -- categorized_history aggregate keeps the per-category detail in the
 -- customer's state (its categories, the last purchase day of each, and the
 -- history as the union of the category histories, as category_histories
--- would give them).  Inside a refresh the same columns come from the stored
--- per-category histories, merged per customer (the gate, as in
--- category_histories).  as_of is read once, in an init plan.
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of is
+-- read once, in an init plan.
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
-	   (a.h).history,
-	   (a.h).order_rows,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) AS h
-		  FROM dormancy.src_orders o
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
 		 GROUP BY o.customer_id) a
 UNION ALL
 SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history),
-	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL)
   FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
  GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
@@ -4535,7 +5600,7 @@ WITH a AS (
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
 	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
 )
@@ -4590,11 +5655,11 @@ WITH a AS (
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
-	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -4638,7 +5703,8 @@ COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
 CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
 	  FROM dormancy.source_settings_in_force() s
 ), c AS (
 	SELECT x.customer_id,
@@ -4650,11 +5716,10 @@ WITH a AS (
 	 WHERE x.customer_id IS NOT NULL
 ), checked AS (
 	SELECT c.*,
-		   -- NFKC (in the name key) turns full-width digits into ASCII ones
-		   pg_catalog.length(pg_catalog.regexp_replace(dormancy.normalize_company_name(c.phone, '{}'),
-													   '[^0-9]', '', 'g')) BETWEEN 6 AND 15 AS phone_ok,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
 		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c
+	  FROM c CROSS JOIN a
 )
 SELECT k.customer_id,
 	   pg_catalog.count(*) AS contacts,
@@ -4671,7 +5736,7 @@ SELECT k.customer_id,
 COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
 COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: 6 to 15 digits once NFKC-normalized (full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
 COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
 COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
 COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
@@ -4771,7 +5836,7 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
   FROM dormancy.src_events e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
  GROUP BY e.source_kind
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -4779,7 +5844,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
   FROM dormancy.src_deals d
  WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
 					  AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
@@ -4787,21 +5852,60 @@ SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.coun
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
   FROM dormancy.src_deals d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
  GROUP BY d.source_outcome
 UNION ALL
 SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
   FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
 
@@ -4983,8 +6087,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 --
 --   no_contact        neither a usable phone number nor a usable e-mail address
 --   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (6 to 15 digits after
---                     NFKC, so full-width digits count)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
 --   no_email          no usable e-mail address (email bound)
 --   invalid_email     an address that is not one (local@domain.tld)
 --   no_person         no contact person (person bound)
@@ -5197,7 +6301,7 @@ COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the 
 COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
 COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
 COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
@@ -5487,6 +6591,67 @@ COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the
 COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
 
 END
 $$;

@@ -25,15 +25,15 @@ CREATE TABLE dormancy.rules (
 	CONSTRAINT rules_industry_not_blank CHECK (industry IS NULL OR btrim(industry) <> ''),
 	CONSTRAINT rules_company_size_not_blank CHECK (company_size IS NULL OR btrim(company_size) <> '')
 );
--- one rule per (industry, size), matched case-insensitively; NULL means any
+-- one rule per (industry, size), matched by label_key; NULL means any
 CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules
-	((lower(btrim(coalesce(industry, '')))), (lower(btrim(coalesce(company_size, '')))));
+	((dormancy.label_key(coalesce(industry, ''))), (dormancy.label_key(coalesce(company_size, ''))));
 
 COMMENT ON TABLE dormancy.rules IS
 	'dormancy thresholds per industry and company size; NULL matches any; the most specific rule wins';
 COMMENT ON COLUMN dormancy.rules.rule_id IS 'surrogate key';
-COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (case-insensitive), NULL for any';
-COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (case-insensitive), NULL for any';
+COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (by label_key, or through dormancy.company_sizes), NULL for any';
 COMMENT ON COLUMN dormancy.rules.at_risk_after IS 'time since the last qualifying order after which a customer is at risk';
 COMMENT ON COLUMN dormancy.rules.dormant_after IS 'time since the last qualifying order after which a customer is dormant';
 COMMENT ON COLUMN dormancy.rules.long_dormant_after IS 'time since the last qualifying order after which a customer is long dormant';
@@ -63,18 +63,39 @@ INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after
 	 'large enterprise: dormant after 1 to 2 years');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.rules_rule_id_seq', '');
 
--- The rule for one customer: industry match beats size match beats the catch-all.
+-- The rule for one customer: industry match beats size match beats the
+-- catch-all.  Each label is compared by label_key: its own key when a rule
+-- names it, else the key of its alias (dormancy.industries,
+-- dormancy.company_sizes), else its own key (which then matches no rule).
 CREATE FUNCTION dormancy.rule_for(industry text, company_size text)
 	RETURNS dormancy.rules
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	RETURN (SELECT r FROM dormancy.rules r
-			WHERE (r.industry IS NULL OR lower(btrim(r.industry)) = lower(btrim(rule_for.industry)))
-			  AND (r.company_size IS NULL OR lower(btrim(r.company_size)) = lower(btrim(rule_for.company_size)))
-			ORDER BY r.industry IS NULL, r.company_size IS NULL
-			LIMIT 1);
+	RETURN (WITH own AS (
+				SELECT dormancy.label_key(rule_for.industry) AS industry,
+					   dormancy.label_key(rule_for.company_size) AS company_size
+			), k AS (
+				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.industry) = own.industry)
+							THEN own.industry
+							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+											WHERE dormancy.label_key(a.source_industry) = own.industry),
+										  own.industry) END AS industry,
+					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
+										  WHERE dormancy.label_key(x.company_size) = own.company_size)
+							THEN own.company_size
+							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+											WHERE dormancy.label_key(a.source_size) = own.company_size),
+										  own.company_size) END AS company_size
+				  FROM own
+			)
+			SELECT r FROM dormancy.rules r, k
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 LIMIT 1);
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
-	'the most specific rule for an industry and company size: both > industry only > size only > catch-all';
+	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
 COMMENT ON SEQUENCE dormancy.rules_rule_id_seq IS 'generates dormancy.rules.rule_id';
 
 -- Put the installed defaults back (user rules for other segments stay): the

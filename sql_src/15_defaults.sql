@@ -9,9 +9,9 @@
 -- default with the same key (or the same primary key) instead of clashing
 -- with it; deleting a default (or changing its key) leaves a note in
 -- removed_defaults (dumped), which removes the reinstalled default again on
--- restore.  Keys compare case-insensitively with surrounding blanks ignored.
--- A key is one column (event_kinds.source_kind: the value lower-cased and
--- trimmed) or several (rules: industry and company_size, either NULL for
+-- restore.  Keys compare by dormancy.label_key (NFKC, lower case, blanks
+-- trimmed and collapsed).
+-- A key is one column (event_kinds.source_kind: label_key of the value) or several (rules: industry and company_size, either NULL for
 -- any: a JSON array of the values so, NULL as null, e.g. ["ec", null]).
 --
 
@@ -26,7 +26,7 @@ COMMENT ON TABLE dormancy.installed_defaults IS
 	'the rows the extension installs in its editable tables (reference for reset_defaults(); not dumped, CREATE EXTENSION fills it)';
 COMMENT ON COLUMN dormancy.installed_defaults.table_name IS 'the table in schema dormancy';
 COMMENT ON COLUMN dormancy.installed_defaults.key IS
-	'the row''s key: its key column lower-cased and trimmed; of several key columns, a JSON array of them so (NULL as null)';
+	'the row''s key: label_key of its key column; of several key columns, a JSON array of them so (NULL as null)';
 COMMENT ON COLUMN dormancy.installed_defaults.key_columns IS 'the key columns of the table, in key order';
 COMMENT ON COLUMN dormancy.installed_defaults.row_data IS 'the row as installed';
 
@@ -47,11 +47,11 @@ CREATE FUNCTION dormancy._default_key(value text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	RETURN lower(btrim(value));
-COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (lower-cased, trimmed)';
+	RETURN dormancy.label_key(value);
+COMMENT ON FUNCTION dormancy._default_key(text) IS 'internal: the comparison key of an editable row (dormancy.label_key)';
 
 -- The key of a row (given as jsonb) of a table with these key columns: one
--- column's value lower-cased and trimmed, or a JSON array of several so.
+-- column's value by label_key, or a JSON array of several so.
 -- (The triggers pass TG_ARGV, whose first element is at 0.)
 CREATE FUNCTION dormancy._default_row_key(row_data jsonb, key_columns name[])
 	RETURNS text
@@ -63,7 +63,7 @@ CREATE FUNCTION dormancy._default_row_key(row_data jsonb, key_columns name[])
 						FROM unnest(key_columns) WITH ORDINALITY AS k(c, o))::text
 		   END;
 COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
-	'internal: the key of an editable row: its key column lower-cased and trimmed, or a JSON array of several so';
+	'internal: the key of an editable row: label_key of its key column, or a JSON array of several so';
 
 -- The primary key of a row (given as jsonb) of an editable table, as a jsonb
 -- object (to find a row by it); NULL for a table without one.
@@ -234,7 +234,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
-	'restore the installed default rows of an editable table (rules, event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+	'restore the installed default rows of an editable table (rules, industries, company_sizes, event_kinds, deal_outcomes, deal_reasons, price_change_kinds, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
 REVOKE ALL ON FUNCTION dormancy.reset_defaults(regclass) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._install_defaults(regclass, name) FROM PUBLIC;
 

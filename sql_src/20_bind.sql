@@ -358,6 +358,62 @@ $$;
 COMMENT ON FUNCTION dormancy._broken_binding(text, text, text, text) IS
 	'internal: raise the error of a broken customers or orders binding';
 
+-- Warn when a bound relation is (or reads through) an ordinary view, not
+-- security_invoker, over tables with row-level security: such a view reads
+-- them as its owner, so the querying role's policies do not apply and a rep
+-- restricted by a policy sees every row through the live views.
+-- dormancy.source_issues lists the same while it stays so.  Returns how many
+-- such views it warned about.
+CREATE FUNCTION dormancy._warn_definer_views(source text, relation regclass)
+	RETURNS integer
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	n integer := 0;
+BEGIN
+	FOR v IN
+		WITH RECURSIVE walk(rel, definer) AS (
+			SELECT relation::oid, NULL::oid
+			UNION
+			SELECT d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::bool
+														  FROM pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_class c ON c.oid = w.rel
+			  JOIN pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+							  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel)
+		SELECT w.definer::regclass AS definer, pg_get_userbyid(dv.relowner) AS owner,
+			   string_agg(DISTINCT w.rel::regclass::text, ', ') AS tables
+		  FROM walk w
+		  JOIN pg_class t ON t.oid = w.rel
+		  JOIN pg_class dv ON dv.oid = w.definer
+		 WHERE t.relrowsecurity
+		 GROUP BY w.definer, dv.relowner
+		 ORDER BY w.definer::regclass::text
+	LOOP
+		RAISE WARNING 'row-level security of % does not apply through view %', v.tables, v.definer
+			USING DETAIL = format('The %s are bound to %s, which reads %s through view %s as the view''s owner (%s): '
+								  'the view is not security_invoker, so a role restricted by a row security policy '
+								  'on those tables sees every row in the live views.  dormancy.source_issues lists it '
+								  'while it stays so.',
+								  source, relation, v.tables, v.definer, v.owner),
+				  HINT = format('Make the view read as the querying role: ALTER VIEW %s SET (security_invoker = true);',
+								v.definer);
+		n := n + 1;
+	END LOOP;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION dormancy._warn_definer_views(text, regclass) IS
+	'internal: warn when a bound relation reads tables with row-level security through a view that is not security_invoker';
+
 --
 -- Store one binding and rebuild; errors from the rebuild name the binding.
 CREATE FUNCTION dormancy._bind(source text, relation regclass, columns jsonb)
@@ -389,9 +445,10 @@ BEGIN
 								    WHERE b.source = 'customers' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'id')),
 				  HINT = 'Bind a view that casts one of them to the type of the other.';
 	END;
+	PERFORM dormancy._warn_definer_views(_bind.source, _bind.relation);
 END
 $$;
-COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding and rebuild the views';
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, and warn about a bound view through which row-level security does not apply';
 
 -- A customer id column: a type with equality and a btree order (the views
 -- join and group by the id, and the rank's ties are broken by it).
@@ -448,8 +505,12 @@ $$;
 COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
 	'bind the customers relation: id column and optional name, industry, company size and company id columns';
 
+-- order_id: with it, the relation holds order lines, several per order (an
+-- order is the lines of one customer with one order id): the histories
+-- count orders, not lines, and the large-order rule compares order totals
+-- (the adapter src_history_rows, sql_src/22_adapters.sql).
 CREATE FUNCTION dormancy.bind_orders(relation regclass, customer name, ordered_at name, amount name,
-	category name DEFAULT NULL, discounted name DEFAULT NULL)
+	category name DEFAULT NULL, discounted name DEFAULT NULL, order_id name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -465,14 +526,17 @@ BEGIN
 	IF discounted IS NOT NULL THEN
 		PERFORM dormancy._check_bool_column(relation, 'discounted', discounted);
 	END IF;
+	IF order_id IS NOT NULL THEN
+		PERFORM dormancy._check_id_column(relation, 'order_id', order_id);
+	END IF;
 	PERFORM dormancy._bind('orders', relation,
 						   jsonb_build_object('customer', customer, 'ordered_at', ordered_at,
 											  'amount', amount, 'category', category,
-											  'discounted', discounted));
+											  'discounted', discounted, 'order_id', order_id));
 END
 $$;
-COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) IS
-	'bind the orders relation: customer, order time and amount columns, optional category and discounted flag';
+COMMENT ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) IS
+	'bind the orders relation: customer, order time and amount columns, optional category, discounted flag and order id (order lines)';
 
 CREATE FUNCTION dormancy.unbind(source text)
 	RETURNS void
@@ -499,17 +563,20 @@ CREATE FUNCTION dormancy.rebind()
 AS $$
 BEGIN
 	PERFORM dormancy._build_views();
+	PERFORM dormancy._warn_definer_views(b.source, b.relation)
+	   FROM (SELECT x.source, x.relation FROM dormancy._usable_bindings() x ORDER BY x.source) b;
 END
 $$;
 COMMENT ON FUNCTION dormancy.rebind() IS
-	'recreate the generated views from dormancy.bindings (after pg_restore, or after a bound relation was altered)';
+	'recreate the generated views from dormancy.bindings (after pg_restore, or after a bound relation was altered), warning about bound views through which row-level security does not apply';
 
 -- nobody but the owner binds or rebuilds
 REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
-REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._binding_problems() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._usable_bindings() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._broken_binding(text, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._warn_definer_views(text, regclass) FROM PUBLIC;

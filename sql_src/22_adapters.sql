@@ -27,6 +27,10 @@ DECLARE
 	ord_broken record;
 	bound jsonb;
 	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
+	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
 BEGIN
@@ -52,7 +56,7 @@ BEGIN
 		'%s AS order_categories_bound, %s AS order_discounts_bound, '
 		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
 		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
-		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked',
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
 		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
 		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
 		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
@@ -62,7 +66,8 @@ BEGIN
 		-- whether they are up to date is checked once per query
 		(cust.relation IS NOT NULL
 		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name,
-											 (cust.columns ->> 'company')::name) IS NULL)::text);
+											 (cust.columns ->> 'company')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
 	RETURN NEXT;
 
 	-- src_orders: one row per order line of the user's relation; an amount
@@ -128,6 +133,57 @@ BEGIN
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
 	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
 
 	-- src_stored_histories: the per-category histories a refresh stored
@@ -264,6 +320,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
 	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
 
 	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
@@ -272,6 +329,15 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';

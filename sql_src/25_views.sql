@@ -18,13 +18,13 @@ CREATE FUNCTION dormancy._generated_views()
 AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_customers', 'src_stored_histories',
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
 			'category_histories', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers'
+			'company_customers', 'unmatched_labels'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;

@@ -107,13 +107,63 @@ CREATE TABLE dormancy.price_changes (
 COMMENT ON TABLE dormancy.price_changes IS
 	'price increases and specification changes, for lapsed_after_price_increase and lapsed_after_spec_change';
 COMMENT ON COLUMN dormancy.price_changes.changed_at IS 'first day on which the new price or specification applied';
-COMMENT ON COLUMN dormancy.price_changes.category IS 'product category it applies to (as in the bound category column); NULL for all';
+COMMENT ON COLUMN dormancy.price_changes.category IS 'product category it applies to (as in the bound category column, matched by label_key); NULL for all';
 COMMENT ON COLUMN dormancy.price_changes.change_pct IS 'price change in percent (10 means +10%); positive for a price_increase; NULL when unknown';
-COMMENT ON COLUMN dormancy.price_changes.kind IS 'price_increase or spec_change';
+COMMENT ON COLUMN dormancy.price_changes.kind IS 'price_increase or spec_change; a wording of dormancy.price_change_kinds written here (e.g. a Japanese one) is stored as its code by a trigger';
 COMMENT ON COLUMN dormancy.price_changes.note IS 'what changed, for the call list';
 
 -- user data only
 SELECT pg_catalog.pg_extension_config_dump('dormancy.price_changes', '');
+
+-- A change for one category applies only to purchases in that category: with
+-- no category column bound to the orders it applies to no customer.  Say so
+-- when such a row is written (dormancy.source_issues lists it while it stays
+-- so).
+CREATE FUNCTION dormancy._price_change_category_check()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE b.source = 'orders' AND b.columns ? 'category') THEN
+		RAISE WARNING 'the price change for category "%" applies to no customer', NEW.category
+			USING DETAIL = 'No category column is bound to the orders, so no purchase is in that category; '
+						   'a change with category NULL applies to every customer.',
+				  HINT = 'Bind the orders with their category column (SELECT dormancy.bind_orders(..., category => ''...'')), '
+						 'or record a change that applies to everything with category NULL.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_change_category_check() IS
+	'internal: trigger on dormancy.price_changes warning about a change for a category while no category is bound';
+CREATE TRIGGER category_unbound AFTER INSERT OR UPDATE OF category ON dormancy.price_changes
+	FOR EACH ROW WHEN (NEW.category IS NOT NULL) EXECUTE FUNCTION dormancy._price_change_category_check();
+COMMENT ON TRIGGER category_unbound ON dormancy.price_changes IS
+	'warns when a change for a category is written while no category column is bound to the orders';
+
+-- BEFORE INSERT OR UPDATE OF kind: a wording of dormancy.price_change_kinds
+-- (neage, price hike, ...; by label_key) is stored as its code, so the
+-- CHECK on kind holds for the stored value and the C that reads the table
+-- sees codes only.  A kind that is no wording is left as written (the CHECK
+-- refuses it unless it is a code).
+CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.kind IS NOT NULL AND NEW.kind NOT IN ('price_increase', 'spec_change') THEN
+		NEW.kind := coalesce((SELECT k.kind FROM dormancy.price_change_kinds k
+							   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(NEW.kind)),
+							 NEW.kind);
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION dormancy._price_changes_kind() IS
+	'internal: store a wording of dormancy.price_change_kinds written into dormancy.price_changes.kind as its code';
+CREATE TRIGGER price_changes_kind BEFORE INSERT OR UPDATE OF kind ON dormancy.price_changes
+	FOR EACH ROW EXECUTE FUNCTION dormancy._price_changes_kind();
 
 --
 -- Decline metrics of a purchase history

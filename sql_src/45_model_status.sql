@@ -59,7 +59,7 @@ COMMENT ON TABLE dormancy.models IS
 	'fitted BG/NBD and Gamma-Gamma models, one per segment; written by dormancy.fit_models()';
 COMMENT ON COLUMN dormancy.models.model_id IS 'surrogate key';
 COMMENT ON COLUMN dormancy.models.segment_kind IS 'all, industry or company_size';
-COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (lower case, trimmed); NULL for all';
+COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
 COMMENT ON COLUMN dormancy.models.fitted_at IS 'when the model was fitted';
 COMMENT ON COLUMN dormancy.models.fit_seconds IS 'how long the fit of all segments took';
 COMMENT ON COLUMN dormancy.models.as_of IS 'the as-of day of the customer summaries it was fitted on';
@@ -115,8 +115,8 @@ BEGIN
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN lower(btrim(c.industry))
-					   WHEN 'company_size' THEN lower(btrim(c.company_size)) END AS segment_value,
+					   WHEN 'industry' THEN dormancy.label_key(c.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
 				   b.frequency, b.recency, b.age, b.monetary_value
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
@@ -171,7 +171,7 @@ CREATE FUNCTION dormancy._model_for(industry text, company_size text,
 	AS 'MODULE_PATHNAME', 'model_for'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
-	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by lower(btrim()), else the overall one), with its time unit and the horizon in days; all NULL when none';
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
 
 
 

@@ -28,6 +28,7 @@ CREATE TABLE dormancy.source_settings (
 	repeated_pricing_views integer NOT NULL DEFAULT 3,
 	support_visits_threshold integer NOT NULL DEFAULT 2,
 	contact_stale_after interval NOT NULL DEFAULT '2 years',
+	phone_country text NOT NULL DEFAULT 'JP',
 	CONSTRAINT source_settings_one_row CHECK (singleton),
 	CONSTRAINT source_settings_grace CHECK (
 		contract_grace_period >= interval '0' AND
@@ -47,7 +48,8 @@ CREATE TABLE dormancy.source_settings (
 		extract(month FROM engagement_window) >= 0 AND extract(day FROM engagement_window) >= 0),
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
 	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
-	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0')
+	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0'),
+	CONSTRAINT source_settings_phone_country CHECK (phone_country ~ '^[A-Z]{2}$')
 );
 COMMENT ON TABLE dormancy.source_settings IS
 	'settings of the contract, engagement, deal and contact signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
@@ -66,6 +68,8 @@ COMMENT ON COLUMN dormancy.source_settings.support_visits_threshold IS
 	'support visits in the engagement window that hint at dissatisfaction (evidence support_visits); default 2';
 COMMENT ON COLUMN dormancy.source_settings.contact_stale_after IS
 	'contact data last updated longer ago than this is outdated (data gap contact_outdated); default 2 years';
+COMMENT ON COLUMN dormancy.source_settings.phone_country IS
+	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.source_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -75,9 +79,22 @@ CREATE FUNCTION dormancy.source_settings_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.source_settings s),
 					ROW(true, interval '30 days', interval '12 months', interval '90 days',
-						interval '90 days', 3, 2, interval '2 years')::dormancy.source_settings);
+						interval '90 days', 3, 2, interval '2 years', 'JP')::dormancy.source_settings);
 COMMENT ON FUNCTION dormancy.source_settings_in_force() IS
 	'the row of dormancy.source_settings, or the defaults when it is empty';
+
+-- Phone numbers per country (src/core/phone.h has the rules): NFKC, then a
+-- Japanese number is 10 digits (fixed lines, 0120, 0570) or 11 digits (070,
+-- 080, 090, 050, 020, 0800) in national form or after +81; another country's
+-- number needs '+' and 8 to 15 digits.  IMMUTABLE like
+-- normalize_company_name(): it depends on its arguments, the database
+-- encoding and the server's Unicode tables.
+CREATE FUNCTION dormancy.phone_valid(phone text, country text)
+	RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'phone_valid';
+COMMENT ON FUNCTION dormancy.phone_valid(text, text) IS
+	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (ISO 3166-1 alpha-2) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
 
 --
 -- Mappings of the user's values onto the documented ones
@@ -91,10 +108,10 @@ CREATE TABLE dormancy.event_kinds (
 												'document_download', 'support_visit', 'other')),
 	CONSTRAINT event_kinds_source_not_blank CHECK (btrim(source_kind) <> '')
 );
-CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((lower(btrim(source_kind))));
+CREATE UNIQUE INDEX event_kinds_key ON dormancy.event_kinds ((dormancy.label_key(source_kind)));
 COMMENT ON TABLE dormancy.event_kinds IS
 	'maps the event kinds of the bound events onto email_open, email_click, web_visit, pricing_view, document_download, support_visit or other (case-insensitive); unmapped kinds count as other and are reported';
-COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.event_kinds.source_kind IS 'a value of the bound kind column (matched by label_key: NFKC, case, blanks)';
 COMMENT ON COLUMN dormancy.event_kinds.kind IS 'what it means: email_open, email_click, web_visit, pricing_view, document_download, support_visit or other';
 COMMENT ON COLUMN dormancy.event_kinds.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
@@ -154,10 +171,10 @@ CREATE TABLE dormancy.deal_outcomes (
 	CONSTRAINT deal_outcomes_outcome CHECK (outcome IN ('won', 'lost', 'postponed', 'open')),
 	CONSTRAINT deal_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
 );
-CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((lower(btrim(source_outcome))));
+CREATE UNIQUE INDEX deal_outcomes_key ON dormancy.deal_outcomes ((dormancy.label_key(source_outcome)));
 COMMENT ON TABLE dormancy.deal_outcomes IS
 	'maps the deal outcomes of the bound deals onto won, lost, postponed or open (case-insensitive); unmapped outcomes are reported and count as unknown';
-COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.deal_outcomes.source_outcome IS 'a value of the bound outcome column (matched by label_key: NFKC, case, blanks)';
 COMMENT ON COLUMN dormancy.deal_outcomes.outcome IS 'what it means: won, lost, postponed or open';
 COMMENT ON COLUMN dormancy.deal_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
@@ -201,10 +218,10 @@ CREATE TABLE dormancy.deal_reasons (
 													 'circumstances', 'other')),
 	CONSTRAINT deal_reasons_source_not_blank CHECK (btrim(source_reason) <> '')
 );
-CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((lower(btrim(source_reason))));
+CREATE UNIQUE INDEX deal_reasons_key ON dormancy.deal_reasons ((dormancy.label_key(source_reason)));
 COMMENT ON TABLE dormancy.deal_reasons IS
 	'maps the lost or postponed reasons of the bound deals onto price, features, competitor, timing, budget, circumstances or other (case-insensitive); unmapped reasons count as other and are reported';
-COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched case-insensitively, blanks trimmed)';
+COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound reason column (matched by label_key: NFKC, case, blanks)';
 COMMENT ON COLUMN dormancy.deal_reasons.reason IS 'what it means: price, features, competitor, timing, budget, circumstances or other';
 COMMENT ON COLUMN dormancy.deal_reasons.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
@@ -252,6 +269,91 @@ BEGIN
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_reasons: left out';
+END
+$$;
+
+-- Wordings of CRM and marketing tools (Salesforce, HubSpot, ...), English
+-- and Japanese: an inquiry and a seminar or trade show visit are recent
+-- interest without the meaning of a pricing or support page, so web_visit.
+INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
+	('inquiry', 'web_visit'), ('enquiry', 'web_visit'), ('contact', 'web_visit'),
+	('contact form', 'web_visit'), ('contact us', 'web_visit'), ('form submission', 'web_visit'),
+	('form_submission', 'web_visit'), ('form submitted', 'web_visit'), ('seminar', 'web_visit'),
+	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
+	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
+	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
+	('content download', 'document_download'), ('case study download', 'document_download');
+DO $$
+BEGIN
+	INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
+		(U&'\304A\554F\3044\5408\308F\305B', 'web_visit'),	-- otoiawase: inquiry
+		(U&'\554F\3044\5408\308F\305B', 'web_visit'),	-- toiawase: inquiry
+		(U&'\554F\5408\305B', 'web_visit'),	-- toiawase (short spelling): inquiry
+		(U&'\30BB\30DF\30CA\30FC\53C2\52A0', 'web_visit'),	-- semina sanka: seminar attendance
+		(U&'\30A6\30A7\30D3\30CA\30FC\53C2\52A0', 'web_visit'),	-- webina sanka: webinar attendance
+		(U&'\30BB\30DF\30CA\30FC', 'web_visit'),	-- semina: seminar
+		(U&'\30A6\30A7\30D3\30CA\30FC', 'web_visit'),	-- webina: webinar
+		(U&'\5C55\793A\4F1A', 'web_visit'),	-- tenjikai: trade show
+		(U&'\5C55\793A\4F1A\6765\5834', 'web_visit'),	-- tenjikai raijo: trade show visit
+		(U&'\30A4\30D9\30F3\30C8\53C2\52A0', 'web_visit'),	-- ibento sanka: event attendance
+		(U&'\30C7\30E2\4F9D\983C', 'web_visit'),	-- demo irai: demo request
+		(U&'\898B\7A4D\4F9D\983C', 'pricing_view'),	-- mitsumori irai: quote request
+		(U&'\30E1\30EB\30DE\30AC\958B\5C01', 'email_open'),	-- merumaga kaifu: newsletter opened
+		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click');	-- merumaga kurikku: newsletter click
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';
+END
+$$;
+-- Salesforce stages (Closed Won, Closed Lost), HubSpot stages (closedwon,
+-- closedlost, in the defaults above) and outcome-with-reason wordings.
+INSERT INTO dormancy.deal_outcomes (source_outcome, outcome) VALUES
+	('closed - won', 'won'), ('closed/won', 'won'), ('closed-won', 'won'), ('won - closed', 'won'),
+	('closed - lost', 'lost'), ('closed/lost', 'lost'), ('closed-lost', 'lost'),
+	('lost - price', 'lost'), ('lost - competitor', 'lost'), ('lost - budget', 'lost'),
+	('lost - timing', 'lost'), ('lost - features', 'lost'), ('lost - no decision', 'lost'),
+	('no decision', 'lost'), ('on-hold', 'postponed');
+INSERT INTO dormancy.deal_reasons (source_reason, reason) VALUES
+	('lost - price', 'price'), ('price too high', 'price'), ('lost on price', 'price'),
+	('lost - competitor', 'competitor'), ('chose competitor', 'competitor'),
+	('went with competitor', 'competitor'), ('lost to competition', 'competitor'),
+	('lost - budget', 'budget'), ('over budget', 'budget'), ('lost - timing', 'timing'),
+	('lost - features', 'features'), ('feature gap', 'features');
+DO $$
+BEGIN
+	INSERT INTO dormancy.deal_outcomes (source_outcome, outcome) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'lost'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'lost'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'lost'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'lost'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'lost'),	-- shitchu (kino): lost (features)
+		(U&'\53D7\6CE8\6E08', 'won'),	-- juchu-zumi: order won
+		(U&'\53D7\6CE8\6E08\307F', 'won'),	-- juchu-zumi: order won
+		(U&'\6210\7D04\6E08\307F', 'won'),	-- seiyaku-zumi: deal closed
+		(U&'\898B\9001\308A\FF08\6765\671F\FF09', 'postponed');	-- miokuri (raiki): postponed to next term
+	INSERT INTO dormancy.deal_reasons (source_reason, reason) VALUES
+		(U&'\5931\6CE8\FF08\4FA1\683C\FF09', 'price'),	-- shitchu (kakaku): lost (price)
+		(U&'\5931\6CE8\FF08\7AF6\5408\FF09', 'competitor'),	-- shitchu (kyogo): lost (competitor)
+		(U&'\5931\6CE8\FF08\4E88\7B97\FF09', 'budget'),	-- shitchu (yosan): lost (budget)
+		(U&'\5931\6CE8\FF08\6642\671F\FF09', 'timing'),	-- shitchu (jiki): lost (timing)
+		(U&'\5931\6CE8\FF08\6A5F\80FD\FF09', 'features'),	-- shitchu (kino): lost (features)
+		(U&'\7AF6\5408\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- kyogo tasha ni kettei: chose a competitor
+		(U&'\4ED6\793E\306B\6C7A\5B9A', 'competitor'),	-- tasha ni kettei: chose another company
+		(U&'\7AF6\5408\306B\8CA0\3051', 'competitor'),	-- kyogo ni make: lost to a competitor
+		(U&'\7AF6\5408\8CA0\3051', 'competitor'),	-- kyogo make: lost to a competitor
+		(U&'\4ED6\793E\63A1\7528', 'competitor'),	-- tasha saiyo: another company adopted
+		(U&'\4FA1\683C\9762\3067\6298\308A\5408\308F\305A', 'price'),	-- kakakumen de oriawazu: no agreement on price
+		(U&'\4FA1\683C\304C\5408\308F\306A\3044', 'price'),	-- kakaku ga awanai: the price does not fit
+		(U&'\4FA1\683C\9762', 'price'),	-- kakakumen: price side
+		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
+		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
+		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
+		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.deal_outcomes and dormancy.deal_reasons: left out';
 END
 $$;
 

@@ -208,15 +208,16 @@ INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note) VALUES
 	(50, '{deal_lost,deal_reason_features}', 'dissatisfied_product', 'the last deal was lost on features'),
 	(55, '{deal_reason_circumstances}', 'circumstances_changed', 'the last deal ended on the customer''s circumstances'),
 	(56, '{downgraded}', 'circumstances_changed', 'fewer seats or a smaller contract at renewal'),
+	(57, '{auto_renew_off}', 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)'),
 	(60, '{campaign_only}', 'campaign_only', 'bought only at a discount'),
 	(70, '{one_time}', 'one_time_mismatch', 'one purchase only: probably a mismatch'),
-	(80, '{repeat,no_engagement}', 'forgot', 'a repeat buyer who no longer opens or visits anything'),
+	(80, '{repeat,no_engagement,lapsed}', 'forgot', 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'),
 	(81, '{contract_lapsed,no_engagement}', 'forgot', 'a licence that lapsed without any contact'),
 	(85, '{repeat,amount_drop}', 'circumstances_changed', 'a repeat buyer spending less'),
 	(86, '{repeat,frequency_drop}', 'circumstances_changed', 'a repeat buyer ordering less often'),
 	(87, '{repeat,cadence_slowdown}', 'circumstances_changed', 'a repeat buyer on a slower cycle'),
 	(90, '{repeat}', 'circumstances_changed', 'a repeat buyer liked the product: their situation changed'),
-	(95, '{contract_lapsed}', 'forgot', 'a licence that was not renewed');
+	(95, '{contract_lapsed}', 'circumstances_changed', 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy');
 
 CREATE TABLE dormancy.message_themes (
 	reason text PRIMARY KEY,
@@ -271,8 +272,8 @@ COMMENT ON TABLE dormancy.approach_rules IS
 COMMENT ON COLUMN dormancy.approach_rules.rule_order IS 'rules are tried in this order';
 COMMENT ON COLUMN dormancy.approach_rules.channel IS 'email, direct_mail, phone, visit or step_mail';
 COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this';
-COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (case-insensitive), NULL for any';
-COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (case-insensitive), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
+COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.reasons IS 'likely reasons it applies to, NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.note IS 'why';
 COMMENT ON COLUMN dormancy.approach_rules.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
@@ -311,7 +312,7 @@ CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value doubl
 	AS 'MODULE_PATHNAME', 'approach_channel'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
-	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (lower(btrim())), reason and reachability; NULL unless lapsing or when none matches';
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
 
 -- The assessment of customer_status in one C call per customer
 -- (src/assess_sql.c, logic in src/core/assess.c): from customer_core's

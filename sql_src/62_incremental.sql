@@ -674,12 +674,26 @@ BEGIN
 		DELETE FROM dormancy.stored_histories s
 		 USING pg_temp.dormancy_refresh_changed k WHERE s.customer_key = k.customer_key;
 		-- all the orders of those customers (an index on the customer column serves it)
-		EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
-					   'SELECT o.customer_id::pg_catalog.text, o.category, '
-					   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
-					   'FROM dormancy.src_orders o '
-					   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
-					   'GROUP BY o.customer_id, o.category', id_type);
+		IF (SELECT b.order_ids_bound FROM dormancy.src_bindings b) THEN
+			-- order lines, grouped into orders by src_history_rows (as
+			-- category_histories reads them): the customers as an array
+			-- parameter, a filter the planner pushes below the grouping to
+			-- the bound relation (a semi-join would stay above it)
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
+						   'FROM dormancy.src_history_rows o '
+						   'WHERE o.customer_id = ANY ($1::%s[]) '
+						   'GROUP BY o.customer_id, o.category', id_type)
+			USING (SELECT pg_catalog.array_agg(k.customer_key) FROM pg_temp.dormancy_refresh_changed k);
+		ELSE
+			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
+						   'SELECT o.customer_id::pg_catalog.text, o.category, '
+						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+						   'FROM dormancy.src_orders o '
+						   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
+						   'GROUP BY o.customer_id, o.category', id_type);
+		END IF;
 		SELECT count(*) INTO customers_recomputed FROM pg_temp.dormancy_refresh_changed;
 		DROP TABLE pg_temp.dormancy_refresh_changed;
 	ELSE

@@ -22,6 +22,7 @@
 --   declining_customers, category_trend,     views for the reader
 --   call_list, duplicate_customers,
 --   company_customers
+--   unmatched_labels                         labels of the data that map to nothing
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -34,55 +35,65 @@ BEGIN
 -- category (what the refresh stores, and what category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.count(*) AS order_rows
-  FROM dormancy.src_orders o
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
  GROUP BY o.customer_id, o.category
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores)';
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
 COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows read, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
 -- customer_histories: one aggregate pass over the orders, per customer; the
 -- categorized_history aggregate keeps the per-category detail in the
 -- customer's state (its categories, the last purchase day of each, and the
 -- history as the union of the category histories, as category_histories
--- would give them).  Inside a refresh the same columns come from the stored
--- per-category histories, merged per customer (the gate, as in
--- category_histories).  as_of is read once, in an init plan.
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of is
+-- read once, in an init plan.
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
-	   (a.h).history,
-	   (a.h).order_rows,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) AS h
-		  FROM dormancy.src_orders o
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
 		 GROUP BY o.customer_id) a
 UNION ALL
 SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history),
-	   pg_catalog.sum(s.order_rows)::pg_catalog.int8,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL)
   FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
  GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories';
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 
@@ -212,7 +223,7 @@ WITH a AS (
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
 	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind))
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
 )
@@ -267,11 +278,11 @@ WITH a AS (
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR pg_catalog.btrim(x.source_reason) = '' THEN NULL
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(x.source_outcome))
-	  LEFT JOIN dormancy.deal_reasons r ON pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(x.source_reason))
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -315,7 +326,8 @@ COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
 CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
 	  FROM dormancy.source_settings_in_force() s
 ), c AS (
 	SELECT x.customer_id,
@@ -327,11 +339,10 @@ WITH a AS (
 	 WHERE x.customer_id IS NOT NULL
 ), checked AS (
 	SELECT c.*,
-		   -- NFKC (in the name key) turns full-width digits into ASCII ones
-		   pg_catalog.length(pg_catalog.regexp_replace(dormancy.normalize_company_name(c.phone, '{}'),
-													   '[^0-9]', '', 'g')) BETWEEN 6 AND 15 AS phone_ok,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
 		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c
+	  FROM c CROSS JOIN a
 )
 SELECT k.customer_id,
 	   pg_catalog.count(*) AS contacts,
@@ -348,7 +359,7 @@ SELECT k.customer_id,
 COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
 COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: 6 to 15 digits once NFKC-normalized (full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
 COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
 COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
 COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
@@ -448,7 +459,7 @@ SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*)
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
   FROM dormancy.src_events e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE pg_catalog.lower(pg_catalog.btrim(k.source_kind)) = pg_catalog.lower(pg_catalog.btrim(e.source_kind)))
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
  GROUP BY e.source_kind
 UNION ALL
 SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -456,7 +467,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
   FROM dormancy.src_deals d
  WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
 					  AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
@@ -464,21 +475,60 @@ SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.coun
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
   FROM dormancy.src_deals d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE pg_catalog.lower(pg_catalog.btrim(o.source_outcome)) = pg_catalog.lower(pg_catalog.btrim(d.source_outcome)))
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
  GROUP BY d.source_outcome
 UNION ALL
 SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
   FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND pg_catalog.btrim(d.source_reason) <> ''
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
    AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE pg_catalog.lower(pg_catalog.btrim(r.source_reason)) = pg_catalog.lower(pg_catalog.btrim(d.source_reason)))
- GROUP BY d.source_reason;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts';
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start)';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
 
@@ -660,8 +710,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 --
 --   no_contact        neither a usable phone number nor a usable e-mail address
 --   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (6 to 15 digits after
---                     NFKC, so full-width digits count)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
 --   no_email          no usable e-mail address (email bound)
 --   invalid_email     an address that is not one (local@domain.tld)
 --   no_person         no contact person (person bound)
@@ -874,7 +924,7 @@ COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the 
 COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
 COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
 COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (in the category, when bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
@@ -1164,6 +1214,67 @@ COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the
 COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
 COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
 COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- a price change's category a category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
 
 END
 $$;

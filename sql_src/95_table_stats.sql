@@ -24,7 +24,8 @@ AS $$
 						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
 						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
 						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
-						'dormancy.history_store_state']) AS t
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds']) AS t
 $$;
 COMMENT ON FUNCTION dormancy._lookup_tables() IS
 	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';

@@ -703,10 +703,10 @@ assess(PG_FUNCTION_ARGS)
 		c.value = approach_value;
 		c.industry = PG_ARGISNULL(A_INDUSTRY) ? -1 :
 			FoldedId(&ac->industry_fold, PG_GETARG_TEXT_PP(A_INDUSTRY), ac->industries,
-					 ac->nindustries, collation, ac->site.mcxt);
+					 ac->nindustries, &ac->industry_aliases, collation, ac->site.mcxt);
 		c.company_size = PG_ARGISNULL(A_COMPANY_SIZE) ? -1 :
 			FoldedId(&ac->size_fold, PG_GETARG_TEXT_PP(A_COMPANY_SIZE), ac->sizes,
-					 ac->nsizes, collation, ac->site.mcxt);
+					 ac->nsizes, &ac->size_aliases, collation, ac->site.mcxt);
 		{
 			text	   *reason = DatumGetTextPP(result[R_LIKELY_REASON]);
 

@@ -26,7 +26,11 @@ char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
 static bool dormancy_use_stored_histories = false;
 
-/* Zone looked up for the current value of dormancy.time_zone. */
+/*
+ * Zone looked up for the current value of dormancy.time_zone; when the
+ * setting is empty (the default), the session's TimeZone, whose zone is
+ * checked on each use (SET TimeZone changes session_timezone, not us).
+ */
 static pg_tz *cached_tz = NULL;
 static bool cached_tz_is_utc = false;
 
@@ -104,13 +108,15 @@ ReportInvalidSetting(const char *name, const char *value, const SettingProblem *
 			 problem->hint ? errhint("%s", problem->hint) : 0));
 }
 
-/* Accept only zone names that the server's zone database knows. */
+/*
+ * Accept an empty value (the session's TimeZone) or a zone name that the
+ * server's zone database knows.
+ */
 static bool
 check_time_zone(char **newval, void **extra, GucSource source)
 {
 	if (*newval == NULL || (*newval)[0] == '\0')
-		return RefuseValue(extra, source, "The time zone must not be empty.",
-						   "Use a name from pg_timezone_names, such as UTC or Asia/Tokyo.");
+		return true;
 	if (pg_tzset(*newval) == NULL)
 		return RefuseValue(extra, source,
 						   psprintf("Time zone \"%s\" is not known to the server.", *newval),
@@ -159,6 +165,26 @@ check_as_of(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+/* True when dormancy.time_zone follows the session's TimeZone (empty). */
+static bool
+FollowsSessionTimeZone(void)
+{
+	return dormancy_time_zone == NULL || dormancy_time_zone[0] == '\0';
+}
+
+/*
+ * SHOW dormancy.time_zone and current_setting(): the zone in force, so an
+ * empty setting shows the session's TimeZone (e.g. Asia/Tokyo), the zone its
+ * days are in.  pg_settings.boot_val and reset_val show the raw value.
+ */
+static const char *
+show_time_zone(void)
+{
+	if (FollowsSessionTimeZone() && time_zone_problem == NULL && session_timezone != NULL)
+		return pg_get_timezone_name(session_timezone);
+	return dormancy_time_zone ? dormancy_time_zone : "";
+}
+
 /* Remember whether the new value is invalid (see SettingProblem). */
 static void
 assign_as_of(const char *newval, void *extra)
@@ -184,12 +210,13 @@ _PG_init(void)
 
 	DefineCustomStringVariable("dormancy.time_zone",
 							   "Sets the time zone in which order times become calendar days.",
-							   "Any name in pg_timezone_names.",
+							   "Empty (the default) means the session's TimeZone, and SHOW gives that zone; "
+							   "else any name in pg_timezone_names.",
 							   &dormancy_time_zone,
-							   "UTC",
+							   "",
 							   PGC_USERSET,
 							   0,
-							   check_time_zone, assign_time_zone, NULL);
+							   check_time_zone, assign_time_zone, show_time_zone);
 
 	/*
 	 * Obsolete since 0.3.0, whose views read the stored histories through a
@@ -210,12 +237,24 @@ _PG_init(void)
 	defining_settings = false;
 }
 
-/* The pg_tz of dormancy.time_zone, looked up once per setting change. */
+/*
+ * The pg_tz of dormancy.time_zone, looked up once per setting change; the
+ * session's TimeZone when the setting is empty.
+ */
 static pg_tz *
 DormancyTz(void)
 {
 	if (time_zone_problem != NULL)
 		ReportInvalidSetting("dormancy.time_zone", dormancy_time_zone, time_zone_problem);
+	if (FollowsSessionTimeZone())
+	{
+		if (cached_tz != session_timezone)
+		{
+			cached_tz = session_timezone;
+			cached_tz_is_utc = (strcmp(pg_get_timezone_name(cached_tz), "UTC") == 0);
+		}
+		return cached_tz;
+	}
 	if (cached_tz == NULL)
 	{
 		cached_tz = pg_tzset(dormancy_time_zone);

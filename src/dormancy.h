@@ -24,4 +24,10 @@ extern DateADT DormancyDayPlusInterval(DateADT day, Interval *span);
 extern const char *DormancyStateName(DateADT last_order, DateADT as_of, Interval *at_risk_after,
 									 Interval *dormant_after, Interval *long_dormant_after);
 
+/*
+ * The NFKC form of text in the database encoding as palloc'd code points
+ * (src/names_sql.c).
+ */
+extern void DormancyTextNfkc(const char *s, int len, uint32_t **cps, size_t *n);
+
 #endif							/* DORMANCY_H */

@@ -15,12 +15,14 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_collation.h"
 #include "core/facts.h"
 #include "dormancy.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "history_type.h"
 #include "metrics_sql.h"
+#include "labels_sql.h"
 #include "rules_sql.h"
 #include "executor/spi.h"
 #include "utils/array.h"
@@ -353,7 +355,7 @@ typedef struct PriceCache
 	int			n;
 	bool	   *is_price_increase;
 	DateADT    *changed_at;
-	text	  **category;		/* NULL: all categories */
+	text	  **category;		/* label_key(category); NULL: all categories */
 	Datum	   *label;
 	PriceChangeHit *hits;		/* scratch, per customer */
 	Datum		empty;			/* '{}'::text[] */
@@ -370,7 +372,7 @@ LoadPriceChanges(MemoryContext parent)
 	TupleDesc	desc;
 	int			n;
 
-	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, p.category,"
+	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, dormancy.label_key(p.category),"
 				 " pg_catalog.concat_ws(' ', p.changed_at::pg_catalog.text,"
 				 "  coalesce(p.category, 'all categories'),"
 				 "  CASE WHEN p.change_pct IS NOT NULL"
@@ -404,11 +406,18 @@ LoadPriceChanges(MemoryContext parent)
 	return cache;
 }
 
-/* The customer's last purchase day in a category, as unnest(categories, last days) gives it. */
+/*
+ * The customer's last purchase day in a category, as unnest(categories, last
+ * days) gives it: category is a label key (dormancy.label_key of the price
+ * change's category), compared with the label keys of the customer's
+ * categories; the latest day of those with that key.
+ */
 static bool
 CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *ncats,
 				Datum **days, bool **daynulls, int *ndays, text *category, DateADT *day)
 {
+	bool		found = false;
+
 	if (PG_ARGISNULL(CF_ARG_CATEGORIES) || PG_ARGISNULL(CF_ARG_CATEGORY_LAST_ORDER_AT))
 		return false;			/* unnest(NULL, ...) has no rows */
 	if (*cats == NULL)
@@ -417,6 +426,11 @@ CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *nca
 						  TYPALIGN_INT, cats, catnulls, ncats);
 		deconstruct_array(PG_GETARG_ARRAYTYPE_P(CF_ARG_CATEGORY_LAST_ORDER_AT), DATEOID,
 						  sizeof(DateADT), true, TYPALIGN_INT, days, daynulls, ndays);
+		/* the customer's categories as label keys, once per customer */
+		for (int i = 0; i < *ncats; i++)
+			if (!(*catnulls)[i])
+				(*cats)[i] = PointerGetDatum(LabelKeyText(DatumGetTextPP((*cats)[i]),
+														  DEFAULT_COLLATION_OID));
 	}
 	for (int i = 0; i < *ncats; i++)
 	{
@@ -426,15 +440,17 @@ CategoryLastDay(FunctionCallInfo fcinfo, Datum **cats, bool **catnulls, int *nca
 			continue;
 		c = DatumGetTextPP((*cats)[i]);
 		if (VARSIZE_ANY_EXHDR(c) == VARSIZE_ANY_EXHDR(category) &&
-			memcmp(VARDATA_ANY(c), VARDATA_ANY(category), VARSIZE_ANY_EXHDR(c)) == 0)
+			memcmp(VARDATA_ANY(c), VARDATA_ANY(category), VARSIZE_ANY_EXHDR(c)) == 0 &&
+			i < *ndays && !(*daynulls)[i])
 		{
-			if (i >= *ndays || (*daynulls)[i])
-				return false;
-			*day = DatumGetDateADT((*days)[i]);
-			return true;
+			DateADT		d = DatumGetDateADT((*days)[i]);
+
+			if (!found || d > *day)
+				*day = d;
+			found = true;
 		}
 	}
-	return false;
+	return found;
 }
 
 /*
@@ -579,14 +595,20 @@ customer_facts(PG_FUNCTION_ARGS)
 		prices->hits[i].is_price_increase = prices->is_price_increase[i];
 		if (prices->changed_at[i] <= as_of)
 		{
-			/* p.category IS NULL OR NOT order_categories_bound: the last order */
-			if (prices->category[i] == NULL ||
-				(!PG_ARGISNULL(CF_ARG_CATEGORIES_BOUND) && !PG_GETARG_BOOL(CF_ARG_CATEGORIES_BOUND)))
+			/*
+			 * A change for all categories: the last order.  A change for one
+			 * category: the last purchase in it, none when no category is
+			 * bound (source_issues reports such changes) or the customer's
+			 * purchases have no category.
+			 */
+			if (prices->category[i] == NULL)
 			{
 				has_day = !nulls[HF_LAST_ORDER_AT];
 				if (has_day)
 					day = DatumGetDateADT(values[HF_LAST_ORDER_AT]);
 			}
+			else if (PG_ARGISNULL(CF_ARG_CATEGORIES_BOUND) || !PG_GETARG_BOOL(CF_ARG_CATEGORIES_BOUND))
+				has_day = false;
 			else
 				has_day = CategoryLastDay(fcinfo, &cats, &catnulls, &ncats, &days, &daynulls,
 										  &ndays, prices->category[i], &day);

@@ -35,6 +35,7 @@
 #include "catalog/pg_type.h"
 #include "common/unicode_norm.h"
 #include "core/names.h"
+#include "dormancy.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -563,4 +564,20 @@ branch_key(PG_FUNCTION_ARGS)
 	if (!keys.has_branch)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(key_text(keys.branch, keys.branch_len));
+}
+
+/*
+ * The NFKC form of len bytes of text in the database encoding, as code
+ * points in palloc'd *cps (characters without a Unicode equivalent as
+ * opaque values above U+10FFFF); for other checks of user text that need
+ * the same reading as the name keys (src/phone_sql.c).
+ */
+void
+DormancyTextNfkc(const char *s, int len, uint32_t **cps, size_t *n)
+{
+	CodePoints	out;
+
+	key_input(s, len, &out);
+	*cps = out.cps;
+	*n = out.n;
 }

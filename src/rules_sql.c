@@ -29,11 +29,13 @@
  * it read with (its xmin, xmax, command id and completed-transaction count).
  *
  * Folding of industry and company size: the rules' lists are folded by
- * pg_catalog.lower(pg_catalog.btrim(x)) in the SQL that reads them; a
- * customer's value by the same two server functions under the call's
- * collation (the default collation when it has none), once per distinct
- * value per query.  Folded words are then compared as bytes, as text
- * equality does under a deterministic collation.
+ * dormancy.label_key(x) in the SQL that reads them; a customer's value by
+ * the same function (labels_sql.c) under the call's collation (the default
+ * collation when it has none), once per distinct value per query.  Folded
+ * words are then compared as bytes, as text equality does under a
+ * deterministic collation.  The approach rules map a customer's value
+ * through its alias (dormancy.industries, dormancy.company_sizes) when no
+ * rule names the value's own key, as dormancy.rule_for() does.
  */
 #include "postgres.h"
 
@@ -46,6 +48,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "labels_sql.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -391,9 +394,9 @@ LoadApproachRules(MemoryContext parent)
 
 	cache->nrules = ReadRows("SELECT ar.channel, ar.min_value,"
 					" CASE WHEN ar.industries IS NOT NULL THEN ARRAY("
-					"  SELECT pg_catalog.lower(pg_catalog.btrim(i)) FROM pg_catalog.unnest(ar.industries) i) END,"
+					"  SELECT dormancy.label_key(i) FROM pg_catalog.unnest(ar.industries) i) END,"
 					" CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
-					"  SELECT pg_catalog.lower(pg_catalog.btrim(s)) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
+					"  SELECT dormancy.label_key(s) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
 					" ar.reasons"
 					" FROM dormancy.approach_rules ar ORDER BY ar.rule_order",
 							 "dormancy.approach_rules", cache->site.mcxt, &desc, &tuples);
@@ -453,17 +456,83 @@ LoadApproachRules(MemoryContext parent)
 		d = heap_getattr(tuples[i], 5, desc, &isnull);
 		ListIds(d, isnull, cache->reasons, cache->nreasons, &rule->reasons);
 	}
+
+	/* the aliases of the customers' values */
+	LoadLabelAliases("SELECT dormancy.label_key(a.source_industry), dormancy.label_key(a.industry)"
+					 " FROM dormancy.industries a",
+					 "dormancy.industries", cache->site.mcxt, &cache->industry_aliases);
+	LoadLabelAliases("SELECT dormancy.label_key(a.source_size), dormancy.label_key(a.company_size)"
+					 " FROM dormancy.company_sizes a",
+					 "dormancy.company_sizes", cache->site.mcxt, &cache->size_aliases);
 	MemoryContextSwitchTo(old);
 	return cache;
 }
 
 /*
- * The id of lower(btrim(value)) among the rules' folded words, or -1; cached
- * per distinct value of the query.
+ * Read the aliases of a vocabulary (sql: the label keys of the wording and
+ * of its code) into aliases, in mcxt.  Wordings with one key (the unique
+ * index on label_key(source) forbids two) keep the first.
+ */
+void
+LoadLabelAliases(const char *sql, const char *what, MemoryContext mcxt, LabelAliases *aliases)
+{
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+	int			n = ReadRows(sql, what, mcxt, &desc, &tuples);
+	RulesWord  *from = palloc(sizeof(RulesWord) * Max(n, 1));
+	RulesWord  *to = palloc0(sizeof(RulesWord) * Max(n, 1));
+	bool	   *set = palloc0(sizeof(bool) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuples[i], 1, desc, &isnull);
+		text	   *t;
+
+		if (isnull)
+			continue;
+		t = DatumGetTextPP(d);
+		from[k].data = VARDATA_ANY(t);
+		from[k].len = VARSIZE_ANY_EXHDR(t);
+		k++;
+	}
+	k = rules_words_prepare(from, k);
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull,
+					isnull2;
+		Datum		d = heap_getattr(tuples[i], 1, desc, &isnull);
+		Datum		d2 = heap_getattr(tuples[i], 2, desc, &isnull2);
+		text	   *t;
+		int			id;
+
+		if (isnull || isnull2)
+			continue;
+		t = DatumGetTextPP(d);
+		id = rules_word_find(from, k, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		if (id < 0 || set[id])
+			continue;
+		t = DatumGetTextPP(d2);
+		to[id].data = VARDATA_ANY(t);
+		to[id].len = VARSIZE_ANY_EXHDR(t);
+		set[id] = true;
+	}
+	aliases->n = k;
+	aliases->from = from;
+	aliases->to = to;
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The id of label_key(value) among the rules' folded words, or else (with
+ * aliases) the id of its alias's code, or -1; cached per distinct value of
+ * the query.
  */
 int32
-FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords, Oid collation,
-		 MemoryContext mcxt)
+FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
+		 const LabelAliases *aliases, Oid collation, MemoryContext mcxt)
 {
 	const char *data = VARDATA_ANY(value);
 	int			len = VARSIZE_ANY_EXHDR(value);
@@ -479,11 +548,18 @@ FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords, Oid col
 		if (e->hash == hash && e->len == len && memcmp(e->data, data, len) == 0)
 			return e->id;
 
-	/* the server's own functions, as the view's SQL applied them */
-	folded = DatumGetTextPP(DirectFunctionCall1Coll(lower, collation,
-													DirectFunctionCall1Coll(btrim1, collation,
-																			PointerGetDatum(value))));
+	/* dormancy.label_key(), as the SQL that read the rules applied it */
+	folded = LabelKeyText(value, collation);
 	id = rules_word_find(words, nwords, VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
+	if (id < 0 && aliases != NULL && aliases->n > 0)
+	{
+		int			a = rules_word_find(aliases->from, aliases->n,
+										VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
+
+		if (a >= 0)
+			id = rules_word_find(words, nwords, aliases->to[a].data, aliases->to[a].len);
+	}
+	pfree(folded);
 
 	if (fc->n < FOLD_MAX_ENTRIES)
 	{
@@ -505,8 +581,8 @@ FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords, Oid col
  *
  * For a lapsing customer, the channel of the first approach rule (by
  * rule_order) that matches: approach_value >= min_value; industry and
- * company size (lower(btrim()) on both sides) in the rule's lists or the
- * list NULL; reason in the rule's reasons or that NULL; a phone rule only
+ * company size (label_key() on both sides, the value's alias when no rule
+ * names its own key) in the rule's lists or the list NULL; reason in the rule's reasons or that NULL; a phone rule only
  * when can_phone, an email or step_mail rule only when can_mail.  NULL when
  * none matches or lapsing is false or NULL.  Not strict: a NULL argument
  * matches as NULL does in SQL (a NULL can_phone or can_mail is false).
@@ -529,10 +605,10 @@ approach_channel(PG_FUNCTION_ARGS)
 	c.value = c.has_value ? PG_GETARG_FLOAT8(1) : 0;
 	c.industry = PG_ARGISNULL(2) ? -1 :
 		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(2), cache->industries,
-				 cache->nindustries, collation, cache->site.mcxt);
+				 cache->nindustries, &cache->industry_aliases, collation, cache->site.mcxt);
 	c.company_size = PG_ARGISNULL(3) ? -1 :
 		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(3), cache->sizes,
-				 cache->nsizes, collation, cache->site.mcxt);
+				 cache->nsizes, &cache->size_aliases, collation, cache->site.mcxt);
 	if (PG_ARGISNULL(4))
 		c.reason = -1;
 	else
@@ -670,7 +746,7 @@ LoadModels(FunctionCallInfo fcinfo)
  *		gammagamma, unit_days, horizon_days)
  *
  * The model that applies to a customer: among the converged BG/NBD fits, its
- * industry's or company size's (segment_value = lower(btrim(value))), else
+ * industry's or company size's (segment_value = label_key(value)), else
  * the overall one; all NULL when none.  With models of both kinds for one
  * customer (fit_models() makes one kind only) the industry's is taken.
  */
@@ -689,7 +765,7 @@ model_for(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(0) && cache->nindustries > 0)
 	{
 		int32		id = FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries,
-								  cache->nindustries, collation, cache->site.mcxt);
+								  cache->nindustries, NULL, collation, cache->site.mcxt);
 
 		if (id >= 0)
 			model = cache->industry_model[id];
@@ -697,7 +773,7 @@ model_for(PG_FUNCTION_ARGS)
 	if (model < 0 && !PG_ARGISNULL(1) && cache->nsizes > 0)
 	{
 		int32		id = FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes,
-								  cache->nsizes, collation, cache->site.mcxt);
+								  cache->nsizes, NULL, collation, cache->site.mcxt);
 
 		if (id >= 0)
 			model = cache->size_model[id];

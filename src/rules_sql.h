@@ -68,6 +68,18 @@ typedef struct FoldCache
 	int			n;
 } FoldCache;
 
+/*
+ * A vocabulary's aliases (dormancy.industries, dormancy.company_sizes):
+ * label keys of the user's wordings, sorted, and the label key of the code
+ * each stands for.
+ */
+typedef struct LabelAliases
+{
+	int			n;
+	RulesWord  *from;			/* label_key(source), sorted, distinct */
+	RulesWord  *to;				/* label_key(code) of each */
+} LabelAliases;
+
 /* The prepared approach rules of one call site. */
 typedef struct ApproachCache
 {
@@ -82,6 +94,8 @@ typedef struct ApproachCache
 	ApproachRule *rules;		/* in rule_order */
 	Datum	   *channels;		/* text, per rule */
 	bool	   *channel_nulls;
+	LabelAliases industry_aliases;	/* dormancy.industries */
+	LabelAliases size_aliases;	/* dormancy.company_sizes */
 	FoldCache	industry_fold;
 	FoldCache	size_fold;
 } ApproachCache;
@@ -92,7 +106,9 @@ extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
 extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 					 HeapTuple **tuples);
 extern int32 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
-					  Oid collation, MemoryContext mcxt);
+					  const LabelAliases *aliases, Oid collation, MemoryContext mcxt);
+extern void LoadLabelAliases(const char *sql, const char *what, MemoryContext mcxt,
+							 LabelAliases *aliases);
 extern ReasonCache *LoadReasonRules(MemoryContext parent);
 extern int	ReasonRulesMatch(ReasonCache *cache, const RulesWord *words, int n);
 extern ApproachCache *LoadApproachRules(MemoryContext parent);

@@ -95,6 +95,8 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 
 	if (in->state != NULL)
 		add(out, &n, "state_", in->state);
+	if (assess_state_lapsing(in->state))
+		add(out, &n, "", "lapsed");
 	if (in->segment != NULL)
 		add(out, &n, "", in->segment);
 	if (in->declining)

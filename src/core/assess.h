@@ -87,7 +87,7 @@ typedef enum AssessKind
 } AssessKind;
 
 /* Most words assess_evidence writes (before the decline signals). */
-#define ASSESS_MAX_EVIDENCE 17
+#define ASSESS_MAX_EVIDENCE 18
 
 /* An evidence word: a prefix ("" or state_, deal_, deal_reason_) and a text. */
 typedef struct AssessWord

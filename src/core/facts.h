@@ -50,8 +50,9 @@ extern const char *customer_segment(bool has_campaign_only, bool campaign_only, 
 /*
  * A price change (dormancy.price_changes) as customer_core reads it: its
  * kind and whether the customer lapsed after it (its last purchase, in the
- * change's category when categories are bound, came before the change
- * while the customer was not yet dormant, and nothing was bought since).
+ * change's category for a change with one (never when no category is
+ * bound), came before the change while the customer was not yet dormant,
+ * and nothing was bought since).
  */
 typedef struct PriceChangeHit
 {

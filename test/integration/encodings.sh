@@ -62,6 +62,14 @@ check "defaults in LATIN1 (rows/ASCII rows)" "$(q $latin1 -c "$defaults_sql")" "
 check "defaults in SQL_ASCII (rows/ASCII rows)" "$(q $ascii -c "$defaults_sql")" "$want_ascii"
 check "UTF-8 has non-ASCII defaults" "$([ "$want_all" != "$want_ascii" ] && echo yes)" yes
 
+# label_key without NFKC: case and white space; in EUC_JP the ideographic
+# space (a whole character, never the bytes A1 A1 across two) is white space
+check "label_key in LATIN1" "$(q $latin1 -c "SELECT dormancy.label_key(E' \\tClosed  LOST \\r')")" "closed lost"
+check "label_key in EUC_JP" \
+	"$(q $eucjp -c "SELECT dormancy.label_key(U&'\\3000\\6D88\\8017\\54C1\\3000\\3000IT') = U&'\\6D88\\8017\\54C1 it'
+					  AND dormancy.label_key(U&'\\4E9C\\3001') = U&'\\4E9C\\3001'
+					  AND (dormancy.rule_for(U&'\\6D88\\8017\\54C1\\3000', U&'\\4E2D\\5C0F')).industry = 'consumables'")" t
+
 # Helpers in every database: the key of a name or NULL on error (with the
 # SQLSTATE kept), and whether text is valid in the database encoding.
 helpers="

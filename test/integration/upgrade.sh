@@ -22,7 +22,7 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
@@ -162,13 +162,18 @@ SELECT 'my view', v::text FROM (SELECT * FROM public.my_dormant ORDER BY custome
 SELECT 'policy', polname, pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = 'dormancy.status_snapshot'::regclass;
 SQL
 }
-columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMN]
+columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 	q "$1" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
-				WHERE attrelid = '$2'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> '${3:-}'"
+				WHERE attrelid = '$2'::regclass AND attnum > 0 AND NOT attisdropped
+				  AND attname <> ALL (string_to_array('${3:-}', ','))"
 }
 # (0.4.0 moved priority_rank from customer_status to call_list and the
-# snapshot, which keeps the column and its values)
-status_cols=$(columns_of dormancy_up_filled dormancy.customer_status priority_rank)
+# snapshot, which keeps the column and its values; it changed the installed
+# reason rules and added the evidence word lapsed, so the reason columns are
+# compared with a fresh install's on the same data below, not with the old
+# version's)
+status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
+	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" >"$work/before.txt"
 status_oid=$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")
@@ -204,8 +209,11 @@ fingerprint dormancy_up_filled "$work/filled-schema.txt"
 same "the filled database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/filled-schema.txt"
 
 snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" >"$work/after.txt"
+# (a new version may install more event kinds: every one the old had stays)
+awk 'NR == FNR { seen[$0] = 1; next } !(index($0, "event kinds|") == 1 && !($0 in seen))' \
+	"$work/before.txt" "$work/after.txt" >"$work/after-kept.txt"
 same "customer_status, snapshot, history, rules, bindings, settings, models, the user's view and policy are kept" \
-	"$work/before.txt" "$work/after.txt"
+	"$work/before.txt" "$work/after-kept.txt"
 grep -q '^status|' "$work/after.txt" && grep -q '^snapshot|' "$work/after.txt" && grep -q '^my view|' "$work/after.txt" &&
 	grep -q '^models|' "$work/after.txt" && grep -q '^history|' "$work/after.txt" &&
 	ok "the compared state is not empty ($(grep -c '^status|' "$work/after.txt") customers, $(grep -c '^history|' "$work/after.txt") history rows)" ||
@@ -361,6 +369,25 @@ if grep -q '^COPY dormancy.removed_default_rules' "$work/plain.sql" &&
 else
 	fail "a plain $newest dump under $current: $(head -5 "$work/plain.err") rules $(q dormancy_up_plain_new -c "$edits_q" | tr '\n' ';') notes $(q dormancy_up_plain_new -c "$notes_q" | tr '\n' ';')"
 fi
+
+# installed defaults changed by 0.4.0 (reason_rules): the rows the user has
+# not edited take the new defaults, an edited one stays the user's, a new
+# default arrives, and reset_defaults() gives the new defaults
+createdb dormancy_up_reasons
+q dormancy_up_reasons -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
+	-c "UPDATE dormancy.reason_rules SET note = 'ours' WHERE rule_order = 95"
+q dormancy_up_reasons -q -c "ALTER EXTENSION dormancy UPDATE"
+reasons_q="SELECT string_agg(concat_ws(' ', rule_order, evidence, reason, installed, note = 'ours'), '; ' ORDER BY rule_order)
+			 FROM dormancy.reason_rules WHERE rule_order IN (57, 80, 95)"
+[ "$(q dormancy_up_reasons -c "$reasons_q")" = \
+  "57 {auto_renew_off} circumstances_changed t f; 80 {repeat,no_engagement,lapsed} forgot t f; 95 {contract_lapsed} forgot f t" ] &&
+	ok "reason_rules: unedited defaults updated, the new rule 57 added, the user's edited rule 95 kept" ||
+	fail "reason_rules after the update: $(q dormancy_up_reasons -c "$reasons_q")"
+q dormancy_up_reasons -q -c "SELECT dormancy.reset_defaults('dormancy.reason_rules')"
+[ "$(q dormancy_up_reasons -c "SELECT string_agg(r::text, ' ' ORDER BY rule_order) FROM dormancy.reason_rules r")" = \
+  "$(q dormancy_up_fresh -c "SELECT string_agg(r::text, ' ' ORDER BY rule_order) FROM dormancy.reason_rules r")" ] &&
+	ok "reset_defaults('dormancy.reason_rules') after the update gives a fresh install's rules" ||
+	fail "reset_defaults('dormancy.reason_rules') after the update differs from a fresh install's rules"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]

@@ -127,7 +127,7 @@ test_evidence(void)
 	in.last_deal_reason = "price";
 	in.open_deals = I(1);
 	ok(strcmp(joined(&in, ASSESS_KIND_LOST_DEAL),
-			  "state_dormant,repeat,declining,lapsed_after_price_increase,contract_lapsed,"
+			  "state_dormant,lapsed,repeat,declining,lapsed_after_price_increase,contract_lapsed,"
 			  "renewal_due,no_engagement,pricing_views,repeated_pricing_views,deal_lost,"
 			  "deal_reason_price,open_deal,lost_deal") == 0,
 	   "the words in the order of the SQL array: %s", joined(&in, ASSESS_KIND_LOST_DEAL));
@@ -136,12 +136,19 @@ test_evidence(void)
 	in.repeated_pricing_views = NONE;
 	in.support_visits = I(2);
 	ok(strcmp(joined(&in, ASSESS_KIND_PURCHASE),
-			  "state_dormant,repeat,declining,lapsed_after_price_increase,contract_lapsed,"
+			  "state_dormant,lapsed,repeat,declining,lapsed_after_price_increase,contract_lapsed,"
 			  "engaged,pricing_views,support_visits,deal_lost,deal_reason_price,open_deal") == 0,
 	   "renewal past the horizon, engaged, a NULL setting matches nothing: %s", joined(&in, ASSESS_KIND_PURCHASE));
 	in = blank();
 	in.events_bound = true;
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "no_engagement") == 0, "events bound, none: no_engagement");
+	in = blank();
+	in.state = "active";
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_active") == 0, "active: not lapsed");
+	in.state = "at_risk";
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_at_risk,lapsed") == 0, "at risk: lapsed");
+	in.state = "long_dormant";
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed") == 0, "long dormant: lapsed");
 }
 
 static void

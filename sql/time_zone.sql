@@ -1,0 +1,73 @@
+-- dormancy.time_zone follows the session's TimeZone by default: on a server
+-- in Tokyo, an order at 23:30 JST falls on that Tokyo day and one at 00:10
+-- JST on the next, not on the UTC day they share.  The incremental refresh's
+-- stored days are rebuilt when the zone in force changes.
+SET client_min_messages = warning;
+SET DateStyle = 'ISO, YMD';
+SET TimeZone = 'Asia/Tokyo';
+-- the installed default is empty (the test database pins UTC for the other
+-- tests: setup.sql); SET to the default gives back the session's zone
+SELECT dormancy.local_day(now()) IS NOT NULL AS library_loaded;
+SELECT boot_val = '' AS default_is_empty FROM pg_settings WHERE name = 'dormancy.time_zone';
+SET dormancy.time_zone = '';
+SHOW dormancy.time_zone;
+SELECT current_setting('dormancy.time_zone') AS in_force, dormancy.local_day('2026-10-01 23:30+09') AS late_evening,
+	   dormancy.local_day('2026-10-02 00:10+09') AS after_midnight;
+\i test/sql_ref/unbind_all.sql
+SET dormancy.as_of = '2026-11-01';
+SELECT dormancy.as_of() AS as_of_instant, dormancy.as_of_day();
+
+CREATE SCHEMA tz_t;
+CREATE TABLE tz_t.accounts (id integer PRIMARY KEY, name text);
+CREATE TABLE tz_t.orders (account integer, at timestamptz, total numeric);
+INSERT INTO tz_t.accounts VALUES (1, 'late evening and after midnight'), (2, 'the evening before the as-of day'),
+	(3, 'noon');
+INSERT INTO tz_t.orders VALUES
+	(1, '2026-10-01 23:30+09', 1000), (1, '2026-10-02 00:10+09', 1000),
+	(2, '2026-10-31 23:30+09', 500),
+	(3, '2026-06-01 12:00+09', 700);
+SELECT dormancy.bind_customers('tz_t.accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('tz_t.orders', customer => 'account', ordered_at => 'at', amount => 'total') IS NOT NULL AS bound;
+
+-- customer 1 bought on two Tokyo days (both orders fall on 2026-10-01 in UTC)
+SELECT customer_id, first_order_at, last_order_at, order_days, segment, days_since_last_order
+  FROM dormancy.customer_status ORDER BY customer_id;
+
+-- the same with the zone named, whatever the session's TimeZone
+SET TimeZone = 'UTC';
+SET dormancy.time_zone = 'Asia/Tokyo';
+SELECT customer_id, first_order_at, last_order_at, order_days, segment
+  FROM dormancy.customer_status ORDER BY customer_id;
+-- and a UTC session with the default: UTC days
+SET dormancy.time_zone = '';
+SHOW dormancy.time_zone;
+SELECT customer_id, first_order_at, last_order_at, order_days, segment
+  FROM dormancy.customer_status ORDER BY customer_id;
+
+-- the refresh stores days in the zone in force and rebuilds them when it
+-- changes (a nightly job runs with the server's TimeZone: a session of the
+-- same TimeZone gets the same days, and an incremental refresh)
+SET TimeZone = 'Asia/Tokyo';
+CALL dormancy.refresh();
+SELECT time_zone, complete FROM dormancy.history_store_state;
+CREATE VIEW tz_t.last_run AS
+SELECT outcome, history_mode, history_reason FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+INSERT INTO tz_t.orders VALUES (3, '2026-10-15 23:50+09', 700);
+CALL dormancy.refresh();
+SELECT * FROM tz_t.last_run;
+SELECT customer_key, last_order_at, order_days FROM dormancy.status_snapshot ORDER BY customer_key;
+-- a session in UTC (the default follows it): the stored Tokyo days are rebuilt
+SET TimeZone = 'UTC';
+CALL dormancy.refresh();
+SELECT * FROM tz_t.last_run;
+SELECT time_zone FROM dormancy.history_store_state;
+SELECT customer_key, last_order_at, order_days FROM dormancy.status_snapshot ORDER BY customer_key;
+-- naming the zone that is in force already changes nothing
+SET dormancy.time_zone = 'UTC';
+CALL dormancy.refresh();
+SELECT * FROM tz_t.last_run;
+
+RESET dormancy.time_zone;
+RESET dormancy.as_of;
+\i test/sql_ref/unbind_all.sql
+DROP SCHEMA tz_t CASCADE;
