@@ -159,6 +159,8 @@ SELECT max(a.attnum) FILTER (WHERE a.attname NOT LIKE '%\_label') < min(a.attnum
   FROM pg_attribute a WHERE a.attrelid = 'dormancy.call_list'::regclass AND a.attnum > 0;
 
 -- the snapshot: labels computed when read, in the reader's language
+SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
+DELETE FROM dormancy.status_snapshot;	-- earlier tests' customers: every one of these is new
 CALL dormancy.refresh();
 SET dormancy.language = 'ja';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,
@@ -167,7 +169,7 @@ SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, 
 SELECT state, state_label, segment, segment_label, customers FROM dormancy.segment_summary
  ORDER BY state COLLATE "C", segment COLLATE "C";
 SELECT customer_id, change_label, from_state_label, to_state_label, current_state_label
-  FROM dormancy.recent_transitions ORDER BY customer_id COLLATE "C";
+  FROM dormancy.recent_transitions WHERE run_id > :run0 ORDER BY customer_id COLLATE "C";
 SET dormancy.language = 'en';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,
 	   message_theme_label, decline_signals_label, data_gaps_label

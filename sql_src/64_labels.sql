@@ -155,8 +155,8 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('change', 'removed', 'en', 'removed');
 -- Japanese labels, written as Unicode escapes so that the install script is
 -- ASCII (the comments give the English label): a database whose encoding
--- cannot hold them (LATIN1, ...) gets the English ones only.  The README
--- lists them as written.
+-- cannot hold them (LATIN1, ...) gets the English ones only.
+-- docs/labels.md lists them as written.
 DO $$
 BEGIN
 	INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
