@@ -158,6 +158,10 @@ SELECT a.attname FROM pg_attribute a
 SELECT max(a.attnum) FILTER (WHERE a.attname NOT LIKE '%\_label') < min(a.attnum) FILTER (WHERE a.attname LIKE '%\_label') AS labels_last
   FROM pg_attribute a WHERE a.attrelid = 'dormancy.call_list'::regclass AND a.attnum > 0;
 
+-- declining customers (active or at risk with a decline signal) likewise
+SET dormancy.language = 'ja';
+SELECT customer_id, state_label, segment_label, decline_signals_label FROM dormancy.declining_customers ORDER BY customer_id;
+
 -- the snapshot: labels computed when read, in the reader's language
 SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
 DELETE FROM dormancy.status_snapshot;	-- earlier tests' customers: every one of these is new

@@ -911,7 +911,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
 	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
 	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
   FROM dormancy.customer_status cs
  WHERE cs.declining AND cs.state IN ('active', 'at_risk')
  ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
@@ -938,6 +941,9 @@ COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchas
 COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
