@@ -163,8 +163,6 @@ SET dormancy.language = 'ja';
 SELECT customer_id, state_label, segment_label, decline_signals_label FROM dormancy.declining_customers ORDER BY customer_id;
 
 -- the snapshot: labels computed when read, in the reader's language
-SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
-DELETE FROM dormancy.status_snapshot;	-- earlier tests' customers: every one of these is new
 CALL dormancy.refresh();
 SET dormancy.language = 'ja';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,
@@ -172,8 +170,14 @@ SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, 
   FROM dormancy.snapshot_call_list ORDER BY call_rank;
 SELECT state, state_label, segment, segment_label, customers FROM dormancy.segment_summary
  ORDER BY state COLLATE "C", segment COLLATE "C";
-SELECT customer_id, change_label, from_state_label, to_state_label, current_state_label
-  FROM dormancy.recent_transitions WHERE run_id > :run0 ORDER BY customer_id COLLATE "C";
+-- seven months later: the changes that refresh records (2 becomes dormant, 4 at risk)
+SELECT max(run_id) AS run1 FROM dormancy.refresh_runs \gset
+SET dormancy.as_of = '2027-06-01';
+CALL dormancy.refresh();
+SELECT customer_id, change, change_label, from_state_label, to_state_label, current_state_label
+  FROM dormancy.recent_transitions WHERE run_id > :run1 ORDER BY customer_id COLLATE "C";
+SET dormancy.as_of = '2026-11-01';
+CALL dormancy.refresh();
 SET dormancy.language = 'en';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,
 	   message_theme_label, decline_signals_label, data_gaps_label

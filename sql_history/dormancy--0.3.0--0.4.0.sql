@@ -3556,18 +3556,20 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 --
 -- Labels in Japanese and English (issue 12)
 --
--- call_list and the views over the snapshot gain *_label columns at the end
--- (rebuilt by _update_generated_views() at the end of this script).
--- (_create_views(): the copy in the section "One C evaluation per customer:
--- customer_core and customer_status" has call_list's label columns)
+-- call_list, declining_customers and the views over the snapshot gain
+-- *_label columns at the end (rebuilt by _update_generated_views() at the
+-- end of this script).  (_create_views(): the copy in the section "One C
+-- evaluation per customer: customer_core and customer_status" has the label
+-- columns of call_list and declining_customers)
 --
 -- Labels of the codes (states, segments, signals, reasons, channels, themes,
 -- data gaps, score components, deal and event codes) in Japanese and
 -- English, from one editable table; dormancy.language chooses the language
 -- (src/dormancy.c: empty means that of lc_messages).  The codes stay what
 -- they are, for SQL; the views that a person reads add a column <code
--- column>_label beside them (call_list, the views over the snapshot),
--- computed when read, so every session reads its own language.
+-- column>_label after all their columns (call_list, declining_customers,
+-- the views over the snapshot), computed when read, so every session reads
+-- its own language.
 --
 
 CREATE TABLE dormancy.labels (

@@ -4,8 +4,9 @@
 -- English, from one editable table; dormancy.language chooses the language
 -- (src/dormancy.c: empty means that of lc_messages).  The codes stay what
 -- they are, for SQL; the views that a person reads add a column <code
--- column>_label beside them (call_list, the views over the snapshot),
--- computed when read, so every session reads its own language.
+-- column>_label after all their columns (call_list, declining_customers,
+-- the views over the snapshot), computed when read, so every session reads
+-- its own language.
 --
 
 CREATE TABLE dormancy.labels (
