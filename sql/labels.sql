@@ -121,7 +121,15 @@ SELECT dormancy.label('state', 'dormant') AS dormant, dormancy.label('state', 'a
 INSERT INTO dormancy.labels VALUES ('state', 'dormant', 'fr', 'en sommeil');
 INSERT INTO dormancy.labels VALUES ('state', 'dormant', 'en', ' ');
 
--- the views: a few customers, each lapsing in another way
+-- the views: a few customers, each lapsing in another way (nothing else bound)
+DO $$
+DECLARE s text;
+BEGIN
+	FOR s IN SELECT source FROM dormancy.bindings ORDER BY source LOOP
+		PERFORM dormancy.unbind(s);
+	END LOOP;
+END
+$$;
 CREATE TABLE lb.accounts (id integer PRIMARY KEY, name text, tel text, mail text);
 CREATE TABLE lb.invoices (account integer, day date, total numeric);
 INSERT INTO lb.accounts VALUES
