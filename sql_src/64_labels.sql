@@ -284,7 +284,7 @@ BEGIN
 		('event_kind', 'support_visit', 'ja', U&'\30B5\30DD\30FC\30C8\30DA\30FC\30B8\95B2\89A7'),	-- support page visit
 		('event_kind', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
 		('change', 'new', 'ja', U&'\65B0\898F'),	-- new
-		('change', 'changed', 'ja', U&'\5909\5316'),	-- changed
+		('change', 'changed', 'ja', U&'\72B6\614B\5909\5316'),	-- changed
 		('change', 'removed', 'ja', U&'\5BFE\8C61\5916');	-- removed
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
