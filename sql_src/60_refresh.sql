@@ -150,7 +150,9 @@ SELECT s.state::pg_catalog.text AS state,
 	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
 	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
 	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
-	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at
+	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label
   FROM dormancy.status_snapshot s
  GROUP BY s.state, s.industry, s.company_size, s.segment
 $q$),
@@ -177,7 +179,14 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.dormant_after::pg_catalog.interval AS dormant_after,
 	   s.as_of::pg_catalog.date AS as_of,
 	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
-	   s.data_gaps::pg_catalog.text[] AS data_gaps
+	   s.data_gaps::pg_catalog.text[] AS data_gaps,
+	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
+	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
+	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label,
+	   dormancy.labels('decline_signals', s.decline_signals::pg_catalog.text[])::pg_catalog.text[] AS decline_signals_label,
+	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
    AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
@@ -196,7 +205,11 @@ SELECT h.customer_id::pg_catalog.text AS customer_id,
 	   s.state::pg_catalog.text AS current_state,
 	   s.total_amount::pg_catalog.float8 AS total_amount,
 	   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
-	   h.run_id::pg_catalog.int8 AS run_id
+	   h.run_id::pg_catalog.int8 AS run_id,
+	   dormancy.label('change', h.change::pg_catalog.text)::pg_catalog.text AS change_label,
+	   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
+	   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
   FROM dormancy.status_history h
  CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
 							 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
@@ -228,6 +241,8 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.avg_days_since_last_order IS 'mean days since the last purchase day (customers with one)';
 	COMMENT ON COLUMN dormancy.segment_summary.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.segment_summary.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.segment_summary.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
 		'dormancy.call_list as of the last refresh: lapsing customers worth a call, in priority order';
@@ -254,6 +269,13 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.state_label IS 'state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.segment_label IS 'segment in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -270,6 +292,10 @@ BEGIN
 	COMMENT ON COLUMN dormancy.recent_transitions.total_amount IS 'lifetime net amount in the current snapshot';
 	COMMENT ON COLUMN dormancy.recent_transitions.recorded_at IS 'when the change was recorded';
 	COMMENT ON COLUMN dormancy.recent_transitions.run_id IS 'the refresh run that recorded it';
+	COMMENT ON COLUMN dormancy.recent_transitions.change_label IS 'change in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.recent_transitions.from_state_label IS 'from_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.to_state_label IS 'to_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.current_state_label IS 'current_state in the language of dormancy.language';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';

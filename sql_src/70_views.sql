@@ -961,7 +961,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
 	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
 	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
   FROM dormancy.customer_status cs
  WHERE cs.declining AND cs.state IN ('active', 'at_risk')
  ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
@@ -988,6 +991,9 @@ COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchas
 COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
@@ -1029,7 +1035,20 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
+	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
@@ -1068,6 +1087,18 @@ COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), whe
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 -- duplicate_customers: customers sharing a name key, with the state of their
 -- combined order history.

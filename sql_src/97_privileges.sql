@@ -32,7 +32,7 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.model_settings, dormancy.models, dormancy.source_settings,
 	dormancy.event_kinds, dormancy.deal_outcomes, dormancy.deal_reasons,
 	dormancy.score_weights, dormancy.reason_rules, dormancy.message_themes,
-	dormancy.approach_rules, dormancy.legal_forms,
+	dormancy.approach_rules, dormancy.legal_forms, dormancy.labels,
 	dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds
 	TO dormancy_analyst;
 

@@ -30,7 +30,7 @@
  *
  * Folding of industry and company size: the rules' lists are folded by
  * dormancy.label_key(x) in the SQL that reads them; a customer's value by
- * the same function (labels_sql.c) under the call's collation (the default
+ * the same function (label_key_sql.c) under the call's collation (the default
  * collation when it has none), once per distinct value per query.  Folded
  * words are then compared as bytes, as text equality does under a
  * deterministic collation.  The approach rules map a customer's value
@@ -48,7 +48,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "labels_sql.h"
+#include "label_key_sql.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
