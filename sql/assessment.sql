@@ -326,7 +326,8 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -445,6 +446,9 @@ SELECT * FROM demo.assess_mismatches();
 SET client_min_messages = error;
 SELECT count(*) > 0 AS fitted FROM dormancy.fit_models();
 SET client_min_messages = warning;
+-- the reference predates the value distribution that fit_models() stores
+-- (value percentiles: call_list_defaults tests them): compare without it
+DELETE FROM dormancy.value_distribution;
 SELECT count(p_alive) AS with_p_alive, count(expected_value) AS with_expected_value
   FROM dormancy.customer_status;
 SELECT * FROM demo.assess_mismatches();

@@ -196,7 +196,8 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.decline_settings_in_force() ds

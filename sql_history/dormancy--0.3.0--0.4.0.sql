@@ -411,6 +411,9 @@ BEGIN
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
+	-- the scale of the customers' values (lifetime and now expected), which
+	-- the score and the call list rank by
+	PERFORM dormancy._store_value_distribution();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;
@@ -772,25 +775,29 @@ BEGIN
 	-- src_customers: the bound customers, else the customers seen in orders
 	IF cust.relation IS NOT NULL THEN
 		cust_sql := format(
-			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS owner FROM %s t',
 			dormancy._col(cust.columns, 'id'),
 			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
 			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
-			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS owner '
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
-					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner '
+					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
 	ELSE
 		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
-					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
+					'NULL::pg_catalog.text AS owner WHERE false';
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
@@ -1003,6 +1010,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.owner IS 'the bound owner (sales rep) column as text, NULL when unbound';
 
 	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
 	COMMENT ON COLUMN dormancy.src_stored_histories.customer_id IS 'customer id, cast back to the type of the ids';
@@ -1704,7 +1712,8 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- The rank is the call list's (dormancy.call_list): by value tier, then
+	-- score, ties by id.
 	-- It is computed in the statement that writes the rows, by a sort of
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
@@ -1724,7 +1733,7 @@ BEGIN
 	-- for the rank, then the rows) would cost a second evaluation.
 	-- (ties by the customer id, as in call_list: bind_* accept only id types
 	-- with a btree order)
-	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY value_tier, priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely
@@ -2565,7 +2574,8 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -2714,7 +2724,8 @@ SELECT core.*,
 	   -- weights from an init plan, not sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
@@ -2749,7 +2760,14 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -2916,6 +2934,9 @@ COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for t
 COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -3000,7 +3021,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps,
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.data_gaps,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
@@ -3014,14 +3038,21 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
 	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
-   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
 COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
@@ -3051,6 +3082,10 @@ COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the curr
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
 COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
@@ -3813,8 +3848,10 @@ BEGIN
 	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
 	   SET relation = excluded.relation, columns = excluded.columns,
 		   bound_at = now(), bound_by = CURRENT_USER;
-	-- the optional sources' customer columns must still compare with the ids
+	-- the optional sources' customer columns must still compare with the ids;
+	-- the stored value distribution described the customers bound before
 	IF _bind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
 		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
 		   FROM dormancy._usable_bindings() b
 		  WHERE b.source NOT IN ('customers', 'orders');
@@ -4921,6 +4958,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.as_of::pg_catalog.date AS as_of,
 	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
 	   s.data_gaps::pg_catalog.text[] AS data_gaps,
+	   s.value_percentile::pg_catalog.float8 AS value_percentile,
+	   s.value_tier::pg_catalog.text AS value_tier,
+	   s.owner::pg_catalog.text AS owner,
+	   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
 	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
 	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
 	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
@@ -4930,7 +4971,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
-   AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+																  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								ELSE 'infinity'::double precision END
  ORDER BY call_rank
 $q$),
 ('recent_transitions', $q$
@@ -4986,7 +5030,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, in priority order';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -5009,6 +5053,10 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.dormant_after IS 'the dormant threshold of the customer''s rule';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_tier IS 'A, B or C by value_percentile: the list ranks tier by tier';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner_rank IS 'position in the owner''s own list (owner_rank <= 20: that rep''s best 20)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language (dormancy.labels)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
@@ -5040,6 +5088,288 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';
+
+--
+-- Call list by value and owner (issue 12)
+--
+-- Value relative to your own customers: fit_models() (and so refresh()'s
+-- refits) stores the distribution of the customers' lifetime value
+-- (total_amount) and expected value as quantiles (new table
+-- value_distribution); customer_status
+-- (_assess) reads it once per query and places each customer in it
+-- (new columns value_percentile and value_tier); the score's past_value and
+-- expected_value use the percentiles (passed to the new three-argument
+-- _priority_breakdown) instead of the log scale up to score_weights.value_cap,
+-- which now serves only until a distribution is stored.  The call list ranks tier by tier (A first), then
+-- by score, and shows the tiers of score_weights.call_list_tiers (new
+-- columns tier_a_percentile, tier_b_percentile, call_list_tiers; an edited
+-- row of score_weights keeps its values and takes the defaults of the new
+-- columns).  approach_rules gains min_value_percentile: the installed rows
+-- take the installed percentiles; edited rows keep min_value alone.  The
+-- customers' owner (sales rep): bind_customers(..., owner => ...), column
+-- owner in src_customers, customer_core, customer_status, the snapshot,
+-- call_list (with owner_order) and snapshot_call_list (with owner_rank).
+-- A bind or unbind of the customers or orders forgets the stored
+-- distribution.  The views are rebuilt by _update_generated_views() at the
+-- end of this script.
+
+-- score_weights_in_force()'s body reads the table's row, which stops the
+-- table from taking columns: a body in a string for the time of the ALTER
+-- (the whole function follows below)
+DO $$
+BEGIN
+	EXECUTE format('CREATE OR REPLACE FUNCTION %s()
+		RETURNS dormancy.score_weights
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET search_path = pg_catalog, pg_temp
+		AS ''SELECT NULL::dormancy.score_weights''', 'dormancy.score_weights_in_force');
+END
+$$;
+ALTER TABLE dormancy.score_weights
+	ADD COLUMN tier_a_percentile double precision NOT NULL DEFAULT 90,
+	ADD COLUMN tier_b_percentile double precision NOT NULL DEFAULT 80,
+	ADD COLUMN call_list_tiers text[] NOT NULL DEFAULT '{A,B}',
+	ADD CONSTRAINT score_weights_tiers CHECK (
+		tier_b_percentile BETWEEN 0 AND 100 AND tier_a_percentile BETWEEN tier_b_percentile AND 100),
+	ADD CONSTRAINT score_weights_call_list_tiers CHECK (call_list_tiers <@ '{A,B,C}'::text[]);
+COMMENT ON COLUMN dormancy.score_weights.past_value IS 'weight of past value (the percentile of total_amount among your customers; a log scale up to value_cap while no value distribution is stored); 0 to 1000; default 20';
+COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value (its percentile among your customers; a log scale up to value_cap while no distribution is stored; only when fitted); default 5';
+COMMENT ON COLUMN dormancy.score_weights.value_cap IS 'superseded by dormancy.value_distribution: only while none is stored, the amount (in your currency) at which past_value and expected_value reach 1; default 10,000,000';
+COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
+COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 80';
+COMMENT ON COLUMN dormancy.score_weights.call_list_tiers IS 'the value tiers dormancy.call_list shows, ranked tier by tier (A first); default {A,B}';
+
+CREATE OR REPLACE FUNCTION dormancy.score_weights_in_force()
+	RETURNS dormancy.score_weights
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT w FROM dormancy.score_weights w),
+					ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
+						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20,
+						90, 80, '{A,B}')::dormancy.score_weights);
+COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
+	'the row of dormancy.score_weights, or the defaults when it is empty';
+
+ALTER TABLE dormancy.approach_rules
+	ADD COLUMN min_value_percentile double precision,
+	ADD CONSTRAINT approach_rules_min_value_percentile CHECK (min_value_percentile BETWEEN 0 AND 100);
+COMMENT ON TABLE dormancy.approach_rules IS
+	'the approach channel: the first rule (by rule_order) that matches the customer''s value (value_percentile, or approach_value), industry, company size and likely reason; edit freely';
+COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this (in your currency); when min_value_percentile is set, only while no value distribution is stored';
+COMMENT ON COLUMN dormancy.approach_rules.min_value_percentile IS 'the customer''s value_percentile must be at least this (0 to 100) once a value distribution is stored (dormancy.value_distribution); NULL: min_value applies';
+-- the installed rows take the installed percentiles (the triggers would
+-- take the update for the user's edit), and so does their record
+ALTER TABLE dormancy.approach_rules DISABLE TRIGGER defaults_before_write, DISABLE TRIGGER defaults_after_change;
+UPDATE dormancy.approach_rules a
+   SET min_value_percentile = v.pct
+  FROM (VALUES (10, 95::double precision), (20, 85), (40, 50)) v(rule_order, pct)
+ WHERE a.installed AND a.rule_order = v.rule_order;
+ALTER TABLE dormancy.approach_rules ENABLE TRIGGER defaults_before_write, ENABLE TRIGGER defaults_after_change;
+UPDATE dormancy.installed_defaults d
+   SET row_data = d.row_data || jsonb_build_object('min_value_percentile', v.pct)
+  FROM (VALUES ('10', 95::double precision), ('20', 85), ('30', NULL), ('40', 50), ('50', NULL)) v(key, pct)
+ WHERE d.table_name = 'approach_rules' AND d.key = v.key;
+
+CREATE TABLE dormancy.value_distribution (
+	measure text PRIMARY KEY,
+	quantiles double precision[] NOT NULL,
+	customers bigint NOT NULL,
+	as_of date NOT NULL,
+	stored_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT value_distribution_measure CHECK (measure IN ('total_amount', 'expected_value')),
+	CONSTRAINT value_distribution_quantiles CHECK (
+		cardinality(quantiles) >= 2 AND array_position(quantiles, NULL) IS NULL)
+);
+COMMENT ON TABLE dormancy.value_distribution IS
+	'the distribution of your customers'' lifetime value and expected value, as quantiles: the scale of past_value, expected_value, value_percentile and the value tiers; written by fit_models() (and so by the refits of refresh()), emptied by a bind or unbind of the customers or orders';
+COMMENT ON COLUMN dormancy.value_distribution.measure IS 'total_amount (customers with a purchase) or expected_value (customers the model gives one)';
+COMMENT ON COLUMN dormancy.value_distribution.quantiles IS 'the quantiles at 0, 0.5, 1, ..., 100 percent (201 values, ascending)';
+COMMENT ON COLUMN dormancy.value_distribution.customers IS 'customers the quantiles were computed over';
+COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the customers'' values';
+COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
+
+CREATE FUNCTION dormancy._store_value_distribution()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+AS $$
+DECLARE
+	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+BEGIN
+	DELETE FROM dormancy.value_distribution;
+	IF to_regclass('dormancy.customer_core') IS NULL THEN
+		RETURN;
+	END IF;
+	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	WITH v AS (
+		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
+		  FROM dormancy.customer_core core
+		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
+							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+	)
+	SELECT m.measure, m.q, m.n, m.as_of
+	  FROM (SELECT 'total_amount'::text AS measure,
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0))
+					   FILTER (WHERE v.order_days > 0) AS q,
+				   count(*) FILTER (WHERE v.order_days > 0) AS n, max(v.as_of) AS as_of
+			  FROM v
+			UNION ALL
+			SELECT 'expected_value',
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'), max(v.as_of)
+			  FROM v) m
+	 WHERE m.n > 0;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution (fit_models())';
+
+CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
+											 value_percentiles double precision[])
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'priority_breakdown'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]) IS
+	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap)';
+
+-- (fit_models(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy.fit_models() IS
+	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
+
+-- _assess gains an OUT column (value_percentile): a new return type
+DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
+
+-- bind_customers takes the owner column
+DROP FUNCTION dormancy.bind_customers(regclass, name, name, name, name);
+CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
+	industry name DEFAULT NULL, company_size name DEFAULT NULL, owner name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_id_column(relation, 'id', id);
+	IF bind_customers.name IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'name', bind_customers.name);
+	END IF;
+	IF industry IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'industry', industry);
+	END IF;
+	IF company_size IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'company_size', company_size);
+	END IF;
+	IF owner IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'owner', owner);
+	END IF;
+	PERFORM dormancy._bind('customers', relation,
+						   jsonb_build_object('id', id, 'name', bind_customers.name,
+											  'industry', industry, 'company_size', company_size,
+											  'owner', owner));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
+	'bind the customers relation: id column and optional name, industry, company size and owner (sales rep) columns';
+REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
+
+-- (_bind(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding and rebuild the views';
+
+CREATE OR REPLACE FUNCTION dormancy.unbind(source text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM dormancy.bindings b WHERE b.source = unbind.source;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'source "%" is not bound', source
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'See dormancy.bindings for what is bound.';
+	END IF;
+	-- the stored value distribution described the customers bound before
+	IF unbind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
+	END IF;
+	PERFORM dormancy._build_views();
+END
+$$;
+COMMENT ON FUNCTION dormancy.unbind(text) IS
+	'remove a binding (customers or orders); its views become empty views of the same shape';
+
+-- (_adapter_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- (_comment_adapters(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+-- (_snapshot_view_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._snapshot_view_definitions() IS
+	'internal: the SQL of the views over dormancy.status_snapshot';
+
+-- (_comment_snapshot_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';
+
+-- (_refresh_work(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
+	'internal: write the snapshot and the state changes (called by refresh() under its lock)';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+GRANT SELECT ON dormancy.value_distribution TO dormancy_analyst;
 
 -- Privileges (always last)
 --
@@ -5073,6 +5403,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._model_for(text, text),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),

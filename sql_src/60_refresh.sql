@@ -180,6 +180,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.as_of::pg_catalog.date AS as_of,
 	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
 	   s.data_gaps::pg_catalog.text[] AS data_gaps,
+	   s.value_percentile::pg_catalog.float8 AS value_percentile,
+	   s.value_tier::pg_catalog.text AS value_tier,
+	   s.owner::pg_catalog.text AS owner,
+	   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
 	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
 	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
 	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
@@ -189,7 +193,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
-   AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+																  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								ELSE 'infinity'::double precision END
  ORDER BY call_rank
 $q$),
 ('recent_transitions', $q$
@@ -245,7 +252,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, in priority order';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -268,6 +275,10 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.dormant_after IS 'the dormant threshold of the customer''s rule';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_tier IS 'A, B or C by value_percentile: the list ranks tier by tier';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner_rank IS 'position in the owner''s own list (owner_rank <= 20: that rep''s best 20)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language (dormancy.labels)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
@@ -679,7 +690,8 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- The rank is the call list's (dormancy.call_list): by value tier, then
+	-- score, ties by id.
 	-- It is computed in the statement that writes the rows, by a sort of
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
@@ -699,7 +711,7 @@ BEGIN
 	-- for the rank, then the rows) would cost a second evaluation.
 	-- (ties by the customer id, as in call_list: bind_* accept only id types
 	-- with a btree order)
-	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY value_tier, priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely

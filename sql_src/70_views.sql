@@ -600,7 +600,8 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -749,7 +750,8 @@ SELECT core.*,
 	   -- weights from an init plan, not sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
@@ -784,7 +786,14 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -951,6 +960,9 @@ COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for t
 COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1035,7 +1047,10 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps,
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.data_gaps,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
@@ -1049,14 +1064,21 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
 	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
-   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
 COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
@@ -1086,6 +1108,10 @@ COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the curr
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
 COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
 COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
