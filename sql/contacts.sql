@@ -66,8 +66,9 @@ SELECT customer_id, name, data_gaps FROM dormancy.customer_status ORDER BY 1;
 SELECT * FROM dormancy.customer_contacts ORDER BY 1;
 -- contacts that cannot be used
 SELECT source, issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'contacts' ORDER BY 2, 3;
--- the call list carries them (last column)
-SELECT attnum = (SELECT max(attnum) FROM pg_attribute WHERE attrelid = 'dormancy.call_list'::regclass) AS last, atttypid::regtype
+-- the call list carries them (last column, but for the labels of 0.4.0 after it)
+SELECT attnum = (SELECT max(attnum) FROM pg_attribute WHERE attrelid = 'dormancy.call_list'::regclass
+				  AND attname NOT LIKE '%\_label') AS last, atttypid::regtype
   FROM pg_attribute WHERE attrelid = 'dormancy.call_list'::regclass AND attname = 'data_gaps';
 
 -- the setting: with 5 years, the 2023 update is fresh enough

@@ -132,7 +132,6 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   c.company_id,
 	   -- for rules with use_contract_end (IT services: a lapsed licence is
 	   -- dormancy), the last day covered by a contract counts like a purchase
 	   dormancy.dormancy_state(CASE WHEN (r.rule).use_contract_end AND con.last_covered_day IS NOT NULL
@@ -197,7 +196,9 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner,
+	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.decline_settings_in_force() ds

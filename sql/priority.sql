@@ -208,9 +208,9 @@ SELECT round(s.score::numeric, 2) AS score, s.breakdown -> 'p_alive' ->> 'share'
 SELECT dormancy.score_priority(NULL, dormancy.score_weights_in_force()) IS NULL AS strict;
 SELECT dormancy.score_priority(pr.inputs('sleepy', 400), dormancy.score_weights_in_force());
 SELECT dormancy.score_priority(pr.inputs('dormant', 400),
-	   ROW(true, -5, 15, 20, 10, 10, 10, 5, 5, 5, 1e7, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20)::dormancy.score_weights);
+	   ROW(true, -5, 15, 20, 10, 10, 10, 5, 5, 5, 1e7, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights);
 SELECT dormancy.score_priority(pr.inputs('dormant', 400),
-	   ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, NULL, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20)::dormancy.score_weights);
+	   ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, NULL, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights);
 
 DROP VIEW pr.pair_status, pr.ranked;
 SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'deals', 'events', 'orders', 'customers']) s;

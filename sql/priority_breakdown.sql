@@ -81,7 +81,8 @@ SELECT k, ROW(true,
 	CASE WHEN random() < 0.15 THEN 0 ELSE random() * 100 END,
 	1000 + random() * 1e8, 2 + floor(random() * 10)::int, 1 + floor(random() * 3000)::int, 1 + floor(random() * 4)::int,
 	0.5 + random() * 20, -random(), 2 * random() - 1, 2 * random() - 1, 2 * random() - 1, 2 * random() - 1,
-	2 * random() - 1, 2 * random() - 1, 2 * random() - 1, 1 + floor(random() * 2000)::int, random(), 20
+	2 * random() - 1, 2 * random() - 1, 2 * random() - 1, 1 + floor(random() * 2000)::int, random(), 20,
+	90, 80, '{A,B}'
 	)::dormancy.score_weights
   FROM generate_series(1, 3) k;
 
@@ -201,10 +202,10 @@ SELECT dormancy._priority_score(NULL, w) IS NULL AS score_strict, dormancy._prio
   FROM pb.weights WHERE k = 0;
 -- and check the weights as it does
 SELECT dormancy._priority_score(i, ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, NULL, 6, 1826, 2, 10, -0.5,
-		0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20)::dormancy.score_weights)
+		0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights)
   FROM pb.inputs WHERE n = 1;
 SELECT dormancy._priority_breakdown(i, ROW(true, 2000, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
-		0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20)::dormancy.score_weights)
+		0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights)
   FROM pb.inputs WHERE n = 1;
 
 -- every breakdown, as text, in one digest (0.3.0's score_priority gave the same)

@@ -72,12 +72,15 @@ SELECT CASE WHEN lapsing THEN coalesce(rr.reason, 'unknown') END,
 	 LIMIT 1) rr ON true
 $$;
 CREATE FUNCTION rc.old_channel(lapsing boolean, approach_value float8, industry text, company_size text,
-							   reason text, can_phone boolean, can_mail boolean)
+							   reason text, can_phone boolean, can_mail boolean, percentile float8 DEFAULT NULL)
 RETURNS text LANGUAGE sql STABLE AS $$
 SELECT ar.channel
   FROM dormancy.approach_rules ar
  WHERE lapsing
-   AND approach_value >= ar.min_value
+   -- the percentile once a value distribution is stored and the rule names one
+   AND CASE WHEN ar.min_value_percentile IS NOT NULL AND percentile IS NOT NULL
+			THEN percentile >= ar.min_value_percentile
+			ELSE approach_value >= ar.min_value END
    AND (ar.industries IS NULL OR EXISTS (
 		SELECT 1 FROM unnest(ar.industries) i
 		 WHERE dormancy.label_key(i) = rc.industry_key(industry)))
@@ -104,7 +107,10 @@ SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE cs.approach_channel IS DISTINCT FROM
 							  rc.old_channel(cs.likely_reason IS NOT NULL, cs.approach_value, cs.industry,
 											 cs.company_size, cs.likely_reason,
-											 coalesce(cc.phones, 0) > 0, coalesce(cc.emails, 0) > 0))
+											 coalesce(cc.phones, 0) > 0, coalesce(cc.emails, 0) > 0,
+											 CASE WHEN EXISTS (SELECT 1 FROM dormancy.value_distribution v
+																WHERE v.measure = 'total_amount')
+												  THEN cs.value_percentile END))
 		 AS channel_mismatches
   FROM dormancy.customer_status cs
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = cs.customer_id;

@@ -411,6 +411,9 @@ BEGIN
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
+	-- the scale of the customers' values (lifetime and now expected), which
+	-- the score and the call list rank by
+	PERFORM dormancy._store_value_distribution();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;
@@ -772,25 +775,29 @@ BEGIN
 	-- src_customers: the bound customers, else the customers seen in orders
 	IF cust.relation IS NOT NULL THEN
 		cust_sql := format(
-			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size FROM %s t',
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS owner FROM %s t',
 			dormancy._col(cust.columns, 'id'),
 			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
 			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
-			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS owner '
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
-					'NULL::pg_catalog.text AS company_size FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner '
+					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
 	ELSE
 		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
-					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size WHERE false';
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
+					'NULL::pg_catalog.text AS owner WHERE false';
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
@@ -1003,6 +1010,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.owner IS 'the bound owner (sales rep) column as text, NULL when unbound';
 
 	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
 	COMMENT ON COLUMN dormancy.src_stored_histories.customer_id IS 'customer id, cast back to the type of the ids';
@@ -1704,7 +1712,8 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- The rank is the call list's (dormancy.call_list): by value tier, then
+	-- score, ties by id.
 	-- It is computed in the statement that writes the rows, by a sort of
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
@@ -1724,7 +1733,7 @@ BEGIN
 	-- for the rank, then the rows) would cost a second evaluation.
 	-- (ties by the customer id, as in call_list: bind_* accept only id types
 	-- with a btree order)
-	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY value_tier, priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely
@@ -2565,7 +2574,8 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -2714,7 +2724,8 @@ SELECT core.*,
 	   -- weights from an init plan, not sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
@@ -2749,7 +2760,14 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.name_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -2916,6 +2934,9 @@ COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for t
 COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -2926,7 +2947,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
 	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
 	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
   FROM dormancy.customer_status cs
  WHERE cs.declining AND cs.state IN ('active', 'at_risk')
  ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
@@ -2953,6 +2977,9 @@ COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchas
 COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
@@ -2994,15 +3021,38 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
-   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
 COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
@@ -3032,7 +3082,23 @@ COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the curr
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 -- duplicate_customers: customers sharing a name key, with the state of their
 -- combined order history.
@@ -3782,8 +3848,10 @@ BEGIN
 	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
 	   SET relation = excluded.relation, columns = excluded.columns,
 		   bound_at = now(), bound_by = CURRENT_USER;
-	-- the optional sources' customer columns must still compare with the ids
+	-- the optional sources' customer columns must still compare with the ids;
+	-- the stored value distribution described the customers bound before
 	IF _bind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
 		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
 		   FROM dormancy._usable_bindings() b
 		  WHERE b.source NOT IN ('customers', 'orders');
@@ -4511,14 +4579,807 @@ SELECT dormancy.analyze_lookup_tables();
 -- (end of Label keys and aliases (issue 12))
 
 --
+-- Labels in Japanese and English (issue 12)
+--
+-- call_list, declining_customers and the views over the snapshot gain
+-- *_label columns at the end (rebuilt by _update_generated_views() at the
+-- end of this script).  (_create_views(): the copy in the section "One C
+-- evaluation per customer: customer_core and customer_status" has the label
+-- columns of call_list and declining_customers)
+--
+-- Labels of the codes (states, segments, signals, reasons, channels, themes,
+-- data gaps, score components, deal and event codes) in Japanese and
+-- English, from one editable table; dormancy.language chooses the language
+-- (src/dormancy.c: empty means that of lc_messages).  The codes stay what
+-- they are, for SQL; the views that a person reads add a column <code
+-- column>_label after all their columns (call_list, declining_customers,
+-- the views over the snapshot), computed when read, so every session reads
+-- its own language.
+--
+
+CREATE TABLE dormancy.labels (
+	vocabulary text NOT NULL,
+	code text NOT NULL,
+	language text NOT NULL,
+	label text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (vocabulary, code, language),
+	CONSTRAINT labels_language CHECK (language IN ('en', 'ja')),
+	CONSTRAINT labels_label_not_blank CHECK (btrim(label) <> '')
+);
+COMMENT ON TABLE dormancy.labels IS
+	'the label of each code in each language (en, ja): what the *_label columns and dormancy.label() show; edit freely';
+COMMENT ON COLUMN dormancy.labels.vocabulary IS
+	'what the code is: state, contract_state, dormancy_kind, segment, decline_signals, evidence, likely_reason, approach_channel, message_theme, data_gaps, score_component, deal_outcome, deal_reason, event_kind or change';
+COMMENT ON COLUMN dormancy.labels.code IS 'the code as the views write it (active, lost_to_competitor, phone, ...)';
+COMMENT ON COLUMN dormancy.labels.language IS 'en or ja';
+COMMENT ON COLUMN dormancy.labels.label IS 'what a person reads for the code in that language';
+COMMENT ON COLUMN dormancy.labels.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
+	('state', 'active', 'en', 'active'),
+	('state', 'at_risk', 'en', 'at risk'),
+	('state', 'dormant', 'en', 'dormant'),
+	('state', 'long_dormant', 'en', 'long dormant'),
+	('state', 'never_purchased', 'en', 'never purchased'),
+	('contract_state', 'active', 'en', 'contract current'),
+	('contract_state', 'at_risk', 'en', 'contract ended recently'),
+	('contract_state', 'dormant', 'en', 'contract ended: dormant'),
+	('contract_state', 'long_dormant', 'en', 'contract ended: long dormant'),
+	('contract_state', 'never_purchased', 'en', 'no term started yet'),
+	('dormancy_kind', 'lost_deal', 'en', 'lost or postponed deal'),
+	('dormancy_kind', 'purchase', 'en', 'purchases stopped'),
+	('segment', 'one_time', 'en', 'one-time buyer'),
+	('segment', 'repeat', 'en', 'repeat buyer'),
+	('segment', 'campaign_only', 'en', 'buys only on offers'),
+	('decline_signals', 'amount_drop', 'en', 'spending down'),
+	('decline_signals', 'frequency_drop', 'en', 'ordering less often'),
+	('decline_signals', 'cadence_slowdown', 'en', 'longer gaps between orders'),
+	('decline_signals', 'overdue', 'en', 'next order overdue'),
+	('decline_signals', 'season_drop', 'en', 'down on the same season last year'),
+	('decline_signals', 'negative_trend', 'en', 'spending trending down'),
+	('evidence', 'state_active', 'en', 'state: active'),
+	('evidence', 'state_at_risk', 'en', 'state: at risk'),
+	('evidence', 'state_dormant', 'en', 'state: dormant'),
+	('evidence', 'state_long_dormant', 'en', 'state: long dormant'),
+	('evidence', 'state_never_purchased', 'en', 'state: never purchased'),
+	('evidence', 'one_time', 'en', 'one purchase only'),
+	('evidence', 'repeat', 'en', 'repeat buyer'),
+	('evidence', 'campaign_only', 'en', 'bought only on offers'),
+	('evidence', 'declining', 'en', 'declining'),
+	('evidence', 'lapsed_after_price_increase', 'en', 'no order since a price increase'),
+	('evidence', 'lapsed_after_spec_change', 'en', 'no order since a specification change'),
+	('evidence', 'contract_lapsed', 'en', 'contract lapsed'),
+	('evidence', 'auto_renew_off', 'en', 'auto-renew off'),
+	('evidence', 'downgraded', 'en', 'downgraded'),
+	('evidence', 'renewal_due', 'en', 'renewal due'),
+	('evidence', 'engaged', 'en', 'engaged recently'),
+	('evidence', 'no_engagement', 'en', 'no opens or visits'),
+	('evidence', 'pricing_views', 'en', 'viewed pricing'),
+	('evidence', 'repeated_pricing_views', 'en', 'repeated pricing views'),
+	('evidence', 'support_visits', 'en', 'repeated support visits'),
+	('evidence', 'deal_won', 'en', 'last deal won'),
+	('evidence', 'deal_lost', 'en', 'last deal lost'),
+	('evidence', 'deal_postponed', 'en', 'last deal postponed'),
+	('evidence', 'deal_unknown', 'en', 'last deal: outcome unknown'),
+	('evidence', 'deal_reason_price', 'en', 'deal reason: price'),
+	('evidence', 'deal_reason_features', 'en', 'deal reason: features'),
+	('evidence', 'deal_reason_competitor', 'en', 'deal reason: competitor'),
+	('evidence', 'deal_reason_timing', 'en', 'deal reason: timing'),
+	('evidence', 'deal_reason_budget', 'en', 'deal reason: budget'),
+	('evidence', 'deal_reason_circumstances', 'en', 'deal reason: customer circumstances'),
+	('evidence', 'deal_reason_other', 'en', 'deal reason: other'),
+	('evidence', 'open_deal', 'en', 'open deal'),
+	('evidence', 'lost_deal', 'en', 'lost or postponed deal'),
+	('evidence', 'amount_drop', 'en', 'spending down'),
+	('evidence', 'frequency_drop', 'en', 'ordering less often'),
+	('evidence', 'cadence_slowdown', 'en', 'longer gaps between orders'),
+	('evidence', 'overdue', 'en', 'next order overdue'),
+	('evidence', 'season_drop', 'en', 'down on the same season last year'),
+	('evidence', 'negative_trend', 'en', 'spending trending down'),
+	('likely_reason', 'dissatisfied_product', 'en', 'unhappy with the product'),
+	('likely_reason', 'dissatisfied_price', 'en', 'unhappy with the price'),
+	('likely_reason', 'dissatisfied_support', 'en', 'unhappy with support'),
+	('likely_reason', 'forgot', 'en', 'forgot about us'),
+	('likely_reason', 'circumstances_changed', 'en', 'their circumstances changed'),
+	('likely_reason', 'lost_to_competitor', 'en', 'lost to a competitor'),
+	('likely_reason', 'budget_timing', 'en', 'budget or timing'),
+	('likely_reason', 'campaign_only', 'en', 'buys only on offers'),
+	('likely_reason', 'one_time_mismatch', 'en', 'one purchase: poor fit'),
+	('likely_reason', 'price_increase', 'en', 'price increase'),
+	('likely_reason', 'spec_change', 'en', 'specification change'),
+	('likely_reason', 'unknown', 'en', 'unknown'),
+	('approach_channel', 'email', 'en', 'email'),
+	('approach_channel', 'direct_mail', 'en', 'direct mail'),
+	('approach_channel', 'phone', 'en', 'phone call'),
+	('approach_channel', 'visit', 'en', 'visit'),
+	('approach_channel', 'step_mail', 'en', 'step mail series'),
+	('message_theme', 'feedback_survey', 'en', 'ask for feedback'),
+	('message_theme', 'discount_or_downsell', 'en', 'discount or smaller plan'),
+	('message_theme', 'reminder', 'en', 'reminder'),
+	('message_theme', 'usage_guide', 'en', 'usage guide'),
+	('message_theme', 'new_offer', 'en', 'new product or plan'),
+	('message_theme', 'comparison_case_study', 'en', 'comparisons and case studies'),
+	('message_theme', 'referral', 'en', 'ask for a referral'),
+	('data_gaps', 'no_contact', 'en', 'no contact data'),
+	('data_gaps', 'no_phone', 'en', 'no phone number'),
+	('data_gaps', 'invalid_phone', 'en', 'invalid phone number'),
+	('data_gaps', 'no_email', 'en', 'no email address'),
+	('data_gaps', 'invalid_email', 'en', 'invalid email address'),
+	('data_gaps', 'no_person', 'en', 'no contact person'),
+	('data_gaps', 'contact_outdated', 'en', 'contact data outdated'),
+	('data_gaps', 'no_name', 'en', 'no customer name'),
+	('data_gaps', 'duplicate_name', 'en', 'possible duplicate record'),
+	('data_gaps', 'no_activity', 'en', 'no purchases or activity'),
+	('score_component', 'past_value', 'en', 'past value'),
+	('score_component', 'regularity', 'en', 'regularity'),
+	('score_component', 'recency', 'en', 'recency'),
+	('score_component', 'decline', 'en', 'decline signals'),
+	('score_component', 'engagement', 'en', 'engagement'),
+	('score_component', 'deal', 'en', 'deals'),
+	('score_component', 'contract', 'en', 'contract'),
+	('score_component', 'p_alive', 'en', 'probability still a customer'),
+	('score_component', 'expected_value', 'en', 'expected value'),
+	('deal_outcome', 'won', 'en', 'won'),
+	('deal_outcome', 'lost', 'en', 'lost'),
+	('deal_outcome', 'postponed', 'en', 'postponed'),
+	('deal_outcome', 'open', 'en', 'open'),
+	('deal_outcome', 'unknown', 'en', 'unknown'),
+	('deal_reason', 'price', 'en', 'price'),
+	('deal_reason', 'features', 'en', 'features'),
+	('deal_reason', 'competitor', 'en', 'competitor'),
+	('deal_reason', 'timing', 'en', 'timing'),
+	('deal_reason', 'budget', 'en', 'budget'),
+	('deal_reason', 'circumstances', 'en', 'customer circumstances'),
+	('deal_reason', 'other', 'en', 'other'),
+	('event_kind', 'email_open', 'en', 'email opened'),
+	('event_kind', 'email_click', 'en', 'email link clicked'),
+	('event_kind', 'web_visit', 'en', 'website visit'),
+	('event_kind', 'pricing_view', 'en', 'pricing page view'),
+	('event_kind', 'document_download', 'en', 'document download'),
+	('event_kind', 'support_visit', 'en', 'support page visit'),
+	('event_kind', 'other', 'en', 'other'),
+	('change', 'new', 'en', 'new'),
+	('change', 'changed', 'en', 'changed'),
+	('change', 'removed', 'en', 'removed');
+-- Japanese labels, written as Unicode escapes so that the install script is
+-- ASCII (the comments give the English label): a database whose encoding
+-- cannot hold them (LATIN1, ...) gets the English ones only.
+-- docs/labels.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
+		('state', 'active', 'ja', U&'\7A3C\50CD\4E2D'),	-- active
+		('state', 'at_risk', 'ja', U&'\4F11\7720\4E88\5099\8ECD'),	-- at risk
+		('state', 'dormant', 'ja', U&'\4F11\7720'),	-- dormant
+		('state', 'long_dormant', 'ja', U&'\9577\671F\4F11\7720'),	-- long dormant
+		('state', 'never_purchased', 'ja', U&'\8CFC\5165\5B9F\7E3E\306A\3057'),	-- never purchased
+		('contract_state', 'active', 'ja', U&'\5951\7D04\4E2D'),	-- contract current
+		('contract_state', 'at_risk', 'ja', U&'\5951\7D04\7D42\4E86\30FB\8981\30D5\30A9\30ED\30FC'),	-- contract ended recently
+		('contract_state', 'dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\4F11\7720'),	-- contract ended: dormant
+		('contract_state', 'long_dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\9577\671F\4F11\7720'),	-- contract ended: long dormant
+		('contract_state', 'never_purchased', 'ja', U&'\5951\7D04\958B\59CB\524D'),	-- no term started yet
+		('dormancy_kind', 'lost_deal', 'ja', U&'\5931\6CE8\30FB\898B\9001\308A'),	-- lost or postponed deal
+		('dormancy_kind', 'purchase', 'ja', U&'\8CFC\8CB7\306E\9014\7D76'),	-- purchases stopped
+		('segment', 'one_time', 'ja', U&'\5358\767A\8CFC\5165'),	-- one-time buyer
+		('segment', 'repeat', 'ja', U&'\30EA\30D4\30FC\30C8\8CFC\5165'),	-- repeat buyer
+		('segment', 'campaign_only', 'ja', U&'\30AD\30E3\30F3\30DA\30FC\30F3\6642\306E\307F\8CFC\5165'),	-- buys only on offers
+		('decline_signals', 'amount_drop', 'ja', U&'\8CFC\5165\984D\306E\6E1B\5C11'),	-- spending down
+		('decline_signals', 'frequency_drop', 'ja', U&'\8CFC\5165\56DE\6570\306E\6E1B\5C11'),	-- ordering less often
+		('decline_signals', 'cadence_slowdown', 'ja', U&'\8CFC\5165\9593\9694\306E\9577\671F\5316'),	-- longer gaps between orders
+		('decline_signals', 'overdue', 'ja', U&'\6B21\56DE\8CFC\5165\306E\9045\308C'),	-- next order overdue
+		('decline_signals', 'season_drop', 'ja', U&'\524D\5E74\540C\671F\6BD4\306E\6E1B\5C11'),	-- down on the same season last year
+		('decline_signals', 'negative_trend', 'ja', U&'\8CFC\5165\984D\306E\4E0B\964D\50BE\5411'),	-- spending trending down
+		('evidence', 'state_active', 'ja', U&'\72B6\614B: \7A3C\50CD\4E2D'),	-- state: active
+		('evidence', 'state_at_risk', 'ja', U&'\72B6\614B: \4F11\7720\4E88\5099\8ECD'),	-- state: at risk
+		('evidence', 'state_dormant', 'ja', U&'\72B6\614B: \4F11\7720'),	-- state: dormant
+		('evidence', 'state_long_dormant', 'ja', U&'\72B6\614B: \9577\671F\4F11\7720'),	-- state: long dormant
+		('evidence', 'state_never_purchased', 'ja', U&'\72B6\614B: \8CFC\5165\5B9F\7E3E\306A\3057'),	-- state: never purchased
+		('evidence', 'one_time', 'ja', U&'\5358\767A\8CFC\5165'),	-- one purchase only
+		('evidence', 'repeat', 'ja', U&'\30EA\30D4\30FC\30C8\8CFC\5165'),	-- repeat buyer
+		('evidence', 'campaign_only', 'ja', U&'\30AD\30E3\30F3\30DA\30FC\30F3\6642\306E\307F\8CFC\5165'),	-- bought only on offers
+		('evidence', 'declining', 'ja', U&'\6E1B\5C11\50BE\5411'),	-- declining
+		('evidence', 'lapsed_after_price_increase', 'ja', U&'\5024\4E0A\3052\5F8C\306B\8CFC\5165\306A\3057'),	-- no order since a price increase
+		('evidence', 'lapsed_after_spec_change', 'ja', U&'\4ED5\69D8\5909\66F4\5F8C\306B\8CFC\5165\306A\3057'),	-- no order since a specification change
+		('evidence', 'contract_lapsed', 'ja', U&'\5951\7D04\5931\52B9'),	-- contract lapsed
+		('evidence', 'auto_renew_off', 'ja', U&'\81EA\52D5\66F4\65B0\30AA\30D5'),	-- auto-renew off
+		('evidence', 'downgraded', 'ja', U&'\5951\7D04\7E2E\5C0F'),	-- downgraded
+		('evidence', 'renewal_due', 'ja', U&'\66F4\65B0\6642\671F\304C\8FD1\3044'),	-- renewal due
+		('evidence', 'engaged', 'ja', U&'\6700\8FD1\306E\53CD\5FDC\3042\308A'),	-- engaged recently
+		('evidence', 'no_engagement', 'ja', U&'\53CD\5FDC\30FB\63A5\89E6\306A\3057'),	-- no opens or visits
+		('evidence', 'pricing_views', 'ja', U&'\6599\91D1\30DA\30FC\30B8\95B2\89A7'),	-- viewed pricing
+		('evidence', 'repeated_pricing_views', 'ja', U&'\6599\91D1\30DA\30FC\30B8\306E\7E70\308A\8FD4\3057\95B2\89A7'),	-- repeated pricing views
+		('evidence', 'support_visits', 'ja', U&'\30B5\30DD\30FC\30C8\30DA\30FC\30B8\306E\7E70\308A\8FD4\3057\95B2\89A7'),	-- repeated support visits
+		('evidence', 'deal_won', 'ja', U&'\76F4\8FD1\5546\8AC7: \53D7\6CE8'),	-- last deal won
+		('evidence', 'deal_lost', 'ja', U&'\76F4\8FD1\5546\8AC7: \5931\6CE8'),	-- last deal lost
+		('evidence', 'deal_postponed', 'ja', U&'\76F4\8FD1\5546\8AC7: \898B\9001\308A\30FB\5EF6\671F'),	-- last deal postponed
+		('evidence', 'deal_unknown', 'ja', U&'\76F4\8FD1\5546\8AC7: \7D50\679C\4E0D\660E'),	-- last deal: outcome unknown
+		('evidence', 'deal_reason_price', 'ja', U&'\5546\8AC7\7406\7531: \4FA1\683C'),	-- deal reason: price
+		('evidence', 'deal_reason_features', 'ja', U&'\5546\8AC7\7406\7531: \6A5F\80FD'),	-- deal reason: features
+		('evidence', 'deal_reason_competitor', 'ja', U&'\5546\8AC7\7406\7531: \7AF6\5408'),	-- deal reason: competitor
+		('evidence', 'deal_reason_timing', 'ja', U&'\5546\8AC7\7406\7531: \6642\671F'),	-- deal reason: timing
+		('evidence', 'deal_reason_budget', 'ja', U&'\5546\8AC7\7406\7531: \4E88\7B97'),	-- deal reason: budget
+		('evidence', 'deal_reason_circumstances', 'ja', U&'\5546\8AC7\7406\7531: \9867\5BA2\90FD\5408'),	-- deal reason: customer circumstances
+		('evidence', 'deal_reason_other', 'ja', U&'\5546\8AC7\7406\7531: \305D\306E\4ED6'),	-- deal reason: other
+		('evidence', 'open_deal', 'ja', U&'\9032\884C\4E2D\306E\5546\8AC7\3042\308A'),	-- open deal
+		('evidence', 'lost_deal', 'ja', U&'\5931\6CE8\30FB\898B\9001\308A'),	-- lost or postponed deal
+		('evidence', 'amount_drop', 'ja', U&'\8CFC\5165\984D\306E\6E1B\5C11'),	-- spending down
+		('evidence', 'frequency_drop', 'ja', U&'\8CFC\5165\56DE\6570\306E\6E1B\5C11'),	-- ordering less often
+		('evidence', 'cadence_slowdown', 'ja', U&'\8CFC\5165\9593\9694\306E\9577\671F\5316'),	-- longer gaps between orders
+		('evidence', 'overdue', 'ja', U&'\6B21\56DE\8CFC\5165\306E\9045\308C'),	-- next order overdue
+		('evidence', 'season_drop', 'ja', U&'\524D\5E74\540C\671F\6BD4\306E\6E1B\5C11'),	-- down on the same season last year
+		('evidence', 'negative_trend', 'ja', U&'\8CFC\5165\984D\306E\4E0B\964D\50BE\5411'),	-- spending trending down
+		('likely_reason', 'dissatisfied_product', 'ja', U&'\88FD\54C1\3078\306E\4E0D\6E80'),	-- unhappy with the product
+		('likely_reason', 'dissatisfied_price', 'ja', U&'\4FA1\683C\3078\306E\4E0D\6E80'),	-- unhappy with the price
+		('likely_reason', 'dissatisfied_support', 'ja', U&'\30B5\30DD\30FC\30C8\3078\306E\4E0D\6E80'),	-- unhappy with support
+		('likely_reason', 'forgot', 'ja', U&'\5FD8\308C\30FB\5931\5FF5'),	-- forgot about us
+		('likely_reason', 'circumstances_changed', 'ja', U&'\9867\5BA2\5074\306E\72B6\6CC1\5909\5316'),	-- their circumstances changed
+		('likely_reason', 'lost_to_competitor', 'ja', U&'\7AF6\5408\306B\6D41\51FA'),	-- lost to a competitor
+		('likely_reason', 'budget_timing', 'ja', U&'\4E88\7B97\30FB\6642\671F\306E\90FD\5408'),	-- budget or timing
+		('likely_reason', 'campaign_only', 'ja', U&'\30AD\30E3\30F3\30DA\30FC\30F3\6642\306E\307F\8CFC\5165'),	-- buys only on offers
+		('likely_reason', 'one_time_mismatch', 'ja', U&'\5358\767A\8CFC\5165\30FB\30CB\30FC\30BA\4E0D\4E00\81F4'),	-- one purchase: poor fit
+		('likely_reason', 'price_increase', 'ja', U&'\5024\4E0A\3052\306E\5F71\97FF'),	-- price increase
+		('likely_reason', 'spec_change', 'ja', U&'\4ED5\69D8\5909\66F4\306E\5F71\97FF'),	-- specification change
+		('likely_reason', 'unknown', 'ja', U&'\4E0D\660E'),	-- unknown
+		('approach_channel', 'email', 'ja', U&'\30E1\30FC\30EB'),	-- email
+		('approach_channel', 'direct_mail', 'ja', 'DM'),	-- direct mail
+		('approach_channel', 'phone', 'ja', U&'\96FB\8A71'),	-- phone call
+		('approach_channel', 'visit', 'ja', U&'\8A2A\554F'),	-- visit
+		('approach_channel', 'step_mail', 'ja', U&'\30B9\30C6\30C3\30D7\30E1\30FC\30EB'),	-- step mail series
+		('message_theme', 'feedback_survey', 'ja', U&'\30A2\30F3\30B1\30FC\30C8\30FB\3054\610F\898B\4F3A\3044'),	-- ask for feedback
+		('message_theme', 'discount_or_downsell', 'ja', U&'\5272\5F15\30FB\30D7\30E9\30F3\898B\76F4\3057\306E\63D0\6848'),	-- discount or smaller plan
+		('message_theme', 'reminder', 'ja', U&'\30EA\30DE\30A4\30F3\30C9'),	-- reminder
+		('message_theme', 'usage_guide', 'ja', U&'\6D3B\7528\65B9\6CD5\306E\3054\6848\5185'),	-- usage guide
+		('message_theme', 'new_offer', 'ja', U&'\65B0\5546\54C1\30FB\65B0\30D7\30E9\30F3\306E\3054\63D0\6848'),	-- new product or plan
+		('message_theme', 'comparison_case_study', 'ja', U&'\4ED6\793E\6BD4\8F03\30FB\5C0E\5165\4E8B\4F8B\306E\3054\7D39\4ECB'),	-- comparisons and case studies
+		('message_theme', 'referral', 'ja', U&'\3054\7D39\4ECB\306E\304A\9858\3044'),	-- ask for a referral
+		('data_gaps', 'no_contact', 'ja', U&'\9023\7D61\5148\306A\3057'),	-- no contact data
+		('data_gaps', 'no_phone', 'ja', U&'\96FB\8A71\756A\53F7\306A\3057'),	-- no phone number
+		('data_gaps', 'invalid_phone', 'ja', U&'\96FB\8A71\756A\53F7\304C\4E0D\6B63'),	-- invalid phone number
+		('data_gaps', 'no_email', 'ja', U&'\30E1\30FC\30EB\30A2\30C9\30EC\30B9\306A\3057'),	-- no email address
+		('data_gaps', 'invalid_email', 'ja', U&'\30E1\30FC\30EB\30A2\30C9\30EC\30B9\304C\4E0D\6B63'),	-- invalid email address
+		('data_gaps', 'no_person', 'ja', U&'\62C5\5F53\8005\540D\306A\3057'),	-- no contact person
+		('data_gaps', 'contact_outdated', 'ja', U&'\9023\7D61\5148\60C5\5831\304C\53E4\3044'),	-- contact data outdated
+		('data_gaps', 'no_name', 'ja', U&'\9867\5BA2\540D\306A\3057'),	-- no customer name
+		('data_gaps', 'duplicate_name', 'ja', U&'\91CD\8907\767B\9332\306E\53EF\80FD\6027'),	-- possible duplicate record
+		('data_gaps', 'no_activity', 'ja', U&'\8CFC\8CB7\30FB\6D3B\52D5\5C65\6B74\306A\3057'),	-- no purchases or activity
+		('score_component', 'past_value', 'ja', U&'\904E\53BB\306E\53D6\5F15\984D'),	-- past value
+		('score_component', 'regularity', 'ja', U&'\8CFC\5165\306E\898F\5247\6027'),	-- regularity
+		('score_component', 'recency', 'ja', U&'\6700\7D42\8CFC\5165\304B\3089\306E\7D4C\904E'),	-- recency
+		('score_component', 'decline', 'ja', U&'\6E1B\5C11\30B7\30B0\30CA\30EB'),	-- decline signals
+		('score_component', 'engagement', 'ja', U&'\53CD\5FDC\30FB\63A5\89E6'),	-- engagement
+		('score_component', 'deal', 'ja', U&'\5546\8AC7'),	-- deals
+		('score_component', 'contract', 'ja', U&'\5951\7D04'),	-- contract
+		('score_component', 'p_alive', 'ja', U&'\7D99\7D9A\898B\8FBC\307F\FF08\751F\5B58\78BA\7387\FF09'),	-- probability still a customer
+		('score_component', 'expected_value', 'ja', U&'\671F\5F85\8CFC\5165\984D'),	-- expected value
+		('deal_outcome', 'won', 'ja', U&'\53D7\6CE8'),	-- won
+		('deal_outcome', 'lost', 'ja', U&'\5931\6CE8'),	-- lost
+		('deal_outcome', 'postponed', 'ja', U&'\898B\9001\308A\30FB\5EF6\671F'),	-- postponed
+		('deal_outcome', 'open', 'ja', U&'\5546\8AC7\4E2D'),	-- open
+		('deal_outcome', 'unknown', 'ja', U&'\4E0D\660E'),	-- unknown
+		('deal_reason', 'price', 'ja', U&'\4FA1\683C'),	-- price
+		('deal_reason', 'features', 'ja', U&'\6A5F\80FD'),	-- features
+		('deal_reason', 'competitor', 'ja', U&'\7AF6\5408'),	-- competitor
+		('deal_reason', 'timing', 'ja', U&'\6642\671F'),	-- timing
+		('deal_reason', 'budget', 'ja', U&'\4E88\7B97'),	-- budget
+		('deal_reason', 'circumstances', 'ja', U&'\9867\5BA2\90FD\5408'),	-- customer circumstances
+		('deal_reason', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
+		('event_kind', 'email_open', 'ja', U&'\30E1\30FC\30EB\958B\5C01'),	-- email opened
+		('event_kind', 'email_click', 'ja', U&'\30E1\30FC\30EB\30AF\30EA\30C3\30AF'),	-- email link clicked
+		('event_kind', 'web_visit', 'ja', U&'Web\30B5\30A4\30C8\8A2A\554F'),	-- website visit
+		('event_kind', 'pricing_view', 'ja', U&'\6599\91D1\30DA\30FC\30B8\95B2\89A7'),	-- pricing page view
+		('event_kind', 'document_download', 'ja', U&'\8CC7\6599\30C0\30A6\30F3\30ED\30FC\30C9'),	-- document download
+		('event_kind', 'support_visit', 'ja', U&'\30B5\30DD\30FC\30C8\30DA\30FC\30B8\95B2\89A7'),	-- support page visit
+		('event_kind', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
+		('change', 'new', 'ja', U&'\65B0\898F'),	-- new
+		('change', 'changed', 'ja', U&'\72B6\614B\5909\5316'),	-- changed
+		('change', 'removed', 'ja', U&'\5BFE\8C61\5916');	-- removed
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.labels: left out';
+END
+$$;
+
+SELECT dormancy._install_defaults('dormancy.labels', ARRAY['vocabulary', 'code', 'language']::name[]);
+-- the views over the snapshot show labels (dormancy_analyst: 97_privileges.sql)
+GRANT SELECT ON dormancy.labels TO dormancy_reader;
+
+-- STABLE, not IMMUTABLE: it reads a table and the setting dormancy.language
+CREATE FUNCTION dormancy.label(vocabulary text, code text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'dormancy_label'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.label(text, text) IS
+	'the label of a code in the language of dormancy.language (from dormancy.labels), else the English one, else the code itself';
+
+-- STABLE, not IMMUTABLE: it reads a table and the setting dormancy.language
+CREATE FUNCTION dormancy.labels(vocabulary text, codes text[])
+	RETURNS text[]
+	AS 'MODULE_PATHNAME', 'dormancy_labels'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.labels(text, text[]) IS
+	'dormancy.label() of each element of an array of codes, in order (for decline_signals, evidence, data_gaps)';
+
+CREATE FUNCTION dormancy._label_codes()
+	RETURNS TABLE (vocabulary text, code text)
+	AS 'MODULE_PATHNAME', 'label_codes'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 80;
+COMMENT ON FUNCTION dormancy._label_codes() IS
+	'internal: the codes the C code writes into columns that have labels, by vocabulary (the codes the tables constrain are in their CHECK constraints)';
+
+GRANT SELECT ON dormancy.labels TO dormancy_analyst;
+
+-- the views over the snapshot: label columns at the end
+CREATE OR REPLACE FUNCTION dormancy._snapshot_view_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+VALUES
+('segment_summary', $q$
+SELECT s.state::pg_catalog.text AS state,
+	   s.industry::pg_catalog.text AS industry,
+	   s.company_size::pg_catalog.text AS company_size,
+	   s.segment::pg_catalog.text AS segment,
+	   pg_catalog.count(*)::pg_catalog.int8 AS customers,
+	   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
+	   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
+	   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
+	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
+	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
+	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
+	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label
+  FROM dormancy.status_snapshot s
+ GROUP BY s.state, s.industry, s.company_size, s.segment
+$q$),
+('snapshot_call_list', $q$
+SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS call_rank,
+	   s.customer_key::pg_catalog.text AS customer_id,
+	   s.name::pg_catalog.text AS name,
+	   s.industry::pg_catalog.text AS industry,
+	   s.company_size::pg_catalog.text AS company_size,
+	   s.priority_score::pg_catalog.float8 AS priority_score,
+	   s.likely_reason::pg_catalog.text AS likely_reason,
+	   s.approach_channel::pg_catalog.text AS approach_channel,
+	   s.message_theme::pg_catalog.text AS message_theme,
+	   s.state::pg_catalog.text AS state,
+	   s.segment::pg_catalog.text AS segment,
+	   s.declining::pg_catalog.bool AS declining,
+	   s.decline_signals::pg_catalog.text[] AS decline_signals,
+	   s.total_amount::pg_catalog.float8 AS total_amount,
+	   s.recent_amount::pg_catalog.float8 AS recent_amount,
+	   s.prior_amount::pg_catalog.float8 AS prior_amount,
+	   s.orders_count::pg_catalog.int8 AS orders_count,
+	   s.last_order_at::pg_catalog.date AS last_order_at,
+	   s.days_since_last_order::pg_catalog.int4 AS days_since_last_order,
+	   s.dormant_after::pg_catalog.interval AS dormant_after,
+	   s.as_of::pg_catalog.date AS as_of,
+	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
+	   s.data_gaps::pg_catalog.text[] AS data_gaps,
+	   s.value_percentile::pg_catalog.float8 AS value_percentile,
+	   s.value_tier::pg_catalog.text AS value_tier,
+	   s.owner::pg_catalog.text AS owner,
+	   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
+	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
+	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
+	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label,
+	   dormancy.labels('decline_signals', s.decline_signals::pg_catalog.text[])::pg_catalog.text[] AS decline_signals_label,
+	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
+  FROM dormancy.status_snapshot s
+ WHERE s.likely_reason IS NOT NULL
+   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+																  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								ELSE 'infinity'::double precision END
+ ORDER BY call_rank
+$q$),
+('recent_transitions', $q$
+SELECT h.customer_id::pg_catalog.text AS customer_id,
+	   s.name::pg_catalog.text AS name,
+	   s.industry::pg_catalog.text AS industry,
+	   s.company_size::pg_catalog.text AS company_size,
+	   h.change::pg_catalog.text AS change,
+	   h.from_state::pg_catalog.text AS from_state,
+	   h.to_state::pg_catalog.text AS to_state,
+	   h.as_of::pg_catalog.date AS as_of,
+	   (l.day - h.as_of)::pg_catalog.int4 AS days_ago,
+	   s.state::pg_catalog.text AS current_state,
+	   s.total_amount::pg_catalog.float8 AS total_amount,
+	   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
+	   h.run_id::pg_catalog.int8 AS run_id,
+	   dormancy.label('change', h.change::pg_catalog.text)::pg_catalog.text AS change_label,
+	   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
+	   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
+  FROM dormancy.status_history h
+ CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
+							 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
+  LEFT JOIN dormancy.status_snapshot s ON s.customer_key = h.customer_id
+ WHERE h.as_of > l.day - 31
+ ORDER BY h.as_of DESC, h.history_id
+$q$)
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_view_definitions() IS
+	'internal: the SQL of the views over dormancy.status_snapshot';
+
+CREATE OR REPLACE FUNCTION dormancy._comment_snapshot_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON VIEW dormancy.segment_summary IS
+		'customers and value per state, industry, company size and segment, from the last refresh (dormancy.status_snapshot)';
+	COMMENT ON COLUMN dormancy.segment_summary.state IS 'active, at_risk, dormant, long_dormant or never_purchased';
+	COMMENT ON COLUMN dormancy.segment_summary.industry IS 'customer industry (NULL: unknown)';
+	COMMENT ON COLUMN dormancy.segment_summary.company_size IS 'customer company size (NULL: unknown)';
+	COMMENT ON COLUMN dormancy.segment_summary.segment IS 'one_time, repeat or campaign_only (NULL: never purchased)';
+	COMMENT ON COLUMN dormancy.segment_summary.customers IS 'customers in the group';
+	COMMENT ON COLUMN dormancy.segment_summary.declining_customers IS 'of them, customers with a decline signal';
+	COMMENT ON COLUMN dormancy.segment_summary.total_amount IS 'sum of their lifetime net amounts';
+	COMMENT ON COLUMN dormancy.segment_summary.recent_amount IS 'sum of their net amounts in the recent window';
+	COMMENT ON COLUMN dormancy.segment_summary.prior_amount IS 'sum of their net amounts in the prior window';
+	COMMENT ON COLUMN dormancy.segment_summary.avg_days_since_last_order IS 'mean days since the last purchase day (customers with one)';
+	COMMENT ON COLUMN dormancy.segment_summary.as_of IS 'the as-of day of the snapshot';
+	COMMENT ON COLUMN dormancy.segment_summary.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.segment_summary.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
+
+	COMMENT ON VIEW dormancy.snapshot_call_list IS
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.industry IS 'customer industry';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.company_size IS 'customer company size';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.priority_score IS 'priority score, 0 to 100 (docs/priority.md)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason IS 'why the customer probably lapsed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel IS 'email, direct_mail, phone, visit or step_mail';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.message_theme IS 'what to say, from the reason';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.state IS 'the customer''s state';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.segment IS 'one_time, repeat or campaign_only';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.declining IS 'true when a decline signal fired';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals IS 'the decline signals that fired';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.total_amount IS 'lifetime net amount up to the as-of day';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.recent_amount IS 'net amount in the recent window';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.prior_amount IS 'net amount in the prior window';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.orders_count IS 'orders up to the as-of day';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.last_order_at IS 'last purchase day';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.days_since_last_order IS 'days since the last purchase day';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.dormant_after IS 'the dormant threshold of the customer''s rule';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_tier IS 'A, B or C by value_percentile: the list ranks tier by tier';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner_rank IS 'position in the owner''s own list (owner_rank <= 20: that rep''s best 20)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.state_label IS 'state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.segment_label IS 'segment in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+
+	COMMENT ON VIEW dormancy.recent_transitions IS
+		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
+	COMMENT ON COLUMN dormancy.recent_transitions.customer_id IS 'the customer id, as text';
+	COMMENT ON COLUMN dormancy.recent_transitions.name IS 'customer name (from the snapshot; NULL when removed)';
+	COMMENT ON COLUMN dormancy.recent_transitions.industry IS 'customer industry (from the snapshot)';
+	COMMENT ON COLUMN dormancy.recent_transitions.company_size IS 'customer company size (from the snapshot)';
+	COMMENT ON COLUMN dormancy.recent_transitions.change IS 'new, changed or removed';
+	COMMENT ON COLUMN dormancy.recent_transitions.from_state IS 'state before (NULL when new)';
+	COMMENT ON COLUMN dormancy.recent_transitions.to_state IS 'state after (NULL when removed)';
+	COMMENT ON COLUMN dormancy.recent_transitions.as_of IS 'as-of day of the refresh that saw the change';
+	COMMENT ON COLUMN dormancy.recent_transitions.days_ago IS 'days between the change''s as-of day and the last refresh''s';
+	COMMENT ON COLUMN dormancy.recent_transitions.current_state IS 'the state in the current snapshot';
+	COMMENT ON COLUMN dormancy.recent_transitions.total_amount IS 'lifetime net amount in the current snapshot';
+	COMMENT ON COLUMN dormancy.recent_transitions.recorded_at IS 'when the change was recorded';
+	COMMENT ON COLUMN dormancy.recent_transitions.run_id IS 'the refresh run that recorded it';
+	COMMENT ON COLUMN dormancy.recent_transitions.change_label IS 'change in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.recent_transitions.from_state_label IS 'from_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.to_state_label IS 'to_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.current_state_label IS 'current_state in the language of dormancy.language';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';
+
+--
+-- Call list by value and owner (issue 12)
+--
+-- Value relative to your own customers: fit_models() (and so refresh()'s
+-- refits) stores the distribution of the customers' lifetime value
+-- (total_amount) and expected value as quantiles (new table
+-- value_distribution); customer_status
+-- (_assess) reads it once per query and places each customer in it
+-- (new columns value_percentile and value_tier); the score's past_value and
+-- expected_value use the percentiles (passed to the new three-argument
+-- _priority_breakdown) instead of the log scale up to score_weights.value_cap,
+-- which now serves only until a distribution is stored.  The call list ranks tier by tier (A first), then
+-- by score, and shows the tiers of score_weights.call_list_tiers (new
+-- columns tier_a_percentile, tier_b_percentile, call_list_tiers; an edited
+-- row of score_weights keeps its values and takes the defaults of the new
+-- columns).  approach_rules gains min_value_percentile: the installed rows
+-- take the installed percentiles; edited rows keep min_value alone.  The
+-- customers' owner (sales rep): bind_customers(..., owner => ...), column
+-- owner in src_customers, customer_core, customer_status, the snapshot,
+-- call_list (with owner_order) and snapshot_call_list (with owner_rank).
+-- A bind or unbind of the customers or orders forgets the stored
+-- distribution.  The views are rebuilt by _update_generated_views() at the
+-- end of this script.
+
+-- score_weights_in_force()'s body reads the table's row, which stops the
+-- table from taking columns: a body in a string for the time of the ALTER
+-- (the whole function follows below)
+DO $$
+BEGIN
+	EXECUTE format('CREATE OR REPLACE FUNCTION %s()
+		RETURNS dormancy.score_weights
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET search_path = pg_catalog, pg_temp
+		AS ''SELECT NULL::dormancy.score_weights''', 'dormancy.score_weights_in_force');
+END
+$$;
+ALTER TABLE dormancy.score_weights
+	ADD COLUMN tier_a_percentile double precision NOT NULL DEFAULT 90,
+	ADD COLUMN tier_b_percentile double precision NOT NULL DEFAULT 80,
+	ADD COLUMN call_list_tiers text[] NOT NULL DEFAULT '{A,B}',
+	ADD CONSTRAINT score_weights_tiers CHECK (
+		tier_b_percentile BETWEEN 0 AND 100 AND tier_a_percentile BETWEEN tier_b_percentile AND 100),
+	ADD CONSTRAINT score_weights_call_list_tiers CHECK (call_list_tiers <@ '{A,B,C}'::text[]);
+COMMENT ON COLUMN dormancy.score_weights.past_value IS 'weight of past value (the percentile of total_amount among your customers; a log scale up to value_cap while no value distribution is stored); 0 to 1000; default 20';
+COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value (its percentile among your customers; a log scale up to value_cap while no distribution is stored; only when fitted); default 5';
+COMMENT ON COLUMN dormancy.score_weights.value_cap IS 'superseded by dormancy.value_distribution: only while none is stored, the amount (in your currency) at which past_value and expected_value reach 1; default 10,000,000';
+COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
+COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 80';
+COMMENT ON COLUMN dormancy.score_weights.call_list_tiers IS 'the value tiers dormancy.call_list shows, ranked tier by tier (A first); default {A,B}';
+
+CREATE OR REPLACE FUNCTION dormancy.score_weights_in_force()
+	RETURNS dormancy.score_weights
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT w FROM dormancy.score_weights w),
+					ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
+						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20,
+						90, 80, '{A,B}')::dormancy.score_weights);
+COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
+	'the row of dormancy.score_weights, or the defaults when it is empty';
+
+ALTER TABLE dormancy.approach_rules
+	ADD COLUMN min_value_percentile double precision,
+	ADD CONSTRAINT approach_rules_min_value_percentile CHECK (min_value_percentile BETWEEN 0 AND 100);
+COMMENT ON TABLE dormancy.approach_rules IS
+	'the approach channel: the first rule (by rule_order) that matches the customer''s value (value_percentile, or approach_value), industry, company size and likely reason; edit freely';
+COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this (in your currency); when min_value_percentile is set, only while no value distribution is stored';
+COMMENT ON COLUMN dormancy.approach_rules.min_value_percentile IS 'the customer''s value_percentile must be at least this (0 to 100) once a value distribution is stored (dormancy.value_distribution); NULL: min_value applies';
+-- the installed rows take the installed percentiles (the triggers would
+-- take the update for the user's edit), and so does their record
+ALTER TABLE dormancy.approach_rules DISABLE TRIGGER defaults_before_write, DISABLE TRIGGER defaults_after_change;
+UPDATE dormancy.approach_rules a
+   SET min_value_percentile = v.pct
+  FROM (VALUES (10, 95::double precision), (20, 85), (40, 50)) v(rule_order, pct)
+ WHERE a.installed AND a.rule_order = v.rule_order;
+ALTER TABLE dormancy.approach_rules ENABLE TRIGGER defaults_before_write, ENABLE TRIGGER defaults_after_change;
+UPDATE dormancy.installed_defaults d
+   SET row_data = d.row_data || jsonb_build_object('min_value_percentile', v.pct)
+  FROM (VALUES ('10', 95::double precision), ('20', 85), ('30', NULL), ('40', 50), ('50', NULL)) v(key, pct)
+ WHERE d.table_name = 'approach_rules' AND d.key = v.key;
+
+CREATE TABLE dormancy.value_distribution (
+	measure text PRIMARY KEY,
+	quantiles double precision[] NOT NULL,
+	customers bigint NOT NULL,
+	as_of date NOT NULL,
+	stored_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT value_distribution_measure CHECK (measure IN ('total_amount', 'expected_value')),
+	CONSTRAINT value_distribution_quantiles CHECK (
+		cardinality(quantiles) >= 2 AND array_position(quantiles, NULL) IS NULL)
+);
+COMMENT ON TABLE dormancy.value_distribution IS
+	'the distribution of your customers'' lifetime value and expected value, as quantiles: the scale of past_value, expected_value, value_percentile and the value tiers; written by fit_models() (and so by the refits of refresh()), emptied by a bind or unbind of the customers or orders';
+COMMENT ON COLUMN dormancy.value_distribution.measure IS 'total_amount (customers with a purchase) or expected_value (customers the model gives one)';
+COMMENT ON COLUMN dormancy.value_distribution.quantiles IS 'the quantiles at 0, 0.5, 1, ..., 100 percent (201 values, ascending)';
+COMMENT ON COLUMN dormancy.value_distribution.customers IS 'customers the quantiles were computed over';
+COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the customers'' values';
+COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
+
+CREATE FUNCTION dormancy._store_value_distribution()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+AS $$
+DECLARE
+	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+BEGIN
+	DELETE FROM dormancy.value_distribution;
+	IF to_regclass('dormancy.customer_core') IS NULL THEN
+		RETURN;
+	END IF;
+	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	WITH v AS (
+		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
+		  FROM dormancy.customer_core core
+		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
+							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+	)
+	SELECT m.measure, m.q, m.n, m.as_of
+	  FROM (SELECT 'total_amount'::text AS measure,
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0))
+					   FILTER (WHERE v.order_days > 0) AS q,
+				   count(*) FILTER (WHERE v.order_days > 0) AS n, max(v.as_of) AS as_of
+			  FROM v
+			UNION ALL
+			SELECT 'expected_value',
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'), max(v.as_of)
+			  FROM v) m
+	 WHERE m.n > 0;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution (fit_models())';
+
+CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
+											 value_percentiles double precision[])
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'priority_breakdown'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]) IS
+	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap)';
+
+-- (fit_models(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy.fit_models() IS
+	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
+
+-- _assess gains an OUT column (value_percentile): a new return type
+DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
+
+-- bind_customers takes the owner column
+DROP FUNCTION dormancy.bind_customers(regclass, name, name, name, name);
+CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
+	industry name DEFAULT NULL, company_size name DEFAULT NULL, owner name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_id_column(relation, 'id', id);
+	IF bind_customers.name IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'name', bind_customers.name);
+	END IF;
+	IF industry IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'industry', industry);
+	END IF;
+	IF company_size IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'company_size', company_size);
+	END IF;
+	IF owner IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'owner', owner);
+	END IF;
+	PERFORM dormancy._bind('customers', relation,
+						   jsonb_build_object('id', id, 'name', bind_customers.name,
+											  'industry', industry, 'company_size', company_size,
+											  'owner', owner));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
+	'bind the customers relation: id column and optional name, industry, company size and owner (sales rep) columns';
+REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
+
+-- (_bind(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding and rebuild the views';
+
+CREATE OR REPLACE FUNCTION dormancy.unbind(source text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM dormancy.bindings b WHERE b.source = unbind.source;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'source "%" is not bound', source
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'See dormancy.bindings for what is bound.';
+	END IF;
+	-- the stored value distribution described the customers bound before
+	IF unbind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
+	END IF;
+	PERFORM dormancy._build_views();
+END
+$$;
+COMMENT ON FUNCTION dormancy.unbind(text) IS
+	'remove a binding (customers or orders); its views become empty views of the same shape';
+
+-- (_adapter_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+-- (_comment_adapters(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+-- (_snapshot_view_definitions(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._snapshot_view_definitions() IS
+	'internal: the SQL of the views over dormancy.status_snapshot';
+
+-- (_comment_snapshot_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';
+
+-- (_refresh_work(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
+	'internal: write the snapshot and the state changes (called by refresh() under its lock)';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+GRANT SELECT ON dormancy.value_distribution TO dormancy_analyst;
+
+--
 -- Branches and companies (issue 12)
 --
 -- A name may end with a branch part (honsha, Osaka shiten, "Osaka
 -- Branch", ...): the branches of one company are one company, not duplicate
 -- records.  normalize_company_name() (C) also removes a legal form written
 -- between the company and its branch part; new company_key() and
--- branch_key() (C) give the two parts.  bind_customers() takes a sixth
--- argument, company (an explicit company id column: new column
+-- branch_key() (C) give the two parts.  bind_customers() takes a seventh
+-- argument, company, after owner (an explicit company id column: new column
 -- src_customers.company_id, customer_core.company_id and
 -- customer_status.company_id): the signature changes, so DROP and CREATE.
 -- duplicate_name and duplicate_customers are per company and branch; the
@@ -4591,14 +5452,16 @@ CREATE FUNCTION dormancy.branch_key(name text)
 COMMENT ON FUNCTION dormancy.branch_key(text) IS
 	'the branch key of a name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';
 
-DROP FUNCTION dormancy.bind_customers(regclass, name, name, name, name);
+-- (bind_customers takes the company column after owner)
+DROP FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name);
 
 -- company: the column of an explicit company id (customers that are
 -- branches of one company share it): the company is then that id, no name
 -- guessing, and two customers are duplicate records only when they have
 -- the same company id and the same name key.
 CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
-	industry name DEFAULT NULL, company_size name DEFAULT NULL, company name DEFAULT NULL)
+	industry name DEFAULT NULL, company_size name DEFAULT NULL, owner name DEFAULT NULL,
+	company name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -4615,18 +5478,21 @@ BEGIN
 	IF company_size IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'company_size', company_size);
 	END IF;
+	IF owner IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'owner', owner);
+	END IF;
 	IF company IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'company', company);
 	END IF;
 	PERFORM dormancy._bind('customers', relation,
 						   jsonb_build_object('id', id, 'name', bind_customers.name,
 											  'industry', industry, 'company_size', company_size,
-											  'company', company));
+											  'owner', owner, 'company', company));
 END
 $$;
-COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
-	'bind the customers relation: id column and optional name, industry, company size and company id columns';
-REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
+COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name, name) IS
+	'bind the customers relation: id column and optional name, industry, company size, owner (sales rep) and company id columns';
+REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name, name) FROM PUBLIC;
 
 DROP FUNCTION dormancy._name_keys_untrackable(regclass, name, name);
 
@@ -5073,29 +5939,31 @@ BEGIN
 	-- src_customers: the bound customers, else the customers seen in orders
 	IF cust.relation IS NOT NULL THEN
 		cust_sql := format(
-			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS company_id FROM %s t',
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS owner, %s AS company_id FROM %s t',
 			dormancy._col(cust.columns, 'id'),
 			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
 			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
 			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS owner, '
 			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_id '
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
-					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS company_id '
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id '
 					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
 	ELSE
 		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
-					'NULL::pg_catalog.text AS company_id WHERE false';
+					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
@@ -5310,6 +6178,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.owner IS 'the bound owner (sales rep) column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_customers.company_id IS 'the bound company id column as text (customers of one company share it), NULL when none is bound';
 
 	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
@@ -5922,7 +6791,6 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   c.company_id,
 	   f.state,
 	   f.last_order_at,
 	   f.days_since_last_order,
@@ -5979,7 +6847,9 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner,
+	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -6133,7 +7003,8 @@ SELECT core.*,
 	   -- weights from an init plan, not sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
@@ -6169,7 +7040,14 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -6339,6 +7217,9 @@ COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for t
 COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -6349,7 +7230,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
 	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
 	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
   FROM dormancy.customer_status cs
  WHERE cs.declining AND cs.state IN ('active', 'at_risk')
  ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
@@ -6376,6 +7260,9 @@ COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchas
 COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
@@ -6417,15 +7304,38 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
-   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
 COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
@@ -6455,7 +7365,23 @@ COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the curr
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
@@ -6690,6 +7616,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._model_for(text, text),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),

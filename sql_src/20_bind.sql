@@ -427,8 +427,10 @@ BEGIN
 	ON CONFLICT ON CONSTRAINT bindings_pkey DO UPDATE
 	   SET relation = excluded.relation, columns = excluded.columns,
 		   bound_at = now(), bound_by = CURRENT_USER;
-	-- the optional sources' customer columns must still compare with the ids
+	-- the optional sources' customer columns must still compare with the ids;
+	-- the stored value distribution described the customers bound before
 	IF _bind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
 		PERFORM dormancy._check_customer_column(b.source, b.relation, (b.columns ->> 'customer')::name)
 		   FROM dormancy._usable_bindings() b
 		  WHERE b.source NOT IN ('customers', 'orders');
@@ -476,7 +478,8 @@ COMMENT ON FUNCTION dormancy._check_id_column(regclass, text, name) IS
 -- guessing, and two customers are duplicate records only when they have
 -- the same company id and the same name key.
 CREATE FUNCTION dormancy.bind_customers(relation regclass, id name, name name DEFAULT NULL,
-	industry name DEFAULT NULL, company_size name DEFAULT NULL, company name DEFAULT NULL)
+	industry name DEFAULT NULL, company_size name DEFAULT NULL, owner name DEFAULT NULL,
+	company name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -493,17 +496,20 @@ BEGIN
 	IF company_size IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'company_size', company_size);
 	END IF;
+	IF owner IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'owner', owner);
+	END IF;
 	IF company IS NOT NULL THEN
 		PERFORM dormancy._binding_column(relation, 'company', company);
 	END IF;
 	PERFORM dormancy._bind('customers', relation,
 						   jsonb_build_object('id', id, 'name', bind_customers.name,
 											  'industry', industry, 'company_size', company_size,
-											  'company', company));
+											  'owner', owner, 'company', company));
 END
 $$;
-COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) IS
-	'bind the customers relation: id column and optional name, industry, company size and company id columns';
+COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name, name) IS
+	'bind the customers relation: id column and optional name, industry, company size, owner (sales rep) and company id columns';
 
 -- order_id: with it, the relation holds order lines, several per order (an
 -- order is the lines of one customer with one order id): the histories
@@ -550,6 +556,10 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'See dormancy.bindings for what is bound.';
 	END IF;
+	-- the stored value distribution described the customers bound before
+	IF unbind.source IN ('customers', 'orders') THEN
+		DELETE FROM dormancy.value_distribution;
+	END IF;
 	PERFORM dormancy._build_views();
 END
 $$;
@@ -571,7 +581,7 @@ COMMENT ON FUNCTION dormancy.rebind() IS
 	'recreate the generated views from dormancy.bindings (after pg_restore, or after a bound relation was altered), warning about bound views through which row-level security does not apply';
 
 -- nobody but the owner binds or rebuilds
-REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.bind_orders(regclass, name, name, name, name, name, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;

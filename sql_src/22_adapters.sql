@@ -107,29 +107,31 @@ BEGIN
 	-- src_customers: the bound customers, else the customers seen in orders
 	IF cust.relation IS NOT NULL THEN
 		cust_sql := format(
-			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS company_id FROM %s t',
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS owner, %s AS company_id FROM %s t',
 			dormancy._col(cust.columns, 'id'),
 			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
 			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
 			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS owner, '
 			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_id '
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
 	ELSIF ord.relation IS NOT NULL THEN
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
-					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS company_id '
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id '
 					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
 	ELSE
 		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
-					'NULL::pg_catalog.text AS company_id WHERE false';
+					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
@@ -344,6 +346,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
 	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
 	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.owner IS 'the bound owner (sales rep) column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_customers.company_id IS 'the bound company id column as text (customers of one company share it), NULL when none is bound';
 
 	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';

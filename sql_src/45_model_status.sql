@@ -152,6 +152,9 @@ BEGIN
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
+	-- the scale of the customers' values (lifetime and now expected), which
+	-- the score and the call list rank by
+	PERFORM dormancy._store_value_distribution();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;

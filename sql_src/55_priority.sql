@@ -37,6 +37,9 @@ CREATE TABLE dormancy.score_weights (
 	deal_horizon_days integer NOT NULL DEFAULT 1095,
 	campaign_only_factor double precision NOT NULL DEFAULT 0.3,
 	call_list_min_score double precision NOT NULL DEFAULT 20,
+	tier_a_percentile double precision NOT NULL DEFAULT 90,
+	tier_b_percentile double precision NOT NULL DEFAULT 80,
+	call_list_tiers text[] NOT NULL DEFAULT '{A,B}',
 	CONSTRAINT score_weights_one_row CHECK (singleton),
 	CONSTRAINT score_weights_weights CHECK (
 		past_value BETWEEN 0 AND 1000 AND regularity BETWEEN 0 AND 1000 AND recency BETWEEN 0 AND 1000 AND
@@ -54,12 +57,15 @@ CREATE TABLE dormancy.score_weights (
 		deal_lost_competitor BETWEEN -1 AND 1 AND deal_lost_other BETWEEN -1 AND 1),
 	CONSTRAINT score_weights_deal_horizon CHECK (deal_horizon_days >= 1),
 	CONSTRAINT score_weights_campaign_only_factor CHECK (campaign_only_factor BETWEEN 0 AND 1),
-	CONSTRAINT score_weights_call_list_min_score CHECK (call_list_min_score BETWEEN 0 AND 100)
+	CONSTRAINT score_weights_call_list_min_score CHECK (call_list_min_score BETWEEN 0 AND 100),
+	CONSTRAINT score_weights_tiers CHECK (
+		tier_b_percentile BETWEEN 0 AND 100 AND tier_a_percentile BETWEEN tier_b_percentile AND 100),
+	CONSTRAINT score_weights_call_list_tiers CHECK (call_list_tiers <@ '{A,B,C}'::text[])
 );
 COMMENT ON TABLE dormancy.score_weights IS
 	'weights and caps of the priority score: at most one row; no row means the defaults (see dormancy.score_weights_in_force() and docs/priority.md)';
 COMMENT ON COLUMN dormancy.score_weights.singleton IS 'always true: keeps the table to one row';
-COMMENT ON COLUMN dormancy.score_weights.past_value IS 'weight of past value (total amount on a log scale up to value_cap); 0 to 1000; default 20';
+COMMENT ON COLUMN dormancy.score_weights.past_value IS 'weight of past value (the percentile of total_amount among your customers; a log scale up to value_cap while no value distribution is stored); 0 to 1000; default 20';
 COMMENT ON COLUMN dormancy.score_weights.regularity IS 'weight of regularity (repeat purchases on a steady cycle shorter than replacement_cycle_days); default 15';
 COMMENT ON COLUMN dormancy.score_weights.recency IS 'weight of recency (highest at risk, falling through dormant to long dormant); default 20';
 COMMENT ON COLUMN dormancy.score_weights.decline IS 'weight of the decline signals; default 10';
@@ -67,8 +73,8 @@ COMMENT ON COLUMN dormancy.score_weights.engagement IS 'weight of engagement (ev
 COMMENT ON COLUMN dormancy.score_weights.deal IS 'weight of the last deal (counts only when deals are bound); default 10';
 COMMENT ON COLUMN dormancy.score_weights.contract IS 'weight of the contract signals (counts only when contracts are bound); default 5';
 COMMENT ON COLUMN dormancy.score_weights.p_alive IS 'weight of the model''s p_alive (counts only when a model is fitted); default 5';
-COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value on a log scale up to value_cap (only when fitted); default 5';
-COMMENT ON COLUMN dormancy.score_weights.value_cap IS 'amount (in your currency) at which past_value and expected_value reach 1; default 10,000,000';
+COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value (its percentile among your customers; a log scale up to value_cap while no distribution is stored; only when fitted); default 5';
+COMMENT ON COLUMN dormancy.score_weights.value_cap IS 'superseded by dormancy.value_distribution: only while none is stored, the amount (in your currency) at which past_value and expected_value reach 1; default 10,000,000';
 COMMENT ON COLUMN dormancy.score_weights.regular_days_cap IS 'purchase days for full regularity; at least 2; default 6';
 COMMENT ON COLUMN dormancy.score_weights.replacement_cycle_days IS 'median gap in days at which regularity falls to 0 (replacement cycles of 5+ years are low priority); default 1826';
 COMMENT ON COLUMN dormancy.score_weights.decline_signals_cap IS 'decline signals for a full decline value; default 2';
@@ -84,6 +90,9 @@ COMMENT ON COLUMN dormancy.score_weights.deal_lost_other IS 'value of a last dea
 COMMENT ON COLUMN dormancy.score_weights.deal_horizon_days IS 'a deal''s value fades linearly to 0 at this age in days; default 1095';
 COMMENT ON COLUMN dormancy.score_weights.campaign_only_factor IS 'regularity of campaign-only buyers is multiplied by this; 0 to 1; default 0.3';
 COMMENT ON COLUMN dormancy.score_weights.call_list_min_score IS 'dormancy.call_list shows customers scoring at least this; 0 to 100; default 20';
+COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
+COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 80';
+COMMENT ON COLUMN dormancy.score_weights.call_list_tiers IS 'the value tiers dormancy.call_list shows, ranked tier by tier (A first); default {A,B}';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.score_weights', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -93,7 +102,8 @@ CREATE FUNCTION dormancy.score_weights_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT w FROM dormancy.score_weights w),
 					ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
-						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20)::dormancy.score_weights);
+						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20,
+						90, 80, '{A,B}')::dormancy.score_weights);
 COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
 	'the row of dormancy.score_weights, or the defaults when it is empty';
 
@@ -169,6 +179,92 @@ CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, we
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights) IS
 	'internal: the breakdown of score_priority() alone (customer_status.score_breakdown)';
+
+-- The breakdown with the customer's place among your customers: the
+-- percentiles of total_amount and expected_value (in that order, NULL while
+-- no value distribution is stored), which past_value and expected_value use
+-- instead of the log scale up to value_cap.  Not strict in the percentiles.
+CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
+											 value_percentiles double precision[])
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'priority_breakdown'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]) IS
+	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap)';
+
+--
+-- Value relative to your own customers: the distribution of lifetime value
+-- (total_amount) and of the model's expected value, stored when the whole
+-- population is evaluated anyway (fit_models(), also on refresh()'s refit
+-- schedule), read once per query by customer_status (_assess), which places
+-- each customer in it.  Between two fits every query and every refresh
+-- ranks on the same scale: a refresh's snapshot equals the live views, an
+-- incremental refresh a full one.
+--
+
+CREATE TABLE dormancy.value_distribution (
+	measure text PRIMARY KEY,
+	quantiles double precision[] NOT NULL,
+	customers bigint NOT NULL,
+	as_of date NOT NULL,
+	stored_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT value_distribution_measure CHECK (measure IN ('total_amount', 'expected_value')),
+	CONSTRAINT value_distribution_quantiles CHECK (
+		cardinality(quantiles) >= 2 AND array_position(quantiles, NULL) IS NULL)
+);
+COMMENT ON TABLE dormancy.value_distribution IS
+	'the distribution of your customers'' lifetime value and expected value, as quantiles: the scale of past_value, expected_value, value_percentile and the value tiers; written by fit_models() (and so by the refits of refresh()), emptied by a bind or unbind of the customers or orders';
+COMMENT ON COLUMN dormancy.value_distribution.measure IS 'total_amount (customers with a purchase) or expected_value (customers the model gives one)';
+COMMENT ON COLUMN dormancy.value_distribution.quantiles IS 'the quantiles at 0, 0.5, 1, ..., 100 percent (201 values, ascending)';
+COMMENT ON COLUMN dormancy.value_distribution.customers IS 'customers the quantiles were computed over';
+COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the customers'' values';
+COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
+
+-- Store the distribution of the customers' values, from customer_core with
+-- the models' predictions as customer_status computes them (fit_models(),
+-- after the fit: it evaluates every customer anyway).  A measure without any
+-- customer is left out.  Nothing bound: nothing stored.
+CREATE FUNCTION dormancy._store_value_distribution()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+AS $$
+DECLARE
+	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+BEGIN
+	DELETE FROM dormancy.value_distribution;
+	IF to_regclass('dormancy.customer_core') IS NULL THEN
+		RETURN;
+	END IF;
+	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	WITH v AS (
+		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
+		  FROM dormancy.customer_core core
+		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
+							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+	)
+	SELECT m.measure, m.q, m.n, m.as_of
+	  FROM (SELECT 'total_amount'::text AS measure,
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0))
+					   FILTER (WHERE v.order_days > 0) AS q,
+				   count(*) FILTER (WHERE v.order_days > 0) AS n, max(v.as_of) AS as_of
+			  FROM v
+			UNION ALL
+			SELECT 'expected_value',
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'), max(v.as_of)
+			  FROM v) m
+	 WHERE m.n > 0;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution (fit_models())';
 
 --
 -- Reasons, themes and channels: editable tables
@@ -261,29 +357,32 @@ CREATE TABLE dormancy.approach_rules (
 	reasons text[],
 	note text,
 	installed boolean NOT NULL DEFAULT false,
+	min_value_percentile double precision,
 	CONSTRAINT approach_rules_channel CHECK (channel IN ('email', 'direct_mail', 'phone', 'visit', 'step_mail')),
 	CONSTRAINT approach_rules_min_value CHECK (min_value >= 0 AND min_value < 'infinity'),
+	CONSTRAINT approach_rules_min_value_percentile CHECK (min_value_percentile BETWEEN 0 AND 100),
 	CONSTRAINT approach_rules_lists CHECK (
 		array_position(industries, NULL) IS NULL AND array_position(company_sizes, NULL) IS NULL AND
 		array_position(reasons, NULL) IS NULL)
 );
 COMMENT ON TABLE dormancy.approach_rules IS
-	'the approach channel: the first rule (by rule_order) that matches the customer''s approach_value, industry, company size and likely reason; edit freely (amounts are in your currency)';
+	'the approach channel: the first rule (by rule_order) that matches the customer''s value (value_percentile, or approach_value), industry, company size and likely reason; edit freely';
 COMMENT ON COLUMN dormancy.approach_rules.rule_order IS 'rules are tried in this order';
 COMMENT ON COLUMN dormancy.approach_rules.channel IS 'email, direct_mail, phone, visit or step_mail';
-COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this';
+COMMENT ON COLUMN dormancy.approach_rules.min_value IS 'the customer''s approach_value must be at least this (in your currency); when min_value_percentile is set, only while no value distribution is stored';
+COMMENT ON COLUMN dormancy.approach_rules.min_value_percentile IS 'the customer''s value_percentile must be at least this (0 to 100) once a value distribution is stored (dormancy.value_distribution); NULL: min_value applies';
 COMMENT ON COLUMN dormancy.approach_rules.industries IS 'industries it applies to (by label_key, or through dormancy.industries), NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.company_sizes IS 'company sizes it applies to (by label_key, or through dormancy.company_sizes), NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.reasons IS 'likely reasons it applies to, NULL for any';
 COMMENT ON COLUMN dormancy.approach_rules.note IS 'why';
 COMMENT ON COLUMN dormancy.approach_rules.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
-INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, industries, company_sizes, reasons, note) VALUES
-	(10, 'visit', 1000000, NULL, '{enterprise,mid}', NULL, 'a visit only for high-value B2B accounts'),
-	(20, 'phone', 300000, NULL, NULL, NULL, 'medium-high value: a call'),
-	(30, 'step_mail', 0, '{ec,retail}', NULL, NULL, 'EC and retail: a step mail series'),
-	(40, 'direct_mail', 50000, NULL, NULL, NULL, 'medium value: direct mail'),
-	(50, 'email', 0, NULL, NULL, NULL, 'low expectation: email, cheapest');
+INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, industries, company_sizes, reasons, note, min_value_percentile) VALUES
+	(10, 'visit', 1000000, NULL, '{enterprise,mid}', NULL, 'a visit only for high-value B2B accounts', 95),
+	(20, 'phone', 300000, NULL, NULL, NULL, 'medium-high value: a call', 85),
+	(30, 'step_mail', 0, '{ec,retail}', NULL, NULL, 'EC and retail: a step mail series', NULL),
+	(40, 'direct_mail', 50000, NULL, NULL, NULL, 'medium value: direct mail', 50),
+	(50, 'email', 0, NULL, NULL, NULL, 'low expectation: email, cheapest', NULL);
 
 SELECT dormancy._install_defaults('dormancy.reason_rules', 'rule_order');
 SELECT dormancy._install_defaults('dormancy.message_themes', 'reason');
@@ -351,7 +450,8 @@ CREATE FUNCTION dormancy._assess(
 	OUT approach_value double precision, OUT priority_score double precision,
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
 	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
-	OUT gaps integer, OUT no_activity boolean)
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'assess'
 	LANGUAGE C STABLE PARALLEL SAFE;
@@ -361,7 +461,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits), the tables read once per query';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
 	RETURNS text[]

@@ -150,7 +150,9 @@ SELECT s.state::pg_catalog.text AS state,
 	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
 	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
 	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
-	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at
+	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label
   FROM dormancy.status_snapshot s
  GROUP BY s.state, s.industry, s.company_size, s.segment
 $q$),
@@ -177,10 +179,24 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.dormant_after::pg_catalog.interval AS dormant_after,
 	   s.as_of::pg_catalog.date AS as_of,
 	   s.refreshed_at::pg_catalog.timestamptz AS refreshed_at,
-	   s.data_gaps::pg_catalog.text[] AS data_gaps
+	   s.data_gaps::pg_catalog.text[] AS data_gaps,
+	   s.value_percentile::pg_catalog.float8 AS value_percentile,
+	   s.value_tier::pg_catalog.text AS value_tier,
+	   s.owner::pg_catalog.text AS owner,
+	   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
+	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
+	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
+	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label,
+	   dormancy.labels('decline_signals', s.decline_signals::pg_catalog.text[])::pg_catalog.text[] AS decline_signals_label,
+	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
-   AND s.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+																  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								ELSE 'infinity'::double precision END
  ORDER BY call_rank
 $q$),
 ('recent_transitions', $q$
@@ -196,7 +212,11 @@ SELECT h.customer_id::pg_catalog.text AS customer_id,
 	   s.state::pg_catalog.text AS current_state,
 	   s.total_amount::pg_catalog.float8 AS total_amount,
 	   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
-	   h.run_id::pg_catalog.int8 AS run_id
+	   h.run_id::pg_catalog.int8 AS run_id,
+	   dormancy.label('change', h.change::pg_catalog.text)::pg_catalog.text AS change_label,
+	   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
+	   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
+	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
   FROM dormancy.status_history h
  CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
 							 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
@@ -228,9 +248,11 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.avg_days_since_last_order IS 'mean days since the last purchase day (customers with one)';
 	COMMENT ON COLUMN dormancy.segment_summary.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.segment_summary.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.segment_summary.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, in priority order';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -253,7 +275,18 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.dormant_after IS 'the dormant threshold of the customer''s rule';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.as_of IS 'the as-of day of the snapshot';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.refreshed_at IS 'when the snapshot was refreshed';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.value_tier IS 'A, B or C by value_percentile: the list ranks tier by tier';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.owner_rank IS 'position in the owner''s own list (owner_rank <= 20: that rep''s best 20)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.state_label IS 'state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.segment_label IS 'segment in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -270,6 +303,10 @@ BEGIN
 	COMMENT ON COLUMN dormancy.recent_transitions.total_amount IS 'lifetime net amount in the current snapshot';
 	COMMENT ON COLUMN dormancy.recent_transitions.recorded_at IS 'when the change was recorded';
 	COMMENT ON COLUMN dormancy.recent_transitions.run_id IS 'the refresh run that recorded it';
+	COMMENT ON COLUMN dormancy.recent_transitions.change_label IS 'change in the language of dormancy.language (dormancy.labels)';
+	COMMENT ON COLUMN dormancy.recent_transitions.from_state_label IS 'from_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.to_state_label IS 'to_state in the language of dormancy.language';
+	COMMENT ON COLUMN dormancy.recent_transitions.current_state_label IS 'current_state in the language of dormancy.language';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the views over the snapshot';
@@ -653,7 +690,8 @@ BEGIN
 	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	-- The rank is the call list's (dormancy.call_list): by score, ties by id.
+	-- The rank is the call list's (dormancy.call_list): by value tier, then
+	-- score, ties by id.
 	-- It is computed in the statement that writes the rows, by a sort of
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
@@ -673,7 +711,7 @@ BEGIN
 	-- for the rank, then the rows) would cost a second evaluation.
 	-- (ties by the customer id, as in call_list: bind_* accept only id types
 	-- with a btree order)
-	rank_expr := 'pg_catalog.rank() OVER (ORDER BY priority_score DESC, customer_id)';
+	rank_expr := 'pg_catalog.rank() OVER (ORDER BY value_tier, priority_score DESC, customer_id)';
 	-- Written in place (docs/operations.md, What a refresh writes): each
 	-- customer's row is updated where it is (a HOT update: the snapshot's
 	-- pages are half empty, fillfactor 50, and the indexed columns rarely

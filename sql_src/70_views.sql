@@ -545,7 +545,6 @@ SELECT c.customer_id,
 	   c.name,
 	   c.industry,
 	   c.company_size,
-	   c.company_id,
 	   f.state,
 	   f.last_order_at,
 	   f.days_since_last_order,
@@ -602,7 +601,9 @@ SELECT c.customer_id,
 	   con.days_since_contract_end,
 	   con.auto_renew_off,
 	   con.downgraded,
-	   con.renewal_due_in_days
+	   con.renewal_due_in_days,
+	   c.owner,
+	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
  CROSS JOIN dormancy.src_bindings b
@@ -756,7 +757,8 @@ SELECT core.*,
 	   -- weights from an init plan, not sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w)) AS score_breakdown,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
 	   (a.r).likely_reason,
 	   (a.r).reason_evidence,
 	   (a.r).evidence,
@@ -792,7 +794,14 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -962,6 +971,9 @@ COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for t
 COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
 COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
 COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -972,7 +984,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
 	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
 	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
   FROM dormancy.customer_status cs
  WHERE cs.declining AND cs.state IN ('active', 'at_risk')
  ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
@@ -999,6 +1014,9 @@ COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchas
 COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
 COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
@@ -1040,15 +1058,38 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of, cs.data_gaps
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.priority_score DESC, s.customer_id) AS priority_rank
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
-   AND cs.priority_score >= (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals) scoring at least score_weights.call_list_min_score, best first, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
 COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
@@ -1078,7 +1119,23 @@ COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the curr
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
 COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,

@@ -32,7 +32,7 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.model_settings, dormancy.models, dormancy.source_settings,
 	dormancy.event_kinds, dormancy.deal_outcomes, dormancy.deal_reasons,
 	dormancy.score_weights, dormancy.reason_rules, dormancy.message_themes,
-	dormancy.approach_rules, dormancy.legal_forms,
+	dormancy.approach_rules, dormancy.legal_forms, dormancy.labels, dormancy.value_distribution,
 	dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds
 	TO dormancy_analyst;
 
@@ -90,6 +90,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._model_for(text, text),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),

@@ -35,6 +35,7 @@
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "core/assess.h"
+#include "core/priority.h"
 #include "dormancy.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -77,7 +78,7 @@ enum
 {
 	R_CONTRACT_STATE, R_DORMANCY_KIND, R_EVIDENCE, R_APPROACH_VALUE, R_PRIORITY_SCORE,
 	R_PRIORITY_INPUTS, R_LIKELY_REASON, R_REASON_EVIDENCE, R_APPROACH_CHANNEL,
-	R_MESSAGE_THEME, R_GAPS, R_NO_ACTIVITY,
+	R_MESSAGE_THEME, R_GAPS, R_NO_ACTIVITY, R_VALUE_PERCENTILE, R_VALUE_PERCENTILES,
 	R_NCOLS
 };
 
@@ -133,6 +134,11 @@ typedef struct AssessCache
 	Datum		settings[S_NFIELDS];	/* its fields (intervals copied) */
 	bool		settings_null[S_NFIELDS];
 	DaysMemo	memo[5];		/* at_risk, dormant, long_dormant, engagement, renewal */
+	/* dormancy.value_distribution: quantiles per measure, n 0 when none */
+	double	   *total_q;
+	int			total_n;
+	double	   *expected_q;
+	int			expected_n;
 } AssessCache;
 
 /* Read dormancy.message_themes: the theme of each reason rule's reason and of 'unknown'. */
@@ -176,6 +182,60 @@ LoadThemes(AssessCache *cache)
 		{
 			cache->unknown_theme = theme;
 			cache->unknown_theme_null = !found;
+		}
+	}
+}
+
+/* Read dormancy.value_distribution: the quantiles of each measure stored. */
+static void
+LoadValueDistribution(AssessCache *cache)
+{
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+	int			n = ReadRows("SELECT v.measure, v.quantiles FROM dormancy.value_distribution v",
+							 "dormancy.value_distribution", cache->site.mcxt, &desc, &tuples);
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		char	   *measure;
+		ArrayType  *a;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+		double	   *q;
+		int			k = 0;
+
+		measure = TextDatumGetCString(heap_getattr(tuples[i], 1, desc, &isnull));
+		a = DatumGetArrayTypeP(heap_getattr(tuples[i], 2, desc, &isnull));
+		if (isnull || ARR_ELEMTYPE(a) != FLOAT8OID)
+			continue;
+		deconstruct_array(a, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &nulls, &nelems);
+		q = palloc(sizeof(double) * Max(nelems, 1));
+		for (int j = 0; j < nelems; j++)
+		{
+			double		x = nulls[j] ? NAN : DatumGetFloat8(elems[j]);
+
+			/* ascending and finite, or the distribution is not used */
+			if (isnan(x) || isinf(x) || (k > 0 && x < q[k - 1]))
+			{
+				k = 0;
+				break;
+			}
+			q[k++] = x;
+		}
+		if (k < 2)
+			continue;
+		if (strcmp(measure, "total_amount") == 0)
+		{
+			cache->total_q = q;
+			cache->total_n = k;
+		}
+		else if (strcmp(measure, "expected_value") == 0)
+		{
+			cache->expected_q = q;
+			cache->expected_n = k;
 		}
 	}
 }
@@ -236,6 +296,7 @@ LoadAssessCache(FunctionCallInfo fcinfo)
 	old = MemoryContextSwitchTo(cache->site.mcxt);
 	LoadThemes(cache);
 	LoadRules(cache);
+	LoadValueDistribution(cache);
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != R_NCOLS)
 		elog(ERROR, "return type must be a row type of %d columns", R_NCOLS);
 	cache->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
@@ -466,6 +527,8 @@ assess(PG_FUNCTION_ARGS)
 	int32		renewal_horizon_days = 0;
 	bool		renewal_horizon_null = true;
 	int			rule = -1;
+	PriorityValue vp;			/* the percentiles of total_amount and expected_value */
+	PriorityValue evp;
 
 	if (PG_NARGS() != A_NARGS)
 		elog(ERROR, "_assess takes %d arguments", A_NARGS);
@@ -670,6 +733,64 @@ assess(PG_FUNCTION_ARGS)
 	values[30] = Int32GetDatum(renewal_horizon_days);
 	PASS(31, A_P_ALIVE);
 	PASS(32, A_EXPECTED_VALUE);
+	/* where the customer's values stand among your customers */
+	{
+		double		total = PG_ARGISNULL(A_TOTAL_AMOUNT) ? 0 : PG_GETARG_FLOAT8(A_TOTAL_AMOUNT);
+		bool		bought = !PG_ARGISNULL(A_ORDER_DAYS) && PG_GETARG_INT32(A_ORDER_DAYS) > 0;
+		double		pct = -1;
+		Datum		pcts[2];
+		bool		pct_nulls[2] = {true, true};
+		int			dims[1] = {2};
+		int			lbs[1] = {1};
+
+		vp.valid = evp.valid = false;
+		if (cache->total_n > 0)
+		{
+			vp.valid = true;
+			vp.value = bought ? priority_percentile(cache->total_q, cache->total_n, Max(total, 0)) : 0;
+			pct = vp.value;
+		}
+		if (cache->expected_n > 0 && !PG_ARGISNULL(A_EXPECTED_VALUE))
+		{
+			evp.valid = true;
+			evp.value = priority_percentile(cache->expected_q, cache->expected_n,
+											PG_GETARG_FLOAT8(A_EXPECTED_VALUE));
+			if (vp.valid)
+				pct = Max(pct, evp.value);
+		}
+		if (!vp.valid && !PG_ARGISNULL(A_WEIGHTS))
+		{
+			/* no distribution stored: the absolute scale of value_cap */
+			bool		capnull;
+			Datum		cap = GetAttributeByName(PG_GETARG_HEAPTUPLEHEADER(A_WEIGHTS), "value_cap", &capnull);
+			double		amount = total;
+
+			if (!PG_ARGISNULL(A_EXPECTED_VALUE) && PG_GETARG_FLOAT8(A_EXPECTED_VALUE) > amount)
+				amount = PG_GETARG_FLOAT8(A_EXPECTED_VALUE);
+			if (!capnull && DatumGetFloat8(cap) > 0)
+				pct = priority_absolute_percentile(amount, DatumGetFloat8(cap));
+		}
+		if (pct >= 0)
+		{
+			result[R_VALUE_PERCENTILE] = Float8GetDatum(pct);
+			result_null[R_VALUE_PERCENTILE] = false;
+		}
+		/* the two percentiles the breakdown uses (NULL while none is stored) */
+		if (vp.valid)
+		{
+			pcts[0] = Float8GetDatum(vp.value);
+			pct_nulls[0] = false;
+		}
+		if (evp.valid)
+		{
+			pcts[1] = Float8GetDatum(evp.value);
+			pct_nulls[1] = false;
+		}
+		result[R_VALUE_PERCENTILES] =
+			PointerGetDatum(construct_md_array(pcts, pct_nulls, 1, dims, lbs, FLOAT8OID,
+											   sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		result_null[R_VALUE_PERCENTILES] = false;
+	}
 	{
 		HeapTuple	tuple = heap_form_tuple(cache->inputs_desc, values, nulls);
 
@@ -679,7 +800,8 @@ assess(PG_FUNCTION_ARGS)
 		{
 			result[R_PRIORITY_SCORE] =
 				Float8GetDatum(PriorityScoreOfRows(&cache->score_cache, cache->site.mcxt,
-												   tuple->t_data, PG_GETARG_HEAPTUPLEHEADER(A_WEIGHTS)));
+												   tuple->t_data, PG_GETARG_HEAPTUPLEHEADER(A_WEIGHTS),
+												   vp, evp));
 			result_null[R_PRIORITY_SCORE] = false;
 		}
 	}
@@ -718,6 +840,9 @@ assess(PG_FUNCTION_ARGS)
 			(!PG_ARGISNULL(A_PHONES) && PG_GETARG_INT64(A_PHONES) > 0);
 		c.can_mail = (!PG_ARGISNULL(A_CONTACT_EMAILS_BOUND) && !PG_GETARG_BOOL(A_CONTACT_EMAILS_BOUND)) ||
 			(!PG_ARGISNULL(A_EMAILS) && PG_GETARG_INT64(A_EMAILS) > 0);
+		/* the percentile rules once a distribution is stored */
+		c.has_percentile = cache->total_n > 0 && !result_null[R_VALUE_PERCENTILE];
+		c.percentile = c.has_percentile ? DatumGetFloat8(result[R_VALUE_PERCENTILE]) : 0;
 		match = approach_rules_first(ac->rules, ac->nrules, &c);
 		if (match >= 0 && !ac->channel_nulls[match])
 		{

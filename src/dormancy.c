@@ -4,14 +4,17 @@
  */
 #include "postgres.h"
 
+#include <locale.h>
 #include <math.h>
 
+#include "core/labels.h"
 #include "dormancy.h"
 #include "fmgr.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/pg_locale.h"
 #include "utils/timestamp.h"
 #include "access/parallel.h"
 #include "access/xact.h"
@@ -25,6 +28,7 @@ PG_FUNCTION_INFO_V1(dormancy_local_day);
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
 static bool dormancy_use_stored_histories = false;
+static char *dormancy_language_setting = NULL;
 
 /*
  * Zone looked up for the current value of dormancy.time_zone; when the
@@ -56,6 +60,7 @@ typedef struct SettingProblem
 /* The problem of the current value (NULL: valid), set by the assign hooks. */
 static const SettingProblem *as_of_problem = NULL;
 static const SettingProblem *time_zone_problem = NULL;
+static const SettingProblem *language_problem = NULL;
 
 /* True while _PG_init defines the settings (placeholder values are applied). */
 static bool defining_settings = false;
@@ -192,6 +197,35 @@ assign_as_of(const char *newval, void *extra)
 	as_of_problem = extra;
 }
 
+/* Accept an empty value (the language of lc_messages), ja or en, in any case. */
+static bool
+check_language(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	if (label_language_of_code(*newval) < 0)
+		return RefuseValue(extra, source,
+						   psprintf("Language \"%s\" has no labels.", *newval),
+						   "Use ja or en, or an empty string for the language of lc_messages.");
+	return true;
+}
+
+/* Remember whether the new value is invalid (see SettingProblem). */
+static void
+assign_language(const char *newval, void *extra)
+{
+	language_problem = extra;
+}
+
+/* SHOW and current_setting(): the language in force, ja or en (an invalid value as it is). */
+static const char *
+show_language(void)
+{
+	if (language_problem != NULL)
+		return dormancy_language_setting ? dormancy_language_setting : "";
+	return label_language_codes[DormancyLanguage()];
+}
+
 /* Register the settings. */
 void
 _PG_init(void)
@@ -217,6 +251,16 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_time_zone, assign_time_zone, show_time_zone);
+
+	DefineCustomStringVariable("dormancy.language",
+							   "Sets the language of the labels of codes (ja or en).",
+							   "Empty means the language of lc_messages: ja for a ja_* or Japanese_* locale, else en. "
+							   "SHOW gives the language in force.",
+							   &dormancy_language_setting,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   check_language, assign_language, show_language);
 
 	/*
 	 * Obsolete since 0.3.0, whose views read the stored histories through a
@@ -265,6 +309,28 @@ DormancyTz(void)
 		cached_tz_is_utc = (strcmp(pg_get_timezone_name(cached_tz), "UTC") == 0);
 	}
 	return cached_tz;
+}
+
+/*
+ * The language of the labels: dormancy.language when set, else the
+ * language of lc_messages (when that is empty, of the locale the server
+ * runs its messages in).  A few byte comparisons: cheap per row.
+ */
+LabelLanguage
+DormancyLanguage(void)
+{
+	const char *locale;
+
+	if (language_problem != NULL)
+		ReportInvalidSetting("dormancy.language", dormancy_language_setting, language_problem);
+	if (dormancy_language_setting != NULL && dormancy_language_setting[0] != '\0')
+		return (LabelLanguage) label_language_of_code(dormancy_language_setting);
+	locale = locale_messages;
+#ifdef LC_MESSAGES
+	if (locale == NULL || locale[0] == '\0')
+		locale = setlocale(LC_MESSAGES, NULL);
+#endif
+	return label_language_of_locale(locale);
 }
 
 /* The calendar day of a finite timestamp without time zone: floor division by the day length. */

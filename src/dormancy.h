@@ -8,6 +8,7 @@
 #include "postgres.h"
 #include "datatype/timestamp.h"
 #include "utils/date.h"
+#include "core/labels.h"
 
 /* dormancy.time_zone: the zone in which order times become calendar days. */
 extern char *dormancy_time_zone;
@@ -18,6 +19,9 @@ extern DateADT DormancyDayOfTimestampTz(TimestampTz ts);
 
 /* The as-of instant: dormancy.as_of when set, else the transaction start. */
 extern TimestampTz DormancyAsOf(void);
+
+/* The language of the labels: dormancy.language, else that of lc_messages. */
+extern LabelLanguage DormancyLanguage(void);
 
 /* The day of a date shifted by an interval (calendar months and days, like date + interval). */
 extern DateADT DormancyDayPlusInterval(DateADT day, Interval *span);

@@ -22,7 +22,7 @@
 #include "funcapi.h"
 #include "history_type.h"
 #include "metrics_sql.h"
-#include "labels_sql.h"
+#include "label_key_sql.h"
 #include "rules_sql.h"
 #include "executor/spi.h"
 #include "utils/array.h"

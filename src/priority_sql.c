@@ -8,6 +8,10 @@
  *		dormancy._priority_score(inputs, weights) returns double precision
  *		dormancy._priority_breakdown(inputs, weights) returns jsonb
  *			its two halves, which customer_status calls.
+ *		dormancy._priority_breakdown(inputs, weights, value_percentiles float8[])
+ *			the breakdown with the percentiles of total_amount and expected_value
+ *			among the customers (value_distribution), which past_value and
+ *			expected_value then use instead of the log scale up to value_cap.
  *
  * The computation is in core/priority.c.  This file reads the two composite
  * arguments by field name (the map from names to attribute numbers is built
@@ -29,6 +33,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -471,6 +476,12 @@ append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const 
 		case PRIORITY_PAST_VALUE:
 			appendStringInfoString(b, "total_amount ");
 			append_number(b, in->total_amount, 2);
+			if (in->value_percentile.valid)
+			{
+				appendStringInfoString(b, ", percentile ");
+				append_number(b, in->value_percentile.value, 1);
+				appendStringInfoString(b, " of your customers");
+			}
 			break;
 		case PRIORITY_REGULARITY:
 			if (in->order_days <= 0)
@@ -623,6 +634,12 @@ append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const 
 			{
 				appendStringInfoString(b, "expected_value ");
 				append_number(b, in->expected_value.value, 2);
+				if (in->expected_value_percentile.valid)
+				{
+					appendStringInfoString(b, ", percentile ");
+					append_number(b, in->expected_value_percentile.value, 1);
+					appendStringInfoString(b, " of your customers");
+				}
 			}
 			else
 				appendStringInfoString(b, "no model fitted");
@@ -825,6 +842,9 @@ make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult
 /* One customer's inputs as read from the arguments, and the score. */
 typedef struct ScoredRow
 {
+	/* the percentiles of the values among the customers, set by the caller */
+	PriorityValue value_percentile;
+	PriorityValue expected_value_percentile;
 	PriorityInputs in;
 	PriorityResult r;
 	char	   *state;			/* the texts the basis repeats, NULL for NULL */
@@ -904,6 +924,8 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 	in->renewal_horizon_days = int_or(&cache->inputs, iv, inull, IN_RENEWAL_HORIZON_DAYS, 90);
 	in->p_alive = opt_float(&cache->inputs, iv, inull, IN_P_ALIVE);
 	in->expected_value = opt_float(&cache->inputs, iv, inull, IN_EXPECTED_VALUE);
+	in->value_percentile = row->value_percentile;
+	in->expected_value_percentile = row->expected_value_percentile;
 
 	priority_compute(in, &cache->wcache.w, &row->r);
 	return cache;
@@ -913,6 +935,30 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 static ScoreCache *
 score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 {
+	row->value_percentile.valid = row->expected_value_percentile.valid = false;
+	/* the optional third argument: {total_amount's, expected_value's} */
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(2);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		if (ARR_ELEMTYPE(a) != FLOAT8OID)
+			elog(ERROR, "expected an array of double precision");
+		deconstruct_array(a, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &nulls, &n);
+		if (n > 0 && !nulls[0])
+		{
+			row->value_percentile.valid = !isnan(DatumGetFloat8(elems[0]));
+			row->value_percentile.value = DatumGetFloat8(elems[0]);
+		}
+		if (n > 1 && !nulls[1])
+		{
+			row->expected_value_percentile.valid = !isnan(DatumGetFloat8(elems[1]));
+			row->expected_value_percentile.value = DatumGetFloat8(elems[1]);
+		}
+	}
 	return score_rows((ScoreCache **) &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt,
 					  PG_GETARG_HEAPTUPLEHEADER(0), PG_GETARG_HEAPTUPLEHEADER(1), row);
 }
@@ -925,10 +971,13 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
  */
 double
 PriorityScoreOfRows(void **cachep, MemoryContext mcxt, HeapTupleHeader inputs,
-					HeapTupleHeader weights)
+					HeapTupleHeader weights, PriorityValue value_percentile,
+					PriorityValue expected_value_percentile)
 {
 	ScoredRow	row;
 
+	row.value_percentile = value_percentile;
+	row.expected_value_percentile = expected_value_percentile;
 	score_rows((ScoreCache **) cachep, mcxt, inputs, weights, &row);
 	return row.r.score;
 }
@@ -987,7 +1036,12 @@ Datum
 priority_breakdown(PG_FUNCTION_ARGS)
 {
 	ScoredRow	row;
-	ScoreCache *cache = score_row(fcinfo, &row);
+	ScoreCache *cache;
+
+	/* the three-argument form is not strict in its percentiles */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	cache = score_row(fcinfo, &row);
 
 	PG_RETURN_JSONB_P(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason));
 }

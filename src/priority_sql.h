@@ -6,9 +6,11 @@
 #define DORMANCY_PRIORITY_SQL_H
 
 #include "access/htup.h"
+#include "core/priority.h"
 #include "utils/palloc.h"
 
 extern double PriorityScoreOfRows(void **cachep, MemoryContext mcxt, HeapTupleHeader inputs,
-								  HeapTupleHeader weights);
+								  HeapTupleHeader weights, PriorityValue value_percentile,
+								  PriorityValue expected_value_percentile);
 
 #endif							/* DORMANCY_PRIORITY_SQL_H */

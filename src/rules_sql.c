@@ -30,7 +30,7 @@
  *
  * Folding of industry and company size: the rules' lists are folded by
  * dormancy.label_key(x) in the SQL that reads them; a customer's value by
- * the same function (labels_sql.c) under the call's collation (the default
+ * the same function (label_key_sql.c) under the call's collation (the default
  * collation when it has none), once per distinct value per query.  Folded
  * words are then compared as bytes, as text equality does under a
  * deterministic collation.  The approach rules map a customer's value
@@ -48,7 +48,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "labels_sql.h"
+#include "label_key_sql.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -397,7 +397,7 @@ LoadApproachRules(MemoryContext parent)
 					"  SELECT dormancy.label_key(i) FROM pg_catalog.unnest(ar.industries) i) END,"
 					" CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
 					"  SELECT dormancy.label_key(s) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
-					" ar.reasons"
+					" ar.reasons, ar.min_value_percentile"
 					" FROM dormancy.approach_rules ar ORDER BY ar.rule_order",
 							 "dormancy.approach_rules", cache->site.mcxt, &desc, &tuples);
 
@@ -455,6 +455,9 @@ LoadApproachRules(MemoryContext parent)
 		ListIds(d, isnull, cache->sizes, cache->nsizes, &rule->company_sizes);
 		d = heap_getattr(tuples[i], 5, desc, &isnull);
 		ListIds(d, isnull, cache->reasons, cache->nreasons, &rule->reasons);
+		d = heap_getattr(tuples[i], 6, desc, &isnull);
+		rule->has_min_percentile = !isnull;
+		rule->min_percentile = isnull ? 0 : DatumGetFloat8(d);
 	}
 
 	/* the aliases of the customers' values */
@@ -620,6 +623,8 @@ approach_channel(PG_FUNCTION_ARGS)
 	}
 	c.can_phone = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
 	c.can_mail = !PG_ARGISNULL(6) && PG_GETARG_BOOL(6);
+	c.has_percentile = false;	/* the amount: min_value */
+	c.percentile = 0;
 
 	match = approach_rules_first(cache->rules, cache->nrules, &c);
 	if (match < 0 || cache->channel_nulls[match])

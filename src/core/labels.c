@@ -1,76 +1,126 @@
 /*
  * labels.c
- *		The comparison key of a user label: trimmed, inner white space
- *		collapsed, ASCII lower-cased (see labels.h).
+ *		The labels of the codes: the language of a locale name and the
+ *		lookup of a key (see labels.h).
+ *
+ * Pure computation: no PostgreSQL headers, so the unit tests link this
+ * file directly.
  */
 #include "labels.h"
 
-/* The length of the white space character at in[i..len), 0 when none. */
-static size_t
-space_at(const unsigned char *in, size_t i, size_t len, bool utf8)
-{
-	unsigned char c = in[i];
+#include <stdlib.h>
+#include <string.h>
 
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
-		return 1;
-	if (!utf8)
-		return 0;
-	if (c == 0xC2 && i + 1 < len && in[i + 1] == 0xA0)
-		return 2;				/* U+00A0 */
-	if (c == 0xE3 && i + 2 < len && in[i + 1] == 0x80 && in[i + 2] == 0x80)
-		return 3;				/* U+3000 */
-	return 0;
+const char *const label_language_codes[LABEL_NLANGUAGES] = {"en", "ja"};
+
+/* ASCII lower case of one byte (locale names are ASCII). */
+static char
+lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a') : c;
 }
 
-size_t
-label_fold(const char *in, size_t len, char *out, bool utf8, bool *non_ascii)
+/* Whether s starts with the lower-case ASCII prefix, in any case. */
+static bool
+starts_with(const char *s, const char *prefix)
 {
-	const unsigned char *s = (const unsigned char *) in;
-	size_t		o = 0;
-	size_t		i = 0;
-	bool		pending = false;	/* white space seen since the last character */
-	bool		high = false;
+	for (; *prefix != '\0'; s++, prefix++)
+		if (lower(*s) != *prefix)
+			return false;
+	return true;
+}
 
-	/*
-	 * out never runs ahead of i (a run of white space of one or more bytes
-	 * becomes one byte), so writing in place is safe.
-	 */
-	while (i < len)
+int
+label_language_of_code(const char *code)
+{
+	if (code == NULL)
+		return -1;
+	for (int i = 0; i < LABEL_NLANGUAGES; i++)
+		if (starts_with(code, label_language_codes[i]) && code[strlen(label_language_codes[i])] == '\0')
+			return i;
+	return -1;
+}
+
+LabelLanguage
+label_language_of_locale(const char *locale)
+{
+	if (locale == NULL)
+		return LABEL_EN;
+	if (starts_with(locale, "japanese"))
+		return LABEL_JA;
+	if (starts_with(locale, "ja"))
 	{
-		size_t		w = space_at(s, i, len, utf8);
-		unsigned char c;
+		char		next = locale[2];
 
-		if (w > 0)
-		{
-			pending = o > 0;	/* leading white space is dropped */
-			i += w;
-			continue;
-		}
-		if (pending)
-		{
-			out[o++] = ' ';
-			pending = false;
-		}
-		c = s[i++];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char) (c - 'A' + 'a');
-		else if (c >= 0x80)
-			high = true;
-		out[o++] = (char) c;
+		if (next == '\0' || next == '_' || next == '-' || next == '.' || next == '@')
+			return LABEL_JA;
 	}
-	/* trailing white space: pending is dropped */
-	if (non_ascii != NULL)
-		*non_ascii = high;
-	return o;
+	return LABEL_EN;
+}
+
+/* Compare two byte strings: memcmp over the shorter, then the shorter first. */
+static int
+compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int			c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+static int
+compare_key(const char *v, size_t vlen, const char *c, size_t clen, const LabelKey *k)
+{
+	int			r = compare_bytes(v, vlen, k->vocabulary, k->vocabulary_len);
+
+	return r != 0 ? r : compare_bytes(c, clen, k->code, k->code_len);
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+	const LabelKey *x = a;
+	const LabelKey *y = b;
+	int			r = compare_key(x->vocabulary, x->vocabulary_len, x->code, x->code_len, y);
+
+	/* equal keys in row order, so that the sort is deterministic */
+	if (r != 0)
+		return r;
+	return x->row < y->row ? -1 : (x->row > y->row ? 1 : 0);
+}
+
+void
+label_keys_sort(LabelKey *keys, int n)
+{
+	if (n > 1)
+		qsort(keys, (size_t) n, sizeof(LabelKey), compare_keys);
 }
 
 bool
-label_is_ascii(const char *in, size_t len)
+label_keys_equal(const LabelKey *a, const LabelKey *b)
 {
-	const unsigned char *s = (const unsigned char *) in;
+	return compare_key(a->vocabulary, a->vocabulary_len, a->code, a->code_len, b) == 0;
+}
 
-	for (size_t i = 0; i < len; i++)
-		if (s[i] >= 0x80)
-			return false;
-	return true;
+int
+label_keys_find(const LabelKey *keys, int n, const char *vocabulary, size_t vocabulary_len,
+				const char *code, size_t code_len)
+{
+	int			lo = 0;
+	int			hi = n;
+
+	/* the first key not below the one sought */
+	while (lo < hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (compare_key(vocabulary, vocabulary_len, code, code_len, &keys[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && compare_key(vocabulary, vocabulary_len, code, code_len, &keys[lo]) == 0)
+		return lo;
+	return -1;
 }

@@ -1,35 +1,69 @@
 /*
  * labels.h
- *		The comparison key of a user label (dormancy.label_key): surrounding
- *		white space trimmed, inner runs of white space collapsed to one
- *		space, ASCII letters lower-cased.
+ *		The labels of the codes (dormancy.labels): which language a locale
+ *		name means, and the lookup of a (vocabulary, code) key.
  *
- * Pure computation, no PostgreSQL headers: built into the unit tests and
- * the fuzz target as well as into the server module.  The server glue
- * (src/labels_sql.c) applies Unicode NFKC first (UTF8 databases) and the
- * server's lower() for letters beyond ASCII after.
+ * Pure computation, no PostgreSQL headers: this file and labels.c build
+ * into the unit tests as well as into the server module (src/labels_sql.c
+ * reads the table once per query and calls these per row).
  *
- * White space: the ASCII blanks (space, tab, newline, vertical tab, form
- * feed, carriage return); in UTF-8 also U+00A0 (no-break space) and U+3000
- * (ideographic space), which NFKC maps to a space anyway.  In other server
- * encodings every byte of a multi-byte character is 0x80 or above, so the
- * ASCII bytes seen are ASCII characters.
+ * Keys are compared as bytes, as PostgreSQL's text equality does under a
+ * deterministic collation: vocabulary first, then code.
  */
 #ifndef DORMANCY_CORE_LABELS_H
 #define DORMANCY_CORE_LABELS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* The languages of the labels. */
+typedef enum LabelLanguage
+{
+	LABEL_EN = 0,
+	LABEL_JA = 1,
+	LABEL_NLANGUAGES
+} LabelLanguage;
+
+/* The codes of the languages, by LabelLanguage: "en", "ja". */
+extern const char *const label_language_codes[LABEL_NLANGUAGES];
 
 /*
- * Write the key of in[0..len) to out (room for len bytes; out may be in)
- * and return its length.  utf8: the bytes are UTF-8 (U+00A0 and U+3000 are
- * white space too).  *non_ascii (when not NULL) is set when the key has a
- * byte of 0x80 or above.
+ * The language of a code ("en", "ja", in any case), or -1 when it is
+ * neither.
  */
-extern size_t label_fold(const char *in, size_t len, char *out, bool utf8, bool *non_ascii);
+extern int	label_language_of_code(const char *code);
 
-/* Whether in[0..len) is all ASCII (no byte of 0x80 or above). */
-extern bool label_is_ascii(const char *in, size_t len);
+/*
+ * The language a locale name means (the value of lc_messages): Japanese
+ * for "ja" and names starting with it followed by "_", "-", "." or "@"
+ * (ja_JP.UTF-8, ja-JP, ja_JP.eucJP) and for Windows' "Japanese..."
+ * (Japanese_Japan.932), in any case; English for every other name,
+ * empty, C and POSIX included.
+ */
+extern LabelLanguage label_language_of_locale(const char *locale);
+
+/* A key of the label table: bytes, not terminated; row: the caller's. */
+typedef struct LabelKey
+{
+	const char *vocabulary;
+	size_t		vocabulary_len;
+	const char *code;
+	size_t		code_len;
+	int32_t		row;
+} LabelKey;
+
+/* Sort keys by vocabulary, then code (bytes; a prefix first), in place. */
+extern void label_keys_sort(LabelKey *keys, int n);
+
+/* Whether two keys are the same (vocabulary and code). */
+extern bool label_keys_equal(const LabelKey *a, const LabelKey *b);
+
+/*
+ * The index of the first key equal to (vocabulary, code) in sorted keys,
+ * or -1 when none is.
+ */
+extern int	label_keys_find(const LabelKey *keys, int n, const char *vocabulary, size_t vocabulary_len,
+							const char *code, size_t code_len);
 
 #endif							/* DORMANCY_CORE_LABELS_H */

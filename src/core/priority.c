@@ -132,6 +132,37 @@ amount_value(double amount, double cap)
 	return clamp(log1p(amount) / log1p(cap), 0, 1);
 }
 
+double
+priority_absolute_percentile(double amount, double cap)
+{
+	return 100.0 * amount_value(amount, cap);
+}
+
+double
+priority_percentile(const double *q, int n, double x)
+{
+	int			lo,
+				hi;
+
+	if (n < 2 || isnan(x) || x < q[0])
+		return 0;
+	if (x >= q[n - 1])
+		return 100;
+	/* the last i with q[i] <= x: q[lo] <= x < q[hi] */
+	lo = 0;
+	hi = n - 1;
+	while (hi - lo > 1)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (q[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return clamp(100.0 * ((double) lo + (x - q[lo]) / (q[hi] - q[lo])) / (double) (n - 1), 0, 100);
+}
+
 /*
  * Regularity: repeat buying on a steady, short enough cycle.
  *	count  = (purchase days - 1) / (regular_days_cap - 1), at most 1
@@ -354,7 +385,10 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 		out->part[i].applicable = true;
 		out->part[i].value = 0;
 	}
-	out->part[PRIORITY_PAST_VALUE].value = amount_value(in->total_amount, w->value_cap);
+	if (in->value_percentile.valid && !isnan(in->value_percentile.value))
+		out->part[PRIORITY_PAST_VALUE].value = clamp(in->value_percentile.value / 100.0, 0, 1);
+	else
+		out->part[PRIORITY_PAST_VALUE].value = amount_value(in->total_amount, w->value_cap);
 	out->part[PRIORITY_REGULARITY].value = regularity_value(in, w);
 	out->part[PRIORITY_RECENCY].value = priority_recency_value(in);
 	out->part[PRIORITY_DECLINE].value = decline_value(in, w);
@@ -380,7 +414,12 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 		out->part[PRIORITY_P_ALIVE].applicable = false;
 
 	if (in->expected_value.valid && !isnan(in->expected_value.value))
-		out->part[PRIORITY_EXPECTED_VALUE].value = amount_value(in->expected_value.value, w->value_cap);
+	{
+		if (in->expected_value_percentile.valid && !isnan(in->expected_value_percentile.value))
+			out->part[PRIORITY_EXPECTED_VALUE].value = clamp(in->expected_value_percentile.value / 100.0, 0, 1);
+		else
+			out->part[PRIORITY_EXPECTED_VALUE].value = amount_value(in->expected_value.value, w->value_cap);
+	}
 	else
 		out->part[PRIORITY_EXPECTED_VALUE].applicable = false;
 

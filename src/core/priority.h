@@ -120,6 +120,14 @@ typedef struct PriorityInputs
 	/* models (NULL when none is fitted) */
 	PriorityValue p_alive;
 	PriorityValue expected_value;
+
+	/*
+	 * Where total_amount and expected_value stand among your customers, 0 to
+	 * 100 (dormancy.value_distribution); NULL while no distribution is
+	 * stored: then the amount's log scale up to value_cap is used instead.
+	 */
+	PriorityValue value_percentile;
+	PriorityValue expected_value_percentile;
 } PriorityInputs;
 
 /* The components, in the order of the breakdown. */
@@ -216,6 +224,20 @@ extern int	priority_format_number(char *buf, double x, int decimals);
  * jsonb object with its pairs already in this order needs no sorting.
  */
 extern void priority_json_key_order(const char *const *keys, int n, int *order);
+
+/*
+ * The percentile (0 to 100) of x in a distribution given by n >= 2
+ * quantiles q[0..n-1] at the fractions i / (n - 1), ascending: linear
+ * between the two quantiles around x; 0 below q[0], 100 at q[n-1] and
+ * above.  Where several quantiles equal x, the highest of them.  NaN x is 0.
+ */
+extern double priority_percentile(const double *q, int n, double x);
+
+/*
+ * The value scale without a stored distribution: 100 * ln(1 + amount) /
+ * ln(1 + cap), between 0 and 100 (0 for amounts <= 0).
+ */
+extern double priority_absolute_percentile(double amount, double cap);
 
 /* The value of each component on its own (exposed for the unit tests). */
 extern double priority_recency_value(const PriorityInputs *in);

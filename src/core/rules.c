@@ -115,7 +115,16 @@ list_admits(const RulesIdList *list, int32_t id)
 bool
 approach_rule_matches(const ApproachRule *rule, const ApproachCustomer *c)
 {
-	if (!c->has_value || !rules_float8_ge(c->value, rule->min_value))
+	/*
+	 * the value: the percentile among your customers once a distribution is
+	 * stored and the rule names one, else the amount (min_value)
+	 */
+	if (rule->has_min_percentile && c->has_percentile)
+	{
+		if (!rules_float8_ge(c->percentile, rule->min_percentile))
+			return false;
+	}
+	else if (!c->has_value || !rules_float8_ge(c->value, rule->min_value))
 		return false;
 	if (!list_admits(&rule->industries, c->industry) ||
 		!list_admits(&rule->company_sizes, c->company_size) ||

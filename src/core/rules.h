@@ -94,6 +94,8 @@ typedef struct ApproachRule
 	RulesIdList reasons;		/* ids of the elements */
 	bool		needs_phone;	/* channel phone */
 	bool		needs_mail;		/* channel email or step_mail */
+	bool		has_min_percentile; /* min_value_percentile is not NULL */
+	double		min_percentile; /* instead of min_value when the customer has a percentile */
 } ApproachRule;
 
 /* What the approach rules read about one customer. */
@@ -106,6 +108,8 @@ typedef struct ApproachCustomer
 	int32_t		reason;			/* id of the likely reason; -1: NULL or in no rule */
 	bool		can_phone;		/* false when a phone call cannot reach the customer */
 	bool		can_mail;		/* false when (step) mail cannot */
+	bool		has_percentile; /* value_percentile from a stored distribution */
+	double		percentile;		/* 0 to 100 */
 } ApproachCustomer;
 
 /* PostgreSQL's float8 a >= b: NaN equals NaN and is above every number. */

@@ -99,6 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.renewal_horizon_days = fz_int(&r);
 	in.p_alive = fz_value(&r);
 	in.expected_value = fz_value(&r);
+	in.value_percentile = fz_value(&r);
+	in.expected_value_percentile = fz_value(&r);
 
 	priority_default_weights(&w);
 	FZ_CHECK(FZ_T, priority_check_weights(&w) == NULL, "default weights rejected");

@@ -268,6 +268,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			RulesIdList *l[3] = {&arules[i].industries, &arules[i].company_sizes, &arules[i].reasons};
 
 			arules[i].min_value = min_value[i];
+			arules[i].has_min_percentile = false;	/* the amount decides (the percentile: unit tests) */
+			arules[i].min_percentile = 0;
 			arules[i].needs_phone = channel[i] == 1;
 			arules[i].needs_mail = channel[i] == 2 || channel[i] == 3;
 			for (int k = 0; k < 3; k++)
@@ -283,6 +285,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		c.value = f & 2 ? fz_any_double(&r) : (double) (int8_t) fz_u8(&r);
 		c.can_phone = f & 4;
 		c.can_mail = f & 8;
+		c.has_percentile = false;
+		c.percentile = 0;
 		for (int k = 0; k < 3; k++)
 		{
 			uint8_t		v = fz_u8(&r);

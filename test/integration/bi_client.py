@@ -13,6 +13,7 @@ import sys
 import psycopg2
 
 EXPECTED_RELATIONS = {
+    "labels": "BASE TABLE",            # read for the *_label columns of the views
     "recent_transitions": "VIEW",
     "score_weights": "BASE TABLE",     # read by snapshot_call_list for its minimum score
     "segment_summary": "VIEW",
@@ -21,7 +22,7 @@ EXPECTED_RELATIONS = {
     "status_snapshot": "BASE TABLE",
 }
 # stable column names and types of the call list (information_schema data_type);
-# a new version only adds columns at the end (0.2.0: data_gaps)
+# a new version only adds columns at the end (0.2.0: data_gaps, 0.4.0: the labels)
 CALL_LIST_COLUMNS = [
     ("call_rank", "bigint"), ("customer_id", "text"), ("name", "text"),
     ("industry", "text"), ("company_size", "text"), ("priority_score", "double precision"),
@@ -33,6 +34,9 @@ CALL_LIST_COLUMNS = [
     ("days_since_last_order", "integer"), ("dormant_after", "interval"),
     ("as_of", "date"), ("refreshed_at", "timestamp with time zone"),
     ("data_gaps", "ARRAY"),
+    ("likely_reason_label", "text"), ("approach_channel_label", "text"),
+    ("message_theme_label", "text"), ("state_label", "text"), ("segment_label", "text"),
+    ("decline_signals_label", "ARRAY"), ("data_gaps_label", "ARRAY"),
 ]
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# dormancy.as_of and dormancy.time_zone: an invalid value is the same clear
+# dormancy.as_of, dormancy.time_zone and dormancy.language: an invalid value is the same clear
 # error however it arrives (SET once the library is loaded, SET before it is,
 # PGOPTIONS / a BI tool's connection options, ALTER ROLE ... IN DATABASE ...
 # SET, ALTER DATABASE ... SET), at every read of the setting, with no warning
@@ -90,6 +90,23 @@ check_setting dormancy.as_of infinity "SELECT dormancy.as_of()"
 check_setting dormancy.time_zone 'Mars/Olympus_Mons' "SELECT dormancy.local_day(now())"
 check_setting dormancy.time_zone 'Mars/Olympus_Mons' "SELECT count(history) FROM dormancy.customer_histories"
 check_setting dormancy.time_zone 'Mars/Olympus_Mons' "SELECT count(*) FROM dormancy.customer_status"
+check_setting dormancy.language fr "SELECT dormancy.label('state', 'dormant')"
+check_setting dormancy.language fr "SELECT count(state_label) FROM dormancy.call_list"
+# a valid language that arrives before the library is loaded applies
+for how in pgoptions role; do
+	case $how in
+		pgoptions) got=$(PGOPTIONS="-c dormancy.language=ja" psql -X -At -c "SELECT dormancy.label('state', 'dormant')" 2>&1) ;;
+		role)
+			psql -X -q -c "ALTER ROLE CURRENT_USER IN DATABASE $db SET dormancy.language = 'JA'"
+			got=$(psql -X -At -c "SELECT dormancy.label('state', 'dormant')" 2>&1)
+			psql -X -q -c "ALTER ROLE CURRENT_USER IN DATABASE $db RESET dormancy.language" ;;
+	esac
+	if [ "$got" = "$(printf '\344\274\221\347\234\240')" ]; then
+		ok "dormancy.language = ja by $how: Japanese labels ($got)"
+	else
+		fail "dormancy.language = ja by $how: $got"
+	fi
+done
 
 # 3. a refresh under an invalid setting of the database fails, logged as failed
 psql -X -q -c "ALTER DATABASE $db SET dormancy.time_zone = 'Mars/Olympus_Mons'"

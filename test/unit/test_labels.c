@@ -1,83 +1,102 @@
 /*
  * test_labels.c
- *		Unit tests of the label key (src/core/labels.c), without a server:
- *		trimming, collapsing of inner white space, ASCII lower case.  Prints
- *		TAP; exits nonzero when a test fails.
+ *		Unit tests of the labels' pure part (src/core/labels.c): the
+ *		language of a locale name and the lookup of a key, without a
+ *		server.  Prints TAP; exits nonzero when a test fails.
  *
- * Build: "make unit".  NFKC and the server's lower() are applied by
- * src/labels_sql.c; sql/labels_normalized.sql tests dormancy.label_key().
+ * Build: "make unit".  The table, the setting and the views are tested by
+ * sql/labels.sql.
  */
 #include <string.h>
 
 #include "tap.h"
 #include "labels.h"
 
-/* The key of s, as a NUL-terminated string in a static buffer. */
-static const char *
-key(const char *s, bool utf8, bool *non_ascii)
+static LabelKey
+key(const char *v, const char *c, int row)
 {
-	static char out[256];
-	size_t		n = label_fold(s, strlen(s), out, utf8, non_ascii);
+	LabelKey	k = {v, strlen(v), c, strlen(c), row};
 
-	out[n] = '\0';
-	return out;
+	return k;
 }
 
 static void
-check(const char *in, bool utf8, const char *want, bool want_non_ascii)
+test_locales(void)
 {
-	bool		non_ascii = !want_non_ascii;
-	const char *got = key(in, utf8, &non_ascii);
+	ok(label_language_of_locale("ja_JP.UTF-8") == LABEL_JA, "ja_JP.UTF-8 is Japanese");
+	ok(label_language_of_locale("ja_JP.eucJP") == LABEL_JA, "ja_JP.eucJP is Japanese");
+	ok(label_language_of_locale("ja") == LABEL_JA, "ja is Japanese");
+	ok(label_language_of_locale("ja-JP") == LABEL_JA, "ja-JP (ICU style) is Japanese");
+	ok(label_language_of_locale("JA_JP.utf8") == LABEL_JA, "case does not matter");
+	ok(label_language_of_locale("ja@x") == LABEL_JA && label_language_of_locale("ja.UTF-8") == LABEL_JA, "ja followed by @ or . is Japanese");
+	ok(label_language_of_locale("Japanese_Japan.932") == LABEL_JA, "Windows' Japanese_Japan.932 is Japanese");
+	ok(label_language_of_locale("C") == LABEL_EN, "C is English");
+	ok(label_language_of_locale("C.UTF-8") == LABEL_EN, "C.UTF-8 is English");
+	ok(label_language_of_locale("POSIX") == LABEL_EN, "POSIX is English");
+	ok(label_language_of_locale("") == LABEL_EN, "empty is English");
+	ok(label_language_of_locale(NULL) == LABEL_EN, "NULL is English");
+	ok(label_language_of_locale("en_US.UTF-8") == LABEL_EN, "en_US.UTF-8 is English");
+	ok(label_language_of_locale("de_DE.UTF-8") == LABEL_EN, "any other language is English");
+	ok(label_language_of_locale("jam") == LABEL_EN, "a longer word starting with ja is not Japanese");
+	ok(label_language_of_locale("j") == LABEL_EN, "a prefix of ja is not Japanese");
+}
 
-	if (!ok(strcmp(got, want) == 0 && non_ascii == want_non_ascii,
-			"key of \"%s\" (%s) is \"%s\"", in, utf8 ? "UTF-8" : "other encoding", want))
-		diag("got \"%s\", non_ascii %d", got, non_ascii);
+static void
+test_codes(void)
+{
+	ok(label_language_of_code("ja") == LABEL_JA, "ja");
+	ok(label_language_of_code("EN") == LABEL_EN, "EN, any case");
+	ok(label_language_of_code("") == -1, "empty is no language");
+	ok(label_language_of_code("jap") == -1, "jap is no language");
+	ok(label_language_of_code("e") == -1, "e is no language");
+	ok(label_language_of_code(NULL) == -1, "NULL is no language");
+	ok(strcmp(label_language_codes[LABEL_JA], "ja") == 0 && strcmp(label_language_codes[LABEL_EN], "en") == 0,
+	   "the codes of the languages");
+}
+
+static void
+test_keys(void)
+{
+	LabelKey	k[7];
+
+	k[0] = key("state", "dormant", 0);
+	k[1] = key("state", "active", 1);
+	k[2] = key("segment", "repeat", 2);
+	k[3] = key("state", "dormant", 3);
+	k[4] = key("state", "dormant_x", 4);
+	k[5] = key("stat", "eactive", 5);
+	k[6] = key("state", "", 6);
+	label_keys_sort(k, 7);
+
+	ok(strcmp(k[0].vocabulary, "segment") == 0, "sorted by vocabulary first");
+	ok(k[1].row == 5, "a shorter vocabulary first (stat before state), not the concatenation");
+	ok(label_keys_find(k, 7, "state", 5, "dormant", 7) >= 0, "a key is found");
+	{
+		int			i = label_keys_find(k, 7, "state", 5, "dormant", 7);
+
+		ok(k[i].row == 0 && k[i + 1].row == 3 && label_keys_equal(&k[i], &k[i + 1]),
+		   "the first of equal keys is found, equal keys in row order");
+	}
+	ok(label_keys_find(k, 7, "state", 5, "dorman", 6) == -1, "a prefix of a code is not the code");
+	ok(k[label_keys_find(k, 7, "state", 5, "dormant_x", 9)].row == 4, "a longer code is another code");
+	ok(label_keys_find(k, 7, "stat", 4, "eactive", 7) >= 0 &&
+	   label_keys_find(k, 7, "state", 5, "active", 6) >= 0 &&
+	   k[label_keys_find(k, 7, "stat", 4, "eactive", 7)].row == 5,
+	   "vocabulary and code are two parts of the key");
+	ok(label_keys_find(k, 7, "state", 5, "", 0) >= 0, "an empty code is a code");
+	ok(label_keys_find(k, 7, "State", 5, "active", 6) == -1, "case matters");
+	ok(label_keys_find(k, 7, "segment", 7, "dormant", 7) == -1, "a code of another vocabulary is not found");
+	ok(label_keys_find(k, 0, "state", 5, "active", 6) == -1, "nothing is in an empty table");
+	ok(!label_keys_equal(&k[0], &k[1]), "keys of other vocabularies differ");
+	label_keys_sort(k, 0);
+	ok(true, "an empty table sorts");
 }
 
 int
 main(void)
 {
-	char		buf[64];
-	size_t		n;
-
-	/* ASCII */
-	check("", true, "", false);
-	check("   ", true, "", false);
-	check("Consumables", true, "consumables", false);
-	check("  IT  Services\t", true, "it services", false);
-	check("\t\n\v\f\r a \r\n b \t", false, "a b", false);
-	check("Closed Won", false, "closed won", false);
-	check("closed_won", false, "closed_won", false);
-	check("MID-Market", true, "mid-market", false);
-
-	/* U+3000 (E3 80 80) and U+00A0 (C2 A0) are white space in UTF-8 */
-	check("\xE6\xB6\x88\xE8\x80\x97\xE5\x93\x81\xE3\x80\x80", true,
-		  "\xE6\xB6\x88\xE8\x80\x97\xE5\x93\x81", true);	/* shomohin + U+3000 */
-	check("\xE3\x80\x80\xE5\xA4\xB1\xE6\xB3\xA8", true, "\xE5\xA4\xB1\xE6\xB3\xA8", true);	/* U+3000 shitchu */
-	check("IT\xE3\x80\x80\xE3\x80\x80Service", true, "it service", false);
-	check("IT\xC2\xA0Service", true, "it service", false);
-	check("\xC2\xA0", true, "", false);
-	/* ... but not in other encodings, whose multi-byte bytes are all >= 0x80 */
-	check("IT\xC2\xA0Service", false, "it\xC2\xA0service", true);
-	/* a lone or cut sequence is not white space */
-	check("a\xE3\x80", true, "a\xE3\x80", true);
-	check("\xE3\x80\x81", true, "\xE3\x80\x81", true);	/* U+3001, ideographic comma */
-	/* non-ASCII letters are left to the server's lower() */
-	check("\xC3\x84pfel", true, "\xC3\x84pfel", true);
-
-	/* in place */
-	strcpy(buf, "  Closed \t Lost  ");
-	n = label_fold(buf, strlen(buf), buf, true, NULL);
-	buf[n] = '\0';
-	ok(strcmp(buf, "closed lost") == 0, "folding in place");
-
-	/* the key of a key is itself */
-	strcpy(buf, key(" A \xE3\x80\x80 B ", true, NULL));
-	ok(strcmp(key(buf, true, NULL), buf) == 0, "a key folds to itself");
-
-	ok(label_is_ascii("abc XYZ", 7), "ASCII is ASCII");
-	ok(!label_is_ascii("a\xC3\x84", 3), "UTF-8 is not ASCII");
-	ok(label_is_ascii("", 0), "the empty string is ASCII");
-
+	test_locales();
+	test_codes();
+	test_keys();
 	return tap_done();
 }

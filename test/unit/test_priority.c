@@ -585,6 +585,45 @@ test_json_key_order(void)
 	ok(same, "json key order: by length, then bytewise");
 }
 
+/* The percentile of a value in stored quantiles, and the absolute fallback. */
+static void
+test_percentile(void)
+{
+	double		q[5] = {0, 10, 20, 20, 100};	/* at 0, 25, 50, 75 and 100 percent */
+	PriorityInputs in;
+	PriorityWeights w;
+	PriorityResult r;
+
+	ok(priority_percentile(q, 5, -1) == 0, "below the lowest quantile: 0");
+	ok(priority_percentile(q, 5, 0) == 0, "at the lowest: 0");
+	ok(fabs(priority_percentile(q, 5, 5) - 12.5) < 1e-12, "between two quantiles: linear");
+	ok(priority_percentile(q, 5, 20) == 75, "on equal quantiles: the highest of them");
+	ok(fabs(priority_percentile(q, 5, 60) - 87.5) < 1e-12, "between the last two");
+	ok(priority_percentile(q, 5, 100) == 100 && priority_percentile(q, 5, 1e300) == 100, "at or above the top: 100");
+	ok(priority_percentile(q, 5, NAN) == 0, "NaN: 0");
+	ok(priority_percentile(q, 1, 50) == 0, "fewer than two quantiles: 0");
+	ok(priority_absolute_percentile(0, 1e7) == 0 && priority_absolute_percentile(1e7, 1e7) == 100 &&
+	   priority_absolute_percentile(1e9, 1e7) == 100, "the absolute scale: 0 to 100 up to the cap");
+
+	/* past_value: the percentile when given, else the log scale */
+	memset(&in, 0, sizeof(in));
+	in.state = PRIORITY_STATE_DORMANT;
+	in.total_amount = 633000;
+	priority_default_weights(&w);
+	priority_compute(&in, &w, &r);
+	ok(fabs(r.part[PRIORITY_PAST_VALUE].value - log1p(633000) / log1p(1e7)) < 1e-12, "no percentile: log scale");
+	in.value_percentile = (PriorityValue) {true, 40};
+	priority_compute(&in, &w, &r);
+	ok(fabs(r.part[PRIORITY_PAST_VALUE].value - 0.4) < 1e-12, "with a percentile: percentile / 100");
+	in.expected_value = (PriorityValue) {true, 5e7};
+	in.expected_value_percentile = (PriorityValue) {true, 99};
+	priority_compute(&in, &w, &r);
+	ok(fabs(r.part[PRIORITY_EXPECTED_VALUE].value - 0.99) < 1e-12, "expected_value: its percentile / 100");
+	in.expected_value_percentile.valid = false;
+	priority_compute(&in, &w, &r);
+	ok(r.part[PRIORITY_EXPECTED_VALUE].value == 1, "expected_value without a percentile: log scale, capped");
+}
+
 int
 main(void)
 {
@@ -596,5 +635,6 @@ main(void)
 	test_extremes();
 	test_format_number();
 	test_json_key_order();
+	test_percentile();
 	return tap_done();
 }

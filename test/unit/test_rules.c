@@ -166,7 +166,7 @@ test_approach(void)
 	rules[3].industries = (RulesIdList) {false, 0, NULL};
 	rules[3].company_sizes.any = rules[3].reasons.any = true;
 
-	c = (ApproachCustomer) {true, 2e6, -1, 1, 5, true, true};
+	c = (ApproachCustomer) {true, 2e6, -1, 1, 5, true, true, false, 0};
 	ok(approach_rules_first(rules, 4, &c) == 0, "value and size: the first rule");
 	c.company_size = -1;
 	ok(approach_rules_first(rules, 4, &c) == 1, "a NULL size is in no list: the next rule");
@@ -176,7 +176,7 @@ test_approach(void)
 	ok(approach_rules_first(rules, 4, &c) == 2, "industry and reason in the lists");
 	c.can_mail = false;
 	ok(approach_rules_first(rules, 4, &c) == -1, "unreachable by mail");
-	c = (ApproachCustomer) {true, 1e6, -1, 0, -1, true, true};
+	c = (ApproachCustomer) {true, 1e6, -1, 0, -1, true, true, false, 0};
 	ok(approach_rules_first(rules, 4, &c) == 0, "min_value is inclusive");
 	c.value = nextafter(1e6, 0);
 	ok(approach_rules_first(rules, 4, &c) == 1, "just below min_value");
@@ -192,6 +192,27 @@ test_approach(void)
 	c.reason = 4;
 	ok(approach_rules_first(rules, 4, &c) == -1, "a reason not in the list");
 	ok(approach_rules_first(rules, 0, &c) == -1, "no rules: -1");
+
+	/* the percentile, once a distribution is stored, instead of min_value */
+	rules[0].has_min_percentile = true;
+	rules[0].min_percentile = 95;
+	c = (ApproachCustomer) {true, 10, -1, 0, -1, true, true, true, 95};
+	ok(approach_rules_first(rules, 4, &c) == 0, "a small amount at the 95th percentile: the percentile rule");
+	c.percentile = 94.9;
+	ok(approach_rules_first(rules, 4, &c) == -1, "below the percentile: not that rule (nor the amount rules)");
+	c.has_percentile = false;
+	c.value = 2e6;
+	ok(approach_rules_first(rules, 4, &c) == 0, "no distribution stored: min_value decides");
+	c.value = 10;
+	ok(approach_rules_first(rules, 4, &c) == -1, "no distribution stored, a small amount: no rule");
+	c.has_percentile = true;
+	c.percentile = 99;
+	c.has_value = false;
+	ok(approach_rules_first(rules, 4, &c) == 0, "a percentile rule does not need the amount");
+	rules[0].has_min_percentile = false;
+	c.has_value = true;
+	c.value = 10;
+	ok(approach_rules_first(rules, 4, &c) == -1, "a rule without a percentile compares the amount even with one");
 
 	ok(rules_float8_ge(NAN, NAN) && rules_float8_ge(NAN, INFINITY) && !rules_float8_ge(INFINITY, NAN) &&
 	   rules_float8_ge(1, 1) && !rules_float8_ge(0, 1), "float8 >= as PostgreSQL orders it");

@@ -1,6 +1,6 @@
 /*
- * fuzz_labels.c
- *		libFuzzer target for src/core/labels.c: the label key (trimmed,
+ * fuzz_label_key.c
+ *		libFuzzer target for src/core/label_key.c: the label key (trimmed,
  *		inner white space collapsed, ASCII lower-cased) of any bytes.
  *
  * Input: a flag byte (bit 0: UTF-8), then the label's bytes.  Invariants:
@@ -11,7 +11,7 @@
  * itself; non_ascii says whether a byte is 0x80 or above; the non-white
  * bytes of the label, lower-cased, are the key's with its spaces taken out.
  */
-#include "labels.h"
+#include "label_key.h"
 #include "fuzz_common.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
