@@ -286,7 +286,7 @@ CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value doubl
 	AS 'MODULE_PATHNAME', 'approach_channel'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
-	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (lower(btrim())), reason and reachability; NULL unless lapsing or when none matches';
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
 
 -- (function moved to a later section)
 
@@ -303,7 +303,7 @@ CREATE FUNCTION dormancy._model_for(industry text, company_size text,
 	AS 'MODULE_PATHNAME', 'model_for'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
-	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by lower(btrim()), else the overall one), with its time unit and the horizon in days; all NULL when none';
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
 
 
 --
@@ -1296,7 +1296,7 @@ DROP FUNCTION dormancy._removed_default_after_insert();
 ALTER TABLE dormancy.installed_defaults ALTER COLUMN key_column TYPE name[] USING ARRAY[key_column];
 ALTER TABLE dormancy.installed_defaults RENAME COLUMN key_column TO key_columns;
 COMMENT ON COLUMN dormancy.installed_defaults.key IS
-	'the row''s key: its key column lower-cased and trimmed; of several key columns, a JSON array of them so (NULL as null)';
+	'the row''s key: label_key of its key column; of several key columns, a JSON array of them so (NULL as null)';
 COMMENT ON COLUMN dormancy.installed_defaults.key_columns IS 'the key columns of the table, in key order';
 COMMENT ON COLUMN dormancy.removed_defaults.key IS 'key of the removed default, as in installed_defaults.key';
 
@@ -1313,7 +1313,7 @@ CREATE FUNCTION dormancy._default_row_key(row_data jsonb, key_columns name[])
 						FROM unnest(key_columns) WITH ORDINALITY AS k(c, o))::text
 		   END;
 COMMENT ON FUNCTION dormancy._default_row_key(jsonb, name[]) IS
-	'internal: the key of an editable row: its key column lower-cased and trimmed, or a JSON array of several so';
+	'internal: the key of an editable row: label_key of its key column, or a JSON array of several so';
 
 -- The primary key of a row (given as jsonb) of an editable table, as a jsonb
 -- object (to find a row by it); NULL for a table without one.
@@ -1472,7 +1472,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.reset_defaults(regclass) IS
-	'restore the installed default rows of an editable table (rules, event_kinds, deal_outcomes, deal_reasons, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
+	'restore the installed default rows of an editable table (rules, industries, company_sizes, event_kinds, deal_outcomes, deal_reasons, price_change_kinds, reason_rules, message_themes, approach_rules, legal_forms), replacing the rows with their keys, keeping the user''s other rows';
 
 CREATE OR REPLACE FUNCTION dormancy.reset_rules()
 	RETURNS void
@@ -1987,7 +1987,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits), the tables read once per query';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
 	RETURNS text[]
@@ -5323,7 +5323,7 @@ COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, na
 REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
 
 -- (_bind(): defined in an earlier section)
-COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding and rebuild the views';
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, and warn about a bound view through which row-level security does not apply';
 
 CREATE OR REPLACE FUNCTION dormancy.unbind(source text)
 	RETURNS void

@@ -22,7 +22,8 @@ EXPECTED_RELATIONS = {
     "status_snapshot": "BASE TABLE",
 }
 # stable column names and types of the call list (information_schema data_type);
-# a new version only adds columns at the end (0.2.0: data_gaps, 0.4.0: the labels)
+# a new version only adds columns at the end (0.2.0: data_gaps; 0.4.0: value,
+# owner and the labels)
 CALL_LIST_COLUMNS = [
     ("call_rank", "bigint"), ("customer_id", "text"), ("name", "text"),
     ("industry", "text"), ("company_size", "text"), ("priority_score", "double precision"),
@@ -34,6 +35,8 @@ CALL_LIST_COLUMNS = [
     ("days_since_last_order", "integer"), ("dormant_after", "interval"),
     ("as_of", "date"), ("refreshed_at", "timestamp with time zone"),
     ("data_gaps", "ARRAY"),
+    ("value_percentile", "double precision"), ("value_tier", "text"), ("owner", "text"),
+    ("owner_rank", "bigint"),
     ("likely_reason_label", "text"), ("approach_channel_label", "text"),
     ("message_theme_label", "text"), ("state_label", "text"), ("segment_label", "text"),
     ("decline_signals_label", "ARRAY"), ("data_gaps_label", "ARRAY"),
