@@ -5231,7 +5231,7 @@ END
 $$;
 ALTER TABLE dormancy.score_weights
 	ADD COLUMN tier_a_percentile double precision NOT NULL DEFAULT 90,
-	ADD COLUMN tier_b_percentile double precision NOT NULL DEFAULT 80,
+	ADD COLUMN tier_b_percentile double precision NOT NULL DEFAULT 85,
 	ADD COLUMN call_list_tiers text[] NOT NULL DEFAULT '{A,B}',
 	ADD CONSTRAINT score_weights_tiers CHECK (
 		tier_b_percentile BETWEEN 0 AND 100 AND tier_a_percentile BETWEEN tier_b_percentile AND 100),
@@ -5240,7 +5240,7 @@ COMMENT ON COLUMN dormancy.score_weights.past_value IS 'weight of past value (th
 COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value (its percentile among your customers; a log scale up to value_cap while no distribution is stored; only when fitted); default 5';
 COMMENT ON COLUMN dormancy.score_weights.value_cap IS 'superseded by dormancy.value_distribution: only while none is stored, the amount (in your currency) at which past_value and expected_value reach 1; default 10,000,000';
 COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
-COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 80';
+COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 85 (tiers A and B: at most the top 15% of your customers by value)';
 COMMENT ON COLUMN dormancy.score_weights.call_list_tiers IS 'the value tiers dormancy.call_list shows, ranked tier by tier (A first); default {A,B}';
 
 CREATE OR REPLACE FUNCTION dormancy.score_weights_in_force()
@@ -5250,7 +5250,7 @@ CREATE OR REPLACE FUNCTION dormancy.score_weights_in_force()
 	RETURN coalesce((SELECT w FROM dormancy.score_weights w),
 					ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
 						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20,
-						90, 80, '{A,B}')::dormancy.score_weights);
+						90, 85, '{A,B}')::dormancy.score_weights);
 COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
 	'the row of dormancy.score_weights, or the defaults when it is empty';
 

@@ -38,7 +38,7 @@ CREATE TABLE dormancy.score_weights (
 	campaign_only_factor double precision NOT NULL DEFAULT 0.3,
 	call_list_min_score double precision NOT NULL DEFAULT 20,
 	tier_a_percentile double precision NOT NULL DEFAULT 90,
-	tier_b_percentile double precision NOT NULL DEFAULT 80,
+	tier_b_percentile double precision NOT NULL DEFAULT 85,
 	call_list_tiers text[] NOT NULL DEFAULT '{A,B}',
 	CONSTRAINT score_weights_one_row CHECK (singleton),
 	CONSTRAINT score_weights_weights CHECK (
@@ -91,7 +91,7 @@ COMMENT ON COLUMN dormancy.score_weights.deal_horizon_days IS 'a deal''s value f
 COMMENT ON COLUMN dormancy.score_weights.campaign_only_factor IS 'regularity of campaign-only buyers is multiplied by this; 0 to 1; default 0.3';
 COMMENT ON COLUMN dormancy.score_weights.call_list_min_score IS 'dormancy.call_list shows customers scoring at least this; 0 to 100; default 20';
 COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
-COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 80';
+COMMENT ON COLUMN dormancy.score_weights.tier_b_percentile IS 'value tier B: value_percentile at least this, below tier A; C below it; default 85 (tiers A and B: at most the top 15% of your customers by value)';
 COMMENT ON COLUMN dormancy.score_weights.call_list_tiers IS 'the value tiers dormancy.call_list shows, ranked tier by tier (A first); default {A,B}';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.score_weights', '');
 
@@ -103,7 +103,7 @@ CREATE FUNCTION dormancy.score_weights_in_force()
 	RETURN coalesce((SELECT w FROM dormancy.score_weights w),
 					ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, 10000000, 6, 1826, 2, 10, -0.5,
 						0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20,
-						90, 80, '{A,B}')::dormancy.score_weights);
+						90, 85, '{A,B}')::dormancy.score_weights);
 COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
 	'the row of dormancy.score_weights, or the defaults when it is empty';
 
