@@ -1,5 +1,5 @@
 --
--- Label aliases (05_labels.sql): their installed defaults, and the kinds of
+-- Label aliases (05_label_key.sql): their installed defaults, and the kinds of
 -- dormancy.price_changes (the table is in 30_decline.sql, which maps a
 -- written kind through this one).
 --
