@@ -70,16 +70,18 @@ UPDATE dormancy.model_settings SET segment_by = 'none', time_unit = '1 day';
 SELECT count(*) AS models FROM dormancy.fit_models();
 SELECT * FROM pg_temp.compare();
 
--- the fit computes each history's BTYD summary and nothing else of
--- customer_core: no decline metrics, no history summaries (C functions,
--- counted with track_functions = all)
+-- the fit computes each history's BTYD summary and, for the value
+-- distribution stored with the models, its history summary (total_amount),
+-- and nothing else of customer_core: no decline metrics, no evaluation of
+-- customer_core (_customer_facts) (C functions, counted with
+-- track_functions = all)
 UPDATE dormancy.model_settings SET segment_by = 'industry', time_unit = '7 days';
 BEGIN;
 SET LOCAL track_functions = 'all';
 SET LOCAL max_parallel_workers_per_gather = 0;	-- calls in the leader only
 SELECT count(*) AS models FROM dormancy.fit_models();
 SELECT f.fn, coalesce(s.calls, 0) > 0 AS called
-  FROM unnest(ARRAY['btyd_summary', 'decline_metrics', 'history_summary']) AS f(fn)
+  FROM unnest(ARRAY['_customer_facts', 'btyd_summary', 'decline_metrics', 'history_summary']) AS f(fn)
   LEFT JOIN pg_stat_xact_user_functions s ON s.schemaname = 'dormancy' AND s.funcname = f.fn
  ORDER BY f.fn;
 COMMIT;

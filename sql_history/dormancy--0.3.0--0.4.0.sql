@@ -5748,6 +5748,199 @@ COMMENT ON FUNCTION dormancy._generated_views() IS
 COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
 
+--
+-- Value distribution in one cheaper pass (issue 12)
+--
+-- fit_models() reads the bound customers and their histories once, into the
+-- temporary table pg_temp.dormancy_fit_summaries (new _fit_summaries()):
+-- _fit_segments() fits from it, and _store_value_distribution() computes
+-- the models' expected values from it instead of reading customer_core (and
+-- so the histories) a second time.  The same models and the same
+-- value_distribution rows.
+-- What fit_models() reads, in one pass over the bound customers and their
+-- histories, kept for the fits (_fit_segments) and the value distribution
+-- (_store_value_distribution) in the temporary table
+-- pg_temp.dormancy_fit_summaries: each bound customer (src_customers, every
+-- copy of a duplicate id, as customer_core) with a purchase day by
+-- dormancy.as_of(), its industry and company size, the BTYD summary of its
+-- history in days (btyd_summary(h, as_of(), '1 day'): customer_core's
+-- frequency, recency_days, age_days and monetary_value, which
+-- _customer_facts computes by the same loop on the same day, as_of_day())
+-- and its total_amount (history_summary: customer_core's, by the same
+-- loop).  A customer without a purchase day by then (no orders, only
+-- refunds, only later orders) has no BTYD summary and order_days 0 in
+-- customer_core: the fits and the value distribution leave it out, so it is
+-- not kept.  CREATE TABLE AS may read in parallel.  The table is dropped at
+-- the end of the transaction, or by fit_models() when done; its segment
+-- columns are analyzed.  Returns the rows kept.
+CREATE FUNCTION dormancy._fit_summaries()
+	RETURNS bigint
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kept bigint;
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+	  FROM dormancy.src_customers c
+	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+	 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
+	 WHERE c.customer_id IS NOT NULL
+	   AND b.frequency IS NOT NULL;
+	GET DIAGNOSTICS kept = ROW_COUNT;
+	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
+	-- the segments it expects, which sets the order of its rows and so the
+	-- models' model_id (without them it expects 200)
+	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
+	RETURN kept;
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_summaries() IS
+	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
+
+-- The fits of the overall model and one per segment, over the bound data as
+-- of dormancy.as_of(), from the summaries that fit_models() keeps in
+-- pg_temp.dormancy_fit_summaries (_fit_summaries): each bound customer with
+-- a purchase day by then, its segment columns and the BTYD summary of its
+-- history, the same values as customer_core's frequency, recency_days,
+-- age_days and monetary_value.  The aggregates sort and count identical
+-- summaries once (docs/models.md), so the order of the rows does not change
+-- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
+-- (segment)) would fit the whole population a second time as the segment
+-- NULL group.  (With segments, the customers without one are still fitted as
+-- a group and dropped: grouping them otherwise changes the order in which
+-- the models get their model_id.)
+CREATE OR REPLACE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
+	RETURNS TABLE (segment_kind text, segment_value text,
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	IF settings.segment_by = 'none' THEN
+		-- only the overall model: GROUPING SETS would fit everyone twice (the
+		-- segment NULL group, dropped by HAVING)
+		RETURN QUERY
+		SELECT 'all'::text, NULL::text,
+			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+		  FROM pg_temp.dormancy_fit_summaries s;
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+		   s.segment_value,
+		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN dormancy.label_key(f.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+				   f.frequency, f.recency, f.age, f.monetary_value
+			  FROM pg_temp.dormancy_fit_summaries f) s
+	 GROUP BY GROUPING SETS ((), (s.segment_value))
+	HAVING grouping(s.segment_value) = 1
+		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+			AND count(*) >= settings.min_customers);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+
+-- Fit the overall model and one per segment (_fit_segments), replace the
+-- stored models, and store the value distribution with them
+-- (_store_value_distribution), both from the summaries of one pass over the
+-- histories (_fit_summaries).
+CREATE OR REPLACE FUNCTION dormancy.fit_models()
+	RETURNS SETOF dormancy.models
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
+AS $$
+DECLARE
+	settings dormancy.model_settings := dormancy.model_settings_in_force();
+	started timestamptz := clock_timestamp();
+BEGIN
+	-- one pass over the histories for the fits and the value distribution
+	PERFORM dormancy._fit_summaries();
+	DELETE FROM dormancy.models;
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
+	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
+	  FROM dormancy._fit_segments(settings) f;
+	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
+	-- customer_status looks the models up per customer: fresh statistics
+	PERFORM dormancy.analyze_lookup_tables();
+	-- the scale of the customers' values (lifetime and now expected), which
+	-- the score and the call list rank by
+	PERFORM dormancy._store_value_distribution();
+	DROP TABLE pg_temp.dormancy_fit_summaries;
+	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
+END
+$$;
+COMMENT ON FUNCTION dormancy.fit_models() IS
+	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
+REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
+
+-- Store the distribution of the customers' values with the models'
+-- predictions as customer_status computes them (fit_models(), after the
+-- fit), from the summaries fit_models() kept (_fit_summaries), not from
+-- customer_core, whose other work (state, decline metrics, contracts, price
+-- changes) and second read of the histories these values do not need: the
+-- same rows.  total_amount is over the customers with a purchase day
+-- (customer_core's order_days > 0: the customers kept), expected_value over
+-- those the model gives one (a customer without a purchase day has no BTYD
+-- summary and so no expected_value).  A measure without any customer is
+-- left out.  Without the summaries (nothing bound: nothing kept), nothing
+-- is stored.
+CREATE OR REPLACE FUNCTION dormancy._store_value_distribution()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+AS $$
+DECLARE
+	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+BEGIN
+	DELETE FROM dormancy.value_distribution;
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
+		RETURN;
+	END IF;
+	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	WITH v AS (
+		SELECT s.total_amount, mp.expected_value
+		  FROM pg_temp.dormancy_fit_summaries s
+		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
+		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+	)
+	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
+	  FROM (SELECT 'total_amount'::text AS measure,
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   count(*) AS n
+			  FROM v
+			UNION ALL
+			SELECT 'expected_value',
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
+			  FROM v) m
+	 WHERE m.n > 0;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
+
+-- (end of Value distribution in one cheaper pass (issue 12))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

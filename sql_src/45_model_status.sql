@@ -70,22 +70,64 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
 
+-- What fit_models() reads, in one pass over the bound customers and their
+-- histories, kept for the fits (_fit_segments) and the value distribution
+-- (_store_value_distribution) in the temporary table
+-- pg_temp.dormancy_fit_summaries: each bound customer (src_customers, every
+-- copy of a duplicate id, as customer_core) with a purchase day by
+-- dormancy.as_of(), its industry and company size, the BTYD summary of its
+-- history in days (btyd_summary(h, as_of(), '1 day'): customer_core's
+-- frequency, recency_days, age_days and monetary_value, which
+-- _customer_facts computes by the same loop on the same day, as_of_day())
+-- and its total_amount (history_summary: customer_core's, by the same
+-- loop).  A customer without a purchase day by then (no orders, only
+-- refunds, only later orders) has no BTYD summary and order_days 0 in
+-- customer_core: the fits and the value distribution leave it out, so it is
+-- not kept.  CREATE TABLE AS may read in parallel.  The table is dropped at
+-- the end of the transaction, or by fit_models() when done; its segment
+-- columns are analyzed.  Returns the rows kept.
+CREATE FUNCTION dormancy._fit_summaries()
+	RETURNS bigint
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kept bigint;
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+	  FROM dormancy.src_customers c
+	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+	 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
+	 WHERE c.customer_id IS NOT NULL
+	   AND b.frequency IS NOT NULL;
+	GET DIAGNOSTICS kept = ROW_COUNT;
+	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
+	-- the segments it expects, which sets the order of its rows and so the
+	-- models' model_id (without them it expects 200)
+	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
+	RETURN kept;
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_summaries() IS
+	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
+
 -- The fits of the overall model and one per segment, over the bound data as
--- of dormancy.as_of(), in one pass.
---
--- Reads only what the fits need: each bound customer (src_customers, for
--- its segment) with its history and the history's BTYD summary, the same
--- values as customer_core's frequency, recency_days, age_days and
--- monetary_value (customer_core computes them by the same call, with the
--- same filter), not the rest of customer_core (state, decline metrics,
--- contracts, price changes).  The aggregates count identical summaries once
--- (docs/models.md).  A set-returning function with RETURN QUERY, so that
--- the read may use a parallel plan: a FOR loop over a query or a SELECT INTO
--- in plpgsql never runs in parallel.  With segment_by = 'none' a plain
--- aggregate: GROUPING SETS ((), (segment)) would fit the whole population a
--- second time as the segment NULL group.  (With segments, the customers
--- without one are still fitted as a group and dropped: grouping them
--- otherwise changes the order in which the models get their model_id.)
+-- of dormancy.as_of(), from the summaries that fit_models() keeps in
+-- pg_temp.dormancy_fit_summaries (_fit_summaries): each bound customer with
+-- a purchase day by then, its segment columns and the BTYD summary of its
+-- history, the same values as customer_core's frequency, recency_days,
+-- age_days and monetary_value.  The aggregates sort and count identical
+-- summaries once (docs/models.md), so the order of the rows does not change
+-- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
+-- (segment)) would fit the whole population a second time as the segment
+-- NULL group.  (With segments, the customers without one are still fitted as
+-- a group and dropped: grouping them otherwise changes the order in which
+-- the models get their model_id.)
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
@@ -100,13 +142,9 @@ BEGIN
 		-- segment NULL group, dropped by HAVING)
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
-			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
-			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
-		  FROM dormancy.src_customers c
-		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-		 WHERE c.customer_id IS NOT NULL
-		   AND b.frequency IS NOT NULL;
+			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+		  FROM pg_temp.dormancy_fit_summaries s;
 		RETURN;
 	END IF;
 	RETURN QUERY
@@ -115,14 +153,10 @@ BEGIN
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(c.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
-				   b.frequency, b.recency, b.age, b.monetary_value
-			  FROM dormancy.src_customers c
-			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-			 WHERE c.customer_id IS NOT NULL
-			   AND b.frequency IS NOT NULL) s
+					   WHEN 'industry' THEN dormancy.label_key(f.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+				   f.frequency, f.recency, f.age, f.monetary_value
+			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))
 	HAVING grouping(s.segment_value) = 1
 		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
@@ -130,10 +164,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
--- stored models.
+-- stored models, and store the value distribution with them
+-- (_store_value_distribution), both from the summaries of one pass over the
+-- histories (_fit_summaries).
 CREATE FUNCTION dormancy.fit_models()
 	RETURNS SETOF dormancy.models
 	LANGUAGE plpgsql
@@ -144,6 +180,8 @@ DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
 	started timestamptz := clock_timestamp();
 BEGIN
+	-- one pass over the histories for the fits and the value distribution
+	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
 	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
@@ -155,6 +193,7 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
+	DROP TABLE pg_temp.dormancy_fit_summaries;
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;

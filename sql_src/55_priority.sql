@@ -221,10 +221,17 @@ COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the cus
 COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 
--- Store the distribution of the customers' values, from customer_core with
--- the models' predictions as customer_status computes them (fit_models(),
--- after the fit: it evaluates every customer anyway).  A measure without any
--- customer is left out.  Nothing bound: nothing stored.
+-- Store the distribution of the customers' values with the models'
+-- predictions as customer_status computes them (fit_models(), after the
+-- fit), from the summaries fit_models() kept (_fit_summaries), not from
+-- customer_core, whose other work (state, decline metrics, contracts, price
+-- changes) and second read of the histories these values do not need: the
+-- same rows.  total_amount is over the customers with a purchase day
+-- (customer_core's order_days > 0: the customers kept), expected_value over
+-- those the model gives one (a customer without a purchase day has no BTYD
+-- summary and so no expected_value).  A measure without any customer is
+-- left out.  Without the summaries (nothing bound: nothing kept), nothing
+-- is stored.
 CREATE FUNCTION dormancy._store_value_distribution()
 	RETURNS void
 	LANGUAGE plpgsql
@@ -235,36 +242,35 @@ DECLARE
 	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
 BEGIN
 	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('dormancy.customer_core') IS NULL THEN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
 		RETURN;
 	END IF;
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (
-		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
-		  FROM dormancy.customer_core core
-		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		SELECT s.total_amount, mp.expected_value
+		  FROM pg_temp.dormancy_fit_summaries s
+		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
-							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
 	)
-	SELECT m.measure, m.q, m.n, m.as_of
+	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0))
-					   FILTER (WHERE v.order_days > 0) AS q,
-				   count(*) FILTER (WHERE v.order_days > 0) AS n, max(v.as_of) AS as_of
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   count(*) AS n
 			  FROM v
 			UNION ALL
 			SELECT 'expected_value',
 				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
 					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
-				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'), max(v.as_of)
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
 			  FROM v) m
 	 WHERE m.n > 0;
 END
 $$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
-	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution (fit_models())';
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
 
 --
 -- Reasons, themes and channels: editable tables
