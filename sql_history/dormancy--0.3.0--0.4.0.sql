@@ -359,13 +359,9 @@ BEGIN
 		-- segment NULL group, dropped by HAVING)
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
-			   dormancy.bgnbd_fit(b.frequency, b.recency / unit_days, b.age / unit_days),
-			   dormancy.gammagamma_fit(b.frequency, b.monetary_value)
-		  FROM dormancy.src_customers c
-		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-		 WHERE c.customer_id IS NOT NULL
-		   AND b.frequency IS NOT NULL;
+			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+		  FROM pg_temp.dormancy_fit_summaries s;
 		RETURN;
 	END IF;
 	RETURN QUERY
@@ -374,14 +370,10 @@ BEGIN
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
 	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(c.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
-				   b.frequency, b.recency, b.age, b.monetary_value
-			  FROM dormancy.src_customers c
-			  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-			 WHERE c.customer_id IS NOT NULL
-			   AND b.frequency IS NOT NULL) s
+					   WHEN 'industry' THEN dormancy.label_key(f.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+				   f.frequency, f.recency, f.age, f.monetary_value
+			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))
 	HAVING grouping(s.segment_value) = 1
 		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
@@ -389,7 +381,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
 -- stored models.
@@ -403,6 +395,8 @@ DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
 	started timestamptz := clock_timestamp();
 BEGIN
+	-- one pass over the histories for the fits and the value distribution
+	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
 	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
@@ -414,6 +408,7 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
+	DROP TABLE pg_temp.dormancy_fit_summaries;
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;
@@ -4652,7 +4647,7 @@ DROP TABLE pg_temp.new_deal_reasons;
 -- model segments by label_key
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, read from the histories'' BTYD summaries in one pass';
+	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
@@ -5303,36 +5298,35 @@ DECLARE
 	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
 BEGIN
 	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('dormancy.customer_core') IS NULL THEN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
 		RETURN;
 	END IF;
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (
-		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
-		  FROM dormancy.customer_core core
-		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		SELECT s.total_amount, mp.expected_value
+		  FROM pg_temp.dormancy_fit_summaries s
+		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
-							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
 	)
-	SELECT m.measure, m.q, m.n, m.as_of
+	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0))
-					   FILTER (WHERE v.order_days > 0) AS q,
-				   count(*) FILTER (WHERE v.order_days > 0) AS n, max(v.as_of) AS as_of
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   count(*) AS n
 			  FROM v
 			UNION ALL
 			SELECT 'expected_value',
 				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
 					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
-				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'), max(v.as_of)
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
 			  FROM v) m
 	 WHERE m.n > 0;
 END
 $$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
-	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution (fit_models())';
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
 
 CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
 											 value_percentiles double precision[])
@@ -5815,41 +5809,7 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- NULL group.  (With segments, the customers without one are still fitted as
 -- a group and dropped: grouping them otherwise changes the order in which
 -- the models get their model_id.)
-CREATE OR REPLACE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
-	RETURNS TABLE (segment_kind text, segment_value text,
-				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
-BEGIN
-	IF settings.segment_by = 'none' THEN
-		-- only the overall model: GROUPING SETS would fit everyone twice (the
-		-- segment NULL group, dropped by HAVING)
-		RETURN QUERY
-		SELECT 'all'::text, NULL::text,
-			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
-		  FROM pg_temp.dormancy_fit_summaries s;
-		RETURN;
-	END IF;
-	RETURN QUERY
-	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
-		   s.segment_value,
-		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
-				   f.frequency, f.recency, f.age, f.monetary_value
-			  FROM pg_temp.dormancy_fit_summaries f) s
-	 GROUP BY GROUPING SETS ((), (s.segment_value))
-	HAVING grouping(s.segment_value) = 1
-		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
-			AND count(*) >= settings.min_customers);
-END
-$$;
+-- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
@@ -5857,33 +5817,7 @@ COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 -- stored models, and store the value distribution with them
 -- (_store_value_distribution), both from the summaries of one pass over the
 -- histories (_fit_summaries).
-CREATE OR REPLACE FUNCTION dormancy.fit_models()
-	RETURNS SETOF dormancy.models
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
-AS $$
-DECLARE
-	settings dormancy.model_settings := dormancy.model_settings_in_force();
-	started timestamptz := clock_timestamp();
-BEGIN
-	-- one pass over the histories for the fits and the value distribution
-	PERFORM dormancy._fit_summaries();
-	DELETE FROM dormancy.models;
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
-	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
-	  FROM dormancy._fit_segments(settings) f;
-	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
-	-- customer_status looks the models up per customer: fresh statistics
-	PERFORM dormancy.analyze_lookup_tables();
-	-- the scale of the customers' values (lifetime and now expected), which
-	-- the score and the call list rank by
-	PERFORM dormancy._store_value_distribution();
-	DROP TABLE pg_temp.dormancy_fit_summaries;
-	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
-END
-$$;
+-- (fit_models(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy.fit_models() IS
 	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
 REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
@@ -5899,43 +5833,7 @@ REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
 -- summary and so no expected_value).  A measure without any customer is
 -- left out.  Without the summaries (nothing bound: nothing kept), nothing
 -- is stored.
-CREATE OR REPLACE FUNCTION dormancy._store_value_distribution()
-	RETURNS void
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	SET jit = off
-AS $$
-DECLARE
-	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
-BEGIN
-	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
-		RETURN;
-	END IF;
-	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
-	WITH v AS (
-		SELECT s.total_amount, mp.expected_value
-		  FROM pg_temp.dormancy_fit_summaries s
-		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
-		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
-							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
-	)
-	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
-	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
-				   count(*) AS n
-			  FROM v
-			UNION ALL
-			SELECT 'expected_value',
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
-					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
-				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
-			  FROM v) m
-	 WHERE m.n > 0;
-END
-$$;
+-- (_store_value_distribution(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
 	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
 
