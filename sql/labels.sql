@@ -41,7 +41,12 @@ SELECT 'evidence', 'deal_unknown'
 UNION
 SELECT 'evidence', 'deal_reason_' || m[1]
   FROM pg_constraint k CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(k.oid), '''([a-z_]+)''', 'g') m
- WHERE k.conrelid = 'dormancy.deal_reasons'::regclass AND k.conname = 'deal_reasons_reason';
+ WHERE k.conrelid = 'dormancy.deal_reasons'::regclass AND k.conname = 'deal_reasons_reason'
+UNION
+-- the templates of the basis sentences of score_breakdown_label(), and their separator
+SELECT 'score_basis', f.code FROM dormancy._score_basis_forms() f
+UNION
+SELECT 'score_basis', 'separator';
 
 -- codes per vocabulary (a new code shows here)
 SELECT vocabulary, count(*) AS codes FROM lb.codes GROUP BY vocabulary ORDER BY vocabulary COLLATE "C";

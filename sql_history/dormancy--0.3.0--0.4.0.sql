@@ -3046,7 +3046,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
-	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
@@ -3108,6 +3109,7 @@ COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals i
 COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
@@ -5067,7 +5069,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
 	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label,
 	   dormancy.labels('decline_signals', s.decline_signals::pg_catalog.text[])::pg_catalog.text[] AS decline_signals_label,
-	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
+	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label,
+	   dormancy.score_breakdown_label(s.score_breakdown::pg_catalog.jsonb)::pg_catalog.jsonb AS score_breakdown_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
    AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
@@ -5164,6 +5167,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.segment_label IS 'segment in the language of dormancy.language';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -5839,6 +5843,250 @@ COMMENT ON FUNCTION dormancy._store_value_distribution() IS
 
 -- (end of Value distribution in one cheaper pass (issue 12))
 
+-- Score breakdown in the reader's language (issue 12)
+--
+-- The templates of the basis sentences (labels vocabulary score_basis), as
+-- installed defaults of dormancy.labels; score_breakdown_label(); the column
+-- score_breakdown_label at the end of call_list and snapshot_call_list.
+
+ALTER TABLE dormancy.labels DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.labels (vocabulary, code, language, label, installed)
+SELECT v.vocabulary, v.code, v.language, v.label, true FROM (VALUES
+	('score_basis', 'past_value_total', 'en', 'total amount {1}'),
+	('score_basis', 'value_percentile', 'en', 'percentile {1} of your customers'),
+	('score_basis', 'regularity_no_purchase', 'en', 'no purchase'),
+	('score_basis', 'regularity_one_day', 'en', 'one purchase day'),
+	('score_basis', 'regularity_days', 'en', '{1} purchase days'),
+	('score_basis', 'regularity_median_gap', 'en', 'median gap {1} days'),
+	('score_basis', 'regularity_median_gap_unknown', 'en', 'median gap unknown'),
+	('score_basis', 'regularity_campaign_only', 'en', 'buys only on offers'),
+	('score_basis', 'recency_state', 'en', '{1}'),
+	('score_basis', 'recency_no_rule', 'en', 'no state rule applied'),
+	('score_basis', 'recency_last_deal', 'en', 'last deal {1} days ago'),
+	('score_basis', 'recency_silent', 'en', 'no order for {1} days'),
+	('score_basis', 'decline_signals', 'en', 'decline signals: {1}'),
+	('score_basis', 'engagement_not_bound', 'en', 'events not bound'),
+	('score_basis', 'engagement_no_event', 'en', 'no event in the last {1} days'),
+	('score_basis', 'engagement_events', 'en', 'events in the last {3} days: {1} (pricing page views: {2})'),
+	('score_basis', 'engagement_last_event', 'en', 'the last {1} days ago'),
+	('score_basis', 'deal_not_bound', 'en', 'deals not bound'),
+	('score_basis', 'deal_no_closed', 'en', 'no closed deal'),
+	('score_basis', 'deal_last_reason', 'en', 'last deal: {1} ({2})'),
+	('score_basis', 'deal_last', 'en', 'last deal: {1}'),
+	('score_basis', 'deal_days_ago', 'en', '{1} days ago'),
+	('score_basis', 'deal_open', 'en', 'open deals: {1}'),
+	('score_basis', 'contract_not_bound', 'en', 'contracts not bound'),
+	('score_basis', 'contract_none', 'en', 'no contract'),
+	('score_basis', 'contract_lapsed', 'en', 'lapsed'),
+	('score_basis', 'contract_lapsed_days', 'en', 'lapsed {1} days ago'),
+	('score_basis', 'contract_auto_renew_off', 'en', 'auto-renew off'),
+	('score_basis', 'contract_downgraded', 'en', 'downgraded'),
+	('score_basis', 'contract_renewal', 'en', 'renewal in {1} days'),
+	('score_basis', 'contract_running', 'en', 'running'),
+	('score_basis', 'p_alive', 'en', 'probability still a customer {1}'),
+	('score_basis', 'no_model', 'en', 'no model fitted'),
+	('score_basis', 'expected_value', 'en', 'expected value {1}'),
+	('score_basis', 'separator', 'en', ', ')) v(vocabulary, code, language, label)
+ON CONFLICT DO NOTHING;
+DO $$
+BEGIN
+	INSERT INTO dormancy.labels (vocabulary, code, language, label, installed)
+	SELECT v.vocabulary, v.code, v.language, v.label, true FROM (VALUES
+		('score_basis', 'past_value_total', 'ja', U&'\7D2F\8A08\8CFC\5165\984D {1}'),	-- total amount {1}
+		('score_basis', 'value_percentile', 'ja', U&'\9867\5BA2\5168\4F53\306E{1}\30D1\30FC\30BB\30F3\30BF\30A4\30EB'),	-- percentile {1} of your customers
+		('score_basis', 'regularity_no_purchase', 'ja', U&'\8CFC\5165\306A\3057'),	-- no purchase
+		('score_basis', 'regularity_one_day', 'ja', U&'\8CFC\5165\65E5\306F1\65E5\306E\307F'),	-- one purchase day
+		('score_basis', 'regularity_days', 'ja', U&'\8CFC\5165\65E5\6570 {1}\65E5'),	-- {1} purchase days
+		('score_basis', 'regularity_median_gap', 'ja', U&'\8CFC\5165\9593\9694\306E\4E2D\592E\5024 {1}\65E5'),	-- median gap {1} days
+		('score_basis', 'regularity_median_gap_unknown', 'ja', U&'\8CFC\5165\9593\9694\306E\4E2D\592E\5024\306F\4E0D\660E'),	-- median gap unknown
+		('score_basis', 'regularity_campaign_only', 'ja', U&'\30AD\30E3\30F3\30DA\30FC\30F3\6642\306E\307F\8CFC\5165'),	-- buys only on offers
+		('score_basis', 'recency_state', 'ja', '{1}'),	-- {1}
+		('score_basis', 'recency_no_rule', 'ja', U&'\72B6\614B\30EB\30FC\30EB\306E\9069\7528\306A\3057'),	-- no state rule applied
+		('score_basis', 'recency_last_deal', 'ja', U&'\76F4\8FD1\5546\8AC7\304B\3089{1}\65E5'),	-- last deal {1} days ago
+		('score_basis', 'recency_silent', 'ja', U&'\6700\7D42\8CFC\5165\304B\3089{1}\65E5'),	-- no order for {1} days
+		('score_basis', 'decline_signals', 'ja', U&'\6E1B\5C11\30B7\30B0\30CA\30EB {1}\4EF6'),	-- decline signals: {1}
+		('score_basis', 'engagement_not_bound', 'ja', U&'\30A4\30D9\30F3\30C8\30C7\30FC\30BF\672A\9023\643A'),	-- events not bound
+		('score_basis', 'engagement_no_event', 'ja', U&'\76F4\8FD1{1}\65E5\9593\306E\53CD\5FDC\306A\3057'),	-- no event in the last {1} days
+		('score_basis', 'engagement_events', 'ja', U&'\76F4\8FD1{3}\65E5\9593\306E\53CD\5FDC {1}\4EF6\FF08\3046\3061\6599\91D1\30DA\30FC\30B8\95B2\89A7 {2}\4EF6\FF09'),	-- events in the last {3} days: {1} (pricing page views: {2})
+		('score_basis', 'engagement_last_event', 'ja', U&'\6700\5F8C\306E\53CD\5FDC\306F{1}\65E5\524D'),	-- the last {1} days ago
+		('score_basis', 'deal_not_bound', 'ja', U&'\5546\8AC7\30C7\30FC\30BF\672A\9023\643A'),	-- deals not bound
+		('score_basis', 'deal_no_closed', 'ja', U&'\5B8C\4E86\3057\305F\5546\8AC7\306A\3057'),	-- no closed deal
+		('score_basis', 'deal_last_reason', 'ja', U&'\76F4\8FD1\5546\8AC7: {1}\FF08{2}\FF09'),	-- last deal: {1} ({2})
+		('score_basis', 'deal_last', 'ja', U&'\76F4\8FD1\5546\8AC7: {1}'),	-- last deal: {1}
+		('score_basis', 'deal_days_ago', 'ja', U&'{1}\65E5\524D'),	-- {1} days ago
+		('score_basis', 'deal_open', 'ja', U&'\9032\884C\4E2D\306E\5546\8AC7 {1}\4EF6'),	-- open deals: {1}
+		('score_basis', 'contract_not_bound', 'ja', U&'\5951\7D04\30C7\30FC\30BF\672A\9023\643A'),	-- contracts not bound
+		('score_basis', 'contract_none', 'ja', U&'\5951\7D04\306A\3057'),	-- no contract
+		('score_basis', 'contract_lapsed', 'ja', U&'\5951\7D04\5931\52B9'),	-- lapsed
+		('score_basis', 'contract_lapsed_days', 'ja', U&'{1}\65E5\524D\306B\5951\7D04\5931\52B9'),	-- lapsed {1} days ago
+		('score_basis', 'contract_auto_renew_off', 'ja', U&'\81EA\52D5\66F4\65B0\30AA\30D5'),	-- auto-renew off
+		('score_basis', 'contract_downgraded', 'ja', U&'\5951\7D04\7E2E\5C0F'),	-- downgraded
+		('score_basis', 'contract_renewal', 'ja', U&'\66F4\65B0\307E\3067{1}\65E5'),	-- renewal in {1} days
+		('score_basis', 'contract_running', 'ja', U&'\5951\7D04\7D99\7D9A\4E2D'),	-- running
+		('score_basis', 'p_alive', 'ja', U&'\7D99\7D9A\78BA\7387 {1}'),	-- probability still a customer {1}
+		('score_basis', 'no_model', 'ja', U&'\30E2\30C7\30EB\672A\5B66\7FD2'),	-- no model fitted
+		('score_basis', 'expected_value', 'ja', U&'\671F\5F85\8CFC\5165\984D {1}'),	-- expected value {1}
+		('score_basis', 'separator', 'ja', U&'\3001')	-- ,
+		) v(vocabulary, code, language, label)
+	ON CONFLICT DO NOTHING;
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.labels: left out';
+END
+$$;
+ALTER TABLE dormancy.labels ENABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'labels', dormancy._default_row_key(to_jsonb(t), k), k, to_jsonb(t)
+  FROM dormancy.labels t, CAST(ARRAY['vocabulary', 'code', 'language'] AS name[]) k
+ WHERE t.vocabulary = 'score_basis' AND t.installed
+ON CONFLICT DO NOTHING;
+
+-- The score breakdown in the reader's language.  The basis texts of
+-- score_breakdown are English with numbers, written by the C code
+-- (src/priority_sql.c, append_basis) clause by clause, separated by ", ".
+-- _score_basis_forms() gives, per component, each clause the C code writes:
+-- the clause itself, or a regular expression (starting with ^) whose
+-- captures are its numbers and codes; the code of its sentence template
+-- (vocabulary score_basis of dormancy.labels: {1}, {2}, {3} stand for the
+-- captures); and the vocabularies whose labels replace captured codes.
+-- Keep in step with append_basis: sql/score_breakdown_label.sql checks that
+-- every basis of its customers reads in full.  Fewer than 32 expressions:
+-- the server keeps that many compiled.
+CREATE FUNCTION dormancy._score_basis_forms()
+	RETURNS TABLE (component text, ord integer, pattern text, code text, vocabularies text[])
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	VALUES
+		('past_value', 1, '^total_amount (-?[0-9.]+)$', 'past_value_total', NULL::text[]),
+		('past_value', 2, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
+		('regularity', 3, 'no purchase', 'regularity_no_purchase', NULL::text[]),
+		('regularity', 4, 'one purchase day', 'regularity_one_day', NULL::text[]),
+		('regularity', 5, '^([0-9]+) purchase days$', 'regularity_days', NULL::text[]),
+		('regularity', 6, '^median gap ([0-9.]+) days$', 'regularity_median_gap', NULL::text[]),
+		('regularity', 7, 'median gap unknown days', 'regularity_median_gap_unknown', NULL::text[]),
+		('regularity', 8, 'campaign only', 'regularity_campaign_only', NULL::text[]),
+		('recency', 9, '^(active|at_risk|dormant|long_dormant|never_purchased)$', 'recency_state', '{state}'::text[]),
+		('recency', 10, 'no rule', 'recency_no_rule', NULL::text[]),
+		('recency', 11, '^last deal (-?[0-9]+) days ago$', 'recency_last_deal', NULL::text[]),
+		('recency', 12, '^silent for (-?[0-9]+) days$', 'recency_silent', NULL::text[]),
+		('decline', 13, '^([0-9]+) decline signals?$', 'decline_signals', NULL::text[]),
+		('engagement', 14, 'events not bound', 'engagement_not_bound', NULL::text[]),
+		('engagement', 15, '^no event in the last ([0-9]+) days$', 'engagement_no_event', NULL::text[]),
+		('engagement', 16, '^([0-9]+) events? \(([0-9]+) pricing views?\) in the last ([0-9]+) days$', 'engagement_events', NULL::text[]),
+		('engagement', 17, '^the last (-?[0-9]+) days ago$', 'engagement_last_event', NULL::text[]),
+		('deal', 18, 'deals not bound', 'deal_not_bound', NULL::text[]),
+		('deal', 19, 'no closed deal', 'deal_no_closed', NULL::text[]),
+		('deal', 20, '^last deal ([a-z_]+) \(([a-z_]+)\)$', 'deal_last_reason', '{deal_outcome,deal_reason}'::text[]),
+		('deal', 21, '^last deal ([a-z_]+)$', 'deal_last', '{deal_outcome}'::text[]),
+		('deal', 22, '^(-?[0-9]+) days ago$', 'deal_days_ago', NULL::text[]),
+		('deal', 23, '^([0-9]+) open$', 'deal_open', NULL::text[]),
+		('contract', 24, 'contracts not bound', 'contract_not_bound', NULL::text[]),
+		('contract', 25, 'no contract', 'contract_none', NULL::text[]),
+		('contract', 26, 'lapsed', 'contract_lapsed', NULL::text[]),
+		('contract', 27, '^lapsed (-?[0-9]+) days ago$', 'contract_lapsed_days', NULL::text[]),
+		('contract', 28, 'auto-renew off', 'contract_auto_renew_off', NULL::text[]),
+		('contract', 29, 'downgraded', 'contract_downgraded', NULL::text[]),
+		('contract', 30, '^renewal in (-?[0-9]+) days$', 'contract_renewal', NULL::text[]),
+		('contract', 31, 'running', 'contract_running', NULL::text[]),
+		('p_alive', 32, '^p_alive ([0-9.]+)$', 'p_alive', NULL::text[]),
+		('p_alive', 33, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 34, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
+		('expected_value', 35, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
+		('expected_value', 36, 'no model fitted', 'no_model', NULL::text[])
+$$;
+COMMENT ON FUNCTION dormancy._score_basis_forms() IS
+	'internal: per score component, the clauses of its basis text (the clause, or a regular expression starting with ^) and the code of the sentence template (labels vocabulary score_basis) of each';
+
+-- STABLE, not IMMUTABLE: it reads dormancy.labels and dormancy.language.
+-- PL/pgSQL: its label() calls are simple expressions, whose call sites (and
+-- the labels they read) last from row to row.
+CREATE FUNCTION dormancy.score_breakdown_label(score_breakdown jsonb)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	forms jsonb;
+	f jsonb;
+	result jsonb := '{}';
+	sep text := dormancy.label('score_basis', 'separator');
+	k text;
+	v jsonb;
+	basis text;
+	sentence text;
+	clause text;
+	part text;
+	pattern text;
+	code text;
+	m text[];
+BEGIN
+	IF jsonb_typeof(score_breakdown) <> 'object' THEN
+		RETURN NULL;
+	END IF;
+	IF sep = 'separator' THEN
+		sep := ', ';
+	END IF;
+	SELECT jsonb_agg(to_jsonb(fs) ORDER BY fs.ord) INTO forms FROM dormancy._score_basis_forms() fs;
+	FOR k, v IN SELECT e.key, e.value FROM jsonb_each(score_breakdown) e LOOP
+		basis := v ->> 'basis';
+		sentence := NULL;
+		IF basis IS NOT NULL THEN
+			-- each clause by its form and template; any unknown: the basis as written
+			sentence := '';
+			FOREACH clause IN ARRAY string_to_array(basis, ', ') LOOP
+				part := NULL;
+				FOR i IN 0 .. jsonb_array_length(forms) - 1 LOOP
+					f := forms -> i;
+					CONTINUE WHEN f ->> 'component' <> k;
+					pattern := f ->> 'pattern';
+					IF starts_with(pattern, '^') THEN
+						m := regexp_match(clause, pattern);
+					ELSIF clause = pattern THEN
+						m := '{}';
+					ELSE
+						m := NULL;
+					END IF;
+					CONTINUE WHEN m IS NULL;
+					code := f ->> 'code';
+					part := dormancy.label('score_basis', code);
+					IF part = code THEN		-- no template in any language
+						part := NULL;
+					ELSE
+						FOR j IN 1 .. coalesce(array_length(m, 1), 0) LOOP
+							part := replace(part, '{' || j || '}',
+											coalesce(dormancy.label(f -> 'vocabularies' ->> (j - 1), m[j]), m[j], ''));
+						END LOOP;
+					END IF;
+					EXIT;
+				END LOOP;
+				IF part IS NULL THEN
+					sentence := NULL;
+					EXIT;
+				END IF;
+				sentence := CASE WHEN sentence = '' THEN part ELSE sentence || sep || part END;
+			END LOOP;
+		END IF;
+		result := result || jsonb_build_object(k, jsonb_build_object('label', dormancy.label('score_component', k),
+																	 'basis', coalesce(sentence, basis)));
+	END LOOP;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION dormancy.score_breakdown_label(jsonb) IS
+	'a score_breakdown in the language of dormancy.language: per component its label and its basis as a sentence from the templates of vocabulary score_basis (dormancy.labels), else the English basis';
+-- the views over the snapshot call score_breakdown_label() (dormancy_analyst: 97_privileges.sql)
+GRANT EXECUTE ON FUNCTION dormancy._score_basis_forms() TO dormancy_reader;
+
+-- the column score_breakdown_label: call_list, snapshot_call_list
+-- (_snapshot_view_definitions(): defined in an earlier section)
+
+-- (_comment_snapshot_views(): defined in an earlier section)
+
+-- (_create_views(): defined in an earlier section)
+
+-- (end of Score breakdown in the reader's language (issue 12))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -5869,7 +6117,7 @@ $$;
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text),
+	dormancy._model_for(text, text), dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,

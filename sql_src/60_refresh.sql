@@ -190,7 +190,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
 	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label,
 	   dormancy.labels('decline_signals', s.decline_signals::pg_catalog.text[])::pg_catalog.text[] AS decline_signals_label,
-	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label
+	   dormancy.labels('data_gaps', s.data_gaps::pg_catalog.text[])::pg_catalog.text[] AS data_gaps_label,
+	   dormancy.score_breakdown_label(s.score_breakdown::pg_catalog.jsonb)::pg_catalog.jsonb AS score_breakdown_label
   FROM dormancy.status_snapshot s
  WHERE s.likely_reason IS NOT NULL
    AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
@@ -287,6 +288,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.segment_label IS 'segment in the language of dormancy.language';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';

@@ -1074,7 +1074,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
-	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
@@ -1136,6 +1137,7 @@ COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals i
 COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,

@@ -88,7 +88,7 @@ $$;
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text),
+	dormancy._model_for(text, text), dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,

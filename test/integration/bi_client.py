@@ -40,6 +40,7 @@ CALL_LIST_COLUMNS = [
     ("likely_reason_label", "text"), ("approach_channel_label", "text"),
     ("message_theme_label", "text"), ("state_label", "text"), ("segment_label", "text"),
     ("decline_signals_label", "ARRAY"), ("data_gaps_label", "ARRAY"),
+    ("score_breakdown_label", "jsonb"),
 ]
 
 
