@@ -69,6 +69,13 @@ SELECT call_order, customer_id, name, state, round(priority_score::numeric, 1) A
   FROM dormancy.call_list
  LIMIT 10;
 
+\echo '== the call list: its size among all customers, and its mix (value tiers A and B only)'
+SELECT count(*) AS listed,
+	   round(100.0 * count(*) / (SELECT count(*) FROM dormancy.customer_status), 1) AS pct_of_customers,
+	   count(DISTINCT likely_reason) AS reasons, count(DISTINCT approach_channel) AS channels,
+	   count(*) FILTER (WHERE value_tier = 'A') AS tier_a, count(*) FILTER (WHERE value_tier = 'B') AS tier_b
+  FROM dormancy.call_list;
+
 \echo '== data gaps: what is missing before calling (customers per gap)'
 SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone => 'phone', email => 'email',
 							  person => 'contact_name', updated_at => 'updated_on') \gset
