@@ -7,6 +7,7 @@
  * file directly.
  */
 #include "labels.h"
+#include "bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,23 +59,12 @@ label_language_of_locale(const char *locale)
 	return LABEL_EN;
 }
 
-/* Compare two byte strings: memcmp over the shorter, then the shorter first. */
-static int
-compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int			c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c != 0)
-		return c;
-	return alen < blen ? -1 : (alen > blen ? 1 : 0);
-}
-
 static int
 compare_key(const char *v, size_t vlen, const char *c, size_t clen, const LabelKey *k)
 {
-	int			r = compare_bytes(v, vlen, k->vocabulary, k->vocabulary_len);
+	int			r = bytes_cmp(v, vlen, k->vocabulary, k->vocabulary_len);
 
-	return r != 0 ? r : compare_bytes(c, clen, k->code, k->code_len);
+	return r != 0 ? r : bytes_cmp(c, clen, k->code, k->code_len);
 }
 
 static int

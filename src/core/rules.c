@@ -9,16 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Byte order, then length: any total order will do. */
-static int
-word_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int			c = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (c != 0)
-		return c;
-	return alen < blen ? -1 : (alen > blen ? 1 : 0);
-}
+#include "bytes.h"
 
 static int
 word_qsort_cmp(const void *pa, const void *pb)
@@ -26,7 +17,7 @@ word_qsort_cmp(const void *pa, const void *pb)
 	const RulesWord *a = pa;
 	const RulesWord *b = pb;
 
-	return word_cmp(a->data, a->len, b->data, b->len);
+	return bytes_cmp(a->data, a->len, b->data, b->len);
 }
 
 int
@@ -39,7 +30,7 @@ rules_words_prepare(RulesWord *words, int n)
 	qsort(words, (size_t) n, sizeof(RulesWord), word_qsort_cmp);
 	for (int i = 0; i < n; i++)
 	{
-		if (out > 0 && word_cmp(words[out - 1].data, words[out - 1].len,
+		if (out > 0 && bytes_cmp(words[out - 1].data, words[out - 1].len,
 								words[i].data, words[i].len) == 0)
 			continue;
 		words[out++] = words[i];
@@ -56,7 +47,7 @@ rules_word_find(const RulesWord *words, int n, const char *data, size_t len)
 	while (lo <= hi)
 	{
 		int			mid = lo + (hi - lo) / 2;
-		int			c = word_cmp(words[mid].data, words[mid].len, data, len);
+		int			c = bytes_cmp(words[mid].data, words[mid].len, data, len);
 
 		if (c == 0)
 			return mid;
