@@ -95,7 +95,13 @@ DECLARE
 	views text[];
 	view_name text;
 	dependents text;
+	-- on Citus: the views stay on this node, unpropagated (the coordinator
+	-- plans every query on them; the workers get queries on shards)
+	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
 BEGIN
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
+	END IF;
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
 	FOR v IN DELETE FROM dormancy.bindings b
 			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
@@ -166,6 +172,9 @@ BEGIN
 	PERFORM dormancy._after_build_62_incremental();
 	PERFORM dormancy._after_build_63_name_keys();
 	PERFORM dormancy._after_build_97_privileges();
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', ddl_propagation, true);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION dormancy._build_views(boolean) IS

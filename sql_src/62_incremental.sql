@@ -377,7 +377,7 @@ BEGIN
 	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
 	 WHERE c.relkind NOT IN ('r', 'p')
 	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._untrackable_type(col_type));
+	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type));
 	IF why_not IS NULL THEN
 		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
 		  INTO why_not

@@ -115,6 +115,9 @@ BEGIN
 	IF c.relkind <> 'r' THEN
 		RETURN format('%s is not a plain table', rel);
 	END IF;
+	IF dormancy._citus_untrackable(ARRAY[rel::oid]) IS NOT NULL THEN
+		RETURN dormancy._citus_untrackable(ARRAY[rel::oid]);
+	END IF;
 	IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = rel OR i.inhparent = rel) THEN
 		RETURN format('%s has inheritance children or parents, whose writes its triggers do not see', rel);
 	END IF;
