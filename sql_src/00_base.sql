@@ -28,6 +28,35 @@ CREATE FUNCTION dormancy.local_day(timestamptz) RETURNS date
 COMMENT ON FUNCTION dormancy.local_day(timestamptz) IS
 	'the calendar day of an instant in dormancy.time_zone';
 
+-- The zone and the as-of day as values a query carries: the views read the
+-- setting once, on the node that plans the query (an init plan), and pass
+-- the zone to _local_time(), which is IMMUTABLE.  A Citus worker or a
+-- postgres_fdw shard that folds the orders then counts days in the same
+-- zone as the coordinator, whatever its own settings (docs/scaling-out.md).
+CREATE FUNCTION dormancy._time_zone_in_force() RETURNS text
+	AS 'MODULE_PATHNAME', 'dormancy_time_zone_in_force'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._time_zone_in_force() IS
+	'internal: the name of the zone days are counted in: dormancy.time_zone, else the session''s TimeZone';
+
+CREATE FUNCTION dormancy._local_time(timestamptz, zone text) RETURNS timestamp
+	AS 'MODULE_PATHNAME', 'dormancy_local_time'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(timestamptz, text) IS
+	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
+-- for a bound date or timestamp column the zone changes nothing; plain SQL
+-- (no SET clause) so that the planner inlines it away
+CREATE FUNCTION dormancy._local_time(timestamp, zone text) RETURNS timestamp
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN $1;
+COMMENT ON FUNCTION dormancy._local_time(timestamp, text) IS
+	'internal: a timestamp is already wall-clock time (inlined)';
+CREATE FUNCTION dormancy._local_time(date, zone text) RETURNS date
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN $1;
+COMMENT ON FUNCTION dormancy._local_time(date, text) IS
+	'internal: a date is already a day (inlined)';
+
 --
 -- Type purchase_history
 --

@@ -178,7 +178,9 @@ $$;
 COMMENT ON FUNCTION dormancy._check_bool_column(regclass, text, name) IS
 	'internal: check that a bound column is boolean';
 
--- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone.
+-- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone
+-- (the zone an init plan of the reading query, as in the histories: a node
+-- that runs the expression needs no settings of its own).
 CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -188,7 +190,7 @@ BEGIN
 	IF columns ->> role IS NULL THEN
 		RETURN 'NULL::pg_catalog.date';
 	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
-		RETURN format('dormancy.local_day(t.%I)', columns ->> role);
+		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date', columns ->> role);
 	END IF;
 	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
 END

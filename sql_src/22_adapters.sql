@@ -133,6 +133,14 @@ BEGIN
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
 					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
+	-- on Citus: the customers are a subquery that Citus runs by itself and
+	-- collects (OFFSET 0 keeps it from being merged into the query above),
+	-- so that the evaluation, which reads this node's configuration tables
+	-- and settings, runs on the coordinator over the customers and the
+	-- histories the workers computed (docs/scaling-out.md)
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL THEN
+		cust_sql := cust_sql || ' OFFSET 0';
+	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
 

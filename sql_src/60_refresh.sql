@@ -661,6 +661,12 @@ BEGIN
 		  INTO in_place
 		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
+	-- Citus refuses a MERGE that reads distributed tables through functions
+	-- that are not IMMUTABLE: the snapshot is replaced whole instead (the
+	-- INSERT ... SELECT below, which Citus runs through the coordinator)
+	IF in_place AND EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		in_place := false;
+	END IF;
 
 	reshaped := dormancy._snapshot_sync(true) OR reshaped;
 	-- the DELETE must see every row: row security must not apply to the refresher

@@ -681,7 +681,7 @@ BEGIN
 			-- the bound relation (a semi-join would stay above it)
 			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
 						   'SELECT o.customer_id::pg_catalog.text, o.category, '
-						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
+						   'dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())), o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
 						   'FROM dormancy.src_history_rows o '
 						   'WHERE o.customer_id = ANY ($1::%s[]) '
 						   'GROUP BY o.customer_id, o.category', id_type)
@@ -689,7 +689,7 @@ BEGIN
 		ELSE
 			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
 						   'SELECT o.customer_id::pg_catalog.text, o.category, '
-						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+						   'dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())), o.amount, o.discounted), pg_catalog.count(*) '
 						   'FROM dormancy.src_orders o '
 						   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
 						   'GROUP BY o.customer_id, o.category', id_type);

@@ -37,14 +37,21 @@ BEGIN
 -- the refresh's own code sets, in C, selects the branch; the other is
 -- skipped without being read.  The rows are those of src_history_rows: the
 -- order rows, or with an order id bound the orders per category, and the
--- whole orders as the row of category NULL.
+-- whole orders as the row of category NULL.  The gate and the zone are init
+-- plans, read once on the node that plans the query: a filter holding a
+-- subquery is not pushed into the grouping, so the grouping is whole and a
+-- Citus worker or a postgres_fdw shard can run it, in the zone it is given
+-- (_local_time), never in its own settings (docs/scaling-out.md).
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
-SELECT o.customer_id, o.category,
-	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.sum(o.line_rows) AS order_rows
-  FROM dormancy.src_history_rows o
- WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
- GROUP BY o.customer_id, o.category
+SELECT a.customer_id, a.category, a.history, a.order_rows
+  FROM (SELECT o.customer_id, o.category,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) AS history,
+			   pg_catalog.sum(o.line_rows) AS order_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id, o.category) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
@@ -64,8 +71,8 @@ COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) 
 -- one, no row is a whole order and the filtered aggregates stay NULL.
 -- Inside a refresh the same columns come from the stored per-category
 -- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of is
--- read once, in an init plan.
+-- orders (category NULL) (the gate, as in category_histories).  as_of and
+-- the zone are read once, in init plans (as in category_histories).
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
@@ -73,13 +80,16 @@ SELECT a.customer_id,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+											o.amount, o.discounted, o.category,
 											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+		 WHERE o.customer_id IS NOT NULL
 		 GROUP BY o.customer_id) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id,
 	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),

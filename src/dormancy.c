@@ -24,6 +24,8 @@ PG_MODULE_MAGIC;
 PG_FUNCTION_INFO_V1(dormancy_as_of);
 PG_FUNCTION_INFO_V1(dormancy_as_of_day);
 PG_FUNCTION_INFO_V1(dormancy_local_day);
+PG_FUNCTION_INFO_V1(dormancy_time_zone_in_force);
+PG_FUNCTION_INFO_V1(dormancy_local_time);
 
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
@@ -438,4 +440,60 @@ Datum
 dormancy_local_day(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(0)));
+}
+
+/* SQL: dormancy._time_zone_in_force(): the name of the zone days are counted in */
+Datum
+dormancy_time_zone_in_force(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(pg_get_timezone_name(DormancyTz())));
+}
+
+/* The zone of the last name dormancy._local_time() was called with, per call site. */
+typedef struct LocalTimeZone
+{
+	char		name[TZ_STRLEN_MAX + 1];
+	pg_tz	   *tz;
+} LocalTimeZone;
+
+/*
+ * SQL: dormancy._local_time(timestamptz, zone text): the wall-clock time of
+ * an instant in a named zone.  IMMUTABLE, unlike local_day(): the zone is an
+ * argument, so a node that runs it (a Citus worker, a postgres_fdw shard)
+ * computes the same day as the node that planned it, whatever its settings.
+ * Infinite instants stay infinite (the histories leave them out).
+ */
+Datum
+dormancy_local_time(PG_FUNCTION_ARGS)
+{
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	LocalTimeZone *zone = (LocalTimeZone *) fcinfo->flinfo->fn_extra;
+	struct pg_tm tt;
+	fsec_t		fsec;
+	int			tzoff;
+	Timestamp	result;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		PG_RETURN_TIMESTAMP(ts);
+	if (zone == NULL)
+		zone = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LocalTimeZone));
+	if (zone->tz == NULL || strcmp(zone->name, name) != 0)
+	{
+		pg_tz	   *tz = strlen(name) <= TZ_STRLEN_MAX ? pg_tzset(name) : NULL;
+
+		if (tz == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" not recognized", name)));
+		strlcpy(zone->name, name, sizeof(zone->name));
+		zone->tz = tz;
+	}
+	if (timestamp2tm(ts, &tzoff, &tt, &fsec, NULL, zone->tz) != 0 ||
+		tm2timestamp(&tt, fsec, NULL, &result) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	PG_RETURN_TIMESTAMP(result);
 }

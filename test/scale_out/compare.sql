@@ -32,4 +32,6 @@ SELECT call_order, priority_rank, customer_id, state, priority_score, value_tier
 SELECT customer_id, state, priority_score, likely_reason
   FROM dormancy.status_snapshot ORDER BY customer_id;
 -- query: segment summary
-SELECT * FROM dormancy.segment_summary ORDER BY 1, 2, 3;
+SELECT state, industry, company_size, segment, customers, declining_customers, total_amount,
+	   recent_amount, prior_amount, avg_days_since_last_order, as_of, state_label, segment_label
+  FROM dormancy.segment_summary ORDER BY state, industry, company_size, segment;

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compare the same queries on two servers, column by column.
 
     compare_nodes.py DSN_REFERENCE DSN_OTHER QUERIES.sql
