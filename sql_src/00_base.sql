@@ -33,29 +33,28 @@ COMMENT ON FUNCTION dormancy.local_day(timestamptz) IS
 -- the zone to _local_time(), which is IMMUTABLE.  A Citus worker or a
 -- postgres_fdw shard that folds the orders then counts days in the same
 -- zone as the coordinator, whatever its own settings (docs/scaling-out.md).
-CREATE FUNCTION dormancy._time_zone_in_force() RETURNS text
+CREATE FUNCTION dormancy._time_zone_in_force() RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'dormancy_time_zone_in_force'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._time_zone_in_force() IS
-	'internal: the name of the zone days are counted in: dormancy.time_zone, else the session''s TimeZone';
+	'internal: the name of the zone days are counted in (dormancy.time_zone, else the session''s TimeZone), as a JSON string: a type without a collation, which postgres_fdw ships';
 
-CREATE FUNCTION dormancy._local_time(timestamptz, zone text) RETURNS timestamp
+CREATE FUNCTION dormancy._local_time(timestamptz, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._local_time(timestamptz, text) IS
+COMMENT ON FUNCTION dormancy._local_time(timestamptz, jsonb) IS
 	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
--- for a bound date or timestamp column the zone changes nothing; plain SQL
--- (no SET clause) so that the planner inlines it away
-CREATE FUNCTION dormancy._local_time(timestamp, zone text) RETURNS timestamp
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN $1;
-COMMENT ON FUNCTION dormancy._local_time(timestamp, text) IS
-	'internal: a timestamp is already wall-clock time (inlined)';
-CREATE FUNCTION dormancy._local_time(date, zone text) RETURNS date
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN $1;
-COMMENT ON FUNCTION dormancy._local_time(date, text) IS
-	'internal: a date is already a day (inlined)';
+-- for a bound date or timestamp column the zone changes nothing
+CREATE FUNCTION dormancy._local_time(timestamp, zone jsonb) RETURNS timestamp
+	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(timestamp, jsonb) IS
+	'internal: a timestamp is already wall-clock time';
+CREATE FUNCTION dormancy._local_time(date, zone jsonb) RETURNS date
+	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(date, jsonb) IS
+	'internal: a date is already a day';
 
 --
 -- Type purchase_history

@@ -186,7 +186,10 @@ BEGIN
 	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
 		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
-	  FROM dormancy._fit_segments(settings) f;
+	  FROM dormancy._fit_segments(settings) f
+	 -- model ids in a fixed order, not in the order a (partitionwise or
+	 -- distributed) aggregate happens to return the segments
+	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();

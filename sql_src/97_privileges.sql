@@ -86,7 +86,8 @@ $$;
 -- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
 -- with the analyst's own SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(),
+	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
+	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._model_for(text, text), dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),

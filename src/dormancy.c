@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/jsonb.h"
 #include "utils/pg_locale.h"
 #include "utils/timestamp.h"
 #include "access/parallel.h"
@@ -26,6 +27,7 @@ PG_FUNCTION_INFO_V1(dormancy_as_of_day);
 PG_FUNCTION_INFO_V1(dormancy_local_day);
 PG_FUNCTION_INFO_V1(dormancy_time_zone_in_force);
 PG_FUNCTION_INFO_V1(dormancy_local_time);
+PG_FUNCTION_INFO_V1(dormancy_local_time_unchanged);
 
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
@@ -442,11 +444,23 @@ dormancy_local_day(PG_FUNCTION_ARGS)
 	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(0)));
 }
 
-/* SQL: dormancy._time_zone_in_force(): the name of the zone days are counted in */
+/*
+ * SQL: dormancy._time_zone_in_force(): the name of the zone days are
+ * counted in, as a JSON string.  jsonb, not text: a type without a
+ * collation, so that postgres_fdw ships an expression that takes it to the
+ * shards (it ships no function whose collatable input comes from anything
+ * but a remote column).
+ */
 Datum
 dormancy_time_zone_in_force(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(pg_get_timezone_name(DormancyTz())));
+	const char *name = pg_get_timezone_name(DormancyTz());
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) name;
+	v.val.string.len = strlen(name);
+	PG_RETURN_JSONB_P(JsonbValueToJsonb(&v));
 }
 
 /* The zone of the last name dormancy._local_time() was called with, per call site. */
@@ -457,8 +471,8 @@ typedef struct LocalTimeZone
 } LocalTimeZone;
 
 /*
- * SQL: dormancy._local_time(timestamptz, zone text): the wall-clock time of
- * an instant in a named zone.  IMMUTABLE, unlike local_day(): the zone is an
+ * SQL: dormancy._local_time(timestamptz, zone jsonb): the wall-clock time
+ * of an instant in a named zone (a JSON string, see above).  IMMUTABLE, unlike local_day(): the zone is an
  * argument, so a node that runs it (a Citus worker, a postgres_fdw shard)
  * computes the same day as the node that planned it, whatever its settings.
  * Infinite instants stay infinite (the histories leave them out).
@@ -467,13 +481,21 @@ Datum
 dormancy_local_time(PG_FUNCTION_ARGS)
 {
 	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Jsonb	   *zone_arg = PG_GETARG_JSONB_P(1);
+	JsonbValue	zone_name;
+	char	   *name;
 	LocalTimeZone *zone = (LocalTimeZone *) fcinfo->flinfo->fn_extra;
 	struct pg_tm tt;
 	fsec_t		fsec;
 	int			tzoff;
 	Timestamp	result;
 
+	if (!JsonbExtractScalar(&zone_arg->root, &zone_name) || zone_name.type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone must be a JSON string"),
+				 errdetail("The zone is dormancy._time_zone_in_force(), such as \"Asia/Tokyo\".")));
+	name = pnstrdup(zone_name.val.string.val, zone_name.val.string.len);
 	if (TIMESTAMP_NOT_FINITE(ts))
 		PG_RETURN_TIMESTAMP(ts);
 	if (zone == NULL)
@@ -496,4 +518,14 @@ dormancy_local_time(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
 	PG_RETURN_TIMESTAMP(result);
+}
+
+/*
+ * SQL: dormancy._local_time(date | timestamp, zone jsonb): a day or a
+ * wall-clock time is already local, whatever the zone.
+ */
+Datum
+dormancy_local_time_unchanged(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
