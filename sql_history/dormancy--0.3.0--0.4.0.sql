@@ -401,7 +401,10 @@ BEGIN
 	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
 		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
-	  FROM dormancy._fit_segments(settings) f;
+	  FROM dormancy._fit_segments(settings) f
+	 -- model ids in a fixed order, not in the order a (partitionwise or
+	 -- distributed) aggregate happens to return the segments
+	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
@@ -797,6 +800,14 @@ BEGIN
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
 					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
+	-- on Citus: the customers are a subquery that Citus runs by itself and
+	-- collects (OFFSET 0 keeps it from being merged into the query above),
+	-- so that the evaluation, which reads this node's configuration tables
+	-- and settings, runs on the coordinator over the customers and the
+	-- histories the workers computed (docs/scaling-out.md)
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL THEN
+		cust_sql := cust_sql || ' OFFSET 0';
+	END IF;
 
 	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
 
@@ -1063,7 +1074,13 @@ DECLARE
 	views text[];
 	view_name text;
 	dependents text;
+	-- on Citus: the views stay on this node, unpropagated (the coordinator
+	-- plans every query on them; the workers get queries on shards)
+	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
 BEGIN
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
+	END IF;
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
 	FOR v IN DELETE FROM dormancy.bindings b
 			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
@@ -1134,6 +1151,9 @@ BEGIN
 	PERFORM dormancy._after_build_62_incremental();
 	PERFORM dormancy._after_build_63_name_keys();
 	PERFORM dormancy._after_build_97_privileges();
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', ddl_propagation, true);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION dormancy._build_views(boolean) IS
@@ -1680,6 +1700,12 @@ BEGIN
 		  INTO in_place
 		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
+	-- Citus refuses a MERGE that reads distributed tables through functions
+	-- that are not IMMUTABLE: the snapshot is replaced whole instead (the
+	-- INSERT ... SELECT below, which Citus runs through the coordinator)
+	IF in_place AND EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		in_place := false;
+	END IF;
 
 	reshaped := dormancy._snapshot_sync(true) OR reshaped;
 	-- the DELETE must see every row: row security must not apply to the refresher
@@ -2009,14 +2035,21 @@ BEGIN
 -- the refresh's own code sets, in C, selects the branch; the other is
 -- skipped without being read.  The rows are those of src_history_rows: the
 -- order rows, or with an order id bound the orders per category, and the
--- whole orders as the row of category NULL.
+-- whole orders as the row of category NULL.  The gate and the zone are init
+-- plans, read once on the node that plans the query: a filter holding a
+-- subquery is not pushed into the grouping, so the grouping is whole and a
+-- Citus worker or a postgres_fdw shard can run it, in the zone it is given
+-- (_local_time), never in its own settings (docs/scaling-out.md).
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
-SELECT o.customer_id, o.category,
-	   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) AS history,
-	   pg_catalog.sum(o.line_rows) AS order_rows
-  FROM dormancy.src_history_rows o
- WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
- GROUP BY o.customer_id, o.category
+SELECT a.customer_id, a.category, a.history, a.order_rows
+  FROM (SELECT o.customer_id, o.category,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) AS history,
+			   pg_catalog.sum(o.line_rows) AS order_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id, o.category) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
   FROM dormancy.src_stored_histories s;
@@ -2036,8 +2069,8 @@ COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) 
 -- one, no row is a whole order and the filtered aggregates stay NULL.
 -- Inside a refresh the same columns come from the stored per-category
 -- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of is
--- read once, in an init plan.
+-- orders (category NULL) (the gate, as in category_histories).  as_of and
+-- the zone are read once, in init plans (as in category_histories).
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
@@ -2045,13 +2078,16 @@ SELECT a.customer_id,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(o.ordered_at, o.amount, o.discounted, o.category,
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+											o.amount, o.discounted, o.category,
 											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(o.ordered_at, o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL AND NOT dormancy._use_stored_histories()
+		 WHERE o.customer_id IS NOT NULL
 		 GROUP BY o.customer_id) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id,
 	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
@@ -4207,7 +4243,7 @@ BEGIN
 			-- the bound relation (a semi-join would stay above it)
 			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
 						   'SELECT o.customer_id::pg_catalog.text, o.category, '
-						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
+						   'dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())), o.amount, o.discounted), pg_catalog.sum(o.line_rows) '
 						   'FROM dormancy.src_history_rows o '
 						   'WHERE o.customer_id = ANY ($1::%s[]) '
 						   'GROUP BY o.customer_id, o.category', id_type)
@@ -4215,7 +4251,7 @@ BEGIN
 		ELSE
 			EXECUTE format('INSERT INTO dormancy.stored_histories (customer_key, category, history, order_rows) '
 						   'SELECT o.customer_id::pg_catalog.text, o.category, '
-						   'dormancy.purchase_history(o.ordered_at, o.amount, o.discounted), pg_catalog.count(*) '
+						   'dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())), o.amount, o.discounted), pg_catalog.count(*) '
 						   'FROM dormancy.src_orders o '
 						   'WHERE o.customer_id IN (SELECT k.customer_key::%s FROM pg_temp.dormancy_refresh_changed k) '
 						   'GROUP BY o.customer_id, o.category', id_type);
@@ -5623,6 +5659,9 @@ BEGIN
 	IF c.relkind <> 'r' THEN
 		RETURN format('%s is not a plain table', rel);
 	END IF;
+	IF dormancy._citus_untrackable(ARRAY[rel::oid]) IS NOT NULL THEN
+		RETURN dormancy._citus_untrackable(ARRAY[rel::oid]);
+	END IF;
 	IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = rel OR i.inhparent = rel) THEN
 		RETURN format('%s has inheritance children or parents, whose writes its triggers do not see', rel);
 	END IF;
@@ -6087,6 +6126,175 @@ GRANT EXECUTE ON FUNCTION dormancy._score_basis_forms() TO dormancy_reader;
 
 -- (end of Score breakdown in the reader's language (issue 12))
 
+-- Scale-out: Citus and postgres_fdw (issue 13)
+--
+-- The zone and the as-of day reach the nodes that fold the orders as values
+-- of the query (_time_zone_in_force, _local_time); Citus tables are bound
+-- untracked; the views stay on the coordinator (docs/scaling-out.md).
+-- Changed functions of earlier sections (_build_views, _adapter_definitions,
+-- _create_views, _refresh_work, _prepare_histories, fit_models,
+-- _name_keys_untrackable) have their new text there.
+
+-- The zone and the as-of day as values a query carries: the views read the
+-- setting once, on the node that plans the query (an init plan), and pass
+-- the zone to _local_time(), which is IMMUTABLE.  A Citus worker or a
+-- postgres_fdw shard that folds the orders then counts days in the same
+-- zone as the coordinator, whatever its own settings (docs/scaling-out.md).
+CREATE FUNCTION dormancy._time_zone_in_force() RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'dormancy_time_zone_in_force'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._time_zone_in_force() IS
+	'internal: the name of the zone days are counted in (dormancy.time_zone, else the session''s TimeZone), as a JSON string: a type without a collation, which postgres_fdw ships';
+
+CREATE FUNCTION dormancy._local_time(timestamptz, zone jsonb) RETURNS timestamp
+	AS 'MODULE_PATHNAME', 'dormancy_local_time'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(timestamptz, jsonb) IS
+	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
+-- for a bound date or timestamp column the zone changes nothing
+CREATE FUNCTION dormancy._local_time(timestamp, zone jsonb) RETURNS timestamp
+	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(timestamp, jsonb) IS
+	'internal: a timestamp is already wall-clock time';
+CREATE FUNCTION dormancy._local_time(date, zone jsonb) RETURNS date
+	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._local_time(date, jsonb) IS
+	'internal: a date is already a day';
+
+-- The Citus kind of a relation: 'distributed', 'reference', 'local' (a
+-- Citus local table), or NULL when Citus is not installed or the relation
+-- is a plain PostgreSQL one.
+CREATE FUNCTION dormancy._citus_table_kind(rel regclass)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kind text;
+BEGIN
+	IF rel IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT CASE WHEN p.partmethod <> ''n'' THEN ''distributed'''
+			' WHEN p.repmodel = ''t'' THEN ''reference'' ELSE ''local'' END'
+			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1'
+	   INTO kind USING rel;
+	RETURN kind;
+END
+$$;
+COMMENT ON FUNCTION dormancy._citus_table_kind(regclass) IS
+	'internal: distributed, reference or local when the relation is a Citus table, NULL otherwise';
+
+-- Why none of these relations can carry change-tracking triggers because
+-- of Citus (NULL: Citus does not stand in the way).
+CREATE FUNCTION dormancy._citus_untrackable(members oid[])
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.format('%s is a Citus %s table: its rows are in shards on the workers, where triggers are not supported',
+							 x::regclass, k.kind)
+	  FROM pg_catalog.unnest(members) WITH ORDINALITY AS m(x, n)
+	 CROSS JOIN LATERAL (SELECT dormancy._citus_table_kind(m.x::regclass) AS kind) k
+	 WHERE k.kind IS NOT NULL
+	 ORDER BY m.n
+	 LIMIT 1
+$$;
+COMMENT ON FUNCTION dormancy._citus_untrackable(oid[]) IS
+	'internal: why Citus keeps these relations from carrying change-tracking triggers, NULL when it does not';
+
+-- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone
+-- (the zone an init plan of the reading query, as in the histories: a node
+-- that runs the expression needs no settings of its own).
+CREATE OR REPLACE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.date';
+	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
+		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date', columns ->> role);
+	END IF;
+	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
+END
+$$;
+COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
+	'internal: the calendar day of a bound date, timestamp or timestamptz column';
+
+-- Track the orders: triggers on the relation and on all its partitions, the
+-- column and its type recorded; the next refresh is a full one (why: reason).
+-- A relation that cannot be tracked is recorded as not tracked, with why.
+CREATE OR REPLACE FUNCTION dormancy._track_orders(rel regclass, customer name, reason text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	members oid[] := dormancy._orders_members(rel);
+	m oid;
+	col_type oid;
+	why_not text;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state;
+	-- relations tracked before that are no longer members
+	FOR m IN SELECT DISTINCT x FROM unnest(coalesce(st.tracked_relations, '{}') || st.orders_relation::oid) x
+			  WHERE x IS NOT NULL AND NOT x = ANY (coalesce(members, '{}')) LOOP
+		PERFORM dormancy._untrack_orders(m::regclass);
+	END LOOP;
+	IF rel IS NULL THEN
+		UPDATE dormancy.history_store_state
+		   SET orders_relation = NULL, tracked = false, complete = false, time_zone = NULL,
+			   customer_column = NULL, customer_type = NULL, tracked_relations = NULL, reason = 'no orders are bound';
+		RETURN;
+	END IF;
+	SELECT a.atttypid INTO col_type FROM pg_attribute a
+	 WHERE a.attrelid = rel AND a.attname = customer AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT format('%s is a %s', c.oid::regclass,
+				  CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+								 ELSE 'relation of kind ' || c.relkind::text END)
+	  INTO why_not
+	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
+	 WHERE c.relkind NOT IN ('r', 'p')
+	 ORDER BY c.oid LIMIT 1;
+	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type));
+	IF why_not IS NULL THEN
+		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
+		  INTO why_not
+		  FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
+	END IF;
+	IF why_not IS NULL THEN
+		BEGIN
+			FOREACH m IN ARRAY members LOOP
+				PERFORM dormancy._add_tracking_triggers(m::regclass);
+			END LOOP;
+		EXCEPTION WHEN insufficient_privilege OR feature_not_supported OR wrong_object_type OR object_not_in_prerequisite_state THEN
+			why_not := SQLERRM;
+		END;
+	END IF;
+	IF why_not IS NOT NULL THEN
+		FOREACH m IN ARRAY members LOOP
+			PERFORM dormancy._untrack_orders(m::regclass);
+		END LOOP;
+		RAISE NOTICE 'orders of % are not tracked: every refresh will read all orders', rel
+			USING DETAIL = why_not || '.';
+	END IF;
+	UPDATE dormancy.history_store_state
+	   SET orders_relation = rel, tracked = why_not IS NULL, complete = false, time_zone = NULL,
+		   customer_column = customer, customer_type = col_type,
+		   tracked_relations = CASE WHEN why_not IS NULL THEN members END,
+		   reason = coalesce(why_not, _track_orders.reason);
+END
+$$;
+COMMENT ON FUNCTION dormancy._track_orders(regclass, name, text) IS
+	'internal: put the change-tracking triggers on the orders relation and all its partitions';
+
+-- (end of Scale-out (issue 13))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -6115,7 +6323,8 @@ $$;
 -- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
 -- with the analyst's own SELECT on them)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(),
+	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
+	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._model_for(text, text), dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
