@@ -67,6 +67,35 @@ SET dormancy.time_zone = 'UTC';
 CALL dormancy.refresh();
 SELECT * FROM tz_t.last_run;
 
+-- The zone as a value of the query (scale-out: a Citus worker or a
+-- postgres_fdw shard folds the orders in the zone it is given, whatever its
+-- own settings): _time_zone_in_force() names the zone in force, a JSON
+-- string; _local_time() is its wall-clock time there, IMMUTABLE.
+SET TimeZone = 'UTC';
+RESET dormancy.time_zone;
+SELECT dormancy._time_zone_in_force();
+SET dormancy.time_zone = 'Asia/Tokyo';
+SELECT dormancy._time_zone_in_force();
+-- 23:30 and 00:10 in Tokyo, on either side of midnight, whatever the session's zone
+SET TimeZone = 'America/Los_Angeles';
+SELECT t, dormancy._local_time(t, '"Asia/Tokyo"') AS tokyo, dormancy._local_time(t, '"Asia/Tokyo"')::date AS day
+  FROM (VALUES (timestamptz '2026-10-31 23:30+09'), (timestamptz '2026-11-01 00:10+09'),
+			   (timestamptz 'infinity'), (NULL)) v(t);
+SELECT dormancy._local_time(date '2026-11-01', '"Asia/Tokyo"'), dormancy._local_time(timestamp '2026-11-01 00:10', '"UTC"');
+SELECT p.proname, p.provolatile, pg_catalog.pg_get_function_identity_arguments(p.oid)
+  FROM pg_proc p WHERE p.proname = '_local_time' ORDER BY 3;
+-- a bad zone is an error, not a wrong day
+SELECT dormancy._local_time(timestamptz '2026-11-01 00:10+09', '"Mars/Olympus"');
+SELECT dormancy._local_time(timestamptz '2026-11-01 00:10+09', '9');
+-- the views take the zone in force, not the session's TimeZone: the same days
+-- in Los Angeles as in Tokyo with dormancy.time_zone = 'Asia/Tokyo'
+CREATE TEMP TABLE tz_days_la AS
+SELECT customer_id, history::text FROM dormancy.customer_histories ORDER BY customer_id;
+SET TimeZone = 'Asia/Tokyo';
+SELECT count(*) AS histories, count(*) FILTER (WHERE h.history::text IS DISTINCT FROM la.history) AS differing
+  FROM dormancy.customer_histories h FULL JOIN tz_days_la la USING (customer_id);
+SET TimeZone = 'UTC';
+
 RESET dormancy.time_zone;
 RESET dormancy.as_of;
 \i test/sql_ref/unbind_all.sql
