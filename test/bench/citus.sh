@@ -27,7 +27,7 @@
 # written on the coordinator, and sent on to workers when "Result
 # destination" says so) are summed apart.  For CALL dormancy.refresh(),
 # which EXPLAIN cannot show, the bytes the loopback interface carried during
-# the call (/proc/net/dev, both directions, TCP/IP headers included, any
+# the call (/proc/net/dev, received on lo: every byte once, both directions, TCP/IP headers included, any
 # other traffic on 127.0.0.1 too: an upper bound) are printed, with the same
 # loopback figure for customer_status to compare.
 #
@@ -122,7 +122,7 @@ times() {
 		psql -X -At -v ON_ERROR_STOP=1 "$@" | grep -o '^Time: [0-9.]*' | awk '{print $2}'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-lo_bytes() { awk '$1 == "lo:" { print $2 + $10 }' /proc/net/dev; }
+lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
 
 declare -A explain=(
 	[bare]="SELECT account_id, count(*), max(invoiced_on), sum(total) FROM demo.invoices GROUP BY 1"
@@ -226,7 +226,7 @@ echo "EXPLAIN ANALYZE (citus.explain_all_tasks = on), every distributed scan and
 echo "tasks the coordinator ran on itself over intermediate results (customer_status: $(mb "${local_received[status]}"); GROUP BY: $(mb "${local_received[bare]}"))."
 echo "Intermediate results written on the coordinator (\"Intermediate Data Size\", all subplans, \"Write locally\"):"
 echo "GROUP BY $(mb "${intermediate[bare]}"), customer_status $(mb "${intermediate[status]}")."
-echo "Loopback bytes during the timed runs (/proc/net/dev lo, both directions, TCP/IP headers, any other local TCP traffic"
+echo "Loopback bytes during the timed runs (/proc/net/dev, bytes received on lo: each byte once, both directions, TCP/IP headers, any other local traffic"
 echo "on the host: an upper bound): GROUP BY $(mb "${lo[bare]}"), customer_status $(mb "${lo[status]}"), refresh $(mb "${lo[refresh]}")."
 echo "Per node (tasks, sum of the tasks' own Execution Time in EXPLAIN ANALYZE, bytes their results sent to the coordinator):"
 echo "- GROUP BY: ${perworker[bare]}"
