@@ -29,6 +29,41 @@ btyd_pareto_params_valid(const BtydParetoParams *m)
 }
 
 /*
+ * log F(tau) = log 2F1(a, b; a+1; z) - a log(big + tau), z = (big - small) /
+ * (big + tau), 1 - z = (small + tau) / (big + tau).  When b > 1 that 2F1
+ * grows like (1 - z)^(1-b) as z -> 1 (small << big) and overflows for large
+ * parameters; Euler's transformation
+ *	2F1(a, b; a+1; z) = (1 - z)^(1-b) 2F1(1, a+1-b; a+1; z)
+ * then leaves a 2F1 between 1 and a / (b - 1) (its c - a - b is b - 1 > 0)
+ * and puts the growth in the logarithm.  False when 2F1 gives no positive
+ * finite value.
+ */
+static bool
+pareto_log_f(double a, double b, double big, double small, double tau,
+			 double *lf)
+{
+	double		lbig = log(big + tau);
+	double		z = (big - small) / (big + tau);
+	double		f;
+
+	if (b > 1.0)
+	{
+		f = btyd_hyp2f1(1.0, a + 1.0 - b, a + 1.0, z);
+		if (!(isfinite(f) && f > 0.0))
+			return false;
+		*lf = (1.0 - b) * (log(small + tau) - lbig) + log(f) - a * lbig;
+	}
+	else
+	{
+		f = btyd_hyp2f1(a, b, a + 1.0, z);
+		if (!(isfinite(f) && f > 0.0))
+			return false;
+		*lf = log(f) - a * lbig;
+	}
+	return true;
+}
+
+/*
  * The two logarithms whose exponentials make up the likelihood of (x, t_x,
  * T), less the common factor Gamma(r+x)/Gamma(r) alpha^r beta^s:
  *
@@ -41,7 +76,8 @@ btyd_pareto_params_valid(const BtydParetoParams *m)
  *		when alpha >= beta,
  *	F(tau) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+tau)) / (beta+tau)^(r+s+x)
  *		otherwise,
- * so that the argument of 2F1 always lies in [0, 1).  A0 is the integral
+ * so that the argument of 2F1 always lies in [0, 1) (and its growth near 1
+ * is taken in logs: pareto_log_f).  A0 is the integral
  * over the death time tau in (t_x, T) of (r+s+x)(alpha+tau)^-(r+x)
  * (beta+tau)^-(s+1): positive, and F decreasing.  It is formed in logs,
  * log F(t_x) + log(-expm1(log F(T) - log F(t_x))), so nothing overflows;
@@ -59,10 +95,8 @@ pareto_terms(const BtydParetoParams *m, double x, double t_x, double T,
 	const double beta = m->beta;
 	const double a = r + s + x;
 	double		big;
-	double		diff;
+	double		small;
 	double		b;
-	double		f1;
-	double		f2;
 	double		lf1;
 	double		lf2;
 
@@ -75,21 +109,18 @@ pareto_terms(const BtydParetoParams *m, double x, double t_x, double T,
 	if (alpha >= beta)
 	{
 		big = alpha;
-		diff = alpha - beta;
+		small = beta;
 		b = s + 1.0;
 	}
 	else
 	{
 		big = beta;
-		diff = beta - alpha;
+		small = alpha;
 		b = r + x;
 	}
-	f1 = btyd_hyp2f1(a, b, a + 1.0, diff / (big + t_x));
-	f2 = btyd_hyp2f1(a, b, a + 1.0, diff / (big + T));
-	if (!(isfinite(f1) && f1 > 0.0 && isfinite(f2) && f2 > 0.0))
+	if (!(pareto_log_f(a, b, big, small, t_x, &lf1) &&
+		  pareto_log_f(a, b, big, small, T, &lf2)))
 		return false;
-	lf1 = log(f1) - a * log(big + t_x);
-	lf2 = log(f2) - a * log(big + T);
 	if (!(lf2 < lf1))
 	{
 		/* rounding when t_x is all but T: nothing measurable died between */
