@@ -6295,6 +6295,89 @@ COMMENT ON FUNCTION dormancy._track_orders(regclass, name, text) IS
 
 -- (end of Scale-out (issue 13))
 
+-- Pareto/NBD (issue 14)
+--
+-- The Pareto/NBD model (issue 14): purchase rates gamma(r, alpha), lifetimes
+-- exponential with rates gamma(s, beta); fitted by maximum likelihood with
+-- an aggregate and applied like BG/NBD.  The mathematics: docs/models.md.
+-- C code: src/btyd_sql.c, src/btyd_fit_sql.c, src/core/paretonbd.c.
+--
+
+CREATE TYPE dormancy.paretonbd AS (
+	r double precision,
+	alpha double precision,
+	s double precision,
+	beta double precision,
+	log_likelihood double precision,
+	customers bigint,
+	iterations integer,
+	converged boolean
+);
+COMMENT ON TYPE dormancy.paretonbd IS
+	'a Pareto/NBD model: purchase rates gamma(r, alpha), dropout rates gamma(s, beta), and how it was fitted';
+COMMENT ON COLUMN dormancy.paretonbd.r IS 'shape of the gamma distribution of purchase rates';
+COMMENT ON COLUMN dormancy.paretonbd.alpha IS 'scale of the gamma distribution of purchase rates, in the time unit of the fit';
+COMMENT ON COLUMN dormancy.paretonbd.s IS 'shape of the gamma distribution of dropout rates';
+COMMENT ON COLUMN dormancy.paretonbd.beta IS 'scale of the gamma distribution of dropout rates, in the time unit of the fit';
+COMMENT ON COLUMN dormancy.paretonbd.log_likelihood IS 'log-likelihood at the estimates (NULL for a model built from known parameters)';
+COMMENT ON COLUMN dormancy.paretonbd.customers IS 'customers fitted (NULL for a model built from known parameters)';
+COMMENT ON COLUMN dormancy.paretonbd.iterations IS 'optimiser iterations (NULL for a model built from known parameters)';
+COMMENT ON COLUMN dormancy.paretonbd.converged IS 'whether the optimiser reached a proper maximum (NULL for a model built from known parameters)';
+
+--
+-- Aggregate paretonbd_fit(frequency, recency, age): the state, its
+-- transition, combine, serial and deserial functions are bgnbd_fit's (the
+-- same customer summaries); only the final function differs.
+--
+
+CREATE FUNCTION dormancy.paretonbd_fit_final(internal)
+	RETURNS dormancy.paretonbd AS 'MODULE_PATHNAME', 'paretonbd_fit_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.paretonbd_fit_final(internal) IS
+	'aggregate final function of paretonbd_fit: the maximum-likelihood fit';
+
+CREATE AGGREGATE dormancy.paretonbd_fit(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.paretonbd_fit_final, FINALFUNC_MODIFY = READ_WRITE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.paretonbd_fit(integer, double precision, double precision) IS
+	'fit a Pareto/NBD model by maximum likelihood to customer summaries (frequency, recency, age), ignoring rows with a NULL';
+
+COMMENT ON FUNCTION dormancy.bgnbd_fit_trans(internal, integer, double precision, double precision) IS
+	'aggregate transition function of bgnbd_fit and paretonbd_fit';
+COMMENT ON FUNCTION dormancy.bgnbd_fit_combine(internal, internal) IS
+	'aggregate combine function of bgnbd_fit and paretonbd_fit';
+COMMENT ON FUNCTION dormancy.bgnbd_fit_serialize(internal) IS
+	'aggregate serial function of bgnbd_fit and paretonbd_fit';
+COMMENT ON FUNCTION dormancy.bgnbd_fit_deserialize(bytea, internal) IS
+	'aggregate deserial function of bgnbd_fit and paretonbd_fit';
+
+CREATE FUNCTION dormancy.paretonbd(r double precision, alpha double precision,
+	s double precision, beta double precision)
+	RETURNS dormancy.paretonbd AS 'MODULE_PATHNAME', 'paretonbd_make'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.paretonbd(double precision, double precision, double precision, double precision) IS
+	'a Pareto/NBD model with known parameters r, alpha, s, beta';
+
+CREATE FUNCTION dormancy.paretonbd_p_alive(m dormancy.paretonbd, frequency integer,
+	recency double precision, age double precision)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'paretonbd_p_alive'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.paretonbd_p_alive(dormancy.paretonbd, integer, double precision, double precision) IS
+	'probability that a customer with this frequency, recency and age is still alive, under a Pareto/NBD model';
+
+CREATE FUNCTION dormancy.paretonbd_expected_purchases(m dormancy.paretonbd, t double precision,
+	frequency integer, recency double precision, age double precision)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'paretonbd_expected_purchases'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.paretonbd_expected_purchases(dormancy.paretonbd, double precision, integer, double precision, double precision) IS
+	'expected purchases in the next t time units of a customer with this frequency, recency and age, under a Pareto/NBD model';
+
+-- (end of Pareto/NBD (issue 14))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

@@ -1,10 +1,13 @@
 /*
  * btyd_fit_sql.c
- *		SQL interface of the model fits: the aggregates bgnbd_fit and
- *		gammagamma_fit (transition, combine, serialize, deserialize and final
- *		functions) and their states.
+ *		SQL interface of the model fits: the aggregates bgnbd_fit,
+ *		paretonbd_fit and gammagamma_fit (transition, combine, serialize,
+ *		deserialize and final functions) and their states.  paretonbd_fit
+ *		reads the same customer summaries as bgnbd_fit and shares its
+ *		transition, combine, serialize and deserialize functions: only the
+ *		final function differs.
  *
- * The numerics live in core/btyd.c and core/optimise.c; this file keeps the
+ * The numerics live in core/btyd.c, core/paretonbd.c and core/optimise.c; this file keeps the
  * aggregate states, validates the rows and returns the fitted model as a
  * row (btyd_sql.c builds it).
  *
@@ -20,6 +23,7 @@
 
 #include "btyd_sql.h"
 #include "core/btyd.h"
+#include "core/paretonbd.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -30,6 +34,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_combine);
 PG_FUNCTION_INFO_V1(bgnbd_fit_serialize);
 PG_FUNCTION_INFO_V1(bgnbd_fit_deserialize);
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+PG_FUNCTION_INFO_V1(paretonbd_fit_final);
 PG_FUNCTION_INFO_V1(gammagamma_fit_trans);
 PG_FUNCTION_INFO_V1(gammagamma_fit_combine);
 PG_FUNCTION_INFO_V1(gammagamma_fit_serialize);
@@ -220,15 +225,27 @@ AddObservation(BtydAggState *state, double x, double b, double c)
 	state->nobs++;
 }
 
+/* The models the final functions fit. */
+typedef enum FitModel
+{
+	FIT_BGNBD,
+	FIT_PARETONBD,
+	FIT_GAMMAGAMMA
+} FitModel;
+
 /*
- * Shared final function: the maximum-likelihood fit of the state's kind, as
- * a model row; NULL when no observation was counted.  Compacts the state in
- * place (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
+ * Shared final function: the maximum-likelihood fit of the model (whose
+ * observations are of the state's kind), as a model row; NULL when no
+ * observation was counted.  Compacts the state in place
+ * (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
  */
 static Datum
-FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
+FitFinal(FunctionCallInfo fcinfo, FitModel model)
 {
-	const char *model = bgnbd ? "BG/NBD" : "Gamma-Gamma";
+	const char *name = model == FIT_BGNBD ? "BG/NBD"
+		: model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma";
+	const char *what = model == FIT_BGNBD ? "the BG/NBD fit"
+		: model == FIT_PARETONBD ? "the Pareto/NBD fit" : "the Gamma-Gamma fit";
 	BtydAggState *state;
 	BtydFitOptions opts;
 	BtydFit		fit;
@@ -239,23 +256,36 @@ FitFinal(FunctionCallInfo fcinfo, bool bgnbd)
 	state = (BtydAggState *) PG_GETARG_POINTER(0);
 	if (state->nobs == 0)
 		PG_RETURN_NULL();
+	if (state->bgnbd != (model != FIT_GAMMAGAMMA))
+		elog(ERROR, "%s fit called with a state of the wrong kind", name);
 	CompactState(state);
 	btyd_fit_options_default(&opts);
 	opts.stop = BtydStopRequested;
-	ok = bgnbd ? btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit)
-		: btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+	switch (model)
+	{
+		case FIT_BGNBD:
+			ok = btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			break;
+		case FIT_PARETONBD:
+			ok = btyd_pareto_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			break;
+		default:
+			ok = btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			break;
+	}
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),
 				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
-						   model, state->nobs)));
+						   name, state->nobs)));
 	if (fit.status == BTYD_STOPPED)
-		BtydRaiseStop(bgnbd ? "the BG/NBD fit" : "the Gamma-Gamma fit");
+		BtydRaiseStop(what);
 	fit.skipped += state->skipped;
 	if (!fit.converged)
-		WarnNotConverged(model, &fit);
-	return BtydMakeModelRow(fcinfo, fit.params, bgnbd ? 4 : 3, !bgnbd, &fit);
+		WarnNotConverged(name, &fit);
+	return BtydMakeModelRow(fcinfo, fit.params, model == FIT_GAMMAGAMMA ? 3 : 4,
+							model == FIT_GAMMAGAMMA, &fit);
 }
 
 /* Shared combine function: handles NULL on either side (empty partial states). */
@@ -434,7 +464,21 @@ bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	return FitFinal(fcinfo, true);
+	return FitFinal(fcinfo, FIT_BGNBD);
+}
+
+/* ---------- paretonbd_fit ---------- */
+
+/*
+ * SQL: final function of paretonbd_fit(frequency, recency, age), whose
+ * other support functions are bgnbd_fit's: the maximum-likelihood
+ * Pareto/NBD fit, as a dormancy.paretonbd row; NULL when no row had all
+ * three inputs.
+ */
+Datum
+paretonbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return FitFinal(fcinfo, FIT_PARETONBD);
 }
 
 /* ---------- gammagamma_fit ---------- */
@@ -499,5 +543,5 @@ gammagamma_fit_deserialize(PG_FUNCTION_ARGS)
 Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
-	return FitFinal(fcinfo, false);
+	return FitFinal(fcinfo, FIT_GAMMAGAMMA);
 }

@@ -1,13 +1,14 @@
 /*
  * btyd_sql.c
- *		SQL interface of the BG/NBD and Gamma-Gamma models as values: the
- *		composite types dormancy.bgnbd and dormancy.gammagamma (read,
+ *		SQL interface of the BG/NBD, Pareto/NBD and Gamma-Gamma models as
+ *		values: the composite types dormancy.bgnbd, dormancy.paretonbd and
+ *		dormancy.gammagamma (read,
  *		checked, built), their constructors, the prediction functions
  *		(probability alive, expected purchases, expected spend, CLV) and the
  *		model columns of customer_status; with the glue the fitting
  *		aggregates of btyd_fit_sql.c share (btyd_sql.h).
  *
- * The numerics live in core/btyd.c; this file validates inputs and converts
+ * The numerics live in core/btyd.c and core/paretonbd.c; this file validates inputs and converts
  * to and from SQL values.
  */
 #include "postgres.h"
@@ -17,6 +18,7 @@
 #include "access/htup_details.h"
 #include "btyd_sql.h"
 #include "core/btyd.h"
+#include "core/paretonbd.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -28,6 +30,9 @@ PG_FUNCTION_INFO_V1(bgnbd_make);
 PG_FUNCTION_INFO_V1(bgnbd_p_alive);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
+PG_FUNCTION_INFO_V1(paretonbd_make);
+PG_FUNCTION_INFO_V1(paretonbd_p_alive);
+PG_FUNCTION_INFO_V1(paretonbd_expected_purchases);
 PG_FUNCTION_INFO_V1(gammagamma_make);
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
 PG_FUNCTION_INFO_V1(dormancy_clv);
@@ -189,6 +194,29 @@ GetBgnbdModel(HeapTupleHeader rec, BtydBgnbdParams *m)
 				 errdetail("The parameters r, alpha, a and b must be positive and finite.")));
 }
 
+/* Error unless the Pareto/NBD parameters are all positive and finite. */
+static void
+CheckParetoParams(const BtydParetoParams *m)
+{
+	if (!btyd_pareto_params_valid(m))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid Pareto/NBD model (r %g, alpha %g, s %g, beta %g)",
+						m->r, m->alpha, m->s, m->beta),
+				 errdetail("The parameters r, alpha, s and beta must be positive and finite.")));
+}
+
+/* Read and validate the parameters of a dormancy.paretonbd value. */
+static void
+GetParetoModel(HeapTupleHeader rec, BtydParetoParams *m)
+{
+	m->r = GetModelField(rec, 1, "Pareto/NBD", "r");
+	m->alpha = GetModelField(rec, 2, "Pareto/NBD", "alpha");
+	m->s = GetModelField(rec, 3, "Pareto/NBD", "s");
+	m->beta = GetModelField(rec, 4, "Pareto/NBD", "beta");
+	CheckParetoParams(m);
+}
+
 /* Read and validate the parameters of a dormancy.gammagamma value. */
 static void
 GetGammaGammaModel(HeapTupleHeader rec, BtydGgParams *m)
@@ -309,6 +337,53 @@ bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
 	CheckHorizon(t);
 	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_expected_new(&m, t), "expected purchases"));
+}
+
+/* ---------- Pareto/NBD ---------- */
+
+/* SQL: paretonbd(r, alpha, s, beta) builds a model from known parameters. */
+Datum
+paretonbd_make(PG_FUNCTION_ARGS)
+{
+	double		params[4];
+	BtydParetoParams m;
+
+	m.r = params[0] = PG_GETARG_FLOAT8(0);
+	m.alpha = params[1] = PG_GETARG_FLOAT8(1);
+	m.s = params[2] = PG_GETARG_FLOAT8(2);
+	m.beta = params[3] = PG_GETARG_FLOAT8(3);
+	CheckParetoParams(&m);
+	return BtydMakeModelRow(fcinfo, params, 4, false, NULL);
+}
+
+/* SQL: paretonbd_p_alive(m, frequency, recency, age) */
+Datum
+paretonbd_p_alive(PG_FUNCTION_ARGS)
+{
+	BtydParetoParams m;
+	double		x = (double) PG_GETARG_INT32(1);
+	double		t_x = PG_GETARG_FLOAT8(2);
+	double		T = PG_GETARG_FLOAT8(3);
+
+	GetParetoModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	BtydCheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_pareto_p_alive(&m, x, t_x, T), "probability alive"));
+}
+
+/* SQL: paretonbd_expected_purchases(m, t, frequency, recency, age) */
+Datum
+paretonbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	BtydParetoParams m;
+	double		t = PG_GETARG_FLOAT8(1);
+	double		x = (double) PG_GETARG_INT32(2);
+	double		t_x = PG_GETARG_FLOAT8(3);
+	double		T = PG_GETARG_FLOAT8(4);
+
+	GetParetoModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckHorizon(t);
+	BtydCheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_pareto_expected(&m, t, x, t_x, T), "expected purchases"));
 }
 
 /* ---------- Gamma-Gamma ---------- */

@@ -1,0 +1,70 @@
+/*
+ * paretonbd.h
+ *		The Pareto/NBD customer-base model (Schmittlein, Morrison & Colombo
+ *		1987), in the forms of Fader & Hardie (2005), "A Note on Deriving the
+ *		Pareto/NBD Model and Related Expressions": likelihood, maximum-
+ *		likelihood fit, probability alive and conditional expected purchases.
+ *
+ * It reads the same customer summaries (x, t_x, T) as BG/NBD (BtydBgnbdObs,
+ * checked by btyd_bgnbd_check_obs, compacted by btyd_bgnbd_compact) and
+ * fits with the optimiser of optimise.h; the special functions are those of
+ * specfun.h.  docs/models.md gives the formulas.
+ *
+ * Pure computation, no PostgreSQL headers; nothing allocates except the fit
+ * (malloc, for a compacted copy) and nothing keeps global state.  Time is in
+ * any unit the caller likes: alpha and beta come out in it.
+ */
+#ifndef DORMANCY_CORE_PARETONBD_H
+#define DORMANCY_CORE_PARETONBD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "btyd.h"
+#include "optimise.h"
+
+/* Pareto/NBD parameters: all strictly positive. */
+typedef struct BtydParetoParams
+{
+	double		r;				/* shape of the gamma mixing the purchase rates */
+	double		alpha;			/* scale of it, in time units */
+	double		s;				/* shape of the gamma mixing the dropout rates */
+	double		beta;			/* scale of it, in time units */
+} BtydParetoParams;
+
+/* Whether every parameter is finite and strictly positive. */
+extern bool btyd_pareto_params_valid(const BtydParetoParams *m);
+
+/*
+ * Log-likelihood of one valid customer summary (x, t_x, T); NaN when the
+ * hypergeometric function cannot be evaluated.
+ */
+extern double btyd_pareto_loglik_one(const BtydParetoParams *m,
+									 double x, double t_x, double T);
+
+/*
+ * Log-likelihood summed over the observations, each weighted by its count.
+ * If grad is not NULL it receives the gradient with respect to
+ * (log r, log alpha, log s, log beta), by central differences.
+ */
+extern double btyd_pareto_loglik(const BtydParetoParams *m,
+								 const BtydBgnbdObs *obs, size_t n,
+								 double *grad);
+
+/*
+ * Maximum-likelihood fit, as btyd_bgnbd_fit (btyd.h): opts may be NULL,
+ * observations valid but not necessarily compact; false only when memory
+ * runs out.  out->params holds r, alpha, s, beta.
+ */
+extern bool btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n,
+							const BtydFitOptions *opts, BtydFit *out);
+
+/* Probability that a customer with history (x, t_x, T) is still alive. */
+extern double btyd_pareto_p_alive(const BtydParetoParams *m,
+								  double x, double t_x, double T);
+
+/* Expected purchases in the next t time units of a customer with history (x, t_x, T). */
+extern double btyd_pareto_expected(const BtydParetoParams *m, double t,
+								   double x, double t_x, double T);
+
+#endif							/* DORMANCY_CORE_PARETONBD_H */

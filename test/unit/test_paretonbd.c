@@ -1,0 +1,405 @@
+/*
+ * test_paretonbd.c
+ *		Unit tests of the Pareto/NBD model (src/core/paretonbd.c), no server.
+ *
+ * The log-likelihood is checked against two references computed here in
+ * long double: the note's formula with 2F1 summed as a plain power series,
+ * and the integral over the death time by Simpson's rule (no 2F1 at all);
+ * P(alive) and expected purchases against the integrals they come from.
+ * Then the edge inputs (x = 0, t_x = T, huge T, alpha = beta, s = 1), the
+ * CDNOW fit (the published estimates) and the fit's corner cases.
+ *
+ * The data directory is argv[1], $DORMANCY_TEST_DATA or test/data.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "paretonbd.h"
+
+/* 2F1(a, b; c; z) by its power series, 0 <= z < 1, long double. */
+static long double
+series_2f1(long double a, long double b, long double c, long double z)
+{
+	long double t = 1.0L;
+	long double sum = 1.0L;
+	int			n;
+
+	for (n = 0; n < 100000; n++)
+	{
+		t *= (a + n) * (b + n) / ((c + n) * (n + 1.0L)) * z;
+		sum += t;
+		if (fabsl(t) < 1e-22L * fabsl(sum))
+			break;
+	}
+	return sum;
+}
+
+/* log Gamma(r + x) - log Gamma(r) for whole x as a sum of logs. */
+static long double
+log_rising(long double r, int x)
+{
+	long double s = 0.0L;
+	int			k;
+
+	for (k = 0; k < x; k++)
+		s += logl(r + k);
+	return s;
+}
+
+/* The note's likelihood (eq. 22) with 2F1 as a plain series. */
+static double
+ref_loglik_series(const BtydParetoParams *m, int x, double t_x, double T)
+{
+	long double r = m->r, al = m->alpha, s = m->s, be = m->beta;
+	long double a = r + s + x;
+	long double big = al >= be ? al : be;
+	long double d = fabsl(al - be);
+	long double b = al >= be ? s + 1.0L : r + x;
+	long double a0;
+	long double l;
+
+	a0 = series_2f1(a, b, a + 1.0L, d / (big + t_x)) / powl(big + t_x, a)
+		- series_2f1(a, b, a + 1.0L, d / (big + T)) / powl(big + T, a);
+	l = powl(al + T, -(r + x)) * powl(be + T, -s) + s / a * a0;
+	return (double) (log_rising(r, x) + r * logl(al) + s * logl(be) + logl(l));
+}
+
+/*
+ * The two terms of the likelihood as integrals (no 2F1): *alive =
+ * (alpha+T)^-(r+x) (beta+T)^-s, *dead = integral over (t_x, T) of
+ * s (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by Simpson's rule in
+ * v = log(g + tau), g = min(alpha, beta), on 20,000 intervals; both scaled
+ * by exp(-shift), shift = the log of the integrand at t_x.
+ */
+static void
+ref_terms_integral(const BtydParetoParams *m, int x, double t_x, double T,
+				   long double *alive, long double *dead, long double *shift)
+{
+	const int	N = 20000;
+	long double r = m->r, al = m->alpha, s = m->s, be = m->beta;
+	long double g = al < be ? al : be;
+	long double h = (logl(g + T) - logl(g + t_x)) / N;
+	long double sum = 0.0L;
+	int			i;
+
+	*shift = -(r + x) * logl(al + t_x) - (s + 1.0L) * logl(be + t_x);
+	*alive = expl(-(r + x) * logl(al + T) - s * logl(be + T) - *shift);
+	for (i = 0; i <= N && h > 0.0L; i++)
+	{
+		long double tau = (g + t_x) * expl(i * h) - g;
+		long double f = s * expl(-(r + x) * logl((al + tau) / (al + t_x))
+								 - (s + 1.0L) * logl((be + tau) / (be + t_x))) * (g + tau);
+
+		sum += (i == 0 || i == N ? 1.0L : (i % 2 ? 4.0L : 2.0L)) * f;
+	}
+	*dead = h > 0.0L ? sum * h / 3.0L : 0.0L;
+}
+
+static double
+ref_loglik_integral(const BtydParetoParams *m, int x, double t_x, double T)
+{
+	long double alive, dead, shift;
+
+	ref_terms_integral(m, x, t_x, T, &alive, &dead, &shift);
+	return (double) (log_rising(m->r, x) + m->r * logl(m->alpha) + m->s * logl(m->beta)
+					 + shift + logl(alive + dead));
+}
+
+static double
+ref_p_alive(const BtydParetoParams *m, int x, double t_x, double T)
+{
+	long double alive, dead, shift;
+
+	ref_terms_integral(m, x, t_x, T, &alive, &dead, &shift);
+	return (double) (alive / (alive + dead));
+}
+
+/*
+ * E[Y(t)] = P(alive) (r+x)/(alpha+T) * integral over (0, t) of
+ * ((beta+T)/(beta+T+u))^s du (given alive, lambda ~ Gamma(r+x, alpha+T) and
+ * mu ~ Gamma(s, beta+T), independent), by Simpson's rule.
+ */
+static double
+ref_expected(const BtydParetoParams *m, double t, int x, double t_x, double T)
+{
+	const int	N = 20000;
+	long double h = (long double) t / N;
+	long double sum = 0.0L;
+	int			i;
+
+	for (i = 0; i <= N; i++)
+		sum += (i == 0 || i == N ? 1.0L : (i % 2 ? 4.0L : 2.0L))
+			* powl((m->beta + T) / (m->beta + T + i * h), m->s);
+	return (double) (ref_p_alive(m, x, t_x, T) * (m->r + x) / (m->alpha + T) * sum * h / 3.0L);
+}
+
+static bool
+close_rel(double got, double want, double tol)
+{
+	return fabs(got - want) <= tol * fabs(want);
+}
+
+/* The likelihood, P(alive) and expected purchases against the references. */
+static void
+test_against_references(void)
+{
+	static const BtydParetoParams models[] = {
+		{0.5534, 10.5802, 0.6061, 11.6562},	/* CDNOW: alpha < beta */
+		{2.0, 40.0, 1.5, 0.5},	/* alpha >> beta */
+		{0.3, 0.5, 3.0, 60.0},	/* alpha << beta */
+		{1.0, 7.0, 1.0, 7.0},	/* alpha = beta: 2F1 at z = 0 */
+		{4.0, 3.0, 0.2, 2.5},
+	};
+	static const struct
+	{
+		int			x;
+		double		t_x;
+		double		T;
+	}			custs[] = {
+		{0, 0.0, 38.86}, {1, 1.71, 38.86}, {2, 30.43, 38.86}, {7, 29.43, 38.86},
+		{29, 37.71, 38.0}, {3, 10.0, 10.0}, {0, 0.0, 0.5}, {5, 0.1, 200.0},
+	};
+	size_t		i;
+	size_t		j;
+
+	for (i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+	{
+		const BtydParetoParams *m = &models[i];
+		int			bad_series = 0;
+		int			bad_integral = 0;
+		int			bad_p = 0;
+		int			bad_e = 0;
+
+		for (j = 0; j < sizeof(custs) / sizeof(custs[0]); j++)
+		{
+			int			x = custs[j].x;
+			double		t_x = custs[j].t_x;
+			double		T = custs[j].T;
+			double		ll = btyd_pareto_loglik_one(m, x, t_x, T);
+			double		p = btyd_pareto_p_alive(m, x, t_x, T);
+			double		e = btyd_pareto_expected(m, 26.0, x, t_x, T);
+
+			if (!close_rel(ll, ref_loglik_series(m, x, t_x, T), 1e-12))
+			{
+				bad_series++;
+				diag("series: model %zu customer %zu: %.17g vs %.17g", i, j, ll, ref_loglik_series(m, x, t_x, T));
+			}
+			if (!close_rel(ll, ref_loglik_integral(m, x, t_x, T), 1e-11))
+			{
+				bad_integral++;
+				diag("integral: model %zu customer %zu: %.17g vs %.17g", i, j, ll, ref_loglik_integral(m, x, t_x, T));
+			}
+			if (!(fabs(p - ref_p_alive(m, x, t_x, T)) <= 1e-11 * fmax(p, 1e-300) + 1e-300 &&
+				  p >= 0.0 && p <= 1.0))
+			{
+				bad_p++;
+				diag("p_alive: model %zu customer %zu: %.17g vs %.17g", i, j, p, ref_p_alive(m, x, t_x, T));
+			}
+			if (!close_rel(e, ref_expected(m, 26.0, x, t_x, T), 1e-10))
+			{
+				bad_e++;
+				diag("expected: model %zu customer %zu: %.17g vs %.17g", i, j, e, ref_expected(m, 26.0, x, t_x, T));
+			}
+		}
+		ok(bad_series == 0, "model %zu: log-likelihood = the note's formula with 2F1 as a series (1e-12)", i);
+		ok(bad_integral == 0, "model %zu: log-likelihood = the integral over the death time (1e-11)", i);
+		ok(bad_p == 0, "model %zu: P(alive) = its integral form, in [0, 1]", i);
+		ok(bad_e == 0, "model %zu: expected purchases in 26 = the integral of the posterior survival (1e-10)", i);
+	}
+}
+
+/* Edge inputs: t_x = T, x = 0, huge T, s = 1, t = 0. */
+static void
+test_edges(void)
+{
+	const BtydParetoParams m = {0.55, 10.58, 0.61, 11.67};
+	const BtydParetoParams m1 = {0.55, 10.58, 1.0, 11.67};
+	BtydParetoParams lo = m1;
+	BtydParetoParams hi = m1;
+	double		alive_only;
+	double		big[] = {1e4, 1e6, 1e9, 1e12};
+	size_t		i;
+	bool		fine = true;
+	bool		decreasing = true;
+	double		prev = 2.0;
+
+	/* t_x = T: nobody can have died in between */
+	ok(btyd_pareto_p_alive(&m, 4, 20.0, 20.0) == 1.0, "t_x = T: P(alive) is 1");
+	alive_only = lgamma(m.r + 4) - lgamma(m.r) + m.r * log(m.alpha) + m.s * log(m.beta)
+		- (m.r + 4) * log(m.alpha + 20.0) - m.s * log(m.beta + 20.0);
+	ok(close_rel(btyd_pareto_loglik_one(&m, 4, 20.0, 20.0), alive_only, 1e-13),
+	   "t_x = T: the log-likelihood is the alive term alone");
+	ok(btyd_pareto_p_alive(&m, 0, 0.0, 0.0) == 1.0, "T = 0: P(alive) is 1");
+	ok(fabs(btyd_pareto_loglik_one(&m, 0, 0.0, 0.0)) < 1e-12, "T = 0: the log-likelihood is 0");
+
+	/* x = 0: P(alive) falls with age */
+	for (i = 0; i < 6; i++)
+	{
+		double		p = btyd_pareto_p_alive(&m, 0, 0.0, 10.0 * (i + 1));
+
+		if (!(p < prev && p > 0.0))
+			decreasing = false;
+		prev = p;
+	}
+	ok(decreasing, "x = 0: P(alive) falls with age");
+
+	/* huge ages: finite, probabilities, and equal to the integral reference */
+	for (i = 0; i < sizeof(big) / sizeof(big[0]); i++)
+	{
+		double		ll0 = btyd_pareto_loglik_one(&m, 0, 0.0, big[i]);
+		double		ll5 = btyd_pareto_loglik_one(&m, 5, 3.0, big[i]);
+		double		p0 = btyd_pareto_p_alive(&m, 0, 0.0, big[i]);
+		double		p5 = btyd_pareto_p_alive(&m, 5, big[i] / 2, big[i]);
+		double		e5 = btyd_pareto_expected(&m, 52.0, 5, big[i] / 2, big[i]);
+
+		if (!(isfinite(ll0) && isfinite(ll5) && p0 >= 0.0 && p0 <= 1.0 &&
+			  p5 >= 0.0 && p5 <= 1.0 && isfinite(e5) && e5 >= 0.0))
+		{
+			fine = false;
+			diag("T = %g: ll %g %g, p %g %g, e %g", big[i], ll0, ll5, p0, p5, e5);
+		}
+		if (big[i] <= 1e6 && !close_rel(ll0, ref_loglik_integral(&m, 0, 0.0, big[i]), 1e-11))
+		{
+			fine = false;
+			diag("T = %g: ll %.17g vs integral %.17g", big[i], ll0, ref_loglik_integral(&m, 0, 0.0, big[i]));
+		}
+	}
+	ok(fine, "huge ages (up to 1e12): finite values, probabilities in [0, 1], the integral's value");
+
+	/* s = 1: the closed form's limit, continuous */
+	lo.s = 1.0 - 1e-9;
+	hi.s = 1.0 + 1e-9;
+	ok(close_rel(btyd_pareto_expected(&m1, 26.0, 2, 20.0, 39.0), ref_expected(&m1, 26.0, 2, 20.0, 39.0), 1e-10),
+	   "s = 1: expected purchases = the integral");
+	ok(close_rel(btyd_pareto_expected(&lo, 26.0, 2, 20.0, 39.0), btyd_pareto_expected(&m1, 26.0, 2, 20.0, 39.0), 1e-8) &&
+	   close_rel(btyd_pareto_expected(&hi, 26.0, 2, 20.0, 39.0), btyd_pareto_expected(&m1, 26.0, 2, 20.0, 39.0), 1e-8),
+	   "s = 1 +- 1e-9: continuous");
+	ok(btyd_pareto_expected(&m, 0.0, 2, 20.0, 39.0) == 0.0, "t = 0: no purchases expected");
+	ok(btyd_pareto_params_valid(&m) && !btyd_pareto_params_valid(&(BtydParetoParams) {0.5, 1, 0, 1}) &&
+	   !btyd_pareto_params_valid(&(BtydParetoParams) {0.5, NAN, 1, 1}) &&
+	   !btyd_pareto_params_valid(&(BtydParetoParams) {0.5, 1, 1, INFINITY}),
+	   "parameter check: positive and finite");
+}
+
+/* The gradient against differences of the summed likelihood. */
+static void
+test_gradient(const BtydBgnbdObs *obs, size_t n)
+{
+	const BtydParetoParams m = {0.6, 9.0, 0.7, 13.0};
+	double		g[4];
+	double		ll = btyd_pareto_loglik(&m, obs, n, g);
+	double		p[4] = {m.r, m.alpha, m.s, m.beta};
+	bool		fine = isfinite(ll);
+	int			k;
+
+	for (k = 0; k < 4; k++)
+	{
+		double		q[4];
+		BtydParetoParams mp;
+		BtydParetoParams mm;
+		double		fd;
+
+		memcpy(q, p, sizeof(q));
+		q[k] = p[k] * exp(1e-4);
+		mp = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
+		q[k] = p[k] * exp(-1e-4);
+		mm = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
+		fd = (btyd_pareto_loglik(&mp, obs, n, NULL) - btyd_pareto_loglik(&mm, obs, n, NULL)) / 2e-4;
+		if (!(fabs(g[k] - fd) <= 1e-5 * fmax(1.0, fabs(fd))))
+		{
+			fine = false;
+			diag("gradient %d: %.12g vs %.12g", k, g[k], fd);
+		}
+	}
+	ok(fine, "gradient = coarser central differences of the summed log-likelihood");
+}
+
+/* Read the CDNOW summary (id, frequency, recency, T); the number read or -1. */
+static int
+load_cdnow(const char *dir, BtydBgnbdObs *obs, int max)
+{
+	char		path[1024];
+	char		line[256];
+	FILE	   *f;
+	int			n = 0;
+
+	snprintf(path, sizeof(path), "%s/cdnow_customers_summary.csv", dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	if (fgets(line, sizeof(line), f) == NULL)
+	{
+		fclose(f);
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f) != NULL)
+	{
+		int			id;
+		double		x;
+		double		t_x;
+		double		T;
+
+		if (sscanf(line, "%d,%lf,%lf,%lf", &id, &x, &t_x, &T) != 4)
+			break;
+		obs[n++] = (BtydBgnbdObs) {.x = x, .t_x = t_x, .T = T, .count = 1};
+	}
+	fclose(f);
+	return n;
+}
+
+/* The CDNOW fit: the published estimates, and the fit's corner cases. */
+static void
+test_fit(const BtydBgnbdObs *obs, int n)
+{
+	BtydFit		fit;
+	BtydParetoParams lifetimes = {0.5534, 10.5802, 0.6061, 11.6562};
+	BtydBgnbdObs *zero;
+	int			i;
+
+	ok(btyd_pareto_fit(obs, (size_t) n, NULL, &fit), "CDNOW fit runs");
+	diag("CDNOW Pareto/NBD: r %.10g alpha %.10g s %.10g beta %.10g log-likelihood %.10g, %d iterations, status %d",
+		 fit.params[0], fit.params[1], fit.params[2], fit.params[3], fit.log_likelihood,
+		 fit.iterations, (int) fit.status);
+	ok(fit.converged && fit.status == BTYD_CONVERGED && fit.customers == n, "CDNOW fit converged over all customers");
+	ok(fabs(fit.params[0] - 0.55) < 0.005 && fabs(fit.params[1] - 10.58) < 0.005 &&
+	   fabs(fit.params[2] - 0.61) < 0.005 && fabs(fit.params[3] - 11.67) < 0.005,
+	   "CDNOW: r 0.55, alpha 10.58, s 0.61, beta 11.67 to the published 2 decimals");
+	ok(fabs(fit.log_likelihood - -9595.0) < 0.05, "CDNOW: log-likelihood -9595.0 to 0.1");
+	ok(fit.log_likelihood >= btyd_pareto_loglik(&lifetimes, obs, (size_t) n, NULL),
+	   "CDNOW: at least lifetimes' likelihood");
+
+	/* no data, no repeat purchase */
+	ok(btyd_pareto_fit(obs, 0, NULL, &fit) && fit.status == BTYD_NO_DATA && !fit.converged,
+	   "no observations: BTYD_NO_DATA");
+	zero = malloc(sizeof(BtydBgnbdObs) * n);
+	for (i = 0; i < n; i++)
+		zero[i] = (BtydBgnbdObs) {.x = 0, .t_x = 0, .T = obs[i].T, .count = 1};
+	ok(btyd_pareto_fit(zero, (size_t) n, NULL, &fit) && fit.status == BTYD_NO_REPEAT && !fit.converged &&
+	   isfinite(fit.params[0]) && isfinite(fit.params[1]) && isfinite(fit.params[2]) && isfinite(fit.params[3]),
+	   "no repeat purchase: BTYD_NO_REPEAT with finite parameters");
+	free(zero);
+}
+
+int
+main(int argc, char **argv)
+{
+	static BtydBgnbdObs obs[3000];
+	const char *dir = argc > 1 ? argv[1] : getenv("DORMANCY_TEST_DATA");
+	int			n;
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = "test/data";
+	test_against_references();
+	test_edges();
+	n = load_cdnow(dir, obs, 3000);
+	ok(n == 2357, "CDNOW summary read from %s (%d customers)", dir, n);
+	if (n == 2357)
+	{
+		test_gradient(obs, (size_t) n);
+		test_fit(obs, n);
+	}
+	return tap_done();
+}
