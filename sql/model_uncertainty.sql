@@ -1,6 +1,7 @@
 -- Uncertainty of the fitted parameters: the aggregates bgnbd_standard_errors
 -- and gammagamma_standard_errors, the standard errors fit_models() stores in
--- dormancy.models, and the view model_parameters with 95% intervals.
+-- dormancy.models, and the live view model_parameters (made at the first
+-- bind, like the other live views) with 95% intervals.
 -- CDNOW: the standard errors lifetimes reports for the same BG/NBD fit
 -- (0.012557, 0.378221, 0.185719, 0.705345).  The coverage of the intervals
 -- over simulated data and the comparison with a numerical Hessian of the
@@ -119,7 +120,7 @@ SELECT segment_kind, (bgnbd).customers, (bgnbd).converged, bgnbd_std_errors, gam
 SELECT model, parameter, std_error, ci_low, ci_high, converged
   FROM dormancy.model_parameters ORDER BY model, parameter;
 
--- analysts read the view, as they read models
+-- analysts read the view, as they read models and the other live views
 SELECT has_table_privilege('dormancy_analyst', 'dormancy.model_parameters', 'SELECT') AS analyst,
 	   has_table_privilege('dormancy_reader', 'dormancy.model_parameters', 'SELECT') AS reader;
 

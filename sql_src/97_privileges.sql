@@ -35,8 +35,6 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.approach_rules, dormancy.legal_forms, dormancy.labels, dormancy.value_distribution,
 	dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds
 	TO dormancy_analyst;
--- the fitted parameters with their standard errors, a view over models
-GRANT SELECT ON dormancy.model_parameters TO dormancy_analyst;
 
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
