@@ -405,6 +405,11 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
+	-- the uncertainty of the estimates, over the same summaries
+	UPDATE dormancy.models m
+	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
+	  FROM dormancy._fit_standard_errors(settings) e
+	 WHERE e.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
@@ -650,7 +655,7 @@ AS $$
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels'
+			'company_customers', 'unmatched_labels', 'model_parameters'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -3342,6 +3347,41 @@ COMMENT ON VIEW dormancy.unmatched_labels IS
 COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
 COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+
+-- model_parameters: one row per parameter of each stored model (dormancy.models),
+-- with the standard error fit_models() stored.  The 95% interval is built on
+-- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
+-- positive, as the parameters are, and it covers the true value about as
+-- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
+CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
+SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
+	   p.estimate, p.std_error,
+	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
+	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
+	   p.converged
+  FROM dormancy.models m
+ CROSS JOIN LATERAL (VALUES
+		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
+		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
+		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
+		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
+		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
+		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+	) p (model, parameter, estimate, std_error, converged)
+ WHERE p.estimate IS NOT NULL;
+COMMENT ON VIEW dormancy.model_parameters IS
+	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
+COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
+COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
+COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
+COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
 
 END
 $$;
@@ -6377,6 +6417,134 @@ COMMENT ON FUNCTION dormancy.paretonbd_expected_purchases(dormancy.paretonbd, do
 	'expected purchases in the next t time units of a customer with this frequency, recency and age, under a Pareto/NBD model';
 
 -- (end of Pareto/NBD (issue 14))
+-- Parameter uncertainty (issue 14)
+--
+-- Standard errors of the fitted parameters: dormancy.models gets
+-- bgnbd_std_errors and gammagamma_std_errors (NULL until the next
+-- fit_models()), filled by fit_models() through the new aggregates
+-- bgnbd_standard_errors and gammagamma_standard_errors; the new live view
+-- model_parameters (in _generated_views and _create_views, built by
+-- _update_generated_views() at the end) shows them with 95% intervals.
+
+ALTER TABLE dormancy.models ADD COLUMN bgnbd_std_errors double precision[],
+	ADD COLUMN gammagamma_std_errors double precision[];
+COMMENT ON COLUMN dormancy.models.bgnbd_std_errors IS 'standard errors of r, alpha, a, b from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
+COMMENT ON COLUMN dormancy.models.gammagamma_std_errors IS 'standard errors of p, q, v from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
+
+--
+-- Aggregate bgnbd_standard_errors(model, frequency, recency, age)
+--
+
+CREATE FUNCTION dormancy.bgnbd_standard_errors_trans(internal, dormancy.bgnbd, integer,
+	double precision, double precision)
+	RETURNS internal AS 'MODULE_PATHNAME', 'bgnbd_standard_errors_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_standard_errors_trans(internal, dormancy.bgnbd, integer, double precision, double precision) IS
+	'aggregate transition function of bgnbd_standard_errors';
+CREATE FUNCTION dormancy.bgnbd_standard_errors_final(internal)
+	RETURNS double precision[] AS 'MODULE_PATHNAME', 'bgnbd_standard_errors_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_standard_errors_final(internal) IS
+	'aggregate final function of bgnbd_standard_errors: the standard errors of r, alpha, a, b';
+
+-- No combine function: fit_models() runs it over a temporary table, which
+-- is never read in parallel.
+CREATE AGGREGATE dormancy.bgnbd_standard_errors(model dormancy.bgnbd, frequency integer,
+	recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_standard_errors_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.bgnbd_standard_errors_final, FINALFUNC_MODIFY = READ_WRITE,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.bgnbd_standard_errors(dormancy.bgnbd, integer, double precision, double precision) IS
+	'standard errors of the parameters r, alpha, a, b of a BG/NBD model (the same on every row) fitted to these customer summaries, from the observed information; NULL when the model is not at a maximum of their likelihood';
+
+--
+-- Aggregate gammagamma_standard_errors(model, frequency, monetary_value)
+--
+
+CREATE FUNCTION dormancy.gammagamma_standard_errors_trans(internal, dormancy.gammagamma, integer,
+	double precision)
+	RETURNS internal AS 'MODULE_PATHNAME', 'gammagamma_standard_errors_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.gammagamma_standard_errors_trans(internal, dormancy.gammagamma, integer, double precision) IS
+	'aggregate transition function of gammagamma_standard_errors';
+CREATE FUNCTION dormancy.gammagamma_standard_errors_final(internal)
+	RETURNS double precision[] AS 'MODULE_PATHNAME', 'gammagamma_standard_errors_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.gammagamma_standard_errors_final(internal) IS
+	'aggregate final function of gammagamma_standard_errors: the standard errors of p, q, v';
+
+CREATE AGGREGATE dormancy.gammagamma_standard_errors(model dormancy.gammagamma, frequency integer,
+	monetary_value double precision) (
+	SFUNC = dormancy.gammagamma_standard_errors_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.gammagamma_standard_errors_final, FINALFUNC_MODIFY = READ_WRITE,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy.gammagamma_standard_errors(dormancy.gammagamma, integer, double precision) IS
+	'standard errors of the parameters p, q, v of a Gamma-Gamma model (the same on every row) fitted to these (frequency, mean repeat spend), over customers with frequency > 0, from the observed information; NULL when the model is not at a maximum of their likelihood';
+
+-- The standard errors of the models fit_models() has just stored, over the
+-- same summaries (pg_temp.dormancy_fit_summaries, _fit_summaries) and in
+-- the same time unit as _fit_segments fitted them: the overall model over
+-- every customer, a segment's over the customers of the segment.  Only of
+-- converged fits (NULL otherwise).  A second pass over the summaries, not
+-- part of the fit aggregates, so that the model types stay as they are;
+-- it costs a few gradient evaluations per model, less than the fits.
+CREATE FUNCTION dormancy._fit_standard_errors(settings dormancy.model_settings)
+	RETURNS TABLE (model_id integer, bgnbd_std_errors double precision[],
+				   gammagamma_std_errors double precision[])
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	RETURN QUERY
+	SELECT m.model_id,
+		   dormancy.bgnbd_standard_errors(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
+										  s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_standard_errors(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
+											   s.frequency, s.monetary_value)
+	  FROM dormancy.models m
+	 CROSS JOIN pg_temp.dormancy_fit_summaries s
+	 WHERE m.segment_kind = 'all'
+	 GROUP BY m.model_id
+	UNION ALL
+	SELECT m.model_id,
+		   dormancy.bgnbd_standard_errors(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
+										  s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_standard_errors(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
+											   s.frequency, s.monetary_value)
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN dormancy.label_key(f.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+				   f.frequency, f.recency, f.age, f.monetary_value
+			  FROM pg_temp.dormancy_fit_summaries f) s
+	  JOIN dormancy.models m ON m.segment_kind = settings.segment_by AND m.segment_value = s.segment_value
+	 GROUP BY m.model_id;
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_standard_errors(dormancy.model_settings) IS
+	'internal: the standard errors of the converged fits fit_models() stored, over the customers'' summaries kept by _fit_summaries()';
+
+-- Fit the overall model and one per segment (_fit_segments), replace the
+-- stored models with their standard errors (_fit_standard_errors), and
+-- store the value distribution with them (_store_value_distribution), all
+-- from the summaries of one pass over the histories (_fit_summaries).
+-- (fit_models(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy.fit_models() IS
+	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
+REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
+
+-- Every generated view, in creation order: the adapters, then the live views.
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+-- (end of Parameter uncertainty (issue 14))
 
 -- Privileges (always last)
 --

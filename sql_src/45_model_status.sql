@@ -50,6 +50,8 @@ CREATE TABLE dormancy.models (
 	time_unit interval NOT NULL,
 	bgnbd dormancy.bgnbd,
 	gammagamma dormancy.gammagamma,
+	bgnbd_std_errors double precision[],
+	gammagamma_std_errors double precision[],
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
 	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value),
@@ -66,6 +68,8 @@ COMMENT ON COLUMN dormancy.models.as_of IS 'the as-of day of the customer summar
 COMMENT ON COLUMN dormancy.models.time_unit IS 'the time unit of the parameters';
 COMMENT ON COLUMN dormancy.models.bgnbd IS 'the BG/NBD model with its log-likelihood, customers, iterations and convergence';
 COMMENT ON COLUMN dormancy.models.gammagamma IS 'the Gamma-Gamma model (NULL when too few repeat buyers)';
+COMMENT ON COLUMN dormancy.models.bgnbd_std_errors IS 'standard errors of r, alpha, a, b from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
+COMMENT ON COLUMN dormancy.models.gammagamma_std_errors IS 'standard errors of p, q, v from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
@@ -167,9 +171,9 @@ COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
--- stored models, and store the value distribution with them
--- (_store_value_distribution), both from the summaries of one pass over the
--- histories (_fit_summaries).
+-- stored models with their standard errors (_fit_standard_errors), and
+-- store the value distribution with them (_store_value_distribution), all
+-- from the summaries of one pass over the histories (_fit_summaries).
 CREATE FUNCTION dormancy.fit_models()
 	RETURNS SETOF dormancy.models
 	LANGUAGE plpgsql
@@ -190,6 +194,11 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
+	-- the uncertainty of the estimates, over the same summaries
+	UPDATE dormancy.models m
+	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
+	  FROM dormancy._fit_standard_errors(settings) e
+	 WHERE e.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();

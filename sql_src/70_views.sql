@@ -23,6 +23,8 @@
 --   call_list, duplicate_customers,
 --   company_customers
 --   unmatched_labels                         labels of the data that map to nothing
+--   model_parameters                         the fitted models' parameters with
+--                                            standard errors and 95% intervals
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -1344,6 +1346,41 @@ COMMENT ON VIEW dormancy.unmatched_labels IS
 COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
 COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+
+-- model_parameters: one row per parameter of each stored model (dormancy.models),
+-- with the standard error fit_models() stored.  The 95% interval is built on
+-- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
+-- positive, as the parameters are, and it covers the true value about as
+-- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
+CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
+SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
+	   p.estimate, p.std_error,
+	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
+	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
+	   p.converged
+  FROM dormancy.models m
+ CROSS JOIN LATERAL (VALUES
+		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
+		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
+		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
+		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
+		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
+		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+	) p (model, parameter, estimate, std_error, converged)
+ WHERE p.estimate IS NOT NULL;
+COMMENT ON VIEW dormancy.model_parameters IS
+	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
+COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
+COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
+COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
+COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
 
 END
 $$;

@@ -2,10 +2,12 @@
  * btyd_fit_sql.c
  *		SQL interface of the model fits: the aggregates bgnbd_fit,
  *		paretonbd_fit and gammagamma_fit (transition, combine, serialize,
- *		deserialize and final functions) and their states.  paretonbd_fit
- *		reads the same customer summaries as bgnbd_fit and shares its
- *		transition, combine, serialize and deserialize functions: only the
- *		final function differs.
+ *		deserialize and final functions) and their states, and the
+ *		aggregates of the standard errors of a fitted model over the same
+ *		observations, bgnbd_standard_errors and gammagamma_standard_errors.
+ *		paretonbd_fit reads the same customer summaries as bgnbd_fit and
+ *		shares its transition, combine, serialize and deserialize functions:
+ *		only the final function differs.
  *
  * The numerics live in core/btyd.c, core/paretonbd.c and core/optimise.c; this file keeps the
  * aggregate states, validates the rows and returns the fitted model as a
@@ -21,12 +23,17 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "btyd_sql.h"
 #include "core/btyd.h"
 #include "core/paretonbd.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
@@ -40,6 +47,10 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_combine);
 PG_FUNCTION_INFO_V1(gammagamma_fit_serialize);
 PG_FUNCTION_INFO_V1(gammagamma_fit_deserialize);
 PG_FUNCTION_INFO_V1(gammagamma_fit_final);
+PG_FUNCTION_INFO_V1(bgnbd_standard_errors_trans);
+PG_FUNCTION_INFO_V1(bgnbd_standard_errors_final);
+PG_FUNCTION_INFO_V1(gammagamma_standard_errors_trans);
+PG_FUNCTION_INFO_V1(gammagamma_standard_errors_final);
 
 /* Version byte of the serialized aggregate states. */
 #define BTYD_STATE_VERSION 1
@@ -75,7 +86,8 @@ WarnNotConverged(const char *model, const BtydFit *fit)
  * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
  * of the two kinds, compacted when it fills.  The first nsorted are
  * compacted (sorted, no repeats); the rest were appended since.
- * gammagamma_fit also counts the rows it skips.
+ * gammagamma_fit also counts the rows it skips.  The standard-error
+ * aggregates keep the model of their first row in model (has_model).
  */
 typedef struct BtydAggState
 {
@@ -85,6 +97,8 @@ typedef struct BtydAggState
 	int64		capacity;
 	int64		skipped;
 	bool		bgnbd;
+	bool		has_model;
+	double		model[4];
 } BtydAggState;
 
 #define INITIAL_CAPACITY 64
@@ -544,4 +558,167 @@ Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
 	return FitFinal(fcinfo, FIT_GAMMAGAMMA);
+}
+
+/* ---------- bgnbd_standard_errors, gammagamma_standard_errors ---------- */
+
+/*
+ * Keep the model of a row in the state: the first one is kept, any other
+ * must be the same (the standard errors are those of one model).
+ */
+static void
+KeepModel(BtydAggState *state, const double *params, int nparams,
+		  const char *aggname)
+{
+	if (!state->has_model)
+	{
+		memcpy(state->model, params, sizeof(double) * nparams);
+		state->has_model = true;
+		return;
+	}
+	if (memcmp(state->model, params, sizeof(double) * nparams) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs the same model on every row", aggname),
+				 errdetail("The standard errors are those of one model over the observations of the group."),
+				 errhint("Group by the model, or join each observation to the one model it was fitted with.")));
+}
+
+/*
+ * Shared final function: the standard errors of the model's parameters at
+ * the counted observations, as a double precision[] in the order of the
+ * model's parameters; NULL when no row had a model and all observations,
+ * or when the observed information is not positive definite (the model is
+ * not at a maximum of the likelihood of these observations).  Each is the
+ * parameter times the standard error of its logarithm (btyd_*_log_se):
+ * at a maximum the two agree exactly.
+ */
+static Datum
+StandardErrorsFinal(FunctionCallInfo fcinfo, bool bgnbd)
+{
+	BtydAggState *state;
+	int			np = bgnbd ? 4 : 3;
+	double		se[4];
+	Datum		values[4];
+	bool		ok;
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0 || !state->has_model)
+		PG_RETURN_NULL();
+	CompactState(state);
+	CHECK_FOR_INTERRUPTS();
+	if (bgnbd)
+	{
+		BtydBgnbdParams m = {state->model[0], state->model[1], state->model[2], state->model[3]};
+
+		ok = btyd_bgnbd_log_se(&m, state->obs, (size_t) state->nobs, se);
+	}
+	else
+	{
+		BtydGgParams m = {state->model[0], state->model[1], state->model[2]};
+
+		ok = btyd_gg_log_se(&m, state->obs, (size_t) state->nobs, se);
+	}
+	if (!ok)
+		PG_RETURN_NULL();
+	for (i = 0; i < np; i++)
+	{
+		double		v = state->model[i] * se[i];
+
+		if (!isfinite(v))
+			PG_RETURN_NULL();
+		values[i] = Float8GetDatum(v);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(values, np, FLOAT8OID, sizeof(float8),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * SQL: transition function of bgnbd_standard_errors(model, frequency,
+ * recency, age).  Rows with a NULL are ignored, inconsistent observations
+ * and invalid models are an error, as in bgnbd_fit.
+ */
+Datum
+bgnbd_standard_errors_trans(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydBgnbdParams m;
+	double		params[4];
+	double		x;
+	double		t_x;
+	double		T;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, true, INITIAL_CAPACITY)
+		: (BtydAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		PG_RETURN_POINTER(state);
+	BtydGetBgnbdParams(PG_GETARG_HEAPTUPLEHEADER(1), &m);
+	params[0] = m.r;
+	params[1] = m.alpha;
+	params[2] = m.a;
+	params[3] = m.b;
+	KeepModel(state, params, 4, "bgnbd_standard_errors");
+	x = (double) PG_GETARG_INT32(2);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	BtydCheckBgnbdObs(x, t_x, T);
+	AddObservation(state, x, t_x, T);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * SQL: final function of bgnbd_standard_errors: the standard errors of r,
+ * alpha, a and b.
+ */
+Datum
+bgnbd_standard_errors_final(PG_FUNCTION_ARGS)
+{
+	return StandardErrorsFinal(fcinfo, true);
+}
+
+/*
+ * SQL: transition function of gammagamma_standard_errors(model, frequency,
+ * monetary_value).  Like gammagamma_fit, rows with frequency 0 or a NULL
+ * monetary value carry no spend information and are left out.
+ */
+Datum
+gammagamma_standard_errors_trans(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	BtydGgParams m;
+	double		params[3];
+	double		x;
+	double		v;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, false, INITIAL_CAPACITY)
+		: (BtydAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(state);
+	x = (double) PG_GETARG_INT32(2);
+	if (x < 0)
+		BtydReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
+	if (x == 0 || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(state);
+	BtydGetGammaGammaParams(PG_GETARG_HEAPTUPLEHEADER(1), &m);
+	params[0] = m.p;
+	params[1] = m.q;
+	params[2] = m.v;
+	KeepModel(state, params, 3, "gammagamma_standard_errors");
+	v = PG_GETARG_FLOAT8(3);
+	BtydReportObsError(btyd_gg_check_obs(x, v), x, 0, 0, v);
+	AddObservation(state, x, v, 0.0);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * SQL: final function of gammagamma_standard_errors: the standard errors
+ * of p, q and v.
+ */
+Datum
+gammagamma_standard_errors_final(PG_FUNCTION_ARGS)
+{
+	return StandardErrorsFinal(fcinfo, false);
 }

@@ -231,6 +231,20 @@ GetGammaGammaModel(HeapTupleHeader rec, BtydGgParams *m)
 				 errdetail("The parameters p, q and v must be positive and finite.")));
 }
 
+/* Exported GetBgnbdModel, for the aggregates of btyd_fit_sql.c. */
+void
+BtydGetBgnbdParams(HeapTupleHeader rec, BtydBgnbdParams *m)
+{
+	GetBgnbdModel(rec, m);
+}
+
+/* Exported GetGammaGammaModel, for the aggregates of btyd_fit_sql.c. */
+void
+BtydGetGammaGammaParams(HeapTupleHeader rec, BtydGgParams *m)
+{
+	GetGammaGammaModel(rec, m);
+}
+
 /* The tuple descriptor of the function's composite result. */
 static TupleDesc
 ResultTupleDesc(FunctionCallInfo fcinfo, int natts)

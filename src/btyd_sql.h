@@ -8,6 +8,7 @@
 #define DORMANCY_BTYD_SQL_H
 
 #include "postgres.h"
+#include "access/htup.h"
 #include "fmgr.h"
 
 #include "core/btyd.h"
@@ -27,6 +28,13 @@ extern void BtydReportObsError(BtydObsError err, double x, double t_x, double T,
 
 /* ERROR unless (x, t_x, T) is a valid BG/NBD customer summary. */
 extern void BtydCheckBgnbdObs(double x, double t_x, double T);
+
+/*
+ * The parameters of a dormancy.bgnbd or dormancy.gammagamma value: ERROR
+ * when one is NULL or not positive and finite.
+ */
+extern void BtydGetBgnbdParams(HeapTupleHeader rec, BtydBgnbdParams *m);
+extern void BtydGetGammaGammaParams(HeapTupleHeader rec, BtydGgParams *m);
 
 /*
  * The function's model row (dormancy.bgnbd or dormancy.gammagamma): the
