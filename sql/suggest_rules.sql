@@ -59,6 +59,10 @@ BEGIN
 		INSERT INTO sr.customers VALUES (n, 'retail', 'smb');
 		INSERT INTO sr.orders VALUES (n, date '2026-01-01', 100), (n, date '2026-03-01', 100);
 	END LOOP;
+	-- customers without an industry (NULL, blank) count for all customers only
+	INSERT INTO sr.customers VALUES (n + 1, NULL, 'smb'), (n + 2, '  ', NULL);
+	INSERT INTO sr.orders VALUES (n + 1, date '2026-02-01', 100), (n + 2, date '2026-02-01', 100),
+		(n + 2, date '2026-04-01', 100);
 END
 $$;
 SELECT count(*) AS customers, (SELECT count(*) FROM sr.orders) AS orders FROM sr.customers;
@@ -111,6 +115,12 @@ SELECT p.level, p.industry, p.company_size, p.repeat_gaps, p.based_on,
  WHERE p.based_on <> 'own'
  ORDER BY p.industry, p.company_size NULLS FIRST;
 
+-- customers without an industry are in no industry's segment
+SELECT (SELECT customers FROM sr.proposal WHERE level = 'all')
+	   - (SELECT sum(customers) FROM sr.proposal WHERE level = 'industry') AS without_industry,
+	   (SELECT sum(customers) FROM sr.proposal WHERE level = 'industry')
+	   - (SELECT sum(customers) FROM sr.proposal WHERE level = 'industry_size') AS without_size;
+
 -- the curve: share of the returns come by each day, rising to 1
 SELECT industry, jsonb_array_length(curve) AS points,
 	   (SELECT bool_and((x.e ->> 'days')::integer <= (y.e ->> 'days')::integer)
@@ -147,6 +157,12 @@ SELECT industry, dormant_after < (SELECT d.dormant_after FROM sr.proposal d
 								   WHERE d.level = 'industry' AND d.industry = s.industry) AS earlier
   FROM dormancy.suggest_rules(dormant_share => 0.8) s WHERE level = 'industry' AND based_on = 'own'
  ORDER BY industry;
+
+-- too few repeat gaps everywhere: no proposal, nothing written
+SELECT count(*) AS segments, count(based_on) AS based, count(at_risk_after) AS at_risk,
+	   count(dormant_after) AS dormant, count(long_dormant_after) AS long_dormant, count(curve) AS curves
+  FROM dormancy.suggest_rules(min_gaps => 1000000);
+SELECT count(*) AS written FROM dormancy.apply_suggested_rules(min_gaps => 1000000, include_inherited => true);
 
 -- applying: rule_for() answers with the proposals; installed defaults that
 -- were updated became the user's (installed false, same rule_id), the new
@@ -195,4 +211,7 @@ DELETE FROM dormancy.rules WHERE NOT installed;
 SELECT count(*) AS rules, bool_and(installed) AS all_installed FROM dormancy.rules;
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');
+-- nothing bound: no segment
+SELECT count(*) AS segments FROM dormancy.suggest_rules();
+SELECT count(*) AS steps FROM dormancy.return_curve();
 DROP SCHEMA sr CASCADE;

@@ -6561,14 +6561,16 @@ BEGIN
 	  FROM chosen c
 	 CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
 	 -- whole days below four weeks, whole weeks from four weeks on; each
-	 -- threshold at least a step (a day, a week) beyond the one before
-	 CROSS JOIN LATERAL (
+	 -- threshold at least a step (a day, a week) beyond the one before; none
+	 -- without a curve (greatest() would make 1, 2 and 3 days of NULLs)
+	  LEFT JOIN LATERAL (
 		SELECT y.ar, y.d, greatest(y.ld, y.d + CASE WHEN y.d < 28 THEN 1 ELSE 7 END) AS ld
 		  FROM (SELECT x.ar, greatest(x.d, x.ar + CASE WHEN x.ar < 28 THEN 1 ELSE 7 END) AS d, x.ld
 				  FROM (SELECT greatest(1, CASE WHEN c.q_ar < 28 THEN c.q_ar ELSE (round(c.q_ar / 7.0) * 7)::integer END) AS ar,
 							   CASE WHEN c.q_d < 28 THEN c.q_d ELSE (round(c.q_d / 7.0) * 7)::integer END AS d,
-							   CASE WHEN c.q_ld < 28 THEN c.q_ld ELSE (round(c.q_ld / 7.0) * 7)::integer END AS ld) x) y
-	 ) t
+							   CASE WHEN c.q_ld < 28 THEN c.q_ld ELSE (round(c.q_ld / 7.0) * 7)::integer END AS ld
+						 WHERE c.based_on IS NOT NULL) x) y
+	 ) t ON true
 	 -- the rule in force for the segment
 	  LEFT JOIN LATERAL (
 		SELECT (dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''))).*
