@@ -158,6 +158,24 @@ SELECT industry, dormant_after < (SELECT d.dormant_after FROM sr.proposal d
   FROM dormancy.suggest_rules(dormant_share => 0.8) s WHERE level = 'industry' AND based_on = 'own'
  ORDER BY industry;
 
+-- the fitted BG/NBD's cross-check: none before a fit; then the P(alive) of
+-- the typical repeat buyer silent for dormant_after, per industry model,
+-- beside the curve's chance that such a silence still ends in a purchase.
+-- Only converged fits count: these regular buyers all buy at much the same
+-- rate, a limiting case of the model, and most fits do not converge (their
+-- warnings are not shown)
+SELECT count(p_alive_at_dormant) AS cross_checks FROM sr.proposal;
+SET client_min_messages = error;
+SELECT segment_kind, segment_value FROM dormancy.fit_models() WHERE (bgnbd).converged ORDER BY 1, 2;
+SET client_min_messages = warning;
+SELECT industry, round(p_alive_at_dormant::numeric, 2) AS p_alive_at_dormant,
+	   p_alive_at_dormant > 0 AND p_alive_at_dormant < 1 AS in_range,
+	   round(return_chance_at_dormant::numeric, 2) AS return_chance_at_dormant
+  FROM dormancy.suggest_rules()
+ WHERE level <> 'industry_size'
+ ORDER BY industry IS NULL, industry;
+DELETE FROM dormancy.models;
+
 -- too few repeat gaps everywhere: no proposal, nothing written
 SELECT count(*) AS segments, count(based_on) AS based, count(at_risk_after) AS at_risk,
 	   count(dormant_after) AS dormant, count(long_dormant_after) AS long_dormant, count(curve) AS curves

@@ -26,13 +26,17 @@
 --
 
 -- Kaplan-Meier of the silences per segment, one row per segment and silence
--- length (in days) at which a silence ended or was still open.  Reads the
--- bound customers and their histories (src_customers, customer_histories)
--- with the caller's privileges, as of dormancy.as_of_day(); every purchase
--- day counts, whatever the rule's min_order_amount.
+-- length (in days) at which a silence ended or was still open, with the
+-- segment's typical repeat buyer (median repeat purchase days, median days
+-- from the first to the last purchase day) for the model's cross-check.
+-- Reads the bound customers and their histories (src_customers,
+-- customer_histories) with the caller's privileges, as of
+-- dormancy.as_of_day(); every purchase day counts, whatever the rule's
+-- min_order_amount.
 CREATE FUNCTION dormancy._gap_survival()
 	RETURNS TABLE (level text, industry text, company_size text,
 				   customers bigint, repeat_gaps bigint,
+				   median_repeat_purchases double precision, median_span_days double precision,
 				   days integer, silences bigint, returns bigint, open_silences bigint,
 				   still_silent double precision)
 	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -44,7 +48,7 @@ BEGIN
 	WITH as_of AS MATERIALIZED (
 		SELECT dormancy.as_of_day() AS day
 	), cust AS MATERIALIZED (
-		SELECT c.customer_id,
+		SELECT c.customer_id, row_number() OVER () AS cust_no,
 			   dormancy.label_key(coalesce(c.industry, '')) AS industry_label,
 			   dormancy.label_key(coalesce(c.company_size, '')) AS size_label
 		  FROM dormancy.src_customers c
@@ -68,7 +72,7 @@ BEGIN
 	), spells AS (
 		-- each repeat gap (ended) and the silence since the last purchase
 		-- day (open), of every customer with a purchase day by as_of
-		SELECT i.seg AS ind, s.seg AS sz, g.len, g.ended
+		SELECT cu.cust_no, i.seg AS ind, s.seg AS sz, g.len, g.ended
 		  FROM cust cu
 		  JOIN dormancy.customer_histories h ON h.customer_id = cu.customer_id
 		  JOIN ind i ON i.k = cu.industry_label
@@ -84,6 +88,17 @@ BEGIN
 			 WHERE hs.last_order_at IS NOT NULL
 		 ) g
 		 WHERE g.len IS NOT NULL
+	), buyers AS (
+		SELECT sp.ind, sp.sz, count(*) FILTER (WHERE sp.ended) AS x, sum(sp.len) FILTER (WHERE sp.ended) AS span
+		  FROM spells sp
+		 GROUP BY sp.cust_no, sp.ind, sp.sz
+	), typical AS (
+		-- the median repeat buyer of each segment
+		SELECT b.ind, b.sz, grouping(b.ind, b.sz) AS lvl,
+			   percentile_cont(0.5) WITHIN GROUP (ORDER BY b.x) FILTER (WHERE b.x > 0) AS x,
+			   percentile_cont(0.5) WITHIN GROUP (ORDER BY b.span) FILTER (WHERE b.x > 0) AS span
+		  FROM buyers b
+		 GROUP BY GROUPING SETS ((b.ind, b.sz), (b.ind), ())
 	), counts AS (
 		-- per segment (industry and size, industry, all) and length
 		SELECT sp.ind, sp.sz, grouping(sp.ind, sp.sz) AS lvl, sp.len,
@@ -103,12 +118,15 @@ BEGIN
 	SELECT CASE k.lvl WHEN 0 THEN 'industry_size' WHEN 1 THEN 'industry' ELSE 'all' END,
 		   k.ind, CASE WHEN k.lvl = 0 THEN k.sz END,
 		   (sum(k.opn) OVER seg)::bigint, (sum(k.ret) OVER seg)::bigint,
+		   ty.x, ty.span,
 		   k.len, k.n::bigint, k.ret, k.opn,
 		   -- the product of (1 - ended / at risk) up to this length: 0 from
 		   -- the length at which every silence still going ended
 		   CASE WHEN bool_or(k.ret = k.n) OVER cum THEN 0::double precision
 				ELSE exp(sum(CASE WHEN k.ret < k.n THEN ln(1 - k.ret::double precision / k.n) ELSE 0 END) OVER cum) END
 	  FROM at_risk k
+	  LEFT JOIN typical ty
+		ON ty.lvl = k.lvl AND coalesce(ty.ind, '') = coalesce(k.ind, '') AND coalesce(ty.sz, '') = coalesce(k.sz, '')
 	WINDOW seg AS (PARTITION BY k.lvl, k.ind, k.sz),
 		   cum AS (PARTITION BY k.lvl, k.ind, k.sz ORDER BY k.len);
 END
@@ -175,7 +193,7 @@ CREATE FUNCTION dormancy.suggest_rules(min_gaps integer DEFAULT 30,
 				   customers bigint, repeat_gaps bigint, based_on text,
 				   never_return_share double precision, median_gap_days integer,
 				   at_risk_after interval, dormant_after interval, long_dormant_after interval,
-				   return_chance_at_dormant double precision,
+				   return_chance_at_dormant double precision, p_alive_at_dormant double precision,
 				   rule_id integer, rule_at_risk_after interval, rule_dormant_after interval,
 				   rule_long_dormant_after interval,
 				   at_risk_change_days integer, dormant_change_days integer, long_dormant_change_days integer,
@@ -208,7 +226,8 @@ BEGIN
 		  FROM dormancy._gap_survival() g
 	), seg AS (
 		SELECT s.seg_key, s.level, s.industry, s.company_size, max(s.customers) AS customers,
-			   max(s.repeat_gaps) AS repeat_gaps, min(s.still_silent) AS plateau
+			   max(s.repeat_gaps) AS repeat_gaps, min(s.still_silent) AS plateau,
+			   max(s.median_repeat_purchases) AS typical_x, max(s.median_span_days) AS typical_span
 		  FROM surv s
 		 GROUP BY 1, 2, 3, 4
 	), quantiles AS (
@@ -233,7 +252,7 @@ BEGIN
 		-- the segment's own curve, else its industry's, else all customers'
 		SELECT o.level, o.industry, o.company_size, o.customers, o.repeat_gaps,
 			   src.based_on, src.plateau, src.q_median, src.q_ar, src.q_d, src.q_ld, src.curve,
-			   src.seg_key AS src_key
+			   src.typical_x, src.typical_span, src.seg_key AS src_key
 		  FROM own o
 		  LEFT JOIN LATERAL (
 			SELECT CASE WHEN b.seg_key = o.seg_key THEN 'own' ELSE b.level END AS based_on, b.*
@@ -255,6 +274,12 @@ BEGIN
 			 WHERE s.seg_key = c.src_key AND s.days <= t.d
 			 ORDER BY s.days DESC
 			 LIMIT 1),
+		   -- the fitted BG/NBD's cross-check: P(alive) of the typical repeat
+		   -- buyer of the curve, silent for dormant_after
+		   (SELECT dormancy.bgnbd_p_alive(m.bgnbd, round(c.typical_x)::integer,
+										  c.typical_span / m.unit_days, (c.typical_span + t.d) / m.unit_days)
+			  FROM dormancy._model_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) m
+			 WHERE m.bgnbd IS NOT NULL AND t.d IS NOT NULL),
 		   r.rule_id, r.at_risk_after, r.dormant_after, r.long_dormant_after,
 		   t.ar - ((a.day + r.at_risk_after)::date - a.day),
 		   t.d - ((a.day + r.dormant_after)::date - a.day),
@@ -281,7 +306,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.suggest_rules(integer, double precision, double precision, double precision) IS
-	'thresholds per rules segment (industry and size, industry, all) from the customers'' return curves: at risk, dormant and long dormant when these shares of the returns have come (Kaplan-Meier of the silences, current ones censored); a segment with fewer than min_gaps repeat gaps takes its industry''s or all customers''; with the rule in force and the differences in days';
+	'thresholds per rules segment (industry and size, industry, all) from the customers'' return curves: at risk, dormant and long dormant when these shares of the returns have come (Kaplan-Meier of the silences, current ones censored); a segment with fewer than min_gaps repeat gaps takes its industry''s or all customers''; with the rule in force and the differences in days, and the fitted BG/NBD''s P(alive) of the typical repeat buyer silent for dormant_after';
 
 -- Write the suggested thresholds into dormancy.rules: the segment's rule is
 -- updated (an installed default so becomes the user's, as any edit), or a

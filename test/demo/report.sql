@@ -95,6 +95,7 @@ SELECT issue, count(*) AS customers, sum(rows) AS rows
 SELECT coalesce(industry, '(all)') AS industry, customers, repeat_gaps, based_on,
 	   round(never_return_share::numeric, 2) AS never_return, median_gap_days,
 	   at_risk_after, dormant_after, long_dormant_after,
+	   round(return_chance_at_dormant::numeric, 2) AS still_returns, round(p_alive_at_dormant::numeric, 2) AS p_alive,
 	   rule_at_risk_after, rule_dormant_after, rule_long_dormant_after
   FROM dormancy.suggest_rules()
  WHERE level <> 'industry_size'
