@@ -103,3 +103,6 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
+-- and the return curves that suggest_rules() and return_curve() read from
+-- the live views with the analyst's own privileges
+GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;

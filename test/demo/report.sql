@@ -90,3 +90,13 @@ SELECT issue, count(*) AS customers, sum(rows) AS rows
   FROM dormancy.data_issues
  GROUP BY issue
  ORDER BY issue;
+
+\echo '== suggested rules from the customers'' own purchase rhythm, beside the rules in force (per industry; dormancy.suggest_rules())'
+SELECT coalesce(industry, '(all)') AS industry, customers, repeat_gaps, based_on,
+	   round(never_return_share::numeric, 2) AS never_return, median_gap_days,
+	   at_risk_after, dormant_after, long_dormant_after,
+	   round(return_chance_at_dormant::numeric, 2) AS still_returns, round(p_alive_at_dormant::numeric, 2) AS p_alive,
+	   rule_at_risk_after, rule_dormant_after, rule_long_dormant_after
+  FROM dormancy.suggest_rules()
+ WHERE level <> 'industry_size'
+ ORDER BY industry IS NULL, industry;

@@ -114,6 +114,13 @@ for t in status_snapshot stored_histories changed_customers history_store_state 
 done
 out=$(as "$analyst" -c "CALL dormancy.refresh()") && fail "analyst can refresh" || ok "analyst cannot refresh"
 out=$(as "$analyst" -c "UPDATE dormancy.rules SET dormant_after = '1 day'") && fail "analyst can edit rules" || ok "analyst cannot edit rules"
+# the analyst gets the owner's suggested rules (from the live views), and cannot apply them
+suggested="SELECT string_agg(concat_ws(':', industry, company_size, based_on, dormant_after), ' ' ORDER BY industry, company_size) FROM dormancy.suggest_rules(min_gaps => 5)"
+out=$(as "$analyst" -c "$suggested")
+[ -n "$out" ] && [ "$out" = "$(q -c "SET dormancy.as_of = '2026-11-01'" -c "$suggested")" ] &&
+	ok "analyst's suggested rules equal the owner's" || fail "analyst's suggested rules: $out"
+out=$(as "$analyst" -c "SELECT * FROM dormancy.apply_suggested_rules()") && fail "analyst can apply suggested rules" ||
+	ok "analyst cannot apply suggested rules"
 
 # an analyst who may not read the bound tables gets nothing from the live views
 out=$(as "$blind" -c "SELECT count(*) FROM dormancy.customer_status") &&
@@ -129,6 +136,8 @@ done
 for v in customer_status call_list src_orders customer_histories; do
 	out=$(as "$reader" -c "SELECT count(*) FROM dormancy.$v") && fail "reader reads live $v" || ok "reader cannot read live $v"
 done
+out=$(as "$reader" -c "SELECT count(*) FROM dormancy.suggest_rules()") && fail "reader gets suggested rules" ||
+	ok "reader cannot suggest rules from the live data"
 
 # any other role: nothing but the public functions
 for v in status_snapshot customer_status rules; do
