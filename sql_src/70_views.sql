@@ -23,6 +23,8 @@
 --   call_list, duplicate_customers,
 --   company_customers
 --   unmatched_labels                         labels of the data that map to nothing
+--   latest_validation,                       the latest holdout validation of
+--   latest_validation_tracking               each segment (validate_models)
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -1344,6 +1346,34 @@ COMMENT ON VIEW dormancy.unmatched_labels IS
 COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
 COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+
+-- latest_validation, latest_validation_tracking: the rows of the latest run
+-- of validate_models() of each segment, for BI tools to plot (they read only
+-- the extension's tables, which dormancy_reader may read too)
+CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
+SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
+	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
+	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
+	   v.bgnbd, v.gammagamma
+  FROM dormancy.model_validations v
+ WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
+						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
+COMMENT ON VIEW dormancy.latest_validation IS
+	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
+
+CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
+SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
+	   t.customers, t.predicted, t.actual
+  FROM dormancy.model_validation_tracking t
+ WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
+						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
+COMMENT ON VIEW dormancy.latest_validation_tracking IS
+	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
+IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
+	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
+END IF;
 
 END
 $$;
