@@ -6459,16 +6459,16 @@ BEGIN
 	   AND b.frequency IS NOT NULL;
 	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
 
-	-- the fits, as fit_models() makes them
+	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
-	SELECT f.segment_kind, f.segment_value AS segment, f.bgnbd,
+	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
 		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma
 	  FROM dormancy._fit_segments(settings) f;
 
 	-- each customer once under the overall model and once under its
 	-- segment's, with the predictions
 	CREATE TEMP TABLE dormancy_validation_customers ON COMMIT DROP AS
-	SELECT m.segment_kind, m.segment, m.bgnbd, s.frequency, s.first_day, s.repeat_days,
+	SELECT m.model_no, s.frequency, s.first_day, s.repeat_days,
 		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
 		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
 									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
@@ -6482,6 +6482,7 @@ BEGIN
 	  JOIN pg_temp.dormancy_validation_models m
 		ON m.segment_kind = 'all' OR m.segment = s.segment;
 	DROP TABLE pg_temp.dormancy_fit_summaries;
+	ANALYZE pg_temp.dormancy_validation_customers;
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
 
@@ -6489,17 +6490,17 @@ BEGIN
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
 		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma)
-	SELECT run, calibration_end, holdout_end, unit, b.segment_kind, b.segment, b.bucket,
+	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
 		   b.customers, b.predicted, b.actual,
 		   avg(abs(b.predicted - b.actual) / b.customers)
 			   FILTER (WHERE b.bucket <> 'all' AND b.customers > 0)
-			   OVER (PARTITION BY b.segment_kind, b.segment),
+			   OVER (PARTITION BY b.model_no),
 		   b.spend_customers, b.predicted_spend, b.actual_spend,
 		   avg(abs(b.predicted_spend - b.actual_spend))
 			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
-			   OVER (PARTITION BY b.segment_kind, b.segment),
-		   b.bgnbd, b.gammagamma
-	  FROM (SELECT m.segment_kind, m.segment, k.bucket, m.bgnbd, m.gammagamma,
+			   OVER (PARTITION BY b.model_no),
+		   m.bgnbd, m.gammagamma
+	  FROM (SELECT k.model_no, k.bucket,
 				   count(c.frequency) AS customers,
 				   CASE WHEN count(c.frequency) = count(c.predicted) THEN coalesce(sum(c.predicted), 0) END AS predicted,
 				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
@@ -6507,75 +6508,81 @@ BEGIN
 				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
 				   avg(c.holdout_spend / c.holdout_spend_days)
 					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
-			  FROM pg_temp.dormancy_validation_models m
-			 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)
-			  LEFT JOIN pg_temp.dormancy_validation_customers c
-				ON c.segment_kind = m.segment_kind AND c.segment IS NOT DISTINCT FROM m.segment
-			   AND (k.bucket = 'all'
-					OR k.bucket = CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END)
-			 GROUP BY m.segment_kind, m.segment, k.bucket, m.bgnbd, m.gammagamma) b;
+			  FROM (SELECT m.model_no, k.bucket
+					  FROM pg_temp.dormancy_validation_models m
+					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)) k
+			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
+						   FROM pg_temp.dormancy_validation_customers c
+						 UNION ALL
+						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
+				ON c.model_no = k.model_no AND c.bucket = k.bucket
+			 GROUP BY k.model_no, k.bucket) b
+	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
 
 	-- the tracking: period ends calibration_end + k units (whole days) from
-	-- the segment's first purchase day to holdout_end, and holdout_end
+	-- the segment's first purchase day to holdout_end, and holdout_end; the
+	-- customers per model and first purchase day; the expectation of a new
+	-- customer once per model and lag in days.  Kept in analyzed tables, so
+	-- that the sum over (period end, first day) pairs is hashed, not sorted.
+	CREATE TEMP TABLE dormancy_validation_firsts ON COMMIT DROP AS
+	SELECT c.model_no, c.first_day, count(*)::double precision AS n
+	  FROM pg_temp.dormancy_validation_customers c
+	 GROUP BY c.model_no, c.first_day;
+	CREATE TEMP TABLE dormancy_validation_ends ON COMMIT DROP AS
+	SELECT s.model_no, e.period_end
+	  FROM (SELECT f.model_no, min(f.first_day) AS first_day
+			  FROM pg_temp.dormancy_validation_firsts f GROUP BY f.model_no) s
+	 CROSS JOIN LATERAL (
+		SELECT calibration_end + floor(k * unit_days)::integer AS period_end
+		  FROM generate_series(floor((s.first_day - calibration_end) / unit_days)::integer,
+							   floor((holdout_end - calibration_end) / unit_days)::integer) k
+		UNION
+		SELECT holdout_end) e
+	 WHERE e.period_end >= s.first_day;
+	CREATE TEMP TABLE dormancy_validation_curve ON COMMIT DROP AS
+	SELECT m.model_no, l.lag, dormancy.bgnbd_expected_purchases_new(m.bgnbd, l.lag / unit_days) AS expected
+	  FROM pg_temp.dormancy_validation_models m
+	 CROSS JOIN LATERAL generate_series(0, holdout_end - (SELECT min(f.first_day) FROM pg_temp.dormancy_validation_firsts f
+														  WHERE f.model_no = m.model_no)) l(lag)
+	 WHERE (m.bgnbd).r > 0 AND (m.bgnbd).alpha > 0 AND (m.bgnbd).a > 0 AND (m.bgnbd).b > 0;
+	ANALYZE pg_temp.dormancy_validation_firsts;
+	ANALYZE pg_temp.dormancy_validation_ends;
+	ANALYZE pg_temp.dormancy_validation_curve;
+
 	INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, segment, period,
 		period_end, holdout, customers, predicted, actual)
-	WITH firsts AS (
-		SELECT c.segment_kind, c.segment, c.first_day, count(*) AS n
-		  FROM pg_temp.dormancy_validation_customers c
-		 GROUP BY c.segment_kind, c.segment, c.first_day),
-	ends AS (
-		SELECT e.segment_kind, e.segment, e.period_end
-		  FROM (SELECT f.segment_kind, f.segment, min(f.first_day) AS first_day
-				  FROM firsts f GROUP BY f.segment_kind, f.segment) s
-		 CROSS JOIN LATERAL (
-			SELECT s.segment_kind, s.segment, calibration_end + floor(k * unit_days)::integer AS period_end
-			  FROM generate_series(floor((s.first_day - calibration_end) / unit_days)::integer,
-								   floor((holdout_end - calibration_end) / unit_days)::integer) k
-			UNION
-			SELECT s.segment_kind, s.segment, holdout_end) e
-		 WHERE e.period_end >= s.first_day),
-	pairs AS (
-		SELECT e.segment_kind, e.segment, e.period_end, f.n, e.period_end - f.first_day AS lag
-		  FROM ends e
-		  JOIN firsts f ON f.segment_kind = e.segment_kind AND f.segment IS NOT DISTINCT FROM e.segment
-			   AND f.first_day <= e.period_end),
-	curve AS (
-		SELECT l.segment_kind, l.segment, l.lag,
-			   dormancy.bgnbd_expected_purchases_new(m.bgnbd, l.lag / unit_days) AS expected
-		  FROM (SELECT DISTINCT p.segment_kind, p.segment, p.lag FROM pairs p) l
-		  JOIN pg_temp.dormancy_validation_models m
-			ON m.segment_kind = l.segment_kind AND m.segment IS NOT DISTINCT FROM l.segment
-		 WHERE (m.bgnbd).r > 0 AND (m.bgnbd).alpha > 0 AND (m.bgnbd).a > 0 AND (m.bgnbd).b > 0),
-	forecast AS (
-		SELECT p.segment_kind, p.segment, p.period_end, sum(p.n) AS customers,
-			   CASE WHEN count(*) = count(c.expected) THEN sum(p.n * c.expected) END AS predicted
-		  FROM pairs p
-		  LEFT JOIN curve c ON c.segment_kind = p.segment_kind AND c.segment IS NOT DISTINCT FROM p.segment
-			   AND c.lag = p.lag
-		 GROUP BY p.segment_kind, p.segment, p.period_end),
+	WITH forecast AS (
+		SELECT e.model_no, e.period_end, sum(f.n)::bigint AS customers,
+			   CASE WHEN count(*) = count(g.expected) THEN sum(f.n * g.expected) END AS predicted
+		  FROM pg_temp.dormancy_validation_ends e
+		  JOIN pg_temp.dormancy_validation_firsts f ON f.model_no = e.model_no AND f.first_day <= e.period_end
+		  LEFT JOIN pg_temp.dormancy_validation_curve g ON g.model_no = e.model_no AND g.lag = e.period_end - f.first_day
+		 GROUP BY e.model_no, e.period_end),
 	-- the repeat purchase days and the period ends in one ordered pass: a
 	-- running count, read at each end (a day's purchases before its end)
 	events AS (
-		SELECT c.segment_kind, c.segment, r.day, false AS is_end
+		SELECT c.model_no, r.day, false AS is_end
 		  FROM pg_temp.dormancy_validation_customers c
 		 CROSS JOIN LATERAL unnest(c.repeat_days) r(day)
 		UNION ALL
-		SELECT e.segment_kind, e.segment, e.period_end, true FROM ends e),
+		SELECT e.model_no, e.period_end, true FROM pg_temp.dormancy_validation_ends e),
 	observed AS (
-		SELECT x.segment_kind, x.segment, x.day AS period_end, x.actual
-		  FROM (SELECT v.segment_kind, v.segment, v.day, v.is_end,
+		SELECT x.model_no, x.day AS period_end, x.actual
+		  FROM (SELECT v.model_no, v.day, v.is_end,
 					   count(*) FILTER (WHERE NOT v.is_end)
-						   OVER (PARTITION BY v.segment_kind, v.segment ORDER BY v.day, v.is_end
-								 ROWS UNBOUNDED PRECEDING) AS actual
+						   OVER (PARTITION BY v.model_no ORDER BY v.day, v.is_end ROWS UNBOUNDED PRECEDING) AS actual
 				  FROM events v) x
 		 WHERE x.is_end)
-	SELECT run, p.segment_kind, p.segment,
-		   row_number() OVER (PARTITION BY p.segment_kind, p.segment ORDER BY p.period_end),
+	SELECT run, m.segment_kind, m.segment,
+		   row_number() OVER (PARTITION BY p.model_no ORDER BY p.period_end),
 		   p.period_end, p.period_end > calibration_end, p.customers, p.predicted, a.actual
 	  FROM forecast p
-	  JOIN observed a ON a.segment_kind = p.segment_kind AND a.segment IS NOT DISTINCT FROM p.segment
-		   AND a.period_end = p.period_end;
+	  JOIN observed a ON a.model_no = p.model_no AND a.period_end = p.period_end
+	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = p.model_no;
 
+	DROP TABLE pg_temp.dormancy_validation_curve;
+	DROP TABLE pg_temp.dormancy_validation_ends;
+	DROP TABLE pg_temp.dormancy_validation_firsts;
 	DROP TABLE pg_temp.dormancy_validation_customers;
 	DROP TABLE pg_temp.dormancy_validation_models;
 	RETURN QUERY
