@@ -6331,7 +6331,14 @@ CREATE TABLE dormancy.model_validations (
 	CONSTRAINT model_validations_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT model_validations_segment CHECK ((segment_kind = 'all') = (segment IS NULL)),
 	CONSTRAINT model_validations_bucket CHECK (bucket IN ('0', '1', '2', '3', '4', '5', '6', '7+', 'all')),
-	CONSTRAINT model_validations_period CHECK (calibration_end < holdout_end)
+	CONSTRAINT model_validations_period CHECK (calibration_end < holdout_end),
+	CONSTRAINT model_validations_predicted CHECK (predicted > '-Infinity' AND predicted < 'Infinity'),
+	CONSTRAINT model_validations_actual CHECK (actual >= 0 AND actual < 'Infinity'),
+	CONSTRAINT model_validations_mean_absolute_error CHECK (mean_absolute_error >= 0 AND mean_absolute_error < 'Infinity'),
+	CONSTRAINT model_validations_predicted_spend CHECK (predicted_spend > '-Infinity' AND predicted_spend < 'Infinity'),
+	CONSTRAINT model_validations_actual_spend CHECK (actual_spend > '-Infinity' AND actual_spend < 'Infinity'),
+	CONSTRAINT model_validations_spend_mean_absolute_error CHECK (
+		spend_mean_absolute_error >= 0 AND spend_mean_absolute_error < 'Infinity')
 );
 COMMENT ON TABLE dormancy.model_validations IS
 	'holdout validations of the models, one row per run, segment and calibration-frequency bucket; written by dormancy.validate_models()';
@@ -6367,7 +6374,9 @@ CREATE TABLE dormancy.model_validation_tracking (
 	actual double precision NOT NULL,
 	CONSTRAINT model_validation_tracking_key UNIQUE NULLS NOT DISTINCT (validation_id, segment_kind, segment, period),
 	CONSTRAINT model_validation_tracking_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
-	CONSTRAINT model_validation_tracking_segment CHECK ((segment_kind = 'all') = (segment IS NULL))
+	CONSTRAINT model_validation_tracking_segment CHECK ((segment_kind = 'all') = (segment IS NULL)),
+	CONSTRAINT model_validation_tracking_predicted CHECK (predicted > '-Infinity' AND predicted < 'Infinity'),
+	CONSTRAINT model_validation_tracking_actual CHECK (actual >= 0 AND actual < 'Infinity')
 );
 COMMENT ON TABLE dormancy.model_validation_tracking IS
 	'cumulative repeat purchase days per time unit, predicted and actual, of each holdout validation and segment (calibration and holdout periods); written by dormancy.validate_models()';
