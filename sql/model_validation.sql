@@ -173,6 +173,18 @@ SELECT t.period, t.period_end, t.holdout, t.actual, round(t.predicted::numeric, 
  WHERE t.period % 13 = 0 OR t.period IN (1, 39, 40)
  ORDER BY t.period;
 
+-- in days instead of weeks: the fit only rescales alpha, so the same
+-- predictions (to the optimiser's tolerance) and the same actual counts;
+-- the tracking has a period per day
+CREATE TEMP TABLE run_days AS
+SELECT * FROM dormancy.validate_models('1997-09-30', '1998-06-30', '1 day');
+SELECT bucket, abs(d.predicted / w.predicted - 1) < 1e-5 AS same_predicted, d.actual = w.actual AS same_actual,
+	   abs(d.predicted_spend / w.predicted_spend - 1) < 1e-9 AS same_spend
+  FROM run_days d JOIN run w USING (bucket) ORDER BY bucket COLLATE "C";
+SELECT count(*) AS periods, min(period_end) AS first_end, max(period_end) AS last_end,
+	   max(actual) AS actual_at_end, abs(max(predicted) / (SELECT predicted FROM tracking WHERE period = 78) - 1) < 1e-5 AS same_at_end
+  FROM dormancy.latest_validation_tracking;
+
 --
 -- Per segment, as fit_models() fits: customers bound with an industry
 -- (odd and even ids); each industry's rows add up to the overall ones, and
