@@ -77,6 +77,12 @@ BEGIN;
 -- a row in every table to update
 INSERT INTO dormancy.price_changes (changed_at, kind, change_pct) VALUES ('2026-01-01', 'price_increase', 5);
 INSERT INTO dormancy.models (segment_kind, as_of, time_unit, fit_seconds) VALUES ('all', '2026-11-01', '1 day', 1);
+INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit, segment_kind, bucket,
+									   customers, predicted, actual, mean_absolute_error, spend_customers,
+									   predicted_spend, actual_spend, spend_mean_absolute_error)
+	VALUES (1, '2025-10-31', '2026-10-31', '7 days', 'all', 'all', 1, 1, 1, 0, 1, 10, 10, 0);
+INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, period, period_end, holdout, customers, predicted, actual)
+	VALUES (1, 'all', 1, '2026-10-31', true, 1, 1, 1);
 CREATE TEMP TABLE numeric_columns AS
 SELECT c.oid::regclass AS tab, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type
   FROM pg_class c

@@ -655,7 +655,7 @@ AS $$
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters'
+			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -3382,6 +3382,33 @@ COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, fr
 COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- latest_validation, latest_validation_tracking: the rows of the latest run
+-- of validate_models() of each segment, for BI tools to plot (they read only
+-- the extension's tables, which dormancy_reader may read too)
+CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
+SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
+	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
+	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
+	   v.bgnbd, v.gammagamma
+  FROM dormancy.model_validations v
+ WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
+						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
+COMMENT ON VIEW dormancy.latest_validation IS
+	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
+
+CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
+SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
+	   t.customers, t.predicted, t.actual
+  FROM dormancy.model_validation_tracking t
+ WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
+						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
+COMMENT ON VIEW dormancy.latest_validation_tracking IS
+	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
+IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
+	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
+END IF;
 
 END
 $$;
@@ -6906,6 +6933,336 @@ COMMENT ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, do
 REVOKE ALL ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, double precision, double precision, boolean) FROM PUBLIC;
 
 -- (end of Suggested rules (issue 14))
+
+-- Holdout validation (issue 14)
+--
+-- validate_models() fits on a calibration period and compares with a
+-- holdout period (sql_src/66_validation.sql); its runs are kept in two new
+-- tables, and two new live views show the latest run of each segment:
+-- _generated_views and _create_views are replaced (the new views at the
+-- end of each), and _update_generated_views() at the end creates them.
+
+CREATE SEQUENCE dormancy.model_validations_validation_id_seq AS integer;
+COMMENT ON SEQUENCE dormancy.model_validations_validation_id_seq IS
+	'generates dormancy.model_validations.validation_id, one per run of validate_models()';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validations_validation_id_seq', '');
+
+CREATE TABLE dormancy.model_validations (
+	validation_id integer NOT NULL,
+	validated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	calibration_end date NOT NULL,
+	holdout_end date NOT NULL,
+	time_unit interval NOT NULL,
+	segment_kind text NOT NULL,
+	segment text,
+	bucket text NOT NULL,
+	customers bigint NOT NULL,
+	predicted double precision,
+	actual double precision NOT NULL,
+	mean_absolute_error double precision,
+	spend_customers bigint NOT NULL,
+	predicted_spend double precision,
+	actual_spend double precision,
+	spend_mean_absolute_error double precision,
+	bgnbd dormancy.bgnbd,
+	gammagamma dormancy.gammagamma,
+	CONSTRAINT model_validations_key UNIQUE NULLS NOT DISTINCT (validation_id, segment_kind, segment, bucket),
+	CONSTRAINT model_validations_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
+	CONSTRAINT model_validations_segment CHECK ((segment_kind = 'all') = (segment IS NULL)),
+	CONSTRAINT model_validations_bucket CHECK (bucket IN ('0', '1', '2', '3', '4', '5', '6', '7+', 'all')),
+	CONSTRAINT model_validations_period CHECK (calibration_end < holdout_end),
+	CONSTRAINT model_validations_predicted CHECK (predicted > '-Infinity' AND predicted < 'Infinity'),
+	CONSTRAINT model_validations_actual CHECK (actual >= 0 AND actual < 'Infinity'),
+	CONSTRAINT model_validations_mean_absolute_error CHECK (mean_absolute_error >= 0 AND mean_absolute_error < 'Infinity'),
+	CONSTRAINT model_validations_predicted_spend CHECK (predicted_spend > '-Infinity' AND predicted_spend < 'Infinity'),
+	CONSTRAINT model_validations_actual_spend CHECK (actual_spend > '-Infinity' AND actual_spend < 'Infinity'),
+	CONSTRAINT model_validations_spend_mean_absolute_error CHECK (
+		spend_mean_absolute_error >= 0 AND spend_mean_absolute_error < 'Infinity')
+);
+COMMENT ON TABLE dormancy.model_validations IS
+	'holdout validations of the models, one row per run, segment and calibration-frequency bucket; written by dormancy.validate_models()';
+COMMENT ON COLUMN dormancy.model_validations.validation_id IS 'the run: every row of one validate_models() call has the same id';
+COMMENT ON COLUMN dormancy.model_validations.validated_at IS 'when the run was made';
+COMMENT ON COLUMN dormancy.model_validations.calibration_end IS 'last day of the calibration period: the models were fitted on the purchase days up to it';
+COMMENT ON COLUMN dormancy.model_validations.holdout_end IS 'last day of the holdout period, which starts the day after calibration_end';
+COMMENT ON COLUMN dormancy.model_validations.time_unit IS 'the time unit of the fit and of the tracking periods';
+COMMENT ON COLUMN dormancy.model_validations.segment_kind IS 'all, industry or company_size (model_settings.segment_by at the time of the run)';
+COMMENT ON COLUMN dormancy.model_validations.segment IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_validations.bucket IS 'repeat purchase days in the calibration period: 0 to 6, 7+ (seven or more), or all';
+COMMENT ON COLUMN dormancy.model_validations.customers IS 'customers of the segment and bucket with a purchase day on or before calibration_end';
+COMMENT ON COLUMN dormancy.model_validations.predicted IS 'sum over those customers of the BG/NBD expected purchase days in the holdout period given their calibration frequency, recency and age (NULL when the model cannot give one for some customer)';
+COMMENT ON COLUMN dormancy.model_validations.actual IS 'sum over those customers of their purchase days in the holdout period';
+COMMENT ON COLUMN dormancy.model_validations.mean_absolute_error IS 'mean over the buckets 0 to 7+ with customers of |predicted - actual| / customers (purchase days per customer); the same on every row of the run and segment';
+COMMENT ON COLUMN dormancy.model_validations.spend_customers IS 'customers of the bucket with a holdout purchase day of known amount and an expected spend';
+COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their calibration frequency and mean repeat spend';
+COMMENT ON COLUMN dormancy.model_validations.actual_spend IS 'mean over spend_customers of their net amount per holdout purchase day (days of known amount)';
+COMMENT ON COLUMN dormancy.model_validations.spend_mean_absolute_error IS 'mean over the buckets 0 to 7+ with spend_customers of |predicted_spend - actual_spend|; the same on every row of the run and segment';
+COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted on the calibration period';
+COMMENT ON COLUMN dormancy.model_validations.gammagamma IS 'the Gamma-Gamma model fitted on the calibration period (NULL without repeat buyers)';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validations', '');
+
+CREATE TABLE dormancy.model_validation_tracking (
+	validation_id integer NOT NULL,
+	segment_kind text NOT NULL,
+	segment text,
+	period integer NOT NULL,
+	period_end date NOT NULL,
+	holdout boolean NOT NULL,
+	customers bigint NOT NULL,
+	predicted double precision,
+	actual double precision NOT NULL,
+	CONSTRAINT model_validation_tracking_key UNIQUE NULLS NOT DISTINCT (validation_id, segment_kind, segment, period),
+	CONSTRAINT model_validation_tracking_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
+	CONSTRAINT model_validation_tracking_segment CHECK ((segment_kind = 'all') = (segment IS NULL)),
+	CONSTRAINT model_validation_tracking_predicted CHECK (predicted > '-Infinity' AND predicted < 'Infinity'),
+	CONSTRAINT model_validation_tracking_actual CHECK (actual >= 0 AND actual < 'Infinity')
+);
+COMMENT ON TABLE dormancy.model_validation_tracking IS
+	'cumulative repeat purchase days per time unit, predicted and actual, of each holdout validation and segment (calibration and holdout periods); written by dormancy.validate_models()';
+COMMENT ON COLUMN dormancy.model_validation_tracking.validation_id IS 'the run (dormancy.model_validations.validation_id)';
+COMMENT ON COLUMN dormancy.model_validation_tracking.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.model_validation_tracking.segment IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_validation_tracking.period IS '1 for the first period end on or after the segment''s first purchase day, then one per time unit';
+COMMENT ON COLUMN dormancy.model_validation_tracking.period_end IS 'the day the cumulative counts run to (included): calibration_end plus a whole number of time units (whole days), and holdout_end';
+COMMENT ON COLUMN dormancy.model_validation_tracking.holdout IS 'whether period_end is after calibration_end';
+COMMENT ON COLUMN dormancy.model_validation_tracking.customers IS 'customers validated whose first purchase day is on or before period_end';
+COMMENT ON COLUMN dormancy.model_validation_tracking.predicted IS 'sum over those customers of the BG/NBD expected repeat purchase days of a new customer from its first purchase day to period_end (unconditional: it does not use the customer''s purchases)';
+COMMENT ON COLUMN dormancy.model_validation_tracking.actual IS 'repeat purchase days (every purchase day but a customer''s first) of the validated customers up to period_end';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validation_tracking', '');
+
+-- Fit on the calibration period and compare with the holdout period.  The
+-- customers are those of fit_models(): every bound customer (each copy of a
+-- duplicate id) with a purchase day on or before calibration_end; their
+-- calibration summaries are btyd_summary(history, calibration_end), which
+-- ignores the days after it, so the fits are those fit_models() would make
+-- as of calibration_end with time_unit = unit (_fit_segments, the segments
+-- and min_customers of model_settings).  The holdout purchase days, their
+-- amounts and the days for the tracking come from purchase_history_days().
+-- The summaries are kept in pg_temp.dormancy_fit_summaries (as
+-- _fit_summaries() keeps them; dropped when done) with the holdout columns.
+CREATE FUNCTION dormancy.validate_models(calibration_end date, holdout_end date,
+	unit interval DEFAULT '7 days')
+	RETURNS TABLE (validation_id integer, segment_kind text, segment text, bucket text,
+				   customers bigint, predicted double precision, actual double precision,
+				   mean_absolute_error double precision, spend_customers bigint,
+				   predicted_spend double precision, actual_spend double precision,
+				   spend_mean_absolute_error double precision)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
+AS $$
+DECLARE
+	settings dormancy.model_settings := dormancy.model_settings_in_force();
+	unit_days double precision;
+	horizon double precision;
+	calibration_at timestamptz;
+	run integer;
+BEGIN
+	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
+		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT calibration_end < holdout_end OR NOT isfinite(calibration_end) OR NOT isfinite(holdout_end) THEN
+		RAISE EXCEPTION 'holdout_end % is not after calibration_end %', holdout_end, calibration_end
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The holdout period runs from the day after calibration_end to holdout_end.';
+	END IF;
+	IF extract(month FROM unit) <> 0 OR extract(year FROM unit) <> 0 THEN
+		RAISE EXCEPTION 'unit must not contain months'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Months have no fixed length in days.',
+				  HINT = 'Use days, such as ''7 days'' for weeks.';
+	END IF;
+	unit_days := extract(epoch FROM unit) / 86400;
+	IF NOT unit_days > 0 THEN
+		RAISE EXCEPTION 'unit must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	horizon := (holdout_end - calibration_end) / unit_days;
+	-- noon of calibration_end in the zone days are counted in: btyd_summary
+	-- takes its day there
+	calibration_at := (calibration_end + time '12:00') AT TIME ZONE (dormancy._time_zone_in_force() #>> '{}');
+	settings.time_unit := unit;
+
+	-- the calibration summaries (in days, as _fit_summaries keeps them) and
+	-- the purchase days up to holdout_end
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value,
+		   NULL::double precision AS total_amount,
+		   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
+	  FROM dormancy.src_customers c
+	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_at, '1 day') b
+	 CROSS JOIN LATERAL (
+		SELECT min(p.day) AS first_day,
+			   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
+			   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
+			   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
+			   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
+		  FROM dormancy.purchase_history_days(h.history) p
+		 WHERE p.is_purchase_day AND p.day <= holdout_end) d
+	 WHERE c.customer_id IS NOT NULL
+	   AND b.frequency IS NOT NULL;
+	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
+
+	-- the fits, as fit_models() makes them, numbered
+	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
+	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
+		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma
+	  FROM dormancy._fit_segments(settings) f;
+
+	-- each customer once under the overall model and once under its
+	-- segment's, with the predictions
+	CREATE TEMP TABLE dormancy_validation_customers ON COMMIT DROP AS
+	SELECT m.model_no, s.frequency, s.first_day, s.repeat_days,
+		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
+		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
+									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
+		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
+					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
+				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
+	  FROM (SELECT f.*, CASE settings.segment_by
+							WHEN 'industry' THEN dormancy.label_key(f.industry)
+							WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment
+			  FROM pg_temp.dormancy_fit_summaries f) s
+	  JOIN pg_temp.dormancy_validation_models m
+		ON m.segment_kind = 'all' OR m.segment = s.segment;
+	DROP TABLE pg_temp.dormancy_fit_summaries;
+	ANALYZE pg_temp.dormancy_validation_customers;
+
+	run := nextval('dormancy.model_validations_validation_id_seq');
+
+	-- per bucket, every bucket of every segment
+	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
+		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
+		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma)
+	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
+		   b.customers, b.predicted, b.actual,
+		   avg(abs(b.predicted - b.actual) / b.customers)
+			   FILTER (WHERE b.bucket <> 'all' AND b.customers > 0)
+			   OVER (PARTITION BY b.model_no),
+		   b.spend_customers, b.predicted_spend, b.actual_spend,
+		   avg(abs(b.predicted_spend - b.actual_spend))
+			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
+			   OVER (PARTITION BY b.model_no),
+		   m.bgnbd, m.gammagamma
+	  FROM (SELECT k.model_no, k.bucket,
+				   count(c.frequency) AS customers,
+				   CASE WHEN count(c.frequency) = count(c.predicted) THEN coalesce(sum(c.predicted), 0) END AS predicted,
+				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
+				   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
+				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
+				   avg(c.holdout_spend / c.holdout_spend_days)
+					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
+			  FROM (SELECT m.model_no, k.bucket
+					  FROM pg_temp.dormancy_validation_models m
+					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)) k
+			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
+						   FROM pg_temp.dormancy_validation_customers c
+						 UNION ALL
+						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
+				ON c.model_no = k.model_no AND c.bucket = k.bucket
+			 GROUP BY k.model_no, k.bucket) b
+	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
+
+	-- the tracking: period ends calibration_end + k units (whole days) from
+	-- the segment's first purchase day to holdout_end, and holdout_end; the
+	-- customers per model and first purchase day; the expectation of a new
+	-- customer once per model and lag in days.  Kept in analyzed tables, so
+	-- that the sum over (period end, first day) pairs is hashed, not sorted.
+	CREATE TEMP TABLE dormancy_validation_firsts ON COMMIT DROP AS
+	SELECT c.model_no, c.first_day, count(*)::double precision AS n
+	  FROM pg_temp.dormancy_validation_customers c
+	 GROUP BY c.model_no, c.first_day;
+	CREATE TEMP TABLE dormancy_validation_ends ON COMMIT DROP AS
+	SELECT s.model_no, e.period_end
+	  FROM (SELECT f.model_no, min(f.first_day) AS first_day
+			  FROM pg_temp.dormancy_validation_firsts f GROUP BY f.model_no) s
+	 CROSS JOIN LATERAL (
+		SELECT calibration_end + floor(k * unit_days)::integer AS period_end
+		  FROM generate_series(floor((s.first_day - calibration_end) / unit_days)::integer,
+							   floor((holdout_end - calibration_end) / unit_days)::integer) k
+		UNION
+		SELECT holdout_end) e
+	 WHERE e.period_end >= s.first_day;
+	CREATE TEMP TABLE dormancy_validation_curve ON COMMIT DROP AS
+	SELECT m.model_no, l.lag, dormancy.bgnbd_expected_purchases_new(m.bgnbd, l.lag / unit_days) AS expected
+	  FROM pg_temp.dormancy_validation_models m
+	 CROSS JOIN LATERAL generate_series(0, holdout_end - (SELECT min(f.first_day) FROM pg_temp.dormancy_validation_firsts f
+														  WHERE f.model_no = m.model_no)) l(lag)
+	 WHERE (m.bgnbd).r > 0 AND (m.bgnbd).alpha > 0 AND (m.bgnbd).a > 0 AND (m.bgnbd).b > 0;
+	ANALYZE pg_temp.dormancy_validation_firsts;
+	ANALYZE pg_temp.dormancy_validation_ends;
+	ANALYZE pg_temp.dormancy_validation_curve;
+
+	INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, segment, period,
+		period_end, holdout, customers, predicted, actual)
+	WITH forecast AS (
+		SELECT e.model_no, e.period_end, sum(f.n)::bigint AS customers,
+			   CASE WHEN count(*) = count(g.expected) THEN sum(f.n * g.expected) END AS predicted
+		  FROM pg_temp.dormancy_validation_ends e
+		  JOIN pg_temp.dormancy_validation_firsts f ON f.model_no = e.model_no AND f.first_day <= e.period_end
+		  LEFT JOIN pg_temp.dormancy_validation_curve g ON g.model_no = e.model_no AND g.lag = e.period_end - f.first_day
+		 GROUP BY e.model_no, e.period_end),
+	-- the repeat purchase days and the period ends in one ordered pass: a
+	-- running count, read at each end (a day's purchases before its end)
+	events AS (
+		SELECT c.model_no, r.day, false AS is_end
+		  FROM pg_temp.dormancy_validation_customers c
+		 CROSS JOIN LATERAL unnest(c.repeat_days) r(day)
+		UNION ALL
+		SELECT e.model_no, e.period_end, true FROM pg_temp.dormancy_validation_ends e),
+	observed AS (
+		SELECT x.model_no, x.day AS period_end, x.actual
+		  FROM (SELECT v.model_no, v.day, v.is_end,
+					   count(*) FILTER (WHERE NOT v.is_end)
+						   OVER (PARTITION BY v.model_no ORDER BY v.day, v.is_end ROWS UNBOUNDED PRECEDING) AS actual
+				  FROM events v) x
+		 WHERE x.is_end)
+	SELECT run, m.segment_kind, m.segment,
+		   row_number() OVER (PARTITION BY p.model_no ORDER BY p.period_end),
+		   p.period_end, p.period_end > calibration_end, p.customers, p.predicted, a.actual
+	  FROM forecast p
+	  JOIN observed a ON a.model_no = p.model_no AND a.period_end = p.period_end
+	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = p.model_no;
+
+	DROP TABLE pg_temp.dormancy_validation_curve;
+	DROP TABLE pg_temp.dormancy_validation_ends;
+	DROP TABLE pg_temp.dormancy_validation_firsts;
+	DROP TABLE pg_temp.dormancy_validation_customers;
+	DROP TABLE pg_temp.dormancy_validation_models;
+	RETURN QUERY
+	SELECT v.validation_id, v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual,
+		   v.mean_absolute_error, v.spend_customers, v.predicted_spend, v.actual_spend,
+		   v.spend_mean_absolute_error
+	  FROM dormancy.model_validations v
+	 WHERE v.validation_id = run
+	 ORDER BY v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
+END
+$$;
+COMMENT ON FUNCTION dormancy.validate_models(date, date, interval) IS
+	'fit BG/NBD and Gamma-Gamma on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
+REVOKE ALL ON FUNCTION dormancy.validate_models(date, date, interval) FROM PUBLIC;
+
+-- (_generated_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+-- (_create_views(): defined in an earlier section)
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+-- The holdout validations of the models, for BI tools and analysts alike
+-- (the live views over them, latest_validation and
+-- latest_validation_tracking, are granted when built: _create_views gives
+-- them to dormancy_reader, _after_build_97_privileges to dormancy_analyst).
+GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
+	TO dormancy_reader, dormancy_analyst;
+
+-- (end of Holdout validation (issue 14))
 
 -- Privileges (always last)
 --

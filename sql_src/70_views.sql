@@ -25,6 +25,8 @@
 --   unmatched_labels                         labels of the data that map to nothing
 --   model_parameters                         the fitted models' parameters with
 --                                            standard errors and 95% intervals
+--   latest_validation,                       the latest holdout validation of
+--   latest_validation_tracking               each segment (validate_models)
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -1381,6 +1383,33 @@ COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, fr
 COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- latest_validation, latest_validation_tracking: the rows of the latest run
+-- of validate_models() of each segment, for BI tools to plot (they read only
+-- the extension's tables, which dormancy_reader may read too)
+CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
+SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
+	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
+	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
+	   v.bgnbd, v.gammagamma
+  FROM dormancy.model_validations v
+ WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
+						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
+COMMENT ON VIEW dormancy.latest_validation IS
+	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
+
+CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
+SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
+	   t.customers, t.predicted, t.actual
+  FROM dormancy.model_validation_tracking t
+ WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
+						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
+COMMENT ON VIEW dormancy.latest_validation_tracking IS
+	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
+IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
+	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
+END IF;
 
 END
 $$;

@@ -36,6 +36,13 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds
 	TO dormancy_analyst;
 
+-- The holdout validations of the models, for BI tools and analysts alike
+-- (the live views over them, latest_validation and
+-- latest_validation_tracking, are granted when built: _create_views gives
+-- them to dormancy_reader, _after_build_97_privileges to dormancy_analyst).
+GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
+	TO dormancy_reader, dormancy_analyst;
+
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
 -- privileges and row security policies decide what each view computes from.

@@ -100,3 +100,18 @@ SELECT coalesce(industry, '(all)') AS industry, customers, repeat_gaps, based_on
   FROM dormancy.suggest_rules()
  WHERE level <> 'industry_size'
  ORDER BY industry IS NULL, industry;
+\echo '== how far to trust the forecasts: fitted on the orders up to 2025-10-31, purchase days of the year after it'
+\echo '   (all customers, by repeat purchase days before 2025-10-31; mae: mean absolute error per customer)'
+SET client_min_messages = error;	-- segments the model does not fit only warn
+SELECT bucket AS repeat_days_before, customers, round(predicted::numeric) AS predicted, actual,
+	   round(mean_absolute_error::numeric, 2) AS mae,
+	   round(predicted_spend::numeric) AS predicted_spend, round(actual_spend::numeric) AS actual_spend
+  FROM dormancy.validate_models('2025-10-31', '2026-10-31')
+ WHERE segment_kind = 'all'
+ ORDER BY bucket COLLATE "C";
+RESET client_min_messages;
+SELECT segment_kind, coalesce(segment, '(all)') AS segment, customers, round(predicted::numeric) AS predicted, actual,
+	   round(mean_absolute_error::numeric, 2) AS mae, (bgnbd).converged
+  FROM dormancy.latest_validation
+ WHERE bucket = 'all'
+ ORDER BY segment_kind <> 'all', segment COLLATE "C";
