@@ -2814,7 +2814,14 @@ SELECT core.*,
 	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
 			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
 			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
-			ELSE 'C' END AS value_tier
+			ELSE 'C' END AS value_tier,
+	   -- looking ahead (model_lookahead, model_settings.lookahead and
+	   -- p_alive_threshold): the day p_alive falls below the threshold if no
+	   -- purchase comes (from the first purchase day, at most a century on)
+	   la.p_alive_ahead,
+	   la.p_purchase_ahead,
+	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -2831,6 +2838,14 @@ SELECT core.*,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days) mp
   ) models ON true
+  LEFT JOIN LATERAL (
+	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
+	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
+									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
+									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
+  ) la ON true
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
@@ -2987,6 +3002,9 @@ COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the chan
 COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
+COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD)';
+COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -3074,6 +3092,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.p_alive, cs.score_breakdown, cs.as_of,
 	   cs.value_percentile, cs.value_tier, cs.owner,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.expected_dormancy_day, cs.p_purchase_ahead,
 	   cs.data_gaps,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
@@ -3151,6 +3170,8 @@ COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outco
 COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
+COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
+COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
@@ -5166,6 +5187,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key CO
 	   s.value_tier::pg_catalog.text AS value_tier,
 	   s.owner::pg_catalog.text AS owner,
 	   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
+	   s.expected_dormancy_day::pg_catalog.date AS expected_dormancy_day,
+	   s.p_purchase_ahead::pg_catalog.float8 AS p_purchase_ahead,
 	   dormancy.label('likely_reason', s.likely_reason::pg_catalog.text)::pg_catalog.text AS likely_reason_label,
 	   dormancy.label('approach_channel', s.approach_channel::pg_catalog.text)::pg_catalog.text AS approach_channel_label,
 	   dormancy.label('message_theme', s.message_theme::pg_catalog.text)::pg_catalog.text AS message_theme_label,
@@ -5271,6 +5294,8 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -7263,6 +7288,70 @@ GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
 	TO dormancy_reader, dormancy_analyst;
 
 -- (end of Holdout validation (issue 14))
+
+-- Looking ahead (issue 14)
+--
+-- customer_status.p_alive_ahead, p_purchase_ahead and expected_dormancy_day
+-- (the last two also in call_list and snapshot_call_list), from the new
+-- model_settings.lookahead and p_alive_threshold.  Changed functions of
+-- earlier sections (_create_views, the snapshot views' definitions and
+-- comments) have their new text there.
+-- model_settings_in_force() (its body is parsed: it holds the row type) is
+-- a stand-in with a string body while the table takes its new columns
+DO $$
+BEGIN
+	EXECUTE format('CREATE OR REPLACE FUNCTION %s()
+		RETURNS dormancy.model_settings
+		LANGUAGE sql STABLE PARALLEL SAFE
+		SET search_path = pg_catalog, pg_temp
+		AS ''SELECT NULL::dormancy.model_settings''', 'dormancy.model_settings_in_force');
+END
+$$;
+ALTER TABLE dormancy.model_settings
+	ADD COLUMN lookahead interval NOT NULL DEFAULT '90 days',
+	ADD COLUMN p_alive_threshold double precision NOT NULL DEFAULT 0.5,
+	ADD CONSTRAINT model_settings_lookahead CHECK (lookahead >= interval '0'
+		AND extract(month FROM lookahead) = 0 AND extract(year FROM lookahead) = 0),
+	ADD CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1);
+COMMENT ON COLUMN dormancy.model_settings.lookahead IS 'customer_status.p_alive_ahead and p_purchase_ahead look this far ahead (days only); default 90 days';
+COMMENT ON COLUMN dormancy.model_settings.p_alive_threshold IS 'customer_status.expected_dormancy_day is the day p_alive falls below this if no purchase comes; default 0.5';
+-- the defaults now have eight fields
+CREATE OR REPLACE FUNCTION dormancy.model_settings_in_force()
+	RETURNS dormancy.model_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
+					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days',
+						interval '90 days', 0.5)::dormancy.model_settings);
+COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
+	'the row of dormancy.model_settings, or the defaults when it is empty';
+
+-- Looking ahead: what happens if the customer stays silent (docs/models.md)
+CREATE FUNCTION dormancy.bgnbd_p_purchase(m dormancy.bgnbd, t double precision, frequency integer,
+	recency double precision, age double precision)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'bgnbd_p_purchase'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_p_purchase(dormancy.bgnbd, double precision, integer, double precision, double precision) IS
+	'probability of at least one purchase in the next t time units of a customer with this frequency, recency and age';
+
+CREATE FUNCTION dormancy.bgnbd_dormant_age(m dormancy.bgnbd, frequency integer, recency double precision,
+	threshold double precision DEFAULT 0.5)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'bgnbd_dormant_age'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_dormant_age(dormancy.bgnbd, integer, double precision, double precision) IS
+	'the age (time units since the first purchase) at which p_alive falls below threshold if no purchase comes after the last one: recency when it already is below right after it, Infinity without repeat purchases (p_alive stays 1)';
+
+-- not STRICT: NULL inputs give NULL values, as model_predictions
+CREATE FUNCTION dormancy.model_lookahead(bgnbd dormancy.bgnbd, frequency integer,
+	recency double precision, age double precision, ahead double precision, threshold double precision,
+	OUT p_alive_ahead double precision, OUT p_purchase_ahead double precision,
+	OUT dormant_age double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_lookahead'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.bgnbd, integer, double precision, double precision, double precision, double precision) IS
+	'the looking-ahead columns of customer_status: p_alive if silent for ahead more time units, the probability of a purchase in them, and the age at which p_alive falls below threshold (NULL: never); a value that cannot be computed is NULL and problem says why';
+
+-- (end of Looking ahead (issue 14))
 
 -- Privileges (always last)
 --

@@ -124,6 +124,31 @@ CREATE FUNCTION dormancy.model_predictions(bgnbd dormancy.bgnbd, gammagamma dorm
 COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision) IS
 	'p_alive, expected purchases and expected value (expected purchases times expected spend) in the next horizon time units, as customer_status computes them: a value that cannot be computed is NULL and problem says why, instead of an error';
 
+-- Looking ahead: what happens if the customer stays silent (docs/models.md)
+CREATE FUNCTION dormancy.bgnbd_p_purchase(m dormancy.bgnbd, t double precision, frequency integer,
+	recency double precision, age double precision)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'bgnbd_p_purchase'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_p_purchase(dormancy.bgnbd, double precision, integer, double precision, double precision) IS
+	'probability of at least one purchase in the next t time units of a customer with this frequency, recency and age';
+
+CREATE FUNCTION dormancy.bgnbd_dormant_age(m dormancy.bgnbd, frequency integer, recency double precision,
+	threshold double precision DEFAULT 0.5)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'bgnbd_dormant_age'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.bgnbd_dormant_age(dormancy.bgnbd, integer, double precision, double precision) IS
+	'the age (time units since the first purchase) at which p_alive falls below threshold if no purchase comes after the last one: recency when it already is below right after it, Infinity without repeat purchases (p_alive stays 1)';
+
+-- not STRICT: NULL inputs give NULL values, as model_predictions
+CREATE FUNCTION dormancy.model_lookahead(bgnbd dormancy.bgnbd, frequency integer,
+	recency double precision, age double precision, ahead double precision, threshold double precision,
+	OUT p_alive_ahead double precision, OUT p_purchase_ahead double precision,
+	OUT dormant_age double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_lookahead'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.bgnbd, integer, double precision, double precision, double precision, double precision) IS
+	'the looking-ahead columns of customer_status: p_alive if silent for ahead more time units, the probability of a purchase in them, and the age at which p_alive falls below threshold (NULL: never); a value that cannot be computed is NULL and problem says why';
+
 --
 -- Aggregate gammagamma_fit(frequency, monetary_value)
 --

@@ -13,7 +13,12 @@ CREATE TABLE dormancy.model_settings (
 	segment_by text NOT NULL DEFAULT 'industry',
 	min_customers integer NOT NULL DEFAULT 200,
 	refit_every interval DEFAULT '7 days',
+	lookahead interval NOT NULL DEFAULT '90 days',
+	p_alive_threshold double precision NOT NULL DEFAULT 0.5,
 	CONSTRAINT model_settings_one_row CHECK (singleton),
+	CONSTRAINT model_settings_lookahead CHECK (lookahead >= interval '0'
+		AND extract(month FROM lookahead) = 0 AND extract(year FROM lookahead) = 0),
+	CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1),
 	CONSTRAINT model_settings_refit_every CHECK (refit_every > interval '0'),
 	CONSTRAINT model_settings_time_unit CHECK (
 		extract(month FROM time_unit) = 0 AND extract(year FROM time_unit) = 0 AND time_unit > interval '0'),
@@ -28,6 +33,8 @@ COMMENT ON COLUMN dormancy.model_settings.time_unit IS 'the time unit of the fit
 COMMENT ON COLUMN dormancy.model_settings.horizon IS 'expected_purchases and expected_value look this far ahead; default 1 year';
 COMMENT ON COLUMN dormancy.model_settings.segment_by IS 'fit one model per industry or company size as well as the overall one: none, industry or company_size; default industry';
 COMMENT ON COLUMN dormancy.model_settings.refit_every IS 'CALL dormancy.refresh() refits the models when they are older than this (only once some are fitted); NULL: never; default 7 days';
+COMMENT ON COLUMN dormancy.model_settings.lookahead IS 'customer_status.p_alive_ahead and p_purchase_ahead look this far ahead (days only); default 90 days';
+COMMENT ON COLUMN dormancy.model_settings.p_alive_threshold IS 'customer_status.expected_dormancy_day is the day p_alive falls below this if no purchase comes; default 0.5';
 COMMENT ON COLUMN dormancy.model_settings.min_customers IS 'a segment gets its own model only with at least this many customers (else the overall model applies); default 200';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_settings', '');
 
@@ -36,7 +43,8 @@ CREATE FUNCTION dormancy.model_settings_in_force()
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
-					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days')::dormancy.model_settings);
+					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days',
+						interval '90 days', 0.5)::dormancy.model_settings);
 COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
 	'the row of dormancy.model_settings, or the defaults when it is empty';
 

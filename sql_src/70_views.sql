@@ -815,7 +815,14 @@ SELECT core.*,
 	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
 			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
 			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
-			ELSE 'C' END AS value_tier
+			ELSE 'C' END AS value_tier,
+	   -- looking ahead (model_lookahead, model_settings.lookahead and
+	   -- p_alive_threshold): the day p_alive falls below the threshold if no
+	   -- purchase comes (from the first purchase day, at most a century on)
+	   la.p_alive_ahead,
+	   la.p_purchase_ahead,
+	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -832,6 +839,14 @@ SELECT core.*,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days) mp
   ) models ON true
+  LEFT JOIN LATERAL (
+	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
+	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
+									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
+									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
+  ) la ON true
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
@@ -988,6 +1003,9 @@ COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the chan
 COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
+COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD)';
+COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1075,6 +1093,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.p_alive, cs.score_breakdown, cs.as_of,
 	   cs.value_percentile, cs.value_tier, cs.owner,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.expected_dormancy_day, cs.p_purchase_ahead,
 	   cs.data_gaps,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
@@ -1152,6 +1171,8 @@ COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outco
 COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
+COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
+COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,

@@ -28,6 +28,9 @@
 
 PG_FUNCTION_INFO_V1(bgnbd_make);
 PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+PG_FUNCTION_INFO_V1(bgnbd_p_purchase);
+PG_FUNCTION_INFO_V1(bgnbd_dormant_age);
+PG_FUNCTION_INFO_V1(model_lookahead);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
 PG_FUNCTION_INFO_V1(paretonbd_make);
@@ -323,6 +326,48 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
 	BtydCheckBgnbdObs(x, t_x, T);
 	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_p_alive(&m, x, t_x, T), "probability alive"));
+}
+
+/* Error unless p is a probability strictly between 0 and 1. */
+static void
+CheckThreshold(double p)
+{
+	if (!(p > 0.0 && p < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_alive threshold must be between 0 and 1: %g", p),
+				 errdetail("The threshold is the probability alive below which a customer counts as dormant.")));
+}
+
+/* SQL: bgnbd_p_purchase(m, t, frequency, recency, age) */
+Datum
+bgnbd_p_purchase(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams m;
+	double		t = PG_GETARG_FLOAT8(1);
+	double		x = (double) PG_GETARG_INT32(2);
+	double		t_x = PG_GETARG_FLOAT8(3);
+	double		T = PG_GETARG_FLOAT8(4);
+
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckHorizon(t);
+	BtydCheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_bgnbd_p_purchase(&m, t, x, t_x, T), "probability of a purchase"));
+}
+
+/* SQL: bgnbd_dormant_age(m, frequency, recency, threshold): Infinity when never */
+Datum
+bgnbd_dormant_age(PG_FUNCTION_ARGS)
+{
+	BtydBgnbdParams m;
+	double		x = (double) PG_GETARG_INT32(1);
+	double		t_x = PG_GETARG_FLOAT8(2);
+	double		threshold = PG_GETARG_FLOAT8(3);
+
+	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckThreshold(threshold);
+	BtydCheckBgnbdObs(x, t_x, t_x);
+	PG_RETURN_FLOAT8(btyd_bgnbd_dormant_age(&m, x, t_x, threshold));
 }
 
 /* SQL: bgnbd_expected_purchases(m, t, frequency, recency, age) */
@@ -714,6 +759,114 @@ model_predictions(PG_FUNCTION_ARGS)
 			}
 		}
 	}
+
+done:
+	if (problems.len > 0)
+	{
+		values[3] = CStringGetTextDatum(problems.data);
+		nulls[3] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * SQL: model_lookahead(bgnbd, frequency, recency, age, ahead, threshold) ->
+ * (p_alive_ahead, p_purchase_ahead, dormant_age, problem).
+ *
+ * The looking-ahead columns of customer_status, quietly as model_predictions
+ * computes its own: p_alive if the customer stays silent for `ahead` more
+ * time units, the probability of at least one purchase in them, and the age
+ * at which p_alive falls below `threshold` without a purchase (NULL: never,
+ * for a customer without repeat purchases).  A value that cannot be
+ * computed is NULL and problem says why; NULL inputs give NULLs.  Not strict.
+ */
+Datum
+model_lookahead(PG_FUNCTION_ARGS)
+{
+	static const char *const bg_names[] = {"r", "alpha", "a", "b"};
+	TupleDesc	tupdesc;
+	Datum		values[4];
+	bool		nulls[4] = {true, true, true, true};
+	StringInfoData problems;
+	double		bgp[4];
+	BtydBgnbdParams bg;
+	double		x;
+	double		t_x;
+	double		T;
+	double		ahead;
+	double		threshold;
+	double		v;
+	BtydObsError err;
+
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	memset(&problems, 0, sizeof(problems));
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		PG_ARGISNULL(4) || PG_ARGISNULL(5))
+		goto done;
+	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, bgp, "BG/NBD", bg_names, &problems))
+		goto done;
+	bg.r = bgp[0];
+	bg.alpha = bgp[1];
+	bg.a = bgp[2];
+	bg.b = bgp[3];
+	x = (double) PG_GETARG_INT32(1);
+	t_x = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	ahead = PG_GETARG_FLOAT8(4);
+	threshold = PG_GETARG_FLOAT8(5);
+	err = btyd_bgnbd_check_obs(x, t_x, T);
+	if (err != BTYD_OBS_OK)
+	{
+		AddProblem(&problems, "the customer summary (frequency %.0f, recency %g, age %g) is invalid: %s",
+				   x, t_x, T, btyd_obs_error_message(err));
+		goto done;
+	}
+	if (!(isfinite(ahead) && ahead >= 0.0))
+	{
+		AddProblem(&problems, "the lookahead %g is not a finite number >= 0", ahead);
+		goto done;
+	}
+	if (!(threshold > 0.0 && threshold < 1.0))
+	{
+		AddProblem(&problems, "the p_alive threshold %g is not between 0 and 1", threshold);
+		goto done;
+	}
+
+	v = btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead);
+	if (isfinite(v) && v >= 0.0 && v <= 1.0)
+	{
+		values[0] = Float8GetDatum(v);
+		nulls[0] = false;
+	}
+	else
+		AddProblem(&problems, "p_alive_ahead is %g, not a probability", v);
+	v = btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T);
+	if (isfinite(v) && v >= 0.0 && v <= 1.0)
+	{
+		values[1] = Float8GetDatum(v);
+		nulls[1] = false;
+	}
+	else
+		AddProblem(&problems, "p_purchase_ahead is %g, not a probability", v);
+	v = btyd_bgnbd_dormant_age(&bg, x, t_x, threshold);
+	if (isfinite(v) && v >= t_x)
+	{
+		values[2] = Float8GetDatum(v);
+		nulls[2] = false;
+	}
+	else if (!(isinf(v) && v > 0.0))
+		AddProblem(&problems, "the dormant age is %g, not a finite age >= recency", v);
 
 done:
 	if (problems.len > 0)

@@ -1113,6 +1113,43 @@ btyd_bgnbd_p_alive(const BtydBgnbdParams *m, double x, double t_x, double T)
 	return 1.0 / (1.0 + exp(lr));
 }
 
+/*
+ * P(at least one purchase in the next t | x, t_x, T): the customer is alive
+ * at T (p_alive) and then buys at least once in t.  Given alive, the rate is
+ * Gamma(r + x, alpha + T), so no purchase in t has probability
+ * ((alpha + T) / (alpha + T + t))^(r + x); a BG/NBD customer drops out only
+ * right after a purchase, so one alive at T is alive until the next.
+ */
+double
+btyd_bgnbd_p_purchase(const BtydBgnbdParams *m, double t, double x, double t_x, double T)
+{
+	return btyd_bgnbd_p_alive(m, x, t_x, T) * -expm1(-(m->r + x) * log1p(t / (m->alpha + T)));
+}
+
+/*
+ * The age T at which p_alive falls to `threshold` if no purchase comes after
+ * the last one (at t_x): from p_alive = 1 / (1 + a / (b + x - 1)
+ * ((alpha + T) / (alpha + t_x))^(r + x)), decreasing in T.  t_x when p_alive
+ * is at or below the threshold right after the last purchase; INFINITY for a
+ * customer without repeat purchases (x = 0: p_alive stays 1) or a threshold
+ * of 0 or less.
+ */
+double
+btyd_bgnbd_dormant_age(const BtydBgnbdParams *m, double x, double t_x, double threshold)
+{
+	double		z;
+
+	if (x <= 0.0 || threshold <= 0.0)
+		return INFINITY;
+	if (threshold >= 1.0)
+		return t_x;
+	/* log of ((alpha + T) / (alpha + t_x))^(r + x) where p_alive = threshold */
+	z = log1p(-threshold) - log(threshold) + log(m->b + x - 1.0) - log(m->a);
+	if (z <= 0.0)
+		return t_x;
+	return t_x + (m->alpha + t_x) * expm1(z / (m->r + x));
+}
+
 /* log(1 + exp(z)) without overflow. */
 static double
 softplus(double z)

@@ -166,6 +166,14 @@ extern bool btyd_gg_fit(const BtydGgObs *obs, size_t n,
 extern double btyd_bgnbd_p_alive(const BtydBgnbdParams *m,
 								 double x, double t_x, double T);
 
+/* P(at least one purchase in the next t | x, t_x, T). */
+extern double btyd_bgnbd_p_purchase(const BtydBgnbdParams *m, double t,
+									double x, double t_x, double T);
+
+/* The age at which p_alive falls to threshold without another purchase (INFINITY: never). */
+extern double btyd_bgnbd_dormant_age(const BtydBgnbdParams *m, double x, double t_x,
+									 double threshold);
+
 /* Expected purchases in the next t time units of a customer with history (x, t_x, T). */
 extern double btyd_bgnbd_expected(const BtydBgnbdParams *m, double t,
 								  double x, double t_x, double T);

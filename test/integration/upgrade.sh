@@ -132,7 +132,7 @@ SQL
 
 # what the user sees, before and after the update
 # (the columns customer_status and the snapshot had before: a new version may add some)
-snapshot_state() {	# snapshot_state DB STATUS_COLUMNS SNAPSHOT_COLUMNS WEIGHTS_COLUMNS: everything the update must keep
+snapshot_state() {	# snapshot_state DB STATUS_COLUMNS SNAPSHOT_COLUMNS WEIGHTS_COLUMNS MODEL_SETTINGS_COLUMNS: everything the update must keep
 	q "$1" <<SQL
 SET dormancy.as_of = '2026-11-01';
 SET TimeZone = 'UTC';
@@ -153,7 +153,7 @@ SELECT 'removed rules', r::text
 SELECT 'removed rules', r::text FROM (SELECT * FROM dormancy.removed_default_rules ORDER BY 1, 2) r;
 \\endif
 SELECT 'bindings', b.source, b.relation::text, b.columns FROM dormancy.bindings b ORDER BY 2;
-SELECT 'settings', (SELECT d::text FROM dormancy.decline_settings d), (SELECT m::text FROM dormancy.model_settings m),
+SELECT 'settings', (SELECT d::text FROM dormancy.decline_settings d), (SELECT m::text FROM (SELECT $5 FROM dormancy.model_settings) m),
 	   (SELECT w::text FROM (SELECT $4 FROM dormancy.score_weights) w);
 SELECT 'models', m.model_id, m.segment_kind, m.segment_value, m.bgnbd::text, m.gammagamma::text FROM dormancy.models m ORDER BY 2;
 SELECT 'price changes', p::text FROM dormancy.price_changes p ORDER BY 2;
@@ -177,7 +177,8 @@ status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 # (score_weights may gain columns too: the user's row keeps its values)
 weights_cols=$(columns_of dormancy_up_filled dormancy.score_weights)
-snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" "$weights_cols" >"$work/before.txt"
+model_settings_cols=$(columns_of dormancy_up_filled dormancy.model_settings)
+snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" "$weights_cols" "$model_settings_cols" >"$work/before.txt"
 status_oid=$(q dormancy_up_filled -c "SELECT 'dormancy.customer_status'::regclass::oid")
 # the other way to a new version: pg_dump of the old, pg_restore where the new is installed
 pg_dump -Fc -f "$work/old.dump" dormancy_up_filled
@@ -210,7 +211,7 @@ q dormancy_up_filled -q -c "CREATE VIEW public.my_dormant AS
 fingerprint dormancy_up_filled "$work/filled-schema.txt"
 same "the filled database's extension objects equal a fresh install's" "$work/fresh-schema.txt" "$work/filled-schema.txt"
 
-snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" "$weights_cols" >"$work/after.txt"
+snapshot_state dormancy_up_filled "$status_cols" "$snapshot_cols" "$weights_cols" "$model_settings_cols" >"$work/after.txt"
 # (a new version may install more event kinds: every one the old had stays)
 awk 'NR == FNR { seen[$0] = 1; next } !(index($0, "event kinds|") == 1 && !($0 in seen))' \
 	"$work/before.txt" "$work/after.txt" >"$work/after-kept.txt"

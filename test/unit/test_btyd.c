@@ -1730,6 +1730,73 @@ test_fit_shortcuts(void)
 	free(gscratch);
 }
 
+/*
+ * Looking ahead: P(a purchase in t) against the same probability built from
+ * its definition by integration (alive at T, then the chance of a first
+ * purchase of a Gamma(r + x, alpha + T) rate, integrated over the rate by
+ * the midpoint rule), and the dormant age against p_alive.
+ */
+static void
+test_lookahead(void)
+{
+	BtydBgnbdParams m = {0.243, 4.414, 0.793, 2.426};
+	static const double cases[][4] = {	/* t, x, t_x, T */
+		{10, 0, 0, 0}, {39, 2, 20, 38}, {5, 7, 30, 31}, {100, 1, 1, 60}
+	};
+	int			i;
+
+	for (i = 0; i < (int) (sizeof(cases) / sizeof(cases[0])); i++)
+	{
+		double		t = cases[i][0],
+					x = cases[i][1],
+					t_x = cases[i][2],
+					T = cases[i][3];
+		double		shape = m.r + x,
+					rate = m.alpha + T;
+		double		none = 0.0,
+					mass = 0.0;
+		int			k;
+		const int	steps = 2000000;
+		const double top = (shape + 60.0 * sqrt(shape)) / rate + 50.0 / rate;
+
+		/*
+		 * E[exp(-lambda t)] over lambda ~ Gamma(shape, rate) by the midpoint
+		 * rule: in u = lambda^shape below shape 1 (the density's pole at 0
+		 * becomes a flat weight), in lambda above
+		 */
+		for (k = 0; k < steps; k++)
+		{
+			double		lambda,
+						w;
+
+			if (shape < 1.0)
+			{
+				lambda = pow((k + 0.5) / steps * pow(top, shape), 1.0 / shape);
+				w = exp(-rate * lambda);
+			}
+			else
+			{
+				lambda = (k + 0.5) / steps * top;
+				w = exp((shape - 1.0) * log(lambda) - rate * lambda);
+			}
+			mass += w;
+			none += w * exp(-lambda * t);
+		}
+		ok(fabs(btyd_bgnbd_p_purchase(&m, t, x, t_x, T)
+				- btyd_bgnbd_p_alive(&m, x, t_x, T) * (1.0 - none / mass)) < 1e-6,
+		   "p_purchase(t %g, x %g, t_x %g, T %g) equals its integral", t, x, t_x, T);
+	}
+	for (i = 1; i <= 20; i += 3)
+	{
+		double		age = btyd_bgnbd_dormant_age(&m, i, 10.0, 0.3);
+
+		ok(fabs(btyd_bgnbd_p_alive(&m, i, 10.0, age) - 0.3) < 1e-12,
+		   "p_alive is 0.3 at the dormant age for %d repeat purchases", i);
+	}
+	ok(isinf(btyd_bgnbd_dormant_age(&m, 0, 0, 0.5)), "no dormant age without repeat purchases");
+	ok(btyd_bgnbd_dormant_age(&m, 1, 10, 0.9) == 10.0, "dormant at the last purchase when p_alive starts below");
+}
+
 /* Run every group; the data directory is argv[1], $DORMANCY_TEST_DATA or test/data. */
 int
 main(int argc, char **argv)
@@ -1750,6 +1817,7 @@ main(int argc, char **argv)
 		test_cdnow(rows, nrows);
 	}
 	test_predictions();
+	test_lookahead();
 	test_reference_grid(dir);
 	test_extremes();
 	test_large_beta_shapes();
