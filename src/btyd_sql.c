@@ -632,6 +632,66 @@ ReadModelQuietly(HeapTupleHeader rec, int nparams, double *params,
 	return true;
 }
 
+/* The row type a function returns, looked up once per query (fn_extra). */
+static TupleDesc
+ResultRowType(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	if (tupdesc == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+		MemoryContextSwitchTo(old);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+	return tupdesc;
+}
+
+/* A BG/NBD model row, quietly (see ReadModelQuietly). */
+static bool
+ReadBgnbdQuietly(HeapTupleHeader rec, BtydBgnbdParams *bg, StringInfo problems)
+{
+	static const char *const names[] = {"r", "alpha", "a", "b"};
+	double		p[4];
+
+	if (!ReadModelQuietly(rec, 4, p, "BG/NBD", names, problems))
+		return false;
+	bg->r = p[0];
+	bg->alpha = p[1];
+	bg->a = p[2];
+	bg->b = p[3];
+	return true;
+}
+
+/* A customer summary, quietly: false (with a problem noted) when invalid. */
+static bool
+CheckBgnbdObsQuietly(double x, double t_x, double T, StringInfo problems)
+{
+	BtydObsError err = btyd_bgnbd_check_obs(x, t_x, T);
+
+	if (err == BTYD_OBS_OK)
+		return true;
+	AddProblem(problems, "the customer summary (frequency %.0f, recency %g, age %g) is invalid: %s",
+			   x, t_x, T, btyd_obs_error_message(err));
+	return false;
+}
+
+/* The row of a quiet function, its problems (if any) in column problem_col. */
+static Datum
+QuietResult(TupleDesc tupdesc, Datum *values, bool *nulls, int problem_col, StringInfo problems)
+{
+	if (problems->len > 0)
+	{
+		values[problem_col] = CStringGetTextDatum(problems->data);
+		nulls[problem_col] = false;
+	}
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
 /*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
  * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
@@ -650,13 +710,11 @@ ReadModelQuietly(HeapTupleHeader rec, int nparams, double *params,
 Datum
 model_predictions(PG_FUNCTION_ARGS)
 {
-	static const char *const bg_names[] = {"r", "alpha", "a", "b"};
 	static const char *const gg_names[] = {"p", "q", "v"};
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {true, true, true, true};
 	StringInfoData problems;
-	double		bgp[4];
 	BtydBgnbdParams bg;
 	double		x;
 	double		t_x;
@@ -666,40 +724,20 @@ model_predictions(PG_FUNCTION_ARGS)
 	double		expected;
 	BtydObsError err;
 
-	/* the result row type, looked up once per query */
-	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	if (tupdesc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = tupdesc;
-	}
+	tupdesc = ResultRowType(fcinfo);
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
 		goto done;
-	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, bgp, "BG/NBD", bg_names, &problems))
+	if (!ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
 		goto done;
-	bg.r = bgp[0];
-	bg.alpha = bgp[1];
-	bg.a = bgp[2];
-	bg.b = bgp[3];
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
 	t = PG_GETARG_FLOAT8(6);
-	err = btyd_bgnbd_check_obs(x, t_x, T);
-	if (err != BTYD_OBS_OK)
-	{
-		AddProblem(&problems, "the customer summary (frequency %.0f, recency %g, age %g) is invalid: %s",
-				   x, t_x, T, btyd_obs_error_message(err));
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
 		goto done;
-	}
 	if (!(isfinite(t) && t >= 0.0))
 	{
 		AddProblem(&problems, "the horizon %g is not a finite number >= 0", t);
@@ -761,12 +799,7 @@ model_predictions(PG_FUNCTION_ARGS)
 	}
 
 done:
-	if (problems.len > 0)
-	{
-		values[3] = CStringGetTextDatum(problems.data);
-		nulls[3] = false;
-	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
 }
 
 /*
@@ -783,12 +816,10 @@ done:
 Datum
 model_lookahead(PG_FUNCTION_ARGS)
 {
-	static const char *const bg_names[] = {"r", "alpha", "a", "b"};
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {true, true, true, true};
 	StringInfoData problems;
-	double		bgp[4];
 	BtydBgnbdParams bg;
 	double		x;
 	double		t_x;
@@ -796,42 +827,22 @@ model_lookahead(PG_FUNCTION_ARGS)
 	double		ahead;
 	double		threshold;
 	double		v;
-	BtydObsError err;
 
-	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	if (tupdesc == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
-		MemoryContextSwitchTo(old);
-		fcinfo->flinfo->fn_extra = tupdesc;
-	}
+	tupdesc = ResultRowType(fcinfo);
 	memset(&problems, 0, sizeof(problems));
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
 		PG_ARGISNULL(4) || PG_ARGISNULL(5))
 		goto done;
-	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, bgp, "BG/NBD", bg_names, &problems))
+	if (!ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
 		goto done;
-	bg.r = bgp[0];
-	bg.alpha = bgp[1];
-	bg.a = bgp[2];
-	bg.b = bgp[3];
 	x = (double) PG_GETARG_INT32(1);
 	t_x = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
 	ahead = PG_GETARG_FLOAT8(4);
 	threshold = PG_GETARG_FLOAT8(5);
-	err = btyd_bgnbd_check_obs(x, t_x, T);
-	if (err != BTYD_OBS_OK)
-	{
-		AddProblem(&problems, "the customer summary (frequency %.0f, recency %g, age %g) is invalid: %s",
-				   x, t_x, T, btyd_obs_error_message(err));
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
 		goto done;
-	}
 	if (!(isfinite(ahead) && ahead >= 0.0))
 	{
 		AddProblem(&problems, "the lookahead %g is not a finite number >= 0", ahead);
@@ -869,10 +880,5 @@ model_lookahead(PG_FUNCTION_ARGS)
 		AddProblem(&problems, "the dormant age is %g, not a finite age >= recency", v);
 
 done:
-	if (problems.len > 0)
-	{
-		values[3] = CStringGetTextDatum(problems.data);
-		nulls[3] = false;
-	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
 }

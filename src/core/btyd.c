@@ -902,6 +902,45 @@ gg_loglik_table_vec(const double *params, const void *obs, size_t n, double *gra
 }
 
 /*
+ * The sample a BG/NBD-shaped fit (BG/NBD, Pareto/NBD) works on: a compacted
+ * copy of the observations (*work, *nw: free() it; NULL when n is 0), the
+ * customers and the totals of x and T over them.  out is cleared, its
+ * customers counted and its parameters set to 1; with no customer its status
+ * is BTYD_NO_DATA.  False when out of memory.
+ */
+bool
+btyd_bgnbd_fit_sample(const BtydBgnbdObs *obs, size_t n, BtydFit *out,
+					  BtydBgnbdObs **work, size_t *nw,
+					  double *customers, double *sum_x, double *sum_T)
+{
+	size_t		i;
+
+	*work = NULL;
+	if (n > 0)
+	{
+		*work = malloc(n * sizeof(BtydBgnbdObs));
+		if (*work == NULL)
+			return false;
+		memcpy(*work, obs, n * sizeof(BtydBgnbdObs));
+	}
+	*nw = btyd_bgnbd_compact(*work, n);
+
+	memset(out, 0, sizeof(BtydFit));
+	*customers = *sum_x = *sum_T = 0.0;
+	for (i = 0; i < *nw; i++)
+	{
+		*customers += (double) (*work)[i].count;
+		*sum_x += (*work)[i].x * (double) (*work)[i].count;
+		*sum_T += (*work)[i].T * (double) (*work)[i].count;
+		out->customers += (*work)[i].count;
+	}
+	out->params[0] = out->params[1] = out->params[2] = out->params[3] = 1.0;
+	if (*customers <= 0.0)
+		out->status = BTYD_NO_DATA;
+	return true;
+}
+
+/*
  * Fit BG/NBD.  Starting points, all with the mean purchase rate r/alpha
  * equal to mean(x)/mean(T): (r, a, b) = (1, 1, 1), then (0.25, 0.5, 2),
  * then (4, 2, 8).  With no repeat purchase at all the likelihood
@@ -913,16 +952,15 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 			   BtydFit *out)
 {
 	BtydFitOptions defaults;
-	BtydBgnbdObs *work = NULL;
+	BtydBgnbdObs *work;
 	BgnbdTable *table;
 	BtydMleProblem prob;
 	double		starts[3][BTYD_MAX_PARAMS];
-	double		customers = 0.0;
-	double		sum_x = 0.0;
-	double		sum_T = 0.0;
+	double		customers;
+	double		sum_x;
+	double		sum_T;
 	double		xbar;
 	size_t		nw;
-	size_t		i;
 	int			k;
 
 	if (opts == NULL)
@@ -930,28 +968,11 @@ btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 		btyd_fit_options_default(&defaults);
 		opts = &defaults;
 	}
-	if (n > 0)
-	{
-		work = malloc(n * sizeof(BtydBgnbdObs));
-		if (work == NULL)
-			return false;
-		memcpy(work, obs, n * sizeof(BtydBgnbdObs));
-	}
-	nw = btyd_bgnbd_compact(work, n);
-
-	memset(out, 0, sizeof(BtydFit));
-	for (i = 0; i < nw; i++)
-	{
-		customers += (double) work[i].count;
-		sum_x += work[i].x * (double) work[i].count;
-		sum_T += work[i].T * (double) work[i].count;
-		out->customers += work[i].count;
-	}
-	out->params[0] = out->params[1] = out->params[2] = out->params[3] = 1.0;
+	if (!btyd_bgnbd_fit_sample(obs, n, out, &work, &nw, &customers, &sum_x, &sum_T))
+		return false;
 	if (customers <= 0.0)
 	{
 		free(work);
-		out->status = BTYD_NO_DATA;
 		return true;
 	}
 

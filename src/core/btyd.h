@@ -155,6 +155,10 @@ extern bool btyd_gg_log_se(const BtydGgParams *m,
  * finite.  When opts->stop asks to stop, the fit ends early with status
  * BTYD_STOPPED (its parameters are not an estimate).
  */
+/* The compacted sample and totals a BG/NBD-shaped fit starts from (see btyd.c). */
+extern bool btyd_bgnbd_fit_sample(const BtydBgnbdObs *obs, size_t n, BtydFit *out,
+								  BtydBgnbdObs **work, size_t *nw,
+								  double *customers, double *sum_x, double *sum_T);
 extern bool btyd_bgnbd_fit(const BtydBgnbdObs *obs, size_t n,
 						   const BtydFitOptions *opts, BtydFit *out);
 extern bool btyd_gg_fit(const BtydGgObs *obs, size_t n,

@@ -251,15 +251,14 @@ btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 {
 	static const double rsb[3][3] = {{1.0, 1.0, 1.0}, {0.5, 0.5, 0.3}, {2.0, 2.0, 3.0}};
 	BtydFitOptions defaults;
-	BtydBgnbdObs *work = NULL;
+	BtydBgnbdObs *work;
 	BtydMleProblem prob;
 	double		starts[3][BTYD_MAX_PARAMS];
-	double		customers = 0.0;
-	double		sum_x = 0.0;
-	double		sum_T = 0.0;
+	double		customers;
+	double		sum_x;
+	double		sum_T;
 	double		xbar;
 	size_t		nw;
-	size_t		i;
 	int			k;
 
 	if (opts == NULL)
@@ -267,28 +266,11 @@ btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 		btyd_fit_options_default(&defaults);
 		opts = &defaults;
 	}
-	if (n > 0)
-	{
-		work = malloc(n * sizeof(BtydBgnbdObs));
-		if (work == NULL)
-			return false;
-		memcpy(work, obs, n * sizeof(BtydBgnbdObs));
-	}
-	nw = btyd_bgnbd_compact(work, n);
-
-	memset(out, 0, sizeof(BtydFit));
-	for (i = 0; i < nw; i++)
-	{
-		customers += (double) work[i].count;
-		sum_x += work[i].x * (double) work[i].count;
-		sum_T += work[i].T * (double) work[i].count;
-		out->customers += work[i].count;
-	}
-	out->params[0] = out->params[1] = out->params[2] = out->params[3] = 1.0;
+	if (!btyd_bgnbd_fit_sample(obs, n, out, &work, &nw, &customers, &sum_x, &sum_T))
+		return false;
 	if (customers <= 0.0)
 	{
 		free(work);
-		out->status = BTYD_NO_DATA;
 		return true;
 	}
 
