@@ -14,6 +14,10 @@ import psycopg2
 
 EXPECTED_RELATIONS = {
     "labels": "BASE TABLE",            # read for the *_label columns of the views
+    "latest_validation": "VIEW",       # how far to trust the forecasts (validate_models)
+    "latest_validation_tracking": "VIEW",
+    "model_validation_tracking": "BASE TABLE",
+    "model_validations": "BASE TABLE",
     "recent_transitions": "VIEW",
     "score_weights": "BASE TABLE",     # read by snapshot_call_list for its minimum score
     "segment_summary": "VIEW",
@@ -23,7 +27,7 @@ EXPECTED_RELATIONS = {
 }
 # stable column names and types of the call list (information_schema data_type);
 # a new version only adds columns at the end (0.2.0: data_gaps; 0.4.0: value,
-# owner and the labels)
+# owner, the looking-ahead columns and the labels)
 CALL_LIST_COLUMNS = [
     ("call_rank", "bigint"), ("customer_id", "text"), ("name", "text"),
     ("industry", "text"), ("company_size", "text"), ("priority_score", "double precision"),
@@ -37,6 +41,7 @@ CALL_LIST_COLUMNS = [
     ("data_gaps", "ARRAY"),
     ("value_percentile", "double precision"), ("value_tier", "text"), ("owner", "text"),
     ("owner_rank", "bigint"),
+    ("expected_dormancy_day", "date"), ("p_purchase_ahead", "double precision"),
     ("likely_reason_label", "text"), ("approach_channel_label", "text"),
     ("message_theme_label", "text"), ("state_label", "text"), ("segment_label", "text"),
     ("decline_signals_label", "ARRAY"), ("data_gaps_label", "ARRAY"),
