@@ -398,9 +398,17 @@ BEGIN
 	-- one pass over the histories for the fits and the value distribution
 	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
+	-- the model applied: Pareto/NBD when chosen and its fit converged, or by
+	-- the higher log-likelihood (the same four parameters, so no penalty)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd, model)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
+		   CASE WHEN coalesce((f.paretonbd).converged, false)
+					 AND (settings.model = 'paretonbd'
+						  OR (settings.model = 'likelihood'
+							  AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
+								   OR NOT coalesce((f.bgnbd).converged, false))))
+				THEN 'paretonbd' ELSE 'bgnbd' END
 	  FROM dormancy._fit_segments(settings) f
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
@@ -2821,7 +2829,8 @@ SELECT core.*,
 	   la.p_alive_ahead,
 	   la.p_purchase_ahead,
 	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -2837,7 +2846,7 @@ SELECT core.*,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days) mp
-  ) models ON true
+  ) bg ON true
   LEFT JOIN LATERAL (
 	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
 	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
@@ -2845,7 +2854,33 @@ SELECT core.*,
 									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
 									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
 									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
-  ) la ON true
+  ) bgla ON true
+  -- the segment's Pareto/NBD model, when it is the one chosen
+  -- (model_settings.model, models.model): the same columns from it, and no
+  -- probability of a purchase ahead (no closed form under Pareto/NBD)
+  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  LEFT JOIN LATERAL (
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
+	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days,
+									  (SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
+										 FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
+									  (SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) pp
+	 WHERE pm.model_id IS NOT NULL
+  ) pn ON true
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+  ) models
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+  ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
@@ -3003,8 +3038,9 @@ COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sale
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD)';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -4773,7 +4809,7 @@ DROP TABLE pg_temp.new_deal_reasons;
 -- model segments by label_key
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
@@ -5946,7 +5982,7 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- the models get their model_id.)
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
 -- stored models, and store the value distribution with them
@@ -7291,6 +7327,9 @@ GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
 
 -- Looking ahead (issue 14)
 --
+-- The model per segment: model_settings.model, models.paretonbd and
+-- models.model, customer_status.forecast_model; _fit_segments() returns the
+-- Pareto/NBD fit too (a new row type: dropped and created again).
 -- customer_status.p_alive_ahead, p_purchase_ahead and expected_dormancy_day
 -- (the last two also in call_list and snapshot_call_list), from the new
 -- model_settings.lookahead and p_alive_threshold.  Changed functions of
@@ -7310,9 +7349,19 @@ $$;
 ALTER TABLE dormancy.model_settings
 	ADD COLUMN lookahead interval NOT NULL DEFAULT '90 days',
 	ADD COLUMN p_alive_threshold double precision NOT NULL DEFAULT 0.5,
+	ADD COLUMN model text NOT NULL DEFAULT 'bgnbd',
 	ADD CONSTRAINT model_settings_lookahead CHECK (lookahead >= interval '0'
 		AND extract(month FROM lookahead) = 0 AND extract(year FROM lookahead) = 0),
-	ADD CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1);
+	ADD CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1),
+	ADD CONSTRAINT model_settings_model CHECK (model IN ('bgnbd', 'paretonbd', 'likelihood'));
+COMMENT ON COLUMN dormancy.model_settings.model IS 'the model customer_status applies per segment: bgnbd (default), paretonbd (when its fit converged, else BG/NBD), or likelihood (the one with the higher log-likelihood on the segment: both have four parameters)';
+-- the model each segment applies (Pareto/NBD fitted when it may be chosen)
+ALTER TABLE dormancy.models
+	ADD COLUMN paretonbd dormancy.paretonbd,
+	ADD COLUMN model text NOT NULL DEFAULT 'bgnbd',
+	ADD CONSTRAINT models_model CHECK (model IN ('bgnbd', 'paretonbd'));
+COMMENT ON COLUMN dormancy.models.paretonbd IS 'the Pareto/NBD model, fitted when model_settings.model is not bgnbd (else NULL)';
+COMMENT ON COLUMN dormancy.models.model IS 'the model customer_status applies for this segment: bgnbd or paretonbd (model_settings.model)';
 COMMENT ON COLUMN dormancy.model_settings.lookahead IS 'customer_status.p_alive_ahead and p_purchase_ahead look this far ahead (days only); default 90 days';
 COMMENT ON COLUMN dormancy.model_settings.p_alive_threshold IS 'customer_status.expected_dormancy_day is the day p_alive falls below this if no purchase comes; default 0.5';
 -- the defaults now have eight fields
@@ -7322,7 +7371,7 @@ CREATE OR REPLACE FUNCTION dormancy.model_settings_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
 					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days',
-						interval '90 days', 0.5)::dormancy.model_settings);
+						interval '90 days', 0.5, 'bgnbd')::dormancy.model_settings);
 COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
 	'the row of dormancy.model_settings, or the defaults when it is empty';
 
@@ -7350,6 +7399,81 @@ CREATE FUNCTION dormancy.model_lookahead(bgnbd dormancy.bgnbd, frequency integer
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.bgnbd, integer, double precision, double precision, double precision, double precision) IS
 	'the looking-ahead columns of customer_status: p_alive if silent for ahead more time units, the probability of a purchase in them, and the age at which p_alive falls below threshold (NULL: never); a value that cannot be computed is NULL and problem says why';
+
+DROP FUNCTION dormancy._fit_segments(dormancy.model_settings);
+-- The fits of the overall model and one per segment, over the bound data as
+-- of dormancy.as_of(), from the summaries that fit_models() keeps in
+-- pg_temp.dormancy_fit_summaries (_fit_summaries): each bound customer with
+-- a purchase day by then, its segment columns and the BTYD summary of its
+-- history, the same values as customer_core's frequency, recency_days,
+-- age_days and monetary_value.  The aggregates sort and count identical
+-- summaries once (docs/models.md), so the order of the rows does not change
+-- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
+-- (segment)) would fit the whole population a second time as the segment
+-- NULL group.  (With segments, the customers without one are still fitted as
+-- a group and dropped: grouping them otherwise changes the order in which
+-- the models get their model_id.)
+CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
+	RETURNS TABLE (segment_kind text, segment_value text,
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+BEGIN
+	IF settings.segment_by = 'none' THEN
+		-- only the overall model: GROUPING SETS would fit everyone twice (the
+		-- segment NULL group, dropped by HAVING)
+		RETURN QUERY
+		SELECT 'all'::text, NULL::text,
+			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
+			   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+				   FILTER (WHERE settings.model <> 'bgnbd')
+		  FROM pg_temp.dormancy_fit_summaries s;
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+		   s.segment_value,
+		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
+		   -- Pareto/NBD only when it may be chosen (model_settings.model)
+		   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+			   FILTER (WHERE settings.model <> 'bgnbd')
+	  FROM (SELECT CASE settings.segment_by
+					   WHEN 'industry' THEN dormancy.label_key(f.industry)
+					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+				   f.frequency, f.recency, f.age, f.monetary_value
+			  FROM pg_temp.dormancy_fit_summaries f) s
+	 GROUP BY GROUPING SETS ((), (s.segment_value))
+	HAVING grouping(s.segment_value) = 1
+		OR (settings.segment_by <> 'none' AND s.segment_value IS NOT NULL
+			AND count(*) >= settings.min_customers);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+
+-- What model_predictions and model_lookahead give, under a Pareto/NBD model
+-- (customer_status, for a segment whose chosen model it is:
+-- model_settings.model).  Not STRICT: NULL inputs give NULL values, and a
+-- value that cannot be computed is NULL with the reason in problem.
+-- No probability of a purchase ahead: under Pareto/NBD it has no closed form.
+CREATE FUNCTION dormancy.model_predictions_paretonbd(paretonbd dormancy.paretonbd,
+	gammagamma dormancy.gammagamma, frequency integer, recency double precision,
+	age double precision, monetary_value double precision, horizon double precision,
+	ahead double precision, threshold double precision,
+	OUT p_alive double precision, OUT expected_purchases double precision,
+	OUT expected_value double precision, OUT p_alive_ahead double precision,
+	OUT dormant_age double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions_paretonbd'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision) IS
+	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them: a value that cannot be computed is NULL and problem says why';
 
 -- (end of Looking ahead (issue 14))
 

@@ -77,3 +77,20 @@ CREATE FUNCTION dormancy.paretonbd_expected_purchases(m dormancy.paretonbd, t do
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.paretonbd_expected_purchases(dormancy.paretonbd, double precision, integer, double precision, double precision) IS
 	'expected purchases in the next t time units of a customer with this frequency, recency and age, under a Pareto/NBD model';
+
+-- What model_predictions and model_lookahead give, under a Pareto/NBD model
+-- (customer_status, for a segment whose chosen model it is:
+-- model_settings.model).  Not STRICT: NULL inputs give NULL values, and a
+-- value that cannot be computed is NULL with the reason in problem.
+-- No probability of a purchase ahead: under Pareto/NBD it has no closed form.
+CREATE FUNCTION dormancy.model_predictions_paretonbd(paretonbd dormancy.paretonbd,
+	gammagamma dormancy.gammagamma, frequency integer, recency double precision,
+	age double precision, monetary_value double precision, horizon double precision,
+	ahead double precision, threshold double precision,
+	OUT p_alive double precision, OUT expected_purchases double precision,
+	OUT expected_value double precision, OUT p_alive_ahead double precision,
+	OUT dormant_age double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions_paretonbd'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision) IS
+	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them: a value that cannot be computed is NULL and problem says why';

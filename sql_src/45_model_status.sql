@@ -15,7 +15,9 @@ CREATE TABLE dormancy.model_settings (
 	refit_every interval DEFAULT '7 days',
 	lookahead interval NOT NULL DEFAULT '90 days',
 	p_alive_threshold double precision NOT NULL DEFAULT 0.5,
+	model text NOT NULL DEFAULT 'bgnbd',
 	CONSTRAINT model_settings_one_row CHECK (singleton),
+	CONSTRAINT model_settings_model CHECK (model IN ('bgnbd', 'paretonbd', 'likelihood')),
 	CONSTRAINT model_settings_lookahead CHECK (lookahead >= interval '0'
 		AND extract(month FROM lookahead) = 0 AND extract(year FROM lookahead) = 0),
 	CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1),
@@ -35,6 +37,7 @@ COMMENT ON COLUMN dormancy.model_settings.segment_by IS 'fit one model per indus
 COMMENT ON COLUMN dormancy.model_settings.refit_every IS 'CALL dormancy.refresh() refits the models when they are older than this (only once some are fitted); NULL: never; default 7 days';
 COMMENT ON COLUMN dormancy.model_settings.lookahead IS 'customer_status.p_alive_ahead and p_purchase_ahead look this far ahead (days only); default 90 days';
 COMMENT ON COLUMN dormancy.model_settings.p_alive_threshold IS 'customer_status.expected_dormancy_day is the day p_alive falls below this if no purchase comes; default 0.5';
+COMMENT ON COLUMN dormancy.model_settings.model IS 'the model customer_status applies per segment: bgnbd (default), paretonbd (when its fit converged, else BG/NBD), or likelihood (the one with the higher log-likelihood on the segment: both have four parameters)';
 COMMENT ON COLUMN dormancy.model_settings.min_customers IS 'a segment gets its own model only with at least this many customers (else the overall model applies); default 200';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_settings', '');
 
@@ -44,7 +47,7 @@ CREATE FUNCTION dormancy.model_settings_in_force()
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.model_settings s),
 					ROW(true, interval '7 days', interval '1 year', 'industry', 200, interval '7 days',
-						interval '90 days', 0.5)::dormancy.model_settings);
+						interval '90 days', 0.5, 'bgnbd')::dormancy.model_settings);
 COMMENT ON FUNCTION dormancy.model_settings_in_force() IS
 	'the row of dormancy.model_settings, or the defaults when it is empty';
 
@@ -60,6 +63,9 @@ CREATE TABLE dormancy.models (
 	gammagamma dormancy.gammagamma,
 	bgnbd_std_errors double precision[],
 	gammagamma_std_errors double precision[],
+	paretonbd dormancy.paretonbd,
+	model text NOT NULL DEFAULT 'bgnbd',
+	CONSTRAINT models_model CHECK (model IN ('bgnbd', 'paretonbd')),
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
 	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value),
@@ -77,6 +83,8 @@ COMMENT ON COLUMN dormancy.models.time_unit IS 'the time unit of the parameters'
 COMMENT ON COLUMN dormancy.models.bgnbd IS 'the BG/NBD model with its log-likelihood, customers, iterations and convergence';
 COMMENT ON COLUMN dormancy.models.gammagamma IS 'the Gamma-Gamma model (NULL when too few repeat buyers)';
 COMMENT ON COLUMN dormancy.models.bgnbd_std_errors IS 'standard errors of r, alpha, a, b from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
+COMMENT ON COLUMN dormancy.models.paretonbd IS 'the Pareto/NBD model, fitted when model_settings.model is not bgnbd (else NULL)';
+COMMENT ON COLUMN dormancy.models.model IS 'the model customer_status applies for this segment: bgnbd or paretonbd (model_settings.model)';
 COMMENT ON COLUMN dormancy.models.gammagamma_std_errors IS 'standard errors of p, q, v from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
@@ -142,7 +150,7 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- the models get their model_id.)
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
-				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -155,7 +163,9 @@ BEGIN
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
 			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+			   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
+			   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+				   FILTER (WHERE settings.model <> 'bgnbd')
 		  FROM pg_temp.dormancy_fit_summaries s;
 		RETURN;
 	END IF;
@@ -163,7 +173,10 @@ BEGIN
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,
 		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+		   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
+		   -- Pareto/NBD only when it may be chosen (model_settings.model)
+		   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+			   FILTER (WHERE settings.model <> 'bgnbd')
 	  FROM (SELECT CASE settings.segment_by
 					   WHEN 'industry' THEN dormancy.label_key(f.industry)
 					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
@@ -176,7 +189,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD and Gamma-Gamma fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
 -- stored models with their standard errors (_fit_standard_errors), and
@@ -195,9 +208,17 @@ BEGIN
 	-- one pass over the histories for the fits and the value distribution
 	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma)
+	-- the model applied: Pareto/NBD when chosen and its fit converged, or by
+	-- the higher log-likelihood (the same four parameters, so no penalty)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd, model)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
+		   CASE WHEN coalesce((f.paretonbd).converged, false)
+					 AND (settings.model = 'paretonbd'
+						  OR (settings.model = 'likelihood'
+							  AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
+								   OR NOT coalesce((f.bgnbd).converged, false))))
+				THEN 'paretonbd' ELSE 'bgnbd' END
 	  FROM dormancy._fit_segments(settings) f
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments

@@ -822,7 +822,8 @@ SELECT core.*,
 	   la.p_alive_ahead,
 	   la.p_purchase_ahead,
 	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -838,7 +839,7 @@ SELECT core.*,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days) mp
-  ) models ON true
+  ) bg ON true
   LEFT JOIN LATERAL (
 	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
 	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
@@ -846,7 +847,33 @@ SELECT core.*,
 									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
 									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
 									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
-  ) la ON true
+  ) bgla ON true
+  -- the segment's Pareto/NBD model, when it is the one chosen
+  -- (model_settings.model, models.model): the same columns from it, and no
+  -- probability of a purchase ahead (no closed form under Pareto/NBD)
+  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  LEFT JOIN LATERAL (
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
+	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days,
+									  (SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
+										 FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
+									  (SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) pp
+	 WHERE pm.model_id IS NOT NULL
+  ) pn ON true
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+  ) models
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+  ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
@@ -1004,8 +1031,9 @@ COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sale
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD)';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');

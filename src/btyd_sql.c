@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(bgnbd_p_alive);
 PG_FUNCTION_INFO_V1(bgnbd_p_purchase);
 PG_FUNCTION_INFO_V1(bgnbd_dormant_age);
 PG_FUNCTION_INFO_V1(model_lookahead);
+PG_FUNCTION_INFO_V1(model_predictions_paretonbd);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
 PG_FUNCTION_INFO_V1(paretonbd_make);
@@ -693,6 +694,50 @@ QuietResult(TupleDesc tupdesc, Datum *values, bool *nulls, int problem_col, Stri
 }
 
 /*
+ * expected_value of the quiet predictions: expected purchases times the
+ * Gamma-Gamma expected spend, with a Gamma-Gamma model (argument gg_arg)
+ * and a known mean spend (argument m_arg; not needed at x = 0); NULL
+ * without a problem when the mean spend does not exist (p x + q <= 1).
+ */
+static void
+ExpectedValueQuietly(FunctionCallInfo fcinfo, int gg_arg, int m_arg, double x, double expected,
+					 Datum *value, bool *isnull, StringInfo problems)
+{
+	static const char *const gg_names[] = {"p", "q", "v"};
+	double		ggp[3];
+	BtydGgParams gg;
+	double		m;
+	BtydObsError err;
+
+	if (PG_ARGISNULL(gg_arg) || (x > 0.0 && PG_ARGISNULL(m_arg)))
+		return;
+	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(gg_arg), 3, ggp, "Gamma-Gamma", gg_names, problems))
+		return;
+	m = PG_ARGISNULL(m_arg) ? 0.0 : PG_GETARG_FLOAT8(m_arg);
+	gg.p = ggp[0];
+	gg.q = ggp[1];
+	gg.v = ggp[2];
+	err = x > 0.0 ? btyd_gg_check_obs(x, m) : BTYD_OBS_OK;
+	if (err != BTYD_OBS_OK)
+		AddProblem(problems, "expected_value: the monetary value %g is invalid: %s",
+				   m, btyd_obs_error_message(err));
+	else if (gg.p * x + gg.q > 1.0)
+	{
+		double		spend = btyd_gg_expected_spend(&gg, x, m);
+		double		v = expected * spend;
+
+		if (isfinite(spend) && isfinite(v))
+		{
+			*value = Float8GetDatum(v);
+			*isnull = false;
+		}
+		else
+			AddProblem(problems, "expected_value is %g, not a finite number (expected spend %g: p %g, q %g, v %g; frequency %.0f, monetary value %g)",
+					   v, spend, gg.p, gg.q, gg.v, x, m);
+	}
+}
+
+/*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
  * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
  * problem).
@@ -710,7 +755,6 @@ QuietResult(TupleDesc tupdesc, Datum *values, bool *nulls, int problem_col, Stri
 Datum
 model_predictions(PG_FUNCTION_ARGS)
 {
-	static const char *const gg_names[] = {"p", "q", "v"};
 	TupleDesc	tupdesc;
 	Datum		values[4];
 	bool		nulls[4] = {true, true, true, true};
@@ -722,7 +766,6 @@ model_predictions(PG_FUNCTION_ARGS)
 	double		t;
 	double		p_alive;
 	double		expected;
-	BtydObsError err;
 
 	tupdesc = ResultRowType(fcinfo);
 	/* problems are rare: the buffer is allocated with the first */
@@ -764,39 +807,7 @@ model_predictions(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum(expected);
 	nulls[1] = false;
 
-	/* expected_value: only with a Gamma-Gamma model and a known mean spend (or none needed) */
-	if (!PG_ARGISNULL(1) && (x == 0.0 || !PG_ARGISNULL(5)))
-	{
-		double		ggp[3];
-		BtydGgParams gg;
-
-		if (ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(1), 3, ggp, "Gamma-Gamma", gg_names, &problems))
-		{
-			double		m = PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5);
-
-			gg.p = ggp[0];
-			gg.q = ggp[1];
-			gg.v = ggp[2];
-			err = x > 0.0 ? btyd_gg_check_obs(x, m) : BTYD_OBS_OK;
-			if (err != BTYD_OBS_OK)
-				AddProblem(&problems, "expected_value: the monetary value %g is invalid: %s",
-						   m, btyd_obs_error_message(err));
-			else if (gg.p * x + gg.q > 1.0)
-			{
-				double		spend = btyd_gg_expected_spend(&gg, x, m);
-				double		value = expected * spend;
-
-				if (isfinite(spend) && isfinite(value))
-				{
-					values[2] = Float8GetDatum(value);
-					nulls[2] = false;
-				}
-				else
-					AddProblem(&problems, "expected_value is %g, not a finite number (expected spend %g: p %g, q %g, v %g; frequency %.0f, monetary value %g)",
-							   value, spend, gg.p, gg.q, gg.v, x, m);
-			}
-		}
-	}
+	ExpectedValueQuietly(fcinfo, 1, 5, x, expected, &values[2], &nulls[2], &problems);
 
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
@@ -881,4 +892,106 @@ model_lookahead(PG_FUNCTION_ARGS)
 
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+}
+
+/*
+ * SQL: model_predictions_paretonbd(paretonbd, gammagamma, frequency, recency,
+ * age, monetary_value, horizon, ahead, threshold) -> (p_alive,
+ * expected_purchases, expected_value, p_alive_ahead, dormant_age, problem).
+ *
+ * What model_predictions and model_lookahead give, under a Pareto/NBD model
+ * (customer_status, for a segment whose chosen model it is), quietly in the
+ * same way.  Not strict.
+ */
+Datum
+model_predictions_paretonbd(PG_FUNCTION_ARGS)
+{
+	static const char *const names[] = {"r", "alpha", "s", "beta"};
+	TupleDesc	tupdesc = ResultRowType(fcinfo);
+	Datum		values[6];
+	bool		nulls[6] = {true, true, true, true, true, true};
+	StringInfoData problems;
+	double		p[4];
+	BtydParetoParams m;
+	double		x;
+	double		t_x;
+	double		T;
+	double		t;
+	double		v;
+
+	memset(&problems, 0, sizeof(problems));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
+		goto done;
+	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, p, "Pareto/NBD", names, &problems))
+		goto done;
+	m.r = p[0];
+	m.alpha = p[1];
+	m.s = p[2];
+	m.beta = p[3];
+	x = (double) PG_GETARG_INT32(2);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	t = PG_GETARG_FLOAT8(6);
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
+		goto done;
+	if (!(isfinite(t) && t >= 0.0))
+	{
+		AddProblem(&problems, "the horizon %g is not a finite number >= 0", t);
+		goto done;
+	}
+	v = btyd_pareto_p_alive(&m, x, t_x, T);
+	if (!(isfinite(v) && v >= 0.0 && v <= 1.0))
+	{
+		AddProblem(&problems, "p_alive is %g, not a probability (Pareto/NBD r %g, alpha %g, s %g, beta %g; frequency %.0f, recency %g, age %g)",
+				   v, m.r, m.alpha, m.s, m.beta, x, t_x, T);
+		goto done;
+	}
+	values[0] = Float8GetDatum(v);
+	nulls[0] = false;
+	v = btyd_pareto_expected(&m, t, x, t_x, T);
+	if (!(isfinite(v) && v >= 0.0))
+	{
+		AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (Pareto/NBD)", v);
+		goto done;
+	}
+	values[1] = Float8GetDatum(v);
+	nulls[1] = false;
+	ExpectedValueQuietly(fcinfo, 1, 5, x, v, &values[2], &nulls[2], &problems);
+
+	/* looking ahead, as model_lookahead */
+	if (!PG_ARGISNULL(7) && !PG_ARGISNULL(8))
+	{
+		double		ahead = PG_GETARG_FLOAT8(7);
+		double		threshold = PG_GETARG_FLOAT8(8);
+
+		if (!(isfinite(ahead) && ahead >= 0.0))
+			AddProblem(&problems, "the lookahead %g is not a finite number >= 0", ahead);
+		else
+		{
+			v = btyd_pareto_p_alive(&m, x, t_x, T + ahead);
+			if (isfinite(v) && v >= 0.0 && v <= 1.0)
+			{
+				values[3] = Float8GetDatum(v);
+				nulls[3] = false;
+			}
+			else
+				AddProblem(&problems, "p_alive_ahead is %g, not a probability", v);
+		}
+		if (!(threshold > 0.0 && threshold < 1.0))
+			AddProblem(&problems, "the p_alive threshold %g is not between 0 and 1", threshold);
+		else
+		{
+			v = btyd_pareto_dormant_age(&m, x, t_x, threshold);
+			if (isfinite(v) && v >= t_x)
+			{
+				values[4] = Float8GetDatum(v);
+				nulls[4] = false;
+			}
+			else if (!(isinf(v) && v > 0.0))
+				AddProblem(&problems, "the dormant age is %g, not a finite age >= recency", v);
+		}
+	}
+
+done:
+	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 5, &problems));
 }

@@ -325,6 +325,56 @@ btyd_pareto_p_alive(const BtydParetoParams *m, double x, double t_x, double T)
 }
 
 /*
+ * The age T at which P(alive) falls to `threshold` if no purchase comes
+ * after the last one (at t_x).  Under Pareto/NBD P(alive) decreases in T
+ * from 1 at T = t_x for every x (a customer may drop out before the first
+ * repeat purchase too), so the age is bracketed by doubling the silence and
+ * found by bisection, to a relative 1e-12.  t_x for a threshold of 1 or
+ * more; INFINITY for one of 0 or less, or beyond an age of 1e12 units; NaN
+ * when P(alive) cannot be evaluated.
+ */
+double
+btyd_pareto_dormant_age(const BtydParetoParams *m, double x, double t_x, double threshold)
+{
+	double		lo = t_x;
+	double		hi;
+	double		span = 1.0;
+	double		p;
+	int			i;
+
+	if (threshold >= 1.0)
+		return t_x;
+	if (threshold <= 0.0)
+		return INFINITY;
+	for (;;)
+	{
+		hi = t_x + span;
+		p = btyd_pareto_p_alive(m, x, t_x, hi);
+		if (isnan(p))
+			return NAN;
+		if (p < threshold)
+			break;
+		lo = hi;
+		span *= 2.0;
+		if (span > 1e12)
+			return INFINITY;
+	}
+	for (i = 0; i < 200 && hi - lo > 1e-12 * hi; i++)
+	{
+		double		mid = lo + (hi - lo) / 2.0;
+
+		p = btyd_pareto_p_alive(m, x, t_x, mid);
+		if (isnan(p))
+			return NAN;
+		if (p < threshold)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/*
  * E[Y(t) | x, t_x, T] = P(alive) (r+x)(beta+T) / ((alpha+T)(s-1))
  *		[1 - ((beta+T)/(beta+T+t))^(s-1)]
  * (note, eq. 20).  With u = log1p(t/(beta+T)) the bracket over s - 1 is

@@ -63,6 +63,10 @@ extern bool btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n,
 extern double btyd_pareto_p_alive(const BtydParetoParams *m,
 								  double x, double t_x, double T);
 
+/* The age at which P(alive) falls to threshold without another purchase (INFINITY: never). */
+extern double btyd_pareto_dormant_age(const BtydParetoParams *m, double x, double t_x,
+									  double threshold);
+
 /* Expected purchases in the next t time units of a customer with history (x, t_x, T). */
 extern double btyd_pareto_expected(const BtydParetoParams *m, double t,
 								   double x, double t_x, double T);
