@@ -383,6 +383,27 @@ test_fit(const BtydBgnbdObs *obs, int n)
 	free(zero);
 }
 
+/* The dormant age: P(alive) is at the threshold there (bisection to 1e-12). */
+static void
+test_dormant_age(void)
+{
+	BtydParetoParams m = {0.55, 10.58, 0.61, 11.67};
+	static const double cases[][3] = {{0, 0, 0.5}, {2, 20, 0.5}, {7, 30, 0.3}, {1, 5, 0.9}};
+	int			i;
+
+	for (i = 0; i < 4; i++)
+	{
+		double		age = btyd_pareto_dormant_age(&m, cases[i][0], cases[i][1], cases[i][2]);
+
+		ok(isfinite(age) && age >= cases[i][1] &&
+		   fabs(btyd_pareto_p_alive(&m, cases[i][0], cases[i][1], age) - cases[i][2]) < 1e-9,
+		   "Pareto/NBD p_alive is %g at the dormant age %g (x %g, t_x %g)",
+		   cases[i][2], age, cases[i][0], cases[i][1]);
+	}
+	ok(btyd_pareto_dormant_age(&m, 2, 20, 1.0) == 20.0, "a threshold of 1: the last purchase");
+	ok(isinf(btyd_pareto_dormant_age(&m, 2, 20, 0.0)), "a threshold of 0: never");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -394,6 +415,7 @@ main(int argc, char **argv)
 		dir = "test/data";
 	test_against_references();
 	test_edges();
+	test_dormant_age();
 	n = load_cdnow(dir, obs, 3000);
 	ok(n == 2357, "CDNOW summary read from %s (%d customers)", dir, n);
 	if (n == 2357)
