@@ -737,6 +737,49 @@ ExpectedValueQuietly(FunctionCallInfo fcinfo, int gg_arg, int m_arg, double x, d
 	}
 }
 
+/* Whether the lookahead and the p_alive threshold are usable (else a problem is noted). */
+static bool
+LookaheadUsable(double ahead, double threshold, StringInfo problems)
+{
+	if (!(isfinite(ahead) && ahead >= 0.0))
+	{
+		AddProblem(problems, "the lookahead %g is not a finite number >= 0", ahead);
+		return false;
+	}
+	if (!(threshold > 0.0 && threshold < 1.0))
+	{
+		AddProblem(problems, "the p_alive threshold %g is not between 0 and 1", threshold);
+		return false;
+	}
+	return true;
+}
+
+/* A probability into a result column, or a problem when it is not one. */
+static void
+SetProbability(double v, const char *what, Datum *value, bool *isnull, StringInfo problems)
+{
+	if (isfinite(v) && v >= 0.0 && v <= 1.0)
+	{
+		*value = Float8GetDatum(v);
+		*isnull = false;
+	}
+	else
+		AddProblem(problems, "%s is %g, not a probability", what, v);
+}
+
+/* A dormant age into a result column: NULL when infinite (never), a problem when not an age >= recency. */
+static void
+SetDormantAge(double v, double t_x, Datum *value, bool *isnull, StringInfo problems)
+{
+	if (isfinite(v) && v >= t_x)
+	{
+		*value = Float8GetDatum(v);
+		*isnull = false;
+	}
+	else if (!(isinf(v) && v > 0.0))
+		AddProblem(problems, "the dormant age is %g, not a finite age >= recency", v);
+}
+
 /*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
  * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
@@ -837,7 +880,6 @@ model_lookahead(PG_FUNCTION_ARGS)
 	double		T;
 	double		ahead;
 	double		threshold;
-	double		v;
 
 	tupdesc = ResultRowType(fcinfo);
 	memset(&problems, 0, sizeof(problems));
@@ -852,43 +894,11 @@ model_lookahead(PG_FUNCTION_ARGS)
 	T = PG_GETARG_FLOAT8(3);
 	ahead = PG_GETARG_FLOAT8(4);
 	threshold = PG_GETARG_FLOAT8(5);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
 		goto done;
-	if (!(isfinite(ahead) && ahead >= 0.0))
-	{
-		AddProblem(&problems, "the lookahead %g is not a finite number >= 0", ahead);
-		goto done;
-	}
-	if (!(threshold > 0.0 && threshold < 1.0))
-	{
-		AddProblem(&problems, "the p_alive threshold %g is not between 0 and 1", threshold);
-		goto done;
-	}
-
-	v = btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead);
-	if (isfinite(v) && v >= 0.0 && v <= 1.0)
-	{
-		values[0] = Float8GetDatum(v);
-		nulls[0] = false;
-	}
-	else
-		AddProblem(&problems, "p_alive_ahead is %g, not a probability", v);
-	v = btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T);
-	if (isfinite(v) && v >= 0.0 && v <= 1.0)
-	{
-		values[1] = Float8GetDatum(v);
-		nulls[1] = false;
-	}
-	else
-		AddProblem(&problems, "p_purchase_ahead is %g, not a probability", v);
-	v = btyd_bgnbd_dormant_age(&bg, x, t_x, threshold);
-	if (isfinite(v) && v >= t_x)
-	{
-		values[2] = Float8GetDatum(v);
-		nulls[2] = false;
-	}
-	else if (!(isinf(v) && v > 0.0))
-		AddProblem(&problems, "the dormant age is %g, not a finite age >= recency", v);
+	SetProbability(btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead), "p_alive_ahead", &values[0], &nulls[0], &problems);
+	SetProbability(btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T), "p_purchase_ahead", &values[1], &nulls[1], &problems);
+	SetDormantAge(btyd_bgnbd_dormant_age(&bg, x, t_x, threshold), t_x, &values[2], &nulls[2], &problems);
 
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
@@ -958,38 +968,14 @@ model_predictions_paretonbd(PG_FUNCTION_ARGS)
 	nulls[1] = false;
 	ExpectedValueQuietly(fcinfo, 1, 5, x, v, &values[2], &nulls[2], &problems);
 
-	/* looking ahead, as model_lookahead */
-	if (!PG_ARGISNULL(7) && !PG_ARGISNULL(8))
+	/* looking ahead, as model_lookahead (no probability of a purchase: no closed form) */
+	if (!PG_ARGISNULL(7) && !PG_ARGISNULL(8) &&
+		LookaheadUsable(PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), &problems))
 	{
-		double		ahead = PG_GETARG_FLOAT8(7);
-		double		threshold = PG_GETARG_FLOAT8(8);
-
-		if (!(isfinite(ahead) && ahead >= 0.0))
-			AddProblem(&problems, "the lookahead %g is not a finite number >= 0", ahead);
-		else
-		{
-			v = btyd_pareto_p_alive(&m, x, t_x, T + ahead);
-			if (isfinite(v) && v >= 0.0 && v <= 1.0)
-			{
-				values[3] = Float8GetDatum(v);
-				nulls[3] = false;
-			}
-			else
-				AddProblem(&problems, "p_alive_ahead is %g, not a probability", v);
-		}
-		if (!(threshold > 0.0 && threshold < 1.0))
-			AddProblem(&problems, "the p_alive threshold %g is not between 0 and 1", threshold);
-		else
-		{
-			v = btyd_pareto_dormant_age(&m, x, t_x, threshold);
-			if (isfinite(v) && v >= t_x)
-			{
-				values[4] = Float8GetDatum(v);
-				nulls[4] = false;
-			}
-			else if (!(isinf(v) && v > 0.0))
-				AddProblem(&problems, "the dormant age is %g, not a finite age >= recency", v);
-		}
+		SetProbability(btyd_pareto_p_alive(&m, x, t_x, T + PG_GETARG_FLOAT8(7)), "p_alive_ahead",
+					   &values[3], &nulls[3], &problems);
+		SetDormantAge(btyd_pareto_dormant_age(&m, x, t_x, PG_GETARG_FLOAT8(8)), t_x,
+					  &values[4], &nulls[4], &problems);
 	}
 
 done:
