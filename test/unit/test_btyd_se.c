@@ -42,8 +42,9 @@
 #include "tap.h"
 #include "btyd.h"
 #include "btyd_sim.h"
+#include "cdnow.h"
 
-#define CDNOW_ROWS 2357
+#define CDNOW_ROWS CDNOW_CUSTOMERS
 #define Z95 1.959963984540054
 
 /* Seconds of process CPU time. */
@@ -51,55 +52,6 @@ static double
 cpu_seconds(void)
 {
 	return (double) clock() / CLOCKS_PER_SEC;
-}
-
-/*
- * Read a CSV of numbers (header skipped): the ncol columns after the ID of
- * each row go to out[row][0 .. ncol - 1].  Returns the rows read, -1 on error.
- */
-static int
-read_csv(const char *path, int ncol, double (*out)[4], int max_rows)
-{
-	FILE	   *f = fopen(path, "rb");
-	char		line[512];
-	int			rows = 0;
-	bool		header = true;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-	{
-		char	   *p = line;
-		char	   *end;
-		int			c;
-
-		if (header)
-		{
-			header = false;
-			continue;
-		}
-		if (line[0] == '\r' || line[0] == '\n' || line[0] == '\0')
-			continue;
-		if (rows >= max_rows)
-			break;
-		strtod(p, &end);		/* ID */
-		if (end == p || *end != ',')
-			break;
-		p = end + 1;
-		for (c = 0; c < ncol; c++)
-		{
-			out[rows][c] = strtod(p, &end);
-			if (end == p)
-			{
-				fclose(f);
-				return -1;
-			}
-			p = (*end == ',') ? end + 1 : end;
-		}
-		rows++;
-	}
-	fclose(f);
-	return rows;
 }
 
 /* Invert the n x n matrix a (n <= 4) by Gauss-Jordan elimination with pivoting. */
@@ -239,33 +191,25 @@ numerical_se(LoglikFn ll, const double *theta, int np, const void *obs,
 static void
 test_cdnow(const char *dir)
 {
-	static double a[CDNOW_ROWS + 1][4];
-	static double b[CDNOW_ROWS + 1][4];
+	static CdnowRow rows[CDNOW_ROWS];
 	static BtydBgnbdObs obs[CDNOW_ROWS];
 	static BtydGgObs gobs[CDNOW_ROWS];
 	const char *bnames[4] = {"r", "alpha", "a", "b"};
 	const char *gnames[3] = {"p", "q", "v"};
-	char		path[1024];
 	BtydFit		fit;
 	double		se_log[4];
 	double		se_num[4];
 	double		worst = 0.0;
 	size_t		ng = 0;
-	int			na;
-	int			nb;
 	int			i;
 
-	snprintf(path, sizeof(path), "%s/cdnow_customers_summary.csv", dir);
-	na = read_csv(path, 3, a, CDNOW_ROWS + 1);
-	snprintf(path, sizeof(path), "%s/cdnow_customers_summary_with_transactions.csv", dir);
-	nb = read_csv(path, 4, b, CDNOW_ROWS + 1);
-	if (!ok(na == CDNOW_ROWS && nb == CDNOW_ROWS, "CDNOW summary files read from %s", dir))
+	if (!ok(cdnow_load(dir, rows) == CDNOW_ROWS, "CDNOW summary files read from %s", dir))
 		return;
-	for (i = 0; i < na; i++)
+	for (i = 0; i < CDNOW_ROWS; i++)
 	{
-		obs[i] = (BtydBgnbdObs) {a[i][0], a[i][1], a[i][2], 1};
-		if (b[i][0] > 0)
-			gobs[ng++] = (BtydGgObs) {b[i][0], b[i][3], 1};
+		obs[i] = (BtydBgnbdObs) {rows[i].x, rows[i].t_x, rows[i].T, 1};
+		if (rows[i].x > 0)
+			gobs[ng++] = (BtydGgObs) {rows[i].x, rows[i].zbar, 1};
 	}
 
 	/* BG/NBD */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "cdnow.h"
 #include "paretonbd.h"
 
 /* 2F1(a, b; c; z) by its power series, 0 <= z < 1, long double. */
@@ -317,39 +318,6 @@ test_gradient(const BtydBgnbdObs *obs, size_t n)
 	ok(fine, "gradient = coarser central differences of the summed log-likelihood");
 }
 
-/* Read the CDNOW summary (id, frequency, recency, T); the number read or -1. */
-static int
-load_cdnow(const char *dir, BtydBgnbdObs *obs, int max)
-{
-	char		path[1024];
-	char		line[256];
-	FILE	   *f;
-	int			n = 0;
-
-	snprintf(path, sizeof(path), "%s/cdnow_customers_summary.csv", dir);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	if (fgets(line, sizeof(line), f) == NULL)
-	{
-		fclose(f);
-		return -1;
-	}
-	while (n < max && fgets(line, sizeof(line), f) != NULL)
-	{
-		int			id;
-		double		x;
-		double		t_x;
-		double		T;
-
-		if (sscanf(line, "%d,%lf,%lf,%lf", &id, &x, &t_x, &T) != 4)
-			break;
-		obs[n++] = (BtydBgnbdObs) {.x = x, .t_x = t_x, .T = T, .count = 1};
-	}
-	fclose(f);
-	return n;
-}
-
 /* The CDNOW fit: the published estimates, and the fit's corner cases. */
 static void
 test_fit(const BtydBgnbdObs *obs, int n)
@@ -407,19 +375,23 @@ test_dormant_age(void)
 int
 main(int argc, char **argv)
 {
-	static BtydBgnbdObs obs[3000];
+	static CdnowRow rows[CDNOW_CUSTOMERS];
+	static BtydBgnbdObs obs[CDNOW_CUSTOMERS];
 	const char *dir = argc > 1 ? argv[1] : getenv("DORMANCY_TEST_DATA");
 	int			n;
+	int			i;
 
 	if (dir == NULL || dir[0] == '\0')
 		dir = "test/data";
 	test_against_references();
 	test_edges();
 	test_dormant_age();
-	n = load_cdnow(dir, obs, 3000);
-	ok(n == 2357, "CDNOW summary read from %s (%d customers)", dir, n);
-	if (n == 2357)
+	n = cdnow_load(dir, rows);
+	ok(n == CDNOW_CUSTOMERS, "CDNOW summary read from %s (%d customers)", dir, n);
+	if (n == CDNOW_CUSTOMERS)
 	{
+		for (i = 0; i < n; i++)
+			obs[i] = (BtydBgnbdObs) {.x = rows[i].x, .t_x = rows[i].t_x, .T = rows[i].T, .count = 1};
 		test_gradient(obs, (size_t) n);
 		test_fit(obs, n);
 	}
