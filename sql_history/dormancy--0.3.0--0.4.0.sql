@@ -2836,6 +2836,8 @@ SELECT core.*,
  -- the model that applies to the customer: its segment's, else the overall
  -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ -- the lookahead and the p_alive threshold (one row)
+ CROSS JOIN dormancy.model_settings_in_force() ms
   LEFT JOIN LATERAL (
 	-- a value that cannot be computed is NULL, with the reason in problem
 	-- (listed by data_issues): one customer never stops the query; only a
@@ -2851,9 +2853,8 @@ SELECT core.*,
 	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
 	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
-									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
-									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
-									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) l
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
   -- (model_settings.model, models.model): the same columns from it, and no
@@ -2866,9 +2867,8 @@ SELECT core.*,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days,
-									  (SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
-										 FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
-									  (SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) pp
+									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									  ms.p_alive_threshold) pp
 	 WHERE pm.model_id IS NOT NULL
   ) pn ON true
  CROSS JOIN LATERAL (
@@ -5776,6 +5776,7 @@ DECLARE
 	name_att pg_attribute;
 	company_att pg_attribute;
 	base oid;
+	citus_why text;
 BEGIN
 	IF rel IS NULL OR name_column IS NULL THEN
 		RETURN 'no customer names are bound';
@@ -5787,8 +5788,9 @@ BEGIN
 	IF c.relkind <> 'r' THEN
 		RETURN format('%s is not a plain table', rel);
 	END IF;
-	IF dormancy._citus_untrackable(ARRAY[rel::oid]) IS NOT NULL THEN
-		RETURN dormancy._citus_untrackable(ARRAY[rel::oid]);
+	citus_why := dormancy._citus_untrackable(ARRAY[rel::oid]);
+	IF citus_why IS NOT NULL THEN
+		RETURN citus_why;
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = rel OR i.inhparent = rel) THEN
 		RETURN format('%s has inheritance children or parents, whose writes its triggers do not see', rel);
@@ -5959,8 +5961,7 @@ BEGIN
 	   AND b.frequency IS NOT NULL;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
-	-- the segments it expects, which sets the order of its rows and so the
-	-- models' model_id (without them it expects 200)
+	-- the segments it expects (without them it expects 200)
 	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
 	RETURN kept;
 END
@@ -5978,8 +5979,8 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
 -- (segment)) would fit the whole population a second time as the segment
 -- NULL group.  (With segments, the customers without one are still fitted as
--- a group and dropped: grouping them otherwise changes the order in which
--- the models get their model_id.)
+-- a group and dropped by HAVING.)  fit_models() numbers the models in a
+-- fixed order, whatever the order of these rows.
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
@@ -7411,8 +7412,8 @@ DROP FUNCTION dormancy._fit_segments(dormancy.model_settings);
 -- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
 -- (segment)) would fit the whole population a second time as the segment
 -- NULL group.  (With segments, the customers without one are still fitted as
--- a group and dropped: grouping them otherwise changes the order in which
--- the models get their model_id.)
+-- a group and dropped by HAVING.)  fit_models() numbers the models in a
+-- fixed order, whatever the order of these rows.
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd)

@@ -127,8 +127,7 @@ BEGIN
 	   AND b.frequency IS NOT NULL;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
-	-- the segments it expects, which sets the order of its rows and so the
-	-- models' model_id (without them it expects 200)
+	-- the segments it expects (without them it expects 200)
 	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
 	RETURN kept;
 END
@@ -146,8 +145,8 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
 -- (segment)) would fit the whole population a second time as the segment
 -- NULL group.  (With segments, the customers without one are still fitted as
--- a group and dropped: grouping them otherwise changes the order in which
--- the models get their model_id.)
+-- a group and dropped by HAVING.)  fit_models() numbers the models in a
+-- fixed order, whatever the order of these rows.
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd)

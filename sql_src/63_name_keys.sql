@@ -104,6 +104,7 @@ DECLARE
 	name_att pg_attribute;
 	company_att pg_attribute;
 	base oid;
+	citus_why text;
 BEGIN
 	IF rel IS NULL OR name_column IS NULL THEN
 		RETURN 'no customer names are bound';
@@ -115,8 +116,9 @@ BEGIN
 	IF c.relkind <> 'r' THEN
 		RETURN format('%s is not a plain table', rel);
 	END IF;
-	IF dormancy._citus_untrackable(ARRAY[rel::oid]) IS NOT NULL THEN
-		RETURN dormancy._citus_untrackable(ARRAY[rel::oid]);
+	citus_why := dormancy._citus_untrackable(ARRAY[rel::oid]);
+	IF citus_why IS NOT NULL THEN
+		RETURN citus_why;
 	END IF;
 	IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = rel OR i.inhparent = rel) THEN
 		RETURN format('%s has inheritance children or parents, whose writes its triggers do not see', rel);

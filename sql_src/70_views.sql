@@ -829,6 +829,8 @@ SELECT core.*,
  -- the model that applies to the customer: its segment's, else the overall
  -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ -- the lookahead and the p_alive threshold (one row)
+ CROSS JOIN dormancy.model_settings_in_force() ms
   LEFT JOIN LATERAL (
 	-- a value that cannot be computed is NULL, with the reason in problem
 	-- (listed by data_issues): one customer never stops the query; only a
@@ -844,9 +846,8 @@ SELECT core.*,
 	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
 	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
-									(SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
-									   FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
-									(SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) l
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) l
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
   -- (model_settings.model, models.model): the same columns from it, and no
@@ -859,9 +860,8 @@ SELECT core.*,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days,
-									  (SELECT pg_catalog.date_part('epoch', ms.lookahead) / 86400
-										 FROM dormancy.model_settings_in_force() ms) / mdl.unit_days,
-									  (SELECT ms.p_alive_threshold FROM dormancy.model_settings_in_force() ms)) pp
+									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									  ms.p_alive_threshold) pp
 	 WHERE pm.model_id IS NOT NULL
   ) pn ON true
  CROSS JOIN LATERAL (
