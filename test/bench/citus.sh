@@ -77,15 +77,7 @@ psql -X -q -v ON_ERROR_STOP=1 "${single[@]}" -v customers="$customers" -v seed=0
 	-f test/demo/generate.sql >/dev/null
 note "generated"
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE EXTENSION dormancy'
-"$PG_BIN/pg_dump" "${single[@]}" -n demo --no-owner | psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
-SET client_min_messages = warning;
-ALTER TABLE demo.invoices DROP CONSTRAINT invoices_pkey;
-SELECT create_distributed_table('demo.accounts', 'account_id');
-SELECT create_distributed_table('demo.invoices', 'account_id', colocate_with => 'demo.accounts');
-SELECT create_distributed_table('demo.contacts', 'account_id', colocate_with => 'demo.accounts');
-SELECT truncate_local_data_after_distributing_table(x) FROM unnest(ARRAY['demo.accounts', 'demo.invoices', 'demo.contacts']) x;
-SQL
+citus_copy_demo "${single[@]}"
 note "distributed"
 
 preamble="SET client_min_messages = error;

@@ -47,15 +47,7 @@ done
 psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'CREATE EXTENSION dormancy'
 psql -X -q -v ON_ERROR_STOP=1 -d "$single" -v customers=3000 -v seed=0.42 -f "$REPO/test/demo/generate.sql" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE EXTENSION dormancy'
-"$PG_BIN/pg_dump" -d "$single" -n demo --no-owner | psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
-SET client_min_messages = warning;
-ALTER TABLE demo.invoices DROP CONSTRAINT invoices_pkey;
-SELECT create_distributed_table('demo.accounts', 'account_id');
-SELECT create_distributed_table('demo.invoices', 'account_id', colocate_with => 'demo.accounts');
-SELECT create_distributed_table('demo.contacts', 'account_id', colocate_with => 'demo.accounts');
-SELECT truncate_local_data_after_distributing_table(x) FROM unnest(ARRAY['demo.accounts', 'demo.invoices', 'demo.contacts']) x;
-SQL
+citus_copy_demo -d "$single"
 echo "the extension on every node: $(psql -X -At "${coord[@]}" -c "SELECT string_agg(result, ',') FROM run_command_on_workers(\$\$SELECT extversion FROM pg_extension WHERE extname = 'dormancy'\$\$)")"
 
 bind_and_refresh() {

@@ -254,13 +254,18 @@ snapshot_last() {
 	val "$1" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "SET timezone = 'Asia/Tokyo'" \
 		-c "SELECT coalesce(last_order_at::text, 'NULL') FROM dormancy.status_snapshot WHERE customer_id = $2"
 }
-refresh_only "$coord" >/dev/null 2>&1 || { refresh_only "$coord"; fail "refresh on the coordinator after the writes"; }
-got=$(snapshot_last "$coord" "$new_id")
-echo "new customer $new_id, order at 2026-10-20 10:00+09: last_order_at in the coordinator's snapshot: ${got:-(no row)}"
-case "$got" in
-2026-10-20*) echo "ok: the refresh on the coordinator shows the order written through it" ;;
-*) fail "the coordinator's snapshot does not show the new order of customer $new_id" ;;
-esac
+# refresh the coordinator, then its snapshot must show customer $1's last
+# order on day $2 ($3: where the order was written)
+expect_last_order() {
+	refresh_only "$coord" >/dev/null 2>&1 || { refresh_only "$coord"; fail "refresh on the coordinator after the write $3"; }
+	got=$(snapshot_last "$coord" "$1")
+	echo "customer $1, order written $3 on $2: last_order_at in the coordinator's snapshot: ${got:-(no row)}"
+	case "$got" in
+	"$2"*) echo "ok: the refresh on the coordinator shows the order written $3" ;;
+	*) fail "the coordinator's snapshot does not show the order of customer $1 written $3" ;;
+	esac
+}
+expect_last_order "$new_id" 2026-10-20 "through the coordinator"
 [ "$(val "$coord" -c "SELECT count(*) FROM dormancy.status_snapshot WHERE customer_id = $gone_id")" = 0 ] ||
 	fail "customer $gone_id, deleted through the coordinator, is still in the snapshot"
 
@@ -273,13 +278,7 @@ write_direct() {
 }
 write_direct "${shards[0]}"
 write_direct "$ref"
-refresh_only "$coord" >/dev/null 2>&1 || { refresh_only "$coord"; fail "refresh on the coordinator after the shard write"; }
-got=$(snapshot_last "$coord" "$shard_customer")
-echo "customer $shard_customer, order written on shard0 at 2026-10-30 12:00+09: last_order_at in the coordinator's snapshot: ${got:-(no row)}"
-case "$got" in
-2026-10-30*) echo "ok: the refresh on the coordinator shows the order written on the shard" ;;
-*) fail "the coordinator's snapshot does not show the order written on shard0" ;;
-esac
+expect_last_order "$shard_customer" 2026-10-30 "directly on shard 0"
 
 refresh_only "$ref" >/dev/null
 compare "after the writes and a second refresh"

@@ -9,6 +9,9 @@
 #   citus_build       -> builds (or reuses) Citus and installs dormancy next to it
 #   citus_start N     -> coordinator + N workers on 127.0.0.1; sets CITUS_PORTS
 #                        (coordinator first) and CITUS_DIR
+#   citus_copy_demo SOURCE_CONNECTION_ARGS...
+#                     -> copies schema demo (test/demo/generate.sql) from a
+#                        server to the coordinator and distributes its tables
 #   citus_stop
 
 SHARED_DIR=$(cd "$REPO/.." && pwd)/shared
@@ -95,4 +98,21 @@ citus_stop() {
 	done
 	rm -rf "$CITUS_DIR"
 	CITUS_DIR=
+}
+
+# Copy schema demo from a server (its psql/pg_dump connection arguments) to
+# the coordinator, and distribute accounts, invoices and contacts by account,
+# co-located (Citus accepts a primary key only with the distribution column:
+# the invoices' is dropped).
+citus_copy_demo() {
+	local coord=(-h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U postgres -d postgres)
+	"$PG_BIN/pg_dump" "$@" -n demo --no-owner | psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" >/dev/null || return 1
+	psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+SET client_min_messages = warning;
+ALTER TABLE demo.invoices DROP CONSTRAINT invoices_pkey;
+SELECT create_distributed_table('demo.accounts', 'account_id');
+SELECT create_distributed_table('demo.invoices', 'account_id', colocate_with => 'demo.accounts');
+SELECT create_distributed_table('demo.contacts', 'account_id', colocate_with => 'demo.accounts');
+SELECT truncate_local_data_after_distributing_table(x) FROM unnest(ARRAY['demo.accounts', 'demo.invoices', 'demo.contacts']) x;
+SQL
 }
