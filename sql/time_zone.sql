@@ -84,6 +84,26 @@ SELECT t, dormancy._local_time(t, '"Asia/Tokyo"') AS tokyo, dormancy._local_time
 SELECT dormancy._local_time(date '2026-11-01', '"Asia/Tokyo"'), dormancy._local_time(timestamp '2026-11-01 00:10', '"UTC"');
 SELECT p.proname, p.provolatile, pg_catalog.pg_get_function_identity_arguments(p.oid)
   FROM pg_proc p WHERE p.proname = '_local_time' ORDER BY 3;
+-- against PostgreSQL's own timezone(), in a zone with summer time and one
+-- without, for instants in a shuffled order (the offset of the last instant
+-- is reused while it holds): every 7 hours 13 minutes over 1995-2030, the
+-- seconds on either side of each change of the clocks, and 1880-1950
+SELECT z.zone, count(*) AS instants,
+	   count(*) FILTER (WHERE dormancy._local_time(i.t, to_jsonb(z.zone)) IS DISTINCT FROM timezone(z.zone, i.t)) AS differing
+  FROM (VALUES ('America/Los_Angeles'), ('Asia/Tokyo'), ('Europe/London')) z(zone)
+ CROSS JOIN LATERAL (
+	SELECT t FROM (
+		SELECT g AS t FROM generate_series(timestamptz '1995-01-01 00:00+00', '2030-12-31', interval '7 hours 13 minutes') g
+		UNION ALL
+		SELECT b + d * interval '1 second'
+		  FROM generate_series(timestamptz '1995-03-08 10:00+00', '2030-12-31', interval '1 day') b,
+			   (VALUES (-1), (0), (1)) v(d)
+		 WHERE extract(hour FROM timezone(z.zone, b)) IS NOT NULL
+		   AND timezone(z.zone, b - interval '1 hour') + interval '1 hour' <> timezone(z.zone, b)
+		UNION ALL
+		SELECT g FROM generate_series(timestamptz '1880-01-01 00:00+00', '1950-12-31', interval '97 hours') g) x
+	ORDER BY hashtext(t::text)) i
+ GROUP BY 1 ORDER BY 1;
 -- a bad zone is an error, not a wrong day
 SELECT dormancy._local_time(timestamptz '2026-11-01 00:10+09', '"Mars/Olympus"');
 SELECT dormancy._local_time(timestamptz '2026-11-01 00:10+09', '9');

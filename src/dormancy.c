@@ -10,6 +10,7 @@
 #include "core/labels.h"
 #include "dormancy.h"
 #include "fmgr.h"
+#include "common/int.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -463,57 +464,119 @@ dormancy_time_zone_in_force(PG_FUNCTION_ARGS)
 	PG_RETURN_JSONB_P(JsonbValueToJsonb(&v));
 }
 
-/* The zone of the last name dormancy._local_time() was called with, per call site. */
+/*
+ * The zone dormancy._local_time() was last called with, per call site: the
+ * argument's bytes (compared, not parsed, on each row: it is the same init
+ * plan value on every row), the zone, and the UTC offset of the last instant
+ * converted with the interval it holds for (up to the zone's next
+ * transition): rows within it need no zone rules.
+ */
 typedef struct LocalTimeZone
 {
-	char		name[TZ_STRLEN_MAX + 1];
+	char		arg[TZ_STRLEN_MAX + 16];	/* the jsonb argument's data bytes */
+	Size		arglen;
 	pg_tz	   *tz;
+	bool		is_utc;
+	bool		have_range;
+	TimestampTz lo;				/* offset holds for lo <= ts < hi */
+	TimestampTz hi;
+	int64		offset;			/* microseconds east of UTC */
 } LocalTimeZone;
+
+/* Look the zone of a jsonb string argument up (a new argument). */
+static void
+SetLocalTimeZone(LocalTimeZone *zone, Jsonb *zone_arg)
+{
+	JsonbValue	v;
+	char	   *name;
+
+	if (!JsonbExtractScalar(&zone_arg->root, &v) || v.type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone must be a JSON string"),
+				 errdetail("The zone is dormancy._time_zone_in_force(), such as \"Asia/Tokyo\".")));
+	name = pnstrdup(v.val.string.val, v.val.string.len);
+	zone->tz = strlen(name) <= TZ_STRLEN_MAX ? pg_tzset(name) : NULL;
+	if (zone->tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" not recognized", name)));
+	zone->is_utc = (strcmp(pg_get_timezone_name(zone->tz), "UTC") == 0);
+	zone->have_range = false;
+	pfree(name);
+}
+
+/* The UTC offset at ts, and the interval it holds for, from the zone's rules. */
+static void
+SetLocalTimeOffset(LocalTimeZone *zone, TimestampTz ts)
+{
+	/* whole seconds, rounded down (a boundary is a whole second) */
+	pg_time_t	t = (pg_time_t) ((ts >= 0 ? ts / USECS_PER_SEC : -((-ts + USECS_PER_SEC - 1) / USECS_PER_SEC))
+								 + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY);
+	long int	before_gmtoff;
+	long int	after_gmtoff;
+	int			before_isdst;
+	int			after_isdst;
+	pg_time_t	boundary;
+	int			r = pg_next_dst_boundary(&t, &before_gmtoff, &before_isdst, &boundary,
+										 &after_gmtoff, &after_isdst, zone->tz);
+
+	if (r < 0)
+	{
+		struct pg_tm tt;
+		fsec_t		fsec;
+		int			tzoff;
+
+		if (timestamp2tm(ts, &tzoff, &tt, &fsec, NULL, zone->tz) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
+		zone->offset = -(int64) tzoff * USECS_PER_SEC;
+		zone->have_range = false;
+		return;
+	}
+	zone->offset = (int64) before_gmtoff * USECS_PER_SEC;
+	zone->lo = ts;
+	zone->hi = r == 1 ? time_t_to_timestamptz(boundary) : DT_NOEND;
+	zone->have_range = true;
+}
 
 /*
  * SQL: dormancy._local_time(timestamptz, zone jsonb): the wall-clock time
- * of an instant in a named zone (a JSON string, see above).  IMMUTABLE, unlike local_day(): the zone is an
- * argument, so a node that runs it (a Citus worker, a postgres_fdw shard)
- * computes the same day as the node that planned it, whatever its settings.
- * Infinite instants stay infinite (the histories leave them out).
+ * of an instant in a named zone (a JSON string, see above).  IMMUTABLE,
+ * unlike local_day(): the zone is an argument, so a node that runs it (a
+ * Citus worker, a postgres_fdw shard) computes the same day as the node
+ * that planned it, whatever its settings.  Infinite instants stay infinite
+ * (the histories leave them out).  Called for every order row: the zone is
+ * parsed when the argument changes, and the zone rules are consulted only
+ * outside the interval of the last offset.
  */
 Datum
 dormancy_local_time(PG_FUNCTION_ARGS)
 {
 	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
-	Jsonb	   *zone_arg = PG_GETARG_JSONB_P(1);
-	JsonbValue	zone_name;
-	char	   *name;
+	struct varlena *arg = (struct varlena *) PG_GETARG_POINTER(1);
 	LocalTimeZone *zone = (LocalTimeZone *) fcinfo->flinfo->fn_extra;
-	struct pg_tm tt;
-	fsec_t		fsec;
-	int			tzoff;
-	Timestamp	result;
+	Size		arglen;
+	TimestampTz result;
 
-	if (!JsonbExtractScalar(&zone_arg->root, &zone_name) || zone_name.type != jbvString)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone must be a JSON string"),
-				 errdetail("The zone is dormancy._time_zone_in_force(), such as \"Asia/Tokyo\".")));
-	name = pnstrdup(zone_name.val.string.val, zone_name.val.string.len);
-	if (TIMESTAMP_NOT_FINITE(ts))
-		PG_RETURN_TIMESTAMP(ts);
 	if (zone == NULL)
 		zone = fcinfo->flinfo->fn_extra =
 			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(LocalTimeZone));
-	if (zone->tz == NULL || strcmp(zone->name, name) != 0)
+	if (VARATT_IS_EXTENDED(arg))
+		arg = pg_detoast_datum_packed(arg);
+	arglen = VARSIZE_ANY_EXHDR(arg);
+	if (zone->tz == NULL || arglen != zone->arglen || memcmp(VARDATA_ANY(arg), zone->arg, arglen) != 0)
 	{
-		pg_tz	   *tz = strlen(name) <= TZ_STRLEN_MAX ? pg_tzset(name) : NULL;
-
-		if (tz == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("time zone \"%s\" not recognized", name)));
-		strlcpy(zone->name, name, sizeof(zone->name));
-		zone->tz = tz;
+		SetLocalTimeZone(zone, PG_GETARG_JSONB_P(1));
+		zone->arglen = arglen <= sizeof(zone->arg) ? arglen : 0;
+		memcpy(zone->arg, VARDATA_ANY(arg), zone->arglen);
 	}
-	if (timestamp2tm(ts, &tzoff, &tt, &fsec, NULL, zone->tz) != 0 ||
-		tm2timestamp(&tt, fsec, NULL, &result) != 0)
+	if (TIMESTAMP_NOT_FINITE(ts) || zone->is_utc)
+		PG_RETURN_TIMESTAMP(ts);
+	if (!(zone->have_range && ts >= zone->lo && ts < zone->hi))
+		SetLocalTimeOffset(zone, ts);
+	if (pg_add_s64_overflow(ts, zone->offset, &result) || !IS_VALID_TIMESTAMP(result))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
