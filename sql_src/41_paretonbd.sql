@@ -78,6 +78,23 @@ CREATE FUNCTION dormancy.paretonbd_expected_purchases(m dormancy.paretonbd, t do
 COMMENT ON FUNCTION dormancy.paretonbd_expected_purchases(dormancy.paretonbd, double precision, integer, double precision, double precision) IS
 	'expected purchases in the next t time units of a customer with this frequency, recency and age, under a Pareto/NBD model';
 
+CREATE FUNCTION dormancy.paretonbd_p_purchase(m dormancy.paretonbd, t double precision,
+	frequency integer, recency double precision, age double precision)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'paretonbd_p_purchase'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.paretonbd_p_purchase(dormancy.paretonbd, double precision, integer, double precision, double precision) IS
+	'probability of at least one purchase in the next t time units of a customer with this frequency, recency and age, under a Pareto/NBD model';
+
+-- not STRICT: NULL inputs give NULL values, as model_lookahead(bgnbd, ...)
+CREATE FUNCTION dormancy.model_lookahead(paretonbd dormancy.paretonbd, frequency integer,
+	recency double precision, age double precision, ahead double precision, threshold double precision,
+	OUT p_alive_ahead double precision, OUT p_purchase_ahead double precision,
+	OUT dormant_age double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_lookahead_paretonbd'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.paretonbd, integer, double precision, double precision, double precision, double precision) IS
+	'the looking-ahead columns of customer_status under a Pareto/NBD model: p_alive if silent for ahead more time units, the probability of a purchase in them, and the age at which p_alive falls below threshold (NULL: never); a value that cannot be computed is NULL and problem says why';
+
 -- What model_predictions and model_lookahead give, under a Pareto/NBD model
 -- (customer_status, for a segment whose chosen model it is:
 -- model_settings.model).  Not STRICT: NULL inputs give NULL values, and a

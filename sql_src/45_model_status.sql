@@ -65,6 +65,9 @@ CREATE TABLE dormancy.models (
 	gammagamma_std_errors double precision[],
 	paretonbd dormancy.paretonbd,
 	model text NOT NULL DEFAULT 'bgnbd',
+	bgnbd_covariance double precision[],
+	paretonbd_covariance double precision[],
+	gammagamma_covariance double precision[],
 	CONSTRAINT models_model CHECK (model IN ('bgnbd', 'paretonbd')),
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
@@ -86,6 +89,9 @@ COMMENT ON COLUMN dormancy.models.bgnbd_std_errors IS 'standard errors of r, alp
 COMMENT ON COLUMN dormancy.models.paretonbd IS 'the Pareto/NBD model, fitted when model_settings.model is not bgnbd (else NULL)';
 COMMENT ON COLUMN dormancy.models.model IS 'the model customer_status applies for this segment: bgnbd or paretonbd (model_settings.model)';
 COMMENT ON COLUMN dormancy.models.gammagamma_std_errors IS 'standard errors of p, q, v from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
+COMMENT ON COLUMN dormancy.models.bgnbd_covariance IS 'covariance matrix (4 x 4) of r, alpha, a, b from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); the intervals of dormancy.forecast_intervals come from it';
+COMMENT ON COLUMN dormancy.models.paretonbd_covariance IS 'covariance matrix (4 x 4) of r, alpha, s, beta of the Pareto/NBD fit, likewise (NULL when not fitted or not converged)';
+COMMENT ON COLUMN dormancy.models.gammagamma_covariance IS 'covariance matrix (3 x 3) of p, q, v, likewise';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
@@ -227,6 +233,12 @@ BEGIN
 	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
 	  FROM dormancy._fit_standard_errors(settings) e
 	 WHERE e.model_id = m.model_id;
+	-- their covariance matrices, for the forecasts' intervals
+	UPDATE dormancy.models m
+	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
+		   gammagamma_covariance = c.gammagamma_covariance
+	  FROM dormancy._fit_covariances(settings) c
+	 WHERE c.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();

@@ -25,6 +25,7 @@
 --   unmatched_labels                         labels of the data that map to nothing
 --   model_parameters                         the fitted models' parameters with
 --                                            standard errors and 95% intervals
+--   forecast_intervals                       the forecasts with 95% intervals
 --   latest_validation,                       the latest holdout validation of
 --   latest_validation_tracking               each segment (validate_models)
 --
@@ -850,18 +851,21 @@ SELECT core.*,
 									ms.p_alive_threshold) l
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model): the same columns from it, and no
-  -- probability of a purchase ahead (no closed form under Pareto/NBD)
+  -- (model_settings.model, models.model): the same columns from it (the
+  -- looking-ahead ones from model_lookahead(paretonbd, ...))
   LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
   LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value,
+		   pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
 	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days,
-									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									  ms.p_alive_threshold) pp
+									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
+	 CROSS JOIN dormancy.model_lookahead(pm.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) pl
 	 WHERE pm.model_id IS NOT NULL
   ) pn ON true
  CROSS JOIN LATERAL (
@@ -871,7 +875,7 @@ SELECT core.*,
   ) models
  CROSS JOIN LATERAL (
 	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
 		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
   ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
@@ -1031,7 +1035,7 @@ COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sale
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (under the model of forecast_model)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
@@ -1432,6 +1436,59 @@ COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, fr
 COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- forecast_intervals: per customer, the model columns of customer_status
+-- (p_alive, expected_purchases over model_settings.horizon, expected_value)
+-- with 95% intervals from the uncertainty of the parameters (the covariance
+-- matrices fit_models() stored; model_intervals, the delta method).  A view
+-- of its own, so that customer_status does not compute them on every query.
+-- The model is customer_status's: _model_for's, its Pareto/NBD fit when the
+-- segment's model is Pareto/NBD.  The intervals are NULL without a stored
+-- covariance (the fit did not converge, or a model row from before 0.4.0:
+-- fit_models() again).
+CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
+SELECT core.customer_id, mdl.model_id,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model,
+	   i.p_alive, i.p_alive_low, i.p_alive_high,
+	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
+	   i.expected_value, i.expected_value_low, i.expected_value_high
+  FROM dormancy.customer_core core
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+  LEFT JOIN dormancy.models bm ON bm.model_id = mdl.model_id
+  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+ CROSS JOIN LATERAL (
+	SELECT b.*
+	  FROM dormancy.model_intervals(mdl.bgnbd, bm.bgnbd_covariance,
+									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									bm.gammagamma_covariance,
+									core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days, core.monetary_value,
+									mdl.horizon_days / mdl.unit_days) b
+	 WHERE pm.model_id IS NULL
+	UNION ALL
+	SELECT p.*
+	  FROM dormancy.model_intervals(pm.paretonbd, pm.paretonbd_covariance,
+									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									pm.gammagamma_covariance,
+									core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days, core.monetary_value,
+									mdl.horizon_days / mdl.unit_days) p
+	 WHERE pm.model_id IS NOT NULL
+  ) i;
+COMMENT ON VIEW dormancy.forecast_intervals IS
+	'per customer, p_alive, expected purchases and expected value as customer_status gives them, each with a 95% interval from the uncertainty of the fitted parameters (delta method); NULL intervals without a stored covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.customer_id IS 'the customer';
+COMMENT ON COLUMN dormancy.forecast_intervals.model_id IS 'the dormancy.models row that applies (customer_status.model_id); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.forecast_intervals.forecast_model IS 'bgnbd or paretonbd, as customer_status.forecast_model';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive IS 'customer_status.p_alive';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_low IS 'lower end of the 95% interval of p_alive (delta method on the log-odds); equal to p_alive when it is exactly 1; NULL without a covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_high IS 'upper end of the 95% interval of p_alive';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases IS 'customer_status.expected_purchases: expected purchase days in the next model_settings.horizon';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_low IS 'lower end of the 95% interval of expected_purchases (delta method on the logarithm); NULL without a covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_high IS 'upper end of the 95% interval of expected_purchases';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value IS 'customer_status.expected_value: expected purchases times the Gamma-Gamma expected spend';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_low IS 'lower end of the 95% interval of expected_value (both models'' uncertainty, on the logarithm); NULL without both covariances';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_high IS 'upper end of the 95% interval of expected_value';
+
 -- latest_validation, latest_validation_tracking: the rows of the latest run
 -- of validate_models() of each segment, for BI tools to plot (they read only
 -- the extension's tables, which dormancy_reader may read too)

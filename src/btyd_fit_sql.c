@@ -51,6 +51,10 @@ PG_FUNCTION_INFO_V1(bgnbd_standard_errors_trans);
 PG_FUNCTION_INFO_V1(bgnbd_standard_errors_final);
 PG_FUNCTION_INFO_V1(gammagamma_standard_errors_trans);
 PG_FUNCTION_INFO_V1(gammagamma_standard_errors_final);
+PG_FUNCTION_INFO_V1(bgnbd_covariance_final);
+PG_FUNCTION_INFO_V1(gammagamma_covariance_final);
+PG_FUNCTION_INFO_V1(paretonbd_covariance_trans);
+PG_FUNCTION_INFO_V1(paretonbd_covariance_final);
 
 /* Version byte of the serialized aggregate states. */
 #define BTYD_STATE_VERSION 1
@@ -721,4 +725,133 @@ Datum
 gammagamma_standard_errors_final(PG_FUNCTION_ARGS)
 {
 	return StandardErrorsFinal(fcinfo, false);
+}
+
+/* ---------- bgnbd_covariance, paretonbd_covariance, gammagamma_covariance ---------- */
+
+/* Which model a covariance is of. */
+typedef enum CovModel
+{
+	COV_BGNBD,
+	COV_PARETONBD,
+	COV_GAMMAGAMMA
+} CovModel;
+
+/*
+ * Shared final function: the covariance matrix of the model's parameters
+ * (natural scale) at the counted observations, as a two-dimensional double
+ * precision[] in the order of the parameters; NULL as StandardErrorsFinal
+ * (no rows, or the observed information is not positive definite).  From
+ * the covariance of the log-parameters (btyd_*_log_cov): cov_ij times the
+ * two parameters, whose diagonal's square roots are the standard errors
+ * of bgnbd_standard_errors and gammagamma_standard_errors.
+ */
+static Datum
+CovarianceFinal(FunctionCallInfo fcinfo, CovModel which)
+{
+	BtydAggState *state;
+	int			np = which == COV_GAMMAGAMMA ? 3 : 4;
+	double		cov[16];
+	Datum		values[16];
+	int			dims[2];
+	int			lbs[2] = {1, 1};
+	bool		ok;
+	int			i;
+	int			j;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0 || !state->has_model)
+		PG_RETURN_NULL();
+	CompactState(state);
+	CHECK_FOR_INTERRUPTS();
+	if (which == COV_BGNBD)
+	{
+		BtydBgnbdParams m = {state->model[0], state->model[1], state->model[2], state->model[3]};
+
+		ok = btyd_bgnbd_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+	}
+	else if (which == COV_PARETONBD)
+	{
+		BtydParetoParams m = {state->model[0], state->model[1], state->model[2], state->model[3]};
+
+		ok = btyd_pareto_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+	}
+	else
+	{
+		BtydGgParams m = {state->model[0], state->model[1], state->model[2]};
+
+		ok = btyd_gg_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+	}
+	if (!ok)
+		PG_RETURN_NULL();
+	for (i = 0; i < np; i++)
+		for (j = 0; j < np; j++)
+		{
+			double		v = cov[i * np + j] * state->model[i] * state->model[j];
+
+			if (!isfinite(v))
+				PG_RETURN_NULL();
+			values[i * np + j] = Float8GetDatum(v);
+		}
+	dims[0] = dims[1] = np;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(values, NULL, 2, dims, lbs, FLOAT8OID, sizeof(float8),
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * SQL: final function of bgnbd_covariance(model, frequency, recency, age),
+ * whose transition function is bgnbd_standard_errors': the covariance of
+ * r, alpha, a, b.
+ */
+Datum
+bgnbd_covariance_final(PG_FUNCTION_ARGS)
+{
+	return CovarianceFinal(fcinfo, COV_BGNBD);
+}
+
+/*
+ * SQL: final function of gammagamma_covariance(model, frequency,
+ * monetary_value), whose transition function is
+ * gammagamma_standard_errors': the covariance of p, q, v.
+ */
+Datum
+gammagamma_covariance_final(PG_FUNCTION_ARGS)
+{
+	return CovarianceFinal(fcinfo, COV_GAMMAGAMMA);
+}
+
+/*
+ * SQL: transition function of paretonbd_covariance(model, frequency,
+ * recency, age), as bgnbd_standard_errors_trans with a Pareto/NBD model.
+ */
+Datum
+paretonbd_covariance_trans(PG_FUNCTION_ARGS)
+{
+	BtydAggState *state;
+	double		params[4];
+	double		x;
+	double		t_x;
+	double		T;
+
+	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, true, INITIAL_CAPACITY)
+		: (BtydAggState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		PG_RETURN_POINTER(state);
+	BtydGetParetoParams(PG_GETARG_HEAPTUPLEHEADER(1), params);
+	KeepModel(state, params, 4, "paretonbd_covariance");
+	x = (double) PG_GETARG_INT32(2);
+	t_x = PG_GETARG_FLOAT8(3);
+	T = PG_GETARG_FLOAT8(4);
+	BtydCheckBgnbdObs(x, t_x, T);
+	AddObservation(state, x, t_x, T);
+	PG_RETURN_POINTER(state);
+}
+
+/* SQL: final function of paretonbd_covariance: the covariance of r, alpha, s, beta. */
+Datum
+paretonbd_covariance_final(PG_FUNCTION_ARGS)
+{
+	return CovarianceFinal(fcinfo, COV_PARETONBD);
 }

@@ -37,6 +37,8 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
 PG_FUNCTION_INFO_V1(paretonbd_make);
 PG_FUNCTION_INFO_V1(paretonbd_p_alive);
 PG_FUNCTION_INFO_V1(paretonbd_expected_purchases);
+PG_FUNCTION_INFO_V1(paretonbd_p_purchase);
+PG_FUNCTION_INFO_V1(model_lookahead_paretonbd);
 PG_FUNCTION_INFO_V1(gammagamma_make);
 PG_FUNCTION_INFO_V1(gammagamma_expected_spend);
 PG_FUNCTION_INFO_V1(dormancy_clv);
@@ -249,6 +251,19 @@ BtydGetGammaGammaParams(HeapTupleHeader rec, BtydGgParams *m)
 	GetGammaGammaModel(rec, m);
 }
 
+/* Exported GetParetoModel, for the aggregates of btyd_fit_sql.c. */
+void
+BtydGetParetoParams(HeapTupleHeader rec, double params[4])
+{
+	BtydParetoParams m;
+
+	GetParetoModel(rec, &m);
+	params[0] = m.r;
+	params[1] = m.alpha;
+	params[2] = m.s;
+	params[3] = m.beta;
+}
+
 /* The tuple descriptor of the function's composite result. */
 static TupleDesc
 ResultTupleDesc(FunctionCallInfo fcinfo, int natts)
@@ -444,6 +459,22 @@ paretonbd_expected_purchases(PG_FUNCTION_ARGS)
 	CheckHorizon(t);
 	BtydCheckBgnbdObs(x, t_x, T);
 	PG_RETURN_FLOAT8(CheckResult(btyd_pareto_expected(&m, t, x, t_x, T), "expected purchases"));
+}
+
+/* SQL: paretonbd_p_purchase(m, t, frequency, recency, age) */
+Datum
+paretonbd_p_purchase(PG_FUNCTION_ARGS)
+{
+	BtydParetoParams m;
+	double		t = PG_GETARG_FLOAT8(1);
+	double		x = (double) PG_GETARG_INT32(2);
+	double		t_x = PG_GETARG_FLOAT8(3);
+	double		T = PG_GETARG_FLOAT8(4);
+
+	GetParetoModel(PG_GETARG_HEAPTUPLEHEADER(0), &m);
+	CheckHorizon(t);
+	BtydCheckBgnbdObs(x, t_x, T);
+	PG_RETURN_FLOAT8(CheckResult(btyd_pareto_p_purchase(&m, t, x, t_x, T), "probability of a purchase"));
 }
 
 /* ---------- Gamma-Gamma ---------- */
@@ -899,6 +930,53 @@ model_lookahead(PG_FUNCTION_ARGS)
 	SetProbability(btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead), "p_alive_ahead", &values[0], &nulls[0], &problems);
 	SetProbability(btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T), "p_purchase_ahead", &values[1], &nulls[1], &problems);
 	SetDormantAge(btyd_bgnbd_dormant_age(&bg, x, t_x, threshold), t_x, &values[2], &nulls[2], &problems);
+
+done:
+	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+}
+
+/*
+ * SQL: model_lookahead(paretonbd, frequency, recency, age, ahead, threshold)
+ * -> (p_alive_ahead, p_purchase_ahead, dormant_age, problem): the looking-
+ * ahead columns under a Pareto/NBD model, quietly as model_lookahead.  Not
+ * strict.
+ */
+Datum
+model_lookahead_paretonbd(PG_FUNCTION_ARGS)
+{
+	static const char *const names[] = {"r", "alpha", "s", "beta"};
+	TupleDesc	tupdesc = ResultRowType(fcinfo);
+	Datum		values[4];
+	bool		nulls[4] = {true, true, true, true};
+	StringInfoData problems;
+	double		p[4];
+	BtydParetoParams m;
+	double		x;
+	double		t_x;
+	double		T;
+	double		ahead;
+	double		threshold;
+
+	memset(&problems, 0, sizeof(problems));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		PG_ARGISNULL(4) || PG_ARGISNULL(5))
+		goto done;
+	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, p, "Pareto/NBD", names, &problems))
+		goto done;
+	m.r = p[0];
+	m.alpha = p[1];
+	m.s = p[2];
+	m.beta = p[3];
+	x = (double) PG_GETARG_INT32(1);
+	t_x = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	ahead = PG_GETARG_FLOAT8(4);
+	threshold = PG_GETARG_FLOAT8(5);
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
+		goto done;
+	SetProbability(btyd_pareto_p_alive(&m, x, t_x, T + ahead), "p_alive_ahead", &values[0], &nulls[0], &problems);
+	SetProbability(btyd_pareto_p_purchase(&m, ahead, x, t_x, T), "p_purchase_ahead", &values[1], &nulls[1], &problems);
+	SetDormantAge(btyd_pareto_dormant_age(&m, x, t_x, threshold), t_x, &values[2], &nulls[2], &problems);
 
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));

@@ -36,6 +36,9 @@ extern void BtydCheckBgnbdObs(double x, double t_x, double T);
 extern void BtydGetBgnbdParams(HeapTupleHeader rec, BtydBgnbdParams *m);
 extern void BtydGetGammaGammaParams(HeapTupleHeader rec, BtydGgParams *m);
 
+/* The parameters r, alpha, s, beta of a dormancy.paretonbd value, likewise. */
+extern void BtydGetParetoParams(HeapTupleHeader rec, double params[4]);
+
 /*
  * The function's model row (dormancy.bgnbd or dormancy.gammagamma): the
  * parameters, then the fit's figures, all NULL when fit is NULL.

@@ -1111,6 +1111,26 @@ btyd_gg_log_se(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	return btyd_mle_log_se(gg_loglik_vec, params, 3, obs, n, se);
 }
 
+/* Covariance of (log r, log alpha, log a, log b), row-major 4 x 4. */
+bool
+btyd_bgnbd_log_cov(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
+				   size_t n, double cov[16])
+{
+	double		params[4] = {m->r, m->alpha, m->a, m->b};
+
+	return btyd_mle_log_cov(bgnbd_loglik_vec, params, 4, obs, n, cov);
+}
+
+/* Covariance of (log p, log q, log v), row-major 3 x 3. */
+bool
+btyd_gg_log_cov(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
+				double cov[9])
+{
+	double		params[3] = {m->p, m->q, m->v};
+
+	return btyd_mle_log_cov(gg_loglik_vec, params, 3, obs, n, cov);
+}
+
 /* ----------------------------------------------------------------------
  * Predictions
  * ---------------------------------------------------------------------- */

@@ -144,6 +144,16 @@ extern bool btyd_bgnbd_log_se(const BtydBgnbdParams *m,
 extern bool btyd_gg_log_se(const BtydGgParams *m,
 						   const BtydGgObs *obs, size_t n, double se[3]);
 
+/*
+ * The whole covariance matrix of the log-parameters (row-major), whose
+ * diagonal btyd_*_log_se take the square roots of; false likewise.  The
+ * covariance of the parameters themselves is cov[i][j] * param_i * param_j.
+ */
+extern bool btyd_bgnbd_log_cov(const BtydBgnbdParams *m,
+							   const BtydBgnbdObs *obs, size_t n, double cov[16]);
+extern bool btyd_gg_log_cov(const BtydGgParams *m,
+							const BtydGgObs *obs, size_t n, double cov[9]);
+
 /* ----- fitting ----- */
 
 /*

@@ -598,13 +598,13 @@ btyd_mle_fit(const BtydMleProblem *prob, const BtydFitOptions *opts,
  * ---------------------------------------------------------------------- */
 
 /*
- * Standard errors of the log-parameters: the observed information matrix
+ * Covariance of the log-parameters: the observed information matrix
  * -d2 logL / dtheta2 by central differences (step 1e-5) of the analytic
- * gradient, symmetrised, inverted by Cholesky; se_i = sqrt((I^-1)_ii).
+ * gradient, symmetrised, inverted by Cholesky; cov[i * np + j] = (I^-1)_ij.
  */
 bool
-btyd_mle_log_se(BtydLoglikFn loglik, const double *params, int np,
-				const void *obs, size_t n, double *se)
+btyd_mle_log_cov(BtydLoglikFn loglik, const double *params, int np,
+				 const void *obs, size_t n, double *cov)
 {
 	const double h = 1e-5;
 	double		info[MAX_PARAMS][MAX_PARAMS];
@@ -680,8 +680,31 @@ btyd_mle_log_se(BtydLoglikFn loglik, const double *params, int np,
 	{
 		if (!(inv[i][i] > 0.0))
 			return false;
-		se[i] = sqrt(inv[i][i]);
+		for (j = 0; j < np; j++)
+		{
+			if (!isfinite(inv[i][j]))
+				return false;
+			cov[i * np + j] = inv[i][j];
+		}
 	}
+	return true;
+}
+
+/*
+ * Standard errors of the log-parameters: se_i = sqrt((I^-1)_ii) of
+ * btyd_mle_log_cov.
+ */
+bool
+btyd_mle_log_se(BtydLoglikFn loglik, const double *params, int np,
+				const void *obs, size_t n, double *se)
+{
+	double		cov[MAX_PARAMS * MAX_PARAMS];
+	int			i;
+
+	if (!btyd_mle_log_cov(loglik, params, np, obs, n, cov))
+		return false;
+	for (i = 0; i < np; i++)
+		se[i] = sqrt(cov[i * np + i]);
 	return true;
 }
 

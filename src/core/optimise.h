@@ -128,4 +128,12 @@ extern void btyd_mle_fit(const BtydMleProblem *prob, const BtydFitOptions *opts,
 extern bool btyd_mle_log_se(BtydLoglikFn loglik, const double *params, int np,
 							const void *obs, size_t n, double *se);
 
+/*
+ * The covariance matrix of the log-parameters (row-major, np x np): the
+ * inverse of the observed information btyd_mle_log_se takes the diagonal
+ * of.  False as btyd_mle_log_se, or when an element is not finite.
+ */
+extern bool btyd_mle_log_cov(BtydLoglikFn loglik, const double *params, int np,
+							 const void *obs, size_t n, double *cov);
+
 #endif							/* DORMANCY_CORE_OPTIMISE_H */

@@ -239,6 +239,19 @@ pareto_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
 }
 
 /*
+ * Covariance of (log r, log alpha, log s, log beta), row-major 4 x 4, from
+ * the observed information (differences of the numerical gradient).
+ */
+bool
+btyd_pareto_log_cov(const BtydParetoParams *m, const BtydBgnbdObs *obs,
+					size_t n, double cov[16])
+{
+	double		params[4] = {m->r, m->alpha, m->s, m->beta};
+
+	return btyd_mle_log_cov(pareto_loglik_vec, params, 4, obs, n, cov);
+}
+
+/*
  * Fit Pareto/NBD.  Scales: the mean age for alpha and beta.  Starting
  * points, all with the mean purchase rate r/alpha equal to mean(x)/mean(T):
  * (r, s, beta / mean T) = (1, 1, 1), then (0.5, 0.5, 0.3), then (2, 2, 3).
@@ -372,6 +385,87 @@ btyd_pareto_dormant_age(const BtydParetoParams *m, double x, double t_x, double 
 			lo = mid;
 	}
 	return hi;
+}
+
+/*
+ * The integrand of btyd_pareto_p_purchase in w: the posterior probability
+ * that the customer is still alive at the time tau(w) of a purchase,
+ * (B/(B+tau))^s, with tau = A expm1(-log1p(-w)/R).
+ */
+static double
+pareto_purchase_integrand(double w, double R, double A, double B, double s)
+{
+	double		tau;
+
+	if (w >= 1.0)
+		return 0.0;
+	tau = A * expm1(-log1p(-w) / R);
+	return exp(-s * log1p(tau / B));
+}
+
+/*
+ * Adaptive Simpson on [a, b] to absolute tolerance tol, limited in depth
+ * and in integrand evaluations (*budget; a panel over budget takes its
+ * Richardson-corrected estimate as it is).
+ */
+static double
+pareto_simpson(double a, double b, double fa, double fm, double fb, double whole,
+			   double tol, int depth, int *budget, double R, double A, double B, double s)
+{
+	double		m = 0.5 * (a + b);
+	double		lm = 0.5 * (a + m);
+	double		rm = 0.5 * (m + b);
+	double		flm = pareto_purchase_integrand(lm, R, A, B, s);
+	double		frm = pareto_purchase_integrand(rm, R, A, B, s);
+	double		left = (m - a) / 6.0 * (fa + 4.0 * flm + fm);
+	double		right = (b - m) / 6.0 * (fm + 4.0 * frm + fb);
+	double		delta = left + right - whole;
+
+	*budget -= 2;
+	if (depth <= 0 || *budget <= 0 || fabs(delta) <= 15.0 * tol)
+		return left + right + delta / 15.0;
+	return pareto_simpson(a, m, fa, flm, fm, left, tol / 2.0, depth - 1, budget, R, A, B, s)
+		+ pareto_simpson(m, b, fm, frm, fb, right, tol / 2.0, depth - 1, budget, R, A, B, s);
+}
+
+/*
+ * P(X(T, T+t] >= 1 | x, t_x, T).  Given alive at T, lambda ~ Gamma(R, A)
+ * and mu ~ Gamma(s, B) independently, with R = r+x, A = alpha+T,
+ * B = beta+T; a customer with (lambda, mu) makes a first purchase in
+ * (T, T+t] before dropping out with probability
+ * integral_0^t lambda e^-(lambda+mu) tau dtau, so
+ *
+ *	P = P(alive) integral_0^t (R/A) (A/(A+tau))^(R+1) (B/(B+tau))^s dtau
+ *
+ * In w = 1 - (A/(A+tau))^R this is integral_0^W (B/(B+tau(w)))^s dw with
+ * W = 1 - (A/(A+t))^R: the NBD's probability of a purchase, thinned by the
+ * chance of dying first.  The integrand lies in (0, 1] and decreases;
+ * adaptive Simpson to 1e-12.  NaN when P(alive) cannot be evaluated.
+ */
+double
+btyd_pareto_p_purchase(const BtydParetoParams *m, double t, double x, double t_x, double T)
+{
+	double		R = m->r + x;
+	double		A = m->alpha + T;
+	double		B = m->beta + T;
+	double		W;
+	double		fa;
+	double		fm;
+	double		fb;
+	double		p_alive;
+	int			budget = 20000;
+
+	if (!(t > 0.0))
+		return 0.0;
+	p_alive = btyd_pareto_p_alive(m, x, t_x, T);
+	if (isnan(p_alive))
+		return NAN;
+	W = -expm1(-R * log1p(t / A));
+	fa = 1.0;
+	fm = pareto_purchase_integrand(0.5 * W, R, A, B, m->s);
+	fb = pareto_purchase_integrand(W, R, A, B, m->s);
+	return p_alive * pareto_simpson(0.0, W, fa, fm, fb, W / 6.0 * (fa + 4.0 * fm + fb),
+									1e-12, 40, &budget, R, A, B, m->s);
 }
 
 /*

@@ -59,6 +59,23 @@ extern double btyd_pareto_loglik(const BtydParetoParams *m,
 extern bool btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n,
 							const BtydFitOptions *opts, BtydFit *out);
 
+/*
+ * Covariance of the log-parameters (log r, log alpha, log s, log beta),
+ * row-major, at m over the observations (sorted and compacted, as the
+ * aggregates keep them): the inverse of the observed information.  False
+ * when it is not positive definite (m is not at a maximum).
+ */
+extern bool btyd_pareto_log_cov(const BtydParetoParams *m, const BtydBgnbdObs *obs,
+								size_t n, double cov[16]);
+
+/*
+ * P(at least one purchase in (T, T + t] | x, t_x, T): P(alive) times the
+ * integral over (0, t] of the posterior density of the first purchase
+ * after T while alive (quadrature; docs/models.md).
+ */
+extern double btyd_pareto_p_purchase(const BtydParetoParams *m, double t,
+									 double x, double t_x, double T);
+
 /* Probability that a customer with history (x, t_x, T) is still alive. */
 extern double btyd_pareto_p_alive(const BtydParetoParams *m,
 								  double x, double t_x, double T);
