@@ -17,7 +17,7 @@ CREATE TABLE dormancy.model_settings (
 	p_alive_threshold double precision NOT NULL DEFAULT 0.5,
 	model text NOT NULL DEFAULT 'bgnbd',
 	CONSTRAINT model_settings_one_row CHECK (singleton),
-	CONSTRAINT model_settings_model CHECK (model IN ('bgnbd', 'paretonbd', 'likelihood')),
+	CONSTRAINT model_settings_model CHECK (model IN ('bgnbd', 'paretonbd', 'likelihood', 'validation')),
 	CONSTRAINT model_settings_lookahead CHECK (lookahead >= interval '0'
 		AND extract(month FROM lookahead) = 0 AND extract(year FROM lookahead) = 0),
 	CONSTRAINT model_settings_p_alive_threshold CHECK (p_alive_threshold > 0 AND p_alive_threshold < 1),
@@ -37,7 +37,7 @@ COMMENT ON COLUMN dormancy.model_settings.segment_by IS 'fit one model per indus
 COMMENT ON COLUMN dormancy.model_settings.refit_every IS 'CALL dormancy.refresh() refits the models when they are older than this (only once some are fitted); NULL: never; default 7 days';
 COMMENT ON COLUMN dormancy.model_settings.lookahead IS 'customer_status.p_alive_ahead and p_purchase_ahead look this far ahead (days only); default 90 days';
 COMMENT ON COLUMN dormancy.model_settings.p_alive_threshold IS 'customer_status.expected_dormancy_day is the day p_alive falls below this if no purchase comes; default 0.5';
-COMMENT ON COLUMN dormancy.model_settings.model IS 'the model customer_status applies per segment: bgnbd (default), paretonbd (when its fit converged, else BG/NBD), or likelihood (the one with the higher log-likelihood on the segment: both have four parameters)';
+COMMENT ON COLUMN dormancy.model_settings.model IS 'the model customer_status applies per segment: bgnbd (default), paretonbd (when its fit converged, else BG/NBD), likelihood (the one with the higher log-likelihood on the segment: both have four parameters) or validation (the one with the lower mean absolute error in the segment''s latest holdout validation of both, validate_models(); BG/NBD without one); models.model_reason says why';
 COMMENT ON COLUMN dormancy.model_settings.min_customers IS 'a segment gets its own model only with at least this many customers (else the overall model applies); default 200';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_settings', '');
 
@@ -68,6 +68,7 @@ CREATE TABLE dormancy.models (
 	bgnbd_covariance double precision[],
 	paretonbd_covariance double precision[],
 	gammagamma_covariance double precision[],
+	model_reason text,
 	CONSTRAINT models_model CHECK (model IN ('bgnbd', 'paretonbd')),
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
@@ -91,6 +92,7 @@ COMMENT ON COLUMN dormancy.models.model IS 'the model customer_status applies fo
 COMMENT ON COLUMN dormancy.models.gammagamma_std_errors IS 'standard errors of p, q, v from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); see dormancy.model_parameters';
 COMMENT ON COLUMN dormancy.models.bgnbd_covariance IS 'covariance matrix (4 x 4) of r, alpha, a, b from the observed information at the estimate, stored by fit_models() (NULL when the fit did not converge); the intervals of dormancy.forecast_intervals come from it';
 COMMENT ON COLUMN dormancy.models.paretonbd_covariance IS 'covariance matrix (4 x 4) of r, alpha, s, beta of the Pareto/NBD fit, likewise (NULL when not fitted or not converged)';
+COMMENT ON COLUMN dormancy.models.model_reason IS 'why model is the one applied: the setting, the log-likelihoods, or the holdout errors of the validation it was chosen by (model_settings.model)';
 COMMENT ON COLUMN dormancy.models.gammagamma_covariance IS 'covariance matrix (3 x 3) of p, q, v, likewise';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
@@ -213,18 +215,51 @@ BEGIN
 	-- one pass over the histories for the fits and the value distribution
 	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
-	-- the model applied: Pareto/NBD when chosen and its fit converged, or by
-	-- the higher log-likelihood (the same four parameters, so no penalty)
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd, model)
+	-- the model applied, and why: Pareto/NBD when chosen and its fit
+	-- converged, by the higher log-likelihood (the same four parameters, so
+	-- no penalty), or by the lower mean absolute error of the segment's
+	-- latest holdout validation of both models (validate_models; BG/NBD
+	-- without one)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
+								 model, model_reason)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
 		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
-		   CASE WHEN coalesce((f.paretonbd).converged, false)
-					 AND (settings.model = 'paretonbd'
-						  OR (settings.model = 'likelihood'
-							  AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
-								   OR NOT coalesce((f.bgnbd).converged, false))))
-				THEN 'paretonbd' ELSE 'bgnbd' END
+		   c.model, c.reason
 	  FROM dormancy._fit_segments(settings) f
+	  LEFT JOIN LATERAL (
+		SELECT b.validation_id, b.mean_absolute_error AS bgnbd_error, p.mean_absolute_error AS paretonbd_error
+		  FROM dormancy.model_validations b
+		  JOIN dormancy.model_validations p
+			ON p.validation_id = b.validation_id AND p.segment_kind = b.segment_kind
+		   AND p.segment IS NOT DISTINCT FROM b.segment AND p.bucket = 'all' AND p.model = 'paretonbd'
+		 WHERE settings.model = 'validation'
+		   AND b.model = 'bgnbd' AND b.bucket = 'all'
+		   AND b.segment_kind = f.segment_kind AND b.segment IS NOT DISTINCT FROM f.segment_value
+		   AND b.mean_absolute_error IS NOT NULL AND p.mean_absolute_error IS NOT NULL
+		 ORDER BY b.validation_id DESC
+		 LIMIT 1) v ON true
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN NOT coalesce((f.paretonbd).converged, false) THEN 'bgnbd'
+					WHEN settings.model = 'paretonbd' THEN 'paretonbd'
+					WHEN settings.model = 'likelihood'
+						 AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
+							  OR NOT coalesce((f.bgnbd).converged, false)) THEN 'paretonbd'
+					WHEN settings.model = 'validation' AND v.paretonbd_error < v.bgnbd_error THEN 'paretonbd'
+					ELSE 'bgnbd' END AS model,
+			   CASE WHEN settings.model = 'bgnbd' THEN 'model_settings.model is bgnbd'
+					WHEN NOT coalesce((f.paretonbd).converged, false)
+						THEN 'the Pareto/NBD fit did not converge: BG/NBD'
+					WHEN settings.model = 'paretonbd' THEN 'model_settings.model is paretonbd'
+					WHEN settings.model = 'likelihood'
+						THEN format('log-likelihood: BG/NBD %s, Pareto/NBD %s',
+									round((f.bgnbd).log_likelihood::numeric, 1), round((f.paretonbd).log_likelihood::numeric, 1))
+							 || CASE WHEN NOT coalesce((f.bgnbd).converged, false) THEN ' (the BG/NBD fit did not converge)' ELSE '' END
+					WHEN v.validation_id IS NULL
+						THEN 'no holdout validation of this segment with both models (validate_models): BG/NBD'
+					ELSE format('holdout validation %s: mean absolute error BG/NBD %s, Pareto/NBD %s purchase days per customer',
+								v.validation_id, round(v.bgnbd_error::numeric, 4), round(v.paretonbd_error::numeric, 4))
+					END AS reason
+	 ) c
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";

@@ -1,7 +1,8 @@
 --
 -- Holdout validation of the models (docs/models.md, "Holdout validation"):
--- validate_models() fits BG/NBD and Gamma-Gamma on the purchases up to a
--- calibration day, per segment as fit_models() does, and compares the
+-- validate_models() fits BG/NBD and Gamma-Gamma (and Pareto/NBD unless
+-- model_settings.model is bgnbd) on the purchases up to a calibration day,
+-- per segment as fit_models() does, and compares the
 -- predictions with what happened up to a holdout day: repeat purchase days
 -- per calibration-frequency bucket, mean spend per purchase day, and the
 -- cumulative repeat purchase days per time unit (Fader, Hardie & Lee 2005,
@@ -34,7 +35,10 @@ CREATE TABLE dormancy.model_validations (
 	spend_mean_absolute_error double precision,
 	bgnbd dormancy.bgnbd,
 	gammagamma dormancy.gammagamma,
-	CONSTRAINT model_validations_key UNIQUE NULLS NOT DISTINCT (validation_id, segment_kind, segment, bucket),
+	model text NOT NULL DEFAULT 'bgnbd',
+	paretonbd dormancy.paretonbd,
+	CONSTRAINT model_validations_key UNIQUE NULLS NOT DISTINCT (validation_id, model, segment_kind, segment, bucket),
+	CONSTRAINT model_validations_model CHECK (model IN ('bgnbd', 'paretonbd')),
 	CONSTRAINT model_validations_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT model_validations_segment CHECK ((segment_kind = 'all') = (segment IS NULL)),
 	CONSTRAINT model_validations_bucket CHECK (bucket IN ('0', '1', '2', '3', '4', '5', '6', '7+', 'all')),
@@ -58,14 +62,16 @@ COMMENT ON COLUMN dormancy.model_validations.segment_kind IS 'all, industry or c
 COMMENT ON COLUMN dormancy.model_validations.segment IS 'the industry or company size (its label_key); NULL for all';
 COMMENT ON COLUMN dormancy.model_validations.bucket IS 'repeat purchase days in the calibration period: 0 to 6, 7+ (seven or more), or all';
 COMMENT ON COLUMN dormancy.model_validations.customers IS 'customers of the segment and bucket with a purchase day on or before calibration_end';
-COMMENT ON COLUMN dormancy.model_validations.predicted IS 'sum over those customers of the BG/NBD expected purchase days in the holdout period given their calibration frequency, recency and age (NULL when the model cannot give one for some customer)';
+COMMENT ON COLUMN dormancy.model_validations.predicted IS 'sum over those customers of the expected purchase days in the holdout period given their calibration frequency, recency and age, under the row''s model (NULL when the model cannot give one for some customer)';
 COMMENT ON COLUMN dormancy.model_validations.actual IS 'sum over those customers of their purchase days in the holdout period';
-COMMENT ON COLUMN dormancy.model_validations.mean_absolute_error IS 'mean over the buckets 0 to 7+ with customers of |predicted - actual| / customers (purchase days per customer); the same on every row of the run and segment';
+COMMENT ON COLUMN dormancy.model_validations.mean_absolute_error IS 'mean over the buckets 0 to 7+ with customers of |predicted - actual| / customers (purchase days per customer); the same on every row of the run, model and segment; model_settings.model = validation chooses the model by it';
 COMMENT ON COLUMN dormancy.model_validations.spend_customers IS 'customers of the bucket with a holdout purchase day of known amount and an expected spend';
 COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their calibration frequency and mean repeat spend';
 COMMENT ON COLUMN dormancy.model_validations.actual_spend IS 'mean over spend_customers of their net amount per holdout purchase day (days of known amount)';
 COMMENT ON COLUMN dormancy.model_validations.spend_mean_absolute_error IS 'mean over the buckets 0 to 7+ with spend_customers of |predicted_spend - actual_spend|; the same on every row of the run and segment';
-COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted on the calibration period';
+COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted on the calibration period (on the Pareto/NBD rows too)';
+COMMENT ON COLUMN dormancy.model_validations.model IS 'the model validated: bgnbd, or paretonbd (validated too unless model_settings.model is bgnbd)';
+COMMENT ON COLUMN dormancy.model_validations.paretonbd IS 'the Pareto/NBD model fitted on the calibration period (NULL when model_settings.model is bgnbd)';
 COMMENT ON COLUMN dormancy.model_validations.gammagamma IS 'the Gamma-Gamma model fitted on the calibration period (NULL without repeat buyers)';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validations', '');
 
@@ -114,7 +120,7 @@ CREATE FUNCTION dormancy.validate_models(calibration_end date, holdout_end date,
 				   customers bigint, predicted double precision, actual double precision,
 				   mean_absolute_error double precision, spend_customers bigint,
 				   predicted_spend double precision, actual_spend double precision,
-				   spend_mean_absolute_error double precision)
+				   spend_mean_absolute_error double precision, model text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
@@ -178,7 +184,7 @@ BEGIN
 	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
 	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
-		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma
+		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd
 	  FROM dormancy._fit_segments(settings) f;
 
 	-- each customer once under the overall model and once under its
@@ -188,6 +194,11 @@ BEGIN
 		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
 		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
 									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
+		   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
+		   CASE WHEN m.paretonbd IS NOT NULL
+				THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / unit_days,
+														   s.age / unit_days, NULL, horizon, NULL, NULL)).expected_purchases
+				END AS predicted_paretonbd,
 		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
@@ -202,37 +213,42 @@ BEGIN
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
 
-	-- per bucket, every bucket of every segment
+	-- per bucket, every bucket of every segment, BG/NBD's and (when fitted)
+	-- Pareto/NBD's; the spend columns are the same on both
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
-		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma)
+		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
+		model, paretonbd)
 	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
 		   b.customers, b.predicted, b.actual,
 		   avg(abs(b.predicted - b.actual) / b.customers)
 			   FILTER (WHERE b.bucket <> 'all' AND b.customers > 0)
-			   OVER (PARTITION BY b.model_no),
+			   OVER (PARTITION BY b.model_no, b.model),
 		   b.spend_customers, b.predicted_spend, b.actual_spend,
 		   avg(abs(b.predicted_spend - b.actual_spend))
 			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
-			   OVER (PARTITION BY b.model_no),
-		   m.bgnbd, m.gammagamma
-	  FROM (SELECT k.model_no, k.bucket,
+			   OVER (PARTITION BY b.model_no, b.model),
+		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
+	  FROM (SELECT k.model_no, k.model, k.bucket,
 				   count(c.frequency) AS customers,
-				   CASE WHEN count(c.frequency) = count(c.predicted) THEN coalesce(sum(c.predicted), 0) END AS predicted,
+				   CASE WHEN count(c.frequency) = count(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END)
+						THEN coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END), 0) END AS predicted,
 				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
 				   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
 				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
 				   avg(c.holdout_spend / c.holdout_spend_days)
 					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
-			  FROM (SELECT m.model_no, k.bucket
+			  FROM (SELECT m.model_no, d.model, k.bucket
 					  FROM pg_temp.dormancy_validation_models m
-					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)) k
+					 CROSS JOIN (VALUES ('bgnbd'), ('paretonbd')) d(model)
+					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)
+					 WHERE d.model = 'bgnbd' OR m.paretonbd IS NOT NULL) k
 			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
 						   FROM pg_temp.dormancy_validation_customers c
 						 UNION ALL
 						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
 				ON c.model_no = k.model_no AND c.bucket = k.bucket
-			 GROUP BY k.model_no, k.bucket) b
+			 GROUP BY k.model_no, k.model, k.bucket) b
 	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
 
 	-- the tracking: period ends calibration_end + k units (whole days) from
@@ -304,12 +320,12 @@ BEGIN
 	RETURN QUERY
 	SELECT v.validation_id, v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual,
 		   v.mean_absolute_error, v.spend_customers, v.predicted_spend, v.actual_spend,
-		   v.spend_mean_absolute_error
+		   v.spend_mean_absolute_error, v.model
 	  FROM dormancy.model_validations v
 	 WHERE v.validation_id = run
-	 ORDER BY v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
+	 ORDER BY v.model <> 'bgnbd', v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
 END
 $$;
 COMMENT ON FUNCTION dormancy.validate_models(date, date, interval) IS
-	'fit BG/NBD and Gamma-Gamma on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
+	'fit BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
 REVOKE ALL ON FUNCTION dormancy.validate_models(date, date, interval) FROM PUBLIC;

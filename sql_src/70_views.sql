@@ -1496,7 +1496,7 @@ CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true)
 SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
 	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
 	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma
+	   v.bgnbd, v.gammagamma, v.model, v.paretonbd
   FROM dormancy.model_validations v
  WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
 						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
