@@ -1,8 +1,8 @@
 /*
  * fuzz_paretonbd_predict.c
  *		libFuzzer target for the Pareto/NBD functions of src/core/paretonbd.c
- *		with extreme parameters: btyd_pareto_loglik_one, btyd_pareto_p_alive
- *		and btyd_pareto_expected.
+ *		with extreme parameters: btyd_pareto_loglik_one, btyd_pareto_p_alive,
+ *		btyd_pareto_expected and btyd_pareto_p_purchase.
  *
  * Parameters are spread log-uniformly over [1e-3, 1e3] (the range of
  * fitted models; btyd_hyp2f1 is not validated for parameters in the
@@ -12,7 +12,9 @@
  * Invariants: the log-likelihood is finite and not above 0 plus the
  * log-density slack of continuous times (finite is what is checked);
  * p_alive is a number in [0, 1], exactly 1 when t_x = T; expected
- * purchases are finite, >= 0, 0 at t = 0 and do not decrease with t.
+ * purchases are finite, >= 0, 0 at t = 0 and do not decrease with t; the
+ * probability of a purchase in t is in [0, p_alive], 0 at t = 0, and does
+ * not decrease with t.
  */
 #include "fuzz_common.h"
 #include "paretonbd.h"
@@ -31,7 +33,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				ll,
 				pa,
 				e,
-				e_half;
+				e_half,
+				pp,
+				pp_half;
 	uint8_t		sel;
 
 	fz_reader_init(&r, data, size);
@@ -67,5 +71,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(FZ_T, isfinite(e_half) && e_half <= e * (1 + 1e-9) + 1e-300,
 			 "expected %.17g at t/2 but %.17g at t=%.17g", e_half, e, t);
 	FZ_CHECK(FZ_T, btyd_pareto_expected(&m, 0, x, t_x, age) == 0, "expected at t = 0");
+	pp = btyd_pareto_p_purchase(&m, t, x, t_x, age);
+	FZ_CHECK(FZ_T, pp >= 0 && pp <= pa * (1 + 1e-12),
+			 "p_purchase %.17g (p_alive %.17g) at r=%.17g alpha=%.17g s=%.17g beta=%.17g t=%.17g x=%.17g t_x=%.17g T=%.17g",
+			 pp, pa, m.r, m.alpha, m.s, m.beta, t, x, t_x, age);
+	pp_half = btyd_pareto_p_purchase(&m, t / 2, x, t_x, age);
+	FZ_CHECK(FZ_T, pp_half >= 0 && pp_half <= pp + 1e-9,
+			 "p_purchase %.17g at t/2 but %.17g at t=%.17g", pp_half, pp, t);
+	FZ_CHECK(FZ_T, btyd_pareto_p_purchase(&m, 0, x, t_x, age) == 0, "p_purchase at t = 0");
 	return 0;
 }
