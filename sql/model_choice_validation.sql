@@ -64,6 +64,9 @@ SELECT segment_kind, model, model_reason,
 				 WHERE b.bucket = 'all' AND b.model = 'bgnbd' AND p.model = 'paretonbd') AS lower_error_chosen
   FROM dormancy.fit_models();
 SELECT forecast_model, count(*) FROM dormancy.customer_status GROUP BY 1;
+-- _model_for returns the model chosen, with its Pareto/NBD fit
+SELECT m.model, m.paretonbd = d.paretonbd AS its_paretonbd, m.model_id = d.model_id AS same_row
+  FROM dormancy._model_for(NULL, NULL) m, dormancy.models d;
 -- the latest validation of both decides: where Pareto/NBD did worse (an
 -- edited run) the choice turns to BG/NBD, and a tie is BG/NBD's; a later
 -- run of BG/NBD alone does not count

@@ -295,12 +295,13 @@ REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
 CREATE FUNCTION dormancy._model_for(industry text, company_size text,
 									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
 									OUT gammagamma dormancy.gammagamma,
-									OUT unit_days double precision, OUT horizon_days double precision)
+									OUT unit_days double precision, OUT horizon_days double precision,
+									OUT model text, OUT paretonbd dormancy.paretonbd)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_for'
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
-	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
 
 
 

@@ -824,7 +824,7 @@ SELECT core.*,
 	   la.p_purchase_ahead,
 	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
 			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -851,32 +851,32 @@ SELECT core.*,
 									ms.p_alive_threshold) l
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model): the same columns from it (the
-  -- looking-ahead ones from model_lookahead(paretonbd, ...))
-  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  -- (model_settings.model, models.model: _model_for's model and paretonbd):
+  -- the same columns from it (the looking-ahead ones from
+  -- model_lookahead(paretonbd, ...))
   LEFT JOIN LATERAL (
 	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value,
 		   pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
-	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
-	 CROSS JOIN dormancy.model_lookahead(pm.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
+	 CROSS JOIN dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
 									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
 									ms.p_alive_threshold) pl
-	 WHERE pm.model_id IS NOT NULL
+	 WHERE mdl.paretonbd IS NOT NULL
   ) pn ON true
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
   ) models
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
   ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -1447,32 +1447,32 @@ COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of thi
 -- fit_models() again).
 CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
 SELECT core.customer_id, mdl.model_id,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model,
 	   i.p_alive, i.p_alive_low, i.p_alive_high,
 	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
 	   i.expected_value, i.expected_value_low, i.expected_value_high
   FROM dormancy.customer_core core
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
-  LEFT JOIN dormancy.models bm ON bm.model_id = mdl.model_id
-  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  -- the covariances stored with the model
+  LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
  CROSS JOIN LATERAL (
 	SELECT b.*
-	  FROM dormancy.model_intervals(mdl.bgnbd, bm.bgnbd_covariance,
+	  FROM dormancy.model_intervals(mdl.bgnbd, cov.bgnbd_covariance,
 									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									bm.gammagamma_covariance,
+									cov.gammagamma_covariance,
 									core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days, core.monetary_value,
 									mdl.horizon_days / mdl.unit_days) b
-	 WHERE pm.model_id IS NULL
+	 WHERE mdl.paretonbd IS NULL
 	UNION ALL
 	SELECT p.*
-	  FROM dormancy.model_intervals(pm.paretonbd, pm.paretonbd_covariance,
+	  FROM dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
 									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									pm.gammagamma_covariance,
+									cov.gammagamma_covariance,
 									core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days, core.monetary_value,
 									mdl.horizon_days / mdl.unit_days) p
-	 WHERE pm.model_id IS NOT NULL
+	 WHERE mdl.paretonbd IS NOT NULL
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS
 	'per customer, p_alive, expected purchases and expected value as customer_status gives them, each with a 95% interval from the uncertainty of the fitted parameters (delta method); NULL intervals without a stored covariance';

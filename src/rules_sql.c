@@ -10,7 +10,8 @@
  *		dormancy._model_for(industry text, company_size text,
  *							OUT model_id integer, OUT bgnbd dormancy.bgnbd,
  *							OUT gammagamma dormancy.gammagamma,
- *							OUT unit_days float8, OUT horizon_days float8)
+ *							OUT unit_days float8, OUT horizon_days float8,
+ *							OUT model text, OUT paretonbd dormancy.paretonbd)
  *
  * customer_status calls them once per customer in place of a LATERAL
  * subquery over dormancy.reason_rules, dormancy.approach_rules
@@ -632,13 +633,17 @@ approach_channel(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(cache->channels[match]);
 }
 
+/* The result columns of _model_for; then segment_kind and segment_value. */
+#define MODEL_FOR_COLS 7
+#define MODEL_FOR_KIND_COL (MODEL_FOR_COLS + 1)
+
 /* The converged models of one call site, by segment. */
 typedef struct ModelCache
 {
 	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
 	int			nrows;
-	Datum	  (*values)[5];		/* per model: the five result columns */
-	bool	  (*nulls)[5];
+	Datum	  (*values)[MODEL_FOR_COLS];	/* per model: the result columns */
+	bool	  (*nulls)[MODEL_FOR_COLS];
 	int			overall;		/* the model of segment_kind 'all', or -1 */
 	int			nindustries;
 	RulesWord  *industries;		/* segment values of the industry models, sorted */
@@ -663,8 +668,8 @@ SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
-		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
-		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], MODEL_FOR_KIND_COL + 1, desc, &isnull);
 
 		if (strcmp(seg_kind, kind) != 0 || isnull)
 			continue;			/* a NULL segment_value equals nothing */
@@ -680,8 +685,8 @@ SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
-		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull));
-		Datum		value = heap_getattr(tuples[i], 7, desc, &isnull);
+		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull));
+		Datum		value = heap_getattr(tuples[i], MODEL_FOR_KIND_COL + 1, desc, &isnull);
 		int			id;
 
 		if (strcmp(seg_kind, kind) != 0 || isnull)
@@ -710,28 +715,29 @@ LoadModels(FunctionCallInfo fcinfo)
 	cache->nrows = ReadRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
 					" pg_catalog.date_part('epoch', m.time_unit) / 86400,"
 					" pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400,"
+					" m.model, CASE WHEN m.model = 'paretonbd' THEN m.paretonbd END,"
 					" m.segment_kind, m.segment_value"
 					" FROM dormancy.models m WHERE (m.bgnbd).converged ORDER BY m.model_id",
 							"dormancy.models", cache->site.mcxt, &desc, &tuples);
 
-	cache->values = palloc0(sizeof(Datum[5]) * Max(cache->nrows, 1));
-	cache->nulls = palloc0(sizeof(bool[5]) * Max(cache->nrows, 1));
+	cache->values = palloc0(sizeof(Datum[MODEL_FOR_COLS]) * Max(cache->nrows, 1));
+	cache->nulls = palloc0(sizeof(bool[MODEL_FOR_COLS]) * Max(cache->nrows, 1));
 	cache->overall = -1;
 	for (int i = 0; i < cache->nrows; i++)
 	{
 		bool		isnull;
 
-		for (int c = 0; c < 5; c++)
+		for (int c = 0; c < MODEL_FOR_COLS; c++)
 		{
 			Datum		d = heap_getattr(tuples[i], c + 1, desc, &isnull);
 
 			cache->nulls[i][c] = isnull;
-			/* the composites as flat values of their own */
-			cache->values[i][c] = (isnull || (c != 1 && c != 2)) ? d :
+			/* the composites and the text as flat values of their own */
+			cache->values[i][c] = (isnull || (c != 1 && c != 2 && c != 5 && c != 6)) ? d :
 				PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
 		}
 		if (cache->overall < 0 &&
-			strcmp(TextDatumGetCString(heap_getattr(tuples[i], 6, desc, &isnull)), "all") == 0)
+			strcmp(TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull)), "all") == 0)
 			cache->overall = i;
 	}
 	SegmentTable(tuples, desc, cache->nrows, "industry",
@@ -748,20 +754,22 @@ LoadModels(FunctionCallInfo fcinfo)
 
 /*
  * _model_for(industry text, company_size text) returns (model_id, bgnbd,
- *		gammagamma, unit_days, horizon_days)
+ *		gammagamma, unit_days, horizon_days, model, paretonbd)
  *
  * The model that applies to a customer: among the converged BG/NBD fits, its
  * industry's or company size's (segment_value = label_key(value)), else
  * the overall one; all NULL when none.  With models of both kinds for one
  * customer (fit_models() makes one kind only) the industry's is taken.
+ * model is the one chosen for the segment (models.model), paretonbd its
+ * Pareto/NBD fit when that is the one (else NULL).
  */
 Datum
 model_for(PG_FUNCTION_ARGS)
 {
 	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
-	bool		nulls[5] = {true, true, true, true, true};
-	Datum		values[5] = {0};
+	bool		nulls[MODEL_FOR_COLS] = {true, true, true, true, true, true, true};
+	Datum		values[MODEL_FOR_COLS] = {0};
 	int			model = -1;
 
 	if (CallSiteCacheStale(fcinfo))
