@@ -67,6 +67,21 @@ SELECT forecast_model, count(*) FROM dormancy.customer_status GROUP BY 1;
 -- _model_for returns the model chosen, with its Pareto/NBD fit
 SELECT m.model, m.paretonbd = d.paretonbd AS its_paretonbd, m.model_id = d.model_id AS same_row
   FROM dormancy._model_for(NULL, NULL) m, dormancy.models d;
+-- the value distribution fit_models() stores is that of customer_status's
+-- expected_value under the model chosen (Pareto/NBD here)
+SELECT max(abs(v.quantiles[k + 1] - s.q[k + 1])) < 1e-9 AS same_quantiles, v.customers
+  FROM dormancy.value_distribution v,
+	   (SELECT percentile_cont(ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g))
+				   WITHIN GROUP (ORDER BY expected_value) AS q
+		  FROM dormancy.customer_status WHERE expected_value >= 0) s,
+	   generate_series(0, 200) k
+ WHERE v.measure = 'expected_value'
+ GROUP BY v.customers;
+-- a Pareto/NBD model row edited by hand into an invalid one: its customers'
+-- model columns are NULL and data_issues lists them
+UPDATE dormancy.models SET paretonbd.r = -1;
+SELECT count(*) AS customers, count(p_alive) AS with_p_alive FROM dormancy.customer_status;
+SELECT issue, count(*), min(detail) AS detail FROM dormancy.data_issues WHERE issue = 'model_evaluation_failed' GROUP BY 1;
 -- the latest validation of both decides: where Pareto/NBD did worse (an
 -- edited run) the choice turns to BG/NBD, and a tie is BG/NBD's; a later
 -- run of BG/NBD alone does not count

@@ -7976,6 +7976,52 @@ CREATE FUNCTION dormancy._model_for(industry text, company_size text,
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
 
+-- the value distribution under the model chosen for each segment, as customer_status
+CREATE OR REPLACE FUNCTION dormancy._store_value_distribution()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	SET jit = off
+AS $$
+DECLARE
+	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+BEGIN
+	DELETE FROM dormancy.value_distribution;
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
+		RETURN;
+	END IF;
+	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	WITH v AS (
+		SELECT s.total_amount, CASE WHEN mdl.paretonbd IS NULL THEN mp.expected_value ELSE pp.expected_value END AS expected_value
+		  FROM pg_temp.dormancy_fit_summaries s
+		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
+		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON mdl.paretonbd IS NULL
+		  -- under the segment's Pareto/NBD model when it is the one chosen, as customer_status
+		  LEFT JOIN LATERAL dormancy.model_predictions_paretonbd(mdl.paretonbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) pp ON mdl.paretonbd IS NOT NULL
+	)
+	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
+	  FROM (SELECT 'total_amount'::text AS measure,
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   count(*) AS n
+			  FROM v
+			UNION ALL
+			SELECT 'expected_value',
+				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
+				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
+			  FROM v) m
+	 WHERE m.n > 0;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
+
 CREATE OR REPLACE FUNCTION dormancy._generated_views()
 	RETURNS TABLE (view_name text, adapter boolean)
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -8668,16 +8714,28 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
  GROUP BY o.customer_id::pg_catalog.text
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
--- columns as in customer_status)
+-- columns as in customer_status, under the model chosen for the segment)
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+ CROSS JOIN LATERAL (
+	SELECT b.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) mp
+								  mdl.horizon_days / mdl.unit_days) b
+	 WHERE mdl.paretonbd IS NULL
+	UNION ALL
+	SELECT p.problem
+	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL) p
+	 WHERE mdl.paretonbd IS NOT NULL
+ ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
 COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';

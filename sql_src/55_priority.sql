@@ -247,13 +247,18 @@ BEGIN
 	END IF;
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (
-		SELECT s.total_amount, mp.expected_value
+		SELECT s.total_amount, CASE WHEN mdl.paretonbd IS NULL THEN mp.expected_value ELSE pp.expected_value END AS expected_value
 		  FROM pg_temp.dormancy_fit_summaries s
 		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON mdl.paretonbd IS NULL
+		  -- under the segment's Pareto/NBD model when it is the one chosen, as customer_status
+		  LEFT JOIN LATERAL dormancy.model_predictions_paretonbd(mdl.paretonbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) pp ON mdl.paretonbd IS NOT NULL
 	)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,

@@ -701,16 +701,28 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
  GROUP BY o.customer_id::pg_catalog.text
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
--- columns as in customer_status)
+-- columns as in customer_status, under the model chosen for the segment)
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+ CROSS JOIN LATERAL (
+	SELECT b.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) mp
+								  mdl.horizon_days / mdl.unit_days) b
+	 WHERE mdl.paretonbd IS NULL
+	UNION ALL
+	SELECT p.problem
+	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL) p
+	 WHERE mdl.paretonbd IS NOT NULL
+ ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
 COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
