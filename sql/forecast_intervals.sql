@@ -112,6 +112,11 @@ SELECT model, array_dims(paretonbd_covariance) AS paretonbd,
 	   round(sqrt(paretonbd_covariance[1][1])::numeric, 4) AS se_r, round(sqrt(paretonbd_covariance[2][2])::numeric, 3) AS se_alpha,
 	   round(sqrt(paretonbd_covariance[3][3])::numeric, 4) AS se_s, round(sqrt(paretonbd_covariance[4][4])::numeric, 3) AS se_beta
   FROM dormancy.fit_models();
+-- model_parameters shows the Pareto/NBD parameters too, their standard
+-- errors the square roots of the covariance's diagonal
+SELECT parameter, round(estimate::numeric, 4) AS estimate, round(std_error::numeric, 4) AS std_error,
+	   round(ci_low::numeric, 4) AS ci_low, round(ci_high::numeric, 4) AS ci_high, converged
+  FROM dormancy.model_parameters WHERE model = 'paretonbd' ORDER BY parameter;
 SELECT forecast_model, count(*) AS customers,
 	   count(p_alive_low) AS with_p_alive_interval, count(expected_purchases_low) AS with_purchases_interval,
 	   bool_and(f.p_alive_low <= f.p_alive AND f.p_alive <= f.p_alive_high

@@ -1433,7 +1433,12 @@ SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
 		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
 		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
 		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
-		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged),
+		-- Pareto/NBD (when fitted): the square roots of its covariance's diagonal
+		('paretonbd', 'r', (m.paretonbd).r, pg_catalog.sqrt(m.paretonbd_covariance[1][1]), (m.paretonbd).converged),
+		('paretonbd', 'alpha', (m.paretonbd).alpha, pg_catalog.sqrt(m.paretonbd_covariance[2][2]), (m.paretonbd).converged),
+		('paretonbd', 's', (m.paretonbd).s, pg_catalog.sqrt(m.paretonbd_covariance[3][3]), (m.paretonbd).converged),
+		('paretonbd', 'beta', (m.paretonbd).beta, pg_catalog.sqrt(m.paretonbd_covariance[4][4]), (m.paretonbd).converged)
 	) p (model, parameter, estimate, std_error, converged)
  WHERE p.estimate IS NOT NULL;
 COMMENT ON VIEW dormancy.model_parameters IS
@@ -1441,8 +1446,8 @@ COMMENT ON VIEW dormancy.model_parameters IS
 COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
 COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
 COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
-COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
-COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd, gammagamma or paretonbd (when fitted: model_settings.model is not bgnbd)';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd), p, q, v (gammagamma) or r, alpha, s, beta (paretonbd)';
 COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
 COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
 COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
