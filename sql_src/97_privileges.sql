@@ -43,6 +43,14 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
 	TO dormancy_reader, dormancy_analyst;
 
+-- The outreach and the campaigns (sql_src/67_outreach.sql): analysts read
+-- them (campaign_list and campaign_effect read them with the analyst's own
+-- privileges); starting a campaign and writing the outreach log are the
+-- owner's, who may grant them (docs/security.md).
+GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes,
+	dormancy.outreach_outcomes, dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members
+	TO dormancy_analyst;
+
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
 -- privileges and row security policies decide what each view computes from.
