@@ -24,7 +24,9 @@ AS $$
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking'
+			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking',
+			'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration', 'measured_approaches',
+			'campaign_transitions'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;

@@ -27,6 +27,10 @@
 --                                            standard errors and 95% intervals
 --   latest_validation,                       the latest holdout validation of
 --   latest_validation_tracking               each segment (validate_models)
+--   campaign_outcomes, campaign_effect,      the effect of the win-back
+--   campaign_score_calibration,              campaigns, treated against
+--   measured_approaches,                     control (issue 15,
+--   campaign_transitions                     docs/campaign_effect.md)
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -1459,6 +1463,358 @@ PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'do
 IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
 	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
 END IF;
+
+-- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
+-- campaign_outcomes (one row per member: contacted?, came back within the
+-- window?, revenue in the window), and above it campaign_effect (treated
+-- against control, with 95% intervals), campaign_score_calibration (per
+-- score band), measured_approaches (the best measured channel and theme per
+-- reason, beside the ones in force) and campaign_transitions (the state
+-- changes of status_history in a campaign's window).
+--
+-- campaign_outcomes: each member of each campaign (campaign_members), with
+-- the window of the campaign (the N = reactivation_days days after its
+-- as-of day, up to the as-of day in force), the member's first contact
+-- (an outreach row of the campaign, or one without a campaign in the
+-- window), and the purchase days and revenue in the window, read from
+-- src_orders in the zone in force.  A purchase day is a day whose known
+-- amounts net to more than 0, or whose amounts are all unknown (as in the
+-- purchase histories).  The orders and the outreach are read once each,
+-- joined to the members on the id as text (campaign_members keeps text ids).
+CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
+WITH m AS (
+	SELECT mb.campaign_id, c.name AS campaign, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
+		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
+		   c.as_of AS start_day, c.reactivation_days,
+		   c.as_of + c.reactivation_days AS window_end,
+		   a.as_of_day
+	  FROM dormancy.campaign_members mb
+	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
+	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
+), contact AS (
+	SELECT m.campaign_id, m.customer_id,
+		   pg_catalog.min(o.contacted_on) AS first_contact_on,
+		   pg_catalog.count(*) AS contacts,
+		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+	  FROM m
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	 WHERE o.contacted_on <= m.as_of_day
+	   AND (o.campaign_id = m.campaign_id
+			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+	 GROUP BY m.campaign_id, m.customer_id
+), mc AS (
+	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
+		   -- the last day read: the window, or the window after the contact
+		   -- when that ends later, never after the as-of day in force
+		   LEAST(m.as_of_day, GREATEST(m.window_end, k.first_contact_on + m.reactivation_days - 1)) AS read_until
+	  FROM m
+	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
+), d AS (
+	SELECT mc.campaign_id, mc.customer_id, x.day,
+		   pg_catalog.sum(o.amount) AS amount,
+		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
+	  FROM mc
+	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
+	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
+	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
+	 GROUP BY mc.campaign_id, mc.customer_id, x.day
+)
+SELECT mc.campaign_id, mc.campaign, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
+	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
+	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
+	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
+	   coalesce(p.purchase_days, 0) AS purchase_days,
+	   coalesce(p.purchase_days, 0) > 0 AS reactivated,
+	   p.first_purchase_on,
+	   coalesce(p.revenue, 0) AS revenue,
+	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
+  FROM mc
+  LEFT JOIN (SELECT d.campaign_id, d.customer_id,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
+												AND d.day < mc.first_contact_on + mc.reactivation_days)
+						AS purchase_days_after_contact
+			   FROM d
+			   JOIN mc ON mc.campaign_id = d.campaign_id AND mc.customer_id = d.customer_id
+			  GROUP BY d.campaign_id, d.customer_id) p
+	ON p.campaign_id = mc.campaign_id AND p.customer_id = mc.customer_id;
+COMMENT ON VIEW dormancy.campaign_outcomes IS
+	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
+COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.score_band IS 'the band of the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.channel IS 'the planned channel at the start (also for a control: the one it would have had)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.theme IS 'the planned message theme at the start (also for a control)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.priority_score IS 'the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probability alive at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
+
+-- campaign_effect: treated against control per campaign, over all members
+-- (level all) and per planned channel, theme, likely reason and their
+-- combination (levels channel, theme, reason, approach).  Intention to
+-- treat: every member not held out is treated, contacted or not, and both
+-- groups are measured from the campaign's start, which the random
+-- assignment makes comparable.  The intervals are those of
+-- proportion_difference, mean_difference and number_needed_to_treat.
+CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign,
+		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 6 THEN 'reason'
+				ELSE 'approach' END AS level,
+		   o.channel, o.theme, o.likely_reason,
+		   pg_catalog.min(o.start_day) AS start_day, pg_catalog.min(o.window_end) AS window_end,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.contacted) AS contacted,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.contacted) AS controls_contacted,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated_after_contact) AS contacted_reactivated,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue_variance,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign),
+							 (o.campaign_id, o.campaign, o.channel),
+							 (o.campaign_id, o.campaign, o.theme),
+							 (o.campaign_id, o.campaign, o.likely_reason),
+							 (o.campaign_id, o.campaign, o.channel, o.theme, o.likely_reason))
+)
+SELECT g.campaign_id, g.campaign, g.level, g.channel, g.theme, g.likely_reason,
+	   g.start_day, g.window_end, g.window_ended,
+	   g.treated, g.controls, g.contacted, g.controls_contacted,
+	   g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper,
+	   nn.number_needed, nn.lower AS number_needed_lower, nn.upper AS number_needed_upper,
+	   g.contacted_reactivated,
+	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
+	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
+	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
+ CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
+ CROSS JOIN LATERAL dormancy.mean_difference(g.treated, g.treated_revenue, g.treated_revenue_variance,
+											 g.controls, g.control_revenue, g.control_revenue_variance) md;
+COMMENT ON VIEW dormancy.campaign_effect IS
+	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
+COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason IS 'the likely reason at the start (levels reason and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_effect.window_end IS 'the last day of the window (start_day + reactivation_days)';
+COMMENT ON COLUMN dormancy.campaign_effect.window_ended IS 'false while the as-of day in force is before window_end: the rates are those of the days so far';
+COMMENT ON COLUMN dormancy.campaign_effect.treated IS 'members not held out (to be approached), contacted or not';
+COMMENT ON COLUMN dormancy.campaign_effect.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted IS 'treated members with an outreach row (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_effect.controls_contacted IS 'controls that were contacted all the same (they stay controls: a large number dilutes the measured effect)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_effect.control_rate IS 'control_reactivated / controls';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference IS 'treated_rate - control_rate: the lift in reactivation (NULL without treated or without controls)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_lower IS 'lower bound of the 95% interval of rate_difference (Newcombe''s hybrid score interval)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_upper IS 'upper bound of the 95% interval of rate_difference';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed IS 'members to approach to win one customer back: 1 / rate_difference (negative: one lost per that many; NULL for no difference)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_lower IS 'lower bound of its 95% interval, 1 / rate_difference_upper; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_upper IS 'upper bound of its 95% interval, 1 / rate_difference_lower; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_reactivated IS 'contacted members with a purchase day in the reactivation_days days from their first contact';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_rate IS 'contacted_reactivated / contacted: descriptive only, not an effect (who is reached is not random; docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_revenue_per_member IS 'mean revenue in the window per treated member (0 for a member without orders)';
+COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean revenue in the window per control';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
+
+-- campaign_score_calibration: per campaign and score band at the start, the
+-- reactivation of treated and controls.  The control rate is the calibration
+-- of the score (do customers of higher bands come back more often on their
+-- own?), the difference says in which bands the approach pays.
+CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign, o.score_band,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
+		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY o.campaign_id, o.campaign, o.score_band
+)
+SELECT g.campaign_id, g.campaign, g.score_band,
+	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
+	   g.window_ended, g.mean_score, g.mean_p_alive,
+	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd;
+COMMENT ON VIEW dormancy.campaign_score_calibration IS
+	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_score IS 'mean priority score of the band''s members at the start';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_p_alive IS 'mean probability alive of the band''s members at the start (the model''s own expectation)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated IS 'members not held out';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_rate IS 'control_reactivated / controls: how often the band comes back without an approach';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference IS 'treated_rate - control_rate: the lift in this band';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS 'lower bound of its 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
+
+-- measured_approaches: per likely reason, the planned channel and the theme
+-- with the best measured lift over the campaigns whose window has ended
+-- (treated and controls of every campaign added up), among those with at
+-- least outreach_settings.min_observations treated members and as many
+-- controls: best by the lower bound of the lift's 95% interval, then the
+-- lift.  Beside them the theme and the reason's own channel rule in force,
+-- and the theme installed.  adopt_measured_approaches() writes the ones
+-- whose lower bound is above 0.
+CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
+WITH o AS (
+	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
+), cand AS (
+	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice,
+		   pg_catalog.count(DISTINCT o.campaign_id) AS campaigns,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
+	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel
+	UNION ALL
+	SELECT 'theme', o.likely_reason, o.theme,
+		   pg_catalog.count(DISTINCT o.campaign_id),
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
+	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme
+), best AS (
+	SELECT DISTINCT ON (c.kind, c.likely_reason) c.*, pd.difference, pd.lower, pd.upper
+	  FROM cand c
+	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated, c.treated, c.control_reactivated, c.controls) pd
+	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+	 ORDER BY c.kind, c.likely_reason, pd.lower DESC, pd.difference DESC, c.choice
+), reasons AS (
+	SELECT DISTINCT o.likely_reason FROM o
+)
+SELECT r.likely_reason,
+	   bc.choice AS measured_channel, bc.difference AS channel_lift,
+	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
+	   bc.treated AS channel_treated, bc.controls AS channel_controls,
+	   (SELECT a.channel FROM dormancy.approach_rules a
+		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
+	   bt.choice AS measured_theme, bt.difference AS theme_lift,
+	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
+	   bt.treated AS theme_treated, bt.controls AS theme_controls,
+	   mt.theme AS current_theme,
+	   (SELECT d.row_data ->> 'theme' FROM dormancy.installed_defaults d
+		 WHERE d.table_name = 'message_themes' AND d.key = dormancy.label_key(r.likely_reason)) AS installed_theme,
+	   bc.lower > 0 AND bc.choice IS DISTINCT FROM
+		   (SELECT a.channel FROM dormancy.approach_rules a
+			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			 ORDER BY a.rule_order LIMIT 1) AS adopt_channel,
+	   bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme AS adopt_theme
+  FROM reasons r
+  LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
+  LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
+  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
+COMMENT ON VIEW dormancy.measured_approaches IS
+	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, treated and controls added up; at least outreach_settings.min_observations of each), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
+COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
+COMMENT ON COLUMN dormancy.measured_approaches.installed_theme IS 'the theme the extension installed for this reason';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
+
+-- campaign_transitions: for the members who came back in a campaign's
+-- window, the first state change that refresh() recorded in status_history
+-- from a lapsing state (at_risk, dormant, long_dormant) back to active on or
+-- after the first purchase day of the window (a refresh records a change
+-- when it runs: after the purchase, possibly after the window), with the
+-- member's group and first contact.
+CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
+SELECT DISTINCT ON (o.campaign_id, o.customer_id)
+	   o.campaign_id, o.campaign, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
+	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
+	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
+	   o.first_purchase_on - o.start_day AS days_from_start
+  FROM dormancy.campaign_outcomes o
+  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
+ WHERE o.reactivated
+   AND h.change = 'changed' AND h.to_state = 'active'
+   AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')
+   AND h.as_of >= o.first_purchase_on
+ ORDER BY o.campaign_id, o.customer_id, h.history_id;
+COMMENT ON VIEW dormancy.campaign_transitions IS
+	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
+COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_contact_on IS 'the day of the first contact';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_transitions.history_id IS 'the row of dormancy.status_history';
+COMMENT ON COLUMN dormancy.campaign_transitions.run_id IS 'the refresh that recorded it (dormancy.refresh_runs)';
+COMMENT ON COLUMN dormancy.campaign_transitions.from_state IS 'the state before: at_risk, dormant or long_dormant';
+COMMENT ON COLUMN dormancy.campaign_transitions.to_state IS 'the state after: active';
+COMMENT ON COLUMN dormancy.campaign_transitions.recorded_as_of IS 'the as-of day of the refresh that recorded the change (a refresh runs after the purchase: it can be later than the purchase day)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_contact IS 'days from the first contact to the first purchase day (NULL when not contacted; negative: the customer bought before the contact)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_start IS 'days from the campaign''s as-of day to the first purchase day';
 
 END
 $$;

@@ -1,0 +1,311 @@
+-- The effect of a win-back campaign (issue 15): a simulated campaign on
+-- generated customers with a known true lift per planned channel (phone +12
+-- points, email +2, direct mail none, over a control rate of 20%), and the
+-- effect view must recover each lift within its 95% interval; the counts
+-- and intervals equal a second computation in plain SQL; learning adopts
+-- the measured channel and theme; the state history ties in; and over 100
+-- simulated campaigns the intervals cover the true lift 90 to 99 times.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET extra_float_digits = 0;
+\i test/sql_ref/unbind_all.sql
+SELECT dormancy.reset_defaults('dormancy.message_themes'), dormancy.reset_defaults('dormancy.approach_rules');
+DELETE FROM dormancy.outreach_settings;
+-- the days in Japan's zone: an order at 15:30 UTC is the next day there
+SET dormancy.time_zone = 'Asia/Tokyo';
+SET dormancy.as_of = '2026-10-01';
+SELECT setseed(0.15);
+
+CREATE SCHEMA ce;
+CREATE TABLE ce.customers (id integer PRIMARY KEY, name text, industry text);
+CREATE TABLE ce.orders (customer integer, at timestamptz, amount numeric);
+CREATE INDEX ON ce.orders (customer);
+-- 6,000 customers who bought monthly in 2025 and then stopped: lapsing on
+-- 2026-10-01.  The planned channel by id (phone, email, direct mail), the
+-- likely reason and the theme in two halves each.
+INSERT INTO ce.customers
+SELECT g, 'customer ' || g, 'manufacturing' FROM generate_series(1, 6000) g;
+INSERT INTO ce.orders
+SELECT c.id, timestamptz '2025-01-10 03:00+00' + (m || ' months')::interval + (c.id % 20 || ' days')::interval,
+	   1000 + c.id % 500
+  FROM ce.customers c CROSS JOIN generate_series(0, 5) m;
+SELECT dormancy.bind_customers('ce.customers', 'id', name => 'name', industry => 'industry');
+SELECT dormancy.bind_orders('ce.orders', 'customer', 'at', 'amount');
+
+-- The campaign, as start_campaign() would freeze it: 20% of each stratum
+-- held out (exactly: the first fifth of each stratum by a seeded shuffle).
+CREATE TABLE ce.plan AS
+SELECT c.id, (ARRAY['phone', 'email', 'direct_mail'])[1 + c.id % 3] AS channel,
+	   (ARRAY['forgot', 'lost_to_competitor'])[1 + (c.id / 3) % 2] AS likely_reason,
+	   (ARRAY['reminder', 'comparison_case_study'])[1 + (c.id / 6) % 2] AS theme,
+	   random() AS u
+  FROM ce.customers c;
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
+VALUES (9001, 'autumn win-back', '2026-10-01', 0.2, 42, 90, '{25,50,75}', 6000, 1200);
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band, state,
+									   likely_reason, channel, theme, priority_score)
+SELECT 9001, p.id::text,
+	   row_number() OVER (PARTITION BY p.channel, p.likely_reason, p.theme ORDER BY p.u) <= 100,
+	   'dormant|' || p.likely_reason || '|' || (ARRAY['0-25', '25-50', '50-75', '75-100'])[1 + p.id % 4],
+	   (ARRAY['0-25', '25-50', '50-75', '75-100'])[1 + p.id % 4], 'dormant',
+	   p.likely_reason, p.channel, p.theme, 12.5 + 25 * (p.id % 4)
+  FROM ce.plan p;
+SELECT is_control, count(*) FROM dormancy.campaign_members WHERE campaign_id = 9001 GROUP BY 1 ORDER BY 1;
+
+-- The truth: a control comes back with probability 0.20; a treated member
+-- (contacted or not: intention to treat) with 0.20 + the channel's lift;
+-- the higher score bands come back a little more often (+0.02 per band),
+-- the same in both groups.  A returning member orders once on a random day
+-- of the 90-day window, an amount exponential around 30,000.
+CREATE TABLE ce.truth (channel text PRIMARY KEY, lift double precision);
+INSERT INTO ce.truth VALUES ('phone', 0.12), ('email', 0.02), ('direct_mail', 0.0);
+INSERT INTO ce.orders
+SELECT m.customer_id::integer,
+	   timestamptz '2026-10-01 03:00+00' + ((1 + floor(random() * 90)::int) || ' days')::interval,
+	   round((-30000 * ln(1 - random()))::numeric)
+  FROM dormancy.campaign_members m
+  JOIN ce.truth t ON t.channel = m.channel
+ WHERE m.campaign_id = 9001
+   AND random() < 0.20 + 0.02 * (m.customer_id::integer % 4) - 0.03 + CASE WHEN m.is_control THEN 0 ELSE t.lift END;
+-- what must not count: an order on the start day itself, orders after the
+-- window (day 91 in Japan: 2026-12-30 15:30 UTC is 2026-12-31 there), a
+-- refund alone on a day (no purchase day), an order without a customer
+INSERT INTO ce.orders VALUES
+	(1, '2026-10-01 05:00+00', 5000), (2, '2026-12-30 15:30+00', 7000), (4, '2027-01-05 03:00+00', 9000),
+	(5, '2026-11-01 03:00+00', -3000), (NULL, '2026-11-01 03:00+00', 1000);
+-- a purchase on the window's last day in Japan (2026-12-29 15:30 UTC is
+-- 2026-12-30 00:30 there): it counts
+INSERT INTO ce.orders VALUES (7, '2026-12-29 15:30+00', 4000);
+
+-- The outreach: 85% of the treated reached in the first 20 days, by the
+-- planned channel, some in Japanese wordings; two controls were called all
+-- the same; one contact of another campaign's day without a campaign id.
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, theme, outcome, campaign_id)
+SELECT m.customer_id, timestamptz '2026-10-02 01:00+00' + ((floor(random() * 20)::int) || ' days')::interval,
+	   CASE WHEN m.channel = 'phone' AND m.customer_id::integer % 2 = 0 THEN U&'\96FB\8A71' ELSE m.channel END,
+	   m.theme, (ARRAY['reached', 'not_reached', 'interested', 'declined'])[1 + floor(random() * 4)::int], 9001
+  FROM dormancy.campaign_members m
+ WHERE m.campaign_id = 9001 AND NOT m.is_control AND random() < 0.85;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+SELECT m.customer_id, '2026-10-05 01:00+00', 'phone', 'reached', 9001
+  FROM dormancy.campaign_members m WHERE m.campaign_id = 9001 AND m.is_control ORDER BY m.customer_id::integer LIMIT 2;
+
+SET dormancy.as_of = '2027-01-15';
+
+-- 1. Each channel's lift is recovered within its interval; direct mail (no
+-- true effect) covers zero; phone's lift is clearly above zero
+SELECT e.channel, e.treated, e.controls, e.window_ended,
+	   round(e.rate_difference::numeric, 3) AS lift,
+	   round(e.rate_difference_lower::numeric, 3) AS lower, round(e.rate_difference_upper::numeric, 3) AS upper,
+	   e.rate_difference_lower <= t.lift AND t.lift <= e.rate_difference_upper AS covers_true_lift,
+	   e.rate_difference_lower <= 0 AND 0 <= e.rate_difference_upper AS covers_zero
+  FROM dormancy.campaign_effect e JOIN ce.truth t ON t.channel = e.channel
+ WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ ORDER BY t.lift DESC;
+
+-- the whole campaign: true lift (0.12 + 0.02 + 0) / 3
+SELECT e.level, e.treated, e.controls, e.contacted, e.controls_contacted,
+	   e.rate_difference_lower <= 0.14 / 3 AND 0.14 / 3 <= e.rate_difference_upper AS covers_true_lift,
+	   e.number_needed_lower <= e.number_needed AND e.number_needed <= e.number_needed_upper AS number_needed_in_interval,
+	   e.number_needed_upper IS NULL = (e.rate_difference_lower <= 0) AS unbounded_iff_interval_has_zero,
+	   e.revenue_difference_lower < e.revenue_difference AND e.revenue_difference < e.revenue_difference_upper AS revenue_interval,
+	   e.contacted_rate IS NOT NULL AS contacted_rate_shown
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = 9001 AND e.level = 'all';
+
+-- revenue: the true difference per member is lift * 30,000 (the mean order)
+SELECT e.channel,
+	   e.revenue_difference_lower <= t.lift * 30000 AND t.lift * 30000 <= e.revenue_difference_upper AS covers_true_revenue
+  FROM dormancy.campaign_effect e JOIN ce.truth t ON t.channel = e.channel
+ WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ ORDER BY t.lift DESC;
+
+-- 2. A second computation in plain SQL: the members' outcomes from the
+-- orders, the rates, Newcombe's interval from Wilson's formula, Welch's
+-- from var_samp (with the t quantile of the C code: its own test checks it
+-- against the tables), the number needed to treat
+CREATE TABLE ce.ref_members AS
+SELECT m.customer_id, m.is_control, m.channel, m.theme, m.likely_reason,
+	   EXISTS (SELECT 1 FROM (SELECT (o.at AT TIME ZONE 'Asia/Tokyo')::date AS day, sum(o.amount) AS amount
+								FROM ce.orders o WHERE o.customer = m.customer_id::integer GROUP BY 1) d
+				WHERE d.day > '2026-10-01' AND d.day <= '2026-12-30' AND d.amount > 0) AS reactivated,
+	   coalesce((SELECT sum(o.amount) FROM ce.orders o
+				  WHERE o.customer = m.customer_id::integer
+					AND (o.at AT TIME ZONE 'Asia/Tokyo')::date > '2026-10-01'
+					AND (o.at AT TIME ZONE 'Asia/Tokyo')::date <= '2026-12-30'), 0)::double precision AS revenue,
+	   EXISTS (SELECT 1 FROM dormancy.outreach_log l WHERE l.customer_id = m.customer_id AND l.campaign_id = 9001) AS contacted
+  FROM dormancy.campaign_members m WHERE m.campaign_id = 9001;
+CREATE TABLE ce.ref AS
+WITH g AS (
+	SELECT r.channel,
+		   count(*) FILTER (WHERE NOT r.is_control)::double precision AS n1,
+		   count(*) FILTER (WHERE r.is_control)::double precision AS n2,
+		   count(*) FILTER (WHERE NOT r.is_control AND r.reactivated)::double precision AS x1,
+		   count(*) FILTER (WHERE r.is_control AND r.reactivated)::double precision AS x2,
+		   count(*) FILTER (WHERE NOT r.is_control AND r.contacted) AS contacted,
+		   avg(r.revenue) FILTER (WHERE NOT r.is_control) AS m1, var_samp(r.revenue) FILTER (WHERE NOT r.is_control) AS v1,
+		   avg(r.revenue) FILTER (WHERE r.is_control) AS m2, var_samp(r.revenue) FILTER (WHERE r.is_control) AS v2
+	  FROM ce.ref_members r GROUP BY r.channel
+), w AS (	-- Wilson's bounds, z = 1.959963984540054
+	SELECT g.*, g.x1 / g.n1 AS p1, g.x2 / g.n2 AS p2, 1.959963984540054::double precision AS z FROM g
+), b AS (
+	SELECT w.*,
+		   ((w.p1 + w.z ^ 2 / (2 * w.n1)) - w.z * sqrt(w.p1 * (1 - w.p1) / w.n1 + w.z ^ 2 / (4 * w.n1 ^ 2))) / (1 + w.z ^ 2 / w.n1) AS l1,
+		   ((w.p1 + w.z ^ 2 / (2 * w.n1)) + w.z * sqrt(w.p1 * (1 - w.p1) / w.n1 + w.z ^ 2 / (4 * w.n1 ^ 2))) / (1 + w.z ^ 2 / w.n1) AS u1,
+		   ((w.p2 + w.z ^ 2 / (2 * w.n2)) - w.z * sqrt(w.p2 * (1 - w.p2) / w.n2 + w.z ^ 2 / (4 * w.n2 ^ 2))) / (1 + w.z ^ 2 / w.n2) AS l2,
+		   ((w.p2 + w.z ^ 2 / (2 * w.n2)) + w.z * sqrt(w.p2 * (1 - w.p2) / w.n2 + w.z ^ 2 / (4 * w.n2 ^ 2))) / (1 + w.z ^ 2 / w.n2) AS u2,
+		   (w.v1 / w.n1 + w.v2 / w.n2) ^ 2 / ((w.v1 / w.n1) ^ 2 / (w.n1 - 1) + (w.v2 / w.n2) ^ 2 / (w.n2 - 1)) AS df
+	  FROM w
+)
+SELECT b.channel, b.n1, b.n2, b.x1, b.x2, b.contacted, b.p1 - b.p2 AS d,
+	   b.p1 - b.p2 - sqrt((b.p1 - b.l1) ^ 2 + (b.u2 - b.p2) ^ 2) AS lower,
+	   b.p1 - b.p2 + sqrt((b.u1 - b.p1) ^ 2 + (b.p2 - b.l2) ^ 2) AS upper,
+	   b.m1 - b.m2 AS rd, b.df, sqrt(b.v1 / b.n1 + b.v2 / b.n2) AS se
+  FROM b;
+SELECT e.channel,
+	   e.treated = r.n1 AND e.controls = r.n2 AND e.treated_reactivated = r.x1 AND e.control_reactivated = r.x2
+		   AND e.contacted = r.contacted AS counts_agree,
+	   abs(e.rate_difference - r.d) < 1e-12 AND abs(e.rate_difference_lower - r.lower) < 1e-12
+		   AND abs(e.rate_difference_upper - r.upper) < 1e-12 AS newcombe_agrees,
+	   abs(e.number_needed - 1 / r.d) < 1e-9 AS number_needed_agrees,
+	   abs(e.revenue_difference - r.rd) < 1e-6 AS revenue_agrees,
+	   -- Welch's half-width over the standard error is the t quantile of
+	   -- the Welch-Satterthwaite df: between the normal one and that of
+	   -- the smaller group's df
+	   (e.revenue_difference_upper - e.revenue_difference) / r.se BETWEEN 1.959963984540054 AND 1.9720 AS welch_t_in_range,
+	   r.df > 1000 AS df_large
+  FROM dormancy.campaign_effect e JOIN ce.ref r ON r.channel = e.channel
+ WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ ORDER BY 1;
+
+-- the edge orders: customer 1's start-day order, customer 2's and 4's
+-- orders after the window, customer 5's refund do not count; customer 7's
+-- order on the window's last day in Japan does (unless 7 reactivated anyway)
+SELECT o.customer_id, o.reactivated, o.first_purchase_on
+  FROM dormancy.campaign_outcomes o
+ WHERE o.campaign_id = 9001 AND o.customer_id IN ('1', '2', '4', '5', '7')
+ ORDER BY o.customer_id;
+SELECT r.customer_id, r.reactivated = o.reactivated AS agrees
+  FROM ce.ref_members r JOIN dormancy.campaign_outcomes o ON o.customer_id = r.customer_id AND o.campaign_id = 9001
+ WHERE r.reactivated <> o.reactivated OR abs(r.revenue - o.revenue) > 1e-6
+ ORDER BY 1;
+
+-- the levels: one 'all' row, 3 channels, 2 themes, 2 reasons, 12 approaches
+SELECT level, count(*) FROM dormancy.campaign_effect WHERE campaign_id = 9001 GROUP BY level ORDER BY level;
+-- the approach rows add up to the whole campaign
+SELECT sum(treated) = (SELECT treated FROM dormancy.campaign_effect WHERE campaign_id = 9001 AND level = 'all') AS adds_up
+  FROM dormancy.campaign_effect WHERE campaign_id = 9001 AND level = 'approach';
+
+-- 3. A window not yet over: as of 2026-11-01, the campaign says so, and only
+-- the days so far count
+SET dormancy.as_of = '2026-11-01';
+SELECT e.window_ended, e.window_end, e.treated_reactivated < 900 AS fewer_so_far
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = 9001 AND e.level = 'all';
+SET dormancy.as_of = '2027-01-15';
+
+-- 4. Calibration per score band: the control rate grows with the band (the
+-- truth: +0.02 per band); one row per band
+SELECT c.score_band, c.band_from, c.treated, c.controls,
+	   round(c.control_rate::numeric, 2) AS control_rate, round(c.treated_rate::numeric, 2) AS treated_rate
+  FROM dormancy.campaign_score_calibration c WHERE c.campaign_id = 9001 ORDER BY c.band_from;
+
+-- 5. Learning: per reason, the measured channel is phone; the measured
+-- theme is one with a lift above 0; too few observations show nothing
+SELECT a.likely_reason, a.measured_channel, a.channel_lift_lower > 0 AS channel_lift_above_0,
+	   a.current_channel, a.current_theme, a.installed_theme, a.adopt_channel,
+	   a.channel_treated, a.channel_controls
+  FROM dormancy.measured_approaches a ORDER BY 1;
+INSERT INTO dormancy.outreach_settings (min_observations) VALUES (1000);
+SELECT a.likely_reason, a.measured_channel, a.measured_theme, a.adopt_channel, a.adopt_theme
+  FROM dormancy.measured_approaches a ORDER BY 1;
+DELETE FROM dormancy.outreach_settings;
+
+-- an analyst reads the effect (with SELECT on the tables it is computed
+-- from) but cannot adopt: that writes the rules
+GRANT USAGE ON SCHEMA ce TO dormancy_analyst;
+GRANT SELECT ON ce.customers, ce.orders TO dormancy_analyst;
+SET ROLE dormancy_analyst;
+SELECT count(*) AS effect_rows FROM dormancy.campaign_effect WHERE campaign_id = 9001;
+SELECT count(*) > 0 AS measured FROM dormancy.measured_approaches;
+\set VERBOSITY terse
+SELECT * FROM dormancy.adopt_measured_approaches();
+\set VERBOSITY default
+RESET ROLE;
+
+-- adopting writes the measured channel as a rule per reason before the
+-- general ones (and the theme where it differs); a second call changes nothing
+SELECT kind, likely_reason, previous, adopted, rule_order, lift_lower > 0 AS lift_above_0
+  FROM dormancy.adopt_measured_approaches() ORDER BY kind, likely_reason;
+SELECT count(*) AS second_call FROM dormancy.adopt_measured_approaches();
+SELECT rule_order, channel, reasons, installed, rule_order < (SELECT min(rule_order) FROM dormancy.approach_rules WHERE reasons IS NULL) AS before_general
+  FROM dormancy.approach_rules WHERE reasons IS NOT NULL ORDER BY rule_order;
+SELECT a.likely_reason, a.current_channel, a.adopt_channel, a.adopt_theme FROM dormancy.measured_approaches a ORDER BY 1;
+-- the adopted rules decide the channel of the reason's customers now
+SELECT count(*) FILTER (WHERE likely_reason = 'forgot' AND approach_channel <> 'phone') AS forgot_not_phone
+  FROM dormancy.customer_status;
+-- the written rows are the user's: reset_defaults keeps them (it brings
+-- back the installed rows only)
+SELECT dormancy.reset_defaults('dormancy.approach_rules');
+SELECT count(*) AS reason_rules_kept FROM dormancy.approach_rules WHERE reasons IS NOT NULL;
+DELETE FROM dormancy.approach_rules WHERE reasons IS NOT NULL;
+-- a theme that measures better is written into message_themes as the user's
+UPDATE dormancy.message_themes SET theme = 'usage_guide' WHERE reason = 'forgot';
+SELECT kind, likely_reason, previous, adopted FROM dormancy.adopt_measured_approaches(themes => true, channels => false);
+SELECT reason, theme, installed FROM dormancy.message_themes WHERE reason = 'forgot';
+SELECT dormancy.reset_defaults('dormancy.message_themes');
+\set VERBOSITY terse
+SELECT * FROM dormancy.adopt_measured_approaches(NULL, true);
+\set VERBOSITY default
+
+-- 6. The state history: refreshes before and after the window; the members
+-- who came back show the transition to active, linked to the campaign
+SET dormancy.as_of = '2026-10-01';
+CALL dormancy.refresh();
+SET dormancy.as_of = '2027-01-15';
+CALL dormancy.refresh();
+SELECT count(*) AS transitions_to_active FROM dormancy.status_history WHERE to_state = 'active' AND change = 'changed';
+SELECT t.is_control, count(*) > 0 AS has_transitions, bool_and(o.reactivated) AS all_reactivated,
+	   bool_and(t.days_from_start BETWEEN 1 AND 90 AND t.recorded_as_of >= t.first_purchase_on) AS in_window,
+	   bool_and(t.from_state IN ('at_risk', 'dormant', 'long_dormant') AND t.to_state = 'active') AS back_to_active
+  FROM dormancy.campaign_transitions t
+  JOIN dormancy.campaign_outcomes o ON o.campaign_id = t.campaign_id AND o.customer_id = t.customer_id
+ WHERE t.campaign_id = 9001
+ GROUP BY t.is_control ORDER BY 1;
+
+-- 7. Empty and degenerate: a campaign without controls has no difference;
+-- a campaign without members has no rows
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
+VALUES (9002, 'no controls', '2026-10-01', 0, 1, 90, '{25,50,75}', 2, 0),
+	   (9003, 'empty', '2026-10-01', 0.1, 1, 90, '{25,50,75}', 0, 0);
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, channel)
+VALUES (9002, '1', false, 'x', 'phone'), (9002, '2', false, 'x', 'phone');
+SELECT campaign_id, level, treated, controls, rate_difference, number_needed, revenue_difference
+  FROM dormancy.campaign_effect WHERE campaign_id IN (9002, 9003) AND level = 'all' ORDER BY 1;
+
+-- 8. Coverage over 100 simulated campaigns (disjoint members, half held
+-- out, control rate 0.20, treated 0.25; revenue exponential, mean 10,000
+-- per buyer): the 95% intervals cover the true lift 90 to 99 times of 100
+SELECT setseed(0.77);
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
+SELECT 10000 + k, 'simulated ' || k, '2026-10-01', 0.5, k, 60, '{25,50,75}' FROM generate_series(1, 100) k;
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, channel)
+SELECT 10000 + k, (100000 + 400 * k + i)::text, i % 2 = 0, 'all', 'phone'
+  FROM generate_series(1, 100) k CROSS JOIN generate_series(0, 399) i;
+INSERT INTO ce.orders
+SELECT m.customer_id::integer, timestamptz '2026-10-01 03:00+00' + ((1 + floor(random() * 60)::int) || ' days')::interval,
+	   (-10000 * ln(1 - random()))::numeric
+  FROM dormancy.campaign_members m
+ WHERE m.campaign_id > 10000 AND random() < CASE WHEN m.is_control THEN 0.20 ELSE 0.25 END;
+SELECT count(*) AS campaigns,
+	   count(*) FILTER (WHERE e.rate_difference_lower <= 0.05 AND 0.05 <= e.rate_difference_upper) AS rate_covered,
+	   count(*) FILTER (WHERE e.revenue_difference_lower <= 500 AND 500 <= e.revenue_difference_upper) AS revenue_covered,
+	   count(*) FILTER (WHERE e.rate_difference_lower <= 0.05 AND 0.05 <= e.rate_difference_upper) BETWEEN 90 AND 99 AS rate_coverage_ok,
+	   count(*) FILTER (WHERE e.revenue_difference_lower <= 500 AND 500 <= e.revenue_difference_upper) BETWEEN 90 AND 99 AS revenue_coverage_ok
+  FROM dormancy.campaign_effect e WHERE e.campaign_id > 10000 AND e.level = 'all';
+
+RESET dormancy.as_of;
+RESET dormancy.time_zone;
+\i test/sql_ref/unbind_all.sql
+DELETE FROM dormancy.campaigns WHERE campaign_id >= 9001;
+DELETE FROM dormancy.outreach_log;
+DROP SCHEMA ce CASCADE;
