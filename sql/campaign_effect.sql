@@ -21,42 +21,37 @@ CREATE SCHEMA ce;
 CREATE TABLE ce.customers (id integer PRIMARY KEY, name text, industry text);
 CREATE TABLE ce.orders (customer integer, at timestamptz, amount numeric);
 CREATE INDEX ON ce.orders (customer);
--- 6,000 customers who bought monthly in 2025 and then stopped: lapsing on
--- 2026-10-01.  The planned channel by id (phone, email, direct mail), the
--- likely reason and the theme in two halves each.
+-- 6,000 customers who stopped buying in 2025: lapsing on 2026-10-01.  Half
+-- bought monthly for half a year (likely reason circumstances_changed, theme
+-- new_offer), half once (one_time_mismatch, feedback_survey); the industry
+-- (by id) decides the planned channel: the approach rules are replaced by
+-- one per industry (phone, email, direct mail).
 INSERT INTO ce.customers
-SELECT g, 'customer ' || g, 'manufacturing' FROM generate_series(1, 6000) g;
+SELECT g, 'customer ' || g, (ARRAY['manufacturing', 'retail', 'wholesale'])[1 + g % 3] FROM generate_series(1, 6000) g;
 INSERT INTO ce.orders
 SELECT c.id, timestamptz '2025-01-10 03:00+00' + (m || ' months')::interval + (c.id % 20 || ' days')::interval,
 	   1000 + c.id % 500
-  FROM ce.customers c CROSS JOIN generate_series(0, 5) m;
+  FROM ce.customers c CROSS JOIN generate_series(0, 5) m
+ WHERE (c.id / 3) % 2 = 0 OR m = 2;
 SELECT dormancy.bind_customers('ce.customers', 'id', name => 'name', industry => 'industry');
 SELECT dormancy.bind_orders('ce.orders', 'customer', 'at', 'amount');
+DELETE FROM dormancy.approach_rules;
+INSERT INTO dormancy.approach_rules (rule_order, channel, industries, note) VALUES
+	(10, 'phone', '{manufacturing}', 'test'), (20, 'email', '{retail}', 'test'), (30, 'direct_mail', '{wholesale}', 'test');
+-- everyone lapsing is on the call list
+INSERT INTO dormancy.score_weights (call_list_min_score, call_list_tiers) VALUES (0, '{A,B,C}');
 
--- The campaign, as start_campaign() would freeze it: 20% of each stratum
--- held out (exactly: the first fifth of each stratum by a seeded shuffle).
-CREATE TABLE ce.plan AS
-SELECT c.id, (ARRAY['phone', 'email', 'direct_mail'])[1 + c.id % 3] AS channel,
-	   (ARRAY['forgot', 'lost_to_competitor'])[1 + (c.id / 3) % 2] AS likely_reason,
-	   (ARRAY['reminder', 'comparison_case_study'])[1 + (c.id / 6) % 2] AS theme,
-	   random() AS u
-  FROM ce.customers c;
-INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
-VALUES (9001, 'autumn win-back', '2026-10-01', 0.2, 42, 90, '{25,50,75}', 6000, 1200);
-INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band, state,
-									   likely_reason, channel, theme, priority_score)
-SELECT 9001, p.id::text,
-	   row_number() OVER (PARTITION BY p.channel, p.likely_reason, p.theme ORDER BY p.u) <= 100,
-	   'dormant|' || p.likely_reason || '|' || (ARRAY['0-25', '25-50', '50-75', '75-100'])[1 + p.id % 4],
-	   (ARRAY['0-25', '25-50', '50-75', '75-100'])[1 + p.id % 4], 'dormant',
-	   p.likely_reason, p.channel, p.theme, 12.5 + 25 * (p.id % 4)
-  FROM ce.plan p;
-SELECT is_control, count(*) FROM dormancy.campaign_members WHERE campaign_id = 9001 GROUP BY 1 ORDER BY 1;
+-- The campaign: start_campaign() freezes the call list and holds out 20% of
+-- each stratum (state x reason x score band)
+SELECT customers, controls, reactivation_days, as_of FROM dormancy.start_campaign('autumn win-back', control_share => 0.2, seed => 42);
+SELECT campaign_id AS cid FROM dormancy.campaigns WHERE name = 'autumn win-back' \gset
+SELECT m.channel, m.likely_reason, m.theme, count(*) AS members, count(*) FILTER (WHERE m.is_control) AS controls
+  FROM dormancy.campaign_members m WHERE m.campaign_id = :cid GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;
+SELECT m.score_band, count(*) AS members FROM dormancy.campaign_members m WHERE m.campaign_id = :cid GROUP BY 1 ORDER BY 1;
 
--- The truth: a control comes back with probability 0.20; a treated member
--- (contacted or not: intention to treat) with 0.20 + the channel's lift;
--- the higher score bands come back a little more often (+0.02 per band),
--- the same in both groups.  A returning member orders once on a random day
+-- The truth: a control comes back with probability 0.15 in the lowest score
+-- band, 0.05 more in each higher band; a treated member (contacted or not:
+-- intention to treat) with that + the channel's lift.  A returning member orders once on a random day
 -- of the 90-day window, an amount exponential around 30,000.
 CREATE TABLE ce.truth (channel text PRIMARY KEY, lift double precision);
 INSERT INTO ce.truth VALUES ('phone', 0.12), ('email', 0.02), ('direct_mail', 0.0);
@@ -66,8 +61,9 @@ SELECT m.customer_id::integer,
 	   round((-30000 * ln(1 - random()))::numeric)
   FROM dormancy.campaign_members m
   JOIN ce.truth t ON t.channel = m.channel
- WHERE m.campaign_id = 9001
-   AND random() < 0.20 + 0.02 * (m.customer_id::integer % 4) - 0.03 + CASE WHEN m.is_control THEN 0 ELSE t.lift END;
+ WHERE m.campaign_id = :cid
+   AND random() < 0.15 + 0.05 * (SELECT count(*) FROM unnest('{25,50,75}'::float8[]) b WHERE m.priority_score >= b)
+				   + CASE WHEN m.is_control THEN 0 ELSE t.lift END;
 -- what must not count: an order on the start day itself, orders after the
 -- window (day 91 in Japan: 2026-12-30 15:30 UTC is 2026-12-31 there), a
 -- refund alone on a day (no purchase day), an order without a customer
@@ -80,16 +76,16 @@ INSERT INTO ce.orders VALUES (7, '2026-12-29 15:30+00', 4000);
 
 -- The outreach: 85% of the treated reached in the first 20 days, by the
 -- planned channel, some in Japanese wordings; two controls were called all
--- the same; one contact of another campaign's day without a campaign id.
+-- the same.
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, theme, outcome, campaign_id)
 SELECT m.customer_id, timestamptz '2026-10-02 01:00+00' + ((floor(random() * 20)::int) || ' days')::interval,
 	   CASE WHEN m.channel = 'phone' AND m.customer_id::integer % 2 = 0 THEN U&'\96FB\8A71' ELSE m.channel END,
-	   m.theme, (ARRAY['reached', 'not_reached', 'interested', 'declined'])[1 + floor(random() * 4)::int], 9001
+	   m.theme, (ARRAY['reached', 'not_reached', 'interested', 'declined'])[1 + floor(random() * 4)::int], :cid
   FROM dormancy.campaign_members m
- WHERE m.campaign_id = 9001 AND NOT m.is_control AND random() < 0.85;
+ WHERE m.campaign_id = :cid AND NOT m.is_control AND random() < 0.85;
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
-SELECT m.customer_id, '2026-10-05 01:00+00', 'phone', 'reached', 9001
-  FROM dormancy.campaign_members m WHERE m.campaign_id = 9001 AND m.is_control ORDER BY m.customer_id::integer LIMIT 2;
+SELECT m.customer_id, '2026-10-05 01:00+00', 'phone', 'reached', :cid
+  FROM dormancy.campaign_members m WHERE m.campaign_id = :cid AND m.is_control ORDER BY m.customer_id::integer LIMIT 2;
 
 SET dormancy.as_of = '2027-01-15';
 
@@ -101,7 +97,7 @@ SELECT e.channel, e.treated, e.controls, e.window_ended,
 	   e.rate_difference_lower <= t.lift AND t.lift <= e.rate_difference_upper AS covers_true_lift,
 	   e.rate_difference_lower <= 0 AND 0 <= e.rate_difference_upper AS covers_zero
   FROM dormancy.campaign_effect e JOIN ce.truth t ON t.channel = e.channel
- WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ WHERE e.campaign_id = :cid AND e.level = 'channel'
  ORDER BY t.lift DESC;
 
 -- the whole campaign: true lift (0.12 + 0.02 + 0) / 3
@@ -111,13 +107,13 @@ SELECT e.level, e.treated, e.controls, e.contacted, e.controls_contacted,
 	   e.number_needed_upper IS NULL = (e.rate_difference_lower <= 0) AS unbounded_iff_interval_has_zero,
 	   e.revenue_difference_lower < e.revenue_difference AND e.revenue_difference < e.revenue_difference_upper AS revenue_interval,
 	   e.contacted_rate IS NOT NULL AS contacted_rate_shown
-  FROM dormancy.campaign_effect e WHERE e.campaign_id = 9001 AND e.level = 'all';
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid AND e.level = 'all';
 
 -- revenue: the true difference per member is lift * 30,000 (the mean order)
 SELECT e.channel,
 	   e.revenue_difference_lower <= t.lift * 30000 AND t.lift * 30000 <= e.revenue_difference_upper AS covers_true_revenue
   FROM dormancy.campaign_effect e JOIN ce.truth t ON t.channel = e.channel
- WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ WHERE e.campaign_id = :cid AND e.level = 'channel'
  ORDER BY t.lift DESC;
 
 -- 2. A second computation in plain SQL: the members' outcomes from the
@@ -133,8 +129,8 @@ SELECT m.customer_id, m.is_control, m.channel, m.theme, m.likely_reason,
 				  WHERE o.customer = m.customer_id::integer
 					AND (o.at AT TIME ZONE 'Asia/Tokyo')::date > '2026-10-01'
 					AND (o.at AT TIME ZONE 'Asia/Tokyo')::date <= '2026-12-30'), 0)::double precision AS revenue,
-	   EXISTS (SELECT 1 FROM dormancy.outreach_log l WHERE l.customer_id = m.customer_id AND l.campaign_id = 9001) AS contacted
-  FROM dormancy.campaign_members m WHERE m.campaign_id = 9001;
+	   EXISTS (SELECT 1 FROM dormancy.outreach_log l WHERE l.customer_id = m.customer_id AND l.campaign_id = :cid) AS contacted
+  FROM dormancy.campaign_members m WHERE m.campaign_id = :cid;
 CREATE TABLE ce.ref AS
 WITH g AS (
 	SELECT r.channel,
@@ -175,7 +171,7 @@ SELECT e.channel,
 	   (e.revenue_difference_upper - e.revenue_difference) / r.se BETWEEN 1.959963984540054 AND 1.9720 AS welch_t_in_range,
 	   r.df > 1000 AS df_large
   FROM dormancy.campaign_effect e JOIN ce.ref r ON r.channel = e.channel
- WHERE e.campaign_id = 9001 AND e.level = 'channel'
+ WHERE e.campaign_id = :cid AND e.level = 'channel'
  ORDER BY 1;
 
 -- the edge orders: customer 1's start-day order, customer 2's and 4's
@@ -183,31 +179,31 @@ SELECT e.channel,
 -- order on the window's last day in Japan does (unless 7 reactivated anyway)
 SELECT o.customer_id, o.reactivated, o.first_purchase_on
   FROM dormancy.campaign_outcomes o
- WHERE o.campaign_id = 9001 AND o.customer_id IN ('1', '2', '4', '5', '7')
+ WHERE o.campaign_id = :cid AND o.customer_id IN ('1', '2', '4', '5', '7')
  ORDER BY o.customer_id;
 SELECT r.customer_id, r.reactivated = o.reactivated AS agrees
-  FROM ce.ref_members r JOIN dormancy.campaign_outcomes o ON o.customer_id = r.customer_id AND o.campaign_id = 9001
+  FROM ce.ref_members r JOIN dormancy.campaign_outcomes o ON o.customer_id = r.customer_id AND o.campaign_id = :cid
  WHERE r.reactivated <> o.reactivated OR abs(r.revenue - o.revenue) > 1e-6
  ORDER BY 1;
 
 -- the levels: one 'all' row, 3 channels, 2 themes, 2 reasons, 12 approaches
-SELECT level, count(*) FROM dormancy.campaign_effect WHERE campaign_id = 9001 GROUP BY level ORDER BY level;
+SELECT level, count(*) FROM dormancy.campaign_effect WHERE campaign_id = :cid GROUP BY level ORDER BY level;
 -- the approach rows add up to the whole campaign
-SELECT sum(treated) = (SELECT treated FROM dormancy.campaign_effect WHERE campaign_id = 9001 AND level = 'all') AS adds_up
-  FROM dormancy.campaign_effect WHERE campaign_id = 9001 AND level = 'approach';
+SELECT sum(treated) = (SELECT treated FROM dormancy.campaign_effect WHERE campaign_id = :cid AND level = 'all') AS adds_up
+  FROM dormancy.campaign_effect WHERE campaign_id = :cid AND level = 'approach';
 
 -- 3. A window not yet over: as of 2026-11-01, the campaign says so, and only
 -- the days so far count
 SET dormancy.as_of = '2026-11-01';
 SELECT e.window_ended, e.window_end, e.treated_reactivated < 900 AS fewer_so_far
-  FROM dormancy.campaign_effect e WHERE e.campaign_id = 9001 AND e.level = 'all';
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid AND e.level = 'all';
 SET dormancy.as_of = '2027-01-15';
 
 -- 4. Calibration per score band: the control rate grows with the band (the
 -- truth: +0.02 per band); one row per band
 SELECT c.score_band, c.band_from, c.treated, c.controls,
 	   round(c.control_rate::numeric, 2) AS control_rate, round(c.treated_rate::numeric, 2) AS treated_rate
-  FROM dormancy.campaign_score_calibration c WHERE c.campaign_id = 9001 ORDER BY c.band_from;
+  FROM dormancy.campaign_score_calibration c WHERE c.campaign_id = :cid ORDER BY c.band_from;
 
 -- 5. Learning: per reason, the measured channel is phone; the measured
 -- theme is one with a lift above 0; too few observations show nothing
@@ -225,7 +221,7 @@ DELETE FROM dormancy.outreach_settings;
 GRANT USAGE ON SCHEMA ce TO dormancy_analyst;
 GRANT SELECT ON ce.customers, ce.orders TO dormancy_analyst;
 SET ROLE dormancy_analyst;
-SELECT count(*) AS effect_rows FROM dormancy.campaign_effect WHERE campaign_id = 9001;
+SELECT count(*) AS effect_rows FROM dormancy.campaign_effect WHERE campaign_id = :cid;
 SELECT count(*) > 0 AS measured FROM dormancy.measured_approaches;
 \set VERBOSITY terse
 SELECT * FROM dormancy.adopt_measured_approaches();
@@ -269,7 +265,7 @@ SELECT t.is_control, count(*) > 0 AS has_transitions, bool_and(o.reactivated) AS
 	   bool_and(t.from_state IN ('at_risk', 'dormant', 'long_dormant') AND t.to_state = 'active') AS back_to_active
   FROM dormancy.campaign_transitions t
   JOIN dormancy.campaign_outcomes o ON o.campaign_id = t.campaign_id AND o.customer_id = t.customer_id
- WHERE t.campaign_id = 9001
+ WHERE t.campaign_id = :cid
  GROUP BY t.is_control ORDER BY 1;
 
 -- 7. Empty and degenerate: a campaign without controls has no difference;
@@ -306,6 +302,8 @@ SELECT count(*) AS campaigns,
 RESET dormancy.as_of;
 RESET dormancy.time_zone;
 \i test/sql_ref/unbind_all.sql
-DELETE FROM dormancy.campaigns WHERE campaign_id >= 9001;
+DELETE FROM dormancy.campaigns WHERE campaign_id = :cid OR campaign_id >= 9002;
 DELETE FROM dormancy.outreach_log;
+DELETE FROM dormancy.score_weights;
+SELECT dormancy.reset_defaults('dormancy.approach_rules'), dormancy.reset_defaults('dormancy.message_themes');
 DROP SCHEMA ce CASCADE;

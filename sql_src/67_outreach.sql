@@ -429,3 +429,331 @@ $$;
 SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
 SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
 SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome');
+
+--
+-- Binding the user's outreach (activity) table
+--
+
+-- A customer id written as text (the extension's log) as an expression of
+-- the type of the customer ids: a value that cannot be one (not a number
+-- for integer ids, not a UUID for uuid ids) is NULL, so one bad row of the
+-- log never stops a query (source_issues reports it); other types are cast
+-- as they are.
+CREATE FUNCTION dormancy._text_id_expr(expr text, id_type text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN CASE
+		WHEN id_type IN ('smallint', 'integer', 'bigint') THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*[+-]?[0-9]{1,19}[[:space:]]*$'' THEN '
+				   'CASE WHEN (%1$s)::pg_catalog.numeric BETWEEN %3$s AND %4$s THEN (%1$s)::%2$s END END',
+				   expr, id_type,
+				   CASE id_type WHEN 'smallint' THEN '-32768' WHEN 'integer' THEN '-2147483648' ELSE '-9223372036854775808' END,
+				   CASE id_type WHEN 'smallint' THEN '32767' WHEN 'integer' THEN '2147483647' ELSE '9223372036854775807' END)
+		WHEN id_type = 'uuid' THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*\{?[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}\}?[[:space:]]*$'' THEN (%1$s)::pg_catalog.uuid END',
+				   expr)
+		ELSE format('(%s)::%s', expr, id_type)
+	END;
+COMMENT ON FUNCTION dormancy._text_id_expr(text, text) IS
+	'internal: SQL converting a text customer id to the type of the ids, NULL for a value an integer or uuid id cannot be';
+
+-- The SQL of the adapter src_outreach: the bound outreach relation, else
+-- the extension's log; the channel, theme, outcome and reason mapped by
+-- label_key (one index lookup each), the wordings kept beside them.
+CREATE FUNCTION dormancy._outreach_adapter(id_type text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	src record;
+	zone text := '(SELECT dormancy._time_zone_in_force())';
+	at_type oid;
+	cols text;
+	mapped text :=
+		'(SELECT m.channel FROM dormancy.outreach_channels m '
+		'WHERE dormancy.label_key(m.source_channel) = dormancy.label_key(x.source_channel)) AS channel, '
+		'(SELECT m.theme FROM dormancy.outreach_themes m '
+		'WHERE dormancy.label_key(m.source_theme) = dormancy.label_key(x.source_theme)) AS theme, '
+		'(SELECT m.outcome FROM dormancy.outreach_outcomes m '
+		'WHERE dormancy.label_key(m.source_outcome) = dormancy.label_key(x.source_outcome)) AS outcome, '
+		'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN '
+		'coalesce((SELECT m.reason FROM dormancy.deal_reasons m '
+		'WHERE dormancy.label_key(m.source_reason) = dormancy.label_key(x.source_reason)), ''other'') END AS declined_reason, ';
+BEGIN
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
+	IF src.relation IS NOT NULL THEN
+		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		cols := format(
+			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
+			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
+			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+				 ELSE format('pg_catalog.timezone(%s #>> ''{}'', (%s)::pg_catalog.timestamp)', zone,
+							 dormancy._col(src.columns, 'contacted_at')) END,
+			dormancy._day_expr(src.relation, src.columns, 'contacted_at'),
+			dormancy._col_as(src.columns, 'channel', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'theme', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'rep', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'campaign', 'pg_catalog.int8'),
+			dormancy._col_as(src.columns, 'customer', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		cols := format(
+			'SELECT %s AS customer_id, l.contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
+			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
+			'l.outreach_id FROM dormancy.outreach_log l',
+			dormancy._text_id_expr('l.customer_id', id_type), zone);
+	END IF;
+	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ' || mapped ||
+		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
+		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x';
+END
+$$;
+COMMENT ON FUNCTION dormancy._outreach_adapter(text) IS
+	'internal: the SQL of the adapter view src_outreach (the bound outreach relation, else dormancy.outreach_log)';
+
+-- Check a campaign id column: an integer type (campaigns.campaign_id is bigint).
+CREATE FUNCTION dormancy._check_campaign_column(relation regclass, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, 'campaign', col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, 'campaign', col, format_type(t, NULL),
+											 'smallint, integer or bigint (a campaign_id of dormancy.campaigns)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_campaign_column(regclass, name) IS
+	'internal: check that a bound campaign id column has an integer type';
+
+CREATE FUNCTION dormancy.bind_outreach(relation regclass, customer name, contacted_at name,
+	channel name DEFAULT NULL, theme name DEFAULT NULL, outcome name DEFAULT NULL,
+	reason name DEFAULT NULL, rep name DEFAULT NULL, campaign name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('outreach', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'contacted_at', contacted_at);
+	IF channel IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'channel', channel);
+	END IF;
+	IF theme IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'theme', theme);
+	END IF;
+	IF outcome IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'outcome', outcome);
+	END IF;
+	IF reason IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'reason', reason);
+	END IF;
+	IF rep IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'rep', rep);
+	END IF;
+	IF campaign IS NOT NULL THEN
+		PERFORM dormancy._check_campaign_column(relation, campaign);
+	END IF;
+	PERFORM dormancy._bind('outreach', relation,
+						   jsonb_build_object('customer', customer, 'contacted_at', contacted_at,
+											  'channel', channel, 'theme', theme, 'outcome', outcome,
+											  'reason', reason, 'rep', rep, 'campaign', campaign));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) IS
+	'bind the outreach (activity) relation, one row per contact: customer and contact time columns, optional channel, theme, outcome, declined reason, rep and campaign id (mapped by outreach_channels, outreach_themes, outreach_outcomes and deal_reasons); unbound, dormancy.outreach_log is read';
+REVOKE ALL ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) FROM PUBLIC;
+
+--
+-- Starting a campaign
+--
+
+-- A number in [0, 1) from a seed and a key: the first 60 bits of
+-- md5(seed:key) over 2^60.  The same on every platform and version, so an
+-- assignment can be reproduced anywhere from its seed.
+CREATE FUNCTION dormancy.seeded_uniform(seed bigint, key text)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ('x' || substr(md5(seed::text || ':' || key), 1, 15))::bit(60)::bigint / 1152921504606846976.0::double precision;
+COMMENT ON FUNCTION dormancy.seeded_uniform(bigint, text) IS
+	'a reproducible number in [0, 1) from a seed and a key: the first 60 bits of md5(seed:key) over 2^60 (the draws of the campaigns'' control assignment)';
+
+-- The controls of a stratum of n members: floor(share * n), plus one more
+-- when seeded_uniform(seed, 'stratum:' || stratum) < frac(share * n), so
+-- that on average, over seeds, exactly share * n (round() would give a
+-- stratum of 4 at 10% no control ever).
+CREATE FUNCTION dormancy.stratum_controls(members bigint, share double precision, seed bigint, stratum text)
+	RETURNS bigint
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN floor(share * members)::bigint
+		   + CASE WHEN dormancy.seeded_uniform(seed, 'stratum:' || stratum) < share * members - floor(share * members)
+				  THEN 1 ELSE 0 END;
+COMMENT ON FUNCTION dormancy.stratum_controls(bigint, double precision, bigint, text) IS
+	'the number of controls of a campaign stratum of this many members: floor(share * members), plus one with probability frac(share * members) drawn from the seed and the stratum''s name';
+
+-- start_campaign(): freeze the call list (dormancy.call_list, filtered),
+-- assign a reproducible control share of each stratum and record both.
+--
+-- The filter is one boolean expression over the columns of call_list
+-- (state = 'dormant' AND priority_score >= 50).  It runs with the caller's
+-- privileges (SECURITY INVOKER, like every function here), so it can do
+-- nothing the caller could not do with a query of their own; it is checked
+-- to be one expression: the query must parse with the filter inside one
+-- pair of parentheses and inside two (a filter that closes a parenthesis
+-- to append to the query fits only one of them), and it is run as a cursor,
+-- which takes one statement only.
+--
+-- The controls: in a stratum of n members, floor(share * n) controls, plus
+-- one more with probability frac(share * n) (stratum_controls: drawn from
+-- the seed and the stratum), so that every member is a control with
+-- probability share exactly, in small strata too (round() would give a
+-- stratum of 4 at 10% no control ever); the controls are the members with
+-- the smallest seeded_uniform(seed, customer id).  The same members, share
+-- and seed give the same controls.
+CREATE FUNCTION dormancy.start_campaign(name text, filter text DEFAULT NULL,
+	control_share double precision DEFAULT NULL, seed bigint DEFAULT NULL, note text DEFAULT NULL)
+	RETURNS dormancy.campaigns
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	settings dormancy.outreach_settings := dormancy.outreach_settings_in_force();
+	share double precision := coalesce(start_campaign.control_share, settings.control_share);
+	the_seed bigint := coalesce(start_campaign.seed,
+								('x' || substr(md5(coalesce(start_campaign.name, '')), 1, 15))::bit(60)::bigint);
+	columns text := 'SELECT l.customer_id::pg_catalog.text AS customer_id, l.state, l.likely_reason, '
+					'l.approach_channel, l.message_theme, l.priority_score, l.priority_rank, l.call_order, '
+					'l.value_tier, l.p_alive FROM ';
+	query text;
+	r record;
+	c dormancy.campaigns;
+	err text;
+	detail text;
+	code text;
+BEGIN
+	IF start_campaign.name IS NULL OR btrim(start_campaign.name) = '' THEN
+		RAISE EXCEPTION 'campaign name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the campaign, for example ''2026-12 win-back''.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.campaigns x WHERE x.name = start_campaign.name) THEN
+		RAISE EXCEPTION 'campaign "%" already exists', start_campaign.name
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A campaign''s members and controls are frozen when it starts.',
+				  HINT = 'Choose another name, or delete the campaign first: DELETE FROM dormancy.campaigns WHERE name = ...';
+	END IF;
+	IF to_regclass('dormancy.call_list') IS NULL THEN
+		RAISE EXCEPTION 'there is no call list: nothing is bound'
+			USING ERRCODE = 'undefined_table',
+				  HINT = 'Bind the customers and orders first (dormancy.bind_customers, dormancy.bind_orders).';
+	END IF;
+	IF NOT (share >= 0 AND share < 1) THEN
+		RAISE EXCEPTION 'control share must be at least 0 and less than 1, not %', share
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
+	END IF;
+
+	IF filter IS NOT NULL THEN
+		-- one expression: it parses in one pair of parentheses and in two
+		-- (planned only: the list of no rows), each as one statement
+		BEGIN
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+					 OR undefined_table OR grouping_error OR windowing_error THEN
+			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+			RAISE EXCEPTION 'invalid campaign filter: %', err
+				USING ERRCODE = code,
+					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+		END;
+		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+	ELSE
+		query := columns || 'dormancy.call_list l';
+	END IF;
+
+	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
+	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
+			settings.reactivation_days, settings.score_bands, start_campaign.note)
+	RETURNING * INTO c;
+
+	-- the list: a cursor, which runs one statement only
+	BEGIN
+		FOR r IN EXECUTE query LOOP
+			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
+												   state, likely_reason, channel, theme, priority_score,
+												   priority_rank, call_order, value_tier, p_alive)
+			VALUES (c.campaign_id, r.customer_id, false,
+					concat_ws('|', coalesce(r.state, 'unknown'), coalesce(r.likely_reason, 'unknown'),
+							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
+					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
+					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
+					r.value_tier, r.p_alive);
+		END LOOP;
+	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+				 OR undefined_table OR grouping_error OR windowing_error THEN
+		GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+		RAISE EXCEPTION 'invalid campaign filter: %', err
+			USING ERRCODE = code,
+				  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+				  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+	END;
+
+	-- the controls of each stratum: its members with the smallest seeded
+	-- numbers (ties by the id), as many as stratum_controls() says
+	UPDATE dormancy.campaign_members m
+	   SET is_control = true
+	  FROM (SELECT x.customer_id, x.stratum,
+				   pg_catalog.row_number() OVER (PARTITION BY x.stratum
+												 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
+				   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
+			  FROM dormancy.campaign_members x
+			 WHERE x.campaign_id = c.campaign_id) s
+	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
+	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
+
+	-- what customer_status offers beyond the call list: the expected value
+	-- (customer_status evaluated once, then a hash join on the ids' text)
+	WITH cs AS MATERIALIZED (
+		SELECT x.customer_id::text AS customer_id, x.expected_value
+		  FROM dormancy.customer_status x WHERE x.expected_value IS NOT NULL
+	)
+	UPDATE dormancy.campaign_members m
+	   SET expected_value = cs.expected_value
+	  FROM cs
+	 WHERE m.campaign_id = c.campaign_id AND cs.customer_id = m.customer_id;
+
+	UPDATE dormancy.campaigns x
+	   SET customers = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id),
+		   controls = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id AND m.is_control)
+	 WHERE x.campaign_id = c.campaign_id
+	RETURNING * INTO c;
+	IF c.customers = 0 THEN
+		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
+			USING ERRCODE = 'no_data_found',
+				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
+				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it.'
+							  ELSE 'Look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day).' END;
+	END IF;
+	RETURN c;
+END
+$$;
+COMMENT ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) IS
+	'start a win-back campaign: freeze the call list (optionally filtered by one boolean expression over its columns, run with the caller''s privileges), hold out a reproducible control share of each stratum (state x likely reason x score band; default outreach_settings.control_share), and record them in dormancy.campaigns and dormancy.campaign_members; the seed defaults to one derived from the name; returns the campaign';
+REVOKE ALL ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) FROM PUBLIC;

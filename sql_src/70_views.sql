@@ -13,7 +13,8 @@
 -- In dependency order:
 --   category_histories, customer_histories   the purchase histories
 --   contract_signals, customer_engagement,   one row per customer of each
---   customer_deals, customer_contacts        optional source
+--   customer_deals, customer_contacts,       optional source
+--   customer_outreach
 --   source_issues                            what the optional sources' rows lack
 --   customer_core                            state, decline, price changes, contracts
 --   data_issues                              what the orders and customers lack
@@ -27,6 +28,7 @@
 --                                            standard errors and 95% intervals
 --   latest_validation,                       the latest holdout validation of
 --   latest_validation_tracking               each segment (validate_models)
+--   campaign_list                            the members of each campaign to approach
 --   campaign_outcomes, campaign_effect,      the effect of the win-back
 --   campaign_score_calibration,              campaigns, treated against
 --   measured_approaches,                     control (issue 15,
@@ -386,6 +388,54 @@ COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest upda
 COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
 COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 
+-- customer_outreach: per customer with outreach (bind_outreach, else
+-- dormancy.outreach_log), the contacts up to as_of and the latest of them;
+-- the latest outcome that is not not_reached (the latest conversation) and
+-- its declined reason are evidence of the likely reason (outreach_declined,
+-- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
+-- are broken by the log's row number, then the values.
+CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), o AS (
+	SELECT x.*, (x.contacted_on <= a.day) AS counts,
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+	  FROM dormancy.src_outreach x CROSS JOIN a
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+)
+SELECT o.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_channel,
+	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_theme,
+	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_campaign_id,
+	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
+	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome,
+	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
+							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
+	   a.day AS as_of
+  FROM o CROSS JOIN a
+ GROUP BY o.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
+COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
+COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
 -- customer and those of unknown customers alike.
@@ -504,6 +554,37 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
+	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
+ GROUP BY x.source_customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts without a (finite) contact time, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
+  FROM dormancy.src_outreach x
+ WHERE x.campaign_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+ GROUP BY x.campaign_id
+UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
 SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
@@ -523,7 +604,8 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
   FROM (WITH RECURSIVE walk(source, rel, definer) AS (
 			SELECT s.source, a.oid, NULL::pg_catalog.oid
 			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+						   ('outreach', 'src_outreach')) s(source, adapter)
 			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
 			UNION
 			SELECT w.source, d.refobjid,
@@ -542,8 +624,8 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
   JOIN pg_catalog.pg_class t ON t.oid = w.rel
  WHERE w.definer IS NOT NULL AND t.relrowsecurity
  GROUP BY w.source, w.definer;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
 COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
@@ -751,7 +833,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- customer_status: one row per customer.  customer_core's columns, then
 -- the model's (mdl: the model that applies, models: its predictions),
 -- engagement (eng), deals (deal), and what one C call per customer (a:
--- _assess) derives from them and the contacts (cc), with the score weights
+-- _assess) derives from them, the contacts (cc) and the latest outreach
+-- conversation (ot: its outcome and declined reason), with the score weights
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
@@ -881,6 +964,7 @@ SELECT core.*,
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
  CROSS JOIN dormancy.score_weights_in_force() sw
  CROSS JOIN dormancy.source_settings_in_force() pss
  -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
@@ -917,7 +1001,8 @@ SELECT core.*,
 			b.events_bound, b.deals_bound, b.contracts_bound,
 			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			b.contact_dates_bound,
-			pss, sw) AS r
+			pss, sw,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -1345,7 +1430,9 @@ COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
 -- nothing (compared by label_key), with its rows: empty when every label
 -- maps.  Industries and company sizes match an alias or a key of the rules
 -- or approach rules; event kinds, deal outcomes and reasons their mapping;
--- a price change's category a category of the bound orders.
+-- the outreach's channels, themes, outcomes (outreach_channels, ...) and
+-- declined reasons (deal_reasons) theirs; a price change's category a
+-- category of the bound orders.
 CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
 SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
   FROM dormancy.src_customers c
@@ -1390,6 +1477,28 @@ SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
+ GROUP BY x.source_channel
+UNION ALL
+SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
+ GROUP BY x.source_theme
+UNION ALL
+SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
+ GROUP BY x.source_outcome
+UNION ALL
+SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE dormancy.label_key(x.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
+ GROUP BY x.source_reason
+UNION ALL
 SELECT 'price_change_category', p.category, pg_catalog.count(*)
   FROM dormancy.price_changes p
  WHERE p.category IS NOT NULL
@@ -1397,10 +1506,10 @@ SELECT 'price_change_category', p.category, pg_catalog.count(*)
 					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
  GROUP BY p.category;
 COMMENT ON VIEW dormancy.unmatched_labels IS
-	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
-COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
-COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
 
 -- model_parameters: one row per parameter of each stored model (dormancy.models),
 -- with the standard error fit_models() stored.  The 95% interval is built on
@@ -1463,6 +1572,85 @@ PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'do
 IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
 	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
 END IF;
+
+-- campaign_list: the members of each campaign to approach (not the
+-- controls), as frozen at its start (dormancy.campaign_members), with what
+-- a rep needs to call them now: name and owner (src_customers), a usable
+-- phone number and e-mail address and a contact person (src_contacts, the
+-- most recently updated first), and the outreach since the start.  Members
+-- are matched to the bound ids by their text (a hash join over the
+-- customers and the outreach, once each); the contacts by the bound id.
+CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
+SELECT m.campaign_id, c.name AS campaign_name,
+	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
+	   m.customer_id, s.name, s.owner,
+	   ph.phone, em.email, pe.person,
+	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
+	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
+	   c.as_of, c.started_at,
+	   dormancy.label('state', m.state) AS state_label,
+	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
+	   dormancy.label('approach_channel', m.channel) AS channel_label,
+	   dormancy.label('message_theme', m.theme) AS theme_label
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
+  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
+  LEFT JOIN LATERAL (
+	SELECT x.phone FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id
+	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
+	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
+  ) ph ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
+	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
+  ) em ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
+	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
+  ) pe ON true
+  LEFT JOIN (
+	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
+		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
+				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+	  FROM dormancy.campaign_members mo
+	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+								  AND o.contacted_at >= co.started_at
+	 WHERE NOT mo.is_control
+	 GROUP BY mo.campaign_id, mo.customer_id
+  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
+ WHERE NOT m.is_control;
+COMMENT ON VIEW dormancy.campaign_list IS
+	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
+COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
+COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
+COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
+COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
+COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
+COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
+COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
+COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
+COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
+COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
 
 -- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
 -- campaign_outcomes (one row per member: contacted?, came back within the
