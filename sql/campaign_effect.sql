@@ -64,15 +64,25 @@ SELECT m.customer_id::integer,
  WHERE m.campaign_id = :cid
    AND random() < 0.15 + 0.05 * (SELECT count(*) FROM unnest('{25,50,75}'::float8[]) b WHERE m.priority_score >= b)
 				   + CASE WHEN m.is_control THEN 0 ELSE t.lift END;
--- what must not count: an order on the start day itself, orders after the
--- window (day 91 in Japan: 2026-12-30 15:30 UTC is 2026-12-31 there), a
--- refund alone on a day (no purchase day), an order without a customer
-INSERT INTO ce.orders VALUES
-	(1, '2026-10-01 05:00+00', 5000), (2, '2026-12-30 15:30+00', 7000), (4, '2027-01-05 03:00+00', 9000),
-	(5, '2026-11-01 03:00+00', -3000), (NULL, '2026-11-01 03:00+00', 1000);
--- a purchase on the window's last day in Japan (2026-12-29 15:30 UTC is
--- 2026-12-30 00:30 there): it counts
-INSERT INTO ce.orders VALUES (7, '2026-12-29 15:30+00', 4000);
+-- what must not count, on members who did not come back (the five lowest
+-- ids without an order after the start): an order on the start day itself,
+-- orders after the window (day 91 in Japan: 2026-12-30 15:30 UTC is
+-- 2026-12-31 there), a refund alone on a day (no purchase day); and an
+-- order without a customer.  What counts: a purchase on the window's last
+-- day in Japan (2026-12-29 15:30 UTC is 2026-12-30 00:30 there)
+CREATE TABLE ce.edge AS
+SELECT row_number() OVER (ORDER BY m.customer_id::integer) AS k, m.customer_id
+  FROM dormancy.campaign_members m
+ WHERE m.campaign_id = :cid
+   AND NOT EXISTS (SELECT 1 FROM ce.orders o WHERE o.customer = m.customer_id::integer AND o.at >= '2026-10-01')
+ ORDER BY m.customer_id::integer LIMIT 5;
+INSERT INTO ce.orders
+SELECT e.customer_id::integer, v.at, v.amount
+  FROM ce.edge e
+  JOIN (VALUES (1, timestamptz '2026-10-01 05:00+00', 5000), (2, '2026-12-30 15:30+00', 7000),
+			   (3, '2027-01-05 03:00+00', 9000), (4, '2026-11-01 03:00+00', -3000),
+			   (5, '2026-12-29 15:30+00', 4000)) v(k, at, amount) ON v.k = e.k;
+INSERT INTO ce.orders VALUES (NULL, '2026-11-01 03:00+00', 1000);
 
 -- The outreach: 85% of the treated reached in the first 20 days, by the
 -- planned channel, some in Japanese wordings; two controls were called all
@@ -174,13 +184,12 @@ SELECT e.channel,
  WHERE e.campaign_id = :cid AND e.level = 'channel'
  ORDER BY 1;
 
--- the edge orders: customer 1's start-day order, customer 2's and 4's
--- orders after the window, customer 5's refund do not count; customer 7's
--- order on the window's last day in Japan does (unless 7 reactivated anyway)
-SELECT o.customer_id, o.reactivated, o.first_purchase_on
-  FROM dormancy.campaign_outcomes o
- WHERE o.campaign_id = :cid AND o.customer_id IN ('1', '2', '4', '5', '7')
- ORDER BY o.customer_id;
+-- the edge orders: the start-day order, the orders after the window and the
+-- refund do not count; the order on the window's last day in Japan does
+SELECT e.k, (ARRAY['start day', 'day 91 in Japan', 'after the window', 'refund', 'last day in Japan'])[e.k] AS edge,
+	   o.reactivated, o.first_purchase_on, o.revenue
+  FROM ce.edge e JOIN dormancy.campaign_outcomes o ON o.campaign_id = :cid AND o.customer_id = e.customer_id
+ ORDER BY e.k;
 SELECT r.customer_id, r.reactivated = o.reactivated AS agrees
   FROM ce.ref_members r JOIN dormancy.campaign_outcomes o ON o.customer_id = r.customer_id AND o.campaign_id = :cid
  WHERE r.reactivated <> o.reactivated OR abs(r.revenue - o.revenue) > 1e-6
@@ -200,8 +209,9 @@ SELECT e.window_ended, e.window_end, e.treated_reactivated < 900 AS fewer_so_far
 SET dormancy.as_of = '2027-01-15';
 
 -- 4. Calibration per score band: the control rate grows with the band (the
--- truth: +0.02 per band); one row per band
+-- truth: 0.15 + 0.05 per band above the lowest); one row per band
 SELECT c.score_band, c.band_from, c.treated, c.controls,
+	   0.15 + 0.05 * (SELECT count(*) FROM unnest('{25,50,75}'::float8[]) b WHERE c.band_from >= b) AS true_control_rate,
 	   round(c.control_rate::numeric, 2) AS control_rate, round(c.treated_rate::numeric, 2) AS treated_rate
   FROM dormancy.campaign_score_calibration c WHERE c.campaign_id = :cid ORDER BY c.band_from;
 
@@ -237,17 +247,37 @@ SELECT rule_order, channel, reasons, installed, rule_order < (SELECT min(rule_or
   FROM dormancy.approach_rules WHERE reasons IS NOT NULL ORDER BY rule_order;
 SELECT a.likely_reason, a.current_channel, a.adopt_channel, a.adopt_theme FROM dormancy.measured_approaches a ORDER BY 1;
 -- the adopted rules decide the channel of the reason's customers now
-SELECT count(*) FILTER (WHERE likely_reason = 'forgot' AND approach_channel <> 'phone') AS forgot_not_phone
-  FROM dormancy.customer_status;
+SELECT likely_reason, approach_channel, count(*) FROM dormancy.customer_status
+ WHERE likely_reason IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2;
 -- the written rows are the user's: reset_defaults keeps them (it brings
 -- back the installed rows only)
 SELECT dormancy.reset_defaults('dormancy.approach_rules');
 SELECT count(*) AS reason_rules_kept FROM dormancy.approach_rules WHERE reasons IS NOT NULL;
 DELETE FROM dormancy.approach_rules WHERE reasons IS NOT NULL;
--- a theme that measures better is written into message_themes as the user's
-UPDATE dormancy.message_themes SET theme = 'usage_guide' WHERE reason = 'forgot';
+-- a theme that measures better is written into message_themes as the
+-- user's: a second campaign (ended) tries two themes on the reason
+-- circumstances_changed by e-mail, half held out; the truth: referral +15
+-- points, usage_guide none
+SELECT setseed(0.31);
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
+VALUES (9004, 'theme trial', '2026-09-01', 0.5, 7, 60, '{25,50,75}');
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel, theme)
+SELECT 9004, (20000 + i)::text, i % 4 < 2, 'circumstances_changed', 'circumstances_changed', 'email',
+	   CASE WHEN i % 2 = 0 THEN 'referral' ELSE 'usage_guide' END
+  FROM generate_series(1, 2000) i;
+INSERT INTO ce.orders
+SELECT m.customer_id::integer, timestamptz '2026-09-10 03:00+00', 8000
+  FROM dormancy.campaign_members m
+ WHERE m.campaign_id = 9004
+   AND random() < 0.2 + CASE WHEN NOT m.is_control AND m.theme = 'referral' THEN 0.15 ELSE 0 END;
+SELECT a.likely_reason, a.measured_theme, a.theme_lift_lower > 0 AS theme_lift_above_0, a.current_theme,
+	   a.installed_theme, a.adopt_theme, a.theme_treated, a.theme_controls
+  FROM dormancy.measured_approaches a ORDER BY 1;
 SELECT kind, likely_reason, previous, adopted FROM dormancy.adopt_measured_approaches(themes => true, channels => false);
-SELECT reason, theme, installed FROM dormancy.message_themes WHERE reason = 'forgot';
+SELECT reason, theme, installed, note LIKE 'measured: lift %' AS noted FROM dormancy.message_themes WHERE reason = 'circumstances_changed';
+SELECT count(*) AS second_call FROM dormancy.adopt_measured_approaches(themes => true, channels => false);
+-- the measured theme is the one the reason's customers get now
+SELECT DISTINCT message_theme FROM dormancy.customer_status WHERE likely_reason = 'circumstances_changed';
 SELECT dormancy.reset_defaults('dormancy.message_themes');
 \set VERBOSITY terse
 SELECT * FROM dormancy.adopt_measured_approaches(NULL, true);
