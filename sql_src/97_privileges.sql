@@ -51,6 +51,10 @@ GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy
 	dormancy.outreach_outcomes, dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members
 	TO dormancy_analyst;
 
+-- The state changes the refreshes recorded, for the analysts too: the live
+-- view campaign_transitions ties them to the campaigns (sql_src/70_views.sql)
+GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
+
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
 -- privileges and row security policies decide what each view computes from.
