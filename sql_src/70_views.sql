@@ -1671,7 +1671,7 @@ COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language o
 -- joined to the members on the id as text (campaign_members keeps text ids).
 CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
 WITH m AS (
-	SELECT mb.campaign_id, c.name AS campaign, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
+	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
 		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
 		   c.as_of AS start_day, c.reactivation_days,
 		   c.as_of + c.reactivation_days AS window_end,
@@ -1707,7 +1707,7 @@ WITH m AS (
 	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
 	 GROUP BY mc.campaign_id, mc.customer_id, x.day
 )
-SELECT mc.campaign_id, mc.campaign, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
+SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
 	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
 	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
 	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
@@ -1731,7 +1731,7 @@ SELECT mc.campaign_id, mc.campaign, mc.customer_id, mc.is_control, mc.stratum, m
 COMMENT ON VIEW dormancy.campaign_outcomes IS
 	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
 COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
@@ -1764,7 +1764,7 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a con
 -- proportion_difference, mean_difference and number_needed_to_treat.
 CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
 WITH g AS (
-	SELECT o.campaign_id, o.campaign,
+	SELECT o.campaign_id, o.campaign_name,
 		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
 				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
 				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
@@ -1785,13 +1785,13 @@ WITH g AS (
 		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
 		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
 	  FROM dormancy.campaign_outcomes o
-	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign),
-							 (o.campaign_id, o.campaign, o.channel),
-							 (o.campaign_id, o.campaign, o.theme),
-							 (o.campaign_id, o.campaign, o.likely_reason),
-							 (o.campaign_id, o.campaign, o.channel, o.theme, o.likely_reason))
+	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign_name),
+							 (o.campaign_id, o.campaign_name, o.channel),
+							 (o.campaign_id, o.campaign_name, o.theme),
+							 (o.campaign_id, o.campaign_name, o.likely_reason),
+							 (o.campaign_id, o.campaign_name, o.channel, o.theme, o.likely_reason))
 )
-SELECT g.campaign_id, g.campaign, g.level, g.channel, g.theme, g.likely_reason,
+SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_reason,
 	   g.start_day, g.window_end, g.window_ended,
 	   g.treated, g.controls, g.contacted, g.controls_contacted,
 	   g.treated_reactivated, g.control_reactivated,
@@ -1811,7 +1811,7 @@ SELECT g.campaign_id, g.campaign, g.level, g.channel, g.theme, g.likely_reason,
 COMMENT ON VIEW dormancy.campaign_effect IS
 	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
 COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_effect.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
 COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
 COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
@@ -1847,7 +1847,7 @@ COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bo
 -- own?), the difference says in which bands the approach pays.
 CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
 WITH g AS (
-	SELECT o.campaign_id, o.campaign, o.score_band,
+	SELECT o.campaign_id, o.campaign_name, o.score_band,
 		   pg_catalog.bool_and(o.window_ended) AS window_ended,
 		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
 		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
@@ -1856,9 +1856,9 @@ WITH g AS (
 		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
 		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
 	  FROM dormancy.campaign_outcomes o
-	 GROUP BY o.campaign_id, o.campaign, o.score_band
+	 GROUP BY o.campaign_id, o.campaign_name, o.score_band
 )
-SELECT g.campaign_id, g.campaign, g.score_band,
+SELECT g.campaign_id, g.campaign_name, g.score_band,
 	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
 	   g.window_ended, g.mean_score, g.mean_p_alive,
 	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
@@ -1870,7 +1870,7 @@ SELECT g.campaign_id, g.campaign, g.score_band,
 COMMENT ON VIEW dormancy.campaign_score_calibration IS
 	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
 COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
 COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
 COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
@@ -1976,7 +1976,7 @@ COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_ap
 -- member's group and first contact.
 CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
 SELECT DISTINCT ON (o.campaign_id, o.customer_id)
-	   o.campaign_id, o.campaign, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
+	   o.campaign_id, o.campaign_name, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
 	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
 	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
 	   o.first_purchase_on - o.start_day AS days_from_start
@@ -1990,7 +1990,7 @@ SELECT DISTINCT ON (o.campaign_id, o.customer_id)
 COMMENT ON VIEW dormancy.campaign_transitions IS
 	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
 COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_transitions.campaign IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
 COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
 COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
