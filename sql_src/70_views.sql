@@ -1937,12 +1937,12 @@ SELECT r.likely_reason,
 	   mt.theme AS current_theme,
 	   (SELECT d.row_data ->> 'theme' FROM dormancy.installed_defaults d
 		 WHERE d.table_name = 'message_themes' AND d.key = dormancy.label_key(r.likely_reason)) AS installed_theme,
-	   bc.lower > 0 AND bc.choice IS DISTINCT FROM
+	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
 		   (SELECT a.channel FROM dormancy.approach_rules a
 			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
 			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-			 ORDER BY a.rule_order LIMIT 1) AS adopt_channel,
-	   bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme AS adopt_theme
+			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
+	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
   FROM reasons r
   LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
   LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
