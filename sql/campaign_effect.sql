@@ -195,6 +195,12 @@ SELECT r.customer_id, r.reactivated = o.reactivated AS agrees
  WHERE r.reactivated <> o.reactivated OR abs(r.revenue - o.revenue) > 1e-6
  ORDER BY 1;
 
+-- the labels in Japanese
+SET dormancy.language = 'ja';
+SELECT channel, channel_label, theme_label, likely_reason_label FROM dormancy.campaign_effect
+ WHERE campaign_id = :cid AND level = 'approach' ORDER BY channel, likely_reason LIMIT 2;
+RESET dormancy.language;
+
 -- the levels: one 'all' row, 3 channels, 2 themes, 2 reasons, 12 approaches
 SELECT level, count(*) FROM dormancy.campaign_effect WHERE campaign_id = :cid GROUP BY level ORDER BY level;
 -- the approach rows add up to the whole campaign
@@ -205,6 +211,10 @@ SELECT sum(treated) = (SELECT treated FROM dormancy.campaign_effect WHERE campai
 -- the days so far count
 SET dormancy.as_of = '2026-11-01';
 SELECT e.window_ended, e.window_end, e.treated_reactivated < 900 AS fewer_so_far
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid AND e.level = 'all';
+-- an as-of day before the start: nothing yet, and the window is not over
+SET dormancy.as_of = '2026-09-01';
+SELECT e.window_ended, e.treated_reactivated, e.control_reactivated, e.contacted
   FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid AND e.level = 'all';
 SET dormancy.as_of = '2027-01-15';
 
@@ -285,11 +295,17 @@ SELECT * FROM dormancy.adopt_measured_approaches(NULL, true);
 
 -- 6. The state history: refreshes before and after the window; the members
 -- who came back show the transition to active, linked to the campaign
+SELECT coalesce(max(history_id), 0) AS hist0 FROM dormancy.status_history \gset
 SET dormancy.as_of = '2026-10-01';
 CALL dormancy.refresh();
 SET dormancy.as_of = '2027-01-15';
 CALL dormancy.refresh();
-SELECT count(*) AS transitions_to_active FROM dormancy.status_history WHERE to_state = 'active' AND change = 'changed';
+-- (the transitions of members whose purchase was not in the window, the
+-- edge orders above, are not tied to the campaign)
+SELECT count(*) AS transitions_to_active,
+	   count(*) FILTER (WHERE customer_id IN (SELECT t.customer_id FROM dormancy.campaign_transitions t WHERE t.campaign_id = :cid))
+		   AS of_members_who_came_back
+  FROM dormancy.status_history WHERE history_id > :hist0 AND to_state = 'active' AND change = 'changed';
 SELECT t.is_control, count(*) > 0 AS has_transitions, bool_and(o.reactivated) AS all_reactivated,
 	   bool_and(t.days_from_start BETWEEN 1 AND 90 AND t.recorded_as_of >= t.first_purchase_on) AS in_window,
 	   bool_and(t.from_state IN ('at_risk', 'dormant', 'long_dormant') AND t.to_state = 'active') AS back_to_active

@@ -9839,7 +9839,11 @@ SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_rea
 	   g.contacted_reactivated,
 	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
 	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
-	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper
+	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('approach_channel', g.channel) AS channel_label,
+	   dormancy.label('message_theme', g.theme) AS theme_label,
+	   dormancy.label('likely_reason', g.likely_reason) AS likely_reason_label
   FROM g
  CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
  CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
@@ -9877,6 +9881,9 @@ COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean r
 COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
 COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
 COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.theme_label IS 'theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason_label IS 'likely_reason in the language of dormancy.language';
 
 -- campaign_score_calibration: per campaign and score band at the start, the
 -- reactivation of treated and controls.  The control rate is the calibration
