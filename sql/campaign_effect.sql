@@ -228,7 +228,7 @@ SELECT c.score_band, c.band_from, c.treated, c.controls,
 -- 5. Learning: per reason, the measured channel is phone; the measured
 -- theme is one with a lift above 0; too few observations show nothing
 SELECT a.likely_reason, a.measured_channel, a.channel_lift_lower > 0 AS channel_lift_above_0,
-	   a.current_channel, a.current_theme, a.installed_theme, a.adopt_channel,
+	   a.current_channel, a.current_theme, a.current_theme_installed, a.adopt_channel,
 	   a.channel_treated, a.channel_controls
   FROM dormancy.measured_approaches a ORDER BY 1;
 INSERT INTO dormancy.outreach_settings (min_observations) VALUES (1000);
@@ -241,8 +241,14 @@ DELETE FROM dormancy.outreach_settings;
 GRANT USAGE ON SCHEMA ce TO dormancy_analyst;
 GRANT SELECT ON ce.customers, ce.orders TO dormancy_analyst;
 SET ROLE dormancy_analyst;
-SELECT count(*) AS effect_rows FROM dormancy.campaign_effect WHERE campaign_id = :cid;
-SELECT count(*) > 0 AS measured FROM dormancy.measured_approaches;
+SELECT count(*) AS effect_rows FROM (SELECT * FROM dormancy.campaign_effect WHERE campaign_id = :cid) e;
+SELECT count(*) > 0 AS measured FROM (SELECT * FROM dormancy.measured_approaches) a;
+SELECT count(*) AS calibration_rows FROM (SELECT * FROM dormancy.campaign_score_calibration WHERE campaign_id = :cid) c;
+SELECT count(*) AS member_rows FROM (SELECT * FROM dormancy.campaign_outcomes WHERE campaign_id = :cid) o;
+SELECT count(*) AS transitions FROM (SELECT * FROM dormancy.campaign_transitions) t;
+-- the per-row values too (a count alone may skip columns)
+SELECT sum(length(m::text)) > 0 AS read_all FROM dormancy.measured_approaches m;
+SELECT sum(length(e::text)) > 0 AS read_all FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid;
 \set VERBOSITY terse
 SELECT * FROM dormancy.adopt_measured_approaches();
 \set VERBOSITY default
@@ -281,7 +287,7 @@ SELECT m.customer_id::integer, timestamptz '2026-09-10 03:00+00', 8000
  WHERE m.campaign_id = 9004
    AND random() < 0.2 + CASE WHEN NOT m.is_control AND m.theme = 'referral' THEN 0.15 ELSE 0 END;
 SELECT a.likely_reason, a.measured_theme, a.theme_lift_lower > 0 AS theme_lift_above_0, a.current_theme,
-	   a.installed_theme, a.adopt_theme, a.theme_treated, a.theme_controls
+	   a.current_theme_installed, a.adopt_theme, a.theme_treated, a.theme_controls
   FROM dormancy.measured_approaches a ORDER BY 1;
 SELECT kind, likely_reason, previous, adopted FROM dormancy.adopt_measured_approaches(themes => true, channels => false);
 SELECT reason, theme, installed, note LIKE 'measured: lift %' AS noted FROM dormancy.message_themes WHERE reason = 'circumstances_changed';
@@ -313,6 +319,13 @@ SELECT t.is_control, count(*) > 0 AS has_transitions, bool_and(o.reactivated) AS
   JOIN dormancy.campaign_outcomes o ON o.campaign_id = t.campaign_id AND o.customer_id = t.customer_id
  WHERE t.campaign_id = :cid
  GROUP BY t.is_control ORDER BY 1;
+
+-- an analyst reads them too (status_history is granted for it)
+SELECT count(*) AS owner_transitions FROM dormancy.campaign_transitions \gset
+SET ROLE dormancy_analyst;
+SELECT count(*) = :owner_transitions AND count(*) > 0 AS analyst_sees_them
+  FROM (SELECT * FROM dormancy.campaign_transitions) t;
+RESET ROLE;
 
 -- 7. Empty and degenerate: a campaign without controls has no difference;
 -- a campaign without members has no rows

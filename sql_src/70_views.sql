@@ -1899,7 +1899,7 @@ COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS '
 -- least outreach_settings.min_observations treated members and as many
 -- controls: best by the lower bound of the lift's 95% interval, then the
 -- lift.  Beside them the theme and the reason's own channel rule in force,
--- and the theme installed.  adopt_measured_approaches() writes the ones
+-- and whether the theme is the installed default.  adopt_measured_approaches() writes the ones
 -- whose lower bound is above 0.
 CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
 WITH o AS (
@@ -1942,8 +1942,7 @@ SELECT r.likely_reason,
 	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
 	   bt.treated AS theme_treated, bt.controls AS theme_controls,
 	   mt.theme AS current_theme,
-	   (SELECT d.row_data ->> 'theme' FROM dormancy.installed_defaults d
-		 WHERE d.table_name = 'message_themes' AND d.key = dormancy.label_key(r.likely_reason)) AS installed_theme,
+	   mt.installed AS current_theme_installed,
 	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
 		   (SELECT a.channel FROM dormancy.approach_rules a
 			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
@@ -1971,7 +1970,7 @@ COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound 
 COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
-COMMENT ON COLUMN dormancy.measured_approaches.installed_theme IS 'the theme the extension installed for this reason';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
 COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
 COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
 
