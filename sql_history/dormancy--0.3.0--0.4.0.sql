@@ -7971,7 +7971,7 @@ COMMENT ON FUNCTION dormancy.number_needed_to_treat(double precision, double pre
 CREATE FUNCTION dormancy.adopt_measured_approaches(themes boolean DEFAULT true, channels boolean DEFAULT true)
 	RETURNS TABLE (kind text, likely_reason text, previous text, adopted text, rule_order integer,
 				   lift double precision, lift_lower double precision)
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
@@ -9742,6 +9742,10 @@ WITH m AS (
 	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
 	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
 	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
+	   -- the orders from two days before the first campaign's start on (two
+	   -- days: any zone's day against the session's), so that the older ones
+	   -- are neither joined nor converted (and an index on the time serves)
+	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
 	 GROUP BY mc.campaign_id, mc.customer_id, x.day
 )
 SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,

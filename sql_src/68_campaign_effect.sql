@@ -52,7 +52,7 @@ COMMENT ON FUNCTION dormancy.number_needed_to_treat(double precision, double pre
 CREATE FUNCTION dormancy.adopt_measured_approaches(themes boolean DEFAULT true, channels boolean DEFAULT true)
 	RETURNS TABLE (kind text, likely_reason text, previous text, adopted text, rule_order integer,
 				   lift double precision, lift_lower double precision)
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
