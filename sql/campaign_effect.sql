@@ -6,6 +6,7 @@
 -- the measured channel and theme; the state history ties in; and over 100
 -- simulated campaigns the intervals cover the true lift 90 to 99 times.
 SET client_min_messages = warning;
+SET max_parallel_workers_per_gather = 0;	-- one process: random() draws in a fixed order
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
 SET extra_float_digits = 0;
@@ -59,10 +60,9 @@ INSERT INTO ce.orders
 SELECT m.customer_id::integer,
 	   timestamptz '2026-10-01 03:00+00' + ((1 + floor(random() * 90)::int) || ' days')::interval,
 	   round((-30000 * ln(1 - random()))::numeric)
-  FROM dormancy.campaign_members m
+  FROM (SELECT * FROM dormancy.campaign_members WHERE campaign_id = :cid ORDER BY customer_id::integer) m
   JOIN ce.truth t ON t.channel = m.channel
- WHERE m.campaign_id = :cid
-   AND random() < 0.15 + 0.05 * (SELECT count(*) FROM unnest('{25,50,75}'::float8[]) b WHERE m.priority_score >= b)
+ WHERE random() < 0.15 + 0.05 * (SELECT count(*) FROM unnest('{25,50,75}'::float8[]) b WHERE m.priority_score >= b)
 				   + CASE WHEN m.is_control THEN 0 ELSE t.lift END;
 -- what must not count, on members who did not come back (the five lowest
 -- ids without an order after the start): an order on the start day itself,
@@ -91,8 +91,8 @@ INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, theme, ou
 SELECT m.customer_id, timestamptz '2026-10-02 01:00+00' + ((floor(random() * 20)::int) || ' days')::interval,
 	   CASE WHEN m.channel = 'phone' AND m.customer_id::integer % 2 = 0 THEN U&'\96FB\8A71' ELSE m.channel END,
 	   m.theme, (ARRAY['reached', 'not_reached', 'interested', 'declined'])[1 + floor(random() * 4)::int], :cid
-  FROM dormancy.campaign_members m
- WHERE m.campaign_id = :cid AND NOT m.is_control AND random() < 0.85;
+  FROM (SELECT * FROM dormancy.campaign_members WHERE campaign_id = :cid ORDER BY customer_id::integer) m
+ WHERE NOT m.is_control AND random() < 0.85;
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
 SELECT m.customer_id, '2026-10-05 01:00+00', 'phone', 'reached', :cid
   FROM dormancy.campaign_members m WHERE m.campaign_id = :cid AND m.is_control ORDER BY m.customer_id::integer LIMIT 2;
@@ -283,9 +283,8 @@ SELECT 9004, (20000 + i)::text, i % 4 < 2, 'circumstances_changed', 'circumstanc
   FROM generate_series(1, 2000) i;
 INSERT INTO ce.orders
 SELECT m.customer_id::integer, timestamptz '2026-09-10 03:00+00', 8000
-  FROM dormancy.campaign_members m
- WHERE m.campaign_id = 9004
-   AND random() < 0.2 + CASE WHEN NOT m.is_control AND m.theme = 'referral' THEN 0.15 ELSE 0 END;
+  FROM (SELECT * FROM dormancy.campaign_members WHERE campaign_id = 9004 ORDER BY customer_id::integer) m
+ WHERE random() < 0.2 + CASE WHEN NOT m.is_control AND m.theme = 'referral' THEN 0.15 ELSE 0 END;
 SELECT a.likely_reason, a.measured_theme, a.theme_lift_lower > 0 AS theme_lift_above_0, a.current_theme,
 	   a.current_theme_installed, a.adopt_theme, a.theme_treated, a.theme_controls
   FROM dormancy.measured_approaches a ORDER BY 1;
@@ -327,6 +326,39 @@ SELECT count(*) = :owner_transitions AND count(*) > 0 AS analyst_sees_them
   FROM (SELECT * FROM dormancy.campaign_transitions) t;
 RESET ROLE;
 
+-- Learning over several campaigns: two ended campaigns try visits on the
+-- reason spec_change with no true lift, one holding out half its members
+-- where few come back (10%), the other a tenth where many do (40%).  Added
+-- up, the treated come mostly from the second and the controls from the
+-- first: a lift of about +14 points that is not there (Simpson's paradox).
+-- Taken as strata (Mantel-Haenszel), the interval covers 0.
+SELECT setseed(0.5) \gset
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
+VALUES (9005, 'visits a', '2026-08-01', 0.5, 5, 60, '{25,50,75}'),
+	   (9006, 'visits b', '2026-08-15', 0.1, 6, 60, '{25,50,75}');
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel, theme)
+SELECT CASE WHEN i <= 2000 THEN 9005 ELSE 9006 END, (30000 + i)::text,
+	   CASE WHEN i <= 2000 THEN i % 2 = 0 ELSE i % 10 = 0 END,
+	   'spec_change', 'spec_change', 'visit', 'usage_guide'
+  FROM generate_series(1, 4000) i;
+INSERT INTO ce.orders
+SELECT m.customer_id::integer, c.as_of + 10 + time '03:00', 5000
+  FROM (SELECT * FROM dormancy.campaign_members WHERE campaign_id IN (9005, 9006) ORDER BY customer_id::integer) m
+  JOIN dormancy.campaigns c USING (campaign_id)
+ WHERE random() < CASE m.campaign_id WHEN 9005 THEN 0.10 ELSE 0.40 END;
+WITH naive AS (
+	SELECT pd.*
+	  FROM (SELECT count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1, count(*) FILTER (WHERE NOT o.is_control) AS n1,
+				   count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2, count(*) FILTER (WHERE o.is_control) AS n2
+			  FROM dormancy.campaign_outcomes o WHERE o.campaign_id IN (9005, 9006)) t
+	 CROSS JOIN LATERAL dormancy.proportion_difference(t.x1, t.n1, t.x2, t.n2) pd
+)
+SELECT a.measured_channel, a.channel_campaigns, a.channel_treated, a.channel_controls,
+	   a.channel_lift_lower <= 0 AND 0 <= a.channel_lift_upper AS covers_zero, a.adopt_channel,
+	   round(n.difference::numeric, 2) AS added_up_lift, n.lower > 0 AS added_up_would_mislead
+  FROM dormancy.measured_approaches a CROSS JOIN naive n
+ WHERE a.likely_reason = 'spec_change';
+
 -- 7. Empty and degenerate: a campaign without controls has no difference;
 -- a campaign without members has no rows
 INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
@@ -343,20 +375,27 @@ SELECT campaign_id, level, treated, controls, rate_difference, number_needed, re
 SELECT setseed(0.77);
 INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
 SELECT 10000 + k, 'simulated ' || k, '2026-10-01', 0.5, k, 60, '{25,50,75}' FROM generate_series(1, 100) k;
-INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, channel)
-SELECT 10000 + k, (100000 + 400 * k + i)::text, i % 2 = 0, 'all', 'phone'
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel)
+SELECT 10000 + k, (100000 + 400 * k + i)::text, i % 2 = 0, 'all', 'unknown', 'phone'
   FROM generate_series(1, 100) k CROSS JOIN generate_series(0, 399) i;
 INSERT INTO ce.orders
 SELECT m.customer_id::integer, timestamptz '2026-10-01 03:00+00' + ((1 + floor(random() * 60)::int) || ' days')::interval,
 	   (-10000 * ln(1 - random()))::numeric
-  FROM dormancy.campaign_members m
- WHERE m.campaign_id > 10000 AND random() < CASE WHEN m.is_control THEN 0.20 ELSE 0.25 END;
+  FROM (SELECT * FROM dormancy.campaign_members WHERE campaign_id > 10000 ORDER BY customer_id::integer) m
+ WHERE random() < CASE WHEN m.is_control THEN 0.20 ELSE 0.25 END;
 SELECT count(*) AS campaigns,
 	   count(*) FILTER (WHERE e.rate_difference_lower <= 0.05 AND 0.05 <= e.rate_difference_upper) AS rate_covered,
 	   count(*) FILTER (WHERE e.revenue_difference_lower <= 500 AND 500 <= e.revenue_difference_upper) AS revenue_covered,
 	   count(*) FILTER (WHERE e.rate_difference_lower <= 0.05 AND 0.05 <= e.rate_difference_upper) BETWEEN 90 AND 99 AS rate_coverage_ok,
 	   count(*) FILTER (WHERE e.revenue_difference_lower <= 500 AND 500 <= e.revenue_difference_upper) BETWEEN 90 AND 99 AS revenue_coverage_ok
   FROM dormancy.campaign_effect e WHERE e.campaign_id > 10000 AND e.level = 'all';
+
+-- the 100 campaigns taken together as strata (measured_approaches): the
+-- Mantel-Haenszel lift of phone for their reason covers the true 0.05
+SELECT a.measured_channel, a.channel_campaigns, a.channel_treated, a.channel_controls,
+	   a.channel_lift_lower <= 0.05 AND 0.05 <= a.channel_lift_upper AS covers_true_lift,
+	   a.channel_lift_upper - a.channel_lift_lower < 0.03 AS narrow
+  FROM dormancy.measured_approaches a WHERE a.likely_reason = 'unknown';
 
 RESET dormancy.as_of;
 RESET dormancy.time_zone;

@@ -1898,53 +1898,78 @@ COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS '
 COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
 
 -- measured_approaches: per likely reason, the planned channel and the theme
--- with the best measured lift over the campaigns whose window has ended
--- (treated and controls of every campaign added up), among those with at
--- least outreach_settings.min_observations treated members and as many
--- controls: best by the lower bound of the lift's 95% interval, then the
--- lift.  Beside them the theme and the reason's own channel rule in force,
--- and whether the theme is the installed default.  adopt_measured_approaches() writes the ones
--- whose lower bound is above 0.
+-- with the best measured lift over the campaigns whose window has ended,
+-- among those with at least outreach_settings.min_observations treated
+-- members and as many controls: best by the lower bound of the lift's 95%
+-- interval, then the lift.  Measured in one campaign, the lift is that of
+-- campaign_effect (Newcombe's interval); in several, the campaigns are
+-- strata: the Mantel-Haenszel weighted difference (weights n1 n2 / (n1 + n2))
+-- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
+-- so that campaigns with other control shares and other baselines do not
+-- make a lift out of their mix (Simpson's paradox).  Only campaigns with
+-- both groups for the channel or theme count.  Beside them the theme and the
+-- reason's own channel rule in force, and whether the theme is the installed
+-- default.  adopt_measured_approaches() writes the ones whose lower bound is
+-- above 0.
 CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
 WITH o AS (
 	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
-), cand AS (
-	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice,
-		   pg_catalog.count(DISTINCT o.campaign_id) AS campaigns,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
-	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel
+), per AS (
+	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS n1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS n2,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2
+	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel, o.campaign_id
 	UNION ALL
-	SELECT 'theme', o.likely_reason, o.theme,
-		   pg_catalog.count(DISTINCT o.campaign_id),
+	SELECT 'theme', o.likely_reason, o.theme, o.campaign_id,
 		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
 		   pg_catalog.count(*) FILTER (WHERE o.is_control),
 		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
 		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
-	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme
-), best AS (
-	SELECT DISTINCT ON (c.kind, c.likely_reason) c.*, pd.difference, pd.lower, pd.upper
+	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme, o.campaign_id
+), strata AS (
+	SELECT p.*, p.n1::double precision * p.n2 / (p.n1 + p.n2) AS w,
+		   p.x1::double precision / p.n1 - p.x2::double precision / p.n2 AS d,
+		   ((p.x1 + 1.0) / (p.n1 + 2)) * (1 - (p.x1 + 1.0) / (p.n1 + 2)) / p.n1
+		   + ((p.x2 + 1.0) / (p.n2 + 2)) * (1 - (p.x2 + 1.0) / (p.n2 + 2)) / p.n2 AS v
+	  FROM per p WHERE p.n1 > 0 AND p.n2 > 0
+), cand AS (
+	SELECT st.kind, st.likely_reason, st.choice, pg_catalog.count(*) AS campaigns,
+		   pg_catalog.sum(st.n1) AS treated, pg_catalog.sum(st.n2) AS controls,
+		   pg_catalog.sum(st.x1) AS treated_reactivated, pg_catalog.sum(st.x2) AS control_reactivated,
+		   pg_catalog.sum(st.w * st.d) / pg_catalog.sum(st.w) AS mh,
+		   pg_catalog.sqrt(pg_catalog.sum(st.w * st.w * st.v)::double precision) / pg_catalog.sum(st.w) AS mh_se
+	  FROM strata st
+	 GROUP BY st.kind, st.likely_reason, st.choice
+), lift AS (
+	SELECT c.kind, c.likely_reason, c.choice, c.campaigns, c.treated, c.controls,
+		   CASE WHEN c.campaigns = 1 THEN pd.difference ELSE c.mh END AS difference,
+		   CASE WHEN c.campaigns = 1 THEN pd.lower ELSE GREATEST(c.mh - 1.959963984540054 * c.mh_se, -1) END AS lower,
+		   CASE WHEN c.campaigns = 1 THEN pd.upper ELSE LEAST(c.mh + 1.959963984540054 * c.mh_se, 1) END AS upper
 	  FROM cand c
-	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated, c.treated, c.control_reactivated, c.controls) pd
+	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated::bigint, c.treated::bigint,
+													   c.control_reactivated::bigint, c.controls::bigint) pd
 	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
 	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
-	 ORDER BY c.kind, c.likely_reason, pd.lower DESC, pd.difference DESC, c.choice
+), best AS (
+	SELECT DISTINCT ON (l.kind, l.likely_reason) l.*
+	  FROM lift l
+	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
 ), reasons AS (
 	SELECT DISTINCT o.likely_reason FROM o
 )
 SELECT r.likely_reason,
 	   bc.choice AS measured_channel, bc.difference AS channel_lift,
 	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
-	   bc.treated AS channel_treated, bc.controls AS channel_controls,
+	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
 	   (SELECT a.channel FROM dormancy.approach_rules a
 		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
 		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
 		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
 	   bt.choice AS measured_theme, bt.difference AS theme_lift,
 	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
-	   bt.treated AS theme_treated, bt.controls AS theme_controls,
+	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
 	   mt.theme AS current_theme,
 	   mt.installed AS current_theme_installed,
 	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
@@ -1958,21 +1983,23 @@ SELECT r.likely_reason,
   LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
   LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
 COMMENT ON VIEW dormancy.measured_approaches IS
-	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, treated and controls added up; at least outreach_settings.min_observations of each), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
+	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
 COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
 COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
 COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
 COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
 COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
 COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
 COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
