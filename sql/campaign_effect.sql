@@ -201,6 +201,18 @@ SELECT channel, channel_label, theme_label, likely_reason_label FROM dormancy.ca
  WHERE campaign_id = :cid AND level = 'approach' ORDER BY channel, likely_reason LIMIT 2;
 RESET dormancy.language;
 
+-- the same outreach in the CRM's own activity table, bound instead of the
+-- extension's log: the same contacts
+SELECT contacted AS contacted_from_log FROM dormancy.campaign_effect WHERE campaign_id = :cid AND level = 'all' \gset
+CREATE TABLE ce.activities AS
+SELECT customer_id::integer AS account, contacted_at AS done_at, channel AS kind, outcome AS result, campaign_id AS campaign
+  FROM dormancy.outreach_log;
+SELECT dormancy.bind_outreach('ce.activities', customer => 'account', contacted_at => 'done_at',
+							  channel => 'kind', outcome => 'result', campaign => 'campaign');
+SELECT e.contacted = :contacted_from_log AS same_contacts, e.controls_contacted
+  FROM dormancy.campaign_effect e WHERE e.campaign_id = :cid AND e.level = 'all';
+SELECT dormancy.unbind('outreach');
+
 -- the levels: one 'all' row, 3 channels, 2 themes, 2 reasons, 12 approaches
 SELECT level, count(*) FROM dormancy.campaign_effect WHERE campaign_id = :cid GROUP BY level ORDER BY level;
 -- the approach rows add up to the whole campaign
