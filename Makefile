@@ -95,6 +95,7 @@ FUZZ_SRCS_fuzz_priority_format = src/core/priority.c
 FUZZ_SRCS_fuzz_btyd_fit = src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_SRCS_fuzz_btyd_predict = src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_SRCS_fuzz_btyd_merge = src/core/btyd.c src/core/optimise.c src/core/specfun.c
+FUZZ_SRCS_fuzz_effect = src/core/effect.c
 FUZZ_SRCS_fuzz_paretonbd_predict = src/core/paretonbd.c src/core/btyd.c src/core/optimise.c src/core/specfun.c
 FUZZ_EXTRA_fuzz_history_io = -fwrapv -fno-strict-aliasing -Wno-ignored-attributes -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Isrc -I$(shell $(PG_CONFIG) --includedir-server)

@@ -9555,6 +9555,2614 @@ REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
 -- (end of Forecast intervals and model choice by validation (issue 14))
 
+-- Outreach log and campaigns (issue 15)
+--
+-- New (sql_src/67_outreach.sql): the outreach log, its mappings and
+-- bind_outreach(), the adapter src_outreach, the campaigns with their
+-- members, start_campaign() and the view campaign_list; a declined outcome
+-- with a reason becomes evidence of the likely reason.  Changed here (final
+-- text): the functions and views that gained the outreach.
+
+--
+-- Outreach and win-back campaigns (issue 15, DOMAIN.md D11)
+--
+-- What came of approaching the customers: the outreach (calls, mails,
+-- visits) from the user's own activity table (bind_outreach) or, without
+-- one, from the extension's table dormancy.outreach_log; its channels,
+-- themes and outcomes mapped onto the vocabulary of the approach rules by
+-- alias tables (Japanese wordings installed).  A campaign (start_campaign)
+-- freezes a call list: its members, their scores and planned approach at
+-- the start, and a reproducible random control share of each stratum
+-- (state x likely reason x score band) that is not approached, so that the
+-- effect of the approach can be measured (campaign_effect).  A declined
+-- outcome with a reason is evidence for the likely reason.  docs/outreach.md
+-- has the definitions.
+--
+
+ALTER TABLE dormancy.bindings DROP CONSTRAINT bindings_source_known;
+ALTER TABLE dormancy.bindings ADD CONSTRAINT bindings_source_known
+	CHECK (source IN ('customers', 'orders', 'contracts', 'events', 'deals', 'contacts', 'outreach'));
+COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, events, deals, contacts or outreach';
+
+--
+-- Score bands
+--
+
+-- The band of a priority score (0 to 100) between cut points: with
+-- {25,50,75}, 0-25, 25-50, 50-75 and 75-100, each band holding its lower
+-- bound (a score of exactly 25 is in 25-50).  Invalid cut points (NULL,
+-- not strictly increasing, outside (0, 100), more than 20) raise an error,
+-- which makes this the check of outreach_settings.score_bands too.
+CREATE FUNCTION dormancy.score_band(score double precision, cut_points double precision[])
+	RETURNS text
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	lower_bound double precision := 0;
+	cut double precision;
+BEGIN
+	IF cut_points IS NULL OR array_position(cut_points, NULL) IS NOT NULL OR cardinality(cut_points) > 20
+	   OR array_ndims(cut_points) > 1 THEN
+		RAISE EXCEPTION 'invalid score band cut points: %', cut_points
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Cut points are a one-dimensional array of at most 20 numbers without NULLs.',
+				  HINT = 'Give increasing numbers between 0 and 100, for example ''{25,50,75}''.';
+	END IF;
+	FOREACH cut IN ARRAY cut_points LOOP
+		IF NOT (cut > lower_bound AND cut < 100) THEN
+			RAISE EXCEPTION 'invalid score band cut points: %', cut_points
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Cut points must be strictly increasing and lie strictly between 0 and 100.',
+					  HINT = 'Give increasing numbers between 0 and 100, for example ''{25,50,75}''.';
+		END IF;
+		lower_bound := cut;
+	END LOOP;
+	IF score IS NULL OR score = 'NaN'::double precision THEN
+		RETURN NULL;
+	END IF;
+	lower_bound := 0;
+	FOREACH cut IN ARRAY cut_points LOOP
+		IF score < cut THEN
+			RETURN lower_bound::text || '-' || cut::text;
+		END IF;
+		lower_bound := cut;
+	END LOOP;
+	RETURN lower_bound::text || '-100';
+END
+$$;
+COMMENT ON FUNCTION dormancy.score_band(double precision, double precision[]) IS
+	'the band of a priority score between cut points, e.g. 25-50 for 30 with {25,50,75} (each band holds its lower bound; the last ends at 100); NULL for a NULL score; invalid cut points raise an error';
+
+--
+-- Settings of the outreach and the campaigns
+--
+
+-- At most one row; empty means the defaults (the column defaults, repeated
+-- in outreach_settings_in_force()), so pg_dump's copy never clashes with a
+-- row of CREATE EXTENSION.
+CREATE TABLE dormancy.outreach_settings (
+	singleton boolean PRIMARY KEY DEFAULT true,
+	control_share double precision NOT NULL DEFAULT 0.10,
+	reactivation_days integer NOT NULL DEFAULT 90,
+	min_observations integer NOT NULL DEFAULT 30,
+	score_bands double precision[] NOT NULL DEFAULT '{25,50,75}',
+	CONSTRAINT outreach_settings_one_row CHECK (singleton),
+	CONSTRAINT outreach_settings_control_share CHECK (control_share >= 0 AND control_share < 1),
+	CONSTRAINT outreach_settings_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
+	CONSTRAINT outreach_settings_min_observations CHECK (min_observations >= 1),
+	CONSTRAINT outreach_settings_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL)
+);
+COMMENT ON TABLE dormancy.outreach_settings IS
+	'settings of the win-back campaigns: at most one row; no row means the defaults (see dormancy.outreach_settings_in_force())';
+COMMENT ON COLUMN dormancy.outreach_settings.singleton IS 'always true: keeps the table to one row';
+COMMENT ON COLUMN dormancy.outreach_settings.control_share IS
+	'share of each stratum of a campaign held out as control (not approached), 0 or more and less than 1; start_campaign() uses it when given none; default 0.10';
+COMMENT ON COLUMN dormancy.outreach_settings.reactivation_days IS
+	'a purchase day within this many days after the contact (for a control: after the campaign''s start) counts as reactivation; copied into a campaign when it starts; 1 to 3660, default 90';
+COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
+	'contacted customers (and as many controls) a channel x theme x reason needs before its measured lift is used for learning; default 30';
+COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
+	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE FUNCTION dormancy.outreach_settings_in_force()
+	RETURNS dormancy.outreach_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.outreach_settings s),
+					ROW(true, 0.10, 90, 30, '{25,50,75}')::dormancy.outreach_settings);
+COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
+	'the row of dormancy.outreach_settings, or the defaults when it is empty';
+
+--
+-- Campaigns
+--
+
+CREATE TABLE dormancy.campaigns (
+	campaign_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	name text NOT NULL UNIQUE,
+	started_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	as_of date NOT NULL,
+	filter text,
+	control_share double precision NOT NULL,
+	seed bigint NOT NULL,
+	reactivation_days integer NOT NULL,
+	score_bands double precision[] NOT NULL,
+	customers integer,
+	controls integer,
+	started_by name NOT NULL DEFAULT CURRENT_USER,
+	note text,
+	CONSTRAINT campaigns_name_not_blank CHECK (btrim(name) <> ''),
+	CONSTRAINT campaigns_control_share CHECK (control_share >= 0 AND control_share < 1),
+	CONSTRAINT campaigns_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
+	CONSTRAINT campaigns_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL),
+	CONSTRAINT campaigns_counts CHECK (customers >= 0 AND controls >= 0 AND controls <= customers)
+);
+COMMENT ON TABLE dormancy.campaigns IS
+	'win-back campaigns, one row each, written by dormancy.start_campaign(): the call list it froze, its control share and the seed of the assignment';
+COMMENT ON COLUMN dormancy.campaigns.campaign_id IS 'the campaign''s number';
+COMMENT ON COLUMN dormancy.campaigns.name IS 'the campaign''s name, unique';
+COMMENT ON COLUMN dormancy.campaigns.started_at IS 'when start_campaign() ran';
+COMMENT ON COLUMN dormancy.campaigns.as_of IS 'the as-of day in force at the start (dormancy.as_of_day()): the scores and states of the members are those of that day';
+COMMENT ON COLUMN dormancy.campaigns.filter IS 'the filter over the columns of dormancy.call_list the list was taken with, as given; NULL for the whole call list';
+COMMENT ON COLUMN dormancy.campaigns.control_share IS 'share of each stratum held out as control';
+COMMENT ON COLUMN dormancy.campaigns.seed IS 'the seed of the control assignment: the same members, share and seed give the same controls (docs/outreach.md)';
+COMMENT ON COLUMN dormancy.campaigns.reactivation_days IS 'outreach_settings.reactivation_days at the start: a purchase day within this many days after the contact counts as reactivation';
+COMMENT ON COLUMN dormancy.campaigns.score_bands IS 'outreach_settings.score_bands at the start: the cut points of the members'' score bands';
+COMMENT ON COLUMN dormancy.campaigns.customers IS 'members of the campaign, controls included';
+COMMENT ON COLUMN dormancy.campaigns.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaigns.started_by IS 'the role that started it';
+COMMENT ON COLUMN dormancy.campaigns.note IS 'free text';
+COMMENT ON SEQUENCE dormancy.campaigns_campaign_id_seq IS 'generates dormancy.campaigns.campaign_id';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaigns', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaigns_campaign_id_seq', '');
+
+-- customer_id is text, like status_history's: the campaign survives a
+-- re-bind to ids of another type.
+CREATE TABLE dormancy.campaign_members (
+	campaign_id bigint NOT NULL REFERENCES dormancy.campaigns ON DELETE CASCADE,
+	customer_id text NOT NULL,
+	is_control boolean NOT NULL,
+	stratum text NOT NULL,
+	score_band text,
+	state text,
+	likely_reason text,
+	channel text,
+	theme text,
+	priority_score double precision,
+	priority_rank bigint,
+	call_order bigint,
+	value_tier text,
+	p_alive double precision,
+	expected_value double precision,
+	PRIMARY KEY (campaign_id, customer_id)
+);
+CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
+COMMENT ON TABLE dormancy.campaign_members IS
+	'the members of each campaign as they were at its start: the control assignment, the stratum, the scores and the planned approach (written by dormancy.start_campaign())';
+COMMENT ON COLUMN dormancy.campaign_members.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_members.customer_id IS 'the customer id as text (so the campaign survives a re-bind to ids of another type)';
+COMMENT ON COLUMN dormancy.campaign_members.is_control IS 'held out: not to be approached in this campaign, the comparison for the contacted members';
+COMMENT ON COLUMN dormancy.campaign_members.stratum IS 'state | likely reason | score band at the start (e.g. dormant|lost_to_competitor|50-75; unknown for a NULL part): the control share is drawn in each';
+COMMENT ON COLUMN dormancy.campaign_members.score_band IS 'the band of priority_score by the campaign''s score_bands (dormancy.score_band())';
+COMMENT ON COLUMN dormancy.campaign_members.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_members.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_members.channel IS 'the planned approach channel at the start (approach_channel)';
+COMMENT ON COLUMN dormancy.campaign_members.theme IS 'the planned message theme at the start (message_theme)';
+COMMENT ON COLUMN dormancy.campaign_members.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_members.priority_rank IS 'the priority rank at the start, among all customers';
+COMMENT ON COLUMN dormancy.campaign_members.call_order IS 'the position in the call list at the start';
+COMMENT ON COLUMN dormancy.campaign_members.value_tier IS 'the value tier at the start (A, B, C or NULL)';
+COMMENT ON COLUMN dormancy.campaign_members.p_alive IS 'the model''s probability that the customer is alive, at the start';
+COMMENT ON COLUMN dormancy.campaign_members.expected_value IS 'the model''s expected value over its horizon, at the start';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaign_members', '');
+
+--
+-- The extension's own outreach log
+--
+
+-- For users without an activity table of their own (bind_outreach binds
+-- one instead).  The values are the wordings of the reps, mapped like a
+-- bound table's by outreach_channels, outreach_themes, outreach_outcomes
+-- and deal_reasons; customer_id is text (cast to the type of the ids when
+-- read, see src_outreach).
+CREATE TABLE dormancy.outreach_log (
+	outreach_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	customer_id text NOT NULL,
+	contacted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	channel text,
+	theme text,
+	outcome text,
+	declined_reason text,
+	rep text,
+	campaign_id bigint REFERENCES dormancy.campaigns ON DELETE SET NULL,
+	note text,
+	CONSTRAINT outreach_log_customer_not_blank CHECK (btrim(customer_id) <> '')
+);
+CREATE INDEX outreach_log_customer ON dormancy.outreach_log (customer_id, contacted_at);
+CREATE INDEX outreach_log_campaign ON dormancy.outreach_log (campaign_id);
+COMMENT ON TABLE dormancy.outreach_log IS
+	'the outreach to customers (calls, mails, visits) and what came of it, one row per contact, for users without an activity table of their own (read by dormancy.src_outreach while no outreach relation is bound)';
+COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
+COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text (cast to the type of the customer ids when read)';
+COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
+COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, 電話), mapped by dormancy.outreach_channels';
+COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
+COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, 不在, 商談, 受注), mapped by dormancy.outreach_outcomes';
+COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
+COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
+COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
+COMMENT ON COLUMN dormancy.outreach_log.note IS 'free text';
+COMMENT ON SEQUENCE dormancy.outreach_log_outreach_id_seq IS 'generates dormancy.outreach_log.outreach_id';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_seq', '');
+
+--
+-- Mappings of the outreach wordings onto the documented ones
+--
+
+CREATE TABLE dormancy.outreach_channels (
+	source_channel text PRIMARY KEY,
+	channel text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_channels_channel CHECK (channel IN ('email', 'direct_mail', 'phone', 'visit', 'step_mail')),
+	CONSTRAINT outreach_channels_source_not_blank CHECK (btrim(source_channel) <> '')
+);
+CREATE UNIQUE INDEX outreach_channels_key ON dormancy.outreach_channels ((dormancy.label_key(source_channel)));
+COMMENT ON TABLE dormancy.outreach_channels IS
+	'maps the channels of the outreach onto email, direct_mail, phone, visit or step_mail, the channels of dormancy.approach_rules (case-insensitive); unmapped channels are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_channels.source_channel IS 'a value of the outreach channel column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_channels.channel IS 'what it means: email, direct_mail, phone, visit or step_mail';
+COMMENT ON COLUMN dormancy.outreach_channels.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_channels (source_channel, channel) VALUES
+	('email', 'email'), ('e-mail', 'email'), ('mail', 'email'), ('newsletter', 'email'),
+	('direct_mail', 'direct_mail'), ('direct mail', 'direct_mail'), ('dm', 'direct_mail'),
+	('postal mail', 'direct_mail'), ('letter', 'direct_mail'), ('postcard', 'direct_mail'),
+	('phone', 'phone'), ('call', 'phone'), ('phone call', 'phone'), ('telephone', 'phone'),
+	('tel', 'phone'), ('outbound call', 'phone'),
+	('visit', 'visit'), ('site visit', 'visit'), ('in person', 'visit'), ('in-person', 'visit'),
+	('field visit', 'visit'),
+	('step_mail', 'step_mail'), ('step mail', 'step_mail'), ('drip', 'step_mail'),
+	('drip email', 'step_mail'), ('nurture', 'step_mail'), ('nurture email', 'step_mail');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/outreach.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_channels (source_channel, channel) VALUES
+		(U&'\30E1\30FC\30EB', 'email'),	-- meru: e-mail
+		(U&'E\30E1\30FC\30EB', 'email'),	-- E-meru: e-mail
+		(U&'\96FB\5B50\30E1\30FC\30EB', 'email'),	-- denshi meru: electronic mail
+		(U&'\30E1\30EB\30DE\30AC', 'email'),	-- merumaga: newsletter
+		(U&'\30C0\30A4\30EC\30AF\30C8\30E1\30FC\30EB', 'direct_mail'),	-- dairekuto meru: direct mail
+		(U&'\90F5\9001', 'direct_mail'),	-- yuso: by post
+		(U&'\30CF\30AC\30AD', 'direct_mail'),	-- hagaki: postcard
+		(U&'\306F\304C\304D', 'direct_mail'),	-- hagaki: postcard
+		(U&'\624B\7D19', 'direct_mail'),	-- tegami: letter
+		(U&'\96FB\8A71', 'phone'),	-- denwa: telephone
+		(U&'\67B6\96FB', 'phone'),	-- kaden: outbound call
+		(U&'\96FB\8A71\9023\7D61', 'phone'),	-- denwa renraku: phone contact
+		(U&'\30C6\30EC\30A2\30DD', 'phone'),	-- tereapo: telephone appointment setting
+		(U&'\30B3\30FC\30EB', 'phone'),	-- koru: call
+		(U&'\8A2A\554F', 'visit'),	-- homon: visit
+		(U&'\5F80\8A2A', 'visit'),	-- oho: visit to the customer
+		(U&'\5BFE\9762', 'visit'),	-- taimen: face to face
+		(U&'\8A2A\554F\55B6\696D', 'visit'),	-- homon eigyo: field sales visit
+		(U&'\30B9\30C6\30C3\30D7\30E1\30FC\30EB', 'step_mail');	-- suteppu meru: step mail
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_channels: left out';
+END
+$$;
+
+CREATE TABLE dormancy.outreach_themes (
+	source_theme text PRIMARY KEY,
+	theme text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_themes_theme CHECK (theme IN (
+		'feedback_survey', 'discount_or_downsell', 'reminder', 'usage_guide', 'new_offer',
+		'comparison_case_study', 'referral')),
+	CONSTRAINT outreach_themes_source_not_blank CHECK (btrim(source_theme) <> '')
+);
+CREATE UNIQUE INDEX outreach_themes_key ON dormancy.outreach_themes ((dormancy.label_key(source_theme)));
+COMMENT ON TABLE dormancy.outreach_themes IS
+	'maps the message themes of the outreach onto the themes of dormancy.message_themes (case-insensitive); unmapped themes are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_themes.source_theme IS 'a value of the outreach theme column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_themes.theme IS 'what it means: feedback_survey, discount_or_downsell, reminder, usage_guide, new_offer, comparison_case_study or referral';
+COMMENT ON COLUMN dormancy.outreach_themes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_themes (source_theme, theme) VALUES
+	('feedback_survey', 'feedback_survey'), ('feedback survey', 'feedback_survey'),
+	('feedback', 'feedback_survey'), ('survey', 'feedback_survey'),
+	('discount_or_downsell', 'discount_or_downsell'), ('discount', 'discount_or_downsell'),
+	('downsell', 'discount_or_downsell'), ('special offer', 'discount_or_downsell'),
+	('reminder', 'reminder'), ('check-in', 'reminder'), ('check in', 'reminder'),
+	('usage_guide', 'usage_guide'), ('usage guide', 'usage_guide'), ('how-to', 'usage_guide'),
+	('tips', 'usage_guide'),
+	('new_offer', 'new_offer'), ('new offer', 'new_offer'), ('new product', 'new_offer'),
+	('product update', 'new_offer'),
+	('comparison_case_study', 'comparison_case_study'), ('case study', 'comparison_case_study'),
+	('comparison', 'comparison_case_study'),
+	('referral', 'referral');
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_themes (source_theme, theme) VALUES
+		(U&'\30A2\30F3\30B1\30FC\30C8', 'feedback_survey'),	-- anketo: questionnaire
+		(U&'\6E80\8DB3\5EA6\8ABF\67FB', 'feedback_survey'),	-- manzokudo chosa: satisfaction survey
+		(U&'\5024\5F15\304D', 'discount_or_downsell'),	-- nebiki: price reduction
+		(U&'\5272\5F15', 'discount_or_downsell'),	-- waribiki: discount
+		(U&'\5024\5F15\304D\63D0\6848', 'discount_or_downsell'),	-- nebiki teian: discount proposal
+		(U&'\30EA\30DE\30A4\30F3\30C9', 'reminder'),	-- rimaindo: reminder
+		(U&'\3054\6328\62F6', 'reminder'),	-- go-aisatsu: greeting
+		(U&'\6328\62F6', 'reminder'),	-- aisatsu: greeting
+		(U&'\4F7F\3044\65B9', 'usage_guide'),	-- tsukaikata: how to use
+		(U&'\6D3B\7528\65B9\6CD5', 'usage_guide'),	-- katsuyo hoho: ways to make use of it
+		(U&'\6D3B\7528\30AC\30A4\30C9', 'usage_guide'),	-- katsuyo gaido: usage guide
+		(U&'\4F7F\3044\65B9\6848\5185', 'usage_guide'),	-- tsukaikata annai: how-to guide
+		(U&'\65B0\5546\54C1', 'new_offer'),	-- shinshohin: new product
+		(U&'\65B0\88FD\54C1', 'new_offer'),	-- shinseihin: new product
+		(U&'\65B0\30B5\30FC\30D3\30B9', 'new_offer'),	-- shin sabisu: new service
+		(U&'\65B0\30D7\30E9\30F3', 'new_offer'),	-- shin puran: new plan
+		(U&'\65B0\5546\54C1\6848\5185', 'new_offer'),	-- shinshohin annai: new product announcement
+		(U&'\5C0E\5165\4E8B\4F8B', 'comparison_case_study'),	-- donyu jirei: customer case study
+		(U&'\4E8B\4F8B', 'comparison_case_study'),	-- jirei: case study
+		(U&'\4E8B\4F8B\7D39\4ECB', 'comparison_case_study'),	-- jirei shokai: case study presentation
+		(U&'\6BD4\8F03\8CC7\6599', 'comparison_case_study'),	-- hikaku shiryo: comparison material
+		(U&'\7D39\4ECB', 'referral'),	-- shokai: referral
+		(U&'\7D39\4ECB\4F9D\983C', 'referral');	-- shokai irai: request for a referral
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_themes: left out';
+END
+$$;
+
+CREATE TABLE dormancy.outreach_outcomes (
+	source_outcome text PRIMARY KEY,
+	outcome text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
+		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
+);
+CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
+COMMENT ON TABLE dormancy.outreach_outcomes IS
+	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
+	('not_reached', 'not_reached'), ('not reached', 'not_reached'), ('no answer', 'not_reached'),
+	('no_answer', 'not_reached'), ('voicemail', 'not_reached'), ('left voicemail', 'not_reached'),
+	('busy', 'not_reached'), ('bounced', 'not_reached'), ('unreachable', 'not_reached'),
+	('returned', 'not_reached'),
+	('reached', 'reached'), ('connected', 'reached'), ('contacted', 'reached'), ('talked', 'reached'),
+	('delivered', 'reached'), ('opened', 'reached'),
+	('interested', 'interested'), ('positive', 'interested'), ('follow up', 'interested'),
+	('follow-up', 'interested'),
+	('meeting', 'meeting'), ('appointment', 'meeting'), ('meeting booked', 'meeting'),
+	('meeting set', 'meeting'), ('demo', 'meeting'), ('demo booked', 'meeting'),
+	('quote', 'quote'), ('quotation', 'quote'), ('quote sent', 'quote'), ('proposal sent', 'quote'),
+	('order', 'order'), ('ordered', 'order'), ('won', 'order'), ('purchase', 'order'),
+	('declined', 'declined'), ('refused', 'declined'), ('rejected', 'declined'),
+	('not interested', 'declined'), ('not_interested', 'declined'), ('do not contact', 'declined'),
+	('lost', 'declined');
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
+		(U&'\4E0D\5728', 'not_reached'),	-- fuzai: absent
+		(U&'\4E0D\901A', 'not_reached'),	-- futsu: no connection
+		(U&'\7559\5B88\96FB', 'not_reached'),	-- rusuden: answering machine
+		(U&'\7559\5B88\756A\96FB\8A71', 'not_reached'),	-- rusuban denwa: answering machine
+		(U&'\8A71\3057\4E2D', 'not_reached'),	-- hanashichu: line busy
+		(U&'\672A\63A5\7D9A', 'not_reached'),	-- misetsuzoku: not connected
+		(U&'\63A5\7D9A', 'reached'),	-- setsuzoku: connected
+		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
+		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
+		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
+		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
+		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
+		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive
+		(U&'\8CC7\6599\9001\4ED8', 'interested'),	-- shiryo sofu: send documents (on request)
+		(U&'\5546\8AC7', 'meeting'),	-- shodan: business meeting
+		(U&'\30A2\30DD', 'meeting'),	-- apo: appointment
+		(U&'\30A2\30DD\30A4\30F3\30C8', 'meeting'),	-- apointo: appointment
+		(U&'\30A2\30DD\7372\5F97', 'meeting'),	-- apo kakutoku: appointment won
+		(U&'\9762\8AC7', 'meeting'),	-- mendan: interview, meeting
+		(U&'\898B\7A4D', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\308A', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\3082\308A', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\63D0\51FA', 'quote'),	-- mitsumori teishutsu: quote submitted
+		(U&'\53D7\6CE8', 'order'),	-- juchu: order received
+		(U&'\6CE8\6587', 'order'),	-- chumon: order
+		(U&'\6210\7D04', 'order'),	-- seiyaku: deal closed
+		(U&'\65AD\308A', 'declined'),	-- kotowari: refusal
+		(U&'\304A\65AD\308A', 'declined'),	-- o-kotowari: refusal
+		(U&'\8F9E\9000', 'declined'),	-- jitai: declined
+		(U&'\4E0D\8981', 'declined'),	-- fuyo: not needed
+		(U&'\8208\5473\306A\3057', 'declined'),	-- kyomi nashi: not interested
+		(U&'\5931\6CE8', 'declined');	-- shitchu: order lost
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_outcomes: left out';
+END
+$$;
+
+SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
+SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
+SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome');
+
+-- (end of Outreach log and campaigns (issue 15))
+
+-- Campaign effect and learning (issue 15)
+--
+-- New (sql_src/68_campaign_effect.sql): proportion_difference(),
+-- mean_difference() and number_needed_to_treat() (src/effect_sql.c over
+-- src/core/effect.c), adopt_measured_approaches(); the live views
+-- campaign_outcomes, campaign_effect, campaign_score_calibration,
+-- measured_approaches and campaign_transitions (sql_src/70_views.sql), which
+-- _update_generated_views() builds at the end.  Changed here (final text):
+-- _generated_views() and _create_views(), which list and create them.  In
+-- the privileges part: dormancy_analyst reads status_history.
+
+CREATE FUNCTION dormancy.proportion_difference(treated_events bigint, treated bigint,
+											   control_events bigint, control bigint,
+											   OUT difference double precision,
+											   OUT lower double precision, OUT upper double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'proportion_difference'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.proportion_difference(bigint, bigint, bigint, bigint) IS
+	'treated_events/treated - control_events/control with its 95% interval (Newcombe''s hybrid score interval, 1998 method 10); NULLs when a group is empty';
+
+CREATE FUNCTION dormancy.mean_difference(treated bigint, treated_mean double precision, treated_variance double precision,
+										 control bigint, control_mean double precision, control_variance double precision,
+										 OUT difference double precision,
+										 OUT lower double precision, OUT upper double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'mean_difference'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.mean_difference(bigint, double precision, double precision, bigint, double precision, double precision) IS
+	'treated_mean - control_mean with Welch''s 95% interval from the group sizes and sample variances (var_samp); no interval with fewer than 2 in a group (a NULL variance)';
+
+CREATE FUNCTION dormancy.number_needed_to_treat(difference double precision, lower double precision, upper double precision,
+												OUT number_needed double precision,
+												OUT lower double precision, OUT upper double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'number_needed_to_treat'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.number_needed_to_treat(double precision, double precision, double precision) IS
+	'1 / difference: how many to approach to win one back, with the interval [1/upper, 1/lower] only when the difference''s interval excludes 0 (else NULL: unbounded)';
+
+-- Write the measured approaches of dormancy.measured_approaches marked to
+-- adopt: the theme into message_themes (the reason's row), the channel as an
+-- approach rule for the reason alone, placed before the first general rule
+-- (reasons NULL) so that it decides for the reason's customers.  A written
+-- row is the user's (the defaults mechanism, sql_src/15_defaults.sql: it is
+-- no longer an installed default, pg_dump keeps it, reset_defaults() brings
+-- the installed one back).  A second call changes nothing.  SECURITY INVOKER:
+-- only a role that may write those tables adopts.
+CREATE FUNCTION dormancy.adopt_measured_approaches(themes boolean DEFAULT true, channels boolean DEFAULT true)
+	RETURNS TABLE (kind text, likely_reason text, previous text, adopted text, rule_order integer,
+				   lift double precision, lift_lower double precision)
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+	m record;
+	slot integer;
+	existing integer;
+	rule_note text;
+BEGIN
+	IF themes IS NULL OR channels IS NULL THEN
+		RAISE EXCEPTION 'themes and channels must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+				  HINT = 'Pass true or false for each.';
+	END IF;
+	FOR m IN SELECT * FROM dormancy.measured_approaches a
+			  WHERE (themes AND a.adopt_theme) OR (channels AND a.adopt_channel)
+			  ORDER BY a.likely_reason
+	LOOP
+		IF themes AND m.adopt_theme THEN
+			INSERT INTO dormancy.message_themes AS t (reason, theme, note)
+			VALUES (m.likely_reason, m.measured_theme,
+					format('measured: lift %s (95%% interval %s to %s) over %s treated and %s controls',
+						   round(m.theme_lift::numeric, 4), round(m.theme_lift_lower::numeric, 4),
+						   round(m.theme_lift_upper::numeric, 4), m.theme_treated, m.theme_controls))
+			ON CONFLICT ON CONSTRAINT message_themes_pkey
+			DO UPDATE SET theme = EXCLUDED.theme, note = EXCLUDED.note;
+			kind := 'theme';
+			likely_reason := m.likely_reason;
+			previous := m.current_theme;
+			adopted := m.measured_theme;
+			rule_order := NULL;
+			lift := m.theme_lift;
+			lift_lower := m.theme_lift_lower;
+			RETURN NEXT;
+		END IF;
+		IF channels AND m.adopt_channel THEN
+			rule_note := format('measured: lift %s (95%% interval %s to %s) over %s treated and %s controls',
+								round(m.channel_lift::numeric, 4), round(m.channel_lift_lower::numeric, 4),
+								round(m.channel_lift_upper::numeric, 4), m.channel_treated, m.channel_controls);
+			-- the reason's own rule (what measured_approaches.current_channel reads)
+			SELECT a.rule_order INTO existing FROM dormancy.approach_rules a
+			 WHERE a.reasons = ARRAY[m.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			 ORDER BY a.rule_order LIMIT 1;
+			IF existing IS NOT NULL THEN
+				UPDATE dormancy.approach_rules a SET channel = m.measured_channel, note = rule_note
+				 WHERE a.rule_order = existing;
+				slot := existing;
+			ELSE
+				-- the free order just before the first general rule
+				SELECT pg_catalog.min(a.rule_order) - 1 INTO slot FROM dormancy.approach_rules a WHERE a.reasons IS NULL;
+				IF slot IS NULL THEN
+					SELECT coalesce(pg_catalog.max(a.rule_order), 0) + 10 INTO slot FROM dormancy.approach_rules a;
+				END IF;
+				WHILE EXISTS (SELECT 1 FROM dormancy.approach_rules a WHERE a.rule_order = slot) LOOP
+					slot := slot - 1;
+				END LOOP;
+				INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, reasons, note)
+				VALUES (slot, m.measured_channel, 0, ARRAY[m.likely_reason], rule_note);
+			END IF;
+			kind := 'channel';
+			likely_reason := m.likely_reason;
+			previous := m.current_channel;
+			adopted := m.measured_channel;
+			rule_order := slot;
+			lift := m.channel_lift;
+			lift_lower := m.channel_lift_lower;
+			RETURN NEXT;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) IS
+	'write the measured themes (message_themes) and channels (an approach rule per reason, before the general ones) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
+REVOKE ALL ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION dormancy._generated_views()
+	RETURNS TABLE (view_name text, adapter boolean)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.view_name, g.view_name LIKE 'src\_%'
+	  FROM unnest(ARRAY[
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
+			'category_histories', 'customer_histories',
+			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
+			'source_issues',
+			'customer_core', 'data_issues', 'customer_status',
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking',
+			'campaign_list', 'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration',
+			'measured_approaches', 'campaign_transitions'
+		   ]) WITH ORDINALITY AS g(view_name, n)
+	 ORDER BY g.n
+$$;
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+CREATE OR REPLACE FUNCTION dormancy._create_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+
+-- category_histories: one aggregate pass over the orders per customer and
+-- category (what the refresh stores, and what category_trend reads), or,
+-- inside a refresh, the histories stored by the last one: a gate that only
+-- the refresh's own code sets, in C, selects the branch; the other is
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.  The gate and the zone are init
+-- plans, read once on the node that plans the query: a filter holding a
+-- subquery is not pushed into the grouping, so the grouping is whole and a
+-- Citus worker or a postgres_fdw shard can run it, in the zone it is given
+-- (_local_time), never in its own settings (docs/scaling-out.md).
+CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
+SELECT a.customer_id, a.category, a.history, a.order_rows
+  FROM (SELECT o.customer_id, o.category,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) AS history,
+			   pg_catalog.sum(o.line_rows) AS order_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id, o.category) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
+UNION ALL
+SELECT s.customer_id, s.category, s.history, s.order_rows
+  FROM dormancy.src_stored_histories s;
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
+COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
+COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
+
+-- customer_histories: one aggregate pass over the orders, per customer; the
+-- categorized_history aggregate keeps the per-category detail in the
+-- customer's state (its categories, the last purchase day of each, and the
+-- history as the union of the category histories, as category_histories
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of and
+-- the zone are read once, in init plans (as in category_histories).
+CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+SELECT a.customer_id,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
+	   (a.h).categories,
+	   (a.h).category_last_order_at
+  FROM (SELECT o.customer_id,
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+											o.amount, o.discounted, o.category,
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
+UNION ALL
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL)
+  FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
+ GROUP BY s.customer_id;
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
+COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+
+-- contract_signals: per customer, from its valid terms (a start or an end,
+-- and no end before the start); NULL start means started long ago, NULL or
+-- infinite end means open-ended.  The contracts are read once (terms, ranked
+-- per customer, then one GROUP BY), and every window is by customer, so
+-- WHERE customer_id = $1 reaches the contracts (their index).
+CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
+)
+SELECT p.customer_id,
+	   p.terms,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
+	   a.day AS as_of
+  FROM p
+ CROSS JOIN a;
+COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
+COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
+COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
+COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
+COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
+COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
+COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
+COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
+COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
+
+-- customer_engagement: events per customer in the engagement window, by kind.
+CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start;
+COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
+COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
+COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
+COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
+COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
+
+-- customer_deals: the last closed deal per customer (open deals counted apart).
+CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
+COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
+COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
+COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
+
+-- customer_contacts: per customer with contacts, the usable ones counted
+-- (the data gaps of customer_status; D9, docs/sources.md).
+CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
+	  FROM dormancy.source_settings_in_force() s
+), c AS (
+	SELECT x.customer_id,
+		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
+		   NULLIF(pg_catalog.btrim(x.email), '') AS email,
+		   NULLIF(pg_catalog.btrim(x.person), '') AS person,
+		   x.updated_on
+	  FROM dormancy.src_contacts x
+	 WHERE x.customer_id IS NOT NULL
+), checked AS (
+	SELECT c.*,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
+		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
+	  FROM c CROSS JOIN a
+)
+SELECT k.customer_id,
+	   pg_catalog.count(*) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
+	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
+	   pg_catalog.count(k.person) AS persons,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
+	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
+	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
+	   a.day AS as_of
+  FROM checked k CROSS JOIN a
+ GROUP BY k.customer_id, a.day, a.fresh_from;
+COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
+COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
+COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_emails IS 'e-mail values that are not blank and not a usable address';
+COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest update day of the contacts up to as_of (NULL when unknown)';
+COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
+COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
+
+-- customer_outreach: per customer with outreach (bind_outreach, else
+-- dormancy.outreach_log), the contacts up to as_of and the latest of them;
+-- the latest outcome that is not not_reached (the latest conversation) and
+-- its declined reason are evidence of the likely reason (outreach_declined,
+-- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
+-- are broken by the log's row number, then the values.
+CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), o AS (
+	SELECT x.*, (x.contacted_on <= a.day) AS counts,
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+	  FROM dormancy.src_outreach x CROSS JOIN a
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+)
+SELECT o.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_channel,
+	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_theme,
+	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_campaign_id,
+	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
+	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome,
+	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
+							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
+	   a.day AS as_of
+  FROM o CROSS JOIN a
+ GROUP BY o.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
+COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
+COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+
+-- source_issues: rows of the optional sources the views cannot use or had to
+-- interpret, counted per kind.  Every source reports its rows without a
+-- customer and those of unknown customers alike.
+CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
+SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contracts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contracts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'events whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_events x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_events x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'deals whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_deals x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_deals x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contacts whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contacts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contacts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
+	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
+ GROUP BY x.source_customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts without a (finite) contact time, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
+  FROM dormancy.src_outreach x
+ WHERE x.campaign_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+ GROUP BY x.campaign_id
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+						   ('outreach', 'src_outreach')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
+COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
+COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
+COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+-- customer_core: one row per customer with its state, decline signals,
+-- price changes and contract columns; customer_status adds the rest.  The
+-- derived columns come from one C evaluation (_customer_facts); b is what
+-- is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
+	SELECT dormancy.as_of_day() AS day
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   f.state,
+	   f.last_order_at,
+	   f.days_since_last_order,
+	   f.last_qualifying_order_at,
+	   f.days_since_last_qualifying_order,
+	   f.first_order_at,
+	   f.orders_count,
+	   f.order_days,
+	   f.total_amount,
+	   f.unknown_amount_orders,
+	   f.refunds,
+	   f.segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   f.mean_gap_days,
+	   f.median_gap_days,
+	   f.gap_stddev_days,
+	   f.overdue_ratio,
+	   f.recent_amount,
+	   f.prior_amount,
+	   f.recent_orders,
+	   f.prior_orders,
+	   f.amount_change,
+	   f.frequency_change,
+	   f.amount_trend,
+	   f.trend_points,
+	   f.relative_trend,
+	   f.recent_median_gap_days,
+	   f.earlier_median_gap_days,
+	   f.cadence_change,
+	   f.season_amount,
+	   f.last_season_amount,
+	   f.season_orders,
+	   f.last_season_orders,
+	   f.same_season_change,
+	   f.declining,
+	   f.decline_signals,
+	   f.lapsed_after_price_increase,
+	   f.price_increase,
+	   f.lapsed_after_spec_change,
+	   f.spec_change,
+	   f.frequency,
+	   f.recency AS recency_days,
+	   f.age AS age_days,
+	   f.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days,
+	   c.owner,
+	   c.company_id
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.src_bindings b
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
+ -- every derived column in one evaluation (_customer_facts): those of
+ -- history_summary, decline_metrics (with the settings of the one row ds)
+ -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
+ -- once; the state (for rules with use_contract_end, IT services: a lapsed
+ -- licence is dormancy, the last day covered by a contract counts like a
+ -- purchase); the days since the last orders; the segment; and the price
+ -- changes the customer lapsed after: its last purchase (in the change's
+ -- category when categories are bound) came before the change, while the
+ -- customer was not yet dormant, and nothing was bought since (the latest
+ -- of each kind; dormancy.price_changes read once per query)
+ CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
+		(r.rule).min_order_amount,
+		ds.window_length, ds.trend_years, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold,
+		ds.cadence_slowdown_threshold, ds.overdue_threshold,
+		ds.season_drop_threshold, ds.trend_drop_threshold,
+		ds.trend_min_points, b.order_discounts_bound,
+		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
+		(r.rule).use_contract_end, con.last_covered_day,
+		h.categories, h.category_last_order_at, b.order_categories_bound) f
+ WHERE c.customer_id IS NOT NULL;
+COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
+
+-- data_issues: rows that the views cannot use, counted instead of dropped.
+CREATE OR REPLACE VIEW dormancy.data_issues WITH (security_invoker = true) AS
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+UNION ALL
+-- amounts out of range (src_orders shows them as unknown)
+SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'
+  FROM dormancy.src_orders o
+ WHERE o.amount_out_of_range
+ GROUP BY o.customer_id::pg_catalog.text
+UNION ALL
+-- the customers whose model columns could not be computed (the same model
+-- columns as in customer_status)
+SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
+	   NULL::double precision, mp.problem
+  FROM dormancy.customer_core core
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days) mp
+ WHERE mp.problem IS NOT NULL;
+COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
+COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
+COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
+COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
+
+-- Data gaps (D9): what a caller would miss before calling a customer.
+-- dormancy.customer_contacts counts each customer's usable phone numbers,
+-- e-mail addresses and contact persons (from bind_contacts); the column
+-- customer_status.data_gaps lists, per customer, the gaps that apply:
+--
+--   no_contact        neither a usable phone number nor a usable e-mail address
+--   no_phone          no usable phone number (phone bound)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
+--   no_email          no usable e-mail address (email bound)
+--   invalid_email     an address that is not one (local@domain.tld)
+--   no_person         no contact person (person bound)
+--   contact_outdated  contact data last updated longer ago than
+--                     source_settings.contact_stale_after, or never (updated_at bound)
+--   no_name           the customer has no name (name bound)
+--   duplicate_name    another customer has the same company name once
+--                     normalized, branch part included, and the same
+--                     company id when a company column is bound (see
+--                     duplicate_customers): merge them.  Branches of one
+--                     company are not duplicates (company_customers)
+--   no_activity       nothing on record: no orders, contracts, deals or
+--                     events, so the customer's status cannot be told
+--
+-- Gaps of a source that is not bound are not reported (no contacts bound:
+-- no contact gaps).  docs/sources.md has the definitions.
+--
+-- customer_status: one row per customer.  customer_core's columns, then
+-- the model's (mdl: the model that applies, models: its predictions),
+-- engagement (eng), deals (deal), and what one C call per customer (a:
+-- _assess) derives from them, the contacts (cc) and the latest outreach
+-- conversation (ot: its outcome and declined reason), with the score weights
+-- (sw) and source settings (pss): contract state, kind of dormancy,
+-- priority score (its breakdown is built from a's priority inputs only when
+-- read), likely reason, evidence, channel, message theme, approach value
+-- and the data gaps (nk: the name key, and the key duplicates share: the
+-- name key after the company id and a colon when a company column is
+-- bound; dup: the duplicate keys of more than one customer, for the name's
+-- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
+-- b: what is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
+SELECT core.*,
+	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
+	   (a.r).contract_state,
+	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
+	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
+	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
+	   eng.days_since_last_event,
+	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
+	   (a.r).priority_score,
+	   -- built only when read: the second C half of score_priority(); the
+	   -- weights from an init plan, not sw, so that a sort below (the rank of
+	   -- call_list and of the refresh) does not carry them on every row
+	   dormancy._priority_breakdown((a.r).priority_inputs,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
+	   (a.r).likely_reason,
+	   (a.r).reason_evidence,
+	   (a.r).evidence,
+	   (a.r).approach_channel,
+	   (a.r).message_theme,
+	   (a.r).approach_value,
+	   -- the gaps of a source or column that is not bound are not reported;
+	   -- the name's (nk, dup) here, the others from _assess
+	   dormancy._data_gaps((a.r).gaps,
+		   CASE WHEN b.customer_names_bound THEN
+				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										 GROUP BY k.name_key
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.duplicate_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.duplicate_key
+												  AND pg_catalog.concat(kc.company_id || ':',
+														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
+					 -- else every customer's key (dup)
+					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier,
+	   -- looking ahead (model_lookahead, model_settings.lookahead and
+	   -- p_alive_threshold): the day p_alive falls below the threshold if no
+	   -- purchase comes (from the first purchase day, at most a century on)
+	   la.p_alive_ahead,
+	   la.p_purchase_ahead,
+	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
+  FROM dormancy.customer_core core
+ CROSS JOIN dormancy.src_bindings b
+ -- the model that applies to the customer: its segment's, else the overall
+ -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ -- the lookahead and the p_alive threshold (one row)
+ CROSS JOIN dormancy.model_settings_in_force() ms
+  LEFT JOIN LATERAL (
+	-- a value that cannot be computed is NULL, with the reason in problem
+	-- (listed by data_issues): one customer never stops the query; only a
+	-- converged Gamma-Gamma fit gives expected_value
+	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days) mp
+  ) bg ON true
+  LEFT JOIN LATERAL (
+	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
+	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) l
+  ) bgla ON true
+  -- the segment's Pareto/NBD model, when it is the one chosen
+  -- (model_settings.model, models.model): the same columns from it, and no
+  -- probability of a purchase ahead (no closed form under Pareto/NBD)
+  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  LEFT JOIN LATERAL (
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
+	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days,
+									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									  ms.p_alive_threshold) pp
+	 WHERE pm.model_id IS NOT NULL
+  ) pn ON true
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+  ) models
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+  ) la
+  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
+ CROSS JOIN dormancy.score_weights_in_force() sw
+ CROSS JOIN dormancy.source_settings_in_force() pss
+ -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
+ -- whose fields are read, without a function scan's tuplestore): the
+ -- contract state (the state ladder on contract_covered_until), the kind of
+ -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
+ -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- whether the customer is lapsing, the value the channel is chosen by (the
+ -- model's expected_value, else the yearly spend while active), the
+ -- priority inputs and score (docs/priority.md), the first reason rule that
+ -- matches, its message theme, the first approach rule that matches and
+ -- whose channel the bound contacts can serve (no phone call without a
+ -- usable number, no (step) mail without a usable address), and the data
+ -- gaps but the name's.  The rule's use_contract_end applies to the day the
+ -- score works from, as to the state.
+ CROSS JOIN LATERAL (
+	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
+			core.long_dormant_after, core.rule_id,
+			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
+			core.orders_count, core.order_days, core.total_amount,
+			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
+			core.segment, core.decline_signals, core.declining,
+			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
+			core.industry, core.company_size,
+			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
+			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
+			core.renewal_due_in_days,
+			models.p_alive, models.expected_value,
+			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+			eng.days_since_last_event,
+			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+			deal.days_since_last_deal, deal.open_deals,
+			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
+			b.events_bound, b.deals_bound, b.contracts_bound,
+			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
+			b.contact_dates_bound,
+			pss, sw,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
+	OFFSET 0
+  ) a
+ -- the name key (OFFSET 0 computes it once: without it the planner copies
+ -- the expression into the join's condition and each test of the column),
+ -- and the key duplicates share (after the company id, when bound)
+ CROSS JOIN LATERAL (
+	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
+	  FROM (SELECT CASE WHEN b.customer_names_bound
+						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+			OFFSET 0) n
+  ) nk
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
+  LEFT JOIN (
+	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
+	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 CROSS JOIN dormancy.src_bindings cb
+			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY 1
+	HAVING pg_catalog.count(*) > 1
+  ) dup ON dup.duplicate_key = nk.duplicate_key;
+COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
+COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
+COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
+COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.customer_status.company_id IS 'the bound company id as text (customers that are branches of one company share it), NULL when no company column is bound';
+COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
+COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
+COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
+COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
+COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
+COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
+COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
+COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
+COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
+COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
+COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
+COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
+COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
+COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
+COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
+COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
+COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
+COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
+COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
+COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
+COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
+COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
+COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
+COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
+COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
+COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
+COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
+COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
+COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
+COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
+COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
+COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
+COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
+COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
+COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
+COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
+COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
+COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
+COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
+COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
+COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
+COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
+COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
+COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
+COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
+COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
+COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
+COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
+-- customer_core's columns mean what they mean in customer_status
+PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
+
+-- declining_customers: active or at-risk customers sliding, most valuable first.
+CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
+COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
+COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
+COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
+COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
+COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
+COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
+COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
+COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
+COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
+COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+
+-- category_trend: recent vs prior per customer and category.
+CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL;
+COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
+COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
+COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
+COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
+COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
+
+-- call_list: lapsing customers worth a call, best first.  The rank is among
+-- all customers, so it is computed before the list is filtered; ties are
+-- broken by customer id (its type has a btree order: bind_customers checks).
+CREATE OR REPLACE VIEW dormancy.call_list WITH (security_invoker = true) AS
+SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
+	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
+	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
+	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
+	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
+	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
+	   cs.events_in_window, cs.days_since_last_event,
+	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.expected_dormancy_day, cs.p_purchase_ahead,
+	   cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
+		  FROM dormancy.customer_status s) cs
+ WHERE cs.likely_reason IS NOT NULL
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
+ ORDER BY cs.priority_rank;
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
+COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
+COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
+COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
+COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
+COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
+COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
+COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
+COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
+COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
+COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
+COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
+COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
+COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
+COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
+COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
+COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
+COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
+COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
+COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
+
+-- duplicate_customers: duplicate records, customers sharing a name key
+-- (branch part included) and, when a company column is bound, a company id,
+-- with the state of their combined order history.
+CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
+		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.name IS NOT NULL
+), members AS (
+	-- one group key: the company id and a colon before the name key (a
+	-- name key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
+	  FROM keyed k
+	 WHERE k.name_key <> ''
+), groups AS (
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+), combined AS (
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+)
+SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.group_key = g.group_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.duplicate_customers IS
+		'duplicate records: groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms, branch part included) and, when a company column is bound, a company id, with the state of their combined order history: merge them before calling (branches of one company are in company_customers)';
+COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
+COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
+COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.state IS 'the state of the combined history, with rule_id';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.duplicate_customers.company_id IS 'the shared company id when a company column is bound (NULL: none bound, or the members have none)';
+
+-- company_customers: the customers of one company, two or more, each with
+-- its own state, and the state of the company's combined order history (the
+-- head office active while a branch is dormant).  The company is the bound
+-- company id; without one (no company column, or a NULL id) the company key
+-- of the name (company_key: the name key without its branch part).
+CREATE OR REPLACE VIEW dormancy.company_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
+		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
+		   dormancy.branch_key(c.name, f.forms) AS branch_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
+), members AS (
+	-- one group key: the company id and a colon, else the company key (a
+	-- key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.company_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.company_key)) AS customers
+	  FROM keyed k
+	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
+), groups AS (
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.company_key) AS company_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.branch_key ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS branches,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+), combined AS (
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+)
+SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.group_key = g.group_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.company_customers IS
+		'companies with two or more customers (branches): the bound company id, else the company key of the names (company_key: the name key without its branch part), each member''s state and the state of the company''s combined order history';
+COMMENT ON COLUMN dormancy.company_customers.company_id IS 'the company id shared by the members (company column bound); NULL when the company is told from the names';
+COMMENT ON COLUMN dormancy.company_customers.company_key IS 'the company key shared by the members'' names (company_key), when no company id says the company';
+COMMENT ON COLUMN dormancy.company_customers.customers IS 'customers of the company (at least 2)';
+COMMENT ON COLUMN dormancy.company_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.company_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.branches IS 'the branch key of each name (branch_key; NULL: no branch part), in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.state IS 'the state of the company''s combined history, with rule_id';
+COMMENT ON COLUMN dormancy.company_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- the outreach's channels, themes, outcomes (outreach_channels, ...) and
+-- declined reasons (deal_reasons) theirs; a price change's category a
+-- category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
+ GROUP BY x.source_channel
+UNION ALL
+SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
+ GROUP BY x.source_theme
+UNION ALL
+SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
+ GROUP BY x.source_outcome
+UNION ALL
+SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE dormancy.label_key(x.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
+ GROUP BY x.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
+
+-- model_parameters: one row per parameter of each stored model (dormancy.models),
+-- with the standard error fit_models() stored.  The 95% interval is built on
+-- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
+-- positive, as the parameters are, and it covers the true value about as
+-- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
+CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
+SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
+	   p.estimate, p.std_error,
+	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
+	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
+	   p.converged
+  FROM dormancy.models m
+ CROSS JOIN LATERAL (VALUES
+		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
+		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
+		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
+		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
+		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
+		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+	) p (model, parameter, estimate, std_error, converged)
+ WHERE p.estimate IS NOT NULL;
+COMMENT ON VIEW dormancy.model_parameters IS
+	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
+COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
+COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
+COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
+COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- latest_validation, latest_validation_tracking: the rows of the latest run
+-- of validate_models() of each segment, for BI tools to plot (they read only
+-- the extension's tables, which dormancy_reader may read too)
+CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
+SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
+	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
+	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
+	   v.bgnbd, v.gammagamma
+  FROM dormancy.model_validations v
+ WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
+						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
+COMMENT ON VIEW dormancy.latest_validation IS
+	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
+
+CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
+SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
+	   t.customers, t.predicted, t.actual
+  FROM dormancy.model_validation_tracking t
+ WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
+						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
+COMMENT ON VIEW dormancy.latest_validation_tracking IS
+	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
+IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
+	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
+END IF;
+
+-- campaign_list: the members of each campaign to approach (not the
+-- controls), as frozen at its start (dormancy.campaign_members), with what
+-- a rep needs to call them now: name and owner (src_customers), a usable
+-- phone number and e-mail address and a contact person (src_contacts, the
+-- most recently updated first), and the outreach since the start.  Members
+-- are matched to the bound ids by their text (a hash join over the
+-- customers and the outreach, once each); the contacts by the bound id.
+CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
+SELECT m.campaign_id, c.name AS campaign_name,
+	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
+	   m.customer_id, s.name, s.owner,
+	   ph.phone, em.email, pe.person,
+	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
+	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
+	   c.as_of, c.started_at,
+	   dormancy.label('state', m.state) AS state_label,
+	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
+	   dormancy.label('approach_channel', m.channel) AS channel_label,
+	   dormancy.label('message_theme', m.theme) AS theme_label
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
+  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
+  LEFT JOIN LATERAL (
+	SELECT x.phone FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id
+	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
+	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
+  ) ph ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
+	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
+  ) em ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
+	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
+  ) pe ON true
+  LEFT JOIN (
+	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
+		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
+				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+	  FROM dormancy.campaign_members mo
+	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+								  AND o.contacted_at >= co.started_at
+	 WHERE NOT mo.is_control
+	 GROUP BY mo.campaign_id, mo.customer_id
+  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
+ WHERE NOT m.is_control;
+COMMENT ON VIEW dormancy.campaign_list IS
+	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
+COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
+COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
+COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
+COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
+COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
+COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
+COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
+COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
+COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
+COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
+
+-- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
+-- campaign_outcomes (one row per member: contacted?, came back within the
+-- window?, revenue in the window), and above it campaign_effect (treated
+-- against control, with 95% intervals), campaign_score_calibration (per
+-- score band), measured_approaches (the best measured channel and theme per
+-- reason, beside the ones in force) and campaign_transitions (the state
+-- changes of status_history in a campaign's window).
+--
+-- campaign_outcomes: each member of each campaign (campaign_members), with
+-- the window of the campaign (the N = reactivation_days days after its
+-- as-of day, up to the as-of day in force), the member's first contact
+-- (an outreach row of the campaign, or one without a campaign in the
+-- window), and the purchase days and revenue in the window, read from
+-- src_orders in the zone in force.  A purchase day is a day whose known
+-- amounts net to more than 0, or whose amounts are all unknown (as in the
+-- purchase histories).  The orders and the outreach are read once each,
+-- joined to the members on the id as text (campaign_members keeps text ids).
+CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
+WITH m AS (
+	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
+		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
+		   c.as_of AS start_day, c.reactivation_days,
+		   c.as_of + c.reactivation_days AS window_end,
+		   a.as_of_day
+	  FROM dormancy.campaign_members mb
+	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
+	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
+), contact AS (
+	SELECT m.campaign_id, m.customer_id,
+		   pg_catalog.min(o.contacted_on) AS first_contact_on,
+		   pg_catalog.count(*) AS contacts,
+		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+	  FROM m
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	 WHERE o.contacted_on <= m.as_of_day
+	   AND (o.campaign_id = m.campaign_id
+			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+	 GROUP BY m.campaign_id, m.customer_id
+), mc AS (
+	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
+		   -- the last day read: the window, or the window after the contact
+		   -- when that ends later, never after the as-of day in force
+		   LEAST(m.as_of_day, GREATEST(m.window_end, k.first_contact_on + m.reactivation_days - 1)) AS read_until
+	  FROM m
+	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
+), d AS (
+	SELECT mc.campaign_id, mc.customer_id, x.day,
+		   pg_catalog.sum(o.amount) AS amount,
+		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
+	  FROM mc
+	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
+	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
+	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
+	   -- the orders from two days before the first campaign's start on (two
+	   -- days: any zone's day against the session's), so that the older ones
+	   -- are neither joined nor converted (and an index on the time serves)
+	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
+	 GROUP BY mc.campaign_id, mc.customer_id, x.day
+)
+SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
+	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
+	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
+	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
+	   coalesce(p.purchase_days, 0) AS purchase_days,
+	   coalesce(p.purchase_days, 0) > 0 AS reactivated,
+	   p.first_purchase_on,
+	   coalesce(p.revenue, 0) AS revenue,
+	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
+  FROM mc
+  LEFT JOIN (SELECT d.campaign_id, d.customer_id,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
+												AND d.day < mc.first_contact_on + mc.reactivation_days)
+						AS purchase_days_after_contact
+			   FROM d
+			   JOIN mc ON mc.campaign_id = d.campaign_id AND mc.customer_id = d.customer_id
+			  GROUP BY d.campaign_id, d.customer_id) p
+	ON p.campaign_id = mc.campaign_id AND p.customer_id = mc.customer_id;
+COMMENT ON VIEW dormancy.campaign_outcomes IS
+	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
+COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.score_band IS 'the band of the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.channel IS 'the planned channel at the start (also for a control: the one it would have had)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.theme IS 'the planned message theme at the start (also for a control)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.priority_score IS 'the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probability alive at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
+
+-- campaign_effect: treated against control per campaign, over all members
+-- (level all) and per planned channel, theme, likely reason and their
+-- combination (levels channel, theme, reason, approach).  Intention to
+-- treat: every member not held out is treated, contacted or not, and both
+-- groups are measured from the campaign's start, which the random
+-- assignment makes comparable.  The intervals are those of
+-- proportion_difference, mean_difference and number_needed_to_treat.
+CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name,
+		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 6 THEN 'reason'
+				ELSE 'approach' END AS level,
+		   o.channel, o.theme, o.likely_reason,
+		   pg_catalog.min(o.start_day) AS start_day, pg_catalog.min(o.window_end) AS window_end,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.contacted) AS contacted,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.contacted) AS controls_contacted,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated_after_contact) AS contacted_reactivated,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue_variance,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign_name),
+							 (o.campaign_id, o.campaign_name, o.channel),
+							 (o.campaign_id, o.campaign_name, o.theme),
+							 (o.campaign_id, o.campaign_name, o.likely_reason),
+							 (o.campaign_id, o.campaign_name, o.channel, o.theme, o.likely_reason))
+)
+SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_reason,
+	   g.start_day, g.window_end, g.window_ended,
+	   g.treated, g.controls, g.contacted, g.controls_contacted,
+	   g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper,
+	   nn.number_needed, nn.lower AS number_needed_lower, nn.upper AS number_needed_upper,
+	   g.contacted_reactivated,
+	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
+	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
+	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('approach_channel', g.channel) AS channel_label,
+	   dormancy.label('message_theme', g.theme) AS theme_label,
+	   dormancy.label('likely_reason', g.likely_reason) AS likely_reason_label
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
+ CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
+ CROSS JOIN LATERAL dormancy.mean_difference(g.treated, g.treated_revenue, g.treated_revenue_variance,
+											 g.controls, g.control_revenue, g.control_revenue_variance) md;
+COMMENT ON VIEW dormancy.campaign_effect IS
+	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
+COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason IS 'the likely reason at the start (levels reason and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_effect.window_end IS 'the last day of the window (start_day + reactivation_days)';
+COMMENT ON COLUMN dormancy.campaign_effect.window_ended IS 'false while the as-of day in force is before window_end: the rates are those of the days so far';
+COMMENT ON COLUMN dormancy.campaign_effect.treated IS 'members not held out (to be approached), contacted or not';
+COMMENT ON COLUMN dormancy.campaign_effect.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted IS 'treated members with an outreach row (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_effect.controls_contacted IS 'controls that were contacted all the same (they stay controls: a large number dilutes the measured effect)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_effect.control_rate IS 'control_reactivated / controls';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference IS 'treated_rate - control_rate: the lift in reactivation (NULL without treated or without controls)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_lower IS 'lower bound of the 95% interval of rate_difference (Newcombe''s hybrid score interval)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_upper IS 'upper bound of the 95% interval of rate_difference';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed IS 'members to approach to win one customer back: 1 / rate_difference (negative: one lost per that many; NULL for no difference)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_lower IS 'lower bound of its 95% interval, 1 / rate_difference_upper; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_upper IS 'upper bound of its 95% interval, 1 / rate_difference_lower; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_reactivated IS 'contacted members with a purchase day in the reactivation_days days from their first contact';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_rate IS 'contacted_reactivated / contacted: descriptive only, not an effect (who is reached is not random; docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_revenue_per_member IS 'mean revenue in the window per treated member (0 for a member without orders)';
+COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean revenue in the window per control';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.theme_label IS 'theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+
+-- campaign_score_calibration: per campaign and score band at the start, the
+-- reactivation of treated and controls.  The control rate is the calibration
+-- of the score (do customers of higher bands come back more often on their
+-- own?), the difference says in which bands the approach pays.
+CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name, o.score_band,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
+		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY o.campaign_id, o.campaign_name, o.score_band
+)
+SELECT g.campaign_id, g.campaign_name, g.score_band,
+	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
+	   g.window_ended, g.mean_score, g.mean_p_alive,
+	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd;
+COMMENT ON VIEW dormancy.campaign_score_calibration IS
+	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_score IS 'mean priority score of the band''s members at the start';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_p_alive IS 'mean probability alive of the band''s members at the start (the model''s own expectation)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated IS 'members not held out';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_rate IS 'control_reactivated / controls: how often the band comes back without an approach';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference IS 'treated_rate - control_rate: the lift in this band';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS 'lower bound of its 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
+
+-- measured_approaches: per likely reason, the planned channel and the theme
+-- with the best measured lift over the campaigns whose window has ended,
+-- among those with at least outreach_settings.min_observations treated
+-- members and as many controls: best by the lower bound of the lift's 95%
+-- interval, then the lift.  Measured in one campaign, the lift is that of
+-- campaign_effect (Newcombe's interval); in several, the campaigns are
+-- strata: the Mantel-Haenszel weighted difference (weights n1 n2 / (n1 + n2))
+-- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
+-- so that campaigns with other control shares and other baselines do not
+-- make a lift out of their mix (Simpson's paradox).  Only campaigns with
+-- both groups for the channel or theme count.  Beside them the theme and the
+-- reason's own channel rule in force, and whether the theme is the installed
+-- default.  adopt_measured_approaches() writes the ones whose lower bound is
+-- above 0.
+CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
+WITH o AS (
+	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
+), per AS (
+	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS n1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS n2,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2
+	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel, o.campaign_id
+	UNION ALL
+	SELECT 'theme', o.likely_reason, o.theme, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
+	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme, o.campaign_id
+), strata AS (
+	SELECT p.*, p.n1::double precision * p.n2 / (p.n1 + p.n2) AS w,
+		   p.x1::double precision / p.n1 - p.x2::double precision / p.n2 AS d,
+		   ((p.x1 + 1.0) / (p.n1 + 2)) * (1 - (p.x1 + 1.0) / (p.n1 + 2)) / p.n1
+		   + ((p.x2 + 1.0) / (p.n2 + 2)) * (1 - (p.x2 + 1.0) / (p.n2 + 2)) / p.n2 AS v
+	  FROM per p WHERE p.n1 > 0 AND p.n2 > 0
+), cand AS (
+	SELECT st.kind, st.likely_reason, st.choice, pg_catalog.count(*) AS campaigns,
+		   pg_catalog.sum(st.n1) AS treated, pg_catalog.sum(st.n2) AS controls,
+		   pg_catalog.sum(st.x1) AS treated_reactivated, pg_catalog.sum(st.x2) AS control_reactivated,
+		   pg_catalog.sum(st.w * st.d) / pg_catalog.sum(st.w) AS mh,
+		   pg_catalog.sqrt(pg_catalog.sum(st.w * st.w * st.v)::double precision) / pg_catalog.sum(st.w) AS mh_se
+	  FROM strata st
+	 GROUP BY st.kind, st.likely_reason, st.choice
+), lift AS (
+	SELECT c.kind, c.likely_reason, c.choice, c.campaigns, c.treated, c.controls,
+		   CASE WHEN c.campaigns = 1 THEN pd.difference ELSE c.mh END AS difference,
+		   CASE WHEN c.campaigns = 1 THEN pd.lower ELSE GREATEST(c.mh - 1.959963984540054 * c.mh_se, -1) END AS lower,
+		   CASE WHEN c.campaigns = 1 THEN pd.upper ELSE LEAST(c.mh + 1.959963984540054 * c.mh_se, 1) END AS upper
+	  FROM cand c
+	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated::bigint, c.treated::bigint,
+													   c.control_reactivated::bigint, c.controls::bigint) pd
+	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+), best AS (
+	SELECT DISTINCT ON (l.kind, l.likely_reason) l.*
+	  FROM lift l
+	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
+), reasons AS (
+	SELECT DISTINCT o.likely_reason FROM o
+)
+SELECT r.likely_reason,
+	   bc.choice AS measured_channel, bc.difference AS channel_lift,
+	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
+	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
+	   (SELECT a.channel FROM dormancy.approach_rules a
+		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
+	   bt.choice AS measured_theme, bt.difference AS theme_lift,
+	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
+	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
+	   mt.theme AS current_theme,
+	   mt.installed AS current_theme_installed,
+	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
+		   (SELECT a.channel FROM dormancy.approach_rules a
+			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
+	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
+  FROM reasons r
+  LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
+  LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
+  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
+COMMENT ON VIEW dormancy.measured_approaches IS
+	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
+COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
+
+-- campaign_transitions: for the members who came back in a campaign's
+-- window, the first state change that refresh() recorded in status_history
+-- from a lapsing state (at_risk, dormant, long_dormant) back to active on or
+-- after the first purchase day of the window (a refresh records a change
+-- when it runs: after the purchase, possibly after the window), with the
+-- member's group and first contact.
+CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
+SELECT DISTINCT ON (o.campaign_id, o.customer_id)
+	   o.campaign_id, o.campaign_name, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
+	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
+	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
+	   o.first_purchase_on - o.start_day AS days_from_start
+  FROM dormancy.campaign_outcomes o
+  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
+ WHERE o.reactivated
+   AND h.change = 'changed' AND h.to_state = 'active'
+   AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')
+   AND h.as_of >= o.first_purchase_on
+ ORDER BY o.campaign_id, o.customer_id, h.history_id;
+COMMENT ON VIEW dormancy.campaign_transitions IS
+	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
+COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_contact_on IS 'the day of the first contact';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_transitions.history_id IS 'the row of dormancy.status_history';
+COMMENT ON COLUMN dormancy.campaign_transitions.run_id IS 'the refresh that recorded it (dormancy.refresh_runs)';
+COMMENT ON COLUMN dormancy.campaign_transitions.from_state IS 'the state before: at_risk, dormant or long_dormant';
+COMMENT ON COLUMN dormancy.campaign_transitions.to_state IS 'the state after: active';
+COMMENT ON COLUMN dormancy.campaign_transitions.recorded_as_of IS 'the as-of day of the refresh that recorded the change (a refresh runs after the purchase: it can be later than the purchase day)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_contact IS 'days from the first contact to the first purchase day (NULL when not contacted; negative: the customer bought before the contact)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_start IS 'days from the campaign''s as-of day to the first purchase day';
+
+END
+$$;
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
+
+-- (end of Campaign effect and learning (issue 15))
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

@@ -294,12 +294,14 @@ BEGIN
 			  ORDER BY x.source LOOP
 		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
 			BEGIN
-				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at') THEN
+				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
 					PERFORM dormancy._check_day_column(b.relation, r.role, r.col);
 				ELSIF r.role IN ('amount', 'seats') THEN
 					PERFORM dormancy._check_number_column(b.relation, r.role, r.col);
 				ELSIF r.role IN ('discounted', 'auto_renew') THEN
 					PERFORM dormancy._check_bool_column(b.relation, r.role, r.col);
+				ELSIF b.source = 'outreach' AND r.role = 'campaign' THEN
+					PERFORM dormancy._check_campaign_column(b.relation, r.col);
 				ELSE
 					PERFORM dormancy._binding_column(b.relation, r.role, r.col);
 				END IF;

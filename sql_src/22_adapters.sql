@@ -302,6 +302,12 @@ BEGIN
 			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
+
+	-- src_outreach: one row per contact, from the bound outreach relation or
+	-- else the extension's own log (sql_src/67_outreach.sql)
+	view_name := 'src_outreach';
+	definition := dormancy._outreach_adapter(id_type);
+	RETURN NEXT;
 END
 $$;
 COMMENT ON FUNCTION dormancy._adapter_definitions() IS
@@ -395,6 +401,23 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_contacts.email IS 'the bound email column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_contacts.person IS 'the bound contact person column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_outreach IS 'adapter view over the bound outreach relation, else dormancy.outreach_log: one row per contact, its wordings mapped';
+	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column (from the log: its text as the type of the customer ids, NULL when it cannot be one)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_at IS 'when the contact was made (a bound date or timestamp is taken in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.theme IS 'the message theme mapped by dormancy.outreach_themes; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, interested, meeting, quote, order or declined; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.declined_reason IS 'the declined reason mapped by dormancy.deal_reasons: price, features, competitor, timing, budget, circumstances, or other when unmapped; NULL when none was given';
+	COMMENT ON COLUMN dormancy.src_outreach.rep IS 'who made the contact, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.campaign_id IS 'the campaign of the contact (dormancy.campaigns), NULL when none or unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.source_channel IS 'the channel as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_theme IS 'the theme as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_outcome IS 'the outcome as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_reason IS 'the declined reason as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_customer_id IS 'the customer id as written, as text';
+	COMMENT ON COLUMN dormancy.src_outreach.outreach_id IS 'the row number of dormancy.outreach_log (orders contacts of one instant); NULL for a bound relation';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';

@@ -19,12 +19,15 @@ AS $$
 	SELECT g.view_name, g.view_name LIKE 'src\_%'
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
 			'category_histories', 'customer_histories',
-			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
+			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
+			'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking'
+			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',
+			'campaign_list', 'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration',
+			'measured_approaches', 'campaign_transitions'
 		   ]) WITH ORDINALITY AS g(view_name, n)
 	 ORDER BY g.n
 $$;
@@ -115,6 +118,8 @@ BEGIN
 			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
 								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
 											v.source, v.source)
+								WHEN v.source = 'outreach'
+								THEN 'The views are built as if the outreach were not bound (dormancy.src_outreach reads dormancy.outreach_log), and refresh() fails, until it is bound again.'
 								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
 											v.source, v.source) END,
 				  HINT = v.hint;

@@ -303,6 +303,12 @@ COMMENT ON COLUMN dormancy.reason_rules.note IS 'why';
 COMMENT ON COLUMN dormancy.reason_rules.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
 INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note) VALUES
+	(1, '{outreach_declined,outreach_reason_competitor}', 'lost_to_competitor', 'declined on the last contact: went to a competitor'),
+	(2, '{outreach_declined,outreach_reason_price}', 'dissatisfied_price', 'declined on the last contact: the price'),
+	(3, '{outreach_declined,outreach_reason_budget}', 'budget_timing', 'declined on the last contact: no budget'),
+	(4, '{outreach_declined,outreach_reason_timing}', 'budget_timing', 'declined on the last contact: not now'),
+	(5, '{outreach_declined,outreach_reason_features}', 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
+	(6, '{outreach_declined,outreach_reason_circumstances}', 'circumstances_changed', 'declined on the last contact: their circumstances changed'),
 	(10, '{deal_lost,deal_reason_competitor}', 'lost_to_competitor', 'the last deal went to a competitor'),
 	(20, '{deal_postponed}', 'budget_timing', 'the last deal was postponed (e.g. until next fiscal year''s budget)'),
 	(21, '{deal_lost,deal_reason_budget}', 'budget_timing', 'the last deal was lost on budget'),
@@ -457,6 +463,7 @@ CREATE FUNCTION dormancy._assess(
 	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
 	contact_dates_bound boolean,
 	settings dormancy.source_settings, weights dormancy.score_weights,
+	last_outreach_outcome text, last_outreach_reason text,
 	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
 	OUT approach_value double precision, OUT priority_score double precision,
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
@@ -471,7 +478,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
 	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)

@@ -13,7 +13,8 @@
 -- In dependency order:
 --   category_histories, customer_histories   the purchase histories
 --   contract_signals, customer_engagement,   one row per customer of each
---   customer_deals, customer_contacts        optional source
+--   customer_deals, customer_contacts,       optional source
+--   customer_outreach
 --   source_issues                            what the optional sources' rows lack
 --   customer_core                            state, decline, price changes, contracts
 --   data_issues                              what the orders and customers lack
@@ -28,6 +29,11 @@
 --   forecast_intervals                       the forecasts with 95% intervals
 --   latest_validation,                       the latest holdout validation of
 --   latest_validation_tracking               each segment (validate_models)
+--   campaign_list                            the members of each campaign to approach
+--   campaign_outcomes, campaign_effect,      the effect of the win-back
+--   campaign_score_calibration,              campaigns, treated against
+--   measured_approaches,                     control (issue 15,
+--   campaign_transitions                     docs/campaign_effect.md)
 --
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
@@ -383,6 +389,54 @@ COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest upda
 COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
 COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 
+-- customer_outreach: per customer with outreach (bind_outreach, else
+-- dormancy.outreach_log), the contacts up to as_of and the latest of them;
+-- the latest outcome that is not not_reached (the latest conversation) and
+-- its declined reason are evidence of the likely reason (outreach_declined,
+-- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
+-- are broken by the log's row number, then the values.
+CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), o AS (
+	SELECT x.*, (x.contacted_on <= a.day) AS counts,
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+	  FROM dormancy.src_outreach x CROSS JOIN a
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+)
+SELECT o.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_channel,
+	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_theme,
+	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_campaign_id,
+	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
+	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome,
+	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
+							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
+	   a.day AS as_of
+  FROM o CROSS JOIN a
+ GROUP BY o.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
+COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
+COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
 -- customer and those of unknown customers alike.
@@ -501,6 +555,37 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
+	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
+ GROUP BY x.source_customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts without a (finite) contact time, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
+  FROM dormancy.src_outreach x
+ WHERE x.campaign_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+ GROUP BY x.campaign_id
+UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
 SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
@@ -520,7 +605,8 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
   FROM (WITH RECURSIVE walk(source, rel, definer) AS (
 			SELECT s.source, a.oid, NULL::pg_catalog.oid
 			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+						   ('outreach', 'src_outreach')) s(source, adapter)
 			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
 			UNION
 			SELECT w.source, d.refobjid,
@@ -539,8 +625,8 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
   JOIN pg_catalog.pg_class t ON t.oid = w.rel
  WHERE w.definer IS NOT NULL AND t.relrowsecurity
  GROUP BY w.source, w.definer;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
 COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
@@ -760,7 +846,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- customer_status: one row per customer.  customer_core's columns, then
 -- the model's (mdl: the model that applies, models: its predictions),
 -- engagement (eng), deals (deal), and what one C call per customer (a:
--- _assess) derives from them and the contacts (cc), with the score weights
+-- _assess) derives from them, the contacts (cc) and the latest outreach
+-- conversation (ot: its outcome and declined reason), with the score weights
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
@@ -893,6 +980,7 @@ SELECT core.*,
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
  CROSS JOIN dormancy.score_weights_in_force() sw
  CROSS JOIN dormancy.source_settings_in_force() pss
  -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
@@ -929,7 +1017,8 @@ SELECT core.*,
 			b.events_bound, b.deals_bound, b.contracts_bound,
 			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			b.contact_dates_bound,
-			pss, sw) AS r
+			pss, sw,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -1357,7 +1446,9 @@ COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
 -- nothing (compared by label_key), with its rows: empty when every label
 -- maps.  Industries and company sizes match an alias or a key of the rules
 -- or approach rules; event kinds, deal outcomes and reasons their mapping;
--- a price change's category a category of the bound orders.
+-- the outreach's channels, themes, outcomes (outreach_channels, ...) and
+-- declined reasons (deal_reasons) theirs; a price change's category a
+-- category of the bound orders.
 CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
 SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
   FROM dormancy.src_customers c
@@ -1402,6 +1493,28 @@ SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
+ GROUP BY x.source_channel
+UNION ALL
+SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
+ GROUP BY x.source_theme
+UNION ALL
+SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
+ GROUP BY x.source_outcome
+UNION ALL
+SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE dormancy.label_key(x.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
+ GROUP BY x.source_reason
+UNION ALL
 SELECT 'price_change_category', p.category, pg_catalog.count(*)
   FROM dormancy.price_changes p
  WHERE p.category IS NOT NULL
@@ -1409,10 +1522,10 @@ SELECT 'price_change_category', p.category, pg_catalog.count(*)
 					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
  GROUP BY p.category;
 COMMENT ON VIEW dormancy.unmatched_labels IS
-	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
-COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
-COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
 
 -- model_parameters: one row per parameter of each stored model (dormancy.models),
 -- with the standard error fit_models() stored.  The 95% interval is built on
@@ -1533,6 +1646,474 @@ PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'do
 IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
 	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
 END IF;
+
+-- campaign_list: the members of each campaign to approach (not the
+-- controls), as frozen at its start (dormancy.campaign_members), with what
+-- a rep needs to call them now: name and owner (src_customers), a usable
+-- phone number and e-mail address and a contact person (src_contacts, the
+-- most recently updated first), and the outreach since the start.  Members
+-- are matched to the bound ids by their text (a hash join over the
+-- customers and the outreach, once each); the contacts by the bound id.
+CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
+SELECT m.campaign_id, c.name AS campaign_name,
+	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
+	   m.customer_id, s.name, s.owner,
+	   ph.phone, em.email, pe.person,
+	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
+	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
+	   c.as_of, c.started_at,
+	   dormancy.label('state', m.state) AS state_label,
+	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
+	   dormancy.label('approach_channel', m.channel) AS channel_label,
+	   dormancy.label('message_theme', m.theme) AS theme_label
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
+  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
+  LEFT JOIN LATERAL (
+	SELECT x.phone FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id
+	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
+	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
+  ) ph ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
+	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
+  ) em ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
+	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
+  ) pe ON true
+  LEFT JOIN (
+	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
+		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
+				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+	  FROM dormancy.campaign_members mo
+	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+								  AND o.contacted_at >= co.started_at
+	 WHERE NOT mo.is_control
+	 GROUP BY mo.campaign_id, mo.customer_id
+  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
+ WHERE NOT m.is_control;
+COMMENT ON VIEW dormancy.campaign_list IS
+	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
+COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
+COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
+COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
+COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
+COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
+COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
+COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
+COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
+COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
+COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
+
+-- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
+-- campaign_outcomes (one row per member: contacted?, came back within the
+-- window?, revenue in the window), and above it campaign_effect (treated
+-- against control, with 95% intervals), campaign_score_calibration (per
+-- score band), measured_approaches (the best measured channel and theme per
+-- reason, beside the ones in force) and campaign_transitions (the state
+-- changes of status_history in a campaign's window).
+--
+-- campaign_outcomes: each member of each campaign (campaign_members), with
+-- the window of the campaign (the N = reactivation_days days after its
+-- as-of day, up to the as-of day in force), the member's first contact
+-- (an outreach row of the campaign, or one without a campaign in the
+-- window), and the purchase days and revenue in the window, read from
+-- src_orders in the zone in force.  A purchase day is a day whose known
+-- amounts net to more than 0, or whose amounts are all unknown (as in the
+-- purchase histories).  The orders and the outreach are read once each,
+-- joined to the members on the id as text (campaign_members keeps text ids).
+CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
+WITH m AS (
+	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
+		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
+		   c.as_of AS start_day, c.reactivation_days,
+		   c.as_of + c.reactivation_days AS window_end,
+		   a.as_of_day
+	  FROM dormancy.campaign_members mb
+	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
+	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
+), contact AS (
+	SELECT m.campaign_id, m.customer_id,
+		   pg_catalog.min(o.contacted_on) AS first_contact_on,
+		   pg_catalog.count(*) AS contacts,
+		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+	  FROM m
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	 WHERE o.contacted_on <= m.as_of_day
+	   AND (o.campaign_id = m.campaign_id
+			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+	 GROUP BY m.campaign_id, m.customer_id
+), mc AS (
+	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
+		   -- the last day read: the window, or the window after the contact
+		   -- when that ends later, never after the as-of day in force
+		   LEAST(m.as_of_day, GREATEST(m.window_end, k.first_contact_on + m.reactivation_days - 1)) AS read_until
+	  FROM m
+	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
+), d AS (
+	SELECT mc.campaign_id, mc.customer_id, x.day,
+		   pg_catalog.sum(o.amount) AS amount,
+		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
+	  FROM mc
+	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
+	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
+	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
+	   -- the orders from two days before the first campaign's start on (two
+	   -- days: any zone's day against the session's), so that the older ones
+	   -- are neither joined nor converted (and an index on the time serves)
+	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
+	 GROUP BY mc.campaign_id, mc.customer_id, x.day
+)
+SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
+	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
+	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
+	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
+	   coalesce(p.purchase_days, 0) AS purchase_days,
+	   coalesce(p.purchase_days, 0) > 0 AS reactivated,
+	   p.first_purchase_on,
+	   coalesce(p.revenue, 0) AS revenue,
+	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
+  FROM mc
+  LEFT JOIN (SELECT d.campaign_id, d.customer_id,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
+												AND d.day < mc.first_contact_on + mc.reactivation_days)
+						AS purchase_days_after_contact
+			   FROM d
+			   JOIN mc ON mc.campaign_id = d.campaign_id AND mc.customer_id = d.customer_id
+			  GROUP BY d.campaign_id, d.customer_id) p
+	ON p.campaign_id = mc.campaign_id AND p.customer_id = mc.customer_id;
+COMMENT ON VIEW dormancy.campaign_outcomes IS
+	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
+COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.score_band IS 'the band of the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.channel IS 'the planned channel at the start (also for a control: the one it would have had)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.theme IS 'the planned message theme at the start (also for a control)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.priority_score IS 'the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probability alive at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
+
+-- campaign_effect: treated against control per campaign, over all members
+-- (level all) and per planned channel, theme, likely reason and their
+-- combination (levels channel, theme, reason, approach).  Intention to
+-- treat: every member not held out is treated, contacted or not, and both
+-- groups are measured from the campaign's start, which the random
+-- assignment makes comparable.  The intervals are those of
+-- proportion_difference, mean_difference and number_needed_to_treat.
+CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name,
+		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 6 THEN 'reason'
+				ELSE 'approach' END AS level,
+		   o.channel, o.theme, o.likely_reason,
+		   pg_catalog.min(o.start_day) AS start_day, pg_catalog.min(o.window_end) AS window_end,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.contacted) AS contacted,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.contacted) AS controls_contacted,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated_after_contact) AS contacted_reactivated,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue_variance,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign_name),
+							 (o.campaign_id, o.campaign_name, o.channel),
+							 (o.campaign_id, o.campaign_name, o.theme),
+							 (o.campaign_id, o.campaign_name, o.likely_reason),
+							 (o.campaign_id, o.campaign_name, o.channel, o.theme, o.likely_reason))
+)
+SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_reason,
+	   g.start_day, g.window_end, g.window_ended,
+	   g.treated, g.controls, g.contacted, g.controls_contacted,
+	   g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper,
+	   nn.number_needed, nn.lower AS number_needed_lower, nn.upper AS number_needed_upper,
+	   g.contacted_reactivated,
+	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
+	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
+	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('approach_channel', g.channel) AS channel_label,
+	   dormancy.label('message_theme', g.theme) AS theme_label,
+	   dormancy.label('likely_reason', g.likely_reason) AS likely_reason_label
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
+ CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
+ CROSS JOIN LATERAL dormancy.mean_difference(g.treated, g.treated_revenue, g.treated_revenue_variance,
+											 g.controls, g.control_revenue, g.control_revenue_variance) md;
+COMMENT ON VIEW dormancy.campaign_effect IS
+	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
+COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason IS 'the likely reason at the start (levels reason and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_effect.window_end IS 'the last day of the window (start_day + reactivation_days)';
+COMMENT ON COLUMN dormancy.campaign_effect.window_ended IS 'false while the as-of day in force is before window_end: the rates are those of the days so far';
+COMMENT ON COLUMN dormancy.campaign_effect.treated IS 'members not held out (to be approached), contacted or not';
+COMMENT ON COLUMN dormancy.campaign_effect.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted IS 'treated members with an outreach row (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_effect.controls_contacted IS 'controls that were contacted all the same (they stay controls: a large number dilutes the measured effect)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_effect.control_rate IS 'control_reactivated / controls';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference IS 'treated_rate - control_rate: the lift in reactivation (NULL without treated or without controls)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_lower IS 'lower bound of the 95% interval of rate_difference (Newcombe''s hybrid score interval)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_upper IS 'upper bound of the 95% interval of rate_difference';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed IS 'members to approach to win one customer back: 1 / rate_difference (negative: one lost per that many; NULL for no difference)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_lower IS 'lower bound of its 95% interval, 1 / rate_difference_upper; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_upper IS 'upper bound of its 95% interval, 1 / rate_difference_lower; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_reactivated IS 'contacted members with a purchase day in the reactivation_days days from their first contact';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_rate IS 'contacted_reactivated / contacted: descriptive only, not an effect (who is reached is not random; docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_revenue_per_member IS 'mean revenue in the window per treated member (0 for a member without orders)';
+COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean revenue in the window per control';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.theme_label IS 'theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+
+-- campaign_score_calibration: per campaign and score band at the start, the
+-- reactivation of treated and controls.  The control rate is the calibration
+-- of the score (do customers of higher bands come back more often on their
+-- own?), the difference says in which bands the approach pays.
+CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name, o.score_band,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
+		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY o.campaign_id, o.campaign_name, o.score_band
+)
+SELECT g.campaign_id, g.campaign_name, g.score_band,
+	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
+	   g.window_ended, g.mean_score, g.mean_p_alive,
+	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd;
+COMMENT ON VIEW dormancy.campaign_score_calibration IS
+	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_score IS 'mean priority score of the band''s members at the start';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_p_alive IS 'mean probability alive of the band''s members at the start (the model''s own expectation)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated IS 'members not held out';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_rate IS 'control_reactivated / controls: how often the band comes back without an approach';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference IS 'treated_rate - control_rate: the lift in this band';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS 'lower bound of its 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
+
+-- measured_approaches: per likely reason, the planned channel and the theme
+-- with the best measured lift over the campaigns whose window has ended,
+-- among those with at least outreach_settings.min_observations treated
+-- members and as many controls: best by the lower bound of the lift's 95%
+-- interval, then the lift.  Measured in one campaign, the lift is that of
+-- campaign_effect (Newcombe's interval); in several, the campaigns are
+-- strata: the Mantel-Haenszel weighted difference (weights n1 n2 / (n1 + n2))
+-- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
+-- so that campaigns with other control shares and other baselines do not
+-- make a lift out of their mix (Simpson's paradox).  Only campaigns with
+-- both groups for the channel or theme count.  Beside them the theme and the
+-- reason's own channel rule in force, and whether the theme is the installed
+-- default.  adopt_measured_approaches() writes the ones whose lower bound is
+-- above 0.
+CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
+WITH o AS (
+	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
+), per AS (
+	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS n1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS n2,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2
+	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel, o.campaign_id
+	UNION ALL
+	SELECT 'theme', o.likely_reason, o.theme, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
+	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme, o.campaign_id
+), strata AS (
+	SELECT p.*, p.n1::double precision * p.n2 / (p.n1 + p.n2) AS w,
+		   p.x1::double precision / p.n1 - p.x2::double precision / p.n2 AS d,
+		   ((p.x1 + 1.0) / (p.n1 + 2)) * (1 - (p.x1 + 1.0) / (p.n1 + 2)) / p.n1
+		   + ((p.x2 + 1.0) / (p.n2 + 2)) * (1 - (p.x2 + 1.0) / (p.n2 + 2)) / p.n2 AS v
+	  FROM per p WHERE p.n1 > 0 AND p.n2 > 0
+), cand AS (
+	SELECT st.kind, st.likely_reason, st.choice, pg_catalog.count(*) AS campaigns,
+		   pg_catalog.sum(st.n1) AS treated, pg_catalog.sum(st.n2) AS controls,
+		   pg_catalog.sum(st.x1) AS treated_reactivated, pg_catalog.sum(st.x2) AS control_reactivated,
+		   pg_catalog.sum(st.w * st.d) / pg_catalog.sum(st.w) AS mh,
+		   pg_catalog.sqrt(pg_catalog.sum(st.w * st.w * st.v)::double precision) / pg_catalog.sum(st.w) AS mh_se
+	  FROM strata st
+	 GROUP BY st.kind, st.likely_reason, st.choice
+), lift AS (
+	SELECT c.kind, c.likely_reason, c.choice, c.campaigns, c.treated, c.controls,
+		   CASE WHEN c.campaigns = 1 THEN pd.difference ELSE c.mh END AS difference,
+		   CASE WHEN c.campaigns = 1 THEN pd.lower ELSE GREATEST(c.mh - 1.959963984540054 * c.mh_se, -1) END AS lower,
+		   CASE WHEN c.campaigns = 1 THEN pd.upper ELSE LEAST(c.mh + 1.959963984540054 * c.mh_se, 1) END AS upper
+	  FROM cand c
+	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated::bigint, c.treated::bigint,
+													   c.control_reactivated::bigint, c.controls::bigint) pd
+	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+), best AS (
+	SELECT DISTINCT ON (l.kind, l.likely_reason) l.*
+	  FROM lift l
+	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
+), reasons AS (
+	SELECT DISTINCT o.likely_reason FROM o
+)
+SELECT r.likely_reason,
+	   bc.choice AS measured_channel, bc.difference AS channel_lift,
+	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
+	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
+	   (SELECT a.channel FROM dormancy.approach_rules a
+		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
+	   bt.choice AS measured_theme, bt.difference AS theme_lift,
+	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
+	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
+	   mt.theme AS current_theme,
+	   mt.installed AS current_theme_installed,
+	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
+		   (SELECT a.channel FROM dormancy.approach_rules a
+			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
+	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
+  FROM reasons r
+  LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
+  LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
+  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
+COMMENT ON VIEW dormancy.measured_approaches IS
+	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
+COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
+
+-- campaign_transitions: for the members who came back in a campaign's
+-- window, the first state change that refresh() recorded in status_history
+-- from a lapsing state (at_risk, dormant, long_dormant) back to active on or
+-- after the first purchase day of the window (a refresh records a change
+-- when it runs: after the purchase, possibly after the window), with the
+-- member's group and first contact.
+CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
+SELECT DISTINCT ON (o.campaign_id, o.customer_id)
+	   o.campaign_id, o.campaign_name, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
+	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
+	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
+	   o.first_purchase_on - o.start_day AS days_from_start
+  FROM dormancy.campaign_outcomes o
+  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
+ WHERE o.reactivated
+   AND h.change = 'changed' AND h.to_state = 'active'
+   AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')
+   AND h.as_of >= o.first_purchase_on
+ ORDER BY o.campaign_id, o.customer_id, h.history_id;
+COMMENT ON VIEW dormancy.campaign_transitions IS
+	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
+COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_contact_on IS 'the day of the first contact';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_transitions.history_id IS 'the row of dormancy.status_history';
+COMMENT ON COLUMN dormancy.campaign_transitions.run_id IS 'the refresh that recorded it (dormancy.refresh_runs)';
+COMMENT ON COLUMN dormancy.campaign_transitions.from_state IS 'the state before: at_risk, dormant or long_dormant';
+COMMENT ON COLUMN dormancy.campaign_transitions.to_state IS 'the state after: active';
+COMMENT ON COLUMN dormancy.campaign_transitions.recorded_as_of IS 'the as-of day of the refresh that recorded the change (a refresh runs after the purchase: it can be later than the purchase day)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_contact IS 'days from the first contact to the first purchase day (NULL when not contacted; negative: the customer bought before the contact)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_start IS 'days from the campaign''s as-of day to the first purchase day';
 
 END
 $$;

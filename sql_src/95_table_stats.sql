@@ -25,7 +25,8 @@ AS $$
 						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
 						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
 						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
-						'dormancy.price_change_kinds']) AS t
+						'dormancy.price_change_kinds', 'dormancy.outreach_settings', 'dormancy.outreach_channels',
+						'dormancy.outreach_themes', 'dormancy.outreach_outcomes']) AS t
 $$;
 COMMENT ON FUNCTION dormancy._lookup_tables() IS
 	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';

@@ -43,6 +43,18 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 GRANT SELECT ON dormancy.model_validations, dormancy.model_validation_tracking
 	TO dormancy_reader, dormancy_analyst;
 
+-- The outreach and the campaigns (sql_src/67_outreach.sql): analysts read
+-- them (campaign_list and campaign_effect read them with the analyst's own
+-- privileges); starting a campaign and writing the outreach log are the
+-- owner's, who may grant them (docs/security.md).
+GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes,
+	dormancy.outreach_outcomes, dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members
+	TO dormancy_analyst;
+
+-- The state changes the refreshes recorded, for the analysts too: the live
+-- view campaign_transitions ties them to the campaigns (sql_src/70_views.sql)
+GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
+
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own
 -- privileges and row security policies decide what each view computes from.
@@ -107,7 +119,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights),
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from

@@ -2,7 +2,8 @@
  * assess_sql.c
  *		The assessment of customer_status in one C call per customer:
  *		dormancy._assess(<customer_core's columns>, <the optional sources'
- *						 aggregates>, <what is bound>, settings, weights)
+ *						 aggregates>, <what is bound>, settings, weights,
+ *						 <the latest outreach outcome and declined reason>)
  *			returns (contract_state, dormancy_kind, evidence, approach_value,
  *					 priority_score, priority_inputs, likely_reason,
  *					 reason_evidence, approach_channel, message_theme, gaps,
@@ -70,6 +71,7 @@ enum
 	A_EVENTS_BOUND, A_DEALS_BOUND, A_CONTRACTS_BOUND, A_CONTACT_PHONES_BOUND,
 	A_CONTACT_EMAILS_BOUND, A_CONTACT_PERSONS_BOUND, A_CONTACT_DATES_BOUND,
 	A_SETTINGS, A_WEIGHTS,
+	A_LAST_OUTREACH_OUTCOME, A_LAST_OUTREACH_REASON,
 	A_NARGS
 };
 
@@ -595,6 +597,8 @@ assess(PG_FUNCTION_ARGS)
 	in.last_deal_reason = OptText(fcinfo, A_LAST_DEAL_REASON);
 	in.last_deal_at = OptInt(fcinfo, A_LAST_DEAL_AT, INT4OID);
 	in.open_deals = OptInt(fcinfo, A_OPEN_DEALS, INT4OID);
+	in.last_outreach_outcome = OptText(fcinfo, A_LAST_OUTREACH_OUTCOME);
+	in.last_outreach_reason = OptText(fcinfo, A_LAST_OUTREACH_REASON);
 	in.contact_phones_bound = IsTrue(fcinfo, A_CONTACT_PHONES_BOUND);
 	in.contact_emails_bound = IsTrue(fcinfo, A_CONTACT_EMAILS_BOUND);
 	in.contact_persons_bound = IsTrue(fcinfo, A_CONTACT_PERSONS_BOUND);

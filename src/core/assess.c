@@ -129,6 +129,10 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 		add(out, &n, "", "open_deal");
 	if (kind == ASSESS_KIND_LOST_DEAL)
 		add(out, &n, "", "lost_deal");
+	if (in->last_outreach_outcome != NULL)
+		add(out, &n, "outreach_", in->last_outreach_outcome);
+	if (in->last_outreach_reason != NULL)
+		add(out, &n, "outreach_reason_", in->last_outreach_reason);
 	return n;
 }
 

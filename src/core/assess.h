@@ -65,6 +65,13 @@ typedef struct AssessInput
 	AssessInt	last_deal_at;
 	AssessInt	open_deals;
 
+	/*
+	 * outreach (customer_outreach): the outcome of the latest contact that
+	 * reached the customer, and the reason when it was declined
+	 */
+	const char *last_outreach_outcome;	/* NULL for NULL */
+	const char *last_outreach_reason;
+
 	/* contacts (customer_contacts; NULL counts when no row) */
 	bool		contact_phones_bound;
 	bool		contact_emails_bound;
@@ -87,12 +94,15 @@ typedef enum AssessKind
 } AssessKind;
 
 /* Most words assess_evidence writes (before the decline signals). */
-#define ASSESS_MAX_EVIDENCE 18
+#define ASSESS_MAX_EVIDENCE 20
 
-/* An evidence word: a prefix ("" or state_, deal_, deal_reason_) and a text. */
+/*
+ * An evidence word: a prefix ("" or state_, deal_, deal_reason_, outreach_,
+ * outreach_reason_) and a text.
+ */
 typedef struct AssessWord
 {
-	const char *prefix;			/* "" or "state_", "deal_", "deal_reason_" */
+	const char *prefix;			/* "", "state_", "deal_", "outreach_", ... */
 	const char *text;
 } AssessWord;
 

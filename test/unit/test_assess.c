@@ -149,6 +149,39 @@ test_evidence(void)
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_at_risk,lapsed") == 0, "at risk: lapsed");
 	in.state = "long_dormant";
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed") == 0, "long dormant: lapsed");
+	/* the outreach: the latest outcome, and a declined reason, last */
+	in.last_outreach_outcome = "declined";
+	in.last_outreach_reason = "competitor";
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE),
+			  "state_long_dormant,lapsed,outreach_declined,outreach_reason_competitor") == 0,
+	   "outreach declined with a reason: %s", joined(&in, ASSESS_KIND_NONE));
+	in.last_outreach_outcome = "interested";
+	in.last_outreach_reason = NULL;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed,outreach_interested") == 0,
+	   "outreach interested: %s", joined(&in, ASSESS_KIND_NONE));
+	/* every word at once: exactly ASSESS_MAX_EVIDENCE */
+	in = blank();
+	in.state = "dormant";
+	in.segment = "repeat";
+	in.declining = in.lapsed_after_price_increase = in.lapsed_after_spec_change = true;
+	in.contract_lapsed = in.auto_renew_off = in.downgraded = ASSESS_TRUE;
+	in.renewal_due_in_days = I(1);
+	in.events_bound = true;
+	in.pricing_views = I(5);
+	in.repeated_pricing_views = I(3);
+	in.support_visits = I(5);
+	in.support_visits_threshold = I(2);
+	in.last_deal_outcome = "lost";
+	in.last_deal_reason = "price";
+	in.open_deals = I(1);
+	in.last_outreach_outcome = "declined";
+	in.last_outreach_reason = "budget";
+	{
+		AssessWord	w[ASSESS_MAX_EVIDENCE];
+
+		ok(assess_evidence(&in, ASSESS_KIND_LOST_DEAL, w) == ASSESS_MAX_EVIDENCE,
+		   "every word at once fills ASSESS_MAX_EVIDENCE (%d)", ASSESS_MAX_EVIDENCE);
+	}
 }
 
 static void

@@ -1,0 +1,759 @@
+--
+-- Outreach and win-back campaigns (issue 15, DOMAIN.md D11)
+--
+-- What came of approaching the customers: the outreach (calls, mails,
+-- visits) from the user's own activity table (bind_outreach) or, without
+-- one, from the extension's table dormancy.outreach_log; its channels,
+-- themes and outcomes mapped onto the vocabulary of the approach rules by
+-- alias tables (Japanese wordings installed).  A campaign (start_campaign)
+-- freezes a call list: its members, their scores and planned approach at
+-- the start, and a reproducible random control share of each stratum
+-- (state x likely reason x score band) that is not approached, so that the
+-- effect of the approach can be measured (campaign_effect).  A declined
+-- outcome with a reason is evidence for the likely reason.  docs/outreach.md
+-- has the definitions.
+--
+
+ALTER TABLE dormancy.bindings DROP CONSTRAINT bindings_source_known;
+ALTER TABLE dormancy.bindings ADD CONSTRAINT bindings_source_known
+	CHECK (source IN ('customers', 'orders', 'contracts', 'events', 'deals', 'contacts', 'outreach'));
+COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, events, deals, contacts or outreach';
+
+--
+-- Score bands
+--
+
+-- The band of a priority score (0 to 100) between cut points: with
+-- {25,50,75}, 0-25, 25-50, 50-75 and 75-100, each band holding its lower
+-- bound (a score of exactly 25 is in 25-50).  Invalid cut points (NULL,
+-- not strictly increasing, outside (0, 100), more than 20) raise an error,
+-- which makes this the check of outreach_settings.score_bands too.
+CREATE FUNCTION dormancy.score_band(score double precision, cut_points double precision[])
+	RETURNS text
+	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	lower_bound double precision := 0;
+	cut double precision;
+BEGIN
+	IF cut_points IS NULL OR array_position(cut_points, NULL) IS NOT NULL OR cardinality(cut_points) > 20
+	   OR array_ndims(cut_points) > 1 THEN
+		RAISE EXCEPTION 'invalid score band cut points: %', cut_points
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Cut points are a one-dimensional array of at most 20 numbers without NULLs.',
+				  HINT = 'Give increasing numbers between 0 and 100, for example ''{25,50,75}''.';
+	END IF;
+	FOREACH cut IN ARRAY cut_points LOOP
+		IF NOT (cut > lower_bound AND cut < 100) THEN
+			RAISE EXCEPTION 'invalid score band cut points: %', cut_points
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Cut points must be strictly increasing and lie strictly between 0 and 100.',
+					  HINT = 'Give increasing numbers between 0 and 100, for example ''{25,50,75}''.';
+		END IF;
+		lower_bound := cut;
+	END LOOP;
+	IF score IS NULL OR score = 'NaN'::double precision THEN
+		RETURN NULL;
+	END IF;
+	lower_bound := 0;
+	FOREACH cut IN ARRAY cut_points LOOP
+		IF score < cut THEN
+			RETURN lower_bound::text || '-' || cut::text;
+		END IF;
+		lower_bound := cut;
+	END LOOP;
+	RETURN lower_bound::text || '-100';
+END
+$$;
+COMMENT ON FUNCTION dormancy.score_band(double precision, double precision[]) IS
+	'the band of a priority score between cut points, e.g. 25-50 for 30 with {25,50,75} (each band holds its lower bound; the last ends at 100); NULL for a NULL score; invalid cut points raise an error';
+
+--
+-- Settings of the outreach and the campaigns
+--
+
+-- At most one row; empty means the defaults (the column defaults, repeated
+-- in outreach_settings_in_force()), so pg_dump's copy never clashes with a
+-- row of CREATE EXTENSION.
+CREATE TABLE dormancy.outreach_settings (
+	singleton boolean PRIMARY KEY DEFAULT true,
+	control_share double precision NOT NULL DEFAULT 0.10,
+	reactivation_days integer NOT NULL DEFAULT 90,
+	min_observations integer NOT NULL DEFAULT 30,
+	score_bands double precision[] NOT NULL DEFAULT '{25,50,75}',
+	CONSTRAINT outreach_settings_one_row CHECK (singleton),
+	CONSTRAINT outreach_settings_control_share CHECK (control_share >= 0 AND control_share < 1),
+	CONSTRAINT outreach_settings_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
+	CONSTRAINT outreach_settings_min_observations CHECK (min_observations >= 1),
+	CONSTRAINT outreach_settings_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL)
+);
+COMMENT ON TABLE dormancy.outreach_settings IS
+	'settings of the win-back campaigns: at most one row; no row means the defaults (see dormancy.outreach_settings_in_force())';
+COMMENT ON COLUMN dormancy.outreach_settings.singleton IS 'always true: keeps the table to one row';
+COMMENT ON COLUMN dormancy.outreach_settings.control_share IS
+	'share of each stratum of a campaign held out as control (not approached), 0 or more and less than 1; start_campaign() uses it when given none; default 0.10';
+COMMENT ON COLUMN dormancy.outreach_settings.reactivation_days IS
+	'a purchase day within this many days after the contact (for a control: after the campaign''s start) counts as reactivation; copied into a campaign when it starts; 1 to 3660, default 90';
+COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
+	'contacted customers (and as many controls) a channel x theme x reason needs before its measured lift is used for learning; default 30';
+COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
+	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
+
+-- STABLE, not IMMUTABLE: it reads a table
+CREATE FUNCTION dormancy.outreach_settings_in_force()
+	RETURNS dormancy.outreach_settings
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN coalesce((SELECT s FROM dormancy.outreach_settings s),
+					ROW(true, 0.10, 90, 30, '{25,50,75}')::dormancy.outreach_settings);
+COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
+	'the row of dormancy.outreach_settings, or the defaults when it is empty';
+
+--
+-- Campaigns
+--
+
+CREATE TABLE dormancy.campaigns (
+	campaign_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	name text NOT NULL UNIQUE,
+	started_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	as_of date NOT NULL,
+	filter text,
+	control_share double precision NOT NULL,
+	seed bigint NOT NULL,
+	reactivation_days integer NOT NULL,
+	score_bands double precision[] NOT NULL,
+	customers integer,
+	controls integer,
+	started_by name NOT NULL DEFAULT CURRENT_USER,
+	note text,
+	CONSTRAINT campaigns_name_not_blank CHECK (btrim(name) <> ''),
+	CONSTRAINT campaigns_control_share CHECK (control_share >= 0 AND control_share < 1),
+	CONSTRAINT campaigns_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
+	CONSTRAINT campaigns_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL),
+	CONSTRAINT campaigns_counts CHECK (customers >= 0 AND controls >= 0 AND controls <= customers)
+);
+COMMENT ON TABLE dormancy.campaigns IS
+	'win-back campaigns, one row each, written by dormancy.start_campaign(): the call list it froze, its control share and the seed of the assignment';
+COMMENT ON COLUMN dormancy.campaigns.campaign_id IS 'the campaign''s number';
+COMMENT ON COLUMN dormancy.campaigns.name IS 'the campaign''s name, unique';
+COMMENT ON COLUMN dormancy.campaigns.started_at IS 'when start_campaign() ran';
+COMMENT ON COLUMN dormancy.campaigns.as_of IS 'the as-of day in force at the start (dormancy.as_of_day()): the scores and states of the members are those of that day';
+COMMENT ON COLUMN dormancy.campaigns.filter IS 'the filter over the columns of dormancy.call_list the list was taken with, as given; NULL for the whole call list';
+COMMENT ON COLUMN dormancy.campaigns.control_share IS 'share of each stratum held out as control';
+COMMENT ON COLUMN dormancy.campaigns.seed IS 'the seed of the control assignment: the same members, share and seed give the same controls (docs/outreach.md)';
+COMMENT ON COLUMN dormancy.campaigns.reactivation_days IS 'outreach_settings.reactivation_days at the start: a purchase day within this many days after the contact counts as reactivation';
+COMMENT ON COLUMN dormancy.campaigns.score_bands IS 'outreach_settings.score_bands at the start: the cut points of the members'' score bands';
+COMMENT ON COLUMN dormancy.campaigns.customers IS 'members of the campaign, controls included';
+COMMENT ON COLUMN dormancy.campaigns.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaigns.started_by IS 'the role that started it';
+COMMENT ON COLUMN dormancy.campaigns.note IS 'free text';
+COMMENT ON SEQUENCE dormancy.campaigns_campaign_id_seq IS 'generates dormancy.campaigns.campaign_id';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaigns', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaigns_campaign_id_seq', '');
+
+-- customer_id is text, like status_history's: the campaign survives a
+-- re-bind to ids of another type.
+CREATE TABLE dormancy.campaign_members (
+	campaign_id bigint NOT NULL REFERENCES dormancy.campaigns ON DELETE CASCADE,
+	customer_id text NOT NULL,
+	is_control boolean NOT NULL,
+	stratum text NOT NULL,
+	score_band text,
+	state text,
+	likely_reason text,
+	channel text,
+	theme text,
+	priority_score double precision,
+	priority_rank bigint,
+	call_order bigint,
+	value_tier text,
+	p_alive double precision,
+	expected_value double precision,
+	PRIMARY KEY (campaign_id, customer_id)
+);
+CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
+COMMENT ON TABLE dormancy.campaign_members IS
+	'the members of each campaign as they were at its start: the control assignment, the stratum, the scores and the planned approach (written by dormancy.start_campaign())';
+COMMENT ON COLUMN dormancy.campaign_members.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_members.customer_id IS 'the customer id as text (so the campaign survives a re-bind to ids of another type)';
+COMMENT ON COLUMN dormancy.campaign_members.is_control IS 'held out: not to be approached in this campaign, the comparison for the contacted members';
+COMMENT ON COLUMN dormancy.campaign_members.stratum IS 'state | likely reason | score band at the start (e.g. dormant|lost_to_competitor|50-75; unknown for a NULL part): the control share is drawn in each';
+COMMENT ON COLUMN dormancy.campaign_members.score_band IS 'the band of priority_score by the campaign''s score_bands (dormancy.score_band())';
+COMMENT ON COLUMN dormancy.campaign_members.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_members.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_members.channel IS 'the planned approach channel at the start (approach_channel)';
+COMMENT ON COLUMN dormancy.campaign_members.theme IS 'the planned message theme at the start (message_theme)';
+COMMENT ON COLUMN dormancy.campaign_members.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_members.priority_rank IS 'the priority rank at the start, among all customers';
+COMMENT ON COLUMN dormancy.campaign_members.call_order IS 'the position in the call list at the start';
+COMMENT ON COLUMN dormancy.campaign_members.value_tier IS 'the value tier at the start (A, B, C or NULL)';
+COMMENT ON COLUMN dormancy.campaign_members.p_alive IS 'the model''s probability that the customer is alive, at the start';
+COMMENT ON COLUMN dormancy.campaign_members.expected_value IS 'the model''s expected value over its horizon, at the start';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.campaign_members', '');
+
+--
+-- The extension's own outreach log
+--
+
+-- For users without an activity table of their own (bind_outreach binds
+-- one instead).  The values are the wordings of the reps, mapped like a
+-- bound table's by outreach_channels, outreach_themes, outreach_outcomes
+-- and deal_reasons; customer_id is text (cast to the type of the ids when
+-- read, see src_outreach).
+CREATE TABLE dormancy.outreach_log (
+	outreach_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	customer_id text NOT NULL,
+	contacted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	channel text,
+	theme text,
+	outcome text,
+	declined_reason text,
+	rep text,
+	campaign_id bigint REFERENCES dormancy.campaigns ON DELETE SET NULL,
+	note text,
+	CONSTRAINT outreach_log_customer_not_blank CHECK (btrim(customer_id) <> '')
+);
+CREATE INDEX outreach_log_customer ON dormancy.outreach_log (customer_id, contacted_at);
+CREATE INDEX outreach_log_campaign ON dormancy.outreach_log (campaign_id);
+COMMENT ON TABLE dormancy.outreach_log IS
+	'the outreach to customers (calls, mails, visits) and what came of it, one row per contact, for users without an activity table of their own (read by dormancy.src_outreach while no outreach relation is bound)';
+COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
+COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text (cast to the type of the customer ids when read)';
+COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
+COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, 電話), mapped by dormancy.outreach_channels';
+COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
+COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, 不在, 商談, 受注), mapped by dormancy.outreach_outcomes';
+COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
+COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
+COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
+COMMENT ON COLUMN dormancy.outreach_log.note IS 'free text';
+COMMENT ON SEQUENCE dormancy.outreach_log_outreach_id_seq IS 'generates dormancy.outreach_log.outreach_id';
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log', '');
+SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_seq', '');
+
+--
+-- Mappings of the outreach wordings onto the documented ones
+--
+
+CREATE TABLE dormancy.outreach_channels (
+	source_channel text PRIMARY KEY,
+	channel text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_channels_channel CHECK (channel IN ('email', 'direct_mail', 'phone', 'visit', 'step_mail')),
+	CONSTRAINT outreach_channels_source_not_blank CHECK (btrim(source_channel) <> '')
+);
+CREATE UNIQUE INDEX outreach_channels_key ON dormancy.outreach_channels ((dormancy.label_key(source_channel)));
+COMMENT ON TABLE dormancy.outreach_channels IS
+	'maps the channels of the outreach onto email, direct_mail, phone, visit or step_mail, the channels of dormancy.approach_rules (case-insensitive); unmapped channels are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_channels.source_channel IS 'a value of the outreach channel column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_channels.channel IS 'what it means: email, direct_mail, phone, visit or step_mail';
+COMMENT ON COLUMN dormancy.outreach_channels.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_channels (source_channel, channel) VALUES
+	('email', 'email'), ('e-mail', 'email'), ('mail', 'email'), ('newsletter', 'email'),
+	('direct_mail', 'direct_mail'), ('direct mail', 'direct_mail'), ('dm', 'direct_mail'),
+	('postal mail', 'direct_mail'), ('letter', 'direct_mail'), ('postcard', 'direct_mail'),
+	('phone', 'phone'), ('call', 'phone'), ('phone call', 'phone'), ('telephone', 'phone'),
+	('tel', 'phone'), ('outbound call', 'phone'),
+	('visit', 'visit'), ('site visit', 'visit'), ('in person', 'visit'), ('in-person', 'visit'),
+	('field visit', 'visit'),
+	('step_mail', 'step_mail'), ('step mail', 'step_mail'), ('drip', 'step_mail'),
+	('drip email', 'step_mail'), ('nurture', 'step_mail'), ('nurture email', 'step_mail');
+-- Japanese values, written as Unicode escapes so that the install script is
+-- ASCII: a database whose encoding cannot hold them (LATIN1, ...) gets the
+-- others only.  docs/outreach.md lists them as written.
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_channels (source_channel, channel) VALUES
+		(U&'\30E1\30FC\30EB', 'email'),	-- meru: e-mail
+		(U&'E\30E1\30FC\30EB', 'email'),	-- E-meru: e-mail
+		(U&'\96FB\5B50\30E1\30FC\30EB', 'email'),	-- denshi meru: electronic mail
+		(U&'\30E1\30EB\30DE\30AC', 'email'),	-- merumaga: newsletter
+		(U&'\30C0\30A4\30EC\30AF\30C8\30E1\30FC\30EB', 'direct_mail'),	-- dairekuto meru: direct mail
+		(U&'\90F5\9001', 'direct_mail'),	-- yuso: by post
+		(U&'\30CF\30AC\30AD', 'direct_mail'),	-- hagaki: postcard
+		(U&'\306F\304C\304D', 'direct_mail'),	-- hagaki: postcard
+		(U&'\624B\7D19', 'direct_mail'),	-- tegami: letter
+		(U&'\96FB\8A71', 'phone'),	-- denwa: telephone
+		(U&'\67B6\96FB', 'phone'),	-- kaden: outbound call
+		(U&'\96FB\8A71\9023\7D61', 'phone'),	-- denwa renraku: phone contact
+		(U&'\30C6\30EC\30A2\30DD', 'phone'),	-- tereapo: telephone appointment setting
+		(U&'\30B3\30FC\30EB', 'phone'),	-- koru: call
+		(U&'\8A2A\554F', 'visit'),	-- homon: visit
+		(U&'\5F80\8A2A', 'visit'),	-- oho: visit to the customer
+		(U&'\5BFE\9762', 'visit'),	-- taimen: face to face
+		(U&'\8A2A\554F\55B6\696D', 'visit'),	-- homon eigyo: field sales visit
+		(U&'\30B9\30C6\30C3\30D7\30E1\30FC\30EB', 'step_mail');	-- suteppu meru: step mail
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_channels: left out';
+END
+$$;
+
+CREATE TABLE dormancy.outreach_themes (
+	source_theme text PRIMARY KEY,
+	theme text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_themes_theme CHECK (theme IN (
+		'feedback_survey', 'discount_or_downsell', 'reminder', 'usage_guide', 'new_offer',
+		'comparison_case_study', 'referral')),
+	CONSTRAINT outreach_themes_source_not_blank CHECK (btrim(source_theme) <> '')
+);
+CREATE UNIQUE INDEX outreach_themes_key ON dormancy.outreach_themes ((dormancy.label_key(source_theme)));
+COMMENT ON TABLE dormancy.outreach_themes IS
+	'maps the message themes of the outreach onto the themes of dormancy.message_themes (case-insensitive); unmapped themes are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_themes.source_theme IS 'a value of the outreach theme column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_themes.theme IS 'what it means: feedback_survey, discount_or_downsell, reminder, usage_guide, new_offer, comparison_case_study or referral';
+COMMENT ON COLUMN dormancy.outreach_themes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_themes (source_theme, theme) VALUES
+	('feedback_survey', 'feedback_survey'), ('feedback survey', 'feedback_survey'),
+	('feedback', 'feedback_survey'), ('survey', 'feedback_survey'),
+	('discount_or_downsell', 'discount_or_downsell'), ('discount', 'discount_or_downsell'),
+	('downsell', 'discount_or_downsell'), ('special offer', 'discount_or_downsell'),
+	('reminder', 'reminder'), ('check-in', 'reminder'), ('check in', 'reminder'),
+	('usage_guide', 'usage_guide'), ('usage guide', 'usage_guide'), ('how-to', 'usage_guide'),
+	('tips', 'usage_guide'),
+	('new_offer', 'new_offer'), ('new offer', 'new_offer'), ('new product', 'new_offer'),
+	('product update', 'new_offer'),
+	('comparison_case_study', 'comparison_case_study'), ('case study', 'comparison_case_study'),
+	('comparison', 'comparison_case_study'),
+	('referral', 'referral');
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_themes (source_theme, theme) VALUES
+		(U&'\30A2\30F3\30B1\30FC\30C8', 'feedback_survey'),	-- anketo: questionnaire
+		(U&'\6E80\8DB3\5EA6\8ABF\67FB', 'feedback_survey'),	-- manzokudo chosa: satisfaction survey
+		(U&'\5024\5F15\304D', 'discount_or_downsell'),	-- nebiki: price reduction
+		(U&'\5272\5F15', 'discount_or_downsell'),	-- waribiki: discount
+		(U&'\5024\5F15\304D\63D0\6848', 'discount_or_downsell'),	-- nebiki teian: discount proposal
+		(U&'\30EA\30DE\30A4\30F3\30C9', 'reminder'),	-- rimaindo: reminder
+		(U&'\3054\6328\62F6', 'reminder'),	-- go-aisatsu: greeting
+		(U&'\6328\62F6', 'reminder'),	-- aisatsu: greeting
+		(U&'\4F7F\3044\65B9', 'usage_guide'),	-- tsukaikata: how to use
+		(U&'\6D3B\7528\65B9\6CD5', 'usage_guide'),	-- katsuyo hoho: ways to make use of it
+		(U&'\6D3B\7528\30AC\30A4\30C9', 'usage_guide'),	-- katsuyo gaido: usage guide
+		(U&'\4F7F\3044\65B9\6848\5185', 'usage_guide'),	-- tsukaikata annai: how-to guide
+		(U&'\65B0\5546\54C1', 'new_offer'),	-- shinshohin: new product
+		(U&'\65B0\88FD\54C1', 'new_offer'),	-- shinseihin: new product
+		(U&'\65B0\30B5\30FC\30D3\30B9', 'new_offer'),	-- shin sabisu: new service
+		(U&'\65B0\30D7\30E9\30F3', 'new_offer'),	-- shin puran: new plan
+		(U&'\65B0\5546\54C1\6848\5185', 'new_offer'),	-- shinshohin annai: new product announcement
+		(U&'\5C0E\5165\4E8B\4F8B', 'comparison_case_study'),	-- donyu jirei: customer case study
+		(U&'\4E8B\4F8B', 'comparison_case_study'),	-- jirei: case study
+		(U&'\4E8B\4F8B\7D39\4ECB', 'comparison_case_study'),	-- jirei shokai: case study presentation
+		(U&'\6BD4\8F03\8CC7\6599', 'comparison_case_study'),	-- hikaku shiryo: comparison material
+		(U&'\7D39\4ECB', 'referral'),	-- shokai: referral
+		(U&'\7D39\4ECB\4F9D\983C', 'referral');	-- shokai irai: request for a referral
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_themes: left out';
+END
+$$;
+
+CREATE TABLE dormancy.outreach_outcomes (
+	source_outcome text PRIMARY KEY,
+	outcome text NOT NULL,
+	installed boolean NOT NULL DEFAULT false,
+	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
+		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
+);
+CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
+COMMENT ON TABLE dormancy.outreach_outcomes IS
+	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
+COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
+COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
+
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
+	('not_reached', 'not_reached'), ('not reached', 'not_reached'), ('no answer', 'not_reached'),
+	('no_answer', 'not_reached'), ('voicemail', 'not_reached'), ('left voicemail', 'not_reached'),
+	('busy', 'not_reached'), ('bounced', 'not_reached'), ('unreachable', 'not_reached'),
+	('returned', 'not_reached'),
+	('reached', 'reached'), ('connected', 'reached'), ('contacted', 'reached'), ('talked', 'reached'),
+	('delivered', 'reached'), ('opened', 'reached'),
+	('interested', 'interested'), ('positive', 'interested'), ('follow up', 'interested'),
+	('follow-up', 'interested'),
+	('meeting', 'meeting'), ('appointment', 'meeting'), ('meeting booked', 'meeting'),
+	('meeting set', 'meeting'), ('demo', 'meeting'), ('demo booked', 'meeting'),
+	('quote', 'quote'), ('quotation', 'quote'), ('quote sent', 'quote'), ('proposal sent', 'quote'),
+	('order', 'order'), ('ordered', 'order'), ('won', 'order'), ('purchase', 'order'),
+	('declined', 'declined'), ('refused', 'declined'), ('rejected', 'declined'),
+	('not interested', 'declined'), ('not_interested', 'declined'), ('do not contact', 'declined'),
+	('lost', 'declined');
+DO $$
+BEGIN
+	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
+		(U&'\4E0D\5728', 'not_reached'),	-- fuzai: absent
+		(U&'\4E0D\901A', 'not_reached'),	-- futsu: no connection
+		(U&'\7559\5B88\96FB', 'not_reached'),	-- rusuden: answering machine
+		(U&'\7559\5B88\756A\96FB\8A71', 'not_reached'),	-- rusuban denwa: answering machine
+		(U&'\8A71\3057\4E2D', 'not_reached'),	-- hanashichu: line busy
+		(U&'\672A\63A5\7D9A', 'not_reached'),	-- misetsuzoku: not connected
+		(U&'\63A5\7D9A', 'reached'),	-- setsuzoku: connected
+		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
+		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
+		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
+		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
+		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
+		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive
+		(U&'\8CC7\6599\9001\4ED8', 'interested'),	-- shiryo sofu: send documents (on request)
+		(U&'\5546\8AC7', 'meeting'),	-- shodan: business meeting
+		(U&'\30A2\30DD', 'meeting'),	-- apo: appointment
+		(U&'\30A2\30DD\30A4\30F3\30C8', 'meeting'),	-- apointo: appointment
+		(U&'\30A2\30DD\7372\5F97', 'meeting'),	-- apo kakutoku: appointment won
+		(U&'\9762\8AC7', 'meeting'),	-- mendan: interview, meeting
+		(U&'\898B\7A4D', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\308A', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\3082\308A', 'quote'),	-- mitsumori: quote
+		(U&'\898B\7A4D\63D0\51FA', 'quote'),	-- mitsumori teishutsu: quote submitted
+		(U&'\53D7\6CE8', 'order'),	-- juchu: order received
+		(U&'\6CE8\6587', 'order'),	-- chumon: order
+		(U&'\6210\7D04', 'order'),	-- seiyaku: deal closed
+		(U&'\65AD\308A', 'declined'),	-- kotowari: refusal
+		(U&'\304A\65AD\308A', 'declined'),	-- o-kotowari: refusal
+		(U&'\8F9E\9000', 'declined'),	-- jitai: declined
+		(U&'\4E0D\8981', 'declined'),	-- fuyo: not needed
+		(U&'\8208\5473\306A\3057', 'declined'),	-- kyomi nashi: not interested
+		(U&'\5931\6CE8', 'declined');	-- shitchu: order lost
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_outcomes: left out';
+END
+$$;
+
+SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
+SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
+SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome');
+
+--
+-- Binding the user's outreach (activity) table
+--
+
+-- A customer id written as text (the extension's log) as an expression of
+-- the type of the customer ids: a value that cannot be one (not a number
+-- for integer ids, not a UUID for uuid ids) is NULL, so one bad row of the
+-- log never stops a query (source_issues reports it); other types are cast
+-- as they are.
+CREATE FUNCTION dormancy._text_id_expr(expr text, id_type text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN CASE
+		WHEN id_type IN ('smallint', 'integer', 'bigint') THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*[+-]?[0-9]{1,19}[[:space:]]*$'' THEN '
+				   'CASE WHEN (%1$s)::pg_catalog.numeric BETWEEN %3$s AND %4$s THEN (%1$s)::%2$s END END',
+				   expr, id_type,
+				   CASE id_type WHEN 'smallint' THEN '-32768' WHEN 'integer' THEN '-2147483648' ELSE '-9223372036854775808' END,
+				   CASE id_type WHEN 'smallint' THEN '32767' WHEN 'integer' THEN '2147483647' ELSE '9223372036854775807' END)
+		WHEN id_type = 'uuid' THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*\{?[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}\}?[[:space:]]*$'' THEN (%1$s)::pg_catalog.uuid END',
+				   expr)
+		ELSE format('(%s)::%s', expr, id_type)
+	END;
+COMMENT ON FUNCTION dormancy._text_id_expr(text, text) IS
+	'internal: SQL converting a text customer id to the type of the ids, NULL for a value an integer or uuid id cannot be';
+
+-- The SQL of the adapter src_outreach: the bound outreach relation, else
+-- the extension's log; the channel, theme, outcome and reason mapped by
+-- label_key (one index lookup each), the wordings kept beside them.
+CREATE FUNCTION dormancy._outreach_adapter(id_type text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	src record;
+	zone text := '(SELECT dormancy._time_zone_in_force())';
+	at_type oid;
+	cols text;
+	mapped text :=
+		'(SELECT m.channel FROM dormancy.outreach_channels m '
+		'WHERE dormancy.label_key(m.source_channel) = dormancy.label_key(x.source_channel)) AS channel, '
+		'(SELECT m.theme FROM dormancy.outreach_themes m '
+		'WHERE dormancy.label_key(m.source_theme) = dormancy.label_key(x.source_theme)) AS theme, '
+		'(SELECT m.outcome FROM dormancy.outreach_outcomes m '
+		'WHERE dormancy.label_key(m.source_outcome) = dormancy.label_key(x.source_outcome)) AS outcome, '
+		'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN '
+		'coalesce((SELECT m.reason FROM dormancy.deal_reasons m '
+		'WHERE dormancy.label_key(m.source_reason) = dormancy.label_key(x.source_reason)), ''other'') END AS declined_reason, ';
+BEGIN
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
+	IF src.relation IS NOT NULL THEN
+		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		cols := format(
+			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
+			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
+			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+				 ELSE format('pg_catalog.timezone(%s #>> ''{}'', (%s)::pg_catalog.timestamp)', zone,
+							 dormancy._col(src.columns, 'contacted_at')) END,
+			dormancy._day_expr(src.relation, src.columns, 'contacted_at'),
+			dormancy._col_as(src.columns, 'channel', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'theme', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'rep', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'campaign', 'pg_catalog.int8'),
+			dormancy._col_as(src.columns, 'customer', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		cols := format(
+			'SELECT %s AS customer_id, l.contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
+			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
+			'l.outreach_id FROM dormancy.outreach_log l',
+			dormancy._text_id_expr('l.customer_id', id_type), zone);
+	END IF;
+	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ' || mapped ||
+		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
+		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x';
+END
+$$;
+COMMENT ON FUNCTION dormancy._outreach_adapter(text) IS
+	'internal: the SQL of the adapter view src_outreach (the bound outreach relation, else dormancy.outreach_log)';
+
+-- Check a campaign id column: an integer type (campaigns.campaign_id is bigint).
+CREATE FUNCTION dormancy._check_campaign_column(relation regclass, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, 'campaign', col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, 'campaign', col, format_type(t, NULL),
+											 'smallint, integer or bigint (a campaign_id of dormancy.campaigns)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_campaign_column(regclass, name) IS
+	'internal: check that a bound campaign id column has an integer type';
+
+CREATE FUNCTION dormancy.bind_outreach(relation regclass, customer name, contacted_at name,
+	channel name DEFAULT NULL, theme name DEFAULT NULL, outcome name DEFAULT NULL,
+	reason name DEFAULT NULL, rep name DEFAULT NULL, campaign name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('outreach', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'contacted_at', contacted_at);
+	IF channel IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'channel', channel);
+	END IF;
+	IF theme IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'theme', theme);
+	END IF;
+	IF outcome IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'outcome', outcome);
+	END IF;
+	IF reason IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'reason', reason);
+	END IF;
+	IF rep IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'rep', rep);
+	END IF;
+	IF campaign IS NOT NULL THEN
+		PERFORM dormancy._check_campaign_column(relation, campaign);
+	END IF;
+	PERFORM dormancy._bind('outreach', relation,
+						   jsonb_build_object('customer', customer, 'contacted_at', contacted_at,
+											  'channel', channel, 'theme', theme, 'outcome', outcome,
+											  'reason', reason, 'rep', rep, 'campaign', campaign));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) IS
+	'bind the outreach (activity) relation, one row per contact: customer and contact time columns, optional channel, theme, outcome, declined reason, rep and campaign id (mapped by outreach_channels, outreach_themes, outreach_outcomes and deal_reasons); unbound, dormancy.outreach_log is read';
+REVOKE ALL ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) FROM PUBLIC;
+
+--
+-- Starting a campaign
+--
+
+-- A number in [0, 1) from a seed and a key: the first 60 bits of
+-- md5(seed:key) over 2^60.  The same on every platform and version, so an
+-- assignment can be reproduced anywhere from its seed.
+CREATE FUNCTION dormancy.seeded_uniform(seed bigint, key text)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ('x' || substr(md5(seed::text || ':' || key), 1, 15))::bit(60)::bigint / 1152921504606846976.0::double precision;
+COMMENT ON FUNCTION dormancy.seeded_uniform(bigint, text) IS
+	'a reproducible number in [0, 1) from a seed and a key: the first 60 bits of md5(seed:key) over 2^60 (the draws of the campaigns'' control assignment)';
+
+-- The controls of a stratum of n members: floor(share * n), plus one more
+-- when seeded_uniform(seed, 'stratum:' || stratum) < frac(share * n), so
+-- that on average, over seeds, exactly share * n (round() would give a
+-- stratum of 4 at 10% no control ever).
+CREATE FUNCTION dormancy.stratum_controls(members bigint, share double precision, seed bigint, stratum text)
+	RETURNS bigint
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN floor(share * members)::bigint
+		   + CASE WHEN dormancy.seeded_uniform(seed, 'stratum:' || stratum) < share * members - floor(share * members)
+				  THEN 1 ELSE 0 END;
+COMMENT ON FUNCTION dormancy.stratum_controls(bigint, double precision, bigint, text) IS
+	'the number of controls of a campaign stratum of this many members: floor(share * members), plus one with probability frac(share * members) drawn from the seed and the stratum''s name';
+
+-- start_campaign(): freeze the call list (dormancy.call_list, filtered),
+-- assign a reproducible control share of each stratum and record both.
+--
+-- The filter is one boolean expression over the columns of call_list
+-- (state = 'dormant' AND priority_score >= 50).  It runs with the caller's
+-- privileges (SECURITY INVOKER, like every function here), so it can do
+-- nothing the caller could not do with a query of their own; it is checked
+-- to be one expression: the query must parse with the filter inside one
+-- pair of parentheses and inside two (a filter that closes a parenthesis
+-- to append to the query fits only one of them), and it is run as a cursor,
+-- which takes one statement only.
+--
+-- The controls: in a stratum of n members, floor(share * n) controls, plus
+-- one more with probability frac(share * n) (stratum_controls: drawn from
+-- the seed and the stratum), so that every member is a control with
+-- probability share exactly, in small strata too (round() would give a
+-- stratum of 4 at 10% no control ever); the controls are the members with
+-- the smallest seeded_uniform(seed, customer id).  The same members, share
+-- and seed give the same controls.
+CREATE FUNCTION dormancy.start_campaign(name text, filter text DEFAULT NULL,
+	control_share double precision DEFAULT NULL, seed bigint DEFAULT NULL, note text DEFAULT NULL)
+	RETURNS dormancy.campaigns
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	settings dormancy.outreach_settings := dormancy.outreach_settings_in_force();
+	share double precision := coalesce(start_campaign.control_share, settings.control_share);
+	the_seed bigint := coalesce(start_campaign.seed,
+								('x' || substr(md5(coalesce(start_campaign.name, '')), 1, 15))::bit(60)::bigint);
+	columns text := 'SELECT l.customer_id::pg_catalog.text AS customer_id, l.state, l.likely_reason, '
+					'l.approach_channel, l.message_theme, l.priority_score, l.priority_rank, l.call_order, '
+					'l.value_tier, l.p_alive FROM ';
+	query text;
+	r record;
+	c dormancy.campaigns;
+	err text;
+	detail text;
+	code text;
+BEGIN
+	IF start_campaign.name IS NULL OR btrim(start_campaign.name) = '' THEN
+		RAISE EXCEPTION 'campaign name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the campaign, for example ''2026-12 win-back''.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.campaigns x WHERE x.name = start_campaign.name) THEN
+		RAISE EXCEPTION 'campaign "%" already exists', start_campaign.name
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A campaign''s members and controls are frozen when it starts.',
+				  HINT = 'Choose another name, or delete the campaign first: DELETE FROM dormancy.campaigns WHERE name = ...';
+	END IF;
+	IF to_regclass('dormancy.call_list') IS NULL THEN
+		RAISE EXCEPTION 'there is no call list: nothing is bound'
+			USING ERRCODE = 'undefined_table',
+				  HINT = 'Bind the customers and orders first (dormancy.bind_customers, dormancy.bind_orders).';
+	END IF;
+	IF NOT (share >= 0 AND share < 1) THEN
+		RAISE EXCEPTION 'control share must be at least 0 and less than 1, not %', share
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
+	END IF;
+
+	IF filter IS NOT NULL THEN
+		-- one expression: it parses in one pair of parentheses and in two
+		-- (planned only: the list of no rows), each as one statement
+		BEGIN
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+					 OR undefined_table OR grouping_error OR windowing_error THEN
+			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+			RAISE EXCEPTION 'invalid campaign filter: %', err
+				USING ERRCODE = code,
+					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+		END;
+		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+	ELSE
+		query := columns || 'dormancy.call_list l';
+	END IF;
+
+	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
+	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
+			settings.reactivation_days, settings.score_bands, start_campaign.note)
+	RETURNING * INTO c;
+
+	-- the list: a cursor, which runs one statement only
+	BEGIN
+		FOR r IN EXECUTE query LOOP
+			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
+												   state, likely_reason, channel, theme, priority_score,
+												   priority_rank, call_order, value_tier, p_alive)
+			VALUES (c.campaign_id, r.customer_id, false,
+					concat_ws('|', coalesce(r.state, 'unknown'), coalesce(r.likely_reason, 'unknown'),
+							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
+					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
+					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
+					r.value_tier, r.p_alive);
+		END LOOP;
+	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+				 OR undefined_table OR grouping_error OR windowing_error THEN
+		GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+		RAISE EXCEPTION 'invalid campaign filter: %', err
+			USING ERRCODE = code,
+				  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+				  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+	END;
+
+	-- the controls of each stratum: its members with the smallest seeded
+	-- numbers (ties by the id), as many as stratum_controls() says
+	UPDATE dormancy.campaign_members m
+	   SET is_control = true
+	  FROM (SELECT x.customer_id, x.stratum,
+				   pg_catalog.row_number() OVER (PARTITION BY x.stratum
+												 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
+				   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
+			  FROM dormancy.campaign_members x
+			 WHERE x.campaign_id = c.campaign_id) s
+	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
+	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
+
+	-- what customer_status offers beyond the call list: the expected value
+	-- (customer_status evaluated once, then a hash join on the ids' text)
+	WITH cs AS MATERIALIZED (
+		SELECT x.customer_id::text AS customer_id, x.expected_value
+		  FROM dormancy.customer_status x WHERE x.expected_value IS NOT NULL
+	)
+	UPDATE dormancy.campaign_members m
+	   SET expected_value = cs.expected_value
+	  FROM cs
+	 WHERE m.campaign_id = c.campaign_id AND cs.customer_id = m.customer_id;
+
+	UPDATE dormancy.campaigns x
+	   SET customers = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id),
+		   controls = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id AND m.is_control)
+	 WHERE x.campaign_id = c.campaign_id
+	RETURNING * INTO c;
+	IF c.customers = 0 THEN
+		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
+			USING ERRCODE = 'no_data_found',
+				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
+				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it.'
+							  ELSE 'Look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day).' END;
+	END IF;
+	RETURN c;
+END
+$$;
+COMMENT ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) IS
+	'start a win-back campaign: freeze the call list (optionally filtered by one boolean expression over its columns, run with the caller''s privileges), hold out a reproducible control share of each stratum (state x likely reason x score band; default outreach_settings.control_share), and record them in dormancy.campaigns and dormancy.campaign_members; the seed defaults to one derived from the name; returns the campaign';
+REVOKE ALL ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) FROM PUBLIC;
