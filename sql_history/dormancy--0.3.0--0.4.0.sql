@@ -7660,7 +7660,10 @@ CREATE TABLE dormancy.campaign_members (
 	value_tier text,
 	p_alive double precision,
 	expected_value double precision,
-	PRIMARY KEY (campaign_id, customer_id)
+	PRIMARY KEY (campaign_id, customer_id),
+	CONSTRAINT campaign_members_priority_score CHECK (priority_score >= 0 AND priority_score <= 100),
+	CONSTRAINT campaign_members_p_alive CHECK (p_alive >= 0 AND p_alive <= 1),
+	CONSTRAINT campaign_members_expected_value CHECK (expected_value > '-infinity' AND expected_value < 'infinity')
 );
 CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
 COMMENT ON TABLE dormancy.campaign_members IS
@@ -7711,9 +7714,9 @@ COMMENT ON TABLE dormancy.outreach_log IS
 COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
 COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text (cast to the type of the customer ids when read)';
 COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
-COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, 電話), mapped by dormancy.outreach_channels';
+COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, or denwa in Japanese), mapped by dormancy.outreach_channels';
 COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
-COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, 不在, 商談, 受注), mapped by dormancy.outreach_outcomes';
+COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, or fuzai, shodan, juchu in Japanese), mapped by dormancy.outreach_outcomes';
 COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
 COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
 COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
@@ -7914,9 +7917,2654 @@ EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax
 END
 $$;
 
+-- analysed once while empty, so that the planner takes them for empty (a
+-- table never analysed is taken for ten pages) until autovacuum's
+-- statistics come
+ANALYZE dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members;
+
 SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
 SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
 SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome');
+
+--
+-- Binding the user's outreach (activity) table
+--
+
+-- A customer id written as text (the extension's log) as an expression of
+-- the type of the customer ids: a value that cannot be one (not a number
+-- for integer ids, not a UUID for uuid ids) is NULL, so one bad row of the
+-- log never stops a query (source_issues reports it); other types are cast
+-- as they are.
+CREATE FUNCTION dormancy._text_id_expr(expr text, id_type text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN CASE
+		WHEN id_type IN ('smallint', 'integer', 'bigint') THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*[+-]?[0-9]{1,19}[[:space:]]*$'' THEN '
+				   'CASE WHEN (%1$s)::pg_catalog.numeric BETWEEN %3$s AND %4$s THEN (%1$s)::%2$s END END',
+				   expr, id_type,
+				   CASE id_type WHEN 'smallint' THEN '-32768' WHEN 'integer' THEN '-2147483648' ELSE '-9223372036854775808' END,
+				   CASE id_type WHEN 'smallint' THEN '32767' WHEN 'integer' THEN '2147483647' ELSE '9223372036854775807' END)
+		WHEN id_type = 'uuid' THEN
+			format('CASE WHEN %1$s ~ ''^[[:space:]]*\{?[0-9a-fA-F]{4}(-?[0-9a-fA-F]{4}){7}\}?[[:space:]]*$'' THEN (%1$s)::pg_catalog.uuid END',
+				   expr)
+		ELSE format('(%s)::%s', expr, id_type)
+	END;
+COMMENT ON FUNCTION dormancy._text_id_expr(text, text) IS
+	'internal: SQL converting a text customer id to the type of the ids, NULL for a value an integer or uuid id cannot be';
+
+-- The SQL of the adapter src_outreach: the bound outreach relation, else
+-- the extension's log; the channel, theme, outcome and reason mapped by
+-- label_key (one index lookup each), the wordings kept beside them.
+CREATE FUNCTION dormancy._outreach_adapter(id_type text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	src record;
+	zone text := '(SELECT dormancy._time_zone_in_force())';
+	at_type oid;
+	cols text;
+	mapped text :=
+		'(SELECT m.channel FROM dormancy.outreach_channels m '
+		'WHERE dormancy.label_key(m.source_channel) = dormancy.label_key(x.source_channel)) AS channel, '
+		'(SELECT m.theme FROM dormancy.outreach_themes m '
+		'WHERE dormancy.label_key(m.source_theme) = dormancy.label_key(x.source_theme)) AS theme, '
+		'(SELECT m.outcome FROM dormancy.outreach_outcomes m '
+		'WHERE dormancy.label_key(m.source_outcome) = dormancy.label_key(x.source_outcome)) AS outcome, '
+		'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN '
+		'coalesce((SELECT m.reason FROM dormancy.deal_reasons m '
+		'WHERE dormancy.label_key(m.source_reason) = dormancy.label_key(x.source_reason)), ''other'') END AS declined_reason, ';
+BEGIN
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
+	IF src.relation IS NOT NULL THEN
+		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		cols := format(
+			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
+			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
+			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+				 ELSE format('pg_catalog.timezone(%s #>> ''{}'', (%s)::pg_catalog.timestamp)', zone,
+							 dormancy._col(src.columns, 'contacted_at')) END,
+			dormancy._day_expr(src.relation, src.columns, 'contacted_at'),
+			dormancy._col_as(src.columns, 'channel', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'theme', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'rep', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'campaign', 'pg_catalog.int8'),
+			dormancy._col_as(src.columns, 'customer', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		cols := format(
+			'SELECT %s AS customer_id, l.contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
+			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
+			'l.outreach_id FROM dormancy.outreach_log l',
+			dormancy._text_id_expr('l.customer_id', id_type), zone);
+	END IF;
+	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ' || mapped ||
+		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
+		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x';
+END
+$$;
+COMMENT ON FUNCTION dormancy._outreach_adapter(text) IS
+	'internal: the SQL of the adapter view src_outreach (the bound outreach relation, else dormancy.outreach_log)';
+
+-- Check a campaign id column: an integer type (campaigns.campaign_id is bigint).
+CREATE FUNCTION dormancy._check_campaign_column(relation regclass, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, 'campaign', col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, 'campaign', col, format_type(t, NULL),
+											 'smallint, integer or bigint (a campaign_id of dormancy.campaigns)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_campaign_column(regclass, name) IS
+	'internal: check that a bound campaign id column has an integer type';
+
+CREATE FUNCTION dormancy.bind_outreach(relation regclass, customer name, contacted_at name,
+	channel name DEFAULT NULL, theme name DEFAULT NULL, outcome name DEFAULT NULL,
+	reason name DEFAULT NULL, rep name DEFAULT NULL, campaign name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('outreach', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'contacted_at', contacted_at);
+	IF channel IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'channel', channel);
+	END IF;
+	IF theme IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'theme', theme);
+	END IF;
+	IF outcome IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'outcome', outcome);
+	END IF;
+	IF reason IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'reason', reason);
+	END IF;
+	IF rep IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'rep', rep);
+	END IF;
+	IF campaign IS NOT NULL THEN
+		PERFORM dormancy._check_campaign_column(relation, campaign);
+	END IF;
+	PERFORM dormancy._bind('outreach', relation,
+						   jsonb_build_object('customer', customer, 'contacted_at', contacted_at,
+											  'channel', channel, 'theme', theme, 'outcome', outcome,
+											  'reason', reason, 'rep', rep, 'campaign', campaign));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) IS
+	'bind the outreach (activity) relation, one row per contact: customer and contact time columns, optional channel, theme, outcome, declined reason, rep and campaign id (mapped by outreach_channels, outreach_themes, outreach_outcomes and deal_reasons); unbound, dormancy.outreach_log is read';
+REVOKE ALL ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) FROM PUBLIC;
+
+--
+-- Starting a campaign
+--
+
+-- A number in [0, 1) from a seed and a key: the first 60 bits of
+-- md5(seed:key) over 2^60.  The same on every platform and version, so an
+-- assignment can be reproduced anywhere from its seed.
+CREATE FUNCTION dormancy.seeded_uniform(seed bigint, key text)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ('x' || substr(md5(seed::text || ':' || key), 1, 15))::bit(60)::bigint / 1152921504606846976.0::double precision;
+COMMENT ON FUNCTION dormancy.seeded_uniform(bigint, text) IS
+	'a reproducible number in [0, 1) from a seed and a key: the first 60 bits of md5(seed:key) over 2^60 (the draws of the campaigns'' control assignment)';
+
+-- The controls of a stratum of n members: floor(share * n), plus one more
+-- when seeded_uniform(seed, 'stratum:' || stratum) < frac(share * n), so
+-- that on average, over seeds, exactly share * n (round() would give a
+-- stratum of 4 at 10% no control ever).
+CREATE FUNCTION dormancy.stratum_controls(members bigint, share double precision, seed bigint, stratum text)
+	RETURNS bigint
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN floor(share * members)::bigint
+		   + CASE WHEN dormancy.seeded_uniform(seed, 'stratum:' || stratum) < share * members - floor(share * members)
+				  THEN 1 ELSE 0 END;
+COMMENT ON FUNCTION dormancy.stratum_controls(bigint, double precision, bigint, text) IS
+	'the number of controls of a campaign stratum of this many members: floor(share * members), plus one with probability frac(share * members) drawn from the seed and the stratum''s name';
+
+-- start_campaign(): freeze the call list (dormancy.call_list, filtered),
+-- assign a reproducible control share of each stratum and record both.
+--
+-- The filter is one boolean expression over the columns of call_list
+-- (state = 'dormant' AND priority_score >= 50).  It runs with the caller's
+-- privileges (SECURITY INVOKER, like every function here), so it can do
+-- nothing the caller could not do with a query of their own; it is checked
+-- to be one expression: the query must parse with the filter inside one
+-- pair of parentheses and inside two (a filter that closes a parenthesis
+-- to append to the query fits only one of them), and it is run as a cursor,
+-- which takes one statement only.
+--
+-- The controls: in a stratum of n members, floor(share * n) controls, plus
+-- one more with probability frac(share * n) (stratum_controls: drawn from
+-- the seed and the stratum), so that every member is a control with
+-- probability share exactly, in small strata too (round() would give a
+-- stratum of 4 at 10% no control ever); the controls are the members with
+-- the smallest seeded_uniform(seed, customer id).  The same members, share
+-- and seed give the same controls.
+CREATE FUNCTION dormancy.start_campaign(name text, filter text DEFAULT NULL,
+	control_share double precision DEFAULT NULL, seed bigint DEFAULT NULL, note text DEFAULT NULL)
+	RETURNS dormancy.campaigns
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	settings dormancy.outreach_settings := dormancy.outreach_settings_in_force();
+	share double precision := coalesce(start_campaign.control_share, settings.control_share);
+	the_seed bigint := coalesce(start_campaign.seed,
+								('x' || substr(md5(coalesce(start_campaign.name, '')), 1, 15))::bit(60)::bigint);
+	columns text := 'SELECT l.customer_id::pg_catalog.text AS customer_id, l.state, l.likely_reason, '
+					'l.approach_channel, l.message_theme, l.priority_score, l.priority_rank, l.call_order, '
+					'l.value_tier, l.p_alive FROM ';
+	query text;
+	r record;
+	c dormancy.campaigns;
+	err text;
+	detail text;
+	code text;
+BEGIN
+	IF start_campaign.name IS NULL OR btrim(start_campaign.name) = '' THEN
+		RAISE EXCEPTION 'campaign name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the campaign, for example ''2026-12 win-back''.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.campaigns x WHERE x.name = start_campaign.name) THEN
+		RAISE EXCEPTION 'campaign "%" already exists', start_campaign.name
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A campaign''s members and controls are frozen when it starts.',
+				  HINT = 'Choose another name, or delete the campaign first: DELETE FROM dormancy.campaigns WHERE name = ...';
+	END IF;
+	IF to_regclass('dormancy.call_list') IS NULL THEN
+		RAISE EXCEPTION 'there is no call list: nothing is bound'
+			USING ERRCODE = 'undefined_table',
+				  HINT = 'Bind the customers and orders first (dormancy.bind_customers, dormancy.bind_orders).';
+	END IF;
+	IF NOT (share >= 0 AND share < 1) THEN
+		RAISE EXCEPTION 'control share must be at least 0 and less than 1, not %', share
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
+	END IF;
+
+	IF filter IS NOT NULL THEN
+		-- one expression: it parses in one pair of parentheses and in two
+		-- (planned only: the list of no rows), each as one statement
+		BEGIN
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+					 OR undefined_table OR grouping_error OR windowing_error THEN
+			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+			RAISE EXCEPTION 'invalid campaign filter: %', err
+				USING ERRCODE = code,
+					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+		END;
+		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+	ELSE
+		query := columns || 'dormancy.call_list l';
+	END IF;
+
+	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
+	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
+			settings.reactivation_days, settings.score_bands, start_campaign.note)
+	RETURNING * INTO c;
+
+	-- the list: a cursor, which runs one statement only
+	BEGIN
+		FOR r IN EXECUTE query LOOP
+			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
+												   state, likely_reason, channel, theme, priority_score,
+												   priority_rank, call_order, value_tier, p_alive)
+			VALUES (c.campaign_id, r.customer_id, false,
+					concat_ws('|', coalesce(r.state, 'unknown'), coalesce(r.likely_reason, 'unknown'),
+							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
+					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
+					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
+					r.value_tier, r.p_alive);
+		END LOOP;
+	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+				 OR undefined_table OR grouping_error OR windowing_error THEN
+		GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+		RAISE EXCEPTION 'invalid campaign filter: %', err
+			USING ERRCODE = code,
+				  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+				  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+	END;
+
+	-- the controls of each stratum: its members with the smallest seeded
+	-- numbers (ties by the id), as many as stratum_controls() says
+	UPDATE dormancy.campaign_members m
+	   SET is_control = true
+	  FROM (SELECT x.customer_id, x.stratum,
+				   pg_catalog.row_number() OVER (PARTITION BY x.stratum
+												 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
+				   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
+			  FROM dormancy.campaign_members x
+			 WHERE x.campaign_id = c.campaign_id) s
+	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
+	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
+
+	-- what customer_status offers beyond the call list: the expected value
+	-- (customer_status evaluated once, then a hash join on the ids' text)
+	WITH cs AS MATERIALIZED (
+		SELECT x.customer_id::text AS customer_id, x.expected_value
+		  FROM dormancy.customer_status x WHERE x.expected_value IS NOT NULL
+	)
+	UPDATE dormancy.campaign_members m
+	   SET expected_value = cs.expected_value
+	  FROM cs
+	 WHERE m.campaign_id = c.campaign_id AND cs.customer_id = m.customer_id;
+
+	UPDATE dormancy.campaigns x
+	   SET customers = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id),
+		   controls = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id AND m.is_control)
+	 WHERE x.campaign_id = c.campaign_id
+	RETURNING * INTO c;
+	IF c.customers = 0 THEN
+		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
+			USING ERRCODE = 'no_data_found',
+				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
+				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it.'
+							  ELSE 'Look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day).' END;
+	END IF;
+	RETURN c;
+END
+$$;
+COMMENT ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) IS
+	'start a win-back campaign: freeze the call list (optionally filtered by one boolean expression over its columns, run with the caller''s privileges), hold out a reproducible control share of each stratum (state x likely reason x score band; default outreach_settings.control_share), and record them in dormancy.campaigns and dormancy.campaign_members; the seed defaults to one derived from the name; returns the campaign';
+REVOKE ALL ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) FROM PUBLIC;
+
+-- the outreach binding's contact time is a day column; its campaign id an integer
+CREATE OR REPLACE FUNCTION dormancy._binding_problems()
+	RETURNS TABLE (source text, relation regclass, code text, message text, hint text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	r record;
+	err text;
+	available text;
+BEGIN
+	FOR b IN SELECT x.source, x.relation, x.columns FROM dormancy.bindings x
+			  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation)
+			  ORDER BY x.source LOOP
+		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
+			BEGIN
+				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
+					PERFORM dormancy._check_day_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('amount', 'seats') THEN
+					PERFORM dormancy._check_number_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('discounted', 'auto_renew') THEN
+					PERFORM dormancy._check_bool_column(b.relation, r.role, r.col);
+				ELSIF b.source = 'outreach' AND r.role = 'campaign' THEN
+					PERFORM dormancy._check_campaign_column(b.relation, r.col);
+				ELSE
+					PERFORM dormancy._binding_column(b.relation, r.role, r.col);
+				END IF;
+			EXCEPTION WHEN undefined_column OR datatype_mismatch THEN
+				GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+				SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO available
+				  FROM pg_attribute a
+				 WHERE a.attrelid = b.relation AND a.attnum > 0 AND NOT a.attisdropped;
+				source := b.source;
+				relation := b.relation;
+				message := format('the %s binding is broken: %s', b.source, err);
+				hint := format('Bind the %s again with the column that now holds the %s (columns of %s: %s): '
+							   'SELECT dormancy.bind_%s(%L, %s); or remove the binding: SELECT dormancy.unbind(%L).',
+							   b.source, r.role, b.relation, coalesce(available, 'none'), b.source, b.relation::text,
+							   (SELECT string_agg(format('%s => %s', e.key,
+														 CASE WHEN e.key = r.role THEN '...' ELSE quote_literal(e.value) END),
+												  ', ' ORDER BY e.key)
+								  FROM jsonb_each_text(b.columns) e),
+							   b.source);
+				RETURN NEXT;
+				EXIT;
+			END;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._binding_problems() IS
+	'internal: the bindings whose relation lost a bound column or changed its type, with the error and the bind call that repairs it';
+
+
+-- the adapter src_outreach
+CREATE OR REPLACE FUNCTION dormancy._adapter_definitions()
+	RETURNS TABLE (view_name text, definition text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cust record;
+	ord record;
+	cust_id_type text;
+	ord_cust_type text;
+	cust_sql text;
+	ord_sql text;
+	cust_broken record;
+	ord_broken record;
+	bound jsonb;
+	amount_in_range text;
+	ord_key text;
+	ord_amount text;
+	ord_discounted text;
+	amount_type oid;
+	id_type text := dormancy._customer_id_type();
+	src record;
+BEGIN
+	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
+	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
+	-- a broken binding: an adapter view that raises its error when read
+	SELECT p.* INTO cust_broken FROM dormancy._binding_problems() p WHERE p.source = 'customers';
+	SELECT p.* INTO ord_broken FROM dormancy._binding_problems() p WHERE p.source = 'orders';
+
+	IF cust.relation IS NOT NULL THEN
+		cust_id_type := (dormancy._binding_column(cust.relation, 'id', cust.columns ->> 'id')).type_name;
+	END IF;
+	IF ord.relation IS NOT NULL THEN
+		ord_cust_type := (dormancy._binding_column(ord.relation, 'customer', ord.columns ->> 'customer')).type_name;
+	END IF;
+
+	-- src_bindings: what is bound, one row of constants (the planner folds
+	-- them, so a view's branch for an unbound source costs nothing)
+	bound := (SELECT coalesce(jsonb_object_agg(x.source, x.columns), '{}') FROM dormancy._usable_bindings() x);
+	view_name := 'src_bindings';
+	definition := format(
+		'SELECT %s AS orders_bound, %s AS customers_bound, %s AS customer_names_bound, '
+		'%s AS order_categories_bound, %s AS order_discounts_bound, '
+		'%s AS contracts_bound, %s AS events_bound, %s AS deals_bound, %s AS contacts_bound, '
+		'%s AS contact_phones_bound, %s AS contact_emails_bound, %s AS contact_persons_bound, '
+		'%s AS contact_dates_bound, %s AS customer_name_keys_tracked, %s AS order_ids_bound',
+		(bound ? 'orders')::text, (bound ? 'customers')::text, coalesce(bound -> 'customers' ? 'name', false)::text,
+		coalesce(bound -> 'orders' ? 'category', false)::text, coalesce(bound -> 'orders' ? 'discounted', false)::text,
+		(bound ? 'contracts')::text, (bound ? 'events')::text, (bound ? 'deals')::text, (bound ? 'contacts')::text,
+		coalesce(bound -> 'contacts' ? 'phone', false)::text, coalesce(bound -> 'contacts' ? 'email', false)::text,
+		coalesce(bound -> 'contacts' ? 'person', false)::text, coalesce(bound -> 'contacts' ? 'updated_at', false)::text,
+		-- the name keys can be kept by triggers (sql_src/63_name_keys.sql);
+		-- whether they are up to date is checked once per query
+		(cust.relation IS NOT NULL
+		 AND dormancy._name_keys_untrackable(cust.relation, (cust.columns ->> 'id')::name, (cust.columns ->> 'name')::name,
+											 (cust.columns ->> 'company')::name) IS NULL)::text,
+		(ord.relation IS NOT NULL AND ord.columns ? 'order_id')::text);
+	RETURN NEXT;
+
+	-- src_orders: one row per order line of the user's relation; an amount
+	-- beyond +-1e15, NaN or infinite is unknown (NULL), and flagged for
+	-- data_issues
+	IF ord.relation IS NOT NULL THEN
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		ord_sql := format(
+			'SELECT %s AS customer_id, %s AS ordered_at, %s AS amount, %s AS category, %s AS discounted, '
+			'%s AS amount_out_of_range FROM %s t',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			dormancy._number_expr(ord.relation, ord.columns, 'amount'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool'),
+			CASE WHEN amount_in_range = 'true' THEN 'false' ELSE format('NOT coalesce(%s, true)', amount_in_range) END,
+			ord.relation);
+	ELSIF ord_broken.source IS NOT NULL THEN
+		-- the columns come from the function (not constants), so that no
+		-- filter on them lets the planner skip it
+		ord_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.date END AS ordered_at, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.float8 END AS amount, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS category, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS discounted, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.bool END AS amount_out_of_range '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(cust_id_type, 'pg_catalog.int8'),
+			ord_broken.source, ord_broken.message, ord_broken.hint, ord_broken.code);
+	ELSE
+		ord_sql := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS ordered_at, NULL::pg_catalog.float8 AS amount, '
+			'NULL::pg_catalog.text AS category, NULL::pg_catalog.bool AS discounted, '
+			'NULL::pg_catalog.bool AS amount_out_of_range WHERE false',
+			coalesce(cust_id_type, 'pg_catalog.int8'));
+	END IF;
+
+	-- src_customers: the bound customers, else the customers seen in orders
+	IF cust.relation IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT %s AS customer_id, %s AS name, %s AS industry, %s AS company_size, %s AS owner, %s AS company_id FROM %s t',
+			dormancy._col(cust.columns, 'id'),
+			dormancy._col_as(cust.columns, 'name', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
+			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
+			cust.relation);
+	ELSIF cust_broken.source IS NOT NULL THEN
+		cust_sql := format(
+			'SELECT CASE WHEN b.broken THEN NULL::%s END AS customer_id, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS name, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS industry, CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_size, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS owner, '
+			'CASE WHEN b.broken THEN NULL::pg_catalog.text END AS company_id '
+			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
+			coalesce(ord_cust_type, 'pg_catalog.int8'),
+			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
+	ELSIF ord.relation IS NOT NULL THEN
+		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
+					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id '
+					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
+	ELSE
+		cust_sql := 'SELECT NULL::pg_catalog.int8 AS customer_id, NULL::pg_catalog.text AS name, '
+					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
+					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
+	END IF;
+	-- on Citus: the customers are a subquery that Citus runs by itself and
+	-- collects (OFFSET 0 keeps it from being merged into the query above),
+	-- so that the evaluation, which reads this node's configuration tables
+	-- and settings, runs on the coordinator over the customers and the
+	-- histories the workers computed (docs/scaling-out.md)
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL THEN
+		cust_sql := cust_sql || ' OFFSET 0';
+	END IF;
+
+	view_name := 'src_orders'; definition := ord_sql; RETURN NEXT;
+
+	-- src_history_rows: the rows the purchase histories fold.  Without an
+	-- order id, the order rows of src_orders as they are.  With one (the
+	-- bound relation holds order lines), the lines grouped into orders: an
+	-- order is the lines of one customer with one order id (lines without an
+	-- order id: those of the customer at the same order time).  Each order
+	-- gives one row of category NULL with the net of all its lines, on the
+	-- day of its first line (whole_order), and one row per category it has,
+	-- with the net of its lines of that category, on the day of the first of
+	-- them (lines without a category give none): category_histories folds
+	-- both, per category; customer_histories the whole orders.  The nets are
+	-- exact sums (numeric) of the lines' amounts, so that they do not depend
+	-- on the order of the lines, then checked like one amount (beyond +-1e15:
+	-- unknown); a net is unknown only when every line's amount is.  Two
+	-- groupings, each by the customer first, so that a filter on customer_id
+	-- reaches the bound relation (its index).
+	view_name := 'src_history_rows';
+	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
+		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
+						  dormancy._col(ord.columns, 'customer'), dormancy._col(ord.columns, 'order_id'),
+						  dormancy._col(ord.columns, 'order_id'), dormancy._col(ord.columns, 'ordered_at'));
+		-- a line's amount as numeric (exact), NULL when out of range
+		amount_type := (dormancy._binding_column(ord.relation, 'amount', ord.columns ->> 'amount')).type_oid;
+		amount_in_range := dormancy._number_in_range_expr(ord.relation, ord.columns, 'amount');
+		IF amount_type IN ('float4'::regtype, 'float8'::regtype) THEN
+			ord_amount := format('(%s)::pg_catalog.numeric', dormancy._number_expr(ord.relation, ord.columns, 'amount'));
+		ELSIF amount_in_range = 'true' THEN
+			ord_amount := format('(t.%I)::pg_catalog.numeric', ord.columns ->> 'amount');
+		ELSE
+			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
+		END IF;
+		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		definition := format(
+			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
+			'FROM %6$s t GROUP BY %7$s '
+			'UNION ALL '
+			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
+			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
+			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
+			dormancy._col(ord.columns, 'customer'),
+			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
+			dormancy._col(ord.columns, 'ordered_at'),
+			ord_amount, ord_discounted, ord.relation, ord_key);
+	ELSE
+		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
+					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+	END IF;
+	RETURN NEXT;
+
+	view_name := 'src_customers'; definition := cust_sql; RETURN NEXT;
+
+	-- src_stored_histories: the per-category histories a refresh stored
+	-- (dormancy.stored_histories, keyed by the id as text), with the id cast
+	-- back to its type.  _stored_histories() returns no rows outside a
+	-- refresh, and reads the store with the caller's rights, so a reader
+	-- needs no grant on it.
+	view_name := 'src_stored_histories';
+	definition := format(
+		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
+		'FROM dormancy._stored_histories() st',
+		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	RETURN NEXT;
+
+	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
+	-- keyed by the id as text), with the id cast back to its type; read
+	-- through its row security policy (the reader's customers only)
+	view_name := 'src_name_keys';
+	definition := format(
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
+		id_type);
+	RETURN NEXT;
+
+	-- src_contracts: one row per contract term
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contracts';
+	view_name := 'src_contracts';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
+			'%s AS auto_renew, %s AS plan FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'starts_on'),
+			dormancy._day_expr(src.relation, src.columns, 'ends_on'),
+			dormancy._number_expr(src.relation, src.columns, 'seats'),
+			dormancy._number_expr(src.relation, src.columns, 'amount'),
+			dormancy._col_as(src.columns, 'auto_renew', 'pg_catalog.bool'),
+			dormancy._col_as(src.columns, 'plan', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
+			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
+			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_events: one row per event
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'events';
+	view_name := 'src_events';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS occurred_on, %s AS source_kind FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'occurred_at'),
+			dormancy._col_as(src.columns, 'kind', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS occurred_on, '
+			'NULL::pg_catalog.text AS source_kind WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_deals: one row per deal
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'deals';
+	view_name := 'src_deals';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
+			'%s AS note FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._day_expr(src.relation, src.columns, 'closed_at'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'lost_reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'note', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_contacts: one row per contact
+	src := NULL;
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x
+	 WHERE x.source = 'contacts';
+	view_name := 'src_contacts';
+	IF src.relation IS NOT NULL THEN
+		definition := format(
+			'SELECT %s AS customer_id, %s AS phone, %s AS email, %s AS person, %s AS updated_on FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			dormancy._col_as(src.columns, 'phone', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'email', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'person', 'pg_catalog.text'),
+			dormancy._day_expr(src.relation, src.columns, 'updated_at'),
+			src.relation);
+	ELSE
+		definition := format(
+			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.text AS phone, NULL::pg_catalog.text AS email, '
+			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
+	END IF;
+	RETURN NEXT;
+
+	-- src_outreach: one row per contact, from the bound outreach relation or
+	-- else the extension's own log (sql_src/67_outreach.sql)
+	view_name := 'src_outreach';
+	definition := dormancy._outreach_adapter(id_type);
+	RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+CREATE OR REPLACE FUNCTION dormancy._comment_adapters()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	COMMENT ON VIEW dormancy.src_bindings IS 'what is bound, one row: the views above the adapters read it to leave out what an unbound source or column cannot tell';
+	COMMENT ON COLUMN dormancy.src_bindings.orders_bound IS 'orders are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customers_bound IS 'customers are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customer_names_bound IS 'the customers'' name column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.order_categories_bound IS 'the orders'' category column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.order_discounts_bound IS 'the orders'' discounted column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contracts_bound IS 'contracts are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.events_bound IS 'engagement events are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.deals_bound IS 'deals are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contacts_bound IS 'contacts are bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_phones_bound IS 'the contacts'' phone column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_emails_bound IS 'the contacts'' email column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_persons_bound IS 'the contacts'' person column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.contact_dates_bound IS 'the contacts'' updated_at column is bound';
+	COMMENT ON COLUMN dormancy.src_bindings.customer_name_keys_tracked IS 'the customers'' name keys can be kept by triggers in dormancy.customer_name_keys (customer_status looks them up while they are up to date)';
+	COMMENT ON COLUMN dormancy.src_bindings.order_ids_bound IS 'the orders'' order id column is bound: the orders relation holds order lines, grouped into orders by src_history_rows';
+
+	COMMENT ON VIEW dormancy.src_orders IS 'adapter view over the bound orders relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_orders.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_orders.ordered_at IS 'the bound order time column (date, timestamp or timestamptz)';
+	COMMENT ON COLUMN dormancy.src_orders.amount IS 'the bound amount column as double precision; negative amounts are refunds, NULL is unknown';
+	COMMENT ON COLUMN dormancy.src_orders.category IS 'the bound product category column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_orders.discounted IS 'the bound discounted-order flag, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_orders.amount_out_of_range IS 'the bound amount is beyond +-1e15, NaN or infinite: amount is NULL (unknown), and data_issues lists it';
+
+	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
+	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
+	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
+	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
+	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
+
+	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
+	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
+	COMMENT ON COLUMN dormancy.src_customers.name IS 'the bound name column as text';
+	COMMENT ON COLUMN dormancy.src_customers.industry IS 'the bound industry column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.company_size IS 'the bound company size column as text, matched against dormancy.rules';
+	COMMENT ON COLUMN dormancy.src_customers.owner IS 'the bound owner (sales rep) column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_customers.company_id IS 'the bound company id column as text (customers of one company share it), NULL when none is bound';
+
+	COMMENT ON VIEW dormancy.src_stored_histories IS 'internal: the per-category histories stored by the last refresh, read only inside a refresh (empty elsewhere)';
+	COMMENT ON COLUMN dormancy.src_stored_histories.customer_id IS 'customer id, cast back to the type of the ids';
+	COMMENT ON COLUMN dormancy.src_stored_histories.category IS 'product category (NULL when no category column is bound)';
+	COMMENT ON COLUMN dormancy.src_stored_histories.history IS 'the stored history of the customer and category';
+	COMMENT ON COLUMN dormancy.src_stored_histories.order_rows IS 'order rows read for it';
+
+	COMMENT ON VIEW dormancy.src_name_keys IS 'internal: the stored name keys of the bound customers (dormancy.customer_name_keys), for the duplicate_name data gap';
+	COMMENT ON COLUMN dormancy.src_name_keys.customer_id IS 'customer id, cast back to the type of the ids';
+	COMMENT ON COLUMN dormancy.src_name_keys.name_key IS 'the key the duplicate_name data gap compares: the name key of a name the customer has, after its company id and a colon when a company column is bound';
+	COMMENT ON COLUMN dormancy.src_name_keys.rows IS 'rows of the customers table with this id and this key';
+
+	COMMENT ON VIEW dormancy.src_contracts IS 'adapter view over the bound contracts relation, one row per contract term (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contracts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contracts.starts_on IS 'first day of the term (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_contracts.ends_on IS 'last day of the term; NULL or infinity for an open-ended term';
+	COMMENT ON COLUMN dormancy.src_contracts.seats IS 'seats or licences of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.amount IS 'amount of the term as double precision, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.auto_renew IS 'whether the term renews by itself, NULL when unbound or unknown';
+	COMMENT ON COLUMN dormancy.src_contracts.plan IS 'plan of the term as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_events IS 'adapter view over the bound engagement events relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_events.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_events.occurred_on IS 'the day of the event (a timestamptz becomes its day in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_events.source_kind IS 'the bound kind column as text, mapped by dormancy.event_kinds';
+
+	COMMENT ON VIEW dormancy.src_deals IS 'adapter view over the bound deals relation (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_deals.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_deals.closed_on IS 'the day the deal closed (NULL for open deals); a timestamptz becomes its day in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
+	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
+	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';
+	COMMENT ON COLUMN dormancy.src_contacts.phone IS 'the bound phone column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.email IS 'the bound email column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.person IS 'the bound contact person column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_outreach IS 'adapter view over the bound outreach relation, else dormancy.outreach_log: one row per contact, its wordings mapped';
+	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column (from the log: its text as the type of the customer ids, NULL when it cannot be one)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_at IS 'when the contact was made (a bound date or timestamp is taken in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.theme IS 'the message theme mapped by dormancy.outreach_themes; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, interested, meeting, quote, order or declined; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.declined_reason IS 'the declined reason mapped by dormancy.deal_reasons: price, features, competitor, timing, budget, circumstances, or other when unmapped; NULL when none was given';
+	COMMENT ON COLUMN dormancy.src_outreach.rep IS 'who made the contact, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.campaign_id IS 'the campaign of the contact (dormancy.campaigns), NULL when none or unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.source_channel IS 'the channel as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_theme IS 'the theme as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_outcome IS 'the outcome as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_reason IS 'the declined reason as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_customer_id IS 'the customer id as written, as text';
+	COMMENT ON COLUMN dormancy.src_outreach.outreach_id IS 'the row number of dormancy.outreach_log (orders contacts of one instant); NULL for a bound relation';
+END
+$$;
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+-- src_outreach, customer_outreach and campaign_list are generated views; a broken
+-- outreach binding reads the log
+CREATE OR REPLACE FUNCTION dormancy._generated_views()
+	RETURNS TABLE (view_name text, adapter boolean)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.view_name, g.view_name LIKE 'src\_%'
+	  FROM unnest(ARRAY[
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
+			'category_histories', 'customer_histories',
+			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
+			'source_issues',
+			'customer_core', 'data_issues', 'customer_status',
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking',
+			'campaign_list'
+		   ]) WITH ORDINALITY AS g(view_name, n)
+	 ORDER BY g.n
+$$;
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+CREATE OR REPLACE FUNCTION dormancy._build_views(everything boolean DEFAULT false)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v record;
+	views text[];
+	view_name text;
+	dependents text;
+	-- on Citus: the views stay on this node, unpropagated (the coordinator
+	-- plans every query on them; the workers get queries on shards)
+	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
+	END IF;
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
+	FOR v IN DELETE FROM dormancy.bindings b
+			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
+			  RETURNING b.source LOOP
+		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
+			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
+	END LOOP;
+	-- a binding that lost a column is kept; the views are built without it
+	FOR v IN SELECT * FROM dormancy._binding_problems() LOOP
+		RAISE WARNING '%', v.message
+			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
+								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
+											v.source, v.source)
+								WHEN v.source = 'outreach'
+								THEN 'The views are built as if the outreach were not bound (dormancy.src_outreach reads dormancy.outreach_log), and refresh() fails, until it is bound again.'
+								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
+											v.source, v.source) END,
+				  HINT = v.hint;
+	END LOOP;
+
+	SELECT array_agg(g.view_name ORDER BY g.n) INTO views
+	  FROM dormancy._generated_views() WITH ORDINALITY AS g(view_name, adapter, n);
+	-- the row security policy of the name keys reads src_customers
+	PERFORM dormancy._before_build_63_name_keys();
+
+	-- first in place, which keeps views that users built on ours
+	BEGIN
+		FOR v IN SELECT * FROM dormancy._adapter_definitions() LOOP
+			EXECUTE format('CREATE OR REPLACE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+						   v.view_name, v.definition);
+		END LOOP;
+		IF everything OR EXISTS (SELECT 1 FROM dormancy._generated_views() g
+								  WHERE to_regclass('dormancy.' || quote_ident(g.view_name)) IS NULL) THEN
+			PERFORM dormancy._create_views();
+		END IF;
+	EXCEPTION
+		WHEN invalid_table_definition OR feature_not_supported OR datatype_mismatch THEN
+			-- a column changed type: drop everything and build afresh
+			FOR i IN REVERSE array_length(views, 1) .. 1 LOOP
+				IF to_regclass('dormancy.' || quote_ident(views[i])) IS NOT NULL THEN
+					PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(views[i]))::regclass);
+					BEGIN
+						EXECUTE format('DROP VIEW dormancy.%I', views[i]);
+					EXCEPTION WHEN dependent_objects_still_exist THEN
+						GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
+						RAISE EXCEPTION 'cannot rebind: other views depend on dormancy.%', views[i]
+							USING ERRCODE = 'dependent_objects_still_exist',
+								  DETAIL = format('The new binding changes a column type of the generated views (or a new version drops a column), so they must be dropped and recreated. What depends on them: %s.',
+												  replace(dependents, E'\n', '; ')),
+								  HINT = format('Drop the views that use dormancy.%s, bind, then create them again.', views[i]);
+					END;
+				END IF;
+			END LOOP;
+			FOR v IN SELECT * FROM dormancy._adapter_definitions() LOOP
+				EXECUTE format('CREATE VIEW dormancy.%I WITH (security_invoker = true) AS %s',
+							   v.view_name, v.definition);
+			END LOOP;
+			PERFORM dormancy._create_views();
+	END;
+
+	-- not members of the extension (see _is_member)
+	FOREACH view_name IN ARRAY views LOOP
+		PERFORM dormancy._unclaim('VIEW', ('dormancy.' || quote_ident(view_name))::regclass);
+	END LOOP;
+	PERFORM dormancy._comment_adapters();
+	-- what follows each build, in this order: the snapshot and its views, the
+	-- change tracking of the orders, the name keys of the customers, the
+	-- analysts' grants
+	PERFORM dormancy._after_build_60_refresh();
+	PERFORM dormancy._after_build_62_incremental();
+	PERFORM dormancy._after_build_63_name_keys();
+	PERFORM dormancy._after_build_97_privileges();
+	IF ddl_propagation IS NOT NULL THEN
+		PERFORM set_config('citus.enable_ddl_propagation', ddl_propagation, true);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._build_views(boolean) IS
+	'internal: create or replace the adapter views from dormancy.bindings, and the live views when missing (or with everything)';
+
+
+-- _assess takes the latest outreach conversation (two more arguments)
+DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	last_outreach_outcome text, last_outreach_reason text,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
+
+-- reason_rules: the outreach rules, at the top, unless the user has a rule
+-- of that order
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
+SELECT x.rule_order, x.evidence, x.reason, x.note, true
+  FROM (VALUES (1, '{outreach_declined,outreach_reason_competitor}'::text[], 'lost_to_competitor', 'declined on the last contact: went to a competitor'),
+			   (2, '{outreach_declined,outreach_reason_price}'::text[], 'dissatisfied_price', 'declined on the last contact: the price'),
+			   (3, '{outreach_declined,outreach_reason_budget}'::text[], 'budget_timing', 'declined on the last contact: no budget'),
+			   (4, '{outreach_declined,outreach_reason_timing}'::text[], 'budget_timing', 'declined on the last contact: not now'),
+			   (5, '{outreach_declined,outreach_reason_features}'::text[], 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
+			   (6, '{outreach_declined,outreach_reason_circumstances}'::text[], 'circumstances_changed', 'declined on the last contact: their circumstances changed')) x(rule_order, evidence, reason, note)
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = x.rule_order);
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_before_write;
+-- and the reference reset_defaults() restores
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
+	   jsonb_build_object('rule_order', x.rule_order, 'evidence', x.evidence, 'reason', x.reason,
+						  'note', x.note, 'installed', true)
+  FROM (VALUES (1, '{outreach_declined,outreach_reason_competitor}'::text[], 'lost_to_competitor', 'declined on the last contact: went to a competitor'),
+			   (2, '{outreach_declined,outreach_reason_price}'::text[], 'dissatisfied_price', 'declined on the last contact: the price'),
+			   (3, '{outreach_declined,outreach_reason_budget}'::text[], 'budget_timing', 'declined on the last contact: no budget'),
+			   (4, '{outreach_declined,outreach_reason_timing}'::text[], 'budget_timing', 'declined on the last contact: not now'),
+			   (5, '{outreach_declined,outreach_reason_features}'::text[], 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
+			   (6, '{outreach_declined,outreach_reason_circumstances}'::text[], 'circumstances_changed', 'declined on the last contact: their circumstances changed')) x(rule_order, evidence, reason, note)
+ON CONFLICT (table_name, key) DO NOTHING;
+
+-- the live views: customer_outreach, the outreach in source_issues,
+-- unmatched_labels and customer_status, campaign_list
+CREATE OR REPLACE FUNCTION dormancy._create_views()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+
+-- category_histories: one aggregate pass over the orders per customer and
+-- category (what the refresh stores, and what category_trend reads), or,
+-- inside a refresh, the histories stored by the last one: a gate that only
+-- the refresh's own code sets, in C, selects the branch; the other is
+-- skipped without being read.  The rows are those of src_history_rows: the
+-- order rows, or with an order id bound the orders per category, and the
+-- whole orders as the row of category NULL.  The gate and the zone are init
+-- plans, read once on the node that plans the query: a filter holding a
+-- subquery is not pushed into the grouping, so the grouping is whole and a
+-- Citus worker or a postgres_fdw shard can run it, in the zone it is given
+-- (_local_time), never in its own settings (docs/scaling-out.md).
+CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
+SELECT a.customer_id, a.category, a.history, a.order_rows
+  FROM (SELECT o.customer_id, o.category,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) AS history,
+			   pg_catalog.sum(o.line_rows) AS order_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id, o.category) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
+UNION ALL
+SELECT s.customer_id, s.category, s.history, s.order_rows
+  FROM dormancy.src_stored_histories s;
+COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
+COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
+COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
+COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
+
+-- customer_histories: one aggregate pass over the orders, per customer; the
+-- categorized_history aggregate keeps the per-category detail in the
+-- customer's state (its categories, the last purchase day of each, and the
+-- history as the union of the category histories, as category_histories
+-- would give them).  With an order id bound, the history is that of the
+-- whole orders (src_history_rows.whole_order: each order counted once, its
+-- total compared with min_order_amount), folded in the same pass; without
+-- one, no row is a whole order and the filtered aggregates stay NULL.
+-- Inside a refresh the same columns come from the stored per-category
+-- histories, merged per customer, or with an order id the stored whole
+-- orders (category NULL) (the gate, as in category_histories).  as_of and
+-- the zone are read once, in init plans (as in category_histories).
+CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+SELECT a.customer_id,
+	   coalesce(a.whole, (a.h).history) AS history,
+	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
+	   (a.h).categories,
+	   (a.h).category_last_order_at
+  FROM (SELECT o.customer_id,
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+											o.amount, o.discounted, o.category,
+											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
+			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
+		  FROM dormancy.src_history_rows o
+		 WHERE o.customer_id IS NOT NULL
+		 GROUP BY o.customer_id) a
+ WHERE (SELECT NOT dormancy._use_stored_histories())
+UNION ALL
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL)
+  FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
+ GROUP BY s.customer_id;
+COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
+COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
+COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
+COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
+COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
+COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+
+-- contract_signals: per customer, from its valid terms (a start or an end,
+-- and no end before the start); NULL start means started long ago, NULL or
+-- infinite end means open-ended.  The contracts are read once (terms, ranked
+-- per customer, then one GROUP BY), and every window is by customer, so
+-- WHERE customer_id = $1 reaches the contracts (their index).
+CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
+	  FROM dormancy.source_settings_in_force() s
+), ranked AS (
+	SELECT t.*,
+		   -- the current term: started, covering as_of, ending last
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
+		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
+		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
+			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
+	  FROM (SELECT w.*,
+				   (w.started AND w.end_day >= a.day) AS is_current,
+				   coalesce(w.started
+							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+						   pg_catalog.lag(c.plan) OVER w AS prev_plan
+					  FROM dormancy.src_contracts c CROSS JOIN a
+					 WHERE c.customer_id IS NOT NULL
+					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+					WINDOW w AS (PARTITION BY c.customer_id
+								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
+			 CROSS JOIN a) t
+), p AS (
+	SELECT r.customer_id,
+		   pg_catalog.count(*) AS terms,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
+		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
+		   -- the current term's columns (one row: current_rank 1, if current)
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
+		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
+		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
+		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
+		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
+		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
+		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
+		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
+		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
+		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
+		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
+		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
+		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
+	  FROM ranked r CROSS JOIN a
+	 GROUP BY r.customer_id
+)
+SELECT p.customer_id,
+	   p.terms,
+	   p.cur_starts_on AS current_starts_on,
+	   p.cur_ends_on AS current_ends_on,
+	   p.cur_plan AS current_plan,
+	   p.cur_seats AS current_seats,
+	   p.cur_amount AS current_amount,
+	   p.cur_auto_renew AS current_auto_renew,
+	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
+	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
+	   (p.last_end IS NOT NULL AND NOT p.covered
+		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
+	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
+	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
+	   p.down AS downgraded,
+	   p.down_starts_on AS downgraded_on,
+	   p.down_prev_seats AS seats_before,
+	   p.down_seats AS seats_after,
+	   p.down_prev_amount AS amount_before,
+	   p.down_amount AS amount_after,
+	   p.down_prev_plan AS plan_before,
+	   p.down_plan AS plan_after,
+	   a.day AS as_of
+  FROM p
+ CROSS JOIN a;
+COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
+COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
+COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
+COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
+COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
+COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
+COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
+COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
+COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
+COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
+COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
+COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
+COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
+
+-- customer_engagement: events per customer in the engagement window, by kind.
+CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
+	  FROM dormancy.source_settings_in_force() s
+), ev AS (
+	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
+		   e.occurred_on > a.window_start AS in_window
+	  FROM dormancy.src_events e
+	 CROSS JOIN a
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
+	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
+	   AND e.occurred_on <= a.day
+)
+SELECT ev.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
+	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
+	   pg_catalog.max(ev.occurred_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   a.day - a.window_start AS engagement_window_days,
+	   a.day AS as_of
+  FROM ev CROSS JOIN a
+ GROUP BY ev.customer_id, a.day, a.window_start;
+COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
+COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
+COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
+COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
+COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
+COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
+COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
+
+-- customer_deals: the last closed deal per customer (open deals counted apart).
+CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), d AS (
+	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+		   coalesce(o.outcome, 'unknown') AS outcome,
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
+				ELSE coalesce(r.reason, 'other') END AS reason
+	  FROM dormancy.src_deals x
+	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
+	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
+	 WHERE x.customer_id IS NOT NULL
+), closed AS (
+	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
+				 AND d.closed_on <= a.day) AS counts
+	  FROM d CROSS JOIN a
+)
+SELECT c.customer_id,
+	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
+	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
+	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
+	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
+	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
+	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
+	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
+	   a.day AS as_of
+  FROM closed c CROSS JOIN a
+ GROUP BY c.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
+COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
+COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
+COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
+COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
+
+-- customer_contacts: per customer with contacts, the usable ones counted
+-- (the data gaps of customer_status; D9, docs/sources.md).
+CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day,
+		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
+		   s.phone_country
+	  FROM dormancy.source_settings_in_force() s
+), c AS (
+	SELECT x.customer_id,
+		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
+		   NULLIF(pg_catalog.btrim(x.email), '') AS email,
+		   NULLIF(pg_catalog.btrim(x.person), '') AS person,
+		   x.updated_on
+	  FROM dormancy.src_contacts x
+	 WHERE x.customer_id IS NOT NULL
+), checked AS (
+	SELECT c.*,
+		   -- per-country rules after NFKC (full-width digits count)
+		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
+		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
+	  FROM c CROSS JOIN a
+)
+SELECT k.customer_id,
+	   pg_catalog.count(*) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
+	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
+	   pg_catalog.count(k.person) AS persons,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
+	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
+	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
+	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
+	   a.day AS as_of
+  FROM checked k CROSS JOIN a
+ GROUP BY k.customer_id, a.day, a.fresh_from;
+COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
+COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
+COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
+COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
+COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
+COMMENT ON COLUMN dormancy.customer_contacts.invalid_emails IS 'e-mail values that are not blank and not a usable address';
+COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest update day of the contacts up to as_of (NULL when unknown)';
+COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
+COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
+
+-- customer_outreach: per customer with outreach (bind_outreach, else
+-- dormancy.outreach_log), the contacts up to as_of and the latest of them;
+-- the latest outcome that is not not_reached (the latest conversation) and
+-- its declined reason are evidence of the likely reason (outreach_declined,
+-- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
+-- are broken by the log's row number, then the values.
+CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), o AS (
+	SELECT x.*, (x.contacted_on <= a.day) AS counts,
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+	  FROM dormancy.src_outreach x CROSS JOIN a
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+)
+SELECT o.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_channel,
+	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_theme,
+	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_campaign_id,
+	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
+	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome,
+	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
+							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
+	   a.day AS as_of
+  FROM o CROSS JOIN a
+ GROUP BY o.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
+COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
+COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+
+-- source_issues: rows of the optional sources the views cannot use or had to
+-- interpret, counted per kind.  Every source reports its rows without a
+-- customer and those of unknown customers alike.
+CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
+SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contracts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contracts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'events whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_events x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_events x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'deals whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_deals x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_deals x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
+	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
+	   'contacts whose customer is NULL, left out'::pg_catalog.text AS detail
+  FROM dormancy.src_contacts x WHERE x.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_contacts x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms with neither start nor end, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without a start: taken as started before the as-of day'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms without an end: taken as open-ended (running)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
+	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   'contract terms that end before they start, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'events whose time is NULL or infinite, left out'
+  FROM dormancy.src_events e
+ WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ GROUP BY e.customer_id
+UNION ALL
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
+  FROM dormancy.src_events e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'deals that are not open and have no (finite) close date, left out of the last deal'
+  FROM dormancy.src_deals d
+ WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
+					  AND o.outcome = 'open')
+ GROUP BY d.customer_id
+UNION ALL
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
+  FROM dormancy.src_deals d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+	   'lost reasons not in dormancy.deal_reasons, counted as other'
+  FROM dormancy.src_deals d
+ WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
+	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
+ GROUP BY x.source_customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers, not in customer_status'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts without a (finite) contact time, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
+  FROM dormancy.src_outreach x
+ WHERE x.campaign_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+ GROUP BY x.campaign_id
+UNION ALL
+-- price changes for one category while no category is bound: they match no
+-- purchase (a change with category NULL applies to everyone)
+SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
+	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
+  FROM dormancy.price_changes p
+ CROSS JOIN dormancy.src_bindings b
+ WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
+ GROUP BY p.category
+UNION ALL
+-- a view (not security_invoker) between an adapter and a table with row
+-- security: the view reads the table as its owner, so the policies do not
+-- apply to the querying role; found live in the catalogs, from each adapter
+-- down through the views it reads
+SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
+	   pg_catalog.count(DISTINCT w.rel),
+	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
+  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
+			SELECT s.source, a.oid, NULL::pg_catalog.oid
+			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+						   ('outreach', 'src_outreach')) s(source, adapter)
+			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+			UNION
+			SELECT w.source, d.refobjid,
+				   coalesce(w.definer,
+							CASE WHEN c.relkind = 'v'
+									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
+														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
+														 WHERE o.option_name = 'security_invoker'), false)
+								 THEN c.oid END)
+			  FROM walk w
+			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
+			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
+			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+		SELECT w.source, w.rel, w.definer FROM walk w) w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel
+ WHERE w.definer IS NOT NULL AND t.relrowsecurity
+ GROUP BY w.source, w.definer;
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
+COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
+COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
+COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+-- customer_core: one row per customer with its state, decline signals,
+-- price changes and contract columns; customer_status adds the rest.  The
+-- derived columns come from one C evaluation (_customer_facts); b is what
+-- is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
+WITH as_of AS MATERIALIZED (
+	-- read once (inlined, it was read per row and reference)
+	SELECT dormancy.as_of_day() AS day
+)
+SELECT c.customer_id,
+	   c.name,
+	   c.industry,
+	   c.company_size,
+	   f.state,
+	   f.last_order_at,
+	   f.days_since_last_order,
+	   f.last_qualifying_order_at,
+	   f.days_since_last_qualifying_order,
+	   f.first_order_at,
+	   f.orders_count,
+	   f.order_days,
+	   f.total_amount,
+	   f.unknown_amount_orders,
+	   f.refunds,
+	   f.segment,
+	   (r.rule).rule_id,
+	   (r.rule).at_risk_after,
+	   (r.rule).dormant_after,
+	   (r.rule).long_dormant_after,
+	   (r.rule).min_order_amount,
+	   a.day AS as_of,
+	   f.mean_gap_days,
+	   f.median_gap_days,
+	   f.gap_stddev_days,
+	   f.overdue_ratio,
+	   f.recent_amount,
+	   f.prior_amount,
+	   f.recent_orders,
+	   f.prior_orders,
+	   f.amount_change,
+	   f.frequency_change,
+	   f.amount_trend,
+	   f.trend_points,
+	   f.relative_trend,
+	   f.recent_median_gap_days,
+	   f.earlier_median_gap_days,
+	   f.cadence_change,
+	   f.season_amount,
+	   f.last_season_amount,
+	   f.season_orders,
+	   f.last_season_orders,
+	   f.same_season_change,
+	   f.declining,
+	   f.decline_signals,
+	   f.lapsed_after_price_increase,
+	   f.price_increase,
+	   f.lapsed_after_spec_change,
+	   f.spec_change,
+	   f.frequency,
+	   f.recency AS recency_days,
+	   f.age AS age_days,
+	   f.monetary_value,
+	   con.terms AS contract_terms,
+	   con.contract_end_at,
+	   con.last_covered_day AS contract_covered_until,
+	   con.contract_lapsed,
+	   con.days_since_contract_end,
+	   con.auto_renew_off,
+	   con.downgraded,
+	   con.renewal_due_in_days,
+	   c.owner,
+	   c.company_id
+  FROM dormancy.src_customers c
+ CROSS JOIN as_of a
+ CROSS JOIN dormancy.src_bindings b
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
+  -- the rule of the customer's segment: per customer, so that a lookup of
+  -- one customer reads no other (a DISTINCT over every customer's segment
+  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- segment, so rule_for() runs once per segment, not once per customer
+  LEFT JOIN LATERAL (
+	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	OFFSET 0
+  ) r ON true
+ -- every derived column in one evaluation (_customer_facts): those of
+ -- history_summary, decline_metrics (with the settings of the one row ds)
+ -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
+ -- once; the state (for rules with use_contract_end, IT services: a lapsed
+ -- licence is dormancy, the last day covered by a contract counts like a
+ -- purchase); the days since the last orders; the segment; and the price
+ -- changes the customer lapsed after: its last purchase (in the change's
+ -- category when categories are bound) came before the change, while the
+ -- customer was not yet dormant, and nothing was bought since (the latest
+ -- of each kind; dormancy.price_changes read once per query)
+ CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
+		(r.rule).min_order_amount,
+		ds.window_length, ds.trend_years, ds.season_length,
+		ds.amount_drop_threshold, ds.frequency_drop_threshold,
+		ds.cadence_slowdown_threshold, ds.overdue_threshold,
+		ds.season_drop_threshold, ds.trend_drop_threshold,
+		ds.trend_min_points, b.order_discounts_bound,
+		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
+		(r.rule).use_contract_end, con.last_covered_day,
+		h.categories, h.category_last_order_at, b.order_categories_bound) f
+ WHERE c.customer_id IS NOT NULL;
+COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
+
+-- data_issues: rows that the views cannot use, counted instead of dropped.
+CREATE OR REPLACE VIEW dormancy.data_issues WITH (security_invoker = true) AS
+SELECT 'order_customer_not_found'::text AS issue,
+	   o.customer_id::pg_catalog.text AS customer_id,
+	   pg_catalog.count(*) AS rows,
+	   pg_catalog.sum(o.amount) AS amount,
+	   'orders whose customer is not in the bound customers'::text AS detail
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose customer column is NULL'
+  FROM dormancy.src_orders o
+ WHERE o.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
+	   'orders whose order time is NULL or infinite, left out of purchase histories'
+  FROM dormancy.src_orders o
+ WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
+	   'customers whose id is NULL, left out of customer_status'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'customer ids that appear more than once; each copy gets its own customer_status row'
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL
+ GROUP BY c.customer_id
+HAVING pg_catalog.count(*) > 1
+UNION ALL
+-- amounts out of range (src_orders shows them as unknown)
+SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
+	   'orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'
+  FROM dormancy.src_orders o
+ WHERE o.amount_out_of_range
+ GROUP BY o.customer_id::pg_catalog.text
+UNION ALL
+-- the customers whose model columns could not be computed (the same model
+-- columns as in customer_status)
+SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
+	   NULL::double precision, mp.problem
+  FROM dormancy.customer_core core
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days) mp
+ WHERE mp.problem IS NOT NULL;
+COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
+COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
+COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
+COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
+COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
+COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
+
+-- Data gaps (D9): what a caller would miss before calling a customer.
+-- dormancy.customer_contacts counts each customer's usable phone numbers,
+-- e-mail addresses and contact persons (from bind_contacts); the column
+-- customer_status.data_gaps lists, per customer, the gaps that apply:
+--
+--   no_contact        neither a usable phone number nor a usable e-mail address
+--   no_phone          no usable phone number (phone bound)
+--   invalid_phone     a phone number that is not one (phone_valid() in
+--                     source_settings.phone_country, after NFKC)
+--   no_email          no usable e-mail address (email bound)
+--   invalid_email     an address that is not one (local@domain.tld)
+--   no_person         no contact person (person bound)
+--   contact_outdated  contact data last updated longer ago than
+--                     source_settings.contact_stale_after, or never (updated_at bound)
+--   no_name           the customer has no name (name bound)
+--   duplicate_name    another customer has the same company name once
+--                     normalized, branch part included, and the same
+--                     company id when a company column is bound (see
+--                     duplicate_customers): merge them.  Branches of one
+--                     company are not duplicates (company_customers)
+--   no_activity       nothing on record: no orders, contracts, deals or
+--                     events, so the customer's status cannot be told
+--
+-- Gaps of a source that is not bound are not reported (no contacts bound:
+-- no contact gaps).  docs/sources.md has the definitions.
+--
+-- customer_status: one row per customer.  customer_core's columns, then
+-- the model's (mdl: the model that applies, models: its predictions),
+-- engagement (eng), deals (deal), and what one C call per customer (a:
+-- _assess) derives from them, the contacts (cc) and the latest outreach
+-- conversation (ot: its outcome and declined reason), with the score weights
+-- (sw) and source settings (pss): contract state, kind of dormancy,
+-- priority score (its breakdown is built from a's priority inputs only when
+-- read), likely reason, evidence, channel, message theme, approach value
+-- and the data gaps (nk: the name key, and the key duplicates share: the
+-- name key after the company id and a colon when a company column is
+-- bound; dup: the duplicate keys of more than one customer, for the name's
+-- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
+-- b: what is bound (src_bindings).
+CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
+SELECT core.*,
+	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
+	   (a.r).contract_state,
+	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
+	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
+	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
+	   eng.days_since_last_event,
+	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
+	   (a.r).priority_score,
+	   -- built only when read: the second C half of score_priority(); the
+	   -- weights from an init plan, not sw, so that a sort below (the rank of
+	   -- call_list and of the refresh) does not carry them on every row
+	   dormancy._priority_breakdown((a.r).priority_inputs,
+									(SELECT w FROM dormancy.score_weights_in_force() w),
+									(a.r).value_percentiles) AS score_breakdown,
+	   (a.r).likely_reason,
+	   (a.r).reason_evidence,
+	   (a.r).evidence,
+	   (a.r).approach_channel,
+	   (a.r).message_theme,
+	   (a.r).approach_value,
+	   -- the gaps of a source or column that is not bound are not reported;
+	   -- the name's (nk, dup) here, the others from _assess
+	   dormancy._data_gaps((a.r).gaps,
+		   CASE WHEN b.customer_names_bound THEN
+				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+					 -- the stored keys, while they hold every row.  First
+					 -- whether the key is shared at all (two rows or more in
+					 -- the stored keys the reader may see): for a few customers
+					 -- a lookup of the key's index, for many the shared keys
+					 -- hashed once (the planner picks).  Only then, exactly: the
+					 -- ids that have the key, their rows the reader sees whose
+					 -- name has the key now; at least two such rows
+					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+						  CASE WHEN EXISTS (
+								SELECT 1
+								  FROM (SELECT k.name_key
+										  FROM dormancy.src_name_keys k
+										 GROUP BY k.name_key
+										HAVING pg_catalog.sum(k.rows) > 1) ks
+								 WHERE ks.name_key = nk.duplicate_key)
+							   THEN CASE WHEN (SELECT pg_catalog.count(*)
+												 FROM dormancy.src_name_keys k
+												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
+												WHERE k.name_key = nk.duplicate_key
+												  AND pg_catalog.concat(kc.company_id || ':',
+														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
+										 THEN 'duplicate_name' END END
+					 -- else every customer's key (dup)
+					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
+		   (a.r).no_activity) AS data_gaps,
+	   -- value relative to your customers (dormancy.value_distribution)
+	   (a.r).value_percentile,
+	   -- no tier while no distribution is stored (the list then ranks by score alone)
+	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			ELSE 'C' END AS value_tier,
+	   -- looking ahead (model_lookahead, model_settings.lookahead and
+	   -- p_alive_threshold): the day p_alive falls below the threshold if no
+	   -- purchase comes (from the first purchase day, at most a century on)
+	   la.p_alive_ahead,
+	   la.p_purchase_ahead,
+	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
+  FROM dormancy.customer_core core
+ CROSS JOIN dormancy.src_bindings b
+ -- the model that applies to the customer: its segment's, else the overall
+ -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ -- the lookahead and the p_alive threshold (one row)
+ CROSS JOIN dormancy.model_settings_in_force() ms
+  LEFT JOIN LATERAL (
+	-- a value that cannot be computed is NULL, with the reason in problem
+	-- (listed by data_issues): one customer never stops the query; only a
+	-- converged Gamma-Gamma fit gives expected_value
+	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days) mp
+  ) bg ON true
+  LEFT JOIN LATERAL (
+	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
+	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) l
+  ) bgla ON true
+  -- the segment's Pareto/NBD model, when it is the one chosen
+  -- (model_settings.model, models.model): the same columns from it, and no
+  -- probability of a purchase ahead (no closed form under Pareto/NBD)
+  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  LEFT JOIN LATERAL (
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
+	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									  core.frequency, core.recency_days / mdl.unit_days,
+									  core.age_days / mdl.unit_days, core.monetary_value,
+									  mdl.horizon_days / mdl.unit_days,
+									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									  ms.p_alive_threshold) pp
+	 WHERE pm.model_id IS NOT NULL
+  ) pn ON true
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+  ) models
+ CROSS JOIN LATERAL (
+	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+  ) la
+  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
+ CROSS JOIN dormancy.score_weights_in_force() sw
+ CROSS JOIN dormancy.source_settings_in_force() pss
+ -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
+ -- whose fields are read, without a function scan's tuplestore): the
+ -- contract state (the state ladder on contract_covered_until), the kind of
+ -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
+ -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- whether the customer is lapsing, the value the channel is chosen by (the
+ -- model's expected_value, else the yearly spend while active), the
+ -- priority inputs and score (docs/priority.md), the first reason rule that
+ -- matches, its message theme, the first approach rule that matches and
+ -- whose channel the bound contacts can serve (no phone call without a
+ -- usable number, no (step) mail without a usable address), and the data
+ -- gaps but the name's.  The rule's use_contract_end applies to the day the
+ -- score works from, as to the state.
+ CROSS JOIN LATERAL (
+	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
+			core.long_dormant_after, core.rule_id,
+			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
+			core.orders_count, core.order_days, core.total_amount,
+			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
+			core.segment, core.decline_signals, core.declining,
+			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
+			core.industry, core.company_size,
+			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
+			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
+			core.renewal_due_in_days,
+			models.p_alive, models.expected_value,
+			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+			eng.days_since_last_event,
+			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+			deal.days_since_last_deal, deal.open_deals,
+			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
+			b.events_bound, b.deals_bound, b.contracts_bound,
+			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
+			b.contact_dates_bound,
+			pss, sw,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
+	OFFSET 0
+  ) a
+ -- the name key (OFFSET 0 computes it once: without it the planner copies
+ -- the expression into the join's condition and each test of the column),
+ -- and the key duplicates share (after the company id, when bound)
+ CROSS JOIN LATERAL (
+	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
+	  FROM (SELECT CASE WHEN b.customer_names_bound
+						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+			OFFSET 0) n
+  ) nk
+ -- the name keys that more than one customer has, when the stored keys
+ -- cannot be used (a hash join: a window over customer_status would sort its
+ -- wide rows); the forms are read once per query (an InitPlan).  It reads
+ -- every customer's name, even for a lookup of one customer: skipped (a
+ -- one-time filter) while the stored keys serve (docs/sources.md)
+  LEFT JOIN (
+	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
+	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+			  FROM dormancy.src_customers c
+			 CROSS JOIN dormancy.src_bindings cb
+			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
+			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
+			OFFSET 0) k
+	 WHERE k.name_key <> ''
+	 GROUP BY 1
+	HAVING pg_catalog.count(*) > 1
+  ) dup ON dup.duplicate_key = nk.duplicate_key;
+COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
+COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
+COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
+COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.customer_status.company_id IS 'the bound company id as text (customers that are branches of one company share it), NULL when no company column is bound';
+COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
+COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
+COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
+COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
+COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
+COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
+COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
+COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
+COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
+COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
+COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
+COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
+COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
+COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
+COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
+COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
+COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
+COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
+COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
+COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
+COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
+COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
+COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
+COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
+COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
+COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
+COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
+COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
+COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
+COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
+COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
+COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
+COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
+COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
+COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
+COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
+COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
+COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
+COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
+COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
+COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
+COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
+COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
+COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
+COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
+COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
+COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
+COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
+COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
+COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
+COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
+COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
+COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
+COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
+COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
+COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
+COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
+COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
+COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
+COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
+COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
+COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
+COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
+COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
+COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
+COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
+-- customer_core's columns mean what they mean in customer_status
+PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
+
+-- declining_customers: active or at-risk customers sliding, most valuable first.
+CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
+SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
+	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
+	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
+	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
+	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
+  FROM dormancy.customer_status cs
+ WHERE cs.declining AND cs.state IN ('active', 'at_risk')
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
+COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
+COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
+COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
+COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
+COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
+COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
+COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
+COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
+COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
+COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
+COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
+COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+
+-- category_trend: recent vs prior per customer and category.
+CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
+	   a.day AS as_of
+  FROM dormancy.category_histories ch
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+ CROSS JOIN dormancy.decline_settings_in_force() ds
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+ WHERE ch.category IS NOT NULL;
+COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
+COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
+COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
+COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
+COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
+COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
+COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
+COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
+COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
+COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
+
+-- call_list: lapsing customers worth a call, best first.  The rank is among
+-- all customers, so it is computed before the list is filtered; ties are
+-- broken by customer id (its type has a btree order: bind_customers checks).
+CREATE OR REPLACE VIEW dormancy.call_list WITH (security_invoker = true) AS
+SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
+	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
+	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
+	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
+	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
+	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
+	   cs.events_in_window, cs.days_since_last_event,
+	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
+	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.value_percentile, cs.value_tier, cs.owner,
+	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
+	   cs.expected_dormancy_day, cs.p_purchase_ahead,
+	   cs.data_gaps,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('state', cs.state) AS state_label,
+	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
+	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
+	   dormancy.label('segment', cs.segment) AS segment_label,
+	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
+	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
+	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
+	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
+	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
+	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
+	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
+	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
+  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
+		  FROM dormancy.customer_status s) cs
+ WHERE cs.likely_reason IS NOT NULL
+   -- the minimum score, for the value tiers shown (every customer while no
+   -- distribution is stored: no tier); another tier would need an infinite
+   -- score.  One condition, which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
+								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
+								 ELSE 'infinity'::double precision END
+ ORDER BY cs.priority_rank;
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
+COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
+COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
+COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
+COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
+COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
+COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
+COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
+COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
+COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
+COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
+COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
+COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
+COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
+COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
+COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
+COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
+COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
+COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
+COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
+COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
+COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
+COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
+COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
+COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
+COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
+COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
+COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
+COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
+COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
+COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
+COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
+COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
+COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
+
+-- duplicate_customers: duplicate records, customers sharing a name key
+-- (branch part included) and, when a company column is bound, a company id,
+-- with the state of their combined order history.
+CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
+		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.name IS NOT NULL
+), members AS (
+	-- one group key: the company id and a colon before the name key (a
+	-- name key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
+	  FROM keyed k
+	 WHERE k.name_key <> ''
+), groups AS (
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+), combined AS (
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+)
+SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.group_key = g.group_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.duplicate_customers IS
+		'duplicate records: groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms, branch part included) and, when a company column is bound, a company id, with the state of their combined order history: merge them before calling (branches of one company are in company_customers)';
+COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
+COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
+COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.duplicate_customers.state IS 'the state of the combined history, with rule_id';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.duplicate_customers.company_id IS 'the shared company id when a company column is bound (NULL: none bound, or the members have none)';
+
+-- company_customers: the customers of one company, two or more, each with
+-- its own state, and the state of the company's combined order history (the
+-- head office active while a branch is dormant).  The company is the bound
+-- company id; without one (no company column, or a NULL id) the company key
+-- of the name (company_key: the name key without its branch part).
+CREATE OR REPLACE VIEW dormancy.company_customers WITH (security_invoker = true) AS
+WITH forms AS (
+	SELECT dormancy.legal_forms_in_force() AS forms
+), keyed AS (
+	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
+		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
+		   dormancy.branch_key(c.name, f.forms) AS branch_key
+	  FROM dormancy.customer_core c CROSS JOIN forms f
+	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
+), members AS (
+	-- one group key: the company id and a colon, else the company key (a
+	-- key never holds a colon)
+	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.company_key) AS group_key,
+		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.company_key)) AS customers
+	  FROM keyed k
+	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
+), groups AS (
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.company_key) AS company_key,
+		   pg_catalog.max(m.customers) AS customers,
+		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
+		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
+		   pg_catalog.array_agg(m.branch_key ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS branches,
+		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
+		   -- the rule of the member that ordered last
+		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
+								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
+	  FROM members m
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+), combined AS (
+	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
+	  FROM members m
+	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
+	 WHERE m.customers > 1
+	 GROUP BY m.group_key
+)
+SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
+	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
+							   r.long_dormant_after) AS state,
+	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
+	   s.total_amount, g.rule_id, a.day AS as_of
+  FROM groups g
+ CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  LEFT JOIN combined c ON c.group_key = g.group_key
+  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
+ CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
+COMMENT ON VIEW dormancy.company_customers IS
+		'companies with two or more customers (branches): the bound company id, else the company key of the names (company_key: the name key without its branch part), each member''s state and the state of the company''s combined order history';
+COMMENT ON COLUMN dormancy.company_customers.company_id IS 'the company id shared by the members (company column bound); NULL when the company is told from the names';
+COMMENT ON COLUMN dormancy.company_customers.company_key IS 'the company key shared by the members'' names (company_key), when no company id says the company';
+COMMENT ON COLUMN dormancy.company_customers.customers IS 'customers of the company (at least 2)';
+COMMENT ON COLUMN dormancy.company_customers.customer_ids IS 'their ids';
+COMMENT ON COLUMN dormancy.company_customers.names IS 'their names as written, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.branches IS 'the branch key of each name (branch_key; NULL: no branch part), in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.member_states IS 'each one''s own state, in the order of customer_ids';
+COMMENT ON COLUMN dormancy.company_customers.state IS 'the state of the company''s combined history, with rule_id';
+COMMENT ON COLUMN dormancy.company_customers.last_order_at IS 'last purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.first_order_at IS 'first purchase day of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.orders_count IS 'orders of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
+COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
+COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
+COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
+
+-- unmatched_labels: every distinct label of the bound data that matched
+-- nothing (compared by label_key), with its rows: empty when every label
+-- maps.  Industries and company sizes match an alias or a key of the rules
+-- or approach rules; event kinds, deal outcomes and reasons their mapping;
+-- the outreach's channels, themes, outcomes (outreach_channels, ...) and
+-- declined reasons (deal_reasons) theirs; a price change's category a
+-- category of the bound orders.
+CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
+					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
+					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
+ GROUP BY c.industry
+UNION ALL
+SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
+  FROM dormancy.src_customers c
+ WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
+					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
+					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
+ GROUP BY c.company_size
+UNION ALL
+SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
+  FROM dormancy.src_events e
+ WHERE dormancy.label_key(e.source_kind) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
+ GROUP BY e.source_kind
+UNION ALL
+SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_outcome) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
+ GROUP BY d.source_outcome
+UNION ALL
+SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_deals d
+ WHERE dormancy.label_key(d.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
+ GROUP BY d.source_reason
+UNION ALL
+SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
+ GROUP BY x.source_channel
+UNION ALL
+SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
+ GROUP BY x.source_theme
+UNION ALL
+SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
+ GROUP BY x.source_outcome
+UNION ALL
+SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE dormancy.label_key(x.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
+ GROUP BY x.source_reason
+UNION ALL
+SELECT 'price_change_category', p.category, pg_catalog.count(*)
+  FROM dormancy.price_changes p
+ WHERE p.category IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
+					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+ GROUP BY p.category;
+COMMENT ON VIEW dormancy.unmatched_labels IS
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
+COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
+
+-- model_parameters: one row per parameter of each stored model (dormancy.models),
+-- with the standard error fit_models() stored.  The 95% interval is built on
+-- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
+-- positive, as the parameters are, and it covers the true value about as
+-- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
+CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
+SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
+	   p.estimate, p.std_error,
+	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
+	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
+	   p.converged
+  FROM dormancy.models m
+ CROSS JOIN LATERAL (VALUES
+		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
+		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
+		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
+		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
+		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
+		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+	) p (model, parameter, estimate, std_error, converged)
+ WHERE p.estimate IS NOT NULL;
+COMMENT ON VIEW dormancy.model_parameters IS
+	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
+COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
+COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
+COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
+COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
+COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
+COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- latest_validation, latest_validation_tracking: the rows of the latest run
+-- of validate_models() of each segment, for BI tools to plot (they read only
+-- the extension's tables, which dormancy_reader may read too)
+CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
+SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
+	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
+	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
+	   v.bgnbd, v.gammagamma
+  FROM dormancy.model_validations v
+ WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
+						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
+COMMENT ON VIEW dormancy.latest_validation IS
+	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
+
+CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
+SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
+	   t.customers, t.predicted, t.actual
+  FROM dormancy.model_validation_tracking t
+ WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
+						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
+COMMENT ON VIEW dormancy.latest_validation_tracking IS
+	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
+PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
+IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
+	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
+END IF;
+
+-- campaign_list: the members of each campaign to approach (not the
+-- controls), as frozen at its start (dormancy.campaign_members), with what
+-- a rep needs to call them now: name and owner (src_customers), a usable
+-- phone number and e-mail address and a contact person (src_contacts, the
+-- most recently updated first), and the outreach since the start.  Members
+-- are matched to the bound ids by their text (a hash join over the
+-- customers and the outreach, once each); the contacts by the bound id.
+CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
+SELECT m.campaign_id, c.name AS campaign_name,
+	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
+	   m.customer_id, s.name, s.owner,
+	   ph.phone, em.email, pe.person,
+	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
+	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
+	   c.as_of, c.started_at,
+	   dormancy.label('state', m.state) AS state_label,
+	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
+	   dormancy.label('approach_channel', m.channel) AS channel_label,
+	   dormancy.label('message_theme', m.theme) AS theme_label
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
+  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
+  LEFT JOIN LATERAL (
+	SELECT x.phone FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id
+	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
+	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
+  ) ph ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
+	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
+  ) em ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
+	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
+  ) pe ON true
+  LEFT JOIN (
+	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
+		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
+				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+	  FROM dormancy.campaign_members mo
+	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+								  AND o.contacted_at >= co.started_at
+	 WHERE NOT mo.is_control
+	 GROUP BY mo.campaign_id, mo.customer_id
+  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
+ WHERE NOT m.is_control;
+COMMENT ON VIEW dormancy.campaign_list IS
+	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
+COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
+COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
+COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
+COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
+COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
+COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
+COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
+COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
+COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
+COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
+
+END
+$$;
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+-- the outreach settings and mappings are lookup tables
+CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
+	RETURNS SETOF regclass
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t::regclass
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+						'dormancy.model_settings', 'dormancy.models',
+						'dormancy.installed_defaults', 'dormancy.removed_defaults',
+						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
+						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
+						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds', 'dormancy.outreach_settings', 'dormancy.outreach_channels',
+						'dormancy.outreach_themes', 'dormancy.outreach_outcomes']) AS t
+$$;
+COMMENT ON FUNCTION dormancy._lookup_tables() IS
+	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';
+
+ALTER TABLE dormancy.outreach_settings SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_channels SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_themes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_outcomes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ANALYZE dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes, dormancy.outreach_outcomes;
 
 -- (end of Outreach log and campaigns (issue 15))
 
@@ -7962,7 +10610,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights),
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from

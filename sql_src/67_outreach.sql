@@ -172,7 +172,10 @@ CREATE TABLE dormancy.campaign_members (
 	value_tier text,
 	p_alive double precision,
 	expected_value double precision,
-	PRIMARY KEY (campaign_id, customer_id)
+	PRIMARY KEY (campaign_id, customer_id),
+	CONSTRAINT campaign_members_priority_score CHECK (priority_score >= 0 AND priority_score <= 100),
+	CONSTRAINT campaign_members_p_alive CHECK (p_alive >= 0 AND p_alive <= 1),
+	CONSTRAINT campaign_members_expected_value CHECK (expected_value > '-infinity' AND expected_value < 'infinity')
 );
 CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
 COMMENT ON TABLE dormancy.campaign_members IS
@@ -223,9 +226,9 @@ COMMENT ON TABLE dormancy.outreach_log IS
 COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
 COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text (cast to the type of the customer ids when read)';
 COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
-COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, 電話), mapped by dormancy.outreach_channels';
+COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, or denwa in Japanese), mapped by dormancy.outreach_channels';
 COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
-COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, 不在, 商談, 受注), mapped by dormancy.outreach_outcomes';
+COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, or fuzai, shodan, juchu in Japanese), mapped by dormancy.outreach_outcomes';
 COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
 COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
 COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
@@ -425,6 +428,11 @@ EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_outcomes: left out';
 END
 $$;
+
+-- analysed once while empty, so that the planner takes them for empty (a
+-- table never analysed is taken for ten pages) until autovacuum's
+-- statistics come
+ANALYZE dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members;
 
 SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
 SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
