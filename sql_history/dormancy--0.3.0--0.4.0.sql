@@ -7956,7 +7956,8 @@ COMMENT ON FUNCTION dormancy._text_id_expr(text, text) IS
 
 -- The SQL of the adapter src_outreach: the bound outreach relation, else
 -- the extension's log; the channel, theme, outcome and reason mapped by
--- label_key (one index lookup each), the wordings kept beside them.
+-- label_key (left joins: at most one match each, the keys being unique),
+-- the wordings kept beside them.
 CREATE FUNCTION dormancy._outreach_adapter(id_type text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -7967,16 +7968,6 @@ DECLARE
 	zone text := '(SELECT dormancy._time_zone_in_force())';
 	at_type oid;
 	cols text;
-	mapped text :=
-		'(SELECT m.channel FROM dormancy.outreach_channels m '
-		'WHERE dormancy.label_key(m.source_channel) = dormancy.label_key(x.source_channel)) AS channel, '
-		'(SELECT m.theme FROM dormancy.outreach_themes m '
-		'WHERE dormancy.label_key(m.source_theme) = dormancy.label_key(x.source_theme)) AS theme, '
-		'(SELECT m.outcome FROM dormancy.outreach_outcomes m '
-		'WHERE dormancy.label_key(m.source_outcome) = dormancy.label_key(x.source_outcome)) AS outcome, '
-		'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN '
-		'coalesce((SELECT m.reason FROM dormancy.deal_reasons m '
-		'WHERE dormancy.label_key(m.source_reason) = dormancy.label_key(x.source_reason)), ''other'') END AS declined_reason, ';
 BEGIN
 	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
 	IF src.relation IS NOT NULL THEN
@@ -8007,9 +7998,16 @@ BEGIN
 			'l.outreach_id FROM dormancy.outreach_log l',
 			dormancy._text_id_expr('l.customer_id', id_type), zone);
 	END IF;
-	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ' || mapped ||
+	-- the mappings as left joins on label_key (hash joins over the whole
+	-- outreach, index lookups for one customer): each wording is keyed once
+	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ch.channel, th.theme, oc.outcome, '
+		   'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN coalesce(dr.reason, ''other'') END AS declined_reason, '
 		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
-		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x';
+		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x '
+		   'LEFT JOIN dormancy.outreach_channels ch ON dormancy.label_key(ch.source_channel) = dormancy.label_key(x.source_channel) '
+		   'LEFT JOIN dormancy.outreach_themes th ON dormancy.label_key(th.source_theme) = dormancy.label_key(x.source_theme) '
+		   'LEFT JOIN dormancy.outreach_outcomes oc ON dormancy.label_key(oc.source_outcome) = dormancy.label_key(x.source_outcome) '
+		   'LEFT JOIN dormancy.deal_reasons dr ON dormancy.label_key(dr.source_reason) = dormancy.label_key(x.source_reason)';
 END
 $$;
 COMMENT ON FUNCTION dormancy._outreach_adapter(text) IS
