@@ -174,6 +174,15 @@ SET ROLE ot_analyst;
 SELECT count(*) AS contacts FROM dormancy.customer_outreach;
 INSERT INTO dormancy.outreach_log (customer_id, outcome) VALUES ('1', 'order');
 RESET ROLE;
+-- with row security on the customers, an analyst sees the contacts of the
+-- customers the analyst sees, in the log itself and in the views
+ALTER TABLE ot.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY first_five ON ot.accounts FOR SELECT TO ot_analyst USING (id <= 5);
+SET ROLE ot_analyst;
+SELECT array_agg(customer_id ORDER BY outreach_id) AS log_rows FROM dormancy.outreach_log;
+SELECT array_agg(customer_id ORDER BY customer_id) AS customers FROM dormancy.customer_outreach;
+RESET ROLE;
+SELECT count(*) AS owner_sees FROM dormancy.outreach_log;
 
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA ot CASCADE;

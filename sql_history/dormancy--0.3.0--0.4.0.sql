@@ -7726,6 +7726,57 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_seq', '');
 
 --
+-- Row security: an analyst sees the contacts and the campaign members of
+-- the customers the analyst may see in the bound customers (your table,
+-- your policies), as the live views do; the owner sees every row (policies
+-- do not apply to a table's owner).  Writing is left to the grants
+-- (docs/security.md).
+--
+
+-- The ids, as text, of the customers the calling role sees in the bound
+-- customers (else the customers of the bound orders); none while nothing is
+-- bound.  PL/pgSQL, so that it may name src_customers, which binding makes
+-- (and a rebuild replaces: the cached plan follows); read once per query by
+-- the policies below (an uncorrelated IN: one hash of the ids).
+CREATE FUNCTION dormancy.visible_customer_keys()
+	RETURNS SETOF text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF to_regclass('dormancy.src_customers') IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT c.customer_id::text FROM dormancy.src_customers c WHERE c.customer_id IS NOT NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
+	'the ids, as text, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log and campaign_members it may read';
+
+ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_customers ON dormancy.outreach_log FOR SELECT
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY visible_customers ON dormancy.campaign_members FOR SELECT
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
+	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id: dormancy.visible_customer_keys())';
+COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
+	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
+CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT WITH CHECK (true);
+CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE USING (true) WITH CHECK (true);
+CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE USING (true);
+CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT WITH CHECK (true);
+CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE USING (true) WITH CHECK (true);
+CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE USING (true);
+COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'who may insert (the owner, or a role granted INSERT) writes any row';
+COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
+COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
+COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'who may insert (the owner, or a role granted INSERT: start_campaign) writes any row';
+COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
+COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
+
+--
 -- Mappings of the outreach wordings onto the documented ones
 --
 
@@ -8251,6 +8302,7 @@ $$;
 COMMENT ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) IS
 	'start a win-back campaign: freeze the call list (optionally filtered by one boolean expression over its columns, run with the caller''s privileges), hold out a reproducible control share of each stratum (state x likely reason x score band; default outreach_settings.control_share), and record them in dormancy.campaigns and dormancy.campaign_members; the seed defaults to one derived from the name; returns the campaign';
 REVOKE ALL ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) FROM PUBLIC;
+
 
 -- the outreach binding's contact time is a day column; its campaign id an integer
 CREATE OR REPLACE FUNCTION dormancy._binding_problems()
