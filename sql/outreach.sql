@@ -70,7 +70,7 @@ WITH ref AS (
 	  FROM dormancy.outreach_log l
 	  JOIN dormancy.outreach_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(l.outcome)
 	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(l.declined_reason)
-	 WHERE o.outcome <> 'not_reached' AND btrim(l.customer_id) ~ '^[0-9]{1,9}$'
+	 WHERE o.outcome <> 'not_reached' AND btrim(l.customer_id) IN (SELECT a.id::text FROM ot.accounts a)
 	   AND (l.contacted_at AT TIME ZONE 'UTC')::date <= '2026-11-01'
 	 ORDER BY btrim(l.customer_id), l.contacted_at DESC, l.outreach_id DESC
 )
