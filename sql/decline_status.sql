@@ -136,8 +136,9 @@ SELECT count(*) AS category_rows_without_categories FROM dormancy.category_trend
 DELETE FROM dormancy.price_changes;
 
 -- still one aggregate pass: customer_status scans the bound orders once (the
--- customers twice: the rows, the duplicate names; the rule of a customer's
--- segment is found per customer, so a lookup of one reads no other)
+-- customers three times: the rows, the duplicate names, and the customers of
+-- the outreach log's contacts, none while it is empty; the rule of a
+-- customer's segment is found per customer, so a lookup of one reads no other)
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', category => 'category', discounted => 'discounted');
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',

@@ -167,12 +167,12 @@ DELETE FROM dormancy.reason_rules WHERE rule_order = 20;
 SELECT customer_id, likely_reason, reason_evidence, message_theme FROM dormancy.customer_status
  WHERE customer_id IN (5, 6) ORDER BY customer_id;
 -- a new first rule
-INSERT INTO dormancy.reason_rules (rule_order, evidence, reason) VALUES (1, '{pricing_views,state_at_risk}', 'lost_to_competitor');
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason) VALUES (0, '{pricing_views,state_at_risk}', 'lost_to_competitor');
 SELECT customer_id, likely_reason, reason_evidence FROM dormancy.customer_status WHERE customer_id = 3;
--- reset_defaults() restores the installed rules and keeps the user's own (rule 1)
+-- reset_defaults() restores the installed rules and keeps the user's own (rule 0)
 SELECT dormancy.reset_defaults('dormancy.reason_rules');
-SELECT rule_order, reason, installed FROM dormancy.reason_rules WHERE rule_order IN (1, 10, 20) ORDER BY 1;
-DELETE FROM dormancy.reason_rules WHERE rule_order = 1;
+SELECT rule_order, reason, installed FROM dormancy.reason_rules WHERE rule_order IN (0, 10, 20) ORDER BY 1;
+DELETE FROM dormancy.reason_rules WHERE rule_order = 0;
 SELECT customer_id, likely_reason FROM dormancy.customer_status WHERE customer_id IN (3, 5, 6) ORDER BY customer_id;
 -- themes
 UPDATE dormancy.message_themes SET theme = 'new_offer' WHERE reason = 'budget_timing';

@@ -83,6 +83,10 @@ INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_
 	VALUES (1, '2025-10-31', '2026-10-31', '7 days', 'all', 'all', 1, 1, 1, 0, 1, 10, 10, 0);
 INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, period, period_end, holdout, customers, predicted, actual)
 	VALUES (1, 'all', 1, '2026-10-31', true, 1, 1, 1);
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
+	VALUES (1, 'settings', '2026-11-01', 0.1, 1, 90, '{50}');
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, priority_score, p_alive, expected_value)
+	VALUES (1, '1', false, 'dormant|forgot|50-100', 60, 0.5, 100);
 CREATE TEMP TABLE numeric_columns AS
 SELECT c.oid::regclass AS tab, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type
   FROM pg_class c

@@ -398,18 +398,51 @@ BEGIN
 	-- one pass over the histories for the fits and the value distribution
 	PERFORM dormancy._fit_summaries();
 	DELETE FROM dormancy.models;
-	-- the model applied: Pareto/NBD when chosen and its fit converged, or by
-	-- the higher log-likelihood (the same four parameters, so no penalty)
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd, model)
+	-- the model applied, and why: Pareto/NBD when chosen and its fit
+	-- converged, by the higher log-likelihood (the same four parameters, so
+	-- no penalty), or by the lower mean absolute error of the segment's
+	-- latest holdout validation of both models (validate_models; BG/NBD
+	-- without one)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
+								 model, model_reason)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
 		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
-		   CASE WHEN coalesce((f.paretonbd).converged, false)
-					 AND (settings.model = 'paretonbd'
-						  OR (settings.model = 'likelihood'
-							  AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
-								   OR NOT coalesce((f.bgnbd).converged, false))))
-				THEN 'paretonbd' ELSE 'bgnbd' END
+		   c.model, c.reason
 	  FROM dormancy._fit_segments(settings) f
+	  LEFT JOIN LATERAL (
+		SELECT b.validation_id, b.mean_absolute_error AS bgnbd_error, p.mean_absolute_error AS paretonbd_error
+		  FROM dormancy.model_validations b
+		  JOIN dormancy.model_validations p
+			ON p.validation_id = b.validation_id AND p.segment_kind = b.segment_kind
+		   AND p.segment IS NOT DISTINCT FROM b.segment AND p.bucket = 'all' AND p.model = 'paretonbd'
+		 WHERE settings.model = 'validation'
+		   AND b.model = 'bgnbd' AND b.bucket = 'all'
+		   AND b.segment_kind = f.segment_kind AND b.segment IS NOT DISTINCT FROM f.segment_value
+		   AND b.mean_absolute_error IS NOT NULL AND p.mean_absolute_error IS NOT NULL
+		 ORDER BY b.validation_id DESC
+		 LIMIT 1) v ON true
+	 CROSS JOIN LATERAL (
+		SELECT CASE WHEN NOT coalesce((f.paretonbd).converged, false) THEN 'bgnbd'
+					WHEN settings.model = 'paretonbd' THEN 'paretonbd'
+					WHEN settings.model = 'likelihood'
+						 AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
+							  OR NOT coalesce((f.bgnbd).converged, false)) THEN 'paretonbd'
+					WHEN settings.model = 'validation' AND v.paretonbd_error < v.bgnbd_error THEN 'paretonbd'
+					ELSE 'bgnbd' END AS model,
+			   CASE WHEN settings.model = 'bgnbd' THEN 'model_settings.model is bgnbd'
+					WHEN NOT coalesce((f.paretonbd).converged, false)
+						THEN 'the Pareto/NBD fit did not converge: BG/NBD'
+					WHEN settings.model = 'paretonbd' THEN 'model_settings.model is paretonbd'
+					WHEN settings.model = 'likelihood'
+						THEN format('log-likelihood: BG/NBD %s, Pareto/NBD %s',
+									round((f.bgnbd).log_likelihood::numeric, 1), round((f.paretonbd).log_likelihood::numeric, 1))
+							 || CASE WHEN NOT coalesce((f.bgnbd).converged, false) THEN ' (the BG/NBD fit did not converge)' ELSE '' END
+					WHEN v.validation_id IS NULL
+						THEN 'no holdout validation of this segment with both models (validate_models): BG/NBD'
+					ELSE format('holdout validation %s: mean absolute error BG/NBD %s, Pareto/NBD %s purchase days per customer',
+								v.validation_id, round(v.bgnbd_error::numeric, 4), round(v.paretonbd_error::numeric, 4))
+					END AS reason
+	 ) c
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
@@ -418,6 +451,12 @@ BEGIN
 	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
 	  FROM dormancy._fit_standard_errors(settings) e
 	 WHERE e.model_id = m.model_id;
+	-- their covariance matrices, for the forecasts' intervals
+	UPDATE dormancy.models m
+	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
+		   gammagamma_covariance = c.gammagamma_covariance
+	  FROM dormancy._fit_covariances(settings) c
+	 WHERE c.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
@@ -650,23 +689,6 @@ DROP FUNCTION dormancy._comment_views_57_data_gaps();
 DROP FUNCTION dormancy._status_views_58_names(jsonb);
 DROP FUNCTION dormancy._comment_views_58_names();
 
-CREATE OR REPLACE FUNCTION dormancy._generated_views()
-	RETURNS TABLE (view_name text, adapter boolean)
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT g.view_name, g.view_name LIKE 'src\_%'
-	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
-			'category_histories', 'customer_histories',
-			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
-			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking'
-		   ]) WITH ORDINALITY AS g(view_name, n)
-	 ORDER BY g.n
-$$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
@@ -982,6 +1004,12 @@ BEGIN
 			'NULL::pg_catalog.text AS person, NULL::pg_catalog.date AS updated_on WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
+
+	-- src_outreach: one row per contact, from the bound outreach relation or
+	-- else the extension's own log (sql_src/67_outreach.sql)
+	view_name := 'src_outreach';
+	definition := dormancy._outreach_adapter();
+	RETURN NEXT;
 END
 $$;
 COMMENT ON FUNCTION dormancy._adapter_definitions() IS
@@ -1073,6 +1101,23 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_contacts.email IS 'the bound email column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_contacts.person IS 'the bound contact person column as text, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
+
+	COMMENT ON VIEW dormancy.src_outreach IS 'adapter view over the bound outreach relation, else dormancy.outreach_log: one row per contact, its wordings mapped';
+	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column (from the log: the id of the customer whose id has the log''s text, NULL when none has)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_at IS 'when the contact was made (a bound date or timestamp is taken in dormancy.time_zone)';
+	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
+	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.theme IS 'the message theme mapped by dormancy.outreach_themes; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, interested, meeting, quote, order or declined; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.declined_reason IS 'the declined reason mapped by dormancy.deal_reasons: price, features, competitor, timing, budget, circumstances, or other when unmapped; NULL when none was given';
+	COMMENT ON COLUMN dormancy.src_outreach.rep IS 'who made the contact, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.campaign_id IS 'the campaign of the contact (dormancy.campaigns), NULL when none or unbound';
+	COMMENT ON COLUMN dormancy.src_outreach.source_channel IS 'the channel as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_theme IS 'the theme as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_outcome IS 'the outcome as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_reason IS 'the declined reason as written';
+	COMMENT ON COLUMN dormancy.src_outreach.source_customer_id IS 'the customer id as written, as text';
+	COMMENT ON COLUMN dormancy.src_outreach.outreach_id IS 'the row number of dormancy.outreach_log (orders contacts of one instant); NULL for a bound relation';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
@@ -1107,6 +1152,8 @@ BEGIN
 			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
 								THEN format('The views are built without it: reading dormancy.src_%s and the views on it, customer_status among them, raises this error, and refresh() fails, until the %s are bound again.',
 											v.source, v.source)
+								WHEN v.source = 'outreach'
+								THEN 'The views are built as if the outreach were not bound (dormancy.src_outreach reads dormancy.outreach_log), and refresh() fails, until it is bound again.'
 								ELSE format('The views are built as if the %s were not bound (dormancy.src_%s is empty), and refresh() fails, until they are bound again.',
 											v.source, v.source) END,
 				  HINT = v.hint;
@@ -1517,21 +1564,6 @@ END
 $$;
 COMMENT ON FUNCTION dormancy.reset_rules() IS 'restore the installed default rules, keeping rules for other segments (reset_defaults(''dormancy.rules''))';
 
-CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
-	RETURNS SETOF regclass
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT t::regclass
-	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
-						'dormancy.model_settings', 'dormancy.models',
-						'dormancy.installed_defaults', 'dormancy.removed_defaults',
-						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
-						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
-						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
-						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
-						'dormancy.price_change_kinds']) AS t
-$$;
 
 -- the default rules and the notes of deleted ones, from the old tables
 INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
@@ -2389,6 +2421,54 @@ COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest upda
 COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
 COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 
+-- customer_outreach: per customer with outreach (bind_outreach, else
+-- dormancy.outreach_log), the contacts up to as_of and the latest of them;
+-- the latest outcome that is not not_reached (the latest conversation) and
+-- its declined reason are evidence of the likely reason (outreach_declined,
+-- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
+-- are broken by the log's row number, then the values.
+CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
+WITH a AS (
+	SELECT dormancy.as_of_day() AS day
+), o AS (
+	SELECT x.*, (x.contacted_on <= a.day) AS counts,
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+	  FROM dormancy.src_outreach x CROSS JOIN a
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+)
+SELECT o.customer_id,
+	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_channel,
+	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_theme,
+	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+			FILTER (WHERE o.counts))[1] AS last_campaign_id,
+	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
+	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_outcome,
+	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
+							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
+	   a.day AS as_of
+  FROM o CROSS JOIN a
+ GROUP BY o.customer_id, a.day;
+COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
+COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
+COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
+COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
+COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
 -- customer and those of unknown customers alike.
@@ -2507,6 +2587,32 @@ SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
+	   'contacts whose customer is NULL, left out'
+  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
+HAVING pg_catalog.count(*) > 0
+UNION ALL
+SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_catalog.text, x.source_customer_id),
+	   NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text), not in customer_status'
+  FROM dormancy.src_outreach x
+ WHERE x.source_customer_id IS NOT NULL
+   AND (x.customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id))
+ GROUP BY 3
+UNION ALL
+SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contacts without a (finite) contact time, left out'
+  FROM dormancy.src_outreach x
+ WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
+ GROUP BY x.customer_id
+UNION ALL
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
+  FROM dormancy.src_outreach x
+ WHERE x.campaign_id IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+ GROUP BY x.campaign_id
+UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
 SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
@@ -2526,7 +2632,8 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
   FROM (WITH RECURSIVE walk(source, rel, definer) AS (
 			SELECT s.source, a.oid, NULL::pg_catalog.oid
 			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
+						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+						   ('outreach', 'src_outreach')) s(source, adapter)
 			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
 			UNION
 			SELECT w.source, d.refobjid,
@@ -2540,13 +2647,17 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
 			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
 			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
 			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel
+			 -- (the outreach log's adapter reads the customers' adapter: that
+			 -- is the customers' source, reported there)
+			 WHERE NOT (w.source = 'outreach' AND c.relname = 'src_customers'
+						AND c.relnamespace = 'dormancy'::pg_catalog.regnamespace))
 		SELECT w.source, w.rel, w.definer FROM walk w) w
   JOIN pg_catalog.pg_class t ON t.oid = w.rel
  WHERE w.definer IS NOT NULL AND t.relrowsecurity
  GROUP BY w.source, w.definer;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
+COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
+COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
 COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
@@ -2707,16 +2818,28 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
  GROUP BY o.customer_id::pg_catalog.text
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
--- columns as in customer_status)
+-- columns as in customer_status, under the model chosen for the segment)
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
+ CROSS JOIN LATERAL (
+	SELECT b.problem
+	  FROM dormancy.model_predictions(mdl.bgnbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) mp
+								  mdl.horizon_days / mdl.unit_days) b
+	 WHERE mdl.paretonbd IS NULL
+	UNION ALL
+	SELECT p.problem
+	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
+								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+								  core.frequency, core.recency_days / mdl.unit_days,
+								  core.age_days / mdl.unit_days, core.monetary_value,
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL) p
+	 WHERE mdl.paretonbd IS NOT NULL
+ ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
 COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
@@ -2754,7 +2877,8 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- customer_status: one row per customer.  customer_core's columns, then
 -- the model's (mdl: the model that applies, models: its predictions),
 -- engagement (eng), deals (deal), and what one C call per customer (a:
--- _assess) derives from them and the contacts (cc), with the score weights
+-- _assess) derives from them, the contacts (cc) and the latest outreach
+-- conversation (ot: its outcome and declined reason), with the score weights
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
@@ -2830,7 +2954,7 @@ SELECT core.*,
 	   la.p_purchase_ahead,
 	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
 			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
@@ -2857,33 +2981,37 @@ SELECT core.*,
 									ms.p_alive_threshold) l
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model): the same columns from it, and no
-  -- probability of a purchase ahead (no closed form under Pareto/NBD)
-  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
+  -- (model_settings.model, models.model: _model_for's model and paretonbd):
+  -- the same columns from it (the looking-ahead ones from
+  -- model_lookahead(paretonbd, ...))
   LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
-	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value,
+		   pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
+	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days,
-									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									  ms.p_alive_threshold) pp
-	 WHERE pm.model_id IS NOT NULL
+									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
+	 CROSS JOIN dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days,
+									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
+									ms.p_alive_threshold) pl
+	 WHERE mdl.paretonbd IS NOT NULL
   ) pn ON true
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
   ) models
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
   ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
  CROSS JOIN dormancy.score_weights_in_force() sw
  CROSS JOIN dormancy.source_settings_in_force() pss
  -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
@@ -2920,7 +3048,8 @@ SELECT core.*,
 			b.events_bound, b.deals_bound, b.contracts_bound,
 			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			b.contact_dates_bound,
-			pss, sw) AS r
+			pss, sw,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -3038,7 +3167,7 @@ COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sale
 COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
 COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
 COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
+COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (under the model of forecast_model)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
@@ -3348,7 +3477,9 @@ COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
 -- nothing (compared by label_key), with its rows: empty when every label
 -- maps.  Industries and company sizes match an alias or a key of the rules
 -- or approach rules; event kinds, deal outcomes and reasons their mapping;
--- a price change's category a category of the bound orders.
+-- the outreach's channels, themes, outcomes (outreach_channels, ...) and
+-- declined reasons (deal_reasons) theirs; a price change's category a
+-- category of the bound orders.
 CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
 SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
   FROM dormancy.src_customers c
@@ -3393,6 +3524,28 @@ SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
 					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
  GROUP BY d.source_reason
 UNION ALL
+SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
+ GROUP BY x.source_channel
+UNION ALL
+SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
+ GROUP BY x.source_theme
+UNION ALL
+SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
+ GROUP BY x.source_outcome
+UNION ALL
+SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
+  FROM dormancy.src_outreach x
+ WHERE dormancy.label_key(x.source_reason) <> ''
+   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
+ GROUP BY x.source_reason
+UNION ALL
 SELECT 'price_change_category', p.category, pg_catalog.count(*)
   FROM dormancy.price_changes p
  WHERE p.category IS NOT NULL
@@ -3400,10 +3553,10 @@ SELECT 'price_change_category', p.category, pg_catalog.count(*)
 					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
  GROUP BY p.category;
 COMMENT ON VIEW dormancy.unmatched_labels IS
-	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
-COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
+	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
+COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
 COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
-COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
+COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
 
 -- model_parameters: one row per parameter of each stored model (dormancy.models),
 -- with the standard error fit_models() stored.  The 95% interval is built on
@@ -3424,7 +3577,12 @@ SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
 		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
 		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
 		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
-		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
+		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged),
+		-- Pareto/NBD (when fitted): the square roots of its covariance's diagonal
+		('paretonbd', 'r', (m.paretonbd).r, pg_catalog.sqrt(m.paretonbd_covariance[1][1]), (m.paretonbd).converged),
+		('paretonbd', 'alpha', (m.paretonbd).alpha, pg_catalog.sqrt(m.paretonbd_covariance[2][2]), (m.paretonbd).converged),
+		('paretonbd', 's', (m.paretonbd).s, pg_catalog.sqrt(m.paretonbd_covariance[3][3]), (m.paretonbd).converged),
+		('paretonbd', 'beta', (m.paretonbd).beta, pg_catalog.sqrt(m.paretonbd_covariance[4][4]), (m.paretonbd).converged)
 	) p (model, parameter, estimate, std_error, converged)
  WHERE p.estimate IS NOT NULL;
 COMMENT ON VIEW dormancy.model_parameters IS
@@ -3432,13 +3590,66 @@ COMMENT ON VIEW dormancy.model_parameters IS
 COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
 COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
 COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
-COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
-COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
+COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd, gammagamma or paretonbd (when fitted: model_settings.model is not bgnbd)';
+COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd), p, q, v (gammagamma) or r, alpha, s, beta (paretonbd)';
 COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
 COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
 COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
 COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
+-- forecast_intervals: per customer, the model columns of customer_status
+-- (p_alive, expected_purchases over model_settings.horizon, expected_value)
+-- with 95% intervals from the uncertainty of the parameters (the covariance
+-- matrices fit_models() stored; model_intervals, the delta method).  A view
+-- of its own, so that customer_status does not compute them on every query.
+-- The model is customer_status's: _model_for's, its Pareto/NBD fit when the
+-- segment's model is Pareto/NBD.  The intervals are NULL without a stored
+-- covariance (the fit did not converge, or a model row from before 0.4.0:
+-- fit_models() again).
+CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
+SELECT core.customer_id, mdl.model_id,
+	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model,
+	   i.p_alive, i.p_alive_low, i.p_alive_high,
+	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
+	   i.expected_value, i.expected_value_low, i.expected_value_high
+  FROM dormancy.customer_core core
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+  -- the covariances stored with the model
+  LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
+ CROSS JOIN LATERAL (
+	SELECT b.*
+	  FROM dormancy.model_intervals(mdl.bgnbd, cov.bgnbd_covariance,
+									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									cov.gammagamma_covariance,
+									core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days, core.monetary_value,
+									mdl.horizon_days / mdl.unit_days) b
+	 WHERE mdl.paretonbd IS NULL
+	UNION ALL
+	SELECT p.*
+	  FROM dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
+									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+									cov.gammagamma_covariance,
+									core.frequency, core.recency_days / mdl.unit_days,
+									core.age_days / mdl.unit_days, core.monetary_value,
+									mdl.horizon_days / mdl.unit_days) p
+	 WHERE mdl.paretonbd IS NOT NULL
+  ) i;
+COMMENT ON VIEW dormancy.forecast_intervals IS
+	'per customer, p_alive, expected purchases and expected value as customer_status gives them, each with a 95% interval from the uncertainty of the fitted parameters (delta method); NULL intervals without a stored covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.customer_id IS 'the customer';
+COMMENT ON COLUMN dormancy.forecast_intervals.model_id IS 'the dormancy.models row that applies (customer_status.model_id); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.forecast_intervals.forecast_model IS 'bgnbd or paretonbd, as customer_status.forecast_model';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive IS 'customer_status.p_alive';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_low IS 'lower end of the 95% interval of p_alive (delta method on the log-odds); equal to p_alive when it is exactly 1; NULL without a covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_high IS 'upper end of the 95% interval of p_alive';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases IS 'customer_status.expected_purchases: expected purchase days in the next model_settings.horizon';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_low IS 'lower end of the 95% interval of expected_purchases (delta method on the logarithm); NULL without a covariance';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_high IS 'upper end of the 95% interval of expected_purchases';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value IS 'customer_status.expected_value: expected purchases times the Gamma-Gamma expected spend';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_low IS 'lower end of the 95% interval of expected_value (both models'' uncertainty, on the logarithm); NULL without both covariances';
+COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_high IS 'upper end of the 95% interval of expected_value';
+
 -- latest_validation, latest_validation_tracking: the rows of the latest run
 -- of validate_models() of each segment, for BI tools to plot (they read only
 -- the extension's tables, which dormancy_reader may read too)
@@ -3446,7 +3657,7 @@ CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true)
 SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
 	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
 	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma
+	   v.bgnbd, v.gammagamma, v.model, v.paretonbd
   FROM dormancy.model_validations v
  WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
 						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
@@ -3466,6 +3677,474 @@ PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'do
 IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
 	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
 END IF;
+
+-- campaign_list: the members of each campaign to approach (not the
+-- controls), as frozen at its start (dormancy.campaign_members), with what
+-- a rep needs to call them now: name and owner (src_customers), a usable
+-- phone number and e-mail address and a contact person (src_contacts, the
+-- most recently updated first), and the outreach since the start.  Members
+-- are matched to the bound ids by their text (a hash join over the
+-- customers and the outreach, once each); the contacts by the bound id.
+CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
+SELECT m.campaign_id, c.name AS campaign_name,
+	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
+	   m.customer_id, s.name, s.owner,
+	   ph.phone, em.email, pe.person,
+	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
+	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
+	   c.as_of, c.started_at,
+	   dormancy.label('state', m.state) AS state_label,
+	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
+	   dormancy.label('approach_channel', m.channel) AS channel_label,
+	   dormancy.label('message_theme', m.theme) AS theme_label
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
+  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
+  LEFT JOIN LATERAL (
+	SELECT x.phone FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id
+	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
+	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
+  ) ph ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
+	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
+  ) em ON true
+  LEFT JOIN LATERAL (
+	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
+	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
+	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
+  ) pe ON true
+  LEFT JOIN (
+	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
+		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
+				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+	  FROM dormancy.campaign_members mo
+	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+								  AND o.contacted_at >= co.started_at
+	 WHERE NOT mo.is_control
+	 GROUP BY mo.campaign_id, mo.customer_id
+  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
+ WHERE NOT m.is_control;
+COMMENT ON VIEW dormancy.campaign_list IS
+	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
+COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
+COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
+COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
+COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
+COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
+COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
+COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
+COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
+COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
+COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
+COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
+COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
+
+-- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
+-- campaign_outcomes (one row per member: contacted?, came back within the
+-- window?, revenue in the window), and above it campaign_effect (treated
+-- against control, with 95% intervals), campaign_score_calibration (per
+-- score band), measured_approaches (the best measured channel and theme per
+-- reason, beside the ones in force) and campaign_transitions (the state
+-- changes of status_history in a campaign's window).
+--
+-- campaign_outcomes: each member of each campaign (campaign_members), with
+-- the window of the campaign (the N = reactivation_days days after its
+-- as-of day, up to the as-of day in force), the member's first contact
+-- (an outreach row of the campaign, or one without a campaign in the
+-- window), and the purchase days and revenue in the window, read from
+-- src_orders in the zone in force.  A purchase day is a day whose known
+-- amounts net to more than 0, or whose amounts are all unknown (as in the
+-- purchase histories).  The orders and the outreach are read once each,
+-- joined to the members on the id as text (campaign_members keeps text ids).
+CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
+WITH m AS (
+	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
+		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
+		   c.as_of AS start_day, c.reactivation_days,
+		   c.as_of + c.reactivation_days AS window_end,
+		   a.as_of_day
+	  FROM dormancy.campaign_members mb
+	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
+	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
+), contact AS (
+	SELECT m.campaign_id, m.customer_id,
+		   pg_catalog.min(o.contacted_on) AS first_contact_on,
+		   pg_catalog.count(*) AS contacts,
+		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+	  FROM m
+	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	 WHERE o.contacted_on <= m.as_of_day
+	   AND (o.campaign_id = m.campaign_id
+			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+	 GROUP BY m.campaign_id, m.customer_id
+), mc AS (
+	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
+		   -- the last day read: the window, or the window after the contact
+		   -- when that ends later, never after the as-of day in force
+		   LEAST(m.as_of_day, GREATEST(m.window_end, k.first_contact_on + m.reactivation_days - 1)) AS read_until
+	  FROM m
+	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
+), d AS (
+	SELECT mc.campaign_id, mc.customer_id, x.day,
+		   pg_catalog.sum(o.amount) AS amount,
+		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
+	  FROM mc
+	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
+	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
+	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
+	   -- the orders from two days before the first campaign's start on (two
+	   -- days: any zone's day against the session's), so that the older ones
+	   -- are neither joined nor converted (and an index on the time serves)
+	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
+	 GROUP BY mc.campaign_id, mc.customer_id, x.day
+)
+SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
+	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
+	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
+	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
+	   coalesce(p.purchase_days, 0) AS purchase_days,
+	   coalesce(p.purchase_days, 0) > 0 AS reactivated,
+	   p.first_purchase_on,
+	   coalesce(p.revenue, 0) AS revenue,
+	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
+  FROM mc
+  LEFT JOIN (SELECT d.campaign_id, d.customer_id,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
+												AND d.day < mc.first_contact_on + mc.reactivation_days)
+						AS purchase_days_after_contact
+			   FROM d
+			   JOIN mc ON mc.campaign_id = d.campaign_id AND mc.customer_id = d.customer_id
+			  GROUP BY d.campaign_id, d.customer_id) p
+	ON p.campaign_id = mc.campaign_id AND p.customer_id = mc.customer_id;
+COMMENT ON VIEW dormancy.campaign_outcomes IS
+	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
+COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.score_band IS 'the band of the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.state IS 'the dormancy state at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.likely_reason IS 'the likely reason at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.channel IS 'the planned channel at the start (also for a control: the one it would have had)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.theme IS 'the planned message theme at the start (also for a control)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.priority_score IS 'the priority score at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probability alive at the start';
+COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
+COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
+
+-- campaign_effect: treated against control per campaign, over all members
+-- (level all) and per planned channel, theme, likely reason and their
+-- combination (levels channel, theme, reason, approach).  Intention to
+-- treat: every member not held out is treated, contacted or not, and both
+-- groups are measured from the campaign's start, which the random
+-- assignment makes comparable.  The intervals are those of
+-- proportion_difference, mean_difference and number_needed_to_treat.
+CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name,
+		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
+				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 6 THEN 'reason'
+				ELSE 'approach' END AS level,
+		   o.channel, o.theme, o.likely_reason,
+		   pg_catalog.min(o.start_day) AS start_day, pg_catalog.min(o.window_end) AS window_end,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.contacted) AS contacted,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.contacted) AS controls_contacted,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated_after_contact) AS contacted_reactivated,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue_variance,
+		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
+		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign_name),
+							 (o.campaign_id, o.campaign_name, o.channel),
+							 (o.campaign_id, o.campaign_name, o.theme),
+							 (o.campaign_id, o.campaign_name, o.likely_reason),
+							 (o.campaign_id, o.campaign_name, o.channel, o.theme, o.likely_reason))
+)
+SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_reason,
+	   g.start_day, g.window_end, g.window_ended,
+	   g.treated, g.controls, g.contacted, g.controls_contacted,
+	   g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper,
+	   nn.number_needed, nn.lower AS number_needed_lower, nn.upper AS number_needed_upper,
+	   g.contacted_reactivated,
+	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
+	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
+	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper,
+	   -- the codes' labels in the session's language (dormancy.language)
+	   dormancy.label('approach_channel', g.channel) AS channel_label,
+	   dormancy.label('message_theme', g.theme) AS theme_label,
+	   dormancy.label('likely_reason', g.likely_reason) AS likely_reason_label
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
+ CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
+ CROSS JOIN LATERAL dormancy.mean_difference(g.treated, g.treated_revenue, g.treated_revenue_variance,
+											 g.controls, g.control_revenue, g.control_revenue_variance) md;
+COMMENT ON VIEW dormancy.campaign_effect IS
+	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_effect.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
+COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason IS 'the likely reason at the start (levels reason and approach)';
+COMMENT ON COLUMN dormancy.campaign_effect.start_day IS 'the campaign''s as-of day: the window starts the day after';
+COMMENT ON COLUMN dormancy.campaign_effect.window_end IS 'the last day of the window (start_day + reactivation_days)';
+COMMENT ON COLUMN dormancy.campaign_effect.window_ended IS 'false while the as-of day in force is before window_end: the rates are those of the days so far';
+COMMENT ON COLUMN dormancy.campaign_effect.treated IS 'members not held out (to be approached), contacted or not';
+COMMENT ON COLUMN dormancy.campaign_effect.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted IS 'treated members with an outreach row (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_effect.controls_contacted IS 'controls that were contacted all the same (they stay controls: a large number dilutes the measured effect)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_effect.control_rate IS 'control_reactivated / controls';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference IS 'treated_rate - control_rate: the lift in reactivation (NULL without treated or without controls)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_lower IS 'lower bound of the 95% interval of rate_difference (Newcombe''s hybrid score interval)';
+COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_upper IS 'upper bound of the 95% interval of rate_difference';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed IS 'members to approach to win one customer back: 1 / rate_difference (negative: one lost per that many; NULL for no difference)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_lower IS 'lower bound of its 95% interval, 1 / rate_difference_upper; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.number_needed_upper IS 'upper bound of its 95% interval, 1 / rate_difference_lower; NULL when the interval of rate_difference includes 0 (unbounded)';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_reactivated IS 'contacted members with a purchase day in the reactivation_days days from their first contact';
+COMMENT ON COLUMN dormancy.campaign_effect.contacted_rate IS 'contacted_reactivated / contacted: descriptive only, not an effect (who is reached is not random; docs/campaign_effect.md)';
+COMMENT ON COLUMN dormancy.campaign_effect.treated_revenue_per_member IS 'mean revenue in the window per treated member (0 for a member without orders)';
+COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean revenue in the window per control';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
+COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
+COMMENT ON COLUMN dormancy.campaign_effect.channel_label IS 'channel in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.theme_label IS 'theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_effect.likely_reason_label IS 'likely_reason in the language of dormancy.language';
+
+-- campaign_score_calibration: per campaign and score band at the start, the
+-- reactivation of treated and controls.  The control rate is the calibration
+-- of the score (do customers of higher bands come back more often on their
+-- own?), the difference says in which bands the approach pays.
+CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
+WITH g AS (
+	SELECT o.campaign_id, o.campaign_name, o.score_band,
+		   pg_catalog.bool_and(o.window_ended) AS window_ended,
+		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
+		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
+	  FROM dormancy.campaign_outcomes o
+	 GROUP BY o.campaign_id, o.campaign_name, o.score_band
+)
+SELECT g.campaign_id, g.campaign_name, g.score_band,
+	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
+	   g.window_ended, g.mean_score, g.mean_p_alive,
+	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
+	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
+	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
+	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper
+  FROM g
+ CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd;
+COMMENT ON VIEW dormancy.campaign_score_calibration IS
+	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_score IS 'mean priority score of the band''s members at the start';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_p_alive IS 'mean probability alive of the band''s members at the start (the model''s own expectation)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated IS 'members not held out';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.controls IS 'members held out as control';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_reactivated IS 'treated members with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_reactivated IS 'controls with a purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_rate IS 'treated_reactivated / treated';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.control_rate IS 'control_reactivated / controls: how often the band comes back without an approach';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference IS 'treated_rate - control_rate: the lift in this band';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS 'lower bound of its 95% interval (Newcombe)';
+COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
+
+-- measured_approaches: per likely reason, the planned channel and the theme
+-- with the best measured lift over the campaigns whose window has ended,
+-- among those with at least outreach_settings.min_observations treated
+-- members and as many controls: best by the lower bound of the lift's 95%
+-- interval, then the lift.  Measured in one campaign, the lift is that of
+-- campaign_effect (Newcombe's interval); in several, the campaigns are
+-- strata: the Mantel-Haenszel weighted difference (weights n1 n2 / (n1 + n2))
+-- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
+-- so that campaigns with other control shares and other baselines do not
+-- make a lift out of their mix (Simpson's paradox).  Only campaigns with
+-- both groups for the channel or theme count.  Beside them the theme and the
+-- reason's own channel rule in force, and whether the theme is the installed
+-- default.  adopt_measured_approaches() writes the ones whose lower bound is
+-- above 0.
+CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
+WITH o AS (
+	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
+), per AS (
+	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS n1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS n2,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1,
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2
+	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel, o.campaign_id
+	UNION ALL
+	SELECT 'theme', o.likely_reason, o.theme, o.campaign_id,
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control),
+		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
+		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
+	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme, o.campaign_id
+), strata AS (
+	SELECT p.*, p.n1::double precision * p.n2 / (p.n1 + p.n2) AS w,
+		   p.x1::double precision / p.n1 - p.x2::double precision / p.n2 AS d,
+		   ((p.x1 + 1.0) / (p.n1 + 2)) * (1 - (p.x1 + 1.0) / (p.n1 + 2)) / p.n1
+		   + ((p.x2 + 1.0) / (p.n2 + 2)) * (1 - (p.x2 + 1.0) / (p.n2 + 2)) / p.n2 AS v
+	  FROM per p WHERE p.n1 > 0 AND p.n2 > 0
+), cand AS (
+	SELECT st.kind, st.likely_reason, st.choice, pg_catalog.count(*) AS campaigns,
+		   pg_catalog.sum(st.n1) AS treated, pg_catalog.sum(st.n2) AS controls,
+		   pg_catalog.sum(st.x1) AS treated_reactivated, pg_catalog.sum(st.x2) AS control_reactivated,
+		   pg_catalog.sum(st.w * st.d) / pg_catalog.sum(st.w) AS mh,
+		   pg_catalog.sqrt(pg_catalog.sum(st.w * st.w * st.v)::double precision) / pg_catalog.sum(st.w) AS mh_se
+	  FROM strata st
+	 GROUP BY st.kind, st.likely_reason, st.choice
+), lift AS (
+	SELECT c.kind, c.likely_reason, c.choice, c.campaigns, c.treated, c.controls,
+		   CASE WHEN c.campaigns = 1 THEN pd.difference ELSE c.mh END AS difference,
+		   CASE WHEN c.campaigns = 1 THEN pd.lower ELSE GREATEST(c.mh - 1.959963984540054 * c.mh_se, -1) END AS lower,
+		   CASE WHEN c.campaigns = 1 THEN pd.upper ELSE LEAST(c.mh + 1.959963984540054 * c.mh_se, 1) END AS upper
+	  FROM cand c
+	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated::bigint, c.treated::bigint,
+													   c.control_reactivated::bigint, c.controls::bigint) pd
+	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
+), best AS (
+	SELECT DISTINCT ON (l.kind, l.likely_reason) l.*
+	  FROM lift l
+	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
+), reasons AS (
+	SELECT DISTINCT o.likely_reason FROM o
+)
+SELECT r.likely_reason,
+	   bc.choice AS measured_channel, bc.difference AS channel_lift,
+	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
+	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
+	   (SELECT a.channel FROM dormancy.approach_rules a
+		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
+	   bt.choice AS measured_theme, bt.difference AS theme_lift,
+	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
+	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
+	   mt.theme AS current_theme,
+	   mt.installed AS current_theme_installed,
+	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
+		   (SELECT a.channel FROM dormancy.approach_rules a
+			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
+			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
+	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
+  FROM reasons r
+  LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
+  LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
+  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
+COMMENT ON VIEW dormancy.measured_approaches IS
+	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
+COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
+COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
+COMMENT ON COLUMN dormancy.measured_approaches.theme_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
+COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
+
+-- campaign_transitions: for the members who came back in a campaign's
+-- window, the first state change that refresh() recorded in status_history
+-- from a lapsing state (at_risk, dormant, long_dormant) back to active on or
+-- after the first purchase day of the window (a refresh records a change
+-- when it runs: after the purchase, possibly after the window), with the
+-- member's group and first contact.
+CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
+SELECT DISTINCT ON (o.campaign_id, o.customer_id)
+	   o.campaign_id, o.campaign_name, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
+	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
+	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
+	   o.first_purchase_on - o.start_day AS days_from_start
+  FROM dormancy.campaign_outcomes o
+  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
+ WHERE o.reactivated
+   AND h.change = 'changed' AND h.to_state = 'active'
+   AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')
+   AND h.as_of >= o.first_purchase_on
+ ORDER BY o.campaign_id, o.customer_id, h.history_id;
+COMMENT ON VIEW dormancy.campaign_transitions IS
+	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_transitions.campaign_name IS 'the campaign''s name';
+COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
+COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
+COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_contact_on IS 'the day of the first contact';
+COMMENT ON COLUMN dormancy.campaign_transitions.first_purchase_on IS 'the first purchase day in the window';
+COMMENT ON COLUMN dormancy.campaign_transitions.history_id IS 'the row of dormancy.status_history';
+COMMENT ON COLUMN dormancy.campaign_transitions.run_id IS 'the refresh that recorded it (dormancy.refresh_runs)';
+COMMENT ON COLUMN dormancy.campaign_transitions.from_state IS 'the state before: at_risk, dormant or long_dormant';
+COMMENT ON COLUMN dormancy.campaign_transitions.to_state IS 'the state after: active';
+COMMENT ON COLUMN dormancy.campaign_transitions.recorded_as_of IS 'the as-of day of the refresh that recorded the change (a refresh runs after the purchase: it can be later than the purchase day)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_contact IS 'days from the first contact to the first purchase day (NULL when not contacted; negative: the customer bought before the contact)';
+COMMENT ON COLUMN dormancy.campaign_transitions.days_from_start IS 'days from the campaign''s as-of day to the first purchase day';
 
 END
 $$;
@@ -5471,13 +6150,18 @@ BEGIN
 	END IF;
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (
-		SELECT s.total_amount, mp.expected_value
+		SELECT s.total_amount, CASE WHEN mdl.paretonbd IS NULL THEN mp.expected_value ELSE pp.expected_value END AS expected_value
 		  FROM pg_temp.dormancy_fit_summaries s
 		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON mdl.paretonbd IS NULL
+		  -- under the segment's Pareto/NBD model when it is the one chosen, as customer_status
+		  LEFT JOIN LATERAL dormancy.model_predictions_paretonbd(mdl.paretonbd,
+							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
+							s.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) pp ON mdl.paretonbd IS NOT NULL
 	)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
@@ -7637,88 +8321,6 @@ CREATE FUNCTION dormancy.model_lookahead(paretonbd dormancy.paretonbd, frequency
 COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.paretonbd, integer, double precision, double precision, double precision, double precision) IS
 	'the looking-ahead columns of customer_status under a Pareto/NBD model: p_alive if silent for ahead more time units, the probability of a purchase in them, and the age at which p_alive falls below threshold (NULL: never); a value that cannot be computed is NULL and problem says why';
 
-CREATE OR REPLACE FUNCTION dormancy.fit_models()
-	RETURNS SETOF dormancy.models
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
-AS $$
-DECLARE
-	settings dormancy.model_settings := dormancy.model_settings_in_force();
-	started timestamptz := clock_timestamp();
-BEGIN
-	-- one pass over the histories for the fits and the value distribution
-	PERFORM dormancy._fit_summaries();
-	DELETE FROM dormancy.models;
-	-- the model applied, and why: Pareto/NBD when chosen and its fit
-	-- converged, by the higher log-likelihood (the same four parameters, so
-	-- no penalty), or by the lower mean absolute error of the segment's
-	-- latest holdout validation of both models (validate_models; BG/NBD
-	-- without one)
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
-								 model, model_reason)
-	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
-		   c.model, c.reason
-	  FROM dormancy._fit_segments(settings) f
-	  LEFT JOIN LATERAL (
-		SELECT b.validation_id, b.mean_absolute_error AS bgnbd_error, p.mean_absolute_error AS paretonbd_error
-		  FROM dormancy.model_validations b
-		  JOIN dormancy.model_validations p
-			ON p.validation_id = b.validation_id AND p.segment_kind = b.segment_kind
-		   AND p.segment IS NOT DISTINCT FROM b.segment AND p.bucket = 'all' AND p.model = 'paretonbd'
-		 WHERE settings.model = 'validation'
-		   AND b.model = 'bgnbd' AND b.bucket = 'all'
-		   AND b.segment_kind = f.segment_kind AND b.segment IS NOT DISTINCT FROM f.segment_value
-		   AND b.mean_absolute_error IS NOT NULL AND p.mean_absolute_error IS NOT NULL
-		 ORDER BY b.validation_id DESC
-		 LIMIT 1) v ON true
-	 CROSS JOIN LATERAL (
-		SELECT CASE WHEN NOT coalesce((f.paretonbd).converged, false) THEN 'bgnbd'
-					WHEN settings.model = 'paretonbd' THEN 'paretonbd'
-					WHEN settings.model = 'likelihood'
-						 AND ((f.paretonbd).log_likelihood > (f.bgnbd).log_likelihood
-							  OR NOT coalesce((f.bgnbd).converged, false)) THEN 'paretonbd'
-					WHEN settings.model = 'validation' AND v.paretonbd_error < v.bgnbd_error THEN 'paretonbd'
-					ELSE 'bgnbd' END AS model,
-			   CASE WHEN settings.model = 'bgnbd' THEN 'model_settings.model is bgnbd'
-					WHEN NOT coalesce((f.paretonbd).converged, false)
-						THEN 'the Pareto/NBD fit did not converge: BG/NBD'
-					WHEN settings.model = 'paretonbd' THEN 'model_settings.model is paretonbd'
-					WHEN settings.model = 'likelihood'
-						THEN format('log-likelihood: BG/NBD %s, Pareto/NBD %s',
-									round((f.bgnbd).log_likelihood::numeric, 1), round((f.paretonbd).log_likelihood::numeric, 1))
-							 || CASE WHEN NOT coalesce((f.bgnbd).converged, false) THEN ' (the BG/NBD fit did not converge)' ELSE '' END
-					WHEN v.validation_id IS NULL
-						THEN 'no holdout validation of this segment with both models (validate_models): BG/NBD'
-					ELSE format('holdout validation %s: mean absolute error BG/NBD %s, Pareto/NBD %s purchase days per customer',
-								v.validation_id, round(v.bgnbd_error::numeric, 4), round(v.paretonbd_error::numeric, 4))
-					END AS reason
-	 ) c
-	 -- model ids in a fixed order, not in the order a (partitionwise or
-	 -- distributed) aggregate happens to return the segments
-	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
-	-- the uncertainty of the estimates, over the same summaries
-	UPDATE dormancy.models m
-	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
-	  FROM dormancy._fit_standard_errors(settings) e
-	 WHERE e.model_id = m.model_id;
-	-- their covariance matrices, for the forecasts' intervals
-	UPDATE dormancy.models m
-	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
-		   gammagamma_covariance = c.gammagamma_covariance
-	  FROM dormancy._fit_covariances(settings) c
-	 WHERE c.model_id = m.model_id;
-	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
-	-- customer_status looks the models up per customer: fresh statistics
-	PERFORM dormancy.analyze_lookup_tables();
-	-- the scale of the customers' values (lifetime and now expected), which
-	-- the score and the call list rank by
-	PERFORM dormancy._store_value_distribution();
-	DROP TABLE pg_temp.dormancy_fit_summaries;
-	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
-END
-$$;
 COMMENT ON FUNCTION dormancy.fit_models() IS
 	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
 REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
@@ -7977,1578 +8579,12 @@ COMMENT ON FUNCTION dormancy._model_for(text, text) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
 
 -- the value distribution under the model chosen for each segment, as customer_status
-CREATE OR REPLACE FUNCTION dormancy._store_value_distribution()
-	RETURNS void
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	SET jit = off
-AS $$
-DECLARE
-	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
-BEGIN
-	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
-		RETURN;
-	END IF;
-	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
-	WITH v AS (
-		SELECT s.total_amount, CASE WHEN mdl.paretonbd IS NULL THEN mp.expected_value ELSE pp.expected_value END AS expected_value
-		  FROM pg_temp.dormancy_fit_summaries s
-		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
-		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
-							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON mdl.paretonbd IS NULL
-		  -- under the segment's Pareto/NBD model when it is the one chosen, as customer_status
-		  LEFT JOIN LATERAL dormancy.model_predictions_paretonbd(mdl.paretonbd,
-							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) pp ON mdl.paretonbd IS NOT NULL
-	)
-	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
-	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
-				   count(*) AS n
-			  FROM v
-			UNION ALL
-			SELECT 'expected_value',
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
-					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
-				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
-			  FROM v) m
-	 WHERE m.n > 0;
-END
-$$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
 	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
 
-CREATE OR REPLACE FUNCTION dormancy._generated_views()
-	RETURNS TABLE (view_name text, adapter boolean)
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT g.view_name, g.view_name LIKE 'src\_%'
-	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys',
-			'category_histories', 'customer_histories',
-			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'source_issues',
-			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking'
-		   ]) WITH ORDINALITY AS g(view_name, n)
-	 ORDER BY g.n
-$$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
-CREATE OR REPLACE FUNCTION dormancy._create_views()
-	RETURNS void
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-
--- category_histories: one aggregate pass over the orders per customer and
--- category (what the refresh stores, and what category_trend reads), or,
--- inside a refresh, the histories stored by the last one: a gate that only
--- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.  The rows are those of src_history_rows: the
--- order rows, or with an order id bound the orders per category, and the
--- whole orders as the row of category NULL.  The gate and the zone are init
--- plans, read once on the node that plans the query: a filter holding a
--- subquery is not pushed into the grouping, so the grouping is whole and a
--- Citus worker or a postgres_fdw shard can run it, in the zone it is given
--- (_local_time), never in its own settings (docs/scaling-out.md).
-CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
-SELECT a.customer_id, a.category, a.history, a.order_rows
-  FROM (SELECT o.customer_id, o.category,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-										 o.amount, o.discounted) AS history,
-			   pg_catalog.sum(o.line_rows) AS order_rows
-		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id, o.category) a
- WHERE (SELECT NOT dormancy._use_stored_histories())
-UNION ALL
-SELECT s.customer_id, s.category, s.history, s.order_rows
-  FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
-COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
-COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
-
--- customer_histories: one aggregate pass over the orders, per customer; the
--- categorized_history aggregate keeps the per-category detail in the
--- customer's state (its categories, the last purchase day of each, and the
--- history as the union of the category histories, as category_histories
--- would give them).  With an order id bound, the history is that of the
--- whole orders (src_history_rows.whole_order: each order counted once, its
--- total compared with min_order_amount), folded in the same pass; without
--- one, no row is a whole order and the filtered aggregates stay NULL.
--- Inside a refresh the same columns come from the stored per-category
--- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of and
--- the zone are read once, in init plans (as in category_histories).
-CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
-SELECT a.customer_id,
-	   coalesce(a.whole, (a.h).history) AS history,
-	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
-	   (a.h).categories,
-	   (a.h).category_last_order_at
-  FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-											o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
-			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
-		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id) a
- WHERE (SELECT NOT dormancy._use_stored_histories())
-UNION ALL
-SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
-	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
-	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
-		   FILTER (WHERE s.category IS NOT NULL)
-  FROM dormancy.src_stored_histories s
- CROSS JOIN dormancy.src_bindings b
- GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
-COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
-COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
-COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
-
--- contract_signals: per customer, from its valid terms (a start or an end,
--- and no end before the start); NULL start means started long ago, NULL or
--- infinite end means open-ended.  The contracts are read once (terms, ranked
--- per customer, then one GROUP BY), and every window is by customer, so
--- WHERE customer_id = $1 reaches the contracts (their index).
-CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
-	  FROM dormancy.source_settings_in_force() s
-), ranked AS (
-	SELECT t.*,
-		   -- the current term: started, covering as_of, ending last
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
-		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
-	  FROM (SELECT w.*,
-				   (w.started AND w.end_day >= a.day) AS is_current,
-				   coalesce(w.started
-							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
-							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
-			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
-						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
-						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
-						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
-						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
-						   pg_catalog.lag(c.plan) OVER w AS prev_plan
-					  FROM dormancy.src_contracts c CROSS JOIN a
-					 WHERE c.customer_id IS NOT NULL
-					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
-					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
-					WINDOW w AS (PARTITION BY c.customer_id
-								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
-			 CROSS JOIN a) t
-), p AS (
-	SELECT r.customer_id,
-		   pg_catalog.count(*) AS terms,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
-		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
-		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
-		   -- the current term's columns (one row: current_rank 1, if current)
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
-		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
-		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
-		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
-		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
-		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
-		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
-		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
-	  FROM ranked r CROSS JOIN a
-	 GROUP BY r.customer_id
-)
-SELECT p.customer_id,
-	   p.terms,
-	   p.cur_starts_on AS current_starts_on,
-	   p.cur_ends_on AS current_ends_on,
-	   p.cur_plan AS current_plan,
-	   p.cur_seats AS current_seats,
-	   p.cur_amount AS current_amount,
-	   p.cur_auto_renew AS current_auto_renew,
-	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
-	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
-	   (p.last_end IS NOT NULL AND NOT p.covered
-		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
-	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
-	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
-	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
-			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
-	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
-	   p.down AS downgraded,
-	   p.down_starts_on AS downgraded_on,
-	   p.down_prev_seats AS seats_before,
-	   p.down_seats AS seats_after,
-	   p.down_prev_amount AS amount_before,
-	   p.down_amount AS amount_after,
-	   p.down_prev_plan AS plan_before,
-	   p.down_plan AS plan_after,
-	   a.day AS as_of
-  FROM p
- CROSS JOIN a;
-COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
-COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
-COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
-COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
-COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
-COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
-COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
-COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
-COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
-COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
-COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
-COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
-COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
-COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
-
--- customer_engagement: events per customer in the engagement window, by kind.
-CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
-	  FROM dormancy.source_settings_in_force() s
-), ev AS (
-	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
-		   e.occurred_on > a.window_start AS in_window
-	  FROM dormancy.src_events e
-	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
-	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
-	   AND e.occurred_on <= a.day
-)
-SELECT ev.customer_id,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
-	   pg_catalog.max(ev.occurred_on) AS last_event_at,
-	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
-	   a.day - a.window_start AS engagement_window_days,
-	   a.day AS as_of
-  FROM ev CROSS JOIN a
- GROUP BY ev.customer_id, a.day, a.window_start;
-COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
-COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
-COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
-COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
-COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
-
--- customer_deals: the last closed deal per customer (open deals counted apart).
-CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day
-), d AS (
-	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
-		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
-				ELSE coalesce(r.reason, 'other') END AS reason
-	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
-	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
-	 WHERE x.customer_id IS NOT NULL
-), closed AS (
-	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
-				 AND d.closed_on <= a.day) AS counts
-	  FROM d CROSS JOIN a
-)
-SELECT c.customer_id,
-	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
-	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
-	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
-	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
-	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
-	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
-	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
-	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
-	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
-	   a.day AS as_of
-  FROM closed c CROSS JOIN a
- GROUP BY c.customer_id, a.day;
-COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
-COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
-COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
-COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
-COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
-
--- customer_contacts: per customer with contacts, the usable ones counted
--- (the data gaps of customer_status; D9, docs/sources.md).
-CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
-		   s.phone_country
-	  FROM dormancy.source_settings_in_force() s
-), c AS (
-	SELECT x.customer_id,
-		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
-		   NULLIF(pg_catalog.btrim(x.email), '') AS email,
-		   NULLIF(pg_catalog.btrim(x.person), '') AS person,
-		   x.updated_on
-	  FROM dormancy.src_contacts x
-	 WHERE x.customer_id IS NOT NULL
-), checked AS (
-	SELECT c.*,
-		   -- per-country rules after NFKC (full-width digits count)
-		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
-		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c CROSS JOIN a
-)
-SELECT k.customer_id,
-	   pg_catalog.count(*) AS contacts,
-	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
-	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
-	   pg_catalog.count(k.person) AS persons,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
-	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
-	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
-	   a.day AS as_of
-  FROM checked k CROSS JOIN a
- GROUP BY k.customer_id, a.day, a.fresh_from;
-COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
-COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
-COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
-COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
-COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
-COMMENT ON COLUMN dormancy.customer_contacts.invalid_emails IS 'e-mail values that are not blank and not a usable address';
-COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest update day of the contacts up to as_of (NULL when unknown)';
-COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
-COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
-
--- source_issues: rows of the optional sources the views cannot use or had to
--- interpret, counted per kind.  Every source reports its rows without a
--- customer and those of unknown customers alike.
-CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
-SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contracts x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contracts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'events whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_events x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_events x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'deals whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_deals x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_deals x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contacts whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contacts x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contacts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms with neither start nor end, left out of the contract signals'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms without a start: taken as started before the as-of day'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms without an end: taken as open-ended (running)'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
-	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
-	   'contract terms that end before they start, left out of the contract signals'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events whose time is NULL or infinite, left out'
-  FROM dormancy.src_events e
- WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
- GROUP BY e.customer_id
-UNION ALL
-SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
-	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
-  FROM dormancy.src_events e
- WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
-UNION ALL
-SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals that are not open and have no (finite) close date, left out of the last deal'
-  FROM dormancy.src_deals d
- WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
-					  AND o.outcome = 'open')
- GROUP BY d.customer_id
-UNION ALL
-SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
-	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
-  FROM dormancy.src_deals d
- WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
-UNION ALL
-SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
-	   'lost reasons not in dormancy.deal_reasons, counted as other'
-  FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
-UNION ALL
--- price changes for one category while no category is bound: they match no
--- purchase (a change with category NULL applies to everyone)
-SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
-	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
-  FROM dormancy.price_changes p
- CROSS JOIN dormancy.src_bindings b
- WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
- GROUP BY p.category
-UNION ALL
--- a view (not security_invoker) between an adapter and a table with row
--- security: the view reads the table as its owner, so the policies do not
--- apply to the querying role; found live in the catalogs, from each adapter
--- down through the views it reads
-SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
-	   pg_catalog.count(DISTINCT w.rel),
-	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
-  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
-			SELECT s.source, a.oid, NULL::pg_catalog.oid
-			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts')) s(source, adapter)
-			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
-			UNION
-			SELECT w.source, d.refobjid,
-				   coalesce(w.definer,
-							CASE WHEN c.relkind = 'v'
-									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
-														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
-														 WHERE o.option_name = 'security_invoker'), false)
-								 THEN c.oid END)
-			  FROM walk w
-			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
-			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
-			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
-		SELECT w.source, w.rel, w.definer FROM walk w) w
-  JOIN pg_catalog.pg_class t ON t.oid = w.rel
- WHERE w.definer IS NOT NULL AND t.relrowsecurity
- GROUP BY w.source, w.definer;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals and contacts sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals or contacts; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
-COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
-COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
-COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
-COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
-
--- customer_core: one row per customer with its state, decline signals,
--- price changes and contract columns; customer_status adds the rest.  The
--- derived columns come from one C evaluation (_customer_facts); b is what
--- is bound (src_bindings).
-CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
-WITH as_of AS MATERIALIZED (
-	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day
-)
-SELECT c.customer_id,
-	   c.name,
-	   c.industry,
-	   c.company_size,
-	   f.state,
-	   f.last_order_at,
-	   f.days_since_last_order,
-	   f.last_qualifying_order_at,
-	   f.days_since_last_qualifying_order,
-	   f.first_order_at,
-	   f.orders_count,
-	   f.order_days,
-	   f.total_amount,
-	   f.unknown_amount_orders,
-	   f.refunds,
-	   f.segment,
-	   (r.rule).rule_id,
-	   (r.rule).at_risk_after,
-	   (r.rule).dormant_after,
-	   (r.rule).long_dormant_after,
-	   (r.rule).min_order_amount,
-	   a.day AS as_of,
-	   f.mean_gap_days,
-	   f.median_gap_days,
-	   f.gap_stddev_days,
-	   f.overdue_ratio,
-	   f.recent_amount,
-	   f.prior_amount,
-	   f.recent_orders,
-	   f.prior_orders,
-	   f.amount_change,
-	   f.frequency_change,
-	   f.amount_trend,
-	   f.trend_points,
-	   f.relative_trend,
-	   f.recent_median_gap_days,
-	   f.earlier_median_gap_days,
-	   f.cadence_change,
-	   f.season_amount,
-	   f.last_season_amount,
-	   f.season_orders,
-	   f.last_season_orders,
-	   f.same_season_change,
-	   f.declining,
-	   f.decline_signals,
-	   f.lapsed_after_price_increase,
-	   f.price_increase,
-	   f.lapsed_after_spec_change,
-	   f.spec_change,
-	   f.frequency,
-	   f.recency AS recency_days,
-	   f.age AS age_days,
-	   f.monetary_value,
-	   con.terms AS contract_terms,
-	   con.contract_end_at,
-	   con.last_covered_day AS contract_covered_until,
-	   con.contract_lapsed,
-	   con.days_since_contract_end,
-	   con.auto_renew_off,
-	   con.downgraded,
-	   con.renewal_due_in_days,
-	   c.owner,
-	   c.company_id
-  FROM dormancy.src_customers c
- CROSS JOIN as_of a
- CROSS JOIN dormancy.src_bindings b
- CROSS JOIN dormancy.decline_settings_in_force() ds
-  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
-  -- the rule of the customer's segment: per customer, so that a lookup of
-  -- one customer reads no other (a DISTINCT over every customer's segment
-  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
-  -- segment, so rule_for() runs once per segment, not once per customer
-  LEFT JOIN LATERAL (
-	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
-	OFFSET 0
-  ) r ON true
- -- every derived column in one evaluation (_customer_facts): those of
- -- history_summary, decline_metrics (with the settings of the one row ds)
- -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
- -- once; the state (for rules with use_contract_end, IT services: a lapsed
- -- licence is dormancy, the last day covered by a contract counts like a
- -- purchase); the days since the last orders; the segment; and the price
- -- changes the customer lapsed after: its last purchase (in the change's
- -- category when categories are bound) came before the change, while the
- -- customer was not yet dormant, and nothing was bought since (the latest
- -- of each kind; dormancy.price_changes read once per query)
- CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
-		(r.rule).min_order_amount,
-		ds.window_length, ds.trend_years, ds.season_length,
-		ds.amount_drop_threshold, ds.frequency_drop_threshold,
-		ds.cadence_slowdown_threshold, ds.overdue_threshold,
-		ds.season_drop_threshold, ds.trend_drop_threshold,
-		ds.trend_min_points, b.order_discounts_bound,
-		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
-		(r.rule).use_contract_end, con.last_covered_day,
-		h.categories, h.category_last_order_at, b.order_categories_bound) f
- WHERE c.customer_id IS NOT NULL;
-COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
-
--- data_issues: rows that the views cannot use, counted instead of dropped.
-CREATE OR REPLACE VIEW dormancy.data_issues WITH (security_invoker = true) AS
-SELECT 'order_customer_not_found'::text AS issue,
-	   o.customer_id::pg_catalog.text AS customer_id,
-	   pg_catalog.count(*) AS rows,
-	   pg_catalog.sum(o.amount) AS amount,
-	   'orders whose customer is not in the bound customers'::text AS detail
-  FROM dormancy.src_orders o
- WHERE o.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
- GROUP BY o.customer_id
-UNION ALL
-SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose customer column is NULL'
-  FROM dormancy.src_orders o
- WHERE o.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose order time is NULL or infinite, left out of purchase histories'
-  FROM dormancy.src_orders o
- WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
- GROUP BY o.customer_id
-UNION ALL
-SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
-	   'customers whose id is NULL, left out of customer_status'
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
-	   'customer ids that appear more than once; each copy gets its own customer_status row'
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL
- GROUP BY c.customer_id
-HAVING pg_catalog.count(*) > 1
-UNION ALL
--- amounts out of range (src_orders shows them as unknown)
-SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
-	   'orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'
-  FROM dormancy.src_orders o
- WHERE o.amount_out_of_range
- GROUP BY o.customer_id::pg_catalog.text
-UNION ALL
--- the customers whose model columns could not be computed (the same model
--- columns as in customer_status, under the model chosen for the segment)
-SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
-	   NULL::double precision, mp.problem
-  FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- CROSS JOIN LATERAL (
-	SELECT b.problem
-	  FROM dormancy.model_predictions(mdl.bgnbd,
-								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-								  core.frequency, core.recency_days / mdl.unit_days,
-								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) b
-	 WHERE mdl.paretonbd IS NULL
-	UNION ALL
-	SELECT p.problem
-	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
-								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-								  core.frequency, core.recency_days / mdl.unit_days,
-								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL) p
-	 WHERE mdl.paretonbd IS NOT NULL
- ) mp
- WHERE mp.problem IS NOT NULL;
-COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
-COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
-COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
-COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
-COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
-
--- Data gaps (D9): what a caller would miss before calling a customer.
--- dormancy.customer_contacts counts each customer's usable phone numbers,
--- e-mail addresses and contact persons (from bind_contacts); the column
--- customer_status.data_gaps lists, per customer, the gaps that apply:
---
---   no_contact        neither a usable phone number nor a usable e-mail address
---   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (phone_valid() in
---                     source_settings.phone_country, after NFKC)
---   no_email          no usable e-mail address (email bound)
---   invalid_email     an address that is not one (local@domain.tld)
---   no_person         no contact person (person bound)
---   contact_outdated  contact data last updated longer ago than
---                     source_settings.contact_stale_after, or never (updated_at bound)
---   no_name           the customer has no name (name bound)
---   duplicate_name    another customer has the same company name once
---                     normalized, branch part included, and the same
---                     company id when a company column is bound (see
---                     duplicate_customers): merge them.  Branches of one
---                     company are not duplicates (company_customers)
---   no_activity       nothing on record: no orders, contracts, deals or
---                     events, so the customer's status cannot be told
---
--- Gaps of a source that is not bound are not reported (no contacts bound:
--- no contact gaps).  docs/sources.md has the definitions.
---
--- customer_status: one row per customer.  customer_core's columns, then
--- the model's (mdl: the model that applies, models: its predictions),
--- engagement (eng), deals (deal), and what one C call per customer (a:
--- _assess) derives from them and the contacts (cc), with the score weights
--- (sw) and source settings (pss): contract state, kind of dormancy,
--- priority score (its breakdown is built from a's priority inputs only when
--- read), likely reason, evidence, channel, message theme, approach value
--- and the data gaps (nk: the name key, and the key duplicates share: the
--- name key after the company id and a colon when a company column is
--- bound; dup: the duplicate keys of more than one customer, for the name's
--- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
--- b: what is bound (src_bindings).
-CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
-SELECT core.*,
-	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
-	   (a.r).contract_state,
-	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
-	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
-	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
-	   eng.days_since_last_event,
-	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
-	   (a.r).priority_score,
-	   -- built only when read: the second C half of score_priority(); the
-	   -- weights from an init plan, not sw, so that a sort below (the rank of
-	   -- call_list and of the refresh) does not carry them on every row
-	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w),
-									(a.r).value_percentiles) AS score_breakdown,
-	   (a.r).likely_reason,
-	   (a.r).reason_evidence,
-	   (a.r).evidence,
-	   (a.r).approach_channel,
-	   (a.r).message_theme,
-	   (a.r).approach_value,
-	   -- the gaps of a source or column that is not bound are not reported;
-	   -- the name's (nk, dup) here, the others from _assess
-	   dormancy._data_gaps((a.r).gaps,
-		   CASE WHEN b.customer_names_bound THEN
-				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-					 -- the stored keys, while they hold every row.  First
-					 -- whether the key is shared at all (two rows or more in
-					 -- the stored keys the reader may see): for a few customers
-					 -- a lookup of the key's index, for many the shared keys
-					 -- hashed once (the planner picks).  Only then, exactly: the
-					 -- ids that have the key, their rows the reader sees whose
-					 -- name has the key now; at least two such rows
-					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
-						  CASE WHEN EXISTS (
-								SELECT 1
-								  FROM (SELECT k.name_key
-										  FROM dormancy.src_name_keys k
-										 GROUP BY k.name_key
-										HAVING pg_catalog.sum(k.rows) > 1) ks
-								 WHERE ks.name_key = nk.duplicate_key)
-							   THEN CASE WHEN (SELECT pg_catalog.count(*)
-												 FROM dormancy.src_name_keys k
-												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-												WHERE k.name_key = nk.duplicate_key
-												  AND pg_catalog.concat(kc.company_id || ':',
-														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
-										 THEN 'duplicate_name' END END
-					 -- else every customer's key (dup)
-					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps,
-	   -- value relative to your customers (dormancy.value_distribution)
-	   (a.r).value_percentile,
-	   -- no tier while no distribution is stored (the list then ranks by score alone)
-	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
-			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
-			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
-			ELSE 'C' END AS value_tier,
-	   -- looking ahead (model_lookahead, model_settings.lookahead and
-	   -- p_alive_threshold): the day p_alive falls below the threshold if no
-	   -- purchase comes (from the first purchase day, at most a century on)
-	   la.p_alive_ahead,
-	   la.p_purchase_ahead,
-	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
-  FROM dormancy.customer_core core
- CROSS JOIN dormancy.src_bindings b
- -- the model that applies to the customer: its segment's, else the overall
- -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- -- the lookahead and the p_alive threshold (one row)
- CROSS JOIN dormancy.model_settings_in_force() ms
-  LEFT JOIN LATERAL (
-	-- a value that cannot be computed is NULL, with the reason in problem
-	-- (listed by data_issues): one customer never stops the query; only a
-	-- converged Gamma-Gamma fit gives expected_value
-	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
-	  FROM dormancy.model_predictions(mdl.bgnbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days) mp
-  ) bg ON true
-  LEFT JOIN LATERAL (
-	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
-	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days,
-									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) l
-  ) bgla ON true
-  -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model: _model_for's model and paretonbd):
-  -- the same columns from it (the looking-ahead ones from
-  -- model_lookahead(paretonbd, ...))
-  LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value,
-		   pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
-	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
-	 CROSS JOIN dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days,
-									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) pl
-	 WHERE mdl.paretonbd IS NOT NULL
-  ) pn ON true
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
-  ) models
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
-  ) la
-  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
-  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
-  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
- CROSS JOIN dormancy.score_weights_in_force() sw
- CROSS JOIN dormancy.source_settings_in_force() pss
- -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
- -- whose fields are read, without a function scan's tuplestore): the
- -- contract state (the state ladder on contract_covered_until), the kind of
- -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
- -- purchase: at risk or dormant), the evidence the reason rules match on,
- -- whether the customer is lapsing, the value the channel is chosen by (the
- -- model's expected_value, else the yearly spend while active), the
- -- priority inputs and score (docs/priority.md), the first reason rule that
- -- matches, its message theme, the first approach rule that matches and
- -- whose channel the bound contacts can serve (no phone call without a
- -- usable number, no (step) mail without a usable address), and the data
- -- gaps but the name's.  The rule's use_contract_end applies to the day the
- -- score works from, as to the state.
- CROSS JOIN LATERAL (
-	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
-			core.long_dormant_after, core.rule_id,
-			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
-			core.orders_count, core.order_days, core.total_amount,
-			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
-			core.segment, core.decline_signals, core.declining,
-			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
-			core.industry, core.company_size,
-			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
-			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
-			core.renewal_due_in_days,
-			models.p_alive, models.expected_value,
-			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
-			eng.days_since_last_event,
-			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-			deal.days_since_last_deal, deal.open_deals,
-			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
-			b.events_bound, b.deals_bound, b.contracts_bound,
-			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
-			b.contact_dates_bound,
-			pss, sw) AS r
-	OFFSET 0
-  ) a
- -- the name key (OFFSET 0 computes it once: without it the planner copies
- -- the expression into the join's condition and each test of the column),
- -- and the key duplicates share (after the company id, when bound)
- CROSS JOIN LATERAL (
-	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
-			OFFSET 0) n
-  ) nk
- -- the name keys that more than one customer has, when the stored keys
- -- cannot be used (a hash join: a window over customer_status would sort its
- -- wide rows); the forms are read once per query (an InitPlan).  It reads
- -- every customer's name, even for a lookup of one customer: skipped (a
- -- one-time filter) while the stored keys serve (docs/sources.md)
-  LEFT JOIN (
-	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
-	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
-			  FROM dormancy.src_customers c
-			 CROSS JOIN dormancy.src_bindings cb
-			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
-			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
-			OFFSET 0) k
-	 WHERE k.name_key <> ''
-	 GROUP BY 1
-	HAVING pg_catalog.count(*) > 1
-  ) dup ON dup.duplicate_key = nk.duplicate_key;
-COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
-COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
-COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
-COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.customer_status.company_id IS 'the bound company id as text (customers that are branches of one company share it), NULL when no company column is bound';
-COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
-COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
-COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
-COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
-COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
-COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
-COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
-COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
-COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
-COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
-COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
-COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
-COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
-COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
-COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
-COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
-COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
-COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
-COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
-COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
-COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
-COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
-COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
-COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
-COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
-COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
-COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
-COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
-COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
-COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
-COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
-COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
-COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
-COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
-COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
-COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
-COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
-COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
-COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
-COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
-COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
-COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
-COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
-COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
-COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
-COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
-COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
-COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
-COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
-COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
-COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
-COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
-COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
-COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
-COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
-COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
-COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
-COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
-COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
-COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
-COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
-COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
-COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
-COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
-COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
-COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
-COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
-COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
-COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
-COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
-COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
-COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (under the model of forecast_model)';
-COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
-COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
-COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
--- customer_core's columns mean what they mean in customer_status
-PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
-
--- declining_customers: active or at-risk customers sliding, most valuable first.
-CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
-SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
-	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
-	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
-	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
-	   dormancy.label('state', cs.state) AS state_label,
-	   dormancy.label('segment', cs.segment) AS segment_label,
-	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
-  FROM dormancy.customer_status cs
- WHERE cs.declining AND cs.state IN ('active', 'at_risk')
- ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
-COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
-COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
-COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
-COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
-COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
-COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
-COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
-COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
-COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
-COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
-COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
-COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
-COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
-COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
-COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
-COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
-COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
-COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
-COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
-COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
-COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
-
--- category_trend: recent vs prior per customer and category.
-CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
-SELECT ch.customer_id, ch.category,
-	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
-	   m.amount_change, m.frequency_change,
-	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
-	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
-	   a.day AS as_of
-  FROM dormancy.category_histories ch
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
- CROSS JOIN dormancy.decline_settings_in_force() ds
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
- WHERE ch.category IS NOT NULL;
-COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
-COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
-COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
-COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
-COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
-COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
-COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
-COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
-COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
-COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
-COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
-COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
-
--- call_list: lapsing customers worth a call, best first.  The rank is among
--- all customers, so it is computed before the list is filtered; ties are
--- broken by customer id (its type has a btree order: bind_customers checks).
-CREATE OR REPLACE VIEW dormancy.call_list WITH (security_invoker = true) AS
-SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
-	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
-	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
-	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
-	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
-	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
-	   cs.events_in_window, cs.days_since_last_event,
-	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of,
-	   cs.value_percentile, cs.value_tier, cs.owner,
-	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
-	   cs.expected_dormancy_day, cs.p_purchase_ahead,
-	   cs.data_gaps,
-	   -- the codes' labels in the session's language (dormancy.language)
-	   dormancy.label('state', cs.state) AS state_label,
-	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
-	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
-	   dormancy.label('segment', cs.segment) AS segment_label,
-	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
-	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
-	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
-	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
-	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
-	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
-	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
-	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
-	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
-		  FROM dormancy.customer_status s) cs
- WHERE cs.likely_reason IS NOT NULL
-   -- the minimum score, for the value tiers shown (every customer while no
-   -- distribution is stored: no tier); another tier would need an infinite
-   -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone
-   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
-																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-								 ELSE 'infinity'::double precision END
- ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
-COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
-COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
-COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
-COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
-COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
-COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
-COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
-COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
-COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
-COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
-COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
-COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
-COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
-COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
-COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
-COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
-COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
-COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
-COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
-COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
-COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
-COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
-COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
-COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
-COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
-COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
-COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
-COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
-COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
-COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
-COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
-COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
-COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
-COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
-COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-
--- duplicate_customers: duplicate records, customers sharing a name key
--- (branch part included) and, when a company column is bound, a company id,
--- with the state of their combined order history.
-CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
-WITH forms AS (
-	SELECT dormancy.legal_forms_in_force() AS forms
-), keyed AS (
-	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
-	 WHERE c.name IS NOT NULL
-), members AS (
-	-- one group key: the company id and a colon before the name key (a
-	-- name key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
-	  FROM keyed k
-	 WHERE k.name_key <> ''
-), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
-		   pg_catalog.max(m.customers) AS customers,
-		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
-		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
-		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
-		   -- the rule of the member that ordered last
-		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
-								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
-	  FROM members m
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-), combined AS (
-	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
-	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-)
-SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
-	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
-							   r.long_dormant_after) AS state,
-	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
-	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
-  FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.group_key = g.group_key
-  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
- CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
-COMMENT ON VIEW dormancy.duplicate_customers IS
-		'duplicate records: groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms, branch part included) and, when a company column is bound, a company id, with the state of their combined order history: merge them before calling (branches of one company are in company_customers)';
-COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
-COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
-COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.names IS 'their names as written, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.member_states IS 'each one''s own state, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.state IS 'the state of the combined history, with rule_id';
-COMMENT ON COLUMN dormancy.duplicate_customers.last_order_at IS 'last purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.first_order_at IS 'first purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.orders_count IS 'orders of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
-COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
-COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.duplicate_customers.company_id IS 'the shared company id when a company column is bound (NULL: none bound, or the members have none)';
-
--- company_customers: the customers of one company, two or more, each with
--- its own state, and the state of the company's combined order history (the
--- head office active while a branch is dormant).  The company is the bound
--- company id; without one (no company column, or a NULL id) the company key
--- of the name (company_key: the name key without its branch part).
-CREATE OR REPLACE VIEW dormancy.company_customers WITH (security_invoker = true) AS
-WITH forms AS (
-	SELECT dormancy.legal_forms_in_force() AS forms
-), keyed AS (
-	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
-		   dormancy.branch_key(c.name, f.forms) AS branch_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
-	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
-), members AS (
-	-- one group key: the company id and a colon, else the company key (a
-	-- key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.company_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.company_key)) AS customers
-	  FROM keyed k
-	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
-), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.company_key) AS company_key,
-		   pg_catalog.max(m.customers) AS customers,
-		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
-		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
-		   pg_catalog.array_agg(m.branch_key ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS branches,
-		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
-		   -- the rule of the member that ordered last
-		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
-								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
-	  FROM members m
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-), combined AS (
-	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
-	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-)
-SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
-	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
-							   r.long_dormant_after) AS state,
-	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
-	   s.total_amount, g.rule_id, a.day AS as_of
-  FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.group_key = g.group_key
-  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
- CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
-COMMENT ON VIEW dormancy.company_customers IS
-		'companies with two or more customers (branches): the bound company id, else the company key of the names (company_key: the name key without its branch part), each member''s state and the state of the company''s combined order history';
-COMMENT ON COLUMN dormancy.company_customers.company_id IS 'the company id shared by the members (company column bound); NULL when the company is told from the names';
-COMMENT ON COLUMN dormancy.company_customers.company_key IS 'the company key shared by the members'' names (company_key), when no company id says the company';
-COMMENT ON COLUMN dormancy.company_customers.customers IS 'customers of the company (at least 2)';
-COMMENT ON COLUMN dormancy.company_customers.customer_ids IS 'their ids';
-COMMENT ON COLUMN dormancy.company_customers.names IS 'their names as written, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.branches IS 'the branch key of each name (branch_key; NULL: no branch part), in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.member_states IS 'each one''s own state, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.state IS 'the state of the company''s combined history, with rule_id';
-COMMENT ON COLUMN dormancy.company_customers.last_order_at IS 'last purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.first_order_at IS 'first purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.orders_count IS 'orders of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
-COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
-COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
-
--- unmatched_labels: every distinct label of the bound data that matched
--- nothing (compared by label_key), with its rows: empty when every label
--- maps.  Industries and company sizes match an alias or a key of the rules
--- or approach rules; event kinds, deal outcomes and reasons their mapping;
--- a price change's category a category of the bound orders.
-CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
-SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
-					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
-					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
- GROUP BY c.industry
-UNION ALL
-SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
-					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
-					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
- GROUP BY c.company_size
-UNION ALL
-SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
-  FROM dormancy.src_events e
- WHERE dormancy.label_key(e.source_kind) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
-UNION ALL
-SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_outcome) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
-UNION ALL
-SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
-UNION ALL
-SELECT 'price_change_category', p.category, pg_catalog.count(*)
-  FROM dormancy.price_changes p
- WHERE p.category IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
-					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
- GROUP BY p.category;
-COMMENT ON VIEW dormancy.unmatched_labels IS
-	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, price change categories no bound order has; empty when every label maps';
-COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason or price_change_category';
-COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
-COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals or price changes)';
-
--- model_parameters: one row per parameter of each stored model (dormancy.models),
--- with the standard error fit_models() stored.  The 95% interval is built on
--- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
--- positive, as the parameters are, and it covers the true value about as
--- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
-CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
-SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
-	   p.estimate, p.std_error,
-	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
-	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
-	   p.converged
-  FROM dormancy.models m
- CROSS JOIN LATERAL (VALUES
-		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
-		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
-		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
-		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
-		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
-		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
-		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged),
-		-- Pareto/NBD (when fitted): the square roots of its covariance's diagonal
-		('paretonbd', 'r', (m.paretonbd).r, pg_catalog.sqrt(m.paretonbd_covariance[1][1]), (m.paretonbd).converged),
-		('paretonbd', 'alpha', (m.paretonbd).alpha, pg_catalog.sqrt(m.paretonbd_covariance[2][2]), (m.paretonbd).converged),
-		('paretonbd', 's', (m.paretonbd).s, pg_catalog.sqrt(m.paretonbd_covariance[3][3]), (m.paretonbd).converged),
-		('paretonbd', 'beta', (m.paretonbd).beta, pg_catalog.sqrt(m.paretonbd_covariance[4][4]), (m.paretonbd).converged)
-	) p (model, parameter, estimate, std_error, converged)
- WHERE p.estimate IS NOT NULL;
-COMMENT ON VIEW dormancy.model_parameters IS
-	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
-COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
-COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
-COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
-COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd, gammagamma or paretonbd (when fitted: model_settings.model is not bgnbd)';
-COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd), p, q, v (gammagamma) or r, alpha, s, beta (paretonbd)';
-COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
-COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
-COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
-COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
-COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
--- forecast_intervals: per customer, the model columns of customer_status
--- (p_alive, expected_purchases over model_settings.horizon, expected_value)
--- with 95% intervals from the uncertainty of the parameters (the covariance
--- matrices fit_models() stored; model_intervals, the delta method).  A view
--- of its own, so that customer_status does not compute them on every query.
--- The model is customer_status's: _model_for's, its Pareto/NBD fit when the
--- segment's model is Pareto/NBD.  The intervals are NULL without a stored
--- covariance (the fit did not converge, or a model row from before 0.4.0:
--- fit_models() again).
-CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
-SELECT core.customer_id, mdl.model_id,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model,
-	   i.p_alive, i.p_alive_low, i.p_alive_high,
-	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
-	   i.expected_value, i.expected_value_low, i.expected_value_high
-  FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
-  -- the covariances stored with the model
-  LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
- CROSS JOIN LATERAL (
-	SELECT b.*
-	  FROM dormancy.model_intervals(mdl.bgnbd, cov.bgnbd_covariance,
-									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									cov.gammagamma_covariance,
-									core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days, core.monetary_value,
-									mdl.horizon_days / mdl.unit_days) b
-	 WHERE mdl.paretonbd IS NULL
-	UNION ALL
-	SELECT p.*
-	  FROM dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
-									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									cov.gammagamma_covariance,
-									core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days, core.monetary_value,
-									mdl.horizon_days / mdl.unit_days) p
-	 WHERE mdl.paretonbd IS NOT NULL
-  ) i;
-COMMENT ON VIEW dormancy.forecast_intervals IS
-	'per customer, p_alive, expected purchases and expected value as customer_status gives them, each with a 95% interval from the uncertainty of the fitted parameters (delta method); NULL intervals without a stored covariance';
-COMMENT ON COLUMN dormancy.forecast_intervals.customer_id IS 'the customer';
-COMMENT ON COLUMN dormancy.forecast_intervals.model_id IS 'the dormancy.models row that applies (customer_status.model_id); NULL without a fitted model';
-COMMENT ON COLUMN dormancy.forecast_intervals.forecast_model IS 'bgnbd or paretonbd, as customer_status.forecast_model';
-COMMENT ON COLUMN dormancy.forecast_intervals.p_alive IS 'customer_status.p_alive';
-COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_low IS 'lower end of the 95% interval of p_alive (delta method on the log-odds); equal to p_alive when it is exactly 1; NULL without a covariance';
-COMMENT ON COLUMN dormancy.forecast_intervals.p_alive_high IS 'upper end of the 95% interval of p_alive';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases IS 'customer_status.expected_purchases: expected purchase days in the next model_settings.horizon';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_low IS 'lower end of the 95% interval of expected_purchases (delta method on the logarithm); NULL without a covariance';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_purchases_high IS 'upper end of the 95% interval of expected_purchases';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_value IS 'customer_status.expected_value: expected purchases times the Gamma-Gamma expected spend';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_low IS 'lower end of the 95% interval of expected_value (both models'' uncertainty, on the logarithm); NULL without both covariances';
-COMMENT ON COLUMN dormancy.forecast_intervals.expected_value_high IS 'upper end of the 95% interval of expected_value';
-
--- latest_validation, latest_validation_tracking: the rows of the latest run
--- of validate_models() of each segment, for BI tools to plot (they read only
--- the extension's tables, which dormancy_reader may read too)
-CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
-SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
-	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
-	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma, v.model, v.paretonbd
-  FROM dormancy.model_validations v
- WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
-						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
-COMMENT ON VIEW dormancy.latest_validation IS
-	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
-PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
-
-CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
-SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
-	   t.customers, t.predicted, t.actual
-  FROM dormancy.model_validation_tracking t
- WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
-						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
-COMMENT ON VIEW dormancy.latest_validation_tracking IS
-	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
-PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
-IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
-	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
-END IF;
-
-END
-$$;
 COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
@@ -9737,7 +8773,10 @@ CREATE TABLE dormancy.campaign_members (
 	value_tier text,
 	p_alive double precision,
 	expected_value double precision,
-	PRIMARY KEY (campaign_id, customer_id)
+	PRIMARY KEY (campaign_id, customer_id),
+	CONSTRAINT campaign_members_priority_score CHECK (priority_score >= 0 AND priority_score <= 100),
+	CONSTRAINT campaign_members_p_alive CHECK (p_alive >= 0 AND p_alive <= 1),
+	CONSTRAINT campaign_members_expected_value CHECK (expected_value > '-infinity' AND expected_value < 'infinity')
 );
 CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
 COMMENT ON TABLE dormancy.campaign_members IS
@@ -9766,8 +8805,8 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.campaign_members', '');
 -- For users without an activity table of their own (bind_outreach binds
 -- one instead).  The values are the wordings of the reps, mapped like a
 -- bound table's by outreach_channels, outreach_themes, outreach_outcomes
--- and deal_reasons; customer_id is text (cast to the type of the ids when
--- read, see src_outreach).
+-- and deal_reasons; customer_id is text, matched to the customers by the
+-- text of their ids (see src_outreach).
 CREATE TABLE dormancy.outreach_log (
 	outreach_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
 	customer_id text NOT NULL,
@@ -9781,16 +8820,16 @@ CREATE TABLE dormancy.outreach_log (
 	note text,
 	CONSTRAINT outreach_log_customer_not_blank CHECK (btrim(customer_id) <> '')
 );
-CREATE INDEX outreach_log_customer ON dormancy.outreach_log (customer_id, contacted_at);
+CREATE INDEX outreach_log_customer ON dormancy.outreach_log ((pg_catalog.btrim(customer_id)), contacted_at);
 CREATE INDEX outreach_log_campaign ON dormancy.outreach_log (campaign_id);
 COMMENT ON TABLE dormancy.outreach_log IS
 	'the outreach to customers (calls, mails, visits) and what came of it, one row per contact, for users without an activity table of their own (read by dormancy.src_outreach while no outreach relation is bound)';
 COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
-COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text (cast to the type of the customer ids when read)';
+COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text: matched to the bound customers by the text of their ids, blanks trimmed (42, not 042)';
 COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
-COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, 電話), mapped by dormancy.outreach_channels';
+COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, or denwa in Japanese), mapped by dormancy.outreach_channels';
 COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
-COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, 不在, 商談, 受注), mapped by dormancy.outreach_outcomes';
+COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, or fuzai, shodan, juchu in Japanese), mapped by dormancy.outreach_outcomes';
 COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
 COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
 COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
@@ -9798,6 +8837,57 @@ COMMENT ON COLUMN dormancy.outreach_log.note IS 'free text';
 COMMENT ON SEQUENCE dormancy.outreach_log_outreach_id_seq IS 'generates dormancy.outreach_log.outreach_id';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_seq', '');
+
+--
+-- Row security: an analyst sees the contacts and the campaign members of
+-- the customers the analyst may see in the bound customers (your table,
+-- your policies), as the live views do; the owner sees every row (policies
+-- do not apply to a table's owner).  Writing is left to the grants
+-- (docs/security.md).
+--
+
+-- The ids, as text, of the customers the calling role sees in the bound
+-- customers (else the customers of the bound orders); none while nothing is
+-- bound.  PL/pgSQL, so that it may name src_customers, which binding makes
+-- (and a rebuild replaces: the cached plan follows); read once per query by
+-- the policies below (an uncorrelated IN: one hash of the ids).
+CREATE FUNCTION dormancy.visible_customer_keys()
+	RETURNS SETOF text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF to_regclass('dormancy.src_customers') IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY SELECT c.customer_id::text FROM dormancy.src_customers c WHERE c.customer_id IS NOT NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
+	'the ids, as text, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log and campaign_members it may read';
+
+ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_customers ON dormancy.outreach_log FOR SELECT
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY visible_customers ON dormancy.campaign_members FOR SELECT
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
+	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id: dormancy.visible_customer_keys())';
+COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
+	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
+CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT WITH CHECK (true);
+CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE USING (true) WITH CHECK (true);
+CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE USING (true);
+CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT WITH CHECK (true);
+CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE USING (true) WITH CHECK (true);
+CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE USING (true);
+COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'who may insert (the owner, or a role granted INSERT) writes any row';
+COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
+COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
+COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'who may insert (the owner, or a role granted INSERT: start_campaign) writes any row';
+COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
+COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
 
 --
 -- Mappings of the outreach wordings onto the documented ones
@@ -9991,9 +9081,496 @@ EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax
 END
 $$;
 
+-- analysed once while empty, so that the planner takes them for empty (a
+-- table never analysed is taken for ten pages) until autovacuum's
+-- statistics come
+ANALYZE dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members;
+
 SELECT dormancy._install_defaults('dormancy.outreach_channels', 'source_channel');
 SELECT dormancy._install_defaults('dormancy.outreach_themes', 'source_theme');
 SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome');
+
+--
+-- Binding the user's outreach (activity) table
+--
+
+-- The SQL of the adapter src_outreach: the bound outreach relation, else
+-- the extension's log; the channel, theme, outcome and reason mapped by
+-- label_key (left joins: at most one match each, the keys being unique),
+-- the wordings kept beside them.
+CREATE FUNCTION dormancy._outreach_adapter()
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	src record;
+	zone text := '(SELECT dormancy._time_zone_in_force())';
+	at_type oid;
+	cols text;
+BEGIN
+	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
+	IF src.relation IS NOT NULL THEN
+		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		cols := format(
+			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
+			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
+			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
+			dormancy._col(src.columns, 'customer'),
+			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+				 ELSE format('pg_catalog.timezone(%s #>> ''{}'', (%s)::pg_catalog.timestamp)', zone,
+							 dormancy._col(src.columns, 'contacted_at')) END,
+			dormancy._day_expr(src.relation, src.columns, 'contacted_at'),
+			dormancy._col_as(src.columns, 'channel', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'theme', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'reason', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'rep', 'pg_catalog.text'),
+			dormancy._col_as(src.columns, 'campaign', 'pg_catalog.int8'),
+			dormancy._col_as(src.columns, 'customer', 'pg_catalog.text'),
+			src.relation);
+	ELSE
+		-- the log's ids matched to the customers by their text (blanks
+		-- trimmed): the id comes typed from src_customers, so that a lookup
+		-- of one customer reads the customers' index, then the log's
+		cols := format(
+			'SELECT c.customer_id, l.contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
+			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
+			'l.outreach_id FROM dormancy.outreach_log l '
+			'LEFT JOIN dormancy.src_customers c ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
+			zone);
+	END IF;
+	-- the mappings as left joins on label_key (hash joins over the whole
+	-- outreach, index lookups for one customer): each wording is keyed once
+	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ch.channel, th.theme, oc.outcome, '
+		   'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN coalesce(dr.reason, ''other'') END AS declined_reason, '
+		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
+		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x '
+		   'LEFT JOIN dormancy.outreach_channels ch ON dormancy.label_key(ch.source_channel) = dormancy.label_key(x.source_channel) '
+		   'LEFT JOIN dormancy.outreach_themes th ON dormancy.label_key(th.source_theme) = dormancy.label_key(x.source_theme) '
+		   'LEFT JOIN dormancy.outreach_outcomes oc ON dormancy.label_key(oc.source_outcome) = dormancy.label_key(x.source_outcome) '
+		   'LEFT JOIN dormancy.deal_reasons dr ON dormancy.label_key(dr.source_reason) = dormancy.label_key(x.source_reason)';
+END
+$$;
+COMMENT ON FUNCTION dormancy._outreach_adapter() IS
+	'internal: the SQL of the adapter view src_outreach (the bound outreach relation, else dormancy.outreach_log)';
+
+-- Check a campaign id column: an integer type (campaigns.campaign_id is bigint).
+CREATE FUNCTION dormancy._check_campaign_column(relation regclass, col name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid := (dormancy._binding_column(relation, 'campaign', col)).type_oid;
+BEGIN
+	IF t NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype) THEN
+		PERFORM dormancy._binding_type_error(relation, 'campaign', col, format_type(t, NULL),
+											 'smallint, integer or bigint (a campaign_id of dormancy.campaigns)');
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_campaign_column(regclass, name) IS
+	'internal: check that a bound campaign id column has an integer type';
+
+CREATE FUNCTION dormancy.bind_outreach(relation regclass, customer name, contacted_at name,
+	channel name DEFAULT NULL, theme name DEFAULT NULL, outcome name DEFAULT NULL,
+	reason name DEFAULT NULL, rep name DEFAULT NULL, campaign name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	PERFORM dormancy._check_customer_column('outreach', relation, customer);
+	PERFORM dormancy._check_day_column(relation, 'contacted_at', contacted_at);
+	IF channel IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'channel', channel);
+	END IF;
+	IF theme IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'theme', theme);
+	END IF;
+	IF outcome IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'outcome', outcome);
+	END IF;
+	IF reason IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'reason', reason);
+	END IF;
+	IF rep IS NOT NULL THEN
+		PERFORM dormancy._binding_column(relation, 'rep', rep);
+	END IF;
+	IF campaign IS NOT NULL THEN
+		PERFORM dormancy._check_campaign_column(relation, campaign);
+	END IF;
+	PERFORM dormancy._bind('outreach', relation,
+						   jsonb_build_object('customer', customer, 'contacted_at', contacted_at,
+											  'channel', channel, 'theme', theme, 'outcome', outcome,
+											  'reason', reason, 'rep', rep, 'campaign', campaign));
+END
+$$;
+COMMENT ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) IS
+	'bind the outreach (activity) relation, one row per contact: customer and contact time columns, optional channel, theme, outcome, declined reason, rep and campaign id (mapped by outreach_channels, outreach_themes, outreach_outcomes and deal_reasons); unbound, dormancy.outreach_log is read';
+REVOKE ALL ON FUNCTION dormancy.bind_outreach(regclass, name, name, name, name, name, name, name, name) FROM PUBLIC;
+
+--
+-- Starting a campaign
+--
+
+-- A number in [0, 1) from a seed and a key: the first 60 bits of
+-- md5(seed:key) over 2^60.  The same on every platform and version, so an
+-- assignment can be reproduced anywhere from its seed.
+CREATE FUNCTION dormancy.seeded_uniform(seed bigint, key text)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ('x' || substr(md5(seed::text || ':' || key), 1, 15))::bit(60)::bigint / 1152921504606846976.0::double precision;
+COMMENT ON FUNCTION dormancy.seeded_uniform(bigint, text) IS
+	'a reproducible number in [0, 1) from a seed and a key: the first 60 bits of md5(seed:key) over 2^60 (the draws of the campaigns'' control assignment)';
+
+-- The controls of a stratum of n members: floor(share * n), plus one more
+-- when seeded_uniform(seed, 'stratum:' || stratum) < frac(share * n), so
+-- that on average, over seeds, exactly share * n (round() would give a
+-- stratum of 4 at 10% no control ever).
+CREATE FUNCTION dormancy.stratum_controls(members bigint, share double precision, seed bigint, stratum text)
+	RETURNS bigint
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN floor(share * members)::bigint
+		   + CASE WHEN dormancy.seeded_uniform(seed, 'stratum:' || stratum) < share * members - floor(share * members)
+				  THEN 1 ELSE 0 END;
+COMMENT ON FUNCTION dormancy.stratum_controls(bigint, double precision, bigint, text) IS
+	'the number of controls of a campaign stratum of this many members: floor(share * members), plus one with probability frac(share * members) drawn from the seed and the stratum''s name';
+
+-- start_campaign(): freeze the call list (dormancy.call_list, filtered),
+-- assign a reproducible control share of each stratum and record both.
+--
+-- The filter is one boolean expression over the columns of call_list
+-- (state = 'dormant' AND priority_score >= 50).  It runs with the caller's
+-- privileges (SECURITY INVOKER, like every function here), so it can do
+-- nothing the caller could not do with a query of their own; it is checked
+-- to be one expression: the query must parse with the filter inside one
+-- pair of parentheses and inside two (a filter that closes a parenthesis
+-- to append to the query fits only one of them), and it is run as a cursor,
+-- which takes one statement only.
+--
+-- The controls: in a stratum of n members, floor(share * n) controls, plus
+-- one more with probability frac(share * n) (stratum_controls: drawn from
+-- the seed and the stratum), so that every member is a control with
+-- probability share exactly, in small strata too (round() would give a
+-- stratum of 4 at 10% no control ever); the controls are the members with
+-- the smallest seeded_uniform(seed, customer id).  The same members, share
+-- and seed give the same controls.
+CREATE FUNCTION dormancy.start_campaign(name text, filter text DEFAULT NULL,
+	control_share double precision DEFAULT NULL, seed bigint DEFAULT NULL, note text DEFAULT NULL)
+	RETURNS dormancy.campaigns
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	settings dormancy.outreach_settings := dormancy.outreach_settings_in_force();
+	share double precision := coalesce(start_campaign.control_share, settings.control_share);
+	the_seed bigint := coalesce(start_campaign.seed,
+								('x' || substr(md5(coalesce(start_campaign.name, '')), 1, 15))::bit(60)::bigint);
+	columns text := 'SELECT l.customer_id::pg_catalog.text AS customer_id, l.state, l.likely_reason, '
+					'l.approach_channel, l.message_theme, l.priority_score, l.priority_rank, l.call_order, '
+					'l.value_tier, l.p_alive FROM ';
+	query text;
+	r record;
+	c dormancy.campaigns;
+	err text;
+	detail text;
+	code text;
+BEGIN
+	IF start_campaign.name IS NULL OR btrim(start_campaign.name) = '' THEN
+		RAISE EXCEPTION 'campaign name must not be empty'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the campaign, for example ''2026-12 win-back''.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.campaigns x WHERE x.name = start_campaign.name) THEN
+		RAISE EXCEPTION 'campaign "%" already exists', start_campaign.name
+			USING ERRCODE = 'unique_violation',
+				  DETAIL = 'A campaign''s members and controls are frozen when it starts.',
+				  HINT = 'Choose another name, or delete the campaign first: DELETE FROM dormancy.campaigns WHERE name = ...';
+	END IF;
+	IF to_regclass('dormancy.call_list') IS NULL THEN
+		RAISE EXCEPTION 'there is no call list: nothing is bound'
+			USING ERRCODE = 'undefined_table',
+				  HINT = 'Bind the customers and orders first (dormancy.bind_customers, dormancy.bind_orders).';
+	END IF;
+	IF NOT (share >= 0 AND share < 1) THEN
+		RAISE EXCEPTION 'control share must be at least 0 and less than 1, not %', share
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
+	END IF;
+
+	IF filter IS NOT NULL THEN
+		-- one expression: it parses in one pair of parentheses and in two
+		-- (planned only: the list of no rows), each as one statement
+		BEGIN
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+					 OR undefined_table OR grouping_error OR windowing_error THEN
+			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+			RAISE EXCEPTION 'invalid campaign filter: %', err
+				USING ERRCODE = code,
+					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+		END;
+		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+	ELSE
+		query := columns || 'dormancy.call_list l';
+	END IF;
+
+	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
+	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
+			settings.reactivation_days, settings.score_bands, start_campaign.note)
+	RETURNING * INTO c;
+
+	-- the list: a cursor, which runs one statement only
+	BEGIN
+		FOR r IN EXECUTE query LOOP
+			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
+												   state, likely_reason, channel, theme, priority_score,
+												   priority_rank, call_order, value_tier, p_alive)
+			VALUES (c.campaign_id, r.customer_id, false,
+					concat_ws('|', coalesce(r.state, 'unknown'), coalesce(r.likely_reason, 'unknown'),
+							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
+					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
+					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
+					r.value_tier, r.p_alive);
+		END LOOP;
+	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
+				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
+				 OR undefined_table OR grouping_error OR windowing_error THEN
+		GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+		RAISE EXCEPTION 'invalid campaign filter: %', err
+			USING ERRCODE = code,
+				  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
+				  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
+	END;
+
+	-- the controls of each stratum: its members with the smallest seeded
+	-- numbers (ties by the id), as many as stratum_controls() says
+	UPDATE dormancy.campaign_members m
+	   SET is_control = true
+	  FROM (SELECT x.customer_id, x.stratum,
+				   pg_catalog.row_number() OVER (PARTITION BY x.stratum
+												 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
+				   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
+			  FROM dormancy.campaign_members x
+			 WHERE x.campaign_id = c.campaign_id) s
+	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
+	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
+
+	-- what customer_status offers beyond the call list: the expected value
+	-- (customer_status evaluated once, then a hash join on the ids' text)
+	WITH cs AS MATERIALIZED (
+		SELECT x.customer_id::text AS customer_id, x.expected_value
+		  FROM dormancy.customer_status x WHERE x.expected_value IS NOT NULL
+	)
+	UPDATE dormancy.campaign_members m
+	   SET expected_value = cs.expected_value
+	  FROM cs
+	 WHERE m.campaign_id = c.campaign_id AND cs.customer_id = m.customer_id;
+
+	UPDATE dormancy.campaigns x
+	   SET customers = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id),
+		   controls = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id AND m.is_control)
+	 WHERE x.campaign_id = c.campaign_id
+	RETURNING * INTO c;
+	IF c.customers = 0 THEN
+		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
+			USING ERRCODE = 'no_data_found',
+				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
+				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it.'
+							  ELSE 'Look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day).' END;
+	END IF;
+	RETURN c;
+END
+$$;
+COMMENT ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) IS
+	'start a win-back campaign: freeze the call list (optionally filtered by one boolean expression over its columns, run with the caller''s privileges), hold out a reproducible control share of each stratum (state x likely reason x score band; default outreach_settings.control_share), and record them in dormancy.campaigns and dormancy.campaign_members; the seed defaults to one derived from the name; returns the campaign';
+REVOKE ALL ON FUNCTION dormancy.start_campaign(text, text, double precision, bigint, text) FROM PUBLIC;
+
+
+-- the outreach binding's contact time is a day column; its campaign id an integer
+CREATE OR REPLACE FUNCTION dormancy._binding_problems()
+	RETURNS TABLE (source text, relation regclass, code text, message text, hint text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	r record;
+	err text;
+	available text;
+BEGIN
+	FOR b IN SELECT x.source, x.relation, x.columns FROM dormancy.bindings x
+			  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation)
+			  ORDER BY x.source LOOP
+		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
+			BEGIN
+				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
+					PERFORM dormancy._check_day_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('amount', 'seats') THEN
+					PERFORM dormancy._check_number_column(b.relation, r.role, r.col);
+				ELSIF r.role IN ('discounted', 'auto_renew') THEN
+					PERFORM dormancy._check_bool_column(b.relation, r.role, r.col);
+				ELSIF b.source = 'outreach' AND r.role = 'campaign' THEN
+					PERFORM dormancy._check_campaign_column(b.relation, r.col);
+				ELSE
+					PERFORM dormancy._binding_column(b.relation, r.role, r.col);
+				END IF;
+			EXCEPTION WHEN undefined_column OR datatype_mismatch THEN
+				GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
+				SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO available
+				  FROM pg_attribute a
+				 WHERE a.attrelid = b.relation AND a.attnum > 0 AND NOT a.attisdropped;
+				source := b.source;
+				relation := b.relation;
+				message := format('the %s binding is broken: %s', b.source, err);
+				hint := format('Bind the %s again with the column that now holds the %s (columns of %s: %s): '
+							   'SELECT dormancy.bind_%s(%L, %s); or remove the binding: SELECT dormancy.unbind(%L).',
+							   b.source, r.role, b.relation, coalesce(available, 'none'), b.source, b.relation::text,
+							   (SELECT string_agg(format('%s => %s', e.key,
+														 CASE WHEN e.key = r.role THEN '...' ELSE quote_literal(e.value) END),
+												  ', ' ORDER BY e.key)
+								  FROM jsonb_each_text(b.columns) e),
+							   b.source);
+				RETURN NEXT;
+				EXIT;
+			END;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._binding_problems() IS
+	'internal: the bindings whose relation lost a bound column or changed its type, with the error and the bind call that repairs it';
+
+
+-- the adapter src_outreach
+COMMENT ON FUNCTION dormancy._adapter_definitions() IS
+	'internal: the SQL of every adapter view src_*, from dormancy.bindings';
+
+COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
+
+-- src_outreach, customer_outreach and campaign_list are generated views; a broken
+-- outreach binding reads the log
+COMMENT ON FUNCTION dormancy._generated_views() IS
+	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
+
+COMMENT ON FUNCTION dormancy._build_views(boolean) IS
+	'internal: create or replace the adapter views from dormancy.bindings, and the live views when missing (or with everything)';
+
+
+-- _assess takes the latest outreach conversation (two more arguments)
+DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	last_outreach_outcome text, last_outreach_reason text,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
+
+-- reason_rules: the outreach rules, at the top, unless the user has a rule
+-- of that order
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_before_write;
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
+SELECT x.rule_order, x.evidence, x.reason, x.note, true
+  FROM (VALUES (1, '{outreach_declined,outreach_reason_competitor}'::text[], 'lost_to_competitor', 'declined on the last contact: went to a competitor'),
+			   (2, '{outreach_declined,outreach_reason_price}'::text[], 'dissatisfied_price', 'declined on the last contact: the price'),
+			   (3, '{outreach_declined,outreach_reason_budget}'::text[], 'budget_timing', 'declined on the last contact: no budget'),
+			   (4, '{outreach_declined,outreach_reason_timing}'::text[], 'budget_timing', 'declined on the last contact: not now'),
+			   (5, '{outreach_declined,outreach_reason_features}'::text[], 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
+			   (6, '{outreach_declined,outreach_reason_circumstances}'::text[], 'circumstances_changed', 'declined on the last contact: their circumstances changed')) x(rule_order, evidence, reason, note)
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = x.rule_order);
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_before_write;
+-- and the reference reset_defaults() restores
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
+	   jsonb_build_object('rule_order', x.rule_order, 'evidence', x.evidence, 'reason', x.reason,
+						  'note', x.note, 'installed', true)
+  FROM (VALUES (1, '{outreach_declined,outreach_reason_competitor}'::text[], 'lost_to_competitor', 'declined on the last contact: went to a competitor'),
+			   (2, '{outreach_declined,outreach_reason_price}'::text[], 'dissatisfied_price', 'declined on the last contact: the price'),
+			   (3, '{outreach_declined,outreach_reason_budget}'::text[], 'budget_timing', 'declined on the last contact: no budget'),
+			   (4, '{outreach_declined,outreach_reason_timing}'::text[], 'budget_timing', 'declined on the last contact: not now'),
+			   (5, '{outreach_declined,outreach_reason_features}'::text[], 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
+			   (6, '{outreach_declined,outreach_reason_circumstances}'::text[], 'circumstances_changed', 'declined on the last contact: their circumstances changed')) x(rule_order, evidence, reason, note)
+ON CONFLICT (table_name, key) DO NOTHING;
+
+-- the live views: customer_outreach, the outreach in source_issues,
+-- unmatched_labels and customer_status, campaign_list
+COMMENT ON FUNCTION dormancy._create_views() IS
+	'internal: create (or replace) every live view above the adapters, with its comments';
+
+-- the outreach settings and mappings are lookup tables
+CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
+	RETURNS SETOF regclass
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t::regclass
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+						'dormancy.model_settings', 'dormancy.models',
+						'dormancy.installed_defaults', 'dormancy.removed_defaults',
+						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
+						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
+						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds', 'dormancy.outreach_settings', 'dormancy.outreach_channels',
+						'dormancy.outreach_themes', 'dormancy.outreach_outcomes']) AS t
+$$;
+COMMENT ON FUNCTION dormancy._lookup_tables() IS
+	'internal: the small tables of the extension that the generated views look up (settings, rules, mappings, models)';
+
+ALTER TABLE dormancy.outreach_settings SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_channels SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_themes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE dormancy.outreach_outcomes SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ANALYZE dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes, dormancy.outreach_outcomes;
 
 -- (end of Outreach log and campaigns (issue 15))
 
@@ -10139,7 +9716,7 @@ AS $$
 			'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'latest_validation', 'latest_validation_tracking',
+			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',
 			'campaign_list', 'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration',
 			'measured_approaches', 'campaign_transitions'
 		   ]) WITH ORDINALITY AS g(view_name, n)
@@ -10148,2015 +9725,6 @@ $$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
-CREATE OR REPLACE FUNCTION dormancy._create_views()
-	RETURNS void
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-
--- category_histories: one aggregate pass over the orders per customer and
--- category (what the refresh stores, and what category_trend reads), or,
--- inside a refresh, the histories stored by the last one: a gate that only
--- the refresh's own code sets, in C, selects the branch; the other is
--- skipped without being read.  The rows are those of src_history_rows: the
--- order rows, or with an order id bound the orders per category, and the
--- whole orders as the row of category NULL.  The gate and the zone are init
--- plans, read once on the node that plans the query: a filter holding a
--- subquery is not pushed into the grouping, so the grouping is whole and a
--- Citus worker or a postgres_fdw shard can run it, in the zone it is given
--- (_local_time), never in its own settings (docs/scaling-out.md).
-CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
-SELECT a.customer_id, a.category, a.history, a.order_rows
-  FROM (SELECT o.customer_id, o.category,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-										 o.amount, o.discounted) AS history,
-			   pg_catalog.sum(o.line_rows) AS order_rows
-		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id, o.category) a
- WHERE (SELECT NOT dormancy._use_stored_histories())
-UNION ALL
-SELECT s.customer_id, s.category, s.history, s.order_rows
-  FROM dormancy.src_stored_histories s;
-COMMENT ON VIEW dormancy.category_histories IS 'one purchase history per customer and category over src_orders (what a refresh stores); with an order id bound, an order counts once in each category it has, and the row of category NULL holds the whole orders';
-COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
-COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
-COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
-
--- customer_histories: one aggregate pass over the orders, per customer; the
--- categorized_history aggregate keeps the per-category detail in the
--- customer's state (its categories, the last purchase day of each, and the
--- history as the union of the category histories, as category_histories
--- would give them).  With an order id bound, the history is that of the
--- whole orders (src_history_rows.whole_order: each order counted once, its
--- total compared with min_order_amount), folded in the same pass; without
--- one, no row is a whole order and the filtered aggregates stay NULL.
--- Inside a refresh the same columns come from the stored per-category
--- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of and
--- the zone are read once, in init plans (as in category_histories).
-CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
-SELECT a.customer_id,
-	   coalesce(a.whole, (a.h).history) AS history,
-	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
-	   (a.h).categories,
-	   (a.h).category_last_order_at
-  FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-											o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
-			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
-		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id) a
- WHERE (SELECT NOT dormancy._use_stored_histories())
-UNION ALL
-SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
-	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
-	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
-		   FILTER (WHERE s.category IS NOT NULL)
-  FROM dormancy.src_stored_histories s
- CROSS JOIN dormancy.src_bindings b
- GROUP BY s.customer_id;
-COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
-COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
-COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
-COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
-COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
-COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
-
--- contract_signals: per customer, from its valid terms (a start or an end,
--- and no end before the start); NULL start means started long ago, NULL or
--- infinite end means open-ended.  The contracts are read once (terms, ranked
--- per customer, then one GROUP BY), and every window is by customer, so
--- WHERE customer_id = $1 reaches the contracts (their index).
-CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
-	  FROM dormancy.source_settings_in_force() s
-), ranked AS (
-	SELECT t.*,
-		   -- the current term: started, covering as_of, ending last
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
-		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
-	  FROM (SELECT w.*,
-				   (w.started AND w.end_day >= a.day) AS is_current,
-				   coalesce(w.started
-							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
-							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
-			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
-						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
-						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
-						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
-						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
-						   pg_catalog.lag(c.plan) OVER w AS prev_plan
-					  FROM dormancy.src_contracts c CROSS JOIN a
-					 WHERE c.customer_id IS NOT NULL
-					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
-					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
-					WINDOW w AS (PARTITION BY c.customer_id
-								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
-			 CROSS JOIN a) t
-), p AS (
-	SELECT r.customer_id,
-		   pg_catalog.count(*) AS terms,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
-		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
-		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
-		   -- the current term's columns (one row: current_rank 1, if current)
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
-		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
-		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
-		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
-		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
-		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
-		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
-		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
-	  FROM ranked r CROSS JOIN a
-	 GROUP BY r.customer_id
-)
-SELECT p.customer_id,
-	   p.terms,
-	   p.cur_starts_on AS current_starts_on,
-	   p.cur_ends_on AS current_ends_on,
-	   p.cur_plan AS current_plan,
-	   p.cur_seats AS current_seats,
-	   p.cur_amount AS current_amount,
-	   p.cur_auto_renew AS current_auto_renew,
-	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
-	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
-	   (p.last_end IS NOT NULL AND NOT p.covered
-		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
-	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
-	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
-	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
-			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
-	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
-	   p.down AS downgraded,
-	   p.down_starts_on AS downgraded_on,
-	   p.down_prev_seats AS seats_before,
-	   p.down_seats AS seats_after,
-	   p.down_prev_amount AS amount_before,
-	   p.down_amount AS amount_after,
-	   p.down_prev_plan AS plan_before,
-	   p.down_plan AS plan_after,
-	   a.day AS as_of
-  FROM p
- CROSS JOIN a;
-COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
-COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
-COMMENT ON COLUMN dormancy.contract_signals.current_starts_on IS 'start of the current term (the started term covering as_of that ends last)';
-COMMENT ON COLUMN dormancy.contract_signals.current_ends_on IS 'end of the current term; NULL when open-ended or none';
-COMMENT ON COLUMN dormancy.contract_signals.current_plan IS 'plan of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_seats IS 'seats of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_amount IS 'amount of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.current_auto_renew IS 'auto-renew flag of the current term';
-COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of the terms started by as_of; NULL when one is open-ended';
-COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
-COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
-COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
-COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
-COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
-COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
-COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
-COMMENT ON COLUMN dormancy.contract_signals.downgraded_on IS 'start of the latest such term';
-COMMENT ON COLUMN dormancy.contract_signals.seats_before IS 'seats of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.seats_after IS 'seats of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.amount_before IS 'amount of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.amount_after IS 'amount of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.plan_before IS 'plan of the term before the downgrade';
-COMMENT ON COLUMN dormancy.contract_signals.plan_after IS 'plan of the downgraded term';
-COMMENT ON COLUMN dormancy.contract_signals.as_of IS 'the as-of day';
-
--- customer_engagement: events per customer in the engagement window, by kind.
-CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
-	  FROM dormancy.source_settings_in_force() s
-), ev AS (
-	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
-		   e.occurred_on > a.window_start AS in_window
-	  FROM dormancy.src_events e
-	 CROSS JOIN a
-	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
-	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
-	   AND e.occurred_on <= a.day
-)
-SELECT ev.customer_id,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
-	   pg_catalog.max(ev.occurred_on) AS last_event_at,
-	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
-	   a.day - a.window_start AS engagement_window_days,
-	   a.day AS as_of
-  FROM ev CROSS JOIN a
- GROUP BY ev.customer_id, a.day, a.window_start;
-COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
-COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_engagement.events_in_window IS 'events in (as_of - engagement_window, as_of]';
-COMMENT ON COLUMN dormancy.customer_engagement.email_opens IS 'email_open events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.email_clicks IS 'email_click events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.web_visits IS 'web_visit events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.pricing_views IS 'pricing_view events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.document_downloads IS 'document_download events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.support_visits IS 'support_visit events in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.other_events IS 'other events (unmapped kinds included) in the window';
-COMMENT ON COLUMN dormancy.customer_engagement.last_event_at IS 'day of the last event up to as_of';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_event IS 'as_of minus last_event_at';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_open IS 'days since the last email_open';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_email_click IS 'days since the last email_click';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_web_visit IS 'days since the last web_visit';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_pricing_view IS 'days since the last pricing_view';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_document_download IS 'days since the last document_download';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_support_visit IS 'days since the last support_visit';
-COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'days since the last other event';
-COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
-COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
-
--- customer_deals: the last closed deal per customer (open deals counted apart).
-CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day
-), d AS (
-	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
-		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
-				ELSE coalesce(r.reason, 'other') END AS reason
-	  FROM dormancy.src_deals x
-	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
-	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
-	 WHERE x.customer_id IS NOT NULL
-), closed AS (
-	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
-				 AND d.closed_on <= a.day) AS counts
-	  FROM d CROSS JOIN a
-)
-SELECT c.customer_id,
-	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
-	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
-	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
-	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
-	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
-	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
-	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
-	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
-	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
-	   a.day AS as_of
-  FROM closed c CROSS JOIN a
- GROUP BY c.customer_id, a.day;
-COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
-COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
-COMMENT ON COLUMN dormancy.customer_deals.deals_won IS 'won deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.deals_lost IS 'lost deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.deals_postponed IS 'postponed deals up to as_of';
-COMMENT ON COLUMN dormancy.customer_deals.open_deals IS 'deals whose outcome is open';
-COMMENT ON COLUMN dormancy.customer_deals.last_won_at IS 'close day of the last won deal';
-COMMENT ON COLUMN dormancy.customer_deals.as_of IS 'the as-of day';
-
--- customer_contacts: per customer with contacts, the usable ones counted
--- (the data gaps of customer_status; D9, docs/sources.md).
-CREATE OR REPLACE VIEW dormancy.customer_contacts WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day,
-		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
-		   s.phone_country
-	  FROM dormancy.source_settings_in_force() s
-), c AS (
-	SELECT x.customer_id,
-		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
-		   NULLIF(pg_catalog.btrim(x.email), '') AS email,
-		   NULLIF(pg_catalog.btrim(x.person), '') AS person,
-		   x.updated_on
-	  FROM dormancy.src_contacts x
-	 WHERE x.customer_id IS NOT NULL
-), checked AS (
-	SELECT c.*,
-		   -- per-country rules after NFKC (full-width digits count)
-		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
-		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c CROSS JOIN a
-)
-SELECT k.customer_id,
-	   pg_catalog.count(*) AS contacts,
-	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
-	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
-	   pg_catalog.count(k.person) AS persons,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
-	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
-	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
-	   a.day AS as_of
-  FROM checked k CROSS JOIN a
- GROUP BY k.customer_id, a.day, a.fresh_from;
-COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
-COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_contacts.contacts IS 'contact rows of the customer';
-COMMENT ON COLUMN dormancy.customer_contacts.phones IS 'usable phone numbers: dormancy.phone_valid() in source_settings.phone_country (Japanese numbers of 10 or 11 digits by prefix, other countries +8 to 15 digits; full-width digits count)';
-COMMENT ON COLUMN dormancy.customer_contacts.emails IS 'usable e-mail addresses: local@domain.tld without spaces';
-COMMENT ON COLUMN dormancy.customer_contacts.persons IS 'contact persons named (not blank)';
-COMMENT ON COLUMN dormancy.customer_contacts.invalid_phones IS 'phone values that are not blank and not a usable number';
-COMMENT ON COLUMN dormancy.customer_contacts.invalid_emails IS 'e-mail values that are not blank and not a usable address';
-COMMENT ON COLUMN dormancy.customer_contacts.last_updated_at IS 'the latest update day of the contacts up to as_of (NULL when unknown)';
-COMMENT ON COLUMN dormancy.customer_contacts.outdated IS 'last_updated_at is unknown or older than source_settings.contact_stale_after before as_of';
-COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
-
--- customer_outreach: per customer with outreach (bind_outreach, else
--- dormancy.outreach_log), the contacts up to as_of and the latest of them;
--- the latest outcome that is not not_reached (the latest conversation) and
--- its declined reason are evidence of the likely reason (outreach_declined,
--- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
--- are broken by the log's row number, then the values.
-CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
-WITH a AS (
-	SELECT dormancy.as_of_day() AS day
-), o AS (
-	SELECT x.*, (x.contacted_on <= a.day) AS counts,
-		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
-	  FROM dormancy.src_outreach x CROSS JOIN a
-	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
-)
-SELECT o.customer_id,
-	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
-	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
-	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
-	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_channel,
-	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_theme,
-	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_campaign_id,
-	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
-	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_outcome,
-	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
-							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
-	   a.day AS as_of
-  FROM o CROSS JOIN a
- GROUP BY o.customer_id, a.day;
-COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
-COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
-COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
-COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
-COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
-COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
-
--- source_issues: rows of the optional sources the views cannot use or had to
--- interpret, counted per kind.  Every source reports its rows without a
--- customer and those of unknown customers alike.
-CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
-SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contract terms whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contracts x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contracts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'events whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_events x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_events x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'deals whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_deals x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_deals x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
-	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
-	   'contacts whose customer is NULL, left out'::pg_catalog.text AS detail
-  FROM dormancy.src_contacts x WHERE x.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_contacts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms with neither start nor end, left out of the contract signals'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms without a start: taken as started before the as-of day'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contract terms without an end: taken as open-ended (running)'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
-	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
-	   'contract terms that end before they start, left out of the contract signals'
-  FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
- GROUP BY c.customer_id
-UNION ALL
-SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'events whose time is NULL or infinite, left out'
-  FROM dormancy.src_events e
- WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
- GROUP BY e.customer_id
-UNION ALL
-SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
-	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
-  FROM dormancy.src_events e
- WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
-UNION ALL
-SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'deals that are not open and have no (finite) close date, left out of the last deal'
-  FROM dormancy.src_deals d
- WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
-					  AND o.outcome = 'open')
- GROUP BY d.customer_id
-UNION ALL
-SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
-	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
-  FROM dormancy.src_deals d
- WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
-UNION ALL
-SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
-	   'lost reasons not in dormancy.deal_reasons, counted as other'
-  FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
-UNION ALL
-SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
-	   'contacts whose customer is NULL, left out'
-  FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
-	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
-  FROM dormancy.src_outreach x
- WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
- GROUP BY x.source_customer_id
-UNION ALL
-SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_outreach x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts without a (finite) contact time, left out'
-  FROM dormancy.src_outreach x
- WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
- GROUP BY x.customer_id
-UNION ALL
-SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
-	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
-  FROM dormancy.src_outreach x
- WHERE x.campaign_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
- GROUP BY x.campaign_id
-UNION ALL
--- price changes for one category while no category is bound: they match no
--- purchase (a change with category NULL applies to everyone)
-SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
-	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
-  FROM dormancy.price_changes p
- CROSS JOIN dormancy.src_bindings b
- WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
- GROUP BY p.category
-UNION ALL
--- a view (not security_invoker) between an adapter and a table with row
--- security: the view reads the table as its owner, so the policies do not
--- apply to the querying role; found live in the catalogs, from each adapter
--- down through the views it reads
-SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
-	   pg_catalog.count(DISTINCT w.rel),
-	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
-  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
-			SELECT s.source, a.oid, NULL::pg_catalog.oid
-			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
-						   ('outreach', 'src_outreach')) s(source, adapter)
-			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
-			UNION
-			SELECT w.source, d.refobjid,
-				   coalesce(w.definer,
-							CASE WHEN c.relkind = 'v'
-									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
-														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
-														 WHERE o.option_name = 'security_invoker'), false)
-								 THEN c.oid END)
-			  FROM walk w
-			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
-			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
-			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
-		SELECT w.source, w.rel, w.definer FROM walk w) w
-  JOIN pg_catalog.pg_class t ON t.oid = w.rel
- WHERE w.definer IS NOT NULL AND t.relrowsecurity
- GROUP BY w.source, w.definer;
-COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
-COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
-COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
-COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
-COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
-COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
-
--- customer_core: one row per customer with its state, decline signals,
--- price changes and contract columns; customer_status adds the rest.  The
--- derived columns come from one C evaluation (_customer_facts); b is what
--- is bound (src_bindings).
-CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
-WITH as_of AS MATERIALIZED (
-	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day
-)
-SELECT c.customer_id,
-	   c.name,
-	   c.industry,
-	   c.company_size,
-	   f.state,
-	   f.last_order_at,
-	   f.days_since_last_order,
-	   f.last_qualifying_order_at,
-	   f.days_since_last_qualifying_order,
-	   f.first_order_at,
-	   f.orders_count,
-	   f.order_days,
-	   f.total_amount,
-	   f.unknown_amount_orders,
-	   f.refunds,
-	   f.segment,
-	   (r.rule).rule_id,
-	   (r.rule).at_risk_after,
-	   (r.rule).dormant_after,
-	   (r.rule).long_dormant_after,
-	   (r.rule).min_order_amount,
-	   a.day AS as_of,
-	   f.mean_gap_days,
-	   f.median_gap_days,
-	   f.gap_stddev_days,
-	   f.overdue_ratio,
-	   f.recent_amount,
-	   f.prior_amount,
-	   f.recent_orders,
-	   f.prior_orders,
-	   f.amount_change,
-	   f.frequency_change,
-	   f.amount_trend,
-	   f.trend_points,
-	   f.relative_trend,
-	   f.recent_median_gap_days,
-	   f.earlier_median_gap_days,
-	   f.cadence_change,
-	   f.season_amount,
-	   f.last_season_amount,
-	   f.season_orders,
-	   f.last_season_orders,
-	   f.same_season_change,
-	   f.declining,
-	   f.decline_signals,
-	   f.lapsed_after_price_increase,
-	   f.price_increase,
-	   f.lapsed_after_spec_change,
-	   f.spec_change,
-	   f.frequency,
-	   f.recency AS recency_days,
-	   f.age AS age_days,
-	   f.monetary_value,
-	   con.terms AS contract_terms,
-	   con.contract_end_at,
-	   con.last_covered_day AS contract_covered_until,
-	   con.contract_lapsed,
-	   con.days_since_contract_end,
-	   con.auto_renew_off,
-	   con.downgraded,
-	   con.renewal_due_in_days,
-	   c.owner,
-	   c.company_id
-  FROM dormancy.src_customers c
- CROSS JOIN as_of a
- CROSS JOIN dormancy.src_bindings b
- CROSS JOIN dormancy.decline_settings_in_force() ds
-  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-  LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
-  -- the rule of the customer's segment: per customer, so that a lookup of
-  -- one customer reads no other (a DISTINCT over every customer's segment
-  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
-  -- segment, so rule_for() runs once per segment, not once per customer
-  LEFT JOIN LATERAL (
-	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
-	OFFSET 0
-  ) r ON true
- -- every derived column in one evaluation (_customer_facts): those of
- -- history_summary, decline_metrics (with the settings of the one row ds)
- -- and btyd_summary (h, as_of(), '1 day'), the history detoasted and walked
- -- once; the state (for rules with use_contract_end, IT services: a lapsed
- -- licence is dormancy, the last day covered by a contract counts like a
- -- purchase); the days since the last orders; the segment; and the price
- -- changes the customer lapsed after: its last purchase (in the change's
- -- category when categories are bound) came before the change, while the
- -- customer was not yet dormant, and nothing was bought since (the latest
- -- of each kind; dormancy.price_changes read once per query)
- CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
-		(r.rule).min_order_amount,
-		ds.window_length, ds.trend_years, ds.season_length,
-		ds.amount_drop_threshold, ds.frequency_drop_threshold,
-		ds.cadence_slowdown_threshold, ds.overdue_threshold,
-		ds.season_drop_threshold, ds.trend_drop_threshold,
-		ds.trend_min_points, b.order_discounts_bound,
-		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
-		(r.rule).use_contract_end, con.last_covered_day,
-		h.categories, h.category_last_order_at, b.order_categories_bound) f
- WHERE c.customer_id IS NOT NULL;
-COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
-
--- data_issues: rows that the views cannot use, counted instead of dropped.
-CREATE OR REPLACE VIEW dormancy.data_issues WITH (security_invoker = true) AS
-SELECT 'order_customer_not_found'::text AS issue,
-	   o.customer_id::pg_catalog.text AS customer_id,
-	   pg_catalog.count(*) AS rows,
-	   pg_catalog.sum(o.amount) AS amount,
-	   'orders whose customer is not in the bound customers'::text AS detail
-  FROM dormancy.src_orders o
- WHERE o.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = o.customer_id)
- GROUP BY o.customer_id
-UNION ALL
-SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose customer column is NULL'
-  FROM dormancy.src_orders o
- WHERE o.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose order time is NULL or infinite, left out of purchase histories'
-  FROM dormancy.src_orders o
- WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
- GROUP BY o.customer_id
-UNION ALL
-SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
-	   'customers whose id is NULL, left out of customer_status'
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NULL
-HAVING pg_catalog.count(*) > 0
-UNION ALL
-SELECT 'duplicate_customer_id', c.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
-	   'customer ids that appear more than once; each copy gets its own customer_status row'
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL
- GROUP BY c.customer_id
-HAVING pg_catalog.count(*) > 1
-UNION ALL
--- amounts out of range (src_orders shows them as unknown)
-SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.count(*), NULL,
-	   'orders whose amount is beyond +-1e15, NaN or infinite, taken as unknown amounts'
-  FROM dormancy.src_orders o
- WHERE o.amount_out_of_range
- GROUP BY o.customer_id::pg_catalog.text
-UNION ALL
--- the customers whose model columns could not be computed (the same model
--- columns as in customer_status)
-SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
-	   NULL::double precision, mp.problem
-  FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- CROSS JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
-								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-								  core.frequency, core.recency_days / mdl.unit_days,
-								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) mp
- WHERE mp.problem IS NOT NULL;
-COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
-COMMENT ON COLUMN dormancy.data_issues.issue IS 'order_customer_not_found, order_without_customer, order_without_date, customer_without_id, duplicate_customer_id, order_amount_out_of_range or model_evaluation_failed';
-COMMENT ON COLUMN dormancy.data_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.data_issues.rows IS 'rows concerned';
-COMMENT ON COLUMN dormancy.data_issues.amount IS 'their summed amount, for orders';
-COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
-
--- Data gaps (D9): what a caller would miss before calling a customer.
--- dormancy.customer_contacts counts each customer's usable phone numbers,
--- e-mail addresses and contact persons (from bind_contacts); the column
--- customer_status.data_gaps lists, per customer, the gaps that apply:
---
---   no_contact        neither a usable phone number nor a usable e-mail address
---   no_phone          no usable phone number (phone bound)
---   invalid_phone     a phone number that is not one (phone_valid() in
---                     source_settings.phone_country, after NFKC)
---   no_email          no usable e-mail address (email bound)
---   invalid_email     an address that is not one (local@domain.tld)
---   no_person         no contact person (person bound)
---   contact_outdated  contact data last updated longer ago than
---                     source_settings.contact_stale_after, or never (updated_at bound)
---   no_name           the customer has no name (name bound)
---   duplicate_name    another customer has the same company name once
---                     normalized, branch part included, and the same
---                     company id when a company column is bound (see
---                     duplicate_customers): merge them.  Branches of one
---                     company are not duplicates (company_customers)
---   no_activity       nothing on record: no orders, contracts, deals or
---                     events, so the customer's status cannot be told
---
--- Gaps of a source that is not bound are not reported (no contacts bound:
--- no contact gaps).  docs/sources.md has the definitions.
---
--- customer_status: one row per customer.  customer_core's columns, then
--- the model's (mdl: the model that applies, models: its predictions),
--- engagement (eng), deals (deal), and what one C call per customer (a:
--- _assess) derives from them, the contacts (cc) and the latest outreach
--- conversation (ot: its outcome and declined reason), with the score weights
--- (sw) and source settings (pss): contract state, kind of dormancy,
--- priority score (its breakdown is built from a's priority inputs only when
--- read), likely reason, evidence, channel, message theme, approach value
--- and the data gaps (nk: the name key, and the key duplicates share: the
--- name key after the company id and a colon when a company column is
--- bound; dup: the duplicate keys of more than one customer, for the name's
--- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
--- b: what is bound (src_bindings).
-CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
-SELECT core.*,
-	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
-	   (a.r).contract_state,
-	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
-	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
-	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
-	   eng.days_since_last_event,
-	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
-	   (a.r).priority_score,
-	   -- built only when read: the second C half of score_priority(); the
-	   -- weights from an init plan, not sw, so that a sort below (the rank of
-	   -- call_list and of the refresh) does not carry them on every row
-	   dormancy._priority_breakdown((a.r).priority_inputs,
-									(SELECT w FROM dormancy.score_weights_in_force() w),
-									(a.r).value_percentiles) AS score_breakdown,
-	   (a.r).likely_reason,
-	   (a.r).reason_evidence,
-	   (a.r).evidence,
-	   (a.r).approach_channel,
-	   (a.r).message_theme,
-	   (a.r).approach_value,
-	   -- the gaps of a source or column that is not bound are not reported;
-	   -- the name's (nk, dup) here, the others from _assess
-	   dormancy._data_gaps((a.r).gaps,
-		   CASE WHEN b.customer_names_bound THEN
-				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
-					 -- the stored keys, while they hold every row.  First
-					 -- whether the key is shared at all (two rows or more in
-					 -- the stored keys the reader may see): for a few customers
-					 -- a lookup of the key's index, for many the shared keys
-					 -- hashed once (the planner picks).  Only then, exactly: the
-					 -- ids that have the key, their rows the reader sees whose
-					 -- name has the key now; at least two such rows
-					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
-						  CASE WHEN EXISTS (
-								SELECT 1
-								  FROM (SELECT k.name_key
-										  FROM dormancy.src_name_keys k
-										 GROUP BY k.name_key
-										HAVING pg_catalog.sum(k.rows) > 1) ks
-								 WHERE ks.name_key = nk.duplicate_key)
-							   THEN CASE WHEN (SELECT pg_catalog.count(*)
-												 FROM dormancy.src_name_keys k
-												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-												WHERE k.name_key = nk.duplicate_key
-												  AND pg_catalog.concat(kc.company_id || ':',
-														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
-										 THEN 'duplicate_name' END END
-					 -- else every customer's key (dup)
-					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps,
-	   -- value relative to your customers (dormancy.value_distribution)
-	   (a.r).value_percentile,
-	   -- no tier while no distribution is stored (the list then ranks by score alone)
-	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
-			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
-			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
-			ELSE 'C' END AS value_tier,
-	   -- looking ahead (model_lookahead, model_settings.lookahead and
-	   -- p_alive_threshold): the day p_alive falls below the threshold if no
-	   -- purchase comes (from the first purchase day, at most a century on)
-	   la.p_alive_ahead,
-	   la.p_purchase_ahead,
-	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN pm.model_id IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
-  FROM dormancy.customer_core core
- CROSS JOIN dormancy.src_bindings b
- -- the model that applies to the customer: its segment's, else the overall
- -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
- -- the lookahead and the p_alive threshold (one row)
- CROSS JOIN dormancy.model_settings_in_force() ms
-  LEFT JOIN LATERAL (
-	-- a value that cannot be computed is NULL, with the reason in problem
-	-- (listed by data_issues): one customer never stops the query; only a
-	-- converged Gamma-Gamma fit gives expected_value
-	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
-	  FROM dormancy.model_predictions(mdl.bgnbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days) mp
-  ) bg ON true
-  LEFT JOIN LATERAL (
-	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
-	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days,
-									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) l
-  ) bgla ON true
-  -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model): the same columns from it, and no
-  -- probability of a purchase ahead (no closed form under Pareto/NBD)
-  LEFT JOIN dormancy.models pm ON pm.model_id = mdl.model_id AND pm.model = 'paretonbd'
-  LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value, pp.p_alive_ahead, pp.dormant_age
-	  FROM dormancy.model_predictions_paretonbd(pm.paretonbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days,
-									  pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									  ms.p_alive_threshold) pp
-	 WHERE pm.model_id IS NOT NULL
-  ) pn ON true
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
-		   CASE WHEN pm.model_id IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
-  ) models
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN pm.model_id IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN pm.model_id IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
-  ) la
-  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
-  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
-  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
-  LEFT JOIN dormancy.customer_outreach ot ON ot.customer_id = core.customer_id
- CROSS JOIN dormancy.score_weights_in_force() sw
- CROSS JOIN dormancy.source_settings_in_force() pss
- -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
- -- whose fields are read, without a function scan's tuplestore): the
- -- contract state (the state ladder on contract_covered_until), the kind of
- -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
- -- purchase: at risk or dormant), the evidence the reason rules match on,
- -- whether the customer is lapsing, the value the channel is chosen by (the
- -- model's expected_value, else the yearly spend while active), the
- -- priority inputs and score (docs/priority.md), the first reason rule that
- -- matches, its message theme, the first approach rule that matches and
- -- whose channel the bound contacts can serve (no phone call without a
- -- usable number, no (step) mail without a usable address), and the data
- -- gaps but the name's.  The rule's use_contract_end applies to the day the
- -- score works from, as to the state.
- CROSS JOIN LATERAL (
-	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
-			core.long_dormant_after, core.rule_id,
-			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
-			core.orders_count, core.order_days, core.total_amount,
-			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
-			core.segment, core.decline_signals, core.declining,
-			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
-			core.industry, core.company_size,
-			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
-			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
-			core.renewal_due_in_days,
-			models.p_alive, models.expected_value,
-			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
-			eng.days_since_last_event,
-			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-			deal.days_since_last_deal, deal.open_deals,
-			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
-			b.events_bound, b.deals_bound, b.contracts_bound,
-			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
-			b.contact_dates_bound,
-			pss, sw,
-			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
-	OFFSET 0
-  ) a
- -- the name key (OFFSET 0 computes it once: without it the planner copies
- -- the expression into the join's condition and each test of the column),
- -- and the key duplicates share (after the company id, when bound)
- CROSS JOIN LATERAL (
-	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
-			OFFSET 0) n
-  ) nk
- -- the name keys that more than one customer has, when the stored keys
- -- cannot be used (a hash join: a window over customer_status would sort its
- -- wide rows); the forms are read once per query (an InitPlan).  It reads
- -- every customer's name, even for a lookup of one customer: skipped (a
- -- one-time filter) while the stored keys serve (docs/sources.md)
-  LEFT JOIN (
-	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
-	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
-			  FROM dormancy.src_customers c
-			 CROSS JOIN dormancy.src_bindings cb
-			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
-			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
-			OFFSET 0) k
-	 WHERE k.name_key <> ''
-	 GROUP BY 1
-	HAVING pg_catalog.count(*) > 1
-  ) dup ON dup.duplicate_key = nk.duplicate_key;
-COMMENT ON VIEW dormancy.customer_status IS 'one row per customer: dormancy state as of dormancy.as_of_day() with the rule applied, decline signals and the columns of later parts';
-COMMENT ON COLUMN dormancy.customer_status.customer_id IS 'the customer id, of the bound column''s type';
-COMMENT ON COLUMN dormancy.customer_status.name IS 'customer name';
-COMMENT ON COLUMN dormancy.customer_status.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.customer_status.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.customer_status.company_id IS 'the bound company id as text (customers that are branches of one company share it), NULL when no company column is bound';
-COMMENT ON COLUMN dormancy.customer_status.state IS 'active, at_risk, dormant, long_dormant or never_purchased, from the last qualifying order';
-COMMENT ON COLUMN dormancy.customer_status.last_order_at IS 'last purchase day on or before as_of';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_order IS 'as_of minus last_order_at, in days';
-COMMENT ON COLUMN dormancy.customer_status.last_qualifying_order_at IS 'last purchase day with an order of at least the rule''s min_order_amount';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_qualifying_order IS 'as_of minus last_qualifying_order_at, in days; the state is based on it';
-COMMENT ON COLUMN dormancy.customer_status.first_order_at IS 'first purchase day';
-COMMENT ON COLUMN dormancy.customer_status.orders_count IS 'order rows on purchase days up to as_of (refund rows excluded)';
-COMMENT ON COLUMN dormancy.customer_status.order_days IS 'distinct purchase days up to as_of';
-COMMENT ON COLUMN dormancy.customer_status.total_amount IS 'net amount of all orders and refunds up to as_of (unknown amounts count as nothing)';
-COMMENT ON COLUMN dormancy.customer_status.unknown_amount_orders IS 'orders up to as_of whose amount was NULL';
-COMMENT ON COLUMN dormancy.customer_status.refunds IS 'refund rows (negative amounts) up to as_of';
-COMMENT ON COLUMN dormancy.customer_status.segment IS 'one_time (one purchase day) or repeat; NULL without purchases';
-COMMENT ON COLUMN dormancy.customer_status.rule_id IS 'the dormancy.rules row applied';
-COMMENT ON COLUMN dormancy.customer_status.at_risk_after IS 'threshold applied: at risk after this long';
-COMMENT ON COLUMN dormancy.customer_status.dormant_after IS 'threshold applied: dormant after this long';
-COMMENT ON COLUMN dormancy.customer_status.long_dormant_after IS 'threshold applied: long dormant after this long';
-COMMENT ON COLUMN dormancy.customer_status.min_order_amount IS 'threshold applied: smallest order that counts for recency';
-COMMENT ON COLUMN dormancy.customer_status.as_of IS 'the as-of day the row was computed for';
-COMMENT ON COLUMN dormancy.customer_status.mean_gap_days IS 'mean gap in days between consecutive purchase days; NULL with fewer than two';
-COMMENT ON COLUMN dormancy.customer_status.median_gap_days IS 'median gap in days (mean of the two middle gaps for an even count)';
-COMMENT ON COLUMN dormancy.customer_status.gap_stddev_days IS 'sample standard deviation of the gaps; NULL with fewer than two gaps';
-COMMENT ON COLUMN dormancy.customer_status.overdue_ratio IS 'days since the last purchase day / median gap: lateness against the customer''s own rhythm';
-COMMENT ON COLUMN dormancy.customer_status.recent_amount IS 'net amount in the recent window (as_of - W, as_of]';
-COMMENT ON COLUMN dormancy.customer_status.prior_amount IS 'net amount in the prior window (as_of - 2W, as_of - W]';
-COMMENT ON COLUMN dormancy.customer_status.recent_orders IS 'orders on purchase days in the recent window';
-COMMENT ON COLUMN dormancy.customer_status.prior_orders IS 'orders on purchase days in the prior window';
-COMMENT ON COLUMN dormancy.customer_status.amount_change IS 'recent_amount / prior_amount - 1; NULL when prior_amount <= 0';
-COMMENT ON COLUMN dormancy.customer_status.frequency_change IS 'recent_orders / prior_orders - 1; NULL when prior_orders = 0';
-COMMENT ON COLUMN dormancy.customer_status.amount_trend IS 'least-squares slope of purchase-day amount over the last N years, in amount per year';
-COMMENT ON COLUMN dormancy.customer_status.trend_points IS 'purchase days the trend was fitted on';
-COMMENT ON COLUMN dormancy.customer_status.relative_trend IS 'amount_trend / mean amount of the trend points';
-COMMENT ON COLUMN dormancy.customer_status.recent_median_gap_days IS 'median of the gaps ending in the recent window';
-COMMENT ON COLUMN dormancy.customer_status.earlier_median_gap_days IS 'median of the gaps ending before the recent window';
-COMMENT ON COLUMN dormancy.customer_status.cadence_change IS 'recent_median_gap_days / earlier_median_gap_days - 1 (1.0: monthly became bimonthly)';
-COMMENT ON COLUMN dormancy.customer_status.season_amount IS 'net amount in the last S, (as_of - S, as_of]';
-COMMENT ON COLUMN dormancy.customer_status.last_season_amount IS 'net amount in the same season a year earlier, (as_of - 1 year - S, as_of - 1 year]';
-COMMENT ON COLUMN dormancy.customer_status.season_orders IS 'orders in the last S';
-COMMENT ON COLUMN dormancy.customer_status.last_season_orders IS 'orders in the same season a year earlier';
-COMMENT ON COLUMN dormancy.customer_status.same_season_change IS 'season_amount / last_season_amount - 1; NULL when last_season_amount <= 0';
-COMMENT ON COLUMN dormancy.customer_status.declining IS 'true when any decline signal fired (an active customer can be declining)';
-COMMENT ON COLUMN dormancy.customer_status.decline_signals IS 'the signals that fired: amount_drop, frequency_drop, cadence_slowdown, overdue, season_drop, negative_trend';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last purchase (for a change with a category, in that category: none while no category is bound) before a price increase in dormancy.price_changes, not yet dormant then, nothing bought since';
-COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
-COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
-COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
-COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
-COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
-COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
-COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
-COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
-COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
-COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
-COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
-COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
-COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
-COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
-COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
-COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
-COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
-COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
-COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
-COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
-COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
-COMMENT ON COLUMN dormancy.customer_status.days_since_last_event IS 'days since the last engagement event';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the last deal that is not open';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
-COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
-COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
-COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
-COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
-COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
-COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';
-COMMENT ON COLUMN dormancy.customer_status.reason_evidence IS 'the evidence of the reason rule that chose likely_reason';
-COMMENT ON COLUMN dormancy.customer_status.evidence IS 'all evidence found for the customer (the words reason_rules match on)';
-COMMENT ON COLUMN dormancy.customer_status.approach_channel IS 'email, direct_mail, phone, visit or step_mail, from dormancy.approach_rules: the first rule that matches and whose channel the bound contacts can serve (NULL when none)';
-COMMENT ON COLUMN dormancy.customer_status.message_theme IS 'the message theme for likely_reason, from dormancy.message_themes';
-COMMENT ON COLUMN dormancy.customer_status.approach_value IS 'the value the channel is chosen by: the model''s expected_value when fitted, else the yearly spend while active (total_amount / years from first to last order, at least one)';
-COMMENT ON COLUMN dormancy.customer_status.owner IS 'the customer''s owner (sales rep), from the bound owner column (bind_customers(..., owner => ...)); NULL when unbound';
-COMMENT ON COLUMN dormancy.customer_status.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100: the higher of the percentiles of total_amount and expected_value in dormancy.value_distribution (stored by fit_models() and refresh()); until one is stored, 100 x ln(1 + amount) / ln(1 + score_weights.value_cap)';
-COMMENT ON COLUMN dormancy.customer_status.value_tier IS 'A (value_percentile at least score_weights.tier_a_percentile), B (at least tier_b_percentile) or C: the call list ranks tier by tier; NULL while no value distribution is stored';
-COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the customer stays silent until as_of + model_settings.lookahead (BG/NBD); NULL without a fitted model or purchases';
-COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (BG/NBD; NULL under Pareto/NBD, where it has no closed form)';
-COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
-COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
-COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
--- customer_core's columns mean what they mean in customer_status
-PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
-
--- declining_customers: active or at-risk customers sliding, most valuable first.
-CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
-SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
-	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
-	   cs.amount_change, cs.recent_orders, cs.prior_orders, cs.frequency_change,
-	   cs.median_gap_days, cs.overdue_ratio, cs.cadence_change, cs.same_season_change,
-	   cs.amount_trend, cs.last_order_at, cs.days_since_last_order, cs.as_of,
-	   dormancy.label('state', cs.state) AS state_label,
-	   dormancy.label('segment', cs.segment) AS segment_label,
-	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
-  FROM dormancy.customer_status cs
- WHERE cs.declining AND cs.state IN ('active', 'at_risk')
- ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
-COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
-COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
-COMMENT ON COLUMN dormancy.declining_customers.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.declining_customers.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.declining_customers.state IS 'active or at_risk';
-COMMENT ON COLUMN dormancy.declining_customers.segment IS 'one_time, repeat or campaign_only';
-COMMENT ON COLUMN dormancy.declining_customers.decline_signals IS 'the signals that fired';
-COMMENT ON COLUMN dormancy.declining_customers.total_amount IS 'net amount of all orders up to as_of';
-COMMENT ON COLUMN dormancy.declining_customers.recent_amount IS 'net amount in the recent window';
-COMMENT ON COLUMN dormancy.declining_customers.prior_amount IS 'net amount in the prior window';
-COMMENT ON COLUMN dormancy.declining_customers.amount_change IS 'recent_amount / prior_amount - 1';
-COMMENT ON COLUMN dormancy.declining_customers.recent_orders IS 'orders in the recent window';
-COMMENT ON COLUMN dormancy.declining_customers.prior_orders IS 'orders in the prior window';
-COMMENT ON COLUMN dormancy.declining_customers.frequency_change IS 'recent_orders / prior_orders - 1';
-COMMENT ON COLUMN dormancy.declining_customers.median_gap_days IS 'median gap between purchase days';
-COMMENT ON COLUMN dormancy.declining_customers.overdue_ratio IS 'days since the last purchase / median gap';
-COMMENT ON COLUMN dormancy.declining_customers.cadence_change IS 'recent median gap / earlier median gap - 1';
-COMMENT ON COLUMN dormancy.declining_customers.same_season_change IS 'season amount / same season last year - 1';
-COMMENT ON COLUMN dormancy.declining_customers.amount_trend IS 'slope of purchase-day amount, per year';
-COMMENT ON COLUMN dormancy.declining_customers.last_order_at IS 'last purchase day';
-COMMENT ON COLUMN dormancy.declining_customers.days_since_last_order IS 'days since the last purchase day';
-COMMENT ON COLUMN dormancy.declining_customers.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
-COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
-
--- category_trend: recent vs prior per customer and category.
-CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
-SELECT ch.customer_id, ch.category,
-	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
-	   m.amount_change, m.frequency_change,
-	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
-	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
-	   a.day AS as_of
-  FROM dormancy.category_histories ch
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
- CROSS JOIN dormancy.decline_settings_in_force() ds
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
- WHERE ch.category IS NOT NULL;
-COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
-COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
-COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';
-COMMENT ON COLUMN dormancy.category_trend.prior_amount IS 'net amount of the category in the prior window';
-COMMENT ON COLUMN dormancy.category_trend.recent_orders IS 'orders of the category in the recent window';
-COMMENT ON COLUMN dormancy.category_trend.prior_orders IS 'orders of the category in the prior window';
-COMMENT ON COLUMN dormancy.category_trend.amount_change IS 'recent_amount / prior_amount - 1';
-COMMENT ON COLUMN dormancy.category_trend.frequency_change IS 'recent_orders / prior_orders - 1';
-COMMENT ON COLUMN dormancy.category_trend.stopped IS 'bought the category in the prior window and not in the recent one';
-COMMENT ON COLUMN dormancy.category_trend.declining IS 'amount_drop or frequency_drop fired for the category';
-COMMENT ON COLUMN dormancy.category_trend.last_order_at IS 'last purchase day of the category';
-COMMENT ON COLUMN dormancy.category_trend.as_of IS 'the as-of day';
-
--- call_list: lapsing customers worth a call, best first.  The rank is among
--- all customers, so it is computed before the list is filtered; ties are
--- broken by customer id (its type has a btree order: bind_customers checks).
-CREATE OR REPLACE VIEW dormancy.call_list WITH (security_invoker = true) AS
-SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
-	   cs.priority_rank, cs.priority_score, cs.customer_id, cs.name, cs.industry, cs.company_size,
-	   cs.state, cs.contract_state, cs.dormancy_kind, cs.segment,
-	   cs.likely_reason, cs.reason_evidence, cs.approach_channel, cs.message_theme, cs.approach_value,
-	   cs.total_amount, cs.last_order_at, cs.days_since_last_order, cs.decline_signals,
-	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
-	   cs.events_in_window, cs.days_since_last_event,
-	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of,
-	   cs.value_percentile, cs.value_tier, cs.owner,
-	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
-	   cs.expected_dormancy_day, cs.p_purchase_ahead,
-	   cs.data_gaps,
-	   -- the codes' labels in the session's language (dormancy.language)
-	   dormancy.label('state', cs.state) AS state_label,
-	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
-	   dormancy.label('dormancy_kind', cs.dormancy_kind) AS dormancy_kind_label,
-	   dormancy.label('segment', cs.segment) AS segment_label,
-	   dormancy.label('likely_reason', cs.likely_reason) AS likely_reason_label,
-	   dormancy.labels('evidence', cs.reason_evidence) AS reason_evidence_label,
-	   dormancy.label('approach_channel', cs.approach_channel) AS approach_channel_label,
-	   dormancy.label('message_theme', cs.message_theme) AS message_theme_label,
-	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label,
-	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
-	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
-	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
-	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
-  FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
-		  FROM dormancy.customer_status s) cs
- WHERE cs.likely_reason IS NOT NULL
-   -- the minimum score, for the value tiers shown (every customer while no
-   -- distribution is stored: no tier); another tier would need an infinite
-   -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone
-   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
-																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-								 ELSE 'infinity'::double precision END
- ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
-COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
-COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
-COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
-COMMENT ON COLUMN dormancy.call_list.customer_id IS 'the customer id';
-COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
-COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
-COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
-COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
-COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
-COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
-COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
-COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
-COMMENT ON COLUMN dormancy.call_list.reason_evidence IS 'the evidence that chose the reason';
-COMMENT ON COLUMN dormancy.call_list.approach_channel IS 'the channel to use';
-COMMENT ON COLUMN dormancy.call_list.message_theme IS 'the message theme';
-COMMENT ON COLUMN dormancy.call_list.approach_value IS 'the value the channel was chosen by';
-COMMENT ON COLUMN dormancy.call_list.total_amount IS 'net amount of all orders up to as_of';
-COMMENT ON COLUMN dormancy.call_list.last_order_at IS 'last purchase day';
-COMMENT ON COLUMN dormancy.call_list.days_since_last_order IS 'days since the last purchase day';
-COMMENT ON COLUMN dormancy.call_list.decline_signals IS 'the decline signals that fired';
-COMMENT ON COLUMN dormancy.call_list.last_deal_at IS 'close day of the last deal';
-COMMENT ON COLUMN dormancy.call_list.last_deal_outcome IS 'outcome of the last deal';
-COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last deal';
-COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
-COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
-COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
-COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
-COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
-COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
-COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
-COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
-COMMENT ON COLUMN dormancy.call_list.value_tier IS 'A, B or C by value_percentile (score_weights.tier_a_percentile, tier_b_percentile)';
-COMMENT ON COLUMN dormancy.call_list.owner IS 'the customer''s owner (sales rep), from the bound owner column';
-COMMENT ON COLUMN dormancy.call_list.owner_order IS 'position in the owner''s own list: WHERE owner = ... AND owner_order <= 20 is that rep''s best 20';
-COMMENT ON COLUMN dormancy.call_list.data_gaps IS 'what is missing to call the customer (no_contact, no_phone, duplicate_name, ...; see customer_status.data_gaps)';
-COMMENT ON COLUMN dormancy.call_list.state_label IS 'state in the language of dormancy.language (dormancy.labels)';
-COMMENT ON COLUMN dormancy.call_list.contract_state_label IS 'contract_state in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.dormancy_kind_label IS 'dormancy_kind in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.segment_label IS 'segment in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.reason_evidence_label IS 'reason_evidence in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.approach_channel_label IS 'approach_channel in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.message_theme_label IS 'message_theme in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.last_deal_outcome_label IS 'last_deal_outcome in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.last_deal_reason_label IS 'last_deal_reason in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the language of dormancy.language, element by element';
-COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
-COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
-COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-
--- duplicate_customers: duplicate records, customers sharing a name key
--- (branch part included) and, when a company column is bound, a company id,
--- with the state of their combined order history.
-CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = true) AS
-WITH forms AS (
-	SELECT dormancy.legal_forms_in_force() AS forms
-), keyed AS (
-	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
-	 WHERE c.name IS NOT NULL
-), members AS (
-	-- one group key: the company id and a colon before the name key (a
-	-- name key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
-	  FROM keyed k
-	 WHERE k.name_key <> ''
-), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
-		   pg_catalog.max(m.customers) AS customers,
-		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
-		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
-		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
-		   -- the rule of the member that ordered last
-		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
-								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
-	  FROM members m
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-), combined AS (
-	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
-	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-)
-SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
-	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
-							   r.long_dormant_after) AS state,
-	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
-	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
-  FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.group_key = g.group_key
-  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
- CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
-COMMENT ON VIEW dormancy.duplicate_customers IS
-		'duplicate records: groups of customers whose names share a key (normalize_company_name with dormancy.legal_forms, branch part included) and, when a company column is bound, a company id, with the state of their combined order history: merge them before calling (branches of one company are in company_customers)';
-COMMENT ON COLUMN dormancy.duplicate_customers.name_key IS 'the shared name key';
-COMMENT ON COLUMN dormancy.duplicate_customers.customers IS 'customers in the group (at least 2)';
-COMMENT ON COLUMN dormancy.duplicate_customers.customer_ids IS 'their ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.names IS 'their names as written, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.member_states IS 'each one''s own state, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.duplicate_customers.state IS 'the state of the combined history, with rule_id';
-COMMENT ON COLUMN dormancy.duplicate_customers.last_order_at IS 'last purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.first_order_at IS 'first purchase day of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.orders_count IS 'orders of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
-COMMENT ON COLUMN dormancy.duplicate_customers.total_amount IS 'net amount of the combined history';
-COMMENT ON COLUMN dormancy.duplicate_customers.rule_id IS 'the rule applied: that of the member that ordered last';
-COMMENT ON COLUMN dormancy.duplicate_customers.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.duplicate_customers.company_id IS 'the shared company id when a company column is bound (NULL: none bound, or the members have none)';
-
--- company_customers: the customers of one company, two or more, each with
--- its own state, and the state of the company's combined order history (the
--- head office active while a branch is dormant).  The company is the bound
--- company id; without one (no company column, or a NULL id) the company key
--- of the name (company_key: the name key without its branch part).
-CREATE OR REPLACE VIEW dormancy.company_customers WITH (security_invoker = true) AS
-WITH forms AS (
-	SELECT dormancy.legal_forms_in_force() AS forms
-), keyed AS (
-	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
-		   dormancy.branch_key(c.name, f.forms) AS branch_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
-	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
-), members AS (
-	-- one group key: the company id and a colon, else the company key (a
-	-- key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.company_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.company_key)) AS customers
-	  FROM keyed k
-	 WHERE k.company_id IS NOT NULL OR k.company_key <> ''
-), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.company_key) AS company_key,
-		   pg_catalog.max(m.customers) AS customers,
-		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
-		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
-		   pg_catalog.array_agg(m.branch_key ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS branches,
-		   pg_catalog.array_agg(m.state ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS member_states,
-		   -- the rule of the member that ordered last
-		   (pg_catalog.array_agg(m.rule_id ORDER BY m.last_order_at DESC NULLS LAST,
-								 m.customer_id::pg_catalog.text COLLATE "C"))[1] AS rule_id
-	  FROM members m
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-), combined AS (
-	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
-	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
-	 GROUP BY m.group_key
-)
-SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
-	   dormancy.dormancy_state(s.last_qualifying_order_at, a.day, r.at_risk_after, r.dormant_after,
-							   r.long_dormant_after) AS state,
-	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
-	   s.total_amount, g.rule_id, a.day AS as_of
-  FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
-  LEFT JOIN combined c ON c.group_key = g.group_key
-  LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
- CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
-COMMENT ON VIEW dormancy.company_customers IS
-		'companies with two or more customers (branches): the bound company id, else the company key of the names (company_key: the name key without its branch part), each member''s state and the state of the company''s combined order history';
-COMMENT ON COLUMN dormancy.company_customers.company_id IS 'the company id shared by the members (company column bound); NULL when the company is told from the names';
-COMMENT ON COLUMN dormancy.company_customers.company_key IS 'the company key shared by the members'' names (company_key), when no company id says the company';
-COMMENT ON COLUMN dormancy.company_customers.customers IS 'customers of the company (at least 2)';
-COMMENT ON COLUMN dormancy.company_customers.customer_ids IS 'their ids';
-COMMENT ON COLUMN dormancy.company_customers.names IS 'their names as written, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.branches IS 'the branch key of each name (branch_key; NULL: no branch part), in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.member_states IS 'each one''s own state, in the order of customer_ids';
-COMMENT ON COLUMN dormancy.company_customers.state IS 'the state of the company''s combined history, with rule_id';
-COMMENT ON COLUMN dormancy.company_customers.last_order_at IS 'last purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.last_qualifying_order_at IS 'last qualifying purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.first_order_at IS 'first purchase day of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.orders_count IS 'orders of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.order_days IS 'purchase days of the combined history (a day two members bought on counts once)';
-COMMENT ON COLUMN dormancy.company_customers.total_amount IS 'net amount of the combined history';
-COMMENT ON COLUMN dormancy.company_customers.rule_id IS 'the rule applied: that of the member that ordered last';
-COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
-
--- unmatched_labels: every distinct label of the bound data that matched
--- nothing (compared by label_key), with its rows: empty when every label
--- maps.  Industries and company sizes match an alias or a key of the rules
--- or approach rules; event kinds, deal outcomes and reasons their mapping;
--- the outreach's channels, themes, outcomes (outreach_channels, ...) and
--- declined reasons (deal_reasons) theirs; a price change's category a
--- category of the bound orders.
-CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
-SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
-					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
-					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
- GROUP BY c.industry
-UNION ALL
-SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
-					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
-					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
- GROUP BY c.company_size
-UNION ALL
-SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
-  FROM dormancy.src_events e
- WHERE dormancy.label_key(e.source_kind) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
-UNION ALL
-SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_outcome) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
-UNION ALL
-SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
-UNION ALL
-SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
-  FROM dormancy.src_outreach x
- WHERE x.channel IS NULL AND dormancy.label_key(x.source_channel) <> ''
- GROUP BY x.source_channel
-UNION ALL
-SELECT 'outreach_theme', x.source_theme, pg_catalog.count(*)
-  FROM dormancy.src_outreach x
- WHERE x.theme IS NULL AND dormancy.label_key(x.source_theme) <> ''
- GROUP BY x.source_theme
-UNION ALL
-SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
-  FROM dormancy.src_outreach x
- WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
- GROUP BY x.source_outcome
-UNION ALL
-SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
-  FROM dormancy.src_outreach x
- WHERE dormancy.label_key(x.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
- GROUP BY x.source_reason
-UNION ALL
-SELECT 'price_change_category', p.category, pg_catalog.count(*)
-  FROM dormancy.price_changes p
- WHERE p.category IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
-					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
- GROUP BY p.category;
-COMMENT ON VIEW dormancy.unmatched_labels IS
-	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';
-COMMENT ON COLUMN dormancy.unmatched_labels.vocabulary IS 'industry, company_size, event_kind, deal_outcome, deal_reason, outreach_channel, outreach_theme, outreach_outcome, outreach_reason or price_change_category';
-COMMENT ON COLUMN dormancy.unmatched_labels.label IS 'the label as written in the data';
-COMMENT ON COLUMN dormancy.unmatched_labels.rows IS 'rows with it (customers, events, deals, contacts of the outreach or price changes)';
-
--- model_parameters: one row per parameter of each stored model (dormancy.models),
--- with the standard error fit_models() stored.  The 95% interval is built on
--- the log scale, estimate * exp(+-1.96 * std_error / estimate): it stays
--- positive, as the parameters are, and it covers the true value about as
--- often as it should (the coverage simulation in test/unit/test_btyd_se.c).
-CREATE OR REPLACE VIEW dormancy.model_parameters WITH (security_invoker = true) AS
-SELECT m.model_id, m.segment_kind, m.segment_value, p.model, p.parameter,
-	   p.estimate, p.std_error,
-	   p.estimate * pg_catalog.exp(-1.959963984540054 * p.std_error / p.estimate) AS ci_low,
-	   p.estimate * pg_catalog.exp(1.959963984540054 * p.std_error / p.estimate) AS ci_high,
-	   p.converged
-  FROM dormancy.models m
- CROSS JOIN LATERAL (VALUES
-		('bgnbd'::pg_catalog.text, 'r'::pg_catalog.text, (m.bgnbd).r, m.bgnbd_std_errors[1], (m.bgnbd).converged),
-		('bgnbd', 'alpha', (m.bgnbd).alpha, m.bgnbd_std_errors[2], (m.bgnbd).converged),
-		('bgnbd', 'a', (m.bgnbd).a, m.bgnbd_std_errors[3], (m.bgnbd).converged),
-		('bgnbd', 'b', (m.bgnbd).b, m.bgnbd_std_errors[4], (m.bgnbd).converged),
-		('gammagamma', 'p', (m.gammagamma).p, m.gammagamma_std_errors[1], (m.gammagamma).converged),
-		('gammagamma', 'q', (m.gammagamma).q, m.gammagamma_std_errors[2], (m.gammagamma).converged),
-		('gammagamma', 'v', (m.gammagamma).v, m.gammagamma_std_errors[3], (m.gammagamma).converged)
-	) p (model, parameter, estimate, std_error, converged)
- WHERE p.estimate IS NOT NULL;
-COMMENT ON VIEW dormancy.model_parameters IS
-	'the fitted parameters of dormancy.models, one row each, with standard errors and 95% intervals (built on the log scale, so they stay positive)';
-COMMENT ON COLUMN dormancy.model_parameters.model_id IS 'the dormancy.models row';
-COMMENT ON COLUMN dormancy.model_parameters.segment_kind IS 'all, industry or company_size';
-COMMENT ON COLUMN dormancy.model_parameters.segment_value IS 'the industry or company size (its label_key); NULL for all';
-COMMENT ON COLUMN dormancy.model_parameters.model IS 'bgnbd or gammagamma';
-COMMENT ON COLUMN dormancy.model_parameters.parameter IS 'r, alpha, a, b (bgnbd) or p, q, v (gammagamma)';
-COMMENT ON COLUMN dormancy.model_parameters.estimate IS 'the maximum-likelihood estimate (alpha in the model''s time unit, v in money units)';
-COMMENT ON COLUMN dormancy.model_parameters.std_error IS 'its standard error, from the observed information at the estimate; NULL when the fit did not converge';
-COMMENT ON COLUMN dormancy.model_parameters.ci_low IS 'lower end of the 95% interval: estimate * exp(-1.96 * std_error / estimate)';
-COMMENT ON COLUMN dormancy.model_parameters.ci_high IS 'upper end of the 95% interval: estimate * exp(1.96 * std_error / estimate)';
-COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of this model converged (else the estimate is not to be trusted and std_error is NULL)';
--- latest_validation, latest_validation_tracking: the rows of the latest run
--- of validate_models() of each segment, for BI tools to plot (they read only
--- the extension's tables, which dormancy_reader may read too)
-CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true) AS
-SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
-	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
-	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma
-  FROM dormancy.model_validations v
- WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
-						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
-COMMENT ON VIEW dormancy.latest_validation IS
-	'the rows of dormancy.model_validations of the latest holdout validation of each segment';
-PERFORM dormancy._copy_column_comments('dormancy.model_validations', 'dormancy.latest_validation');
-
-CREATE OR REPLACE VIEW dormancy.latest_validation_tracking WITH (security_invoker = true) AS
-SELECT t.validation_id, t.segment_kind, t.segment, t.period, t.period_end, t.holdout,
-	   t.customers, t.predicted, t.actual
-  FROM dormancy.model_validation_tracking t
- WHERE t.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validation_tracking l
-						   WHERE l.segment_kind = t.segment_kind AND l.segment IS NOT DISTINCT FROM t.segment);
-COMMENT ON VIEW dormancy.latest_validation_tracking IS
-	'the rows of dormancy.model_validation_tracking of the latest holdout validation of each segment';
-PERFORM dormancy._copy_column_comments('dormancy.model_validation_tracking', 'dormancy.latest_validation_tracking');
-IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'dormancy_reader') THEN
-	GRANT SELECT ON dormancy.latest_validation, dormancy.latest_validation_tracking TO dormancy_reader;
-END IF;
-
--- campaign_list: the members of each campaign to approach (not the
--- controls), as frozen at its start (dormancy.campaign_members), with what
--- a rep needs to call them now: name and owner (src_customers), a usable
--- phone number and e-mail address and a contact person (src_contacts, the
--- most recently updated first), and the outreach since the start.  Members
--- are matched to the bound ids by their text (a hash join over the
--- customers and the outreach, once each); the contacts by the bound id.
-CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
-SELECT m.campaign_id, c.name AS campaign_name,
-	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
-	   m.customer_id, s.name, s.owner,
-	   ph.phone, em.email, pe.person,
-	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
-	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
-	   c.as_of, c.started_at,
-	   dormancy.label('state', m.state) AS state_label,
-	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
-	   dormancy.label('approach_channel', m.channel) AS channel_label,
-	   dormancy.label('message_theme', m.theme) AS theme_label
-  FROM dormancy.campaign_members m
-  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
-  LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
-  LEFT JOIN LATERAL (
-	SELECT x.phone FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id
-	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
-	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
-  ) ph ON true
-  LEFT JOIN LATERAL (
-	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
-	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
-  ) em ON true
-  LEFT JOIN LATERAL (
-	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
-	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
-  ) pe ON true
-  LEFT JOIN (
-	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
-		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
-		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
-				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
-	  FROM dormancy.campaign_members mo
-	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
-	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
-								  AND o.contacted_at >= co.started_at
-	 WHERE NOT mo.is_control
-	 GROUP BY mo.campaign_id, mo.customer_id
-  ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
- WHERE NOT m.is_control;
-COMMENT ON VIEW dormancy.campaign_list IS
-	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
-COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
-COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
-COMMENT ON COLUMN dormancy.campaign_list.customer_id IS 'the customer id as text';
-COMMENT ON COLUMN dormancy.campaign_list.name IS 'customer name (NULL when the customer is no longer among the bound customers)';
-COMMENT ON COLUMN dormancy.campaign_list.owner IS 'the customer''s owner (sales rep), NULL when unbound';
-COMMENT ON COLUMN dormancy.campaign_list.phone IS 'a usable phone number of the customer (dormancy.phone_valid in source_settings.phone_country), the most recently updated contact first; NULL when none or contacts are unbound';
-COMMENT ON COLUMN dormancy.campaign_list.email IS 'a usable e-mail address of the customer, the most recently updated contact first; NULL when none';
-COMMENT ON COLUMN dormancy.campaign_list.person IS 'a contact person of the customer, the most recently updated contact first; NULL when none';
-COMMENT ON COLUMN dormancy.campaign_list.state IS 'the dormancy state at the start';
-COMMENT ON COLUMN dormancy.campaign_list.likely_reason IS 'the likely reason at the start';
-COMMENT ON COLUMN dormancy.campaign_list.channel IS 'the planned approach channel (email, direct_mail, phone, visit, step_mail)';
-COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
-COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
-COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
-COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
-COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
-COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
-COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
-COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
-COMMENT ON COLUMN dormancy.campaign_list.started_at IS 'when the campaign started';
-COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
-
--- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
--- campaign_outcomes (one row per member: contacted?, came back within the
--- window?, revenue in the window), and above it campaign_effect (treated
--- against control, with 95% intervals), campaign_score_calibration (per
--- score band), measured_approaches (the best measured channel and theme per
--- reason, beside the ones in force) and campaign_transitions (the state
--- changes of status_history in a campaign's window).
---
--- campaign_outcomes: each member of each campaign (campaign_members), with
--- the window of the campaign (the N = reactivation_days days after its
--- as-of day, up to the as-of day in force), the member's first contact
--- (an outreach row of the campaign, or one without a campaign in the
--- window), and the purchase days and revenue in the window, read from
--- src_orders in the zone in force.  A purchase day is a day whose known
--- amounts net to more than 0, or whose amounts are all unknown (as in the
--- purchase histories).  The orders and the outreach are read once each,
--- joined to the members on the id as text (campaign_members keeps text ids).
-CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
-WITH m AS (
-	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
-		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
-		   c.as_of AS start_day, c.reactivation_days,
-		   c.as_of + c.reactivation_days AS window_end,
-		   a.as_of_day
-	  FROM dormancy.campaign_members mb
-	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
-	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
-), contact AS (
-	SELECT m.campaign_id, m.customer_id,
-		   pg_catalog.min(o.contacted_on) AS first_contact_on,
-		   pg_catalog.count(*) AS contacts,
-		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
-	  FROM m
-	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
-	 WHERE o.contacted_on <= m.as_of_day
-	   AND (o.campaign_id = m.campaign_id
-			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
-	 GROUP BY m.campaign_id, m.customer_id
-), mc AS (
-	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
-		   -- the last day read: the window, or the window after the contact
-		   -- when that ends later, never after the as-of day in force
-		   LEAST(m.as_of_day, GREATEST(m.window_end, k.first_contact_on + m.reactivation_days - 1)) AS read_until
-	  FROM m
-	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
-), d AS (
-	SELECT mc.campaign_id, mc.customer_id, x.day,
-		   pg_catalog.sum(o.amount) AS amount,
-		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
-	  FROM mc
-	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
-	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
-	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
-	   -- the orders from two days before the first campaign's start on (two
-	   -- days: any zone's day against the session's), so that the older ones
-	   -- are neither joined nor converted (and an index on the time serves)
-	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
-	 GROUP BY mc.campaign_id, mc.customer_id, x.day
-)
-SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
-	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,
-	   mc.start_day, mc.window_end, mc.as_of_day >= mc.window_end AS window_ended,
-	   mc.contacts > 0 AS contacted, mc.contacts, mc.reached, mc.first_contact_on,
-	   coalesce(p.purchase_days, 0) AS purchase_days,
-	   coalesce(p.purchase_days, 0) > 0 AS reactivated,
-	   p.first_purchase_on,
-	   coalesce(p.revenue, 0) AS revenue,
-	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
-  FROM mc
-  LEFT JOIN (SELECT d.campaign_id, d.customer_id,
-					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
-					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
-					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
-					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
-												AND d.day < mc.first_contact_on + mc.reactivation_days)
-						AS purchase_days_after_contact
-			   FROM d
-			   JOIN mc ON mc.campaign_id = d.campaign_id AND mc.customer_id = d.customer_id
-			  GROUP BY d.campaign_id, d.customer_id) p
-	ON p.campaign_id = mc.campaign_id AND p.customer_id = mc.customer_id;
-COMMENT ON VIEW dormancy.campaign_outcomes IS
-	'one row per member of each campaign: treated or control, contacted or not, and whether the member came back (a purchase day) in the campaign''s window, with the revenue in it (docs/campaign_effect.md)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.campaign_name IS 'the campaign''s name';
-COMMENT ON COLUMN dormancy.campaign_outcomes.customer_id IS 'the customer id as text (as in campaign_members)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.is_control IS 'held out as control: not to be approached';
-COMMENT ON COLUMN dormancy.campaign_outcomes.stratum IS 'state | likely reason | score band at the start (campaign_members.stratum)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.score_band IS 'the band of the priority score at the start';
-COMMENT ON COLUMN dormancy.campaign_outcomes.state IS 'the dormancy state at the start';
-COMMENT ON COLUMN dormancy.campaign_outcomes.likely_reason IS 'the likely reason at the start';
-COMMENT ON COLUMN dormancy.campaign_outcomes.channel IS 'the planned channel at the start (also for a control: the one it would have had)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.theme IS 'the planned message theme at the start (also for a control)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.priority_score IS 'the priority score at the start';
-COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probability alive at the start';
-COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
-COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
-COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
-COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
-COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
-COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
-COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
-
--- campaign_effect: treated against control per campaign, over all members
--- (level all) and per planned channel, theme, likely reason and their
--- combination (levels channel, theme, reason, approach).  Intention to
--- treat: every member not held out is treated, contacted or not, and both
--- groups are measured from the campaign's start, which the random
--- assignment makes comparable.  The intervals are those of
--- proportion_difference, mean_difference and number_needed_to_treat.
-CREATE OR REPLACE VIEW dormancy.campaign_effect WITH (security_invoker = true) AS
-WITH g AS (
-	SELECT o.campaign_id, o.campaign_name,
-		   CASE WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 7 THEN 'all'
-				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 3 THEN 'channel'
-				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 5 THEN 'theme'
-				WHEN GROUPING(o.channel, o.theme, o.likely_reason) = 6 THEN 'reason'
-				ELSE 'approach' END AS level,
-		   o.channel, o.theme, o.likely_reason,
-		   pg_catalog.min(o.start_day) AS start_day, pg_catalog.min(o.window_end) AS window_end,
-		   pg_catalog.bool_and(o.window_ended) AS window_ended,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.contacted) AS contacted,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.contacted) AS controls_contacted,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated_after_contact) AS contacted_reactivated,
-		   pg_catalog.avg(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue,
-		   pg_catalog.var_samp(o.revenue) FILTER (WHERE NOT o.is_control) AS treated_revenue_variance,
-		   pg_catalog.avg(o.revenue) FILTER (WHERE o.is_control) AS control_revenue,
-		   pg_catalog.var_samp(o.revenue) FILTER (WHERE o.is_control) AS control_revenue_variance
-	  FROM dormancy.campaign_outcomes o
-	 GROUP BY GROUPING SETS ((o.campaign_id, o.campaign_name),
-							 (o.campaign_id, o.campaign_name, o.channel),
-							 (o.campaign_id, o.campaign_name, o.theme),
-							 (o.campaign_id, o.campaign_name, o.likely_reason),
-							 (o.campaign_id, o.campaign_name, o.channel, o.theme, o.likely_reason))
-)
-SELECT g.campaign_id, g.campaign_name, g.level, g.channel, g.theme, g.likely_reason,
-	   g.start_day, g.window_end, g.window_ended,
-	   g.treated, g.controls, g.contacted, g.controls_contacted,
-	   g.treated_reactivated, g.control_reactivated,
-	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
-	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
-	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper,
-	   nn.number_needed, nn.lower AS number_needed_lower, nn.upper AS number_needed_upper,
-	   g.contacted_reactivated,
-	   g.contacted_reactivated::double precision / NULLIF(g.contacted, 0) AS contacted_rate,
-	   g.treated_revenue AS treated_revenue_per_member, g.control_revenue AS control_revenue_per_member,
-	   md.difference AS revenue_difference, md.lower AS revenue_difference_lower, md.upper AS revenue_difference_upper,
-	   -- the codes' labels in the session's language (dormancy.language)
-	   dormancy.label('approach_channel', g.channel) AS channel_label,
-	   dormancy.label('message_theme', g.theme) AS theme_label,
-	   dormancy.label('likely_reason', g.likely_reason) AS likely_reason_label
-  FROM g
- CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd
- CROSS JOIN LATERAL dormancy.number_needed_to_treat(pd.difference, pd.lower, pd.upper) nn
- CROSS JOIN LATERAL dormancy.mean_difference(g.treated, g.treated_revenue, g.treated_revenue_variance,
-											 g.controls, g.control_revenue, g.control_revenue_variance) md;
-COMMENT ON VIEW dormancy.campaign_effect IS
-	'the effect of each campaign, treated against control (intention to treat, from the campaign''s start): reactivation rates and revenue per member with the differences and their 95% intervals, and the number needed to win one customer back; over all members and per planned channel, theme, likely reason and approach (docs/campaign_effect.md)';
-COMMENT ON COLUMN dormancy.campaign_effect.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_effect.campaign_name IS 'the campaign''s name';
-COMMENT ON COLUMN dormancy.campaign_effect.level IS 'which members the row is over: all (the whole campaign), channel, theme, reason (one planned channel, theme or likely reason) or approach (one channel x theme x reason)';
-COMMENT ON COLUMN dormancy.campaign_effect.channel IS 'the planned channel (levels channel and approach; NULL on the others, or a member without one)';
-COMMENT ON COLUMN dormancy.campaign_effect.theme IS 'the planned message theme (levels theme and approach)';
-COMMENT ON COLUMN dormancy.campaign_effect.likely_reason IS 'the likely reason at the start (levels reason and approach)';
-COMMENT ON COLUMN dormancy.campaign_effect.start_day IS 'the campaign''s as-of day: the window starts the day after';
-COMMENT ON COLUMN dormancy.campaign_effect.window_end IS 'the last day of the window (start_day + reactivation_days)';
-COMMENT ON COLUMN dormancy.campaign_effect.window_ended IS 'false while the as-of day in force is before window_end: the rates are those of the days so far';
-COMMENT ON COLUMN dormancy.campaign_effect.treated IS 'members not held out (to be approached), contacted or not';
-COMMENT ON COLUMN dormancy.campaign_effect.controls IS 'members held out as control';
-COMMENT ON COLUMN dormancy.campaign_effect.contacted IS 'treated members with an outreach row (campaign_outcomes.contacted)';
-COMMENT ON COLUMN dormancy.campaign_effect.controls_contacted IS 'controls that were contacted all the same (they stay controls: a large number dilutes the measured effect)';
-COMMENT ON COLUMN dormancy.campaign_effect.treated_reactivated IS 'treated members with a purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_effect.control_reactivated IS 'controls with a purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_effect.treated_rate IS 'treated_reactivated / treated';
-COMMENT ON COLUMN dormancy.campaign_effect.control_rate IS 'control_reactivated / controls';
-COMMENT ON COLUMN dormancy.campaign_effect.rate_difference IS 'treated_rate - control_rate: the lift in reactivation (NULL without treated or without controls)';
-COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_lower IS 'lower bound of the 95% interval of rate_difference (Newcombe''s hybrid score interval)';
-COMMENT ON COLUMN dormancy.campaign_effect.rate_difference_upper IS 'upper bound of the 95% interval of rate_difference';
-COMMENT ON COLUMN dormancy.campaign_effect.number_needed IS 'members to approach to win one customer back: 1 / rate_difference (negative: one lost per that many; NULL for no difference)';
-COMMENT ON COLUMN dormancy.campaign_effect.number_needed_lower IS 'lower bound of its 95% interval, 1 / rate_difference_upper; NULL when the interval of rate_difference includes 0 (unbounded)';
-COMMENT ON COLUMN dormancy.campaign_effect.number_needed_upper IS 'upper bound of its 95% interval, 1 / rate_difference_lower; NULL when the interval of rate_difference includes 0 (unbounded)';
-COMMENT ON COLUMN dormancy.campaign_effect.contacted_reactivated IS 'contacted members with a purchase day in the reactivation_days days from their first contact';
-COMMENT ON COLUMN dormancy.campaign_effect.contacted_rate IS 'contacted_reactivated / contacted: descriptive only, not an effect (who is reached is not random; docs/campaign_effect.md)';
-COMMENT ON COLUMN dormancy.campaign_effect.treated_revenue_per_member IS 'mean revenue in the window per treated member (0 for a member without orders)';
-COMMENT ON COLUMN dormancy.campaign_effect.control_revenue_per_member IS 'mean revenue in the window per control';
-COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference IS 'treated_revenue_per_member - control_revenue_per_member';
-COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_lower IS 'lower bound of the 95% interval of revenue_difference (Welch); NULL with fewer than 2 members in a group';
-COMMENT ON COLUMN dormancy.campaign_effect.revenue_difference_upper IS 'upper bound of the 95% interval of revenue_difference (Welch)';
-COMMENT ON COLUMN dormancy.campaign_effect.channel_label IS 'channel in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.campaign_effect.theme_label IS 'theme in the language of dormancy.language';
-COMMENT ON COLUMN dormancy.campaign_effect.likely_reason_label IS 'likely_reason in the language of dormancy.language';
-
--- campaign_score_calibration: per campaign and score band at the start, the
--- reactivation of treated and controls.  The control rate is the calibration
--- of the score (do customers of higher bands come back more often on their
--- own?), the difference says in which bands the approach pays.
-CREATE OR REPLACE VIEW dormancy.campaign_score_calibration WITH (security_invoker = true) AS
-WITH g AS (
-	SELECT o.campaign_id, o.campaign_name, o.score_band,
-		   pg_catalog.bool_and(o.window_ended) AS window_ended,
-		   pg_catalog.min(o.priority_score) AS min_score, pg_catalog.max(o.priority_score) AS max_score,
-		   pg_catalog.avg(o.priority_score) AS mean_score, pg_catalog.avg(o.p_alive) AS mean_p_alive,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS treated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS controls,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS treated_reactivated,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS control_reactivated
-	  FROM dormancy.campaign_outcomes o
-	 GROUP BY o.campaign_id, o.campaign_name, o.score_band
-)
-SELECT g.campaign_id, g.campaign_name, g.score_band,
-	   CASE WHEN g.score_band ~ '^[0-9.]+-' THEN pg_catalog.split_part(g.score_band, '-', 1)::double precision END AS band_from,
-	   g.window_ended, g.mean_score, g.mean_p_alive,
-	   g.treated, g.controls, g.treated_reactivated, g.control_reactivated,
-	   g.treated_reactivated::double precision / NULLIF(g.treated, 0) AS treated_rate,
-	   g.control_reactivated::double precision / NULLIF(g.controls, 0) AS control_rate,
-	   pd.difference AS rate_difference, pd.lower AS rate_difference_lower, pd.upper AS rate_difference_upper
-  FROM g
- CROSS JOIN LATERAL dormancy.proportion_difference(g.treated_reactivated, g.treated, g.control_reactivated, g.controls) pd;
-COMMENT ON VIEW dormancy.campaign_score_calibration IS
-	'per campaign and score band at the start: how often treated members and controls came back in the window (do higher-scored customers come back more often, and where does the approach pay?)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.campaign_name IS 'the campaign''s name';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.score_band IS 'the band of the priority score at the start (campaign_members.score_band)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.band_from IS 'the band''s lower bound, to sort by';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.window_ended IS 'false while the as-of day in force is before the window''s end';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_score IS 'mean priority score of the band''s members at the start';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.mean_p_alive IS 'mean probability alive of the band''s members at the start (the model''s own expectation)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.treated IS 'members not held out';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.controls IS 'members held out as control';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_reactivated IS 'treated members with a purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.control_reactivated IS 'controls with a purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.treated_rate IS 'treated_reactivated / treated';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.control_rate IS 'control_reactivated / controls: how often the band comes back without an approach';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference IS 'treated_rate - control_rate: the lift in this band';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_lower IS 'lower bound of its 95% interval (Newcombe)';
-COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS 'upper bound of its 95% interval (Newcombe)';
-
--- measured_approaches: per likely reason, the planned channel and the theme
--- with the best measured lift over the campaigns whose window has ended,
--- among those with at least outreach_settings.min_observations treated
--- members and as many controls: best by the lower bound of the lift's 95%
--- interval, then the lift.  Measured in one campaign, the lift is that of
--- campaign_effect (Newcombe's interval); in several, the campaigns are
--- strata: the Mantel-Haenszel weighted difference (weights n1 n2 / (n1 + n2))
--- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
--- so that campaigns with other control shares and other baselines do not
--- make a lift out of their mix (Simpson's paradox).  Only campaigns with
--- both groups for the channel or theme count.  Beside them the theme and the
--- reason's own channel rule in force, and whether the theme is the installed
--- default.  adopt_measured_approaches() writes the ones whose lower bound is
--- above 0.
-CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
-WITH o AS (
-	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
-), per AS (
-	SELECT 'channel'::text AS kind, o.likely_reason, o.channel AS choice, o.campaign_id,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control) AS n1,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control) AS n2,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated) AS x1,
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated) AS x2
-	  FROM o WHERE o.channel IS NOT NULL GROUP BY o.likely_reason, o.channel, o.campaign_id
-	UNION ALL
-	SELECT 'theme', o.likely_reason, o.theme, o.campaign_id,
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control),
-		   pg_catalog.count(*) FILTER (WHERE o.is_control),
-		   pg_catalog.count(*) FILTER (WHERE NOT o.is_control AND o.reactivated),
-		   pg_catalog.count(*) FILTER (WHERE o.is_control AND o.reactivated)
-	  FROM o WHERE o.theme IS NOT NULL GROUP BY o.likely_reason, o.theme, o.campaign_id
-), strata AS (
-	SELECT p.*, p.n1::double precision * p.n2 / (p.n1 + p.n2) AS w,
-		   p.x1::double precision / p.n1 - p.x2::double precision / p.n2 AS d,
-		   ((p.x1 + 1.0) / (p.n1 + 2)) * (1 - (p.x1 + 1.0) / (p.n1 + 2)) / p.n1
-		   + ((p.x2 + 1.0) / (p.n2 + 2)) * (1 - (p.x2 + 1.0) / (p.n2 + 2)) / p.n2 AS v
-	  FROM per p WHERE p.n1 > 0 AND p.n2 > 0
-), cand AS (
-	SELECT st.kind, st.likely_reason, st.choice, pg_catalog.count(*) AS campaigns,
-		   pg_catalog.sum(st.n1) AS treated, pg_catalog.sum(st.n2) AS controls,
-		   pg_catalog.sum(st.x1) AS treated_reactivated, pg_catalog.sum(st.x2) AS control_reactivated,
-		   pg_catalog.sum(st.w * st.d) / pg_catalog.sum(st.w) AS mh,
-		   pg_catalog.sqrt(pg_catalog.sum(st.w * st.w * st.v)::double precision) / pg_catalog.sum(st.w) AS mh_se
-	  FROM strata st
-	 GROUP BY st.kind, st.likely_reason, st.choice
-), lift AS (
-	SELECT c.kind, c.likely_reason, c.choice, c.campaigns, c.treated, c.controls,
-		   CASE WHEN c.campaigns = 1 THEN pd.difference ELSE c.mh END AS difference,
-		   CASE WHEN c.campaigns = 1 THEN pd.lower ELSE GREATEST(c.mh - 1.959963984540054 * c.mh_se, -1) END AS lower,
-		   CASE WHEN c.campaigns = 1 THEN pd.upper ELSE LEAST(c.mh + 1.959963984540054 * c.mh_se, 1) END AS upper
-	  FROM cand c
-	 CROSS JOIN LATERAL dormancy.proportion_difference(c.treated_reactivated::bigint, c.treated::bigint,
-													   c.control_reactivated::bigint, c.controls::bigint) pd
-	 WHERE c.treated >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
-	   AND c.controls >= (SELECT s.min_observations FROM dormancy.outreach_settings_in_force() s)
-), best AS (
-	SELECT DISTINCT ON (l.kind, l.likely_reason) l.*
-	  FROM lift l
-	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
-), reasons AS (
-	SELECT DISTINCT o.likely_reason FROM o
-)
-SELECT r.likely_reason,
-	   bc.choice AS measured_channel, bc.difference AS channel_lift,
-	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
-	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
-	   (SELECT a.channel FROM dormancy.approach_rules a
-		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
-	   bt.choice AS measured_theme, bt.difference AS theme_lift,
-	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
-	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
-	   mt.theme AS current_theme,
-	   mt.installed AS current_theme_installed,
-	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
-		   (SELECT a.channel FROM dormancy.approach_rules a
-			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
-	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
-  FROM reasons r
-  LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
-  LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
-  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
-COMMENT ON VIEW dormancy.measured_approaches IS
-	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
-COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
-COMMENT ON COLUMN dormancy.measured_approaches.measured_channel IS 'the planned channel with the highest lower bound of the lift (NULL: no channel with enough observations)';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper bound of the lift''s 95% interval';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
-COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
-COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_upper IS 'upper bound of the lift''s 95% interval';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_treated IS 'treated members it was measured on';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_controls IS 'controls it was measured on';
-COMMENT ON COLUMN dormancy.measured_approaches.theme_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_theme IS 'the theme in force for this reason (dormancy.message_themes)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_theme_installed IS 'current_theme is the extension''s installed default, unedited (message_themes.installed)';
-COMMENT ON COLUMN dormancy.measured_approaches.adopt_channel IS 'adopt_measured_approaches() would write the measured channel: its lift''s lower bound is above 0 and it is not the current channel';
-COMMENT ON COLUMN dormancy.measured_approaches.adopt_theme IS 'adopt_measured_approaches() would write the measured theme: its lift''s lower bound is above 0 and it is not the current theme';
-
--- campaign_transitions: for the members who came back in a campaign's
--- window, the first state change that refresh() recorded in status_history
--- from a lapsing state (at_risk, dormant, long_dormant) back to active on or
--- after the first purchase day of the window (a refresh records a change
--- when it runs: after the purchase, possibly after the window), with the
--- member's group and first contact.
-CREATE OR REPLACE VIEW dormancy.campaign_transitions WITH (security_invoker = true) AS
-SELECT DISTINCT ON (o.campaign_id, o.customer_id)
-	   o.campaign_id, o.campaign_name, o.customer_id, o.is_control, o.contacted, o.first_contact_on,
-	   o.first_purchase_on, h.history_id, h.run_id, h.from_state, h.to_state, h.as_of AS recorded_as_of,
-	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
-	   o.first_purchase_on - o.start_day AS days_from_start
-  FROM dormancy.campaign_outcomes o
-  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
- WHERE o.reactivated
-   AND h.change = 'changed' AND h.to_state = 'active'
-   AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')
-   AND h.as_of >= o.first_purchase_on
- ORDER BY o.campaign_id, o.customer_id, h.history_id;
-COMMENT ON VIEW dormancy.campaign_transitions IS
-	'members of a campaign who came back in its window, with the first change of their state back to active (from at_risk, dormant or long_dormant) that a refresh recorded on or after the purchase (dormancy.status_history), treated or control';
-COMMENT ON COLUMN dormancy.campaign_transitions.campaign_id IS 'the campaign (dormancy.campaigns)';
-COMMENT ON COLUMN dormancy.campaign_transitions.campaign_name IS 'the campaign''s name';
-COMMENT ON COLUMN dormancy.campaign_transitions.customer_id IS 'the customer id as text';
-COMMENT ON COLUMN dormancy.campaign_transitions.is_control IS 'held out as control';
-COMMENT ON COLUMN dormancy.campaign_transitions.contacted IS 'contacted in the campaign (campaign_outcomes.contacted)';
-COMMENT ON COLUMN dormancy.campaign_transitions.first_contact_on IS 'the day of the first contact';
-COMMENT ON COLUMN dormancy.campaign_transitions.first_purchase_on IS 'the first purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_transitions.history_id IS 'the row of dormancy.status_history';
-COMMENT ON COLUMN dormancy.campaign_transitions.run_id IS 'the refresh that recorded it (dormancy.refresh_runs)';
-COMMENT ON COLUMN dormancy.campaign_transitions.from_state IS 'the state before: at_risk, dormant or long_dormant';
-COMMENT ON COLUMN dormancy.campaign_transitions.to_state IS 'the state after: active';
-COMMENT ON COLUMN dormancy.campaign_transitions.recorded_as_of IS 'the as-of day of the refresh that recorded the change (a refresh runs after the purchase: it can be later than the purchase day)';
-COMMENT ON COLUMN dormancy.campaign_transitions.days_from_contact IS 'days from the first contact to the first purchase day (NULL when not contacted; negative: the customer bought before the contact)';
-COMMENT ON COLUMN dormancy.campaign_transitions.days_from_start IS 'days from the campaign''s as-of day to the first purchase day';
-
-END
-$$;
 COMMENT ON FUNCTION dormancy._create_views() IS
 	'internal: create (or replace) every live view above the adapters, with its comments';
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
@@ -12205,11 +9773,20 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights),
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;
+
+-- and the state changes, which campaign_transitions ties to the campaigns
+-- (issue 15, campaign effect)
+GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
+
+-- and the outreach and the campaigns (issue 15)
+GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes,
+	dormancy.outreach_outcomes, dormancy.outreach_log, dormancy.campaigns, dormancy.campaign_members
+	TO dormancy_analyst;
 
 SELECT dormancy._update_generated_views();

@@ -560,18 +560,13 @@ SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
   FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
-SELECT 'outreach', 'outreach_customer_not_converted', NULL, x.source_customer_id, pg_catalog.count(*),
-	   'contacts in dormancy.outreach_log whose customer id cannot be one of the type of the customer ids, left out'
+SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_catalog.text, x.source_customer_id),
+	   NULL, pg_catalog.count(*),
+	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text), not in customer_status'
   FROM dormancy.src_outreach x
- WHERE x.customer_id IS NULL AND x.source_customer_id IS NOT NULL
- GROUP BY x.source_customer_id
-UNION ALL
-SELECT 'outreach', 'outreach_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers, not in customer_status'
-  FROM dormancy.src_outreach x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
- GROUP BY x.customer_id
+ WHERE x.source_customer_id IS NOT NULL
+   AND (x.customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id))
+ GROUP BY 3
 UNION ALL
 SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contacts without a (finite) contact time, left out'
@@ -620,7 +615,11 @@ SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.
 			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
 			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
 			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel)
+										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel
+			 -- (the outreach log's adapter reads the customers' adapter: that
+			 -- is the customers' source, reported there)
+			 WHERE NOT (w.source = 'outreach' AND c.relname = 'src_customers'
+						AND c.relnamespace = 'dormancy'::pg_catalog.regnamespace))
 		SELECT w.source, w.rel, w.definer FROM walk w) w
   JOIN pg_catalog.pg_class t ON t.oid = w.rel
  WHERE w.definer IS NOT NULL AND t.relrowsecurity
