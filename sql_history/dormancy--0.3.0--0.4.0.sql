@@ -689,6 +689,26 @@ DROP FUNCTION dormancy._comment_views_57_data_gaps();
 DROP FUNCTION dormancy._status_views_58_names(jsonb);
 DROP FUNCTION dormancy._comment_views_58_names();
 
+CREATE OR REPLACE FUNCTION dormancy._generated_views()
+	RETURNS TABLE (view_name text, adapter boolean)
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT g.view_name, g.view_name LIKE 'src\_%'
+	  FROM unnest(ARRAY[
+			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
+			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
+			'category_histories', 'customer_histories',
+			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
+			'source_issues',
+			'customer_core', 'data_issues', 'customer_status',
+			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
+			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',
+			'campaign_list', 'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration',
+			'measured_approaches', 'campaign_transitions'
+		   ]) WITH ORDINALITY AS g(view_name, n)
+	 ORDER BY g.n
+$$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
@@ -1564,6 +1584,21 @@ END
 $$;
 COMMENT ON FUNCTION dormancy.reset_rules() IS 'restore the installed default rules, keeping rules for other segments (reset_defaults(''dormancy.rules''))';
 
+CREATE OR REPLACE FUNCTION dormancy._lookup_tables()
+	RETURNS SETOF regclass
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT t::regclass
+	  FROM unnest(ARRAY['dormancy.rules', 'dormancy.bindings', 'dormancy.decline_settings', 'dormancy.price_changes',
+						'dormancy.model_settings', 'dormancy.models',
+						'dormancy.installed_defaults', 'dormancy.removed_defaults',
+						'dormancy.source_settings', 'dormancy.event_kinds', 'dormancy.deal_outcomes',
+						'dormancy.deal_reasons', 'dormancy.score_weights', 'dormancy.reason_rules',
+						'dormancy.message_themes', 'dormancy.approach_rules', 'dormancy.legal_forms',
+						'dormancy.history_store_state', 'dormancy.industries', 'dormancy.company_sizes',
+						'dormancy.price_change_kinds']) AS t
+$$;
 
 -- the default rules and the notes of deleted ones, from the old tables
 INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
@@ -9702,26 +9737,6 @@ COMMENT ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) IS
 	'write the measured themes (message_themes) and channels (an approach rule per reason, before the general ones) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
 REVOKE ALL ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION dormancy._generated_views()
-	RETURNS TABLE (view_name text, adapter boolean)
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT g.view_name, g.view_name LIKE 'src\_%'
-	  FROM unnest(ARRAY[
-			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
-			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
-			'category_histories', 'customer_histories',
-			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
-			'source_issues',
-			'customer_core', 'data_issues', 'customer_status',
-			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
-			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',
-			'campaign_list', 'campaign_outcomes', 'campaign_effect', 'campaign_score_calibration',
-			'measured_approaches', 'campaign_transitions'
-		   ]) WITH ORDINALITY AS g(view_name, n)
-	 ORDER BY g.n
-$$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
