@@ -446,15 +446,16 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
-	-- the uncertainty of the estimates, over the same summaries
-	UPDATE dormancy.models m
-	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
-	  FROM dormancy._fit_standard_errors(settings) e
-	 WHERE e.model_id = m.model_id;
-	-- their covariance matrices, for the forecasts' intervals
+	-- the uncertainty of the estimates, over the same summaries: the
+	-- covariance matrices (for the forecasts' intervals) and the standard
+	-- errors, the square roots of their diagonals
 	UPDATE dormancy.models m
 	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
-		   gammagamma_covariance = c.gammagamma_covariance
+		   gammagamma_covariance = c.gammagamma_covariance,
+		   bgnbd_std_errors = (SELECT array_agg(sqrt(c.bgnbd_covariance[i][i]) ORDER BY i)
+								 FROM generate_series(1, 4) i WHERE c.bgnbd_covariance IS NOT NULL),
+		   gammagamma_std_errors = (SELECT array_agg(sqrt(c.gammagamma_covariance[i][i]) ORDER BY i)
+									  FROM generate_series(1, 3) i WHERE c.gammagamma_covariance IS NOT NULL)
 	  FROM dormancy._fit_covariances(settings) c
 	 WHERE c.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
@@ -7289,52 +7290,8 @@ CREATE AGGREGATE dormancy.gammagamma_standard_errors(model dormancy.gammagamma, 
 COMMENT ON AGGREGATE dormancy.gammagamma_standard_errors(dormancy.gammagamma, integer, double precision) IS
 	'standard errors of the parameters p, q, v of a Gamma-Gamma model (the same on every row) fitted to these (frequency, mean repeat spend), over customers with frequency > 0, from the observed information; NULL when the model is not at a maximum of their likelihood';
 
--- The standard errors of the models fit_models() has just stored, over the
--- same summaries (pg_temp.dormancy_fit_summaries, _fit_summaries) and in
--- the same time unit as _fit_segments fitted them: the overall model over
--- every customer, a segment's over the customers of the segment.  Only of
--- converged fits (NULL otherwise).  A second pass over the summaries, not
--- part of the fit aggregates, so that the model types stay as they are;
--- it costs a few gradient evaluations per model, less than the fits.
-CREATE FUNCTION dormancy._fit_standard_errors(settings dormancy.model_settings)
-	RETURNS TABLE (model_id integer, bgnbd_std_errors double precision[],
-				   gammagamma_std_errors double precision[])
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
-BEGIN
-	RETURN QUERY
-	SELECT m.model_id,
-		   dormancy.bgnbd_standard_errors(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
-										  s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_standard_errors(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
-											   s.frequency, s.monetary_value)
-	  FROM dormancy.models m
-	 CROSS JOIN pg_temp.dormancy_fit_summaries s
-	 WHERE m.segment_kind = 'all'
-	 GROUP BY m.model_id
-	UNION ALL
-	SELECT m.model_id,
-		   dormancy.bgnbd_standard_errors(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
-										  s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_standard_errors(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
-											   s.frequency, s.monetary_value)
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
-				   f.frequency, f.recency, f.age, f.monetary_value
-			  FROM pg_temp.dormancy_fit_summaries f) s
-	  JOIN dormancy.models m ON m.segment_kind = settings.segment_by AND m.segment_value = s.segment_value
-	 GROUP BY m.model_id;
-END
-$$;
-COMMENT ON FUNCTION dormancy._fit_standard_errors(dormancy.model_settings) IS
-	'internal: the standard errors of the converged fits fit_models() stored, over the customers'' summaries kept by _fit_summaries()';
-
 -- Fit the overall model and one per segment (_fit_segments), replace the
--- stored models with their standard errors (_fit_standard_errors), and
+-- stored models with their covariances and standard errors (_fit_covariances), and
 -- store the value distribution with them (_store_value_distribution), all
 -- from the summaries of one pass over the histories (_fit_summaries).
 -- (fit_models(): defined in an earlier section)
@@ -8264,9 +8221,14 @@ COMMENT ON AGGREGATE dormancy.paretonbd_covariance(dormancy.paretonbd, integer, 
 	'covariance matrix (4 x 4) of the parameters r, alpha, s, beta of a Pareto/NBD model (the same on every row) fitted to these customer summaries, from the observed information; NULL when the model is not at a maximum of their likelihood';
 
 -- The covariance matrices of the models fit_models() has just stored, over
--- the same summaries as _fit_standard_errors (the overall model over every
--- customer, a segment's over its own), only of converged fits; the
--- Pareto/NBD one only where it was fitted.
+-- the same summaries (pg_temp.dormancy_fit_summaries, _fit_summaries) and
+-- in the same time unit as _fit_segments fitted them: the overall model
+-- over every customer, a segment's over the customers of the segment; only
+-- of converged fits (NULL otherwise), the Pareto/NBD one only where it was
+-- fitted.  fit_models() takes the standard errors from their diagonals.  A
+-- second pass over the summaries, not part of the fit aggregates, so that
+-- the model types stay as they are; it costs a few gradient evaluations
+-- per model, less than the fits.
 CREATE FUNCTION dormancy._fit_covariances(settings dormancy.model_settings)
 	RETURNS TABLE (model_id integer, bgnbd_covariance double precision[],
 				   paretonbd_covariance double precision[], gammagamma_covariance double precision[])
@@ -9340,33 +9302,23 @@ BEGIN
 				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
 	END IF;
 
-	IF filter IS NOT NULL THEN
-		-- one expression: it parses in one pair of parentheses and in two
-		-- (planned only: the list of no rows), each as one statement
-		BEGIN
-			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
-			END LOOP;
-		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
-					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
-					 OR undefined_table OR grouping_error OR windowing_error THEN
-			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
-			RAISE EXCEPTION 'invalid campaign filter: %', err
-				USING ERRCODE = code,
-					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
-					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
-		END;
-		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
-	ELSE
-		query := columns || 'dormancy.call_list l';
-	END IF;
-
 	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
 	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
 			settings.reactivation_days, settings.score_bands, start_campaign.note)
 	RETURNING * INTO c;
 
-	-- the list: a cursor, which runs one statement only
+	-- (an error raised here undoes the campaign's row too)
 	BEGIN
+		IF filter IS NOT NULL THEN
+			-- one expression: it parses in one pair of parentheses and in two
+			-- (planned only: the list of no rows), each as one statement
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+			query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+		ELSE
+			query := columns || 'dormancy.call_list l';
+		END IF;
+		-- the list: a cursor, which runs one statement only
 		FOR r IN EXECUTE query LOOP
 			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
 												   state, likely_reason, channel, theme, priority_score,

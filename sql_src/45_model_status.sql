@@ -199,7 +199,7 @@ COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
--- stored models with their standard errors (_fit_standard_errors), and
+-- stored models with their covariances and standard errors (_fit_covariances), and
 -- store the value distribution with them (_store_value_distribution), all
 -- from the summaries of one pass over the histories (_fit_summaries).
 CREATE FUNCTION dormancy.fit_models()
@@ -263,15 +263,16 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
-	-- the uncertainty of the estimates, over the same summaries
-	UPDATE dormancy.models m
-	   SET bgnbd_std_errors = e.bgnbd_std_errors, gammagamma_std_errors = e.gammagamma_std_errors
-	  FROM dormancy._fit_standard_errors(settings) e
-	 WHERE e.model_id = m.model_id;
-	-- their covariance matrices, for the forecasts' intervals
+	-- the uncertainty of the estimates, over the same summaries: the
+	-- covariance matrices (for the forecasts' intervals) and the standard
+	-- errors, the square roots of their diagonals
 	UPDATE dormancy.models m
 	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
-		   gammagamma_covariance = c.gammagamma_covariance
+		   gammagamma_covariance = c.gammagamma_covariance,
+		   bgnbd_std_errors = (SELECT array_agg(sqrt(c.bgnbd_covariance[i][i]) ORDER BY i)
+								 FROM generate_series(1, 4) i WHERE c.bgnbd_covariance IS NOT NULL),
+		   gammagamma_std_errors = (SELECT array_agg(sqrt(c.gammagamma_covariance[i][i]) ORDER BY i)
+									  FROM generate_series(1, 3) i WHERE c.gammagamma_covariance IS NOT NULL)
 	  FROM dormancy._fit_covariances(settings) c
 	 WHERE c.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);

@@ -58,9 +58,14 @@ COMMENT ON AGGREGATE dormancy.paretonbd_covariance(dormancy.paretonbd, integer, 
 	'covariance matrix (4 x 4) of the parameters r, alpha, s, beta of a Pareto/NBD model (the same on every row) fitted to these customer summaries, from the observed information; NULL when the model is not at a maximum of their likelihood';
 
 -- The covariance matrices of the models fit_models() has just stored, over
--- the same summaries as _fit_standard_errors (the overall model over every
--- customer, a segment's over its own), only of converged fits; the
--- Pareto/NBD one only where it was fitted.
+-- the same summaries (pg_temp.dormancy_fit_summaries, _fit_summaries) and
+-- in the same time unit as _fit_segments fitted them: the overall model
+-- over every customer, a segment's over the customers of the segment; only
+-- of converged fits (NULL otherwise), the Pareto/NBD one only where it was
+-- fitted.  fit_models() takes the standard errors from their diagonals.  A
+-- second pass over the summaries, not part of the fit aggregates, so that
+-- the model types stay as they are; it costs a few gradient evaluations
+-- per model, less than the fits.
 CREATE FUNCTION dormancy._fit_covariances(settings dormancy.model_settings)
 	RETURNS TABLE (model_id integer, bgnbd_covariance double precision[],
 				   paretonbd_covariance double precision[], gammagamma_covariance double precision[])

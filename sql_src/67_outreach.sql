@@ -704,33 +704,23 @@ BEGIN
 				  HINT = 'Give a share such as 0.1 (10% of each stratum held out), or NULL for outreach_settings.control_share.';
 	END IF;
 
-	IF filter IS NOT NULL THEN
-		-- one expression: it parses in one pair of parentheses and in two
-		-- (planned only: the list of no rows), each as one statement
-		BEGIN
-			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
-			END LOOP;
-		EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
-					 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
-					 OR undefined_table OR grouping_error OR windowing_error THEN
-			GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
-			RAISE EXCEPTION 'invalid campaign filter: %', err
-				USING ERRCODE = code,
-					  DETAIL = 'The filter must be one boolean expression over the columns of dormancy.call_list.',
-					  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
-		END;
-		query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
-	ELSE
-		query := columns || 'dormancy.call_list l';
-	END IF;
-
 	INSERT INTO dormancy.campaigns (name, as_of, filter, control_share, seed, reactivation_days, score_bands, note)
 	VALUES (start_campaign.name, dormancy.as_of_day(), start_campaign.filter, share, the_seed,
 			settings.reactivation_days, settings.score_bands, start_campaign.note)
 	RETURNING * INTO c;
 
-	-- the list: a cursor, which runs one statement only
+	-- (an error raised here undoes the campaign's row too)
 	BEGIN
+		IF filter IS NOT NULL THEN
+			-- one expression: it parses in one pair of parentheses and in two
+			-- (planned only: the list of no rows), each as one statement
+			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+			query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
+		ELSE
+			query := columns || 'dormancy.call_list l';
+		END IF;
+		-- the list: a cursor, which runs one statement only
 		FOR r IN EXECUTE query LOOP
 			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
 												   state, likely_reason, channel, theme, priority_score,
