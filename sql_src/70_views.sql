@@ -1022,12 +1022,18 @@ SELECT core.*,
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
  -- the expression into the join's condition and each test of the column),
- -- and the key duplicates share (after the company id, when bound)
+ -- and the key duplicates share (after the company id, when bound).  The
+ -- second OFFSET 0 hands duplicate_key to the lookups of the stored keys
+ -- below as a plain value: copied in as its expression, concat() and ||
+ -- (not leakproof) would keep the comparison from the index of the keys
+ -- under row security (the policy on customer_name_keys), and every key
+ -- would be read for each customer
  CROSS JOIN LATERAL (
 	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
 	  FROM (SELECT CASE WHEN b.customer_names_bound
 						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
 			OFFSET 0) n
+	OFFSET 0
   ) nk
  -- the name keys that more than one customer has, when the stored keys
  -- cannot be used (a hash join: a window over customer_status would sort its
