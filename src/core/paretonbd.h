@@ -32,6 +32,14 @@ typedef struct BtydParetoParams
 	double		beta;			/* scale of it, in time units */
 } BtydParetoParams;
 
+/* How btyd_pareto_log_dead evaluates the death-time integral. */
+typedef enum BtydParetoMethod
+{
+	BTYD_PARETO_AUTO = 0,		/* 2F1 for small r + s + x, quadrature above */
+	BTYD_PARETO_SERIES,			/* the 2F1 of the note (cost grows with r + s + x) */
+	BTYD_PARETO_QUADRATURE		/* Gauss-Kronrod quadrature (cost bounded) */
+} BtydParetoMethod;
+
 /* Whether every parameter is finite and strictly positive. */
 extern bool btyd_pareto_params_valid(const BtydParetoParams *m);
 
@@ -41,6 +49,16 @@ extern bool btyd_pareto_params_valid(const BtydParetoParams *m);
  */
 extern double btyd_pareto_loglik_one(const BtydParetoParams *m,
 									 double x, double t_x, double T);
+
+/*
+ * The likelihood's death term, log of s times the integral over the death
+ * time tau in (t_x, T) of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by the
+ * method asked for (the likelihood uses BTYD_PARETO_AUTO; the others are
+ * there to be compared).  -Infinity when t_x >= T, NaN when it cannot be
+ * evaluated.
+ */
+extern double btyd_pareto_log_dead(const BtydParetoParams *m, double x, double t_x,
+								   double T, BtydParetoMethod method);
 
 /*
  * Log-likelihood summed over the observations, each weighted by its count.
