@@ -36,6 +36,7 @@ typedef struct Objective
 	int			nparams;
 	BtydLoglikFn loglik;		/* the model's log-likelihood */
 	double		scale[MAX_PARAMS];
+	double		upper[MAX_PARAMS];	/* 0: unbounded */
 	double		weight;			/* 1 / customers */
 	const void *obs;			/* its observations, passed to loglik */
 	size_t		n;
@@ -52,7 +53,11 @@ objective_params(const Objective *obj, const double *theta, double *params)
 	int			i;
 
 	for (i = 0; i < obj->nparams; i++)
+	{
 		params[i] = obj->scale[i] * exp(theta[i]);
+		if (obj->upper[i] > 0.0)
+			params[i] = 1.0 / (1.0 / params[i] + 1.0 / obj->upper[i]);
+	}
 }
 
 /* Value and gradient of the objective; +Infinity outside the box or where not finite. */
@@ -82,7 +87,10 @@ objective_eval(Objective *obj, const double *theta, double *grad)
 		return INFINITY;
 	for (i = 0; i < obj->nparams; i++)
 	{
-		grad[i] = -g[i] * obj->weight;
+		/* d log(param) / d theta: 1, or 1 - param / upper when bounded */
+		double		dlog = obj->upper[i] > 0.0 ? 1.0 - params[i] / obj->upper[i] : 1.0;
+
+		grad[i] = -g[i] * obj->weight * dlog;
 		if (!isfinite(grad[i]))
 			return INFINITY;
 	}
@@ -526,6 +534,18 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 				best->status = BTYD_BOUNDARY;
 		}
 	}
+	if (!obj->stopped)
+	{
+		double		params[MAX_PARAMS];
+
+		/* however the run ended: an estimate pressed against an upper bound */
+		objective_params(obj, theta_out, params);
+		for (i = 0; i < obj->nparams; i++)
+		{
+			if (obj->upper[i] > 0.0 && params[i] > 0.5 * obj->upper[i])
+				best->status = BTYD_BOUNDARY;
+		}
+	}
 }
 
 /*
@@ -589,6 +609,7 @@ btyd_mle_fit(const BtydMleProblem *prob, const BtydFitOptions *opts,
 	obj.n = prob->n;
 	obj.weight = prob->weight;
 	memcpy(obj.scale, prob->scale, sizeof(obj.scale));
+	memcpy(obj.upper, prob->upper, sizeof(obj.upper));
 	fit_multistart(&obj, opts, starts, nstarts, theta, &res, &tried);
 	fit_finish(&obj, theta, &res, tried, out);
 }

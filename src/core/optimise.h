@@ -99,6 +99,13 @@ typedef struct BtydMleProblem
 	int			nparams;		/* at most BTYD_MAX_PARAMS */
 	double		scale[BTYD_MAX_PARAMS];
 	double		weight;			/* 1 / customers */
+	/*
+	 * Upper bounds (0: none).  A bounded parameter is
+	 * 1 / (1/(scale e^theta) + 1/upper): smooth in theta, below upper, and
+	 * all but scale e^theta well below it; an estimate above upper / 2 is
+	 * reported as BTYD_BOUNDARY.
+	 */
+	double		upper[BTYD_MAX_PARAMS];
 } BtydMleProblem;
 
 extern void btyd_fit_options_default(BtydFitOptions *opts);

@@ -345,17 +345,46 @@ pareto_sum_add(ParetoSum *k, double v)
 	k->sum = t;
 }
 
-/* The summed log-likelihood alone (NaN as soon as one term is not finite). */
-static double
-pareto_loglik_sum(const BtydParetoParams *m, const BtydBgnbdObs *obs, size_t n)
+/*
+ * What the optimiser's callback sees as its observations: the compacted
+ * observations and the stop callback, asked every PARETO_STOP_EVERY
+ * observations within one evaluation (a gradient is nine evaluations of
+ * the sum, each up to tens of milliseconds on a large segment).
+ */
+typedef struct ParetoWork
 {
+	const BtydBgnbdObs *obs;
+	BtydStopFn	stop;			/* NULL: never stop */
+	void	   *stop_arg;
+	bool	   *stopped;		/* set when stop said so */
+} ParetoWork;
+
+#define PARETO_STOP_EVERY 256
+
+/*
+ * The summed log-likelihood alone (NaN as soon as one term is not finite,
+ * or when the stop callback of w, if any, says stop).
+ */
+static double
+pareto_loglik_sum_w(const BtydParetoParams *m, const ParetoWork *w, size_t n)
+{
+	const BtydBgnbdObs *obs = w->obs;
 	ParetoSum	ll = {0, 0};
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
-		double		l = btyd_pareto_loglik_one(m, obs[i].x, obs[i].t_x, obs[i].T);
+		double		l;
 
+		if (w->stop != NULL && i % PARETO_STOP_EVERY == PARETO_STOP_EVERY - 1)
+		{
+			if (*w->stopped || w->stop(w->stop_arg))
+			{
+				*w->stopped = true;
+				return NAN;
+			}
+		}
+		l = btyd_pareto_loglik_one(m, obs[i].x, obs[i].t_x, obs[i].T);
 		if (!isfinite(l))
 			return NAN;
 		pareto_sum_add(&ll, (double) obs[i].count * l);
@@ -370,14 +399,13 @@ pareto_loglik_sum(const BtydParetoParams *m, const BtydBgnbdObs *obs, size_t n)
  * differences cost eight more evaluations per gradient and are accurate to
  * about 1e-10 relative, far below what the optimiser's tolerances resolve.
  */
-double
-btyd_pareto_loglik(const BtydParetoParams *m, const BtydBgnbdObs *obs,
-				   size_t n, double *grad)
+static double
+pareto_loglik_w(const BtydParetoParams *m, const ParetoWork *w, size_t n, double *grad)
 {
-	double		ll = pareto_loglik_sum(m, obs, n);
+	double		ll = pareto_loglik_sum_w(m, w, n);
 	int			k;
 
-	if (grad == NULL)
+	if (grad == NULL || isnan(ll))
 		return ll;
 	for (k = 0; k < 4; k++)
 	{
@@ -390,19 +418,29 @@ btyd_pareto_loglik(const BtydParetoParams *m, const BtydBgnbdObs *obs,
 		q[k] *= exp(-PARETO_GRAD_STEP);
 		mp = (BtydParetoParams) {p[0], p[1], p[2], p[3]};
 		mm = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
-		grad[k] = (pareto_loglik_sum(&mp, obs, n) - pareto_loglik_sum(&mm, obs, n))
+		grad[k] = (pareto_loglik_sum_w(&mp, w, n) - pareto_loglik_sum_w(&mm, w, n))
 			/ (2.0 * PARETO_GRAD_STEP);
 	}
 	return ll;
 }
 
+double
+btyd_pareto_loglik(const BtydParetoParams *m, const BtydBgnbdObs *obs,
+				   size_t n, double *grad)
+{
+	bool		stopped = false;
+	ParetoWork	w = {obs, NULL, NULL, &stopped};
+
+	return pareto_loglik_w(m, &w, n, grad);
+}
+
 /* btyd_pareto_loglik at the parameter vector (r, alpha, s, beta): the optimiser's view. */
 static double
-pareto_loglik_vec(const double *params, const void *obs, size_t n, double *grad)
+pareto_loglik_vec(const double *params, const void *work, size_t n, double *grad)
 {
 	BtydParetoParams m = {params[0], params[1], params[2], params[3]};
 
-	return btyd_pareto_loglik(&m, obs, n, grad);
+	return pareto_loglik_w(&m, (const ParetoWork *) work, n, grad);
 }
 
 /*
@@ -414,8 +452,10 @@ btyd_pareto_log_cov(const BtydParetoParams *m, const BtydBgnbdObs *obs,
 					size_t n, double cov[16])
 {
 	double		params[4] = {m->r, m->alpha, m->s, m->beta};
+	bool		stopped = false;
+	ParetoWork	w = {obs, NULL, NULL, &stopped};
 
-	return btyd_mle_log_cov(pareto_loglik_vec, params, 4, obs, n, cov);
+	return btyd_mle_log_cov(pareto_loglik_vec, params, 4, &w, n, cov);
 }
 
 /*
@@ -433,6 +473,8 @@ btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 	BtydFitOptions defaults;
 	BtydBgnbdObs *work;
 	BtydMleProblem prob;
+	ParetoWork	w;
+	bool		stopped = false;
 	double		starts[3][BTYD_MAX_PARAMS];
 	double		customers;
 	double		sum_x;
@@ -454,14 +496,19 @@ btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 		return true;
 	}
 
+	w.obs = work;
+	w.stop = opts->stop;
+	w.stop_arg = opts->stop_arg;
+	w.stopped = &stopped;
 	memset(&prob, 0, sizeof(prob));
 	prob.loglik = pareto_loglik_vec;
-	prob.obs = work;
+	prob.obs = &w;
 	prob.n = nw;
 	prob.nparams = 4;
 	prob.weight = 1.0 / customers;
 	prob.scale[0] = prob.scale[2] = 1.0;
 	prob.scale[1] = prob.scale[3] = sum_T > 0.0 ? sum_T / customers : 1.0;
+	prob.upper[0] = prob.upper[2] = BTYD_PARETO_MAX_SHAPE;
 
 	xbar = fmax(sum_x / customers, 0.01);
 	for (k = 0; k < 3; k++)
@@ -472,6 +519,12 @@ btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n, const BtydFitOptions *opts,
 		starts[k][3] = log(rsb[k][2]);
 	}
 	btyd_mle_fit(&prob, opts, starts, 3, out);
+	if (stopped)
+	{
+		/* stopped within an evaluation, perhaps the last one */
+		out->status = BTYD_STOPPED;
+		out->converged = false;
+	}
 	if (sum_x == 0.0 && out->status != BTYD_STOPPED)
 	{
 		out->status = BTYD_NO_REPEAT;
