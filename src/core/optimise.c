@@ -60,6 +60,26 @@ objective_params(const Objective *obj, const double *theta, double *params)
 	}
 }
 
+/*
+ * Whether a bounded parameter is past a tenth of its bound: where the bound
+ * starts to bend the parametrisation, and where the model counts as having
+ * reached the limiting case the bound stands for.
+ */
+static bool
+objective_at_bound(const Objective *obj, const double *theta)
+{
+	double		params[MAX_PARAMS];
+	int			i;
+
+	objective_params(obj, theta, params);
+	for (i = 0; i < obj->nparams; i++)
+	{
+		if (obj->upper[i] > 0.0 && params[i] > 0.1 * obj->upper[i])
+			return true;
+	}
+	return false;
+}
+
 /* Value and gradient of the objective; +Infinity outside the box or where not finite. */
 static double
 objective_eval(Objective *obj, const double *theta, double *grad)
@@ -352,6 +372,12 @@ bfgs_minimize(Objective *obj, double *theta, const BtydFitOptions *opts,
 			res->status = BTYD_CONVERGED;
 			return;
 		}
+		if (gnorm <= opts->gtol_stall && objective_at_bound(obj, theta))
+		{
+			/* levelling off past a tenth of a bound: the limiting case, no maximum */
+			res->status = BTYD_BOUNDARY;
+			return;
+		}
 		if (iter >= opts->max_iter)
 		{
 			res->status = BTYD_MAX_ITER;
@@ -499,8 +525,12 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 		bool		better;
 
 		memcpy(theta, starts[k], sizeof(double) * obj->nparams);
+		memset(&res, 0, sizeof(res));
 		bfgs_minimize(obj, theta, opts, &res);
 		*tried = k + 1;
+		/* a run that ends past a tenth of a bound found the limiting case: no other start */
+		if (!obj->stopped && isfinite(res.f) && objective_at_bound(obj, theta))
+			res.status = BTYD_BOUNDARY;
 		if (!have)
 			better = true;
 		else if ((res.status == BTYD_CONVERGED) != (best->status == BTYD_CONVERGED))
@@ -513,7 +543,8 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 			memcpy(theta_out, theta, sizeof(double) * obj->nparams);
 			have = true;
 		}
-		if ((have && best->status == BTYD_CONVERGED) || obj->stopped)
+		if ((have && (best->status == BTYD_CONVERGED || best->status == BTYD_BOUNDARY)) ||
+			obj->stopped)
 			break;
 	}
 	if (!have)
@@ -534,18 +565,9 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 				best->status = BTYD_BOUNDARY;
 		}
 	}
-	if (!obj->stopped)
-	{
-		double		params[MAX_PARAMS];
-
-		/* however the run ended: an estimate pressed against an upper bound */
-		objective_params(obj, theta_out, params);
-		for (i = 0; i < obj->nparams; i++)
-		{
-			if (obj->upper[i] > 0.0 && params[i] > 0.5 * obj->upper[i])
-				best->status = BTYD_BOUNDARY;
-		}
-	}
+	/* however the run ended: an estimate past a tenth of an upper bound */
+	if (!obj->stopped && objective_at_bound(obj, theta_out))
+		best->status = BTYD_BOUNDARY;
 }
 
 /*

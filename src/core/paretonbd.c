@@ -96,59 +96,94 @@ typedef struct ParetoDeathIntegrand
 	double		s1;				/* s + 1 */
 	double		A;				/* alpha + t_x */
 	double		B;				/* beta + t_x */
+	double		alpha;
+	double		beta;
 	double		ell;			/* 1 / (R/A + s1/B), the initial e-folding time */
+	int			nq;				/* components wanted: 1 (value) or 5 (and moments) */
 } ParetoDeathIntegrand;
 
-/* exp(v - R log1p(u/A) - (s+1) log1p(u/B)) at u = ell expm1(v). */
-static inline double
-pareto_death_integrand(const ParetoDeathIntegrand *d, double v)
+/* Components of the integral: the value, then its moments (pareto_log_dead_quad). */
+#define PARETO_NQ 5
+
+/*
+ * The integrand exp(v - R log1p(u/A) - (s+1) log1p(u/B)) at u = ell
+ * expm1(v) in q[0]; with d->nq = 5 also times log1p(u/A), alpha/(A+u),
+ * log1p(u/B) and beta/(B+u) in q[1 .. 4].
+ */
+static inline void
+pareto_death_integrand(const ParetoDeathIntegrand *d, double v, double *q)
 {
 	double		u = d->ell * expm1(v);
+	double		la = log1p(u / d->A);
+	double		lb = log1p(u / d->B);
+	double		f = exp(v - d->R * la - d->s1 * lb);
 
-	return exp(v - d->R * log1p(u / d->A) - d->s1 * log1p(u / d->B));
-}
-
-/* Gauss-Kronrod 15 on [a, b]: the Kronrod estimate, *err = |Kronrod - Gauss 7|. */
-static double
-pareto_gk15(const ParetoDeathIntegrand *d, double a, double b, double *err)
-{
-	double		c = 0.5 * (a + b);
-	double		h = 0.5 * (b - a);
-	double		fc = pareto_death_integrand(d, c);
-	double		k = gk15_wk[7] * fc;
-	double		g = gk15_wg[3] * fc;
-	int			j;
-
-	for (j = 0; j < 7; j++)
+	q[0] = f;
+	if (d->nq > 1)
 	{
-		double		f = pareto_death_integrand(d, c - h * gk15_x[j])
-			+ pareto_death_integrand(d, c + h * gk15_x[j]);
-
-		k += gk15_wk[j] * f;
-		if (j % 2 == 1)
-			g += gk15_wg[j / 2] * f;
+		q[1] = f * la;
+		q[2] = f * d->alpha / (d->A + u);
+		q[3] = f * lb;
+		q[4] = f * d->beta / (d->B + u);
 	}
-	*err = fabs(k - g) * h;
-	return k * h;
 }
 
 /*
- * Adaptive Gauss-Kronrod on [a, b]: a panel is accepted when its error
- * estimate is below tol (absolute) or below 1e-14 of its own value, or at
- * depth 0 or once *budget (panels) is spent; else it is halved.
+ * Gauss-Kronrod 15 on [a, b]: the Kronrod estimates of the components in
+ * k, and |Kronrod - Gauss 7| of the value as the error estimate.
  */
 static double
-pareto_gk15_adapt(const ParetoDeathIntegrand *d, double a, double b, double tol,
-				  int depth, int *budget)
+pareto_gk15(const ParetoDeathIntegrand *d, double a, double b, double *k)
 {
-	double		err;
-	double		k = pareto_gk15(d, a, b, &err);
+	double		c = 0.5 * (a + b);
+	double		h = 0.5 * (b - a);
+	double		q[PARETO_NQ];
+	double		q2[PARETO_NQ];
+	double		g;
+	int			j;
+	int			i;
+
+	pareto_death_integrand(d, c, q);
+	for (i = 0; i < d->nq; i++)
+		k[i] = gk15_wk[7] * q[i];
+	g = gk15_wg[3] * q[0];
+	for (j = 0; j < 7; j++)
+	{
+		pareto_death_integrand(d, c - h * gk15_x[j], q);
+		pareto_death_integrand(d, c + h * gk15_x[j], q2);
+		for (i = 0; i < d->nq; i++)
+			k[i] += gk15_wk[j] * (q[i] + q2[i]);
+		if (j % 2 == 1)
+			g += gk15_wg[j / 2] * (q[0] + q2[0]);
+	}
+	for (i = 0; i < d->nq; i++)
+		k[i] *= h;
+	return fabs(k[0] - g * h);
+}
+
+/*
+ * Adaptive Gauss-Kronrod on [a, b], adding the components to sum: a panel
+ * is accepted when the error estimate of its value is below tol (absolute)
+ * or below 1e-14 of its value, or at depth 0 or once *budget (panels) is
+ * spent; else it is halved.
+ */
+static void
+pareto_gk15_adapt(const ParetoDeathIntegrand *d, double a, double b, double tol,
+				  int depth, int *budget, double *sum)
+{
+	double		k[PARETO_NQ];
+	double		err = pareto_gk15(d, a, b, k);
+	int			i;
 
 	(*budget)--;
-	if (err <= tol || err <= 1e-14 * k || depth <= 0 || *budget <= 0)
-		return k;
-	return pareto_gk15_adapt(d, a, 0.5 * (a + b), 0.5 * tol, depth - 1, budget)
-		+ pareto_gk15_adapt(d, 0.5 * (a + b), b, 0.5 * tol, depth - 1, budget);
+	if (err <= tol || err <= 1e-14 * k[0] || depth <= 0 || *budget <= 0)
+	{
+		for (i = 0; i < d->nq; i++)
+			sum[i] += k[i];
+		return;
+	}
+	pareto_gk15_adapt(d, a, 0.5 * (a + b), 0.5 * tol, depth - 1, budget, sum);
+	pareto_gk15_adapt(d, 0.5 * (a + b), b, 0.5 * tol, depth - 1, budget, sum);
 }
 
 /*
@@ -167,25 +202,42 @@ pareto_gk15_adapt(const ParetoDeathIntegrand *d, double a, double b, double tol,
  * panels of width at most 1, to a relative 1e-14 of the first sweep's sum
  * (at most 400 panels): its cost does not depend on r, s or x.  Validated
  * against 2F1 in test_paretonbd.c.  -Infinity when t_x = T.
+ *
+ * If dl is not NULL it receives the derivatives of l_dead with respect to
+ * (log r, log alpha, log s, log beta) from the same nodes, as means over
+ * the death time (E below) of the derivatives of the integrand's log:
+ *	d/dlog r     = -r E[log(alpha+tau)]
+ *	d/dlog alpha = -(r+x) E[alpha/(alpha+tau)]
+ *	d/dlog s     = 1 - s E[log(beta+tau)]
+ *	d/dlog beta  = -(s+1) E[beta/(beta+tau)]
+ * except that dl[0] and dl[2] are those of l_dead + r log alpha + s log beta
+ * (the likelihood's front terms), which cancel the large log(alpha) and
+ * log(beta): log(alpha+tau) - log(alpha) = log1p(t_x/alpha) + log1p(u/A),
+ * and the same for beta.
  */
 static double
-pareto_log_dead_quad(const BtydParetoParams *m, double x, double t_x, double T)
+pareto_log_dead_quad(const BtydParetoParams *m, double x, double t_x, double T,
+					 double *dl)
 {
 	ParetoDeathIntegrand d;
 	double		V;
-	double		sum = 0.0;
+	double		sum[PARETO_NQ] = {0, 0, 0, 0, 0};
 	double		first = 0.0;
-	double		k[64];
+	double		k[64][PARETO_NQ];
 	double		err[64];
 	int			npanels;
 	int			budget = 400;
 	int			i;
+	int			c;
 
 	d.R = m->r + x;
 	d.s1 = m->s + 1.0;
 	d.A = m->alpha + t_x;
 	d.B = m->beta + t_x;
+	d.alpha = m->alpha;
+	d.beta = m->beta;
 	d.ell = 1.0 / (d.R / d.A + d.s1 / d.B);
+	d.nq = dl != NULL ? PARETO_NQ : 1;
 	V = log1p((T - t_x) / d.ell);
 	if (!(V > 0.0))
 		return -INFINITY;
@@ -193,8 +245,8 @@ pareto_log_dead_quad(const BtydParetoParams *m, double x, double t_x, double T)
 	/* first sweep: the scale of the integral, for the absolute tolerance */
 	for (i = 0; i < npanels; i++)
 	{
-		k[i] = pareto_gk15(&d, V * i / npanels, V * (i + 1) / npanels, &err[i]);
-		first += k[i];
+		err[i] = pareto_gk15(&d, V * i / npanels, V * (i + 1) / npanels, k[i]);
+		first += k[i][0];
 	}
 	for (i = 0; i < npanels; i++)
 	{
@@ -202,13 +254,26 @@ pareto_log_dead_quad(const BtydParetoParams *m, double x, double t_x, double T)
 		double		b = V * (i + 1) / npanels;
 		double		tol = 1e-14 * first / npanels;
 
-		if (err[i] <= tol || err[i] <= 1e-14 * k[i])
-			sum += k[i];
+		if (err[i] <= tol || err[i] <= 1e-14 * k[i][0])
+		{
+			for (c = 0; c < d.nq; c++)
+				sum[c] += k[i][c];
+		}
 		else
-			sum += pareto_gk15_adapt(&d, a, 0.5 * (a + b), 0.5 * tol, 30, &budget)
-				+ pareto_gk15_adapt(&d, 0.5 * (a + b), b, 0.5 * tol, 30, &budget);
+		{
+			pareto_gk15_adapt(&d, a, 0.5 * (a + b), 0.5 * tol, 30, &budget, sum);
+			pareto_gk15_adapt(&d, 0.5 * (a + b), b, 0.5 * tol, 30, &budget, sum);
+		}
 	}
-	return log(m->s) - d.R * log(d.A) - d.s1 * log(d.B) + log(d.ell) + log(sum);
+	if (dl != NULL)
+	{
+		/* relative to alpha and beta, as the likelihood's front terms cancel them */
+		dl[0] = -m->r * (log1p(t_x / m->alpha) + sum[1] / sum[0]);
+		dl[1] = -d.R * sum[2] / sum[0];
+		dl[2] = 1.0 - m->s * (log1p(t_x / m->beta) + sum[3] / sum[0]);
+		dl[3] = -d.s1 * sum[4] / sum[0];
+	}
+	return log(m->s) - d.R * log(d.A) - d.s1 * log(d.B) + log(d.ell) + log(sum[0]);
 }
 
 /*
@@ -260,7 +325,7 @@ btyd_pareto_log_dead(const BtydParetoParams *m, double x, double t_x, double T,
 		return -INFINITY;
 	if (method == BTYD_PARETO_QUADRATURE ||
 		(method == BTYD_PARETO_AUTO && m->r + m->s + x > PARETO_SERIES_MAX_A))
-		return pareto_log_dead_quad(m, x, t_x, T);
+		return pareto_log_dead_quad(m, x, t_x, T, NULL);
 	return pareto_log_dead_series(m, x, t_x, T);
 }
 
@@ -309,6 +374,20 @@ log_add_exp(double u, double v)
 	return hi + log1p(exp(fmin(u, v) - hi));
 }
 
+/* Log-likelihood of one customer with the death term by the given method. */
+static double
+pareto_loglik_one_m(const BtydParetoParams *m, double x, double t_x, double T,
+					BtydParetoMethod method)
+{
+	double		l_alive = -(m->r + x) * log(m->alpha + T) - m->s * log(m->beta + T);
+	double		l_dead = btyd_pareto_log_dead(m, x, t_x, T, method);
+
+	if (isnan(l_dead))
+		return NAN;
+	return btyd_lgamma_diff(m->r, x) + m->r * log(m->alpha) + m->s * log(m->beta)
+		+ log_add_exp(l_alive, l_dead);
+}
+
 /*
  * Log-likelihood of one customer: log Gamma(r+x) - log Gamma(r) + r log alpha
  * + s log beta + log(exp(l_alive) + exp(l_dead)) (note, eq. 22).
@@ -316,13 +395,80 @@ log_add_exp(double u, double v)
 double
 btyd_pareto_loglik_one(const BtydParetoParams *m, double x, double t_x, double T)
 {
-	double		l_alive;
-	double		l_dead;
+	return pareto_loglik_one_m(m, x, t_x, T, BTYD_PARETO_AUTO);
+}
 
-	if (!pareto_terms(m, x, t_x, T, &l_alive, &l_dead))
-		return NAN;
-	return btyd_lgamma_diff(m->r, x) + m->r * log(m->alpha) + m->s * log(m->beta)
-		+ log_add_exp(l_alive, l_dead);
+/*
+ * Log-likelihood of one customer and its gradient g with respect to the
+ * log-parameters.  Where the death term is a quadrature (r + s + x above
+ * PARETO_SERIES_MAX_A) the gradient is analytic: the alive and death
+ * terms' derivatives weighted by their shares of the likelihood, the death
+ * term's from the quadrature's own nodes (pareto_log_dead_quad), plus
+ * r (psi(r+x) - psi(r)) for log Gamma(r+x)/Gamma(r).  Otherwise by central
+ * differences of step PARETO_GRAD_STEP, all with 2F1 (so that no step
+ * crosses to the other method): the derivatives of 2F1 in its parameters
+ * have no convenient closed form.  NaN when it cannot be evaluated.
+ */
+static double
+pareto_loglik_one_grad(const BtydParetoParams *m, double x, double t_x, double T,
+					   double *g)
+{
+	const double r = m->r;
+	const double alpha = m->alpha;
+	const double s = m->s;
+	const double beta = m->beta;
+	double		la;				/* l_alive + r log alpha + s log beta */
+	double		ld;				/* l_dead + r log alpha + s log beta */
+	double		dd[4] = {0, 0, 0, 0};
+	double		pa;
+	double		pd;
+	int			k;
+
+	if (t_x < T && !(r + s + x > PARETO_SERIES_MAX_A))
+	{
+		for (k = 0; k < 4; k++)
+		{
+			double		p[4] = {r, alpha, s, beta};
+			double		q[4] = {r, alpha, s, beta};
+			BtydParetoParams mp;
+			BtydParetoParams mm;
+
+			p[k] *= exp(PARETO_GRAD_STEP);
+			q[k] *= exp(-PARETO_GRAD_STEP);
+			mp = (BtydParetoParams) {p[0], p[1], p[2], p[3]};
+			mm = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
+			g[k] = (pareto_loglik_one_m(&mp, x, t_x, T, BTYD_PARETO_SERIES)
+					- pareto_loglik_one_m(&mm, x, t_x, T, BTYD_PARETO_SERIES))
+				/ (2.0 * PARETO_GRAD_STEP);
+		}
+		return pareto_loglik_one_m(m, x, t_x, T, BTYD_PARETO_SERIES);
+	}
+	la = -r * log1p(T / alpha) - x * log(alpha + T) - s * log1p(T / beta);
+	if (t_x < T)
+	{
+		ld = pareto_log_dead_quad(m, x, t_x, T, dd);
+		if (isnan(ld))
+			return NAN;
+		ld += r * log(alpha) + s * log(beta);
+	}
+	else
+		ld = -INFINITY;
+	/* shares of the alive and death terms in the likelihood */
+	if (ld - la > 0.0)
+	{
+		pa = exp(la - ld) / (1.0 + exp(la - ld));
+		pd = 1.0 / (1.0 + exp(la - ld));
+	}
+	else
+	{
+		pa = 1.0 / (1.0 + exp(ld - la));
+		pd = exp(ld - la) / (1.0 + exp(ld - la));
+	}
+	g[0] = r * btyd_digamma_diff(r, x) + pa * (-r * log1p(T / alpha)) + pd * dd[0];
+	g[1] = r + pa * (-(r + x) * alpha / (alpha + T)) + pd * dd[1];
+	g[2] = pa * (-s * log1p(T / beta)) + pd * dd[2];
+	g[3] = s + pa * (-s * beta / (beta + T)) + pd * dd[3];
+	return btyd_lgamma_diff(r, x) + log_add_exp(la, ld);
 }
 
 /* Neumaier's compensated sum. */
@@ -394,34 +540,48 @@ pareto_loglik_sum_w(const BtydParetoParams *m, const ParetoWork *w, size_t n)
 
 /*
  * Log-likelihood and, if grad is not NULL, its gradient with respect to the
- * log-parameters by central differences of step PARETO_GRAD_STEP.  The
- * derivatives of 2F1 in its parameters have no convenient closed form; the
- * differences cost eight more evaluations per gradient and are accurate to
- * about 1e-10 relative, far below what the optimiser's tolerances resolve.
+ * log-parameters, summed over the customers of pareto_loglik_one_grad
+ * (analytic where the death term is a quadrature, central differences per
+ * customer where it is 2F1: those cost eight more evaluations and are
+ * accurate to about 1e-10 relative, far below what the optimiser's
+ * tolerances resolve).  The stop callback of w is asked every
+ * PARETO_STOP_EVERY customers.
  */
 static double
 pareto_loglik_w(const BtydParetoParams *m, const ParetoWork *w, size_t n, double *grad)
 {
-	double		ll = pareto_loglik_sum_w(m, w, n);
+	const BtydBgnbdObs *obs = w->obs;
+	ParetoSum	ll = {0, 0};
+	ParetoSum	gs[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
+	size_t		i;
 	int			k;
 
-	if (grad == NULL || isnan(ll))
-		return ll;
-	for (k = 0; k < 4; k++)
+	if (grad == NULL)
+		return pareto_loglik_sum_w(m, w, n);
+	for (i = 0; i < n; i++)
 	{
-		double		p[4] = {m->r, m->alpha, m->s, m->beta};
-		double		q[4] = {m->r, m->alpha, m->s, m->beta};
-		BtydParetoParams mp;
-		BtydParetoParams mm;
+		double		g[4];
+		double		l;
+		double		c = (double) obs[i].count;
 
-		p[k] *= exp(PARETO_GRAD_STEP);
-		q[k] *= exp(-PARETO_GRAD_STEP);
-		mp = (BtydParetoParams) {p[0], p[1], p[2], p[3]};
-		mm = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
-		grad[k] = (pareto_loglik_sum_w(&mp, w, n) - pareto_loglik_sum_w(&mm, w, n))
-			/ (2.0 * PARETO_GRAD_STEP);
+		if (w->stop != NULL && i % PARETO_STOP_EVERY == PARETO_STOP_EVERY - 1)
+		{
+			if (*w->stopped || w->stop(w->stop_arg))
+			{
+				*w->stopped = true;
+				return NAN;
+			}
+		}
+		l = pareto_loglik_one_grad(m, obs[i].x, obs[i].t_x, obs[i].T, g);
+		if (!isfinite(l))
+			return NAN;
+		pareto_sum_add(&ll, c * l);
+		for (k = 0; k < 4; k++)
+			pareto_sum_add(&gs[k], c * g[k]);
 	}
-	return ll;
+	for (k = 0; k < 4; k++)
+		grad[k] = gs[k].sum + gs[k].comp;
+	return ll.sum + ll.comp;
 }
 
 double

@@ -72,8 +72,8 @@ extern double btyd_pareto_loglik(const BtydParetoParams *m,
 /*
  * The fit bounds the gamma shapes r and s by this: past it the gamma of the
  * purchase (or dropout) rates has all but collapsed to one rate (a
- * coefficient of variation of 1%), and a fit heading there is reported as
- * BTYD_BOUNDARY (docs/models.md).
+ * coefficient of variation of 1%); a fit past a tenth of it (3%) is
+ * reported as BTYD_BOUNDARY (docs/models.md).
  */
 #define BTYD_PARETO_MAX_SHAPE 1e4
 
@@ -81,7 +81,7 @@ extern double btyd_pareto_loglik(const BtydParetoParams *m,
  * Maximum-likelihood fit, as btyd_bgnbd_fit (btyd.h): opts may be NULL,
  * observations valid but not necessarily compact; false only when memory
  * runs out.  out->params holds r, alpha, s, beta; r and s stay below
- * BTYD_PARETO_MAX_SHAPE, and an estimate beyond half of it is flagged
+ * BTYD_PARETO_MAX_SHAPE, and an estimate beyond a tenth of it is flagged
  * BTYD_BOUNDARY (not converged).  opts->stop is also asked within an
  * evaluation of the likelihood, every few hundred observations.
  */
