@@ -1,8 +1,9 @@
 /*
  * paretonbd.c
- *		The Pareto/NBD model: likelihood, maximum-likelihood fit (starting
- *		points and scales; the optimiser is optimise.c), probability alive
- *		and conditional expected purchases.
+ *		The Pareto/NBD model: likelihood (2F1, or quadrature with an
+ *		analytic gradient for large r + s + x), maximum-likelihood fit
+ *		(starting points, scales and bounds; the optimiser is optimise.c),
+ *		probability alive and conditional expected purchases.
  *
  * Pure computation: no PostgreSQL headers, so the unit tests link this file
  * directly.  docs/models.md gives the formulas (Fader & Hardie 2005, "A Note

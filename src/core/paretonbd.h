@@ -63,7 +63,9 @@ extern double btyd_pareto_log_dead(const BtydParetoParams *m, double x, double t
 /*
  * Log-likelihood summed over the observations, each weighted by its count.
  * If grad is not NULL it receives the gradient with respect to
- * (log r, log alpha, log s, log beta), by central differences.
+ * (log r, log alpha, log s, log beta): analytic for the customers whose
+ * death term is a quadrature (r + s + x > 40), by central differences per
+ * customer for the others.
  */
 extern double btyd_pareto_loglik(const BtydParetoParams *m,
 								 const BtydBgnbdObs *obs, size_t n,
