@@ -36,6 +36,7 @@ typedef struct Objective
 	int			nparams;
 	BtydLoglikFn loglik;		/* the model's log-likelihood */
 	double		scale[MAX_PARAMS];
+	double		upper[MAX_PARAMS];	/* 0: unbounded */
 	double		weight;			/* 1 / customers */
 	const void *obs;			/* its observations, passed to loglik */
 	size_t		n;
@@ -52,7 +53,31 @@ objective_params(const Objective *obj, const double *theta, double *params)
 	int			i;
 
 	for (i = 0; i < obj->nparams; i++)
+	{
 		params[i] = obj->scale[i] * exp(theta[i]);
+		if (obj->upper[i] > 0.0)
+			params[i] = 1.0 / (1.0 / params[i] + 1.0 / obj->upper[i]);
+	}
+}
+
+/*
+ * Whether a bounded parameter is past a tenth of its bound: where the bound
+ * starts to bend the parametrisation, and where the model counts as having
+ * reached the limiting case the bound stands for.
+ */
+static bool
+objective_at_bound(const Objective *obj, const double *theta)
+{
+	double		params[MAX_PARAMS];
+	int			i;
+
+	objective_params(obj, theta, params);
+	for (i = 0; i < obj->nparams; i++)
+	{
+		if (obj->upper[i] > 0.0 && params[i] > 0.1 * obj->upper[i])
+			return true;
+	}
+	return false;
 }
 
 /* Value and gradient of the objective; +Infinity outside the box or where not finite. */
@@ -82,7 +107,10 @@ objective_eval(Objective *obj, const double *theta, double *grad)
 		return INFINITY;
 	for (i = 0; i < obj->nparams; i++)
 	{
-		grad[i] = -g[i] * obj->weight;
+		/* d log(param) / d theta: 1, or 1 - param / upper when bounded */
+		double		dlog = obj->upper[i] > 0.0 ? 1.0 - params[i] / obj->upper[i] : 1.0;
+
+		grad[i] = -g[i] * obj->weight * dlog;
 		if (!isfinite(grad[i]))
 			return INFINITY;
 	}
@@ -344,6 +372,12 @@ bfgs_minimize(Objective *obj, double *theta, const BtydFitOptions *opts,
 			res->status = BTYD_CONVERGED;
 			return;
 		}
+		if (gnorm <= opts->gtol_stall && objective_at_bound(obj, theta))
+		{
+			/* levelling off past a tenth of a bound: the limiting case, no maximum */
+			res->status = BTYD_BOUNDARY;
+			return;
+		}
 		if (iter >= opts->max_iter)
 		{
 			res->status = BTYD_MAX_ITER;
@@ -491,8 +525,12 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 		bool		better;
 
 		memcpy(theta, starts[k], sizeof(double) * obj->nparams);
+		memset(&res, 0, sizeof(res));
 		bfgs_minimize(obj, theta, opts, &res);
 		*tried = k + 1;
+		/* a run that ends past a tenth of a bound found the limiting case: no other start */
+		if (!obj->stopped && isfinite(res.f) && objective_at_bound(obj, theta))
+			res.status = BTYD_BOUNDARY;
 		if (!have)
 			better = true;
 		else if ((res.status == BTYD_CONVERGED) != (best->status == BTYD_CONVERGED))
@@ -505,7 +543,8 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 			memcpy(theta_out, theta, sizeof(double) * obj->nparams);
 			have = true;
 		}
-		if ((have && best->status == BTYD_CONVERGED) || obj->stopped)
+		if ((have && (best->status == BTYD_CONVERGED || best->status == BTYD_BOUNDARY)) ||
+			obj->stopped)
 			break;
 	}
 	if (!have)
@@ -526,6 +565,9 @@ fit_multistart(Objective *obj, const BtydFitOptions *opts,
 				best->status = BTYD_BOUNDARY;
 		}
 	}
+	/* however the run ended: an estimate past a tenth of an upper bound */
+	if (!obj->stopped && objective_at_bound(obj, theta_out))
+		best->status = BTYD_BOUNDARY;
 }
 
 /*
@@ -589,6 +631,7 @@ btyd_mle_fit(const BtydMleProblem *prob, const BtydFitOptions *opts,
 	obj.n = prob->n;
 	obj.weight = prob->weight;
 	memcpy(obj.scale, prob->scale, sizeof(obj.scale));
+	memcpy(obj.upper, prob->upper, sizeof(obj.upper));
 	fit_multistart(&obj, opts, starts, nstarts, theta, &res, &tried);
 	fit_finish(&obj, theta, &res, tried, out);
 }

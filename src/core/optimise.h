@@ -32,7 +32,7 @@ typedef enum BtydStatus
 	BTYD_NO_REPEAT,				/* no repeat purchase: the MLE does not exist */
 	BTYD_MAX_ITER,				/* iteration limit reached */
 	BTYD_LINE_SEARCH,			/* no further descent found away from a stationary point */
-	BTYD_BOUNDARY,				/* a parameter ran off towards 0 or infinity */
+	BTYD_BOUNDARY,				/* a parameter ran off towards 0 or infinity, or to its bound */
 	BTYD_NONFINITE,				/* likelihood not finite at any starting point */
 	BTYD_STOPPED				/* the stop callback asked to stop */
 } BtydStatus;
@@ -99,6 +99,14 @@ typedef struct BtydMleProblem
 	int			nparams;		/* at most BTYD_MAX_PARAMS */
 	double		scale[BTYD_MAX_PARAMS];
 	double		weight;			/* 1 / customers */
+	/*
+	 * Upper bounds (0: none).  A bounded parameter is
+	 * 1 / (1/(scale e^theta) + 1/upper): smooth in theta, below upper, and
+	 * all but scale e^theta well below it.  An estimate above upper / 10 is
+	 * reported as BTYD_BOUNDARY, and a run that levels off there (max
+	 * |gradient| <= gtol_stall) ends at once, the other starts untried.
+	 */
+	double		upper[BTYD_MAX_PARAMS];
 } BtydMleProblem;
 
 extern void btyd_fit_options_default(BtydFitOptions *opts);

@@ -32,6 +32,14 @@ typedef struct BtydParetoParams
 	double		beta;			/* scale of it, in time units */
 } BtydParetoParams;
 
+/* How btyd_pareto_log_dead evaluates the death-time integral. */
+typedef enum BtydParetoMethod
+{
+	BTYD_PARETO_AUTO = 0,		/* 2F1 for small r + s + x, quadrature above */
+	BTYD_PARETO_SERIES,			/* the 2F1 of the note (cost grows with r + s + x) */
+	BTYD_PARETO_QUADRATURE		/* Gauss-Kronrod quadrature (cost bounded) */
+} BtydParetoMethod;
+
 /* Whether every parameter is finite and strictly positive. */
 extern bool btyd_pareto_params_valid(const BtydParetoParams *m);
 
@@ -43,18 +51,41 @@ extern double btyd_pareto_loglik_one(const BtydParetoParams *m,
 									 double x, double t_x, double T);
 
 /*
+ * The likelihood's death term, log of s times the integral over the death
+ * time tau in (t_x, T) of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by the
+ * method asked for (the likelihood uses BTYD_PARETO_AUTO; the others are
+ * there to be compared).  -Infinity when t_x >= T, NaN when it cannot be
+ * evaluated.
+ */
+extern double btyd_pareto_log_dead(const BtydParetoParams *m, double x, double t_x,
+								   double T, BtydParetoMethod method);
+
+/*
  * Log-likelihood summed over the observations, each weighted by its count.
  * If grad is not NULL it receives the gradient with respect to
- * (log r, log alpha, log s, log beta), by central differences.
+ * (log r, log alpha, log s, log beta): analytic for the customers whose
+ * death term is a quadrature (r + s + x > 40), by central differences per
+ * customer for the others.
  */
 extern double btyd_pareto_loglik(const BtydParetoParams *m,
 								 const BtydBgnbdObs *obs, size_t n,
 								 double *grad);
 
 /*
+ * The fit bounds the gamma shapes r and s by this: past it the gamma of the
+ * purchase (or dropout) rates has all but collapsed to one rate (a
+ * coefficient of variation of 1%); a fit past a tenth of it (3%) is
+ * reported as BTYD_BOUNDARY (docs/models.md).
+ */
+#define BTYD_PARETO_MAX_SHAPE 1e4
+
+/*
  * Maximum-likelihood fit, as btyd_bgnbd_fit (btyd.h): opts may be NULL,
  * observations valid but not necessarily compact; false only when memory
- * runs out.  out->params holds r, alpha, s, beta.
+ * runs out.  out->params holds r, alpha, s, beta; r and s stay below
+ * BTYD_PARETO_MAX_SHAPE, and an estimate beyond a tenth of it is flagged
+ * BTYD_BOUNDARY (not converged).  opts->stop is also asked within an
+ * evaluation of the likelihood, every few hundred observations.
  */
 extern bool btyd_pareto_fit(const BtydBgnbdObs *obs, size_t n,
 							const BtydFitOptions *opts, BtydFit *out);

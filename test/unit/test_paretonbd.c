@@ -316,6 +316,42 @@ test_gradient(const BtydBgnbdObs *obs, size_t n)
 		}
 	}
 	ok(fine, "gradient = coarser central differences of the summed log-likelihood");
+
+	{
+		/* where r + s + x > 40 the gradient is analytic (quadrature): against differences */
+		static const BtydParetoParams big[] = {
+			{50.0, 4000.0, 0.4, 90.0}, {9000.0, 8e5, 0.3, 60.0}, {0.5, 10.0, 60.0, 900.0}};
+		int			j;
+
+		fine = true;
+		for (j = 0; j < 3; j++)
+		{
+			double		pb[4] = {big[j].r, big[j].alpha, big[j].s, big[j].beta};
+
+			ll = btyd_pareto_loglik(&big[j], obs, n, g);
+			fine = fine && isfinite(ll);
+			for (k = 0; k < 4; k++)
+			{
+				double		q[4];
+				BtydParetoParams mp;
+				BtydParetoParams mm;
+				double		fd;
+
+				memcpy(q, pb, sizeof(q));
+				q[k] = pb[k] * exp(1e-4);
+				mp = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
+				q[k] = pb[k] * exp(-1e-4);
+				mm = (BtydParetoParams) {q[0], q[1], q[2], q[3]};
+				fd = (btyd_pareto_loglik(&mp, obs, n, NULL) - btyd_pareto_loglik(&mm, obs, n, NULL)) / 2e-4;
+				if (!(fabs(g[k] - fd) <= 1e-5 * fmax(1.0, fabs(fd))))
+				{
+					fine = false;
+					diag("model %d gradient %d: %.12g vs %.12g", j, k, g[k], fd);
+				}
+			}
+		}
+		ok(fine, "analytic gradient (quadrature, r + s + x > 40) = central differences");
+	}
 }
 
 /* The CDNOW fit: the published estimates, and the fit's corner cases. */
@@ -372,6 +408,78 @@ test_dormant_age(void)
 	ok(isinf(btyd_pareto_dormant_age(&m, 2, 20, 0.0)), "a threshold of 0: never");
 }
 
+/*
+ * The death-time integral by quadrature (the method above r + s + x = 40)
+ * against 2F1 (the method below) on a grid that covers both regimes: r up
+ * to 12,000, alpha up to 1e7 (the demo fit's boundary run), alpha far below
+ * and above beta, x up to 100.  Both are accurate there except where t_x
+ * is within 1e-2 of T (2F1 forms a difference of two nearly equal terms);
+ * they must agree to 1e-10 relative (of max(1, |log|)).  The quadrature
+ * also against the Simpson reference of the integral, and the likelihood
+ * continuous where the method switches.
+ */
+static void
+test_quadrature(void)
+{
+	static const double rs[] = {0.5, 2, 10, 35, 100, 1000, 12000};
+	static const double als[] = {0.1, 1, 10, 100, 1e4, 1e7};
+	static const double ss[] = {0.1, 0.6, 3, 30};
+	static const double bes[] = {0.1, 1, 10, 100, 1e4};
+	static const double cs[][3] = {{0, 0, 38}, {1, 1.7, 38.9}, {7, 29, 38.9}, {29, 37.7, 38},
+	{5, 0.1, 200}, {100, 300, 330}, {3, 1, 2}, {60, 100, 2000}};
+	double		worst = 0.0;
+	int			compared = 0;
+	int			bad_ref = 0;
+	size_t		a, b, c, e, k;
+
+	for (a = 0; a < sizeof(rs) / sizeof(rs[0]); a++)
+		for (b = 0; b < sizeof(als) / sizeof(als[0]); b++)
+			for (c = 0; c < sizeof(ss) / sizeof(ss[0]); c++)
+				for (e = 0; e < sizeof(bes) / sizeof(bes[0]); e++)
+					for (k = 0; k < sizeof(cs) / sizeof(cs[0]); k++)
+					{
+						BtydParetoParams m = {rs[a], als[b], ss[c], bes[e]};
+						double		q = btyd_pareto_log_dead(&m, cs[k][0], cs[k][1], cs[k][2], BTYD_PARETO_QUADRATURE);
+						double		f = btyd_pareto_log_dead(&m, cs[k][0], cs[k][1], cs[k][2], BTYD_PARETO_SERIES);
+
+						if (!isfinite(f))
+							continue;	/* 2F1 out of its validated range */
+						compared++;
+						worst = fmax(worst, fabs(q - f) / fmax(1.0, fabs(f)));
+					}
+	ok(compared > 6000 && worst <= 1e-10,
+	   "death term: quadrature = 2F1 to 1e-10 relative (%d cases, worst %.2g)", compared, worst);
+
+	for (a = 0; a < 4; a++)
+	{
+		static const BtydParetoParams ms[] = {
+			{0.5534, 10.5802, 0.6061, 11.6562}, {2.0, 40.0, 1.5, 0.5},
+			{0.3, 0.5, 3.0, 60.0}, {50.0, 4000.0, 0.4, 90.0}};
+		long double alive, dead, shift;
+
+		for (k = 0; k < 3; k++)
+		{
+			static const double cc[3][3] = {{1, 1.71, 38.86}, {7, 29.43, 38.86}, {0, 0, 38.86}};
+			double		q = btyd_pareto_log_dead(&ms[a], cc[k][0], cc[k][1], cc[k][2], BTYD_PARETO_QUADRATURE);
+
+			ref_terms_integral(&ms[a], (int) cc[k][0], cc[k][1], cc[k][2], &alive, &dead, &shift);
+			if (!close_rel(q, (double) (logl(dead) + shift), 1e-10))
+				bad_ref++;
+		}
+	}
+	ok(bad_ref == 0, "death term by quadrature = Simpson reference of the integral (%d off)", bad_ref);
+
+	{
+		/* r + s + x crosses 40 between the two: the likelihood barely moves */
+		BtydParetoParams lo = {30.0 - 1e-9, 2000.0, 0.5, 50.0};
+		BtydParetoParams hi = {30.0 + 1e-9, 2000.0, 0.5, 50.0};
+		double		l1 = btyd_pareto_loglik_one(&lo, 9.5, 20.0, 52.0);
+		double		l2 = btyd_pareto_loglik_one(&hi, 9.5, 20.0, 52.0);
+
+		ok(fabs(l1 - l2) < 1e-9 * fabs(l1), "likelihood continuous where 2F1 gives way to quadrature (%.3g)", l2 - l1);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -386,6 +494,7 @@ main(int argc, char **argv)
 	test_against_references();
 	test_edges();
 	test_dormant_age();
+	test_quadrature();
 	n = cdnow_load(dir, rows);
 	ok(n == CDNOW_CUSTOMERS, "CDNOW summary read from %s (%d customers)", dir, n);
 	if (n == CDNOW_CUSTOMERS)
