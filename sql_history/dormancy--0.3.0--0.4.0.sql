@@ -3018,31 +3018,37 @@ SELECT core.*,
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
   -- (model_settings.model, models.model: _model_for's model and paretonbd):
-  -- the same columns from it (the looking-ahead ones from
-  -- model_lookahead(paretonbd, ...))
+  -- the same columns from it (pn), the looking-ahead ones from
+  -- model_lookahead(paretonbd, ...) (pnla).  Two laterals of one function
+  -- each, as bg and bgla: a lateral subquery joining the two functions made
+  -- Citus's planner fail on customer_status (no relation entry for relid,
+  -- or a crash in flatten_join_alias_vars; test/integration/citus.sh)
   LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value,
-		   pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
+	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value
 	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
 									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
-	 CROSS JOIN dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
+	 WHERE mdl.paretonbd IS NOT NULL
+  ) pn ON true
+  LEFT JOIN LATERAL (
+	SELECT pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
+	  FROM dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
 									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
 									ms.p_alive_threshold) pl
 	 WHERE mdl.paretonbd IS NOT NULL
-  ) pn ON true
+  ) pnla ON true
  CROSS JOIN LATERAL (
 	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
 		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
 		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
   ) models
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pn.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pn.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pn.dormant_age END AS dormant_age
+	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pnla.p_alive_ahead END AS p_alive_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pnla.p_purchase_ahead END AS p_purchase_ahead,
+		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pnla.dormant_age END AS dormant_age
   ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
