@@ -7796,7 +7796,7 @@ CREATE FUNCTION dormancy.validate_models(calibration_end date, holdout_end date,
 				   customers bigint, predicted double precision, actual double precision,
 				   mean_absolute_error double precision, spend_customers bigint,
 				   predicted_spend double precision, actual_spend double precision,
-				   spend_mean_absolute_error double precision)
+				   spend_mean_absolute_error double precision, model text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
@@ -7860,7 +7860,7 @@ BEGIN
 	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
 	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
-		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma
+		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd
 	  FROM dormancy._fit_segments(settings) f;
 
 	-- each customer once under the overall model and once under its
@@ -7870,6 +7870,11 @@ BEGIN
 		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
 		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
 									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
+		   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
+		   CASE WHEN m.paretonbd IS NOT NULL
+				THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / unit_days,
+														   s.age / unit_days, NULL, horizon, NULL, NULL)).expected_purchases
+				END AS predicted_paretonbd,
 		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
@@ -7884,37 +7889,42 @@ BEGIN
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
 
-	-- per bucket, every bucket of every segment
+	-- per bucket, every bucket of every segment, BG/NBD's and (when fitted)
+	-- Pareto/NBD's; the spend columns are the same on both
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
-		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma)
+		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
+		model, paretonbd)
 	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
 		   b.customers, b.predicted, b.actual,
 		   avg(abs(b.predicted - b.actual) / b.customers)
 			   FILTER (WHERE b.bucket <> 'all' AND b.customers > 0)
-			   OVER (PARTITION BY b.model_no),
+			   OVER (PARTITION BY b.model_no, b.model),
 		   b.spend_customers, b.predicted_spend, b.actual_spend,
 		   avg(abs(b.predicted_spend - b.actual_spend))
 			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
-			   OVER (PARTITION BY b.model_no),
-		   m.bgnbd, m.gammagamma
-	  FROM (SELECT k.model_no, k.bucket,
+			   OVER (PARTITION BY b.model_no, b.model),
+		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
+	  FROM (SELECT k.model_no, k.model, k.bucket,
 				   count(c.frequency) AS customers,
-				   CASE WHEN count(c.frequency) = count(c.predicted) THEN coalesce(sum(c.predicted), 0) END AS predicted,
+				   CASE WHEN count(c.frequency) = count(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END)
+						THEN coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END), 0) END AS predicted,
 				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
 				   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
 				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
 				   avg(c.holdout_spend / c.holdout_spend_days)
 					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
-			  FROM (SELECT m.model_no, k.bucket
+			  FROM (SELECT m.model_no, d.model, k.bucket
 					  FROM pg_temp.dormancy_validation_models m
-					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)) k
+					 CROSS JOIN (VALUES ('bgnbd'), ('paretonbd')) d(model)
+					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)
+					 WHERE d.model = 'bgnbd' OR m.paretonbd IS NOT NULL) k
 			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
 						   FROM pg_temp.dormancy_validation_customers c
 						 UNION ALL
 						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
 				ON c.model_no = k.model_no AND c.bucket = k.bucket
-			 GROUP BY k.model_no, k.bucket) b
+			 GROUP BY k.model_no, k.model, k.bucket) b
 	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
 
 	-- the tracking: period ends calibration_end + k units (whole days) from
@@ -7986,14 +7996,14 @@ BEGIN
 	RETURN QUERY
 	SELECT v.validation_id, v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual,
 		   v.mean_absolute_error, v.spend_customers, v.predicted_spend, v.actual_spend,
-		   v.spend_mean_absolute_error
+		   v.spend_mean_absolute_error, v.model
 	  FROM dormancy.model_validations v
 	 WHERE v.validation_id = run
-	 ORDER BY v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
+	 ORDER BY v.model <> 'bgnbd', v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
 END
 $$;
 COMMENT ON FUNCTION dormancy.validate_models(date, date, interval) IS
-	'fit BG/NBD and Gamma-Gamma on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
+	'fit BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
 REVOKE ALL ON FUNCTION dormancy.validate_models(date, date, interval) FROM PUBLIC;
 
 -- (_generated_views(): defined in an earlier section)
@@ -8355,222 +8365,7 @@ COMMENT ON COLUMN dormancy.model_validations.mean_absolute_error IS 'mean over t
 COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted on the calibration period (on the Pareto/NBD rows too)';
 COMMENT ON COLUMN dormancy.model_validations.model IS 'the model validated: bgnbd, or paretonbd (validated too unless model_settings.model is bgnbd)';
 COMMENT ON COLUMN dormancy.model_validations.paretonbd IS 'the Pareto/NBD model fitted on the calibration period (NULL when model_settings.model is bgnbd)';
-DROP FUNCTION dormancy.validate_models(date, date, interval);
-CREATE FUNCTION dormancy.validate_models(calibration_end date, holdout_end date,
-	unit interval DEFAULT '7 days')
-	RETURNS TABLE (validation_id integer, segment_kind text, segment text, bucket text,
-				   customers bigint, predicted double precision, actual double precision,
-				   mean_absolute_error double precision, spend_customers bigint,
-				   predicted_spend double precision, actual_spend double precision,
-				   spend_mean_absolute_error double precision, model text)
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	SET jit = off	-- the fits are C aggregates: JIT would only add compile time
-AS $$
-DECLARE
-	settings dormancy.model_settings := dormancy.model_settings_in_force();
-	unit_days double precision;
-	horizon double precision;
-	calibration_at timestamptz;
-	run integer;
-BEGIN
-	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
-		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
-			USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF NOT calibration_end < holdout_end OR NOT isfinite(calibration_end) OR NOT isfinite(holdout_end) THEN
-		RAISE EXCEPTION 'holdout_end % is not after calibration_end %', holdout_end, calibration_end
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = 'The holdout period runs from the day after calibration_end to holdout_end.';
-	END IF;
-	IF extract(month FROM unit) <> 0 OR extract(year FROM unit) <> 0 THEN
-		RAISE EXCEPTION 'unit must not contain months'
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'Months have no fixed length in days.',
-				  HINT = 'Use days, such as ''7 days'' for weeks.';
-	END IF;
-	unit_days := extract(epoch FROM unit) / 86400;
-	IF NOT unit_days > 0 THEN
-		RAISE EXCEPTION 'unit must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	horizon := (holdout_end - calibration_end) / unit_days;
-	-- noon of calibration_end in the zone days are counted in: btyd_summary
-	-- takes its day there
-	calibration_at := (calibration_end + time '12:00') AT TIME ZONE (dormancy._time_zone_in_force() #>> '{}');
-	settings.time_unit := unit;
-
-	-- the calibration summaries (in days, as _fit_summaries keeps them) and
-	-- the purchase days up to holdout_end
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value,
-		   NULL::double precision AS total_amount,
-		   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
-	  FROM dormancy.src_customers c
-	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_at, '1 day') b
-	 CROSS JOIN LATERAL (
-		SELECT min(p.day) AS first_day,
-			   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
-			   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
-			   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
-			   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
-		  FROM dormancy.purchase_history_days(h.history) p
-		 WHERE p.is_purchase_day AND p.day <= holdout_end) d
-	 WHERE c.customer_id IS NOT NULL
-	   AND b.frequency IS NOT NULL;
-	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
-
-	-- the fits, as fit_models() makes them, numbered
-	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
-	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
-		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd
-	  FROM dormancy._fit_segments(settings) f;
-
-	-- each customer once under the overall model and once under its
-	-- segment's, with the predictions
-	CREATE TEMP TABLE dormancy_validation_customers ON COMMIT DROP AS
-	SELECT m.model_no, s.frequency, s.first_day, s.repeat_days,
-		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
-		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
-									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
-		   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
-		   CASE WHEN m.paretonbd IS NOT NULL
-				THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / unit_days,
-														   s.age / unit_days, NULL, horizon, NULL, NULL)).expected_purchases
-				END AS predicted_paretonbd,
-		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
-					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
-				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
-	  FROM (SELECT f.*, CASE settings.segment_by
-							WHEN 'industry' THEN dormancy.label_key(f.industry)
-							WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment
-			  FROM pg_temp.dormancy_fit_summaries f) s
-	  JOIN pg_temp.dormancy_validation_models m
-		ON m.segment_kind = 'all' OR m.segment = s.segment;
-	DROP TABLE pg_temp.dormancy_fit_summaries;
-	ANALYZE pg_temp.dormancy_validation_customers;
-
-	run := nextval('dormancy.model_validations_validation_id_seq');
-
-	-- per bucket, every bucket of every segment, BG/NBD's and (when fitted)
-	-- Pareto/NBD's; the spend columns are the same on both
-	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
-		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
-		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
-		model, paretonbd)
-	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
-		   b.customers, b.predicted, b.actual,
-		   avg(abs(b.predicted - b.actual) / b.customers)
-			   FILTER (WHERE b.bucket <> 'all' AND b.customers > 0)
-			   OVER (PARTITION BY b.model_no, b.model),
-		   b.spend_customers, b.predicted_spend, b.actual_spend,
-		   avg(abs(b.predicted_spend - b.actual_spend))
-			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
-			   OVER (PARTITION BY b.model_no, b.model),
-		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
-	  FROM (SELECT k.model_no, k.model, k.bucket,
-				   count(c.frequency) AS customers,
-				   CASE WHEN count(c.frequency) = count(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END)
-						THEN coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END), 0) END AS predicted,
-				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
-				   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
-				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
-				   avg(c.holdout_spend / c.holdout_spend_days)
-					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
-			  FROM (SELECT m.model_no, d.model, k.bucket
-					  FROM pg_temp.dormancy_validation_models m
-					 CROSS JOIN (VALUES ('bgnbd'), ('paretonbd')) d(model)
-					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)
-					 WHERE d.model = 'bgnbd' OR m.paretonbd IS NOT NULL) k
-			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
-						   FROM pg_temp.dormancy_validation_customers c
-						 UNION ALL
-						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
-				ON c.model_no = k.model_no AND c.bucket = k.bucket
-			 GROUP BY k.model_no, k.model, k.bucket) b
-	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
-
-	-- the tracking: period ends calibration_end + k units (whole days) from
-	-- the segment's first purchase day to holdout_end, and holdout_end; the
-	-- customers per model and first purchase day; the expectation of a new
-	-- customer once per model and lag in days.  Kept in analyzed tables, so
-	-- that the sum over (period end, first day) pairs is hashed, not sorted.
-	CREATE TEMP TABLE dormancy_validation_firsts ON COMMIT DROP AS
-	SELECT c.model_no, c.first_day, count(*)::double precision AS n
-	  FROM pg_temp.dormancy_validation_customers c
-	 GROUP BY c.model_no, c.first_day;
-	CREATE TEMP TABLE dormancy_validation_ends ON COMMIT DROP AS
-	SELECT s.model_no, e.period_end
-	  FROM (SELECT f.model_no, min(f.first_day) AS first_day
-			  FROM pg_temp.dormancy_validation_firsts f GROUP BY f.model_no) s
-	 CROSS JOIN LATERAL (
-		SELECT calibration_end + floor(k * unit_days)::integer AS period_end
-		  FROM generate_series(floor((s.first_day - calibration_end) / unit_days)::integer,
-							   floor((holdout_end - calibration_end) / unit_days)::integer) k
-		UNION
-		SELECT holdout_end) e
-	 WHERE e.period_end >= s.first_day;
-	CREATE TEMP TABLE dormancy_validation_curve ON COMMIT DROP AS
-	SELECT m.model_no, l.lag, dormancy.bgnbd_expected_purchases_new(m.bgnbd, l.lag / unit_days) AS expected
-	  FROM pg_temp.dormancy_validation_models m
-	 CROSS JOIN LATERAL generate_series(0, holdout_end - (SELECT min(f.first_day) FROM pg_temp.dormancy_validation_firsts f
-														  WHERE f.model_no = m.model_no)) l(lag)
-	 WHERE (m.bgnbd).r > 0 AND (m.bgnbd).alpha > 0 AND (m.bgnbd).a > 0 AND (m.bgnbd).b > 0;
-	ANALYZE pg_temp.dormancy_validation_firsts;
-	ANALYZE pg_temp.dormancy_validation_ends;
-	ANALYZE pg_temp.dormancy_validation_curve;
-
-	INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, segment, period,
-		period_end, holdout, customers, predicted, actual)
-	WITH forecast AS (
-		SELECT e.model_no, e.period_end, sum(f.n)::bigint AS customers,
-			   CASE WHEN count(*) = count(g.expected) THEN sum(f.n * g.expected) END AS predicted
-		  FROM pg_temp.dormancy_validation_ends e
-		  JOIN pg_temp.dormancy_validation_firsts f ON f.model_no = e.model_no AND f.first_day <= e.period_end
-		  LEFT JOIN pg_temp.dormancy_validation_curve g ON g.model_no = e.model_no AND g.lag = e.period_end - f.first_day
-		 GROUP BY e.model_no, e.period_end),
-	-- the repeat purchase days and the period ends in one ordered pass: a
-	-- running count, read at each end (a day's purchases before its end)
-	events AS (
-		SELECT c.model_no, r.day, false AS is_end
-		  FROM pg_temp.dormancy_validation_customers c
-		 CROSS JOIN LATERAL unnest(c.repeat_days) r(day)
-		UNION ALL
-		SELECT e.model_no, e.period_end, true FROM pg_temp.dormancy_validation_ends e),
-	observed AS (
-		SELECT x.model_no, x.day AS period_end, x.actual
-		  FROM (SELECT v.model_no, v.day, v.is_end,
-					   count(*) FILTER (WHERE NOT v.is_end)
-						   OVER (PARTITION BY v.model_no ORDER BY v.day, v.is_end ROWS UNBOUNDED PRECEDING) AS actual
-				  FROM events v) x
-		 WHERE x.is_end)
-	SELECT run, m.segment_kind, m.segment,
-		   row_number() OVER (PARTITION BY p.model_no ORDER BY p.period_end),
-		   p.period_end, p.period_end > calibration_end, p.customers, p.predicted, a.actual
-	  FROM forecast p
-	  JOIN observed a ON a.model_no = p.model_no AND a.period_end = p.period_end
-	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = p.model_no;
-
-	DROP TABLE pg_temp.dormancy_validation_curve;
-	DROP TABLE pg_temp.dormancy_validation_ends;
-	DROP TABLE pg_temp.dormancy_validation_firsts;
-	DROP TABLE pg_temp.dormancy_validation_customers;
-	DROP TABLE pg_temp.dormancy_validation_models;
-	RETURN QUERY
-	SELECT v.validation_id, v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual,
-		   v.mean_absolute_error, v.spend_customers, v.predicted_spend, v.actual_spend,
-		   v.spend_mean_absolute_error, v.model
-	  FROM dormancy.model_validations v
-	 WHERE v.validation_id = run
-	 ORDER BY v.model <> 'bgnbd', v.segment_kind <> 'all', v.segment_kind, v.segment COLLATE "C", v.bucket COLLATE "C";
-END
-$$;
-COMMENT ON FUNCTION dormancy.validate_models(date, date, interval) IS
-	'fit BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD on the purchases up to calibration_end (overall and per segment, as fit_models()) and compare with the holdout period up to holdout_end: repeat purchase days per calibration-frequency bucket, mean spend per purchase day and the tracking per time unit; stores the run in model_validations and model_validation_tracking and returns its bucket rows';
-REVOKE ALL ON FUNCTION dormancy.validate_models(date, date, interval) FROM PUBLIC;
+-- (validate_models(): defined in an earlier section)
 
 -- _model_for returns the model chosen for the segment (model, paretonbd):
 -- a new return type, dropped and created again (no view uses it until
