@@ -36,9 +36,13 @@ CREATE FUNCTION nk.lookups() RETURNS TABLE (id integer, gap text) LANGUAGE plpgs
 DECLARE
 	i integer;
 BEGIN
-	-- the ids the writes below touch, and a few others
+	-- the ids the writes below touch, and a few others (not the 5,000
+	-- firms added for the plan test: looked up one by one, three times per
+	-- check, while the stored keys are stale, they made this test take
+	-- three minutes)
 	FOR i IN SELECT DISTINCT a.id FROM nk.accounts a
-			  WHERE a.id IS NOT NULL AND (a.id <= 12 OR a.id BETWEEN 100 AND 104 OR a.id BETWEEN 145 AND 155 OR a.id > 3000) LOOP
+			  WHERE a.id IS NOT NULL AND (a.id <= 12 OR a.id BETWEEN 100 AND 104 OR a.id BETWEEN 145 AND 155
+										  OR a.id BETWEEN 3001 AND 9999) LOOP
 		RETURN QUERY SELECT cs.customer_id, (SELECT x FROM unnest(cs.data_gaps) x WHERE x IN ('no_name', 'duplicate_name'))
 					   FROM dormancy.customer_status cs WHERE cs.customer_id = i;
 	END LOOP;
@@ -50,9 +54,10 @@ LANGUAGE sql AS $$
 	SELECT label,
 		   (SELECT count(*) FROM ((SELECT * FROM nk.expected EXCEPT ALL SELECT * FROM nk.full_read)
 								  UNION ALL (SELECT * FROM nk.full_read EXCEPT ALL SELECT * FROM nk.expected)) d),
-		   (SELECT count(*) FROM ((SELECT e.* FROM nk.expected e JOIN (SELECT DISTINCT l.id FROM nk.lookups() l) l USING (id)
-								   EXCEPT ALL SELECT * FROM nk.lookups())
-								  UNION ALL (SELECT * FROM nk.lookups() EXCEPT ALL SELECT * FROM nk.expected)) d),
+		   (WITH l AS MATERIALIZED (SELECT * FROM nk.lookups())
+			SELECT count(*) FROM ((SELECT e.* FROM nk.expected e JOIN (SELECT DISTINCT l.id FROM l) l USING (id)
+								   EXCEPT ALL SELECT * FROM l)
+								  UNION ALL (SELECT * FROM l EXCEPT ALL SELECT * FROM nk.expected)) d),
 		   (SELECT count(*) FROM nk.expected e WHERE e.gap = 'duplicate_name'),
 		   (SELECT count(*) FROM nk.expected e WHERE e.gap = 'no_name'),
 		   (SELECT s.current FROM dormancy.name_key_state s)
