@@ -7878,9 +7878,7 @@ BEGIN
 		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
-	  FROM (SELECT f.*, CASE settings.segment_by
-							WHEN 'industry' THEN dormancy.label_key(f.industry)
-							WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment
+	  FROM (SELECT f.*, dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	  JOIN pg_temp.dormancy_validation_models m
 		ON m.segment_kind = 'all' OR m.segment = s.segment;
@@ -8141,9 +8139,7 @@ BEGIN
 		   -- Pareto/NBD only when it may be chosen (model_settings.model)
 		   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))
@@ -8280,9 +8276,7 @@ BEGIN
 										 s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_covariance(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
 										  s.frequency, s.monetary_value)
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	  JOIN dormancy.models m ON m.segment_kind = settings.segment_by AND m.segment_value = s.segment_value
@@ -9504,6 +9498,21 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 
 -- (end of Campaign effect and learning (issue 15))
+
+-- One segment key for the fits and the validation (issue 14 follow-up)
+
+-- The segment a customer is fitted and validated in (fit_models(),
+-- validate_models()): the label_key of its industry or company size, as
+-- model_settings.segment_by says; NULL for 'none'.  The key _model_for
+-- looks the models up by.
+CREATE FUNCTION dormancy._segment_value(segment_by text, industry text, company_size text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'segment_value'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
+	'internal: the segment value of a customer under model_settings.segment_by: label_key of its industry or company size, NULL for none';
+
+-- (end of One segment key for the fits and the validation)
 
 -- Privileges (always last)
 --

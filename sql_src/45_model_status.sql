@@ -98,6 +98,17 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
 
+-- The segment a customer is fitted and validated in (fit_models(),
+-- validate_models()): the label_key of its industry or company size, as
+-- model_settings.segment_by says; NULL for 'none'.  The key _model_for
+-- looks the models up by.
+CREATE FUNCTION dormancy._segment_value(segment_by text, industry text, company_size text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'segment_value'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
+	'internal: the segment value of a customer under model_settings.segment_by: label_key of its industry or company size, NULL for none';
+
 -- What fit_models() reads, in one pass over the bound customers and their
 -- histories, kept for the fits (_fit_segments) and the value distribution
 -- (_store_value_distribution) in the temporary table
@@ -184,9 +195,7 @@ BEGIN
 		   -- Pareto/NBD only when it may be chosen (model_settings.model)
 		   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))

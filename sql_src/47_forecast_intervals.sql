@@ -95,9 +95,7 @@ BEGIN
 										 s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy.gammagamma_covariance(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
 										  s.frequency, s.monetary_value)
-	  FROM (SELECT CASE settings.segment_by
-					   WHEN 'industry' THEN dormancy.label_key(f.industry)
-					   WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment_value,
+	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	  JOIN dormancy.models m ON m.segment_kind = settings.segment_by AND m.segment_value = s.segment_value

@@ -202,9 +202,7 @@ BEGIN
 		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
-	  FROM (SELECT f.*, CASE settings.segment_by
-							WHEN 'industry' THEN dormancy.label_key(f.industry)
-							WHEN 'company_size' THEN dormancy.label_key(f.company_size) END AS segment
+	  FROM (SELECT f.*, dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	  JOIN pg_temp.dormancy_validation_models m
 		ON m.segment_kind = 'all' OR m.segment = s.segment;

@@ -58,6 +58,7 @@
 PG_FUNCTION_INFO_V1(likely_reason);
 PG_FUNCTION_INFO_V1(approach_channel);
 PG_FUNCTION_INFO_V1(model_for);
+PG_FUNCTION_INFO_V1(segment_value);
 
 /* The key of the active snapshot; false when there is none. */
 static bool
@@ -799,4 +800,37 @@ model_for(PG_FUNCTION_ARGS)
 		memcpy(nulls, cache->nulls[model], sizeof(nulls));
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}
+
+/*
+ * _segment_value(segment_by text, industry text, company_size text)
+ *		returns text
+ *
+ * The segment fit_models() fits a customer in, and validate_models()
+ * validates it in: the label key of its industry or company size, as
+ * model_settings.segment_by says; NULL for 'none' or a NULL label.  The
+ * same key _model_for above looks a customer's model up by.  In C (not a
+ * SQL CASE) so that the fits, which call it once per customer, pay no
+ * function call with a pinned search_path.
+ */
+Datum
+segment_value(PG_FUNCTION_ARGS)
+{
+	text	   *by;
+	int			arg;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	by = PG_GETARG_TEXT_PP(0);
+	if (VARSIZE_ANY_EXHDR(by) == strlen("industry")
+		&& memcmp(VARDATA_ANY(by), "industry", strlen("industry")) == 0)
+		arg = 1;
+	else if (VARSIZE_ANY_EXHDR(by) == strlen("company_size")
+			 && memcmp(VARDATA_ANY(by), "company_size", strlen("company_size")) == 0)
+		arg = 2;
+	else
+		PG_RETURN_NULL();
+	if (PG_ARGISNULL(arg))
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(LabelKeyText(PG_GETARG_TEXT_PP(arg), PG_GET_COLLATION()));
 }
