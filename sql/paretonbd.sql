@@ -182,4 +182,47 @@ SELECT dormancy.paretonbd_p_alive(dormancy.paretonbd(1, 1, 1, 1), 1, 4, 3);
 SELECT dormancy.paretonbd_expected_purchases(dormancy.paretonbd(1, 1, 1, 1), -1, 1, 2, 3);
 SELECT dormancy.paretonbd_expected_purchases(dormancy.paretonbd(1, 1, 1, 1), 'Infinity', 1, 2, 3);
 
+-- the quiet model columns (customer_status): a bad model or summary gives
+-- NULLs and the reason in problem, never an error; NULL inputs give NULLs
+SELECT 'predictions, model without s' AS "case", round(p.p_alive::numeric, 10) AS p_alive,
+	   round(p.expected_purchases::numeric, 10) AS expected_purchases, p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(ROW(1, 1, NULL, 1, NULL, NULL, NULL, NULL)::dormancy.paretonbd,
+											NULL, 1, 2, 3, NULL, 10, 5, 0.5) p
+UNION ALL
+SELECT 'predictions, alpha -1', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(ROW(1, -1, 1, 1, NULL, NULL, NULL, NULL)::dormancy.paretonbd,
+											NULL, 1, 2, 3, NULL, 10, 5, 0.5) p
+UNION ALL
+SELECT 'predictions, recency beyond age', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(dormancy.paretonbd(1, 1, 1, 1), NULL, 1, 4, 3, NULL, 10, 5, 0.5) p
+UNION ALL
+SELECT 'predictions, infinite horizon', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(dormancy.paretonbd(1, 1, 1, 1), NULL, 1, 2, 3, NULL, 'Infinity', 5, 0.5) p
+UNION ALL
+SELECT 'predictions, threshold 1.5', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(dormancy.paretonbd(1, 1, 1, 1), NULL, 1, 2, 3, NULL, 10, 5, 1.5) p
+UNION ALL
+SELECT 'predictions, no lookahead', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(dormancy.paretonbd(1, 1, 1, 1), NULL, 1, 2, 3, NULL, 10, NULL, NULL) p
+UNION ALL
+SELECT 'predictions, no frequency', round(p.p_alive::numeric, 10), round(p.expected_purchases::numeric, 10),
+	   p.expected_value, p.p_alive_ahead, p.dormant_age, p.problem
+  FROM dormancy.model_predictions_paretonbd(dormancy.paretonbd(1, 1, 1, 1), NULL, NULL, 2, 3, NULL, 10, 5, 0.5) p;
+SELECT 'lookahead, model without s' AS "case", l.*
+  FROM dormancy.model_lookahead(ROW(1, 1, NULL, 1, NULL, NULL, NULL, NULL)::dormancy.paretonbd, 1, 2, 3, 5, 0.5) l
+UNION ALL
+SELECT 'lookahead, recency beyond age', l.*
+  FROM dormancy.model_lookahead(dormancy.paretonbd(1, 1, 1, 1), 1, 4, 3, 5, 0.5) l
+UNION ALL
+SELECT 'lookahead, threshold 1.5', l.*
+  FROM dormancy.model_lookahead(dormancy.paretonbd(1, 1, 1, 1), 1, 2, 3, 5, 1.5) l
+UNION ALL
+SELECT 'lookahead, no age', l.*
+  FROM dormancy.model_lookahead(dormancy.paretonbd(1, 1, 1, 1), 1, 2, NULL, 5, 0.5) l;
+
 DROP SCHEMA paretonbd_test CASCADE;
