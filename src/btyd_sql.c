@@ -699,6 +699,22 @@ ReadBgnbdQuietly(HeapTupleHeader rec, BtydBgnbdParams *bg, StringInfo problems)
 	return true;
 }
 
+/* A Pareto/NBD model row, quietly (see ReadModelQuietly). */
+static bool
+ReadParetoQuietly(HeapTupleHeader rec, BtydParetoParams *m, StringInfo problems)
+{
+	static const char *const names[] = {"r", "alpha", "s", "beta"};
+	double		p[4];
+
+	if (!ReadModelQuietly(rec, 4, p, "Pareto/NBD", names, problems))
+		return false;
+	m->r = p[0];
+	m->alpha = p[1];
+	m->s = p[2];
+	m->beta = p[3];
+	return true;
+}
+
 /* A customer summary, quietly: false (with a problem noted) when invalid. */
 static bool
 CheckBgnbdObsQuietly(double x, double t_x, double T, StringInfo problems)
@@ -814,7 +830,8 @@ SetDormantAge(double v, double t_x, Datum *value, bool *isnull, StringInfo probl
 /*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
  * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
- * problem).
+ * problem), and model_predictions_paretonbd (pareto: the same under a
+ * Pareto/NBD model, with the looking-ahead columns).
  *
  * The model columns of customer_status for one customer, computed so that
  * one customer cannot stop the query: where a value cannot be computed
@@ -826,14 +843,15 @@ SetDormantAge(double v, double t_x, Datum *value, bool *isnull, StringInfo probl
  * NULL, without a problem, when the mean spend does not exist
  * (p * frequency + q <= 1).  Not strict.
  */
-Datum
-model_predictions(PG_FUNCTION_ARGS)
+static Datum
+ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 {
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {true, true, true, true};
+	TupleDesc	tupdesc = ResultRowType(fcinfo);
+	Datum		values[6];
+	bool		nulls[6] = {true, true, true, true, true, true};
 	StringInfoData problems;
 	BtydBgnbdParams bg;
+	BtydParetoParams pn;
 	double		x;
 	double		t_x;
 	double		T;
@@ -841,13 +859,13 @@ model_predictions(PG_FUNCTION_ARGS)
 	double		p_alive;
 	double		expected;
 
-	tupdesc = ResultRowType(fcinfo);
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
 		goto done;
-	if (!ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
+	if (pareto ? !ReadParetoQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &pn, &problems)
+		: !ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
 		goto done;
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
@@ -861,21 +879,28 @@ model_predictions(PG_FUNCTION_ARGS)
 		goto done;
 	}
 
-	p_alive = btyd_bgnbd_p_alive(&bg, x, t_x, T);
+	p_alive = pareto ? btyd_pareto_p_alive(&pn, x, t_x, T) : btyd_bgnbd_p_alive(&bg, x, t_x, T);
 	if (!(isfinite(p_alive) && p_alive >= 0.0 && p_alive <= 1.0))
 	{
-		AddProblem(&problems, "p_alive is %g, not a probability (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g)",
-				   p_alive, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T);
+		if (pareto)
+			AddProblem(&problems, "p_alive is %g, not a probability (Pareto/NBD r %g, alpha %g, s %g, beta %g; frequency %.0f, recency %g, age %g)",
+					   p_alive, pn.r, pn.alpha, pn.s, pn.beta, x, t_x, T);
+		else
+			AddProblem(&problems, "p_alive is %g, not a probability (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g)",
+					   p_alive, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T);
 		goto done;
 	}
 	values[0] = Float8GetDatum(p_alive);
 	nulls[0] = false;
 
-	expected = btyd_bgnbd_expected(&bg, t, x, t_x, T);
+	expected = pareto ? btyd_pareto_expected(&pn, t, x, t_x, T) : btyd_bgnbd_expected(&bg, t, x, t_x, T);
 	if (!(isfinite(expected) && expected >= 0.0))
 	{
-		AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g, horizon %g)",
-				   expected, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T, t);
+		if (pareto)
+			AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (Pareto/NBD)", expected);
+		else
+			AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g, horizon %g)",
+					   expected, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T, t);
 		goto done;
 	}
 	values[1] = Float8GetDatum(expected);
@@ -883,103 +908,99 @@ model_predictions(PG_FUNCTION_ARGS)
 
 	ExpectedValueQuietly(fcinfo, 1, 5, x, expected, &values[2], &nulls[2], &problems);
 
+	/*
+	 * Pareto/NBD: looking ahead too, as model_lookahead (p_purchase_ahead:
+	 * model_lookahead only)
+	 */
+	if (pareto && !PG_ARGISNULL(7) && !PG_ARGISNULL(8) &&
+		LookaheadUsable(PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), &problems))
+	{
+		SetProbability(btyd_pareto_p_alive(&pn, x, t_x, T + PG_GETARG_FLOAT8(7)), "p_alive_ahead",
+					   &values[3], &nulls[3], &problems);
+		SetDormantAge(btyd_pareto_dormant_age(&pn, x, t_x, PG_GETARG_FLOAT8(8)), t_x,
+					  &values[4], &nulls[4], &problems);
+	}
+
+done:
+	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, pareto ? 5 : 3, &problems));
+}
+
+/* SQL: model_predictions(bgnbd, ...): ModelPredictions under BG/NBD. */
+Datum
+model_predictions(PG_FUNCTION_ARGS)
+{
+	return ModelPredictions(fcinfo, false);
+}
+
+/*
+ * The looking-ahead columns of customer_status under either model (pareto:
+ * Pareto/NBD, else BG/NBD), quietly as model_predictions computes its own:
+ * p_alive if the customer stays silent for `ahead` more time units, the
+ * probability of at least one purchase in them, and the age at which
+ * p_alive falls below `threshold` without a purchase (NULL: never, for a
+ * customer without repeat purchases).  A value that cannot be computed is
+ * NULL and problem says why; NULL inputs give NULLs.
+ */
+static Datum
+ModelLookahead(FunctionCallInfo fcinfo, bool pareto)
+{
+	TupleDesc	tupdesc = ResultRowType(fcinfo);
+	Datum		values[4];
+	bool		nulls[4] = {true, true, true, true};
+	StringInfoData problems;
+	BtydBgnbdParams bg;
+	BtydParetoParams pn;
+	double		x;
+	double		t_x;
+	double		T;
+	double		ahead;
+	double		threshold;
+
+	memset(&problems, 0, sizeof(problems));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		PG_ARGISNULL(4) || PG_ARGISNULL(5))
+		goto done;
+	if (pareto ? !ReadParetoQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &pn, &problems)
+		: !ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
+		goto done;
+	x = (double) PG_GETARG_INT32(1);
+	t_x = PG_GETARG_FLOAT8(2);
+	T = PG_GETARG_FLOAT8(3);
+	ahead = PG_GETARG_FLOAT8(4);
+	threshold = PG_GETARG_FLOAT8(5);
+	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
+		goto done;
+	SetProbability(pareto ? btyd_pareto_p_alive(&pn, x, t_x, T + ahead) : btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead),
+				   "p_alive_ahead", &values[0], &nulls[0], &problems);
+	SetProbability(pareto ? btyd_pareto_p_purchase(&pn, ahead, x, t_x, T) : btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T),
+				   "p_purchase_ahead", &values[1], &nulls[1], &problems);
+	SetDormantAge(pareto ? btyd_pareto_dormant_age(&pn, x, t_x, threshold) : btyd_bgnbd_dormant_age(&bg, x, t_x, threshold),
+				  t_x, &values[2], &nulls[2], &problems);
+
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
 }
 
 /*
  * SQL: model_lookahead(bgnbd, frequency, recency, age, ahead, threshold) ->
- * (p_alive_ahead, p_purchase_ahead, dormant_age, problem).
- *
- * The looking-ahead columns of customer_status, quietly as model_predictions
- * computes its own: p_alive if the customer stays silent for `ahead` more
- * time units, the probability of at least one purchase in them, and the age
- * at which p_alive falls below `threshold` without a purchase (NULL: never,
- * for a customer without repeat purchases).  A value that cannot be
- * computed is NULL and problem says why; NULL inputs give NULLs.  Not strict.
+ * (p_alive_ahead, p_purchase_ahead, dormant_age, problem): ModelLookahead
+ * under a BG/NBD model.  Not strict.
  */
 Datum
 model_lookahead(PG_FUNCTION_ARGS)
 {
-	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {true, true, true, true};
-	StringInfoData problems;
-	BtydBgnbdParams bg;
-	double		x;
-	double		t_x;
-	double		T;
-	double		ahead;
-	double		threshold;
-
-	tupdesc = ResultRowType(fcinfo);
-	memset(&problems, 0, sizeof(problems));
-
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		PG_ARGISNULL(4) || PG_ARGISNULL(5))
-		goto done;
-	if (!ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
-		goto done;
-	x = (double) PG_GETARG_INT32(1);
-	t_x = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	ahead = PG_GETARG_FLOAT8(4);
-	threshold = PG_GETARG_FLOAT8(5);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
-		goto done;
-	SetProbability(btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead), "p_alive_ahead", &values[0], &nulls[0], &problems);
-	SetProbability(btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T), "p_purchase_ahead", &values[1], &nulls[1], &problems);
-	SetDormantAge(btyd_bgnbd_dormant_age(&bg, x, t_x, threshold), t_x, &values[2], &nulls[2], &problems);
-
-done:
-	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+	return ModelLookahead(fcinfo, false);
 }
 
 /*
  * SQL: model_lookahead(paretonbd, frequency, recency, age, ahead, threshold)
- * -> (p_alive_ahead, p_purchase_ahead, dormant_age, problem): the looking-
- * ahead columns under a Pareto/NBD model, quietly as model_lookahead.  Not
- * strict.
+ * -> (p_alive_ahead, p_purchase_ahead, dormant_age, problem): the same under
+ * a Pareto/NBD model.  Not strict.
  */
 Datum
 model_lookahead_paretonbd(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"r", "alpha", "s", "beta"};
-	TupleDesc	tupdesc = ResultRowType(fcinfo);
-	Datum		values[4];
-	bool		nulls[4] = {true, true, true, true};
-	StringInfoData problems;
-	double		p[4];
-	BtydParetoParams m;
-	double		x;
-	double		t_x;
-	double		T;
-	double		ahead;
-	double		threshold;
-
-	memset(&problems, 0, sizeof(problems));
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		PG_ARGISNULL(4) || PG_ARGISNULL(5))
-		goto done;
-	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, p, "Pareto/NBD", names, &problems))
-		goto done;
-	m.r = p[0];
-	m.alpha = p[1];
-	m.s = p[2];
-	m.beta = p[3];
-	x = (double) PG_GETARG_INT32(1);
-	t_x = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	ahead = PG_GETARG_FLOAT8(4);
-	threshold = PG_GETARG_FLOAT8(5);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
-		goto done;
-	SetProbability(btyd_pareto_p_alive(&m, x, t_x, T + ahead), "p_alive_ahead", &values[0], &nulls[0], &problems);
-	SetProbability(btyd_pareto_p_purchase(&m, ahead, x, t_x, T), "p_purchase_ahead", &values[1], &nulls[1], &problems);
-	SetDormantAge(btyd_pareto_dormant_age(&m, x, t_x, threshold), t_x, &values[2], &nulls[2], &problems);
-
-done:
-	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+	return ModelLookahead(fcinfo, true);
 }
 
 /*
@@ -994,68 +1015,5 @@ done:
 Datum
 model_predictions_paretonbd(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"r", "alpha", "s", "beta"};
-	TupleDesc	tupdesc = ResultRowType(fcinfo);
-	Datum		values[6];
-	bool		nulls[6] = {true, true, true, true, true, true};
-	StringInfoData problems;
-	double		p[4];
-	BtydParetoParams m;
-	double		x;
-	double		t_x;
-	double		T;
-	double		t;
-	double		v;
-
-	memset(&problems, 0, sizeof(problems));
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
-		goto done;
-	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(0), 4, p, "Pareto/NBD", names, &problems))
-		goto done;
-	m.r = p[0];
-	m.alpha = p[1];
-	m.s = p[2];
-	m.beta = p[3];
-	x = (double) PG_GETARG_INT32(2);
-	t_x = PG_GETARG_FLOAT8(3);
-	T = PG_GETARG_FLOAT8(4);
-	t = PG_GETARG_FLOAT8(6);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
-		goto done;
-	if (!(isfinite(t) && t >= 0.0))
-	{
-		AddProblem(&problems, "the horizon %g is not a finite number >= 0", t);
-		goto done;
-	}
-	v = btyd_pareto_p_alive(&m, x, t_x, T);
-	if (!(isfinite(v) && v >= 0.0 && v <= 1.0))
-	{
-		AddProblem(&problems, "p_alive is %g, not a probability (Pareto/NBD r %g, alpha %g, s %g, beta %g; frequency %.0f, recency %g, age %g)",
-				   v, m.r, m.alpha, m.s, m.beta, x, t_x, T);
-		goto done;
-	}
-	values[0] = Float8GetDatum(v);
-	nulls[0] = false;
-	v = btyd_pareto_expected(&m, t, x, t_x, T);
-	if (!(isfinite(v) && v >= 0.0))
-	{
-		AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (Pareto/NBD)", v);
-		goto done;
-	}
-	values[1] = Float8GetDatum(v);
-	nulls[1] = false;
-	ExpectedValueQuietly(fcinfo, 1, 5, x, v, &values[2], &nulls[2], &problems);
-
-	/* looking ahead, as model_lookahead (no probability of a purchase: no closed form) */
-	if (!PG_ARGISNULL(7) && !PG_ARGISNULL(8) &&
-		LookaheadUsable(PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), &problems))
-	{
-		SetProbability(btyd_pareto_p_alive(&m, x, t_x, T + PG_GETARG_FLOAT8(7)), "p_alive_ahead",
-					   &values[3], &nulls[3], &problems);
-		SetDormantAge(btyd_pareto_dormant_age(&m, x, t_x, PG_GETARG_FLOAT8(8)), t_x,
-					  &values[4], &nulls[4], &problems);
-	}
-
-done:
-	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 5, &problems));
+	return ModelPredictions(fcinfo, true);
 }
