@@ -45,6 +45,15 @@ SELECT (dormancy.btyd_summary(h, '2026-01-31', '1 day')).*,
   FROM (SELECT '{2026-01-01 orders=1 amount=10 max=10; 2026-01-08 orders=2 amount=30 max=20; 2026-01-15 orders=0 amount=-5 refunds=1; 2026-01-22 orders=1 amount=0 unknown=1; 2026-02-05 orders=1 amount=99 max=99}'::dormancy.purchase_history AS h) AS x;
 SET dormancy.time_zone = 'Asia/Tokyo';
 SELECT (dormancy.btyd_summary('{2026-01-01 orders=1 amount=10 max=10}', '2026-01-31 16:00+00')).age;
+-- at a day given (date): no zone is read, so the age stays 30 days in any
+-- zone, where the instant above is already the next day in Tokyo
+SELECT (dormancy.btyd_summary('{2026-01-01 orders=1 amount=10 max=10}', date '2026-01-31')).age AS age_tokyo;
+SET dormancy.time_zone = 'America/Los_Angeles';
+SELECT (dormancy.btyd_summary('{2026-01-01 orders=1 amount=10 max=10}', date '2026-01-31')).age AS age_los_angeles,
+	   (dormancy.btyd_summary('{2026-01-01 orders=1 amount=10 max=10}', '2026-01-31 16:00+00')).age AS instant_los_angeles;
+-- the day version equals the instant version at that instant's day
+SELECT dormancy.btyd_summary(h, dormancy.as_of_day(), '7 days') = dormancy.btyd_summary(h, dormancy.as_of(), '7 days') AS same
+  FROM (SELECT '{2026-01-01 orders=1 amount=10 max=10; 2026-01-08 orders=2 amount=30 max=20; 2026-02-05 orders=1 amount=99 max=99}'::dormancy.purchase_history AS h) AS x;
 RESET dormancy.time_zone;
 -- one purchase day: frequency 0, no monetary value; none by as_of: NULL
 SELECT (dormancy.btyd_summary('{2026-01-01 orders=1 amount=10 max=10}', '2026-01-31')).*;

@@ -699,7 +699,7 @@ AS $$
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
-			'category_histories', 'customer_histories',
+			'category_histories', 'customer_histories_live', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
 			'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
@@ -2140,19 +2140,20 @@ COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NUL
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
--- customer_histories: one aggregate pass over the orders, per customer; the
--- categorized_history aggregate keeps the per-category detail in the
--- customer's state (its categories, the last purchase day of each, and the
--- history as the union of the category histories, as category_histories
--- would give them).  With an order id bound, the history is that of the
--- whole orders (src_history_rows.whole_order: each order counted once, its
--- total compared with min_order_amount), folded in the same pass; without
--- one, no row is a whole order and the filtered aggregates stay NULL.
--- Inside a refresh the same columns come from the stored per-category
--- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of and
--- the zone are read once, in init plans (as in category_histories).
-CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+-- customer_histories_live: one aggregate pass over the orders, per
+-- customer; the categorized_history aggregate keeps the per-category detail
+-- in the customer's state (its categories, the last purchase day of each,
+-- and the history as the union of the category histories, as
+-- category_histories would give them).  With an order id bound, the history
+-- is that of the whole orders (src_history_rows.whole_order: each order
+-- counted once, its total compared with min_order_amount), folded in the
+-- same pass; without one, no row is a whole order and the filtered
+-- aggregates stay NULL.  as_of and the zone are read once, in init plans
+-- (as in category_histories).  Always from the orders: customer_histories
+-- reads it outside a refresh; fit_models() reads it on Citus, where the
+-- histories are never stored and a union with the stored ones would make
+-- Citus collect every history on the coordinator (_fit_summaries).
+CREATE OR REPLACE VIEW dormancy.customer_histories_live WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
 	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
@@ -2167,7 +2168,16 @@ SELECT a.customer_id,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id) a
+		 GROUP BY o.customer_id) a;
+COMMENT ON VIEW dormancy.customer_histories_live IS 'internal: customer_histories computed from the orders, never from the stored histories';
+
+-- customer_histories: the live histories (customer_histories_live); inside
+-- a refresh the same columns come from the stored per-category histories,
+-- merged per customer, or with an order id the stored whole orders
+-- (category NULL) (the gate, as in category_histories).
+CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+SELECT l.customer_id, l.history, l.order_rows, l.categories, l.category_last_order_at
+  FROM dormancy.customer_histories_live l
  WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id,
@@ -2185,6 +2195,7 @@ COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders
 COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.customer_histories_live');
 
 -- contract_signals: per customer, from its valid terms (a start or an end,
 -- and no end before the start); NULL start means started long ago, NULL or
@@ -6683,14 +6694,34 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
-	  FROM dormancy.src_customers c
-	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-	 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
-	 WHERE c.customer_id IS NOT NULL
-	   AND b.frequency IS NOT NULL;
+	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+		SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+		  FROM dormancy.src_customers c
+		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+		 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
+		 WHERE c.customer_id IS NOT NULL
+		   AND b.frequency IS NOT NULL;
+	ELSE
+		-- Citus (docs/scaling-out.md): each customer's summary is computed
+		-- where its orders are, one task per shard (the subquery s, over
+		-- customer_histories_live: histories are never stored on Citus), at
+		-- the as-of day read once on the coordinator (init plans: a worker's
+		-- own zone or settings change nothing); the
+		-- coordinator receives the summaries, not the histories, and joins
+		-- them to the customers it collects (src_customers)
+		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
+		  FROM dormancy.src_customers c
+		  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+				  FROM dormancy.customer_histories_live h
+				 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') b
+				 CROSS JOIN LATERAL dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0) hs
+				 WHERE b.frequency IS NOT NULL
+				OFFSET 0) s ON s.customer_id = c.customer_id
+		 WHERE c.customer_id IS NOT NULL;
+	END IF;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -9513,6 +9544,23 @@ COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 	'internal: the segment value of a customer under model_settings.segment_by: label_key of its industry or company size, NULL for none';
 
 -- (end of One segment key for the fits and the validation)
+
+-- The BTYD summaries of fit_models() computed on the Citus workers (issue 13)
+
+-- The same at a day given: IMMUTABLE, no setting read (fit_models() on
+-- Citus computes the summaries on the workers, whose zone is not the
+-- coordinator's)
+CREATE FUNCTION dormancy.btyd_summary(h dormancy.purchase_history, as_of date,
+	unit interval DEFAULT '1 day')
+	RETURNS dormancy.btyd_summary
+	AS 'MODULE_PATHNAME', 'btyd_summary_day'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, date, interval) IS
+	'frequency, recency, age and monetary value of a history at the day as_of, in units (lifetimes conventions, freq=D)';
+-- (customer_histories_live, which _fit_summaries reads on Citus, is one of
+-- the live views _create_views creates after the update)
+
+-- (end of The BTYD summaries of fit_models() computed on the Citus workers)
 
 -- Privileges (always last)
 --

@@ -19,3 +19,14 @@ CREATE FUNCTION dormancy.btyd_summary(h dormancy.purchase_history, as_of timesta
 	LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, timestamptz, interval) IS
 	'frequency, recency, age and monetary value of a history at as_of, in units (lifetimes conventions, freq=D)';
+
+-- The same at a day given: IMMUTABLE, no setting read (fit_models() on
+-- Citus computes the summaries on the workers, whose zone is not the
+-- coordinator's)
+CREATE FUNCTION dormancy.btyd_summary(h dormancy.purchase_history, as_of date,
+	unit interval DEFAULT '1 day')
+	RETURNS dormancy.btyd_summary
+	AS 'MODULE_PATHNAME', 'btyd_summary_day'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, date, interval) IS
+	'frequency, recency, age and monetary value of a history at the day as_of, in units (lifetimes conventions, freq=D)';

@@ -122,7 +122,8 @@ COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 -- loop).  A customer without a purchase day by then (no orders, only
 -- refunds, only later orders) has no BTYD summary and order_days 0 in
 -- customer_core: the fits and the value distribution leave it out, so it is
--- not kept.  CREATE TABLE AS may read in parallel.  The table is dropped at
+-- not kept.  CREATE TABLE AS may read in parallel.  On Citus the summaries
+-- are computed on the workers (below).  The table is dropped at
 -- the end of the transaction, or by fit_models() when done; its segment
 -- columns are analyzed.  Returns the rows kept.
 CREATE FUNCTION dormancy._fit_summaries()
@@ -136,14 +137,34 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
-	  FROM dormancy.src_customers c
-	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-	 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
-	 WHERE c.customer_id IS NOT NULL
-	   AND b.frequency IS NOT NULL;
+	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+		SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+		  FROM dormancy.src_customers c
+		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
+		 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
+		 WHERE c.customer_id IS NOT NULL
+		   AND b.frequency IS NOT NULL;
+	ELSE
+		-- Citus (docs/scaling-out.md): each customer's summary is computed
+		-- where its orders are, one task per shard (the subquery s, over
+		-- customer_histories_live: histories are never stored on Citus), at
+		-- the as-of day read once on the coordinator (init plans: a worker's
+		-- own zone or settings change nothing); the
+		-- coordinator receives the summaries, not the histories, and joins
+		-- them to the customers it collects (src_customers)
+		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
+		  FROM dormancy.src_customers c
+		  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
+				  FROM dormancy.customer_histories_live h
+				 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') b
+				 CROSS JOIN LATERAL dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0) hs
+				 WHERE b.frequency IS NOT NULL
+				OFFSET 0) s ON s.customer_id = c.customer_id
+		 WHERE c.customer_id IS NOT NULL;
+	END IF;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)

@@ -11,7 +11,7 @@
 -- security_invoker: a reader computes them from what the reader may see.
 --
 -- In dependency order:
---   category_histories, customer_histories   the purchase histories
+--   category_histories, customer_histories(_live)   the purchase histories
 --   contract_signals, customer_engagement,   one row per customer of each
 --   customer_deals, customer_contacts,       optional source
 --   customer_outreach
@@ -72,19 +72,20 @@ COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NUL
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
 
--- customer_histories: one aggregate pass over the orders, per customer; the
--- categorized_history aggregate keeps the per-category detail in the
--- customer's state (its categories, the last purchase day of each, and the
--- history as the union of the category histories, as category_histories
--- would give them).  With an order id bound, the history is that of the
--- whole orders (src_history_rows.whole_order: each order counted once, its
--- total compared with min_order_amount), folded in the same pass; without
--- one, no row is a whole order and the filtered aggregates stay NULL.
--- Inside a refresh the same columns come from the stored per-category
--- histories, merged per customer, or with an order id the stored whole
--- orders (category NULL) (the gate, as in category_histories).  as_of and
--- the zone are read once, in init plans (as in category_histories).
-CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+-- customer_histories_live: one aggregate pass over the orders, per
+-- customer; the categorized_history aggregate keeps the per-category detail
+-- in the customer's state (its categories, the last purchase day of each,
+-- and the history as the union of the category histories, as
+-- category_histories would give them).  With an order id bound, the history
+-- is that of the whole orders (src_history_rows.whole_order: each order
+-- counted once, its total compared with min_order_amount), folded in the
+-- same pass; without one, no row is a whole order and the filtered
+-- aggregates stay NULL.  as_of and the zone are read once, in init plans
+-- (as in category_histories).  Always from the orders: customer_histories
+-- reads it outside a refresh; fit_models() reads it on Citus, where the
+-- histories are never stored and a union with the stored ones would make
+-- Citus collect every history on the coordinator (_fit_summaries).
+CREATE OR REPLACE VIEW dormancy.customer_histories_live WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
 	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
@@ -99,7 +100,16 @@ SELECT a.customer_id,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id) a
+		 GROUP BY o.customer_id) a;
+COMMENT ON VIEW dormancy.customer_histories_live IS 'internal: customer_histories computed from the orders, never from the stored histories';
+
+-- customer_histories: the live histories (customer_histories_live); inside
+-- a refresh the same columns come from the stored per-category histories,
+-- merged per customer, or with an order id the stored whole orders
+-- (category NULL) (the gate, as in category_histories).
+CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
+SELECT l.customer_id, l.history, l.order_rows, l.categories, l.category_last_order_at
+  FROM dormancy.customer_histories_live l
  WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id,
@@ -117,6 +127,7 @@ COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders
 COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) read for this customer, refunds and rows without a date included';
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
+PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.customer_histories_live');
 
 -- contract_signals: per customer, from its valid terms (a start or an end,
 -- and no end before the start); NULL start means started long ago, NULL or

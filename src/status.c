@@ -16,6 +16,7 @@
 PG_FUNCTION_INFO_V1(history_summary);
 PG_FUNCTION_INFO_V1(dormancy_state);
 PG_FUNCTION_INFO_V1(btyd_summary);
+PG_FUNCTION_INFO_V1(btyd_summary_day);
 
 /*
  * SQL: history_summary(h, as_of date, min_order_amount float8).
@@ -142,16 +143,13 @@ dormancy_state(PG_FUNCTION_ARGS)
 }
 
 /*
- * SQL: btyd_summary(h, as_of timestamptz, unit interval) returns (frequency,
- * recency, age, monetary_value).  The unit must be a fixed length (days and
- * time, no months).  NULL when the customer has no purchase day by as_of.
+ * The BTYD summary of a history at the day as_of, in units (the common body
+ * of both btyd_summary): the unit must be a fixed length (days and time, no
+ * months); NULL when the customer has no purchase day by as_of.
  */
-Datum
-btyd_summary(PG_FUNCTION_ARGS)
+static Datum
+BtydSummaryAt(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of, Interval *unit)
 {
-	PurchaseHistory *h = PG_GETARG_PURCHASE_HISTORY_P(0);
-	DateADT		as_of = DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(1));
-	Interval   *unit = PG_GETARG_INTERVAL_P(2);
 	double		unit_days;
 	BtydSummary s;
 	TupleDesc	tupdesc;
@@ -180,4 +178,27 @@ btyd_summary(PG_FUNCTION_ARGS)
 	values[3] = Float8GetDatum(s.monetary_value);
 	nulls[3] = !s.has_monetary;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/*
+ * SQL: btyd_summary(h, as_of timestamptz, unit interval) returns (frequency,
+ * recency, age, monetary_value): at the day of as_of in dormancy.time_zone
+ * (STABLE: it reads the setting).
+ */
+Datum
+btyd_summary(PG_FUNCTION_ARGS)
+{
+	return BtydSummaryAt(fcinfo, PG_GETARG_PURCHASE_HISTORY_P(0),
+						 DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(1)), PG_GETARG_INTERVAL_P(2));
+}
+
+/*
+ * SQL: btyd_summary(h, as_of date, unit interval): the same at a day given
+ * (IMMUTABLE: no setting is read, so a Citus worker computes it as the
+ * coordinator would).
+ */
+Datum
+btyd_summary_day(PG_FUNCTION_ARGS)
+{
+	return BtydSummaryAt(fcinfo, PG_GETARG_PURCHASE_HISTORY_P(0), PG_GETARG_DATEADT(1), PG_GETARG_INTERVAL_P(2));
 }
