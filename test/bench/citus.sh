@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Citus bench of issue 13: customer_status, the refresh and a plain
-# GROUP BY over the orders, on a Citus coordinator + 2 workers on this host
+# The Citus bench of issue 13: customer_status, the refresh, fit_models() and
+# a plain GROUP BY over the orders, on a Citus coordinator + 2 workers on this host
 # against a single plain node with the same data, in one run.  Prints a
 # markdown table (query | single node s | Citus s | ratio | bytes moved |
 # % of orders size) and the per-worker time of the distributed tasks.
@@ -26,7 +26,7 @@
 # the workers.  "Intermediate Data Size" lines (the subplans' results as
 # written on the coordinator, and sent on to workers when "Result
 # destination" says so) are summed apart.  For CALL dormancy.refresh(),
-# which EXPLAIN cannot show, the bytes the loopback interface carried during
+# and fit_models(), which EXPLAIN cannot show, the bytes the loopback interface carried during
 # the call (/proc/net/dev, received on lo: every byte once, both directions, TCP/IP headers included, any
 # other traffic on 127.0.0.1 too: an upper bound) are printed, with the same
 # loopback figure for customer_status to compare.
@@ -124,8 +124,9 @@ declare -A q=(
 	[bare]="SELECT count(s.*) FROM (${explain[bare]}) s"
 	[status]="SELECT count(s.*) FROM dormancy.customer_status s"
 	[refresh]="CALL dormancy.refresh()"
+	[fit]="SELECT count(*) FROM dormancy.fit_models()"
 )
-keys=(bare status refresh)
+keys=(bare status refresh fit)
 declare -A took lo_took
 # interleaved rounds: one run of each query on each server per round
 for ((i = 1; i <= runs; i++)); do
@@ -212,6 +213,9 @@ row "\`SELECT * FROM dormancy.customer_status\`" \
 row "\`CALL dormancy.refresh()\` (full: untracked orders on Citus)" \
 	"$(s "${ms[single_refresh]}")" "$(s "${ms[citus_refresh]}")" "$(r "${ms[citus_refresh]}" "${ms[single_refresh]}")" \
 	"≤ $(mb "${lo[refresh]}") (loopback)" "≤ $(pct "${lo[refresh]}" "$orders_bytes")"
+row "\`SELECT count(*) FROM dormancy.fit_models()\`" \
+	"$(s "${ms[single_fit]}")" "$(s "${ms[citus_fit]}")" "$(r "${ms[citus_fit]}" "${ms[single_fit]}")" \
+	"≤ $(mb "${lo[fit]}") (loopback)" "≤ $(pct "${lo[fit]}" "$orders_bytes")"
 echo
 echo "Bytes moved: the sum of the \"Tuple data received from node\" lines of the tasks that ran on the workers in Citus'"
 echo "EXPLAIN ANALYZE (citus.explain_all_tasks = on), every distributed scan and subplan of the query. Not counted there: the"
@@ -219,7 +223,7 @@ echo "tasks the coordinator ran on itself over intermediate results (customer_st
 echo "Intermediate results written on the coordinator (\"Intermediate Data Size\", all subplans, \"Write locally\"):"
 echo "GROUP BY $(mb "${intermediate[bare]}"), customer_status $(mb "${intermediate[status]}")."
 echo "Loopback bytes during the timed runs (/proc/net/dev, bytes received on lo: each byte once, both directions, TCP/IP headers, any other local traffic"
-echo "on the host: an upper bound): GROUP BY $(mb "${lo[bare]}"), customer_status $(mb "${lo[status]}"), refresh $(mb "${lo[refresh]}")."
+echo "on the host: an upper bound): GROUP BY $(mb "${lo[bare]}"), customer_status $(mb "${lo[status]}"), refresh $(mb "${lo[refresh]}"), fit_models $(mb "${lo[fit]}")."
 echo "Per node (tasks, sum of the tasks' own Execution Time in EXPLAIN ANALYZE, bytes their results sent to the coordinator):"
 echo "- GROUP BY: ${perworker[bare]}"
 echo "- customer_status: ${perworker[status]}"
