@@ -129,7 +129,6 @@ DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
 	unit_days double precision;
 	horizon double precision;
-	calibration_at timestamptz;
 	run integer;
 BEGIN
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
@@ -152,9 +151,6 @@ BEGIN
 		RAISE EXCEPTION 'unit must be a positive interval' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	horizon := (holdout_end - calibration_end) / unit_days;
-	-- noon of calibration_end in the zone days are counted in: btyd_summary
-	-- takes its day there
-	calibration_at := (calibration_end + time '12:00') AT TIME ZONE (dormancy._time_zone_in_force() #>> '{}');
 	settings.time_unit := unit;
 
 	-- the calibration summaries (in days, as _fit_summaries keeps them) and
@@ -162,23 +158,31 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
+	-- (from the live histories, in a subquery kept apart by OFFSET 0: on
+	-- Citus the histories and the summaries are then computed on the
+	-- workers, one task per shard, and the coordinator receives the
+	-- summaries, as in _fit_summaries; histories are stored only inside a
+	-- refresh, so outside one the live ones are customer_histories')
 	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value,
+	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value,
 		   NULL::double precision AS total_amount,
-		   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
+		   s.first_day, s.holdout_days, s.holdout_spend, s.holdout_spend_days, s.repeat_days
 	  FROM dormancy.src_customers c
-	  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-	 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_at, '1 day') b
-	 CROSS JOIN LATERAL (
-		SELECT min(p.day) AS first_day,
-			   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
-			   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
-			   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
-			   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
-		  FROM dormancy.purchase_history_days(h.history) p
-		 WHERE p.is_purchase_day AND p.day <= holdout_end) d
-	 WHERE c.customer_id IS NOT NULL
-	   AND b.frequency IS NOT NULL;
+	  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value,
+				   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
+			  FROM dormancy.customer_histories_live h
+			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_end, '1 day') b
+			 CROSS JOIN LATERAL (
+				SELECT min(p.day) AS first_day,
+					   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
+					   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
+					   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
+					   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
+				  FROM dormancy.purchase_history_days(h.history) p
+				 WHERE p.is_purchase_day AND p.day <= holdout_end) d
+			 WHERE b.frequency IS NOT NULL
+			OFFSET 0) s ON s.customer_id = c.customer_id
+	 WHERE c.customer_id IS NOT NULL;
 	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
 
 	-- the fits, as fit_models() makes them, numbered

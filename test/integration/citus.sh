@@ -5,8 +5,8 @@
 # to a single node's on the same data (state, days, decline, models, model
 # columns, priority, reason, approach, call list order, snapshot, segment
 # summary).  Also: the histories are folded on the workers (EXPLAIN), in the
-# coordinator's zone whatever the workers' settings; fit_models() computes
-# the customers' summaries there too; writes to the
+# coordinator's zone whatever the workers' settings; fit_models() and
+# validate_models() compute the customers' summaries there too; writes to the
 # distributed tables keep working and the next refresh sees them.
 #
 # Citus is built from ../shared (test/scale_out/citus_cluster.sh); without
@@ -84,18 +84,21 @@ if grep -q "dormancy.local_day\|_time_zone_in_force()" <<<"$(grep -A3 'Query:' <
 	echo "a task reads a setting of the worker:"; grep 'Query:' <<<"$plan"; exit 1
 fi
 
-echo "== fit_models() computes the customers' summaries on the workers"
+echo "== fit_models() and validate_models() compute the customers' summaries on the workers"
 # the task queries Citus sends (citus.log_remote_commands) carry the BTYD
 # summary next to the history aggregate: the workers send summaries, not
-# histories (the models are compared with the single node's above)
-remote=$(psql -X "${coord[@]}" -c "SET citus.log_remote_commands = on" -c "SET citus.grep_remote_commands = '%btyd_summary%'" \
-	-c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
-	-c 'SELECT count(*) FROM dormancy.fit_models()' 2>&1)
-tasks=$(grep -c 'issuing .*dormancy\.categorized_history(.*dormancy\.btyd_summary(' <<<"$remote" || true)
-if [ "$tasks" -lt 32 ]; then
-	echo "fit_models() did not send the summaries' computation to the 32 shards ($tasks task queries):"; grep 'issuing' <<<"$remote" | cut -c1-300; exit 1
-fi
-echo "fit_models(): $tasks task queries compute the histories and their BTYD summaries on the workers"
+# histories (the models and the validation are compared with the single
+# node's above)
+for call in "dormancy.fit_models()" "dormancy.validate_models('2026-05-01', '2026-11-01')"; do
+	remote=$(psql -X "${coord[@]}" -c "SET citus.log_remote_commands = on" -c "SET citus.grep_remote_commands = '%btyd_summary%'" \
+		-c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+		-c "SELECT count(*) FROM $call" 2>&1)
+	tasks=$(grep -c 'issuing .*dormancy\.categorized_history(.*dormancy\.btyd_summary(' <<<"$remote" || true)
+	if [ "$tasks" -lt 32 ]; then
+		echo "$call did not send the summaries' computation to the 32 shards ($tasks task queries):"; grep 'issuing' <<<"$remote" | cut -c1-300; exit 1
+	fi
+	echo "$call: $tasks task queries compute the histories and their BTYD summaries on the workers"
+done
 
 echo "== binding reported untracked, refresh reads everything"
 psql -X -At "${coord[@]}" -c "SELECT tracked, reason FROM dormancy.history_store_state" | grep -q '^f|demo.invoices is a Citus distributed table' ||

@@ -35,3 +35,7 @@ SELECT customer_id, state, priority_score, likely_reason
 SELECT state, industry, company_size, segment, customers, declining_customers, total_amount,
 	   recent_amount, prior_amount, avg_days_since_last_order, as_of, state_label, segment_label
   FROM dormancy.segment_summary ORDER BY state, industry, company_size, segment;
+-- query: holdout validation
+SELECT model, segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
+	   spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error
+  FROM dormancy.validate_models('2026-05-01', '2026-11-01') ORDER BY model, segment_kind, segment, bucket;
