@@ -169,6 +169,9 @@ SELECT * FROM dormancy.model_lookahead(dormancy.paretonbd(0.553, 10.58, 0.606, 1
 -- a covariance aggregate needs one model per group
 SELECT dormancy.bgnbd_covariance(m, 1, 1, 2)
   FROM (VALUES (dormancy.bgnbd(1, 1, 1, 1)), (dormancy.bgnbd(1, 1, 1, 2))) v(m);
+-- (the error names the aggregate called, not the one it shares its transition with)
+SELECT dormancy.gammagamma_covariance(m, 2, 10)
+  FROM (VALUES (dormancy.gammagamma(1, 1, 1)), (dormancy.gammagamma(1, 1, 2))) v(m);
 
 RESET dormancy.as_of;
 DELETE FROM dormancy.model_settings;

@@ -33,7 +33,9 @@
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(bgnbd_fit_trans);
@@ -568,24 +570,38 @@ gammagamma_fit_final(PG_FUNCTION_ARGS)
 
 /*
  * Keep the model of a row in the state: the first one is kept, any other
- * must be the same (the standard errors are those of one model).
+ * must be the same (the standard errors are those of one model).  The error
+ * names the aggregate called (the standard errors and the covariance
+ * aggregates share their transition functions); aggname when not called as
+ * an aggregate.
  */
 static void
-KeepModel(BtydAggState *state, const double *params, int nparams,
+KeepModel(FunctionCallInfo fcinfo, BtydAggState *state, const double *params, int nparams,
 		  const char *aggname)
 {
+	Aggref	   *aggref;
+
 	if (!state->has_model)
 	{
 		memcpy(state->model, params, sizeof(double) * nparams);
 		state->has_model = true;
 		return;
 	}
-	if (memcmp(state->model, params, sizeof(double) * nparams) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s needs the same model on every row", aggname),
-				 errdetail("The standard errors are those of one model over the observations of the group."),
-				 errhint("Group by the model, or join each observation to the one model it was fitted with.")));
+	if (memcmp(state->model, params, sizeof(double) * nparams) == 0)
+		return;
+	aggref = AggGetAggref(fcinfo);
+	if (aggref != NULL)
+	{
+		char	   *name = get_func_name(aggref->aggfnoid);
+
+		if (name != NULL)
+			aggname = name;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s needs the same model on every row", aggname),
+			 errdetail("The standard errors and the covariance are those of one model over the observations of the group."),
+			 errhint("Group by the model, or join each observation to the one model it was fitted with.")));
 }
 
 /*
@@ -664,7 +680,7 @@ bgnbd_standard_errors_trans(PG_FUNCTION_ARGS)
 	params[1] = m.alpha;
 	params[2] = m.a;
 	params[3] = m.b;
-	KeepModel(state, params, 4, "bgnbd_standard_errors");
+	KeepModel(fcinfo, state, params, 4, "bgnbd_standard_errors");
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
@@ -710,7 +726,7 @@ gammagamma_standard_errors_trans(PG_FUNCTION_ARGS)
 	params[0] = m.p;
 	params[1] = m.q;
 	params[2] = m.v;
-	KeepModel(state, params, 3, "gammagamma_standard_errors");
+	KeepModel(fcinfo, state, params, 3, "gammagamma_standard_errors");
 	v = PG_GETARG_FLOAT8(3);
 	BtydReportObsError(btyd_gg_check_obs(x, v), x, 0, 0, v);
 	AddObservation(state, x, v, 0.0);
@@ -840,7 +856,7 @@ paretonbd_covariance_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		PG_RETURN_POINTER(state);
 	BtydGetParetoParams(PG_GETARG_HEAPTUPLEHEADER(1), params);
-	KeepModel(state, params, 4, "paretonbd_covariance");
+	KeepModel(fcinfo, state, params, 4, "paretonbd_covariance");
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
