@@ -151,9 +151,9 @@ BEGIN
 		-- where its orders are, one task per shard (the subquery s, over
 		-- customer_histories_live: histories are never stored on Citus), at
 		-- the as-of day read once on the coordinator (init plans: a worker's
-		-- own zone or settings change nothing); the
-		-- coordinator receives the summaries, not the histories, and joins
-		-- them to the customers it collects (src_customers)
+		-- own zone or settings change nothing); the coordinator receives the
+		-- summaries, not the histories, and joins them to the customers it
+		-- collects (src_customers)
 		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
 		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
 		  FROM dormancy.src_customers c
