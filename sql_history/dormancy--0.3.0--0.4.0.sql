@@ -2964,11 +2964,17 @@ SELECT core.*,
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
 					 -- the stored keys, while they hold every row.  First
 					 -- whether the key is shared at all (two rows or more in
-					 -- the stored keys the reader may see): for a few customers
-					 -- a lookup of the key's index, for many the shared keys
-					 -- hashed once (the planner picks).  Only then, exactly: the
-					 -- ids that have the key, their rows the reader sees whose
-					 -- name has the key now; at least two such rows
+					 -- the stored keys the reader may see): a lookup of the
+					 -- key's index per customer.  The key is matched as a
+					 -- range of one value (>= and <=, leakproof as = is, the
+					 -- same rows in a deterministic collation) so that the
+					 -- planner has no hashed alternative: it chose hashing
+					 -- every stored key (100 ms at 100,000 customers) for a
+					 -- lookup of one customer whose row count it took for
+					 -- 500, once work_mem let the hash fit.  Only then,
+					 -- exactly: the ids that have the key, their rows the
+					 -- reader sees whose name has the key now; at least two
+					 -- such rows
 					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
@@ -2976,7 +2982,7 @@ SELECT core.*,
 										  FROM dormancy.src_name_keys k
 										 GROUP BY k.name_key
 										HAVING pg_catalog.sum(k.rows) > 1) ks
-								 WHERE ks.name_key = nk.duplicate_key)
+								 WHERE ks.name_key >= nk.duplicate_key AND ks.name_key <= nk.duplicate_key)
 							   THEN CASE WHEN (SELECT pg_catalog.count(*)
 												 FROM dormancy.src_name_keys k
 												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
