@@ -61,10 +61,11 @@ $$;
 
 SELECT * FROM demo.view_estimates();
 -- customer_status: the nodes whose estimate is off by more than ten times
--- (only the duplicate-name check of data_gaps, HAVING count(*) > 1 and
--- HAVING sum(rows) > 1, which expect a few duplicate names where the demo has
--- none; and, while the stored name keys serve, the nodes of the full
--- computation, which are not executed)
+-- (only the duplicate-name check of data_gaps, HAVING count(*) > 1, which
+-- expects a few duplicate names where the demo has none; and, while the
+-- stored name keys serve, the nodes of the full computation, which are not
+-- executed.  The stored keys are looked up per customer, by their index:
+-- no hash of every key, whose HAVING sum(rows) > 1 was the other node here)
 SELECT node, planned, actual FROM demo.plan_nodes('SELECT * FROM dormancy.customer_status')
  WHERE demo.off_by(planned, actual) > 10 ORDER BY 1;
 
