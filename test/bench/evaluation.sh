@@ -126,7 +126,14 @@ lookup_n=$(echo "$lookups" | grep -c .)
 # names afterwards
 note "point lookups, names bound"
 psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name', industry => 'sector', company_size => 'size_class')" >/dev/null
-ms[lookup_named]=$(lookup $(echo "$ids" | head -"$runs") | median)
+first=$(lookup $(echo "$ids" | head -1))
+if awk -v t="$first" 'BEGIN { exit !(t > 2000) }'; then
+	lookups=$first
+	[ "$runs" -gt 1 ] && lookups+=$'\n'$(lookup $(echo "$ids" | sed -n "2,${runs}p"))
+else
+	lookups=$(lookup $ids)
+fi
+ms[lookup_named]=$(echo "$lookups" | median)
 psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', industry => 'sector', company_size => 'size_class')" >/dev/null
 note "lookup, names bound: ${ms[lookup_named]} ms"
 
