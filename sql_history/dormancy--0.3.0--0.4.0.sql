@@ -2079,11 +2079,13 @@ CREATE FUNCTION dormancy._assess(
 	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
 	contact_dates_bound boolean,
 	settings dormancy.source_settings, weights dormancy.score_weights,
+	last_outreach_outcome text, last_outreach_reason text,
 	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
 	OUT approach_value double precision, OUT priority_score double precision,
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
 	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
-	OUT gaps integer, OUT no_activity boolean)
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'assess'
 	LANGUAGE C STABLE PARALLEL SAFE;
@@ -2092,7 +2094,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
 	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
@@ -6257,52 +6259,6 @@ COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dorma
 COMMENT ON FUNCTION dormancy.fit_models() IS
 	'fit BG/NBD and Gamma-Gamma over the bound customers as of dormancy.as_of(), overall and per segment (model_settings), replacing dormancy.models';
 
--- _assess gains an OUT column (value_percentile): a new return type
-DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
-	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
-	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
-	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
-	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
-CREATE FUNCTION dormancy._assess(
-	state text, as_of date, at_risk_after interval, dormant_after interval,
-	long_dormant_after interval, rule_id integer,
-	last_order_at date, last_qualifying_order_at date, first_order_at date,
-	orders_count bigint, order_days integer, total_amount double precision,
-	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
-	segment text, decline_signals text[], declining boolean,
-	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
-	industry text, company_size text,
-	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
-	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
-	renewal_due_in_days integer,
-	p_alive double precision, expected_value double precision,
-	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
-	days_since_last_event integer,
-	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
-	days_since_last_deal integer, open_deals integer,
-	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
-	contacts_outdated boolean,
-	events_bound boolean, deals_bound boolean, contracts_bound boolean,
-	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
-	contact_dates_bound boolean,
-	settings dormancy.source_settings, weights dormancy.score_weights,
-	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
-	OUT approach_value double precision, OUT priority_score double precision,
-	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
-	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
-	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
-	OUT value_percentiles double precision[])
-	RETURNS record
-	AS 'MODULE_PATHNAME', 'assess'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
-	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
-	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
-	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
-	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 -- bind_customers takes the owner column
 DROP FUNCTION dormancy.bind_customers(regclass, name, name, name, name);
@@ -9296,53 +9252,6 @@ COMMENT ON FUNCTION dormancy._build_views(boolean) IS
 	'internal: create or replace the adapter views from dormancy.bindings, and the live views when missing (or with everything)';
 
 
--- _assess takes the latest outreach conversation (two more arguments)
-DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
-	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
-	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
-	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
-	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights);
-CREATE FUNCTION dormancy._assess(
-	state text, as_of date, at_risk_after interval, dormant_after interval,
-	long_dormant_after interval, rule_id integer,
-	last_order_at date, last_qualifying_order_at date, first_order_at date,
-	orders_count bigint, order_days integer, total_amount double precision,
-	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
-	segment text, decline_signals text[], declining boolean,
-	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
-	industry text, company_size text,
-	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
-	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
-	renewal_due_in_days integer,
-	p_alive double precision, expected_value double precision,
-	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
-	days_since_last_event integer,
-	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
-	days_since_last_deal integer, open_deals integer,
-	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
-	contacts_outdated boolean,
-	events_bound boolean, deals_bound boolean, contracts_bound boolean,
-	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
-	contact_dates_bound boolean,
-	settings dormancy.source_settings, weights dormancy.score_weights,
-	last_outreach_outcome text, last_outreach_reason text,
-	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
-	OUT approach_value double precision, OUT priority_score double precision,
-	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
-	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
-	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
-	OUT value_percentiles double precision[])
-	RETURNS record
-	AS 'MODULE_PATHNAME', 'assess'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
-	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
-	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
-	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
-	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
 
 -- reason_rules: the outreach rules, at the top, unless the user has a rule
 -- of that order
