@@ -6656,34 +6656,26 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
-		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-		SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
-		  FROM dormancy.src_customers c
-		  JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
-		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, dormancy.as_of(), '1 day') b
-		 CROSS JOIN LATERAL dormancy.history_summary(h.history, dormancy.as_of_day(), 0) hs
-		 WHERE c.customer_id IS NOT NULL
-		   AND b.frequency IS NOT NULL;
-	ELSE
-		-- Citus (docs/scaling-out.md): each customer's summary is computed
-		-- where its orders are, one task per shard (the subquery s, over
-		-- customer_histories_live: histories are never stored on Citus), at
-		-- the as-of day read once on the coordinator (init plans: a worker's
-		-- own zone or settings change nothing); the coordinator receives the
-		-- summaries, not the histories, and joins them to the customers it
-		-- collects (src_customers)
-		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
-		  FROM dormancy.src_customers c
-		  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount
-				  FROM dormancy.customer_histories_live h
-				 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') b
-				 CROSS JOIN LATERAL dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0) hs
-				 WHERE b.frequency IS NOT NULL
-				OFFSET 0) s ON s.customer_id = c.customer_id
-		 WHERE c.customer_id IS NOT NULL;
-	END IF;
+	-- each customer's summary in a subquery of its own (OFFSET 0), at the
+	-- as-of day read once (init plans), then joined to the customers.  On
+	-- Citus (docs/scaling-out.md) the subquery runs where the orders are, one
+	-- task per shard, over customer_histories_live (histories are never
+	-- stored there: the union with the stored ones would make Citus collect
+	-- every history), and the coordinator receives the summaries only; a
+	-- worker's own zone or settings change nothing
+	EXECUTE format(
+		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
+		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
+		'  FROM dormancy.src_customers c '
+		'  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount '
+		'		  FROM dormancy.%I h '
+		'		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') b '
+		'		 CROSS JOIN LATERAL dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0) hs '
+		'		 WHERE b.frequency IS NOT NULL '
+		'		OFFSET 0) s ON s.customer_id = c.customer_id '
+		' WHERE c.customer_id IS NOT NULL',
+		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
+			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
