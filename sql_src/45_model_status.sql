@@ -115,7 +115,7 @@ COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 -- pg_temp.dormancy_fit_summaries: each bound customer (src_customers, every
 -- copy of a duplicate id, as customer_core) with a purchase day by
 -- dormancy.as_of(), its industry and company size, the BTYD summary of its
--- history in days (btyd_summary(h, as_of(), '1 day'): customer_core's
+-- history in days (btyd_summary(h, as_of_day(), '1 day'): customer_core's
 -- frequency, recency_days, age_days and monetary_value, which
 -- _customer_facts computes by the same loop on the same day, as_of_day())
 -- and its total_amount (history_summary: customer_core's, by the same
