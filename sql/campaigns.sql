@@ -94,6 +94,17 @@ SELECT seed = ('x' || substr(md5('december win-back'), 1, 15))::bit(60)::bigint 
 --
 SELECT customers, controls FROM dormancy.start_campaign('same seed', seed => (SELECT seed FROM dormancy.campaigns WHERE name = 'december win-back'));
 SELECT customers, controls FROM dormancy.start_campaign('other seed', seed => 42);
+-- the customers are evaluated once: start_campaign() calls the per-customer
+-- evaluation as often as one read of the call list does (the expected value
+-- comes with the list; it read customer_status a second time for it before)
+BEGIN;
+SET LOCAL track_functions = 'all';
+SELECT count(*) > 0 AS listed FROM dormancy.call_list;
+SELECT calls AS list_calls FROM pg_stat_xact_user_functions WHERE schemaname = 'dormancy' AND funcname = '_customer_facts' \gset
+SELECT customers > 0 AS started FROM dormancy.start_campaign('counted');
+SELECT :list_calls > 0 AS evaluated, calls - :list_calls = :list_calls AS one_evaluation
+  FROM pg_stat_xact_user_functions WHERE schemaname = 'dormancy' AND funcname = '_customer_facts';
+ROLLBACK;
 SELECT (SELECT array_agg(customer_id ORDER BY customer_id) FROM dormancy.campaign_members JOIN dormancy.campaigns USING (campaign_id)
 		 WHERE name = 'december win-back' AND is_control)
 	 = (SELECT array_agg(customer_id ORDER BY customer_id) FROM dormancy.campaign_members JOIN dormancy.campaigns USING (campaign_id)
@@ -163,8 +174,8 @@ SELECT dormancy.start_campaign('bad 1', 'state =');
 SELECT dormancy.start_campaign('bad 2', 'nope = 1');
 SELECT dormancy.start_campaign('bad 3', 'priority_score');
 SELECT dormancy.start_campaign('bad 4', 'true; DELETE FROM cp.victim');
-SELECT dormancy.start_campaign('bad 5', $$true) UNION ALL (SELECT '1', 'x', 'x', 'x', 'x', 1, 1, 1, 'A', 1$$);
-SELECT dormancy.start_campaign('bad 6', $$true)) UNION ALL ((SELECT '1', 'x', 'x', 'x', 'x', 1, 1, 1, 'A', 1$$);
+SELECT dormancy.start_campaign('bad 5', $$true) UNION ALL (SELECT '1', 'x', 'x', 'x', 'x', 1, 1, 1, 'A', 1, 1$$);
+SELECT dormancy.start_campaign('bad 6', $$true)) UNION ALL ((SELECT '1', 'x', 'x', 'x', 'x', 1, 1, 1, 'A', 1, 1$$);
 SELECT dormancy.start_campaign('bad 7', 'true) --');
 SELECT dormancy.start_campaign('bad 8', 'true /*');
 SELECT dormancy.start_campaign('bad 9', $$(WITH d AS (DELETE FROM cp.victim RETURNING 1) SELECT true)$$);

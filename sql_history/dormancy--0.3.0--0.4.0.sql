@@ -3321,7 +3321,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.p_alive, cs.expected_value, cs.score_breakdown, cs.as_of,
 	   cs.value_percentile, cs.value_tier, cs.owner,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
 	   cs.expected_dormancy_day, cs.p_purchase_ahead,
@@ -3382,6 +3382,7 @@ COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
 COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
 COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+COMMENT ON COLUMN dormancy.call_list.expected_value IS 'expected_purchases times the expected spend per purchase, when fitted (see customer_status.expected_value)';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
@@ -9062,7 +9063,7 @@ DECLARE
 								('x' || substr(md5(coalesce(start_campaign.name, '')), 1, 15))::bit(60)::bigint);
 	columns text := 'SELECT l.customer_id::pg_catalog.text AS customer_id, l.state, l.likely_reason, '
 					'l.approach_channel, l.message_theme, l.priority_score, l.priority_rank, l.call_order, '
-					'l.value_tier, l.p_alive FROM ';
+					'l.value_tier, l.p_alive, l.expected_value FROM ';
 	query text;
 	r record;
 	c dormancy.campaigns;
@@ -9112,13 +9113,13 @@ BEGIN
 		FOR r IN EXECUTE query LOOP
 			INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, score_band,
 												   state, likely_reason, channel, theme, priority_score,
-												   priority_rank, call_order, value_tier, p_alive)
+												   priority_rank, call_order, value_tier, p_alive, expected_value)
 			VALUES (c.campaign_id, r.customer_id, false,
 					concat_ws('|', coalesce(r.state, 'unknown'), coalesce(r.likely_reason, 'unknown'),
 							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
 					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
 					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
-					r.value_tier, r.p_alive);
+					r.value_tier, r.p_alive, r.expected_value);
 		END LOOP;
 	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
 				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
@@ -9142,17 +9143,6 @@ BEGIN
 			 WHERE x.campaign_id = c.campaign_id) s
 	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
 	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
-
-	-- what customer_status offers beyond the call list: the expected value
-	-- (customer_status evaluated once, then a hash join on the ids' text)
-	WITH cs AS MATERIALIZED (
-		SELECT x.customer_id::text AS customer_id, x.expected_value
-		  FROM dormancy.customer_status x WHERE x.expected_value IS NOT NULL
-	)
-	UPDATE dormancy.campaign_members m
-	   SET expected_value = cs.expected_value
-	  FROM cs
-	 WHERE m.campaign_id = c.campaign_id AND cs.customer_id = m.customer_id;
 
 	UPDATE dormancy.campaigns x
 	   SET customers = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id),

@@ -1251,7 +1251,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   cs.last_deal_at, cs.last_deal_outcome, cs.last_deal_reason,
 	   cs.events_in_window, cs.days_since_last_event,
 	   cs.contract_lapsed, cs.auto_renew_off, cs.renewal_due_in_days,
-	   cs.p_alive, cs.score_breakdown, cs.as_of,
+	   cs.p_alive, cs.expected_value, cs.score_breakdown, cs.as_of,
 	   cs.value_percentile, cs.value_tier, cs.owner,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
 	   cs.expected_dormancy_day, cs.p_purchase_ahead,
@@ -1312,6 +1312,7 @@ COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
 COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
 COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
+COMMENT ON COLUMN dormancy.call_list.expected_value IS 'expected_purchases times the expected spend per purchase, when fitted (see customer_status.expected_value)';
 COMMENT ON COLUMN dormancy.call_list.score_breakdown IS 'why the score is what it is, component by component';
 COMMENT ON COLUMN dormancy.call_list.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.call_list.value_percentile IS 'where the customer''s value stands among your customers, 0 to 100 (see customer_status.value_percentile)';
