@@ -16,6 +16,8 @@
 # the bare GROUP BYs, the plain SQL and the three views in interleaved rounds.
 # Every query's result is consumed by count(s.*) over it, which forms every
 # column of every row on the server without sending them to the client.
+# Steps: one more fit_models() and one more refresh with no change, each
+# statement inside them timed by auto_explain (no ANALYZE), summed by prefix.
 # Memory: a fresh serial session with the default work_mem, peak resident
 # memory of the backend from /proc (VmHWM minus the shared buffers it
 # touched, RssShmem) and the temporary files it wrote (log_temp_files = 0).
@@ -80,6 +82,37 @@ q_bare_src="SELECT count(s.*) FROM (SELECT customer_id, count(*), max(ordered_at
 
 note "fit_models"
 m fit "SELECT count(*) FROM dormancy.fit_models()"
+# steps SQL PREFIX...: one run of SQL with auto_explain timing every nested
+# statement (no ANALYZE: next to no overhead); prints, for each PREFIX of a
+# statement's text (runs of white space as one space), the ms of the
+# statements that start with it, summed
+steps() {
+	local sql=$1 before
+	shift
+	before=$(wc -l <"$PG_TMP/server.log")
+	psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+$preamble
+LOAD 'auto_explain';
+SET auto_explain.log_min_duration = 0;
+SET auto_explain.log_nested_statements = on;
+$sql;
+SQL
+	sleep 1
+	tail -n +$((before + 1)) "$PG_TMP/server.log" |
+		awk '/duration: [0-9.]+ ms  plan:/ { match($0, /duration: [0-9.]+/); d = substr($0, RSTART + 10, RLENGTH - 10); next }
+			 d != "" && /Query Text:/ { sub(/.*Query Text: /, ""); print d "\t" $0; d = "" }' |
+		awk -F'\t' -v prefixes="$(printf '%s\n' "$@")" '
+			BEGIN { n = split(prefixes, p, "\n") }
+			{ q = $2; gsub(/[ \t]+/, " ", q)
+			  for (i = 1; i <= n; i++) if (p[i] != "" && index(q, p[i]) == 1) t[i] += $1 }
+			END { for (i = 1; i <= n; i++) if (p[i] != "") printf "%.0f\n", t[i] }'
+}
+# where fit_models() spends its time: the summaries (one pass over the
+# histories), the fits, the covariance matrices, the value distribution
+read -r fit_summaries fit_fits fit_covariances fit_distribution < <(steps "SELECT count(*) FROM dormancy.fit_models()" \
+	"CREATE TEMP TABLE dormancy_fit_summaries" "INSERT INTO dormancy.models" "UPDATE dormancy.models m" \
+	"INSERT INTO dormancy.value_distribution" | paste -sd' ' -)
+note "fit_models steps: summaries $fit_summaries ms, fits $fit_fits, covariances $fit_covariances, value distribution $fit_distribution"
 # the queries compared, in rounds (one run of each per round), so that the
 # load of a shared machine falls on all of them alike
 declare -A q=(
@@ -209,6 +242,11 @@ ms[refresh_next]=$(times "$script" | median)
 note "refresh_next: ${ms[refresh_next]} ms"
 m refresh_none "CALL dormancy.refresh(date '$as_of' + $runs)"
 refresh_modes=$(psql -X -At -F' ' -c "SELECT history_mode, count(*), round(avg(customers_recomputed)) FROM (SELECT * FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT $((2 * runs))) r GROUP BY 1 ORDER BY 1")
+# where a refresh with no change spends its time: the stored histories, the
+# snapshot's statement (evaluation, rank, writes), all of the work
+read -r step_histories step_snapshot step_work < <(steps "CALL dormancy.refresh(date '$as_of' + $runs)" \
+	"SELECT p.mode, p.customers_recomputed" "MERGE INTO dormancy.status_snapshot" "SELECT * FROM dormancy._refresh_work(run)" | paste -sd' ' -)
+note "refresh steps: histories $step_histories ms, snapshot $step_snapshot, work $step_work"
 
 # with every optional source bound: contracts, events, deals, contacts
 if [ "$sources" = yes ]; then
@@ -288,4 +326,6 @@ echo
 echo "Refreshes by history mode (mode, runs, customers recomputed on average): $(echo "$refresh_modes" | paste -sd';' -)."
 [ "$sources" = yes ] && echo "Optional sources: events, deals, contracts, contacts rows: $source_rows."
 echo "Memory: one serial backend with the default work_mem, VmHWM minus RssShmem; temp files from log_temp_files."
+echo "fit_models() in steps (one more run, ms): the summaries $fit_summaries (one pass over the histories), the fits $fit_fits, the covariance matrices $fit_covariances, the value distribution $fit_distribution."
+echo "A refresh with no change in steps (one more run, ms): the stored histories $step_histories, the snapshot's MERGE $step_snapshot (evaluation, rank, writes), the rest $(awk -v w="$step_work" -v h="$step_histories" -v s="$step_snapshot" 'BEGIN { printf "%.0f", w - h - s }') (previous and current states, state history) of $step_work."
 note "done"
