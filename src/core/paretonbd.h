@@ -53,19 +53,19 @@ extern double btyd_pareto_loglik_one(const BtydParetoParams *m,
 /*
  * The likelihood's death term, log of s times the integral over the death
  * time tau in (t_x, T) of (alpha+tau)^-(r+x) (beta+tau)^-(s+1), by the
- * method asked for (the likelihood uses BTYD_PARETO_AUTO; the others are
- * there to be compared).  -Infinity when t_x >= T, NaN when it cannot be
+ * method asked for (btyd_pareto_loglik_one and the predictions use
+ * BTYD_PARETO_AUTO, the fit's summed likelihood BTYD_PARETO_QUADRATURE).  -Infinity when t_x >= T, NaN when it cannot be
  * evaluated.
  */
 extern double btyd_pareto_log_dead(const BtydParetoParams *m, double x, double t_x,
 								   double T, BtydParetoMethod method);
 
 /*
- * Log-likelihood summed over the observations, each weighted by its count.
- * If grad is not NULL it receives the gradient with respect to
- * (log r, log alpha, log s, log beta): analytic for the customers whose
- * death term is a quadrature (r + s + x > 40), by central differences per
- * customer for the others.
+ * Log-likelihood summed over the observations, each weighted by its count,
+ * the death terms by quadrature (what the fit maximises; equal to the sum
+ * of btyd_pareto_loglik_one to about 1e-11 relative).  If grad is not NULL
+ * it receives the gradient with respect to (log r, log alpha, log s,
+ * log beta), analytic, from the same quadratures.
  */
 extern double btyd_pareto_loglik(const BtydParetoParams *m,
 								 const BtydBgnbdObs *obs, size_t n,

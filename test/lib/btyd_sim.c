@@ -161,6 +161,41 @@ btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng, size_t n,
 	}
 }
 
+/* Simulate the Pareto/NBD process (see btyd_sim.h). */
+void
+btyd_pareto_simulate(const BtydParetoParams *m, BtydRng *rng, size_t n,
+					 double T_min, double T_max, BtydBgnbdObs *out)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		double		T = T_min + (T_max - T_min) * btyd_rng_uniform(rng);
+		double		lambda = exp(btyd_rng_log_gamma(rng, m->r)) / m->alpha;
+		double		mu = exp(btyd_rng_log_gamma(rng, m->s)) / m->beta;
+		double		end = fmin(T, -log(btyd_rng_uniform(rng)) / mu);
+		double		t = 0.0;
+		double		t_x = 0.0;
+		long		x = 0;
+
+		if (lambda > 0.0)
+		{
+			for (;;)
+			{
+				t += -log(btyd_rng_uniform(rng)) / lambda;
+				if (t > end || x >= SIM_MAX_PURCHASES)
+					break;
+				x++;
+				t_x = t;
+			}
+		}
+		out[i].x = (double) x;
+		out[i].t_x = t_x;
+		out[i].T = T;
+		out[i].count = 1;
+	}
+}
+
 /* Simulate Gamma-Gamma mean spends (see btyd.h). */
 void
 btyd_gg_simulate(const BtydGgParams *m, BtydRng *rng, const double *x,

@@ -1,6 +1,6 @@
 /*
  * btyd_sim.h
- *		Seeded simulation of the BG/NBD and Gamma-Gamma processes: random
+ *		Seeded simulation of the BG/NBD, Pareto/NBD and Gamma-Gamma processes: random
  *		customers with known parameters, for the unit tests and benchmarks
  *		of the model core (src/core/btyd.h).  Not part of the server module.
  *
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "btyd.h"
+#include "paretonbd.h"
 
 /* xoshiro256** state, seeded through splitmix64. */
 typedef struct BtydRng
@@ -46,6 +47,17 @@ extern double btyd_rng_beta(BtydRng *rng, double a, double b);
 extern void btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng,
 								size_t n, double T_min, double T_max,
 								BtydBgnbdObs *out);
+
+/*
+ * Simulate n customers of the Pareto/NBD process with ages uniform on
+ * [T_min, T_max]: purchase rate lambda ~ Gamma(r, alpha), dropout rate
+ * mu ~ Gamma(s, beta); the customer is alive for an exponential time of
+ * rate mu after the first purchase at time 0 and buys as a Poisson process
+ * of rate lambda while alive.  Each out[i] gets count 1.
+ */
+extern void btyd_pareto_simulate(const BtydParetoParams *m, BtydRng *rng,
+								 size_t n, double T_min, double T_max,
+								 BtydBgnbdObs *out);
 
 /*
  * Simulate mean spends for customers with the given frequencies under the

@@ -543,7 +543,7 @@ test_cdnow(const char *dir)
 				worst = fmax(worst, fabs(cov[i * 4 + j] * fit.params[i] * fit.params[j] - num[i][j]) /
 							 sqrt(num[i][i] * num[j][j]));
 		}
-		ok(have && worst < 5e-3,
+		ok(have && worst < 1e-4,
 		   "CDNOW Pareto/NBD covariance agrees with a numerical Hessian of the log-likelihood values (worst %.2g of the standard errors' product)",
 		   worst);
 		if (have)

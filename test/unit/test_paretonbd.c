@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "tap.h"
+#include "btyd_sim.h"
 #include "cdnow.h"
 #include "paretonbd.h"
 
@@ -387,7 +388,78 @@ test_fit(const BtydBgnbdObs *obs, int n)
 	free(zero);
 }
 
-/* The dormant age: P(alive) is at the threshold there (bisection to 1e-12). */
+/*
+ * Simulation with known parameters: 20,000 customers of the Pareto/NBD
+ * process (ages 26 to 78 units), fitted; each estimate within 3.5 of its
+ * standard errors of the truth (on the log scale, where the covariance is).
+ * Once with CDNOW's parameters, once with beta far below alpha, where the
+ * 2F1 of the likelihood has its argument near 1 (the demo data's case).
+ */
+static void
+test_simulated(void)
+{
+	static const BtydParetoParams truths[] = {
+		{0.55, 10.58, 0.61, 11.67}, {1.5, 40.0, 0.3, 0.8}};
+	static const char *const names[] = {"r", "alpha", "s", "beta"};
+	const size_t n = 20000;
+	BtydBgnbdObs *obs = malloc(sizeof(BtydBgnbdObs) * n);
+	size_t		t;
+
+	for (t = 0; t < 2; t++)
+	{
+		const double truth[4] = {truths[t].r, truths[t].alpha, truths[t].s, truths[t].beta};
+		BtydRng		rng;
+		BtydFit		fit;
+		BtydParetoParams est;
+		double		cov[16];
+		bool		near = true;
+		int			k;
+
+		btyd_rng_seed(&rng, 20261203 + t);
+		btyd_pareto_simulate(&truths[t], &rng, n, 26.0, 78.0, obs);
+		ok(btyd_pareto_fit(obs, n, NULL, &fit) && fit.converged, "simulated set %zu: the fit converged", t);
+		est = (BtydParetoParams) {fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
+		near = fit.converged && btyd_pareto_log_cov(&est, obs, n, cov);
+		for (k = 0; near && k < 4; k++)
+		{
+			double		z = (log(fit.params[k]) - log(truth[k])) / sqrt(cov[k * 4 + k]);
+
+			diag("simulated set %zu: %s %.4g (truth %.4g), %.2f standard errors off", t, names[k],
+				 fit.params[k], truth[k], z);
+			near = near && fabs(z) <= 3.5;
+		}
+		ok(near, "simulated set %zu: every estimate within 3.5 standard errors of the truth", t);
+	}
+	free(obs);
+}
+
+/* The dormant age by plain bisection on P(alive), to a relative 1e-14. */
+static double
+ref_dormant_age(const BtydParetoParams *m, double x, double t_x, double threshold)
+{
+	double		lo = t_x;
+	double		hi = t_x + 1.0;
+
+	while (btyd_pareto_p_alive(m, x, t_x, hi) >= threshold)
+	{
+		lo = hi;
+		hi = t_x + 2.0 * (hi - t_x);
+		if (hi > 1e12)
+			return INFINITY;
+	}
+	while (hi - lo > 1e-14 * hi)
+	{
+		double		mid = lo + (hi - lo) / 2.0;
+
+		if (btyd_pareto_p_alive(m, x, t_x, mid) < threshold)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* The dormant age: P(alive) is at the threshold there. */
 static void
 test_dormant_age(void)
 {
@@ -403,6 +475,31 @@ test_dormant_age(void)
 		   fabs(btyd_pareto_p_alive(&m, cases[i][0], cases[i][1], age) - cases[i][2]) < 1e-9,
 		   "Pareto/NBD p_alive is %g at the dormant age %g (x %g, t_x %g)",
 		   cases[i][2], age, cases[i][0], cases[i][1]);
+	}
+	{
+		/*
+		 * Against plain bisection on P(alive) (the method before Newton's), on
+		 * models where 2F1's argument is near 1 (the demo's fit: beta far
+		 * below alpha), alpha far below beta, and r + s + x above 40
+		 * (quadrature)
+		 */
+		static const BtydParetoParams ms[] = {
+			{0.55, 10.58, 0.61, 11.67}, {6.73, 221.8, 0.0592, 0.0506},
+			{0.3, 0.5, 3.0, 60.0}, {50.0, 4000.0, 0.4, 90.0}};
+		static const double cs[][3] = {{0, 0, 0.5}, {1, 0.3, 0.5}, {4, 30, 0.2}, {12, 150, 0.8}, {0, 0, 0.05}};
+		double		worst = 0.0;
+		int			a;
+		int			k;
+
+		for (a = 0; a < 4; a++)
+			for (k = 0; k < 5; k++)
+			{
+				double		got = btyd_pareto_dormant_age(&ms[a], cs[k][0], cs[k][1], cs[k][2]);
+				double		ref = ref_dormant_age(&ms[a], cs[k][0], cs[k][1], cs[k][2]);
+
+				worst = isfinite(got) && isfinite(ref) ? fmax(worst, fabs(got - ref) / ref) : INFINITY;
+			}
+		ok(worst <= 1e-10, "Pareto/NBD dormant age = bisection on P(alive) to 1e-10 relative (worst %.2g)", worst);
 	}
 	ok(btyd_pareto_dormant_age(&m, 2, 20, 1.0) == 20.0, "a threshold of 1: the last purchase");
 	ok(isinf(btyd_pareto_dormant_age(&m, 2, 20, 0.0)), "a threshold of 0: never");
@@ -495,6 +592,7 @@ main(int argc, char **argv)
 	test_edges();
 	test_dormant_age();
 	test_quadrature();
+	test_simulated();
 	n = cdnow_load(dir, rows);
 	ok(n == CDNOW_CUSTOMERS, "CDNOW summary read from %s (%d customers)", dir, n);
 	if (n == CDNOW_CUSTOMERS)
