@@ -125,6 +125,39 @@ btyd_rng_beta(BtydRng *rng, double a, double b)
 	return 1.0 / (1.0 + exp(lb - la));
 }
 
+/*
+ * One customer's purchases after the first one at time 0: a Poisson process
+ * of rate lambda up to `end`, and with `dropout` the customer leaves with
+ * probability p after each repeat purchase.  Fills x and t_x of out, T and
+ * count 1.
+ */
+static void
+simulate_purchases(BtydRng *rng, double lambda, double end, bool dropout, double p,
+				   double T, BtydBgnbdObs *out)
+{
+	double		t = 0.0;
+	double		t_x = 0.0;
+	long		x = 0;
+
+	if (lambda > 0.0)
+	{
+		for (;;)
+		{
+			t += -log(btyd_rng_uniform(rng)) / lambda;
+			if (t > end)
+				break;
+			x++;
+			t_x = t;
+			if ((dropout && btyd_rng_uniform(rng) < p) || x >= SIM_MAX_PURCHASES)
+				break;
+		}
+	}
+	out->x = (double) x;
+	out->t_x = t_x;
+	out->T = T;
+	out->count = 1;
+}
+
 /* Simulate the BG/NBD process (see btyd.h). */
 void
 btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng, size_t n,
@@ -137,27 +170,8 @@ btyd_bgnbd_simulate(const BtydBgnbdParams *m, BtydRng *rng, size_t n,
 		double		T = T_min + (T_max - T_min) * btyd_rng_uniform(rng);
 		double		lambda = exp(btyd_rng_log_gamma(rng, m->r)) / m->alpha;
 		double		p = btyd_rng_beta(rng, m->a, m->b);
-		double		t = 0.0;
-		double		t_x = 0.0;
-		long		x = 0;
 
-		if (lambda > 0.0)
-		{
-			for (;;)
-			{
-				t += -log(btyd_rng_uniform(rng)) / lambda;
-				if (t > T)
-					break;
-				x++;
-				t_x = t;
-				if (btyd_rng_uniform(rng) < p || x >= SIM_MAX_PURCHASES)
-					break;
-			}
-		}
-		out[i].x = (double) x;
-		out[i].t_x = t_x;
-		out[i].T = T;
-		out[i].count = 1;
+		simulate_purchases(rng, lambda, T, true, p, T, &out[i]);
 	}
 }
 
@@ -173,26 +187,9 @@ btyd_pareto_simulate(const BtydParetoParams *m, BtydRng *rng, size_t n,
 		double		T = T_min + (T_max - T_min) * btyd_rng_uniform(rng);
 		double		lambda = exp(btyd_rng_log_gamma(rng, m->r)) / m->alpha;
 		double		mu = exp(btyd_rng_log_gamma(rng, m->s)) / m->beta;
-		double		end = fmin(T, -log(btyd_rng_uniform(rng)) / mu);
-		double		t = 0.0;
-		double		t_x = 0.0;
-		long		x = 0;
+		double		lifetime = -log(btyd_rng_uniform(rng)) / mu;
 
-		if (lambda > 0.0)
-		{
-			for (;;)
-			{
-				t += -log(btyd_rng_uniform(rng)) / lambda;
-				if (t > end || x >= SIM_MAX_PURCHASES)
-					break;
-				x++;
-				t_x = t;
-			}
-		}
-		out[i].x = (double) x;
-		out[i].t_x = t_x;
-		out[i].T = T;
-		out[i].count = 1;
+		simulate_purchases(rng, lambda, fmin(T, lifetime), false, 0.0, T, &out[i]);
 	}
 }
 
