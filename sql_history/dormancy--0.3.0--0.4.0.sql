@@ -403,11 +403,19 @@ BEGIN
 	-- no penalty), or by the lower mean absolute error of the segment's
 	-- latest holdout validation of both models (validate_models; BG/NBD
 	-- without one)
+	-- with the uncertainty of the estimates, from the same pass: the
+	-- covariance matrices (for the forecasts' intervals) and the standard
+	-- errors, the square roots of their diagonals
 	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
-								 model, model_reason)
+								 model, model_reason, bgnbd_covariance, paretonbd_covariance,
+								 gammagamma_covariance, bgnbd_std_errors, gammagamma_std_errors)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
 		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
-		   c.model, c.reason
+		   c.model, c.reason, f.bgnbd_covariance, f.paretonbd_covariance, f.gammagamma_covariance,
+		   (SELECT array_agg(sqrt(f.bgnbd_covariance[i][i]) ORDER BY i)
+			  FROM generate_series(1, 4) i WHERE f.bgnbd_covariance IS NOT NULL),
+		   (SELECT array_agg(sqrt(f.gammagamma_covariance[i][i]) ORDER BY i)
+			  FROM generate_series(1, 3) i WHERE f.gammagamma_covariance IS NOT NULL)
 	  FROM dormancy._fit_segments(settings) f
 	  LEFT JOIN LATERAL (
 		SELECT b.validation_id, b.mean_absolute_error AS bgnbd_error, p.mean_absolute_error AS paretonbd_error
@@ -446,18 +454,6 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
-	-- the uncertainty of the estimates, over the same summaries: the
-	-- covariance matrices (for the forecasts' intervals) and the standard
-	-- errors, the square roots of their diagonals
-	UPDATE dormancy.models m
-	   SET bgnbd_covariance = c.bgnbd_covariance, paretonbd_covariance = c.paretonbd_covariance,
-		   gammagamma_covariance = c.gammagamma_covariance,
-		   bgnbd_std_errors = (SELECT array_agg(sqrt(c.bgnbd_covariance[i][i]) ORDER BY i)
-								 FROM generate_series(1, 4) i WHERE c.bgnbd_covariance IS NOT NULL),
-		   gammagamma_std_errors = (SELECT array_agg(sqrt(c.gammagamma_covariance[i][i]) ORDER BY i)
-									  FROM generate_series(1, 3) i WHERE c.gammagamma_covariance IS NOT NULL)
-	  FROM dormancy._fit_covariances(settings) c
-	 WHERE c.model_id = m.model_id;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
@@ -5561,7 +5557,7 @@ DROP TABLE pg_temp.new_deal_reasons;
 -- model segments by label_key
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models() with their covariance matrices, overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 COMMENT ON COLUMN dormancy.models.segment_value IS 'the industry or company size (its label_key); NULL for all';
 COMMENT ON FUNCTION dormancy._model_for(text, text) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit and the horizon in days; all NULL when none';
@@ -6706,7 +6702,7 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- fixed order, whatever the order of these rows.
 -- (_fit_segments(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models() with their covariance matrices, overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- Fit the overall model and one per segment (_fit_segments), replace the
 -- stored models, and store the value distribution with them
@@ -7293,8 +7289,9 @@ CREATE AGGREGATE dormancy.gammagamma_standard_errors(model dormancy.gammagamma, 
 COMMENT ON AGGREGATE dormancy.gammagamma_standard_errors(dormancy.gammagamma, integer, double precision) IS
 	'standard errors of the parameters p, q, v of a Gamma-Gamma model (the same on every row) fitted to these (frequency, mean repeat spend), over customers with frequency > 0, from the observed information; NULL when the model is not at a maximum of their likelihood';
 
--- Fit the overall model and one per segment (_fit_segments), replace the
--- stored models with their covariances and standard errors (_fit_covariances), and
+-- Fit the overall model and one per segment, with their covariance matrices
+-- (_fit_segments), replace the stored models with them and their standard
+-- errors, and
 -- store the value distribution with them (_store_value_distribution), all
 -- from the summaries of one pass over the histories (_fit_summaries).
 -- (fit_models(): defined in an earlier section)
@@ -8107,21 +8104,29 @@ DROP FUNCTION dormancy._fit_segments(dormancy.model_settings);
 -- fixed order, whatever the order of these rows.
 CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
-				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd)
+				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd,
+				   bgnbd_covariance double precision[], gammagamma_covariance double precision[],
+				   paretonbd_covariance double precision[])
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
+	-- each fit beside its covariance matrix, with the same arguments (and
+	-- FILTER), so that the two share one state (above)
 	IF settings.segment_by = 'none' THEN
 		-- only the overall model: GROUPING SETS would fit everyone twice (the
 		-- segment NULL group, dropped by HAVING)
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
-			   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
-			   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+			   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
+			   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+				   FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+			   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd')
 		  FROM pg_temp.dormancy_fit_summaries s;
 		RETURN;
@@ -8129,10 +8134,14 @@ BEGIN
 	RETURN QUERY
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,
-		   dormancy.bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_fit(s.frequency, s.monetary_value),
+		   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
 		   -- Pareto/NBD only when it may be chosen (model_settings.model)
-		   dormancy.paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+		   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
+			   FILTER (WHERE settings.model <> 'bgnbd'),
+		   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+		   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
 	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
@@ -8144,9 +8153,9 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models() with their covariance matrices, overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
-	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models(), overall and per segment, from the customers'' summaries kept by _fit_summaries()';
+	'internal: the BG/NBD, Gamma-Gamma and (unless model_settings.model is bgnbd) Pareto/NBD fits of fit_models() with their covariance matrices, overall and per segment, from the customers'' summaries kept by _fit_summaries()';
 
 -- What model_predictions and model_lookahead give, under a Pareto/NBD model
 -- (customer_status, for a segment whose chosen model it is:
@@ -8172,7 +8181,7 @@ COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dor
 -- Intervals of the forecasts: the covariance matrices of the fitted
 -- parameters (models.bgnbd_covariance, paretonbd_covariance,
 -- gammagamma_covariance, stored by fit_models() through the new aggregates
--- and _fit_covariances()), model_intervals() and the live view
+-- of a fit and its covariance in _fit_segments()), model_intervals() and the live view
 -- forecast_intervals (in _generated_views and _create_views, built by
 -- _update_generated_views() at the end).  Pareto/NBD looking ahead:
 -- paretonbd_p_purchase() and model_lookahead(paretonbd, ...), which
@@ -8233,53 +8242,94 @@ CREATE AGGREGATE dormancy.paretonbd_covariance(model dormancy.paretonbd, frequen
 COMMENT ON AGGREGATE dormancy.paretonbd_covariance(dormancy.paretonbd, integer, double precision, double precision) IS
 	'covariance matrix (4 x 4) of the parameters r, alpha, s, beta of a Pareto/NBD model (the same on every row) fitted to these customer summaries, from the observed information; NULL when the model is not at a maximum of their likelihood';
 
--- The covariance matrices of the models fit_models() has just stored, over
--- the same summaries (pg_temp.dormancy_fit_summaries, _fit_summaries) and
--- in the same time unit as _fit_segments fitted them: the overall model
--- over every customer, a segment's over the customers of the segment; only
--- of converged fits (NULL otherwise), the Pareto/NBD one only where it was
--- fitted.  fit_models() takes the standard errors from their diagonals.  A
--- second pass over the summaries, not part of the fit aggregates, so that
--- the model types stay as they are; it costs a few gradient evaluations
--- per model, less than the fits.
-CREATE FUNCTION dormancy._fit_covariances(settings dormancy.model_settings)
-	RETURNS TABLE (model_id integer, bgnbd_covariance double precision[],
-				   paretonbd_covariance double precision[], gammagamma_covariance double precision[])
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
-BEGIN
-	RETURN QUERY
-	SELECT m.model_id,
-		   dormancy.bgnbd_covariance(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
-									 s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.paretonbd_covariance(CASE WHEN (m.paretonbd).converged THEN m.paretonbd END,
-										 s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_covariance(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
-										  s.frequency, s.monetary_value)
-	  FROM dormancy.models m
-	 CROSS JOIN pg_temp.dormancy_fit_summaries s
-	 WHERE m.segment_kind = 'all'
-	 GROUP BY m.model_id
-	UNION ALL
-	SELECT m.model_id,
-		   dormancy.bgnbd_covariance(CASE WHEN (m.bgnbd).converged THEN m.bgnbd END,
-									 s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.paretonbd_covariance(CASE WHEN (m.paretonbd).converged THEN m.paretonbd END,
-										 s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy.gammagamma_covariance(CASE WHEN (m.gammagamma).converged THEN m.gammagamma END,
-										  s.frequency, s.monetary_value)
-	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
-				   f.frequency, f.recency, f.age, f.monetary_value
-			  FROM pg_temp.dormancy_fit_summaries f) s
-	  JOIN dormancy.models m ON m.segment_kind = settings.segment_by AND m.segment_value = s.segment_value
-	 GROUP BY m.model_id;
-END
-$$;
-COMMENT ON FUNCTION dormancy._fit_covariances(dormancy.model_settings) IS
-	'internal: the covariance matrices of the converged fits fit_models() stored, over the customers'' summaries kept by _fit_summaries()';
+-- The fits of fit_models() and their covariance matrices in one pass over
+-- the summaries (_fit_segments): internal copies of bgnbd_fit, paretonbd_fit
+-- and gammagamma_fit whose final functions leave the state usable by
+-- another (FINALFUNC_MODIFY = SHAREABLE: they compact it in place and keep
+-- the fit in it), and aggregates of the covariance matrix at the fit over the
+-- same rows, with the same transition function and arguments.  PostgreSQL
+-- then keeps one state for a fit and its covariance, which is fitted once;
+-- the covariance matrices used to take a second pass over the summaries
+-- (bgnbd_covariance and the others, given the stored models), which sorted
+-- and counted every customer again.  The public aggregates are unchanged.
+CREATE FUNCTION dormancy._bgnbd_fit_covariance_final(internal)
+	RETURNS double precision[] AS 'MODULE_PATHNAME', 'bgnbd_fit_covariance_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._bgnbd_fit_covariance_final(internal) IS
+	'internal: aggregate final function of _bgnbd_fit_covariance: the covariance matrix of r, alpha, a, b at the fit';
+CREATE FUNCTION dormancy._paretonbd_fit_covariance_final(internal)
+	RETURNS double precision[] AS 'MODULE_PATHNAME', 'paretonbd_fit_covariance_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._paretonbd_fit_covariance_final(internal) IS
+	'internal: aggregate final function of _paretonbd_fit_covariance: the covariance matrix of r, alpha, s, beta at the fit';
+CREATE FUNCTION dormancy._gammagamma_fit_covariance_final(internal)
+	RETURNS double precision[] AS 'MODULE_PATHNAME', 'gammagamma_fit_covariance_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._gammagamma_fit_covariance_final(internal) IS
+	'internal: aggregate final function of _gammagamma_fit_covariance: the covariance matrix of p, q, v at the fit';
+
+CREATE AGGREGATE dormancy._bgnbd_fit(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.bgnbd_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit(integer, double precision, double precision) IS
+	'internal: bgnbd_fit with a state that _bgnbd_fit_covariance can share (fit_models)';
+CREATE AGGREGATE dormancy._bgnbd_fit_covariance(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_covariance(integer, double precision, double precision) IS
+	'internal: the covariance matrix (4 x 4) of r, alpha, a, b at the BG/NBD fit to these rows; NULL when the fit did not converge or is not at a maximum';
+CREATE AGGREGATE dormancy._paretonbd_fit(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.paretonbd_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit(integer, double precision, double precision) IS
+	'internal: paretonbd_fit with a state that _paretonbd_fit_covariance can share (fit_models)';
+CREATE AGGREGATE dormancy._paretonbd_fit_covariance(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_covariance(integer, double precision, double precision) IS
+	'internal: the covariance matrix (4 x 4) of r, alpha, s, beta at the Pareto/NBD fit to these rows; NULL when the fit did not converge or is not at a maximum';
+CREATE AGGREGATE dormancy._gammagamma_fit(frequency integer, monetary_value double precision) (
+	SFUNC = dormancy.gammagamma_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy.gammagamma_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.gammagamma_fit_combine,
+	SERIALFUNC = dormancy.gammagamma_fit_serialize,
+	DESERIALFUNC = dormancy.gammagamma_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit(integer, double precision) IS
+	'internal: gammagamma_fit with a state that _gammagamma_fit_covariance can share (fit_models)';
+CREATE AGGREGATE dormancy._gammagamma_fit_covariance(frequency integer, monetary_value double precision) (
+	SFUNC = dormancy.gammagamma_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.gammagamma_fit_combine,
+	SERIALFUNC = dormancy.gammagamma_fit_serialize,
+	DESERIALFUNC = dormancy.gammagamma_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_covariance(integer, double precision) IS
+	'internal: the covariance matrix (3 x 3) of p, q, v at the Gamma-Gamma fit to these rows; NULL when the fit did not converge or is not at a maximum';
+REVOKE ALL ON FUNCTION dormancy._bgnbd_fit_covariance_final(internal), dormancy._paretonbd_fit_covariance_final(internal),
+	dormancy._gammagamma_fit_covariance_final(internal) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._bgnbd_fit(integer, double precision, double precision),
+	dormancy._bgnbd_fit_covariance(integer, double precision, double precision),
+	dormancy._paretonbd_fit(integer, double precision, double precision),
+	dormancy._paretonbd_fit_covariance(integer, double precision, double precision),
+	dormancy._gammagamma_fit(integer, double precision),
+	dormancy._gammagamma_fit_covariance(integer, double precision) FROM PUBLIC;
 
 -- Not STRICT: NULL inputs give NULL values, an unusable one too (quietly,
 -- as model_predictions), so one customer or a hand-edited model row never

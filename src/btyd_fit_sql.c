@@ -3,8 +3,11 @@
  *		SQL interface of the model fits: the aggregates bgnbd_fit,
  *		paretonbd_fit and gammagamma_fit (transition, combine, serialize,
  *		deserialize and final functions) and their states, and the
- *		aggregates of the standard errors of a fitted model over the same
- *		observations, bgnbd_standard_errors and gammagamma_standard_errors.
+ *		aggregates of the standard errors and covariance matrix of a fitted
+ *		model over the same observations (bgnbd_standard_errors,
+ *		bgnbd_covariance, ...), and the final functions of fit_models()'s
+ *		internal aggregates of a covariance at the fit (_bgnbd_fit_covariance,
+ *		...), which share the fit's state.
  *		paretonbd_fit reads the same customer summaries as bgnbd_fit and
  *		shares its transition, combine, serialize and deserialize functions:
  *		only the final function differs.
@@ -57,6 +60,9 @@ PG_FUNCTION_INFO_V1(bgnbd_covariance_final);
 PG_FUNCTION_INFO_V1(gammagamma_covariance_final);
 PG_FUNCTION_INFO_V1(paretonbd_covariance_trans);
 PG_FUNCTION_INFO_V1(paretonbd_covariance_final);
+PG_FUNCTION_INFO_V1(bgnbd_fit_covariance_final);
+PG_FUNCTION_INFO_V1(paretonbd_fit_covariance_final);
+PG_FUNCTION_INFO_V1(gammagamma_fit_covariance_final);
 
 /* Version byte of the serialized aggregate states. */
 #define BTYD_STATE_VERSION 1
@@ -88,12 +94,24 @@ WarnNotConverged(const char *model, const BtydFit *fit)
 
 /* ---------- aggregate states ---------- */
 
+/* The models the final functions fit. */
+typedef enum FitModel
+{
+	FIT_BGNBD,
+	FIT_PARETONBD,
+	FIT_GAMMAGAMMA
+} FitModel;
+
 /*
  * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
  * of the two kinds, compacted when it fills.  The first nsorted are
  * compacted (sorted, no repeats); the rest were appended since.
  * gammagamma_fit also counts the rows it skips.  The standard-error
- * aggregates keep the model of their first row in model (has_model).
+ * aggregates keep the model of their first row in model (has_model).  The
+ * final functions keep each model's fit in fits (fitted), so that the
+ * internal aggregates of fit_models() that share one state (a fit and its
+ * covariance matrix: _fit_segments) fit it once; a new observation forgets
+ * them.
  */
 typedef struct BtydAggState
 {
@@ -105,6 +123,8 @@ typedef struct BtydAggState
 	bool		bgnbd;
 	bool		has_model;
 	double		model[4];
+	bool		fitted[3];		/* by FitModel */
+	BtydFit		fits[3];
 } BtydAggState;
 
 #define INITIAL_CAPACITY 64
@@ -202,6 +222,7 @@ Reserve(BtydAggState *state, int64 extra)
 static void
 AppendObservations(BtydAggState *dst, const BtydAggState *src)
 {
+	memset(dst->fitted, 0, sizeof(dst->fitted));
 	Reserve(dst, src->nobs);
 	memcpy((char *) dst->obs + ObsSize(dst) * dst->nobs, src->obs,
 		   ObsSize(src) * src->nobs);
@@ -217,6 +238,7 @@ AppendObservations(BtydAggState *dst, const BtydAggState *src)
 static void
 AddObservation(BtydAggState *state, double x, double b, double c)
 {
+	memset(state->fitted, 0, sizeof(state->fitted));
 	if (state->bgnbd)
 	{
 		BtydBgnbdObs *obs = (BtydBgnbdObs *) state->obs;
@@ -245,52 +267,39 @@ AddObservation(BtydAggState *state, double x, double b, double c)
 	state->nobs++;
 }
 
-/* The models the final functions fit. */
-typedef enum FitModel
-{
-	FIT_BGNBD,
-	FIT_PARETONBD,
-	FIT_GAMMAGAMMA
-} FitModel;
-
 /*
- * Shared final function: the maximum-likelihood fit of the model (whose
- * observations are of the state's kind), as a model row; NULL when no
- * observation was counted.  Compacts the state in place
- * (FINALFUNC_MODIFY = READ_WRITE) and never frees it.
+ * The maximum-likelihood fit of the model over the state's observations
+ * (of the state's kind; at least one), fitted once and kept in the state:
+ * compacts the state in place.  Errors when out of memory or stopped.
  */
-static Datum
-FitFinal(FunctionCallInfo fcinfo, FitModel model)
+static const BtydFit *
+EnsureFit(BtydAggState *state, FitModel model)
 {
 	const char *name = model == FIT_BGNBD ? "BG/NBD"
 		: model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma";
 	const char *what = model == FIT_BGNBD ? "the BG/NBD fit"
 		: model == FIT_PARETONBD ? "the Pareto/NBD fit" : "the Gamma-Gamma fit";
-	BtydAggState *state;
 	BtydFitOptions opts;
-	BtydFit		fit;
+	BtydFit    *fit = &state->fits[model];
 	bool		ok;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
 	if (state->bgnbd != (model != FIT_GAMMAGAMMA))
 		elog(ERROR, "%s fit called with a state of the wrong kind", name);
+	if (state->fitted[model])
+		return fit;
 	CompactState(state);
 	btyd_fit_options_default(&opts);
 	opts.stop = BtydStopRequested;
 	switch (model)
 	{
 		case FIT_BGNBD:
-			ok = btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			ok = btyd_bgnbd_fit(state->obs, (size_t) state->nobs, &opts, fit);
 			break;
 		case FIT_PARETONBD:
-			ok = btyd_pareto_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			ok = btyd_pareto_fit(state->obs, (size_t) state->nobs, &opts, fit);
 			break;
 		default:
-			ok = btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, &fit);
+			ok = btyd_gg_fit(state->obs, (size_t) state->nobs, &opts, fit);
 			break;
 	}
 	if (!ok)
@@ -299,13 +308,39 @@ FitFinal(FunctionCallInfo fcinfo, FitModel model)
 				 errmsg("out of memory"),
 				 errdetail("The %s fit of " INT64_FORMAT " distinct customer summaries could not allocate its working copy.",
 						   name, state->nobs)));
-	if (fit.status == BTYD_STOPPED)
+	if (fit->status == BTYD_STOPPED)
 		BtydRaiseStop(what);
-	fit.skipped += state->skipped;
-	if (!fit.converged)
-		WarnNotConverged(name, &fit);
-	return BtydMakeModelRow(fcinfo, fit.params, model == FIT_GAMMAGAMMA ? 3 : 4,
-							model == FIT_GAMMAGAMMA, &fit);
+	fit->skipped += state->skipped;
+	state->fitted[model] = true;
+	return fit;
+}
+
+/*
+ * Shared final function: the maximum-likelihood fit of the model (whose
+ * observations are of the state's kind), as a model row, with a WARNING
+ * when it did not converge; NULL when no observation was counted.
+ * Compacts the state in place and keeps the fit in it (EnsureFit), which
+ * leaves it usable by other final functions (FINALFUNC_MODIFY = SHAREABLE
+ * for the internal aggregates; the public ones say READ_WRITE, as before),
+ * and never frees it.
+ */
+static Datum
+FitFinal(FunctionCallInfo fcinfo, FitModel model)
+{
+	BtydAggState *state;
+	const BtydFit *fit;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	fit = EnsureFit(state, model);
+	if (!fit->converged)
+		WarnNotConverged(model == FIT_BGNBD ? "BG/NBD" : model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma",
+						 fit);
+	return BtydMakeModelRow(fcinfo, fit->params, model == FIT_GAMMAGAMMA ? 3 : 4,
+							model == FIT_GAMMAGAMMA, fit);
 }
 
 /* Shared combine function: handles NULL on either side (empty partial states). */
@@ -754,18 +789,17 @@ typedef enum CovModel
 } CovModel;
 
 /*
- * Shared final function: the covariance matrix of the model's parameters
- * (natural scale) at the counted observations, as a two-dimensional double
- * precision[] in the order of the parameters; NULL as StandardErrorsFinal
- * (no rows, or the observed information is not positive definite).  From
- * the covariance of the log-parameters (btyd_*_log_cov): cov_ij times the
- * two parameters, whose diagonal's square roots are the standard errors
- * of bgnbd_standard_errors and gammagamma_standard_errors.
+ * The covariance matrix of the model's parameters (natural scale) at
+ * params over the state's observations (compacted here), as a
+ * two-dimensional double precision[] in the order of the parameters; false
+ * when the observed information is not positive definite or a value is not
+ * finite.  From the covariance of the log-parameters (btyd_*_log_cov): cov_ij
+ * times the two parameters, whose diagonal's square roots are the standard
+ * errors of bgnbd_standard_errors and gammagamma_standard_errors.
  */
-static Datum
-CovarianceFinal(FunctionCallInfo fcinfo, CovModel which)
+static bool
+CovarianceMatrix(BtydAggState *state, CovModel which, const double *params, Datum *result)
 {
-	BtydAggState *state;
 	int			np = which == COV_GAMMAGAMMA ? 3 : 4;
 	double		cov[16];
 	Datum		values[16];
@@ -775,45 +809,110 @@ CovarianceFinal(FunctionCallInfo fcinfo, CovModel which)
 	int			i;
 	int			j;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0 || !state->has_model)
-		PG_RETURN_NULL();
 	CompactState(state);
 	CHECK_FOR_INTERRUPTS();
 	if (which == COV_BGNBD)
 	{
-		BtydBgnbdParams m = {state->model[0], state->model[1], state->model[2], state->model[3]};
+		BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
 
 		ok = btyd_bgnbd_log_cov(&m, state->obs, (size_t) state->nobs, cov);
 	}
 	else if (which == COV_PARETONBD)
 	{
-		BtydParetoParams m = {state->model[0], state->model[1], state->model[2], state->model[3]};
+		BtydParetoParams m = {params[0], params[1], params[2], params[3]};
 
 		ok = btyd_pareto_log_cov(&m, state->obs, (size_t) state->nobs, cov);
 	}
 	else
 	{
-		BtydGgParams m = {state->model[0], state->model[1], state->model[2]};
+		BtydGgParams m = {params[0], params[1], params[2]};
 
 		ok = btyd_gg_log_cov(&m, state->obs, (size_t) state->nobs, cov);
 	}
 	if (!ok)
-		PG_RETURN_NULL();
+		return false;
 	for (i = 0; i < np; i++)
 		for (j = 0; j < np; j++)
 		{
-			double		v = cov[i * np + j] * state->model[i] * state->model[j];
+			double		v = cov[i * np + j] * params[i] * params[j];
 
 			if (!isfinite(v))
-				PG_RETURN_NULL();
+				return false;
 			values[i * np + j] = Float8GetDatum(v);
 		}
 	dims[0] = dims[1] = np;
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(values, NULL, 2, dims, lbs, FLOAT8OID, sizeof(float8),
-											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	*result = PointerGetDatum(construct_md_array(values, NULL, 2, dims, lbs, FLOAT8OID, sizeof(float8),
+												 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	return true;
+}
+
+/*
+ * Shared final function of the covariance aggregates: the covariance matrix
+ * at the model of their rows (CovarianceMatrix); NULL with no rows, or as
+ * CovarianceMatrix.
+ */
+static Datum
+CovarianceFinal(FunctionCallInfo fcinfo, CovModel which)
+{
+	BtydAggState *state;
+	Datum		result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0 || !state->has_model)
+		PG_RETURN_NULL();
+	if (!CovarianceMatrix(state, which, state->model, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * Shared final function of the internal aggregates _bgnbd_fit_covariance,
+ * _paretonbd_fit_covariance and _gammagamma_fit_covariance: the covariance
+ * matrix at the model's fit over the same rows (kept in the state shared
+ * with the fit's aggregate, else fitted here: EnsureFit); NULL with no rows,
+ * when the fit did not converge, or as CovarianceMatrix.
+ */
+static Datum
+FitCovarianceFinal(FunctionCallInfo fcinfo, FitModel model)
+{
+	BtydAggState *state;
+	const BtydFit *fit;
+	Datum		result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	fit = EnsureFit(state, model);
+	if (!fit->converged ||
+		!CovarianceMatrix(state, model == FIT_BGNBD ? COV_BGNBD : model == FIT_PARETONBD ? COV_PARETONBD : COV_GAMMAGAMMA,
+						  fit->params, &result))
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/* SQL: final function of _bgnbd_fit_covariance(frequency, recency, age). */
+Datum
+bgnbd_fit_covariance_final(PG_FUNCTION_ARGS)
+{
+	return FitCovarianceFinal(fcinfo, FIT_BGNBD);
+}
+
+/* SQL: final function of _paretonbd_fit_covariance(frequency, recency, age). */
+Datum
+paretonbd_fit_covariance_final(PG_FUNCTION_ARGS)
+{
+	return FitCovarianceFinal(fcinfo, FIT_PARETONBD);
+}
+
+/* SQL: final function of _gammagamma_fit_covariance(frequency, monetary_value). */
+Datum
+gammagamma_fit_covariance_final(PG_FUNCTION_ARGS)
+{
+	return FitCovarianceFinal(fcinfo, FIT_GAMMAGAMMA);
 }
 
 /*

@@ -108,11 +108,12 @@ SQL
 			END { for (i = 1; i <= n; i++) if (p[i] != "") printf "%.0f\n", t[i] }'
 }
 # where fit_models() spends its time: the summaries (one pass over the
-# histories), the fits, the covariance matrices, the value distribution
-read -r fit_summaries fit_fits fit_covariances fit_distribution < <(steps "SELECT count(*) FROM dormancy.fit_models()" \
-	"CREATE TEMP TABLE dormancy_fit_summaries" "INSERT INTO dormancy.models" "UPDATE dormancy.models m" \
+# histories), the fits with their covariance matrices (one pass over the
+# summaries), the value distribution
+read -r fit_summaries fit_fits fit_distribution < <(steps "SELECT count(*) FROM dormancy.fit_models()" \
+	"CREATE TEMP TABLE dormancy_fit_summaries" "INSERT INTO dormancy.models" \
 	"INSERT INTO dormancy.value_distribution" | paste -sd' ' -)
-note "fit_models steps: summaries $fit_summaries ms, fits $fit_fits, covariances $fit_covariances, value distribution $fit_distribution"
+note "fit_models steps: summaries $fit_summaries ms, fits and covariances $fit_fits, value distribution $fit_distribution"
 # the queries compared, in rounds (one run of each per round), so that the
 # load of a shared machine falls on all of them alike
 declare -A q=(
@@ -326,6 +327,6 @@ echo
 echo "Refreshes by history mode (mode, runs, customers recomputed on average): $(echo "$refresh_modes" | paste -sd';' -)."
 [ "$sources" = yes ] && echo "Optional sources: events, deals, contracts, contacts rows: $source_rows."
 echo "Memory: one serial backend with the default work_mem, VmHWM minus RssShmem; temp files from log_temp_files."
-echo "fit_models() in steps (one more run, ms): the summaries $fit_summaries (one pass over the histories), the fits $fit_fits, the covariance matrices $fit_covariances, the value distribution $fit_distribution."
+echo "fit_models() in steps (one more run, ms): the summaries $fit_summaries (one pass over the histories), the fits with their covariance matrices $fit_fits, the value distribution $fit_distribution."
 echo "A refresh with no change in steps (one more run, ms): the stored histories $step_histories, the snapshot's MERGE $step_snapshot (evaluation, rank, writes), the rest $(awk -v w="$step_work" -v h="$step_histories" -v s="$step_snapshot" 'BEGIN { printf "%.0f", w - h - s }') (previous and current states, state history) of $step_work."
 note "done"
