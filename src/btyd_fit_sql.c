@@ -102,6 +102,13 @@ typedef enum FitModel
 	FIT_GAMMAGAMMA
 } FitModel;
 
+/* The model's name in messages. */
+static const char *
+FitModelName(FitModel model)
+{
+	return model == FIT_BGNBD ? "BG/NBD" : model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma";
+}
+
 /*
  * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
  * of the two kinds, compacted when it fills.  The first nsorted are
@@ -275,8 +282,7 @@ AddObservation(BtydAggState *state, double x, double b, double c)
 static const BtydFit *
 EnsureFit(BtydAggState *state, FitModel model)
 {
-	const char *name = model == FIT_BGNBD ? "BG/NBD"
-		: model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma";
+	const char *name = FitModelName(model);
 	const char *what = model == FIT_BGNBD ? "the BG/NBD fit"
 		: model == FIT_PARETONBD ? "the Pareto/NBD fit" : "the Gamma-Gamma fit";
 	BtydFitOptions opts;
@@ -337,8 +343,7 @@ FitFinal(FunctionCallInfo fcinfo, FitModel model)
 		PG_RETURN_NULL();
 	fit = EnsureFit(state, model);
 	if (!fit->converged)
-		WarnNotConverged(model == FIT_BGNBD ? "BG/NBD" : model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma",
-						 fit);
+		WarnNotConverged(FitModelName(model), fit);
 	return BtydMakeModelRow(fcinfo, fit->params, model == FIT_GAMMAGAMMA ? 3 : 4,
 							model == FIT_GAMMAGAMMA, fit);
 }
@@ -780,14 +785,6 @@ gammagamma_standard_errors_final(PG_FUNCTION_ARGS)
 
 /* ---------- bgnbd_covariance, paretonbd_covariance, gammagamma_covariance ---------- */
 
-/* Which model a covariance is of. */
-typedef enum CovModel
-{
-	COV_BGNBD,
-	COV_PARETONBD,
-	COV_GAMMAGAMMA
-} CovModel;
-
 /*
  * The covariance matrix of the model's parameters (natural scale) at
  * params over the state's observations (compacted here), as a
@@ -798,9 +795,9 @@ typedef enum CovModel
  * errors of bgnbd_standard_errors and gammagamma_standard_errors.
  */
 static bool
-CovarianceMatrix(BtydAggState *state, CovModel which, const double *params, Datum *result)
+CovarianceMatrix(BtydAggState *state, FitModel which, const double *params, Datum *result)
 {
-	int			np = which == COV_GAMMAGAMMA ? 3 : 4;
+	int			np = which == FIT_GAMMAGAMMA ? 3 : 4;
 	double		cov[16];
 	Datum		values[16];
 	int			dims[2];
@@ -811,13 +808,13 @@ CovarianceMatrix(BtydAggState *state, CovModel which, const double *params, Datu
 
 	CompactState(state);
 	CHECK_FOR_INTERRUPTS();
-	if (which == COV_BGNBD)
+	if (which == FIT_BGNBD)
 	{
 		BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
 
 		ok = btyd_bgnbd_log_cov(&m, state->obs, (size_t) state->nobs, cov);
 	}
-	else if (which == COV_PARETONBD)
+	else if (which == FIT_PARETONBD)
 	{
 		BtydParetoParams m = {params[0], params[1], params[2], params[3]};
 
@@ -852,7 +849,7 @@ CovarianceMatrix(BtydAggState *state, CovModel which, const double *params, Datu
  * CovarianceMatrix.
  */
 static Datum
-CovarianceFinal(FunctionCallInfo fcinfo, CovModel which)
+CovarianceFinal(FunctionCallInfo fcinfo, FitModel which)
 {
 	BtydAggState *state;
 	Datum		result;
@@ -888,8 +885,7 @@ FitCovarianceFinal(FunctionCallInfo fcinfo, FitModel model)
 		PG_RETURN_NULL();
 	fit = EnsureFit(state, model);
 	if (!fit->converged ||
-		!CovarianceMatrix(state, model == FIT_BGNBD ? COV_BGNBD : model == FIT_PARETONBD ? COV_PARETONBD : COV_GAMMAGAMMA,
-						  fit->params, &result))
+		!CovarianceMatrix(state, model, fit->params, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
@@ -923,7 +919,7 @@ gammagamma_fit_covariance_final(PG_FUNCTION_ARGS)
 Datum
 bgnbd_covariance_final(PG_FUNCTION_ARGS)
 {
-	return CovarianceFinal(fcinfo, COV_BGNBD);
+	return CovarianceFinal(fcinfo, FIT_BGNBD);
 }
 
 /*
@@ -934,7 +930,7 @@ bgnbd_covariance_final(PG_FUNCTION_ARGS)
 Datum
 gammagamma_covariance_final(PG_FUNCTION_ARGS)
 {
-	return CovarianceFinal(fcinfo, COV_GAMMAGAMMA);
+	return CovarianceFinal(fcinfo, FIT_GAMMAGAMMA);
 }
 
 /*
@@ -968,5 +964,5 @@ paretonbd_covariance_trans(PG_FUNCTION_ARGS)
 Datum
 paretonbd_covariance_final(PG_FUNCTION_ARGS)
 {
-	return CovarianceFinal(fcinfo, COV_PARETONBD);
+	return CovarianceFinal(fcinfo, FIT_PARETONBD);
 }
