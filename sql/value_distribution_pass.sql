@@ -172,6 +172,67 @@ SET client_min_messages = warning;
 SELECT count(*) AS refitted FROM dormancy.models WHERE fitted_at > now() - interval '1 day';
 SELECT * FROM pg_temp.compare();
 
+-- each customer's expected value in one C call (_expected_value: what the
+-- distribution is computed from, since it no longer joins _model_for and
+-- model_predictions per customer) against customer_status's own column (the
+-- view's model lookup and predictions): equal in every digit, or both NULL,
+-- for every customer
+CREATE FUNCTION pg_temp.per_customer()
+	RETURNS TABLE (customers bigint, with_value bigint, under_paretonbd bigint, differ bigint)
+	LANGUAGE sql AS $$
+	SELECT count(*), count(s.expected_value), count(*) FILTER (WHERE m.model = 'paretonbd'),
+		   count(*) FILTER (WHERE s.expected_value IS DISTINCT FROM e.v OR s.expected_value::text IS DISTINCT FROM e.v::text)
+	  FROM dormancy.customer_status s
+	  LEFT JOIN dormancy.models m USING (model_id)
+	 CROSS JOIN LATERAL (SELECT dormancy._expected_value(s.industry, s.company_size, s.frequency,
+														 s.recency_days, s.age_days, s.monetary_value) AS v) e
+$$;
+-- and the stored expected_value quantiles against those of customer_status's
+-- column over the customers with a purchase day
+CREATE FUNCTION pg_temp.status_quantiles_equal()
+	RETURNS boolean
+	LANGUAGE sql AS $$
+	SELECT (SELECT d.quantiles FROM dormancy.value_distribution d WHERE d.measure = 'expected_value')::text
+		   = (SELECT percentile_cont(ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g)::double precision[])
+					 WITHIN GROUP (ORDER BY s.expected_value)
+			    FROM dormancy.customer_status s
+			   WHERE s.order_days > 0 AND s.expected_value >= 0 AND s.expected_value < 'infinity')::text
+$$;
+SELECT * FROM pg_temp.per_customer();
+SELECT pg_temp.status_quantiles_equal() AS quantiles_equal;
+-- under the model chosen per segment by likelihood (Pareto/NBD where it
+-- fits better) and under Pareto/NBD everywhere it converges
+INSERT INTO dormancy.model_settings (model) VALUES ('likelihood');
+SET client_min_messages = error;
+SELECT count(*) AS models FROM dormancy.fit_models();
+SET client_min_messages = warning;
+SELECT * FROM pg_temp.per_customer();
+SELECT pg_temp.status_quantiles_equal() AS quantiles_equal;
+SELECT * FROM pg_temp.compare() WHERE measure = 'total_amount';
+UPDATE dormancy.model_settings SET model = 'paretonbd';
+SET client_min_messages = error;
+SELECT count(*) AS models FROM dormancy.fit_models();
+SET client_min_messages = warning;
+SELECT * FROM pg_temp.per_customer();
+SELECT pg_temp.status_quantiles_equal() AS quantiles_equal;
+-- BG/NBD chosen for one segment, Pareto/NBD for the others
+UPDATE dormancy.models SET model = 'bgnbd' WHERE segment_value = 'ec';
+SELECT * FROM pg_temp.per_customer();
+DELETE FROM dormancy.model_settings;
+-- edits of the models show in the next query: a Gamma-Gamma fit marked not
+-- converged (no expected value in its segment), a BG/NBD row with a
+-- parameter that is not positive (customer_status reports it in
+-- data_issues; both give NULL)
+SET client_min_messages = error;
+SELECT count(*) AS models FROM dormancy.fit_models();
+SET client_min_messages = warning;
+UPDATE dormancy.models SET gammagamma.converged = false WHERE segment_value = 'ec';
+SELECT * FROM pg_temp.per_customer();
+UPDATE dormancy.models SET bgnbd.r = -1 WHERE segment_value = 'consumables';
+SELECT * FROM pg_temp.per_customer();
+SELECT count(*) FILTER (WHERE c.industry = 'ec') AS ec, count(*) FILTER (WHERE c.industry = 'consumables') AS consumables
+  FROM dormancy.customer_status c WHERE c.order_days > 0 AND c.expected_value IS NULL;
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 \i test/sql_ref/unbind_all.sql

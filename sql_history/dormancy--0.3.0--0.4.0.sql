@@ -6204,6 +6204,17 @@ COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the cus
 COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 
+-- A customer's expected_value as customer_status gives it, in one C call
+-- (the value distribution's pass: no lateral function scans per customer)
+CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
+										 recency_days double precision, age_days double precision,
+										 monetary_value double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'expected_value_for'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision) IS
+	'internal: a customer''s expected_value as customer_status computes it (the model _model_for chooses, model_predictions), from its BTYD summary in days and its segment columns; for the value distribution of fit_models()';
+
 CREATE FUNCTION dormancy._store_value_distribution()
 	RETURNS void
 	LANGUAGE plpgsql
@@ -6219,18 +6230,10 @@ BEGIN
 	END IF;
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (
-		SELECT s.total_amount, CASE WHEN mdl.paretonbd IS NULL THEN mp.expected_value ELSE pp.expected_value END AS expected_value
+		SELECT s.total_amount,
+			   dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age,
+										s.monetary_value) AS expected_value
 		  FROM pg_temp.dormancy_fit_summaries s
-		 CROSS JOIN LATERAL dormancy._model_for(s.industry, s.company_size) mdl
-		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
-							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON mdl.paretonbd IS NULL
-		  -- under the segment's Pareto/NBD model when it is the one chosen, as customer_status
-		  LEFT JOIN LATERAL dormancy.model_predictions_paretonbd(mdl.paretonbd,
-							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-							s.frequency, s.recency / mdl.unit_days, s.age / mdl.unit_days,
-							s.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) pp ON mdl.paretonbd IS NOT NULL
 	)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,

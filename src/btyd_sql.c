@@ -24,6 +24,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "rules_sql.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(bgnbd_make);
@@ -747,20 +748,20 @@ QuietResult(TupleDesc tupdesc, Datum *values, bool *nulls, int problem_col, Stri
  * without a problem when the mean spend does not exist (p x + q <= 1).
  */
 static void
-ExpectedValueQuietly(FunctionCallInfo fcinfo, int gg_arg, int m_arg, double x, double expected,
+ExpectedValueQuietly(HeapTupleHeader gg_rec, bool m_known, double m, double x, double expected,
 					 Datum *value, bool *isnull, StringInfo problems)
 {
 	static const char *const gg_names[] = {"p", "q", "v"};
 	double		ggp[3];
 	BtydGgParams gg;
-	double		m;
 	BtydObsError err;
 
-	if (PG_ARGISNULL(gg_arg) || (x > 0.0 && PG_ARGISNULL(m_arg)))
+	if (gg_rec == NULL || (x > 0.0 && !m_known))
 		return;
-	if (!ReadModelQuietly(PG_GETARG_HEAPTUPLEHEADER(gg_arg), 3, ggp, "Gamma-Gamma", gg_names, problems))
+	if (!ReadModelQuietly(gg_rec, 3, ggp, "Gamma-Gamma", gg_names, problems))
 		return;
-	m = PG_ARGISNULL(m_arg) ? 0.0 : PG_GETARG_FLOAT8(m_arg);
+	if (!m_known)
+		m = 0.0;
 	gg.p = ggp[0];
 	gg.q = ggp[1];
 	gg.v = ggp[2];
@@ -828,6 +829,65 @@ SetDormantAge(double v, double t_x, Datum *value, bool *isnull, StringInfo probl
 }
 
 /*
+ * The model columns of one customer (values[0..2]: p_alive, expected
+ * purchases, expected value; a value stays NULL when it cannot be computed,
+ * with the problem noted), under the model row model_rec (a Pareto/NBD row
+ * when pareto, else BG/NBD; *bg or *pn gets its parameters), with the
+ * Gamma-Gamma row gg_rec (NULL for none) and the mean spend m (m_known).
+ * False when p_alive or the expected purchases could not be computed.
+ */
+static bool
+PredictCustomer(bool pareto, HeapTupleHeader model_rec, HeapTupleHeader gg_rec,
+				double x, double t_x, double T, double t, bool m_known, double m,
+				Datum *values, bool *nulls, StringInfo problems,
+				BtydBgnbdParams *bg, BtydParetoParams *pn)
+{
+	double		p_alive;
+	double		expected;
+
+	if (pareto ? !ReadParetoQuietly(model_rec, pn, problems)
+		: !ReadBgnbdQuietly(model_rec, bg, problems))
+		return false;
+	if (!CheckBgnbdObsQuietly(x, t_x, T, problems))
+		return false;
+	if (!(isfinite(t) && t >= 0.0))
+	{
+		AddProblem(problems, "the horizon %g is not a finite number >= 0", t);
+		return false;
+	}
+
+	p_alive = pareto ? btyd_pareto_p_alive(pn, x, t_x, T) : btyd_bgnbd_p_alive(bg, x, t_x, T);
+	if (!(isfinite(p_alive) && p_alive >= 0.0 && p_alive <= 1.0))
+	{
+		if (pareto)
+			AddProblem(problems, "p_alive is %g, not a probability (Pareto/NBD r %g, alpha %g, s %g, beta %g; frequency %.0f, recency %g, age %g)",
+					   p_alive, pn->r, pn->alpha, pn->s, pn->beta, x, t_x, T);
+		else
+			AddProblem(problems, "p_alive is %g, not a probability (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g)",
+					   p_alive, bg->r, bg->alpha, bg->a, bg->b, x, t_x, T);
+		return false;
+	}
+	values[0] = Float8GetDatum(p_alive);
+	nulls[0] = false;
+
+	expected = pareto ? btyd_pareto_expected(pn, t, x, t_x, T) : btyd_bgnbd_expected(bg, t, x, t_x, T);
+	if (!(isfinite(expected) && expected >= 0.0))
+	{
+		if (pareto)
+			AddProblem(problems, "expected_purchases is %g, not a finite number >= 0 (Pareto/NBD)", expected);
+		else
+			AddProblem(problems, "expected_purchases is %g, not a finite number >= 0 (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g, horizon %g)",
+					   expected, bg->r, bg->alpha, bg->a, bg->b, x, t_x, T, t);
+		return false;
+	}
+	values[1] = Float8GetDatum(expected);
+	nulls[1] = false;
+
+	ExpectedValueQuietly(gg_rec, m_known, m, x, expected, &values[2], &nulls[2], problems);
+	return true;
+}
+
+/*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
  * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
  * problem), and model_predictions_paretonbd (pareto: the same under a
@@ -854,59 +914,20 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 	BtydParetoParams pn;
 	double		x;
 	double		t_x;
-	double		T;
-	double		t;
-	double		p_alive;
-	double		expected;
 
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(6))
 		goto done;
-	if (pareto ? !ReadParetoQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &pn, &problems)
-		: !ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
-		goto done;
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
-	T = PG_GETARG_FLOAT8(4);
-	t = PG_GETARG_FLOAT8(6);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems))
+	if (!PredictCustomer(pareto, PG_GETARG_HEAPTUPLEHEADER(0),
+						 PG_ARGISNULL(1) ? NULL : PG_GETARG_HEAPTUPLEHEADER(1),
+						 x, t_x, PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(6),
+						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+						 values, nulls, &problems, &bg, &pn))
 		goto done;
-	if (!(isfinite(t) && t >= 0.0))
-	{
-		AddProblem(&problems, "the horizon %g is not a finite number >= 0", t);
-		goto done;
-	}
-
-	p_alive = pareto ? btyd_pareto_p_alive(&pn, x, t_x, T) : btyd_bgnbd_p_alive(&bg, x, t_x, T);
-	if (!(isfinite(p_alive) && p_alive >= 0.0 && p_alive <= 1.0))
-	{
-		if (pareto)
-			AddProblem(&problems, "p_alive is %g, not a probability (Pareto/NBD r %g, alpha %g, s %g, beta %g; frequency %.0f, recency %g, age %g)",
-					   p_alive, pn.r, pn.alpha, pn.s, pn.beta, x, t_x, T);
-		else
-			AddProblem(&problems, "p_alive is %g, not a probability (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g)",
-					   p_alive, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T);
-		goto done;
-	}
-	values[0] = Float8GetDatum(p_alive);
-	nulls[0] = false;
-
-	expected = pareto ? btyd_pareto_expected(&pn, t, x, t_x, T) : btyd_bgnbd_expected(&bg, t, x, t_x, T);
-	if (!(isfinite(expected) && expected >= 0.0))
-	{
-		if (pareto)
-			AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (Pareto/NBD)", expected);
-		else
-			AddProblem(&problems, "expected_purchases is %g, not a finite number >= 0 (r %g, alpha %g, a %g, b %g; frequency %.0f, recency %g, age %g, horizon %g)",
-					   expected, bg.r, bg.alpha, bg.a, bg.b, x, t_x, T, t);
-		goto done;
-	}
-	values[1] = Float8GetDatum(expected);
-	nulls[1] = false;
-
-	ExpectedValueQuietly(fcinfo, 1, 5, x, expected, &values[2], &nulls[2], &problems);
 
 	/*
 	 * Pareto/NBD: looking ahead too, as model_lookahead (p_purchase_ahead:
@@ -915,6 +936,8 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 	if (pareto && !PG_ARGISNULL(7) && !PG_ARGISNULL(8) &&
 		LookaheadUsable(PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), &problems))
 	{
+		double		T = PG_GETARG_FLOAT8(4);
+
 		SetProbability(btyd_pareto_p_alive(&pn, x, t_x, T + PG_GETARG_FLOAT8(7)), "p_alive_ahead",
 					   &values[3], &nulls[3], &problems);
 		SetDormantAge(btyd_pareto_dormant_age(&pn, x, t_x, PG_GETARG_FLOAT8(8)), t_x,
@@ -979,6 +1002,61 @@ ModelLookahead(FunctionCallInfo fcinfo, bool pareto)
 
 done:
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+}
+
+/*
+ * SQL: _expected_value(industry, company_size, frequency, recency_days,
+ * age_days, monetary_value) -> double precision
+ *
+ * The expected_value of customer_status for a customer's BTYD summary in
+ * days, in one call: the model _model_for chooses for the segment (the
+ * cache of rules_sql.c, in this call site's fn_extra), its Gamma-Gamma fit
+ * when it converged, the summary in the model's time unit and the horizon,
+ * and the predictions of model_predictions (or model_predictions_paretonbd
+ * when the segment's Pareto/NBD fit is the one chosen), with the same
+ * arithmetic in the same order.  NULL wherever customer_status's
+ * expected_value is NULL: no model, an input NULL, a value that cannot be
+ * computed (its problem, which customer_status reports, is dropped here).
+ * For fit_models()'s value distribution, which needs this one value for
+ * every customer: the lateral function scans of _model_for and
+ * model_predictions cost several times the predictions themselves.  Not
+ * strict: the summary's NULLs mean NULL, the segment's mean no segment.
+ */
+PG_FUNCTION_INFO_V1(expected_value_for);
+Datum
+expected_value_for(PG_FUNCTION_ARGS)
+{
+	CustomerModel mdl;
+	Datum		values[3];
+	bool		nulls[3] = {true, true, true};
+	StringInfoData problems;
+	BtydBgnbdParams bg;
+	BtydParetoParams pn;
+	HeapTupleHeader model_rec;
+	double		unit;
+
+	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
+					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl);
+	model_rec = mdl.paretonbd != NULL ? mdl.paretonbd : mdl.bgnbd;
+	if (model_rec == NULL || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) ||
+		!mdl.has_unit_days || !mdl.has_horizon_days)
+		PG_RETURN_NULL();
+	unit = mdl.unit_days;
+	/* the summary in the model's unit, as float8 division would give it */
+	if (unit == 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DIVISION_BY_ZERO),
+				 errmsg("division by zero")));
+
+	memset(&problems, 0, sizeof(problems));
+	if (!PredictCustomer(mdl.paretonbd != NULL, model_rec, mdl.converged_gammagamma,
+						 (double) PG_GETARG_INT32(2),
+						 PG_GETARG_FLOAT8(3) / unit, PG_GETARG_FLOAT8(4) / unit,
+						 mdl.horizon_days / unit,
+						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+						 values, nulls, &problems, &bg, &pn) || nulls[2])
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(values[2]);
 }
 
 /*

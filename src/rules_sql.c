@@ -46,6 +46,7 @@
 #include "common/hashfn.h"
 #include "core/rules.h"
 #include "rules_sql.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -654,7 +655,8 @@ typedef struct ModelCache
 	int		   *size_model;
 	FoldCache	industry_fold;
 	FoldCache	size_fold;
-	TupleDesc	tupdesc;
+	bool	   *gg_converged;	/* per model: its Gamma-Gamma fit converged */
+	TupleDesc	tupdesc;		/* _model_for's result; NULL for other callers */
 } ModelCache;
 
 /* Segment values of one kind, sorted, with the model of each. */
@@ -703,9 +705,12 @@ SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 	*count_out = k;
 }
 
-/* Read the converged models of dormancy.models into a new cache in fn_mcxt. */
+/*
+ * Read the converged models of dormancy.models into a new cache in fn_mcxt
+ * (with the result row type of the caller when row_result).
+ */
 static ModelCache *
-LoadModels(FunctionCallInfo fcinfo)
+LoadModels(FunctionCallInfo fcinfo, bool row_result)
 {
 	ModelCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy models", ALLOCSET_SMALL_SIZES),
 										   sizeof(ModelCache));
@@ -741,16 +746,90 @@ LoadModels(FunctionCallInfo fcinfo)
 			strcmp(TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull)), "all") == 0)
 			cache->overall = i;
 	}
+	/* (gammagamma).converged of each model, as a SQL CASE on it would read it */
+	cache->gg_converged = palloc0(sizeof(bool) * Max(cache->nrows, 1));
+	for (int i = 0; i < cache->nrows; i++)
+	{
+		bool		isnull = true;
+		Datum		converged = (Datum) 0;
+
+		if (!cache->nulls[i][2])
+			converged = GetAttributeByName(DatumGetHeapTupleHeader(cache->values[i][2]), "converged", &isnull);
+		cache->gg_converged[i] = !isnull && DatumGetBool(converged);
+	}
 	SegmentTable(tuples, desc, cache->nrows, "industry",
 				 &cache->industries, &cache->industry_model, &cache->nindustries);
 	SegmentTable(tuples, desc, cache->nrows, "company_size",
 				 &cache->sizes, &cache->size_model, &cache->nsizes);
 
-	if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
+	if (row_result)
+	{
+		if (get_call_result_type(fcinfo, NULL, &cache->tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "return type must be a row type");
+		cache->tupdesc = BlessTupleDesc(CreateTupleDescCopy(cache->tupdesc));
+	}
 	MemoryContextSwitchTo(old);
 	return cache;
+}
+
+/*
+ * The model of a customer in the cache: its industry's, else its company
+ * size's (by label_key), else the overall one; -1 when none.
+ */
+static int
+ModelIndex(ModelCache *cache, text *industry, text *company_size, Oid collation)
+{
+	int			model = -1;
+
+	if (industry != NULL && cache->nindustries > 0)
+	{
+		int32		id = FoldedId(&cache->industry_fold, industry, cache->industries,
+								  cache->nindustries, NULL, collation, cache->site.mcxt);
+
+		if (id >= 0)
+			model = cache->industry_model[id];
+	}
+	if (model < 0 && company_size != NULL && cache->nsizes > 0)
+	{
+		int32		id = FoldedId(&cache->size_fold, company_size, cache->sizes,
+								  cache->nsizes, NULL, collation, cache->site.mcxt);
+
+		if (id >= 0)
+			model = cache->size_model[id];
+	}
+	if (model < 0)
+		model = cache->overall;
+	return model;
+}
+
+/*
+ * The model of a customer as _model_for chooses it, for a C caller whose
+ * fn_extra is free for the cache (see rules_sql.h).
+ */
+void
+CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, CustomerModel *out)
+{
+	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
+	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	int			model;
+
+	if (CallSiteCacheStale(fcinfo))
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, false);
+	memset(out, 0, sizeof(*out));
+	model = ModelIndex(cache, industry, company_size, collation);
+	if (model < 0)
+		return;
+	out->found = true;
+	if (!cache->nulls[model][1])
+		out->bgnbd = DatumGetHeapTupleHeader(cache->values[model][1]);
+	if (!cache->nulls[model][2] && cache->gg_converged[model])
+		out->converged_gammagamma = DatumGetHeapTupleHeader(cache->values[model][2]);
+	out->has_unit_days = !cache->nulls[model][3];
+	out->unit_days = out->has_unit_days ? DatumGetFloat8(cache->values[model][3]) : 0.0;
+	out->has_horizon_days = !cache->nulls[model][4];
+	out->horizon_days = out->has_horizon_days ? DatumGetFloat8(cache->values[model][4]) : 0.0;
+	if (!cache->nulls[model][6])
+		out->paretonbd = DatumGetHeapTupleHeader(cache->values[model][6]);
 }
 
 /*
@@ -771,29 +850,13 @@ model_for(PG_FUNCTION_ARGS)
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	bool		nulls[MODEL_FOR_COLS] = {true, true, true, true, true, true, true};
 	Datum		values[MODEL_FOR_COLS] = {0};
-	int			model = -1;
+	int			model;
 
 	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo);
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, true);
 
-	if (!PG_ARGISNULL(0) && cache->nindustries > 0)
-	{
-		int32		id = FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries,
-								  cache->nindustries, NULL, collation, cache->site.mcxt);
-
-		if (id >= 0)
-			model = cache->industry_model[id];
-	}
-	if (model < 0 && !PG_ARGISNULL(1) && cache->nsizes > 0)
-	{
-		int32		id = FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes,
-								  cache->nsizes, NULL, collation, cache->site.mcxt);
-
-		if (id >= 0)
-			model = cache->size_model[id];
-	}
-	if (model < 0)
-		model = cache->overall;
+	model = ModelIndex(cache, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
+					   PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), collation);
 	if (model >= 0)
 	{
 		memcpy(values, cache->values[model], sizeof(values));

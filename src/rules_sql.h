@@ -100,6 +100,25 @@ typedef struct ApproachCache
 	FoldCache	size_fold;
 } ApproachCache;
 
+/*
+ * The model of a customer as dormancy._model_for chooses it (rules_sql.c),
+ * for a C function that keeps the models in its own fn_extra: the pointers
+ * point into that cache, valid until the function's next call.
+ */
+typedef struct CustomerModel
+{
+	bool		found;			/* some converged model applies */
+	HeapTupleHeader bgnbd;		/* NULL when none */
+	HeapTupleHeader converged_gammagamma;	/* NULL unless it converged */
+	HeapTupleHeader paretonbd;	/* the segment's Pareto/NBD fit when chosen, else NULL */
+	bool		has_unit_days;
+	double		unit_days;
+	bool		has_horizon_days;
+	double		horizon_days;
+} CustomerModel;
+
+extern void CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size,
+							 CustomerModel *out);
 extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
 extern bool CallSiteCacheCurrent(const CallSiteCache *site);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
