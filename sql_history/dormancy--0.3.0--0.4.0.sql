@@ -6667,16 +6667,24 @@ BEGIN
 	-- task per shard, over customer_histories_live (histories are never
 	-- stored there: the union with the stored ones would make Citus collect
 	-- every history), and the coordinator receives the summaries only; a
-	-- worker's own zone or settings change nothing
+	-- worker's own zone or settings change nothing.  The two summary
+	-- functions are called in the select list of an inner subquery (OFFSET
+	-- 0: once per customer each), whose composite result the outer one takes
+	-- apart, not as lateral function scans: those put every result row
+	-- through a tuplestore, which cost about 2 s at 1,000,000 customers
+	-- (docs/models.md).  The columns leave the subquery taken apart, so
+	-- that a Citus worker sends plain values, not an anonymous record.
 	EXECUTE format(
 		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
 		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
 		'  FROM dormancy.src_customers c '
-		'  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, hs.total_amount '
-		'		  FROM dormancy.%I h '
-		'		 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') b '
-		'		 CROSS JOIN LATERAL dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0) hs '
-		'		 WHERE b.frequency IS NOT NULL '
+		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
+		'		  FROM (SELECT h.customer_id, '
+		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
+		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
+		'				  FROM dormancy.%I h '
+		'				OFFSET 0) h '
+		'		 WHERE (h.b).frequency IS NOT NULL '
 		'		OFFSET 0) s ON s.customer_id = c.customer_id '
 		' WHERE c.customer_id IS NOT NULL',
 		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
