@@ -943,27 +943,37 @@ SELECT core.*,
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
- -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ -- one; only converged BG/NBD fits count (_model_for, all NULL when none).
+ -- It and the model functions below are each called in the select list of
+ -- a subquery (OFFSET 0: one call per customer, as _assess below) whose
+ -- composite result is taken apart outside it: as lateral function scans
+ -- each put its one row through a tuplestore, 8% of customer_status's time
+ -- (100,000 demo customers, 2026-12-03).  Not so for _customer_facts in
+ -- customer_core: its result is wide, and taking it apart field by field
+ -- cost more than the scan.
+ CROSS JOIN LATERAL (
+	SELECT (x.m).model_id, (x.m).bgnbd, (x.m).gammagamma, (x.m).unit_days, (x.m).horizon_days, (x.m).model, (x.m).paretonbd
+	  FROM (SELECT dormancy._model_for(core.industry, core.company_size) AS m OFFSET 0) x
+  ) mdl
  -- the lookahead and the p_alive threshold (one row)
  CROSS JOIN dormancy.model_settings_in_force() ms
   LEFT JOIN LATERAL (
 	-- a value that cannot be computed is NULL, with the reason in problem
 	-- (listed by data_issues): one customer never stops the query; only a
 	-- converged Gamma-Gamma fit gives expected_value
-	SELECT mp.p_alive, mp.expected_purchases, mp.expected_value, mp.problem
-	  FROM dormancy.model_predictions(mdl.bgnbd,
+	SELECT (x.mp).p_alive, (x.mp).expected_purchases, (x.mp).expected_value, (x.mp).problem
+	  FROM (SELECT dormancy.model_predictions(mdl.bgnbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days) mp
+									  mdl.horizon_days / mdl.unit_days) AS mp OFFSET 0) x
   ) bg ON true
   LEFT JOIN LATERAL (
-	SELECT l.p_alive_ahead, l.p_purchase_ahead, l.dormant_age
-	  FROM dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
+	SELECT (x.l).p_alive_ahead, (x.l).p_purchase_ahead, (x.l).dormant_age
+	  FROM (SELECT dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
 									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) l
+									ms.p_alive_threshold) AS l OFFSET 0) x
   ) bgla ON true
   -- the segment's Pareto/NBD model, when it is the one chosen
   -- (model_settings.model, models.model: _model_for's model and paretonbd):
@@ -973,21 +983,21 @@ SELECT core.*,
   -- Citus's planner fail on customer_status (no relation entry for relid,
   -- or a crash in flatten_join_alias_vars; test/integration/citus.sh)
   LEFT JOIN LATERAL (
-	SELECT pp.p_alive, pp.expected_purchases, pp.expected_value
-	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
+	SELECT (x.pp).p_alive, (x.pp).expected_purchases, (x.pp).expected_value
+	  FROM (SELECT dormancy.model_predictions_paretonbd(mdl.paretonbd,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days, NULL, NULL) pp
-	 WHERE mdl.paretonbd IS NOT NULL
+									  mdl.horizon_days / mdl.unit_days, NULL, NULL) AS pp
+			 WHERE mdl.paretonbd IS NOT NULL OFFSET 0) x
   ) pn ON true
   LEFT JOIN LATERAL (
-	SELECT pl.p_alive_ahead, pl.p_purchase_ahead, pl.dormant_age
-	  FROM dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
+	SELECT (x.pl).p_alive_ahead, (x.pl).p_purchase_ahead, (x.pl).dormant_age
+	  FROM (SELECT dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
 									core.age_days / mdl.unit_days,
 									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) pl
-	 WHERE mdl.paretonbd IS NOT NULL
+									ms.p_alive_threshold) AS pl
+			 WHERE mdl.paretonbd IS NOT NULL OFFSET 0) x
   ) pnla ON true
  CROSS JOIN LATERAL (
 	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
