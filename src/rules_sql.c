@@ -818,8 +818,7 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, Cu
 	memset(out, 0, sizeof(*out));
 	model = ModelIndex(cache, industry, company_size, collation);
 	if (model < 0)
-		return;
-	out->found = true;
+		return;					/* no model: every field NULL or false */
 	if (!cache->nulls[model][1])
 		out->bgnbd = DatumGetHeapTupleHeader(cache->values[model][1]);
 	if (!cache->nulls[model][2] && cache->gg_converged[model])

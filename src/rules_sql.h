@@ -107,7 +107,6 @@ typedef struct ApproachCache
  */
 typedef struct CustomerModel
 {
-	bool		found;			/* some converged model applies */
 	HeapTupleHeader bgnbd;		/* NULL when none */
 	HeapTupleHeader converged_gammagamma;	/* NULL unless it converged */
 	HeapTupleHeader paretonbd;	/* the segment's Pareto/NBD fit when chosen, else NULL */
