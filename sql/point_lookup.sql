@@ -104,10 +104,11 @@ RESET plan_cache_mode;
 -- the answer is the customer's row of the whole view
 SELECT (SELECT s::text FROM dormancy.customer_status s WHERE s.customer_id = 42) =
 	   (SELECT s::text FROM (SELECT * FROM dormancy.customer_status OFFSET 0) s WHERE s.customer_id = 42) AS same_row;
--- the call list still ranks among all customers (a full read, as it must)
+-- the call list still ranks among all customers (a full read, as it must:
+-- the whole table, or its index in the customers' order without the id)
 SELECT count(*) > 0 AS full_read
   FROM pl.scans('SELECT * FROM dormancy.call_list WHERE customer_id = 42')
- WHERE relation = 'invoices' AND scan = 'Seq Scan';
+ WHERE relation = 'invoices' AND (scan = 'Seq Scan' OR cond !~ '42');
 
 -- a role under the row security of the stored name keys (the policy on
 -- dormancy.customer_name_keys: not the owner) looks the customer's key up

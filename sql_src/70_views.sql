@@ -85,6 +85,20 @@ COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) 
 -- reads it outside a refresh; fit_models() reads it on Citus, where the
 -- histories are never stored and a union with the stored ones would make
 -- Citus collect every history on the coordinator (_fit_summaries).
+--
+-- Grouped in the customers' order, never hashed: the constant second key
+-- (an empty varbit, a type with a sort order but no hash) leaves the planner
+-- only sorted grouping.  A history's state takes 1 to 2 kB (SSPACE), and a
+-- hash aggregate keeps every customer's at once and merges each customer's
+-- partial states from the parallel workers after them; grouped in order
+-- (by the orders' index on the customer column, or a sort), each worker
+-- folds whole customers and the states are freed one by one.  Measured
+-- (demo data, JIT off, parallel plans, three runs each, 2026-12-03):
+-- 1,000,000 customers with work_mem 256MB, customer_histories 7.8 s against
+-- 10.3 s, customer_status 33.0 s against 38.5 s; 100,000 customers, 0.56 s
+-- against 0.74 s and 2.82 s against 3.33 s; with the default work_mem, where
+-- the hash aggregates spill early, 1,000,000 customers the same time for the
+-- histories and 31.5 s against 34.1 s for customer_status.
 CREATE OR REPLACE VIEW dormancy.customer_histories_live WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
@@ -100,7 +114,7 @@ SELECT a.customer_id,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
 		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id) a;
+		 GROUP BY o.customer_id, B''::pg_catalog.varbit) a;
 COMMENT ON VIEW dormancy.customer_histories_live IS 'internal: customer_histories computed from the orders, never from the stored histories';
 
 -- customer_histories: the live histories (customer_histories_live); inside
