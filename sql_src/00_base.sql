@@ -167,8 +167,8 @@ COMMENT ON FUNCTION dormancy.purchase_history_final(internal) IS 'aggregate fina
 -- forty); categorized_history below 1,620.  Declared smaller (400 and 600
 -- until 0.4.0), a hash aggregate over 1,000,000 customers was planned to fit
 -- in work_mem x hash_mem_multiplier and grew to 1.1 GB before it spilled
--- (docs/operations.md, Plan estimates).  sql/plan_estimates.sql checks the
--- declarations against the memory measured.
+-- (docs/operations.md, The memory of a history aggregate).
+-- sql/plan_estimates.sql checks the declarations against the memory measured.
 CREATE AGGREGATE dormancy.purchase_history(ordered_at date, amount double precision) (
 	SFUNC = dormancy.purchase_history_trans, STYPE = internal, SSPACE = 1000,
 	FINALFUNC = dormancy.purchase_history_final, FINALFUNC_MODIFY = READ_WRITE,
