@@ -1090,8 +1090,9 @@ history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
 		p += sizeof(int32_t);
 		memcpy(&zero, p, sizeof(int32_t));
 		p += sizeof(int32_t);
+		/* (lo comes from the bytes: compared without adding to it) */
 		if (zero != 0 || sum.lo < HISTORY_SUM_MIN_LIMB ||
-			sum.lo + sum.n > HISTORY_SUM_MAX_LIMB + 1)
+			sum.lo > HISTORY_SUM_MAX_LIMB + 1 - sum.n)
 			return "sum out of range";
 		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
 		p += sizeof(uint64_t) * (size_t) sum.n;

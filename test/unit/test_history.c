@@ -1196,6 +1196,40 @@ test_order_independence(void)
 	}
 }
 
+/* ---------- serialized states that are not well formed ---------- */
+
+/*
+ * A day whose exact sum's lowest limb is at INT32_MAX: the range check added
+ * the limb count to it, a signed overflow (found by fuzz_history, 2026-12-03;
+ * UBSan stops the sanitized build here on the old code).  Refused, as a limb
+ * just past the top and one just below the bottom are.
+ */
+static void
+test_deserialize_malformed(void)
+{
+	static const int32_t los[] = {INT32_MAX, HISTORY_SUM_MAX_LIMB + 1, HISTORY_SUM_MIN_LIMB - 1, INT32_MIN};
+	char		buf[sizeof(HistoryDay) + 2 * sizeof(int32_t) + sizeof(uint64_t)];
+	HistoryDay	d = {.day = 100, .orders = 1, .reserved = 1};
+	int32_t		zero = 0;
+	uint64_t	limb = 5;
+
+	for (size_t i = 0; i < sizeof(los) / sizeof(los[0]); i++)
+	{
+		HistoryAcc	acc;
+		const char *err;
+
+		memcpy(buf, &d, sizeof(d));
+		memcpy(buf + sizeof(d), &los[i], sizeof(int32_t));
+		memcpy(buf + sizeof(d) + sizeof(int32_t), &zero, sizeof(int32_t));
+		memcpy(buf + sizeof(d) + 2 * sizeof(int32_t), &limb, sizeof(limb));
+		history_acc_init(&acc, 1, test_realloc, NULL);
+		err = history_acc_deserialize(&acc, buf, sizeof(buf));
+		ok(err != NULL && strcmp(err, "sum out of range") == 0,
+		   "deserialize: a sum whose lowest limb is %d is refused (%s)", (int) los[i], err ? err : "accepted");
+		history_acc_free(&acc);
+	}
+}
+
 /* ---------- the fuzz target's invariants on random inputs ---------- */
 
 static void
@@ -1260,6 +1294,7 @@ main(void)
 	test_summarize();
 	test_sum();
 	test_order_independence();
+	test_deserialize_malformed();
 	test_fuzz_invariants();
 
 	return tap_done();
