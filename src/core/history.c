@@ -359,7 +359,7 @@ history_sum_add_limbs(HistorySum *s, int32_t lo, int32_t n, const uint64_t *limb
 
 	if (n <= 0)
 		return n == 0;
-	if (lo < HISTORY_SUM_MIN_LIMB || lo + n > HISTORY_SUM_MAX_LIMB + 1)
+	if (lo < HISTORY_SUM_MIN_LIMB || lo > HISTORY_SUM_MAX_LIMB + 1 - n)
 		return false;
 	r.lo = s->n == 0 ? lo : (s->lo < lo ? s->lo : lo);
 	hi = s->n == 0 ? lo + n : (s->lo + s->n > lo + n ? s->lo + s->n : lo + n);
