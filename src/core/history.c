@@ -359,6 +359,7 @@ history_sum_add_limbs(HistorySum *s, int32_t lo, int32_t n, const uint64_t *limb
 
 	if (n <= 0)
 		return n == 0;
+	/* (lo may come from a serialized state: compared without adding to it) */
 	if (lo < HISTORY_SUM_MIN_LIMB || lo > HISTORY_SUM_MAX_LIMB + 1 - n)
 		return false;
 	r.lo = s->n == 0 ? lo : (s->lo < lo ? s->lo : lo);
@@ -1090,13 +1091,15 @@ history_acc_deserialize(HistoryAcc *acc, const void *buf, size_t len)
 		p += sizeof(int32_t);
 		memcpy(&zero, p, sizeof(int32_t));
 		p += sizeof(int32_t);
-		/* (lo comes from the bytes: compared without adding to it) */
-		if (zero != 0 || sum.lo < HISTORY_SUM_MIN_LIMB ||
-			sum.lo > HISTORY_SUM_MAX_LIMB + 1 - sum.n)
+		if (zero != 0)
 			return "sum out of range";
 		memcpy(sum.limb, p, sizeof(uint64_t) * (size_t) sum.n);
 		p += sizeof(uint64_t) * (size_t) sum.n;
-		/* normalized, as the state's own sums are (then rounding is safe) */
+		/*
+		 * normalized, as the state's own sums are (then rounding is safe);
+		 * history_sum_add_limbs refuses limbs out of range, lo as read from
+		 * the bytes included
+		 */
 		history_sum_init(&norm);
 		if (!history_sum_add_limbs(&norm, sum.lo, sum.n, sum.limb))
 			return "sum out of range";
