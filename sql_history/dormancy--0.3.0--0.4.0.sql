@@ -3007,7 +3007,7 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
-	   mdl.model_id, models.p_alive, models.expected_purchases, models.expected_value,
+	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
 	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
 	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
@@ -3074,80 +3074,41 @@ SELECT core.*,
 	   -- looking ahead (model_lookahead, model_settings.lookahead and
 	   -- p_alive_threshold): the day p_alive falls below the threshold if no
 	   -- purchase comes (from the first purchase day, at most a century on)
-	   la.p_alive_ahead,
-	   la.p_purchase_ahead,
-	   CASE WHEN la.dormant_age * mdl.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END AS expected_dormancy_day,
-	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END AS forecast_model
+	   models.p_alive_ahead,
+	   models.p_purchase_ahead,
+	   CASE WHEN models.dormant_age * models.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(models.dormant_age * models.unit_days)::integer END AS expected_dormancy_day,
+	   models.forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
- -- the model that applies to the customer: its segment's, else the overall
- -- one; only converged BG/NBD fits count (_model_for, all NULL when none).
- -- It and the model functions below are each called in the select list of
- -- a subquery (OFFSET 0: one call per customer, as _assess below) whose
- -- composite result is taken apart outside it: as lateral function scans
- -- each put its one row through a tuplestore, 8% of customer_status's time
- -- (100,000 demo customers, 2026-12-03).  Not so for _customer_facts in
- -- customer_core: its result is wide, and taking it apart field by field
- -- cost more than the scan.
- CROSS JOIN LATERAL (
-	SELECT (x.m).model_id, (x.m).bgnbd, (x.m).gammagamma, (x.m).unit_days, (x.m).horizon_days, (x.m).model, (x.m).paretonbd
-	  FROM (SELECT dormancy._model_for(core.industry, core.company_size) AS m OFFSET 0) x
-  ) mdl
- -- the lookahead and the p_alive threshold (one row)
+ -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
+ -- model that applies to the customer (its segment's, else the overall one;
+ -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
+ -- predictions (model_predictions, or model_predictions_paretonbd when the
+ -- segment's Pareto/NBD fit is the one chosen: model_settings.model,
+ -- models.model; a value that cannot be computed is NULL, the reason listed
+ -- by data_issues; only a converged Gamma-Gamma fit gives expected_value)
+ -- and looking ahead (model_lookahead with model_settings.lookahead and
+ -- p_alive_threshold: p_alive after the lookahead without a purchase, the
+ -- chance of one in it, and the age at which p_alive falls below the
+ -- threshold).  Called in the select list of a subquery (OFFSET 0: one call
+ -- per customer, as _assess below) whose composite result is taken apart
+ -- outside it, not as a lateral function scan, which would put its one row
+ -- through a tuplestore.  It replaced a lateral subquery per function
+ -- (_model_for, the predictions and the lookahead of either model, five in
+ -- all) and the CASEs that chose between them: 0.3 s of customer_status's
+ -- 3.3 s at 100,000 demo customers (serial, 2026-12-03).
  CROSS JOIN dormancy.model_settings_in_force() ms
-  LEFT JOIN LATERAL (
-	-- a value that cannot be computed is NULL, with the reason in problem
-	-- (listed by data_issues): one customer never stops the query; only a
-	-- converged Gamma-Gamma fit gives expected_value
-	SELECT (x.mp).p_alive, (x.mp).expected_purchases, (x.mp).expected_value, (x.mp).problem
-	  FROM (SELECT dormancy.model_predictions(mdl.bgnbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days) AS mp OFFSET 0) x
-  ) bg ON true
-  LEFT JOIN LATERAL (
-	SELECT (x.l).p_alive_ahead, (x.l).p_purchase_ahead, (x.l).dormant_age
-	  FROM (SELECT dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days,
-									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) AS l OFFSET 0) x
-  ) bgla ON true
-  -- the segment's Pareto/NBD model, when it is the one chosen
-  -- (model_settings.model, models.model: _model_for's model and paretonbd):
-  -- the same columns from it (pn), the looking-ahead ones from
-  -- model_lookahead(paretonbd, ...) (pnla).  Two laterals of one function
-  -- each, as bg and bgla: a lateral subquery joining the two functions made
-  -- Citus's planner fail on customer_status (no relation entry for relid,
-  -- or a crash in flatten_join_alias_vars; test/integration/citus.sh)
-  LEFT JOIN LATERAL (
-	SELECT (x.pp).p_alive, (x.pp).expected_purchases, (x.pp).expected_value
-	  FROM (SELECT dormancy.model_predictions_paretonbd(mdl.paretonbd,
-									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									  core.frequency, core.recency_days / mdl.unit_days,
-									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days, NULL, NULL) AS pp
-			 WHERE mdl.paretonbd IS NOT NULL OFFSET 0) x
-  ) pn ON true
-  LEFT JOIN LATERAL (
-	SELECT (x.pl).p_alive_ahead, (x.pl).p_purchase_ahead, (x.pl).dormant_age
-	  FROM (SELECT dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days,
-									pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
-									ms.p_alive_threshold) AS pl
-			 WHERE mdl.paretonbd IS NOT NULL OFFSET 0) x
-  ) pnla ON true
  CROSS JOIN LATERAL (
-	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bg.p_alive ELSE pn.p_alive END AS p_alive,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_purchases ELSE pn.expected_purchases END AS expected_purchases,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bg.expected_value ELSE pn.expected_value END AS expected_value
+	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
+		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
+		   (x.o).p_purchase_ahead, (x.o).dormant_age
+	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
+										   core.recency_days, core.age_days, core.monetary_value,
+										   pg_catalog.date_part('epoch', ms.lookahead) / 86400,
+										   ms.p_alive_threshold) AS o
+			OFFSET 0) x
   ) models
- CROSS JOIN LATERAL (
-	SELECT CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_alive_ahead ELSE pnla.p_alive_ahead END AS p_alive_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.p_purchase_ahead ELSE pnla.p_purchase_ahead END AS p_purchase_ahead,
-		   CASE WHEN mdl.paretonbd IS NULL THEN bgla.dormant_age ELSE pnla.dormant_age END AS dormant_age
-  ) la
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
@@ -6289,6 +6250,25 @@ COMMENT ON COLUMN dormancy.value_distribution.customers IS 'customers the quanti
 COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the customers'' values';
 COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
+
+-- The model columns of customer_status in one C call (the model _model_for
+-- chooses, model_predictions and model_lookahead under it)
+CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
+										recency_days double precision, age_days double precision,
+										monetary_value double precision, lookahead_days double precision,
+										p_alive_threshold double precision,
+										OUT model_id integer, OUT forecast_model text,
+										OUT unit_days double precision, OUT p_alive double precision,
+										OUT expected_purchases double precision,
+										OUT expected_value double precision,
+										OUT p_alive_ahead double precision,
+										OUT p_purchase_ahead double precision,
+										OUT dormant_age double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_outlook'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision) IS
+	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
 
 -- A customer's expected_value as customer_status gives it, in one C call
 -- (the value distribution's pass: no lateral function scans per customer)
@@ -9646,7 +9626,10 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text), dormancy._score_basis_forms(),
+	dormancy._model_for(text, text),
+	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
+		double precision, double precision),
+	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,

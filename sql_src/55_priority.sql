@@ -221,13 +221,35 @@ COMMENT ON COLUMN dormancy.value_distribution.as_of IS 'the as-of day of the cus
 COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 
--- A customer's expected_value as customer_status gives it, from the BTYD
--- summary in days (frequency, recency, age, monetary value) and the segment
--- columns: the model _model_for chooses, the summary in its time unit, the
--- predictions of model_predictions (model_predictions_paretonbd where the
--- segment's Pareto/NBD fit is chosen) with its Gamma-Gamma fit if that
--- converged; NULL where customer_status's is (src/btyd_sql.c).  STABLE: it
--- reads the models, once per query, as _model_for does.
+-- The model columns of customer_status, from a customer's BTYD summary in
+-- days (frequency, recency, age, monetary value), its segment columns, the
+-- lookahead in days and the p_alive threshold (model_settings), in one C
+-- call (src/btyd_sql.c): the model _model_for chooses, the summary in its
+-- time unit, the predictions of model_predictions (model_predictions_paretonbd
+-- where the segment's Pareto/NBD fit is chosen) with its Gamma-Gamma fit if
+-- that converged, and the looking-ahead values of model_lookahead; a value
+-- that cannot be computed is NULL.  STABLE: it reads the models, once per
+-- query, as _model_for does.
+CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
+										recency_days double precision, age_days double precision,
+										monetary_value double precision, lookahead_days double precision,
+										p_alive_threshold double precision,
+										OUT model_id integer, OUT forecast_model text,
+										OUT unit_days double precision, OUT p_alive double precision,
+										OUT expected_purchases double precision,
+										OUT expected_value double precision,
+										OUT p_alive_ahead double precision,
+										OUT p_purchase_ahead double precision,
+										OUT dormant_age double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_outlook'
+	LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision) IS
+	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
+
+-- A customer's expected_value as customer_status gives it (_model_outlook's),
+-- alone: for the value distribution (src/btyd_sql.c).  STABLE, as
+-- _model_outlook.
 CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
 										 recency_days double precision, age_days double precision,
 										 monetary_value double precision)

@@ -100,7 +100,8 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
--- the model of a customer (read with the analyst's own SELECT on models), the
+-- the model of a customer and its predictions (read with the analyst's own
+-- SELECT on models), the
 -- score's breakdown, and the one evaluation per customer of customer_core and
 -- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
 -- with the analyst's own SELECT on them)
@@ -108,7 +109,10 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text), dormancy._score_basis_forms(),
+	dormancy._model_for(text, text),
+	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
+		double precision, double precision),
+	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,

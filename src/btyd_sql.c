@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "rules_sql.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 
 PG_FUNCTION_INFO_V1(bgnbd_make);
 PG_FUNCTION_INFO_V1(bgnbd_p_alive);
@@ -956,6 +957,32 @@ model_predictions(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The looking-ahead values of one customer (values[0..2]: p_alive_ahead,
+ * p_purchase_ahead, dormant_age; each NULL when it cannot be computed, with
+ * the problem noted) under the model row model_rec (Pareto/NBD when pareto,
+ * else BG/NBD), `ahead` time units on and the p_alive threshold.
+ */
+static void
+LookaheadCustomer(bool pareto, HeapTupleHeader model_rec, double x, double t_x, double T,
+				  double ahead, double threshold, Datum *values, bool *nulls, StringInfo problems)
+{
+	BtydBgnbdParams bg;
+	BtydParetoParams pn;
+
+	if (pareto ? !ReadParetoQuietly(model_rec, &pn, problems)
+		: !ReadBgnbdQuietly(model_rec, &bg, problems))
+		return;
+	if (!CheckBgnbdObsQuietly(x, t_x, T, problems) || !LookaheadUsable(ahead, threshold, problems))
+		return;
+	SetProbability(pareto ? btyd_pareto_p_alive(&pn, x, t_x, T + ahead) : btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead),
+				   "p_alive_ahead", &values[0], &nulls[0], problems);
+	SetProbability(pareto ? btyd_pareto_p_purchase(&pn, ahead, x, t_x, T) : btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T),
+				   "p_purchase_ahead", &values[1], &nulls[1], problems);
+	SetDormantAge(pareto ? btyd_pareto_dormant_age(&pn, x, t_x, threshold) : btyd_bgnbd_dormant_age(&bg, x, t_x, threshold),
+				  t_x, &values[2], &nulls[2], problems);
+}
+
+/*
  * The looking-ahead columns of customer_status under either model (pareto:
  * Pareto/NBD, else BG/NBD), quietly as model_predictions computes its own:
  * p_alive if the customer stays silent for `ahead` more time units, the
@@ -971,92 +998,178 @@ ModelLookahead(FunctionCallInfo fcinfo, bool pareto)
 	Datum		values[4];
 	bool		nulls[4] = {true, true, true, true};
 	StringInfoData problems;
-	BtydBgnbdParams bg;
-	BtydParetoParams pn;
-	double		x;
-	double		t_x;
-	double		T;
-	double		ahead;
-	double		threshold;
 
 	memset(&problems, 0, sizeof(problems));
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		PG_ARGISNULL(4) || PG_ARGISNULL(5))
-		goto done;
-	if (pareto ? !ReadParetoQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &pn, &problems)
-		: !ReadBgnbdQuietly(PG_GETARG_HEAPTUPLEHEADER(0), &bg, &problems))
-		goto done;
-	x = (double) PG_GETARG_INT32(1);
-	t_x = PG_GETARG_FLOAT8(2);
-	T = PG_GETARG_FLOAT8(3);
-	ahead = PG_GETARG_FLOAT8(4);
-	threshold = PG_GETARG_FLOAT8(5);
-	if (!CheckBgnbdObsQuietly(x, t_x, T, &problems) || !LookaheadUsable(ahead, threshold, &problems))
-		goto done;
-	SetProbability(pareto ? btyd_pareto_p_alive(&pn, x, t_x, T + ahead) : btyd_bgnbd_p_alive(&bg, x, t_x, T + ahead),
-				   "p_alive_ahead", &values[0], &nulls[0], &problems);
-	SetProbability(pareto ? btyd_pareto_p_purchase(&pn, ahead, x, t_x, T) : btyd_bgnbd_p_purchase(&bg, ahead, x, t_x, T),
-				   "p_purchase_ahead", &values[1], &nulls[1], &problems);
-	SetDormantAge(pareto ? btyd_pareto_dormant_age(&pn, x, t_x, threshold) : btyd_bgnbd_dormant_age(&bg, x, t_x, threshold),
-				  t_x, &values[2], &nulls[2], &problems);
-
-done:
+	if (!(PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		  PG_ARGISNULL(4) || PG_ARGISNULL(5)))
+		LookaheadCustomer(pareto, PG_GETARG_HEAPTUPLEHEADER(0), (double) PG_GETARG_INT32(1),
+						  PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4),
+						  PG_GETARG_FLOAT8(5), values, nulls, &problems);
 	PG_RETURN_DATUM(QuietResult(tupdesc, values, nulls, 3, &problems));
+}
+
+/* The model outlook's columns (_model_outlook, and _expected_value's one). */
+enum
+{
+	OUTLOOK_MODEL_ID,
+	OUTLOOK_FORECAST_MODEL,
+	OUTLOOK_UNIT_DAYS,
+	OUTLOOK_P_ALIVE,
+	OUTLOOK_EXPECTED_PURCHASES,
+	OUTLOOK_EXPECTED_VALUE,
+	OUTLOOK_P_ALIVE_AHEAD,
+	OUTLOOK_P_PURCHASE_AHEAD,
+	OUTLOOK_DORMANT_AGE,
+	OUTLOOK_COLS
+};
+
+/* A summary in days, optional (NULL: missing), into the model's unit. */
+typedef struct OptionalDays
+{
+	bool		known;
+	double		value;
+} OptionalDays;
+
+/*
+ * days / unit_days as customer_status's SQL divided them (float8 division,
+ * whose errors it keeps: division by zero for a model row whose time unit
+ * is zero); NULL stays NULL.
+ */
+static OptionalDays
+InModelUnits(bool known, double days, double unit_days)
+{
+	OptionalDays r = {known, 0.0};
+
+	if (known)
+		r.value = float8_div(days, unit_days);
+	return r;
+}
+
+/*
+ * The model outlook of one customer (values/nulls: the OUTLOOK_ columns):
+ * the model _model_for chooses for the segment, and under it the
+ * predictions of model_predictions (model_predictions_paretonbd when the
+ * segment's Pareto/NBD fit is the one chosen) and the looking-ahead values
+ * of model_lookahead, with the summary, the horizon and the lookahead in
+ * the model's time unit, in the same arithmetic and order as the SQL of
+ * customer_status that this replaces.  A value that cannot be computed is
+ * NULL (its problem dropped, as customer_status dropped it); no model, or a
+ * NULL in the summary, means NULL values.  with_lookahead: lookahead_days
+ * and threshold are given (else the looking-ahead columns stay NULL).
+ */
+static void
+ModelOutlook(const CustomerModel *mdl, bool freq_known, int32 frequency,
+			 bool recency_known, double recency_days, bool age_known, double age_days,
+			 bool m_known, double monetary_value,
+			 bool lookahead_known, double lookahead_days, bool threshold_known, double threshold,
+			 Datum *values, bool *nulls)
+{
+	StringInfoData problems;
+	BtydBgnbdParams bg;
+	BtydParetoParams pn;
+	bool		pareto = mdl->paretonbd != NULL;
+	HeapTupleHeader model_rec = pareto ? mdl->paretonbd : mdl->bgnbd;
+	OptionalDays t_x;
+	OptionalDays T;
+	OptionalDays horizon;
+	OptionalDays ahead;
+
+	for (int c = 0; c < OUTLOOK_COLS; c++)
+		nulls[c] = true;
+	if (!mdl->has_model)
+		return;
+	values[OUTLOOK_MODEL_ID] = Int32GetDatum(mdl->model_id);
+	nulls[OUTLOOK_MODEL_ID] = false;
+	values[OUTLOOK_FORECAST_MODEL] = CStringGetTextDatum(pareto ? "paretonbd" : "bgnbd");
+	nulls[OUTLOOK_FORECAST_MODEL] = false;
+	if (!mdl->has_unit_days)
+		return;
+	values[OUTLOOK_UNIT_DAYS] = Float8GetDatum(mdl->unit_days);
+	nulls[OUTLOOK_UNIT_DAYS] = false;
+
+	/* every division the SQL made, made (and failing) alike */
+	t_x = InModelUnits(recency_known, recency_days, mdl->unit_days);
+	T = InModelUnits(age_known, age_days, mdl->unit_days);
+	horizon = InModelUnits(mdl->has_horizon_days, mdl->horizon_days, mdl->unit_days);
+	ahead = InModelUnits(lookahead_known, lookahead_days, mdl->unit_days);
+	if (model_rec == NULL || !freq_known || !t_x.known || !T.known)
+		return;
+
+	/* problems are rare: the buffer is allocated with the first */
+	memset(&problems, 0, sizeof(problems));
+	if (horizon.known)
+		(void) PredictCustomer(pareto, model_rec, mdl->converged_gammagamma,
+							   (double) frequency, t_x.value, T.value, horizon.value,
+							   m_known, m_known ? monetary_value : 0.0,
+							   &values[OUTLOOK_P_ALIVE], &nulls[OUTLOOK_P_ALIVE],
+							   &problems, &bg, &pn);
+	if (ahead.known && threshold_known)
+		LookaheadCustomer(pareto, model_rec, (double) frequency, t_x.value, T.value,
+						  ahead.value, threshold,
+						  &values[OUTLOOK_P_ALIVE_AHEAD], &nulls[OUTLOOK_P_ALIVE_AHEAD], &problems);
+}
+
+/*
+ * SQL: _model_outlook(industry, company_size, frequency, recency_days,
+ * age_days, monetary_value, lookahead_days, p_alive_threshold) ->
+ * (model_id, forecast_model, unit_days, p_alive, expected_purchases,
+ * expected_value, p_alive_ahead, p_purchase_ahead, dormant_age)
+ *
+ * The model columns of customer_status for a customer's BTYD summary in
+ * days, in one call (ModelOutlook): the models are read once per query
+ * (the cache of rules_sql.c, in this call site's fn_extra), as _model_for
+ * reads them.  It replaces a lateral subquery per function (_model_for,
+ * model_predictions, model_lookahead, and their Pareto/NBD forms) and the
+ * CASEs that picked between them.  Not strict: NULLs mean NULL values (the
+ * segment's: no segment).
+ */
+PG_FUNCTION_INFO_V1(model_outlook);
+Datum
+model_outlook(PG_FUNCTION_ARGS)
+{
+	CustomerModel mdl;
+	TupleDesc	tupdesc;
+	Datum		values[OUTLOOK_COLS];
+	bool		nulls[OUTLOOK_COLS];
+
+	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
+					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, &tupdesc);
+	ModelOutlook(&mdl, !PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+				 !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3),
+				 !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4),
+				 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+				 !PG_ARGISNULL(6), PG_ARGISNULL(6) ? 0.0 : PG_GETARG_FLOAT8(6),
+				 !PG_ARGISNULL(7), PG_ARGISNULL(7) ? 0.0 : PG_GETARG_FLOAT8(7),
+				 values, nulls);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /*
  * SQL: _expected_value(industry, company_size, frequency, recency_days,
  * age_days, monetary_value) -> double precision
  *
- * The expected_value of customer_status for a customer's BTYD summary in
- * days, in one call: the model _model_for chooses for the segment (the
- * cache of rules_sql.c, in this call site's fn_extra), its Gamma-Gamma fit
- * when it converged, the summary in the model's time unit and the horizon,
- * and the predictions of model_predictions (or model_predictions_paretonbd
- * when the segment's Pareto/NBD fit is the one chosen), with the same
- * arithmetic in the same order.  NULL wherever customer_status's
- * expected_value is NULL: no model, an input NULL, a value that cannot be
- * computed (its problem, which customer_status reports, is dropped here).
- * For fit_models()'s value distribution, which needs this one value for
- * every customer: the lateral function scans of _model_for and
- * model_predictions cost several times the predictions themselves.  Not
- * strict: the summary's NULLs mean NULL, the segment's mean no segment.
+ * The expected_value of customer_status (_model_outlook's) alone, for
+ * fit_models()'s value distribution, which needs this one value for every
+ * customer.  Not strict, as _model_outlook.
  */
 PG_FUNCTION_INFO_V1(expected_value_for);
 Datum
 expected_value_for(PG_FUNCTION_ARGS)
 {
 	CustomerModel mdl;
-	Datum		values[3];
-	bool		nulls[3] = {true, true, true};
-	StringInfoData problems;
-	BtydBgnbdParams bg;
-	BtydParetoParams pn;
-	HeapTupleHeader model_rec;
-	double		unit;
+	Datum		values[OUTLOOK_COLS];
+	bool		nulls[OUTLOOK_COLS];
 
 	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
-					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl);
-	model_rec = mdl.paretonbd != NULL ? mdl.paretonbd : mdl.bgnbd;
-	if (model_rec == NULL || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4) ||
-		!mdl.has_unit_days || !mdl.has_horizon_days)
+					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, NULL);
+	ModelOutlook(&mdl, !PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+				 !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3),
+				 !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4),
+				 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+				 false, 0.0, false, 0.0, values, nulls);
+	if (nulls[OUTLOOK_EXPECTED_VALUE])
 		PG_RETURN_NULL();
-	unit = mdl.unit_days;
-	/* the summary in the model's unit, as float8 division would give it */
-	if (unit == 0.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DIVISION_BY_ZERO),
-				 errmsg("division by zero")));
-
-	memset(&problems, 0, sizeof(problems));
-	if (!PredictCustomer(mdl.paretonbd != NULL, model_rec, mdl.converged_gammagamma,
-						 (double) PG_GETARG_INT32(2),
-						 PG_GETARG_FLOAT8(3) / unit, PG_GETARG_FLOAT8(4) / unit,
-						 mdl.horizon_days / unit,
-						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-						 values, nulls, &problems, &bg, &pn) || nulls[2])
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(values[2]);
+	PG_RETURN_DATUM(values[OUTLOOK_EXPECTED_VALUE]);
 }
 
 /*

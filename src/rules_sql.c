@@ -804,21 +804,27 @@ ModelIndex(ModelCache *cache, text *industry, text *company_size, Oid collation)
 
 /*
  * The model of a customer as _model_for chooses it, for a C caller whose
- * fn_extra is free for the cache (see rules_sql.h).
+ * fn_extra is free for the cache (see rules_sql.h); with result_type, also
+ * the caller's result row type, kept in the same cache.
  */
 void
-CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, CustomerModel *out)
+CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, CustomerModel *out,
+				 TupleDesc *result_type)
 {
 	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	int			model;
 
 	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, false);
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, result_type != NULL);
+	if (result_type != NULL)
+		*result_type = cache->tupdesc;
 	memset(out, 0, sizeof(*out));
 	model = ModelIndex(cache, industry, company_size, collation);
 	if (model < 0)
 		return;					/* no model: every field NULL or false */
+	out->has_model = true;
+	out->model_id = DatumGetInt32(cache->values[model][0]);
 	if (!cache->nulls[model][1])
 		out->bgnbd = DatumGetHeapTupleHeader(cache->values[model][1]);
 	if (!cache->nulls[model][2] && cache->gg_converged[model])

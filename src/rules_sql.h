@@ -107,6 +107,8 @@ typedef struct ApproachCache
  */
 typedef struct CustomerModel
 {
+	bool		has_model;		/* false: none applies, every field empty */
+	int32		model_id;
 	HeapTupleHeader bgnbd;		/* NULL when none */
 	HeapTupleHeader converged_gammagamma;	/* NULL unless it converged */
 	HeapTupleHeader paretonbd;	/* the segment's Pareto/NBD fit when chosen, else NULL */
@@ -117,7 +119,7 @@ typedef struct CustomerModel
 } CustomerModel;
 
 extern void CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size,
-							 CustomerModel *out);
+							 CustomerModel *out, TupleDesc *result_type);
 extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
 extern bool CallSiteCacheCurrent(const CallSiteCache *site);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
