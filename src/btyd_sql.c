@@ -1023,26 +1023,72 @@ enum
 	OUTLOOK_COLS
 };
 
-/* A summary in days, optional (NULL: missing), into the model's unit. */
-typedef struct OptionalDays
+/* A number that may be missing (a SQL NULL). */
+typedef struct OptionalValue
 {
 	bool		known;
 	double		value;
-} OptionalDays;
+} OptionalValue;
+
+/*
+ * A customer's inputs to the model outlook: the BTYD summary in days
+ * (frequency, recency, age, monetary value), and the lookahead in days and
+ * the p_alive threshold (model_settings); missing where NULL.
+ */
+typedef struct OutlookInputs
+{
+	OptionalValue frequency;
+	OptionalValue recency_days;
+	OptionalValue age_days;
+	OptionalValue monetary_value;
+	OptionalValue lookahead_days;
+	OptionalValue threshold;
+} OutlookInputs;
+
+/* Argument arg (float8, or int4 when is_int) as an optional number. */
+static OptionalValue
+OptionalArg(FunctionCallInfo fcinfo, int arg, bool is_int)
+{
+	OptionalValue r = {false, 0.0};
+
+	if (arg < PG_NARGS() && !PG_ARGISNULL(arg))
+	{
+		r.known = true;
+		r.value = is_int ? (double) PG_GETARG_INT32(arg) : PG_GETARG_FLOAT8(arg);
+	}
+	return r;
+}
+
+/*
+ * The inputs of _model_outlook and _expected_value, which share the
+ * argument list (industry, company_size, frequency, recency_days, age_days,
+ * monetary_value[, lookahead_days, p_alive_threshold]).
+ */
+static OutlookInputs
+OutlookArgs(FunctionCallInfo fcinfo)
+{
+	OutlookInputs in;
+
+	in.frequency = OptionalArg(fcinfo, 2, true);
+	in.recency_days = OptionalArg(fcinfo, 3, false);
+	in.age_days = OptionalArg(fcinfo, 4, false);
+	in.monetary_value = OptionalArg(fcinfo, 5, false);
+	in.lookahead_days = OptionalArg(fcinfo, 6, false);
+	in.threshold = OptionalArg(fcinfo, 7, false);
+	return in;
+}
 
 /*
  * days / unit_days as customer_status's SQL divided them (float8 division,
  * whose errors it keeps: division by zero for a model row whose time unit
- * is zero); NULL stays NULL.
+ * is zero); missing stays missing.
  */
-static OptionalDays
-InModelUnits(bool known, double days, double unit_days)
+static OptionalValue
+InModelUnits(OptionalValue days, double unit_days)
 {
-	OptionalDays r = {known, 0.0};
-
-	if (known)
-		r.value = float8_div(days, unit_days);
-	return r;
+	if (days.known)
+		days.value = float8_div(days.value, unit_days);
+	return days;
 }
 
 /*
@@ -1052,27 +1098,24 @@ InModelUnits(bool known, double days, double unit_days)
  * segment's Pareto/NBD fit is the one chosen) and the looking-ahead values
  * of model_lookahead, with the summary, the horizon and the lookahead in
  * the model's time unit, in the same arithmetic and order as the SQL of
- * customer_status that this replaces.  A value that cannot be computed is
+ * customer_status that this replaced.  A value that cannot be computed is
  * NULL (its problem dropped, as customer_status dropped it); no model, or a
- * NULL in the summary, means NULL values.  with_lookahead: lookahead_days
- * and threshold are given (else the looking-ahead columns stay NULL).
+ * missing input, means NULL values (without the lookahead or the threshold,
+ * only the looking-ahead columns).
  */
 static void
-ModelOutlook(const CustomerModel *mdl, bool freq_known, int32 frequency,
-			 bool recency_known, double recency_days, bool age_known, double age_days,
-			 bool m_known, double monetary_value,
-			 bool lookahead_known, double lookahead_days, bool threshold_known, double threshold,
-			 Datum *values, bool *nulls)
+ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, bool *nulls)
 {
 	StringInfoData problems;
 	BtydBgnbdParams bg;
 	BtydParetoParams pn;
 	bool		pareto = mdl->paretonbd != NULL;
 	HeapTupleHeader model_rec = pareto ? mdl->paretonbd : mdl->bgnbd;
-	OptionalDays t_x;
-	OptionalDays T;
-	OptionalDays horizon;
-	OptionalDays ahead;
+	OptionalValue horizon_days = {mdl->has_horizon_days, mdl->horizon_days};
+	OptionalValue t_x;
+	OptionalValue T;
+	OptionalValue horizon;
+	OptionalValue ahead;
 
 	for (int c = 0; c < OUTLOOK_COLS; c++)
 		nulls[c] = true;
@@ -1088,24 +1131,24 @@ ModelOutlook(const CustomerModel *mdl, bool freq_known, int32 frequency,
 	nulls[OUTLOOK_UNIT_DAYS] = false;
 
 	/* every division the SQL made, made (and failing) alike */
-	t_x = InModelUnits(recency_known, recency_days, mdl->unit_days);
-	T = InModelUnits(age_known, age_days, mdl->unit_days);
-	horizon = InModelUnits(mdl->has_horizon_days, mdl->horizon_days, mdl->unit_days);
-	ahead = InModelUnits(lookahead_known, lookahead_days, mdl->unit_days);
-	if (model_rec == NULL || !freq_known || !t_x.known || !T.known)
+	t_x = InModelUnits(in->recency_days, mdl->unit_days);
+	T = InModelUnits(in->age_days, mdl->unit_days);
+	horizon = InModelUnits(horizon_days, mdl->unit_days);
+	ahead = InModelUnits(in->lookahead_days, mdl->unit_days);
+	if (model_rec == NULL || !in->frequency.known || !t_x.known || !T.known)
 		return;
 
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
 	if (horizon.known)
 		(void) PredictCustomer(pareto, model_rec, mdl->converged_gammagamma,
-							   (double) frequency, t_x.value, T.value, horizon.value,
-							   m_known, m_known ? monetary_value : 0.0,
+							   in->frequency.value, t_x.value, T.value, horizon.value,
+							   in->monetary_value.known, in->monetary_value.value,
 							   &values[OUTLOOK_P_ALIVE], &nulls[OUTLOOK_P_ALIVE],
 							   &problems, &bg, &pn);
-	if (ahead.known && threshold_known)
-		LookaheadCustomer(pareto, model_rec, (double) frequency, t_x.value, T.value,
-						  ahead.value, threshold,
+	if (ahead.known && in->threshold.known)
+		LookaheadCustomer(pareto, model_rec, in->frequency.value, t_x.value, T.value,
+						  ahead.value, in->threshold.value,
 						  &values[OUTLOOK_P_ALIVE_AHEAD], &nulls[OUTLOOK_P_ALIVE_AHEAD], &problems);
 }
 
@@ -1129,18 +1172,13 @@ model_outlook(PG_FUNCTION_ARGS)
 {
 	CustomerModel mdl;
 	TupleDesc	tupdesc;
+	OutlookInputs in = OutlookArgs(fcinfo);
 	Datum		values[OUTLOOK_COLS];
 	bool		nulls[OUTLOOK_COLS];
 
 	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
 					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, &tupdesc);
-	ModelOutlook(&mdl, !PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
-				 !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3),
-				 !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4),
-				 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-				 !PG_ARGISNULL(6), PG_ARGISNULL(6) ? 0.0 : PG_GETARG_FLOAT8(6),
-				 !PG_ARGISNULL(7), PG_ARGISNULL(7) ? 0.0 : PG_GETARG_FLOAT8(7),
-				 values, nulls);
+	ModelOutlook(&mdl, &in, values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -1157,16 +1195,13 @@ Datum
 expected_value_for(PG_FUNCTION_ARGS)
 {
 	CustomerModel mdl;
+	OutlookInputs in = OutlookArgs(fcinfo);
 	Datum		values[OUTLOOK_COLS];
 	bool		nulls[OUTLOOK_COLS];
 
 	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
 					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, NULL);
-	ModelOutlook(&mdl, !PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
-				 !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3),
-				 !PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4),
-				 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-				 false, 0.0, false, 0.0, values, nulls);
+	ModelOutlook(&mdl, &in, values, nulls);
 	if (nulls[OUTLOOK_EXPECTED_VALUE])
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(values[OUTLOOK_EXPECTED_VALUE]);
