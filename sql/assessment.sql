@@ -96,7 +96,7 @@ SELECT core.*,
  CROSS JOIN dormancy.src_bindings b
  -- the model that applies to the customer: its segment's, else the overall
  -- one; only converged BG/NBD fits count (_model_for, all NULL when none)
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
   LEFT JOIN LATERAL (
 	-- a value that cannot be computed is NULL, with the reason in problem
 	-- (listed by data_issues): one customer never stops the query; only a
@@ -218,7 +218,7 @@ SELECT core.*,
 	mval.expected_value)::dormancy.priority_inputs AS inputs) pin
   ) prio
  -- the first reason rule that matches the evidence (in C, rules read once per query)
- CROSS JOIN LATERAL dormancy._likely_reason(ev.lapsing, ev.evidence) rsn
+ CROSS JOIN LATERAL dormancy._likely_reason(ev.lapsing, ev.evidence, (SELECT dormancy._configuration())) rsn
   LEFT JOIN dormancy.message_themes th ON th.reason = rsn.reason
  -- the first approach rule that matches and whose channel the bound contacts
  -- can serve: no phone call without a usable number, no (step) mail without
@@ -227,7 +227,7 @@ SELECT core.*,
 	SELECT dormancy._approach_channel(ev.lapsing, ev.approach_value, core.industry, core.company_size,
 									  rsn.reason,
 									  NOT b.contact_phones_bound OR coalesce(cc.phones, 0) > 0,
-									  NOT b.contact_emails_bound OR coalesce(cc.emails, 0) > 0) AS channel
+									  NOT b.contact_emails_bound OR coalesce(cc.emails, 0) > 0, (SELECT dormancy._configuration())) AS channel
   ) ch
  -- the name key (OFFSET 0 computes it once: without it the planner copies
  -- the expression into the join's condition and each test of the column)
@@ -500,7 +500,7 @@ BEGIN
 							'3 months', '1 year', '2 years', false, NULL,
 							-- the customer's last order taken as a purchase in category core
 							ARRAY['core'], ARRAY[(dormancy.history_summary(h, '2026-11-01', 0)).last_order_at],
-							true)).price_increase;
+							true, (SELECT dormancy._configuration()))).price_increase;
 		UPDATE dormancy.price_changes SET note = 'edited in the loop' WHERE change_pct = 12;
 	END LOOP;
 	RETURN seen;

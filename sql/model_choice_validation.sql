@@ -66,7 +66,7 @@ SELECT segment_kind, model, model_reason,
 SELECT forecast_model, count(*) FROM dormancy.customer_status GROUP BY 1;
 -- _model_for returns the model chosen, with its Pareto/NBD fit
 SELECT m.model, m.paretonbd = d.paretonbd AS its_paretonbd, m.model_id = d.model_id AS same_row
-  FROM dormancy._model_for(NULL, NULL) m, dormancy.models d;
+  FROM dormancy._model_for(NULL, NULL, (SELECT dormancy._configuration())) m, dormancy.models d;
 -- the value distribution fit_models() stores is that of customer_status's
 -- expected_value under the model chosen (Pareto/NBD here)
 SELECT max(abs(v.quantiles[k + 1] - s.q[k + 1])) < 1e-9 AS same_quantiles, v.customers

@@ -40,7 +40,7 @@ SELECT core.customer_id, mdl.model_id, models.p_alive, models.expected_purchases
 			THEN core.first_order_at + pg_catalog.ceil(la.dormant_age * mdl.unit_days)::integer END,
 	   CASE WHEN mdl.model_id IS NOT NULL THEN CASE WHEN mdl.paretonbd IS NULL THEN 'bgnbd' ELSE 'paretonbd' END END
   FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
  CROSS JOIN dormancy.model_settings_in_force() ms
   LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 				CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,

@@ -149,10 +149,10 @@ SELECT * FROM (VALUES (NULL::text[]), ('{}'), ('{NULL}'), ('{repeat}'), ('{repea
 SELECT count(*) AS cases,
 	   count(*) FILTER (WHERE (n.reason, n.evidence) IS DISTINCT FROM (o.reason, o.evidence)) AS mismatches
   FROM rc.haves h, (VALUES (NULL::boolean), (false), (true)) l(lapsing),
-	   LATERAL dormancy._likely_reason(l.lapsing, h.have) n,
+	   LATERAL dormancy._likely_reason(l.lapsing, h.have, (SELECT dormancy._configuration())) n,
 	   LATERAL rc.old_reason(l.lapsing, h.have) o;
 SELECT h.have, n.reason, n.evidence
-  FROM rc.haves h, LATERAL dormancy._likely_reason(true, h.have) n
+  FROM rc.haves h, LATERAL dormancy._likely_reason(true, h.have, (SELECT dormancy._configuration())) n
  ORDER BY h.have::text COLLATE "C" NULLS FIRST;
 CREATE TABLE rc.grid AS
 SELECT l.lapsing, v.value, i.industry, s.company_size, r.reason, p.can_phone, m.can_mail
@@ -170,24 +170,24 @@ SELECT count(*) AS cases,
 			rc.old_channel(g.lapsing, g.value, g.industry, g.company_size, g.reason, g.can_phone, g.can_mail)) AS mismatches
   FROM rc.grid g,
 	   LATERAL (SELECT dormancy._approach_channel(g.lapsing, g.value, g.industry, g.company_size, g.reason,
-												  g.can_phone, g.can_mail) AS channel) c;
+												  g.can_phone, g.can_mail, (SELECT dormancy._configuration())) AS channel) c;
 -- a few by hand
-SELECT dormancy._approach_channel(true, 60000, '　製造業　', NULL, 'forgot', true, true) AS full_width_padded,
-	   dormancy._approach_channel(true, 60000, '製造業', NULL, 'forgot', true, true) AS full_width_spaces_trimmed,
-	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, true) AS full_width_lower,
-	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, false) AS no_mail,
-	   dormancy._approach_channel(true, 'NaN', 'Ｒｅｔａｉｌ', '大企業', 'unknown', true, true) AS nan_value,
-	   dormancy._approach_channel(true, NULL, NULL, NULL, NULL, true, true) AS null_value,
-	   dormancy._approach_channel(false, 1e9, 'ec', 'mid', 'forgot', true, true) AS not_lapsing;
+SELECT dormancy._approach_channel(true, 60000, '　製造業　', NULL, 'forgot', true, true, (SELECT dormancy._configuration())) AS full_width_padded,
+	   dormancy._approach_channel(true, 60000, '製造業', NULL, 'forgot', true, true, (SELECT dormancy._configuration())) AS full_width_spaces_trimmed,
+	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, true, (SELECT dormancy._configuration())) AS full_width_lower,
+	   dormancy._approach_channel(true, 0, 'ｅｃ', NULL, 'unknown', true, false, (SELECT dormancy._configuration())) AS no_mail,
+	   dormancy._approach_channel(true, 'NaN', 'Ｒｅｔａｉｌ', '大企業', 'unknown', true, true, (SELECT dormancy._configuration())) AS nan_value,
+	   dormancy._approach_channel(true, NULL, NULL, NULL, NULL, true, true, (SELECT dormancy._configuration())) AS null_value,
+	   dormancy._approach_channel(false, 1e9, 'ec', 'mid', 'forgot', true, true, (SELECT dormancy._configuration())) AS not_lapsing;
 
 -- in parallel workers: each worker reads the rules itself (PARALLEL SAFE);
 -- the same counts as the serial plan
 ANALYZE rc.grid;
 CREATE VIEW rc.grid_channels AS
 SELECT dormancy._approach_channel(g.lapsing, g.value, g.industry, g.company_size, r.reason,
-								  g.can_phone, g.can_mail) AS channel,
+								  g.can_phone, g.can_mail, (SELECT dormancy._configuration())) AS channel,
 	   r.reason, count(*)
-  FROM rc.grid g, LATERAL dormancy._likely_reason(g.lapsing, ARRAY[g.industry, g.company_size, 'repeat']) r
+  FROM rc.grid g, LATERAL dormancy._likely_reason(g.lapsing, ARRAY[g.industry, g.company_size, 'repeat'], (SELECT dormancy._configuration())) r
  GROUP BY 1, 2;
 CREATE TABLE rc.serial AS SELECT * FROM rc.grid_channels;
 SET max_parallel_workers_per_gather = 2;
@@ -244,8 +244,8 @@ DECLARE
 BEGIN
 	FOR i IN 1..2 LOOP
 		-- one expression, evaluated twice with an edit between
-		seen := seen || ARRAY[(dormancy._likely_reason(true, '{repeat,state_dormant}')).reason,
-							  dormancy._approach_channel(true, 0, 'x', 'y', 'unknown', true, true)];
+		seen := seen || ARRAY[(dormancy._likely_reason(true, '{repeat,state_dormant}', (SELECT dormancy._configuration()))).reason,
+							  dormancy._approach_channel(true, 0, 'x', 'y', 'unknown', true, true, (SELECT dormancy._configuration()))];
 		UPDATE dormancy.reason_rules SET reason = 'campaign_only' WHERE rule_order = 5;
 		UPDATE dormancy.approach_rules SET channel = 'phone' WHERE rule_order = 8;
 	END LOOP;
@@ -283,7 +283,7 @@ SELECT count(*) AS customers,
 						 IS DISTINCT FROM (o.model_id, o.bgnbd, o.gammagamma, o.unit_days, o.horizon_days)) AS row_mismatches
   FROM dormancy.customer_status cs
   LEFT JOIN LATERAL rc.old_model(cs.industry, cs.company_size) o ON true
-  CROSS JOIN LATERAL dormancy._model_for(cs.industry, cs.company_size) n;
+  CROSS JOIN LATERAL dormancy._model_for(cs.industry, cs.company_size, (SELECT dormancy._configuration())) n;
 INSERT INTO dormancy.model_settings (min_customers) VALUES (100);
 SELECT segment_kind, segment_value, (bgnbd).converged FROM dormancy.fit_models() ORDER BY segment_kind, segment_value COLLATE "C";
 SELECT * FROM rc.compare_models;

@@ -58,7 +58,7 @@ CREATE FUNCTION pg_temp.old_distribution()
 	WITH v AS (
 		SELECT core.order_days, core.total_amount, mp.expected_value, core.as_of
 		  FROM dormancy.customer_core core
-		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+		 CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
@@ -185,7 +185,7 @@ CREATE FUNCTION pg_temp.per_customer()
 	  FROM dormancy.customer_status s
 	  LEFT JOIN dormancy.models m USING (model_id)
 	 CROSS JOIN LATERAL (SELECT dormancy._expected_value(s.industry, s.company_size, s.frequency,
-														 s.recency_days, s.age_days, s.monetary_value) AS v) e
+														 s.recency_days, s.age_days, s.monetary_value, (SELECT dormancy._configuration())) AS v) e
 $$;
 -- and the stored expected_value quantiles against those of customer_status's
 -- column over the customers with a purchase day

@@ -2788,8 +2788,9 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 WITH as_of AS MATERIALIZED (
-	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day
+	-- read once (inlined, it was read per row and reference), with the
+	-- configuration the C functions read (09_configuration.sql)
+	SELECT dormancy.as_of_day() AS day, dormancy._configuration() AS configuration
 )
 SELECT c.customer_id,
 	   c.name,
@@ -2856,6 +2857,12 @@ SELECT c.customer_id,
 	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
+ -- the configuration as an init plan, as in customer_status: pulled up, cfg
+ -- is a parameter of the subquery r and of _customer_facts, not a 16 kB
+ -- column on every row nor a key of r's memo; Citus, which plans before the
+ -- pull-up, sees a lateral subquery without FROM or sublink and pushes it
+ -- down
+ CROSS JOIN (SELECT (SELECT x.configuration FROM as_of x) AS configuration) cfg
  CROSS JOIN dormancy.src_bindings b
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
@@ -2863,9 +2870,11 @@ SELECT c.customer_id,
   -- the rule of the customer's segment: per customer, so that a lookup of
   -- one customer reads no other (a DISTINCT over every customer's segment
   -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
-  -- segment, so rule_for() runs once per segment, not once per customer
+  -- segment, so _rule_for() (rule_for() in C, over the configuration of the
+  -- query: 09_configuration.sql) runs once per segment, not once per
+  -- customer
   LEFT JOIN LATERAL (
-	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	SELECT dormancy._rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''), cfg.configuration) AS rule
 	OFFSET 0
   ) r ON true
  -- every derived column in one evaluation (_customer_facts): those of
@@ -2877,7 +2886,7 @@ SELECT c.customer_id,
  -- changes the customer lapsed after: its last purchase (in the change's
  -- category when categories are bound) came before the change, while the
  -- customer was not yet dormant, and nothing was bought since (the latest
- -- of each kind; dormancy.price_changes read once per query)
+ -- of each kind; the price changes of the configuration)
  CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
 		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
@@ -2887,7 +2896,8 @@ SELECT c.customer_id,
 		ds.trend_min_points, b.order_discounts_bound,
 		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
 		(r.rule).use_contract_end, con.last_covered_day,
-		h.categories, h.category_last_order_at, b.order_categories_bound) f
+		h.categories, h.category_last_order_at, b.order_categories_bound,
+		cfg.configuration) f
  WHERE c.customer_id IS NOT NULL;
 COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
 
@@ -2940,7 +2950,7 @@ UNION ALL
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
  CROSS JOIN LATERAL (
 	SELECT b.problem
 	  FROM dormancy.model_predictions(mdl.bgnbd,
@@ -3006,6 +3016,11 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
+-- the configuration the C functions read (09_configuration.sql) and the
+-- legal forms of the name keys, made once (cfg below)
+WITH config AS MATERIALIZED (
+	SELECT dormancy._configuration() AS configuration, dormancy.legal_forms_in_force() AS legal_forms
+)
 SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
@@ -3081,6 +3096,15 @@ SELECT core.*,
 	   models.forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
+ -- the configuration and the legal forms as init plans: the planner pulls
+ -- cfg up and the subqueries below read its columns as parameters, not as
+ -- a 16 kB column carried on every row or read from the CTE once per
+ -- customer (20% of customer_status at 100,000 customers).  Citus, which
+ -- plans before the pull-up, sees lateral subqueries without FROM that only
+ -- reference cfg and call IMMUTABLE functions, and pushes them down; it
+ -- would not push down such a subquery holding the sublink itself.
+ CROSS JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
+					(SELECT x.legal_forms FROM config x) AS legal_forms) cfg
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
@@ -3106,7 +3130,7 @@ SELECT core.*,
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
 										   pg_catalog.date_part('epoch', ms.lookahead) / 86400,
-										   ms.p_alive_threshold) AS o
+										   ms.p_alive_threshold, cfg.configuration) AS o
 			OFFSET 0) x
   ) models
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
@@ -3158,7 +3182,8 @@ SELECT core.*,
 			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			b.contact_dates_bound,
 			pss, sw,
-			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
+			cfg.configuration) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -3172,7 +3197,7 @@ SELECT core.*,
  CROSS JOIN LATERAL (
 	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
 	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+						THEN dormancy.normalize_company_name(core.name, cfg.legal_forms) END AS name_key
 			OFFSET 0) n
 	OFFSET 0
   ) nk
@@ -3729,7 +3754,7 @@ SELECT core.customer_id, mdl.model_id,
 	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
 	   i.expected_value, i.expected_value_low, i.expected_value_high
   FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
   -- the covariances stored with the model
   LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
  CROSS JOIN LATERAL (
@@ -6298,7 +6323,7 @@ BEGIN
 	WITH v AS (
 		SELECT s.total_amount,
 			   dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age,
-										s.monetary_value) AS expected_value
+										s.monetary_value, (SELECT dormancy._configuration())) AS expected_value
 		  FROM pg_temp.dormancy_fit_summaries s
 	)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
@@ -7669,7 +7694,8 @@ BEGIN
 		   -- buyer of the curve, silent for dormant_after
 		   (SELECT dormancy.bgnbd_p_alive(m.bgnbd, round(c.typical_x)::integer,
 										  c.typical_span / m.unit_days, (c.typical_span + t.d) / m.unit_days)
-			  FROM dormancy._model_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) m
+			  FROM dormancy._model_for(coalesce(c.industry, ''), coalesce(c.company_size, ''),
+									   (SELECT dormancy._configuration())) m
 			 WHERE m.bgnbd IS NOT NULL AND t.d IS NOT NULL),
 		   r.rule_id, r.at_risk_after, r.dormant_after, r.long_dormant_after,
 		   t.ar - ((a.day + r.at_risk_after)::date - a.day),
@@ -9595,6 +9621,261 @@ COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, date, inter
 
 -- (end of The BTYD summaries of fit_models() computed on the Citus workers)
 
+-- The configuration as one value (issue 13: the evaluation on the Citus
+-- workers).  The per-customer C functions of the views take the
+-- configuration tables as an argument (dormancy.configuration, made once per
+-- query by dormancy._configuration()) instead of reading them, and become
+-- IMMUTABLE: they give the coordinator's answer on any node.  Their earlier
+-- forms in this script read the tables; they are replaced here (the views,
+-- rebuilt at the end, call the new ones).
+
+CREATE TYPE dormancy.configuration AS (
+	fingerprint bigint,
+	tables jsonb
+);
+COMMENT ON TYPE dormancy.configuration IS
+	'internal: the configuration tables as one value, for the per-customer C functions of the views (dormancy._configuration())';
+
+-- The tables the per-customer C functions read, as JSON arrays of their
+-- rows under the tables' names (model_settings: the one row in force), and
+-- a fingerprint of them (jsonb_hash_extended).  Read with the caller's
+-- privileges.  The float and interval output are pinned so that the text
+-- the rows pass through is exact and reads back the same on every node:
+-- extra_float_digits 3 (the shortest exact form), IntervalStyle postgres;
+-- dates and numerics are exact in JSON anyway.
+CREATE FUNCTION dormancy._configuration()
+	RETURNS dormancy.configuration
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 3
+	SET IntervalStyle = postgres
+AS $$
+	SELECT ROW(pg_catalog.jsonb_hash_extended(t.tables, 0), t.tables)::dormancy.configuration
+	  FROM (SELECT pg_catalog.jsonb_build_object(
+				'rules', (SELECT coalesce(pg_catalog.jsonb_agg(r), '[]') FROM dormancy.rules r),
+				'industries', (SELECT coalesce(pg_catalog.jsonb_agg(a), '[]') FROM dormancy.industries a),
+				'company_sizes', (SELECT coalesce(pg_catalog.jsonb_agg(a), '[]') FROM dormancy.company_sizes a),
+				'reason_rules', (SELECT coalesce(pg_catalog.jsonb_agg(r), '[]') FROM dormancy.reason_rules r),
+				'approach_rules', (SELECT coalesce(pg_catalog.jsonb_agg(r), '[]') FROM dormancy.approach_rules r),
+				'message_themes', (SELECT coalesce(pg_catalog.jsonb_agg(m), '[]') FROM dormancy.message_themes m),
+				'value_distribution', (SELECT coalesce(pg_catalog.jsonb_agg(v), '[]') FROM dormancy.value_distribution v),
+				'models', (SELECT coalesce(pg_catalog.jsonb_agg(m), '[]') FROM dormancy.models m),
+				'price_changes', (SELECT coalesce(pg_catalog.jsonb_agg(p), '[]') FROM dormancy.price_changes p),
+				'model_settings', pg_catalog.jsonb_build_array(pg_catalog.to_jsonb(dormancy.model_settings_in_force())))
+			AS tables) t
+$$;
+COMMENT ON FUNCTION dormancy._configuration() IS
+	'internal: the configuration tables the per-customer C functions read (rules, aliases, reason and approach rules, themes, value distribution, models, price changes, model settings in force) as one value with its fingerprint; the views compute it once per query';
+
+-- rule_for() in C over the rules and aliases of a configuration
+-- (09_configuration.sql), for the views: it reads no table, so it is
+-- IMMUTABLE and gives the coordinator's answer on a Citus worker.  Each
+-- call site prepares the rules once and folds each distinct label once.
+-- sql/rule_for_config.sql compares it with rule_for().
+CREATE FUNCTION dormancy._rule_for(industry text, company_size text, configuration dormancy.configuration)
+	RETURNS dormancy.rules
+	AS 'MODULE_PATHNAME', 'rule_for_config'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._rule_for(text, text, dormancy.configuration) IS
+	'internal: rule_for() over the rules and aliases of the configuration given (the views pass dormancy._configuration())';
+
+DROP FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
+	interval, double precision, double precision, double precision, double precision, double precision,
+	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean);
+CREATE FUNCTION dormancy._customer_facts(
+	history dormancy.purchase_history,
+	as_of date,
+	min_order_amount numeric,
+	window_length interval,
+	trend_years integer,
+	season_length interval,
+	amount_drop_threshold double precision,
+	frequency_drop_threshold double precision,
+	cadence_slowdown_threshold double precision,
+	overdue_threshold double precision,
+	season_drop_threshold double precision,
+	trend_drop_threshold double precision,
+	trend_min_points integer,
+	discounted_known boolean,
+	at_risk_after interval,
+	dormant_after interval,
+	long_dormant_after interval,
+	use_contract_end boolean,
+	contract_covered_until date,
+	categories text[],
+	category_last_order_at date[],
+	categories_bound boolean,
+	configuration dormancy.configuration,
+	-- dormancy.history_summary
+	OUT first_order_at date,
+	OUT last_order_at date,
+	OUT last_qualifying_order_at date,
+	OUT orders_count bigint,
+	OUT order_days integer,
+	OUT total_amount double precision,
+	OUT unknown_amount_orders integer,
+	OUT refunds integer,
+	OUT discounted_days integer,
+	-- dormancy.decline_metrics
+	OUT mean_gap_days double precision,
+	OUT median_gap_days double precision,
+	OUT gap_stddev_days double precision,
+	OUT overdue_ratio double precision,
+	OUT recent_amount double precision,
+	OUT prior_amount double precision,
+	OUT recent_orders bigint,
+	OUT prior_orders bigint,
+	OUT amount_change double precision,
+	OUT frequency_change double precision,
+	OUT amount_trend double precision,
+	OUT trend_points integer,
+	OUT relative_trend double precision,
+	OUT recent_median_gap_days double precision,
+	OUT earlier_median_gap_days double precision,
+	OUT cadence_change double precision,
+	OUT season_amount double precision,
+	OUT last_season_amount double precision,
+	OUT season_orders bigint,
+	OUT last_season_orders bigint,
+	OUT same_season_change double precision,
+	OUT declining boolean,
+	OUT decline_signals text[],
+	OUT campaign_only boolean,
+	-- dormancy.btyd_summary, in days
+	OUT frequency integer,
+	OUT recency double precision,
+	OUT age double precision,
+	OUT monetary_value double precision,
+	-- customer_core's own
+	OUT state text,
+	OUT days_since_last_order integer,
+	OUT days_since_last_qualifying_order integer,
+	OUT segment text,
+	OUT lapsed_after_price_increase boolean,
+	OUT price_increase text,
+	OUT lapsed_after_spec_change boolean,
+	OUT spec_change text)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'customer_facts'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
+	interval, double precision, double precision, double precision, double precision, double precision,
+	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,
+	dormancy.configuration) IS
+	'internal: every derived column of customer_core in one evaluation (history facts, state, days since, segment, price changes), the price changes those of the configuration given';
+
+DROP FUNCTION dormancy._model_for(text, text);
+CREATE FUNCTION dormancy._model_for(industry text, company_size text, configuration dormancy.configuration,
+									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
+									OUT gammagamma dormancy.gammagamma,
+									OUT unit_days double precision, OUT horizon_days double precision,
+									OUT model text, OUT paretonbd dormancy.paretonbd)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_for'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_for(text, text, dormancy.configuration) IS
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
+
+DROP FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision);
+CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
+										recency_days double precision, age_days double precision,
+										monetary_value double precision, lookahead_days double precision,
+										p_alive_threshold double precision,
+										configuration dormancy.configuration,
+										OUT model_id integer, OUT forecast_model text,
+										OUT unit_days double precision, OUT p_alive double precision,
+										OUT expected_purchases double precision,
+										OUT expected_value double precision,
+										OUT p_alive_ahead double precision,
+										OUT p_purchase_ahead double precision,
+										OUT dormant_age double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'model_outlook'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision, dormancy.configuration) IS
+	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
+
+DROP FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision);
+CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
+										 recency_days double precision, age_days double precision,
+										 monetary_value double precision, configuration dormancy.configuration)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'expected_value_for'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, dormancy.configuration) IS
+	'internal: a customer''s expected_value as customer_status computes it (the model _model_for chooses, model_predictions), from its BTYD summary in days and its segment columns; for the value distribution of fit_models()';
+
+DROP FUNCTION dormancy._likely_reason(boolean, text[]);
+CREATE FUNCTION dormancy._likely_reason(lapsing boolean, have text[], configuration dormancy.configuration,
+										OUT reason text, OUT evidence text[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'likely_reason'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._likely_reason(boolean, text[], dormancy.configuration) IS
+	'internal: the reason and evidence of the first dormancy.reason_rules row (by rule_order) whose evidence is contained in have; unknown and {} when none; NULL unless lapsing';
+
+DROP FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean);
+CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value double precision,
+										   industry text, company_size text, reason text,
+										   can_phone boolean, can_mail boolean,
+										   configuration dormancy.configuration)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'approach_channel'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean, dormancy.configuration) IS
+	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
+
+DROP FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text);
+CREATE FUNCTION dormancy._assess(
+	state text, as_of date, at_risk_after interval, dormant_after interval,
+	long_dormant_after interval, rule_id integer,
+	last_order_at date, last_qualifying_order_at date, first_order_at date,
+	orders_count bigint, order_days integer, total_amount double precision,
+	median_gap_days double precision, mean_gap_days double precision, gap_stddev_days double precision,
+	segment text, decline_signals text[], declining boolean,
+	lapsed_after_price_increase boolean, lapsed_after_spec_change boolean,
+	industry text, company_size text,
+	contract_terms bigint, contract_covered_until date, contract_lapsed boolean,
+	days_since_contract_end integer, auto_renew_off boolean, downgraded boolean,
+	renewal_due_in_days integer,
+	p_alive double precision, expected_value double precision,
+	has_events boolean, events_in_window integer, pricing_views integer, support_visits integer,
+	days_since_last_event integer,
+	has_deals boolean, last_deal_at date, last_deal_outcome text, last_deal_reason text,
+	days_since_last_deal integer, open_deals integer,
+	phones bigint, emails bigint, persons bigint, invalid_phones bigint, invalid_emails bigint,
+	contacts_outdated boolean,
+	events_bound boolean, deals_bound boolean, contracts_bound boolean,
+	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
+	contact_dates_bound boolean,
+	settings dormancy.source_settings, weights dormancy.score_weights,
+	last_outreach_outcome text, last_outreach_reason text,
+	configuration dormancy.configuration,
+	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
+	OUT approach_value double precision, OUT priority_score double precision,
+	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
+	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
+	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
+	OUT value_percentiles double precision[])
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'assess'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
+	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
+	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
+	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
+	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+	dormancy.configuration) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
+
+-- (end of The configuration as one value)
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -9618,29 +9899,34 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
--- the model of a customer (read with the analyst's own SELECT on models), the
--- score's breakdown, and the one evaluation per customer of customer_core and
--- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
--- with the analyst's own SELECT on them)
+-- the configuration (_configuration(): the rules, models and the other
+-- tables the evaluation reads, with the analyst's own SELECT on them), the
+-- model of a customer and its predictions, the score's breakdown, and the
+-- one evaluation per customer of customer_core and customer_status
+-- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text),
+	dormancy._configuration(),
+	dormancy._rule_for(text, text, dormancy.configuration),
+	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
-		double precision, double precision),
+		double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
-		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),
+		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,
+		dormancy.configuration),
 	dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
 		bigint, integer, double precision, double precision, double precision, double precision, text, text[],
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text),
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from

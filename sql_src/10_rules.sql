@@ -98,6 +98,18 @@ COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
 	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
 COMMENT ON SEQUENCE dormancy.rules_rule_id_seq IS 'generates dormancy.rules.rule_id';
 
+-- rule_for() in C over the rules and aliases of a configuration
+-- (09_configuration.sql), for the views: it reads no table, so it is
+-- IMMUTABLE and gives the coordinator's answer on a Citus worker.  Each
+-- call site prepares the rules once and folds each distinct label once.
+-- sql/rule_for_config.sql compares it with rule_for().
+CREATE FUNCTION dormancy._rule_for(industry text, company_size text, configuration dormancy.configuration)
+	RETURNS dormancy.rules
+	AS 'MODULE_PATHNAME', 'rule_for_config'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._rule_for(text, text, dormancy.configuration) IS
+	'internal: rule_for() over the rules and aliases of the configuration given (the views pass dormancy._configuration())';
+
 -- Put the installed defaults back (user rules for other segments stay): the
 -- common reset of 15_defaults.sql.
 CREATE FUNCTION dormancy.reset_rules()

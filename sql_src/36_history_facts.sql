@@ -75,10 +75,11 @@ COMMENT ON FUNCTION dormancy._history_facts(dormancy.purchase_history, date, dou
 -- NULL), the state (the rule's thresholds on the last qualifying order, or
 -- on the last day covered by a contract when later and use_contract_end),
 -- the days since the last and the last qualifying order, the segment, and
--- the price changes the customer lapsed after (dormancy.price_changes, read
--- once per query per call site as the rules of _likely_reason: an edit shows
--- in the next query).  min_order_amount is the rule's numeric, converted
--- once per distinct value.  STABLE, not IMMUTABLE: it reads a table.
+-- the price changes the customer lapsed after (the price_changes of the
+-- configuration, 09_configuration.sql: prepared once per query per call
+-- site; an edit shows in the next query).  min_order_amount is the rule's
+-- numeric, converted once per distinct value.  IMMUTABLE: it reads no
+-- table, only its arguments.
 CREATE FUNCTION dormancy._customer_facts(
 	history dormancy.purchase_history,
 	as_of date,
@@ -102,6 +103,7 @@ CREATE FUNCTION dormancy._customer_facts(
 	categories text[],
 	category_last_order_at date[],
 	categories_bound boolean,
+	configuration dormancy.configuration,
 	-- dormancy.history_summary
 	OUT first_order_at date,
 	OUT last_order_at date,
@@ -153,8 +155,9 @@ CREATE FUNCTION dormancy._customer_facts(
 	OUT spec_change text)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'customer_facts'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 	interval, double precision, double precision, double precision, double precision, double precision,
-	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean) IS
-	'internal: every derived column of customer_core in one evaluation (history facts, state, days since, segment, price changes), price_changes read once per query';
+	double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,
+	dormancy.configuration) IS
+	'internal: every derived column of customer_core in one evaluation (history facts, state, days since, segment, price changes), the price changes those of the configuration given';

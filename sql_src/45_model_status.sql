@@ -410,18 +410,19 @@ COMMENT ON FUNCTION dormancy.fit_models() IS
 REVOKE ALL ON FUNCTION dormancy.fit_models() FROM PUBLIC;
 
 -- The model that applies to a customer, in C (src/rules_sql.c): the
--- converged fits of dormancy.models read once per query, with the caller's
--- privileges and the query's snapshot (an edit or a refit shows in the next
--- query).  STABLE, not IMMUTABLE: it reads a table.
-CREATE FUNCTION dormancy._model_for(industry text, company_size text,
+-- converged fits among the models of the configuration
+-- (09_configuration.sql: dormancy._configuration() of the query; an edit or
+-- a refit shows in the next query), prepared once per call site.
+-- IMMUTABLE: it reads no table.
+CREATE FUNCTION dormancy._model_for(industry text, company_size text, configuration dormancy.configuration,
 									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
 									OUT gammagamma dormancy.gammagamma,
 									OUT unit_days double precision, OUT horizon_days double precision,
 									OUT model text, OUT paretonbd dormancy.paretonbd)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_for'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._model_for(text, text) IS
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_for(text, text, dormancy.configuration) IS
 	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
 
 

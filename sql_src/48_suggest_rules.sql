@@ -278,7 +278,8 @@ BEGIN
 		   -- buyer of the curve, silent for dormant_after
 		   (SELECT dormancy.bgnbd_p_alive(m.bgnbd, round(c.typical_x)::integer,
 										  c.typical_span / m.unit_days, (c.typical_span + t.d) / m.unit_days)
-			  FROM dormancy._model_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) m
+			  FROM dormancy._model_for(coalesce(c.industry, ''), coalesce(c.company_size, ''),
+									   (SELECT dormancy._configuration())) m
 			 WHERE m.bgnbd IS NOT NULL AND t.d IS NOT NULL),
 		   r.rule_id, r.at_risk_after, r.dormant_after, r.long_dormant_after,
 		   t.ar - ((a.day + r.at_risk_after)::date - a.day),

@@ -228,12 +228,13 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 -- time unit, the predictions of model_predictions (model_predictions_paretonbd
 -- where the segment's Pareto/NBD fit is chosen) with its Gamma-Gamma fit if
 -- that converged, and the looking-ahead values of model_lookahead; a value
--- that cannot be computed is NULL.  STABLE: it reads the models, once per
--- query, as _model_for does.
+-- that cannot be computed is NULL.  IMMUTABLE: the models are those of the
+-- configuration given, as for _model_for.
 CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
 										recency_days double precision, age_days double precision,
 										monetary_value double precision, lookahead_days double precision,
 										p_alive_threshold double precision,
+										configuration dormancy.configuration,
 										OUT model_id integer, OUT forecast_model text,
 										OUT unit_days double precision, OUT p_alive double precision,
 										OUT expected_purchases double precision,
@@ -243,20 +244,20 @@ CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, freque
 										OUT dormant_age double precision)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_outlook'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision) IS
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision, dormancy.configuration) IS
 	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
 
 -- A customer's expected_value as customer_status gives it (_model_outlook's),
--- alone: for the value distribution (src/btyd_sql.c).  STABLE, as
+-- alone: for the value distribution (src/btyd_sql.c).  IMMUTABLE, as
 -- _model_outlook.
 CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
 										 recency_days double precision, age_days double precision,
-										 monetary_value double precision)
+										 monetary_value double precision, configuration dormancy.configuration)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'expected_value_for'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision) IS
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, dormancy.configuration) IS
 	'internal: a customer''s expected_value as customer_status computes it (the model _model_for chooses, model_predictions), from its BTYD summary in days and its segment columns; for the value distribution of fit_models()';
 
 -- Store the distribution of the customers' values with the models'
@@ -290,7 +291,7 @@ BEGIN
 	WITH v AS (
 		SELECT s.total_amount,
 			   dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age,
-										s.monetary_value) AS expected_value
+										s.monetary_value, (SELECT dormancy._configuration())) AS expected_value
 		  FROM pg_temp.dormancy_fit_summaries s
 	)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
@@ -440,27 +441,31 @@ SELECT dormancy._install_defaults('dormancy.approach_rules', 'rule_order');
 
 --
 -- The reason and approach rules, applied in C (src/rules_sql.c, matching in
--- src/core/rules.c).  Each call site reads its table once per query, with
--- the caller's privileges and the query's snapshot: an edit shows in the
--- next query; every row of one query sees the same rules.
+-- src/core/rules.c).  The rules are those of the configuration given
+-- (09_configuration.sql), prepared once per call site while its
+-- fingerprint stays the same: every row of one query sees the same rules,
+-- and an edit shows in the next query.  _assess applies them for the views;
+-- these two let the tests reach the matching alone.
 --
 
--- STABLE, not IMMUTABLE: it reads a table
-CREATE FUNCTION dormancy._likely_reason(lapsing boolean, have text[], OUT reason text, OUT evidence text[])
+-- IMMUTABLE: it reads no table
+CREATE FUNCTION dormancy._likely_reason(lapsing boolean, have text[], configuration dormancy.configuration,
+										OUT reason text, OUT evidence text[])
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'likely_reason'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._likely_reason(boolean, text[]) IS
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._likely_reason(boolean, text[], dormancy.configuration) IS
 	'internal: the reason and evidence of the first dormancy.reason_rules row (by rule_order) whose evidence is contained in have; unknown and {} when none; NULL unless lapsing';
 
--- STABLE, not IMMUTABLE: it reads a table
+-- IMMUTABLE: it reads no table
 CREATE FUNCTION dormancy._approach_channel(lapsing boolean, approach_value double precision,
 										   industry text, company_size text, reason text,
-										   can_phone boolean, can_mail boolean)
+										   can_phone boolean, can_mail boolean,
+										   configuration dormancy.configuration)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'approach_channel'
-	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean) IS
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, text, text, boolean, boolean, dormancy.configuration) IS
 	'internal: the channel of the first dormancy.approach_rules row (by rule_order) matching approach_value, industry and company size (by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label), reason and reachability; NULL unless lapsing or when none matches';
 
 -- The assessment of customer_status in one C call per customer
@@ -470,9 +475,9 @@ COMMENT ON FUNCTION dormancy._approach_channel(boolean, double precision, text, 
 -- the evidence, the approach value, the priority inputs and score, the
 -- likely reason (reason_rules), its message theme (message_themes), the
 -- channel (approach_rules) and the data gaps but the name's, as bits and
--- no_activity for _data_gaps().  The tables (and dormancy.rules, for
--- use_contract_end) are read once per query per call site, as by
--- _likely_reason.  STABLE, not IMMUTABLE: it reads tables.
+-- no_activity for _data_gaps().  The rules (and the rules' use_contract_end,
+-- the value distribution) are those of the configuration given, prepared
+-- once per call site, as by _likely_reason.  IMMUTABLE: it reads no table.
 CREATE FUNCTION dormancy._assess(
 	state text, as_of date, at_risk_after interval, dormant_after interval,
 	long_dormant_after interval, rule_id integer,
@@ -497,6 +502,7 @@ CREATE FUNCTION dormancy._assess(
 	contact_dates_bound boolean,
 	settings dormancy.source_settings, weights dormancy.score_weights,
 	last_outreach_outcome text, last_outreach_reason text,
+	configuration dormancy.configuration,
 	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
 	OUT approach_value double precision, OUT priority_score double precision,
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
@@ -505,14 +511,15 @@ CREATE FUNCTION dormancy._assess(
 	OUT value_percentiles double precision[])
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'assess'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
 	bigint, integer, double precision, double precision, double precision, double precision, text, text[],
 	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), the tables read once per query';
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+	dormancy.configuration) IS
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
 	RETURNS text[]

@@ -663,8 +663,9 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 WITH as_of AS MATERIALIZED (
-	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day
+	-- read once (inlined, it was read per row and reference), with the
+	-- configuration the C functions read (09_configuration.sql)
+	SELECT dormancy.as_of_day() AS day, dormancy._configuration() AS configuration
 )
 SELECT c.customer_id,
 	   c.name,
@@ -731,6 +732,12 @@ SELECT c.customer_id,
 	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
+ -- the configuration as an init plan, as in customer_status: pulled up, cfg
+ -- is a parameter of the subquery r and of _customer_facts, not a 16 kB
+ -- column on every row nor a key of r's memo; Citus, which plans before the
+ -- pull-up, sees a lateral subquery without FROM or sublink and pushes it
+ -- down
+ CROSS JOIN (SELECT (SELECT x.configuration FROM as_of x) AS configuration) cfg
  CROSS JOIN dormancy.src_bindings b
  CROSS JOIN dormancy.decline_settings_in_force() ds
   LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
@@ -738,9 +745,11 @@ SELECT c.customer_id,
   -- the rule of the customer's segment: per customer, so that a lookup of
   -- one customer reads no other (a DISTINCT over every customer's segment
   -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
-  -- segment, so rule_for() runs once per segment, not once per customer
+  -- segment, so _rule_for() (rule_for() in C, over the configuration of the
+  -- query: 09_configuration.sql) runs once per segment, not once per
+  -- customer
   LEFT JOIN LATERAL (
-	SELECT dormancy.rule_for(coalesce(c.industry, ''), coalesce(c.company_size, '')) AS rule
+	SELECT dormancy._rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''), cfg.configuration) AS rule
 	OFFSET 0
   ) r ON true
  -- every derived column in one evaluation (_customer_facts): those of
@@ -752,7 +761,7 @@ SELECT c.customer_id,
  -- changes the customer lapsed after: its last purchase (in the change's
  -- category when categories are bound) came before the change, while the
  -- customer was not yet dormant, and nothing was bought since (the latest
- -- of each kind; dormancy.price_changes read once per query)
+ -- of each kind; the price changes of the configuration)
  CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
 		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
@@ -762,7 +771,8 @@ SELECT c.customer_id,
 		ds.trend_min_points, b.order_discounts_bound,
 		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
 		(r.rule).use_contract_end, con.last_covered_day,
-		h.categories, h.category_last_order_at, b.order_categories_bound) f
+		h.categories, h.category_last_order_at, b.order_categories_bound,
+		cfg.configuration) f
  WHERE c.customer_id IS NOT NULL;
 COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
 
@@ -815,7 +825,7 @@ UNION ALL
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
  CROSS JOIN LATERAL (
 	SELECT b.problem
 	  FROM dormancy.model_predictions(mdl.bgnbd,
@@ -881,6 +891,11 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
+-- the configuration the C functions read (09_configuration.sql) and the
+-- legal forms of the name keys, made once (cfg below)
+WITH config AS MATERIALIZED (
+	SELECT dormancy._configuration() AS configuration, dormancy.legal_forms_in_force() AS legal_forms
+)
 SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
@@ -956,6 +971,15 @@ SELECT core.*,
 	   models.forecast_model
   FROM dormancy.customer_core core
  CROSS JOIN dormancy.src_bindings b
+ -- the configuration and the legal forms as init plans: the planner pulls
+ -- cfg up and the subqueries below read its columns as parameters, not as
+ -- a 16 kB column carried on every row or read from the CTE once per
+ -- customer (20% of customer_status at 100,000 customers).  Citus, which
+ -- plans before the pull-up, sees lateral subqueries without FROM that only
+ -- reference cfg and call IMMUTABLE functions, and pushes them down; it
+ -- would not push down such a subquery holding the sublink itself.
+ CROSS JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
+					(SELECT x.legal_forms FROM config x) AS legal_forms) cfg
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
@@ -981,7 +1005,7 @@ SELECT core.*,
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
 										   pg_catalog.date_part('epoch', ms.lookahead) / 86400,
-										   ms.p_alive_threshold) AS o
+										   ms.p_alive_threshold, cfg.configuration) AS o
 			OFFSET 0) x
   ) models
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
@@ -1033,7 +1057,8 @@ SELECT core.*,
 			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			b.contact_dates_bound,
 			pss, sw,
-			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END) AS r
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
+			cfg.configuration) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -1047,7 +1072,7 @@ SELECT core.*,
  CROSS JOIN LATERAL (
 	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
 	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+						THEN dormancy.normalize_company_name(core.name, cfg.legal_forms) END AS name_key
 			OFFSET 0) n
 	OFFSET 0
   ) nk
@@ -1604,7 +1629,7 @@ SELECT core.customer_id, mdl.model_id,
 	   i.expected_purchases, i.expected_purchases_low, i.expected_purchases_high,
 	   i.expected_value, i.expected_value_low, i.expected_value_high
   FROM dormancy.customer_core core
- CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size) mdl
+ CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
   -- the covariances stored with the model
   LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
  CROSS JOIN LATERAL (

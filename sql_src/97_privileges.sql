@@ -100,30 +100,34 @@ $$;
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
--- the model of a customer and its predictions (read with the analyst's own
--- SELECT on models), the
--- score's breakdown, and the one evaluation per customer of customer_core and
--- customer_status (_customer_facts, _assess, _data_gaps; they read the rules
--- with the analyst's own SELECT on them)
+-- the configuration (_configuration(): the rules, models and the other
+-- tables the evaluation reads, with the analyst's own SELECT on them), the
+-- model of a customer and its predictions, the score's breakdown, and the
+-- one evaluation per customer of customer_core and customer_status
+-- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._model_for(text, text),
+	dormancy._configuration(),
+	dormancy._rule_for(text, text, dormancy.configuration),
+	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
-		double precision, double precision),
+		double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
-		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean),
+		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,
+		dormancy.configuration),
 	dormancy._assess(text, date, interval, interval, interval, integer, date, date, date,
 		bigint, integer, double precision, double precision, double precision, double precision, text, text[],
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text),
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from

@@ -22,9 +22,10 @@
  * not built here: customer_status passes priority_inputs to
  * _priority_breakdown(), so it is built only when it is read.
  *
- * The tables (reason_rules, approach_rules, message_themes, and rules for
- * use_contract_end) are read once per query per call site, as in
- * rules_sql.c: an edit shows in the next query.  Values that SQL computed
+ * The configuration (reason_rules, approach_rules, message_themes, rules
+ * for use_contract_end, value_distribution) comes as the last argument,
+ * dormancy._configuration() of the query, and is prepared once per call
+ * site, as in rules_sql.c: an edit shows in the next query.  Values that SQL computed
  * with numeric or date arithmetic are computed by the same server functions,
  * so every column is the one the SQL gave.
  */
@@ -72,6 +73,7 @@ enum
 	A_CONTACT_EMAILS_BOUND, A_CONTACT_PERSONS_BOUND, A_CONTACT_DATES_BOUND,
 	A_SETTINGS, A_WEIGHTS,
 	A_LAST_OUTREACH_OUTCOME, A_LAST_OUTREACH_REASON,
+	A_CONFIGURATION,
 	A_NARGS
 };
 
@@ -145,12 +147,12 @@ typedef struct AssessCache
 
 /* Read dormancy.message_themes: the theme of each reason rule's reason and of 'unknown'. */
 static void
-LoadThemes(AssessCache *cache)
+LoadThemes(AssessCache *cache, const Configuration *config)
 {
 	HeapTuple  *tuples;
 	TupleDesc	desc;
-	int			n = ReadRows("SELECT t.reason, t.theme FROM dormancy.message_themes t",
-							 "dormancy.message_themes", cache->site.mcxt, &desc, &tuples);
+	int			n = ReadConfigRows("SELECT t.reason, t.theme FROM " CONFIG_TABLE("message_themes") " t",
+								   "dormancy.message_themes", config, cache->site.mcxt, &desc, &tuples);
 	ReasonCache *rc = cache->reasons;
 
 	cache->rule_themes = palloc0(sizeof(Datum) * Max(rc->nrules, 1));
@@ -190,12 +192,12 @@ LoadThemes(AssessCache *cache)
 
 /* Read dormancy.value_distribution: the quantiles of each measure stored. */
 static void
-LoadValueDistribution(AssessCache *cache)
+LoadValueDistribution(AssessCache *cache, const Configuration *config)
 {
 	HeapTuple  *tuples;
 	TupleDesc	desc;
-	int			n = ReadRows("SELECT v.measure, v.quantiles FROM dormancy.value_distribution v",
-							 "dormancy.value_distribution", cache->site.mcxt, &desc, &tuples);
+	int			n = ReadConfigRows("SELECT v.measure, v.quantiles FROM " CONFIG_TABLE("value_distribution") " v",
+								   "dormancy.value_distribution", config, cache->site.mcxt, &desc, &tuples);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -244,13 +246,14 @@ LoadValueDistribution(AssessCache *cache)
 
 /* Read dormancy.rules: which rule ids use the contract end. */
 static void
-LoadRules(AssessCache *cache)
+LoadRules(AssessCache *cache, const Configuration *config)
 {
 	HeapTuple  *tuples;
 	TupleDesc	desc;
-	int			n = ReadRows("SELECT r.rule_id, coalesce(r.use_contract_end, false) FROM dormancy.rules r"
-							 " WHERE r.rule_id IS NOT NULL ORDER BY r.rule_id",
-							 "dormancy.rules", cache->site.mcxt, &desc, &tuples);
+	int			n = ReadConfigRows("SELECT r.rule_id, coalesce(r.use_contract_end, false)"
+								   " FROM " CONFIG_TABLE("rules") " r"
+								   " WHERE r.rule_id IS NOT NULL ORDER BY r.rule_id",
+								   "dormancy.rules", config, cache->site.mcxt, &desc, &tuples);
 
 	cache->nrules = n;
 	cache->rule_ids = palloc(sizeof(int32) * Max(n, 1));
@@ -286,19 +289,19 @@ UsesContractEnd(const AssessCache *cache, int32 rule_id)
 }
 
 static AssessCache *
-LoadAssessCache(FunctionCallInfo fcinfo)
+LoadAssessCache(FunctionCallInfo fcinfo, const Configuration *config)
 {
-	AssessCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy assessment", ALLOCSET_SMALL_SIZES),
-										  sizeof(AssessCache));
+	AssessCache *cache = NewConfigCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy assessment", ALLOCSET_SMALL_SIZES),
+										sizeof(AssessCache), config);
 	MemoryContext old;
 	TupleDesc	desc;
 
-	cache->reasons = LoadReasonRules(cache->site.mcxt);
-	cache->approach = LoadApproachRules(cache->site.mcxt);
+	cache->reasons = LoadReasonRules(cache->site.mcxt, config);
+	cache->approach = LoadApproachRules(cache->site.mcxt, config);
 	old = MemoryContextSwitchTo(cache->site.mcxt);
-	LoadThemes(cache);
-	LoadRules(cache);
-	LoadValueDistribution(cache);
+	LoadThemes(cache, config);
+	LoadRules(cache, config);
+	LoadValueDistribution(cache, config);
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE || desc->natts != R_NCOLS)
 		elog(ERROR, "return type must be a row type of %d columns", R_NCOLS);
 	cache->result_desc = BlessTupleDesc(CreateTupleDescCopy(desc));
@@ -496,8 +499,9 @@ ApproachValue(FunctionCallInfo fcinfo, AssessCache *cache)
 }
 
 /*
- * _assess(...): see the header comment.  STABLE: it reads tables.  Not
- * strict: NULL is a value of most arguments.
+ * _assess(...): see the header comment.  IMMUTABLE: it reads the
+ * configuration it is given, no table.  Not strict: NULL is a value of most
+ * arguments.
  */
 Datum
 assess(PG_FUNCTION_ARGS)
@@ -531,11 +535,13 @@ assess(PG_FUNCTION_ARGS)
 	int			rule = -1;
 	PriorityValue vp;			/* the percentiles of total_amount and expected_value */
 	PriorityValue evp;
+	Configuration config;
 
 	if (PG_NARGS() != A_NARGS)
 		elog(ERROR, "_assess takes %d arguments", A_NARGS);
-	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadAssessCache(fcinfo);
+	ConfigurationArg(fcinfo, A_CONFIGURATION, &config);
+	if (ConfigCacheStale(fcinfo, &config))
+		fcinfo->flinfo->fn_extra = cache = LoadAssessCache(fcinfo, &config);
 	if (PG_ARGISNULL(A_AS_OF))
 		elog(ERROR, "the as-of day of _assess must not be NULL");
 	as_of = PG_GETARG_DATEADT(A_AS_OF);

@@ -1062,10 +1062,11 @@ OptionalArg(FunctionCallInfo fcinfo, int arg, bool is_int)
 /*
  * The inputs of _model_outlook and _expected_value, which share the
  * argument list (industry, company_size, frequency, recency_days, age_days,
- * monetary_value[, lookahead_days, p_alive_threshold]).
+ * monetary_value[, lookahead_days, p_alive_threshold], configuration), and
+ * the configuration.
  */
 static OutlookInputs
-OutlookArgs(FunctionCallInfo fcinfo)
+OutlookArgs(FunctionCallInfo fcinfo, bool with_lookahead, Configuration *config)
 {
 	OutlookInputs in;
 
@@ -1073,8 +1074,9 @@ OutlookArgs(FunctionCallInfo fcinfo)
 	in.recency_days = OptionalArg(fcinfo, 3, false);
 	in.age_days = OptionalArg(fcinfo, 4, false);
 	in.monetary_value = OptionalArg(fcinfo, 5, false);
-	in.lookahead_days = OptionalArg(fcinfo, 6, false);
-	in.threshold = OptionalArg(fcinfo, 7, false);
+	in.lookahead_days = with_lookahead ? OptionalArg(fcinfo, 6, false) : (OptionalValue) {false, 0.0};
+	in.threshold = with_lookahead ? OptionalArg(fcinfo, 7, false) : (OptionalValue) {false, 0.0};
+	ConfigurationArg(fcinfo, with_lookahead ? 8 : 6, config);
 	return in;
 }
 
@@ -1154,14 +1156,15 @@ ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, b
 
 /*
  * SQL: _model_outlook(industry, company_size, frequency, recency_days,
- * age_days, monetary_value, lookahead_days, p_alive_threshold) ->
- * (model_id, forecast_model, unit_days, p_alive, expected_purchases,
- * expected_value, p_alive_ahead, p_purchase_ahead, dormant_age)
+ * age_days, monetary_value, lookahead_days, p_alive_threshold,
+ * configuration) -> (model_id, forecast_model, unit_days, p_alive,
+ * expected_purchases, expected_value, p_alive_ahead, p_purchase_ahead,
+ * dormant_age)
  *
  * The model columns of customer_status for a customer's BTYD summary in
- * days, in one call (ModelOutlook): the models are read once per query
- * (the cache of rules_sql.c, in this call site's fn_extra), as _model_for
- * reads them.  It replaces a lateral subquery per function (_model_for,
+ * days, in one call (ModelOutlook): the models are those of the
+ * configuration, prepared once per query (the cache of rules_sql.c, in this
+ * call site's fn_extra), as _model_for prepares them.  It replaces a lateral subquery per function (_model_for,
  * model_predictions, model_lookahead, and their Pareto/NBD forms) and the
  * CASEs that picked between them.  Not strict: NULLs mean NULL values (the
  * segment's: no segment).
@@ -1172,19 +1175,20 @@ model_outlook(PG_FUNCTION_ARGS)
 {
 	CustomerModel mdl;
 	TupleDesc	tupdesc;
-	OutlookInputs in = OutlookArgs(fcinfo);
+	Configuration config;
+	OutlookInputs in = OutlookArgs(fcinfo, true, &config);
 	Datum		values[OUTLOOK_COLS];
 	bool		nulls[OUTLOOK_COLS];
 
 	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
-					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, &tupdesc);
+					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &config, &mdl, &tupdesc);
 	ModelOutlook(&mdl, &in, values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /*
  * SQL: _expected_value(industry, company_size, frequency, recency_days,
- * age_days, monetary_value) -> double precision
+ * age_days, monetary_value, configuration) -> double precision
  *
  * The expected_value of customer_status (_model_outlook's) alone, for
  * fit_models()'s value distribution, which needs this one value for every
@@ -1195,12 +1199,13 @@ Datum
 expected_value_for(PG_FUNCTION_ARGS)
 {
 	CustomerModel mdl;
-	OutlookInputs in = OutlookArgs(fcinfo);
+	Configuration config;
+	OutlookInputs in = OutlookArgs(fcinfo, false, &config);
 	Datum		values[OUTLOOK_COLS];
 	bool		nulls[OUTLOOK_COLS];
 
 	CustomerModelFor(fcinfo, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
-					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &mdl, NULL);
+					 PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), &config, &mdl, NULL);
 	ModelOutlook(&mdl, &in, values, nulls);
 	if (nulls[OUTLOOK_EXPECTED_VALUE])
 		PG_RETURN_NULL();

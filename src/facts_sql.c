@@ -319,6 +319,7 @@ enum
 	CF_ARG_CATEGORIES,
 	CF_ARG_CATEGORY_LAST_ORDER_AT,
 	CF_ARG_CATEGORIES_BOUND,
+	CF_ARG_CONFIGURATION,
 	CF_NARGS
 };
 
@@ -346,8 +347,8 @@ enum
 #define HF_CAMPAIGN_ONLY (HF_DECLINE + 23)
 
 /*
- * dormancy.price_changes as one query reads it, latest first: the label is
- * made by the SQL that customer_core used, so it is the same text.
+ * The price changes of a configuration, latest first: the label is made by
+ * the SQL that customer_core used, so it is the same text.
  */
 typedef struct PriceCache
 {
@@ -363,24 +364,24 @@ typedef struct PriceCache
 } PriceCache;
 
 static PriceCache *
-LoadPriceChanges(MemoryContext parent)
+LoadPriceChanges(MemoryContext parent, const Configuration *config)
 {
-	PriceCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy price changes", ALLOCSET_SMALL_SIZES),
-										 sizeof(PriceCache));
+	PriceCache *cache = NewConfigCache(AllocSetContextCreate(parent, "dormancy price changes", ALLOCSET_SMALL_SIZES),
+									   sizeof(PriceCache), config);
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
 	int			n;
 
-	n = ReadRows("SELECT p.kind = 'price_increase', p.changed_at, dormancy.label_key(p.category),"
+	n = ReadConfigRows("SELECT p.kind = 'price_increase', p.changed_at, dormancy.label_key(p.category),"
 				 " pg_catalog.concat_ws(' ', p.changed_at::pg_catalog.text,"
 				 "  coalesce(p.category, 'all categories'),"
 				 "  CASE WHEN p.change_pct IS NOT NULL"
 				 "   THEN pg_catalog.concat(CASE WHEN p.change_pct > 0 THEN '+' ELSE '' END,"
 				 "    pg_catalog.trim_scale(p.change_pct)::pg_catalog.text, '%') END,"
 				 "  p.note)"
-				 " FROM dormancy.price_changes p ORDER BY p.changed_at DESC",
-				 "dormancy.price_changes", cache->site.mcxt, &desc, &tuples);
+				 " FROM " CONFIG_TABLE("price_changes") " p ORDER BY p.changed_at DESC",
+				 "dormancy.price_changes", config, cache->site.mcxt, &desc, &tuples);
 	cache->n = n;
 	cache->is_price_increase = palloc(sizeof(bool) * Max(n, 1));
 	cache->changed_at = palloc(sizeof(DateADT) * Max(n, 1));
@@ -483,7 +484,8 @@ MinOrderAmount(FunctionCallInfo fcinfo, FactsCache *cache)
  * SQL: dormancy._customer_facts(<the arguments of _history_facts, but
  * min_order_amount numeric>, at_risk_after, dormant_after, long_dormant_after interval,
  * use_contract_end boolean, contract_covered_until date, categories text[],
- * category_last_order_at date[], categories_bound boolean) returns record
+ * category_last_order_at date[], categories_bound boolean, configuration)
+ * returns record
  *
  * The columns of _history_facts (declining false and decline_signals '{}'
  * where it gives NULL), then what customer_core derived from them in SQL:
@@ -491,8 +493,9 @@ MinOrderAmount(FunctionCallInfo fcinfo, FactsCache *cache)
  * covered by a contract when later and use_contract_end), the days since
  * the last and the last qualifying order, the segment, and the price
  * changes the customer lapsed after (the latest of each kind with its
- * label).  dormancy.price_changes is read once per query per call site
- * (rules_sql.c): an edit shows in the next query.  STABLE: it reads a table.
+ * label).  The price changes are those of the configuration, prepared once
+ * per query per call site (rules_sql.c): an edit shows in the next query.
+ * IMMUTABLE: it reads no table.
  */
 Datum
 customer_facts(PG_FUNCTION_ARGS)
@@ -510,19 +513,21 @@ customer_facts(PG_FUNCTION_ARGS)
 			   *daynulls = NULL;
 	int			ncats = 0,
 				ndays = 0;
+	Configuration config;
 
 	if (PG_NARGS() != CF_NARGS)
 		elog(ERROR, "_customer_facts takes %d arguments", CF_NARGS);
 	if (PG_ARGISNULL(HF_ARG_AS_OF))
 		PG_RETURN_NULL();
 	as_of = PG_GETARG_DATEADT(HF_ARG_AS_OF);
+	ConfigurationArg(fcinfo, CF_ARG_CONFIGURATION, &config);
 	cache = GetFactsCache(fcinfo, CF_NATTS);
-	if (!CallSiteCacheCurrent((CallSiteCache *) cache->prices))
+	if (!ConfigCacheCurrent((CallSiteCache *) cache->prices, &config))
 	{
 		if (cache->prices != NULL)
 			MemoryContextDelete(cache->prices->site.mcxt);
 		cache->prices = NULL;
-		cache->prices = LoadPriceChanges(fcinfo->flinfo->fn_mcxt);
+		cache->prices = LoadPriceChanges(fcinfo->flinfo->fn_mcxt, &config);
 	}
 	prices = cache->prices;
 	HistoryFactsColumns(fcinfo, cache, as_of, MinOrderAmount(fcinfo, cache), values, nulls);

@@ -1,13 +1,17 @@
 /*
  * rules_sql.c
- *		The reason rules and approach rules applied in C, read once per query:
- *		dormancy._likely_reason(lapsing boolean, have text[],
+ *		The rules, reason rules, approach rules and models applied in C,
+ *		prepared once per query from the configuration they are given:
+ *		dormancy._likely_reason(lapsing boolean, have text[], configuration,
  *								OUT reason text, OUT evidence text[])
  *		dormancy._approach_channel(lapsing boolean, approach_value float8,
  *								   industry text, company_size text, reason text,
- *								   can_phone boolean, can_mail boolean)
+ *								   can_phone boolean, can_mail boolean,
+ *								   configuration)
  *			returns text
- *		dormancy._model_for(industry text, company_size text,
+ *		dormancy._rule_for(industry text, company_size text, configuration)
+ *			returns dormancy.rules
+ *		dormancy._model_for(industry text, company_size text, configuration,
  *							OUT model_id integer, OUT bgnbd dormancy.bgnbd,
  *							OUT gammagamma dormancy.gammagamma,
  *							OUT unit_days float8, OUT horizon_days float8,
@@ -15,19 +19,30 @@
  *
  * customer_status calls them once per customer in place of a LATERAL
  * subquery over dormancy.reason_rules, dormancy.approach_rules
- * (sql_src/55_priority.sql) and dormancy.models (sql_src/45_model_status.sql).
+ * (sql_src/55_priority.sql) and dormancy.models (sql_src/45_model_status.sql);
+ * customer_core calls _rule_for, dormancy.rule_for() in C.
  * The rule matching is in core/rules.c.
  *
- * The cache: on its first call in a query, each call site (its FmgrInfo)
- * reads its table with SPI, with the caller's privileges and the query's
- * snapshot, and keeps the prepared rules in fn_extra, in a child context of
- * fn_mcxt, which lives
- * as long as the query's executor state.  The next query has a new FmgrInfo
- * and reads the table again, so an edit shows in the next query, as with the
- * SQL it replaces; within one query every row sees the same rules.  A call
- * site that outlives one snapshot (a PL/pgSQL simple expression is kept for
- * the whole transaction) reads again when the active snapshot is not the one
- * it read with (its xmin, xmax, command id and completed-transaction count).
+ * The configuration: these functions, and those of assess_sql.c,
+ * facts_sql.c and btyd_sql.c that customer_core and customer_status call
+ * per customer, read no table.  Their last argument is a
+ * dormancy.configuration (sql_src/09_configuration.sql): the configuration
+ * tables as one jsonb value and its fingerprint, made by
+ * dormancy._configuration() once per query, in an init plan, on the node
+ * that plans the query.  So they are IMMUTABLE, and a Citus worker or a
+ * parallel worker gives the answer the coordinator's tables give.
+ *
+ * The cache: on its first call, each call site (its FmgrInfo) reads the rows
+ * it needs from the configuration with SPI (jsonb_populate_recordset over
+ * the value: CONFIG_TABLE in rules_sql.h) and keeps them prepared in
+ * fn_extra, in a child context of fn_mcxt, which lives as long as the
+ * query's executor state, with the fingerprint it read.  Later calls read
+ * only the fingerprint of their argument; another fingerprint (a call site
+ * that outlives its query, such as a PL/pgSQL expression, or a caller that
+ * passes another configuration) prepares the rows again.  So every row of a
+ * query sees the same configuration and an edit shows in the next query,
+ * as with the SQL these functions replace.  ReadRows and the snapshot key
+ * remain for dormancy.label(), which still reads its table (labels_sql.c).
  *
  * Folding of industry and company size: the rules' lists are folded by
  * dormancy.label_key(x) in the SQL that reads them; a customer's value by
@@ -132,18 +147,24 @@ NewCallSiteCache(MemoryContext mcxt, Size size)
 }
 
 /*
- * Run a read-only query with SPI (the caller's rights, the active snapshot)
- * and copy its rows and their descriptor into mcxt; returns the row count.
+ * Run a read-only query with SPI (the caller's rights, the active snapshot;
+ * with config, its tables as $1) and copy its rows and their descriptor
+ * into mcxt; returns the row count.
  */
-int
-ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples)
+static int
+RunReadOnly(const char *sql, const char *what, Datum *config_tables, MemoryContext mcxt,
+			TupleDesc *desc, HeapTuple **tuples)
 {
 	MemoryContext old;
+	Oid			argtypes[1] = {JSONBOID};
 	int			n;
+	int			rc;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
+	rc = config_tables == NULL ? SPI_execute(sql, true, 0) :
+		SPI_execute_with_args(sql, 1, argtypes, config_tables, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read %s", what);
 	old = MemoryContextSwitchTo(mcxt);
 	n = (int) SPI_processed;
@@ -154,6 +175,93 @@ ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 	MemoryContextSwitchTo(old);
 	SPI_finish();
 	return n;
+}
+
+/* Rows of a query over the tables themselves (see RunReadOnly). */
+int
+ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples)
+{
+	return RunReadOnly(sql, what, NULL, mcxt, desc, tuples);
+}
+
+/*
+ * Rows of a query over a configuration's tables (CONFIG_TABLE in its FROM
+ * items; see RunReadOnly).  A configuration without tables has no rows in
+ * any of them.
+ */
+int
+ReadConfigRows(const char *sql, const char *what, const Configuration *config, MemoryContext mcxt,
+			   TupleDesc *desc, HeapTuple **tuples)
+{
+	bool		isnull;
+	Datum		tables = GetAttributeByNum(config->row, 2, &isnull);
+
+	if (isnull)
+		tables = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+	return RunReadOnly(sql, what, &tables, mcxt, desc, tuples);
+}
+
+/*
+ * The dormancy.configuration of argument argno.  Only its fingerprint is
+ * read here (the first field, a bigint, where fastgetattr finds it), so that
+ * a call whose cache is current pays nothing for the tables beside it.
+ */
+void
+ConfigurationArg(FunctionCallInfo fcinfo, int argno, Configuration *config)
+{
+	HeapTupleHeader row;
+	int64		fingerprint;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the configuration must not be null"),
+				 errhint("Pass dormancy._configuration(), the configuration tables as one value.")));
+	row = PG_GETARG_HEAPTUPLEHEADER(argno);
+	if (HeapTupleHeaderGetNatts(row) < 2 ||
+		((row->t_infomask & HEAP_HASNULL) && att_isnull(0, row->t_bits)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the configuration has no fingerprint"),
+				 errhint("Pass dormancy._configuration(), the configuration tables as one value.")));
+	memcpy(&fingerprint, (char *) row + row->t_hoff, sizeof(fingerprint));
+	config->fingerprint = fingerprint;
+	config->row = row;
+}
+
+/* Whether a cache (NULL: none) was read from the configuration. */
+bool
+ConfigCacheCurrent(const CallSiteCache *site, const Configuration *config)
+{
+	return site != NULL && site->fingerprint == config->fingerprint;
+}
+
+/*
+ * Whether the call site's cache is missing or was read from another
+ * configuration; a stale cache is freed, so the caller reads it again.
+ */
+bool
+ConfigCacheStale(FunctionCallInfo fcinfo, const Configuration *config)
+{
+	CallSiteCache *site = (CallSiteCache *) fcinfo->flinfo->fn_extra;
+
+	if (ConfigCacheCurrent(site, config))
+		return false;
+	fcinfo->flinfo->fn_extra = NULL;
+	if (site != NULL)
+		MemoryContextDelete(site->mcxt);
+	return true;
+}
+
+/* A new, zeroed cache of size bytes in mcxt, keyed on the configuration. */
+void *
+NewConfigCache(MemoryContext mcxt, Size size, const Configuration *config)
+{
+	CallSiteCache *site = MemoryContextAllocZero(mcxt, size);
+
+	site->mcxt = mcxt;
+	site->fingerprint = config->fingerprint;
+	return site;
 }
 
 /* The elements of a text[] (copied into the current context), without NULLs; *had_null says if any was. */
@@ -196,13 +304,13 @@ TextElementCount(ArrayType *array)
 }
 
 /*
- * Read dormancy.reason_rules into a new cache in mcxt.
+ * Read the configuration's reason rules into a new cache in a child of parent.
  */
 ReasonCache *
-LoadReasonRules(MemoryContext parent)
+LoadReasonRules(MemoryContext parent, const Configuration *config)
 {
-	ReasonCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy reason rules", ALLOCSET_SMALL_SIZES),
-										   sizeof(ReasonCache));
+	ReasonCache *cache = NewConfigCache(AllocSetContextCreate(parent, "dormancy reason rules", ALLOCSET_SMALL_SIZES),
+										sizeof(ReasonCache), config);
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
@@ -212,8 +320,9 @@ LoadReasonRules(MemoryContext parent)
 	int			k = 0;
 	uint64_t   *sets;
 
-	cache->nrules = ReadRows("SELECT rr.reason, rr.evidence FROM dormancy.reason_rules rr ORDER BY rr.rule_order",
-							 "dormancy.reason_rules", cache->site.mcxt, &desc, &tuples);
+	cache->nrules = ReadConfigRows("SELECT rr.reason, rr.evidence FROM " CONFIG_TABLE("reason_rules") " rr"
+								   " ORDER BY rr.rule_order",
+								   "dormancy.reason_rules", config, cache->site.mcxt, &desc, &tuples);
 	cache->rules = palloc0(sizeof(ReasonRule) * Max(cache->nrules, 1));
 	cache->reasons = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
 	cache->evidence = palloc0(sizeof(Datum) * Max(cache->nrules, 1));
@@ -295,13 +404,15 @@ likely_reason(PG_FUNCTION_ARGS)
 	ReasonCache *cache = (ReasonCache *) fcinfo->flinfo->fn_extra;
 	Datum		values[2];
 	bool		nulls[2] = {true, true};
+	Configuration config;
 
-	if (CallSiteCacheStale(fcinfo))
+	ConfigurationArg(fcinfo, 2, &config);
+	if (ConfigCacheStale(fcinfo, &config))
 	{
 		MemoryContext old;
 		TupleDesc	desc;
 
-		cache = LoadReasonRules(fcinfo->flinfo->fn_mcxt);
+		cache = LoadReasonRules(fcinfo->flinfo->fn_mcxt, &config);
 		if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "return type must be a row type");
 		old = MemoryContextSwitchTo(cache->site.mcxt);
@@ -374,14 +485,15 @@ CollectWords(Datum d, bool isnull, RulesWord **all, int *n, int *cap)
 }
 
 /*
- * Read dormancy.approach_rules into a new cache in mcxt.  The industries and
- * company sizes come folded by the SQL of the view it replaces.
+ * Read the configuration's approach rules into a new cache in a child of
+ * parent.  The industries and company sizes come folded by the SQL of the
+ * view it replaces.
  */
 ApproachCache *
-LoadApproachRules(MemoryContext parent)
+LoadApproachRules(MemoryContext parent, const Configuration *config)
 {
-	ApproachCache *cache = NewCallSiteCache(AllocSetContextCreate(parent, "dormancy approach rules", ALLOCSET_SMALL_SIZES),
-										   sizeof(ApproachCache));
+	ApproachCache *cache = NewConfigCache(AllocSetContextCreate(parent, "dormancy approach rules", ALLOCSET_SMALL_SIZES),
+										  sizeof(ApproachCache), config);
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
@@ -395,14 +507,14 @@ LoadApproachRules(MemoryContext parent)
 				capsize = 8,
 				capreason = 8;
 
-	cache->nrules = ReadRows("SELECT ar.channel, ar.min_value,"
-					" CASE WHEN ar.industries IS NOT NULL THEN ARRAY("
-					"  SELECT dormancy.label_key(i) FROM pg_catalog.unnest(ar.industries) i) END,"
-					" CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
-					"  SELECT dormancy.label_key(s) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
-					" ar.reasons, ar.min_value_percentile"
-					" FROM dormancy.approach_rules ar ORDER BY ar.rule_order",
-							 "dormancy.approach_rules", cache->site.mcxt, &desc, &tuples);
+	cache->nrules = ReadConfigRows("SELECT ar.channel, ar.min_value,"
+								   " CASE WHEN ar.industries IS NOT NULL THEN ARRAY("
+								   "  SELECT dormancy.label_key(i) FROM pg_catalog.unnest(ar.industries) i) END,"
+								   " CASE WHEN ar.company_sizes IS NOT NULL THEN ARRAY("
+								   "  SELECT dormancy.label_key(s) FROM pg_catalog.unnest(ar.company_sizes) s) END,"
+								   " ar.reasons, ar.min_value_percentile"
+								   " FROM " CONFIG_TABLE("approach_rules") " ar ORDER BY ar.rule_order",
+								   "dormancy.approach_rules", config, cache->site.mcxt, &desc, &tuples);
 
 	/* the tables of distinct words */
 	inds = palloc(sizeof(RulesWord) * capind);
@@ -464,12 +576,7 @@ LoadApproachRules(MemoryContext parent)
 	}
 
 	/* the aliases of the customers' values */
-	LoadLabelAliases("SELECT dormancy.label_key(a.source_industry), dormancy.label_key(a.industry)"
-					 " FROM dormancy.industries a",
-					 "dormancy.industries", cache->site.mcxt, &cache->industry_aliases);
-	LoadLabelAliases("SELECT dormancy.label_key(a.source_size), dormancy.label_key(a.company_size)"
-					 " FROM dormancy.company_sizes a",
-					 "dormancy.company_sizes", cache->site.mcxt, &cache->size_aliases);
+	LoadVocabularyAliases(config, cache->site.mcxt, &cache->industry_aliases, &cache->size_aliases);
 	MemoryContextSwitchTo(old);
 	return cache;
 }
@@ -480,12 +587,13 @@ LoadApproachRules(MemoryContext parent)
  * index on label_key(source) forbids two) keep the first.
  */
 void
-LoadLabelAliases(const char *sql, const char *what, MemoryContext mcxt, LabelAliases *aliases)
+LoadLabelAliases(const char *sql, const char *what, const Configuration *config, MemoryContext mcxt,
+				 LabelAliases *aliases)
 {
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
-	int			n = ReadRows(sql, what, mcxt, &desc, &tuples);
+	int			n = ReadConfigRows(sql, what, config, mcxt, &desc, &tuples);
 	RulesWord  *from = palloc(sizeof(RulesWord) * Max(n, 1));
 	RulesWord  *to = palloc0(sizeof(RulesWord) * Max(n, 1));
 	bool	   *set = palloc0(sizeof(bool) * Max(n, 1));
@@ -529,6 +637,19 @@ LoadLabelAliases(const char *sql, const char *what, MemoryContext mcxt, LabelAli
 	aliases->from = from;
 	aliases->to = to;
 	MemoryContextSwitchTo(old);
+}
+
+/* The aliases of both vocabularies (dormancy.industries, dormancy.company_sizes). */
+void
+LoadVocabularyAliases(const Configuration *config, MemoryContext mcxt,
+					  LabelAliases *industries, LabelAliases *sizes)
+{
+	LoadLabelAliases("SELECT dormancy.label_key(a.source_industry), dormancy.label_key(a.industry)"
+					 " FROM " CONFIG_TABLE("industries") " a",
+					 "dormancy.industries", config, mcxt, industries);
+	LoadLabelAliases("SELECT dormancy.label_key(a.source_size), dormancy.label_key(a.company_size)"
+					 " FROM " CONFIG_TABLE("company_sizes") " a",
+					 "dormancy.company_sizes", config, mcxt, sizes);
 }
 
 /*
@@ -600,9 +721,11 @@ approach_channel(PG_FUNCTION_ARGS)
 	ApproachCustomer c;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	int			match;
+	Configuration config;
 
-	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadApproachRules(fcinfo->flinfo->fn_mcxt);
+	ConfigurationArg(fcinfo, 7, &config);
+	if (ConfigCacheStale(fcinfo, &config))
+		fcinfo->flinfo->fn_extra = cache = LoadApproachRules(fcinfo->flinfo->fn_mcxt, &config);
 
 	if (PG_ARGISNULL(0) || !PG_GETARG_BOOL(0))
 		PG_RETURN_NULL();
@@ -633,6 +756,142 @@ approach_channel(PG_FUNCTION_ARGS)
 	if (match < 0 || cache->channel_nulls[match])
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(cache->channels[match]);
+}
+
+/* The rules of one call site of _rule_for, with their folded segments. */
+typedef struct RuleCache
+{
+	CallSiteCache site;			/* first: the cache is a CallSiteCache too */
+	int			nrules;
+	Datum	   *rows;			/* the dormancy.rules row of each, by rule_id */
+	int32	   *industry;		/* id of its folded industry, -1 for any */
+	int32	   *company_size;	/* likewise */
+	int			nindustries;
+	RulesWord  *industries;		/* distinct folded industries of all rules */
+	int			nsizes;
+	RulesWord  *sizes;
+	LabelAliases industry_aliases;
+	LabelAliases size_aliases;
+	FoldCache	industry_fold;
+	FoldCache	size_fold;
+} RuleCache;
+
+/* The words of a text column of the rules, -1 where NULL. */
+static void
+RuleSegments(HeapTuple *tuples, TupleDesc desc, int n, int attno, RulesWord **words_out,
+			 int *nwords_out, int32 *ids)
+{
+	RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
+	int			k = 0;
+
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuples[i], attno, desc, &isnull);
+
+		if (isnull)
+			continue;
+		d = PointerGetDatum(PG_DETOAST_DATUM_PACKED(d));
+		words[k].data = VARDATA_ANY(DatumGetPointer(d));
+		words[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(d));
+		k++;
+	}
+	k = rules_words_prepare(words, k);
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuples[i], attno, desc, &isnull);
+
+		ids[i] = -1;
+		if (isnull)
+			continue;
+		d = PointerGetDatum(PG_DETOAST_DATUM_PACKED(d));
+		ids[i] = rules_word_find(words, k, VARDATA_ANY(DatumGetPointer(d)),
+								 VARSIZE_ANY_EXHDR(DatumGetPointer(d)));
+	}
+	*words_out = words;
+	*nwords_out = k;
+}
+
+/* Read the configuration's rules and the aliases into a new cache in fn_mcxt. */
+static RuleCache *
+LoadRuleCache(FunctionCallInfo fcinfo, const Configuration *config)
+{
+	RuleCache  *cache = NewConfigCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy rules", ALLOCSET_SMALL_SIZES),
+									   sizeof(RuleCache), config);
+	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
+	HeapTuple  *tuples;
+	TupleDesc	desc;
+	int			n;
+
+	n = ReadConfigRows("SELECT dormancy.label_key(r.industry), dormancy.label_key(r.company_size), r"
+					   " FROM " CONFIG_TABLE("rules") " r ORDER BY r.rule_id",
+					   "dormancy.rules", config, cache->site.mcxt, &desc, &tuples);
+	cache->nrules = n;
+	cache->rows = palloc(sizeof(Datum) * Max(n, 1));
+	cache->industry = palloc(sizeof(int32) * Max(n, 1));
+	cache->company_size = palloc(sizeof(int32) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+
+		cache->rows[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(heap_getattr(tuples[i], 3, desc, &isnull)));
+	}
+	RuleSegments(tuples, desc, n, 1, &cache->industries, &cache->nindustries, cache->industry);
+	RuleSegments(tuples, desc, n, 2, &cache->sizes, &cache->nsizes, cache->company_size);
+	LoadVocabularyAliases(config, cache->site.mcxt, &cache->industry_aliases, &cache->size_aliases);
+	MemoryContextSwitchTo(old);
+	return cache;
+}
+
+/*
+ * _rule_for(industry text, company_size text, configuration) returns
+ *		dormancy.rules
+ *
+ * dormancy.rule_for() over the configuration's rules and aliases, for the
+ * views: the most specific rule whose industry and company size (label_key
+ * on both sides; the value's alias when no rule names its own key) match
+ * the customer's or are NULL: both > industry only > size only > catch-all.
+ * The unique key of the rules (label_key of each, NULL as '') leaves at
+ * most one rule of each kind for a customer.  NULL when none matches.
+ * sql/rule_for.sql compares it with rule_for() on every wording.
+ */
+PG_FUNCTION_INFO_V1(rule_for_config);
+Datum
+rule_for_config(PG_FUNCTION_ARGS)
+{
+	RuleCache  *cache = (RuleCache *) fcinfo->flinfo->fn_extra;
+	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
+	Configuration config;
+	int32		industry,
+				company_size;
+	int			best = -1,
+				best_rank = 4;
+
+	ConfigurationArg(fcinfo, 2, &config);
+	if (ConfigCacheStale(fcinfo, &config))
+		fcinfo->flinfo->fn_extra = cache = LoadRuleCache(fcinfo, &config);
+	industry = PG_ARGISNULL(0) ? -1 :
+		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries, cache->nindustries,
+				 &cache->industry_aliases, collation, cache->site.mcxt);
+	company_size = PG_ARGISNULL(1) ? -1 :
+		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes, cache->nsizes,
+				 &cache->size_aliases, collation, cache->site.mcxt);
+	for (int i = 0; i < cache->nrules; i++)
+	{
+		/* ORDER BY industry IS NULL, company_size IS NULL */
+		int			rank = (cache->industry[i] < 0 ? 2 : 0) + (cache->company_size[i] < 0 ? 1 : 0);
+
+		if (rank >= best_rank ||
+			(cache->industry[i] >= 0 && cache->industry[i] != industry) ||
+			(cache->company_size[i] >= 0 && cache->company_size[i] != company_size))
+			continue;
+		best = i;
+		best_rank = rank;
+	}
+	if (best < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(cache->rows[best]);
 }
 
 /* The result columns of _model_for; then segment_kind and segment_value. */
@@ -706,25 +965,29 @@ SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 }
 
 /*
- * Read the converged models of dormancy.models into a new cache in fn_mcxt
- * (with the result row type of the caller when row_result).
+ * Read the converged models of the configuration into a new cache in
+ * fn_mcxt (with the result row type of the caller when row_result); the
+ * horizon is that of the settings in force, the configuration's one row of
+ * model_settings.
  */
 static ModelCache *
-LoadModels(FunctionCallInfo fcinfo, bool row_result)
+LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result)
 {
-	ModelCache *cache = NewCallSiteCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy models", ALLOCSET_SMALL_SIZES),
-										   sizeof(ModelCache));
+	ModelCache *cache = NewConfigCache(AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "dormancy models", ALLOCSET_SMALL_SIZES),
+									   sizeof(ModelCache), config);
 	MemoryContext old = MemoryContextSwitchTo(cache->site.mcxt);
 	HeapTuple  *tuples;
 	TupleDesc	desc;
 
-	cache->nrows = ReadRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
-					" pg_catalog.date_part('epoch', m.time_unit) / 86400,"
-					" pg_catalog.date_part('epoch', (dormancy.model_settings_in_force()).horizon) / 86400,"
-					" m.model, CASE WHEN m.model = 'paretonbd' THEN m.paretonbd END,"
-					" m.segment_kind, m.segment_value"
-					" FROM dormancy.models m WHERE (m.bgnbd).converged ORDER BY m.model_id",
-							"dormancy.models", cache->site.mcxt, &desc, &tuples);
+	cache->nrows = ReadConfigRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
+								  " pg_catalog.date_part('epoch', m.time_unit) / 86400,"
+								  " pg_catalog.date_part('epoch', ms.horizon) / 86400,"
+								  " m.model, CASE WHEN m.model = 'paretonbd' THEN m.paretonbd END,"
+								  " m.segment_kind, m.segment_value"
+								  " FROM " CONFIG_TABLE("models") " m"
+								  " LEFT JOIN " CONFIG_TABLE("model_settings") " ms ON true"
+								  " WHERE (m.bgnbd).converged ORDER BY m.model_id",
+								  "dormancy.models", config, cache->site.mcxt, &desc, &tuples);
 
 	cache->values = palloc0(sizeof(Datum[MODEL_FOR_COLS]) * Max(cache->nrows, 1));
 	cache->nulls = palloc0(sizeof(bool[MODEL_FOR_COLS]) * Max(cache->nrows, 1));
@@ -808,15 +1071,15 @@ ModelIndex(ModelCache *cache, text *industry, text *company_size, Oid collation)
  * the caller's result row type, kept in the same cache.
  */
 void
-CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, CustomerModel *out,
-				 TupleDesc *result_type)
+CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, const Configuration *config,
+				 CustomerModel *out, TupleDesc *result_type)
 {
 	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	int			model;
 
-	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, result_type != NULL);
+	if (ConfigCacheStale(fcinfo, config))
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, config, result_type != NULL);
 	if (result_type != NULL)
 		*result_type = cache->tupdesc;
 	memset(out, 0, sizeof(*out));
@@ -856,9 +1119,11 @@ model_for(PG_FUNCTION_ARGS)
 	bool		nulls[MODEL_FOR_COLS] = {true, true, true, true, true, true, true};
 	Datum		values[MODEL_FOR_COLS] = {0};
 	int			model;
+	Configuration config;
 
-	if (CallSiteCacheStale(fcinfo))
-		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, true);
+	ConfigurationArg(fcinfo, 2, &config);
+	if (ConfigCacheStale(fcinfo, &config))
+		fcinfo->flinfo->fn_extra = cache = LoadModels(fcinfo, &config, true);
 
 	model = ModelIndex(cache, PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0),
 					   PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1), collation);

@@ -1,8 +1,8 @@
 /*
  * rules_sql.h
- *		The call-site caches of rules_sql.c, shared with assess_sql.c: the
- *		reason and approach rules read once per query (see rules_sql.c for
- *		how a cache sees edits).
+ *		The call-site caches of rules_sql.c, shared with assess_sql.c,
+ *		facts_sql.c, btyd_sql.c and labels_sql.c: the configuration read once
+ *		per query (see rules_sql.c for how a cache sees edits).
  */
 #ifndef DORMANCY_RULES_SQL_H
 #define DORMANCY_RULES_SQL_H
@@ -23,14 +23,35 @@ typedef struct SnapshotKey
 
 /*
  * What every cache of a call site starts with: its memory (a child of
- * fn_mcxt, deleted when the cache is read again) and the snapshot it was
- * read with.
+ * fn_mcxt, deleted when the cache is read again) and what it was read
+ * from: the snapshot (a cache of tables) or the fingerprint of the
+ * configuration (a cache of a dormancy.configuration argument).
  */
 typedef struct CallSiteCache
 {
 	MemoryContext mcxt;
 	SnapshotKey snap;
+	int64		fingerprint;
 } CallSiteCache;
+
+/*
+ * A dormancy.configuration argument (sql_src/09_configuration.sql): the
+ * configuration tables as one value, made once per query on the node that
+ * plans it (dormancy._configuration()), and its fingerprint, which is all a
+ * call reads of it while its call site's cache is current.
+ */
+typedef struct Configuration
+{
+	int64		fingerprint;
+	HeapTupleHeader row;
+} Configuration;
+
+/*
+ * The rows of one configuration table, in SQL that reads the configuration
+ * ($1, its tables) in place of the table itself.
+ */
+#define CONFIG_TABLE(name) \
+	"pg_catalog.jsonb_populate_recordset(NULL::dormancy." name ", $1 OPERATOR(pg_catalog.->) '" name "')"
 
 /* The prepared reason rules of one call site. */
 typedef struct ReasonCache
@@ -119,7 +140,13 @@ typedef struct CustomerModel
 } CustomerModel;
 
 extern void CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size,
-							 CustomerModel *out, TupleDesc *result_type);
+							 const Configuration *config, CustomerModel *out, TupleDesc *result_type);
+extern void ConfigurationArg(FunctionCallInfo fcinfo, int argno, Configuration *config);
+extern bool ConfigCacheStale(FunctionCallInfo fcinfo, const Configuration *config);
+extern bool ConfigCacheCurrent(const CallSiteCache *site, const Configuration *config);
+extern void *NewConfigCache(MemoryContext mcxt, Size size, const Configuration *config);
+extern int	ReadConfigRows(const char *sql, const char *what, const Configuration *config,
+						   MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples);
 extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
 extern bool CallSiteCacheCurrent(const CallSiteCache *site);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
@@ -127,10 +154,12 @@ extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, Tuple
 					 HeapTuple **tuples);
 extern int32 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
 					  const LabelAliases *aliases, Oid collation, MemoryContext mcxt);
-extern void LoadLabelAliases(const char *sql, const char *what, MemoryContext mcxt,
-							 LabelAliases *aliases);
-extern ReasonCache *LoadReasonRules(MemoryContext parent);
+extern void LoadLabelAliases(const char *sql, const char *what, const Configuration *config,
+							 MemoryContext mcxt, LabelAliases *aliases);
+extern void LoadVocabularyAliases(const Configuration *config, MemoryContext mcxt,
+								  LabelAliases *industries, LabelAliases *sizes);
+extern ReasonCache *LoadReasonRules(MemoryContext parent, const Configuration *config);
 extern int	ReasonRulesMatch(ReasonCache *cache, const RulesWord *words, int n);
-extern ApproachCache *LoadApproachRules(MemoryContext parent);
+extern ApproachCache *LoadApproachRules(MemoryContext parent, const Configuration *config);
 
 #endif							/* DORMANCY_RULES_SQL_H */

@@ -1,0 +1,89 @@
+-- The configuration as one value (sql_src/09_configuration.sql): the views'
+-- C functions read the configuration they are given, never the tables.
+-- _rule_for, rule_for() in C over a configuration, gives rule_for()'s rule
+-- for every wording: own labels, aliases, full-width and case variants,
+-- Japanese labels, empty and NULL.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET dormancy.as_of = '2026-11-01';
+\i test/sql_ref/unbind_all.sql
+BEGIN;
+INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount) VALUES
+	('製造業', '中小企業', '100 days', '200 days', '300 days', 5),
+	(NULL, '大企業', '110 days', '210 days', '310 days', 0),
+	('Ｗｈｏｌｅｓａｌｅ', 'SMB', '120 days', '220 days', '320 days', 0),
+	('wholesale', NULL, '130 days', '230 days', '330 days', 0);
+INSERT INTO dormancy.industries (source_industry, industry) VALUES
+	('ものづくり', '製造業'), ('卸売', 'wholesale'), ('問屋', 'no rule names this');
+INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
+	('中堅', '中小企業'), ('上場', '大企業');
+
+CREATE TEMP TABLE labels AS
+SELECT DISTINCT v.label
+  FROM (SELECT r.industry FROM dormancy.rules r UNION ALL SELECT r.company_size FROM dormancy.rules r
+		UNION ALL SELECT a.source_industry FROM dormancy.industries a UNION ALL SELECT a.industry FROM dormancy.industries a
+		UNION ALL SELECT s.source_size FROM dormancy.company_sizes s UNION ALL SELECT s.company_size FROM dormancy.company_sizes s) l(x)
+ CROSS JOIN LATERAL (VALUES (l.x), (upper(l.x)), (' ' || l.x || '　'), (normalize(l.x, NFKD))) v(label)
+UNION SELECT '' UNION SELECT 'unknown' UNION SELECT NULL;
+
+-- every pair of labels (industry, size): the same rule row, field by field
+SELECT count(*) > 1000 AS many_pairs,
+	   count(*) FILTER (WHERE dormancy.rule_for(i.label, s.label)
+							  IS DISTINCT FROM dormancy._rule_for(i.label, s.label, (SELECT dormancy._configuration()))) AS differ,
+	   count(DISTINCT (dormancy.rule_for(i.label, s.label)).rule_id) AS distinct_rules
+  FROM labels i CROSS JOIN labels s;
+
+-- a few by hand: an alias to an industry with a rule, an alias to one
+-- without (the catch-all, or the size's), full-width
+SELECT i, s, (dormancy._rule_for(i, s, (SELECT dormancy._configuration()))).dormant_after
+  FROM (VALUES ('ものづくり', '中堅'), ('ものづくり', 'enterprise'), ('問屋', '上場'), ('問屋', NULL),
+			   ('WHOLESALE', 'smb'), ('卸売', NULL), (NULL, NULL), ('', '')) v(i, s)
+ ORDER BY 1, 2;
+
+-- a configuration made before an edit still gives the rules as they were:
+-- the function reads the value, not the table
+CREATE TEMP TABLE before_edit AS SELECT dormancy._configuration() AS c;
+UPDATE dormancy.rules SET dormant_after = '250 days' WHERE industry = '製造業';
+SELECT (dormancy._rule_for('製造業', '中小企業', (SELECT b.c FROM before_edit b))).dormant_after AS given,
+	   (dormancy._rule_for('製造業', '中小企業', (SELECT dormancy._configuration()))).dormant_after AS now,
+	   (dormancy.rule_for('製造業', '中小企業')).dormant_after AS table_now,
+	   (SELECT b.c FROM before_edit b).fingerprint <> (dormancy._configuration()).fingerprint AS new_fingerprint;
+
+-- customer_core within one query sees one configuration; an edit shows in
+-- the next query
+CREATE SCHEMA rfc;
+CREATE TABLE rfc.cust (id integer, industry text, company_size text);
+CREATE TABLE rfc.ord (customer_id integer, ordered_at timestamptz, amount numeric);
+INSERT INTO rfc.cust VALUES (1, 'ものづくり', '中堅'), (2, '問屋', NULL);
+INSERT INTO rfc.ord VALUES (1, '2026-04-01', 10), (2, '2026-04-01', 10);
+SELECT dormancy.bind_customers('rfc.cust', id => 'id', industry => 'industry', company_size => 'company_size') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('rfc.ord', customer => 'customer_id', ordered_at => 'ordered_at', amount => 'amount') IS NOT NULL AS bound;
+SELECT customer_id, dormant_after, state FROM dormancy.customer_status ORDER BY customer_id;
+UPDATE dormancy.rules SET dormant_after = '150 days', at_risk_after = '90 days' WHERE industry = '製造業';
+SELECT customer_id, dormant_after, state FROM dormancy.customer_status ORDER BY customer_id;
+
+-- the session's float and interval output do not change the value: the
+-- rows pass through exact text (floats that need 17 digits, an interval
+-- with months, days and fractional seconds), and read back as the table's
+DELETE FROM dormancy.value_distribution;
+INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+VALUES ('total_amount', ARRAY[0, 1 / 3.0::float8, 2 / 3.0::float8, 0.1 + 0.2, 1e300], 5, '2026-11-01');
+UPDATE dormancy.rules SET long_dormant_after = '1 year 2 mons 3 days 04:05:06.789' WHERE industry = '製造業';
+CREATE TEMP TABLE default_output AS SELECT dormancy._configuration() AS c;
+SET LOCAL extra_float_digits = -15;
+SET LOCAL IntervalStyle = sql_standard;
+SELECT (dormancy._configuration()).fingerprint = (SELECT d.c FROM default_output d).fingerprint AS same_value,
+	   (SELECT v.quantiles FROM jsonb_populate_recordset(NULL::dormancy.value_distribution,
+														 (dormancy._configuration()).tables -> 'value_distribution') v)
+		 = (SELECT v.quantiles FROM dormancy.value_distribution v) AS floats_exact,
+	   (dormancy._rule_for('製造業', '中小企業', (SELECT dormancy._configuration())))::text
+		 = (SELECT r::text FROM dormancy.rules r WHERE r.industry = '製造業') AS rule_exact;
+RESET extra_float_digits;
+RESET IntervalStyle;
+
+-- no configuration is an error; a configuration without tables has no rules
+SELECT dormancy._rule_for('x', 'y', NULL);
+ROLLBACK;
+SELECT dormancy._rule_for('x', 'y', ROW(1, NULL)::dormancy.configuration) IS NULL AS no_rule;
+SELECT dormancy._rule_for('x', 'y', ROW(NULL, '{}')::dormancy.configuration);
