@@ -749,7 +749,7 @@ AS $$
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
-			'category_histories', 'customer_histories_live', 'customer_histories',
+			'category_histories', 'customer_histories_live', 'customer_histories_stored', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
 			'source_issues',
 			'customer_core', 'data_issues', 'customer_status',
@@ -906,12 +906,16 @@ BEGIN
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
 					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
-	-- on Citus: the customers are a subquery that Citus runs by itself and
-	-- collects (OFFSET 0 keeps it from being merged into the query above),
-	-- so that the evaluation, which reads this node's configuration tables
-	-- and settings, runs on the coordinator over the customers and the
-	-- histories the workers computed (docs/scaling-out.md)
-	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL THEN
+	-- on Citus: by default the customers are a subquery that Citus runs by
+	-- itself and collects (OFFSET 0 keeps it from being merged into the
+	-- query above), so that the evaluation runs on the coordinator over the
+	-- customers and the histories the workers computed.  With
+	-- dormancy.evaluate_on_workers, the customers are read as they are, and
+	-- Citus sends customer_status to the shards whole: the evaluation reads
+	-- no table of the worker, only values the coordinator computed
+	-- (docs/scaling-out.md, Evaluation on the workers)
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL
+	   AND NOT coalesce(pg_catalog.current_setting('dormancy.evaluate_on_workers', true), 'off')::boolean THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
 
@@ -974,11 +978,24 @@ BEGIN
 	-- back to its type.  _stored_histories() returns no rows outside a
 	-- refresh, and reads the store with the caller's rights, so a reader
 	-- needs no grant on it.
+	-- On Citus nothing is stored (the orders are untracked there): no rows,
+	-- read from the distributed orders, so that Citus sends
+	-- customer_histories_stored to the shards with the rest of customer_core
+	-- (a local function on the inner side of its outer join it would not).
 	view_name := 'src_stored_histories';
-	definition := format(
-		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
-		'FROM dormancy._stored_histories() st',
-		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	IF ord.relation IS NOT NULL AND dormancy._citus_table_kind(ord.relation) = 'distributed' THEN
+		definition := format(
+			'SELECT %s::%s AS customer_id, NULL::pg_catalog.text AS category, '
+			'NULL::dormancy.purchase_history AS history, NULL::pg_catalog.int8 AS order_rows '
+			'FROM %s t WHERE false',
+			dormancy._col(ord.columns, 'customer'), coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'),
+			ord.relation);
+	ELSE
+		definition := format(
+			'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
+			'FROM dormancy._stored_histories() st',
+			coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	END IF;
 	RETURN NEXT;
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
@@ -2242,24 +2259,31 @@ SELECT a.customer_id,
 		 GROUP BY o.customer_id, B''::pg_catalog.varbit) a;
 COMMENT ON VIEW dormancy.customer_histories_live IS 'internal: customer_histories computed from the orders, never from the stored histories';
 
+-- customer_histories_stored: inside a refresh, the stored per-category
+-- histories merged per customer, or with an order id the stored whole
+-- orders (category NULL); no rows elsewhere (src_stored_histories).
+CREATE OR REPLACE VIEW dormancy.customer_histories_stored WITH (security_invoker = true) AS
+SELECT s.customer_id,
+	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound) AS history,
+	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8 AS order_rows,
+	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL) AS categories,
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day()))).last_order_at ORDER BY s.category)
+		   FILTER (WHERE s.category IS NOT NULL) AS category_last_order_at
+  FROM dormancy.src_stored_histories s
+ CROSS JOIN dormancy.src_bindings b
+ GROUP BY s.customer_id;
+COMMENT ON VIEW dormancy.customer_histories_stored IS 'internal: customer_histories from the histories a refresh stored, inside a refresh (no rows elsewhere)';
+
 -- customer_histories: the live histories (customer_histories_live); inside
--- a refresh the same columns come from the stored per-category histories,
--- merged per customer, or with an order id the stored whole orders
--- (category NULL) (the gate, as in category_histories).
+-- a refresh the same columns come from the stored histories
+-- (customer_histories_stored; the gate, as in category_histories).
 CREATE OR REPLACE VIEW dormancy.customer_histories WITH (security_invoker = true) AS
 SELECT l.customer_id, l.history, l.order_rows, l.categories, l.category_last_order_at
   FROM dormancy.customer_histories_live l
  WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
-SELECT s.customer_id,
-	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound),
-	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8,
-	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL),
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, dormancy.as_of_day())).last_order_at ORDER BY s.category)
-		   FILTER (WHERE s.category IS NOT NULL)
-  FROM dormancy.src_stored_histories s
- CROSS JOIN dormancy.src_bindings b
- GROUP BY s.customer_id;
+SELECT s.customer_id, s.history, s.order_rows, s.categories, s.category_last_order_at
+  FROM dormancy.customer_histories_stored s;
 COMMENT ON VIEW dormancy.customer_histories IS 'one purchase history per customer with orders: one aggregate pass over src_orders (categorized_history), the union of its category histories, or with an order id bound the history of its whole orders';
 COMMENT ON COLUMN dormancy.customer_histories.customer_id IS 'customer id as in src_orders';
 COMMENT ON COLUMN dormancy.customer_histories.history IS 'the customer''s orders folded into distinct days (with an order id bound: each order once, with its total)';
@@ -2267,6 +2291,7 @@ COMMENT ON COLUMN dormancy.customer_histories.order_rows IS 'order rows (lines) 
 COMMENT ON COLUMN dormancy.customer_histories.categories IS 'the categories the customer ordered, sorted (NULL when no category column is bound)';
 COMMENT ON COLUMN dormancy.customer_histories.category_last_order_at IS 'last purchase day up to as_of per category, in the order of categories';
 PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.customer_histories_live');
+PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.customer_histories_stored');
 
 -- contract_signals: per customer, from its valid terms (a start or an end,
 -- and no end before the start); NULL start means started long ago, NULL or
@@ -2788,9 +2813,12 @@ COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and wha
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 WITH as_of AS MATERIALIZED (
-	-- read once (inlined, it was read per row and reference), with the
-	-- configuration the C functions read (09_configuration.sql)
-	SELECT dormancy.as_of_day() AS day, dormancy._configuration() AS configuration
+	-- read once (inlined, it was read per row and reference)
+	SELECT dormancy.as_of_day() AS day
+), config AS MATERIALIZED (
+	-- the configuration the C functions read (09_configuration.sql), made
+	-- once and read only by init plans (see _customer_facts below)
+	SELECT dormancy._configuration() AS configuration
 )
 SELECT c.customer_id,
 	   c.name,
@@ -2857,24 +2885,30 @@ SELECT c.customer_id,
 	   c.company_id
   FROM dormancy.src_customers c
  CROSS JOIN as_of a
- -- the configuration as an init plan, as in customer_status: pulled up, cfg
- -- is a parameter of the subquery r and of _customer_facts, not a 16 kB
- -- column on every row nor a key of r's memo; Citus, which plans before the
- -- pull-up, sees a lateral subquery without FROM or sublink and pushes it
- -- down
- CROSS JOIN (SELECT (SELECT x.configuration FROM as_of x) AS configuration) cfg
  CROSS JOIN dormancy.src_bindings b
  CROSS JOIN dormancy.decline_settings_in_force() ds
-  LEFT JOIN dormancy.customer_histories h ON h.customer_id = c.customer_id
+  -- the histories as customer_histories gives them (live, or inside a
+  -- refresh the stored ones: the same gate), as two outer joins rather
+  -- than one to its UNION ALL: Citus pushes a union down only on the inner
+  -- side of a join, and would collect every history on the coordinator; a
+  -- customer is in one of them at most
+  LEFT JOIN (SELECT l.customer_id, l.history, l.categories, l.category_last_order_at
+			   FROM dormancy.customer_histories_live l
+			  WHERE (SELECT NOT dormancy._use_stored_histories())) hl ON hl.customer_id = c.customer_id
+  LEFT JOIN dormancy.customer_histories_stored hs ON hs.customer_id = c.customer_id
   LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
   -- the rule of the customer's segment: per customer, so that a lookup of
   -- one customer reads no other (a DISTINCT over every customer's segment
   -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
   -- segment, so _rule_for() (rule_for() in C, over the configuration of the
-  -- query: 09_configuration.sql) runs once per segment, not once per
-  -- customer
+  -- query) runs once per segment, not once per customer.  The configuration
+  -- comes from the CTE in the subquery's own FROM: read once per segment,
+  -- and not part of the memo's key (a column of the outer query would be,
+  -- hashed for every customer); Citus does not push down a subquery without
+  -- FROM that holds a sublink.
   LEFT JOIN LATERAL (
-	SELECT dormancy._rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''), cfg.configuration) AS rule
+	SELECT dormancy._rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''), x.configuration) AS rule
+	  FROM config x
 	OFFSET 0
   ) r ON true
  -- every derived column in one evaluation (_customer_facts): those of
@@ -2887,7 +2921,7 @@ SELECT c.customer_id,
  -- category when categories are bound) came before the change, while the
  -- customer was not yet dormant, and nothing was bought since (the latest
  -- of each kind; the price changes of the configuration)
- CROSS JOIN LATERAL dormancy._customer_facts(h.history, a.day,
+ CROSS JOIN LATERAL dormancy._customer_facts(coalesce(hl.history, hs.history), a.day,
 		(r.rule).min_order_amount,
 		ds.window_length, ds.trend_years, ds.season_length,
 		ds.amount_drop_threshold, ds.frequency_drop_threshold,
@@ -2896,8 +2930,12 @@ SELECT c.customer_id,
 		ds.trend_min_points, b.order_discounts_bound,
 		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
 		(r.rule).use_contract_end, con.last_covered_day,
-		h.categories, h.category_last_order_at, b.order_categories_bound,
-		cfg.configuration) f
+		coalesce(hl.categories, hs.categories), coalesce(hl.category_last_order_at, hs.category_last_order_at),
+		b.order_categories_bound,
+		-- the configuration as an init plan: a parameter, not a 16 kB column
+		-- carried on every row (on a Citus worker too, which reads the CTE's
+		-- one row from the coordinator)
+		(SELECT x.configuration FROM config x)) f
  WHERE c.customer_id IS NOT NULL;
 COMMENT ON VIEW dormancy.customer_core IS 'internal: the state and decline columns of customer_status (customer_status adds the later parts)';
 
@@ -9629,16 +9667,13 @@ COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, date, inter
 -- forms in this script read the tables; they are replaced here (the views,
 -- rebuilt at the end, call the new ones).
 
-CREATE TYPE dormancy.configuration AS (
-	fingerprint bigint,
-	tables jsonb
-);
-COMMENT ON TYPE dormancy.configuration IS
-	'internal: the configuration tables as one value, for the per-customer C functions of the views (dormancy._configuration())';
+CREATE DOMAIN dormancy.configuration AS jsonb;
+COMMENT ON DOMAIN dormancy.configuration IS
+	'internal: the configuration tables as one jsonb object with a fingerprint, for the per-customer C functions of the views (dormancy._configuration())';
 
 -- The tables the per-customer C functions read, as JSON arrays of their
 -- rows under the tables' names (model_settings: the one row in force), and
--- a fingerprint of them (jsonb_hash_extended).  Read with the caller's
+-- under "fingerprint" a hash of them (jsonb_hash_extended, in hex).  Read with the caller's
 -- privileges.  The float and interval output are pinned so that the text
 -- the rows pass through is exact and reads back the same on every node:
 -- extra_float_digits 3 (the shortest exact form), IntervalStyle postgres;
@@ -9650,7 +9685,9 @@ CREATE FUNCTION dormancy._configuration()
 	SET extra_float_digits = 3
 	SET IntervalStyle = postgres
 AS $$
-	SELECT ROW(pg_catalog.jsonb_hash_extended(t.tables, 0), t.tables)::dormancy.configuration
+	SELECT (t.tables OPERATOR(pg_catalog.||)
+			pg_catalog.jsonb_build_object('fingerprint', pg_catalog.to_hex(pg_catalog.jsonb_hash_extended(t.tables, 0))))
+		   ::dormancy.configuration
 	  FROM (SELECT pg_catalog.jsonb_build_object(
 				'rules', (SELECT coalesce(pg_catalog.jsonb_agg(r), '[]') FROM dormancy.rules r),
 				'industries', (SELECT coalesce(pg_catalog.jsonb_agg(a), '[]') FROM dormancy.industries a),

@@ -16,9 +16,10 @@
 -- only the fingerprint.
 --
 
-CREATE TYPE dormancy.configuration AS (
-	fingerprint bigint,
-	tables jsonb
-);
-COMMENT ON TYPE dormancy.configuration IS
-	'internal: the configuration tables as one value, for the per-customer C functions of the views (dormancy._configuration())';
+-- A jsonb object: one array of rows per table, under the table's name, and
+-- the key "fingerprint" (a string).  Not a composite type: Citus moves
+-- jsonb between the nodes as it is, while EXPLAIN ANALYZE of a query whose
+-- intermediate results hold a composite fails ("malformed record literal").
+CREATE DOMAIN dormancy.configuration AS jsonb;
+COMMENT ON DOMAIN dormancy.configuration IS
+	'internal: the configuration tables as one jsonb object with a fingerprint, for the per-customer C functions of the views (dormancy._configuration())';

@@ -133,12 +133,16 @@ BEGIN
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
 					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
-	-- on Citus: the customers are a subquery that Citus runs by itself and
-	-- collects (OFFSET 0 keeps it from being merged into the query above),
-	-- so that the evaluation, which reads this node's configuration tables
-	-- and settings, runs on the coordinator over the customers and the
-	-- histories the workers computed (docs/scaling-out.md)
-	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL THEN
+	-- on Citus: by default the customers are a subquery that Citus runs by
+	-- itself and collects (OFFSET 0 keeps it from being merged into the
+	-- query above), so that the evaluation runs on the coordinator over the
+	-- customers and the histories the workers computed.  With
+	-- dormancy.evaluate_on_workers, the customers are read as they are, and
+	-- Citus sends customer_status to the shards whole: the evaluation reads
+	-- no table of the worker, only values the coordinator computed
+	-- (docs/scaling-out.md, Evaluation on the workers)
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL
+	   AND NOT coalesce(pg_catalog.current_setting('dormancy.evaluate_on_workers', true), 'off')::boolean THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
 
@@ -201,11 +205,24 @@ BEGIN
 	-- back to its type.  _stored_histories() returns no rows outside a
 	-- refresh, and reads the store with the caller's rights, so a reader
 	-- needs no grant on it.
+	-- On Citus nothing is stored (the orders are untracked there): no rows,
+	-- read from the distributed orders, so that Citus sends
+	-- customer_histories_stored to the shards with the rest of customer_core
+	-- (a local function on the inner side of its outer join it would not).
 	view_name := 'src_stored_histories';
-	definition := format(
-		'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
-		'FROM dormancy._stored_histories() st',
-		coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	IF ord.relation IS NOT NULL AND dormancy._citus_table_kind(ord.relation) = 'distributed' THEN
+		definition := format(
+			'SELECT %s::%s AS customer_id, NULL::pg_catalog.text AS category, '
+			'NULL::dormancy.purchase_history AS history, NULL::pg_catalog.int8 AS order_rows '
+			'FROM %s t WHERE false',
+			dormancy._col(ord.columns, 'customer'), coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'),
+			ord.relation);
+	ELSE
+		definition := format(
+			'SELECT st.customer_key::%s AS customer_id, st.category, st.history, st.order_rows '
+			'FROM dormancy._stored_histories() st',
+			coalesce(ord_cust_type, cust_id_type, 'pg_catalog.int8'));
+	END IF;
 	RETURN NEXT;
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,

@@ -4,7 +4,7 @@
 
 -- The tables the per-customer C functions read, as JSON arrays of their
 -- rows under the tables' names (model_settings: the one row in force), and
--- a fingerprint of them (jsonb_hash_extended).  Read with the caller's
+-- under "fingerprint" a hash of them (jsonb_hash_extended, in hex).  Read with the caller's
 -- privileges.  The float and interval output are pinned so that the text
 -- the rows pass through is exact and reads back the same on every node:
 -- extra_float_digits 3 (the shortest exact form), IntervalStyle postgres;
@@ -16,7 +16,9 @@ CREATE FUNCTION dormancy._configuration()
 	SET extra_float_digits = 3
 	SET IntervalStyle = postgres
 AS $$
-	SELECT ROW(pg_catalog.jsonb_hash_extended(t.tables, 0), t.tables)::dormancy.configuration
+	SELECT (t.tables OPERATOR(pg_catalog.||)
+			pg_catalog.jsonb_build_object('fingerprint', pg_catalog.to_hex(pg_catalog.jsonb_hash_extended(t.tables, 0))))
+		   ::dormancy.configuration
 	  FROM (SELECT pg_catalog.jsonb_build_object(
 				'rules', (SELECT coalesce(pg_catalog.jsonb_agg(r), '[]') FROM dormancy.rules r),
 				'industries', (SELECT coalesce(pg_catalog.jsonb_agg(a), '[]') FROM dormancy.industries a),

@@ -33,6 +33,8 @@ PG_FUNCTION_INFO_V1(dormancy_local_time_unchanged);
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
 static bool dormancy_use_stored_histories = false;
+/* read by the SQL that builds the views (sql_src/22_adapters.sql) */
+static bool dormancy_evaluate_on_workers = false;
 static char *dormancy_language_setting = NULL;
 
 /*
@@ -266,6 +268,17 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_language, assign_language, show_language);
+
+	DefineCustomBoolVariable("dormancy.evaluate_on_workers",
+							 "Builds the views so that a Citus cluster evaluates each customer on the workers.",
+							 "Read when the views are built (bind, unbind, rebind, update). Off (the default), "
+							 "the coordinator collects the customers and histories and evaluates them; on, "
+							 "Citus sends customer_status to the shards whole (docs/scaling-out.md).",
+							 &dormancy_evaluate_on_workers,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	/*
 	 * Obsolete since 0.3.0, whose views read the stored histories through a

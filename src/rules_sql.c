@@ -27,7 +27,7 @@
  * facts_sql.c and btyd_sql.c that customer_core and customer_status call
  * per customer, read no table.  Their last argument is a
  * dormancy.configuration (sql_src/09_configuration.sql): the configuration
- * tables as one jsonb value and its fingerprint, made by
+ * tables as one jsonb object with its fingerprint, made by
  * dormancy._configuration() once per query, in an init plan, on the node
  * that plans the query.  So they are IMMUTABLE, and a Citus worker or a
  * parallel worker gives the answer the coordinator's tables give.
@@ -186,54 +186,56 @@ ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 
 /*
  * Rows of a query over a configuration's tables (CONFIG_TABLE in its FROM
- * items; see RunReadOnly).  A configuration without tables has no rows in
- * any of them.
+ * items; see RunReadOnly).  A table the configuration does not hold has no
+ * rows.
  */
 int
 ReadConfigRows(const char *sql, const char *what, const Configuration *config, MemoryContext mcxt,
 			   TupleDesc *desc, HeapTuple **tuples)
 {
-	bool		isnull;
-	Datum		tables = GetAttributeByNum(config->row, 2, &isnull);
+	Datum		value = JsonbPGetDatum(config->value);
 
-	if (isnull)
-		tables = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
-	return RunReadOnly(sql, what, &tables, mcxt, desc, tuples);
+	return RunReadOnly(sql, what, &value, mcxt, desc, tuples);
 }
 
 /*
  * The dormancy.configuration of argument argno.  Only its fingerprint is
- * read here (the first field, a bigint, where fastgetattr finds it), so that
- * a call whose cache is current pays nothing for the tables beside it.
+ * read here (one key of the object), so that a call whose cache is current
+ * pays nothing for the tables beside it.
  */
 void
 ConfigurationArg(FunctionCallInfo fcinfo, int argno, Configuration *config)
 {
-	HeapTupleHeader row;
-	int64		fingerprint;
+	Jsonb	   *value;
+	JsonbValue	fingerprint;
 
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the configuration must not be null"),
 				 errhint("Pass dormancy._configuration(), the configuration tables as one value.")));
-	row = PG_GETARG_HEAPTUPLEHEADER(argno);
-	if (HeapTupleHeaderGetNatts(row) < 2 ||
-		((row->t_infomask & HEAP_HASNULL) && att_isnull(0, row->t_bits)))
+	value = PG_GETARG_JSONB_P(argno);
+	if (!JB_ROOT_IS_OBJECT(value) ||
+		getKeyJsonValueFromContainer(&value->root, "fingerprint", strlen("fingerprint"), &fingerprint) == NULL ||
+		fingerprint.type != jbvString || fingerprint.val.string.len < 1 ||
+		fingerprint.val.string.len > CONFIG_FINGERPRINT_MAX)
 		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the configuration has no fingerprint"),
+				 errdetail("A configuration is a JSON object with the key \"fingerprint\", a string of 1 to %d characters.",
+						   CONFIG_FINGERPRINT_MAX),
 				 errhint("Pass dormancy._configuration(), the configuration tables as one value.")));
-	memcpy(&fingerprint, (char *) row + row->t_hoff, sizeof(fingerprint));
-	config->fingerprint = fingerprint;
-	config->row = row;
+	config->fingerprint = fingerprint.val.string.val;
+	config->fingerprint_len = fingerprint.val.string.len;
+	config->value = value;
 }
 
 /* Whether a cache (NULL: none) was read from the configuration. */
 bool
 ConfigCacheCurrent(const CallSiteCache *site, const Configuration *config)
 {
-	return site != NULL && site->fingerprint == config->fingerprint;
+	return site != NULL && site->fingerprint_len == config->fingerprint_len &&
+		memcmp(site->fingerprint, config->fingerprint, config->fingerprint_len) == 0;
 }
 
 /*
@@ -260,7 +262,8 @@ NewConfigCache(MemoryContext mcxt, Size size, const Configuration *config)
 	CallSiteCache *site = MemoryContextAllocZero(mcxt, size);
 
 	site->mcxt = mcxt;
-	site->fingerprint = config->fingerprint;
+	site->fingerprint_len = config->fingerprint_len;
+	memcpy(site->fingerprint, config->fingerprint, config->fingerprint_len);
 	return site;
 }
 

@@ -11,6 +11,7 @@
 #include "access/tupdesc.h"
 #include "core/rules.h"
 #include "fmgr.h"
+#include "utils/jsonb.h"
 
 /* The snapshot a cache was read with. */
 typedef struct SnapshotKey
@@ -27,23 +28,28 @@ typedef struct SnapshotKey
  * from: the snapshot (a cache of tables) or the fingerprint of the
  * configuration (a cache of a dormancy.configuration argument).
  */
+#define CONFIG_FINGERPRINT_MAX 32
+
 typedef struct CallSiteCache
 {
 	MemoryContext mcxt;
 	SnapshotKey snap;
-	int64		fingerprint;
+	int			fingerprint_len;
+	char		fingerprint[CONFIG_FINGERPRINT_MAX];
 } CallSiteCache;
 
 /*
  * A dormancy.configuration argument (sql_src/09_configuration.sql): the
- * configuration tables as one value, made once per query on the node that
- * plans it (dormancy._configuration()), and its fingerprint, which is all a
- * call reads of it while its call site's cache is current.
+ * configuration tables as one jsonb object, made once per query on the node
+ * that plans it (dormancy._configuration()), with its fingerprint (the key
+ * "fingerprint", a string), which is all a call reads of it while its call
+ * site's cache is current.
  */
 typedef struct Configuration
 {
-	int64		fingerprint;
-	HeapTupleHeader row;
+	const char *fingerprint;	/* points into value */
+	int			fingerprint_len;
+	Jsonb	   *value;
 } Configuration;
 
 /*

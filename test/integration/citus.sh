@@ -84,6 +84,44 @@ if grep -q "dormancy.local_day\|_time_zone_in_force()" <<<"$(grep -A3 'Query:' <
 	echo "a task reads a setting of the worker:"; grep 'Query:' <<<"$plan"; exit 1
 fi
 
+echo "== the evaluation on the workers (dormancy.evaluate_on_workers)"
+# Views built with the setting on: Citus sends customer_status to the shards
+# whole.  The workers run without JIT (docs/scaling-out.md: Citus's row
+# estimates for the intermediate results make every task look expensive).
+for port in "${CITUS_PORTS[@]:1}"; do
+	psql -X -q -h "$CITUS_DIR" -p "$port" -U postgres -d postgres \
+		-c "ALTER SYSTEM SET jit = off" -c 'SELECT pg_reload_conf()' >/dev/null
+done
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+SET client_min_messages = error;
+SET dormancy.evaluate_on_workers = on;
+SELECT dormancy.rebind();
+SET dormancy.as_of = '2026-11-01';
+SET dormancy.time_zone = 'Asia/Tokyo';
+CALL dormancy.refresh();
+SQL
+plan=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+	-c 'EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM dormancy.customer_status')
+# the outermost distributed plan is the last Task Count; its task query
+# holds the whole evaluation
+tasks=$(grep 'Task Count' <<<"$plan" | tail -1 | xargs)
+query=$(awk '/Task Count/ { last = NR } { line[NR] = $0 } END { for (i = last; i <= NR; i++) if (line[i] ~ /Query:/) { print line[i]; exit } }' <<<"$plan")
+for f in dormancy._customer_facts dormancy._model_outlook dormancy._assess dormancy.categorized_history; do
+	if ! grep -q "$f(" <<<"$query"; then
+		echo "customer_status is not evaluated in the shard tasks ($tasks; no $f in the task query):"; echo "$plan" | head -80; exit 1
+	fi
+done
+[ "$tasks" = "Task Count: 32" ] || { echo "customer_status: $tasks, expected 32 shard tasks"; exit 1; }
+# every setting and the configuration are read on the coordinator: the
+# task query reads them from intermediate results
+if grep -Eq "as_of_day\(\)|_time_zone_in_force\(\)|_configuration\(\)|_in_force\(\)" <<<"$query"; then
+	echo "a task reads a setting of the worker:"; echo "$query" | cut -c1-2000; exit 1
+fi
+echo "customer_status: $tasks, histories, facts, models and assessment in the task query"
+/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
+# back to the evaluation on the coordinator for what follows
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error' -c 'SELECT dormancy.rebind()' >/dev/null
+
 echo "== fit_models() and validate_models() compute the customers' summaries on the workers"
 # the task queries Citus sends (citus.log_remote_commands) carry the BTYD
 # summary next to the history aggregate: the workers send summaries, not
