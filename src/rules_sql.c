@@ -102,14 +102,14 @@ SnapshotKeyCurrent(const SnapshotKey *key)
 		now.curcid == key->curcid && now.completions == key->completions;
 }
 
-/*
- * Whether a cache (NULL: none) was read with the active snapshot, for a
- * cache kept beside others in fn_extra.
- */
-bool
-CallSiteCacheCurrent(const CallSiteCache *site)
+/* Free the call site's cache (NULL: none), so that the caller reads it again; returns true. */
+static bool
+DropCallSiteCache(FunctionCallInfo fcinfo, CallSiteCache *site)
 {
-	return site != NULL && SnapshotKeyCurrent(&site->snap);
+	fcinfo->flinfo->fn_extra = NULL;
+	if (site != NULL)
+		MemoryContextDelete(site->mcxt);
+	return true;
 }
 
 /*
@@ -124,10 +124,7 @@ CallSiteCacheStale(FunctionCallInfo fcinfo)
 
 	if (site != NULL && SnapshotKeyCurrent(&site->snap))
 		return false;
-	fcinfo->flinfo->fn_extra = NULL;
-	if (site != NULL)
-		MemoryContextDelete(site->mcxt);
-	return true;
+	return DropCallSiteCache(fcinfo, site);
 }
 
 /*
@@ -249,10 +246,7 @@ ConfigCacheStale(FunctionCallInfo fcinfo, const Configuration *config)
 
 	if (ConfigCacheCurrent(site, config))
 		return false;
-	fcinfo->flinfo->fn_extra = NULL;
-	if (site != NULL)
-		MemoryContextDelete(site->mcxt);
-	return true;
+	return DropCallSiteCache(fcinfo, site);
 }
 
 /* A new, zeroed cache of size bytes in mcxt, keyed on the configuration. */

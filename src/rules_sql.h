@@ -154,7 +154,6 @@ extern void *NewConfigCache(MemoryContext mcxt, Size size, const Configuration *
 extern int	ReadConfigRows(const char *sql, const char *what, const Configuration *config,
 						   MemoryContext mcxt, TupleDesc *desc, HeapTuple **tuples);
 extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
-extern bool CallSiteCacheCurrent(const CallSiteCache *site);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
 extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 					 HeapTuple **tuples);
