@@ -9,6 +9,9 @@
 #   bash test/bench/citus.sh [customers] [orders_per_customer]
 #        (default 100000 customers, about 10 orders each)
 #   runs=1 ...   (runs per figure, the median of them; default 3)
+#   mode=workers ... (the views on the coordinator built with
+#                 dormancy.evaluate_on_workers: customer_status evaluated in
+#                 the shard tasks; default: on the coordinator)
 #
 # Data: test/demo/generate.sql on the single node (seed 0.42, gap_scale as in
 # test/bench/evaluation.sh), copied with pg_dump to the coordinator, accounts,
@@ -42,6 +45,7 @@ cd "$REPO"
 customers=${1:-100000}
 per_customer=${2:-10}
 runs=${runs:-3}
+mode=${mode:-coordinator}
 as_of=2026-11-01
 
 if ! why=$(citus_available); then
@@ -86,6 +90,7 @@ SET dormancy.time_zone = 'Asia/Tokyo';"
 bind() {
 	psql -X -q -v ON_ERROR_STOP=1 "$@" <<SQL >/dev/null
 $preamble
+SET dormancy.evaluate_on_workers = $([ "$mode" = workers ] && echo on || echo off);
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
@@ -119,14 +124,16 @@ lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
 declare -A explain=(
 	[bare]="SELECT account_id, count(*), max(invoiced_on), sum(total) FROM demo.invoices GROUP BY 1"
 	[status]="SELECT * FROM dormancy.customer_status"
+	[states]="SELECT state, count(*) FROM dormancy.customer_status GROUP BY 1"
 )
 declare -A q=(
 	[bare]="SELECT count(s.*) FROM (${explain[bare]}) s"
 	[status]="SELECT count(s.*) FROM dormancy.customer_status s"
+	[states]="SELECT count(s.*) FROM (${explain[states]}) s"
 	[refresh]="CALL dormancy.refresh()"
 	[fit]="SELECT count(*) FROM dormancy.fit_models()"
 )
-keys=(bare status refresh fit)
+keys=(bare status states refresh fit)
 declare -A took lo_took
 # interleaved rounds: one run of each query on each server per round
 for ((i = 1; i <= runs; i++)); do
@@ -146,7 +153,7 @@ for k in "${!lo_took[@]}"; do lo[$k]=$(echo "${lo_took[$k]}" | tr ' ' '\n' | gre
 
 # EXPLAIN ANALYZE on Citus: bytes received from the workers, per-worker time
 declare -A received local_received intermediate perworker
-for k in bare status; do
+for k in bare status states; do
 	plan=$(psql -X -At -v ON_ERROR_STOP=1 "${coord[@]}" <<SQL
 $preamble
 SET citus.explain_all_tasks = on;
@@ -201,6 +208,7 @@ echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $
 echo "Customers: $customers, orders: $orders ($(awk -v o="$orders" -v c="$customers" 'BEGIN { printf "%.1f", o / c }') per customer);"
 echo "orders' size: $(mb "$orders_bytes") on Citus (citus_total_relation_size, table $(mb "$orders_table_bytes") without indexes), $(mb "$orders_single_bytes") on the single node."
 echo "Times: median of $runs runs, interleaved; results consumed on the server by count(s.*)."
+echo "Evaluation on Citus: $([ "$mode" = workers ] && echo 'on the workers (dormancy.evaluate_on_workers = on)' || echo 'on the coordinator (the default)'); JIT off on every node."
 echo
 echo "| query | single node s | Citus s | ratio (Citus ÷ single) | bytes moved workers → coordinator | % of orders size |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -210,6 +218,9 @@ row "plain SQL \`SELECT account_id, count(*), max(invoiced_on), sum(total) FROM 
 row "\`SELECT * FROM dormancy.customer_status\`" \
 	"$(s "${ms[single_status]}")" "$(s "${ms[citus_status]}")" "$(r "${ms[citus_status]}" "${ms[single_status]}")" \
 	"$(mb "${received[status]}")" "$(pct "${received[status]}" "$orders_bytes")"
+row "\`SELECT state, count(*) FROM dormancy.customer_status GROUP BY 1\`" \
+	"$(s "${ms[single_states]}")" "$(s "${ms[citus_states]}")" "$(r "${ms[citus_states]}" "${ms[single_states]}")" \
+	"$(mb "${received[states]}")" "$(pct "${received[states]}" "$orders_bytes")"
 row "\`CALL dormancy.refresh()\` (full: untracked orders on Citus)" \
 	"$(s "${ms[single_refresh]}")" "$(s "${ms[citus_refresh]}")" "$(r "${ms[citus_refresh]}" "${ms[single_refresh]}")" \
 	"≤ $(mb "${lo[refresh]}") (loopback)" "≤ $(pct "${lo[refresh]}" "$orders_bytes")"
