@@ -583,7 +583,7 @@ LoadApproachRules(MemoryContext parent, const Configuration *config)
  * of its code) into aliases, in mcxt.  Wordings with one key (the unique
  * index on label_key(source) forbids two) keep the first.
  */
-void
+static void
 LoadLabelAliases(const char *sql, const char *what, const Configuration *config, MemoryContext mcxt,
 				 LabelAliases *aliases)
 {
@@ -773,12 +773,16 @@ typedef struct RuleCache
 	FoldCache	size_fold;
 } RuleCache;
 
-/* The words of a text column of the rules, -1 where NULL. */
+/*
+ * The distinct words of a text column over the rows use selects (NULL: all),
+ * sorted, and each row's id among them (-1 where NULL or not selected).
+ */
 static void
-RuleSegments(HeapTuple *tuples, TupleDesc desc, int n, int attno, RulesWord **words_out,
-			 int *nwords_out, int32 *ids)
+ColumnWords(HeapTuple *tuples, TupleDesc desc, int n, int attno, const bool *use,
+			RulesWord **words_out, int *nwords_out, int32 *ids)
 {
 	RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
+	text	  **values = palloc(sizeof(text *) * Max(n, 1));
 	int			k = 0;
 
 	for (int i = 0; i < n; i++)
@@ -786,26 +790,18 @@ RuleSegments(HeapTuple *tuples, TupleDesc desc, int n, int attno, RulesWord **wo
 		bool		isnull;
 		Datum		d = heap_getattr(tuples[i], attno, desc, &isnull);
 
-		if (isnull)
+		values[i] = (isnull || (use != NULL && !use[i])) ? NULL : (text *) PG_DETOAST_DATUM_PACKED(d);
+		if (values[i] == NULL)
 			continue;
-		d = PointerGetDatum(PG_DETOAST_DATUM_PACKED(d));
-		words[k].data = VARDATA_ANY(DatumGetPointer(d));
-		words[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(d));
+		words[k].data = VARDATA_ANY(values[i]);
+		words[k].len = VARSIZE_ANY_EXHDR(values[i]);
 		k++;
 	}
 	k = rules_words_prepare(words, k);
 	for (int i = 0; i < n; i++)
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tuples[i], attno, desc, &isnull);
-
-		ids[i] = -1;
-		if (isnull)
-			continue;
-		d = PointerGetDatum(PG_DETOAST_DATUM_PACKED(d));
-		ids[i] = rules_word_find(words, k, VARDATA_ANY(DatumGetPointer(d)),
-								 VARSIZE_ANY_EXHDR(DatumGetPointer(d)));
-	}
+		ids[i] = values[i] == NULL ? -1 :
+			rules_word_find(words, k, VARDATA_ANY(values[i]), VARSIZE_ANY_EXHDR(values[i]));
+	pfree(values);
 	*words_out = words;
 	*nwords_out = k;
 }
@@ -834,8 +830,8 @@ LoadRuleCache(FunctionCallInfo fcinfo, const Configuration *config)
 
 		cache->rows[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(heap_getattr(tuples[i], 3, desc, &isnull)));
 	}
-	RuleSegments(tuples, desc, n, 1, &cache->industries, &cache->nindustries, cache->industry);
-	RuleSegments(tuples, desc, n, 2, &cache->sizes, &cache->nsizes, cache->company_size);
+	ColumnWords(tuples, desc, n, 1, NULL, &cache->industries, &cache->nindustries, cache->industry);
+	ColumnWords(tuples, desc, n, 2, NULL, &cache->sizes, &cache->nsizes, cache->company_size);
 	LoadVocabularyAliases(config, cache->site.mcxt, &cache->industry_aliases, &cache->size_aliases);
 	MemoryContextSwitchTo(old);
 	return cache;
@@ -851,7 +847,7 @@ LoadRuleCache(FunctionCallInfo fcinfo, const Configuration *config)
  * the customer's or are NULL: both > industry only > size only > catch-all.
  * The unique key of the rules (label_key of each, NULL as '') leaves at
  * most one rule of each kind for a customer.  NULL when none matches.
- * sql/rule_for.sql compares it with rule_for() on every wording.
+ * sql/rule_for_config.sql compares it with rule_for() on every wording.
  */
 PG_FUNCTION_INFO_V1(rule_for_config);
 Datum
@@ -920,45 +916,29 @@ static void
 SegmentTable(HeapTuple *tuples, TupleDesc desc, int n, const char *kind,
 			 RulesWord **words_out, int **model_out, int *count_out)
 {
-	RulesWord  *words = palloc(sizeof(RulesWord) * Max(n, 1));
-	int		   *model = palloc(sizeof(int) * Max(n, 1));
-	int			k = 0;
+	bool	   *of_kind = palloc(sizeof(bool) * Max(n, 1));
+	int32	   *ids = palloc(sizeof(int32) * Max(n, 1));
+	int		   *model;
 
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
-		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull));
-		Datum		value = heap_getattr(tuples[i], MODEL_FOR_KIND_COL + 1, desc, &isnull);
 
-		if (strcmp(seg_kind, kind) != 0 || isnull)
-			continue;			/* a NULL segment_value equals nothing */
-		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
-		words[k].data = VARDATA_ANY(DatumGetPointer(value));
-		words[k].len = VARSIZE_ANY_EXHDR(DatumGetPointer(value));
-		k++;
+		of_kind[i] = strcmp(TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull)),
+							kind) == 0;
 	}
+	/* a NULL segment_value equals nothing */
+	ColumnWords(tuples, desc, n, MODEL_FOR_KIND_COL + 1, of_kind, words_out, count_out, ids);
 	/* segment_key is unique, so no two models share a value of one kind */
-	k = rules_words_prepare(words, k);
-	for (int j = 0; j < k; j++)
+	model = palloc(sizeof(int) * Max(*count_out, 1));
+	for (int j = 0; j < *count_out; j++)
 		model[j] = -1;
 	for (int i = 0; i < n; i++)
-	{
-		bool		isnull;
-		char	   *seg_kind = TextDatumGetCString(heap_getattr(tuples[i], MODEL_FOR_KIND_COL, desc, &isnull));
-		Datum		value = heap_getattr(tuples[i], MODEL_FOR_KIND_COL + 1, desc, &isnull);
-		int			id;
-
-		if (strcmp(seg_kind, kind) != 0 || isnull)
-			continue;
-		value = PointerGetDatum(PG_DETOAST_DATUM_PACKED(value));
-		id = rules_word_find(words, k, VARDATA_ANY(DatumGetPointer(value)),
-							 VARSIZE_ANY_EXHDR(DatumGetPointer(value)));
-		if (model[id] < 0)		/* the first in model_id order */
-			model[id] = i;
-	}
-	*words_out = words;
+		if (ids[i] >= 0 && model[ids[i]] < 0)	/* the first in model_id order */
+			model[ids[i]] = i;
+	pfree(of_kind);
+	pfree(ids);
 	*model_out = model;
-	*count_out = k;
 }
 
 /*

@@ -159,8 +159,6 @@ extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, Tuple
 					 HeapTuple **tuples);
 extern int32 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
 					  const LabelAliases *aliases, Oid collation, MemoryContext mcxt);
-extern void LoadLabelAliases(const char *sql, const char *what, const Configuration *config,
-							 MemoryContext mcxt, LabelAliases *aliases);
 extern void LoadVocabularyAliases(const Configuration *config, MemoryContext mcxt,
 								  LabelAliases *industries, LabelAliases *sizes);
 extern ReasonCache *LoadReasonRules(MemoryContext parent, const Configuration *config);
