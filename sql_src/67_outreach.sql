@@ -531,14 +531,19 @@ BEGIN
 	ELSE
 		-- the log's ids matched to the customers by their text (blanks
 		-- trimmed): the id comes typed from src_customers, so that a lookup
-		-- of one customer reads the customers' index, then the log's
+		-- of one customer reads the customers' index, then the log's.  Only
+		-- the ids of the customers in the log are read (the semi-join): on
+		-- Citus that filter runs on the workers, which send those ids, not
+		-- every customer's row
 		cols := format(
 			'SELECT c.customer_id, l.contacted_at, '
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
 			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
 			'l.outreach_id FROM dormancy.outreach_log l '
-			'LEFT JOIN dormancy.src_customers c ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
+			'LEFT JOIN (SELECT s.customer_id FROM dormancy.src_customers s '
+			'WHERE s.customer_id::pg_catalog.text IN (SELECT pg_catalog.btrim(k.customer_id) FROM dormancy.outreach_log k)) c '
+			'ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
 			zone);
 	END IF;
 	-- the mappings as left joins on label_key (hash joins over the whole

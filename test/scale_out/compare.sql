@@ -26,6 +26,10 @@ SELECT customer_id, frequency, recency_days, age_days, monetary_value, model_id,
 SELECT customer_id, priority_score, score_breakdown::text, likely_reason, evidence,
 	   approach_channel, message_theme, approach_value, value_percentile, value_tier, data_gaps
   FROM dormancy.customer_status ORDER BY customer_id;
+-- query: outreach
+SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_outcome_on,
+	   last_outcome, last_declined_reason
+  FROM dormancy.customer_outreach ORDER BY customer_id;
 -- query: call list order
 SELECT call_order, priority_rank, customer_id, state, priority_score, value_tier FROM dormancy.call_list ORDER BY call_order;
 -- query: snapshot
