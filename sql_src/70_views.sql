@@ -1840,18 +1840,23 @@ WITH m AS (
 	  FROM m
 	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
 ), d AS (
-	SELECT mc.campaign_id, mc.customer_id, x.day,
+	SELECT mc.campaign_id, mc.customer_id, o.day,
 		   pg_catalog.sum(o.amount) AS amount,
 		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
 	  FROM mc
-	  JOIN dormancy.src_orders o ON o.customer_id::pg_catalog.text = mc.customer_id
-	 CROSS JOIN LATERAL (SELECT (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day) x
-	 WHERE x.day > mc.start_day AND x.day <= mc.read_until
-	   -- the orders from two days before the first campaign's start on (two
-	   -- days: any zone's day against the session's), so that the older ones
-	   -- are neither joined nor converted (and an index on the time serves)
-	   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)
-	 GROUP BY mc.campaign_id, mc.customer_id, x.day
+	  -- (the day in a subquery over the orders, not a lateral subquery
+	  -- without FROM: Citus refuses one holding a sublink)
+	  JOIN (SELECT o.customer_id, o.amount,
+				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day
+			  FROM dormancy.src_orders o
+			 -- the orders from two days before the first campaign's start
+			 -- on (two days: any zone's day against the session's), so that
+			 -- the older ones are neither joined nor converted (and an index
+			 -- on the time serves)
+			 WHERE o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
+		ON o.customer_id::pg_catalog.text = mc.customer_id
+	 WHERE o.day > mc.start_day AND o.day <= mc.read_until
+	 GROUP BY mc.campaign_id, mc.customer_id, o.day
 )
 SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
 	   mc.likely_reason, mc.channel, mc.theme, mc.priority_score, mc.p_alive,

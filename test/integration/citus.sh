@@ -87,6 +87,26 @@ bind_and_refresh -d "$single" >/dev/null
 bind_and_refresh "${coord[@]}" >/dev/null
 echo "bound and refreshed on both"
 
+# a campaign started as of 2026-06-01, the same on both (its call list is
+# compared below), contacts logged for it: its outcomes and measured effects
+# as of 2026-11-01 read the distributed orders after the start
+start_campaign() {
+	psql -X -q -v ON_ERROR_STOP=1 "$@" <<'SQL'
+SET client_min_messages = warning;
+SET dormancy.time_zone = 'Asia/Tokyo';
+SET dormancy.as_of = '2026-06-01';
+SELECT dormancy.start_campaign('spring win-back', control_share => 0.3, seed => 7);
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+SELECT m.customer_id, timestamptz '2026-06-03 10:00+09' + (row_number() OVER (ORDER BY m.customer_id)) * interval '3 hours',
+	   '電話', (ARRAY['reached', 'declined', 'meeting'])[1 + (row_number() OVER (ORDER BY m.customer_id))::int % 3], c.campaign_id
+  FROM dormancy.campaign_members m JOIN dormancy.campaigns c USING (campaign_id)
+ WHERE NOT m.is_control AND c.name = 'spring win-back';
+SQL
+}
+start_campaign -d "$single" >/dev/null
+start_campaign "${coord[@]}" >/dev/null
+echo "a campaign started on both"
+
 echo "== the answers, single node vs Citus"
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 

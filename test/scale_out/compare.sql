@@ -30,6 +30,29 @@ SELECT customer_id, priority_score, score_breakdown::text, likely_reason, eviden
 SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_outcome_on,
 	   last_outcome, last_declined_reason
   FROM dormancy.customer_outreach ORDER BY customer_id;
+-- query: campaign outcomes
+SELECT campaign_id, customer_id, is_control, stratum, score_band, state, likely_reason, channel, theme,
+	   priority_score, p_alive, start_day, window_end, window_ended, contacted, contacts, reached,
+	   first_contact_on, purchase_days, reactivated, first_purchase_on, revenue, reactivated_after_contact
+  FROM dormancy.campaign_outcomes ORDER BY campaign_id, customer_id;
+-- query: campaign effect
+SELECT campaign_id, level, channel, theme, likely_reason, treated, controls, contacted, controls_contacted,
+	   treated_reactivated, control_reactivated, treated_rate, control_rate, rate_difference,
+	   rate_difference_lower, rate_difference_upper, number_needed, contacted_reactivated,
+	   treated_revenue_per_member, control_revenue_per_member, revenue_difference,
+	   revenue_difference_lower, revenue_difference_upper
+  FROM dormancy.campaign_effect ORDER BY campaign_id, level, channel, theme, likely_reason;
+-- query: campaign transitions
+SELECT campaign_id, customer_id, is_control, from_state, to_state, recorded_as_of, days_from_contact, days_from_start
+  FROM dormancy.campaign_transitions ORDER BY campaign_id, customer_id, recorded_as_of, from_state, to_state;
+-- query: campaign score calibration
+SELECT campaign_id, score_band, band_from, window_ended, mean_score, mean_p_alive, treated, controls,
+	   treated_reactivated, control_reactivated, rate_difference
+  FROM dormancy.campaign_score_calibration ORDER BY campaign_id, score_band;
+-- query: measured approaches
+SELECT likely_reason, measured_channel, channel_lift, channel_treated, channel_controls, current_channel,
+	   measured_theme, theme_lift, theme_treated, theme_controls, current_theme, adopt_channel, adopt_theme
+  FROM dormancy.measured_approaches ORDER BY likely_reason;
 -- query: call list order
 SELECT call_order, priority_rank, customer_id, state, priority_score, value_tier FROM dormancy.call_list ORDER BY call_order;
 -- query: snapshot
