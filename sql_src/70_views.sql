@@ -1518,48 +1518,56 @@ COMMENT ON COLUMN dormancy.company_customers.as_of IS 'the as-of day';
 -- declined reasons (deal_reasons) theirs; a price change's category a
 -- category of the bound orders.
 CREATE OR REPLACE VIEW dormancy.unmatched_labels WITH (security_invoker = true) AS
-SELECT 'industry'::pg_catalog.text AS vocabulary, c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.industries a
-					WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.industry))
+-- (each source's labels counted first, then matched against the mappings:
+-- on Citus the counting runs on the workers, and a correlated subquery over
+-- a local table would not run beside a distributed one)
+SELECT 'industry'::pg_catalog.text AS vocabulary, c.label, c.rows
+  FROM (SELECT c.industry::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_customers c
+		 WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.industry) <> ''
+		 GROUP BY c.industry) c
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.industries a
+				   WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(c.label))
    AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.industry))
+				   WHERE dormancy.label_key(r.industry) = dormancy.label_key(c.label))
    AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.industries) i
-					WHERE dormancy.label_key(i) = dormancy.label_key(c.industry))
- GROUP BY c.industry
+				   WHERE dormancy.label_key(i) = dormancy.label_key(c.label))
 UNION ALL
-SELECT 'company_size', c.company_size::pg_catalog.text, pg_catalog.count(*)
-  FROM dormancy.src_customers c
- WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
-					WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.company_size))
+SELECT 'company_size', c.label, c.rows
+  FROM (SELECT c.company_size::pg_catalog.text AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_customers c
+		 WHERE c.customer_id IS NOT NULL AND dormancy.label_key(c.company_size) <> ''
+		 GROUP BY c.company_size) c
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.company_sizes a
+				   WHERE dormancy.label_key(a.source_size) = dormancy.label_key(c.label))
    AND NOT EXISTS (SELECT 1 FROM dormancy.rules r
-					WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.company_size))
+				   WHERE dormancy.label_key(r.company_size) = dormancy.label_key(c.label))
    AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules ar, pg_catalog.unnest(ar.company_sizes) s
-					WHERE dormancy.label_key(s) = dormancy.label_key(c.company_size))
- GROUP BY c.company_size
+				   WHERE dormancy.label_key(s) = dormancy.label_key(c.label))
 UNION ALL
-SELECT 'event_kind', e.source_kind, pg_catalog.count(*)
-  FROM dormancy.src_events e
- WHERE dormancy.label_key(e.source_kind) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
+SELECT 'event_kind', e.label, e.rows
+  FROM (SELECT e.source_kind AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_events e
+		 WHERE dormancy.label_key(e.source_kind) <> ''
+		 GROUP BY e.source_kind) e
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
+				   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.label))
 UNION ALL
-SELECT 'deal_outcome', d.source_outcome, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_outcome) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
+SELECT 'deal_outcome', d.label, d.rows
+  FROM (SELECT d.source_outcome AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_deals d
+		 WHERE dormancy.label_key(d.source_outcome) <> ''
+		 GROUP BY d.source_outcome) d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+				   WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.label))
 UNION ALL
-SELECT 'deal_reason', d.source_reason, pg_catalog.count(*)
-  FROM dormancy.src_deals d
- WHERE dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
+SELECT 'deal_reason', d.label, d.rows
+  FROM (SELECT d.source_reason AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_deals d
+		 WHERE dormancy.label_key(d.source_reason) <> ''
+		 GROUP BY d.source_reason) d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+				   WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.label))
 UNION ALL
 SELECT 'outreach_channel', x.source_channel, pg_catalog.count(*)
   FROM dormancy.src_outreach x
@@ -1576,18 +1584,22 @@ SELECT 'outreach_outcome', x.source_outcome, pg_catalog.count(*)
  WHERE x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''
  GROUP BY x.source_outcome
 UNION ALL
-SELECT 'outreach_reason', x.source_reason, pg_catalog.count(*)
-  FROM dormancy.src_outreach x
- WHERE dormancy.label_key(x.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason))
- GROUP BY x.source_reason
+SELECT 'outreach_reason', x.label, x.rows
+  FROM (SELECT x.source_reason AS label, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_outreach x
+		 WHERE dormancy.label_key(x.source_reason) <> ''
+		 GROUP BY x.source_reason) x
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+				   WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.label))
 UNION ALL
+-- (the orders' categories as an uncorrelated subquery: Citus does not join a
+-- local table to a correlated subquery over a distributed one)
 SELECT 'price_change_category', p.category, pg_catalog.count(*)
   FROM dormancy.price_changes p
- WHERE p.category IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_orders o
-					WHERE dormancy.label_key(o.category) = dormancy.label_key(p.category))
+  LEFT JOIN (SELECT DISTINCT dormancy.label_key(o.category) AS category_key
+			   FROM dormancy.src_orders o WHERE o.category IS NOT NULL) oc
+	ON oc.category_key = dormancy.label_key(p.category)
+ WHERE p.category IS NOT NULL AND oc.category_key IS NULL
  GROUP BY p.category;
 COMMENT ON VIEW dormancy.unmatched_labels IS
 	'labels of the bound data that matched nothing (by label_key): industries and company sizes without an alias or a rule, unmapped event kinds, deal outcomes and reasons, outreach channels, themes, outcomes and declined reasons, price change categories no bound order has; empty when every label maps';

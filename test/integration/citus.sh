@@ -62,6 +62,13 @@ SELECT CASE WHEN i % 40 = 0 THEN ' ' || i || ' ' WHEN i % 45 = 0 THEN '00' || i 
 	   (ARRAY['declined', 'reached', 'not_reached', 'meeting'])[i % 4 + 1],
 	   CASE WHEN i % 4 = 3 THEN (ARRAY['価格', 'competitor', 'timing'])[i % 3 + 1] END
   FROM generate_series(1, 400) i;
+-- price changes: one of a category the orders have, one of a category they
+-- have not (unmatched_labels), one for every category (before binding: the
+-- warnings that categories apply to nobody are left out)
+SET client_min_messages = error;
+INSERT INTO dormancy.price_changes (changed_at, category, change_pct, kind)
+VALUES ('2026-04-01', 'core', 8, 'price_increase'), ('2026-05-01', 'premium plan', 5, 'price_increase'),
+	   ('2026-02-01', NULL, NULL, 'spec_change');
 SQL
 }
 log_outreach -d "$single"
@@ -109,6 +116,27 @@ echo "a campaign started on both"
 
 echo "== the answers, single node vs Citus"
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
+
+# Every view of the extension can be read on the coordinator, but the ones
+# docs/scaling-out.md lists as not supported on Citus yet (What is not
+# supported yet); a view that starts failing, or starts working, changes
+# this list
+readable_views() {	# prints the views that fail, one line each
+	local v r
+	for v in $(psql -X -At "${coord[@]}" -c "SELECT viewname FROM pg_views WHERE schemaname = 'dormancy' ORDER BY 1"); do
+		r=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SELECT count(*) FROM dormancy.$v" 2>&1 | tail -1)
+		case "$r" in ERROR*) echo "$v: $r";; esac
+	done
+}
+check_views() {	# MODE
+	local failing
+	failing=$(readable_views)
+	if [ "$(cut -d: -f1 <<<"$failing" | xargs)" != "campaign_list category_trend source_issues" ]; then
+		echo "views failing on Citus ($1), expected campaign_list, category_trend and source_issues only:"; echo "$failing"; exit 1
+	fi
+	echo "every view readable on Citus ($1) but campaign_list (contacts bound), category_trend and source_issues (documented)"
+}
+check_views "evaluation on the coordinator"
 
 echo "== the orders are folded on the workers"
 plan=$(psql -X -At "${coord[@]}" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
@@ -186,6 +214,7 @@ if [ "$((moved * 100))" -gt "$((orders_size * 5))" ]; then
 	exit 1
 fi
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
+check_views "evaluation on the workers"
 # back to the evaluation on the coordinator for what follows
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error' -c 'SELECT dormancy.rebind()' >/dev/null
 

@@ -53,6 +53,8 @@ SELECT campaign_id, score_band, band_from, window_ended, mean_score, mean_p_aliv
 SELECT likely_reason, measured_channel, channel_lift, channel_treated, channel_controls, current_channel,
 	   measured_theme, theme_lift, theme_treated, theme_controls, current_theme, adopt_channel, adopt_theme
   FROM dormancy.measured_approaches ORDER BY likely_reason;
+-- query: unmatched labels
+SELECT vocabulary, label, rows FROM dormancy.unmatched_labels ORDER BY vocabulary, label;
 -- query: call list order
 SELECT call_order, priority_rank, customer_id, state, priority_score, value_tier FROM dormancy.call_list ORDER BY call_order;
 -- query: snapshot
