@@ -20,7 +20,7 @@ AS $$
 	  FROM unnest(ARRAY[
 			'src_bindings', 'src_orders', 'src_history_rows', 'src_customers', 'src_stored_histories',
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
-			'category_histories', 'customer_histories_live', 'customer_histories_stored', 'customer_histories',
+			'category_histories_live', 'category_histories', 'customer_histories_live', 'customer_histories_stored', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
 			'source_issues',
 			'customer_core', 'data_issues', 'customer_status',

@@ -11,7 +11,7 @@
 -- security_invoker: a reader computes them from what the reader may see.
 --
 -- In dependency order:
---   category_histories, customer_histories(_live)   the purchase histories
+--   category_histories(_live), customer_histories(_live)   the purchase histories
 --   contract_signals, customer_engagement,   one row per customer of each
 --   customer_deals, customer_contacts,       optional source
 --   customer_outreach
@@ -43,7 +43,8 @@ AS $$
 BEGIN
 
 -- category_histories: one aggregate pass over the orders per customer and
--- category (what the refresh stores, and what category_trend reads), or,
+-- category (category_histories_live: what the refresh stores, and what
+-- category_trend reads), or,
 -- inside a refresh, the histories stored by the last one: a gate that only
 -- the refresh's own code sets, in C, selects the branch; the other is
 -- skipped without being read.  The rows are those of src_history_rows: the
@@ -53,15 +54,19 @@ BEGIN
 -- subquery is not pushed into the grouping, so the grouping is whole and a
 -- Citus worker or a postgres_fdw shard can run it, in the zone it is given
 -- (_local_time), never in its own settings (docs/scaling-out.md).
+CREATE OR REPLACE VIEW dormancy.category_histories_live WITH (security_invoker = true) AS
+SELECT o.customer_id, o.category,
+	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+								 o.amount, o.discounted) AS history,
+	   pg_catalog.sum(o.line_rows) AS order_rows
+  FROM dormancy.src_history_rows o
+ WHERE o.customer_id IS NOT NULL
+ GROUP BY o.customer_id, o.category;
+COMMENT ON VIEW dormancy.category_histories_live IS 'internal: category_histories computed from the orders, never from the stored histories';
+
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
 SELECT a.customer_id, a.category, a.history, a.order_rows
-  FROM (SELECT o.customer_id, o.category,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
-										 o.amount, o.discounted) AS history,
-			   pg_catalog.sum(o.line_rows) AS order_rows
-		  FROM dormancy.src_history_rows o
-		 WHERE o.customer_id IS NOT NULL
-		 GROUP BY o.customer_id, o.category) a
+  FROM dormancy.category_histories_live a
  WHERE (SELECT NOT dormancy._use_stored_histories())
 UNION ALL
 SELECT s.customer_id, s.category, s.history, s.order_rows
@@ -71,6 +76,7 @@ COMMENT ON COLUMN dormancy.category_histories.customer_id IS 'customer id as in 
 COMMENT ON COLUMN dormancy.category_histories.category IS 'product category (NULL when no category column is bound; with an order id bound, NULL is the whole orders, every category)';
 COMMENT ON COLUMN dormancy.category_histories.history IS 'the customer''s orders of this category folded into distinct days';
 COMMENT ON COLUMN dormancy.category_histories.order_rows IS 'order rows (lines) read, refunds and rows without a date included';
+PERFORM dormancy._copy_column_comments('dormancy.category_histories', 'dormancy.category_histories_live');
 
 -- customer_histories_live: one aggregate pass over the orders, per
 -- customer; the categorized_history aggregate keeps the per-category detail
@@ -1252,17 +1258,32 @@ COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline
 
 -- category_trend: recent vs prior per customer and category.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
+-- the live and the stored category histories (category_histories' two
+-- branches, behind the same gate) each with its metrics: Citus pushes a
+-- UNION ALL down only on the inner side of a join, and refused the union
+-- joined to the metrics; the as-of day and the settings are init plans
 SELECT ch.customer_id, ch.category,
 	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
 	   m.amount_change, m.frequency_change,
 	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
 	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, a.day)).last_order_at,
-	   a.day AS as_of
-  FROM dormancy.category_histories ch
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
- CROSS JOIN dormancy.decline_settings_in_force() ds
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, a.day, ds, false) m
+	   (dormancy.history_summary(ch.history, (SELECT dormancy.as_of_day()))).last_order_at,
+	   (SELECT dormancy.as_of_day()) AS as_of
+  FROM dormancy.category_histories_live ch
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
+											 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
+ WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
+UNION ALL
+SELECT ch.customer_id, ch.category,
+	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
+	   m.amount_change, m.frequency_change,
+	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
+	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(ch.history, (SELECT dormancy.as_of_day()))).last_order_at,
+	   (SELECT dormancy.as_of_day()) AS as_of
+  FROM dormancy.src_stored_histories ch
+ CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
+											 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
  WHERE ch.category IS NOT NULL;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';

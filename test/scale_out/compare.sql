@@ -53,6 +53,10 @@ SELECT campaign_id, score_band, band_from, window_ended, mean_score, mean_p_aliv
 SELECT likely_reason, measured_channel, channel_lift, channel_treated, channel_controls, current_channel,
 	   measured_theme, theme_lift, theme_treated, theme_controls, current_theme, adopt_channel, adopt_theme
   FROM dormancy.measured_approaches ORDER BY likely_reason;
+-- query: category trend
+SELECT customer_id, category, recent_amount, prior_amount, recent_orders, prior_orders, amount_change,
+	   frequency_change, stopped, declining, last_order_at, as_of
+  FROM dormancy.category_trend ORDER BY customer_id, category;
 -- query: unmatched labels
 SELECT vocabulary, label, rows FROM dormancy.unmatched_labels ORDER BY vocabulary, label;
 -- query: call list order
