@@ -2620,7 +2620,10 @@ COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
--- customer and those of unknown customers alike.
+-- customer and those of unknown customers alike.  The unknown customers are
+-- anti-joins, and the unmapped wordings are counted first and matched with
+-- the mappings after: Citus runs neither a correlated subquery over the
+-- customers nor one over a local mapping beside a distributed source.
 CREATE OR REPLACE VIEW dormancy.source_issues WITH (security_invoker = true) AS
 SELECT 'contracts'::pg_catalog.text AS source, 'contract_without_customer'::pg_catalog.text AS issue,
 	   NULL::pg_catalog.text AS customer_id, NULL::pg_catalog.text AS value, pg_catalog.count(*) AS rows,
@@ -2631,8 +2634,8 @@ UNION ALL
 SELECT 'contracts', 'contract_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms of a customer not in the bound customers, not in customer_status'
   FROM dormancy.src_contracts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+  LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
+ WHERE x.customer_id IS NOT NULL AND s.customer_id IS NULL
  GROUP BY x.customer_id
 UNION ALL
 SELECT 'events'::pg_catalog.text AS source, 'event_without_customer'::pg_catalog.text AS issue,
@@ -2644,8 +2647,8 @@ UNION ALL
 SELECT 'events', 'event_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'events of a customer not in the bound customers, not in customer_status'
   FROM dormancy.src_events x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+  LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
+ WHERE x.customer_id IS NOT NULL AND s.customer_id IS NULL
  GROUP BY x.customer_id
 UNION ALL
 SELECT 'deals'::pg_catalog.text AS source, 'deal_without_customer'::pg_catalog.text AS issue,
@@ -2657,8 +2660,8 @@ UNION ALL
 SELECT 'deals', 'deal_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'deals of a customer not in the bound customers, not in customer_status'
   FROM dormancy.src_deals x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+  LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
+ WHERE x.customer_id IS NOT NULL AND s.customer_id IS NULL
  GROUP BY x.customer_id
 UNION ALL
 SELECT 'contacts'::pg_catalog.text AS source, 'contact_without_customer'::pg_catalog.text AS issue,
@@ -2670,8 +2673,8 @@ UNION ALL
 SELECT 'contacts', 'contact_customer_not_found', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contacts of a customer not in the bound customers, not in customer_status'
   FROM dormancy.src_contacts x
- WHERE x.customer_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id)
+  LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
+ WHERE x.customer_id IS NOT NULL AND s.customer_id IS NULL
  GROUP BY x.customer_id
 UNION ALL
 SELECT 'contracts', 'contract_without_dates', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -2705,36 +2708,37 @@ SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_
  WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
  GROUP BY e.customer_id
 UNION ALL
-SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, pg_catalog.count(*),
+SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, e.rows,
 	   'event kinds not in dormancy.event_kinds (NULL included), counted as other'
-  FROM dormancy.src_events e
+  FROM (SELECT e.source_kind, pg_catalog.count(*) AS rows FROM dormancy.src_events e GROUP BY e.source_kind) e
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.event_kinds k
-					WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
- GROUP BY e.source_kind
+				   WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind))
 UNION ALL
-SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_catalog.sum(d.rows)::pg_catalog.int8,
 	   'deals that are not open and have no (finite) close date, left out of the last deal'
-  FROM dormancy.src_deals d
- WHERE (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
-					  AND o.outcome = 'open')
+  FROM (SELECT d.customer_id, d.source_outcome, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_deals d
+		 WHERE d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on)
+		 GROUP BY d.customer_id, d.source_outcome) d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
+				   WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
+					 AND o.outcome = 'open')
  GROUP BY d.customer_id
 UNION ALL
-SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, pg_catalog.count(*),
+SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, d.rows,
 	   'deal outcomes not in dormancy.deal_outcomes (NULL included): outcome unknown, neutral in the score'
-  FROM dormancy.src_deals d
+  FROM (SELECT d.source_outcome, pg_catalog.count(*) AS rows FROM dormancy.src_deals d GROUP BY d.source_outcome) d
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-					WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
- GROUP BY d.source_outcome
+				   WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome))
 UNION ALL
-SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, pg_catalog.count(*),
+SELECT 'deals', 'deal_reason_unmapped', NULL, d.source_reason, d.rows,
 	   'lost reasons not in dormancy.deal_reasons, counted as other'
-  FROM dormancy.src_deals d
- WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
-   AND NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
-					WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
- GROUP BY d.source_reason
+  FROM (SELECT d.source_reason, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_deals d
+		 WHERE d.source_reason IS NOT NULL AND dormancy.label_key(d.source_reason) <> ''
+		 GROUP BY d.source_reason) d
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_reasons r
+				   WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(d.source_reason))
 UNION ALL
 SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
 	   'contacts whose customer is NULL, left out'
@@ -2745,8 +2749,8 @@ SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_cat
 	   NULL, pg_catalog.count(*),
 	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text), not in customer_status'
   FROM dormancy.src_outreach x
- WHERE x.source_customer_id IS NOT NULL
-   AND (x.customer_id IS NULL OR NOT EXISTS (SELECT 1 FROM dormancy.src_customers s WHERE s.customer_id = x.customer_id))
+  LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
+ WHERE x.source_customer_id IS NOT NULL AND s.customer_id IS NULL
  GROUP BY 3
 UNION ALL
 SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
@@ -2755,12 +2759,11 @@ SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL
  WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
  GROUP BY x.customer_id
 UNION ALL
-SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, pg_catalog.count(*),
+SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalog.text, x.rows,
 	   'contacts whose campaign id is not in dormancy.campaigns: counted as contacts without a campaign'
-  FROM dormancy.src_outreach x
- WHERE x.campaign_id IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
- GROUP BY x.campaign_id
+  FROM (SELECT x.campaign_id, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_outreach x WHERE x.campaign_id IS NOT NULL GROUP BY x.campaign_id) x
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
 UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
@@ -2775,36 +2778,17 @@ UNION ALL
 -- security: the view reads the table as its owner, so the policies do not
 -- apply to the querying role; found live in the catalogs, from each adapter
 -- down through the views it reads
-SELECT w.source, 'bound_view_not_security_invoker', NULL, w.definer::pg_catalog.regclass::pg_catalog.text,
-	   pg_catalog.count(DISTINCT w.rel),
+SELECT s.source, 'bound_view_not_security_invoker', NULL, b.definer::pg_catalog.text, pg_catalog.count(*),
 	   'a view that is not security_invoker reads tables with row-level security as its owner: their policies do not apply to the roles that query the live views (ALTER VIEW ... SET (security_invoker = true))'
-  FROM (WITH RECURSIVE walk(source, rel, definer) AS (
-			SELECT s.source, a.oid, NULL::pg_catalog.oid
-			  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
-						   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
-						   ('outreach', 'src_outreach')) s(source, adapter)
-			  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
-			UNION
-			SELECT w.source, d.refobjid,
-				   coalesce(w.definer,
-							CASE WHEN c.relkind = 'v'
-									  AND NOT coalesce((SELECT o.option_value::pg_catalog.bool
-														  FROM pg_catalog.pg_options_to_table(c.reloptions) o
-														 WHERE o.option_name = 'security_invoker'), false)
-								 THEN c.oid END)
-			  FROM walk w
-			  JOIN pg_catalog.pg_class c ON c.oid = w.rel
-			  JOIN pg_catalog.pg_rewrite r ON r.ev_class = w.rel
-			  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
-										 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.rel
-			 -- (the outreach log's adapter reads the customers' adapter: that
-			 -- is the customers' source, reported there)
-			 WHERE NOT (w.source = 'outreach' AND c.relname = 'src_customers'
-						AND c.relnamespace = 'dormancy'::pg_catalog.regnamespace))
-		SELECT w.source, w.rel, w.definer FROM walk w) w
-  JOIN pg_catalog.pg_class t ON t.oid = w.rel
- WHERE w.definer IS NOT NULL AND t.relrowsecurity
- GROUP BY w.source, w.definer;
+  FROM (VALUES ('customers', 'src_customers'), ('orders', 'src_orders'), ('contracts', 'src_contracts'),
+			   ('events', 'src_events'), ('deals', 'src_deals'), ('contacts', 'src_contacts'),
+			   ('outreach', 'src_outreach')) s(source, adapter)
+  JOIN pg_catalog.pg_class a ON a.relname = s.adapter AND a.relnamespace = 'dormancy'::pg_catalog.regnamespace
+ -- (the outreach log's adapter reads the customers' adapter: that is the
+ -- customers' source, reported there)
+ CROSS JOIN LATERAL dormancy._row_security_bypassed(a.oid::pg_catalog.regclass,
+		CASE WHEN s.source = 'outreach' THEN 'dormancy.src_customers'::pg_catalog.regclass END) b
+ GROUP BY s.source, b.definer;
 COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals, contacts and outreach sources that cannot be used or had to be interpreted, counted per kind; price changes that apply to no customer; bound views through which row-level security does not apply';
 COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
@@ -3901,7 +3885,7 @@ CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
 SELECT m.campaign_id, c.name AS campaign_name,
 	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
 	   m.customer_id, s.name, s.owner,
-	   ph.phone, em.email, pe.person,
+	   ct.phone, ct.email, ct.person,
 	   m.state, m.likely_reason, m.channel, m.theme, m.priority_score, m.score_band, m.value_tier,
 	   coalesce(ot.contacts, 0) AS contacts, ot.last_contacted_at, ot.last_outcome,
 	   c.as_of, c.started_at,
@@ -3912,22 +3896,27 @@ SELECT m.campaign_id, c.name AS campaign_name,
   FROM dormancy.campaign_members m
   JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
   LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
-  LEFT JOIN LATERAL (
-	SELECT x.phone FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id
-	   AND dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))
-	 ORDER BY x.updated_on DESC NULLS LAST, x.phone LIMIT 1
-  ) ph ON true
-  LEFT JOIN LATERAL (
-	SELECT pg_catalog.btrim(x.email) AS email FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id AND x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'
-	 ORDER BY x.updated_on DESC NULLS LAST, x.email LIMIT 1
-  ) em ON true
-  LEFT JOIN LATERAL (
-	SELECT pg_catalog.btrim(x.person) AS person FROM dormancy.src_contacts x
-	 WHERE x.customer_id = s.customer_id AND pg_catalog.btrim(x.person) <> ''
-	 ORDER BY x.updated_on DESC NULLS LAST, x.person LIMIT 1
-  ) pe ON true
+  -- the members' contacts, per customer: the usable phone number, e-mail
+  -- address and contact person updated last (ties: the smallest value).  A
+  -- grouping over the contacts of the members' customers only (their typed
+  -- ids, so that the contacts' index on the customer serves), not lateral
+  -- subqueries with LIMIT 1, which Citus does not run beside the local
+  -- members when the contacts are distributed
+  LEFT JOIN (
+	SELECT x.customer_id,
+		   (pg_catalog.array_agg(x.phone ORDER BY x.updated_on DESC NULLS LAST, x.phone)
+				FILTER (WHERE dormancy.phone_valid(x.phone, (SELECT pss.phone_country FROM dormancy.source_settings_in_force() pss))))[1]
+			   AS phone,
+		   (pg_catalog.array_agg(pg_catalog.btrim(x.email) ORDER BY x.updated_on DESC NULLS LAST, x.email)
+				FILTER (WHERE x.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$'))[1] AS email,
+		   (pg_catalog.array_agg(pg_catalog.btrim(x.person) ORDER BY x.updated_on DESC NULLS LAST, x.person)
+				FILTER (WHERE pg_catalog.btrim(x.person) <> ''))[1] AS person
+	  FROM dormancy.src_contacts x
+	 WHERE x.customer_id IN (SELECT c2.customer_id FROM dormancy.src_customers c2
+							  WHERE c2.customer_id::pg_catalog.text IN (SELECT m2.customer_id FROM dormancy.campaign_members m2
+																		 WHERE NOT m2.is_control))
+	 GROUP BY x.customer_id
+  ) ct ON ct.customer_id = s.customer_id
   LEFT JOIN (
 	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
 		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
@@ -4938,6 +4927,43 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 -- security_invoker over tables with row-level security warns at bind and
 -- rebind, and source_issues lists it.
 
+-- The tables with row-level security that a relation reads through a view
+-- that is not security_invoker (the first such view on the way down, its
+-- "definer"): such a view reads them as its owner, so the querying role's
+-- policies do not apply.  Walks the views' dependencies in the catalogs from
+-- the relation down; stop_at is not walked through (the outreach adapter
+-- reads the customers' adapter, whose tables are the customers' source).
+-- A function, not a recursive query in source_issues: Citus does not run a
+-- recursive query beside distributed tables.
+CREATE FUNCTION dormancy._row_security_bypassed(relation regclass, stop_at regclass DEFAULT NULL)
+	RETURNS TABLE (definer regclass, table_name regclass)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE walk(rel, definer) AS (
+		SELECT relation::oid, NULL::oid
+		UNION
+		SELECT d.refobjid,
+			   coalesce(w.definer,
+						CASE WHEN c.relkind = 'v'
+								  AND NOT coalesce((SELECT o.option_value::bool
+													  FROM pg_options_to_table(c.reloptions) o
+													 WHERE o.option_name = 'security_invoker'), false)
+							 THEN c.oid END)
+		  FROM walk w
+		  JOIN pg_class c ON c.oid = w.rel
+		  JOIN pg_rewrite r ON r.ev_class = w.rel
+		  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+						  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel
+		 WHERE w.rel IS DISTINCT FROM stop_at::oid)
+	SELECT DISTINCT w.definer::regclass, w.rel::regclass
+	  FROM walk w
+	  JOIN pg_class t ON t.oid = w.rel
+	 WHERE w.definer IS NOT NULL AND t.relrowsecurity
+$$;
+COMMENT ON FUNCTION dormancy._row_security_bypassed(regclass, regclass) IS
+	'internal: the tables with row-level security a relation reads through a view that is not security_invoker, with that view';
+
 -- Warn when a bound relation is (or reads through) an ordinary view, not
 -- security_invoker, over tables with row-level security: such a view reads
 -- them as its owner, so the querying role's policies do not apply and a rep
@@ -4954,29 +4980,12 @@ DECLARE
 	n integer := 0;
 BEGIN
 	FOR v IN
-		WITH RECURSIVE walk(rel, definer) AS (
-			SELECT relation::oid, NULL::oid
-			UNION
-			SELECT d.refobjid,
-				   coalesce(w.definer,
-							CASE WHEN c.relkind = 'v'
-									  AND NOT coalesce((SELECT o.option_value::bool
-														  FROM pg_options_to_table(c.reloptions) o
-														 WHERE o.option_name = 'security_invoker'), false)
-								 THEN c.oid END)
-			  FROM walk w
-			  JOIN pg_class c ON c.oid = w.rel
-			  JOIN pg_rewrite r ON r.ev_class = w.rel
-			  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-							  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel)
-		SELECT w.definer::regclass AS definer, pg_get_userbyid(dv.relowner) AS owner,
-			   string_agg(DISTINCT w.rel::regclass::text, ', ') AS tables
-		  FROM walk w
-		  JOIN pg_class t ON t.oid = w.rel
-		  JOIN pg_class dv ON dv.oid = w.definer
-		 WHERE t.relrowsecurity
-		 GROUP BY w.definer, dv.relowner
-		 ORDER BY w.definer::regclass::text
+		SELECT b.definer, pg_get_userbyid(dv.relowner) AS owner,
+			   string_agg(b.table_name::text, ', ' ORDER BY b.table_name::text) AS tables
+		  FROM dormancy._row_security_bypassed(relation) b
+		  JOIN pg_class dv ON dv.oid = b.definer
+		 GROUP BY b.definer, dv.relowner
+		 ORDER BY b.definer::text
 	LOOP
 		RAISE WARNING 'row-level security of % does not apply through view %', v.tables, v.definer
 			USING DETAIL = format('The %s are bound to %s, which reads %s through view %s as the view''s owner (%s): '
@@ -9983,7 +9992,9 @@ $$;
 -- tables the evaluation reads, with the analyst's own SELECT on them), the
 -- model of a customer and its predictions, the score's breakdown, and the
 -- one evaluation per customer of customer_core and customer_status
--- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration)
+-- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
+-- and the views between the adapters and tables with row security
+-- (_row_security_bypassed, for source_issues)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -10007,7 +10018,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
 		dormancy.configuration),
-	dormancy._data_gaps(integer, text, boolean)
+	dormancy._data_gaps(integer, text, boolean),
+	dormancy._row_security_bypassed(regclass, regclass)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges

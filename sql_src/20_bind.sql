@@ -362,6 +362,43 @@ $$;
 COMMENT ON FUNCTION dormancy._broken_binding(text, text, text, text) IS
 	'internal: raise the error of a broken customers or orders binding';
 
+-- The tables with row-level security that a relation reads through a view
+-- that is not security_invoker (the first such view on the way down, its
+-- "definer"): such a view reads them as its owner, so the querying role's
+-- policies do not apply.  Walks the views' dependencies in the catalogs from
+-- the relation down; stop_at is not walked through (the outreach adapter
+-- reads the customers' adapter, whose tables are the customers' source).
+-- A function, not a recursive query in source_issues: Citus does not run a
+-- recursive query beside distributed tables.
+CREATE FUNCTION dormancy._row_security_bypassed(relation regclass, stop_at regclass DEFAULT NULL)
+	RETURNS TABLE (definer regclass, table_name regclass)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE walk(rel, definer) AS (
+		SELECT relation::oid, NULL::oid
+		UNION
+		SELECT d.refobjid,
+			   coalesce(w.definer,
+						CASE WHEN c.relkind = 'v'
+								  AND NOT coalesce((SELECT o.option_value::bool
+													  FROM pg_options_to_table(c.reloptions) o
+													 WHERE o.option_name = 'security_invoker'), false)
+							 THEN c.oid END)
+		  FROM walk w
+		  JOIN pg_class c ON c.oid = w.rel
+		  JOIN pg_rewrite r ON r.ev_class = w.rel
+		  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+						  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel
+		 WHERE w.rel IS DISTINCT FROM stop_at::oid)
+	SELECT DISTINCT w.definer::regclass, w.rel::regclass
+	  FROM walk w
+	  JOIN pg_class t ON t.oid = w.rel
+	 WHERE w.definer IS NOT NULL AND t.relrowsecurity
+$$;
+COMMENT ON FUNCTION dormancy._row_security_bypassed(regclass, regclass) IS
+	'internal: the tables with row-level security a relation reads through a view that is not security_invoker, with that view';
+
 -- Warn when a bound relation is (or reads through) an ordinary view, not
 -- security_invoker, over tables with row-level security: such a view reads
 -- them as its owner, so the querying role's policies do not apply and a rep
@@ -378,29 +415,12 @@ DECLARE
 	n integer := 0;
 BEGIN
 	FOR v IN
-		WITH RECURSIVE walk(rel, definer) AS (
-			SELECT relation::oid, NULL::oid
-			UNION
-			SELECT d.refobjid,
-				   coalesce(w.definer,
-							CASE WHEN c.relkind = 'v'
-									  AND NOT coalesce((SELECT o.option_value::bool
-														  FROM pg_options_to_table(c.reloptions) o
-														 WHERE o.option_name = 'security_invoker'), false)
-								 THEN c.oid END)
-			  FROM walk w
-			  JOIN pg_class c ON c.oid = w.rel
-			  JOIN pg_rewrite r ON r.ev_class = w.rel
-			  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
-							  AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.rel)
-		SELECT w.definer::regclass AS definer, pg_get_userbyid(dv.relowner) AS owner,
-			   string_agg(DISTINCT w.rel::regclass::text, ', ') AS tables
-		  FROM walk w
-		  JOIN pg_class t ON t.oid = w.rel
-		  JOIN pg_class dv ON dv.oid = w.definer
-		 WHERE t.relrowsecurity
-		 GROUP BY w.definer, dv.relowner
-		 ORDER BY w.definer::regclass::text
+		SELECT b.definer, pg_get_userbyid(dv.relowner) AS owner,
+			   string_agg(b.table_name::text, ', ' ORDER BY b.table_name::text) AS tables
+		  FROM dormancy._row_security_bypassed(relation) b
+		  JOIN pg_class dv ON dv.oid = b.definer
+		 GROUP BY b.definer, dv.relowner
+		 ORDER BY b.definer::text
 	LOOP
 		RAISE WARNING 'row-level security of % does not apply through view %', v.tables, v.definer
 			USING DETAIL = format('The %s are bound to %s, which reads %s through view %s as the view''s owner (%s): '

@@ -104,7 +104,9 @@ $$;
 -- tables the evaluation reads, with the analyst's own SELECT on them), the
 -- model of a customer and its predictions, the score's breakdown, and the
 -- one evaluation per customer of customer_core and customer_status
--- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration)
+-- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
+-- and the views between the adapters and tables with row security
+-- (_row_security_bypassed, for source_issues)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -128,7 +130,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
 		dormancy.configuration),
-	dormancy._data_gaps(integer, text, boolean)
+	dormancy._data_gaps(integer, text, boolean),
+	dormancy._row_security_bypassed(regclass, regclass)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges

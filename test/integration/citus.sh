@@ -117,24 +117,20 @@ echo "a campaign started on both"
 echo "== the answers, single node vs Citus"
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 
-# Every view of the extension can be read on the coordinator, but the ones
-# docs/scaling-out.md lists as not supported on Citus yet (What is not
-# supported yet); a view that starts failing, or starts working, changes
-# this list
-readable_views() {	# prints the views that fail, one line each
-	local v r
+# Every view of the extension can be read on the coordinator (Citus
+# refuses some query shapes: a correlated subquery beside a distributed
+# table, a recursive query, a union on the outer side of a join; a view
+# written so is found here)
+check_views() {	# MODE
+	local v r failing=
 	for v in $(psql -X -At "${coord[@]}" -c "SELECT viewname FROM pg_views WHERE schemaname = 'dormancy' ORDER BY 1"); do
 		r=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SELECT count(*) FROM dormancy.$v" 2>&1 | tail -1)
-		case "$r" in ERROR*) echo "$v: $r";; esac
+		case "$r" in ERROR*) failing+="$v: $r"$'\n';; esac
 	done
-}
-check_views() {	# MODE
-	local failing
-	failing=$(readable_views)
-	if [ "$(cut -d: -f1 <<<"$failing" | xargs)" != "campaign_list source_issues" ]; then
-		echo "views failing on Citus ($1), expected campaign_list and source_issues only:"; echo "$failing"; exit 1
+	if [ -n "$failing" ]; then
+		echo "views that cannot be read on Citus ($1):"; printf '%s' "$failing"; exit 1
 	fi
-	echo "every view readable on Citus ($1) but campaign_list (contacts bound) and source_issues (documented)"
+	echo "every view of the extension readable on Citus ($1)"
 }
 check_views "evaluation on the coordinator"
 

@@ -57,6 +57,12 @@ SELECT likely_reason, measured_channel, channel_lift, channel_treated, channel_c
 SELECT customer_id, category, recent_amount, prior_amount, recent_orders, prior_orders, amount_change,
 	   frequency_change, stopped, declining, last_order_at, as_of
   FROM dormancy.category_trend ORDER BY customer_id, category;
+-- query: campaign list
+SELECT campaign_id, call_order, customer_id, name, phone, email, person, state, likely_reason, channel,
+	   theme, priority_score, contacts, last_contacted_at, last_outcome
+  FROM dormancy.campaign_list ORDER BY campaign_id, call_order;
+-- query: source issues
+SELECT source, issue, customer_id, value, rows FROM dormancy.source_issues ORDER BY source, issue, customer_id, value;
 -- query: unmatched labels
 SELECT vocabulary, label, rows FROM dormancy.unmatched_labels ORDER BY vocabulary, label;
 -- query: call list order
