@@ -3382,35 +3382,31 @@ COMMENT ON COLUMN dormancy.declining_customers.state_label IS 'state in the lang
 COMMENT ON COLUMN dormancy.declining_customers.segment_label IS 'segment in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.declining_customers.decline_signals_label IS 'decline_signals in the language of dormancy.language, element by element';
 
--- category_trend: recent vs prior per customer and category.
+-- category_trend: recent vs prior per customer and category.  The live and
+-- the stored category histories (category_histories' two branches, behind
+-- the same gate), each with its metrics (m, the function's row), then the
+-- columns: Citus pushes a UNION ALL down only on the inner side of a join,
+-- and refused category_histories joined to the metrics.  The as-of day and
+-- the settings are init plans.
 CREATE OR REPLACE VIEW dormancy.category_trend WITH (security_invoker = true) AS
--- the live and the stored category histories (category_histories' two
--- branches, behind the same gate) each with its metrics: Citus pushes a
--- UNION ALL down only on the inner side of a join, and refused the union
--- joined to the metrics; the as-of day and the settings are init plans
-SELECT ch.customer_id, ch.category,
-	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
-	   m.amount_change, m.frequency_change,
-	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
-	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, (SELECT dormancy.as_of_day()))).last_order_at,
+SELECT t.customer_id, t.category,
+	   (t.m).recent_amount, (t.m).prior_amount, (t.m).recent_orders, (t.m).prior_orders,
+	   (t.m).amount_change, (t.m).frequency_change,
+	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
+	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
+	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).last_order_at,
 	   (SELECT dormancy.as_of_day()) AS as_of
-  FROM dormancy.category_histories_live ch
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
-											 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
- WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
-UNION ALL
-SELECT ch.customer_id, ch.category,
-	   m.recent_amount, m.prior_amount, m.recent_orders, m.prior_orders,
-	   m.amount_change, m.frequency_change,
-	   (m.recent_orders = 0 AND m.prior_orders > 0) AS stopped,
-	   (m.decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(ch.history, (SELECT dormancy.as_of_day()))).last_order_at,
-	   (SELECT dormancy.as_of_day()) AS as_of
-  FROM dormancy.src_stored_histories ch
- CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
-											 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
- WHERE ch.category IS NOT NULL;
+  FROM (SELECT ch.customer_id, ch.category, ch.history, m
+		  FROM dormancy.category_histories_live ch
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
+													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
+		 WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
+		UNION ALL
+		SELECT ch.customer_id, ch.category, ch.history, m
+		  FROM dormancy.src_stored_histories ch
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
+													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
+		 WHERE ch.category IS NOT NULL) t;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
