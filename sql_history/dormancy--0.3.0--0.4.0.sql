@@ -566,11 +566,41 @@ DECLARE
 	idx record;
 	views_missing boolean := EXISTS (SELECT 1 FROM dormancy._snapshot_view_definitions() d
 									  WHERE to_regclass('dormancy.' || quote_ident(d.view_name)) IS NULL);
+	-- on Citus: the customers' distributed table the snapshot goes with
+	colocate_with regclass := dormancy._snapshot_colocation();
+	dependents text;
 BEGIN
 	IF status IS NULL THEN
 		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
 			USING ERRCODE = 'undefined_table',
 				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+	END IF;
+
+	-- A distributed snapshot that no longer goes with the customers (bound
+	-- to another table, or no longer distributed by their id) is dropped and
+	-- made again below: Citus cannot change the type of a distribution
+	-- column, nor move rows to another co-location in place.  The states it
+	-- held are in status_history, where the next refresh finds them (as
+	-- after emptying the snapshot by hand).
+	IF snap IS NOT NULL AND dormancy._citus_table_kind(snap) = 'distributed'
+	   AND NOT dormancy._citus_colocated(snap, colocate_with) THEN
+		FOR v IN SELECT d.view_name FROM dormancy._snapshot_view_definitions() WITH ORDINALITY d(view_name, definition, n)
+				  ORDER BY d.n DESC LOOP
+			EXECUTE format('DROP VIEW IF EXISTS dormancy.%I', v.view_name);
+		END LOOP;
+		BEGIN
+			PERFORM dormancy._snapshot_ddl('DROP TABLE dormancy.status_snapshot');
+		EXCEPTION WHEN dependent_objects_still_exist THEN
+			GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
+			RAISE EXCEPTION 'cannot move dormancy.status_snapshot: other objects depend on it'
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('The snapshot is distributed with the customers, which are no longer its co-location (%s), so it must be made again. What depends on it: %s.',
+									  coalesce(colocate_with::text, 'they are not a distributed table by their id'),
+									  replace(dependents, E'\n', '; ')),
+					  HINT = 'Drop your views or rules that use dormancy.status_snapshot, refresh, then create them again (or build them on the views over the snapshot).';
+		END;
+		snap := NULL;
+		views_missing := true;
 	END IF;
 
 	IF snap IS NULL THEN
@@ -583,8 +613,12 @@ BEGIN
 		PERFORM dormancy._unclaim('TABLE', snap);
 		COMMENT ON TABLE dormancy.status_snapshot IS
 			'customer_status as of the last successful dormancy.refresh(), plus priority_rank, customer_key and refreshed_at; read it, do not write it';
+		IF colocate_with IS NOT NULL THEN
+			EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
+			  USING snap, colocate_with::text;
+		END IF;
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
-			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
+			PERFORM dormancy._snapshot_ddl('GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader');
 		END IF;
 		changed := true;
 	ELSIF reshape OR views_missing THEN
@@ -629,7 +663,7 @@ BEGIN
 					policies := policies || format('COMMENT ON POLICY %I ON dormancy.status_snapshot IS %L',
 												   pol.polname, pol.description);
 				END IF;
-				EXECUTE format('DROP POLICY %I ON dormancy.status_snapshot', pol.polname);
+				PERFORM dormancy._snapshot_ddl(format('DROP POLICY %I ON dormancy.status_snapshot', pol.polname));
 			END LOOP;
 
 			-- rows of the old shape go (their states are in status_history);
@@ -638,7 +672,7 @@ BEGIN
 				DELETE FROM dormancy.status_snapshot;
 			END IF;
 			BEGIN
-				EXECUTE 'ALTER TABLE dormancy.status_snapshot ' || array_to_string(actions, ', ');
+				PERFORM dormancy._snapshot_ddl('ALTER TABLE dormancy.status_snapshot ' || array_to_string(actions, ', '));
 			EXCEPTION WHEN feature_not_supported OR dependent_objects_still_exist THEN
 				RAISE EXCEPTION 'cannot reshape dormancy.status_snapshot: %', SQLERRM
 					USING ERRCODE = 'dependent_objects_still_exist',
@@ -648,7 +682,7 @@ BEGIN
 			END;
 			FOR i IN 1 .. cardinality(policies) LOOP
 				BEGIN
-					EXECUTE policies[i];
+					PERFORM dormancy._snapshot_ddl(policies[i]);
 				EXCEPTION WHEN OTHERS THEN
 					RAISE EXCEPTION 'cannot keep policy "%" on dormancy.status_snapshot: %', policy_names[i], SQLERRM
 						USING ERRCODE = 'dependent_objects_still_exist',
@@ -675,8 +709,8 @@ BEGIN
 		 WHERE to_regclass('dormancy.' || i.index_name) IS NULL
 		   AND (SELECT count(*) FROM dormancy._relation_columns(snap) c WHERE c.column_name = ANY (i.cols))
 			   = cardinality(i.cols) LOOP
-		EXECUTE format('CREATE INDEX %I ON dormancy.status_snapshot (%s)', idx.index_name,
-					   (SELECT string_agg(quote_ident(c), ', ') FROM unnest(idx.cols) c));
+		PERFORM dormancy._snapshot_ddl(format('CREATE INDEX %I ON dormancy.status_snapshot (%s)', idx.index_name,
+											  (SELECT string_agg(quote_ident(c), ', ') FROM unnest(idx.cols) c)));
 	END LOOP;
 
 	-- the snapshot's columns say what customer_status's say (only those that differ)
@@ -687,6 +721,16 @@ BEGIN
 		 WHERE col_description(snap, s.attnum) IS DISTINCT FROM w.description LOOP
 		EXECUTE format('COMMENT ON COLUMN dormancy.status_snapshot.%I IS %L', v.column_name, v.description);
 	END LOOP;
+
+	-- a local snapshot whose customers are now distributed by their id
+	-- (bound again after create_distributed_table): distributed with them,
+	-- its rows copied into the shards
+	IF colocate_with IS NOT NULL AND dormancy._citus_table_kind(snap) IS NULL THEN
+		EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
+		  USING snap, colocate_with::text;
+		EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)' USING snap;
+		changed := true;
+	END IF;
 	RETURN changed;
 END
 $$;
@@ -1803,6 +1847,14 @@ DECLARE
 	gone text[];
 	mergejoin text;
 	problem record;
+	-- on Citus, the snapshot distributed with the customers
+	-- (_snapshot_colocation): each worker writes its customers' rows, and
+	-- the previous states are read where they are, beside the new ones
+	distributed boolean;
+	beside boolean := false;
+	-- this run's stamp on the rows it writes, as a value: Citus would
+	-- evaluate now() on each worker, in the worker's own transaction
+	stamp timestamptz := now();
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
 	-- be computed without that source, so say which binding and stop
@@ -1824,6 +1876,7 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
+	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') = 'distributed';
 
 	-- the previous state of each customer, as text ids; an empty snapshot
 	-- (emptied by hand) falls back on the last states recorded in the history.
@@ -1832,11 +1885,22 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_previous;
 	END IF;
+	-- (A distributed snapshot keeps its previous rows until the new ones are
+	-- written beside them: nothing is collected here unless it is empty.
+	-- It is reshaped first, so that they are read after; a reshape that
+	-- empties it leaves the previous states to the history, as above.)
+	IF distributed THEN
+		reshaped := dormancy._snapshot_sync(true) OR reshaped;
+		beside := EXISTS (SELECT 1 FROM dormancy.status_snapshot);
+	END IF;
 	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
 	SELECT s.customer_key AS customer_id, s.state, s.refreshed_at
-	  FROM dormancy.status_snapshot s;
+	  FROM dormancy.status_snapshot s
+	 WHERE NOT beside;
 	GET DIAGNOSTICS rows = ROW_COUNT;
-	IF rows = 0 THEN
+	IF beside THEN
+		NULL;
+	ELSIF rows = 0 THEN
 		INSERT INTO pg_temp.dormancy_refresh_previous
 		SELECT x.customer_id, x.to_state, NULL
 		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
@@ -1848,7 +1912,7 @@ BEGIN
 		-- history below: equal in it exactly when equal in the database's,
 		-- which is deterministic, and sorted by their bytes: at 1,000,000
 		-- customers this check took 0.57 s instead of 2.17 s)
-		SELECT count(*) = count(DISTINCT p.customer_id COLLATE "C") AND NOT coalesce(bool_or(p.refreshed_at = now()), false)
+		SELECT count(*) = count(DISTINCT p.customer_id COLLATE "C") AND NOT coalesce(bool_or(p.refreshed_at = stamp), false)
 		  INTO in_place
 		  FROM pg_temp.dormancy_refresh_previous p;
 	END IF;
@@ -1859,7 +1923,9 @@ BEGIN
 		in_place := false;
 	END IF;
 
-	reshaped := dormancy._snapshot_sync(true) OR reshaped;
+	IF NOT distributed THEN
+		reshaped := dormancy._snapshot_sync(true) OR reshaped;
+	END IF;
 	-- the DELETE must see every row: row security must not apply to the refresher
 	IF row_security_active('dormancy.status_snapshot') THEN
 		RAISE EXCEPTION 'row security applies to % on dormancy.status_snapshot', current_user
@@ -1954,14 +2020,64 @@ BEGIN
 						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
 						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',
 						   cols, rank_expr, cols, n_cols, cols, n_cols)
-				USING now();
+				USING stamp;
 			GET DIAGNOSTICS rows = ROW_COUNT;
 			PERFORM set_config('enable_mergejoin', mergejoin, true);
 		EXCEPTION WHEN cardinality_violation THEN
 			in_place := false;
 		END;
 	END IF;
-	IF NOT in_place THEN
+	IF distributed THEN
+		-- Each worker writes the rows of its own customers: Citus runs the
+		-- SELECT as one task per shard and each task's rows go to the
+		-- co-located shard of the snapshot on the same worker
+		-- (INSERT ... SELECT by repartition, whose fragments do not leave
+		-- their worker).  The rank needs every score: written after, below.
+		-- The previous rows stay until the state changes are taken from
+		-- both (below).
+		in_place := false;
+		IF NOT beside THEN
+			DELETE FROM dormancy.status_snapshot;
+		END IF;
+		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, customer_key, refreshed_at) '
+					   'SELECT %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
+					   cols, cols)
+			USING stamp;
+		GET DIAGNOSTICS rows = ROW_COUNT;
+		-- the changes: the new rows beside the previous ones, joined by
+		-- customer on each worker (co-located); only the changes travel to
+		-- the coordinator, whose status_history they are appended to (its
+		-- ids are text: kept as they are, a local table)
+		IF beside THEN
+			INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+			SELECT run, coalesce(n.customer_key, o.customer_key),
+				   CASE WHEN o.customer_key IS NULL THEN 'new' WHEN n.customer_key IS NULL THEN 'removed' ELSE 'changed' END,
+				   o.state, n.state, _refresh_work.as_of
+			  FROM (SELECT DISTINCT ON (s.customer_id) s.customer_id, s.customer_key, s.state
+					  FROM dormancy.status_snapshot s
+					 WHERE s.refreshed_at = stamp
+					 ORDER BY s.customer_id, s.state) n
+			  FULL JOIN (SELECT DISTINCT ON (s.customer_id) s.customer_id, s.customer_key, s.state
+						   FROM dormancy.status_snapshot s
+						  WHERE s.refreshed_at IS DISTINCT FROM stamp
+						  ORDER BY s.customer_id, s.state) o ON o.customer_id = n.customer_id
+			 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+			 ORDER BY coalesce(n.customer_key, o.customer_key) COLLATE "default";
+			GET DIAGNOSTICS changes = ROW_COUNT;
+			DELETE FROM dormancy.status_snapshot s WHERE s.refreshed_at IS DISTINCT FROM stamp;
+		END IF;
+		-- the rank over all shards: the coordinator ranks the narrow
+		-- (customer, tier, score) rows, and the ranks go back to the workers
+		-- (ties of one customer id twice told apart by tier and score)
+		UPDATE dormancy.status_snapshot s
+		   SET priority_rank = r.priority_rank
+		  FROM (SELECT x.customer_id, x.value_tier, x.priority_score,
+					   pg_catalog.rank() OVER (ORDER BY x.value_tier, x.priority_score DESC, x.customer_id) AS priority_rank
+				  FROM dormancy.status_snapshot x) r
+		 WHERE s.customer_id = r.customer_id
+		   AND s.value_tier IS NOT DISTINCT FROM r.value_tier
+		   AND s.priority_score IS NOT DISTINCT FROM r.priority_score;
+	ELSIF NOT in_place THEN
 		DELETE FROM dormancy.status_snapshot;
 		-- no merge join of the customers to the stored histories, as above
 		-- (the first refresh after a bind takes this path: at 300,000
@@ -1971,7 +2087,7 @@ BEGIN
 		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
 					   'SELECT %s, %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
 					   cols, cols, rank_expr)
-			USING now();
+			USING stamp;
 		GET DIAGNOSTICS rows = ROW_COUNT;
 		PERFORM set_config('enable_mergejoin', mergejoin, true);
 	END IF;
@@ -1984,33 +2100,36 @@ BEGIN
 	CREATE TEMP TABLE dormancy_refresh_current ON COMMIT DROP AS
 	SELECT s.customer_key AS customer_id, s.state
 	  FROM dormancy.status_snapshot s
-	 WHERE s.refreshed_at = now();
+	 WHERE s.refreshed_at = stamp AND NOT beside;
 	IF in_place THEN
 		SELECT array_agg(g.customer_id) INTO gone
 		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
 				EXCEPT
 				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
 		DELETE FROM dormancy.status_snapshot s
-		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM now();
+		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
 	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
 	 WHERE r.run_id = run;
 
-	INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
-	SELECT run, coalesce(n.customer_id, o.customer_id),
-		   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
-		   o.state, n.state, _refresh_work.as_of
-	  FROM (SELECT DISTINCT ON (c.customer_id COLLATE "C") c.customer_id COLLATE "C" AS customer_id, c.state
-			  FROM pg_temp.dormancy_refresh_current c
-			 ORDER BY c.customer_id COLLATE "C", c.state) n
-	  FULL JOIN (SELECT DISTINCT ON (p.customer_id COLLATE "C") p.customer_id COLLATE "C" AS customer_id, p.state
-				   FROM pg_temp.dormancy_refresh_previous p
-				  ORDER BY p.customer_id COLLATE "C", p.state) o ON o.customer_id = n.customer_id
-	 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
-	 -- the history's ids in the database's order of the ids, as before
-	 ORDER BY coalesce(n.customer_id, o.customer_id) COLLATE "default";
-	GET DIAGNOSTICS changes = ROW_COUNT;
+	-- (with the previous rows beside the new ones: taken above)
+	IF NOT beside THEN
+		INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+		SELECT run, coalesce(n.customer_id, o.customer_id),
+			   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
+			   o.state, n.state, _refresh_work.as_of
+		  FROM (SELECT DISTINCT ON (c.customer_id COLLATE "C") c.customer_id COLLATE "C" AS customer_id, c.state
+				  FROM pg_temp.dormancy_refresh_current c
+				 ORDER BY c.customer_id COLLATE "C", c.state) n
+		  FULL JOIN (SELECT DISTINCT ON (p.customer_id COLLATE "C") p.customer_id COLLATE "C" AS customer_id, p.state
+					   FROM pg_temp.dormancy_refresh_previous p
+					  ORDER BY p.customer_id COLLATE "C", p.state) o ON o.customer_id = n.customer_id
+		 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+		 -- the history's ids in the database's order of the ids, as before
+		 ORDER BY coalesce(n.customer_id, o.customer_id) COLLATE "default";
+		GET DIAGNOSTICS changes = ROW_COUNT;
+	END IF;
 	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
 $$;
@@ -9960,6 +10079,101 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
 
 -- (end of The configuration as one value)
+
+-- The snapshot distributed with the customers on Citus (issue 13)
+--
+-- On Citus, with the customers distributed by their id, the snapshot is
+-- distributed and co-located with them: each worker writes its customers'
+-- rows, the state changes are found on the workers, and only the changes and
+-- the ranks travel (docs/scaling-out.md, Refresh on Citus).  _snapshot_sync
+-- and _refresh_work have their new text in their own sections.
+
+-- The table dormancy.status_snapshot is co-located with on Citus: the bound
+-- customers (else the orders) when they are a hash-distributed table whose
+-- distribution column is the bound customer id; NULL otherwise, and the
+-- snapshot is a local table.  Co-located, each worker writes its own
+-- customers' rows from the evaluation it ran (docs/scaling-out.md, Refresh
+-- on Citus).
+CREATE FUNCTION dormancy._snapshot_colocation()
+	RETURNS regclass
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	dist_column text;
+BEGIN
+	IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT x.relation, x.columns ->> CASE x.source WHEN 'customers' THEN 'id' ELSE 'customer' END AS id_column
+	  INTO b
+	  FROM dormancy.bindings x
+	 WHERE x.source IN ('customers', 'orders')
+	 ORDER BY x.source = 'customers' DESC
+	 LIMIT 1;
+	IF NOT FOUND OR dormancy._citus_table_kind(b.relation) IS DISTINCT FROM 'distributed' THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)'
+			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod = ''h'''
+	   INTO dist_column USING b.relation;
+	IF dist_column IS DISTINCT FROM b.id_column THEN
+		RETURN NULL;
+	END IF;
+	RETURN b.relation;
+END
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_colocation() IS
+	'internal: on Citus, the distributed table of the customers (or orders) the snapshot is co-located with; NULL: the snapshot is a local table';
+
+-- Whether two Citus tables are co-located (their shards split the same
+-- hash ranges over the same nodes).
+CREATE FUNCTION dormancy._citus_colocated(a regclass, b regclass)
+	RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	same boolean;
+BEGIN
+	IF a IS NULL OR b IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN false;
+	END IF;
+	EXECUTE 'SELECT count(DISTINCT p.colocationid) = 1 AND count(*) = 2'
+			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid IN ($1, $2)'
+	   INTO same USING a, b;
+	RETURN coalesce(same, false);
+END
+$$;
+COMMENT ON FUNCTION dormancy._citus_colocated(regclass, regclass) IS
+	'internal: whether two Citus tables are co-located';
+
+-- Run a DDL statement on dormancy.status_snapshot: with Citus's DDL
+-- propagation on when the snapshot is distributed (the bind turns it off
+-- while it builds the views, which stay on the coordinator; a distributed
+-- table's shards must follow every change of its shape, index and policy).
+CREATE FUNCTION dormancy._snapshot_ddl(statement text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	saved text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+	IF saved IS NOT NULL AND dormancy._citus_table_kind(pg_catalog.to_regclass('dormancy.status_snapshot')) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
+		EXECUTE statement;
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', saved, true);
+	ELSE
+		EXECUTE statement;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_ddl(text) IS
+	'internal: run DDL on dormancy.status_snapshot, propagated to its shards when Citus distributes it';
+
+-- (end of The snapshot distributed with the customers on Citus)
 
 -- Privileges (always last)
 --

@@ -51,3 +51,88 @@ AS $$
 $$;
 COMMENT ON FUNCTION dormancy._citus_untrackable(oid[]) IS
 	'internal: why Citus keeps these relations from carrying change-tracking triggers, NULL when it does not';
+
+-- The table dormancy.status_snapshot is co-located with on Citus: the bound
+-- customers (else the orders) when they are a hash-distributed table whose
+-- distribution column is the bound customer id; NULL otherwise, and the
+-- snapshot is a local table.  Co-located, each worker writes its own
+-- customers' rows from the evaluation it ran (docs/scaling-out.md, Refresh
+-- on Citus).
+CREATE FUNCTION dormancy._snapshot_colocation()
+	RETURNS regclass
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b record;
+	dist_column text;
+BEGIN
+	IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN NULL;
+	END IF;
+	SELECT x.relation, x.columns ->> CASE x.source WHEN 'customers' THEN 'id' ELSE 'customer' END AS id_column
+	  INTO b
+	  FROM dormancy.bindings x
+	 WHERE x.source IN ('customers', 'orders')
+	 ORDER BY x.source = 'customers' DESC
+	 LIMIT 1;
+	IF NOT FOUND OR dormancy._citus_table_kind(b.relation) IS DISTINCT FROM 'distributed' THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)'
+			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod = ''h'''
+	   INTO dist_column USING b.relation;
+	IF dist_column IS DISTINCT FROM b.id_column THEN
+		RETURN NULL;
+	END IF;
+	RETURN b.relation;
+END
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_colocation() IS
+	'internal: on Citus, the distributed table of the customers (or orders) the snapshot is co-located with; NULL: the snapshot is a local table';
+
+-- Whether two Citus tables are co-located (their shards split the same
+-- hash ranges over the same nodes).
+CREATE FUNCTION dormancy._citus_colocated(a regclass, b regclass)
+	RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	same boolean;
+BEGIN
+	IF a IS NULL OR b IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+		RETURN false;
+	END IF;
+	EXECUTE 'SELECT count(DISTINCT p.colocationid) = 1 AND count(*) = 2'
+			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid IN ($1, $2)'
+	   INTO same USING a, b;
+	RETURN coalesce(same, false);
+END
+$$;
+COMMENT ON FUNCTION dormancy._citus_colocated(regclass, regclass) IS
+	'internal: whether two Citus tables are co-located';
+
+-- Run a DDL statement on dormancy.status_snapshot: with Citus's DDL
+-- propagation on when the snapshot is distributed (the bind turns it off
+-- while it builds the views, which stay on the coordinator; a distributed
+-- table's shards must follow every change of its shape, index and policy).
+CREATE FUNCTION dormancy._snapshot_ddl(statement text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	saved text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+	IF saved IS NOT NULL AND dormancy._citus_table_kind(pg_catalog.to_regclass('dormancy.status_snapshot')) IS NOT NULL THEN
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
+		EXECUTE statement;
+		PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', saved, true);
+	ELSE
+		EXECUTE statement;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_ddl(text) IS
+	'internal: run DDL on dormancy.status_snapshot, propagated to its shards when Citus distributes it';

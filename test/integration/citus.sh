@@ -153,14 +153,21 @@ for port in "${CITUS_PORTS[@]:1}"; do
 	psql -X -q -h "$CITUS_DIR" -p "$port" -U postgres -d postgres \
 		-c "ALTER SYSTEM SET jit = off" -c 'SELECT pg_reload_conf()' >/dev/null
 done
-psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+# (the refresh's commands to the workers logged: the snapshot's rows are
+# written where they were computed, checked below)
+remote=$(psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" 2>&1 <<'SQL'
 SET client_min_messages = error;
 SET dormancy.evaluate_on_workers = on;
 SELECT dormancy.rebind();
 SET dormancy.as_of = '2026-11-01';
 SET dormancy.time_zone = 'Asia/Tokyo';
+SET client_min_messages = notice;
+SET citus.log_remote_commands = on;
 CALL dormancy.refresh();
 SQL
+)
+psql -X -At "${coord[@]}" -c "SELECT outcome FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1" | grep -qx succeeded ||
+	{ echo "the refresh with the evaluation on the workers failed:"; psql -X "${coord[@]}" -c 'TABLE dormancy.refresh_runs'; exit 1; }
 plan=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
 	-c 'EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM dormancy.customer_status')
 # the outermost distributed plan is the last Task Count; its task query
@@ -179,6 +186,20 @@ if grep -Eq "as_of_day\(\)|_time_zone_in_force\(\)|_configuration\(\)|_in_force\
 	echo "a task reads a setting of the worker:"; echo "$query" | cut -c1-2000; exit 1
 fi
 echo "customer_status: $tasks, histories, facts, models and assessment in the task query"
+# the snapshot is distributed with the customers, and the refresh wrote it
+# on the workers: one INSERT per shard reading that shard's own results (no
+# fragment fetched from another node), the rank set by one UPDATE per shard
+got=$(psql -X -At "${coord[@]}" -c "SELECT s.colocation_id = a.colocation_id AND s.distribution_column = 'customer_id'
+	FROM citus_tables s, citus_tables a WHERE s.table_name = 'dormancy.status_snapshot'::regclass AND a.table_name = 'demo.accounts'::regclass")
+[ "$got" = t ] || { echo "the snapshot is not distributed with the customers:"; psql -X "${coord[@]}" -c 'TABLE citus_tables'; exit 1; }
+inserts=$(grep -c 'issuing INSERT INTO dormancy.status_snapshot_[0-9]* .*read_intermediate_results' <<<"$remote" || true)
+fetches=$(grep -c 'fetch_intermediate_results' <<<"$remote" || true)
+updates=$(grep -c 'issuing UPDATE dormancy.status_snapshot_[0-9]* ' <<<"$remote" || true)
+if [ "$inserts" -ne 32 ] || [ "$fetches" -ne 0 ] || [ "$updates" -ne 32 ]; then
+	echo "the refresh did not write the snapshot on the workers: $inserts shard inserts, $fetches fetches, $updates rank updates"
+	grep 'issuing' <<<"$remote" | cut -c1-200 | sort | uniq -c | sort -rn | head -20; exit 1
+fi
+echo "refresh: the snapshot distributed with the customers, written by $inserts shard inserts from their own shard's results, ranked by $updates shard updates"
 # only results move: the bytes the workers send for a GROUP BY over
 # customer_status (every task shown; the coordinator's own tasks left out)
 # are within 5% of the orders' size (issue 13's target), the outreach log's
@@ -237,7 +258,11 @@ psql -X -At "${coord[@]}" -c "SELECT tracked, reason FROM dormancy.history_store
 	{ echo "orders not reported untracked"; psql -X "${coord[@]}" -c 'TABLE dormancy.history_store_state'; exit 1; }
 
 echo "== writes keep working; the next refresh sees them"
-psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL'
+# the same writes on the single node: the snapshot and the state changes
+# of the next refresh are compared (the coordinator's snapshot is
+# distributed, and written from the evaluation on the coordinator here)
+write_and_refresh() {
+	psql -X -q -v ON_ERROR_STOP=1 "$@" <<'SQL'
 INSERT INTO demo.accounts (account_id, account_name, sector, size_class) VALUES (900001, '株式会社スケール', 'ec', 'smb');
 INSERT INTO demo.invoices (account_id, invoiced_on, total, category) VALUES (900001, '2026-10-31 23:30+09', 1234.00, 'core');
 UPDATE demo.invoices SET total = total + 1 WHERE account_id = 1;
@@ -246,9 +271,30 @@ SET dormancy.as_of = '2026-11-01';
 SET dormancy.time_zone = 'Asia/Tokyo';
 CALL dormancy.refresh();
 SQL
+}
+write_and_refresh -d "$single"
+write_and_refresh "${coord[@]}"
+/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare_refresh.sql"
+got=$(psql -X -At "${coord[@]}" -c "SELECT count(*) FROM dormancy.status_history h JOIN dormancy.refresh_runs r USING (run_id)
+	WHERE r.run_id = (SELECT max(run_id) FROM dormancy.refresh_runs) AND h.customer_id IN ('2', '900001')")
+[ "$got" = 2 ] || { echo "the last refresh recorded $got state changes of customers 2 and 900001, expected 2"; exit 1; }
 got=$(psql -X -At "${coord[@]}" -c "SELECT state || ' ' || last_order_at FROM dormancy.status_snapshot WHERE customer_id = 900001")
 [ "$got" = "active 2026-10-31" ] || { echo "the new customer after refresh: '$got', expected 'active 2026-10-31'"; exit 1; }
 got=$(psql -X -At "${coord[@]}" -c "SELECT coalesce(orders_count, 0) FROM dormancy.status_snapshot WHERE customer_id = 2")
 [ "$got" = "0" ] || { echo "customer 2's orders were deleted, the snapshot shows $got"; exit 1; }
 echo "new order (23:30 JST on 2026-10-31) and deleted orders seen by the refresh"
+
+echo "== state changes over time, the same on both"
+# refreshes as of the campaign's start, then as of now: customers lapse,
+# members come back, and each refresh records its changes (found on the
+# workers, beside the previous rows of the distributed snapshot)
+refresh_twice() {
+	psql -X -q -v ON_ERROR_STOP=1 "$@" -c "SET client_min_messages = warning" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+		-c "CALL dormancy.refresh('2026-06-01')" -c "CALL dormancy.refresh('2026-11-01')" >/dev/null
+}
+refresh_twice -d "$single"
+refresh_twice "${coord[@]}"
+/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare_refresh.sql"
+got=$(psql -X -At "${coord[@]}" -c "SELECT count(*) FROM dormancy.campaign_transitions")
+[ "$got" -gt 0 ] || { echo "no campaign transitions after the refreshes: the comparison above compared nothing"; exit 1; }
 echo "citus: all checks passed"

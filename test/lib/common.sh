@@ -93,8 +93,10 @@ ensure_pg_root() {
 	printf '%s' "$want" >"$stamp"
 }
 
-# Build the extension and install it into the private tree.
+# Build the extension and install it into the private tree (installing the
+# packages first: a script run alone on a fresh machine has none of them).
 build_install() {
+	ensure_packages || return 1
 	ensure_pg_root || return 1
 	(cd "$REPO" && make -s with_llvm=no >/dev/null && make -s with_llvm=no install DESTDIR="$PG_ROOT" >/dev/null)
 }

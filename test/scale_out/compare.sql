@@ -68,8 +68,11 @@ SELECT vocabulary, label, rows FROM dormancy.unmatched_labels ORDER BY vocabular
 -- query: call list order
 SELECT call_order, priority_rank, customer_id, state, priority_score, value_tier FROM dormancy.call_list ORDER BY call_order;
 -- query: snapshot
-SELECT customer_id, state, priority_score, likely_reason
+SELECT customer_id, customer_key, state, priority_score, priority_rank, likely_reason
   FROM dormancy.status_snapshot ORDER BY customer_id;
+-- query: last state of each customer in the state history
+SELECT DISTINCT ON (customer_id) customer_id, change, from_state, to_state, as_of
+  FROM dormancy.status_history ORDER BY customer_id, history_id DESC;
 -- query: segment summary
 SELECT state, industry, company_size, segment, customers, declining_customers, total_amount,
 	   recent_amount, prior_amount, avg_days_since_last_order, as_of, state_label, segment_label
