@@ -1876,7 +1876,7 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
-	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') = 'distributed';
+	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 
 	-- the previous state of each customer, as text ids; an empty snapshot
 	-- (emptied by hand) falls back on the last states recorded in the history.
@@ -2839,9 +2839,12 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
 		  FROM dormancy.src_deals d
 		 WHERE d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on)
 		 GROUP BY d.customer_id, d.source_outcome) d
- WHERE NOT EXISTS (SELECT 1 FROM dormancy.deal_outcomes o
-				   WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(d.source_outcome)
-					 AND o.outcome = 'open')
+ -- (the open outcomes' keys as one array, not a correlated subquery: grouped
+ -- by customer, this branch runs on the Citus workers, and Citus refuses a
+ -- local table correlated with it)
+ WHERE NOT coalesce(dormancy.label_key(d.source_outcome)
+					  = ANY (ARRAY(SELECT dormancy.label_key(o.source_outcome) FROM dormancy.deal_outcomes o
+									WHERE o.outcome = 'open')), false)
  GROUP BY d.customer_id
 UNION ALL
 SELECT 'deals', 'deal_outcome_unmapped', NULL, d.source_outcome, d.rows,
@@ -3098,22 +3101,20 @@ SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catal
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
+ -- (the model chosen by a CASE, not a union of two function scans, which
+ -- Citus does not push down to the workers)
  CROSS JOIN LATERAL (
-	SELECT b.problem
-	  FROM dormancy.model_predictions(mdl.bgnbd,
+	SELECT CASE WHEN mdl.paretonbd IS NULL
+				THEN (dormancy.model_predictions(mdl.bgnbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days) b
-	 WHERE mdl.paretonbd IS NULL
-	UNION ALL
-	SELECT p.problem
-	  FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
+								  mdl.horizon_days / mdl.unit_days)).problem
+				ELSE (dormancy.model_predictions_paretonbd(mdl.paretonbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL) p
-	 WHERE mdl.paretonbd IS NOT NULL
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL)).problem END AS problem
  ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
@@ -3927,24 +3928,34 @@ SELECT core.customer_id, mdl.model_id,
  CROSS JOIN LATERAL dormancy._model_for(core.industry, core.company_size, (SELECT dormancy._configuration())) mdl
   -- the covariances stored with the model
   LEFT JOIN dormancy.models cov ON cov.model_id = mdl.model_id
+ -- The chosen model's intervals: the other model's call is given no model
+ -- and gives a row of NULLs, so each column is the first non-NULL of the
+ -- two.  Two calls in the select list of a subquery (OFFSET 0: once per
+ -- customer, taken apart outside), not a union of two function scans,
+ -- which Citus does not push down to the workers.
  CROSS JOIN LATERAL (
-	SELECT b.*
-	  FROM dormancy.model_intervals(mdl.bgnbd, cov.bgnbd_covariance,
-									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									cov.gammagamma_covariance,
-									core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days, core.monetary_value,
-									mdl.horizon_days / mdl.unit_days) b
-	 WHERE mdl.paretonbd IS NULL
-	UNION ALL
-	SELECT p.*
-	  FROM dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
-									CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
-									cov.gammagamma_covariance,
-									core.frequency, core.recency_days / mdl.unit_days,
-									core.age_days / mdl.unit_days, core.monetary_value,
-									mdl.horizon_days / mdl.unit_days) p
-	 WHERE mdl.paretonbd IS NOT NULL
+	SELECT coalesce((x.b).p_alive, (x.p).p_alive) AS p_alive,
+		   coalesce((x.b).p_alive_low, (x.p).p_alive_low) AS p_alive_low,
+		   coalesce((x.b).p_alive_high, (x.p).p_alive_high) AS p_alive_high,
+		   coalesce((x.b).expected_purchases, (x.p).expected_purchases) AS expected_purchases,
+		   coalesce((x.b).expected_purchases_low, (x.p).expected_purchases_low) AS expected_purchases_low,
+		   coalesce((x.b).expected_purchases_high, (x.p).expected_purchases_high) AS expected_purchases_high,
+		   coalesce((x.b).expected_value, (x.p).expected_value) AS expected_value,
+		   coalesce((x.b).expected_value_low, (x.p).expected_value_low) AS expected_value_low,
+		   coalesce((x.b).expected_value_high, (x.p).expected_value_high) AS expected_value_high
+	  FROM (SELECT dormancy.model_intervals(CASE WHEN mdl.paretonbd IS NULL THEN mdl.bgnbd END, cov.bgnbd_covariance,
+											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+											cov.gammagamma_covariance,
+											core.frequency, core.recency_days / mdl.unit_days,
+											core.age_days / mdl.unit_days, core.monetary_value,
+											mdl.horizon_days / mdl.unit_days) AS b,
+				   dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
+											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
+											cov.gammagamma_covariance,
+											core.frequency, core.recency_days / mdl.unit_days,
+											core.age_days / mdl.unit_days, core.monetary_value,
+											mdl.horizon_days / mdl.unit_days) AS p
+			OFFSET 0) x
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS
 	'per customer, p_alive, expected purchases and expected value as customer_status gives them, each with a 95% interval from the uncertainty of the fitted parameters (delta method); NULL intervals without a stored covariance';

@@ -693,7 +693,7 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
-	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') = 'distributed';
+	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 
 	-- the previous state of each customer, as text ids; an empty snapshot
 	-- (emptied by hand) falls back on the last states recorded in the history.

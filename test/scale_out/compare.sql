@@ -26,6 +26,12 @@ SELECT customer_id, frequency, recency_days, age_days, monetary_value, model_id,
 SELECT customer_id, priority_score, score_breakdown::text, likely_reason, evidence,
 	   approach_channel, message_theme, approach_value, value_percentile, value_tier, data_gaps
   FROM dormancy.customer_status ORDER BY customer_id;
+-- query: every column of customer_status (the optional sources' among them)
+SELECT * FROM dormancy.customer_status ORDER BY customer_id;
+-- query: data issues
+SELECT issue, customer_id, rows, amount, detail FROM dormancy.data_issues ORDER BY issue, customer_id, detail;
+-- query: forecast intervals
+SELECT * FROM dormancy.forecast_intervals ORDER BY customer_id;
 -- query: outreach
 SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_outcome_on,
 	   last_outcome, last_declined_reason
