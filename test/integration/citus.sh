@@ -311,4 +311,44 @@ refresh_twice "${coord[@]}"
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare_refresh.sql"
 got=$(psql -X -At "${coord[@]}" -c "SELECT count(*) FROM dormancy.campaign_transitions")
 [ "$got" -gt 0 ] || { echo "no campaign transitions after the refreshes: the comparison above compared nothing"; exit 1; }
+
+echo "== the snapshot follows the customers' placement"
+# bound to a plain copy of the customers: the snapshot becomes a plain table
+# (its previous states taken from the history: no change recorded); bound to
+# the distributed customers again: distributed again, its rows copied, a
+# view of the user's on it kept; a distributed snapshot that a user's view
+# depends on cannot move: the refresh says so, and works once it is dropped
+snapshot_kind() {
+	psql -X -At "${coord[@]}" -c "SELECT coalesce((SELECT citus_table_type FROM citus_tables
+		WHERE table_name = 'dormancy.status_snapshot'::regclass), 'plain') || ' ' || (SELECT count(*) FROM dormancy.status_snapshot)"
+}
+last_changes() {
+	psql -X -At "${coord[@]}" -c "SELECT outcome || ' ' || changes FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1"
+}
+bind_customers_to() {	# RELATION
+	psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c "SET client_min_messages = error" \
+		-c "SELECT dormancy.bind_customers('$1', id => 'account_id', name => 'account_name', industry => 'sector', company_size => 'size_class')" >/dev/null
+}
+refresh_coord() {	# (its messages on stdout; the checks read the run's outcome)
+	psql -X -q "${coord[@]}" -c "SET client_min_messages = error" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "CALL dormancy.refresh('2026-11-01')" 2>&1 || true
+}
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE TABLE demo.accounts_copy AS SELECT * FROM demo.accounts'
+bind_customers_to demo.accounts_copy
+refresh_coord >/dev/null
+[ "$(snapshot_kind)" = "plain 3001" ] && [ "$(last_changes)" = "succeeded 0" ] ||
+	{ echo "customers bound to a plain table: snapshot $(snapshot_kind), last refresh $(last_changes); expected plain 3001, succeeded 0"; exit 1; }
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE VIEW demo.snapshot_states AS SELECT customer_id, state FROM dormancy.status_snapshot'
+bind_customers_to demo.accounts
+[ "$(snapshot_kind)" = "distributed 3001" ] || { echo "customers distributed again: snapshot $(snapshot_kind), expected distributed 3001"; exit 1; }
+out=$(refresh_coord)
+[ "$(last_changes)" = "succeeded 0" ] || { echo "after the snapshot was distributed again: last refresh $(last_changes), expected succeeded 0"; echo "$out"; exit 1; }
+bind_customers_to demo.accounts_copy
+out=$(refresh_coord)
+grep -q 'cannot move dormancy.status_snapshot: other objects depend on it' <<<"$out" && grep -q 'snapshot_states' <<<"$out" ||
+	{ echo "a user's view on the distributed snapshot, customers bound to a plain table: the refresh said"; echo "$out"; exit 1; }
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'DROP VIEW demo.snapshot_states'
+refresh_coord >/dev/null
+[ "$(snapshot_kind)" = "plain 3001" ] && [ "$(last_changes)" = "succeeded 0" ] ||
+	{ echo "after the user's view was dropped: snapshot $(snapshot_kind), last refresh $(last_changes)"; exit 1; }
+echo "snapshot: plain with plain customers, distributed with distributed ones (rows kept), a user's view stops a move with an error naming it; no state change recorded by any move"
 echo "citus: all checks passed"
