@@ -214,6 +214,14 @@ if [ "$inserts" -ne 32 ] || [ "$fetches" -ne 0 ] || [ "$updates" -ne 32 ]; then
 	grep 'issuing' <<<"$remote" | cut -c1-200 | sort | uniq -c | sort -rn | head -20; exit 1
 fi
 echo "refresh: the snapshot distributed with the customers, written by $inserts shard inserts from their own shard's results, ranked by $updates shard updates"
+# the refresh's statements run without JIT on the workers whatever their
+# settings: Citus opens each of its remote transactions with the SET LOCAL
+jitoff=$(grep -c 'issuing BEGIN .*SET LOCAL jit = off' <<<"$remote" || true)
+opened=$(grep -c 'issuing BEGIN ' <<<"$remote" || true)
+if [ "$jitoff" -eq 0 ] || [ "$jitoff" -ne "$opened" ]; then
+	echo "the refresh's remote transactions without JIT: $jitoff of $opened"; grep 'issuing BEGIN' <<<"$remote" | cut -c1-200; exit 1
+fi
+echo "refresh: each of its $opened remote transactions runs without JIT (SET LOCAL jit = off)"
 # only results move: the bytes the workers send for a GROUP BY over
 # customer_status (every task shown; the coordinator's own tasks left out)
 # are within 5% of the orders' size (issue 13's target), the outreach log's
