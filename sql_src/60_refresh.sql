@@ -468,12 +468,8 @@ BEGIN
 		PERFORM dormancy._unclaim('TABLE', snap);
 		COMMENT ON TABLE dormancy.status_snapshot IS
 			'customer_status as of the last successful dormancy.refresh(), plus priority_rank, customer_key and refreshed_at; read it, do not write it';
-		IF colocate_with IS NOT NULL THEN
-			EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
-			  USING snap, colocate_with::text;
-		END IF;
 		IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dormancy_reader') THEN
-			PERFORM dormancy._snapshot_ddl('GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader');
+			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
 	ELSIF reshape OR views_missing THEN
@@ -577,9 +573,10 @@ BEGIN
 		EXECUTE format('COMMENT ON COLUMN dormancy.status_snapshot.%I IS %L', v.column_name, v.description);
 	END LOOP;
 
-	-- a local snapshot whose customers are now distributed by their id
-	-- (bound again after create_distributed_table): distributed with them,
-	-- its rows copied into the shards
+	-- on Citus, a plain snapshot whose customers are distributed by their id
+	-- (made above, or before they were distributed and bound again):
+	-- distributed with them, its rows, grants, indexes and policies copied
+	-- into the shards
 	IF colocate_with IS NOT NULL AND dormancy._citus_table_kind(snap) IS NULL THEN
 		EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
 		  USING snap, colocate_with::text;

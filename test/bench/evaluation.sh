@@ -252,24 +252,8 @@ note "refresh steps: histories $step_histories ms, snapshot $step_snapshot, work
 # with every optional source bound: contracts, events, deals, contacts
 if [ "$sources" = yes ]; then
 	note "optional sources"
+	psql -X -q -v ON_ERROR_STOP=1 -f "$REPO/test/scale_out/sources.sql" >/dev/null
 	psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-SELECT setseed(0.42);
-CREATE TABLE demo.events AS
-SELECT a.account_id, timestamptz '2026-10-31 12:00+00' - random() * interval '120 days' AS at,
-	   (ARRAY['pricing_view', 'web_visit', 'email_open', 'support_ticket'])[1 + floor(random() * 4)::int] AS kind
-  FROM demo.accounts a, generate_series(1, 3) g
- WHERE a.account_id % 3 = 0 ORDER BY 1, 2;
-CREATE TABLE demo.deals AS
-SELECT a.account_id, date '2026-10-01' - (a.account_id % 200) AS closed,
-	   (ARRAY['won', 'lost', '保留'])[1 + a.account_id % 3] AS outcome,
-	   CASE WHEN a.account_id % 3 = 1 THEN (ARRAY['price', '予算', 'competitor'])[1 + a.account_id % 3] END AS reason,
-	   (a.account_id % 50) * 1000.00 AS amount
-  FROM demo.accounts a WHERE a.account_id % 7 = 0;
-CREATE TABLE demo.contracts AS
-SELECT a.account_id, date '2025-11-01' + (a.account_id % 300) AS starts,
-	   date '2026-10-31' + (a.account_id % 300) - 150 AS ends, a.account_id % 2 = 0 AS auto,
-	   (a.account_id % 40) * 100.00 AS amount
-  FROM demo.accounts a WHERE a.sector = 'it_services';
 CREATE INDEX ON demo.events (account_id);
 CREATE INDEX ON demo.deals (account_id);
 CREATE INDEX ON demo.contracts (account_id);

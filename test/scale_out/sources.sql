@@ -1,7 +1,7 @@
 -- The optional sources of the demo customers (events, deals, contracts),
--- deterministic, as test/bench/evaluation.sh makes them: created on the
--- single node before its schema demo is copied to the Citus coordinator
--- (test/integration/citus.sh), which distributes them with the customers.
+-- deterministic: made by test/bench/evaluation.sh, and on the single node
+-- of test/integration/citus.sh before its schema demo is copied to the
+-- Citus coordinator, which distributes them with the customers.
 SELECT setseed(0.42);
 CREATE TABLE demo.events AS
 SELECT a.account_id, timestamptz '2026-10-31 12:00+00' - random() * interval '120 days' AS at,
