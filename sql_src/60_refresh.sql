@@ -444,6 +444,7 @@ BEGIN
 			EXECUTE format('DROP VIEW IF EXISTS dormancy.%I', v.view_name);
 		END LOOP;
 		BEGIN
+			PERFORM dormancy._snapshot_ddl('DROP TABLE IF EXISTS dormancy.status_snapshot_ranks');
 			PERFORM dormancy._snapshot_ddl('DROP TABLE dormancy.status_snapshot');
 		EXCEPTION WHEN dependent_objects_still_exist THEN
 			GET STACKED DIAGNOSTICS dependents = PG_EXCEPTION_DETAIL;
@@ -582,6 +583,21 @@ BEGIN
 		  USING snap, colocate_with::text;
 		EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)' USING snap;
 		changed := true;
+	END IF;
+	-- beside a distributed snapshot, the table through which a refresh
+	-- sends each customer's rank to that customer's worker alone (a join
+	-- with the ranks as an intermediate result would send all of them to
+	-- every worker)
+	IF dormancy._citus_table_kind(snap) = 'distributed' AND to_regclass('dormancy.status_snapshot_ranks') IS NULL THEN
+		EXECUTE format('CREATE TABLE dormancy.status_snapshot_ranks (customer_id %s, value_tier pg_catalog.text, '
+					   'priority_score double precision, priority_rank pg_catalog.int8)',
+					   (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+						 WHERE a.attrelid = snap AND a.attname = 'customer_id'));
+		PERFORM dormancy._unclaim('TABLE', 'dormancy.status_snapshot_ranks'::regclass);
+		COMMENT ON TABLE dormancy.status_snapshot_ranks IS
+			'internal, on Citus: the ranks of a refresh on their way to the distributed snapshot (empty between refreshes)';
+		EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
+		  USING 'dormancy.status_snapshot_ranks'::regclass, 'dormancy.status_snapshot';
 	END IF;
 	RETURN changed;
 END
@@ -892,16 +908,22 @@ BEGIN
 			DELETE FROM dormancy.status_snapshot s WHERE s.refreshed_at IS DISTINCT FROM stamp;
 		END IF;
 		-- the rank over all shards: the coordinator ranks the narrow
-		-- (customer, tier, score) rows, and the ranks go back to the workers
-		-- (ties of one customer id twice told apart by tier and score)
+		-- (customer, tier, score) rows and sends each rank to its
+		-- customer's worker (INSERT ... SELECT through the coordinator, one
+		-- routed COPY), where a co-located UPDATE sets it (ties of one
+		-- customer id twice told apart by tier and score)
+		DELETE FROM dormancy.status_snapshot_ranks;
+		INSERT INTO dormancy.status_snapshot_ranks (customer_id, value_tier, priority_score, priority_rank)
+		SELECT x.customer_id, x.value_tier, x.priority_score,
+			   pg_catalog.rank() OVER (ORDER BY x.value_tier, x.priority_score DESC, x.customer_id)
+		  FROM dormancy.status_snapshot x;
 		UPDATE dormancy.status_snapshot s
 		   SET priority_rank = r.priority_rank
-		  FROM (SELECT x.customer_id, x.value_tier, x.priority_score,
-					   pg_catalog.rank() OVER (ORDER BY x.value_tier, x.priority_score DESC, x.customer_id) AS priority_rank
-				  FROM dormancy.status_snapshot x) r
+		  FROM dormancy.status_snapshot_ranks r
 		 WHERE s.customer_id = r.customer_id
 		   AND s.value_tier IS NOT DISTINCT FROM r.value_tier
 		   AND s.priority_score IS NOT DISTINCT FROM r.priority_score;
+		DELETE FROM dormancy.status_snapshot_ranks;
 	ELSIF NOT in_place THEN
 		DELETE FROM dormancy.status_snapshot;
 		-- no merge join of the customers to the stored histories, as above

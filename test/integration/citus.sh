@@ -208,12 +208,13 @@ got=$(psql -X -At "${coord[@]}" -c "SELECT s.colocation_id = a.colocation_id AND
 [ "$got" = t ] || { echo "the snapshot is not distributed with the customers:"; psql -X "${coord[@]}" -c 'TABLE citus_tables'; exit 1; }
 inserts=$(grep -c 'issuing INSERT INTO dormancy.status_snapshot_[0-9]* .*read_intermediate_results' <<<"$remote" || true)
 fetches=$(grep -c 'fetch_intermediate_results' <<<"$remote" || true)
-updates=$(grep -c 'issuing UPDATE dormancy.status_snapshot_[0-9]* ' <<<"$remote" || true)
-if [ "$inserts" -ne 32 ] || [ "$fetches" -ne 0 ] || [ "$updates" -ne 32 ]; then
-	echo "the refresh did not write the snapshot on the workers: $inserts shard inserts, $fetches fetches, $updates rank updates"
+updates=$(grep -c 'issuing UPDATE dormancy.status_snapshot_[0-9]* .* FROM dormancy.status_snapshot_ranks_[0-9]* ' <<<"$remote" || true)
+ranks=$(grep -c 'issuing COPY dormancy.status_snapshot_ranks_[0-9]* ' <<<"$remote" || true)
+if [ "$inserts" -ne 32 ] || [ "$fetches" -ne 0 ] || [ "$updates" -ne 32 ] || [ "$ranks" -ne 32 ]; then
+	echo "the refresh did not write the snapshot on the workers: $inserts shard inserts, $fetches fetches, $ranks rank copies, $updates rank updates"
 	grep 'issuing' <<<"$remote" | cut -c1-200 | sort | uniq -c | sort -rn | head -20; exit 1
 fi
-echo "refresh: the snapshot distributed with the customers, written by $inserts shard inserts from their own shard's results, ranked by $updates shard updates"
+echo "refresh: the snapshot distributed with the customers, written by $inserts shard inserts from their own shard's results, ranked by $updates co-located shard updates (the ranks copied to their shards: $ranks)"
 # the refresh's statements run without JIT on the workers whatever their
 # settings: Citus opens each of its remote transactions with the SET LOCAL
 jitoff=$(grep -c 'issuing BEGIN .*SET LOCAL jit = off' <<<"$remote" || true)
