@@ -223,6 +223,19 @@ if [ "$jitoff" -eq 0 ] || [ "$jitoff" -ne "$opened" ]; then
 	echo "the refresh's remote transactions without JIT: $jitoff of $opened"; grep 'issuing BEGIN' <<<"$remote" | cut -c1-200; exit 1
 fi
 echo "refresh: each of its $opened remote transactions runs without JIT (SET LOCAL jit = off)"
+# a reader (dormancy_reader) reads the distributed snapshot and the views
+# over it through the coordinator (the grant went to the shards), and can
+# neither write it nor read the ranks' table
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE ROLE dormancy_citus_reader LOGIN IN ROLE dormancy_reader'
+reader=(-h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U dormancy_citus_reader -d postgres)
+got=$(psql -X -At -v ON_ERROR_STOP=1 "${reader[@]}" -c 'SELECT count(*) FROM dormancy.status_snapshot' \
+	-c 'SELECT count(*) > 0 FROM dormancy.snapshot_call_list' -c 'SELECT sum(customers) FROM dormancy.segment_summary' 2>&1 | paste -sd' ')
+[ "$got" = "3000 t 3000" ] || { echo "a reader on the distributed snapshot: $got (expected 3000 t 3000)"; exit 1; }
+for sql in 'DELETE FROM dormancy.status_snapshot' 'UPDATE dormancy.status_snapshot SET state = NULL' 'SELECT * FROM dormancy.status_snapshot_ranks'; do
+	out=$(psql -X -At "${reader[@]}" -c "$sql" 2>&1 || true)
+	grep -q 'permission denied' <<<"$out" || { echo "a reader ran '$sql': $out"; exit 1; }
+done
+echo "a reader reads the distributed snapshot and its views (3000 rows), cannot write it nor read the ranks"
 # only results move: the bytes the workers send for a GROUP BY over
 # customer_status (every task shown; the coordinator's own tasks left out)
 # are within 5% of the orders' size (issue 13's target), the outreach log's
