@@ -734,11 +734,13 @@ BEGIN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
 		beside := EXISTS (SELECT 1 FROM dormancy.status_snapshot);
 	END IF;
-	CREATE TEMP TABLE dormancy_refresh_previous ON COMMIT DROP AS
-	SELECT s.customer_key AS customer_id, s.state, s.refreshed_at
-	  FROM dormancy.status_snapshot s
-	 WHERE NOT beside;
-	GET DIAGNOSTICS rows = ROW_COUNT;
+	CREATE TEMP TABLE dormancy_refresh_previous (customer_id text, state text, refreshed_at timestamptz) ON COMMIT DROP;
+	IF NOT beside THEN
+		INSERT INTO pg_temp.dormancy_refresh_previous
+		SELECT s.customer_key, s.state, s.refreshed_at
+		  FROM dormancy.status_snapshot s;
+		GET DIAGNOSTICS rows = ROW_COUNT;
+	END IF;
 	IF beside THEN
 		NULL;
 	ELSIF rows = 0 THEN
@@ -944,10 +946,13 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_current;
 	END IF;
-	CREATE TEMP TABLE dormancy_refresh_current ON COMMIT DROP AS
-	SELECT s.customer_key AS customer_id, s.state
-	  FROM dormancy.status_snapshot s
-	 WHERE s.refreshed_at = stamp AND NOT beside;
+	CREATE TEMP TABLE dormancy_refresh_current (customer_id text, state text) ON COMMIT DROP;
+	IF NOT beside THEN
+		INSERT INTO pg_temp.dormancy_refresh_current
+		SELECT s.customer_key, s.state
+		  FROM dormancy.status_snapshot s
+		 WHERE s.refreshed_at = stamp;
+	END IF;
 	IF in_place THEN
 		SELECT array_agg(g.customer_id) INTO gone
 		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
