@@ -2430,7 +2430,7 @@ SELECT s.customer_id,
 	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day()))).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL) AS category_last_order_at
   FROM dormancy.src_stored_histories s
- CROSS JOIN dormancy.src_bindings b
+  JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_ids_bound)
  GROUP BY s.customer_id;
 COMMENT ON VIEW dormancy.customer_histories_stored IS 'internal: customer_histories from the histories a refresh stored, inside a refresh (no rows elsewhere)';
 
@@ -2481,13 +2481,13 @@ WITH a AS (
 						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
 						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
 						   pg_catalog.lag(c.plan) OVER w AS prev_plan
-					  FROM dormancy.src_contracts c CROSS JOIN a
+					  FROM dormancy.src_contracts c JOIN a ON dormancy._single_row(a.day)
 					 WHERE c.customer_id IS NOT NULL
 					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
 					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
 					WINDOW w AS (PARTITION BY c.customer_id
 								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
-			 CROSS JOIN a) t
+			  JOIN a ON dormancy._single_row(a.day)) t
 ), p AS (
 	SELECT r.customer_id,
 		   pg_catalog.count(*) AS terms,
@@ -2511,7 +2511,7 @@ WITH a AS (
 		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
 		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
 		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
-	  FROM ranked r CROSS JOIN a
+	  FROM ranked r JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY r.customer_id
 )
 SELECT p.customer_id,
@@ -2541,7 +2541,7 @@ SELECT p.customer_id,
 	   p.down_plan AS plan_after,
 	   a.day AS as_of
   FROM p
- CROSS JOIN a;
+  JOIN a ON dormancy._single_row(a.day);
 COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
 COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.contract_signals.terms IS 'valid terms (a start or an end, not ending before the start)';
@@ -2578,7 +2578,7 @@ WITH a AS (
 	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
 		   e.occurred_on > a.window_start AS in_window
 	  FROM dormancy.src_events e
-	 CROSS JOIN a
+	  JOIN a ON dormancy._single_row(a.day)
 	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
@@ -2603,7 +2603,7 @@ SELECT ev.customer_id,
 	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
 	   a.day - a.window_start AS engagement_window_days,
 	   a.day AS as_of
-  FROM ev CROSS JOIN a
+  FROM ev JOIN a ON dormancy._single_row(a.day)
  GROUP BY ev.customer_id, a.day, a.window_start;
 COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
 COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
@@ -2643,7 +2643,7 @@ WITH a AS (
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
 				 AND d.closed_on <= a.day) AS counts
-	  FROM d CROSS JOIN a
+	  FROM d JOIN a ON dormancy._single_row(a.day)
 )
 SELECT c.customer_id,
 	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
@@ -2659,7 +2659,7 @@ SELECT c.customer_id,
 	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
 	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
 	   a.day AS as_of
-  FROM closed c CROSS JOIN a
+  FROM closed c JOIN a ON dormancy._single_row(a.day)
  GROUP BY c.customer_id, a.day;
 COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
 COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
@@ -2698,7 +2698,7 @@ WITH a AS (
 		   -- per-country rules after NFKC (full-width digits count)
 		   dormancy.phone_valid(c.phone, a.phone_country) AS phone_ok,
 		   c.email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$' AS email_ok
-	  FROM c CROSS JOIN a
+	  FROM c JOIN a ON dormancy._single_row(a.day)
 )
 SELECT k.customer_id,
 	   pg_catalog.count(*) AS contacts,
@@ -2710,7 +2710,7 @@ SELECT k.customer_id,
 	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
 	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
 	   a.day AS as_of
-  FROM checked k CROSS JOIN a
+  FROM checked k JOIN a ON dormancy._single_row(a.day)
  GROUP BY k.customer_id, a.day, a.fresh_from;
 COMMENT ON VIEW dormancy.customer_contacts IS 'usable phone numbers, e-mail addresses and contact persons per customer with contacts (bind_contacts)';
 COMMENT ON COLUMN dormancy.customer_contacts.customer_id IS 'the customer id';
@@ -2736,7 +2736,7 @@ WITH a AS (
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
-	  FROM dormancy.src_outreach x CROSS JOIN a
+	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
 )
 SELECT o.customer_id,
@@ -2757,7 +2757,7 @@ SELECT o.customer_id,
 							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
 			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
 	   a.day AS as_of
-  FROM o CROSS JOIN a
+  FROM o JOIN a ON dormancy._single_row(a.day)
  GROUP BY o.customer_id, a.day;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -2927,7 +2927,7 @@ UNION ALL
 SELECT 'price_changes', 'price_change_category_unbound', NULL, p.category, pg_catalog.count(*),
 	   'price changes recorded for a category while the orders have no category column bound: they apply to no customer'
   FROM dormancy.price_changes p
- CROSS JOIN dormancy.src_bindings b
+  JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_categories_bound)
  WHERE p.category IS NOT NULL AND NOT b.order_categories_bound
  GROUP BY p.category
 UNION ALL
@@ -3031,9 +3031,10 @@ SELECT c.customer_id,
 	   c.owner,
 	   c.company_id
   FROM dormancy.src_customers c
- CROSS JOIN as_of a
- CROSS JOIN dormancy.src_bindings b
- CROSS JOIN dormancy.decline_settings_in_force() ds
+  -- the settings, one row each (dormancy._single_row, 21_scale_out.sql)
+  JOIN as_of a ON dormancy._single_row(a.day)
+  JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_discounts_bound)
+  JOIN dormancy.decline_settings_in_force() ds ON dormancy._single_row(ds.window_length)
   -- the histories as customer_histories gives them (live, or inside a
   -- refresh the stored ones: the same gate), as two outer joins rather
   -- than one to its UNION ALL: Citus pushes a union down only on the inner
@@ -3046,17 +3047,20 @@ SELECT c.customer_id,
   LEFT JOIN dormancy.contract_signals con ON con.customer_id = c.customer_id
   -- the rule of the customer's segment: per customer, so that a lookup of
   -- one customer reads no other (a DISTINCT over every customer's segment
-  -- did); OFFSET 0 keeps it a subquery, which the planner memoizes by
+  -- did); LIMIT 1 keeps it a subquery, which the planner memoizes by
   -- segment, so _rule_for() (rule_for() in C, over the configuration of the
   -- query) runs once per segment, not once per customer.  The configuration
   -- comes from the CTE in the subquery's own FROM: read once per segment,
   -- and not part of the memo's key (a column of the outer query would be,
   -- hashed for every customer); Citus does not push down a subquery without
-  -- FROM that holds a sublink.
+  -- FROM that holds a sublink.  (LIMIT rather than OFFSET 0: the planner
+  -- then knows the subquery gives one row.  A Citus worker takes the
+  -- configuration's intermediate result for some 800 rows, whatever its
+  -- conditions, and priced each customer's row as 800.)
   LEFT JOIN LATERAL (
 	SELECT dormancy._rule_for(coalesce(c.industry, ''), coalesce(c.company_size, ''), x.configuration) AS rule
 	  FROM config x
-	OFFSET 0
+	 LIMIT 1
   ) r ON true
  -- every derived column in one evaluation (_customer_facts): those of
  -- history_summary, decline_metrics (with the settings of the one row ds)
@@ -3278,7 +3282,8 @@ SELECT core.*,
 			THEN core.first_order_at + pg_catalog.ceil(models.dormant_age * models.unit_days)::integer END AS expected_dormancy_day,
 	   models.forecast_model
   FROM dormancy.customer_core core
- CROSS JOIN dormancy.src_bindings b
+  -- the settings, one row each (dormancy._single_row, 21_scale_out.sql)
+  JOIN dormancy.src_bindings b ON dormancy._single_row(b.events_bound)
  -- the configuration and the legal forms as init plans: the planner pulls
  -- cfg up and the subqueries below read its columns as parameters, not as
  -- a 16 kB column carried on every row or read from the CTE once per
@@ -3286,8 +3291,11 @@ SELECT core.*,
  -- plans before the pull-up, sees lateral subqueries without FROM that only
  -- reference cfg and call IMMUTABLE functions, and pushes them down; it
  -- would not push down such a subquery holding the sublink itself.
- CROSS JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
-					(SELECT x.legal_forms FROM config x) AS legal_forms) cfg
+ -- (its one row told by a constant column, _single_row: on one server the
+ -- condition folds away; on a column holding a sublink it made Citus's
+ -- planning 1.2 s slower)
+  JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
+			   (SELECT x.legal_forms FROM config x) AS legal_forms, 1 AS one) cfg ON dormancy._single_row(cfg.one)
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
@@ -3305,7 +3313,7 @@ SELECT core.*,
  -- (_model_for, the predictions and the lookahead of either model, five in
  -- all) and the CASEs that chose between them: 0.3 s of customer_status's
  -- 3.3 s at 100,000 demo customers (serial, 2026-12-03).
- CROSS JOIN dormancy.model_settings_in_force() ms
+  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
  CROSS JOIN LATERAL (
 	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
 		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
@@ -3328,8 +3336,8 @@ SELECT core.*,
   LEFT JOIN (SELECT DISTINCT ON (o.customer_id) o.*
 			   FROM dormancy.customer_outreach o
 			  ORDER BY o.customer_id) ot ON ot.customer_id = core.customer_id
- CROSS JOIN dormancy.score_weights_in_force() sw
- CROSS JOIN dormancy.source_settings_in_force() pss
+  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
+  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
  -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
  -- whose fields are read, without a function scan's tuplestore): the
  -- contract state (the state ladder on contract_covered_until), the kind of
@@ -3393,7 +3401,7 @@ SELECT core.*,
 	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
 	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
 			  FROM dormancy.src_customers c
-			 CROSS JOIN dormancy.src_bindings cb
+			  JOIN dormancy.src_bindings cb ON dormancy._single_row(cb.customer_names_bound)
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
 			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
@@ -3682,7 +3690,7 @@ WITH forms AS (
 ), keyed AS (
 	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
 		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
+	  FROM dormancy.customer_core c JOIN forms f ON dormancy._single_row(f.forms)
 	 WHERE c.name IS NOT NULL
 ), members AS (
 	-- one group key: the company id and a colon before the name key (a
@@ -3716,7 +3724,7 @@ SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
 	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
 	   s.total_amount, g.rule_id, a.day AS as_of, g.company_id
   FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  JOIN (SELECT dormancy.as_of_day() AS day) a ON dormancy._single_row(a.day)
   LEFT JOIN combined c ON c.group_key = g.group_key
   LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
  CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
@@ -3750,7 +3758,7 @@ WITH forms AS (
 	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
 		   CASE WHEN c.company_id IS NULL THEN dormancy.company_key(c.name, f.forms) END AS company_key,
 		   dormancy.branch_key(c.name, f.forms) AS branch_key
-	  FROM dormancy.customer_core c CROSS JOIN forms f
+	  FROM dormancy.customer_core c JOIN forms f ON dormancy._single_row(f.forms)
 	 WHERE c.company_id IS NOT NULL OR c.name IS NOT NULL
 ), members AS (
 	-- one group key: the company id and a colon, else the company key (a
@@ -3785,7 +3793,7 @@ SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.bran
 	   s.last_order_at, s.last_qualifying_order_at, s.first_order_at, s.orders_count, s.order_days,
 	   s.total_amount, g.rule_id, a.day AS as_of
   FROM groups g
- CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
+  JOIN (SELECT dormancy.as_of_day() AS day) a ON dormancy._single_row(a.day)
   LEFT JOIN combined c ON c.group_key = g.group_key
   LEFT JOIN dormancy.rules r ON r.rule_id = g.rule_id
  CROSS JOIN LATERAL dormancy.history_summary(c.history, a.day, coalesce(r.min_order_amount, 0)::pg_catalog.float8) s;
@@ -10221,6 +10229,31 @@ COMMENT ON FUNCTION dormancy._snapshot_ddl(text) IS
 
 -- (end of The snapshot distributed with the customers on Citus)
 
+-- One-row relations, told to the planner.  The views join settings (the
+-- as-of day, the source, decline, model and score settings, what is bound,
+-- the configuration) as relations of one row, ON dormancy._single_row(col)
+-- of one of their columns: always true, and its planner support
+-- (src/estimates_sql.c) gives it a selectivity that leaves one row of any
+-- such relation.  On one server the planner knows these have one row, and
+-- nothing changes.  On a Citus worker each is an intermediate result that
+-- the worker's planner takes for 1,000 rows: the task query of
+-- customer_status with the evaluation on the workers was priced around
+-- 1e30 (each cross join multiplied the rows by 1,000) and JIT-compiled some
+-- 250 functions on every shard, 1.6 s a task (docs/scaling-out.md).
+CREATE FUNCTION dormancy._single_row_support(internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'single_row_support'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
+	'internal: planner support of _single_row: the selectivity that leaves one row of the relation';
+CREATE FUNCTION dormancy._single_row(anyelement)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'single_row'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._single_row_support;
+COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
+	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000)';
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -10250,7 +10283,8 @@ $$;
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
 -- and the views between the adapters and tables with row security
--- (_row_security_bypassed, for source_issues)
+-- (_row_security_bypassed, for source_issues), and what tells the planner
+-- that a settings relation has one row (_single_row)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -10275,7 +10309,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
 		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean),
-	dormancy._row_security_bypassed(regclass, regclass)
+	dormancy._row_security_bypassed(regclass, regclass),
+	dormancy._single_row(anyelement)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges

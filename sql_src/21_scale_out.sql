@@ -10,6 +10,31 @@
 -- without Citus.
 --
 
+-- One-row relations, told to the planner.  The views join settings (the
+-- as-of day, the source, decline, model and score settings, what is bound,
+-- the configuration) as relations of one row, ON dormancy._single_row(col)
+-- of one of their columns: always true, and its planner support
+-- (src/estimates_sql.c) gives it a selectivity that leaves one row of any
+-- such relation.  On one server the planner knows these have one row, and
+-- nothing changes.  On a Citus worker each is an intermediate result that
+-- the worker's planner takes for 1,000 rows: the task query of
+-- customer_status with the evaluation on the workers was priced around
+-- 1e30 (each cross join multiplied the rows by 1,000) and JIT-compiled some
+-- 250 functions on every shard, 1.6 s a task (docs/scaling-out.md).
+CREATE FUNCTION dormancy._single_row_support(internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'single_row_support'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
+	'internal: planner support of _single_row: the selectivity that leaves one row of the relation';
+CREATE FUNCTION dormancy._single_row(anyelement)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'single_row'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._single_row_support;
+COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
+	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000)';
+
 -- The Citus kind of a relation: 'distributed', 'reference', 'local' (a
 -- Citus local table), or NULL when Citus is not installed or the relation
 -- is a plain PostgreSQL one.

@@ -106,7 +106,8 @@ $$;
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
 -- and the views between the adapters and tables with row security
--- (_row_security_bypassed, for source_issues)
+-- (_row_security_bypassed, for source_issues), and what tells the planner
+-- that a settings relation has one row (_single_row)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -131,7 +132,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
 		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean),
-	dormancy._row_security_bypassed(regclass, regclass)
+	dormancy._row_security_bypassed(regclass, regclass),
+	dormancy._single_row(anyelement)
 	TO dormancy_analyst;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges

@@ -161,12 +161,8 @@ fi
 
 echo "== the evaluation on the workers (dormancy.evaluate_on_workers)"
 # Views built with the setting on: Citus sends customer_status to the shards
-# whole.  The workers run without JIT (docs/scaling-out.md: Citus's row
-# estimates for the intermediate results make every task look expensive).
-for port in "${CITUS_PORTS[@]:1}"; do
-	psql -X -q -h "$CITUS_DIR" -p "$port" -U postgres -d postgres \
-		-c "ALTER SYSTEM SET jit = off" -c 'SELECT pg_reload_conf()' >/dev/null
-done
+# whole.  The workers keep PostgreSQL's default JIT settings (checked below:
+# no task is priced for JIT).
 # (the refresh's commands to the workers logged: the snapshot's rows are
 # written where they were computed, checked below)
 remote=$(psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" 2>&1 <<'SQL'
@@ -200,6 +196,36 @@ if grep -Eq "as_of_day\(\)|_time_zone_in_force\(\)|_configuration\(\)|_in_force\
 	echo "a task reads a setting of the worker:"; echo "$query" | cut -c1-2000; exit 1
 fi
 echo "customer_status: $tasks, histories, facts, models and assessment in the task query"
+# each task is priced honestly, so a worker with the default settings does
+# not JIT-compile it: the one-row settings, read on a worker from
+# intermediate results that its planner takes for 1,000 rows each, are
+# joined on dormancy._single_row (until 2026-12-04 a task was priced around
+# 1e30 and compiled some 250 functions, 1.6 s a task: 23 s for this query)
+jit_above=$(psql -X -At -h "$CITUS_DIR" -p "${CITUS_PORTS[1]}" -U postgres -d postgres -c "SELECT current_setting('jit')::boolean, current_setting('jit_above_cost')" | tr '|' ' ')
+[ "$jit_above" = "t 100000" ] || { echo "a worker's JIT settings are not PostgreSQL's defaults: $jit_above"; exit 1; }
+explained=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET citus.explain_all_tasks = on" \
+	-c 'EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) SELECT * FROM dormancy.customer_status')
+costliest=$(/usr/bin/python3 -c '
+import re, sys
+costs, after_node = [], False
+for line in sys.stdin:
+    if re.search(r"Node: host=", line):
+        after_node = True
+        continue
+    if after_node:
+        m = re.search(r"cost=[0-9.]+\.\.([0-9.]+)", line)
+        if m:
+            costs.append(float(m.group(1)))
+    after_node = False
+top = max(costs) if costs else -1
+print("%d %.0f %d" % (len(costs), top, top >= 100000))' <<<"$explained")
+compiled=$(grep -c 'JIT:' <<<"$explained" || true)
+read -r priced top over <<<"$costliest"
+if [ "$priced" -lt 32 ] || [ "$over" -ne 0 ] || [ "$compiled" -ne 0 ]; then
+	echo "customer_status's tasks: $priced priced, the costliest at $top (jit_above_cost 100000), $compiled JIT-compiled"
+	grep -A2 'Node: host=' <<<"$explained" | grep 'cost=' | sort -t= -k2 -rn | head -5 | cut -c1-200; exit 1
+fi
+echo "customer_status: $priced task plans, the costliest priced $top (under jit_above_cost 100000), none JIT-compiled"
 # the snapshot is distributed with the customers, and the refresh wrote it
 # on the workers: one INSERT per shard reading that shard's own results (no
 # fragment fetched from another node), the rank set by one UPDATE per shard
