@@ -12,6 +12,8 @@
 #   mode=workers ... (the views on the coordinator built with
 #                 dormancy.evaluate_on_workers: customer_status evaluated in
 #                 the shard tasks; default: on the coordinator)
+#   jit=default ... (the workers keep PostgreSQL's JIT settings; default: JIT
+#                 off on every node)
 #
 # Data: test/demo/generate.sql on the single node (seed 0.42, gap_scale as in
 # test/bench/evaluation.sh), copied with pg_dump to the coordinator, accounts,
@@ -46,6 +48,7 @@ customers=${1:-100000}
 per_customer=${2:-10}
 runs=${runs:-3}
 mode=${mode:-coordinator}
+jit=${jit:-off}
 as_of=2026-11-01
 
 if ! why=$(citus_available); then
@@ -68,8 +71,10 @@ single=(-d "host=$PG_TMP port=5432 dbname=postgres user=postgres")
 citus_start 2
 coord=(-h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U postgres -d postgres)
 for port in "${CITUS_PORTS[@]}"; do
+	jit_setting="ALTER SYSTEM SET jit = off"
+	if [ "$jit" = default ] && [ "$port" != "${CITUS_PORTS[0]}" ]; then jit_setting="ALTER SYSTEM RESET jit"; fi
 	psql -X -q -h "$CITUS_DIR" -p "$port" -U postgres -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" \
-		-c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "ALTER SYSTEM SET jit = off" -c "ALTER SYSTEM SET work_mem = '256MB'"
+		-c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "$jit_setting" -c "ALTER SYSTEM SET work_mem = '256MB'"
 	as_pg_user "$CITUS_BIN/pg_ctl" -D "$CITUS_DIR/$port" -l "$CITUS_DIR/$port.log" -w -t 60 restart >/dev/null
 done
 note "servers up: single node, Citus coordinator ${CITUS_PORTS[0]}, workers ${CITUS_PORTS[*]:1}"
@@ -208,7 +213,7 @@ echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $
 echo "Customers: $customers, orders: $orders ($(awk -v o="$orders" -v c="$customers" 'BEGIN { printf "%.1f", o / c }') per customer);"
 echo "orders' size: $(mb "$orders_bytes") on Citus (citus_total_relation_size, table $(mb "$orders_table_bytes") without indexes), $(mb "$orders_single_bytes") on the single node."
 echo "Times: median of $runs runs, interleaved; results consumed on the server by count(s.*)."
-echo "Evaluation on Citus: $([ "$mode" = workers ] && echo 'on the workers (dormancy.evaluate_on_workers = on)' || echo 'on the coordinator (the default)'); JIT off on every node."
+echo "Evaluation on Citus: $([ "$mode" = workers ] && echo 'on the workers (dormancy.evaluate_on_workers = on)' || echo 'on the coordinator (the default)'); $([ "$jit" = default ] && echo "JIT off on the coordinator and the single node, PostgreSQL's JIT settings on the workers." || echo "JIT off on every node.")"
 echo
 echo "| query | single node s | Citus s | ratio (Citus ÷ single) | bytes moved workers → coordinator | % of orders size |"
 echo "|---|---:|---:|---:|---:|---:|"
