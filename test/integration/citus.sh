@@ -292,6 +292,33 @@ if [ "$((moved * 100))" -gt "$((orders_size * 5))" ]; then
 		-c 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT state, count(*) FROM dormancy.customer_status GROUP BY state' | grep -B3 -A8 'Task Count: 32'
 	exit 1
 fi
+# nothing per customer is sent to every worker: the largest result the
+# coordinator sends the workers (a "Send to" subplan) is the outreach log's
+# ids (a local table, matched to the customers on the workers), at most one
+# row per entry of the log; the duplicate names send only the keys that
+# several customers share, not every customer's key (until 2026-12-04 all
+# 3,000 went to every worker: some 2 GB per worker at 100 million customers)
+log_rows=$(psql -X -At "${coord[@]}" -c 'SELECT count(*) FROM dormancy.outreach_log')
+broadcast=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" \
+	-c 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT state, count(*) FROM dormancy.customer_status GROUP BY state' |
+	/usr/bin/python3 -c '
+import re, sys
+largest, block, sent = 0, None, False
+for line in sys.stdin:
+    if "Distributed Subplan" in line:
+        block, sent = line.strip(), False
+        continue
+    if block and "Result destination: Send to" in line:
+        sent = True
+        continue
+    m = re.search(r"actual rows=([0-9]+)", line)
+    if block and m:
+        if sent:
+            largest = max(largest, int(m.group(1)))
+        block = None
+print(largest)')
+echo "customer_status grouped: the largest result sent to the workers has $broadcast rows (3000 customers, the outreach log $log_rows)"
+[ "$broadcast" -le "$log_rows" ] || { echo "a per-customer result is sent to every worker ($broadcast rows)"; exit 1; }
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 check_views "evaluation on the workers"
 # back to the evaluation on the coordinator for what follows
