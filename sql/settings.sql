@@ -145,3 +145,22 @@ UPDATE dormancy.rules SET min_order_amount = 'NaN' WHERE industry IS NULL AND co
 
 SELECT dormancy.unbind('orders');
 DROP SCHEMA settings_t CASCADE;
+
+-- dormancy.evaluate_on_workers (read when the views are built on Citus):
+-- auto by default (on the workers when the bound customers are distributed),
+-- on or off, any boolean spelling (what it took when it was a boolean); a
+-- value that is none of them is refused with the list
+SHOW dormancy.evaluate_on_workers;
+SET dormancy.evaluate_on_workers = true;
+SHOW dormancy.evaluate_on_workers;
+SET dormancy.evaluate_on_workers = 0;
+SHOW dormancy.evaluate_on_workers;
+SET dormancy.evaluate_on_workers = 'maybe';
+RESET dormancy.evaluate_on_workers;
+SELECT setting, vartype, enumvals FROM pg_settings WHERE name = 'dormancy.evaluate_on_workers';
+-- on one server nothing is a Citus table: the customers are read as they
+-- are whatever the setting (no OFFSET 0 in src_customers)
+SET dormancy.evaluate_on_workers = off;
+SELECT dormancy.rebind() IS NOT NULL AS rebound;
+SELECT pg_get_viewdef('dormancy.src_customers') ~ 'OFFSET 0' AS collected_apart;
+RESET dormancy.evaluate_on_workers;

@@ -863,6 +863,7 @@ DECLARE
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
+	on_workers boolean;
 BEGIN
 	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
 	SELECT b.relation, b.columns INTO ord FROM dormancy._usable_bindings() b WHERE b.source = 'orders';
@@ -963,16 +964,24 @@ BEGIN
 					'NULL::pg_catalog.text AS industry, NULL::pg_catalog.text AS company_size, '
 					'NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id WHERE false';
 	END IF;
-	-- on Citus: by default the customers are a subquery that Citus runs by
-	-- itself and collects (OFFSET 0 keeps it from being merged into the
-	-- query above), so that the evaluation runs on the coordinator over the
-	-- customers and the histories the workers computed.  With
-	-- dormancy.evaluate_on_workers, the customers are read as they are, and
-	-- Citus sends customer_status to the shards whole: the evaluation reads
-	-- no table of the worker, only values the coordinator computed
-	-- (docs/scaling-out.md, Evaluation on the workers)
-	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL
-	   AND NOT coalesce(pg_catalog.current_setting('dormancy.evaluate_on_workers', true), 'off')::boolean THEN
+	-- on Citus, with dormancy.evaluate_on_workers on, the customers are read
+	-- as they are, and Citus sends customer_status to the shards whole: the
+	-- evaluation reads no table of the worker, only values the coordinator
+	-- computed (docs/scaling-out.md, Evaluation on the workers).  Off, the
+	-- customers are a subquery that Citus runs by itself and collects
+	-- (OFFSET 0 keeps it from being merged into the query above), so that
+	-- the evaluation runs on the coordinator over the customers and the
+	-- histories the workers computed.  auto (the default): on when the
+	-- bound customers are a distributed table (the layout docs/scaling-out.md
+	-- asks for; with customers in a reference or local table, or only
+	-- orders bound, the coordinator was as fast or faster).  The setting
+	-- may be a placeholder (read before the library is loaded): any
+	-- boolean spelling counts.
+	on_workers := CASE WHEN coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '')
+								IN ('', 'auto')
+					   THEN coalesce(dormancy._citus_table_kind(cust.relation) = 'distributed', false)
+					   ELSE pg_catalog.current_setting('dormancy.evaluate_on_workers')::boolean END;
+	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL AND NOT on_workers THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
 

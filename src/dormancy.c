@@ -34,7 +34,27 @@ char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
 static bool dormancy_use_stored_histories = false;
 /* read by the SQL that builds the views (sql_src/22_adapters.sql) */
-static bool dormancy_evaluate_on_workers = false;
+typedef enum EvaluateOnWorkers
+{
+	EVALUATE_ON_WORKERS_AUTO,
+	EVALUATE_ON_WORKERS_ON,
+	EVALUATE_ON_WORKERS_OFF
+} EvaluateOnWorkers;
+
+/* auto, on, off; and the spellings a boolean setting took (hidden) */
+static const struct config_enum_entry evaluate_on_workers_options[] = {
+	{"auto", EVALUATE_ON_WORKERS_AUTO, false},
+	{"on", EVALUATE_ON_WORKERS_ON, false},
+	{"off", EVALUATE_ON_WORKERS_OFF, false},
+	{"true", EVALUATE_ON_WORKERS_ON, true},
+	{"false", EVALUATE_ON_WORKERS_OFF, true},
+	{"yes", EVALUATE_ON_WORKERS_ON, true},
+	{"no", EVALUATE_ON_WORKERS_OFF, true},
+	{"1", EVALUATE_ON_WORKERS_ON, true},
+	{"0", EVALUATE_ON_WORKERS_OFF, true},
+	{NULL, 0, false}
+};
+static int	dormancy_evaluate_on_workers = EVALUATE_ON_WORKERS_AUTO;
 static char *dormancy_language_setting = NULL;
 
 /*
@@ -269,13 +289,15 @@ _PG_init(void)
 							   0,
 							   check_language, assign_language, show_language);
 
-	DefineCustomBoolVariable("dormancy.evaluate_on_workers",
+	DefineCustomEnumVariable("dormancy.evaluate_on_workers",
 							 "Builds the views so that a Citus cluster evaluates each customer on the workers.",
-							 "Read when the views are built (bind, unbind, rebind, update). Off (the default), "
-							 "the coordinator collects the customers and histories and evaluates them; on, "
-							 "Citus sends customer_status to the shards whole (docs/scaling-out.md).",
+							 "Read when the views are built (bind, unbind, rebind, update). On, Citus sends "
+							 "customer_status to the shards whole; off, the coordinator collects the customers "
+							 "and histories and evaluates them; auto (the default), on when the bound customers "
+							 "are a Citus distributed table (docs/scaling-out.md).",
 							 &dormancy_evaluate_on_workers,
-							 false,
+							 EVALUATE_ON_WORKERS_AUTO,
+							 evaluate_on_workers_options,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);

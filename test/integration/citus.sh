@@ -49,6 +49,11 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'CREATE EXTENSION dormancy'
 psql -X -q -v ON_ERROR_STOP=1 -d "$single" -v customers=3000 -v seed=0.42 -f "$REPO/test/demo/generate.sql" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$single" -f "$REPO/test/scale_out/sources.sql" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'CREATE EXTENSION dormancy'
+# the evaluation on the coordinator first (dormancy.evaluate_on_workers off
+# for the database: by default, auto, the distributed customers below would
+# be evaluated on the workers, which the section "the evaluation on the
+# workers" checks)
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'ALTER DATABASE postgres SET dormancy.evaluate_on_workers = off'
 citus_copy_demo -d "$single"
 # the optional sources too, each distributed with its customers
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
@@ -160,14 +165,15 @@ if grep -q "dormancy.local_day\|_time_zone_in_force()" <<<"$(grep -A3 'Query:' <
 fi
 
 echo "== the evaluation on the workers (dormancy.evaluate_on_workers)"
-# Views built with the setting on: Citus sends customer_status to the shards
-# whole.  The workers keep PostgreSQL's default JIT settings (checked below:
-# no task is priced for JIT).
+# Views built with the setting's default, auto, which is on for distributed
+# customers: Citus sends customer_status to the shards whole.  The workers
+# keep PostgreSQL's default JIT settings (checked below: no task is priced
+# for JIT).
 # (the refresh's commands to the workers logged: the snapshot's rows are
 # written where they were computed, checked below)
 remote=$(psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" 2>&1 <<'SQL'
 SET client_min_messages = error;
-SET dormancy.evaluate_on_workers = on;
+SET dormancy.evaluate_on_workers = auto;
 SELECT dormancy.rebind();
 SET dormancy.as_of = '2026-11-01';
 SET dormancy.time_zone = 'Asia/Tokyo';
@@ -426,4 +432,20 @@ refresh_coord >/dev/null
 [ "$(snapshot_kind)" = "plain 3001" ] && [ "$(last_changes)" = "succeeded 0" ] ||
 	{ echo "after the user's view was dropped: snapshot $(snapshot_kind), last refresh $(last_changes)"; exit 1; }
 echo "snapshot: plain with plain customers, distributed with distributed ones (rows kept), a user's view stops a move with an error naming it; no state change recorded by any move"
+# the default, auto, evaluates on the workers exactly when the bound
+# customers are distributed (a reference table: on the coordinator, whose
+# src_customers is a subquery Citus collects, OFFSET 0; a plain table is
+# read by the coordinator in either mode)
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error' \
+	-c 'CREATE TABLE demo.accounts_reference AS SELECT * FROM demo.accounts' \
+	-c "SELECT create_reference_table('demo.accounts_reference')" >/dev/null
+evaluation_with_auto() {	# RELATION
+	psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c "SET client_min_messages = error" -c 'SET dormancy.evaluate_on_workers = auto' \
+		-c "SELECT dormancy.bind_customers('$1', id => 'account_id', name => 'account_name', industry => 'sector', company_size => 'size_class')" >/dev/null
+	psql -X -At "${coord[@]}" -c "SELECT CASE WHEN pg_get_viewdef('dormancy.src_customers') ~ 'OFFSET 0' THEN 'coordinator' ELSE 'workers' END"
+}
+got="$(evaluation_with_auto demo.accounts_reference) $(evaluation_with_auto demo.accounts)"
+[ "$got" = "coordinator workers" ] || { echo "evaluate_on_workers = auto, reference then distributed customers: $got (expected coordinator workers)"; exit 1; }
+bind_customers_to demo.accounts
+echo "evaluate_on_workers = auto: on the coordinator for customers in a reference table, on the workers for distributed ones"
 echo "citus: all checks passed"
