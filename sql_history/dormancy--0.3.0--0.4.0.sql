@@ -863,6 +863,7 @@ DECLARE
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
+	workers_setting text;
 	on_workers boolean;
 BEGIN
 	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
@@ -977,10 +978,10 @@ BEGIN
 	-- orders bound, the coordinator was as fast or faster).  The setting
 	-- may be a placeholder (read before the library is loaded): any
 	-- boolean spelling counts.
-	on_workers := CASE WHEN coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '')
-								IN ('', 'auto')
+	workers_setting := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	on_workers := CASE WHEN workers_setting IN ('', 'auto')
 					   THEN coalesce(dormancy._citus_table_kind(cust.relation) = 'distributed', false)
-					   ELSE pg_catalog.current_setting('dormancy.evaluate_on_workers')::boolean END;
+					   ELSE workers_setting::boolean END;
 	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL AND NOT on_workers THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
