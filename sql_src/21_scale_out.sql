@@ -101,13 +101,14 @@ BEGIN
 	 WHERE x.source IN ('customers', 'orders')
 	 ORDER BY x.source = 'customers' DESC
 	 LIMIT 1;
-	IF NOT FOUND OR dormancy._citus_table_kind(b.relation) IS DISTINCT FROM 'distributed' THEN
+	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
+	-- hash-distributed by the bound id (no row: not a distributed table)
 	EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)'
 			' FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod = ''h'''
 	   INTO dist_column USING b.relation;
-	IF dist_column IS DISTINCT FROM b.id_column THEN
+	IF dist_column IS NULL OR dist_column IS DISTINCT FROM b.id_column THEN
 		RETURN NULL;
 	END IF;
 	RETURN b.relation;

@@ -76,21 +76,7 @@ CREATE EXTENSION dormancy VERSION '$2';
 \\set customers 1500
 \\set seed 0.17
 \\i $repo/test/demo/generate.sql
-SELECT setseed(0.5);
-CREATE TABLE demo.events AS
-SELECT a.account_id, timestamptz '2026-10-31 12:00+00' - random() * interval '120 days' AS at,
-	   (ARRAY['pricing_view', 'web_visit', 'email_open', 'support_ticket'])[1 + floor(random() * 4)::int] AS kind
-  FROM demo.accounts a, generate_series(1, 3) g
- WHERE a.account_id % 3 = 0 ORDER BY 1, 2;
-CREATE TABLE demo.deals AS
-SELECT a.account_id, date '2026-10-01' - (a.account_id % 200) AS closed,
-	   (ARRAY['won', 'lost', '保留'])[1 + a.account_id % 3] AS outcome,
-	   CASE WHEN a.account_id % 3 = 1 THEN (ARRAY['price', '予算', 'competitor'])[1 + a.account_id % 3] END AS reason
-  FROM demo.accounts a WHERE a.account_id % 7 = 0;
-CREATE TABLE demo.contracts AS
-SELECT a.account_id, date '2025-11-01' + (a.account_id % 300) AS starts,
-	   date '2026-10-31' + (a.account_id % 300) - 150 AS ends, a.account_id % 2 = 0 AS auto
-  FROM demo.accounts a WHERE a.sector = 'it_services';
+\\i $repo/test/scale_out/sources.sql
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',

@@ -1,6 +1,7 @@
 -- The optional sources of the demo customers (events, deals, contracts),
--- deterministic: made by test/bench/evaluation.sh, and on the single node
--- of test/integration/citus.sh before its schema demo is copied to the
+-- deterministic: made by test/bench/evaluation.sh, by
+-- test/integration/upgrade.sh in every version it fills, and on the single
+-- node of test/integration/citus.sh before its schema demo is copied to the
 -- Citus coordinator, which distributes them with the customers.
 SELECT setseed(0.42);
 CREATE TABLE demo.events AS
