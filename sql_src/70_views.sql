@@ -908,22 +908,22 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 -- the configuration the C functions read (09_configuration.sql) and the
--- legal forms of the name keys, made once (cfg below)
+-- legal forms of the name keys, made once (st below)
 WITH config AS MATERIALIZED (
 	SELECT dormancy._configuration() AS configuration, dormancy.legal_forms_in_force() AS legal_forms
 )
 SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
-	   CASE WHEN b.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
-	   CASE WHEN b.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
-	   CASE WHEN b.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
+	   CASE WHEN st.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
+	   CASE WHEN st.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
+	   CASE WHEN st.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
 	   eng.days_since_last_event,
 	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
 	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
 	   (a.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
-	   -- weights from an init plan, not sw, so that a sort below (the rank of
+	   -- weights from an init plan, not st.sw, so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((a.r).priority_inputs,
 									(SELECT w FROM dormancy.score_weights_in_force() w),
@@ -937,7 +937,7 @@ SELECT core.*,
 	   -- the gaps of a source or column that is not bound are not reported;
 	   -- the name's (nk, dup) here, the others from _assess
 	   dormancy._data_gaps((a.r).gaps,
-		   CASE WHEN b.customer_names_bound THEN
+		   CASE WHEN st.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
 					 -- the stored keys, while they hold every row.  First
 					 -- whether the key is shared at all (two rows or more in
@@ -952,7 +952,7 @@ SELECT core.*,
 					 -- exactly: the ids that have the key, their rows the
 					 -- reader sees whose name has the key now; at least two
 					 -- such rows
-					 WHEN b.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
+					 WHEN st.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
 								  FROM (SELECT k.name_key
@@ -974,8 +974,8 @@ SELECT core.*,
 	   (a.r).value_percentile,
 	   -- no tier while no distribution is stored (the list then ranks by score alone)
 	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
-			WHEN (a.r).value_percentile >= sw.tier_a_percentile THEN 'A'
-			WHEN (a.r).value_percentile >= sw.tier_b_percentile THEN 'B'
+			WHEN (a.r).value_percentile >= (st.sw).tier_a_percentile THEN 'A'
+			WHEN (a.r).value_percentile >= (st.sw).tier_b_percentile THEN 'B'
 			ELSE 'C' END AS value_tier,
 	   -- looking ahead (model_lookahead, model_settings.lookahead and
 	   -- p_alive_threshold): the day p_alive falls below the threshold if no
@@ -986,20 +986,37 @@ SELECT core.*,
 			THEN core.first_order_at + pg_catalog.ceil(models.dormant_age * models.unit_days)::integer END AS expected_dormancy_day,
 	   models.forecast_model
   FROM dormancy.customer_core core
-  -- the settings, one row each (dormancy._single_row, 21_scale_out.sql)
-  JOIN dormancy.src_bindings b ON dormancy._single_row(b.events_bound)
- -- the configuration and the legal forms as init plans: the planner pulls
- -- cfg up and the subqueries below read its columns as parameters, not as
- -- a 16 kB column carried on every row or read from the CTE once per
- -- customer (20% of customer_status at 100,000 customers).  Citus, which
- -- plans before the pull-up, sees lateral subqueries without FROM that only
- -- reference cfg and call IMMUTABLE functions, and pushes them down; it
- -- would not push down such a subquery holding the sublink itself.
- -- (its one row told by a constant column, _single_row: on one server the
- -- condition folds away; on a column holding a sublink it made Citus's
- -- planning 1.2 s slower)
-  JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
-			   (SELECT x.legal_forms FROM config x) AS legal_forms, 1 AS one) cfg ON dormancy._single_row(cfg.one)
+  -- the settings, one relation of one row (dormancy._single_row,
+  -- 21_scale_out.sql): the bindings, the model, score and source settings,
+  -- the configuration and the legal forms.  One relation, not five: a
+  -- relation that no condition joins is tried at every step of the
+  -- planner's join search, and Citus's planner compares each join tried
+  -- with every subquery of the query (a point lookup on a Citus
+  -- coordinator: 0.62 s of planning with five, 0.32 s with one;
+  -- 2026-12-04).  Each is joined on _single_row inside: a Citus worker
+  -- reads each as an intermediate result of its own.
+  -- The configuration and the legal forms as init plans: the planner
+  -- pulls st up and the subqueries below read its columns as parameters,
+  -- not as a 16 kB column carried on every row or read from the CTE once
+  -- per customer (20% of customer_status at 100,000 customers).  Citus,
+  -- which plans before the pull-up, sees lateral subqueries without FROM
+  -- that only reference st and call IMMUTABLE functions, and pushes them
+  -- down; it would not push down such a subquery holding the sublink
+  -- itself.  (cfg's one row told by a constant column: on one server the
+  -- condition folds away; on a column holding a sublink it made Citus's
+  -- planning 1.2 s slower)
+ CROSS JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
+			   b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
+			   b.contact_dates_bound, b.customer_names_bound, b.customer_name_keys_tracked,
+			   ms.lookahead, ms.p_alive_threshold, sw, pss,
+			   cfg.configuration, cfg.legal_forms
+		  FROM dormancy.src_bindings b
+		  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
+		  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
+		  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
+		  JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
+					   (SELECT x.legal_forms FROM config x) AS legal_forms, 1 AS one) cfg ON dormancy._single_row(cfg.one)
+		 WHERE dormancy._single_row(b.events_bound)) st
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
@@ -1017,15 +1034,14 @@ SELECT core.*,
  -- (_model_for, the predictions and the lookahead of either model, five in
  -- all) and the CASEs that chose between them: 0.3 s of customer_status's
  -- 3.3 s at 100,000 demo customers (serial, 2026-12-03).
-  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
  CROSS JOIN LATERAL (
 	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
 		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
 		   (x.o).p_purchase_ahead, (x.o).dormant_age
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
-										   pg_catalog.date_part('epoch', ms.lookahead) / 86400,
-										   ms.p_alive_threshold, cfg.configuration) AS o
+										   pg_catalog.date_part('epoch', st.lookahead) / 86400,
+										   st.p_alive_threshold, st.configuration) AS o
 			OFFSET 0) x
   ) models
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
@@ -1040,8 +1056,6 @@ SELECT core.*,
   LEFT JOIN (SELECT DISTINCT ON (o.customer_id) o.*
 			   FROM dormancy.customer_outreach o
 			  ORDER BY o.customer_id) ot ON ot.customer_id = core.customer_id
-  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
-  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
  -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
  -- whose fields are read, without a function scan's tuplestore): the
  -- contract state (the state ladder on contract_covered_until), the kind of
@@ -1073,12 +1087,12 @@ SELECT core.*,
 			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
 			deal.days_since_last_deal, deal.open_deals,
 			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
-			b.events_bound, b.deals_bound, b.contracts_bound,
-			b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
-			b.contact_dates_bound,
-			pss, sw,
+			st.events_bound, st.deals_bound, st.contracts_bound,
+			st.contact_phones_bound, st.contact_emails_bound, st.contact_persons_bound,
+			st.contact_dates_bound,
+			st.pss, st.sw,
 			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
-			cfg.configuration) AS r
+			st.configuration) AS r
 	OFFSET 0
   ) a
  -- the name key (OFFSET 0 computes it once: without it the planner copies
@@ -1091,8 +1105,8 @@ SELECT core.*,
  -- would be read for each customer
  CROSS JOIN LATERAL (
 	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, cfg.legal_forms) END AS name_key
+	  FROM (SELECT CASE WHEN st.customer_names_bound
+						THEN dormancy.normalize_company_name(core.name, st.legal_forms) END AS name_key
 			OFFSET 0) n
 	OFFSET 0
   ) nk

@@ -10,8 +10,10 @@
 #        (default 100000 customers, about 10 orders each)
 #   runs=1 ...   (runs per figure, the median of them; default 3)
 #   mode=workers ... (the views on the coordinator built with
-#                 dormancy.evaluate_on_workers: customer_status evaluated in
-#                 the shard tasks; default: on the coordinator)
+#                 dormancy.evaluate_on_workers = on: customer_status evaluated
+#                 in the shard tasks; mode=coordinator: = off; default: auto,
+#                 the extension's default, which is on for these distributed
+#                 customers)
 #   jit=default ... (the workers keep PostgreSQL's JIT settings; default: JIT
 #                 off on every node)
 #
@@ -47,7 +49,7 @@ cd "$REPO"
 customers=${1:-100000}
 per_customer=${2:-10}
 runs=${runs:-3}
-mode=${mode:-coordinator}
+mode=${mode:-auto}
 jit=${jit:-off}
 as_of=2026-11-01
 
@@ -95,7 +97,7 @@ SET dormancy.time_zone = 'Asia/Tokyo';"
 bind() {
 	psql -X -q -v ON_ERROR_STOP=1 "$@" <<SQL >/dev/null
 $preamble
-SET dormancy.evaluate_on_workers = $([ "$mode" = workers ] && echo on || echo off);
+SET dormancy.evaluate_on_workers = $(case "$mode" in workers) echo on;; coordinator) echo off;; *) echo auto;; esac);
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
@@ -117,6 +119,9 @@ shards=$(psql -X -At "${coord[@]}" -c "SELECT count(*) FROM pg_dist_shard WHERE 
 extversion=$(psql -X -At "${coord[@]}" -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")
 citusversion=$(psql -X -At "${coord[@]}" -c "SELECT extversion FROM pg_extension WHERE extname = 'citus'")
 note "bound and fitted: $customers customers, $orders orders, orders $orders_bytes bytes over $shards shards"
+# the customer of the point lookup: the middle id
+lookup_id=$(psql -X -At "${single[@]}" -c "SELECT account_id FROM demo.accounts ORDER BY account_id OFFSET $((customers / 2)) LIMIT 1")
+on_workers=$(psql -X -At "${coord[@]}" -c "SELECT pg_get_viewdef('dormancy.src_customers') NOT LIKE '%OFFSET 0%'")
 
 # times CONN... -- SCRIPT on stdin: the "Time:" figures psql printed, one a line
 times() {
@@ -137,8 +142,9 @@ declare -A q=(
 	[states]="SELECT count(s.*) FROM (${explain[states]}) s"
 	[refresh]="CALL dormancy.refresh()"
 	[fit]="SELECT count(*) FROM dormancy.fit_models()"
+	[lookup]="SELECT count(s.*) FROM dormancy.customer_status s WHERE s.customer_id = $lookup_id"
 )
-keys=(bare status states refresh fit)
+keys=(bare status states refresh fit lookup)
 declare -A took lo_took
 # interleaved rounds: one run of each query on each server per round
 for ((i = 1; i <= runs; i++)); do
@@ -152,6 +158,11 @@ for ((i = 1; i <= runs; i++)); do
 		note "round $i, $k: single $(echo "${took[single_$k]}" | awk '{print $NF}') ms, Citus $t ms"
 	done
 done
+# the coordinator's planning of the point lookup (EXPLAIN's Planning Time)
+planning=$(for ((i = 1; i <= runs; i++)); do
+	{ echo "$preamble"; echo "EXPLAIN (SUMMARY) ${q[lookup]};"; } | psql -X -At "${coord[@]}" |
+		sed -n 's/^Planning Time: \([0-9.]*\) ms$/\1/p'
+done | median)
 declare -A ms lo
 for k in "${!took[@]}"; do ms[$k]=$(echo "${took[$k]}" | tr ' ' '\n' | grep . | median); done
 for k in "${!lo_took[@]}"; do lo[$k]=$(echo "${lo_took[$k]}" | tr ' ' '\n' | grep . | median); done
@@ -213,7 +224,7 @@ echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $
 echo "Customers: $customers, orders: $orders ($(awk -v o="$orders" -v c="$customers" 'BEGIN { printf "%.1f", o / c }') per customer);"
 echo "orders' size: $(mb "$orders_bytes") on Citus (citus_total_relation_size, table $(mb "$orders_table_bytes") without indexes), $(mb "$orders_single_bytes") on the single node."
 echo "Times: median of $runs runs, interleaved; results consumed on the server by count(s.*)."
-echo "Evaluation on Citus: $([ "$mode" = workers ] && echo 'on the workers (dormancy.evaluate_on_workers = on)' || echo 'on the coordinator (the default)'); $([ "$jit" = default ] && echo "JIT off on the coordinator and the single node, PostgreSQL's JIT settings on the workers." || echo "JIT off on every node.")"
+echo "Evaluation on Citus: $([ "$on_workers" = t ] && echo on the workers || echo on the coordinator) (dormancy.evaluate_on_workers = $(case "$mode" in workers) echo on;; coordinator) echo off;; *) echo auto;; esac)); $([ "$jit" = default ] && echo "JIT off on the coordinator and the single node, PostgreSQL's JIT settings on the workers." || echo "JIT off on every node.")"
 echo
 echo "| query | single node s | Citus s | ratio (Citus ÷ single) | bytes moved workers → coordinator | % of orders size |"
 echo "|---|---:|---:|---:|---:|---:|"
@@ -229,6 +240,9 @@ row "\`SELECT state, count(*) FROM dormancy.customer_status GROUP BY 1\`" \
 row "\`CALL dormancy.refresh()\` (full: untracked orders on Citus)" \
 	"$(s "${ms[single_refresh]}")" "$(s "${ms[citus_refresh]}")" "$(r "${ms[citus_refresh]}" "${ms[single_refresh]}")" \
 	"≤ $(mb "${lo[refresh]}") (loopback)" "≤ $(pct "${lo[refresh]}" "$orders_bytes")"
+row "point lookup: \`SELECT * FROM dormancy.customer_status WHERE customer_id = $lookup_id\` (Citus: $(s "$planning") s of it the coordinator's planning)" \
+	"$(s "${ms[single_lookup]}")" "$(s "${ms[citus_lookup]}")" "$(r "${ms[citus_lookup]}" "${ms[single_lookup]}")" \
+	"≤ $(mb "${lo[lookup]}") (loopback)" "≤ $(pct "${lo[lookup]}" "$orders_bytes")"
 row "\`SELECT count(*) FROM dormancy.fit_models()\`" \
 	"$(s "${ms[single_fit]}")" "$(s "${ms[citus_fit]}")" "$(r "${ms[citus_fit]}" "${ms[single_fit]}")" \
 	"≤ $(mb "${lo[fit]}") (loopback)" "≤ $(pct "${lo[fit]}" "$orders_bytes")"
