@@ -744,24 +744,6 @@ BEGIN
 		EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => $2)'
 		  USING 'dormancy.status_snapshot_ranks'::regclass, 'dormancy.status_snapshot';
 	END IF;
-	-- beside a distributed snapshot, the state history is distributed too,
-	-- by its customer id (text: it keeps the history of customers bound
-	-- with ids of another type, so it cannot be co-located with them), its
-	-- rows copied into the shards.  Its primary key then includes that
-	-- column, as Citus requires (history_id stays unique: one sequence, on
-	-- the coordinator, which writes every row).  It stays distributed if
-	-- the snapshot is made local again: it is read and written the same.
-	IF dormancy._citus_table_kind(snap) = 'distributed'
-	   AND dormancy._citus_table_kind('dormancy.status_history'::regclass) IS NULL THEN
-		ALTER TABLE dormancy.status_history
-			DROP CONSTRAINT status_history_pkey,
-			ADD CONSTRAINT status_history_pkey PRIMARY KEY (customer_id, history_id);
-		EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''customer_id'', colocate_with => ''none'')'
-		  USING 'dormancy.status_history'::regclass;
-		EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table($1)'
-		  USING 'dormancy.status_history'::regclass;
-		changed := true;
-	END IF;
 	RETURN changed;
 END
 $$;
@@ -2100,9 +2082,8 @@ BEGIN
 		GET DIAGNOSTICS rows = ROW_COUNT;
 		-- the changes: the new rows beside the previous ones, joined by
 		-- customer on each worker (co-located); only the changes travel to
-		-- the coordinator, which numbers them in the order of the ids (one
-		-- sequence) and sends each to its shard of status_history
-		-- (distributed by the id as text, _snapshot_sync)
+		-- the coordinator, whose status_history they are appended to (its
+		-- ids are text: kept as they are, a local table)
 		IF beside THEN
 			INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
 			SELECT run, coalesce(n.customer_key, o.customer_key),
@@ -6372,7 +6353,7 @@ SELECT h.customer_id::pg_catalog.text AS customer_id,
 	   h.from_state::pg_catalog.text AS from_state,
 	   h.to_state::pg_catalog.text AS to_state,
 	   h.as_of::pg_catalog.date AS as_of,
-	   (h.day - h.as_of)::pg_catalog.int4 AS days_ago,
+	   (l.day - h.as_of)::pg_catalog.int4 AS days_ago,
 	   s.state::pg_catalog.text AS current_state,
 	   s.total_amount::pg_catalog.float8 AS total_amount,
 	   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
@@ -6381,16 +6362,11 @@ SELECT h.customer_id::pg_catalog.text AS customer_id,
 	   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
 	   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
 	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
-  -- (the changes of the last 31 days taken first, OFFSET 0: on Citus the
-  -- history and the snapshot are distributed by ids of different types,
-  -- and only these rows can go to the snapshot's workers)
-  FROM (SELECT h.*, l.day
-		  FROM dormancy.status_history h
-		 CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
-									 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
-		 WHERE h.as_of > l.day - 31
-		OFFSET 0) h
+  FROM dormancy.status_history h
+ CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
+							 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
   LEFT JOIN dormancy.status_snapshot s ON s.customer_key = h.customer_id
+ WHERE h.as_of > l.day - 31
  ORDER BY h.as_of DESC, h.history_id
 $q$)
 $$;

@@ -238,13 +238,6 @@ echo "customer_status: $priced task plans, the costliest priced $top (under jit_
 got=$(psql -X -At "${coord[@]}" -c "SELECT s.colocation_id = a.colocation_id AND s.distribution_column = 'customer_id'
 	FROM citus_tables s, citus_tables a WHERE s.table_name = 'dormancy.status_snapshot'::regclass AND a.table_name = 'demo.accounts'::regclass")
 [ "$got" = t ] || { echo "the snapshot is not distributed with the customers:"; psql -X "${coord[@]}" -c 'TABLE citus_tables'; exit 1; }
-# the state history beside it: distributed by its text id (it cannot be
-# co-located with integer ids), holding the rows of the refreshes
-# (citus_tables leaves out tables an extension owns)
-got=$(psql -X -At "${coord[@]}" -c "SELECT p.partmethod = 'h' AND column_to_column_name(p.logicalrelid, p.partkey) = 'customer_id'
-	AND (SELECT count(*) FROM dormancy.status_history) > 0
-	FROM pg_dist_partition p WHERE p.logicalrelid = 'dormancy.status_history'::regclass")
-[ "$got" = t ] || { echo "the state history is not distributed beside the snapshot:"; psql -X "${coord[@]}" -c 'SELECT logicalrelid, partmethod FROM pg_dist_partition'; exit 1; }
 inserts=$(grep -c 'issuing INSERT INTO dormancy.status_snapshot_[0-9]* .*read_intermediate_results' <<<"$remote" || true)
 fetches=$(grep -c 'fetch_intermediate_results' <<<"$remote" || true)
 updates=$(grep -c 'issuing UPDATE dormancy.status_snapshot_[0-9]* .* FROM dormancy.status_snapshot_ranks_[0-9]* ' <<<"$remote" || true)
@@ -253,7 +246,7 @@ if [ "$inserts" -ne 32 ] || [ "$fetches" -ne 0 ] || [ "$updates" -ne 32 ] || [ "
 	echo "the refresh did not write the snapshot on the workers: $inserts shard inserts, $fetches fetches, $ranks rank copies, $updates rank updates"
 	grep 'issuing' <<<"$remote" | cut -c1-200 | sort | uniq -c | sort -rn | head -20; exit 1
 fi
-echo "refresh: the snapshot distributed with the customers (the state history distributed by its text id), written by $inserts shard inserts from their own shard's results, ranked by $updates co-located shard updates (the ranks copied to their shards: $ranks)"
+echo "refresh: the snapshot distributed with the customers, written by $inserts shard inserts from their own shard's results, ranked by $updates co-located shard updates (the ranks copied to their shards: $ranks)"
 # the refresh's statements run without JIT on the workers whatever their
 # settings: Citus opens each of its remote transactions with the SET LOCAL
 jitoff=$(grep -c 'issuing BEGIN .*SET LOCAL jit = off' <<<"$remote" || true)

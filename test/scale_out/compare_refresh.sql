@@ -16,6 +16,6 @@ SELECT h.customer_id, h.change, h.from_state, h.to_state, h.as_of,
 -- query: campaign transitions after the refreshes
 SELECT campaign_id, customer_id, is_control, from_state, to_state, recorded_as_of, days_from_contact, days_from_start
   FROM dormancy.campaign_transitions ORDER BY campaign_id, customer_id, recorded_as_of, from_state, to_state;
--- query: recent transitions (the history beside the snapshot)
+-- query: recent transitions (the local history joined to the snapshot)
 SELECT customer_id, change, from_state, to_state, as_of, days_ago, current_state, total_amount, name
   FROM dormancy.recent_transitions ORDER BY as_of DESC, customer_id, change;
