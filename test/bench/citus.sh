@@ -51,6 +51,7 @@ per_customer=${2:-10}
 runs=${runs:-3}
 mode=${mode:-auto}
 jit=${jit:-off}
+case "$mode" in workers) workers_setting=on ;; coordinator) workers_setting=off ;; *) workers_setting=auto ;; esac
 as_of=2026-11-01
 
 if ! why=$(citus_available); then
@@ -97,7 +98,7 @@ SET dormancy.time_zone = 'Asia/Tokyo';"
 bind() {
 	psql -X -q -v ON_ERROR_STOP=1 "$@" <<SQL >/dev/null
 $preamble
-SET dormancy.evaluate_on_workers = $(case "$mode" in workers) echo on;; coordinator) echo off;; *) echo auto;; esac);
+SET dormancy.evaluate_on_workers = $workers_setting;
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
@@ -224,7 +225,7 @@ echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $
 echo "Customers: $customers, orders: $orders ($(awk -v o="$orders" -v c="$customers" 'BEGIN { printf "%.1f", o / c }') per customer);"
 echo "orders' size: $(mb "$orders_bytes") on Citus (citus_total_relation_size, table $(mb "$orders_table_bytes") without indexes), $(mb "$orders_single_bytes") on the single node."
 echo "Times: median of $runs runs, interleaved; results consumed on the server by count(s.*)."
-echo "Evaluation on Citus: $([ "$on_workers" = t ] && echo on the workers || echo on the coordinator) (dormancy.evaluate_on_workers = $(case "$mode" in workers) echo on;; coordinator) echo off;; *) echo auto;; esac)); $([ "$jit" = default ] && echo "JIT off on the coordinator and the single node, PostgreSQL's JIT settings on the workers." || echo "JIT off on every node.")"
+echo "Evaluation on Citus: $([ "$on_workers" = t ] && echo on the workers || echo on the coordinator) (dormancy.evaluate_on_workers = $workers_setting); $([ "$jit" = default ] && echo "JIT off on the coordinator and the single node, PostgreSQL's JIT settings on the workers." || echo "JIT off on every node.")"
 echo
 echo "| query | single node s | Citus s | ratio (Citus ÷ single) | bytes moved workers → coordinator | % of orders size |"
 echo "|---|---:|---:|---:|---:|---:|"
