@@ -34,6 +34,7 @@ DECLARE
 	id_type text := dormancy._customer_id_type();
 	src record;
 	workers_setting text;
+	citus_kind text;
 	on_workers boolean;
 BEGIN
 	SELECT b.relation, b.columns INTO cust FROM dormancy._usable_bindings() b WHERE b.source = 'customers';
@@ -149,10 +150,11 @@ BEGIN
 	-- may be a placeholder (read before the library is loaded): any
 	-- boolean spelling counts.
 	workers_setting := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	citus_kind := dormancy._citus_table_kind(coalesce(cust.relation, ord.relation));
 	on_workers := CASE WHEN workers_setting IN ('', 'auto')
-					   THEN coalesce(dormancy._citus_table_kind(cust.relation) = 'distributed', false)
+					   THEN cust.relation IS NOT NULL AND coalesce(citus_kind = 'distributed', false)
 					   ELSE workers_setting::boolean END;
-	IF dormancy._citus_table_kind(coalesce(cust.relation, ord.relation)) IS NOT NULL AND NOT on_workers THEN
+	IF citus_kind IS NOT NULL AND NOT on_workers THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
 

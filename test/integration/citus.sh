@@ -440,8 +440,7 @@ psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error'
 	-c 'CREATE TABLE demo.accounts_reference AS SELECT * FROM demo.accounts' \
 	-c "SELECT create_reference_table('demo.accounts_reference')" >/dev/null
 evaluation_with_auto() {	# RELATION
-	psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c "SET client_min_messages = error" -c 'SET dormancy.evaluate_on_workers = auto' \
-		-c "SELECT dormancy.bind_customers('$1', id => 'account_id', name => 'account_name', industry => 'sector', company_size => 'size_class')" >/dev/null
+	PGOPTIONS='-c dormancy.evaluate_on_workers=auto' bind_customers_to "$1"
 	psql -X -At "${coord[@]}" -c "SELECT CASE WHEN pg_get_viewdef('dormancy.src_customers') ~ 'OFFSET 0' THEN 'coordinator' ELSE 'workers' END"
 }
 got="$(evaluation_with_auto demo.accounts_reference) $(evaluation_with_auto demo.accounts)"
