@@ -1999,10 +1999,12 @@ BEGIN
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
 	-- computed.  The sort keeps them narrower than the snapshot's rows (the
-	-- columns the planner can compute after the rank, score_breakdown, the
-	-- evidence, the data gaps, are computed after it: 0.7 kB a row against
-	-- 1.8 kB in the snapshot) and spills them to a temporary file beyond
-	-- work_mem.  Writing the rows first and the ranks afterwards, from a
+	-- columns the planner can compute after the rank, score_breakdown and
+	-- the data gaps, are computed after it, customer_status being pulled up
+	-- into this statement: 0.9 kB a row in the sort against 1.7 kB in the
+	-- snapshot at 200,000 demo customers; 1.9 kB while a WITH at the top of
+	-- the view kept it from being pulled up, see _evaluation_configuration)
+	-- and spills them to a temporary file beyond work_mem.  Writing the rows first and the ranks afterwards, from a
 	-- narrow sort of the snapshot's own scores, was measured (100,000
 	-- customers, next day: 92 MB of temporary files instead of 158 MB) and
 	-- is worse: it makes a second version of each row in the same
@@ -3215,11 +3217,6 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
--- the configuration the C functions read (09_configuration.sql) and the
--- legal forms of the name keys, made once (st below)
-WITH config AS MATERIALIZED (
-	SELECT dormancy._configuration() AS configuration, dormancy.legal_forms_in_force() AS legal_forms
-)
 SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
@@ -3303,16 +3300,19 @@ SELECT core.*,
   -- coordinator: 0.62 s of planning with five, 0.32 s with one;
   -- 2026-12-04).  Each is joined on _single_row inside: a Citus worker
   -- reads each as an intermediate result of its own.
-  -- The configuration and the legal forms as init plans: the planner
-  -- pulls st up and the subqueries below read its columns as parameters,
-  -- not as a 16 kB column carried on every row or read from the CTE once
-  -- per customer (20% of customer_status at 100,000 customers).  Citus,
-  -- which plans before the pull-up, sees lateral subqueries without FROM
-  -- that only reference st and call IMMUTABLE functions, and pushes them
-  -- down; it would not push down such a subquery holding the sublink
-  -- itself.  (cfg's one row told by a constant column: on one server the
-  -- condition folds away; on a column holding a sublink it made Citus's
-  -- planning 1.2 s slower)
+  -- The configuration and the legal forms from a function scan
+  -- (_evaluation_configuration, 69_configuration.sql), not from a CTE: a
+  -- view with a WITH is not pulled up into the query that reads it, and a
+  -- query that sorts its rows (the rank of the refresh and of call_list)
+  -- then sorted them finished, score_breakdown and all.  Pulled up, what
+  -- the sort does not need is computed after it: at 200,000 demo customers
+  -- the refresh's rank sorted 179 MB instead of 388 MB and its MERGE took
+  -- 7.0 s instead of 8.4 to 9.0 (2026-12-04).  The lateral subqueries below
+  -- read the configuration as a parameter, by reference, and nothing above
+  -- them reads it, so no sort or hash carries its 16 kB on every row.
+  -- Citus plans the function scan on the coordinator (the workers read its
+  -- row as an intermediate result) and pushes down the lateral subqueries
+  -- without FROM that only reference st and call IMMUTABLE functions.
  CROSS JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
 			   b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			   b.contact_dates_bound, b.customer_names_bound, b.customer_name_keys_tracked,
@@ -3322,8 +3322,7 @@ SELECT core.*,
 		  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
 		  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
 		  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
-		  JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
-					   (SELECT x.legal_forms FROM config x) AS legal_forms, 1 AS one) cfg ON dormancy._single_row(cfg.one)
+		  JOIN dormancy._evaluation_configuration() cfg ON dormancy._single_row(cfg.legal_forms)
 		 WHERE dormancy._single_row(b.events_bound)) st
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
@@ -9956,6 +9955,25 @@ $$;
 COMMENT ON FUNCTION dormancy._configuration() IS
 	'internal: the configuration tables the per-customer C functions read (rules, aliases, reason and approach rules, themes, value distribution, models, price changes, model settings in force) as one value with its fingerprint; the views compute it once per query';
 
+-- The configuration and the legal forms of the name keys, as one row that
+-- customer_status joins (its settings relation st): a function scan, read
+-- once per query.  Not a CTE of the view: the planner does not pull a view
+-- with a WITH up into the query that reads it, so a query that sorts the
+-- view's rows (the rank of the refresh and of call_list) sorted them
+-- finished, score_breakdown and all, where pulled up the columns the sort
+-- does not need are computed after it (docs/operations.md).  Citus plans a
+-- function in FROM on the coordinator, as it did the CTE, and the workers
+-- read its row as an intermediate result.  SET search_path keeps it from
+-- being inlined, which would copy the calls into every row that reads them.
+CREATE FUNCTION dormancy._evaluation_configuration(OUT configuration dormancy.configuration, OUT legal_forms text[])
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT dormancy._configuration(), dormancy.legal_forms_in_force()
+$$;
+COMMENT ON FUNCTION dormancy._evaluation_configuration() IS
+	'internal: the configuration (_configuration()) and the legal forms in force, as the one row customer_status reads them from';
+
 -- rule_for() in C over the rules and aliases of a configuration
 -- (09_configuration.sql), for the views: it reads no table, so it is
 -- IMMUTABLE and gives the coordinator's answer on a Citus worker.  Each
@@ -10310,7 +10328,8 @@ $$;
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
 -- the configuration (_configuration(): the rules, models and the other
--- tables the evaluation reads, with the analyst's own SELECT on them), the
+-- tables the evaluation reads, with the analyst's own SELECT on them, and
+-- _evaluation_configuration(), the row customer_status reads it from), the
 -- model of a customer and its predictions, the score's breakdown, and the
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
@@ -10321,7 +10340,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._configuration(),
+	dormancy._configuration(), dormancy._evaluation_configuration(),
 	dormancy._rule_for(text, text, dormancy.configuration),
 	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,

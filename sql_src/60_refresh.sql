@@ -804,10 +804,12 @@ BEGIN
 	-- customer_status's rows: a rank needs every score before it can give
 	-- the first one, so each row must wait somewhere until the last is
 	-- computed.  The sort keeps them narrower than the snapshot's rows (the
-	-- columns the planner can compute after the rank, score_breakdown, the
-	-- evidence, the data gaps, are computed after it: 0.7 kB a row against
-	-- 1.8 kB in the snapshot) and spills them to a temporary file beyond
-	-- work_mem.  Writing the rows first and the ranks afterwards, from a
+	-- columns the planner can compute after the rank, score_breakdown and
+	-- the data gaps, are computed after it, customer_status being pulled up
+	-- into this statement: 0.9 kB a row in the sort against 1.7 kB in the
+	-- snapshot at 200,000 demo customers; 1.9 kB while a WITH at the top of
+	-- the view kept it from being pulled up, see _evaluation_configuration)
+	-- and spills them to a temporary file beyond work_mem.  Writing the rows first and the ranks afterwards, from a
 	-- narrow sort of the snapshot's own scores, was measured (100,000
 	-- customers, next day: 92 MB of temporary files instead of 158 MB) and
 	-- is worse: it makes a second version of each row in the same

@@ -907,11 +907,6 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
--- the configuration the C functions read (09_configuration.sql) and the
--- legal forms of the name keys, made once (st below)
-WITH config AS MATERIALIZED (
-	SELECT dormancy._configuration() AS configuration, dormancy.legal_forms_in_force() AS legal_forms
-)
 SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
@@ -995,16 +990,19 @@ SELECT core.*,
   -- coordinator: 0.62 s of planning with five, 0.32 s with one;
   -- 2026-12-04).  Each is joined on _single_row inside: a Citus worker
   -- reads each as an intermediate result of its own.
-  -- The configuration and the legal forms as init plans: the planner
-  -- pulls st up and the subqueries below read its columns as parameters,
-  -- not as a 16 kB column carried on every row or read from the CTE once
-  -- per customer (20% of customer_status at 100,000 customers).  Citus,
-  -- which plans before the pull-up, sees lateral subqueries without FROM
-  -- that only reference st and call IMMUTABLE functions, and pushes them
-  -- down; it would not push down such a subquery holding the sublink
-  -- itself.  (cfg's one row told by a constant column: on one server the
-  -- condition folds away; on a column holding a sublink it made Citus's
-  -- planning 1.2 s slower)
+  -- The configuration and the legal forms from a function scan
+  -- (_evaluation_configuration, 69_configuration.sql), not from a CTE: a
+  -- view with a WITH is not pulled up into the query that reads it, and a
+  -- query that sorts its rows (the rank of the refresh and of call_list)
+  -- then sorted them finished, score_breakdown and all.  Pulled up, what
+  -- the sort does not need is computed after it: at 200,000 demo customers
+  -- the refresh's rank sorted 179 MB instead of 388 MB and its MERGE took
+  -- 7.0 s instead of 8.4 to 9.0 (2026-12-04).  The lateral subqueries below
+  -- read the configuration as a parameter, by reference, and nothing above
+  -- them reads it, so no sort or hash carries its 16 kB on every row.
+  -- Citus plans the function scan on the coordinator (the workers read its
+  -- row as an intermediate result) and pushes down the lateral subqueries
+  -- without FROM that only reference st and call IMMUTABLE functions.
  CROSS JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
 			   b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			   b.contact_dates_bound, b.customer_names_bound, b.customer_name_keys_tracked,
@@ -1014,8 +1012,7 @@ SELECT core.*,
 		  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
 		  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
 		  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
-		  JOIN (SELECT (SELECT x.configuration FROM config x) AS configuration,
-					   (SELECT x.legal_forms FROM config x) AS legal_forms, 1 AS one) cfg ON dormancy._single_row(cfg.one)
+		  JOIN dormancy._evaluation_configuration() cfg ON dormancy._single_row(cfg.legal_forms)
 		 WHERE dormancy._single_row(b.events_bound)) st
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
