@@ -89,6 +89,7 @@ FUZZ_SRCS_fuzz_rules = src/core/rules.c
 FUZZ_SRCS_fuzz_names = src/core/names.c
 FUZZ_SRCS_fuzz_phone = src/core/phone.c src/core/names.c
 FUZZ_SRCS_fuzz_label_key = src/core/label_key.c
+FUZZ_SRCS_fuzz_basis_match = src/core/basis_match.c
 FUZZ_SRCS_fuzz_amount = src/core/amount.c
 FUZZ_SRCS_fuzz_priority = src/core/priority.c
 FUZZ_SRCS_fuzz_priority_format = src/core/priority.c

@@ -77,5 +77,154 @@ SELECT dormancy.score_breakdown_label('[]') IS NULL AS not_an_object, dormancy.s
 SELECT dormancy.reset_defaults('dormancy.labels');
 SELECT id, basis FROM sbl.read WHERE component IN ('decline', 'contract') ORDER BY id, component COLLATE "C";
 
+
+-- The C function against a second implementation: the PL/pgSQL that
+-- score_breakdown_label() was until 2026-12-04, kept here as the reference.
+-- Random breakdowns of every kind of basis (_priority_breakdown over random
+-- inputs), bases the C code never writes (numbers, objects, empty, clauses
+-- no form knows, separators at the ends), in both languages, with the
+-- default labels and with templates that are missing, empty, repeat a
+-- capture or hold a placeholder in a label; equal in every row (no row).
+CREATE FUNCTION sbl.reference_label(score_breakdown jsonb)
+	RETURNS jsonb
+	LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	forms jsonb;
+	f jsonb;
+	result jsonb := '{}';
+	sep text := dormancy.label('score_basis', 'separator');
+	k text;
+	v jsonb;
+	basis text;
+	sentence text;
+	clause text;
+	part text;
+	pattern text;
+	code text;
+	m text[];
+BEGIN
+	IF jsonb_typeof(score_breakdown) <> 'object' THEN
+		RETURN NULL;
+	END IF;
+	IF sep = 'separator' THEN
+		sep := ', ';
+	END IF;
+	SELECT jsonb_agg(to_jsonb(fs) ORDER BY fs.ord) INTO forms FROM dormancy._score_basis_forms() fs;
+	FOR k, v IN SELECT e.key, e.value FROM jsonb_each(score_breakdown) e LOOP
+		basis := v ->> 'basis';
+		sentence := NULL;
+		IF basis IS NOT NULL THEN
+			-- each clause by its form and template; any unknown: the basis as written
+			sentence := '';
+			FOREACH clause IN ARRAY string_to_array(basis, ', ') LOOP
+				part := NULL;
+				FOR i IN 0 .. jsonb_array_length(forms) - 1 LOOP
+					f := forms -> i;
+					CONTINUE WHEN f ->> 'component' <> k;
+					pattern := f ->> 'pattern';
+					IF starts_with(pattern, '^') THEN
+						m := regexp_match(clause, pattern);
+					ELSIF clause = pattern THEN
+						m := '{}';
+					ELSE
+						m := NULL;
+					END IF;
+					CONTINUE WHEN m IS NULL;
+					code := f ->> 'code';
+					part := dormancy.label('score_basis', code);
+					IF part = code THEN		-- no template in any language
+						part := NULL;
+					ELSE
+						FOR j IN 1 .. coalesce(array_length(m, 1), 0) LOOP
+							part := replace(part, '{' || j || '}',
+											coalesce(dormancy.label(f -> 'vocabularies' ->> (j - 1), m[j]), m[j], ''));
+						END LOOP;
+					END IF;
+					EXIT;
+				END LOOP;
+				IF part IS NULL THEN
+					sentence := NULL;
+					EXIT;
+				END IF;
+				sentence := CASE WHEN sentence = '' THEN part ELSE sentence || sep || part END;
+			END LOOP;
+		END IF;
+		result := result || jsonb_build_object(k, jsonb_build_object('label', dormancy.label('score_component', k),
+																	 'basis', coalesce(sentence, basis)));
+	END LOOP;
+	RETURN result;
+END
+$$;
+
+SELECT setseed(0.25);
+CREATE TABLE sbl.random AS
+SELECT dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.priority_inputs, jsonb_build_object(
+		   'state', (ARRAY['active', 'at_risk', 'dormant', 'long_dormant', 'never_purchased', NULL])[1 + floor(random() * 6)::int],
+		   'days_since_last_order', floor(random() * 1500)::int - 10,
+		   'at_risk_days', 90, 'dormant_days', 365, 'long_dormant_days', 730,
+		   'total_amount', CASE WHEN random() < 0.1 THEN -random() * 100 ELSE round((random() * 1e6)::numeric, 2) END,
+		   'order_days', floor(random() * 4)::int * floor(random() * 30)::int,
+		   'median_gap_days', CASE WHEN random() < 0.8 THEN round((random() * 200)::numeric, 1) END,
+		   'mean_gap_days', random() * 200, 'gap_stddev_days', random() * 50,
+		   'segment', (ARRAY['one_time', 'repeat', 'campaign_only', NULL])[1 + floor(random() * 4)::int],
+		   'decline_signals', floor(random() * 4)::int, 'declining', random() < 0.5,
+		   'events_bound', random() < 0.5, 'events_in_window', floor(random() * 5)::int,
+		   'pricing_views', floor(random() * 3)::int, 'days_since_last_event', floor(random() * 200)::int,
+		   'engagement_window_days', 90,
+		   'deals_bound', random() < 0.6,
+		   'last_deal_outcome', (ARRAY['won', 'lost', 'postponed', 'unknown', NULL])[1 + floor(random() * 5)::int],
+		   'last_deal_reason', (ARRAY['price', 'competitor', 'timing', NULL])[1 + floor(random() * 4)::int],
+		   'days_since_last_deal', floor(random() * 400)::int, 'open_deals', floor(random() * 3)::int,
+		   'contracts_bound', random() < 0.6, 'has_contract', random() < 0.6, 'contract_lapsed', random() < 0.3,
+		   'days_since_contract_end', CASE WHEN random() < 0.5 THEN floor(random() * 100)::int END,
+		   'auto_renew_off', random() < 0.3, 'downgraded', random() < 0.3,
+		   'renewal_due_in_days', CASE WHEN random() < 0.5 THEN floor(random() * 120)::int END,
+		   'renewal_horizon_days', 90,
+		   'p_alive', CASE WHEN random() < 0.8 THEN random() END,
+		   'expected_value', CASE WHEN random() < 0.8 THEN random() * 1e5 END)),
+		   dormancy.score_weights_in_force(),
+		   CASE WHEN random() < 0.5 THEN ARRAY[random() * 100, random() * 100] END) AS breakdown
+  FROM generate_series(1, 1500);
+INSERT INTO sbl.random VALUES
+	('{"recency": {"basis": 5}, "decline": {"basis": {"a": [1, 2]}}, "deal": {"basis": true}, "p_alive": {"basis": null}}'),
+	('{"recency": {"basis": ""}, "decline": {"basis": ", "}, "deal": {"basis": "no closed deal, "}, "contract": {"basis": ", lapsed"}}'),
+	('{"recency": {"basis": "dormant, asleep"}, "past_value": "total_amount 5", "engagement": [1], "p_alive": {}}'),
+	('{"contract": {"basis": "lapsed, lapsed 3 days ago, auto-renew off, downgraded, renewal in -2 days, running"}}'),
+	('{"deal": {"basis": "last deal lost (price), -3 days ago, 2 open"}, "unknown_component": {"basis": "no purchase"}}'),
+	('{"regularity": {"basis": "no purchase, no purchase, 1 purchase days"}, "休眠": {"basis": "dormant"}}'),
+	('{}');
+CREATE FUNCTION sbl.differences() RETURNS bigint LANGUAGE sql
+	RETURN (SELECT count(*) FROM sbl.random r
+			 WHERE dormancy.score_breakdown_label(r.breakdown) IS DISTINCT FROM sbl.reference_label(r.breakdown));
+-- the inputs cover the forms: how many the random breakdowns' clauses match
+SELECT count(DISTINCT f.code) >= 30 AS forms_covered
+  FROM sbl.random r, jsonb_each(r.breakdown) e,
+	   unnest(string_to_array(e.value ->> 'basis', ', ')) c, dormancy._score_basis_forms() f
+ WHERE jsonb_typeof(e.value) = 'object' AND f.component = e.key
+   AND CASE WHEN starts_with(f.pattern, '^') THEN c ~ f.pattern ELSE c = f.pattern END;
+SELECT count(*) AS breakdowns FROM sbl.random;
+SET dormancy.language = 'en';
+SELECT sbl.differences() AS english;
+SET dormancy.language = 'ja';
+SELECT (SELECT sbl.differences()) AS japanese,
+	   count(*) FILTER (WHERE dormancy.score_breakdown_label(r.breakdown) IS DISTINCT FROM
+									(SELECT jsonb_object_agg(e.key, jsonb_build_object('label', e.key, 'basis', e.value -> 'basis'))
+									   FROM jsonb_each(r.breakdown) e)) AS translated
+  FROM sbl.random r;
+-- templates edited: one missing, one that is its own code (no template),
+-- one with its capture twice, one whose capture's label holds a
+-- placeholder; no separator
+BEGIN;
+DELETE FROM dormancy.labels WHERE vocabulary = 'score_basis' AND code IN ('p_alive', 'separator');
+UPDATE dormancy.labels SET label = code WHERE vocabulary = 'score_basis' AND code = 'regularity_no_purchase';
+UPDATE dormancy.labels SET label = '{1} / {1} {2}' WHERE vocabulary = 'score_basis' AND code = 'recency_silent';
+UPDATE dormancy.labels SET label = '{2}{1}' WHERE vocabulary = 'score_basis' AND code = 'deal_last_reason';
+UPDATE dormancy.labels SET label = 'lost {2}' WHERE vocabulary = 'deal_outcome' AND code = 'lost';
+SELECT sbl.differences() AS japanese_edited;
+SET dormancy.language = 'en';
+SELECT sbl.differences() AS english_edited;
+ROLLBACK;
 RESET dormancy.language;
 DROP SCHEMA sbl CASCADE;
