@@ -2004,8 +2004,9 @@ BEGIN
 	-- into this statement: 0.9 kB a row in the sort against 1.7 kB in the
 	-- snapshot at 200,000 demo customers; 1.9 kB while a WITH at the top of
 	-- the view kept it from being pulled up, see _evaluation_configuration)
-	-- and spills them to a temporary file beyond work_mem.  Writing the rows first and the ranks afterwards, from a
-	-- narrow sort of the snapshot's own scores, was measured (100,000
+	-- and spills them to a temporary file beyond work_mem.  Writing the
+	-- rows first and the ranks afterwards, from a narrow sort of the
+	-- snapshot's own scores, was measured (100,000
 	-- customers, next day: 92 MB of temporary files instead of 158 MB) and
 	-- is worse: it makes a second version of each row in the same
 	-- transaction, which the page has no room for (fillfactor 50 leaves
