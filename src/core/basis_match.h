@@ -12,9 +12,14 @@
  * on random breakdowns, that the labels it gives are those of
  * regexp_match() (the PL/pgSQL the C function replaced).
  *
- * The syntax it takes, a subset of PostgreSQL's advanced expressions whose
- * matches it finds the same (an expression it does not take is matched by
- * PostgreSQL's engine, as before):
+ * The syntax it takes, a subset of PostgreSQL's advanced expressions (a
+ * form outside it is an error in src/labels_sql.c).  Whether a text matches
+ * is what PostgreSQL's engine says (backtracking tries every way); the
+ * captures are the same when there is only one way to match, as in the
+ * forms, where each capture ends at literal text or at the end.  With
+ * several ways they may differ: the engine prefers the longest alternative
+ * ("^(x|xy)(y?)$" on "xy": PostgreSQL "xy" and "", this matcher "x" and
+ * "y").
  *   ^ ... $          anchored at both ends (both required)
  *   c                an ASCII character that has no special meaning
  *   \c               c literally, for c not a letter or digit
@@ -83,10 +88,9 @@ extern bool basis_match_compile(const char *pattern, size_t len, BasisMatch *out
 
 /*
  * Whether text (len bytes) matches, with the captures (1 .. ngroups) of the
- * match: the longest first for each quantified item, the first alternative
- * first, as the first match found by backtracking.  For the anchored,
- * literal-delimited expressions of the basis forms that is the one match
- * there is.
+ * first match backtracking finds: the longest first for each quantified
+ * item, the first alternative first.  For the forms' expressions that is the
+ * one match there is (above).
  */
 extern bool basis_match_run(const BasisMatch *m, const char *text, size_t len, BasisMatchCaptures *captures);
 
