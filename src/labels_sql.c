@@ -280,12 +280,13 @@ label_codes(PG_FUNCTION_ARGS)
 typedef struct BasisForm
 {
 	char	   *component;
+	size_t		component_len;
 	text	   *pattern;
-	bool		is_expression;	/* the pattern starts with ^ */
-	BasisMatch *simple;			/* the expression, compiled (src/core/basis_match.c) */
+	BasisMatch *simple;			/* the expression (a pattern starting with ^), compiled
+								 * (src/core/basis_match.c); NULL: the clause itself */
 	char	   *code;
 	int			nvocabularies;
-	char	  **vocabularies;	/* per capture, NULL: none */
+	text	  **vocabularies;	/* per capture, NULL: none */
 } BasisForm;
 
 typedef struct ScoreLabelCache
@@ -295,7 +296,6 @@ typedef struct ScoreLabelCache
 	BasisForm  *forms;			/* in their order */
 	text	   *score_basis;	/* the vocabularies' names, as text */
 	text	   *score_component;
-	char	   *separator_en;	/* ", ": the separator without a label */
 } ScoreLabelCache;
 
 static ScoreLabelCache *
@@ -321,9 +321,9 @@ LoadScoreLabels(MemoryContext parent)
 		if (isnull[0] || isnull[1] || isnull[2])	/* not a form */
 			continue;
 		f->component = TextDatumGetCString(d[0]);
+		f->component_len = strlen(f->component);
 		f->pattern = DatumGetTextPCopy(d[1]);
-		f->is_expression = VARSIZE_ANY_EXHDR(f->pattern) > 0 && *VARDATA_ANY(f->pattern) == '^';
-		if (f->is_expression)
+		if (VARSIZE_ANY_EXHDR(f->pattern) > 0 && *VARDATA_ANY(f->pattern) == '^')
 		{
 			f->simple = palloc(sizeof(BasisMatch));
 			if (!basis_match_compile(VARDATA_ANY(f->pattern), VARSIZE_ANY_EXHDR(f->pattern), f->simple))
@@ -338,15 +338,14 @@ LoadScoreLabels(MemoryContext parent)
 
 			deconstruct_array(DatumGetArrayTypeP(d[3]), TEXTOID, -1, false, TYPALIGN_INT,
 							  &elems, &nulls, &f->nvocabularies);
-			f->vocabularies = palloc0(sizeof(char *) * Max(f->nvocabularies, 1));
+			f->vocabularies = palloc0(sizeof(text *) * Max(f->nvocabularies, 1));
 			for (int j = 0; j < f->nvocabularies; j++)
-				f->vocabularies[j] = nulls[j] ? NULL : TextDatumGetCString(elems[j]);
+				f->vocabularies[j] = nulls[j] ? NULL : DatumGetTextPCopy(elems[j]);
 		}
 		cache->nforms++;
 	}
 	cache->score_basis = cstring_to_text("score_basis");
 	cache->score_component = cstring_to_text("score_component");
-	cache->separator_en = pstrdup(", ");
 	MemoryContextSwitchTo(old);
 	return cache;
 }
@@ -401,7 +400,7 @@ ClauseSentence(ScoreLabelCache *cache, LabelLanguage language, const char *compo
 		char	  **captures = NULL;
 		const char *part;
 
-		if (strlen(f->component) != component_len || memcmp(f->component, component, component_len) != 0)
+		if (f->component_len != component_len || memcmp(f->component, component, component_len) != 0)
 			continue;
 		if (f->simple != NULL)
 		{
@@ -432,11 +431,7 @@ ClauseSentence(ScoreLabelCache *cache, LabelLanguage language, const char *compo
 			const char *with = captures[j] != NULL ? captures[j] : "";
 
 			if (captures[j] != NULL && j < f->nvocabularies && f->vocabularies[j] != NULL)
-			{
-				text	   *vocabulary = cstring_to_text(f->vocabularies[j]);
-
-				with = LabelOrCode(&cache->labels, language, vocabulary, captures[j], strlen(captures[j]));
-			}
+				with = LabelOrCode(&cache->labels, language, f->vocabularies[j], captures[j], strlen(captures[j]));
 			part = ReplaceAll(part, psprintf("{%d}", j + 1), with);
 		}
 		return (char *) part;
@@ -513,8 +508,8 @@ score_breakdown_label(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = LoadScoreLabels(fcinfo->flinfo->fn_mcxt);
 	cache = (ScoreLabelCache *) fcinfo->flinfo->fn_extra;
 	separator = LabelOrCode(&cache->labels, language, cache->score_basis, "separator", strlen("separator"));
-	if (strcmp(separator, "separator") == 0)
-		separator = cache->separator_en;
+	if (strcmp(separator, "separator") == 0)	/* no label: the English one */
+		separator = ", ";
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	it = JsonbIteratorInit(&breakdown->root);
