@@ -808,7 +808,7 @@ AS $$
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
 			'category_histories_live', 'category_histories', 'customer_histories_live', 'customer_histories_stored', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
-			'source_issues',
+			'source_issues', 'customer_column_indexes',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
 			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',
@@ -2968,6 +2968,39 @@ COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concern
 COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+-- customer_column_indexes: whether each bound table has an index on the
+-- column that holds the customer id.  A lookup of one customer
+-- (customer_status WHERE customer_id = $1) reads that customer's rows of
+-- every bound source through the source's index on its customer column;
+-- without one it reads every row of that source, and a lookup that takes
+-- milliseconds takes as long as the table is large.  Nothing else tells:
+-- the answer is the same, only slower.  Per bound table (each partition or
+-- inheritance child on a row of its own, from the catalogs:
+-- _customer_column_indexes), whether such an index exists, and the
+-- statement that makes one.
+CREATE OR REPLACE VIEW dormancy.customer_column_indexes WITH (security_invoker = true) AS
+SELECT x.source,
+	   x.table_name,
+	   x.column_name,
+	   x.relation_kind,
+	   CASE WHEN x.relation_kind IN ('table', 'materialized view') THEN x.index_name IS NOT NULL END AS indexed,
+	   x.index_name,
+	   x.estimated_rows,
+	   CASE WHEN x.relation_kind IN ('table', 'materialized view') AND x.index_name IS NULL
+			THEN pg_catalog.format('CREATE INDEX ON %s (%I)', x.index_on, x.column_name)
+	   END AS create_index
+  FROM dormancy._customer_column_indexes() x;
+COMMENT ON VIEW dormancy.customer_column_indexes IS
+	'per bound table (each partition or inheritance child on its own row): whether an index on its customer column lets a lookup of one customer read only that customer''s rows, and the statement that makes one when it is missing';
+COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is bound as: customers, orders, contracts, events, deals, contacts or outreach';
+COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
+COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
+COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
 
 -- customer_core: one row per customer with its state, decline signals,
 -- price changes and contract columns; customer_status adds the rest.  The
@@ -10242,6 +10275,58 @@ CREATE FUNCTION dormancy._single_row(anyelement)
 COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000)';
 
+--
+-- The indexes on the bound tables' customer columns, for the live view
+-- customer_column_indexes (sql_src/70_views.sql).
+--
+
+-- The bound tables (sources of dormancy.bindings, and each partition or
+-- inheritance child of them) with their customer column and the index that
+-- serves a lookup by it: a valid B-tree or hash index whose first column is
+-- the customer column (a partial index counts: the views ask for ids that
+-- are not NULL).  Views and foreign tables are listed with indexed NULL: the
+-- indexes of what they read are not visible here.  A partitioned table
+-- holds no rows: its partitions are listed.  SECURITY DEFINER, so that a
+-- reader needs no grant on dormancy.bindings: it takes no argument and
+-- returns what the catalogs and the adapters' definitions (pg_views) show
+-- anyone, the bound relations and their customer columns.
+CREATE FUNCTION dormancy._customer_column_indexes()
+	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
+				   index_name regclass, estimated_rows bigint, index_on regclass)
+	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.source, m.relid::regclass,
+		   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name,
+		   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'm' THEN 'materialized view'
+						  WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign table' END,
+		   (SELECT i.indexrelid::regclass
+			  FROM pg_index i
+			  JOIN pg_class ic ON ic.oid = i.indexrelid
+			  JOIN pg_am am ON am.oid = ic.relam
+			  JOIN pg_attribute a ON a.attrelid = c.oid
+								 AND a.attname = (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)
+								 AND NOT a.attisdropped
+			 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+			   AND am.amname IN ('btree', 'hash')
+			 ORDER BY i.indpred IS NOT NULL, ic.relname
+			 LIMIT 1),
+		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
+		   -- where a missing index is best made: on a bound partitioned
+		   -- table, whose partitions (those to come too) then all get one
+		   CASE WHEN (SELECT p.relkind FROM pg_class p WHERE p.oid = b.relation) = 'p'
+				THEN b.relation ELSE m.relid::regclass END
+	  FROM dormancy.bindings b
+	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
+	  JOIN pg_class c ON c.oid = m.relid
+	 -- a partitioned table holds no rows; a parent of inheritance children
+	 -- that holds none is left out likewise
+	 WHERE c.relkind IN ('r', 'm', 'v', 'f')
+	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples <= 0)
+$$;
+COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
+	'internal: each bound table (and partition or child) with its customer column and the index a lookup of one customer uses (dormancy.customer_column_indexes)';
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:
@@ -10304,6 +10389,10 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;
+-- and which bound tables lack an index on their customer column
+-- (customer_column_indexes: a catalog read through a SECURITY DEFINER
+-- function, no grant on dormancy.bindings)
+GRANT EXECUTE ON FUNCTION dormancy._customer_column_indexes() TO dormancy_analyst;
 
 -- and the state changes, which campaign_transitions ties to the campaigns
 -- (issue 15, campaign effect)

@@ -22,7 +22,7 @@ AS $$
 			'src_contracts', 'src_events', 'src_deals', 'src_contacts', 'src_name_keys', 'src_outreach',
 			'category_histories_live', 'category_histories', 'customer_histories_live', 'customer_histories_stored', 'customer_histories',
 			'contract_signals', 'customer_engagement', 'customer_deals', 'customer_contacts', 'customer_outreach',
-			'source_issues',
+			'source_issues', 'customer_column_indexes',
 			'customer_core', 'data_issues', 'customer_status',
 			'declining_customers', 'category_trend', 'call_list', 'duplicate_customers',
 			'company_customers', 'unmatched_labels', 'model_parameters', 'forecast_intervals', 'latest_validation', 'latest_validation_tracking',

@@ -16,6 +16,7 @@
 --   customer_deals, customer_contacts,       optional source
 --   customer_outreach
 --   source_issues                            what the optional sources' rows lack
+--   customer_column_indexes                  which bound tables a lookup reads whole
 --   customer_core                            state, decline, price changes, contracts
 --   data_issues                              what the orders and customers lack
 --   customer_status                          customer_core + models, priority,
@@ -657,6 +658,39 @@ COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concern
 COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
+
+-- customer_column_indexes: whether each bound table has an index on the
+-- column that holds the customer id.  A lookup of one customer
+-- (customer_status WHERE customer_id = $1) reads that customer's rows of
+-- every bound source through the source's index on its customer column;
+-- without one it reads every row of that source, and a lookup that takes
+-- milliseconds takes as long as the table is large.  Nothing else tells:
+-- the answer is the same, only slower.  Per bound table (each partition or
+-- inheritance child on a row of its own, from the catalogs:
+-- _customer_column_indexes), whether such an index exists, and the
+-- statement that makes one.
+CREATE OR REPLACE VIEW dormancy.customer_column_indexes WITH (security_invoker = true) AS
+SELECT x.source,
+	   x.table_name,
+	   x.column_name,
+	   x.relation_kind,
+	   CASE WHEN x.relation_kind IN ('table', 'materialized view') THEN x.index_name IS NOT NULL END AS indexed,
+	   x.index_name,
+	   x.estimated_rows,
+	   CASE WHEN x.relation_kind IN ('table', 'materialized view') AND x.index_name IS NULL
+			THEN pg_catalog.format('CREATE INDEX ON %s (%I)', x.index_on, x.column_name)
+	   END AS create_index
+  FROM dormancy._customer_column_indexes() x;
+COMMENT ON VIEW dormancy.customer_column_indexes IS
+	'per bound table (each partition or inheritance child on its own row): whether an index on its customer column lets a lookup of one customer read only that customer''s rows, and the statement that makes one when it is missing';
+COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is bound as: customers, orders, contracts, events, deals, contacts or outreach';
+COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
+COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
+COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
 
 -- customer_core: one row per customer with its state, decline signals,
 -- price changes and contract columns; customer_status adds the rest.  The

@@ -1,0 +1,119 @@
+-- customer_column_indexes: which bound tables have no index on their
+-- customer column, so that a lookup of one customer reads every row of them.
+-- Each row is checked against the plan of such a lookup: where the view says
+-- a table is not indexed, the lookup scans it whole; after the statement the
+-- view proposes, it reads the table through the new index.  Partitions are
+-- listed one by one; a view or foreign table is not checked (NULL); an index
+-- whose first column is another one, or an expression, does not count; a
+-- role with dormancy_analyst only reads the view without a grant on the
+-- bindings.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET dormancy.as_of = '2026-11-01';
+SET jit = off;
+SET max_parallel_workers_per_gather = 0;
+SET enable_seqscan = off;	-- a lookup takes an index whenever there is one
+SET enable_bitmapscan = off;
+CREATE SCHEMA ci;
+CREATE TABLE ci.accounts (id integer PRIMARY KEY, name text);
+CREATE TABLE ci.invoices (account integer, day date, total numeric) PARTITION BY RANGE (day);
+CREATE TABLE ci.invoices_2025 PARTITION OF ci.invoices FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE ci.invoices_2026 PARTITION OF ci.invoices FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE ci.events (account integer, at timestamptz, kind text);
+CREATE TABLE ci.deals_raw (account integer, closed date, outcome text);
+CREATE VIEW ci.deals WITH (security_invoker = true) AS SELECT * FROM ci.deals_raw;
+CREATE TABLE ci.contacts (account integer, phone text);
+INSERT INTO ci.accounts SELECT i, '顧客 ' || i FROM generate_series(1, 300) i;
+INSERT INTO ci.invoices SELECT i, date '2025-06-01' + (i * 7 + k * 90) % 500, 100 FROM generate_series(1, 300) i, generate_series(0, 2) k;
+INSERT INTO ci.events SELECT i, timestamptz '2026-10-01 09:00+09', 'web_visit' FROM generate_series(1, 300, 2) i;
+INSERT INTO ci.deals_raw SELECT i, date '2026-09-01', 'lost' FROM generate_series(1, 300, 5) i;
+INSERT INTO ci.contacts SELECT i, '03-1234-5678' FROM generate_series(1, 300, 3) i;
+-- indexes that do not serve a lookup by customer: another first column, an
+-- expression; and one partition indexed by itself
+CREATE INDEX ON ci.events (kind, account);
+CREATE INDEX ON ci.contacts ((account + 0));
+CREATE INDEX invoices_2025_account ON ci.invoices_2025 (account);
+ANALYZE ci.accounts, ci.invoices, ci.events, ci.deals_raw, ci.contacts;
+SELECT dormancy.bind_customers('ci.accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('ci.invoices', customer => 'account', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+SELECT dormancy.bind_events('ci.events', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
+SELECT dormancy.bind_deals('ci.deals', customer => 'account', closed_at => 'closed', outcome => 'outcome') IS NOT NULL AS bound;
+SELECT dormancy.bind_contacts('ci.contacts', customer => 'account', phone => 'phone') IS NOT NULL AS bound;
+
+SELECT source, table_name, column_name, relation_kind, indexed, index_name, estimated_rows, create_index
+  FROM dormancy.customer_column_indexes ORDER BY source, table_name::text;
+
+-- The tables a lookup of one customer reads whole, from its plan (run:
+-- parts never executed do not count): those scanned other than through an
+-- index whose first column is the customer column (a sequential scan, or a
+-- scan of a whole index that starts with another column).
+CREATE FUNCTION ci.scanned_whole(query text) RETURNS SETOF text
+	LANGUAGE plpgsql
+AS $$
+DECLARE
+	plan jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, COSTS off, TIMING off, FORMAT JSON) ' || query INTO plan;
+	RETURN QUERY
+	WITH RECURSIVE n(p) AS (
+		SELECT plan -> 0 -> 'Plan'
+		UNION ALL
+		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
+	)
+	SELECT n.p ->> 'Relation Name' FROM n
+	 WHERE n.p ? 'Relation Name' AND (n.p ->> 'Actual Loops')::int > 0
+	   AND NOT EXISTS (SELECT 1
+						 FROM pg_index i
+						 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+						WHERE i.indexrelid = to_regclass('ci.' || (n.p ->> 'Index Name'))
+						  AND a.attname IN ('account', 'id'));
+END
+$$;
+-- every table the view reports as not indexed is scanned whole by a lookup,
+-- and no table it reports as indexed is
+SELECT DISTINCT s FROM ci.scanned_whole('SELECT * FROM dormancy.customer_status WHERE customer_id = 42') s
+ WHERE s LIKE 'invoices%' OR s IN ('accounts', 'events', 'deals_raw', 'contacts') ORDER BY 1;
+SELECT array_agg(t ORDER BY t) AS not_indexed
+  FROM (SELECT pg_catalog.split_part(table_name::text, '.', 2) AS t
+		  FROM dormancy.customer_column_indexes WHERE NOT indexed) x;
+
+-- run what the view proposes: then nothing is scanned whole but the view's
+-- base table, whose indexes the view does not show (deals, NULL)
+DO $$
+DECLARE
+	stmt text;
+BEGIN
+	FOR stmt IN SELECT create_index FROM dormancy.customer_column_indexes WHERE create_index IS NOT NULL ORDER BY 1 LOOP
+		EXECUTE stmt;
+	END LOOP;
+END
+$$;
+SELECT source, table_name, indexed, index_name IS NOT NULL AS has_index, create_index
+  FROM dormancy.customer_column_indexes ORDER BY source, table_name::text;
+SELECT DISTINCT s FROM ci.scanned_whole('SELECT * FROM dormancy.customer_status WHERE customer_id = 42') s
+ WHERE s LIKE 'invoices%' OR s IN ('accounts', 'events', 'deals_raw', 'contacts') ORDER BY 1;
+
+-- a hash index serves a lookup too, and so does a partial one that keeps
+-- every id (the views ask for ids that are not NULL)
+DROP INDEX ci.events_account_idx;
+CREATE INDEX events_account_hash ON ci.events USING hash (account);
+SELECT table_name, indexed, index_name FROM dormancy.customer_column_indexes WHERE source = 'events';
+DROP INDEX ci.events_account_hash;
+CREATE INDEX events_account_partial ON ci.events (account) WHERE account IS NOT NULL;
+SELECT table_name, indexed, index_name FROM dormancy.customer_column_indexes WHERE source = 'events';
+SELECT count(*) AS events_scanned_whole
+  FROM ci.scanned_whole('SELECT * FROM dormancy.customer_status WHERE customer_id = 42') s WHERE s = 'events';
+
+-- an analyst (dormancy_analyst, no grant on dormancy.bindings) reads it
+CREATE ROLE ci_analyst IN ROLE dormancy_analyst;
+GRANT USAGE ON SCHEMA ci TO ci_analyst;
+SET ROLE ci_analyst;
+SELECT has_table_privilege('dormancy.bindings', 'SELECT') AS reads_bindings, count(*) AS rows
+  FROM dormancy.customer_column_indexes;
+RESET ROLE;
+
+SELECT count(*) AS unbound
+  FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'orders', 'customers']) s) u;
+SELECT count(*) AS rows_unbound FROM dormancy.customer_column_indexes;
+DROP SCHEMA ci CASCADE;
+DROP ROLE ci_analyst;

@@ -1,0 +1,51 @@
+--
+-- The indexes on the bound tables' customer columns, for the live view
+-- customer_column_indexes (sql_src/70_views.sql).
+--
+
+-- The bound tables (sources of dormancy.bindings, and each partition or
+-- inheritance child of them) with their customer column and the index that
+-- serves a lookup by it: a valid B-tree or hash index whose first column is
+-- the customer column (a partial index counts: the views ask for ids that
+-- are not NULL).  Views and foreign tables are listed with indexed NULL: the
+-- indexes of what they read are not visible here.  A partitioned table
+-- holds no rows: its partitions are listed.  SECURITY DEFINER, so that a
+-- reader needs no grant on dormancy.bindings: it takes no argument and
+-- returns what the catalogs and the adapters' definitions (pg_views) show
+-- anyone, the bound relations and their customer columns.
+CREATE FUNCTION dormancy._customer_column_indexes()
+	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
+				   index_name regclass, estimated_rows bigint, index_on regclass)
+	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT b.source, m.relid::regclass,
+		   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name,
+		   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'm' THEN 'materialized view'
+						  WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign table' END,
+		   (SELECT i.indexrelid::regclass
+			  FROM pg_index i
+			  JOIN pg_class ic ON ic.oid = i.indexrelid
+			  JOIN pg_am am ON am.oid = ic.relam
+			  JOIN pg_attribute a ON a.attrelid = c.oid
+								 AND a.attname = (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)
+								 AND NOT a.attisdropped
+			 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+			   AND am.amname IN ('btree', 'hash')
+			 ORDER BY i.indpred IS NOT NULL, ic.relname
+			 LIMIT 1),
+		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
+		   -- where a missing index is best made: on a bound partitioned
+		   -- table, whose partitions (those to come too) then all get one
+		   CASE WHEN (SELECT p.relkind FROM pg_class p WHERE p.oid = b.relation) = 'p'
+				THEN b.relation ELSE m.relid::regclass END
+	  FROM dormancy.bindings b
+	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
+	  JOIN pg_class c ON c.oid = m.relid
+	 -- a partitioned table holds no rows; a parent of inheritance children
+	 -- that holds none is left out likewise
+	 WHERE c.relkind IN ('r', 'm', 'v', 'f')
+	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples <= 0)
+$$;
+COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
+	'internal: each bound table (and partition or child) with its customer column and the index a lookup of one customer uses (dormancy.customer_column_indexes)';
