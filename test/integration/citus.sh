@@ -111,6 +111,17 @@ bind_and_refresh -d "$single" >/dev/null
 bind_and_refresh "${coord[@]}" >/dev/null
 echo "bound and refreshed on both"
 
+# which bound tables a lookup of one customer reads by an index: the same on
+# the coordinator (its distributed tables' indexes) as on the single node
+# (the rows estimate left out: the coordinator's tables hold no rows)
+idx_q="SELECT string_agg(concat_ws(' ', source, table_name, column_name, relation_kind, indexed, index_name, create_index), '; ' ORDER BY source, table_name::text) FROM dormancy.customer_column_indexes"
+idx_single=$(psql -X -At -d "$single" -c "$idx_q")
+idx_coord=$(psql -X -At "${coord[@]}" -c "$idx_q")
+if [ -z "$idx_single" ] || [ "$idx_single" != "$idx_coord" ]; then
+	echo "customer_column_indexes differs: single [$idx_single], Citus [$idx_coord]"; exit 1
+fi
+echo "customer_column_indexes the same on Citus: $idx_coord"
+
 # a campaign started as of 2026-06-01, the same on both (its call list is
 # compared below), contacts logged for it: its outcomes and measured effects
 # as of 2026-11-01 read the distributed orders after the start
