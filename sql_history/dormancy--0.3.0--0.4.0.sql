@@ -5241,6 +5241,8 @@ CREATE OR REPLACE FUNCTION dormancy._bind(source text, relation regclass, column
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	t record;
 BEGIN
 	INSERT INTO dormancy.bindings AS b (source, relation, columns)
 	VALUES (source, relation, jsonb_strip_nulls(columns))
@@ -5268,9 +5270,23 @@ BEGIN
 				  HINT = 'Bind a view that casts one of them to the type of the other.';
 	END;
 	PERFORM dormancy._warn_definer_views(_bind.source, _bind.relation);
+	-- a lookup of one customer reads a table without an index on its
+	-- customer column whole: say so (customer_column_indexes lists them)
+	FOR t IN
+		SELECT x.table_name, x.column_name, x.index_on
+		  FROM dormancy._customer_column_indexes() x
+		 WHERE x.source = _bind.source AND x.relation_kind IN ('table', 'materialized view')
+		   AND x.index_name IS NULL
+		 ORDER BY x.table_name::text
+	LOOP
+		RAISE NOTICE '% has no index on its customer column %', t.table_name, quote_ident(t.column_name)
+			USING DETAIL = 'A lookup of one customer (customer_status WHERE customer_id = ...) reads every row of it.',
+				  HINT = format('Create one: CREATE INDEX ON %s (%I); dormancy.customer_column_indexes lists every bound table.',
+								t.index_on, t.column_name);
+	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, and warn about a bound view through which row-level security does not apply';
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, warn about a bound view through which row-level security does not apply, and note each bound table without an index on its customer column';
 
 CREATE OR REPLACE FUNCTION dormancy.rebind()
 	RETURNS void
@@ -6708,7 +6724,7 @@ COMMENT ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, na
 REVOKE ALL ON FUNCTION dormancy.bind_customers(regclass, name, name, name, name, name) FROM PUBLIC;
 
 -- (_bind(): defined in an earlier section)
-COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, and warn about a bound view through which row-level security does not apply';
+COMMENT ON FUNCTION dormancy._bind(text, regclass, jsonb) IS 'internal: record a binding, rebuild the views, warn about a bound view through which row-level security does not apply, and note each bound table without an index on its customer column';
 
 CREATE OR REPLACE FUNCTION dormancy.unbind(source text)
 	RETURNS void
