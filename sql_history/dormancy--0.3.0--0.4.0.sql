@@ -2997,7 +2997,7 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is b
 COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
 COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
-COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (whole, or partial with the predicate customer column IS NOT NULL); false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
 COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
 COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
@@ -10299,32 +10299,33 @@ COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 -- The bound tables (sources of dormancy.bindings, and each partition or
 -- inheritance child of them) with their customer column and the index that
 -- serves a lookup by it: a valid B-tree or hash index whose first column is
--- the customer column (a partial index counts: the views ask for ids that
--- are not NULL).  Views and foreign tables are listed with indexed NULL: the
--- indexes of what they read are not visible here.  A partitioned table
--- holds no rows: its partitions are listed.  SECURITY DEFINER, so that a
--- reader needs no grant on dormancy.bindings: it takes no argument and
--- returns what the catalogs and the adapters' definitions (pg_views) show
--- anyone, the bound relations and their customer columns.
+-- the customer column, either whole or partial with the predicate
+-- "customer column IS NOT NULL" (the views ask only for ids that are not
+-- NULL; another predicate could leave a customer's rows out of the index).
+-- Views and foreign tables are listed with indexed NULL: the indexes of
+-- what they read are not visible here.  A partitioned table holds no rows:
+-- its partitions are listed.  SECURITY DEFINER, so that a reader needs no
+-- grant on dormancy.bindings: it takes no argument and returns what the
+-- catalogs and the adapters' definitions (pg_views) show anyone, the bound
+-- relations and their customer columns.
 CREATE FUNCTION dormancy._customer_column_indexes()
 	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
 				   index_name regclass, estimated_rows bigint, index_on regclass)
 	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT b.source, m.relid::regclass,
-		   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name,
+	SELECT b.source, m.relid::regclass, b.col,
 		   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'm' THEN 'materialized view'
 						  WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign table' END,
 		   (SELECT i.indexrelid::regclass
 			  FROM pg_index i
 			  JOIN pg_class ic ON ic.oid = i.indexrelid
 			  JOIN pg_am am ON am.oid = ic.relam
-			  JOIN pg_attribute a ON a.attrelid = c.oid
-								 AND a.attname = (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)
-								 AND NOT a.attisdropped
+			  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
 			 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
 			   AND am.amname IN ('btree', 'hash')
+			   AND (i.indpred IS NULL
+					OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))
 			 ORDER BY i.indpred IS NOT NULL, ic.relname
 			 LIMIT 1),
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
@@ -10332,7 +10333,9 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN (SELECT p.relkind FROM pg_class p WHERE p.oid = b.relation) = 'p'
 				THEN b.relation ELSE m.relid::regclass END
-	  FROM dormancy.bindings b
+	  FROM (SELECT b.source, b.relation,
+				   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name AS col
+			  FROM dormancy.bindings b) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- a partitioned table holds no rows; a parent of inheritance children

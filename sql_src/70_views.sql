@@ -687,7 +687,7 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is b
 COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
 COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
-COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (whole, or partial with the predicate customer column IS NOT NULL); false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
 COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
 COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
