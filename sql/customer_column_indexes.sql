@@ -111,6 +111,15 @@ SELECT table_name, indexed, index_name FROM dormancy.customer_column_indexes WHE
 SELECT count(*) AS events_scanned_whole
   FROM ci.scanned_whole('SELECT * FROM dormancy.customer_status WHERE customer_id = 42') s WHERE s = 'events';
 
+-- inheritance: each child is listed; the parent is left out once ANALYZE
+-- finds it empty
+CREATE TABLE ci.visits (account integer, at timestamptz, kind text);
+CREATE TABLE ci.visits_2026 () INHERITS (ci.visits);
+INSERT INTO ci.visits_2026 SELECT i, timestamptz '2026-10-01 09:00+09', 'web_visit' FROM generate_series(1, 300, 4) i;
+ANALYZE ci.visits, ci.visits_2026;
+SELECT dormancy.bind_events('ci.visits', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
+SELECT table_name, indexed, estimated_rows, create_index FROM dormancy.customer_column_indexes WHERE source = 'events';
+
 -- an analyst (dormancy_analyst, no grant on dormancy.bindings) reads it
 CREATE ROLE ci_analyst IN ROLE dormancy_analyst;
 GRANT USAGE ON SCHEMA ci TO ci_analyst;

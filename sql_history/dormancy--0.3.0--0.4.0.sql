@@ -10339,9 +10339,10 @@ AS $$
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- a partitioned table holds no rows; a parent of inheritance children
-	 -- that holds none is left out likewise
+	 -- that ANALYZE found empty is left out likewise (one never analyzed is
+	 -- listed: it may hold rows)
 	 WHERE c.relkind IN ('r', 'm', 'v', 'f')
-	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples <= 0)
+	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples = 0)
 $$;
 COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
 	'internal: each bound table (and partition or child) with its customer column and the index a lookup of one customer uses (dormancy.customer_column_indexes)';
