@@ -86,6 +86,15 @@ d=$(compare)
 grep -q 'dormancy.bindings|table|-|SELECT|-' <<<"$d" && ok "an extra grant is caught" || fail "an extra grant is not caught: $d"
 q -c "REVOKE SELECT ON dormancy.bindings FROM dormancy_reader"
 
+# the functions that run with the owner's rights are exactly those that
+# docs/security.md lists under "Code that runs with the owner's rights"
+doc_definers=$(sed -n "/^## Code that runs with the owner's rights/,/^## /p" "$doc" |
+	sed -n 's/^| `\([a-z_]*\)()`\(, `\([a-z_]*\)()`\)\? |.*/\1 \3/p' | tr ' ' '\n' | grep -v '^$' | LC_ALL=C sort | tr '\n' ' ')
+act_definers=$(q -c "SELECT string_agg(proname, ' ' ORDER BY proname) FROM pg_proc WHERE pronamespace = 'dormancy'::regnamespace AND prosecdef")
+[ "$(echo $doc_definers)" = "$(echo $act_definers)" ] && [ -n "$act_definers" ] &&
+	ok "SECURITY DEFINER functions as documented: $act_definers" ||
+	fail "SECURITY DEFINER functions differ: documented [$doc_definers], actual [$act_definers]"
+
 # no internal function is executable by PUBLIC, no internal table readable by the roles
 [ "$(q -c "SELECT count(*) FROM pg_proc WHERE pronamespace = 'dormancy'::regnamespace AND starts_with(proname, '_') AND has_function_privilege('public', oid, 'EXECUTE')")" = 0 ] &&
 	ok "no internal function is executable by PUBLIC" || fail "an internal function is executable by PUBLIC"
