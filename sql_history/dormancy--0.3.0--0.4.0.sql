@@ -5273,16 +5273,14 @@ BEGIN
 	-- a lookup of one customer reads a table without an index on its
 	-- customer column whole: say so (customer_column_indexes lists them)
 	FOR t IN
-		SELECT x.table_name, x.column_name, x.index_on
-		  FROM dormancy._customer_column_indexes() x
-		 WHERE x.source = _bind.source AND x.relation_kind IN ('table', 'materialized view')
-		   AND x.index_name IS NULL
+		SELECT x.table_name, x.column_name, x.create_index
+		  FROM dormancy.customer_column_indexes x
+		 WHERE x.source = _bind.source AND NOT x.indexed
 		 ORDER BY x.table_name::text
 	LOOP
 		RAISE NOTICE '% has no index on its customer column %', t.table_name, quote_ident(t.column_name)
 			USING DETAIL = 'A lookup of one customer (customer_status WHERE customer_id = ...) reads every row of it.',
-				  HINT = format('Create one: CREATE INDEX ON %s (%I); dormancy.customer_column_indexes lists every bound table.',
-								t.index_on, t.column_name);
+				  HINT = format('Create one: %s; dormancy.customer_column_indexes lists every bound table.', t.create_index);
 	END LOOP;
 END
 $$;
@@ -10331,11 +10329,11 @@ AS $$
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
 		   -- where a missing index is best made: on a bound partitioned
 		   -- table, whose partitions (those to come too) then all get one
-		   CASE WHEN (SELECT p.relkind FROM pg_class p WHERE p.oid = b.relation) = 'p'
-				THEN b.relation ELSE m.relid::regclass END
-	  FROM (SELECT b.source, b.relation,
+		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
+	  FROM (SELECT b.source, b.relation, r.relkind,
 				   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name AS col
-			  FROM dormancy.bindings b) b
+			  FROM dormancy.bindings b
+			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- a partitioned table holds no rows; a parent of inheritance children

@@ -477,16 +477,14 @@ BEGIN
 	-- a lookup of one customer reads a table without an index on its
 	-- customer column whole: say so (customer_column_indexes lists them)
 	FOR t IN
-		SELECT x.table_name, x.column_name, x.index_on
-		  FROM dormancy._customer_column_indexes() x
-		 WHERE x.source = _bind.source AND x.relation_kind IN ('table', 'materialized view')
-		   AND x.index_name IS NULL
+		SELECT x.table_name, x.column_name, x.create_index
+		  FROM dormancy.customer_column_indexes x
+		 WHERE x.source = _bind.source AND NOT x.indexed
 		 ORDER BY x.table_name::text
 	LOOP
 		RAISE NOTICE '% has no index on its customer column %', t.table_name, quote_ident(t.column_name)
 			USING DETAIL = 'A lookup of one customer (customer_status WHERE customer_id = ...) reads every row of it.',
-				  HINT = format('Create one: CREATE INDEX ON %s (%I); dormancy.customer_column_indexes lists every bound table.',
-								t.index_on, t.column_name);
+				  HINT = format('Create one: %s; dormancy.customer_column_indexes lists every bound table.', t.create_index);
 	END LOOP;
 END
 $$;

@@ -38,11 +38,11 @@ AS $$
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
 		   -- where a missing index is best made: on a bound partitioned
 		   -- table, whose partitions (those to come too) then all get one
-		   CASE WHEN (SELECT p.relkind FROM pg_class p WHERE p.oid = b.relation) = 'p'
-				THEN b.relation ELSE m.relid::regclass END
-	  FROM (SELECT b.source, b.relation,
+		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
+	  FROM (SELECT b.source, b.relation, r.relkind,
 				   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name AS col
-			  FROM dormancy.bindings b) b
+			  FROM dormancy.bindings b
+			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- a partitioned table holds no rows; a parent of inheritance children
