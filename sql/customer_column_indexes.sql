@@ -119,6 +119,13 @@ INSERT INTO ci.visits_2026 SELECT i, timestamptz '2026-10-01 09:00+09', 'web_vis
 ANALYZE ci.visits, ci.visits_2026;
 SELECT dormancy.bind_events('ci.visits', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
 SELECT table_name, indexed, estimated_rows, create_index FROM dormancy.customer_column_indexes WHERE source = 'events';
+-- a parent that holds rows of its own and was never analyzed (reltuples -1)
+-- is listed: it may hold rows
+CREATE TABLE ci.calls (account integer, at timestamptz, kind text);
+CREATE TABLE ci.calls_2026 () INHERITS (ci.calls);
+INSERT INTO ci.calls SELECT i, timestamptz '2026-09-01 09:00+09', 'call' FROM generate_series(1, 300, 6) i;
+SELECT dormancy.bind_events('ci.calls', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
+SELECT table_name, indexed, create_index FROM dormancy.customer_column_indexes WHERE source = 'events' ORDER BY 1;
 
 -- an analyst (dormancy_analyst, no grant on dormancy.bindings) reads it
 CREATE ROLE ci_analyst IN ROLE dormancy_analyst;
