@@ -112,6 +112,18 @@ SELECT model, array_dims(paretonbd_covariance) AS paretonbd,
 	   round(sqrt(paretonbd_covariance[1][1])::numeric, 4) AS se_r, round(sqrt(paretonbd_covariance[2][2])::numeric, 3) AS se_alpha,
 	   round(sqrt(paretonbd_covariance[3][3])::numeric, 4) AS se_s, round(sqrt(paretonbd_covariance[4][4])::numeric, 3) AS se_beta
   FROM dormancy.fit_models();
+-- the three covariance matrices fit_models() stores are the fits' own
+-- (computed to check the standard errors, kept in the fit): bit for bit what
+-- the public aggregates compute again at the stored models over the same
+-- customers' summaries
+SELECT m.bgnbd_covariance = c.bgnbd AS bgnbd_same, m.paretonbd_covariance = c.paretonbd AS paretonbd_same,
+	   m.gammagamma_covariance = c.gammagamma AS gammagamma_same
+  FROM dormancy.models m
+ CROSS JOIN LATERAL (
+	SELECT dormancy.bgnbd_covariance(m.bgnbd, s.frequency, s.recency_days::float8 / 7, s.age_days::float8 / 7) AS bgnbd,
+		   dormancy.paretonbd_covariance(m.paretonbd, s.frequency, s.recency_days::float8 / 7, s.age_days::float8 / 7) AS paretonbd,
+		   dormancy.gammagamma_covariance(m.gammagamma, s.frequency, s.monetary_value) AS gammagamma
+	  FROM dormancy.customer_status s WHERE s.frequency IS NOT NULL) c;
 -- model_parameters shows the Pareto/NBD parameters too, their standard
 -- errors the square roots of the covariance's diagonal
 SELECT parameter, round(estimate::numeric, 4) AS estimate, round(std_error::numeric, 4) AS std_error,

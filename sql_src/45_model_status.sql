@@ -181,7 +181,9 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- another (FINALFUNC_MODIFY = SHAREABLE: they compact it in place and keep
 -- the fit in it), and aggregates of the covariance matrix at the fit over the
 -- same rows, with the same transition function and arguments.  PostgreSQL
--- then keeps one state for a fit and its covariance, which is fitted once;
+-- then keeps one state for a fit and its covariance, which is fitted once
+-- (the covariance is the one the fit computes to check its standard errors,
+-- kept in the fit: src/core/optimise.c);
 -- the covariance matrices used to take a second pass over the summaries
 -- (bgnbd_covariance and the others, given the stored models), which sorted
 -- and counted every customer again.  The public aggregates are unchanged.

@@ -792,10 +792,13 @@ gammagamma_standard_errors_final(PG_FUNCTION_ARGS)
  * when the observed information is not positive definite or a value is not
  * finite.  From the covariance of the log-parameters (btyd_*_log_cov): cov_ij
  * times the two parameters, whose diagonal's square roots are the standard
- * errors of bgnbd_standard_errors and gammagamma_standard_errors.
+ * errors of bgnbd_standard_errors and gammagamma_standard_errors.  With
+ * log_cov (a converged fit's own, BtydFit.log_cov: the same function at the
+ * same parameters over the same observations) it is taken from there.
  */
 static bool
-CovarianceMatrix(BtydAggState *state, FitModel which, const double *params, Datum *result)
+CovarianceMatrix(BtydAggState *state, FitModel which, const double *params,
+				 const double *log_cov, Datum *result)
 {
 	int			np = which == FIT_GAMMAGAMMA ? 3 : 4;
 	double		cov[16];
@@ -806,28 +809,33 @@ CovarianceMatrix(BtydAggState *state, FitModel which, const double *params, Datu
 	int			i;
 	int			j;
 
-	CompactState(state);
-	CHECK_FOR_INTERRUPTS();
-	if (which == FIT_BGNBD)
-	{
-		BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
-
-		ok = btyd_bgnbd_log_cov(&m, state->obs, (size_t) state->nobs, cov);
-	}
-	else if (which == FIT_PARETONBD)
-	{
-		BtydParetoParams m = {params[0], params[1], params[2], params[3]};
-
-		ok = btyd_pareto_log_cov(&m, state->obs, (size_t) state->nobs, cov);
-	}
+	if (log_cov != NULL)
+		memcpy(cov, log_cov, sizeof(double) * np * np);
 	else
 	{
-		BtydGgParams m = {params[0], params[1], params[2]};
+		CompactState(state);
+		CHECK_FOR_INTERRUPTS();
+		if (which == FIT_BGNBD)
+		{
+			BtydBgnbdParams m = {params[0], params[1], params[2], params[3]};
 
-		ok = btyd_gg_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+			ok = btyd_bgnbd_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+		}
+		else if (which == FIT_PARETONBD)
+		{
+			BtydParetoParams m = {params[0], params[1], params[2], params[3]};
+
+			ok = btyd_pareto_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+		}
+		else
+		{
+			BtydGgParams m = {params[0], params[1], params[2]};
+
+			ok = btyd_gg_log_cov(&m, state->obs, (size_t) state->nobs, cov);
+		}
+		if (!ok)
+			return false;
 	}
-	if (!ok)
-		return false;
 	for (i = 0; i < np; i++)
 		for (j = 0; j < np; j++)
 		{
@@ -859,7 +867,7 @@ CovarianceFinal(FunctionCallInfo fcinfo, FitModel which)
 	state = (BtydAggState *) PG_GETARG_POINTER(0);
 	if (state->nobs == 0 || !state->has_model)
 		PG_RETURN_NULL();
-	if (!CovarianceMatrix(state, which, state->model, &result))
+	if (!CovarianceMatrix(state, which, state->model, NULL, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
@@ -868,8 +876,9 @@ CovarianceFinal(FunctionCallInfo fcinfo, FitModel which)
  * Shared final function of the internal aggregates _bgnbd_fit_covariance,
  * _paretonbd_fit_covariance and _gammagamma_fit_covariance: the covariance
  * matrix at the model's fit over the same rows (kept in the state shared
- * with the fit's aggregate, else fitted here: EnsureFit); NULL with no rows,
- * when the fit did not converge, or as CovarianceMatrix.
+ * with the fit's aggregate, else fitted here: EnsureFit), the one the fit
+ * computed to check its standard errors; NULL with no rows, when the fit did
+ * not converge, or as CovarianceMatrix.
  */
 static Datum
 FitCovarianceFinal(FunctionCallInfo fcinfo, FitModel model)
@@ -885,7 +894,7 @@ FitCovarianceFinal(FunctionCallInfo fcinfo, FitModel model)
 		PG_RETURN_NULL();
 	fit = EnsureFit(state, model);
 	if (!fit->converged ||
-		!CovarianceMatrix(state, model, fit->params, &result))
+		!CovarianceMatrix(state, model, fit->params, fit->log_cov, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }

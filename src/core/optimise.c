@@ -595,16 +595,15 @@ fit_finish(const Objective *obj, const double *theta, const MinResult *res,
 	out->status = obj->stopped ? BTYD_STOPPED : res->status;
 	if (out->status == BTYD_CONVERGED)
 	{
-		double		se[MAX_PARAMS];
-
-		if (!btyd_mle_log_se(obj->loglik, out->params, obj->nparams,
-							 obj->obs, obj->n, se))
+		/* the standard errors' check; the covariance stays in the fit */
+		if (!btyd_mle_log_cov(obj->loglik, out->params, obj->nparams,
+							  obj->obs, obj->n, out->log_cov))
 			out->status = BTYD_BOUNDARY;
 		else
 		{
 			for (i = 0; i < obj->nparams; i++)
 			{
-				if (!(se[i] <= MAX_LOG_SE))
+				if (!(sqrt(out->log_cov[i * obj->nparams + i]) <= MAX_LOG_SE))
 					out->status = BTYD_BOUNDARY;
 			}
 		}

@@ -75,6 +75,12 @@ typedef struct BtydFit
 	int			starts;			/* starting points tried */
 	bool		converged;
 	BtydStatus	status;
+	/*
+	 * With converged: the covariance of the log-parameters at params
+	 * (btyd_mle_log_cov, row-major nparams x nparams), computed anyway to
+	 * check the standard errors, kept so that no caller computes it again.
+	 */
+	double		log_cov[BTYD_MAX_PARAMS * BTYD_MAX_PARAMS];
 } BtydFit;
 
 /*

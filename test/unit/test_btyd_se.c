@@ -9,7 +9,8 @@
  * files are read from the directory given as argv[1], else from
  * $DORMANCY_TEST_DATA, else from test/data (run from the repository root).
  *
- * Two checks, each against something computed another way:
+ * Two checks, each against something computed another way (and that the
+ * covariance a fit keeps is the one btyd_*_log_cov computes again):
  *
  * 1. At the CDNOW optimum, the standard errors (from finite differences of
  *    the analytic gradient with respect to the log-parameters) agree with
@@ -232,6 +233,22 @@ test_cdnow(const char *dir)
 		ok(have && worst < 1e-4,
 		   "CDNOW BG/NBD standard errors agree with a numerical Hessian of the log-likelihood (worst relative difference %.2g)",
 		   worst);
+		/* the covariance the fit kept (computed for its standard errors'
+		 * check, over its table of logarithms) is the one computed again
+		 * over the observations compacted as the fit compacts them (the
+		 * aggregates compact their state first: the same sums in the same
+		 * order) */
+		{
+			static BtydBgnbdObs compact[CDNOW_ROWS];
+			double		cov[16];
+			size_t		nc;
+
+			memcpy(compact, obs, sizeof(compact));
+			nc = btyd_bgnbd_compact(compact, CDNOW_ROWS);
+			ok(have && btyd_bgnbd_log_cov(&m, compact, nc, cov) &&
+			   memcmp(cov, fit.log_cov, sizeof(cov)) == 0,
+			   "CDNOW BG/NBD: the fit's own covariance equals btyd_bgnbd_log_cov at its estimate, bit for bit");
+		}
 		/* the values lifetimes' BetaGeoFitter.summary prints for the same fit */
 		ok(have && fabs(fit.params[0] * se_log[0] - 0.012557) < 5e-6 &&
 		   fabs(fit.params[1] * se_log[1] - 0.378221) < 5e-6 &&
@@ -261,6 +278,17 @@ test_cdnow(const char *dir)
 		ok(have && worst < 1e-4,
 		   "CDNOW Gamma-Gamma standard errors agree with a numerical Hessian of the log-likelihood (worst relative difference %.2g)",
 		   worst);
+		{
+			static BtydGgObs compact[CDNOW_ROWS];
+			double		cov[9];
+			size_t		nc;
+
+			memcpy(compact, gobs, ng * sizeof(BtydGgObs));
+			nc = btyd_gg_compact(compact, ng);
+			ok(have && btyd_gg_log_cov(&m, compact, nc, cov) &&
+			   memcmp(cov, fit.log_cov, sizeof(cov)) == 0,
+			   "CDNOW Gamma-Gamma: the fit's own covariance equals btyd_gg_log_cov at its estimate, bit for bit");
+		}
 	}
 }
 
