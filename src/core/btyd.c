@@ -761,12 +761,14 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	const double q = m->q;
 	const double v = m->v;
 	const double lg_q = lgamma(q);
+	const double log_v = log(v);
 	KahanSum	ll = {0, 0};
 	KahanSum	gp = {0, 0};
 	KahanSum	gq = {0, 0};
 	KahanSum	gv = {0, 0};
 	double		cur_x = -1.0;
 	double		px = 0.0;
+	double		log_x = 0.0;
 	double		lgd = 0.0;
 	double		dgd_p = 0.0;
 	double		dgd_q = 0.0;
@@ -777,6 +779,7 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 		const BtydGgObs *o = &obs[i];
 		const double cnt = (double) o->count;
 		double		xm;
+		double		lm;
 		double		l1;
 		double		l2;
 
@@ -786,6 +789,7 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 		{
 			cur_x = o->x;
 			px = p * o->x;
+			log_x = log(o->x);
 			lgd = btyd_lgamma_diff(px, q);
 			if (grad)
 			{
@@ -794,10 +798,23 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 			}
 		}
 		xm = o->x * o->m;
-		l1 = log1p(xm / v);
-		l2 = log1p(v / xm);
-		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 -
-							  (tab ? tab->log_m[i] : log(o->m))));
+		lm = tab ? tab->log_m[i] : log(o->m);
+		/*
+		 * log1p(v/xm) - log1p(xm/v) = log v - log xm: one log1p, of the
+		 * smaller ratio, and the other from it by adding a difference of
+		 * the same sign (no cancellation)
+		 */
+		if (xm >= v)
+		{
+			l2 = log1p(v / xm);
+			l1 = l2 + ((log_x + lm) - log_v);
+		}
+		else
+		{
+			l1 = log1p(xm / v);
+			l2 = l1 + (log_v - (log_x + lm));
+		}
+		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 - lm));
 		if (grad)
 		{
 			kahan_add(&gp, cnt * px * (dgd_p - l2));

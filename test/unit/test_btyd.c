@@ -497,6 +497,32 @@ test_likelihoods(const CdnowRow *rows, int nrows)
 		}
 	ok(worst < 1e-12, "Gamma-Gamma log-likelihood equals lifetimes' formula (worst %.2g)", worst);
 
+	/* ... also where x m / v is tiny or huge (the likelihood takes one log1p,
+	 * of the smaller ratio, and the other log from it), against the formula
+	 * in long double */
+	worst = 0.0;
+	{
+		static const double xs[] = {1, 3, 1000};
+		static const double ms[] = {1e-8, 0.5, 7.0, 1e8};
+		static const double vs[] = {1e-3, 15.44, 1e6};
+
+		for (k = 0; k < sizeof(xs) / sizeof(xs[0]); k++)
+			for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+				for (size_t j = 0; j < sizeof(vs) / sizeof(vs[0]); j++)
+				{
+					BtydGgParams pm = {6.25, 3.74, vs[j]};
+					BtydGgObs	o = {xs[k], ms[i], 1};
+					long double px = (long double) pm.p * xs[k];
+					long double direct = lgammal(px + pm.q) - lgammal(px) - lgammal(pm.q)
+						+ pm.q * logl(pm.v) + (px - 1) * logl(ms[i]) + px * logl(xs[k])
+						- (px + pm.q) * logl((long double) xs[k] * ms[i] + pm.v);
+					double		l = btyd_gg_loglik(&pm, &o, 1, NULL);
+
+					worst = fmax(worst, fabs(l - (double) direct) / fmax(1.0, fabs(l)));
+				}
+	}
+	ok(worst < 1e-12, "Gamma-Gamma log-likelihood at extreme x m / v equals the formula in long double (worst %.2g)", worst);
+
 	/* counts weight the sum exactly like repeated rows */
 	{
 		BtydBgnbdObs two[2] = {{3, 10.5, 30.0, 1}, {3, 10.5, 30.0, 1}};
