@@ -10199,6 +10199,18 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 -- the ranks travel (docs/scaling-out.md, Refresh on Citus).  _snapshot_sync
 -- and _refresh_work have their new text in their own sections.
 
+-- The column of a binding that holds the customer id: 'id' of the customers,
+-- 'customer' of every other source (dormancy.bindings.columns).
+CREATE FUNCTION dormancy._binding_customer_column(source text, columns jsonb)
+	RETURNS name
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT (columns ->> CASE source WHEN 'customers' THEN 'id' ELSE 'customer' END)::name
+$$;
+COMMENT ON FUNCTION dormancy._binding_customer_column(text, jsonb) IS
+	'internal: the bound column holding the customer id of a binding (id for customers, customer for the other sources)';
+
 -- The table dormancy.status_snapshot is co-located with on Citus: the bound
 -- customers (else the orders) when they are a hash-distributed table whose
 -- distribution column is the bound customer id; NULL otherwise, and the
@@ -10217,7 +10229,7 @@ BEGIN
 	IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
 		RETURN NULL;
 	END IF;
-	SELECT x.relation, x.columns ->> CASE x.source WHEN 'customers' THEN 'id' ELSE 'customer' END AS id_column
+	SELECT x.relation, dormancy._binding_customer_column(x.source, x.columns) AS id_column
 	  INTO b
 	  FROM dormancy.bindings x
 	 WHERE x.source IN ('customers', 'orders')
@@ -10354,7 +10366,7 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
 	  FROM (SELECT b.source, b.relation, r.relkind,
-				   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name AS col
+				   dormancy._binding_customer_column(b.source, b.columns) AS col
 			  FROM dormancy.bindings b
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)

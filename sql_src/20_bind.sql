@@ -438,6 +438,18 @@ $$;
 COMMENT ON FUNCTION dormancy._warn_definer_views(text, regclass) IS
 	'internal: warn when a bound relation reads tables with row-level security through a view that is not security_invoker';
 
+-- The column of a binding that holds the customer id: 'id' of the customers,
+-- 'customer' of every other source (dormancy.bindings.columns).
+CREATE FUNCTION dormancy._binding_customer_column(source text, columns jsonb)
+	RETURNS name
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT (columns ->> CASE source WHEN 'customers' THEN 'id' ELSE 'customer' END)::name
+$$;
+COMMENT ON FUNCTION dormancy._binding_customer_column(text, jsonb) IS
+	'internal: the bound column holding the customer id of a binding (id for customers, customer for the other sources)';
+
 --
 -- Store one binding and rebuild; errors from the rebuild name the binding.
 CREATE FUNCTION dormancy._bind(source text, relation regclass, columns jsonb)

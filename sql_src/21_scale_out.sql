@@ -95,7 +95,7 @@ BEGIN
 	IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
 		RETURN NULL;
 	END IF;
-	SELECT x.relation, x.columns ->> CASE x.source WHEN 'customers' THEN 'id' ELSE 'customer' END AS id_column
+	SELECT x.relation, dormancy._binding_customer_column(x.source, x.columns) AS id_column
 	  INTO b
 	  FROM dormancy.bindings x
 	 WHERE x.source IN ('customers', 'orders')

@@ -40,7 +40,7 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
 	  FROM (SELECT b.source, b.relation, r.relkind,
-				   (b.columns ->> CASE WHEN b.source = 'customers' THEN 'id' ELSE 'customer' END)::name AS col
+				   dormancy._binding_customer_column(b.source, b.columns) AS col
 			  FROM dormancy.bindings b
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
