@@ -133,9 +133,19 @@ COMMENT ON FUNCTION dormancy._read_stored_histories(boolean) IS
 -- branch of the views' UNION ALL (the live aggregate, skipped at run time but
 -- estimated all the same) already counts every customer; the default of 1,000
 -- rows added 200 phantom groups to every view's estimate.
+-- Its planner support gives the store's size while the gate is open, one
+-- row while it is closed (src/history_store.c): a refresh plans its joins
+-- for every customer's stored history, not for one.
+CREATE FUNCTION dormancy._stored_histories_support(internal)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'dormancy_stored_histories_support'
+	LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION dormancy._stored_histories_support(internal) IS
+	'internal: planner support of _stored_histories(): the rows of dormancy.stored_histories while a refresh reads them, else one';
 CREATE FUNCTION dormancy._stored_histories()
 	RETURNS TABLE (customer_key text, category text, history dormancy.purchase_history, order_rows bigint)
 	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED ROWS 1
+	SUPPORT dormancy._stored_histories_support
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

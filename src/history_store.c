@@ -10,16 +10,28 @@
  * subtransaction that set it, clears it.  Even when it is on, the store is
  * read with the rights of the role that queries (dormancy._stored_histories()
  * is not SECURITY DEFINER), so the gate gives nobody rows they could not read.
+ *
+ * The gate also decides how many rows dormancy._stored_histories() gives the
+ * planner (its support function, below): none while it is closed, the
+ * store's size while it is open.  Declared as one row, it was a near tie
+ * between a hash join and a nested loop over it, and a refresh that got the
+ * nested loop read every stored history again for each customer: at
+ * 1,000,000 customers it ran for 13 minutes instead of 50 seconds.
  */
 #include "postgres.h"
 
+#include "access/table.h"
 #include "access/xact.h"
 #include "fmgr.h"
+#include "nodes/supportnodes.h"
+#include "optimizer/plancat.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/plancache.h"
 
 PG_FUNCTION_INFO_V1(dormancy_use_stored_histories);
 PG_FUNCTION_INFO_V1(dormancy_read_stored_histories);
+PG_FUNCTION_INFO_V1(dormancy_stored_histories_support);
 
 static bool read_stored = false;
 /* subtransaction nesting level that set the flag */
@@ -108,4 +120,36 @@ dormancy_read_stored_histories(PG_FUNCTION_ARGS)
 		read_stored_level = 0;
 	}
 	PG_RETURN_VOID();
+}
+
+/*
+ * SQL: the planner support of dormancy._stored_histories(): its rows are the
+ * rows of dormancy.stored_histories (in the function's schema) as the planner
+ * estimates a table's, from its current size, while the gate is open; one
+ * (the declared ROWS) while it is closed, when the function returns none.
+ * Opening the gate resets the cached plans, so a plan made inside a refresh
+ * is made with the store's size.
+ */
+Datum
+dormancy_stored_histories_support(PG_FUNCTION_ARGS)
+{
+	Node	   *request = (Node *) PG_GETARG_POINTER(0);
+	SupportRequestRows *rows_request;
+	Oid			store;
+	Relation	rel;
+	BlockNumber pages;
+	double		tuples;
+	double		allvisfrac;
+
+	if (!IsA(request, SupportRequestRows) || !read_stored)
+		PG_RETURN_POINTER(NULL);
+	rows_request = (SupportRequestRows *) request;
+	store = get_relname_relid("stored_histories", get_func_namespace(rows_request->funcid));
+	if (!OidIsValid(store))
+		PG_RETURN_POINTER(NULL);
+	rel = table_open(store, AccessShareLock);
+	estimate_rel_size(rel, NULL, &pages, &tuples, &allvisfrac);
+	table_close(rel, AccessShareLock);
+	rows_request->rows = Max(tuples, 1.0);
+	PG_RETURN_POINTER(rows_request);
 }
