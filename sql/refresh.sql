@@ -101,6 +101,14 @@ CREATE TABLE refresh_t.states_1201 AS SELECT customer_id::text AS customer_id, s
 CALL dormancy.refresh();
 SELECT * FROM refresh_t.runs;
 SELECT * FROM refresh_t.snapshot_vs_status();
+-- written in place, every row's score_breakdown stored compressed with lz4
+-- where the server has it: in line (_lz4_in_line), since a row is under the
+-- 2 kB at which PostgreSQL would compress it itself (without, only the rows
+-- over 2 kB are); it reads back as customer_status's (above)
+SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4 \gset
+SELECT (SELECT snapshot_written FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1) AS written,
+	   NOT :'lz4'::boolean OR bool_and(pg_column_compression(score_breakdown) IS NOT DISTINCT FROM 'lz4') AS every_breakdown_lz4
+  FROM dormancy.status_snapshot WHERE score_breakdown IS NOT NULL;
 SELECT run, from_state, to_state, count(*) FROM refresh_t.history WHERE run = 2
  GROUP BY 1, 2, 3 ORDER BY from_state COLLATE "C", to_state COLLATE "C";
 SELECT count(*) AS mismatches
@@ -191,7 +199,6 @@ SELECT indexrelid::regclass AS snapshot_index FROM pg_index
 -- the values PostgreSQL compresses in the snapshot (score_breakdown, in
 -- rows over 2 kB) are compressed with lz4 where the server has it, also after
 -- the reshape; evidence keeps the method set above (both show false without it)
-SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4 \gset
 SELECT a.attcompression = CASE WHEN a.attname = 'evidence' THEN 'p' WHEN :'lz4'::boolean THEN 'l' ELSE '' END AS as_expected,
 	   count(*) AS columns, count(*) FILTER (WHERE a.attname IN ('score_breakdown', 'customer_key')) AS of_which_named
   FROM pg_attribute a
@@ -201,6 +208,10 @@ SELECT a.attcompression = CASE WHEN a.attname = 'evidence' THEN 'p' WHEN :'lz4':
 SELECT pg_column_compression(score_breakdown) = CASE WHEN :'lz4'::boolean THEN 'lz4' ELSE 'pglz' END AS method_as_expected,
 	   count(*) > 0 AS some_compressed
   FROM dormancy.status_snapshot WHERE pg_column_compression(score_breakdown) IS NOT NULL GROUP BY 1;
+-- (and after the reshape to bigint ids, written in place again)
+SELECT (SELECT snapshot_written FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1) AS written,
+	   NOT :'lz4'::boolean OR bool_and(pg_column_compression(score_breakdown) IS NOT DISTINCT FROM 'lz4') AS every_breakdown_lz4
+  FROM dormancy.status_snapshot WHERE score_breakdown IS NOT NULL;
 
 -- your own view on the snapshot's customer_id blocks the next type change:
 -- the refresh fails, says why, and leaves the snapshot as it was
@@ -335,6 +346,15 @@ SELECT outcome, reshaped FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1
 SELECT count(*) AS views_back FROM pg_class
  WHERE relnamespace = 'dormancy'::regnamespace AND relname IN ('segment_summary', 'snapshot_call_list', 'recent_transitions');
 SELECT count(*) = count(data_gaps) AS gaps_filled FROM dormancy.status_snapshot;
+
+-- 13. a snapshot emptied by hand is written whole (INSERT, not MERGE): its
+-- breakdowns are compressed in line too, and it equals customer_status
+DELETE FROM dormancy.status_snapshot;
+CALL dormancy.refresh();
+SELECT (SELECT snapshot_written FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1) AS written,
+	   NOT :'lz4'::boolean OR bool_and(pg_column_compression(score_breakdown) IS NOT DISTINCT FROM 'lz4') AS every_breakdown_lz4
+  FROM dormancy.status_snapshot WHERE score_breakdown IS NOT NULL;
+SELECT snapshot_rows > 0 AS some_rows, missing, extra FROM refresh_t.snapshot_vs_status();
 
 -- clean up
 RESET dormancy.as_of;

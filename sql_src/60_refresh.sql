@@ -647,6 +647,19 @@ $$;
 COMMENT ON FUNCTION dormancy._after_build_60_refresh() IS
 	'internal: after the generated views are built, create the snapshot and its views if missing';
 
+-- A snapshot row is about 1.7 kB, 1 kB of it the score_breakdown: under the
+-- 2 kB above which PostgreSQL compresses a row's values, so stored as it is,
+-- two rows a half-empty page (fillfactor 50).  The refresh writes a jsonb
+-- column whose method is lz4 through this function: compressed in line, as
+-- the toaster stores what it compresses (docs/operations.md, What a refresh
+-- writes).  Unchanged when lz4 does not make it smaller, or without lz4.
+CREATE FUNCTION dormancy._lz4_in_line(value jsonb)
+	RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'lz4_in_line'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._lz4_in_line(jsonb) IS
+	'internal: the value compressed with lz4 and kept in line (as the toaster stores a compressed value), when that makes it smaller; for the snapshot''s score_breakdown, whose rows are under the size PostgreSQL compresses at';
+
 --
 -- refresh()
 --
@@ -818,8 +831,14 @@ BEGIN
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
 	 WHERE c.column_name <> 'priority_rank';
-	SELECT string_agg('n.' || quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO n_cols
+	-- (as the local snapshot stores them: its jsonb columns whose method is
+	-- lz4, the score_breakdown, compressed in line, _lz4_in_line above; 0.4
+	-- kB of a 1.7 kB row, three rows a page instead of two)
+	SELECT string_agg(CASE WHEN a.atttypid = 'jsonb'::regtype AND a.attcompression = 'l' AND NOT distributed
+						   THEN format('dormancy._lz4_in_line(n.%I)', c.column_name)
+						   ELSE 'n.' || quote_ident(c.column_name) END, ', ' ORDER BY c.attnum) INTO n_cols
 	  FROM dormancy._relation_columns('dormancy.customer_status') c
+	  LEFT JOIN pg_attribute a ON a.attrelid = 'dormancy.status_snapshot'::regclass AND a.attname = c.column_name
 	 WHERE c.column_name <> 'priority_rank';
 	-- The rank is the call list's (dormancy.call_list): by value tier, then
 	-- score, ties by id.
@@ -960,8 +979,8 @@ BEGIN
 		mergejoin := current_setting('enable_mergejoin');
 		PERFORM set_config('enable_mergejoin', 'off', true);
 		EXECUTE format('INSERT INTO dormancy.status_snapshot (%s, priority_rank, customer_key, refreshed_at) '
-					   'SELECT %s, %s, customer_id::pg_catalog.text, $1 FROM dormancy.customer_status',
-					   cols, cols, rank_expr)
+					   'SELECT %s, %s, n.customer_id::pg_catalog.text, $1 FROM dormancy.customer_status n',
+					   cols, n_cols, rank_expr)
 			USING stamp;
 		GET DIAGNOSTICS rows = ROW_COUNT;
 		PERFORM set_config('enable_mergejoin', mergejoin, true);
