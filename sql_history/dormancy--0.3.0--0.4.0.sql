@@ -448,9 +448,15 @@ AS $$
 DECLARE
 	settings dormancy.model_settings := dormancy.model_settings_in_force();
 	started timestamptz := clock_timestamp();
+	fit record;
 BEGIN
 	-- one pass over the histories for the fits and the value distribution
 	PERFORM dormancy._fit_summaries();
+	-- the fits, kept for the models and the warnings below
+	IF to_regclass('pg_temp.dormancy_fits') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fits;
+	END IF;
+	CREATE TEMP TABLE dormancy_fits ON COMMIT DROP AS SELECT * FROM dormancy._fit_segments(settings);
 	DELETE FROM dormancy.models;
 	-- the model applied, and why: Pareto/NBD when chosen and its fit
 	-- converged, by the higher log-likelihood (the same four parameters, so
@@ -470,7 +476,7 @@ BEGIN
 			  FROM generate_series(1, 4) i WHERE f.bgnbd_covariance IS NOT NULL),
 		   (SELECT array_agg(sqrt(f.gammagamma_covariance[i][i]) ORDER BY i)
 			  FROM generate_series(1, 3) i WHERE f.gammagamma_covariance IS NOT NULL)
-	  FROM dormancy._fit_segments(settings) f
+	  FROM pg_temp.dormancy_fits f
 	  LEFT JOIN LATERAL (
 		SELECT b.validation_id, b.mean_absolute_error AS bgnbd_error, p.mean_absolute_error AS paretonbd_error
 		  FROM dormancy.model_validations b
@@ -508,6 +514,19 @@ BEGIN
 	 -- model ids in a fixed order, not in the order a (partitionwise or
 	 -- distributed) aggregate happens to return the segments
 	 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C";
+	-- a WARNING for each stored fit that did not converge, in the models'
+	-- order; none for the segments fitted and dropped (_fit_segments)
+	FOR fit IN
+		SELECT f.segment_kind, f.segment_value, w.model, w.status
+		  FROM pg_temp.dormancy_fits f
+		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', f.bgnbd_status), (2, 'Gamma-Gamma', f.gammagamma_status),
+									(3, 'Pareto/NBD', f.paretonbd_status)) w(n, model, status)
+		 WHERE w.status IS NOT NULL
+		 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C", w.n LOOP
+		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment_value, fit.status,
+											 'are stored with converged = false, and customer_status does not use them');
+	END LOOP;
+	DROP TABLE pg_temp.dormancy_fits;
 	UPDATE dormancy.models SET fit_seconds = extract(epoch FROM clock_timestamp() - started);
 	-- customer_status looks the models up per customer: fresh statistics
 	PERFORM dormancy.analyze_lookup_tables();
@@ -8195,6 +8214,7 @@ DECLARE
 	unit_days double precision;
 	horizon double precision;
 	run integer;
+	fit record;
 BEGIN
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
 		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
@@ -8253,8 +8273,21 @@ BEGIN
 	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
 	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
-		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd
+		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd,
+		   f.bgnbd_status, f.gammagamma_status, f.paretonbd_status
 	  FROM dormancy._fit_segments(settings) f;
+	-- a WARNING for each fit validated that did not converge (none for the
+	-- segments fitted and dropped); its predictions are validated all the same
+	FOR fit IN
+		SELECT m.segment_kind, m.segment, w.model, w.status
+		  FROM pg_temp.dormancy_validation_models m
+		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', m.bgnbd_status), (2, 'Gamma-Gamma', m.gammagamma_status),
+									(3, 'Pareto/NBD', m.paretonbd_status)) w(n, model, status)
+		 WHERE w.status IS NOT NULL
+		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C", w.n LOOP
+		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment, fit.status,
+											 'are validated with converged = false');
+	END LOOP;
 
 	-- each customer once under the overall model and once under its
 	-- segment's, with the predictions
@@ -8507,15 +8540,16 @@ CREATE FUNCTION dormancy._fit_segments(settings dormancy.model_settings)
 	RETURNS TABLE (segment_kind text, segment_value text,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma, paretonbd dormancy.paretonbd,
 				   bgnbd_covariance double precision[], gammagamma_covariance double precision[],
-				   paretonbd_covariance double precision[])
+				   paretonbd_covariance double precision[],
+				   bgnbd_status text[], gammagamma_status text[], paretonbd_status text[])
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
-	-- each fit beside its covariance matrix, with the same arguments (and
-	-- FILTER), so that the two share one state (above)
+	-- each fit beside its covariance matrix and its status, with the same
+	-- arguments (and FILTER), so that the three share one state (above)
 	IF settings.segment_by = 'none' THEN
 		-- only the overall model: GROUPING SETS would fit everyone twice (the
 		-- segment NULL group, dropped by HAVING)
@@ -8528,6 +8562,10 @@ BEGIN
 			   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
 			   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
 			   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
+				   FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
+			   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+			   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd')
 		  FROM pg_temp.dormancy_fit_summaries s;
 		RETURN;
@@ -8543,6 +8581,10 @@ BEGIN
 		   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
 		   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
 		   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
+			   FILTER (WHERE settings.model <> 'bgnbd'),
+		   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
+		   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+		   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
 	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
 				   f.frequency, f.recency, f.age, f.monetary_value
@@ -8669,9 +8711,48 @@ CREATE FUNCTION dormancy._gammagamma_fit_covariance_final(internal)
 COMMENT ON FUNCTION dormancy._gammagamma_fit_covariance_final(internal) IS
 	'internal: aggregate final function of _gammagamma_fit_covariance: the covariance matrix of p, q, v at the fit';
 
+-- The internal fits do not warn when they do not converge: fit_models() and
+-- validate_models() fit every segment, also those they then drop (the
+-- customers without a segment, the segments under min_customers), and every
+-- such fit that did not converge used to warn, every night, about a model
+-- nobody stores.  Aggregates of the status on the same state say why a fit
+-- did not converge (the DETAIL and HINT of the public aggregates' WARNING,
+-- as a text[2]; NULL when it converged), and _warn_not_converged warns for
+-- the fits kept.
+CREATE FUNCTION dormancy._bgnbd_fit_quiet_final(internal)
+	RETURNS dormancy.bgnbd AS 'MODULE_PATHNAME', 'bgnbd_fit_quiet_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._bgnbd_fit_quiet_final(internal) IS
+	'internal: aggregate final function of _bgnbd_fit: bgnbd_fit_final without its WARNING';
+CREATE FUNCTION dormancy._paretonbd_fit_quiet_final(internal)
+	RETURNS dormancy.paretonbd AS 'MODULE_PATHNAME', 'paretonbd_fit_quiet_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._paretonbd_fit_quiet_final(internal) IS
+	'internal: aggregate final function of _paretonbd_fit: paretonbd_fit_final without its WARNING';
+CREATE FUNCTION dormancy._gammagamma_fit_quiet_final(internal)
+	RETURNS dormancy.gammagamma AS 'MODULE_PATHNAME', 'gammagamma_fit_quiet_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._gammagamma_fit_quiet_final(internal) IS
+	'internal: aggregate final function of _gammagamma_fit: gammagamma_fit_final without its WARNING';
+CREATE FUNCTION dormancy._bgnbd_fit_status_final(internal)
+	RETURNS text[] AS 'MODULE_PATHNAME', 'bgnbd_fit_status_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._bgnbd_fit_status_final(internal) IS
+	'internal: aggregate final function of _bgnbd_fit_status: why the fit did not converge and what to do, NULL when it converged';
+CREATE FUNCTION dormancy._paretonbd_fit_status_final(internal)
+	RETURNS text[] AS 'MODULE_PATHNAME', 'paretonbd_fit_status_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._paretonbd_fit_status_final(internal) IS
+	'internal: aggregate final function of _paretonbd_fit_status: why the fit did not converge and what to do, NULL when it converged';
+CREATE FUNCTION dormancy._gammagamma_fit_status_final(internal)
+	RETURNS text[] AS 'MODULE_PATHNAME', 'gammagamma_fit_status_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._gammagamma_fit_status_final(internal) IS
+	'internal: aggregate final function of _gammagamma_fit_status: why the fit did not converge and what to do, NULL when it converged';
+
 CREATE AGGREGATE dormancy._bgnbd_fit(frequency integer, recency double precision, age double precision) (
 	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = dormancy.bgnbd_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	FINALFUNC = dormancy._bgnbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE,
 	COMBINEFUNC = dormancy.bgnbd_fit_combine,
 	SERIALFUNC = dormancy.bgnbd_fit_serialize,
 	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
@@ -8689,7 +8770,7 @@ COMMENT ON AGGREGATE dormancy._bgnbd_fit_covariance(integer, double precision, d
 	'internal: the covariance matrix (4 x 4) of r, alpha, a, b at the BG/NBD fit to these rows; NULL when the fit did not converge or is not at a maximum';
 CREATE AGGREGATE dormancy._paretonbd_fit(frequency integer, recency double precision, age double precision) (
 	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = dormancy.paretonbd_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	FINALFUNC = dormancy._paretonbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE,
 	COMBINEFUNC = dormancy.bgnbd_fit_combine,
 	SERIALFUNC = dormancy.bgnbd_fit_serialize,
 	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
@@ -8707,7 +8788,7 @@ COMMENT ON AGGREGATE dormancy._paretonbd_fit_covariance(integer, double precisio
 	'internal: the covariance matrix (4 x 4) of r, alpha, s, beta at the Pareto/NBD fit to these rows; NULL when the fit did not converge or is not at a maximum';
 CREATE AGGREGATE dormancy._gammagamma_fit(frequency integer, monetary_value double precision) (
 	SFUNC = dormancy.gammagamma_fit_trans, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = dormancy.gammagamma_fit_final, FINALFUNC_MODIFY = SHAREABLE,
+	FINALFUNC = dormancy._gammagamma_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE,
 	COMBINEFUNC = dormancy.gammagamma_fit_combine,
 	SERIALFUNC = dormancy.gammagamma_fit_serialize,
 	DESERIALFUNC = dormancy.gammagamma_fit_deserialize,
@@ -8723,6 +8804,58 @@ CREATE AGGREGATE dormancy._gammagamma_fit_covariance(frequency integer, monetary
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE dormancy._gammagamma_fit_covariance(integer, double precision) IS
 	'internal: the covariance matrix (3 x 3) of p, q, v at the Gamma-Gamma fit to these rows; NULL when the fit did not converge or is not at a maximum';
+CREATE AGGREGATE dormancy._bgnbd_fit_status(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_status(integer, double precision, double precision) IS
+	'internal: why the BG/NBD fit to these rows did not converge and what to do (DETAIL, HINT); NULL when it converged';
+CREATE AGGREGATE dormancy._paretonbd_fit_status(frequency integer, recency double precision, age double precision) (
+	SFUNC = dormancy.bgnbd_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.bgnbd_fit_combine,
+	SERIALFUNC = dormancy.bgnbd_fit_serialize,
+	DESERIALFUNC = dormancy.bgnbd_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_status(integer, double precision, double precision) IS
+	'internal: why the Pareto/NBD fit to these rows did not converge and what to do (DETAIL, HINT); NULL when it converged';
+CREATE AGGREGATE dormancy._gammagamma_fit_status(frequency integer, monetary_value double precision) (
+	SFUNC = dormancy.gammagamma_fit_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_status_final, FINALFUNC_MODIFY = SHAREABLE,
+	COMBINEFUNC = dormancy.gammagamma_fit_combine,
+	SERIALFUNC = dormancy.gammagamma_fit_serialize,
+	DESERIALFUNC = dormancy.gammagamma_fit_deserialize,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_status(integer, double precision) IS
+	'internal: why the Gamma-Gamma fit to these rows did not converge and what to do (DETAIL, HINT); NULL when it converged';
+
+-- The WARNING of a fit that fit_models() stores or validate_models() keeps
+-- and that did not converge: the public aggregates' message, DETAIL and
+-- HINT, with the segment and what becomes of the estimates (done_with).
+CREATE FUNCTION dormancy._warn_not_converged(model text, segment_kind text, segment_value text,
+	status text[], done_with text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- (not STRICT: the overall model's segment_value is NULL)
+	IF status IS NULL THEN
+		RETURN;
+	END IF;
+	RAISE WARNING '% fit did not converge', model
+		USING DETAIL = format('%s %s', status[1],
+							  CASE WHEN segment_kind = 'all' THEN format('The estimates of the overall model %s.', done_with)
+								   ELSE format('The estimates of segment %s %L %s.', segment_kind, segment_value, done_with) END),
+			  HINT = status[2];
+END
+$$;
+COMMENT ON FUNCTION dormancy._warn_not_converged(text, text, text, text[], text) IS
+	'internal: the WARNING of a fit kept by fit_models() or validate_models() that did not converge, naming its segment';
+
 REVOKE ALL ON FUNCTION dormancy._bgnbd_fit_covariance_final(internal), dormancy._paretonbd_fit_covariance_final(internal),
 	dormancy._gammagamma_fit_covariance_final(internal) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bgnbd_fit(integer, double precision, double precision),

@@ -130,6 +130,7 @@ DECLARE
 	unit_days double precision;
 	horizon double precision;
 	run integer;
+	fit record;
 BEGIN
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
 		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
@@ -188,8 +189,21 @@ BEGIN
 	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
 	SELECT (row_number() OVER ())::integer AS model_no, f.segment_kind, f.segment_value AS segment, f.bgnbd,
-		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd
+		   CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END AS gammagamma, f.paretonbd,
+		   f.bgnbd_status, f.gammagamma_status, f.paretonbd_status
 	  FROM dormancy._fit_segments(settings) f;
+	-- a WARNING for each fit validated that did not converge (none for the
+	-- segments fitted and dropped); its predictions are validated all the same
+	FOR fit IN
+		SELECT m.segment_kind, m.segment, w.model, w.status
+		  FROM pg_temp.dormancy_validation_models m
+		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', m.bgnbd_status), (2, 'Gamma-Gamma', m.gammagamma_status),
+									(3, 'Pareto/NBD', m.paretonbd_status)) w(n, model, status)
+		 WHERE w.status IS NOT NULL
+		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C", w.n LOOP
+		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment, fit.status,
+											 'are validated with converged = false');
+	END LOOP;
 
 	-- each customer once under the overall model and once under its
 	-- segment's, with the predictions

@@ -38,6 +38,7 @@
 #include "miscadmin.h"
 #include "nodes/primnodes.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
@@ -63,33 +64,40 @@ PG_FUNCTION_INFO_V1(paretonbd_covariance_final);
 PG_FUNCTION_INFO_V1(bgnbd_fit_covariance_final);
 PG_FUNCTION_INFO_V1(paretonbd_fit_covariance_final);
 PG_FUNCTION_INFO_V1(gammagamma_fit_covariance_final);
+PG_FUNCTION_INFO_V1(bgnbd_fit_quiet_final);
+PG_FUNCTION_INFO_V1(paretonbd_fit_quiet_final);
+PG_FUNCTION_INFO_V1(gammagamma_fit_quiet_final);
+PG_FUNCTION_INFO_V1(bgnbd_fit_status_final);
+PG_FUNCTION_INFO_V1(paretonbd_fit_status_final);
+PG_FUNCTION_INFO_V1(gammagamma_fit_status_final);
 
 /* Version byte of the serialized aggregate states. */
 #define BTYD_STATE_VERSION 1
+
+/* What to do about a fit that did not converge, by its status. */
+static const char *
+NotConvergedHint(const BtydFit *fit)
+{
+	switch (fit->status)
+	{
+		case BTYD_NO_REPEAT:
+			return "Fit over customers or segments that include repeat buyers.";
+		case BTYD_BOUNDARY:
+			return "A limiting case of the model (such as one purchase rate or one dropout probability for all customers) fits as well; fit over more customers or other segments.";
+		default:
+			return "Check the inputs for extreme values.";
+	}
+}
 
 /* WARNING for a fit that did not converge, with the reason and what to do. */
 static void
 WarnNotConverged(const char *model, const BtydFit *fit)
 {
-	const char *hint;
-
-	switch (fit->status)
-	{
-		case BTYD_NO_REPEAT:
-			hint = "Fit over customers or segments that include repeat buyers.";
-			break;
-		case BTYD_BOUNDARY:
-			hint = "A limiting case of the model (such as one purchase rate or one dropout probability for all customers) fits as well; fit over more customers or other segments.";
-			break;
-		default:
-			hint = "Check the inputs for extreme values.";
-			break;
-	}
 	ereport(WARNING,
 			(errmsg("%s fit did not converge", model),
 			 errdetail("%s The estimates are returned with converged = false.",
 					   btyd_status_message(fit->status)),
-			 errhint("%s", hint)));
+			 errhint("%s", NotConvergedHint(fit))));
 }
 
 /* ---------- aggregate states ---------- */
@@ -331,7 +339,7 @@ EnsureFit(BtydAggState *state, FitModel model)
  * and never frees it.
  */
 static Datum
-FitFinal(FunctionCallInfo fcinfo, FitModel model)
+FitFinal(FunctionCallInfo fcinfo, FitModel model, bool warn)
 {
 	BtydAggState *state;
 	const BtydFit *fit;
@@ -342,10 +350,38 @@ FitFinal(FunctionCallInfo fcinfo, FitModel model)
 	if (state->nobs == 0)
 		PG_RETURN_NULL();
 	fit = EnsureFit(state, model);
-	if (!fit->converged)
+	if (!fit->converged && warn)
 		WarnNotConverged(FitModelName(model), fit);
 	return BtydMakeModelRow(fcinfo, fit->params, model == FIT_GAMMAGAMMA ? 3 : 4,
 							model == FIT_GAMMAGAMMA, fit);
+}
+
+/*
+ * Shared final function of the internal status aggregates (_bgnbd_fit_status
+ * and the others, beside _bgnbd_fit on the same state): NULL when the fit
+ * converged or had no observation, else why it did not and what to do, the
+ * DETAIL and HINT of WarnNotConverged as a text[2].  fit_models() and
+ * validate_models() fit every segment and keep some; they warn with these
+ * for the fits they keep only (the internal fits do not warn themselves).
+ */
+static Datum
+FitStatusFinal(FunctionCallInfo fcinfo, FitModel model)
+{
+	BtydAggState *state;
+	const BtydFit *fit;
+	Datum		texts[2];
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		PG_RETURN_NULL();
+	fit = EnsureFit(state, model);
+	if (fit->converged)
+		PG_RETURN_NULL();
+	texts[0] = CStringGetTextDatum(btyd_status_message(fit->status));
+	texts[1] = CStringGetTextDatum(NotConvergedHint(fit));
+	PG_RETURN_ARRAYTYPE_P(construct_array(texts, 2, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* Shared combine function: handles NULL on either side (empty partial states). */
@@ -524,7 +560,21 @@ bgnbd_fit_deserialize(PG_FUNCTION_ARGS)
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	return FitFinal(fcinfo, FIT_BGNBD);
+	return FitFinal(fcinfo, FIT_BGNBD, true);
+}
+
+/* SQL: final function of the internal _bgnbd_fit: the same fit, without the WARNING. */
+Datum
+bgnbd_fit_quiet_final(PG_FUNCTION_ARGS)
+{
+	return FitFinal(fcinfo, FIT_BGNBD, false);
+}
+
+/* SQL: final function of _bgnbd_fit_status: why the fit did not converge, or NULL. */
+Datum
+bgnbd_fit_status_final(PG_FUNCTION_ARGS)
+{
+	return FitStatusFinal(fcinfo, FIT_BGNBD);
 }
 
 /* ---------- paretonbd_fit ---------- */
@@ -538,7 +588,21 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 Datum
 paretonbd_fit_final(PG_FUNCTION_ARGS)
 {
-	return FitFinal(fcinfo, FIT_PARETONBD);
+	return FitFinal(fcinfo, FIT_PARETONBD, true);
+}
+
+/* SQL: final function of the internal _paretonbd_fit: the same fit, without the WARNING. */
+Datum
+paretonbd_fit_quiet_final(PG_FUNCTION_ARGS)
+{
+	return FitFinal(fcinfo, FIT_PARETONBD, false);
+}
+
+/* SQL: final function of _paretonbd_fit_status: why the fit did not converge, or NULL. */
+Datum
+paretonbd_fit_status_final(PG_FUNCTION_ARGS)
+{
+	return FitStatusFinal(fcinfo, FIT_PARETONBD);
 }
 
 /* ---------- gammagamma_fit ---------- */
@@ -603,7 +667,21 @@ gammagamma_fit_deserialize(PG_FUNCTION_ARGS)
 Datum
 gammagamma_fit_final(PG_FUNCTION_ARGS)
 {
-	return FitFinal(fcinfo, FIT_GAMMAGAMMA);
+	return FitFinal(fcinfo, FIT_GAMMAGAMMA, true);
+}
+
+/* SQL: final function of the internal _gammagamma_fit: the same fit, without the WARNING. */
+Datum
+gammagamma_fit_quiet_final(PG_FUNCTION_ARGS)
+{
+	return FitFinal(fcinfo, FIT_GAMMAGAMMA, false);
+}
+
+/* SQL: final function of _gammagamma_fit_status: why the fit did not converge, or NULL. */
+Datum
+gammagamma_fit_status_final(PG_FUNCTION_ARGS)
+{
+	return FitStatusFinal(fcinfo, FIT_GAMMAGAMMA);
 }
 
 /* ---------- bgnbd_standard_errors, gammagamma_standard_errors ---------- */
