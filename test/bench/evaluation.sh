@@ -111,7 +111,7 @@ SQL
 # histories), the fits with their covariance matrices (one pass over the
 # summaries), the value distribution
 read -r fit_summaries fit_fits fit_distribution < <(steps "SELECT count(*) FROM dormancy.fit_models()" \
-	"CREATE TEMP TABLE dormancy_fit_summaries" "INSERT INTO dormancy.models" \
+	"CREATE TEMP TABLE dormancy_fit_summaries" "CREATE TEMP TABLE dormancy_fits" \
 	"INSERT INTO dormancy.value_distribution" | paste -sd' ' -)
 note "fit_models steps: summaries $fit_summaries ms, fits and covariances $fit_fits, value distribution $fit_distribution"
 # the queries compared, in rounds (one run of each per round), so that the
