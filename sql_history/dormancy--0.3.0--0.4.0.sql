@@ -517,13 +517,10 @@ BEGIN
 	-- a WARNING for each stored fit that did not converge, in the models'
 	-- order; none for the segments fitted and dropped (_fit_segments)
 	FOR fit IN
-		SELECT f.segment_kind, f.segment_value, w.model, w.status
-		  FROM pg_temp.dormancy_fits f
-		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', f.bgnbd_status), (2, 'Gamma-Gamma', f.gammagamma_status),
-									(3, 'Pareto/NBD', f.paretonbd_status)) w(n, model, status)
-		 WHERE w.status IS NOT NULL
-		 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C", w.n LOOP
-		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment_value, fit.status,
+		SELECT f.* FROM pg_temp.dormancy_fits f
+		 ORDER BY f.segment_kind <> 'all', f.segment_kind, f.segment_value COLLATE "C" LOOP
+		PERFORM dormancy._warn_not_converged(fit.segment_kind, fit.segment_value, fit.bgnbd_status,
+											 fit.gammagamma_status, fit.paretonbd_status,
 											 'are stored with converged = false, and customer_status does not use them');
 	END LOOP;
 	DROP TABLE pg_temp.dormancy_fits;
@@ -8279,13 +8276,10 @@ BEGIN
 	-- a WARNING for each fit validated that did not converge (none for the
 	-- segments fitted and dropped); its predictions are validated all the same
 	FOR fit IN
-		SELECT m.segment_kind, m.segment, w.model, w.status
-		  FROM pg_temp.dormancy_validation_models m
-		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', m.bgnbd_status), (2, 'Gamma-Gamma', m.gammagamma_status),
-									(3, 'Pareto/NBD', m.paretonbd_status)) w(n, model, status)
-		 WHERE w.status IS NOT NULL
-		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C", w.n LOOP
-		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment, fit.status,
+		SELECT m.* FROM pg_temp.dormancy_validation_models m
+		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C" LOOP
+		PERFORM dormancy._warn_not_converged(fit.segment_kind, fit.segment, fit.bgnbd_status,
+											 fit.gammagamma_status, fit.paretonbd_status,
 											 'are validated with converged = false');
 	END LOOP;
 
@@ -8832,29 +8826,36 @@ CREATE AGGREGATE dormancy._gammagamma_fit_status(frequency integer, monetary_val
 COMMENT ON AGGREGATE dormancy._gammagamma_fit_status(integer, double precision) IS
 	'internal: why the Gamma-Gamma fit to these rows did not converge and what to do (DETAIL, HINT); NULL when it converged';
 
--- The WARNING of a fit that fit_models() stores or validate_models() keeps
--- and that did not converge: the public aggregates' message, DETAIL and
--- HINT, with the segment and what becomes of the estimates (done_with).
-CREATE FUNCTION dormancy._warn_not_converged(model text, segment_kind text, segment_value text,
-	status text[], done_with text)
+-- The WARNINGs of a fit that fit_models() stores or validate_models() keeps,
+-- for each of its models that did not converge (status not NULL, in the
+-- order BG/NBD, Gamma-Gamma, Pareto/NBD): the public aggregates' message,
+-- DETAIL and HINT, with the segment and what becomes of the estimates
+-- (done_with).
+CREATE FUNCTION dormancy._warn_not_converged(segment_kind text, segment_value text,
+	bgnbd_status text[], gammagamma_status text[], paretonbd_status text[], done_with text)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	m record;
 BEGIN
-	-- (not STRICT: the overall model's segment_value is NULL)
-	IF status IS NULL THEN
-		RETURN;
-	END IF;
-	RAISE WARNING '% fit did not converge', model
-		USING DETAIL = format('%s %s', status[1],
-							  CASE WHEN segment_kind = 'all' THEN format('The estimates of the overall model %s.', done_with)
-								   ELSE format('The estimates of segment %s %L %s.', segment_kind, segment_value, done_with) END),
-			  HINT = status[2];
+	FOR m IN
+		SELECT w.model, w.status
+		  FROM (VALUES (1, 'BG/NBD', bgnbd_status), (2, 'Gamma-Gamma', gammagamma_status),
+					   (3, 'Pareto/NBD', paretonbd_status)) w(n, model, status)
+		 WHERE w.status IS NOT NULL
+		 ORDER BY w.n LOOP
+		RAISE WARNING '% fit did not converge', m.model
+			USING DETAIL = format('%s %s', m.status[1],
+								  CASE WHEN segment_kind = 'all' THEN format('The estimates of the overall model %s.', done_with)
+									   ELSE format('The estimates of segment %s %L %s.', segment_kind, segment_value, done_with) END),
+				  HINT = m.status[2];
+	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION dormancy._warn_not_converged(text, text, text, text[], text) IS
-	'internal: the WARNING of a fit kept by fit_models() or validate_models() that did not converge, naming its segment';
+COMMENT ON FUNCTION dormancy._warn_not_converged(text, text, text[], text[], text[], text) IS
+	'internal: the WARNINGs of a fit kept by fit_models() or validate_models() whose models did not converge, naming its segment';
 
 REVOKE ALL ON FUNCTION dormancy._bgnbd_fit_covariance_final(internal), dormancy._paretonbd_fit_covariance_final(internal),
 	dormancy._gammagamma_fit_covariance_final(internal) FROM PUBLIC;

@@ -195,13 +195,10 @@ BEGIN
 	-- a WARNING for each fit validated that did not converge (none for the
 	-- segments fitted and dropped); its predictions are validated all the same
 	FOR fit IN
-		SELECT m.segment_kind, m.segment, w.model, w.status
-		  FROM pg_temp.dormancy_validation_models m
-		 CROSS JOIN LATERAL (VALUES (1, 'BG/NBD', m.bgnbd_status), (2, 'Gamma-Gamma', m.gammagamma_status),
-									(3, 'Pareto/NBD', m.paretonbd_status)) w(n, model, status)
-		 WHERE w.status IS NOT NULL
-		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C", w.n LOOP
-		PERFORM dormancy._warn_not_converged(fit.model, fit.segment_kind, fit.segment, fit.status,
+		SELECT m.* FROM pg_temp.dormancy_validation_models m
+		 ORDER BY m.segment_kind <> 'all', m.segment_kind, m.segment COLLATE "C" LOOP
+		PERFORM dormancy._warn_not_converged(fit.segment_kind, fit.segment, fit.bgnbd_status,
+											 fit.gammagamma_status, fit.paretonbd_status,
 											 'are validated with converged = false');
 	END LOOP;
 
