@@ -583,7 +583,9 @@ BEGIN
 	-- what its shards were made with), on a server built with lz4, for the
 	-- owner (a role that only refreshes cannot alter it), and only for the
 	-- columns without a method of their own: yours stays.  New columns
-	-- (a reshape) get it at their first refresh.
+	-- (a reshape) get it at their first refresh.  A jsonb column with lz4
+	-- (score_breakdown) is also written compressed in its row by the
+	-- refresh (_lz4_in_line, _refresh_work), whatever the row's size.
 	IF dormancy._citus_table_kind(snap) IS NULL
 	   AND EXISTS (SELECT 1 FROM pg_settings s WHERE s.name = 'default_toast_compression' AND 'lz4' = ANY (s.enumvals))
 	   AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = snap AND pg_has_role(c.relowner, 'USAGE')) THEN

@@ -330,6 +330,26 @@ EnsureFit(BtydAggState *state, FitModel model)
 }
 
 /*
+ * The fit of a final function's state (EnsureFit: fitted at the first final
+ * function that asks, kept for the others sharing the state), and the state
+ * through *state_out when not NULL; NULL when no observation was counted.
+ */
+static const BtydFit *
+FinalStateFit(FunctionCallInfo fcinfo, FitModel model, BtydAggState **state_out)
+{
+	BtydAggState *state;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	state = (BtydAggState *) PG_GETARG_POINTER(0);
+	if (state->nobs == 0)
+		return NULL;
+	if (state_out != NULL)
+		*state_out = state;
+	return EnsureFit(state, model);
+}
+
+/*
  * Shared final function: the maximum-likelihood fit of the model (whose
  * observations are of the state's kind), as a model row, with a WARNING
  * when it did not converge; NULL when no observation was counted.
@@ -341,15 +361,10 @@ EnsureFit(BtydAggState *state, FitModel model)
 static Datum
 FitFinal(FunctionCallInfo fcinfo, FitModel model, bool warn)
 {
-	BtydAggState *state;
-	const BtydFit *fit;
+	const BtydFit *fit = FinalStateFit(fcinfo, model, NULL);
 
-	if (PG_ARGISNULL(0))
+	if (fit == NULL)
 		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	fit = EnsureFit(state, model);
 	if (!fit->converged && warn)
 		WarnNotConverged(FitModelName(model), fit);
 	return BtydMakeModelRow(fcinfo, fit->params, model == FIT_GAMMAGAMMA ? 3 : 4,
@@ -367,17 +382,10 @@ FitFinal(FunctionCallInfo fcinfo, FitModel model, bool warn)
 static Datum
 FitStatusFinal(FunctionCallInfo fcinfo, FitModel model)
 {
-	BtydAggState *state;
-	const BtydFit *fit;
+	const BtydFit *fit = FinalStateFit(fcinfo, model, NULL);
 	Datum		texts[2];
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	fit = EnsureFit(state, model);
-	if (fit->converged)
+	if (fit == NULL || fit->converged)
 		PG_RETURN_NULL();
 	texts[0] = CStringGetTextDatum(btyd_status_message(fit->status));
 	texts[1] = CStringGetTextDatum(NotConvergedHint(fit));
@@ -961,17 +969,11 @@ CovarianceFinal(FunctionCallInfo fcinfo, FitModel which)
 static Datum
 FitCovarianceFinal(FunctionCallInfo fcinfo, FitModel model)
 {
-	BtydAggState *state;
-	const BtydFit *fit;
+	BtydAggState *state = NULL;
+	const BtydFit *fit = FinalStateFit(fcinfo, model, &state);
 	Datum		result;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	state = (BtydAggState *) PG_GETARG_POINTER(0);
-	if (state->nobs == 0)
-		PG_RETURN_NULL();
-	fit = EnsureFit(state, model);
-	if (!fit->converged ||
+	if (fit == NULL || !fit->converged ||
 		!CovarianceMatrix(state, model, fit->params, fit->log_cov, &result))
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
