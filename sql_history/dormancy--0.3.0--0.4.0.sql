@@ -2090,15 +2090,16 @@ BEGIN
 			-- hash join is the planner's choice; without them, right after the
 			-- first fill, a merge join), and turning hash joins off would
 			-- apply to customer_status's own joins too, which need them.
-			-- Merge joins stay on: the planner knows both history relations
-			-- of customer_core for one row per customer (the live ones are
-			-- DISTINCT ON the customer, the stored ones grouped by it), so a
-			-- merge join of the customers with them reads each history once,
-			-- with no materialized copy (sql/plan_estimates.sql).  Turned off
-			-- here until 2026-12-05, when the live histories hid that proof,
-			-- the stored ones were hashed instead: 64 batches written to disk
-			-- at 1,000,000 customers, and the next day's refresh 2.4 s
-			-- slower (46.9 and 47.0 s against 45.0 and 44.1 s, alternated).
+			-- Merge joins stay on: the planner knows the stored histories
+			-- (what customer_status reads here) for one row per customer,
+			-- grouped by it, so a merge join of the customers with them
+			-- reads each history once, with no materialized copy
+			-- (sql/plan_estimates.sql).  Turned off here until 2026-12-05
+			-- (when the store was estimated at one row, the planner
+			-- materialized it), the stored histories were hashed instead:
+			-- 64 batches written to disk at 1,000,000 customers, and the
+			-- next day's refresh 1.5 to 2.4 s slower (alternated, twice:
+			-- 46.9, 47.0, 51.1, 47.5 s against 45.0, 44.1, 48.9, 46.7 s).
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
 						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
 						   'FROM dormancy.customer_status) n '
@@ -2455,21 +2456,13 @@ PERFORM dormancy._copy_column_comments('dormancy.category_histories', 'dormancy.
 -- against 0.74 s and 2.82 s against 3.33 s; with the default work_mem, where
 -- the hash aggregates spill early, 1,000,000 customers the same time for the
 -- histories and 31.5 s against 34.1 s for customer_status.
---
--- DISTINCT ON the customer, over rows already one per customer and sorted
--- (a Unique node, one comparison a row), tells the planner what the
--- constant key hides: one row per customer.  customer_core's merge join
--- with the customers then reads each history once; without that proof it
--- materialized every history for a rescan it never needed (792 MB written
--- to disk at 1,000,000 customers with the default work_mem; 11.4 s against
--- 10.1 s for customer_status, medians of three alternated, 2026-12-05).
 CREATE OR REPLACE VIEW dormancy.customer_histories_live WITH (security_invoker = true) AS
 SELECT a.customer_id,
 	   coalesce(a.whole, (a.h).history) AS history,
 	   coalesce(a.whole_rows, (a.h).order_rows) AS order_rows,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
-  FROM (SELECT DISTINCT ON (o.customer_id) o.customer_id,
+  FROM (SELECT o.customer_id,
 			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
 											o.amount, o.discounted, o.category,
 											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,

@@ -892,15 +892,16 @@ BEGIN
 			-- hash join is the planner's choice; without them, right after the
 			-- first fill, a merge join), and turning hash joins off would
 			-- apply to customer_status's own joins too, which need them.
-			-- Merge joins stay on: the planner knows both history relations
-			-- of customer_core for one row per customer (the live ones are
-			-- DISTINCT ON the customer, the stored ones grouped by it), so a
-			-- merge join of the customers with them reads each history once,
-			-- with no materialized copy (sql/plan_estimates.sql).  Turned off
-			-- here until 2026-12-05, when the live histories hid that proof,
-			-- the stored ones were hashed instead: 64 batches written to disk
-			-- at 1,000,000 customers, and the next day's refresh 2.4 s
-			-- slower (46.9 and 47.0 s against 45.0 and 44.1 s, alternated).
+			-- Merge joins stay on: the planner knows the stored histories
+			-- (what customer_status reads here) for one row per customer,
+			-- grouped by it, so a merge join of the customers with them
+			-- reads each history once, with no materialized copy
+			-- (sql/plan_estimates.sql).  Turned off here until 2026-12-05
+			-- (when the store was estimated at one row, the planner
+			-- materialized it), the stored histories were hashed instead:
+			-- 64 batches written to disk at 1,000,000 customers, and the
+			-- next day's refresh 1.5 to 2.4 s slower (alternated, twice:
+			-- 46.9, 47.0, 51.1, 47.5 s against 45.0, 44.1, 48.9, 46.7 s).
 			EXECUTE format('MERGE INTO dormancy.status_snapshot s '
 						   'USING (SELECT %s, %s AS priority_rank, customer_id::pg_catalog.text AS customer_key '
 						   'FROM dormancy.customer_status) n '
