@@ -450,8 +450,14 @@ DECLARE
 	started timestamptz := clock_timestamp();
 	fit record;
 BEGIN
-	-- one pass over the histories for the fits and the value distribution
-	PERFORM dormancy._fit_summaries();
+	-- one pass over the histories for the fits and the value distribution;
+	-- on Citus the fits' states folded on the workers (_fit_states), and
+	-- the value distribution from the workers too (_store_value_distribution)
+	IF EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		PERFORM dormancy._fit_states(settings);
+	ELSE
+		PERFORM dormancy._fit_summaries();
+	END IF;
 	-- the fits, kept for the models and the warnings below
 	IF to_regclass('pg_temp.dormancy_fits') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fits;
@@ -530,7 +536,12 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
-	DROP TABLE pg_temp.dormancy_fit_summaries;
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;
@@ -6691,30 +6702,47 @@ CREATE FUNCTION dormancy._store_value_distribution()
 AS $$
 DECLARE
 	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+	customers text;		-- the query of the customers' two values (a constant)
 BEGIN
 	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		customers := 'SELECT s.total_amount, '
+			'dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age, '
+			's.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'FROM pg_temp.dormancy_fit_summaries s';
+	ELSIF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		-- on Citus (fit_models() kept fit states, not summaries): each
+		-- customer's two values computed where its orders are, at the as-of
+		-- day and with the configuration (the models just stored) that the
+		-- coordinator sends; only the two values move
+		customers := 'SELECT s.total_amount, '
+			'dormancy._expected_value(s.industry, s.company_size, (s.b).frequency, (s.b).recency, (s.b).age, '
+			'(s.b).monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'FROM (SELECT c.industry, c.company_size, '
+			'dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
+			'(dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
+			'FROM dormancy.src_customers c '
+			'JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id '
+			'WHERE c.customer_id IS NOT NULL) s '
+			'WHERE (s.b).frequency IS NOT NULL';
+	ELSE
 		RETURN;
 	END IF;
+	EXECUTE format($q$
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
-	WITH v AS (
-		SELECT s.total_amount,
-			   dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age,
-										s.monetary_value, (SELECT dormancy._configuration())) AS expected_value
-		  FROM pg_temp.dormancy_fit_summaries s
-	)
+	WITH v AS (%s)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   percentile_cont($1) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
 				   count(*) AS n
 			  FROM v
 			UNION ALL
 			SELECT 'expected_value',
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+				   percentile_cont($1) WITHIN GROUP (ORDER BY v.expected_value)
 					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
 				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
 			  FROM v) m
-	 WHERE m.n > 0;
+	 WHERE m.n > 0$q$, customers) USING fractions;
 END
 $$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
@@ -7130,33 +7158,24 @@ BEGIN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
 	-- each customer's summary in a subquery of its own (OFFSET 0), at the
-	-- as-of day read once (init plans), then joined to the customers.  On
-	-- Citus (docs/scaling-out.md) the subquery runs where the orders are, one
-	-- task per shard, over customer_histories_live (histories are never
-	-- stored there: the union with the stored ones would make Citus collect
-	-- every history), and the coordinator receives the summaries only; a
-	-- worker's own zone or settings change nothing.  The two summary
-	-- functions are called in the select list of an inner subquery (OFFSET
-	-- 0: once per customer each), whose composite result the outer one takes
-	-- apart, not as lateral function scans: those put every result row
-	-- through a tuplestore, which cost about 2 s at 1,000,000 customers
-	-- (docs/models.md).  The columns leave the subquery taken apart, so
-	-- that a Citus worker sends plain values, not an anonymous record.
-	EXECUTE format(
-		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
-		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
-		'  FROM dormancy.src_customers c '
-		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
-		'		  FROM (SELECT h.customer_id, '
-		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
-		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
-		'				  FROM dormancy.%I h '
-		'				OFFSET 0) h '
-		'		 WHERE (h.b).frequency IS NOT NULL '
-		'		OFFSET 0) s ON s.customer_id = c.customer_id '
-		' WHERE c.customer_id IS NOT NULL',
-		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
-			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
+	-- as-of day read once (init plans), then joined to the customers.  The
+	-- two summary functions are called in the select list of an inner
+	-- subquery (OFFSET 0: once per customer each), whose composite result
+	-- the outer one takes apart, not as lateral function scans: those put
+	-- every result row through a tuplestore, which cost about 2 s at
+	-- 1,000,000 customers (docs/models.md).
+	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
+	  FROM dormancy.src_customers c
+	  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount
+			  FROM (SELECT h.customer_id,
+						   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') AS b,
+						   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount
+					  FROM dormancy.customer_histories h
+					OFFSET 0) h
+			 WHERE (h.b).frequency IS NOT NULL
+			OFFSET 0) s ON s.customer_id = c.customer_id
+	 WHERE c.customer_id IS NOT NULL;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -8542,6 +8561,47 @@ AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
+	-- on Citus (fit_models(): no summaries kept), the fit states the
+	-- workers folded, combined by segment (_fit_states): the same fits,
+	-- fitted by the same final functions over the same observations; the
+	-- segments' customers as the states count them
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL
+	   AND to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		IF settings.segment_by = 'none' THEN
+			RETURN QUERY
+			SELECT 'all'::text, NULL::text,
+				   dormancy._bgnbd_fit_of(s.state),
+				   dormancy._gammagamma_fit_of(s.state),
+				   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+				   dormancy._bgnbd_fit_covariance_of(s.state),
+				   dormancy._gammagamma_fit_covariance_of(s.state),
+				   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+				   dormancy._bgnbd_fit_status_of(s.state),
+				   dormancy._gammagamma_fit_status_of(s.state),
+				   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
+			  FROM pg_temp.dormancy_fit_states s;
+			RETURN;
+		END IF;
+		RETURN QUERY
+		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+			   s.segment_value,
+			   dormancy._bgnbd_fit_of(s.state),
+			   dormancy._gammagamma_fit_of(s.state),
+			   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_covariance_of(s.state),
+			   dormancy._gammagamma_fit_covariance_of(s.state),
+			   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_status_of(s.state),
+			   dormancy._gammagamma_fit_status_of(s.state),
+			   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
+		  FROM (SELECT f.segment_value, f.state, dormancy._fit_state_customers(f.state) AS customers
+				  FROM pg_temp.dormancy_fit_states f) s
+		 WHERE s.customers > 0
+		 GROUP BY GROUPING SETS ((), (s.segment_value))
+		HAVING grouping(s.segment_value) = 1
+			OR (s.segment_value IS NOT NULL AND sum(s.customers) >= settings.min_customers);
+		RETURN;
+	END IF;
 	-- each fit beside its covariance matrix and its status, with the same
 	-- arguments (and FILTER), so that the three share one state (above)
 	IF settings.segment_by = 'none' THEN
@@ -10539,6 +10599,166 @@ CREATE FUNCTION dormancy._lz4_in_line(value jsonb)
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._lz4_in_line(jsonb) IS
 	'internal: the value compressed with lz4 and kept in line (as the toaster stores a compressed value), when that makes it smaller; for the snapshot''s score_breakdown, whose rows are under the size PostgreSQL compresses at';
+
+
+-- issue 13: fit_models() on Citus fits from per-worker partial aggregates
+--
+-- The model fits' state as a value (src/fit_state_sql.c): what fit_models()
+-- folds on each Citus worker and combines on the coordinator
+--
+-- Citus splits an aggregate into a partial aggregate per shard and a
+-- combination on the coordinator only when its transition type is a real
+-- type (not internal), and moves the partial states in the type's text form.
+-- dormancy.fit_state holds the distinct BG/NBD observations (frequency,
+-- recency, age) and Gamma-Gamma observations (frequency, mean spend) of a
+-- group of customers with their counts, as the fit aggregates keep them;
+-- _fit_state folds customers' BTYD summaries into one, _fit_state_combine
+-- merges two, and _bgnbd_fit_of and the others (45_model_status.sql) fit
+-- the combined observations with the fit aggregates' own final functions.
+
+CREATE TYPE dormancy.fit_state;
+CREATE FUNCTION dormancy.fit_state_in(cstring) RETURNS dormancy.fit_state
+	AS 'MODULE_PATHNAME', 'fit_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.fit_state_out(dormancy.fit_state) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'fit_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE dormancy.fit_state (
+	INPUT = dormancy.fit_state_in,
+	OUTPUT = dormancy.fit_state_out,
+	INTERNALLENGTH = VARIABLE,
+	STORAGE = extended
+);
+COMMENT ON TYPE dormancy.fit_state IS
+	'the distinct BG/NBD and Gamma-Gamma observations of a group of customers with their counts, as the model fits keep them (fit_models() on Citus combines one per worker); text form: base64';
+COMMENT ON FUNCTION dormancy.fit_state_in(cstring) IS 'I/O (checks every observation)';
+COMMENT ON FUNCTION dormancy.fit_state_out(dormancy.fit_state) IS 'I/O';
+
+-- Not STRICT: the first row starts the state (NULL), and a customer without
+-- a summary (no purchase day by the as-of day) is left out.
+CREATE FUNCTION dormancy._fit_state_trans(dormancy.fit_state, dormancy.btyd_summary, double precision)
+	RETURNS dormancy.fit_state AS 'MODULE_PATHNAME', 'fit_state_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_trans(dormancy.fit_state, dormancy.btyd_summary, double precision) IS
+	'internal: transition function of _fit_state';
+CREATE FUNCTION dormancy._fit_state_combine(dormancy.fit_state, dormancy.fit_state)
+	RETURNS dormancy.fit_state AS 'MODULE_PATHNAME', 'fit_state_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_combine(dormancy.fit_state, dormancy.fit_state) IS
+	'internal: the observations of two fit states in one (combine function of _fit_state)';
+CREATE AGGREGATE dormancy._fit_state(summary dormancy.btyd_summary, unit_days double precision) (
+	SFUNC = dormancy._fit_state_trans, STYPE = dormancy.fit_state,
+	COMBINEFUNC = dormancy._fit_state_combine,
+	PARALLEL = SAFE);
+COMMENT ON AGGREGATE dormancy._fit_state(dormancy.btyd_summary, double precision) IS
+	'internal: the customers'' BTYD summaries (in days) as one fit state, recency and age in units of unit_days: the observations of bgnbd_fit(frequency, recency / unit_days, age / unit_days) and gammagamma_fit(frequency, monetary_value)';
+CREATE FUNCTION dormancy._fit_state_customers(dormancy.fit_state)
+	RETURNS bigint AS 'MODULE_PATHNAME', 'fit_state_customers'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_customers(dormancy.fit_state) IS
+	'internal: the customers folded into a fit state (those with a BTYD summary)';
+
+-- The same fits over fit states (44_fit_state.sql) instead of summaries:
+-- each fit_state's observations of one kind go into the fit aggregates'
+-- internal state, which their final functions fit (shared as above: the
+-- fit, its covariance and its status are fitted once).  fit_models() on
+-- Citus fits the states the workers folded, combined by segment.
+CREATE FUNCTION dormancy._fit_state_bgnbd_trans(internal, dormancy.fit_state)
+	RETURNS internal AS 'MODULE_PATHNAME', 'fit_state_bgnbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_bgnbd_trans(internal, dormancy.fit_state) IS
+	'internal: transition function of the BG/NBD and Pareto/NBD fits over fit states (_bgnbd_fit_of, ...)';
+CREATE FUNCTION dormancy._fit_state_gammagamma_trans(internal, dormancy.fit_state)
+	RETURNS internal AS 'MODULE_PATHNAME', 'fit_state_gammagamma_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_gammagamma_trans(internal, dormancy.fit_state) IS
+	'internal: transition function of the Gamma-Gamma fits over fit states (_gammagamma_fit_of, ...)';
+CREATE AGGREGATE dormancy._bgnbd_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._bgnbd_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._bgnbd_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_status_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit_status over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_status_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit_status over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_status_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit_status over the observations of fit states';
+
+-- On Citus, fit_models() fits from per-worker partial aggregates instead:
+-- each shard's customers' summaries are folded where the orders are, one
+-- fit state (44_fit_state.sql) per segment and shard, which Citus combines
+-- on the coordinator (worker_partial_agg and coord_combine_agg, as EXPLAIN
+-- shows), kept in pg_temp.dormancy_fit_states for _fit_segments.  What
+-- moves is each shard's distinct (frequency, recency, age) triples and
+-- (frequency, spend) pairs with their counts, not a row per customer.  The
+-- same customers as _fit_summaries (every bound customer with a purchase day
+-- by the as-of day, every copy of a duplicate id), over
+-- customer_histories_live (histories are never stored on Citus: the union
+-- with the stored ones would make Citus collect every history), at the
+-- as-of day the coordinator sends (an init plan), so that a worker's own
+-- zone or settings change nothing.  Returns the customers folded.
+CREATE FUNCTION dormancy._fit_states(settings dormancy.model_settings)
+	RETURNS bigint
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+	folded bigint;
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+	CREATE TEMP TABLE dormancy_fit_states ON COMMIT DROP AS
+	SELECT dormancy._segment_value(settings.segment_by, c.industry, c.company_size) AS segment_value,
+		   dormancy._fit_state(dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day'),
+							   unit_days) AS state
+	  FROM dormancy.src_customers c
+	  JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id
+	 WHERE c.customer_id IS NOT NULL
+	 GROUP BY 1;
+	SELECT sum(dormancy._fit_state_customers(s.state)) INTO folded FROM pg_temp.dormancy_fit_states s;
+	RETURN coalesce(folded, 0);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_states(dormancy.model_settings) IS
+	'internal: on Citus, each segment''s customers'' BTYD summaries folded into a fit state on the workers and combined on the coordinator, kept in pg_temp.dormancy_fit_states for the fits of fit_models(); returns the customers folded';
+
+COMMENT ON FUNCTION dormancy._store_value_distribution() IS
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries), or on Citus from the customers'' two values computed on the workers';
 
 -- Privileges (always last)
 --

@@ -122,8 +122,9 @@ COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 -- loop).  A customer without a purchase day by then (no orders, only
 -- refunds, only later orders) has no BTYD summary and order_days 0 in
 -- customer_core: the fits and the value distribution leave it out, so it is
--- not kept.  CREATE TABLE AS may read in parallel.  On Citus the summaries
--- are computed on the workers (below).  The table is dropped at
+-- not kept.  CREATE TABLE AS may read in parallel.  On Citus fit_models()
+-- folds the summaries on the workers instead (_fit_states, below).  The
+-- table is dropped at
 -- the end of the transaction, or by fit_models() when done; its segment
 -- columns are analyzed.  Returns the rows kept.
 CREATE FUNCTION dormancy._fit_summaries()
@@ -138,33 +139,24 @@ BEGIN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
 	-- each customer's summary in a subquery of its own (OFFSET 0), at the
-	-- as-of day read once (init plans), then joined to the customers.  On
-	-- Citus (docs/scaling-out.md) the subquery runs where the orders are, one
-	-- task per shard, over customer_histories_live (histories are never
-	-- stored there: the union with the stored ones would make Citus collect
-	-- every history), and the coordinator receives the summaries only; a
-	-- worker's own zone or settings change nothing.  The two summary
-	-- functions are called in the select list of an inner subquery (OFFSET
-	-- 0: once per customer each), whose composite result the outer one takes
-	-- apart, not as lateral function scans: those put every result row
-	-- through a tuplestore, which cost about 2 s at 1,000,000 customers
-	-- (docs/models.md).  The columns leave the subquery taken apart, so
-	-- that a Citus worker sends plain values, not an anonymous record.
-	EXECUTE format(
-		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
-		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
-		'  FROM dormancy.src_customers c '
-		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
-		'		  FROM (SELECT h.customer_id, '
-		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
-		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
-		'				  FROM dormancy.%I h '
-		'				OFFSET 0) h '
-		'		 WHERE (h.b).frequency IS NOT NULL '
-		'		OFFSET 0) s ON s.customer_id = c.customer_id '
-		' WHERE c.customer_id IS NOT NULL',
-		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
-			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
+	-- as-of day read once (init plans), then joined to the customers.  The
+	-- two summary functions are called in the select list of an inner
+	-- subquery (OFFSET 0: once per customer each), whose composite result
+	-- the outer one takes apart, not as lateral function scans: those put
+	-- every result row through a tuplestore, which cost about 2 s at
+	-- 1,000,000 customers (docs/models.md).
+	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
+	  FROM dormancy.src_customers c
+	  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount
+			  FROM (SELECT h.customer_id,
+						   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') AS b,
+						   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount
+					  FROM dormancy.customer_histories h
+					OFFSET 0) h
+			 WHERE (h.b).frequency IS NOT NULL
+			OFFSET 0) s ON s.customer_id = c.customer_id
+	 WHERE c.customer_id IS NOT NULL;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -174,6 +166,46 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._fit_summaries() IS
 	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
+
+-- On Citus, fit_models() fits from per-worker partial aggregates instead:
+-- each shard's customers' summaries are folded where the orders are, one
+-- fit state (44_fit_state.sql) per segment and shard, which Citus combines
+-- on the coordinator (worker_partial_agg and coord_combine_agg, as EXPLAIN
+-- shows), kept in pg_temp.dormancy_fit_states for _fit_segments.  What
+-- moves is each shard's distinct (frequency, recency, age) triples and
+-- (frequency, spend) pairs with their counts, not a row per customer.  The
+-- same customers as _fit_summaries (every bound customer with a purchase day
+-- by the as-of day, every copy of a duplicate id), over
+-- customer_histories_live (histories are never stored on Citus: the union
+-- with the stored ones would make Citus collect every history), at the
+-- as-of day the coordinator sends (an init plan), so that a worker's own
+-- zone or settings change nothing.  Returns the customers folded.
+CREATE FUNCTION dormancy._fit_states(settings dormancy.model_settings)
+	RETURNS bigint
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
+	folded bigint;
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+	CREATE TEMP TABLE dormancy_fit_states ON COMMIT DROP AS
+	SELECT dormancy._segment_value(settings.segment_by, c.industry, c.company_size) AS segment_value,
+		   dormancy._fit_state(dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day'),
+							   unit_days) AS state
+	  FROM dormancy.src_customers c
+	  JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id
+	 WHERE c.customer_id IS NOT NULL
+	 GROUP BY 1;
+	SELECT sum(dormancy._fit_state_customers(s.state)) INTO folded FROM pg_temp.dormancy_fit_states s;
+	RETURN coalesce(folded, 0);
+END
+$$;
+COMMENT ON FUNCTION dormancy._fit_states(dormancy.model_settings) IS
+	'internal: on Citus, each segment''s customers'' BTYD summaries folded into a fit state on the workers and combined on the coordinator, kept in pg_temp.dormancy_fit_states for the fits of fit_models(); returns the customers folded';
 
 -- The fits of fit_models() and their covariance matrices in one pass over
 -- the summaries (_fit_segments): internal copies of bgnbd_fit, paretonbd_fit
@@ -324,6 +356,67 @@ CREATE AGGREGATE dormancy._gammagamma_fit_status(frequency integer, monetary_val
 COMMENT ON AGGREGATE dormancy._gammagamma_fit_status(integer, double precision) IS
 	'internal: why the Gamma-Gamma fit to these rows did not converge and what to do (DETAIL, HINT); NULL when it converged';
 
+-- The same fits over fit states (44_fit_state.sql) instead of summaries:
+-- each fit_state's observations of one kind go into the fit aggregates'
+-- internal state, which their final functions fit (shared as above: the
+-- fit, its covariance and its status are fitted once).  fit_models() on
+-- Citus fits the states the workers folded, combined by segment.
+CREATE FUNCTION dormancy._fit_state_bgnbd_trans(internal, dormancy.fit_state)
+	RETURNS internal AS 'MODULE_PATHNAME', 'fit_state_bgnbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_bgnbd_trans(internal, dormancy.fit_state) IS
+	'internal: transition function of the BG/NBD and Pareto/NBD fits over fit states (_bgnbd_fit_of, ...)';
+CREATE FUNCTION dormancy._fit_state_gammagamma_trans(internal, dormancy.fit_state)
+	RETURNS internal AS 'MODULE_PATHNAME', 'fit_state_gammagamma_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._fit_state_gammagamma_trans(internal, dormancy.fit_state) IS
+	'internal: transition function of the Gamma-Gamma fits over fit states (_gammagamma_fit_of, ...)';
+CREATE AGGREGATE dormancy._bgnbd_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._bgnbd_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._bgnbd_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._bgnbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._bgnbd_fit_status_of(dormancy.fit_state) IS
+	'internal: _bgnbd_fit_status over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._paretonbd_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_bgnbd_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._paretonbd_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._paretonbd_fit_status_of(dormancy.fit_state) IS
+	'internal: _paretonbd_fit_status over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_quiet_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_covariance_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_covariance_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_covariance_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit_covariance over the observations of fit states';
+CREATE AGGREGATE dormancy._gammagamma_fit_status_of(dormancy.fit_state) (
+	SFUNC = dormancy._fit_state_gammagamma_trans, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = dormancy._gammagamma_fit_status_final, FINALFUNC_MODIFY = SHAREABLE);
+COMMENT ON AGGREGATE dormancy._gammagamma_fit_status_of(dormancy.fit_state) IS
+	'internal: _gammagamma_fit_status over the observations of fit states';
+
 -- The WARNINGs of a fit that fit_models() stores or validate_models() keeps,
 -- for each of its models that did not converge (status not NULL, in the
 -- order BG/NBD, Gamma-Gamma, Pareto/NBD): the public aggregates' message,
@@ -380,6 +473,47 @@ AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
+	-- on Citus (fit_models(): no summaries kept), the fit states the
+	-- workers folded, combined by segment (_fit_states): the same fits,
+	-- fitted by the same final functions over the same observations; the
+	-- segments' customers as the states count them
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL
+	   AND to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		IF settings.segment_by = 'none' THEN
+			RETURN QUERY
+			SELECT 'all'::text, NULL::text,
+				   dormancy._bgnbd_fit_of(s.state),
+				   dormancy._gammagamma_fit_of(s.state),
+				   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+				   dormancy._bgnbd_fit_covariance_of(s.state),
+				   dormancy._gammagamma_fit_covariance_of(s.state),
+				   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+				   dormancy._bgnbd_fit_status_of(s.state),
+				   dormancy._gammagamma_fit_status_of(s.state),
+				   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
+			  FROM pg_temp.dormancy_fit_states s;
+			RETURN;
+		END IF;
+		RETURN QUERY
+		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
+			   s.segment_value,
+			   dormancy._bgnbd_fit_of(s.state),
+			   dormancy._gammagamma_fit_of(s.state),
+			   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_covariance_of(s.state),
+			   dormancy._gammagamma_fit_covariance_of(s.state),
+			   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_status_of(s.state),
+			   dormancy._gammagamma_fit_status_of(s.state),
+			   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
+		  FROM (SELECT f.segment_value, f.state, dormancy._fit_state_customers(f.state) AS customers
+				  FROM pg_temp.dormancy_fit_states f) s
+		 WHERE s.customers > 0
+		 GROUP BY GROUPING SETS ((), (s.segment_value))
+		HAVING grouping(s.segment_value) = 1
+			OR (s.segment_value IS NOT NULL AND sum(s.customers) >= settings.min_customers);
+		RETURN;
+	END IF;
 	-- each fit beside its covariance matrix and its status, with the same
 	-- arguments (and FILTER), so that the three share one state (above)
 	IF settings.segment_by = 'none' THEN
@@ -446,8 +580,14 @@ DECLARE
 	started timestamptz := clock_timestamp();
 	fit record;
 BEGIN
-	-- one pass over the histories for the fits and the value distribution
-	PERFORM dormancy._fit_summaries();
+	-- one pass over the histories for the fits and the value distribution;
+	-- on Citus the fits' states folded on the workers (_fit_states), and
+	-- the value distribution from the workers too (_store_value_distribution)
+	IF EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+		PERFORM dormancy._fit_states(settings);
+	ELSE
+		PERFORM dormancy._fit_summaries();
+	END IF;
 	-- the fits, kept for the models and the warnings below
 	IF to_regclass('pg_temp.dormancy_fits') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fits;
@@ -526,7 +666,12 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
-	DROP TABLE pg_temp.dormancy_fit_summaries;
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;

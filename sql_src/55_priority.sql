@@ -282,34 +282,51 @@ CREATE FUNCTION dormancy._store_value_distribution()
 AS $$
 DECLARE
 	fractions double precision[] := ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g);
+	customers text;		-- the query of the customers' two values (a constant)
 BEGIN
 	DELETE FROM dormancy.value_distribution;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL THEN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		customers := 'SELECT s.total_amount, '
+			'dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age, '
+			's.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'FROM pg_temp.dormancy_fit_summaries s';
+	ELSIF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		-- on Citus (fit_models() kept fit states, not summaries): each
+		-- customer's two values computed where its orders are, at the as-of
+		-- day and with the configuration (the models just stored) that the
+		-- coordinator sends; only the two values move
+		customers := 'SELECT s.total_amount, '
+			'dormancy._expected_value(s.industry, s.company_size, (s.b).frequency, (s.b).recency, (s.b).age, '
+			'(s.b).monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'FROM (SELECT c.industry, c.company_size, '
+			'dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
+			'(dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
+			'FROM dormancy.src_customers c '
+			'JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id '
+			'WHERE c.customer_id IS NOT NULL) s '
+			'WHERE (s.b).frequency IS NOT NULL';
+	ELSE
 		RETURN;
 	END IF;
+	EXECUTE format($q$
 	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
-	WITH v AS (
-		SELECT s.total_amount,
-			   dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age,
-										s.monetary_value, (SELECT dormancy._configuration())) AS expected_value
-		  FROM pg_temp.dormancy_fit_summaries s
-	)
+	WITH v AS (%s)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
+				   percentile_cont($1) WITHIN GROUP (ORDER BY greatest(v.total_amount, 0)) AS q,
 				   count(*) AS n
 			  FROM v
 			UNION ALL
 			SELECT 'expected_value',
-				   percentile_cont(fractions) WITHIN GROUP (ORDER BY v.expected_value)
+				   percentile_cont($1) WITHIN GROUP (ORDER BY v.expected_value)
 					   FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity'),
 				   count(*) FILTER (WHERE v.expected_value >= 0 AND v.expected_value < 'infinity')
 			  FROM v) m
-	 WHERE m.n > 0;
+	 WHERE m.n > 0$q$, customers) USING fractions;
 END
 $$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
-	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
+	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries), or on Citus from the customers'' two values computed on the workers';
 
 --
 -- Reasons, themes and channels: editable tables

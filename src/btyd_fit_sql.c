@@ -28,6 +28,7 @@
 
 #include <math.h>
 
+#include "btyd_fit_state.h"
 #include "btyd_sql.h"
 #include "core/btyd.h"
 #include "core/paretonbd.h"
@@ -102,45 +103,12 @@ WarnNotConverged(const char *model, const BtydFit *fit)
 
 /* ---------- aggregate states ---------- */
 
-/* The models the final functions fit. */
-typedef enum FitModel
-{
-	FIT_BGNBD,
-	FIT_PARETONBD,
-	FIT_GAMMAGAMMA
-} FitModel;
-
 /* The model's name in messages. */
 static const char *
 FitModelName(FitModel model)
 {
 	return model == FIT_BGNBD ? "BG/NBD" : model == FIT_PARETONBD ? "Pareto/NBD" : "Gamma-Gamma";
 }
-
-/*
- * State of bgnbd_fit and gammagamma_fit: a buffer of observations of one
- * of the two kinds, compacted when it fills.  The first nsorted are
- * compacted (sorted, no repeats); the rest were appended since.
- * gammagamma_fit also counts the rows it skips.  The standard-error
- * aggregates keep the model of their first row in model (has_model).  The
- * final functions keep each model's fit in fits (fitted), so that the
- * internal aggregates of fit_models() that share one state (a fit and its
- * covariance matrix: _fit_segments) fit it once; a new observation forgets
- * them.
- */
-typedef struct BtydAggState
-{
-	void	   *obs;
-	int64		nobs;
-	int64		nsorted;
-	int64		capacity;
-	int64		skipped;
-	bool		bgnbd;
-	bool		has_model;
-	double		model[4];
-	bool		fitted[3];		/* by FitModel */
-	BtydFit		fits[3];
-} BtydAggState;
 
 #define INITIAL_CAPACITY 64
 
@@ -158,29 +126,37 @@ MaxObs(const BtydAggState *state)
 	return (int64) (MaxAllocSize / ObsSize(state));
 }
 
+/* A fresh state in memory context cxt, room for capacity observations. */
+BtydAggState *
+BtydStateNew(MemoryContext cxt, bool bgnbd, int64 capacity)
+{
+	BtydAggState *state;
+
+	state = MemoryContextAllocZero(cxt, sizeof(BtydAggState));
+	state->bgnbd = bgnbd;
+	state->capacity = Max(capacity, INITIAL_CAPACITY);
+	state->obs = MemoryContextAlloc(cxt, ObsSize(state) * state->capacity);
+	return state;
+}
+
 /* A fresh state in the aggregate memory context. */
 static BtydAggState *
 NewAggState(FunctionCallInfo fcinfo, bool bgnbd, int64 capacity)
 {
 	MemoryContext aggcontext;
-	BtydAggState *state;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "%s called in non-aggregate context",
 			 bgnbd ? "bgnbd_fit support function" : "gammagamma_fit support function");
-	state = MemoryContextAllocZero(aggcontext, sizeof(BtydAggState));
-	state->bgnbd = bgnbd;
-	state->capacity = Max(capacity, INITIAL_CAPACITY);
-	state->obs = MemoryContextAlloc(aggcontext, ObsSize(state) * state->capacity);
-	return state;
+	return BtydStateNew(aggcontext, bgnbd, capacity);
 }
 
 /*
  * Sort the observations and merge identical ones: compact what was appended
  * since the last compaction, then merge it into the compacted part.
  */
-static void
-CompactState(BtydAggState *state)
+void
+BtydStateCompact(BtydAggState *state)
 {
 	char	   *tail = (char *) state->obs + ObsSize(state) * state->nsorted;
 	size_t		ntail = (size_t) (state->nobs - state->nsorted);
@@ -215,7 +191,7 @@ Reserve(BtydAggState *state, int64 extra)
 
 	if (state->nobs + extra <= state->capacity)
 		return;
-	CompactState(state);
+	BtydStateCompact(state);
 	if (state->nobs + extra <= state->capacity / 2)
 		return;
 	newcap = Max(state->capacity * 2, state->nobs + extra);
@@ -234,8 +210,8 @@ Reserve(BtydAggState *state, int64 extra)
 }
 
 /* Append the observations of src to dst (same kind). */
-static void
-AppendObservations(BtydAggState *dst, const BtydAggState *src)
+void
+BtydStateAppend(BtydAggState *dst, const BtydAggState *src)
 {
 	memset(dst->fitted, 0, sizeof(dst->fitted));
 	Reserve(dst, src->nobs);
@@ -250,8 +226,8 @@ AppendObservations(BtydAggState *dst, const BtydAggState *src)
  * (c unused).  A repeat of the last one only counts up, so sorted or grouped
  * input stays compact.
  */
-static void
-AddObservation(BtydAggState *state, double x, double b, double c)
+void
+BtydStateAdd(BtydAggState *state, double x, double b, double c)
 {
 	memset(state->fitted, 0, sizeof(state->fitted));
 	if (state->bgnbd)
@@ -301,7 +277,7 @@ EnsureFit(BtydAggState *state, FitModel model)
 		elog(ERROR, "%s fit called with a state of the wrong kind", name);
 	if (state->fitted[model])
 		return fit;
-	CompactState(state);
+	BtydStateCompact(state);
 	btyd_fit_options_default(&opts);
 	opts.stop = BtydStopRequested;
 	switch (model)
@@ -410,7 +386,7 @@ CombineStates(FunctionCallInfo fcinfo, bool bgnbd)
 		left = NewAggState(fcinfo, bgnbd, right->nobs);
 	else
 		left = (BtydAggState *) PG_GETARG_POINTER(0);
-	AppendObservations(left, right);
+	BtydStateAppend(left, right);
 	PG_RETURN_POINTER(left);
 }
 
@@ -418,71 +394,68 @@ CombineStates(FunctionCallInfo fcinfo, bool bgnbd)
  * Serialized state: version byte, kind byte, skipped (int64), count n
  * (int64), then n observations: BG/NBD as x, t_x, T (float8) and count
  * (int64); Gamma-Gamma as x, m (float8) and count (int64).  Network byte
- * order, through pq_send*.
+ * order, through pq_send*.  Appended to buf (compacts the state).
  */
-static Datum
-SerializeState(FunctionCallInfo fcinfo)
+void
+BtydStateWrite(StringInfo buf, BtydAggState *state)
 {
-	BtydAggState *state = (BtydAggState *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
 	int64		i;
 
-	CompactState(state);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BTYD_STATE_VERSION);
-	pq_sendbyte(&buf, state->bgnbd ? 1 : 0);
-	pq_sendint64(&buf, state->skipped);
-	pq_sendint64(&buf, state->nobs);
+	BtydStateCompact(state);
+	pq_sendbyte(buf, BTYD_STATE_VERSION);
+	pq_sendbyte(buf, state->bgnbd ? 1 : 0);
+	pq_sendint64(buf, state->skipped);
+	pq_sendint64(buf, state->nobs);
 	for (i = 0; i < state->nobs; i++)
 	{
 		if (state->bgnbd)
 		{
 			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
 
-			pq_sendfloat8(&buf, o->x);
-			pq_sendfloat8(&buf, o->t_x);
-			pq_sendfloat8(&buf, o->T);
-			pq_sendint64(&buf, o->count);
+			pq_sendfloat8(buf, o->x);
+			pq_sendfloat8(buf, o->t_x);
+			pq_sendfloat8(buf, o->T);
+			pq_sendint64(buf, o->count);
 		}
 		else
 		{
 			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
 
-			pq_sendfloat8(&buf, o->x);
-			pq_sendfloat8(&buf, o->m);
-			pq_sendint64(&buf, o->count);
+			pq_sendfloat8(buf, o->x);
+			pq_sendfloat8(buf, o->m);
+			pq_sendint64(buf, o->count);
 		}
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Read a serialized state back, checking its layout and every observation. */
-static Datum
-DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
+/*
+ * Read one serialized state of the kind asked for (BtydStateWrite) from
+ * buf at its cursor into a new state in cxt, checking its layout and every
+ * observation (the bytes may come from anywhere: a worker, or a value
+ * typed in); leaves the cursor after it.
+ */
+BtydAggState *
+BtydStateRead(StringInfo buf, bool bgnbd, MemoryContext cxt)
 {
-	bytea	   *data = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
 	BtydAggState *state;
 	int64		n;
 	int64		skipped;
 	int64		i;
 	int			elem = bgnbd ? 32 : 24;
 
-	buf.data = VARDATA_ANY(data);
-	buf.len = VARSIZE_ANY_EXHDR(data);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	if (buf->len - buf->cursor < 18 || pq_getmsgbyte(buf) != BTYD_STATE_VERSION ||
+		pq_getmsgbyte(buf) != (bgnbd ? 1 : 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid serialized model fit state")));
+	skipped = pq_getmsgint64(buf);
+	n = pq_getmsgint64(buf);
+	if (n < 0 || skipped < 0 || n > (buf->len - buf->cursor) / elem)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid serialized model fit state: length does not match " INT64_FORMAT " observations", n)));
 
-	if (buf.len < 18 || pq_getmsgbyte(&buf) != BTYD_STATE_VERSION ||
-		pq_getmsgbyte(&buf) != (bgnbd ? 1 : 0))
-		elog(ERROR, "invalid serialized model fit state");
-	skipped = pq_getmsgint64(&buf);
-	n = pq_getmsgint64(&buf);
-	if (n < 0 || skipped < 0 || n > (buf.len - buf.cursor) / elem ||
-		n * elem != buf.len - buf.cursor)
-		elog(ERROR, "invalid serialized model fit state: length does not match " INT64_FORMAT " observations", n);
-
-	state = NewAggState(fcinfo, bgnbd, n);
+	state = BtydStateNew(cxt, bgnbd, n);
 	state->skipped = skipped;
 	for (i = 0; i < n; i++)
 	{
@@ -490,26 +463,62 @@ DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
 		{
 			BtydBgnbdObs *o = &((BtydBgnbdObs *) state->obs)[i];
 
-			o->x = pq_getmsgfloat8(&buf);
-			o->t_x = pq_getmsgfloat8(&buf);
-			o->T = pq_getmsgfloat8(&buf);
-			o->count = pq_getmsgint64(&buf);
+			o->x = pq_getmsgfloat8(buf);
+			o->t_x = pq_getmsgfloat8(buf);
+			o->T = pq_getmsgfloat8(buf);
+			o->count = pq_getmsgint64(buf);
 			if (btyd_bgnbd_check_obs(o->x, o->t_x, o->T) != BTYD_OBS_OK || o->count < 1)
-				elog(ERROR, "invalid serialized model fit state: bad observation");
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid serialized model fit state: bad observation")));
 		}
 		else
 		{
 			BtydGgObs  *o = &((BtydGgObs *) state->obs)[i];
 
-			o->x = pq_getmsgfloat8(&buf);
-			o->m = pq_getmsgfloat8(&buf);
-			o->count = pq_getmsgint64(&buf);
+			o->x = pq_getmsgfloat8(buf);
+			o->m = pq_getmsgfloat8(buf);
+			o->count = pq_getmsgint64(buf);
 			if (btyd_gg_check_obs(o->x, o->m) != BTYD_OBS_OK || o->x <= 0 || o->count < 1)
-				elog(ERROR, "invalid serialized model fit state: bad observation");
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+						 errmsg("invalid serialized model fit state: bad observation")));
 		}
 	}
-	pq_getmsgend(&buf);
 	state->nobs = n;
+	return state;
+}
+
+/* The state as the aggregates' serialized bytea. */
+static Datum
+SerializeState(FunctionCallInfo fcinfo)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	BtydStateWrite(&buf, (BtydAggState *) PG_GETARG_POINTER(0));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Read a serialized state back into the aggregate context (BtydStateRead). */
+static Datum
+DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcontext;
+	StringInfoData buf;
+	BtydAggState *state;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "model fit state deserialized in non-aggregate context");
+	buf.data = VARDATA_ANY(data);
+	buf.len = VARSIZE_ANY_EXHDR(data);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	state = BtydStateRead(&buf, bgnbd, aggcontext);
+	if (buf.cursor != buf.len)
+		elog(ERROR, "invalid serialized model fit state: length does not match " INT64_FORMAT " observations",
+			 state->nobs);
 	PG_RETURN_POINTER(state);
 }
 
@@ -536,7 +545,7 @@ bgnbd_fit_trans(PG_FUNCTION_ARGS)
 	t_x = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
 	BtydCheckBgnbdObs(x, t_x, T);
-	AddObservation(state, x, t_x, T);
+	BtydStateAdd(state, x, t_x, T);
 	PG_RETURN_POINTER(state);
 }
 
@@ -642,7 +651,7 @@ gammagamma_fit_trans(PG_FUNCTION_ARGS)
 	}
 	m = PG_GETARG_FLOAT8(2);
 	BtydReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
-	AddObservation(state, x, m, 0.0);
+	BtydStateAdd(state, x, m, 0.0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -754,7 +763,7 @@ StandardErrorsFinal(FunctionCallInfo fcinfo, bool bgnbd)
 	state = (BtydAggState *) PG_GETARG_POINTER(0);
 	if (state->nobs == 0 || !state->has_model)
 		PG_RETURN_NULL();
-	CompactState(state);
+	BtydStateCompact(state);
 	CHECK_FOR_INTERRUPTS();
 	if (bgnbd)
 	{
@@ -811,7 +820,7 @@ bgnbd_standard_errors_trans(PG_FUNCTION_ARGS)
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
 	BtydCheckBgnbdObs(x, t_x, T);
-	AddObservation(state, x, t_x, T);
+	BtydStateAdd(state, x, t_x, T);
 	PG_RETURN_POINTER(state);
 }
 
@@ -855,7 +864,7 @@ gammagamma_standard_errors_trans(PG_FUNCTION_ARGS)
 	KeepModel(fcinfo, state, params, 3, "gammagamma_standard_errors");
 	v = PG_GETARG_FLOAT8(3);
 	BtydReportObsError(btyd_gg_check_obs(x, v), x, 0, 0, v);
-	AddObservation(state, x, v, 0.0);
+	BtydStateAdd(state, x, v, 0.0);
 	PG_RETURN_POINTER(state);
 }
 
@@ -899,7 +908,7 @@ CovarianceMatrix(BtydAggState *state, FitModel which, const double *params,
 		memcpy(cov, log_cov, sizeof(double) * np * np);
 	else
 	{
-		CompactState(state);
+		BtydStateCompact(state);
 		CHECK_FOR_INTERRUPTS();
 		if (which == FIT_BGNBD)
 		{
@@ -1045,7 +1054,7 @@ paretonbd_covariance_trans(PG_FUNCTION_ARGS)
 	t_x = PG_GETARG_FLOAT8(3);
 	T = PG_GETARG_FLOAT8(4);
 	BtydCheckBgnbdObs(x, t_x, T);
-	AddObservation(state, x, t_x, T);
+	BtydStateAdd(state, x, t_x, T);
 	PG_RETURN_POINTER(state);
 }
 
