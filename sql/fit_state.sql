@@ -101,6 +101,8 @@ SELECT pg_temp.b64(substr(decode(t, 'base64'), 1, 40))::dormancy.fit_state FROM 
 -- the BG/NBD observation: bytes 19-26 x, 27-34 t_x, 35-42 T, 43-50 count
 SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING '\x0000000000000000'::bytea FROM 43 FOR 8))::dormancy.fit_state FROM one;
 SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING float8send(11) FROM 27 FOR 8))::dormancy.fit_state FROM one;
+-- a count no population reaches (2^40), which sums of counts could overflow
+SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING int8send(1099511627776) FROM 43 FOR 8))::dormancy.fit_state FROM one;
 SELECT dormancy._fit_state_customers(t::dormancy.fit_state) AS customers FROM one;
 
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;

@@ -75,6 +75,13 @@ PG_FUNCTION_INFO_V1(gammagamma_fit_status_final);
 /* Version byte of the serialized aggregate states. */
 #define BTYD_STATE_VERSION 1
 
+/*
+ * Most customers one observation read back may count: far above any real
+ * population, and low enough that sums of counts cannot overflow (a
+ * dormancy.fit_state can be typed in).
+ */
+#define MAX_READ_COUNT ((int64) 1 << 32)
+
 /* What to do about a fit that did not converge, by its status. */
 static const char *
 NotConvergedHint(const BtydFit *fit)
@@ -450,7 +457,7 @@ BtydStateRead(StringInfo buf, bool bgnbd, MemoryContext cxt)
 				 errmsg("invalid serialized model fit state")));
 	skipped = pq_getmsgint64(buf);
 	n = pq_getmsgint64(buf);
-	if (n < 0 || skipped < 0 || n > (buf->len - buf->cursor) / elem)
+	if (n < 0 || skipped < 0 || skipped > MAX_READ_COUNT || n > (buf->len - buf->cursor) / elem)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized model fit state: length does not match " INT64_FORMAT " observations", n)));
@@ -467,7 +474,7 @@ BtydStateRead(StringInfo buf, bool bgnbd, MemoryContext cxt)
 			o->t_x = pq_getmsgfloat8(buf);
 			o->T = pq_getmsgfloat8(buf);
 			o->count = pq_getmsgint64(buf);
-			if (btyd_bgnbd_check_obs(o->x, o->t_x, o->T) != BTYD_OBS_OK || o->count < 1)
+			if (btyd_bgnbd_check_obs(o->x, o->t_x, o->T) != BTYD_OBS_OK || o->count < 1 || o->count > MAX_READ_COUNT)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 						 errmsg("invalid serialized model fit state: bad observation")));
@@ -479,7 +486,7 @@ BtydStateRead(StringInfo buf, bool bgnbd, MemoryContext cxt)
 			o->x = pq_getmsgfloat8(buf);
 			o->m = pq_getmsgfloat8(buf);
 			o->count = pq_getmsgint64(buf);
-			if (btyd_gg_check_obs(o->x, o->m) != BTYD_OBS_OK || o->x <= 0 || o->count < 1)
+			if (btyd_gg_check_obs(o->x, o->m) != BTYD_OBS_OK || o->x <= 0 || o->count < 1 || o->count > MAX_READ_COUNT)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 						 errmsg("invalid serialized model fit state: bad observation")));

@@ -30,6 +30,7 @@
 #include "btyd_fit_state.h"
 #include "btyd_sql.h"
 #include "common/base64.h"
+#include "common/int.h"
 #include "executor/executor.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -319,7 +320,10 @@ fit_state_customers(PG_FUNCTION_ARGS)
 
 	StatesOf(PG_GETARG_DATUM(0), &bgnbd, &gammagamma);
 	for (i = 0; i < bgnbd->nobs; i++)
-		customers += ((BtydBgnbdObs *) bgnbd->obs)[i].count;
+		if (pg_add_s64_overflow(customers, ((BtydBgnbdObs *) bgnbd->obs)[i].count, &customers))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("customers of a model fit state out of range")));
 	PG_RETURN_INT64(customers);
 }
 
