@@ -90,20 +90,32 @@ RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_s
 RESET max_parallel_workers_per_gather;
 DROP TABLE public.fs_summaries;
 
+-- The text form of a state of many customers is compressed ('*' then
+-- base64 of the pglz bytes), read back to the same bytes (binary form: the
+-- flat bytes) and the same fit.
+SELECT left(state::text, 1) AS mark, octet_length(state::text) < octet_length(dormancy.fit_state_send(state)) AS smaller,
+	   dormancy.fit_state_send(state::text::dormancy.fit_state) = dormancy.fit_state_send(state) AS same_bytes
+  FROM st WHERE sector = 'ec';
+
 -- Input that must fail: not base64; bytes after the states; cut short; an
--- observation that is no customer summary (a count of 0, recency after age)
+-- observation that is no customer summary (a count of 0, recency after age);
+-- compressed: a length pglz cannot reach, bytes that do not decompress to it
 SELECT 'not base64!'::dormancy.fit_state;
 CREATE FUNCTION pg_temp.b64(bytea) RETURNS text LANGUAGE sql AS $$ SELECT translate(encode($1, 'base64'), E'\n', '') $$;
 CREATE TEMP TABLE one AS
-SELECT dormancy._fit_state(s, 1)::text AS t FROM (VALUES ('(2,3,10,50)'::dormancy.btyd_summary)) v(s);
-SELECT pg_temp.b64(decode(t, 'base64') || '\x00'::bytea)::dormancy.fit_state FROM one;
-SELECT pg_temp.b64(substr(decode(t, 'base64'), 1, 40))::dormancy.fit_state FROM one;
+SELECT dormancy.fit_state_send(dormancy._fit_state(s, 1)) AS b FROM (VALUES ('(2,3,10,50)'::dormancy.btyd_summary)) v(s);
+SELECT octet_length(b) AS bytes, dormancy.fit_state_send(pg_temp.b64(b)::dormancy.fit_state) = b AS plain_read_back FROM one;
+SELECT pg_temp.b64(b || '\x00'::bytea)::dormancy.fit_state FROM one;
+SELECT pg_temp.b64(substr(b, 1, 40))::dormancy.fit_state FROM one;
 -- the BG/NBD observation: bytes 19-26 x, 27-34 t_x, 35-42 T, 43-50 count
-SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING '\x0000000000000000'::bytea FROM 43 FOR 8))::dormancy.fit_state FROM one;
-SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING float8send(11) FROM 27 FOR 8))::dormancy.fit_state FROM one;
+SELECT pg_temp.b64(overlay(b PLACING '\x0000000000000000'::bytea FROM 43 FOR 8))::dormancy.fit_state FROM one;
+SELECT pg_temp.b64(overlay(b PLACING float8send(11) FROM 27 FOR 8))::dormancy.fit_state FROM one;
 -- a count no population reaches (2^40), which sums of counts could overflow
-SELECT pg_temp.b64(overlay(decode(t, 'base64') PLACING int8send(1099511627776) FROM 43 FOR 8))::dormancy.fit_state FROM one;
-SELECT dormancy._fit_state_customers(t::dormancy.fit_state) AS customers FROM one;
+SELECT pg_temp.b64(overlay(b PLACING int8send(1099511627776) FROM 43 FOR 8))::dormancy.fit_state FROM one;
+SELECT ('*' || pg_temp.b64('\x7fffffff0000'::bytea))::dormancy.fit_state;
+SELECT ('*' || pg_temp.b64('\x00000010' || substr(decode(substr(state::text, 2), 'base64'), 5)))::dormancy.fit_state
+  FROM st WHERE sector = 'ec';
+SELECT dormancy._fit_state_customers(pg_temp.b64(b)::dormancy.fit_state) AS customers FROM one;
 
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
 SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;

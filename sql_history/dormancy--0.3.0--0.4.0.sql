@@ -10621,16 +10621,24 @@ CREATE FUNCTION dormancy.fit_state_in(cstring) RETURNS dormancy.fit_state
 	AS 'MODULE_PATHNAME', 'fit_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION dormancy.fit_state_out(dormancy.fit_state) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'fit_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.fit_state_recv(internal) RETURNS dormancy.fit_state
+	AS 'MODULE_PATHNAME', 'fit_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION dormancy.fit_state_send(dormancy.fit_state) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'fit_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE dormancy.fit_state (
 	INPUT = dormancy.fit_state_in,
 	OUTPUT = dormancy.fit_state_out,
+	RECEIVE = dormancy.fit_state_recv,
+	SEND = dormancy.fit_state_send,
 	INTERNALLENGTH = VARIABLE,
 	STORAGE = extended
 );
 COMMENT ON TYPE dormancy.fit_state IS
-	'the distinct BG/NBD and Gamma-Gamma observations of a group of customers with their counts, as the model fits keep them (fit_models() on Citus combines one per worker); text form: base64';
+	'the distinct BG/NBD and Gamma-Gamma observations of a group of customers with their counts, as the model fits keep them (fit_models() on Citus combines one per worker); text form: base64, of the pglz bytes after a * when smaller; binary form: the bytes';
 COMMENT ON FUNCTION dormancy.fit_state_in(cstring) IS 'I/O (checks every observation)';
 COMMENT ON FUNCTION dormancy.fit_state_out(dormancy.fit_state) IS 'I/O';
+COMMENT ON FUNCTION dormancy.fit_state_recv(internal) IS 'I/O (checks every observation)';
+COMMENT ON FUNCTION dormancy.fit_state_send(dormancy.fit_state) IS 'I/O';
 
 -- Not STRICT: the first row starts the state (NULL), and a customer without
 -- a summary (no purchase day by the as-of day) is left out.
