@@ -451,9 +451,14 @@ DECLARE
 	fit record;
 BEGIN
 	-- one pass over the histories for the fits and the value distribution;
-	-- on Citus the fits' states folded on the workers (_fit_states), and
-	-- the value distribution from the workers too (_store_value_distribution)
-	IF EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+	-- on Citus with the customers read on the workers, the fits' states
+	-- folded there (_fit_states), and the value distribution from the
+	-- workers too (_store_value_distribution).  With the customers collected
+	-- on the coordinator (a reference or local table, or
+	-- evaluate_on_workers off), Citus would send all of them to every
+	-- shard's task: the summaries are collected instead (_fit_summaries).
+	IF dormancy._customers_on_workers((SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+									  (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
 		PERFORM dormancy._fit_states(settings);
 	ELSE
 		PERFORM dormancy._fit_summaries();
@@ -915,7 +920,6 @@ DECLARE
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
-	workers_setting text;
 	citus_kind text;
 	on_workers boolean;
 BEGIN
@@ -1028,14 +1032,10 @@ BEGIN
 	-- histories the workers computed.  auto (the default): on when the
 	-- bound customers are a distributed table (the layout docs/scaling-out.md
 	-- asks for; with customers in a reference or local table, or only
-	-- orders bound, the coordinator was as fast or faster).  The setting
-	-- may be a placeholder (read before the library is loaded): any
-	-- boolean spelling counts.
-	workers_setting := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	-- orders bound, the coordinator was as fast or faster):
+	-- _customers_on_workers.
 	citus_kind := dormancy._citus_table_kind(coalesce(cust.relation, ord.relation));
-	on_workers := CASE WHEN workers_setting IN ('', 'auto')
-					   THEN cust.relation IS NOT NULL AND coalesce(citus_kind = 'distributed', false)
-					   ELSE workers_setting::boolean END;
+	on_workers := dormancy._customers_on_workers(cust.relation, ord.relation);
 	IF citus_kind IS NOT NULL AND NOT on_workers THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;
@@ -7164,18 +7164,26 @@ BEGIN
 	-- the outer one takes apart, not as lateral function scans: those put
 	-- every result row through a tuplestore, which cost about 2 s at
 	-- 1,000,000 customers (docs/models.md).
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
-	  FROM dormancy.src_customers c
-	  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount
-			  FROM (SELECT h.customer_id,
-						   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') AS b,
-						   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount
-					  FROM dormancy.customer_histories h
-					OFFSET 0) h
-			 WHERE (h.b).frequency IS NOT NULL
-			OFFSET 0) s ON s.customer_id = c.customer_id
-	 WHERE c.customer_id IS NOT NULL;
+	-- On Citus (customers collected on the coordinator: fit_models()) the
+	-- subquery runs where the orders are, one task per shard, over
+	-- customer_histories_live (histories are never stored there: the union
+	-- with the stored ones would make Citus collect every history), and the
+	-- coordinator receives the summaries only.
+	EXECUTE format(
+		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
+		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
+		'  FROM dormancy.src_customers c '
+		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
+		'		  FROM (SELECT h.customer_id, '
+		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
+		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
+		'				  FROM dormancy.%I h '
+		'				OFFSET 0) h '
+		'		 WHERE (h.b).frequency IS NOT NULL '
+		'		OFFSET 0) s ON s.customer_id = c.customer_id '
+		' WHERE c.customer_id IS NOT NULL',
+		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
+			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -10602,6 +10610,33 @@ COMMENT ON FUNCTION dormancy._lz4_in_line(jsonb) IS
 
 
 -- issue 13: fit_models() on Citus fits from per-worker partial aggregates
+-- Whether the bound customers are read on the Citus workers, where their
+-- orders are (dormancy.evaluate_on_workers, docs/scaling-out.md): under auto
+-- (the default) when the customers are a distributed table; on or off
+-- force it; false without Citus.  The adapters read it when they are built
+-- (src_customers: otherwise a subquery that Citus collects on the
+-- coordinator), fit_models() when it chooses where the fits' states are
+-- folded.  The setting may be a placeholder (read before the library is
+-- loaded): any boolean spelling counts.
+CREATE FUNCTION dormancy._customers_on_workers(customers regclass, orders regclass)
+	RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	setting text := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	kind text := dormancy._citus_table_kind(coalesce(customers, orders));
+BEGIN
+	IF kind IS NULL THEN
+		RETURN false;
+	END IF;
+	RETURN CASE WHEN setting IN ('', 'auto') THEN customers IS NOT NULL AND kind = 'distributed'
+				ELSE setting::boolean END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._customers_on_workers(regclass, regclass) IS
+	'internal: whether the bound customers (else orders) are read on the Citus workers, by dormancy.evaluate_on_workers; false without Citus';
+
 --
 -- The model fits' state as a value (src/fit_state_sql.c): what fit_models()
 -- folds on each Citus worker and combines on the coordinator

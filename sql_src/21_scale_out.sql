@@ -59,6 +59,33 @@ $$;
 COMMENT ON FUNCTION dormancy._citus_table_kind(regclass) IS
 	'internal: distributed, reference or local when the relation is a Citus table, NULL otherwise';
 
+-- Whether the bound customers are read on the Citus workers, where their
+-- orders are (dormancy.evaluate_on_workers, docs/scaling-out.md): under auto
+-- (the default) when the customers are a distributed table; on or off
+-- force it; false without Citus.  The adapters read it when they are built
+-- (src_customers: otherwise a subquery that Citus collects on the
+-- coordinator), fit_models() when it chooses where the fits' states are
+-- folded.  The setting may be a placeholder (read before the library is
+-- loaded): any boolean spelling counts.
+CREATE FUNCTION dormancy._customers_on_workers(customers regclass, orders regclass)
+	RETURNS boolean
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	setting text := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	kind text := dormancy._citus_table_kind(coalesce(customers, orders));
+BEGIN
+	IF kind IS NULL THEN
+		RETURN false;
+	END IF;
+	RETURN CASE WHEN setting IN ('', 'auto') THEN customers IS NOT NULL AND kind = 'distributed'
+				ELSE setting::boolean END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._customers_on_workers(regclass, regclass) IS
+	'internal: whether the bound customers (else orders) are read on the Citus workers, by dormancy.evaluate_on_workers; false without Citus';
+
 -- Why none of these relations can carry change-tracking triggers because
 -- of Citus (NULL: Citus does not stand in the way).
 CREATE FUNCTION dormancy._citus_untrackable(members oid[])

@@ -33,7 +33,6 @@ DECLARE
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
-	workers_setting text;
 	citus_kind text;
 	on_workers boolean;
 BEGIN
@@ -146,14 +145,10 @@ BEGIN
 	-- histories the workers computed.  auto (the default): on when the
 	-- bound customers are a distributed table (the layout docs/scaling-out.md
 	-- asks for; with customers in a reference or local table, or only
-	-- orders bound, the coordinator was as fast or faster).  The setting
-	-- may be a placeholder (read before the library is loaded): any
-	-- boolean spelling counts.
-	workers_setting := coalesce(pg_catalog.lower(pg_catalog.current_setting('dormancy.evaluate_on_workers', true)), '');
+	-- orders bound, the coordinator was as fast or faster):
+	-- _customers_on_workers.
 	citus_kind := dormancy._citus_table_kind(coalesce(cust.relation, ord.relation));
-	on_workers := CASE WHEN workers_setting IN ('', 'auto')
-					   THEN cust.relation IS NOT NULL AND coalesce(citus_kind = 'distributed', false)
-					   ELSE workers_setting::boolean END;
+	on_workers := dormancy._customers_on_workers(cust.relation, ord.relation);
 	IF citus_kind IS NOT NULL AND NOT on_workers THEN
 		cust_sql := cust_sql || ' OFFSET 0';
 	END IF;

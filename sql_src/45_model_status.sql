@@ -122,9 +122,9 @@ COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 -- loop).  A customer without a purchase day by then (no orders, only
 -- refunds, only later orders) has no BTYD summary and order_days 0 in
 -- customer_core: the fits and the value distribution leave it out, so it is
--- not kept.  CREATE TABLE AS may read in parallel.  On Citus fit_models()
--- folds the summaries on the workers instead (_fit_states, below).  The
--- table is dropped at
+-- not kept.  CREATE TABLE AS may read in parallel.  On Citus with the
+-- customers read on the workers, fit_models() folds the summaries there
+-- instead (_fit_states, below).  The table is dropped at
 -- the end of the transaction, or by fit_models() when done; its segment
 -- columns are analyzed.  Returns the rows kept.
 CREATE FUNCTION dormancy._fit_summaries()
@@ -145,18 +145,26 @@ BEGIN
 	-- the outer one takes apart, not as lateral function scans: those put
 	-- every result row through a tuplestore, which cost about 2 s at
 	-- 1,000,000 customers (docs/models.md).
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount
-	  FROM dormancy.src_customers c
-	  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount
-			  FROM (SELECT h.customer_id,
-						   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day') AS b,
-						   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount
-					  FROM dormancy.customer_histories h
-					OFFSET 0) h
-			 WHERE (h.b).frequency IS NOT NULL
-			OFFSET 0) s ON s.customer_id = c.customer_id
-	 WHERE c.customer_id IS NOT NULL;
+	-- On Citus (customers collected on the coordinator: fit_models()) the
+	-- subquery runs where the orders are, one task per shard, over
+	-- customer_histories_live (histories are never stored there: the union
+	-- with the stored ones would make Citus collect every history), and the
+	-- coordinator receives the summaries only.
+	EXECUTE format(
+		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
+		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
+		'  FROM dormancy.src_customers c '
+		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
+		'		  FROM (SELECT h.customer_id, '
+		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
+		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
+		'				  FROM dormancy.%I h '
+		'				OFFSET 0) h '
+		'		 WHERE (h.b).frequency IS NOT NULL '
+		'		OFFSET 0) s ON s.customer_id = c.customer_id '
+		' WHERE c.customer_id IS NOT NULL',
+		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
+			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -581,9 +589,14 @@ DECLARE
 	fit record;
 BEGIN
 	-- one pass over the histories for the fits and the value distribution;
-	-- on Citus the fits' states folded on the workers (_fit_states), and
-	-- the value distribution from the workers too (_store_value_distribution)
-	IF EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
+	-- on Citus with the customers read on the workers, the fits' states
+	-- folded there (_fit_states), and the value distribution from the
+	-- workers too (_store_value_distribution).  With the customers collected
+	-- on the coordinator (a reference or local table, or
+	-- evaluate_on_workers off), Citus would send all of them to every
+	-- shard's task: the summaries are collected instead (_fit_summaries).
+	IF dormancy._customers_on_workers((SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+									  (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
 		PERFORM dormancy._fit_states(settings);
 	ELSE
 		PERFORM dormancy._fit_summaries();

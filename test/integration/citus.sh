@@ -336,6 +336,24 @@ for line in sys.stdin:
 print(largest)')
 echo "customer_status grouped: the largest result sent to the workers has $broadcast rows (3000 customers, the outreach log $log_rows)"
 [ "$broadcast" -le "$log_rows" ] || { echo "a per-customer result is sent to every worker ($broadcast rows)"; exit 1; }
+# the fits from per-worker partial aggregates, with the customers read on
+# the workers: each shard's task folds its customers into fit states
+# (worker_partial_agg of _fit_state), which Citus combines on the
+# coordinator; the models are compared with the single node's below (above,
+# with the customers collected on the coordinator, they came from the
+# summaries)
+remote=$(psql -X "${coord[@]}" -c "SET dormancy.evaluate_on_workers = auto" \
+	-c "SET citus.log_remote_commands = on" -c "SET citus.grep_remote_commands = '%worker_partial_agg%'" \
+	-c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+	-c "SELECT count(*) FROM dormancy.fit_models()" 2>&1)
+tasks=$(grep 'issuing ' <<<"$remote" | grep -c "worker_partial_agg('dormancy._fit_state(dormancy.btyd_summary,double precision)'" || true)
+if [ "$tasks" -lt 32 ]; then
+	echo "fit_models() did not fold fit states on the 32 shards ($tasks task queries):"; grep 'issuing' <<<"$remote" | cut -c1-300; exit 1
+fi
+echo "fit_models(): $tasks task queries fold the customers into fit states on the workers"
+# the same refit on the single node, so that the models' ids stay in step
+psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'SET client_min_messages = error' -c "SET dormancy.as_of = '2026-11-01'" \
+	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c 'SELECT count(*) FROM dormancy.fit_models()' >/dev/null
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 check_views "evaluation on the workers"
 # back to the evaluation on the coordinator for what follows
@@ -358,17 +376,6 @@ for call in "dormancy.fit_models()" "dormancy.validate_models('2026-05-01', '202
 	fi
 	echo "$call: $tasks task queries compute the histories and their BTYD summaries on the workers"
 done
-# the fits from per-worker partial aggregates: each shard's task folds its
-# customers into fit states (worker_partial_agg of _fit_state), which Citus
-# combines on the coordinator (the models equal the single node's: above)
-remote=$(psql -X "${coord[@]}" -c "SET citus.log_remote_commands = on" -c "SET citus.grep_remote_commands = '%worker_partial_agg%'" \
-	-c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
-	-c "SELECT count(*) FROM dormancy.fit_models()" 2>&1)
-tasks=$(grep 'issuing ' <<<"$remote" | grep -c "worker_partial_agg('dormancy._fit_state(dormancy.btyd_summary,double precision)'" || true)
-if [ "$tasks" -lt 32 ]; then
-	echo "fit_models() did not fold fit states on the 32 shards ($tasks task queries):"; grep 'issuing' <<<"$remote" | cut -c1-300; exit 1
-fi
-echo "fit_models(): $tasks task queries fold the customers into fit states on the workers"
 
 echo "== binding reported untracked, refresh reads everything"
 psql -X -At "${coord[@]}" -c "SELECT tracked, reason FROM dormancy.history_store_state" | grep -q '^f|demo.invoices is a Citus distributed table' ||

@@ -18,7 +18,7 @@ SELECT customer_id, mean_gap_days, median_gap_days, gap_stddev_days, overdue_rat
 -- query: models
 SELECT model_id, segment_kind, segment_value, as_of, time_unit, bgnbd::text, gammagamma::text
   FROM dormancy.models ORDER BY model_id;
--- query: models' uncertainty and choice (the fits from per-worker fit states on Citus)
+-- query: models' uncertainty and choice
 SELECT model_id, paretonbd::text, model, model_reason, bgnbd_covariance::text, gammagamma_covariance::text,
 	   paretonbd_covariance::text, bgnbd_std_errors::text, gammagamma_std_errors::text
   FROM dormancy.models ORDER BY model_id;
