@@ -117,6 +117,39 @@ SELECT ('*' || pg_temp.b64('\x00000010' || substr(decode(substr(state::text, 2),
   FROM st WHERE sector = 'ec';
 SELECT dormancy._fit_state_customers(pg_temp.b64(b)::dormancy.fit_state) AS customers FROM one;
 
+-- Random damage to a state's bytes, compressed and plain (bytes changed,
+-- cut short): each is read or refused with an error, and the server keeps
+-- running (a crash would end this session).
+DO $$
+DECLARE
+	packed bytea := (SELECT decode(substr(state::text, 2), 'base64') FROM st WHERE sector = 'ec');
+	plain bytea := (SELECT dormancy.fit_state_send(state) FROM st WHERE sector = 'ec');
+	m bytea;
+	t text;
+	read_back int := 0;
+	refused int := 0;
+BEGIN
+	PERFORM setseed(0.5);
+	FOR i IN 1..2000 LOOP
+		m := CASE WHEN i % 2 = 0 THEN packed ELSE plain END;
+		FOR k IN 1..(1 + (random() * 3)::int) LOOP
+			m := set_byte(m, (random() * (octet_length(m) - 1))::int, (random() * 255)::int);
+		END LOOP;
+		IF random() < 0.1 THEN
+			m := substr(m, 1, (random() * octet_length(m))::int);
+		END IF;
+		t := CASE WHEN i % 2 = 0 THEN '*' ELSE '' END || translate(encode(m, 'base64'), E'\n', '');
+		BEGIN
+			PERFORM dormancy._fit_state_customers(t::dormancy.fit_state);
+			read_back := read_back + 1;
+		EXCEPTION WHEN others THEN
+			refused := refused + 1;
+		END;
+	END LOOP;
+	RAISE NOTICE 'damaged states: % in all, some refused: %', read_back + refused, refused > 0;
+END
+$$;
+
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
 SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
 DELETE FROM dormancy.models;
