@@ -308,8 +308,7 @@ BEGIN
 	ELSE
 		RETURN;
 	END IF;
-	EXECUTE format($q$
-	INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+	EXECUTE format($q$INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 	WITH v AS (%s)
 	SELECT m.measure, m.q, m.n, dormancy.as_of_day()
 	  FROM (SELECT 'total_amount'::text AS measure,
