@@ -21,19 +21,23 @@
 -- customer_status with the evaluation on the workers was priced around
 -- 1e30 (each cross join multiplied the rows by 1,000) and JIT-compiled some
 -- 250 functions on every shard, 1.6 s a task (docs/scaling-out.md).
+-- Over columns of several relations (a ROW of them) it is a join condition,
+-- which keeps every row: customer_status joins its settings on one that
+-- names the optional sources, so that the settings (with the configuration)
+-- are joined after them, not carried through their hash joins.
 CREATE FUNCTION dormancy._single_row_support(internal)
 	RETURNS internal
 	AS 'MODULE_PATHNAME', 'single_row_support'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
-	'internal: planner support of _single_row: the selectivity that leaves one row of the relation';
+	'internal: planner support of _single_row: the selectivity that leaves one row of the relation (as a join condition over several relations: 1)';
 CREATE FUNCTION dormancy._single_row(anyelement)
 	RETURNS boolean
 	AS 'MODULE_PATHNAME', 'single_row'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	SUPPORT dormancy._single_row_support;
 COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
-	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000)';
+	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000); over columns of several relations, a join condition that keeps every row';
 
 -- The Citus kind of a relation: 'distributed', 'reference', 'local' (a
 -- Citus local table), or NULL when Citus is not installed or the relation

@@ -941,33 +941,15 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
--- customer_core's columns, in its order (not core.*: the subquery core
--- below adds its sources' columns)
-SELECT core.customer_id, core.name, core.industry, core.company_size, core.state, core.last_order_at,
-	   core.days_since_last_order, core.last_qualifying_order_at,
-	   core.days_since_last_qualifying_order, core.first_order_at, core.orders_count, core.order_days,
-	   core.total_amount, core.unknown_amount_orders, core.refunds, core.segment, core.rule_id,
-	   core.at_risk_after, core.dormant_after, core.long_dormant_after, core.min_order_amount,
-	   core.as_of, core.mean_gap_days, core.median_gap_days, core.gap_stddev_days, core.overdue_ratio,
-	   core.recent_amount, core.prior_amount, core.recent_orders, core.prior_orders,
-	   core.amount_change, core.frequency_change, core.amount_trend, core.trend_points,
-	   core.relative_trend, core.recent_median_gap_days, core.earlier_median_gap_days,
-	   core.cadence_change, core.season_amount, core.last_season_amount, core.season_orders,
-	   core.last_season_orders, core.same_season_change, core.declining, core.decline_signals,
-	   core.lapsed_after_price_increase, core.price_increase, core.lapsed_after_spec_change,
-	   core.spec_change, core.frequency, core.recency_days, core.age_days, core.monetary_value,
-	   core.contract_terms, core.contract_end_at, core.contract_covered_until, core.contract_lapsed,
-	   core.days_since_contract_end, core.auto_renew_off, core.downgraded, core.renewal_due_in_days,
-	   core.owner, core.company_id,
+SELECT core.*,
 	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
 	   (a.r).contract_state,
-	   CASE WHEN st.events_bound THEN coalesce(core.eng_events_in_window, 0) END AS events_in_window,
-	   CASE WHEN st.events_bound THEN coalesce(core.eng_pricing_views, 0) END AS pricing_views,
-	   CASE WHEN st.events_bound THEN coalesce(core.eng_support_visits, 0) END AS support_visits,
-	   core.eng_days_since_last_event AS days_since_last_event,
-	   core.deal_last_deal_at AS last_deal_at, core.deal_last_deal_outcome AS last_deal_outcome,
-	   core.deal_last_deal_reason AS last_deal_reason,
-	   coalesce(core.deal_open_deals, 0) AS open_deals, (a.r).dormancy_kind,
+	   CASE WHEN st.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
+	   CASE WHEN st.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
+	   CASE WHEN st.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
+	   eng.days_since_last_event,
+	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
 	   (a.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
 	   -- weights from an init plan, not st.sw, so that a sort below (the rank of
@@ -1032,42 +1014,19 @@ SELECT core.customer_id, core.name, core.industry, core.company_size, core.state
 	   CASE WHEN models.dormant_age * models.unit_days < 36525
 			THEN core.first_order_at + pg_catalog.ceil(models.dormant_age * models.unit_days)::integer END AS expected_dormancy_day,
 	   models.forecast_model
-  -- the customers with the rows of their optional sources (events, deals,
-  -- contacts, outreach), joined inside a subquery that the planner keeps
-  -- whole (its WITH: a subquery with one is not pulled up into the query,
-  -- though a condition on customer_id still reaches into it).  Joined
-  -- beside the settings relation st below, the planner joined st first (one
-  -- row: free, it thinks), and every customer's row then carried the
-  -- configuration (about 33 kB at the demo's) through the hash joins with
-  -- the sources: with contacts bound, 100,000 demo customers wrote 3.3 GB
-  -- of temporary files, and customer_status took 8-11 s instead of 3
-  -- (2026-12-05).
-  FROM (WITH kept_whole AS (SELECT)
-		SELECT core.*,
-			   eng.customer_id IS NOT NULL AS has_engagement, eng.events_in_window AS eng_events_in_window,
-			   eng.pricing_views AS eng_pricing_views, eng.support_visits AS eng_support_visits,
-			   eng.days_since_last_event AS eng_days_since_last_event,
-			   deal.customer_id IS NOT NULL AS has_deals, deal.last_deal_at AS deal_last_deal_at,
-			   deal.last_deal_outcome AS deal_last_deal_outcome, deal.last_deal_reason AS deal_last_deal_reason,
-			   deal.days_since_last_deal AS deal_days_since_last_deal, deal.open_deals AS deal_open_deals,
-			   cc.phones AS cc_phones, cc.emails AS cc_emails, cc.persons AS cc_persons,
-			   cc.invalid_phones AS cc_invalid_phones, cc.invalid_emails AS cc_invalid_emails,
-			   cc.outdated AS cc_outdated,
-			   ot.last_outcome AS ot_last_outcome, ot.last_declined_reason AS ot_last_declined_reason
-		  FROM dormancy.customer_core core
-		  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
-		  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
-		  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
-		  -- (DISTINCT ON tells the planner what the grouped view cannot: one
-		  -- row per customer.  Without it the planner, which has no
-		  -- statistics for a grouped subquery's output, expects many rows per
-		  -- id, hashes every wide customer row instead of the few with
-		  -- outreach, and with the default work_mem writes them to temporary
-		  -- files: at 1,000,000 demo customers, serial, 979 MB of them against
-		  -- 378 MB, in the same time; 2026-12-03)
-		  LEFT JOIN (SELECT DISTINCT ON (o.customer_id) o.*
-					   FROM dormancy.customer_outreach o
-					  ORDER BY o.customer_id) ot ON ot.customer_id = core.customer_id) core
+  FROM dormancy.customer_core core
+  LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
+  LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id
+  -- (DISTINCT ON tells the planner what the grouped view cannot: one row
+  -- per customer.  Without it the planner, which has no statistics for a
+  -- grouped subquery's output, expects many rows per id, hashes every wide
+  -- customer row instead of the few with outreach, and with the default
+  -- work_mem writes them to temporary files: at 1,000,000 demo customers,
+  -- serial, 979 MB of them against 378 MB, in the same time; 2026-12-03)
+  LEFT JOIN (SELECT DISTINCT ON (o.customer_id) o.*
+			   FROM dormancy.customer_outreach o
+			  ORDER BY o.customer_id) ot ON ot.customer_id = core.customer_id
   -- the settings, one relation of one row (dormancy._single_row,
   -- 21_scale_out.sql): the bindings, the model, score and source settings,
   -- the configuration and the legal forms.  One relation, not five: a
@@ -1090,7 +1049,14 @@ SELECT core.customer_id, core.name, core.industry, core.company_size, core.state
   -- Citus plans the function scan on the coordinator (the workers read its
   -- row as an intermediate result) and pushes down the lateral subqueries
   -- without FROM that only reference st and call IMMUTABLE functions.
- CROSS JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
+  -- st is joined after the optional sources, on a condition that names
+  -- them.  Joined beside them (a cross join), the planner joined st first
+  -- (one row: free, it thinks; it prices a composite value at 32 bytes),
+  -- and every customer's row then carried the configuration (about 33 kB at
+  -- the demo's size) through the hash joins with the sources: with contacts
+  -- bound, 100,000 demo customers wrote 3.3 GB of temporary files, and
+  -- customer_status took 8-11 s instead of 3 (2026-12-05).
+ JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
 			   b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
 			   b.contact_dates_bound, b.customer_names_bound, b.customer_name_keys_tracked,
 			   ms.lookahead, ms.p_alive_threshold, sw, pss,
@@ -1101,6 +1067,10 @@ SELECT core.customer_id, core.name, core.industry, core.company_size, core.state
 		  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
 		  JOIN dormancy._evaluation_configuration() cfg ON dormancy._single_row(cfg.legal_forms)
 		 WHERE dormancy._single_row(b.events_bound)) st
+	-- (always true, and as a join condition it keeps every row,
+	-- 21_scale_out.sql: it names the sources, so that st is joined after
+	-- them)
+	ON dormancy._single_row(ROW(st.events_bound, eng.customer_id, deal.customer_id, cc.customer_id, ot.customer_id))
  -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
@@ -1154,17 +1124,16 @@ SELECT core.customer_id, core.name, core.industry, core.company_size, core.state
 			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
 			core.renewal_due_in_days,
 			models.p_alive, models.expected_value,
-			core.has_engagement, core.eng_events_in_window, core.eng_pricing_views, core.eng_support_visits,
-			core.eng_days_since_last_event,
-			core.has_deals, core.deal_last_deal_at, core.deal_last_deal_outcome, core.deal_last_deal_reason,
-			core.deal_days_since_last_deal, core.deal_open_deals,
-			core.cc_phones, core.cc_emails, core.cc_persons, core.cc_invalid_phones, core.cc_invalid_emails,
-			core.cc_outdated,
+			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+			eng.days_since_last_event,
+			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+			deal.days_since_last_deal, deal.open_deals,
+			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
 			st.events_bound, st.deals_bound, st.contracts_bound,
 			st.contact_phones_bound, st.contact_emails_bound, st.contact_persons_bound,
 			st.contact_dates_bound,
 			st.pss, st.sw,
-			core.ot_last_outcome, CASE WHEN core.ot_last_outcome = 'declined' THEN core.ot_last_declined_reason END,
+			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
 			st.configuration) AS r
 	OFFSET 0
   ) a

@@ -13,7 +13,9 @@
  * dormancy._single_row(column) is always true; its planner support
  * function tells the planner that the condition keeps a fraction that
  * leaves one row of any such relation, so the views state, in a join
- * condition, what they know: this relation has one row.
+ * condition, what they know: this relation has one row.  Over columns of
+ * several relations it is a join condition that keeps every row, which ties
+ * where a relation is joined to the relations it names.
  */
 #include "postgres.h"
 
@@ -33,7 +35,9 @@ single_row(PG_FUNCTION_ARGS)
 /*
  * SQL: planner support of _single_row: a selectivity small enough that the
  * relation's estimate is clamped to one row (a Citus intermediate result is
- * priced at 1,000).
+ * priced at 1,000).  As a join condition (its argument names columns of
+ * several relations) it keeps every row: customer_status joins its one-row
+ * settings on it to name the relations they must be joined after.
  */
 Datum
 single_row_support(PG_FUNCTION_ARGS)
@@ -44,7 +48,7 @@ single_row_support(PG_FUNCTION_ARGS)
 	{
 		SupportRequestSelectivity *selectivity = (SupportRequestSelectivity *) request;
 
-		selectivity->selectivity = 1e-9;
+		selectivity->selectivity = selectivity->is_join ? 1.0 : 1e-9;
 		PG_RETURN_POINTER(selectivity);
 	}
 	PG_RETURN_POINTER(NULL);
