@@ -186,39 +186,10 @@ SELECT node, planned, actual FROM demo.plan_nodes('SELECT * FROM dormancy.custom
 -- its top), so score_breakdown and data_gaps (1 kB of a 1.7 kB row) are
 -- computed after the sort, not carried through it.  The Sort nodes' output
 -- columns: whether there is a sort, and how many of its columns are those
--- two or their C calls (none).
-CREATE FUNCTION demo.sort_outputs(query text) RETURNS SETOF text
-	LANGUAGE plpgsql
-AS $$
-DECLARE
-	plan jsonb;
-BEGIN
-	EXECUTE 'EXPLAIN (VERBOSE, COSTS off, FORMAT JSON) ' || query INTO plan;
-	RETURN QUERY
-	WITH RECURSIVE n(p) AS (
-		SELECT plan -> 0 -> 'Plan'
-		UNION ALL
-		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
-	)
-	SELECT o FROM n, jsonb_array_elements_text(n.p -> 'Output') o
-	 WHERE n.p ->> 'Node Type' = 'Sort';
-END
-$$;
-SELECT count(*) > 0 AS sorts,
-	   count(*) FILTER (WHERE o ~ '(score_breakdown|data_gaps)') AS wide_columns_sorted
-  FROM demo.sort_outputs('SELECT s.*, rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) FROM dormancy.customer_status s') o;
-
-
--- Nor do the hash joins with the optional sources carry the configuration
--- (about 33 kB at the demo's size) on every customer's row: the settings
--- relation that holds it is joined after the sources, on a condition that
--- names them.  Up to 2026-12-05 the planner joined the one-row settings
--- first, and with contacts bound 100,000 demo customers wrote 3.3 GB of
--- temporary files.
--- The output columns of every Hash, Sort and Materialize node of more than
--- one row (the one-row settings may be materialized), with hash joins
--- only: how many are the configuration (none).
-CREATE FUNCTION demo.kept_outputs(query text) RETURNS SETOF text
+-- two or their C calls (none).  (node_outputs: the output columns of the
+-- plan's nodes of the given types, of more rows than given.)
+CREATE FUNCTION demo.node_outputs(query text, node_types text[], more_rows_than float8 DEFAULT 0)
+	RETURNS SETOF text
 	LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -232,13 +203,28 @@ BEGIN
 		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
 	)
 	SELECT o FROM n, jsonb_array_elements_text(n.p -> 'Output') o
-	 WHERE n.p ->> 'Node Type' IN ('Hash', 'Sort', 'Materialize') AND (n.p ->> 'Plan Rows')::float8 > 1;
+	 WHERE n.p ->> 'Node Type' = ANY (node_types) AND (n.p ->> 'Plan Rows')::float8 > more_rows_than;
 END
 $$;
+SELECT count(*) > 0 AS sorts,
+	   count(*) FILTER (WHERE o ~ '(score_breakdown|data_gaps)') AS wide_columns_sorted
+  FROM demo.node_outputs('SELECT s.*, rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) FROM dormancy.customer_status s',
+						 ARRAY['Sort']) o;
+
+
+-- Nor do the hash joins with the optional sources carry the configuration
+-- (about 33 kB at the demo's size) on every customer's row: the settings
+-- relation that holds it is joined after the sources, on a condition that
+-- names them.  Up to 2026-12-05 the planner joined the one-row settings
+-- first, and with contacts bound 100,000 demo customers wrote 3.3 GB of
+-- temporary files.
+-- The output columns of every Hash, Sort and Materialize node of more than
+-- one row (the one-row settings may be materialized), with hash joins
+-- only (node_outputs, above): how many are the configuration (none).
 SET enable_nestloop = off;
 SET enable_mergejoin = off;
 SELECT count(*) > 0 AS kept_rows, count(*) FILTER (WHERE o ~ '^\w+\.configuration$') AS configuration_kept
-  FROM demo.kept_outputs('SELECT count(s.*) FROM dormancy.customer_status s') o;
+  FROM demo.node_outputs('SELECT count(s.*) FROM dormancy.customer_status s', ARRAY['Hash', 'Sort', 'Materialize'], 1) o;
 RESET enable_nestloop;
 RESET enable_mergejoin;
 
