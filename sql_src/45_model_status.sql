@@ -175,7 +175,8 @@ $$;
 COMMENT ON FUNCTION dormancy._fit_summaries() IS
 	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
 
--- On Citus, fit_models() fits from per-worker partial aggregates instead:
+-- On Citus, with the customers read on the workers (_customers_on_workers),
+-- fit_models() fits from per-worker partial aggregates instead:
 -- each shard's customers' summaries are folded where the orders are, one
 -- fit state (44_fit_state.sql) per segment and shard, which Citus combines
 -- on the coordinator (worker_partial_agg and coord_combine_agg, as EXPLAIN
@@ -481,8 +482,9 @@ AS $$
 DECLARE
 	unit_days double precision := extract(epoch FROM settings.time_unit) / 86400;
 BEGIN
-	-- on Citus (fit_models(): no summaries kept), the fit states the
-	-- workers folded, combined by segment (_fit_states): the same fits,
+	-- on Citus (fit_models() with the customers read on the workers: no
+	-- summaries kept), the fit states the workers folded, combined by
+	-- segment (_fit_states): the same fits,
 	-- fitted by the same final functions over the same observations; the
 	-- segments' customers as the states count them
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL

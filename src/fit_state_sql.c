@@ -8,8 +8,9 @@
  * partial results on the coordinator (worker_partial_agg, coord_combine_agg)
  * only when the aggregate has a combine function and a transition type that
  * is not a pseudo-type such as internal; it moves the partial states through
- * the type's text form.  So fit_models() on Citus folds each shard's
- * customer summaries into one fit_state per segment on the worker
+ * the type's text form.  So fit_models() on Citus (with the customers read
+ * on the workers) folds each shard's customer summaries into one fit_state
+ * per segment on the worker
  * (_fit_state), Citus combines them on the coordinator (_fit_state_combine),
  * and the fits run there over the combined observations (_bgnbd_fit_of and
  * the others: the final functions of the fit aggregates, on a state rebuilt
