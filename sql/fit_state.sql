@@ -37,6 +37,14 @@ SELECT pg_temp.both_paths(s, s.segment_by || ' ' || s.model)
   FROM (SELECT (r).* FROM (SELECT jsonb_populate_record(dormancy.model_settings_in_force(),
 		   jsonb_build_object('segment_by', b, 'model', m, 'min_customers', 20)) AS r
 		  FROM (VALUES ('industry', 'likelihood'), ('company_size', 'bgnbd'), ('none', 'paretonbd')) v(b, m)) x) s;
+-- and as of a day before any purchase: no summary kept, states of no
+-- customer; one overall row without fits on both paths
+SET dormancy.as_of = '2000-01-01';
+SELECT pg_temp.both_paths(s, 'before any purchase ' || s.segment_by)
+  FROM (SELECT (r).* FROM (SELECT jsonb_populate_record(dormancy.model_settings_in_force(),
+		   jsonb_build_object('segment_by', b, 'model', 'likelihood', 'min_customers', 0)) AS r
+		  FROM (VALUES ('industry'), ('none')) v(b)) x) s;
+SET dormancy.as_of = '2026-11-01';
 -- the fits of each path, and the rows one path has and the other has not
 SELECT settings, segment_kind, segment_value, count(*) FILTER (WHERE path = 'summaries') AS summaries,
 	   count(*) FILTER (WHERE path = 'states') AS states, count(DISTINCT fit) AS distinct_fits,

@@ -8586,39 +8586,31 @@ BEGIN
 	-- segments' customers as the states count them
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NULL
 	   AND to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		IF settings.segment_by = 'none' THEN
-			RETURN QUERY
-			SELECT 'all'::text, NULL::text,
-				   dormancy._bgnbd_fit_of(s.state),
-				   dormancy._gammagamma_fit_of(s.state),
-				   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
-				   dormancy._bgnbd_fit_covariance_of(s.state),
-				   dormancy._gammagamma_fit_covariance_of(s.state),
-				   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
-				   dormancy._bgnbd_fit_status_of(s.state),
-				   dormancy._gammagamma_fit_status_of(s.state),
-				   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
-			  FROM pg_temp.dormancy_fit_states s;
-			RETURN;
-		END IF;
+		-- every state in the overall fit (always one row, as an aggregate
+		-- over no summaries gives: a state of NULL), and the states with
+		-- customers in their segment's fit (those with a segment, when
+		-- segment_by is not none)
 		RETURN QUERY
-		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
-			   s.segment_value,
-			   dormancy._bgnbd_fit_of(s.state),
-			   dormancy._gammagamma_fit_of(s.state),
-			   dormancy._paretonbd_fit_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
-			   dormancy._bgnbd_fit_covariance_of(s.state),
-			   dormancy._gammagamma_fit_covariance_of(s.state),
-			   dormancy._paretonbd_fit_covariance_of(s.state) FILTER (WHERE settings.model <> 'bgnbd'),
-			   dormancy._bgnbd_fit_status_of(s.state),
-			   dormancy._gammagamma_fit_status_of(s.state),
-			   dormancy._paretonbd_fit_status_of(s.state) FILTER (WHERE settings.model <> 'bgnbd')
-		  FROM (SELECT f.segment_value, f.state, dormancy._fit_state_customers(f.state) AS customers
-				  FROM pg_temp.dormancy_fit_states f) s
-		 WHERE s.customers > 0
-		 GROUP BY GROUPING SETS ((), (s.segment_value))
-		HAVING grouping(s.segment_value) = 1
-			OR (s.segment_value IS NOT NULL AND sum(s.customers) >= settings.min_customers);
+		SELECT g.segment_kind, g.segment_value,
+			   dormancy._bgnbd_fit_of(g.state),
+			   dormancy._gammagamma_fit_of(g.state),
+			   dormancy._paretonbd_fit_of(g.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_covariance_of(g.state),
+			   dormancy._gammagamma_fit_covariance_of(g.state),
+			   dormancy._paretonbd_fit_covariance_of(g.state) FILTER (WHERE settings.model <> 'bgnbd'),
+			   dormancy._bgnbd_fit_status_of(g.state),
+			   dormancy._gammagamma_fit_status_of(g.state),
+			   dormancy._paretonbd_fit_status_of(g.state) FILTER (WHERE settings.model <> 'bgnbd')
+		  FROM (SELECT 'all'::text AS segment_kind, NULL::text AS segment_value, f.state, f.customers
+				  FROM pg_temp.dormancy_fit_states f
+				UNION ALL
+				SELECT 'all', NULL, NULL, 0
+				UNION ALL
+				SELECT settings.segment_by, f.segment_value, f.state, f.customers
+				  FROM pg_temp.dormancy_fit_states f
+				 WHERE settings.segment_by <> 'none' AND f.segment_value IS NOT NULL AND f.customers > 0) g
+		 GROUP BY g.segment_kind, g.segment_value
+		HAVING g.segment_kind = 'all' OR sum(g.customers) >= settings.min_customers;
 		RETURN;
 	END IF;
 	-- each fit beside its covariance matrix and its status, with the same
@@ -10784,7 +10776,8 @@ COMMENT ON AGGREGATE dormancy._gammagamma_fit_status_of(dormancy.fit_state) IS
 -- customer_histories_live (histories are never stored on Citus: the union
 -- with the stored ones would make Citus collect every history), at the
 -- as-of day the coordinator sends (an init plan), so that a worker's own
--- zone or settings change nothing.  Returns the customers folded.
+-- zone or settings change nothing.  Each state is kept with its customers
+-- (counted once, here).  Returns the customers folded.
 CREATE FUNCTION dormancy._fit_states(settings dormancy.model_settings)
 	RETURNS bigint
 	LANGUAGE plpgsql
@@ -10798,14 +10791,15 @@ BEGIN
 		DROP TABLE pg_temp.dormancy_fit_states;
 	END IF;
 	CREATE TEMP TABLE dormancy_fit_states ON COMMIT DROP AS
-	SELECT dormancy._segment_value(settings.segment_by, c.industry, c.company_size) AS segment_value,
-		   dormancy._fit_state(dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day'),
-							   unit_days) AS state
-	  FROM dormancy.src_customers c
-	  JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id
-	 WHERE c.customer_id IS NOT NULL
-	 GROUP BY 1;
-	SELECT sum(dormancy._fit_state_customers(s.state)) INTO folded FROM pg_temp.dormancy_fit_states s;
+	SELECT s.segment_value, s.state, dormancy._fit_state_customers(s.state) AS customers
+	  FROM (SELECT dormancy._segment_value(settings.segment_by, c.industry, c.company_size) AS segment_value,
+				   dormancy._fit_state(dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day'),
+									   unit_days) AS state
+			  FROM dormancy.src_customers c
+			  JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id
+			 WHERE c.customer_id IS NOT NULL
+			 GROUP BY 1) s;
+	SELECT sum(s.customers) INTO folded FROM pg_temp.dormancy_fit_states s;
 	RETURN coalesce(folded, 0);
 END
 $$;

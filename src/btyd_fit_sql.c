@@ -529,6 +529,37 @@ DeserializeState(FunctionCallInfo fcinfo, bool bgnbd)
 	PG_RETURN_POINTER(state);
 }
 
+/*
+ * One customer's BG/NBD summary into a BG/NBD state, as bgnbd_fit counts
+ * it: ERROR unless it is a valid summary.
+ */
+void
+BtydStateAddBgnbd(BtydAggState *state, double x, double t_x, double T)
+{
+	BtydCheckBgnbdObs(x, t_x, T);
+	BtydStateAdd(state, x, t_x, T);
+}
+
+/*
+ * One customer's (frequency, monetary value) into a Gamma-Gamma state, as
+ * gammagamma_fit counts it: frequency 0 or no monetary value (has_m false)
+ * carries no spend information and is counted as skipped; a negative
+ * frequency or an unusable value is an ERROR.
+ */
+void
+BtydStateAddGammaGamma(BtydAggState *state, double x, double m, bool has_m)
+{
+	if (x < 0)
+		BtydReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
+	if (x == 0 || !has_m)
+	{
+		state->skipped++;
+		return;
+	}
+	BtydReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
+	BtydStateAdd(state, x, m, 0.0);
+}
+
 /* ---------- bgnbd_fit ---------- */
 
 /*
@@ -551,8 +582,7 @@ bgnbd_fit_trans(PG_FUNCTION_ARGS)
 	x = (double) PG_GETARG_INT32(1);
 	t_x = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
-	BtydCheckBgnbdObs(x, t_x, T);
-	BtydStateAdd(state, x, t_x, T);
+	BtydStateAddBgnbd(state, x, t_x, T);
 	PG_RETURN_POINTER(state);
 }
 
@@ -641,24 +671,13 @@ Datum
 gammagamma_fit_trans(PG_FUNCTION_ARGS)
 {
 	BtydAggState *state;
-	double		x;
-	double		m;
 
 	state = PG_ARGISNULL(0) ? NewAggState(fcinfo, false, INITIAL_CAPACITY)
 		: (BtydAggState *) PG_GETARG_POINTER(0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(state);
-	x = (double) PG_GETARG_INT32(1);
-	if (x < 0)
-		BtydReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
-	if (x == 0 || PG_ARGISNULL(2))
-	{
-		state->skipped++;
-		PG_RETURN_POINTER(state);
-	}
-	m = PG_GETARG_FLOAT8(2);
-	BtydReportObsError(btyd_gg_check_obs(x, m), x, 0, 0, m);
-	BtydStateAdd(state, x, m, 0.0);
+	BtydStateAddGammaGamma(state, (double) PG_GETARG_INT32(1),
+						   PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2), !PG_ARGISNULL(2));
 	PG_RETURN_POINTER(state);
 }
 

@@ -52,6 +52,12 @@ extern BtydAggState *BtydStateNew(MemoryContext cxt, bool bgnbd, int64 capacity)
 /* Count one observation: (x, t_x, T) for BG/NBD, (x, m) for Gamma-Gamma (c unused). */
 extern void BtydStateAdd(BtydAggState *state, double x, double b, double c);
 
+/* One customer's summary as bgnbd_fit counts it (checked: ERROR when invalid). */
+extern void BtydStateAddBgnbd(BtydAggState *state, double x, double t_x, double T);
+
+/* One customer's (frequency, monetary value) as gammagamma_fit counts it (skipped when x = 0 or !has_m). */
+extern void BtydStateAddGammaGamma(BtydAggState *state, double x, double m, bool has_m);
+
 /* Append the observations of src to dst (same kind). */
 extern void BtydStateAppend(BtydAggState *dst, const BtydAggState *src);
 

@@ -383,24 +383,13 @@ fit_state_trans(PG_FUNCTION_ARGS)
 	if (!isnull)
 	{
 		age = DatumGetFloat8(GetAttributeByNum(summary, 3, &isnull));
+		/* as bgnbd_fit(frequency, recency / unit_days, age / unit_days) */
 		if (!isnull)
-		{
-			/* as bgnbd_fit(frequency, recency / unit_days, age / unit_days) */
-			BtydCheckBgnbdObs(x, recency / unit_days, age / unit_days);
-			BtydStateAdd(obj->bgnbd, x, recency / unit_days, age / unit_days);
-		}
+			BtydStateAddBgnbd(obj->bgnbd, x, recency / unit_days, age / unit_days);
 	}
 	/* as gammagamma_fit(frequency, monetary_value) */
-	if (x < 0)
-		BtydReportObsError(BTYD_OBS_NEGATIVE_FREQUENCY, x, 0, 0, 0);
 	monetary = GetAttributeByNum(summary, 4, &isnull);
-	if (x == 0 || isnull)
-		obj->gammagamma->skipped++;
-	else
-	{
-		BtydReportObsError(btyd_gg_check_obs(x, DatumGetFloat8(monetary)), x, 0, 0, DatumGetFloat8(monetary));
-		BtydStateAdd(obj->gammagamma, x, DatumGetFloat8(monetary), 0.0);
-	}
+	BtydStateAddGammaGamma(obj->gammagamma, x, isnull ? 0.0 : DatumGetFloat8(monetary), !isnull);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
 }
 
