@@ -46,6 +46,9 @@ SELECT *, rank() OVER (ORDER BY priority_score DESC, customer_id) AS priority_ra
 CREATE TABLE par.serial_dense AS
 SELECT cid, dormancy.purchase_history_send(dormancy.purchase_history(day, amt)) AS bytes
   FROM par.dense GROUP BY cid;
+CREATE TABLE par.serial_categories AS
+SELECT customer_id, category, dormancy.purchase_history_send(history) AS bytes, order_rows
+  FROM dormancy.category_histories_live;
 SELECT par.plan_has('SELECT * FROM dormancy.customer_histories', 'Gather') AS serial_plan_has_gather;
 
 -- forced parallel plan
@@ -59,6 +62,13 @@ SELECT par.plan_has('SELECT * FROM dormancy.customer_histories', 'Gather') AS ha
 		OR par.plan_has('SELECT * FROM dormancy.customer_histories', 'Partial GroupAggregate') AS has_partial_aggregate,
 	   par.plan_has('SELECT * FROM dormancy.customer_histories', 'Parallel Seq Scan') AS has_parallel_scan;
 SELECT par.plan_has('SELECT state, count(*) FROM dormancy.customer_status GROUP BY state', 'Partial') AS status_plan_is_partial;
+-- the histories a refresh stores: grouped in the customers' order, each
+-- worker folding whole customers (never a hash aggregate, whose workers
+-- each hold a partial state of most customers), and read in parallel by
+-- the refresh that stores them all (a CREATE TABLE AS: an INSERT ...
+-- SELECT would read them in one process)
+SELECT par.plan_has('CREATE TEMP TABLE x AS SELECT * FROM dormancy.category_histories_live', 'Partial GroupAggregate') AS store_plan_is_partial,
+	   par.plan_has('CREATE TEMP TABLE x AS SELECT * FROM dormancy.category_histories_live', 'HashAggregate') AS store_plan_hashes;
 SELECT par.plan_has('SELECT cid, dormancy.purchase_history(day, amt) FROM par.dense GROUP BY cid', 'Partial') AS dense_plan_is_partial;
 
 CREATE TABLE par.parallel AS
@@ -80,6 +90,16 @@ SELECT count(*) AS customers, count(*) FILTER (WHERE s.bytes = p.bytes) AS ident
   FROM par.serial_dense s
   JOIN (SELECT cid, dormancy.purchase_history_send(dormancy.purchase_history(day, amt)) AS bytes
 		  FROM par.dense GROUP BY cid) p USING (cid);
+
+-- a refresh storing every history, in parallel: the same bits as the
+-- serial histories
+SELECT dormancy.reset_stored_histories();
+CALL dormancy.refresh();
+SELECT history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) AS histories,
+	   count(*) FILTER (WHERE s.bytes = dormancy.purchase_history_send(p.history) AND s.order_rows = p.order_rows) AS identical
+  FROM par.serial_categories s
+  JOIN dormancy.stored_histories p ON p.customer_key = s.customer_id::text AND p.category IS NOT DISTINCT FROM s.category;
 
 -- a partial state that sees no rows (empty worker) combines cleanly
 SELECT count(*) AS histories_of_nobody FROM dormancy.customer_histories WHERE customer_id < 0;

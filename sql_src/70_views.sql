@@ -54,7 +54,10 @@ BEGIN
 -- plans, read once on the node that plans the query: a filter holding a
 -- subquery is not pushed into the grouping, so the grouping is whole and a
 -- Citus worker or a postgres_fdw shard can run it, in the zone it is given
--- (_local_time), never in its own settings (docs/scaling-out.md).
+-- (_local_time), never in its own settings (docs/scaling-out.md).  Grouped
+-- in the customers' order, never hashed, as customer_histories_live is (the
+-- constant key, below): a refresh that stores every history reads it in
+-- parallel workers that each fold whole customers (_prepare_histories).
 CREATE OR REPLACE VIEW dormancy.category_histories_live WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
 	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
@@ -62,7 +65,7 @@ SELECT o.customer_id, o.category,
 	   pg_catalog.sum(o.line_rows) AS order_rows
   FROM dormancy.src_history_rows o
  WHERE o.customer_id IS NOT NULL
- GROUP BY o.customer_id, o.category;
+ GROUP BY o.customer_id, o.category, B''::pg_catalog.varbit;
 COMMENT ON VIEW dormancy.category_histories_live IS 'internal: category_histories computed from the orders, never from the stored histories';
 
 CREATE OR REPLACE VIEW dormancy.category_histories WITH (security_invoker = true) AS
