@@ -998,35 +998,41 @@ BEGIN
 		  FROM dormancy.status_snapshot s
 		 WHERE s.refreshed_at = stamp;
 	END IF;
+	-- the state changes, appended to the history; the customers it finds
+	-- removed (previous keys this run did not stamp) are the rows to delete
+	-- (with the previous rows beside the new ones: taken above)
+	IF NOT beside THEN
+		WITH appended AS (
+			INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+			SELECT run, coalesce(n.customer_id, o.customer_id),
+				   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
+				   o.state, n.state, _refresh_work.as_of
+			  FROM (SELECT DISTINCT ON (c.customer_id COLLATE "C") c.customer_id COLLATE "C" AS customer_id, c.state
+					  FROM pg_temp.dormancy_refresh_current c
+					 ORDER BY c.customer_id COLLATE "C", c.state) n
+			  FULL JOIN (SELECT DISTINCT ON (p.customer_id COLLATE "C") p.customer_id COLLATE "C" AS customer_id, p.state
+						   FROM pg_temp.dormancy_refresh_previous p
+						  ORDER BY p.customer_id COLLATE "C", p.state) o ON o.customer_id = n.customer_id
+			 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
+			 -- the history's ids in the database's order of the ids, as before
+			 ORDER BY coalesce(n.customer_id, o.customer_id) COLLATE "default"
+			RETURNING customer_id, change
+		)
+		SELECT count(*), array_agg(h.customer_id) FILTER (WHERE h.change = 'removed')
+		  INTO changes, gone
+		  FROM appended h;
+	END IF;
+	-- (the ids equal in the "C" collation are those equal in the
+	-- database's, which is deterministic: the same customers as the
+	-- previous keys EXCEPT the stamped ones, which took a second pass over
+	-- both, 0.7 s at 1,000,000 customers)
 	IF in_place THEN
-		SELECT array_agg(g.customer_id) INTO gone
-		  FROM (SELECT p.customer_id FROM pg_temp.dormancy_refresh_previous p
-				EXCEPT
-				SELECT c.customer_id FROM pg_temp.dormancy_refresh_current c) g;
 		DELETE FROM dormancy.status_snapshot s
 		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
 	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
 	 WHERE r.run_id = run;
-
-	-- (with the previous rows beside the new ones: taken above)
-	IF NOT beside THEN
-		INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
-		SELECT run, coalesce(n.customer_id, o.customer_id),
-			   CASE WHEN o.customer_id IS NULL THEN 'new' WHEN n.customer_id IS NULL THEN 'removed' ELSE 'changed' END,
-			   o.state, n.state, _refresh_work.as_of
-		  FROM (SELECT DISTINCT ON (c.customer_id COLLATE "C") c.customer_id COLLATE "C" AS customer_id, c.state
-				  FROM pg_temp.dormancy_refresh_current c
-				 ORDER BY c.customer_id COLLATE "C", c.state) n
-		  FULL JOIN (SELECT DISTINCT ON (p.customer_id COLLATE "C") p.customer_id COLLATE "C" AS customer_id, p.state
-					   FROM pg_temp.dormancy_refresh_previous p
-					  ORDER BY p.customer_id COLLATE "C", p.state) o ON o.customer_id = n.customer_id
-		 WHERE n.customer_id IS NULL OR o.customer_id IS NULL OR n.state IS DISTINCT FROM o.state
-		 -- the history's ids in the database's order of the ids, as before
-		 ORDER BY coalesce(n.customer_id, o.customer_id) COLLATE "default";
-		GET DIAGNOSTICS changes = ROW_COUNT;
-	END IF;
 	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
 END
 $$;
