@@ -2194,9 +2194,7 @@ BEGIN
 			USING stamp;
 		GET DIAGNOSTICS rows = ROW_COUNT;
 	END IF;
-	-- each customer's state now, from the rows this run stamped; the rows
-	-- it did not stamp are customers gone (previous keys not stamped now:
-	-- found through the index, not by scanning the snapshot again)
+	-- each customer's state now, from the rows this run stamped
 	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_current;
 	END IF;
@@ -2206,11 +2204,10 @@ BEGIN
 		SELECT s.customer_key, s.state
 		  FROM dormancy.status_snapshot s
 		 WHERE s.refreshed_at = stamp;
-	END IF;
-	-- the state changes, appended to the history; the customers it finds
-	-- removed (previous keys this run did not stamp) are the rows to delete
-	-- (with the previous rows beside the new ones: taken above)
-	IF NOT beside THEN
+		-- the state changes, appended to the history (on Citus, with the
+		-- previous rows beside the new ones, they were taken above); those
+		-- it finds removed are the customers gone, whose rows this run did
+		-- not stamp
 		WITH appended AS (
 			INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
 			SELECT run, coalesce(n.customer_id, o.customer_id),
@@ -2231,10 +2228,10 @@ BEGIN
 		  INTO changes, gone
 		  FROM appended h;
 	END IF;
-	-- (the ids equal in the "C" collation are those equal in the
-	-- database's, which is deterministic: the same customers as the
-	-- previous keys EXCEPT the stamped ones, which took a second pass over
-	-- both, 0.7 s at 1,000,000 customers)
+	-- the rows of the customers gone, found through the index (ids equal
+	-- in "C" are equal in the database's deterministic collation: the
+	-- previous keys EXCEPT the stamped ones, which a second pass over both
+	-- sets found until 2026-12-05, 0.7 s at 1,000,000 customers)
 	IF in_place THEN
 		DELETE FROM dormancy.status_snapshot s
 		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
