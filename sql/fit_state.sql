@@ -27,7 +27,7 @@ BEGIN
 	INSERT INTO fits SELECT label, 'summaries', f.segment_kind, f.segment_value, f::text
 	  FROM dormancy._fit_segments(settings) f;
 	DROP TABLE pg_temp.dormancy_fit_summaries;
-	PERFORM dormancy._fit_states(settings);
+	PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	INSERT INTO fits SELECT label, 'states', f.segment_kind, f.segment_value, f::text
 	  FROM dormancy._fit_segments(settings) f;
 	DROP TABLE pg_temp.dormancy_fit_states;
@@ -56,7 +56,7 @@ SELECT count(*) AS fits, count(*) FILTER (WHERE fit NOT LIKE '%,,,,,,,,%') AS wi
 -- states present) equals the one from the summaries.
 CREATE TEMP TABLE quantiles AS TABLE dormancy.value_distribution;
 BEGIN;	-- the states are dropped at commit
-SELECT dormancy._fit_states(dormancy.model_settings_in_force()) AS folded;
+SELECT dormancy._fit_states(dormancy.model_settings_in_force(), dormancy.as_of_day()) AS folded;
 SELECT dormancy._store_value_distribution();
 SELECT v.measure, v.customers, v.customers = q.customers AS same_customers, v.quantiles = q.quantiles AS same_quantiles
   FROM dormancy.value_distribution v JOIN quantiles q USING (measure) ORDER BY 1;

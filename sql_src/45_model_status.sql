@@ -187,10 +187,11 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- by the as-of day, every copy of a duplicate id), over
 -- customer_histories_live (histories are never stored on Citus: the union
 -- with the stored ones would make Citus collect every history), at the
--- as-of day the coordinator sends (an init plan), so that a worker's own
--- zone or settings change nothing.  Each state is kept with its customers
--- (counted once, here).  Returns the customers folded.
-CREATE FUNCTION dormancy._fit_states(settings dormancy.model_settings)
+-- as-of day the coordinator sends (a value: fit_models() gives
+-- dormancy.as_of_day(), validate_models() its calibration_end), so that a
+-- worker's own zone or settings change nothing.  Each state is kept with its
+-- customers (counted once, here).  Returns the customers folded.
+CREATE FUNCTION dormancy._fit_states(settings dormancy.model_settings, as_of date)
 	RETURNS bigint
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -205,7 +206,7 @@ BEGIN
 	CREATE TEMP TABLE dormancy_fit_states ON COMMIT DROP AS
 	SELECT s.segment_value, s.state, dormancy._fit_state_customers(s.state) AS customers
 	  FROM (SELECT dormancy._segment_value(settings.segment_by, c.industry, c.company_size) AS segment_value,
-				   dormancy._fit_state(dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), '1 day'),
+				   dormancy._fit_state(dormancy.btyd_summary(h.history, _fit_states.as_of, '1 day'),
 									   unit_days) AS state
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id
@@ -215,8 +216,8 @@ BEGIN
 	RETURN coalesce(folded, 0);
 END
 $$;
-COMMENT ON FUNCTION dormancy._fit_states(dormancy.model_settings) IS
-	'internal: on Citus, each segment''s customers'' BTYD summaries folded into a fit state on the workers and combined on the coordinator, kept in pg_temp.dormancy_fit_states for the fits of fit_models(); returns the customers folded';
+COMMENT ON FUNCTION dormancy._fit_states(dormancy.model_settings, date) IS
+	'internal: on Citus, each segment''s customers'' BTYD summaries at the day given folded into a fit state on the workers and combined on the coordinator, kept in pg_temp.dormancy_fit_states for the fits of fit_models() and validate_models(); returns the customers folded';
 
 -- The fits of fit_models() and their covariance matrices in one pass over
 -- the summaries (_fit_segments): internal copies of bgnbd_fit, paretonbd_fit
@@ -593,7 +594,7 @@ BEGIN
 	-- shard's task: the summaries are collected instead (_fit_summaries).
 	IF dormancy._customers_on_workers((SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
 									  (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
-		PERFORM dormancy._fit_states(settings);
+		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	ELSE
 		PERFORM dormancy._fit_summaries();
 	END IF;

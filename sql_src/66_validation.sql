@@ -112,8 +112,20 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validation_tracking',
 -- as of calibration_end with time_unit = unit (_fit_segments, the segments
 -- and min_customers of model_settings).  The holdout purchase days, their
 -- amounts and the days for the tracking come from purchase_history_days().
--- The summaries are kept in pg_temp.dormancy_fit_summaries (as
--- _fit_summaries() keeps them; dropped when done) with the holdout columns.
+--
+-- Where each customer's summary goes: on one server (and on Citus with the
+-- customers collected on the coordinator), the summaries are kept in
+-- pg_temp.dormancy_fit_summaries (as _fit_summaries() keeps them; dropped
+-- when done) with the holdout columns, one pass over the histories.  On
+-- Citus with the customers read on the workers (_customers_on_workers, as
+-- fit_models() decides), nothing per customer leaves its worker: the fits
+-- come from fit states folded there (_fit_states at calibration_end), and
+-- the buckets and the tracking's days from sums grouped there, in two more
+-- passes (docs/scaling-out.md, Models on Citus).  Both read the customers
+-- through the same query text and aggregate them the same way: the bucket
+-- sums are numeric (each float8 value as numeric, 15 significant digits),
+-- so that they do not depend on the order the customers are added in, and
+-- one server and a cluster report the same digits.
 CREATE FUNCTION dormancy.validate_models(calibration_end date, holdout_end date,
 	unit interval DEFAULT '7 days')
 	RETURNS TABLE (validation_id integer, segment_kind text, segment text, bucket text,
@@ -131,6 +143,13 @@ DECLARE
 	horizon double precision;
 	run integer;
 	fit record;
+	on_workers boolean;
+	-- the validated customers: each one's calibration summary (in days, as
+	-- _fit_summaries keeps them) and what it bought up to holdout_end (a
+	-- constant text, the kept summaries or, on Citus with the customers on
+	-- the workers, the query that computes them there: $1 calibration_end,
+	-- $2 holdout_end)
+	summaries text;
 BEGIN
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
 		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
@@ -154,37 +173,61 @@ BEGIN
 	horizon := (holdout_end - calibration_end) / unit_days;
 	settings.time_unit := unit;
 
-	-- the calibration summaries (in days, as _fit_summaries keeps them) and
-	-- the purchase days up to holdout_end
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
-	-- (from the live histories, in a subquery kept apart by OFFSET 0: on
-	-- Citus the histories and the summaries are then computed on the
-	-- workers, one task per shard, and the coordinator receives the
-	-- summaries, as in _fit_summaries; histories are stored only inside a
-	-- refresh, so outside one the live ones are customer_histories')
-	CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-	SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value,
-		   NULL::double precision AS total_amount,
-		   s.first_day, s.holdout_days, s.holdout_spend, s.holdout_spend_days, s.repeat_days
-	  FROM dormancy.src_customers c
-	  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value,
-				   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
-			  FROM dormancy.customer_histories_live h
-			 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_end, '1 day') b
-			 CROSS JOIN LATERAL (
-				SELECT min(p.day) AS first_day,
-					   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
-					   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
-					   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
-					   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
-				  FROM dormancy.purchase_history_days(h.history) p
-				 WHERE p.is_purchase_day AND p.day <= holdout_end) d
-			 WHERE b.frequency IS NOT NULL
-			OFFSET 0) s ON s.customer_id = c.customer_id
-	 WHERE c.customer_id IS NOT NULL;
-	ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+	-- (from the live histories: histories are stored only inside a refresh,
+	-- so outside one the live ones are customer_histories')
+	summaries := 'SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, '
+		'd.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days '
+		'FROM dormancy.src_customers c '
+		'JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id '
+		'CROSS JOIN LATERAL dormancy.btyd_summary(h.history, $1, ''1 day'') b '
+		'CROSS JOIN LATERAL ('
+		'  SELECT min(p.day) AS first_day, '
+		'         count(*) FILTER (WHERE p.day > $1) AS holdout_days, '
+		'         sum(p.amount) FILTER (WHERE p.day > $1 AND p.unknown_amount_orders = 0) AS holdout_spend, '
+		'         count(*) FILTER (WHERE p.day > $1 AND p.unknown_amount_orders = 0) AS holdout_spend_days, '
+		'         (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days '
+		'    FROM dormancy.purchase_history_days(h.history) p '
+		'   WHERE p.is_purchase_day AND p.day <= $2) d '
+		'WHERE c.customer_id IS NOT NULL AND b.frequency IS NOT NULL';
+	on_workers := dormancy._customers_on_workers(
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders'));
+	IF on_workers THEN
+		-- the fits' observations folded on the workers, as fit_models() folds them
+		PERFORM dormancy._fit_states(settings, calibration_end);
+	ELSE
+		-- the customers' summaries in one pass (on Citus with the customers
+		-- collected on the coordinator: the histories' part, in a subquery
+		-- kept apart by OFFSET 0, computed on the workers, one task per
+		-- shard, and the summaries received here)
+		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
+		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value,
+			   s.first_day, s.holdout_days, s.holdout_spend, s.holdout_spend_days, s.repeat_days
+		  FROM dormancy.src_customers c
+		  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value,
+					   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
+				  FROM dormancy.customer_histories_live h
+				 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_end, '1 day') b
+				 CROSS JOIN LATERAL (
+					SELECT min(p.day) AS first_day,
+						   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
+						   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
+						   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
+						   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
+					  FROM dormancy.purchase_history_days(h.history) p
+					 WHERE p.is_purchase_day AND p.day <= holdout_end) d
+				 WHERE b.frequency IS NOT NULL
+				OFFSET 0) s ON s.customer_id = c.customer_id
+		 WHERE c.customer_id IS NOT NULL;
+		ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
+		summaries := 'SELECT * FROM pg_temp.dormancy_fit_summaries';
+	END IF;
 
 	-- the fits, as fit_models() makes them, numbered
 	CREATE TEMP TABLE dormancy_validation_models ON COMMIT DROP AS
@@ -203,31 +246,62 @@ BEGIN
 	END LOOP;
 
 	-- each customer once under the overall model and once under its
-	-- segment's, with the predictions
-	CREATE TEMP TABLE dormancy_validation_customers ON COMMIT DROP AS
-	SELECT m.model_no, s.frequency, s.first_day, s.repeat_days,
-		   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
-		   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / unit_days,
-									   s.age / unit_days, NULL, horizon)).expected_purchases AS predicted,
-		   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
-		   CASE WHEN m.paretonbd IS NOT NULL
-				THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / unit_days,
-														   s.age / unit_days, NULL, horizon, NULL, NULL)).expected_purchases
-				END AS predicted_paretonbd,
-		   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
-					 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
-				THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
-	  FROM (SELECT f.*, dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment
-			  FROM pg_temp.dormancy_fit_summaries f) s
+	-- segment's, with the predictions, summed per model and calibration
+	-- frequency (0 to 6, 7+): the customers, the predictions and how many
+	-- there are (a model that cannot give one for some customer predicts
+	-- nothing for the bucket), the holdout purchase days, and the predicted
+	-- and actual spend of the customers with a holdout purchase day of known
+	-- amount and an expected spend
+	EXECUTE format($q$CREATE TEMP TABLE dormancy_validation_buckets ON COMMIT DROP AS
+	SELECT c.model_no, c.bucket, count(*) AS customers,
+		   count(c.predicted) AS bgnbd_predictions, sum(c.predicted::numeric) AS bgnbd_predicted,
+		   count(c.predicted_paretonbd) AS paretonbd_predictions,
+		   sum(c.predicted_paretonbd::numeric) AS paretonbd_predicted,
+		   sum(c.holdout_days) AS actual,
+		   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
+		   sum(c.predicted_spend::numeric) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
+		   sum((c.holdout_spend / c.holdout_spend_days)::numeric)
+			   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
+	  FROM (SELECT m.model_no, CASE WHEN s.frequency >= 7 THEN '7+' ELSE s.frequency::text END AS bucket,
+				   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
+				   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / $3,
+											   s.age / $3, NULL, $4)).expected_purchases AS predicted,
+				   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
+				   CASE WHEN m.paretonbd IS NOT NULL
+						THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / $3,
+																   s.age / $3, NULL, $4, NULL, NULL)).expected_purchases
+						END AS predicted_paretonbd,
+				   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
+							 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
+						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
+			  FROM (%s) s
+			  JOIN pg_temp.dormancy_validation_models m
+				ON m.segment_kind = 'all' OR m.segment = dormancy._segment_value($5, s.industry, s.company_size)) c
+	 GROUP BY c.model_no, c.bucket$q$, summaries)
+		USING calibration_end, holdout_end, unit_days, horizon, settings.segment_by;
+	-- the tracking's days: per model and day, the customers whose first
+	-- purchase day it is, and the repeat purchase days on it (every purchase
+	-- day but a customer's first, up to holdout_end)
+	EXECUTE format($q$CREATE TEMP TABLE dormancy_validation_days ON COMMIT DROP AS
+	SELECT m.model_no, d.day, count(*) FILTER (WHERE d.n = 1) AS firsts, count(*) FILTER (WHERE d.n > 1) AS repeats
+	  FROM (%s) s
 	  JOIN pg_temp.dormancy_validation_models m
-		ON m.segment_kind = 'all' OR m.segment = s.segment;
-	DROP TABLE pg_temp.dormancy_fit_summaries;
-	ANALYZE pg_temp.dormancy_validation_customers;
+		ON m.segment_kind = 'all' OR m.segment = dormancy._segment_value($3, s.industry, s.company_size)
+	 CROSS JOIN LATERAL unnest(array_prepend(s.first_day, s.repeat_days)) WITH ORDINALITY d(day, n)
+	 GROUP BY m.model_no, d.day$q$, summaries)
+		USING calibration_end, holdout_end, settings.segment_by;
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+	ANALYZE pg_temp.dormancy_validation_days;
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
 
 	-- per bucket, every bucket of every segment, BG/NBD's and (when fitted)
-	-- Pareto/NBD's; the spend columns are the same on both
+	-- Pareto/NBD's, and all of them; the spend columns are the same on both
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
 		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
@@ -243,24 +317,22 @@ BEGIN
 			   OVER (PARTITION BY b.model_no, b.model),
 		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
 	  FROM (SELECT k.model_no, k.model, k.bucket,
-				   count(c.frequency) AS customers,
-				   CASE WHEN count(c.frequency) = count(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END)
-						THEN coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.predicted ELSE c.predicted_paretonbd END), 0) END AS predicted,
-				   coalesce(sum(c.holdout_days), 0)::double precision AS actual,
-				   count(*) FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS spend_customers,
-				   avg(c.predicted_spend) FILTER (WHERE c.holdout_spend_days > 0) AS predicted_spend,
-				   avg(c.holdout_spend / c.holdout_spend_days)
-					   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
+				   coalesce(sum(c.customers), 0)::bigint AS customers,
+				   CASE WHEN coalesce(sum(c.customers), 0) = coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.bgnbd_predictions
+																				ELSE c.paretonbd_predictions END), 0)
+						THEN coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.bgnbd_predicted ELSE c.paretonbd_predicted END), 0)::double precision
+						END AS predicted,
+				   coalesce(sum(c.actual), 0)::double precision AS actual,
+				   coalesce(sum(c.spend_customers), 0)::bigint AS spend_customers,
+				   (sum(c.predicted_spend) / nullif(sum(c.spend_customers), 0))::double precision AS predicted_spend,
+				   (sum(c.actual_spend) / nullif(sum(c.spend_customers), 0))::double precision AS actual_spend
 			  FROM (SELECT m.model_no, d.model, k.bucket
 					  FROM pg_temp.dormancy_validation_models m
 					 CROSS JOIN (VALUES ('bgnbd'), ('paretonbd')) d(model)
 					 CROSS JOIN (VALUES ('0'), ('1'), ('2'), ('3'), ('4'), ('5'), ('6'), ('7+'), ('all')) k(bucket)
 					 WHERE d.model = 'bgnbd' OR m.paretonbd IS NOT NULL) k
-			  LEFT JOIN (SELECT c.*, CASE WHEN c.frequency >= 7 THEN '7+' ELSE c.frequency::text END AS bucket
-						   FROM pg_temp.dormancy_validation_customers c
-						 UNION ALL
-						 SELECT c.*, 'all' FROM pg_temp.dormancy_validation_customers c) c
-				ON c.model_no = k.model_no AND c.bucket = k.bucket
+			  LEFT JOIN pg_temp.dormancy_validation_buckets c
+				ON c.model_no = k.model_no AND (c.bucket = k.bucket OR k.bucket = 'all')
 			 GROUP BY k.model_no, k.model, k.bucket) b
 	  JOIN pg_temp.dormancy_validation_models m ON m.model_no = b.model_no;
 
@@ -270,9 +342,9 @@ BEGIN
 	-- customer once per model and lag in days.  Kept in analyzed tables, so
 	-- that the sum over (period end, first day) pairs is hashed, not sorted.
 	CREATE TEMP TABLE dormancy_validation_firsts ON COMMIT DROP AS
-	SELECT c.model_no, c.first_day, count(*)::double precision AS n
-	  FROM pg_temp.dormancy_validation_customers c
-	 GROUP BY c.model_no, c.first_day;
+	SELECT d.model_no, d.day AS first_day, d.firsts::double precision AS n
+	  FROM pg_temp.dormancy_validation_days d
+	 WHERE d.firsts > 0;
 	CREATE TEMP TABLE dormancy_validation_ends ON COMMIT DROP AS
 	SELECT s.model_no, e.period_end
 	  FROM (SELECT f.model_no, min(f.first_day) AS first_day
@@ -298,24 +370,24 @@ BEGIN
 		period_end, holdout, customers, predicted, actual)
 	WITH forecast AS (
 		SELECT e.model_no, e.period_end, sum(f.n)::bigint AS customers,
-			   CASE WHEN count(*) = count(g.expected) THEN sum(f.n * g.expected) END AS predicted
+			   -- (numeric, as the buckets' sums: the same digits in any order)
+			   CASE WHEN count(*) = count(g.expected) THEN sum((f.n * g.expected)::numeric)::double precision END AS predicted
 		  FROM pg_temp.dormancy_validation_ends e
 		  JOIN pg_temp.dormancy_validation_firsts f ON f.model_no = e.model_no AND f.first_day <= e.period_end
 		  LEFT JOIN pg_temp.dormancy_validation_curve g ON g.model_no = e.model_no AND g.lag = e.period_end - f.first_day
 		 GROUP BY e.model_no, e.period_end),
 	-- the repeat purchase days and the period ends in one ordered pass: a
-	-- running count, read at each end (a day's purchases before its end)
+	-- running sum, read at each end (a day's purchases before its end)
 	events AS (
-		SELECT c.model_no, r.day, false AS is_end
-		  FROM pg_temp.dormancy_validation_customers c
-		 CROSS JOIN LATERAL unnest(c.repeat_days) r(day)
+		SELECT d.model_no, d.day, false AS is_end, d.repeats
+		  FROM pg_temp.dormancy_validation_days d
+		 WHERE d.repeats > 0
 		UNION ALL
-		SELECT e.model_no, e.period_end, true FROM pg_temp.dormancy_validation_ends e),
+		SELECT e.model_no, e.period_end, true, 0 FROM pg_temp.dormancy_validation_ends e),
 	observed AS (
 		SELECT x.model_no, x.day AS period_end, x.actual
 		  FROM (SELECT v.model_no, v.day, v.is_end,
-					   count(*) FILTER (WHERE NOT v.is_end)
-						   OVER (PARTITION BY v.model_no ORDER BY v.day, v.is_end ROWS UNBOUNDED PRECEDING) AS actual
+					   sum(v.repeats) OVER (PARTITION BY v.model_no ORDER BY v.day, v.is_end ROWS UNBOUNDED PRECEDING) AS actual
 				  FROM events v) x
 		 WHERE x.is_end)
 	SELECT run, m.segment_kind, m.segment,
@@ -328,7 +400,8 @@ BEGIN
 	DROP TABLE pg_temp.dormancy_validation_curve;
 	DROP TABLE pg_temp.dormancy_validation_ends;
 	DROP TABLE pg_temp.dormancy_validation_firsts;
-	DROP TABLE pg_temp.dormancy_validation_customers;
+	DROP TABLE pg_temp.dormancy_validation_days;
+	DROP TABLE pg_temp.dormancy_validation_buckets;
 	DROP TABLE pg_temp.dormancy_validation_models;
 	RETURN QUERY
 	SELECT v.validation_id, v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Citus bench of issue 13: customer_status, the refresh, fit_models() and
-# a plain GROUP BY over the orders, on a Citus coordinator + 2 workers on this host
+# The Citus bench of issue 13: customer_status, the refresh, fit_models(),
+# validate_models() and a plain GROUP BY over the orders, on a Citus
+# coordinator + 2 workers on this host
 # against a single plain node with the same data, in one run.  Prints a
 # markdown table (query | single node s | Citus s | ratio | bytes moved |
 # % of orders size) and the per-worker time of the distributed tasks.
@@ -143,9 +144,10 @@ declare -A q=(
 	[states]="SELECT count(s.*) FROM (${explain[states]}) s"
 	[refresh]="CALL dormancy.refresh()"
 	[fit]="SELECT count(*) FROM dormancy.fit_models()"
+	[validate]="SELECT count(*) FROM dormancy.validate_models('2026-05-01', '2026-11-01')"
 	[lookup]="SELECT count(s.*) FROM dormancy.customer_status s WHERE s.customer_id = $lookup_id"
 )
-keys=(bare status states refresh fit lookup)
+keys=(bare status states refresh fit validate lookup)
 declare -A took lo_took
 # interleaved rounds: one run of each query on each server per round
 for ((i = 1; i <= runs; i++)); do
@@ -247,6 +249,9 @@ row "point lookup: \`SELECT * FROM dormancy.customer_status WHERE customer_id = 
 row "\`SELECT count(*) FROM dormancy.fit_models()\`" \
 	"$(s "${ms[single_fit]}")" "$(s "${ms[citus_fit]}")" "$(r "${ms[citus_fit]}" "${ms[single_fit]}")" \
 	"≤ $(mb "${lo[fit]}") (loopback)" "≤ $(pct "${lo[fit]}" "$orders_bytes")"
+row "\`SELECT count(*) FROM dormancy.validate_models('2026-05-01', '2026-11-01')\`" \
+	"$(s "${ms[single_validate]}")" "$(s "${ms[citus_validate]}")" "$(r "${ms[citus_validate]}" "${ms[single_validate]}")" \
+	"≤ $(mb "${lo[validate]}") (loopback)" "≤ $(pct "${lo[validate]}" "$orders_bytes")"
 echo
 echo "Bytes moved: the sum of the \"Tuple data received from node\" lines of the tasks that ran on the workers in Citus'"
 echo "EXPLAIN ANALYZE (citus.explain_all_tasks = on), every distributed scan and subplan of the query. Not counted there: the"
@@ -254,7 +259,7 @@ echo "tasks the coordinator ran on itself over intermediate results (customer_st
 echo "Intermediate results written on the coordinator (\"Intermediate Data Size\", all subplans, \"Write locally\"):"
 echo "GROUP BY $(mb "${intermediate[bare]}"), customer_status $(mb "${intermediate[status]}")."
 echo "Loopback bytes during the timed runs (/proc/net/dev, bytes received on lo: each byte once, both directions, TCP/IP headers, any other local traffic"
-echo "on the host: an upper bound): GROUP BY $(mb "${lo[bare]}"), customer_status $(mb "${lo[status]}"), refresh $(mb "${lo[refresh]}"), fit_models $(mb "${lo[fit]}")."
+echo "on the host: an upper bound): GROUP BY $(mb "${lo[bare]}"), customer_status $(mb "${lo[status]}"), refresh $(mb "${lo[refresh]}"), fit_models $(mb "${lo[fit]}"), validate_models $(mb "${lo[validate]}")."
 echo "Per node (tasks, sum of the tasks' own Execution Time in EXPLAIN ANALYZE, bytes their results sent to the coordinator):"
 echo "- GROUP BY: ${perworker[bare]}"
 echo "- customer_status: ${perworker[status]}"

@@ -6,8 +6,10 @@
 # columns, priority, reason, approach, call list order, snapshot, segment
 # summary).  Also: the histories are folded on the workers (EXPLAIN), in the
 # coordinator's zone whatever the workers' settings; fit_models() and
-# validate_models() compute the customers' summaries there too; writes to the
-# distributed tables keep working and the next refresh sees them.
+# validate_models() compute the customers' summaries there too (with the
+# customers on the workers, they fold them there: nothing per customer
+# moves); writes to the distributed tables keep working and the next refresh
+# sees them.
 #
 # Citus is built from ../shared (test/scale_out/citus_cluster.sh); without
 # it the test prints "skipped: <why>" and exits 77, which the runner reports
@@ -351,6 +353,22 @@ if [ "$tasks" -lt 32 ]; then
 	echo "fit_models() did not fold fit states on the 32 shards ($tasks task queries):"; grep 'issuing' <<<"$remote" | cut -c1-300; exit 1
 fi
 echo "fit_models(): $tasks task queries fold the customers into fit states on the workers"
+# validate_models() likewise: its fits from fit states folded at the
+# calibration day, its buckets' and its tracking's sums grouped on the
+# workers; no task sends a row per customer (the validation is compared with
+# the single node's below)
+remote=$(psql -X "${coord[@]}" -c "SET dormancy.evaluate_on_workers = auto" \
+	-c "SET citus.log_remote_commands = on" -c "SET citus.grep_remote_commands = '%btyd_summary%'" \
+	-c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+	-c "SELECT count(*) FROM dormancy.validate_models('2026-05-01', '2026-11-01')" 2>&1)
+tasks=$(grep 'issuing ' <<<"$remote" | grep -c 'dormancy\.btyd_summary(' || true)
+grouped=$(grep 'issuing ' <<<"$remote" | grep 'dormancy\.btyd_summary(' | grep -c ') worker_subquery GROUP BY ' || true)
+states=$(grep 'issuing ' <<<"$remote" | grep -c "worker_partial_agg('dormancy._fit_state(dormancy.btyd_summary,double precision)'" || true)
+if [ "$tasks" -lt 96 ] || [ "$grouped" != "$tasks" ] || [ "$states" -lt 32 ]; then
+	echo "validate_models() did not fold its customers on the 32 shards ($tasks task queries, $grouped grouped, $states fit states):"
+	grep 'issuing' <<<"$remote" | grep -v ') worker_subquery GROUP BY ' | cut -c1-300; exit 1
+fi
+echo "validate_models(): $tasks task queries, each grouped on its worker ($states of them fit states)"
 # the same refit on the single node, so that the models' ids stay in step
 psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'SET client_min_messages = error' -c "SET dormancy.as_of = '2026-11-01'" \
 	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c 'SELECT count(*) FROM dormancy.fit_models()' >/dev/null

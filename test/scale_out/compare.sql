@@ -93,3 +93,8 @@ SELECT state, industry, company_size, segment, customers, declining_customers, t
 SELECT model, segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
 	   spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error
   FROM dormancy.validate_models('2026-05-01', '2026-11-01') ORDER BY model, segment_kind, segment, bucket;
+-- query: holdout validation tracking
+SELECT segment_kind, segment, period, period_end, holdout, customers, predicted, actual
+  FROM dormancy.model_validation_tracking
+ WHERE validation_id = (SELECT max(validation_id) FROM dormancy.model_validations)
+ ORDER BY segment_kind, segment, period;
