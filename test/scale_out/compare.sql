@@ -94,6 +94,8 @@ SELECT model, segment_kind, segment, bucket, customers, predicted, actual, mean_
 	   spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error
   FROM dormancy.validate_models('2026-05-01', '2026-11-01') ORDER BY model, segment_kind, segment, bucket;
 -- query: holdout validation tracking
+-- (the run of this transaction: each query's is rolled back)
+SELECT count(*) FROM dormancy.validate_models('2026-05-01', '2026-11-01');
 SELECT segment_kind, segment, period, period_end, holdout, customers, predicted, actual
   FROM dormancy.model_validation_tracking
  WHERE validation_id = (SELECT max(validation_id) FROM dormancy.model_validations)
