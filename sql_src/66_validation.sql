@@ -143,12 +143,12 @@ DECLARE
 	horizon double precision;
 	run integer;
 	fit record;
-	on_workers boolean;
 	-- the validated customers: each one's calibration summary (in days, as
 	-- _fit_summaries keeps them) and what it bought up to holdout_end (a
 	-- constant text, the kept summaries or, on Citus with the customers on
 	-- the workers, the query that computes them there: $1 calibration_end,
-	-- $2 holdout_end)
+	-- $2 holdout_end, $3 segment_by)
+	histories text;
 	summaries text;
 BEGIN
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
@@ -173,18 +173,17 @@ BEGIN
 	horizon := (holdout_end - calibration_end) / unit_days;
 	settings.time_unit := unit;
 
+	-- (a fit_models() earlier in the transaction may have left its
+	-- summaries: _fit_segments would fit those)
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_fit_summaries;
 	END IF;
-	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_states;
-	END IF;
-	-- (from the live histories: histories are stored only inside a refresh,
-	-- so outside one the live ones are customer_histories')
-	summaries := 'SELECT c.industry, c.company_size, b.frequency, b.recency, b.age, b.monetary_value, '
+	-- each history's part, from the live histories (histories are stored
+	-- only inside a refresh, so outside one the live ones are
+	-- customer_histories')
+	histories := 'SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, '
 		'd.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days '
-		'FROM dormancy.src_customers c '
-		'JOIN dormancy.customer_histories_live h ON h.customer_id = c.customer_id '
+		'FROM dormancy.customer_histories_live h '
 		'CROSS JOIN LATERAL dormancy.btyd_summary(h.history, $1, ''1 day'') b '
 		'CROSS JOIN LATERAL ('
 		'  SELECT min(p.day) AS first_day, '
@@ -194,37 +193,27 @@ BEGIN
 		'         (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days '
 		'    FROM dormancy.purchase_history_days(h.history) p '
 		'   WHERE p.is_purchase_day AND p.day <= $2) d '
-		'WHERE c.customer_id IS NOT NULL AND b.frequency IS NOT NULL';
-	on_workers := dormancy._customers_on_workers(
-		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
-		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders'));
-	IF on_workers THEN
+		'WHERE b.frequency IS NOT NULL';
+	-- with each customer's segment columns and its segment's value
+	-- ($3 segment_by), computed once per customer
+	summaries := 'SELECT c.industry, c.company_size, '
+		'dormancy._segment_value($3, c.industry, c.company_size) AS segment, s.* '
+		'FROM dormancy.src_customers c JOIN (%s) s ON s.customer_id = c.customer_id '
+		'WHERE c.customer_id IS NOT NULL';
+	IF dormancy._customers_on_workers(
+		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
 		-- the fits' observations folded on the workers, as fit_models() folds them
 		PERFORM dormancy._fit_states(settings, calibration_end);
+		summaries := format(summaries, histories);
 	ELSE
 		-- the customers' summaries in one pass (on Citus with the customers
-		-- collected on the coordinator: the histories' part, in a subquery
-		-- kept apart by OFFSET 0, computed on the workers, one task per
-		-- shard, and the summaries received here)
-		CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS
-		SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value,
-			   s.first_day, s.holdout_days, s.holdout_spend, s.holdout_spend_days, s.repeat_days
-		  FROM dormancy.src_customers c
-		  JOIN (SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value,
-					   d.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days
-				  FROM dormancy.customer_histories_live h
-				 CROSS JOIN LATERAL dormancy.btyd_summary(h.history, calibration_end, '1 day') b
-				 CROSS JOIN LATERAL (
-					SELECT min(p.day) AS first_day,
-						   count(*) FILTER (WHERE p.day > calibration_end) AS holdout_days,
-						   sum(p.amount) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend,
-						   count(*) FILTER (WHERE p.day > calibration_end AND p.unknown_amount_orders = 0) AS holdout_spend_days,
-						   (array_agg(p.day ORDER BY p.day))[2:] AS repeat_days
-					  FROM dormancy.purchase_history_days(h.history) p
-					 WHERE p.is_purchase_day AND p.day <= holdout_end) d
-				 WHERE b.frequency IS NOT NULL
-				OFFSET 0) s ON s.customer_id = c.customer_id
-		 WHERE c.customer_id IS NOT NULL;
+		-- collected on the coordinator: the histories' part, kept apart by
+		-- OFFSET 0, computed on the workers, one task per shard, and the
+		-- summaries received here)
+		EXECUTE format('CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS ' || summaries,
+					   histories || ' OFFSET 0')
+			USING calibration_end, holdout_end, settings.segment_by;
 		ANALYZE pg_temp.dormancy_fit_summaries (industry, company_size);
 		summaries := 'SELECT * FROM pg_temp.dormancy_fit_summaries';
 	END IF;
@@ -264,29 +253,27 @@ BEGIN
 			   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
 	  FROM (SELECT m.model_no, CASE WHEN s.frequency >= 7 THEN '7+' ELSE s.frequency::text END AS bucket,
 				   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
-				   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / $3,
-											   s.age / $3, NULL, $4)).expected_purchases AS predicted,
+				   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / $4,
+											   s.age / $4, NULL, $5)).expected_purchases AS predicted,
 				   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
 				   CASE WHEN m.paretonbd IS NOT NULL
-						THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / $3,
-																   s.age / $3, NULL, $4, NULL, NULL)).expected_purchases
+						THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / $4,
+																   s.age / $4, NULL, $5, NULL, NULL)).expected_purchases
 						END AS predicted_paretonbd,
 				   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 							 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
 			  FROM (%s) s
-			  JOIN pg_temp.dormancy_validation_models m
-				ON m.segment_kind = 'all' OR m.segment = dormancy._segment_value($5, s.industry, s.company_size)) c
+			  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment) c
 	 GROUP BY c.model_no, c.bucket$q$, summaries)
-		USING calibration_end, holdout_end, unit_days, horizon, settings.segment_by;
+		USING calibration_end, holdout_end, settings.segment_by, unit_days, horizon;
 	-- the tracking's days: per model and day, the customers whose first
 	-- purchase day it is, and the repeat purchase days on it (every purchase
 	-- day but a customer's first, up to holdout_end)
 	EXECUTE format($q$CREATE TEMP TABLE dormancy_validation_days ON COMMIT DROP AS
 	SELECT m.model_no, d.day, count(*) FILTER (WHERE d.n = 1) AS firsts, count(*) FILTER (WHERE d.n > 1) AS repeats
 	  FROM (%s) s
-	  JOIN pg_temp.dormancy_validation_models m
-		ON m.segment_kind = 'all' OR m.segment = dormancy._segment_value($3, s.industry, s.company_size)
+	  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment
 	 CROSS JOIN LATERAL unnest(array_prepend(s.first_day, s.repeat_days)) WITH ORDINALITY d(day, n)
 	 GROUP BY m.model_no, d.day$q$, summaries)
 		USING calibration_end, holdout_end, settings.segment_by;
