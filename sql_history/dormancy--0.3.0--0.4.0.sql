@@ -10876,6 +10876,31 @@ COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
 COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000); over columns of several relations, a join condition that keeps every row';
 
+-- Queries of the extension's views run without JIT (src/jit_guard.c, the
+-- setting dormancy.jit): planning them loads the library through a planner
+-- support that answers nothing, on the functions the views call.
+CREATE FUNCTION dormancy._plan_support(internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'dormancy_plan_support'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._plan_support(internal) IS
+	'internal: planner support that answers nothing; planning a query that calls its function loads the library (and its JIT guard, dormancy.jit)';
+ALTER FUNCTION dormancy.as_of_day() SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy._local_time(timestamptz, jsonb) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy._local_time(timestamp, jsonb) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy._local_time(date, jsonb) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.label_key(text) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, date, double precision) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, date, double precision, boolean) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, timestamp, double precision) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, timestamp, double precision, boolean) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, timestamptz, double precision) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.purchase_history_trans(internal, timestamptz, double precision, boolean) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.label(text, text) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.labels(text, text[]) SUPPORT dormancy._plan_support;
+
 -- Privileges (always last)
 --
 -- Internal functions (names starting with an underscore) are the owner's:

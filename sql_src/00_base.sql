@@ -5,6 +5,17 @@
 
 COMMENT ON SCHEMA dormancy IS 'dormant customer detection (extension dormancy)';
 
+-- Planner support that answers no request (the plans are those without it):
+-- its call while a query is costed loads the library, whose executor hook
+-- then runs the query without JIT (src/jit_guard.c).  Attached to the
+-- functions the views call: as_of_day(), _local_time(), the histories'
+-- transition functions, label_key(), label() and labels().
+CREATE FUNCTION dormancy._plan_support(internal)
+	RETURNS internal AS 'MODULE_PATHNAME', 'dormancy_plan_support'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._plan_support(internal) IS
+	'internal: planner support that answers nothing; planning a query that calls its function loads the library (and its JIT guard, dormancy.jit)';
+
 --
 -- Settings: the as-of instant and the calendar day it falls on
 --
@@ -18,7 +29,8 @@ COMMENT ON FUNCTION dormancy.as_of() IS
 
 CREATE FUNCTION dormancy.as_of_day() RETURNS date
 	AS 'MODULE_PATHNAME', 'dormancy_as_of_day'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C STABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy.as_of_day() IS
 	'the calendar day of dormancy.as_of() in dormancy.time_zone';
 
@@ -41,18 +53,21 @@ COMMENT ON FUNCTION dormancy._time_zone_in_force() IS
 
 CREATE FUNCTION dormancy._local_time(timestamptz, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy._local_time(timestamptz, jsonb) IS
 	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
 -- for a bound date or timestamp column the zone changes nothing
 CREATE FUNCTION dormancy._local_time(timestamp, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy._local_time(timestamp, jsonb) IS
 	'internal: a timestamp is already wall-clock time';
 CREATE FUNCTION dormancy._local_time(date, zone jsonb) RETURNS date
 	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy._local_time(date, jsonb) IS
 	'internal: a date is already a day';
 
@@ -119,22 +134,28 @@ COMMENT ON FUNCTION dormancy.purchase_history_days(dormancy.purchase_history) IS
 -- The timestamptz one is STABLE: it reads dormancy.time_zone.
 CREATE FUNCTION dormancy.purchase_history_trans(internal, date, double precision)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_date'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_trans(internal, date, double precision, boolean)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_date'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_trans(internal, timestamp, double precision)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_timestamp'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_trans(internal, timestamp, double precision, boolean)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_timestamp'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_trans(internal, timestamptz, double precision)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_timestamptz'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C STABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_trans(internal, timestamptz, double precision, boolean)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_trans_timestamptz'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C STABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.purchase_history_combine(internal, internal)
 	RETURNS internal AS 'MODULE_PATHNAME', 'purchase_history_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -262,13 +283,16 @@ COMMENT ON TYPE dormancy.categorized_history IS
 -- (dormancy.time_zone).
 CREATE FUNCTION dormancy.categorized_history_trans(internal, date, double precision, boolean, text, date)
 	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_date'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamp, double precision, boolean, text, date)
 	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamp'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.categorized_history_trans(internal, timestamptz, double precision, boolean, text, date)
 	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_trans_timestamptz'
-	LANGUAGE C STABLE PARALLEL SAFE;
+	LANGUAGE C STABLE PARALLEL SAFE
+	SUPPORT dormancy._plan_support;
 CREATE FUNCTION dormancy.categorized_history_combine(internal, internal)
 	RETURNS internal AS 'MODULE_PATHNAME', 'categorized_history_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -15,7 +15,8 @@
 CREATE FUNCTION dormancy.label_key(label text)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'label_key'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;	-- planning loads the library (src/jit_guard.c)
 COMMENT ON FUNCTION dormancy.label_key(text) IS
 	'the comparison key of a user label: NFKC (UTF8 databases), lower case, white space (U+3000 too) trimmed and inner runs collapsed to one space';
 

@@ -370,7 +370,8 @@ GRANT SELECT ON dormancy.labels TO dormancy_reader;
 CREATE FUNCTION dormancy.label(vocabulary text, code text)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'dormancy_label'
-	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;	-- planning loads the library (src/jit_guard.c)
 COMMENT ON FUNCTION dormancy.label(text, text) IS
 	'the label of a code in the language of dormancy.language (from dormancy.labels), else the English one, else the code itself';
 
@@ -378,7 +379,8 @@ COMMENT ON FUNCTION dormancy.label(text, text) IS
 CREATE FUNCTION dormancy.labels(vocabulary text, codes text[])
 	RETURNS text[]
 	AS 'MODULE_PATHNAME', 'dormancy_labels'
-	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+	LANGUAGE C STABLE STRICT PARALLEL SAFE
+	SUPPORT dormancy._plan_support;	-- planning loads the library (src/jit_guard.c)
 COMMENT ON FUNCTION dormancy.labels(text, text[]) IS
 	'dormancy.label() of each element of an array of codes, in order (for decline_signals, evidence, data_gaps)';
 

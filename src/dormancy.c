@@ -9,6 +9,7 @@
 
 #include "core/labels.h"
 #include "dormancy.h"
+#include "jit_guard.h"
 #include "fmgr.h"
 #include "common/int.h"
 #include "pgtime.h"
@@ -316,6 +317,8 @@ _PG_init(void)
 							 PGC_USERSET,
 							 GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
 							 NULL, NULL, NULL);
+
+	DormancyDefineJitGuard();
 
 	MarkGUCPrefixReserved("dormancy");
 	defining_settings = false;

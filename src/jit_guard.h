@@ -1,0 +1,12 @@
+/*
+ * jit_guard.h
+ *		Queries that read the extension's views and tables run without JIT
+ *		(src/jit_guard.c).
+ */
+#ifndef JIT_GUARD_H
+#define JIT_GUARD_H
+
+/* Define dormancy.jit and install the executor hook (from _PG_init). */
+extern void DormancyDefineJitGuard(void);
+
+#endif							/* JIT_GUARD_H */
