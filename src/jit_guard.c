@@ -13,10 +13,12 @@
  * JIT off, unless dormancy.jit is on.  The hook must be in place before the
  * query starts, so planning the views loads the library: the evaluation
  * views call _single_row or _stored_histories, whose planner support is in
- * it, and the functions the other views call (label, labels, the history
- * aggregates' transitions) have a planner support that answers nothing
- * (_plan_support, below), called while the plan is costed.  A query of a
- * plain table of the extension, as the first of a session, is not covered.
+ * it, and the functions the other views call (as_of_day, _local_time, the
+ * history aggregates' transitions, label_key, label, labels) have a planner
+ * support that answers nothing (_plan_support, below), called while the
+ * plan is costed.  Not covered, as the first query of a session: a plain
+ * table of the extension, the adapters (src_*) and the few small views that
+ * call none of those functions.
  *
  * The plan itself is not changed (it may be a cached one, reused under other
  * settings): the executor gets a copy of the statement without JIT flags.
