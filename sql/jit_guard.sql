@@ -1,7 +1,8 @@
--- Queries that read the extension's views run without JIT (src/jit_guard.c):
--- their work is in C functions, which JIT does not compile, and compiling the
--- SQL around them cost time per query (docs/operations.md, JIT and planner
--- statistics).  dormancy.jit = on leaves the choice to PostgreSQL again.
+-- Queries that read the extension's views or call its functions run without
+-- JIT (src/jit_guard.c): their work is in C functions, which JIT does not
+-- compile, and compiling the SQL around them cost time per query
+-- (docs/operations.md, JIT and planner statistics).  dormancy.jit = on
+-- leaves the choice to PostgreSQL again.
 -- JIT is forced on every plan here (jit_above_cost = 0), and each part
 -- starts a new session (\c), in which the library is not loaded: planning
 -- the view has to load it before the query starts.
@@ -58,9 +59,18 @@ SELECT jit_guard.compiled('SELECT * FROM dormancy.snapshot_call_list') AS snapsh
 SET dormancy.jit = on;
 SELECT jit_guard.compiled('SELECT * FROM dormancy.snapshot_call_list') AS snapshot_call_list_compiled_when_allowed;
 RESET dormancy.jit;
--- only the extension's relations are looked at: your own query of your own
--- table calling its aggregate is PostgreSQL's to decide
+-- your own query of your own table that calls the extension's functions
+-- (here its aggregate, in a new session: its transition function's planner
+-- support loads the library) runs without JIT too; one that calls none is
+-- PostgreSQL's to decide
+\c
+SET jit = on; SET jit_above_cost = 0; SET jit_optimize_above_cost = -1; SET jit_inline_above_cost = -1;
 SELECT jit_guard.compiled('SELECT customer, dormancy.purchase_history(ordered_at, amount::float8) FROM jit_guard.orders GROUP BY customer') AS own_aggregate_compiled;
+SELECT jit_guard.compiled('SELECT customer, dormancy.as_of_day() - max(ordered_at) FROM jit_guard.orders GROUP BY customer') AS own_query_with_as_of_day_compiled;
+SELECT jit_guard.compiled('SELECT customer, count(*) FROM jit_guard.orders WHERE amount > 0 GROUP BY customer') AS own_query_compiled;
+SET dormancy.jit = on;
+SELECT jit_guard.compiled('SELECT customer, dormancy.purchase_history(ordered_at, amount::float8) FROM jit_guard.orders GROUP BY customer') AS own_aggregate_compiled_when_allowed;
+RESET dormancy.jit;
 
 -- the limit: a plain table of the extension read first in a session, before
 -- anything loaded the library, is compiled; once it is loaded, not

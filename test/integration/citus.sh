@@ -245,6 +245,36 @@ if [ "$priced" -lt 32 ] || [ "$over" -ne 0 ] || [ "$compiled" -ne 0 ]; then
 	grep -A2 'Node: host=' <<<"$explained" | grep 'cost=' | sort -t= -k2 -rn | head -5 | cut -c1-200; exit 1
 fi
 echo "customer_status: $priced task plans, the costliest priced $top (under jit_above_cost 100000), none JIT-compiled"
+# a task priced above the thresholds (a shard of many customers; here every
+# plan, jit_above_cost = 0 sent with the transaction) is not compiled either:
+# the workers' copy of the library starts a query that calls the
+# extension's functions without JIT (src/jit_guard.c); with dormancy.jit on,
+# sent alike, the tasks are compiled.  Counted in the 32 tasks of the query
+# itself (after its own "Task Count", below the distributed subplans), each
+# of which evaluates its shard's customers; the subplans' tasks that read
+# only your tables and intermediate results (the outreach ids, the name
+# keys: priced under 30) call no function of the extension and are left to
+# jit as any query of yours.
+forced() {
+	psql -X -At "${coord[@]}" -v ON_ERROR_STOP=1 <<SQL | awk '/^  Task Count:/ { main = 1 } main && /JIT:/ { n++ } END { print n + 0 }'
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL jit_above_cost = 0;
+SET LOCAL jit_optimize_above_cost = -1;
+SET LOCAL jit_inline_above_cost = -1;
+SET LOCAL dormancy.jit = $1;
+SET LOCAL dormancy.as_of = '2026-11-01';
+SET LOCAL citus.explain_all_tasks = on;
+EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) SELECT * FROM dormancy.customer_status;
+COMMIT;
+SQL
+}
+guarded=$(forced off)
+allowed=$(forced on)
+if [ "$guarded" -ne 0 ] || [ "$allowed" -lt 32 ]; then
+	echo "customer_status's shard tasks with JIT forced on the workers: $guarded compiled with dormancy.jit off (expected none), $allowed with it on (expected 32)"; exit 1
+fi
+echo "customer_status's shard tasks with JIT forced on the workers: none compiled (dormancy.jit off), $allowed with dormancy.jit on"
 # the snapshot is distributed with the customers, and the refresh wrote it
 # on the workers: one INSERT per shard reading that shard's own results (no
 # fragment fetched from another node), the rank set by one UPDATE per shard
