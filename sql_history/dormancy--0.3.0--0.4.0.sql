@@ -541,12 +541,7 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
-	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_states;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;
@@ -8396,12 +8391,7 @@ BEGIN
 	 CROSS JOIN LATERAL unnest(array_prepend(s.first_day, s.repeat_days)) WITH ORDINALITY d(day, n)
 	 GROUP BY m.model_no, d.day$q$, summaries)
 		USING calibration_end, holdout_end, settings.segment_by;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
-	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_states;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	ANALYZE pg_temp.dormancy_validation_days;
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
@@ -10875,6 +10865,27 @@ COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
 	'internal: planner support of _single_row: the selectivity that leaves one row of the relation (as a join condition over several relations: 1)';
 COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000); over columns of several relations, a join condition that keeps every row';
+
+-- Drop what the fits keep for their transaction (the summaries of
+-- _fit_summaries, the fit states of _fit_states), where there: fit_models()
+-- and validate_models() when done.  (DROP TABLE IF EXISTS would tell the
+-- caller of each table that was not there.)
+CREATE FUNCTION dormancy._drop_fit_tables()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._drop_fit_tables() IS
+	'internal: drop the temporary tables of the fits (pg_temp.dormancy_fit_summaries, pg_temp.dormancy_fit_states) where they exist';
 
 -- Queries of the extension's views run without JIT (src/jit_guard.c, the
 -- setting dormancy.jit): planning them loads the library through a planner

@@ -109,6 +109,27 @@ CREATE FUNCTION dormancy._segment_value(segment_by text, industry text, company_
 COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 	'internal: the segment value of a customer under model_settings.segment_by: label_key of its industry or company size, NULL for none';
 
+-- Drop what the fits keep for their transaction (the summaries of
+-- _fit_summaries, the fit states of _fit_states), where there: fit_models()
+-- and validate_models() when done.  (DROP TABLE IF EXISTS would tell the
+-- caller of each table that was not there.)
+CREATE FUNCTION dormancy._drop_fit_tables()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_summaries;
+	END IF;
+	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_states;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._drop_fit_tables() IS
+	'internal: drop the temporary tables of the fits (pg_temp.dormancy_fit_summaries, pg_temp.dormancy_fit_states) where they exist';
+
 -- What fit_models() reads, in one pass over the bound customers and their
 -- histories, kept for the fits (_fit_segments) and the value distribution
 -- (_store_value_distribution) in the temporary table
@@ -676,12 +697,7 @@ BEGIN
 	-- the scale of the customers' values (lifetime and now expected), which
 	-- the score and the call list rank by
 	PERFORM dormancy._store_value_distribution();
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
-	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_states;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	RETURN QUERY SELECT * FROM dormancy.models ORDER BY segment_kind, segment_value;
 END
 $$;

@@ -277,12 +277,7 @@ BEGIN
 	 CROSS JOIN LATERAL unnest(array_prepend(s.first_day, s.repeat_days)) WITH ORDINALITY d(day, n)
 	 GROUP BY m.model_no, d.day$q$, summaries)
 		USING calibration_end, holdout_end, settings.segment_by;
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
-	IF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_states;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	ANALYZE pg_temp.dormancy_validation_days;
 
 	run := nextval('dormancy.model_validations_validation_id_seq');
