@@ -76,10 +76,12 @@ static bool extension_known = false;
 static Oid	extension_schema = InvalidOid;
 static uint32 *function_hashes = NULL;
 static int	nfunction_hashes = 0;
+static uint64 pg_proc_changes = 0;	/* invalidations seen */
 
 static void
 ForgetExtension(Datum arg, int cacheid, uint32 hashvalue)
 {
+	pg_proc_changes++;
 	extension_known = false;
 }
 
@@ -92,28 +94,33 @@ CompareHashes(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Read the schema and the functions' hashes.  Collected in the current
+ * context and kept only once read whole (an error or a cancel leaves the
+ * previous ones and the next query reads again); a change to pg_proc while
+ * they are read leaves them to be read again by the next query.
+ */
 static void
 LearnExtension(void)
 {
-	Relation	rel;
-	SysScanDesc scan;
-	ScanKeyData key;
-	HeapTuple	tuple;
+	uint64		changes_before = pg_proc_changes;
+	Oid			schema = InvalidOid;
 	int			allocated = 256;
-	uint32	   *hashes;
+	uint32	   *hashes = palloc(allocated * sizeof(uint32));
 	int			n = 0;
 
-	extension_schema = InvalidOid;
-	nfunction_hashes = 0;
 	/* the extension is not relocatable: its schema is dormancy (dormancy.control) */
 	if (OidIsValid(get_extension_oid("dormancy", true)))
-		extension_schema = get_namespace_oid("dormancy", true);
-	if (OidIsValid(extension_schema))
+		schema = get_namespace_oid("dormancy", true);
+	if (OidIsValid(schema))
 	{
-		hashes = MemoryContextAlloc(TopMemoryContext, allocated * sizeof(uint32));
-		rel = table_open(ProcedureRelationId, AccessShareLock);
+		Relation	rel = table_open(ProcedureRelationId, AccessShareLock);
+		SysScanDesc scan;
+		ScanKeyData key;
+		HeapTuple	tuple;
+
 		ScanKeyInit(&key, Anum_pg_proc_pronamespace, BTEqualStrategyNumber, F_OIDEQ,
-					ObjectIdGetDatum(extension_schema));
+					ObjectIdGetDatum(schema));
 		scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
 		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 		{
@@ -129,12 +136,19 @@ LearnExtension(void)
 		systable_endscan(scan);
 		table_close(rel, AccessShareLock);
 		qsort(hashes, n, sizeof(uint32), CompareHashes);
+	}
+	{
+		uint32	   *kept = MemoryContextAlloc(TopMemoryContext, Max(n, 1) * sizeof(uint32));
+
+		memcpy(kept, hashes, n * sizeof(uint32));
 		if (function_hashes != NULL)
 			pfree(function_hashes);
-		function_hashes = hashes;
-		nfunction_hashes = n;
+		function_hashes = kept;
 	}
-	extension_known = true;
+	nfunction_hashes = n;
+	extension_schema = schema;
+	pfree(hashes);
+	extension_known = (pg_proc_changes == changes_before);
 }
 
 /*
