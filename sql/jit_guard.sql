@@ -71,6 +71,13 @@ SELECT jit_guard.compiled('SELECT customer, count(*) FROM jit_guard.orders WHERE
 SET dormancy.jit = on;
 SELECT jit_guard.compiled('SELECT customer, dormancy.purchase_history(ordered_at, amount::float8) FROM jit_guard.orders GROUP BY customer') AS own_aggregate_compiled_when_allowed;
 RESET dormancy.jit;
+-- the functions of the extension are read once per session and again after
+-- any change to pg_proc: a function created in its schema now is known at
+-- the next query (a PL/pgSQL one: a SQL one would be inlined)
+CREATE FUNCTION dormancy.jit_guard_probe(x numeric) RETURNS numeric
+	LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN RETURN x; END $$;
+SELECT jit_guard.compiled('SELECT customer, sum(dormancy.jit_guard_probe(amount)) FROM jit_guard.orders GROUP BY customer') AS new_function_compiled;
+DROP FUNCTION dormancy.jit_guard_probe(numeric);
 
 -- the limit: a plain table of the extension read first in a session, before
 -- anything loaded the library, is compiled; once it is loaded, not
