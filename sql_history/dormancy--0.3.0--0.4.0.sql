@@ -457,8 +457,7 @@ BEGIN
 	-- on the coordinator (a reference or local table, or
 	-- evaluate_on_workers off), Citus would send all of them to every
 	-- shard's task: the summaries are collected instead (_fit_summaries).
-	IF dormancy._customers_on_workers((SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
-									  (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
+	IF dormancy._fits_on_workers() THEN
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	ELSE
 		PERFORM dormancy._fit_summaries();
@@ -8289,9 +8288,7 @@ BEGIN
 
 	-- (a fit_models() earlier in the transaction may have left its
 	-- summaries: _fit_segments would fit those)
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	-- each history's part, from the live histories (histories are stored
 	-- only inside a refresh, so outside one the live ones are
 	-- customer_histories')
@@ -8314,9 +8311,7 @@ BEGIN
 		'dormancy._segment_value($3, c.industry, c.company_size) AS segment, s.* '
 		'FROM dormancy.src_customers c JOIN (%s) s ON s.customer_id = c.customer_id '
 		'WHERE c.customer_id IS NOT NULL';
-	IF dormancy._customers_on_workers(
-		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
-		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
+	IF dormancy._fits_on_workers() THEN
 		-- the fits' observations folded on the workers, as fit_models() folds them
 		PERFORM dormancy._fit_states(settings, calibration_end);
 		summaries := format(summaries, histories);
@@ -10865,6 +10860,22 @@ COMMENT ON FUNCTION dormancy._single_row_support(internal) IS
 	'internal: planner support of _single_row: the selectivity that leaves one row of the relation (as a join condition over several relations: 1)';
 COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 	'internal: true; as a join condition on a column of a one-row relation (settings), it tells the planner that the relation has one row (a Citus worker takes an intermediate result for 1,000); over columns of several relations, a join condition that keeps every row';
+
+-- Whether the fits read the bound customers on the Citus workers (their
+-- states folded there, _fit_states) or collect the customers' summaries
+-- (_fit_summaries): fit_models() and validate_models() decide alike, as
+-- the views do (_customers_on_workers).
+CREATE FUNCTION dormancy._fits_on_workers()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT dormancy._customers_on_workers(
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders'))
+$$;
+COMMENT ON FUNCTION dormancy._fits_on_workers() IS
+	'internal: whether fit_models() and validate_models() fold the fits'' states on the Citus workers (_fit_states) rather than collect the summaries (_fit_summaries)';
 
 -- Drop what the fits keep for their transaction (the summaries of
 -- _fit_summaries, the fit states of _fit_states), where there: fit_models()

@@ -109,6 +109,22 @@ CREATE FUNCTION dormancy._segment_value(segment_by text, industry text, company_
 COMMENT ON FUNCTION dormancy._segment_value(text, text, text) IS
 	'internal: the segment value of a customer under model_settings.segment_by: label_key of its industry or company size, NULL for none';
 
+-- Whether the fits read the bound customers on the Citus workers (their
+-- states folded there, _fit_states) or collect the customers' summaries
+-- (_fit_summaries): fit_models() and validate_models() decide alike, as
+-- the views do (_customers_on_workers).
+CREATE FUNCTION dormancy._fits_on_workers()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT dormancy._customers_on_workers(
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
+		(SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders'))
+$$;
+COMMENT ON FUNCTION dormancy._fits_on_workers() IS
+	'internal: whether fit_models() and validate_models() fold the fits'' states on the Citus workers (_fit_states) rather than collect the summaries (_fit_summaries)';
+
 -- Drop what the fits keep for their transaction (the summaries of
 -- _fit_summaries, the fit states of _fit_states), where there: fit_models()
 -- and validate_models() when done.  (DROP TABLE IF EXISTS would tell the
@@ -613,8 +629,7 @@ BEGIN
 	-- on the coordinator (a reference or local table, or
 	-- evaluate_on_workers off), Citus would send all of them to every
 	-- shard's task: the summaries are collected instead (_fit_summaries).
-	IF dormancy._customers_on_workers((SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
-									  (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
+	IF dormancy._fits_on_workers() THEN
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	ELSE
 		PERFORM dormancy._fit_summaries();

@@ -117,7 +117,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validation_tracking',
 -- customers collected on the coordinator), the summaries are kept in
 -- pg_temp.dormancy_fit_summaries (as _fit_summaries() keeps them; dropped
 -- when done) with the holdout columns, one pass over the histories.  On
--- Citus with the customers read on the workers (_customers_on_workers, as
+-- Citus with the customers read on the workers (_fits_on_workers, as
 -- fit_models() decides), nothing per customer leaves its worker: the fits
 -- come from fit states folded there (_fit_states at calibration_end), and
 -- the buckets and the tracking's days from sums grouped there, in two more
@@ -175,9 +175,7 @@ BEGIN
 
 	-- (a fit_models() earlier in the transaction may have left its
 	-- summaries: _fit_segments would fit those)
-	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_summaries;
-	END IF;
+	PERFORM dormancy._drop_fit_tables();
 	-- each history's part, from the live histories (histories are stored
 	-- only inside a refresh, so outside one the live ones are
 	-- customer_histories')
@@ -200,9 +198,7 @@ BEGIN
 		'dormancy._segment_value($3, c.industry, c.company_size) AS segment, s.* '
 		'FROM dormancy.src_customers c JOIN (%s) s ON s.customer_id = c.customer_id '
 		'WHERE c.customer_id IS NOT NULL';
-	IF dormancy._customers_on_workers(
-		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'customers'),
-		   (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')) THEN
+	IF dormancy._fits_on_workers() THEN
 		-- the fits' observations folded on the workers, as fit_models() folds them
 		PERFORM dormancy._fit_states(settings, calibration_end);
 		summaries := format(summaries, histories);
