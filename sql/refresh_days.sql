@@ -2,7 +2,8 @@
 -- customers inserted, gone ones deleted), and stays exact: refreshed day by
 -- day over a month of as-of days, with new orders on some days (one
 -- back-dated), a customer deleted, a rule edited, a new customer, a duplicate
--- customer id and the same day twice, after every refresh the snapshot equals
+-- customer id (an existing one, and a new one that then goes) and the same
+-- day twice, after every refresh the snapshot equals
 -- customer_status computed from scratch for that day (every column, IS NOT
 -- DISTINCT FROM), and the state history and recent_transitions equal those
 -- derived from the day-by-day live states.
@@ -165,7 +166,14 @@ CALL days_t.refresh_and_check('2026-10-21');
 CALL days_t.refresh_and_check('2026-10-22');
 CALL days_t.refresh_and_check('2026-10-23');
 CALL days_t.refresh_and_check('2026-10-24');
+-- a new customer whose id is listed twice from its first day: both rows are
+-- inserted (in place, one 'new' in the history); then the customer goes
+-- while the snapshot holds its id twice (replaced whole, one 'removed')
+INSERT INTO demo.accounts (account_id, account_name, sector, size_class) VALUES (9002, 'Days Twin', 'retail', 'smb');
+INSERT INTO days_t.extra_accounts SELECT * FROM demo.accounts WHERE account_id = 9002;
 CALL days_t.refresh_and_check('2026-10-25');
+DELETE FROM days_t.extra_accounts;
+DELETE FROM demo.accounts WHERE account_id = 9002;
 CALL days_t.refresh_and_check('2026-10-26');
 CALL days_t.refresh_and_check('2026-10-27');
 CALL days_t.refresh_and_check('2026-10-28');
