@@ -211,6 +211,42 @@ SELECT n_tup_ins - :ins0 AS inserted, n_tup_del - :del0 AS deleted,
 SELECT snapshot_written FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT reloptions FROM pg_class WHERE oid = 'dormancy.status_snapshot'::regclass;
 
+-- written in place, the snapshot is read once besides the MERGE's lookups
+-- (for the customers gone): the MERGE notes the state changes itself, where
+-- the previous states were copied out before it and the new ones after it
+SELECT count(*) AS snapshot_rows FROM dormancy.status_snapshot \gset
+SELECT pg_stat_force_next_flush();
+SELECT seq_tup_read AS read0 FROM pg_stat_user_tables WHERE relid = 'dormancy.status_snapshot'::regclass \gset
+CALL dormancy.refresh('2026-11-02');
+SELECT pg_stat_force_next_flush();
+SELECT seq_tup_read - :read0 <= :snapshot_rows + 1 AS read_once
+  FROM pg_stat_user_tables WHERE relid = 'dormancy.status_snapshot'::regclass;
+SELECT snapshot_written, changes FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+
+-- the notes themselves (src/state_notes.c): a new customer and a changed
+-- state are noted, an unchanged state is not; a row already stamped with
+-- the run's time and a key matched twice in a row are refused (the refresh
+-- then replaces the snapshot whole); the notes end with the transaction
+BEGIN;
+SELECT dormancy._state_notes_begin();
+SELECT dormancy._state_noted('1', true, '2026-11-01 00:00+00', '2026-11-02 00:00+00', 'active', 'active') AS kept,
+	   dormancy._state_noted('2', true, NULL, '2026-11-02 00:00+00', 'active', 'at_risk') AS changed,
+	   dormancy._state_noted('3', false, NULL, '2026-11-02 00:00+00', NULL, 'dormant') AS added;
+SELECT * FROM dormancy._state_notes();
+\set ON_ERROR_STOP off
+SAVEPOINT twice;
+SELECT dormancy._state_noted('3', true, NULL, '2026-11-02 00:00+00', 'dormant', 'dormant');
+SELECT dormancy._state_noted('3', true, NULL, '2026-11-02 00:00+00', 'dormant', 'dormant');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO twice;
+SELECT dormancy._state_noted('4', true, '2026-11-02 00:00+00', '2026-11-02 00:00+00', 'active', 'active');
+\echo :LAST_ERROR_SQLSTATE
+ROLLBACK TO twice;
+COMMIT;
+SELECT * FROM dormancy._state_notes();
+SELECT dormancy._state_noted('5', false, NULL, '2026-11-02 00:00+00', NULL, 'active');
+\set ON_ERROR_STOP on
+
 -- clean up
 RESET dormancy.as_of;
 SELECT dormancy.unbind('orders');

@@ -395,6 +395,26 @@ $$;
 COMMENT ON FUNCTION dormancy._build_snapshot_views() IS
 	'internal: (re)create the views over dormancy.status_snapshot';
 
+-- What reshaping the snapshot to customer_status's columns takes: the
+-- clauses of its ALTER TABLE (NULL when nothing).  Any but ADD COLUMN
+-- empties it first (_snapshot_sync).
+CREATE FUNCTION dormancy._snapshot_reshape_actions()
+	RETURNS text[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT array_agg(a ORDER BY o, a)
+	  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
+						WHEN w.column_name IS NULL THEN format('DROP COLUMN %I', h.column_name)
+						ELSE format('ALTER COLUMN %I TYPE %s USING NULL', w.column_name, w.column_type) END,
+				   coalesce(w.attnum, 0)
+			  FROM dormancy._snapshot_columns() w
+			  FULL JOIN dormancy._relation_columns('dormancy.status_snapshot') h ON h.column_name = w.column_name
+			 WHERE w.column_type IS DISTINCT FROM h.column_type) s(a, o)
+$$;
+COMMENT ON FUNCTION dormancy._snapshot_reshape_actions() IS
+	'internal: the ALTER TABLE clauses that would give dormancy.status_snapshot customer_status''s columns (NULL when none)';
+
 --
 -- Create dormancy.status_snapshot from customer_status when it is missing; with
 -- reshape, also alter it to customer_status's columns when they differ.  The
@@ -476,14 +496,7 @@ BEGIN
 		changed := true;
 	ELSIF reshape OR views_missing THEN
 		-- (views missing over a snapshot left from before: they may need its new columns)
-		SELECT array_agg(a ORDER BY o, a) INTO actions
-		  FROM (SELECT CASE WHEN h.column_name IS NULL THEN format('ADD COLUMN %I %s%s', w.column_name, w.column_type, w.constraints)
-							WHEN w.column_name IS NULL THEN format('DROP COLUMN %I', h.column_name)
-							ELSE format('ALTER COLUMN %I TYPE %s USING NULL', w.column_name, w.column_type) END,
-					   coalesce(w.attnum, 0)
-				  FROM dormancy._snapshot_columns() w
-				  FULL JOIN dormancy._relation_columns(snap) h ON h.column_name = w.column_name
-				 WHERE w.column_type IS DISTINCT FROM h.column_type) s(a, o);
+		actions := dormancy._snapshot_reshape_actions();
 		IF actions IS NOT NULL THEN
 			-- the views over the snapshot: placeholders of the same columns, no dependency
 			FOR v IN SELECT d.view_name FROM dormancy._snapshot_view_definitions() d
@@ -662,6 +675,34 @@ CREATE FUNCTION dormancy._lz4_in_line(value jsonb)
 COMMENT ON FUNCTION dormancy._lz4_in_line(jsonb) IS
 	'internal: the value compressed with lz4 and kept in line (as the toaster stores a compressed value), when that makes it smaller; for the snapshot''s score_breakdown, whose rows are under the size PostgreSQL compresses at';
 
+-- The state changes of a refresh that writes the snapshot in place, noted by
+-- its MERGE (src/state_notes.c): each row's state passes through
+-- _state_noted(), which keeps in the backend only the customers inserted and
+-- those whose state changed, and refuses (cardinality_violation) a row
+-- already stamped with this run's time or a customer key the snapshot holds
+-- twice.  _state_notes() hands them back.  Until 2026-12-06 the refresh
+-- copied every previous state out of the snapshot before the MERGE and every
+-- new one after it, then joined the two (docs/operations.md).
+CREATE FUNCTION dormancy._state_notes_begin()
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'dormancy_state_notes_begin'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION dormancy._state_notes_begin() IS
+	'internal: start noting the state changes of an in-place write of the snapshot (drops the notes of an earlier call in the transaction)';
+CREATE FUNCTION dormancy._state_noted(customer_key text, matched boolean, previous_refreshed_at timestamptz,
+									  stamp timestamptz, from_state text, to_state text)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'dormancy_state_noted'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION dormancy._state_noted(text, boolean, timestamptz, timestamptz, text, text) IS
+	'internal: to_state, noting the row when it is new (matched false) or its state changed; refuses a row already stamped with this run''s time or a key matched twice in a row';
+CREATE FUNCTION dormancy._state_notes(OUT customer_key text, OUT matched boolean, OUT from_state text, OUT to_state text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'dormancy_state_notes'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE ROWS 100;
+COMMENT ON FUNCTION dormancy._state_notes() IS
+	'internal: the rows noted by _state_noted() since _state_notes_begin(), in the order noted';
+
 --
 -- refresh()
 --
@@ -697,6 +738,36 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_start() IS 'internal: log a refresh as running';
 
+-- The previous state of each customer, as text ids, for a refresh that
+-- replaces the snapshot whole: copied from it before it is emptied; an empty
+-- snapshot (emptied by hand, or made again) falls back on the last states
+-- recorded in the history.  (Written in place, the MERGE notes the changes
+-- itself: _state_noted.)
+CREATE FUNCTION dormancy._refresh_previous_states()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	copied bigint;
+BEGIN
+	INSERT INTO pg_temp.dormancy_refresh_previous
+	SELECT s.customer_key, s.state
+	  FROM dormancy.status_snapshot s;
+	GET DIAGNOSTICS copied = ROW_COUNT;
+	IF copied = 0 THEN
+		INSERT INTO pg_temp.dormancy_refresh_previous
+		SELECT x.customer_id, x.to_state
+		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
+				  FROM dormancy.status_history h
+				 ORDER BY h.customer_id, h.history_id DESC) x
+		 WHERE x.change <> 'removed';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refresh_previous_states() IS
+	'internal: the previous state of each customer (from the snapshot, else from the state history) into the refresh''s temporary table';
+
 -- The work, under the lock: previous states, reshape, rows, history.
 CREATE FUNCTION dormancy._refresh_work(run bigint,
 	OUT rows bigint, OUT changes bigint, OUT as_of date, OUT reshaped boolean, OUT models_refit boolean,
@@ -713,6 +784,12 @@ DECLARE
 	rank_expr text;
 	in_place boolean := false;
 	gone text[];
+	gone_states text[];
+	-- written in place with the state changes noted by the MERGE itself
+	noted boolean := false;
+	merge_update_cols text;
+	merge_insert_cols text;
+	stamped bigint;
 	problem record;
 	-- on Citus, the snapshot distributed with the customers
 	-- (_snapshot_colocation): each worker writes its customers' rows, and
@@ -756,10 +833,8 @@ BEGIN
 	reshaped := dormancy._snapshot_sync(false);
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 
-	-- the previous state of each customer, as text ids; an empty snapshot
-	-- (emptied by hand) falls back on the last states recorded in the history.
-	-- (The same pass notes whether the snapshot can be updated in place: each
-	-- customer_key once, and no row already stamped with this run's time.)
+	-- the previous state of each customer, as text ids, when the snapshot
+	-- is replaced whole (_refresh_previous_states)
 	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
 		DROP TABLE pg_temp.dormancy_refresh_previous;
 	END IF;
@@ -771,36 +846,24 @@ BEGIN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
 		beside := EXISTS (SELECT 1 FROM dormancy.status_snapshot);
 	END IF;
-	CREATE TEMP TABLE dormancy_refresh_previous (customer_id text, state text, refreshed_at timestamptz) ON COMMIT DROP;
+	CREATE TEMP TABLE dormancy_refresh_previous (customer_id text, state text) ON COMMIT DROP;
+	-- A snapshot with rows is written in place, unless Citus holds a bound
+	-- table: Citus refuses a MERGE that reads distributed tables through
+	-- functions that are not IMMUTABLE, so the snapshot is replaced whole
+	-- instead (the INSERT ... SELECT below, which Citus runs through the
+	-- coordinator).  Written in place, its MERGE notes the state changes
+	-- itself (_state_noted), and the previous states are not copied: only
+	-- for a snapshot that will be replaced, or emptied by the reshape below
+	-- (a column whose type changed), or later if the in-place write turns
+	-- out impossible.
 	IF NOT beside THEN
-		INSERT INTO pg_temp.dormancy_refresh_previous
-		SELECT s.customer_key, s.state, s.refreshed_at
-		  FROM dormancy.status_snapshot s;
-		GET DIAGNOSTICS rows = ROW_COUNT;
-	END IF;
-	IF beside THEN
-		NULL;
-	ELSIF rows = 0 THEN
-		INSERT INTO pg_temp.dormancy_refresh_previous
-		SELECT x.customer_id, x.to_state, NULL
-		  FROM (SELECT DISTINCT ON (h.customer_id) h.customer_id, h.change, h.to_state
-				  FROM dormancy.status_history h
-				 ORDER BY h.customer_id, h.history_id DESC) x
-		 WHERE x.change <> 'removed';
-	ELSE
-		-- (the ids sorted in the "C" collation here and in the state
-		-- history below: equal in it exactly when equal in the database's,
-		-- which is deterministic, and sorted by their bytes: at 1,000,000
-		-- customers this check took 0.57 s instead of 2.17 s)
-		SELECT count(*) = count(DISTINCT p.customer_id COLLATE "C") AND NOT coalesce(bool_or(p.refreshed_at = stamp), false)
-		  INTO in_place
-		  FROM pg_temp.dormancy_refresh_previous p;
-	END IF;
-	-- Citus refuses a MERGE that reads distributed tables through functions
-	-- that are not IMMUTABLE: the snapshot is replaced whole instead (the
-	-- INSERT ... SELECT below, which Citus runs through the coordinator)
-	IF in_place AND EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL) THEN
-		in_place := false;
+		in_place := NOT distributed AND EXISTS (SELECT 1 FROM dormancy.status_snapshot)
+					AND NOT EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL);
+		noted := in_place AND NOT EXISTS (SELECT 1 FROM unnest(dormancy._snapshot_reshape_actions()) a
+										   WHERE a NOT LIKE 'ADD COLUMN %');
+		IF NOT noted THEN
+			PERFORM dormancy._refresh_previous_states();
+		END IF;
 	END IF;
 
 	IF NOT distributed THEN
@@ -835,12 +898,23 @@ BEGIN
 	-- (as the local snapshot stores them: its jsonb columns whose method is
 	-- lz4, the score_breakdown, compressed in line, _lz4_in_line above; 0.4
 	-- kB of a 1.7 kB row, three rows a page instead of two)
-	SELECT string_agg(CASE WHEN a.atttypid = 'jsonb'::regtype AND a.attcompression = 'l' AND NOT distributed
-						   THEN format('dormancy._lz4_in_line(n.%I)', c.column_name)
-						   ELSE 'n.' || quote_ident(c.column_name) END, ', ' ORDER BY c.attnum) INTO n_cols
-	  FROM dormancy._relation_columns('dormancy.customer_status') c
-	  LEFT JOIN pg_attribute a ON a.attrelid = 'dormancy.status_snapshot'::regclass AND a.attname = c.column_name
-	 WHERE c.column_name <> 'priority_rank';
+	-- (and the in-place MERGE's: each row's state through _state_noted,
+	-- which notes the new customers and the changed states)
+	SELECT string_agg(x.expr, ', ' ORDER BY x.attnum),
+		   string_agg(CASE WHEN x.column_name = 'state'
+						   THEN 'dormancy._state_noted(s.customer_key, true, s.refreshed_at, $1, s.state, n.state)'
+						   ELSE x.expr END, ', ' ORDER BY x.attnum),
+		   string_agg(CASE WHEN x.column_name = 'state'
+						   THEN 'dormancy._state_noted(n.customer_key, false, NULL, $1, NULL, n.state)'
+						   ELSE x.expr END, ', ' ORDER BY x.attnum)
+	  INTO n_cols, merge_update_cols, merge_insert_cols
+	  FROM (SELECT c.attnum, c.column_name,
+				   CASE WHEN a.atttypid = 'jsonb'::regtype AND a.attcompression = 'l' AND NOT distributed
+						THEN format('dormancy._lz4_in_line(n.%I)', c.column_name)
+						ELSE 'n.' || quote_ident(c.column_name) END AS expr
+			  FROM dormancy._relation_columns('dormancy.customer_status') c
+			  LEFT JOIN pg_attribute a ON a.attrelid = 'dormancy.status_snapshot'::regclass AND a.attname = c.column_name
+			 WHERE c.column_name <> 'priority_rank') x;
 	-- The rank is the call list's (dormancy.call_list): by value tier, then
 	-- score, ties by id.
 	-- It is computed in the statement that writes the rows, by a sort of
@@ -876,6 +950,12 @@ BEGIN
 	-- refuses to update a row twice), is replaced whole instead, as before.
 	IF in_place THEN
 		BEGIN
+			IF noted THEN
+				PERFORM dormancy._state_notes_begin();
+			ELSE
+				merge_update_cols := n_cols;
+				merge_insert_cols := n_cols;
+			END IF;
 			-- The join of customer_status's rows to the snapshot's is an
 			-- index lookup per row (customer_key), whose memory does not grow
 			-- with the snapshot.  The key is matched as a range of one value
@@ -914,12 +994,52 @@ BEGIN
 						   'WHEN MATCHED THEN UPDATE SET (%s, priority_rank, refreshed_at) = (%s, n.priority_rank, $1) '
 						   'WHEN NOT MATCHED THEN INSERT (%s, priority_rank, customer_key, refreshed_at) '
 						   'VALUES (%s, n.priority_rank, n.customer_key, $1)',
-						   cols, rank_expr, cols, n_cols, cols, n_cols)
+						   cols, rank_expr, cols, merge_update_cols, cols, merge_insert_cols)
 				USING stamp;
 			GET DIAGNOSTICS rows = ROW_COUNT;
+			IF noted THEN
+				-- the rows this run did not stamp: the customers gone (one pass
+				-- over the snapshot).  A row that carried this run's time
+				-- already, and a gone customer's key held twice, make the
+				-- snapshot be replaced instead, as before.
+				SELECT count(*) FILTER (WHERE s.refreshed_at = stamp),
+					   array_agg(s.customer_key) FILTER (WHERE s.refreshed_at IS DISTINCT FROM stamp),
+					   array_agg(s.state) FILTER (WHERE s.refreshed_at IS DISTINCT FROM stamp)
+				  INTO stamped, gone, gone_states
+				  FROM dormancy.status_snapshot s;
+				IF stamped <> rows THEN
+					RAISE EXCEPTION 'a snapshot row already carries this refresh''s time' USING ERRCODE = 'cardinality_violation';
+				END IF;
+				IF coalesce(cardinality(gone), 0) > (SELECT count(DISTINCT g.k COLLATE "C") FROM unnest(gone) g(k)) THEN
+					RAISE EXCEPTION 'the snapshot holds a gone customer''s key more than once' USING ERRCODE = 'cardinality_violation';
+				END IF;
+				-- the state changes: the customers inserted (a new id listed
+				-- twice by customer_status is inserted twice, one change), those
+				-- whose state changed, and those gone; in the database's order
+				-- of the ids, as when they were found by joining the states
+				INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+				SELECT run, x.customer_id, x.change, x.from_state, x.to_state, _refresh_work.as_of
+				  FROM ((SELECT DISTINCT ON (t.customer_key COLLATE "C") t.customer_key COLLATE "C" AS customer_id,
+								CASE WHEN t.matched THEN 'changed' ELSE 'new' END AS change, t.from_state, t.to_state
+						   FROM dormancy._state_notes() t
+						  ORDER BY t.customer_key COLLATE "C", t.to_state)
+						UNION ALL
+						SELECT g.k, 'removed', g.state, NULL
+						  FROM unnest(gone, gone_states) g(k, state)) x
+				 ORDER BY x.customer_id COLLATE "default";
+				GET DIAGNOSTICS changes = ROW_COUNT;
+				-- the rows of the customers gone, found through the index
+				DELETE FROM dormancy.status_snapshot s
+				 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
+			END IF;
 		EXCEPTION WHEN cardinality_violation THEN
 			in_place := false;
 		END;
+		IF noted AND NOT in_place THEN
+			-- rolled back: the previous states are still the snapshot's
+			noted := false;
+			PERFORM dormancy._refresh_previous_states();
+		END IF;
 	END IF;
 	IF distributed THEN
 		-- Each worker writes the rows of its own customers: Citus runs the
@@ -990,15 +1110,14 @@ BEGIN
 		DROP TABLE pg_temp.dormancy_refresh_current;
 	END IF;
 	CREATE TEMP TABLE dormancy_refresh_current (customer_id text, state text) ON COMMIT DROP;
-	IF NOT beside THEN
+	IF NOT beside AND NOT noted THEN
 		INSERT INTO pg_temp.dormancy_refresh_current
 		SELECT s.customer_key, s.state
 		  FROM dormancy.status_snapshot s
 		 WHERE s.refreshed_at = stamp;
 		-- the state changes, appended to the history (on Citus, with the
-		-- previous rows beside the new ones, they were taken above); those
-		-- it finds removed are the customers gone, whose rows this run did
-		-- not stamp
+		-- previous rows beside the new ones, and written in place, they were
+		-- taken above)
 		WITH appended AS (
 			INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
 			SELECT run, coalesce(n.customer_id, o.customer_id),
@@ -1018,14 +1137,14 @@ BEGIN
 		SELECT count(*), array_agg(h.customer_id) FILTER (WHERE h.change = 'removed')
 		  INTO changes, gone
 		  FROM appended h;
-	END IF;
-	-- the rows of the customers gone, found through the index (ids equal
-	-- in "C" are equal in the database's deterministic collation: the
-	-- previous keys EXCEPT the stamped ones, which a second pass over both
-	-- sets found until 2026-12-05, 0.7 s at 1,000,000 customers)
-	IF in_place THEN
-		DELETE FROM dormancy.status_snapshot s
-		 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
+		-- the rows of the customers gone, found through the index (ids equal
+		-- in "C" are equal in the database's deterministic collation: the
+		-- previous keys EXCEPT the stamped ones, which a second pass over both
+		-- sets found until 2026-12-05, 0.7 s at 1,000,000 customers)
+		IF in_place THEN
+			DELETE FROM dormancy.status_snapshot s
+			 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
+		END IF;
 	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
@@ -1132,8 +1251,10 @@ COMMENT ON PROCEDURE dormancy.refresh(date) IS
 REVOKE ALL ON PROCEDURE dormancy.refresh(date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._refresh_start() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._refresh_work(bigint) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._refresh_previous_states() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._refresh_run(bigint, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._snapshot_sync(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._snapshot_reshape_actions() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._build_snapshot_views() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_60_refresh() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._comment_snapshot_views() FROM PUBLIC;
