@@ -246,6 +246,25 @@ COMMIT;
 SELECT * FROM dormancy._state_notes();
 SELECT dormancy._state_noted('5', false, NULL, '2026-11-02 00:00+00', NULL, 'active');
 \set ON_ERROR_STOP on
+-- beyond work_mem the notes go to a temporary file (a rule edited can change
+-- most states): read back whole; left unread at a commit, or begun in a
+-- subtransaction that aborts, they are ended without a leak or a dangling file
+BEGIN;
+SET LOCAL work_mem = '64kB';
+SELECT dormancy._state_notes_begin();
+SELECT count(dormancy._state_noted(g::text, false, NULL, now(), NULL, 'active')) AS noted
+  FROM generate_series(1, 20000) g;
+SELECT count(*) AS read_back, count(DISTINCT customer_key) AS keys, min(customer_key::int), max(customer_key::int)
+  FROM dormancy._state_notes();
+SAVEPOINT inner_notes;
+SELECT dormancy._state_notes_begin();
+SELECT count(dormancy._state_noted(g::text, false, NULL, now(), NULL, 'active')) AS noted
+  FROM generate_series(1, 20000) g;
+ROLLBACK TO inner_notes;
+SELECT dormancy._state_notes_begin();
+SELECT count(dormancy._state_noted(g::text, true, NULL, now(), 'active', 'dormant')) AS noted
+  FROM generate_series(1, 20000) g;
+COMMIT;
 
 -- clean up
 RESET dormancy.as_of;

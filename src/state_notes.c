@@ -24,22 +24,30 @@
  * cardinality_violation, which the refresh catches, as it catches the
  * MERGE's own (customer_status listing a customer twice).
  *
- * The notes live in a memory context of the transaction, made by
+ * The notes are kept in a tuplestore bounded by work_mem (beyond it, a
+ * temporary file: a rule edited may change the state of most customers),
+ * in a memory context of the transaction made by
  * dormancy._state_notes_begin() (which drops those of any earlier call in
- * the transaction); the end of the transaction frees them with it.  The
+ * the transaction); the end of the transaction frees them with it.  Their
+ * temporary file belongs to the top transaction's resource owner (the
+ * notes outlive the statements that write and read them): ended before a
+ * commit, and when the subtransaction that began them aborts.  The
  * functions are internal (EXECUTE revoked from PUBLIC); a caller can only
- * note into, and read, its own backend's list.
+ * note into, and read, its own backend's notes.
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/tupdesc.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
@@ -47,20 +55,17 @@ PG_FUNCTION_INFO_V1(dormancy_state_notes_begin);
 PG_FUNCTION_INFO_V1(dormancy_state_noted);
 PG_FUNCTION_INFO_V1(dormancy_state_notes);
 
-typedef struct StateNote
-{
-	text	   *customer_key;
-	bool		matched;		/* the snapshot had a row for it */
-	text	   *from_state;		/* NULL: no previous row, or its state NULL */
-	text	   *to_state;
-} StateNote;
+/* a note: customer_key text, matched boolean, from_state text, to_state text */
+#define NOTE_COLUMNS 4
 
 static MemoryContext notes_context = NULL;
 /* the transaction the context belongs to (freed with it) */
 static LocalTransactionId notes_lxid = InvalidLocalTransactionId;
-static StateNote *notes = NULL;
-static int	notes_count = 0;
-static int	notes_allocated = 0;
+static Tuplestorestate *notes = NULL;
+static TupleDesc notes_desc = NULL;
+/* subtransaction nesting level that began them */
+static int	notes_level = 0;
+static bool callbacks_registered = false;
 /* the key of the last row matched (its bytes), and whether there is one */
 static char *last_key = NULL;
 static Size last_key_len = 0;
@@ -71,7 +76,70 @@ static bool last_key_set = false;
 static bool
 notes_valid(void)
 {
-	return notes_context != NULL && notes_lxid == MyProc->lxid;
+	return notes != NULL && notes_lxid == MyProc->lxid;
+}
+
+/*
+ * Forget the notes (their memory is the transaction's; after an abort, the
+ * top transaction's resource owner closes their temporary file).
+ */
+static void
+forget_notes(void)
+{
+	notes = NULL;
+	notes_desc = NULL;
+	notes_context = NULL;
+	notes_lxid = InvalidLocalTransactionId;
+	notes_level = 0;
+	last_key = NULL;
+	last_key_len = 0;
+	last_key_allocated = 0;
+	last_key_set = false;
+}
+
+/*
+ * Before a commit, end the tuplestore (a temporary file left open would be
+ * reported as leaked); after an abort, forget it.
+ */
+static void
+NotesXactCallback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (notes_valid())
+				tuplestore_end(notes);
+			forget_notes();
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			forget_notes();
+			break;
+		default:
+			break;
+	}
+}
+
+/* The abort of the subtransaction that began them ends them too. */
+static void
+NotesSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+					 SubTransactionId parentSubid, void *arg)
+{
+	int			level;
+
+	if (notes == NULL)
+		return;
+	level = GetCurrentTransactionNestLevel();
+	if (event == SUBXACT_EVENT_ABORT_SUB && notes_level >= level)
+	{
+		tuplestore_end(notes);
+		MemoryContextDelete(notes_context);
+		forget_notes();
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB && notes_level >= level)
+		notes_level = level - 1;
 }
 
 static bool
@@ -79,6 +147,15 @@ text_equal(text *a, text *b)
 {
 	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b)
 		&& memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+static void
+notes_not_begun(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("state changes are not being noted in this transaction"),
+			 errhint("Only dormancy.refresh() calls this function.")));
 }
 
 /* Whether key is the last key matched; it becomes the last key matched. */
@@ -106,19 +183,38 @@ same_as_last_key(text *key)
 Datum
 dormancy_state_notes_begin(PG_FUNCTION_ARGS)
 {
+	MemoryContext old;
+	ResourceOwner owner;
+
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(NotesXactCallback, NULL);
+		RegisterSubXactCallback(NotesSubXactCallback, NULL);
+		callbacks_registered = true;
+	}
 	if (notes_valid())
+	{
+		tuplestore_end(notes);
 		MemoryContextDelete(notes_context);
+	}
+	forget_notes();
+	notes_level = GetCurrentTransactionNestLevel();
 	notes_context = AllocSetContextCreate(TopTransactionContext,
 										  "dormancy state notes",
 										  ALLOCSET_DEFAULT_SIZES);
 	notes_lxid = MyProc->lxid;
-	notes = NULL;
-	notes_count = 0;
-	notes_allocated = 0;
-	last_key = NULL;
-	last_key_len = 0;
-	last_key_allocated = 0;
-	last_key_set = false;
+	old = MemoryContextSwitchTo(notes_context);
+	notes_desc = CreateTemplateTupleDesc(NOTE_COLUMNS);
+	TupleDescInitEntry(notes_desc, 1, "customer_key", TEXTOID, -1, 0);
+	TupleDescInitEntry(notes_desc, 2, "matched", BOOLOID, -1, 0);
+	TupleDescInitEntry(notes_desc, 3, "from_state", TEXTOID, -1, 0);
+	TupleDescInitEntry(notes_desc, 4, "to_state", TEXTOID, -1, 0);
+	/* (the store opens its file, once it outgrows work_mem, for this owner) */
+	owner = CurrentResourceOwner;
+	CurrentResourceOwner = TopTransactionResourceOwner;
+	notes = tuplestore_begin_heap(false, false, work_mem);
+	CurrentResourceOwner = owner;
+	MemoryContextSwitchTo(old);
 	PG_RETURN_VOID();
 }
 
@@ -138,17 +234,13 @@ dormancy_state_noted(PG_FUNCTION_ARGS)
 	text	   *from_state = PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4);
 	text	   *to_state = PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5);
 	bool		changed;
-	MemoryContext old;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("customer key, matched and stamp must not be null")));
 	if (!notes_valid())
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("state changes are not being noted in this transaction"),
-				 errhint("Only dormancy.refresh() calls this function.")));
+		notes_not_begun();
 	key = PG_GETARG_TEXT_PP(0);
 	matched = PG_GETARG_BOOL(1);
 
@@ -178,26 +270,16 @@ dormancy_state_noted(PG_FUNCTION_ARGS)
 
 	if (changed)
 	{
-		StateNote  *note;
+		Datum		values[NOTE_COLUMNS];
+		bool		nulls[NOTE_COLUMNS] = {false, false, from_state == NULL, to_state == NULL};
+		MemoryContext old;
 
+		values[0] = PointerGetDatum(key);
+		values[1] = BoolGetDatum(matched);
+		values[2] = PointerGetDatum(from_state);
+		values[3] = PointerGetDatum(to_state);
 		old = MemoryContextSwitchTo(notes_context);
-		if (notes_count == notes_allocated)
-		{
-			notes_allocated = notes_allocated == 0 ? 256 : notes_allocated * 2;
-			if ((Size) notes_allocated * sizeof(StateNote) > MaxAllocSize)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many state changes to note in one refresh")));
-			notes = notes == NULL ? palloc(notes_allocated * sizeof(StateNote))
-				: repalloc(notes, notes_allocated * sizeof(StateNote));
-		}
-		note = &notes[notes_count++];
-		note->customer_key = (text *) pg_detoast_datum_copy((struct varlena *) key);
-		note->matched = matched;
-		note->from_state = from_state == NULL ? NULL
-			: (text *) pg_detoast_datum_copy((struct varlena *) from_state);
-		note->to_state = to_state == NULL ? NULL
-			: (text *) pg_detoast_datum_copy((struct varlena *) to_state);
+		tuplestore_putvalues(notes, notes_desc, values, nulls);
 		MemoryContextSwitchTo(old);
 	}
 
@@ -216,26 +298,21 @@ Datum
 dormancy_state_notes(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	int			i;
+	TupleTableSlot *slot;
+	MemoryContext old;
 
 	if (!notes_valid())
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("state changes are not being noted in this transaction"),
-				 errhint("Only dormancy.refresh() calls this function.")));
+		notes_not_begun();
 	InitMaterializedSRF(fcinfo, 0);
-	for (i = 0; i < notes_count; i++)
+	slot = MakeSingleTupleTableSlot(notes_desc, &TTSOpsMinimalTuple);
+	old = MemoryContextSwitchTo(notes_context);
+	tuplestore_rescan(notes);
+	while (tuplestore_gettupleslot(notes, true, false, slot))
 	{
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
-
-		values[0] = PointerGetDatum(notes[i].customer_key);
-		values[1] = BoolGetDatum(notes[i].matched);
-		values[2] = PointerGetDatum(notes[i].from_state);
-		nulls[2] = notes[i].from_state == NULL;
-		values[3] = PointerGetDatum(notes[i].to_state);
-		nulls[3] = notes[i].to_state == NULL;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		slot_getallattrs(slot);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, slot->tts_values, slot->tts_isnull);
 	}
+	MemoryContextSwitchTo(old);
+	ExecDropSingleTupleTableSlot(slot);
 	return (Datum) 0;
 }
