@@ -2230,12 +2230,12 @@ BEGIN
 			USING stamp;
 		GET DIAGNOSTICS rows = ROW_COUNT;
 	END IF;
-	-- each customer's state now, from the rows this run stamped
-	IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_refresh_current;
-	END IF;
-	CREATE TEMP TABLE dormancy_refresh_current (customer_id text, state text) ON COMMIT DROP;
 	IF NOT beside AND NOT noted THEN
+		-- each customer's state now, from the rows this run stamped
+		IF to_regclass('pg_temp.dormancy_refresh_current') IS NOT NULL THEN
+			DROP TABLE pg_temp.dormancy_refresh_current;
+		END IF;
+		CREATE TEMP TABLE dormancy_refresh_current (customer_id text, state text) ON COMMIT DROP;
 		INSERT INTO pg_temp.dormancy_refresh_current
 		SELECT s.customer_key, s.state
 		  FROM dormancy.status_snapshot s
@@ -2270,11 +2270,12 @@ BEGIN
 			DELETE FROM dormancy.status_snapshot s
 			 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
 		END IF;
+		DROP TABLE pg_temp.dormancy_refresh_current;
 	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
 	 WHERE r.run_id = run;
-	DROP TABLE pg_temp.dormancy_refresh_previous, pg_temp.dormancy_refresh_current;
+	DROP TABLE pg_temp.dormancy_refresh_previous;
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
