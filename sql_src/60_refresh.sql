@@ -751,6 +751,10 @@ AS $$
 DECLARE
 	copied bigint;
 BEGIN
+	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_refresh_previous;
+	END IF;
+	CREATE TEMP TABLE dormancy_refresh_previous (customer_id text, state text) ON COMMIT DROP;
 	INSERT INTO pg_temp.dormancy_refresh_previous
 	SELECT s.customer_key, s.state
 	  FROM dormancy.status_snapshot s;
@@ -766,7 +770,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_previous_states() IS
-	'internal: the previous state of each customer (from the snapshot, else from the state history) into the refresh''s temporary table';
+	'internal: the previous state of each customer (from the snapshot, else from the state history) into a temporary table it makes for the refresh (dropped at commit)';
 
 -- The work, under the lock: previous states, reshape, rows, history.
 CREATE FUNCTION dormancy._refresh_work(run bigint,
@@ -833,11 +837,9 @@ BEGIN
 	reshaped := dormancy._snapshot_sync(false);
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 
-	-- the previous state of each customer, as text ids, when the snapshot
-	-- is replaced whole (_refresh_previous_states)
-	IF to_regclass('pg_temp.dormancy_refresh_previous') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_refresh_previous;
-	END IF;
+	-- (the previous state of each customer, as text ids, is copied into a
+	-- temporary table only on the path that compares states:
+	-- _refresh_previous_states)
 	-- (A distributed snapshot keeps its previous rows until the new ones are
 	-- written beside them: nothing is collected here unless it is empty.
 	-- It is reshaped first, so that they are read after; a reshape that
@@ -846,7 +848,6 @@ BEGIN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
 		beside := EXISTS (SELECT 1 FROM dormancy.status_snapshot);
 	END IF;
-	CREATE TEMP TABLE dormancy_refresh_previous (customer_id text, state text) ON COMMIT DROP;
 	-- A snapshot with rows is written in place, unless Citus holds a bound
 	-- table: Citus refuses a MERGE that reads distributed tables through
 	-- functions that are not IMMUTABLE, so the snapshot is replaced whole
@@ -1145,12 +1146,11 @@ BEGIN
 			DELETE FROM dormancy.status_snapshot s
 			 WHERE s.customer_key = ANY (gone) AND s.refreshed_at IS DISTINCT FROM stamp;
 		END IF;
-		DROP TABLE pg_temp.dormancy_refresh_current;
+		DROP TABLE pg_temp.dormancy_refresh_current, pg_temp.dormancy_refresh_previous;
 	END IF;
 	UPDATE dormancy.refresh_runs r
 	   SET snapshot_written = CASE WHEN in_place THEN 'in place' ELSE 'replaced' END
 	 WHERE r.run_id = run;
-	DROP TABLE pg_temp.dormancy_refresh_previous;
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
