@@ -926,7 +926,7 @@ BEGIN
 	-- the data gaps, are computed after it, customer_status being pulled up
 	-- into this statement: 0.9 kB a row in the sort against 1.7 kB in the
 	-- snapshot at 200,000 demo customers; 1.9 kB while a WITH at the top of
-	-- the view kept it from being pulled up, see _evaluation_configuration)
+	-- the view kept it from being pulled up, docs/operations.md)
 	-- and spills them to a temporary file beyond work_mem.  Writing the
 	-- rows first and the ranks afterwards, from a narrow sort of the
 	-- snapshot's own scores, was measured (100,000

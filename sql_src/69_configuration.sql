@@ -35,21 +35,3 @@ $$;
 COMMENT ON FUNCTION dormancy._configuration() IS
 	'internal: the configuration tables the per-customer C functions read (rules, aliases, reason and approach rules, themes, value distribution, models, price changes, model settings in force) as one value with its fingerprint; the views compute it once per query';
 
--- The configuration and the legal forms of the name keys, as one row that
--- customer_status joins (its settings relation st): a function scan, read
--- once per query.  Not a CTE of the view: the planner does not pull a view
--- with a WITH up into the query that reads it, so a query that sorts the
--- view's rows (the rank of the refresh and of call_list) sorted them
--- finished, score_breakdown and all, where pulled up the columns the sort
--- does not need are computed after it (docs/operations.md).  Citus plans a
--- function in FROM on the coordinator, as it did the CTE, and the workers
--- read its row as an intermediate result.  SET search_path keeps it from
--- being inlined, which would copy the calls into every row that reads them.
-CREATE FUNCTION dormancy._evaluation_configuration(OUT configuration dormancy.configuration, OUT legal_forms text[])
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT dormancy._configuration(), dormancy.legal_forms_in_force()
-$$;
-COMMENT ON FUNCTION dormancy._evaluation_configuration() IS
-	'internal: the configuration (_configuration()) and the legal forms in force, as the one row customer_status reads them from';

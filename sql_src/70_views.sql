@@ -700,9 +700,20 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the ind
 -- derived columns come from one C evaluation (_customer_facts); b is what
 -- is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
+-- The settings (the as-of day, the decline settings, the configuration) are
+-- each read once, in a CTE, and reach the rows only through init plans
+-- (parameters).  Until 2026-12-06 the as-of day and the decline settings
+-- were relations of one row joined to the customers: the planner put them
+-- on the outer side of a nested loop over every customer, whose inner side,
+-- planned for rewinding, kept the Materialize of the histories below the
+-- merge join from trimming its tuplestore (771 MB of temporary files at
+-- 1,000,000 demo customers with the default work_mem; none now, and
+-- customer_core 9.0-10.1 s against 11.2-11.5 s; docs/operations.md).
 WITH as_of AS MATERIALIZED (
 	-- read once (inlined, it was read per row and reference)
 	SELECT dormancy.as_of_day() AS day
+), ds AS MATERIALIZED (
+	SELECT d.* FROM dormancy.decline_settings_in_force() d
 ), config AS MATERIALIZED (
 	-- the configuration the C functions read (09_configuration.sql), made
 	-- once and read only by init plans (see _customer_facts below)
@@ -729,7 +740,7 @@ SELECT c.customer_id,
 	   (r.rule).dormant_after,
 	   (r.rule).long_dormant_after,
 	   (r.rule).min_order_amount,
-	   a.day AS as_of,
+	   (SELECT a.day FROM as_of a) AS as_of,
 	   f.mean_gap_days,
 	   f.median_gap_days,
 	   f.gap_stddev_days,
@@ -772,10 +783,8 @@ SELECT c.customer_id,
 	   c.owner,
 	   c.company_id
   FROM dormancy.src_customers c
-  -- the settings, one row each (dormancy._single_row, 21_scale_out.sql)
-  JOIN as_of a ON dormancy._single_row(a.day)
+  -- the bindings (constants, folded into the expressions that read them)
   JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_discounts_bound)
-  JOIN dormancy.decline_settings_in_force() ds ON dormancy._single_row(ds.window_length)
   -- the histories as customer_histories gives them (live, or inside a
   -- refresh the stored ones: the same gate), as two outer joins rather
   -- than one to its UNION ALL: Citus pushes a union down only on the inner
@@ -813,13 +822,13 @@ SELECT c.customer_id,
  -- category when categories are bound) came before the change, while the
  -- customer was not yet dormant, and nothing was bought since (the latest
  -- of each kind; the price changes of the configuration)
- CROSS JOIN LATERAL dormancy._customer_facts(coalesce(hl.history, hs.history), a.day,
+ CROSS JOIN LATERAL dormancy._customer_facts(coalesce(hl.history, hs.history), (SELECT a.day FROM as_of a),
 		(r.rule).min_order_amount,
-		ds.window_length, ds.trend_years, ds.season_length,
-		ds.amount_drop_threshold, ds.frequency_drop_threshold,
-		ds.cadence_slowdown_threshold, ds.overdue_threshold,
-		ds.season_drop_threshold, ds.trend_drop_threshold,
-		ds.trend_min_points, b.order_discounts_bound,
+		(SELECT d.window_length FROM ds d), (SELECT d.trend_years FROM ds d), (SELECT d.season_length FROM ds d),
+		(SELECT d.amount_drop_threshold FROM ds d), (SELECT d.frequency_drop_threshold FROM ds d),
+		(SELECT d.cadence_slowdown_threshold FROM ds d), (SELECT d.overdue_threshold FROM ds d),
+		(SELECT d.season_drop_threshold FROM ds d), (SELECT d.trend_drop_threshold FROM ds d),
+		(SELECT d.trend_min_points FROM ds d), b.order_discounts_bound,
 		(r.rule).at_risk_after, (r.rule).dormant_after, (r.rule).long_dormant_after,
 		(r.rule).use_contract_end, con.last_covered_day,
 		coalesce(hl.categories, hs.categories), coalesce(hl.category_last_order_at, hs.category_last_order_at),
@@ -945,30 +954,30 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
-	   models.model_id, models.p_alive, models.expected_purchases, models.expected_value,
-	   (a.r).contract_state,
+	   ev.model_id, ev.p_alive, ev.expected_purchases, ev.expected_value,
+	   (ev.r).contract_state,
 	   CASE WHEN st.events_bound THEN coalesce(eng.events_in_window, 0) END AS events_in_window,
 	   CASE WHEN st.events_bound THEN coalesce(eng.pricing_views, 0) END AS pricing_views,
 	   CASE WHEN st.events_bound THEN coalesce(eng.support_visits, 0) END AS support_visits,
 	   eng.days_since_last_event,
 	   deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-	   coalesce(deal.open_deals, 0) AS open_deals, (a.r).dormancy_kind,
-	   (a.r).priority_score,
+	   coalesce(deal.open_deals, 0) AS open_deals, (ev.r).dormancy_kind,
+	   (ev.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
-	   -- weights from an init plan, not st.sw, so that a sort below (the rank of
+	   -- weights from an init plan, not (SELECT w FROM dormancy.score_weights_in_force() w), so that a sort below (the rank of
 	   -- call_list and of the refresh) does not carry them on every row
-	   dormancy._priority_breakdown((a.r).priority_inputs,
+	   dormancy._priority_breakdown((ev.r).priority_inputs,
 									(SELECT w FROM dormancy.score_weights_in_force() w),
-									(a.r).value_percentiles) AS score_breakdown,
-	   (a.r).likely_reason,
-	   (a.r).reason_evidence,
-	   (a.r).evidence,
-	   (a.r).approach_channel,
-	   (a.r).message_theme,
-	   (a.r).approach_value,
+									(ev.r).value_percentiles) AS score_breakdown,
+	   (ev.r).likely_reason,
+	   (ev.r).reason_evidence,
+	   (ev.r).evidence,
+	   (ev.r).approach_channel,
+	   (ev.r).message_theme,
+	   (ev.r).approach_value,
 	   -- the gaps of a source or column that is not bound are not reported;
 	   -- the name's (nk, dup) here, the others from _assess
-	   dormancy._data_gaps((a.r).gaps,
+	   dormancy._data_gaps((ev.r).gaps,
 		   CASE WHEN st.customer_names_bound THEN
 				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
 					 -- the stored keys, while they hold every row.  First
@@ -1001,22 +1010,22 @@ SELECT core.*,
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
-		   (a.r).no_activity) AS data_gaps,
+		   (ev.r).no_activity) AS data_gaps,
 	   -- value relative to your customers (dormancy.value_distribution)
-	   (a.r).value_percentile,
+	   (ev.r).value_percentile,
 	   -- no tier while no distribution is stored (the list then ranks by score alone)
-	   CASE WHEN (a.r).value_percentiles[1] IS NULL THEN NULL
-			WHEN (a.r).value_percentile >= (st.sw).tier_a_percentile THEN 'A'
-			WHEN (a.r).value_percentile >= (st.sw).tier_b_percentile THEN 'B'
+	   CASE WHEN (ev.r).value_percentiles[1] IS NULL THEN NULL
+			WHEN (ev.r).value_percentile >= (ev.sw).tier_a_percentile THEN 'A'
+			WHEN (ev.r).value_percentile >= (ev.sw).tier_b_percentile THEN 'B'
 			ELSE 'C' END AS value_tier,
 	   -- looking ahead (model_lookahead, model_settings.lookahead and
 	   -- p_alive_threshold): the day p_alive falls below the threshold if no
 	   -- purchase comes (from the first purchase day, at most a century on)
-	   models.p_alive_ahead,
-	   models.p_purchase_ahead,
-	   CASE WHEN models.dormant_age * models.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(models.dormant_age * models.unit_days)::integer END AS expected_dormancy_day,
-	   models.forecast_model
+	   ev.p_alive_ahead,
+	   ev.p_purchase_ahead,
+	   CASE WHEN ev.dormant_age * ev.unit_days < 36525
+			THEN core.first_order_at + pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END AS expected_dormancy_day,
+	   ev.forecast_model
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -1030,51 +1039,11 @@ SELECT core.*,
   LEFT JOIN (SELECT DISTINCT ON (o.customer_id) o.*
 			   FROM dormancy.customer_outreach o
 			  ORDER BY o.customer_id) ot ON ot.customer_id = core.customer_id
-  -- the settings, one relation of one row (dormancy._single_row,
-  -- 21_scale_out.sql): the bindings, the model, score and source settings,
-  -- the configuration and the legal forms.  One relation, not five: a
-  -- relation that no condition joins is tried at every step of the
-  -- planner's join search, and Citus's planner compares each join tried
-  -- with every subquery of the query (a point lookup on a Citus
-  -- coordinator: 0.62 s of planning with five, 0.32 s with one;
-  -- 2026-12-04).  Each is joined on _single_row inside: a Citus worker
-  -- reads each as an intermediate result of its own.
-  -- The configuration and the legal forms from a function scan
-  -- (_evaluation_configuration, 69_configuration.sql), not from a CTE: a
-  -- view with a WITH is not pulled up into the query that reads it, and a
-  -- query that sorts its rows (the rank of the refresh and of call_list)
-  -- then sorted them finished, score_breakdown and all.  Pulled up, what
-  -- the sort does not need is computed after it: at 200,000 demo customers
-  -- the refresh's rank sorted 179 MB instead of 388 MB and its MERGE took
-  -- 7.0 s instead of 8.4 to 9.0 (2026-12-04).  The lateral subqueries below
-  -- read the configuration as a parameter, by reference, and nothing above
-  -- them reads it, so no sort or hash carries its 16 kB on every row.
-  -- Citus plans the function scan on the coordinator (the workers read its
-  -- row as an intermediate result) and pushes down the lateral subqueries
-  -- without FROM that only reference st and call IMMUTABLE functions.
-  -- st is joined after the optional sources, on a condition that names
-  -- them.  Joined beside them (a cross join), the planner joined st first
-  -- (one row: free, it thinks; it prices a composite value at 32 bytes),
-  -- and every customer's row then carried the configuration (about 33 kB at
-  -- the demo's size) through the hash joins with the sources: with contacts
-  -- bound, 100,000 demo customers wrote 3.3 GB of temporary files, and
-  -- customer_status took 8-11 s instead of 3 (2026-12-05).
- JOIN (SELECT b.events_bound, b.deals_bound, b.contracts_bound,
-			   b.contact_phones_bound, b.contact_emails_bound, b.contact_persons_bound,
-			   b.contact_dates_bound, b.customer_names_bound, b.customer_name_keys_tracked,
-			   ms.lookahead, ms.p_alive_threshold, sw, pss,
-			   cfg.configuration, cfg.legal_forms
-		  FROM dormancy.src_bindings b
-		  JOIN dormancy.model_settings_in_force() ms ON dormancy._single_row(ms.lookahead)
-		  JOIN dormancy.score_weights_in_force() sw ON dormancy._single_row(sw.value_cap)
-		  JOIN dormancy.source_settings_in_force() pss ON dormancy._single_row(pss.phone_country)
-		  JOIN dormancy._evaluation_configuration() cfg ON dormancy._single_row(cfg.legal_forms)
-		 WHERE dormancy._single_row(b.events_bound)) st
-	-- (always true, and as a join condition it keeps every row,
-	-- 21_scale_out.sql: it names the sources, so that st is joined after
-	-- them)
-	ON dormancy._single_row(ROW(st.events_bound, eng.customer_id, deal.customer_id, cc.customer_id, ot.customer_id))
- -- the model columns, one C call (src/btyd_sql.c, _model_outlook): the
+  -- the bindings (src_bindings: constants, which the planner folds into
+  -- the conditions and columns that read them)
+ JOIN dormancy.src_bindings st ON dormancy._single_row(st.events_bound)
+ -- the model columns and the assessment, one C call each per customer.
+ -- The model columns (src/btyd_sql.c, _model_outlook): the
  -- model that applies to the customer (its segment's, else the overall one;
  -- only converged BG/NBD fits count: _model_for's; all NULL when none), its
  -- predictions (model_predictions, or model_predictions_paretonbd when the
@@ -1084,25 +1053,11 @@ SELECT core.*,
  -- and looking ahead (model_lookahead with model_settings.lookahead and
  -- p_alive_threshold: p_alive after the lookahead without a purchase, the
  -- chance of one in it, and the age at which p_alive falls below the
- -- threshold).  Called in the select list of a subquery (OFFSET 0: one call
- -- per customer, as _assess below) whose composite result is taken apart
- -- outside it, not as a lateral function scan, which would put its one row
- -- through a tuplestore.  It replaced a lateral subquery per function
- -- (_model_for, the predictions and the lookahead of either model, five in
- -- all) and the CASEs that chose between them: 0.3 s of customer_status's
- -- 3.3 s at 100,000 demo customers (serial, 2026-12-03).
- CROSS JOIN LATERAL (
-	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
-		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
-		   (x.o).p_purchase_ahead, (x.o).dormant_age
-	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
-										   core.recency_days, core.age_days, core.monetary_value,
-										   pg_catalog.date_part('epoch', st.lookahead) / 86400,
-										   st.p_alive_threshold, st.configuration) AS o
-			OFFSET 0) x
-  ) models
- -- the assessment, one C call (src/assess_sql.c; OFFSET 0 keeps it one call
- -- whose fields are read, without a function scan's tuplestore): the
+ -- threshold).  It replaced a lateral subquery per function (_model_for,
+ -- the predictions and the lookahead of either model, five in all) and the
+ -- CASEs that chose between them: 0.3 s of customer_status's 3.3 s at
+ -- 100,000 demo customers (serial, 2026-12-03).
+ -- The assessment (src/assess_sql.c): the
  -- contract state (the state ladder on contract_covered_until), the kind of
  -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
  -- purchase: at risk or dormant), the evidence the reason rules match on,
@@ -1114,32 +1069,74 @@ SELECT core.*,
  -- usable number, no (step) mail without a usable address), and the data
  -- gaps but the name's.  The rule's use_contract_end applies to the day the
  -- score works from, as to the state.
+ -- Each is called in the select list of a subquery (OFFSET 0: one call per
+ -- customer) whose composite result is taken apart outside it, not as a
+ -- lateral function scan, which puts its one row through a tuplestore
+ -- (measured slower: 3.9 s against 3.0 to 3.6 s at 100,000 demo
+ -- customers, 2026-12-06).
+ -- The settings (the configuration of _configuration(), the model, source
+ -- and score settings) are init plans, read once per query, in c: its
+ -- OFFSET 0 keeps it from being pulled up, which would copy each init plan
+ -- into every expression that reads its column (the configuration, 3 to 5
+ -- ms to build, twice), and its reference to the customer keeps Citus from
+ -- planning it apart (as an intermediate result of its own, which Citus
+ -- 13.2's EXPLAIN ANALYZE then failed to read back).  Every subquery here
+ -- has a FROM (the bindings): Citus refuses a correlated subquery without
+ -- FROM that holds a sublink.  Until 2026-12-06 the settings were a
+ -- relation of one row joined to the customers (st, of four function
+ -- scans): the planner put it on the outer side of a nested loop over
+ -- every customer, whose inner side, planned for rewinding, kept a
+ -- Materialize of every history in customer_core from trimming its
+ -- tuplestore: 771 MB of temporary files at 1,000,000 demo customers with
+ -- the default work_mem, none now (customer_status 27.3-27.6 s against
+ -- 30.6-34.4 s, alternated; the same at 100,000).  On Citus the sublinks
+ -- cost planning time: about 0.4 s more for every query of
+ -- customer_status on the test cluster (docs/scaling-out.md).  Nothing
+ -- above these subqueries reads the configuration, so no sort or hash
+ -- carries it on every row (sql/plan_estimates.sql).
  CROSS JOIN LATERAL (
-	SELECT dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
-			core.long_dormant_after, core.rule_id,
-			core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
-			core.orders_count, core.order_days, core.total_amount,
-			core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
-			core.segment, core.decline_signals, core.declining,
-			core.lapsed_after_price_increase, core.lapsed_after_spec_change,
-			core.industry, core.company_size,
-			core.contract_terms, core.contract_covered_until, core.contract_lapsed,
-			core.days_since_contract_end, core.auto_renew_off, core.downgraded,
-			core.renewal_due_in_days,
-			models.p_alive, models.expected_value,
-			eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
-			eng.days_since_last_event,
-			deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
-			deal.days_since_last_deal, deal.open_deals,
-			cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
-			st.events_bound, st.deals_bound, st.contracts_bound,
-			st.contact_phones_bound, st.contact_emails_bound, st.contact_persons_bound,
-			st.contact_dates_bound,
-			st.pss, st.sw,
-			ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
-			st.configuration) AS r
+	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
+		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
+		   (x.o).p_purchase_ahead, (x.o).dormant_age, x.sw,
+		   dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
+				core.long_dormant_after, core.rule_id,
+				core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
+				core.orders_count, core.order_days, core.total_amount,
+				core.median_gap_days, core.mean_gap_days, core.gap_stddev_days,
+				core.segment, core.decline_signals, core.declining,
+				core.lapsed_after_price_increase, core.lapsed_after_spec_change,
+				core.industry, core.company_size,
+				core.contract_terms, core.contract_covered_until, core.contract_lapsed,
+				core.days_since_contract_end, core.auto_renew_off, core.downgraded,
+				core.renewal_due_in_days,
+				(x.o).p_alive, (x.o).expected_value,
+				eng.customer_id IS NOT NULL, eng.events_in_window, eng.pricing_views, eng.support_visits,
+				eng.days_since_last_event,
+				deal.customer_id IS NOT NULL, deal.last_deal_at, deal.last_deal_outcome, deal.last_deal_reason,
+				deal.days_since_last_deal, deal.open_deals,
+				cc.phones, cc.emails, cc.persons, cc.invalid_phones, cc.invalid_emails, cc.outdated,
+				x.events_bound, x.deals_bound, x.contracts_bound,
+				x.contact_phones_bound, x.contact_emails_bound, x.contact_persons_bound,
+				x.contact_dates_bound,
+				x.pss, x.sw,
+				ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
+				x.configuration) AS r
+	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
+										   core.recency_days, core.age_days, core.monetary_value,
+										   pg_catalog.date_part('epoch', (c.ms).lookahead) / 86400,
+										   (c.ms).p_alive_threshold, c.configuration) AS o,
+				   c.*
+			  FROM (SELECT b.*,
+						   (SELECT dormancy._configuration()) AS configuration,
+						   (SELECT ms FROM dormancy.model_settings_in_force() ms) AS ms,
+						   (SELECT pss FROM dormancy.source_settings_in_force() pss) AS pss,
+						   (SELECT sw FROM dormancy.score_weights_in_force() sw) AS sw,
+						   core.customer_id
+					  FROM dormancy.src_bindings b
+					OFFSET 0) c
+			OFFSET 0) x
 	OFFSET 0
-  ) a
+  ) ev
  -- the name key (OFFSET 0 computes it once: without it the planner copies
  -- the expression into the join's condition and each test of the column),
  -- and the key duplicates share (after the company id, when bound).  The
@@ -1150,8 +1147,9 @@ SELECT core.*,
  -- would be read for each customer
  CROSS JOIN LATERAL (
 	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN st.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, st.legal_forms) END AS name_key
+	  FROM (SELECT CASE WHEN b.customer_names_bound
+						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
+			  FROM dormancy.src_bindings b
 			OFFSET 0) n
 	OFFSET 0
   ) nk

@@ -101,8 +101,7 @@ $$;
 -- refresh's own transaction), whether the stored name keys are up to date,
 -- raising a broken binding's error, the amounts of a bound numeric column,
 -- the configuration (_configuration(): the rules, models and the other
--- tables the evaluation reads, with the analyst's own SELECT on them, and
--- _evaluation_configuration(), the row customer_status reads it from), the
+-- tables the evaluation reads, with the analyst's own SELECT on them), the
 -- model of a customer and its predictions, the score's breakdown, and the
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
@@ -113,7 +112,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
-	dormancy._configuration(), dormancy._evaluation_configuration(),
+	dormancy._configuration(),
 	dormancy._rule_for(text, text, dormancy.configuration),
 	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
