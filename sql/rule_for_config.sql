@@ -50,6 +50,45 @@ SELECT (dormancy._rule_for('製造業', '中小企業', (SELECT b.c FROM before_
 	   (dormancy.rule_for('製造業', '中小企業')).dormant_after AS table_now,
 	   (SELECT b.c FROM before_edit b) ->> 'fingerprint' <> dormancy._configuration() ->> 'fingerprint' AS new_fingerprint;
 
+-- an edit of any table the configuration holds gives a new fingerprint:
+-- each of the ten, in turn (rows added to empty ones, the model settings'
+-- row), then two empty again and a row changed to another measure (the
+-- edits then rolled back)
+CREATE TEMP TABLE fingerprints (step text, fingerprint text);
+SAVEPOINT edits;
+INSERT INTO fingerprints SELECT 'start', dormancy._configuration() ->> 'fingerprint';
+UPDATE dormancy.rules SET min_order_amount = 6 WHERE industry = '製造業';
+INSERT INTO fingerprints SELECT 'rules', dormancy._configuration() ->> 'fingerprint';
+DELETE FROM dormancy.industries WHERE source_industry = '問屋';
+INSERT INTO fingerprints SELECT 'industries', dormancy._configuration() ->> 'fingerprint';
+DELETE FROM dormancy.company_sizes WHERE source_size = '上場';
+INSERT INTO fingerprints SELECT 'company_sizes', dormancy._configuration() ->> 'fingerprint';
+UPDATE dormancy.reason_rules SET note = 'edited' WHERE rule_order = (SELECT max(rule_order) FROM dormancy.reason_rules);
+INSERT INTO fingerprints SELECT 'reason_rules', dormancy._configuration() ->> 'fingerprint';
+UPDATE dormancy.approach_rules SET note = 'edited' WHERE rule_order = (SELECT max(rule_order) FROM dormancy.approach_rules);
+INSERT INTO fingerprints SELECT 'approach_rules', dormancy._configuration() ->> 'fingerprint';
+UPDATE dormancy.message_themes SET note = 'edited' WHERE theme = (SELECT max(theme) FROM dormancy.message_themes);
+INSERT INTO fingerprints SELECT 'message_themes', dormancy._configuration() ->> 'fingerprint';
+INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+VALUES ('total_amount', ARRAY[0, 1], 2, '2026-11-01');
+INSERT INTO fingerprints SELECT 'value_distribution', dormancy._configuration() ->> 'fingerprint';
+INSERT INTO dormancy.price_changes (changed_at, kind) VALUES ('2026-10-01', 'spec_change');
+INSERT INTO fingerprints SELECT 'price_changes', dormancy._configuration() ->> 'fingerprint';
+INSERT INTO dormancy.models (model_id, segment_kind, fitted_at, as_of, time_unit, model)
+VALUES (1, 'all', '2026-11-01', '2026-11-01', '7 days', 'bgnbd');
+INSERT INTO fingerprints SELECT 'models', dormancy._configuration() ->> 'fingerprint';
+INSERT INTO dormancy.model_settings (time_unit) VALUES ('1 day');
+INSERT INTO fingerprints SELECT 'model_settings', dormancy._configuration() ->> 'fingerprint';
+DELETE FROM dormancy.value_distribution;
+DELETE FROM dormancy.price_changes;
+INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+VALUES ('expected_value', ARRAY[0, 1], 2, '2026-11-01');
+INSERT INTO fingerprints SELECT 'moved', dormancy._configuration() ->> 'fingerprint';
+SELECT count(*) AS steps, count(DISTINCT fingerprint) AS fingerprints,
+	   count(*) FILTER (WHERE fingerprint !~ '^[0-9a-f]{1,32}$') AS malformed
+  FROM fingerprints;
+ROLLBACK TO SAVEPOINT edits;
+
 -- customer_core within one query sees one configuration; an edit shows in
 -- the next query
 CREATE SCHEMA rfc;
