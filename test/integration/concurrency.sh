@@ -42,9 +42,15 @@ SQL
 
 # control: a lock that blocks readers (what TRUNCATE or a table swap would take)
 # makes a reader with lock_timeout fail, so the readers below would notice one
-psql -X -q -c "BEGIN; LOCK dormancy.status_snapshot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" >/dev/null &
+# (the reader starts once the lock is seen held, not after a fixed pause
+# that a loaded machine may not honour)
+psql -X -q -c "BEGIN; LOCK dormancy.status_snapshot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null &
 locker=$!
-sleep 0.5
+for _ in $(seq 1 200); do
+	held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'dormancy.status_snapshot'::regclass AND mode = 'AccessExclusiveLock' AND granted")
+	[ "$held" = 1 ] && break
+	sleep 0.05
+done
 if PGOPTIONS='-c lock_timeout=100ms' psql -X -q -c 'SELECT count(*) FROM dormancy.status_snapshot' >/dev/null 2>"$work/control.err"; then
 	echo "control failed: a reader did not notice an ACCESS EXCLUSIVE lock"
 	exit 1
