@@ -964,8 +964,8 @@ SELECT core.*,
 	   coalesce(deal.open_deals, 0) AS open_deals, (ev.r).dormancy_kind,
 	   (ev.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
-	   -- weights from an init plan, not (SELECT w FROM dormancy.score_weights_in_force() w), so that a sort below (the rank of
-	   -- call_list and of the refresh) does not carry them on every row
+	   -- weights from an init plan here, not ev.sw, so that a sort below (the
+	   -- rank of call_list and of the refresh) does not carry them on every row
 	   dormancy._priority_breakdown((ev.r).priority_inputs,
 									(SELECT w FROM dormancy.score_weights_in_force() w),
 									(ev.r).value_percentiles) AS score_breakdown,
