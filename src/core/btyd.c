@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compensated_sum.h"
 #include "specfun.h"
 
 /* ----------------------------------------------------------------------
@@ -424,33 +425,6 @@ btyd_gg_merge_tail(BtydGgObs *obs, size_t nhead, size_t ntail, BtydGgObs *scratc
  * Likelihoods
  * ---------------------------------------------------------------------- */
 
-/* Neumaier's compensated sum. */
-typedef struct KahanSum
-{
-	double		sum;
-	double		comp;
-} KahanSum;
-
-/* Add v to a compensated sum. */
-static inline void
-kahan_add(KahanSum *k, double v)
-{
-	double		t = k->sum + v;
-
-	if (fabs(k->sum) >= fabs(v))
-		k->comp += (k->sum - t) + v;
-	else
-		k->comp += (v - t) + k->sum;
-	k->sum = t;
-}
-
-/* Value of a compensated sum. */
-static inline double
-kahan_value(const KahanSum *k)
-{
-	return k->sum + k->comp;
-}
-
 /*
  * BG/NBD log-likelihood.  Per customer (x, t_x, T):
  *
@@ -506,11 +480,11 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 	const double b = m->b;
 	const double log_alpha = log(alpha);
 	const double log_a = log(a);
-	KahanSum	ll = {0, 0};
-	KahanSum	gr = {0, 0};
-	KahanSum	galpha = {0, 0};
-	KahanSum	ga = {0, 0};
-	KahanSum	gb = {0, 0};
+	CompensatedSum	ll = {0, 0};
+	CompensatedSum	gr = {0, 0};
+	CompensatedSum	galpha = {0, 0};
+	CompensatedSum	ga = {0, 0};
+	CompensatedSum	gb = {0, 0};
 	double		cur_x = -1.0;
 	double		x_const = 0.0;
 	double		l4_const = 0.0;
@@ -542,11 +516,11 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 		if (x == 0.0)
 		{
 			/* L = (alpha / (alpha + T))^r */
-			kahan_add(&ll, cnt * (-r * lT));
+			compensated_sum_add(&ll, cnt * (-r * lT));
 			if (grad)
 			{
-				kahan_add(&gr, cnt * (-r * lT));
-				kahan_add(&galpha, cnt * (r * o->T / (alpha + o->T)));
+				compensated_sum_add(&gr, cnt * (-r * lT));
+				compensated_sum_add(&galpha, cnt * (r * o->T / (alpha + o->T)));
 			}
 			continue;
 		}
@@ -573,7 +547,7 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 		l3 = -rx * lT;
 		l4 = l4_const - rx * lt;
 		e = exp(-fabs(l3 - l4));
-		kahan_add(&ll, cnt * (x_const + fmax(l3, l4) + log1p(e)));
+		compensated_sum_add(&ll, cnt * (x_const + fmax(l3, l4) + log1p(e)));
 		if (grad)
 		{
 			if (l3 >= l4)
@@ -586,21 +560,21 @@ bgnbd_loglik_impl(const BtydBgnbdParams *m, const BtydBgnbdObs *obs,
 				w3 = e / (1.0 + e);
 				w4 = 1.0 / (1.0 + e);
 			}
-			kahan_add(&gr, cnt * (dx_r - r * (w3 * lT + w4 * lt)));
-			kahan_add(&galpha, cnt * (-x + rx * (w3 * o->T / (alpha + o->T) +
+			compensated_sum_add(&gr, cnt * (dx_r - r * (w3 * lT + w4 * lt)));
+			compensated_sum_add(&galpha, cnt * (-x + rx * (w3 * o->T / (alpha + o->T) +
 												 w4 * o->t_x / (alpha + o->t_x))));
-			kahan_add(&ga, cnt * (dx_a + w4));
-			kahan_add(&gb, cnt * (dx_b - w4 * w4_b));
+			compensated_sum_add(&ga, cnt * (dx_a + w4));
+			compensated_sum_add(&gb, cnt * (dx_b - w4 * w4_b));
 		}
 	}
 	if (grad)
 	{
-		grad[0] = kahan_value(&gr);
-		grad[1] = kahan_value(&galpha);
-		grad[2] = kahan_value(&ga);
-		grad[3] = kahan_value(&gb);
+		grad[0] = compensated_sum_value(&gr);
+		grad[1] = compensated_sum_value(&galpha);
+		grad[2] = compensated_sum_value(&ga);
+		grad[3] = compensated_sum_value(&gb);
 	}
-	return kahan_value(&ll);
+	return compensated_sum_value(&ll);
 }
 
 /* BG/NBD log-likelihood and gradient (see btyd.h and above). */
@@ -762,10 +736,10 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 	const double v = m->v;
 	const double lg_q = lgamma(q);
 	const double log_v = log(v);
-	KahanSum	ll = {0, 0};
-	KahanSum	gp = {0, 0};
-	KahanSum	gq = {0, 0};
-	KahanSum	gv = {0, 0};
+	CompensatedSum	ll = {0, 0};
+	CompensatedSum	gp = {0, 0};
+	CompensatedSum	gq = {0, 0};
+	CompensatedSum	gv = {0, 0};
 	double		cur_x = -1.0;
 	double		px = 0.0;
 	double		log_x = 0.0;
@@ -814,21 +788,21 @@ gg_loglik_impl(const BtydGgParams *m, const BtydGgObs *obs, size_t n,
 			l1 = log1p(xm / v);
 			l2 = l1 + (log_v - (log_x + lm));
 		}
-		kahan_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 - lm));
+		compensated_sum_add(&ll, cnt * (lgd - lg_q - q * l1 - px * l2 - lm));
 		if (grad)
 		{
-			kahan_add(&gp, cnt * px * (dgd_p - l2));
-			kahan_add(&gq, cnt * q * (dgd_q - l1));
-			kahan_add(&gv, cnt * (q * xm - px * v) / (xm + v));
+			compensated_sum_add(&gp, cnt * px * (dgd_p - l2));
+			compensated_sum_add(&gq, cnt * q * (dgd_q - l1));
+			compensated_sum_add(&gv, cnt * (q * xm - px * v) / (xm + v));
 		}
 	}
 	if (grad)
 	{
-		grad[0] = kahan_value(&gp);
-		grad[1] = kahan_value(&gq);
-		grad[2] = kahan_value(&gv);
+		grad[0] = compensated_sum_value(&gp);
+		grad[1] = compensated_sum_value(&gq);
+		grad[2] = compensated_sum_value(&gv);
 	}
-	return kahan_value(&ll);
+	return compensated_sum_value(&ll);
 }
 
 /* Gamma-Gamma log-likelihood and gradient (see btyd.h and above). */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compensated_sum.h"
 #include "specfun.h"
 
 /* Whether every parameter is finite and strictly positive. */
@@ -465,26 +466,6 @@ pareto_loglik_one_grad(const BtydParetoParams *m, double x, double t_x, double T
 	return btyd_lgamma_diff(r, x) + log_add_exp(la, ld);
 }
 
-/* Neumaier's compensated sum. */
-typedef struct ParetoSum
-{
-	double		sum;
-	double		comp;
-} ParetoSum;
-
-/* Add v to a compensated sum. */
-static inline void
-pareto_sum_add(ParetoSum *k, double v)
-{
-	double		t = k->sum + v;
-
-	if (fabs(k->sum) >= fabs(v))
-		k->comp += (k->sum - t) + v;
-	else
-		k->comp += (v - t) + k->sum;
-	k->sum = t;
-}
-
 /*
  * What the optimiser's callback sees as its observations: the compacted
  * observations and the stop callback, asked every PARETO_STOP_EVERY
@@ -511,7 +492,7 @@ static double
 pareto_loglik_sum_w(const BtydParetoParams *m, const ParetoWork *w, size_t n)
 {
 	const BtydBgnbdObs *obs = w->obs;
-	ParetoSum	ll = {0, 0};
+	CompensatedSum	ll = {0, 0};
 	size_t		i;
 
 	for (i = 0; i < n; i++)
@@ -529,9 +510,9 @@ pareto_loglik_sum_w(const BtydParetoParams *m, const ParetoWork *w, size_t n)
 		l = pareto_loglik_one_m(m, obs[i].x, obs[i].t_x, obs[i].T, BTYD_PARETO_QUADRATURE);
 		if (!isfinite(l))
 			return NAN;
-		pareto_sum_add(&ll, (double) obs[i].count * l);
+		compensated_sum_add(&ll, (double) obs[i].count * l);
 	}
-	return ll.sum + ll.comp;
+	return compensated_sum_value(&ll);
 }
 
 /*
@@ -544,8 +525,8 @@ static double
 pareto_loglik_w(const BtydParetoParams *m, const ParetoWork *w, size_t n, double *grad)
 {
 	const BtydBgnbdObs *obs = w->obs;
-	ParetoSum	ll = {0, 0};
-	ParetoSum	gs[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
+	CompensatedSum	ll = {0, 0};
+	CompensatedSum	gs[4] = {{0, 0}, {0, 0}, {0, 0}, {0, 0}};
 	size_t		i;
 	int			k;
 
@@ -568,13 +549,13 @@ pareto_loglik_w(const BtydParetoParams *m, const ParetoWork *w, size_t n, double
 		l = pareto_loglik_one_grad(m, obs[i].x, obs[i].t_x, obs[i].T, g);
 		if (!isfinite(l))
 			return NAN;
-		pareto_sum_add(&ll, c * l);
+		compensated_sum_add(&ll, c * l);
 		for (k = 0; k < 4; k++)
-			pareto_sum_add(&gs[k], c * g[k]);
+			compensated_sum_add(&gs[k], c * g[k]);
 	}
 	for (k = 0; k < 4; k++)
-		grad[k] = gs[k].sum + gs[k].comp;
-	return ll.sum + ll.comp;
+		grad[k] = compensated_sum_value(&gs[k]);
+	return compensated_sum_value(&ll);
 }
 
 double
