@@ -104,6 +104,20 @@ COMMENT ON COLUMN dormancy.model_validation_tracking.predicted IS 'sum over thos
 COMMENT ON COLUMN dormancy.model_validation_tracking.actual IS 'repeat purchase days (every purchase day but a customer''s first) of the validated customers up to period_end';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validation_tracking', '');
 
+-- The tracking's forecast, per period end (src/core/tracking.c): the
+-- customers whose first purchase day is on or before it and the sum of
+-- counts[i] * curve[end - first_days[i]] (curve's first element is lag 0),
+-- NULL when the curve lacks a lag it needs.  A convolution that validate_models()
+-- once computed as a join of every (end, first day) pair: 2.6 million rows
+-- and 3.6 of its 7.8 s at 100,000 demo customers over a year's holdout.
+CREATE FUNCTION dormancy._tracking_forecast(first_days date[], counts bigint[],
+	curve double precision[], period_ends date[])
+	RETURNS TABLE (period_end date, customers bigint, predicted double precision)
+	AS 'MODULE_PATHNAME', 'dormancy_tracking_forecast'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION dormancy._tracking_forecast(date[], bigint[], double precision[], date[]) IS
+	'internal: validate_models()''s tracking forecast per period end: the customers who first bought by it and their expected repeat purchases (counts times the curve at each first day''s lag)';
+
 -- Fit on the calibration period and compare with the holdout period.  The
 -- customers are those of fit_models(): every bound customer (each copy of a
 -- duplicate id) with a purchase day on or before calibration_end; their
@@ -317,10 +331,9 @@ BEGIN
 	-- the tracking: period ends calibration_end + k units (whole days) from
 	-- the segment's first purchase day to holdout_end, and holdout_end; the
 	-- customers per model and first purchase day; the expectation of a new
-	-- customer once per model and lag in days.  Kept in analyzed tables, so
-	-- that the sum over (period end, first day) pairs is hashed, not sorted.
+	-- customer once per model and lag in days
 	CREATE TEMP TABLE dormancy_validation_firsts ON COMMIT DROP AS
-	SELECT d.model_no, d.day AS first_day, d.firsts::double precision AS n
+	SELECT d.model_no, d.day AS first_day, d.firsts AS n
 	  FROM pg_temp.dormancy_validation_days d
 	 WHERE d.firsts > 0;
 	CREATE TEMP TABLE dormancy_validation_ends ON COMMIT DROP AS
@@ -340,20 +353,23 @@ BEGIN
 	 CROSS JOIN LATERAL generate_series(0, holdout_end - (SELECT min(f.first_day) FROM pg_temp.dormancy_validation_firsts f
 														  WHERE f.model_no = m.model_no)) l(lag)
 	 WHERE (m.bgnbd).r > 0 AND (m.bgnbd).alpha > 0 AND (m.bgnbd).a > 0 AND (m.bgnbd).b > 0;
-	ANALYZE pg_temp.dormancy_validation_firsts;
-	ANALYZE pg_temp.dormancy_validation_ends;
-	ANALYZE pg_temp.dormancy_validation_curve;
 
 	INSERT INTO dormancy.model_validation_tracking (validation_id, segment_kind, segment, period,
 		period_end, holdout, customers, predicted, actual)
+	-- per model and period end, the customers who first bought by it and
+	-- the sum of their expectations, each first day's count times the curve
+	-- at its lag (NULL when the curve lacks one), summed in the order of the
+	-- first days: the same digits on one server and on Citus
 	WITH forecast AS (
-		SELECT e.model_no, e.period_end, sum(f.n)::bigint AS customers,
-			   -- (numeric, as the buckets' sums: the same digits in any order)
-			   CASE WHEN count(*) = count(g.expected) THEN sum((f.n * g.expected)::numeric)::double precision END AS predicted
-		  FROM pg_temp.dormancy_validation_ends e
-		  JOIN pg_temp.dormancy_validation_firsts f ON f.model_no = e.model_no AND f.first_day <= e.period_end
-		  LEFT JOIN pg_temp.dormancy_validation_curve g ON g.model_no = e.model_no AND g.lag = e.period_end - f.first_day
-		 GROUP BY e.model_no, e.period_end),
+		SELECT e.model_no, t.period_end, t.customers, t.predicted
+		  FROM (SELECT e.model_no, array_agg(e.period_end ORDER BY e.period_end) AS ends
+				  FROM pg_temp.dormancy_validation_ends e GROUP BY e.model_no) e
+		  JOIN (SELECT f.model_no, array_agg(f.first_day ORDER BY f.first_day) AS first_days,
+					   array_agg(f.n ORDER BY f.first_day) AS counts
+				  FROM pg_temp.dormancy_validation_firsts f GROUP BY f.model_no) f ON f.model_no = e.model_no
+		  LEFT JOIN (SELECT g.model_no, array_agg(g.expected ORDER BY g.lag) AS curve
+					   FROM pg_temp.dormancy_validation_curve g GROUP BY g.model_no) g ON g.model_no = e.model_no
+		 CROSS JOIN LATERAL dormancy._tracking_forecast(f.first_days, f.counts, g.curve, e.ends) t),
 	-- the repeat purchase days and the period ends in one ordered pass: a
 	-- running sum, read at each end (a day's purchases before its end)
 	events AS (
