@@ -231,6 +231,18 @@ SELECT * FROM dormancy.validate_models('1997-09-30', '1997-09-30');
 SELECT * FROM dormancy.validate_models('1997-09-30', '1998-06-30', '1 month');
 SELECT * FROM dormancy.validate_models('1997-09-30', '1998-06-30', '0 days');
 SELECT * FROM dormancy.validate_models(NULL, '1998-06-30');
+-- the tracking's forecast (internal): per period end, the customers who
+-- first bought by it and the counts times the curve at their lags (element
+-- 1 is lag 0); NULL where a lag is NULL or beyond the curve, or no curve
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01', '2026-01-03'], ARRAY[2, 3]::bigint[],
+	ARRAY[0, 0.5, 1.25, NULL], ARRAY[date '2025-12-31', '2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-06']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01'], ARRAY[2]::bigint[], NULL, ARRAY[date '2025-12-31', '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01'], ARRAY[2, 3]::bigint[], NULL, ARRAY[date '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01'], ARRAY[-2]::bigint[], NULL, ARRAY[date '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01', '2026-01-02'], ARRAY[9223372036854775807, 1], NULL, ARRAY[date '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date '2026-01-01'], ARRAY[NULL]::bigint[], NULL, ARRAY[date '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[date 'infinity'], ARRAY[1]::bigint[], NULL, ARRAY[date '2026-01-01']);
+SELECT * FROM dormancy._tracking_forecast(ARRAY[[date '2026-01-01']], ARRAY[[1]]::bigint[], NULL, ARRAY[date '2026-01-01']);
 -- only the owner validates; the readers see the results
 SELECT has_function_privilege('dormancy_analyst', 'dormancy.validate_models(date, date, interval)', 'EXECUTE') AS analyst_may_validate,
 	   has_table_privilege('dormancy_reader', 'dormancy.latest_validation', 'SELECT') AS reader_sees_latest,

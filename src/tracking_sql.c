@@ -110,7 +110,7 @@ dormancy_tracking_forecast(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("first_days and counts must have the same length"),
-				 errdetail("first_days has %d elements, counts %d.", nfirsts, ncounts)));
+				 errdetail("Their lengths are %d and %d.", nfirsts, ncounts)));
 	counts = palloc(sizeof(int64_t) * Max(ncounts, 1));
 	for (i = 0; i < ncounts; i++)
 	{
