@@ -8412,18 +8412,21 @@ BEGIN
 			   FILTER (WHERE c.holdout_spend_days > 0 AND c.predicted_spend IS NOT NULL) AS actual_spend
 	  FROM (SELECT m.model_no, CASE WHEN s.frequency >= 7 THEN '7+' ELSE s.frequency::text END AS bucket,
 				   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
-				   (dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / $4,
-											   s.age / $4, NULL, $5)).expected_purchases AS predicted,
-				   -- under Pareto/NBD too when it is fitted (model_settings.model is not bgnbd)
-				   CASE WHEN m.paretonbd IS NOT NULL
-						THEN (dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / $4,
-																   s.age / $4, NULL, $5, NULL, NULL)).expected_purchases
-						END AS predicted_paretonbd,
+				   b.expected_purchases AS predicted, p.expected_purchases AS predicted_paretonbd,
 				   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
 							 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
 						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
 			  FROM (%s) s
-			  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment) c
+			  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment
+			  -- each prediction once per customer and model, as a function
+			  -- scan: an expression of the subquery would be computed again
+			  -- by each aggregate that reads it, the subquery being pulled up
+			  CROSS JOIN LATERAL dormancy.model_predictions(m.bgnbd, NULL, s.frequency, s.recency / $4,
+															s.age / $4, NULL, $5) b
+			  -- under Pareto/NBD too when it is fitted (model_settings.model
+			  -- is not bgnbd; else NULLs, at once)
+			  CROSS JOIN LATERAL dormancy.model_predictions_paretonbd(m.paretonbd, NULL, s.frequency, s.recency / $4,
+																	  s.age / $4, NULL, $5, NULL, NULL) p) c
 	 GROUP BY c.model_no, c.bucket$q$, summaries)
 		USING calibration_end, holdout_end, settings.segment_by, unit_days, horizon;
 	-- the tracking's days: per model and day, the customers whose first
