@@ -10,6 +10,7 @@
 #include "core/labels.h"
 #include "dormancy.h"
 #include "jit_guard.h"
+#include "join_order.h"
 #include "fmgr.h"
 #include "common/int.h"
 #include "pgtime.h"
@@ -319,6 +320,7 @@ _PG_init(void)
 							 NULL, NULL, NULL);
 
 	DormancyDefineJitGuard();
+	DormancyDefineJoinOrder();
 
 	MarkGUCPrefixReserved("dormancy");
 	defining_settings = false;

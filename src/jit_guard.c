@@ -151,6 +151,15 @@ LearnExtension(void)
 	extension_known = (pg_proc_changes == changes_before);
 }
 
+/* The extension's schema (InvalidOid while the extension is not created). */
+Oid
+DormancyExtensionSchema(void)
+{
+	if (!extension_known)
+		LearnExtension();
+	return extension_schema;
+}
+
 /*
  * Does the statement read a relation (view or table) of the extension's
  * schema, or call one of its functions?  (A function is known by its hash
@@ -162,9 +171,7 @@ IsExtensionQuery(PlannedStmt *stmt)
 {
 	ListCell   *lc;
 
-	if (!extension_known)
-		LearnExtension();
-	if (!OidIsValid(extension_schema))
+	if (!OidIsValid(DormancyExtensionSchema()))
 		return false;
 	/* a view's own entry stays in the range table (for its permission check) */
 	foreach(lc, stmt->rtable)

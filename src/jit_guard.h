@@ -9,4 +9,7 @@
 /* Define dormancy.jit and install the executor hook (from _PG_init). */
 extern void DormancyDefineJitGuard(void);
 
+/* The extension's schema, InvalidOid while the extension is not created. */
+extern Oid	DormancyExtensionSchema(void);
+
 #endif							/* JIT_GUARD_H */
