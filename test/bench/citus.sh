@@ -17,6 +17,13 @@
 #                 customers)
 #   jit=default ... (the workers keep PostgreSQL's JIT settings; default: JIT
 #                 off on every node)
+#   join_order=planner ... (dormancy.join_order on the coordinator; default:
+#                 auto, the extension's default, which plans the views' joins in
+#                 their written order there)
+#
+# The coordinator preloads the library (shared_preload_libraries =
+# 'citus,dormancy', as docs/scaling-out.md advises), so that each query,
+# timed in a session of its own, is planned under dormancy.join_order.
 #
 # Data: test/demo/generate.sql on the single node (seed 0.42, gap_scale as in
 # test/bench/evaluation.sh), copied with pg_dump to the coordinator, accounts,
@@ -52,6 +59,7 @@ per_customer=${2:-10}
 runs=${runs:-3}
 mode=${mode:-auto}
 jit=${jit:-off}
+join_order=${join_order:-auto}
 case "$mode" in workers) workers_setting=on ;; coordinator) workers_setting=off ;; *) workers_setting=auto ;; esac
 as_of=2026-11-01
 
@@ -77,8 +85,14 @@ coord=(-h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U postgres -d postgres)
 for port in "${CITUS_PORTS[@]}"; do
 	jit_setting="ALTER SYSTEM SET jit = off"
 	if [ "$jit" = default ] && [ "$port" != "${CITUS_PORTS[0]}" ]; then jit_setting="ALTER SYSTEM RESET jit"; fi
+	coordinator_settings=(-c "SELECT 1")
+	if [ "$port" = "${CITUS_PORTS[0]}" ]; then
+		coordinator_settings=(-c "ALTER SYSTEM SET shared_preload_libraries = citus, dormancy"
+			-c "LOAD 'dormancy'" -c "ALTER SYSTEM SET dormancy.join_order = '$join_order'")
+	fi
 	psql -X -q -h "$CITUS_DIR" -p "$port" -U postgres -d postgres -c "ALTER SYSTEM SET shared_buffers = '1GB'" \
-		-c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "$jit_setting" -c "ALTER SYSTEM SET work_mem = '256MB'"
+		-c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "$jit_setting" -c "ALTER SYSTEM SET work_mem = '256MB'" \
+		"${coordinator_settings[@]}" >/dev/null
 	as_pg_user "$CITUS_BIN/pg_ctl" -D "$CITUS_DIR/$port" -l "$CITUS_DIR/$port.log" -w -t 60 restart >/dev/null
 done
 note "servers up: single node, Citus coordinator ${CITUS_PORTS[0]}, workers ${CITUS_PORTS[*]:1}"
@@ -223,7 +237,7 @@ mb() { awk -v a="$1" 'BEGIN { printf "%.1f MB", a / 1048576 }'; }
 row() { printf '| %s | %s | %s | %s | %s | %s |\n' "$@"; }
 echo
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GB memory, shared with other jobs;"
-echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $citusversion (coordinator + 2 workers, $shards shards, all on this host), dormancy $extversion."
+echo "PostgreSQL $(psql -X -At "${single[@]}" -c 'SHOW server_version'), Citus $citusversion (coordinator + 2 workers, $shards shards, all on this host), dormancy $extversion, dormancy.join_order = $join_order on the coordinator (library preloaded there)."
 echo "Customers: $customers, orders: $orders ($(awk -v o="$orders" -v c="$customers" 'BEGIN { printf "%.1f", o / c }') per customer);"
 echo "orders' size: $(mb "$orders_bytes") on Citus (citus_total_relation_size, table $(mb "$orders_table_bytes") without indexes), $(mb "$orders_single_bytes") on the single node."
 echo "Times: median of $runs runs, interleaved; results consumed on the server by count(s.*)."
