@@ -139,10 +139,13 @@ note "bound and fitted: $customers customers, $orders orders, orders $orders_byt
 lookup_id=$(psql -X -At "${single[@]}" -c "SELECT account_id FROM demo.accounts ORDER BY account_id OFFSET $((customers / 2)) LIMIT 1")
 on_workers=$(psql -X -At "${coord[@]}" -c "SELECT pg_get_viewdef('dormancy.src_customers') NOT LIKE '%OFFSET 0%'")
 
-# times CONN... -- SCRIPT on stdin: the "Time:" figures psql printed, one a line
+# times CONN... -- SCRIPT on stdin: the "Time:" figures psql printed, one a
+# line; a query that fails stops the bench (psql prints a time for it too)
 times() {
-	{ echo "$preamble"; echo '\o /dev/null'; echo '\timing on'; cat; } |
-		psql -X -At -v ON_ERROR_STOP=1 "$@" | grep -o '^Time: [0-9.]*' | awk '{print $2}'
+	local out
+	out=$({ echo "$preamble"; echo '\o /dev/null'; echo '\timing on'; cat; } | psql -X -At -v ON_ERROR_STOP=1 "$@") ||
+		{ echo "a timed query failed (above)" >&2; exit 1; }
+	grep -o '^Time: [0-9.]*' <<<"$out" | awk '{print $2}'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
@@ -154,12 +157,16 @@ declare -A explain=(
 )
 declare -A q=(
 	[bare]="SELECT count(s.*) FROM (${explain[bare]}) s"
-	[status]="SELECT count(s.*) FROM dormancy.customer_status s"
+	# (over a subquery: count(s.*) of the view's own row type, pushed down
+	# whole with the evaluation on the workers, fails there, "type
+	# dormancy.customer_status does not exist"; until 2026-12-06 this bench
+	# timed that error)
+	[status]="SELECT count(s.*) FROM (SELECT * FROM dormancy.customer_status) s"
 	[states]="SELECT count(s.*) FROM (${explain[states]}) s"
 	[refresh]="CALL dormancy.refresh()"
 	[fit]="SELECT count(*) FROM dormancy.fit_models()"
 	[validate]="SELECT count(*) FROM dormancy.validate_models('2026-05-01', '2026-11-01')"
-	[lookup]="SELECT count(s.*) FROM dormancy.customer_status s WHERE s.customer_id = $lookup_id"
+	[lookup]="SELECT count(s.*) FROM (SELECT * FROM dormancy.customer_status WHERE customer_id = $lookup_id) s"
 )
 keys=(bare status states refresh fit validate lookup)
 declare -A took lo_took
