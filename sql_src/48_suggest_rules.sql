@@ -71,7 +71,12 @@ BEGIN
 		  FROM (SELECT DISTINCT cu.size_label AS k FROM cust cu) l
 	), spells AS (
 		-- each repeat gap (ended) and the silence since the last purchase
-		-- day (open), of every customer with a purchase day by as_of
+		-- day (open), of every customer with a purchase day by as_of: each
+		-- purchase day gives its gap, the last one its silence too.  (Not a
+		-- union of the gaps with history_summary's last purchase day, the
+		-- same day: Citus refuses a union of table functions in the
+		-- subquery it sends to the workers, "Table functions are not
+		-- supported with union operator")
 		SELECT cu.cust_no, i.seg AS ind, s.seg AS sz, g.len, g.ended
 		  FROM cust cu
 		  JOIN dormancy.customer_histories h ON h.customer_id = cu.customer_id
@@ -79,13 +84,13 @@ BEGIN
 		  JOIN sz s ON s.k = cu.size_label
 		 CROSS JOIN as_of a
 		 CROSS JOIN LATERAL (
-			SELECT p.day - lag(p.day) OVER (ORDER BY p.day) AS len, true AS ended
-			  FROM dormancy.purchase_history_days(h.history) p
-			 WHERE p.is_purchase_day AND p.day <= a.day
-			UNION ALL
-			SELECT a.day - hs.last_order_at, false
-			  FROM dormancy.history_summary(h.history, a.day) hs
-			 WHERE hs.last_order_at IS NOT NULL
+			SELECT CASE WHEN e.ended THEN d.gap ELSE a.day - d.day END AS len, e.ended
+			  FROM (SELECT p.day, p.day - lag(p.day) OVER (ORDER BY p.day) AS gap,
+						   lead(p.day) OVER (ORDER BY p.day) IS NULL AS last_day
+					  FROM dormancy.purchase_history_days(h.history) p
+					 WHERE p.is_purchase_day AND p.day <= a.day) d
+			 CROSS JOIN pg_catalog.unnest(ARRAY[true, false]) e(ended)
+			 WHERE e.ended OR d.last_day
 		 ) g
 		 WHERE g.len IS NOT NULL
 	), buyers AS (

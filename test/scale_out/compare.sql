@@ -100,3 +100,11 @@ SELECT segment_kind, segment, period, period_end, holdout, customers, predicted,
   FROM dormancy.model_validation_tracking
  WHERE validation_id = (SELECT max(validation_id) FROM dormancy.model_validations)
  ORDER BY segment_kind, segment, period;
+-- query: suggested rules (the Kaplan-Meier curves of the silences)
+SELECT level, industry, company_size, customers, repeat_gaps, based_on, never_return_share,
+	   median_gap_days, at_risk_after, dormant_after, long_dormant_after,
+	   return_chance_at_dormant, p_alive_at_dormant, rule_id, curve::text
+  FROM dormancy.suggest_rules() ORDER BY level, industry, company_size;
+-- query: return curve of all customers
+SELECT days, silences, returns, open_silences, still_silent, returned_share, return_chance
+  FROM dormancy.return_curve() ORDER BY days;
