@@ -458,6 +458,9 @@ BEGIN
 	-- evaluate_on_workers off), Citus would send all of them to every
 	-- shard's task: the summaries are collected instead (_fit_summaries).
 	IF dormancy._fits_on_workers() THEN
+		-- (auto_explain explaining nested statements breaks the writes
+		-- below on Citus: said before anything is written)
+		PERFORM dormancy._refuse_nested_explain('fit the models');
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	ELSE
 		PERFORM dormancy._fit_summaries();
@@ -1957,21 +1960,10 @@ BEGIN
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
-	-- auto_explain explaining nested statements breaks the writes to a
-	-- distributed snapshot: Citus 13.2 explains each task on its node with
-	-- the PL/pgSQL function's parameters, the node cannot type them ("could
-	-- not determine data type of parameter $1"), and the distributed
-	-- transaction is aborted under the refresh ("cache lookup failed for
-	-- type ...", "current transaction is aborted").  Said plainly, before
-	-- anything is written (test/integration/citus.sh)
-	IF distributed AND EXISTS (SELECT 1 FROM pg_catalog.pg_settings s
-								WHERE s.name = 'auto_explain.log_nested_statements' AND s.setting = 'on')
-	   AND (SELECT s.setting::integer >= 0 FROM pg_catalog.pg_settings s
-			 WHERE s.name = 'auto_explain.log_min_duration') THEN
-		RAISE EXCEPTION 'cannot refresh a distributed snapshot while auto_explain explains nested statements'
-			USING ERRCODE = 'feature_not_supported',
-				  DETAIL = 'Citus sends EXPLAIN for each task with the parameters of the refresh''s functions, which its nodes cannot type; the failed EXPLAIN aborts the refresh''s distributed transaction.',
-				  HINT = 'Refresh in a session with auto_explain.log_nested_statements = off (or auto_explain.log_min_duration = -1).';
+	-- (auto_explain explaining nested statements breaks the writes to a
+	-- distributed snapshot: said before anything is written)
+	IF distributed THEN
+		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
 	END IF;
 
 	-- (the previous state of each customer, as text ids, is copied into a
@@ -11065,6 +11057,35 @@ AS $$
 $$;
 COMMENT ON FUNCTION dormancy._snapshot_reshape_actions() IS
 	'internal: the ALTER TABLE clauses that would give dormancy.status_snapshot customer_status''s columns (NULL when none)';
+
+-- Refuse work that writes to Citus tables from PL/pgSQL while auto_explain
+-- explains nested statements: Citus 13.2 then explains each task on its node
+-- with the parameters of the PL/pgSQL function around it, the node cannot
+-- type them ("could not determine data type of parameter $1"), and the
+-- failed EXPLAIN aborts the distributed transaction under the caller
+-- ("cache lookup failed for type ...", "current transaction is aborted").
+-- Said plainly, before anything is written (docs/scaling-out.md).  The
+-- settings are read from pg_settings, which lists them only while
+-- auto_explain is loaded (a placeholder SET without it does not count).
+CREATE FUNCTION dormancy._refuse_nested_explain(work text)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_settings s
+				WHERE s.name = 'auto_explain.log_nested_statements' AND s.setting = 'on')
+	   AND (SELECT s.setting::integer >= 0 FROM pg_catalog.pg_settings s
+			 WHERE s.name = 'auto_explain.log_min_duration') THEN
+		RAISE EXCEPTION 'cannot % on Citus while auto_explain explains nested statements', work
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'Citus sends EXPLAIN for each task with the parameters of the extension''s functions, which its nodes cannot type; the failed EXPLAIN aborts the distributed transaction.',
+				  HINT = 'Run it in a session with auto_explain.log_nested_statements = off (or auto_explain.log_min_duration = -1).';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refuse_nested_explain(text) IS
+	'internal: raise feature_not_supported, naming the work, while auto_explain explains nested statements (Citus then aborts the distributed transaction of the extension''s writes)';
 
 -- Privileges (always last)
 --

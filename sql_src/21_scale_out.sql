@@ -63,6 +63,35 @@ $$;
 COMMENT ON FUNCTION dormancy._citus_table_kind(regclass) IS
 	'internal: distributed, reference or local when the relation is a Citus table, NULL otherwise';
 
+-- Refuse work that writes to Citus tables from PL/pgSQL while auto_explain
+-- explains nested statements: Citus 13.2 then explains each task on its node
+-- with the parameters of the PL/pgSQL function around it, the node cannot
+-- type them ("could not determine data type of parameter $1"), and the
+-- failed EXPLAIN aborts the distributed transaction under the caller
+-- ("cache lookup failed for type ...", "current transaction is aborted").
+-- Said plainly, before anything is written (docs/scaling-out.md).  The
+-- settings are read from pg_settings, which lists them only while
+-- auto_explain is loaded (a placeholder SET without it does not count).
+CREATE FUNCTION dormancy._refuse_nested_explain(work text)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_catalog.pg_settings s
+				WHERE s.name = 'auto_explain.log_nested_statements' AND s.setting = 'on')
+	   AND (SELECT s.setting::integer >= 0 FROM pg_catalog.pg_settings s
+			 WHERE s.name = 'auto_explain.log_min_duration') THEN
+		RAISE EXCEPTION 'cannot % on Citus while auto_explain explains nested statements', work
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'Citus sends EXPLAIN for each task with the parameters of the extension''s functions, which its nodes cannot type; the failed EXPLAIN aborts the distributed transaction.',
+				  HINT = 'Run it in a session with auto_explain.log_nested_statements = off (or auto_explain.log_min_duration = -1).';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refuse_nested_explain(text) IS
+	'internal: raise feature_not_supported, naming the work, while auto_explain explains nested statements (Citus then aborts the distributed transaction of the extension''s writes)';
+
 -- Whether the bound customers are read on the Citus workers, where their
 -- orders are (dormancy.evaluate_on_workers, docs/scaling-out.md): under auto
 -- (the default) when the customers are a distributed table; on or off

@@ -630,6 +630,9 @@ BEGIN
 	-- evaluate_on_workers off), Citus would send all of them to every
 	-- shard's task: the summaries are collected instead (_fit_summaries).
 	IF dormancy._fits_on_workers() THEN
+		-- (auto_explain explaining nested statements breaks the writes
+		-- below on Citus: said before anything is written)
+		PERFORM dormancy._refuse_nested_explain('fit the models');
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
 	ELSE
 		PERFORM dormancy._fit_summaries();

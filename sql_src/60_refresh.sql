@@ -836,21 +836,10 @@ BEGIN
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
-	-- auto_explain explaining nested statements breaks the writes to a
-	-- distributed snapshot: Citus 13.2 explains each task on its node with
-	-- the PL/pgSQL function's parameters, the node cannot type them ("could
-	-- not determine data type of parameter $1"), and the distributed
-	-- transaction is aborted under the refresh ("cache lookup failed for
-	-- type ...", "current transaction is aborted").  Said plainly, before
-	-- anything is written (test/integration/citus.sh)
-	IF distributed AND EXISTS (SELECT 1 FROM pg_catalog.pg_settings s
-								WHERE s.name = 'auto_explain.log_nested_statements' AND s.setting = 'on')
-	   AND (SELECT s.setting::integer >= 0 FROM pg_catalog.pg_settings s
-			 WHERE s.name = 'auto_explain.log_min_duration') THEN
-		RAISE EXCEPTION 'cannot refresh a distributed snapshot while auto_explain explains nested statements'
-			USING ERRCODE = 'feature_not_supported',
-				  DETAIL = 'Citus sends EXPLAIN for each task with the parameters of the refresh''s functions, which its nodes cannot type; the failed EXPLAIN aborts the refresh''s distributed transaction.',
-				  HINT = 'Refresh in a session with auto_explain.log_nested_statements = off (or auto_explain.log_min_duration = -1).';
+	-- (auto_explain explaining nested statements breaks the writes to a
+	-- distributed snapshot: said before anything is written)
+	IF distributed THEN
+		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
 	END IF;
 
 	-- (the previous state of each customer, as text ids, is copied into a

@@ -554,7 +554,7 @@ refresh_explained() {	# NESTED
 	psql -X -At "${coord[@]}" -c "SELECT outcome || ' ' || coalesce(sqlstate, '') FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1"
 }
 out=$(refresh_explained on)
-grep -q 'cannot refresh a distributed snapshot while auto_explain explains nested statements' <<<"$out" &&
+grep -q 'cannot refresh a distributed snapshot on Citus while auto_explain explains nested statements' <<<"$out" &&
 	[ "$(tail -1 <<<"$out")" = "failed 0A000" ] && [ "$(snapshot_kind)" = "distributed 3001" ] ||
 	{ echo "refresh of a distributed snapshot under auto_explain's nested statements:"; echo "$out"; exit 1; }
 got="$(refresh_explained off | tail -1)"
@@ -566,6 +566,14 @@ refresh_coord >/dev/null
 [ "$got" = "succeeded  / plain 3001: succeeded " ] ||
 	{ echo "refreshes under auto_explain (distributed snapshot, nested off / local snapshot, nested on): $got"; exit 1; }
 echo "refresh under auto_explain: refused with the reason for a distributed snapshot with nested statements explained; runs with them off, and with a local snapshot"
+# fit_models() with the fits' states folded on the workers likewise (it
+# failed writing the value distribution or the states' temporary table)
+out=$(PGOPTIONS='-c dormancy.evaluate_on_workers=auto' psql -X -q "${coord[@]}" -c "LOAD 'auto_explain'" \
+	-c "SET auto_explain.log_min_duration = 0" -c "SET auto_explain.log_nested_statements = on" \
+	-c "SET client_min_messages = warning" -c "SELECT count(*) FROM dormancy.fit_models()" 2>&1 || true)
+grep -q 'cannot fit the models on Citus while auto_explain explains nested statements' <<<"$out" ||
+	{ echo "fit_models() on the workers under auto_explain's nested statements:"; echo "$out"; exit 1; }
+echo "fit_models() under auto_explain: refused with the reason"
 echo "== queries of the views planned with the joins in their written order (dormancy.join_order)"
 # On the coordinator (auto: the citus extension exists) a query that reads
 # a view of the extension is planned with join_collapse_limit = 1: Citus
