@@ -71,9 +71,12 @@ dormancy_plan_support(PG_FUNCTION_ARGS)
  * The extension's schema and the PROCOID hash values of its functions, as
  * the planner records them in a plan's invalItems (every function a plan
  * calls that is not built in), sorted; rebuilt after any change to pg_proc.
+ * Also whether the citus extension exists (src/join_order.c): creating or
+ * dropping it creates or drops functions, so the same invalidation covers it.
  */
 static bool extension_known = false;
 static Oid	extension_schema = InvalidOid;
+static bool citus_present = false;
 static uint32 *function_hashes = NULL;
 static int	nfunction_hashes = 0;
 static uint64 pg_proc_changes = 0;	/* invalidations seen */
@@ -105,6 +108,7 @@ LearnExtension(void)
 {
 	uint64		changes_before = pg_proc_changes;
 	Oid			schema = InvalidOid;
+	bool		citus = OidIsValid(get_extension_oid("citus", true));
 	int			allocated = 256;
 	uint32	   *hashes = palloc(allocated * sizeof(uint32));
 	int			n = 0;
@@ -147,6 +151,7 @@ LearnExtension(void)
 	}
 	nfunction_hashes = n;
 	extension_schema = schema;
+	citus_present = citus;
 	pfree(hashes);
 	extension_known = (pg_proc_changes == changes_before);
 }
@@ -158,6 +163,15 @@ DormancyExtensionSchema(void)
 	if (!extension_known)
 		LearnExtension();
 	return extension_schema;
+}
+
+/* Whether the citus extension exists in the database. */
+bool
+DormancyCitusPresent(void)
+{
+	if (!extension_known)
+		LearnExtension();
+	return citus_present;
 }
 
 /*

@@ -12,4 +12,7 @@ extern void DormancyDefineJitGuard(void);
 /* The extension's schema, InvalidOid while the extension is not created. */
 extern Oid	DormancyExtensionSchema(void);
 
+/* Whether the citus extension exists (known with the schema, same invalidation). */
+extern bool DormancyCitusPresent(void);
+
 #endif							/* JIT_GUARD_H */

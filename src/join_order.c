@@ -26,7 +26,6 @@
 #include "postgres.h"
 
 #include "catalog/pg_class.h"
-#include "commands/extension.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/planner.h"
 #include "utils/guc.h"
@@ -76,6 +75,11 @@ ReadsExtensionView(Node *node, Oid *schema)
 	return expression_tree_walker(node, ReadsExtensionView, schema);
 }
 
+/*
+ * Planned for every query of the session once the library is loaded: the
+ * cheap tests first (the setting, then the cached schema and Citus's
+ * presence), the walk of the query last.
+ */
 static bool
 KeepWrittenOrder(Query *parse)
 {
@@ -84,10 +88,11 @@ KeepWrittenOrder(Query *parse)
 	if (dormancy_join_order == JOIN_ORDER_PLANNER)
 		return false;
 	schema = DormancyExtensionSchema();
-	if (!OidIsValid(schema) || !ReadsExtensionView((Node *) parse, &schema))
+	if (!OidIsValid(schema))
 		return false;
-	return dormancy_join_order == JOIN_ORDER_WRITTEN ||
-		OidIsValid(get_extension_oid("citus", true));
+	if (dormancy_join_order == JOIN_ORDER_AUTO && !DormancyCitusPresent())
+		return false;
+	return ReadsExtensionView((Node *) parse, &schema);
 }
 
 static PlannedStmt *
