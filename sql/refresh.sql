@@ -298,6 +298,23 @@ SELECT count(*) > 0 AS listed,
   JOIN dormancy.call_list l ON l.call_order = s.call_rank;
 SELECT call_rank, customer_id, name, likely_reason, approach_channel, round(priority_score::numeric, 1) AS priority_score
   FROM dormancy.snapshot_call_list ORDER BY call_rank LIMIT 5;
+-- a reader who takes the first rows gets the labels of those rows computed,
+-- not of every listed customer (C functions counted with track_functions)
+BEGIN;
+SET LOCAL track_functions = 'all';
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT count(l.*) AS first_rows
+  FROM (SELECT * FROM dormancy.snapshot_call_list ORDER BY call_rank LIMIT 5) l;
+SELECT (SELECT count(*) FROM dormancy.snapshot_call_list) > 20 AS many_listed,
+	   s.calls AS breakdown_labels_computed
+  FROM pg_stat_xact_user_functions s
+ WHERE s.schemaname = 'dormancy' AND s.funcname = 'score_breakdown_label';
+SELECT count(l.*) AS first_rows_of_owner
+  FROM (SELECT * FROM dormancy.snapshot_call_list WHERE owner_rank <= 2 ORDER BY call_rank LIMIT 2) l;
+SELECT s.calls AS breakdown_labels_computed
+  FROM pg_stat_xact_user_functions s
+ WHERE s.schemaname = 'dormancy' AND s.funcname = 'score_breakdown_label';
+COMMIT;
 
 -- 10. registered for pg_dump: the history and the run log (user data), not
 -- the snapshot (a refresh rebuilds it); refresh is not for PUBLIC; the reader
