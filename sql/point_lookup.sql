@@ -104,6 +104,24 @@ RESET plan_cache_mode;
 -- the answer is the customer's row of the whole view
 SELECT (SELECT s::text FROM dormancy.customer_status s WHERE s.customer_id = 42) =
 	   (SELECT s::text FROM (SELECT * FROM dormancy.customer_status OFFSET 0) s WHERE s.customer_id = 42) AS same_row;
+-- several customers: a list (= ANY, IN) restricts the customers but does
+-- not reach the grouped histories (PostgreSQL carries one value, not a
+-- list, across the join into a grouped subquery), so every customer's
+-- orders are read; looked up one by one in a LATERAL subquery (OFFSET 0
+-- keeps it a subquery of its own), each customer's orders are read by the
+-- index, and the rows are the same
+SELECT DISTINCT scan, cond
+  FROM pl.scans('SELECT * FROM dormancy.customer_status WHERE customer_id = ANY (ARRAY[42, 43, 4999])')
+ WHERE relation = 'invoices';
+SELECT DISTINCT scan, cond
+  FROM pl.scans('SELECT s.* FROM unnest(ARRAY[42, 43, 4999]) i(id)
+				  CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s')
+ WHERE relation = 'invoices';
+SELECT (SELECT array_agg(s::text ORDER BY s.customer_id)
+		  FROM dormancy.customer_status s WHERE s.customer_id = ANY (ARRAY[42, 43, 4999])) =
+	   (SELECT array_agg(s::text ORDER BY s.customer_id)
+		  FROM unnest(ARRAY[42, 43, 4999]) i(id)
+		 CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s) AS same_rows;
 -- the call list still ranks among all customers (a full read, as it must:
 -- the whole table, or its index in the customers' order without the id)
 SELECT count(*) > 0 AS full_read
