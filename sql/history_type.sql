@@ -119,8 +119,10 @@ BEGIN
 	CREATE TEMP TABLE recv_bytes (b bytea);
 	CREATE TEMP TABLE recv_history (h dormancy.purchase_history);
 	INSERT INTO recv_bytes VALUES (bytes);
-	COPY recv_bytes TO '/tmp/dormancy_regress_recv.bin' (FORMAT binary);
-	COPY recv_history FROM '/tmp/dormancy_regress_recv.bin' (FORMAT binary);
+	-- the server's files in its own data directory (gone with a throwaway
+	-- server; /tmp was shared by every run on the machine)
+	EXECUTE format('COPY recv_bytes TO %L (FORMAT binary)', current_setting('data_directory') || '/dormancy_regress_recv.bin');
+	EXECUTE format('COPY recv_history FROM %L (FORMAT binary)', current_setting('data_directory') || '/dormancy_regress_recv.bin');
 	SELECT h::text INTO result FROM recv_history;
 	DROP TABLE recv_bytes, recv_history;
 	RETURN result;
@@ -185,9 +187,12 @@ SELECT kind, count(*) AS histories,
 						  AND dormancy.purchase_history_send(h::text::dormancy.purchase_history)
 							  = dormancy.purchase_history_send(h)) AS text_round_trips
   FROM prop_histories GROUP BY kind ORDER BY kind;
-COPY prop_histories TO '/tmp/dormancy_regress_prop.bin' (FORMAT binary);
+SELECT d || '/dormancy_regress_prop.bin' AS prop_file, d || '/dormancy_regress_hist.bin' AS hist_file,
+	   d || '/dormancy_regress_hist.txt' AS hist_text_file
+  FROM current_setting('data_directory') d \gset
+COPY prop_histories TO :'prop_file' (FORMAT binary);
 CREATE TABLE prop_histories2 (LIKE prop_histories);
-COPY prop_histories2 FROM '/tmp/dormancy_regress_prop.bin' (FORMAT binary);
+COPY prop_histories2 FROM :'prop_file' (FORMAT binary);
 SELECT count(*) AS histories,
 	   count(*) FILTER (WHERE dormancy.purchase_history_send(a.h) = dormancy.purchase_history_send(b.h)) AS binary_round_trips
   FROM prop_histories a JOIN prop_histories2 b USING (kind, c);
@@ -200,15 +205,15 @@ SELECT c, dormancy.purchase_history(date '2026-01-01' + (c * g) % 400, (g % 7 - 
   FROM generate_series(1, 50) AS c, generate_series(1, 30) AS g
  GROUP BY c;
 INSERT INTO hist_copy VALUES (51, '{}'), (52, NULL);
-COPY hist_copy TO '/tmp/dormancy_regress_hist.bin' (FORMAT binary);
+COPY hist_copy TO :'hist_file' (FORMAT binary);
 CREATE TABLE hist_copy2 (LIKE hist_copy);
-COPY hist_copy2 FROM '/tmp/dormancy_regress_hist.bin' (FORMAT binary);
+COPY hist_copy2 FROM :'hist_file' (FORMAT binary);
 SELECT count(*) AS rows, count(*) FILTER (WHERE a.h::text IS NOT DISTINCT FROM b.h::text) AS identical
   FROM hist_copy a JOIN hist_copy2 b USING (id);
 -- text COPY too
-COPY hist_copy TO '/tmp/dormancy_regress_hist.txt';
+COPY hist_copy TO :'hist_text_file';
 TRUNCATE hist_copy2;
-COPY hist_copy2 FROM '/tmp/dormancy_regress_hist.txt';
+COPY hist_copy2 FROM :'hist_text_file';
 SELECT count(*) FILTER (WHERE a.h::text IS NOT DISTINCT FROM b.h::text) AS identical
   FROM hist_copy a JOIN hist_copy2 b USING (id);
 
