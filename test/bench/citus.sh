@@ -52,6 +52,7 @@
 # sum is the worker's busy time, not wall time).
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/lib.sh"
 . "$REPO/test/scale_out/citus_cluster.sh"
 cd "$REPO"
 customers=${1:-100000}
@@ -70,8 +71,7 @@ fi
 build_install
 citus_build
 
-started=$(date +%s)
-note() { printf '[%4ds] %s\n' $(($(date +%s) - started)) "$*" >&2; }
+bench_clock
 cleanup() {
 	citus_stop
 	stop_server
@@ -147,7 +147,6 @@ times() {
 		{ echo "a timed query failed (above)" >&2; exit 1; }
 	grep -o '^Time: [0-9.]*' <<<"$out" | awk '{print $2}'
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; }
 
 declare -A explain=(

@@ -23,6 +23,7 @@
 # touched, RssShmem) and the temporary files it wrote (log_temp_files = 0).
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$REPO"
 customers=${1:-100000}
 per_customer=${2:-10}
@@ -35,8 +36,7 @@ ensure_packages
 build_install
 trap stop_server EXIT
 start_server "shared_buffers = '1GB'" "log_temp_files = 0" "max_wal_size = '4GB'"
-started=$(date +%s)
-note() { printf '[%4ds] %s\n' $(($(date +%s) - started)) "$*" >&2; }
+bench_clock
 
 # The demo generator gives about 8.8 orders per customer; shorter gaps give
 # more (regular buyers' orders grow like 1/gap_scale; one-time buyers, second
@@ -66,7 +66,6 @@ $preamble
 $1
 SQL
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # med SQL: the median of $runs runs of one statement
 med() {
 	local script="\\timing on" i

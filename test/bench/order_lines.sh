@@ -11,6 +11,7 @@
 #   runs=1 ...   (runs per figure, the median of them; default 3)
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$REPO"
 customers=${1:-20000}
 runs=${runs:-3}
@@ -53,7 +54,6 @@ $preamble
 $1
 SQL
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 bind_lines() {	# bind_lines [order_id]
 	psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dormancy.bind_orders('demo.invoice_lines', customer => 'account_id',

@@ -34,6 +34,7 @@
 #   runs=1 ...   (default 3)
 set -eu
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/lib.sh"
 cd "$REPO"
 customers=${1:-100000}
 runs=${runs:-3}
@@ -44,8 +45,7 @@ ensure_packages
 build_install
 trap stop_server EXIT
 start_server "shared_buffers = '1GB'" "max_wal_size = '4GB'"
-started=$(date +%s)
-note() { printf '[%4ds] %s\n' $(($(date +%s) - started)) "$*" >&2; }
+bench_clock
 
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION dormancy"
 psql -X -q -v ON_ERROR_STOP=1 -v customers="$customers" -v seed=0.42 -f test/demo/generate.sql >/dev/null
@@ -94,7 +94,6 @@ $preamble
 $1
 SQL
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "NaN"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 declare -A q=(
 	[status]="SELECT count(s.*) FROM dormancy.customer_status s"
