@@ -2691,36 +2691,44 @@ WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
 	  FROM dormancy.source_settings_in_force() s
-), ev AS (
-	SELECT e.customer_id, e.occurred_on, coalesce(k.kind, 'other') AS kind,
-		   e.occurred_on > a.window_start AS in_window
+), by_source_kind AS (
+	-- one row per customer and kind of the source first: two aggregates per
+	-- event instead of sixteen, and the kinds mapped once per row of this
+	-- (an events table is often many times the orders)
+	SELECT e.customer_id, e.source_kind,
+		   pg_catalog.count(*) FILTER (WHERE e.occurred_on > a.window_start)::integer AS in_window,
+		   pg_catalog.max(e.occurred_on) AS last_on
 	  FROM dormancy.src_events e
 	  JOIN a ON dormancy._single_row(a.day)
-	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(e.source_kind)
 	 WHERE e.customer_id IS NOT NULL AND e.occurred_on IS NOT NULL AND pg_catalog.isfinite(e.occurred_on)
 	   AND e.occurred_on <= a.day
+	 GROUP BY e.customer_id, e.source_kind
+), by_kind AS (
+	SELECT s.customer_id, coalesce(k.kind, 'other') AS kind, s.in_window, s.last_on
+	  FROM by_source_kind s
+	  LEFT JOIN dormancy.event_kinds k ON dormancy.label_key(k.source_kind) = dormancy.label_key(s.source_kind)
 )
 SELECT ev.customer_id,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window)::integer AS events_in_window,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_open')::integer AS email_opens,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'email_click')::integer AS email_clicks,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'web_visit')::integer AS web_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'pricing_view')::integer AS pricing_views,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'document_download')::integer AS document_downloads,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'support_visit')::integer AS support_visits,
-	   pg_catalog.count(*) FILTER (WHERE ev.in_window AND ev.kind = 'other')::integer AS other_events,
-	   pg_catalog.max(ev.occurred_on) AS last_event_at,
-	   a.day - pg_catalog.max(ev.occurred_on) AS days_since_last_event,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
-	   a.day - pg_catalog.max(ev.occurred_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
+	   pg_catalog.sum(ev.in_window)::integer AS events_in_window,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'email_open'), 0)::integer AS email_opens,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'email_click'), 0)::integer AS email_clicks,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'web_visit'), 0)::integer AS web_visits,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'pricing_view'), 0)::integer AS pricing_views,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'document_download'), 0)::integer AS document_downloads,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'support_visit'), 0)::integer AS support_visits,
+	   coalesce(pg_catalog.sum(ev.in_window) FILTER (WHERE ev.kind = 'other'), 0)::integer AS other_events,
+	   pg_catalog.max(ev.last_on) AS last_event_at,
+	   a.day - pg_catalog.max(ev.last_on) AS days_since_last_event,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'email_open') AS days_since_last_email_open,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'email_click') AS days_since_last_email_click,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'web_visit') AS days_since_last_web_visit,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'pricing_view') AS days_since_last_pricing_view,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'document_download') AS days_since_last_document_download,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'support_visit') AS days_since_last_support_visit,
+	   a.day - pg_catalog.max(ev.last_on) FILTER (WHERE ev.kind = 'other') AS days_since_last_other_event,
 	   a.day - a.window_start AS engagement_window_days,
 	   a.day AS as_of
-  FROM ev JOIN a ON dormancy._single_row(a.day)
+  FROM by_kind ev JOIN a ON dormancy._single_row(a.day)
  GROUP BY ev.customer_id, a.day, a.window_start;
 COMMENT ON VIEW dormancy.customer_engagement IS 'engagement events per customer: counts in the engagement window and days since the last event, by kind';
 COMMENT ON COLUMN dormancy.customer_engagement.customer_id IS 'the customer id';
@@ -2745,6 +2753,8 @@ COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length
 COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 
 -- customer_deals: the last closed deal per customer (open deals counted apart).
+-- The last deal's columns are picked together, as one dormancy._closed_deal
+-- (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
@@ -2761,23 +2771,34 @@ WITH a AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
 				 AND d.closed_on <= a.day) AS counts
 	  FROM d JOIN a ON dormancy._single_row(a.day)
+), g AS (
+	SELECT c.customer_id, a.day,
+		   (pg_catalog.array_agg(ROW(c.closed_on, c.outcome, c.reason, c.source_outcome, c.source_reason, c.note)::dormancy._closed_deal
+								 ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note)
+				FILTER (WHERE c.counts))[1] AS last_deal,
+		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
+		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
+		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
+		   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
+		   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at
+	  FROM closed c JOIN a ON dormancy._single_row(a.day)
+	 GROUP BY c.customer_id, a.day
 )
-SELECT c.customer_id,
-	   (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_at,
-	   a.day - (pg_catalog.array_agg(c.closed_on ORDER BY c.closed_on DESC) FILTER (WHERE c.counts))[1] AS days_since_last_deal,
-	   (pg_catalog.array_agg(c.outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_outcome,
-	   (pg_catalog.array_agg(c.reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_reason,
-	   (pg_catalog.array_agg(c.source_outcome ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_outcome,
-	   (pg_catalog.array_agg(c.source_reason ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_source_reason,
-	   (pg_catalog.array_agg(c.note ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note) FILTER (WHERE c.counts))[1] AS last_deal_note,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
-	   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'postponed')::integer AS deals_postponed,
-	   pg_catalog.count(*) FILTER (WHERE c.outcome = 'open')::integer AS open_deals,
-	   pg_catalog.max(c.closed_on) FILTER (WHERE c.counts AND c.outcome = 'won') AS last_won_at,
-	   a.day AS as_of
-  FROM closed c JOIN a ON dormancy._single_row(a.day)
- GROUP BY c.customer_id, a.day;
+SELECT g.customer_id,
+	   (g.last_deal).closed_on AS last_deal_at,
+	   g.day - (g.last_deal).closed_on AS days_since_last_deal,
+	   (g.last_deal).outcome AS last_deal_outcome,
+	   (g.last_deal).reason AS last_deal_reason,
+	   (g.last_deal).source_outcome AS last_deal_source_outcome,
+	   (g.last_deal).source_reason AS last_deal_source_reason,
+	   (g.last_deal).note AS last_deal_note,
+	   g.deals_won,
+	   g.deals_lost,
+	   g.deals_postponed,
+	   g.open_deals,
+	   g.last_won_at,
+	   g.day AS as_of
+  FROM g;
 COMMENT ON VIEW dormancy.customer_deals IS 'the last closed deal per customer with deals, and deal counts';
 COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
@@ -2822,8 +2843,10 @@ SELECT k.customer_id,
 	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
 	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
 	   pg_catalog.count(k.person) AS persons,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.phone_ok) AS invalid_phones,
-	   pg_catalog.count(*) FILTER (WHERE NOT k.email_ok) AS invalid_emails,
+	   -- phone_ok and email_ok are NULL only without a value: each check
+	   -- runs once a row (the aggregates above are shared, NOT would be a second)
+	   pg_catalog.count(k.phone) - pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS invalid_phones,
+	   pg_catalog.count(k.email) - pg_catalog.count(*) FILTER (WHERE k.email_ok) AS invalid_emails,
 	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
 	   coalesce(pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) < a.fresh_from, true) AS outdated,
 	   a.day AS as_of
@@ -11120,6 +11143,20 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._refuse_nested_explain(text) IS
 	'internal: raise feature_not_supported, naming the work, while auto_explain explains nested statements (Citus then aborts the distributed transaction of the extension''s writes)';
+
+-- The columns of a customer's last closed deal, picked together by
+-- customer_deals (sql_src/70_views.sql) in one ordered aggregate: an
+-- ordered aggregate sorts each customer's rows for itself, and one per
+-- column sorted them six times.
+CREATE TYPE dormancy._closed_deal AS (
+	closed_on pg_catalog.date,
+	outcome text,
+	reason text,
+	source_outcome text,
+	source_reason text,
+	note text
+);
+COMMENT ON TYPE dormancy._closed_deal IS 'internal: the columns of a customer''s last closed deal, picked together by customer_deals';
 
 -- Privileges (always last)
 --

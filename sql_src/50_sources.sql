@@ -225,6 +225,20 @@ COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound r
 COMMENT ON COLUMN dormancy.deal_reasons.reason IS 'what it means: price, features, competitor, timing, budget, circumstances or other';
 COMMENT ON COLUMN dormancy.deal_reasons.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
+-- The columns of a customer's last closed deal, picked together by
+-- customer_deals (sql_src/70_views.sql) in one ordered aggregate: an
+-- ordered aggregate sorts each customer's rows for itself, and one per
+-- column sorted them six times.
+CREATE TYPE dormancy._closed_deal AS (
+	closed_on pg_catalog.date,
+	outcome text,
+	reason text,
+	source_outcome text,
+	source_reason text,
+	note text
+);
+COMMENT ON TYPE dormancy._closed_deal IS 'internal: the columns of a customer''s last closed deal, picked together by customer_deals';
+
 INSERT INTO dormancy.deal_reasons (source_reason, reason) VALUES
 	('price', 'price'), ('pricing', 'price'), ('too expensive', 'price'), ('cost', 'price'),
 	('features', 'features'), ('feature', 'features'), ('functionality', 'features'),

@@ -1,0 +1,194 @@
+-- The optional sources' per-customer views against a second computation in
+-- plain SQL, row by row, on rows made to catch them out (kinds of the source
+-- that map to one kind, unmapped and NULL kinds, events after as_of or at
+-- an infinite time, deals closed on one day, blank and invalid contacts),
+-- and how often they call their per-row functions: customer_engagement
+-- maps each customer's kinds, not each event (an events table is often many
+-- times the orders); customer_contacts checks each phone number once.
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
+SET jit = off;
+SET dormancy.as_of = '2026-11-01';
+\set SHOW_CONTEXT never
+CREATE SCHEMA sp;
+CREATE TABLE sp.accounts (id integer PRIMARY KEY);
+CREATE TABLE sp.orders (account integer, day date, total numeric);
+CREATE TABLE sp.events (account integer, at timestamptz, kind text);
+CREATE TABLE sp.deals (account integer, closed date, outcome text, reason text, note text);
+CREATE TABLE sp.contacts (account integer, tel text, mail text, person text, updated date);
+INSERT INTO sp.accounts SELECT i FROM generate_series(1, 40) i;
+INSERT INTO sp.orders SELECT i, '2026-06-01', 100 FROM generate_series(1, 40) i;
+SELECT setseed(0.17);
+-- 10 customers with 60 events each over 400 days, in kinds of the source that
+-- differ only in case and blanks ('Web Visit', ' web visit'), kinds no
+-- mapping knows ('webinar') and NULL
+INSERT INTO sp.events
+SELECT 1 + (g % 10), timestamptz '2026-11-01 00:00+00' - random() * interval '400 days',
+	   (ARRAY['Web Visit', ' web visit', 'web_visit', 'pricing_view', 'email_open', 'webinar', NULL])[1 + floor(random() * 7)::int]
+  FROM generate_series(0, 599) g;
+-- after as_of, at the edge of the day, infinite, NULL, without a customer
+INSERT INTO sp.events VALUES
+	(31, '2026-11-01 00:00+00', 'web_visit'), (31, '2026-11-02 00:00+00', 'web_visit'),
+	(32, 'infinity', 'web_visit'), (32, '-infinity', 'pricing_view'), (32, '2026-10-31 23:59:59+00', 'pricing_view'),
+	(33, NULL, 'web_visit'), (NULL, '2026-10-01', 'web_visit'),
+	(34, '2026-12-01', 'email_open');
+-- deals: several closed on one day (the outcome, then the reason, then the
+-- outcome as written, then the note decide), open ones, NULL, infinite and
+-- future close days, no reason and an unmapped one
+INSERT INTO sp.deals VALUES
+	(1, '2026-09-01', 'lost', 'price', 'a'), (1, '2026-09-01', 'won', NULL, 'b'), (1, '2026-08-01', 'lost', 'timing', NULL),
+	(2, '2026-09-01', 'lost', 'price', 'b'), (2, '2026-09-01', 'lost', 'price', 'a'), (2, '2026-09-01', 'Lost', 'price', NULL),
+	(3, '2026-09-01', 'open', NULL, NULL), (3, NULL, 'lost', 'budget', NULL), (3, '2026-07-01', '保留', '予算', 'x'),
+	(4, 'infinity', 'won', NULL, NULL), (4, '-infinity', 'lost', 'no idea', NULL), (4, '2026-12-01', 'won', NULL, NULL),
+	(5, '2026-10-31', 'something', '', 'blank reason'), (5, '2026-10-31', NULL, NULL, NULL),
+	(6, '2026-12-01', 'lost', 'price', NULL), (NULL, '2026-09-01', 'won', NULL, NULL);
+-- contacts: NULL, blank and invalid phone numbers and e-mail addresses,
+-- full-width digits, updates after as_of
+INSERT INTO sp.contacts VALUES
+	(1, '03-1234-5678', 'a@example.co.jp', 'Sato', '2026-10-01'), (1, NULL, NULL, NULL, NULL),
+	(1, '  ', ' ', ' ', '2026-12-01'), (1, 'n/a', 'nobody', 'Ito', '2020-01-01'),
+	(2, '０３－１２３４－５６７８', 'b@example.com', NULL, '2026-11-01'), (2, '12', 'b@ex ample.com', 'Abe', NULL),
+	(3, NULL, 'c@example', NULL, '2026-10-01'), (NULL, '03-1234-5678', 'x@example.com', 'X', '2026-10-01');
+INSERT INTO sp.contacts
+SELECT 4 + (g % 30), '06-' || lpad((1000 + g)::text, 4, '0') || '-1111', 'buyer' || g || '@example.com', 'P' || g, '2026-10-01'
+  FROM generate_series(0, 199) g;
+SELECT dormancy.bind_customers('sp.accounts', id => 'id');
+SELECT dormancy.bind_orders('sp.orders', customer => 'account', ordered_at => 'day', amount => 'total');
+SELECT dormancy.bind_events('sp.events', customer => 'account', occurred_at => 'at', kind => 'kind');
+SELECT dormancy.bind_deals('sp.deals', customer => 'account', closed_at => 'closed', outcome => 'outcome',
+						   lost_reason => 'reason', note => 'note');
+SELECT dormancy.bind_contacts('sp.contacts', customer => 'account', phone => 'tel', email => 'mail',
+							  person => 'person', updated_at => 'updated');
+
+-- customer_engagement: each event counted by its own kind, as written in the
+-- documentation of the columns
+CREATE VIEW sp.engagement_reference AS
+WITH ev AS (
+	SELECT e.account AS customer_id, (e.at AT TIME ZONE 'UTC')::date AS day,
+		   coalesce((SELECT k.kind FROM dormancy.event_kinds k
+					  WHERE dormancy.label_key(k.source_kind) = dormancy.label_key(e.kind)), 'other') AS kind
+	  FROM sp.events e
+	 WHERE e.account IS NOT NULL AND isfinite(e.at) AND (e.at AT TIME ZONE 'UTC')::date <= '2026-11-01'
+), w AS (
+	SELECT ev.*, ev.day > date '2026-11-01' - (SELECT engagement_window FROM dormancy.source_settings_in_force()) AS in_window
+	  FROM ev
+)
+SELECT customer_id,
+	   count(*) FILTER (WHERE in_window)::integer AS events_in_window,
+	   count(*) FILTER (WHERE in_window AND kind = 'email_open')::integer AS email_opens,
+	   count(*) FILTER (WHERE in_window AND kind = 'email_click')::integer AS email_clicks,
+	   count(*) FILTER (WHERE in_window AND kind = 'web_visit')::integer AS web_visits,
+	   count(*) FILTER (WHERE in_window AND kind = 'pricing_view')::integer AS pricing_views,
+	   count(*) FILTER (WHERE in_window AND kind = 'document_download')::integer AS document_downloads,
+	   count(*) FILTER (WHERE in_window AND kind = 'support_visit')::integer AS support_visits,
+	   count(*) FILTER (WHERE in_window AND kind = 'other')::integer AS other_events,
+	   max(day) AS last_event_at,
+	   date '2026-11-01' - max(day) AS days_since_last_event,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'email_open') AS days_since_last_email_open,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'email_click') AS days_since_last_email_click,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'web_visit') AS days_since_last_web_visit,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'pricing_view') AS days_since_last_pricing_view,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'document_download') AS days_since_last_document_download,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'support_visit') AS days_since_last_support_visit,
+	   date '2026-11-01' - max(day) FILTER (WHERE kind = 'other') AS days_since_last_other_event,
+	   date '2026-11-01' - (date '2026-11-01' - (SELECT engagement_window FROM dormancy.source_settings_in_force()))::date
+		   AS engagement_window_days,
+	   date '2026-11-01' AS as_of
+  FROM w GROUP BY customer_id;
+SELECT (SELECT engagement_window FROM dormancy.source_settings_in_force()) AS engagement_window,
+	   (SELECT count(*) FROM dormancy.customer_engagement) AS customers,
+	   (SELECT count(*) FROM (SELECT * FROM dormancy.customer_engagement EXCEPT ALL
+							  SELECT * FROM sp.engagement_reference) x) AS not_in_reference,
+	   (SELECT count(*) FROM (SELECT * FROM sp.engagement_reference EXCEPT ALL
+							  SELECT * FROM dormancy.customer_engagement) x) AS not_in_view;
+-- the edges, as they are
+SELECT customer_id, events_in_window, web_visits, pricing_views, other_events, last_event_at,
+	   days_since_last_web_visit, days_since_last_pricing_view
+  FROM dormancy.customer_engagement WHERE customer_id > 30 ORDER BY customer_id;
+-- the kinds are mapped once per customer and kind of the source, not once per
+-- event: a hash join computes each side's key once and, for a match, both
+-- again; with every event mapped, the label keys would outnumber the events
+BEGIN;
+SET LOCAL track_functions = 'all';
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT count(e.*) AS customers FROM dormancy.customer_engagement e;
+SELECT (SELECT count(*) FROM sp.events) AS events,
+	   s.calls <= 3 * (SELECT count(DISTINCT (account, kind)) FROM sp.events) + (SELECT count(*) FROM dormancy.event_kinds)
+		   AS at_most_three_per_customer_kind_and_one_per_mapping,
+	   s.calls < (SELECT count(*) FROM sp.events) AS fewer_than_the_events
+  FROM pg_stat_xact_user_functions s
+ WHERE s.schemaname = 'dormancy' AND s.funcname = 'label_key';
+COMMIT;
+
+-- customer_deals: the last deal by DISTINCT ON, the counts apart
+CREATE VIEW sp.deals_reference AS
+WITH d AS (
+	SELECT x.account AS customer_id, x.closed AS closed_on, x.outcome AS source_outcome, x.reason AS source_reason, x.note,
+		   coalesce((SELECT o.outcome FROM dormancy.deal_outcomes o
+					  WHERE dormancy.label_key(o.source_outcome) = dormancy.label_key(x.outcome)), 'unknown') AS outcome,
+		   CASE WHEN x.reason IS NULL OR dormancy.label_key(x.reason) = '' THEN NULL
+				ELSE coalesce((SELECT r.reason FROM dormancy.deal_reasons r
+								WHERE dormancy.label_key(r.source_reason) = dormancy.label_key(x.reason)), 'other') END AS reason
+	  FROM sp.deals x WHERE x.account IS NOT NULL
+), c AS (
+	SELECT d.*, (d.outcome <> 'open' AND isfinite(d.closed_on) AND d.closed_on <= '2026-11-01') AS counts FROM d
+), last AS (
+	SELECT DISTINCT ON (customer_id) * FROM c WHERE counts
+	 ORDER BY customer_id, closed_on DESC, outcome, reason, source_outcome, note
+)
+SELECT g.customer_id, l.closed_on AS last_deal_at, date '2026-11-01' - l.closed_on AS days_since_last_deal,
+	   l.outcome AS last_deal_outcome, l.reason AS last_deal_reason, l.source_outcome AS last_deal_source_outcome,
+	   l.source_reason AS last_deal_source_reason, l.note AS last_deal_note,
+	   g.deals_won, g.deals_lost, g.deals_postponed, g.open_deals, g.last_won_at, date '2026-11-01' AS as_of
+  FROM (SELECT customer_id,
+			   count(*) FILTER (WHERE counts AND outcome = 'won')::integer AS deals_won,
+			   count(*) FILTER (WHERE counts AND outcome = 'lost')::integer AS deals_lost,
+			   count(*) FILTER (WHERE counts AND outcome = 'postponed')::integer AS deals_postponed,
+			   count(*) FILTER (WHERE outcome = 'open')::integer AS open_deals,
+			   max(closed_on) FILTER (WHERE counts AND outcome = 'won') AS last_won_at
+		  FROM c GROUP BY customer_id) g
+  LEFT JOIN last l USING (customer_id);
+SELECT (SELECT count(*) FROM dormancy.customer_deals) AS customers,
+	   (SELECT count(*) FROM (SELECT * FROM dormancy.customer_deals EXCEPT ALL SELECT * FROM sp.deals_reference) x) AS not_in_reference,
+	   (SELECT count(*) FROM (SELECT * FROM sp.deals_reference EXCEPT ALL SELECT * FROM dormancy.customer_deals) x) AS not_in_view;
+SELECT customer_id, last_deal_at, last_deal_outcome, last_deal_reason, last_deal_source_outcome, last_deal_note,
+	   deals_won, deals_lost, deals_postponed, open_deals, last_won_at
+  FROM dormancy.customer_deals ORDER BY customer_id;
+
+-- customer_contacts: each row checked in plain SQL
+CREATE VIEW sp.contacts_reference AS
+WITH c AS (
+	SELECT x.account AS customer_id, NULLIF(btrim(x.tel), '') AS phone, NULLIF(btrim(x.mail), '') AS email,
+		   NULLIF(btrim(x.person), '') AS person, x.updated
+	  FROM sp.contacts x WHERE x.account IS NOT NULL
+)
+SELECT customer_id, count(*) AS contacts,
+	   count(*) FILTER (WHERE dormancy.phone_valid(phone, 'JP')) AS phones,
+	   count(*) FILTER (WHERE email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$') AS emails,
+	   count(person) AS persons,
+	   count(*) FILTER (WHERE phone IS NOT NULL AND NOT dormancy.phone_valid(phone, 'JP')) AS invalid_phones,
+	   count(*) FILTER (WHERE email IS NOT NULL AND email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:].]+$') AS invalid_emails,
+	   max(updated) FILTER (WHERE updated <= '2026-11-01') AS last_updated_at,
+	   coalesce(max(updated) FILTER (WHERE updated <= '2026-11-01')
+				< date '2026-11-01' - (SELECT contact_stale_after FROM dormancy.source_settings_in_force()), true) AS outdated,
+	   date '2026-11-01' AS as_of
+  FROM c GROUP BY customer_id;
+SELECT (SELECT count(*) FROM dormancy.customer_contacts) AS customers,
+	   (SELECT count(*) FROM (SELECT * FROM dormancy.customer_contacts EXCEPT ALL SELECT * FROM sp.contacts_reference) x) AS not_in_reference,
+	   (SELECT count(*) FROM (SELECT * FROM sp.contacts_reference EXCEPT ALL SELECT * FROM dormancy.customer_contacts) x) AS not_in_view;
+SELECT customer_id, contacts, phones, emails, persons, invalid_phones, invalid_emails, last_updated_at, outdated
+  FROM dormancy.customer_contacts WHERE customer_id <= 4 ORDER BY customer_id;
+-- each phone number is checked once (a blank or NULL one not at all)
+BEGIN;
+SET LOCAL track_functions = 'all';
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT count(c.*) AS customers FROM dormancy.customer_contacts c;
+SELECT s.calls AS phone_checks,
+	   (SELECT count(*) FROM sp.contacts WHERE account IS NOT NULL AND btrim(tel) <> '') AS phone_numbers
+  FROM pg_stat_xact_user_functions s
+ WHERE s.schemaname = 'dormancy' AND s.funcname = 'phone_valid';
+COMMIT;
+
+SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'orders', 'customers']) s;
+DROP SCHEMA sp CASCADE;
