@@ -73,7 +73,10 @@ SELECT * FROM demo.view_estimates();
 -- expects a few duplicate names where the demo has none; and, while the
 -- stored name keys serve, the nodes of the full computation, which are not
 -- executed.  The stored keys are looked up per customer, by their index:
--- no hash of every key, whose HAVING sum(rows) > 1 was the other node here)
+-- no hash of every key, whose HAVING sum(rows) > 1 was the other node here;
+-- and the customers' scan of the outreach log's join, rightly estimated at
+-- every customer, which the hash join stops at its first row when it finds
+-- the log empty)
 SELECT node, planned, actual FROM demo.plan_nodes('SELECT * FROM dormancy.customer_status')
  WHERE demo.off_by(planned, actual) > 10 ORDER BY 1;
 

@@ -460,7 +460,10 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- the latest outcome that is not not_reached (the latest conversation) and
 -- its declined reason are evidence of the likely reason (outreach_declined,
 -- outreach_reason_competitor, ...; docs/outreach.md).  Ties of one instant
--- are broken by the log's row number, then the values.
+-- are broken by the log's row number, then the values.  The latest contact's
+-- and the latest conversation's columns are each picked together, in one
+-- ordered aggregate (dormancy._last_contact, _last_conversation,
+-- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
@@ -469,27 +472,33 @@ WITH a AS (
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+), g AS (
+	SELECT o.customer_id, a.day,
+		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
+		   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
+		   (pg_catalog.array_agg(ROW(o.channel, o.theme, o.campaign_id)::dormancy._last_contact
+								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
+				FILTER (WHERE o.counts))[1] AS last_contact,
+		   (pg_catalog.array_agg(ROW(o.contacted_on, o.outcome,
+									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
+								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
+				FILTER (WHERE o.conversation))[1] AS last_conversation
+	  FROM o JOIN a ON dormancy._single_row(a.day)
+	 GROUP BY o.customer_id, a.day
 )
-SELECT o.customer_id,
-	   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
-	   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
-	   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
-	   (pg_catalog.array_agg(o.channel ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_channel,
-	   (pg_catalog.array_agg(o.theme ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_theme,
-	   (pg_catalog.array_agg(o.campaign_id ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.channel, o.theme)
-			FILTER (WHERE o.counts))[1] AS last_campaign_id,
-	   (pg_catalog.array_agg(o.contacted_on ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_outcome_on,
-	   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_outcome,
-	   (pg_catalog.array_agg(CASE WHEN o.outcome = 'declined' THEN o.declined_reason END
-							 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-			FILTER (WHERE o.conversation))[1] AS last_declined_reason,
-	   a.day AS as_of
-  FROM o JOIN a ON dormancy._single_row(a.day)
- GROUP BY o.customer_id, a.day;
+SELECT g.customer_id,
+	   g.contacts,
+	   g.conversations,
+	   g.last_contacted_at,
+	   (g.last_contact).channel AS last_channel,
+	   (g.last_contact).theme AS last_theme,
+	   (g.last_contact).campaign_id AS last_campaign_id,
+	   (g.last_conversation).contacted_on AS last_outcome_on,
+	   (g.last_conversation).outcome AS last_outcome,
+	   (g.last_conversation).declined_reason AS last_declined_reason,
+	   g.day AS as_of
+  FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
