@@ -51,27 +51,17 @@ SELECT source, table_name, column_name, relation_kind, indexed, index_name, esti
 -- parts never executed do not count): those scanned other than through an
 -- index whose first column is the customer column (a sequential scan, or a
 -- scan of a whole index that starts with another column).
+\i test/sql_ref/plan_nodes.sql
 CREATE FUNCTION ci.scanned_whole(query text) RETURNS SETOF text
-	LANGUAGE plpgsql
+	LANGUAGE sql
 AS $$
-DECLARE
-	plan jsonb;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, COSTS off, TIMING off, FORMAT JSON) ' || query INTO plan;
-	RETURN QUERY
-	WITH RECURSIVE n(p) AS (
-		SELECT plan -> 0 -> 'Plan'
-		UNION ALL
-		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
-	)
-	SELECT n.p ->> 'Relation Name' FROM n
-	 WHERE n.p ? 'Relation Name' AND (n.p ->> 'Actual Loops')::int > 0
+	SELECT p ->> 'Relation Name' FROM pg_temp.plan_nodes(query) p
+	 WHERE p ? 'Relation Name' AND (p ->> 'Actual Loops')::int > 0
 	   AND NOT EXISTS (SELECT 1
 						 FROM pg_index i
 						 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-						WHERE i.indexrelid = to_regclass('ci.' || (n.p ->> 'Index Name'))
-						  AND a.attname IN ('account', 'id'));
-END
+						WHERE i.indexrelid = to_regclass('ci.' || (p ->> 'Index Name'))
+						  AND a.attname IN ('account', 'id'))
 $$;
 -- every table the view reports as not indexed is scanned whole by a lookup,
 -- and no table it reports as indexed is

@@ -30,24 +30,14 @@ ANALYZE dormancy.outreach_log;
 -- Every node of a query's plan (EXPLAIN ANALYZE, JSON): its type, the rows
 -- the planner expected per loop and the rows it returned per loop (nodes
 -- never executed left out).
+\i test/sql_ref/plan_nodes.sql
 CREATE FUNCTION demo.plan_nodes(query text)
 	RETURNS TABLE (node text, planned float8, actual float8)
-	LANGUAGE plpgsql
+	LANGUAGE sql
 AS $$
-DECLARE
-	plan jsonb;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, TIMING off, FORMAT JSON) ' || query INTO plan;
-	RETURN QUERY
-	WITH RECURSIVE n(p) AS (
-		SELECT plan -> 0 -> 'Plan'
-		UNION ALL
-		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
-	)
-	SELECT n.p ->> 'Node Type', (n.p ->> 'Plan Rows')::float8, (n.p ->> 'Actual Rows')::float8
-	  FROM n
-	 WHERE (n.p ->> 'Actual Loops')::float8 > 0;
-END
+	SELECT p ->> 'Node Type', (p ->> 'Plan Rows')::float8, (p ->> 'Actual Rows')::float8
+	  FROM pg_temp.plan_nodes(query) p
+	 WHERE (p ->> 'Actual Loops')::float8 > 0
 $$;
 
 -- The ratio of two row counts, the larger over the smaller (a node that
@@ -193,21 +183,10 @@ SELECT node, planned, actual FROM demo.plan_nodes('SELECT * FROM dormancy.custom
 -- plan's nodes of the given types, of more rows than given.)
 CREATE FUNCTION demo.node_outputs(query text, node_types text[], more_rows_than float8 DEFAULT 0)
 	RETURNS SETOF text
-	LANGUAGE plpgsql
+	LANGUAGE sql
 AS $$
-DECLARE
-	plan jsonb;
-BEGIN
-	EXECUTE 'EXPLAIN (VERBOSE, FORMAT JSON) ' || query INTO plan;
-	RETURN QUERY
-	WITH RECURSIVE n(p) AS (
-		SELECT plan -> 0 -> 'Plan'
-		UNION ALL
-		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
-	)
-	SELECT o FROM n, jsonb_array_elements_text(n.p -> 'Output') o
-	 WHERE n.p ->> 'Node Type' = ANY (node_types) AND (n.p ->> 'Plan Rows')::float8 > more_rows_than;
-END
+	SELECT o FROM pg_temp.plan_nodes(query, 'VERBOSE') p, jsonb_array_elements_text(p -> 'Output') o
+	 WHERE p ->> 'Node Type' = ANY (node_types) AND (p ->> 'Plan Rows')::float8 > more_rows_than
 $$;
 SELECT count(*) > 0 AS sorts,
 	   count(*) FILTER (WHERE o ~ '(score_breakdown|data_gaps)') AS wide_columns_sorted

@@ -260,21 +260,12 @@ INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
 SELECT (1 + g % 2000)::text, timestamptz '2026-10-01 00:00+00' - g * interval '1 hour',
 	   (ARRAY['phone', 'email'])[1 + g % 2], (ARRAY['not reached', 'declined', 'order'])[1 + g % 3]
   FROM generate_series(1, 3000) g;
+\i test/sql_ref/plan_nodes.sql
 CREATE FUNCTION sp.log_scans(query text) RETURNS TABLE (scans_of_the_log bigint, most_loops float8)
-	LANGUAGE plpgsql AS $$
-DECLARE
-	plan jsonb;
-BEGIN
-	EXECUTE 'EXPLAIN (ANALYZE, TIMING off, FORMAT JSON) ' || query INTO plan;
-	RETURN QUERY
-	WITH RECURSIVE n(p) AS (
-		SELECT plan -> 0 -> 'Plan'
-		UNION ALL
-		SELECT c FROM n, jsonb_array_elements(n.p -> 'Plans') c
-	)
-	SELECT count(*), max((n.p ->> 'Actual Loops')::float8)
-	  FROM n WHERE n.p ->> 'Relation Name' = 'outreach_log' AND (n.p ->> 'Actual Loops')::float8 > 0;
-END
+	LANGUAGE sql AS $$
+	SELECT count(*), max((p ->> 'Actual Loops')::float8)
+	  FROM pg_temp.plan_nodes(query) p
+	 WHERE p ->> 'Relation Name' = 'outreach_log' AND (p ->> 'Actual Loops')::float8 > 0
 $$;
 SELECT 'customer_outreach' AS view, * FROM sp.log_scans('SELECT * FROM dormancy.customer_outreach')
 UNION ALL
