@@ -2843,8 +2843,9 @@ SELECT k.customer_id,
 	   pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS phones,
 	   pg_catalog.count(*) FILTER (WHERE k.email_ok) AS emails,
 	   pg_catalog.count(k.person) AS persons,
-	   -- phone_ok and email_ok are NULL only without a value: each check
-	   -- runs once a row (the aggregates above are shared, NOT would be a second)
+	   -- invalid: a value that is not valid (phone_ok and email_ok are NULL
+	   -- only without a value), from the same aggregates as phones and
+	   -- emails, so that each check runs once a row, not again under a NOT
 	   pg_catalog.count(k.phone) - pg_catalog.count(*) FILTER (WHERE k.phone_ok) AS invalid_phones,
 	   pg_catalog.count(k.email) - pg_catalog.count(*) FILTER (WHERE k.email_ok) AS invalid_emails,
 	   pg_catalog.max(k.updated_on) FILTER (WHERE k.updated_on <= a.day) AS last_updated_at,
