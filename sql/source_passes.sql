@@ -1,7 +1,8 @@
 -- The optional sources' per-customer views against a second computation in
 -- plain SQL, row by row, on rows made to catch them out (kinds of the source
 -- that map to one kind, unmapped and NULL kinds, events after as_of or at
--- an infinite time, deals closed on one day, blank and invalid contacts),
+-- an infinite time, deals closed on one day, contract terms of one start and
+-- end, blank and invalid contacts),
 -- and how often they call their per-row functions: customer_engagement
 -- maps each customer's kinds, not each event (an events table is often many
 -- times the orders); customer_contacts checks each phone number once.  The
@@ -192,6 +193,68 @@ SELECT s.calls AS phone_checks,
  WHERE s.schemaname = 'dormancy' AND s.funcname = 'phone_valid';
 COMMIT;
 
+-- contract_signals: the current term and the latest downgrade by DISTINCT ON,
+-- over terms of one start and end (the current one: more seats, then the
+-- higher amount, then the plan; side by side they are no downgrade of each
+-- other), open-ended and future terms, terms without a start, and rows that
+-- are no term (no day, or ending before they start)
+CREATE TABLE sp.contracts (account integer, starts date, ends date, seats integer, fee numeric, auto boolean, plan text);
+INSERT INTO sp.contracts VALUES
+	(1, '2025-01-01', '2025-12-31', 10, 1000, true, 'basic'), (1, '2026-01-01', '2026-12-31', 8, 900, false, 'basic'),
+	(1, '2026-01-01', '2026-12-31', 9, 900, true, 'basic'), (1, '2026-01-01', '2026-12-31', 9, 950, true, 'pro'),
+	(2, '2025-06-01', NULL, 5, 500, NULL, NULL), (2, '2026-06-01', '2027-05-31', 4, 400, true, 'lite'),
+	(3, NULL, '2026-12-31', 20, NULL, false, 'pro'), (3, '2026-12-01', '2027-11-30', 25, NULL, true, 'pro'),
+	(4, '2024-01-01', '2024-12-31', 3, 300, true, NULL), (4, NULL, NULL, 1, 1, true, 'none'),
+	(4, '2026-02-01', '2025-01-01', 1, 1, true, 'backwards'),
+	(5, '2026-03-01', '2027-02-28', 7, 700, true, 'a'), (5, '2026-03-01', '2027-02-28', 7, 700, true, 'b'),
+	(5, '2025-03-01', '2026-02-28', 8, 800, true, 'a');
+SELECT dormancy.bind_contracts('sp.contracts', customer => 'account', starts_on => 'starts', ends_on => 'ends',
+							   seats => 'seats', amount => 'fee', auto_renew => 'auto', plan => 'plan');
+CREATE VIEW sp.contracts_reference AS
+WITH t AS (
+	SELECT c.account AS customer_id, c.starts AS starts_on, c.ends AS ends_on, c.seats::float8 AS seats,
+		   c.fee::float8 AS amount, c.auto AS auto_renew, c.plan, coalesce(c.ends, 'infinity') AS end_day,
+		   (c.starts IS NULL OR c.starts <= '2026-11-01') AS started,
+		   lag(c.seats::float8) OVER w AS prev_seats, lag(c.fee::float8) OVER w AS prev_amount, lag(c.plan) OVER w AS prev_plan
+	  FROM sp.contracts c
+	 WHERE (c.starts IS NOT NULL OR c.ends IS NOT NULL) AND (c.starts IS NULL OR c.ends IS NULL OR c.starts <= c.ends)
+	WINDOW w AS (PARTITION BY c.account ORDER BY coalesce(c.starts, '-infinity'), c.ends NULLS LAST,
+									 c.seats NULLS FIRST, c.fee NULLS FIRST, c.plan)
+), f AS (
+	SELECT t.*, t.started AND t.end_day >= '2026-11-01' AS is_current,
+		   coalesce(t.started AND coalesce(t.starts_on, '-infinity') > date '2026-11-01' - interval '12 months'
+					AND (t.seats < t.prev_seats OR t.amount < t.prev_amount), false) AS is_downgrade
+	  FROM t
+), cur AS (
+	SELECT DISTINCT ON (customer_id) * FROM f WHERE is_current
+	 ORDER BY customer_id, end_day DESC, starts_on DESC NULLS LAST, seats DESC NULLS LAST, amount DESC NULLS LAST, plan, auto_renew DESC
+), down AS (
+	SELECT DISTINCT ON (customer_id) * FROM f WHERE is_downgrade
+	 ORDER BY customer_id, starts_on DESC NULLS LAST, end_day DESC, seats DESC NULLS LAST, amount DESC NULLS LAST, plan
+)
+SELECT g.customer_id, g.terms, c.starts_on AS current_starts_on, c.ends_on AS current_ends_on, c.plan AS current_plan,
+	   c.seats AS current_seats, c.amount AS current_amount, c.auto_renew AS current_auto_renew,
+	   d.customer_id IS NOT NULL AS downgraded, d.starts_on AS downgraded_on, d.prev_seats AS seats_before,
+	   d.seats AS seats_after, d.prev_amount AS amount_before, d.amount AS amount_after, d.prev_plan AS plan_before,
+	   d.plan AS plan_after
+  FROM (SELECT customer_id, count(*) AS terms FROM f GROUP BY customer_id) g
+  LEFT JOIN cur c USING (customer_id) LEFT JOIN down d USING (customer_id);
+SELECT (SELECT count(*) FROM dormancy.contract_signals) AS customers,
+	   (SELECT count(*) FROM (SELECT customer_id, terms, current_starts_on, current_ends_on, current_plan, current_seats,
+									 current_amount, current_auto_renew, downgraded, downgraded_on, seats_before, seats_after,
+									 amount_before, amount_after, plan_before, plan_after
+								FROM dormancy.contract_signals
+							  EXCEPT ALL SELECT * FROM sp.contracts_reference) x) AS not_in_reference,
+	   (SELECT count(*) FROM (SELECT * FROM sp.contracts_reference
+							  EXCEPT ALL
+							  SELECT customer_id, terms, current_starts_on, current_ends_on, current_plan, current_seats,
+									 current_amount, current_auto_renew, downgraded, downgraded_on, seats_before, seats_after,
+									 amount_before, amount_after, plan_before, plan_after
+								FROM dormancy.contract_signals) x) AS not_in_view;
+SELECT customer_id, terms, current_starts_on, current_plan, current_seats, current_amount, current_auto_renew,
+	   downgraded, downgraded_on, seats_before, seats_after, plan_before, plan_after
+  FROM dormancy.contract_signals ORDER BY customer_id;
+
 -- customer_outreach: the latest contact and the latest conversation by
 -- DISTINCT ON, from the log, the wordings mapped by subqueries
 INSERT INTO dormancy.outreach_log (outreach_id, customer_id, contacted_at, channel, theme, outcome, declined_reason) VALUES
@@ -275,5 +338,5 @@ SELECT count(*) AS customers_with_outreach, sum(contacts) AS contacts FROM dorma
 ALTER TABLE dormancy.outreach_log RESET (autovacuum_enabled);
 DELETE FROM dormancy.outreach_log;
 
-SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'orders', 'customers']) s;
+SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'contacts', 'deals', 'events', 'orders', 'customers']) s;
 DROP SCHEMA sp CASCADE;

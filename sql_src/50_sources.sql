@@ -225,6 +225,30 @@ COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound r
 COMMENT ON COLUMN dormancy.deal_reasons.reason IS 'what it means: price, features, competitor, timing, budget, circumstances or other';
 COMMENT ON COLUMN dormancy.deal_reasons.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
+-- The columns of a customer's current contract term and of its latest
+-- downgrade, each picked together by contract_signals (sql_src/70_views.sql)
+-- in one ordered aggregate instead of a row_number() window each.
+CREATE TYPE dormancy._contract_term AS (
+	starts_on pg_catalog.date,
+	ends_on pg_catalog.date,
+	plan text,
+	seats double precision,
+	amount double precision,
+	auto_renew boolean,
+	end_day pg_catalog.date
+);
+COMMENT ON TYPE dormancy._contract_term IS 'internal: the columns of a customer''s current contract term, picked together by contract_signals';
+CREATE TYPE dormancy._contract_downgrade AS (
+	starts_on pg_catalog.date,
+	prev_seats double precision,
+	seats double precision,
+	prev_amount double precision,
+	amount double precision,
+	prev_plan text,
+	plan text
+);
+COMMENT ON TYPE dormancy._contract_downgrade IS 'internal: the columns of a customer''s latest contract downgrade (the term and the one before it), picked together by contract_signals';
+
 -- The columns of a customer's last closed deal, picked together by
 -- customer_deals (sql_src/70_views.sql) in one ordered aggregate: an
 -- ordered aggregate sorts each customer's rows for itself, and one per

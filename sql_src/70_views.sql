@@ -170,57 +170,71 @@ CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) 
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
 	  FROM dormancy.source_settings_in_force() s
-), ranked AS (
-	SELECT t.*,
-		   -- the current term: started, covering as_of, ending last
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_current DESC, t.end_day DESC, t.starts_on DESC NULLS LAST) AS current_rank,
-		   -- the latest term in the downgrade window with fewer seats or a lower amount than the one before
-		   pg_catalog.row_number() OVER (PARTITION BY t.customer_id
-			   ORDER BY t.is_downgrade DESC, t.starts_on DESC NULLS LAST, t.end_day DESC) AS downgrade_rank
-	  FROM (SELECT w.*,
-				   (w.started AND w.end_day >= a.day) AS is_current,
-				   coalesce(w.started
-							AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
-							AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
-			  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
-						   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
-						   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
-						   pg_catalog.lag(c.seats) OVER w AS prev_seats,
-						   pg_catalog.lag(c.amount) OVER w AS prev_amount,
-						   pg_catalog.lag(c.plan) OVER w AS prev_plan
-					  FROM dormancy.src_contracts c JOIN a ON dormancy._single_row(a.day)
-					 WHERE c.customer_id IS NOT NULL
-					   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
-					   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
-					WINDOW w AS (PARTITION BY c.customer_id
-								 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST)) w
-			  JOIN a ON dormancy._single_row(a.day)) t
-), p AS (
-	SELECT r.customer_id,
+), terms AS (
+	SELECT w.*,
+		   (w.started AND w.end_day >= a.day) AS is_current,
+		   coalesce(w.started
+					AND coalesce(w.starts_on, '-infinity'::pg_catalog.date) > (a.day - a.downgrade_window)::pg_catalog.date
+					AND (w.seats < w.prev_seats OR w.amount < w.prev_amount), false) AS is_downgrade
+	  FROM (SELECT c.customer_id, c.starts_on, c.ends_on, c.seats, c.amount, c.auto_renew, c.plan,
+				   coalesce(c.ends_on, 'infinity'::pg_catalog.date) AS end_day,
+				   (c.starts_on IS NULL OR c.starts_on <= a.day) AS started,
+				   pg_catalog.lag(c.seats) OVER w AS prev_seats,
+				   pg_catalog.lag(c.amount) OVER w AS prev_amount,
+				   pg_catalog.lag(c.plan) OVER w AS prev_plan
+			  FROM dormancy.src_contracts c JOIN a ON dormancy._single_row(a.day)
+			 WHERE c.customer_id IS NOT NULL
+			   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
+			   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+			-- (terms of one start and end in a fixed order: fewer seats, then
+			-- the lower amount, then the plan, so that such terms, side by
+			-- side, are no downgrade of each other)
+			WINDOW w AS (PARTITION BY c.customer_id
+						 ORDER BY coalesce(c.starts_on, '-infinity'::pg_catalog.date), c.ends_on NULLS LAST,
+								  c.seats NULLS FIRST, c.amount NULLS FIRST, c.plan)) w
+	  JOIN a ON dormancy._single_row(a.day)
+), picked AS (
+	-- the current term (started, covering as_of, ending last) and the latest
+	-- term in the downgrade window with fewer seats or a lower amount than
+	-- the one before it, each picked whole by one ordered aggregate
+	-- (dormancy._contract_term, _contract_downgrade): a row_number() window
+	-- for each sorted every term again.  Terms of one start and end: the one
+	-- with more seats, then the higher amount, then the plan (the windows
+	-- left that to the sort)
+	SELECT t.customer_id,
 		   pg_catalog.count(*) AS terms,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.started) AS last_end,
-		   coalesce(pg_catalog.bool_or(r.started AND r.end_day >= a.day), false) AS covered,
-		   coalesce(pg_catalog.bool_or(r.starts_on > a.day), false) AS renewed_ahead,
-		   -- the current term's columns (one row: current_rank 1, if current)
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_starts_on,
-		   pg_catalog.max(r.ends_on) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_ends_on,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_plan,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_seats,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_amount,
-		   pg_catalog.bool_or(r.auto_renew) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_auto_renew,
-		   pg_catalog.max(r.end_day) FILTER (WHERE r.current_rank = 1 AND r.is_current) AS cur_end_day,
-		   -- the downgrade's (one row: downgrade_rank 1, if a downgrade)
-		   pg_catalog.bool_or(r.downgrade_rank = 1 AND r.is_downgrade) AS down,
-		   pg_catalog.max(r.starts_on) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_starts_on,
-		   pg_catalog.max(r.prev_seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_seats,
-		   pg_catalog.max(r.seats) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_seats,
-		   pg_catalog.max(r.prev_amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_amount,
-		   pg_catalog.max(r.amount) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_amount,
-		   pg_catalog.max(r.prev_plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_prev_plan,
-		   pg_catalog.max(r.plan) FILTER (WHERE r.downgrade_rank = 1 AND r.is_downgrade) AS down_plan
-	  FROM ranked r JOIN a ON dormancy._single_row(a.day)
-	 GROUP BY r.customer_id
+		   pg_catalog.max(t.end_day) FILTER (WHERE t.started) AS last_end,
+		   coalesce(pg_catalog.bool_or(t.is_current), false) AS covered,
+		   coalesce(pg_catalog.bool_or(t.starts_on > a.day), false) AS renewed_ahead,
+		   pg_catalog.bool_or(t.is_downgrade) AS down,
+		   (pg_catalog.array_agg(ROW(t.starts_on, t.ends_on, t.plan, t.seats, t.amount, t.auto_renew, t.end_day)::dormancy._contract_term
+								 ORDER BY t.end_day DESC, t.starts_on DESC NULLS LAST,
+										  t.seats DESC NULLS LAST, t.amount DESC NULLS LAST, t.plan, t.auto_renew DESC)
+				FILTER (WHERE t.is_current))[1] AS cur,
+		   (pg_catalog.array_agg(ROW(t.starts_on, t.prev_seats, t.seats, t.prev_amount, t.amount, t.prev_plan, t.plan)::dormancy._contract_downgrade
+								 ORDER BY t.starts_on DESC NULLS LAST, t.end_day DESC,
+										  t.seats DESC NULLS LAST, t.amount DESC NULLS LAST, t.plan)
+				FILTER (WHERE t.is_downgrade))[1] AS downgrade
+	  FROM terms t JOIN a ON dormancy._single_row(a.day)
+	 GROUP BY t.customer_id
+), p AS (
+	SELECT k.customer_id, k.terms, k.last_end, k.covered, k.renewed_ahead,
+		   (k.cur).starts_on AS cur_starts_on,
+		   (k.cur).ends_on AS cur_ends_on,
+		   (k.cur).plan AS cur_plan,
+		   (k.cur).seats AS cur_seats,
+		   (k.cur).amount AS cur_amount,
+		   (k.cur).auto_renew AS cur_auto_renew,
+		   (k.cur).end_day AS cur_end_day,
+		   k.down,
+		   (k.downgrade).starts_on AS down_starts_on,
+		   (k.downgrade).prev_seats AS down_prev_seats,
+		   (k.downgrade).seats AS down_seats,
+		   (k.downgrade).prev_amount AS down_prev_amount,
+		   (k.downgrade).amount AS down_amount,
+		   (k.downgrade).prev_plan AS down_prev_plan,
+		   (k.downgrade).plan AS down_plan
+	  FROM picked k
 )
 SELECT p.customer_id,
 	   p.terms,
