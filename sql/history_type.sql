@@ -115,14 +115,15 @@ DECLARE
 	st text;
 	detail text;
 	result text;
+	-- the server's file in its own data directory (gone with a throwaway
+	-- server; /tmp was shared by every run on the machine)
+	file text := current_setting('data_directory') || '/dormancy_regress_recv.bin';
 BEGIN
 	CREATE TEMP TABLE recv_bytes (b bytea);
 	CREATE TEMP TABLE recv_history (h dormancy.purchase_history);
 	INSERT INTO recv_bytes VALUES (bytes);
-	-- the server's files in its own data directory (gone with a throwaway
-	-- server; /tmp was shared by every run on the machine)
-	EXECUTE format('COPY recv_bytes TO %L (FORMAT binary)', current_setting('data_directory') || '/dormancy_regress_recv.bin');
-	EXECUTE format('COPY recv_history FROM %L (FORMAT binary)', current_setting('data_directory') || '/dormancy_regress_recv.bin');
+	EXECUTE format('COPY recv_bytes TO %L (FORMAT binary)', file);
+	EXECUTE format('COPY recv_history FROM %L (FORMAT binary)', file);
 	SELECT h::text INTO result FROM recv_history;
 	DROP TABLE recv_bytes, recv_history;
 	RETURN result;

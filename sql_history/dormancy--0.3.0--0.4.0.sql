@@ -2626,52 +2626,34 @@ WITH a AS (
 				FILTER (WHERE t.is_downgrade))[1] AS downgrade
 	  FROM terms t JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY t.customer_id
-), p AS (
-	SELECT k.customer_id, k.terms, k.last_end, k.covered, k.renewed_ahead,
-		   (k.cur).starts_on AS cur_starts_on,
-		   (k.cur).ends_on AS cur_ends_on,
-		   (k.cur).plan AS cur_plan,
-		   (k.cur).seats AS cur_seats,
-		   (k.cur).amount AS cur_amount,
-		   (k.cur).auto_renew AS cur_auto_renew,
-		   (k.cur).end_day AS cur_end_day,
-		   k.down,
-		   (k.downgrade).starts_on AS down_starts_on,
-		   (k.downgrade).prev_seats AS down_prev_seats,
-		   (k.downgrade).seats AS down_seats,
-		   (k.downgrade).prev_amount AS down_prev_amount,
-		   (k.downgrade).amount AS down_amount,
-		   (k.downgrade).prev_plan AS down_prev_plan,
-		   (k.downgrade).plan AS down_plan
-	  FROM picked k
 )
 SELECT p.customer_id,
 	   p.terms,
-	   p.cur_starts_on AS current_starts_on,
-	   p.cur_ends_on AS current_ends_on,
-	   p.cur_plan AS current_plan,
-	   p.cur_seats AS current_seats,
-	   p.cur_amount AS current_amount,
-	   p.cur_auto_renew AS current_auto_renew,
+	   (p.cur).starts_on AS current_starts_on,
+	   (p.cur).ends_on AS current_ends_on,
+	   (p.cur).plan AS current_plan,
+	   (p.cur).seats AS current_seats,
+	   (p.cur).amount AS current_amount,
+	   (p.cur).auto_renew AS current_auto_renew,
 	   CASE WHEN p.last_end < 'infinity'::pg_catalog.date THEN p.last_end END AS contract_end_at,
 	   CASE WHEN p.last_end IS NOT NULL THEN least(p.last_end, a.day) END AS last_covered_day,
 	   (p.last_end IS NOT NULL AND NOT p.covered
 		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
 	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
-	   coalesce(p.cur_auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
-	   CASE WHEN p.cur_end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
-			THEN p.cur_end_day - a.day END AS renewal_due_in_days,
+	   coalesce((p.cur).auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   CASE WHEN (p.cur).end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
+			THEN (p.cur).end_day - a.day END AS renewal_due_in_days,
 	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
 	   p.down AS downgraded,
-	   p.down_starts_on AS downgraded_on,
-	   p.down_prev_seats AS seats_before,
-	   p.down_seats AS seats_after,
-	   p.down_prev_amount AS amount_before,
-	   p.down_amount AS amount_after,
-	   p.down_prev_plan AS plan_before,
-	   p.down_plan AS plan_after,
+	   (p.downgrade).starts_on AS downgraded_on,
+	   (p.downgrade).prev_seats AS seats_before,
+	   (p.downgrade).seats AS seats_after,
+	   (p.downgrade).prev_amount AS amount_before,
+	   (p.downgrade).amount AS amount_after,
+	   (p.downgrade).prev_plan AS plan_before,
+	   (p.downgrade).plan AS plan_after,
 	   a.day AS as_of
-  FROM p
+  FROM picked p
   JOIN a ON dormancy._single_row(a.day);
 COMMENT ON VIEW dormancy.contract_signals IS 'contract signals per customer with contract terms, as of dormancy.as_of_day() (docs/sources.md)';
 COMMENT ON COLUMN dormancy.contract_signals.customer_id IS 'the customer id';
@@ -9779,13 +9761,14 @@ BEGIN
 	ELSE
 		-- the log's ids matched to the customers by their text (blanks
 		-- trimmed): the id comes typed from src_customers, so that a lookup
-		-- of one customer reads the customers' index, then the log's.  With
-		-- Citus installed, only the ids of the customers in the log are read
-		-- (a semi-join): that filter runs on the workers, which send those
-		-- ids, not every customer's row.  On one server the semi-join only
-		-- costs: the planner met it by reading the log once per customer in
-		-- it, through the log's index (300,000 contacts of 95,020 customers:
-		-- customer_outreach 2.0 s with it, 1.3 s without; 2026-12-06)
+		-- of one customer reads the customers' index, then the log's.  When
+		-- the customers (else the orders) are a Citus table, only the ids of
+		-- the customers in the log are read (a semi-join): that filter runs
+		-- on the workers, which send those ids, not every customer's row.
+		-- Otherwise the semi-join only costs: the planner met it by reading
+		-- the log once per customer in it, through the log's index (300,000
+		-- contacts of 95,020 customers: customer_outreach 2.0 s with it,
+		-- 1.3 s without; 2026-12-06)
 		cols := format(
 			'SELECT c.customer_id, l.contacted_at, '
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
@@ -9795,7 +9778,9 @@ BEGIN
 			'LEFT JOIN %s c '
 			'ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
 			zone,
-			CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e WHERE e.extname = 'citus')
+			CASE WHEN dormancy._citus_table_kind(coalesce(
+						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
+						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NOT NULL
 				 THEN '(SELECT s.customer_id FROM dormancy.src_customers s '
 					  'WHERE s.customer_id::pg_catalog.text IN (SELECT pg_catalog.btrim(k.customer_id) FROM dormancy.outreach_log k))'
 				 ELSE 'dormancy.src_customers' END);

@@ -548,13 +548,14 @@ BEGIN
 	ELSE
 		-- the log's ids matched to the customers by their text (blanks
 		-- trimmed): the id comes typed from src_customers, so that a lookup
-		-- of one customer reads the customers' index, then the log's.  With
-		-- Citus installed, only the ids of the customers in the log are read
-		-- (a semi-join): that filter runs on the workers, which send those
-		-- ids, not every customer's row.  On one server the semi-join only
-		-- costs: the planner met it by reading the log once per customer in
-		-- it, through the log's index (300,000 contacts of 95,020 customers:
-		-- customer_outreach 2.0 s with it, 1.3 s without; 2026-12-06)
+		-- of one customer reads the customers' index, then the log's.  When
+		-- the customers (else the orders) are a Citus table, only the ids of
+		-- the customers in the log are read (a semi-join): that filter runs
+		-- on the workers, which send those ids, not every customer's row.
+		-- Otherwise the semi-join only costs: the planner met it by reading
+		-- the log once per customer in it, through the log's index (300,000
+		-- contacts of 95,020 customers: customer_outreach 2.0 s with it,
+		-- 1.3 s without; 2026-12-06)
 		cols := format(
 			'SELECT c.customer_id, l.contacted_at, '
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
@@ -564,7 +565,9 @@ BEGIN
 			'LEFT JOIN %s c '
 			'ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
 			zone,
-			CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e WHERE e.extname = 'citus')
+			CASE WHEN dormancy._citus_table_kind(coalesce(
+						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
+						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NOT NULL
 				 THEN '(SELECT s.customer_id FROM dormancy.src_customers s '
 					  'WHERE s.customer_id::pg_catalog.text IN (SELECT pg_catalog.btrim(k.customer_id) FROM dormancy.outreach_log k))'
 				 ELSE 'dormancy.src_customers' END);
