@@ -27,7 +27,9 @@
 -- when its type is a built-in one (whose casts nobody but a superuser can
 -- change).  The live views never read the store: category_histories reads it
 -- only through a gate that the refresh sets in C for its own transaction
--- (src/history_store.c), with the rights of the role that queries.
+-- (src/history_store.c), with the rights of the role that queries, and that
+-- fit_models() sets for its one read of the histories while the store is
+-- current (_stored_histories_current, below).
 --
 
 CREATE TABLE dormancy.stored_histories (
@@ -107,7 +109,8 @@ COMMENT ON COLUMN dormancy.refresh_runs.snapshot_written IS
 --
 -- The gate (src/history_store.c).  The live view category_histories reads
 -- the orders while it is off and the store while it is on; only the refresh
--- turns it on, for its own transaction.
+-- turns it on, for its own transaction, and fit_models() for its read of the
+-- histories (_fit_summaries_from_store).
 --
 
 -- STABLE: a flag of the backend that changes only between statements.
@@ -735,7 +738,59 @@ $$;
 COMMENT ON FUNCTION dormancy._prepare_histories() IS
 	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it';
 
+-- Whether the stored histories hold every order the current role would
+-- read now, so that fit_models() can take its summaries from them instead of
+-- folding the orders again (_fit_summaries_from_store, 45_model_status.sql):
+-- the orders are tracked, a refresh completed the store in the zone in
+-- force, and nothing was recorded since (no mark, no invalidation, no
+-- tracking problem: what makes the next refresh recompute anything).  Only
+-- for the role that owns the store, which the refresh writes as that role
+-- (SECURITY DEFINER), and while no row security applies to that role on the
+-- orders: another role, or the same one under a policy, may see other
+-- orders than the refresh read.  The store is locked (ACCESS SHARE) for the
+-- rest of the transaction, so that a full refresh cannot empty it before it
+-- is read; while a refresh holds it (a full one empties it), the answer is
+-- false at once instead of a wait.
+CREATE FUNCTION dormancy._stored_histories_current()
+	RETURNS boolean
+	LANGUAGE plpgsql VOLATILE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+BEGIN
+	-- (inside a refresh the gate is open already: not asked.  A C function,
+	-- so that the library, which defines dormancy.time_zone, is loaded)
+	IF dormancy._use_stored_histories() THEN
+		RETURN false;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_class c
+					WHERE c.oid = 'dormancy.stored_histories'::regclass
+					  AND c.relowner = (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)) THEN
+		RETURN false;
+	END IF;
+	BEGIN
+		LOCK TABLE dormancy.stored_histories IN ACCESS SHARE MODE NOWAIT;
+	EXCEPTION WHEN lock_not_available THEN
+		RETURN false;
+	END;
+	SELECT * INTO st FROM dormancy.history_store_state;
+	IF NOT coalesce(st.tracked AND st.complete, false) OR st.reason IS NOT NULL
+	   OR st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone')
+	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
+	   OR row_security_active(st.orders_relation)
+	   OR EXISTS (SELECT 1 FROM dormancy.changed_customers)
+	   OR EXISTS (SELECT 1 FROM dormancy.store_invalidations) THEN
+		RETURN false;
+	END IF;
+	RETURN dormancy._tracking_problem() IS NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._stored_histories_current() IS
+	'internal: whether dormancy.stored_histories holds every order the current role reads (it owns the store, no row security on the orders, nothing written since the refresh that completed it); locks the store for the transaction';
+
 REVOKE ALL ON FUNCTION dormancy.reset_stored_histories() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._stored_histories_current() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._prepare_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_62_incremental() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._untrack_orders(regclass) FROM PUBLIC;

@@ -1,0 +1,145 @@
+-- fit_models() takes its summaries from the histories a refresh stored,
+-- instead of folding the orders again, while they are current: the orders
+-- tracked, the store complete in the zone in force, nothing written or
+-- altered since, for the role that owns the store
+-- (_stored_histories_current).  The models and the value distribution are
+-- the same either way (compared with =), and so are the fits over
+-- customer_core's columns; the reads are counted in
+-- pg_stat_xact_user_tables: the orders are not read from the store, the
+-- store is not read from the orders.
+SET client_min_messages = error;	-- segments that do not fit the model warn
+SET TimeZone = 'UTC';
+\set SHOW_CONTEXT never
+
+\set customers 3000
+\i test/sql_ref/load_demo.sql
+SET client_min_messages = error;
+SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
+							   industry => 'sector', company_size => 'size_class') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', category => 'category', discounted => 'discounted') IS NOT NULL AS bound;
+SET dormancy.as_of = '2026-11-01';
+SET dormancy.time_zone = 'Asia/Tokyo';
+
+-- the models and the value distribution as text, to compare runs with =
+CREATE TEMP TABLE runs (run text, models text, distribution text);
+CREATE FUNCTION pg_temp.keep(run text) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO runs
+	SELECT run,
+		   (SELECT string_agg(format('%s %s %s %s %s', m.segment_kind, m.segment_value, m.bgnbd, m.gammagamma,
+									 m.bgnbd_covariance), ' | ' ORDER BY m.segment_kind, m.segment_value)
+			  FROM dormancy.models m),
+		   (SELECT string_agg(format('%s %s %s', v.measure, v.quantiles, v.customers), ' | ' ORDER BY v.measure)
+			  FROM dormancy.value_distribution v)
+$$;
+-- the fits over customer_core's columns (the way up to 0.3.0), per segment,
+-- against the stored models (sql/model_fit_read.sql)
+CREATE FUNCTION pg_temp.same_as_core() RETURNS boolean LANGUAGE sql AS $$
+	SELECT bool_and(n.bgnbd = o.bgnbd AND (n.bgnbd).customers = o.customers)
+	  FROM dormancy.models n
+	  FULL JOIN (
+		SELECT CASE WHEN grouping(s.segment_value) = 0 THEN 'industry' ELSE 'all' END AS segment_kind,
+			   s.segment_value, count(*) AS customers,
+			   dormancy.bgnbd_fit(s.frequency, s.recency_days / 7.0, s.age_days / 7.0) AS bgnbd
+		  FROM (SELECT dormancy.label_key(c.industry) AS segment_value, c.frequency, c.recency_days, c.age_days
+				  FROM dormancy.customer_core c WHERE c.frequency IS NOT NULL) s
+		 GROUP BY GROUPING SETS ((), (s.segment_value))
+		HAVING grouping(s.segment_value) = 1 OR (s.segment_value IS NOT NULL AND count(*) >= 200)) o
+		ON o.segment_kind = n.segment_kind AND o.segment_value IS NOT DISTINCT FROM n.segment_value
+$$;
+-- one fit, and what it read: the scans of the orders and of the store,
+-- counted before and after it in the same transaction (the pending counts
+-- of pg_stat_xact_user_tables may still hold earlier transactions')
+CREATE FUNCTION pg_temp.scans(rel regclass) RETURNS bigint LANGUAGE sql AS $$
+	SELECT coalesce(sum(s.seq_scan + coalesce(s.idx_scan, 0)), 0)::bigint
+	  FROM pg_stat_xact_user_tables s WHERE s.relid = rel
+$$;
+CREATE FUNCTION pg_temp.fit_reads(OUT orders_scans bigint, OUT store_scans bigint) LANGUAGE plpgsql AS $$
+BEGIN
+	orders_scans := -pg_temp.scans('demo.invoices');
+	store_scans := -pg_temp.scans('dormancy.stored_histories');
+	PERFORM count(*) FROM dormancy.fit_models();
+	orders_scans := orders_scans + pg_temp.scans('demo.invoices');
+	store_scans := store_scans + pg_temp.scans('dormancy.stored_histories');
+END
+$$;
+
+-- 1. no refresh yet: the store is not complete, the orders are read
+SELECT dormancy._stored_histories_current() AS current;
+BEGIN;
+SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('orders, before any refresh');
+SELECT pg_temp.same_as_core() AS same_as_core;
+
+-- 2. after a refresh: current, the store is read and the orders are not;
+-- the same models and distribution
+CALL dormancy.refresh();
+SELECT dormancy._stored_histories_current() AS current;
+BEGIN;
+SET LOCAL max_parallel_workers_per_gather = 2;
+SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+-- the gate closed again, and parallel query as it was in the transaction
+SELECT dormancy._use_stored_histories() AS gate_open, current_setting('max_parallel_workers_per_gather') AS workers;
+COMMIT;
+SELECT pg_temp.keep('store');
+SELECT pg_temp.same_as_core() AS same_as_core;
+SELECT count(DISTINCT (models, distribution)) AS distinct_results, count(*) AS runs FROM runs;
+
+-- 3. an order written since: not current until the next refresh; the new
+-- order is in the fit (customer_core's fits agree)
+INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
+SELECT account_id, date '2026-10-30', 5000, 'core' FROM demo.accounts ORDER BY account_id LIMIT 40;
+SELECT dormancy._stored_histories_current() AS current;
+BEGIN;
+SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.same_as_core() AS same_as_core;
+SELECT pg_temp.keep('orders, after new orders');
+CALL dormancy.refresh();
+SELECT dormancy._stored_histories_current() AS current;
+BEGIN;
+SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('store, after new orders');
+SELECT r.run, r.models = a.models AND r.distribution = a.distribution AS same_as_orders
+  FROM runs r, runs a WHERE a.run = 'orders, after new orders' AND r.run = 'store, after new orders';
+
+-- 4. not current: another zone than the store's; a tracking trigger
+-- disabled (and enabled again: the event trigger saw it); a write in the
+-- transaction itself; a role that does not own the store
+SET dormancy.time_zone = 'UTC';
+SELECT dormancy._stored_histories_current() AS current_in_another_zone;
+SET dormancy.time_zone = 'Asia/Tokyo';
+SELECT dormancy._stored_histories_current() AS current;
+BEGIN;
+DELETE FROM demo.invoices WHERE invoice_id = (SELECT min(invoice_id) FROM demo.invoices);
+SELECT dormancy._stored_histories_current() AS current_after_own_write;
+ROLLBACK;
+CREATE ROLE fit_store_other;
+GRANT USAGE ON SCHEMA dormancy TO fit_store_other;
+GRANT EXECUTE ON FUNCTION dormancy._stored_histories_current(), dormancy._use_stored_histories() TO fit_store_other;
+SET ROLE fit_store_other;
+SELECT dormancy._stored_histories_current() AS current_for_another_role;
+RESET ROLE;
+REVOKE ALL ON FUNCTION dormancy._stored_histories_current(), dormancy._use_stored_histories() FROM fit_store_other;
+REVOKE USAGE ON SCHEMA dormancy FROM fit_store_other;
+DROP ROLE fit_store_other;
+ALTER TABLE demo.invoices DISABLE TRIGGER dormancy_track_insert;
+ALTER TABLE demo.invoices ENABLE ALWAYS TRIGGER dormancy_track_insert;
+SELECT dormancy._stored_histories_current() AS current_after_disable;
+CALL dormancy.refresh();
+SELECT dormancy._stored_histories_current() AS current;
+
+-- 5. inside a refresh the gate is open already: not asked (the refit of
+-- refresh() reads the store as before)
+UPDATE dormancy.models SET fitted_at = fitted_at - interval '30 days';
+CALL dormancy.refresh();
+SELECT models_refit, history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT pg_temp.same_as_core() AS same_as_core;
+
+DELETE FROM dormancy.models;
+DELETE FROM dormancy.value_distribution;
+SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
+SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
+DROP SCHEMA demo CASCADE;
