@@ -7,7 +7,9 @@
 # overlapping refreshes skip instead of piling up, none fails, and the state
 # history stays a chain (each change starts from the state the previous one
 # ended in).  A control shows the lock_timeout detector fires on a lock that
-# would block (ACCESS EXCLUSIVE, what TRUNCATE would take).
+# would block (ACCESS EXCLUSIVE, what TRUNCATE would take).  Last,
+# fit_models() while another session holds the history store: it reads the
+# orders instead of waiting.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -142,6 +144,28 @@ drift=$(psql -X -At -c "SELECT count(*) FROM dormancy.status_snapshot s
 				  ORDER BY customer_id, history_id DESC) h ON h.customer_id = s.customer_key
 	 WHERE s.state IS DISTINCT FROM h.to_state")
 [ "$drift" = 0 ] || { echo "FAIL: $drift customers' last history state differs from the snapshot"; fails=$((fails + 1)); }
+
+# fit_models() reads the stored histories while they are current, and never
+# waits for a refresh that holds the store (a full one empties it, holding
+# ACCESS EXCLUSIVE): it reads the orders instead (lock_timeout = 2s: a wait
+# fails the fit)
+psql -X -q -c "CALL dormancy.refresh()" >/dev/null
+current=$(psql -X -At -c "SELECT dormancy._stored_histories_current()")
+[ "$current" = t ] || { echo "FAIL: the store is not current after a refresh with no write since"; fails=$((fails + 1)); }
+psql -X -q -c "BEGIN; LOCK dormancy.stored_histories IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;" >/dev/null &
+locker=$!
+for _ in $(seq 1 200); do
+	held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'dormancy.stored_histories'::regclass AND mode = 'AccessExclusiveLock' AND granted")
+	[ "$held" = 1 ] && break
+	sleep 0.05
+done
+held_current=$(PGOPTIONS='-c lock_timeout=2s' psql -X -At -c "SELECT dormancy._stored_histories_current()" 2>&1)
+[ "$held_current" = f ] || { echo "FAIL: with the store held by another session, _stored_histories_current() gave: $held_current"; fails=$((fails + 1)); }
+if ! PGOPTIONS='-c lock_timeout=2s' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit.err"; then
+	echo "FAIL: fit_models() failed while the store was held: $(head -1 "$work/fit.err")"; fails=$((fails + 1))
+fi
+wait $locker
+echo "fit_models: the store current after a refresh; while held by another session, not current and the fit did not wait"
 
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "readers never waited (max ${read_max_ms} ms), never saw a torn snapshot; $succeeded refreshes during the reads, $skipped skipped, none failed"
