@@ -5412,7 +5412,11 @@ BEGIN
 								    WHERE b.source = 'orders' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'customer'),
 								  (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a, dormancy.bindings b
 								    WHERE b.source = 'customers' AND a.attrelid = b.relation AND a.attname = b.columns ->> 'id')),
-				  HINT = 'Bind a view that casts one of them to the type of the other.';
+				  HINT = CASE WHEN _bind.source IN ('customers', 'orders')
+							  THEN format('Bind a view that casts one of them to the type of the other, or, to move both to ids of another type, unbind the %1$s first: SELECT dormancy.unbind(%2$L).',
+										  CASE _bind.source WHEN 'customers' THEN 'orders' ELSE 'customers' END,
+										  CASE _bind.source WHEN 'customers' THEN 'orders' ELSE 'customers' END)
+							  ELSE 'Bind a view that casts one of them to the type of the other.' END;
 	END;
 	PERFORM dormancy._warn_definer_views(_bind.source, _bind.relation);
 	-- a lookup of one customer reads a table without an index on its
