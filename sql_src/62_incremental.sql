@@ -636,6 +636,26 @@ COMMENT ON FUNCTION dormancy._log_history_reason(text) IS
 -- check that the tracking saw every write, bring the store up to date, and let
 -- category_histories read it for the rest of the transaction.  Returns
 -- 'incremental', 'full' or 'live' (not tracked), and why not incremental.
+-- Why the next refresh must rebuild every history, though the orders are
+-- tracked (NULL: it may update the store incrementally): the store is not
+-- complete, events were recorded that could hide writes (their reasons,
+-- given by the caller: the refresh takes them up to a watermark), or the
+-- stored days are in another dormancy.time_zone than the one in force.
+-- _prepare_histories acts on it; _stored_histories_current asks it too.
+CREATE FUNCTION dormancy._store_rebuild_reason(st dormancy.history_store_state, invalidations text)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN NOT st.complete THEN coalesce(st.reason, 'the store is not complete')
+				WHEN invalidations IS NOT NULL THEN invalidations
+				WHEN st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone')
+					THEN format('dormancy.time_zone is %s, the stored days are in %s',
+								current_setting('dormancy.time_zone'), st.time_zone) END
+$$;
+COMMENT ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) IS
+	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone), NULL when it may be incremental';
+
 CREATE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recomputed bigint, OUT reason text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -666,15 +686,10 @@ BEGIN
 	SELECT c.change_id, c.customer_key FROM dormancy.changed_customers c;
 	CREATE TEMP TABLE dormancy_refresh_invalidations ON COMMIT DROP AS
 	SELECT i.invalidation_id, i.reason FROM dormancy.store_invalidations i;
-	IF reason IS NULL AND NOT st.complete THEN
-		reason := coalesce(st.reason, 'the store is not complete');
-	END IF;
 	IF reason IS NULL THEN
-		SELECT string_agg(DISTINCT i.reason, '; ' ORDER BY i.reason) INTO reason
-		  FROM pg_temp.dormancy_refresh_invalidations i;
-	END IF;
-	IF reason IS NULL AND st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone') THEN
-		reason := format('dormancy.time_zone is %s, the stored days are in %s', current_setting('dormancy.time_zone'), st.time_zone);
+		reason := dormancy._store_rebuild_reason(st,
+					  (SELECT string_agg(DISTINCT i.reason, '; ' ORDER BY i.reason)
+						 FROM pg_temp.dormancy_refresh_invalidations i));
 	END IF;
 	IF reason IS NULL THEN
 		mode := 'incremental';
@@ -774,16 +789,19 @@ BEGIN
 	EXCEPTION WHEN lock_not_available THEN
 		RETURN false;
 	END;
+	-- what the next refresh would find: tracked, no tracking problem, nothing
+	-- to rebuild (_store_rebuild_reason, as _prepare_histories asks it) and no
+	-- customer to recompute
 	SELECT * INTO st FROM dormancy.history_store_state;
-	IF NOT coalesce(st.tracked AND st.complete, false) OR st.reason IS NOT NULL
-	   OR st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone')
+	IF NOT coalesce(st.tracked, false)
 	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
 	   OR row_security_active(st.orders_relation)
-	   OR EXISTS (SELECT 1 FROM dormancy.changed_customers)
-	   OR EXISTS (SELECT 1 FROM dormancy.store_invalidations) THEN
+	   OR EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
 		RETURN false;
 	END IF;
-	RETURN dormancy._tracking_problem() IS NULL;
+	RETURN dormancy._tracking_problem() IS NULL
+	   AND dormancy._store_rebuild_reason(st, (SELECT string_agg(DISTINCT i.reason, '; ' ORDER BY i.reason)
+												 FROM dormancy.store_invalidations i)) IS NULL;
 END
 $$;
 COMMENT ON FUNCTION dormancy._stored_histories_current() IS
@@ -791,6 +809,7 @@ COMMENT ON FUNCTION dormancy._stored_histories_current() IS
 
 REVOKE ALL ON FUNCTION dormancy.reset_stored_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._stored_histories_current() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._prepare_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_62_incremental() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._untrack_orders(regclass) FROM PUBLIC;
