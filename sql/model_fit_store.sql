@@ -138,6 +138,62 @@ CALL dormancy.refresh();
 SELECT models_refit, history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT pg_temp.same_as_core() AS same_as_core;
 
+-- 6. the whole history as one stored row (_stored_whole_histories): each
+-- case fitted from the orders (the store not current: new orders, a
+-- rebind), then from the store after a refresh, the same models and
+-- distribution.  With categories and no order id it is not: a row of
+-- category NULL holds only the orders without a category (some written
+-- here), the whole history is the union of the rows
+INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
+SELECT account_id, date '2026-10-20', 3000, NULL FROM demo.accounts ORDER BY account_id DESC LIMIT 60;
+SELECT dormancy._stored_whole_histories() AS whole_rows;
+BEGIN;
+SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('orders, some without a category');
+CALL dormancy.refresh();
+BEGIN;
+SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('store, some without a category');
+-- (the rows of category NULL: only the customers given an order without one)
+SELECT count(*) FILTER (WHERE s.category IS NULL) AS rows_of_category_null,
+	   count(DISTINCT s.customer_key) AS customers
+  FROM dormancy.stored_histories s;
+-- no category bound: every stored row is a customer's whole history
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', discounted => 'discounted') IS NOT NULL AS bound;
+SELECT dormancy._stored_whole_histories() AS whole_rows;
+BEGIN;
+SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('orders, no category');
+CALL dormancy.refresh();
+BEGIN;
+SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('store, no category');
+-- an order id bound with the categories: the row of category NULL holds the
+-- whole orders (each invoice an order of its own here)
+SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
+							amount => 'total', category => 'category', discounted => 'discounted',
+							order_id => 'invoice_id') IS NOT NULL AS bound;
+SELECT dormancy._stored_whole_histories() AS whole_rows;
+BEGIN;
+SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('orders, order ids');
+CALL dormancy.refresh();
+BEGIN;
+SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+COMMIT;
+SELECT pg_temp.keep('store, order ids');
+SELECT pg_temp.same_as_core() AS same_as_core;
+SELECT s.run, s.models = o.models AND s.distribution = o.distribution AS same_as_orders
+  FROM runs s JOIN runs o ON o.run = replace(s.run, 'store', 'orders')
+ WHERE s.run IN ('store, some without a category', 'store, no category', 'store, order ids')
+ ORDER BY s.run;
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;

@@ -7299,7 +7299,9 @@ BEGIN
 	-- subquery runs where the orders are, one task per shard, over
 	-- customer_histories_live (histories are never stored there: the union
 	-- with the stored ones would make Citus collect every history), and the
-	-- coordinator receives the summaries only.
+	-- coordinator receives the summaries only.  From the stored histories
+	-- (the gate open: a refresh's refit, _fit_summaries_from_store), see
+	-- _stored_whole_histories.
 	EXECUTE format(
 		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
 		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
@@ -7308,13 +7310,16 @@ BEGIN
 		'		  FROM (SELECT h.customer_id, '
 		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
 		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
-		'				  FROM dormancy.%I h '
+		'				  FROM %s h '
 		'				OFFSET 0) h '
 		'		 WHERE (h.b).frequency IS NOT NULL '
 		'		OFFSET 0) s ON s.customer_id = c.customer_id '
 		' WHERE c.customer_id IS NOT NULL',
 		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
-			 THEN 'customer_histories_live' ELSE 'customer_histories' END);
+			 THEN 'dormancy.customer_histories_live'
+			 WHEN dormancy._use_stored_histories() AND dormancy._stored_whole_histories()
+			 THEN '(SELECT s.customer_id, s.history FROM dormancy.src_stored_histories s WHERE s.category IS NULL)'
+			 ELSE 'dormancy.customer_histories' END);
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
 	-- the segments it expects (without them it expects 200)
@@ -11299,7 +11304,9 @@ COMMENT ON FUNCTION dormancy._stored_histories_current() IS
 -- (src/history_store.c); opening it turns parallel query off for the
 -- transaction, which this function's own setting keeps from outliving the
 -- call.  At 1,000,000 demo customers the summaries took 3.6-3.9 s against
--- 6.4-6.6 s from the orders (docs/models.md).
+-- 6.4-6.6 s from the orders; later, each customer's whole history read
+-- as its one stored row (_stored_whole_histories), 2.7-3.5 s against
+-- 5.8-5.9 s on a slower machine (docs/models.md).
 CREATE FUNCTION dormancy._fit_summaries_from_store()
 	RETURNS bigint
 	LANGUAGE plpgsql
@@ -11318,6 +11325,27 @@ $$;
 COMMENT ON FUNCTION dormancy._fit_summaries_from_store() IS
 	'internal: _fit_summaries() with the stored histories read instead of the orders (fit_models(), while they are current)';
 
+
+-- Each customer's whole history as its one stored row, for the fits' summaries
+-- Whether each customer's whole history is one row of the stored histories,
+-- the row of category NULL: with no category column bound every stored row
+-- is (one per customer), and with an order id bound the row of category
+-- NULL holds the whole orders.  Then what needs only the whole history (the
+-- fits' summaries) reads that row instead of customer_histories_stored,
+-- which groups every customer's rows and merges them: at 1,000,000 demo
+-- customers the fits' summaries from the store took 2.7-3.5 s against
+-- 5.8-5.9 s (docs/models.md).  With categories and no order id the whole
+-- history is the union of the categories' rows (a row of category NULL
+-- holds only the orders without one), so it is grouped as before.
+CREATE FUNCTION dormancy._stored_whole_histories()
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT coalesce((SELECT NOT b.order_categories_bound OR b.order_ids_bound FROM dormancy.src_bindings b), false)
+$$;
+COMMENT ON FUNCTION dormancy._stored_whole_histories() IS
+	'internal: whether each customer''s whole history is its stored row of category NULL (no category bound, or an order id bound)';
 
 -- Privileges (always last)
 --
