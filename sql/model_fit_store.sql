@@ -138,7 +138,7 @@ CALL dormancy.refresh();
 SELECT models_refit, history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT pg_temp.same_as_core() AS same_as_core;
 
--- 6. the whole history as one stored row (_stored_whole_histories): each
+-- 6. the whole history as one stored row (_whole_stored_histories): each
 -- case fitted from the orders (the store not current: new orders, a
 -- rebind), then from the store after a refresh, the same models and
 -- distribution.  With categories and no order id it is not: a row of
@@ -146,7 +146,7 @@ SELECT pg_temp.same_as_core() AS same_as_core;
 -- here), the whole history is the union of the rows
 INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
 SELECT account_id, date '2026-10-20', 3000, NULL FROM demo.accounts ORDER BY account_id DESC LIMIT 60;
-SELECT dormancy._stored_whole_histories() AS whole_rows;
+SELECT dormancy._whole_stored_histories() AS whole_histories;
 BEGIN;
 SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
 COMMIT;
@@ -163,7 +163,7 @@ SELECT count(*) FILTER (WHERE s.category IS NULL) AS rows_of_category_null,
 -- no category bound: every stored row is a customer's whole history
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', discounted => 'discounted') IS NOT NULL AS bound;
-SELECT dormancy._stored_whole_histories() AS whole_rows;
+SELECT dormancy._whole_stored_histories() AS whole_histories;
 BEGIN;
 SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
 COMMIT;
@@ -178,7 +178,7 @@ SELECT pg_temp.keep('store, no category');
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', category => 'category', discounted => 'discounted',
 							order_id => 'invoice_id') IS NOT NULL AS bound;
-SELECT dormancy._stored_whole_histories() AS whole_rows;
+SELECT dormancy._whole_stored_histories() AS whole_histories;
 BEGIN;
 SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
 COMMIT;

@@ -146,25 +146,27 @@ $$;
 COMMENT ON FUNCTION dormancy._drop_fit_tables() IS
 	'internal: drop the temporary tables of the fits (pg_temp.dormancy_fit_summaries, pg_temp.dormancy_fit_states) where they exist';
 
--- Whether each customer's whole history is one row of the stored histories,
--- the row of category NULL: with no category column bound every stored row
--- is (one per customer), and with an order id bound the row of category
--- NULL holds the whole orders.  Then what needs only the whole history (the
--- fits' summaries) reads that row instead of customer_histories_stored,
--- which groups every customer's rows and merges them: at 1,000,000 demo
--- customers the fits' summaries from the store took 2.7-3.5 s against
--- 5.8-5.9 s (docs/models.md).  With categories and no order id the whole
--- history is the union of the categories' rows (a row of category NULL
--- holds only the orders without one), so it is grouped as before.
-CREATE FUNCTION dormancy._stored_whole_histories()
-	RETURNS boolean
+-- Each customer's whole history from the stored histories (the gate open),
+-- as a FROM item for what needs only that (the fits' summaries of
+-- fit_models()): the customer's row of category NULL
+-- when that is the whole history, with no category column bound (every
+-- stored row is one, one per customer) or with an order id bound (the row
+-- of category NULL holds the whole orders); else customer_histories, which
+-- groups every customer's rows and merges them (with categories and no
+-- order id a row of category NULL holds only the orders without one).  At
+-- 1,000,000 demo customers the fits' summaries from the store took 2.7-3.5 s
+-- from the rows against 5.8-5.9 s grouped (docs/models.md).
+CREATE FUNCTION dormancy._whole_stored_histories()
+	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT coalesce((SELECT NOT b.order_categories_bound OR b.order_ids_bound FROM dormancy.src_bindings b), false)
+	SELECT CASE WHEN (SELECT NOT b.order_categories_bound OR b.order_ids_bound FROM dormancy.src_bindings b)
+				THEN '(SELECT s.customer_id, s.history FROM dormancy.src_stored_histories s WHERE s.category IS NULL)'
+				ELSE 'dormancy.customer_histories' END
 $$;
-COMMENT ON FUNCTION dormancy._stored_whole_histories() IS
-	'internal: whether each customer''s whole history is its stored row of category NULL (no category bound, or an order id bound)';
+COMMENT ON FUNCTION dormancy._whole_stored_histories() IS
+	'internal: a FROM item of each customer''s whole history from the stored histories: its row of category NULL when that is the whole history (no category bound, or an order id bound), else customer_histories';
 
 -- What fit_models() reads, in one pass over the bound customers and their
 -- histories, kept for the fits (_fit_segments) and the value distribution
@@ -207,8 +209,8 @@ BEGIN
 	-- customer_histories_live (histories are never stored there: the union
 	-- with the stored ones would make Citus collect every history), and the
 	-- coordinator receives the summaries only.  From the stored histories
-	-- (the gate open: a refresh's refit, _fit_summaries_from_store), see
-	-- _stored_whole_histories.
+	-- (the gate open: a refresh's refit, _fit_summaries_from_store), each
+	-- customer's whole history as _whole_stored_histories gives it.
 	EXECUTE format(
 		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
 		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
@@ -224,8 +226,7 @@ BEGIN
 		' WHERE c.customer_id IS NOT NULL',
 		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
 			 THEN 'dormancy.customer_histories_live'
-			 WHEN dormancy._use_stored_histories() AND dormancy._stored_whole_histories()
-			 THEN '(SELECT s.customer_id, s.history FROM dormancy.src_stored_histories s WHERE s.category IS NULL)'
+			 WHEN dormancy._use_stored_histories() THEN dormancy._whole_stored_histories()
 			 ELSE 'dormancy.customer_histories' END);
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	-- the segments' statistics: the fits' GROUP BY sizes its hash table by
@@ -244,7 +245,7 @@ COMMENT ON FUNCTION dormancy._fit_summaries() IS
 -- transaction, which this function's own setting keeps from outliving the
 -- call.  At 1,000,000 demo customers the summaries took 3.6-3.9 s against
 -- 6.4-6.6 s from the orders; later, each customer's whole history read
--- as its one stored row (_stored_whole_histories), 2.7-3.5 s against
+-- as its one stored row (_whole_stored_histories), 2.7-3.5 s against
 -- 5.8-5.9 s on a slower machine (docs/models.md).
 CREATE FUNCTION dormancy._fit_summaries_from_store()
 	RETURNS bigint
