@@ -1,12 +1,13 @@
 -- fit_models() takes its summaries from the histories a refresh stored,
--- instead of folding the orders again, while they are current: the orders
--- tracked, the store complete in the zone in force, nothing written or
--- altered since, for the role that owns the store
--- (_stored_histories_current).  The models and the value distribution are
--- the same either way (compared with =), and so are the fits over
--- customer_core's columns; the reads are counted in
--- pg_stat_xact_user_tables: the orders are not read from the store, the
--- store is not read from the orders.
+-- instead of folding the orders again, while the store is usable: the
+-- orders tracked, the store complete in the zone in force, nothing to
+-- rebuild since, for the role that owns the store, and few customers
+-- written since (changed_customers), whose histories it folds from the
+-- orders (_stored_histories_usable).  The models and the value distribution
+-- are the same either way (compared as text with a fit from the orders, the
+-- store made unusable for it in a subtransaction rolled back), and so are
+-- the fits over customer_core's columns; the reads are counted in
+-- pg_stat_xact_user_tables.
 SET client_min_messages = error;	-- segments that do not fit the model warn
 SET TimeZone = 'UTC';
 \set SHOW_CONTEXT never
@@ -64,8 +65,35 @@ BEGIN
 END
 $$;
 
+-- a fit from the orders in the same state: a tracking trigger disabled in a
+-- subtransaction (the store then unusable), the fit kept, the subtransaction
+-- rolled back (the trigger and the models); true when it read the orders
+-- and not the store
+CREATE FUNCTION pg_temp.keep_from_orders(run text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	orders_only boolean;
+	kept runs;
+BEGIN
+	BEGIN
+		ALTER TABLE demo.invoices DISABLE TRIGGER dormancy_track_insert;
+		SELECT r.orders_scans > 0 AND r.store_scans = 0 INTO orders_only FROM pg_temp.fit_reads() r;
+		PERFORM pg_temp.keep(run);
+		SELECT * INTO kept FROM runs r WHERE r.run = keep_from_orders.run;
+		RAISE EXCEPTION 'undone';
+	EXCEPTION WHEN raise_exception THEN
+		NULL;
+	END;
+	INSERT INTO runs SELECT kept.*;
+	RETURN orders_only;
+END
+$$;
+-- whether two runs kept the same models and value distribution
+CREATE FUNCTION pg_temp.same_runs(a text, b text) RETURNS boolean LANGUAGE sql AS $$
+	SELECT x.models = y.models AND x.distribution = y.distribution FROM runs x, runs y WHERE x.run = a AND y.run = b
+$$;
+
 -- 1. no refresh yet: the store is not complete, the orders are read
-SELECT dormancy._stored_histories_current() AS current;
+SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;
 SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
 COMMIT;
@@ -75,7 +103,7 @@ SELECT pg_temp.same_as_core() AS same_as_core;
 -- 2. after a refresh: current, the store is read and the orders are not;
 -- the same models and distribution
 CALL dormancy.refresh();
-SELECT dormancy._stored_histories_current() AS current;
+SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;
 SET LOCAL max_parallel_workers_per_gather = 2;
 SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
@@ -86,50 +114,65 @@ SELECT pg_temp.keep('store');
 SELECT pg_temp.same_as_core() AS same_as_core;
 SELECT count(DISTINCT (models, distribution)) AS distinct_results, count(*) AS runs FROM runs;
 
--- 3. an order written since: not current until the next refresh; the new
--- order is in the fit (customer_core's fits agree)
+-- 3. orders written since, for a few customers: usable; the store is read
+-- and so are the orders (of those customers), the same models and
+-- distribution as from the orders alone (and as customer_core's fits)
 INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
 SELECT account_id, date '2026-10-30', 5000, 'core' FROM demo.accounts ORDER BY account_id LIMIT 40;
-SELECT dormancy._stored_histories_current() AS current;
+DELETE FROM demo.invoices WHERE invoice_id IN (SELECT min(invoice_id) FROM demo.invoices GROUP BY account_id
+												ORDER BY account_id DESC LIMIT 5);
+SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;
-SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+SELECT dormancy._use_stored_histories() AS gate_open, to_regclass('pg_temp.dormancy_fit_marked') AS marks_kept;
 COMMIT;
+SELECT pg_temp.keep('store and marks, after new orders');
 SELECT pg_temp.same_as_core() AS same_as_core;
-SELECT pg_temp.keep('orders, after new orders');
+SELECT pg_temp.keep_from_orders('orders, after new orders') AS orders_only;
+SELECT pg_temp.same_runs('store and marks, after new orders', 'orders, after new orders') AS same_as_orders;
+-- (the written orders are in the fit: it differs from the one before them)
+SELECT pg_temp.same_runs('store', 'orders, after new orders') AS same_as_before;
 CALL dormancy.refresh();
-SELECT dormancy._stored_histories_current() AS current;
+SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;
 SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
 COMMIT;
 SELECT pg_temp.keep('store, after new orders');
-SELECT r.run, r.models = a.models AND r.distribution = a.distribution AS same_as_orders
-  FROM runs r, runs a WHERE a.run = 'orders, after new orders' AND r.run = 'store, after new orders';
+SELECT pg_temp.same_runs('store, after new orders', 'orders, after new orders') AS same_as_orders;
 
--- 4. not current: another zone than the store's; a tracking trigger
--- disabled (and enabled again: the event trigger saw it); a write in the
--- transaction itself; a role that does not own the store
+-- 4. not usable: another zone than the store's; a tracking trigger
+-- disabled (and enabled again: the event trigger saw it); a role that does
+-- not own the store; more marks than a tenth of the store.  A write in the
+-- transaction itself is a mark: usable, and the fit has it
 SET dormancy.time_zone = 'UTC';
-SELECT dormancy._stored_histories_current() AS current_in_another_zone;
+SELECT dormancy._stored_histories_usable() AS usable_in_another_zone;
 SET dormancy.time_zone = 'Asia/Tokyo';
-SELECT dormancy._stored_histories_current() AS current;
+SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;
-DELETE FROM demo.invoices WHERE invoice_id = (SELECT min(invoice_id) FROM demo.invoices);
-SELECT dormancy._stored_histories_current() AS current_after_own_write;
+DELETE FROM demo.invoices WHERE account_id = (SELECT min(account_id) FROM demo.invoices);
+SELECT dormancy._stored_histories_usable() AS usable_after_own_write;
+SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
+SELECT pg_temp.same_as_core() AS same_as_core;
+ROLLBACK;
+BEGIN;
+UPDATE demo.invoices SET total = total WHERE account_id % 2 = 0;
+SELECT count(DISTINCT customer_key) AS marked, dormancy._stored_histories_usable() AS usable_with_many_marks
+  FROM dormancy.changed_customers;
 ROLLBACK;
 CREATE ROLE fit_store_other;
 GRANT USAGE ON SCHEMA dormancy TO fit_store_other;
-GRANT EXECUTE ON FUNCTION dormancy._stored_histories_current(), dormancy._use_stored_histories() TO fit_store_other;
+GRANT EXECUTE ON FUNCTION dormancy._stored_histories_usable(), dormancy._use_stored_histories() TO fit_store_other;
 SET ROLE fit_store_other;
-SELECT dormancy._stored_histories_current() AS current_for_another_role;
+SELECT dormancy._stored_histories_usable() AS usable_for_another_role;
 RESET ROLE;
-REVOKE ALL ON FUNCTION dormancy._stored_histories_current(), dormancy._use_stored_histories() FROM fit_store_other;
+REVOKE ALL ON FUNCTION dormancy._stored_histories_usable(), dormancy._use_stored_histories() FROM fit_store_other;
 REVOKE USAGE ON SCHEMA dormancy FROM fit_store_other;
 DROP ROLE fit_store_other;
 ALTER TABLE demo.invoices DISABLE TRIGGER dormancy_track_insert;
 ALTER TABLE demo.invoices ENABLE ALWAYS TRIGGER dormancy_track_insert;
-SELECT dormancy._stored_histories_current() AS current_after_disable;
+SELECT dormancy._stored_histories_usable() AS usable_after_disable;
 CALL dormancy.refresh();
-SELECT dormancy._stored_histories_current() AS current;
+SELECT dormancy._stored_histories_usable() AS usable;
 
 -- 5. inside a refresh the gate is open already: not asked (the refit of
 -- refresh() reads the store as before)
@@ -139,18 +182,20 @@ SELECT models_refit, history_mode FROM dormancy.refresh_runs ORDER BY run_id DES
 SELECT pg_temp.same_as_core() AS same_as_core;
 
 -- 6. the whole history as one stored row (_whole_stored_histories): each
--- case fitted from the orders (the store not current: new orders, a
--- rebind), then from the store after a refresh, the same models and
+-- case fitted from the orders (the store made unusable, or not usable after
+-- a rebind), then from the store after a refresh, the same models and
 -- distribution.  With categories and no order id it is not: a row of
 -- category NULL holds only the orders without a category (some written
--- here), the whole history is the union of the rows
+-- here, marks until the refresh: the store and those customers' orders
+-- read), the whole history is the union of the rows
 INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
 SELECT account_id, date '2026-10-20', 3000, NULL FROM demo.accounts ORDER BY account_id DESC LIMIT 60;
 SELECT dormancy._whole_stored_histories() AS whole_histories;
+SELECT pg_temp.keep_from_orders('orders, some without a category') AS orders_only;
 BEGIN;
-SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
+SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
 COMMIT;
-SELECT pg_temp.keep('orders, some without a category');
+SELECT pg_temp.keep('store and marks, some without a category');
 CALL dormancy.refresh();
 BEGIN;
 SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
@@ -190,8 +235,9 @@ COMMIT;
 SELECT pg_temp.keep('store, order ids');
 SELECT pg_temp.same_as_core() AS same_as_core;
 SELECT s.run, s.models = o.models AND s.distribution = o.distribution AS same_as_orders
-  FROM runs s JOIN runs o ON o.run = replace(s.run, 'store', 'orders')
- WHERE s.run IN ('store, some without a category', 'store, no category', 'store, order ids')
+  FROM runs s JOIN runs o ON o.run = replace(replace(s.run, 'store and marks', 'orders'), 'store', 'orders')
+ WHERE s.run IN ('store and marks, some without a category', 'store, some without a category',
+				 'store, no category', 'store, order ids')
  ORDER BY s.run;
 
 DELETE FROM dormancy.models;

@@ -462,10 +462,10 @@ BEGIN
 		-- below on Citus: said before anything is written)
 		PERFORM dormancy._refuse_nested_explain('fit the models');
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
-	ELSIF NOT dormancy._use_stored_histories() AND dormancy._stored_histories_current() THEN
-		-- the histories a refresh stored, while no write came since: not
-		-- folded from the orders again (inside a refresh the gate is open
-		-- already and _fit_summaries() reads them)
+	ELSIF NOT dormancy._use_stored_histories() AND dormancy._stored_histories_usable() THEN
+		-- the histories a refresh stored, and the orders of the few
+		-- customers written since: not every order folded again (inside a
+		-- refresh the gate is open already and _fit_summaries() reads them)
 		PERFORM dormancy._fit_summaries_from_store();
 	ELSE
 		PERFORM dormancy._fit_summaries();
@@ -7274,10 +7274,15 @@ COMMENT ON FUNCTION dormancy._create_views() IS
 -- loop).  A customer without a purchase day by then (no orders, only
 -- refunds, only later orders) has no BTYD summary and order_days 0 in
 -- customer_core: the fits and the value distribution leave it out, so it is
--- not kept.  CREATE TABLE AS may read in parallel.  The table is dropped at
+-- not kept.  CREATE TABLE AS may read in parallel.  On Citus with the
+-- customers read on the workers, fit_models() folds the summaries there
+-- instead (_fit_states, below).  The table is dropped at
 -- the end of the transaction, or by fit_models() when done; its segment
--- columns are analyzed.  Returns the rows kept.
-CREATE FUNCTION dormancy._fit_summaries()
+-- columns are analyzed.  histories: a FROM item of each customer's whole
+-- history (customer_id, history), given by _fit_summaries_from_store; NULL
+-- (the default): customer_histories, or what the bindings and the gate say
+-- (below).  Returns the rows kept.
+CREATE FUNCTION dormancy._fit_summaries(histories text DEFAULT NULL)
 	RETURNS bigint
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -7315,7 +7320,8 @@ BEGIN
 		'		 WHERE (h.b).frequency IS NOT NULL '
 		'		OFFSET 0) s ON s.customer_id = c.customer_id '
 		' WHERE c.customer_id IS NOT NULL',
-		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
+		CASE WHEN histories IS NOT NULL THEN histories
+			 WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
 			 THEN 'dormancy.customer_histories_live'
 			 WHEN dormancy._use_stored_histories() THEN dormancy._whole_stored_histories()
 			 ELSE 'dormancy.customer_histories' END);
@@ -7326,8 +7332,8 @@ BEGIN
 	RETURN kept;
 END
 $$;
-COMMENT ON FUNCTION dormancy._fit_summaries() IS
-	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
+COMMENT ON FUNCTION dormancy._fit_summaries(text) IS
+	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories (or the FROM item given) in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
 
 -- The fits of the overall model and one per segment, over the bound data as
 -- of dormancy.as_of(), from the summaries that fit_models() keeps in
@@ -11228,7 +11234,7 @@ COMMENT ON TYPE dormancy._last_conversation IS 'internal: the day, outcome and d
 -- complete, events were recorded that could hide writes (their reasons,
 -- given by the caller: the refresh takes them up to a watermark), or the
 -- stored days are in another dormancy.time_zone than the one in force.
--- _prepare_histories acts on it; _stored_histories_current asks it too.
+-- _prepare_histories acts on it; _stored_histories_usable asks it too.
 CREATE FUNCTION dormancy._store_rebuild_reason(st dormancy.history_store_state, invalidations text)
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -11243,26 +11249,35 @@ $$;
 COMMENT ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) IS
 	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone), NULL when it may be incremental';
 
--- Whether the stored histories hold every order the current role would
--- read now, so that fit_models() can take its summaries from them instead of
--- folding the orders again (_fit_summaries_from_store, 45_model_status.sql):
--- the orders are tracked, a refresh completed the store in the zone in
--- force, and nothing was recorded since (no mark, no invalidation, no
--- tracking problem: what makes the next refresh recompute anything).  Only
--- for the role that owns the store, which the refresh writes as that role
--- (SECURITY DEFINER), and while no row security applies to that role on the
--- orders: another role, or the same one under a policy, may see other
--- orders than the refresh read.  The store is locked (ACCESS SHARE) for the
--- rest of the transaction, so that a full refresh cannot empty it before it
--- is read; while a refresh holds it (a full one empties it), the answer is
--- false at once instead of a wait.
-CREATE FUNCTION dormancy._stored_histories_current()
+-- Whether fit_models() can take its summaries from the stored histories
+-- instead of folding every order again (_fit_summaries_from_store,
+-- 45_model_status.sql): they hold every order the current role would read
+-- now, but for the customers marked since (changed_customers: orders
+-- written, deleted or moved since the refresh took the marks), whose
+-- histories it folds from the orders.  So: the orders are tracked, a refresh
+-- completed the store in the zone in force, and no invalidation or tracking
+-- problem was recorded since (what makes the next refresh rebuild the
+-- store), and the marks are few: at most a tenth of the stored histories'
+-- rows (or 1,000), counted with a limit, since folding many customers one by
+-- one in one process (reading the store turns parallel query off) costs
+-- more than folding every order in parallel.  Only for the role that owns
+-- the store, which the refresh writes as that role (SECURITY DEFINER), and
+-- while no row security applies to that role on the orders: another role,
+-- or the same one under a policy, may see other orders than the refresh
+-- read.  The store is locked (ACCESS SHARE) for the rest of the transaction,
+-- so that a full refresh cannot empty it before it is read; while a refresh
+-- holds it (a full one empties it), the answer is false at once instead of a
+-- wait.  (A refresh that updates the store meanwhile deletes the marks it
+-- handled in the same transaction: the fit's one statement sees either the
+-- stored history and no mark, or the mark.)
+CREATE FUNCTION dormancy._stored_histories_usable()
 	RETURNS boolean
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	st dormancy.history_store_state;
+	few bigint;
 BEGIN
 	-- (inside a refresh the gate is open already: not asked.  A C function,
 	-- so that the library, which defines dormancy.time_zone, is loaded)
@@ -11279,14 +11294,17 @@ BEGIN
 	EXCEPTION WHEN lock_not_available THEN
 		RETURN false;
 	END;
-	-- what the next refresh would find: tracked, no tracking problem, nothing
-	-- to rebuild (_store_rebuild_reason, as _prepare_histories asks it) and no
-	-- customer to recompute
+	-- what the next refresh would find: tracked, no tracking problem and
+	-- nothing to rebuild (_store_rebuild_reason, as _prepare_histories asks it)
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked, false)
 	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
-	   OR row_security_active(st.orders_relation)
-	   OR EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
+	   OR row_security_active(st.orders_relation) THEN
+		RETURN false;
+	END IF;
+	SELECT greatest(1000, c.reltuples / 10)::bigint INTO few
+	  FROM pg_class c WHERE c.oid = 'dormancy.stored_histories'::regclass;
+	IF (SELECT count(*) FROM (SELECT 1 FROM dormancy.changed_customers LIMIT few + 1) m) > few THEN
 		RETURN false;
 	END IF;
 	RETURN dormancy._tracking_problem() IS NULL
@@ -11294,18 +11312,24 @@ BEGIN
 												 FROM dormancy.store_invalidations i)) IS NULL;
 END
 $$;
-COMMENT ON FUNCTION dormancy._stored_histories_current() IS
-	'internal: whether dormancy.stored_histories holds every order the current role reads (it owns the store, no row security on the orders, nothing written since the refresh that completed it); locks the store for the transaction';
+COMMENT ON FUNCTION dormancy._stored_histories_usable() IS
+	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
 
--- _fit_summaries() over the stored histories, when they are current
--- (_stored_histories_current, 62_incremental.sql): the summaries without
--- folding the orders again.  The gate is open for that one statement
--- (src/history_store.c); opening it turns parallel query off for the
--- transaction, which this function's own setting keeps from outliving the
--- call.  At 1,000,000 demo customers the summaries took 3.6-3.9 s against
--- 6.4-6.6 s from the orders; later, each customer's whole history read
--- as its one stored row (_whole_stored_histories), 2.7-3.5 s against
--- 5.8-5.9 s on a slower machine (docs/models.md).
+-- _fit_summaries() over the stored histories, when they are usable
+-- (_stored_histories_usable, 62_incremental.sql): the summaries without
+-- folding every order again.  The customers marked since the refresh
+-- (changed_customers, at most a tenth of the store) have their histories
+-- folded from the orders first, through the orders' index on the customer
+-- column (the ids as an array parameter, which the planner pushes below the
+-- grouping), and their stored rows are left out: the same histories as
+-- customer_histories gives from the orders.  The gate is then open for the
+-- one statement that reads the store (src/history_store.c); opening it
+-- turns parallel query off for the transaction, which this function's own
+-- setting keeps from outliving the call.  At 1,000,000 demo customers the
+-- summaries took 3.6-3.9 s against 6.4-6.6 s from the orders; later, each
+-- customer's whole history read as its one stored row
+-- (_whole_stored_histories), 2.7-3.5 s against 5.8-5.9 s on a slower
+-- machine (docs/models.md).
 CREATE FUNCTION dormancy._fit_summaries_from_store()
 	RETURNS bigint
 	LANGUAGE plpgsql
@@ -11314,15 +11338,40 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
+	id_type text;
+	histories text := dormancy._whole_stored_histories();
 BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
+		-- the marks in the type of the orders' customer column (as
+		-- _prepare_histories reads them), and those customers' histories
+		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
+					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
+		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '
+					   'SELECT h.customer_id, h.history FROM dormancy.customer_histories_live h '
+					   'WHERE h.customer_id = ANY ($1::%s[])', id_type)
+			USING (SELECT array_agg(k.customer_id::text) FROM pg_temp.dormancy_fit_marked k);
+		ANALYZE pg_temp.dormancy_fit_marked;
+		histories := format('(SELECT s.customer_id, s.history FROM %s s '
+							'WHERE NOT EXISTS (SELECT FROM pg_temp.dormancy_fit_marked k WHERE k.customer_id = s.customer_id) '
+							'UNION ALL '
+							'SELECT l.customer_id, l.history FROM pg_temp.dormancy_fit_marked_histories l)', histories);
+	END IF;
 	PERFORM dormancy._read_stored_histories(true);
-	kept := dormancy._fit_summaries();
+	kept := dormancy._fit_summaries(histories);
 	PERFORM dormancy._read_stored_histories(false);
+	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
+	END IF;
 	RETURN kept;
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_summaries_from_store() IS
-	'internal: _fit_summaries() with the stored histories read instead of the orders (fit_models(), while they are current)';
+	'internal: _fit_summaries() with the stored histories read instead of the orders, and the orders of the customers marked since (fit_models(), while the store is usable)';
 
 
 -- Each customer's whole history as its one stored row, for the fits' summaries

@@ -185,8 +185,11 @@ COMMENT ON FUNCTION dormancy._whole_stored_histories() IS
 -- customers read on the workers, fit_models() folds the summaries there
 -- instead (_fit_states, below).  The table is dropped at
 -- the end of the transaction, or by fit_models() when done; its segment
--- columns are analyzed.  Returns the rows kept.
-CREATE FUNCTION dormancy._fit_summaries()
+-- columns are analyzed.  histories: a FROM item of each customer's whole
+-- history (customer_id, history), given by _fit_summaries_from_store; NULL
+-- (the default): customer_histories, or what the bindings and the gate say
+-- (below).  Returns the rows kept.
+CREATE FUNCTION dormancy._fit_summaries(histories text DEFAULT NULL)
 	RETURNS bigint
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -224,7 +227,8 @@ BEGIN
 		'		 WHERE (h.b).frequency IS NOT NULL '
 		'		OFFSET 0) s ON s.customer_id = c.customer_id '
 		' WHERE c.customer_id IS NOT NULL',
-		CASE WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
+		CASE WHEN histories IS NOT NULL THEN histories
+			 WHEN EXISTS (SELECT 1 FROM dormancy.bindings b WHERE dormancy._citus_table_kind(b.relation) IS NOT NULL)
 			 THEN 'dormancy.customer_histories_live'
 			 WHEN dormancy._use_stored_histories() THEN dormancy._whole_stored_histories()
 			 ELSE 'dormancy.customer_histories' END);
@@ -235,18 +239,24 @@ BEGIN
 	RETURN kept;
 END
 $$;
-COMMENT ON FUNCTION dormancy._fit_summaries() IS
-	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
+COMMENT ON FUNCTION dormancy._fit_summaries(text) IS
+	'internal: keep each bound customer''s segment columns, BTYD summary and total_amount from one pass over the histories (or the FROM item given) in pg_temp.dormancy_fit_summaries, for the fits and the value distribution of fit_models(); returns the rows kept';
 
--- _fit_summaries() over the stored histories, when they are current
--- (_stored_histories_current, 62_incremental.sql): the summaries without
--- folding the orders again.  The gate is open for that one statement
--- (src/history_store.c); opening it turns parallel query off for the
--- transaction, which this function's own setting keeps from outliving the
--- call.  At 1,000,000 demo customers the summaries took 3.6-3.9 s against
--- 6.4-6.6 s from the orders; later, each customer's whole history read
--- as its one stored row (_whole_stored_histories), 2.7-3.5 s against
--- 5.8-5.9 s on a slower machine (docs/models.md).
+-- _fit_summaries() over the stored histories, when they are usable
+-- (_stored_histories_usable, 62_incremental.sql): the summaries without
+-- folding every order again.  The customers marked since the refresh
+-- (changed_customers, at most a tenth of the store) have their histories
+-- folded from the orders first, through the orders' index on the customer
+-- column (the ids as an array parameter, which the planner pushes below the
+-- grouping), and their stored rows are left out: the same histories as
+-- customer_histories gives from the orders.  The gate is then open for the
+-- one statement that reads the store (src/history_store.c); opening it
+-- turns parallel query off for the transaction, which this function's own
+-- setting keeps from outliving the call.  At 1,000,000 demo customers the
+-- summaries took 3.6-3.9 s against 6.4-6.6 s from the orders; later, each
+-- customer's whole history read as its one stored row
+-- (_whole_stored_histories), 2.7-3.5 s against 5.8-5.9 s on a slower
+-- machine (docs/models.md).
 CREATE FUNCTION dormancy._fit_summaries_from_store()
 	RETURNS bigint
 	LANGUAGE plpgsql
@@ -255,15 +265,40 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
+	id_type text;
+	histories text := dormancy._whole_stored_histories();
 BEGIN
+	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
+	END IF;
+	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
+		-- the marks in the type of the orders' customer column (as
+		-- _prepare_histories reads them), and those customers' histories
+		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
+		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
+					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
+		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '
+					   'SELECT h.customer_id, h.history FROM dormancy.customer_histories_live h '
+					   'WHERE h.customer_id = ANY ($1::%s[])', id_type)
+			USING (SELECT array_agg(k.customer_id::text) FROM pg_temp.dormancy_fit_marked k);
+		ANALYZE pg_temp.dormancy_fit_marked;
+		histories := format('(SELECT s.customer_id, s.history FROM %s s '
+							'WHERE NOT EXISTS (SELECT FROM pg_temp.dormancy_fit_marked k WHERE k.customer_id = s.customer_id) '
+							'UNION ALL '
+							'SELECT l.customer_id, l.history FROM pg_temp.dormancy_fit_marked_histories l)', histories);
+	END IF;
 	PERFORM dormancy._read_stored_histories(true);
-	kept := dormancy._fit_summaries();
+	kept := dormancy._fit_summaries(histories);
 	PERFORM dormancy._read_stored_histories(false);
+	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
+		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
+	END IF;
 	RETURN kept;
 END
 $$;
 COMMENT ON FUNCTION dormancy._fit_summaries_from_store() IS
-	'internal: _fit_summaries() with the stored histories read instead of the orders (fit_models(), while they are current)';
+	'internal: _fit_summaries() with the stored histories read instead of the orders, and the orders of the customers marked since (fit_models(), while the store is usable)';
 
 -- On Citus, with the customers read on the workers (_customers_on_workers),
 -- fit_models() fits from per-worker partial aggregates instead:
@@ -664,7 +699,8 @@ COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 -- errors, and
 -- store the value distribution with them (_store_value_distribution), all
 -- from the summaries of one pass over the histories (_fit_summaries), the
--- stored ones when they are current (_fit_summaries_from_store).
+-- stored ones when they are usable, with the orders of the customers
+-- written since (_fit_summaries_from_store).
 CREATE FUNCTION dormancy.fit_models()
 	RETURNS SETOF dormancy.models
 	LANGUAGE plpgsql
@@ -688,10 +724,10 @@ BEGIN
 		-- below on Citus: said before anything is written)
 		PERFORM dormancy._refuse_nested_explain('fit the models');
 		PERFORM dormancy._fit_states(settings, dormancy.as_of_day());
-	ELSIF NOT dormancy._use_stored_histories() AND dormancy._stored_histories_current() THEN
-		-- the histories a refresh stored, while no write came since: not
-		-- folded from the orders again (inside a refresh the gate is open
-		-- already and _fit_summaries() reads them)
+	ELSIF NOT dormancy._use_stored_histories() AND dormancy._stored_histories_usable() THEN
+		-- the histories a refresh stored, and the orders of the few
+		-- customers written since: not every order folded again (inside a
+		-- refresh the gate is open already and _fit_summaries() reads them)
 		PERFORM dormancy._fit_summaries_from_store();
 	ELSE
 		PERFORM dormancy._fit_summaries();

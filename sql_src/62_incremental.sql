@@ -29,7 +29,7 @@
 -- only through a gate that the refresh sets in C for its own transaction
 -- (src/history_store.c), with the rights of the role that queries, and that
 -- fit_models() sets for its one read of the histories while the store is
--- current (_stored_histories_current, below).
+-- usable (_stored_histories_usable, below).
 --
 
 CREATE TABLE dormancy.stored_histories (
@@ -641,7 +641,7 @@ COMMENT ON FUNCTION dormancy._log_history_reason(text) IS
 -- complete, events were recorded that could hide writes (their reasons,
 -- given by the caller: the refresh takes them up to a watermark), or the
 -- stored days are in another dormancy.time_zone than the one in force.
--- _prepare_histories acts on it; _stored_histories_current asks it too.
+-- _prepare_histories acts on it; _stored_histories_usable asks it too.
 CREATE FUNCTION dormancy._store_rebuild_reason(st dormancy.history_store_state, invalidations text)
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -753,26 +753,35 @@ $$;
 COMMENT ON FUNCTION dormancy._prepare_histories() IS
 	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it';
 
--- Whether the stored histories hold every order the current role would
--- read now, so that fit_models() can take its summaries from them instead of
--- folding the orders again (_fit_summaries_from_store, 45_model_status.sql):
--- the orders are tracked, a refresh completed the store in the zone in
--- force, and nothing was recorded since (no mark, no invalidation, no
--- tracking problem: what makes the next refresh recompute anything).  Only
--- for the role that owns the store, which the refresh writes as that role
--- (SECURITY DEFINER), and while no row security applies to that role on the
--- orders: another role, or the same one under a policy, may see other
--- orders than the refresh read.  The store is locked (ACCESS SHARE) for the
--- rest of the transaction, so that a full refresh cannot empty it before it
--- is read; while a refresh holds it (a full one empties it), the answer is
--- false at once instead of a wait.
-CREATE FUNCTION dormancy._stored_histories_current()
+-- Whether fit_models() can take its summaries from the stored histories
+-- instead of folding every order again (_fit_summaries_from_store,
+-- 45_model_status.sql): they hold every order the current role would read
+-- now, but for the customers marked since (changed_customers: orders
+-- written, deleted or moved since the refresh took the marks), whose
+-- histories it folds from the orders.  So: the orders are tracked, a refresh
+-- completed the store in the zone in force, and no invalidation or tracking
+-- problem was recorded since (what makes the next refresh rebuild the
+-- store), and the marks are few: at most a tenth of the stored histories'
+-- rows (or 1,000), counted with a limit, since folding many customers one by
+-- one in one process (reading the store turns parallel query off) costs
+-- more than folding every order in parallel.  Only for the role that owns
+-- the store, which the refresh writes as that role (SECURITY DEFINER), and
+-- while no row security applies to that role on the orders: another role,
+-- or the same one under a policy, may see other orders than the refresh
+-- read.  The store is locked (ACCESS SHARE) for the rest of the transaction,
+-- so that a full refresh cannot empty it before it is read; while a refresh
+-- holds it (a full one empties it), the answer is false at once instead of a
+-- wait.  (A refresh that updates the store meanwhile deletes the marks it
+-- handled in the same transaction: the fit's one statement sees either the
+-- stored history and no mark, or the mark.)
+CREATE FUNCTION dormancy._stored_histories_usable()
 	RETURNS boolean
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	st dormancy.history_store_state;
+	few bigint;
 BEGIN
 	-- (inside a refresh the gate is open already: not asked.  A C function,
 	-- so that the library, which defines dormancy.time_zone, is loaded)
@@ -789,14 +798,17 @@ BEGIN
 	EXCEPTION WHEN lock_not_available THEN
 		RETURN false;
 	END;
-	-- what the next refresh would find: tracked, no tracking problem, nothing
-	-- to rebuild (_store_rebuild_reason, as _prepare_histories asks it) and no
-	-- customer to recompute
+	-- what the next refresh would find: tracked, no tracking problem and
+	-- nothing to rebuild (_store_rebuild_reason, as _prepare_histories asks it)
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked, false)
 	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
-	   OR row_security_active(st.orders_relation)
-	   OR EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
+	   OR row_security_active(st.orders_relation) THEN
+		RETURN false;
+	END IF;
+	SELECT greatest(1000, c.reltuples / 10)::bigint INTO few
+	  FROM pg_class c WHERE c.oid = 'dormancy.stored_histories'::regclass;
+	IF (SELECT count(*) FROM (SELECT 1 FROM dormancy.changed_customers LIMIT few + 1) m) > few THEN
 		RETURN false;
 	END IF;
 	RETURN dormancy._tracking_problem() IS NULL
@@ -804,11 +816,11 @@ BEGIN
 												 FROM dormancy.store_invalidations i)) IS NULL;
 END
 $$;
-COMMENT ON FUNCTION dormancy._stored_histories_current() IS
-	'internal: whether dormancy.stored_histories holds every order the current role reads (it owns the store, no row security on the orders, nothing written since the refresh that completed it); locks the store for the transaction';
+COMMENT ON FUNCTION dormancy._stored_histories_usable() IS
+	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
 
 REVOKE ALL ON FUNCTION dormancy.reset_stored_histories() FROM PUBLIC;
-REVOKE ALL ON FUNCTION dormancy._stored_histories_current() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._stored_histories_usable() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._prepare_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._after_build_62_incremental() FROM PUBLIC;

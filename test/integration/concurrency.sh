@@ -145,13 +145,13 @@ drift=$(psql -X -At -c "SELECT count(*) FROM dormancy.status_snapshot s
 	 WHERE s.state IS DISTINCT FROM h.to_state")
 [ "$drift" = 0 ] || { echo "FAIL: $drift customers' last history state differs from the snapshot"; fails=$((fails + 1)); }
 
-# fit_models() reads the stored histories while they are current, and never
+# fit_models() reads the stored histories while they are usable, and never
 # waits for a refresh that holds the store (a full one empties it, holding
 # ACCESS EXCLUSIVE): it reads the orders instead (lock_timeout = 2s: a wait
 # fails the fit)
 psql -X -q -c "CALL dormancy.refresh()" >/dev/null
-current=$(psql -X -At -c "SELECT dormancy._stored_histories_current()")
-[ "$current" = t ] || { echo "FAIL: the store is not current after a refresh with no write since"; fails=$((fails + 1)); }
+usable=$(psql -X -At -c "SELECT dormancy._stored_histories_usable()")
+[ "$usable" = t ] || { echo "FAIL: the store is not usable after a refresh with no write since"; fails=$((fails + 1)); }
 psql -X -q -c "BEGIN; LOCK dormancy.stored_histories IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;" >/dev/null &
 locker=$!
 for _ in $(seq 1 200); do
@@ -159,13 +159,13 @@ for _ in $(seq 1 200); do
 	[ "$held" = 1 ] && break
 	sleep 0.05
 done
-held_current=$(PGOPTIONS='-c lock_timeout=2s' psql -X -At -c "SELECT dormancy._stored_histories_current()" 2>&1)
-[ "$held_current" = f ] || { echo "FAIL: with the store held by another session, _stored_histories_current() gave: $held_current"; fails=$((fails + 1)); }
+held_usable=$(PGOPTIONS='-c lock_timeout=2s' psql -X -At -c "SELECT dormancy._stored_histories_usable()" 2>&1)
+[ "$held_usable" = f ] || { echo "FAIL: with the store held by another session, _stored_histories_usable() gave: $held_usable"; fails=$((fails + 1)); }
 if ! PGOPTIONS='-c lock_timeout=2s' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit.err"; then
 	echo "FAIL: fit_models() failed while the store was held: $(head -1 "$work/fit.err")"; fails=$((fails + 1))
 fi
 wait $locker
-echo "fit_models: the store current after a refresh; while held by another session, not current and the fit did not wait"
+echo "fit_models: the store usable after a refresh; while held by another session, not usable and the fit did not wait"
 
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "readers never waited (max ${read_max_ms} ms), never saw a torn snapshot; $succeeded refreshes during the reads, $skipped skipped, none failed"
