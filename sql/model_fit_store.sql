@@ -187,20 +187,22 @@ SELECT pg_temp.same_as_core() AS same_as_core;
 -- distribution.  With categories and no order id it is not: a row of
 -- category NULL holds only the orders without a category (some written
 -- here, marks until the refresh: the store and those customers' orders
--- read), the whole history is the union of the rows
+-- read), the whole history is the union of the rows.  fit_and_keep: one fit
+-- kept under a name, and which tables it read
+CREATE FUNCTION pg_temp.fit_and_keep(run text, OUT read_orders boolean, OUT read_store boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+	SELECT r.orders_scans > 0, r.store_scans > 0 INTO read_orders, read_store FROM pg_temp.fit_reads() r;
+	PERFORM pg_temp.keep(run);
+END
+$$;
 INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
 SELECT account_id, date '2026-10-20', 3000, NULL FROM demo.accounts ORDER BY account_id DESC LIMIT 60;
 SELECT dormancy._whole_stored_histories() AS whole_histories;
 SELECT pg_temp.keep_from_orders('orders, some without a category') AS orders_only;
-BEGIN;
-SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('store and marks, some without a category');
+SELECT * FROM pg_temp.fit_and_keep('store and marks, some without a category');
 CALL dormancy.refresh();
-BEGIN;
-SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('store, some without a category');
+SELECT * FROM pg_temp.fit_and_keep('store, some without a category');
 -- (the rows of category NULL: only the customers given an order without one)
 SELECT count(*) FILTER (WHERE s.category IS NULL) AS rows_of_category_null,
 	   count(DISTINCT s.customer_key) AS customers
@@ -209,30 +211,18 @@ SELECT count(*) FILTER (WHERE s.category IS NULL) AS rows_of_category_null,
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', discounted => 'discounted') IS NOT NULL AS bound;
 SELECT dormancy._whole_stored_histories() AS whole_histories;
-BEGIN;
-SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('orders, no category');
+SELECT * FROM pg_temp.fit_and_keep('orders, no category');
 CALL dormancy.refresh();
-BEGIN;
-SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('store, no category');
+SELECT * FROM pg_temp.fit_and_keep('store, no category');
 -- an order id bound with the categories: the row of category NULL holds the
 -- whole orders (each invoice an order of its own here)
 SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_at => 'invoiced_on',
 							amount => 'total', category => 'category', discounted => 'discounted',
 							order_id => 'invoice_id') IS NOT NULL AS bound;
 SELECT dormancy._whole_stored_histories() AS whole_histories;
-BEGIN;
-SELECT orders_scans > 0 AS read_orders, store_scans = 0 AS store_unread FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('orders, order ids');
+SELECT * FROM pg_temp.fit_and_keep('orders, order ids');
 CALL dormancy.refresh();
-BEGIN;
-SELECT orders_scans = 0 AS orders_unread, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
-COMMIT;
-SELECT pg_temp.keep('store, order ids');
+SELECT * FROM pg_temp.fit_and_keep('store, order ids');
 SELECT pg_temp.same_as_core() AS same_as_core;
 SELECT s.run, s.models = o.models AND s.distribution = o.distribution AS same_as_orders
   FROM runs s JOIN runs o ON o.run = replace(replace(s.run, 'store and marks', 'orders'), 'store', 'orders')
