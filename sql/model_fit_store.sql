@@ -55,28 +55,30 @@ CREATE FUNCTION pg_temp.scans(rel regclass) RETURNS bigint LANGUAGE sql AS $$
 	SELECT coalesce(sum(s.seq_scan + coalesce(s.idx_scan, 0)), 0)::bigint
 	  FROM pg_stat_xact_user_tables s WHERE s.relid = rel
 $$;
-CREATE FUNCTION pg_temp.fit_reads(OUT orders_scans bigint, OUT store_scans bigint) LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.fit_reads(orders regclass DEFAULT 'demo.invoices', OUT orders_scans bigint, OUT store_scans bigint)
+LANGUAGE plpgsql AS $$
 BEGIN
-	orders_scans := -pg_temp.scans('demo.invoices');
+	orders_scans := -pg_temp.scans(orders);
 	store_scans := -pg_temp.scans('dormancy.stored_histories');
 	PERFORM count(*) FROM dormancy.fit_models();
-	orders_scans := orders_scans + pg_temp.scans('demo.invoices');
+	orders_scans := orders_scans + pg_temp.scans(orders);
 	store_scans := store_scans + pg_temp.scans('dormancy.stored_histories');
 END
 $$;
 
--- a fit from the orders in the same state: a tracking trigger disabled in a
--- subtransaction (the store then unusable), the fit kept, the subtransaction
+-- a fit from the orders in the same state: the tracking triggers disabled in
+-- a subtransaction (the store then unusable), the fit kept, the subtransaction
 -- rolled back (the trigger and the models); true when it read the orders
 -- and not the store
-CREATE FUNCTION pg_temp.keep_from_orders(run text) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.keep_from_orders(run text, orders regclass DEFAULT 'demo.invoices')
+RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
 	orders_only boolean;
 	kept runs;
 BEGIN
 	BEGIN
-		ALTER TABLE demo.invoices DISABLE TRIGGER dormancy_track_insert;
-		SELECT r.orders_scans > 0 AND r.store_scans = 0 INTO orders_only FROM pg_temp.fit_reads() r;
+		EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', orders);
+		SELECT r.orders_scans > 0 AND r.store_scans = 0 INTO orders_only FROM pg_temp.fit_reads(orders) r;
 		PERFORM pg_temp.keep(run);
 		SELECT * INTO kept FROM runs r WHERE r.run = keep_from_orders.run;
 		RAISE EXCEPTION 'undone';
@@ -230,8 +232,39 @@ SELECT s.run, s.models = o.models AND s.distribution = o.distribution AS same_as
 				 'store, no category', 'store, order ids')
  ORDER BY s.run;
 
+-- 7. ids of another type: the marks (text) cast to the orders' customer
+-- column, here varchar ids in Japanese; a customer whose orders were all
+-- deleted since the refresh has no history in the fit
+CREATE SCHEMA fs;
+CREATE TABLE fs.customers (code varchar(20) PRIMARY KEY, name text, sector text);
+CREATE TABLE fs.orders (id bigserial PRIMARY KEY, code varchar(20), at timestamptz, amount numeric(12, 2));
+SELECT setseed(0.3);
+INSERT INTO fs.customers SELECT '顧客-' || g, '株式会社' || g, (ARRAY['製造業', '小売業'])[1 + g % 2]
+  FROM generate_series(1, 400) g;
+INSERT INTO fs.orders (code, at, amount)
+SELECT '顧客-' || (1 + floor(random() * 400))::int, timestamptz '2024-01-01 09:00+09' + floor(random() * 1000) * interval '1 day',
+	   round((random() * 1000)::numeric, 2)
+  FROM generate_series(1, 6000);
+CREATE INDEX ON fs.orders (code);
+SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
+SELECT dormancy.bind_customers('fs.customers', id => 'code', name => 'name', industry => 'sector') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('fs.orders', customer => 'code', ordered_at => 'at', amount => 'amount') IS NOT NULL AS bound;
+CALL dormancy.refresh();
+INSERT INTO fs.orders (code, at, amount) VALUES ('顧客-7', '2026-10-30 23:30+09', 500), ('顧客-8', '2026-10-29', 50);
+DELETE FROM fs.orders WHERE code = '顧客-9';
+SELECT dormancy._stored_histories_usable() AS usable, count(DISTINCT customer_key) AS marked
+  FROM dormancy.changed_customers;
+SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads('fs.orders');
+SELECT pg_temp.keep('store and marks, varchar ids');
+SELECT (SELECT count(*) FROM dormancy.customer_core c WHERE c.frequency IS NOT NULL) = (m.bgnbd).customers AS all_customers,
+	   (SELECT count(*) FROM dormancy.customer_core c WHERE c.customer_id = '顧客-9' AND c.frequency IS NULL) AS without_history
+  FROM dormancy.models m WHERE m.segment_kind = 'all';
+SELECT pg_temp.keep_from_orders('orders, varchar ids', 'fs.orders') AS orders_only;
+SELECT pg_temp.same_runs('store and marks, varchar ids', 'orders, varchar ids') AS same_as_orders;
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
 SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
 DROP SCHEMA demo CASCADE;
+DROP SCHEMA fs CASCADE;
