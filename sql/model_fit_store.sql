@@ -262,6 +262,42 @@ SELECT (SELECT count(*) FROM dormancy.customer_core c WHERE c.frequency IS NOT N
 SELECT pg_temp.keep_from_orders('orders, varchar ids', 'fs.orders') AS orders_only;
 SELECT pg_temp.same_runs('store and marks, varchar ids', 'orders, varchar ids') AS same_as_orders;
 
+-- 8. row security on the orders for the store's owner: a role that is not a
+-- superuser owns the store (superusers bypass row security); usable for it,
+-- then not while a policy limits what it reads of the orders, then usable
+-- again once row security is off (enabling it did not invalidate the store)
+CREATE ROLE fit_store_owner;
+ALTER TABLE dormancy.stored_histories OWNER TO fit_store_owner;
+GRANT USAGE ON SCHEMA dormancy, fs TO fit_store_owner;
+GRANT SELECT ON ALL TABLES IN SCHEMA dormancy TO fit_store_owner;
+GRANT SELECT ON fs.orders TO fit_store_owner;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA dormancy TO fit_store_owner;
+CREATE FUNCTION pg_temp.usable_for_owner() RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	usable boolean;
+BEGIN
+	SET LOCAL ROLE fit_store_owner;
+	usable := dormancy._stored_histories_usable();
+	RESET ROLE;
+	RETURN usable;
+END
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.usable_for_owner() TO fit_store_owner;
+SELECT pg_temp.usable_for_owner() AS usable_for_owner;
+ALTER TABLE fs.orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY fit_store_some ON fs.orders FOR SELECT TO fit_store_owner USING (code LIKE '顧客-1%');
+SELECT pg_temp.usable_for_owner() AS usable_under_a_policy;
+ALTER TABLE fs.orders DISABLE ROW LEVEL SECURITY;
+SELECT pg_temp.usable_for_owner() AS usable_for_owner;
+DROP POLICY fit_store_some ON fs.orders;
+ALTER TABLE dormancy.stored_histories OWNER TO CURRENT_USER;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA dormancy FROM fit_store_owner;
+REVOKE ALL ON ALL TABLES IN SCHEMA dormancy FROM fit_store_owner;
+REVOKE ALL ON fs.orders FROM fit_store_owner;
+REVOKE USAGE ON SCHEMA dormancy, fs FROM fit_store_owner;
+DROP FUNCTION pg_temp.usable_for_owner();
+DROP ROLE fit_store_owner;
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
