@@ -7,6 +7,24 @@
 -- (sections of this update, one per part of the change, follow)
 
 --
+-- Helpers the later sections use
+--
+
+-- The type of a column as SQL text (format_type, with its modifier), such as
+-- the type of the customer ids of dormancy.src_orders to cast marks kept as
+-- text back to; NULL when there is no such column.
+CREATE FUNCTION dormancy._column_type(relation regclass, column_name name)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+	 WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+$$;
+COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
+	'internal: the type of a column as SQL text (format_type), NULL when there is none';
+
+--
 -- One C evaluation per customer (issue 11)
 --
 -- customer_core calls dormancy._history_facts() once per customer instead
@@ -5128,8 +5146,7 @@ BEGIN
 		PERFORM dormancy._untrack_names(st.customers_relation);
 	END IF;
 	-- a reader sees a row of the keys only when it sees its customer
-	SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-	  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id';
+	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s))', id_type);
 	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column, cust.company_column);
@@ -5647,8 +5664,7 @@ BEGIN
 	END IF;
 	IF reason IS NULL THEN
 		mode := 'incremental';
-		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
 		-- the marks in the text form the store uses
 		EXECUTE format('CREATE TEMP TABLE dormancy_refresh_changed ON COMMIT DROP AS '
 					   'SELECT DISTINCT (m.customer_key::%s)::pg_catalog.text AS customer_key '
@@ -11228,7 +11244,10 @@ CREATE TYPE dormancy._last_conversation AS (
 );
 COMMENT ON TYPE dormancy._last_conversation IS 'internal: the day, outcome and declined reason of a customer''s latest conversation, picked together by customer_outreach';
 
--- fit_models() reads the stored histories while they are current
+--
+-- fit_models() reads the stored histories while they are usable
+--
+
 -- Why the next refresh must rebuild every history, though the orders are
 -- tracked (NULL: it may update the store incrementally): the store is not
 -- complete, events were recorded that could hide writes (their reasons,
@@ -11341,14 +11360,10 @@ DECLARE
 	id_type text;
 	histories text := dormancy._whole_stored_histories();
 BEGIN
-	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
-	END IF;
 	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
 		-- the marks in the type of the orders' customer column (as
 		-- _prepare_histories reads them), and those customers' histories
-		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
 		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
 					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
 		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '
@@ -11374,17 +11389,16 @@ COMMENT ON FUNCTION dormancy._fit_summaries_from_store() IS
 	'internal: _fit_summaries() with the stored histories read instead of the orders, and the orders of the customers marked since (fit_models(), while the store is usable)';
 
 
--- Each customer's whole history as its one stored row, for the fits' summaries
 -- Each customer's whole history from the stored histories (the gate open),
 -- as a FROM item for what needs only that (the fits' summaries of
--- fit_models()): the customer's row of category NULL
--- when that is the whole history, with no category column bound (every
--- stored row is one, one per customer) or with an order id bound (the row
--- of category NULL holds the whole orders); else customer_histories, which
--- groups every customer's rows and merges them (with categories and no
--- order id a row of category NULL holds only the orders without one).  At
--- 1,000,000 demo customers the fits' summaries from the store took 2.7-3.5 s
--- from the rows against 5.8-5.9 s grouped (docs/models.md).
+-- fit_models()): the customer's row of category NULL when that is the whole
+-- history, with no category column bound (every stored row is one, one per
+-- customer) or with an order id bound (the row of category NULL holds the
+-- whole orders); else customer_histories, which groups every customer's
+-- rows and merges them (with categories and no order id a row of category
+-- NULL holds only the orders without one).  At 1,000,000 demo customers the
+-- fits' summaries from the store took 2.7-3.5 s from the rows against
+-- 5.8-5.9 s grouped (docs/models.md).
 CREATE FUNCTION dormancy._whole_stored_histories()
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE

@@ -104,6 +104,20 @@ $$;
 COMMENT ON FUNCTION dormancy._check_relation(regclass) IS
 	'internal: check that a relation can be bound';
 
+-- The type of a column as SQL text (format_type, with its modifier), such as
+-- the type of the customer ids of dormancy.src_orders to cast marks kept as
+-- text back to; NULL when there is no such column.
+CREATE FUNCTION dormancy._column_type(relation regclass, column_name name)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+	 WHERE a.attrelid = relation AND a.attname = column_name AND NOT a.attisdropped
+$$;
+COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
+	'internal: the type of a column as SQL text (format_type), NULL when there is none';
+
 -- A column reference expression for a generated view: t."col".
 CREATE FUNCTION dormancy._col(bindings jsonb, role text)
 	RETURNS text

@@ -148,14 +148,14 @@ COMMENT ON FUNCTION dormancy._drop_fit_tables() IS
 
 -- Each customer's whole history from the stored histories (the gate open),
 -- as a FROM item for what needs only that (the fits' summaries of
--- fit_models()): the customer's row of category NULL
--- when that is the whole history, with no category column bound (every
--- stored row is one, one per customer) or with an order id bound (the row
--- of category NULL holds the whole orders); else customer_histories, which
--- groups every customer's rows and merges them (with categories and no
--- order id a row of category NULL holds only the orders without one).  At
--- 1,000,000 demo customers the fits' summaries from the store took 2.7-3.5 s
--- from the rows against 5.8-5.9 s grouped (docs/models.md).
+-- fit_models()): the customer's row of category NULL when that is the whole
+-- history, with no category column bound (every stored row is one, one per
+-- customer) or with an order id bound (the row of category NULL holds the
+-- whole orders); else customer_histories, which groups every customer's
+-- rows and merges them (with categories and no order id a row of category
+-- NULL holds only the orders without one).  At 1,000,000 demo customers the
+-- fits' summaries from the store took 2.7-3.5 s from the rows against
+-- 5.8-5.9 s grouped (docs/models.md).
 CREATE FUNCTION dormancy._whole_stored_histories()
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -268,14 +268,10 @@ DECLARE
 	id_type text;
 	histories text := dormancy._whole_stored_histories();
 BEGIN
-	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
-	END IF;
 	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
 		-- the marks in the type of the orders' customer column (as
 		-- _prepare_histories reads them), and those customers' histories
-		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
 		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
 					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
 		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '

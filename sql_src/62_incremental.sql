@@ -632,10 +632,6 @@ END;
 COMMENT ON FUNCTION dormancy._log_history_reason(text) IS
 	'internal: record in dormancy.refresh_runs why the running refresh read the histories in full or live';
 
--- Called by the refresh under its lock, before the snapshot is computed:
--- check that the tracking saw every write, bring the store up to date, and let
--- category_histories read it for the rest of the transaction.  Returns
--- 'incremental', 'full' or 'live' (not tracked), and why not incremental.
 -- Why the next refresh must rebuild every history, though the orders are
 -- tracked (NULL: it may update the store incrementally): the store is not
 -- complete, events were recorded that could hide writes (their reasons,
@@ -656,6 +652,10 @@ $$;
 COMMENT ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) IS
 	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone), NULL when it may be incremental';
 
+-- Called by the refresh under its lock, before the snapshot is computed:
+-- check that the tracking saw every write, bring the store up to date, and let
+-- category_histories read it for the rest of the transaction.  Returns
+-- 'incremental', 'full' or 'live' (not tracked), and why not incremental.
 CREATE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recomputed bigint, OUT reason text)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -693,8 +693,7 @@ BEGIN
 	END IF;
 	IF reason IS NULL THEN
 		mode := 'incremental';
-		SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-		  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_orders'::regclass AND a.attname = 'customer_id';
+		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
 		-- the marks in the text form the store uses
 		EXECUTE format('CREATE TEMP TABLE dormancy_refresh_changed ON COMMIT DROP AS '
 					   'SELECT DISTINCT (m.customer_key::%s)::pg_catalog.text AS customer_key '

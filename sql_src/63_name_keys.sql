@@ -448,8 +448,7 @@ BEGIN
 		PERFORM dormancy._untrack_names(st.customers_relation);
 	END IF;
 	-- a reader sees a row of the keys only when it sees its customer
-	SELECT format_type(a.atttypid, a.atttypmod) INTO id_type
-	  FROM pg_attribute a WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id';
+	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s))', id_type);
 	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column, cust.company_column);

@@ -42,17 +42,24 @@ SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_a
 CALL dormancy.refresh();
 SQL
 
+# hold_exclusive TABLE SECONDS: another session holds TABLE ACCESS EXCLUSIVE
+# for SECONDS (in the background: $locker), returning once the lock is seen
+# granted, not after a fixed pause that a loaded machine may not honour
+hold_exclusive() {
+	psql -X -q -c "BEGIN; LOCK $1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($2); COMMIT;" >/dev/null &
+	locker=$!
+	for _ in $(seq 1 200); do
+		held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = '$1'::regclass AND mode = 'AccessExclusiveLock' AND granted")
+		[ "$held" = 1 ] && return
+		sleep 0.05
+	done
+}
+
 # control: a lock that blocks readers (what TRUNCATE or a table swap would take)
 # makes a reader with lock_timeout fail, so the readers below would notice one
 # (the reader starts once the lock is seen held, not after a fixed pause
 # that a loaded machine may not honour)
-psql -X -q -c "BEGIN; LOCK dormancy.status_snapshot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(3); COMMIT;" >/dev/null &
-locker=$!
-for _ in $(seq 1 200); do
-	held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'dormancy.status_snapshot'::regclass AND mode = 'AccessExclusiveLock' AND granted")
-	[ "$held" = 1 ] && break
-	sleep 0.05
-done
+hold_exclusive dormancy.status_snapshot 3
 if PGOPTIONS='-c lock_timeout=100ms' psql -X -q -c 'SELECT count(*) FROM dormancy.status_snapshot' >/dev/null 2>"$work/control.err"; then
 	echo "control failed: a reader did not notice an ACCESS EXCLUSIVE lock"
 	exit 1
@@ -152,13 +159,7 @@ drift=$(psql -X -At -c "SELECT count(*) FROM dormancy.status_snapshot s
 psql -X -q -c "CALL dormancy.refresh()" >/dev/null
 usable=$(psql -X -At -c "SELECT dormancy._stored_histories_usable()")
 [ "$usable" = t ] || { echo "FAIL: the store is not usable after a refresh with no write since"; fails=$((fails + 1)); }
-psql -X -q -c "BEGIN; LOCK dormancy.stored_histories IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT;" >/dev/null &
-locker=$!
-for _ in $(seq 1 200); do
-	held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = 'dormancy.stored_histories'::regclass AND mode = 'AccessExclusiveLock' AND granted")
-	[ "$held" = 1 ] && break
-	sleep 0.05
-done
+hold_exclusive dormancy.stored_histories 6
 held_usable=$(PGOPTIONS='-c lock_timeout=2s' psql -X -At -c "SELECT dormancy._stored_histories_usable()" 2>&1)
 [ "$held_usable" = f ] || { echo "FAIL: with the store held by another session, _stored_histories_usable() gave: $held_usable"; fails=$((fails + 1)); }
 if ! PGOPTIONS='-c lock_timeout=2s' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit.err"; then
