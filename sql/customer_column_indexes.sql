@@ -117,12 +117,94 @@ INSERT INTO ci.calls SELECT i, timestamptz '2026-09-01 09:00+09', 'call' FROM ge
 SELECT dormancy.bind_events('ci.calls', customer => 'account', occurred_at => 'at', kind => 'kind') IS NOT NULL AS bound;
 SELECT table_name, indexed, create_index FROM dormancy.customer_column_indexes WHERE source = 'events' ORDER BY 1;
 
+-- The orders covered (docs/operations.md, An index that covers the orders).
+-- The histories fold the orders in the customers' order through the index
+-- on the customer column; an index that also holds every other bound
+-- column of the orders lets them read the index alone.  None does yet: the
+-- statement proposed is made on the bound partitioned table, the customer
+-- column with the other bound columns as INCLUDE.  The other sources have
+-- none of these columns (NULL).
+SELECT table_name, covered, covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders' ORDER BY 1;
+SELECT source, count(*) FILTER (WHERE covered IS NOT NULL OR covering_index IS NOT NULL
+									OR create_covering_index IS NOT NULL) AS with_covering_columns
+  FROM dormancy.customer_column_indexes WHERE source <> 'orders' GROUP BY source ORDER BY 1;
+-- how the orders are read (the scans of the partitions that ran, with the
+-- table rows they fetched), and every customer's row, before and after
+CREATE FUNCTION ci.order_reads(query text) RETURNS TABLE (node text, relation text, heap_fetches bigint)
+	LANGUAGE sql
+AS $$
+	SELECT DISTINCT p ->> 'Node Type', p ->> 'Relation Name', (p ->> 'Heap Fetches')::bigint
+	  FROM pg_temp.plan_nodes(query) p
+	 WHERE p ->> 'Relation Name' LIKE 'invoices%' AND (p ->> 'Actual Loops')::int > 0
+	 ORDER BY 2, 1
+$$;
+VACUUM (ANALYZE) ci.invoices;
+SELECT * FROM ci.order_reads('SELECT * FROM dormancy.customer_histories');
+SELECT * FROM ci.order_reads('SELECT * FROM dormancy.customer_status WHERE customer_id = 42');
+CREATE TABLE ci.status_before AS SELECT s.customer_id, s::text AS status FROM (SELECT * FROM dormancy.customer_status) s;
+-- run what the view proposes; once VACUUM has marked the pages all-visible,
+-- the orders are read from the index alone (no table row fetched), and
+-- every customer's row is what it was
+DO $$
+BEGIN
+	EXECUTE (SELECT DISTINCT create_covering_index FROM dormancy.customer_column_indexes
+			  WHERE create_covering_index IS NOT NULL);
+END
+$$;
+VACUUM (ANALYZE) ci.invoices;
+SELECT table_name, covered, covering_index IS NOT NULL AS has_covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders' ORDER BY 1;
+SELECT * FROM ci.order_reads('SELECT * FROM dormancy.customer_histories');
+SELECT * FROM ci.order_reads('SELECT * FROM dormancy.customer_status WHERE customer_id = 42');
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE b.status IS DISTINCT FROM a.status) AS rows_differing
+  FROM ci.status_before b
+  FULL JOIN (SELECT s.customer_id, s::text AS status FROM (SELECT * FROM dormancy.customer_status) s) a
+		 ON a.customer_id = b.customer_id;
+-- what counts as covering: the other columns as key columns too; not a
+-- partial index with another predicate, nor one that misses a bound column
+-- (a column bound for the discounted flag), nor a hash index
+CREATE TABLE ci.sales (account integer, day date, total numeric, promo boolean, note text);
+INSERT INTO ci.sales SELECT i, date '2026-01-01' + i % 200, 10, i % 7 = 0, 'x' FROM generate_series(1, 300) i;
+CREATE INDEX sales_keys ON ci.sales (account, day, total);
+SELECT dormancy.bind_orders('ci.sales', customer => 'account', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+SELECT table_name, covered, covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+SELECT dormancy.bind_orders('ci.sales', customer => 'account', ordered_at => 'day', amount => 'total',
+							discounted => 'promo') IS NOT NULL AS bound;
+CREATE INDEX sales_recent ON ci.sales (account) INCLUDE (day, total, promo) WHERE day > '2026-03-01';
+CREATE INDEX sales_hash ON ci.sales USING hash (account);
+SELECT table_name, covered, covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+CREATE INDEX sales_not_null ON ci.sales (account) INCLUDE (promo, day, total) WHERE account IS NOT NULL;
+SELECT table_name, covered, covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+-- column names that need quoting (Japanese, spaces, upper case): the
+-- statement proposed runs as it is, and then covers them
+CREATE TABLE ci."受注 明細" ("顧客ID" integer, "Order Day" date, "金額" numeric);
+INSERT INTO ci."受注 明細" SELECT i, date '2026-01-01' + i % 200, 10 FROM generate_series(1, 300) i;
+SELECT dormancy.bind_orders('ci."受注 明細"', customer => '顧客ID', ordered_at => 'Order Day', amount => '金額') IS NOT NULL AS bound;
+SELECT table_name, create_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+DO $$
+BEGIN
+	EXECUTE (SELECT create_covering_index FROM dormancy.customer_column_indexes WHERE source = 'orders');
+END
+$$;
+SELECT table_name, indexed, covered, create_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+-- the partitioned orders bound again (covered) for the rest
+SELECT dormancy.bind_orders('ci.invoices', customer => 'account', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+
 -- an analyst (dormancy_analyst, no grant on dormancy.bindings) reads it
 CREATE ROLE ci_analyst IN ROLE dormancy_analyst;
 GRANT USAGE ON SCHEMA ci TO ci_analyst;
 SET ROLE ci_analyst;
 SELECT has_table_privilege('dormancy.bindings', 'SELECT') AS reads_bindings, count(*) AS rows
   FROM dormancy.customer_column_indexes;
+SELECT table_name, covered, covering_index IS NOT NULL AS has_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders' ORDER BY 1;
 RESET ROLE;
 
 SELECT count(*) AS unbound

@@ -711,10 +711,22 @@ SELECT x.source,
 	   x.estimated_rows,
 	   CASE WHEN x.relation_kind IN ('table', 'materialized view') AND x.index_name IS NULL
 			THEN pg_catalog.format('CREATE INDEX ON %s (%I)', x.index_on, x.column_name)
-	   END AS create_index
+	   END AS create_index,
+	   -- the orders only: the histories fold them in the customers' order
+	   -- through the index, and an index that holds every bound column lets
+	   -- that fold (and a lookup) read the index alone: docs/operations.md,
+	   -- An index that covers the orders
+	   CASE WHEN x.source = 'orders' AND x.relation_kind IN ('table', 'materialized view')
+			THEN x.covering_index IS NOT NULL END AS covered,
+	   x.covering_index,
+	   CASE WHEN x.source = 'orders' AND x.relation_kind IN ('table', 'materialized view') AND x.covering_index IS NULL
+			THEN pg_catalog.format('CREATE INDEX ON %s (%I) INCLUDE (%s)', x.index_on, x.column_name,
+								   (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(o), ', ' ORDER BY n)
+									  FROM pg_catalog.unnest(x.other_columns) WITH ORDINALITY u(o, n)))
+	   END AS create_covering_index
   FROM dormancy._customer_column_indexes() x;
 COMMENT ON VIEW dormancy.customer_column_indexes IS
-	'per bound table (each partition or inheritance child on its own row): whether an index on its customer column lets a lookup of one customer read only that customer''s rows, and the statement that makes one when it is missing';
+	'per bound table (each partition or inheritance child on its own row): whether an index on its customer column lets a lookup of one customer read only that customer''s rows, and the statement that makes one when it is missing; for the orders also whether an index holds every bound column, and the statement that makes one';
 COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is bound as: customers, orders, contracts, events, deals, contacts or outreach';
 COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
 COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
@@ -723,6 +735,9 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid
 COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
 COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.covered IS 'for the orders: true when a valid B-tree index starts with the customer column and holds every other bound column (key or INCLUDE), so that the purchase histories read the index alone (index-only scans); NULL for the other sources, views and foreign tables';
+COMMENT ON COLUMN dormancy.customer_column_indexes.covering_index IS 'for the orders: the index that covers them (a full index before a partial one)';
+COMMENT ON COLUMN dormancy.customer_column_indexes.create_covering_index IS 'for the orders, when no index covers them: the statement that makes one (the customer column, then the other bound columns as INCLUDE; on the bound partitioned table for a partition)';
 
 -- customer_core: one row per customer with its state, decline signals,
 -- price changes and contract columns; customer_status adds the rest.  The

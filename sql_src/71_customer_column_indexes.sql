@@ -15,9 +15,19 @@
 -- grant on dormancy.bindings: it takes no argument and returns what the
 -- catalogs and the adapters' definitions (pg_views) show anyone, the bound
 -- relations and their customer columns.
+--
+-- For the orders also the index that covers them: a valid B-tree index whose
+-- first column is the customer column (whole, or partial as above) and whose
+-- columns, key or INCLUDE, hold every other bound column of the orders, so
+-- that the purchase histories, folded in the customers' order through that
+-- index, read only the index (an index-only scan, on the pages VACUUM has
+-- marked all-visible) instead of fetching each order row from the table in
+-- the index's order: for orders written over time, one table page per row.
+-- other_columns: those other bound columns, in the table's column order.
 CREATE FUNCTION dormancy._customer_column_indexes()
 	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
-				   index_name regclass, estimated_rows bigint, index_on regclass)
+				   index_name regclass, estimated_rows bigint, index_on regclass,
+				   covering_index regclass, other_columns name[])
 	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -38,9 +48,34 @@ AS $$
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
 		   -- where a missing index is best made: on a bound partitioned
 		   -- table, whose partitions (those to come too) then all get one
-		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
+		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
+		   CASE WHEN b.source = 'orders' THEN
+			   (SELECT i.indexrelid::regclass
+				  FROM pg_index i
+				  JOIN pg_class ic ON ic.oid = i.indexrelid
+				  JOIN pg_am am ON am.oid = ic.relam
+				  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
+				 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+				   AND am.amname = 'btree'
+				   AND (i.indpred IS NULL
+						OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))
+				   -- every other bound column among the index's columns
+				   AND NOT EXISTS (SELECT 1
+									 FROM pg_attribute oa
+									WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
+									  AND NOT oa.attnum = ANY (i.indkey::int2[]))
+				 ORDER BY i.indpred IS NOT NULL, ic.relname
+				 LIMIT 1) END,
+		   CASE WHEN b.source = 'orders' THEN
+			   ARRAY(SELECT oa.attname FROM pg_attribute oa
+					  WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
+					  ORDER BY oa.attnum) END
 	  FROM (SELECT b.source, b.relation, r.relkind,
-				   dormancy._binding_customer_column(b.source, b.columns) AS col
+				   dormancy._binding_customer_column(b.source, b.columns) AS col,
+				   -- the other bound columns (a column bound twice, once)
+				   ARRAY(SELECT DISTINCT e.value::name
+						   FROM jsonb_each_text(b.columns) e
+						  WHERE e.value IS DISTINCT FROM dormancy._binding_customer_column(b.source, b.columns)::text) AS others
 			  FROM dormancy.bindings b
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
@@ -52,4 +87,4 @@ AS $$
 	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples = 0)
 $$;
 COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
-	'internal: each bound table (and partition or child) with its customer column and the index a lookup of one customer uses (dormancy.customer_column_indexes)';
+	'internal: each bound table (and partition or child) with its customer column, the index a lookup of one customer uses and, for the orders, the index that covers every bound column (dormancy.customer_column_indexes)';
