@@ -24,6 +24,42 @@ $$;
 COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
 	'internal: the type of a column as SQL text (format_type), NULL when there is none';
 
+-- Why the customer column's ids may have more than one text form for one
+-- id (NULL when each id has one): the history store and the marks key the
+-- customers by the id as text, while the views group the orders by the id
+-- itself.  Two spellings of one id would be one customer to the views and
+-- two to the store: 7 and 7.00 in a numeric column without a scale (the
+-- next incremental refresh failed on the store's unique key, and kept
+-- failing, 2026-12-07), C7 and c7 under a collation that is not
+-- deterministic, 'A1' and 'A1 ' in character without a length.  Integers,
+-- uuid, numeric with a scale, and text, varchar, name or character(n) in a
+-- deterministic collation have one form each (and domains over them).
+CREATE FUNCTION dormancy._ambiguous_key(rel regclass, customer name)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE
+			 WHEN b.base IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'oid'::regtype, 'uuid'::regtype) THEN NULL
+			 WHEN b.base = 'numeric'::regtype AND b.typmod >= 0 THEN NULL
+			 WHEN b.base IN ('text'::regtype, 'varchar'::regtype, 'name'::regtype)
+				  OR (b.base = 'bpchar'::regtype AND b.typmod >= 0) THEN
+				  CASE WHEN coalesce(co.collisdeterministic, true) THEN NULL
+					   ELSE format('the customer column %I has collation %s, which is not deterministic: one id can be written in more than one way',
+								   customer, co.oid::regcollation) END
+			 ELSE format('the customer column %I has type %s, whose ids can be written in more than one way as text',
+						 customer, format_type(a.atttypid, a.atttypmod))
+		   END
+	  FROM pg_attribute a
+	  JOIN pg_type t ON t.oid = a.atttypid
+	  LEFT JOIN pg_collation co ON co.oid = a.attcollation
+	 CROSS JOIN LATERAL (SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END::regtype AS base,
+								CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod) b
+	 WHERE a.attrelid = rel AND a.attname = customer AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+COMMENT ON FUNCTION dormancy._ambiguous_key(regclass, name) IS
+	'internal: why the ids of a customer column may have more than one text form for one id, so that the change tracking cannot key them by text (NULL when each has one)';
+
 --
 -- One C evaluation per customer (issue 11)
 --
@@ -7724,7 +7760,8 @@ BEGIN
 	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
 	 WHERE c.relkind NOT IN ('r', 'p')
 	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type));
+	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type),
+						dormancy._ambiguous_key(rel, customer));
 	IF why_not IS NULL THEN
 		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
 		  INTO why_not
