@@ -5760,7 +5760,8 @@ BEGIN
 		GET DIAGNOSTICS customers_recomputed = ROW_COUNT;
 		DROP TABLE pg_temp.dormancy_refresh_store;
 		UPDATE dormancy.history_store_state
-		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL;
+		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL,
+			   row_security = row_security_active(st.orders_relation);
 	END IF;
 	DELETE FROM dormancy.changed_customers c USING pg_temp.dormancy_refresh_marks m
 	 WHERE c.change_id = m.change_id;
@@ -10829,9 +10830,34 @@ AS $$
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
 		   -- where a missing index is best made: on a bound partitioned
 		   -- table, whose partitions (those to come too) then all get one
-		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END
+		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
+		   CASE WHEN b.source = 'orders' THEN
+			   (SELECT i.indexrelid::regclass
+				  FROM pg_index i
+				  JOIN pg_class ic ON ic.oid = i.indexrelid
+				  JOIN pg_am am ON am.oid = ic.relam
+				  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
+				 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+				   AND am.amname = 'btree'
+				   AND (i.indpred IS NULL
+						OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))
+				   -- every other bound column among the index's columns
+				   AND NOT EXISTS (SELECT 1
+									 FROM pg_attribute oa
+									WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
+									  AND NOT oa.attnum = ANY (i.indkey::int2[]))
+				 ORDER BY i.indpred IS NOT NULL, ic.relname
+				 LIMIT 1) END,
+		   CASE WHEN b.source = 'orders' THEN
+			   ARRAY(SELECT oa.attname FROM pg_attribute oa
+					  WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
+					  ORDER BY oa.attnum) END
 	  FROM (SELECT b.source, b.relation, r.relkind,
-				   dormancy._binding_customer_column(b.source, b.columns) AS col
+				   dormancy._binding_customer_column(b.source, b.columns) AS col,
+				   -- the other bound columns (a column bound twice, once)
+				   ARRAY(SELECT DISTINCT e.value::name
+						   FROM jsonb_each_text(b.columns) e
+						  WHERE e.value IS DISTINCT FROM dormancy._binding_customer_column(b.source, b.columns)::text) AS others
 			  FROM dormancy.bindings b
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
@@ -11301,6 +11327,11 @@ COMMENT ON TYPE dormancy._last_conversation IS 'internal: the day, outcome and d
 -- fit_models() reads the stored histories while they are usable
 --
 
+-- (0.4.0) who last rebuilt the store under row security
+ALTER TABLE dormancy.history_store_state ADD COLUMN row_security boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN dormancy.history_store_state.row_security IS
+	'row security applied to the role that last rebuilt the store on the orders: the store may lack orders another role, or the same one without the policy, reads; the next refresh rebuilds it, and fit_models() does not read it';
+
 -- Why the next refresh must rebuild every history, though the orders are
 -- tracked (NULL: it may update the store incrementally): the store is not
 -- complete, events were recorded that could hide writes (their reasons,
@@ -11316,10 +11347,27 @@ AS $$
 				WHEN invalidations IS NOT NULL THEN invalidations
 				WHEN st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone')
 					THEN format('dormancy.time_zone is %s, the stored days are in %s',
-								current_setting('dormancy.time_zone'), st.time_zone) END
+								current_setting('dormancy.time_zone'), st.time_zone)
+				-- the store holds the orders its last rebuild could read: with
+				-- row security then or now, not the orders the role reads now
+				WHEN st.row_security THEN 'the stored histories were rebuilt under row security on the orders'
+				WHEN CASE WHEN EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.orders_relation)
+						  THEN row_security_active(st.orders_relation) END
+					THEN format('row security on %s applies to %s', st.orders_relation, current_user) END
 $$;
 COMMENT ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) IS
-	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone), NULL when it may be incremental';
+	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone, row security on the orders at its last rebuild or now), NULL when it may be incremental';
+
+-- Whether the current transaction wrote rows of these relations (the
+-- orders and their partitions): fit_models() then reads the orders, not the
+-- store (_stored_histories_usable).  VOLATILE: the answer changes within a
+-- statement; PARALLEL RESTRICTED: the counts are the backend's own.
+CREATE FUNCTION dormancy._written_in_transaction(relations oid[])
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'dormancy_written_in_transaction'
+	LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION dormancy._written_in_transaction(oid[]) IS
+	'internal: whether the current transaction inserted, updated or deleted rows of these relations (rolled-back subtransactions not counted)';
 
 -- Whether fit_models() can take its summaries from the stored histories
 -- instead of folding every order again (_fit_summaries_from_store,
@@ -11370,8 +11418,14 @@ BEGIN
 	-- nothing to rebuild (_store_rebuild_reason, as _prepare_histories asks it)
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked, false)
-	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
-	   OR row_security_active(st.orders_relation) THEN
+	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders') THEN
+		RETURN false;
+	END IF;
+	-- orders written in this transaction: their marks come from statement
+	-- triggers, which fire when the writing statement ends, so a write in
+	-- the statement that calls fit_models() (a data-modifying WITH, or a
+	-- call per row) has none yet.  The orders are read instead.
+	IF dormancy._written_in_transaction(st.tracked_relations) THEN
 		RETURN false;
 	END IF;
 	SELECT greatest(1000, c.reltuples / 10)::bigint INTO few
@@ -11385,7 +11439,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._stored_histories_usable() IS
-	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
+	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders then or now, no orders written in this transaction, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
 
 -- _fit_summaries() over the stored histories, when they are usable
 -- (_stored_histories_usable, 62_incremental.sql): the summaries without
@@ -11410,31 +11464,20 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
-	id_type text;
-	histories text := dormancy._whole_stored_histories();
+	-- the marked customers, in the type of the orders' customer column (as
+	-- _prepare_histories reads them): an init plan, computed once
+	marked text := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m)',
+						  dormancy._column_type('dormancy.src_orders', 'customer_id'));
 BEGIN
-	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
-		-- the marks in the type of the orders' customer column (as
-		-- _prepare_histories reads them), and those customers' histories
-		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
-		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
-					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
-		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '
-					   'SELECT h.customer_id, h.history FROM dormancy.customer_histories_live h '
-					   'WHERE h.customer_id = ANY ($1::%s[])', id_type)
-			USING (SELECT array_agg(k.customer_id::text) FROM pg_temp.dormancy_fit_marked k);
-		ANALYZE pg_temp.dormancy_fit_marked;
-		histories := format('(SELECT s.customer_id, s.history FROM %s s '
-							'WHERE NOT EXISTS (SELECT FROM pg_temp.dormancy_fit_marked k WHERE k.customer_id = s.customer_id) '
-							'UNION ALL '
-							'SELECT l.customer_id, l.history FROM pg_temp.dormancy_fit_marked_histories l)', histories);
-	END IF;
 	PERFORM dormancy._read_stored_histories(true);
-	kept := dormancy._fit_summaries(histories);
+	kept := dormancy._fit_summaries(format(
+		'(SELECT s.customer_id, s.history FROM %s s '
+		'  WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(%s) k(customer_id) WHERE k.customer_id = s.customer_id) '
+		' UNION ALL '
+		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
+		'  WHERE l.customer_id = ANY (%s))',
+		dormancy._whole_stored_histories(), marked, marked));
 	PERFORM dormancy._read_stored_histories(false);
-	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
-	END IF;
 	RETURN kept;
 END
 $$;

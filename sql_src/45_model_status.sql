@@ -246,15 +246,19 @@ COMMENT ON FUNCTION dormancy._fit_summaries(text) IS
 -- (_stored_histories_usable, 62_incremental.sql): the summaries without
 -- folding every order again.  The customers marked since the refresh
 -- (changed_customers, at most a tenth of the store) have their histories
--- folded from the orders first, through the orders' index on the customer
--- column (the ids as an array parameter, which the planner pushes below the
--- grouping), and their stored rows are left out: the same histories as
--- customer_histories gives from the orders.  The gate is then open for the
--- one statement that reads the store (src/history_store.c); opening it
--- turns parallel query off for the transaction, which this function's own
--- setting keeps from outliving the call.  At 1,000,000 demo customers the
--- summaries took 3.6-3.9 s against 6.4-6.6 s from the orders; later, each
--- customer's whole history read as its one stored row
+-- folded from the orders, through the orders' index on the customer column
+-- (their ids an array, which the planner pushes below the grouping), and
+-- their stored rows are left out: the same histories as customer_histories
+-- gives from the orders.  The marks, those customers' orders and the store
+-- are read in one statement, under one snapshot: read in three (until
+-- 2026-12-07), an order moved from a marked customer to another one by a
+-- transaction that committed in between was counted for neither, or for
+-- both when a refresh also committed in between (each statement saw another
+-- moment).  The gate is open for that statement (src/history_store.c);
+-- opening it turns parallel query off for the transaction, which this
+-- function's own setting keeps from outliving the call.  At 1,000,000 demo
+-- customers the summaries took 3.6-3.9 s against 6.4-6.6 s from the orders;
+-- later, each customer's whole history read as its one stored row
 -- (_whole_stored_histories), 2.7-3.5 s against 5.8-5.9 s on a slower
 -- machine (docs/models.md).
 CREATE FUNCTION dormancy._fit_summaries_from_store()
@@ -265,31 +269,20 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
-	id_type text;
-	histories text := dormancy._whole_stored_histories();
+	-- the marked customers, in the type of the orders' customer column (as
+	-- _prepare_histories reads them): an init plan, computed once
+	marked text := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m)',
+						  dormancy._column_type('dormancy.src_orders', 'customer_id'));
 BEGIN
-	IF EXISTS (SELECT 1 FROM dormancy.changed_customers) THEN
-		-- the marks in the type of the orders' customer column (as
-		-- _prepare_histories reads them), and those customers' histories
-		id_type := dormancy._column_type('dormancy.src_orders', 'customer_id');
-		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked ON COMMIT DROP AS '
-					   'SELECT DISTINCT m.customer_key::%s AS customer_id FROM dormancy.changed_customers m', id_type);
-		EXECUTE format('CREATE TEMP TABLE dormancy_fit_marked_histories ON COMMIT DROP AS '
-					   'SELECT h.customer_id, h.history FROM dormancy.customer_histories_live h '
-					   'WHERE h.customer_id = ANY ($1::%s[])', id_type)
-			USING (SELECT array_agg(k.customer_id::text) FROM pg_temp.dormancy_fit_marked k);
-		ANALYZE pg_temp.dormancy_fit_marked;
-		histories := format('(SELECT s.customer_id, s.history FROM %s s '
-							'WHERE NOT EXISTS (SELECT FROM pg_temp.dormancy_fit_marked k WHERE k.customer_id = s.customer_id) '
-							'UNION ALL '
-							'SELECT l.customer_id, l.history FROM pg_temp.dormancy_fit_marked_histories l)', histories);
-	END IF;
 	PERFORM dormancy._read_stored_histories(true);
-	kept := dormancy._fit_summaries(histories);
+	kept := dormancy._fit_summaries(format(
+		'(SELECT s.customer_id, s.history FROM %s s '
+		'  WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(%s) k(customer_id) WHERE k.customer_id = s.customer_id) '
+		' UNION ALL '
+		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
+		'  WHERE l.customer_id = ANY (%s))',
+		dormancy._whole_stored_histories(), marked, marked));
 	PERFORM dormancy._read_stored_histories(false);
-	IF to_regclass('pg_temp.dormancy_fit_marked') IS NOT NULL THEN
-		DROP TABLE pg_temp.dormancy_fit_marked, pg_temp.dormancy_fit_marked_histories;
-	END IF;
 	RETURN kept;
 END
 $$;

@@ -81,6 +81,11 @@ COMMENT ON COLUMN dormancy.history_store_state.customer_type IS 'its type then (
 COMMENT ON COLUMN dormancy.history_store_state.tracked_relations IS 'the orders relation and all its partitions (or inheritance children) that carry the triggers';
 COMMENT ON COLUMN dormancy.history_store_state.reason IS 'why the next refresh is a full one (complete false), or why the orders are not tracked (tracked false)';
 INSERT INTO dormancy.history_store_state DEFAULT VALUES;
+-- (0.4.0: a column added here so that a fresh install has the columns in
+-- the order an update gives)
+ALTER TABLE dormancy.history_store_state ADD COLUMN row_security boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN dormancy.history_store_state.row_security IS
+	'row security applied to the role that last rebuilt the store on the orders: the store may lack orders another role, or the same one without the policy, reads; the next refresh rebuilds it, and fit_models() does not read it';
 
 -- Reasons to rebuild every history, appended (never updated, so that DDL and
 -- writers never wait for a refresh): the refresh takes those visible when it
@@ -122,6 +127,17 @@ CREATE FUNCTION dormancy._use_stored_histories()
 	LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._use_stored_histories() IS
 	'internal: whether category_histories reads the stored histories (on only inside a refresh''s own transaction)';
+
+-- Whether the current transaction wrote rows of these relations (the
+-- orders and their partitions): fit_models() then reads the orders, not the
+-- store (_stored_histories_usable).  VOLATILE: the answer changes within a
+-- statement; PARALLEL RESTRICTED: the counts are the backend's own.
+CREATE FUNCTION dormancy._written_in_transaction(relations oid[])
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'dormancy_written_in_transaction'
+	LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION dormancy._written_in_transaction(oid[]) IS
+	'internal: whether the current transaction inserted, updated or deleted rows of these relations (rolled-back subtransactions not counted)';
 
 CREATE FUNCTION dormancy._read_stored_histories(on_ boolean)
 	RETURNS void
@@ -684,10 +700,16 @@ AS $$
 				WHEN invalidations IS NOT NULL THEN invalidations
 				WHEN st.time_zone IS DISTINCT FROM current_setting('dormancy.time_zone')
 					THEN format('dormancy.time_zone is %s, the stored days are in %s',
-								current_setting('dormancy.time_zone'), st.time_zone) END
+								current_setting('dormancy.time_zone'), st.time_zone)
+				-- the store holds the orders its last rebuild could read: with
+				-- row security then or now, not the orders the role reads now
+				WHEN st.row_security THEN 'the stored histories were rebuilt under row security on the orders'
+				WHEN CASE WHEN EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.orders_relation)
+						  THEN row_security_active(st.orders_relation) END
+					THEN format('row security on %s applies to %s', st.orders_relation, current_user) END
 $$;
 COMMENT ON FUNCTION dormancy._store_rebuild_reason(dormancy.history_store_state, text) IS
-	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone), NULL when it may be incremental';
+	'internal: why the next refresh rebuilds every history (the store not complete, the invalidations given, another time zone, row security on the orders at its last rebuild or now), NULL when it may be incremental';
 
 -- Called by the refresh under its lock, before the snapshot is computed:
 -- check that the tracking saw every write, bring the store up to date, and let
@@ -775,7 +797,8 @@ BEGIN
 		GET DIAGNOSTICS customers_recomputed = ROW_COUNT;
 		DROP TABLE pg_temp.dormancy_refresh_store;
 		UPDATE dormancy.history_store_state
-		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL;
+		   SET complete = true, time_zone = current_setting('dormancy.time_zone'), reason = NULL,
+			   row_security = row_security_active(st.orders_relation);
 	END IF;
 	DELETE FROM dormancy.changed_customers c USING pg_temp.dormancy_refresh_marks m
 	 WHERE c.change_id = m.change_id;
@@ -801,15 +824,17 @@ COMMENT ON FUNCTION dormancy._prepare_histories() IS
 -- rows (or 1,000), counted with a limit, since folding many customers one by
 -- one in one process (reading the store turns parallel query off) costs
 -- more than folding every order in parallel.  Only for the role that owns
--- the store, which the refresh writes as that role (SECURITY DEFINER), and
--- while no row security applies to that role on the orders: another role,
--- or the same one under a policy, may see other orders than the refresh
--- read.  The store is locked (ACCESS SHARE) for the rest of the transaction,
--- so that a full refresh cannot empty it before it is read; while a refresh
--- holds it (a full one empties it), the answer is false at once instead of a
--- wait.  (A refresh that updates the store meanwhile deletes the marks it
--- handled in the same transaction: the fit's one statement sees either the
--- stored history and no mark, or the mark.)
+-- the store, and while no row security applies on the orders, neither to
+-- that role now nor to the role that last rebuilt the store then
+-- (_store_rebuild_reason): under a policy a role reads other orders than
+-- the store holds.  Not after orders were written in the same transaction
+-- (below).  The store is locked (ACCESS SHARE) for the rest of the
+-- transaction, so that a full refresh cannot empty it before it is read;
+-- while a refresh holds it (a full one empties it), the answer is false at
+-- once instead of a wait.  (A refresh that updates the store meanwhile
+-- deletes the marks it handled in the same transaction that rewrites their
+-- histories, and the fit reads the marks, their orders and the store in one
+-- statement, under one snapshot: _fit_summaries_from_store.)
 CREATE FUNCTION dormancy._stored_histories_usable()
 	RETURNS boolean
 	LANGUAGE plpgsql VOLATILE
@@ -838,8 +863,14 @@ BEGIN
 	-- nothing to rebuild (_store_rebuild_reason, as _prepare_histories asks it)
 	SELECT * INTO st FROM dormancy.history_store_state;
 	IF NOT coalesce(st.tracked, false)
-	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders')
-	   OR row_security_active(st.orders_relation) THEN
+	   OR st.orders_relation IS DISTINCT FROM (SELECT b.relation FROM dormancy.bindings b WHERE b.source = 'orders') THEN
+		RETURN false;
+	END IF;
+	-- orders written in this transaction: their marks come from statement
+	-- triggers, which fire when the writing statement ends, so a write in
+	-- the statement that calls fit_models() (a data-modifying WITH, or a
+	-- call per row) has none yet.  The orders are read instead.
+	IF dormancy._written_in_transaction(st.tracked_relations) THEN
 		RETURN false;
 	END IF;
 	SELECT greatest(1000, c.reltuples / 10)::bigint INTO few
@@ -853,7 +884,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._stored_histories_usable() IS
-	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
+	'internal: whether fit_models() may read dormancy.stored_histories, with the few customers marked since folded from the orders (the current role owns the store, no row security on the orders then or now, no orders written in this transaction, nothing to rebuild since the refresh that completed it); locks the store for the transaction';
 
 REVOKE ALL ON FUNCTION dormancy.reset_stored_histories() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._stored_histories_usable() FROM PUBLIC;

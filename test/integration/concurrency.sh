@@ -9,7 +9,8 @@
 # ended in).  A control shows the lock_timeout detector fires on a lock that
 # would block (ACCESS EXCLUSIVE, what TRUNCATE would take).  Last,
 # fit_models() while another session holds the history store: it reads the
-# orders instead of waiting.
+# orders instead of waiting; and while an order moves between customers: it
+# counts it as before the move.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -167,6 +168,65 @@ if ! PGOPTIONS='-c lock_timeout=2s' psql -X -q -v ON_ERROR_STOP=1 -c "SET client
 fi
 wait $locker
 echo "fit_models: the store usable after a refresh; while held by another session, not usable and the fit did not wait"
+
+# fit_models() reads the marks, the marked customers' orders and the store
+# in one statement, under one snapshot: an order moved from a marked
+# customer to another one by a transaction that commits while the fit reads
+# is counted as before the move.  (Read by three statements until
+# 2026-12-07, the marks first: the moved order was counted for neither
+# customer.)  The pause is made where the fit casts the first mark to the
+# customer id, a domain whose check sleeps once in the fit's session
+# (conc.pause); the fit before the move is taken from the orders (the
+# tracking triggers disabled in a transaction rolled back).
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SET client_min_messages = error;
+CREATE SCHEMA rc;
+CREATE FUNCTION rc.pause_once(v integer) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('conc.pause', true) = 'on' THEN
+		PERFORM set_config('conc.pause', 'off', false);
+		PERFORM pg_sleep(4);
+	END IF;
+	RETURN true;
+END
+$$;
+CREATE DOMAIN rc.cust_id AS integer CHECK (rc.pause_once(VALUE));
+CREATE TABLE rc.customers (id rc.cust_id PRIMARY KEY, sector text);
+CREATE TABLE rc.orders (cid rc.cust_id, at date, amount numeric);
+CREATE INDEX ON rc.orders (cid);
+SELECT setseed(0.5);
+INSERT INTO rc.customers SELECT g, (ARRAY['retail', 'ec'])[1 + g % 2] FROM generate_series(1, 400) g;
+INSERT INTO rc.orders
+SELECT 1 + floor(random() * 400)::int, date '2024-01-01' + floor(random() * 1000)::int, round((random() * 1000)::numeric, 2)
+  FROM generate_series(1, 6000);
+SELECT dormancy.bind_customers('rc.customers', id => 'id', industry => 'sector');
+SELECT dormancy.bind_orders('rc.orders', customer => 'cid', ordered_at => 'at', amount => 'amount');
+CALL dormancy.refresh();
+INSERT INTO rc.orders VALUES (11, '2026-10-20', 100), (11, '2026-10-28', 90000);
+SQL
+models_text="SELECT string_agg(format('%s %s %s %s', segment_kind, segment_value, bgnbd, gammagamma), ' | ' ORDER BY segment_kind, segment_value) FROM dormancy.models"
+before=$(psql -X -q -At -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "BEGIN" -c "ALTER TABLE rc.orders DISABLE TRIGGER USER" \
+	-c "SELECT count(*) FROM dormancy.fit_models()" -c "$models_text" -c "ROLLBACK" | sed -n 2p)
+usable=$(psql -X -At -c "SELECT dormancy._stored_histories_usable()")
+[ "$usable" = t ] || { echo "FAIL: the store with one marked customer is not usable"; fails=$((fails + 1)); }
+PGAPPNAME=conc_fit PGOPTIONS='-c conc.pause=on' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" \
+	-c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit_move.err" &
+fitter=$!
+for _ in $(seq 1 200); do
+	paused=$(psql -X -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'conc_fit' AND wait_event = 'PgSleep'")
+	[ "$paused" = 1 ] && break
+	sleep 0.05
+done
+[ "$paused" = 1 ] || { echo "FAIL: the fit never reached its pause"; fails=$((fails + 1)); }
+psql -X -q -c "UPDATE rc.orders SET cid = 12 WHERE amount = 90000" >/dev/null
+if ! wait $fitter; then
+	echo "FAIL: fit_models() failed: $(head -1 "$work/fit_move.err")"; fails=$((fails + 1))
+fi
+during=$(psql -X -At -c "$models_text")
+if [ -z "$before" ] || [ "$during" != "$before" ]; then
+	echo "FAIL: a fit while an order moved between customers differs from the fit before the move"; fails=$((fails + 1))
+fi
+echo "fit_models: an order moved while the fit read the store counted as before the move (models equal to the orders' fit before it)"
 
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "readers never waited (max ${read_max_ms} ms), never saw a torn snapshot; $succeeded refreshes during the reads, $skipped skipped, none failed"
