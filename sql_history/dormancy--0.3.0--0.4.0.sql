@@ -10816,38 +10816,12 @@ AS $$
 	SELECT b.source, m.relid::regclass, b.col,
 		   CASE c.relkind WHEN 'r' THEN 'table' WHEN 'm' THEN 'materialized view'
 						  WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign table' END,
-		   (SELECT i.indexrelid::regclass
-			  FROM pg_index i
-			  JOIN pg_class ic ON ic.oid = i.indexrelid
-			  JOIN pg_am am ON am.oid = ic.relam
-			  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
-			 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
-			   AND am.amname IN ('btree', 'hash')
-			   AND (i.indpred IS NULL
-					OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))
-			 ORDER BY i.indpred IS NOT NULL, ic.relname
-			 LIMIT 1),
+		   x.lookup_index,
 		   CASE WHEN c.relkind IN ('r', 'm') THEN greatest(c.reltuples, 0)::bigint END,
 		   -- where a missing index is best made: on a bound partitioned
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
-		   CASE WHEN b.source = 'orders' THEN
-			   (SELECT i.indexrelid::regclass
-				  FROM pg_index i
-				  JOIN pg_class ic ON ic.oid = i.indexrelid
-				  JOIN pg_am am ON am.oid = ic.relam
-				  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
-				 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
-				   AND am.amname = 'btree'
-				   AND (i.indpred IS NULL
-						OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))
-				   -- every other bound column among the index's columns
-				   AND NOT EXISTS (SELECT 1
-									 FROM pg_attribute oa
-									WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
-									  AND NOT oa.attnum = ANY (i.indkey::int2[]))
-				 ORDER BY i.indpred IS NOT NULL, ic.relname
-				 LIMIT 1) END,
+		   CASE WHEN b.source = 'orders' THEN x.covering_index END,
 		   CASE WHEN b.source = 'orders' THEN
 			   ARRAY(SELECT oa.attname FROM pg_attribute oa
 					  WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
@@ -10862,6 +10836,26 @@ AS $$
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
 	  JOIN pg_class c ON c.oid = m.relid
+	 -- the indexes that serve a lookup by the customer column (above): the
+	 -- first of them, a full index before a partial one, and the first
+	 -- B-tree one whose columns, key or INCLUDE, hold every other bound
+	 -- column as well
+	 CROSS JOIN LATERAL (
+		SELECT (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname))[1] AS lookup_index,
+			   (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname)
+				  FILTER (WHERE am.amname = 'btree'
+							AND NOT EXISTS (SELECT 1
+											  FROM pg_attribute oa
+											 WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
+											   AND NOT oa.attnum = ANY (i.indkey::int2[]))))[1] AS covering_index
+		  FROM pg_index i
+		  JOIN pg_class ic ON ic.oid = i.indexrelid
+		  JOIN pg_am am ON am.oid = ic.relam
+		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
+		 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+		   AND am.amname IN ('btree', 'hash')
+		   AND (i.indpred IS NULL
+				OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))) x
 	 -- a partitioned table holds no rows; a parent of inheritance children
 	 -- that ANALYZE found empty is left out likewise (one never analyzed is
 	 -- listed: it may hold rows)
