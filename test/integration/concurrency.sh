@@ -43,17 +43,24 @@ SELECT dormancy.bind_orders('demo.invoices', customer => 'account_id', ordered_a
 CALL dormancy.refresh();
 SQL
 
+# wait_for SQL VALUE: until SQL gives VALUE (asked every 0.05 s, for at most
+# 10 s; false if it never does), not a fixed pause that a loaded machine may
+# not honour
+wait_for() {
+	for _ in $(seq 1 200); do
+		[ "$(psql -X -At -c "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # hold_exclusive TABLE SECONDS: another session holds TABLE ACCESS EXCLUSIVE
 # for SECONDS (in the background: $locker), returning once the lock is seen
-# granted, not after a fixed pause that a loaded machine may not honour
+# granted
 hold_exclusive() {
 	psql -X -q -c "BEGIN; LOCK $1 IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($2); COMMIT;" >/dev/null &
 	locker=$!
-	for _ in $(seq 1 200); do
-		held=$(psql -X -At -c "SELECT count(*) FROM pg_locks WHERE relation = '$1'::regclass AND mode = 'AccessExclusiveLock' AND granted")
-		[ "$held" = 1 ] && return
-		sleep 0.05
-	done
+	wait_for "SELECT count(*) FROM pg_locks WHERE relation = '$1'::regclass AND mode = 'AccessExclusiveLock' AND granted" 1 || true
 }
 
 # control: a lock that blocks readers (what TRUNCATE or a table swap would take)
@@ -212,12 +219,8 @@ usable=$(psql -X -At -c "SELECT dormancy._stored_histories_usable()")
 PGAPPNAME=conc_fit PGOPTIONS='-c conc.pause=on' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" \
 	-c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit_move.err" &
 fitter=$!
-for _ in $(seq 1 200); do
-	paused=$(psql -X -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'conc_fit' AND wait_event = 'PgSleep'")
-	[ "$paused" = 1 ] && break
-	sleep 0.05
-done
-[ "$paused" = 1 ] || { echo "FAIL: the fit never reached its pause"; fails=$((fails + 1)); }
+wait_for "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'conc_fit' AND wait_event = 'PgSleep'" 1 ||
+	{ echo "FAIL: the fit never reached its pause"; fails=$((fails + 1)); }
 psql -X -q -c "UPDATE rc.orders SET cid = 12 WHERE amount = 90000" >/dev/null
 if ! wait $fitter; then
 	echo "FAIL: fit_models() failed: $(head -1 "$work/fit_move.err")"; fails=$((fails + 1))
