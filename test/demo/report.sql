@@ -91,6 +91,12 @@ SELECT issue, count(*) AS customers, sum(rows) AS rows
  GROUP BY issue
  ORDER BY issue;
 
+\echo '== indexes the bound tables lack: for lookups of one customer, and one that covers the orders (faster histories)'
+SELECT source, table_name, coalesce(create_index, '(indexed)') AS for_lookups,
+	   coalesce(create_covering_index, CASE WHEN covered THEN '(covered)' END, '') AS covering_the_orders
+  FROM dormancy.customer_column_indexes
+ ORDER BY source, table_name::text;
+
 \echo '== suggested rules from the customers'' own purchase rhythm, beside the rules in force (per industry; dormancy.suggest_rules())'
 SELECT coalesce(industry, '(all)') AS industry, customers, repeat_gaps, based_on,
 	   round(never_return_share::numeric, 2) AS never_return, median_gap_days,
