@@ -131,13 +131,18 @@ SELECT source, count(*) FILTER (WHERE covered IS NOT NULL OR covering_index IS N
   FROM dormancy.customer_column_indexes WHERE source <> 'orders' GROUP BY source ORDER BY 1;
 -- how the orders are read (the scans of the partitions that ran, with the
 -- table rows they fetched), and every customer's row, before and after
-CREATE FUNCTION ci.order_reads(query text) RETURNS TABLE (node text, relation text, heap_fetches bigint)
+CREATE FUNCTION ci.order_reads_of(query text, orders text) RETURNS TABLE (node text, relation text, heap_fetches bigint)
 	LANGUAGE sql
 AS $$
 	SELECT DISTINCT p ->> 'Node Type', p ->> 'Relation Name', (p ->> 'Heap Fetches')::bigint
 	  FROM pg_temp.plan_nodes(query) p
-	 WHERE p ->> 'Relation Name' LIKE 'invoices%' AND (p ->> 'Actual Loops')::int > 0
+	 WHERE p ->> 'Relation Name' LIKE orders || '%' AND (p ->> 'Actual Loops')::int > 0
 	 ORDER BY 2, 1
+$$;
+CREATE FUNCTION ci.order_reads(query text) RETURNS TABLE (node text, relation text, heap_fetches bigint)
+	LANGUAGE sql
+AS $$
+	SELECT * FROM ci.order_reads_of(query, 'invoices')
 $$;
 VACUUM (ANALYZE) ci.invoices;
 SELECT * FROM ci.order_reads('SELECT * FROM dormancy.customer_histories');
@@ -210,5 +215,45 @@ RESET ROLE;
 SELECT count(*) AS unbound
   FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'orders', 'customers']) s) u;
 SELECT count(*) AS rows_unbound FROM dormancy.customer_column_indexes;
+
+-- an index in another collation than the customer column's serves
+-- neither a lookup by = nor the grouping: it counts as neither; one with
+-- text_pattern_ops serves a lookup by = but does not give the customers'
+-- order: it counts for lookups, not as covering (text ids here).  The
+-- histories fold the orders through the index only once it covers them
+CREATE TABLE ci.codes (code text PRIMARY KEY);
+CREATE TABLE ci.code_orders (code text, day date, total numeric);
+INSERT INTO ci.codes SELECT 'c' || i FROM generate_series(1, 300) i;
+INSERT INTO ci.code_orders SELECT 'c' || (1 + i % 300), date '2026-01-01' + i % 200, 10 FROM generate_series(1, 3000) i;
+CREATE INDEX code_orders_c ON ci.code_orders (code COLLATE "C") INCLUDE (day, total);
+CREATE INDEX code_orders_pattern ON ci.code_orders (code text_pattern_ops) INCLUDE (day, total);
+VACUUM (ANALYZE) ci.code_orders;
+SELECT dormancy.bind_customers('ci.codes', id => 'code') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('ci.code_orders', customer => 'code', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+SELECT table_name, indexed, covered, create_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_status WHERE customer_id = ''c7''', 'code_orders');
+DROP INDEX ci.code_orders_c;
+SELECT table_name, indexed, index_name, covered, create_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_status WHERE customer_id = ''c7''', 'code_orders');
+SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_histories', 'code_orders');
+-- (the orders then sorted by the customer: text_pattern_ops sorts otherwise)
+CREATE FUNCTION ci.sorts_of(query text) RETURNS SETOF text LANGUAGE sql AS $$
+	SELECT p -> 'Sort Key' ->> 0 FROM pg_temp.plan_nodes(query) p
+	 WHERE p ->> 'Node Type' = 'Sort' AND (p ->> 'Actual Loops')::int > 0 AND p -> 'Sort Key' ->> 0 LIKE 't.%'
+	 ORDER BY 1
+$$;
+SELECT * FROM ci.sorts_of('SELECT * FROM dormancy.customer_histories') AS sorted_by;
+DO $$
+BEGIN
+	EXECUTE (SELECT create_covering_index FROM dormancy.customer_column_indexes WHERE source = 'orders');
+END
+$$;
+VACUUM (ANALYZE) ci.code_orders;
+SELECT table_name, indexed, covered FROM dormancy.customer_column_indexes WHERE source = 'orders';
+SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_histories', 'code_orders');
+SELECT * FROM ci.sorts_of('SELECT * FROM dormancy.customer_histories') AS sorted_by;
+SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
 DROP SCHEMA ci CASCADE;
 DROP ROLE ci_analyst;

@@ -31,9 +31,10 @@ COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
 -- two to the store: 7 and 7.00 in a numeric column without a scale (the
 -- next incremental refresh failed on the store's unique key, and kept
 -- failing, 2026-12-07), C7 and c7 under a collation that is not
--- deterministic, 'A1' and 'A1 ' in character without a length.  Integers,
--- uuid, numeric with a scale, and text, varchar, name or character(n) in a
--- deterministic collation have one form each (and domains over them).
+-- deterministic.  Integers, uuid, numeric with a scale, and text, varchar,
+-- name or character in a deterministic collation have one form each (and
+-- domains over them; character's cast to text, which the keys are made
+-- by, drops the trailing blanks that its comparisons ignore).
 CREATE FUNCTION dormancy._ambiguous_key(rel regclass, customer name)
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -42,8 +43,7 @@ AS $$
 	SELECT CASE
 			 WHEN b.base IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'oid'::regtype, 'uuid'::regtype) THEN NULL
 			 WHEN b.base = 'numeric'::regtype AND b.typmod >= 0 THEN NULL
-			 WHEN b.base IN ('text'::regtype, 'varchar'::regtype, 'name'::regtype)
-				  OR (b.base = 'bpchar'::regtype AND b.typmod >= 0) THEN
+			 WHEN b.base IN ('text'::regtype, 'varchar'::regtype, 'name'::regtype, 'bpchar'::regtype) THEN
 				  CASE WHEN coalesce(co.collisdeterministic, true) THEN NULL
 					   ELSE format('the customer column %I has collation %s, which is not deterministic: one id can be written in more than one way',
 								   customer, co.oid::regcollation) END
@@ -10838,12 +10838,15 @@ AS $$
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- the indexes that serve a lookup by the customer column (above): the
 	 -- first of them, a full index before a partial one, and the first
-	 -- B-tree one whose columns, key or INCLUDE, hold every other bound
-	 -- column as well
+	 -- B-tree one that also gives the customers' order (its type's default
+	 -- operator class: not text_pattern_ops, which serves = but sorts
+	 -- otherwise) and whose columns, key or INCLUDE, hold every other bound
+	 -- column
 	 CROSS JOIN LATERAL (
 		SELECT (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname))[1] AS lookup_index,
 			   (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname)
 				  FILTER (WHERE am.amname = 'btree'
+							AND EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = i.indclass[0] AND oc.opcdefault)
 							AND NOT EXISTS (SELECT 1
 											  FROM pg_attribute oa
 											 WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
@@ -10854,6 +10857,9 @@ AS $$
 		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
 		 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
 		   AND am.amname IN ('btree', 'hash')
+		   -- in the column's collation: an index on code COLLATE "C" (the
+		   -- column in another one) serves neither = nor the grouping
+		   AND i.indcollation[0] = a.attcollation
 		   AND (i.indpred IS NULL
 				OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))) x
 	 -- a partitioned table holds no rows; a parent of inheritance children
@@ -11458,19 +11464,31 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
-	-- the marked customers, in the type of the orders' customer column (as
-	-- _prepare_histories reads them): an init plan, computed once
-	marked text := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m)',
-						  dormancy._column_type('dormancy.src_orders', 'customer_id'));
+	id_type text := dormancy._column_type('dormancy.src_orders', 'customer_id');
+	marked text;
+	marked_since text;
+	store_current text := '(SELECT st.complete AND st.tracked AND NOT EXISTS (SELECT FROM dormancy.store_invalidations i) '
+						  'FROM dormancy.history_store_state st)';
 BEGIN
+	-- the marked customers, as a constant array in the type of the orders'
+	-- customer column (as _prepare_histories reads them)
+	EXECUTE format('SELECT pg_catalog.format(''%%L::%1$s[]'', coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%1$s), ''{}'')) '
+				   'FROM dormancy.changed_customers m', id_type)
+		INTO marked;
+	marked_since := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m '
+						   'WHERE NOT m.customer_key::%s = ANY (%s))', id_type, id_type, marked);
 	PERFORM dormancy._read_stored_histories(true);
 	kept := dormancy._fit_summaries(format(
-		'(SELECT s.customer_id, s.history FROM %s s '
-		'  WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(%s) k(customer_id) WHERE k.customer_id = s.customer_id) '
+		'(SELECT s.customer_id, s.history FROM %1$s s '
+		'  WHERE %4$s '
+		'	 AND NOT EXISTS (SELECT FROM pg_catalog.unnest(%2$s || %3$s) k(customer_id) WHERE k.customer_id = s.customer_id) '
 		' UNION ALL '
 		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
-		'  WHERE l.customer_id = ANY (%s))',
-		dormancy._whole_stored_histories(), marked, marked));
+		'  WHERE %4$s AND (l.customer_id = ANY (%2$s) OR l.customer_id = ANY (%3$s)) '
+		' UNION ALL '
+		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
+		'  WHERE NOT %4$s)',
+		dormancy._whole_stored_histories(), marked, marked_since, store_current));
 	PERFORM dormancy._read_stored_histories(false);
 	RETURN kept;
 END

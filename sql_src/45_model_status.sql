@@ -247,14 +247,22 @@ COMMENT ON FUNCTION dormancy._fit_summaries(text) IS
 -- folding every order again.  The customers marked since the refresh
 -- (changed_customers, at most a tenth of the store) have their histories
 -- folded from the orders, through the orders' index on the customer column
--- (their ids an array, which the planner pushes below the grouping), and
--- their stored rows are left out: the same histories as customer_histories
--- gives from the orders.  The marks, those customers' orders and the store
--- are read in one statement, under one snapshot: read in three (until
--- 2026-12-07), an order moved from a marked customer to another one by a
--- transaction that committed in between was counted for neither, or for
--- both when a refresh also committed in between (each statement saw another
--- moment).  The gate is open for that statement (src/history_store.c);
+-- (their ids a constant array, which the planner pushes below the grouping
+-- to the index, and which a sequential scan looks each order up in by
+-- hashing), and their stored rows are left out: the same histories as
+-- customer_histories gives from the orders.
+-- One statement reads the marks, those customers' orders and the store,
+-- under one snapshot: read in three (until 2026-12-07), an order moved from
+-- a marked customer to another one by a transaction that committed in
+-- between was counted for neither, or for both when a refresh also committed
+-- in between.  The marks are read first, into the constant; the statement
+-- then also folds from the orders any customer marked by the time it reads
+-- (an init plan, usually empty), and leaves all of them out of the store.
+-- And it reads the store only if the store is still what
+-- _stored_histories_usable() found, in its own snapshot: complete, tracked
+-- and with no invalidation recorded (a TRUNCATE or a tracking trigger
+-- disabled, committed after that check); else every customer from the
+-- orders.  The gate is open for that statement (src/history_store.c);
 -- opening it turns parallel query off for the transaction, which this
 -- function's own setting keeps from outliving the call.  At 1,000,000 demo
 -- customers the summaries took 3.6-3.9 s against 6.4-6.6 s from the orders;
@@ -269,19 +277,31 @@ CREATE FUNCTION dormancy._fit_summaries_from_store()
 AS $$
 DECLARE
 	kept bigint;
-	-- the marked customers, in the type of the orders' customer column (as
-	-- _prepare_histories reads them): an init plan, computed once
-	marked text := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m)',
-						  dormancy._column_type('dormancy.src_orders', 'customer_id'));
+	id_type text := dormancy._column_type('dormancy.src_orders', 'customer_id');
+	marked text;
+	marked_since text;
+	store_current text := '(SELECT st.complete AND st.tracked AND NOT EXISTS (SELECT FROM dormancy.store_invalidations i) '
+						  'FROM dormancy.history_store_state st)';
 BEGIN
+	-- the marked customers, as a constant array in the type of the orders'
+	-- customer column (as _prepare_histories reads them)
+	EXECUTE format('SELECT pg_catalog.format(''%%L::%1$s[]'', coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%1$s), ''{}'')) '
+				   'FROM dormancy.changed_customers m', id_type)
+		INTO marked;
+	marked_since := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m '
+						   'WHERE NOT m.customer_key::%s = ANY (%s))', id_type, id_type, marked);
 	PERFORM dormancy._read_stored_histories(true);
 	kept := dormancy._fit_summaries(format(
-		'(SELECT s.customer_id, s.history FROM %s s '
-		'  WHERE NOT EXISTS (SELECT FROM pg_catalog.unnest(%s) k(customer_id) WHERE k.customer_id = s.customer_id) '
+		'(SELECT s.customer_id, s.history FROM %1$s s '
+		'  WHERE %4$s '
+		'	 AND NOT EXISTS (SELECT FROM pg_catalog.unnest(%2$s || %3$s) k(customer_id) WHERE k.customer_id = s.customer_id) '
 		' UNION ALL '
 		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
-		'  WHERE l.customer_id = ANY (%s))',
-		dormancy._whole_stored_histories(), marked, marked));
+		'  WHERE %4$s AND (l.customer_id = ANY (%2$s) OR l.customer_id = ANY (%3$s)) '
+		' UNION ALL '
+		' SELECT l.customer_id, l.history FROM dormancy.customer_histories_live l '
+		'  WHERE NOT %4$s)',
+		dormancy._whole_stored_histories(), marked, marked_since, store_current));
 	PERFORM dormancy._read_stored_histories(false);
 	RETURN kept;
 END

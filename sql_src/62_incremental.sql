@@ -221,9 +221,10 @@ COMMENT ON FUNCTION dormancy._untrackable_type(regtype) IS
 -- two to the store: 7 and 7.00 in a numeric column without a scale (the
 -- next incremental refresh failed on the store's unique key, and kept
 -- failing, 2026-12-07), C7 and c7 under a collation that is not
--- deterministic, 'A1' and 'A1 ' in character without a length.  Integers,
--- uuid, numeric with a scale, and text, varchar, name or character(n) in a
--- deterministic collation have one form each (and domains over them).
+-- deterministic.  Integers, uuid, numeric with a scale, and text, varchar,
+-- name or character in a deterministic collation have one form each (and
+-- domains over them; character's cast to text, which the keys are made
+-- by, drops the trailing blanks that its comparisons ignore).
 CREATE FUNCTION dormancy._ambiguous_key(rel regclass, customer name)
 	RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -232,8 +233,7 @@ AS $$
 	SELECT CASE
 			 WHEN b.base IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'oid'::regtype, 'uuid'::regtype) THEN NULL
 			 WHEN b.base = 'numeric'::regtype AND b.typmod >= 0 THEN NULL
-			 WHEN b.base IN ('text'::regtype, 'varchar'::regtype, 'name'::regtype)
-				  OR (b.base = 'bpchar'::regtype AND b.typmod >= 0) THEN
+			 WHEN b.base IN ('text'::regtype, 'varchar'::regtype, 'name'::regtype, 'bpchar'::regtype) THEN
 				  CASE WHEN coalesce(co.collisdeterministic, true) THEN NULL
 					   ELSE format('the customer column %I has collation %s, which is not deterministic: one id can be written in more than one way',
 								   customer, co.oid::regcollation) END

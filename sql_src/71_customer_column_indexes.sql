@@ -6,7 +6,7 @@
 -- The bound tables (sources of dormancy.bindings, and each partition or
 -- inheritance child of them) with their customer column and the index that
 -- serves a lookup by it: a valid B-tree or hash index whose first column is
--- the customer column, either whole or partial with the predicate
+-- the customer column (in its collation), either whole or partial with the predicate
 -- "customer column IS NOT NULL" (the views ask only for ids that are not
 -- NULL; another predicate could leave a customer's rows out of the index).
 -- Views and foreign tables are listed with indexed NULL: the indexes of
@@ -56,12 +56,15 @@ AS $$
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- the indexes that serve a lookup by the customer column (above): the
 	 -- first of them, a full index before a partial one, and the first
-	 -- B-tree one whose columns, key or INCLUDE, hold every other bound
-	 -- column as well
+	 -- B-tree one that also gives the customers' order (its type's default
+	 -- operator class: not text_pattern_ops, which serves = but sorts
+	 -- otherwise) and whose columns, key or INCLUDE, hold every other bound
+	 -- column
 	 CROSS JOIN LATERAL (
 		SELECT (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname))[1] AS lookup_index,
 			   (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname)
 				  FILTER (WHERE am.amname = 'btree'
+							AND EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = i.indclass[0] AND oc.opcdefault)
 							AND NOT EXISTS (SELECT 1
 											  FROM pg_attribute oa
 											 WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
@@ -72,6 +75,9 @@ AS $$
 		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
 		 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
 		   AND am.amname IN ('btree', 'hash')
+		   -- in the column's collation: an index on code COLLATE "C" (the
+		   -- column in another one) serves neither = nor the grouping
+		   AND i.indcollation[0] = a.attcollation
 		   AND (i.indpred IS NULL
 				OR pg_get_expr(i.indpred, i.indrelid) = format('(%I IS NOT NULL)', b.col))) x
 	 -- a partitioned table holds no rows; a parent of inheritance children

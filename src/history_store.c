@@ -173,7 +173,9 @@ dormancy_stored_histories_support(PG_FUNCTION_ARGS)
  * (sub)transaction until the end (pg_stat_get_xact_tuples_inserted and the
  * like add earlier transactions' counts not yet reported, for up to ten
  * seconds in PostgreSQL 15, so they are not used).  A TRUNCATE is not
- * counted: the tracking records it otherwise (an invalidation).
+ * counted: the tracking records it otherwise (an invalidation).  With
+ * track_counts off there are no counts, and any write of the transaction
+ * counts as one.
  */
 Datum
 dormancy_written_in_transaction(PG_FUNCTION_ARGS)
@@ -184,6 +186,12 @@ dormancy_written_in_transaction(PG_FUNCTION_ARGS)
 	int			n;
 	int			i;
 
+	/*
+	 * Without track_counts no table counts are kept: then any write of the
+	 * transaction (it has a transaction id) answers yes.
+	 */
+	if (!pgstat_track_counts)
+		PG_RETURN_BOOL(TransactionIdIsValid(GetTopTransactionIdIfAny()));
 	deconstruct_array(relations, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &oids, &nulls, &n);
 	for (i = 0; i < n; i++)
 	{

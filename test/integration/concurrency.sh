@@ -179,12 +179,13 @@ echo "fit_models: the store usable after a refresh; while held by another sessio
 # fit_models() reads the marks, the marked customers' orders and the store
 # in one statement, under one snapshot: an order moved from a marked
 # customer to another one by a transaction that commits while the fit reads
-# is counted as before the move.  (Read by three statements until
-# 2026-12-07, the marks first: the moved order was counted for neither
-# customer.)  The pause is made where the fit casts the first mark to the
-# customer id, a domain whose check sleeps once in the fit's session
-# (conc.pause); the fit before the move is taken from the orders (the
-# tracking triggers disabled in a transaction rolled back).
+# is counted once, as before the move or as after it, never for neither
+# customer (as when the three were read by three statements, until
+# 2026-12-07).  The pause is made where the fit first casts a mark to the
+# customer id (the marks it takes as a constant before that statement), a
+# domain whose check sleeps once in the fit's session (conc.pause); the fits
+# before and after the move are taken from the orders (the tracking
+# triggers disabled in a transaction rolled back).
 psql -X -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 SET client_min_messages = error;
 CREATE SCHEMA rc;
@@ -226,10 +227,52 @@ if ! wait $fitter; then
 	echo "FAIL: fit_models() failed: $(head -1 "$work/fit_move.err")"; fails=$((fails + 1))
 fi
 during=$(psql -X -At -c "$models_text")
-if [ -z "$before" ] || [ "$during" != "$before" ]; then
-	echo "FAIL: a fit while an order moved between customers differs from the fit before the move"; fails=$((fails + 1))
+after=$(psql -X -q -At -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "BEGIN" -c "ALTER TABLE rc.orders DISABLE TRIGGER USER" \
+	-c "SELECT count(*) FROM dormancy.fit_models()" -c "$models_text" -c "ROLLBACK" | sed -n 2p)
+if [ -z "$before" ] || [ -z "$after" ] || [ "$before" = "$after" ] || { [ "$during" != "$before" ] && [ "$during" != "$after" ]; }; then
+	echo "FAIL: a fit while an order moved between customers equals neither the fit before the move nor the fit after it"; fails=$((fails + 1))
 fi
-echo "fit_models: an order moved while the fit read the store counted as before the move (models equal to the orders' fit before it)"
+echo "fit_models: an order moved while the fit read the store counted once (models equal to the orders' fit $([ "$during" = "$before" ] && echo before || echo after) the move)"
+
+# The store is checked (_stored_histories_usable) before the statement that
+# reads it: the orders truncated and loaded again by a transaction that
+# commits in between (the truncation recorded as an invalidation, no mark)
+# make that statement read every customer from the orders, not the stale
+# store.  (Until 2026-12-07 the store was read: the truncated customers were
+# counted.)  The pause: an event trigger sleeps once at the fit's DROP TABLE
+# of its summaries' table, which comes after the check (conc.pause_drop in
+# the fit's session).
+psql -X -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SET client_min_messages = error;
+CREATE TABLE rc.orders_copy AS SELECT * FROM rc.orders;
+CALL dormancy.refresh();
+CREATE FUNCTION rc.pause_at_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('conc.pause_drop', true) = 'on' THEN
+		PERFORM set_config('conc.pause_drop', 'off', false);
+		PERFORM pg_sleep(4);
+	END IF;
+END
+$$;
+CREATE EVENT TRIGGER conc_pause_at_drop ON ddl_command_start WHEN TAG IN ('DROP TABLE') EXECUTE FUNCTION rc.pause_at_drop();
+SQL
+PGAPPNAME=conc_fit2 PGOPTIONS='-c conc.pause_drop=on' psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" \
+	-c "CREATE TEMP TABLE dormancy_fit_summaries (x integer)" -c "SELECT count(*) FROM dormancy.fit_models()" >/dev/null 2>"$work/fit_truncate.err" &
+fitter=$!
+wait_for "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'conc_fit2' AND wait_event = 'PgSleep'" 1 ||
+	{ echo "FAIL: the fit never reached its pause before the read"; fails=$((fails + 1)); }
+psql -X -q -v ON_ERROR_STOP=1 -c "BEGIN" -c "TRUNCATE rc.orders" -c "INSERT INTO rc.orders SELECT * FROM rc.orders_copy WHERE cid % 2 = 0" -c "COMMIT" >/dev/null
+if ! wait $fitter; then
+	echo "FAIL: fit_models() failed: $(head -1 "$work/fit_truncate.err")"; fails=$((fails + 1))
+fi
+during=$(psql -X -At -c "$models_text")
+after=$(psql -X -q -At -v ON_ERROR_STOP=1 -c "SET client_min_messages = error" -c "BEGIN" -c "ALTER TABLE rc.orders DISABLE TRIGGER USER" \
+	-c "SELECT count(*) FROM dormancy.fit_models()" -c "$models_text" -c "ROLLBACK" | sed -n 2p)
+psql -X -q -c "DROP EVENT TRIGGER conc_pause_at_drop" >/dev/null
+if [ -z "$after" ] || [ "$during" != "$after" ]; then
+	echo "FAIL: a fit while the orders were truncated and loaded again differs from the orders' fit after the load"; fails=$((fails + 1))
+fi
+echo "fit_models: the orders truncated between the store's check and its read: read from the orders (models equal to the orders' fit after the load)"
 
 [ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
 echo "readers never waited (max ${read_max_ms} ms), never saw a torn snapshot; $succeeded refreshes during the reads, $skipped skipped, none failed"
