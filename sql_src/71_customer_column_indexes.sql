@@ -40,9 +40,11 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
 		   CASE WHEN b.source = 'orders' THEN x.covering_index END,
+		   -- (in the bound relation's column order: one statement for all its
+		   -- partitions, whose columns may lie in other orders)
 		   CASE WHEN b.source = 'orders' THEN
 			   ARRAY(SELECT oa.attname FROM pg_attribute oa
-					  WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
+					  WHERE oa.attrelid = b.relation AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
 					  ORDER BY oa.attnum) END
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
