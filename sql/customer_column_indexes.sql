@@ -256,6 +256,22 @@ VACUUM (ANALYZE) ci.code_orders;
 SELECT table_name, indexed, covered FROM dormancy.customer_column_indexes WHERE source = 'orders';
 SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_histories', 'code_orders');
 SELECT * FROM ci.sorts_of('SELECT * FROM dormancy.customer_histories') AS sorted_by;
+-- varchar ids and an index with varchar_ops, which is not a default
+-- operator class but belongs to the family of text_ops (the default) and
+-- gives the same order: covering
+SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
+CREATE TABLE ci.vcodes (code varchar(10) PRIMARY KEY);
+CREATE TABLE ci.vorders (code varchar(10), day date, total numeric);
+INSERT INTO ci.vcodes SELECT 'v' || i FROM generate_series(1, 300) i;
+INSERT INTO ci.vorders SELECT 'v' || (1 + i % 300), date '2026-01-01' + i % 200, 10 FROM generate_series(1, 3000) i;
+CREATE INDEX vorders_code ON ci.vorders (code varchar_ops) INCLUDE (day, total);
+VACUUM (ANALYZE) ci.vorders;
+SELECT dormancy.bind_customers('ci.vcodes', id => 'code') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('ci.vorders', customer => 'code', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+SELECT table_name, indexed, covered, covering_index, create_covering_index
+  FROM dormancy.customer_column_indexes WHERE source = 'orders';
+SELECT * FROM ci.order_reads_of('SELECT * FROM dormancy.customer_histories', 'vorders');
+SELECT * FROM ci.sorts_of('SELECT * FROM dormancy.customer_histories') AS sorted_by;
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
 DROP SCHEMA ci CASCADE;
 DROP ROLE ci_analyst;

@@ -86,6 +86,78 @@ CALL dormancy.refresh();
 SELECT history_mode, outcome FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT customer_key, orders_count FROM dormancy.status_snapshot WHERE customer_id = 'C7';
 
+-- character ids, with and without a length: tracked (their cast to text
+-- drops the blanks their comparisons ignore), and read back from the store
+-- whole: until 2026-12-07 the adapters cast the stored keys to character,
+-- which is character(1), so the histories of AB and AC were read as A's
+-- (the fit from the store counted A three times, and the incremental
+-- refresh gave A the three customers' orders and AB and AC none)
+CREATE FUNCTION tk.snapshot_matches_core() RETURNS TABLE (customers bigint, differing bigint)
+	LANGUAGE sql
+AS $$
+	SELECT count(*), count(*) FILTER (WHERE s.total_amount IS DISTINCT FROM c.total_amount
+										  OR s.orders_count IS DISTINCT FROM c.orders_count)
+	  FROM dormancy.status_snapshot s FULL JOIN dormancy.customer_core c ON c.customer_id = s.customer_id
+$$;
+CREATE TABLE tk.char_customers (code character(4) PRIMARY KEY, sector text);
+CREATE TABLE tk.char_orders (id bigserial PRIMARY KEY, code character(4), at timestamptz, amount numeric(12, 2));
+CREATE INDEX ON tk.char_orders (code);
+INSERT INTO tk.char_customers SELECT c, 'retail' FROM unnest('{A,AB,AC,B1}'::text[]) c;
+INSERT INTO tk.char_orders (code, at, amount)
+SELECT c, timestamptz '2025-01-01 09:00+09' + g * interval '20 days', 10 * g FROM unnest('{A,AB,AC,B1}'::text[]) c, generate_series(1, 5) g;
+SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
+SELECT dormancy.bind_customers('tk.char_customers', id => 'code', industry => 'sector') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('tk.char_orders', customer => 'code', ordered_at => 'at', amount => 'amount') IS NOT NULL AS bound;
+SELECT tracked, reason FROM dormancy.history_store_state;
+CALL dormancy.refresh();
+SELECT customer_key, count(*) AS stored_rows FROM dormancy.stored_histories GROUP BY 1 ORDER BY 1;
+BEGIN;
+SELECT dormancy._stored_histories_usable() AS usable, dormancy._fit_summaries_from_store() AS from_store;
+ROLLBACK;
+BEGIN;
+SELECT dormancy._fit_summaries() AS from_orders;
+ROLLBACK;
+INSERT INTO tk.char_orders (code, at, amount) VALUES ('B1', '2026-10-01 10:00+09', 1);
+CALL dormancy.refresh();
+SELECT history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT * FROM tk.snapshot_matches_core();
+-- the same without a length (bpchar)
+SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
+SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
+ALTER TABLE tk.char_customers ALTER COLUMN code TYPE bpchar;
+ALTER TABLE tk.char_orders ALTER COLUMN code TYPE bpchar;
+SELECT dormancy.bind_customers('tk.char_customers', id => 'code', industry => 'sector') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('tk.char_orders', customer => 'code', ordered_at => 'at', amount => 'amount') IS NOT NULL AS bound;
+CALL dormancy.refresh();
+INSERT INTO tk.char_orders (code, at, amount) VALUES ('AC', '2026-10-02 10:00+09', 2);
+CALL dormancy.refresh();
+SELECT history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT * FROM tk.snapshot_matches_core();
+
+-- a type whose name needs quoting, with a quote and a percent sign: the
+-- fit from the store with a mark builds its statement around the name
+CREATE DOMAIN tk."it's 100%" AS text;
+CREATE TABLE tk.odd_customers (code tk."it's 100%" PRIMARY KEY, sector text);
+CREATE TABLE tk.odd_orders (code tk."it's 100%", at timestamptz, amount numeric);
+CREATE INDEX ON tk.odd_orders (code);
+SELECT setseed(0.7);
+INSERT INTO tk.odd_customers SELECT 'k' || g, 'retail' FROM generate_series(1, 300) g;
+INSERT INTO tk.odd_orders
+SELECT 'k' || (1 + floor(random() * 300))::int, timestamptz '2024-01-01 09:00+09' + floor(random() * 1000) * interval '1 day', 10
+  FROM generate_series(1, 3000);
+SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
+SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
+SELECT dormancy.bind_customers('tk.odd_customers', id => 'code', industry => 'sector') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('tk.odd_orders', customer => 'code', ordered_at => 'at', amount => 'amount') IS NOT NULL AS bound;
+CALL dormancy.refresh();
+INSERT INTO tk.odd_orders VALUES ('k7', '2026-10-30 10:00+09', 500);
+SELECT dormancy._stored_histories_usable() AS usable;
+SET client_min_messages = error;
+SELECT count(*) > 0 AS fitted FROM dormancy.fit_models();
+SET client_min_messages = warning;
+SELECT (m.bgnbd).customers = (SELECT count(*) FROM dormancy.customer_core c WHERE c.frequency IS NOT NULL) AS each_customer_once
+  FROM dormancy.models m WHERE m.segment_kind = 'all';
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;

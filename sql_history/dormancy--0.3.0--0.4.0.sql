@@ -24,6 +24,42 @@ $$;
 COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
 	'internal: the type of a column as SQL text (format_type), NULL when there is none';
 
+-- (0.4.0) the type ids kept as text are cast back to, without a length
+CREATE OR REPLACE FUNCTION dormancy._binding_column(relation regclass, role text, col name,
+	OUT type_oid oid, OUT type_name text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	available text;
+BEGIN
+	IF col IS NULL THEN
+		RAISE EXCEPTION 'column for % must not be NULL', role
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT coalesce(NULLIF(t.typbasetype, 0), a.atttypid)
+	  INTO type_oid
+	  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+	 WHERE a.attrelid = relation AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+		  INTO available
+		  FROM pg_attribute a
+		 WHERE a.attrelid = relation AND a.attnum > 0 AND NOT a.attisdropped;
+		RAISE EXCEPTION 'column "%" does not exist in relation %', col, relation
+			USING ERRCODE = 'undefined_column',
+				  DETAIL = format('The %s column was given as "%s".', role, col),
+				  HINT = format('Columns of %s are: %s.', relation, coalesce(available, 'none'));
+	END IF;
+	-- the name the adapters cast ids kept as text back to: without a length,
+	-- so that no id is cut (format_type gives character, which is
+	-- character(1): the stored histories of ids 'AB' and 'AC' were read back
+	-- as 'A' until 2026-12-07)
+	type_name := CASE WHEN type_oid = 'pg_catalog.bpchar'::regtype THEN 'pg_catalog.bpchar'
+					  ELSE format_type(type_oid, NULL) END;
+END
+$$;
+
 -- Why the customer column's ids may have more than one text form for one
 -- id (NULL when each id has one): the history store and the marks key the
 -- customers by the id as text, while the views group the orders by the id
@@ -10840,15 +10876,17 @@ AS $$
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- the indexes that serve a lookup by the customer column (above): the
 	 -- first of them, a full index before a partial one, and the first
-	 -- B-tree one that also gives the customers' order (its type's default
-	 -- operator class: not text_pattern_ops, which serves = but sorts
-	 -- otherwise) and whose columns, key or INCLUDE, hold every other bound
-	 -- column
+	 -- B-tree one that also gives the customers' order (an operator class
+	 -- of a family with a default one, such as varchar_ops beside text_ops:
+	 -- not text_pattern_ops, which serves = but sorts otherwise) and whose
+	 -- columns, key or INCLUDE, hold every other bound column
 	 CROSS JOIN LATERAL (
 		SELECT (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname))[1] AS lookup_index,
 			   (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname)
 				  FILTER (WHERE am.amname = 'btree'
-							AND EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = i.indclass[0] AND oc.opcdefault)
+							AND EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_opclass d
+											  ON d.opcmethod = oc.opcmethod AND d.opcfamily = oc.opcfamily AND d.opcdefault
+										 WHERE oc.oid = i.indclass[0])
 							AND NOT EXISTS (SELECT 1
 											  FROM pg_attribute oa
 											 WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
@@ -11469,14 +11507,16 @@ DECLARE
 	id_type text := dormancy._column_type('dormancy.src_orders', 'customer_id');
 	marked text;
 	marked_since text;
+	marked_text text;
 	store_current text := '(SELECT st.complete AND st.tracked AND NOT EXISTS (SELECT FROM dormancy.store_invalidations i) '
 						  'FROM dormancy.history_store_state st)';
 BEGIN
 	-- the marked customers, as a constant array in the type of the orders'
 	-- customer column (as _prepare_histories reads them)
-	EXECUTE format('SELECT pg_catalog.format(''%%L::%1$s[]'', coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%1$s), ''{}'')) '
+	EXECUTE format('SELECT coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%s), ''{}'')::pg_catalog.text '
 				   'FROM dormancy.changed_customers m', id_type)
-		INTO marked;
+		INTO marked_text;
+	marked := format('%L::%s[]', marked_text, id_type);
 	marked_since := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m '
 						   'WHERE NOT m.customer_key::%s = ANY (%s))', id_type, id_type, marked);
 	PERFORM dormancy._read_stored_histories(true);

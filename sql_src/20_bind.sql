@@ -50,7 +50,12 @@ BEGIN
 				  DETAIL = format('The %s column was given as "%s".', role, col),
 				  HINT = format('Columns of %s are: %s.', relation, coalesce(available, 'none'));
 	END IF;
-	type_name := format_type(type_oid, NULL);
+	-- the name the adapters cast ids kept as text back to: without a length,
+	-- so that no id is cut (format_type gives character, which is
+	-- character(1): the stored histories of ids 'AB' and 'AC' were read back
+	-- as 'A' until 2026-12-07)
+	type_name := CASE WHEN type_oid = 'pg_catalog.bpchar'::regtype THEN 'pg_catalog.bpchar'
+					  ELSE format_type(type_oid, NULL) END;
 END
 $$;
 COMMENT ON FUNCTION dormancy._binding_column(regclass, text, name) IS

@@ -280,14 +280,16 @@ DECLARE
 	id_type text := dormancy._column_type('dormancy.src_orders', 'customer_id');
 	marked text;
 	marked_since text;
+	marked_text text;
 	store_current text := '(SELECT st.complete AND st.tracked AND NOT EXISTS (SELECT FROM dormancy.store_invalidations i) '
 						  'FROM dormancy.history_store_state st)';
 BEGIN
 	-- the marked customers, as a constant array in the type of the orders'
 	-- customer column (as _prepare_histories reads them)
-	EXECUTE format('SELECT pg_catalog.format(''%%L::%1$s[]'', coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%1$s), ''{}'')) '
+	EXECUTE format('SELECT coalesce(pg_catalog.array_agg(DISTINCT m.customer_key::%s), ''{}'')::pg_catalog.text '
 				   'FROM dormancy.changed_customers m', id_type)
-		INTO marked;
+		INTO marked_text;
+	marked := format('%L::%s[]', marked_text, id_type);
 	marked_since := format('ARRAY(SELECT DISTINCT m.customer_key::%s FROM dormancy.changed_customers m '
 						   'WHERE NOT m.customer_key::%s = ANY (%s))', id_type, id_type, marked);
 	PERFORM dormancy._read_stored_histories(true);

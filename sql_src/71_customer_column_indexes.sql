@@ -58,15 +58,17 @@ AS $$
 	  JOIN pg_class c ON c.oid = m.relid
 	 -- the indexes that serve a lookup by the customer column (above): the
 	 -- first of them, a full index before a partial one, and the first
-	 -- B-tree one that also gives the customers' order (its type's default
-	 -- operator class: not text_pattern_ops, which serves = but sorts
-	 -- otherwise) and whose columns, key or INCLUDE, hold every other bound
-	 -- column
+	 -- B-tree one that also gives the customers' order (an operator class
+	 -- of a family with a default one, such as varchar_ops beside text_ops:
+	 -- not text_pattern_ops, which serves = but sorts otherwise) and whose
+	 -- columns, key or INCLUDE, hold every other bound column
 	 CROSS JOIN LATERAL (
 		SELECT (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname))[1] AS lookup_index,
 			   (pg_catalog.array_agg(i.indexrelid::regclass ORDER BY i.indpred IS NOT NULL, ic.relname)
 				  FILTER (WHERE am.amname = 'btree'
-							AND EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.oid = i.indclass[0] AND oc.opcdefault)
+							AND EXISTS (SELECT 1 FROM pg_opclass oc JOIN pg_opclass d
+											  ON d.opcmethod = oc.opcmethod AND d.opcfamily = oc.opcfamily AND d.opcdefault
+										 WHERE oc.oid = i.indclass[0])
 							AND NOT EXISTS (SELECT 1
 											  FROM pg_attribute oa
 											 WHERE oa.attrelid = c.oid AND oa.attname = ANY (b.others)
