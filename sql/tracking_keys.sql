@@ -121,6 +121,14 @@ INSERT INTO tk.char_orders (code, at, amount) VALUES ('B1', '2026-10-01 10:00+09
 CALL dormancy.refresh();
 SELECT history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT * FROM tk.snapshot_matches_core();
+-- the duplicate-name check with character ids: AB and AC, the same company
+-- under two ids, are duplicates; A is not (the name keys are not stored for
+-- character ids, sql_src/63_name_keys.sql: every key is computed when read)
+ALTER TABLE tk.char_customers ADD COLUMN name text;
+UPDATE tk.char_customers SET name = CASE code WHEN 'A' THEN '株式会社エー' WHEN 'B1' THEN 'ビーワン商事' ELSE '株式会社エービー' END;
+SELECT dormancy.bind_customers('tk.char_customers', id => 'code', name => 'name', industry => 'sector') IS NOT NULL AS bound;
+SELECT customer_name_keys_tracked AS name_keys_stored FROM dormancy.src_bindings;
+SELECT customer_id, data_gaps FROM dormancy.customer_status ORDER BY customer_id;
 -- the same without a length (bpchar)
 SELECT dormancy.unbind('orders') IS NOT NULL AS unbound;
 SELECT dormancy.unbind('customers') IS NOT NULL AS unbound;
