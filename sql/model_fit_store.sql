@@ -161,25 +161,25 @@ SELECT dormancy._stored_histories_usable() AS usable_after_own_write;
 SELECT orders_scans > 0 AS read_orders, store_scans > 0 AS read_store FROM pg_temp.fit_reads();
 SELECT pg_temp.same_as_core() AS same_as_core;
 ROLLBACK;
+-- (orders written and fitted in one statement, whose marks come only when
+-- it ends)
+CREATE FUNCTION pg_temp.write_and_fit(OUT written boolean, OUT fitted boolean) LANGUAGE sql AS $$
+	WITH written AS (
+		INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
+		SELECT account_id, date '2026-10-25' - g * 9, 777, 'core'
+		  FROM demo.accounts, generate_series(0, 3) g WHERE account_id % 7 = 0
+		RETURNING 1)
+	SELECT (SELECT count(*) FROM written) > 0, (SELECT count(*) FROM dormancy.fit_models()) > 0
+$$;
 BEGIN;
-WITH written AS (
-	INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
-	SELECT account_id, date '2026-10-25' - g * 9, 777, 'core'
-	  FROM demo.accounts, generate_series(0, 3) g WHERE account_id % 7 = 0
-	RETURNING 1)
-SELECT (SELECT count(*) FROM written) > 0 AS written, (SELECT count(*) FROM dormancy.fit_models()) > 0 AS fitted;
+SELECT * FROM pg_temp.write_and_fit();
 SELECT pg_temp.same_as_core() AS same_as_core;
 ROLLBACK;
 -- the same with track_counts off, where PostgreSQL keeps no counts of the
 -- transaction's writes: any write makes the orders read
 BEGIN;
 SET LOCAL track_counts = off;
-WITH written AS (
-	INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
-	SELECT account_id, date '2026-10-25' - g * 9, 777, 'core'
-	  FROM demo.accounts, generate_series(0, 3) g WHERE account_id % 7 = 0
-	RETURNING 1)
-SELECT (SELECT count(*) FROM written) > 0 AS written, (SELECT count(*) FROM dormancy.fit_models()) > 0 AS fitted;
+SELECT * FROM pg_temp.write_and_fit();
 SELECT pg_temp.same_as_core() AS same_as_core;
 ROLLBACK;
 BEGIN;
