@@ -40,18 +40,17 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
 		   CASE WHEN b.source = 'orders' THEN x.covering_index END,
-		   -- (in the bound relation's column order: one statement for all its
-		   -- partitions, whose columns may lie in other orders)
-		   CASE WHEN b.source = 'orders' THEN
-			   ARRAY(SELECT oa.attname FROM pg_attribute oa
-					  WHERE oa.attrelid = b.relation AND oa.attname = ANY (b.others) AND NOT oa.attisdropped
-					  ORDER BY oa.attnum) END
+		   CASE WHEN b.source = 'orders' THEN b.others END
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
-				   -- the other bound columns (a column bound twice, once)
-				   ARRAY(SELECT DISTINCT e.value::name
-						   FROM jsonb_each_text(b.columns) e
-						  WHERE e.value IS DISTINCT FROM dormancy._binding_customer_column(b.source, b.columns)::text) AS others
+				   -- the other bound columns (a column bound twice, once), in the
+				   -- bound relation's column order: one statement for all its
+				   -- partitions, whose columns may lie in other orders
+				   ARRAY(SELECT a.attname FROM pg_attribute a
+						  WHERE a.attrelid = b.relation AND a.attnum > 0 AND NOT a.attisdropped
+							AND a.attname::text IN (SELECT e.value FROM jsonb_each_text(b.columns) e)
+							AND a.attname IS DISTINCT FROM dormancy._binding_customer_column(b.source, b.columns)
+						  ORDER BY a.attnum) AS others
 			  FROM dormancy.bindings b
 			  JOIN pg_class r ON r.oid = b.relation) b
 	 CROSS JOIN LATERAL unnest(dormancy._orders_members(b.relation)) m(relid)
