@@ -2972,7 +2972,7 @@ WITH a AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
-	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
 ), g AS (
 	SELECT o.customer_id, a.day,
 		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
@@ -3162,6 +3162,19 @@ SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalo
   FROM (SELECT x.campaign_id, pg_catalog.count(*) AS rows
 		  FROM dormancy.src_outreach x WHERE x.campaign_id IS NOT NULL GROUP BY x.campaign_id) x
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+UNION ALL
+-- (the contacts grouped first, then matched with the local campaigns: as
+-- above, for Citus)
+SELECT 'outreach', 'outreach_before_campaign', x.customer_id::pg_catalog.text, x.campaign_id::pg_catalog.text,
+	   pg_catalog.sum(x.rows)::pg_catalog.int8,
+	   'contacts of a campaign dated before the campaign''s start day: not counted for it'
+  FROM (SELECT x.customer_id, x.campaign_id, x.contacted_on, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_outreach x
+		 WHERE x.campaign_id IS NOT NULL AND x.customer_id IS NOT NULL
+		 GROUP BY x.customer_id, x.campaign_id, x.contacted_on) x
+  JOIN dormancy.campaigns c ON c.campaign_id = x.campaign_id
+ WHERE x.contacted_on < c.as_of
+ GROUP BY x.customer_id, x.campaign_id
 UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
@@ -4407,8 +4420,11 @@ SELECT m.campaign_id, c.name AS campaign_name,
 				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
 	  FROM dormancy.campaign_members mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  -- since the start day, by the day in the zone in force (as
+	  -- campaign_outcomes counts them: a contact logged with a date on the
+	  -- start day is midnight, before started_at)
 	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
-								  AND o.contacted_at >= co.started_at
+								  AND o.contacted_on >= co.as_of AND pg_catalog.isfinite(o.contacted_at)
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
@@ -4431,7 +4447,7 @@ COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
 COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
 COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
 COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
-COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign''s start day (the day in dormancy.time_zone; any campaign id)';
 COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
 COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
 COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
@@ -4475,9 +4491,18 @@ WITH m AS (
 		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
 	  FROM m
 	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	  -- (a campaign id that is none of the extension's campaigns: a CRM's
+	  -- own number, counted as no campaign)
+	  LEFT JOIN dormancy.campaigns oc ON oc.campaign_id = o.campaign_id
 	 WHERE o.contacted_on <= m.as_of_day
+	   -- nothing before the start counts, not even a row of the campaign
+	   -- (a mistyped day), nor a time of -infinity
+	   AND o.contacted_on >= m.start_day
+	   -- a row of this campaign; in the window, one without a campaign, and
+	   -- for a control any contact at all (another campaign's too: the
+	   -- control was approached all the same)
 	   AND (o.campaign_id = m.campaign_id
-			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+			OR ((oc.campaign_id IS NULL OR m.is_control) AND o.contacted_on <= m.window_end))
 	 GROUP BY m.campaign_id, m.customer_id
 ), mc AS (
 	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
@@ -4502,7 +4527,9 @@ WITH m AS (
 			 -- on the time serves)
 			 WHERE o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
 		ON o.customer_id::pg_catalog.text = mc.customer_id
-	 WHERE o.day > mc.start_day AND o.day <= mc.read_until
+	 -- the window's days, and those from the first contact on (a contact on
+	 -- the start day: that day too, for reactivated_after_contact only)
+	 WHERE (o.day > mc.start_day OR o.day >= mc.first_contact_on) AND o.day <= mc.read_until
 	 GROUP BY mc.campaign_id, mc.customer_id, o.day
 )
 SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
@@ -4516,9 +4543,11 @@ SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.strat
 	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
   FROM mc
   LEFT JOIN (SELECT d.campaign_id, d.customer_id,
-					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
-					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
-					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day > mc.start_day AND d.day <= mc.window_end)
+						AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day > mc.start_day AND d.day <= mc.window_end)
+						AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day > mc.start_day AND d.day <= mc.window_end) AS revenue,
 					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
 												AND d.day < mc.first_contact_on + mc.reactivation_days)
 						AS purchase_days_after_contact
@@ -4543,7 +4572,7 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probabilit
 COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
-COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign from its start day on, or one without a campaign (or with a campaign id that is none of dormancy.campaigns) in the window; a control, any outreach row in the window (another campaign''s too); up to the as-of day in force';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
@@ -9381,6 +9410,7 @@ CREATE FUNCTION dormancy.score_band(score double precision, cut_points double pr
 	RETURNS text
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 AS $$
 DECLARE
 	lower_bound double precision := 0;
@@ -9590,8 +9620,8 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_se
 -- Row security: an analyst sees the contacts and the campaign members of
 -- the customers the analyst may see in the bound customers (your table,
 -- your policies), as the live views do; the owner sees every row (policies
--- do not apply to a table's owner).  Writing is left to the grants
--- (docs/security.md).
+-- do not apply to a table's owner).  Who writes is left to the grants
+-- (docs/security.md); what a granted role writes, to the same customers.
 --
 
 -- The ids, as text, of the customers the calling role sees in the bound
@@ -9624,18 +9654,30 @@ COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
 	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id: dormancy.visible_customer_keys())';
 COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
 	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
-CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT WITH CHECK (true);
-CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE USING (true) WITH CHECK (true);
-CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE USING (true);
-CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT WITH CHECK (true);
-CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE USING (true) WITH CHECK (true);
-CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE USING (true);
-COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'who may insert (the owner, or a role granted INSERT) writes any row';
-COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
-COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
-COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'who may insert (the owner, or a role granted INSERT: start_campaign) writes any row';
-COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
-COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
+-- Writing: a role granted INSERT, UPDATE or DELETE writes the rows of the
+-- customers it sees, and only those (UPDATE and DELETE without a WHERE
+-- would otherwise reach rows that its SELECT policy hides); the owner
+-- writes any row.
+CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT
+	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
+	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'a role granted INSERT (not the owner) writes contacts of the customers it sees only';
+COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees';
+COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only';
+COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only';
+COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees';
+COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'a role granted DELETE (not the owner) deletes the members among the customers it sees only';
 
 --
 -- Mappings of the outreach wordings onto the documented ones

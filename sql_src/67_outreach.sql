@@ -28,10 +28,15 @@ COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, eve
 -- bound (a score of exactly 25 is in 25-50).  Invalid cut points (NULL,
 -- not strictly increasing, outside (0, 100), more than 20) raise an error,
 -- which makes this the check of outreach_settings.score_bands too.
+-- The band's text is the cut points' shortest exact decimals, whatever the
+-- session's extra_float_digits (0 would round 66.66666666666667 to
+-- 66.6666666666667): the strata are named by it, and start_campaign draws
+-- their extra controls from the names.
 CREATE FUNCTION dormancy.score_band(score double precision, cut_points double precision[])
 	RETURNS text
 	LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
+	SET extra_float_digits = 1
 AS $$
 DECLARE
 	lower_bound double precision := 0;
@@ -241,8 +246,8 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_se
 -- Row security: an analyst sees the contacts and the campaign members of
 -- the customers the analyst may see in the bound customers (your table,
 -- your policies), as the live views do; the owner sees every row (policies
--- do not apply to a table's owner).  Writing is left to the grants
--- (docs/security.md).
+-- do not apply to a table's owner).  Who writes is left to the grants
+-- (docs/security.md); what a granted role writes, to the same customers.
 --
 
 -- The ids, as text, of the customers the calling role sees in the bound
@@ -275,18 +280,30 @@ COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
 	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id: dormancy.visible_customer_keys())';
 COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
 	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
-CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT WITH CHECK (true);
-CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE USING (true) WITH CHECK (true);
-CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE USING (true);
-CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT WITH CHECK (true);
-CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE USING (true) WITH CHECK (true);
-CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE USING (true);
-COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'who may insert (the owner, or a role granted INSERT) writes any row';
-COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
-COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
-COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'who may insert (the owner, or a role granted INSERT: start_campaign) writes any row';
-COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'who may update (the owner, or a role granted UPDATE) updates the rows it sees';
-COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'who may delete (the owner, or a role granted DELETE) deletes the rows it sees';
+-- Writing: a role granted INSERT, UPDATE or DELETE writes the rows of the
+-- customers it sees, and only those (UPDATE and DELETE without a WHERE
+-- would otherwise reach rows that its SELECT policy hides); the owner
+-- writes any row.
+CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT
+	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
+	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE
+	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'a role granted INSERT (not the owner) writes contacts of the customers it sees only';
+COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees';
+COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only';
+COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only';
+COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees';
+COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'a role granted DELETE (not the owner) deletes the members among the customers it sees only';
 
 --
 -- Mappings of the outreach wordings onto the documented ones

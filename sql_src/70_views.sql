@@ -468,7 +468,7 @@ WITH a AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
-	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL
+	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
 ), g AS (
 	SELECT o.customer_id, a.day,
 		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
@@ -658,6 +658,19 @@ SELECT 'outreach', 'outreach_campaign_not_found', NULL, x.campaign_id::pg_catalo
   FROM (SELECT x.campaign_id, pg_catalog.count(*) AS rows
 		  FROM dormancy.src_outreach x WHERE x.campaign_id IS NOT NULL GROUP BY x.campaign_id) x
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = x.campaign_id)
+UNION ALL
+-- (the contacts grouped first, then matched with the local campaigns: as
+-- above, for Citus)
+SELECT 'outreach', 'outreach_before_campaign', x.customer_id::pg_catalog.text, x.campaign_id::pg_catalog.text,
+	   pg_catalog.sum(x.rows)::pg_catalog.int8,
+	   'contacts of a campaign dated before the campaign''s start day: not counted for it'
+  FROM (SELECT x.customer_id, x.campaign_id, x.contacted_on, pg_catalog.count(*) AS rows
+		  FROM dormancy.src_outreach x
+		 WHERE x.campaign_id IS NOT NULL AND x.customer_id IS NOT NULL
+		 GROUP BY x.customer_id, x.campaign_id, x.contacted_on) x
+  JOIN dormancy.campaigns c ON c.campaign_id = x.campaign_id
+ WHERE x.contacted_on < c.as_of
+ GROUP BY x.customer_id, x.campaign_id
 UNION ALL
 -- price changes for one category while no category is bound: they match no
 -- purchase (a change with category NULL applies to everyone)
@@ -1903,8 +1916,11 @@ SELECT m.campaign_id, c.name AS campaign_name,
 				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
 	  FROM dormancy.campaign_members mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  -- since the start day, by the day in the zone in force (as
+	  -- campaign_outcomes counts them: a contact logged with a date on the
+	  -- start day is midnight, before started_at)
 	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
-								  AND o.contacted_at >= co.started_at
+								  AND o.contacted_on >= co.as_of AND pg_catalog.isfinite(o.contacted_at)
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
@@ -1927,7 +1943,7 @@ COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
 COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
 COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
 COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
-COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign started (any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign''s start day (the day in dormancy.time_zone; any campaign id)';
 COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
 COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
 COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
@@ -1971,9 +1987,18 @@ WITH m AS (
 		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
 	  FROM m
 	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	  -- (a campaign id that is none of the extension's campaigns: a CRM's
+	  -- own number, counted as no campaign)
+	  LEFT JOIN dormancy.campaigns oc ON oc.campaign_id = o.campaign_id
 	 WHERE o.contacted_on <= m.as_of_day
+	   -- nothing before the start counts, not even a row of the campaign
+	   -- (a mistyped day), nor a time of -infinity
+	   AND o.contacted_on >= m.start_day
+	   -- a row of this campaign; in the window, one without a campaign, and
+	   -- for a control any contact at all (another campaign's too: the
+	   -- control was approached all the same)
 	   AND (o.campaign_id = m.campaign_id
-			OR (o.campaign_id IS NULL AND o.contacted_on >= m.start_day AND o.contacted_on <= m.window_end))
+			OR ((oc.campaign_id IS NULL OR m.is_control) AND o.contacted_on <= m.window_end))
 	 GROUP BY m.campaign_id, m.customer_id
 ), mc AS (
 	SELECT m.*, k.first_contact_on, coalesce(k.contacts, 0) AS contacts, coalesce(k.reached, false) AS reached,
@@ -1998,7 +2023,9 @@ WITH m AS (
 			 -- on the time serves)
 			 WHERE o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
 		ON o.customer_id::pg_catalog.text = mc.customer_id
-	 WHERE o.day > mc.start_day AND o.day <= mc.read_until
+	 -- the window's days, and those from the first contact on (a contact on
+	 -- the start day: that day too, for reactivated_after_contact only)
+	 WHERE (o.day > mc.start_day OR o.day >= mc.first_contact_on) AND o.day <= mc.read_until
 	 GROUP BY mc.campaign_id, mc.customer_id, o.day
 )
 SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.stratum, mc.score_band, mc.state,
@@ -2012,9 +2039,11 @@ SELECT mc.campaign_id, mc.campaign_name, mc.customer_id, mc.is_control, mc.strat
 	   CASE WHEN mc.contacts > 0 THEN coalesce(p.purchase_days_after_contact, 0) > 0 END AS reactivated_after_contact
   FROM mc
   LEFT JOIN (SELECT d.campaign_id, d.customer_id,
-					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS purchase_days,
-					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day <= mc.window_end) AS first_purchase_on,
-					pg_catalog.sum(d.amount) FILTER (WHERE d.day <= mc.window_end) AS revenue,
+					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day > mc.start_day AND d.day <= mc.window_end)
+						AS purchase_days,
+					pg_catalog.min(d.day) FILTER (WHERE d.purchase AND d.day > mc.start_day AND d.day <= mc.window_end)
+						AS first_purchase_on,
+					pg_catalog.sum(d.amount) FILTER (WHERE d.day > mc.start_day AND d.day <= mc.window_end) AS revenue,
 					pg_catalog.count(*) FILTER (WHERE d.purchase AND d.day >= mc.first_contact_on
 												AND d.day < mc.first_contact_on + mc.reactivation_days)
 						AS purchase_days_after_contact
@@ -2039,7 +2068,7 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.p_alive IS 'the model''s probabilit
 COMMENT ON COLUMN dormancy.campaign_outcomes.start_day IS 'the campaign''s as-of day: the window starts the day after';
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the window: start_day + reactivation_days';
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
-COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign, or one without a campaign in the window (up to the as-of day in force)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign from its start day on, or one without a campaign (or with a campaign id that is none of dormancy.campaigns) in the window; a control, any outreach row in the window (another campaign''s too); up to the as-of day in force';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
