@@ -277,6 +277,12 @@ SELECT * FROM dormancy.adopt_measured_approaches();
 \set VERBOSITY default
 RESET ROLE;
 
+-- a rule of a reason placed after the general rules decides nothing: it is
+-- not the reason's current channel, and adopting leaves it and writes one
+-- before the general rules
+INSERT INTO dormancy.approach_rules (rule_order, channel, reasons, note) VALUES (90, 'visit', '{one_time_mismatch}', 'after the general rules');
+SELECT a.likely_reason, a.current_channel, a.adopt_channel FROM dormancy.measured_approaches a ORDER BY 1;
+
 -- adopting writes the measured channel as a rule per reason before the
 -- general ones (and the theme where it differs); a second call changes nothing
 SELECT kind, likely_reason, previous, adopted, rule_order, lift_lower > 0 AS lift_above_0

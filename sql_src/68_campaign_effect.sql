@@ -92,10 +92,14 @@ BEGIN
 			rule_note := format('measured: lift %s (95%% interval %s to %s) over %s treated and %s controls',
 								round(m.channel_lift::numeric, 4), round(m.channel_lift_lower::numeric, 4),
 								round(m.channel_lift_upper::numeric, 4), m.channel_treated, m.channel_controls);
-			-- the reason's own rule (what measured_approaches.current_channel reads)
+			-- the reason's own rule (what measured_approaches.current_channel
+			-- reads): one before the general rules, the only place where it
+			-- decides (one after them is left as it is, and a new one written)
 			SELECT a.rule_order INTO existing FROM dormancy.approach_rules a
 			 WHERE a.reasons = ARRAY[m.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
 			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+			   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
+											 WHERE g.reasons IS NULL), 2147483647)
 			 ORDER BY a.rule_order LIMIT 1;
 			IF existing IS NOT NULL THEN
 				UPDATE dormancy.approach_rules a SET channel = m.measured_channel, note = rule_note

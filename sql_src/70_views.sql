@@ -2285,6 +2285,8 @@ SELECT r.likely_reason,
 	   (SELECT a.channel FROM dormancy.approach_rules a
 		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
 		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+		   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
+										 WHERE g.reasons IS NULL), 2147483647)
 		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
 	   bt.choice AS measured_theme, bt.difference AS theme_lift,
 	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
@@ -2311,7 +2313,7 @@ COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper boun
 COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition); NULL: the general rules choose by value';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition) placed before the first general rule (reasons NULL), which decides for the reason''s customers; NULL: the general rules choose by value (a rule of the reason after them decides nothing)';
 COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
