@@ -182,6 +182,9 @@ SELECT dormancy.start_campaign('bad 9', $$(WITH d AS (DELETE FROM cp.victim RETU
 SELECT dormancy.start_campaign('bad 10', 'count(*) > 0');
 SELECT dormancy.start_campaign('bad 11', 'true GROUP BY 1');
 SELECT dormancy.start_campaign('bad 12', '');
+-- clauses that close a parenthesis and open another (a subquery in two
+-- pairs, a clause after it in one): an ORDER BY and a LIMIT appended
+SELECT dormancy.start_campaign('bad 13', $$SELECT true) ORDER BY (l.customer_id) DESC LIMIT (2$$);
 SELECT count(*) AS campaigns_after, (SELECT count(*) FROM cp.victim) AS victim_rows FROM dormancy.campaigns;
 -- names
 SELECT dormancy.start_campaign('december win-back');

@@ -760,9 +760,14 @@ BEGIN
 	-- (an error raised here undoes the campaign's row too)
 	BEGIN
 		IF filter IS NOT NULL THEN
-			-- one expression: it parses in one pair of parentheses and in two
-			-- (planned only: the list of no rows), each as one statement
+			-- one expression: it parses in one pair of parentheses, in two,
+			-- and as a function's argument, where no clause may follow it
+			-- (a filter that closes a parenthesis to append ORDER BY or LIMIT
+			-- passes the first two, a subquery in the second); planned only
+			-- (the list of no rows), each as one statement
 			FOR r IN EXECUTE columns || '(SELECT * FROM dormancy.call_list LIMIT 0) l WHERE ((' || filter || E'\n))' LOOP
+			END LOOP;
+			FOR r IN EXECUTE 'SELECT pg_catalog.num_nulls(' || filter || E'\n) FROM (SELECT * FROM dormancy.call_list LIMIT 0) l' LOOP
 			END LOOP;
 			query := columns || 'dormancy.call_list l WHERE (' || filter || E'\n)';
 		ELSE
@@ -782,7 +787,7 @@ BEGIN
 		END LOOP;
 	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
 				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
-				 OR undefined_table OR grouping_error OR windowing_error THEN
+				 OR undefined_table OR grouping_error OR windowing_error OR wrong_object_type THEN
 		GET STACKED DIAGNOSTICS err = MESSAGE_TEXT, code = RETURNED_SQLSTATE;
 		RAISE EXCEPTION 'invalid campaign filter: %', err
 			USING ERRCODE = code,
