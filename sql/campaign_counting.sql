@@ -166,14 +166,22 @@ SELECT campaign_id = :a_id AS campaign_a, count(*) FILTER (WHERE is_control) AS 
   FROM dormancy.campaign_members GROUP BY 1 ORDER BY 1;
 SELECT customer_id, note, outcome FROM dormancy.outreach_log ORDER BY customer_id::integer, contacted_at;
 
+-- 8. a customer twice in the bound customers (one extra row of a CRM sync)
+-- is twice on the call list, and once among a campaign's members
+CREATE TABLE cc.customers_twice AS SELECT * FROM cc.customers UNION ALL SELECT * FROM cc.customers WHERE id = 4;
+SELECT dormancy.bind_customers('cc.customers_twice', 'id', name => 'name') IS NULL AS bound;
+SELECT count(*) AS on_the_list, count(DISTINCT customer_id) AS customers FROM dormancy.call_list;
+SELECT customers, controls FROM dormancy.start_campaign('D', control_share => 0.0);
+SELECT customer_id, call_order FROM dormancy.campaign_members m JOIN dormancy.campaigns c USING (campaign_id)
+ WHERE c.name = 'D' AND customer_id = '4';
+
 RESET ROLE;
 DROP OWNED BY cc_mgr;
 DROP ROLE cc_mgr;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA cc CASCADE;
 DELETE FROM dormancy.score_weights;
--- emptied and analysed as installed (the plans of later tests count on an empty log)
+-- emptied, without statistics, as installed
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
-ANALYZE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 RESET dormancy.time_zone;
 RESET dormancy.as_of;

@@ -10142,7 +10142,10 @@ BEGIN
 							  coalesce(dormancy.score_band(r.priority_score, c.score_bands), 'unknown')),
 					dormancy.score_band(r.priority_score, c.score_bands), r.state, r.likely_reason,
 					r.approach_channel, r.message_theme, r.priority_score, r.priority_rank, r.call_order,
-					r.value_tier, r.p_alive, r.expected_value);
+					r.value_tier, r.p_alive, r.expected_value)
+			-- a customer listed twice (its id twice in the bound customers:
+			-- data_issues) is one member, where it came first
+			ON CONFLICT (campaign_id, customer_id) DO NOTHING;
 		END LOOP;
 	EXCEPTION WHEN syntax_error OR undefined_column OR datatype_mismatch OR undefined_function
 				 OR ambiguous_column OR invalid_cursor_definition OR feature_not_supported
@@ -10154,16 +10157,30 @@ BEGIN
 				  HINT = 'For example: state = ''dormant'' AND priority_score >= 50.';
 	END;
 
+	-- statistics for the members just written, when the role may analyse:
+	-- the statement below and the campaign views plan their joins over
+	-- them, and a table analysed empty (or before a smaller campaign) was
+	-- taken for a few rows until autovacuum came, which made nested loops
+	-- over every pair of members
+	IF (SELECT pg_catalog.pg_has_role(k.relowner, 'USAGE') FROM pg_catalog.pg_class k
+		 WHERE k.oid = 'dormancy.campaign_members'::pg_catalog.regclass) THEN
+		ANALYZE dormancy.campaign_members;
+	END IF;
+
 	-- the controls of each stratum: its members with the smallest seeded
-	-- numbers (ties by the id), as many as stratum_controls() says
+	-- numbers (ties by the id), as many as stratum_controls() says (drawn
+	-- once, MATERIALIZED: a join that rescans them draws nothing again)
+	WITH s AS MATERIALIZED (
+		SELECT x.customer_id, x.stratum,
+			   pg_catalog.row_number() OVER (PARTITION BY x.stratum
+											 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
+			   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
+		  FROM dormancy.campaign_members x
+		 WHERE x.campaign_id = c.campaign_id
+	)
 	UPDATE dormancy.campaign_members m
 	   SET is_control = true
-	  FROM (SELECT x.customer_id, x.stratum,
-				   pg_catalog.row_number() OVER (PARTITION BY x.stratum
-												 ORDER BY dormancy.seeded_uniform(c.seed, x.customer_id), x.customer_id) AS k,
-				   pg_catalog.count(*) OVER (PARTITION BY x.stratum) AS n
-			  FROM dormancy.campaign_members x
-			 WHERE x.campaign_id = c.campaign_id) s
+	  FROM s
 	 WHERE m.campaign_id = c.campaign_id AND m.customer_id = s.customer_id
 	   AND s.k <= dormancy.stratum_controls(s.n, c.control_share, c.seed, s.stratum);
 
