@@ -147,8 +147,9 @@ is_nonpositive_integer(double x)
  * Returns false if that does not happen within max_terms terms, if a sum
  * overflows, or if the largest term exceeds max_cancel times the sum
  * (cancellation that would cost more than log10(max_cancel) digits).  The
- * derivative is only summed, and only needs to converge, when deriv is not
- * NULL (its tail bound is much weaker close to z = 1).
+ * derivative is summed in any case (its overflow is one of the failures),
+ * but needs to converge and is checked for cancellation only when deriv is
+ * not NULL (its tail bound is much weaker close to z = 1).
  */
 static bool
 hyp_series(double A, double B, double C, double z, bool excess,
@@ -159,6 +160,7 @@ hyp_series(double A, double B, double C, double z, bool excess,
 	double		dsum;
 	double		tmax;
 	double		dmax;
+	double		ratio;
 	long		n;
 	int			quiet = 0;
 
@@ -185,33 +187,47 @@ hyp_series(double A, double B, double C, double z, bool excess,
 	}
 	tmax = fabs(t);
 	dmax = fabs(dsum);
+	/* the next term's ratio, computed once: its factor, and the tail bound before it */
+	ratio = (A + n) * (B + n) / ((C + n) * (n + 1.0)) * z;
 	while (n < max_terms)
 	{
-		double		ratio = (A + n) * (B + n) / ((C + n) * (n + 1.0)) * z;
-		double		nr;
 		bool		done = false;
+		double		dt;
 
 		t *= ratio;
 		n++;
 		sum += t;
-		dsum += n * t / z;
-		tmax = fmax(tmax, fabs(t));
-		dmax = fmax(dmax, fabs(n * t / z));
+		if (fabs(t) > tmax)
+			tmax = fabs(t);
+		/*
+		 * The derivative's sum is kept even when not asked for: its overflow
+		 * (terms near the largest double, whose sum is not to be trusted)
+		 * sends the caller to another method.
+		 */
+		dt = n * t / z;
+		dsum += dt;
 		if (!isfinite(sum) || !isfinite(dsum))
 			return false;
+		if (deriv && fabs(dt) > dmax)
+			dmax = fabs(dt);
+		ratio = (A + n) * (B + n) / ((C + n) * (n + 1.0)) * z;
 		if (t == 0.0)
 			done = true;		/* a terminating (polynomial) series */
 		else
 		{
-			nr = fmax(fabs((A + n) * (B + n) / ((C + n) * (n + 1.0)) * z), fabs(z));
+			double		nr = fabs(ratio) > fabs(z) ? fabs(ratio) : fabs(z);
+
 			if (nr < 1.0 && A + n > 0.0 && B + n > 0.0 && C + n > 0.0)
 			{
-				double		dq = nr * (n + 1.0) / n;
 				double		tail = fabs(t) * nr / (1.0 - nr);
-				double		dtail = dq < 1.0 ? fabs(n * t / z) * dq / (1.0 - dq) : INFINITY;
+				double		dtail = 0.0;
 
-				if (deriv == NULL)
-					dtail = 0.0;
+				if (deriv)
+				{
+					double		dq = nr * (n + 1.0) / n;
+
+					dtail = dq < 1.0 ? fabs(dt) * dq / (1.0 - dq) : INFINITY;
+				}
 				/* two quiet terms in a row, against accidental small terms */
 				if (tail <= HYP_EPS * fabs(sum) && dtail <= HYP_EPS * fabs(dsum))
 					done = ++quiet >= 2;
