@@ -76,10 +76,15 @@ SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'outr
 DELETE FROM dormancy.outreach_log;
 DELETE FROM cc.orders WHERE at >= '2026-01-01';
 
--- 3. campaign B, started on 10-15 inside A's window, calls every member
--- (A's controls too) on 10-20: A's controls were contacted all the same
+-- 3. campaign B, started on 10-15 inside A's window (a warning: A's
+-- controls are on B's list), calls every member (A's controls too) on
+-- 10-20: A's controls were contacted all the same
 SET dormancy.as_of = '2026-10-15';
 SELECT customers, controls FROM dormancy.start_campaign('B', control_share => 0.0);
+-- (the hint's filter leaves them out)
+SELECT customers, controls FROM dormancy.start_campaign('B without A''s controls', control_share => 0.0,
+	filter => 'customer_id::text NOT IN (SELECT customer_id FROM dormancy.campaign_members WHERE is_control)');
+DELETE FROM dormancy.campaigns WHERE name = 'B without A''s controls';
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
 SELECT m.customer_id, '2026-10-20 10:00+09', 'phone', 'reached', m.campaign_id
   FROM dormancy.campaign_members m JOIN dormancy.campaigns c USING (campaign_id) WHERE c.name = 'B';
@@ -105,12 +110,13 @@ SELECT customer_id, contacted, contacts, reached, first_contact_on
 SELECT dormancy.unbind('outreach');
 
 -- 6. the reps' list counts a contact logged with a date (an activity day)
--- on the day the campaign started, as campaign_outcomes does
-SET dormancy.as_of = '2026-11-02';
+-- on the day the campaign started, as campaign_outcomes does (A's window
+-- has ended: no warning about its controls; B held none out)
+SET dormancy.as_of = '2027-01-02';
 SELECT customers FROM dormancy.start_campaign('C', control_share => 0.0);
 SELECT campaign_id AS c_id FROM dormancy.campaigns WHERE name = 'C' \gset
 CREATE TABLE cc.activity_days (account integer, activity_day date, result text, campaign bigint);
-INSERT INTO cc.activity_days VALUES (1, '2026-11-02', '接続', :c_id);
+INSERT INTO cc.activity_days VALUES (1, '2027-01-02', '接続', :c_id);
 SELECT dormancy.bind_outreach('cc.activity_days', customer => 'account', contacted_at => 'activity_day',
 							  outcome => 'result', campaign => 'campaign') IS NULL AS bound;
 SELECT customer_id, contacts, last_outcome FROM dormancy.campaign_list WHERE campaign_name = 'C' AND customer_id = '1';

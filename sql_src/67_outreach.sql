@@ -729,6 +729,7 @@ DECLARE
 	err text;
 	detail text;
 	code text;
+	held_out bigint;
 BEGIN
 	IF start_campaign.name IS NULL OR btrim(start_campaign.name) = '' THEN
 		RAISE EXCEPTION 'campaign name must not be empty'
@@ -830,6 +831,20 @@ BEGIN
 		   controls = (SELECT count(*) FROM dormancy.campaign_members m WHERE m.campaign_id = c.campaign_id AND m.is_control)
 	 WHERE x.campaign_id = c.campaign_id
 	RETURNING * INTO c;
+	-- members to approach who are controls of a campaign whose window is
+	-- still open: approached, they dilute that campaign's measured effect
+	-- (campaign_effect counts them in its controls_contacted)
+	SELECT count(DISTINCT m.customer_id) INTO held_out
+	  FROM dormancy.campaign_members m
+	  JOIN dormancy.campaign_members o ON o.customer_id = m.customer_id AND o.is_control
+	  JOIN dormancy.campaigns oc ON oc.campaign_id = o.campaign_id
+	 WHERE m.campaign_id = c.campaign_id AND NOT m.is_control
+	   AND o.campaign_id <> c.campaign_id AND oc.as_of + oc.reactivation_days >= c.as_of;
+	IF held_out > 0 THEN
+		RAISE WARNING '% members of campaign "%" are controls of a campaign whose window is still open', held_out, c.name
+			USING DETAIL = 'Approaching them dilutes the effect that campaign measures: campaign_effect counts them in its controls_contacted.',
+				  HINT = 'To leave them out, delete this campaign and start it again with the filter customer_id::text NOT IN (SELECT customer_id FROM dormancy.campaign_members WHERE is_control).';
+	END IF;
 	IF c.customers = 0 THEN
 		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
 			USING ERRCODE = 'no_data_found',
