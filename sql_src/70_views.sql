@@ -1535,10 +1535,11 @@ WITH forms AS (
 	 WHERE m.customers > 1
 	 GROUP BY m.group_key
 ), combined AS (
+	-- each id's history once: an id twice in the customers (a duplicate
+	-- record) is two members but one history
 	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
+	  FROM (SELECT DISTINCT m.group_key, m.customer_id FROM members m WHERE m.customers > 1) m
 	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
 	 GROUP BY m.group_key
 )
 SELECT g.name_key, g.customers, g.customer_ids, g.names, g.member_states,
@@ -1604,10 +1605,11 @@ WITH forms AS (
 	 WHERE m.customers > 1
 	 GROUP BY m.group_key
 ), combined AS (
+	-- each id's history once: an id twice in the customers (a duplicate
+	-- record) is two members but one history
 	SELECT m.group_key, dormancy.purchase_history_union(h.history) AS history
-	  FROM members m
+	  FROM (SELECT DISTINCT m.group_key, m.customer_id FROM members m WHERE m.customers > 1) m
 	  JOIN dormancy.customer_histories h ON h.customer_id = m.customer_id
-	 WHERE m.customers > 1
 	 GROUP BY m.group_key
 )
 SELECT g.company_id, g.company_key, g.customers, g.customer_ids, g.names, g.branches, g.member_states,
