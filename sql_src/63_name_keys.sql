@@ -447,10 +447,14 @@ BEGIN
 	   AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.customers_relation) THEN
 		PERFORM dormancy._untrack_names(st.customers_relation);
 	END IF;
-	-- a reader sees a row of the keys only when it sees its customer
+	-- a reader sees a row of the keys only when it sees a row of its
+	-- customer with that key (an id twice in the customers, one row hidden
+	-- by the reader's policy: the hidden row's key is not shown)
 	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
-				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s))', id_type);
+				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
+				   'AND pg_catalog.concat(c.company_id || '':'', dormancy.normalize_company_name(c.name::pg_catalog.text, '
+				   '(SELECT dormancy.legal_forms_in_force()))) = name_key))', id_type);
 	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column, cust.company_column);
 	IF why_not IS NULL THEN
 		BEGIN
