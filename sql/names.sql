@@ -23,6 +23,11 @@ SELECT n, dormancy.normalize_company_name(n) AS key
 					'Costco Wholesale Corp.', 'Coca‑Cola Company Limited', 'O’Brien & Sons Ltd', 'Ⅲ商事',
 					'ＡＢＣ－ＤＥＦ', 'Agfa AG', 'Foo Ltd Bar', 'ООО Ромашка', 'Société Générale S.A.',
 					'株式会社', 'Limited', '株山商事', '  ', '!!!']) WITH ORDINALITY AS t(n, i) ORDER BY i;
+-- (一社) and (一財) are written with brackets: whole tokens, never cut out
+-- of a name that holds no form (一社堂, 第一社 and 一財商事 kept whole)
+SELECT n, dormancy.normalize_company_name(n) AS key
+  FROM unnest(ARRAY['一社堂', '第一社', '一財商事', '(一社)日本協会', '一般社団法人日本協会', '日本協会（一財）'])
+	   WITH ORDINALITY AS t(n, i) ORDER BY i;
 SELECT dormancy.normalize_company_name(NULL) IS NULL AS null_name,
 	   dormancy.normalize_company_name(NULL, '{}') IS NULL AS null_name_forms,
 	   dormancy.normalize_company_name('Foo Inc.', NULL) IS NULL AS null_forms;

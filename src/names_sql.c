@@ -444,7 +444,7 @@ prepare_forms(ArrayType *array, FormsCache *cache)
 		len = names_fold_in(input.cps, input.n, folded, key_charset());
 		pfree(input.cps);
 		/* a form of nothing but punctuation matches nothing: left out */
-		if (names_form_init(&cache->forms[cache->nforms], folded, len))
+		if (names_form_init(&cache->forms[cache->nforms], folded, len, input.n))
 			cache->nforms++;
 	}
 	names_sort_forms(cache->forms, cache->nforms);

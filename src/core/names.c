@@ -309,10 +309,16 @@ names_fold(const uint32_t *in, size_t n, uint32_t *out)
 	return names_fold_in(in, n, out, NULL);
 }
 
+/*
+ * Edge matching (inside the first or last token) only for a form written in
+ * unspaced characters alone, nothing folded away: (一社) written with its
+ * brackets is a whole token, and matched at the edge it cut 一社 out of
+ * 一社堂 and 第一社 (names that hold no legal form).
+ */
 bool
-names_form_init(NameForm *form, const uint32_t *folded, size_t len)
+names_form_init(NameForm *form, const uint32_t *folded, size_t len, size_t written_len)
 {
-	bool		unspaced = len >= 2;
+	bool		unspaced = len >= 2 && len == written_len;
 
 	form->key = folded;
 	form->len = len;

@@ -159,10 +159,11 @@ extern size_t names_fold_in(const uint32_t *in, size_t n, uint32_t *out,
 							const NamesCharset *cs);
 
 /*
- * Make a form from a folded string (as returned by names_fold).  Returns false
- * for an empty form, which matches nothing and is to be left out.
+ * Make a form from a folded string (as returned by names_fold) of a form
+ * written in written_len code points.  Returns false for an empty form,
+ * which matches nothing and is to be left out.
  */
-extern bool names_form_init(NameForm *form, const uint32_t *folded, size_t len);
+extern bool names_form_init(NameForm *form, const uint32_t *folded, size_t len, size_t written_len);
 
 /* Sort forms longest first (then by code points), so the longest form wins. */
 extern void names_sort_forms(NameForm *forms, size_t nforms);

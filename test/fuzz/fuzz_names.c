@@ -159,7 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = names_fold(cps, n, folded);
 		fz_check_folded(folded, len, n);
 		free(cps);
-		if (names_form_init(&forms[nforms], folded, len))
+		if (names_form_init(&forms[nforms], folded, len, n))
 			form_keys[nforms++] = folded;
 		else
 			free(folded);

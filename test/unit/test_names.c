@@ -58,7 +58,7 @@ prepare_forms(void)
 		size_t		n = decode(default_forms[i], cps);
 		size_t		len = names_fold(cps, n, form_buf[i]);
 
-		if (names_form_init(&forms[nforms], form_buf[i], len))
+		if (names_form_init(&forms[nforms], form_buf[i], len, n))
 			nforms++;
 	}
 	names_sort_forms(forms, nforms);
@@ -118,7 +118,7 @@ form_is(const char *form, const char *want, bool edge)
 	size_t		len = names_fold(cps, n, folded);
 	size_t		bytes;
 
-	if (!names_form_init(&f, folded, len))
+	if (!names_form_init(&f, folded, len, n))
 		return want == NULL;
 	for (size_t i = 0; i < len; i++)
 		if (folded[i] == NAMES_BREAK)
@@ -188,6 +188,12 @@ test_edges(void)
 	/* a one-character form matches whole tokens only: 株山 keeps its 株 */
 	is_key("株山商事", "株山商事");
 	is_key("(株)株山商事", "株山商事");
+	/* a bracketed form of two characters too: 一社堂 and 第一社 hold no form */
+	is_key("一社堂", "一社堂");
+	is_key("第一社", "第一社");
+	is_key("一財商事", "一財商事");
+	is_key("(一社)日本協会", "日本協会");
+	is_key("一般社団法人日本協会", "日本協会");
 	/* a spaced-script form never matches inside a token */
 	is_key("Coinc", "coinc");
 	/* zero-width and variation characters vanish */
@@ -205,6 +211,7 @@ test_edges(void)
 	ok(form_is("L.L.C.", "llc", false), "form L.L.C. is llc");
 	ok(form_is("株式会社", "株式会社", true), "form 株式会社 matches inside a token");
 	ok(form_is("(株)", "株", false), "form (株) is the whole token 株");
+	ok(form_is("(一社)", "一社", false), "form (一社), written with brackets, is the whole token 一社");
 	ok(form_is("...", NULL, false), "form of punctuation only is empty");
 }
 
