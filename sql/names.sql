@@ -28,6 +28,11 @@ SELECT n, dormancy.normalize_company_name(n) AS key
 SELECT n, dormancy.normalize_company_name(n) AS key
   FROM unnest(ARRAY['一社堂', '第一社', '一財商事', '(一社)日本協会', '一般社団法人日本協会', '日本協会（一財）'])
 	   WITH ORDINALITY AS t(n, i) ORDER BY i;
+-- case folding beyond Latin-1: Vietnamese, Romanian, Azerbaijani, polytonic
+-- Greek, Cyrillic palochka (each pair one key)
+SELECT u, l, dormancy.normalize_company_name(u) = dormancy.normalize_company_name(l) AS same_key
+  FROM (VALUES ('CÔNG TY PHƯƠNG ĐÔNG', 'công ty phương đông'), ('ȘTEFĂNESCU SRL', 'ștefănescu srl'),
+			   ('ƏLƏSGƏROV', 'ələsgərov'), ('ὈΛΥΜΠΟΣ', 'ὀλυμπος'), ('ӀЛЬЯ', 'ӏлья')) AS p(u, l) ORDER BY u;
 SELECT dormancy.normalize_company_name(NULL) IS NULL AS null_name,
 	   dormancy.normalize_company_name(NULL, '{}') IS NULL AS null_name_forms,
 	   dormancy.normalize_company_name('Foo Inc.', NULL) IS NULL AS null_forms;

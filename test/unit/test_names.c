@@ -203,6 +203,12 @@ test_edges(void)
 	is_key("ΑΘΗΝΑ", "αθηνα");
 	is_key("ООО Ромашка", "ромашка");
 	is_key("ÉCOLE ÅNGSTRÖM", "école ångström");
+	/* beyond: Vietnamese, Romanian, Azerbaijani, polytonic Greek, Cyrillic palochka */
+	is_key("CÔNG TY PHƯƠNG ĐÔNG", "công ty phương đông");
+	is_key("ȘTEFĂNESCU", "ștefănescu");
+	is_key("ƏLƏSGƏROV", "ələsgərov");
+	is_key("ὈΛΥΜΠΟΣ", "ὀλυμποσ");
+	is_key("ӀЛЬЯ", "ӏлья");
 	/* CJK punctuation breaks; digits stay */
 	is_key("「サンプル」、テスト。", "サンプルテスト");
 	is_key("Ｆｏｏ", "ｆｏｏ");		/* not NFKC normalized: case folded only */
