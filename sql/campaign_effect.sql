@@ -282,6 +282,10 @@ RESET ROLE;
 -- before the general rules
 INSERT INTO dormancy.approach_rules (rule_order, channel, reasons, note) VALUES (90, 'visit', '{one_time_mismatch}', 'after the general rules');
 SELECT a.likely_reason, a.current_channel, a.adopt_channel FROM dormancy.measured_approaches a ORDER BY 1;
+-- (the same with the dead rule on the measured channel: still to adopt)
+UPDATE dormancy.approach_rules SET channel = 'phone' WHERE rule_order = 90;
+SELECT a.likely_reason, a.current_channel, a.adopt_channel FROM dormancy.measured_approaches a ORDER BY 1;
+UPDATE dormancy.approach_rules SET channel = 'visit' WHERE rule_order = 90;
 
 -- adopting writes the measured channel as a rule per reason before the
 -- general ones (and the theme where it differs); a second call changes nothing

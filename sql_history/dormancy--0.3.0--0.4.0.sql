@@ -4783,32 +4783,35 @@ WITH o AS (
 	 ORDER BY l.kind, l.likely_reason, l.lower DESC, l.difference DESC, l.choice
 ), reasons AS (
 	SELECT DISTINCT o.likely_reason FROM o
+), reason_rules AS (
+	-- each reason's own approach rule in force (reasons = {reason}, no other
+	-- condition), placed before the first general rule: one after it
+	-- decides nothing
+	SELECT DISTINCT ON (a.reasons) a.reasons, a.channel
+	  FROM dormancy.approach_rules a
+	 WHERE pg_catalog.cardinality(a.reasons) = 1 AND a.industries IS NULL AND a.company_sizes IS NULL
+	   AND a.min_value = 0 AND a.min_value_percentile IS NULL
+	   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
+									 WHERE g.reasons IS NULL), 2147483647)
+	 ORDER BY a.reasons, a.rule_order
 )
 SELECT r.likely_reason,
 	   bc.choice AS measured_channel, bc.difference AS channel_lift,
 	   bc.lower AS channel_lift_lower, bc.upper AS channel_lift_upper,
 	   bc.treated AS channel_treated, bc.controls AS channel_controls, bc.campaigns AS channel_campaigns,
-	   (SELECT a.channel FROM dormancy.approach_rules a
-		 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-		   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-		   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
-										 WHERE g.reasons IS NULL), 2147483647)
-		 ORDER BY a.rule_order LIMIT 1) AS current_channel,
+	   cr.channel AS current_channel,
 	   bt.choice AS measured_theme, bt.difference AS theme_lift,
 	   bt.lower AS theme_lift_lower, bt.upper AS theme_lift_upper,
 	   bt.treated AS theme_treated, bt.controls AS theme_controls, bt.campaigns AS theme_campaigns,
 	   mt.theme AS current_theme,
 	   mt.installed AS current_theme_installed,
-	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM
-		   (SELECT a.channel FROM dormancy.approach_rules a
-			 WHERE a.reasons = ARRAY[r.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-			 ORDER BY a.rule_order LIMIT 1), false) AS adopt_channel,
+	   coalesce(bc.lower > 0 AND bc.choice IS DISTINCT FROM cr.channel, false) AS adopt_channel,
 	   coalesce(bt.lower > 0 AND bt.choice IS DISTINCT FROM mt.theme, false) AS adopt_theme
   FROM reasons r
   LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
   LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
-  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason;
+  LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason
+  LEFT JOIN reason_rules cr ON cr.reasons = ARRAY[r.likely_reason];
 COMMENT ON VIEW dormancy.measured_approaches IS
 	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
 COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
