@@ -2666,8 +2666,8 @@ PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.
 PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.customer_histories_stored');
 
 -- contract_signals: per customer, from its valid terms (a start or an end,
--- and no end before the start); NULL start means started long ago, NULL or
--- infinite end means open-ended.  The contracts are read once (terms, ranked
+-- no end before the start, some day covered); NULL start means started long
+-- ago, NULL or infinite end means open-ended.  The contracts are read once (terms, ranked
 -- per customer, then one GROUP BY), and every window is by customer, so
 -- WHERE customer_id = $1 reaches the contracts (their index).
 CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
@@ -2690,6 +2690,10 @@ WITH a AS (
 			 WHERE c.customer_id IS NOT NULL
 			   AND (c.starts_on IS NOT NULL OR c.ends_on IS NOT NULL)
 			   AND (c.starts_on IS NULL OR c.ends_on IS NULL OR c.starts_on <= c.ends_on)
+			   -- (a term ending at -infinity or starting at infinity covers
+			   -- no day: source_issues, contract_covers_no_day)
+			   AND c.ends_on IS DISTINCT FROM '-infinity'::pg_catalog.date
+			   AND c.starts_on IS DISTINCT FROM 'infinity'::pg_catalog.date
 			-- (terms of one start and end in a fixed order: fewer seats, then
 			-- the lower amount, then the plan, so that such terms, side by
 			-- side, are no downgrade of each other)
@@ -3081,26 +3085,35 @@ UNION ALL
 SELECT 'contracts', 'contract_without_start', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms without a start: taken as started before the as-of day'
   FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on IS NOT NULL
+ WHERE c.customer_id IS NOT NULL AND c.starts_on IS NULL AND c.ends_on > '-infinity'::pg_catalog.date
  GROUP BY c.customer_id
 UNION ALL
 SELECT 'contracts', 'contract_without_end', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms without an end: taken as open-ended (running)'
   FROM dormancy.src_contracts c
- WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on IS NOT NULL
+ WHERE c.customer_id IS NOT NULL AND c.ends_on IS NULL AND c.starts_on < 'infinity'::pg_catalog.date
  GROUP BY c.customer_id
 UNION ALL
 SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text,
-	   pg_catalog.min(c.starts_on)::pg_catalog.text || ' > ' || pg_catalog.min(c.ends_on)::pg_catalog.text, pg_catalog.count(*),
+	   (pg_catalog.array_agg(c.starts_on::pg_catalog.text || ' > ' || c.ends_on::pg_catalog.text
+							 ORDER BY c.starts_on, c.ends_on))[1], pg_catalog.count(*),
 	   'contract terms that end before they start, left out of the contract signals'
   FROM dormancy.src_contracts c
  WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
  GROUP BY c.customer_id
 UNION ALL
+SELECT 'contracts', 'contract_covers_no_day', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms ending at -infinity or starting at infinity, left out of the contract signals'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL
+   AND (c.ends_on = '-infinity'::pg_catalog.date OR c.starts_on = 'infinity'::pg_catalog.date)
+   AND NOT coalesce(c.ends_on < c.starts_on, false)
+ GROUP BY c.customer_id
+UNION ALL
 SELECT 'events', 'event_without_date', e.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'events whose time is NULL or infinite, left out'
   FROM dormancy.src_events e
- WHERE e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on)
+ WHERE e.customer_id IS NOT NULL AND (e.occurred_on IS NULL OR NOT pg_catalog.isfinite(e.occurred_on))
  GROUP BY e.customer_id
 UNION ALL
 SELECT 'events', 'event_kind_unmapped', NULL, e.source_kind, e.rows,
@@ -3113,7 +3126,7 @@ SELECT 'deals', 'deal_without_date', d.customer_id::pg_catalog.text, NULL, pg_ca
 	   'deals that are not open and have no (finite) close date, left out of the last deal'
   FROM (SELECT d.customer_id, d.source_outcome, pg_catalog.count(*) AS rows
 		  FROM dormancy.src_deals d
-		 WHERE d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on)
+		 WHERE d.customer_id IS NOT NULL AND (d.closed_on IS NULL OR NOT pg_catalog.isfinite(d.closed_on))
 		 GROUP BY d.customer_id, d.source_outcome) d
  -- (the open outcomes' keys as one array, not a correlated subquery: grouped
  -- by customer, this branch runs on the Citus workers, and Citus refuses a
@@ -3204,7 +3217,7 @@ COMMENT ON VIEW dormancy.source_issues IS 'rows of the contracts, events, deals,
 COMMENT ON COLUMN dormancy.source_issues.source IS 'contracts, events, deals, contacts or outreach; price_changes; or the source whose bound view is not security_invoker (customers, orders, ...)';
 COMMENT ON COLUMN dormancy.source_issues.issue IS 'what is wrong (docs/sources.md lists every issue)';
 COMMENT ON COLUMN dormancy.source_issues.customer_id IS 'the customer id concerned, as text';
-COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of a term ending before its start; the category of a price change; the view that is not security_invoker)';
+COMMENT ON COLUMN dormancy.source_issues.value IS 'the value concerned (an unmapped kind, outcome or reason; the dates of the first term ending before its start; the category of a price change; the view that is not security_invoker)';
 COMMENT ON COLUMN dormancy.source_issues.rows IS 'rows concerned';
 COMMENT ON COLUMN dormancy.source_issues.detail IS 'what the issue means and what was done with the rows';
 
