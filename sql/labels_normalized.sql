@@ -125,6 +125,22 @@ VALUES (5, 'phone', 0, '{ＳＯＦＴＷＡＲＥ　}');
 SELECT cs.customer_id, cs.approach_channel FROM dormancy.customer_status cs
  WHERE cs.customer_id IN (1, 8) ORDER BY cs.customer_id;
 SELECT dormancy.reset_defaults('dormancy.approach_rules');
+-- a rule naming one wording for one reason does not take the wording's
+-- alias away from the other rules: the customers of that wording whose
+-- reason is another keep their channel (ネット通販 reaches rule 30, ec or
+-- retail, through its alias ec)
+CREATE TEMP TABLE channel_before AS
+SELECT cs.customer_id, cs.likely_reason, cs.approach_channel FROM dormancy.customer_status cs;
+INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, industries, reasons)
+VALUES (6, 'phone', 0, '{ネット通販}', '{lost_to_competitor}');
+SELECT cs.customer_id, cs.industry, cs.likely_reason, b.approach_channel AS before, cs.approach_channel AS after
+  FROM dormancy.customer_status cs JOIN channel_before b USING (customer_id)
+ WHERE cs.approach_channel IS NOT NULL ORDER BY cs.customer_id;
+SELECT count(*) AS channel_changed FROM dormancy.customer_status cs JOIN channel_before b USING (customer_id)
+ WHERE cs.approach_channel IS DISTINCT FROM b.approach_channel
+   AND NOT (dormancy.label_key(cs.industry) = dormancy.label_key('ネット通販') AND cs.likely_reason = 'lost_to_competitor');
+DELETE FROM dormancy.approach_rules WHERE rule_order = 6;
+DROP TABLE channel_before;
 DELETE FROM dormancy.rules WHERE NOT installed;
 
 -- an edited wording replaces the installed default with the same key

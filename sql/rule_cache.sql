@@ -39,25 +39,19 @@ SELECT dormancy.bind_contacts('demo.contacts', customer => 'account_id', phone =
 SET dormancy.as_of = '2026-11-01';
 
 -- the SQL of 0.3.0 (sql_src/55_priority.sql before issue 11), as functions;
--- labels compared by label_key, an industry or size that no rule names
--- through its alias (dormancy.industries, dormancy.company_sizes), as 0.4.0
+-- labels compared by label_key, an industry or size by its own key and by
+-- its alias's (dormancy.industries, dormancy.company_sizes), as 0.4.0
 -- compares them
 CREATE SCHEMA rc;
-CREATE FUNCTION rc.industry_key(label text) RETURNS text LANGUAGE sql STABLE AS $$
-SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.approach_rules ar, unnest(ar.industries) i
-						  WHERE dormancy.label_key(i) = dormancy.label_key(label))
-			THEN dormancy.label_key(label)
-			ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
-							WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(label)),
-						  dormancy.label_key(label)) END
+CREATE FUNCTION rc.industry_keys(label text) RETURNS text[] LANGUAGE sql STABLE AS $$
+SELECT ARRAY[dormancy.label_key(label),
+			 (SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+			   WHERE dormancy.label_key(a.source_industry) = dormancy.label_key(label))]
 $$;
-CREATE FUNCTION rc.size_key(label text) RETURNS text LANGUAGE sql STABLE AS $$
-SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.approach_rules ar, unnest(ar.company_sizes) s
-						  WHERE dormancy.label_key(s) = dormancy.label_key(label))
-			THEN dormancy.label_key(label)
-			ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
-							WHERE dormancy.label_key(a.source_size) = dormancy.label_key(label)),
-						  dormancy.label_key(label)) END
+CREATE FUNCTION rc.size_keys(label text) RETURNS text[] LANGUAGE sql STABLE AS $$
+SELECT ARRAY[dormancy.label_key(label),
+			 (SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+			   WHERE dormancy.label_key(a.source_size) = dormancy.label_key(label))]
 $$;
 CREATE FUNCTION rc.old_reason(lapsing boolean, have text[], OUT reason text, OUT evidence text[])
 LANGUAGE sql STABLE AS $$
@@ -83,10 +77,10 @@ SELECT ar.channel
 			ELSE approach_value >= ar.min_value END
    AND (ar.industries IS NULL OR EXISTS (
 		SELECT 1 FROM unnest(ar.industries) i
-		 WHERE dormancy.label_key(i) = rc.industry_key(industry)))
+		 WHERE dormancy.label_key(i) = ANY (rc.industry_keys(industry))))
    AND (ar.company_sizes IS NULL OR EXISTS (
 		SELECT 1 FROM unnest(ar.company_sizes) s
-		 WHERE dormancy.label_key(s) = rc.size_key(company_size)))
+		 WHERE dormancy.label_key(s) = ANY (rc.size_keys(company_size))))
    AND (ar.reasons IS NULL OR reason = ANY (ar.reasons))
    AND (ar.channel <> 'phone' OR can_phone)
    AND (ar.channel NOT IN ('email', 'step_mail') OR can_mail)

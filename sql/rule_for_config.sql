@@ -41,6 +41,42 @@ SELECT i, s, (dormancy._rule_for(i, s, (SELECT dormancy._configuration()))).dorm
 			   ('WHOLESALE', 'smb'), ('卸売', NULL), (NULL, NULL), ('', '')) v(i, s)
  ORDER BY 1, 2;
 
+-- a rule keyed by a label for one segment does not take the label's alias
+-- away from its other customers: adding a rule changes the rule of only the
+-- pairs of labels that get the new rule (the most specific rule over a
+-- label's own key and its alias's, the own key first among equally specific
+-- ones).  ('製造業', '中小企業') was added at the start: without it, 製造業
+-- reached manufacturing through its alias for every size, and 中小企業 smb
+DELETE FROM dormancy.rules WHERE industry = '製造業' AND company_size = '中小企業';
+-- (_rule_for only: the first query of this file shows rule_for() the same
+-- on every pair)
+CREATE TEMP TABLE rule_before AS
+SELECT i.label AS i, s.label AS s,
+	   (dormancy._rule_for(i.label, s.label, (SELECT dormancy._configuration()))).rule_id AS c_rule
+  FROM labels i CROSS JOIN labels s;
+CREATE TEMP TABLE added_rule AS
+WITH a AS (
+	INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount)
+	VALUES ('製造業', '中小企業', '100 days', '200 days', '300 days', 5) RETURNING rule_id)
+SELECT rule_id FROM a;
+SELECT count(*) FILTER (WHERE a.c_rule = (SELECT rule_id FROM added_rule)) > 0 AS some_get_it,
+	   count(*) FILTER (WHERE a.c_rule IS DISTINCT FROM (SELECT rule_id FROM added_rule)
+						  AND a.c_rule IS DISTINCT FROM b.c_rule) AS others_changed
+  FROM rule_before b
+ CROSS JOIN LATERAL (SELECT (dormancy._rule_for(b.i, b.s, (SELECT dormancy._configuration()))).rule_id AS c_rule) a;
+-- by hand: the segment of the rule each function picks, and the one wanted
+SELECT v.i, v.s, r.industry, r.company_size, (r.industry, r.company_size) IS NOT DISTINCT FROM (v.want_i, v.want_s) AS as_wanted,
+	   (dormancy._rule_for(v.i, v.s, (SELECT dormancy._configuration()))).rule_id = r.rule_id AS c_same
+  FROM (VALUES ('製造業', NULL, 'manufacturing', NULL),			-- the industry's alias
+			   ('製造業', '大企業', 'manufacturing', NULL),		-- industry outranks size
+			   ('製造業', '中小企業', '製造業', '中小企業'),		-- the rule keyed by both labels
+			   ('製造業', 'smb', 'manufacturing', NULL),
+			   ('manufacturing', '中小企業', 'manufacturing', NULL),
+			   (NULL, '中小企業', NULL, 'smb'),					-- the size's alias
+			   ('問屋', '中小企業', NULL, 'smb')) v(i, s, want_i, want_s)
+ CROSS JOIN LATERAL dormancy.rule_for(v.i, v.s) r
+ ORDER BY 1, 2;
+
 -- a configuration made before an edit still gives the rules as they were:
 -- the function reads the value, not the table
 CREATE TEMP TABLE before_edit AS SELECT dormancy._configuration() AS c;

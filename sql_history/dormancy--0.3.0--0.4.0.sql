@@ -6044,7 +6044,7 @@ COMMENT ON COLUMN dormancy.deal_reasons.source_reason IS 'a value of the bound r
 COMMENT ON COLUMN dormancy.rules.industry IS 'customer industry this rule applies to (by label_key, or through dormancy.industries), NULL for any';
 COMMENT ON COLUMN dormancy.rules.company_size IS 'customer company size this rule applies to (by label_key, or through dormancy.company_sizes), NULL for any';
 
--- rule_for(): by label_key, through the aliases
+-- rule_for(): by label_key, each label by its own key and its alias's
 CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
 	RETURNS dormancy.rules
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -6053,27 +6053,23 @@ CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
 				SELECT dormancy.label_key(rule_for.industry) AS industry,
 					   dormancy.label_key(rule_for.company_size) AS company_size
 			), k AS (
-				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
-										  WHERE dormancy.label_key(x.industry) = own.industry)
-							THEN own.industry
-							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
-											WHERE dormancy.label_key(a.source_industry) = own.industry),
-										  own.industry) END AS industry,
-					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
-										  WHERE dormancy.label_key(x.company_size) = own.company_size)
-							THEN own.company_size
-							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
-											WHERE dormancy.label_key(a.source_size) = own.company_size),
-										  own.company_size) END AS company_size
+				SELECT own.industry,
+					   (SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+						 WHERE dormancy.label_key(a.source_industry) = own.industry) AS industry_alias,
+					   own.company_size,
+					   (SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+						 WHERE dormancy.label_key(a.source_size) = own.company_size) AS size_alias
 				  FROM own
 			)
 			SELECT r FROM dormancy.rules r, k
-			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
-			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
-			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) IN (k.industry, k.industry_alias))
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) IN (k.company_size, k.size_alias))
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL,
+					  dormancy.label_key(r.industry) IS DISTINCT FROM k.industry,
+					  dormancy.label_key(r.company_size) IS DISTINCT FROM k.company_size
 			 LIMIT 1);
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
-	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
+	'the most specific rule for an industry and company size (compared by label_key, each label by its own key and by its alias''s in dormancy.industries and dormancy.company_sizes): both > industry only > size only > catch-all; among equally specific rules the one keyed by the label itself';
 
 SELECT dormancy._install_defaults('dormancy.industries', 'source_industry');
 SELECT dormancy._install_defaults('dormancy.company_sizes', 'source_size');
@@ -8110,8 +8106,8 @@ BEGIN
 		  FROM dormancy.src_customers c
 		 WHERE c.customer_id IS NOT NULL
 	), ind AS MATERIALIZED (
-		-- the industry rule_for() compares: the label's own key when a rule
-		-- names it, else its alias's, else its own; none when blank
+		-- the segment of a label: its own key when a rule names it, else its
+		-- alias's, else its own; none when blank
 		SELECT l.k,
 			   CASE WHEN l.k = '' THEN NULL
 					WHEN EXISTS (SELECT 1 FROM dormancy.rules x WHERE dormancy.label_key(x.industry) = l.k) THEN l.k
@@ -8220,7 +8216,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'The segments are industry and size, industry, and all customers.';
 	END IF;
-	-- the keys rule_for() compares
+	-- the segment of each label, as _gap_survival() forms it
 	IF ind_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dormancy.rules x WHERE dormancy.label_key(x.industry) = ind_key) THEN
 		ind_key := coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
 							  WHERE dormancy.label_key(a.source_industry) = ind_key), ind_key);

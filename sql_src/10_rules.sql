@@ -64,9 +64,12 @@ INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after
 SELECT pg_catalog.pg_extension_config_dump('dormancy.rules_rule_id_seq', '');
 
 -- The rule for one customer: industry match beats size match beats the
--- catch-all.  Each label is compared by label_key: its own key when a rule
--- names it, else the key of its alias (dormancy.industries,
--- dormancy.company_sizes), else its own key (which then matches no rule).
+-- catch-all.  Each label is compared by label_key: a rule keyed by the
+-- label's own key or by its alias's (dormancy.industries,
+-- dormancy.company_sizes) matches; among equally specific rules the one keyed
+-- by the industry's own key comes first, then by the size's own key.  (A
+-- rule keyed by a label for one segment so leaves the label's alias to its
+-- other customers.)
 CREATE FUNCTION dormancy.rule_for(industry text, company_size text)
 	RETURNS dormancy.rules
 	LANGUAGE sql STABLE PARALLEL SAFE
@@ -75,27 +78,23 @@ CREATE FUNCTION dormancy.rule_for(industry text, company_size text)
 				SELECT dormancy.label_key(rule_for.industry) AS industry,
 					   dormancy.label_key(rule_for.company_size) AS company_size
 			), k AS (
-				SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
-										  WHERE dormancy.label_key(x.industry) = own.industry)
-							THEN own.industry
-							ELSE coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
-											WHERE dormancy.label_key(a.source_industry) = own.industry),
-										  own.industry) END AS industry,
-					   CASE WHEN EXISTS (SELECT 1 FROM dormancy.rules x
-										  WHERE dormancy.label_key(x.company_size) = own.company_size)
-							THEN own.company_size
-							ELSE coalesce((SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
-											WHERE dormancy.label_key(a.source_size) = own.company_size),
-										  own.company_size) END AS company_size
+				SELECT own.industry,
+					   (SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
+						 WHERE dormancy.label_key(a.source_industry) = own.industry) AS industry_alias,
+					   own.company_size,
+					   (SELECT dormancy.label_key(a.company_size) FROM dormancy.company_sizes a
+						 WHERE dormancy.label_key(a.source_size) = own.company_size) AS size_alias
 				  FROM own
 			)
 			SELECT r FROM dormancy.rules r, k
-			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) = k.industry)
-			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) = k.company_size)
-			 ORDER BY r.industry IS NULL, r.company_size IS NULL
+			 WHERE (r.industry IS NULL OR dormancy.label_key(r.industry) IN (k.industry, k.industry_alias))
+			   AND (r.company_size IS NULL OR dormancy.label_key(r.company_size) IN (k.company_size, k.size_alias))
+			 ORDER BY r.industry IS NULL, r.company_size IS NULL,
+					  dormancy.label_key(r.industry) IS DISTINCT FROM k.industry,
+					  dormancy.label_key(r.company_size) IS DISTINCT FROM k.company_size
 			 LIMIT 1);
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
-	'the most specific rule for an industry and company size (compared by label_key, through dormancy.industries and dormancy.company_sizes when no rule names the label itself): both > industry only > size only > catch-all';
+	'the most specific rule for an industry and company size (compared by label_key, each label by its own key and by its alias''s in dormancy.industries and dormancy.company_sizes): both > industry only > size only > catch-all; among equally specific rules the one keyed by the label itself';
 COMMENT ON SEQUENCE dormancy.rules_rule_id_seq IS 'generates dormancy.rules.rule_id';
 
 -- rule_for() in C over the rules and aliases of a configuration

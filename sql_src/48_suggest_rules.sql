@@ -54,8 +54,8 @@ BEGIN
 		  FROM dormancy.src_customers c
 		 WHERE c.customer_id IS NOT NULL
 	), ind AS MATERIALIZED (
-		-- the industry rule_for() compares: the label's own key when a rule
-		-- names it, else its alias's, else its own; none when blank
+		-- the segment of a label: its own key when a rule names it, else its
+		-- alias's, else its own; none when blank
 		SELECT l.k,
 			   CASE WHEN l.k = '' THEN NULL
 					WHEN EXISTS (SELECT 1 FROM dormancy.rules x WHERE dormancy.label_key(x.industry) = l.k) THEN l.k
@@ -164,7 +164,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'The segments are industry and size, industry, and all customers.';
 	END IF;
-	-- the keys rule_for() compares
+	-- the segment of each label, as _gap_survival() forms it
 	IF ind_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dormancy.rules x WHERE dormancy.label_key(x.industry) = ind_key) THEN
 		ind_key := coalesce((SELECT dormancy.label_key(a.industry) FROM dormancy.industries a
 							  WHERE dormancy.label_key(a.source_industry) = ind_key), ind_key);

@@ -833,12 +833,12 @@ assess(PG_FUNCTION_ARGS)
 
 		c.has_value = true;
 		c.value = approach_value;
-		c.industry = PG_ARGISNULL(A_INDUSTRY) ? -1 :
-			FoldedId(&ac->industry_fold, PG_GETARG_TEXT_PP(A_INDUSTRY), ac->industries,
-					 ac->nindustries, &ac->industry_aliases, collation, ac->site.mcxt);
-		c.company_size = PG_ARGISNULL(A_COMPANY_SIZE) ? -1 :
-			FoldedId(&ac->size_fold, PG_GETARG_TEXT_PP(A_COMPANY_SIZE), ac->sizes,
-					 ac->nsizes, &ac->size_aliases, collation, ac->site.mcxt);
+		c.industry = PG_ARGISNULL(A_INDUSTRY) ? RULES_NO_LABEL :
+			FoldedLabel(&ac->industry_fold, PG_GETARG_TEXT_PP(A_INDUSTRY), ac->industries,
+						ac->nindustries, &ac->industry_aliases, collation, ac->site.mcxt);
+		c.company_size = PG_ARGISNULL(A_COMPANY_SIZE) ? RULES_NO_LABEL :
+			FoldedLabel(&ac->size_fold, PG_GETARG_TEXT_PP(A_COMPANY_SIZE), ac->sizes,
+						ac->nsizes, &ac->size_aliases, collation, ac->site.mcxt);
 		{
 			text	   *reason = DatumGetTextPP(result[R_LIKELY_REASON]);
 

@@ -49,9 +49,9 @@
  * the same function (label_key_sql.c) under the call's collation (the default
  * collation when it has none), once per distinct value per query.  Folded
  * words are then compared as bytes, as text equality does under a
- * deterministic collation.  The approach rules map a customer's value
- * through its alias (dormancy.industries, dormancy.company_sizes) when no
- * rule names the value's own key, as dormancy.rule_for() does.
+ * deterministic collation.  The rules and approach rules compare a
+ * customer's value by its own key and by its alias's (dormancy.industries,
+ * dormancy.company_sizes), as dormancy.rule_for() does.
  */
 #include "postgres.h"
 
@@ -650,38 +650,38 @@ LoadVocabularyAliases(const Configuration *config, MemoryContext mcxt,
 }
 
 /*
- * The id of label_key(value) among the rules' folded words, or else (with
- * aliases) the id of its alias's code, or -1; cached per distinct value of
- * the query.
+ * The ids of label_key(value) among the rules' folded words and (with
+ * aliases) of its alias's code, each -1 when no rule names it; cached per
+ * distinct value of the query.
  */
-int32
-FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
-		 const LabelAliases *aliases, Oid collation, MemoryContext mcxt)
+RulesLabel
+FoldedLabel(FoldCache *fc, text *value, const RulesWord *words, int nwords,
+			const LabelAliases *aliases, Oid collation, MemoryContext mcxt)
 {
 	const char *data = VARDATA_ANY(value);
 	int			len = VARSIZE_ANY_EXHDR(value);
 	uint32		hash;
 	FoldEntry  *e;
 	text	   *folded;
-	int32		id;
+	RulesLabel	ids = RULES_NO_LABEL;
 
 	if (nwords == 0)
-		return -1;				/* no rule names one: nothing to fold */
+		return ids;				/* no rule names one: nothing to fold */
 	hash = hash_bytes((const unsigned char *) data, len);
 	for (e = fc->buckets[hash % FOLD_BUCKETS]; e != NULL; e = e->next)
 		if (e->hash == hash && e->len == len && memcmp(e->data, data, len) == 0)
-			return e->id;
+			return e->ids;
 
 	/* dormancy.label_key(), as the SQL that read the rules applied it */
 	folded = LabelKeyText(value, collation);
-	id = rules_word_find(words, nwords, VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
-	if (id < 0 && aliases != NULL && aliases->n > 0)
+	ids.own = rules_word_find(words, nwords, VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
+	if (aliases != NULL && aliases->n > 0)
 	{
 		int			a = rules_word_find(aliases->from, aliases->n,
 										VARDATA_ANY(folded), VARSIZE_ANY_EXHDR(folded));
 
 		if (a >= 0)
-			id = rules_word_find(words, nwords, aliases->to[a].data, aliases->to[a].len);
+			ids.alias = rules_word_find(words, nwords, aliases->to[a].data, aliases->to[a].len);
 	}
 	pfree(folded);
 
@@ -690,13 +690,13 @@ FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
 		e = MemoryContextAlloc(mcxt, offsetof(FoldEntry, data) + Max(len, 1));
 		e->hash = hash;
 		e->len = len;
-		e->id = id;
+		e->ids = ids;
 		memcpy(e->data, data, len);
 		e->next = fc->buckets[hash % FOLD_BUCKETS];
 		fc->buckets[hash % FOLD_BUCKETS] = e;
 		fc->n++;
 	}
-	return id;
+	return ids;
 }
 
 /*
@@ -705,8 +705,8 @@ FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
  *
  * For a lapsing customer, the channel of the first approach rule (by
  * rule_order) that matches: approach_value >= min_value; industry and
- * company size (label_key() on both sides, the value's alias when no rule
- * names its own key) in the rule's lists or the list NULL; reason in the rule's reasons or that NULL; a phone rule only
+ * company size (label_key() on both sides: the value's own key or its
+ * alias's) in the rule's lists or the list NULL; reason in the rule's reasons or that NULL; a phone rule only
  * when can_phone, an email or step_mail rule only when can_mail.  NULL when
  * none matches or lapsing is false or NULL.  Not strict: a NULL argument
  * matches as NULL does in SQL (a NULL can_phone or can_mail is false).
@@ -729,12 +729,12 @@ approach_channel(PG_FUNCTION_ARGS)
 
 	c.has_value = !PG_ARGISNULL(1);
 	c.value = c.has_value ? PG_GETARG_FLOAT8(1) : 0;
-	c.industry = PG_ARGISNULL(2) ? -1 :
-		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(2), cache->industries,
-				 cache->nindustries, &cache->industry_aliases, collation, cache->site.mcxt);
-	c.company_size = PG_ARGISNULL(3) ? -1 :
-		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(3), cache->sizes,
-				 cache->nsizes, &cache->size_aliases, collation, cache->site.mcxt);
+	c.industry = PG_ARGISNULL(2) ? RULES_NO_LABEL :
+		FoldedLabel(&cache->industry_fold, PG_GETARG_TEXT_PP(2), cache->industries,
+					cache->nindustries, &cache->industry_aliases, collation, cache->site.mcxt);
+	c.company_size = PG_ARGISNULL(3) ? RULES_NO_LABEL :
+		FoldedLabel(&cache->size_fold, PG_GETARG_TEXT_PP(3), cache->sizes,
+					cache->nsizes, &cache->size_aliases, collation, cache->site.mcxt);
 	if (PG_ARGISNULL(4))
 		c.reason = -1;
 	else
@@ -843,10 +843,11 @@ LoadRuleCache(FunctionCallInfo fcinfo, const Configuration *config)
  *
  * dormancy.rule_for() over the configuration's rules and aliases, for the
  * views: the most specific rule whose industry and company size (label_key
- * on both sides; the value's alias when no rule names its own key) match
- * the customer's or are NULL: both > industry only > size only > catch-all.
- * The unique key of the rules (label_key of each, NULL as '') leaves at
- * most one rule of each kind for a customer.  NULL when none matches.
+ * on both sides: the value's own key or its alias's) match the customer's
+ * or are NULL: both > industry only > size only > catch-all; among equally
+ * specific rules, the one keyed by the industry's own key, then by the
+ * size's own key.  The unique key of the rules (label_key of each, NULL as
+ * '') leaves at most four candidates of each kind.  NULL when none matches.
  * sql/rule_for_config.sql compares it with rule_for() on every wording.
  */
 PG_FUNCTION_INFO_V1(rule_for_config);
@@ -856,28 +857,36 @@ rule_for_config(PG_FUNCTION_ARGS)
 	RuleCache  *cache = (RuleCache *) fcinfo->flinfo->fn_extra;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
 	Configuration config;
-	int32		industry,
+	RulesLabel	industry,
 				company_size;
 	int			best = -1,
-				best_rank = 4;
+				best_rank = 16;
 
 	ConfigurationArg(fcinfo, 2, &config);
 	if (ConfigCacheStale(fcinfo, &config))
 		fcinfo->flinfo->fn_extra = cache = LoadRuleCache(fcinfo, &config);
-	industry = PG_ARGISNULL(0) ? -1 :
-		FoldedId(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries, cache->nindustries,
-				 &cache->industry_aliases, collation, cache->site.mcxt);
-	company_size = PG_ARGISNULL(1) ? -1 :
-		FoldedId(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes, cache->nsizes,
-				 &cache->size_aliases, collation, cache->site.mcxt);
+	industry = PG_ARGISNULL(0) ? RULES_NO_LABEL :
+		FoldedLabel(&cache->industry_fold, PG_GETARG_TEXT_PP(0), cache->industries, cache->nindustries,
+					&cache->industry_aliases, collation, cache->site.mcxt);
+	company_size = PG_ARGISNULL(1) ? RULES_NO_LABEL :
+		FoldedLabel(&cache->size_fold, PG_GETARG_TEXT_PP(1), cache->sizes, cache->nsizes,
+					&cache->size_aliases, collation, cache->site.mcxt);
 	for (int i = 0; i < cache->nrules; i++)
 	{
-		/* ORDER BY industry IS NULL, company_size IS NULL */
-		int			rank = (cache->industry[i] < 0 ? 2 : 0) + (cache->company_size[i] < 0 ? 1 : 0);
+		int32		ind = cache->industry[i],
+					size = cache->company_size[i];
+		int			rank;
 
-		if (rank >= best_rank ||
-			(cache->industry[i] >= 0 && cache->industry[i] != industry) ||
-			(cache->company_size[i] >= 0 && cache->company_size[i] != company_size))
+		if ((ind >= 0 && ind != industry.own && ind != industry.alias) ||
+			(size >= 0 && size != company_size.own && size != company_size.alias))
+			continue;
+		/*
+		 * ORDER BY industry IS NULL, company_size IS NULL, then the rule keyed
+		 * by the own key before the one keyed by the alias's
+		 */
+		rank = ((ind < 0 ? 2 : 0) + (size < 0 ? 1 : 0)) * 4 +
+			(ind >= 0 && ind != industry.own ? 2 : 0) + (size >= 0 && size != company_size.own ? 1 : 0);
+		if (rank >= best_rank)
 			continue;
 		best = i;
 		best_rank = rank;
@@ -1023,16 +1032,16 @@ ModelIndex(ModelCache *cache, text *industry, text *company_size, Oid collation)
 
 	if (industry != NULL && cache->nindustries > 0)
 	{
-		int32		id = FoldedId(&cache->industry_fold, industry, cache->industries,
-								  cache->nindustries, NULL, collation, cache->site.mcxt);
+		int32		id = FoldedLabel(&cache->industry_fold, industry, cache->industries,
+									 cache->nindustries, NULL, collation, cache->site.mcxt).own;
 
 		if (id >= 0)
 			model = cache->industry_model[id];
 	}
 	if (model < 0 && company_size != NULL && cache->nsizes > 0)
 	{
-		int32		id = FoldedId(&cache->size_fold, company_size, cache->sizes,
-								  cache->nsizes, NULL, collation, cache->site.mcxt);
+		int32		id = FoldedLabel(&cache->size_fold, company_size, cache->sizes,
+									 cache->nsizes, NULL, collation, cache->site.mcxt).own;
 
 		if (id >= 0)
 			model = cache->size_model[id];

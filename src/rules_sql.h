@@ -76,12 +76,12 @@ typedef struct ReasonCache
 	TupleDesc	tupdesc;
 } ReasonCache;
 
-/* A customer's value and the id of its folded form, cached per query. */
+/* A customer's value and the ids of its folded form, cached per query. */
 typedef struct FoldEntry
 {
 	struct FoldEntry *next;
 	uint32		hash;
-	int32		id;
+	RulesLabel	ids;
 	int			len;
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } FoldEntry;
@@ -157,8 +157,8 @@ extern bool CallSiteCacheStale(FunctionCallInfo fcinfo);
 extern void *NewCallSiteCache(MemoryContext mcxt, Size size);
 extern int	ReadRows(const char *sql, const char *what, MemoryContext mcxt, TupleDesc *desc,
 					 HeapTuple **tuples);
-extern int32 FoldedId(FoldCache *fc, text *value, const RulesWord *words, int nwords,
-					  const LabelAliases *aliases, Oid collation, MemoryContext mcxt);
+extern RulesLabel FoldedLabel(FoldCache *fc, text *value, const RulesWord *words, int nwords,
+							  const LabelAliases *aliases, Oid collation, MemoryContext mcxt);
 extern void LoadVocabularyAliases(const Configuration *config, MemoryContext mcxt,
 								  LabelAliases *industries, LabelAliases *sizes);
 extern ReasonCache *LoadReasonRules(MemoryContext parent, const Configuration *config);

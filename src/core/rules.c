@@ -103,6 +103,13 @@ list_admits(const RulesIdList *list, int32_t id)
 	return false;
 }
 
+/* Whether a list is NULL or holds the label's own key or its alias's. */
+static bool
+list_admits_label(const RulesIdList *list, RulesLabel label)
+{
+	return list_admits(list, label.own) || list_admits(list, label.alias);
+}
+
 bool
 approach_rule_matches(const ApproachRule *rule, const ApproachCustomer *c)
 {
@@ -117,8 +124,8 @@ approach_rule_matches(const ApproachRule *rule, const ApproachCustomer *c)
 	}
 	else if (!c->has_value || !rules_float8_ge(c->value, rule->min_value))
 		return false;
-	if (!list_admits(&rule->industries, c->industry) ||
-		!list_admits(&rule->company_sizes, c->company_size) ||
+	if (!list_admits_label(&rule->industries, c->industry) ||
+		!list_admits_label(&rule->company_sizes, c->company_size) ||
 		!list_admits(&rule->reasons, c->reason))
 		return false;
 	if (rule->needs_phone && !c->can_phone)

@@ -25,7 +25,8 @@
  *	  min_value (PostgreSQL's float8 order: NaN above every number), whose
  *	  industries, company sizes and reasons lists are NULL (any) or contain
  *	  the customer's (an empty list contains nothing, a NULL value is in no
- *	  list), and whose channel the customer can be reached by.
+ *	  list; an industry or size is in a list that holds its own key or its
+ *	  alias's), and whose channel the customer can be reached by.
  */
 #ifndef DORMANCY_CORE_RULES_H
 #define DORMANCY_CORE_RULES_H
@@ -98,13 +99,27 @@ typedef struct ApproachRule
 	double		min_percentile; /* instead of min_value when the customer has a percentile */
 } ApproachRule;
 
+/*
+ * A customer's industry or company size among the rules' words: the id of
+ * its own key and the id of its alias's key (dormancy.industries,
+ * dormancy.company_sizes); -1 for either when NULL, without an alias or in
+ * no rule.
+ */
+typedef struct RulesLabel
+{
+	int32_t		own;
+	int32_t		alias;
+} RulesLabel;
+
+#define RULES_NO_LABEL ((RulesLabel) {-1, -1})
+
 /* What the approach rules read about one customer. */
 typedef struct ApproachCustomer
 {
 	bool		has_value;		/* approach_value is not NULL */
 	double		value;
-	int32_t		industry;		/* id of lower(btrim(industry)); -1: NULL or in no rule */
-	int32_t		company_size;	/* likewise */
+	RulesLabel	industry;		/* folded by label_key */
+	RulesLabel	company_size;	/* likewise */
 	int32_t		reason;			/* id of the likely reason; -1: NULL or in no rule */
 	bool		can_phone;		/* false when a phone call cannot reach the customer */
 	bool		can_mail;		/* false when (step) mail cannot */

@@ -10,7 +10,8 @@
  * with a NULL element), the customer's evidence (or NULL), approach rules
  * (minimum value, industry, size and reason lists or NULL, channel) and a
  * customer (value or NULL, NaN and infinities included, industry, size and
- * reason words or NULL, reachable channels).  Invariants:
+ * reason words or NULL, an alias word of the industry and of the size or
+ * NULL, reachable channels).  Invariants:
  *	- rules_words_prepare leaves the distinct words strictly increasing, each
  *	  input word found at a position holding the same bytes, and a word not
  *	  in the input is not found;
@@ -19,8 +20,9 @@
  *	  when none or when the evidence is NULL;
  *	- approach_rules_first is the first rule whose minimum PostgreSQL's
  *	  float8 order puts at or below the value (NaN above every number,
- *	  equal to NaN), whose lists are NULL or hold the customer's word, and
- *	  whose channel reaches the customer.
+ *	  equal to NaN), whose lists are NULL or hold the customer's word (for
+ *	  industry and size: its word or its alias word), and whose channel
+ *	  reaches the customer.
  */
 #include "rules.h"
 #include "fuzz_common.h"
@@ -244,6 +246,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int			nk[3] = {0, 0, 0};
 		int			nappr = fz_u8(&r) % (FZ_MAX_RULES + 1);
 		int			cw[3];		/* the customer's words, -1: NULL */
+		int			ca[2];		/* the alias words of industry and size, -1: none */
 		ApproachCustomer c;
 		uint8_t		f;
 
@@ -293,8 +296,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			cw[k] = v == 255 ? -1 : v % fz_nwords;
 		}
-		c.industry = cw[0] < 0 ? -1 : rules_word_find(kt[0], nk[0], fz_words[cw[0]].data, fz_words[cw[0]].len);
-		c.company_size = cw[1] < 0 ? -1 : rules_word_find(kt[1], nk[1], fz_words[cw[1]].data, fz_words[cw[1]].len);
+		for (int k = 0; k < 2; k++)
+		{
+			uint8_t		v = fz_u8(&r);
+
+			/* a NULL value has no alias */
+			ca[k] = v == 255 || cw[k] < 0 ? -1 : v % fz_nwords;
+		}
+		c.industry.own = cw[0] < 0 ? -1 : rules_word_find(kt[0], nk[0], fz_words[cw[0]].data, fz_words[cw[0]].len);
+		c.industry.alias = ca[0] < 0 ? -1 : rules_word_find(kt[0], nk[0], fz_words[ca[0]].data, fz_words[ca[0]].len);
+		c.company_size.own = cw[1] < 0 ? -1 : rules_word_find(kt[1], nk[1], fz_words[cw[1]].data, fz_words[cw[1]].len);
+		c.company_size.alias = ca[1] < 0 ? -1 : rules_word_find(kt[1], nk[1], fz_words[ca[1]].data, fz_words[ca[1]].len);
 		c.reason = cw[2] < 0 ? -1 : rules_word_find(kt[2], nk[2], fz_words[cw[2]].data, fz_words[cw[2]].len);
 
 		got = approach_rules_first(arules, nappr, &c);
@@ -304,7 +316,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bool		ok = c.has_value && fz_float8_cmp(c.value, min_value[i]) >= 0;
 
 			for (int k = 0; k < 3; k++)
-				if (!lists[i][k].null && (cw[k] < 0 || !fz_in_list(&lists[i][k], cw[k])))
+				if (!lists[i][k].null &&
+					!(cw[k] >= 0 && fz_in_list(&lists[i][k], cw[k])) &&
+					!(k < 2 && ca[k] >= 0 && fz_in_list(&lists[i][k], ca[k])))
 					ok = false;
 			if ((channel[i] == 1 && !c.can_phone) || (channel[i] >= 2 && !c.can_mail))
 				ok = false;

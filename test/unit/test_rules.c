@@ -166,17 +166,17 @@ test_approach(void)
 	rules[3].industries = (RulesIdList) {false, 0, NULL};
 	rules[3].company_sizes.any = rules[3].reasons.any = true;
 
-	c = (ApproachCustomer) {true, 2e6, -1, 1, 5, true, true, false, 0};
+	c = (ApproachCustomer) {true, 2e6, RULES_NO_LABEL, {1, -1}, 5, true, true, false, 0};
 	ok(approach_rules_first(rules, 4, &c) == 0, "value and size: the first rule");
-	c.company_size = -1;
+	c.company_size = RULES_NO_LABEL;
 	ok(approach_rules_first(rules, 4, &c) == 1, "a NULL size is in no list: the next rule");
 	c.can_phone = false;
 	ok(approach_rules_first(rules, 4, &c) == -1, "unreachable by phone; industry NULL; empty list: none");
-	c.industry = 2;
+	c.industry = (RulesLabel) {2, -1};
 	ok(approach_rules_first(rules, 4, &c) == 2, "industry and reason in the lists");
 	c.can_mail = false;
 	ok(approach_rules_first(rules, 4, &c) == -1, "unreachable by mail");
-	c = (ApproachCustomer) {true, 1e6, -1, 0, -1, true, true, false, 0};
+	c = (ApproachCustomer) {true, 1e6, RULES_NO_LABEL, {0, -1}, -1, true, true, false, 0};
 	ok(approach_rules_first(rules, 4, &c) == 0, "min_value is inclusive");
 	c.value = nextafter(1e6, 0);
 	ok(approach_rules_first(rules, 4, &c) == 1, "just below min_value");
@@ -186,17 +186,33 @@ test_approach(void)
 	c.value = NAN;
 	ok(approach_rules_first(rules, 4, &c) == 0, "NaN is above every min_value (PostgreSQL's order)");
 	c.value = -0.0;
-	c.industry = 2;
+	c.industry = (RulesLabel) {2, -1};
 	c.reason = 5;
 	ok(approach_rules_first(rules, 4, &c) == 2, "-0 >= 0");
 	c.reason = 4;
 	ok(approach_rules_first(rules, 4, &c) == -1, "a reason not in the list");
 	ok(approach_rules_first(rules, 0, &c) == -1, "no rules: -1");
 
+	/*
+	 * an industry is in a list that names its own key or its alias's: a
+	 * label named by no rule reaches rule 2 through its alias; a label that
+	 * some rule names (own id 3, not in rule 2's list) still does
+	 */
+	c = (ApproachCustomer) {true, 0, {-1, 2}, RULES_NO_LABEL, 5, false, true, false, 0};
+	ok(approach_rules_first(rules, 4, &c) == 2, "the alias's key in the list");
+	c.industry = (RulesLabel) {3, 2};
+	ok(approach_rules_first(rules, 4, &c) == 2, "a label some other rule names keeps its alias");
+	c.industry = (RulesLabel) {3, -1};
+	ok(approach_rules_first(rules, 4, &c) == -1, "neither key in the list");
+	c.industry = (RulesLabel) {-1, -1};
+	c.company_size = (RulesLabel) {7, 1};
+	c.value = 2e6;
+	ok(approach_rules_first(rules, 4, &c) == 0, "a size through its alias");
+
 	/* the percentile, once a distribution is stored, instead of min_value */
 	rules[0].has_min_percentile = true;
 	rules[0].min_percentile = 95;
-	c = (ApproachCustomer) {true, 10, -1, 0, -1, true, true, true, 95};
+	c = (ApproachCustomer) {true, 10, RULES_NO_LABEL, {0, -1}, -1, true, true, true, 95};
 	ok(approach_rules_first(rules, 4, &c) == 0, "a small amount at the 95th percentile: the percentile rule");
 	c.percentile = 94.9;
 	ok(approach_rules_first(rules, 4, &c) == -1, "below the percentile: not that rule (nor the amount rules)");
