@@ -72,6 +72,12 @@ INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '-1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 month', '6 months', '6 months');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 year -400 days', '6 months', '2 years');
+-- thresholds are whole days or months: a time part, negative ('1 month -1
+-- hour' made every customer_status query fail) or not ('12 hours' counted as
+-- 0 days), is refused
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 month -1 hour', '6 months', '2 years');
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '12 hours', '6 months', '2 years');
+INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('x', '1 month', '6 months', '2 years 00:00:01');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after, min_order_amount) VALUES ('x', '1 month', '6 months', '2 years', -1);
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('  ', '1 month', '6 months', '2 years');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('shipping', '1 month', '6 months', '2 years');

@@ -6071,6 +6071,22 @@ CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
 	'the most specific rule for an industry and company size (compared by label_key, each label by its own key and by its alias''s in dormancy.industries and dormancy.company_sizes): both > industry only > size only > catch-all; among equally specific rules the one keyed by the label itself';
 
+-- Thresholds are whole days or months: a negative time part made every
+-- customer_status query fail, a positive one was floored to the day.  A rule
+-- with a time part keeps the days it counted (the time part dropped, at
+-- least a day), then the CHECK.
+UPDATE dormancy.rules
+   SET at_risk_after = greatest(date_trunc('day', justify_hours(at_risk_after)), interval '1 day'),
+	   dormant_after = greatest(date_trunc('day', justify_hours(dormant_after)), interval '1 day'),
+	   long_dormant_after = greatest(date_trunc('day', justify_hours(long_dormant_after)), interval '1 day')
+ WHERE date_trunc('day', at_risk_after) <> at_risk_after
+	OR date_trunc('day', dormant_after) <> dormant_after
+	OR date_trunc('day', long_dormant_after) <> long_dormant_after;
+ALTER TABLE dormancy.rules ADD CONSTRAINT rules_thresholds_whole_days CHECK (
+	date_trunc('day', at_risk_after) = at_risk_after AND
+	date_trunc('day', dormant_after) = dormant_after AND
+	date_trunc('day', long_dormant_after) = long_dormant_after);
+
 SELECT dormancy._install_defaults('dormancy.industries', 'source_industry');
 SELECT dormancy._install_defaults('dormancy.company_sizes', 'source_size');
 

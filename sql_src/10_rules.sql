@@ -19,6 +19,11 @@ CREATE TABLE dormancy.rules (
 		extract(month FROM at_risk_after) >= 0 AND extract(day FROM at_risk_after) >= 0 AND
 		extract(month FROM dormant_after) >= 0 AND extract(day FROM dormant_after) >= 0 AND
 		extract(month FROM long_dormant_after) >= 0 AND extract(day FROM long_dormant_after) >= 0),
+	-- whole days or months: a day plus a time part is no day (the state counts days)
+	CONSTRAINT rules_thresholds_whole_days CHECK (
+		date_trunc('day', at_risk_after) = at_risk_after AND
+		date_trunc('day', dormant_after) = dormant_after AND
+		date_trunc('day', long_dormant_after) = long_dormant_after),
 	CONSTRAINT rules_min_order_amount_nonnegative CHECK (min_order_amount >= 0),
 	-- numeric takes 'NaN' and 'Infinity', which compare above every number
 	CONSTRAINT rules_min_order_amount_finite CHECK (min_order_amount < 'Infinity'),

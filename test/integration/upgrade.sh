@@ -386,5 +386,19 @@ q dormancy_up_reasons -q -c "SELECT dormancy.reset_defaults('dormancy.reason_rul
 	ok "reset_defaults('dormancy.reason_rules') after the update gives a fresh install's rules" ||
 	fail "reset_defaults('dormancy.reason_rules') after the update differs from a fresh install's rules"
 
+# thresholds are whole days or months since 0.4.0: a rule with a time part
+# keeps the days it counted (the time part dropped, at least one day), so
+# the update passes the new CHECK
+createdb dormancy_up_hours
+q dormancy_up_hours -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
+	-c "INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after)
+		VALUES ('hours', '1 month 12:00', '6 months 23:59:59', '2 years 36:00'), ('under a day', '12:00', '2 days', '3 days')"
+q dormancy_up_hours -q -c "ALTER EXTENSION dormancy UPDATE"
+hours_q="SELECT string_agg(concat_ws(' ', industry, at_risk_after, dormant_after, long_dormant_after), '; ' ORDER BY industry)
+		   FROM dormancy.rules WHERE industry IN ('hours', 'under a day')"
+[ "$(q dormancy_up_hours -c "$hours_q")" = "hours 1 mon 6 mons 2 years 1 day; under a day 1 day 2 days 3 days" ] &&
+	ok "rules with a time part: the days they counted kept, whole days after the update" ||
+	fail "rules with a time part after the update: $(q dormancy_up_hours -c "$hours_q")"
+
 echo "$fails failed"
 [ "$fails" -eq 0 ]
