@@ -135,11 +135,17 @@ SELECT core.*,
 		   core.state AS scored_state
   ) cst
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
-  -- deals (dk: the kind of dormancy)
+  -- deals (dk: the kind of dormancy, after the last order or, for a rule
+  -- with use_contract_end, the last covered contract day when later)
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
  CROSS JOIN LATERAL (
+	SELECT CASE WHEN coalesce(csr.use_contract_end, false)
+				THEN greatest(core.last_order_at, con.last_covered_day)
+				ELSE core.last_order_at END AS last_activity_at
+  ) rec
+ CROSS JOIN LATERAL (
 	SELECT CASE WHEN deal.last_deal_outcome IN ('lost', 'postponed')
-					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at) THEN 'lost_deal'
+					 AND (rec.last_activity_at IS NULL OR deal.last_deal_at > rec.last_activity_at) THEN 'lost_deal'
 				WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END AS dormancy_kind
   ) dk
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id

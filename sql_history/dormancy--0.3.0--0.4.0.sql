@@ -1264,17 +1264,19 @@ BEGIN
 	IF src.relation IS NOT NULL THEN
 		definition := format(
 			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
-			'%s AS note FROM %s t',
+			'%s AS note, %s AS closed_time FROM %s t',
 			dormancy._col(src.columns, 'customer'),
 			dormancy._day_expr(src.relation, src.columns, 'closed_at'),
 			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'lost_reason', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'note', 'pg_catalog.text'),
+			dormancy._time_of_day_expr(src.relation, src.columns, 'closed_at'),
 			src.relation);
 	ELSE
 		definition := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
-			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note WHERE false', id_type);
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note, NULL::pg_catalog.time AS closed_time '
+			'WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
 
@@ -1388,6 +1390,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
 	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_deals.closed_time IS 'the time of day the deal closed (in dormancy.time_zone for a timestamptz), which orders deals of one day; NULL for a date column';
 
 	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';
@@ -2847,20 +2850,24 @@ COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'd
 COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
 COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 
--- customer_deals: the last closed deal per customer (open deals counted apart).
--- The last deal's columns are picked together, as one dormancy._closed_deal
--- (sql_src/50_sources.sql).
+-- customer_deals: the last closed deal per customer (open deals counted apart):
+-- the latest day, then the latest time of that day when the bound column has
+-- one.  The last deal's columns are picked together, as one
+-- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
 ), d AS (
-	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+	SELECT x.customer_id, x.closed_on, x.closed_time, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
+		   -- no reason given: the outcome's wording when it carries one
+		   -- (失注（競合）, lost - competitor: in deal_reasons too)
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN ro.reason
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
 	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
 	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
+	  LEFT JOIN dormancy.deal_reasons ro ON dormancy.label_key(ro.source_reason) = dormancy.label_key(x.source_outcome)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -2869,7 +2876,8 @@ WITH a AS (
 ), g AS (
 	SELECT c.customer_id, a.day,
 		   (pg_catalog.array_agg(ROW(c.closed_on, c.outcome, c.reason, c.source_outcome, c.source_reason, c.note)::dormancy._closed_deal
-								 ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note)
+								 ORDER BY c.closed_on DESC, c.closed_time DESC NULLS LAST, c.outcome, c.reason,
+										  c.source_outcome, c.note)
 				FILTER (WHERE c.counts))[1] AS last_deal,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
@@ -2899,7 +2907,7 @@ COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
 COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; without a reason given, the reason its outcome wording carries (in dormancy.deal_reasons, as 失注（競合）), else NULL';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
@@ -7825,6 +7833,31 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
 	'internal: the calendar day of a bound date, timestamp or timestamptz column';
+
+-- A bound day column's time of day, in the day _day_expr gives (timestamptz
+-- in dormancy.time_zone): what orders two rows of one day; NULL for a date.
+CREATE FUNCTION dormancy._time_of_day_expr(relation regclass, columns jsonb, role text)
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t oid;
+BEGIN
+	IF columns ->> role IS NULL THEN
+		RETURN 'NULL::pg_catalog.time';
+	END IF;
+	t := (dormancy._binding_column(relation, role, columns ->> role)).type_oid;
+	IF t = 'timestamptz'::regtype THEN
+		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.time', columns ->> role);
+	ELSIF t = 'timestamp'::regtype THEN
+		RETURN format('(t.%I)::pg_catalog.time', columns ->> role);
+	END IF;
+	RETURN 'NULL::pg_catalog.time';
+END
+$$;
+COMMENT ON FUNCTION dormancy._time_of_day_expr(regclass, jsonb, text) IS
+	'internal: the time of day of a bound timestamp or timestamptz column (timestamptz in dormancy.time_zone), NULL for a date';
 
 -- Track the orders: triggers on the relation and on all its partitions, the
 -- column and its type recorded; the next refresh is a full one (why: reason).

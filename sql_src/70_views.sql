@@ -343,20 +343,24 @@ COMMENT ON COLUMN dormancy.customer_engagement.days_since_last_other_event IS 'd
 COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length of the engagement window in days';
 COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 
--- customer_deals: the last closed deal per customer (open deals counted apart).
--- The last deal's columns are picked together, as one dormancy._closed_deal
--- (sql_src/50_sources.sql).
+-- customer_deals: the last closed deal per customer (open deals counted apart):
+-- the latest day, then the latest time of that day when the bound column has
+-- one.  The last deal's columns are picked together, as one
+-- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
 ), d AS (
-	SELECT x.customer_id, x.closed_on, x.source_outcome, x.source_reason, x.note,
+	SELECT x.customer_id, x.closed_on, x.closed_time, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN NULL
+		   -- no reason given: the outcome's wording when it carries one
+		   -- (失注（競合）, lost - competitor: in deal_reasons too)
+		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN ro.reason
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
 	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(x.source_outcome)
 	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(x.source_reason)
+	  LEFT JOIN dormancy.deal_reasons ro ON dormancy.label_key(ro.source_reason) = dormancy.label_key(x.source_outcome)
 	 WHERE x.customer_id IS NOT NULL
 ), closed AS (
 	SELECT d.*, (d.outcome IS DISTINCT FROM 'open' AND d.closed_on IS NOT NULL AND pg_catalog.isfinite(d.closed_on)
@@ -365,7 +369,8 @@ WITH a AS (
 ), g AS (
 	SELECT c.customer_id, a.day,
 		   (pg_catalog.array_agg(ROW(c.closed_on, c.outcome, c.reason, c.source_outcome, c.source_reason, c.note)::dormancy._closed_deal
-								 ORDER BY c.closed_on DESC, c.outcome, c.reason, c.source_outcome, c.note)
+								 ORDER BY c.closed_on DESC, c.closed_time DESC NULLS LAST, c.outcome, c.reason,
+										  c.source_outcome, c.note)
 				FILTER (WHERE c.counts))[1] AS last_deal,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'lost')::integer AS deals_lost,
@@ -395,7 +400,7 @@ COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
 COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; NULL when none was given';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; without a reason given, the reason its outcome wording carries (in dormancy.deal_reasons, as 失注（競合）), else NULL';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';

@@ -578,7 +578,16 @@ assess(PG_FUNCTION_ARGS)
 	in.lapsed_after_price_increase = IsTrue(fcinfo, A_LAPSED_AFTER_PRICE_INCREASE);
 	in.lapsed_after_spec_change = IsTrue(fcinfo, A_LAPSED_AFTER_SPEC_CHANGE);
 	in.has_orders = !PG_ARGISNULL(A_ORDERS_COUNT) && PG_GETARG_INT64(A_ORDERS_COUNT) != 0;
-	in.last_order_at = OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID);
+	in.last_activity_at = OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID);
+	/* a covered contract day is activity too, for a rule with use_contract_end (greatest()) */
+	if (!PG_ARGISNULL(A_CONTRACT_COVERED_UNTIL) && !PG_ARGISNULL(A_RULE_ID) &&
+		UsesContractEnd(cache, PG_GETARG_INT32(A_RULE_ID)))
+	{
+		int64		covered = PG_GETARG_DATEADT(A_CONTRACT_COVERED_UNTIL);
+
+		if (!in.last_activity_at.valid || covered > in.last_activity_at.value)
+			in.last_activity_at = (AssessInt) {true, covered};
+	}
 	in.has_contract = !PG_ARGISNULL(A_CONTRACT_TERMS);
 	in.contract_lapsed = OptBool(fcinfo, A_CONTRACT_LAPSED);
 	in.auto_renew_off = OptBool(fcinfo, A_AUTO_RENEW_OFF);

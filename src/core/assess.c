@@ -47,7 +47,7 @@ assess_state_lapsing(const char *state)
 
 /*
  * CASE WHEN last_deal_outcome IN ('lost', 'postponed')
- *			 AND (last_order_at IS NULL OR last_deal_at > last_order_at) THEN 'lost_deal'
+ *			 AND (last_activity_at IS NULL OR last_deal_at > last_activity_at) THEN 'lost_deal'
  *		WHEN state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END
  */
 AssessKind
@@ -55,8 +55,8 @@ assess_kind(const AssessInput *in)
 {
 	if (in->last_deal_outcome != NULL &&
 		(strcmp(in->last_deal_outcome, "lost") == 0 || strcmp(in->last_deal_outcome, "postponed") == 0) &&
-		(!in->last_order_at.valid ||
-		 (in->last_deal_at.valid && in->last_deal_at.value > in->last_order_at.value)))
+		(!in->last_activity_at.valid ||
+		 (in->last_deal_at.valid && in->last_deal_at.value > in->last_activity_at.value)))
 		return ASSESS_KIND_LOST_DEAL;
 	if (assess_state_lapsing(in->state))
 		return ASSESS_KIND_PURCHASE;

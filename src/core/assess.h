@@ -41,7 +41,12 @@ typedef struct AssessInput
 	bool		lapsed_after_price_increase;
 	bool		lapsed_after_spec_change;
 	bool		has_orders;		/* coalesce(orders_count, 0) <> 0 */
-	AssessInt	last_order_at;	/* day numbers */
+	/*
+	 * the recency day of dormancy_kind, a day number: the last order day,
+	 * or the last covered contract day when later and the customer's rule
+	 * has use_contract_end
+	 */
+	AssessInt	last_activity_at;
 	bool		has_contract;	/* contract_terms IS NOT NULL */
 	AssessBool	contract_lapsed;
 	AssessBool	auto_renew_off;

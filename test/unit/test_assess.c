@@ -69,9 +69,9 @@ test_kind(void)
 	in.last_deal_outcome = "lost";
 	in.last_deal_at = I(100);
 	ok(assess_kind(&in) == ASSESS_KIND_LOST_DEAL, "a lost deal and no purchase: lost_deal");
-	in.last_order_at = I(100);
+	in.last_activity_at = I(100);
 	ok(assess_kind(&in) == ASSESS_KIND_NONE, "a lost deal on the day of the last purchase: not after it");
-	in.last_order_at = I(99);
+	in.last_activity_at = I(99);
 	ok(assess_kind(&in) == ASSESS_KIND_LOST_DEAL, "a lost deal after the last purchase");
 	in.last_deal_outcome = "postponed";
 	ok(assess_kind(&in) == ASSESS_KIND_LOST_DEAL, "postponed counts as lost");
