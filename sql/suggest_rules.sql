@@ -189,9 +189,24 @@ SELECT r.industry, r.company_size, r.rule_id, r.dormant_after, r.installed
   FROM (VALUES ('consumables', 'smb'), ('Office Supplies', 'mid'), ('retail', 'smb')) s(i, z),
 	   dormancy.rule_for(s.i, s.z) r
  ORDER BY 1, 2;
+-- (a large-order amount on manufacturing: an added segment keeps the
+-- min_order_amount and use_contract_end of the rule it followed, as an
+-- updated rule does; they were 0 and false)
+UPDATE dormancy.rules SET min_order_amount = 1 WHERE industry = 'manufacturing';
+CREATE TEMP TABLE followed AS
+SELECT p.industry, p.company_size, r.rule_id, r.min_order_amount, r.use_contract_end
+  FROM dormancy.suggest_rules() p, dormancy.rule_for(p.industry, p.company_size) r
+ WHERE p.based_on = 'own';
 SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, installed, note
   FROM dormancy.apply_suggested_rules()
  ORDER BY industry IS NULL, industry, company_size IS NOT NULL, company_size;
+SELECT f.industry, f.company_size, r.min_order_amount, r.use_contract_end,
+	   (r.min_order_amount, r.use_contract_end) = (f.min_order_amount, f.use_contract_end) AS kept
+  FROM followed f
+  JOIN dormancy.rules r ON dormancy.label_key(coalesce(r.industry, '')) = coalesce(f.industry, '')
+					   AND dormancy.label_key(coalesce(r.company_size, '')) = coalesce(f.company_size, '')
+ ORDER BY f.industry IS NULL, f.industry, f.company_size IS NOT NULL, f.company_size;
+DROP TABLE followed;
 -- a segment without its own evidence is not written: consumables x mid
 -- gets its industry's new rule; retail x smb (which inherits all
 -- customers') gets the size rule smb, which rule_for() prefers to the

@@ -8451,8 +8451,14 @@ BEGIN
 		   AND dormancy.label_key(coalesce(r.company_size, '')) = coalesce(p.company_size, '')
 		RETURNING r.* INTO written;
 		IF NOT FOUND THEN
-			INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after, note)
-			VALUES (p.industry, p.company_size, p.at_risk_after, p.dormant_after, p.long_dormant_after, why)
+			-- a new segment keeps the large-order amount and the contract
+			-- recency of the rule it followed
+			INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after,
+										min_order_amount, use_contract_end, note)
+			SELECT p.industry, p.company_size, p.at_risk_after, p.dormant_after, p.long_dormant_after,
+				   coalesce(f.min_order_amount, 0), coalesce(f.use_contract_end, false), why
+			  FROM (SELECT 1) one
+			  LEFT JOIN dormancy.rule_for(p.industry, p.company_size) f ON true
 			RETURNING * INTO written;
 		END IF;
 		RETURN NEXT written;
@@ -8460,7 +8466,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, double precision, double precision, boolean) IS
-	'write the thresholds of suggest_rules() into dormancy.rules (update the segment''s rule, an installed default becoming the user''s, or add one); segments with their own evidence only unless include_inherited; returns the rules written';
+	'write the thresholds of suggest_rules() into dormancy.rules (update the segment''s rule, an installed default becoming the user''s, or add one with the large-order amount and contract recency of the rule the segment followed); segments with their own evidence only unless include_inherited; returns the rules written';
 REVOKE ALL ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, double precision, double precision, boolean) FROM PUBLIC;
 
 -- (end of Suggested rules (issue 14))

@@ -316,7 +316,8 @@ COMMENT ON FUNCTION dormancy.suggest_rules(integer, double precision, double pre
 
 -- Write the suggested thresholds into dormancy.rules: the segment's rule is
 -- updated (an installed default so becomes the user's, as any edit), or a
--- rule is added; min_order_amount and use_contract_end stay.  Only segments
+-- rule is added; min_order_amount and use_contract_end stay (an added rule
+-- takes those of the rule the segment followed).  Only segments
 -- with their own evidence unless include_inherited (a segment without
 -- falls back to its industry's rule, or to the broader rules of rule_for()).
 CREATE FUNCTION dormancy.apply_suggested_rules(min_gaps integer DEFAULT 30,
@@ -350,8 +351,14 @@ BEGIN
 		   AND dormancy.label_key(coalesce(r.company_size, '')) = coalesce(p.company_size, '')
 		RETURNING r.* INTO written;
 		IF NOT FOUND THEN
-			INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after, note)
-			VALUES (p.industry, p.company_size, p.at_risk_after, p.dormant_after, p.long_dormant_after, why)
+			-- a new segment keeps the large-order amount and the contract
+			-- recency of the rule it followed
+			INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after,
+										min_order_amount, use_contract_end, note)
+			SELECT p.industry, p.company_size, p.at_risk_after, p.dormant_after, p.long_dormant_after,
+				   coalesce(f.min_order_amount, 0), coalesce(f.use_contract_end, false), why
+			  FROM (SELECT 1) one
+			  LEFT JOIN dormancy.rule_for(p.industry, p.company_size) f ON true
 			RETURNING * INTO written;
 		END IF;
 		RETURN NEXT written;
@@ -359,5 +366,5 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, double precision, double precision, boolean) IS
-	'write the thresholds of suggest_rules() into dormancy.rules (update the segment''s rule, an installed default becoming the user''s, or add one); segments with their own evidence only unless include_inherited; returns the rules written';
+	'write the thresholds of suggest_rules() into dormancy.rules (update the segment''s rule, an installed default becoming the user''s, or add one with the large-order amount and contract recency of the rule the segment followed); segments with their own evidence only unless include_inherited; returns the rules written';
 REVOKE ALL ON FUNCTION dormancy.apply_suggested_rules(integer, double precision, double precision, double precision, boolean) FROM PUBLIC;
