@@ -192,6 +192,9 @@ INSERT INTO dormancy.reason_rules (rule_order, evidence, reason) VALUES (2, '{on
 INSERT INTO dormancy.message_themes (reason, theme) VALUES ('forgot', 'gift');
 INSERT INTO dormancy.approach_rules (rule_order, channel) VALUES (2, 'fax');
 INSERT INTO dormancy.approach_rules (rule_order, channel, min_value) VALUES (2, 'email', -1);
+-- a reason that is no likely reason (a typo, another case) would never match
+INSERT INTO dormancy.approach_rules (rule_order, channel, reasons) VALUES (2, 'phone', '{one_time_missmatch}');
+INSERT INTO dormancy.approach_rules (rule_order, channel, reasons) VALUES (2, 'phone', '{forgot,One_Time_Mismatch}');
 
 --
 -- The score function itself

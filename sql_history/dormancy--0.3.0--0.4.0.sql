@@ -6079,6 +6079,32 @@ CREATE OR REPLACE FUNCTION dormancy.rule_for(industry text, company_size text)
 COMMENT ON FUNCTION dormancy.rule_for(text, text) IS
 	'the most specific rule for an industry and company size (compared by label_key, each label by its own key and by its alias''s in dormancy.industries and dormancy.company_sizes): both > industry only > size only > catch-all; among equally specific rules the one keyed by the label itself';
 
+-- An approach rule's reasons are likely reasons (compared as written:
+-- another word never matched).  A rule naming another stops the update with
+-- the rules to correct.
+DO $$
+DECLARE
+	bad text;
+BEGIN
+	SELECT string_agg(format('%s %s', r.rule_order, r.reasons), ', ' ORDER BY r.rule_order) INTO bad
+	  FROM dormancy.approach_rules r
+	 WHERE NOT r.reasons <@ ARRAY[
+		'dissatisfied_product', 'dissatisfied_price', 'dissatisfied_support', 'forgot',
+		'circumstances_changed', 'lost_to_competitor', 'budget_timing', 'campaign_only',
+		'one_time_mismatch', 'price_increase', 'spec_change', 'unknown']::text[];
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'approach rules name reasons that are no likely reason: %', bad
+			USING ERRCODE = 'check_violation',
+				  DETAIL = 'Such a rule never matched a customer; 0.4.0 refuses it.',
+				  HINT = 'Correct or delete those rules in dormancy.approach_rules, then run ALTER EXTENSION dormancy UPDATE again.';
+	END IF;
+END
+$$;
+ALTER TABLE dormancy.approach_rules ADD CONSTRAINT approach_rules_reasons CHECK (reasons <@ ARRAY[
+	'dissatisfied_product', 'dissatisfied_price', 'dissatisfied_support', 'forgot',
+	'circumstances_changed', 'lost_to_competitor', 'budget_timing', 'campaign_only',
+	'one_time_mismatch', 'price_increase', 'spec_change', 'unknown']::text[]);
+
 -- Thresholds are whole days or months: a negative time part made every
 -- customer_status query fail, a positive one was floored to the day.  A rule
 -- with a time part keeps the days it counted (the time part dropped, at

@@ -433,7 +433,13 @@ CREATE TABLE dormancy.approach_rules (
 	CONSTRAINT approach_rules_min_value_percentile CHECK (min_value_percentile BETWEEN 0 AND 100),
 	CONSTRAINT approach_rules_lists CHECK (
 		array_position(industries, NULL) IS NULL AND array_position(company_sizes, NULL) IS NULL AND
-		array_position(reasons, NULL) IS NULL)
+		array_position(reasons, NULL) IS NULL),
+	-- the likely reasons (message_themes_reason): reasons are compared as
+	-- written, so another word would never match
+	CONSTRAINT approach_rules_reasons CHECK (reasons <@ ARRAY[
+		'dissatisfied_product', 'dissatisfied_price', 'dissatisfied_support', 'forgot',
+		'circumstances_changed', 'lost_to_competitor', 'budget_timing', 'campaign_only',
+		'one_time_mismatch', 'price_increase', 'spec_change', 'unknown']::text[])
 );
 COMMENT ON TABLE dormancy.approach_rules IS
 	'the approach channel: the first rule (by rule_order) that matches the customer''s value (value_percentile, or approach_value), industry, company size and likely reason; edit freely';

@@ -155,11 +155,12 @@ columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 }
 # (0.4.0 moved priority_rank from customer_status to call_list and the
 # snapshot, which keeps the column and its values; it changed the installed
-# reason rules and added the evidence word lapsed, so the reason columns are
-# compared with a fresh install's on the same data below, not with the old
-# version's)
+# reason rules and added the evidence word lapsed, and dormancy_kind counts
+# a covered contract day as activity after a lost deal for a rule with
+# use_contract_end, so those columns are compared with a fresh install's on
+# the same data below, not with the old version's)
 status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
-	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel)
+	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 # (score_weights may gain columns too: the user's row keeps its values)
 weights_cols=$(columns_of dormancy_up_filled dormancy.score_weights)
@@ -399,6 +400,24 @@ hours_q="SELECT string_agg(concat_ws(' ', industry, at_risk_after, dormant_after
 [ "$(q dormancy_up_hours -c "$hours_q")" = "hours 1 mon 6 mons 2 years 1 day; under a day 1 day 2 days 3 days" ] &&
 	ok "rules with a time part: the days they counted kept, whole days after the update" ||
 	fail "rules with a time part after the update: $(q dormancy_up_hours -c "$hours_q")"
+
+# an approach rule naming a reason that is no likely reason never matched;
+# 0.4.0 refuses it: the update stops, names the rule and says what to do,
+# and goes through once it is corrected
+createdb dormancy_up_typo
+q dormancy_up_typo -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
+	-c "INSERT INTO dormancy.approach_rules (rule_order, channel, reasons) VALUES (7, 'phone', '{forgot,one_time_missmatch}')"
+if q dormancy_up_typo -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/typo.err"; then
+	fail "the update went through with an approach rule naming an unknown reason"
+elif grep -q 'approach rules name reasons that are no likely reason: 7 {forgot,one_time_missmatch}' "$work/typo.err" &&
+	 grep -q 'HINT:  Correct or delete those rules' "$work/typo.err" &&
+	 q dormancy_up_typo -q -c "UPDATE dormancy.approach_rules SET reasons = '{forgot,one_time_mismatch}' WHERE rule_order = 7" \
+		-c "ALTER EXTENSION dormancy UPDATE" 2>>"$work/typo.err" &&
+	 [ "$(q dormancy_up_typo -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ]; then
+	ok "an approach rule with an unknown reason stops the update with its rule named; corrected, the update goes through"
+else
+	fail "the update and an unknown approach reason: $(cat "$work/typo.err")"
+fi
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
