@@ -139,12 +139,13 @@ UPDATE dormancy.rules SET dormant_after = '150 days', at_risk_after = '90 days' 
 SELECT customer_id, dormant_after, state FROM dormancy.customer_status ORDER BY customer_id;
 
 -- the session's float and interval output do not change the value: the
--- rows pass through exact text (floats that need 17 digits, an interval
--- with months, days and fractional seconds), and read back as the table's
+-- rows pass through exact text (floats that need 17 digits, intervals with
+-- months and days, and with fractional seconds), and read back as the table's
 DELETE FROM dormancy.value_distribution;
 INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
 VALUES ('total_amount', ARRAY[0, 1 / 3.0::float8, 2 / 3.0::float8, 0.1 + 0.2, 1e300], 5, '2026-11-01');
-UPDATE dormancy.rules SET long_dormant_after = '1 year 2 mons 3 days 04:05:06.789' WHERE industry = '製造業';
+UPDATE dormancy.rules SET long_dormant_after = '1 year 2 mons 3 days' WHERE industry = '製造業';
+INSERT INTO dormancy.model_settings (horizon) VALUES ('1 year 2 mons 3 days 04:05:06.789');
 CREATE TEMP TABLE default_output AS SELECT dormancy._configuration() AS c;
 SET LOCAL extra_float_digits = -15;
 SET LOCAL IntervalStyle = sql_standard;
@@ -153,7 +154,10 @@ SELECT dormancy._configuration() = (SELECT d.c FROM default_output d) AS same_va
 														 dormancy._configuration() -> 'value_distribution') v)
 		 = (SELECT v.quantiles FROM dormancy.value_distribution v) AS floats_exact,
 	   (dormancy._rule_for('製造業', '中小企業', (SELECT dormancy._configuration())))::text
-		 = (SELECT r::text FROM dormancy.rules r WHERE r.industry = '製造業') AS rule_exact;
+		 = (SELECT r::text FROM dormancy.rules r WHERE r.industry = '製造業') AS rule_exact,
+	   (SELECT m.horizon::text FROM jsonb_populate_recordset(NULL::dormancy.model_settings,
+															 dormancy._configuration() -> 'model_settings') m)
+		 = (SELECT m.horizon::text FROM dormancy.model_settings m) AS interval_exact;
 RESET extra_float_digits;
 RESET IntervalStyle;
 

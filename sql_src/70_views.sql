@@ -354,7 +354,8 @@ WITH a AS (
 	SELECT x.customer_id, x.closed_on, x.closed_time, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
 		   -- no reason given: the outcome's wording when it carries one
-		   -- (失注（競合）, lost - competitor: in deal_reasons too)
+		   -- (lost - competitor and its installed Japanese wordings: in
+		   -- deal_reasons too)
 		   CASE WHEN x.source_reason IS NULL OR dormancy.label_key(x.source_reason) = '' THEN ro.reason
 				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM dormancy.src_deals x
@@ -400,7 +401,7 @@ COMMENT ON COLUMN dormancy.customer_deals.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_at IS 'close day of the last deal that is not open, up to as_of';
 COMMENT ON COLUMN dormancy.customer_deals.days_since_last_deal IS 'as_of minus last_deal_at';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_outcome IS 'won, lost, postponed, or unknown (an outcome that is NULL or not in dormancy.deal_outcomes)';
-COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; without a reason given, the reason its outcome wording carries (in dormancy.deal_reasons, as 失注（競合）), else NULL';
+COMMENT ON COLUMN dormancy.customer_deals.last_deal_reason IS 'price, features, competitor, timing, budget, circumstances or other; without a reason given, the reason its outcome wording carries (in dormancy.deal_reasons, as lost - competitor), else NULL';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_outcome IS 'the outcome as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_source_reason IS 'the reason as it is in the bound relation';
 COMMENT ON COLUMN dormancy.customer_deals.last_deal_note IS 'the note of the last deal';
