@@ -43,6 +43,21 @@ SELECT c.forecast_model, count(*) AS customers,
 	   count(c.p_purchase_ahead) AS with_p_purchase_ahead
   FROM dormancy.customer_status c, mc.m m
  GROUP BY 1;
+-- Pareto/NBD chosen where the BG/NBD fit did not converge (fit_models()
+-- chooses it then, 'the BG/NBD fit did not converge'): the Pareto/NBD model
+-- applies (before: none did); with neither converged, none
+UPDATE dormancy.models SET bgnbd.converged = false;
+SELECT c.forecast_model, count(*) AS customers,
+	   max(abs(c.p_alive - dormancy.paretonbd_p_alive(m.m, c.frequency, c.recency_days / 7.0, c.age_days / 7.0))) < 1e-12 AS p_alive
+  FROM dormancy.customer_status c, mc.m m
+ GROUP BY 1;
+UPDATE dormancy.models SET paretonbd.converged = false;
+SELECT c.forecast_model, count(*) AS customers, count(c.p_alive) AS with_p_alive
+  FROM dormancy.customer_status c GROUP BY 1;
+-- Pareto/NBD chosen but not converged: BG/NBD applies
+UPDATE dormancy.models SET bgnbd.converged = true;
+SELECT c.forecast_model, count(*) AS customers FROM dormancy.customer_status c GROUP BY 1;
+UPDATE dormancy.models SET paretonbd.converged = true;
 -- the dormancy day: Pareto/NBD's P(alive) is below 0.5 on it and not the
 -- day before (one-time buyers too: under Pareto/NBD they may drop out)
 SELECT count(*) FILTER (WHERE c.frequency = 0 AND c.expected_dormancy_day IS NOT NULL) AS one_time_with_day,

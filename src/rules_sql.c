@@ -968,11 +968,13 @@ LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result
 	cache->nrows = ReadConfigRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
 								  " pg_catalog.date_part('epoch', m.time_unit) / 86400,"
 								  " pg_catalog.date_part('epoch', ms.horizon) / 86400,"
-								  " m.model, CASE WHEN m.model = 'paretonbd' THEN m.paretonbd END,"
+								  " m.model, CASE WHEN m.model = 'paretonbd' AND (m.paretonbd).converged THEN m.paretonbd END,"
 								  " m.segment_kind, m.segment_value"
 								  " FROM " CONFIG_TABLE("models") " m"
 								  " LEFT JOIN " CONFIG_TABLE("model_settings") " ms ON true"
-								  " WHERE (m.bgnbd).converged ORDER BY m.model_id",
+								  " WHERE (m.bgnbd).converged"
+								  " OR (m.model = 'paretonbd' AND (m.paretonbd).converged)"
+								  " ORDER BY m.model_id",
 								  "dormancy.models", config, cache->site.mcxt, &desc, &tuples);
 
 	cache->values = palloc0(sizeof(Datum[MODEL_FOR_COLS]) * Max(cache->nrows, 1));
@@ -1090,12 +1092,14 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, co
  * _model_for(industry text, company_size text) returns (model_id, bgnbd,
  *		gammagamma, unit_days, horizon_days, model, paretonbd)
  *
- * The model that applies to a customer: among the converged BG/NBD fits, its
- * industry's or company size's (segment_value = label_key(value)), else
- * the overall one; all NULL when none.  With models of both kinds for one
- * customer (fit_models() makes one kind only) the industry's is taken.
- * model is the one chosen for the segment (models.model), paretonbd its
- * Pareto/NBD fit when that is the one (else NULL).
+ * The model that applies to a customer: among the models with a converged
+ * fit of the kind that applies (the BG/NBD fit, or the Pareto/NBD fit where
+ * models.model chose it), its industry's or company size's (segment_value =
+ * label_key(value)), else the overall one; all NULL when none.  With models
+ * of both kinds for one customer (fit_models() makes one kind only) the
+ * industry's is taken.  model is the one chosen for the segment
+ * (models.model), paretonbd its Pareto/NBD fit when that is the one and it
+ * converged (else NULL: BG/NBD applies).
  */
 Datum
 model_for(PG_FUNCTION_ARGS)
