@@ -233,6 +233,22 @@ SELECT * FROM pg_temp.per_customer();
 SELECT count(*) FILTER (WHERE c.industry = 'ec') AS ec, count(*) FILTER (WHERE c.industry = 'consumables') AS consumables
   FROM dormancy.customer_status c WHERE c.order_days > 0 AND c.expected_value IS NULL;
 
+-- a customer whose purchases were refunded (total_amount 0 or less) has
+-- past_value 0 (docs/priority.md), not the top of the zeros' block of the
+-- distribution (40 more such customers, only in the orders: in the
+-- distribution, not in customer_status)
+INSERT INTO demo.invoices (account_id, invoiced_on, total, category)
+SELECT a, d, t, 'core' FROM generate_series(9301, 9340) a,
+	   (VALUES ('2025-05-01 01:00+00'::timestamptz, 1000), ('2025-06-01 01:00+00', -1000)) v(d, t);
+SET client_min_messages = error;
+SELECT count(*) AS models FROM dormancy.fit_models();
+SET client_min_messages = warning;
+SELECT count(*) AS refunded, count(*) FILTER (WHERE (c.score_breakdown -> 'past_value' ->> 'value')::float8 <> 0) AS past_value_not_0,
+	   (SELECT count(*) FROM unnest(v.quantiles) q WHERE q = 0) > 1 AS zeros_in_the_distribution
+  FROM dormancy.customer_status c, dormancy.value_distribution v
+ WHERE v.measure = 'total_amount' AND c.order_days > 0 AND c.total_amount <= 0
+ GROUP BY v.quantiles;
+
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 \i test/sql_ref/unbind_all.sql

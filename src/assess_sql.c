@@ -766,7 +766,8 @@ assess(PG_FUNCTION_ARGS)
 		if (cache->total_n > 0)
 		{
 			vp.valid = true;
-			vp.value = bought ? priority_percentile(cache->total_q, cache->total_n, Max(total, 0)) : 0;
+			/* no purchase or a net refund: 0, not the top of the zeros' block */
+			vp.value = bought && total > 0 ? priority_percentile(cache->total_q, cache->total_n, total) : 0;
 			pct = vp.value;
 		}
 		if (cache->expected_n > 0 && !PG_ARGISNULL(A_EXPECTED_VALUE))
