@@ -58,6 +58,21 @@ SELECT count(*) FILTER (WHERE c.frequency = 0) AS one_time,
   FROM la.cs c, la.m m,
 	   LATERAL (SELECT dormancy.bgnbd_dormant_age(m.m, c.frequency, c.t_x, 0.5) AS age) d;
 
+-- a threshold of 0.9: for the customers already below it right after their
+-- last purchase the day is that purchase's (it was the day after for some,
+-- the dormant age times the unit rounded up in floating point); the others
+-- reach it on the first day below
+UPDATE dormancy.model_settings SET p_alive_threshold = 0.9;
+SELECT count(*) FILTER (WHERE la.p_alive(m.m, c.frequency, c.recency_days / 7.0, c.recency_days / 7.0) < 0.9) AS below_at_last_purchase,
+	   count(*) FILTER (WHERE la.p_alive(m.m, c.frequency, c.recency_days / 7.0, c.recency_days / 7.0) < 0.9
+						  AND c.expected_dormancy_day IS DISTINCT FROM c.last_order_at) AS not_on_last_purchase_day,
+	   bool_and(la.p_alive(m.m, c.frequency, c.recency_days / 7.0, (c.expected_dormancy_day - c.first_order_at) / 7.0) < 0.9
+				AND la.p_alive(m.m, c.frequency, c.recency_days / 7.0, (c.expected_dormancy_day - 1 - c.first_order_at) / 7.0) >= 0.9)
+		   FILTER (WHERE la.p_alive(m.m, c.frequency, c.recency_days / 7.0, c.recency_days / 7.0) >= 0.9) AS first_day_below
+  FROM dormancy.customer_status c, la.m m
+ WHERE c.frequency > 0;
+UPDATE dormancy.model_settings SET p_alive_threshold = 0.5;
+
 -- a threshold above P(alive) right after the last purchase: the day is the
 -- last purchase's; without repeat purchases: never (Infinity)
 SELECT la.p_alive(m.m, 1, 20, 20) < 0.9 AS below_already,

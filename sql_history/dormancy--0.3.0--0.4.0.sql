@@ -3606,8 +3606,13 @@ SELECT core.*,
 	   -- purchase comes (from the first purchase day, at most a century on)
 	   ev.p_alive_ahead,
 	   ev.p_purchase_ahead,
+	   -- (already below right after the last purchase: the model gives the
+	   -- recency in its units, recency_days / unit_days exactly; times the
+	   -- unit again it may round up past the day, so that day is taken)
 	   CASE WHEN ev.dormant_age * ev.unit_days < 36525
-			THEN core.first_order_at + pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END AS expected_dormancy_day,
+			THEN core.first_order_at
+				 + CASE WHEN ev.dormant_age <= core.recency_days / ev.unit_days THEN core.recency_days::integer
+						ELSE pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END END AS expected_dormancy_day,
 	   ev.forecast_model
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
