@@ -540,6 +540,7 @@ DECLARE
 	started timestamptz := clock_timestamp();
 	fit record;
 BEGIN
+	PERFORM dormancy._require_bound('fit the models');
 	-- one pass over the histories for the fits and the value distribution;
 	-- on Citus with the customers read on the workers, the fits' states
 	-- folded there (_fit_states), and the value distribution from the
@@ -678,7 +679,6 @@ CREATE OR REPLACE FUNCTION dormancy._snapshot_sync(reshape boolean)
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	status regclass := to_regclass('dormancy.customer_status');
 	snap regclass := to_regclass('dormancy.status_snapshot');
 	actions text[];
 	v record;
@@ -695,11 +695,7 @@ DECLARE
 	dependents text;
 	compress_actions text;
 BEGIN
-	IF status IS NULL THEN
-		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
-			USING ERRCODE = 'undefined_table',
-				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
-	END IF;
+	PERFORM dormancy._require_bound('refresh the snapshot');
 
 	-- A distributed snapshot that no longer goes with the customers (bound
 	-- to another table, or no longer distributed by their id) is dropped and
@@ -8648,6 +8644,7 @@ DECLARE
 	histories text;
 	summaries text;
 BEGIN
+	PERFORM dormancy._require_bound('validate the models');
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
 		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
@@ -11755,6 +11752,25 @@ COMMENT ON FUNCTION dormancy._whole_stored_histories() IS
 
 -- Privileges (always last)
 --
+-- Before the first bind no view exists: the work that reads them says so,
+-- instead of failing on a missing relation deep in its queries.
+CREATE FUNCTION dormancy._require_bound(work text)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF pg_catalog.to_regclass('dormancy.customer_status') IS NULL THEN
+		RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
+				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._require_bound(text) IS
+	'internal: raise undefined_table, naming the work, while nothing is bound (no generated view exists)';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it

@@ -34,6 +34,25 @@ $$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
+-- Before the first bind no view exists: the work that reads them says so,
+-- instead of failing on a missing relation deep in its queries.
+CREATE FUNCTION dormancy._require_bound(work text)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF pg_catalog.to_regclass('dormancy.customer_status') IS NULL THEN
+		RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+			USING ERRCODE = 'undefined_table',
+				  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
+				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._require_bound(text) IS
+	'internal: raise undefined_table, naming the work, while nothing is bound (no generated view exists)';
+
 -- Give the columns of one relation the comments of the same-named columns of another.
 CREATE FUNCTION dormancy._copy_column_comments(from_rel regclass, to_rel regclass)
 	RETURNS void

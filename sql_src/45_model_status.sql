@@ -726,6 +726,7 @@ DECLARE
 	started timestamptz := clock_timestamp();
 	fit record;
 BEGIN
+	PERFORM dormancy._require_bound('fit the models');
 	-- one pass over the histories for the fits and the value distribution;
 	-- on Citus with the customers read on the workers, the fits' states
 	-- folded there (_fit_states), and the value distribution from the

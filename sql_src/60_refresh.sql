@@ -463,7 +463,6 @@ CREATE FUNCTION dormancy._snapshot_sync(reshape boolean)
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	status regclass := to_regclass('dormancy.customer_status');
 	snap regclass := to_regclass('dormancy.status_snapshot');
 	actions text[];
 	v record;
@@ -480,11 +479,7 @@ DECLARE
 	dependents text;
 	compress_actions text;
 BEGIN
-	IF status IS NULL THEN
-		RAISE EXCEPTION 'nothing is bound yet: view dormancy.customer_status does not exist'
-			USING ERRCODE = 'undefined_table',
-				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
-	END IF;
+	PERFORM dormancy._require_bound('refresh the snapshot');
 
 	-- A distributed snapshot that no longer goes with the customers (bound
 	-- to another table, or no longer distributed by their id) is dropped and

@@ -165,6 +165,7 @@ DECLARE
 	histories text;
 	summaries text;
 BEGIN
+	PERFORM dormancy._require_bound('validate the models');
 	IF calibration_end IS NULL OR holdout_end IS NULL OR unit IS NULL THEN
 		RAISE EXCEPTION 'calibration_end, holdout_end and unit must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
