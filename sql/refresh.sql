@@ -213,7 +213,9 @@ SELECT a.attcompression = CASE WHEN a.attname = 'evidence' THEN 'p' WHEN :'lz4':
 SELECT pg_column_compression(score_breakdown) = CASE WHEN :'lz4'::boolean THEN 'lz4' ELSE 'pglz' END AS method_as_expected,
 	   count(*) > 0 AS some_compressed
   FROM dormancy.status_snapshot WHERE pg_column_compression(score_breakdown) IS NOT NULL GROUP BY 1;
--- (and after the reshape to bigint ids, written in place again)
+-- (and after the reshape to bigint ids, which emptied the snapshot (a column
+-- changed its type) and filled it again: logged replaced, as it was; it
+-- said in place)
 SELECT (SELECT snapshot_written FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1) AS written,
 	   NOT :'lz4'::boolean OR bool_and(pg_column_compression(score_breakdown) IS NOT DISTINCT FROM 'lz4') AS every_breakdown_lz4
   FROM dormancy.status_snapshot WHERE score_breakdown IS NOT NULL;

@@ -2092,6 +2092,11 @@ BEGIN
 
 	IF NOT distributed THEN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
+		-- (a reshape that changed a column's type emptied the snapshot: it
+		-- is filled again, not written in place)
+		IF in_place AND NOT EXISTS (SELECT 1 FROM dormancy.status_snapshot) THEN
+			in_place := false;
+		END IF;
 	END IF;
 	-- the DELETE must see every row: row security must not apply to the refresher
 	IF row_security_active('dormancy.status_snapshot') THEN
