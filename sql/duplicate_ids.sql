@@ -7,7 +7,9 @@
 --    checked against the orders themselves;
 -- 2. a role whose row security hides one of the two rows does not read that
 --    row's name key in customer_name_keys (until 2026-12-07 it read the key
---    of a hidden company's name whenever it saw the other row).
+--    of a hidden company's name whenever it saw the other row);
+-- 3. recent_transitions lists each state change once, as status_history
+--    records it (it repeated it once per snapshot row of such an id).
 SET client_min_messages = warning;
 SET dormancy.as_of = '2026-11-01';
 \i test/sql_ref/unbind_all.sql
@@ -45,6 +47,17 @@ SELECT customer_key, name_key, rows FROM dormancy.customer_name_keys ORDER BY 1,
 RESET ROLE;
 DROP OWNED BY di_rep;
 DROP ROLE di_rep;
+
+-- 3. a refresh: one change per id in the history, and in recent_transitions
+-- (customer 1 and 3 are written twice, under one name each)
+UPDATE di.accounts SET name = name || ' (旧)' WHERE ctid IN (SELECT min(ctid) FROM di.accounts GROUP BY id HAVING count(*) > 1);
+SELECT dormancy.bind_customers('di.accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+CALL dormancy.refresh('2026-11-01');
+SELECT customer_id, name, change, to_state FROM dormancy.recent_transitions ORDER BY customer_id;
+SELECT (SELECT count(*) FROM dormancy.recent_transitions)
+	 = (SELECT count(*) FROM dormancy.status_history WHERE as_of > date '2026-11-01' - 31) AS once_each;
+DELETE FROM dormancy.status_history;
+DELETE FROM dormancy.status_snapshot;
 
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA di CASCADE;

@@ -237,29 +237,38 @@ SELECT l.call_rank,
  ORDER BY l.call_rank
 $q$),
 ('recent_transitions', $q$
-SELECT h.customer_id::pg_catalog.text AS customer_id,
-	   s.name::pg_catalog.text AS name,
-	   s.industry::pg_catalog.text AS industry,
-	   s.company_size::pg_catalog.text AS company_size,
-	   h.change::pg_catalog.text AS change,
-	   h.from_state::pg_catalog.text AS from_state,
-	   h.to_state::pg_catalog.text AS to_state,
-	   h.as_of::pg_catalog.date AS as_of,
-	   (l.day - h.as_of)::pg_catalog.int4 AS days_ago,
-	   s.state::pg_catalog.text AS current_state,
-	   s.total_amount::pg_catalog.float8 AS total_amount,
-	   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
-	   h.run_id::pg_catalog.int8 AS run_id,
-	   dormancy.label('change', h.change::pg_catalog.text)::pg_catalog.text AS change_label,
-	   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
-	   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
-	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
-  FROM dormancy.status_history h
- CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
-							 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
-  LEFT JOIN dormancy.status_snapshot s ON s.customer_key = h.customer_id
- WHERE h.as_of > l.day - 31
- ORDER BY h.as_of DESC, h.history_id
+SELECT t.customer_id, t.name, t.industry, t.company_size, t.change, t.from_state, t.to_state, t.as_of,
+	   t.days_ago, t.current_state, t.total_amount, t.recorded_at, t.run_id, t.change_label,
+	   t.from_state_label, t.to_state_label, t.current_state_label
+  FROM (
+	-- one row per change: an id written twice in the customers has two
+	-- snapshot rows and one change (the first of its rows, by name)
+	SELECT DISTINCT ON (h.history_id)
+		   h.history_id,
+		   h.customer_id::pg_catalog.text AS customer_id,
+		   s.name::pg_catalog.text AS name,
+		   s.industry::pg_catalog.text AS industry,
+		   s.company_size::pg_catalog.text AS company_size,
+		   h.change::pg_catalog.text AS change,
+		   h.from_state::pg_catalog.text AS from_state,
+		   h.to_state::pg_catalog.text AS to_state,
+		   h.as_of::pg_catalog.date AS as_of,
+		   (l.day - h.as_of)::pg_catalog.int4 AS days_ago,
+		   s.state::pg_catalog.text AS current_state,
+		   s.total_amount::pg_catalog.float8 AS total_amount,
+		   h.recorded_at::pg_catalog.timestamptz AS recorded_at,
+		   h.run_id::pg_catalog.int8 AS run_id,
+		   dormancy.label('change', h.change::pg_catalog.text)::pg_catalog.text AS change_label,
+		   dormancy.label('state', h.from_state::pg_catalog.text)::pg_catalog.text AS from_state_label,
+		   dormancy.label('state', h.to_state::pg_catalog.text)::pg_catalog.text AS to_state_label,
+		   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS current_state_label
+	  FROM dormancy.status_history h
+	 CROSS JOIN (SELECT coalesce((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
+								 (SELECT pg_catalog.max(y.as_of) FROM dormancy.status_history y)) AS day) l
+	  LEFT JOIN dormancy.status_snapshot s ON s.customer_key = h.customer_id
+	 WHERE h.as_of > l.day - 31
+	 ORDER BY h.history_id, s.name COLLATE "C", s.industry COLLATE "C", s.company_size COLLATE "C") t
+ ORDER BY t.as_of DESC, t.history_id
 $q$)
 $$;
 COMMENT ON FUNCTION dormancy._snapshot_view_definitions() IS
