@@ -337,6 +337,7 @@ SELECT * FROM dormancy.adopt_measured_approaches(NULL, true);
 -- who came back show the transition to active, linked to the campaign
 SELECT coalesce(max(history_id), 0) AS hist0 FROM dormancy.status_history \gset
 SET dormancy.as_of = '2026-10-01';
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SET dormancy.as_of = '2027-01-15';
 CALL dormancy.refresh();

@@ -52,6 +52,7 @@ DROP ROLE di_rep;
 -- (customer 1 and 3 are written twice, under one name each)
 UPDATE di.accounts SET name = name || ' (旧)' WHERE ctid IN (SELECT min(ctid) FROM di.accounts GROUP BY id HAVING count(*) > 1);
 SELECT dormancy.bind_customers('di.accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh('2026-11-01');
 SELECT customer_id, name, change, to_state FROM dormancy.recent_transitions ORDER BY customer_id;
 SELECT (SELECT count(*) FROM dormancy.recent_transitions)

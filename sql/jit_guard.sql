@@ -15,6 +15,7 @@ INSERT INTO jit_guard.orders
 SELECT g % 50, date '2026-01-01' + g % 300, g FROM generate_series(1, 2000) g;
 SELECT dormancy.bind_customers('jit_guard.customers', id => 'id', name => 'name') IS NOT NULL AS customers_bound;
 SELECT dormancy.bind_orders('jit_guard.orders', customer => 'customer', ordered_at => 'ordered_at', amount => 'amount') IS NOT NULL AS orders_bound;
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh('2026-11-01');
 SELECT count(*) AS snapshot_rows FROM dormancy.status_snapshot;
 -- whether PostgreSQL JIT-compiled the query (EXPLAIN ANALYZE gives a JIT entry)

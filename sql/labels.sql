@@ -176,6 +176,7 @@ SET dormancy.language = 'ja';
 SELECT customer_id, state_label, segment_label, decline_signals_label FROM dormancy.declining_customers ORDER BY customer_id;
 
 -- the snapshot: labels computed when read, in the reader's language
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SET dormancy.language = 'ja';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,
@@ -190,6 +191,7 @@ CALL dormancy.refresh();
 SELECT customer_id, change, change_label, from_state_label, to_state_label, current_state_label
   FROM dormancy.recent_transitions WHERE run_id > :run1 ORDER BY customer_id COLLATE "C";
 SET dormancy.as_of = '2026-11-01';
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SET dormancy.language = 'en';
 SELECT call_rank, customer_id, state_label, segment_label, likely_reason_label, approach_channel_label,

@@ -106,6 +106,7 @@ SELECT pg_temp.same_as_core() AS same_as_core;
 
 -- 2. after a refresh: current, the store is read and the orders are not;
 -- the same models and distribution
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SELECT dormancy._stored_histories_usable() AS usable;
 BEGIN;

@@ -77,6 +77,7 @@ SELECT p.* FROM dormancy.model_predictions(NULL, NULL, 1, 4, 30, 10, 52) p;
 SELECT p.* FROM dormancy.model_predictions(dormancy.bgnbd(0.5, 1, 0.8, 2.4), NULL, 1, 40, 30, 10, 52) p;
 
 -- a refresh goes through, and the snapshot has the NULLs
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SELECT customer_id, p_alive IS NULL AS no_p_alive, expected_purchases IS NULL AS no_expected,
 	   expected_value IS NULL AS no_value

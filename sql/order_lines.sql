@@ -140,6 +140,7 @@ RESET parallel_leader_participation;
 -- from orders; an order's total crossing the threshold
 CREATE VIEW ol.last_run AS
 SELECT outcome, history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SELECT * FROM ol.last_run;
 SELECT customer_key, state, orders_count, last_qualifying_order_at FROM dormancy.status_snapshot

@@ -94,6 +94,7 @@ SELECT count(*) AS customers, count(*) FILTER (WHERE s.bytes = p.bytes) AS ident
 -- a refresh storing every history, in parallel: the same bits as the
 -- serial histories
 SELECT dormancy.reset_stored_histories();
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SELECT history_mode, customers_recomputed FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT count(*) AS histories,

@@ -250,19 +250,44 @@ SELECT polname FROM pg_policy WHERE polrelid = 'dormancy.status_snapshot'::regcl
 -- the call list and the summary read the snapshot
 SELECT state, count(*) FROM dormancy.status_snapshot GROUP BY 1 ORDER BY state COLLATE "C";
 
--- 6. two refreshes at once: while another session holds the refresh lock,
--- a refresh skips (logged, no error); afterwards it runs
+-- 6. two refreshes at once: while another session holds the refresh lock
+-- (a lock of dormancy.refresh_runs, which takes UPDATE on it), a refresh
+-- skips (logged, no error); afterwards it runs
 CREATE EXTENSION IF NOT EXISTS dblink;
 SELECT dblink_connect('other', format('host=%s port=%s dbname=%s user=%s',
 	split_part(current_setting('unix_socket_directories'), ',', 1), current_setting('port'),
 	current_database(), current_user));
-SELECT * FROM dblink('other', 'SELECT pg_advisory_lock(dormancy.refresh_lock_key())') AS t(locked text);
+SELECT dblink_exec('other', 'BEGIN');
+SELECT dblink_exec('other', 'LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE');
 CALL dormancy.refresh();
 SELECT run, outcome, rows, error_text FROM refresh_t.last_run;
-SELECT * FROM dblink('other', 'SELECT pg_advisory_unlock(dormancy.refresh_lock_key())') AS t(unlocked boolean);
-SELECT dblink_disconnect('other');
+SELECT dblink_exec('other', 'COMMIT');
 CALL dormancy.refresh();
 SELECT run, outcome, rows, changes FROM refresh_t.last_run;
+-- a role that may only read (dormancy_reader) cannot hold refreshes off: the
+-- advisory lock of 0.1.0-0.3.0, which any role could take, no longer stops
+-- them (a reader holding it made every refresh skip), and the lock of the
+-- run log needs a privilege it does not have
+SELECT dblink_exec('other', 'SET ROLE dormancy_reader');
+SELECT * FROM dblink('other', 'SELECT pg_advisory_lock(dormancy.refresh_lock_key())') AS t(locked text);
+CALL dormancy.refresh();
+SELECT run, outcome FROM refresh_t.last_run;
+SELECT * FROM dblink('other', 'SELECT pg_advisory_unlock(dormancy.refresh_lock_key())') AS t(unlocked boolean);
+SELECT dblink_exec('other', 'BEGIN');
+SELECT dblink_exec('other', 'LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE');
+SELECT dblink_exec('other', 'ROLLBACK');
+SELECT dblink_disconnect('other');
+
+-- a refresh as of a day before the last one's is refused, and logged: it
+-- recorded state changes that did not happen (and the next refresh their
+-- return); the snapshot and the history stay as they were
+SELECT count(*) AS history_rows_before FROM dormancy.status_history \gset
+\set VERBOSITY terse
+CALL dormancy.refresh('2026-06-01');
+\set VERBOSITY default
+SELECT run, outcome, sqlstate, error_text FROM refresh_t.last_run;
+SELECT (SELECT count(*) FROM dormancy.status_history) = :history_rows_before AS history_unchanged,
+	   (SELECT min(as_of) FROM dormancy.status_snapshot) AS snapshot_as_of;
 
 -- 7. a run left running by a session that is gone is marked aborted by the next
 INSERT INTO dormancy.refresh_runs (outcome, pid) VALUES ('running', 0);

@@ -26,6 +26,7 @@ CREATE VIEW cancel_t.slow_orders AS SELECT customer, at, cancel_t.slow(total) AS
 CREATE VIEW cancel_t.cancelling_orders AS SELECT customer, at, cancel_t.cancelling(total) AS total FROM cancel_t.orders;
 
 SELECT dormancy.bind_orders('cancel_t.orders', customer => 'customer', ordered_at => 'at', amount => 'total');
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh('2026-11-01');
 SELECT count(*) AS snapshot_rows, min(refreshed_at) AS refreshed_at FROM dormancy.status_snapshot \gset
 SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset

@@ -81,7 +81,8 @@ BEGIN
 			(SELECT * FROM days_t.expected_history
 			 EXCEPT ALL SELECT h.run_id, h.customer_id, h.change, h.from_state, h.to_state, h.as_of FROM dormancy.status_history h)) x;
 	-- recent_transitions: the expected history of the last 31 days, with the
-	-- customer's columns from today's live status
+	-- customer's columns from today's live status (an id written twice: its
+	-- first row by name, industry and size; one row per change)
 	SELECT count(*) INTO diff_transitions
 	  FROM ((SELECT t.customer_id, t.name, t.industry, t.company_size, t.change, t.from_state, t.to_state, t.as_of,
 					t.days_ago, t.current_state, t.total_amount, t.run_id
@@ -89,12 +90,18 @@ BEGIN
 			 EXCEPT ALL
 			 SELECT e.customer_id, l.name, l.industry, l.company_size, e.change, e.from_state, e.to_state, e.as_of,
 					d - e.as_of, l.state, l.total_amount, e.run_id
-			   FROM days_t.expected_history e LEFT JOIN pg_temp.live l ON l.customer_key = e.customer_id
+			   FROM days_t.expected_history e
+			   LEFT JOIN LATERAL (SELECT * FROM pg_temp.live l WHERE l.customer_key = e.customer_id
+								  ORDER BY l.name COLLATE "C", l.industry COLLATE "C", l.company_size COLLATE "C"
+								  LIMIT 1) l ON true
 			  WHERE e.as_of > d - 31)
 			UNION ALL
 			(SELECT e.customer_id, l.name, l.industry, l.company_size, e.change, e.from_state, e.to_state, e.as_of,
 					d - e.as_of, l.state, l.total_amount, e.run_id
-			   FROM days_t.expected_history e LEFT JOIN pg_temp.live l ON l.customer_key = e.customer_id
+			   FROM days_t.expected_history e
+			   LEFT JOIN LATERAL (SELECT * FROM pg_temp.live l WHERE l.customer_key = e.customer_id
+								  ORDER BY l.name COLLATE "C", l.industry COLLATE "C", l.company_size COLLATE "C"
+								  LIMIT 1) l ON true
 			  WHERE e.as_of > d - 31
 			 EXCEPT ALL
 			 SELECT t.customer_id, t.name, t.industry, t.company_size, t.change, t.from_state, t.to_state, t.as_of,
@@ -108,6 +115,7 @@ BEGIN
 	DROP TABLE pg_temp.live;
 END
 $$;
+\i test/sql_ref/empty_snapshot.sql
 CREATE PROCEDURE days_t.refresh_and_check(d date)
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -218,7 +226,9 @@ SELECT reloptions FROM pg_class WHERE oid = 'dormancy.status_snapshot'::regclass
 -- small (and bloated by the earlier days' updates) the planner may instead
 -- read it whole once into a Materialize, which is cheaper here but would
 -- count as a second pass: that choice is ruled out for this run only
--- (it failed the check about once in three full runs)
+-- (it failed the check about once in three full runs).  Besides: one row
+-- for the existence check of the in-place write, and one for the
+-- snapshot's day (a refresh may not go back before it).
 SELECT count(*) AS snapshot_rows FROM dormancy.status_snapshot \gset
 SELECT pg_stat_force_next_flush();
 SELECT seq_tup_read AS read0 FROM pg_stat_user_tables WHERE relid = 'dormancy.status_snapshot'::regclass \gset
@@ -226,7 +236,7 @@ SET enable_material = off;
 CALL dormancy.refresh('2026-11-02');
 RESET enable_material;
 SELECT pg_stat_force_next_flush();
-SELECT seq_tup_read - :read0 <= :snapshot_rows + 1 AS read_once
+SELECT seq_tup_read - :read0 <= :snapshot_rows + 2 AS read_once
   FROM pg_stat_user_tables WHERE relid = 'dormancy.status_snapshot'::regclass;
 SELECT snapshot_written, changes FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 

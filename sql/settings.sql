@@ -59,6 +59,7 @@ INSERT INTO settings_t.orders VALUES (1, '2026-10-01', 10), (2, '2025-06-01', 20
 SELECT dormancy.bind_orders('settings_t.orders', customer => 'customer', ordered_at => 'at', amount => 'total');
 SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
 \set VERBOSITY terse
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh('infinity');
 CALL dormancy.refresh('-infinity');
 \set VERBOSITY default

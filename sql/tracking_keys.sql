@@ -40,6 +40,7 @@ SET client_min_messages = notice;
 SELECT dormancy.bind_orders('tk.orders', customer => 'id', ordered_at => 'at', amount => 'amount') IS NOT NULL AS bound;
 SET client_min_messages = warning;
 SELECT tracked, reason FROM dormancy.history_store_state;
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 INSERT INTO tk.orders VALUES (7.00, '2026-10-01', 500);
 CALL dormancy.refresh();

@@ -44,6 +44,7 @@ RESET ROLE;
 
 SELECT dormancy.bind_customers('sec.customers', id => 'id', name => 'name', industry => 'region');
 SELECT dormancy.bind_orders('sec.orders', customer => 'customer', ordered_at => 'at', amount => 'amount');
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 CALL dormancy.refresh();
 SELECT history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;

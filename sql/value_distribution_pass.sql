@@ -164,6 +164,7 @@ SET client_min_messages = error;
 SELECT dormancy.bind_customers('demo.accounts', id => 'account_id', name => 'account_name',
 							   industry => 'sector', company_size => 'size_class') IS NOT NULL AS bound;
 SELECT count(*) AS models FROM dormancy.fit_models();
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 UPDATE dormancy.models SET fitted_at = now() - interval '8 days';
 DELETE FROM dormancy.value_distribution;

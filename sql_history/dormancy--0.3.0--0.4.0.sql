@@ -2021,6 +2021,7 @@ DECLARE
 	-- this run's stamp on the rows it writes, as a value: Citus would
 	-- evaluate now() on each worker, in the worker's own transaction
 	stamp timestamptz := now();
+	last_day date;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
 	-- be computed without that source, so say which binding and stop
@@ -2053,6 +2054,18 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
+	-- The state history runs forward: a refresh as of a day before the last
+	-- one's would record changes that did not happen (and the next refresh
+	-- their return).  The snapshot's rows all carry the last run's day; the
+	-- history's last day comes from its index on as_of.
+	last_day := greatest((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
+						 (SELECT pg_catalog.max(h.as_of) FROM dormancy.status_history h));
+	IF as_of < last_day THEN
+		RAISE EXCEPTION 'cannot refresh as of %: the last refresh was as of %', as_of, last_day
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The state history runs forward: a refresh for an earlier day would record state changes that did not happen.',
+				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, delete the later rows of dormancy.status_history and empty dormancy.status_snapshot first.';
+	END IF;
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 	-- (auto_explain explaining nested statements breaks the writes to a
 	-- distributed snapshot: said before anything is written)
@@ -2088,15 +2101,13 @@ BEGIN
 		IF NOT noted THEN
 			PERFORM dormancy._refresh_previous_states();
 		END IF;
+		-- (a reshape that changes a column's type empties the snapshot: it
+		-- is filled again, not written in place)
+		in_place := noted;
 	END IF;
 
 	IF NOT distributed THEN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
-		-- (a reshape that changed a column's type emptied the snapshot: it
-		-- is filled again, not written in place)
-		IF in_place AND NOT EXISTS (SELECT 1 FROM dormancy.status_snapshot) THEN
-			in_place := false;
-		END IF;
 	END IF;
 	-- the DELETE must see every row: row security must not apply to the refresher
 	IF row_security_active('dormancy.status_snapshot') THEN
@@ -7186,6 +7197,83 @@ COMMENT ON FUNCTION dormancy._comment_snapshot_views() IS 'internal: comment the
 -- (_refresh_work(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._refresh_work(bigint) IS
 	'internal: write the snapshot and the state changes (called by refresh() under its lock)';
+
+-- refreshes serialise on a lock of dormancy.refresh_runs, not on the
+-- advisory lock any role could hold
+-- Second transaction of a refresh: take the lock or skip; do the work in a
+-- subtransaction, so that a failure leaves the previous snapshot; log the outcome.
+CREATE OR REPLACE FUNCTION dormancy._refresh_run(run bigint, as_of date,
+	OUT outcome text, OUT error_message text, OUT error_detail text, OUT error_sqlstate text,
+	OUT error_hint text)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	result record;
+	locked boolean := false;
+BEGIN
+	-- Refreshes serialise on a lock of the run log that takes its UPDATE
+	-- privilege (every refresher has it), not on an advisory lock, which any
+	-- role could hold to stop the nightly refresh quietly.  Without waiting
+	-- for another refresh; tried again for half a second, for autovacuum,
+	-- which takes the same lock for the moment it vacuums the small log.
+	FOR attempt IN 1 .. 10 LOOP
+		BEGIN
+			LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
+			locked := true;
+			EXIT;
+		EXCEPTION WHEN lock_not_available THEN
+			PERFORM pg_sleep(0.05);
+		END;
+	END LOOP;
+	IF NOT locked THEN
+		outcome := 'skipped';
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'skipped', error_text = 'another refresh was running',
+			   finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+		RETURN;
+	END IF;
+	BEGIN
+		-- the day goes through dormancy.as_of, so an invalid one ('infinity')
+		-- fails like SET dormancy.as_of would (to_char of it would be NULL,
+		-- which would reset the setting to now)
+		IF as_of IS NOT NULL THEN
+			PERFORM set_config('dormancy.as_of',
+							   CASE WHEN NOT isfinite(as_of) THEN as_of::text
+									WHEN as_of < '0001-01-01' THEN to_char(as_of, 'YYYY-MM-DD BC')
+									ELSE to_char(as_of, 'YYYY-MM-DD') END,
+							   true);
+		END IF;
+		SELECT * INTO result FROM dormancy._refresh_work(run);
+		outcome := 'succeeded';
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'succeeded', rows = result.rows, changes = result.changes,
+			   as_of = result.as_of, reshaped = result.reshaped, models_refit = result.models_refit,
+			   history_mode = result.history_mode, customers_recomputed = result.customers_recomputed,
+			   finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+	-- a cancel (pg_cancel_backend, statement_timeout: query_canceled, which
+	-- OTHERS does not include) is logged like any failure, then re-raised by
+	-- refresh(); a termination (FATAL) cannot be caught: _refresh_start()
+	-- marks that run aborted at the next refresh
+	EXCEPTION WHEN OTHERS OR query_canceled THEN
+		GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE,
+								error_detail = PG_EXCEPTION_DETAIL, error_hint = PG_EXCEPTION_HINT;
+		outcome := 'failed';
+		error_detail := NULLIF(error_detail, '');
+		error_hint := NULLIF(error_hint, '');
+		UPDATE dormancy.refresh_runs r
+		   SET outcome = 'failed', error_text = concat_ws(E'\n', error_message, error_detail),
+			   sqlstate = error_sqlstate, finished_at = clock_timestamp()
+		 WHERE r.run_id = run;
+	END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._refresh_run(bigint, date) IS
+	'internal: one refresh under the lock of dormancy.refresh_runs (or skipped), its failure caught and logged';
+COMMENT ON FUNCTION dormancy.refresh_lock_key() IS
+	'obsolete since 0.4.0 (refresh no longer takes this advisory lock): to keep refreshes off, hold LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE in a transaction';
 
 -- (_create_views(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy._create_views() IS

@@ -745,14 +745,16 @@ COMMENT ON FUNCTION dormancy._state_notes() IS
 -- refresh()
 --
 
--- The advisory lock that serialises refreshes (per database).
+-- The advisory lock key that serialised refreshes until 0.4.0, kept for the
+-- callers of 0.1.0-0.3.0: refresh no longer takes it (any role could hold
+-- it); it locks dormancy.refresh_runs instead (_refresh_run).
 CREATE FUNCTION dormancy.refresh_lock_key()
 	RETURNS bigint
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN hashtextextended('dormancy.refresh', 0);
 COMMENT ON FUNCTION dormancy.refresh_lock_key() IS
-	'the advisory lock key a refresh holds while it works: SELECT pg_try_advisory_lock(dormancy.refresh_lock_key()) keeps refreshes off';
+	'obsolete since 0.4.0 (refresh no longer takes this advisory lock): to keep refreshes off, hold LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE in a transaction';
 
 -- First transaction of a refresh: log it as running.  Runs still marked
 -- running whose session is gone (or is this one) were aborted.
@@ -841,6 +843,7 @@ DECLARE
 	-- this run's stamp on the rows it writes, as a value: Citus would
 	-- evaluate now() on each worker, in the worker's own transaction
 	stamp timestamptz := now();
+	last_day date;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
 	-- be computed without that source, so say which binding and stop
@@ -873,6 +876,18 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
+	-- The state history runs forward: a refresh as of a day before the last
+	-- one's would record changes that did not happen (and the next refresh
+	-- their return).  The snapshot's rows all carry the last run's day; the
+	-- history's last day comes from its index on as_of.
+	last_day := greatest((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
+						 (SELECT pg_catalog.max(h.as_of) FROM dormancy.status_history h));
+	IF as_of < last_day THEN
+		RAISE EXCEPTION 'cannot refresh as of %: the last refresh was as of %', as_of, last_day
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The state history runs forward: a refresh for an earlier day would record state changes that did not happen.',
+				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, delete the later rows of dormancy.status_history and empty dormancy.status_snapshot first.';
+	END IF;
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 	-- (auto_explain explaining nested statements breaks the writes to a
 	-- distributed snapshot: said before anything is written)
@@ -908,15 +923,13 @@ BEGIN
 		IF NOT noted THEN
 			PERFORM dormancy._refresh_previous_states();
 		END IF;
+		-- (a reshape that changes a column's type empties the snapshot: it
+		-- is filled again, not written in place)
+		in_place := noted;
 	END IF;
 
 	IF NOT distributed THEN
 		reshaped := dormancy._snapshot_sync(true) OR reshaped;
-		-- (a reshape that changed a column's type emptied the snapshot: it
-		-- is filled again, not written in place)
-		IF in_place AND NOT EXISTS (SELECT 1 FROM dormancy.status_snapshot) THEN
-			in_place := false;
-		END IF;
 	END IF;
 	-- the DELETE must see every row: row security must not apply to the refresher
 	IF row_security_active('dormancy.status_snapshot') THEN
@@ -1214,8 +1227,23 @@ CREATE FUNCTION dormancy._refresh_run(run bigint, as_of date,
 AS $$
 DECLARE
 	result record;
+	locked boolean := false;
 BEGIN
-	IF NOT pg_try_advisory_xact_lock(dormancy.refresh_lock_key()) THEN
+	-- Refreshes serialise on a lock of the run log that takes its UPDATE
+	-- privilege (every refresher has it), not on an advisory lock, which any
+	-- role could hold to stop the nightly refresh quietly.  Without waiting
+	-- for another refresh; tried again for half a second, for autovacuum,
+	-- which takes the same lock for the moment it vacuums the small log.
+	FOR attempt IN 1 .. 10 LOOP
+		BEGIN
+			LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
+			locked := true;
+			EXIT;
+		EXCEPTION WHEN lock_not_available THEN
+			PERFORM pg_sleep(0.05);
+		END;
+	END LOOP;
+	IF NOT locked THEN
 		outcome := 'skipped';
 		UPDATE dormancy.refresh_runs r
 		   SET outcome = 'skipped', error_text = 'another refresh was running',
@@ -1260,7 +1288,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._refresh_run(bigint, date) IS
-	'internal: one refresh under the advisory lock, its failure caught and logged';
+	'internal: one refresh under the lock of dormancy.refresh_runs (or skipped), its failure caught and logged';
 
 -- The procedure commits between its two parts (so the running row is visible
 -- while it works, and a failure is logged before it is raised); a procedure
