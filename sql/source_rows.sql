@@ -8,6 +8,8 @@
 --    first start and the first end of two different terms
 -- 3. an event or deal with neither customer nor date is reported once (as
 --    without a customer), not also as without a date
+-- 4. seats or an amount that cannot be read (NaN, beyond +-1e15) is reported,
+--    as an order's amount is (it became NULL unreported)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -86,6 +88,12 @@ SELECT (SELECT sum(rows) FROM dormancy.source_issues WHERE source = 'events' AND
 	 = (SELECT count(*) FROM sr.events WHERE customer IS NULL OR at IS NULL) AS events_reported_once,
 	   (SELECT sum(rows) FROM dormancy.source_issues WHERE source = 'deals' AND issue NOT LIKE '%unmapped')
 	 = (SELECT count(*) FROM sr.deals WHERE customer IS NULL OR closed_on IS NULL) AS deals_reported_once;
+
+-- 4. the seats of customer 2's renewal and of customer 1's term cannot be read
+UPDATE sr.contracts SET seats = 'NaN' WHERE customer = 2;
+UPDATE sr.contracts SET seats = 1e16 WHERE customer = 1;
+SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE issue = 'contract_number_out_of_range' ORDER BY 2;
+SELECT customer_id, seats FROM dormancy.src_contracts WHERE customer_id IN (1, 2) ORDER BY 1;
 
 \i test/sql_ref/unbind_all.sql
 DROP VIEW want_terms;

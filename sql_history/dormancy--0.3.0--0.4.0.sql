@@ -1214,9 +1214,16 @@ BEGIN
 	 WHERE x.source = 'contracts';
 	view_name := 'src_contracts';
 	IF src.relation IS NOT NULL THEN
+		-- seats or an amount beyond +-1e15, NaN or infinite are unknown
+		-- (NULL), and flagged for source_issues (as an order's amount)
+		SELECT coalesce(nullif(string_agg(format('NOT coalesce(%s, true)', r.cond), ' OR '), ''), 'false')
+		  INTO amount_in_range
+		  FROM unnest(ARRAY[dormancy._number_in_range_expr(src.relation, src.columns, 'seats'),
+							dormancy._number_in_range_expr(src.relation, src.columns, 'amount')]) r(cond)
+		 WHERE r.cond <> 'true';
 		definition := format(
 			'SELECT %s AS customer_id, %s AS starts_on, %s AS ends_on, %s AS seats, %s AS amount, '
-			'%s AS auto_renew, %s AS plan FROM %s t',
+			'%s AS auto_renew, %s AS plan, %s AS numbers_out_of_range FROM %s t',
 			dormancy._col(src.columns, 'customer'),
 			dormancy._day_expr(src.relation, src.columns, 'starts_on'),
 			dormancy._day_expr(src.relation, src.columns, 'ends_on'),
@@ -1224,12 +1231,13 @@ BEGIN
 			dormancy._number_expr(src.relation, src.columns, 'amount'),
 			dormancy._col_as(src.columns, 'auto_renew', 'pg_catalog.bool'),
 			dormancy._col_as(src.columns, 'plan', 'pg_catalog.text'),
+			amount_in_range,
 			src.relation);
 	ELSE
 		definition := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS starts_on, NULL::pg_catalog.date AS ends_on, '
 			'NULL::pg_catalog.float8 AS seats, NULL::pg_catalog.float8 AS amount, NULL::pg_catalog.bool AS auto_renew, '
-			'NULL::pg_catalog.text AS plan WHERE false', id_type);
+			'NULL::pg_catalog.text AS plan, NULL::pg_catalog.bool AS numbers_out_of_range WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
 
@@ -1374,6 +1382,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_contracts.amount IS 'amount of the term as double precision, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_contracts.auto_renew IS 'whether the term renews by itself, NULL when unbound or unknown';
 	COMMENT ON COLUMN dormancy.src_contracts.plan IS 'plan of the term as text, NULL when unbound';
+	COMMENT ON COLUMN dormancy.src_contracts.numbers_out_of_range IS 'the bound seats or amount is beyond +-1e15, NaN or infinite: read as NULL (unknown), and source_issues lists it';
 
 	COMMENT ON VIEW dormancy.src_events IS 'adapter view over the bound engagement events relation (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_events.customer_id IS 'the bound customer column';
@@ -3121,6 +3130,12 @@ SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text
 	   'contract terms that end before they start, left out of the contract signals'
   FROM dormancy.src_contracts c
  WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
+ GROUP BY c.customer_id
+UNION ALL
+SELECT 'contracts', 'contract_number_out_of_range', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms whose seats or amount is beyond +-1e15, NaN or infinite: read as unknown (NULL)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.numbers_out_of_range
  GROUP BY c.customer_id
 UNION ALL
 SELECT 'contracts', 'contract_covers_no_day', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),

@@ -604,6 +604,12 @@ SELECT 'contracts', 'contract_ends_before_start', c.customer_id::pg_catalog.text
  WHERE c.customer_id IS NOT NULL AND c.ends_on < c.starts_on
  GROUP BY c.customer_id
 UNION ALL
+SELECT 'contracts', 'contract_number_out_of_range', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
+	   'contract terms whose seats or amount is beyond +-1e15, NaN or infinite: read as unknown (NULL)'
+  FROM dormancy.src_contracts c
+ WHERE c.customer_id IS NOT NULL AND c.numbers_out_of_range
+ GROUP BY c.customer_id
+UNION ALL
 SELECT 'contracts', 'contract_covers_no_day', c.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
 	   'contract terms ending at -infinity or starting at infinity, left out of the contract signals'
   FROM dormancy.src_contracts c
