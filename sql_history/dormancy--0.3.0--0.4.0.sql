@@ -6140,8 +6140,29 @@ ALTER TABLE dormancy.approach_rules ADD CONSTRAINT approach_rules_reasons CHECK 
 
 -- Thresholds are whole days or months: a negative time part made every
 -- customer_status query fail, a positive one was floored to the day.  A rule
--- with a time part keeps the days it counted (the time part dropped, at
--- least a day), then the CHECK.
+-- with a time part keeps the days it counted (the time part dropped; at
+-- least a day, where it counted none), then the CHECK.  A rule whose
+-- thresholds would then no longer be in order (two of them the same day)
+-- stops the update with the rules to correct.
+DO $$
+DECLARE
+	bad text;
+BEGIN
+	SELECT string_agg(format('%s (%s, %s, %s)', r.rule_id, r.at_risk_after, r.dormant_after, r.long_dormant_after),
+					  ', ' ORDER BY r.rule_id) INTO bad
+	  FROM dormancy.rules r
+	 CROSS JOIN LATERAL (SELECT greatest(date_trunc('day', justify_hours(r.at_risk_after)), interval '1 day') AS ar,
+								greatest(date_trunc('day', justify_hours(r.dormant_after)), interval '1 day') AS d,
+								greatest(date_trunc('day', justify_hours(r.long_dormant_after)), interval '1 day') AS ld) n
+	 WHERE NOT (n.ar < n.d AND n.d < n.ld);
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION 'rules whose thresholds are not whole days and fall on the same day once they are: %', bad
+			USING ERRCODE = 'check_violation',
+				  DETAIL = '0.4.0 takes thresholds in whole days or months only; these rules'' thresholds, without their hours, are no longer in order.',
+				  HINT = 'Give those rules thresholds in whole days or months in dormancy.rules, then run ALTER EXTENSION dormancy UPDATE again.';
+	END IF;
+END
+$$;
 UPDATE dormancy.rules
    SET at_risk_after = greatest(date_trunc('day', justify_hours(at_risk_after)), interval '1 day'),
 	   dormant_after = greatest(date_trunc('day', justify_hours(dormant_after)), interval '1 day'),

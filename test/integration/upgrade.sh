@@ -400,6 +400,22 @@ hours_q="SELECT string_agg(concat_ws(' ', industry, at_risk_after, dormant_after
 [ "$(q dormancy_up_hours -c "$hours_q")" = "hours 1 mon 6 mons 2 years 1 day; under a day 1 day 2 days 3 days" ] &&
 	ok "rules with a time part: the days they counted kept, whole days after the update" ||
 	fail "rules with a time part after the update: $(q dormancy_up_hours -c "$hours_q")"
+# and one whose thresholds fall on one day without their hours stops the
+# update, named; corrected, the update goes through
+createdb dormancy_up_hours2
+q dormancy_up_hours2 -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
+	-c "INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after)
+		VALUES ('same day', '1 day', '1 day 12:00', '3 days')"
+if q dormancy_up_hours2 -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/hours.err"; then
+	fail "the update went through with a rule whose thresholds fall on one day without their hours"
+elif grep -q "fall on the same day once they are: [0-9]* (1 day, 1 day 12:00:00, 3 days)" "$work/hours.err" &&
+	 q dormancy_up_hours2 -q -c "UPDATE dormancy.rules SET dormant_after = '2 days' WHERE industry = 'same day'" \
+		-c "ALTER EXTENSION dormancy UPDATE" 2>>"$work/hours.err" &&
+	 [ "$(q dormancy_up_hours2 -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ]; then
+	ok "a rule whose thresholds fall on one day without their hours stops the update, named; corrected, it goes through"
+else
+	fail "the update and a rule of hours: $(cat "$work/hours.err")"
+fi
 
 # an approach rule naming a reason that is no likely reason never matched;
 # 0.4.0 refuses it: the update stops, names the rule and says what to do,
