@@ -51,6 +51,10 @@ SELECT c.forecast_model, count(*) AS customers,
 	   max(abs(c.p_alive - dormancy.paretonbd_p_alive(m.m, c.frequency, c.recency_days / 7.0, c.age_days / 7.0))) < 1e-12 AS p_alive
   FROM dormancy.customer_status c, mc.m m
  GROUP BY 1;
+-- and nothing reads the BG/NBD fit that did not converge (suggest_rules'
+-- cross-check computed P(alive) from it: "NULL without a converged model")
+SELECT (dormancy._model_for(NULL, NULL, (SELECT dormancy._configuration()))).bgnbd IS NULL AS no_bgnbd,
+	   (SELECT count(p_alive_at_dormant) FROM dormancy.suggest_rules(min_gaps => 1)) AS with_p_alive_at_dormant;
 UPDATE dormancy.models SET paretonbd.converged = false;
 SELECT c.forecast_model, count(*) AS customers, count(c.p_alive) AS with_p_alive
   FROM dormancy.customer_status c GROUP BY 1;

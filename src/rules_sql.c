@@ -965,7 +965,7 @@ LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result
 	HeapTuple  *tuples;
 	TupleDesc	desc;
 
-	cache->nrows = ReadConfigRows("SELECT m.model_id, m.bgnbd, m.gammagamma,"
+	cache->nrows = ReadConfigRows("SELECT m.model_id, CASE WHEN (m.bgnbd).converged THEN m.bgnbd END, m.gammagamma,"
 								  " pg_catalog.date_part('epoch', m.time_unit) / 86400,"
 								  " pg_catalog.date_part('epoch', ms.horizon) / 86400,"
 								  " m.model, CASE WHEN m.model = 'paretonbd' AND (m.paretonbd).converged THEN m.paretonbd END,"
@@ -1099,7 +1099,8 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, co
  * of both kinds for one customer (fit_models() makes one kind only) the
  * industry's is taken.  model is the one chosen for the segment
  * (models.model), paretonbd its Pareto/NBD fit when that is the one and it
- * converged (else NULL: BG/NBD applies).
+ * converged (else NULL: BG/NBD applies); bgnbd NULL where that fit did not
+ * converge (a segment whose chosen Pareto/NBD fit applies).
  */
 Datum
 model_for(PG_FUNCTION_ARGS)
