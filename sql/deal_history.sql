@@ -103,6 +103,18 @@ SET TimeZone = 'America/Los_Angeles';
 SELECT customer_id, last_deal_at, last_deal_outcome FROM dormancy.customer_deals
  WHERE customer_id BETWEEN 9 AND 11 ORDER BY 1;
 RESET TimeZone;
+-- by the instant, not the clock: where clocks go back (New York, 2026-11-01),
+-- a deal lost at 01:30 EDT and one won an hour later at 01:20 EST
+SET dormancy.time_zone = 'America/New_York';
+INSERT INTO dh.customers VALUES (12, 'lost, then won in the repeated hour', NULL);
+INSERT INTO dh.orders VALUES (12, '2025-06-01', 100000);
+INSERT INTO dh.deals VALUES (12, '2026-11-01 01:30-04', '失注', '価格'), (12, '2026-11-01 01:20-05', '受注', NULL);
+SELECT customer_id, last_deal_at, last_deal_outcome,
+	   last_deal_outcome = (SELECT o.outcome FROM dh.deals d
+							  JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(d.stage)
+							 WHERE d.customer = 12 ORDER BY d.closed_at DESC LIMIT 1) AS the_later_one
+  FROM dormancy.customer_deals WHERE customer_id = 12;
+SET dormancy.time_zone = 'Asia/Tokyo';
 
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA dh CASCADE;

@@ -1268,18 +1268,18 @@ BEGIN
 	IF src.relation IS NOT NULL THEN
 		definition := format(
 			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
-			'%s AS note, %s AS closed_time FROM %s t',
+			'%s AS note, %s AS closed_at FROM %s t',
 			dormancy._col(src.columns, 'customer'),
 			dormancy._day_expr(src.relation, src.columns, 'closed_at'),
 			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'lost_reason', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'note', 'pg_catalog.text'),
-			dormancy._time_of_day_expr(src.relation, src.columns, 'closed_at'),
+			dormancy._instant_expr(src.relation, src.columns, 'closed_at'),
 			src.relation);
 	ELSE
 		definition := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
-			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note, NULL::pg_catalog.time AS closed_time '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note, NULL::pg_catalog.timestamptz AS closed_at '
 			'WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
@@ -1395,7 +1395,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
 	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
-	COMMENT ON COLUMN dormancy.src_deals.closed_time IS 'the time of day the deal closed (in dormancy.time_zone for a timestamptz), which orders deals of one day; NULL for a date column';
+	COMMENT ON COLUMN dormancy.src_deals.closed_at IS 'the instant the deal closed (a timestamp read in UTC), which orders deals of one day; NULL for a date column';
 
 	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';
@@ -2872,14 +2872,14 @@ COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length
 COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 
 -- customer_deals: the last closed deal per customer (open deals counted apart):
--- the latest day, then the latest time of that day when the bound column has
--- one.  The last deal's columns are picked together, as one
+-- the latest day, then the latest instant of that day when the bound column
+-- has one.  The last deal's columns are picked together, as one
 -- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
 ), d AS (
-	SELECT x.customer_id, x.closed_on, x.closed_time, x.source_outcome, x.source_reason, x.note,
+	SELECT x.customer_id, x.closed_on, x.closed_at, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
 		   -- no reason given: the outcome's wording when it carries one
 		   -- (lost - competitor and its installed Japanese wordings: in
@@ -2898,7 +2898,7 @@ WITH a AS (
 ), g AS (
 	SELECT c.customer_id, a.day,
 		   (pg_catalog.array_agg(ROW(c.closed_on, c.outcome, c.reason, c.source_outcome, c.source_reason, c.note)::dormancy._closed_deal
-								 ORDER BY c.closed_on DESC, c.closed_time DESC NULLS LAST, c.outcome, c.reason,
+								 ORDER BY c.closed_on DESC, c.closed_at DESC NULLS LAST, c.outcome, c.reason,
 										  c.source_outcome, c.note)
 				FILTER (WHERE c.counts))[1] AS last_deal,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
@@ -8000,9 +8000,10 @@ $$;
 COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
 	'internal: the calendar day of a bound date, timestamp or timestamptz column';
 
--- A bound day column's time of day, in the day _day_expr gives (timestamptz
--- in dormancy.time_zone): what orders two rows of one day; NULL for a date.
-CREATE FUNCTION dormancy._time_of_day_expr(relation regclass, columns jsonb, role text)
+-- A bound day column's instant, which orders two rows of one day: a
+-- timestamptz as it is (the clock of a zone repeats an hour when it goes
+-- back), a timestamp read in UTC; NULL for a date.
+CREATE FUNCTION dormancy._instant_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -8011,19 +8012,19 @@ DECLARE
 	t oid;
 BEGIN
 	IF columns ->> role IS NULL THEN
-		RETURN 'NULL::pg_catalog.time';
+		RETURN 'NULL::pg_catalog.timestamptz';
 	END IF;
 	t := (dormancy._binding_column(relation, role, columns ->> role)).type_oid;
 	IF t = 'timestamptz'::regtype THEN
-		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.time', columns ->> role);
+		RETURN format('(t.%I)::pg_catalog.timestamptz', columns ->> role);
 	ELSIF t = 'timestamp'::regtype THEN
-		RETURN format('(t.%I)::pg_catalog.time', columns ->> role);
+		RETURN format('((t.%I) AT TIME ZONE ''UTC'')', columns ->> role);
 	END IF;
-	RETURN 'NULL::pg_catalog.time';
+	RETURN 'NULL::pg_catalog.timestamptz';
 END
 $$;
-COMMENT ON FUNCTION dormancy._time_of_day_expr(regclass, jsonb, text) IS
-	'internal: the time of day of a bound timestamp or timestamptz column (timestamptz in dormancy.time_zone), NULL for a date';
+COMMENT ON FUNCTION dormancy._instant_expr(regclass, jsonb, text) IS
+	'internal: the instant of a bound timestamp or timestamptz column (a timestamp read in UTC), NULL for a date: what orders rows of one day';
 
 -- Track the orders: triggers on the relation and on all its partitions, the
 -- column and its type recorded; the next refresh is a full one (why: reason).

@@ -217,9 +217,10 @@ $$;
 COMMENT ON FUNCTION dormancy._day_expr(regclass, jsonb, text) IS
 	'internal: the calendar day of a bound date, timestamp or timestamptz column';
 
--- A bound day column's time of day, in the day _day_expr gives (timestamptz
--- in dormancy.time_zone): what orders two rows of one day; NULL for a date.
-CREATE FUNCTION dormancy._time_of_day_expr(relation regclass, columns jsonb, role text)
+-- A bound day column's instant, which orders two rows of one day: a
+-- timestamptz as it is (the clock of a zone repeats an hour when it goes
+-- back), a timestamp read in UTC; NULL for a date.
+CREATE FUNCTION dormancy._instant_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
@@ -228,19 +229,19 @@ DECLARE
 	t oid;
 BEGIN
 	IF columns ->> role IS NULL THEN
-		RETURN 'NULL::pg_catalog.time';
+		RETURN 'NULL::pg_catalog.timestamptz';
 	END IF;
 	t := (dormancy._binding_column(relation, role, columns ->> role)).type_oid;
 	IF t = 'timestamptz'::regtype THEN
-		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.time', columns ->> role);
+		RETURN format('(t.%I)::pg_catalog.timestamptz', columns ->> role);
 	ELSIF t = 'timestamp'::regtype THEN
-		RETURN format('(t.%I)::pg_catalog.time', columns ->> role);
+		RETURN format('((t.%I) AT TIME ZONE ''UTC'')', columns ->> role);
 	END IF;
-	RETURN 'NULL::pg_catalog.time';
+	RETURN 'NULL::pg_catalog.timestamptz';
 END
 $$;
-COMMENT ON FUNCTION dormancy._time_of_day_expr(regclass, jsonb, text) IS
-	'internal: the time of day of a bound timestamp or timestamptz column (timestamptz in dormancy.time_zone), NULL for a date';
+COMMENT ON FUNCTION dormancy._instant_expr(regclass, jsonb, text) IS
+	'internal: the instant of a bound timestamp or timestamptz column (a timestamp read in UTC), NULL for a date: what orders rows of one day';
 
 -- Whether a bound numeric column holds a usable amount: within +-1e15 (a
 -- thousand trillion in any currency), not NaN or infinite.  One absurd value

@@ -300,18 +300,18 @@ BEGIN
 	IF src.relation IS NOT NULL THEN
 		definition := format(
 			'SELECT %s AS customer_id, %s AS closed_on, %s AS source_outcome, %s AS source_reason, '
-			'%s AS note, %s AS closed_time FROM %s t',
+			'%s AS note, %s AS closed_at FROM %s t',
 			dormancy._col(src.columns, 'customer'),
 			dormancy._day_expr(src.relation, src.columns, 'closed_at'),
 			dormancy._col_as(src.columns, 'outcome', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'lost_reason', 'pg_catalog.text'),
 			dormancy._col_as(src.columns, 'note', 'pg_catalog.text'),
-			dormancy._time_of_day_expr(src.relation, src.columns, 'closed_at'),
+			dormancy._instant_expr(src.relation, src.columns, 'closed_at'),
 			src.relation);
 	ELSE
 		definition := format(
 			'SELECT NULL::%s AS customer_id, NULL::pg_catalog.date AS closed_on, NULL::pg_catalog.text AS source_outcome, '
-			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note, NULL::pg_catalog.time AS closed_time '
+			'NULL::pg_catalog.text AS source_reason, NULL::pg_catalog.text AS note, NULL::pg_catalog.timestamptz AS closed_at '
 			'WHERE false', id_type);
 	END IF;
 	RETURN NEXT;
@@ -429,7 +429,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_deals.source_outcome IS 'the bound outcome column as text, mapped by dormancy.deal_outcomes';
 	COMMENT ON COLUMN dormancy.src_deals.source_reason IS 'the bound lost reason column as text, mapped by dormancy.deal_reasons; NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_deals.note IS 'the bound note column as text, NULL when unbound';
-	COMMENT ON COLUMN dormancy.src_deals.closed_time IS 'the time of day the deal closed (in dormancy.time_zone for a timestamptz), which orders deals of one day; NULL for a date column';
+	COMMENT ON COLUMN dormancy.src_deals.closed_at IS 'the instant the deal closed (a timestamp read in UTC), which orders deals of one day; NULL for a date column';
 
 	COMMENT ON VIEW dormancy.src_contacts IS 'adapter view over the bound contacts relation, one row per contact (empty when unbound)';
 	COMMENT ON COLUMN dormancy.src_contacts.customer_id IS 'the bound customer column';

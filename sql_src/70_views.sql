@@ -344,14 +344,14 @@ COMMENT ON COLUMN dormancy.customer_engagement.engagement_window_days IS 'length
 COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 
 -- customer_deals: the last closed deal per customer (open deals counted apart):
--- the latest day, then the latest time of that day when the bound column has
--- one.  The last deal's columns are picked together, as one
+-- the latest day, then the latest instant of that day when the bound column
+-- has one.  The last deal's columns are picked together, as one
 -- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day
 ), d AS (
-	SELECT x.customer_id, x.closed_on, x.closed_time, x.source_outcome, x.source_reason, x.note,
+	SELECT x.customer_id, x.closed_on, x.closed_at, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
 		   -- no reason given: the outcome's wording when it carries one
 		   -- (lost - competitor and its installed Japanese wordings: in
@@ -370,7 +370,7 @@ WITH a AS (
 ), g AS (
 	SELECT c.customer_id, a.day,
 		   (pg_catalog.array_agg(ROW(c.closed_on, c.outcome, c.reason, c.source_outcome, c.source_reason, c.note)::dormancy._closed_deal
-								 ORDER BY c.closed_on DESC, c.closed_time DESC NULLS LAST, c.outcome, c.reason,
+								 ORDER BY c.closed_on DESC, c.closed_at DESC NULLS LAST, c.outcome, c.reason,
 										  c.source_outcome, c.note)
 				FILTER (WHERE c.counts))[1] AS last_deal,
 		   pg_catalog.count(*) FILTER (WHERE c.counts AND c.outcome = 'won')::integer AS deals_won,
