@@ -7247,25 +7247,48 @@ AS $$
 DECLARE
 	result record;
 	locked boolean := false;
+	holder text;
+	saved_lock_timeout text := current_setting('lock_timeout');
 BEGIN
 	-- Refreshes serialise on a lock of the run log that takes its UPDATE
 	-- privilege (every refresher has it), not on an advisory lock, which any
-	-- role could hold to stop the nightly refresh quietly.  Without waiting
-	-- for another refresh; tried again for half a second, for autovacuum,
-	-- which takes the same lock for the moment it vacuums the small log.
-	FOR attempt IN 1 .. 10 LOOP
+	-- role could hold to stop the nightly refresh quietly.  Held by another
+	-- refresh (a live run logged running): skipped at once.  Held by
+	-- something else (autovacuum or a VACUUM or ANALYZE of the log, or a
+	-- session holding refreshes off): waited for up to 5 s, which makes
+	-- autovacuum give way, then skipped, saying by whom.
+	BEGIN
+		LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
+		locked := true;
+	EXCEPTION WHEN lock_not_available THEN
+		locked := false;
+	END;
+	IF NOT locked AND NOT EXISTS (SELECT 1 FROM dormancy.refresh_runs r
+								   WHERE r.outcome = 'running' AND r.run_id <> run AND r.pid <> pg_backend_pid()
+									 AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.pid)) THEN
+		SELECT string_agg(format('pid %s, %s', l.pid, coalesce(nullif(a.backend_type, 'client backend'),
+																 'a session of ' || a.usename)), '; ' ORDER BY l.pid)
+		  INTO holder
+		  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+		 WHERE l.locktype = 'relation' AND l.relation = 'dormancy.refresh_runs'::regclass AND l.granted
+		   AND l.pid <> pg_backend_pid()
+		   AND l.mode IN ('ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock',
+						  'AccessExclusiveLock');
 		BEGIN
-			LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
+			PERFORM set_config('lock_timeout', '5s', true);
+			LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE;
 			locked := true;
-			EXIT;
 		EXCEPTION WHEN lock_not_available THEN
-			PERFORM pg_sleep(0.05);
+			locked := false;
 		END;
-	END LOOP;
+		PERFORM set_config('lock_timeout', saved_lock_timeout, true);
+	END IF;
 	IF NOT locked THEN
 		outcome := 'skipped';
 		UPDATE dormancy.refresh_runs r
-		   SET outcome = 'skipped', error_text = 'another refresh was running',
+		   SET outcome = 'skipped',
+			   error_text = CASE WHEN holder IS NULL THEN 'another refresh was running'
+								 ELSE format('the lock of dormancy.refresh_runs was held by another session, not a refresh (%s)', holder) END,
 			   finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
 		RETURN;
