@@ -2041,12 +2041,7 @@ BEGIN
 				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
 				  HINT = problem.hint;
 	END IF;
-	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
-		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
-			USING ERRCODE = 'undefined_table',
-				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
-				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
-	END IF;
+	PERFORM dormancy._require_bound('refresh the snapshot');
 	as_of := dormancy.as_of_day();
 	-- On Citus, the workers run this refresh's statements without JIT too
 	-- (the function's own SET jit = off is the coordinator's alone): Citus
@@ -11914,7 +11909,8 @@ COMMENT ON FUNCTION dormancy._whole_stored_histories() IS
 
 -- Privileges (always last)
 --
--- Before the first bind no view exists: the work that reads them says so,
+-- Before the first bind no view exists, and a DROP ... CASCADE on a bound
+-- relation or column drops them: the work that reads them says which,
 -- instead of failing on a missing relation deep in its queries.
 CREATE FUNCTION dormancy._require_bound(work text)
 	RETURNS void
@@ -11922,16 +11918,22 @@ CREATE FUNCTION dormancy._require_bound(work text)
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF pg_catalog.to_regclass('dormancy.customer_status') IS NULL THEN
-		RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+	IF pg_catalog.to_regclass('dormancy.customer_status') IS NOT NULL THEN
+		RETURN;
+	ELSIF EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: cannot %', work
 			USING ERRCODE = 'undefined_table',
-				  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
-				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
 	END IF;
+	RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+		USING ERRCODE = 'undefined_table',
+			  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
+			  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
 END
 $$;
 COMMENT ON FUNCTION dormancy._require_bound(text) IS
-	'internal: raise undefined_table, naming the work, while nothing is bound (no generated view exists)';
+	'internal: raise undefined_table, naming the work, while the generated views do not exist (nothing bound yet, or dropped by a DROP ... CASCADE)';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

@@ -34,7 +34,8 @@ $$;
 COMMENT ON FUNCTION dormancy._generated_views() IS
 	'internal: the generated views in creation order (adapters src_* first, then the live views of _create_views)';
 
--- Before the first bind no view exists: the work that reads them says so,
+-- Before the first bind no view exists, and a DROP ... CASCADE on a bound
+-- relation or column drops them: the work that reads them says which,
 -- instead of failing on a missing relation deep in its queries.
 CREATE FUNCTION dormancy._require_bound(work text)
 	RETURNS void
@@ -42,16 +43,22 @@ CREATE FUNCTION dormancy._require_bound(work text)
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF pg_catalog.to_regclass('dormancy.customer_status') IS NULL THEN
-		RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+	IF pg_catalog.to_regclass('dormancy.customer_status') IS NOT NULL THEN
+		RETURN;
+	ELSIF EXISTS (SELECT 1 FROM dormancy.bindings) THEN
+		RAISE EXCEPTION 'the generated views are missing: cannot %', work
 			USING ERRCODE = 'undefined_table',
-				  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
-				  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
+				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
+				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
 	END IF;
+	RAISE EXCEPTION 'nothing is bound yet: cannot %', work
+		USING ERRCODE = 'undefined_table',
+			  DETAIL = 'The views the extension reads, dormancy.customer_status among them, are built by binding your tables.',
+			  HINT = 'Bind your tables with dormancy.bind_customers() and dormancy.bind_orders() (or run SELECT dormancy.rebind()).';
 END
 $$;
 COMMENT ON FUNCTION dormancy._require_bound(text) IS
-	'internal: raise undefined_table, naming the work, while nothing is bound (no generated view exists)';
+	'internal: raise undefined_table, naming the work, while the generated views do not exist (nothing bound yet, or dropped by a DROP ... CASCADE)';
 
 -- Give the columns of one relation the comments of the same-named columns of another.
 CREATE FUNCTION dormancy._copy_column_comments(from_rel regclass, to_rel regclass)

@@ -854,12 +854,7 @@ BEGIN
 				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
 				  HINT = problem.hint;
 	END IF;
-	IF to_regclass('dormancy.customer_status') IS NULL AND EXISTS (SELECT 1 FROM dormancy.bindings) THEN
-		RAISE EXCEPTION 'the generated views are missing: view dormancy.customer_status does not exist'
-			USING ERRCODE = 'undefined_table',
-				  DETAIL = 'Something is bound, but the views were dropped (DROP ... CASCADE on a bound relation or column drops them).',
-				  HINT = 'Run SELECT dormancy.rebind() to create them again from dormancy.bindings.';
-	END IF;
+	PERFORM dormancy._require_bound('refresh the snapshot');
 	as_of := dormancy.as_of_day();
 	-- On Citus, the workers run this refresh's statements without JIT too
 	-- (the function's own SET jit = off is the coordinator's alone): Citus
