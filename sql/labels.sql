@@ -25,6 +25,7 @@ SELECT v.vocabulary, m[1]
 			   ('deal_outcome', 'dormancy.deal_outcomes'::regclass, 'deal_outcomes_outcome'),
 			   ('deal_reason', 'dormancy.deal_reasons'::regclass, 'deal_reasons_reason'),
 			   ('event_kind', 'dormancy.event_kinds'::regclass, 'event_kinds_kind'),
+			   ('outreach_outcome', 'dormancy.outreach_outcomes'::regclass, 'outreach_outcomes_outcome'),
 			   ('change', 'dormancy.status_history'::regclass, 'status_history_change_known')) v(vocabulary, rel, con)
   JOIN pg_constraint k ON k.conrelid = v.rel AND k.conname = v.con
  CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(k.oid), '''([a-z_]+)''', 'g') m
@@ -40,6 +41,16 @@ UNION
 SELECT 'evidence', 'deal_unknown'
 UNION
 SELECT 'evidence', 'deal_reason_' || m[1]
+  FROM pg_constraint k CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(k.oid), '''([a-z_]+)''', 'g') m
+ WHERE k.conrelid = 'dormancy.deal_reasons'::regclass AND k.conname = 'deal_reasons_reason'
+UNION
+-- evidence outreach_<outcome> of the latest contact that reached the customer
+-- (never not_reached), outreach_reason_<reason> of a refusal (deal reasons)
+SELECT 'evidence', 'outreach_' || m[1]
+  FROM pg_constraint k CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(k.oid), '''([a-z_]+)''', 'g') m
+ WHERE k.conrelid = 'dormancy.outreach_outcomes'::regclass AND k.conname = 'outreach_outcomes_outcome' AND m[1] <> 'not_reached'
+UNION
+SELECT 'evidence', 'outreach_reason_' || m[1]
   FROM pg_constraint k CROSS JOIN LATERAL regexp_matches(pg_get_constraintdef(k.oid), '''([a-z_]+)''', 'g') m
  WHERE k.conrelid = 'dormancy.deal_reasons'::regclass AND k.conname = 'deal_reasons_reason'
 UNION
@@ -205,6 +216,14 @@ SET dormancy.language = 'ja';
 SET ROLE dormancy_reader;
 SELECT customer_id, state_label, likely_reason_label FROM dormancy.snapshot_call_list ORDER BY call_rank LIMIT 1;
 RESET ROLE;
+-- the words of a call's outcome, as evidence and as campaign_list's last
+-- outcome, in both languages
+SELECT dormancy.labels('evidence', ARRAY['lapsed', 'outreach_declined', 'outreach_reason_competitor']) AS evidence,
+	   dormancy.label('outreach_outcome', 'not_reached') AS last_outcome;
+SET dormancy.language = 'en';
+SELECT dormancy.labels('evidence', ARRAY['lapsed', 'outreach_declined', 'outreach_reason_competitor']) AS evidence,
+	   dormancy.label('outreach_outcome', 'not_reached') AS last_outcome;
+SELECT attname FROM pg_attribute WHERE attrelid = 'dormancy.campaign_list'::regclass AND attname = 'last_outcome_label';
 
 RESET dormancy.language;
 RESET lc_messages;

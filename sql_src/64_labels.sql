@@ -22,7 +22,7 @@ CREATE TABLE dormancy.labels (
 COMMENT ON TABLE dormancy.labels IS
 	'the label of each code in each language (en, ja): what the *_label columns and dormancy.label() show; edit freely';
 COMMENT ON COLUMN dormancy.labels.vocabulary IS
-	'what the code is: state, contract_state, dormancy_kind, segment, decline_signals, evidence, likely_reason, approach_channel, message_theme, data_gaps, score_component, deal_outcome, deal_reason, event_kind or change';
+	'what the code is: state, contract_state, dormancy_kind, segment, decline_signals, evidence, likely_reason, approach_channel, message_theme, data_gaps, score_component, deal_outcome, deal_reason, event_kind, outreach_outcome, change or score_basis';
 COMMENT ON COLUMN dormancy.labels.code IS 'the code as the views write it (active, lost_to_competitor, phone, ...)';
 COMMENT ON COLUMN dormancy.labels.language IS 'en or ja';
 COMMENT ON COLUMN dormancy.labels.label IS 'what a person reads for the code in that language';
@@ -89,6 +89,20 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('evidence', 'overdue', 'en', 'next order overdue'),
 	('evidence', 'season_drop', 'en', 'down on the same season last year'),
 	('evidence', 'negative_trend', 'en', 'spending trending down'),
+	('evidence', 'lapsed', 'en', 'lapsed'),
+	('evidence', 'outreach_reached', 'en', 'last contact: reached'),
+	('evidence', 'outreach_interested', 'en', 'last contact: interested'),
+	('evidence', 'outreach_meeting', 'en', 'last contact: meeting set'),
+	('evidence', 'outreach_quote', 'en', 'last contact: quote sent'),
+	('evidence', 'outreach_order', 'en', 'last contact: ordered'),
+	('evidence', 'outreach_declined', 'en', 'last contact: declined'),
+	('evidence', 'outreach_reason_price', 'en', 'declined: price'),
+	('evidence', 'outreach_reason_features', 'en', 'declined: features'),
+	('evidence', 'outreach_reason_competitor', 'en', 'declined: competitor'),
+	('evidence', 'outreach_reason_timing', 'en', 'declined: timing'),
+	('evidence', 'outreach_reason_budget', 'en', 'declined: budget'),
+	('evidence', 'outreach_reason_circumstances', 'en', 'declined: customer circumstances'),
+	('evidence', 'outreach_reason_other', 'en', 'declined: other'),
 	('likely_reason', 'dissatisfied_product', 'en', 'unhappy with the product'),
 	('likely_reason', 'dissatisfied_price', 'en', 'unhappy with the price'),
 	('likely_reason', 'dissatisfied_support', 'en', 'unhappy with support'),
@@ -186,6 +200,13 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('event_kind', 'document_download', 'en', 'document download'),
 	('event_kind', 'support_visit', 'en', 'support page visit'),
 	('event_kind', 'other', 'en', 'other'),
+	('outreach_outcome', 'not_reached', 'en', 'not reached'),
+	('outreach_outcome', 'reached', 'en', 'reached'),
+	('outreach_outcome', 'interested', 'en', 'interested'),
+	('outreach_outcome', 'meeting', 'en', 'meeting set'),
+	('outreach_outcome', 'quote', 'en', 'quote sent'),
+	('outreach_outcome', 'order', 'en', 'ordered'),
+	('outreach_outcome', 'declined', 'en', 'declined'),
 	('change', 'new', 'en', 'new'),
 	('change', 'changed', 'en', 'changed'),
 	('change', 'removed', 'en', 'removed');
@@ -241,13 +262,13 @@ BEGIN
 		('evidence', 'deal_lost', 'ja', U&'\76F4\8FD1\5546\8AC7: \5931\6CE8'),	-- last deal lost
 		('evidence', 'deal_postponed', 'ja', U&'\76F4\8FD1\5546\8AC7: \898B\9001\308A\30FB\5EF6\671F'),	-- last deal postponed
 		('evidence', 'deal_unknown', 'ja', U&'\76F4\8FD1\5546\8AC7: \7D50\679C\4E0D\660E'),	-- last deal: outcome unknown
-		('evidence', 'deal_reason_price', 'ja', U&'\5546\8AC7\7406\7531: \4FA1\683C'),	-- deal reason: price
-		('evidence', 'deal_reason_features', 'ja', U&'\5546\8AC7\7406\7531: \6A5F\80FD'),	-- deal reason: features
-		('evidence', 'deal_reason_competitor', 'ja', U&'\5546\8AC7\7406\7531: \7AF6\5408'),	-- deal reason: competitor
-		('evidence', 'deal_reason_timing', 'ja', U&'\5546\8AC7\7406\7531: \6642\671F'),	-- deal reason: timing
-		('evidence', 'deal_reason_budget', 'ja', U&'\5546\8AC7\7406\7531: \4E88\7B97'),	-- deal reason: budget
-		('evidence', 'deal_reason_circumstances', 'ja', U&'\5546\8AC7\7406\7531: \9867\5BA2\90FD\5408'),	-- deal reason: customer circumstances
-		('evidence', 'deal_reason_other', 'ja', U&'\5546\8AC7\7406\7531: \305D\306E\4ED6'),	-- deal reason: other
+		('evidence', 'deal_reason_price', 'ja', U&'\5931\6CE8\7406\7531: \4FA1\683C'),	-- deal reason: price
+		('evidence', 'deal_reason_features', 'ja', U&'\5931\6CE8\7406\7531: \6A5F\80FD'),	-- deal reason: features
+		('evidence', 'deal_reason_competitor', 'ja', U&'\5931\6CE8\7406\7531: \7AF6\5408'),	-- deal reason: competitor
+		('evidence', 'deal_reason_timing', 'ja', U&'\5931\6CE8\7406\7531: \6642\671F'),	-- deal reason: timing
+		('evidence', 'deal_reason_budget', 'ja', U&'\5931\6CE8\7406\7531: \4E88\7B97'),	-- deal reason: budget
+		('evidence', 'deal_reason_circumstances', 'ja', U&'\5931\6CE8\7406\7531: \9867\5BA2\90FD\5408'),	-- deal reason: customer circumstances
+		('evidence', 'deal_reason_other', 'ja', U&'\5931\6CE8\7406\7531: \305D\306E\4ED6'),	-- deal reason: other
 		('evidence', 'open_deal', 'ja', U&'\9032\884C\4E2D\306E\5546\8AC7\3042\308A'),	-- open deal
 		('evidence', 'lost_deal', 'ja', U&'\5931\6CE8\30FB\898B\9001\308A'),	-- lost or postponed deal
 		('evidence', 'amount_drop', 'ja', U&'\8CFC\5165\984D\306E\6E1B\5C11'),	-- spending down
@@ -256,6 +277,20 @@ BEGIN
 		('evidence', 'overdue', 'ja', U&'\6B21\56DE\8CFC\5165\306E\9045\308C'),	-- next order overdue
 		('evidence', 'season_drop', 'ja', U&'\524D\5E74\540C\671F\6BD4\306E\6E1B\5C11'),	-- down on the same season last year
 		('evidence', 'negative_trend', 'ja', U&'\8CFC\5165\984D\306E\4E0B\964D\50BE\5411'),	-- spending trending down
+		('evidence', 'lapsed', 'ja', U&'\8CFC\5165\9014\7D76'),	-- lapsed
+		('evidence', 'outreach_reached', 'ja', U&'\524D\56DE\63A5\89E6: \5FDC\5BFE\3042\308A'),	-- last contact: reached
+		('evidence', 'outreach_interested', 'ja', U&'\524D\56DE\63A5\89E6: \95A2\5FC3\3042\308A'),	-- last contact: interested
+		('evidence', 'outreach_meeting', 'ja', U&'\524D\56DE\63A5\89E6: \9762\8AC7\8A2D\5B9A'),	-- last contact: meeting set
+		('evidence', 'outreach_quote', 'ja', U&'\524D\56DE\63A5\89E6: \898B\7A4D\63D0\51FA'),	-- last contact: quote sent
+		('evidence', 'outreach_order', 'ja', U&'\524D\56DE\63A5\89E6: \53D7\6CE8'),	-- last contact: ordered
+		('evidence', 'outreach_declined', 'ja', U&'\524D\56DE\63A5\89E6: \8F9E\9000'),	-- last contact: declined
+		('evidence', 'outreach_reason_price', 'ja', U&'\8F9E\9000\7406\7531: \4FA1\683C'),	-- declined: price
+		('evidence', 'outreach_reason_features', 'ja', U&'\8F9E\9000\7406\7531: \6A5F\80FD'),	-- declined: features
+		('evidence', 'outreach_reason_competitor', 'ja', U&'\8F9E\9000\7406\7531: \7AF6\5408'),	-- declined: competitor
+		('evidence', 'outreach_reason_timing', 'ja', U&'\8F9E\9000\7406\7531: \6642\671F'),	-- declined: timing
+		('evidence', 'outreach_reason_budget', 'ja', U&'\8F9E\9000\7406\7531: \4E88\7B97'),	-- declined: budget
+		('evidence', 'outreach_reason_circumstances', 'ja', U&'\8F9E\9000\7406\7531: \9867\5BA2\90FD\5408'),	-- declined: customer circumstances
+		('evidence', 'outreach_reason_other', 'ja', U&'\8F9E\9000\7406\7531: \305D\306E\4ED6'),	-- declined: other
 		('likely_reason', 'dissatisfied_product', 'ja', U&'\88FD\54C1\3078\306E\4E0D\6E80'),	-- unhappy with the product
 		('likely_reason', 'dissatisfied_price', 'ja', U&'\4FA1\683C\3078\306E\4E0D\6E80'),	-- unhappy with the price
 		('likely_reason', 'dissatisfied_support', 'ja', U&'\30B5\30DD\30FC\30C8\3078\306E\4E0D\6E80'),	-- unhappy with support
@@ -292,12 +327,12 @@ BEGIN
 		('data_gaps', 'no_activity', 'ja', U&'\8CFC\8CB7\30FB\6D3B\52D5\5C65\6B74\306A\3057'),	-- no purchases or activity
 		('score_component', 'past_value', 'ja', U&'\904E\53BB\306E\53D6\5F15\984D'),	-- past value
 		('score_component', 'regularity', 'ja', U&'\8CFC\5165\306E\898F\5247\6027'),	-- regularity
-		('score_component', 'recency', 'ja', U&'\6700\7D42\8CFC\5165\304B\3089\306E\7D4C\904E'),	-- recency
+		('score_component', 'recency', 'ja', U&'\7D4C\904E\671F\9593'),	-- recency
 		('score_component', 'decline', 'ja', U&'\6E1B\5C11\30B7\30B0\30CA\30EB'),	-- decline signals
 		('score_component', 'engagement', 'ja', U&'\53CD\5FDC\30FB\63A5\89E6'),	-- engagement
 		('score_component', 'deal', 'ja', U&'\5546\8AC7'),	-- deals
 		('score_component', 'contract', 'ja', U&'\5951\7D04'),	-- contract
-		('score_component', 'p_alive', 'ja', U&'\7D99\7D9A\898B\8FBC\307F\FF08\751F\5B58\78BA\7387\FF09'),	-- probability still a customer
+		('score_component', 'p_alive', 'ja', U&'\7D99\7D9A\78BA\7387'),	-- probability still a customer
 		('score_component', 'expected_value', 'ja', U&'\671F\5F85\8CFC\5165\984D'),	-- expected value
 		('score_basis', 'past_value_total', 'ja', U&'\7D2F\8A08\8CFC\5165\984D {1}'),	-- total amount {1}
 		('score_basis', 'value_percentile', 'ja', U&'\9867\5BA2\5168\4F53\306E{1}\30D1\30FC\30BB\30F3\30BF\30A4\30EB'),	-- percentile {1} of your customers
@@ -353,9 +388,16 @@ BEGIN
 		('event_kind', 'document_download', 'ja', U&'\8CC7\6599\30C0\30A6\30F3\30ED\30FC\30C9'),	-- document download
 		('event_kind', 'support_visit', 'ja', U&'\30B5\30DD\30FC\30C8\30DA\30FC\30B8\95B2\89A7'),	-- support page visit
 		('event_kind', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
+		('outreach_outcome', 'not_reached', 'ja', U&'\4E0D\901A'),	-- not reached
+		('outreach_outcome', 'reached', 'ja', U&'\5FDC\5BFE\3042\308A'),	-- reached
+		('outreach_outcome', 'interested', 'ja', U&'\95A2\5FC3\3042\308A'),	-- interested
+		('outreach_outcome', 'meeting', 'ja', U&'\9762\8AC7\8A2D\5B9A'),	-- meeting set
+		('outreach_outcome', 'quote', 'ja', U&'\898B\7A4D\63D0\51FA'),	-- quote sent
+		('outreach_outcome', 'order', 'ja', U&'\53D7\6CE8'),	-- ordered
+		('outreach_outcome', 'declined', 'ja', U&'\8F9E\9000'),	-- declined
 		('change', 'new', 'ja', U&'\65B0\898F'),	-- new
 		('change', 'changed', 'ja', U&'\72B6\614B\5909\5316'),	-- changed
-		('change', 'removed', 'ja', U&'\5BFE\8C61\5916');	-- removed
+		('change', 'removed', 'ja', U&'\9867\5BA2\30C7\30FC\30BF\304B\3089\524A\9664');	-- removed
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.labels: left out';

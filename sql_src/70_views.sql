@@ -1916,7 +1916,8 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	   dormancy.label('state', m.state) AS state_label,
 	   dormancy.label('likely_reason', m.likely_reason) AS likely_reason_label,
 	   dormancy.label('approach_channel', m.channel) AS channel_label,
-	   dormancy.label('message_theme', m.theme) AS theme_label
+	   dormancy.label('message_theme', m.theme) AS theme_label,
+	   dormancy.label('outreach_outcome', ot.last_outcome) AS last_outcome_label
   FROM dormancy.campaign_members m
   JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
   LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
@@ -1984,6 +1985,7 @@ COMMENT ON COLUMN dormancy.campaign_list.state_label IS 'state in the language o
 COMMENT ON COLUMN dormancy.campaign_list.likely_reason_label IS 'likely_reason in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.campaign_list.channel_label IS 'channel in the language of dormancy.language';
 COMMENT ON COLUMN dormancy.campaign_list.theme_label IS 'theme in the language of dormancy.language';
+COMMENT ON COLUMN dormancy.campaign_list.last_outcome_label IS 'last_outcome in dormancy.language (dormancy.labels, vocabulary outreach_outcome)';
 
 -- The effect of the win-back campaigns (issue 15, docs/campaign_effect.md):
 -- campaign_outcomes (one row per member: contacted?, came back within the

@@ -208,7 +208,7 @@ static const char *const state_codes[] = {"active", "at_risk", "dormant", "long_
 static const char *const segment_codes[] = {"one_time", "repeat", "campaign_only"};
 static const char *const kind_codes[] = {"lost_deal", "purchase"};
 static const char *const evidence_words[] = {
-	"declining", "lapsed_after_price_increase", "lapsed_after_spec_change", "contract_lapsed",
+	"lapsed", "declining", "lapsed_after_price_increase", "lapsed_after_spec_change", "contract_lapsed",
 	"auto_renew_off", "downgraded", "renewal_due", "engaged", "no_engagement", "pricing_views",
 	"repeated_pricing_views", "support_visits", "open_deal", "lost_deal"
 };

@@ -10,7 +10,8 @@
 #    included; a name with a character outside it (𠮷) stops the export with
 #    an error and a nonzero exit status.
 #  - README.md and README.ja.md show the same UTF-8 command as
-#    docs/operations.md.
+#    docs/operations.md (README.ja.md's with the language set to ja); the
+#    command writes the labels of the codes, in the language in force.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,7 +34,9 @@ fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
 utf8_cmd=$(grep -F "> call_list.csv" "$REPO/docs/operations.md" | head -1)
 sjis_cmd=$(grep -F "> call_list_sjis.csv" "$REPO/docs/operations.md" | head -1)
 readme_cmd=$(grep -F "> call_list.csv" "$REPO/README.md" | head -1)
-readme_ja_cmd=$(grep -F "> call_list.csv" "$REPO/README.ja.md" | head -1)
+# (README.ja.md's sets dormancy.language to ja first, for the labels)
+readme_ja_full=$(grep -F "> call_list.csv" "$REPO/README.ja.md" | head -1)
+readme_ja_cmd=${readme_ja_full/ -c \"SET dormancy.language = \'ja\'\"/}
 [ -n "$utf8_cmd" ] && ok "docs/operations.md has the UTF-8 command" || fail "no UTF-8 command in docs/operations.md"
 [ -n "$sjis_cmd" ] && ok "docs/operations.md has the Shift_JIS command" || fail "no Shift_JIS command in docs/operations.md"
 [ "$readme_cmd" = "$utf8_cmd" ] && ok "README.md shows the same UTF-8 command" ||
@@ -106,6 +109,11 @@ else
 fi
 grep -qF '"山田""特販"",商事"' "$work/call_list.csv" && ok "a quote is doubled inside a quoted value" ||
 	fail "山田\"特販\",商事 is not quoted as CSV quotes it"
+
+# README.ja.md's command writes the Japanese labels (the state 休眠, dormant)
+ja_run=${readme_ja_full//-d mydb/-d $db}
+(cd "$work" && eval "${ja_run//> call_list.csv/> call_list_ja.csv}") && grep -q ',休眠,' "$work/call_list_ja.csv" &&
+	ok "README.ja.md's command writes the labels in Japanese" || fail "README.ja.md's command: no Japanese state label in the file"
 
 # the client encoding of a Japanese Windows terminal changes nothing
 cp "$work/call_list.csv" "$work/call_list_utf8_client.csv"
