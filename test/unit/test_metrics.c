@@ -415,6 +415,20 @@ test_windows(void)
 	ok(has_signal(&m, DECLINE_OVERDUE), "all prior: overdue fires");
 	ok(m.declining, "all prior: declining");
 
+	/*
+	 * a prior window that nets to zero over several days (1.10 + 2.20, both
+	 * returned: -3.30) sums to 0, not to a residue of 4e-16: no change, no
+	 * amount_drop (it was -1)
+	 */
+	reset(&h);
+	order(&h, day_of(2023, 1, 10), 1.10);
+	order(&h, day_of(2023, 2, 10), 2.20);
+	order(&h, day_of(2023, 3, 10), -3.30);
+	m = compute(&h, as_of);
+	ok(m.prior_amount == 0.0, "zero-net prior window: prior amount exactly 0 (%.17g)", m.prior_amount);
+	is_null(m.amount_change, "zero-net prior window: amount change NULL");
+	ok(!has_signal(&m, DECLINE_AMOUNT_DROP), "zero-net prior window: no amount_drop");
+
 	/* boundaries: (as_of - W, as_of] excludes the start day, includes as_of */
 	reset(&h);
 	order(&h, day_of(2023, 6, 30), 1);	/* = as_of - 12 months: prior */
