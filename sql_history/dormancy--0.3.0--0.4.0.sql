@@ -2058,6 +2058,12 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
+	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
+	-- (auto_explain explaining nested statements breaks the writes to a
+	-- distributed snapshot: said before anything is written)
+	IF distributed THEN
+		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
+	END IF;
 	-- The state history runs forward: a refresh as of a day before the last
 	-- one's would record changes that did not happen (and the next refresh
 	-- their return).  The snapshot's rows all carry the last run's day; the
@@ -2069,12 +2075,6 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'The state history runs forward: a refresh for an earlier day would record state changes that did not happen.',
 				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, delete the later rows of dormancy.status_history and empty dormancy.status_snapshot first.';
-	END IF;
-	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
-	-- (auto_explain explaining nested statements breaks the writes to a
-	-- distributed snapshot: said before anything is written)
-	IF distributed THEN
-		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
 	END IF;
 
 	-- (the previous state of each customer, as text ids, is copied into a
@@ -3933,7 +3933,7 @@ SELECT t.customer_id, t.category,
 	   (t.m).amount_change, (t.m).frequency_change,
 	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
 	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   hs.last_order_at,
+	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).last_order_at,
 	   (SELECT dormancy.as_of_day()) AS as_of
   FROM (SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.category_histories_live ch
@@ -3947,9 +3947,10 @@ SELECT t.customer_id, t.category,
 													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order by the as-of day: later days are ignored
- -- everywhere, so a category bought only after it is not there yet)
- CROSS JOIN LATERAL dormancy.history_summary(t.history, (SELECT dormancy.as_of_day())) hs
- WHERE hs.orders_count > 0;
+ -- everywhere, so a category bought only after it is not there yet.  A
+ -- condition, not a lateral call joined to the union: Citus refuses that
+ -- join over its distributed histories)
+ WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).orders_count > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';

@@ -871,6 +871,12 @@ BEGIN
 	PERFORM dormancy.analyze_lookup_tables();
 	-- the snapshot exists from the first bind on; without a binding this fails
 	reshaped := dormancy._snapshot_sync(false);
+	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
+	-- (auto_explain explaining nested statements breaks the writes to a
+	-- distributed snapshot: said before anything is written)
+	IF distributed THEN
+		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
+	END IF;
 	-- The state history runs forward: a refresh as of a day before the last
 	-- one's would record changes that did not happen (and the next refresh
 	-- their return).  The snapshot's rows all carry the last run's day; the
@@ -882,12 +888,6 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'The state history runs forward: a refresh for an earlier day would record state changes that did not happen.',
 				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, delete the later rows of dormancy.status_history and empty dormancy.status_snapshot first.';
-	END IF;
-	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
-	-- (auto_explain explaining nested statements breaks the writes to a
-	-- distributed snapshot: said before anything is written)
-	IF distributed THEN
-		PERFORM dormancy._refuse_nested_explain('refresh a distributed snapshot');
 	END IF;
 
 	-- (the previous state of each customer, as text ids, is copied into a

@@ -1410,7 +1410,7 @@ SELECT t.customer_id, t.category,
 	   (t.m).amount_change, (t.m).frequency_change,
 	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
 	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   hs.last_order_at,
+	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).last_order_at,
 	   (SELECT dormancy.as_of_day()) AS as_of
   FROM (SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.category_histories_live ch
@@ -1424,9 +1424,10 @@ SELECT t.customer_id, t.category,
 													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order by the as-of day: later days are ignored
- -- everywhere, so a category bought only after it is not there yet)
- CROSS JOIN LATERAL dormancy.history_summary(t.history, (SELECT dormancy.as_of_day())) hs
- WHERE hs.orders_count > 0;
+ -- everywhere, so a category bought only after it is not there yet.  A
+ -- condition, not a lateral call joined to the union: Citus refuses that
+ -- join over its distributed histories)
+ WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).orders_count > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';

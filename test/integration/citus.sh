@@ -460,8 +460,11 @@ echo "== state changes over time, the same on both"
 # refreshes as of the campaign's start, then as of now: customers lapse,
 # members come back, and each refresh records its changes (found on the
 # workers, beside the previous rows of the distributed snapshot)
+# (from an empty snapshot and history: a refresh cannot go back before the
+# last one's day, 2026-11-01 above)
 refresh_twice() {
 	psql -X -q -v ON_ERROR_STOP=1 "$@" -c "SET client_min_messages = warning" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
+		-c "DELETE FROM dormancy.status_snapshot" -c "DELETE FROM dormancy.status_history" \
 		-c "CALL dormancy.refresh('2026-06-01')" -c "CALL dormancy.refresh('2026-11-01')" >/dev/null
 }
 refresh_twice -d "$single"
@@ -550,7 +553,7 @@ echo "== a refresh under auto_explain with nested statements (a DBA looking for 
 refresh_explained() {	# NESTED
 	psql -X -q "${coord[@]}" -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
 		-c "SET auto_explain.log_nested_statements = $1" -c "SET client_min_messages = warning" \
-		-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "CALL dormancy.refresh('2026-11-02')" 2>&1 | grep -m1 ERROR || true
+		-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "CALL dormancy.refresh('2026-11-01')" 2>&1 | grep -m1 ERROR || true
 	psql -X -At "${coord[@]}" -c "SELECT outcome || ' ' || coalesce(sqlstate, '') FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1"
 }
 out=$(refresh_explained on)
