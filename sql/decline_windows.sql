@@ -4,9 +4,10 @@
 --    + 2.20 - 3.30) sums to 0, not to a floating-point residue of 4.4e-16:
 --    amount_change and same_season_change are then NULL, as documented for a
 --    window netting to zero or less (they were -1, firing amount_drop and
---    season_drop, or 2.25e17)
--- 2. category_trend lists only the categories bought by the as-of day (a
---    category bought only later was listed with zeros)
+--    season_drop, or 2.25e17); also orders returned on their own day, whose
+--    residue is of the orders' size
+-- 2. category_trend lists the categories with an order or a refund by the
+--    as-of day (a category bought only later was listed with zeros)
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -25,7 +26,14 @@ INSERT INTO dw.orders VALUES
 	(3, '2025-09-10', 1.10, 'paper'), (3, '2025-10-10', 2.20, 'paper'), (3, '2025-10-20', -3.30, 'paper'),
 	(3, '2026-03-01', 5.00, 'paper'),
 	-- 4: toner only after the as-of day
-	(4, '2026-06-01', 10.00, 'paper'), (4, '2027-01-10', 20.00, 'toner');
+	(4, '2026-06-01', 10.00, 'paper'), (4, '2027-01-10', 20.00, 'toner'),
+	-- 5: two large orders returned on their day (a day netting to zero on its
+	-- own: its residue is of its orders' size, 2e-9), nothing since
+	(5, '2025-03-10', 11000000.01, 'paper'), (5, '2025-03-10', 22000000.01, 'paper'),
+	(5, '2025-03-10', -33000000.02, 'paper'), (5, '2026-06-01', 100.00, 'paper'),
+	-- 6: ink returned on its day, a credit note for toner: categories too
+	(6, '2026-05-01', 500.00, 'paper'), (6, '2026-05-01', 100.00, 'ink'), (6, '2026-05-01', -100.00, 'ink'),
+	(6, '2026-05-02', -200.00, 'toner');
 SELECT dormancy.bind_orders('dw.orders', customer => 'customer_id', ordered_at => 'ordered_on',
 							amount => 'amount', category => 'category') IS NOT NULL AS bound;
 

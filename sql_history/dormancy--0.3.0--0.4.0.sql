@@ -3946,12 +3946,13 @@ SELECT t.customer_id, t.category,
 		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
 													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
 		 WHERE ch.category IS NOT NULL) t
- -- (the categories with an order by the as-of day: later days are ignored
- -- everywhere, so a category bought only after it is not there yet.  A
- -- condition, not a lateral call joined to the union: Citus refuses that
- -- join over its distributed histories)
- WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).orders_count > 0;
-COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order by the as-of day (empty when no category column is bound)';
+ -- (the categories with an order or a refund by the as-of day: later days
+ -- are ignored everywhere, so a category bought only after it is not there
+ -- yet.  A condition, not a lateral call joined to the union: Citus refuses
+ -- that join over its distributed histories)
+ WHERE (SELECT s.orders_count > 0 OR s.refunds > 0
+		  FROM dormancy.history_summary(t.history, (SELECT dormancy.as_of_day())) s);
+COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order or a refund by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
 COMMENT ON COLUMN dormancy.category_trend.recent_amount IS 'net amount of the category in the recent window';

@@ -152,8 +152,12 @@ decline_compute(const HistoryDay *days, int32_t ndays,
 	int64_t		trend_sum_dx = 0;	/* sum of (day - trend_origin) over points */
 	double		trend_sum_y = 0.0;
 	int32_t		n = 0;			/* days on or before as_of */
-	/* the largest day amount of each window, at least 1: what a zero sum is within */
-	double		recent_scale = 1.0,
+	/*
+	 * the largest day net or order of each window, at least 1: what a zero
+	 * sum is within
+	 */
+	double		day_scale,
+				recent_scale = 1.0,
 				prior_scale = 1.0,
 				season_scale = 1.0,
 				last_season_scale = 1.0;
@@ -168,30 +172,35 @@ decline_compute(const HistoryDay *days, int32_t ndays,
 
 		n++;
 
-		/* window amounts: the net of every day, refund days included */
+		/*
+		 * window amounts: the net of every day, refund days included; each
+		 * window's scale is its largest day net or single order (a day that
+		 * nets to zero on its own leaves a residue of its orders' size)
+		 */
+		day_scale = fmax(fabs(d->amount), d->max_order);
 		if (in_window(d->day, b->recent_start, b->as_of_day))
 		{
 			out->recent_amount += d->amount;
 			out->recent_orders += orders;
-			recent_scale = fmax(recent_scale, fabs(d->amount));
+			recent_scale = fmax(recent_scale, day_scale);
 		}
 		if (in_window(d->day, b->prior_start, b->recent_start))
 		{
 			out->prior_amount += d->amount;
 			out->prior_orders += orders;
-			prior_scale = fmax(prior_scale, fabs(d->amount));
+			prior_scale = fmax(prior_scale, day_scale);
 		}
 		if (in_window(d->day, b->season_start, b->as_of_day))
 		{
 			out->season_amount += d->amount;
 			out->season_orders += orders;
-			season_scale = fmax(season_scale, fabs(d->amount));
+			season_scale = fmax(season_scale, day_scale);
 		}
 		if (in_window(d->day, b->last_season_start, b->last_season_end))
 		{
 			out->last_season_amount += d->amount;
 			out->last_season_orders += orders;
-			last_season_scale = fmax(last_season_scale, fabs(d->amount));
+			last_season_scale = fmax(last_season_scale, day_scale);
 		}
 
 		if (!purchase)
@@ -260,8 +269,8 @@ decline_compute(const HistoryDay *days, int32_t ndays,
 	 * A window's days summed in double precision: orders returned on other
 	 * days (1.10 + 2.20 - 3.30) leave a residue of 4e-16, which as a prior
 	 * window made a change of -1 or 1e17.  A sum within
-	 * HISTORY_AMOUNT_EPSILON of the window's largest day amount is zero, as
-	 * a day's net is (history_day_is_purchase).
+	 * HISTORY_AMOUNT_EPSILON of the window's largest day net or order is
+	 * zero, as a day's net is (history_day_is_purchase).
 	 */
 	out->recent_amount = window_sum(out->recent_amount, recent_scale);
 	out->prior_amount = window_sum(out->prior_amount, prior_scale);

@@ -228,7 +228,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					prior_amount = 0,
 					season_amount = 0,
 					last_season_amount = 0;
-		/* each window's largest day amount, at least 1 */
+		/* each window's largest day net or order, at least 1 */
 		double		recent_scale = 1,
 					prior_scale = 1,
 					season_scale = 1,
@@ -242,14 +242,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int32_t		o = p ? d->orders : 0;
 
 			if (fz_in(d->day, b.recent_start, b.as_of_day))
-				recent_amount += d->amount, recent_orders += o, recent_scale = fmax(recent_scale, fabs(d->amount));
+				recent_amount += d->amount, recent_orders += o, recent_scale = fmax(recent_scale, fmax(fabs(d->amount), d->max_order));
 			if (fz_in(d->day, b.prior_start, b.recent_start))
-				prior_amount += d->amount, prior_orders += o, prior_scale = fmax(prior_scale, fabs(d->amount));
+				prior_amount += d->amount, prior_orders += o, prior_scale = fmax(prior_scale, fmax(fabs(d->amount), d->max_order));
 			if (fz_in(d->day, b.season_start, b.as_of_day))
-				season_amount += d->amount, season_orders += o, season_scale = fmax(season_scale, fabs(d->amount));
+				season_amount += d->amount, season_orders += o, season_scale = fmax(season_scale, fmax(fabs(d->amount), d->max_order));
 			if (fz_in(d->day, b.last_season_start, b.last_season_end))
 				last_season_amount += d->amount, last_season_orders += o,
-					last_season_scale = fmax(last_season_scale, fabs(d->amount));
+					last_season_scale = fmax(last_season_scale, fmax(fabs(d->amount), d->max_order));
 			if (p)
 			{
 				purchase_days++;
