@@ -263,6 +263,14 @@ SELECT dblink_exec('other', 'BEGIN');
 SELECT dblink_exec('other', 'LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE');
 CALL dormancy.refresh();
 SELECT run, outcome, rows, regexp_replace(error_text, 'pid [0-9]+', 'pid N') AS error_text FROM refresh_t.last_run;
+-- cancelled while it waits (statement_timeout): logged as failed, not left
+-- running
+SET statement_timeout = '1s';
+\set VERBOSITY terse
+CALL dormancy.refresh();
+\set VERBOSITY default
+RESET statement_timeout;
+SELECT run, outcome, sqlstate, error_text FROM refresh_t.last_run;
 SELECT dblink_exec('other', 'COMMIT');
 CALL dormancy.refresh();
 SELECT run, outcome, rows, changes FROM refresh_t.last_run;

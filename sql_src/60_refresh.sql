@@ -1224,48 +1224,67 @@ DECLARE
 	result record;
 	locked boolean := false;
 	holder text;
+	by_refresh boolean;
 	saved_lock_timeout text := current_setting('lock_timeout');
 BEGIN
 	-- Refreshes serialise on a lock of the run log that takes its UPDATE
 	-- privilege (every refresher has it), not on an advisory lock, which any
 	-- role could hold to stop the nightly refresh quietly.  Held by another
-	-- refresh (a live run logged running): skipped at once.  Held by
-	-- something else (autovacuum or a VACUUM or ANALYZE of the log, or a
-	-- session holding refreshes off): waited for up to 5 s, which makes
-	-- autovacuum give way, then skipped, saying by whom.
+	-- refresh (a holder of the lock whose run is logged running): skipped
+	-- at once.  Held by something else (autovacuum or a VACUUM or ANALYZE of
+	-- the log, a session holding refreshes off, a prepared transaction):
+	-- waited for up to 5 s, which makes autovacuum give way, then skipped,
+	-- saying by whom.  A cancel while waiting is logged as a failure.
 	BEGIN
 		LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE NOWAIT;
 		locked := true;
 	EXCEPTION WHEN lock_not_available THEN
 		locked := false;
 	END;
-	IF NOT locked AND NOT EXISTS (SELECT 1 FROM dormancy.refresh_runs r
-								   WHERE r.outcome = 'running' AND r.run_id <> run AND r.pid <> pg_backend_pid()
-									 AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.pid)) THEN
-		SELECT string_agg(format('pid %s, %s', l.pid, coalesce(nullif(a.backend_type, 'client backend'),
-																 'a session of ' || a.usename)), '; ' ORDER BY l.pid)
-		  INTO holder
+	IF NOT locked THEN
+		-- the holders of the conflicting locks on the log in this database
+		SELECT string_agg(CASE WHEN l.pid IS NULL THEN 'a prepared transaction (pg_prepared_xacts)'
+							   ELSE format('pid %s, %s', l.pid,
+										   CASE WHEN a.backend_type IS NULL THEN 'a background process or a session of another role'
+												WHEN a.backend_type <> 'client backend' THEN a.backend_type
+												ELSE 'a session of ' || a.usename END) END,
+						  '; ' ORDER BY l.pid),
+			   pg_catalog.bool_or(EXISTS (SELECT 1 FROM dormancy.refresh_runs r
+										   WHERE r.outcome = 'running' AND r.run_id <> run AND r.pid = l.pid))
+		  INTO holder, by_refresh
 		  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
 		 WHERE l.locktype = 'relation' AND l.relation = 'dormancy.refresh_runs'::regclass AND l.granted
-		   AND l.pid <> pg_backend_pid()
+		   AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+		   AND l.pid IS DISTINCT FROM pg_backend_pid()
 		   AND l.mode IN ('ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock',
 						  'AccessExclusiveLock');
-		BEGIN
-			PERFORM set_config('lock_timeout', '5s', true);
-			LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE;
-			locked := true;
-		EXCEPTION WHEN lock_not_available THEN
-			locked := false;
-		END;
-		PERFORM set_config('lock_timeout', saved_lock_timeout, true);
+		IF NOT coalesce(by_refresh, false) THEN
+			BEGIN
+				PERFORM set_config('lock_timeout', '5s', true);
+				LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE;
+				locked := true;
+			EXCEPTION WHEN lock_not_available THEN
+				locked := false;
+			WHEN query_canceled THEN
+				-- logged, then raised by refresh() (as a cancel of the work)
+				GET STACKED DIAGNOSTICS error_message = MESSAGE_TEXT, error_sqlstate = RETURNED_SQLSTATE;
+				outcome := 'failed';
+				UPDATE dormancy.refresh_runs r
+				   SET outcome = 'failed',
+					   error_text = error_message || E'\nwhile waiting for the lock of dormancy.refresh_runs',
+					   sqlstate = error_sqlstate, finished_at = clock_timestamp()
+				 WHERE r.run_id = run;
+				RETURN;
+			END;
+			PERFORM set_config('lock_timeout', saved_lock_timeout, true);
+		END IF;
 	END IF;
 	IF NOT locked THEN
 		outcome := 'skipped';
+		error_message := CASE WHEN coalesce(by_refresh, true) THEN 'another refresh was running'
+							  ELSE format('the lock of dormancy.refresh_runs was held by another session, not a refresh (%s)', holder) END;
 		UPDATE dormancy.refresh_runs r
-		   SET outcome = 'skipped',
-			   error_text = CASE WHEN holder IS NULL THEN 'another refresh was running'
-								 ELSE format('the lock of dormancy.refresh_runs was held by another session, not a refresh (%s)', holder) END,
-			   finished_at = clock_timestamp()
+		   SET outcome = 'skipped', error_text = error_message, finished_at = clock_timestamp()
 		 WHERE r.run_id = run;
 		RETURN;
 	END IF;
@@ -1335,7 +1354,7 @@ BEGIN
 				  DETAIL = pg_catalog.concat_ws(' ', result.error_detail,
 					  pg_catalog.format('Run %s is logged in dormancy.refresh_runs; the previous snapshot is unchanged.', run));
 	ELSIF result.outcome OPERATOR(pg_catalog.=) 'skipped' THEN
-		RAISE NOTICE 'refresh skipped: another refresh is running'
+		RAISE NOTICE 'refresh skipped: %', result.error_message
 			USING DETAIL = pg_catalog.format('Run %s is logged in dormancy.refresh_runs as skipped.', run);
 	END IF;
 END
