@@ -8178,8 +8178,8 @@ BEGIN
 	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
 	 WHERE c.relkind NOT IN ('r', 'p')
 	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type),
-						dormancy._ambiguous_key(rel, customer));
+	why_not := coalesce(why_not, dormancy._orders_parent_problem(rel), dormancy._citus_untrackable(members),
+						dormancy._untrackable_type(col_type), dormancy._ambiguous_key(rel, customer));
 	IF why_not IS NULL THEN
 		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
 		  INTO why_not
@@ -12032,6 +12032,71 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._require_bound(text) IS
 	'internal: raise undefined_table, naming the work, while the generated views do not exist (nothing bound yet, or dropped by a DROP ... CASCADE)';
+
+-- A parent of the bound orders (they are a partition, or a child of
+-- inheritance), NULL when none: a write through the parent fires the
+-- parent's statement triggers only, so the bound relation's tracking would
+-- not see it.
+CREATE FUNCTION dormancy._orders_parent_problem(rel regclass)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT format('%s has a parent, %s, whose writes to it fire no trigger of its own', rel, i.inhparent::regclass)
+			  FROM pg_catalog.pg_inherits i WHERE i.inhrelid = rel ORDER BY i.inhparent LIMIT 1);
+COMMENT ON FUNCTION dormancy._orders_parent_problem(regclass) IS
+	'internal: why bound orders that have a parent (a partition, a child of inheritance) cannot be tracked, NULL when they have none';
+
+-- and a parent found later is a problem of the tracking
+-- What could have let a write go unseen since tracking began (NULL: nothing).
+-- Compares catalog facts only (run by the event triggers as the owner).
+CREATE OR REPLACE FUNCTION dormancy._tracking_problem()
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	members oid[];
+	m oid;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state;
+	IF NOT coalesce(st.tracked, false) THEN
+		RETURN NULL;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = st.orders_relation) THEN
+		RETURN 'the orders relation no longer exists';
+	END IF;
+	members := dormancy._orders_members(st.orders_relation);
+	IF members IS DISTINCT FROM st.tracked_relations THEN
+		RETURN format('the partitions of %s changed (attached, detached, created or dropped)', st.orders_relation);
+	END IF;
+	IF dormancy._orders_parent_problem(st.orders_relation) IS NOT NULL THEN
+		RETURN dormancy._orders_parent_problem(st.orders_relation);
+	END IF;
+	SELECT x INTO m FROM unnest(members) x
+	 WHERE (SELECT count(*) FROM pg_trigger t
+			 WHERE t.tgrelid = x AND t.tgfoid = 'dormancy._orders_changed()'::regprocedure AND t.tgenabled = 'A'
+			   AND t.tgnargs = 0
+			   AND t.tgname IN (SELECT d.trigger_name FROM dormancy._tracking_triggers() d))
+		   <> (SELECT count(*) FROM dormancy._tracking_triggers())
+	 LIMIT 1;
+	IF FOUND THEN
+		RETURN format('a change-tracking trigger of %s is missing, renamed or not enabled ALWAYS', m::regclass);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+					WHERE a.attrelid = st.orders_relation AND a.attname = st.customer_column
+					  AND a.atttypid = st.customer_type AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RETURN format('the customer column "%s" of %s was renamed, dropped or changed type', st.customer_column, st.orders_relation);
+	END IF;
+	SELECT s.srrelid INTO m FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
+	IF FOUND THEN
+		RETURN format('%s receives rows by logical replication, whose apply fires no statement triggers', m::regclass);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._tracking_problem() IS
+	'internal: whether the change tracking could have missed writes (partitions, triggers or the customer column changed)';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

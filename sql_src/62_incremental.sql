@@ -406,6 +406,19 @@ $$;
 COMMENT ON FUNCTION dormancy._add_tracking_triggers(regclass) IS
 	'internal: make a relation carry the change-tracking triggers, enabled ALWAYS';
 
+-- A parent of the bound orders (they are a partition, or a child of
+-- inheritance), NULL when none: a write through the parent fires the
+-- parent's statement triggers only, so the bound relation's tracking would
+-- not see it.
+CREATE FUNCTION dormancy._orders_parent_problem(rel regclass)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT format('%s has a parent, %s, whose writes to it fire no trigger of its own', rel, i.inhparent::regclass)
+			  FROM pg_catalog.pg_inherits i WHERE i.inhrelid = rel ORDER BY i.inhparent LIMIT 1);
+COMMENT ON FUNCTION dormancy._orders_parent_problem(regclass) IS
+	'internal: why bound orders that have a parent (a partition, a child of inheritance) cannot be tracked, NULL when they have none';
+
 -- Track the orders: triggers on the relation and on all its partitions, the
 -- column and its type recorded; the next refresh is a full one (why: reason).
 -- A relation that cannot be tracked is recorded as not tracked, with why.
@@ -442,8 +455,8 @@ BEGIN
 	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
 	 WHERE c.relkind NOT IN ('r', 'p')
 	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._citus_untrackable(members), dormancy._untrackable_type(col_type),
-						dormancy._ambiguous_key(rel, customer));
+	why_not := coalesce(why_not, dormancy._orders_parent_problem(rel), dormancy._citus_untrackable(members),
+						dormancy._untrackable_type(col_type), dormancy._ambiguous_key(rel, customer));
 	IF why_not IS NULL THEN
 		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
 		  INTO why_not
@@ -497,6 +510,9 @@ BEGIN
 	members := dormancy._orders_members(st.orders_relation);
 	IF members IS DISTINCT FROM st.tracked_relations THEN
 		RETURN format('the partitions of %s changed (attached, detached, created or dropped)', st.orders_relation);
+	END IF;
+	IF dormancy._orders_parent_problem(st.orders_relation) IS NOT NULL THEN
+		RETURN dormancy._orders_parent_problem(st.orders_relation);
 	END IF;
 	SELECT x INTO m FROM unnest(members) x
 	 WHERE (SELECT count(*) FROM pg_trigger t
