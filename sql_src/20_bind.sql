@@ -561,16 +561,19 @@ AS $$
 DECLARE
 	id_type oid := (dormancy._binding_column(relation, role, col)).type_oid;
 BEGIN
+	-- (a built-in order: the views compare ids with the operators they see
+	-- under their pinned search path, so an extension's type, such as
+	-- citext, would be compared as text, case-sensitively, without a word)
 	IF NOT EXISTS (SELECT 1 FROM pg_opclass o JOIN pg_am am ON am.oid = o.opcmethod
-					WHERE am.amname = 'btree' AND o.opcdefault
+					WHERE am.amname = 'btree' AND o.opcdefault AND o.opcnamespace = 'pg_catalog'::regnamespace
 					  AND (o.opcintype = id_type OR (o.opcintype = 'text'::regtype AND id_type IN ('varchar'::regtype, 'bpchar'::regtype)))) THEN
 		PERFORM dormancy._binding_type_error(relation, role, col, format_type(id_type, NULL),
-											 'a type with equality, such as integer, bigint, text or uuid');
+											 'a built-in type with equality, such as integer, bigint, text or uuid (for citext or another extension''s type, a view casting it, such as lower(id)::text)');
 	END IF;
 END
 $$;
 COMMENT ON FUNCTION dormancy._check_id_column(regclass, text, name) IS
-	'internal: check that a customer id column has a type with equality and a btree order';
+	'internal: check that a customer id column has a built-in type with equality and a btree order';
 
 -- company: the column of an explicit company id (customers that are
 -- branches of one company share it): the company is then that id, no name
