@@ -196,6 +196,11 @@ CREATE TABLE b.ci_customers (id citext PRIMARY KEY);
 SELECT dormancy.bind_customers('b.ci_customers', id => 'id');
 DROP TABLE b.ci_customers;
 DROP EXTENSION citext;
+-- a temporary table (one that shadows a bound name, say) is refused with a
+-- clear message (it failed deep in the views' build)
+CREATE TEMP TABLE tmp_orders (customer integer, at date, amount numeric);
+SELECT dormancy.bind_orders('tmp_orders', customer => 'customer', ordered_at => 'at', amount => 'amount');
+DROP TABLE tmp_orders;
 
 DROP SCHEMA b CASCADE;
 DROP SERVER b_files;

@@ -12101,6 +12101,45 @@ $$;
 COMMENT ON FUNCTION dormancy._tracking_problem() IS
 	'internal: whether the change tracking could have missed writes (partitions, triggers or the customer column changed)';
 
+-- (a temporary table is refused with a clear message)
+-- Reject relation kinds that cannot be read like a table.
+CREATE OR REPLACE FUNCTION dormancy._check_relation(relation regclass)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	kind "char";
+BEGIN
+	IF relation IS NULL THEN
+		RAISE EXCEPTION 'relation must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = relation;
+	IF kind IS NULL THEN
+		RAISE EXCEPTION 'relation with OID % does not exist', relation::oid
+			USING ERRCODE = 'undefined_table';
+	END IF;
+	IF kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
+		RAISE EXCEPTION '% is not a table, view, materialized view or foreign table', relation
+			USING ERRCODE = 'wrong_object_type',
+				  HINT = 'Bind the table that holds the rows.';
+	END IF;
+	IF (SELECT c.relnamespace FROM pg_class c WHERE c.oid = relation) = 'dormancy'::regnamespace THEN
+		RAISE EXCEPTION 'cannot bind dormancy''s own view %', relation
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- (the views over it would be temporary: they fail deep in the build)
+	IF (SELECT c.relpersistence FROM pg_class c WHERE c.oid = relation) = 't' THEN
+		RAISE EXCEPTION 'cannot bind the temporary table %', relation
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The views over a bound relation outlive the session; a temporary table does not.',
+				  HINT = 'Bind a permanent table (a temporary table of the same name shadows it: qualify the name with its schema).';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_relation(regclass) IS
+	'internal: check that a relation can be bound';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it

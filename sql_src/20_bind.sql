@@ -104,6 +104,13 @@ BEGIN
 		RAISE EXCEPTION 'cannot bind dormancy''s own view %', relation
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
+	-- (the views over it would be temporary: they fail deep in the build)
+	IF (SELECT c.relpersistence FROM pg_class c WHERE c.oid = relation) = 't' THEN
+		RAISE EXCEPTION 'cannot bind the temporary table %', relation
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The views over a bound relation outlive the session; a temporary table does not.',
+				  HINT = 'Bind a permanent table (a temporary table of the same name shadows it: qualify the name with its schema).';
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION dormancy._check_relation(regclass) IS
