@@ -3951,10 +3951,10 @@ SELECT t.customer_id, t.category,
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order or a refund by the as-of day: later days
  -- are ignored everywhere, so a category bought only after it is not there
- -- yet.  A condition, not a lateral call joined to the union: Citus refuses
- -- that join over its distributed histories)
- WHERE (SELECT s.orders_count > 0 OR s.refunds > 0
-		  FROM dormancy.history_summary(t.history, (SELECT dormancy.as_of_day())) s);
+ -- yet.  Expressions, not a lateral call joined to the union nor a
+ -- correlated subquery: Citus refuses both over its distributed histories)
+ WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).orders_count > 0
+	OR (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).refunds > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order or a refund by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
