@@ -21,6 +21,7 @@ SELECT dormancy.bind_orders('bb.orders', customer => 'account', ordered_at => 'a
 SELECT dormancy.bind_events('bb.events', customer => 'account', occurred_at => 'at', kind => 'kind');
 -- run numbers of this test from 1001 (the errors name them)
 SELECT setval(pg_get_serial_sequence('dormancy.refresh_runs', 'run_id'), 1000);
+\i test/sql_ref/empty_snapshot.sql
 CALL dormancy.refresh();
 SELECT coalesce(max(run_id), 0) AS run0 FROM dormancy.refresh_runs \gset
 SELECT customer_id, state, total_amount, events_in_window FROM dormancy.customer_status ORDER BY customer_id;

@@ -854,7 +854,6 @@ BEGIN
 				  DETAIL = format('A refresh would compute the status without the %s, so it does not run until they are bound again.', problem.source),
 				  HINT = problem.hint;
 	END IF;
-	PERFORM dormancy._require_bound('refresh the snapshot');
 	as_of := dormancy.as_of_day();
 	-- On Citus, the workers run this refresh's statements without JIT too
 	-- (the function's own SET jit = off is the coordinator's alone): Citus
@@ -869,7 +868,8 @@ BEGIN
 	END IF;
 	-- rules or settings edited since: fresh statistics for the plan
 	PERFORM dormancy.analyze_lookup_tables();
-	-- the snapshot exists from the first bind on; without a binding this fails
+	-- the snapshot exists from the first bind on; without the views it says so
+	-- (_require_bound)
 	reshaped := dormancy._snapshot_sync(false);
 	distributed := dormancy._citus_table_kind('dormancy.status_snapshot') IS NOT DISTINCT FROM 'distributed';
 	-- (auto_explain explaining nested statements breaks the writes to a

@@ -426,6 +426,15 @@ OptInt(FunctionCallInfo fcinfo, int arg, Oid type)
 	return x;
 }
 
+/* greatest(day, covered) when the covered contract day counts (NULL ignored) */
+static AssessInt
+WithCoverage(AssessInt day, bool covered_counts, DateADT covered)
+{
+	if (covered_counts && (!day.valid || covered > day.value))
+		day = (AssessInt) {true, covered};
+	return day;
+}
+
 static AssessBool
 OptBool(FunctionCallInfo fcinfo, int arg)
 {
@@ -532,6 +541,8 @@ assess(PG_FUNCTION_ARGS)
 	Datum		d;
 	int32		renewal_horizon_days = 0;
 	bool		renewal_horizon_null = true;
+	bool		covered_counts;	/* the customer's rule has use_contract_end, and a day is covered */
+	DateADT		covered = 0;
 	int			rule = -1;
 	PriorityValue vp;			/* the percentiles of total_amount and expected_value */
 	PriorityValue evp;
@@ -570,6 +581,12 @@ assess(PG_FUNCTION_ARGS)
 		result_null[R_CONTRACT_STATE] = false;
 	}
 
+	/* the last covered contract day counts like a purchase day (use_contract_end) */
+	covered_counts = !PG_ARGISNULL(A_CONTRACT_COVERED_UNTIL) && !PG_ARGISNULL(A_RULE_ID) &&
+		UsesContractEnd(cache, PG_GETARG_INT32(A_RULE_ID));
+	if (covered_counts)
+		covered = PG_GETARG_DATEADT(A_CONTRACT_COVERED_UNTIL);
+
 	/* the customer, for core/assess.c */
 	memset(&in, 0, sizeof(in));
 	in.state = OptText(fcinfo, A_STATE);
@@ -578,16 +595,8 @@ assess(PG_FUNCTION_ARGS)
 	in.lapsed_after_price_increase = IsTrue(fcinfo, A_LAPSED_AFTER_PRICE_INCREASE);
 	in.lapsed_after_spec_change = IsTrue(fcinfo, A_LAPSED_AFTER_SPEC_CHANGE);
 	in.has_orders = !PG_ARGISNULL(A_ORDERS_COUNT) && PG_GETARG_INT64(A_ORDERS_COUNT) != 0;
-	in.last_activity_at = OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID);
-	/* a covered contract day is activity too, for a rule with use_contract_end (greatest()) */
-	if (!PG_ARGISNULL(A_CONTRACT_COVERED_UNTIL) && !PG_ARGISNULL(A_RULE_ID) &&
-		UsesContractEnd(cache, PG_GETARG_INT32(A_RULE_ID)))
-	{
-		int64		covered = PG_GETARG_DATEADT(A_CONTRACT_COVERED_UNTIL);
-
-		if (!in.last_activity_at.valid || covered > in.last_activity_at.value)
-			in.last_activity_at = (AssessInt) {true, covered};
-	}
+	/* a covered contract day is activity too, for a rule with use_contract_end */
+	in.last_activity_at = WithCoverage(OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID), covered_counts, covered);
 	in.has_contract = !PG_ARGISNULL(A_CONTRACT_TERMS);
 	in.contract_lapsed = OptBool(fcinfo, A_CONTRACT_LAPSED);
 	in.auto_renew_off = OptBool(fcinfo, A_AUTO_RENEW_OFF);
@@ -695,22 +704,11 @@ assess(PG_FUNCTION_ARGS)
 	PASS(0, A_STATE);
 	{
 		/* the day the score works from: use_contract_end applied */
-		bool		use_end = !PG_ARGISNULL(A_RULE_ID) && UsesContractEnd(cache, PG_GETARG_INT32(A_RULE_ID));
-		bool		day_null = PG_ARGISNULL(A_LAST_QUALIFYING_ORDER_AT);
-		DateADT		day = day_null ? 0 : PG_GETARG_DATEADT(A_LAST_QUALIFYING_ORDER_AT);
+		AssessInt	day = WithCoverage(OptInt(fcinfo, A_LAST_QUALIFYING_ORDER_AT, INT4OID), covered_counts, covered);
 
-		if (use_end && !PG_ARGISNULL(A_CONTRACT_COVERED_UNTIL))
-		{
-			DateADT		covered = PG_GETARG_DATEADT(A_CONTRACT_COVERED_UNTIL);
-
-			/* greatest(): NULL ignored */
-			if (day_null || covered > day)
-				day = covered;
-			day_null = false;
-		}
-		nulls[1] = day_null;
-		if (!day_null)
-			values[1] = DirectFunctionCall2(date_mi, DateADTGetDatum(as_of), DateADTGetDatum(day));
+		nulls[1] = !day.valid;
+		if (day.valid)
+			values[1] = DirectFunctionCall2(date_mi, DateADTGetDatum(as_of), DateADTGetDatum((DateADT) day.value));
 	}
 	for (int t = 0; t < 3; t++)
 	{
