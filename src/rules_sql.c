@@ -68,6 +68,7 @@
 #include "label_key_sql.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -146,7 +147,12 @@ NewCallSiteCache(MemoryContext mcxt, Size size)
 /*
  * Run a read-only query with SPI (the caller's rights, the active snapshot;
  * with config, its tables as $1) and copy its rows and their descriptor
- * into mcxt; returns the row count.
+ * into mcxt; returns the row count.  The query runs inside the caller's
+ * query, so its names are resolved with search_path pinned to pg_catalog
+ * (then pg_temp, last): otherwise an operator of exactly the argument types
+ * in a schema the caller searches (public, for a role that may create there)
+ * would be picked for the query's operators, and its function run with the
+ * rights of whoever reads the views (sql/search_path_attack.sql).
  */
 static int
 RunReadOnly(const char *sql, const char *what, Datum *config_tables, MemoryContext mcxt,
@@ -156,11 +162,17 @@ RunReadOnly(const char *sql, const char *what, Datum *config_tables, MemoryConte
 	Oid			argtypes[1] = {JSONBOID};
 	int			n;
 	int			rc;
+	int			guc_level;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* undone by AtEOXact_GUC below, or by the abort on an error */
+	guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	rc = config_tables == NULL ? SPI_execute(sql, true, 0) :
 		SPI_execute_with_args(sql, 1, argtypes, config_tables, NULL, true, 0);
+	AtEOXact_GUC(true, guc_level);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read %s", what);
 	old = MemoryContextSwitchTo(mcxt);
