@@ -12207,6 +12207,22 @@ GRANT EXECUTE ON FUNCTION dormancy._customer_column_indexes() TO dormancy_analys
 -- and the state changes, which campaign_transitions ties to the campaigns
 -- (issue 15, campaign effect)
 GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
+-- ... only of the customers they may see (a policy of the extension's; the
+-- BI role reads every row; policies of your own are kept and add up)
+ALTER TABLE dormancy.status_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY analysts_see_their_customers ON dormancy.status_history FOR SELECT TO dormancy_analyst
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY readers_see_all ON dormancy.status_history FOR SELECT TO dormancy_reader
+	USING (true);
+CREATE POLICY writers_see_all ON dormancy.status_history
+	USING ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')))
+	WITH CHECK ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')));
+COMMENT ON POLICY analysts_see_their_customers ON dormancy.status_history IS
+	'a member of dormancy_analyst reads the changes of the customers it may see (dormancy.visible_customer_keys())';
+COMMENT ON POLICY readers_see_all ON dormancy.status_history IS
+	'a member of dormancy_reader (BI tools) reads every change';
+COMMENT ON POLICY writers_see_all ON dormancy.status_history IS
+	'a role that may write the history (the owner, a role granted INSERT, UPDATE or DELETE to refresh) reads and writes every row';
 
 -- and the outreach and the campaigns (issue 15)
 GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes,

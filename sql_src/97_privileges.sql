@@ -54,6 +54,28 @@ GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy
 -- The state changes the refreshes recorded, for the analysts too: the live
 -- view campaign_transitions ties them to the campaigns (sql_src/70_views.sql)
 GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
+-- ... but only of the customers they may see: the history is written by the
+-- refresh, which sees every customer, so without a policy an analyst whose
+-- row security hides most customers would read every customer's changes.
+-- The BI role reads every row (it has no access to your customers table; add
+-- policies of your own for roles of yours: docs/operations.md, Row-level
+-- security).  A role granted INSERT, UPDATE or DELETE on it (to refresh)
+-- reads and writes every row; other roles read none unless a policy of
+-- yours lets them.
+ALTER TABLE dormancy.status_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY analysts_see_their_customers ON dormancy.status_history FOR SELECT TO dormancy_analyst
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+CREATE POLICY readers_see_all ON dormancy.status_history FOR SELECT TO dormancy_reader
+	USING (true);
+CREATE POLICY writers_see_all ON dormancy.status_history
+	USING ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')))
+	WITH CHECK ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')));
+COMMENT ON POLICY analysts_see_their_customers ON dormancy.status_history IS
+	'a member of dormancy_analyst reads the changes of the customers it may see (dormancy.visible_customer_keys())';
+COMMENT ON POLICY readers_see_all ON dormancy.status_history IS
+	'a member of dormancy_reader (BI tools) reads every change';
+COMMENT ON POLICY writers_see_all ON dormancy.status_history IS
+	'a role that may write the history (the owner, a role granted INSERT, UPDATE or DELETE to refresh) reads and writes every row';
 
 -- After every build: the generated live views, for the analysts.  They are
 -- security_invoker, so this grants no row of your tables: the analyst's own

@@ -100,6 +100,13 @@ done
 q -c "CALL dormancy.refresh()"
 q -c "GRANT SELECT ON dormancy.status_snapshot, dormancy.status_history, dormancy.segment_summary, dormancy.snapshot_call_list, dormancy.recent_transitions TO $reps"
 check "without a policy the east rep reads every snapshot row" "$(q -U "$east" -c "SELECT count(*) FROM dormancy.status_snapshot")" 200
+# the state history, though, is the extension's own table with a policy of
+# its own: a member of dormancy_analyst reads the changes of the customers it
+# may see in the bound customers (as in outreach_log), a member of
+# dormancy_reader every change (the BI role sees no customers table)
+check "without a policy of yours the east rep (an analyst) reads only their customers' history" \
+	"$(q -U "$east" -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE a.region <> 'east') FROM dormancy.status_history h LEFT JOIN public.status_all a ON a.customer_id::text = h.customer_id")" "100 0"
+check "and the BI user every customer's history" "$(q -U "$bi" -c "SELECT count(DISTINCT customer_id) FROM dormancy.status_history")" 200
 
 # ... so it gets the documented policy: it defers to the user's table, whose own
 # policy decides (customer_key is the id as text, whatever the id type); the
@@ -150,6 +157,11 @@ check "refresh refuses when row security applies to it" \
 	"row security applies to $refresher on dormancy.status_snapshot"
 check "the refused run is logged as failed, the snapshot kept" \
 	"$(q -c "SELECT r.outcome || ' ' || r.sqlstate || ' ' || (SELECT count(*) FROM dormancy.status_snapshot) FROM dormancy.refresh_runs r ORDER BY r.run_id DESC LIMIT 1")" "failed 42501 200"
+# the history has row security of the extension's own, which lets a role
+# that may write it (a refresher is granted INSERT) read and write every row
+# (sql/model_fit_store.sql refreshes as such a role)
+check "the refresher reads every row of the history" "$(q -U "$refresher" -c "SELECT count(DISTINCT customer_id) FROM dormancy.status_history")" 200
+check "and may append to it" "$(q -U "$refresher" -c "BEGIN; INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of) VALUES (0, 'x', 'new', NULL, 'active', '2026-11-01') RETURNING customer_id; ROLLBACK")" x
 
 # the policies survive the next refresh (rows are replaced, the table is not)
 q -c "CALL dormancy.refresh('2026-12-01')"
