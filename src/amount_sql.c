@@ -5,7 +5,8 @@
  *		beyond +-1e15) -- what the adapter src_orders computed as
  *		CASE WHEN x BETWEEN -1e15 AND 1e15 THEN x::float8 END, without
  *		numeric::float8's printing and strtod() for the common values
- *		(src/core/amount.c), bit for bit the same.
+ *		(src/core/amount.c), bit for bit the same (but 0, not an error, for
+ *		a value too small for double precision).
  *
  * The digits are read from the numeric's stored form (the on-disk format
  * of numeric.c, which pg_upgrade keeps across versions): a 2-byte header,
@@ -50,7 +51,13 @@ numeric_amount_slow(Numeric num, bool *isnull)
 		return (Datum) 0;
 	}
 	*isnull = false;
-	return DirectFunctionCall1(numeric_float8, x);
+	/*
+	 * numeric_float8 raises an error for a value that rounds to zero (below
+	 * about 2.5e-324): one such amount would stop every query over the
+	 * orders.  The _no_overflow variant is the same conversion (strtod of
+	 * numeric_out) without that error: such a value is 0.
+	 */
+	return DirectFunctionCall1(numeric_float8_no_overflow, x);
 }
 
 PG_FUNCTION_INFO_V1(numeric_amount);
