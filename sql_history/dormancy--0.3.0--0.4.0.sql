@@ -12140,6 +12140,23 @@ $$;
 COMMENT ON FUNCTION dormancy._check_relation(regclass) IS
 	'internal: check that a relation can be bound';
 
+-- A text for a spreadsheet cell: Excel (and LibreOffice, Google Sheets) runs
+-- a CSV cell that starts with =, +, -, @, a tab or a carriage return as a
+-- formula (OWASP, "CSV injection"); customer names and ids come from forms
+-- and CRM syncs that outsiders can write.  An apostrophe before such a text
+-- makes the cell text; it shows in the cell.  The export commands of the
+-- docs (docs/operations.md, Exporting the call list for Excel) use it.
+CREATE FUNCTION dormancy.spreadsheet_text(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN pg_catalog.left(value, 1) IN ('=', '+', '-', '@', E'\t', E'\r')
+				THEN '''' OPERATOR(pg_catalog.||) value ELSE value END
+$$;
+COMMENT ON FUNCTION dormancy.spreadsheet_text(text) IS
+	'the text with an apostrophe before it when it starts with =, +, -, @, a tab or a carriage return, which a spreadsheet would run as a formula (for CSV exports of names and ids)';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it

@@ -506,3 +506,20 @@ COMMENT ON FUNCTION dormancy.score_breakdown_label(jsonb) IS
 	'a score_breakdown in the language of dormancy.language: per component its label and its basis as a sentence from the templates of vocabulary score_basis (dormancy.labels), else the English basis';
 -- the views over the snapshot call score_breakdown_label() (dormancy_analyst: 97_privileges.sql)
 GRANT EXECUTE ON FUNCTION dormancy._score_basis_forms() TO dormancy_reader;
+
+-- A text for a spreadsheet cell: Excel (and LibreOffice, Google Sheets) runs
+-- a CSV cell that starts with =, +, -, @, a tab or a carriage return as a
+-- formula (OWASP, "CSV injection"); customer names and ids come from forms
+-- and CRM syncs that outsiders can write.  An apostrophe before such a text
+-- makes the cell text; it shows in the cell.  The export commands of the
+-- docs (docs/operations.md, Exporting the call list for Excel) use it.
+CREATE FUNCTION dormancy.spreadsheet_text(value text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN pg_catalog.left(value, 1) IN ('=', '+', '-', '@', E'\t', E'\r')
+				THEN '''' OPERATOR(pg_catalog.||) value ELSE value END
+$$;
+COMMENT ON FUNCTION dormancy.spreadsheet_text(text) IS
+	'the text with an apostrophe before it when it starts with =, +, -, @, a tab or a carriage return, which a spreadsheet would run as a formula (for CSV exports of names and ids)';

