@@ -158,7 +158,8 @@ SELECT t.n, t.k, t.breakdown, c.key, c.applicable, c.weight,
 				   'renewal in ' || t.renewal_due_in_days || ' days'), ''), 'running') END),
 	('p_alive', t.pa, t.w_p_alive, CASE WHEN t.pa THEN 'p_alive ' || pb.txt(t.p_alive, 4) ELSE 'no model fitted' END),
 	('expected_value', t.ea, t.w_expected_value,
-	 CASE WHEN t.ea THEN 'expected_value ' || pb.txt(t.expected_value, 2) ELSE 'no model fitted' END)
+	 CASE WHEN t.ea THEN 'expected_value ' || pb.txt(t.expected_value, 2)
+		  WHEN t.pa THEN 'no spend estimate' ELSE 'no model fitted' END)
 	) c(key, applicable, weight, basis);
 
 SELECT count(*) AS rows, count(DISTINCT k) AS weight_rows FROM pb.scored;
@@ -208,7 +209,10 @@ SELECT dormancy._priority_breakdown(i, ROW(true, 2000, 15, 20, 10, 10, 10, 5, 5,
 		0.3, 0.5, 1.0, 0.6, -0.5, -1.0, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights)
   FROM pb.inputs WHERE n = 1;
 
--- every breakdown, as text, in one digest (0.3.0's score_priority gave the same)
+-- every breakdown, as text, in one digest (0.3.0's score_priority gave
+-- 3ee7368a89d18456d01ad67772e37df9, before expected_value's basis said "no
+-- spend estimate" where a purchase model applies; the comparisons above hold
+-- every component against the SQL reference)
 SELECT md5(string_agg(breakdown::text, E'\n' ORDER BY k, n)) AS digest FROM pb.scored;
 
 DROP SCHEMA pb CASCADE;

@@ -7,7 +7,7 @@ SET client_min_messages = warning;
 SET extra_float_digits = 0;
 CREATE SCHEMA sbl;
 
--- four customers whose breakdowns hold nearly every form of basis
+-- five customers whose breakdowns hold nearly every form of basis
 CREATE TABLE sbl.customers AS
 SELECT c.id, dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.priority_inputs, c.inputs),
 										  dormancy.score_weights_in_force(), c.percentiles) AS breakdown
@@ -29,7 +29,11 @@ SELECT c.id, dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.p
 		  "deals_bound": true, "last_deal_outcome": "postponed", "days_since_last_deal": 30,
 		  "contracts_bound": true, "has_contract": true, "renewal_due_in_days": 20}'::jsonb, NULL),
 	(4, '{"total_amount": 10, "order_days": 3, "segment": "repeat", "decline_signals": 0,
-		  "contracts_bound": true, "has_contract": true}'::jsonb, NULL)
+		  "contracts_bound": true, "has_contract": true}'::jsonb, NULL),
+	-- a purchase model applies, but there is no spend estimate (no
+	-- converged Gamma-Gamma fit, or the amounts unknown)
+	(5, '{"total_amount": 10, "order_days": 3, "segment": "repeat", "decline_signals": 0,
+		  "p_alive": 0.8}'::jsonb, NULL)
   ) c(id, inputs, percentiles);
 
 CREATE VIEW sbl.read AS

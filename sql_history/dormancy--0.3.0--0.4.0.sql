@@ -7881,6 +7881,7 @@ SELECT v.vocabulary, v.code, v.language, v.label, true FROM (VALUES
 	('score_basis', 'contract_running', 'en', 'running'),
 	('score_basis', 'p_alive', 'en', 'probability still a customer {1}'),
 	('score_basis', 'no_model', 'en', 'no model fitted'),
+	('score_basis', 'no_value_estimate', 'en', 'no spend estimate'),
 	('score_basis', 'expected_value', 'en', 'expected value {1}'),
 	('score_basis', 'separator', 'en', ', ')) v(vocabulary, code, language, label)
 ON CONFLICT DO NOTHING;
@@ -7921,6 +7922,7 @@ BEGIN
 		('score_basis', 'contract_running', 'ja', U&'\5951\7D04\7D99\7D9A\4E2D'),	-- running
 		('score_basis', 'p_alive', 'ja', U&'\7D99\7D9A\78BA\7387 {1}'),	-- probability still a customer {1}
 		('score_basis', 'no_model', 'ja', U&'\30E2\30C7\30EB\672A\5B66\7FD2'),	-- no model fitted
+		('score_basis', 'no_value_estimate', 'ja', U&'\8CFC\5165\984D\306E\63A8\5B9A\306A\3057'),	-- no spend estimate
 		('score_basis', 'expected_value', 'ja', U&'\671F\5F85\8CFC\5165\984D {1}'),	-- expected value {1}
 		('score_basis', 'separator', 'ja', U&'\3001')	-- ,
 		) v(vocabulary, code, language, label)
@@ -7992,7 +7994,8 @@ CREATE FUNCTION dormancy._score_basis_forms()
 		('p_alive', 33, 'no model fitted', 'no_model', NULL::text[]),
 		('expected_value', 34, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
 		('expected_value', 35, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
-		('expected_value', 36, 'no model fitted', 'no_model', NULL::text[])
+		('expected_value', 36, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 37, 'no spend estimate', 'no_value_estimate', NULL::text[])
 $$;
 COMMENT ON FUNCTION dormancy._score_basis_forms() IS
 	'internal: per score component, the clauses of its basis text (the clause, or a regular expression starting with ^) and the code of the sentence template (labels vocabulary score_basis) of each';

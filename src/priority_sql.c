@@ -641,6 +641,11 @@ append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const 
 					appendStringInfoString(b, " of your customers");
 				}
 			}
+			else if (in->p_alive.valid)
+			{
+				/* a purchase model applies: no converged spend model, or no amount */
+				appendStringInfoString(b, "no spend estimate");
+			}
 			else
 				appendStringInfoString(b, "no model fitted");
 			break;
