@@ -182,7 +182,16 @@ SELECT dormancy.dormancy_state('2026-01-01', '2026-11-01', '-6 months', '1 year'
 SELECT dormancy.dormancy_state('2026-01-01', '2026-11-01', '0 days', '1 year', '2 years');
 SELECT dormancy.dormancy_state('2026-12-01', '2026-11-01', '6 months', '1 year', '2 years');
 SELECT dormancy.dormancy_state('2026-05-01', '2026-11-01', '6 months', '1 year', '2 years');
+-- a threshold with a time part is an error, like in dormancy.rules (it was
+-- cut to whole days: '12 hours' made a customer at_risk on the day of its order)
 SELECT dormancy.dormancy_state('2026-05-01', '2026-11-01', '4380 hours', '1 year', '2 years');
+SELECT dormancy.dormancy_state('2024-01-01', '2024-01-01', '12 hours', '2 days', '3 days');
+SELECT dormancy.dormancy_state('2024-01-01', '2024-01-01', '1 day', '1 day 00:00:01', '3 days');
+SELECT dormancy.dormancy_state('2024-01-01', '2024-01-01', '1 day', '2 days', '1 month -1 hour');
+-- hours that make whole days too ('48:00' is no '2 days' to the rules table either)
+SELECT dormancy.dormancy_state('2024-01-01', '2024-01-01', '1 day', '48:00', '3 days');
+-- whole days and months are fine
+SELECT dormancy.dormancy_state('2024-01-01', '2024-01-02', '1 day', '2 days', '1 month');
 
 -- no matching rule (the catch-all deleted): thresholds and state are NULL
 BEGIN;

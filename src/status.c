@@ -71,7 +71,11 @@ history_summary(PG_FUNCTION_ARGS)
 													  values, nulls)));
 }
 
-/* A threshold interval must move a day forward. */
+/*
+ * A threshold interval must move a day forward, in whole days or months, as
+ * the rules table's CHECK constraints say (rules_thresholds_whole_days): a
+ * time part would be cut off when the threshold is added to a day.
+ */
 static void
 CheckThreshold(Interval *span, const char *name)
 {
@@ -80,11 +84,18 @@ CheckThreshold(Interval *span, const char *name)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a positive interval", name)));
+	if (span->time != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be whole days or months", name),
+				 errdetail("A threshold is added to a day, so a time part would be cut off."),
+				 errhint("Give the threshold in days or months, such as '1 day' instead of '24 hours'.")));
 }
 
 /*
  * The state of dormancy_state() for a last order day that is not NULL, with
- * its checks: thresholds that move a day forward, a last order not after
+ * its checks: thresholds of whole days or months that move a day forward
+ * (the rules table's CHECK constraints), a last order not after
  * as_of.  Also the contract state of customer_status (assess_sql.c).
  */
 const char *
