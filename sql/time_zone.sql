@@ -13,6 +13,10 @@ SET dormancy.time_zone = '';
 SHOW dormancy.time_zone;
 SELECT current_setting('dormancy.time_zone') AS in_force, dormancy.local_day('2026-10-01 23:30+09') AS late_evening,
 	   dormancy.local_day('2026-10-02 00:10+09') AS after_midnight;
+-- an infinite instant is on an infinite day, as (ts AT TIME ZONE zone)::date
+-- gives (it was an error)
+SELECT dormancy.local_day('infinity') AS local_day, ('infinity'::timestamptz AT TIME ZONE 'Asia/Tokyo')::date AS plain;
+SELECT dormancy.local_day('-infinity') AS local_day, ('-infinity'::timestamptz AT TIME ZONE 'Asia/Tokyo')::date AS plain;
 \i test/sql_ref/unbind_all.sql
 SET dormancy.as_of = '2026-11-01';
 SELECT dormancy.as_of() AS as_of_instant, dormancy.as_of_day();

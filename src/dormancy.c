@@ -478,11 +478,18 @@ dormancy_as_of_day(PG_FUNCTION_ARGS)
 	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(DormancyAsOf()));
 }
 
-/* SQL: dormancy.local_day(timestamptz) */
+/*
+ * SQL: dormancy.local_day(timestamptz).  An infinite instant is on the
+ * infinite day of its sign, as (ts AT TIME ZONE zone)::date gives.
+ */
 Datum
 dormancy_local_day(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(PG_GETARG_TIMESTAMPTZ(0)));
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		PG_RETURN_DATEADT(TIMESTAMP_IS_NOBEGIN(ts) ? DATEVAL_NOBEGIN : DATEVAL_NOEND);
+	PG_RETURN_DATEADT(DormancyDayOfTimestampTz(ts));
 }
 
 /*
