@@ -147,5 +147,17 @@ SELECT count(*) FILTER (WHERE p LIKE '%Scan on orders %') AS scans_of_orders,
   FROM ch.plan('SELECT * FROM dormancy.customer_histories') p;
 RESET max_parallel_workers_per_gather;
 
+-- as_of must be the same on every row of a group: a different one is an
+-- error (the first one was kept, so the answer followed the row order)
+CREATE TABLE ch.varying (d date, amount float8, cat text, as_of date);
+INSERT INTO ch.varying VALUES ('2024-01-10', 10, 'x', '2024-01-31'), ('2024-03-10', 10, 'x', '2024-06-30');
+SELECT (dormancy.categorized_history(d, amount, false, cat, as_of ORDER BY as_of)).category_last_order_at FROM ch.varying;
+SELECT (dormancy.categorized_history(d, amount, false, cat, as_of ORDER BY as_of DESC)).category_last_order_at FROM ch.varying;
+-- one as_of, and rows without one (they give none), in either order
+UPDATE ch.varying SET as_of = NULL WHERE d = '2024-01-10';
+SELECT (dormancy.categorized_history(d, amount, false, cat, as_of ORDER BY as_of)).category_last_order_at AS nulls_last,
+	   (dormancy.categorized_history(d, amount, false, cat, as_of ORDER BY as_of DESC)).category_last_order_at AS nulls_first
+  FROM ch.varying;
+
 SELECT dormancy.unbind('orders');
 DROP SCHEMA ch CASCADE;

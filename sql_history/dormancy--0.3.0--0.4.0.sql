@@ -383,11 +383,11 @@ CREATE AGGREGATE dormancy.categorized_history(ordered_at timestamptz, amount dou
 	DESERIALFUNC = dormancy.categorized_history_deserialize,
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE dormancy.categorized_history(date, double precision, boolean, text, date) IS
-	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date is the day)';
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of, which must be the same on every row of a group (the date is the day)';
 COMMENT ON AGGREGATE dormancy.categorized_history(timestamp, double precision, boolean, text, date) IS
-	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the date part is the day)';
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of, which must be the same on every row of a group (the date part is the day)';
 COMMENT ON AGGREGATE dormancy.categorized_history(timestamptz, double precision, boolean, text, date) IS
-	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of (the day in dormancy.time_zone)';
+	'fold one customer''s orders into its history, categories and last purchase day per category up to as_of, which must be the same on every row of a group (the day in dormancy.time_zone)';
 
 
 

@@ -50,6 +50,20 @@ StateError(const char *err)
 	elog(ERROR, "invalid categorized_history aggregate state: %s", err);
 }
 
+/* as_of differs between the rows of a group: 'kept' is the one recorded. */
+static void
+pg_attribute_noreturn()
+AsOfDiffers(DateADT kept, DateADT other)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("as_of must be the same on every row of a group"),
+			 errdetail("The rows of one group give %s and %s.",
+					   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(kept))),
+					   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(other)))),
+			 errhint("Pass one as-of day for the whole aggregate, such as dormancy.as_of_day().")));
+}
+
 /* A fresh state in the aggregate memory context. */
 static CategorizedAcc *
 NewState(FunctionCallInfo fcinfo)
@@ -78,8 +92,9 @@ AddOrder(FunctionCallInfo fcinfo, bool have_day, DateADT day)
 
 	state = PG_ARGISNULL(0) ? NewState(fcinfo)
 		: (CategorizedAcc *) PG_GETARG_POINTER(0);
-	if (!state->has_as_of && !PG_ARGISNULL(ARG_AS_OF))
-		categorized_acc_set_as_of(state, PG_GETARG_DATEADT(ARG_AS_OF));
+	if (!PG_ARGISNULL(ARG_AS_OF) &&
+		categorized_acc_set_as_of(state, PG_GETARG_DATEADT(ARG_AS_OF)) != NULL)
+		AsOfDiffers(state->as_of_day, PG_GETARG_DATEADT(ARG_AS_OF));
 
 	known = !PG_ARGISNULL(2);
 	if (known)
@@ -179,6 +194,8 @@ categorized_history_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(right);
 	left = PG_ARGISNULL(0) ? NewState(fcinfo) : (CategorizedAcc *) PG_GETARG_POINTER(0);
 	err = categorized_acc_combine(left, right);
+	if (err == CATEGORIZED_ERR_AS_OF_DIFFERS)
+		AsOfDiffers(left->as_of_day, right->as_of_day);
 	if (err != NULL)
 		StateError(err);
 	if (own_right)

@@ -84,13 +84,16 @@ categorized_acc_free(CategorizedAcc *acc)
 	acc->last = -1;
 }
 
-void
+const char *const CATEGORIZED_ERR_AS_OF_DIFFERS = "as_of differs";
+
+const char *
 categorized_acc_set_as_of(CategorizedAcc *acc, int32_t as_of_day)
 {
 	if (acc->has_as_of)
-		return;
+		return acc->as_of_day == as_of_day ? NULL : CATEGORIZED_ERR_AS_OF_DIFFERS;
 	acc->has_as_of = true;
 	acc->as_of_day = as_of_day;
+	return NULL;
 }
 
 /* Put slot 'i' into the index (which has room). */
@@ -245,8 +248,8 @@ categorized_acc_add_order(CategorizedAcc *acc, const char *name, size_t name_len
 const char *
 categorized_acc_combine(CategorizedAcc *dst, const CategorizedAcc *src)
 {
-	if (!dst->has_as_of && src->has_as_of)
-		categorized_acc_set_as_of(dst, src->as_of_day);
+	if (src->has_as_of && categorized_acc_set_as_of(dst, src->as_of_day) != NULL)
+		return CATEGORIZED_ERR_AS_OF_DIFFERS;
 	dst->order_rows = src->order_rows > INT64_MAX - dst->order_rows
 		? INT64_MAX : dst->order_rows + src->order_rows;
 	for (int32_t i = 0; i < src->nslots; i++)
@@ -349,8 +352,8 @@ categorized_acc_deserialize(CategorizedAcc *acc, const void *buf, size_t len)
 	p += sizeof(int32_t);
 	if (order_rows < 0 || (has_as_of != 0 && has_as_of != 1) || nslots < 0)
 		return "malformed header";
-	if (has_as_of)
-		categorized_acc_set_as_of(acc, as_of_day);
+	if (has_as_of && categorized_acc_set_as_of(acc, as_of_day) != NULL)
+		return CATEGORIZED_ERR_AS_OF_DIFFERS;
 	acc->order_rows = order_rows > INT64_MAX - acc->order_rows
 		? INT64_MAX : acc->order_rows + order_rows;
 	for (int32_t i = 0; i < nslots; i++)

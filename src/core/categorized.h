@@ -98,8 +98,17 @@ categorized_acc_prefetch(const CategorizedAcc *acc)
 }
 extern void categorized_acc_free(CategorizedAcc *acc);
 
-/* Record the as-of day (the first one given is kept). */
-extern void categorized_acc_set_as_of(CategorizedAcc *acc, int32_t as_of_day);
+/*
+ * as_of differs between the rows (or the partial states) of one group:
+ * categorized_acc_set_as_of() and categorized_acc_combine() return it.
+ */
+extern const char *const CATEGORIZED_ERR_AS_OF_DIFFERS;
+
+/*
+ * Record the as-of day: the first one given, which every later one must
+ * equal (CATEGORIZED_ERR_AS_OF_DIFFERS otherwise, the state unchanged).
+ */
+extern const char *categorized_acc_set_as_of(CategorizedAcc *acc, int32_t as_of_day);
 
 /*
  * One order row of category 'name' (has_name false for NULL).  have_day false:
@@ -112,11 +121,17 @@ extern const char *categorized_acc_add_order(CategorizedAcc *acc,
 											 int32_t day, double amount,
 											 bool amount_known, bool discounted);
 
-/* Everything in 'src' into 'dst' (the combine function). */
+/*
+ * Everything in 'src' into 'dst' (the combine function);
+ * CATEGORIZED_ERR_AS_OF_DIFFERS when both have an as-of day and they differ.
+ */
 extern const char *categorized_acc_combine(CategorizedAcc *dst,
 										   const CategorizedAcc *src);
 
-/* The serialized state (compacts every slot) and reading it back (appends). */
+/*
+ * The serialized state (compacts every slot) and reading it back (appends;
+ * CATEGORIZED_ERR_AS_OF_DIFFERS as for categorized_acc_combine).
+ */
 extern const char *categorized_acc_serial_size(CategorizedAcc *acc, size_t *size);
 extern void categorized_acc_serialize(const CategorizedAcc *acc, void *buf);
 extern const char *categorized_acc_deserialize(CategorizedAcc *acc,

@@ -448,11 +448,47 @@ test_malformed(void)
 	categorized_acc_free(&a);
 }
 
+/*
+ * as_of is one value per group: another one, in a row or in a partial state,
+ * is an error (the first one was kept, so the answer followed the row order
+ * and, in a parallel plan, which worker saw which row).
+ */
+static void
+test_as_of_differs(void)
+{
+	CategorizedAcc a;
+	CategorizedAcc b;
+
+	categorized_acc_init(&a, test_realloc, NULL);
+	ok(categorized_acc_set_as_of(&a, 100) == NULL && categorized_acc_set_as_of(&a, 100) == NULL &&
+	   a.has_as_of && a.as_of_day == 100, "as_of: the same day again is fine");
+	ok(categorized_acc_set_as_of(&a, 200) == CATEGORIZED_ERR_AS_OF_DIFFERS && a.as_of_day == 100,
+	   "as_of: another day is an error, the state unchanged");
+	ok(categorized_acc_set_as_of(&a, 99) == CATEGORIZED_ERR_AS_OF_DIFFERS, "as_of: an earlier one too");
+
+	/* partial states */
+	categorized_acc_init(&b, test_realloc, NULL);
+	ok(categorized_acc_combine(&a, &b) == NULL && a.as_of_day == 100, "combine: a state without as_of");
+	ok(categorized_acc_combine(&b, &a) == NULL && b.has_as_of && b.as_of_day == 100,
+	   "combine: into a state without as_of, which takes it");
+	ok(categorized_acc_combine(&a, &b) == NULL, "combine: the same as_of");
+	categorized_acc_free(&b);
+	categorized_acc_init(&b, test_realloc, NULL);
+	categorized_acc_set_as_of(&b, 200);
+	ok(categorized_acc_combine(&a, &b) == CATEGORIZED_ERR_AS_OF_DIFFERS && a.as_of_day == 100,
+	   "combine: another as_of is an error");
+	ok(categorized_acc_combine(&b, &a) == CATEGORIZED_ERR_AS_OF_DIFFERS && b.as_of_day == 200,
+	   "combine: either way round");
+	categorized_acc_free(&b);
+	categorized_acc_free(&a);
+}
+
 int
 main(void)
 {
 	make_names();
 	test_cases();
+	test_as_of_differs();
 	test_random_against_reference();
 	test_malformed();
 	return tap_done();
