@@ -40,6 +40,14 @@ SELECT dormancy.phone_valid(NULL, 'JP') IS NULL AS null_number,
 -- a country that is not a code
 SELECT dormancy.phone_valid('03-1234-5678', 'JPN');
 SELECT dormancy.phone_valid('03-1234-5678', '');
+-- two letters that are no officially assigned ISO 3166-1 code: JA (the
+-- language code of Japanese), ZZ (user-assigned), UK (reserved)
+SELECT dormancy.phone_valid('03-1234-5678', 'JA');
+SELECT dormancy.phone_valid('+44 20 7946 0958', 'ZZ');
+SELECT dormancy.phone_valid('+44 20 7946 0958', 'uk');
+-- assigned codes, the first and the last, any case
+SELECT dormancy.phone_valid('+376 712 345', 'AD') AS ad, dormancy.phone_valid('+263 4 123456', 'zw') AS zw,
+	   dormancy.phone_valid('+44 20 7946 0958', 'Gb') AS gb;
 
 -- customer_contacts and data_gaps
 CREATE SCHEMA ph;
@@ -67,6 +75,9 @@ DELETE FROM dormancy.source_settings;
 \set VERBOSITY terse
 INSERT INTO dormancy.source_settings (phone_country) VALUES ('jp');
 INSERT INTO dormancy.source_settings (phone_country) VALUES ('JPN');
+-- nor two letters that are no assigned code
+INSERT INTO dormancy.source_settings (phone_country) VALUES ('JA');
+INSERT INTO dormancy.source_settings (phone_country) VALUES ('ZZ');
 \set VERBOSITY default
 -- an empty table is JP
 WITH ins AS (INSERT INTO dormancy.source_settings DEFAULT VALUES RETURNING *)

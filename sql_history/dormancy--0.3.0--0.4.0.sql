@@ -5734,11 +5734,17 @@ BEGIN
 		AS ''SELECT NULL::dormancy.source_settings''', 'dormancy.source_settings_in_force');
 END
 $$;
+CREATE FUNCTION dormancy._phone_country_assigned(country text)
+	RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'phone_country_assigned';
+COMMENT ON FUNCTION dormancy._phone_country_assigned(text) IS
+	'internal: true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
 ALTER TABLE dormancy.source_settings ADD COLUMN phone_country text NOT NULL DEFAULT 'JP';
 ALTER TABLE dormancy.source_settings ADD CONSTRAINT source_settings_phone_country
-	CHECK (phone_country ~ '^[A-Z]{2}$');
+	CHECK (dormancy._phone_country_assigned(phone_country));
 COMMENT ON COLUMN dormancy.source_settings.phone_country IS
-	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
+	'the country of phone numbers written without a country code (an officially assigned ISO 3166-1 alpha-2 code, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 
 -- STABLE, not IMMUTABLE: it reads a table
 CREATE OR REPLACE FUNCTION dormancy.source_settings_in_force()
@@ -5756,7 +5762,7 @@ CREATE FUNCTION dormancy.phone_valid(phone text, country text)
 	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'phone_valid';
 COMMENT ON FUNCTION dormancy.phone_valid(text, text) IS
-	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (ISO 3166-1 alpha-2) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
+	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (an officially assigned ISO 3166-1 alpha-2 code, any case; anything else is an error) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
 
 -- the live views with the new phone check (sql_src/70_views.sql)
 -- (_create_views(): defined in an earlier section)

@@ -16,6 +16,15 @@ COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, eve
 -- Settings of the sources
 --
 
+-- The CHECK of source_settings.phone_country: the list of countries of
+-- phone_valid() (src/core/phone.c), upper case only.
+CREATE FUNCTION dormancy._phone_country_assigned(country text)
+	RETURNS boolean
+	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'phone_country_assigned';
+COMMENT ON FUNCTION dormancy._phone_country_assigned(text) IS
+	'internal: true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
+
 -- At most one row; empty means the defaults (the column defaults, repeated in
 -- source_settings_in_force()), so pg_dump's copy never clashes with a row of
 -- CREATE EXTENSION.
@@ -49,7 +58,7 @@ CREATE TABLE dormancy.source_settings (
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
 	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
 	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0'),
-	CONSTRAINT source_settings_phone_country CHECK (phone_country ~ '^[A-Z]{2}$')
+	CONSTRAINT source_settings_phone_country CHECK (dormancy._phone_country_assigned(phone_country))
 );
 COMMENT ON TABLE dormancy.source_settings IS
 	'settings of the contract, engagement, deal and contact signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';
@@ -69,7 +78,7 @@ COMMENT ON COLUMN dormancy.source_settings.support_visits_threshold IS
 COMMENT ON COLUMN dormancy.source_settings.contact_stale_after IS
 	'contact data last updated longer ago than this is outdated (data gap contact_outdated); default 2 years';
 COMMENT ON COLUMN dormancy.source_settings.phone_country IS
-	'the country of phone numbers written without a country code (ISO 3166-1 alpha-2, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
+	'the country of phone numbers written without a country code (an officially assigned ISO 3166-1 alpha-2 code, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.source_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -94,7 +103,7 @@ CREATE FUNCTION dormancy.phone_valid(phone text, country text)
 	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'phone_valid';
 COMMENT ON FUNCTION dormancy.phone_valid(text, text) IS
-	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (ISO 3166-1 alpha-2) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
+	'true when the phone number can be dialled: read after NFKC, a label (TEL:) and an extension (ext, x, #, the Japanese naisen) ignored; country (an officially assigned ISO 3166-1 alpha-2 code, any case; anything else is an error) is where a number without +country code is from: JP checks Japanese numbers (10 or 11 digits by prefix), any other accepts only +numbers of 8 to 15 digits';
 
 --
 -- Mappings of the user's values onto the documented ones

@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(phone_valid);
+PG_FUNCTION_INFO_V1(phone_country_assigned);
 
 /*
  * phone_valid(phone text, country text) returns boolean
@@ -42,9 +43,25 @@ phone_valid(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid country code \"%s\"", text_to_cstring(PG_GETARG_TEXT_PP(1))),
-				 errhint("Give an ISO 3166-1 code of two letters, such as JP or US.")));
+				 errdetail("A country is an officially assigned ISO 3166-1 alpha-2 code."),
+				 errhint("Give the code of two letters of a country, such as JP, US or GB (the United Kingdom).")));
 	DormancyTextNfkc(VARDATA_ANY(phone), VARSIZE_ANY_EXHDR(phone), &cps, &n);
 	r = phone_check(cps, n, country, NULL);
 	pfree(cps);
 	PG_RETURN_BOOL(r == PHONE_VALID);
+}
+
+/*
+ * _phone_country_assigned(country text) returns boolean
+ *
+ * True for an officially assigned ISO 3166-1 alpha-2 code in upper case: the
+ * CHECK constraint of source_settings.phone_country, by the same list as
+ * phone_valid().
+ */
+Datum
+phone_country_assigned(PG_FUNCTION_ARGS)
+{
+	char	   *country = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_BOOL(phone_country_ok(country));
 }

@@ -175,11 +175,54 @@ international(const char *d, size_t n, char *e164)
 	return PHONE_VALID;
 }
 
+/*
+ * The officially assigned ISO 3166-1 alpha-2 codes (249; the last one added
+ * was SS, South Sudan, in 2011), in order, two letters each.  Reserved,
+ * user-assigned and withdrawn codes (UK, EU, XK, ZZ, AN, YU, ...) are not in
+ * it.
+ */
+static const char assigned_countries[] =
+	"ADAEAFAGAIALAMAOAQARASATAUAWAXAZ"
+	"BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBS"
+	"BTBVBWBYBZCACCCDCFCGCHCICKCLCMCN"
+	"COCRCUCVCWCXCYCZDEDJDKDMDODZECEE"
+	"EGEHERESETFIFJFKFMFOFRGAGBGDGEGF"
+	"GGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHM"
+	"HNHRHTHUIDIEILIMINIOIQIRISITJEJM"
+	"JOJPKEKGKHKIKMKNKPKRKWKYKZLALBLC"
+	"LILKLRLSLTLULVLYMAMCMDMEMFMGMHMK"
+	"MLMMMNMOMPMQMRMSMTMUMVMWMXMYMZNA"
+	"NCNENFNGNINLNONPNRNUNZOMPAPEPFPG"
+	"PHPKPLPMPNPRPSPTPWPYQARERORSRURW"
+	"SASBSCSDSESGSHSISJSKSLSMSNSOSRSS"
+	"STSVSXSYSZTCTDTFTGTHTJTKTLTMTNTO"
+	"TRTTTVTWTZUAUGUMUSUYUZVAVCVEVGVI"
+	"VNVUWFWSYEYTZAZMZW";
+
+#define ASSIGNED_COUNTRIES ((int) (sizeof(assigned_countries) - 1) / 2)
+
 bool
 phone_country_ok(const char *country)
 {
-	return country != NULL && country[0] >= 'A' && country[0] <= 'Z' &&
-		country[1] >= 'A' && country[1] <= 'Z' && country[2] == '\0';
+	int			lo = 0;
+	int			hi = ASSIGNED_COUNTRIES - 1;
+
+	if (country == NULL || country[0] < 'A' || country[0] > 'Z' ||
+		country[1] < 'A' || country[1] > 'Z' || country[2] != '\0')
+		return false;
+	while (lo <= hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			c = memcmp(country, assigned_countries + 2 * mid, 2);
+
+		if (c == 0)
+			return true;
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return false;
 }
 
 PhoneResult

@@ -60,8 +60,9 @@ typedef enum PhoneResult
 #define PHONE_E164_BUFSIZE 17
 
 /*
- * True for a country code phone_check() accepts: two ASCII letters A-Z
- * (ISO 3166-1 alpha-2, upper case).  Only JP has national rules.
+ * True for a country code phone_check() accepts: an officially assigned
+ * ISO 3166-1 alpha-2 code, in upper case (two other letters, such as JA or
+ * ZZ, are not).  Only JP has national rules.
  */
 extern bool phone_country_ok(const char *country);
 

@@ -3,7 +3,8 @@
  *		libFuzzer target for src/core/phone.c: the phone number rules.
  *
  * Input: the first byte chooses the country (JP, US, GB or a code made of
- * the next two bytes) and how the rest becomes code points: as UTF-8
+ * the next two bytes; an input whose two letters are no assigned ISO 3166-1
+ * code is skipped) and how the rest becomes code points: as UTF-8
  * (invalid UTF-8 falls back to one code point per byte), or as 3-byte groups
  * (any value, opaque ones above U+10FFFF included).
  *
@@ -56,6 +57,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		country[0] = (char) ('A' + data[1] % 26);
 		country[1] = (char) ('A' + data[2] % 26);
 		country[2] = '\0';
+		if (!phone_country_ok(country))
+			return 0;
 	}
 	data += 3;
 	size -= 3;

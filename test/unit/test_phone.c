@@ -185,10 +185,28 @@ main(void)
 	invalid("fax 03-1234-5678", "JP", PHONE_BAD_CHARACTER);
 
 	/* country codes */
-	ok(phone_country_ok("JP") && phone_country_ok("US") && phone_country_ok("ZZ"), "two upper-case letters are a country code");
+	ok(phone_country_ok("JP") && phone_country_ok("US") && phone_country_ok("GB") &&
+	   phone_country_ok("AD") && phone_country_ok("ZW") && phone_country_ok("AX") &&
+	   phone_country_ok("SS") && phone_country_ok("BQ"),
+	   "officially assigned ISO 3166-1 alpha-2 codes are country codes");
 	ok(!phone_country_ok("jp") && !phone_country_ok("J") && !phone_country_ok("JPN") &&
 	   !phone_country_ok("") && !phone_country_ok(NULL) && !phone_country_ok("J1"),
 	   "anything else is not");
+	/* two letters, not assigned: a language code, user-assigned, reserved, withdrawn */
+	ok(!phone_country_ok("JA") && !phone_country_ok("EN") && !phone_country_ok("ZZ") &&
+	   !phone_country_ok("XK") && !phone_country_ok("AA") && !phone_country_ok("QM") &&
+	   !phone_country_ok("UK") && !phone_country_ok("EU") && !phone_country_ok("AN") &&
+	   !phone_country_ok("YU") && !phone_country_ok("CS") && !phone_country_ok("SU"),
+	   "two letters that are no assigned code are not");
+	{
+		int			assigned = 0;
+		char		code[3] = {0};
+
+		for (code[0] = 'A'; code[0] <= 'Z'; code[0]++)
+			for (code[1] = 'A'; code[1] <= 'Z'; code[1]++)
+				assigned += phone_country_ok(code);
+		ok(assigned == 249, "249 codes are assigned (%d)", assigned);
+	}
 	/* NULL e164 is allowed */
 	{
 		uint32_t	cps[] = {'0', '3', '1', '2', '3', '4', '5', '6', '7', '8'};
