@@ -2586,7 +2586,7 @@ BEGIN
 -- parallel workers that each fold whole customers (_prepare_histories).
 CREATE OR REPLACE VIEW dormancy.category_histories_live WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
-	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
 								 o.amount, o.discounted) AS history,
 	   pg_catalog.sum(o.line_rows) AS order_rows
   FROM dormancy.src_history_rows o
@@ -2642,10 +2642,10 @@ SELECT a.customer_id,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
 											o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day())) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())),
+											(SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
 										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
@@ -2661,7 +2661,7 @@ SELECT s.customer_id,
 	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound) AS history,
 	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8 AS order_rows,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL) AS categories,
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day()))).last_order_at ORDER BY s.category)
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL) AS category_last_order_at
   FROM dormancy.src_stored_histories s
   JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_ids_bound)
@@ -2695,7 +2695,7 @@ PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.
 CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
-	  FROM dormancy.source_settings_in_force() s
+	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
 ), terms AS (
 	SELECT w.*,
 		   (w.started AND w.end_day >= a.day) AS is_current,
@@ -2807,7 +2807,7 @@ CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = tru
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
-	  FROM dormancy.source_settings_in_force() s
+	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
 ), by_source_kind AS (
 	-- one row per customer and kind of the source first: two aggregates per
 	-- event instead of sixteen, and the kinds mapped once per row of this
@@ -2875,7 +2875,7 @@ COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 -- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day
+	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.closed_at, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
@@ -2945,7 +2945,7 @@ WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
 		   s.phone_country
-	  FROM dormancy.source_settings_in_force() s
+	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
 ), c AS (
 	SELECT x.customer_id,
 		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
@@ -2999,7 +2999,7 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day
+	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
@@ -3319,7 +3319,7 @@ CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 -- customer_core 9.0-10.1 s against 11.2-11.5 s; docs/operations.md).
 WITH as_of AS MATERIALIZED (
 	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day
+	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
 ), ds AS MATERIALIZED (
 	SELECT d.* FROM dormancy.decline_settings_in_force() d
 ), config AS MATERIALIZED (
@@ -3936,25 +3936,25 @@ SELECT t.customer_id, t.category,
 	   (t.m).amount_change, (t.m).frequency_change,
 	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
 	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).last_order_at,
-	   (SELECT dormancy.as_of_day()) AS as_of
+	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at,
+	   (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false) AS as_of
   FROM (SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.category_histories_live ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
+													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
 		 WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
 		UNION ALL
 		SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.src_stored_histories ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day()),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
+													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order or a refund by the as-of day: later days
  -- are ignored everywhere, so a category bought only after it is not there
  -- yet.  Expressions, not a lateral call joined to the union nor a
  -- correlated subquery: Citus refuses both over its distributed histories)
- WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).orders_count > 0
-	OR (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day()))).refunds > 0;
+ WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).orders_count > 0
+	OR (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).refunds > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order or a refund by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
@@ -4581,7 +4581,7 @@ WITH m AS (
 	  -- (the day in a subquery over the orders, not a lateral subquery
 	  -- without FROM: Citus refuses one holding a sublink)
 	  JOIN (SELECT o.customer_id, o.amount,
-				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date AS day
+				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date AS day
 			  FROM dormancy.src_orders o
 			 -- the orders from two days before the first campaign's start
 			 -- on (two days: any zone's day against the session's), so that
@@ -8120,7 +8120,7 @@ BEGIN
 	IF columns ->> role IS NULL THEN
 		RETURN 'NULL::pg_catalog.date';
 	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
-		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force())))::pg_catalog.date', columns ->> role);
+		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date', columns ->> role);
 	END IF;
 	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
 END

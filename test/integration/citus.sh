@@ -165,6 +165,35 @@ check_views() {	# MODE
 	echo "every view of the extension readable on Citus ($1)"
 }
 check_views "evaluation on the coordinator"
+# A lookup of one customer (WHERE customer_id = ..., which Citus routes
+# whole to that customer's shard when it can) of every view with a
+# customer_id column: the same rows as on the single node, with the as-of
+# day and the zone set on the coordinator only (the workers run in another
+# zone, and their today is not 2026-11-01).  Until 2026-12-07 the settings
+# of customer_core, the histories, category_trend and the source views were
+# computed on the worker in such a lookup.
+compare_lookups() {	# MODE
+	# (each view's first customer on the single node, and customer 42; the
+	# columns of wall-clock times of a refresh left out; src_name_keys left
+	# out: the stored name keys are not kept for distributed customers)
+	local file=$CITUS_DIR/lookups.sql v id cols
+	local settings="SET dormancy.as_of = '2026-11-01'; SET dormancy.time_zone = 'Asia/Tokyo'; SET extra_float_digits = 3;"
+	{
+		echo "$settings"
+		psql -X -At "${coord[@]}" -c "SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FILTER (WHERE a.attname NOT IN ('recorded_at', 'refreshed_at', 'started_at'))
+				FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+				WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v' AND c.relname <> 'src_name_keys'
+				GROUP BY c.relname HAVING bool_or(a.attname = 'customer_id') ORDER BY 1" |
+		while IFS='|' read -r v cols; do
+			for id in $(psql -X -q -At -d "$single" -c "$settings" -c "SELECT customer_id FROM dormancy.$v WHERE customer_id IS NOT NULL ORDER BY 1 LIMIT 1") 42; do
+				echo "-- query: lookup $v $id ($1)"
+				echo "SELECT * FROM (SELECT $cols FROM dormancy.$v WHERE customer_id = '$id') x ORDER BY x::text;"
+			done
+		done
+	} >"$file"
+	/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$file"
+}
+compare_lookups "evaluation on the coordinator"
 
 echo "== the orders are folded on the workers"
 plan=$(psql -X -At "${coord[@]}" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
@@ -404,6 +433,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'SET client_min_messages = error' 
 	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c 'SELECT count(*) FROM dormancy.fit_models()' >/dev/null
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 check_views "evaluation on the workers"
+compare_lookups "evaluation on the workers"
 # back to the evaluation on the coordinator for what follows
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error' -c 'SELECT dormancy.rebind()' >/dev/null
 
