@@ -739,7 +739,14 @@ BEGIN
 			GRANT SELECT ON dormancy.status_snapshot TO dormancy_reader;
 		END IF;
 		changed := true;
-	ELSIF reshape OR views_missing THEN
+	ELSIF reshape OR views_missing
+		  -- (a plain snapshot about to be distributed with the customers,
+		  -- below: reshaped first, whatever the caller, since Citus can
+		  -- change neither the type of a distribution column nor the
+		  -- co-location of a table whose id type differs from the
+		  -- customers'.  Its rows then go when more than columns are added,
+		  -- as in any reshape: their states are in status_history)
+		  OR (colocate_with IS NOT NULL AND dormancy._citus_table_kind(snap) IS NULL) THEN
 		-- (views missing over a snapshot left from before: they may need its new columns)
 		actions := dormancy._snapshot_reshape_actions();
 		IF actions IS NOT NULL THEN

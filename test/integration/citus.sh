@@ -655,4 +655,38 @@ as_pg_user "$CITUS_BIN/pg_ctl" -D "$CITUS_DIR/${CITUS_PORTS[0]}" -l "$CITUS_DIR/
 first="$(psql -X -At "${coord[@]}" -c "$abc" | joined_first)"
 [ "$first" = "(b.id = c.id)" ] || { echo "the first query of a session, library preloaded: outermost join $first, expected the written order's (b.id = c.id)"; exit 1; }
 echo "the library preloaded on the coordinator: a session's first query planned in the written order too"
+echo "== customers moved from plain tables to distributed ones with another id type"
+# bound to plain tables with integer ids and refreshed (a plain snapshot
+# of integer ids), then to distributed tables with text ids: the bind
+# reshapes the snapshot (its customer_id text, its rows gone, their states
+# in the history) before distributing it with the customers.  Until
+# 2026-12-07 it distributed the snapshot first: the bind warned "cannot
+# colocate tables" and every refresh failed ("Distribution column types
+# don't match")
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+SET client_min_messages = error;
+CREATE SCHEMA idtype;
+CREATE TABLE idtype.cust (cid text, name text);
+CREATE TABLE idtype.ord (cid text, at timestamptz, amount numeric);
+SELECT create_distributed_table('idtype.cust', 'cid');
+SELECT create_distributed_table('idtype.ord', 'cid', colocate_with => 'idtype.cust');
+INSERT INTO idtype.cust VALUES ('顧客1', 'one'), ('顧客2', 'two');
+INSERT INTO idtype.ord VALUES ('顧客1', '2026-10-01', 100), ('顧客2', '2026-01-01', 50);
+SQL
+bind_customers_to demo.accounts_copy
+refresh_coord >/dev/null
+[ "$(snapshot_kind)" = "plain 3001" ] || { echo "customers bound to a plain table: snapshot $(snapshot_kind), expected plain 3001"; exit 1; }
+# (the other sources, of integer ids, unbound first)
+out=$(psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c "SET client_min_messages = error" \
+	-c "SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'contacts', 'events', 'deals', 'contracts']) s" \
+	-c "SET client_min_messages = warning" \
+	-c "SELECT dormancy.bind_customers('idtype.cust', id => 'cid', name => 'name')" \
+	-c "SELECT dormancy.bind_orders('idtype.ord', customer => 'cid', ordered_at => 'at', amount => 'amount')" 2>&1 >/dev/null || true)
+refresh_coord >/dev/null
+refresh_coord >/dev/null
+got="$(psql -X -At "${coord[@]}" -c "SELECT string_agg(outcome, ' ' ORDER BY run_id) FROM (SELECT * FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 2) r") / $(snapshot_kind) / $(psql -X -At "${coord[@]}" -c "SELECT string_agg(customer_id || ' ' || state, ', ' ORDER BY customer_id) FROM dormancy.status_snapshot")"
+if [ -n "$out" ] || [ "$got" != "succeeded succeeded / distributed 2 / 顧客1 active, 顧客2 at_risk" ]; then
+	echo "customers moved to distributed tables with text ids: $got (expected succeeded succeeded / distributed 2 / 顧客1 active, 顧客2 at_risk)"; echo "$out"; exit 1
+fi
+echo "customers moved to distributed tables with text ids: the snapshot reshaped, then distributed; refreshes succeed"
 echo "citus: all checks passed"
