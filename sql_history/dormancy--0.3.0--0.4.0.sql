@@ -3892,6 +3892,12 @@ COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
 
 -- declining_customers: active or at-risk customers sliding, most valuable first.
+-- In a database with Citus, the labels are applied over a subquery that
+-- Citus runs first (OFFSET 0), on the coordinator, with its own
+-- dormancy.labels and dormancy.language: beside customer_status's columns
+-- they went to the workers.  On one server the view reads customer_status
+-- directly (a lookup of one customer reads that customer only).
+EXECUTE format($v$
 CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
 SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
@@ -3901,9 +3907,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('segment', cs.segment) AS segment_label,
 	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
-  FROM dormancy.customer_status cs
- WHERE cs.declining AND cs.state IN ('active', 'at_risk')
- ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
+  FROM (SELECT * FROM dormancy.customer_status c
+		 WHERE c.declining AND c.state IN ('active', 'at_risk')%s) cs
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$v$, CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname = 'citus') THEN ' OFFSET 0' ELSE '' END);
 COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
 COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';
@@ -6799,22 +6806,30 @@ CREATE OR REPLACE FUNCTION dormancy._snapshot_view_definitions()
 AS $$
 VALUES
 ('segment_summary', $q$
-SELECT s.state::pg_catalog.text AS state,
-	   s.industry::pg_catalog.text AS industry,
-	   s.company_size::pg_catalog.text AS company_size,
-	   s.segment::pg_catalog.text AS segment,
-	   pg_catalog.count(*)::pg_catalog.int8 AS customers,
-	   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
-	   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
-	   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
-	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
-	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
-	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
-	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at,
-	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
-	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label
-  FROM dormancy.status_snapshot s
- GROUP BY s.state, s.industry, s.company_size, s.segment
+-- the labels over the grouped rows (g, OFFSET 0): on Citus the grouping
+-- over the distributed snapshot runs on the workers and is combined on the
+-- coordinator, which then applies the labels with its own dormancy.labels
+-- and dormancy.language (a label() beside the grouping went to the workers)
+SELECT g.state, g.industry, g.company_size, g.segment, g.customers, g.declining_customers,
+	   g.total_amount, g.recent_amount, g.prior_amount, g.avg_days_since_last_order,
+	   g.as_of, g.refreshed_at,
+	   dormancy.label('state', g.state)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', g.segment)::pg_catalog.text AS segment_label
+  FROM (SELECT s.state::pg_catalog.text AS state,
+			   s.industry::pg_catalog.text AS industry,
+			   s.company_size::pg_catalog.text AS company_size,
+			   s.segment::pg_catalog.text AS segment,
+			   pg_catalog.count(*)::pg_catalog.int8 AS customers,
+			   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
+			   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
+			   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
+			   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
+			   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
+			   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
+			   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at
+		  FROM dormancy.status_snapshot s
+		 GROUP BY s.state, s.industry, s.company_size, s.segment
+		OFFSET 0) g
 $q$),
 ('snapshot_call_list', $q$
 -- the labels over the ordered rows (l): a reader who takes the first rows

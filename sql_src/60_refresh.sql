@@ -139,22 +139,30 @@ CREATE FUNCTION dormancy._snapshot_view_definitions()
 AS $$
 VALUES
 ('segment_summary', $q$
-SELECT s.state::pg_catalog.text AS state,
-	   s.industry::pg_catalog.text AS industry,
-	   s.company_size::pg_catalog.text AS company_size,
-	   s.segment::pg_catalog.text AS segment,
-	   pg_catalog.count(*)::pg_catalog.int8 AS customers,
-	   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
-	   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
-	   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
-	   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
-	   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
-	   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
-	   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at,
-	   dormancy.label('state', s.state::pg_catalog.text)::pg_catalog.text AS state_label,
-	   dormancy.label('segment', s.segment::pg_catalog.text)::pg_catalog.text AS segment_label
-  FROM dormancy.status_snapshot s
- GROUP BY s.state, s.industry, s.company_size, s.segment
+-- the labels over the grouped rows (g, OFFSET 0): on Citus the grouping
+-- over the distributed snapshot runs on the workers and is combined on the
+-- coordinator, which then applies the labels with its own dormancy.labels
+-- and dormancy.language (a label() beside the grouping went to the workers)
+SELECT g.state, g.industry, g.company_size, g.segment, g.customers, g.declining_customers,
+	   g.total_amount, g.recent_amount, g.prior_amount, g.avg_days_since_last_order,
+	   g.as_of, g.refreshed_at,
+	   dormancy.label('state', g.state)::pg_catalog.text AS state_label,
+	   dormancy.label('segment', g.segment)::pg_catalog.text AS segment_label
+  FROM (SELECT s.state::pg_catalog.text AS state,
+			   s.industry::pg_catalog.text AS industry,
+			   s.company_size::pg_catalog.text AS company_size,
+			   s.segment::pg_catalog.text AS segment,
+			   pg_catalog.count(*)::pg_catalog.int8 AS customers,
+			   pg_catalog.count(*) FILTER (WHERE s.declining)::pg_catalog.int8 AS declining_customers,
+			   coalesce(pg_catalog.sum(s.total_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS total_amount,
+			   coalesce(pg_catalog.sum(s.recent_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS recent_amount,
+			   coalesce(pg_catalog.sum(s.prior_amount::pg_catalog.numeric), 0)::pg_catalog.float8 AS prior_amount,
+			   pg_catalog.avg(s.days_since_last_order)::pg_catalog.float8 AS avg_days_since_last_order,
+			   pg_catalog.max(s.as_of)::pg_catalog.date AS as_of,
+			   pg_catalog.max(s.refreshed_at)::pg_catalog.timestamptz AS refreshed_at
+		  FROM dormancy.status_snapshot s
+		 GROUP BY s.state, s.industry, s.company_size, s.segment
+		OFFSET 0) g
 $q$),
 ('snapshot_call_list', $q$
 -- the labels over the ordered rows (l): a reader who takes the first rows

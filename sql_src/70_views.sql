@@ -1372,6 +1372,12 @@ COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
 
 -- declining_customers: active or at-risk customers sliding, most valuable first.
+-- In a database with Citus, the labels are applied over a subquery that
+-- Citus runs first (OFFSET 0), on the coordinator, with its own
+-- dormancy.labels and dormancy.language: beside customer_status's columns
+-- they went to the workers.  On one server the view reads customer_status
+-- directly (a lookup of one customer reads that customer only).
+EXECUTE format($v$
 CREATE OR REPLACE VIEW dormancy.declining_customers WITH (security_invoker = true) AS
 SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segment,
 	   cs.decline_signals, cs.total_amount, cs.recent_amount, cs.prior_amount,
@@ -1381,9 +1387,10 @@ SELECT cs.customer_id, cs.name, cs.industry, cs.company_size, cs.state, cs.segme
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('segment', cs.segment) AS segment_label,
 	   dormancy.labels('decline_signals', cs.decline_signals) AS decline_signals_label
-  FROM dormancy.customer_status cs
- WHERE cs.declining AND cs.state IN ('active', 'at_risk')
- ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id;
+  FROM (SELECT * FROM dormancy.customer_status c
+		 WHERE c.declining AND c.state IN ('active', 'at_risk')%s) cs
+ ORDER BY coalesce(cs.recent_amount, 0) + coalesce(cs.prior_amount, 0) DESC, cs.total_amount DESC, cs.customer_id
+$v$, CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_extension e WHERE e.extname = 'citus') THEN ' OFFSET 0' ELSE '' END);
 COMMENT ON VIEW dormancy.declining_customers IS 'active or at-risk customers with a decline signal, most valuable (recent + prior amount) first';
 COMMENT ON COLUMN dormancy.declining_customers.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.declining_customers.name IS 'customer name';

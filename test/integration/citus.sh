@@ -194,6 +194,53 @@ compare_lookups() {	# MODE
 	/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$file"
 }
 compare_lookups "evaluation on the coordinator"
+# The labels of the views are the coordinator's: dormancy.language set
+# there (ja) and an edit of dormancy.labels made there (in a transaction)
+# show in segment_summary (a grouping over the distributed snapshot),
+# declining_customers, snapshot_call_list and call_list.  Until 2026-12-07
+# Citus sent the label() calls of segment_summary and declining_customers
+# to the workers, which read their own labels in their own language
+# (English, unedited).  The rows are kept in temporary tables first, and
+# compared there with the labels table, on the coordinator.
+check_labels() {	# MODE
+	local got
+	got=$(psql -X -At -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL'
+BEGIN;
+SET LOCAL dormancy.as_of = '2026-11-01';
+SET LOCAL dormancy.time_zone = 'Asia/Tokyo';
+SET LOCAL dormancy.language = 'ja';
+SET LOCAL client_min_messages = error;
+UPDATE dormancy.labels SET label = label || ' (edited)' WHERE vocabulary IN ('state', 'segment', 'decline_signals') AND language = 'ja';
+CREATE FUNCTION pg_temp.expected(v text, c text) RETURNS text LANGUAGE sql STABLE AS $$
+	SELECT coalesce((SELECT l.label FROM dormancy.labels l WHERE l.vocabulary = v AND l.code = c AND l.language = 'ja'),
+					(SELECT l.label FROM dormancy.labels l WHERE l.vocabulary = v AND l.code = c AND l.language = 'en'), c) $$;
+CREATE TEMP TABLE seg AS SELECT state, segment, state_label, segment_label FROM dormancy.segment_summary;
+CREATE TEMP TABLE dec AS SELECT state, segment, decline_signals, state_label, segment_label, decline_signals_label FROM dormancy.declining_customers;
+CREATE TEMP TABLE snap AS SELECT state, segment, state_label, segment_label FROM dormancy.snapshot_call_list;
+CREATE TEMP TABLE calls AS SELECT state, segment, state_label, segment_label FROM dormancy.call_list;
+SELECT string_agg(format('%s %s/%s', v, wrong, total), ', ' ORDER BY v)
+  FROM (SELECT 'segment_summary' AS v, count(*) FILTER (WHERE state_label IS DISTINCT FROM pg_temp.expected('state', state)
+						OR segment_label IS DISTINCT FROM pg_temp.expected('segment', segment)) AS wrong, count(*) AS total FROM seg
+		UNION ALL
+		SELECT 'declining_customers', count(*) FILTER (WHERE state_label IS DISTINCT FROM pg_temp.expected('state', state)
+						OR segment_label IS DISTINCT FROM pg_temp.expected('segment', segment)
+						OR decline_signals_label IS DISTINCT FROM ARRAY(SELECT pg_temp.expected('decline_signals', d) FROM unnest(decline_signals) WITH ORDINALITY u(d, n) ORDER BY n)),
+			   count(*) FROM dec
+		UNION ALL
+		SELECT 'snapshot_call_list', count(*) FILTER (WHERE state_label IS DISTINCT FROM pg_temp.expected('state', state)
+						OR segment_label IS DISTINCT FROM pg_temp.expected('segment', segment)), count(*) FROM snap
+		UNION ALL
+		SELECT 'call_list', count(*) FILTER (WHERE state_label IS DISTINCT FROM pg_temp.expected('state', state)
+						OR segment_label IS DISTINCT FROM pg_temp.expected('segment', segment)), count(*) FROM calls) x;
+ROLLBACK;
+SQL
+)
+	if grep -Eq ' [1-9][0-9]*/| 0/0' <<<"$got"; then
+		echo "labels in Japanese with edited ones, set on the coordinator ($1): wrong/rows $got"; exit 1
+	fi
+	echo "labels of the coordinator (language ja, edited labels) in every row ($1): $got"
+}
+check_labels "evaluation on the coordinator"
 
 echo "== the orders are folded on the workers"
 plan=$(psql -X -At "${coord[@]}" -c "SET dormancy.time_zone = 'Asia/Tokyo'" \
@@ -434,6 +481,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'SET client_min_messages = error' 
 /usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single" "$cdsn" "$REPO/test/scale_out/compare.sql"
 check_views "evaluation on the workers"
 compare_lookups "evaluation on the workers"
+check_labels "evaluation on the workers"
 # back to the evaluation on the coordinator for what follows
 psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = error' -c 'SELECT dormancy.rebind()' >/dev/null
 
