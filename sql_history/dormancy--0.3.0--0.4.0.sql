@@ -2077,14 +2077,23 @@ BEGIN
 	-- The state history runs forward: a refresh as of a day before the last
 	-- one's would record changes that did not happen (and the next refresh
 	-- their return).  The snapshot's rows all carry the last run's day; the
-	-- history's last day comes from its index on as_of.
+	-- history's last day comes from its index on as_of.  The run log's last
+	-- successful day counts too, from the run of the history's first day on:
+	-- a snapshot the extension emptied or made again (a reshape, or on
+	-- Citus a snapshot moved with the customers) has no day left, and a run
+	-- that changed no state left none in the history.  Emptying the
+	-- snapshot and the history starts over, from any day (the runs before
+	-- are then left out).
 	last_day := greatest((SELECT x.as_of FROM dormancy.status_snapshot x LIMIT 1),
-						 (SELECT pg_catalog.max(h.as_of) FROM dormancy.status_history h));
+						 (SELECT pg_catalog.max(h.as_of) FROM dormancy.status_history h),
+						 (SELECT pg_catalog.max(r.as_of) FROM dormancy.refresh_runs r
+						   WHERE r.outcome = 'succeeded'
+							 AND r.run_id >= (SELECT h.run_id FROM dormancy.status_history h ORDER BY h.as_of LIMIT 1)));
 	IF as_of < last_day THEN
 		RAISE EXCEPTION 'cannot refresh as of %: the last refresh was as of %', as_of, last_day
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'The state history runs forward: a refresh for an earlier day would record state changes that did not happen.',
-				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, delete the later rows of dormancy.status_history and empty dormancy.status_snapshot first.';
+				  HINT = 'To look at an earlier day, read dormancy.customer_status with SET dormancy.as_of. To rebuild the snapshot and its history from an earlier day, empty dormancy.status_snapshot and dormancy.status_history first (or delete the later rows of dormancy.status_history and of dormancy.refresh_runs, and empty dormancy.status_snapshot).';
 	END IF;
 
 	-- (the previous state of each customer, as text ids, is copied into a

@@ -737,4 +737,34 @@ if [ -n "$out" ] || [ "$got" != "succeeded succeeded / distributed 2 / 顧客1 a
 	echo "customers moved to distributed tables with text ids: $got (expected succeeded succeeded / distributed 2 / 顧客1 active, 顧客2 at_risk)"; echo "$out"; exit 1
 fi
 echo "customers moved to distributed tables with text ids: the snapshot reshaped, then distributed; refreshes succeed"
+# the as-of day still moves forward after the snapshot is made again: a
+# refresh as of 2026-11-02 that changes no state, the customers moved to
+# tables of another co-location (the bind drops the distributed snapshot
+# and makes it again, empty), then a refresh as of 2026-11-01 is refused,
+# as on a single server.  Until 2026-12-07 it was accepted: the last day
+# came from the snapshot (emptied) and the history (no row of 2026-11-02)
+refresh_on() {	# DAY
+	psql -X -q "${coord[@]}" -c "SET client_min_messages = error" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "CALL dormancy.refresh('$1')" 2>&1 || true
+}
+refresh_on 2026-11-02 >/dev/null
+[ "$(last_changes)" = "succeeded 0" ] || { echo "the refresh as of 2026-11-02: $(last_changes), expected succeeded 0"; exit 1; }
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+SET client_min_messages = error;
+CREATE TABLE idtype.cust8 (cid text, name text);
+CREATE TABLE idtype.ord8 (cid text, at timestamptz, amount numeric);
+SELECT create_distributed_table('idtype.cust8', 'cid', shard_count => 8);
+SELECT create_distributed_table('idtype.ord8', 'cid', colocate_with => 'idtype.cust8');
+INSERT INTO idtype.cust8 SELECT * FROM idtype.cust;
+INSERT INTO idtype.ord8 SELECT * FROM idtype.ord;
+SELECT dormancy.bind_customers('idtype.cust8', id => 'cid', name => 'name');
+SELECT dormancy.bind_orders('idtype.ord8', customer => 'cid', ordered_at => 'at', amount => 'amount');
+SQL
+out=$(refresh_on 2026-11-01)
+got=$(psql -X -At "${coord[@]}" -c "SELECT outcome FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1")
+grep -q 'cannot refresh as of 2026-11-01: the last refresh was as of 2026-11-02' <<<"$out" && [ "$got" = failed ] ||
+	{ echo "a refresh as of an earlier day after the snapshot was made again: $got"; echo "$out"; exit 1; }
+refresh_on 2026-11-02 >/dev/null
+[ "$(last_changes)" = "succeeded 0" ] && [ "$(snapshot_kind)" = "distributed 2" ] ||
+	{ echo "the refresh as of 2026-11-02 after the move: $(last_changes), snapshot $(snapshot_kind)"; exit 1; }
+echo "customers moved to another co-location: a refresh as of a day before the last one's refused, as on a single server"
 echo "citus: all checks passed"
