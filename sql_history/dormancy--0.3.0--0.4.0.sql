@@ -12197,6 +12197,12 @@ $$;
 COMMENT ON FUNCTION dormancy.spreadsheet_text(text) IS
 	'the text with an apostrophe before it when it starts with =, +, -, @, a tab or a carriage return, which a spreadsheet would run as a formula (for CSV exports of names and ids)';
 
+-- The stored histories key their categories by a digest (a category over
+-- about 2,700 bytes made every refresh fail: sql/incremental.sql)
+DROP INDEX dormancy.stored_histories_key;
+CREATE UNIQUE INDEX stored_histories_key ON dormancy.stored_histories
+	(customer_key, (pg_catalog.md5(category))) NULLS NOT DISTINCT;
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it
