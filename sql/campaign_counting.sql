@@ -122,6 +122,26 @@ SELECT dormancy.bind_outreach('cc.activity_days', customer => 'account', contact
 SELECT customer_id, contacts, last_outcome FROM dormancy.campaign_list WHERE campaign_name = 'C' AND customer_id = '1';
 SELECT customer_id, contacted, contacts, first_contact_on
   FROM dormancy.campaign_outcomes WHERE campaign_name = 'C' AND customer_id = '1';
+-- one activity dated beyond timestamp's range (a typo, a "max date"
+-- placeholder) is reported and left out: it made customer_status, the
+-- campaign views, source_issues and every refresh fail for everyone
+INSERT INTO cc.activity_days VALUES (2, '5874897-12-31', '接続', NULL);
+SELECT count(*) AS customers FROM dormancy.customer_status;
+SELECT customer_id, contacts FROM dormancy.campaign_list WHERE campaign_name = 'C' AND customer_id IN ('1', '2') ORDER BY 1;
+SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'outreach' ORDER BY 1, 2;
+DELETE FROM cc.activity_days WHERE activity_day > '3000-01-01';
+SELECT dormancy.unbind('outreach');
+-- the same at the ends of a timestamp column's range, read in a zone
+CREATE TABLE cc.activity_times (account integer, at timestamp, result text);
+INSERT INTO cc.activity_times VALUES (1, '2026-10-01 10:00', 'reached'), (2, '4714-11-24 00:00 BC', 'reached'),
+									 (3, '294276-12-31 23:00', 'reached'), (4, 'infinity', 'reached');
+SELECT dormancy.bind_outreach('cc.activity_times', customer => 'account', contacted_at => 'at', outcome => 'result');
+SET dormancy.time_zone = 'Asia/Tokyo';
+SELECT count(*) AS customers FROM dormancy.customer_status;
+SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'outreach' ORDER BY 1, 2;
+SET dormancy.time_zone = 'America/Los_Angeles';
+SELECT count(*) AS customers FROM dormancy.customer_status;
+RESET dormancy.time_zone;
 SELECT dormancy.unbind('outreach');
 
 -- 5. score bands in thirds ({33.333333333333336, 66.66666666666667}): the

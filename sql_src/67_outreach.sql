@@ -550,8 +550,14 @@ BEGIN
 			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
 			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
 			dormancy._col(src.columns, 'customer'),
+			-- a date or timestamp read in the zone; one beyond the range
+			-- that converts (a typo, a "max date" placeholder) is no time:
+			-- source_issues reports it (outreach_without_date), the views
+			-- leave it out (the conversion raised an error for every query)
 			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
-				 ELSE format('pg_catalog.timezone(%s #>> ''{}'', (%s)::pg_catalog.timestamp)', zone,
+				 ELSE format('CASE WHEN (%2$s) BETWEEN ''4713-12-01 BC''::pg_catalog.timestamp AND ''294276-12-01''::pg_catalog.timestamp '
+							 'OR NOT pg_catalog.isfinite(%2$s) '
+							 'THEN pg_catalog.timezone(%1$s #>> ''{}'', (%2$s)::pg_catalog.timestamp) END', zone,
 							 dormancy._col(src.columns, 'contacted_at')) END,
 			dormancy._day_expr(src.relation, src.columns, 'contacted_at'),
 			dormancy._col_as(src.columns, 'channel', 'pg_catalog.text'),
