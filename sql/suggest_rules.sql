@@ -95,6 +95,22 @@ SELECT p.industry, coalesce(p.company_size, '(any)') AS company_size,
  WHERE p.based_on = 'own'
  ORDER BY t.median_gap, p.company_size NULLS FIRST;
 
+-- one order dated decades too early (a typo in one row) makes one silence
+-- longer than any other; the curve's level (the share that never ends) is
+-- read where enough silences are still at risk, so it moves no proposal
+-- (it made never_return_share 0 and dormant_after years long)
+INSERT INTO sr.orders
+SELECT min(c.id), date '2000-01-01', 100 FROM sr.customers c WHERE c.industry = 'it_services' AND c.size = 'smb';
+SELECT p.level, p.industry, coalesce(p.company_size, '(any)') AS company_size,
+	   extract(day FROM p.dormant_after) - extract(day FROM b.dormant_after) AS dormant_moved_days,
+	   extract(day FROM p.long_dormant_after) - extract(day FROM b.long_dormant_after) AS long_dormant_moved_days,
+	   round((p.never_return_share - b.never_return_share)::numeric, 3) AS never_return_share_moved
+  FROM dormancy.suggest_rules() p
+  JOIN sr.proposal b ON (b.level, b.industry, b.company_size) IS NOT DISTINCT FROM (p.level, p.industry, p.company_size)
+ WHERE p.industry = 'it_services' OR p.level = 'all'
+ ORDER BY p.level, p.company_size NULLS FIRST;
+DELETE FROM sr.orders WHERE day = '2000-01-01';
+
 -- the proposals order the segments as their rhythms do, within each size
 SELECT p.company_size,
 	   array_agg(p.industry ORDER BY p.dormant_after, p.industry) AS by_dormant_after,

@@ -8452,6 +8452,21 @@ REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 -- min_gaps takes its industry's thresholds, or those of all customers.
 --
 
+-- How many silences must still be going where the curve's level (S_inf,
+-- never_return_share) is read: 1% of the segment's silences, at least 5
+-- (all of them, when there are fewer).  Beyond that the curve rests on a
+-- handful of silences, and a single one (an order dated years too early)
+-- would end it at 0.
+CREATE FUNCTION dormancy._survival_floor(all_silences bigint)
+	RETURNS bigint
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT least(all_silences, greatest(5, pg_catalog.ceil(all_silences * 0.01)::pg_catalog.int8))
+$$;
+COMMENT ON FUNCTION dormancy._survival_floor(bigint) IS
+	'internal: the silences that must still be going where suggest_rules() and return_curve() read the level of the curve (1% of the segment''s, at least 5)';
+
 -- Kaplan-Meier of the silences per segment, one row per segment and silence
 -- length (in days) at which a silence ended or was still open, with the
 -- segment's typical repeat buyer (median repeat purchase days, median days
@@ -8602,14 +8617,17 @@ BEGIN
 	END IF;
 	RETURN QUERY
 	SELECT s.days, s.silences, s.returns, s.open_silences, s.still_silent,
-		   CASE WHEN s.plateau < 1 THEN (1 - s.still_silent) / (1 - s.plateau) END,
-		   CASE WHEN s.still_silent > 0 THEN (s.still_silent - s.plateau) / s.still_silent ELSE 0 END
-	  FROM (SELECT g.*, min(g.still_silent) OVER () AS plateau
-			  FROM dormancy._gap_survival() g
-			 WHERE g.level = CASE WHEN size_key IS NOT NULL THEN 'industry_size'
-								  WHEN ind_key IS NOT NULL THEN 'industry' ELSE 'all' END
-			   AND g.industry IS NOT DISTINCT FROM ind_key
-			   AND g.company_size IS NOT DISTINCT FROM size_key) s
+		   CASE WHEN s.plateau < 1 THEN least((1 - s.still_silent) / (1 - s.plateau), 1) END,
+		   CASE WHEN s.still_silent > 0 THEN greatest(s.still_silent - s.plateau, 0) / s.still_silent ELSE 0 END
+	  FROM (SELECT c.*,
+				   min(c.still_silent) FILTER (WHERE c.silences >= dormancy._survival_floor(c.all_silences)) OVER ()
+					   AS plateau
+			  FROM (SELECT g.*, max(g.silences) OVER () AS all_silences
+					  FROM dormancy._gap_survival() g
+					 WHERE g.level = CASE WHEN size_key IS NOT NULL THEN 'industry_size'
+										  WHEN ind_key IS NOT NULL THEN 'industry' ELSE 'all' END
+					   AND g.industry IS NOT DISTINCT FROM ind_key
+					   AND g.company_size IS NOT DISTINCT FROM size_key) c) s
 	 ORDER BY s.days;
 END
 $$;
@@ -8656,12 +8674,21 @@ BEGIN
 	WITH surv AS MATERIALIZED (
 		SELECT g.*, g.level || ':' || coalesce(g.industry, '') || ':' || coalesce(g.company_size, '') AS seg_key
 		  FROM dormancy._gap_survival() g
-	), seg AS (
+	), seg_all AS (
 		SELECT s.seg_key, s.level, s.industry, s.company_size, max(s.customers) AS customers,
-			   max(s.repeat_gaps) AS repeat_gaps, min(s.still_silent) AS plateau,
+			   max(s.repeat_gaps) AS repeat_gaps, max(s.silences) AS all_silences,
 			   max(s.median_repeat_purchases) AS typical_x, max(s.median_span_days) AS typical_span
 		  FROM surv s
 		 GROUP BY 1, 2, 3, 4
+	), seg AS (
+		-- the level S levels off at, read where enough silences are still
+		-- at risk (dormancy._survival_floor): at the very end of the curve
+		-- one silence decides, and one order dated years too early made
+		-- the longest silence end there, S 0, every churner a return
+		SELECT g.*,
+			   (SELECT min(s.still_silent) FROM surv s
+				 WHERE s.seg_key = g.seg_key AND s.silences >= dormancy._survival_floor(g.all_silences)) AS plateau
+		  FROM seg_all g
 	), quantiles AS (
 		-- the first length at which the share of the returns reaches each level
 		SELECT g.seg_key, v.share, min(s.days) AS days
@@ -8701,7 +8728,7 @@ BEGIN
 		   c.plateau, c.q_median,
 		   make_interval(days => t.ar), make_interval(days => t.d), make_interval(days => t.ld),
 		   -- of the silences that lasted dormant_after, the share that still ended in a purchase
-		   (SELECT CASE WHEN s.still_silent > 0 THEN (s.still_silent - c.plateau) / s.still_silent ELSE 0 END
+		   (SELECT CASE WHEN s.still_silent > 0 THEN greatest(s.still_silent - c.plateau, 0) / s.still_silent ELSE 0 END
 			  FROM surv s
 			 WHERE s.seg_key = c.src_key AND s.days <= t.d
 			 ORDER BY s.days DESC
@@ -12268,6 +12295,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;
+GRANT EXECUTE ON FUNCTION dormancy._survival_floor(bigint) TO dormancy_analyst;
 -- and which bound tables lack an index on their customer column
 -- (customer_column_indexes: a catalog read through a SECURITY DEFINER
 -- function, no grant on dormancy.bindings)

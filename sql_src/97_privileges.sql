@@ -160,6 +160,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;
+GRANT EXECUTE ON FUNCTION dormancy._survival_floor(bigint) TO dormancy_analyst;
 -- and which bound tables lack an index on their customer column
 -- (customer_column_indexes: a catalog read through a SECURITY DEFINER
 -- function, no grant on dormancy.bindings)
