@@ -264,3 +264,32 @@ SELECT dormancy.unbind('customers');
 SELECT count(*) AS segments FROM dormancy.suggest_rules();
 SELECT count(*) AS steps FROM dormancy.return_curve();
 DROP SCHEMA sr CASCADE;
+
+-- a small segment where every customer came back (40 repeat gaps of 10,
+-- 20, ..., 400 days, all ended; the open silences 5 days): nothing never
+-- ends, and the thresholds are the 75%, 90% and 98% points of the gaps
+-- (300, 360, 400 days by the count of the gaps, independently below; to
+-- whole weeks 301, 357 and 399).  The
+-- curve's level is read where 1% of the silences are still going, here the
+-- last one: cutting more off (at least 5, a first version) made 10% never
+-- end and the thresholds 273, 329 and 357 days
+SET dormancy.as_of = '2026-11-01';
+CREATE SCHEMA ps;
+CREATE TABLE ps.customers (id int PRIMARY KEY, industry text);
+CREATE TABLE ps.orders (cid int, day date, amount numeric);
+INSERT INTO ps.customers SELECT i, 'consumables' FROM generate_series(1, 40) i;
+INSERT INTO ps.orders SELECT i, date '2026-11-01' - 5, 100 FROM generate_series(1, 40) i;
+INSERT INTO ps.orders SELECT i, date '2026-11-01' - 5 - 10 * i, 100 FROM generate_series(1, 40) i;
+SELECT dormancy.bind_customers('ps.customers', id => 'id', industry => 'industry');
+SELECT dormancy.bind_orders('ps.orders', customer => 'cid', ordered_at => 'day', amount => 'amount');
+SELECT level, repeat_gaps, never_return_share, at_risk_after, dormant_after, long_dormant_after
+  FROM dormancy.suggest_rules() WHERE level = 'all';
+SELECT (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.75 * 40) AS expected_at_risk_days,
+	   (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.90 * 40) AS expected_dormant_days,
+	   (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.98 * 40) AS expected_long_dormant_days;
+SELECT max(returned_share) AS returned_share_before_the_last_gap, min(return_chance) AS lowest_return_chance
+  FROM dormancy.return_curve() WHERE days < 400;
+SELECT dormancy.unbind('orders');
+SELECT dormancy.unbind('customers');
+DROP SCHEMA ps CASCADE;
+RESET dormancy.as_of;
