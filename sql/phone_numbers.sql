@@ -83,6 +83,22 @@ INSERT INTO dormancy.source_settings (phone_country) VALUES ('ZZ');
 WITH ins AS (INSERT INTO dormancy.source_settings DEFAULT VALUES RETURNING *)
 SELECT (SELECT i FROM ins i)::text = dormancy.source_settings_in_force()::text AS defaults_agree;
 DELETE FROM dormancy.source_settings;
+-- a role the owner lets write the settings may (the CHECK's function is
+-- executable by every role: it was the owner's, so such a role could write
+-- no column of the table)
+CREATE ROLE dormancy_test_settings_admin;
+GRANT USAGE ON SCHEMA dormancy TO dormancy_test_settings_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON dormancy.source_settings TO dormancy_test_settings_admin;
+SET ROLE dormancy_test_settings_admin;
+INSERT INTO dormancy.source_settings (phone_country, contact_stale_after) VALUES ('GB', '1 year');
+UPDATE dormancy.source_settings SET phone_country = 'JP';
+INSERT INTO dormancy.source_settings (phone_country) VALUES ('JA');
+SELECT phone_country, contact_stale_after FROM dormancy.source_settings;
+DELETE FROM dormancy.source_settings;
+RESET ROLE;
+REVOKE ALL ON dormancy.source_settings FROM dormancy_test_settings_admin;
+REVOKE ALL ON SCHEMA dormancy FROM dormancy_test_settings_admin;
+DROP ROLE dormancy_test_settings_admin;
 
 SELECT dormancy.unbind('contacts');
 SELECT dormancy.unbind('orders');

@@ -5757,15 +5757,20 @@ BEGIN
 		AS ''SELECT NULL::dormancy.source_settings''', 'dormancy.source_settings_in_force');
 END
 $$;
-CREATE FUNCTION dormancy._phone_country_assigned(country text)
+-- The CHECK of source_settings.phone_country: the list of countries of
+-- phone_valid() (src/core/phone.c), upper case only.  Public: PostgreSQL
+-- runs a CHECK's function with the rights of whoever writes the row (a role
+-- granted INSERT or UPDATE on the settings), and it is a pure function of
+-- its argument.
+CREATE FUNCTION dormancy.country_code_valid(code text)
 	RETURNS boolean
 	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'phone_country_assigned';
-COMMENT ON FUNCTION dormancy._phone_country_assigned(text) IS
-	'internal: true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
+COMMENT ON FUNCTION dormancy.country_code_valid(text) IS
+	'true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
 ALTER TABLE dormancy.source_settings ADD COLUMN phone_country text NOT NULL DEFAULT 'JP';
 ALTER TABLE dormancy.source_settings ADD CONSTRAINT source_settings_phone_country
-	CHECK (dormancy._phone_country_assigned(phone_country));
+	CHECK (dormancy.country_code_valid(phone_country));
 COMMENT ON COLUMN dormancy.source_settings.phone_country IS
 	'the country of phone numbers written without a country code (an officially assigned ISO 3166-1 alpha-2 code, upper case): JP has national rules, any other code accepts only numbers in international form (+...); see dormancy.phone_valid(); default JP';
 

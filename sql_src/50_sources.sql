@@ -17,13 +17,16 @@ COMMENT ON COLUMN dormancy.bindings.source IS 'customers, orders, contracts, eve
 --
 
 -- The CHECK of source_settings.phone_country: the list of countries of
--- phone_valid() (src/core/phone.c), upper case only.
-CREATE FUNCTION dormancy._phone_country_assigned(country text)
+-- phone_valid() (src/core/phone.c), upper case only.  Public: PostgreSQL
+-- runs a CHECK's function with the rights of whoever writes the row (a role
+-- granted INSERT or UPDATE on the settings), and it is a pure function of
+-- its argument.
+CREATE FUNCTION dormancy.country_code_valid(code text)
 	RETURNS boolean
 	LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'phone_country_assigned';
-COMMENT ON FUNCTION dormancy._phone_country_assigned(text) IS
-	'internal: true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
+COMMENT ON FUNCTION dormancy.country_code_valid(text) IS
+	'true for an officially assigned ISO 3166-1 alpha-2 code in upper case (the countries dormancy.phone_valid() accepts): the CHECK of source_settings.phone_country';
 
 -- At most one row; empty means the defaults (the column defaults, repeated in
 -- source_settings_in_force()), so pg_dump's copy never clashes with a row of
@@ -58,7 +61,7 @@ CREATE TABLE dormancy.source_settings (
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
 	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
 	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0'),
-	CONSTRAINT source_settings_phone_country CHECK (dormancy._phone_country_assigned(phone_country))
+	CONSTRAINT source_settings_phone_country CHECK (dormancy.country_code_valid(phone_country))
 );
 COMMENT ON TABLE dormancy.source_settings IS
 	'settings of the contract, engagement, deal and contact signals: at most one row; no row means the defaults (see dormancy.source_settings_in_force())';

@@ -52,7 +52,7 @@ phone_valid(PG_FUNCTION_ARGS)
 }
 
 /*
- * _phone_country_assigned(country text) returns boolean
+ * country_code_valid(code text) returns boolean
  *
  * True for an officially assigned ISO 3166-1 alpha-2 code in upper case: the
  * CHECK constraint of source_settings.phone_country, by the same list as
