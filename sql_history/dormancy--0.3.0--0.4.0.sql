@@ -12326,6 +12326,32 @@ COMMENT ON POLICY readers_see_all ON dormancy.status_history IS
 	'a member of dormancy_reader (BI tools) reads every change';
 COMMENT ON POLICY writers_see_all ON dormancy.status_history IS
 	'a role that may write the history (the owner, a role granted INSERT, UPDATE or DELETE to refresh) reads and writes every row';
+-- a role you granted SELECT on the history itself (not through
+-- dormancy_reader or dormancy_analyst, not a writer of it) now reads none of
+-- its rows unless a policy of yours lets it: named here
+DO $$
+DECLARE
+	roles text;
+BEGIN
+	SELECT pg_catalog.string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::pg_catalog.text END,
+								 ', ' ORDER BY a.grantee::pg_catalog.regrole::pg_catalog.text)
+	  INTO roles
+	  FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+	 WHERE c.oid = 'dormancy.status_history'::pg_catalog.regclass AND a.privilege_type = 'SELECT'
+	   AND a.grantee <> c.relowner
+	   AND (a.grantee = 0
+			OR NOT (pg_catalog.pg_has_role(a.grantee, 'dormancy_reader', 'MEMBER')
+					OR pg_catalog.pg_has_role(a.grantee, 'dormancy_analyst', 'MEMBER')
+					OR pg_catalog.has_table_privilege(a.grantee, c.oid, 'INSERT, UPDATE, DELETE')
+					OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+								WHERE r.oid = a.grantee AND (r.rolsuper OR r.rolbypassrls))));
+	IF roles IS NOT NULL THEN
+		RAISE WARNING 'dormancy.status_history has row security now: roles granted SELECT on it read none of its rows: %', roles
+			USING DETAIL = 'Since 0.4.0 members of dormancy_reader read every row of the state history, members of dormancy_analyst the rows of the customers they may see, roles that may write it every row; other roles only what a policy of yours lets them.',
+				  HINT = 'GRANT dormancy_reader TO the role, or create a policy: CREATE POLICY ... ON dormancy.status_history FOR SELECT TO the role USING (...) (docs/operations.md, Row-level security).';
+	END IF;
+END
+$$;
 
 -- and the outreach and the campaigns (issue 15)
 GRANT SELECT ON dormancy.outreach_settings, dormancy.outreach_channels, dormancy.outreach_themes,

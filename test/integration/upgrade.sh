@@ -22,10 +22,10 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons dormancy_up_grants)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
-	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" 2>/dev/null || true
+	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" -c "DROP ROLE IF EXISTS dormancy_up_etl" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -429,6 +429,20 @@ q dormancy_up_typo -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
 stops_then_updates dormancy_up_typo "an approach rule with an unknown reason" \
 	'approach rules name reasons that are no likely reason: 7 {forgot,one_time_missmatch}' \
 	"UPDATE dormancy.approach_rules SET reasons = '{forgot,one_time_mismatch}' WHERE rule_order = 7"
+
+# the state history has row security since 0.4.0 (readers every row, analysts
+# their customers', writers every row): a role granted SELECT on it directly
+# reads no row after the update, so the update names it
+createdb dormancy_up_grants
+q dormancy_up_grants -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
+	-c "DROP ROLE IF EXISTS dormancy_up_etl" -c "CREATE ROLE dormancy_up_etl" \
+	-c "GRANT USAGE ON SCHEMA dormancy TO dormancy_up_etl" \
+	-c "GRANT SELECT ON dormancy.status_history TO dormancy_up_etl, dormancy_reader"
+q dormancy_up_grants -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/grants.err"
+grep -q 'WARNING:  dormancy.status_history has row security now: roles granted SELECT on it read none of its rows: dormancy_up_etl$' "$work/grants.err" &&
+	ok "the update names the role granted SELECT on the state history that now reads none of it (and not dormancy_reader)" ||
+	fail "the update and a role granted SELECT on the state history: $(cat "$work/grants.err")"
+q dormancy_up_grants -q -c "DROP OWNED BY dormancy_up_etl" -c "DROP ROLE dormancy_up_etl"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
