@@ -143,6 +143,25 @@ SELECT count(*) AS keys_after_truncate FROM dormancy.customer_name_keys;
 INSERT INTO nk.accounts VALUES (1, 'A'), (2, 'a');
 SELECT * FROM nk.check('after truncate');
 
+-- a name whose key is too long for a B-tree entry (1,000 random kanji, 3 kB
+-- that do not compress): your INSERT goes through (it failed on the keys'
+-- index, and so did a bind with such a row), the keys are stale, the answer
+-- exact: the full computation; twice, so that a duplicate is found
+SELECT setseed(0.7);
+CREATE TABLE nk.long_name AS
+SELECT string_agg(chr(19968 + (random() * 20000)::int), '') AS name FROM generate_series(1, 1000);
+INSERT INTO nk.accounts SELECT 4001, name FROM nk.long_name;
+INSERT INTO nk.accounts SELECT 4002, name FROM nk.long_name;
+SELECT count(*) AS long_names_stored_in_your_table FROM nk.accounts WHERE id IN (4001, 4002);
+SELECT current, reason FROM dormancy.name_key_state;
+SELECT * FROM nk.check('a name too long to index');
+SELECT dormancy.rebind();
+SELECT current, reason FROM dormancy.name_key_state;
+SELECT * FROM nk.check('rebound with a name too long to index');
+DELETE FROM nk.accounts WHERE id IN (4001, 4002);
+SELECT dormancy.rebind();
+SELECT current FROM dormancy.name_key_state;
+
 -- a view cannot carry triggers: not tracked, the full computation
 CREATE VIEW nk.accounts_v AS SELECT * FROM nk.accounts;
 SELECT dormancy.bind_customers('nk.accounts_v', id => 'id', name => 'name');

@@ -225,6 +225,30 @@ END;
 COMMENT ON FUNCTION dormancy._name_keys_stale(text) IS
 	'internal: stop using dormancy.customer_name_keys until the next bind or rebind';
 
+-- A stored key row too long for the keys' B-tree indexes (an entry takes at
+-- most about 2,700 bytes): the condition on the id and key columns of the
+-- relation named, and the reason the keys are then not used.  Such a name
+-- (3 kB of characters that do not compress) is no company name, but it is
+-- your row: the keys go stale (the view computes every key) rather than
+-- fail your write or your bind.
+CREATE FUNCTION dormancy._name_key_too_long(relation_alias text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN pg_catalog.format('pg_catalog.octet_length(%1$I.customer_key) + pg_catalog.octet_length(%1$I.name_key) > 2000',
+							 relation_alias);
+COMMENT ON FUNCTION dormancy._name_key_too_long(text) IS
+	'internal: the condition under which a row of dormancy.customer_name_keys would be too long to index (id and key over 2,000 bytes)';
+CREATE FUNCTION dormancy._name_key_too_long_reason(customer_key text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN pg_catalog.format('the name key of customer %s is over 2,000 bytes (too long to index)',
+							 CASE WHEN pg_catalog.length(customer_key) > 40
+								  THEN pg_catalog.left(customer_key, 40) OPERATOR(pg_catalog.||) '...' ELSE customer_key END);
+COMMENT ON FUNCTION dormancy._name_key_too_long_reason(text) IS
+	'internal: why dormancy.customer_name_keys is not used when a key is too long to index';
+
 -- Statement trigger on the bound customers table: apply the rows written.
 -- SECURITY DEFINER: whoever writes the customers need not be allowed to
 -- write dormancy's tables.  It trusts nothing of its call: it runs only as
@@ -240,6 +264,7 @@ DECLARE
 	sides text;
 	gone_ids text[];
 	gone_keys text[];
+	long_id text;
 BEGIN
 	SELECT * INTO st FROM dormancy.name_key_state;
 	IF NOT coalesce(st.customers_relation = TG_RELID, false) THEN
@@ -286,18 +311,28 @@ BEGIN
 				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column,
 				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(o.%I)::pg_catalog.text', st.company_column) END) END);
-	-- (in key order, so that concurrent writers lock the rows in one order)
+	-- (in key order, so that concurrent writers lock the rows in one order;
+	-- none when a key is too long for the keys' index, which would fail
+	-- your write: the keys are then stale, below)
 	EXECUTE format(
-		'WITH up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
-		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) '
-		'FROM (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key, y.d '
-		'FROM (%s) y WHERE y.name_key <> %L) x '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key, y.d '
+		'FROM (%s) y WHERE y.name_key <> %L), '
+		'too_long AS (SELECT x.customer_key FROM x WHERE %s ORDER BY x.customer_key LIMIT 1), '
+		'up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
+		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) FROM x '
+		'WHERE NOT EXISTS (SELECT 1 FROM too_long) '
 		'GROUP BY x.customer_key, x.name_key HAVING pg_catalog.sum(x.d) <> 0 '
 		'ORDER BY x.customer_key, x.name_key '
 		'ON CONFLICT (customer_key, name_key) DO UPDATE SET rows = k.rows + excluded.rows '
 		'RETURNING k.customer_key, k.name_key, k.rows) '
-		'SELECT pg_catalog.array_agg(up.customer_key), pg_catalog.array_agg(up.name_key) FROM up WHERE up.rows <= 0',
-		sides, '') INTO gone_ids, gone_keys USING dormancy.legal_forms_in_force();
+		'SELECT (SELECT t.customer_key FROM too_long t), '
+		'pg_catalog.array_agg(up.customer_key) FILTER (WHERE up.rows <= 0), '
+		'pg_catalog.array_agg(up.name_key) FILTER (WHERE up.rows <= 0) FROM up',
+		sides, '', dormancy._name_key_too_long('x')) INTO long_id, gone_ids, gone_keys USING dormancy.legal_forms_in_force();
+	IF long_id IS NOT NULL THEN
+		PERFORM dormancy._name_keys_stale(dormancy._name_key_too_long_reason(long_id));
+		RETURN NULL;
+	END IF;
 	-- the pairs no row has any more
 	IF gone_ids IS NOT NULL THEN
 		DELETE FROM dormancy.customer_name_keys k
@@ -320,6 +355,7 @@ CREATE FUNCTION dormancy._fill_name_keys()
 AS $$
 DECLARE
 	st dormancy.name_key_state;
+	long_id text;
 BEGIN
 	SELECT * INTO st FROM dormancy.name_key_state;
 	TRUNCATE dormancy.customer_name_keys;
@@ -330,16 +366,26 @@ BEGIN
 		PERFORM dormancy._name_keys_stale(format('row security of %s applies to role %s, who filled the keys', st.customers_relation, current_user));
 		RETURN;
 	END IF;
+	-- (nothing when a key is too long for the keys' index: stale, as above)
 	EXECUTE format(
-		'INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
-		'SELECT x.customer_key, pg_catalog.concat(x.company_id || '':'', x.name_key), pg_catalog.count(*) '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key '
 		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %5$s AS company_id, '
 		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
-		'FROM %3$s t WHERE t.%1$I IS NOT NULL) x '
-		'WHERE x.name_key <> %4$L GROUP BY 1, 2',
+		'FROM %3$s t WHERE t.%1$I IS NOT NULL) y '
+		'WHERE y.name_key <> %4$L), '
+		'too_long AS (SELECT x.customer_key FROM x WHERE %6$s ORDER BY x.customer_key LIMIT 1), '
+		'ins AS (INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
+		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) FROM x '
+		'WHERE NOT EXISTS (SELECT 1 FROM too_long) GROUP BY 1, 2) '
+		'SELECT t.customer_key FROM too_long t',
 		st.id_column, st.name_column, st.customers_relation, '',
-		CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(t.%I)::pg_catalog.text', st.company_column) END)
-		USING dormancy.legal_forms_in_force();
+		CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(t.%I)::pg_catalog.text', st.company_column) END,
+		dormancy._name_key_too_long('x'))
+		INTO long_id USING dormancy.legal_forms_in_force();
+	IF long_id IS NOT NULL THEN
+		PERFORM dormancy._name_keys_stale(dormancy._name_key_too_long_reason(long_id));
+		RETURN;
+	END IF;
 	ANALYZE dormancy.customer_name_keys;
 END
 $$;
