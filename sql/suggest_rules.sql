@@ -266,13 +266,14 @@ SELECT count(*) AS steps FROM dormancy.return_curve();
 DROP SCHEMA sr CASCADE;
 
 -- a small segment where every customer came back (40 repeat gaps of 10,
--- 20, ..., 400 days, all ended; the open silences 5 days): nothing never
--- ends, and the thresholds are the 75%, 90% and 98% points of the gaps
--- (300, 360, 400 days by the count of the gaps, independently below; to
--- whole weeks 301, 357 and 399).  The
--- curve's level is read where 1% of the silences are still going, here the
--- last one: cutting more off (at least 5, a first version) made 10% never
--- end and the thresholds 273, 329 and 357 days
+-- 20, ..., 400 days, all ended; the open silences 5 days): the thresholds
+-- are the 75%, 90% and 98% points of the gaps (300, 360, 400 days by the
+-- count of the gaps, independently below; to whole weeks 301, 357 and 399).
+-- The curve's level is read where two silences are still going (1% of
+-- them, at least two): 1 in 40 counted as never ending, so the 98% point
+-- comes one gap early (390 days, 392 to whole weeks), and the return
+-- curve reaches 1 there; cutting more off (at least 5, a first
+-- version) made 10% never end and the thresholds 273, 329 and 357 days
 SET dormancy.as_of = '2026-11-01';
 CREATE SCHEMA ps;
 CREATE TABLE ps.customers (id int PRIMARY KEY, industry text);
@@ -287,8 +288,29 @@ SELECT level, repeat_gaps, never_return_share, at_risk_after, dormant_after, lon
 SELECT (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.75 * 40) AS expected_at_risk_days,
 	   (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.90 * 40) AS expected_dormant_days,
 	   (SELECT min(g) FROM generate_series(10, 400, 10) g WHERE g / 10 >= 0.98 * 40) AS expected_long_dormant_days;
-SELECT max(returned_share) AS returned_share_before_the_last_gap, min(return_chance) AS lowest_return_chance
-  FROM dormancy.return_curve() WHERE days < 400;
+SELECT max(returned_share) AS returned_share_before_the_last_two_gaps, min(return_chance) AS lowest_return_chance_before
+  FROM dormancy.return_curve() WHERE days < 390;
+-- a small segment with churn (30 customers, 80 silences: 20 buy every 31
+-- to 50 days, 10 left 400 days ago) and one order typed ten years too
+-- early: the level (a third never return, by the count of the customers)
+-- and the thresholds do not move (with the level read at the last silence
+-- in a segment under 100 silences, a first version, it went to 0 and the
+-- dormant threshold to 3,885 days)
+TRUNCATE ps.orders;
+DELETE FROM ps.customers;
+INSERT INTO ps.customers SELECT i, 'consumables' FROM generate_series(1, 30) i;
+INSERT INTO ps.orders SELECT i, date '2026-11-01' - 10 - k * (30 + i), 100
+  FROM generate_series(1, 20) i, generate_series(0, 2) k;
+INSERT INTO ps.orders SELECT i, date '2026-11-01' - 400 - k * 40, 100
+  FROM generate_series(21, 30) i, generate_series(0, 1) k;
+CREATE TABLE ps.before AS SELECT * FROM dormancy.suggest_rules() WHERE level = 'all';
+INSERT INTO ps.orders VALUES (1, date '2016-01-01', 100);
+SELECT round(b.never_return_share::numeric, 3) AS level_before, round(a.never_return_share::numeric, 3) AS level_after,
+	   b.dormant_after AS dormant_before, a.dormant_after AS dormant_after,
+	   b.long_dormant_after AS long_dormant_before, a.long_dormant_after AS long_dormant_after
+  FROM ps.before b, dormancy.suggest_rules() a WHERE a.level = 'all';
+SELECT round(count(*) FILTER (WHERE d < date '2026-11-01' - 300)::numeric / count(*), 3) AS customers_silent_over_300_days
+  FROM (SELECT cid, max(day) d FROM ps.orders GROUP BY cid) x;
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');
 DROP SCHEMA ps CASCADE;

@@ -8480,20 +8480,21 @@ REVOKE ALL ON FUNCTION dormancy._create_views() FROM PUBLIC;
 --
 
 -- How many silences must still be going where the curve's level (S_inf,
--- never_return_share) is read: 1% of the segment's silences (rounded up).
--- Beyond that the curve rests on the last 1%, and a single silence (an order
--- dated years too early) would end it at 0.  Not a fixed number: in a small
--- segment every silence is evidence (with at least 5 still going, one where
--- every customer came back had 10% never ending).
+-- never_return_share) is read: 1% of the segment's silences (rounded up),
+-- and at least two, so that no single silence decides it (an order dated
+-- years too early ended the longest silence and put the level at 0; in a
+-- segment under 100 silences too).  Not more: in a small segment every
+-- silence is evidence (with at least 5 still going, one where every customer
+-- came back had 10% never ending; with 2, 1 in 40).
 CREATE FUNCTION dormancy._survival_floor(all_silences bigint)
 	RETURNS bigint
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT pg_catalog.ceil(all_silences * 0.01)::pg_catalog.int8
+	SELECT least(all_silences, greatest(2, pg_catalog.ceil(all_silences * 0.01)::pg_catalog.int8))
 $$;
 COMMENT ON FUNCTION dormancy._survival_floor(bigint) IS
-	'internal: the silences that must still be going where suggest_rules() and return_curve() read the level of the curve (1% of the segment''s, rounded up)';
+	'internal: the silences that must still be going where suggest_rules() and return_curve() read the level of the curve (1% of the segment''s, rounded up, at least 2)';
 
 -- Kaplan-Meier of the silences per segment, one row per segment and silence
 -- length (in days) at which a silence ended or was still open, with the
