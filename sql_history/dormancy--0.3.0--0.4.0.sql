@@ -12380,18 +12380,26 @@ DO $$
 DECLARE
 	roles text;
 BEGIN
-	SELECT pg_catalog.string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::pg_catalog.text END,
-								 ', ' ORDER BY a.grantee::pg_catalog.regrole::pg_catalog.text)
+	-- (SELECT on the table or on some of its columns; a policy TO a role
+	-- applies to the roles that inherit its privileges: USAGE)
+	SELECT pg_catalog.string_agg(g.name, ', ' ORDER BY g.name)
 	  INTO roles
-	  FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
-	 WHERE c.oid = 'dormancy.status_history'::pg_catalog.regclass AND a.privilege_type = 'SELECT'
-	   AND a.grantee <> c.relowner
-	   AND (a.grantee = 0
-			OR NOT (pg_catalog.pg_has_role(a.grantee, 'dormancy_reader', 'MEMBER')
-					OR pg_catalog.pg_has_role(a.grantee, 'dormancy_analyst', 'MEMBER')
-					OR pg_catalog.has_table_privilege(a.grantee, c.oid, 'INSERT, UPDATE, DELETE')
-					OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
-								WHERE r.oid = a.grantee AND (r.rolsuper OR r.rolbypassrls))));
+	  FROM (SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::pg_catalog.regrole::pg_catalog.text END AS name
+			  FROM pg_catalog.pg_class c,
+				   LATERAL (SELECT x.grantee, x.privilege_type FROM pg_catalog.aclexplode(c.relacl) x
+							UNION ALL
+							SELECT x.grantee, x.privilege_type
+							  FROM pg_catalog.pg_attribute t, pg_catalog.aclexplode(t.attacl) x
+							 WHERE t.attrelid = c.oid AND t.attnum > 0 AND NOT t.attisdropped) a
+			 WHERE c.oid = 'dormancy.status_history'::pg_catalog.regclass AND a.privilege_type = 'SELECT'
+			   AND a.grantee <> c.relowner
+			   AND (a.grantee = 0
+					OR NOT (pg_catalog.pg_has_role(a.grantee, 'dormancy_reader', 'USAGE')
+							OR pg_catalog.pg_has_role(a.grantee, 'dormancy_analyst', 'USAGE')
+							OR pg_catalog.pg_has_role(a.grantee, c.relowner, 'USAGE')
+							OR pg_catalog.has_table_privilege(a.grantee, c.oid, 'INSERT, UPDATE, DELETE')
+							OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+										WHERE r.oid = a.grantee AND (r.rolsuper OR r.rolbypassrls))))) g;
 	IF roles IS NOT NULL THEN
 		RAISE WARNING 'dormancy.status_history has row security now: roles granted SELECT on it read none of its rows: %', roles
 			USING DETAIL = 'Since 0.4.0 members of dormancy_reader read every row of the state history, members of dormancy_analyst the rows of the customers they may see, roles that may write it every row; other roles only what a policy of yours lets them.',

@@ -25,7 +25,7 @@ work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
 dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons dormancy_up_grants)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
-	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" -c "DROP ROLE IF EXISTS dormancy_up_etl" 2>/dev/null || true
+	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" -c "DROP ROLE IF EXISTS dormancy_up_etl" -c "DROP ROLE IF EXISTS dormancy_up_cols" -c "DROP ROLE IF EXISTS dormancy_up_noinherit" -c "DROP ROLE IF EXISTS dormancy_up_bi" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -436,13 +436,18 @@ stops_then_updates dormancy_up_typo "an approach rule with an unknown reason" \
 createdb dormancy_up_grants
 q dormancy_up_grants -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
 	-c "DROP ROLE IF EXISTS dormancy_up_etl" -c "CREATE ROLE dormancy_up_etl" \
-	-c "GRANT USAGE ON SCHEMA dormancy TO dormancy_up_etl" \
-	-c "GRANT SELECT ON dormancy.status_history TO dormancy_up_etl, dormancy_reader"
+	-c "DROP ROLE IF EXISTS dormancy_up_cols" -c "CREATE ROLE dormancy_up_cols" \
+	-c "DROP ROLE IF EXISTS dormancy_up_noinherit" -c "CREATE ROLE dormancy_up_noinherit NOINHERIT IN ROLE dormancy_reader" \
+	-c "DROP ROLE IF EXISTS dormancy_up_bi" -c "CREATE ROLE dormancy_up_bi IN ROLE dormancy_reader" \
+	-c "GRANT USAGE ON SCHEMA dormancy TO dormancy_up_etl, dormancy_up_cols" \
+	-c "GRANT SELECT ON dormancy.status_history TO dormancy_up_etl, dormancy_reader, dormancy_up_noinherit, dormancy_up_bi" \
+	-c "GRANT SELECT (customer_id, to_state) ON dormancy.status_history TO dormancy_up_cols"
 q dormancy_up_grants -q -c "ALTER EXTENSION dormancy UPDATE" 2>"$work/grants.err"
-grep -q 'WARNING:  dormancy.status_history has row security now: roles granted SELECT on it read none of its rows: dormancy_up_etl$' "$work/grants.err" &&
-	ok "the update names the role granted SELECT on the state history that now reads none of it (and not dormancy_reader)" ||
-	fail "the update and a role granted SELECT on the state history: $(cat "$work/grants.err")"
-q dormancy_up_grants -q -c "DROP OWNED BY dormancy_up_etl" -c "DROP ROLE dormancy_up_etl"
+grep -q 'WARNING:  dormancy.status_history has row security now: roles granted SELECT on it read none of its rows: dormancy_up_cols, dormancy_up_etl, dormancy_up_noinherit$' "$work/grants.err" &&
+	ok "the update names the roles granted SELECT on the state history (or on columns of it, or not inheriting dormancy_reader) that now read none of it, and not a member of dormancy_reader" ||
+	fail "the update and roles granted SELECT on the state history: $(cat "$work/grants.err")"
+q dormancy_up_grants -q -c "DROP OWNED BY dormancy_up_etl, dormancy_up_cols, dormancy_up_noinherit, dormancy_up_bi" \
+	-c "DROP ROLE dormancy_up_etl" -c "DROP ROLE dormancy_up_cols" -c "DROP ROLE dormancy_up_noinherit" -c "DROP ROLE dormancy_up_bi"
 
 echo "$fails failed"
 [ "$fails" -eq 0 ]
