@@ -1789,6 +1789,22 @@ $$;
 COMMENT ON FUNCTION dormancy._removed_defaults_after_insert() IS
 	'internal: a restored note of a removed default removes the reinstalled default';
 
+-- AFTER TRUNCATE: every default of the table is gone (TRUNCATE fires no row
+-- trigger: without these notes a restore brought them all back).
+CREATE FUNCTION dormancy._defaults_after_truncate() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO dormancy.removed_defaults (table_name, key)
+	SELECT TG_TABLE_NAME, d.key FROM dormancy.installed_defaults d WHERE d.table_name = TG_TABLE_NAME
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_after_truncate() IS
+	'internal: remember that a TRUNCATE removed every default of an editable table, so a restore does not bring them back';
+
 CREATE FUNCTION dormancy._install_defaults(tbl regclass, key_columns name[])
 	RETURNS void
 	LANGUAGE plpgsql
@@ -1808,6 +1824,8 @@ BEGIN
 				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_before_write(%s)', tbl, arguments);
 	EXECUTE format('CREATE TRIGGER defaults_after_change AFTER UPDATE OR DELETE ON %s '
 				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_after_change(%s)', tbl, arguments);
+	EXECUTE format('CREATE TRIGGER defaults_after_truncate AFTER TRUNCATE ON %s '
+				   'FOR EACH STATEMENT EXECUTE FUNCTION dormancy._defaults_after_truncate()', tbl);
 	PERFORM pg_catalog.pg_extension_config_dump(tbl, 'WHERE NOT installed');
 END
 $$;
@@ -12288,6 +12306,26 @@ CREATE FUNCTION dormancy._name_key_too_long_reason(customer_key text)
 								  THEN pg_catalog.left(customer_key, 40) OPERATOR(pg_catalog.||) '...' ELSE customer_key END);
 COMMENT ON FUNCTION dormancy._name_key_too_long_reason(text) IS
 	'internal: why dormancy.customer_name_keys is not used when a key is too long to index';
+
+-- TRUNCATE of an editable table notes its defaults (defaults_after_truncate):
+-- on every table with installed defaults that lacks the trigger (those whose
+-- triggers the update made before _install_defaults made it too: rules)
+DO $$
+DECLARE
+	t name;
+BEGIN
+	FOR t IN
+		SELECT DISTINCT d.table_name FROM dormancy.installed_defaults d
+		 WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g
+							WHERE g.tgrelid = pg_catalog.format('dormancy.%I', d.table_name)::pg_catalog.regclass
+							  AND g.tgname = 'defaults_after_truncate')
+		 ORDER BY 1
+	LOOP
+		EXECUTE format('CREATE TRIGGER defaults_after_truncate AFTER TRUNCATE ON dormancy.%I '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION dormancy._defaults_after_truncate()', t);
+	END LOOP;
+END
+$$;
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

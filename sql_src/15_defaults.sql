@@ -134,6 +134,22 @@ $$;
 COMMENT ON FUNCTION dormancy._defaults_after_change() IS
 	'internal: remember a deleted or re-keyed default, so a restore does not bring it back';
 
+-- AFTER TRUNCATE: every default of the table is gone (TRUNCATE fires no row
+-- trigger: without these notes a restore brought them all back).
+CREATE FUNCTION dormancy._defaults_after_truncate() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO dormancy.removed_defaults (table_name, key)
+	SELECT TG_TABLE_NAME, d.key FROM dormancy.installed_defaults d WHERE d.table_name = TG_TABLE_NAME
+	ON CONFLICT DO NOTHING;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._defaults_after_truncate() IS
+	'internal: remember that a TRUNCATE removed every default of an editable table, so a restore does not bring them back';
+
 -- AFTER INSERT on removed_defaults: a restored note removes the reinstalled default.
 CREATE FUNCTION dormancy._removed_defaults_after_insert() RETURNS trigger
 	LANGUAGE plpgsql
@@ -179,6 +195,8 @@ BEGIN
 				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_before_write(%s)', tbl, arguments);
 	EXECUTE format('CREATE TRIGGER defaults_after_change AFTER UPDATE OR DELETE ON %s '
 				   'FOR EACH ROW EXECUTE FUNCTION dormancy._defaults_after_change(%s)', tbl, arguments);
+	EXECUTE format('CREATE TRIGGER defaults_after_truncate AFTER TRUNCATE ON %s '
+				   'FOR EACH STATEMENT EXECUTE FUNCTION dormancy._defaults_after_truncate()', tbl);
 	PERFORM pg_catalog.pg_extension_config_dump(tbl, 'WHERE NOT installed');
 END
 $$;
