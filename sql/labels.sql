@@ -225,6 +225,16 @@ SELECT dormancy.labels('evidence', ARRAY['lapsed', 'outreach_declined', 'outreac
 	   dormancy.label('outreach_outcome', 'not_reached') AS last_outcome;
 SELECT attname FROM pg_attribute WHERE attrelid = 'dormancy.campaign_list'::regclass AND attname = 'last_outcome_label';
 
+-- a vocabulary or code written otherwise than the views write it (case,
+-- blanks) is refused: its defaults key is that of the installed row, which
+-- it replaced, but label() looks codes up as written, so the installed label
+-- was gone and the English one showed
+SET dormancy.language = 'ja';
+INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES ('State', 'Long_Dormant', 'ja', '長期休眠（要対応）');
+INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES ('state', 'long_dormant ', 'ja', '長期休眠（要対応）');
+SELECT dormancy.label('state', 'long_dormant') AS label_ja,
+	   (SELECT count(*) FROM dormancy.labels WHERE vocabulary = 'state' AND code = 'long_dormant' AND language = 'ja') AS installed_row;
+
 RESET dormancy.language;
 RESET lc_messages;
 SELECT dormancy.unbind('contacts') IS NOT NULL AS unbound;

@@ -17,7 +17,13 @@ CREATE TABLE dormancy.labels (
 	installed boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (vocabulary, code, language),
 	CONSTRAINT labels_language CHECK (language IN ('en', 'ja')),
-	CONSTRAINT labels_label_not_blank CHECK (btrim(label) <> '')
+	CONSTRAINT labels_label_not_blank CHECK (btrim(label) <> ''),
+	-- vocabulary and code as the views write them (lower case, no outer
+	-- blanks): label() looks them up as written, and the installed row with
+	-- the same defaults key (dormancy.label_key) would give way to a row
+	-- that no lookup finds
+	CONSTRAINT labels_codes_as_written
+		CHECK (vocabulary = dormancy.label_key(vocabulary) AND code = dormancy.label_key(code))
 );
 COMMENT ON TABLE dormancy.labels IS
 	'the label of each code in each language (en, ja): what the *_label columns and dormancy.label() show; edit freely';
