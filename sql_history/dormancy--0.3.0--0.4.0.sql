@@ -12333,6 +12333,15 @@ BEGIN
 END
 $$;
 
+-- The lengths of the rules and settings under 1,000 years (300,000 years
+-- made every query of customer_status fail: sql/interval_bounds.sql)
+ALTER TABLE dormancy.rules ADD CONSTRAINT rules_thresholds_bounded CHECK (long_dormant_after < interval '1000 years');
+ALTER TABLE dormancy.decline_settings ADD CONSTRAINT decline_settings_lengths_bounded CHECK (window_length < interval '1000 years' AND season_length < interval '1000 years');
+ALTER TABLE dormancy.source_settings ADD CONSTRAINT source_settings_lengths_bounded CHECK (contract_grace_period < interval '1000 years' AND downgrade_window < interval '1000 years'
+	AND renewal_horizon < interval '1000 years' AND engagement_window < interval '1000 years' AND contact_stale_after < interval '1000 years');
+ALTER TABLE dormancy.model_settings ADD CONSTRAINT model_settings_lengths_bounded CHECK (time_unit < interval '1000 years' AND horizon < interval '1000 years'
+	AND lookahead < interval '1000 years' AND refit_every < interval '1000 years');
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it

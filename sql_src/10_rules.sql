@@ -28,7 +28,10 @@ CREATE TABLE dormancy.rules (
 	-- numeric takes 'NaN' and 'Infinity', which compare above every number
 	CONSTRAINT rules_min_order_amount_finite CHECK (min_order_amount < 'Infinity'),
 	CONSTRAINT rules_industry_not_blank CHECK (industry IS NULL OR btrim(industry) <> ''),
-	CONSTRAINT rules_company_size_not_blank CHECK (company_size IS NULL OR btrim(company_size) <> '')
+	CONSTRAINT rules_company_size_not_blank CHECK (company_size IS NULL OR btrim(company_size) <> ''),
+	-- under 1,000 years: the days must stay dates (300,000 years made every
+	-- query of customer_status fail with "timestamp out of range")
+	CONSTRAINT rules_thresholds_bounded CHECK (long_dormant_after < interval '1000 years')
 );
 -- one rule per (industry, size), matched by label_key; NULL means any
 CREATE UNIQUE INDEX rules_segment_key ON dormancy.rules

@@ -37,6 +37,8 @@ CREATE TABLE dormancy.decline_settings (
 		extract(month FROM season_length) >= 0 AND
 		extract(day FROM season_length) >= 0),
 	CONSTRAINT decline_settings_trend_years CHECK (trend_years BETWEEN 1 AND 100),
+	-- under 1,000 years: the windows must stay dates (see rules_thresholds_bounded)
+	CONSTRAINT decline_settings_lengths_bounded CHECK (window_length < interval '1000 years' AND season_length < interval '1000 years'),
 	CONSTRAINT decline_settings_amount_drop CHECK (amount_drop_threshold > 0 AND amount_drop_threshold <= 1),
 	CONSTRAINT decline_settings_frequency_drop CHECK (frequency_drop_threshold > 0 AND frequency_drop_threshold <= 1),
 	CONSTRAINT decline_settings_cadence_slowdown CHECK (cadence_slowdown_threshold > 0 AND cadence_slowdown_threshold < 'infinity'),

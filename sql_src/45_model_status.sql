@@ -25,6 +25,9 @@ CREATE TABLE dormancy.model_settings (
 	CONSTRAINT model_settings_time_unit CHECK (
 		extract(month FROM time_unit) = 0 AND extract(year FROM time_unit) = 0 AND time_unit > interval '0'),
 	CONSTRAINT model_settings_horizon CHECK (horizon > interval '0'),
+	-- under 1,000 years: the days must stay dates (see rules_thresholds_bounded)
+	CONSTRAINT model_settings_lengths_bounded CHECK (time_unit < interval '1000 years' AND horizon < interval '1000 years'
+		AND lookahead < interval '1000 years' AND refit_every < interval '1000 years'),
 	CONSTRAINT model_settings_segment_by CHECK (segment_by IN ('none', 'industry', 'company_size')),
 	CONSTRAINT model_settings_min_customers CHECK (min_customers >= 10)
 );

@@ -61,6 +61,9 @@ CREATE TABLE dormancy.source_settings (
 	CONSTRAINT source_settings_repeated_pricing_views CHECK (repeated_pricing_views >= 1),
 	CONSTRAINT source_settings_support_visits CHECK (support_visits_threshold >= 1),
 	CONSTRAINT source_settings_contact_stale_after CHECK (contact_stale_after > interval '0'),
+	-- under 1,000 years: the windows must stay dates (see rules_thresholds_bounded)
+	CONSTRAINT source_settings_lengths_bounded CHECK (contract_grace_period < interval '1000 years' AND downgrade_window < interval '1000 years'
+		AND renewal_horizon < interval '1000 years' AND engagement_window < interval '1000 years' AND contact_stale_after < interval '1000 years'),
 	CONSTRAINT source_settings_phone_country CHECK (dormancy.country_code_valid(phone_country))
 );
 COMMENT ON TABLE dormancy.source_settings IS
