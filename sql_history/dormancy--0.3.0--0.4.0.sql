@@ -541,6 +541,11 @@ DECLARE
 	fit record;
 BEGIN
 	PERFORM dormancy._require_bound('fit the models');
+	-- one fit at a time (a refresh's refit too): the second waits and then
+	-- replaces the models; it deleted the rows the first was deleting and
+	-- collided with the first's new rows on models_segment_key.  Readers of
+	-- the models do not wait.
+	LOCK TABLE dormancy.models IN SHARE ROW EXCLUSIVE MODE;
 	-- one pass over the histories for the fits and the value distribution;
 	-- on Citus with the customers read on the workers, the fits' states
 	-- folded there (_fit_states), and the value distribution from the
@@ -1445,6 +1450,11 @@ DECLARE
 	-- plans every query on them; the workers get queries on shards)
 	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
 BEGIN
+	-- a bind (rebind, unbind, update) waits for a refresh that runs: the
+	-- refresh lock first, as a refresh takes it (the views and the store's
+	-- state in the other order made them deadlock); a refresh that starts
+	-- meanwhile waits a few seconds for it, then skips, logged
+	LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE;
 	IF ddl_propagation IS NOT NULL THEN
 		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
 	END IF;
@@ -5256,7 +5266,10 @@ DECLARE
 	long_id text;
 BEGIN
 	SELECT * INTO st FROM dormancy.name_key_state;
-	TRUNCATE dormancy.customer_name_keys;
+	-- DELETE, not TRUNCATE: a reader whose snapshot is older (REPEATABLE
+	-- READ) keeps the keys of its snapshot (it saw none: every
+	-- duplicate_name gap gone), and reading them does not hold this off
+	DELETE FROM dormancy.customer_name_keys;
 	IF st.customers_relation IS NULL THEN
 		RETURN;
 	END IF;
@@ -12012,6 +12025,12 @@ BEGIN
 	-- (inside a refresh the gate is open already: not asked.  A C function,
 	-- so that the library, which defines dormancy.time_zone, is loaded)
 	IF dormancy._use_stored_histories() THEN
+		RETURN false;
+	END IF;
+	-- a snapshot older than the transaction (REPEATABLE READ, SERIALIZABLE)
+	-- may predate a full refresh, which empties the store with TRUNCATE: such
+	-- a snapshot sees it empty while the state row says complete
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
 		RETURN false;
 	END IF;
 	IF NOT EXISTS (SELECT 1 FROM pg_class c

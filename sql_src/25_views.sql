@@ -128,6 +128,11 @@ DECLARE
 	-- plans every query on them; the workers get queries on shards)
 	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
 BEGIN
+	-- a bind (rebind, unbind, update) waits for a refresh that runs: the
+	-- refresh lock first, as a refresh takes it (the views and the store's
+	-- state in the other order made them deadlock); a refresh that starts
+	-- meanwhile waits a few seconds for it, then skips, logged
+	LOCK TABLE dormancy.refresh_runs IN SHARE UPDATE EXCLUSIVE MODE;
 	IF ddl_propagation IS NOT NULL THEN
 		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
 	END IF;

@@ -730,6 +730,11 @@ DECLARE
 	fit record;
 BEGIN
 	PERFORM dormancy._require_bound('fit the models');
+	-- one fit at a time (a refresh's refit too): the second waits and then
+	-- replaces the models; it deleted the rows the first was deleting and
+	-- collided with the first's new rows on models_segment_key.  Readers of
+	-- the models do not wait.
+	LOCK TABLE dormancy.models IN SHARE ROW EXCLUSIVE MODE;
 	-- one pass over the histories for the fits and the value distribution;
 	-- on Citus with the customers read on the workers, the fits' states
 	-- folded there (_fit_states), and the value distribution from the

@@ -869,6 +869,12 @@ BEGIN
 	IF dormancy._use_stored_histories() THEN
 		RETURN false;
 	END IF;
+	-- a snapshot older than the transaction (REPEATABLE READ, SERIALIZABLE)
+	-- may predate a full refresh, which empties the store with TRUNCATE: such
+	-- a snapshot sees it empty while the state row says complete
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RETURN false;
+	END IF;
 	IF NOT EXISTS (SELECT 1 FROM pg_class c
 					WHERE c.oid = 'dormancy.stored_histories'::regclass
 					  AND c.relowner = (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)) THEN

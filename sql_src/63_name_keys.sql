@@ -358,7 +358,10 @@ DECLARE
 	long_id text;
 BEGIN
 	SELECT * INTO st FROM dormancy.name_key_state;
-	TRUNCATE dormancy.customer_name_keys;
+	-- DELETE, not TRUNCATE: a reader whose snapshot is older (REPEATABLE
+	-- READ) keeps the keys of its snapshot (it saw none: every
+	-- duplicate_name gap gone), and reading them does not hold this off
+	DELETE FROM dormancy.customer_name_keys;
 	IF st.customers_relation IS NULL THEN
 		RETURN;
 	END IF;
