@@ -102,6 +102,21 @@ SELECT dblink_exec('other', 'ROLLBACK');
 SELECT dormancy.bind_orders('cs.orders', customer => 'customer', ordered_at => 'day', amount => 'amount');
 
 SELECT dblink_disconnect('other');
+
+-- 5. a refresh works at READ COMMITTED whatever the session's default (under
+-- serializable, an order written during a full refresh failed it with a
+-- serialization error, which also kept its failure from being logged)
+CREATE TEMP TABLE refresh_isolation (level text);
+CREATE FUNCTION pg_temp.note_isolation() RETURNS trigger LANGUAGE plpgsql AS
+$$BEGIN INSERT INTO refresh_isolation VALUES (current_setting('transaction_isolation')); RETURN NULL; END$$;
+CREATE TRIGGER note_isolation AFTER INSERT OR UPDATE OR DELETE ON dormancy.status_snapshot
+	FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.note_isolation();
+SET default_transaction_isolation = 'serializable';
+CALL dormancy.refresh();
+RESET default_transaction_isolation;
+DROP TRIGGER note_isolation ON dormancy.status_snapshot;
+SELECT DISTINCT level FROM refresh_isolation ORDER BY 1;
+SELECT outcome FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 DELETE FROM dormancy.models;
 DELETE FROM dormancy.value_distribution;
 SELECT dormancy.unbind('orders');

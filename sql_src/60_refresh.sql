@@ -1364,6 +1364,10 @@ DECLARE
 BEGIN
 	run := dormancy._refresh_start();
 	COMMIT;
+	-- the work at READ COMMITTED whatever the session's default: under
+	-- serializable an order written meanwhile failed a full refresh with a
+	-- serialization error, which also kept the failure from being logged
+	SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
 	SELECT * INTO result FROM dormancy._refresh_run(run, as_of);
 	COMMIT;
 	IF result.outcome OPERATOR(pg_catalog.=) 'failed' AND result.error_hint IS NOT NULL THEN
