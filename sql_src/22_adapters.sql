@@ -237,7 +237,7 @@ BEGIN
 	-- through its row security policy (the reader's customers only)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM dormancy.customer_name_keys k',
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM (TABLE dormancy.customer_name_keys) k',
 		id_type);
 	RETURN NEXT;
 

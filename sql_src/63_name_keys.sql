@@ -437,6 +437,30 @@ COMMENT ON FUNCTION dormancy._untrack_names(regclass) IS 'internal: remove the t
 -- The keys table: made at the first build, like the generated views not a
 -- member of the extension (its row security policy names the adapter
 -- src_customers, which binding writes; pg_dump keeps it with the views).
+-- The ids and name keys of the rows of the bound customers the calling role
+-- sees (as customer_name_keys keeps them): the row security of
+-- customer_name_keys when the customers are a Citus table.  The legal forms
+-- are read once, on this node, and reach the workers as a constant.
+CREATE FUNCTION dormancy.visible_name_keys()
+	RETURNS TABLE (customer_key text, name_key text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	forms text[] := dormancy.legal_forms_in_force();
+BEGIN
+	IF to_regclass('dormancy.src_customers') IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+		SELECT c.customer_id::text, pg_catalog.concat(c.company_id || ':', dormancy.normalize_company_name(c.name::text, forms))
+		  FROM dormancy.src_customers c
+		 WHERE c.customer_id IS NOT NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy.visible_name_keys() IS
+	'the ids, as text, and name keys of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
+
 -- Before every build the policy goes: a build may have to drop
 -- src_customers (another id type); the build makes it again.
 CREATE FUNCTION dormancy._before_build_63_name_keys()
@@ -500,10 +524,19 @@ BEGIN
 	-- customer with that key (an id twice in the customers, one row hidden
 	-- by the reader's policy: the hidden row's key is not shown)
 	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
-	EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
-				   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
-				   'AND pg_catalog.concat(c.company_id || '':'', dormancy.normalize_company_name(c.name::pg_catalog.text, '
-				   '(SELECT dormancy.legal_forms_in_force()))) = name_key))', id_type);
+	IF dormancy._citus_table_kind(coalesce(cust.relation,
+			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
+		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
+					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
+					   'AND pg_catalog.concat(c.company_id || '':'', dormancy.normalize_company_name(c.name::pg_catalog.text, '
+					   '(SELECT dormancy.legal_forms_in_force()))) = name_key))', id_type);
+	ELSE
+		-- the customers in a Citus table: the same test through a function,
+		-- whose query Citus plans apart (a policy's subquery over them
+		-- beside this local table is a join Citus refuses)
+		CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT
+			USING ((customer_key, name_key) IN (SELECT k.customer_key, k.name_key FROM dormancy.visible_name_keys() k));
+	END IF;
 	why_not := dormancy._name_keys_untrackable(cust.relation, cust.id_column, cust.name_column, cust.company_column);
 	IF why_not IS NULL THEN
 		BEGIN

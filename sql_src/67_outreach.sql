@@ -584,7 +584,7 @@ BEGIN
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
 			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
-			'l.outreach_id FROM dormancy.outreach_log l '
+			'l.outreach_id FROM (TABLE dormancy.outreach_log) l '
 			'LEFT JOIN %s c '
 			'ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
 			zone,

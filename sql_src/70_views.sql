@@ -1944,7 +1944,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	   dormancy.label('approach_channel', m.channel) AS channel_label,
 	   dormancy.label('message_theme', m.theme) AS theme_label,
 	   dormancy.label('outreach_outcome', ot.last_outcome) AS last_outcome_label
-  FROM dormancy.campaign_members m
+  FROM (TABLE dormancy.campaign_members) m
   JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id
   LEFT JOIN dormancy.src_customers s ON s.customer_id::pg_catalog.text = m.customer_id
   -- the members' contacts, per customer: the usable phone number, e-mail
@@ -1973,7 +1973,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
 				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
-	  FROM dormancy.campaign_members mo
+	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
 	  -- since the start day, by the day in the zone in force (as
 	  -- campaign_outcomes counts them: a contact logged with a date on the
@@ -2037,7 +2037,7 @@ WITH m AS (
 		   c.as_of AS start_day, c.reactivation_days,
 		   c.as_of + c.reactivation_days AS window_end,
 		   a.as_of_day
-	  FROM dormancy.campaign_members mb
+	  FROM (TABLE dormancy.campaign_members) mb
 	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
 	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
 ), contact AS (
@@ -2402,7 +2402,7 @@ SELECT DISTINCT ON (o.campaign_id, o.customer_id)
 	   o.first_purchase_on - o.first_contact_on AS days_from_contact,
 	   o.first_purchase_on - o.start_day AS days_from_start
   FROM dormancy.campaign_outcomes o
-  JOIN dormancy.status_history h ON h.customer_id = o.customer_id
+  JOIN (TABLE dormancy.status_history) h ON h.customer_id = o.customer_id
  WHERE o.reactivated
    AND h.change = 'changed' AND h.to_state = 'active'
    AND h.from_state IN ('at_risk', 'dormant', 'long_dormant')

@@ -165,6 +165,55 @@ check_views() {	# MODE
 	echo "every view of the extension readable on Citus ($1)"
 }
 check_views "evaluation on the coordinator"
+# A member of dormancy_analyst whose row security on the customers shows it
+# two thirds of them (the same policy on both) reads every view it may read,
+# with the single node's answers.  The tables with row security of their own
+# (outreach_log, campaign_members, status_history, customer_name_keys) meet
+# the distributed customers in these views; until 2026-12-07 fourteen views
+# failed for an analyst on Citus ("direct joins between distributed and
+# local tables", "cannot handle unplanned sub-select").  Not compared, as
+# they differ by design on Citus: customer_column_indexes (the shards'
+# index names), src_bindings and src_name_keys (the name keys are not kept
+# for distributed customers).
+psql -X -q -v ON_ERROR_STOP=1 -d "$single" -c 'CREATE ROLE dormancy_citus_analyst LOGIN IN ROLE dormancy_analyst'
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = warning' \
+	-c 'CREATE ROLE dormancy_citus_analyst LOGIN IN ROLE dormancy_analyst'
+for node in "$single" "$cdsn"; do
+	psql -X -q -v ON_ERROR_STOP=1 -d "$node" <<'SQL'
+SET client_min_messages = warning;
+GRANT USAGE ON SCHEMA demo TO dormancy_citus_analyst;
+GRANT SELECT ON ALL TABLES IN SCHEMA demo TO dormancy_citus_analyst;
+ALTER TABLE demo.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY two_thirds ON demo.accounts FOR SELECT TO dormancy_citus_analyst USING (account_id % 3 <> 0);
+SQL
+done
+compare_analyst() {	# MODE
+	local file=$CITUS_DIR/analyst.sql v cols seen
+	echo "SET dormancy.as_of = '2026-11-01';" >"$file"
+	# (the wall-clock times of a refresh or a campaign's start left out)
+	while IFS='|' read -r v cols; do
+		printf -- '-- query: %s (analyst)\nSELECT * FROM (SELECT %s FROM dormancy.%s) x ORDER BY x::text;\n' "$v" "$cols" "$v" >>"$file"
+	done < <(psql -X -At "${coord[@]}" -c "SELECT c.relname, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FILTER (WHERE a.attname NOT IN ('recorded_at', 'refreshed_at', 'started_at'))
+			FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+		   WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v' AND has_table_privilege('dormancy_analyst', c.oid, 'SELECT')
+			 AND c.relname NOT IN ('customer_column_indexes', 'src_bindings', 'src_name_keys')
+		   GROUP BY c.relname ORDER BY 1")
+	for v in customer_column_indexes src_bindings src_name_keys; do
+		echo "-- query: $v (analyst, read only)" >>"$file"
+		echo "SELECT count(*) > -1 FROM (SELECT * FROM dormancy.$v) x;" >>"$file"
+	done
+	/usr/bin/python3 "$REPO/test/scale_out/compare_nodes.py" "$single user=dormancy_citus_analyst" \
+		"$cdsn user=dormancy_citus_analyst" "$file" >"$CITUS_DIR/analyst.out" ||
+		{ echo "an analyst's answers differ on Citus ($1):"; grep -v ' rows equal$' "$CITUS_DIR/analyst.out"; exit 1; }
+	# the policy applies: the analyst sees two thirds of the customers, and
+	# the contacts and history of those only
+	seen=$(psql -X -q -At -h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U dormancy_citus_analyst -d postgres \
+		-c "SET dormancy.as_of = '2026-11-01'" \
+		-c "SELECT (SELECT count(*) FROM dormancy.customer_status) || ' ' || (SELECT count(*) FILTER (WHERE customer_id::bigint % 3 = 0) FROM dormancy.customer_outreach) || ' ' || (SELECT count(*) FILTER (WHERE customer_id::bigint % 3 = 0) FROM dormancy.status_history) || ' ' || (SELECT count(*) FROM dormancy.campaign_members WHERE customer_id::bigint % 3 = 0)")
+	[ "$seen" = "2000 0 0 0" ] || { echo "the analyst's row security on Citus ($1): $seen (expected 2000 0 0 0)"; exit 1; }
+	echo "an analyst restricted to two thirds of the customers reads every view as on the single node ($1: $(grep -c ' rows equal$' "$CITUS_DIR/analyst.out") views, $(grep -v '(analyst, read only)' "$CITUS_DIR/analyst.out" | grep -o '[0-9]* rows equal$' | awk '{s+=$1} END {print s}') rows)"
+}
+compare_analyst "evaluation on the coordinator"
 # A lookup of one customer (WHERE customer_id = ..., which Citus routes
 # whole to that customer's shard when it can) of every view with a
 # customer_id column: the same rows as on the single node, with the as-of
@@ -387,28 +436,7 @@ for sql in 'DELETE FROM dormancy.status_snapshot' 'UPDATE dormancy.status_snapsh
 	grep -q 'permission denied' <<<"$out" || { echo "a reader ran '$sql': $out"; exit 1; }
 done
 echo "a reader reads the distributed snapshot and its views (3000 rows), cannot write it nor read the ranks"
-# A member of dormancy_analyst cannot read the live views that meet a
-# table with row security whose policy reads the distributed customers
-# (outreach_log, campaign_members, customer_name_keys, status_history):
-# Citus refuses them (docs/scaling-out.md, What is not supported yet).
-# Exactly these views fail, with these errors; the others are read.
-psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" -c 'SET client_min_messages = warning' \
-	-c 'CREATE ROLE dormancy_citus_analyst LOGIN IN ROLE dormancy_analyst' \
-	-c 'GRANT USAGE ON SCHEMA demo TO dormancy_citus_analyst' -c 'GRANT SELECT ON ALL TABLES IN SCHEMA demo TO dormancy_citus_analyst'
-analyst=(-h "$CITUS_DIR" -p "${CITUS_PORTS[0]}" -U dormancy_citus_analyst -d postgres)
-failing=
-for v in $(psql -X -At "${coord[@]}" -c "SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v' AND has_table_privilege('dormancy_analyst', c.oid, 'SELECT') ORDER BY 1"); do
-	r=$(psql -X -At "${analyst[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SELECT * FROM dormancy.$v" 2>&1 >/dev/null | grep -m1 ERROR || true)
-	case "$r" in
-		'') ;;
-		*'direct joins between distributed and local tables are not supported'*) failing+="$v:join " ;;
-		*'cannot handle unplanned sub-select'*) failing+="$v:sub-select " ;;
-		*) echo "an analyst reading $v on Citus: $r"; exit 1 ;;
-	esac
-done
-documented="call_list:join campaign_effect:sub-select campaign_list:sub-select campaign_outcomes:sub-select campaign_score_calibration:sub-select campaign_transitions:sub-select customer_outreach:sub-select customer_status:join declining_customers:join measured_approaches:sub-select source_issues:sub-select src_name_keys:join src_outreach:sub-select unmatched_labels:sub-select "
-[ "$failing" = "$documented" ] || { echo "the live views an analyst cannot read on Citus: $failing"; echo "documented: $documented"; exit 1; }
-echo "an analyst cannot read the documented live views on Citus (row security over the distributed customers), reads the others"
+compare_analyst "evaluation on the workers"
 # only results move: the bytes the workers send for a GROUP BY over
 # customer_status (every task shown; the coordinator's own tasks left out)
 # are within 5% of the orders' size (issue 13's target), the outreach log's
