@@ -70,6 +70,29 @@ END $$;
 CREATE VIEW erp.last_run AS
 SELECT r.outcome, r.history_mode, r.customers_recomputed, to_jsonb(r) ->> 'history_reason' AS history_reason, erp.differing() AS differing
   FROM dormancy.refresh_runs r ORDER BY r.run_id DESC LIMIT 1;
+-- the stored histories against a full recomputation (category_histories_live)
+CREATE FUNCTION erp.store_differing() RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FROM ((SELECT s.customer_key, s.category, s.history::text, s.order_rows FROM dormancy.stored_histories s
+						   EXCEPT ALL
+						   SELECT h.customer_id::text, h.category, h.history::text, h.order_rows FROM dormancy.category_histories_live h)
+						  UNION ALL
+						  (SELECT h.customer_id::text, h.category, h.history::text, h.order_rows FROM dormancy.category_histories_live h
+						   EXCEPT ALL
+						   SELECT s.customer_key, s.category, s.history::text, s.order_rows FROM dormancy.stored_histories s)) d
+$$;
+-- the tables attached below (sections 9 to 9d): their triggers, and
+-- whether they are recorded as tracked
+CREATE VIEW erp.attached AS
+SELECT c.relname, string_agg(t.tgname || ':' || t.tgenabled::text, ' ' ORDER BY t.tgname) AS triggers,
+	   c.oid = ANY (coalesce((SELECT s.tracked_relations FROM dormancy.history_store_state s), '{}')) AS recorded
+  FROM pg_class c LEFT JOIN pg_trigger t ON t.tgrelid = c.oid AND NOT t.tgisinternal
+ WHERE c.relnamespace = 'erp'::regnamespace AND c.relkind IN ('r', 'p') AND c.relname ~ '^orders_(2022|2024|2025|2026_12_extra)'
+ GROUP BY c.oid, c.relname ORDER BY c.relname;
+-- what the next refresh would find: a tracking problem, invalidations, marks
+CREATE VIEW erp.state AS
+SELECT dormancy._tracking_problem() AS tracking_problem,
+	   (SELECT count(*) FROM dormancy.store_invalidations) AS invalidations,
+	   (SELECT count(DISTINCT c.customer_key) FROM dormancy.changed_customers c) AS marked_customers;
 
 CALL dormancy.refresh();
 SELECT * FROM erp.last_run;
@@ -143,16 +166,93 @@ CALL dormancy.refresh();
 SELECT * FROM erp.last_run;
 SELECT count(*) AS detached_partition_triggers FROM pg_trigger t WHERE t.tgrelid = 'erp.orders_2026_06'::regclass;
 
--- 9. ATTACH PARTITION of a table that already holds orders
+-- 9. ATTACH PARTITION of a table that already holds orders: the event
+-- trigger puts the triggers on it at once and marks its customers, so the
+-- next refresh stays incremental and recomputes just them (until 2026-12-07
+-- the refresh added the triggers inside its own transaction, writes to the
+-- partition waiting for it, and rebuilt every history)
 CREATE TABLE erp.orders_2025 (LIKE erp.orders INCLUDING DEFAULTS);
 INSERT INTO erp.orders_2025 (order_id, customer, at, amount, category)
 SELECT 100000 + i, 14 + i % 3, timestamptz '2025-03-01' + i * interval '9 days', 40 + i, 'core'
   FROM generate_series(1, 20) i;
 ALTER TABLE erp.orders ATTACH PARTITION erp.orders_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+SELECT * FROM erp.attached;
+SELECT * FROM erp.state;
 CALL dormancy.refresh();
 SELECT * FROM erp.last_run;
-SELECT count(*) AS attached_partition_triggers FROM pg_trigger t
- WHERE t.tgrelid = 'erp.orders_2025'::regclass AND t.tgname LIKE 'dormancy_track_%' AND t.tgenabled = 'A';
+SELECT erp.store_differing();
+-- written directly after the attach: tracked like any partition
+INSERT INTO erp.orders_2025 (customer, at, amount, category) VALUES (20, '2025-12-30 10:00+00', 75, 'core');
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+
+-- 9a. a partitioned table attached with its own partitions and orders:
+-- each of them is tracked at once
+CREATE TABLE erp.orders_2024 (LIKE erp.orders INCLUDING DEFAULTS) PARTITION BY LIST (category);
+CREATE TABLE erp.orders_2024_core PARTITION OF erp.orders_2024 FOR VALUES IN ('core');
+CREATE TABLE erp.orders_2024_rest PARTITION OF erp.orders_2024 DEFAULT;
+INSERT INTO erp.orders_2024 (order_id, customer, at, amount, category)
+SELECT 200000 + i, 21 + i % 4, timestamptz '2024-02-01' + i * interval '11 days', 30 + i, (ARRAY['core', 'extra'])[1 + i % 2]
+  FROM generate_series(1, 24) i;
+ALTER TABLE erp.orders ATTACH PARTITION erp.orders_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+SELECT * FROM erp.attached;
+SELECT * FROM erp.state;
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+SELECT erp.store_differing();
+INSERT INTO erp.orders_2024_rest (customer, at, amount, category) VALUES (25, '2024-12-30 10:00+00', 55, 'extra');
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+
+-- 9b. a table attached to a partition of the orders (to the December
+-- partition, partitioned by category)
+CREATE TABLE erp.orders_2026_12_extra (LIKE erp.orders INCLUDING DEFAULTS);
+INSERT INTO erp.orders_2026_12_extra (customer, at, amount, category) VALUES
+	(26, '2026-12-02 10:00+00', 410, 'extra'), (27, '2026-12-03 10:00+00', 420, 'extra'), (3, '2026-12-04 10:00+00', 430, 'extra');
+ALTER TABLE erp.orders_2026_12 ATTACH PARTITION erp.orders_2026_12_extra FOR VALUES IN ('extra');
+SELECT * FROM erp.attached;
+SELECT * FROM erp.state;
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+SELECT erp.store_differing();
+
+-- 9c. an attach that cannot be tracked at once never fails: a foreign
+-- table (no triggers with transition tables), or an attach in a REPEATABLE
+-- READ transaction (its snapshot could miss rows committed to the table
+-- before it): the next refresh rebuilds in full, as before
+CREATE FOREIGN DATA WRAPPER erp_nothing;
+CREATE SERVER erp_nowhere FOREIGN DATA WRAPPER erp_nothing;
+CREATE FOREIGN TABLE erp.orders_2023 (order_id bigint NOT NULL, customer integer, at timestamptz NOT NULL, amount numeric NOT NULL, category text)
+	SERVER erp_nowhere;
+ALTER TABLE erp.orders ATTACH PARTITION erp.orders_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+SELECT count(*) AS foreign_partition_triggers FROM pg_trigger t WHERE t.tgrelid = 'erp.orders_2023'::regclass;
+SELECT reason FROM dormancy.store_invalidations ORDER BY invalidation_id;
+ALTER TABLE erp.orders DETACH PARTITION erp.orders_2023;
+DROP FOREIGN TABLE erp.orders_2023;
+DROP SERVER erp_nowhere;
+DROP FOREIGN DATA WRAPPER erp_nothing;
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+CREATE TABLE erp.orders_2022 (LIKE erp.orders INCLUDING DEFAULTS);
+INSERT INTO erp.orders_2022 (customer, at, amount, category) VALUES (28, '2022-05-05 10:00+00', 66, 'core');
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+ALTER TABLE erp.orders ATTACH PARTITION erp.orders_2022 FOR VALUES FROM ('2022-01-01') TO ('2023-01-01');
+COMMIT;
+SELECT count(*) AS repeatable_read_triggers FROM pg_trigger t WHERE t.tgrelid = 'erp.orders_2022'::regclass;
+SELECT reason FROM dormancy.store_invalidations ORDER BY invalidation_id;
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+SELECT * FROM erp.attached;
+
+-- 9d. DETACH of the attached partitioned table: its orders leave the
+-- orders (a full rebuild, saying why), a write to it afterwards is not
+-- counted, and the refresh takes the triggers off it and its partitions
+ALTER TABLE erp.orders DETACH PARTITION erp.orders_2024;
+INSERT INTO erp.orders_2024_core (customer, at, amount, category) VALUES (21, '2024-03-03 10:00+00', 99, 'core');
+CALL dormancy.refresh();
+SELECT * FROM erp.last_run;
+SELECT erp.store_differing();
+SELECT * FROM erp.attached;
 
 -- 10. DROP of a partition
 DROP TABLE erp.orders_2026_07;

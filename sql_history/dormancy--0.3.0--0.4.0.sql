@@ -12396,6 +12396,146 @@ END
 $$;
 COMMENT ON FUNCTION dormancy.visible_name_keys() IS
 	'the ids, as text, and name keys of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
+-- 2026-12-07: a table attached as a partition of the tracked orders gets
+-- the change-tracking triggers at once, and its customers are marked
+-- A table attached to a tracked relation (ALTER TABLE ... ATTACH
+-- PARTITION), with its own partitions if it has any:
+-- track them from now on, as a partition created there is, and mark the
+-- customers of the orders it brings, so that the next refresh recomputes
+-- them and stays incremental.  The triggers go on first (locking out
+-- writers of the table till the end of the transaction; ATTACH holds it
+-- already), then its rows are read under a snapshot taken after that: none
+-- is missed.  When that cannot be done (a foreign table, a table replicated
+-- in, no privilege, row security on it, a snapshot older than the attach:
+-- REPEATABLE READ or SERIALIZABLE), nothing is added and the reason is
+-- recorded: the next refresh tracks it itself and rebuilds in full.  It
+-- reads the one column recorded when tracking began, of a built-in type,
+-- so every cast and comparison it evaluates is PostgreSQL's own.
+CREATE FUNCTION dormancy._track_attached_member(rel regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	members oid[] := dormancy._orders_members(rel);
+	m oid;
+	why_not text;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state;
+	SELECT format('%s is a %s', c.oid::regclass,
+				  CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END)
+	  INTO why_not
+	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
+	 WHERE c.relkind NOT IN ('r', 'p')
+	 ORDER BY c.oid LIMIT 1;
+	why_not := coalesce(why_not, dormancy._citus_untrackable(members));
+	IF why_not IS NULL THEN
+		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
+		  INTO why_not
+		  FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
+	END IF;
+	IF why_not IS NULL AND current_setting('transaction_isolation') <> 'read committed' THEN
+		why_not := format('it was attached in a %s transaction, whose snapshot can miss rows written to it before',
+						  upper(current_setting('transaction_isolation')));
+	END IF;
+	IF why_not IS NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a
+										WHERE a.attrelid = rel AND a.attname = st.customer_column
+										  AND a.atttypid = st.customer_type AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		why_not := format('its customer column "%s" is missing or of another type', st.customer_column);
+	END IF;
+	IF why_not IS NULL AND row_security_active(rel) THEN
+		why_not := 'row security applies to it';
+	END IF;
+	IF why_not IS NULL THEN
+		BEGIN
+			FOREACH m IN ARRAY members LOOP
+				PERFORM dormancy._add_tracking_triggers(m::regclass);
+			END LOOP;
+			-- COLLATE "C": as the triggers mark them (_orders_changed)
+			EXECUTE format('INSERT INTO dormancy.changed_customers (customer_key) '
+						   'SELECT DISTINCT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" FROM %2$s o '
+						   'WHERE o.%1$I IS NOT NULL', st.customer_column, rel);
+		EXCEPTION WHEN insufficient_privilege OR feature_not_supported OR wrong_object_type OR object_not_in_prerequisite_state THEN
+			why_not := SQLERRM;
+		END;
+	END IF;
+	IF why_not IS NOT NULL THEN
+		INSERT INTO dormancy.store_invalidations (reason)
+		VALUES (format('the attached partition %s cannot be tracked: %s', rel, why_not));
+		RETURN;
+	END IF;
+	-- never wait for a running refresh (it holds the row): if it does, the
+	-- next refresh sees the attached tables unrecorded and rebuilds in full
+	UPDATE dormancy.history_store_state s
+	   SET tracked_relations = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(s.tracked_relations || members) x)
+	 WHERE s.singleton
+	   AND s.singleton IN (SELECT l.singleton FROM dormancy.history_store_state l FOR UPDATE SKIP LOCKED);
+END
+$$;
+COMMENT ON FUNCTION dormancy._track_attached_member(regclass) IS
+	'internal: add the change-tracking triggers to a table attached under the tracked orders (and its partitions), and mark the customers of its orders';
+
+CREATE OR REPLACE FUNCTION dormancy._orders_ddl()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	st dormancy.history_store_state;
+	cmd record;
+	touched boolean := false;
+	altered oid[] := '{}';
+	m oid;
+	problem text;
+BEGIN
+	SELECT * INTO st FROM dormancy.history_store_state;
+	IF NOT coalesce(st.tracked, false) THEN
+		RETURN;
+	END IF;
+	FOR cmd IN SELECT DISTINCT c.classid, c.objid, c.command_tag FROM pg_event_trigger_ddl_commands() c LOOP
+		IF cmd.classid = 'pg_class'::regclass AND cmd.objid = ANY (st.tracked_relations) THEN
+			touched := true;
+		ELSIF cmd.classid = 'pg_class'::regclass AND cmd.command_tag = 'CREATE TABLE'
+			  AND EXISTS (SELECT 1 FROM pg_inherits i
+						   WHERE i.inhrelid = cmd.objid AND i.inhparent = ANY (st.tracked_relations)) THEN
+			PERFORM dormancy._track_new_member(cmd.objid::regclass);
+			touched := true;
+		ELSIF cmd.classid = 'pg_trigger'::regclass
+			  AND EXISTS (SELECT 1 FROM pg_trigger t
+						   WHERE t.oid = cmd.objid AND t.tgrelid = ANY (st.tracked_relations)) THEN
+			touched := true;
+		END IF;
+		IF cmd.classid = 'pg_class'::regclass AND cmd.command_tag = 'ALTER TABLE' THEN
+			altered := altered || cmd.objid;
+		END IF;
+	END LOOP;
+	-- tables attached to a tracked relation by ALTER TABLE ... ATTACH
+	-- PARTITION (the command names the parent): track them at once.  (Not a
+	-- child added by INHERIT, which the command names: the ALTER TABLE ...
+	-- ENABLE ALWAYS TRIGGER that tracking a table runs names it too, and
+	-- would track it again from inside; the next refresh tracks it.)
+	FOR m IN SELECT DISTINCT i.inhrelid FROM pg_inherits i
+			  WHERE i.inhparent = ANY (st.tracked_relations) AND i.inhparent = ANY (altered)
+				AND NOT i.inhrelid = ANY (st.tracked_relations)
+			  ORDER BY i.inhrelid LOOP
+		PERFORM dormancy._track_attached_member(m::regclass);
+		touched := true;
+	END LOOP;
+	IF touched THEN
+		problem := dormancy._tracking_problem();
+		IF problem IS NOT NULL THEN
+			INSERT INTO dormancy.store_invalidations (reason) VALUES (problem);
+		END IF;
+	END IF;
+EXCEPTION WHEN OTHERS THEN
+	-- never fail the user's DDL: the next refresh checks and rebuilds
+	RAISE WARNING 'dormancy could not check this command for its change tracking: %', SQLERRM
+		USING HINT = 'The next dormancy.refresh() checks the tracking itself and rebuilds in full if it must.';
+END
+$$;
+COMMENT ON FUNCTION dormancy._orders_ddl() IS
+	'internal: event trigger (ddl_command_end) tracking new and attached partitions of the orders and seeing DDL that could hide writes';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
