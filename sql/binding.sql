@@ -173,7 +173,8 @@ SELECT count(*) FROM dormancy.customer_status;
 SELECT dormancy.unbind('orders');
 
 -- DROP TABLE ... CASCADE on a bound table drops the generated views, never
--- the extension; rebind() then unbinds the lost source with a warning
+-- the extension; rebind() then keeps the lost source's binding, broken,
+-- with a warning (sql/broken_binding.sql), until it is unbound
 CREATE TABLE b.doomed (account_id integer, day date, total numeric);
 SELECT dormancy.bind_orders('b.doomed', customer => 'account_id', ordered_at => 'day', amount => 'total');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('doomed', '1 day', '2 days', '3 days');
@@ -184,6 +185,9 @@ SELECT extname FROM pg_extension WHERE extname = 'dormancy';
 SELECT count(*) AS my_rule_kept FROM dormancy.rules WHERE industry = 'doomed';
 SELECT to_regclass('dormancy.customer_status') AS status_view;
 SELECT dormancy.rebind();
+SELECT source FROM dormancy.bindings ORDER BY 1;
+SELECT count(*) FROM dormancy.customer_status;
+SELECT dormancy.unbind('orders');
 SELECT source FROM dormancy.bindings ORDER BY 1;
 SELECT count(*) FROM dormancy.customer_status;
 DELETE FROM dormancy.rules WHERE industry = 'doomed';

@@ -81,6 +81,57 @@ SELECT count(*) FROM dormancy.src_customers;
 SELECT dormancy.bind_customers('bb.accounts', id => 'account_id', name => 'name', industry => 'sector');
 SELECT count(*) FROM dormancy.customer_status;
 
+-- a bound table dropped (DROP TABLE ... CASCADE, to swap in a rebuilt
+-- one): the binding is kept, broken, not removed, so customer_status and
+-- refresh() fail naming the repair instead of showing every customer
+-- without orders, and the snapshot and the history keep the last good
+-- state (until 2026-12-07 rebind() unbound the orders, and the next
+-- refresh wrote every customer to never_purchased)
+CALL dormancy.refresh();
+SELECT count(*) AS history_rows FROM dormancy.status_history \gset
+CREATE TABLE bb.orders_new AS SELECT account, at, label FROM bb.orders;
+DROP TABLE bb.orders CASCADE;
+CALL dormancy.refresh();
+SELECT dormancy.rebind();
+SELECT source, relation_name, to_regclass(relation_name) IS NULL AS relation_gone
+  FROM dormancy.bindings ORDER BY source;
+SELECT count(*) FROM dormancy.customer_status;
+SELECT customer_id, state FROM dormancy.customer_status WHERE customer_id = 1;
+CALL dormancy.refresh();
+SELECT customer_id, state, total_amount FROM dormancy.status_snapshot ORDER BY customer_id;
+SELECT count(*) - :history_rows AS new_history_rows FROM dormancy.status_history;
+-- the rebuilt table under the old name: rebind() binds it when it has the
+-- bound columns, of types their roles take (not yet: no amount) ...
+ALTER TABLE bb.orders_new RENAME TO orders;
+SELECT dormancy.rebind();
+SELECT source, to_regclass(relation_name) = relation AS bound_to_it FROM dormancy.bindings ORDER BY source;
+CALL dormancy.refresh();
+-- ... and now, with a notice
+ALTER TABLE bb.orders ADD COLUMN amount numeric;
+UPDATE bb.orders SET amount = CASE at WHEN '2026-10-01' THEN 10 WHEN '2025-06-01' THEN 500 ELSE 700 END;
+SET client_min_messages = notice;
+SELECT dormancy.rebind();
+SET client_min_messages = warning;
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
+CALL dormancy.refresh();
+SELECT customer_id, state, total_amount FROM dormancy.status_snapshot ORDER BY customer_id;
+SELECT count(*) - :history_rows AS new_history_rows FROM dormancy.status_history;
+-- the customers dropped: the same (status does not fall back to the
+-- customers seen in the orders, without their names and industries)
+DROP TABLE bb.accounts CASCADE;
+SELECT dormancy.rebind();
+SELECT count(*) FROM dormancy.customer_status;
+CALL dormancy.refresh();
+-- an optional source dropped: its view is empty, and refresh() refuses
+DROP TABLE bb.events CASCADE;
+SELECT dormancy.rebind();
+SELECT count(*) AS events FROM dormancy.src_events;
+-- unbind() removes a binding whose relation is gone
+SELECT dormancy.unbind('customers');
+SELECT dormancy.unbind('events');
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
+SELECT customer_id, state FROM dormancy.customer_status ORDER BY customer_id;
+
 SELECT outcome, sqlstate, error_text FROM dormancy.refresh_runs WHERE run_id > :run0 ORDER BY run_id;
 
 \i test/sql_ref/unbind_all.sql

@@ -1106,7 +1106,9 @@ BEGIN
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
-	ELSIF ord.relation IS NOT NULL THEN
+	ELSIF ord.relation IS NOT NULL OR ord_broken.source IS NOT NULL THEN
+		-- (the orders broken: src_orders raises their error when read, so
+		-- customer_status fails rather than come out empty)
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
 					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id '
 					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';
@@ -1446,6 +1448,7 @@ DECLARE
 	views text[];
 	view_name text;
 	dependents text;
+	misfit text;
 	-- on Citus: the views stay on this node, unpropagated (the coordinator
 	-- plans every query on them; the workers get queries on shards)
 	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
@@ -1458,14 +1461,38 @@ BEGIN
 	IF ddl_propagation IS NOT NULL THEN
 		PERFORM set_config('citus.enable_ddl_propagation', 'off', true);
 	END IF;
-	-- a bound relation that was dropped (DROP TABLE ... CASCADE) is unbound
-	FOR v IN DELETE FROM dormancy.bindings b
+	-- a bound relation that was dropped (DROP TABLE ... CASCADE) stays
+	-- bound, broken (below), until bound again or unbound: unbound, the
+	-- views would show every customer without orders (or the customers of
+	-- the orders alone), and a refresh would write that to the history.  A
+	-- relation of its name that has the bound columns (a rebuilt table
+	-- renamed to the old name) is bound in its place, the customers first
+	-- (the others' customer ids are checked against them).
+	FOR v IN SELECT b.source, b.relation_name, b.columns, to_regclass(b.relation_name) AS replacement
+			   FROM dormancy.bindings b
 			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
-			  RETURNING b.source LOOP
-		RAISE WARNING 'the bound % relation no longer exists: % is unbound', v.source, v.source
-			USING HINT = format('Bind the %s again with dormancy.bind_%s().', v.source, v.source);
+				AND to_regclass(b.relation_name) IS NOT NULL
+			  ORDER BY b.source <> 'customers', b.source <> 'orders', b.source LOOP
+		BEGIN
+			PERFORM dormancy._check_binding(v.source, v.replacement, v.columns);
+			UPDATE dormancy.bindings b SET relation = v.replacement, bound_at = now(), bound_by = CURRENT_USER
+			 WHERE b.source = v.source;
+			RAISE NOTICE 'the % are bound to the new %', v.source, v.replacement
+				USING DETAIL = format('The bound relation %s was dropped; the relation of that name now has the bound columns.',
+									  v.relation_name);
+		EXCEPTION WHEN undefined_column OR datatype_mismatch OR wrong_object_type OR invalid_parameter_value THEN
+			GET STACKED DIAGNOSTICS misfit = MESSAGE_TEXT;
+			RAISE WARNING '% cannot replace the dropped % relation: %', v.replacement, v.source, misfit
+				USING HINT = format('Give it the bound columns and run SELECT dormancy.rebind() again, or bind the %s with dormancy.bind_%s().',
+									v.source, v.source);
+		END;
 	END LOOP;
-	-- a binding that lost a column is kept; the views are built without it
+	-- the names of the bound relations, for the above once one is dropped
+	UPDATE dormancy.bindings b SET relation_name = format('%I.%I', n.nspname, c.relname)
+	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	 WHERE c.oid = b.relation AND b.relation_name IS DISTINCT FROM format('%I.%I', n.nspname, c.relname);
+	-- a binding that lost a column or its relation is kept; the views are
+	-- built without it
 	FOR v IN SELECT * FROM dormancy._binding_problems() LOOP
 		RAISE WARNING '%', v.message
 			USING DETAIL = CASE WHEN v.source IN ('customers', 'orders')
@@ -10743,9 +10770,26 @@ DECLARE
 	err text;
 	available text;
 BEGIN
-	FOR b IN SELECT x.source, x.relation, x.columns FROM dormancy.bindings x
-			  WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation)
+	FOR b IN SELECT x.source, x.relation, x.columns, x.relation_name,
+					EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation) AS relation_exists
+			   FROM dormancy.bindings x
 			  ORDER BY x.source LOOP
+		-- the relation dropped: the binding needs a relation again
+		IF NOT b.relation_exists THEN
+			source := b.source;
+			relation := b.relation;
+			code := 'undefined_table';
+			message := format('the %s binding is broken: its relation %s was dropped', b.source,
+							  coalesce(b.relation_name, format('(OID %s)', b.relation::oid)));
+			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s) (rebind() does so itself when a relation of that name has the bound columns); '
+						   'or remove the binding: SELECT dormancy.unbind(%L).',
+						   b.source, b.source, coalesce(quote_literal(b.relation_name), '...'),
+						   (SELECT string_agg(format('%s => %L', e.key, e.value), ', ' ORDER BY e.key)
+							  FROM jsonb_each_text(b.columns) e),
+						   b.source);
+			RETURN NEXT;
+			CONTINUE;
+		END IF;
 		FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(b.columns) e ORDER BY e.key LOOP
 			BEGIN
 				IF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
@@ -10783,7 +10827,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._binding_problems() IS
-	'internal: the bindings whose relation lost a bound column or changed its type, with the error and the bind call that repairs it';
+	'internal: the bindings whose relation was dropped, lost a bound column or changed its type, with the error and the bind call that repairs it';
 
 
 -- the adapter src_outreach
@@ -12536,6 +12580,86 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._orders_ddl() IS
 	'internal: event trigger (ddl_command_end) tracking new and attached partitions of the orders and seeing DDL that could hide writes';
+
+-- A bound relation that was dropped (DROP TABLE ... CASCADE) leaves its
+-- binding broken, not removed: rebind() removed it, and the next refresh
+-- wrote every customer to never_purchased (sql/broken_binding.sql).  The
+-- relation's name is kept (filled at the build below) so that rebind()
+-- binds a rebuilt table of that name.
+ALTER TABLE dormancy.bindings ADD COLUMN relation_name text;
+COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: once that relation is dropped, rebind() binds the relation of this name that has the bound columns';
+
+CREATE OR REPLACE FUNCTION dormancy._check_binding(source text, relation regclass, columns jsonb)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r record;
+	other record;
+	id_type text;
+	other_type text;
+BEGIN
+	PERFORM dormancy._check_relation(relation);
+	FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(columns) e ORDER BY e.key LOOP
+		IF (source = 'customers' AND r.role = 'id') OR (source = 'orders' AND r.role IN ('customer', 'order_id')) THEN
+			PERFORM dormancy._check_id_column(relation, r.role, r.col);
+		ELSIF r.role = 'customer' THEN
+			PERFORM dormancy._check_customer_column(source, relation, r.col);
+		ELSIF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
+			PERFORM dormancy._check_day_column(relation, r.role, r.col);
+		ELSIF r.role IN ('amount', 'seats') THEN
+			PERFORM dormancy._check_number_column(relation, r.role, r.col);
+		ELSIF r.role IN ('discounted', 'auto_renew') THEN
+			PERFORM dormancy._check_bool_column(relation, r.role, r.col);
+		ELSIF source = 'outreach' AND r.role = 'campaign' THEN
+			PERFORM dormancy._check_campaign_column(relation, r.col);
+		ELSE
+			PERFORM dormancy._binding_column(relation, r.role, r.col);
+		END IF;
+	END LOOP;
+	-- the customer ids of the customers and the orders compare (as _bind
+	-- finds when it builds the views)
+	IF source IN ('customers', 'orders') THEN
+		SELECT x.relation, dormancy._binding_customer_column(x.source, x.columns) AS col INTO other
+		  FROM dormancy._usable_bindings() x
+		 WHERE x.source = CASE _check_binding.source WHEN 'customers' THEN 'orders' ELSE 'customers' END;
+		IF other.relation IS NOT NULL THEN
+			id_type := (dormancy._binding_column(relation, 'customer', dormancy._binding_customer_column(source, columns))).type_name;
+			other_type := (dormancy._binding_column(other.relation, 'customer', other.col)).type_name;
+			BEGIN
+				EXECUTE format('SELECT NULL::%s = NULL::%s', id_type, other_type);
+			EXCEPTION WHEN undefined_function THEN
+				RAISE EXCEPTION 'customer ids of orders and customers cannot be compared'
+					USING ERRCODE = 'datatype_mismatch',
+						  DETAIL = format('The customer ids of %s have type %s and those of %s have type %s.',
+										  relation, id_type, other.relation, other_type);
+			END;
+		END IF;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._check_binding(text, regclass, jsonb) IS
+	'internal: check a relation against the columns of a stored binding as the bind functions check them';
+
+CREATE OR REPLACE FUNCTION dormancy._after_build_62_incremental()
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ord record;
+BEGIN
+	-- (a bound relation that was dropped, its binding kept broken, is not
+	-- tracked)
+	SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord
+	  FROM dormancy.bindings b JOIN pg_class c ON c.oid = b.relation WHERE b.source = 'orders';
+	PERFORM dormancy._track_orders(ord.relation, ord.customer, 'the orders were bound, rebound or the extension updated');
+	TRUNCATE dormancy.stored_histories, dormancy.changed_customers, dormancy.store_invalidations;
+END
+$$;
+COMMENT ON FUNCTION dormancy._after_build_62_incremental() IS
+	'internal: after a build, track changes of the bound orders table and make the next refresh a full one';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

@@ -126,7 +126,9 @@ BEGIN
 			'FROM dormancy._broken_binding(%L, %L, %L, %L) b(broken)',
 			coalesce(ord_cust_type, 'pg_catalog.int8'),
 			cust_broken.source, cust_broken.message, cust_broken.hint, cust_broken.code);
-	ELSIF ord.relation IS NOT NULL THEN
+	ELSIF ord.relation IS NOT NULL OR ord_broken.source IS NOT NULL THEN
+		-- (the orders broken: src_orders raises their error when read, so
+		-- customer_status fails rather than come out empty)
 		cust_sql := 'SELECT DISTINCT o.customer_id, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS industry, '
 					'NULL::pg_catalog.text AS company_size, NULL::pg_catalog.text AS owner, NULL::pg_catalog.text AS company_id '
 					'FROM dormancy.src_orders o WHERE o.customer_id IS NOT NULL';

@@ -771,8 +771,10 @@ AS $$
 DECLARE
 	ord record;
 BEGIN
+	-- (a bound relation that was dropped, its binding kept broken, is not
+	-- tracked)
 	SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord
-	  FROM dormancy.bindings b WHERE b.source = 'orders';
+	  FROM dormancy.bindings b JOIN pg_class c ON c.oid = b.relation WHERE b.source = 'orders';
 	PERFORM dormancy._track_orders(ord.relation, ord.customer, 'the orders were bound, rebound or the extension updated');
 	TRUNCATE dormancy.stored_histories, dormancy.changed_customers, dormancy.store_invalidations;
 END
