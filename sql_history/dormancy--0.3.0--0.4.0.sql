@@ -1216,10 +1216,13 @@ BEGIN
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
 	-- keyed by the id as text), with the id cast back to its type; read
-	-- through its row security policy (the reader's customers only)
+	-- through its row security policy (the reader's customers only; the
+	-- table in a subquery, which Citus plans apart from your distributed
+	-- customers: docs/scaling-out.md)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM (TABLE dormancy.customer_name_keys) k',
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows '
+		'FROM (SELECT k.customer_key, k.name_key, k.rows FROM dormancy.customer_name_keys k) k',
 		id_type);
 	RETURN NEXT;
 
@@ -4515,6 +4518,10 @@ END IF;
 -- most recently updated first), and the outreach since the start.  Members
 -- are matched to the bound ids by their text (a hash join over the
 -- customers and the outreach, once each); the contacts by the bound id.
+-- (The tables with row security of their own, campaign_members here and
+-- status_history, are read in subqueries, (TABLE ...): Citus plans those
+-- apart from your distributed customers, and refused or crashed on the
+-- table itself beside them; on one server the plans are the same.)
 CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
 SELECT m.campaign_id, c.name AS campaign_name,
 	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
@@ -10470,7 +10477,9 @@ BEGIN
 		-- Otherwise the semi-join only costs: the planner met it by reading
 		-- the log once per customer in it, through the log's index (300,000
 		-- contacts of 95,020 customers: customer_outreach 2.0 s with it,
-		-- 1.3 s without; 2026-12-06)
+		-- 1.3 s without; 2026-12-06).  The log, which has row security,
+		-- in a subquery: Citus plans it apart from distributed customers
+		-- (it refused the table itself beside them for an analyst)
 		cols := format(
 			'SELECT c.customer_id, l.contacted_at, '
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '

@@ -236,10 +236,13 @@ BEGIN
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
 	-- keyed by the id as text), with the id cast back to its type; read
-	-- through its row security policy (the reader's customers only)
+	-- through its row security policy (the reader's customers only; the
+	-- table in a subquery, which Citus plans apart from your distributed
+	-- customers: docs/scaling-out.md)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows FROM (TABLE dormancy.customer_name_keys) k',
+		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows '
+		'FROM (SELECT k.customer_key, k.name_key, k.rows FROM dormancy.customer_name_keys k) k',
 		id_type);
 	RETURN NEXT;
 

@@ -1931,6 +1931,10 @@ END IF;
 -- most recently updated first), and the outreach since the start.  Members
 -- are matched to the bound ids by their text (a hash join over the
 -- customers and the outreach, once each); the contacts by the bound id.
+-- (The tables with row security of their own, campaign_members here and
+-- status_history, are read in subqueries, (TABLE ...): Citus plans those
+-- apart from your distributed customers, and refused or crashed on the
+-- table itself beside them; on one server the plans are the same.)
 CREATE OR REPLACE VIEW dormancy.campaign_list WITH (security_invoker = true) AS
 SELECT m.campaign_id, c.name AS campaign_name,
 	   pg_catalog.row_number() OVER (PARTITION BY m.campaign_id ORDER BY m.call_order, m.customer_id) AS call_order,
