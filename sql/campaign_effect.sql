@@ -310,6 +310,9 @@ DELETE FROM dormancy.approach_rules WHERE reasons IS NOT NULL;
 SELECT setseed(0.31);
 INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
 VALUES (9004, 'theme trial', '2026-09-01', 0.5, 7, 60, '{25,50,75}');
+-- (members are customers: campaign_outcomes reads the orders of the bound
+-- customers only, as customer_status)
+INSERT INTO ce.customers SELECT 20000 + i, 'customer ' || (20000 + i), 'retail' FROM generate_series(1, 2000) i;
 INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel, theme)
 SELECT 9004, (20000 + i)::text, i % 4 < 2, 'circumstances_changed', 'circumstances_changed', 'email',
 	   CASE WHEN i % 2 = 0 THEN 'referral' ELSE 'usage_guide' END
@@ -372,6 +375,7 @@ SELECT setseed(0.5) \gset
 INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
 VALUES (9005, 'visits a', '2026-08-01', 0.5, 5, 60, '{25,50,75}'),
 	   (9006, 'visits b', '2026-08-15', 0.1, 6, 60, '{25,50,75}');
+INSERT INTO ce.customers SELECT 30000 + i, 'customer ' || (30000 + i), 'retail' FROM generate_series(1, 4000) i;
 INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel, theme)
 SELECT CASE WHEN i <= 2000 THEN 9005 ELSE 9006 END, (30000 + i)::text,
 	   CASE WHEN i <= 2000 THEN i % 2 = 0 ELSE i % 10 = 0 END,
@@ -414,6 +418,7 @@ SELECT campaign_id, level, treated, controls, rate_difference, number_needed, re
 SELECT setseed(0.77);
 INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands)
 SELECT 10000 + k, 'simulated ' || k, '2026-10-01', 0.5, k, 60, '{25,50,75}' FROM generate_series(1, 100) k;
+INSERT INTO ce.customers SELECT 100000 + 400 * k + i, 'customer', 'retail' FROM generate_series(1, 100) k CROSS JOIN generate_series(0, 399) i;
 INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, likely_reason, channel)
 SELECT 10000 + k, (100000 + 400 * k + i)::text, i % 2 = 0, 'all', 'unknown', 'phone'
   FROM generate_series(1, 100) k CROSS JOIN generate_series(0, 399) i;

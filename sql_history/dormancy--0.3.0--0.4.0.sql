@@ -4517,7 +4517,8 @@ END IF;
 -- phone number and e-mail address and a contact person (src_contacts, the
 -- most recently updated first), and the outreach since the start.  Members
 -- are matched to the bound ids by their text (a hash join over the
--- customers and the outreach, once each); the contacts by the bound id.
+-- customers); the contacts and the outreach by the bound id, with the
+-- equality of its type.
 -- (The tables with row security of their own, campaign_members here and
 -- status_history, are read in subqueries, (TABLE ...): Citus plans those
 -- apart from your distributed customers, and refused or crashed on the
@@ -4566,10 +4567,17 @@ SELECT m.campaign_id, c.name AS campaign_name,
 				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
 	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
+	  -- the members' ids typed (as in campaign_outcomes), then the outreach
+	  -- on the ids' own equality
+	  JOIN (SELECT k.customer_id, k.customer_id::pg_catalog.text AS customer_key
+			  FROM dormancy.src_customers k
+			 WHERE k.customer_id::pg_catalog.text IN (SELECT mk.customer_id FROM dormancy.campaign_members mk
+														WHERE NOT mk.is_control)
+			 GROUP BY k.customer_id) mt ON mt.customer_key = mo.customer_id
 	  -- since the start day, by the day in the zone in force (as
 	  -- campaign_outcomes counts them: a contact logged with a date on the
 	  -- start day is midnight, before started_at)
-	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = mo.customer_id
+	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id
 								  AND o.contacted_on >= co.as_of AND pg_catalog.isfinite(o.contacted_at)
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
@@ -4619,25 +4627,35 @@ COMMENT ON COLUMN dormancy.campaign_list.last_outcome_label IS 'last_outcome in 
 -- window), and the purchase days and revenue in the window, read from
 -- src_orders in the zone in force.  A purchase day is a day whose known
 -- amounts net to more than 0, or whose amounts are all unknown (as in the
--- purchase histories).  The orders and the outreach are read once each,
--- joined to the members on the id as text (campaign_members keeps text ids).
+-- purchase histories).  campaign_members keeps text ids: each is typed once,
+-- as the bound customer id whose text it is (src_customers), and the orders
+-- and the outreach are read once each, joined to the members on the typed
+-- id with the equality of its type, as customer_status joins them (an
+-- order's 7.0 is customer 7's; a member no longer among the bound customers
+-- has no contact and no purchase).
 CREATE OR REPLACE VIEW dormancy.campaign_outcomes WITH (security_invoker = true) AS
 WITH m AS (
 	SELECT mb.campaign_id, c.name AS campaign_name, mb.customer_id, mb.is_control, mb.stratum, mb.score_band,
 		   mb.state, mb.likely_reason, mb.channel, mb.theme, mb.priority_score, mb.p_alive,
 		   c.as_of AS start_day, c.reactivation_days,
 		   c.as_of + c.reactivation_days AS window_end,
-		   a.as_of_day
+		   a.as_of_day, mt.customer_id AS bound_id
 	  FROM (TABLE dormancy.campaign_members) mb
 	  JOIN dormancy.campaigns c ON c.campaign_id = mb.campaign_id
 	 CROSS JOIN (SELECT dormancy.as_of_day() AS as_of_day) a
+	  -- the member's id typed: the bound customer id whose text it is (one
+	  -- per id, however many rows of the customers have it)
+	  LEFT JOIN (SELECT k.customer_id, k.customer_id::pg_catalog.text AS customer_key
+				   FROM dormancy.src_customers k
+				  WHERE k.customer_id::pg_catalog.text IN (SELECT mk.customer_id FROM dormancy.campaign_members mk)
+				  GROUP BY k.customer_id) mt ON mt.customer_key = mb.customer_id
 ), contact AS (
 	SELECT m.campaign_id, m.customer_id,
 		   pg_catalog.min(o.contacted_on) AS first_contact_on,
 		   pg_catalog.count(*) AS contacts,
 		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
 	  FROM m
-	  JOIN dormancy.src_outreach o ON o.customer_id::pg_catalog.text = m.customer_id
+	  JOIN dormancy.src_outreach o ON o.customer_id = m.bound_id
 	  -- (a campaign id that is none of the extension's campaigns: a CRM's
 	  -- own number, counted as no campaign)
 	  LEFT JOIN dormancy.campaigns oc ON oc.campaign_id = o.campaign_id
@@ -4673,7 +4691,7 @@ WITH m AS (
 			 -- the older ones are neither joined nor converted (and an index
 			 -- on the time serves)
 			 WHERE o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
-		ON o.customer_id::pg_catalog.text = mc.customer_id
+		ON o.customer_id = mc.bound_id
 	 -- the window's days, and those from the first contact on (a contact on
 	 -- the start day: that day too, for reactivated_after_contact only)
 	 WHERE (o.day > mc.start_day OR o.day >= mc.first_contact_on) AND o.day <= mc.read_until
