@@ -2038,9 +2038,11 @@ COMMENT ON COLUMN dormancy.campaign_list.last_outcome_label IS 'last_outcome in 
 -- as-of day, up to the as-of day in force), the member's first contact
 -- (an outreach row of the campaign, or one without a campaign in the
 -- window), and the purchase days and revenue in the window, read from
--- src_orders in the zone in force.  A purchase day is a day whose known
--- amounts net to more than 0, or whose amounts are all unknown (as in the
--- purchase histories).  campaign_members keeps text ids: each is typed once,
+-- src_history_rows in the zone in force.  A purchase day is one of the
+-- purchase histories: with an order id bound, each order counts on the day
+-- of its first line with the net of all its lines; a day is a purchase day
+-- when its known amounts net to more than zero (within 1e-9 of its largest
+-- order), or its amounts are all unknown.  campaign_members keeps text ids: each is typed once,
 -- as the bound customer id whose text it is (src_customers), and the orders
 -- and the outreach are read once each, joined to the members on the typed
 -- id with the equality of its type, as customer_status joins them (an
@@ -2090,20 +2092,31 @@ WITH m AS (
 	  FROM m
 	  LEFT JOIN contact k ON k.campaign_id = m.campaign_id AND k.customer_id = m.customer_id
 ), d AS (
+	-- a purchase day as in the purchase histories (history_day_is_purchase,
+	-- docs/decline.md): its known amounts net to more than 1e-9 of its
+	-- largest order (at least 1), or all its amounts are unknown
 	SELECT mc.campaign_id, mc.customer_id, o.day,
 		   pg_catalog.sum(o.amount) AS amount,
-		   pg_catalog.count(o.amount) = 0 OR pg_catalog.sum(o.amount) > 0 AS purchase
+		   pg_catalog.count(o.amount) = 0
+		   OR pg_catalog.sum(o.amount) > 1e-9 * GREATEST(pg_catalog.max(o.amount) FILTER (WHERE o.amount >= 0), 1)
+			   AS purchase
 	  FROM mc
 	  -- (the day in a subquery over the orders, not a lateral subquery
 	  -- without FROM: Citus refuses one holding a sublink)
 	  JOIN (SELECT o.customer_id, o.amount,
 				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date AS day
-			  FROM dormancy.src_orders o
-			 -- the orders from two days before the first campaign's start
-			 -- on (two days: any zone's day against the session's), so that
-			 -- the older ones are neither joined nor converted (and an index
-			 -- on the time serves)
-			 WHERE o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
+			  -- the rows the purchase histories fold: the order rows, or
+			  -- with an order id bound the whole orders (each order's lines
+			  -- netted, on the day of its first line; the constants of
+			  -- src_bindings leave the other rows unread)
+			  FROM dormancy.src_history_rows o
+			 CROSS JOIN dormancy.src_bindings b
+			 WHERE (o.whole_order OR NOT b.order_ids_bound)
+			   -- the orders from two days before the first campaign's
+			   -- start on (two days: any zone's day against the session's),
+			   -- so that the older ones are neither joined nor converted
+			   -- (and without an order id, an index on the time serves)
+			   AND o.ordered_at >= (SELECT pg_catalog.min(c.as_of) - 2 FROM dormancy.campaigns c)) o
 		ON o.customer_id = mc.bound_id
 	 -- the window's days, and those from the first contact on (a contact on
 	 -- the start day: that day too, for reactivated_after_contact only)
@@ -2154,10 +2167,10 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an out
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with the net of its lines)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included; with an order id bound, the nets of the orders whose first line is in it), 0 without any';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
 
 -- campaign_effect: treated against control per campaign, over all members
