@@ -4908,10 +4908,11 @@ COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS '
 -- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
 -- so that campaigns with other control shares and other baselines do not
 -- make a lift out of their mix (Simpson's paradox).  Only campaigns with
--- both groups for the channel or theme count.  Beside them the theme and the
--- reason's own channel rule in force, and whether the theme is the installed
--- default.  adopt_measured_approaches() writes the ones whose lower bound is
--- above 0.
+-- both groups for the channel or theme count.  Beside them the theme in
+-- force, the channel of the first approach rule that can decide for the
+-- reason (when it decides for all its customers), and whether the theme is
+-- the installed default.  adopt_measured_approaches() writes the ones whose
+-- lower bound is above 0.
 CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
 WITH o AS (
 	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
@@ -4960,16 +4961,16 @@ WITH o AS (
 ), reasons AS (
 	SELECT DISTINCT o.likely_reason FROM o
 ), reason_rules AS (
-	-- each reason's own approach rule in force (reasons = {reason}, no other
-	-- condition), placed before the first general rule: one after it
-	-- decides nothing
-	SELECT DISTINCT ON (a.reasons) a.reasons, a.channel
-	  FROM dormancy.approach_rules a
-	 WHERE pg_catalog.cardinality(a.reasons) = 1 AND a.industries IS NULL AND a.company_sizes IS NULL
-	   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-	   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
-									 WHERE g.reasons IS NULL), 2147483647)
-	 ORDER BY a.reasons, a.rule_order
+	-- per reason, the first approach rule that can decide for its customers
+	-- (reasons NULL or holding the reason): its channel when it has no
+	-- other condition (it decides for every customer of the reason), else
+	-- NULL (the rules choose by value, industry or size)
+	SELECT DISTINCT ON (r.likely_reason) r.likely_reason,
+		   CASE WHEN a.industries IS NULL AND a.company_sizes IS NULL
+					 AND a.min_value = 0 AND a.min_value_percentile IS NULL THEN a.channel END AS channel
+	  FROM reasons r
+	  JOIN dormancy.approach_rules a ON a.reasons IS NULL OR r.likely_reason = ANY (a.reasons)
+	 ORDER BY r.likely_reason, a.rule_order
 )
 SELECT r.likely_reason,
 	   bc.choice AS measured_channel, bc.difference AS channel_lift,
@@ -4987,7 +4988,7 @@ SELECT r.likely_reason,
   LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
   LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
   LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason
-  LEFT JOIN reason_rules cr ON cr.reasons = ARRAY[r.likely_reason];
+  LEFT JOIN reason_rules cr ON cr.likely_reason = r.likely_reason;
 COMMENT ON VIEW dormancy.measured_approaches IS
 	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
 COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
@@ -4998,7 +4999,7 @@ COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper boun
 COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition) placed before the first general rule (reasons NULL), which decides for the reason''s customers; NULL: the general rules choose by value (a rule of the reason after them decides nothing)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule (by rule_order) that can decide for this reason (reasons NULL or holding it), when it has no other condition (industries, company sizes, min_value 0, min_value_percentile NULL) and so decides for every customer of the reason; NULL: that rule has a condition (the rules choose by value, industry or size), or no rule applies';
 COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
@@ -11003,7 +11004,7 @@ AS $$
 DECLARE
 	m record;
 	slot integer;
-	existing integer;
+	deciding record;
 	rule_note text;
 BEGIN
 	IF themes IS NULL OR channels IS NULL THEN
@@ -11036,31 +11037,57 @@ BEGIN
 			rule_note := format('measured: lift %s (95%% interval %s to %s) over %s treated and %s controls',
 								round(m.channel_lift::numeric, 4), round(m.channel_lift_lower::numeric, 4),
 								round(m.channel_lift_upper::numeric, 4), m.channel_treated, m.channel_controls);
-			-- the reason's own rule (what measured_approaches.current_channel
-			-- reads): one before the general rules, the only place where it
-			-- decides (one after them is left as it is, and a new one written)
-			SELECT a.rule_order INTO existing FROM dormancy.approach_rules a
-			 WHERE a.reasons = ARRAY[m.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-			   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
-											 WHERE g.reasons IS NULL), 2147483647)
+			-- the first rule that can decide for the reason (what
+			-- measured_approaches.current_channel reads)
+			deciding := NULL;
+			SELECT a.rule_order, a.reasons, a.industries, a.company_sizes, a.min_value, a.min_value_percentile
+			  INTO deciding
+			  FROM dormancy.approach_rules a
+			 WHERE a.reasons IS NULL OR m.likely_reason = ANY (a.reasons)
 			 ORDER BY a.rule_order LIMIT 1;
-			IF existing IS NOT NULL THEN
+			slot := NULL;
+			IF deciding.reasons = ARRAY[m.likely_reason] AND deciding.industries IS NULL
+			   AND deciding.company_sizes IS NULL AND deciding.min_value = 0
+			   AND deciding.min_value_percentile IS NULL THEN
+				-- the reason's own rule decides already: its channel changes
 				UPDATE dormancy.approach_rules a SET channel = m.measured_channel, note = rule_note
-				 WHERE a.rule_order = existing;
-				slot := existing;
+				 WHERE a.rule_order = deciding.rule_order;
+				slot := deciding.rule_order;
 			ELSE
-				-- the free order just before the first general rule
-				SELECT pg_catalog.min(a.rule_order) - 1 INTO slot FROM dormancy.approach_rules a WHERE a.reasons IS NULL;
-				IF slot IS NULL THEN
-					SELECT coalesce(pg_catalog.max(a.rule_order), 0) + 10 INTO slot FROM dormancy.approach_rules a;
+				IF deciding.rule_order IS NULL THEN
+					-- no rule applies to the reason: after the last one (else
+					-- any free rule_order)
+					SELECT x.s INTO slot
+					  FROM (SELECT coalesce(pg_catalog.max(a.rule_order)::bigint, 0) + 10 AS s FROM dormancy.approach_rules a
+							UNION ALL
+							SELECT a.rule_order::bigint - 1 FROM dormancy.approach_rules a) x
+					 WHERE x.s BETWEEN -2147483648 AND 2147483647
+					   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules b WHERE b.rule_order = x.s)
+					 ORDER BY x.s DESC LIMIT 1;
+				ELSE
+					-- the largest free rule_order below the deciding rule's
+					SELECT x.s INTO slot
+					  FROM (SELECT deciding.rule_order::bigint - 1 AS s
+							UNION ALL
+							SELECT a.rule_order::bigint - 1 FROM dormancy.approach_rules a
+							 WHERE a.rule_order < deciding.rule_order) x
+					 WHERE x.s >= -2147483648
+					   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules b WHERE b.rule_order = x.s)
+					 ORDER BY x.s DESC LIMIT 1;
 				END IF;
-				WHILE EXISTS (SELECT 1 FROM dormancy.approach_rules a WHERE a.rule_order = slot) LOOP
-					slot := slot - 1;
-				END LOOP;
-				INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, reasons, note)
-				VALUES (slot, m.measured_channel, 0, ARRAY[m.likely_reason], rule_note);
+				IF slot IS NULL THEN
+					RAISE WARNING 'channel % not adopted for reason %: no free rule_order before the rule that decides for it',
+								  m.measured_channel, m.likely_reason
+						USING DETAIL = format('Approach rule %s is the first that applies to the reason %s, and no rule_order is free before it.',
+											  coalesce(deciding.rule_order::text, 'none'), m.likely_reason),
+							  HINT = 'Renumber dormancy.approach_rules to leave room before that rule, or write the reason''s rule by hand.';
+				ELSE
+					INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, reasons, note)
+					VALUES (slot, m.measured_channel, 0, ARRAY[m.likely_reason], rule_note);
+				END IF;
 			END IF;
+		END IF;
+		IF channels AND m.adopt_channel AND slot IS NOT NULL THEN
 			kind := 'channel';
 			likely_reason := m.likely_reason;
 			previous := m.current_channel;
@@ -11074,7 +11101,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) IS
-	'write the measured themes (message_themes) and channels (an approach rule per reason, before the general ones) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
+	'write the measured themes (message_themes) and channels (an approach rule per reason, before the first rule that can decide for the reason; not adopted, with a warning, when no rule_order is free there) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
 REVOKE ALL ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) FROM PUBLIC;
 
 COMMENT ON FUNCTION dormancy._generated_views() IS

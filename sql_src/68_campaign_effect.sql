@@ -43,12 +43,17 @@ COMMENT ON FUNCTION dormancy.number_needed_to_treat(double precision, double pre
 
 -- Write the measured approaches of dormancy.measured_approaches marked to
 -- adopt: the theme into message_themes (the reason's row), the channel as an
--- approach rule for the reason alone, placed before the first general rule
--- (reasons NULL) so that it decides for the reason's customers.  A written
--- row is the user's (the defaults mechanism, sql_src/15_defaults.sql: it is
--- no longer an installed default, pg_dump keeps it, reset_defaults() brings
--- the installed one back).  A second call changes nothing.  SECURITY INVOKER:
--- only a role that may write those tables adopts.
+-- approach rule for the reason alone, so that it decides for the reason's
+-- customers: it updates the first rule that can decide for the reason
+-- (reasons NULL or holding it, by rule_order) when that is already the
+-- reason's own rule without another condition, else it is inserted at the
+-- free rule_order just before that rule; with no free one before it (the
+-- rule is at the smallest integer), the channel is not adopted, with a
+-- warning.  A written row is the user's (the defaults mechanism,
+-- sql_src/15_defaults.sql: it is no longer an installed default, pg_dump
+-- keeps it, reset_defaults() brings the installed one back).  A second call
+-- changes nothing.  SECURITY INVOKER: only a role that may write those
+-- tables adopts.
 CREATE FUNCTION dormancy.adopt_measured_approaches(themes boolean DEFAULT true, channels boolean DEFAULT true)
 	RETURNS TABLE (kind text, likely_reason text, previous text, adopted text, rule_order integer,
 				   lift double precision, lift_lower double precision)
@@ -59,7 +64,7 @@ AS $$
 DECLARE
 	m record;
 	slot integer;
-	existing integer;
+	deciding record;
 	rule_note text;
 BEGIN
 	IF themes IS NULL OR channels IS NULL THEN
@@ -92,31 +97,57 @@ BEGIN
 			rule_note := format('measured: lift %s (95%% interval %s to %s) over %s treated and %s controls',
 								round(m.channel_lift::numeric, 4), round(m.channel_lift_lower::numeric, 4),
 								round(m.channel_lift_upper::numeric, 4), m.channel_treated, m.channel_controls);
-			-- the reason's own rule (what measured_approaches.current_channel
-			-- reads): one before the general rules, the only place where it
-			-- decides (one after them is left as it is, and a new one written)
-			SELECT a.rule_order INTO existing FROM dormancy.approach_rules a
-			 WHERE a.reasons = ARRAY[m.likely_reason] AND a.industries IS NULL AND a.company_sizes IS NULL
-			   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-			   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
-											 WHERE g.reasons IS NULL), 2147483647)
+			-- the first rule that can decide for the reason (what
+			-- measured_approaches.current_channel reads)
+			deciding := NULL;
+			SELECT a.rule_order, a.reasons, a.industries, a.company_sizes, a.min_value, a.min_value_percentile
+			  INTO deciding
+			  FROM dormancy.approach_rules a
+			 WHERE a.reasons IS NULL OR m.likely_reason = ANY (a.reasons)
 			 ORDER BY a.rule_order LIMIT 1;
-			IF existing IS NOT NULL THEN
+			slot := NULL;
+			IF deciding.reasons = ARRAY[m.likely_reason] AND deciding.industries IS NULL
+			   AND deciding.company_sizes IS NULL AND deciding.min_value = 0
+			   AND deciding.min_value_percentile IS NULL THEN
+				-- the reason's own rule decides already: its channel changes
 				UPDATE dormancy.approach_rules a SET channel = m.measured_channel, note = rule_note
-				 WHERE a.rule_order = existing;
-				slot := existing;
+				 WHERE a.rule_order = deciding.rule_order;
+				slot := deciding.rule_order;
 			ELSE
-				-- the free order just before the first general rule
-				SELECT pg_catalog.min(a.rule_order) - 1 INTO slot FROM dormancy.approach_rules a WHERE a.reasons IS NULL;
-				IF slot IS NULL THEN
-					SELECT coalesce(pg_catalog.max(a.rule_order), 0) + 10 INTO slot FROM dormancy.approach_rules a;
+				IF deciding.rule_order IS NULL THEN
+					-- no rule applies to the reason: after the last one (else
+					-- any free rule_order)
+					SELECT x.s INTO slot
+					  FROM (SELECT coalesce(pg_catalog.max(a.rule_order)::bigint, 0) + 10 AS s FROM dormancy.approach_rules a
+							UNION ALL
+							SELECT a.rule_order::bigint - 1 FROM dormancy.approach_rules a) x
+					 WHERE x.s BETWEEN -2147483648 AND 2147483647
+					   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules b WHERE b.rule_order = x.s)
+					 ORDER BY x.s DESC LIMIT 1;
+				ELSE
+					-- the largest free rule_order below the deciding rule's
+					SELECT x.s INTO slot
+					  FROM (SELECT deciding.rule_order::bigint - 1 AS s
+							UNION ALL
+							SELECT a.rule_order::bigint - 1 FROM dormancy.approach_rules a
+							 WHERE a.rule_order < deciding.rule_order) x
+					 WHERE x.s >= -2147483648
+					   AND NOT EXISTS (SELECT 1 FROM dormancy.approach_rules b WHERE b.rule_order = x.s)
+					 ORDER BY x.s DESC LIMIT 1;
 				END IF;
-				WHILE EXISTS (SELECT 1 FROM dormancy.approach_rules a WHERE a.rule_order = slot) LOOP
-					slot := slot - 1;
-				END LOOP;
-				INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, reasons, note)
-				VALUES (slot, m.measured_channel, 0, ARRAY[m.likely_reason], rule_note);
+				IF slot IS NULL THEN
+					RAISE WARNING 'channel % not adopted for reason %: no free rule_order before the rule that decides for it',
+								  m.measured_channel, m.likely_reason
+						USING DETAIL = format('Approach rule %s is the first that applies to the reason %s, and no rule_order is free before it.',
+											  coalesce(deciding.rule_order::text, 'none'), m.likely_reason),
+							  HINT = 'Renumber dormancy.approach_rules to leave room before that rule, or write the reason''s rule by hand.';
+				ELSE
+					INSERT INTO dormancy.approach_rules (rule_order, channel, min_value, reasons, note)
+					VALUES (slot, m.measured_channel, 0, ARRAY[m.likely_reason], rule_note);
+				END IF;
 			END IF;
+		END IF;
+		IF channels AND m.adopt_channel AND slot IS NOT NULL THEN
 			kind := 'channel';
 			likely_reason := m.likely_reason;
 			previous := m.current_channel;
@@ -130,5 +161,5 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) IS
-	'write the measured themes (message_themes) and channels (an approach rule per reason, before the general ones) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
+	'write the measured themes (message_themes) and channels (an approach rule per reason, before the first rule that can decide for the reason; not adopted, with a warning, when no rule_order is free there) that dormancy.measured_approaches marks to adopt; returns what it changed; a second call changes nothing';
 REVOKE ALL ON FUNCTION dormancy.adopt_measured_approaches(boolean, boolean) FROM PUBLIC;

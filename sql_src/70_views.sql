@@ -2321,10 +2321,11 @@ COMMENT ON COLUMN dormancy.campaign_score_calibration.rate_difference_upper IS '
 -- with a Wald interval whose variances use (x + 1) / (n + 2) (Agresti-Caffo),
 -- so that campaigns with other control shares and other baselines do not
 -- make a lift out of their mix (Simpson's paradox).  Only campaigns with
--- both groups for the channel or theme count.  Beside them the theme and the
--- reason's own channel rule in force, and whether the theme is the installed
--- default.  adopt_measured_approaches() writes the ones whose lower bound is
--- above 0.
+-- both groups for the channel or theme count.  Beside them the theme in
+-- force, the channel of the first approach rule that can decide for the
+-- reason (when it decides for all its customers), and whether the theme is
+-- the installed default.  adopt_measured_approaches() writes the ones whose
+-- lower bound is above 0.
 CREATE OR REPLACE VIEW dormancy.measured_approaches WITH (security_invoker = true) AS
 WITH o AS (
 	SELECT o.* FROM dormancy.campaign_outcomes o WHERE o.window_ended AND o.likely_reason IS NOT NULL
@@ -2373,16 +2374,16 @@ WITH o AS (
 ), reasons AS (
 	SELECT DISTINCT o.likely_reason FROM o
 ), reason_rules AS (
-	-- each reason's own approach rule in force (reasons = {reason}, no other
-	-- condition), placed before the first general rule: one after it
-	-- decides nothing
-	SELECT DISTINCT ON (a.reasons) a.reasons, a.channel
-	  FROM dormancy.approach_rules a
-	 WHERE pg_catalog.cardinality(a.reasons) = 1 AND a.industries IS NULL AND a.company_sizes IS NULL
-	   AND a.min_value = 0 AND a.min_value_percentile IS NULL
-	   AND a.rule_order < coalesce((SELECT pg_catalog.min(g.rule_order) FROM dormancy.approach_rules g
-									 WHERE g.reasons IS NULL), 2147483647)
-	 ORDER BY a.reasons, a.rule_order
+	-- per reason, the first approach rule that can decide for its customers
+	-- (reasons NULL or holding the reason): its channel when it has no
+	-- other condition (it decides for every customer of the reason), else
+	-- NULL (the rules choose by value, industry or size)
+	SELECT DISTINCT ON (r.likely_reason) r.likely_reason,
+		   CASE WHEN a.industries IS NULL AND a.company_sizes IS NULL
+					 AND a.min_value = 0 AND a.min_value_percentile IS NULL THEN a.channel END AS channel
+	  FROM reasons r
+	  JOIN dormancy.approach_rules a ON a.reasons IS NULL OR r.likely_reason = ANY (a.reasons)
+	 ORDER BY r.likely_reason, a.rule_order
 )
 SELECT r.likely_reason,
 	   bc.choice AS measured_channel, bc.difference AS channel_lift,
@@ -2400,7 +2401,7 @@ SELECT r.likely_reason,
   LEFT JOIN best bc ON bc.kind = 'channel' AND bc.likely_reason = r.likely_reason
   LEFT JOIN best bt ON bt.kind = 'theme' AND bt.likely_reason = r.likely_reason
   LEFT JOIN dormancy.message_themes mt ON mt.reason = r.likely_reason
-  LEFT JOIN reason_rules cr ON cr.reasons = ARRAY[r.likely_reason];
+  LEFT JOIN reason_rules cr ON cr.likely_reason = r.likely_reason;
 COMMENT ON VIEW dormancy.measured_approaches IS
 	'per likely reason: the planned channel and the message theme with the best measured lift in reactivation (campaigns whose window has ended, combined as strata; at least outreach_settings.min_observations treated and controls), beside the ones in force; adopt_measured_approaches() writes those marked to adopt';
 COMMENT ON COLUMN dormancy.measured_approaches.likely_reason IS 'the likely reason at the campaigns'' start';
@@ -2411,7 +2412,7 @@ COMMENT ON COLUMN dormancy.measured_approaches.channel_lift_upper IS 'upper boun
 COMMENT ON COLUMN dormancy.measured_approaches.channel_treated IS 'treated members it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_controls IS 'controls it was measured on';
 COMMENT ON COLUMN dormancy.measured_approaches.channel_campaigns IS 'campaigns it was measured in (several: a Mantel-Haenszel difference over them)';
-COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule for this reason alone (reasons = {reason}, no other condition) placed before the first general rule (reasons NULL), which decides for the reason''s customers; NULL: the general rules choose by value (a rule of the reason after them decides nothing)';
+COMMENT ON COLUMN dormancy.measured_approaches.current_channel IS 'the channel of the first approach rule (by rule_order) that can decide for this reason (reasons NULL or holding it), when it has no other condition (industries, company sizes, min_value 0, min_value_percentile NULL) and so decides for every customer of the reason; NULL: that rule has a condition (the rules choose by value, industry or size), or no rule applies';
 COMMENT ON COLUMN dormancy.measured_approaches.measured_theme IS 'the planned theme with the highest lower bound of the lift (NULL: no theme with enough observations)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift IS 'its lift: reactivation rate of the treated minus that of the controls (over several campaigns, the Mantel-Haenszel weighted difference)';
 COMMENT ON COLUMN dormancy.measured_approaches.theme_lift_lower IS 'lower bound of the lift''s 95% interval (Newcombe; over several campaigns, Mantel-Haenszel)';
