@@ -73,6 +73,17 @@ SELECT current_channel, adopt_channel FROM dormancy.measured_approaches;
 SELECT kind, previous, adopted, rule_order FROM dormancy.adopt_measured_approaches(themes => false);
 SELECT DISTINCT approach_channel FROM dormancy.call_list WHERE likely_reason = 'circumstances_changed';
 
+-- 6. the settings say what the views measure: every treated member from the
+-- campaign's start, contacted or not (intention to treat), and
+-- min_observations counts treated members (and controls); neither speaks of
+-- contacts (until the campaign review of 2026-12-07 both did)
+SELECT c.relname, a.attname, col_description(c.oid, a.attnum) AS comment
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+ WHERE c.relnamespace = 'dormancy'::regnamespace
+   AND (c.relname, a.attname::text) IN (('outreach_settings', 'reactivation_days'), ('outreach_settings', 'min_observations'),
+										('campaigns', 'reactivation_days'))
+ ORDER BY 1, 2;
+
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA ar CASCADE;
 DELETE FROM dormancy.score_weights;

@@ -99,9 +99,9 @@ COMMENT ON COLUMN dormancy.outreach_settings.singleton IS 'always true: keeps th
 COMMENT ON COLUMN dormancy.outreach_settings.control_share IS
 	'share of each stratum of a campaign held out as control (not approached), 0 or more and less than 1; start_campaign() uses it when given none; default 0.10';
 COMMENT ON COLUMN dormancy.outreach_settings.reactivation_days IS
-	'a purchase day within this many days after the contact (for a control: after the campaign''s start) counts as reactivation; copied into a campaign when it starts; 1 to 3660, default 90';
+	'the length of a campaign''s window: a member, treated or control, contacted or not, is reactivated by a purchase day within this many days after the campaign''s start (its as-of day; intention to treat); the rate among the contacted, descriptive only, counts them from the first contact; copied into a campaign when it starts; 1 to 3660, default 90';
 COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
-	'contacted customers (and as many controls) a channel x theme x reason needs before its measured lift is used for learning; default 30';
+	'treated members, contacted or not (and as many controls), that a planned channel or a planned theme of a likely reason needs, over the campaigns whose window has ended, before measured_approaches uses its lift for learning; default 30';
 COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
@@ -149,7 +149,7 @@ COMMENT ON COLUMN dormancy.campaigns.as_of IS 'the as-of day in force at the sta
 COMMENT ON COLUMN dormancy.campaigns.filter IS 'the filter over the columns of dormancy.call_list the list was taken with, as given; NULL for the whole call list';
 COMMENT ON COLUMN dormancy.campaigns.control_share IS 'share of each stratum held out as control';
 COMMENT ON COLUMN dormancy.campaigns.seed IS 'the seed of the control assignment: the same members, share and seed give the same controls (docs/outreach.md)';
-COMMENT ON COLUMN dormancy.campaigns.reactivation_days IS 'outreach_settings.reactivation_days at the start: a purchase day within this many days after the contact counts as reactivation';
+COMMENT ON COLUMN dormancy.campaigns.reactivation_days IS 'outreach_settings.reactivation_days at the start: the window''s length, a member (treated or control, contacted or not) with a purchase day within this many days after the campaign''s as-of day is reactivated';
 COMMENT ON COLUMN dormancy.campaigns.score_bands IS 'outreach_settings.score_bands at the start: the cut points of the members'' score bands';
 COMMENT ON COLUMN dormancy.campaigns.customers IS 'members of the campaign, controls included';
 COMMENT ON COLUMN dormancy.campaigns.controls IS 'members held out as control';
