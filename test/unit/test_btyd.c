@@ -1061,6 +1061,52 @@ test_large_beta_shapes(void)
 	   worst);
 
 	/*
+	 * b + x of 1,000 or more with s = t/(alpha + T) beyond 9: the series
+	 * route continued 2F1 over thousands of steps (12 ms a value at the
+	 * demo's IT services fit, b = 312,358, over the lags of an order typed
+	 * as 1900) and lost digits (1e-6); the integral is used instead.
+	 * References: the posterior integral above by mpmath 1.3.0's quadrature
+	 * at 30 digits (at t = 1000, below s = 9, it equals mpmath's hyp2f1 to
+	 * 17 digits).  With a = 5e-7 the integral is within 1e-10.
+	 */
+	{
+		static const struct
+		{
+			double		r, alpha, a, b, x, T, t, expect, tol;
+		}			far[] = {
+			{3.392753619240513, 380.54168224394806, 5.277604160694506e-07, 312357.9558351988,
+			 0, 0, 3500, 31.204565021406047, 1e-9},
+			{3.392753619240513, 380.54168224394806, 5.277604160694506e-07, 312357.9558351988,
+			 0, 0, 5000, 44.577950029928072, 1e-9},
+			{3.392753619240513, 380.54168224394806, 5.277604160694506e-07, 312357.9558351988,
+			 0, 0, 20000, 178.31180009363899, 1e-9},
+			/* x = 3, t_x = 100, T = 200: P(alive) times the integral */
+			{3.392753619240513, 380.54168224394806, 5.277604160694506e-07, 312357.9558351988,
+			 3, 200, 8000, 88.093638257904843, 1e-9},
+			{1, 1, 0.5, 1e4, 0, 0, 10, 9.9950077298114583146, 1e-13},
+			{1, 1, 0.05, 1e5, 0, 0, 1000, 999.50514572640247933, 1e-13},
+			{1, 1, 1.5, 1e6, 0, 0, 10, 9.9998500039748534194, 1e-13},
+		};
+		bool		close = true;
+
+		for (i = 0; i < sizeof(far) / sizeof(far[0]); i++)
+		{
+			BtydBgnbdParams m = {far[i].r, far[i].alpha, far[i].a, far[i].b};
+			double		got = far[i].x > 0
+				? btyd_bgnbd_expected(&m, far[i].t, far[i].x, 100, far[i].T)
+				: btyd_bgnbd_expected_new(&m, far[i].t);
+
+			if (!(fabs(got - far[i].expect) <= far[i].tol * far[i].expect))
+			{
+				close = false;
+				diag("r %g alpha %g a %g b %g t %g: %.17g, mpmath %.17g",
+					 far[i].r, far[i].alpha, far[i].a, far[i].b, far[i].t, got, far[i].expect);
+			}
+		}
+		ok(close, "b + x from 1,000 far out (s > 9): expected purchases and E[X(t)] match mpmath");
+	}
+
+	/*
 	 * The limit as a, b -> infinity with a/(a+b) = mu fixed: the dropout
 	 * probability is mu for everyone, so E[X(t)] -> g(mu) with
 	 * g(p) = (1 - (1 + p s)^-r)/p; to second order E[g(p)] = g(mu) +
