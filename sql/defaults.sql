@@ -154,4 +154,47 @@ SELECT count(*) AS event_kinds, (SELECT count(*) FROM dormancy.removed_defaults 
   FROM dormancy.event_kinds;
 ROLLBACK TO SAVEPOINT truncated;
 
+
+--
+-- A role granted INSERT, UPDATE and DELETE on editable tables edits them as
+-- the owner does: the defaults' triggers run as the extension's owner (they
+-- ran as the writer, who may not execute the internal functions they call:
+-- "permission denied for function _default_row_key")
+--
+SAVEPOINT editor;
+SELECT dormancy.reset_defaults('dormancy.rules');
+SELECT dormancy.reset_defaults('dormancy.labels');
+CREATE ROLE dormancy_test_editor;
+GRANT USAGE ON SCHEMA dormancy TO dormancy_test_editor;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON dormancy.rules, dormancy.labels, dormancy.event_kinds, dormancy.legal_forms,
+	dormancy.price_changes TO dormancy_test_editor;
+GRANT USAGE ON SEQUENCE dormancy.rules_rule_id_seq TO dormancy_test_editor;
+SET ROLE dormancy_test_editor;
+UPDATE dormancy.rules SET dormant_after = '400 days' WHERE industry = 'it_services' AND company_size IS NULL;
+INSERT INTO dormancy.rules (industry, company_size, at_risk_after, dormant_after, long_dormant_after)
+VALUES (U&'\5370\5237', NULL, '60 days', '120 days', '1 year');
+DELETE FROM dormancy.rules WHERE industry = 'consumables' AND company_size IS NULL;
+INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES ('state', 'dormant', 'ja', U&'\4F11\7720\4E2D');
+TRUNCATE dormancy.event_kinds;
+INSERT INTO dormancy.legal_forms (form) VALUES (U&'\FF08\682A\FF09');
+INSERT INTO dormancy.price_changes (changed_at, category, change_pct, kind) VALUES ('2026-04-01', NULL, 5, U&'\5024\4E0A\3052');
+RESET ROLE;
+SELECT industry, dormant_after, installed FROM dormancy.rules
+ WHERE industry IN ('it_services', 'consumables', U&'\5370\5237') AND company_size IS NULL ORDER BY 1;
+SELECT label, installed FROM dormancy.labels WHERE vocabulary = 'state' AND code = 'dormant' AND language = 'ja';
+SELECT table_name, key FROM dormancy.removed_defaults WHERE table_name = 'rules' ORDER BY 1, 2;
+SELECT count(*) AS event_kinds_notes FROM dormancy.removed_defaults WHERE table_name = 'event_kinds';
+SELECT form, installed FROM dormancy.legal_forms WHERE form = U&'\FF08\682A\FF09';
+SELECT kind, change_pct FROM dormancy.price_changes;
+-- and no more than the grants: the notes and the installed defaults stay the owner's
+SET ROLE dormancy_test_editor;
+SAVEPOINT denied;
+INSERT INTO dormancy.removed_defaults (table_name, key) VALUES ('rules', 'x');
+ROLLBACK TO SAVEPOINT denied;
+SAVEPOINT denied;
+SELECT count(*) FROM dormancy.installed_defaults;
+ROLLBACK TO SAVEPOINT denied;
+RESET ROLE;
+ROLLBACK TO SAVEPOINT editor;
+
 ROLLBACK;

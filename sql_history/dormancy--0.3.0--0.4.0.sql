@@ -1759,7 +1759,7 @@ COMMENT ON FUNCTION dormancy._default_identity(regclass, jsonb) IS
 	'internal: the primary key of an editable row as a jsonb object (NULL without a primary key)';
 
 CREATE OR REPLACE FUNCTION dormancy._defaults_before_write() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -1788,7 +1788,7 @@ COMMENT ON FUNCTION dormancy._defaults_before_write() IS
 	'internal: a written row is the user''s and replaces an unedited default with the same key';
 
 CREATE OR REPLACE FUNCTION dormancy._defaults_after_change() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -1832,7 +1832,7 @@ COMMENT ON FUNCTION dormancy._removed_defaults_after_insert() IS
 -- AFTER TRUNCATE: every default of the table is gone (TRUNCATE fires no row
 -- trigger: without these notes a restore brought them all back).
 CREATE FUNCTION dormancy._defaults_after_truncate() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -5372,7 +5372,7 @@ COMMENT ON FUNCTION dormancy._fill_name_keys() IS
 -- Statement trigger on dormancy.legal_forms: every key depends on the forms.
 CREATE FUNCTION dormancy._legal_forms_changed()
 	RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -5810,7 +5810,7 @@ COMMENT ON FUNCTION dormancy.rebind() IS
 -- so).
 CREATE FUNCTION dormancy._price_change_category_check()
 	RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -6389,7 +6389,7 @@ SELECT dormancy._install_defaults('dormancy.price_change_kinds', 'source_kind');
 
 -- price_changes.kind accepts the wordings of price_change_kinds
 CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

@@ -82,7 +82,7 @@ COMMENT ON FUNCTION dormancy._default_identity(regclass, jsonb) IS
 -- primary key (rules: a dumped edit of a default whose segment changed keeps
 -- the default's rule_id).  The trigger arguments name the key columns.
 CREATE FUNCTION dormancy._defaults_before_write() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -113,7 +113,7 @@ COMMENT ON FUNCTION dormancy._defaults_before_write() IS
 -- AFTER UPDATE OR DELETE: remember a default key that is gone (only for the
 -- user's own statements, not for the deletions the triggers make).
 CREATE FUNCTION dormancy._defaults_after_change() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -137,7 +137,7 @@ COMMENT ON FUNCTION dormancy._defaults_after_change() IS
 -- AFTER TRUNCATE: every default of the table is gone (TRUNCATE fires no row
 -- trigger: without these notes a restore brought them all back).
 CREATE FUNCTION dormancy._defaults_after_truncate() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

@@ -123,7 +123,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.price_changes', '');
 -- so).
 CREATE FUNCTION dormancy._price_change_category_check()
 	RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -150,7 +150,7 @@ COMMENT ON TRIGGER category_unbound ON dormancy.price_changes IS
 -- sees codes only.  A kind that is no wording is left as written (the CHECK
 -- refuses it unless it is a code).
 CREATE FUNCTION dormancy._price_changes_kind() RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

@@ -346,8 +346,8 @@ COMMENT ON FUNCTION dormancy._customer_names_changed() IS
 	'internal: trigger on the bound customers table keeping dormancy.customer_name_keys';
 
 -- Fill the keys from the whole table (the caller's rights: the binder, or
--- whoever edits dormancy.legal_forms).  A role for whom row security hides
--- rows could not fill them: the keys are then not used.
+-- the owner through the trigger on dormancy.legal_forms).  A role for whom
+-- row security hides rows could not fill them: the keys are then not used.
 CREATE FUNCTION dormancy._fill_name_keys()
 	RETURNS void
 	LANGUAGE plpgsql
@@ -398,7 +398,7 @@ COMMENT ON FUNCTION dormancy._fill_name_keys() IS
 -- Statement trigger on dormancy.legal_forms: every key depends on the forms.
 CREATE FUNCTION dormancy._legal_forms_changed()
 	RETURNS trigger
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
