@@ -2660,7 +2660,7 @@ BEGIN
 -- parallel workers that each fold whole customers (_prepare_histories).
 CREATE OR REPLACE VIEW dormancy.category_histories_live WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
-	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 								 o.amount, o.discounted) AS history,
 	   pg_catalog.sum(o.line_rows) AS order_rows
   FROM dormancy.src_history_rows o
@@ -2716,10 +2716,10 @@ SELECT a.customer_id,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 											o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+											(SELECT a.day FROM dormancy._as_of a)) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
@@ -2735,7 +2735,7 @@ SELECT s.customer_id,
 	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound) AS history,
 	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8 AS order_rows,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL) AS categories,
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at ORDER BY s.category)
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT a.day FROM dormancy._as_of a))).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL) AS category_last_order_at
   FROM dormancy.src_stored_histories s
   JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_ids_bound)
@@ -2769,7 +2769,7 @@ PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.
 CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), terms AS (
 	SELECT w.*,
 		   (w.started AND w.end_day >= a.day) AS is_current,
@@ -2881,7 +2881,7 @@ CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = tru
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), by_source_kind AS (
 	-- one row per customer and kind of the source first: two aggregates per
 	-- event instead of sixteen, and the kinds mapped once per row of this
@@ -2949,7 +2949,7 @@ COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 -- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.closed_at, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
@@ -3019,7 +3019,7 @@ WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
 		   s.phone_country
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), c AS (
 	SELECT x.customer_id,
 		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
@@ -3073,7 +3073,7 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
@@ -3393,7 +3393,7 @@ CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 -- customer_core 9.0-10.1 s against 11.2-11.5 s; docs/operations.md).
 WITH as_of AS MATERIALIZED (
 	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), ds AS MATERIALIZED (
 	SELECT d.* FROM dormancy.decline_settings_in_force() d
 ), config AS MATERIALIZED (
@@ -4017,25 +4017,25 @@ SELECT t.customer_id, t.category,
 	   (t.m).amount_change, (t.m).frequency_change,
 	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
 	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at,
-	   (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false) AS as_of
+	   (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).last_order_at,
+	   (SELECT a.day FROM dormancy._as_of a) AS as_of
   FROM (SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.category_histories_live ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT a.day FROM dormancy._as_of a),
+													 (SELECT d.settings FROM dormancy._decline_settings d), false) m
 		 WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
 		UNION ALL
 		SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.src_stored_histories ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT a.day FROM dormancy._as_of a),
+													 (SELECT d.settings FROM dormancy._decline_settings d), false) m
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order or a refund by the as-of day: later days
  -- are ignored everywhere, so a category bought only after it is not there
  -- yet.  Expressions, not a lateral call joined to the union nor a
  -- correlated subquery: Citus refuses both over its distributed histories)
- WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).orders_count > 0
-	OR (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).refunds > 0;
+ WHERE (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).orders_count > 0
+	OR (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).refunds > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order or a refund by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
@@ -4691,7 +4691,7 @@ WITH m AS (
 	  -- (the day in a subquery over the orders, not a lateral subquery
 	  -- without FROM: Citus refuses one holding a sublink)
 	  JOIN (SELECT o.customer_id, o.amount,
-				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date AS day
+				   (dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date AS day
 			  -- the rows the purchase histories fold: the order rows, or
 			  -- with an order id bound the whole orders (each order's lines
 			  -- netted, on the day of its first line; the constants of
@@ -8294,7 +8294,7 @@ BEGIN
 	IF columns ->> role IS NULL THEN
 		RETURN 'NULL::pg_catalog.date';
 	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
-		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date', columns ->> role);
+		RETURN format('(dormancy._local_time(t.%I, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date', columns ->> role);
 	END IF;
 	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
 END
@@ -12729,6 +12729,42 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._after_build_62_incremental() IS
 	'internal: after a build, track changes of the bound orders table and make the next refresh a full one';
+
+-- The settings the live views apply, each read through a small view that
+-- also names a local table of the extension, so that Citus reads it on the
+-- coordinator even for a query of one customer (sql_src/70_views.sql, the
+-- settings of the views).  Members of the extension (they read no table of
+-- yours), made before _update_generated_views() builds the views on them.
+CREATE VIEW dormancy._as_of WITH (security_invoker = true) AS
+SELECT dormancy.as_of_day() AS day
+  FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._as_of IS
+	'internal: the as-of day (as_of_day()), read beside a local table of the extension so that Citus reads it on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._as_of.day IS 'dormancy.as_of_day(): the calendar day of dormancy.as_of() in dormancy.time_zone';
+
+CREATE VIEW dormancy._zone_in_force WITH (security_invoker = true) AS
+SELECT dormancy._time_zone_in_force() AS zone
+  FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._zone_in_force IS
+	'internal: the zone days are counted in (_time_zone_in_force()), read beside a local table of the extension so that Citus reads it on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._zone_in_force.zone IS 'dormancy._time_zone_in_force(): the name of the zone (dormancy.time_zone, else the session''s TimeZone) as a JSON string';
+
+CREATE VIEW dormancy._source_settings WITH (security_invoker = true) AS
+SELECT s.*
+  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._source_settings IS
+	'internal: the source settings in force (source_settings_in_force()), read beside a local table of the extension so that Citus reads them on the coordinator (sql_src/70_views.sql)';
+SELECT dormancy._copy_column_comments('dormancy.source_settings', 'dormancy._source_settings');
+
+CREATE VIEW dormancy._decline_settings WITH (security_invoker = true) AS
+SELECT ds AS settings
+  FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._decline_settings IS
+	'internal: the decline settings in force (decline_settings_in_force()) as one value, read beside a local table of the extension so that Citus reads them on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._decline_settings.settings IS 'dormancy.decline_settings_in_force(): the row of dormancy.decline_settings, or the defaults when it is empty';
+GRANT SELECT ON dormancy._as_of, dormancy._zone_in_force, dormancy._source_settings,
+	dormancy._decline_settings
+	TO dormancy_analyst;
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

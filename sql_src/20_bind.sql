@@ -209,10 +209,11 @@ COMMENT ON FUNCTION dormancy._check_bool_column(regclass, text, name) IS
 -- A bound day column as a date: timestamptz becomes its day in dormancy.time_zone
 -- (the zone an init plan of the reading query, as in the histories: a node
 -- that runs the expression needs no settings of its own).  The init plan
--- reads a local table of the extension (joined on false: no row of it is
--- read), so that Citus computes the zone on the coordinator even for a
--- query of one customer, which it would otherwise send whole to that
--- customer's shard (sql_src/70_views.sql, the settings of the views).
+-- reads the view _zone_in_force, which names a local table of the extension
+-- (joined on false: no row of it is read), so that Citus computes the zone
+-- on the coordinator even for a query of one customer, which it would
+-- otherwise send whole to that customer's shard (sql_src/70_views.sql, the
+-- settings of the views; it exists before any build).
 CREATE FUNCTION dormancy._day_expr(relation regclass, columns jsonb, role text)
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -222,7 +223,7 @@ BEGIN
 	IF columns ->> role IS NULL THEN
 		RETURN 'NULL::pg_catalog.date';
 	ELSIF (dormancy._binding_column(relation, role, columns ->> role)).type_oid = 'timestamptz'::regtype THEN
-		RETURN format('(dormancy._local_time(t.%I, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date', columns ->> role);
+		RETURN format('(dormancy._local_time(t.%I, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date', columns ->> role);
 	END IF;
 	RETURN format('(t.%I)::pg_catalog.date', columns ->> role);
 END

@@ -36,11 +36,18 @@
 --   measured_approaches,                     control (issue 15,
 --   campaign_transitions                     docs/campaign_effect.md)
 --
--- The settings (the as-of day, the zone, the decline and source settings)
--- are read in subqueries that also name a local table of the extension,
--- joined on false so that none of its rows is read:
---   (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)
--- On one server that is the same init plan (the join folds to a constant).
+-- The settings (the as-of day, the zone, the source and decline settings)
+-- are read from four small views, here, and nowhere else, as
+--   (SELECT a.day FROM dormancy._as_of a)
+--   (SELECT z.zone FROM dormancy._zone_in_force z)
+--   FROM dormancy._source_settings s          (its columns: s.phone_country)
+--   (SELECT d.settings FROM dormancy._decline_settings d)
+-- Each reads its setting in a subquery that also names a local table of
+-- the extension, joined on false so that none of its rows is read:
+--   SELECT dormancy.as_of_day() AS day
+--     FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+-- On one server that is the same init plan as the function alone (the view
+-- is pulled up into the reading subquery, the join folds to a constant).
 -- On Citus it keeps the query from being routed whole to one shard: a
 -- query of one customer (WHERE customer_id = ...) of a view whose other
 -- relations are all distributed would otherwise run on that customer's
@@ -48,7 +55,50 @@
 -- today.  With a local table in it, Citus plans each such subquery on the
 -- coordinator and sends the worker its one row, as it does for a query of
 -- every customer (docs/scaling-out.md, The time zone and the as-of day
--- travel with the query).
+-- travel with the query); a setting read beside one of these views, in the
+-- same subquery (dormancy.as_of_day() beside _source_settings), is read
+-- there too.  So a view reads the settings through these views only, never
+-- the functions alone, and a new setting gets a view of its own here.
+--
+-- They read no table of yours, so unlike the live views they are members
+-- of the extension: made by the install and update scripts, before any
+-- build, and kept while _build_views() drops and creates the live views
+-- again (the adapters read the zone too: _day_expr(), sql_src/20_bind.sql).
+-- security_invoker like the live views (a reader needs SELECT on
+-- dormancy.decline_settings, as every live view does); dormancy_analyst
+-- reads them (sql_src/97_privileges.sql).  _decline_settings holds the row
+-- as one value, of the type decline_metrics() takes; _source_settings has
+-- the columns of dormancy.source_settings as they were when it was made (a
+-- column added to that table needs CREATE OR REPLACE VIEW in the update
+-- script).
+CREATE VIEW dormancy._as_of WITH (security_invoker = true) AS
+SELECT dormancy.as_of_day() AS day
+  FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._as_of IS
+	'internal: the as-of day (as_of_day()), read beside a local table of the extension so that Citus reads it on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._as_of.day IS 'dormancy.as_of_day(): the calendar day of dormancy.as_of() in dormancy.time_zone';
+
+CREATE VIEW dormancy._zone_in_force WITH (security_invoker = true) AS
+SELECT dormancy._time_zone_in_force() AS zone
+  FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._zone_in_force IS
+	'internal: the zone days are counted in (_time_zone_in_force()), read beside a local table of the extension so that Citus reads it on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._zone_in_force.zone IS 'dormancy._time_zone_in_force(): the name of the zone (dormancy.time_zone, else the session''s TimeZone) as a JSON string';
+
+CREATE VIEW dormancy._source_settings WITH (security_invoker = true) AS
+SELECT s.*
+  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._source_settings IS
+	'internal: the source settings in force (source_settings_in_force()), read beside a local table of the extension so that Citus reads them on the coordinator (sql_src/70_views.sql)';
+SELECT dormancy._copy_column_comments('dormancy.source_settings', 'dormancy._source_settings');
+
+CREATE VIEW dormancy._decline_settings WITH (security_invoker = true) AS
+SELECT ds AS settings
+  FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false;
+COMMENT ON VIEW dormancy._decline_settings IS
+	'internal: the decline settings in force (decline_settings_in_force()) as one value, read beside a local table of the extension so that Citus reads them on the coordinator (sql_src/70_views.sql)';
+COMMENT ON COLUMN dormancy._decline_settings.settings IS 'dormancy.decline_settings_in_force(): the row of dormancy.decline_settings, or the defaults when it is empty';
+
 CREATE FUNCTION dormancy._create_views()
 	RETURNS void
 	LANGUAGE plpgsql
@@ -73,7 +123,7 @@ BEGIN
 -- parallel workers that each fold whole customers (_prepare_histories).
 CREATE OR REPLACE VIEW dormancy.category_histories_live WITH (security_invoker = true) AS
 SELECT o.customer_id, o.category,
-	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+	   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 								 o.amount, o.discounted) AS history,
 	   pg_catalog.sum(o.line_rows) AS order_rows
   FROM dormancy.src_history_rows o
@@ -129,10 +179,10 @@ SELECT a.customer_id,
 	   (a.h).categories,
 	   (a.h).category_last_order_at
   FROM (SELECT o.customer_id,
-			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+			   dormancy.categorized_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 											o.amount, o.discounted, o.category,
-											(SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)) FILTER (WHERE NOT o.whole_order) AS h,
-			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)),
+											(SELECT a.day FROM dormancy._as_of a)) FILTER (WHERE NOT o.whole_order) AS h,
+			   dormancy.purchase_history(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)),
 										 o.amount, o.discounted) FILTER (WHERE o.whole_order) AS whole,
 			   pg_catalog.sum(o.line_rows) FILTER (WHERE o.whole_order) AS whole_rows
 		  FROM dormancy.src_history_rows o
@@ -148,7 +198,7 @@ SELECT s.customer_id,
 	   dormancy.purchase_history_union(s.history) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound) AS history,
 	   (pg_catalog.sum(s.order_rows) FILTER (WHERE s.category IS NULL OR NOT b.order_ids_bound))::pg_catalog.int8 AS order_rows,
 	   pg_catalog.array_agg(s.category ORDER BY s.category) FILTER (WHERE s.category IS NOT NULL) AS categories,
-	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at ORDER BY s.category)
+	   pg_catalog.array_agg((dormancy.history_summary(s.history, (SELECT a.day FROM dormancy._as_of a))).last_order_at ORDER BY s.category)
 		   FILTER (WHERE s.category IS NOT NULL) AS category_last_order_at
   FROM dormancy.src_stored_histories s
   JOIN dormancy.src_bindings b ON dormancy._single_row(b.order_ids_bound)
@@ -182,7 +232,7 @@ PERFORM dormancy._copy_column_comments('dormancy.customer_histories', 'dormancy.
 CREATE OR REPLACE VIEW dormancy.contract_signals WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day, s.contract_grace_period, s.downgrade_window, s.renewal_horizon
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), terms AS (
 	SELECT w.*,
 		   (w.started AND w.end_day >= a.day) AS is_current,
@@ -294,7 +344,7 @@ CREATE OR REPLACE VIEW dormancy.customer_engagement WITH (security_invoker = tru
 WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.engagement_window)::pg_catalog.date AS window_start
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), by_source_kind AS (
 	-- one row per customer and kind of the source first: two aggregates per
 	-- event instead of sixteen, and the kinds mapped once per row of this
@@ -362,7 +412,7 @@ COMMENT ON COLUMN dormancy.customer_engagement.as_of IS 'the as-of day';
 -- dormancy._closed_deal (sql_src/50_sources.sql).
 CREATE OR REPLACE VIEW dormancy.customer_deals WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), d AS (
 	SELECT x.customer_id, x.closed_on, x.closed_at, x.source_outcome, x.source_reason, x.note,
 		   coalesce(o.outcome, 'unknown') AS outcome,
@@ -432,7 +482,7 @@ WITH a AS (
 	SELECT dormancy.as_of_day() AS day,
 		   (dormancy.as_of_day() - s.contact_stale_after)::pg_catalog.date AS fresh_from,
 		   s.phone_country
-	  FROM dormancy.source_settings_in_force() s LEFT JOIN dormancy.decline_settings ON false
+	  FROM dormancy._source_settings s
 ), c AS (
 	SELECT x.customer_id,
 		   NULLIF(pg_catalog.btrim(x.phone), '') AS phone,
@@ -486,7 +536,7 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
@@ -806,7 +856,7 @@ CREATE OR REPLACE VIEW dormancy.customer_core WITH (security_invoker = true) AS
 -- customer_core 9.0-10.1 s against 11.2-11.5 s; docs/operations.md).
 WITH as_of AS MATERIALIZED (
 	-- read once (inlined, it was read per row and reference)
-	SELECT dormancy.as_of_day() AS day FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false
+	SELECT ao.day FROM dormancy._as_of ao
 ), ds AS MATERIALIZED (
 	SELECT d.* FROM dormancy.decline_settings_in_force() d
 ), config AS MATERIALIZED (
@@ -1430,25 +1480,25 @@ SELECT t.customer_id, t.category,
 	   (t.m).amount_change, (t.m).frequency_change,
 	   ((t.m).recent_orders = 0 AND (t.m).prior_orders > 0) AS stopped,
 	   ((t.m).decline_signals && ARRAY['amount_drop', 'frequency_drop']) AS declining,
-	   (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).last_order_at,
-	   (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false) AS as_of
+	   (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).last_order_at,
+	   (SELECT a.day FROM dormancy._as_of a) AS as_of
   FROM (SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.category_histories_live ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT a.day FROM dormancy._as_of a),
+													 (SELECT d.settings FROM dormancy._decline_settings d), false) m
 		 WHERE ch.category IS NOT NULL AND (SELECT NOT dormancy._use_stored_histories())
 		UNION ALL
 		SELECT ch.customer_id, ch.category, ch.history, m
 		  FROM dormancy.src_stored_histories ch
-		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false),
-													 (SELECT ds FROM dormancy.decline_settings_in_force() ds LEFT JOIN dormancy.decline_settings ON false), false) m
+		 CROSS JOIN LATERAL dormancy.decline_metrics(ch.history, (SELECT a.day FROM dormancy._as_of a),
+													 (SELECT d.settings FROM dormancy._decline_settings d), false) m
 		 WHERE ch.category IS NOT NULL) t
  -- (the categories with an order or a refund by the as-of day: later days
  -- are ignored everywhere, so a category bought only after it is not there
  -- yet.  Expressions, not a lateral call joined to the union nor a
  -- correlated subquery: Citus refuses both over its distributed histories)
- WHERE (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).orders_count > 0
-	OR (dormancy.history_summary(t.history, (SELECT dormancy.as_of_day() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false))).refunds > 0;
+ WHERE (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).orders_count > 0
+	OR (dormancy.history_summary(t.history, (SELECT a.day FROM dormancy._as_of a))).refunds > 0;
 COMMENT ON VIEW dormancy.category_trend IS 'recent vs prior amount and orders per customer and category with an order or a refund by the as-of day (empty when no category column is bound)';
 COMMENT ON COLUMN dormancy.category_trend.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.category_trend.category IS 'product category';
@@ -2104,7 +2154,7 @@ WITH m AS (
 	  -- (the day in a subquery over the orders, not a lateral subquery
 	  -- without FROM: Citus refuses one holding a sublink)
 	  JOIN (SELECT o.customer_id, o.amount,
-				   (dormancy._local_time(o.ordered_at, (SELECT dormancy._time_zone_in_force() FROM (SELECT) one LEFT JOIN dormancy.decline_settings ON false)))::pg_catalog.date AS day
+				   (dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date AS day
 			  -- the rows the purchase histories fold: the order rows, or
 			  -- with an order id bound the whole orders (each order's lines
 			  -- netted, on the day of its first line; the constants of

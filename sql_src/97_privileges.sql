@@ -35,6 +35,12 @@ GRANT SELECT ON dormancy.rules, dormancy.decline_settings, dormancy.price_change
 	dormancy.approach_rules, dormancy.legal_forms, dormancy.labels, dormancy.value_distribution,
 	dormancy.industries, dormancy.company_sizes, dormancy.price_change_kinds
 	TO dormancy_analyst;
+-- ... and the views the live views read them through (the as-of day, the
+-- zone, the source and decline settings in force: sql_src/70_views.sql);
+-- security_invoker, so they show what the functions they call show
+GRANT SELECT ON dormancy._as_of, dormancy._zone_in_force, dormancy._source_settings,
+	dormancy._decline_settings
+	TO dormancy_analyst;
 
 -- The holdout validations of the models, for BI tools and analysts alike
 -- (the live views over them, latest_validation and
