@@ -10177,7 +10177,7 @@ CREATE INDEX outreach_log_campaign ON dormancy.outreach_log (campaign_id);
 COMMENT ON TABLE dormancy.outreach_log IS
 	'the outreach to customers (calls, mails, visits) and what came of it, one row per contact, for users without an activity table of their own (read by dormancy.src_outreach while no outreach relation is bound)';
 COMMENT ON COLUMN dormancy.outreach_log.outreach_id IS 'the row''s number';
-COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text: matched to the bound customers by the text of their ids, the blanks at the ends of both trimmed (42, not 042)';
+COMMENT ON COLUMN dormancy.outreach_log.customer_id IS 'the customer id as text: matched to the bound customers by the text of their ids, blanks trimmed (42, not 042)';
 COMMENT ON COLUMN dormancy.outreach_log.contacted_at IS 'when the customer was contacted (or the attempt was made)';
 COMMENT ON COLUMN dormancy.outreach_log.channel IS 'the channel as the rep wrote it (e.g. phone, or denwa in Japanese), mapped by dormancy.outreach_channels';
 COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep wrote it, mapped by dormancy.outreach_themes';
@@ -10212,22 +10212,22 @@ BEGIN
 	IF to_regclass('dormancy.src_customers') IS NULL THEN
 		RETURN;
 	END IF;
-	RETURN QUERY SELECT btrim(c.customer_id::text) FROM dormancy.src_customers c WHERE c.customer_id IS NOT NULL;
+	RETURN QUERY SELECT c.customer_id::text FROM dormancy.src_customers c WHERE c.customer_id IS NOT NULL;
 END
 $$;
 COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
-	'the ids, as text with the blanks at their ends trimmed, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log, campaign_members and status_history it may read (their ids trimmed likewise)';
+	'the ids, as text, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log and campaign_members it may read';
 
 ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
 CREATE POLICY visible_customers ON dormancy.outreach_log FOR SELECT
 	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 CREATE POLICY visible_customers ON dormancy.campaign_members FOR SELECT
-	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
-	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id, blanks trimmed: dormancy.visible_customer_keys())';
+	'a contact is visible to whom sees its customer (its id, blanks trimmed, is the text of a visible customer id: dormancy.visible_customer_keys())';
 COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
-	'a member is visible to whom sees its customer (its id, blanks trimmed, is one of dormancy.visible_customer_keys())';
+	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
 -- Writing: a role granted INSERT, UPDATE or DELETE writes the rows of the
 -- customers it sees, and only those (UPDATE and DELETE without a WHERE
 -- would otherwise reach rows that its SELECT policy hides); the owner
@@ -10240,12 +10240,12 @@ CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE
 CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE
 	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT
-	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE
-	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
-	WITH CHECK (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
+	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE
-	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'a role granted INSERT (not the owner) writes contacts of the customers it sees only';
 COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees';
 COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only';
@@ -10500,11 +10500,9 @@ BEGIN
 			dormancy._col_as(src.columns, 'customer', 'pg_catalog.text'),
 			src.relation);
 	ELSE
-		-- the log's ids matched to the customers by their text, the blanks
-		-- at the ends of both trimmed (a fixed-width export's 'C1 ' is the
-		-- log's 'C1', as the row security compares them): the id comes
-		-- typed from src_customers, so that a lookup of one customer reads
-		-- the customers' index, then the log's (on the trimmed id).  When
+		-- the log's ids matched to the customers by their text (blanks
+		-- trimmed): the id comes typed from src_customers, so that a lookup
+		-- of one customer reads the customers' index, then the log's.  When
 		-- the customers (else the orders) are a Citus table, only the ids of
 		-- the customers in the log are read (a semi-join): that filter runs
 		-- on the workers, which send those ids, not every customer's row.
@@ -10521,13 +10519,13 @@ BEGIN
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
 			'l.outreach_id FROM (TABLE dormancy.outreach_log) l '
 			'LEFT JOIN %s c '
-			'ON pg_catalog.btrim(c.customer_id::pg_catalog.text) = pg_catalog.btrim(l.customer_id)',
+			'ON c.customer_id::pg_catalog.text = pg_catalog.btrim(l.customer_id)',
 			zone,
 			CASE WHEN dormancy._citus_table_kind(coalesce(
 						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
 						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NOT NULL
 				 THEN '(SELECT s.customer_id FROM dormancy.src_customers s '
-					  'WHERE pg_catalog.btrim(s.customer_id::pg_catalog.text) IN (SELECT pg_catalog.btrim(k.customer_id) FROM dormancy.outreach_log k))'
+					  'WHERE s.customer_id::pg_catalog.text IN (SELECT pg_catalog.btrim(k.customer_id) FROM dormancy.outreach_log k))'
 				 ELSE 'dormancy.src_customers' END);
 	END IF;
 	-- the mappings as left joins on label_key (hash joins over the whole
@@ -12838,7 +12836,7 @@ GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
 -- BI role reads every row; policies of your own are kept and add up)
 ALTER TABLE dormancy.status_history ENABLE ROW LEVEL SECURITY;
 CREATE POLICY analysts_see_their_customers ON dormancy.status_history FOR SELECT TO dormancy_analyst
-	USING (btrim(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 CREATE POLICY readers_see_all ON dormancy.status_history FOR SELECT TO dormancy_reader
 	USING (true);
 CREATE POLICY writers_see_all ON dormancy.status_history
