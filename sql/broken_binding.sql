@@ -100,19 +100,50 @@ SELECT customer_id, state FROM dormancy.customer_status WHERE customer_id = 1;
 CALL dormancy.refresh();
 SELECT customer_id, state, total_amount FROM dormancy.status_snapshot ORDER BY customer_id;
 SELECT count(*) - :history_rows AS new_history_rows FROM dormancy.status_history;
--- the rebuilt table under the old name: rebind() binds it when it has the
--- bound columns, of types their roles take (not yet: no amount) ...
-ALTER TABLE bb.orders_new RENAME TO orders;
+-- a relation put under the dropped one's name is never bound by its name:
+-- a role that may only create in the schema plants a view calling its own
+-- function; neither the owner's next bind nor rebind() binds it, and
+-- nothing of it runs (until 2026-12-07 the next build bound it, and the
+-- owner's read of customer_status ran the function with the owner's rights)
+CREATE ROLE bb_planter;
+GRANT USAGE, CREATE ON SCHEMA bb TO bb_planter;
+SET ROLE bb_planter;
+CREATE TABLE bb.ran_as (who name);
+GRANT INSERT ON bb.ran_as TO PUBLIC;
+CREATE FUNCTION bb.spy() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO bb.ran_as VALUES (current_user);
+	RETURN true;
+END $$;
+CREATE VIEW bb.orders AS
+	SELECT 1 AS account, date '2026-10-20' AS at, 1e9::numeric AS amount, 'x'::text AS label WHERE bb.spy();
+GRANT SELECT ON bb.orders TO PUBLIC;
+RESET ROLE;
+SELECT dormancy.bind_customers('bb.accounts', id => 'account_id', name => 'name', industry => 'sector');
 SELECT dormancy.rebind();
-SELECT source, to_regclass(relation_name) = relation AS bound_to_it FROM dormancy.bindings ORDER BY source;
+SELECT source, relation_name, source IN (SELECT u.source FROM dormancy._usable_bindings() u) AS usable
+  FROM dormancy.bindings ORDER BY source;
+SELECT count(*) FROM dormancy.customer_status;
 CALL dormancy.refresh();
--- ... and now, with a notice
+SELECT who FROM bb.ran_as;
+DROP VIEW bb.orders;
+DROP FUNCTION bb.spy();
+DROP TABLE bb.ran_as;
+REVOKE ALL ON SCHEMA bb FROM bb_planter;
+DROP ROLE bb_planter;
+-- nor the rebuilt table renamed to the old name, with the bound columns:
+-- the binding stays broken, rebind() warns with the call that binds it,
+-- and that call repairs it
+ALTER TABLE bb.orders_new RENAME TO orders;
 ALTER TABLE bb.orders ADD COLUMN amount numeric;
 UPDATE bb.orders SET amount = CASE at WHEN '2026-10-01' THEN 10 WHEN '2025-06-01' THEN 500 ELSE 700 END;
-SET client_min_messages = notice;
 SELECT dormancy.rebind();
-SET client_min_messages = warning;
-SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
+SELECT source, relation_name, source IN (SELECT u.source FROM dormancy._usable_bindings() u) AS usable
+  FROM dormancy.bindings ORDER BY source;
+CALL dormancy.refresh();
+SELECT dormancy.bind_orders('bb.orders', amount => 'amount', category => 'label', customer => 'account', ordered_at => 'at');
+SELECT source, relation_name, source IN (SELECT u.source FROM dormancy._usable_bindings() u) AS usable
+  FROM dormancy.bindings ORDER BY source;
 CALL dormancy.refresh();
 SELECT customer_id, state, total_amount FROM dormancy.status_snapshot ORDER BY customer_id;
 SELECT count(*) - :history_rows AS new_history_rows FROM dormancy.status_history;

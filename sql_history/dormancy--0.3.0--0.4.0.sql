@@ -1451,7 +1451,6 @@ DECLARE
 	views text[];
 	view_name text;
 	dependents text;
-	misfit text;
 	-- on Citus: the views stay on this node, unpropagated (the coordinator
 	-- plans every query on them; the workers get queries on shards)
 	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
@@ -1468,29 +1467,9 @@ BEGIN
 	-- bound, broken (below), until bound again or unbound: unbound, the
 	-- views would show every customer without orders (or the customers of
 	-- the orders alone), and a refresh would write that to the history.  A
-	-- relation of its name that has the bound columns (a rebuilt table
-	-- renamed to the old name) is bound in its place, the customers first
-	-- (the others' customer ids are checked against them).
-	FOR v IN SELECT b.source, b.relation_name, b.columns, to_regclass(b.relation_name) AS replacement
-			   FROM dormancy.bindings b
-			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
-				AND to_regclass(b.relation_name) IS NOT NULL
-			  ORDER BY b.source <> 'customers', b.source <> 'orders', b.source LOOP
-		BEGIN
-			PERFORM dormancy._check_binding(v.source, v.replacement, v.columns);
-			UPDATE dormancy.bindings b SET relation = v.replacement, bound_at = now(), bound_by = CURRENT_USER
-			 WHERE b.source = v.source;
-			RAISE NOTICE 'the % are bound to the new %', v.source, v.replacement
-				USING DETAIL = format('The bound relation %s was dropped; the relation of that name now has the bound columns.',
-									  v.relation_name);
-		EXCEPTION WHEN undefined_column OR datatype_mismatch OR wrong_object_type OR invalid_parameter_value THEN
-			GET STACKED DIAGNOSTICS misfit = MESSAGE_TEXT;
-			RAISE WARNING '% cannot replace the dropped % relation: %', v.replacement, v.source, misfit
-				USING HINT = format('Give it the bound columns and run SELECT dormancy.rebind() again, or bind the %s with dormancy.bind_%s().',
-									v.source, v.source);
-		END;
-	END LOOP;
-	-- the names of the bound relations, for the above once one is dropped
+	-- relation of the dropped one's name is never bound in its place: any
+	-- role that may create in that schema could have put it there.
+	-- the names of the bound relations, for the repair hint once one is dropped
 	UPDATE dormancy.bindings b SET relation_name = format('%I.%I', n.nspname, c.relname)
 	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 	 WHERE c.oid = b.relation AND b.relation_name IS DISTINCT FROM format('%I.%I', n.nspname, c.relname);
@@ -10822,7 +10801,7 @@ BEGIN
 			code := 'undefined_table';
 			message := format('the %s binding is broken: its relation %s was dropped', b.source,
 							  coalesce(b.relation_name, format('(OID %s)', b.relation::oid)));
-			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s) (rebind() does so itself when a relation of that name has the bound columns); '
+			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s); '
 						   'or remove the binding: SELECT dormancy.unbind(%L).',
 						   b.source, b.source, coalesce(quote_literal(b.relation_name), '...'),
 						   (SELECT string_agg(format('%s => %L', e.key, e.value), ', ' ORDER BY e.key)
@@ -12651,63 +12630,10 @@ COMMENT ON FUNCTION dormancy._orders_ddl() IS
 -- A bound relation that was dropped (DROP TABLE ... CASCADE) leaves its
 -- binding broken, not removed: rebind() removed it, and the next refresh
 -- wrote every customer to never_purchased (sql/broken_binding.sql).  The
--- relation's name is kept (filled at the build below) so that rebind()
--- binds a rebuilt table of that name.
+-- relation's name is kept (filled at the build below) for the repair hint.
+-- A relation of that name is never bound by its name.
 ALTER TABLE dormancy.bindings ADD COLUMN relation_name text;
-COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: once that relation is dropped, rebind() binds the relation of this name that has the bound columns';
-
-CREATE OR REPLACE FUNCTION dormancy._check_binding(source text, relation regclass, columns jsonb)
-	RETURNS void
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	r record;
-	other record;
-	id_type text;
-	other_type text;
-BEGIN
-	PERFORM dormancy._check_relation(relation);
-	FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(columns) e ORDER BY e.key LOOP
-		IF (source = 'customers' AND r.role = 'id') OR (source = 'orders' AND r.role IN ('customer', 'order_id')) THEN
-			PERFORM dormancy._check_id_column(relation, r.role, r.col);
-		ELSIF r.role = 'customer' THEN
-			PERFORM dormancy._check_customer_column(source, relation, r.col);
-		ELSIF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
-			PERFORM dormancy._check_day_column(relation, r.role, r.col);
-		ELSIF r.role IN ('amount', 'seats') THEN
-			PERFORM dormancy._check_number_column(relation, r.role, r.col);
-		ELSIF r.role IN ('discounted', 'auto_renew') THEN
-			PERFORM dormancy._check_bool_column(relation, r.role, r.col);
-		ELSIF source = 'outreach' AND r.role = 'campaign' THEN
-			PERFORM dormancy._check_campaign_column(relation, r.col);
-		ELSE
-			PERFORM dormancy._binding_column(relation, r.role, r.col);
-		END IF;
-	END LOOP;
-	-- the customer ids of the customers and the orders compare (as _bind
-	-- finds when it builds the views)
-	IF source IN ('customers', 'orders') THEN
-		SELECT x.relation, dormancy._binding_customer_column(x.source, x.columns) AS col INTO other
-		  FROM dormancy._usable_bindings() x
-		 WHERE x.source = CASE _check_binding.source WHEN 'customers' THEN 'orders' ELSE 'customers' END;
-		IF other.relation IS NOT NULL THEN
-			id_type := (dormancy._binding_column(relation, 'customer', dormancy._binding_customer_column(source, columns))).type_name;
-			other_type := (dormancy._binding_column(other.relation, 'customer', other.col)).type_name;
-			BEGIN
-				EXECUTE format('SELECT NULL::%s = NULL::%s', id_type, other_type);
-			EXCEPTION WHEN undefined_function THEN
-				RAISE EXCEPTION 'customer ids of orders and customers cannot be compared'
-					USING ERRCODE = 'datatype_mismatch',
-						  DETAIL = format('The customer ids of %s have type %s and those of %s have type %s.',
-										  relation, id_type, other.relation, other_type);
-			END;
-		END IF;
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION dormancy._check_binding(text, regclass, jsonb) IS
-	'internal: check a relation against the columns of a stored binding as the bind functions check them';
+COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
 
 CREATE OR REPLACE FUNCTION dormancy._after_build_62_incremental()
 	RETURNS void

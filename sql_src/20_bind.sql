@@ -22,7 +22,7 @@ COMMENT ON COLUMN dormancy.bindings.relation IS 'the bound table, view, material
 COMMENT ON COLUMN dormancy.bindings.columns IS 'role -> column name, e.g. {"id": "account_id", "name": "account_name"}';
 COMMENT ON COLUMN dormancy.bindings.bound_at IS 'when the binding was made';
 COMMENT ON COLUMN dormancy.bindings.bound_by IS 'who made the binding';
-COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: once that relation is dropped, rebind() binds the relation of this name that has the bound columns';
+COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.bindings', '');
 
 -- The column of a relation, checked to exist; its base type (domains resolved).
@@ -334,9 +334,9 @@ COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
 -- customers and the orders, the adapter view then raises the binding's error
 -- when read (so customer_status fails instead of showing every customer
 -- without orders), and refresh() fails with the same error until it is bound
--- again (or unbound).  A dropped relation is replaced by the relation of its
--- name, when there is one with the bound columns, at the next build
--- (_build_views, with a NOTICE).
+-- again (or unbound).  A dropped relation is never replaced by a relation
+-- of the same name, which any role that may create in its schema could
+-- have put there: the owner binds the relation again.
 --
 
 -- The first problem of each binding, with the bind call that repairs it.
@@ -362,7 +362,7 @@ BEGIN
 			code := 'undefined_table';
 			message := format('the %s binding is broken: its relation %s was dropped', b.source,
 							  coalesce(b.relation_name, format('(OID %s)', b.relation::oid)));
-			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s) (rebind() does so itself when a relation of that name has the bound columns); '
+			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s); '
 						   'or remove the binding: SELECT dormancy.unbind(%L).',
 						   b.source, b.source, coalesce(quote_literal(b.relation_name), '...'),
 						   (SELECT string_agg(format('%s => %L', e.key, e.value), ', ' ORDER BY e.key)
@@ -409,62 +409,6 @@ END
 $$;
 COMMENT ON FUNCTION dormancy._binding_problems() IS
 	'internal: the bindings whose relation was dropped, lost a bound column or changed its type, with the error and the bind call that repairs it';
-
--- Check a relation against a stored binding as the bind_* functions check
--- their arguments: _build_views binds the relation of a dropped one's name
--- when it passes.  Raises the first problem.
-CREATE FUNCTION dormancy._check_binding(source text, relation regclass, columns jsonb)
-	RETURNS void
-	LANGUAGE plpgsql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	r record;
-	other record;
-	id_type text;
-	other_type text;
-BEGIN
-	PERFORM dormancy._check_relation(relation);
-	FOR r IN SELECT e.key AS role, e.value AS col FROM jsonb_each_text(columns) e ORDER BY e.key LOOP
-		IF (source = 'customers' AND r.role = 'id') OR (source = 'orders' AND r.role IN ('customer', 'order_id')) THEN
-			PERFORM dormancy._check_id_column(relation, r.role, r.col);
-		ELSIF r.role = 'customer' THEN
-			PERFORM dormancy._check_customer_column(source, relation, r.col);
-		ELSIF r.role IN ('ordered_at', 'starts_on', 'ends_on', 'occurred_at', 'closed_at', 'updated_at', 'contacted_at') THEN
-			PERFORM dormancy._check_day_column(relation, r.role, r.col);
-		ELSIF r.role IN ('amount', 'seats') THEN
-			PERFORM dormancy._check_number_column(relation, r.role, r.col);
-		ELSIF r.role IN ('discounted', 'auto_renew') THEN
-			PERFORM dormancy._check_bool_column(relation, r.role, r.col);
-		ELSIF source = 'outreach' AND r.role = 'campaign' THEN
-			PERFORM dormancy._check_campaign_column(relation, r.col);
-		ELSE
-			PERFORM dormancy._binding_column(relation, r.role, r.col);
-		END IF;
-	END LOOP;
-	-- the customer ids of the customers and the orders compare (as _bind
-	-- finds when it builds the views)
-	IF source IN ('customers', 'orders') THEN
-		SELECT x.relation, dormancy._binding_customer_column(x.source, x.columns) AS col INTO other
-		  FROM dormancy._usable_bindings() x
-		 WHERE x.source = CASE _check_binding.source WHEN 'customers' THEN 'orders' ELSE 'customers' END;
-		IF other.relation IS NOT NULL THEN
-			id_type := (dormancy._binding_column(relation, 'customer', dormancy._binding_customer_column(source, columns))).type_name;
-			other_type := (dormancy._binding_column(other.relation, 'customer', other.col)).type_name;
-			BEGIN
-				EXECUTE format('SELECT NULL::%s = NULL::%s', id_type, other_type);
-			EXCEPTION WHEN undefined_function THEN
-				RAISE EXCEPTION 'customer ids of orders and customers cannot be compared'
-					USING ERRCODE = 'datatype_mismatch',
-						  DETAIL = format('The customer ids of %s have type %s and those of %s have type %s.',
-										  relation, id_type, other.relation, other_type);
-			END;
-		END IF;
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION dormancy._check_binding(text, regclass, jsonb) IS
-	'internal: check a relation against the columns of a stored binding as the bind functions check them';
 
 -- The bindings the views are built from: relation present, columns intact.
 CREATE FUNCTION dormancy._usable_bindings()
@@ -779,7 +723,6 @@ REVOKE ALL ON FUNCTION dormancy.unbind(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._binding_problems() FROM PUBLIC;
-REVOKE ALL ON FUNCTION dormancy._check_binding(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._usable_bindings() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._broken_binding(text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._warn_definer_views(text, regclass) FROM PUBLIC;

@@ -124,7 +124,6 @@ DECLARE
 	views text[];
 	view_name text;
 	dependents text;
-	misfit text;
 	-- on Citus: the views stay on this node, unpropagated (the coordinator
 	-- plans every query on them; the workers get queries on shards)
 	ddl_propagation text := current_setting('citus.enable_ddl_propagation', true);
@@ -141,29 +140,9 @@ BEGIN
 	-- bound, broken (below), until bound again or unbound: unbound, the
 	-- views would show every customer without orders (or the customers of
 	-- the orders alone), and a refresh would write that to the history.  A
-	-- relation of its name that has the bound columns (a rebuilt table
-	-- renamed to the old name) is bound in its place, the customers first
-	-- (the others' customer ids are checked against them).
-	FOR v IN SELECT b.source, b.relation_name, b.columns, to_regclass(b.relation_name) AS replacement
-			   FROM dormancy.bindings b
-			  WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation)
-				AND to_regclass(b.relation_name) IS NOT NULL
-			  ORDER BY b.source <> 'customers', b.source <> 'orders', b.source LOOP
-		BEGIN
-			PERFORM dormancy._check_binding(v.source, v.replacement, v.columns);
-			UPDATE dormancy.bindings b SET relation = v.replacement, bound_at = now(), bound_by = CURRENT_USER
-			 WHERE b.source = v.source;
-			RAISE NOTICE 'the % are bound to the new %', v.source, v.replacement
-				USING DETAIL = format('The bound relation %s was dropped; the relation of that name now has the bound columns.',
-									  v.relation_name);
-		EXCEPTION WHEN undefined_column OR datatype_mismatch OR wrong_object_type OR invalid_parameter_value THEN
-			GET STACKED DIAGNOSTICS misfit = MESSAGE_TEXT;
-			RAISE WARNING '% cannot replace the dropped % relation: %', v.replacement, v.source, misfit
-				USING HINT = format('Give it the bound columns and run SELECT dormancy.rebind() again, or bind the %s with dormancy.bind_%s().',
-									v.source, v.source);
-		END;
-	END LOOP;
-	-- the names of the bound relations, for the above once one is dropped
+	-- relation of the dropped one's name is never bound in its place: any
+	-- role that may create in that schema could have put it there.
+	-- the names of the bound relations, for the repair hint once one is dropped
 	UPDATE dormancy.bindings b SET relation_name = format('%I.%I', n.nspname, c.relname)
 	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 	 WHERE c.oid = b.relation AND b.relation_name IS DISTINCT FROM format('%I.%I', n.nspname, c.relname);
