@@ -100,6 +100,11 @@ SELECT customer_id, state FROM dormancy.customer_status WHERE customer_id = 1;
 CALL dormancy.refresh();
 SELECT customer_id, state, total_amount FROM dormancy.status_snapshot ORDER BY customer_id;
 SELECT count(*) - :history_rows AS new_history_rows FROM dormancy.status_history;
+-- the drop is recorded at once (an event trigger): the binding names no
+-- relation any more, only the name it had, so a dump of the bindings
+-- cannot carry the dropped relation's OID into a restored cluster, where
+-- it could name another relation
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
 -- a relation put under the dropped one's name is never bound by its name:
 -- a role that may only create in the schema plants a view calling its own
 -- function; neither the owner's next bind nor rebind() binds it, and
@@ -153,9 +158,30 @@ DROP TABLE bb.accounts CASCADE;
 SELECT dormancy.rebind();
 SELECT count(*) FROM dormancy.customer_status;
 CALL dormancy.refresh();
--- an optional source dropped: its view is empty, and refresh() refuses
-DROP TABLE bb.events CASCADE;
+-- an optional source bound to a view: DROP VIEW is recorded as well; its
+-- view is empty, and refresh() refuses
+CREATE SCHEMA bb2;
+CREATE VIEW bb2.events AS SELECT * FROM bb.events;
+SELECT dormancy.bind_events('bb2.events', customer => 'account', occurred_at => 'at', kind => 'what');
+DROP VIEW bb2.events CASCADE;
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
 SELECT dormancy.rebind();
+SELECT count(*) AS events FROM dormancy.src_events;
+-- and so is a schema dropped with its relations (DROP SCHEMA ... CASCADE)
+CREATE VIEW bb2.events AS SELECT * FROM bb.events;
+SELECT dormancy.bind_events('bb2.events', customer => 'account', occurred_at => 'at', kind => 'what');
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
+DROP SCHEMA bb2 CASCADE;
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
+-- a relation dropped while the event trigger was off: the next build
+-- finds its OID gone and records the drop the same way
+SELECT dormancy.bind_events('bb.events', customer => 'account', occurred_at => 'at', kind => 'what');
+ALTER EVENT TRIGGER dormancy_bindings_drop DISABLE;
+DROP TABLE bb.events CASCADE;
+ALTER EVENT TRIGGER dormancy_bindings_drop ENABLE ALWAYS;
+SELECT source, relation IS NULL AS recorded FROM dormancy.bindings WHERE source = 'events';
+SELECT dormancy.rebind();
+SELECT source, relation, relation_name FROM dormancy.bindings ORDER BY source;
 SELECT count(*) AS events FROM dormancy.src_events;
 -- unbind() removes a binding whose relation is gone
 SELECT dormancy.unbind('customers');

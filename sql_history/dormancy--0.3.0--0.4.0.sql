@@ -1466,9 +1466,13 @@ BEGIN
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) stays
 	-- bound, broken (below), until bound again or unbound: unbound, the
 	-- views would show every customer without orders (or the customers of
-	-- the orders alone), and a refresh would write that to the history.  A
-	-- relation of the dropped one's name is never bound in its place: any
-	-- role that may create in that schema could have put it there.
+	-- the orders alone), and a refresh would write that to the history.
+	-- The event trigger dormancy_bindings_drop recorded the drop (relation
+	-- NULL); a drop it did not see (disabled) is recorded here.  A relation
+	-- of the dropped one's name is never bound in its place: any role that
+	-- may create in that schema could have put it there.
+	UPDATE dormancy.bindings b SET relation = NULL
+	 WHERE b.relation IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation);
 	-- the names of the bound relations, for the repair hint once one is dropped
 	UPDATE dormancy.bindings b SET relation_name = format('%I.%I', n.nspname, c.relname)
 	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -10791,16 +10795,16 @@ DECLARE
 	available text;
 BEGIN
 	FOR b IN SELECT x.source, x.relation, x.columns, x.relation_name,
-					EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation) AS relation_exists
+					x.relation IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation) AS relation_exists
 			   FROM dormancy.bindings x
 			  ORDER BY x.source LOOP
 		-- the relation dropped: the binding needs a relation again
 		IF NOT b.relation_exists THEN
 			source := b.source;
-			relation := b.relation;
+			relation := NULL;
 			code := 'undefined_table';
 			message := format('the %s binding is broken: its relation %s was dropped', b.source,
-							  coalesce(b.relation_name, format('(OID %s)', b.relation::oid)));
+							  coalesce(b.relation_name, 'of unknown name'));
 			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s); '
 						   'or remove the binding: SELECT dormancy.unbind(%L).',
 						   b.source, b.source, coalesce(quote_literal(b.relation_name), '...'),
@@ -12630,10 +12634,50 @@ COMMENT ON FUNCTION dormancy._orders_ddl() IS
 -- A bound relation that was dropped (DROP TABLE ... CASCADE) leaves its
 -- binding broken, not removed: rebind() removed it, and the next refresh
 -- wrote every customer to never_purchased (sql/broken_binding.sql).  The
--- relation's name is kept (filled at the build below) for the repair hint.
--- A relation of that name is never bound by its name.
+-- relation's name is kept (filled at the build below) for the repair hint;
+-- the event trigger dormancy_bindings_drop records the drop (relation NULL:
+-- no stale OID is kept, dumped and restored where it may name another
+-- relation).  A relation of that name is never bound by its name.
 ALTER TABLE dormancy.bindings ADD COLUMN relation_name text;
-COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
+ALTER TABLE dormancy.bindings ALTER COLUMN relation DROP NOT NULL;
+COMMENT ON COLUMN dormancy.bindings.relation IS 'the bound table, view, materialized view or foreign table; NULL once it was dropped (the binding is broken until the source is bound again)';
+COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built or when it was dropped: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
+
+-- Event trigger: a bound relation dropped (DROP TABLE, VIEW, MATERIALIZED
+-- VIEW or FOREIGN TABLE, DROP SCHEMA ... CASCADE, DROP OWNED, by any role)
+-- leaves its binding with no relation, the name it had kept for the repair
+-- hint.  Without it the binding would keep the dropped relation's OID:
+-- pg_dump writes it as a number, which in a restored cluster can name any
+-- relation.  SECURITY DEFINER, because a drop by any role must be recorded:
+-- it compares OIDs and runs one fixed UPDATE.  Never fails the user's DDL
+-- (an error becomes a WARNING; the next build finds the OID gone and
+-- records the drop itself).  Enabled ALWAYS.
+CREATE FUNCTION dormancy._bound_relation_dropped()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM dormancy.bindings b, pg_event_trigger_dropped_objects() d
+				WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = b.relation::oid) THEN
+		UPDATE dormancy.bindings b
+		   SET relation = NULL, relation_name = format('%I.%I', d.schema_name, d.object_name)
+		  FROM pg_event_trigger_dropped_objects() d
+		 WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = b.relation::oid;
+	END IF;
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'dormancy could not record the drop of a bound relation: %', SQLERRM
+		USING HINT = 'The next bind or dormancy.rebind() finds the relation gone and reports the binding as broken.';
+END
+$$;
+COMMENT ON FUNCTION dormancy._bound_relation_dropped() IS
+	'internal: event trigger (sql_drop) recording that a bound relation was dropped: its binding keeps the name, no OID';
+
+CREATE EVENT TRIGGER dormancy_bindings_drop ON sql_drop
+	EXECUTE FUNCTION dormancy._bound_relation_dropped();
+ALTER EVENT TRIGGER dormancy_bindings_drop ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_bindings_drop IS
+	'extension dormancy: records that a bound relation was dropped, so that its binding keeps no stale OID';
 
 CREATE OR REPLACE FUNCTION dormancy._after_build_62_incremental()
 	RETURNS void

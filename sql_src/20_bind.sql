@@ -9,7 +9,7 @@
 
 CREATE TABLE dormancy.bindings (
 	source text PRIMARY KEY,
-	relation regclass NOT NULL,
+	relation regclass,
 	columns jsonb NOT NULL,
 	bound_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	bound_by name NOT NULL DEFAULT CURRENT_USER,
@@ -18,11 +18,11 @@ CREATE TABLE dormancy.bindings (
 );
 COMMENT ON TABLE dormancy.bindings IS 'which user relation and columns feed each source; written by the bind_* functions';
 COMMENT ON COLUMN dormancy.bindings.source IS 'customers or orders';
-COMMENT ON COLUMN dormancy.bindings.relation IS 'the bound table, view, materialized view or foreign table';
+COMMENT ON COLUMN dormancy.bindings.relation IS 'the bound table, view, materialized view or foreign table; NULL once it was dropped (the binding is broken until the source is bound again)';
 COMMENT ON COLUMN dormancy.bindings.columns IS 'role -> column name, e.g. {"id": "account_id", "name": "account_name"}';
 COMMENT ON COLUMN dormancy.bindings.bound_at IS 'when the binding was made';
 COMMENT ON COLUMN dormancy.bindings.bound_by IS 'who made the binding';
-COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
+COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built or when it was dropped: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.bindings', '');
 
 -- The column of a relation, checked to exist; its base type (domains resolved).
@@ -334,9 +334,12 @@ COMMENT ON FUNCTION dormancy._number_expr(regclass, jsonb, text) IS
 -- customers and the orders, the adapter view then raises the binding's error
 -- when read (so customer_status fails instead of showing every customer
 -- without orders), and refresh() fails with the same error until it is bound
--- again (or unbound).  A dropped relation is never replaced by a relation
--- of the same name, which any role that may create in its schema could
--- have put there: the owner binds the relation again.
+-- again (or unbound).  A dropped relation is recorded when it is dropped
+-- (the event trigger dormancy_bindings_drop sets bindings.relation to NULL,
+-- so that no stale OID is kept, dumped and restored where it may name
+-- another relation); it is never replaced by a relation of the same name,
+-- which any role that may create in its schema could have put there: the
+-- owner binds the relation again.
 --
 
 -- The first problem of each binding, with the bind call that repairs it.
@@ -352,16 +355,16 @@ DECLARE
 	available text;
 BEGIN
 	FOR b IN SELECT x.source, x.relation, x.columns, x.relation_name,
-					EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation) AS relation_exists
+					x.relation IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = x.relation) AS relation_exists
 			   FROM dormancy.bindings x
 			  ORDER BY x.source LOOP
 		-- the relation dropped: the binding needs a relation again
 		IF NOT b.relation_exists THEN
 			source := b.source;
-			relation := b.relation;
+			relation := NULL;
 			code := 'undefined_table';
 			message := format('the %s binding is broken: its relation %s was dropped', b.source,
-							  coalesce(b.relation_name, format('(OID %s)', b.relation::oid)));
+							  coalesce(b.relation_name, 'of unknown name'));
 			hint := format('Bind the %s again: SELECT dormancy.bind_%s(%s, %s); '
 						   'or remove the binding: SELECT dormancy.unbind(%L).',
 						   b.source, b.source, coalesce(quote_literal(b.relation_name), '...'),
@@ -422,6 +425,42 @@ AS $$
 $$;
 COMMENT ON FUNCTION dormancy._usable_bindings() IS
 	'internal: the bindings whose relation exists and whose columns are intact';
+
+-- Event trigger: a bound relation dropped (DROP TABLE, VIEW, MATERIALIZED
+-- VIEW or FOREIGN TABLE, DROP SCHEMA ... CASCADE, DROP OWNED, by any role)
+-- leaves its binding with no relation, the name it had kept for the repair
+-- hint.  Without it the binding would keep the dropped relation's OID:
+-- pg_dump writes it as a number, which in a restored cluster can name any
+-- relation.  SECURITY DEFINER, because a drop by any role must be recorded:
+-- it compares OIDs and runs one fixed UPDATE.  Never fails the user's DDL
+-- (an error becomes a WARNING; the next build finds the OID gone and
+-- records the drop itself).  Enabled ALWAYS.
+CREATE FUNCTION dormancy._bound_relation_dropped()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM dormancy.bindings b, pg_event_trigger_dropped_objects() d
+				WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = b.relation::oid) THEN
+		UPDATE dormancy.bindings b
+		   SET relation = NULL, relation_name = format('%I.%I', d.schema_name, d.object_name)
+		  FROM pg_event_trigger_dropped_objects() d
+		 WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND d.objid = b.relation::oid;
+	END IF;
+EXCEPTION WHEN OTHERS THEN
+	RAISE WARNING 'dormancy could not record the drop of a bound relation: %', SQLERRM
+		USING HINT = 'The next bind or dormancy.rebind() finds the relation gone and reports the binding as broken.';
+END
+$$;
+COMMENT ON FUNCTION dormancy._bound_relation_dropped() IS
+	'internal: event trigger (sql_drop) recording that a bound relation was dropped: its binding keeps the name, no OID';
+
+CREATE EVENT TRIGGER dormancy_bindings_drop ON sql_drop
+	EXECUTE FUNCTION dormancy._bound_relation_dropped();
+ALTER EVENT TRIGGER dormancy_bindings_drop ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_bindings_drop IS
+	'extension dormancy: records that a bound relation was dropped, so that its binding keeps no stale OID';
 
 -- Raise the error of a broken binding (the adapter view of a broken
 -- customers or orders binding calls it when read).
@@ -724,5 +763,6 @@ REVOKE ALL ON FUNCTION dormancy.rebind() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._bind(text, regclass, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._binding_problems() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._usable_bindings() FROM PUBLIC;
+REVOKE ALL ON FUNCTION dormancy._bound_relation_dropped() FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._broken_binding(text, text, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION dormancy._warn_definer_views(text, regclass) FROM PUBLIC;

@@ -139,9 +139,13 @@ BEGIN
 	-- a bound relation that was dropped (DROP TABLE ... CASCADE) stays
 	-- bound, broken (below), until bound again or unbound: unbound, the
 	-- views would show every customer without orders (or the customers of
-	-- the orders alone), and a refresh would write that to the history.  A
-	-- relation of the dropped one's name is never bound in its place: any
-	-- role that may create in that schema could have put it there.
+	-- the orders alone), and a refresh would write that to the history.
+	-- The event trigger dormancy_bindings_drop recorded the drop (relation
+	-- NULL); a drop it did not see (disabled) is recorded here.  A relation
+	-- of the dropped one's name is never bound in its place: any role that
+	-- may create in that schema could have put it there.
+	UPDATE dormancy.bindings b SET relation = NULL
+	 WHERE b.relation IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = b.relation);
 	-- the names of the bound relations, for the repair hint once one is dropped
 	UPDATE dormancy.bindings b SET relation_name = format('%I.%I', n.nspname, c.relname)
 	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

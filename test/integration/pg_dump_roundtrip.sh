@@ -2,6 +2,9 @@
 # pg_dump keeps user edits of dormancy.rules, the bindings and the generated
 # views (ordinary views, not extension members): pg_restore runs without an
 # error and the answers after restore are the same, before and after rebind().
+# A binding whose relation was dropped is restored broken, naming no
+# relation (it kept the dropped relation's OID, dumped as a bare number,
+# which in the restored cluster could name another relation).
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -eu
 src=dormancy_dump_src
@@ -25,6 +28,12 @@ INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant
 UPDATE dormancy.rules SET dormant_after = '18 months' WHERE industry IS NULL AND company_size IS NULL;
 -- a deleted default must stay deleted
 DELETE FROM dormancy.rules WHERE industry = 'ec';
+-- an optional source whose relation is dropped: the binding is kept, broken
+CREATE TABLE crm.visits (account integer, at date, kind text);
+SELECT dormancy.bind_events('crm.visits', customer => 'account', occurred_at => 'at', kind => 'kind');
+DROP TABLE crm.visits CASCADE;
+SET client_min_messages = error;
+SELECT dormancy.rebind();
 SQL
 
 q="SET dormancy.as_of = '2026-11-01'; SELECT customer_id, state, dormant_after FROM dormancy.customer_status ORDER BY 1"
@@ -38,8 +47,11 @@ rules_dst=$(psql -X -At -d "$dst" -c "SELECT industry, company_size, at_risk_aft
 [ "$rules_src" = "$rules_dst" ] || { echo "rules differ after restore"; diff <(echo "$rules_src") <(echo "$rules_dst"); exit 1; }
 echo "rules kept: $(echo "$rules_dst" | wc -l) rows"
 
-bindings=$(psql -X -At -d "$dst" -c "SELECT source || ' ' || relation::text FROM dormancy.bindings ORDER BY 1")
-[ "$bindings" = $'customers crm.accounts\norders crm.orders' ] || { echo "bindings not restored: $bindings"; exit 1; }
+bindings=$(psql -X -At -d "$dst" -c "SELECT source || ' ' || coalesce(relation::text, '(dropped)') || ' ' || relation_name FROM dormancy.bindings ORDER BY 1")
+[ "$bindings" = $'customers crm.accounts crm.accounts\nevents (dropped) crm.visits\norders crm.orders crm.orders' ] || { echo "bindings not restored: $bindings"; exit 1; }
+problems=$(psql -X -At -d "$dst" -c "SELECT source || ' ' || code || ' ' || message FROM dormancy._binding_problems() ORDER BY 1")
+[ "$problems" = 'events undefined_table the events binding is broken: its relation crm.visits was dropped' ] || { echo "the dropped binding is not reported as such after restore: $problems"; exit 1; }
+echo "bindings kept, the dropped one broken, naming no relation"
 
 # a new rule gets a fresh id (the sequence was dumped too)
 psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('aviation', '1 month', '2 months', '3 months')"
