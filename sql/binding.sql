@@ -137,7 +137,10 @@ SELECT dormancy.bind_customers('b.big_accounts', id => 'account_id', name => 'na
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute
  WHERE attrelid = 'dormancy.customer_status'::regclass AND attname = 'customer_id';
 SELECT customer_id, name, state FROM dormancy.customer_status ORDER BY customer_id;
-SELECT count(*) AS views_in_extension
+-- (the generated views are not members of the extension; the four views of
+-- the settings, which read no table of yours, are)
+SELECT count(*) FILTER (WHERE c.relname IN (SELECT g.view_name FROM dormancy._generated_views() g)) AS views_in_extension,
+	   string_agg(c.relname, ', ' ORDER BY c.relname) AS member_views
   FROM pg_class c
  WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
    AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e');
