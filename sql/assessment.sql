@@ -156,7 +156,10 @@ SELECT core.*,
  CROSS JOIN LATERAL (
 	SELECT pg_catalog.array_remove(ARRAY[
 			   'state_' || cst.scored_state,
-			   CASE WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') THEN 'lapsed' END,
+			   -- (not while an order of any amount is recent: 2026-12-07)
+			   CASE WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant')
+					 AND NOT coalesce((rec.last_activity_at + core.at_risk_after)::pg_catalog.date > core.as_of, false)
+					THEN 'lapsed' END,
 			   core.segment,
 			   CASE WHEN core.declining THEN 'declining' END,
 			   CASE WHEN core.lapsed_after_price_increase THEN 'lapsed_after_price_increase' END,

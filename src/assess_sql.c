@@ -597,6 +597,13 @@ assess(PG_FUNCTION_ARGS)
 	in.has_orders = !PG_ARGISNULL(A_ORDERS_COUNT) && PG_GETARG_INT64(A_ORDERS_COUNT) != 0;
 	/* a covered contract day is activity too, for a rule with use_contract_end */
 	in.last_activity_at = WithCoverage(OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID), covered_counts, covered);
+	/*
+	 * an order of any amount (or the covered day) before the at-risk
+	 * threshold (only read when the state is lapsing)
+	 */
+	in.bought_recently = assess_state_lapsing(in.state) &&
+		in.last_activity_at.valid && !PG_ARGISNULL(A_AT_RISK_AFTER) &&
+		DormancyDayPlusInterval((DateADT) in.last_activity_at.value, PG_GETARG_INTERVAL_P(A_AT_RISK_AFTER)) > as_of;
 	in.has_contract = !PG_ARGISNULL(A_CONTRACT_TERMS);
 	in.contract_lapsed = OptBool(fcinfo, A_CONTRACT_LAPSED);
 	in.auto_renew_off = OptBool(fcinfo, A_AUTO_RENEW_OFF);

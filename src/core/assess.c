@@ -95,7 +95,8 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 
 	if (in->state != NULL)
 		add(out, &n, "state_", in->state);
-	if (assess_state_lapsing(in->state))
+	/* stopped buying: not while an order of any amount is recent */
+	if (assess_state_lapsing(in->state) && !in->bought_recently)
 		add(out, &n, "", "lapsed");
 	if (in->segment != NULL)
 		add(out, &n, "", in->segment);

@@ -47,6 +47,13 @@ typedef struct AssessInput
 	 * has use_contract_end
 	 */
 	AssessInt	last_activity_at;
+	/*
+	 * an order of any amount (or the covered contract day, as in
+	 * last_activity_at) is less than at_risk_after before as_of: the
+	 * customer is still buying, even when the state, of the qualifying
+	 * orders (a large-order rule), says at risk or dormant
+	 */
+	bool		bought_recently;
 	bool		has_contract;	/* contract_terms IS NOT NULL */
 	AssessBool	contract_lapsed;
 	AssessBool	auto_renew_off;

@@ -149,6 +149,12 @@ test_evidence(void)
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_at_risk,lapsed") == 0, "at risk: lapsed");
 	in.state = "long_dormant";
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed") == 0, "long dormant: lapsed");
+	/* a large-order rule: dormant on large orders, still buying small ones */
+	in.bought_recently = true;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant") == 0,
+	   "dormant on qualifying orders but an order of any amount within at_risk_after: not lapsed");
+	ok(assess_lapsing(&in, ASSESS_KIND_PURCHASE), "still lapsing (the state), so a reason is given");
+	in.bought_recently = false;
 	/* the outreach: the latest outcome, and a declined reason, last */
 	in.last_outreach_outcome = "declined";
 	in.last_outreach_reason = "competitor";
