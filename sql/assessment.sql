@@ -173,8 +173,11 @@ SELECT core.*,
 			   CASE WHEN eng.pricing_views > 0 THEN 'pricing_views' END,
 			   CASE WHEN eng.pricing_views >= pss.repeated_pricing_views THEN 'repeated_pricing_views' END,
 			   CASE WHEN eng.support_visits >= pss.support_visits_threshold THEN 'support_visits' END,
-			   'deal_' || deal.last_deal_outcome,
-			   'deal_reason_' || deal.last_deal_reason,
+			   -- (only after the last order of any amount: 2026-12-07)
+			   CASE WHEN core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at
+					THEN 'deal_' || deal.last_deal_outcome END,
+			   CASE WHEN core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at
+					THEN 'deal_reason_' || deal.last_deal_reason END,
 			   CASE WHEN deal.open_deals > 0 THEN 'open_deal' END,
 			   CASE WHEN dk.dormancy_kind = 'lost_deal' THEN 'lost_deal' END
 		   ]::pg_catalog.text[], NULL) || core.decline_signals AS evidence,

@@ -39,6 +39,40 @@ SELECT s.customer_id, s.state, s.days_since_last_order, s.days_since_last_qualif
 SELECT count(*) AS forgot_but_bought_within_30_days
   FROM dormancy.customer_status WHERE likely_reason = 'forgot' AND days_since_last_order <= 30;
 
+
+-- a deal or an outreach conversation counts when it came after the last
+-- purchase (any amount): one before it was followed by purchases, and no
+-- longer says why the customer stops now.  3 lost a deal to a competitor in
+-- 2019 and 4 declined a call on price in 2019, then both bought monthly from
+-- 2025-01 to 2026-03, as 5 did with neither: the same reason as 5.  6 and 7
+-- lost the deal or declined after their last purchase: lost_to_competitor,
+-- dissatisfied_price.  8 declined on price on the day of its last order (not
+-- after it), 9 lost a deal to a competitor in 2019 and never bought (counts)
+INSERT INTO red.c VALUES
+	(3, 'deal lost to a competitor in 2019, then a customer 2025-01..2026-03', NULL),
+	(4, 'declined a call on price in 2019, then a customer 2025-01..2026-03', NULL),
+	(5, 'same orders, no deal, no outreach', NULL),
+	(6, 'same orders, deal lost to a competitor 2026-09', NULL),
+	(7, 'same orders, declined a call on price 2026-09', NULL),
+	(8, 'same orders, declined a call on price on the day of the last order', NULL),
+	(9, 'deal lost to a competitor in 2019, never bought', NULL);
+INSERT INTO red.o SELECT g, d::date, 1000 FROM generate_series(3, 8) g,
+	generate_series(date '2025-01-05', date '2026-03-05', interval '1 month') d;
+CREATE TABLE red.d (cid integer, closed date, outcome text, reason text);
+INSERT INTO red.d VALUES (3, '2019-06-01', 'lost', 'competitor'), (6, '2026-09-01', 'lost', 'competitor'),
+	(9, '2019-06-01', 'lost', 'competitor');
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason, rep) VALUES
+	('4', '2019-06-01 10:00+00', 'phone', 'declined', 'price', 'rep'),
+	('7', '2026-09-01 10:00+00', 'phone', 'declined', 'price', 'rep'),
+	('8', '2026-03-05 10:00+00', 'phone', 'declined', 'price', 'rep');
+SELECT dormancy.bind_deals('red.d', customer => 'cid', closed_at => 'closed', outcome => 'outcome',
+						   lost_reason => 'reason') IS NOT NULL AS bound;
+SELECT s.customer_id, s.state, s.last_order_at, s.last_deal_at, o.last_outcome_on, s.dormancy_kind,
+	   array(SELECT e FROM unnest(s.evidence) e WHERE e LIKE 'deal%' OR e LIKE 'outreach%' ORDER BY e) AS deal_outreach_evidence,
+	   s.likely_reason, s.reason_evidence, s.message_theme
+  FROM dormancy.customer_status s LEFT JOIN dormancy.customer_outreach o ON o.customer_id = s.customer_id
+ WHERE s.customer_id >= 3 ORDER BY s.customer_id;
+
 SELECT dormancy.reset_defaults('dormancy.rules') IS NOT NULL AS rules_reset;
 DELETE FROM dormancy.outreach_log;
 RESET dormancy.as_of;

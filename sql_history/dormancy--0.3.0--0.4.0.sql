@@ -3608,7 +3608,7 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- the model's (mdl: the model that applies, models: its predictions),
 -- engagement (eng), deals (deal), and what one C call per customer (a:
 -- _assess) derives from them, the contacts (cc) and the latest outreach
--- conversation (ot: its outcome and declined reason), with the score weights
+-- conversation (ot: its outcome, declined reason and day), with the score weights
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
@@ -3730,7 +3730,9 @@ SELECT core.*,
  -- The assessment (src/assess_sql.c): the
  -- contract state (the state ladder on contract_covered_until), the kind of
  -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
- -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- purchase: at risk or dormant), the evidence the reason rules match on
+ -- (lapsed: not while an order of any amount is within at_risk_after; the
+ -- last deal and the latest conversation: only when after the last order),
  -- whether the customer is lapsing, the value the channel is chosen by (the
  -- model's expected_value, else the yearly spend while active), the
  -- priority inputs and score (docs/priority.md), the first reason rule that
@@ -3790,6 +3792,7 @@ SELECT core.*,
 				x.contact_dates_bound,
 				x.pss, x.sw,
 				ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
+				ot.last_outcome_on,
 				x.configuration) AS r
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
@@ -11361,7 +11364,7 @@ CREATE FUNCTION dormancy._assess(
 	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
 	contact_dates_bound boolean,
 	settings dormancy.source_settings, weights dormancy.score_weights,
-	last_outreach_outcome text, last_outreach_reason text,
+	last_outreach_outcome text, last_outreach_reason text, last_outreach_on date,
 	configuration dormancy.configuration,
 	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
 	OUT approach_value double precision, OUT priority_score double precision,
@@ -11377,7 +11380,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
 	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
 
@@ -12784,7 +12787,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 		double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 		text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+		boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean),
 	dormancy._row_security_bypassed(regclass, regclass),

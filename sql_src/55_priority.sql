@@ -526,7 +526,7 @@ CREATE FUNCTION dormancy._assess(
 	contact_phones_bound boolean, contact_emails_bound boolean, contact_persons_bound boolean,
 	contact_dates_bound boolean,
 	settings dormancy.source_settings, weights dormancy.score_weights,
-	last_outreach_outcome text, last_outreach_reason text,
+	last_outreach_outcome text, last_outreach_reason text, last_outreach_on date,
 	configuration dormancy.configuration,
 	OUT contract_state text, OUT dormancy_kind text, OUT evidence text[],
 	OUT approach_value double precision, OUT priority_score double precision,
@@ -542,7 +542,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	boolean, boolean, boolean, text, text, bigint, date, boolean, integer, boolean, boolean, integer,
 	double precision, double precision, boolean, integer, integer, integer, integer, boolean, date, text,
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
-	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text,
+	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
 	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
 

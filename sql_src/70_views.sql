@@ -1088,7 +1088,7 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- the model's (mdl: the model that applies, models: its predictions),
 -- engagement (eng), deals (deal), and what one C call per customer (a:
 -- _assess) derives from them, the contacts (cc) and the latest outreach
--- conversation (ot: its outcome and declined reason), with the score weights
+-- conversation (ot: its outcome, declined reason and day), with the score weights
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
@@ -1210,7 +1210,9 @@ SELECT core.*,
  -- The assessment (src/assess_sql.c): the
  -- contract state (the state ladder on contract_covered_until), the kind of
  -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
- -- purchase: at risk or dormant), the evidence the reason rules match on,
+ -- purchase: at risk or dormant), the evidence the reason rules match on
+ -- (lapsed: not while an order of any amount is within at_risk_after; the
+ -- last deal and the latest conversation: only when after the last order),
  -- whether the customer is lapsing, the value the channel is chosen by (the
  -- model's expected_value, else the yearly spend while active), the
  -- priority inputs and score (docs/priority.md), the first reason rule that
@@ -1270,6 +1272,7 @@ SELECT core.*,
 				x.contact_dates_bound,
 				x.pss, x.sw,
 				ot.last_outcome, CASE WHEN ot.last_outcome = 'declined' THEN ot.last_declined_reason END,
+				ot.last_outcome_on,
 				x.configuration) AS r
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,

@@ -72,7 +72,7 @@ enum
 	A_EVENTS_BOUND, A_DEALS_BOUND, A_CONTRACTS_BOUND, A_CONTACT_PHONES_BOUND,
 	A_CONTACT_EMAILS_BOUND, A_CONTACT_PERSONS_BOUND, A_CONTACT_DATES_BOUND,
 	A_SETTINGS, A_WEIGHTS,
-	A_LAST_OUTREACH_OUTCOME, A_LAST_OUTREACH_REASON,
+	A_LAST_OUTREACH_OUTCOME, A_LAST_OUTREACH_REASON, A_LAST_OUTREACH_ON,
 	A_CONFIGURATION,
 	A_NARGS
 };
@@ -630,6 +630,8 @@ assess(PG_FUNCTION_ARGS)
 	in.open_deals = OptInt(fcinfo, A_OPEN_DEALS, INT4OID);
 	in.last_outreach_outcome = OptText(fcinfo, A_LAST_OUTREACH_OUTCOME);
 	in.last_outreach_reason = OptText(fcinfo, A_LAST_OUTREACH_REASON);
+	in.last_outreach_on = OptInt(fcinfo, A_LAST_OUTREACH_ON, INT4OID);
+	in.last_order_at = OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID);
 	in.contact_phones_bound = IsTrue(fcinfo, A_CONTACT_PHONES_BOUND);
 	in.contact_emails_bound = IsTrue(fcinfo, A_CONTACT_EMAILS_BOUND);
 	in.contact_persons_bound = IsTrue(fcinfo, A_CONTACT_PERSONS_BOUND);

@@ -79,6 +79,13 @@ assess_lapsing(const AssessInput *in, AssessKind kind)
 		in->downgraded == ASSESS_TRUE;
 }
 
+/* no order, or the day is later than the last order */
+bool
+assess_after_last_order(const AssessInput *in, AssessInt day)
+{
+	return !in->last_order_at.valid || (day.valid && day.value > in->last_order_at.value);
+}
+
 static void
 add(AssessWord *out, int *n, const char *prefix, const char *text)
 {
@@ -122,17 +129,18 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 		add(out, &n, "", "repeated_pricing_views");
 	if (at_least(in->support_visits, in->support_visits_threshold))
 		add(out, &n, "", "support_visits");
-	if (in->last_deal_outcome != NULL)
+	/* the last deal and conversation, when they came after the last order */
+	if (in->last_deal_outcome != NULL && assess_after_last_order(in, in->last_deal_at))
 		add(out, &n, "deal_", in->last_deal_outcome);
-	if (in->last_deal_reason != NULL)
+	if (in->last_deal_reason != NULL && assess_after_last_order(in, in->last_deal_at))
 		add(out, &n, "deal_reason_", in->last_deal_reason);
 	if (positive(in->open_deals))
 		add(out, &n, "", "open_deal");
 	if (kind == ASSESS_KIND_LOST_DEAL)
 		add(out, &n, "", "lost_deal");
-	if (in->last_outreach_outcome != NULL)
+	if (in->last_outreach_outcome != NULL && assess_after_last_order(in, in->last_outreach_on))
 		add(out, &n, "outreach_", in->last_outreach_outcome);
-	if (in->last_outreach_reason != NULL)
+	if (in->last_outreach_reason != NULL && assess_after_last_order(in, in->last_outreach_on))
 		add(out, &n, "outreach_reason_", in->last_outreach_reason);
 	return n;
 }

@@ -54,6 +54,12 @@ typedef struct AssessInput
 	 * orders (a large-order rule), says at risk or dormant
 	 */
 	bool		bought_recently;
+	/*
+	 * the last order day of any amount, a day number (contracts do not
+	 * move it): a deal or an outreach conversation counts as evidence only
+	 * when it came on a later day (or there is no order)
+	 */
+	AssessInt	last_order_at;
 	bool		has_contract;	/* contract_terms IS NOT NULL */
 	AssessBool	contract_lapsed;
 	AssessBool	auto_renew_off;
@@ -83,6 +89,7 @@ typedef struct AssessInput
 	 */
 	const char *last_outreach_outcome;	/* NULL for NULL */
 	const char *last_outreach_reason;
+	AssessInt	last_outreach_on;	/* its day, a day number */
 
 	/* contacts (customer_contacts; NULL counts when no row) */
 	bool		contact_phones_bound;
@@ -141,6 +148,13 @@ extern bool assess_state_lapsing(const char *state);
 
 /* The kind of dormancy. */
 extern AssessKind assess_kind(const AssessInput *in);
+
+/*
+ * Whether a deal or an outreach conversation of that day still counts: it
+ * came after the last order of any amount (a later day), or there is no
+ * order; an undated one counts only when there is no order.
+ */
+extern bool assess_after_last_order(const AssessInput *in, AssessInt day);
 
 /* Whether the customer is lapsing (false for SQL NULL too). */
 extern bool assess_lapsing(const AssessInput *in, AssessKind kind);

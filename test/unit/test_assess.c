@@ -165,6 +165,33 @@ test_evidence(void)
 	in.last_outreach_reason = NULL;
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed,outreach_interested") == 0,
 	   "outreach interested: %s", joined(&in, ASSESS_KIND_NONE));
+	/* a deal or a conversation counts only after the last order */
+	in.last_outreach_outcome = "declined";
+	in.last_outreach_reason = "price";
+	in.last_outreach_on = I(200);
+	in.last_deal_outcome = "lost";
+	in.last_deal_reason = "competitor";
+	in.last_deal_at = I(150);
+	in.last_order_at = I(100);
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE),
+			  "state_long_dormant,lapsed,deal_lost,deal_reason_competitor,outreach_declined,outreach_reason_price") == 0,
+	   "a deal and a decline after the last order count: %s", joined(&in, ASSESS_KIND_NONE));
+	in.last_order_at = I(150);
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE),
+			  "state_long_dormant,lapsed,outreach_declined,outreach_reason_price") == 0,
+	   "a deal on the day of the last order does not: %s", joined(&in, ASSESS_KIND_NONE));
+	in.last_order_at = I(300);
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed") == 0,
+	   "a deal and a decline before the last order do not: %s", joined(&in, ASSESS_KIND_NONE));
+	in.last_deal_at = NONE;
+	in.last_outreach_on = NONE;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_long_dormant,lapsed") == 0,
+	   "undated, with orders: not counted");
+	in.last_order_at = NONE;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE),
+			  "state_long_dormant,lapsed,deal_lost,deal_reason_competitor,outreach_declined,outreach_reason_price") == 0,
+	   "no order: every deal and conversation counts: %s", joined(&in, ASSESS_KIND_NONE));
+	ok(assess_after_last_order(&in, NONE), "no order: an undated day counts");
 	/* every word at once: exactly ASSESS_MAX_EVIDENCE */
 	in = blank();
 	in.state = "dormant";
