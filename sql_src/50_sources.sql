@@ -335,7 +335,13 @@ INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
 	('webinar attended', 'web_visit'), ('event attended', 'web_visit'),
 	('trade show', 'web_visit'), ('exhibition', 'web_visit'), ('email_opened', 'email_open'),
 	('email_clicked', 'email_click'), ('form_fill', 'web_visit'), ('demo request', 'web_visit'),
-	('content download', 'document_download'), ('case study download', 'document_download');
+	('content download', 'document_download'), ('case study download', 'document_download'),
+	-- support tickets and complaints (2026-12-07): contact with the support,
+	-- as a support page visit is, and two or more in the window hint at
+	-- dissatisfaction with it (evidence support_visits)
+	('support ticket', 'support_visit'), ('support_ticket', 'support_visit'),
+	('support case', 'support_visit'), ('support request', 'support_visit'),
+	('support inquiry', 'support_visit'), ('complaint', 'support_visit');
 DO $$
 BEGIN
 	INSERT INTO dormancy.event_kinds (source_kind, kind) VALUES
@@ -352,7 +358,12 @@ BEGIN
 		(U&'\30C7\30E2\4F9D\983C', 'web_visit'),	-- demo irai: demo request
 		(U&'\898B\7A4D\4F9D\983C', 'pricing_view'),	-- mitsumori irai: quote request
 		(U&'\30E1\30EB\30DE\30AC\958B\5C01', 'email_open'),	-- merumaga kaifu: newsletter opened
-		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click');	-- merumaga kurikku: newsletter click
+		(U&'\30E1\30EB\30DE\30AC\30AF\30EA\30C3\30AF', 'email_click'),	-- merumaga kurikku: newsletter click
+		(U&'\30AF\30EC\30FC\30E0', 'support_visit'),	-- kuremu: complaint
+		(U&'\82E6\60C5', 'support_visit'),	-- kujo: complaint
+		(U&'\30B5\30DD\30FC\30C8\554F\3044\5408\308F\305B', 'support_visit'),	-- sapoto toiawase: support inquiry
+		(U&'\30B5\30DD\30FC\30C8\304A\554F\3044\5408\308F\305B', 'support_visit'),	-- sapoto otoiawase: support inquiry
+		(U&'\30B5\30DD\30FC\30C8\4F9D\983C', 'support_visit');	-- sapoto irai: support request
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.event_kinds: left out';

@@ -157,10 +157,12 @@ columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 # snapshot, which keeps the column and its values; it changed the installed
 # reason rules and added the evidence word lapsed, and dormancy_kind counts
 # a covered contract day as activity after a lost deal for a rule with
-# use_contract_end, so those columns are compared with a fresh install's on
-# the same data below, not with the old version's)
+# use_contract_end, and it installs support tickets and complaints as
+# support_visit (the demo's support_ticket events: support_visits), so those
+# columns are compared with a fresh install's on the same data below, not
+# with the old version's)
 status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
-	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind)
+	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind,support_visits)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 # (score_weights may gain columns too: the user's row keeps its values)
 weights_cols=$(columns_of dormancy_up_filled dormancy.score_weights)
