@@ -5841,6 +5841,20 @@ SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
 			   (80, '{repeat,no_engagement,lapsed}'::text[], 'forgot', 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'),
 			   (95, '{contract_lapsed}'::text[], 'circumstances_changed', 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy')) x(rule_order, evidence, reason, note);
 
+-- message_themes: the unknown reason asks for feedback (feedback_survey, as
+-- seed 001 advises when the cause cannot be told), on the row still
+-- installed (unedited), and the reference reset_defaults() restores
+ALTER TABLE dormancy.message_themes DISABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.message_themes DISABLE TRIGGER defaults_after_change;
+UPDATE dormancy.message_themes
+   SET theme = 'feedback_survey', note = 'the cause cannot be told from the records: ask for their opinion and what disappointed them (seed 001)'
+ WHERE reason = 'unknown' AND installed;
+ALTER TABLE dormancy.message_themes ENABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.message_themes ENABLE TRIGGER defaults_after_change;
+UPDATE dormancy.installed_defaults d
+   SET row_data = d.row_data || jsonb_build_object('theme', 'feedback_survey', 'note', 'the cause cannot be told from the records: ask for their opinion and what disappointed them (seed 001)')
+ WHERE d.table_name = 'message_themes' AND d.row_data ->> 'reason' = 'unknown';
+
 -- source_issues lists price changes that apply to no customer and bound
 -- views through which row-level security does not apply
 -- (_create_views(): defined in an earlier section)

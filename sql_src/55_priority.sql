@@ -416,7 +416,7 @@ INSERT INTO dormancy.message_themes (reason, theme, note) VALUES
 	('one_time_mismatch', 'feedback_survey', 'ask why they did not come back'),
 	('price_increase', 'discount_or_downsell', 'an offer that softens the new price'),
 	('spec_change', 'usage_guide', 'show how the new specification serves them'),
-	('unknown', 'reminder', 'a plain reminder');
+	('unknown', 'feedback_survey', 'the cause cannot be told from the records: ask for their opinion and what disappointed them (seed 001)');
 
 CREATE TABLE dormancy.approach_rules (
 	rule_order integer PRIMARY KEY,

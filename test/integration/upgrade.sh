@@ -375,8 +375,20 @@ fi
 # default arrives, and reset_defaults() gives the new defaults
 createdb dormancy_up_reasons
 q dormancy_up_reasons -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
-	-c "UPDATE dormancy.reason_rules SET note = 'ours' WHERE rule_order = 95"
+	-c "UPDATE dormancy.reason_rules SET note = 'ours' WHERE rule_order = 95" \
+	-c "UPDATE dormancy.message_themes SET note = 'ours' WHERE reason = 'unknown'"
 q dormancy_up_reasons -q -c "ALTER EXTENSION dormancy UPDATE"
+# (the unknown reason's theme, feedback_survey since 0.4.0: an unedited row
+# takes it, as the comparison with a fresh install above shows; an edited one
+# stays the user's, and reset_defaults() gives the new default)
+themes_q="SELECT concat_ws(' ', theme, installed, note = 'ours') FROM dormancy.message_themes WHERE reason = 'unknown'"
+[ "$(q dormancy_up_reasons -c "$themes_q")" = "reminder f t" ] &&
+	ok "message_themes: the user's edited row of the unknown reason kept (reminder)" ||
+	fail "message_themes after the update: $(q dormancy_up_reasons -c "$themes_q")"
+q dormancy_up_reasons -q -c "SELECT dormancy.reset_defaults('dormancy.message_themes')"
+[ "$(q dormancy_up_reasons -c "$themes_q")" = "feedback_survey t f" ] &&
+	ok "reset_defaults('dormancy.message_themes') after the update gives feedback_survey for unknown" ||
+	fail "message_themes after reset_defaults: $(q dormancy_up_reasons -c "$themes_q")"
 reasons_q="SELECT string_agg(concat_ws(' ', rule_order, evidence, reason, installed, note = 'ours'), '; ' ORDER BY rule_order)
 			 FROM dormancy.reason_rules WHERE rule_order IN (57, 80, 95)"
 [ "$(q dormancy_up_reasons -c "$reasons_q")" = \
