@@ -145,7 +145,8 @@ SELECT core.*,
   ) rec
  CROSS JOIN LATERAL (
 	SELECT CASE WHEN deal.last_deal_outcome IN ('lost', 'postponed')
-					 AND (rec.last_activity_at IS NULL OR deal.last_deal_at > rec.last_activity_at) THEN 'lost_deal'
+					 AND (rec.last_activity_at IS NULL OR deal.last_deal_at > rec.last_activity_at)
+					 AND cst.scored_state IS DISTINCT FROM 'active' THEN 'lost_deal'
 				WHEN cst.scored_state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END AS dormancy_kind
   ) dk
   LEFT JOIN dormancy.customer_contacts cc ON cc.customer_id = core.customer_id

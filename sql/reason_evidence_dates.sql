@@ -73,6 +73,20 @@ SELECT s.customer_id, s.state, s.last_order_at, s.last_deal_at, o.last_outcome_o
   FROM dormancy.customer_status s LEFT JOIN dormancy.customer_outreach o ON o.customer_id = s.customer_id
  WHERE s.customer_id >= 3 ORDER BY s.customer_id;
 
+-- dormant after a lost deal (D1, D5: no transaction now): 10 and 11 buy
+-- every month, the last order 7 days ago, and lost an upsell deal (to a
+-- competitor) or had it postponed since: active, no dormancy_kind, not
+-- lapsing, so no reason and not on the call list; 6 (at risk) and 9 (never
+-- bought) keep lost_deal
+INSERT INTO red.c VALUES (10, 'monthly buyer, upsell deal lost to a competitor 4 days ago', NULL),
+	(11, 'monthly buyer, upsell deal postponed 4 days ago', NULL);
+INSERT INTO red.o SELECT g, d::date, 1000 FROM generate_series(10, 11) g,
+	generate_series(date '2024-11-25', date '2026-10-25', interval '1 month') d;
+INSERT INTO red.d VALUES (10, '2026-10-28', 'lost', 'competitor'), (11, '2026-10-28', 'postponed', NULL);
+SELECT s.customer_id, s.state, s.days_since_last_order, s.dormancy_kind, s.likely_reason, s.message_theme,
+	   EXISTS (SELECT 1 FROM dormancy.call_list l WHERE l.customer_id = s.customer_id) AS on_call_list
+  FROM dormancy.customer_status s WHERE s.customer_id IN (6, 9, 10, 11) ORDER BY s.customer_id;
+
 SELECT dormancy.reset_defaults('dormancy.rules') IS NOT NULL AS rules_reset;
 DELETE FROM dormancy.outreach_log;
 RESET dormancy.as_of;

@@ -3729,8 +3729,8 @@ SELECT core.*,
  -- 100,000 demo customers (serial, 2026-12-03).
  -- The assessment (src/assess_sql.c): the
  -- contract state (the state ladder on contract_covered_until), the kind of
- -- dormancy (lost_deal: the last deal lost or postponed after any purchase;
- -- purchase: at risk or dormant), the evidence the reason rules match on
+ -- dormancy (lost_deal: the last deal lost or postponed after any purchase,
+ -- the customer not active; purchase: at risk or dormant), the evidence the reason rules match on
  -- (lapsed: not while an order of any amount is within at_risk_after; the
  -- last deal and the latest conversation: only when after the last order),
  -- whether the customer is lapsing, the value the channel is chosen by (the
@@ -3924,7 +3924,7 @@ COMMENT ON COLUMN dormancy.customer_status.last_deal_at IS 'close day of the las
 COMMENT ON COLUMN dormancy.customer_status.last_deal_outcome IS 'won, lost, postponed or unknown';
 COMMENT ON COLUMN dormancy.customer_status.last_deal_reason IS 'reason of the last deal: price, features, competitor, timing, budget, circumstances or other';
 COMMENT ON COLUMN dormancy.customer_status.open_deals IS 'deals whose outcome is open';
-COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase), purchase (at risk or dormant after purchases), or NULL';
+COMMENT ON COLUMN dormancy.customer_status.dormancy_kind IS 'lost_deal (last deal lost or postponed, after any purchase, the customer not active), purchase (at risk or dormant after purchases), or NULL';
 COMMENT ON COLUMN dormancy.customer_status.priority_score IS 'whom to call first: 0 to 100, the weighted mean of the components in score_breakdown (docs/priority.md)';
 COMMENT ON COLUMN dormancy.customer_status.score_breakdown IS 'per component: value (-1 to 1), weight, share of the 100 points, contribution (share x value) and the basis it was computed from';
 COMMENT ON COLUMN dormancy.customer_status.likely_reason IS 'why the customer is lapsing, from the first matching dormancy.reason_rules row (unknown when none matches); NULL for customers who are not lapsing';

@@ -47,13 +47,17 @@ assess_state_lapsing(const char *state)
 
 /*
  * CASE WHEN last_deal_outcome IN ('lost', 'postponed')
- *			 AND (last_activity_at IS NULL OR last_deal_at > last_activity_at) THEN 'lost_deal'
+ *			 AND (last_activity_at IS NULL OR last_deal_at > last_activity_at)
+ *			 AND state IS DISTINCT FROM 'active' THEN 'lost_deal'
  *		WHEN state IN ('at_risk', 'dormant', 'long_dormant') THEN 'purchase' END
+ *
+ * (an active customer, still buying, is not dormant after a lost deal: D1)
  */
 AssessKind
 assess_kind(const AssessInput *in)
 {
 	if (in->last_deal_outcome != NULL &&
+		!(in->state != NULL && strcmp(in->state, "active") == 0) &&
 		(strcmp(in->last_deal_outcome, "lost") == 0 || strcmp(in->last_deal_outcome, "postponed") == 0) &&
 		(!in->last_activity_at.valid ||
 		 (in->last_deal_at.valid && in->last_deal_at.value > in->last_activity_at.value)))

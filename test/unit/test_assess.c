@@ -68,6 +68,8 @@ test_kind(void)
 	ok(assess_kind(&in) == ASSESS_KIND_NONE, "active: none");
 	in.last_deal_outcome = "lost";
 	in.last_deal_at = I(100);
+	ok(assess_kind(&in) == ASSESS_KIND_NONE, "active, a lost deal after the last purchase: still buying, none");
+	in.state = "never_purchased";
 	ok(assess_kind(&in) == ASSESS_KIND_LOST_DEAL, "a lost deal and no purchase: lost_deal");
 	in.last_activity_at = I(100);
 	ok(assess_kind(&in) == ASSESS_KIND_NONE, "a lost deal on the day of the last purchase: not after it");
