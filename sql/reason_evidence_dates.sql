@@ -87,6 +87,24 @@ SELECT s.customer_id, s.state, s.days_since_last_order, s.dormancy_kind, s.likel
 	   EXISTS (SELECT 1 FROM dormancy.call_list l WHERE l.customer_id = s.customer_id) AS on_call_list
   FROM dormancy.customer_status s WHERE s.customer_id IN (6, 9, 10, 11) ORDER BY s.customer_id;
 
+-- a conversation in the engagement window is engagement: a customer who
+-- said "do not contact" (12) or booked a meeting (13) four days ago did not
+-- forget us (no forgot, whose evidence is no_engagement); 14 was reached in
+-- April, after its last order but before the 90-day window: forgot
+INSERT INTO red.c VALUES (12, 'said do not contact 4 days ago', NULL), (13, 'booked a meeting 4 days ago', NULL),
+	(14, 'reached in April, nothing since', NULL);
+INSERT INTO red.o SELECT g, d::date, 1000 FROM generate_series(12, 14) g,
+	generate_series(date '2025-01-05', date '2026-03-05', interval '1 month') d;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, rep) VALUES
+	('12', '2026-10-28 10:00+00', 'phone', 'do not contact', 'rep'),
+	('13', '2026-10-28 10:00+00', 'phone', 'meeting', 'rep'),
+	('14', '2026-04-01 10:00+00', 'phone', 'reached', 'rep');
+SELECT s.customer_id, s.state, s.events_in_window, o.last_outcome_on, o.last_outcome,
+	   array(SELECT e FROM unnest(s.evidence) e WHERE e LIKE '%engage%' OR e LIKE 'outreach%' ORDER BY e) AS evidence,
+	   s.likely_reason, s.reason_evidence, s.message_theme
+  FROM dormancy.customer_status s LEFT JOIN dormancy.customer_outreach o ON o.customer_id = s.customer_id
+ WHERE s.customer_id IN (5, 12, 13, 14) ORDER BY s.customer_id;
+
 SELECT dormancy.reset_defaults('dormancy.rules') IS NOT NULL AS rules_reset;
 DELETE FROM dormancy.outreach_log;
 RESET dormancy.as_of;

@@ -631,6 +631,20 @@ assess(PG_FUNCTION_ARGS)
 	in.last_outreach_outcome = OptText(fcinfo, A_LAST_OUTREACH_OUTCOME);
 	in.last_outreach_reason = OptText(fcinfo, A_LAST_OUTREACH_REASON);
 	in.last_outreach_on = OptInt(fcinfo, A_LAST_OUTREACH_ON, INT4OID);
+	/* the conversation's day after (as_of - engagement_window)::date */
+	if (in.last_outreach_outcome != NULL && in.last_outreach_on.valid)
+	{
+		d = SettingsField(cache, settings, S_ENGAGEMENT_WINDOW, &isnull);
+		if (!isnull)
+		{
+			DateADT		window_start = DatumGetDateADT(DirectFunctionCall1(timestamp_date,
+																		   DirectFunctionCall2(date_mi_interval,
+																							   DateADTGetDatum(as_of), d)));
+
+			in.conversation_in_window = in.last_outreach_on.value > window_start &&
+				in.last_outreach_on.value <= as_of;
+		}
+	}
 	in.last_order_at = OptInt(fcinfo, A_LAST_ORDER_AT, INT4OID);
 	in.contact_phones_bound = IsTrue(fcinfo, A_CONTACT_PHONES_BOUND);
 	in.contact_emails_bound = IsTrue(fcinfo, A_CONTACT_EMAILS_BOUND);

@@ -125,8 +125,10 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 		add(out, &n, "", "downgraded");
 	if (in->renewal_due_in_days.valid && in->renewal_due_in_days.value <= in->renewal_horizon_days)
 		add(out, &n, "", "renewal_due");
+	/* a conversation in the window is engagement too (events bound) */
 	if (in->events_bound)
-		add(out, &n, "", or_zero(in->events_in_window) > 0 ? "engaged" : "no_engagement");
+		add(out, &n, "", or_zero(in->events_in_window) > 0 || in->conversation_in_window ?
+			"engaged" : "no_engagement");
 	if (positive(in->pricing_views))
 		add(out, &n, "", "pricing_views");
 	if (at_least(in->pricing_views, in->repeated_pricing_views))

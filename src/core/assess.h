@@ -90,6 +90,11 @@ typedef struct AssessInput
 	const char *last_outreach_outcome;	/* NULL for NULL */
 	const char *last_outreach_reason;
 	AssessInt	last_outreach_on;	/* its day, a day number */
+	/*
+	 * its day is in the engagement window (as_of - engagement_window,
+	 * as_of]: a conversation is engagement, as an event is
+	 */
+	bool		conversation_in_window;
 
 	/* contacts (customer_contacts; NULL counts when no row) */
 	bool		contact_phones_bound;

@@ -144,6 +144,10 @@ test_evidence(void)
 	in = blank();
 	in.events_bound = true;
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "no_engagement") == 0, "events bound, none: no_engagement");
+	in.conversation_in_window = true;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "engaged") == 0, "no event, a conversation in the window: engaged");
+	in.events_bound = false;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "") == 0, "events not bound: neither word");
 	in = blank();
 	in.state = "active";
 	ok(strcmp(joined(&in, ASSESS_KIND_NONE), "state_active") == 0, "active: not lapsed");
