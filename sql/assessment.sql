@@ -106,7 +106,7 @@ SELECT core.*,
 									  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 									  core.frequency, core.recency_days / mdl.unit_days,
 									  core.age_days / mdl.unit_days, core.monetary_value,
-									  mdl.horizon_days / mdl.unit_days) mp
+									  mdl.horizon_days / mdl.unit_days, core.monetary_days) mp
   ) models ON true
   LEFT JOIN LATERAL (
 	SELECT models.expected_value
@@ -332,6 +332,7 @@ SELECT c.customer_id,
 	   f.recency * 1.0 AS recency_days,
 	   f.age * 1.0 AS age_days,
 	   f.monetary_value,
+	   f.monetary_days,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
 	   con.last_covered_day AS contract_covered_until,

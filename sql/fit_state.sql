@@ -74,11 +74,11 @@ SELECT count(*) AS states, sum(dormancy._fit_state_customers(state)) AS customer
   FROM st;
 -- a customer without a purchase day (NULL summary) and a NULL unit leave it out
 WITH f AS (SELECT dormancy._fit_state(s, u) AS state
-			 FROM (VALUES (NULL::dormancy.btyd_summary, 7.0::float8), ('(1,3,10,50)', NULL)) v(s, u))
+			 FROM (VALUES (NULL::dormancy.btyd_summary, 7.0::float8), ('(1,3,10,50,1)', NULL)) v(s, u))
 SELECT dormancy._fit_state_customers(f.state) AS customers, (SELECT dormancy._bgnbd_fit_of(state) FROM f) IS NULL AS no_fit
   FROM f;
-SELECT dormancy._fit_state(s, 0) FROM (VALUES ('(1,3,10,50)'::dormancy.btyd_summary)) v(s);
-SELECT dormancy._fit_state(s, 1) FROM (VALUES ('(1,30,10,50)'::dormancy.btyd_summary)) v(s);
+SELECT dormancy._fit_state(s, 0) FROM (VALUES ('(1,3,10,50,1)'::dormancy.btyd_summary)) v(s);
+SELECT dormancy._fit_state(s, 1) FROM (VALUES ('(1,30,10,50,1)'::dormancy.btyd_summary)) v(s);
 
 -- In parallel (partial aggregates in the workers, combined in the leader:
 -- the same path as Citus's), the same fit as in one process.
@@ -111,7 +111,7 @@ SELECT left(state::text, 1) AS mark, octet_length(state::text) < octet_length(do
 SELECT 'not base64!'::dormancy.fit_state;
 CREATE FUNCTION pg_temp.b64(bytea) RETURNS text LANGUAGE sql AS $$ SELECT translate(encode($1, 'base64'), E'\n', '') $$;
 CREATE TEMP TABLE one AS
-SELECT dormancy.fit_state_send(dormancy._fit_state(s, 1)) AS b FROM (VALUES ('(2,3,10,50)'::dormancy.btyd_summary)) v(s);
+SELECT dormancy.fit_state_send(dormancy._fit_state(s, 1)) AS b FROM (VALUES ('(2,3,10,50,2)'::dormancy.btyd_summary)) v(s);
 SELECT octet_length(b) AS bytes, dormancy.fit_state_send(pg_temp.b64(b)::dormancy.fit_state) = b AS plain_read_back FROM one;
 SELECT pg_temp.b64(b || '\x00'::bytea)::dormancy.fit_state FROM one;
 SELECT pg_temp.b64(substr(b, 1, 40))::dormancy.fit_state FROM one;

@@ -49,8 +49,8 @@ SELECT count(*),
 			dm.recent_median_gap_days, dm.earlier_median_gap_days, dm.cadence_change,
 			dm.season_amount, dm.last_season_amount, dm.season_orders, dm.last_season_orders,
 			dm.same_season_change, dm.declining, dm.decline_signals, dm.campaign_only)
-		OR (f.frequency, f.recency, f.age, f.monetary_value)
-		   IS DISTINCT FROM (bs.frequency, bs.recency, bs.age, bs.monetary_value))
+		OR (f.frequency, f.recency, f.age, f.monetary_value, f.monetary_days)
+		   IS DISTINCT FROM (bs.frequency, bs.recency, bs.age, bs.monetary_value, bs.monetary_days))
   FROM dormancy.src_customers c
   LEFT JOIN dormancy.customer_histories h USING (customer_id)
  CROSS JOIN (SELECT dormancy.as_of_day() AS day) a
@@ -189,6 +189,7 @@ SELECT c.customer_id,
 	   bs.recency * 1.0 AS recency_days,
 	   bs.age * 1.0 AS age_days,
 	   bs.monetary_value,
+	   bs.monetary_days,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
 	   con.last_covered_day AS contract_covered_until,

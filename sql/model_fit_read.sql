@@ -20,6 +20,7 @@ SET dormancy.as_of = '2026-11-01';
 SET dormancy.time_zone = 'Asia/Tokyo';
 
 -- the fits as fit_models() made them up to 0.3.0: over customer_core
+-- (Gamma-Gamma's x the repeat days of known amount, as since 2026-12-07)
 CREATE FUNCTION pg_temp.fits_over_core()
 	RETURNS TABLE (segment_kind text, segment_value text, customers bigint,
 				   bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma)
@@ -27,14 +28,14 @@ CREATE FUNCTION pg_temp.fits_over_core()
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN st.segment_by ELSE 'all' END,
 		   s.segment_value, count(*),
 		   dormancy.bgnbd_fit(s.frequency, s.recency_days / st.unit_days, s.age_days / st.unit_days),
-		   dormancy.gammagamma_fit(s.frequency, s.monetary_value)
+		   dormancy.gammagamma_fit(s.monetary_days, s.monetary_value)
 	  FROM (SELECT m.segment_by, m.min_customers,
 				   (extract(epoch FROM m.time_unit) / 86400)::double precision AS unit_days
 			  FROM dormancy.model_settings_in_force() m) st,
 		   LATERAL (SELECT CASE st.segment_by
 							   WHEN 'industry' THEN dormancy.label_key(c.industry)
 							   WHEN 'company_size' THEN dormancy.label_key(c.company_size) END AS segment_value,
-						   c.frequency, c.recency_days, c.age_days, c.monetary_value
+						   c.frequency, c.recency_days, c.age_days, c.monetary_value, c.monetary_days
 					  FROM dormancy.customer_core c
 					 WHERE c.frequency IS NOT NULL) s
 	 GROUP BY GROUPING SETS ((st.segment_by, st.unit_days, st.min_customers),

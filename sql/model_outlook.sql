@@ -45,14 +45,14 @@ SELECT core.customer_id, mdl.model_id, models.p_alive, models.expected_purchases
   LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 				CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 				core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
-				core.monetary_value, mdl.horizon_days / mdl.unit_days) bg ON true
+				core.monetary_value, mdl.horizon_days / mdl.unit_days, core.monetary_days) bg ON true
   LEFT JOIN LATERAL dormancy.model_lookahead(mdl.bgnbd, core.frequency, core.recency_days / mdl.unit_days,
 				core.age_days / mdl.unit_days, pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,
 				ms.p_alive_threshold) bgla ON true
   LEFT JOIN LATERAL (SELECT * FROM dormancy.model_predictions_paretonbd(mdl.paretonbd,
 				CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 				core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
-				core.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL) p
+				core.monetary_value, mdl.horizon_days / mdl.unit_days, NULL, NULL, core.monetary_days) p
 			 WHERE mdl.paretonbd IS NOT NULL) pn ON true
   LEFT JOIN LATERAL (SELECT * FROM dormancy.model_lookahead(mdl.paretonbd, core.frequency, core.recency_days / mdl.unit_days,
 				core.age_days / mdl.unit_days, pg_catalog.date_part('epoch', ms.lookahead) / 86400 / mdl.unit_days,

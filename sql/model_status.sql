@@ -82,7 +82,7 @@ SELECT count(*) AS customers,
 			- dormancy.bgnbd_expected_purchases(m.bgnbd, 365.25 / 7, s.x::int, s.t_x, s.t_cal)) > 1e-9) AS expected_mismatches,
 	   count(*) FILTER (WHERE cs.expected_value IS NOT NULL
 			AND abs(cs.expected_value - cs.expected_purchases
-				* dormancy.gammagamma_expected_spend(m.gammagamma, cs.frequency, cs.monetary_value)) > 1e-6) AS value_mismatches,
+				* dormancy.gammagamma_expected_spend(m.gammagamma, cs.monetary_days, cs.monetary_value)) > 1e-6) AS value_mismatches,
 	   count(*) FILTER (WHERE cs.expected_value IS NOT NULL) > 1000 AS values_exercised,
 	   min(cs.p_alive) < 0.5 AND max(cs.p_alive) = 1 AS p_alive_spread
   FROM dormancy.customer_status cs

@@ -62,7 +62,7 @@ CREATE FUNCTION pg_temp.old_distribution()
 		  LEFT JOIN LATERAL dormancy.model_predictions(mdl.bgnbd,
 							CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 							core.frequency, core.recency_days / mdl.unit_days, core.age_days / mdl.unit_days,
-							core.monetary_value, mdl.horizon_days / mdl.unit_days) mp ON true
+							core.monetary_value, mdl.horizon_days / mdl.unit_days, core.monetary_days) mp ON true
 	), f AS (
 		SELECT ARRAY(SELECT g / 200.0 FROM generate_series(0, 200) g)::double precision[] AS fractions
 	)
@@ -110,7 +110,9 @@ SET client_min_messages = warning;
 SELECT * FROM pg_temp.models();
 SELECT * FROM pg_temp.compare();
 -- the edge customers: those with a purchase day by as_of count for
--- total_amount (9102, 9101 and 9104 have none)
+-- total_amount (9102, 9101 and 9104 have none); 9103's repeat days are all
+-- of unknown amount: Gamma-Gamma has no observation of its spend (x = 0)
+-- and gives the population's mean spend
 SELECT customer_id, order_days, total_amount, expected_value IS NOT NULL AS has_expected_value
   FROM dormancy.customer_status WHERE customer_id > 9100 ORDER BY customer_id;
 -- the summaries are not left behind
@@ -186,7 +188,8 @@ CREATE FUNCTION pg_temp.per_customer()
 	  FROM dormancy.customer_status s
 	  LEFT JOIN dormancy.models m USING (model_id)
 	 CROSS JOIN LATERAL (SELECT dormancy._expected_value(s.industry, s.company_size, s.frequency,
-														 s.recency_days, s.age_days, s.monetary_value, (SELECT dormancy._configuration())) AS v) e
+														 s.recency_days, s.age_days, s.monetary_value, s.monetary_days,
+														 (SELECT dormancy._configuration())) AS v) e
 $$;
 -- and the stored expected_value quantiles against those of customer_status's
 -- column over the customers with a purchase day

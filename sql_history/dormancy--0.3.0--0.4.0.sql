@@ -162,7 +162,8 @@ CREATE FUNCTION dormancy._history_facts(
 	OUT frequency integer,
 	OUT recency double precision,
 	OUT age double precision,
-	OUT monetary_value double precision)
+	OUT monetary_value double precision,
+	OUT monetary_days integer)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'history_facts'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -3437,6 +3438,7 @@ SELECT c.customer_id,
 	   f.recency AS recency_days,
 	   f.age AS age_days,
 	   f.monetary_value,
+	   f.monetary_days,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
 	   con.last_covered_day AS contract_covered_until,
@@ -3563,12 +3565,12 @@ SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catal
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days)).problem
+								  mdl.horizon_days / mdl.unit_days, core.monetary_days)).problem
 				ELSE (dormancy.model_predictions_paretonbd(mdl.paretonbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL)).problem END AS problem
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL, core.monetary_days)).problem END AS problem
  ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
@@ -3796,6 +3798,7 @@ SELECT core.*,
 				x.configuration) AS r
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
+										   core.monetary_days,
 										   pg_catalog.date_part('epoch', (c.ms).lookahead) / 86400,
 										   (c.ms).p_alive_threshold, c.configuration) AS o,
 				   c.*
@@ -3899,13 +3902,14 @@ COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last 
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
-COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BG/NBD and Pareto/NBD models';
 COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
 COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
 COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
 COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
 COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
 COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+COMMENT ON COLUMN dormancy.customer_status.monetary_days IS 'repeat purchase days of known amount, those monetary_value averages: the x of the Gamma-Gamma model (frequency counts the days of unknown amount too)';
 COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
 COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
 COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
@@ -4445,13 +4449,13 @@ SELECT core.customer_id, mdl.model_id,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days) AS b,
+											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS b,
 				   dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
 											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days) AS p
+											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS p
 			OFFSET 0) x
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS
@@ -7338,7 +7342,7 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		customers := 'SELECT s.total_amount, '
 			'dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age, '
-			's.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			's.monetary_value, s.monetary_days, (SELECT dormancy._configuration())) AS expected_value '
 			'FROM pg_temp.dormancy_fit_summaries s';
 	ELSIF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
 		-- on Citus (fit_models() kept fit states, not summaries): each
@@ -7350,7 +7354,7 @@ BEGIN
 		-- for each of its fields read, five times per customer)
 		customers := 'SELECT s.total_amount, '
 			'dormancy._expected_value(s.industry, s.company_size, b.frequency, b.recency, b.age, '
-			'b.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'b.monetary_value, b.monetary_days, (SELECT dormancy._configuration())) AS expected_value '
 			'FROM (SELECT c.industry, c.company_size, h.history, '
 			'(dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
 			'FROM dormancy.src_customers c '
@@ -7962,9 +7966,11 @@ BEGIN
 	-- customer's whole history as _whole_stored_histories gives it.
 	EXECUTE format(
 		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
-		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
+		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.monetary_days, '
+		'	   s.total_amount '
 		'  FROM dormancy.src_customers c '
-		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
+		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, '
+		'			   (h.b).monetary_days, h.total_amount '
 		'		  FROM (SELECT h.customer_id, '
 		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
 		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
@@ -9154,7 +9160,7 @@ BEGIN
 	-- each history's part, from the live histories (histories are stored
 	-- only inside a refresh, so outside one the live ones are
 	-- customer_histories')
-	histories := 'SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, '
+	histories := 'SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, b.monetary_days, '
 		'd.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days '
 		'FROM dormancy.customer_histories_live h '
 		'CROSS JOIN LATERAL dormancy.btyd_summary(h.history, $1, ''1 day'') b '
@@ -9226,8 +9232,8 @@ BEGIN
 				   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
 				   b.expected_purchases AS predicted, p.expected_purchases AS predicted_paretonbd,
 				   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
-							 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
-						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
+							 AND (m.gammagamma).p * s.monetary_days + (m.gammagamma).q > 1
+						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.monetary_days, s.monetary_value) END AS predicted_spend
 			  FROM (%s) s
 			  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment
 			  -- each prediction once per customer and model, as a function
@@ -9534,15 +9540,15 @@ BEGIN
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
 			   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd'),
 			   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit_covariance(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd'),
 			   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit_status(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd')
 		  FROM pg_temp.dormancy_fit_summaries s;
@@ -9552,20 +9558,20 @@ BEGIN
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,
 		   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit(s.monetary_days, s.monetary_value),
 		   -- Pareto/NBD only when it may be chosen (model_settings.model)
 		   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd'),
 		   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit_covariance(s.monetary_days, s.monetary_value),
 		   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd'),
 		   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit_status(s.monetary_days, s.monetary_value),
 		   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
 	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
-				   f.frequency, f.recency, f.age, f.monetary_value
+				   f.frequency, f.recency, f.age, f.monetary_value, f.monetary_days
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))
 	HAVING grouping(s.segment_value) = 1
@@ -9586,14 +9592,14 @@ COMMENT ON FUNCTION dormancy._fit_segments(dormancy.model_settings) IS
 CREATE FUNCTION dormancy.model_predictions_paretonbd(paretonbd dormancy.paretonbd,
 	gammagamma dormancy.gammagamma, frequency integer, recency double precision,
 	age double precision, monetary_value double precision, horizon double precision,
-	ahead double precision, threshold double precision,
+	ahead double precision, threshold double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT expected_purchases double precision,
 	OUT expected_value double precision, OUT p_alive_ahead double precision,
 	OUT dormant_age double precision, OUT problem text)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions_paretonbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them: a value that cannot be computed is NULL and problem says why';
+COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them (monetary_days: the repeat days of known amount, Gamma-Gamma''s x; NULL: the frequency): a value that cannot be computed is NULL and problem says why';
 
 -- (end of Looking ahead (issue 14))
 
@@ -9856,7 +9862,7 @@ REVOKE ALL ON FUNCTION dormancy._bgnbd_fit(integer, double precision, double pre
 CREATE FUNCTION dormancy.model_intervals(model dormancy.bgnbd, covariance double precision[],
 	gammagamma dormancy.gammagamma, gammagamma_covariance double precision[],
 	frequency integer, recency double precision, age double precision,
-	monetary_value double precision, horizon double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT p_alive_low double precision, OUT p_alive_high double precision,
 	OUT expected_purchases double precision, OUT expected_purchases_low double precision,
 	OUT expected_purchases_high double precision,
@@ -9864,13 +9870,13 @@ CREATE FUNCTION dormancy.model_intervals(model dormancy.bgnbd, covariance double
 	OUT expected_value_high double precision)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_intervals_bgnbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_intervals(dormancy.bgnbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and expected value in the next horizon under a BG/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed';
+COMMENT ON FUNCTION dormancy.model_intervals(dormancy.bgnbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value in the next horizon under a BG/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed; monetary_days: the repeat days of known amount, Gamma-Gamma''s x (NULL: the frequency)';
 
 CREATE FUNCTION dormancy.model_intervals(model dormancy.paretonbd, covariance double precision[],
 	gammagamma dormancy.gammagamma, gammagamma_covariance double precision[],
 	frequency integer, recency double precision, age double precision,
-	monetary_value double precision, horizon double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT p_alive_low double precision, OUT p_alive_high double precision,
 	OUT expected_purchases double precision, OUT expected_purchases_low double precision,
 	OUT expected_purchases_high double precision,
@@ -9878,8 +9884,8 @@ CREATE FUNCTION dormancy.model_intervals(model dormancy.paretonbd, covariance do
 	OUT expected_value_high double precision)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_intervals_paretonbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_intervals(dormancy.paretonbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and expected value in the next horizon under a Pareto/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed';
+COMMENT ON FUNCTION dormancy.model_intervals(dormancy.paretonbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value in the next horizon under a Pareto/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed; monetary_days: the repeat days of known amount, Gamma-Gamma''s x (NULL: the frequency)';
 
 CREATE FUNCTION dormancy.paretonbd_p_purchase(m dormancy.paretonbd, t double precision,
 	frequency integer, recency double precision, age double precision)
@@ -11281,6 +11287,7 @@ CREATE FUNCTION dormancy._customer_facts(
 	OUT recency double precision,
 	OUT age double precision,
 	OUT monetary_value double precision,
+	OUT monetary_days integer,
 	-- customer_core's own
 	OUT state text,
 	OUT days_since_last_order integer,
@@ -11314,7 +11321,8 @@ COMMENT ON FUNCTION dormancy._model_for(text, text, dormancy.configuration) IS
 DROP FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision);
 CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
 										recency_days double precision, age_days double precision,
-										monetary_value double precision, lookahead_days double precision,
+										monetary_value double precision, monetary_days integer,
+										lookahead_days double precision,
 										p_alive_threshold double precision,
 										configuration dormancy.configuration,
 										OUT model_id integer, OUT forecast_model text,
@@ -11327,17 +11335,18 @@ CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, freque
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_outlook'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision, dormancy.configuration) IS
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, integer, double precision, double precision, dormancy.configuration) IS
 	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
 
 DROP FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision);
 CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
 										 recency_days double precision, age_days double precision,
-										 monetary_value double precision, configuration dormancy.configuration)
+										 monetary_value double precision, monetary_days integer,
+										 configuration dormancy.configuration)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'expected_value_for'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, dormancy.configuration) IS
+COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, integer, dormancy.configuration) IS
 	'internal: a customer''s expected_value as customer_status computes it (the model _model_for chooses, model_predictions), from its BTYD summary in days and its segment columns; for the value distribution of fit_models()';
 
 DROP FUNCTION dormancy._likely_reason(boolean, text[]);
@@ -12762,6 +12771,36 @@ GRANT SELECT ON dormancy._as_of, dormancy._zone_in_force, dormancy._source_setti
 	dormancy._decline_settings
 	TO dormancy_analyst;
 
+-- Gamma-Gamma's x is the number of repeat purchase days of known amount,
+-- the days monetary_value averages (btyd_summary's new monetary_days), not
+-- the frequency: in the fits, the predictions and the validation
+ALTER TYPE dormancy.btyd_summary ADD ATTRIBUTE monetary_days integer;
+COMMENT ON TYPE dormancy.btyd_summary IS
+	'frequency (repeat purchase days), recency and age (T) in units, mean amount of the repeat purchase days of known amount, and how many those are (Gamma-Gamma''s x)';
+COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, timestamptz, interval) IS
+	'frequency, recency, age, monetary value and its days of known amount of a history at as_of, in units (lifetimes conventions, freq=D)';
+COMMENT ON FUNCTION dormancy.btyd_summary(dormancy.purchase_history, date, interval) IS
+	'frequency, recency, age, monetary value and its days of known amount of a history at the day as_of, in units (lifetimes conventions, freq=D)';
+COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision) IS
+	'p_alive, expected purchases and expected value (expected purchases times expected spend, the monetary value taken as the mean of frequency days) in the next horizon time units: a value that cannot be computed is NULL and problem says why, instead of an error';
+-- The same with the repeat days of known amount that monetary_value
+-- averages (btyd_summary's monetary_days) as Gamma-Gamma's x, as
+-- customer_status computes it; NULL monetary_days: the frequency.  (An
+-- overload, not a default: the seven-argument form was released in 0.3.0
+-- and views depend on it.)
+CREATE FUNCTION dormancy.model_predictions(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+	frequency integer, recency double precision, age double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer,
+	OUT p_alive double precision, OUT expected_purchases double precision,
+	OUT expected_value double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value (expected purchases times expected spend, the monetary value the mean of monetary_days repeat days of known amount) in the next horizon time units, as customer_status computes them: a value that cannot be computed is NULL and problem says why, instead of an error';
+COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their mean spend over the calibration repeat days of known amount and how many those are';
+COMMENT ON AGGREGATE dormancy._fit_state(dormancy.btyd_summary, double precision) IS
+	'internal: the customers'' BTYD summaries (in days) as one fit state, recency and age in units of unit_days: the observations of bgnbd_fit(frequency, recency / unit_days, age / unit_days) and gammagamma_fit(monetary_days, monetary_value)';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it
@@ -12799,7 +12838,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._rule_for(text, text, dormancy.configuration),
 	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
-		double precision, double precision, dormancy.configuration),
+		integer, double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),

@@ -61,7 +61,8 @@ CREATE FUNCTION dormancy._history_facts(
 	OUT frequency integer,
 	OUT recency double precision,
 	OUT age double precision,
-	OUT monetary_value double precision)
+	OUT monetary_value double precision,
+	OUT monetary_days integer)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'history_facts'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -144,6 +145,7 @@ CREATE FUNCTION dormancy._customer_facts(
 	OUT recency double precision,
 	OUT age double precision,
 	OUT monetary_value double precision,
+	OUT monetary_days integer,
 	-- customer_core's own
 	OUT state text,
 	OUT days_since_last_order integer,

@@ -122,7 +122,21 @@ CREATE FUNCTION dormancy.model_predictions(bgnbd dormancy.bgnbd, gammagamma dorm
 	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and expected value (expected purchases times expected spend) in the next horizon time units, as customer_status computes them: a value that cannot be computed is NULL and problem says why, instead of an error';
+	'p_alive, expected purchases and expected value (expected purchases times expected spend, the monetary value taken as the mean of frequency days) in the next horizon time units: a value that cannot be computed is NULL and problem says why, instead of an error';
+-- The same with the repeat days of known amount that monetary_value
+-- averages (btyd_summary's monetary_days) as Gamma-Gamma's x, as
+-- customer_status computes it; NULL monetary_days: the frequency.  (An
+-- overload, not a default: the seven-argument form was released in 0.3.0
+-- and views depend on it.)
+CREATE FUNCTION dormancy.model_predictions(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+	frequency integer, recency double precision, age double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer,
+	OUT p_alive double precision, OUT expected_purchases double precision,
+	OUT expected_value double precision, OUT problem text)
+	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value (expected purchases times expected spend, the monetary value the mean of monetary_days repeat days of known amount) in the next horizon time units, as customer_status computes them: a value that cannot be computed is NULL and problem says why, instead of an error';
 
 -- Looking ahead: what happens if the customer stays silent (docs/models.md)
 CREATE FUNCTION dormancy.bgnbd_p_purchase(m dormancy.bgnbd, t double precision, frequency integer,

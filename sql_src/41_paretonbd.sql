@@ -103,11 +103,11 @@ COMMENT ON FUNCTION dormancy.model_lookahead(dormancy.paretonbd, integer, double
 CREATE FUNCTION dormancy.model_predictions_paretonbd(paretonbd dormancy.paretonbd,
 	gammagamma dormancy.gammagamma, frequency integer, recency double precision,
 	age double precision, monetary_value double precision, horizon double precision,
-	ahead double precision, threshold double precision,
+	ahead double precision, threshold double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT expected_purchases double precision,
 	OUT expected_value double precision, OUT p_alive_ahead double precision,
 	OUT dormant_age double precision, OUT problem text)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_predictions_paretonbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them: a value that cannot be computed is NULL and problem says why';
+COMMENT ON FUNCTION dormancy.model_predictions_paretonbd(dormancy.paretonbd, dormancy.gammagamma, integer, double precision, double precision, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and value in the next horizon, p_alive if silent for ahead more units and the age at which p_alive falls below threshold, under a Pareto/NBD model, as customer_status computes them (monetary_days: the repeat days of known amount, Gamma-Gamma''s x; NULL: the frequency): a value that cannot be computed is NULL and problem says why';

@@ -6,7 +6,8 @@
 -- combination on the coordinator only when its transition type is a real
 -- type (not internal), and moves the partial states in the type's text form.
 -- dormancy.fit_state holds the distinct BG/NBD observations (frequency,
--- recency, age) and Gamma-Gamma observations (frequency, mean spend) of a
+-- recency, age) and Gamma-Gamma observations (repeat days of known amount,
+-- mean spend) of a
 -- group of customers with their counts, as the fit aggregates keep them;
 -- _fit_state folds customers' BTYD summaries into one, _fit_state_combine
 -- merges two, and _bgnbd_fit_of and the others (45_model_status.sql) fit
@@ -53,7 +54,7 @@ CREATE AGGREGATE dormancy._fit_state(summary dormancy.btyd_summary, unit_days do
 	COMBINEFUNC = dormancy._fit_state_combine,
 	PARALLEL = SAFE);
 COMMENT ON AGGREGATE dormancy._fit_state(dormancy.btyd_summary, double precision) IS
-	'internal: the customers'' BTYD summaries (in days) as one fit state, recency and age in units of unit_days: the observations of bgnbd_fit(frequency, recency / unit_days, age / unit_days) and gammagamma_fit(frequency, monetary_value)';
+	'internal: the customers'' BTYD summaries (in days) as one fit state, recency and age in units of unit_days: the observations of bgnbd_fit(frequency, recency / unit_days, age / unit_days) and gammagamma_fit(monetary_days, monetary_value)';
 CREATE FUNCTION dormancy._fit_state_customers(dormancy.fit_state)
 	RETURNS bigint AS 'MODULE_PATHNAME', 'fit_state_customers'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

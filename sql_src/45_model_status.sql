@@ -178,7 +178,7 @@ COMMENT ON FUNCTION dormancy._whole_stored_histories() IS
 -- copy of a duplicate id, as customer_core) with a purchase day by
 -- dormancy.as_of(), its industry and company size, the BTYD summary of its
 -- history in days (btyd_summary(h, as_of_day(), '1 day'): customer_core's
--- frequency, recency_days, age_days and monetary_value, which
+-- frequency, recency_days, age_days, monetary_value and monetary_days, which
 -- _customer_facts computes by the same loop on the same day, as_of_day())
 -- and its total_amount (history_summary: customer_core's, by the same
 -- loop).  A customer without a purchase day by then (no orders, only
@@ -219,9 +219,11 @@ BEGIN
 	-- customer's whole history as _whole_stored_histories gives it.
 	EXECUTE format(
 		'CREATE TEMP TABLE dormancy_fit_summaries ON COMMIT DROP AS '
-		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.total_amount '
+		'SELECT c.industry, c.company_size, s.frequency, s.recency, s.age, s.monetary_value, s.monetary_days, '
+		'	   s.total_amount '
 		'  FROM dormancy.src_customers c '
-		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, h.total_amount '
+		'  JOIN (SELECT h.customer_id, (h.b).frequency, (h.b).recency, (h.b).age, (h.b).monetary_value, '
+		'			   (h.b).monetary_days, h.total_amount '
 		'		  FROM (SELECT h.customer_id, '
 		'					   dormancy.btyd_summary(h.history, (SELECT dormancy.as_of_day()), ''1 day'') AS b, '
 		'					   (dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
@@ -607,7 +609,8 @@ COMMENT ON FUNCTION dormancy._warn_not_converged(text, text, text[], text[], tex
 -- pg_temp.dormancy_fit_summaries (_fit_summaries): each bound customer with
 -- a purchase day by then, its segment columns and the BTYD summary of its
 -- history, the same values as customer_core's frequency, recency_days,
--- age_days and monetary_value.  The aggregates sort and count identical
+-- age_days, monetary_value and monetary_days (Gamma-Gamma's x: the repeat
+-- days of known amount that monetary_value averages).  The aggregates sort and count identical
 -- summaries once (docs/models.md), so the order of the rows does not change
 -- a fit.  With segment_by = 'none' a plain aggregate: GROUPING SETS ((),
 -- (segment)) would fit the whole population a second time as the segment
@@ -669,15 +672,15 @@ BEGIN
 		RETURN QUERY
 		SELECT 'all'::text, NULL::text,
 			   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd'),
 			   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit_covariance(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd'),
 			   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
-			   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+			   dormancy._gammagamma_fit_status(s.monetary_days, s.monetary_value),
 			   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 				   FILTER (WHERE settings.model <> 'bgnbd')
 		  FROM pg_temp.dormancy_fit_summaries s;
@@ -687,20 +690,20 @@ BEGIN
 	SELECT CASE WHEN grouping(s.segment_value) = 0 THEN settings.segment_by ELSE 'all' END,
 		   s.segment_value,
 		   dormancy._bgnbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit(s.monetary_days, s.monetary_value),
 		   -- Pareto/NBD only when it may be chosen (model_settings.model)
 		   dormancy._paretonbd_fit(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd'),
 		   dormancy._bgnbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit_covariance(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit_covariance(s.monetary_days, s.monetary_value),
 		   dormancy._paretonbd_fit_covariance(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd'),
 		   dormancy._bgnbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days),
-		   dormancy._gammagamma_fit_status(s.frequency, s.monetary_value),
+		   dormancy._gammagamma_fit_status(s.monetary_days, s.monetary_value),
 		   dormancy._paretonbd_fit_status(s.frequency, s.recency / unit_days, s.age / unit_days)
 			   FILTER (WHERE settings.model <> 'bgnbd')
 	  FROM (SELECT dormancy._segment_value(settings.segment_by, f.industry, f.company_size) AS segment_value,
-				   f.frequency, f.recency, f.age, f.monetary_value
+				   f.frequency, f.recency, f.age, f.monetary_value, f.monetary_days
 			  FROM pg_temp.dormancy_fit_summaries f) s
 	 GROUP BY GROUPING SETS ((), (s.segment_value))
 	HAVING grouping(s.segment_value) = 1

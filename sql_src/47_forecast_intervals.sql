@@ -63,7 +63,7 @@ COMMENT ON AGGREGATE dormancy.paretonbd_covariance(dormancy.paretonbd, integer, 
 CREATE FUNCTION dormancy.model_intervals(model dormancy.bgnbd, covariance double precision[],
 	gammagamma dormancy.gammagamma, gammagamma_covariance double precision[],
 	frequency integer, recency double precision, age double precision,
-	monetary_value double precision, horizon double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT p_alive_low double precision, OUT p_alive_high double precision,
 	OUT expected_purchases double precision, OUT expected_purchases_low double precision,
 	OUT expected_purchases_high double precision,
@@ -71,13 +71,13 @@ CREATE FUNCTION dormancy.model_intervals(model dormancy.bgnbd, covariance double
 	OUT expected_value_high double precision)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_intervals_bgnbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_intervals(dormancy.bgnbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and expected value in the next horizon under a BG/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed';
+COMMENT ON FUNCTION dormancy.model_intervals(dormancy.bgnbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value in the next horizon under a BG/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed; monetary_days: the repeat days of known amount, Gamma-Gamma''s x (NULL: the frequency)';
 
 CREATE FUNCTION dormancy.model_intervals(model dormancy.paretonbd, covariance double precision[],
 	gammagamma dormancy.gammagamma, gammagamma_covariance double precision[],
 	frequency integer, recency double precision, age double precision,
-	monetary_value double precision, horizon double precision,
+	monetary_value double precision, horizon double precision, monetary_days integer DEFAULT NULL,
 	OUT p_alive double precision, OUT p_alive_low double precision, OUT p_alive_high double precision,
 	OUT expected_purchases double precision, OUT expected_purchases_low double precision,
 	OUT expected_purchases_high double precision,
@@ -85,5 +85,5 @@ CREATE FUNCTION dormancy.model_intervals(model dormancy.paretonbd, covariance do
 	OUT expected_value_high double precision)
 	RETURNS record AS 'MODULE_PATHNAME', 'model_intervals_paretonbd'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy.model_intervals(dormancy.paretonbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision) IS
-	'p_alive, expected purchases and expected value in the next horizon under a Pareto/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed';
+COMMENT ON FUNCTION dormancy.model_intervals(dormancy.paretonbd, double precision[], dormancy.gammagamma, double precision[], integer, double precision, double precision, double precision, double precision, integer) IS
+	'p_alive, expected purchases and expected value in the next horizon under a Pareto/NBD and a Gamma-Gamma model, each with its 95% interval from the covariance of the parameters (delta method); an interval is NULL without a covariance or when it cannot be computed; monetary_days: the repeat days of known amount, Gamma-Gamma''s x (NULL: the frequency)';

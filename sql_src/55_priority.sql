@@ -222,7 +222,8 @@ COMMENT ON COLUMN dormancy.value_distribution.stored_at IS 'when it was stored';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 
 -- The model columns of customer_status, from a customer's BTYD summary in
--- days (frequency, recency, age, monetary value), its segment columns, the
+-- days (frequency, recency, age, monetary value and its days of known
+-- amount, Gamma-Gamma's x), its segment columns, the
 -- lookahead in days and the p_alive threshold (model_settings), in one C
 -- call (src/btyd_sql.c): the model _model_for chooses, the summary in its
 -- time unit, the predictions of model_predictions (model_predictions_paretonbd
@@ -232,7 +233,8 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.value_distribution', '');
 -- configuration given, as for _model_for.
 CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
 										recency_days double precision, age_days double precision,
-										monetary_value double precision, lookahead_days double precision,
+										monetary_value double precision, monetary_days integer,
+										lookahead_days double precision,
 										p_alive_threshold double precision,
 										configuration dormancy.configuration,
 										OUT model_id integer, OUT forecast_model text,
@@ -245,7 +247,7 @@ CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, freque
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_outlook'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision, dormancy.configuration) IS
+COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, integer, double precision, double precision, dormancy.configuration) IS
 	'internal: the model columns of customer_status for a customer (the model _model_for chooses, model_predictions and model_lookahead under it), from its BTYD summary in days, its segment columns, the lookahead in days and the p_alive threshold';
 
 -- A customer's expected_value as customer_status gives it (_model_outlook's),
@@ -253,11 +255,12 @@ COMMENT ON FUNCTION dormancy._model_outlook(text, text, integer, double precisio
 -- _model_outlook.
 CREATE FUNCTION dormancy._expected_value(industry text, company_size text, frequency integer,
 										 recency_days double precision, age_days double precision,
-										 monetary_value double precision, configuration dormancy.configuration)
+										 monetary_value double precision, monetary_days integer,
+										 configuration dormancy.configuration)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'expected_value_for'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, dormancy.configuration) IS
+COMMENT ON FUNCTION dormancy._expected_value(text, text, integer, double precision, double precision, double precision, integer, dormancy.configuration) IS
 	'internal: a customer''s expected_value as customer_status computes it (the model _model_for chooses, model_predictions), from its BTYD summary in days and its segment columns; for the value distribution of fit_models()';
 
 -- Store the distribution of the customers' values with the models'
@@ -288,7 +291,7 @@ BEGIN
 	IF to_regclass('pg_temp.dormancy_fit_summaries') IS NOT NULL THEN
 		customers := 'SELECT s.total_amount, '
 			'dormancy._expected_value(s.industry, s.company_size, s.frequency, s.recency, s.age, '
-			's.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			's.monetary_value, s.monetary_days, (SELECT dormancy._configuration())) AS expected_value '
 			'FROM pg_temp.dormancy_fit_summaries s';
 	ELSIF to_regclass('pg_temp.dormancy_fit_states') IS NOT NULL THEN
 		-- on Citus (fit_models() kept fit states, not summaries): each
@@ -300,7 +303,7 @@ BEGIN
 		-- for each of its fields read, five times per customer)
 		customers := 'SELECT s.total_amount, '
 			'dormancy._expected_value(s.industry, s.company_size, b.frequency, b.recency, b.age, '
-			'b.monetary_value, (SELECT dormancy._configuration())) AS expected_value '
+			'b.monetary_value, b.monetary_days, (SELECT dormancy._configuration())) AS expected_value '
 			'FROM (SELECT c.industry, c.company_size, h.history, '
 			'(dormancy.history_summary(h.history, (SELECT dormancy.as_of_day()), 0)).total_amount '
 			'FROM dormancy.src_customers c '

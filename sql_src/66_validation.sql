@@ -66,7 +66,7 @@ COMMENT ON COLUMN dormancy.model_validations.predicted IS 'sum over those custom
 COMMENT ON COLUMN dormancy.model_validations.actual IS 'sum over those customers of their purchase days in the holdout period';
 COMMENT ON COLUMN dormancy.model_validations.mean_absolute_error IS 'mean over the buckets 0 to 7+ with customers of |predicted - actual| / customers (purchase days per customer); the same on every row of the run, model and segment; model_settings.model = validation chooses the model by it';
 COMMENT ON COLUMN dormancy.model_validations.spend_customers IS 'customers of the bucket with a holdout purchase day of known amount and an expected spend';
-COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their calibration frequency and mean repeat spend';
+COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their mean spend over the calibration repeat days of known amount and how many those are';
 COMMENT ON COLUMN dormancy.model_validations.actual_spend IS 'mean over spend_customers of their net amount per holdout purchase day (days of known amount)';
 COMMENT ON COLUMN dormancy.model_validations.spend_mean_absolute_error IS 'mean over the buckets 0 to 7+ with spend_customers of |predicted_spend - actual_spend|; the same on every row of the run and segment';
 COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted on the calibration period (on the Pareto/NBD rows too)';
@@ -194,7 +194,7 @@ BEGIN
 	-- each history's part, from the live histories (histories are stored
 	-- only inside a refresh, so outside one the live ones are
 	-- customer_histories')
-	histories := 'SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, '
+	histories := 'SELECT h.customer_id, b.frequency, b.recency, b.age, b.monetary_value, b.monetary_days, '
 		'd.first_day, d.holdout_days, d.holdout_spend, d.holdout_spend_days, d.repeat_days '
 		'FROM dormancy.customer_histories_live h '
 		'CROSS JOIN LATERAL dormancy.btyd_summary(h.history, $1, ''1 day'') b '
@@ -266,8 +266,8 @@ BEGIN
 				   s.holdout_days, s.holdout_spend, s.holdout_spend_days,
 				   b.expected_purchases AS predicted, p.expected_purchases AS predicted_paretonbd,
 				   CASE WHEN (m.gammagamma).p > 0 AND (m.gammagamma).q > 0 AND (m.gammagamma).v > 0
-							 AND (m.gammagamma).p * s.frequency + (m.gammagamma).q > 1
-						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.frequency, s.monetary_value) END AS predicted_spend
+							 AND (m.gammagamma).p * s.monetary_days + (m.gammagamma).q > 1
+						THEN dormancy.gammagamma_expected_spend(m.gammagamma, s.monetary_days, s.monetary_value) END AS predicted_spend
 			  FROM (%s) s
 			  JOIN pg_temp.dormancy_validation_models m ON m.segment_kind = 'all' OR m.segment = s.segment
 			  -- each prediction once per customer and model, as a function

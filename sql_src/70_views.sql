@@ -917,6 +917,7 @@ SELECT c.customer_id,
 	   f.recency AS recency_days,
 	   f.age AS age_days,
 	   f.monetary_value,
+	   f.monetary_days,
 	   con.terms AS contract_terms,
 	   con.contract_end_at,
 	   con.last_covered_day AS contract_covered_until,
@@ -1043,12 +1044,12 @@ SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catal
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days)).problem
+								  mdl.horizon_days / mdl.unit_days, core.monetary_days)).problem
 				ELSE (dormancy.model_predictions_paretonbd(mdl.paretonbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL)).problem END AS problem
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL, core.monetary_days)).problem END AS problem
  ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
@@ -1276,6 +1277,7 @@ SELECT core.*,
 				x.configuration) AS r
 	  FROM (SELECT dormancy._model_outlook(core.industry, core.company_size, core.frequency,
 										   core.recency_days, core.age_days, core.monetary_value,
+										   core.monetary_days,
 										   pg_catalog.date_part('epoch', (c.ms).lookahead) / 86400,
 										   (c.ms).p_alive_threshold, c.configuration) AS o,
 				   c.*
@@ -1379,13 +1381,14 @@ COMMENT ON COLUMN dormancy.customer_status.lapsed_after_price_increase IS 'last 
 COMMENT ON COLUMN dormancy.customer_status.price_increase IS 'the latest such price increase: day, category, change and note';
 COMMENT ON COLUMN dormancy.customer_status.lapsed_after_spec_change IS 'the same for a specification change';
 COMMENT ON COLUMN dormancy.customer_status.spec_change IS 'the latest such specification change: day, category and note';
-COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BTYD models';
+COMMENT ON COLUMN dormancy.customer_status.frequency IS 'repeat purchase days (purchase days - 1): the x of the BG/NBD and Pareto/NBD models';
 COMMENT ON COLUMN dormancy.customer_status.recency_days IS 'days from the first to the last purchase day: the t_x of the BTYD models, in days';
 COMMENT ON COLUMN dormancy.customer_status.age_days IS 'days from the first purchase day to as_of: the T of the BTYD models, in days';
 COMMENT ON COLUMN dormancy.customer_status.contract_terms IS 'contract terms of the customer (NULL without contracts or when none are bound)';
 COMMENT ON COLUMN dormancy.customer_status.contract_covered_until IS 'the last day up to as_of covered by a contract term; for rules with use_contract_end it counts like a purchase day';
 COMMENT ON COLUMN dormancy.customer_status.days_since_contract_end IS 'days since the last term ended, when no term covers as_of';
 COMMENT ON COLUMN dormancy.customer_status.monetary_value IS 'mean net amount of the repeat purchase days (days with unknown amounts left out)';
+COMMENT ON COLUMN dormancy.customer_status.monetary_days IS 'repeat purchase days of known amount, those monetary_value averages: the x of the Gamma-Gamma model (frequency counts the days of unknown amount too)';
 COMMENT ON COLUMN dormancy.customer_status.model_id IS 'the dormancy.models row applied: the customer''s segment''s, else the overall one (converged fits only)';
 COMMENT ON COLUMN dormancy.customer_status.p_alive IS 'probability that the customer is still alive (BG/NBD), NULL without a fitted model or purchases, or when it cannot be computed (see data_issues)';
 COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purchase days in the next model_settings.horizon (BG/NBD); NULL when it cannot be computed (see data_issues)';
@@ -1925,13 +1928,13 @@ SELECT core.customer_id, mdl.model_id,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days) AS b,
+											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS b,
 				   dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
 											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days) AS p
+											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS p
 			OFFSET 0) x
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS

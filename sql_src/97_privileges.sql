@@ -144,7 +144,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._rule_for(text, text, dormancy.configuration),
 	dormancy._model_for(text, text, dormancy.configuration),
 	dormancy._model_outlook(text, text, integer, double precision, double precision, double precision,
-		double precision, double precision, dormancy.configuration),
+		integer, double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),

@@ -744,9 +744,10 @@ QuietResult(TupleDesc tupdesc, Datum *values, bool *nulls, int problem_col, Stri
 
 /*
  * expected_value of the quiet predictions: expected purchases times the
- * Gamma-Gamma expected spend, with a Gamma-Gamma model (argument gg_arg)
- * and a known mean spend (argument m_arg; not needed at x = 0); NULL
- * without a problem when the mean spend does not exist (p x + q <= 1).
+ * Gamma-Gamma expected spend, with a Gamma-Gamma model (gg_rec) and a
+ * known mean spend m of x spends (x: the repeat days of known amount; m not
+ * needed at x = 0); NULL without a problem when the mean spend does not
+ * exist (p x + q <= 1).
  */
 static void
 ExpectedValueQuietly(HeapTupleHeader gg_rec, bool m_known, double m, double x, double expected,
@@ -834,12 +835,14 @@ SetDormantAge(double v, double t_x, Datum *value, bool *isnull, StringInfo probl
  * purchases, expected value; a value stays NULL when it cannot be computed,
  * with the problem noted), under the model row model_rec (a Pareto/NBD row
  * when pareto, else BG/NBD; *bg or *pn gets its parameters), with the
- * Gamma-Gamma row gg_rec (NULL for none) and the mean spend m (m_known).
+ * Gamma-Gamma row gg_rec (NULL for none) and the mean spend m (m_known) of
+ * the m_days repeat days of known amount (Gamma-Gamma's x; x, the
+ * frequency, counts the days of unknown amount too).
  * False when p_alive or the expected purchases could not be computed.
  */
 static bool
 PredictCustomer(bool pareto, HeapTupleHeader model_rec, HeapTupleHeader gg_rec,
-				double x, double t_x, double T, double t, bool m_known, double m,
+				double x, double t_x, double T, double t, bool m_known, double m, double m_days,
 				Datum *values, bool *nulls, StringInfo problems,
 				BtydBgnbdParams *bg, BtydParetoParams *pn)
 {
@@ -884,15 +887,18 @@ PredictCustomer(bool pareto, HeapTupleHeader model_rec, HeapTupleHeader gg_rec,
 	values[1] = Float8GetDatum(expected);
 	nulls[1] = false;
 
-	ExpectedValueQuietly(gg_rec, m_known, m, x, expected, &values[2], &nulls[2], problems);
+	ExpectedValueQuietly(gg_rec, m_known, m, m_days, expected, &values[2], &nulls[2], problems);
 	return true;
 }
 
 /*
  * SQL: model_predictions(bgnbd, gammagamma, frequency, recency, age,
- * monetary_value, horizon) -> (p_alive, expected_purchases, expected_value,
- * problem), and model_predictions_paretonbd (pareto: the same under a
- * Pareto/NBD model, with the looking-ahead columns).
+ * monetary_value, horizon[, monetary_days]) -> (p_alive, expected_purchases,
+ * expected_value, problem), and model_predictions_paretonbd (pareto: the
+ * same under a Pareto/NBD model, with the looking-ahead columns; its
+ * monetary_days is the tenth argument).  monetary_days, the repeat days of
+ * known amount that monetary_value averages, is Gamma-Gamma's x; without
+ * it (or NULL) x is the frequency.
  *
  * The model columns of customer_status for one customer, computed so that
  * one customer cannot stop the query: where a value cannot be computed
@@ -915,6 +921,8 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 	BtydParetoParams pn;
 	double		x;
 	double		t_x;
+	double		m_days;
+	int			m_days_arg;
 
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
@@ -923,10 +931,15 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 		goto done;
 	x = (double) PG_GETARG_INT32(2);
 	t_x = PG_GETARG_FLOAT8(3);
+	m_days_arg = pareto ? 9 : 7;
+	if (m_days_arg < PG_NARGS() && !PG_ARGISNULL(m_days_arg))
+		m_days = (double) PG_GETARG_INT32(m_days_arg);
+	else
+		m_days = x;
 	if (!PredictCustomer(pareto, PG_GETARG_HEAPTUPLEHEADER(0),
 						 PG_ARGISNULL(1) ? NULL : PG_GETARG_HEAPTUPLEHEADER(1),
 						 x, t_x, PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(6),
-						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
+						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5), m_days,
 						 values, nulls, &problems, &bg, &pn))
 		goto done;
 
@@ -1032,7 +1045,8 @@ typedef struct OptionalValue
 
 /*
  * A customer's inputs to the model outlook: the BTYD summary in days
- * (frequency, recency, age, monetary value), and the lookahead in days and
+ * (frequency, recency, age, monetary value and its days of known amount),
+ * and the lookahead in days and
  * the p_alive threshold (model_settings); missing where NULL.
  */
 typedef struct OutlookInputs
@@ -1041,6 +1055,7 @@ typedef struct OutlookInputs
 	OptionalValue recency_days;
 	OptionalValue age_days;
 	OptionalValue monetary_value;
+	OptionalValue monetary_days;
 	OptionalValue lookahead_days;
 	OptionalValue threshold;
 } OutlookInputs;
@@ -1062,8 +1077,8 @@ OptionalArg(FunctionCallInfo fcinfo, int arg, bool is_int)
 /*
  * The inputs of _model_outlook and _expected_value, which share the
  * argument list (industry, company_size, frequency, recency_days, age_days,
- * monetary_value[, lookahead_days, p_alive_threshold], configuration), and
- * the configuration.
+ * monetary_value, monetary_days[, lookahead_days, p_alive_threshold],
+ * configuration), and the configuration.
  */
 static OutlookInputs
 OutlookArgs(FunctionCallInfo fcinfo, bool with_lookahead, Configuration *config)
@@ -1074,9 +1089,10 @@ OutlookArgs(FunctionCallInfo fcinfo, bool with_lookahead, Configuration *config)
 	in.recency_days = OptionalArg(fcinfo, 3, false);
 	in.age_days = OptionalArg(fcinfo, 4, false);
 	in.monetary_value = OptionalArg(fcinfo, 5, false);
-	in.lookahead_days = with_lookahead ? OptionalArg(fcinfo, 6, false) : (OptionalValue) {false, 0.0};
-	in.threshold = with_lookahead ? OptionalArg(fcinfo, 7, false) : (OptionalValue) {false, 0.0};
-	ConfigurationArg(fcinfo, with_lookahead ? 8 : 6, config);
+	in.monetary_days = OptionalArg(fcinfo, 6, true);
+	in.lookahead_days = with_lookahead ? OptionalArg(fcinfo, 7, false) : (OptionalValue) {false, 0.0};
+	in.threshold = with_lookahead ? OptionalArg(fcinfo, 8, false) : (OptionalValue) {false, 0.0};
+	ConfigurationArg(fcinfo, with_lookahead ? 9 : 7, config);
 	return in;
 }
 
@@ -1146,6 +1162,7 @@ ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, b
 		(void) PredictCustomer(pareto, model_rec, mdl->converged_gammagamma,
 							   in->frequency.value, t_x.value, T.value, horizon.value,
 							   in->monetary_value.known, in->monetary_value.value,
+							   in->monetary_days.known ? in->monetary_days.value : in->frequency.value,
 							   &values[OUTLOOK_P_ALIVE], &nulls[OUTLOOK_P_ALIVE],
 							   &problems, &bg, &pn);
 	if (ahead.known && in->threshold.known)
@@ -1156,7 +1173,7 @@ ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, b
 
 /*
  * SQL: _model_outlook(industry, company_size, frequency, recency_days,
- * age_days, monetary_value, lookahead_days, p_alive_threshold,
+ * age_days, monetary_value, monetary_days, lookahead_days, p_alive_threshold,
  * configuration) -> (model_id, forecast_model, unit_days, p_alive,
  * expected_purchases, expected_value, p_alive_ahead, p_purchase_ahead,
  * dormant_age)
@@ -1188,7 +1205,7 @@ model_outlook(PG_FUNCTION_ARGS)
 
 /*
  * SQL: _expected_value(industry, company_size, frequency, recency_days,
- * age_days, monetary_value, configuration) -> double precision
+ * age_days, monetary_value, monetary_days, configuration) -> double precision
  *
  * The expected_value of customer_status (_model_outlook's) alone, for
  * fit_models()'s value distribution, which needs this one value for every

@@ -79,7 +79,7 @@ static const char *const setting_names[] = {
 #define HF_SUMMARY_NATTS 9
 #define HF_DECLINE (HF_SUMMARY + HF_SUMMARY_NATTS)
 #define HF_BTYD (HF_DECLINE + DECLINE_METRICS_NATTS)
-#define HF_BTYD_NATTS 4
+#define HF_BTYD_NATTS 5
 #define HF_NATTS (HF_BTYD + HF_BTYD_NATTS)
 
 /* What one query's calls share (in fn_mcxt). */
@@ -280,6 +280,7 @@ HistoryFactsColumns(FunctionCallInfo fcinfo, FactsCache *cache, DateADT as_of,
 		values[HF_BTYD + 2] = Float8GetDatum(f.btyd.age);
 		values[HF_BTYD + 3] = Float8GetDatum(f.btyd.monetary_value);
 		nulls[HF_BTYD + 3] = !f.btyd.has_monetary;
+		values[HF_BTYD + 4] = Int32GetDatum(f.btyd.monetary_days);
 		if (!f.has_btyd)
 		{
 			for (int i = 0; i < HF_BTYD_NATTS; i++)

@@ -352,8 +352,8 @@ fit_state_send(PG_FUNCTION_ARGS)
  * SQL: transition function of _fit_state(summary dormancy.btyd_summary,
  * unit_days): one customer's BTYD summary (in days), recency and age in
  * units of unit_days, into the BG/NBD observations, and into the
- * Gamma-Gamma ones as gammagamma_fit(frequency, monetary_value) counts it
- * (frequency 0 or no monetary value: skipped).  A NULL summary (no purchase
+ * Gamma-Gamma ones as gammagamma_fit(monetary_days, monetary_value) counts
+ * it (no repeat day of known amount: skipped).  A NULL summary (no purchase
  * by the as-of day) is left out, as fit_models() leaves such a customer out.
  */
 Datum
@@ -367,6 +367,7 @@ fit_state_trans(PG_FUNCTION_ARGS)
 	double		recency;
 	double		age;
 	Datum		monetary;
+	Datum		monetary_days;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
@@ -387,7 +388,14 @@ fit_state_trans(PG_FUNCTION_ARGS)
 		if (!isnull)
 			BtydStateAddBgnbd(obj->bgnbd, x, recency / unit_days, age / unit_days);
 	}
-	/* as gammagamma_fit(frequency, monetary_value) */
+	/*
+	 * as gammagamma_fit(monetary_days, monetary_value): Gamma-Gamma's x is
+	 * the repeat days of known amount that the mean is of (the frequency
+	 * where the summary has no monetary_days)
+	 */
+	monetary_days = GetAttributeByNum(summary, 5, &isnull);
+	if (!isnull)
+		x = (double) DatumGetInt32(monetary_days);
 	monetary = GetAttributeByNum(summary, 4, &isnull);
 	BtydStateAddGammaGamma(obj->gammagamma, x, isnull ? 0.0 : DatumGetFloat8(monetary), !isnull);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));

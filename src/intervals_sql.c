@@ -3,7 +3,7 @@
  *		SQL interface of the per-customer forecast intervals:
  *		model_intervals(bgnbd | paretonbd, covariance, gammagamma,
  *		gammagamma_covariance, frequency, recency, age, monetary_value,
- *		horizon).  The numerics are in core/intervals.c.
+ *		horizon, monetary_days).  The numerics are in core/intervals.c.
  *
  * Quiet like model_predictions: a NULL or unusable input gives NULL
  * values, never an error, so that one customer or one hand-edited model
@@ -92,7 +92,8 @@ SetInterval(const BtydInterval *iv, Datum *values, bool *nulls, int col)
 
 /*
  * Shared body: arguments (model, covariance, gammagamma,
- * gammagamma_covariance, frequency, recency, age, monetary_value, horizon).
+ * gammagamma_covariance, frequency, recency, age, monetary_value, horizon,
+ * monetary_days).
  */
 static Datum
 ModelIntervals(FunctionCallInfo fcinfo, BtydPurchaseModel model)
@@ -113,6 +114,7 @@ ModelIntervals(FunctionCallInfo fcinfo, BtydPurchaseModel model)
 	double		T;
 	double		t;
 	double		m = 0.0;
+	double		m_days;
 	BtydForecastIntervals out;
 	int			i;
 
@@ -134,18 +136,21 @@ ModelIntervals(FunctionCallInfo fcinfo, BtydPurchaseModel model)
 		goto done;
 	have_cov = !PG_ARGISNULL(1) && ReadCovariance(PG_GETARG_ARRAYTYPE_P(1), 4, cov);
 	/* the value needs a spend model and, past x = 0, a usable mean spend */
+	/* Gamma-Gamma's x: the repeat days of known amount (argument 9), else x */
+	m_days = (PG_NARGS() > 9 && !PG_ARGISNULL(9)) ? (double) PG_GETARG_INT32(9) : x;
 	if (!PG_ARGISNULL(2) && ReadParams(PG_GETARG_HEAPTUPLEHEADER(2), 3, ggp) &&
-		(x == 0.0 || (!PG_ARGISNULL(7) && btyd_gg_check_obs(x, PG_GETARG_FLOAT8(7)) == BTYD_OBS_OK)))
+		(m_days == 0.0 ||
+		 (!PG_ARGISNULL(7) && btyd_gg_check_obs(m_days, PG_GETARG_FLOAT8(7)) == BTYD_OBS_OK)))
 	{
 		have_gg = true;
 		gg.p = ggp[0];
 		gg.q = ggp[1];
 		gg.v = ggp[2];
-		m = (x > 0.0) ? PG_GETARG_FLOAT8(7) : 0.0;
+		m = (m_days > 0.0) ? PG_GETARG_FLOAT8(7) : 0.0;
 		have_gg_cov = !PG_ARGISNULL(3) && ReadCovariance(PG_GETARG_ARRAYTYPE_P(3), 3, gg_cov);
 	}
 	btyd_forecast_intervals(model, params, have_cov ? cov : NULL, have_gg ? &gg : NULL,
-							have_gg_cov ? gg_cov : NULL, x, t_x, T, m, t, &out);
+							have_gg_cov ? gg_cov : NULL, x, t_x, T, m, m_days, t, &out);
 	SetInterval(&out.p_alive, values, nulls, 0);
 	SetInterval(&out.expected, values, nulls, 3);
 	SetInterval(&out.value, values, nulls, 6);

@@ -164,8 +164,8 @@ BtydSummaryAt(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of, Interv
 	double		unit_days;
 	BtydSummary s;
 	TupleDesc	tupdesc;
-	Datum		values[4];
-	bool		nulls[4] = {0};
+	Datum		values[5];
+	bool		nulls[5] = {0};
 
 	if (unit->month != 0)
 		ereport(ERROR,
@@ -188,12 +188,16 @@ BtydSummaryAt(FunctionCallInfo fcinfo, PurchaseHistory *h, DateADT as_of, Interv
 	values[2] = Float8GetDatum(s.age);
 	values[3] = Float8GetDatum(s.monetary_value);
 	nulls[3] = !s.has_monetary;
+	values[4] = Int32GetDatum(s.monetary_days);
+	/* (a type of 0.3.0 not yet updated has four attributes) */
+	if (tupdesc->natts < 4 || tupdesc->natts > 5)
+		elog(ERROR, "return type must have 4 or 5 attributes");
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
 
 /*
  * SQL: btyd_summary(h, as_of timestamptz, unit interval) returns (frequency,
- * recency, age, monetary_value): at the day of as_of in dormancy.time_zone
+ * recency, age, monetary_value, monetary_days): at the day of as_of in dormancy.time_zone
  * (STABLE: it reads the setting).
  */
 Datum

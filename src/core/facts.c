@@ -77,6 +77,7 @@ history_facts_compute(const HistoryDay *days, int32_t ndays,
 		out->btyd.age = ((double) as_of_day - s->first_day) / unit_days;
 		out->btyd.has_monetary = repeat_known > 0;
 		out->btyd.monetary_value = repeat_known > 0 ? repeat_sum / repeat_known : 0;
+		out->btyd.monetary_days = repeat_known;
 	}
 
 	decline_compute(days, ndays, bounds, thresholds, discounted_known, scratch,

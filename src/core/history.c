@@ -1146,7 +1146,9 @@ history_summarize(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
 
 /*
  * BTYD summary.  Monetary value averages the repeat purchase days (not the
- * first) whose amounts are all known, as the Gamma-Gamma model expects.
+ * first) whose amounts are all known, as the Gamma-Gamma model expects, and
+ * monetary_days counts them: the number of spends that mean is of, the x of
+ * Gamma-Gamma (the frequency counts the days of unknown amount too).
  */
 bool
 history_btyd_summary(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
@@ -1182,5 +1184,6 @@ history_btyd_summary(const HistoryDay *days, int32_t ndays, int32_t as_of_day,
 	out->age = ((double) as_of_day - first) / unit_days;
 	out->has_monetary = repeat_known > 0;
 	out->monetary_value = repeat_known > 0 ? repeat_sum / repeat_known : 0;
+	out->monetary_days = repeat_known;
 	return true;
 }

@@ -293,7 +293,9 @@ typedef struct BtydSummary
 	int32_t		frequency;		/* purchase days - 1 */
 	double		recency;		/* (last purchase day - first) / unit_days */
 	double		age;			/* (as_of_day - first) / unit_days */
-	double		monetary_value; /* mean net amount of the repeat purchase days */
+	double		monetary_value; /* mean net amount of the repeat purchase days of
+								 * known amount */
+	int32_t		monetary_days;	/* those days: Gamma-Gamma's x (0 when none) */
 	bool		has_monetary;	/* false without a repeat day of known amount */
 } BtydSummary;
 

@@ -21,6 +21,7 @@ typedef struct ForecastArg
 	double		T;
 	double		t;
 	double		m;
+	double		m_days;			/* Gamma-Gamma's x: m's repeat days */
 } ForecastArg;
 
 /* The model of a parameter vector. */
@@ -105,7 +106,7 @@ log_spend(const double *p, const void *arg)
 	const ForecastArg *a = (const ForecastArg *) arg;
 	BtydGgParams gg = {p[0], p[1], p[2]};
 
-	return log(btyd_gg_expected_spend(&gg, a->x, a->m));
+	return log(btyd_gg_expected_spend(&gg, a->m_days, a->m));
 }
 
 bool
@@ -224,9 +225,9 @@ void
 btyd_forecast_intervals(BtydPurchaseModel model, const double *params,
 						const double *cov, const BtydGgParams *gg,
 						const double *gg_cov, double x, double t_x, double T,
-						double m, double t, BtydForecastIntervals *out)
+						double m, double m_days, double t, BtydForecastIntervals *out)
 {
-	ForecastArg arg = {model, x, t_x, T, t, x > 0.0 ? m : 0.0};
+	ForecastArg arg = {model, x, t_x, T, t, m_days > 0.0 ? m : 0.0, m_days};
 	double		log_cov[16];
 	double		gg_log_cov[9];
 	bool		have_cov;
@@ -274,9 +275,9 @@ btyd_forecast_intervals(BtydPurchaseModel model, const double *params,
 	}
 
 	/* expected value = purchases x spend, log scale; the two fits are independent */
-	if (gg == NULL || !(gg->p * x + gg->q > 1.0))
+	if (gg == NULL || !(gg->p * m_days + gg->q > 1.0))
 		return;
-	spend = btyd_gg_expected_spend(gg, x, arg.m);
+	spend = btyd_gg_expected_spend(gg, m_days, arg.m);
 	out->value.value = out->expected.value * spend;
 	if (!(isfinite(spend) && isfinite(out->value.value)))
 	{

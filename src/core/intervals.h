@@ -75,12 +75,12 @@ extern bool btyd_log_covariance(const double *params, const double *cov, int np,
 								double *log_cov);
 
 /*
- * The intervals of one customer (x, t_x, T, mean repeat spend m) over the
- * next t time units, under the purchase model (params, its covariance
+ * The intervals of one customer (x, t_x, T, mean spend m of its m_days
+ * repeat days of known amount: Gamma-Gamma's x) over the next t time units, under the purchase model (params, its covariance
  * cov, both on the natural scale; cov NULL: no intervals, only the point
  * values) and the Gamma-Gamma model gg with its covariance gg_cov (gg
  * NULL: no value; gg_cov NULL: no interval of the value).  m is ignored at
- * x = 0.  A point value is ok when it is finite; its interval is then NaN
+ * m_days = 0.  A point value is ok when it is finite; its interval is then NaN
  * (low and high) when it cannot be computed, or without the covariance.
  * P(alive) = 1 exactly (BG/NBD without a repeat purchase) and expected
  * purchases 0 (t = 0) have no uncertainty: with a covariance, the interval
@@ -89,6 +89,7 @@ extern bool btyd_log_covariance(const double *params, const double *cov, int np,
 extern void btyd_forecast_intervals(BtydPurchaseModel model, const double *params,
 									const double *cov, const BtydGgParams *gg,
 									const double *gg_cov, double x, double t_x, double T,
-									double m, double t, BtydForecastIntervals *out);
+									double m, double m_days, double t,
+									BtydForecastIntervals *out);
 
 #endif							/* DORMANCY_CORE_INTERVALS_H */

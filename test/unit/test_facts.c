@@ -123,6 +123,7 @@ compare(const HistoryDay *days, int32_t ndays, double min_amount,
 	if (has_bs &&
 		(f.btyd.frequency != bs.frequency || !same_bits(f.btyd.recency, bs.recency) ||
 		 !same_bits(f.btyd.age, bs.age) || f.btyd.has_monetary != bs.has_monetary ||
+		 f.btyd.monetary_days != bs.monetary_days ||
 		 (bs.has_monetary && !same_bits(f.btyd.monetary_value, bs.monetary_value))))
 		return "btyd summary";
 	if (f.decline.purchase_days != m.purchase_days ||
@@ -212,6 +213,30 @@ test_hand_made(void)
 	ok(f.has_btyd && f.btyd.frequency == 2 && f.btyd.has_monetary &&
 	   f.btyd.monetary_value == 110 && f.btyd.age == 900.0 / 7,
 	   "mixed history: BTYD frequency 2, monetary value of the known repeat day, age in weeks");
+	ok(f.btyd.monetary_days == 1,
+	   "mixed history: one repeat day of known amount (Gamma-Gamma's x), the frequency 2");
+
+	/* four repeat days, three of unknown amount (one with a known order too) */
+	n = 0;
+	add(days, &n, 100, 40, true, false);
+	add(days, &n, 200, 0, false, false);
+	add(days, &n, 300, 90, true, false);
+	add(days, &n, 400, 0, false, false);
+	add(days, &n, 500, 70, true, false);
+	add(days, &n, 500, 0, false, false);
+	n = history_compact(days, n);
+	{
+		BtydSummary bs;
+
+		why = compare(days, n, 0, 1, &b, &t, true);
+		ok(why == NULL, "unknown repeat days: same%s%s", why ? ": " : "", why ? why : "");
+		ok(history_btyd_summary(days, n, 900, 1, &bs) && bs.frequency == 4 &&
+		   bs.monetary_days == 1 && bs.has_monetary && bs.monetary_value == 90,
+		   "unknown repeat days: frequency 4, one repeat day of known amount, its mean 90");
+		ok(history_btyd_summary(days, n, 250, 1, &bs) && bs.frequency == 1 &&
+		   bs.monetary_days == 0 && !bs.has_monetary,
+		   "unknown repeat days: at day 250 no repeat day of known amount");
+	}
 }
 
 /* Random histories: every field the same as the three functions'. */

@@ -437,7 +437,7 @@ compare_with_draws(const char *model, BtydPurchaseModel kind, const double *para
 		double		lo;
 		double		hi;
 
-		btyd_forecast_intervals(kind, params, nat_cov, gg, gg_cov, c.x, c.t_x, c.T, c.m, c.t, &out);
+		btyd_forecast_intervals(kind, params, nat_cov, gg, gg_cov, c.x, c.t_x, c.T, c.m, c.x, c.t, &out);
 		draws_interval(kind == BTYD_MODEL_BGNBD ? fc_p_alive_bg : fc_p_alive_pn, &c, params, L, 4, rng, &lo, &hi);
 		diag("%s x=%.0f t_x=%.2f T=%.2f: p_alive %.4f delta [%.4f, %.4f] draws [%.4f, %.4f]",
 			 model, c.x, c.t_x, c.T, out.p_alive.value, out.p_alive.low, out.p_alive.high, lo, hi);
@@ -598,7 +598,7 @@ test_coverage(void)
 			double		e_true = fc_exp_bg(tp, &cs[i]);
 
 			btyd_forecast_intervals(BTYD_MODEL_BGNBD, fit.params, nc, NULL, NULL,
-									cs[i].x, cs[i].t_x, cs[i].T, 0, cs[i].t, &out);
+									cs[i].x, cs[i].t_x, cs[i].T, 0, cs[i].x, cs[i].t, &out);
 			if (out.p_alive.low <= p_true && p_true <= out.p_alive.high)
 				cov_p[i]++;
 			if (out.expected.low <= e_true && e_true <= out.expected.high)
@@ -684,6 +684,38 @@ test_pareto_p_purchase(void)
 	}
 }
 
+/*
+ * Gamma-Gamma's x is m_days, the repeat days of known amount that m
+ * averages, not the frequency: a customer with 4 repeat days of which 3 are
+ * of unknown amount has the value expected purchases times the spend of one
+ * observation, p (v + m) / (p + q - 1), and its interval moves with it.
+ */
+static void
+test_known_amount_days(void)
+{
+	double		params[4] = {0.243, 4.414, 0.793, 2.426};
+	BtydGgParams gg = {6.25, 3.74, 15.44};
+	BtydForecastIntervals one;
+	BtydForecastIntervals four;
+	BtydForecastIntervals none;
+	double		spend1 = gg.p * (gg.v + 1 * 120.0) / (gg.p * 1 + gg.q - 1);
+	double		spend4 = gg.p * (gg.v + 4 * 120.0) / (gg.p * 4 + gg.q - 1);
+	double		spend0 = gg.p * gg.v / (gg.q - 1);
+
+	btyd_forecast_intervals(BTYD_MODEL_BGNBD, params, NULL, &gg, NULL, 4, 20, 38, 120.0, 1, 39, &one);
+	btyd_forecast_intervals(BTYD_MODEL_BGNBD, params, NULL, &gg, NULL, 4, 20, 38, 120.0, 4, 39, &four);
+	btyd_forecast_intervals(BTYD_MODEL_BGNBD, params, NULL, &gg, NULL, 4, 20, 38, 120.0, 0, 39, &none);
+	ok(one.value.ok && fabs(one.value.value - one.expected.value * spend1) <= 1e-13 * one.value.value,
+	   "x 4, one repeat day of known amount: value %.6f = expected purchases x p(v + m)/(p + q - 1) %.6f",
+	   one.value.value, one.expected.value * spend1);
+	ok(four.value.ok && fabs(four.value.value - four.expected.value * spend4) <= 1e-13 * four.value.value &&
+	   one.expected.value == four.expected.value,
+	   "x 4, four known: the spend of 4 observations (%.2f, not %.2f); the same expected purchases",
+	   spend4, spend1);
+	ok(none.value.ok && fabs(none.value.value - none.expected.value * spend0) <= 1e-13 * none.value.value,
+	   "x 4, no repeat day of known amount: the population's mean spend p v / (q - 1)");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -693,6 +725,7 @@ main(int argc, char **argv)
 		dir = "test/data";
 	test_gradients();
 	test_pareto_p_purchase();
+	test_known_amount_days();
 	test_cdnow(dir);
 	test_coverage();
 	return tap_done();
