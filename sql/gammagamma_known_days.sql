@@ -157,6 +157,21 @@ SELECT v.bucket, v.spend_customers, s.customers AS sql_customers,
  WHERE v.segment_kind = 'all' AND v.spend_customers > 0 AND v.bucket <> 'all'
  ORDER BY v.bucket;
 
+-- monetary_days outside 0 .. frequency is no count of repeat days: no
+-- expected value, and model_predictions says why (it was used as x: with -1
+-- and 5 against a frequency of 4, a value with no problem)
+SELECT d AS monetary_days, p.expected_purchases IS NOT NULL AS has_purchases, p.expected_value, p.problem,
+	   abs(p.expected_value / p.expected_purchases - 2.484 * (253.9 + d * 100.0) / (2.484 * d + 11.175 - 1)) < 1e-9 AS spend_as_formula,
+	   i.expected_value AS interval_value, pp.expected_value AS pareto_value, pp.problem IS NOT NULL AS pareto_problem
+  FROM unnest(ARRAY[-1, 0, 4, 5]) d
+ CROSS JOIN LATERAL dormancy.model_predictions(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426),
+		dormancy.gammagamma(2.484, 11.175, 253.9), 4, 30.0, 38.0, 100.0, 39, d) p
+ CROSS JOIN LATERAL dormancy.model_intervals(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), NULL,
+		dormancy.gammagamma(2.484, 11.175, 253.9), NULL, 4, 30.0, 38.0, 100.0, 39, d) i
+ CROSS JOIN LATERAL dormancy.model_predictions_paretonbd(dormancy.paretonbd(0.553, 10.58, 0.606, 11.67),
+		dormancy.gammagamma(2.484, 11.175, 253.9), 4, 30.0, 38.0, 100.0, 39, NULL, NULL, d) pp
+ ORDER BY d;
+
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');
 DELETE FROM dormancy.model_validations;

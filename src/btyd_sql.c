@@ -923,6 +923,7 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 	double		t_x;
 	double		m_days;
 	int			m_days_arg;
+	bool		gg_usable;
 
 	/* problems are rare: the buffer is allocated with the first */
 	memset(&problems, 0, sizeof(problems));
@@ -936,8 +937,16 @@ ModelPredictions(FunctionCallInfo fcinfo, bool pareto)
 		m_days = (double) PG_GETARG_INT32(m_days_arg);
 	else
 		m_days = x;
+	/* a count of the repeat days: none below 0 nor above the frequency */
+	gg_usable = !PG_ARGISNULL(1);
+	if (gg_usable && x >= 0.0 && (m_days < 0.0 || m_days > x))
+	{
+		AddProblem(&problems, "expected_value: monetary_days %.0f is not between 0 and the frequency %.0f",
+				   m_days, x);
+		gg_usable = false;
+	}
 	if (!PredictCustomer(pareto, PG_GETARG_HEAPTUPLEHEADER(0),
-						 PG_ARGISNULL(1) ? NULL : PG_GETARG_HEAPTUPLEHEADER(1),
+						 gg_usable ? PG_GETARG_HEAPTUPLEHEADER(1) : NULL,
 						 x, t_x, PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(6),
 						 !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5), m_days,
 						 values, nulls, &problems, &bg, &pn))

@@ -135,10 +135,14 @@ ModelIntervals(FunctionCallInfo fcinfo, BtydPurchaseModel model)
 	if (btyd_bgnbd_check_obs(x, t_x, T) != BTYD_OBS_OK || !(isfinite(t) && t >= 0.0))
 		goto done;
 	have_cov = !PG_ARGISNULL(1) && ReadCovariance(PG_GETARG_ARRAYTYPE_P(1), 4, cov);
-	/* the value needs a spend model and, past x = 0, a usable mean spend */
-	/* Gamma-Gamma's x: the repeat days of known amount (argument 9), else x */
+	/*
+	 * the value needs a spend model and, past x = 0, a usable mean spend;
+	 * Gamma-Gamma's x: the repeat days of known amount (argument 9, between
+	 * 0 and the frequency), else the frequency
+	 */
 	m_days = (PG_NARGS() > 9 && !PG_ARGISNULL(9)) ? (double) PG_GETARG_INT32(9) : x;
-	if (!PG_ARGISNULL(2) && ReadParams(PG_GETARG_HEAPTUPLEHEADER(2), 3, ggp) &&
+	if (!PG_ARGISNULL(2) && m_days >= 0.0 && m_days <= x &&
+		ReadParams(PG_GETARG_HEAPTUPLEHEADER(2), 3, ggp) &&
 		(m_days == 0.0 ||
 		 (!PG_ARGISNULL(7) && btyd_gg_check_obs(m_days, PG_GETARG_FLOAT8(7)) == BTYD_OBS_OK)))
 	{
