@@ -105,6 +105,31 @@ SELECT s.customer_id, s.state, s.events_in_window, o.last_outcome_on, o.last_out
   FROM dormancy.customer_status s LEFT JOIN dormancy.customer_outreach o ON o.customer_id = s.customer_id
  WHERE s.customer_id IN (5, 12, 13, 14) ORDER BY s.customer_id;
 
+
+-- a licence that lapsed while the customer still buys: not forgot either.
+-- it_services counts the licence (use_contract_end); 20 and 21's licences
+-- ended 2023-12-31 and their large orders stopped in 2023-06; 20 has bought
+-- small parts every week since (rule 81 {contract_lapsed,no_engagement} gave
+-- it forgot: 81 needs lapsed now, 82 the state never_purchased, a licence
+-- with no order, and 90 says circumstances_changed), 21 bought nothing since
+-- (lapsed: forgot); 22 has the licence alone (82: forgot)
+UPDATE dormancy.rules SET min_order_amount = 1000000 WHERE industry = 'it_services';
+CREATE TABLE red.k (cid integer, s date, e date);
+INSERT INTO red.c VALUES (20, 'licence ended 2023, small orders every week since', 'it_services'),
+	(21, 'licence ended 2023, nothing since 2023-06', 'it_services'),
+	(22, 'licence ended 2023, never ordered', 'it_services');
+INSERT INTO red.o VALUES (20, '2022-06-10', 2000000), (20, '2023-06-10', 2000000),
+	(21, '2022-06-10', 2000000), (21, '2023-06-10', 2000000);
+INSERT INTO red.o SELECT 20, d::date, 20000 FROM generate_series(date '2023-07-01', date '2026-10-28', interval '1 week') d;
+INSERT INTO red.k VALUES (20, '2022-01-01', '2023-12-31'), (21, '2022-01-01', '2023-12-31'), (22, '2022-01-01', '2023-12-31');
+SELECT dormancy.bind_contracts('red.k', customer => 'cid', starts_on => 's', ends_on => 'e') IS NOT NULL AS bound;
+SELECT s.customer_id, s.state, s.days_since_last_order, 'lapsed' = ANY (s.evidence) AS lapsed,
+	   s.likely_reason, s.reason_evidence, s.message_theme
+  FROM dormancy.customer_status s WHERE s.customer_id IN (20, 21, 22) ORDER BY s.customer_id;
+SELECT count(*) AS forgot_but_bought_within_30_days
+  FROM dormancy.customer_status WHERE likely_reason = 'forgot' AND days_since_last_order <= 30;
+SELECT dormancy.unbind('contracts') IS NOT NULL AS unbound;
+
 SELECT dormancy.reset_defaults('dormancy.rules') IS NOT NULL AS rules_reset;
 DELETE FROM dormancy.outreach_log;
 RESET dormancy.as_of;

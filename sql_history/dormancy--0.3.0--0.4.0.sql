@@ -5833,16 +5833,27 @@ UPDATE dormancy.reason_rules
 INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
 SELECT 57, '{auto_renew_off}', 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)', true
  WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = 57);
+-- (81: a lapsed licence is forgot only from a customer who stopped
+-- ordering, or, 82, never ordered: one still ordering every week was
+-- forgot; 2026-12-07)
+UPDATE dormancy.reason_rules
+   SET evidence = '{contract_lapsed,no_engagement,lapsed}', note = 'a licence that lapsed without any contact, and no order since'
+ WHERE rule_order = 81 AND installed;
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
+SELECT 82, '{contract_lapsed,no_engagement,state_never_purchased}', 'forgot', 'a licence that lapsed without any contact, from a customer who never ordered', true
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = 82);
 ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_before_write;
 ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_after_change;
 -- and the reference reset_defaults() restores
-DELETE FROM dormancy.installed_defaults d WHERE d.table_name = 'reason_rules' AND d.key IN ('57', '80', '95');
+DELETE FROM dormancy.installed_defaults d WHERE d.table_name = 'reason_rules' AND d.key IN ('57', '80', '81', '82', '95');
 INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
 SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
 	   jsonb_build_object('rule_order', x.rule_order, 'evidence', x.evidence, 'reason', x.reason,
 						  'note', x.note, 'installed', true)
   FROM (VALUES (57, '{auto_renew_off}'::text[], 'circumstances_changed', 'auto-renewal switched off: the customer is planning a change (another system, another way of working)'),
 			   (80, '{repeat,no_engagement,lapsed}'::text[], 'forgot', 'a repeat buyer who stopped buying (at risk or dormant) and no longer opens or visits anything'),
+			   (81, '{contract_lapsed,no_engagement,lapsed}'::text[], 'forgot', 'a licence that lapsed without any contact, and no order since'),
+			   (82, '{contract_lapsed,no_engagement,state_never_purchased}'::text[], 'forgot', 'a licence that lapsed without any contact, from a customer who never ordered'),
 			   (95, '{contract_lapsed}'::text[], 'circumstances_changed', 'a licence that was not renewed while the customer is still in touch (or events are not bound): a change of system or of policy')) x(rule_order, evidence, reason, note);
 
 -- message_themes: the unknown reason asks for feedback (feedback_survey, as
