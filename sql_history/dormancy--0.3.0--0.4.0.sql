@@ -8385,20 +8385,8 @@ BEGIN
 	END IF;
 	SELECT a.atttypid INTO col_type FROM pg_attribute a
 	 WHERE a.attrelid = rel AND a.attname = customer AND a.attnum > 0 AND NOT a.attisdropped;
-	SELECT format('%s is a %s', c.oid::regclass,
-				  CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
-								 ELSE 'relation of kind ' || c.relkind::text END)
-	  INTO why_not
-	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
-	 WHERE c.relkind NOT IN ('r', 'p')
-	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._orders_parent_problem(rel), dormancy._citus_untrackable(members),
+	why_not := coalesce(dormancy._members_untrackable(members), dormancy._orders_parent_problem(rel),
 						dormancy._untrackable_type(col_type), dormancy._ambiguous_key(rel, customer));
-	IF why_not IS NULL THEN
-		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
-		  INTO why_not
-		  FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
-	END IF;
 	IF why_not IS NULL THEN
 		BEGIN
 			FOREACH m IN ARRAY members LOOP
@@ -12565,18 +12553,7 @@ DECLARE
 	why_not text;
 BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state;
-	SELECT format('%s is a %s', c.oid::regclass,
-				  CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END)
-	  INTO why_not
-	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
-	 WHERE c.relkind NOT IN ('r', 'p')
-	 ORDER BY c.oid LIMIT 1;
-	why_not := coalesce(why_not, dormancy._citus_untrackable(members));
-	IF why_not IS NULL THEN
-		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
-		  INTO why_not
-		  FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
-	END IF;
+	why_not := dormancy._members_untrackable(members);
 	IF why_not IS NULL AND current_setting('transaction_isolation') <> 'read committed' THEN
 		why_not := format('it was attached in a %s transaction, whose snapshot can miss rows written to it before',
 						  upper(current_setting('transaction_isolation')));
@@ -12607,12 +12584,7 @@ BEGIN
 		VALUES (format('the attached partition %s cannot be tracked: %s', rel, why_not));
 		RETURN;
 	END IF;
-	-- never wait for a running refresh (it holds the row): if it does, the
-	-- next refresh sees the attached tables unrecorded and rebuilds in full
-	UPDATE dormancy.history_store_state s
-	   SET tracked_relations = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(s.tracked_relations || members) x)
-	 WHERE s.singleton
-	   AND s.singleton IN (SELECT l.singleton FROM dormancy.history_store_state l FOR UPDATE SKIP LOCKED);
+	PERFORM dormancy._record_tracked(members);
 END
 $$;
 COMMENT ON FUNCTION dormancy._track_attached_member(regclass) IS
@@ -12811,6 +12783,72 @@ COMMENT ON FUNCTION dormancy.model_predictions(dormancy.bgnbd, dormancy.gammagam
 COMMENT ON COLUMN dormancy.model_validations.predicted_spend IS 'mean over spend_customers of the Gamma-Gamma expected spend per purchase day given their mean spend over the calibration repeat days of known amount and how many those are';
 COMMENT ON AGGREGATE dormancy._fit_state(dormancy.btyd_summary, double precision) IS
 	'internal: the customers'' BTYD summaries (in days) as one fit state, recency and age in units of unit_days: the observations of bgnbd_fit(frequency, recency / unit_days, age / unit_days) and gammagamma_fit(monetary_days, monetary_value)';
+
+-- Why these relations (the orders and their partitions) cannot carry the
+-- statement triggers, NULL when they can: only tables and partitioned
+-- tables, not Citus tables, not tables that logical replication writes.
+CREATE OR REPLACE FUNCTION dormancy._members_untrackable(members oid[])
+	RETURNS text
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	why_not text;
+BEGIN
+	SELECT format('%s is a %s', c.oid::regclass,
+				  CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table'
+								 ELSE 'relation of kind ' || c.relkind::text END)
+	  INTO why_not
+	  FROM unnest(members) x JOIN pg_class c ON c.oid = x
+	 WHERE c.relkind NOT IN ('r', 'p')
+	 ORDER BY c.oid LIMIT 1;
+	why_not := coalesce(why_not, dormancy._citus_untrackable(members));
+	IF why_not IS NULL THEN
+		SELECT format('%s receives rows by logical replication, whose apply fires no statement triggers', s.srrelid::regclass)
+		  INTO why_not
+		  FROM pg_subscription_rel s WHERE s.srrelid = ANY (members) LIMIT 1;
+	END IF;
+	RETURN why_not;
+END
+$$;
+COMMENT ON FUNCTION dormancy._members_untrackable(oid[]) IS
+	'internal: why the orders relations given cannot carry the change-tracking triggers (NULL: they can)';
+
+-- Add relations to the tracked ones, never waiting for a running refresh
+-- (it holds the row): if one does, the next refresh sees them unrecorded
+-- and rebuilds in full.
+CREATE OR REPLACE FUNCTION dormancy._record_tracked(members oid[])
+	RETURNS void
+	LANGUAGE sql
+	SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	UPDATE dormancy.history_store_state s
+	   SET tracked_relations = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(s.tracked_relations || members) x)
+	 WHERE s.singleton
+	   AND s.singleton IN (SELECT l.singleton FROM dormancy.history_store_state l FOR UPDATE SKIP LOCKED);
+END;
+COMMENT ON FUNCTION dormancy._record_tracked(oid[]) IS
+	'internal: add relations to history_store_state.tracked_relations unless a refresh holds the row';
+
+-- A partition created under a tracked relation: track it from the start.
+CREATE OR REPLACE FUNCTION dormancy._track_new_member(rel regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	BEGIN
+		PERFORM dormancy._add_tracking_triggers(rel);
+	EXCEPTION WHEN insufficient_privilege OR feature_not_supported OR wrong_object_type OR object_not_in_prerequisite_state THEN
+		INSERT INTO dormancy.store_invalidations (reason)
+		VALUES (format('the new partition %s cannot be tracked: %s', rel, SQLERRM));
+		RETURN;
+	END;
+	PERFORM dormancy._record_tracked(ARRAY[rel::oid]);
+END
+$$;
+COMMENT ON FUNCTION dormancy._track_new_member(regclass) IS
+	'internal: add the change-tracking triggers to a partition created under the tracked orders';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
