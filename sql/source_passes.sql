@@ -268,7 +268,17 @@ INSERT INTO dormancy.outreach_log (outreach_id, customer_id, contacted_at, chann
 	(8, '3', '2026-10-01 23:30+00', 'phone', NULL, 'declined', 'competitor'),
 	(9, '042', '2026-10-01 10:00+00', 'phone', NULL, 'order', NULL),
 	(10, '999', '2026-10-01 10:00+00', 'phone', NULL, 'order', NULL),
-	(11, '4', '2026-12-01 10:00+00', 'phone', NULL, 'order', NULL);
+	(11, '4', '2026-12-01 10:00+00', 'phone', NULL, 'order', NULL),
+	-- opt-outs: in force (5: a decline after it; 6: its order after the
+	-- as-of day; 7: a meeting of the same instant), lifted by interest (8)
+	(12, '5', '2026-09-15 10:00+00', 'email', NULL, 'opt out', NULL),
+	(13, '5', '2026-10-01 10:00+00', 'phone', NULL, 'declined', 'price'),
+	(14, '6', '2026-10-10 10:00+00', 'phone', NULL, '連絡不要', NULL),
+	(15, '6', '2026-11-02 10:00+00', 'phone', NULL, 'order', NULL),
+	(16, '7', '2026-10-15 10:00+00', 'phone', NULL, 'do not contact', NULL),
+	(17, '7', '2026-10-15 10:00+00', 'phone', NULL, 'meeting', NULL),
+	(18, '8', '2026-09-20 10:00+00', 'phone', NULL, 'do not contact', NULL),
+	(19, '8', '2026-09-25 10:00+00', 'phone', NULL, 'interested', NULL);
 CREATE VIEW sp.outreach_reference AS
 WITH m AS (
 	SELECT c.id AS customer_id, l.outreach_id, l.contacted_at, (l.contacted_at AT TIME ZONE 'UTC')::date AS contacted_on,
@@ -278,7 +288,9 @@ WITH m AS (
 		   CASE WHEN dormancy.label_key(l.declined_reason) <> '' THEN
 				coalesce((SELECT x.reason FROM dormancy.deal_reasons x
 						   WHERE dormancy.label_key(x.source_reason) = dormancy.label_key(l.declined_reason)), 'other') END AS declined_reason,
-		   l.campaign_id
+		   l.campaign_id,
+		   coalesce((SELECT x.opt_out FROM dormancy.outreach_outcomes x
+					  WHERE dormancy.label_key(x.source_outcome) = dormancy.label_key(l.outcome)), false) AS opt_out
 	  FROM dormancy.outreach_log l JOIN sp.accounts c ON c.id::text = btrim(l.customer_id)
 ), f AS (
 	SELECT m.*, m.contacted_on <= '2026-11-01' AS counts,
@@ -295,7 +307,13 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 	   lc.channel AS last_channel, lc.theme AS last_theme, lc.campaign_id AS last_campaign_id,
 	   lv.contacted_on AS last_outcome_on, lv.outcome AS last_outcome,
 	   CASE WHEN lv.outcome = 'declined' THEN lv.declined_reason END AS last_declined_reason,
-	   date '2026-11-01' AS as_of
+	   date '2026-11-01' AS as_of,
+	   -- the latest opt-out with no interest after it
+	   (SELECT o.contacted_on FROM f o
+		 WHERE o.customer_id = g.customer_id AND o.counts AND o.opt_out
+		   AND NOT EXISTS (SELECT 1 FROM f i WHERE i.customer_id = o.customer_id AND i.counts
+							  AND i.outcome IN ('interested', 'meeting', 'quote', 'order') AND i.contacted_at > o.contacted_at)
+		 ORDER BY o.contacted_at DESC LIMIT 1) AS opted_out_on
   FROM (SELECT customer_id, count(*) FILTER (WHERE counts) AS contacts, count(*) FILTER (WHERE conversation) AS conversations,
 			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at
 		  FROM f GROUP BY customer_id) g
@@ -305,7 +323,7 @@ SELECT (SELECT count(*) FROM dormancy.customer_outreach) AS customers,
 	   (SELECT count(*) FROM (SELECT * FROM dormancy.customer_outreach EXCEPT ALL SELECT * FROM sp.outreach_reference) x) AS not_in_reference,
 	   (SELECT count(*) FROM (SELECT * FROM sp.outreach_reference EXCEPT ALL SELECT * FROM dormancy.customer_outreach) x) AS not_in_view;
 SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_theme, last_outcome_on, last_outcome,
-	   last_declined_reason
+	   last_declined_reason, opted_out_on
   FROM dormancy.customer_outreach ORDER BY customer_id;
 -- The log analysed while empty (as the extension installs it), then 3,000
 -- contacts of 2,000 customers written, and read before autovacuum analyses

@@ -1438,6 +1438,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_outreach.source_reason IS 'the declined reason as written';
 	COMMENT ON COLUMN dormancy.src_outreach.source_customer_id IS 'the customer id as written, as text';
 	COMMENT ON COLUMN dormancy.src_outreach.outreach_id IS 'the row number of dormancy.outreach_log (orders contacts of one instant); NULL for a bound relation';
+	COMMENT ON COLUMN dormancy.src_outreach.opt_out IS 'the outcome is a request not to be contacted again (dormancy.outreach_outcomes.opt_out); false when unmapped or not given';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';
@@ -3055,6 +3056,10 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- and the latest conversation's columns are each picked together, in one
 -- ordered aggregate (dormancy._last_contact, _last_conversation,
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
+-- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
+-- when no conversation of the customer's own interest (interested,
+-- meeting, quote, order) came after it; one of the same instant does not
+-- lift it (docs/outreach.md, Opt-outs).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT ao.day FROM dormancy._as_of ao
@@ -3074,7 +3079,11 @@ WITH a AS (
 		   (pg_catalog.array_agg(ROW(o.contacted_on, o.outcome,
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-				FILTER (WHERE o.conversation))[1] AS last_conversation
+				FILTER (WHERE o.conversation))[1] AS last_conversation,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
+				AS last_interest_at
 	  FROM o JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY o.customer_id, a.day
 )
@@ -3088,7 +3097,9 @@ SELECT g.customer_id,
 	   (g.last_conversation).contacted_on AS last_outcome_on,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
-	   g.day AS as_of
+	   g.day AS as_of,
+	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
+			THEN g.last_opt_out_on END AS opted_out_on
   FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -3102,6 +3113,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the 
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -3697,7 +3709,9 @@ SELECT core.*,
 			THEN core.first_order_at
 				 + CASE WHEN ev.dormant_age <= core.recency_days / ev.unit_days THEN core.recency_days::integer
 						ELSE pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END END AS expected_dormancy_day,
-	   ev.forecast_model
+	   ev.forecast_model,
+	   -- asked not to be contacted: not on the call lists (customer_outreach)
+	   ot.opted_out_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -3944,6 +3958,7 @@ COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the cust
 COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (under the model of forecast_model)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -4075,15 +4090,19 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
    -- the minimum score, for the value tiers shown (every customer while no
-   -- distribution is stored: no tier); another tier would need an infinite
+   -- distribution is stored: no tier); another tier, or a customer who asked
+   -- not to be contacted (opted_out_on: the rank stays theirs among all
+   -- customers, call_order counts the listed only), would need an infinite
    -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone
-   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+   -- minimum score alone (opted_out_on IS NULL apart was taken to keep one
+   -- customer in 200: the outreach is grouped, with no statistics)
+   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+								 WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
 																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
 								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
 COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
@@ -7078,7 +7097,10 @@ SELECT l.call_rank,
 			   s.score_breakdown::pg_catalog.jsonb AS score_breakdown
 		  FROM dormancy.status_snapshot s
 		 WHERE s.likely_reason IS NOT NULL
-		   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+		   -- the minimum score of call_list, and as there no customer who
+		   -- asked not to be contacted (as of the refresh)
+		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+										WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
 																		  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 										THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
 										ELSE 'infinity'::double precision END
@@ -7147,7 +7169,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -10392,9 +10414,12 @@ $$;
 CREATE TABLE dormancy.outreach_outcomes (
 	source_outcome text PRIMARY KEY,
 	outcome text NOT NULL,
+	opt_out boolean NOT NULL DEFAULT false,
 	installed boolean NOT NULL DEFAULT false,
 	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
 		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+	-- an opt-out is a refusal: a customer asking for a meeting asks for contact
+	CONSTRAINT outreach_outcomes_opt_out_declined CHECK (NOT opt_out OR outcome = 'declined'),
 	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
 );
 CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
@@ -10402,6 +10427,7 @@ COMMENT ON TABLE dormancy.outreach_outcomes IS
 	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
 COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
 COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.opt_out IS 'the customer asked not to be contacted again (only with outcome declined): kept off call_list, snapshot_call_list and new campaigns until a later outcome interested, meeting, quote or order (customer_outreach.opted_out_on); default false';
 COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
 INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
@@ -10418,8 +10444,13 @@ INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('quote', 'quote'), ('quotation', 'quote'), ('quote sent', 'quote'), ('proposal sent', 'quote'),
 	('order', 'order'), ('ordered', 'order'), ('won', 'order'), ('purchase', 'order'),
 	('declined', 'declined'), ('refused', 'declined'), ('rejected', 'declined'),
-	('not interested', 'declined'), ('not_interested', 'declined'), ('do not contact', 'declined'),
+	('not interested', 'declined'), ('not_interested', 'declined'),
 	('lost', 'declined');
+-- the requests to be left alone: opt-outs (docs/outreach.md, Opt-outs)
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES
+	('do not contact', 'declined', true), ('do_not_contact', 'declined', true),
+	('do not call', 'declined', true), ('opt out', 'declined', true), ('opt-out', 'declined', true),
+	('opted out', 'declined', true);
 DO $$
 BEGIN
 	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
@@ -10455,6 +10486,13 @@ BEGIN
 		(U&'\4E0D\8981', 'declined'),	-- fuyo: not needed
 		(U&'\8208\5473\306A\3057', 'declined'),	-- kyomi nashi: not interested
 		(U&'\5931\6CE8', 'declined');	-- shitchu: order lost
+	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES
+		(U&'\9023\7D61\4E0D\8981', 'declined', true),	-- renraku fuyo: no more contact
+		(U&'\4ECA\5F8C\9023\7D61\4E0D\8981', 'declined', true),	-- kongo renraku fuyo: no contact from now on
+		(U&'\9023\7D61\62D2\5426', 'declined', true),	-- renraku kyohi: contact refused
+		(U&'\55B6\696D\304A\65AD\308A', 'declined', true),	-- eigyo okotowari: no sales calls
+		(U&'\67B6\96FB\4E0D\8981', 'declined', true),	-- kaden fuyo: no calls
+		(U&'\67B6\96FB\7981\6B62', 'declined', true);	-- kaden kinshi: calls forbidden
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_outcomes: left out';
@@ -10477,7 +10515,8 @@ SELECT dormancy._install_defaults('dormancy.outreach_outcomes', 'source_outcome'
 -- The SQL of the adapter src_outreach: the bound outreach relation, else
 -- the extension's log; the channel, theme, outcome and reason mapped by
 -- label_key (left joins: at most one match each, the keys being unique),
--- the wordings kept beside them.
+-- the wordings kept beside them; opt_out: the outcome is a request to be
+-- left alone (outreach_outcomes.opt_out).
 CREATE FUNCTION dormancy._outreach_adapter()
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -10549,7 +10588,7 @@ BEGIN
 	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ch.channel, th.theme, oc.outcome, '
 		   'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN coalesce(dr.reason, ''other'') END AS declined_reason, '
 		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
-		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x '
+		   'x.source_customer_id, x.outreach_id, coalesce(oc.opt_out, false) AS opt_out FROM (' || cols || ') x '
 		   'LEFT JOIN dormancy.outreach_channels ch ON dormancy.label_key(ch.source_channel) = dormancy.label_key(x.source_channel) '
 		   'LEFT JOIN dormancy.outreach_themes th ON dormancy.label_key(th.source_theme) = dormancy.label_key(x.source_theme) '
 		   'LEFT JOIN dormancy.outreach_outcomes oc ON dormancy.label_key(oc.source_outcome) = dormancy.label_key(x.source_outcome) '

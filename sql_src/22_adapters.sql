@@ -459,6 +459,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_outreach.source_reason IS 'the declined reason as written';
 	COMMENT ON COLUMN dormancy.src_outreach.source_customer_id IS 'the customer id as written, as text';
 	COMMENT ON COLUMN dormancy.src_outreach.outreach_id IS 'the row number of dormancy.outreach_log (orders contacts of one instant); NULL for a bound relation';
+	COMMENT ON COLUMN dormancy.src_outreach.opt_out IS 'the outcome is a request not to be contacted again (dormancy.outreach_outcomes.opt_out); false when unmapped or not given';
 END
 $$;
 COMMENT ON FUNCTION dormancy._comment_adapters() IS 'internal: comment the adapter views';

@@ -237,7 +237,10 @@ SELECT l.call_rank,
 			   s.score_breakdown::pg_catalog.jsonb AS score_breakdown
 		  FROM dormancy.status_snapshot s
 		 WHERE s.likely_reason IS NOT NULL
-		   AND s.priority_score >= CASE WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
+		   -- the minimum score of call_list, and as there no customer who
+		   -- asked not to be contacted (as of the refresh)
+		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+										WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
 																		  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 										THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
 										ELSE 'infinity'::double precision END
@@ -306,7 +309,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';

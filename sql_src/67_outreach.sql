@@ -428,9 +428,12 @@ $$;
 CREATE TABLE dormancy.outreach_outcomes (
 	source_outcome text PRIMARY KEY,
 	outcome text NOT NULL,
+	opt_out boolean NOT NULL DEFAULT false,
 	installed boolean NOT NULL DEFAULT false,
 	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
 		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+	-- an opt-out is a refusal: a customer asking for a meeting asks for contact
+	CONSTRAINT outreach_outcomes_opt_out_declined CHECK (NOT opt_out OR outcome = 'declined'),
 	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
 );
 CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
@@ -438,6 +441,7 @@ COMMENT ON TABLE dormancy.outreach_outcomes IS
 	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
 COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
 COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.opt_out IS 'the customer asked not to be contacted again (only with outcome declined): kept off call_list, snapshot_call_list and new campaigns until a later outcome interested, meeting, quote or order (customer_outreach.opted_out_on); default false';
 COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
 INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
@@ -454,8 +458,13 @@ INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('quote', 'quote'), ('quotation', 'quote'), ('quote sent', 'quote'), ('proposal sent', 'quote'),
 	('order', 'order'), ('ordered', 'order'), ('won', 'order'), ('purchase', 'order'),
 	('declined', 'declined'), ('refused', 'declined'), ('rejected', 'declined'),
-	('not interested', 'declined'), ('not_interested', 'declined'), ('do not contact', 'declined'),
+	('not interested', 'declined'), ('not_interested', 'declined'),
 	('lost', 'declined');
+-- the requests to be left alone: opt-outs (docs/outreach.md, Opt-outs)
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES
+	('do not contact', 'declined', true), ('do_not_contact', 'declined', true),
+	('do not call', 'declined', true), ('opt out', 'declined', true), ('opt-out', 'declined', true),
+	('opted out', 'declined', true);
 DO $$
 BEGIN
 	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
@@ -491,6 +500,13 @@ BEGIN
 		(U&'\4E0D\8981', 'declined'),	-- fuyo: not needed
 		(U&'\8208\5473\306A\3057', 'declined'),	-- kyomi nashi: not interested
 		(U&'\5931\6CE8', 'declined');	-- shitchu: order lost
+	INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES
+		(U&'\9023\7D61\4E0D\8981', 'declined', true),	-- renraku fuyo: no more contact
+		(U&'\4ECA\5F8C\9023\7D61\4E0D\8981', 'declined', true),	-- kongo renraku fuyo: no contact from now on
+		(U&'\9023\7D61\62D2\5426', 'declined', true),	-- renraku kyohi: contact refused
+		(U&'\55B6\696D\304A\65AD\308A', 'declined', true),	-- eigyo okotowari: no sales calls
+		(U&'\67B6\96FB\4E0D\8981', 'declined', true),	-- kaden fuyo: no calls
+		(U&'\67B6\96FB\7981\6B62', 'declined', true);	-- kaden kinshi: calls forbidden
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
 			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
 	RAISE NOTICE 'the database encoding cannot hold the Japanese defaults of dormancy.outreach_outcomes: left out';
@@ -530,7 +546,8 @@ COMMENT ON TYPE dormancy._last_conversation IS 'internal: the day, outcome and d
 -- The SQL of the adapter src_outreach: the bound outreach relation, else
 -- the extension's log; the channel, theme, outcome and reason mapped by
 -- label_key (left joins: at most one match each, the keys being unique),
--- the wordings kept beside them.
+-- the wordings kept beside them; opt_out: the outcome is a request to be
+-- left alone (outreach_outcomes.opt_out).
 CREATE FUNCTION dormancy._outreach_adapter()
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -602,7 +619,7 @@ BEGIN
 	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ch.channel, th.theme, oc.outcome, '
 		   'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN coalesce(dr.reason, ''other'') END AS declined_reason, '
 		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
-		   'x.source_customer_id, x.outreach_id FROM (' || cols || ') x '
+		   'x.source_customer_id, x.outreach_id, coalesce(oc.opt_out, false) AS opt_out FROM (' || cols || ') x '
 		   'LEFT JOIN dormancy.outreach_channels ch ON dormancy.label_key(ch.source_channel) = dormancy.label_key(x.source_channel) '
 		   'LEFT JOIN dormancy.outreach_themes th ON dormancy.label_key(th.source_theme) = dormancy.label_key(x.source_theme) '
 		   'LEFT JOIN dormancy.outreach_outcomes oc ON dormancy.label_key(oc.source_outcome) = dormancy.label_key(x.source_outcome) '

@@ -534,6 +534,10 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- and the latest conversation's columns are each picked together, in one
 -- ordered aggregate (dormancy._last_contact, _last_conversation,
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
+-- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
+-- when no conversation of the customer's own interest (interested,
+-- meeting, quote, order) came after it; one of the same instant does not
+-- lift it (docs/outreach.md, Opt-outs).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT ao.day FROM dormancy._as_of ao
@@ -553,7 +557,11 @@ WITH a AS (
 		   (pg_catalog.array_agg(ROW(o.contacted_on, o.outcome,
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
-				FILTER (WHERE o.conversation))[1] AS last_conversation
+				FILTER (WHERE o.conversation))[1] AS last_conversation,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
+				AS last_interest_at
 	  FROM o JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY o.customer_id, a.day
 )
@@ -567,7 +575,9 @@ SELECT g.customer_id,
 	   (g.last_conversation).contacted_on AS last_outcome_on,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
-	   g.day AS as_of
+	   g.day AS as_of,
+	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
+			THEN g.last_opt_out_on END AS opted_out_on
   FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -581,6 +591,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the 
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
+COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -1176,7 +1187,9 @@ SELECT core.*,
 			THEN core.first_order_at
 				 + CASE WHEN ev.dormant_age <= core.recency_days / ev.unit_days THEN core.recency_days::integer
 						ELSE pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END END AS expected_dormancy_day,
-	   ev.forecast_model
+	   ev.forecast_model,
+	   -- asked not to be contacted: not on the call lists (customer_outreach)
+	   ot.opted_out_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -1423,6 +1436,7 @@ COMMENT ON COLUMN dormancy.customer_status.p_alive_ahead IS 'p_alive if the cust
 COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead after as_of (under the model of forecast_model)';
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
+COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1554,15 +1568,19 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
    -- the minimum score, for the value tiers shown (every customer while no
-   -- distribution is stored: no tier); another tier would need an infinite
+   -- distribution is stored: no tier); another tier, or a customer who asked
+   -- not to be contacted (opted_out_on: the rank stays theirs among all
+   -- customers, call_order counts the listed only), would need an infinite
    -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone
-   AND cs.priority_score >= CASE WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
+   -- minimum score alone (opted_out_on IS NULL apart was taken to keep one
+   -- customer in 200: the outreach is grouped, with no statistics)
+   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+								 WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
 																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
 								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
 COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';

@@ -1,0 +1,92 @@
+-- A customer who asked not to be contacted ("do not contact", renraku fuyo,
+-- ...: an outcome that outreach_outcomes maps with opt_out) is kept off the
+-- call list, the snapshot's call list and new campaigns, until a later
+-- conversation of the customer's own interest (interested, meeting, quote,
+-- order) lifts it.  Until 2026-12-07 such a refusal was a decline like any
+-- other and the customer stayed first in line (docs/outreach.md, Opt-outs).
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET dormancy.time_zone = 'Asia/Tokyo';
+\i test/sql_ref/unbind_all.sql
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+\i test/sql_ref/empty_snapshot.sql
+SET dormancy.as_of = '2026-10-01';
+CREATE SCHEMA oo;
+CREATE TABLE oo.customers (id integer PRIMARY KEY, name text);
+CREATE TABLE oo.orders (customer integer, at timestamptz, amount numeric);
+INSERT INTO oo.customers SELECT i, 'Customer ' || i FROM generate_series(1, 12) i;
+-- every customer a repeat buyer who stopped in spring: all lapsing, all listed
+INSERT INTO oo.orders SELECT c.id, timestamptz '2025-04-10 03:00+00' + (m || ' months')::interval, 100000
+  FROM oo.customers c CROSS JOIN generate_series(0, 11) m;
+SELECT dormancy.bind_customers('oo.customers', 'id', name => 'name') IS NULL AS bound;
+SELECT dormancy.bind_orders('oo.orders', 'customer', 'at', 'amount') IS NULL AS bound;
+-- before any contact: every customer is on the call list
+SELECT count(*) AS listed FROM dormancy.call_list;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('1', '2026-09-01 10:00+09', 'phone', 'do not contact', 'the English default'),
+	('2', '2026-09-01 10:00+09', 'phone', U&'\9023\7D61\4E0D\8981', 'renraku fuyo: no more contact'),
+	('3', '2026-08-01 10:00+09', 'phone', 'Do Not  Contact ', 'case and blanks: the same label'),
+	('3', '2026-09-01 10:00+09', 'visit', U&'\5546\8AC7', 'shodan: the customer asked for a meeting: lifted'),
+	('4', '2026-08-01 10:00+09', 'phone', U&'\55B6\696D\304A\65AD\308A', 'eigyo okotowari: no sales calls'),
+	('4', '2026-08-15 10:00+09', 'phone', 'not reached', 'an attempt does not lift it'),
+	('4', '2026-09-01 10:00+09', 'phone', 'reached', 'a rep reaching the customer does not lift it'),
+	('4', '2026-09-15 10:00+09', 'phone', 'declined', 'nor does another refusal'),
+	('5', '2026-10-05 10:00+09', 'phone', 'do not contact', 'after the as-of day'),
+	('6', '2026-09-01 10:00+09', 'phone', 'declined', 'a refusal of one offer: stays listed'),
+	('7', '2026-09-01 10:00+09', 'phone', 'do not contact', 'the same instant as a meeting'),
+	('7', '2026-09-01 10:00+09', 'phone', 'meeting', 'the same instant: the opt-out stands'),
+	('8', '2026-09-01 10:00+09', 'phone', 'NG for sales', 'a label of the company''s own, mapped below'),
+	('9', '2026-10-01 23:30+09', 'phone', 'do not contact', 'the as-of day in Tokyo, 14:30 UTC'),
+	('10', '2026-10-02 00:10+09', 'phone', 'do not contact', 'the next day in Tokyo, still 1 October in UTC'),
+	('11', '2026-09-01 10:00+09', 'phone', 'opt out', NULL),
+	('11', '2026-09-10 10:00+09', 'email', 'ordered', 'the customer ordered through the rep: lifted');
+SELECT customer_id, last_outcome, opted_out_on FROM dormancy.customer_outreach ORDER BY customer_id;
+-- the opt-out is a decline: the likely reason and its evidence are those of
+-- customer 6's plain refusal
+SELECT customer_id, likely_reason, reason_evidence, evidence, opted_out_on
+  FROM dormancy.customer_status WHERE customer_id IN (1, 6, 12) ORDER BY customer_id;
+SELECT count(*) AS opted_out FROM dormancy.customer_status WHERE opted_out_on IS NOT NULL;
+SELECT customer_id FROM dormancy.call_list ORDER BY customer_id;
+-- the call order has no gap where the opted-out customers were
+SELECT count(*) = max(call_order) AS dense, count(DISTINCT owner_order) > 0 AS owner_order FROM dormancy.call_list;
+-- a label of the company's own: the next query sees the mapping
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES ('NG for sales', 'declined', true);
+SELECT customer_id, opted_out_on FROM dormancy.customer_outreach WHERE customer_id = 8;
+SELECT count(*) AS listed, bool_or(customer_id = 8) AS customer_8_listed FROM dormancy.call_list;
+-- only a refusal can be an opt-out
+INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES ('please call', 'meeting', true);
+-- an unedited default: reset_defaults keeps its opt_out
+UPDATE dormancy.outreach_outcomes SET opt_out = false WHERE source_outcome = 'do not contact';
+SELECT count(*) AS listed FROM dormancy.call_list;
+SELECT dormancy.reset_defaults('dormancy.outreach_outcomes');
+SELECT source_outcome, outcome, opt_out, installed FROM dormancy.outreach_outcomes
+ WHERE opt_out ORDER BY dormancy.label_key(source_outcome) COLLATE "C";
+-- campaigns start from the call list: no opted-out member
+SELECT customers FROM dormancy.start_campaign('autumn', control_share => 0);
+SELECT customer_id FROM dormancy.campaign_members ORDER BY customer_id::integer;
+-- the snapshot carries the day; its call list leaves them out too
+CALL dormancy.refresh();
+SELECT customer_key, opted_out_on FROM dormancy.status_snapshot WHERE opted_out_on IS NOT NULL ORDER BY customer_id;
+SELECT customer_id FROM dormancy.snapshot_call_list ORDER BY customer_id::integer;
+-- a reader of the snapshot needs nothing on the outreach log
+CREATE ROLE oo_reader IN ROLE dormancy_reader;
+SET ROLE oo_reader;
+SELECT count(*) AS snapshot_listed FROM dormancy.snapshot_call_list;
+RESET ROLE;
+DROP ROLE oo_reader;
+-- a later as-of day: customers 5 and 10 opted out by then
+SET dormancy.as_of = '2026-10-10';
+SELECT customer_id, opted_out_on FROM dormancy.customer_outreach WHERE opted_out_on IS NOT NULL ORDER BY customer_id;
+-- a bound outreach table of the user's: its outcome text is mapped the same way
+CREATE TABLE oo.activities (account integer, at timestamptz, result text);
+INSERT INTO oo.activities VALUES (12, '2026-09-20 15:00+09', U&'\9023\7D61\62D2\5426'),
+								 (6, '2026-09-20 15:00+09', 'interested');
+SELECT dormancy.bind_outreach('oo.activities', 'account', 'at', outcome => 'result') IS NULL AS bound;
+SELECT customer_id, last_outcome, opted_out_on FROM dormancy.customer_outreach ORDER BY customer_id;
+SELECT count(*) AS listed, bool_or(customer_id = 12) AS customer_12_listed FROM dormancy.call_list;
+\i test/sql_ref/unbind_all.sql
+DROP SCHEMA oo CASCADE;
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+\i test/sql_ref/empty_snapshot.sql
+RESET dormancy.as_of;
+RESET dormancy.time_zone;
