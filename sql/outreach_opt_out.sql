@@ -64,6 +64,19 @@ SELECT source_outcome, outcome, opt_out, installed FROM dormancy.outreach_outcom
 -- campaigns start from the call list: no opted-out member
 SELECT customers FROM dormancy.start_campaign('autumn', control_share => 0);
 SELECT customer_id FROM dormancy.campaign_members ORDER BY customer_id::integer;
+-- a campaign started before an opt-out: the member stays a member (and is
+-- counted by campaign_outcomes), but leaves the reps' list; an opt-out
+-- lifted by a later meeting brings the member back
+SELECT count(*) AS to_approach FROM dormancy.campaign_list WHERE campaign_name = 'autumn';
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+SELECT '12', '2026-10-01 09:00+09', 'phone', U&'\67B6\96FB\7981\6B62', campaign_id FROM dormancy.campaigns WHERE name = 'autumn';
+SELECT customer_id, call_order, contacts FROM dormancy.campaign_list WHERE campaign_name = 'autumn' ORDER BY call_order;
+SELECT count(*) AS members, count(*) FILTER (WHERE contacted) AS contacted FROM dormancy.campaign_outcomes
+ WHERE campaign_name = 'autumn';
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
+VALUES ('12', '2026-10-01 10:00+09', 'phone', 'meeting booked');
+SELECT bool_or(customer_id = '12') AS customer_12_back FROM dormancy.campaign_list WHERE campaign_name = 'autumn';
+DELETE FROM dormancy.outreach_log WHERE customer_id = '12';
 -- the snapshot carries the day; its call list leaves them out too
 CALL dormancy.refresh();
 SELECT customer_key, opted_out_on FROM dormancy.status_snapshot WHERE opted_out_on IS NOT NULL ORDER BY customer_id;

@@ -2048,10 +2048,18 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	 GROUP BY x.customer_id
   ) ct ON ct.customer_id = s.customer_id
   LEFT JOIN (
-	SELECT mo.campaign_id, mo.customer_id, pg_catalog.count(*) AS contacts,
-		   pg_catalog.max(o.contacted_at) AS last_contacted_at,
+	SELECT mo.campaign_id, mo.customer_id,
+		   pg_catalog.count(*) FILTER (WHERE o.contacted_on >= co.as_of) AS contacts,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.contacted_on >= co.as_of) AS last_contacted_at,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
-				FILTER (WHERE o.outcome IS NOT NULL))[1] AS last_outcome
+				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
+		   -- an opt-out in force, as customer_outreach.opted_out_on says
+		   -- (its rule; any day up to the as-of day in force)
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
+			   AS last_opt_out_at,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome IN ('interested', 'meeting', 'quote', 'order')
+													AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
+			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
 	  -- the members' ids typed (as in campaign_outcomes), then the outreach
@@ -2061,17 +2069,19 @@ SELECT m.campaign_id, c.name AS campaign_name,
 			 WHERE k.customer_id::pg_catalog.text IN (SELECT mk.customer_id FROM dormancy.campaign_members mk
 														WHERE NOT mk.is_control)
 			 GROUP BY k.customer_id) mt ON mt.customer_key = mo.customer_id
-	  -- since the start day, by the day in the zone in force (as
-	  -- campaign_outcomes counts them: a contact logged with a date on the
-	  -- start day is midnight, before started_at)
-	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id
-								  AND o.contacted_on >= co.as_of AND pg_catalog.isfinite(o.contacted_at)
+	  -- the contacts since the start day, by the day in the zone in force
+	  -- (as campaign_outcomes counts them: a contact logged with a date on
+	  -- the start day is midnight, before started_at); the opt-outs of any day
+	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id AND pg_catalog.isfinite(o.contacted_at)
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
- WHERE NOT m.is_control;
+ WHERE NOT m.is_control
+   -- not a member who has since asked not to be contacted (still a member:
+   -- campaign_outcomes counts every one)
+   AND (ot.last_opt_out_at IS NULL OR ot.last_interest_at > ot.last_opt_out_at);
 COMMENT ON VIEW dormancy.campaign_list IS
-	'the members of each campaign to approach (controls left out), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
