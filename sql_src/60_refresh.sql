@@ -498,6 +498,7 @@ DECLARE
 	colocate_with regclass := dormancy._snapshot_colocation();
 	dependents text;
 	compress_actions text;
+	blocker text;
 BEGIN
 	PERFORM dormancy._require_bound('refresh the snapshot');
 
@@ -596,11 +597,16 @@ BEGIN
 			BEGIN
 				PERFORM dormancy._snapshot_ddl('ALTER TABLE dormancy.status_snapshot ' || array_to_string(actions, ', '));
 			EXCEPTION WHEN feature_not_supported OR dependent_objects_still_exist THEN
+				-- PostgreSQL's detail names the view in the way ("rule _RETURN
+				-- on view pg_temp_3.mine depends on column ..."): kept, since
+				-- it may be another session's temporary view
+				GET STACKED DIAGNOSTICS blocker = PG_EXCEPTION_DETAIL;
 				RAISE EXCEPTION 'cannot reshape dormancy.status_snapshot: %', SQLERRM
 					USING ERRCODE = 'dependent_objects_still_exist',
-						  DETAIL = format('customer_status changed its columns, so the snapshot must change too: %s.',
-										  array_to_string(actions, ', ')),
-						  HINT = 'Drop your views or rules that use dormancy.status_snapshot, refresh, then create them again (or build them on the views over the snapshot, whose columns do not change).';
+						  DETAIL = format('customer_status changed its columns, so the snapshot must change too: %s.%s',
+										  array_to_string(actions, ', '),
+										  CASE WHEN blocker <> '' THEN ' In the way: ' || blocker ELSE '' END),
+						  HINT = 'Drop the views or rules that use dormancy.status_snapshot (a temporary view, in a schema pg_temp_N, goes when the session that made it ends), refresh, then create them again (or build them on the views over the snapshot, whose columns do not change).';
 			END;
 			FOR i IN 1 .. cardinality(policies) LOOP
 				BEGIN
@@ -1364,7 +1370,20 @@ AS $$
 DECLARE
 	run bigint;
 	result record;
+	owner pg_catalog.oid := (SELECT e.extowner FROM pg_catalog.pg_extension e
+							  WHERE e.extname OPERATOR(pg_catalog.=) 'dormancy');
 BEGIN
+	-- the refresh writes as the extension's owner and calls the owner's
+	-- internal functions: a role granted EXECUTE here alone failed on the
+	-- first of them ("permission denied for function _refresh_start")
+	IF NOT pg_catalog.pg_has_role(owner, 'USAGE') THEN
+		RAISE EXCEPTION 'only the owner of extension dormancy can refresh'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = pg_catalog.format('The refresh writes the snapshot, the state history and the run log as the extension''s owner (%s), and %s is not a member of that role.',
+											 owner::pg_catalog.regrole, CURRENT_USER),
+				  HINT = pg_catalog.format('Run it as %s (for pg_cron, schedule it as that role), or grant that role to the one that runs it.',
+										   owner::pg_catalog.regrole);
+	END IF;
 	run := dormancy._refresh_start();
 	COMMIT;
 	-- the work at READ COMMITTED whatever the session's default: under
