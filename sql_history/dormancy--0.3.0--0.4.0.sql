@@ -3632,10 +3632,11 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
--- and the data gaps (nk: the name key, and the key duplicates share: the
--- name key after the company id and a colon when a company column is
--- bound; dup: the duplicate keys of more than one customer, for the name's
--- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
+-- and the data gaps (nk: the key duplicates share, _name_key: the name key
+-- after the company id and a colon when a company column is bound, NULL
+-- when the name gives none; dup: the duplicate keys of more than one
+-- customer, for the name's gap, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
@@ -3664,7 +3665,7 @@ SELECT core.*,
 	   -- the name's (nk, dup) here, the others from _assess
 	   dormancy._data_gaps((ev.r).gaps,
 		   CASE WHEN st.customer_names_bound THEN
-				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+				CASE WHEN nk.duplicate_key IS NULL THEN 'no_name'
 					 -- the stored keys, while they hold every row.  First
 					 -- whether the key is shared at all (two rows or more in
 					 -- the stored keys the reader may see): a lookup of the
@@ -3690,8 +3691,8 @@ SELECT core.*,
 												 FROM dormancy.src_name_keys k
 												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
 												WHERE k.name_key = nk.duplicate_key
-												  AND pg_catalog.concat(kc.company_id || ':',
-														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
+												  AND dormancy._name_key(kc.name, kc.company_id,
+														(SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
@@ -3833,20 +3834,18 @@ SELECT core.*,
 			OFFSET 0) x
 	OFFSET 0
   ) ev
- -- the name key (OFFSET 0 computes it once: without it the planner copies
- -- the expression into the join's condition and each test of the column),
- -- and the key duplicates share (after the company id, when bound).  The
- -- second OFFSET 0 hands duplicate_key to the lookups of the stored keys
- -- below as a plain value: copied in as its expression, concat() and ||
- -- (not leakproof) would keep the comparison from the index of the keys
- -- under row security (the policy on customer_name_keys), and every key
- -- would be read for each customer
+ -- the key duplicates share (_name_key: the name key after the company id,
+ -- when bound; NULL when the name gives none).  OFFSET 0 computes it once
+ -- (without it the planner copies the expression into the join's condition
+ -- and each test of the column) and hands duplicate_key to the lookups of
+ -- the stored keys below as a plain value: copied in as its expression, ||
+ -- and the normalization (not leakproof) would keep the comparison from the
+ -- index of the keys under row security (the policy on customer_name_keys),
+ -- and every key would be read for each customer
  CROSS JOIN LATERAL (
-	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
-			  FROM dormancy.src_bindings b
-			OFFSET 0) n
+	SELECT CASE WHEN b.customer_names_bound
+				THEN dormancy._name_key(core.name, core.company_id, (SELECT dormancy.legal_forms_in_force())) END AS duplicate_key
+	  FROM dormancy.src_bindings b
 	OFFSET 0
   ) nk
  -- the name keys that more than one customer has, when the stored keys
@@ -3855,14 +3854,14 @@ SELECT core.*,
  -- every customer's name, even for a lookup of one customer: skipped (a
  -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
-	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
-	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+	SELECT k.duplicate_key
+	  FROM (SELECT dormancy._name_key(c.name, c.company_id, (SELECT dormancy.legal_forms_in_force())) AS duplicate_key
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.src_bindings cb ON dormancy._single_row(cb.customer_names_bound)
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
 			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
-	 WHERE k.name_key <> ''
+	 WHERE k.duplicate_key IS NOT NULL
 	 GROUP BY 1
 	HAVING pg_catalog.count(*) > 1
 	-- (OFFSET 0: on Citus the keys shared are found once, on the
@@ -4169,19 +4168,21 @@ CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = tru
 WITH forms AS (
 	SELECT dormancy.legal_forms_in_force() AS forms
 ), keyed AS (
+	-- one group key: the key of _name_key, the company id and a colon
+	-- before the name key
 	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
+		   dormancy._name_key(c.name, c.company_id, f.forms) AS group_key
 	  FROM dormancy.customer_core c JOIN forms f ON dormancy._single_row(f.forms)
 	 WHERE c.name IS NOT NULL
 ), members AS (
-	-- one group key: the company id and a colon before the name key (a
-	-- name key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
+	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.group_key) AS customers
 	  FROM keyed k
-	 WHERE k.name_key <> ''
+	 WHERE k.group_key IS NOT NULL
 ), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
+	-- the name key: the group key after its last colon (a name key never
+	-- holds one)
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id,
+		   pg_catalog.split_part(m.group_key, ':', -1) AS name_key,
 		   pg_catalog.max(m.customers) AS customers,
 		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
 		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,
@@ -5297,25 +5298,25 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	-- the change of each (id, key): rows written minus rows removed (the
-	-- forms a parameter, read once); the key after the company id and a
-	-- colon when a company column is bound
+	-- forms a parameter, read once); the key of _name_key, after the
+	-- company id and a colon when a company column is bound
 	sides := concat_ws(' UNION ALL ',
 		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
-			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
-				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
+			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy._name_key((n.%2$I)::pg_catalog.text, %3$s, $1) AS name_key, 1 AS d '
 				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column,
 				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(n.%I)::pg_catalog.text', st.company_column) END) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
-			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
-				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
+			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy._name_key((o.%2$I)::pg_catalog.text, %3$s, $1) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column,
 				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(o.%I)::pg_catalog.text', st.company_column) END) END);
 	-- (in key order, so that concurrent writers lock the rows in one order;
 	-- none when a key is too long for the keys' index, which would fail
 	-- your write: the keys are then stale, below)
 	EXECUTE format(
-		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key, y.d '
-		'FROM (%s) y WHERE y.name_key <> %L), '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, y.name_key, y.d '
+		'FROM (%s) y WHERE y.name_key IS NOT NULL), '
 		'too_long AS (SELECT x.customer_key FROM x WHERE %s ORDER BY x.customer_key LIMIT 1), '
 		'up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) FROM x '
@@ -5327,7 +5328,7 @@ BEGIN
 		'SELECT (SELECT t.customer_key FROM too_long t), '
 		'pg_catalog.array_agg(up.customer_key) FILTER (WHERE up.rows <= 0), '
 		'pg_catalog.array_agg(up.name_key) FILTER (WHERE up.rows <= 0) FROM up',
-		sides, '', dormancy._name_key_too_long('x')) INTO long_id, gone_ids, gone_keys USING dormancy.legal_forms_in_force();
+		sides, dormancy._name_key_too_long('x')) INTO long_id, gone_ids, gone_keys USING dormancy.legal_forms_in_force();
 	IF long_id IS NOT NULL THEN
 		PERFORM dormancy._name_keys_stale(dormancy._name_key_too_long_reason(long_id));
 		RETURN NULL;
@@ -5370,17 +5371,17 @@ BEGIN
 	END IF;
 	-- (nothing when a key is too long for the keys' index: stale, as above)
 	EXECUTE format(
-		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key '
-		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %5$s AS company_id, '
-		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, y.name_key '
+		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+		'dormancy._name_key((t.%2$I)::pg_catalog.text, %4$s, $1) AS name_key '
 		'FROM %3$s t WHERE t.%1$I IS NOT NULL) y '
-		'WHERE y.name_key <> %4$L), '
-		'too_long AS (SELECT x.customer_key FROM x WHERE %6$s ORDER BY x.customer_key LIMIT 1), '
+		'WHERE y.name_key IS NOT NULL), '
+		'too_long AS (SELECT x.customer_key FROM x WHERE %5$s ORDER BY x.customer_key LIMIT 1), '
 		'ins AS (INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) FROM x '
 		'WHERE NOT EXISTS (SELECT 1 FROM too_long) GROUP BY 1, 2) '
 		'SELECT t.customer_key FROM too_long t',
-		st.id_column, st.name_column, st.customers_relation, '',
+		st.id_column, st.name_column, st.customers_relation,
 		CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(t.%I)::pg_catalog.text', st.company_column) END,
 		dormancy._name_key_too_long('x'))
 		INTO long_id USING dormancy.legal_forms_in_force();
@@ -5503,8 +5504,8 @@ BEGIN
 			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
 		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
-					   'AND pg_catalog.concat(c.company_id || '':'', dormancy.normalize_company_name(c.name::pg_catalog.text, '
-					   '(SELECT dormancy.legal_forms_in_force()))) = name_key))', id_type);
+					   'AND dormancy._name_key(c.name::pg_catalog.text, c.company_id, '
+					   '(SELECT dormancy.legal_forms_in_force())) = name_key))', id_type);
 	ELSE
 		-- the customers in a Citus table: the same test through a function,
 		-- whose query Citus plans apart (a policy's subquery over them
@@ -12587,13 +12588,13 @@ BEGIN
 		RETURN;
 	END IF;
 	RETURN QUERY
-		SELECT c.customer_id::text, pg_catalog.concat(c.company_id || ':', dormancy.normalize_company_name(c.name::text, forms))
+		SELECT c.customer_id::text, dormancy._name_key(c.name::text, c.company_id, forms)
 		  FROM dormancy.src_customers c
 		 WHERE c.customer_id IS NOT NULL;
 END
 $$;
 COMMENT ON FUNCTION dormancy.visible_name_keys() IS
-	'the ids, as text, and name keys of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
+	'the ids, as text, and name keys (NULL where the name gives none) of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
 -- 2026-12-07: a table attached as a partition of the tracked orders gets
 -- the change-tracking triggers at once, and its customers are marked
 -- A table attached to a tracked relation (ALTER TABLE ... ATTACH
@@ -12918,6 +12919,27 @@ $$;
 COMMENT ON FUNCTION dormancy._track_new_member(regclass) IS
 	'internal: add the change-tracking triggers to a partition created under the tracked orders';
 
+-- The key the duplicate-name check compares, written here only: the name
+-- key after the company id and a colon (when a company column is bound: a
+-- name key never holds a colon, so the pair is told apart), NULL when the
+-- name gives no key (NULL, blank, nothing but punctuation).  What
+-- dormancy.customer_name_keys stores (the triggers and every fill), what
+-- customer_status, duplicate_customers, the row security of the stored keys
+-- and visible_name_keys() compute.  IMMUTABLE with the forms an argument,
+-- like normalize_company_name.  Inlined into the query that calls it, so
+-- that the planner sees the expression (no call per row): no SET
+-- search_path (which stops inlining) and not STRICT; its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the extension
+-- script creates it (functions and operators qualified), and nothing is
+-- looked up when it runs.
+CREATE OR REPLACE FUNCTION dormancy._name_key(name text, company_id text, legal_forms text[])
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN COALESCE(company_id OPERATOR(pg_catalog.||) ':', '')
+		   OPERATOR(pg_catalog.||) NULLIF(dormancy.normalize_company_name(name, legal_forms), '');
+COMMENT ON FUNCTION dormancy._name_key(text, text, text[]) IS
+	'internal: the key the duplicate_name data gap compares and customer_name_keys stores: the name key with the forms given, after the company id and a colon when one is given (NULL: the name gives no key)';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it
@@ -12938,6 +12960,7 @@ $$;
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
+-- the key they compare (_name_key, also in the policy of the stored keys),
 -- raising a broken binding's error, the amounts of a bound numeric column,
 -- the configuration (_configuration(): the rules, models and the other
 -- tables the evaluation reads, with the analyst's own SELECT on them), the
@@ -12948,7 +12971,7 @@ $$;
 -- (_row_security_bypassed, for source_issues), and what tells the planner
 -- that a settings relation has one row (_single_row)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
+	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._configuration(),

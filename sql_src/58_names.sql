@@ -87,6 +87,27 @@ CREATE FUNCTION dormancy.normalize_company_name(name text)
 COMMENT ON FUNCTION dormancy.normalize_company_name(text) IS
 	'the key of a company name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';
 
+-- The key the duplicate-name check compares, written here only: the name
+-- key after the company id and a colon (when a company column is bound: a
+-- name key never holds a colon, so the pair is told apart), NULL when the
+-- name gives no key (NULL, blank, nothing but punctuation).  What
+-- dormancy.customer_name_keys stores (the triggers and every fill), what
+-- customer_status, duplicate_customers, the row security of the stored keys
+-- and visible_name_keys() compute.  IMMUTABLE with the forms an argument,
+-- like normalize_company_name.  Inlined into the query that calls it, so
+-- that the planner sees the expression (no call per row): no SET
+-- search_path (which stops inlining) and not STRICT; its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the extension
+-- script creates it (functions and operators qualified), and nothing is
+-- looked up when it runs.
+CREATE FUNCTION dormancy._name_key(name text, company_id text, legal_forms text[])
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN COALESCE(company_id OPERATOR(pg_catalog.||) ':', '')
+		   OPERATOR(pg_catalog.||) NULLIF(dormancy.normalize_company_name(name, legal_forms), '');
+COMMENT ON FUNCTION dormancy._name_key(text, text, text[]) IS
+	'internal: the key the duplicate_name data gap compares and customer_name_keys stores: the name key with the forms given, after the company id and a colon when one is given (NULL: the name gives no key)';
+
 -- Branches and companies: a name may end with a branch part (honsha,
 -- Osaka shiten, "Osaka Branch", ...; docs/sources.md lists what is
 -- recognised).  The name key keeps it: two branches are two records.  The

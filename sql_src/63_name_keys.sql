@@ -298,25 +298,25 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	-- the change of each (id, key): rows written minus rows removed (the
-	-- forms a parameter, read once); the key after the company id and a
-	-- colon when a company column is bound
+	-- forms a parameter, read once); the key of _name_key, after the
+	-- company id and a colon when a company column is bound
 	sides := concat_ws(' UNION ALL ',
 		CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN
-			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
-				   'dormancy.normalize_company_name((n.%2$I)::pg_catalog.text, $1) AS name_key, 1 AS d '
+			format('SELECT (n.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy._name_key((n.%2$I)::pg_catalog.text, %3$s, $1) AS name_key, 1 AS d '
 				   'FROM dormancy_new_names n WHERE n.%1$I IS NOT NULL', st.id_column, st.name_column,
 				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(n.%I)::pg_catalog.text', st.company_column) END) END,
 		CASE WHEN TG_OP IN ('DELETE', 'UPDATE') THEN
-			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %3$s AS company_id, '
-				   'dormancy.normalize_company_name((o.%2$I)::pg_catalog.text, $1) AS name_key, -1 AS d '
+			format('SELECT (o.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+				   'dormancy._name_key((o.%2$I)::pg_catalog.text, %3$s, $1) AS name_key, -1 AS d '
 				   'FROM dormancy_old_names o WHERE o.%1$I IS NOT NULL', st.id_column, st.name_column,
 				   CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(o.%I)::pg_catalog.text', st.company_column) END) END);
 	-- (in key order, so that concurrent writers lock the rows in one order;
 	-- none when a key is too long for the keys' index, which would fail
 	-- your write: the keys are then stale, below)
 	EXECUTE format(
-		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key, y.d '
-		'FROM (%s) y WHERE y.name_key <> %L), '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, y.name_key, y.d '
+		'FROM (%s) y WHERE y.name_key IS NOT NULL), '
 		'too_long AS (SELECT x.customer_key FROM x WHERE %s ORDER BY x.customer_key LIMIT 1), '
 		'up AS (INSERT INTO dormancy.customer_name_keys AS k (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.sum(x.d) FROM x '
@@ -328,7 +328,7 @@ BEGIN
 		'SELECT (SELECT t.customer_key FROM too_long t), '
 		'pg_catalog.array_agg(up.customer_key) FILTER (WHERE up.rows <= 0), '
 		'pg_catalog.array_agg(up.name_key) FILTER (WHERE up.rows <= 0) FROM up',
-		sides, '', dormancy._name_key_too_long('x')) INTO long_id, gone_ids, gone_keys USING dormancy.legal_forms_in_force();
+		sides, dormancy._name_key_too_long('x')) INTO long_id, gone_ids, gone_keys USING dormancy.legal_forms_in_force();
 	IF long_id IS NOT NULL THEN
 		PERFORM dormancy._name_keys_stale(dormancy._name_key_too_long_reason(long_id));
 		RETURN NULL;
@@ -371,17 +371,17 @@ BEGIN
 	END IF;
 	-- (nothing when a key is too long for the keys' index: stale, as above)
 	EXECUTE format(
-		'WITH x AS MATERIALIZED (SELECT y.customer_key, pg_catalog.concat(y.company_id || '':'', y.name_key) AS name_key '
-		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, %5$s AS company_id, '
-		'dormancy.normalize_company_name((t.%2$I)::pg_catalog.text, $1) AS name_key '
+		'WITH x AS MATERIALIZED (SELECT y.customer_key, y.name_key '
+		'FROM (SELECT (t.%1$I)::pg_catalog.text COLLATE pg_catalog."C" AS customer_key, '
+		'dormancy._name_key((t.%2$I)::pg_catalog.text, %4$s, $1) AS name_key '
 		'FROM %3$s t WHERE t.%1$I IS NOT NULL) y '
-		'WHERE y.name_key <> %4$L), '
-		'too_long AS (SELECT x.customer_key FROM x WHERE %6$s ORDER BY x.customer_key LIMIT 1), '
+		'WHERE y.name_key IS NOT NULL), '
+		'too_long AS (SELECT x.customer_key FROM x WHERE %5$s ORDER BY x.customer_key LIMIT 1), '
 		'ins AS (INSERT INTO dormancy.customer_name_keys (customer_key, name_key, rows) '
 		'SELECT x.customer_key, x.name_key, pg_catalog.count(*) FROM x '
 		'WHERE NOT EXISTS (SELECT 1 FROM too_long) GROUP BY 1, 2) '
 		'SELECT t.customer_key FROM too_long t',
-		st.id_column, st.name_column, st.customers_relation, '',
+		st.id_column, st.name_column, st.customers_relation,
 		CASE WHEN st.company_column IS NULL THEN 'NULL::pg_catalog.text' ELSE format('(t.%I)::pg_catalog.text', st.company_column) END,
 		dormancy._name_key_too_long('x'))
 		INTO long_id USING dormancy.legal_forms_in_force();
@@ -453,13 +453,13 @@ BEGIN
 		RETURN;
 	END IF;
 	RETURN QUERY
-		SELECT c.customer_id::text, pg_catalog.concat(c.company_id || ':', dormancy.normalize_company_name(c.name::text, forms))
+		SELECT c.customer_id::text, dormancy._name_key(c.name::text, c.company_id, forms)
 		  FROM dormancy.src_customers c
 		 WHERE c.customer_id IS NOT NULL;
 END
 $$;
 COMMENT ON FUNCTION dormancy.visible_name_keys() IS
-	'the ids, as text, and name keys of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
+	'the ids, as text, and name keys (NULL where the name gives none) of the rows of the bound customers the calling role may see: the rows of customer_name_keys it may read when the customers are a Citus table';
 
 -- Before every build the policy goes: a build may have to drop
 -- src_customers (another id type); the build makes it again.
@@ -528,8 +528,8 @@ BEGIN
 			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
 		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
-					   'AND pg_catalog.concat(c.company_id || '':'', dormancy.normalize_company_name(c.name::pg_catalog.text, '
-					   '(SELECT dormancy.legal_forms_in_force()))) = name_key))', id_type);
+					   'AND dormancy._name_key(c.name::pg_catalog.text, c.company_id, '
+					   '(SELECT dormancy.legal_forms_in_force())) = name_key))', id_type);
 	ELSE
 		-- the customers in a Citus table: the same test through a function,
 		-- whose query Citus plans apart (a policy's subquery over them

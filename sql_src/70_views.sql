@@ -1104,10 +1104,11 @@ COMMENT ON COLUMN dormancy.data_issues.detail IS 'what the issue means';
 -- (sw) and source settings (pss): contract state, kind of dormancy,
 -- priority score (its breakdown is built from a's priority inputs only when
 -- read), likely reason, evidence, channel, message theme, approach value
--- and the data gaps (nk: the name key, and the key duplicates share: the
--- name key after the company id and a colon when a company column is
--- bound; dup: the duplicate keys of more than one customer, for the name's
--- gap, when the stored keys cannot be used: see sql_src/63_name_keys.sql).
+-- and the data gaps (nk: the key duplicates share, _name_key: the name key
+-- after the company id and a colon when a company column is bound, NULL
+-- when the name gives none; dup: the duplicate keys of more than one
+-- customer, for the name's gap, when the stored keys cannot be used: see
+-- sql_src/63_name_keys.sql).
 -- b: what is bound (src_bindings).
 CREATE OR REPLACE VIEW dormancy.customer_status WITH (security_invoker = true) AS
 SELECT core.*,
@@ -1136,7 +1137,7 @@ SELECT core.*,
 	   -- the name's (nk, dup) here, the others from _assess
 	   dormancy._data_gaps((ev.r).gaps,
 		   CASE WHEN st.customer_names_bound THEN
-				CASE WHEN nk.name_key IS NULL OR nk.name_key = '' THEN 'no_name'
+				CASE WHEN nk.duplicate_key IS NULL THEN 'no_name'
 					 -- the stored keys, while they hold every row.  First
 					 -- whether the key is shared at all (two rows or more in
 					 -- the stored keys the reader may see): a lookup of the
@@ -1162,8 +1163,8 @@ SELECT core.*,
 												 FROM dormancy.src_name_keys k
 												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
 												WHERE k.name_key = nk.duplicate_key
-												  AND pg_catalog.concat(kc.company_id || ':',
-														dormancy.normalize_company_name(kc.name, (SELECT dormancy.legal_forms_in_force()))) = k.name_key) > 1
+												  AND dormancy._name_key(kc.name, kc.company_id,
+														(SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
@@ -1305,20 +1306,18 @@ SELECT core.*,
 			OFFSET 0) x
 	OFFSET 0
   ) ev
- -- the name key (OFFSET 0 computes it once: without it the planner copies
- -- the expression into the join's condition and each test of the column),
- -- and the key duplicates share (after the company id, when bound).  The
- -- second OFFSET 0 hands duplicate_key to the lookups of the stored keys
- -- below as a plain value: copied in as its expression, concat() and ||
- -- (not leakproof) would keep the comparison from the index of the keys
- -- under row security (the policy on customer_name_keys), and every key
- -- would be read for each customer
+ -- the key duplicates share (_name_key: the name key after the company id,
+ -- when bound; NULL when the name gives none).  OFFSET 0 computes it once
+ -- (without it the planner copies the expression into the join's condition
+ -- and each test of the column) and hands duplicate_key to the lookups of
+ -- the stored keys below as a plain value: copied in as its expression, ||
+ -- and the normalization (not leakproof) would keep the comparison from the
+ -- index of the keys under row security (the policy on customer_name_keys),
+ -- and every key would be read for each customer
  CROSS JOIN LATERAL (
-	SELECT n.name_key, pg_catalog.concat(core.company_id || ':', n.name_key) AS duplicate_key
-	  FROM (SELECT CASE WHEN b.customer_names_bound
-						THEN dormancy.normalize_company_name(core.name, (SELECT dormancy.legal_forms_in_force())) END AS name_key
-			  FROM dormancy.src_bindings b
-			OFFSET 0) n
+	SELECT CASE WHEN b.customer_names_bound
+				THEN dormancy._name_key(core.name, core.company_id, (SELECT dormancy.legal_forms_in_force())) END AS duplicate_key
+	  FROM dormancy.src_bindings b
 	OFFSET 0
   ) nk
  -- the name keys that more than one customer has, when the stored keys
@@ -1327,14 +1326,14 @@ SELECT core.*,
  -- every customer's name, even for a lookup of one customer: skipped (a
  -- one-time filter) while the stored keys serve (docs/sources.md)
   LEFT JOIN (
-	SELECT pg_catalog.concat(k.company_id || ':', k.name_key) AS duplicate_key
-	  FROM (SELECT c.company_id, dormancy.normalize_company_name(c.name, (SELECT dormancy.legal_forms_in_force())) AS name_key
+	SELECT k.duplicate_key
+	  FROM (SELECT dormancy._name_key(c.name, c.company_id, (SELECT dormancy.legal_forms_in_force())) AS duplicate_key
 			  FROM dormancy.src_customers c
 			  JOIN dormancy.src_bindings cb ON dormancy._single_row(cb.customer_names_bound)
 			 WHERE c.customer_id IS NOT NULL AND cb.customer_names_bound
 			   AND NOT (cb.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()))
 			OFFSET 0) k
-	 WHERE k.name_key <> ''
+	 WHERE k.duplicate_key IS NOT NULL
 	 GROUP BY 1
 	HAVING pg_catalog.count(*) > 1
 	-- (OFFSET 0: on Citus the keys shared are found once, on the
@@ -1641,19 +1640,21 @@ CREATE OR REPLACE VIEW dormancy.duplicate_customers WITH (security_invoker = tru
 WITH forms AS (
 	SELECT dormancy.legal_forms_in_force() AS forms
 ), keyed AS (
+	-- one group key: the key of _name_key, the company id and a colon
+	-- before the name key
 	SELECT c.customer_id, c.name, c.company_id, c.state, c.rule_id, c.last_order_at,
-		   dormancy.normalize_company_name(c.name, f.forms) AS name_key
+		   dormancy._name_key(c.name, c.company_id, f.forms) AS group_key
 	  FROM dormancy.customer_core c JOIN forms f ON dormancy._single_row(f.forms)
 	 WHERE c.name IS NOT NULL
 ), members AS (
-	-- one group key: the company id and a colon before the name key (a
-	-- name key never holds a colon)
-	SELECT k.*, pg_catalog.concat(k.company_id || ':', k.name_key) AS group_key,
-		   pg_catalog.count(*) OVER (PARTITION BY pg_catalog.concat(k.company_id || ':', k.name_key)) AS customers
+	SELECT k.*, pg_catalog.count(*) OVER (PARTITION BY k.group_key) AS customers
 	  FROM keyed k
-	 WHERE k.name_key <> ''
+	 WHERE k.group_key IS NOT NULL
 ), groups AS (
-	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id, pg_catalog.min(m.name_key) AS name_key,
+	-- the name key: the group key after its last colon (a name key never
+	-- holds one)
+	SELECT m.group_key, pg_catalog.min(m.company_id) AS company_id,
+		   pg_catalog.split_part(m.group_key, ':', -1) AS name_key,
 		   pg_catalog.max(m.customers) AS customers,
 		   pg_catalog.array_agg(m.customer_id ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS customer_ids,
 		   pg_catalog.array_agg(m.name ORDER BY m.customer_id::pg_catalog.text COLLATE "C") AS names,

@@ -127,6 +127,7 @@ $$;
 -- ... except the internal functions that the live views themselves call,
 -- which the analysts need: the gate of the history store (closed but inside a
 -- refresh's own transaction), whether the stored name keys are up to date,
+-- the key they compare (_name_key, also in the policy of the stored keys),
 -- raising a broken binding's error, the amounts of a bound numeric column,
 -- the configuration (_configuration(): the rules, models and the other
 -- tables the evaluation reads, with the analyst's own SELECT on them), the
@@ -137,7 +138,7 @@ $$;
 -- (_row_security_bypassed, for source_issues), and what tells the planner
 -- that a settings relation has one row (_single_row)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(), dormancy._time_zone_in_force(),
+	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._configuration(),
