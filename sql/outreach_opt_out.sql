@@ -90,6 +90,15 @@ DROP ROLE oo_reader;
 -- a later as-of day: customers 5 and 10 opted out by then
 SET dormancy.as_of = '2026-10-10';
 SELECT customer_id, opted_out_on FROM dormancy.customer_outreach WHERE opted_out_on IS NOT NULL ORDER BY customer_id;
+-- an opt-out written as the declined reason (outcome 'kotowari', reason
+-- 'kongo renraku fuyo'; 'declined' for 'do not contact'): an opt-out too
+-- (until 2026-12-07 only the outcome was read, and a review found the
+-- reason's wording mapped to nothing that could say so)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason) VALUES
+	('6', '2026-10-08 10:00+09', 'phone', U&'\65AD\308A', U&'\4ECA\5F8C\9023\7D61\4E0D\8981'),
+	('3', '2026-10-09 10:00+09', 'phone', 'declined', 'Do not contact');
+SELECT customer_id, last_outcome, last_declined_reason, opted_out_on FROM dormancy.customer_outreach
+ WHERE customer_id IN (3, 6) ORDER BY customer_id;
 -- a bound outreach table of the user's: its outcome text is mapped the same way
 CREATE TABLE oo.activities (account integer, at timestamptz, result text);
 INSERT INTO oo.activities VALUES (12, '2026-09-20 15:00+09', U&'\9023\7D61\62D2\5426'),

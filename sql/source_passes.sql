@@ -278,7 +278,9 @@ INSERT INTO dormancy.outreach_log (outreach_id, customer_id, contacted_at, chann
 	(16, '7', '2026-10-15 10:00+00', 'phone', NULL, 'do not contact', NULL),
 	(17, '7', '2026-10-15 10:00+00', 'phone', NULL, 'meeting', NULL),
 	(18, '8', '2026-09-20 10:00+00', 'phone', NULL, 'do not contact', NULL),
-	(19, '8', '2026-09-25 10:00+00', 'phone', NULL, 'interested', NULL);
+	(19, '8', '2026-09-25 10:00+00', 'phone', NULL, 'interested', NULL),
+	-- (9: the opt-out written as the reason)
+	(20, '9', '2026-10-20 10:00+00', 'phone', NULL, 'declined', '連絡拒否');
 CREATE VIEW sp.outreach_reference AS
 WITH m AS (
 	SELECT c.id AS customer_id, l.outreach_id, l.contacted_at, (l.contacted_at AT TIME ZONE 'UTC')::date AS contacted_on,
@@ -290,7 +292,9 @@ WITH m AS (
 						   WHERE dormancy.label_key(x.source_reason) = dormancy.label_key(l.declined_reason)), 'other') END AS declined_reason,
 		   l.campaign_id,
 		   coalesce((SELECT x.opt_out FROM dormancy.outreach_outcomes x
-					  WHERE dormancy.label_key(x.source_outcome) = dormancy.label_key(l.outcome)), false) AS opt_out
+					  WHERE dormancy.label_key(x.source_outcome) = dormancy.label_key(l.outcome)), false)
+		   OR EXISTS (SELECT FROM dormancy.outreach_outcomes x
+					   WHERE x.opt_out AND dormancy.label_key(x.source_outcome) = dormancy.label_key(l.declined_reason)) AS opt_out
 	  FROM dormancy.outreach_log l JOIN sp.accounts c ON c.id::text = btrim(l.customer_id)
 ), f AS (
 	SELECT m.*, m.contacted_on <= '2026-11-01' AS counts,

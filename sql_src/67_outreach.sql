@@ -546,8 +546,8 @@ COMMENT ON TYPE dormancy._last_conversation IS 'internal: the day, outcome and d
 -- The SQL of the adapter src_outreach: the bound outreach relation, else
 -- the extension's log; the channel, theme, outcome and reason mapped by
 -- label_key (left joins: at most one match each, the keys being unique),
--- the wordings kept beside them; opt_out: the outcome is a request to be
--- left alone (outreach_outcomes.opt_out).
+-- the wordings kept beside them; opt_out: the outcome, or the reason, is a
+-- wording that outreach_outcomes marks as a request to be left alone.
 CREATE FUNCTION dormancy._outreach_adapter()
 	RETURNS text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -619,11 +619,16 @@ BEGIN
 	RETURN 'SELECT x.customer_id, x.contacted_at, x.contacted_on, ch.channel, th.theme, oc.outcome, '
 		   'CASE WHEN dormancy.label_key(x.source_reason) <> '''' THEN coalesce(dr.reason, ''other'') END AS declined_reason, '
 		   'x.rep, x.campaign_id, x.source_channel, x.source_theme, x.source_outcome, x.source_reason, '
-		   'x.source_customer_id, x.outreach_id, coalesce(oc.opt_out, false) AS opt_out FROM (' || cols || ') x '
+		   'x.source_customer_id, x.outreach_id, (coalesce(oc.opt_out, false) OR orr.opt_out IS NOT NULL) AS opt_out '
+		   'FROM (' || cols || ') x '
 		   'LEFT JOIN dormancy.outreach_channels ch ON dormancy.label_key(ch.source_channel) = dormancy.label_key(x.source_channel) '
 		   'LEFT JOIN dormancy.outreach_themes th ON dormancy.label_key(th.source_theme) = dormancy.label_key(x.source_theme) '
 		   'LEFT JOIN dormancy.outreach_outcomes oc ON dormancy.label_key(oc.source_outcome) = dormancy.label_key(x.source_outcome) '
-		   'LEFT JOIN dormancy.deal_reasons dr ON dormancy.label_key(dr.source_reason) = dormancy.label_key(x.source_reason)';
+		   'LEFT JOIN dormancy.deal_reasons dr ON dormancy.label_key(dr.source_reason) = dormancy.label_key(x.source_reason) '
+		   -- an opt-out written as the reason ('kotowari' for the outcome,
+		   -- 'kongo renraku fuyo' for the reason) is one too
+		   'LEFT JOIN dormancy.outreach_outcomes orr ON orr.opt_out '
+		   'AND dormancy.label_key(orr.source_outcome) = dormancy.label_key(x.source_reason)';
 END
 $$;
 COMMENT ON FUNCTION dormancy._outreach_adapter() IS

@@ -77,6 +77,16 @@ SELECT CASE WHEN i % 40 = 0 THEN ' ' || i || ' ' WHEN i % 45 = 0 THEN '00' || i 
 	   (ARRAY['declined', 'reached', 'not_reached', 'meeting'])[i % 4 + 1],
 	   CASE WHEN i % 4 = 3 THEN (ARRAY['価格', 'competitor', 'timing'])[i % 3 + 1] END
   FROM generate_series(1, 400) i;
+-- opt-outs (customer_status.opted_out_on, left off the call lists): as the
+-- outcome, as the reason, lifted by a later meeting or not
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason)
+SELECT (i * 13 % 3000 + 1)::text, timestamptz '2026-07-01 23:30+09' + i * interval '1 day',
+	   '電話', (ARRAY['連絡不要', 'declined', 'do not contact'])[i % 3 + 1],
+	   CASE WHEN i % 3 = 1 THEN '今後連絡不要' END
+  FROM generate_series(1, 90) i;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
+SELECT (i * 13 % 3000 + 1)::text, timestamptz '2026-10-01 10:00+09', 'visit', '商談'
+  FROM generate_series(1, 90, 4) i;
 -- price changes: one of a category the orders have, one of a category they
 -- have not (unmatched_labels), one for every category (before binding: the
 -- warnings that categories apply to nobody are left out)
@@ -112,6 +122,14 @@ SQL
 bind_and_refresh -d "$single" >/dev/null
 bind_and_refresh "${coord[@]}" >/dev/null
 echo "bound and refreshed on both"
+# the comparisons below see opt-outs (else opted_out_on would be NULL on both)
+optq="SELECT count(*) FILTER (WHERE opted_out_on IS NOT NULL) || ' ' || count(*) FILTER (WHERE opted_out_on IS NOT NULL AND customer_id IN (SELECT customer_id FROM dormancy.call_list)) FROM dormancy.customer_status"
+opt_single=$(psql -X -At -d "$single" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$optq" | tail -1)
+opt_coord=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$optq" | tail -1)
+if [ "${opt_single%% *}" -eq 0 ] || [ "${opt_single#* }" -ne 0 ] || [ "$opt_single" != "$opt_coord" ]; then
+	echo "opt-outs (opted out, of them on call_list): single [$opt_single], Citus [$opt_coord]"; exit 1
+fi
+echo "opt-outs the same on Citus, none on the call list: ${opt_single%% *} customers"
 
 # which bound tables a lookup of one customer reads by an index: the same on
 # the coordinator (its distributed tables' indexes) as on the single node
