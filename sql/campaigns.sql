@@ -272,6 +272,39 @@ SELECT call_order, name IS NOT NULL AS named, owner IS NOT NULL AS owned, phone,
 DELETE FROM dormancy.campaigns WHERE name = 'december win-back';
 SELECT (SELECT count(*) FROM dormancy.campaign_members m WHERE NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = m.campaign_id)) AS orphans,
 	   count(*) AS contacts, count(campaign_id) AS with_campaign FROM dormancy.outreach_log;
+-- Triggers do that, not foreign keys (2026-12-08): a parallel restore loads
+-- the members and the log before their campaign (pg_dump_roundtrip.sh).
+-- None on the tables: the members' and the log's only foreign keys were those
+SELECT count(*) AS foreign_keys FROM pg_constraint c, pg_extension e
+ WHERE e.extname = 'dormancy' AND c.contype = 'f'
+   AND (c.conrelid = ANY (e.extconfig) OR c.confrelid = ANY (e.extconfig));
+-- a member and a contact of a campaign not loaded yet: accepted, in no
+-- view; the contact counts as one without a campaign, source_issues names it
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum) VALUES (9101, '5', false, 'restored');
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+VALUES ('5', '2026-11-01', 'phone', 'reached', 9101);
+SELECT (SELECT count(*) FROM dormancy.campaign_list WHERE campaign_id = 9101) AS listed,
+	   (SELECT count(*) FROM dormancy.campaign_outcomes WHERE campaign_id = 9101) AS outcomes;
+SELECT issue, value, rows FROM dormancy.source_issues WHERE issue = 'outreach_campaign_not_found';
+-- then the campaign: its member and contact are its own
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
+VALUES (9101, 'restored', '2026-10-01', 0.1, 1, 90, '{25,50,75}', 1, 0);
+SELECT campaign_id, customer_id, contacts FROM dormancy.campaign_list WHERE campaign_id = 9101;
+SELECT count(*) AS issues FROM dormancy.source_issues WHERE issue = 'outreach_campaign_not_found';
+-- its number cannot change while they name it (as under the foreign keys)
+UPDATE dormancy.campaigns SET campaign_id = 9102 WHERE campaign_id = 9101;
+SELECT campaign_id, name FROM dormancy.campaigns WHERE campaign_id > 9000;
+-- TRUNCATE of the campaigns empties the members and unlinks the contacts
+-- (alone, or with the members: no error, as the tests' clean-ups do)
+TRUNCATE dormancy.campaigns;
+SELECT (SELECT count(*) FROM dormancy.campaign_members) AS members,
+	   count(*) AS contacts, count(campaign_id) AS with_campaign FROM dormancy.outreach_log;
+-- the trigger function runs as those triggers only (and no role but the
+-- owner may execute it, so none can attach it: privileges.sh)
+CREATE TABLE cp.mine (campaign_id bigint);
+CREATE TRIGGER mine AFTER DELETE ON cp.mine FOR EACH ROW EXECUTE FUNCTION dormancy._campaign_referrers();
+INSERT INTO cp.mine VALUES (1);
+DELETE FROM cp.mine;
 
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA cp CASCADE;

@@ -97,11 +97,16 @@ SELECT issue, customer_id, value, rows FROM dormancy.source_issues WHERE source 
 INSERT INTO dormancy.outreach_channels (source_channel, channel) VALUES ('FAX', 'direct_mail');
 SELECT channel FROM dormancy.src_outreach WHERE source_channel = 'fax';
 SELECT count(*) AS still_unmatched FROM dormancy.unmatched_labels WHERE vocabulary = 'outreach_channel';
--- a blank customer id is refused; a campaign id must exist
+-- a blank customer id is refused
 \set VERBOSITY terse
 INSERT INTO dormancy.outreach_log (customer_id, channel) VALUES ('  ', 'phone');
-INSERT INTO dormancy.outreach_log (customer_id, channel, campaign_id) VALUES ('1', 'phone', 12345);
 \set VERBOSITY default
+-- a campaign id that is no campaign is taken (no foreign key since
+-- 2026-12-08: a parallel restore loads the log before the campaigns,
+-- docs/outreach.md), counted as no campaign; source_issues names it
+INSERT INTO dormancy.outreach_log (customer_id, channel, campaign_id) VALUES ('1', 'phone', 12345);
+SELECT issue, value, rows FROM dormancy.source_issues WHERE issue = 'outreach_campaign_not_found';
+DELETE FROM dormancy.outreach_log WHERE campaign_id = 12345;
 
 --
 -- Days in dormancy.time_zone: a call at 00:30 in Tokyo on 1 November is on

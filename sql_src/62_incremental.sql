@@ -19,7 +19,9 @@
 -- dormancy.store_invalidations, and the next refresh rebuilds everything; the
 -- refresh also checks the triggers and the partitions itself before it trusts
 -- the store.  A rebind, a change of dormancy.time_zone or
--- reset_stored_histories() makes the next refresh a full one too.
+-- reset_stored_histories() makes the next refresh a full one too, and so
+-- does a restore (the state is not dumped: the refresh tracks the orders
+-- again itself).
 --
 -- Security: the trigger and event trigger functions are SECURITY DEFINER
 -- (whoever writes orders need not be allowed to write dormancy's tables), so
@@ -854,10 +856,27 @@ CREATE FUNCTION dormancy._prepare_histories(OUT mode text, OUT customers_recompu
 AS $$
 DECLARE
 	st dormancy.history_store_state;
+	ord record;
 	id_type text;
 BEGIN
 	SELECT * INTO st FROM dormancy.history_store_state FOR UPDATE;
 	PERFORM dormancy._read_stored_histories(false);
+	-- the state is not that of the bound orders: it is not dumped, so after
+	-- pg_restore it is the installed row (nothing tracked, no reason) while
+	-- the bindings and the orders' triggers are back.  Track them as a bind
+	-- does (the triggers restored with the orders are taken as they are:
+	-- no DDL when they are right) and rebuild everything, once.  Until
+	-- 2026-12-08 every refresh after a restore read every order, with no
+	-- reason given, until rebind().
+	IF NOT st.tracked THEN
+		SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord
+		  FROM dormancy.bindings b JOIN pg_class c ON c.oid = b.relation WHERE b.source = 'orders';
+		IF st.reason IS NULL OR st.orders_relation IS DISTINCT FROM ord.relation THEN
+			PERFORM dormancy._track_orders(ord.relation, ord.customer,
+				'the orders were not tracked in this database (its tracking state is not dumped: after pg_restore, say); this refresh tracks them again');
+			SELECT * INTO st FROM dormancy.history_store_state;
+		END IF;
+	END IF;
 	-- tracking could have been bypassed: track again, rebuild everything
 	IF st.tracked THEN
 		reason := dormancy._tracking_problem();
@@ -943,7 +962,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._prepare_histories() IS
-	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it';
+	'internal: update dormancy.stored_histories for a refresh (incremental when the tracking saw every write) and read from it; tracks the bound orders again when the tracking state does not name them (after a restore)';
 
 -- Whether fit_models() can take its summaries from the stored histories
 -- instead of folding every order again (_fit_summaries_from_store,

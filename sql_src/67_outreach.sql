@@ -162,7 +162,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.campaigns_campaign_id_seq',
 -- customer_id is text, like status_history's: the campaign survives a
 -- re-bind to ids of another type.
 CREATE TABLE dormancy.campaign_members (
-	campaign_id bigint NOT NULL REFERENCES dormancy.campaigns ON DELETE CASCADE,
+	campaign_id bigint NOT NULL,
 	customer_id text NOT NULL,
 	is_control boolean NOT NULL,
 	stratum text NOT NULL,
@@ -185,7 +185,7 @@ CREATE TABLE dormancy.campaign_members (
 CREATE INDEX campaign_members_customer ON dormancy.campaign_members (customer_id);
 COMMENT ON TABLE dormancy.campaign_members IS
 	'the members of each campaign as they were at its start: the control assignment, the stratum, the scores and the planned approach (written by dormancy.start_campaign())';
-COMMENT ON COLUMN dormancy.campaign_members.campaign_id IS 'the campaign (dormancy.campaigns)';
+COMMENT ON COLUMN dormancy.campaign_members.campaign_id IS 'the campaign (dormancy.campaigns; deleting it deletes its members, by a trigger: no foreign key, so that a parallel restore loads the members before their campaign)';
 COMMENT ON COLUMN dormancy.campaign_members.customer_id IS 'the customer id as text (so the campaign survives a re-bind to ids of another type)';
 COMMENT ON COLUMN dormancy.campaign_members.is_control IS 'held out: not to be approached in this campaign, the comparison for the contacted members';
 COMMENT ON COLUMN dormancy.campaign_members.stratum IS 'state | likely reason | score band at the start (e.g. dormant|lost_to_competitor|50-75; unknown for a NULL part): the control share is drawn in each';
@@ -220,7 +220,7 @@ CREATE TABLE dormancy.outreach_log (
 	outcome text,
 	declined_reason text,
 	rep text,
-	campaign_id bigint REFERENCES dormancy.campaigns ON DELETE SET NULL,
+	campaign_id bigint,
 	note text,
 	CONSTRAINT outreach_log_customer_not_blank CHECK (btrim(customer_id) <> '')
 );
@@ -236,11 +236,79 @@ COMMENT ON COLUMN dormancy.outreach_log.theme IS 'the message theme as the rep w
 COMMENT ON COLUMN dormancy.outreach_log.outcome IS 'the outcome as the rep wrote it (e.g. not reached, or fuzai, shodan, juchu in Japanese), mapped by dormancy.outreach_outcomes';
 COMMENT ON COLUMN dormancy.outreach_log.declined_reason IS 'why the customer declined, as the rep wrote it, mapped by dormancy.deal_reasons';
 COMMENT ON COLUMN dormancy.outreach_log.rep IS 'who made the contact';
-COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none';
+COMMENT ON COLUMN dormancy.outreach_log.campaign_id IS 'the campaign the contact belongs to (dormancy.campaigns), NULL for none; set NULL when the campaign is deleted (a trigger, no foreign key: a campaign id that is no campaign counts as none, source_issues lists it)';
 COMMENT ON COLUMN dormancy.outreach_log.note IS 'free text';
 COMMENT ON SEQUENCE dormancy.outreach_log_outreach_id_seq IS 'generates dormancy.outreach_log.outreach_id';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_seq', '');
+
+-- What foreign keys did, done by triggers on dormancy.campaigns: a campaign
+-- deleted takes its members and leaves its contacts in the log without a
+-- campaign (campaign_id NULL); TRUNCATE of the campaigns does the same for
+-- every campaign; a campaign's number cannot change while members or
+-- contacts name it.  Not foreign keys: the three tables are extension
+-- configuration tables, whose data pg_dump does not order, and the keys,
+-- which CREATE EXTENSION makes before any data is loaded, refused every
+-- member and contact that a parallel restore (pg_restore -j) loaded before
+-- their campaign (the table's rows lost, 2026-12-08;
+-- test/integration/pg_dump_roundtrip.sh).  So nothing checks the campaign
+-- of a new member or contact: a member of a campaign that does not exist is
+-- read by no view (each joins the campaigns), a contact's campaign is taken
+-- as none and listed by source_issues (outreach_campaign_not_found), as a
+-- bound CRM's is.  SECURITY DEFINER, as a foreign key's actions run with
+-- the tables' owner's rights: whoever may delete a campaign takes all its
+-- members, those that row security hides from it too (and needs no grant on
+-- the members or the log).  It runs only as these triggers on
+-- dormancy.campaigns and runs fixed statements.
+CREATE FUNCTION dormancy._campaign_referrers()
+	RETURNS trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'dormancy.campaigns'::regclass OR TG_WHEN <> 'AFTER'
+	   OR TG_NAME NOT IN ('campaign_deleted', 'campaign_renumbered', 'campaigns_truncated') THEN
+		RAISE EXCEPTION 'dormancy._campaign_referrers() runs only as a trigger of dormancy on dormancy.campaigns'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('It was fired by trigger "%s" on %s.', TG_NAME, TG_RELID::regclass),
+				  HINT = 'Do not use this function in triggers of your own.';
+	END IF;
+	IF TG_OP = 'TRUNCATE' THEN
+		-- (DELETE: a TRUNCATE of the campaigns and the members together
+		-- holds the members open, and a TRUNCATE of them here would fail)
+		DELETE FROM dormancy.campaign_members;
+		UPDATE dormancy.outreach_log l SET campaign_id = NULL WHERE l.campaign_id IS NOT NULL;
+	ELSIF TG_OP = 'DELETE' THEN
+		DELETE FROM dormancy.campaign_members m WHERE m.campaign_id = OLD.campaign_id;
+		UPDATE dormancy.outreach_log l SET campaign_id = NULL WHERE l.campaign_id = OLD.campaign_id;
+	ELSIF TG_OP = 'UPDATE' AND OLD.campaign_id IS DISTINCT FROM NEW.campaign_id
+		  -- (after the whole statement: another row may have taken the number)
+		  AND NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = OLD.campaign_id)
+		  AND (EXISTS (SELECT 1 FROM dormancy.campaign_members m WHERE m.campaign_id = OLD.campaign_id)
+			   OR EXISTS (SELECT 1 FROM dormancy.outreach_log l WHERE l.campaign_id = OLD.campaign_id)) THEN
+		RAISE EXCEPTION 'cannot change the number of campaign %: members or contacts name it', OLD.campaign_id
+			USING ERRCODE = 'foreign_key_violation',
+				  DETAIL = 'dormancy.campaign_members or dormancy.outreach_log has rows with campaign_id ' || OLD.campaign_id || '.',
+				  HINT = 'Give its members and contacts the new campaign_id first, then the campaign.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._campaign_referrers() IS
+	'internal: trigger on dormancy.campaigns: a campaign deleted (or truncated) takes its members and leaves its contacts without a campaign; a campaign named by members or contacts keeps its number';
+CREATE TRIGGER campaign_deleted AFTER DELETE ON dormancy.campaigns
+	FOR EACH ROW EXECUTE FUNCTION dormancy._campaign_referrers();
+CREATE TRIGGER campaign_renumbered AFTER UPDATE OF campaign_id ON dormancy.campaigns
+	FOR EACH ROW WHEN (OLD.campaign_id IS DISTINCT FROM NEW.campaign_id) EXECUTE FUNCTION dormancy._campaign_referrers();
+CREATE TRIGGER campaigns_truncated AFTER TRUNCATE ON dormancy.campaigns
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._campaign_referrers();
+COMMENT ON TRIGGER campaign_deleted ON dormancy.campaigns IS
+	'deletes the campaign''s members and sets its contacts'' campaign_id NULL in dormancy.outreach_log (what a foreign key with ON DELETE CASCADE and SET NULL did)';
+COMMENT ON TRIGGER campaign_renumbered ON dormancy.campaigns IS
+	'refuses a new campaign_id for a campaign whose members or contacts name the old one';
+COMMENT ON TRIGGER campaigns_truncated ON dormancy.campaigns IS
+	'empties dormancy.campaign_members and sets every campaign_id of dormancy.outreach_log NULL';
+REVOKE ALL ON FUNCTION dormancy._campaign_referrers() FROM PUBLIC;
 
 --
 -- Row security: an analyst sees the contacts and the campaign members of
