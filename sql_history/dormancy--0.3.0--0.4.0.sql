@@ -7666,15 +7666,15 @@ DECLARE
 	owner pg_catalog.oid := (SELECT e.extowner FROM pg_catalog.pg_extension e
 							  WHERE e.extname OPERATOR(pg_catalog.=) 'dormancy');
 BEGIN
-	-- the refresh writes as the extension's owner and calls the owner's
-	-- internal functions: a role granted EXECUTE here alone failed on the
-	-- first of them ("permission denied for function _refresh_start")
-	IF NOT pg_catalog.pg_has_role(owner, 'USAGE') THEN
-		RAISE EXCEPTION 'only the owner of extension dormancy can refresh'
+	-- the refresh calls the extension's internal functions, which are the
+	-- owner's: a role granted EXECUTE here alone failed on the first of them
+	-- ("permission denied for function _refresh_start"), with nothing logged
+	IF NOT pg_catalog.has_function_privilege('dormancy._refresh_start()', 'EXECUTE') THEN
+		RAISE EXCEPTION 'the refresh must run as the owner of extension dormancy'
 			USING ERRCODE = 'insufficient_privilege',
-				  DETAIL = pg_catalog.format('The refresh writes the snapshot, the state history and the run log as the extension''s owner (%s), and %s is not a member of that role.',
+				  DETAIL = pg_catalog.format('The refresh writes the snapshot, the state history and the run log, and calls the extension''s internal functions, which are its owner''s (%s); %s may not call them.',
 											 owner::pg_catalog.regrole, CURRENT_USER),
-				  HINT = pg_catalog.format('Run it as %s (for pg_cron, schedule it as that role), or grant that role to the one that runs it.',
+				  HINT = pg_catalog.format('Run it as %s; for pg_cron, schedule the job as that role.',
 										   owner::pg_catalog.regrole);
 	END IF;
 	run := dormancy._refresh_start();
