@@ -33,22 +33,18 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
    AND p.proparallel = 'u' AND p.provolatile <> 'v'
  GROUP BY 1, 2, 3 ORDER BY 1;
 
--- SQL and plpgsql functions pin their search_path, but for those made to
--- be inlined into the query that calls them (a SET stops that): their
--- body is SQL-standard (RETURN), its names resolved once, when they are
--- created, so nothing is looked up when they run
-SELECT p.proname
+-- SQL and plpgsql functions pin their search_path, but for the ones made
+-- to be inlined into the query that calls them (a SET stops that), each
+-- reviewed and named here: a SQL-standard body (RETURN) whose names are
+-- resolved once, when it is created (not a body with a text to reg* cast,
+-- which looks a name up when it runs), not SECURITY DEFINER
+SELECT p.oid::regprocedure AS unpinned
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'dormancy'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
-   AND p.prosqlbody IS NULL
- ORDER BY 1;
--- the ones made to be inlined: no SET at all, not SECURITY DEFINER
-SELECT p.oid::regprocedure AS inlined, p.proconfig, p.prosecdef
-  FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
- WHERE p.pronamespace = 'dormancy'::regnamespace AND l.lanname = 'sql' AND p.prosqlbody IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
+   AND NOT (p.oid = 'dormancy._name_key(text,text,text[])'::regprocedure
+			AND p.prosqlbody IS NOT NULL AND NOT p.prosecdef AND p.proconfig IS NULL)
  ORDER BY 1;
 
 -- no generated views until the first bind or rebind(): only the views of
