@@ -272,7 +272,7 @@ SELECT call_order, name IS NOT NULL AS named, owner IS NOT NULL AS owned, phone,
 DELETE FROM dormancy.campaigns WHERE name = 'december win-back';
 SELECT (SELECT count(*) FROM dormancy.campaign_members m WHERE NOT EXISTS (SELECT 1 FROM dormancy.campaigns c WHERE c.campaign_id = m.campaign_id)) AS orphans,
 	   count(*) AS contacts, count(campaign_id) AS with_campaign FROM dormancy.outreach_log;
--- Triggers do that, not foreign keys (2026-12-08): a parallel restore loads
+-- Triggers do that, not foreign keys (2026-12-07): a parallel restore loads
 -- the members and the log before their campaign (pg_dump_roundtrip.sh).
 -- None on the tables: the members' and the log's only foreign keys were those
 SELECT count(*) AS foreign_keys FROM pg_constraint c, pg_extension e

@@ -172,12 +172,114 @@ SELECT d AS monetary_days, p.expected_purchases IS NOT NULL AS has_purchases, p.
 		dormancy.gammagamma(2.484, 11.175, 253.9), 4, 30.0, 38.0, 100.0, 39, NULL, NULL, d) pp
  ORDER BY d;
 
+-- the models stored by fit_models() and validate_models() say which x
+-- their Gamma-Gamma fit took: the repeat days of known amount
+SELECT DISTINCT gammagamma_x FROM dormancy.models;
+SELECT DISTINCT gammagamma_x FROM dormancy.model_validations WHERE validation_id = (SELECT max(validation_id) FROM gk.validation);
+
+-- clv(): Gamma-Gamma's x is its tenth argument, monetary_days, as for
+-- model_predictions (NULL: the frequency, as the nine-argument form).
+-- Against the discounted sum written in SQL: the spend p(v + x m)/(p x + q - 1)
+-- with x the known days (at x = 0 the population's mean p v/(q - 1), m
+-- unused), times the BG/NBD expectation of each period, discounted
+CREATE FUNCTION gk.clv_sql(x integer, t_x float8, age float8, m float8, known integer,
+						   horizon integer, d float8, period float8) RETURNS float8 LANGUAGE sql STABLE AS $$
+SELECT sum(2.484 * (253.9 + coalesce(known * m, 0)) / (2.484 * known + 11.175 - 1)
+		   * (dormancy.bgnbd_expected_purchases(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), i * period, x, t_x, age)
+			  - dormancy.bgnbd_expected_purchases(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), (i - 1) * period, x, t_x, age))
+		   / (1 + d) ^ i)
+  FROM generate_series(1, horizon) i
+ WHERE known = 0 OR m IS NOT NULL
+$$;
+SELECT c.x AS frequency, c.t_x AS recency, c.m, c.known AS monetary_days,
+	   round(dormancy.clv(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), dormancy.gammagamma(2.484, 11.175, 253.9),
+						  c.x, c.t_x, 40, c.m, 12, 0.01, 4.345, c.known)::numeric, 6) AS clv,
+	   abs(dormancy.clv(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), dormancy.gammagamma(2.484, 11.175, 253.9),
+						c.x, c.t_x, 40, c.m, 12, 0.01, 4.345, c.known)
+		   - gk.clv_sql(c.x, c.t_x, 40, c.m, coalesce(c.known, c.x), 12, 0.01, 4.345))
+		   < 1e-12 * gk.clv_sql(c.x, c.t_x, 40, c.m, coalesce(c.known, c.x), 12, 0.01, 4.345) AS as_sql
+  FROM (VALUES (4, 30, 120.0, 1), (4, 30, 120.0, 4), (4, 30, 120.0, NULL), (2, 30, NULL, 0), (0, 0, NULL, 0),
+			   (0, 0, NULL, NULL)) c(x, t_x, m, known)
+ ORDER BY 1 DESC, 4;
+-- the same as model_predictions' spend (expected value over expected
+-- purchases) times the discounted BG/NBD expectation
+SELECT abs(dormancy.clv(b, g, 4, 30, 40, 120, 12, 0.01, 4.345, 1)
+		   - (SELECT sum(p.expected_value / p.expected_purchases
+						 * (dormancy.bgnbd_expected_purchases(b, i * 4.345, 4, 30, 40)
+							- dormancy.bgnbd_expected_purchases(b, (i - 1) * 4.345, 4, 30, 40)) / 1.01 ^ i)
+				FROM generate_series(1, 12) i))
+	   < 1e-9 AS as_model_predictions,
+	   dormancy.clv(b, g, 4, 30, 40, 120, 12, 0.01, 4.345, NULL) = dormancy.clv(b, g, 4, 30, 40, 120, 12, 0.01, 4.345)
+		   AS null_days_is_the_frequency,
+	   dormancy.clv(b, g, 4, 30, 40, 120, 12, 0.01, period => 4.345, monetary_days => 1)
+		   = dormancy.clv(b, g, 4, 30, 40, 120, 12, 0.01, 4.345, 1) AS by_name,
+	   dormancy.clv(b, g, 2, 30, 40, NULL, 12, 0.01, 4.345, 2) IS NULL AS known_days_without_mean,
+	   dormancy.clv(b, g, 2, 30, 40, NULL, 12, 0.01) IS NULL AS frequency_without_mean
+  FROM (SELECT dormancy.bgnbd(0.243, 4.414, 0.793, 2.426) AS b, dormancy.gammagamma(2.484, 11.175, 253.9) AS g) m
+ CROSS JOIN LATERAL dormancy.model_predictions(m.b, m.g, 4, 30, 40, 120, 52, 1) p;
+-- no count of repeat days below 0 or above the frequency
+SELECT dormancy.clv(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), dormancy.gammagamma(2.484, 11.175, 253.9),
+					4, 30, 40, 120, 12, 0.01, 4.345, 5);
+SELECT dormancy.clv(dormancy.bgnbd(0.243, 4.414, 0.793, 2.426), dormancy.gammagamma(2.484, 11.175, 253.9),
+					4, 30, 40, 120, 12, 0.01, 4.345, -1);
+
+-- A Gamma-Gamma fit made by 0.3.0, which took the frequency as x, as a
+-- restore of a 0.3.0 dump loads it: its models row without gammagamma_x
+-- (COPY with 0.3.0's columns), which takes the default, frequency.  The
+-- fit of 0.3.0: gammagamma_fit over (frequency, monetary_value)
+DELETE FROM dormancy.models;
+DELETE FROM dormancy.value_distribution;
+CREATE TABLE gk.old_fit AS
+SELECT (f).* FROM (SELECT dormancy.gammagamma_fit(o.frequency::integer, o.m) AS f FROM gk.observations o) x;
+SELECT o.customers, o.converged, round(o.p::numeric, 6) <> round(f.p::numeric, 6) AS not_the_known_days_fit
+  FROM gk.old_fit o CROSS JOIN gk.fit f;
+COPY dormancy.models (model_id, segment_kind, segment_value, fitted_at, fit_seconds, as_of, time_unit, bgnbd, gammagamma) FROM stdin;
+7	all	\N	2024-12-31 12:00:00+00	0.5	2024-12-31	7 days	(0.243,4.414,0.793,2.426,,,,t)	\N
+\.
+UPDATE dormancy.models SET gammagamma = (SELECT ROW(o.*)::dormancy.gammagamma FROM gk.old_fit o) WHERE model_id = 7;
+SELECT model_id, gammagamma_x FROM dormancy.models;
+-- until it is refitted, customer_status applies it with the x it was
+-- fitted with, the frequency, as 0.3.0 did: expected purchases times
+-- p(v + frequency m)/(p frequency + q - 1), none where a repeat day has no
+-- known amount and m is NULL; forecast_intervals and the value of the
+-- value distribution (_expected_value) the same
+CREATE TABLE gk.old_expected AS
+SELECT s.customer_id, o.frequency, o.x, o.m, s.expected_value, i.expected_value AS interval_value,
+	   dormancy._expected_value(NULL, NULL, s.frequency, s.recency_days, s.age_days, s.monetary_value, s.monetary_days,
+								(SELECT dormancy._configuration())) AS distribution_value,
+	   CASE WHEN o.frequency = 0 OR o.m IS NOT NULL
+			THEN s.expected_purchases * f.p * (f.v + coalesce(o.frequency * o.m, 0)) / (f.p * o.frequency + f.q - 1) END AS by_sql
+  FROM dormancy.customer_status s
+  JOIN gk.observations o ON o.id = s.customer_id
+  JOIN dormancy.forecast_intervals i ON i.customer_id = s.customer_id
+ CROSS JOIN gk.old_fit f;
+SELECT count(*) AS customers, count(expected_value) AS with_value,
+	   count(*) FILTER (WHERE abs(expected_value - by_sql) > 1e-12 * abs(by_sql)
+						   OR (expected_value IS NULL) <> (by_sql IS NULL)) AS differing,
+	   count(*) FILTER (WHERE interval_value IS DISTINCT FROM expected_value) AS interval_differing,
+	   count(*) FILTER (WHERE distribution_value IS DISTINCT FROM expected_value) AS distribution_differing
+  FROM gk.old_expected;
+SELECT count(*) AS model_issues FROM dormancy.data_issues WHERE issue = 'model_evaluation_failed';
+-- the next refresh refits, though refit_every is NULL (never), and says why
+INSERT INTO dormancy.model_settings (refit_every) VALUES (NULL);
+\i test/sql_ref/empty_snapshot.sql
+CALL dormancy.refresh('2024-12-31');
+SELECT outcome, models_refit, models_refit_reason FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+-- fit_models()'s fit, x the known days
+SELECT m.gammagamma_x, (m.gammagamma).p = f.p AND (m.gammagamma).q = f.q AND (m.gammagamma).v = f.v AS the_known_days_fit
+  FROM dormancy.models m CROSS JOIN gk.fit f;
+-- and the next one does not
+CALL dormancy.refresh('2024-12-31');
+SELECT outcome, models_refit, models_refit_reason FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');
 DELETE FROM dormancy.model_validations;
 DELETE FROM dormancy.model_validation_tracking;
 SELECT setval('dormancy.model_validations_validation_id_seq', :seq_last, :'seq_called'::boolean) IS NOT NULL AS sequence_put_back;
 DELETE FROM dormancy.models;
+DELETE FROM dormancy.model_settings;
 DELETE FROM dormancy.value_distribution;
+\i test/sql_ref/empty_snapshot.sql
 RESET dormancy.as_of;
 DROP SCHEMA gk CASCADE;

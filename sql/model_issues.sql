@@ -32,17 +32,20 @@ SET dormancy.as_of = '2026-11-01';
 
 -- the overall model: large beta shapes; a segment model whose alpha is not
 -- positive (as a hand-edited row could be), and one whose Gamma-Gamma scale
--- v = 1e308 makes the expected value overflow, all marked converged
+-- v = 1e308 makes the expected value overflow, all marked converged (and
+-- their Gamma-Gamma x the repeat days of known amount, as fit_models()
+-- writes them: a row that says frequency, the default, would be refitted by
+-- the refresh below)
 INSERT INTO dormancy.model_settings (time_unit, horizon, segment_by) VALUES ('7 days', '365 days', 'industry');
-INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma) VALUES
+INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, gammagamma_x) VALUES
 	('all', NULL, '2026-11-01', '7 days',
 	 ROW(0.5, 0.01, 300, 2700, NULL, NULL, NULL, true)::dormancy.bgnbd,
-	 ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, true)::dormancy.gammagamma),
+	 ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, true)::dormancy.gammagamma, 'monetary_days'),
 	('industry', 'broken', '2026-11-01', '7 days',
-	 ROW(0.5, -1, 0.8, 2.4, NULL, NULL, NULL, true)::dormancy.bgnbd, NULL),
+	 ROW(0.5, -1, 0.8, 2.4, NULL, NULL, NULL, true)::dormancy.bgnbd, NULL, 'monetary_days'),
 	('industry', 'bigspend', '2026-11-01', '7 days',
 	 ROW(0.5, 0.01, 300, 2700, NULL, NULL, NULL, true)::dormancy.bgnbd,
-	 ROW(6.25, 3.74, 1e308, NULL, NULL, NULL, NULL, true)::dormancy.gammagamma);
+	 ROW(6.25, 3.74, 1e308, NULL, NULL, NULL, NULL, true)::dormancy.gammagamma, 'monetary_days');
 
 -- customer_status works.  References (mpmath, 60 digits, eq. 10 of Fader,
 -- Hardie & Lee 2005 with t = 365/7 weeks): customer 1 (x = 0, age 0, so

@@ -102,7 +102,7 @@ SELECT count(*) AS still_unmatched FROM dormancy.unmatched_labels WHERE vocabula
 INSERT INTO dormancy.outreach_log (customer_id, channel) VALUES ('  ', 'phone');
 \set VERBOSITY default
 -- a campaign id that is no campaign is taken (no foreign key since
--- 2026-12-08: a parallel restore loads the log before the campaigns,
+-- 2026-12-07: a parallel restore loads the log before the campaigns,
 -- docs/outreach.md), counted as no campaign; source_issues names it
 INSERT INTO dormancy.outreach_log (customer_id, channel, campaign_id) VALUES ('1', 'phone', 12345);
 SELECT issue, value, rows FROM dormancy.source_issues WHERE issue = 'outreach_campaign_not_found';

@@ -581,11 +581,12 @@ BEGIN
 	-- with the uncertainty of the estimates, from the same pass: the
 	-- covariance matrices (for the forecasts' intervals) and the standard
 	-- errors, the square roots of their diagonals
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
+	-- (Gamma-Gamma's x the repeat days of known amount: gammagamma_x)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, gammagamma_x, paretonbd,
 								 model, model_reason, bgnbd_covariance, paretonbd_covariance,
 								 gammagamma_covariance, bgnbd_std_errors, gammagamma_std_errors)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, 'monetary_days', f.paretonbd,
 		   c.model, c.reason, f.bgnbd_covariance, f.paretonbd_covariance, f.gammagamma_covariance,
 		   (SELECT array_agg(sqrt(f.bgnbd_covariance[i][i]) ORDER BY i)
 			  FROM generate_series(1, 4) i WHERE f.bgnbd_covariance IS NOT NULL),
@@ -2090,6 +2091,7 @@ DECLARE
 	-- evaluate now() on each worker, in the worker's own transaction
 	stamp timestamptz := now();
 	last_day date;
+	refit_reason text;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
 	-- be computed without that source, so say which binding and stop
@@ -2195,13 +2197,23 @@ BEGIN
 	  FROM dormancy._prepare_histories() p;
 
 	-- models, once fitted, are refitted on their own schedule before the
-	-- snapshot uses them (model_settings.refit_every; NULL: never here)
-	models_refit := false;
-	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
-	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
-		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+	-- snapshot uses them (model_settings.refit_every; NULL: never here), and
+	-- whatever the schedule says while a Gamma-Gamma fit took the frequency
+	-- as x (made before 0.4.0, kept by the update or restored from a dump:
+	-- models.gammagamma_x; customer_status applies it with the frequency
+	-- until then); refresh_runs.models_refit_reason says which
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.models m
+							  WHERE m.gammagamma IS NOT NULL AND m.gammagamma_x = 'frequency')
+				THEN 'a Gamma-Gamma fit made before 0.4.0 took the frequency as x (models.gammagamma_x): refitted whatever model_settings.refit_every says'
+				WHEN s.refit_every IS NOT NULL AND f.fitted_at <= now() - s.refit_every
+				THEN format('model_settings.refit_every (%s) had passed since the models were fitted', s.refit_every)
+				END
+	  INTO refit_reason
+	  FROM dormancy.model_settings_in_force() s, (SELECT max(m.fitted_at) AS fitted_at FROM dormancy.models m) f;
+	models_refit := refit_reason IS NOT NULL;
+	IF models_refit THEN
 		PERFORM dormancy.fit_models();
-		models_refit := true;
+		UPDATE dormancy.refresh_runs r SET models_refit_reason = refit_reason WHERE r.run_id = run;
 	END IF;
 
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols
@@ -3570,7 +3582,8 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
  GROUP BY o.customer_id::pg_catalog.text
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
--- columns as in customer_status, under the model chosen for the segment)
+-- columns as in customer_status, under the model chosen for the segment,
+-- Gamma-Gamma's x the one its fit took: models.gammagamma_x)
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
@@ -3583,12 +3596,13 @@ SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catal
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, core.monetary_days)).problem
+								  mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END)).problem
 				ELSE (dormancy.model_predictions_paretonbd(mdl.paretonbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL, core.monetary_days)).problem END AS problem
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL,
+								  CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END)).problem END AS problem
  ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
@@ -4442,7 +4456,8 @@ COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of thi
 -- matrices fit_models() stored; model_intervals, the delta method).  A view
 -- of its own, so that customer_status does not compute them on every query.
 -- The model is customer_status's: _model_for's, its Pareto/NBD fit when the
--- segment's model is Pareto/NBD.  The intervals are NULL without a stored
+-- segment's model is Pareto/NBD, and Gamma-Gamma's x the one its fit took
+-- (models.gammagamma_x).  The intervals are NULL without a stored
 -- covariance (the fit did not converge, or a model row from before 0.4.0:
 -- fit_models() again).
 CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
@@ -4475,13 +4490,13 @@ SELECT core.customer_id, mdl.model_id,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS b,
+											mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END) AS b,
 				   dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
 											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS p
+											mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END) AS p
 			OFFSET 0) x
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS
@@ -4506,7 +4521,7 @@ CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true)
 SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
 	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
 	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma, v.model, v.paretonbd
+	   v.bgnbd, v.gammagamma, v.model, v.paretonbd, v.gammagamma_x
   FROM dormancy.model_validations v
  WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
 						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);
@@ -6043,7 +6058,7 @@ BEGIN
 	-- the bindings and the orders' triggers are back.  Track them as a bind
 	-- does (the triggers restored with the orders are taken as they are:
 	-- no DDL when they are right) and rebuild everything, once.  Until
-	-- 2026-12-08 every refresh after a restore read every order, with no
+	-- 2026-12-07 every refresh after a restore read every order, with no
 	-- reason given, until rebind().
 	IF NOT st.tracked THEN
 		SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord
@@ -9335,7 +9350,7 @@ BEGIN
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
 		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
-		model, paretonbd)
+		model, paretonbd, gammagamma_x)
 	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
 		   b.customers, b.predicted, b.actual,
 		   avg(abs(b.predicted - b.actual) / b.customers)
@@ -9345,7 +9360,7 @@ BEGIN
 		   avg(abs(b.predicted_spend - b.actual_spend))
 			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
 			   OVER (PARTITION BY b.model_no, b.model),
-		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
+		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END, 'monetary_days'
 	  FROM (SELECT k.model_no, k.model, k.bucket,
 				   coalesce(sum(c.customers), 0)::bigint AS customers,
 				   CASE WHEN coalesce(sum(c.customers), 0) = coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.bgnbd_predictions
@@ -10283,7 +10298,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_se
 -- configuration tables, whose data pg_dump does not order, and the keys,
 -- which CREATE EXTENSION makes before any data is loaded, refused every
 -- member and contact that a parallel restore (pg_restore -j) loaded before
--- their campaign (the table's rows lost, 2026-12-08;
+-- their campaign (the table's rows lost, 2026-12-07;
 -- test/integration/pg_dump_roundtrip.sh).  So nothing checks the campaign
 -- of a new member or contact: a member of a campaign that does not exist is
 -- read by no view (each joins the campaigns), a contact's campaign is taken
@@ -11469,12 +11484,13 @@ CREATE FUNCTION dormancy._model_for(industry text, company_size text, configurat
 									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
 									OUT gammagamma dormancy.gammagamma,
 									OUT unit_days double precision, OUT horizon_days double precision,
-									OUT model text, OUT paretonbd dormancy.paretonbd)
+									OUT model text, OUT paretonbd dormancy.paretonbd,
+									OUT gammagamma_x text)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_for'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._model_for(text, text, dormancy.configuration) IS
-	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days, the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one) and the x of its Gamma-Gamma fit (models.gammagamma_x); all NULL when none';
 
 DROP FUNCTION dormancy._model_outlook(text, text, integer, double precision, double precision, double precision, double precision, double precision);
 CREATE FUNCTION dormancy._model_outlook(industry text, company_size text, frequency integer,
@@ -13029,6 +13045,40 @@ CREATE OR REPLACE FUNCTION dormancy._name_key(name text, company_id text, legal_
 		   OPERATOR(pg_catalog.||) NULLIF(dormancy.normalize_company_name(name, legal_forms), '');
 COMMENT ON FUNCTION dormancy._name_key(text, text, text[]) IS
 	'internal: the key the duplicate_name data gap compares and customer_name_keys stores: the name key with the forms given, after the company id and a colon when one is given (NULL: the name gives no key)';
+
+-- Which x a Gamma-Gamma fit took (models.gammagamma_x): the fits kept by
+-- this update took the frequency, the column's default, which a row of a
+-- 0.3.0 dump restored where 0.4.0 is installed gets too; fit_models() and
+-- validate_models() (final text above) write monetary_days.
+-- customer_status, forecast_intervals and data_issues (_model_for,
+-- _create_views above; src/rules_sql.c) apply a fit with the x it took,
+-- and the next refresh refits the frequency ones whatever
+-- model_settings.refit_every says (_refresh_work above), saying why in
+-- refresh_runs.models_refit_reason.
+ALTER TABLE dormancy.models ADD COLUMN gammagamma_x text NOT NULL DEFAULT 'frequency',
+	ADD CONSTRAINT models_gammagamma_x CHECK (gammagamma_x IN ('frequency', 'monetary_days'));
+COMMENT ON COLUMN dormancy.models.gammagamma_x IS 'the x the Gamma-Gamma fit took: monetary_days (the repeat days of known amount, written by fit_models() since 0.4.0) or frequency (the default: a fit made before 0.4.0, kept by the update or restored from a dump); customer_status applies the fit with its own x, and the next refresh refits a frequency one';
+ALTER TABLE dormancy.model_validations ADD COLUMN gammagamma_x text NOT NULL DEFAULT 'frequency',
+	ADD CONSTRAINT model_validations_gammagamma_x CHECK (gammagamma_x IN ('frequency', 'monetary_days'));
+COMMENT ON COLUMN dormancy.model_validations.gammagamma_x IS 'the x the Gamma-Gamma fit and predicted_spend took: monetary_days (the calibration repeat days of known amount, since 0.4.0) or frequency (a validation made before 0.4.0)';
+ALTER TABLE dormancy.refresh_runs ADD COLUMN models_refit_reason text;
+COMMENT ON COLUMN dormancy.refresh_runs.models_refit_reason IS
+	'why the run refitted the models (models_refit): model_settings.refit_every had passed since the fit, or a Gamma-Gamma fit made before 0.4.0 took the frequency as x (models.gammagamma_x), refitted whatever refit_every says';
+COMMENT ON COLUMN dormancy.refresh_runs.models_refit IS 'whether this run refitted the models (dormancy.model_settings.refit_every, or fits made before 0.4.0: models_refit_reason)';
+
+-- clv() with the repeat days of known amount as Gamma-Gamma's x
+-- (monetary_days, as model_predictions; NULL: the frequency).  An overload
+-- without defaults: the nine-argument form was released in 0.3.0, so views
+-- may depend on it, and a form with period and monetary_days both
+-- defaulted would make every call of eight or nine arguments ambiguous.
+CREATE FUNCTION dormancy.clv(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+	frequency integer, recency double precision, age double precision,
+	monetary_value double precision, horizon integer, discount_rate double precision,
+	period double precision, monetary_days integer)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'dormancy_clv'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.clv(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, integer, double precision, double precision, integer) IS
+	'customer lifetime value, as the nine-argument form, with the expected spend of monetary_days repeat days of known amount (Gamma-Gamma''s x, 0 to the frequency: customer_status.monetary_days; NULL: the frequency) of mean monetary_value';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

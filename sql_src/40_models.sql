@@ -226,3 +226,17 @@ CREATE FUNCTION dormancy.clv(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamm
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.clv(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, integer, double precision, double precision) IS
 	'customer lifetime value: expected spend times expected purchases per period, over horizon periods of period time units, discounted by discount_rate per period';
+-- The same with the repeat days of known amount that monetary_value
+-- averages (btyd_summary's monetary_days) as Gamma-Gamma's x, as
+-- model_predictions takes them; NULL: the frequency.  (An overload without
+-- defaults: the nine-argument form was released in 0.3.0, so views may
+-- depend on it, and a form with period and monetary_days both defaulted
+-- would make every call of eight or nine arguments ambiguous.)
+CREATE FUNCTION dormancy.clv(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamma,
+	frequency integer, recency double precision, age double precision,
+	monetary_value double precision, horizon integer, discount_rate double precision,
+	period double precision, monetary_days integer)
+	RETURNS double precision AS 'MODULE_PATHNAME', 'dormancy_clv'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.clv(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, integer, double precision, double precision, integer) IS
+	'customer lifetime value, as the nine-argument form, with the expected spend of monetary_days repeat days of known amount (Gamma-Gamma''s x, 0 to the frequency: customer_status.monetary_days; NULL: the frequency) of mean monetary_value';

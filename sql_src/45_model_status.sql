@@ -72,7 +72,12 @@ CREATE TABLE dormancy.models (
 	paretonbd_covariance double precision[],
 	gammagamma_covariance double precision[],
 	model_reason text,
+	-- the x of the Gamma-Gamma fit; the default is what a fit made before
+	-- 0.4.0 took, so that a row of a 0.3.0 dump (loaded without the column)
+	-- or one kept by ALTER EXTENSION UPDATE says so
+	gammagamma_x text NOT NULL DEFAULT 'frequency',
 	CONSTRAINT models_model CHECK (model IN ('bgnbd', 'paretonbd')),
+	CONSTRAINT models_gammagamma_x CHECK (gammagamma_x IN ('frequency', 'monetary_days')),
 	CONSTRAINT models_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
 	CONSTRAINT models_segment_value CHECK ((segment_kind = 'all') = (segment_value IS NULL)),
 	CONSTRAINT models_segment_key UNIQUE NULLS NOT DISTINCT (segment_kind, segment_value),
@@ -97,6 +102,7 @@ COMMENT ON COLUMN dormancy.models.bgnbd_covariance IS 'covariance matrix (4 x 4)
 COMMENT ON COLUMN dormancy.models.paretonbd_covariance IS 'covariance matrix (4 x 4) of r, alpha, s, beta of the Pareto/NBD fit, likewise (NULL when not fitted or not converged)';
 COMMENT ON COLUMN dormancy.models.model_reason IS 'why model is the one applied: the setting, the log-likelihoods, or the holdout errors of the validation it was chosen by (model_settings.model)';
 COMMENT ON COLUMN dormancy.models.gammagamma_covariance IS 'covariance matrix (3 x 3) of p, q, v, likewise';
+COMMENT ON COLUMN dormancy.models.gammagamma_x IS 'the x the Gamma-Gamma fit took: monetary_days (the repeat days of known amount, written by fit_models() since 0.4.0) or frequency (the default: a fit made before 0.4.0, kept by the update or restored from a dump); customer_status applies the fit with its own x, and the next refresh refits a frequency one';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models', '');
 SELECT pg_catalog.pg_extension_config_dump('dormancy.models_model_id_seq', '');
 COMMENT ON SEQUENCE dormancy.models_model_id_seq IS 'generates dormancy.models.model_id';
@@ -772,11 +778,12 @@ BEGIN
 	-- with the uncertainty of the estimates, from the same pass: the
 	-- covariance matrices (for the forecasts' intervals) and the standard
 	-- errors, the square roots of their diagonals
-	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, paretonbd,
+	-- (Gamma-Gamma's x the repeat days of known amount: gammagamma_x)
+	INSERT INTO dormancy.models (segment_kind, segment_value, as_of, time_unit, bgnbd, gammagamma, gammagamma_x, paretonbd,
 								 model, model_reason, bgnbd_covariance, paretonbd_covariance,
 								 gammagamma_covariance, bgnbd_std_errors, gammagamma_std_errors)
 	SELECT f.segment_kind, f.segment_value, dormancy.as_of_day(), settings.time_unit,
-		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, f.paretonbd,
+		   f.bgnbd, CASE WHEN (f.gammagamma).customers > 0 THEN f.gammagamma END, 'monetary_days', f.paretonbd,
 		   c.model, c.reason, f.bgnbd_covariance, f.paretonbd_covariance, f.gammagamma_covariance,
 		   (SELECT array_agg(sqrt(f.bgnbd_covariance[i][i]) ORDER BY i)
 			  FROM generate_series(1, 4) i WHERE f.bgnbd_covariance IS NOT NULL),
@@ -853,12 +860,13 @@ CREATE FUNCTION dormancy._model_for(industry text, company_size text, configurat
 									OUT model_id integer, OUT bgnbd dormancy.bgnbd,
 									OUT gammagamma dormancy.gammagamma,
 									OUT unit_days double precision, OUT horizon_days double precision,
-									OUT model text, OUT paretonbd dormancy.paretonbd)
+									OUT model text, OUT paretonbd dormancy.paretonbd,
+									OUT gammagamma_x text)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'model_for'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._model_for(text, text, dormancy.configuration) IS
-	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days and the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one); all NULL when none';
+	'internal: the converged dormancy.models row for a customer (its industry''s or company size''s by label_key, else the overall one), with its time unit, the horizon in days, the model chosen for it (models.model; paretonbd: its Pareto/NBD fit when that is the one) and the x of its Gamma-Gamma fit (models.gammagamma_x); all NULL when none';
 
 
 

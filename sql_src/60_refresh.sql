@@ -64,7 +64,7 @@ COMMENT ON TABLE dormancy.refresh_runs IS
 COMMENT ON COLUMN dormancy.refresh_runs.run_id IS 'run number, increasing';
 COMMENT ON COLUMN dormancy.refresh_runs.history_mode IS 'incremental (only changed customers recomputed), full (every history rebuilt and stored) or live (orders not tracked: everything recomputed)';
 COMMENT ON COLUMN dormancy.refresh_runs.customers_recomputed IS 'customers (incremental) or customer-category histories (full) recomputed';
-COMMENT ON COLUMN dormancy.refresh_runs.models_refit IS 'whether this run refitted the models (dormancy.model_settings.refit_every)';
+COMMENT ON COLUMN dormancy.refresh_runs.models_refit IS 'whether this run refitted the models (dormancy.model_settings.refit_every, or fits made before 0.4.0: models_refit_reason)';
 COMMENT ON COLUMN dormancy.refresh_runs.started_at IS 'when the run started (wall clock)';
 COMMENT ON COLUMN dormancy.refresh_runs.finished_at IS 'when the run ended; NULL while running or when aborted';
 COMMENT ON COLUMN dormancy.refresh_runs.rows IS 'rows written to dormancy.status_snapshot (succeeded runs)';
@@ -868,6 +868,7 @@ DECLARE
 	-- evaluate now() on each worker, in the worker's own transaction
 	stamp timestamptz := now();
 	last_day date;
+	refit_reason text;
 BEGIN
 	-- a binding that lost a column (see _binding_problems): the status would
 	-- be computed without that source, so say which binding and stop
@@ -973,13 +974,23 @@ BEGIN
 	  FROM dormancy._prepare_histories() p;
 
 	-- models, once fitted, are refitted on their own schedule before the
-	-- snapshot uses them (model_settings.refit_every; NULL: never here)
-	models_refit := false;
-	IF (dormancy.model_settings_in_force()).refit_every IS NOT NULL
-	   AND (SELECT max(m.fitted_at) FROM dormancy.models m)
-		   <= now() - (dormancy.model_settings_in_force()).refit_every THEN
+	-- snapshot uses them (model_settings.refit_every; NULL: never here), and
+	-- whatever the schedule says while a Gamma-Gamma fit took the frequency
+	-- as x (made before 0.4.0, kept by the update or restored from a dump:
+	-- models.gammagamma_x; customer_status applies it with the frequency
+	-- until then); refresh_runs.models_refit_reason says which
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM dormancy.models m
+							  WHERE m.gammagamma IS NOT NULL AND m.gammagamma_x = 'frequency')
+				THEN 'a Gamma-Gamma fit made before 0.4.0 took the frequency as x (models.gammagamma_x): refitted whatever model_settings.refit_every says'
+				WHEN s.refit_every IS NOT NULL AND f.fitted_at <= now() - s.refit_every
+				THEN format('model_settings.refit_every (%s) had passed since the models were fitted', s.refit_every)
+				END
+	  INTO refit_reason
+	  FROM dormancy.model_settings_in_force() s, (SELECT max(m.fitted_at) AS fitted_at FROM dormancy.models m) f;
+	models_refit := refit_reason IS NOT NULL;
+	IF models_refit THEN
 		PERFORM dormancy.fit_models();
-		models_refit := true;
+		UPDATE dormancy.refresh_runs r SET models_refit_reason = refit_reason WHERE r.run_id = run;
 	END IF;
 
 	SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.attnum) INTO cols

@@ -118,6 +118,10 @@ COMMENT ON COLUMN dormancy.refresh_runs.history_reason IS
 ALTER TABLE dormancy.refresh_runs ADD COLUMN snapshot_written text;
 COMMENT ON COLUMN dormancy.refresh_runs.snapshot_written IS
 	'how the run wrote dormancy.status_snapshot: in place (each row updated where it is, new customers inserted, gone ones deleted) or replaced (every row deleted and inserted again: an empty snapshot, or duplicate customer ids)';
+-- (why _refresh_work() refitted the models, 60_refresh.sql; likewise)
+ALTER TABLE dormancy.refresh_runs ADD COLUMN models_refit_reason text;
+COMMENT ON COLUMN dormancy.refresh_runs.models_refit_reason IS
+	'why the run refitted the models (models_refit): model_settings.refit_every had passed since the fit, or a Gamma-Gamma fit made before 0.4.0 took the frequency as x (models.gammagamma_x), refitted whatever refit_every says';
 
 --
 -- The gate (src/history_store.c).  The live view category_histories reads
@@ -866,7 +870,7 @@ BEGIN
 	-- the bindings and the orders' triggers are back.  Track them as a bind
 	-- does (the triggers restored with the orders are taken as they are:
 	-- no DDL when they are right) and rebuild everything, once.  Until
-	-- 2026-12-08 every refresh after a restore read every order, with no
+	-- 2026-12-07 every refresh after a restore read every order, with no
 	-- reason given, until rebind().
 	IF NOT st.tracked THEN
 		SELECT b.relation, b.columns ->> 'customer' AS customer INTO ord

@@ -37,6 +37,9 @@ CREATE TABLE dormancy.model_validations (
 	gammagamma dormancy.gammagamma,
 	model text NOT NULL DEFAULT 'bgnbd',
 	paretonbd dormancy.paretonbd,
+	-- (the default: what a validation made before 0.4.0 took, as in models)
+	gammagamma_x text NOT NULL DEFAULT 'frequency',
+	CONSTRAINT model_validations_gammagamma_x CHECK (gammagamma_x IN ('frequency', 'monetary_days')),
 	CONSTRAINT model_validations_key UNIQUE NULLS NOT DISTINCT (validation_id, model, segment_kind, segment, bucket),
 	CONSTRAINT model_validations_model CHECK (model IN ('bgnbd', 'paretonbd')),
 	CONSTRAINT model_validations_segment_kind CHECK (segment_kind IN ('all', 'industry', 'company_size')),
@@ -73,6 +76,7 @@ COMMENT ON COLUMN dormancy.model_validations.bgnbd IS 'the BG/NBD model fitted o
 COMMENT ON COLUMN dormancy.model_validations.model IS 'the model validated: bgnbd, or paretonbd (validated too unless model_settings.model is bgnbd)';
 COMMENT ON COLUMN dormancy.model_validations.paretonbd IS 'the Pareto/NBD model fitted on the calibration period (NULL when model_settings.model is bgnbd)';
 COMMENT ON COLUMN dormancy.model_validations.gammagamma IS 'the Gamma-Gamma model fitted on the calibration period (NULL without repeat buyers)';
+COMMENT ON COLUMN dormancy.model_validations.gammagamma_x IS 'the x the Gamma-Gamma fit and predicted_spend took: monetary_days (the calibration repeat days of known amount, since 0.4.0) or frequency (a validation made before 0.4.0)';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.model_validations', '');
 
 CREATE TABLE dormancy.model_validation_tracking (
@@ -301,7 +305,7 @@ BEGIN
 	INSERT INTO dormancy.model_validations (validation_id, calibration_end, holdout_end, time_unit,
 		segment_kind, segment, bucket, customers, predicted, actual, mean_absolute_error,
 		spend_customers, predicted_spend, actual_spend, spend_mean_absolute_error, bgnbd, gammagamma,
-		model, paretonbd)
+		model, paretonbd, gammagamma_x)
 	SELECT run, calibration_end, holdout_end, unit, m.segment_kind, m.segment, b.bucket,
 		   b.customers, b.predicted, b.actual,
 		   avg(abs(b.predicted - b.actual) / b.customers)
@@ -311,7 +315,7 @@ BEGIN
 		   avg(abs(b.predicted_spend - b.actual_spend))
 			   FILTER (WHERE b.bucket <> 'all' AND b.spend_customers > 0)
 			   OVER (PARTITION BY b.model_no, b.model),
-		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END
+		   m.bgnbd, m.gammagamma, b.model, CASE WHEN b.model = 'paretonbd' THEN m.paretonbd END, 'monetary_days'
 	  FROM (SELECT k.model_no, k.model, k.bucket,
 				   coalesce(sum(c.customers), 0)::bigint AS customers,
 				   CASE WHEN coalesce(sum(c.customers), 0) = coalesce(sum(CASE k.model WHEN 'bgnbd' THEN c.bgnbd_predictions

@@ -250,7 +250,7 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_log_outreach_id_se
 -- configuration tables, whose data pg_dump does not order, and the keys,
 -- which CREATE EXTENSION makes before any data is loaded, refused every
 -- member and contact that a parallel restore (pg_restore -j) loaded before
--- their campaign (the table's rows lost, 2026-12-08;
+-- their campaign (the table's rows lost, 2026-12-07;
 -- test/integration/pg_dump_roundtrip.sh).  So nothing checks the campaign
 -- of a new member or contact: a member of a campaign that does not exist is
 -- read by no view (each joins the campaigns), a contact's campaign is taken

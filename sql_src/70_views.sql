@@ -1042,7 +1042,8 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
  GROUP BY o.customer_id::pg_catalog.text
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
--- columns as in customer_status, under the model chosen for the segment)
+-- columns as in customer_status, under the model chosen for the segment,
+-- Gamma-Gamma's x the one its fit took: models.gammagamma_x)
 SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catalog.int8,
 	   NULL::double precision, mp.problem
   FROM dormancy.customer_core core
@@ -1055,12 +1056,13 @@ SELECT 'model_evaluation_failed', core.customer_id::pg_catalog.text, 1::pg_catal
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, core.monetary_days)).problem
+								  mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END)).problem
 				ELSE (dormancy.model_predictions_paretonbd(mdl.paretonbd,
 								  CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 								  core.frequency, core.recency_days / mdl.unit_days,
 								  core.age_days / mdl.unit_days, core.monetary_value,
-								  mdl.horizon_days / mdl.unit_days, NULL, NULL, core.monetary_days)).problem END AS problem
+								  mdl.horizon_days / mdl.unit_days, NULL, NULL,
+								  CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END)).problem END AS problem
  ) mp
  WHERE mp.problem IS NOT NULL;
 COMMENT ON VIEW dormancy.data_issues IS 'rows the views cannot use (unknown customers, missing dates, NULL or duplicate ids) and customers whose model columns could not be computed, counted per kind';
@@ -1914,7 +1916,8 @@ COMMENT ON COLUMN dormancy.model_parameters.converged IS 'whether the fit of thi
 -- matrices fit_models() stored; model_intervals, the delta method).  A view
 -- of its own, so that customer_status does not compute them on every query.
 -- The model is customer_status's: _model_for's, its Pareto/NBD fit when the
--- segment's model is Pareto/NBD.  The intervals are NULL without a stored
+-- segment's model is Pareto/NBD, and Gamma-Gamma's x the one its fit took
+-- (models.gammagamma_x).  The intervals are NULL without a stored
 -- covariance (the fit did not converge, or a model row from before 0.4.0:
 -- fit_models() again).
 CREATE OR REPLACE VIEW dormancy.forecast_intervals WITH (security_invoker = true) AS
@@ -1947,13 +1950,13 @@ SELECT core.customer_id, mdl.model_id,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS b,
+											mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END) AS b,
 				   dormancy.model_intervals(mdl.paretonbd, cov.paretonbd_covariance,
 											CASE WHEN (mdl.gammagamma).converged THEN mdl.gammagamma END,
 											cov.gammagamma_covariance,
 											core.frequency, core.recency_days / mdl.unit_days,
 											core.age_days / mdl.unit_days, core.monetary_value,
-											mdl.horizon_days / mdl.unit_days, core.monetary_days) AS p
+											mdl.horizon_days / mdl.unit_days, CASE WHEN mdl.gammagamma_x = 'monetary_days' THEN core.monetary_days END) AS p
 			OFFSET 0) x
   ) i;
 COMMENT ON VIEW dormancy.forecast_intervals IS
@@ -1978,7 +1981,7 @@ CREATE OR REPLACE VIEW dormancy.latest_validation WITH (security_invoker = true)
 SELECT v.validation_id, v.validated_at, v.calibration_end, v.holdout_end, v.time_unit,
 	   v.segment_kind, v.segment, v.bucket, v.customers, v.predicted, v.actual, v.mean_absolute_error,
 	   v.spend_customers, v.predicted_spend, v.actual_spend, v.spend_mean_absolute_error,
-	   v.bgnbd, v.gammagamma, v.model, v.paretonbd
+	   v.bgnbd, v.gammagamma, v.model, v.paretonbd, v.gammagamma_x
   FROM dormancy.model_validations v
  WHERE v.validation_id = (SELECT pg_catalog.max(l.validation_id) FROM dormancy.model_validations l
 						   WHERE l.segment_kind = v.segment_kind AND l.segment IS NOT DISTINCT FROM v.segment);

@@ -545,9 +545,12 @@ gammagamma_expected_spend(PG_FUNCTION_ARGS)
 
 /*
  * SQL: clv(bgnbd, gammagamma, frequency, recency, age, monetary_value,
- * horizon, discount_rate, period): see btyd_clv in core/btyd.h.  Not
- * strict for the same reason as gammagamma_expected_spend: monetary_value
- * may be NULL when frequency is 0; any other NULL gives NULL.
+ * horizon, discount_rate, period[, monetary_days]): see btyd_clv in
+ * core/btyd.h.  monetary_days, the repeat days of known amount that
+ * monetary_value averages, is Gamma-Gamma's x (0 .. frequency, as for
+ * model_predictions); without it, or NULL, x is the frequency.  Not strict
+ * for the same reason as gammagamma_expected_spend: monetary_value may be
+ * NULL when Gamma-Gamma's x is 0; any other NULL gives NULL.
  */
 Datum
 dormancy_clv(PG_FUNCTION_ARGS)
@@ -560,17 +563,26 @@ dormancy_clv(PG_FUNCTION_ARGS)
 	int32		horizon;
 	double		discount;
 	double		period;
+	double		m_days;
+	double		spend;
 	double		clv;
 	bool		stopped = false;
 	int			i;
 
 	for (i = 0; i < PG_NARGS(); i++)
 	{
-		if (i != 5 && PG_ARGISNULL(i))
+		if (i != 5 && i != 9 && PG_ARGISNULL(i))
 			PG_RETURN_NULL();
 	}
 	x = (double) PG_GETARG_INT32(2);
-	if (x != 0 && PG_ARGISNULL(5))
+	m_days = PG_NARGS() > 9 && !PG_ARGISNULL(9) ? (double) PG_GETARG_INT32(9) : x;
+	/* a count of the repeat days: none below 0 nor above the frequency */
+	if (x >= 0 && (m_days < 0 || m_days > x))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_days %.0f is not between 0 and the frequency %.0f", m_days, x),
+				 errdetail("monetary_days counts the repeat purchase days of known amount that the monetary value averages.")));
+	if (m_days != 0 && PG_ARGISNULL(5))
 		PG_RETURN_NULL();
 	GetBgnbdModel(PG_GETARG_HEAPTUPLEHEADER(0), &bg);
 	GetGammaGammaModel(PG_GETARG_HEAPTUPLEHEADER(1), &gg);
@@ -596,10 +608,9 @@ dormancy_clv(PG_FUNCTION_ARGS)
 				 errmsg("period must be finite and positive, not %g", period),
 				 errdetail("The period is the length of one discounting period in the units of recency and age.")));
 	/* the spend part errors out here for bad inputs or an infinite mean */
-	(void) ExpectedSpend(&gg, x, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
-	clv = btyd_clv_stoppable(&bg, &gg, x, t_x, T,
-							 PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5),
-							 horizon, discount, period, BtydStopRequested, &stopped);
+	spend = ExpectedSpend(&gg, m_days, !PG_ARGISNULL(5), PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
+	clv = btyd_clv_spend_stoppable(&bg, spend, x, t_x, T, horizon, discount, period,
+								   BtydStopRequested, &stopped);
 	if (stopped)
 		BtydRaiseStop("the customer lifetime value");
 	PG_RETURN_FLOAT8(CheckResult(clv, "customer lifetime value"));
@@ -1125,10 +1136,12 @@ InModelUnits(OptionalValue days, double unit_days)
  * segment's Pareto/NBD fit is the one chosen) and the looking-ahead values
  * of model_lookahead, with the summary, the horizon and the lookahead in
  * the model's time unit, in the same arithmetic and order as the SQL of
- * customer_status that this replaced.  A value that cannot be computed is
- * NULL (its problem dropped, as customer_status dropped it); no model, or a
- * missing input, means NULL values (without the lookahead or the threshold,
- * only the looking-ahead columns).
+ * customer_status that this replaced.  Gamma-Gamma's x is monetary_days,
+ * or the frequency under a fit that took the frequency (made before 0.4.0:
+ * models.gammagamma_x), as that version applied it.  A value that cannot
+ * be computed is NULL (its problem dropped, as customer_status dropped it);
+ * no model, or a missing input, means NULL values (without the lookahead or
+ * the threshold, only the looking-ahead columns).
  */
 static void
 ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, bool *nulls)
@@ -1171,7 +1184,9 @@ ModelOutlook(const CustomerModel *mdl, const OutlookInputs *in, Datum *values, b
 		(void) PredictCustomer(pareto, model_rec, mdl->converged_gammagamma,
 							   in->frequency.value, t_x.value, T.value, horizon.value,
 							   in->monetary_value.known, in->monetary_value.value,
-							   in->monetary_days.known ? in->monetary_days.value : in->frequency.value,
+							   /* Gamma-Gamma's x: the one its fit took */
+							   in->monetary_days.known && !mdl->gg_x_frequency ?
+							   in->monetary_days.value : in->frequency.value,
 							   &values[OUTLOOK_P_ALIVE], &nulls[OUTLOOK_P_ALIVE],
 							   &problems, &bg, &pn);
 	if (ahead.known && in->threshold.known)

@@ -909,8 +909,10 @@ rule_for_config(PG_FUNCTION_ARGS)
 }
 
 /* The result columns of _model_for; then segment_kind and segment_value. */
-#define MODEL_FOR_COLS 7
+#define MODEL_FOR_COLS 8
 #define MODEL_FOR_KIND_COL (MODEL_FOR_COLS + 1)
+/* the result column gammagamma_x (0-based) */
+#define MODEL_FOR_GG_X 7
 
 /* The converged models of one call site, by segment. */
 typedef struct ModelCache
@@ -929,6 +931,9 @@ typedef struct ModelCache
 	FoldCache	industry_fold;
 	FoldCache	size_fold;
 	bool	   *gg_converged;	/* per model: its Gamma-Gamma fit converged */
+	bool	   *gg_x_frequency; /* per model: its Gamma-Gamma fit took the
+								 * frequency as x (gammagamma_x, a fit made
+								 * before 0.4.0) */
 	TupleDesc	tupdesc;		/* _model_for's result; NULL for other callers */
 } ModelCache;
 
@@ -981,7 +986,7 @@ LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result
 								  " pg_catalog.date_part('epoch', m.time_unit) / 86400,"
 								  " pg_catalog.date_part('epoch', ms.horizon) / 86400,"
 								  " m.model, CASE WHEN m.model = 'paretonbd' AND (m.paretonbd).converged THEN m.paretonbd END,"
-								  " m.segment_kind, m.segment_value"
+								  " m.gammagamma_x, m.segment_kind, m.segment_value"
 								  " FROM " CONFIG_TABLE("models") " m"
 								  " LEFT JOIN " CONFIG_TABLE("model_settings") " ms ON true"
 								  " WHERE (m.bgnbd).converged"
@@ -1002,7 +1007,7 @@ LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result
 
 			cache->nulls[i][c] = isnull;
 			/* the composites and the text as flat values of their own */
-			cache->values[i][c] = (isnull || (c != 1 && c != 2 && c != 5 && c != 6)) ? d :
+			cache->values[i][c] = (isnull || (c != 1 && c != 2 && c != 5 && c != 6 && c != MODEL_FOR_GG_X)) ? d :
 				PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
 		}
 		if (cache->overall < 0 &&
@@ -1020,6 +1025,11 @@ LoadModels(FunctionCallInfo fcinfo, const Configuration *config, bool row_result
 			converged = GetAttributeByName(DatumGetHeapTupleHeader(cache->values[i][2]), "converged", &isnull);
 		cache->gg_converged[i] = !isnull && DatumGetBool(converged);
 	}
+	/* gammagamma_x is NOT NULL in the table; a configuration without it (none is) counts as frequency */
+	cache->gg_x_frequency = palloc0(sizeof(bool) * Max(cache->nrows, 1));
+	for (int i = 0; i < cache->nrows; i++)
+		cache->gg_x_frequency[i] = cache->nulls[i][MODEL_FOR_GG_X] ||
+			strcmp(TextDatumGetCString(cache->values[i][MODEL_FOR_GG_X]), "monetary_days") != 0;
 	SegmentTable(tuples, desc, cache->nrows, "industry",
 				 &cache->industries, &cache->industry_model, &cache->nindustries);
 	SegmentTable(tuples, desc, cache->nrows, "company_size",
@@ -1092,6 +1102,7 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, co
 		out->bgnbd = DatumGetHeapTupleHeader(cache->values[model][1]);
 	if (!cache->nulls[model][2] && cache->gg_converged[model])
 		out->converged_gammagamma = DatumGetHeapTupleHeader(cache->values[model][2]);
+	out->gg_x_frequency = cache->gg_x_frequency[model];
 	out->has_unit_days = !cache->nulls[model][3];
 	out->unit_days = out->has_unit_days ? DatumGetFloat8(cache->values[model][3]) : 0.0;
 	out->has_horizon_days = !cache->nulls[model][4];
@@ -1101,8 +1112,9 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, co
 }
 
 /*
- * _model_for(industry text, company_size text) returns (model_id, bgnbd,
- *		gammagamma, unit_days, horizon_days, model, paretonbd)
+ * _model_for(industry text, company_size text, configuration) returns
+ *		(model_id, bgnbd, gammagamma, unit_days, horizon_days, model,
+ *		paretonbd, gammagamma_x)
  *
  * The model that applies to a customer: among the models with a converged
  * fit of the kind that applies (the BG/NBD fit, or the Pareto/NBD fit where
@@ -1112,14 +1124,16 @@ CustomerModelFor(FunctionCallInfo fcinfo, text *industry, text *company_size, co
  * industry's is taken.  model is the one chosen for the segment
  * (models.model), paretonbd its Pareto/NBD fit when that is the one and it
  * converged (else NULL: BG/NBD applies); bgnbd NULL where that fit did not
- * converge (a segment whose chosen Pareto/NBD fit applies).
+ * converge (a segment whose chosen Pareto/NBD fit applies).  gammagamma_x
+ * is the x its Gamma-Gamma fit took (models.gammagamma_x), which the
+ * predictions under it take too.
  */
 Datum
 model_for(PG_FUNCTION_ARGS)
 {
 	ModelCache *cache = (ModelCache *) fcinfo->flinfo->fn_extra;
 	Oid			collation = OidIsValid(PG_GET_COLLATION()) ? PG_GET_COLLATION() : DEFAULT_COLLATION_OID;
-	bool		nulls[MODEL_FOR_COLS] = {true, true, true, true, true, true, true};
+	bool		nulls[MODEL_FOR_COLS] = {true, true, true, true, true, true, true, true};
 	Datum		values[MODEL_FOR_COLS] = {0};
 	int			model;
 	Configuration config;

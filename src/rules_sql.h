@@ -138,6 +138,9 @@ typedef struct CustomerModel
 	int32		model_id;
 	HeapTupleHeader bgnbd;		/* NULL when none */
 	HeapTupleHeader converged_gammagamma;	/* NULL unless it converged */
+	bool		gg_x_frequency; /* its x is the frequency, not monetary_days
+								 * (models.gammagamma_x: a fit made before
+								 * 0.4.0) */
 	HeapTupleHeader paretonbd;	/* the segment's Pareto/NBD fit when chosen, else NULL */
 	bool		has_unit_days;
 	double		unit_days;

@@ -1347,7 +1347,18 @@ btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *gg, double x,
 				   double discount_rate, double period, BtydStopFn stop,
 				   void *stop_arg)
 {
-	double		spend = btyd_gg_expected_spend(gg, x, mean_value);
+	return btyd_clv_spend_stoppable(bg, btyd_gg_expected_spend(gg, x, mean_value),
+									x, t_x, T, horizon, discount_rate, period,
+									stop, stop_arg);
+}
+
+/* The same with the expected spend given. */
+double
+btyd_clv_spend_stoppable(const BtydBgnbdParams *bg, double spend, double x,
+						 double t_x, double T, int horizon,
+						 double discount_rate, double period, BtydStopFn stop,
+						 void *stop_arg)
+{
 	double		factor = 1.0 / (1.0 + discount_rate);
 	double		disc = 1.0;
 	double		prev = 0.0;

@@ -224,4 +224,15 @@ extern double btyd_clv_stoppable(const BtydBgnbdParams *bg, const BtydGgParams *
 								 int horizon, double discount_rate, double period,
 								 BtydStopFn stop, void *stop_arg);
 
+/*
+ * btyd_clv_stoppable with the expected spend per transaction S given: the
+ * spend of a Gamma-Gamma x other than the frequency x of the purchases (the
+ * repeat days of known amount, of which the mean spend is).  A spend that
+ * is not finite is returned as it is.
+ */
+extern double btyd_clv_spend_stoppable(const BtydBgnbdParams *bg, double spend,
+									   double x, double t_x, double T,
+									   int horizon, double discount_rate, double period,
+									   BtydStopFn stop, void *stop_arg);
+
 #endif							/* DORMANCY_CORE_BTYD_H */

@@ -7,12 +7,12 @@
 # which in the restored cluster could name another relation).
 # The first refresh after the restore tracks the orders again by itself
 # (history_store_state is not dumped) and rebuilds in full, saying why; the
-# next one is incremental (until 2026-12-08 every refresh read every order,
+# next one is incremental (until 2026-12-07 every refresh read every order,
 # history_mode live with no reason, until rebind()).
 # A parallel restore (pg_restore -j of a directory-format dump) loads the
 # campaigns, their members and the outreach log (extension configuration
 # tables, whose data pg_dump does not order) at once: it must lose no row
-# (until 2026-12-08 foreign keys that CREATE EXTENSION makes before any data
+# (until 2026-12-07 foreign keys that CREATE EXTENSION makes before any data
 # is loaded refused the members, and the log's rows, whose campaign was not
 # loaded yet). Once with the campaigns' data held back until everything
 # else is loaded (the race made certain), then three times as it comes.

@@ -160,13 +160,13 @@ columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 # use_contract_end, and it installs support tickets and complaints as
 # support_visit (the demo's support_ticket events: support_visits), so those
 # columns are compared with a fresh install's on the same data below, not
-# with the old version's; and Gamma-Gamma's x is the repeat days of known
-# amount, not the frequency, so the expected value of a customer with repeat
-# days of unknown amount, and what is computed from it, changes under the
-# kept fits, which the old version made with the frequency: compared with a
-# fresh install's after fit_models(), below)
+# with the old version's.  Gamma-Gamma's x is the repeat days of known
+# amount since 0.4.0, not the frequency, but the kept fits, which the old
+# version made with the frequency, are applied with the frequency until the
+# next refresh refits them (models.gammagamma_x): the expected values are
+# the old version's)
 status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
-	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind,support_visits,expected_value,approach_value,value_percentile,priority_score,score_breakdown)
+	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind,support_visits,approach_value,value_percentile,priority_score,score_breakdown)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 # (score_weights may gain columns too: the user's row keeps its values)
 weights_cols=$(columns_of dormancy_up_filled dormancy.score_weights)
@@ -227,11 +227,20 @@ grep -q '^status|' "$work/after.txt" && grep -q '^snapshot|' "$work/after.txt" &
 	ok "customer_status has no priority_rank; call_list and the kept snapshot have it" ||
 	fail "priority_rank after the update"
 
-# the Gamma-Gamma fits kept took the frequency as x: refitted, as
-# docs/models.md says to after the update (the value distribution it
-# stores is left out, as the fresh install's below)
-q dormancy_up_filled -q -c "SET client_min_messages = warning" -c "SET dormancy.as_of = '2026-11-01'" \
-	-c "SELECT count(*) FROM dormancy.fit_models()" -c "DELETE FROM dormancy.value_distribution" >/dev/null
+# the Gamma-Gamma fits kept took the frequency as x, and say so
+# (models.gammagamma_x); the first refresh refits them, though refit_every
+# (7 days) has not passed since the fit, and says why; the refit takes the
+# repeat days of known amount (the value distribution it stores is left out,
+# as the fresh install's below)
+[ "$(q dormancy_up_filled -c "SELECT string_agg(DISTINCT gammagamma_x, ',') FROM dormancy.models WHERE gammagamma IS NOT NULL")" = frequency ] &&
+	ok "the kept Gamma-Gamma fits are marked as fitted with the frequency (gammagamma_x)" ||
+	fail "the kept fits' gammagamma_x: $(q dormancy_up_filled -c "SELECT string_agg(DISTINCT gammagamma_x, ',') FROM dormancy.models")"
+out=$(q dormancy_up_filled -q -c "SET client_min_messages = error" -c "CALL dormancy.refresh('2026-11-01')" \
+		-c "SELECT concat_ws('|', outcome, changes, history_mode, models_refit, models_refit_reason LIKE '%before 0.4.0%') FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1" \
+		-c "SELECT string_agg(DISTINCT gammagamma_x, ',') FROM dormancy.models" -c "DELETE FROM dormancy.value_distribution" 2>&1) || true
+expected=$'succeeded|0|full|t|t\nmonetary_days'
+[ "$out" = "$expected" ] && ok "the first refresh after the update refits the fits made with the frequency (full, no spurious change)" ||
+	fail "the first refresh after the update: got '$out', want '$expected'"
 
 # the generated views equal those a fresh install builds for the same data
 generated_views() {
@@ -272,18 +281,25 @@ all_status="SET dormancy.as_of = '2026-11-01'; SET extra_float_digits = 0; SELEC
 # rebind() and a refresh (as docs/operations.md says): the same answers
 # (the old customer_status has priority_rank, which rebind() must drop: the
 # user's view on it stops the rebind, which names it; dropped, it goes through)
+# (its models rows, loaded without gammagamma_x, say their Gamma-Gamma fits
+# took the frequency; the refresh after rebind() refits them and says why)
 createdb dormancy_up_moved
 if pg_restore -d dormancy_up_moved "$work/old.dump" 2>"$work/moved.err" &&
    ! q dormancy_up_moved -q -c "SET client_min_messages = warning" -c "SELECT dormancy.rebind()" >/dev/null 2>"$work/rebind.err" &&
    grep -q 'view public.my_dormant depends on view dormancy.customer_status' "$work/rebind.err" &&
-   q dormancy_up_moved -q -c "DROP VIEW public.my_dormant" -c "SET client_min_messages = warning" -c "SELECT dormancy.rebind()" \
-	 -c "CALL dormancy.refresh('2026-11-01')" -c "SET dormancy.as_of = '2026-11-01'" \
-	 -c "SELECT count(*) FROM dormancy.fit_models()" -c "DELETE FROM dormancy.value_distribution" \
-	 >/dev/null 2>>"$work/moved.err"; then
+   moved_basis=$(q dormancy_up_moved -c "SELECT string_agg(DISTINCT gammagamma_x, ',') FROM dormancy.models WHERE gammagamma IS NOT NULL") &&
+   moved_refit=$(q dormancy_up_moved -q -c "DROP VIEW public.my_dormant" -c "SET client_min_messages = warning" -c "SELECT dormancy.rebind()" \
+	 -c "CALL dormancy.refresh('2026-11-01')" \
+	 -c "SELECT concat_ws('|', outcome, models_refit, models_refit_reason LIKE '%before 0.4.0%') FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1" \
+	 -c "SELECT string_agg(DISTINCT gammagamma_x, ',') FROM dormancy.models" \
+	 -c "DELETE FROM dormancy.value_distribution" 2>>"$work/moved.err" | grep -v '^$'); then
 	ok "a $oldest dump restores where $current is installed; rebind() names the user's view on customer_status, then works without it"
 else
 	fail "restoring a $oldest dump under $current: $(head -5 "$work/moved.err") $(cat "$work/rebind.err")"
 fi
+[ "${moved_basis:-}" = frequency ] && [ "${moved_refit:-}" = $'succeeded|t|t\nmonetary_days' ] &&
+	ok "the restored Gamma-Gamma fits are marked as fitted with the frequency, and the refresh refits them" ||
+	fail "the restored fits: gammagamma_x '${moved_basis:-}', the refresh: '${moved_refit:-}'"
 [ "$(q dormancy_up_moved -c "SELECT extversion FROM pg_extension WHERE extname = 'dormancy'")" = "$current" ] &&
 [ "$(q dormancy_up_moved -c "$all_status")" = "$(q dormancy_up_filled -c "$all_status")" ] &&
 [ "$(q dormancy_up_moved -c "SELECT count(*) FROM dormancy.status_snapshot WHERE data_gaps IS NULL")" = 0 ] &&
@@ -304,10 +320,11 @@ never=$(q dormancy_up_filled -c "SELECT string_agg(t::text, ', ') FROM dormancy.
 out=$(q dormancy_up_filled -q <<'SQL'
 SET client_min_messages = warning;
 SET dormancy.as_of = '2026-11-01';
--- the update rebuilt the views, so the first refresh rebuilds the stored
--- histories (the new version may compute them differently)
+-- (the update rebuilt the views, so the first refresh, above, rebuilt the
+-- stored histories: the new version may compute them differently; the
+-- binding of the contacts since makes this one rebuild them too)
 CALL dormancy.refresh();
-SELECT outcome, changes, history_mode FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT outcome, changes, history_mode, models_refit FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
 -- a dormant customer buys again
 INSERT INTO demo.invoices (account_id, invoiced_on, total)
 SELECT customer_id, '2026-10-31', 1000 FROM dormancy.status_snapshot WHERE state = 'dormant' ORDER BY customer_id LIMIT 1;
@@ -317,15 +334,15 @@ SELECT count(*) FROM (SELECT customer_id, state, priority_score FROM dormancy.st
 					  EXCEPT SELECT customer_id, state, priority_score FROM dormancy.customer_status) d;
 SQL
 )
-expected=$'succeeded|0|full\nsucceeded|1|incremental|1\n0'
-[ "$out" = "$expected" ] && ok "refresh after the update: full, no spurious change; then a new order is picked up incrementally" ||
+expected=$'succeeded|0|full|f\nsucceeded|1|incremental|1\n0'
+[ "$out" = "$expected" ] && ok "refresh after the update and bind_contacts: full, no spurious change, no refit; then a new order is picked up incrementally" ||
 	fail "refresh after the update: got '$out', want '$expected'"
 # the snapshot kept from the old version got fillfactor 50, and the refreshes
 # after the update wrote it in place
 out=$(q dormancy_up_filled -c "SELECT (SELECT reloptions::text FROM pg_class WHERE oid = 'dormancy.status_snapshot'::regclass)
 	|| ' ' || string_agg(coalesce(snapshot_written, '-'), ',' ORDER BY run_id) FROM dormancy.refresh_runs")
-[ "$out" = "{fillfactor=50} -,-,in place,in place" ] && ok "the updated snapshot has fillfactor 50 and is written in place" ||
-	fail "the updated snapshot: got '$out', want '{fillfactor=50} -,-,in place,in place'"
+[ "$out" = "{fillfactor=50} -,-,in place,in place,in place" ] && ok "the updated snapshot has fillfactor 50 and is written in place" ||
+	fail "the updated snapshot: got '$out', want '{fillfactor=50} -,-,in place,in place,in place'"
 
 # pg_dump / pg_restore of the upgraded database
 pg_dump -Fc -f "$work/dump" dormancy_up_filled

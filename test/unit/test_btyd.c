@@ -859,6 +859,23 @@ test_predictions(void)
 		   rel_diff(btyd_clv(&m, &g, 2, 30.43, 38.86, 22.35, 1, 0.0, 10.0),
 					s * btyd_bgnbd_expected(&m, 10.0, 2, 30.43, 38.86)) < 1e-14,
 		   "CLV over 0 periods is 0 and over one undiscounted period is spend times purchases");
+		/* the spend given: that of x itself is btyd_clv's, bit for bit */
+		ok(btyd_clv_spend_stoppable(&m, s, 2, 30.43, 38.86, 12, 0.01, 4.345, NULL, NULL) == clv,
+		   "CLV with the spend of x given equals btyd_clv");
+		/* the spend of 1 repeat day of known amount of 2: the same sum with that spend */
+		{
+			double		s1 = btyd_gg_expected_spend(&g, 1, 22.35);
+			double		sum1 = 0.0;
+
+			for (i = 1; i <= 12; i++)
+				sum1 += s1 * (expected_by_quadrature(&m, i * 4.345, 2, 30.43, 38.86) -
+							  expected_by_quadrature(&m, (i - 1) * 4.345, 2, 30.43, 38.86)) / pow(1.01, i);
+			ok(s1 != s && rel_diff(btyd_clv_spend_stoppable(&m, s1, 2, 30.43, 38.86, 12, 0.01, 4.345, NULL, NULL),
+								   sum1) < 1e-9,
+			   "CLV with the spend of one known day of two repeat days: the discounted sum by quadrature");
+			ok(isinf(btyd_clv_spend_stoppable(&m, INFINITY, 2, 30.43, 38.86, 12, 0.01, 4.345, NULL, NULL)),
+			   "CLV with an infinite spend is infinite");
+		}
 	}
 }
 
