@@ -22,7 +22,8 @@ released=$(cd "$repo/sql_history" && ls dormancy--*.sql | grep -v -- '--.*--' |
 		   sed 's/^dormancy--\(.*\)\.sql$/\1/' | grep -vx "$current" | sort -V)
 [ -n "$released" ] || { echo "FAIL: no released version in sql_history/"; exit 1; }
 work=$(mktemp -d /tmp/dormancy-upgrade.XXXXXX)
-dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons dormancy_up_grants)
+dbs=(dormancy_up_fresh dormancy_up_empty dormancy_up_filled dormancy_up_ref dormancy_up_restored dormancy_up_moved dormancy_up_plain_old dormancy_up_plain_new dormancy_up_reasons dormancy_up_grants
+	 dormancy_up_hours dormancy_up_hours2 dormancy_up_typo)
 cleanup() {
 	for db in "${dbs[@]}"; do dropdb --if-exists "$db" 2>/dev/null || true; done
 	psql -X -q -d postgres -c "DROP ROLE IF EXISTS dormancy_up_rep" -c "DROP ROLE IF EXISTS dormancy_up_etl" -c "DROP ROLE IF EXISTS dormancy_up_cols" -c "DROP ROLE IF EXISTS dormancy_up_noinherit" -c "DROP ROLE IF EXISTS dormancy_up_bi" 2>/dev/null || true
