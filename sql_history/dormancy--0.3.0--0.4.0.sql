@@ -6246,6 +6246,7 @@ BEGIN
 	INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
 		(U&'\5927\4F01\696D', 'enterprise'),	-- daikigyo: large enterprise
 		(U&'\5927\624B', 'enterprise'),	-- ote: major company
+		(U&'\5927\624B\4F01\696D', 'enterprise'),	-- ote kigyo: major company (seed 002)
 		(U&'\30A8\30F3\30BF\30FC\30D7\30E9\30A4\30BA', 'enterprise'),	-- entapuraizu: enterprise
 		(U&'\5927\898F\6A21', 'enterprise'),	-- daikibo: large scale
 		(U&'\4E2D\5805', 'mid'),	-- chuken: mid-sized
@@ -13079,6 +13080,64 @@ CREATE FUNCTION dormancy.clv(bgnbd dormancy.bgnbd, gammagamma dormancy.gammagamm
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.clv(dormancy.bgnbd, dormancy.gammagamma, integer, double precision, double precision, double precision, integer, double precision, double precision, integer) IS
 	'customer lifetime value, as the nine-argument form, with the expected spend of monetary_days repeat days of known amount (Gamma-Gamma''s x, 0 to the frequency: customer_status.monetary_days; NULL: the frequency) of mean monetary_value';
+
+-- Japanese legal forms beyond the companies' (medical, school, welfare,
+-- non-profit, public-interest and administrative corporations and their
+-- bracketed abbreviations), the forms of bank transfers in kana, and the
+-- honorifics of an address line: installed defaults like the others (a
+-- review of DOMAIN D9 found (gaku) Yamada Gakuen and gakko hojin Yamada
+-- Gakuen to be two names; 2026-12-07).  Rows of yours with the same form,
+-- and defaults you deleted, are left as they are.
+ALTER TABLE dormancy.legal_forms DISABLE TRIGGER defaults_before_write;
+DO $$
+BEGIN
+	INSERT INTO dormancy.legal_forms (form, note, installed)
+	SELECT x.form, x.note, true
+	  FROM (VALUES
+			(U&'\533B\7642\6CD5\4EBA', 'iryo hojin: medical corporation'),
+			(U&'\533B\7642\6CD5\4EBA\793E\56E3', 'iryo hojin shadan: medical corporation (association)'),
+			(U&'\533B\7642\6CD5\4EBA\8CA1\56E3', 'iryo hojin zaidan: medical corporation (foundation)'),
+			(U&'(\533B)', 'iryo hojin, abbreviated'),
+			(U&'\5B66\6821\6CD5\4EBA', 'gakko hojin: school corporation'),
+			(U&'(\5B66)', 'gakko hojin, abbreviated'),
+			(U&'\793E\4F1A\798F\7949\6CD5\4EBA', 'shakai fukushi hojin: social welfare corporation'),
+			(U&'(\798F)', 'shakai fukushi hojin, abbreviated'),
+			(U&'\7279\5B9A\975E\55B6\5229\6D3B\52D5\6CD5\4EBA', 'tokutei hieiri katsudo hojin: non-profit corporation'),
+			(U&'NPO\6CD5\4EBA', 'NPO hojin: non-profit corporation'),
+			(U&'(\7279\975E)', 'tokutei hieiri katsudo hojin, abbreviated'),
+			(U&'\516C\76CA\793E\56E3\6CD5\4EBA', 'koeki shadan hojin: public interest incorporated association'),
+			(U&'(\516C\793E)', 'koeki shadan hojin, abbreviated'),
+			(U&'\516C\76CA\8CA1\56E3\6CD5\4EBA', 'koeki zaidan hojin: public interest incorporated foundation'),
+			(U&'(\516C\8CA1)', 'koeki zaidan hojin, abbreviated'),
+			(U&'\72EC\7ACB\884C\653F\6CD5\4EBA', 'dokuritsu gyosei hojin: incorporated administrative agency'),
+			(U&'(\72EC)', 'dokuritsu gyosei hojin, abbreviated'),
+			(U&'\30AB\30D6\30B7\30AD\30AC\30A4\30B7\30E3', 'kabushiki gaisha in kana (bank transfers, in half-width kana: NFKC)'),
+			(U&'\30E6\30A6\30B2\30F3\30AC\30A4\30B7\30E3', 'yugen gaisha in kana'),
+			(U&'\30B4\30A6\30C9\30A6\30AC\30A4\30B7\30E3', 'godo gaisha in kana'),
+			(U&'\30AB)', 'kabushiki kaisha as a bank transfer abbreviates it before the name'),
+			(U&'(\30AB', 'kabushiki kaisha as a bank transfer abbreviates it after the name'),
+			(U&'\30E6)', 'yugen kaisha, bank transfer, before the name'),
+			(U&'(\30E6', 'yugen kaisha, bank transfer, after the name'),
+			(U&'\30C9)', 'godo kaisha, bank transfer, before the name'),
+			(U&'(\30C9', 'godo kaisha, bank transfer, after the name'),
+			(U&'\5FA1\4E2D', 'onchu: honorific of an address line, not a form'),
+			(U&'\69D8', 'sama: honorific, not a form (a whole word only)'),
+			(U&'\6BBF', 'dono: honorific, not a form (a whole word only)')) x(form, note)
+	 WHERE NOT EXISTS (SELECT 1 FROM dormancy.legal_forms f WHERE lower(btrim(f.form)) = lower(btrim(x.form)))
+	   AND NOT EXISTS (SELECT 1 FROM dormancy.removed_defaults r
+					    WHERE r.table_name = 'legal_forms' AND r.key = dormancy._default_key(x.form));
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	RAISE NOTICE 'the database encoding cannot hold the new Japanese defaults of dormancy.legal_forms: left out';
+END
+$$;
+ALTER TABLE dormancy.legal_forms ENABLE TRIGGER defaults_before_write;
+-- and the reference reset_defaults() restores
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'legal_forms', dormancy._default_row_key(to_jsonb(t), ARRAY['form']::name[]), ARRAY['form']::name[], to_jsonb(t)
+  FROM dormancy.legal_forms t
+ WHERE t.installed
+ON CONFLICT DO NOTHING;
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

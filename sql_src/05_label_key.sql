@@ -89,6 +89,7 @@ BEGIN
 	INSERT INTO dormancy.company_sizes (source_size, company_size) VALUES
 		(U&'\5927\4F01\696D', 'enterprise'),	-- daikigyo: large enterprise
 		(U&'\5927\624B', 'enterprise'),	-- ote: major company
+		(U&'\5927\624B\4F01\696D', 'enterprise'),	-- ote kigyo: major company (seed 002)
 		(U&'\30A8\30F3\30BF\30FC\30D7\30E9\30A4\30BA', 'enterprise'),	-- entapuraizu: enterprise
 		(U&'\5927\898F\6A21', 'enterprise'),	-- daikibo: large scale
 		(U&'\4E2D\5805', 'mid'),	-- chuken: mid-sized
