@@ -254,8 +254,14 @@ phone_check(const uint32_t *cps, size_t n, const char *country, char *e164)
 			plus = true;
 			continue;
 		}
-		/* an extension ends the number: 内線 (or 内), ext, x, # */
+		/*
+		 * An extension ends the number: 内線 (or 内), ext, x, #; so does a note
+		 * of the line that Japanese CRMs write after it, a rep can dial it:
+		 * 代 or 代表 (main line), 直通 (direct line).  Not 携帯 (mobile):
+		 * after a landline number it points elsewhere
+		 */
 		if (seen > 0 && (c == 0x5185 || c == 'x' || c == '#' ||
+						 c == 0x4EE3 || c == 0x76F4 ||
 						 starts_with(cps, n, pos, ext_ext, LEN(ext_ext))))
 			break;
 		return PHONE_BAD_CHARACTER;

@@ -108,6 +108,10 @@ main(void)
 	valid("03-1234-5678 EXT 12", "JP", "+81312345678");
 	valid("03-1234-5678 x12", "JP", "+81312345678");
 	valid("03-1234-5678#12", "JP", "+81312345678");
+	/* a note of the line after the number: main line, direct line */
+	valid("03-1234-5678(代)", "JP", "+81312345678");
+	valid("03-1234-5678（代表）", "JP", "+81312345678");
+	valid("03-1234-5678 直通", "JP", "+81312345678");
 	valid("TEL: 03-1234-5678", "JP", "+81312345678");
 	valid("Tel.03-1234-5678", "JP", "+81312345678");
 	valid("ＴＥＬ：０３－１２３４－５６７８", "JP", "+81312345678");
@@ -177,6 +181,9 @@ main(void)
 	invalid("03-1234-abcd", "JP", PHONE_BAD_CHARACTER);
 	invalid("tel", "JP", PHONE_NO_DIGITS);
 	invalid("内線123", "JP", PHONE_BAD_CHARACTER);
+	invalid("代表", "JP", PHONE_BAD_CHARACTER);
+	invalid("代表 03-1234-5678", "JP", PHONE_BAD_CHARACTER);
+	invalid("03-1234(代)5678", "JP", PHONE_WRONG_LENGTH);
 	invalid("x123", "JP", PHONE_BAD_CHARACTER);
 	invalid("03+1234-5678", "JP", PHONE_BAD_CHARACTER);
 	invalid("++81 3 1234 5678", "JP", PHONE_BAD_CHARACTER);
