@@ -57,6 +57,8 @@ SELECT count(*) AS listed, bool_or(customer_id = 8) AS customer_8_listed FROM do
 INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome, opt_out) VALUES ('please call', 'meeting', true);
 -- an unedited default: reset_defaults keeps its opt_out
 UPDATE dormancy.outreach_outcomes SET opt_out = false WHERE source_outcome = 'do not contact';
+-- (customer 1 comes back; not customer 9, called on the as-of day and held
+-- back for outreach_settings.recontact_after: docs/outreach.md, Recent contacts)
 SELECT count(*) AS listed FROM dormancy.call_list;
 SELECT dormancy.reset_defaults('dormancy.outreach_outcomes');
 SELECT source_outcome, outcome, opt_out, installed FROM dormancy.outreach_outcomes

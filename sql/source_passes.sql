@@ -317,7 +317,12 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 		 WHERE o.customer_id = g.customer_id AND o.counts AND o.opt_out
 		   AND NOT EXISTS (SELECT 1 FROM f i WHERE i.customer_id = o.customer_id AND i.counts
 							  AND i.outcome IN ('interested', 'meeting', 'quote', 'order') AND i.contacted_at > o.contacted_at)
-		 ORDER BY o.contacted_at DESC LIMIT 1) AS opted_out_on
+		 ORDER BY o.contacted_at DESC LIMIT 1) AS opted_out_on,
+	   -- the latest contact's day, and the day after the default hold of
+	   -- 14 days (outreach_settings.recontact_after) when still ahead (9)
+	   (g.last_contacted_at AT TIME ZONE 'UTC')::date AS last_contacted_on,
+	   CASE WHEN (g.last_contacted_at AT TIME ZONE 'UTC')::date + 14 > date '2026-11-01'
+			THEN (g.last_contacted_at AT TIME ZONE 'UTC')::date + 14 END AS recontact_on
   FROM (SELECT customer_id, count(*) FILTER (WHERE counts) AS contacts, count(*) FILTER (WHERE conversation) AS conversations,
 			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at
 		  FROM f GROUP BY customer_id) g
@@ -327,7 +332,7 @@ SELECT (SELECT count(*) FROM dormancy.customer_outreach) AS customers,
 	   (SELECT count(*) FROM (SELECT * FROM dormancy.customer_outreach EXCEPT ALL SELECT * FROM sp.outreach_reference) x) AS not_in_reference,
 	   (SELECT count(*) FROM (SELECT * FROM sp.outreach_reference EXCEPT ALL SELECT * FROM dormancy.customer_outreach) x) AS not_in_view;
 SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_theme, last_outcome_on, last_outcome,
-	   last_declined_reason, opted_out_on
+	   last_declined_reason, opted_out_on, last_contacted_on, recontact_on
   FROM dormancy.customer_outreach ORDER BY customer_id;
 -- The log analysed while empty (as the extension installs it), then 3,000
 -- contacts of 2,000 customers written, and read before autovacuum analyses

@@ -204,7 +204,8 @@ SELECT l.call_rank,
 	   dormancy.label('segment', l.segment)::pg_catalog.text AS segment_label,
 	   dormancy.labels('decline_signals', l.decline_signals)::pg_catalog.text[] AS decline_signals_label,
 	   dormancy.labels('data_gaps', l.data_gaps)::pg_catalog.text[] AS data_gaps_label,
-	   dormancy.score_breakdown_label(l.score_breakdown)::pg_catalog.jsonb AS score_breakdown_label
+	   dormancy.score_breakdown_label(l.score_breakdown)::pg_catalog.jsonb AS score_breakdown_label,
+	   l.last_contacted_on
   FROM (SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS call_rank,
 			   s.customer_key::pg_catalog.text AS customer_id,
 			   s.name::pg_catalog.text AS name,
@@ -234,12 +235,15 @@ SELECT l.call_rank,
 			   pg_catalog.row_number() OVER (PARTITION BY s.owner ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS owner_rank,
 			   s.expected_dormancy_day::pg_catalog.date AS expected_dormancy_day,
 			   s.p_purchase_ahead::pg_catalog.float8 AS p_purchase_ahead,
-			   s.score_breakdown::pg_catalog.jsonb AS score_breakdown
+			   s.score_breakdown::pg_catalog.jsonb AS score_breakdown,
+			   s.last_contacted_on::pg_catalog.date AS last_contacted_on
 		  FROM dormancy.status_snapshot s
 		 WHERE s.likely_reason IS NOT NULL
 		   -- the minimum score of call_list, and as there no customer who
-		   -- asked not to be contacted (as of the refresh)
-		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+		   -- asked not to be contacted nor one held back after a recent
+		   -- contact (both as of the refresh)
+		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL OR s.recontact_on IS NOT NULL
+										THEN 'infinity'::double precision
 										WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
 																		  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 										THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
@@ -309,7 +313,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then)';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then, nor those held back after a recent contact: status_snapshot.recontact_on)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -347,6 +351,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.last_contacted_on IS 'the day of the latest contact as of the refresh, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after before the snapshot''s as-of day; NULL without any';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';

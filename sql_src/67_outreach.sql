@@ -87,11 +87,18 @@ CREATE TABLE dormancy.outreach_settings (
 	reactivation_days integer NOT NULL DEFAULT 90,
 	min_observations integer NOT NULL DEFAULT 30,
 	score_bands double precision[] NOT NULL DEFAULT '{25,50,75}',
+	recontact_after interval DEFAULT '14 days',
 	CONSTRAINT outreach_settings_one_row CHECK (singleton),
 	CONSTRAINT outreach_settings_control_share CHECK (control_share >= 0 AND control_share < 1),
 	CONSTRAINT outreach_settings_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
 	CONSTRAINT outreach_settings_min_observations CHECK (min_observations >= 1),
-	CONSTRAINT outreach_settings_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL)
+	CONSTRAINT outreach_settings_score_bands CHECK (dormancy.score_band(0, score_bands) IS NOT NULL),
+	-- whole days or months, not negative, under 1,000 years (a date plus it
+	-- stays a date); NULL: no hold
+	CONSTRAINT outreach_settings_recontact_after CHECK (
+		recontact_after >= interval '0' AND recontact_after < interval '1000 years' AND
+		date_trunc('day', recontact_after) = recontact_after AND
+		extract(month FROM recontact_after) >= 0 AND extract(day FROM recontact_after) >= 0)
 );
 COMMENT ON TABLE dormancy.outreach_settings IS
 	'settings of the win-back campaigns: at most one row; no row means the defaults (see dormancy.outreach_settings_in_force())';
@@ -104,6 +111,8 @@ COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
 	'treated members, contacted or not (and as many controls), that a planned channel or a planned theme of a likely reason needs, over the campaigns whose window has ended, before measured_approaches uses its lift for learning; default 30';
 COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
+COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
+	'how long a customer is held back after any contact (attempts included): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -112,7 +121,7 @@ CREATE FUNCTION dormancy.outreach_settings_in_force()
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.outreach_settings s),
-					ROW(true, 0.10, 90, 30, '{25,50,75}')::dormancy.outreach_settings);
+					ROW(true, 0.10, 90, 30, '{25,50,75}', interval '14 days')::dormancy.outreach_settings);
 COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
 	'the row of dormancy.outreach_settings, or the defaults when it is empty';
 

@@ -537,17 +537,20 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
 -- when no conversation of the customer's own interest (interested,
 -- meeting, quote, order) came after it; one of the same instant does not
--- lift it (docs/outreach.md, Opt-outs).
+-- lift it (docs/outreach.md, Opt-outs).  recontact_on: the day after the
+-- hold that follows any contact (outreach_settings.recontact_after) when it
+-- is still ahead, else NULL (docs/outreach.md, Recent contacts).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
-	SELECT ao.day FROM dormancy._as_of ao
+	SELECT ao.day, (SELECT s.recontact_after FROM dormancy.outreach_settings_in_force() s) AS recontact_after
+	  FROM dormancy._as_of ao
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
 ), g AS (
-	SELECT o.customer_id, a.day,
+	SELECT o.customer_id, a.day, a.recontact_after,
 		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
 		   pg_catalog.count(*) FILTER (WHERE o.conversation) AS conversations,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts) AS last_contacted_at,
@@ -561,9 +564,10 @@ WITH a AS (
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
-				AS last_interest_at
+				AS last_interest_at,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on
 	  FROM o JOIN a ON dormancy._single_row(a.day)
-	 GROUP BY o.customer_id, a.day
+	 GROUP BY o.customer_id, a.day, a.recontact_after
 )
 SELECT g.customer_id,
 	   g.contacts,
@@ -577,7 +581,10 @@ SELECT g.customer_id,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
 	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
-			THEN g.last_opt_out_on END AS opted_out_on
+			THEN g.last_opt_out_on END AS opted_out_on,
+	   g.last_contacted_on,
+	   CASE WHEN (g.last_contacted_on + g.recontact_after)::pg_catalog.date > g.day
+			THEN (g.last_contacted_on + g.recontact_after)::pg_catalog.date END AS recontact_on
   FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -592,6 +599,8 @@ COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
+COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: last_contacted_on plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -1192,7 +1201,11 @@ SELECT core.*,
 						ELSE pg_catalog.ceil(ev.dormant_age * ev.unit_days)::integer END END AS expected_dormancy_day,
 	   ev.forecast_model,
 	   -- asked not to be contacted: not on the call lists (customer_outreach)
-	   ot.opted_out_on
+	   ot.opted_out_on,
+	   -- the latest contact, and the hold after it: not on the call lists
+	   -- before recontact_on (customer_outreach)
+	   ot.last_contacted_on,
+	   ot.recontact_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -1438,6 +1451,8 @@ COMMENT ON COLUMN dormancy.customer_status.p_purchase_ahead IS 'probability of a
 COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes (call before it; a past day when it already has); NULL without repeat purchases (p_alive stays 1) or a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
+COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
+COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after the latest contact (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1564,24 +1579,28 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
 	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
-	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label,
+	   -- the latest contact (0.4.0): never within outreach_settings.recontact_after
+	   cs.last_contacted_on
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
    -- the minimum score, for the value tiers shown (every customer while no
-   -- distribution is stored: no tier); another tier, or a customer who asked
-   -- not to be contacted (opted_out_on: the rank stays theirs among all
-   -- customers, call_order counts the listed only), would need an infinite
+   -- distribution is stored: no tier); another tier, a customer who asked
+   -- not to be contacted (opted_out_on) or one contacted lately and held
+   -- back (recontact_on; for both the rank stays theirs among all
+   -- customers, call_order counts the listed only) would need an infinite
    -- score.  One condition, which the planner estimates as it did the
    -- minimum score alone (opted_out_on IS NULL apart was taken to keep one
    -- customer in 200: the outreach is grouped, with no statistics)
-   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL THEN 'infinity'::double precision
+   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL OR cs.recontact_on IS NOT NULL
+								 THEN 'infinity'::double precision
 								 WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
 																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
 								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
 								 ELSE 'infinity'::double precision END
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on)';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
 COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
@@ -1634,6 +1653,7 @@ COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the langua
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
+COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago; NULL without any';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,

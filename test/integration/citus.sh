@@ -130,6 +130,16 @@ if [ "${opt_single%% *}" -eq 0 ] || [ "${opt_single#* }" -ne 0 ] || [ "$opt_sing
 	echo "opt-outs (opted out, of them on call_list): single [$opt_single], Citus [$opt_coord]"; exit 1
 fi
 echo "opt-outs the same on Citus, none on the call list: ${opt_single%% *} customers"
+# and customers held back after a recent contact (recontact_on: the log's
+# contacts of the last 14 days before the as-of day)
+heldq="SELECT count(*) FILTER (WHERE recontact_on IS NOT NULL) || ' ' || count(*) FILTER (WHERE recontact_on IS NOT NULL AND customer_id IN (SELECT customer_id FROM dormancy.call_list)) || ' ' || count(last_contacted_on) FROM dormancy.customer_status"
+held_single=$(psql -X -At -d "$single" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$heldq" | tail -1)
+held_coord=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$heldq" | tail -1)
+held_listed=$(echo "$held_single" | cut -d' ' -f2)
+if [ "${held_single%% *}" -eq 0 ] || [ "$held_listed" -ne 0 ] || [ "$held_single" != "$held_coord" ]; then
+	echo "held back (held, of them on call_list, with a contact): single [$held_single], Citus [$held_coord]"; exit 1
+fi
+echo "held back after a recent contact the same on Citus, none on the call list: ${held_single%% *} customers"
 
 # which bound tables a lookup of one customer reads by an index: the same on
 # the coordinator (its distributed tables' indexes) as on the single node

@@ -40,7 +40,7 @@ SELECT issue, customer_id, rows, amount, detail FROM dormancy.data_issues ORDER 
 SELECT * FROM dormancy.forecast_intervals ORDER BY customer_id;
 -- query: outreach
 SELECT customer_id, contacts, conversations, last_contacted_at, last_channel, last_outcome_on,
-	   last_outcome, last_declined_reason, opted_out_on
+	   last_outcome, last_declined_reason, opted_out_on, last_contacted_on, recontact_on
   FROM dormancy.customer_outreach ORDER BY customer_id;
 -- query: campaign outcomes
 SELECT campaign_id, customer_id, is_control, stratum, score_band, state, likely_reason, channel, theme,

@@ -1,0 +1,96 @@
+-- A customer contacted lately (any outcome, an unanswered call included) is
+-- held back from the call list, the snapshot's call list and new campaigns
+-- until outreach_settings.recontact_after (default 14 days) has passed since
+-- the latest contact's day: customer_outreach.recontact_on, the first day
+-- the customer may be contacted again.  Until 2026-12-07 a call logged
+-- yesterday changed nothing on today's list: a customer called six times in
+-- a week without an answer stayed first in line (docs/outreach.md,
+-- Recent contacts).
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+SET dormancy.time_zone = 'Asia/Tokyo';
+\i test/sql_ref/unbind_all.sql
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+DELETE FROM dormancy.outreach_settings;
+\i test/sql_ref/empty_snapshot.sql
+SET dormancy.as_of = '2026-10-01';
+CREATE SCHEMA rc;
+CREATE TABLE rc.customers (id integer PRIMARY KEY, name text);
+CREATE TABLE rc.orders (customer integer, at timestamptz, amount numeric);
+INSERT INTO rc.customers SELECT i, 'Customer ' || i FROM generate_series(1, 10) i;
+-- every customer a repeat buyer who stopped in spring: all lapsing, all listed
+INSERT INTO rc.orders SELECT c.id, timestamptz '2025-04-10 03:00+00' + (m || ' months')::interval, 100000 + c.id
+  FROM rc.customers c CROSS JOIN generate_series(0, 11) m;
+SELECT dormancy.bind_customers('rc.customers', 'id', name => 'name') IS NULL AS bound;
+SELECT dormancy.bind_orders('rc.orders', 'customer', 'at', 'amount') IS NULL AS bound;
+SELECT recontact_after FROM dormancy.outreach_settings_in_force();
+SELECT count(*) AS listed FROM dormancy.call_list;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note)
+SELECT '1', timestamptz '2026-09-25 10:00+09' + g * interval '1 day', 'phone', 'not reached', 'six unanswered calls'
+  FROM generate_series(0, 5) g;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('2', '2026-09-30 11:00+09', 'phone', 'interested', NULL),
+	('2', '2026-09-30 15:00+09', 'phone', 'meeting booked', 'yesterday: a meeting'),
+	('3', '2026-10-01 23:30+09', 'phone', 'reached', 'the as-of day in Tokyo, 14:30 UTC'),
+	('4', '2026-10-02 00:10+09', 'phone', 'reached', 'the next day in Tokyo, still 1 October in UTC'),
+	('5', '2026-09-17 10:00+09', 'email', 'reached', '14 days before: may be contacted again today'),
+	('6', '2026-09-18 10:00+09', 'email', 'not reached', '13 days before: held until tomorrow'),
+	('7', '2026-08-01 10:00+09', 'phone', 'declined', 'long ago');
+SELECT customer_id, contacts, last_contacted_at, last_contacted_on, recontact_on
+  FROM dormancy.customer_outreach ORDER BY customer_id;
+-- customer_status carries both days (the rank stays among all customers)
+SELECT customer_id, priority_rank IS NOT NULL AS ranked, last_contacted_on, recontact_on
+  FROM (SELECT s.*, rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
+		  FROM dormancy.customer_status s) x
+ ORDER BY customer_id;
+-- the list: not the held customers, no gap in the call order; the last
+-- contact shown at the end
+SELECT call_order, customer_id, owner_order, last_contacted_on FROM dormancy.call_list ORDER BY call_order;
+-- a campaign started now draws from the call list: no held member
+SELECT customers FROM dormancy.start_campaign('autumn', control_share => 0);
+SELECT customer_id FROM dormancy.campaign_members ORDER BY customer_id::integer;
+-- the campaign's own calls do not take a member off the reps' list (nor
+-- does any contact: the campaign is the plan), while call_list holds the
+-- customer back
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+SELECT '8', '2026-10-01 09:00+09', 'phone', 'not reached', campaign_id FROM dormancy.campaigns WHERE name = 'autumn';
+SELECT customer_id, call_order, contacts, last_contacted_at FROM dormancy.campaign_list
+ WHERE campaign_name = 'autumn' ORDER BY call_order;
+SELECT bool_or(customer_id = 8) AS customer_8_listed FROM dormancy.call_list;
+-- an edit of the setting: the next query sees it
+INSERT INTO dormancy.outreach_settings (recontact_after) VALUES ('3 days');
+SELECT customer_id, recontact_on FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL ORDER BY customer_id;
+SELECT customer_id FROM dormancy.call_list ORDER BY customer_id;
+UPDATE dormancy.outreach_settings SET recontact_after = '1 mon';
+SELECT customer_id, recontact_on FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL ORDER BY customer_id;
+-- NULL: no hold
+UPDATE dormancy.outreach_settings SET recontact_after = NULL;
+SELECT count(*) AS held FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL;
+SELECT count(*) AS listed FROM dormancy.call_list;
+-- whole days or months, not negative
+UPDATE dormancy.outreach_settings SET recontact_after = '-1 day';
+UPDATE dormancy.outreach_settings SET recontact_after = '12 hours';
+UPDATE dormancy.outreach_settings SET recontact_after = '0 days';
+SELECT count(*) AS held FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL;
+DELETE FROM dormancy.outreach_settings;
+-- the snapshot carries the days; its call list leaves the held customers out
+CALL dormancy.refresh();
+SELECT customer_key, last_contacted_on, recontact_on FROM dormancy.status_snapshot
+ WHERE last_contacted_on IS NOT NULL ORDER BY customer_id;
+SELECT call_rank, customer_id, last_contacted_on FROM dormancy.snapshot_call_list ORDER BY call_rank;
+-- a reader of the snapshot needs nothing on the outreach log
+CREATE ROLE rc_reader IN ROLE dormancy_reader;
+SET ROLE rc_reader;
+SELECT count(*) AS snapshot_listed FROM dormancy.snapshot_call_list;
+RESET ROLE;
+DROP ROLE rc_reader;
+-- a later as-of day: every hold of these contacts has ended
+SET dormancy.as_of = '2026-10-20';
+SELECT count(*) AS held FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL;
+SELECT count(*) AS listed FROM dormancy.call_list;
+\i test/sql_ref/unbind_all.sql
+DROP SCHEMA rc CASCADE;
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+\i test/sql_ref/empty_snapshot.sql
+RESET dormancy.as_of;
+RESET dormancy.time_zone;
