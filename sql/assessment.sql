@@ -123,8 +123,12 @@ SELECT core.*,
   LEFT JOIN dormancy.rules csr ON csr.rule_id = core.rule_id
  CROSS JOIN LATERAL (
 	SELECT CASE WHEN con.customer_id IS NOT NULL THEN
-				dormancy.dormancy_state(con.last_covered_day, core.as_of, core.at_risk_after,
-										core.dormant_after, core.long_dormant_after) END AS contract_state,
+				CASE WHEN con.last_covered_day < core.as_of
+						  AND dormancy.dormancy_state(con.last_covered_day, core.as_of, core.at_risk_after,
+													  core.dormant_after, core.long_dormant_after) = 'active'
+					 THEN 'ended'
+					 ELSE dormancy.dormancy_state(con.last_covered_day, core.as_of, core.at_risk_after,
+												  core.dormant_after, core.long_dormant_after) END END AS contract_state,
 		   CASE WHEN coalesce(csr.use_contract_end, false) AND con.last_covered_day IS NOT NULL
 				THEN greatest(core.last_qualifying_order_at, con.last_covered_day)
 				ELSE core.last_qualifying_order_at END AS scored_last_day

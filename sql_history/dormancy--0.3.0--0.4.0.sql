@@ -2813,6 +2813,10 @@ WITH a AS (
 		   pg_catalog.max(t.end_day) FILTER (WHERE t.started) AS last_end,
 		   coalesce(pg_catalog.bool_or(t.is_current), false) AS covered,
 		   coalesce(pg_catalog.bool_or(t.starts_on > a.day), false) AS renewed_ahead,
+		   -- the latest end of a started term whose auto-renew is not off
+		   -- (true or unknown): before last_end, every term that ended last
+		   -- had auto-renew off
+		   pg_catalog.max(t.end_day) FILTER (WHERE t.started AND t.auto_renew IS DISTINCT FROM false) AS last_end_renewing,
 		   pg_catalog.bool_or(t.is_downgrade) AS down,
 		   (pg_catalog.array_agg(ROW(t.starts_on, t.ends_on, t.plan, t.seats, t.amount, t.auto_renew, t.end_day)::dormancy._contract_term
 								 ORDER BY t.end_day DESC, t.starts_on DESC NULLS LAST,
@@ -2838,7 +2842,15 @@ SELECT p.customer_id,
 	   (p.last_end IS NOT NULL AND NOT p.covered
 		AND (p.last_end + a.contract_grace_period)::pg_catalog.date < a.day) AS contract_lapsed,
 	   CASE WHEN p.last_end IS NOT NULL AND NOT p.covered THEN a.day - p.last_end END AS days_since_contract_end,
-	   coalesce((p.cur).auto_renew = false AND NOT p.renewed_ahead, false) AS auto_renew_off,
+	   -- the current term will not renew; or, once no term covers as_of,
+	   -- the term that ended last did not (auto-renew off), until the
+	   -- contract counts as lapsed: the month after the end is when to call
+	   -- (seed 002), and contract_lapsed waits for the grace period
+	   (NOT p.renewed_ahead
+		AND (coalesce((p.cur).auto_renew = false, false)
+			 OR (p.last_end IS NOT NULL AND NOT p.covered
+				 AND (p.last_end + a.contract_grace_period)::pg_catalog.date >= a.day
+				 AND (p.last_end_renewing IS NULL OR p.last_end_renewing < p.last_end)))) AS auto_renew_off,
 	   CASE WHEN (p.cur).end_day < 'infinity'::pg_catalog.date AND NOT p.renewed_ahead
 			THEN (p.cur).end_day - a.day END AS renewal_due_in_days,
 	   (a.day + a.renewal_horizon)::pg_catalog.date - a.day AS renewal_horizon_days,
@@ -2866,7 +2878,7 @@ COMMENT ON COLUMN dormancy.contract_signals.contract_end_at IS 'latest end of th
 COMMENT ON COLUMN dormancy.contract_signals.last_covered_day IS 'the last day up to as_of covered by a term (as_of while a term runs): the contract recency';
 COMMENT ON COLUMN dormancy.contract_signals.contract_lapsed IS 'no term covers as_of and the last one ended more than the grace period before it';
 COMMENT ON COLUMN dormancy.contract_signals.days_since_contract_end IS 'days from the end of the last term to as_of when no term covers as_of';
-COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'the current term has auto-renew off and no later term is signed';
+COMMENT ON COLUMN dormancy.contract_signals.auto_renew_off IS 'no later term is signed, and the current term has auto-renew off, or (no term covering as_of) the terms that ended last had auto-renew off and ended within the grace period (not yet contract_lapsed)';
 COMMENT ON COLUMN dormancy.contract_signals.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
 COMMENT ON COLUMN dormancy.contract_signals.renewal_horizon_days IS 'the renewal horizon of dormancy.source_settings in days';
 COMMENT ON COLUMN dormancy.contract_signals.downgraded IS 'a term with fewer seats or a lower amount than the term before it started within the downgrade window';
@@ -3962,10 +3974,10 @@ COMMENT ON COLUMN dormancy.customer_status.expected_purchases IS 'expected purch
 COMMENT ON COLUMN dormancy.customer_status.expected_value IS 'expected_purchases times the expected spend per purchase (Gamma-Gamma, converged fits whose mean spend exists), undiscounted; NULL when it cannot be computed (see data_issues)';
 COMMENT ON COLUMN dormancy.customer_status.contract_end_at IS 'latest end of the customer''s contract terms started by as_of (NULL when open-ended or without contracts)';
 COMMENT ON COLUMN dormancy.customer_status.contract_lapsed IS 'no contract term covers as_of and the last one ended more than the grace period before it';
-COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the current term will not renew: auto-renew off and no later term signed';
+COMMENT ON COLUMN dormancy.customer_status.auto_renew_off IS 'the contract will not renew or was not renewed: no later term signed, and the current term has auto-renew off, or the last one had it off and ended within the grace period (then contract_lapsed)';
 COMMENT ON COLUMN dormancy.customer_status.downgraded IS 'a term with fewer seats or a lower amount than the one before it started in the downgrade window';
 COMMENT ON COLUMN dormancy.customer_status.renewal_due_in_days IS 'days until the current term ends, when no later term is signed';
-COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract (NULL without contracts)';
+COMMENT ON COLUMN dormancy.customer_status.contract_state IS 'the state ladder applied to the last day covered by a contract, ended instead of active when no term covers as_of (NULL without contracts)';
 COMMENT ON COLUMN dormancy.customer_status.events_in_window IS 'engagement events in the engagement window (NULL when events are not bound)';
 COMMENT ON COLUMN dormancy.customer_status.pricing_views IS 'pricing page views in the engagement window';
 COMMENT ON COLUMN dormancy.customer_status.support_visits IS 'support page visits in the engagement window';
@@ -4149,7 +4161,7 @@ COMMENT ON COLUMN dormancy.call_list.name IS 'customer name';
 COMMENT ON COLUMN dormancy.call_list.industry IS 'customer industry';
 COMMENT ON COLUMN dormancy.call_list.company_size IS 'customer company size';
 COMMENT ON COLUMN dormancy.call_list.state IS 'dormancy state';
-COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage';
+COMMENT ON COLUMN dormancy.call_list.contract_state IS 'the state ladder applied to contract coverage (ended: no term covers as_of, ended too recently for at_risk)';
 COMMENT ON COLUMN dormancy.call_list.dormancy_kind IS 'lost_deal or purchase';
 COMMENT ON COLUMN dormancy.call_list.segment IS 'one_time, repeat or campaign_only';
 COMMENT ON COLUMN dormancy.call_list.likely_reason IS 'why the customer is lapsing';
@@ -4167,7 +4179,7 @@ COMMENT ON COLUMN dormancy.call_list.last_deal_reason IS 'reason of the last dea
 COMMENT ON COLUMN dormancy.call_list.events_in_window IS 'engagement events in the engagement window';
 COMMENT ON COLUMN dormancy.call_list.days_since_last_event IS 'days since the last engagement event';
 COMMENT ON COLUMN dormancy.call_list.contract_lapsed IS 'the contract lapsed';
-COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew';
+COMMENT ON COLUMN dormancy.call_list.auto_renew_off IS 'the current term will not renew, or the last one, with auto-renew off, ended within the grace period';
 COMMENT ON COLUMN dormancy.call_list.renewal_due_in_days IS 'days until the current term ends';
 COMMENT ON COLUMN dormancy.call_list.p_alive IS 'probability alive (BG/NBD), when fitted';
 COMMENT ON COLUMN dormancy.call_list.expected_value IS 'expected_purchases times the expected spend per purchase, when fitted (see customer_status.expected_value)';
@@ -6733,6 +6745,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('state', 'long_dormant', 'en', 'long dormant'),
 	('state', 'never_purchased', 'en', 'never purchased'),
 	('contract_state', 'active', 'en', 'contract current'),
+	('contract_state', 'ended', 'en', 'contract ended'),
 	('contract_state', 'at_risk', 'en', 'contract ended recently'),
 	('contract_state', 'dormant', 'en', 'contract ended: dormant'),
 	('contract_state', 'long_dormant', 'en', 'contract ended: long dormant'),
@@ -6886,6 +6899,7 @@ BEGIN
 		('state', 'long_dormant', 'ja', U&'\9577\671F\4F11\7720'),	-- long dormant
 		('state', 'never_purchased', 'ja', U&'\8CFC\5165\5B9F\7E3E\306A\3057'),	-- never purchased
 		('contract_state', 'active', 'ja', U&'\5951\7D04\4E2D'),	-- contract current
+		('contract_state', 'ended', 'ja', U&'\5951\7D04\7D42\4E86'),	-- contract ended
 		('contract_state', 'at_risk', 'ja', U&'\5951\7D04\7D42\4E86\30FB\8981\30D5\30A9\30ED\30FC'),	-- contract ended recently
 		('contract_state', 'dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\4F11\7720'),	-- contract ended: dormant
 		('contract_state', 'long_dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\9577\671F\4F11\7720'),	-- contract ended: long dormant

@@ -567,7 +567,12 @@ assess(PG_FUNCTION_ARGS)
 		renewal_horizon_null = false;
 	}
 
-	/* contract state: the state ladder on the last day covered by a contract */
+	/*
+	 * contract state: the state ladder on the last day covered by a
+	 * contract, but "ended" where the ladder says active and no term covers
+	 * as_of (the last covered day is before it): a licence that ended last
+	 * month is not current, however recent its end (seed 002)
+	 */
 	if (!PG_ARGISNULL(A_CONTRACT_TERMS) && !PG_ARGISNULL(A_AT_RISK_AFTER) &&
 		!PG_ARGISNULL(A_DORMANT_AFTER) && !PG_ARGISNULL(A_LONG_DORMANT_AFTER))
 	{
@@ -576,6 +581,10 @@ assess(PG_FUNCTION_ARGS)
 							  PG_GETARG_INTERVAL_P(A_AT_RISK_AFTER),
 							  PG_GETARG_INTERVAL_P(A_DORMANT_AFTER),
 							  PG_GETARG_INTERVAL_P(A_LONG_DORMANT_AFTER));
+
+		if (!PG_ARGISNULL(A_CONTRACT_COVERED_UNTIL) &&
+			PG_GETARG_DATEADT(A_CONTRACT_COVERED_UNTIL) < as_of && strcmp(s, "active") == 0)
+			s = "ended";
 
 		result[R_CONTRACT_STATE] = CStringGetTextDatum(s);
 		result_null[R_CONTRACT_STATE] = false;

@@ -197,7 +197,8 @@ dormancy_labels(PG_FUNCTION_ARGS)
 /*
  * The codes the C code writes into the columns that have labels, beside
  * the arrays of the core that name them.  Keep in step with: the states
- * (src/status.c, DormancyStateName and dormancy_state), the segments
+ * (src/status.c, DormancyStateName and dormancy_state; contract_state adds
+ * "ended", src/assess_sql.c), the segments
  * (src/core/facts.c, customer_segment), the kinds of dormancy
  * (src/assess_sql.c) and the evidence words (src/core/assess.c,
  * assess_evidence).  The codes that tables constrain (reasons, themes,
@@ -205,6 +206,8 @@ dormancy_labels(PG_FUNCTION_ARGS)
  * constraints; sql/labels.sql reads both.
  */
 static const char *const state_codes[] = {"active", "at_risk", "dormant", "long_dormant", "never_purchased"};
+/* contract_state: the states, and "ended" (src/assess_sql.c) */
+static const char *const contract_state_codes[] = {"active", "ended", "at_risk", "dormant", "long_dormant", "never_purchased"};
 static const char *const segment_codes[] = {"one_time", "repeat", "campaign_only"};
 static const char *const kind_codes[] = {"lost_deal", "purchase"};
 static const char *const evidence_words[] = {
@@ -245,7 +248,7 @@ label_codes(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 	PUT_ALL(rsinfo, "state", "", state_codes, lengthof(state_codes));
-	PUT_ALL(rsinfo, "contract_state", "", state_codes, lengthof(state_codes));
+	PUT_ALL(rsinfo, "contract_state", "", contract_state_codes, lengthof(contract_state_codes));
 	PUT_ALL(rsinfo, "segment", "", segment_codes, lengthof(segment_codes));
 	PUT_ALL(rsinfo, "dormancy_kind", "", kind_codes, lengthof(kind_codes));
 	PUT_ALL(rsinfo, "decline_signals", "", decline_signal_names, DECLINE_NSIGNALS);
