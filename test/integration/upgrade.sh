@@ -159,7 +159,10 @@ columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 # reason rules and added the evidence word lapsed, and dormancy_kind counts
 # a covered contract day as activity after a lost deal for a rule with
 # use_contract_end, and it installs support tickets and complaints as
-# support_visit (the demo's support_ticket events: support_visits), so those
+# support_visit (the demo's support_ticket events: support_visits), and
+# contract_state is ended, not active, once no term covers as_of (a licence
+# that ended last month is not current) and auto_renew_off holds through the
+# grace period after a term with auto-renew off ended unrenewed, so those
 # columns are compared with a fresh install's on the same data below, not
 # with the old version's.  Gamma-Gamma's x is the repeat days of known
 # amount since 0.4.0, not the frequency, but the kept fits, which the old
@@ -167,7 +170,7 @@ columns_of() {	# columns_of DB RELATION [EXCEPT_COLUMNS (comma-separated)]
 # next refresh refits them (models.gammagamma_x): the expected values are
 # the old version's)
 status_cols=$(columns_of dormancy_up_filled dormancy.customer_status \
-	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind,support_visits,approach_value,value_percentile,priority_score,score_breakdown)
+	priority_rank,evidence,likely_reason,reason_evidence,message_theme,approach_channel,dormancy_kind,support_visits,approach_value,value_percentile,priority_score,score_breakdown,contract_state,auto_renew_off)
 snapshot_cols=$(columns_of dormancy_up_filled dormancy.status_snapshot)
 # (score_weights may gain columns too: the user's row keeps its values)
 weights_cols=$(columns_of dormancy_up_filled dormancy.score_weights)
