@@ -66,9 +66,10 @@ SELECT customer_id, name, data_gaps FROM dormancy.customer_status ORDER BY 1;
 SELECT * FROM dormancy.customer_contacts ORDER BY 1;
 -- contacts that cannot be used
 SELECT source, issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'contacts' ORDER BY 2, 3;
--- the call list carries them (last column, but for the labels of 0.4.0 after it)
+-- the call list carries them (last column of 0.3.0's, but for the columns
+-- of 0.4.0 after it: the latest contact, the labels)
 SELECT attnum = (SELECT max(attnum) FROM pg_attribute WHERE attrelid = 'dormancy.call_list'::regclass
-				  AND attname NOT LIKE '%\_label') AS last, atttypid::regtype
+				  AND attname NOT LIKE '%\_label' AND attname <> 'last_contacted_on') AS last, atttypid::regtype
   FROM pg_attribute WHERE attrelid = 'dormancy.call_list'::regclass AND attname = 'data_gaps';
 
 -- the setting: with 5 years, the 2023 update is fresh enough

@@ -4118,6 +4118,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
 	   cs.expected_dormancy_day, cs.p_purchase_ahead,
 	   cs.data_gaps,
+	   -- the latest contact (0.4.0): never within outreach_settings.recontact_after
+	   cs.last_contacted_on,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
@@ -4131,9 +4133,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
 	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
-	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label,
-	   -- the latest contact (0.4.0): never within outreach_settings.recontact_after
-	   cs.last_contacted_on
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
@@ -7141,6 +7141,7 @@ SELECT l.call_rank,
 	   l.owner_rank,
 	   l.expected_dormancy_day,
 	   l.p_purchase_ahead,
+	   l.last_contacted_on,
 	   dormancy.label('likely_reason', l.likely_reason)::pg_catalog.text AS likely_reason_label,
 	   dormancy.label('approach_channel', l.approach_channel)::pg_catalog.text AS approach_channel_label,
 	   dormancy.label('message_theme', l.message_theme)::pg_catalog.text AS message_theme_label,
@@ -7148,8 +7149,7 @@ SELECT l.call_rank,
 	   dormancy.label('segment', l.segment)::pg_catalog.text AS segment_label,
 	   dormancy.labels('decline_signals', l.decline_signals)::pg_catalog.text[] AS decline_signals_label,
 	   dormancy.labels('data_gaps', l.data_gaps)::pg_catalog.text[] AS data_gaps_label,
-	   dormancy.score_breakdown_label(l.score_breakdown)::pg_catalog.jsonb AS score_breakdown_label,
-	   l.last_contacted_on
+	   dormancy.score_breakdown_label(l.score_breakdown)::pg_catalog.jsonb AS score_breakdown_label
   FROM (SELECT pg_catalog.row_number() OVER (ORDER BY s.priority_rank, s.customer_key COLLATE "C")::pg_catalog.int8 AS call_rank,
 			   s.customer_key::pg_catalog.text AS customer_id,
 			   s.name::pg_catalog.text AS name,

@@ -1578,6 +1578,8 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   pg_catalog.row_number() OVER (PARTITION BY cs.owner ORDER BY cs.priority_rank) AS owner_order,
 	   cs.expected_dormancy_day, cs.p_purchase_ahead,
 	   cs.data_gaps,
+	   -- the latest contact (0.4.0): never within outreach_settings.recontact_after
+	   cs.last_contacted_on,
 	   -- the codes' labels in the session's language (dormancy.language)
 	   dormancy.label('state', cs.state) AS state_label,
 	   dormancy.label('contract_state', cs.contract_state) AS contract_state_label,
@@ -1591,9 +1593,7 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
 	   dormancy.label('deal_outcome', cs.last_deal_outcome) AS last_deal_outcome_label,
 	   dormancy.label('deal_reason', cs.last_deal_reason) AS last_deal_reason_label,
 	   dormancy.labels('data_gaps', cs.data_gaps) AS data_gaps_label,
-	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label,
-	   -- the latest contact (0.4.0): never within outreach_settings.recontact_after
-	   cs.last_contacted_on
+	   dormancy.score_breakdown_label(cs.score_breakdown) AS score_breakdown_label
   FROM (SELECT s.*, pg_catalog.rank() OVER (ORDER BY s.value_tier, s.priority_score DESC, s.customer_id) AS priority_rank
 		  FROM dormancy.customer_status s) cs
  WHERE cs.likely_reason IS NOT NULL
