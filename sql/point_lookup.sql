@@ -144,7 +144,86 @@ SELECT (SELECT s::text FROM dormancy.customer_status s WHERE s.customer_id = 42)
 	   (SELECT s::text FROM (SELECT * FROM dormancy.customer_status OFFSET 0) s WHERE s.customer_id = 42) AS same_row;
 RESET ROLE;
 
+-- an analyst under a row security policy of yours on the customers (every
+-- account but those whose id is a multiple of 3), with names that two
+-- accounts share: 41 and 43 (both visible), 44 and 42 (42 hidden).  The
+-- lookup of one customer reads that customer's rows and the stored keys of
+-- its own name key, as the owner's does: the policy of the stored keys
+-- finds the customer of each key row read by the index of the customers
+-- (before: a hashed subplan that read and normalized every customer the
+-- analyst sees, once per query), and the count of the rows that share the
+-- key reads those customers by the index too (before: a hash join over
+-- every customer, the cast of the stored id keeping the join from the
+-- index under the analyst's policy)
+UPDATE pl.accounts SET name = 'account 41' WHERE id = 43;
+UPDATE pl.accounts SET name = 'account 42' WHERE id = 44;
+ALTER TABLE pl.accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pl_analyst_sees ON pl.accounts FOR SELECT TO pl_analyst USING (id % 3 <> 0);
+-- the rows each scan of the customers or of the stored keys read in a
+-- query, run (returned and removed by a filter, over all loops), per scan
+CREATE FUNCTION pl.rows_read(query text) RETURNS TABLE (relation text, rows_read numeric)
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+	RETURN QUERY
+	WITH RECURSIVE n(node) AS (
+		SELECT plan -> 0 -> 'Plan'
+		UNION ALL
+		SELECT c FROM n CROSS JOIN LATERAL jsonb_array_elements(coalesce(n.node -> 'Plans', '[]')) c)
+	SELECT n.node ->> 'Relation Name',
+		   ((n.node ->> 'Actual Rows')::numeric + coalesce((n.node ->> 'Rows Removed by Filter')::numeric, 0))
+		   * (n.node ->> 'Actual Loops')::numeric
+	  FROM n WHERE n.node ->> 'Relation Name' IN ('accounts', 'customer_name_keys');
+END $$;
+GRANT EXECUTE ON FUNCTION pl.rows_read(text) TO pl_analyst;
+-- what the owner sees when the accounts the analyst does not see are gone
+-- (the keys kept by the triggers; rolled back)
+BEGIN;
+DELETE FROM pl.accounts WHERE id % 3 = 0;
+SELECT string_agg(s::text, ' ' ORDER BY s.customer_id) AS owner_rows
+  FROM unnest(ARRAY[41, 43, 44, 46]) i(id)
+ CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s \gset
+ROLLBACK;
+SET ROLE pl_analyst;
+-- every scan of the customers and of the stored keys reads a few rows
+-- (at most 4), for each kind of customer: a shared key, a key shared with
+-- a hidden account only, a key of its own; and with a parameter
+SELECT q.id, count(*) FILTER (WHERE r.relation = 'accounts') > 0 AS reads_accounts,
+	   count(*) FILTER (WHERE r.relation = 'customer_name_keys') > 0 AS reads_keys,
+	   max(r.rows_read) <= 4 AS reads_few
+  FROM unnest(ARRAY[41, 44, 46]) q(id)
+ CROSS JOIN LATERAL pl.rows_read(format('SELECT * FROM dormancy.customer_status WHERE customer_id = %s', q.id)) r
+ GROUP BY q.id ORDER BY q.id;
+SET plan_cache_mode = force_generic_plan;
+PREPARE one_customer(integer) AS SELECT * FROM dormancy.customer_status WHERE customer_id = $1;
+SELECT q.id, max(r.rows_read) <= 4 AS reads_few
+  FROM unnest(ARRAY[41, 44]) q(id)
+ CROSS JOIN LATERAL pl.rows_read(format('EXECUTE one_customer(%s)', q.id)) r
+ GROUP BY q.id ORDER BY q.id;
+DEALLOCATE one_customer;
+RESET plan_cache_mode;
+-- the answers: the gaps of the rows the analyst sees (43 and 41 share a
+-- name, 44 shares its name with no account the analyst sees), each row as
+-- the owner's without the accounts the analyst does not see, and as the
+-- analyst's whole view
+SELECT s.customer_id, s.data_gaps FROM dormancy.customer_status s
+ WHERE s.customer_id IN (41, 42, 43, 44, 46) ORDER BY 1;
+SELECT string_agg(s::text, ' ' ORDER BY s.customer_id) = :'owner_rows' AS as_the_owners
+  FROM unnest(ARRAY[41, 43, 44, 46]) i(id)
+ CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s;
+SELECT array_agg(s::text ORDER BY s.customer_id) =
+	   (SELECT array_agg(w::text ORDER BY w.customer_id)
+		  FROM (SELECT * FROM dormancy.customer_status OFFSET 0) w WHERE w.customer_id IN (41, 43, 44, 46)) AS as_the_whole_view
+  FROM unnest(ARRAY[41, 43, 44, 46]) i(id)
+ CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s;
+-- the stored keys the analyst may read: of the accounts it sees only
+SELECT customer_key, name_key FROM dormancy.customer_name_keys WHERE customer_key IN ('41', '42', '43', '44') ORDER BY 1;
+RESET ROLE;
+
 SELECT count(*) AS unbound
   FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'contracts', 'orders', 'customers']) s) u;
 DROP SCHEMA pl CASCADE;
+DROP OWNED BY pl_analyst;
 DROP ROLE pl_analyst;

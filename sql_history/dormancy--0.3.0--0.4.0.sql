@@ -3713,7 +3713,11 @@ SELECT core.*,
 					 -- 500, once work_mem let the hash fit.  Only then,
 					 -- exactly: the ids that have the key, their rows the
 					 -- reader sees whose name has the key now; at least two
-					 -- such rows
+					 -- such rows.  The ids as one value (an array), so that
+					 -- their rows are read by the index of the customers'
+					 -- id also under a policy of yours on the customers (a
+					 -- join on the stored id cast back to its type is not
+					 -- leakproof: it read every customer the reader sees)
 					 WHEN st.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
@@ -3723,11 +3727,12 @@ SELECT core.*,
 										HAVING pg_catalog.sum(k.rows) > 1) ks
 								 WHERE ks.name_key >= nk.duplicate_key AND ks.name_key <= nk.duplicate_key)
 							   THEN CASE WHEN (SELECT pg_catalog.count(*)
-												 FROM dormancy.src_name_keys k
-												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-												WHERE k.name_key = nk.duplicate_key
+												 FROM dormancy.src_customers kc
+												WHERE kc.customer_id = ANY (ARRAY(
+														SELECT k.customer_id FROM dormancy.src_name_keys k
+														 WHERE k.name_key = nk.duplicate_key))
 												  AND dormancy._name_key(kc.name, kc.company_id,
-														(SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+														(SELECT dormancy.legal_forms_in_force())) = nk.duplicate_key) > 1
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
@@ -5545,14 +5550,22 @@ BEGIN
 	END IF;
 	-- a reader sees a row of the keys only when it sees a row of its
 	-- customer with that key (an id twice in the customers, one row hidden
-	-- by the reader's policy: the hidden row's key is not shown)
+	-- by the reader's policy: the hidden row's key is not shown).  Tested
+	-- for each key row read, by the index of the customers' id: the id as
+	-- a value (a sub-select), since a cast of the row's column is not
+	-- leakproof and so, under a policy of yours on the customers, no index
+	-- condition; OFFSET 0 leaves the planner no hashed alternative, which
+	-- reads and normalizes every customer the reader sees once per query
+	-- (it chose that for a lookup of one customer whose key rows it
+	-- overestimated: 150-250 ms at 100,000 customers instead of a few)
 	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	IF dormancy._citus_table_kind(coalesce(cust.relation,
 			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
 		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
-					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = customer_key::%s '
+					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c '
+					   'WHERE c.customer_id = (SELECT customer_name_keys.customer_key::%s) '
 					   'AND dormancy._name_key(c.name::pg_catalog.text, c.company_id, '
-					   '(SELECT dormancy.legal_forms_in_force())) = name_key))', id_type);
+					   '(SELECT dormancy.legal_forms_in_force())) = customer_name_keys.name_key OFFSET 0))', id_type);
 	ELSE
 		-- the customers in a Citus table: the same test through a function,
 		-- whose query Citus plans apart (a policy's subquery over them

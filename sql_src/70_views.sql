@@ -1173,7 +1173,11 @@ SELECT core.*,
 					 -- 500, once work_mem let the hash fit.  Only then,
 					 -- exactly: the ids that have the key, their rows the
 					 -- reader sees whose name has the key now; at least two
-					 -- such rows
+					 -- such rows.  The ids as one value (an array), so that
+					 -- their rows are read by the index of the customers'
+					 -- id also under a policy of yours on the customers (a
+					 -- join on the stored id cast back to its type is not
+					 -- leakproof: it read every customer the reader sees)
 					 WHEN st.customer_name_keys_tracked AND (SELECT dormancy._name_keys_usable()) THEN
 						  CASE WHEN EXISTS (
 								SELECT 1
@@ -1183,11 +1187,12 @@ SELECT core.*,
 										HAVING pg_catalog.sum(k.rows) > 1) ks
 								 WHERE ks.name_key >= nk.duplicate_key AND ks.name_key <= nk.duplicate_key)
 							   THEN CASE WHEN (SELECT pg_catalog.count(*)
-												 FROM dormancy.src_name_keys k
-												 JOIN dormancy.src_customers kc ON kc.customer_id = k.customer_id
-												WHERE k.name_key = nk.duplicate_key
+												 FROM dormancy.src_customers kc
+												WHERE kc.customer_id = ANY (ARRAY(
+														SELECT k.customer_id FROM dormancy.src_name_keys k
+														 WHERE k.name_key = nk.duplicate_key))
 												  AND dormancy._name_key(kc.name, kc.company_id,
-														(SELECT dormancy.legal_forms_in_force())) = k.name_key) > 1
+														(SELECT dormancy.legal_forms_in_force())) = nk.duplicate_key) > 1
 										 THEN 'duplicate_name' END END
 					 -- else every customer's key (dup)
 					 WHEN dup.duplicate_key IS NOT NULL THEN 'duplicate_name' END END,
