@@ -761,7 +761,7 @@ HAVING pg_catalog.count(*) > 0
 UNION ALL
 SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_catalog.text, x.source_customer_id),
 	   NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text), not in customer_status'
+	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text, the log''s white space trimmed at both ends: dormancy.outreach_customer_key), not in customer_status'
   FROM dormancy.src_outreach x
   LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
  WHERE x.source_customer_id IS NOT NULL AND s.customer_id IS NULL

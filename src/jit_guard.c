@@ -17,7 +17,8 @@
  * query starts, so planning the views loads the library: the evaluation
  * views call _single_row or _stored_histories, whose planner support is in
  * it, and the functions the other views call (as_of_day, _local_time, the
- * history aggregates' transitions, label_key, label, labels) have a planner
+ * history aggregates' transitions, label_key, outreach_customer_key, label,
+ * labels) have a planner
  * support that answers nothing (_plan_support, below), called while the
  * plan is costed.  Not covered, as the first query of a session: a plain
  * table of the extension, the adapters (src_*), the few small views that

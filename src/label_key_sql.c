@@ -20,6 +20,12 @@
  * argument, its collation, the database encoding and the Unicode tables
  * compiled into the server.  ASCII labels (the common case) take no
  * allocation beyond the result.
+ *
+ * dormancy.outreach_customer_key(text) returns text: a customer id of the
+ * outreach log with the same white space trimmed at both ends, nothing
+ * else (no NFKC, no case, inner white space kept): the key matched to the
+ * text of the bound customers' ids (sql_src/67_outreach.sql).  IMMUTABLE:
+ * it depends on the argument and the database encoding only.
  */
 #include "postgres.h"
 
@@ -32,6 +38,7 @@
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(label_key);
+PG_FUNCTION_INFO_V1(outreach_customer_key);
 
 /* The length of a code point in UTF-8. */
 static int
@@ -164,4 +171,67 @@ Datum
 label_key(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_TEXT_P(LabelKeyText(PG_GETARG_TEXT_PP(0), PG_GET_COLLATION()));
+}
+
+/*
+ * The white space at both ends of an EUC value (ASCII blanks, the
+ * ideographic space 0xA1A1) trimmed: returns the length left, *start its
+ * offset.  Walks by characters, as EucSpacesToAscii.
+ */
+static size_t
+EucTrim(const char *data, int len, size_t *start)
+{
+	int			first = -1;
+	int			end = 0;
+
+	for (int i = 0; i < len;)
+	{
+		int			w = pg_mblen(data + i);
+		unsigned char c = (unsigned char) data[i];
+		bool		space;
+
+		if (w > len - i)
+			w = len - i;
+		if (w == 1)
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+		else
+			space = w == 2 && c == 0xA1 && (unsigned char) data[i + 1] == 0xA1;
+		if (!space)
+		{
+			if (first < 0)
+				first = i;
+			end = i + w;
+		}
+		i += w;
+	}
+	if (first < 0)
+	{
+		*start = 0;
+		return 0;
+	}
+	*start = (size_t) first;
+	return (size_t) (end - first);
+}
+
+/*
+ * outreach_customer_key(text) returns text: the value with the white space
+ * of label_key trimmed at both ends (the file header).  STRICT.
+ */
+Datum
+outreach_customer_key(PG_FUNCTION_ARGS)
+{
+	text	   *value = PG_GETARG_TEXT_PP(0);
+	const char *data = VARDATA_ANY(value);
+	int			len = VARSIZE_ANY_EXHDR(value);
+	int			encoding = GetDatabaseEncoding();
+	size_t		start;
+	size_t		n;
+
+	if (encoding != PG_UTF8 && EucIdeographicSpace(encoding) && !label_is_ascii(data, len))
+		n = EucTrim(data, len, &start);
+	else
+		n = label_trim(data, len, encoding == PG_UTF8, &start);
+	if (start == 0 && n == (size_t) len)
+		PG_RETURN_TEXT_P(value);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(data + start, (int) n));
 }

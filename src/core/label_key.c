@@ -1,7 +1,8 @@
 /*
- * labels.c
+ * label_key.c
  *		The comparison key of a user label: trimmed, inner white space
- *		collapsed, ASCII lower-cased (see label_key.h).
+ *		collapsed, ASCII lower-cased; and the trimming alone, for the
+ *		customer ids of the outreach log (see label_key.h).
  */
 #include "label_key.h"
 
@@ -62,6 +63,36 @@ label_fold(const char *in, size_t len, char *out, bool utf8, bool *non_ascii)
 	if (non_ascii != NULL)
 		*non_ascii = high;
 	return o;
+}
+
+size_t
+label_trim(const char *in, size_t len, bool utf8, size_t *start)
+{
+	const unsigned char *s = (const unsigned char *) in;
+	size_t		first = len;	/* the first byte that is no white space */
+	size_t		end = 0;		/* after the last such byte */
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		size_t		w = space_at(s, i, len, utf8);
+
+		if (w > 0)
+		{
+			i += w;
+			continue;
+		}
+		if (first == len)
+			first = i;
+		end = ++i;
+	}
+	if (end == 0)
+	{
+		*start = 0;
+		return 0;
+	}
+	*start = first;
+	return end - first;
 }
 
 bool

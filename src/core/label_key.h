@@ -29,6 +29,14 @@
  */
 extern size_t label_fold(const char *in, size_t len, char *out, bool utf8, bool *non_ascii);
 
+/*
+ * The white space at both ends of in[0..len) trimmed, nothing else changed
+ * (dormancy.outreach_customer_key): returns the length of what is left and
+ * sets *start to its offset (0 when nothing is left).  The white space is
+ * the key's (utf8: U+00A0 and U+3000 too).
+ */
+extern size_t label_trim(const char *in, size_t len, bool utf8, size_t *start);
+
 /* Whether in[0..len) is all ASCII (no byte of 0x80 or above). */
 extern bool label_is_ascii(const char *in, size_t len);
 

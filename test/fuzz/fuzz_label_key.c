@@ -10,6 +10,8 @@
  * ASCII capital; folding in place gives the same bytes; the key of a key is
  * itself; non_ascii says whether a byte is 0x80 or above; the non-white
  * bytes of the label, lower-cased, are the key's with its spaces taken out.
+ * label_trim: a slice of the label, empty exactly when the key is, whose
+ * key is the label's, and which trims to itself.
  */
 #include "label_key.h"
 #include "fuzz_common.h"
@@ -108,6 +110,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			again[ns++] = out[i];
 	if (ns != nw || memcmp(again, want, nw) != 0)
 		abort();
+
+	/* the trimming alone */
+	{
+		size_t		start,
+					start2,
+					nt = label_trim(in, len, utf8, &start),
+					nt2;
+
+		if (start > len || nt > len - start || (nt == 0) != (n == 0) || (nt == 0 && start != 0))
+			abort();
+		if (label_fold(in + start, nt, again, utf8, NULL) != n || memcmp(again, out, n) != 0)
+			abort();
+		nt2 = label_trim(in + start, nt, utf8, &start2);
+		if (nt2 != nt || start2 != 0)
+			abort();
+	}
 
 	free(out);
 	free(again);

@@ -66,11 +66,13 @@ SELECT create_distributed_table(t, 'account_id', colocate_with => 'demo.accounts
 SQL
 # the extension's outreach log, the same on both: contacts of customers by
 # the text of their ids, with ids that match no customer (blank-padded ones
-# match, 007 does not), declined reasons the reason rules read
+# match, also with a full-width space, a tab or a line break; 007 does not),
+# declined reasons the reason rules read
 log_outreach() {
 	psql -X -q -v ON_ERROR_STOP=1 "$@" <<'SQL'
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason)
 SELECT CASE WHEN i % 40 = 0 THEN ' ' || i || ' ' WHEN i % 45 = 0 THEN '00' || i WHEN i % 50 = 0 THEN 'x' || i
+			WHEN i % 35 = 0 THEN i || U&'\3000' WHEN i % 55 = 0 THEN E'\t' || i || E'\r\n'
 			ELSE (i * 7 % 3000 + 1)::text END,
 	   timestamptz '2026-06-01 09:00+09' + i * interval '11 hours',
 	   (ARRAY['電話', 'email', 'visit'])[i % 3 + 1],
@@ -80,7 +82,8 @@ SELECT CASE WHEN i % 40 = 0 THEN ' ' || i || ' ' WHEN i % 45 = 0 THEN '00' || i 
 -- opt-outs (customer_status.opted_out_on, left off the call lists): as the
 -- outcome, as the reason, lifted by a later meeting or not
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason)
-SELECT (i * 13 % 3000 + 1)::text, timestamptz '2026-07-01 23:30+09' + i * interval '1 day',
+SELECT (i * 13 % 3000 + 1)::text || CASE WHEN i % 5 = 0 THEN U&'\3000' ELSE '' END,
+	   timestamptz '2026-07-01 23:30+09' + i * interval '1 day',
 	   '電話', (ARRAY['連絡不要', 'declined', 'do not contact'])[i % 3 + 1],
 	   CASE WHEN i % 3 = 1 THEN '今後連絡不要' END
   FROM generate_series(1, 90) i;
@@ -140,6 +143,16 @@ if [ "${held_single%% *}" -eq 0 ] || [ "$held_listed" -ne 0 ] || [ "$held_single
 	echo "held back (held, of them on call_list, with a contact): single [$held_single], Citus [$held_coord]"; exit 1
 fi
 echo "held back after a recent contact the same on Citus, none on the call list: ${held_single%% *} customers"
+# the log's ids padded with a full-width space, a tab or a line break are
+# matched to the distributed customers (their white space trimmed:
+# dormancy.outreach_customer_key), as on the single node
+padq="SELECT count(*) FILTER (WHERE customer_id IS NOT NULL) || ' ' || count(*) FROM dormancy.src_outreach WHERE strpos(source_customer_id, U&'\\3000') > 0 OR strpos(source_customer_id, chr(9)) > 0"
+pad_single=$(psql -X -At -d "$single" -c "$padq")
+pad_coord=$(psql -X -At "${coord[@]}" -c "$padq")
+if [ "${pad_single#* }" -eq 0 ] || [ "${pad_single%% *}" != "${pad_single#* }" ] || [ "$pad_single" != "$pad_coord" ]; then
+	echo "ids padded with U+3000 or a tab (matched, of them): single [$pad_single], Citus [$pad_coord]"; exit 1
+fi
+echo "ids padded with U+3000, a tab or a line break matched on Citus as on the single node: ${pad_single#* } contacts"
 
 # which bound tables a lookup of one customer reads by an index: the same on
 # the coordinator (its distributed tables' indexes) as on the single node

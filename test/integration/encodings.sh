@@ -69,6 +69,15 @@ check "label_key in EUC_JP" \
 	"$(q $eucjp -c "SELECT dormancy.label_key(U&'\\3000\\6D88\\8017\\54C1\\3000\\3000IT') = U&'\\6D88\\8017\\54C1 it'
 					  AND dormancy.label_key(U&'\\4E9C\\3001') = U&'\\4E9C\\3001'
 					  AND (dormancy.rule_for(U&'\\6D88\\8017\\54C1\\3000', U&'\\4E2D\\5C0F')).industry = 'consumables'")" t
+# the outreach log's customer ids: the same white space trimmed at both
+# ends only (LATIN1: the ASCII blanks; EUC_JP: the ideographic space too,
+# found character by character), full-width digits kept
+check "outreach_customer_key in LATIN1" "$(q $latin1 -c "SELECT '[' || dormancy.outreach_customer_key(E' \\t42\\r\\n') || ']'")" "[42]"
+check "outreach_customer_key in EUC_JP" \
+	"$(q $eucjp -c "SELECT dormancy.outreach_customer_key(U&'\\30001042\\3000\\0009') = '1042'
+					  AND dormancy.outreach_customer_key(U&'\\3000\\4E9C\\3000\\4E9C\\3001\\3000') = U&'\\4E9C\\3000\\4E9C\\3001'
+					  AND dormancy.outreach_customer_key(U&'\\FF11\\FF19') = U&'\\FF11\\FF19'
+					  AND dormancy.outreach_customer_key(U&'\\3000') = ''")" t
 
 # Helpers in every database: the key of a name or NULL on error (with the
 # SQLSTATE kept), and whether text is valid in the database encoding.

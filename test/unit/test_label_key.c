@@ -1,7 +1,8 @@
 /*
  * test_label_key.c
  *		Unit tests of the label key (src/core/label_key.c), without a server:
- *		trimming, collapsing of inner white space, ASCII lower case.  Prints
+ *		trimming, collapsing of inner white space, ASCII lower case; and the
+ *		trimming alone (label_trim, the outreach log's customer ids).  Prints
  *		TAP; exits nonzero when a test fails.
  *
  * Build: "make unit".  NFKC and the server's lower() are applied by
@@ -21,6 +22,17 @@ key(const char *s, bool utf8, bool *non_ascii)
 
 	out[n] = '\0';
 	return out;
+}
+
+static void
+check_trim(const char *in, bool utf8, const char *want)
+{
+	size_t		start = 99;
+	size_t		n = label_trim(in, strlen(in), utf8, &start);
+
+	if (!ok(n == strlen(want) && strncmp(in + start, want, n) == 0 && (n > 0 || start == 0),
+			"trim of \"%s\" (%s) is \"%s\"", in, utf8 ? "UTF-8" : "other encoding", want))
+		diag("got start %zu, length %zu", start, n);
 }
 
 static void
@@ -78,6 +90,26 @@ main(void)
 	ok(label_is_ascii("abc XYZ", 7), "ASCII is ASCII");
 	ok(!label_is_ascii("a\xC3\x84", 3), "UTF-8 is not ASCII");
 	ok(label_is_ascii("", 0), "the empty string is ASCII");
+
+	/* trimming alone: both ends, nothing inside, no case */
+	check_trim("", true, "");
+	check_trim("42", true, "42");
+	check_trim("  42  ", true, "42");
+	check_trim("17\t", true, "17");
+	check_trim("\r\n20\r\n", false, "20");
+	check_trim("18\xE3\x80\x80", true, "18");	/* U+3000 */
+	check_trim("\xC2\xA0" "19\xC2\xA0", true, "19");	/* U+00A0 */
+	check_trim("\xE3\x80\x80\t 2 \xE3\x80\x80 2 \n", true, "2 \xE3\x80\x80 2");
+	check_trim("Ab C", true, "Ab C");
+	check_trim("\xE3\x80\x80", true, "");
+	check_trim(" \t\r\n\v\f", false, "");
+	/* full-width digits are not white space, and stay */
+	check_trim("\xEF\xBC\x92\xEF\xBC\x91\xE3\x80\x80", true, "\xEF\xBC\x92\xEF\xBC\x91");
+	/* in other encodings only ASCII blanks (the server glue does EUC's) */
+	check_trim("18\xE3\x80\x80", false, "18\xE3\x80\x80");
+	check_trim("\xC2\xA0" "19", false, "\xC2\xA0" "19");
+	/* a cut sequence is not white space */
+	check_trim("a\xE3\x80", true, "a\xE3\x80");
 
 	return tap_done();
 }
