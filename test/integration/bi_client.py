@@ -42,6 +42,7 @@ CALL_LIST_COLUMNS = [
     ("value_percentile", "double precision"), ("value_tier", "text"), ("owner", "text"),
     ("owner_rank", "bigint"),
     ("expected_dormancy_day", "date"), ("p_purchase_ahead", "double precision"),
+    ("last_contacted_on", "date"),
     ("likely_reason_label", "text"), ("approach_channel_label", "text"),
     ("message_theme_label", "text"), ("state_label", "text"), ("segment_label", "text"),
     ("decline_signals_label", "ARRAY"), ("data_gaps_label", "ARRAY"),
