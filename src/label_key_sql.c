@@ -91,7 +91,8 @@ static bool
 EucIdeographicSpace(int encoding)
 {
 	return encoding == PG_EUC_JP || encoding == PG_EUC_JIS_2004 ||
-		encoding == PG_EUC_CN || encoding == PG_EUC_KR;
+		encoding == PG_EUC_CN || encoding == PG_EUC_KR ||
+		encoding == PG_EUC_TW;
 }
 
 /*

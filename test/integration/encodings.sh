@@ -9,6 +9,8 @@
 #    refresh run with a customer named with each character, and spelling
 #    variants of one company still meet (demo-like Japanese names in EUC_JP,
 #    accented names and the acute accent typed for an apostrophe in LATIN1).
+#  - EUC_JIS_2004, EUC_CN, EUC_KR, EUC_TW: the ideographic space 0xA1A1 is
+#    white space to label_key and outreach_customer_key, as in EUC_JP.
 #  - SQL_ASCII: CREATE EXTENSION works; a name that is valid UTF-8 is keyed as
 #    UTF-8, any other byte >= 0x80 is kept as it is.
 #  - The non-ASCII defaults (Unicode escapes in the install script) are in the
@@ -265,6 +267,19 @@ check "SQL_ASCII: ASCII keys as in UTF-8" \
 check "SQL_ASCII: a UTF-8 name is keyed as UTF-8 (full-width letters, legal forms)" \
 	"$(q $ascii -c "SELECT encode(convert_to(dormancy.normalize_company_name(convert_from('\\xefbca1efbd82efbd83204c74642e'::bytea, 'SQL_ASCII')), 'SQL_ASCII'), 'hex')")" \
 	"$(q $utf8 -c "SELECT encode(convert_to(dormancy.normalize_company_name(U&'\\FF21\\FF42\\FF43 Ltd.'), 'UTF8'), 'hex')")"
+
+# Every other EUC encoding whose 0xA1A1 is the ideographic space U+3000:
+# label_key and outreach_customer_key take it for white space there too.
+for enc in EUC_JIS_2004 EUC_CN EUC_KR EUC_TW; do
+	db=dormancy_enc_$(echo "$enc" | tr 'A-Z' 'a-z')
+	dropdb --if-exists "$db" 2>/dev/null
+	createdb -T template0 -E "$enc" --locale=C "$db" || { fails=$((fails + 1)); continue; }
+	check "$enc: 0xA1A1 is U+3000, trimmed by outreach_customer_key, a blank to label_key" "$(q "$db" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION dormancy' -c "
+		SELECT convert_from('\\xa1a1', '$enc') = U&'\\3000'
+		   AND dormancy.outreach_customer_key(U&'\\3000' || '1042' || U&'\\3000') = '1042'
+		   AND dormancy.label_key(U&'\\3000Closed' || U&'\\3000\\3000' || 'LOST') = 'closed lost'")" t
+	dropdb "$db"
+done
 
 # MULE_INTERNAL has no conversion to Unicode: its characters that are not
 # ASCII are kept as they are (here LATIN1's MÜLLER and EUC_JP's kabushiki kaisha).
