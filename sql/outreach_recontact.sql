@@ -49,6 +49,9 @@ SELECT call_order, customer_id, owner_order, last_contacted_on FROM dormancy.cal
 -- a campaign started now draws from the call list: no held member
 SELECT customers FROM dormancy.start_campaign('autumn', control_share => 0);
 SELECT customer_id FROM dormancy.campaign_members ORDER BY customer_id::integer;
+-- a campaign of held customers only: nobody to start it with, and the hint
+-- names the holds (it named only the minimum score until a review)
+SELECT customers FROM dormancy.start_campaign('held only', 'customer_id IN (2, 3, 6)');
 -- the campaign's own calls do not take a member off the reps' list (nor
 -- does any contact: the campaign is the plan), while call_list holds the
 -- customer back

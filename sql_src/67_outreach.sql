@@ -985,8 +985,9 @@ BEGIN
 		RAISE EXCEPTION 'the call list has no customer%', CASE WHEN filter IS NOT NULL THEN ' that matches the filter' ELSE '' END
 			USING ERRCODE = 'no_data_found',
 				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
-				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it.'
-							  ELSE 'Look at dormancy.call_list: score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day).' END;
+				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: ' ELSE 'Look at dormancy.call_list: ' END
+						 || 'score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day), and it leaves out'
+						 || ' customers contacted within outreach_settings.recontact_after and those who asked not to be contacted (customer_status.recontact_on and opted_out_on).';
 	END IF;
 	RETURN c;
 END
