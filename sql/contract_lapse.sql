@@ -1,6 +1,6 @@
 -- A licence that ended and was not renewed (seed 002: "when a customer on an
 -- annual licence does not renew, call within a month to learn why").
--- contract_state says "contract ended" (ended) as soon as no term covers the
+-- contract_state says "contract ended recently" (ended) as soon as no term covers the
 -- as-of day, not "contract current" until the ladder's at_risk_after has
 -- passed; and a last term with auto-renew off keeps auto_renew_off after its
 -- end, through the grace period, so that the customer keeps a likely reason
@@ -91,6 +91,42 @@ SET dormancy.language = 'en';
 SELECT s.customer_id, s.contract_state, dormancy.label('contract_state', s.contract_state) AS en
   FROM dormancy.customer_status s ORDER BY s.customer_id;
 SELECT code, language, label FROM dormancy.labels WHERE vocabulary = 'contract_state' ORDER BY code, language;
+-- one licence (7: default ladder, at risk after 6 months, dormant after 1
+-- year, long dormant after 2) walked through the contract states by as-of
+-- day: the labels read in order, "contract ended recently" right after the
+-- end, then "contract ended: at risk" months later (until a review of
+-- 2026-12-07 it was "contract ended", then "contract ended recently")
+CREATE FUNCTION cl.contract_walk()
+	RETURNS TABLE (day date, days_since_end integer, contract_state text, en text, ja text)
+	LANGUAGE plpgsql AS $$
+DECLARE
+	d date;
+BEGIN
+	FOREACH d IN ARRAY ARRAY['2026-10-15', '2026-10-16', '2027-03-01', '2027-04-14', '2027-04-15',
+							 '2027-10-16', '2028-10-16']::date[] LOOP
+		PERFORM set_config('dormancy.as_of', d::text, true);
+		RETURN QUERY
+		SELECT d, s.days_since_contract_end, s.contract_state,
+			   (SELECT l.label FROM dormancy.labels l
+				 WHERE l.vocabulary = 'contract_state' AND l.code = s.contract_state AND l.language = 'en'),
+			   (SELECT l.label FROM dormancy.labels l
+				 WHERE l.vocabulary = 'contract_state' AND l.code = s.contract_state AND l.language = 'ja')
+		  FROM dormancy.customer_status s WHERE s.customer_id = 7;
+	END LOOP;
+END
+$$;
+SELECT * FROM cl.contract_walk() ORDER BY day;
+-- the en labels in walk order (each once, at its first day): no plain
+-- "contract ended" before a later "contract ended ..."; the one that says
+-- "recently" comes first after the end
+WITH w AS (SELECT * FROM cl.contract_walk()),
+c AS (SELECT en, min(day) AS first_day FROM w GROUP BY en)
+SELECT array_agg(en ORDER BY first_day) AS en_in_order,
+	   count(*) = (SELECT count(DISTINCT contract_state) FROM w) AS one_label_a_state,
+	   bool_and(en <> 'contract ended') AS no_plain_contract_ended,
+	   min(first_day) FILTER (WHERE en LIKE '%recently%')
+		 = min(first_day) FILTER (WHERE en LIKE 'contract ended%') AS recently_first
+  FROM c;
 RESET dormancy.language;
 RESET dormancy.as_of;
 \i test/sql_ref/unbind_all.sql

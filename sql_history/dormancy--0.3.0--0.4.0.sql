@@ -6758,8 +6758,8 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('state', 'long_dormant', 'en', 'long dormant'),
 	('state', 'never_purchased', 'en', 'never purchased'),
 	('contract_state', 'active', 'en', 'contract current'),
-	('contract_state', 'ended', 'en', 'contract ended'),
-	('contract_state', 'at_risk', 'en', 'contract ended recently'),
+	('contract_state', 'ended', 'en', 'contract ended recently'),
+	('contract_state', 'at_risk', 'en', 'contract ended: at risk'),
 	('contract_state', 'dormant', 'en', 'contract ended: dormant'),
 	('contract_state', 'long_dormant', 'en', 'contract ended: long dormant'),
 	('contract_state', 'never_purchased', 'en', 'no term started yet'),
@@ -6912,8 +6912,8 @@ BEGIN
 		('state', 'long_dormant', 'ja', U&'\9577\671F\4F11\7720'),	-- long dormant
 		('state', 'never_purchased', 'ja', U&'\8CFC\5165\5B9F\7E3E\306A\3057'),	-- never purchased
 		('contract_state', 'active', 'ja', U&'\5951\7D04\4E2D'),	-- contract current
-		('contract_state', 'ended', 'ja', U&'\5951\7D04\7D42\4E86'),	-- contract ended
-		('contract_state', 'at_risk', 'ja', U&'\5951\7D04\7D42\4E86\30FB\8981\30D5\30A9\30ED\30FC'),	-- contract ended recently
+		('contract_state', 'ended', 'ja', U&'\5951\7D04\7D42\4E86\30FB\8981\30D5\30A9\30ED\30FC'),	-- contract ended recently
+		('contract_state', 'at_risk', 'ja', U&'\5951\7D04\7D42\4E86\30FB\4F11\7720\4E88\5099\8ECD'),	-- contract ended: at risk
 		('contract_state', 'dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\4F11\7720'),	-- contract ended: dormant
 		('contract_state', 'long_dormant', 'ja', U&'\5951\7D04\7D42\4E86\30FB\9577\671F\4F11\7720'),	-- contract ended: long dormant
 		('contract_state', 'never_purchased', 'ja', U&'\5951\7D04\958B\59CB\524D'),	-- no term started yet
