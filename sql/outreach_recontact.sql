@@ -91,6 +91,20 @@ DROP ROLE rc_reader;
 SET dormancy.as_of = '2026-10-20';
 SELECT count(*) AS held FROM dormancy.customer_outreach WHERE recontact_on IS NOT NULL;
 SELECT count(*) AS listed FROM dormancy.call_list;
+-- a one-way contact (direct mail, step mail) holds nobody back: the call
+-- that follows a mailing is the point of it (DM then a follow-up call),
+-- unless the customer answered it; a contact by any other channel, an
+-- unmapped one included, holds (until 2026-12-07 every contact held)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('9', '2026-10-18 10:00+09', 'DM', NULL, 'a mailing'),
+	('10', '2026-10-18 10:00+09', 'step mail', 'not reached', 'an automated sequence'),
+	('5', '2026-10-18 10:00+09', 'direct mail', 'interested', 'answered the mailing'),
+	('6', '2026-10-18 10:00+09', 'newsletter', NULL, 'an email'),
+	('3', '2026-10-18 10:00+09', 'fax', NULL, 'an unmapped channel');
+SELECT customer_id, last_channel, last_contacted_on, recontact_on
+  FROM dormancy.customer_outreach WHERE last_contacted_on = '2026-10-18' ORDER BY customer_id::integer;
+SELECT customer_id, last_contacted_on FROM dormancy.call_list
+ WHERE customer_id IN (3, 5, 6, 9, 10) ORDER BY customer_id;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA rc CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

@@ -280,7 +280,12 @@ INSERT INTO dormancy.outreach_log (outreach_id, customer_id, contacted_at, chann
 	(18, '8', '2026-09-20 10:00+00', 'phone', NULL, 'do not contact', NULL),
 	(19, '8', '2026-09-25 10:00+00', 'phone', NULL, 'interested', NULL),
 	-- (9: the opt-out written as the reason)
-	(20, '9', '2026-10-20 10:00+00', 'phone', NULL, 'declined', '連絡拒否');
+	(20, '9', '2026-10-20 10:00+00', 'phone', NULL, 'declined', '連絡拒否'),
+	-- recent contacts: an unanswered mailing after a call holds nothing
+	-- (10: held after the call only), an answered one holds (11)
+	(21, '10', '2026-10-20 10:00+00', 'phone', NULL, 'not reached', NULL),
+	(22, '10', '2026-10-25 10:00+00', 'DM', NULL, NULL, NULL),
+	(23, '11', '2026-10-28 10:00+00', 'step mail', NULL, 'interested', NULL);
 CREATE VIEW sp.outreach_reference AS
 WITH m AS (
 	SELECT c.id AS customer_id, l.outreach_id, l.contacted_at, (l.contacted_at AT TIME ZONE 'UTC')::date AS contacted_on,
@@ -319,10 +324,13 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 							  AND i.outcome IN ('interested', 'meeting', 'quote', 'order') AND i.contacted_at > o.contacted_at)
 		 ORDER BY o.contacted_at DESC LIMIT 1) AS opted_out_on,
 	   -- the latest contact's day, and the day after the default hold of
-	   -- 14 days (outreach_settings.recontact_after) when still ahead (9)
+	   -- 14 days (outreach_settings.recontact_after) that follows the latest
+	   -- contact other than a mailing without an answer, when still ahead
 	   (g.last_contacted_at AT TIME ZONE 'UTC')::date AS last_contacted_on,
-	   CASE WHEN (g.last_contacted_at AT TIME ZONE 'UTC')::date + 14 > date '2026-11-01'
-			THEN (g.last_contacted_at AT TIME ZONE 'UTC')::date + 14 END AS recontact_on
+	   (SELECT max(h.contacted_on) + 14 FROM f h
+		 WHERE h.customer_id = g.customer_id AND h.counts
+		   AND NOT (coalesce(h.channel IN ('direct_mail', 'step_mail'), false) AND NOT h.conversation)
+		HAVING max(h.contacted_on) + 14 > date '2026-11-01') AS recontact_on
   FROM (SELECT customer_id, count(*) FILTER (WHERE counts) AS contacts, count(*) FILTER (WHERE conversation) AS conversations,
 			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at
 		  FROM f GROUP BY customer_id) g

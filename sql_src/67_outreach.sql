@@ -112,7 +112,7 @@ COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
 COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
-	'how long a customer is held back after any contact (attempts included): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
+	'how long a customer is held back after a contact (attempts included; not a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table

@@ -550,15 +550,20 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- when no conversation of the customer's own interest (interested,
 -- meeting, quote, order) came after it; one of the same instant does not
 -- lift it (docs/outreach.md, Opt-outs).  recontact_on: the day after the
--- hold that follows any contact (outreach_settings.recontact_after) when it
--- is still ahead, else NULL (docs/outreach.md, Recent contacts).
+-- hold that follows a contact (outreach_settings.recontact_after) when it
+-- is still ahead, else NULL; a mailing (direct_mail, step_mail) without an
+-- answer holds nobody back, since a follow-up call is its point
+-- (docs/outreach.md, Recent contacts).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
 	SELECT ao.day, (SELECT s.recontact_after FROM dormancy.outreach_settings_in_force() s) AS recontact_after
 	  FROM dormancy._as_of ao
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
-		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation
+		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation,
+		   -- a mailing the customer did not answer holds nobody back
+		   (x.contacted_on <= a.day AND (x.channel IS NULL OR x.channel NOT IN ('direct_mail', 'step_mail') OR
+										 (x.outcome IS NOT NULL AND x.outcome <> 'not_reached'))) AS holds
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
 ), g AS (
@@ -577,7 +582,8 @@ WITH a AS (
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
 				AS last_interest_at,
-		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.holds) AS last_holding_contact_on
 	  FROM o JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY o.customer_id, a.day, a.recontact_after
 )
@@ -595,8 +601,8 @@ SELECT g.customer_id,
 	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
 			THEN g.last_opt_out_on END AS opted_out_on,
 	   g.last_contacted_on,
-	   CASE WHEN (g.last_contacted_on + g.recontact_after)::pg_catalog.date > g.day
-			THEN (g.last_contacted_on + g.recontact_after)::pg_catalog.date END AS recontact_on
+	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
+			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on
   FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -612,7 +618,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the l
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
-COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: last_contacted_on plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -1469,7 +1475,7 @@ COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_a
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
-COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after the latest contact (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
+COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1670,7 +1676,7 @@ COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the langua
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago; NULL without any';
+COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago, unless it was a direct or step mailing without an answer; NULL without any';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
