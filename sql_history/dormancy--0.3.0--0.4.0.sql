@@ -1223,13 +1223,15 @@ BEGIN
 	RETURN NEXT;
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
-	-- keyed by the id as text), with the id cast back to its type; read
+	-- keyed by the id as text, COLLATE "C"), with the id cast back to its
+	-- type in the database's collation (as the customers' id: text ids are
+	-- then found by its index); read
 	-- through its row security policy (the reader's customers only; the
 	-- table in a subquery, which Citus plans apart from your distributed
 	-- customers: docs/scaling-out.md)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows '
+		'SELECT (k.customer_key COLLATE pg_catalog."default")::%s AS customer_id, k.name_key, k.rows '
 		'FROM (SELECT k.customer_key, k.name_key, k.rows FROM dormancy.customer_name_keys k) k',
 		id_type);
 	RETURN NEXT;
@@ -5563,13 +5565,16 @@ BEGIN
 	-- condition; OFFSET 0 leaves the planner no hashed alternative, which
 	-- reads and normalizes every customer the reader sees once per query
 	-- (it chose that for a lookup of one customer whose key rows it
-	-- overestimated: 150-250 ms at 100,000 customers instead of a few)
+	-- overestimated: 150-250 ms at 100,000 customers instead of a few).
+	-- The key in the database's collation: its own is "C", which for text
+	-- ids took the comparison off the index of the customers' id (which
+	-- has the default one: _name_keys_untrackable refuses any other)
 	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	IF dormancy._citus_table_kind(coalesce(cust.relation,
 			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
 		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c '
-					   'WHERE c.customer_id = (SELECT customer_name_keys.customer_key::%s) '
+					   'WHERE c.customer_id = (SELECT (customer_name_keys.customer_key COLLATE pg_catalog."default")::%s) '
 					   'AND dormancy._name_key(c.name::pg_catalog.text, c.company_id, '
 					   '(SELECT dormancy.legal_forms_in_force())) = customer_name_keys.name_key OFFSET 0))', id_type);
 	ELSE

@@ -235,13 +235,15 @@ BEGIN
 	RETURN NEXT;
 
 	-- src_name_keys: the stored name keys (dormancy.customer_name_keys,
-	-- keyed by the id as text), with the id cast back to its type; read
+	-- keyed by the id as text, COLLATE "C"), with the id cast back to its
+	-- type in the database's collation (as the customers' id: text ids are
+	-- then found by its index); read
 	-- through its row security policy (the reader's customers only; the
 	-- table in a subquery, which Citus plans apart from your distributed
 	-- customers: docs/scaling-out.md)
 	view_name := 'src_name_keys';
 	definition := format(
-		'SELECT k.customer_key::%s AS customer_id, k.name_key, k.rows '
+		'SELECT (k.customer_key COLLATE pg_catalog."default")::%s AS customer_id, k.name_key, k.rows '
 		'FROM (SELECT k.customer_key, k.name_key, k.rows FROM dormancy.customer_name_keys k) k',
 		id_type);
 	RETURN NEXT;

@@ -529,13 +529,16 @@ BEGIN
 	-- condition; OFFSET 0 leaves the planner no hashed alternative, which
 	-- reads and normalizes every customer the reader sees once per query
 	-- (it chose that for a lookup of one customer whose key rows it
-	-- overestimated: 150-250 ms at 100,000 customers instead of a few)
+	-- overestimated: 150-250 ms at 100,000 customers instead of a few).
+	-- The key in the database's collation: its own is "C", which for text
+	-- ids took the comparison off the index of the customers' id (which
+	-- has the default one: _name_keys_untrackable refuses any other)
 	id_type := dormancy._column_type('dormancy.src_customers', 'customer_id');
 	IF dormancy._citus_table_kind(coalesce(cust.relation,
 			(SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NULL THEN
 		EXECUTE format('CREATE POLICY visible_customers ON dormancy.customer_name_keys FOR SELECT '
 					   'USING (EXISTS (SELECT 1 FROM dormancy.src_customers c '
-					   'WHERE c.customer_id = (SELECT customer_name_keys.customer_key::%s) '
+					   'WHERE c.customer_id = (SELECT (customer_name_keys.customer_key COLLATE pg_catalog."default")::%s) '
 					   'AND dormancy._name_key(c.name::pg_catalog.text, c.company_id, '
 					   '(SELECT dormancy.legal_forms_in_force())) = customer_name_keys.name_key OFFSET 0))', id_type);
 	ELSE
