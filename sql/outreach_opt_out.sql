@@ -101,6 +101,35 @@ INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, 
 	('3', '2026-10-09 10:00+09', 'phone', 'declined', 'Do not contact');
 SELECT customer_id, last_outcome, last_declined_reason, opted_out_on FROM dormancy.customer_outreach
  WHERE customer_id IN (3, 6) ORDER BY customer_id;
+-- campaign_list and customer_outreach apply one rule: a member is on the
+-- reps' list exactly when customer_outreach has no opt-out in force for the
+-- customer.  Unlifted: 3 and 6 (an opt-out as the reason), 5 (by now),
+-- 12 (a quote of the same instant, then an attempt and a rep reaching the
+-- customer); lifted: 10 (interested the next day), 11 (an order)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('12', '2026-10-05 10:00+09', 'phone', 'do not contact', 'agreement'),
+	('12', '2026-10-05 10:00+09', 'visit', 'quote', 'agreement'),
+	('12', '2026-10-06 10:00+09', 'phone', 'not reached', 'agreement'),
+	('12', '2026-10-07 10:00+09', 'phone', 'reached', 'agreement'),
+	('10', '2026-10-03 10:00+09', 'phone', 'interested', 'agreement');
+SELECT m.customer_id, o.opted_out_on, l.customer_id IS NOT NULL AS listed,
+	   (o.opted_out_on IS NULL) = (l.customer_id IS NOT NULL) AS agree
+  FROM dormancy.campaign_members m
+  JOIN dormancy.campaigns c ON c.campaign_id = m.campaign_id AND c.name = 'autumn'
+  LEFT JOIN dormancy.customer_outreach o ON o.customer_id::text = m.customer_id
+  LEFT JOIN dormancy.campaign_list l ON l.campaign_id = m.campaign_id AND l.customer_id = m.customer_id
+ ORDER BY m.customer_id::integer;
+-- the rule and the outcomes that lift an opt-out are each written once
+-- (dormancy._not_opted_out, dormancy._interest_outcomes), and the call
+-- lists' minimum score (dormancy._call_list_min_score): inlined or folded
+-- into the plans of the views that use them, never called row by row
+\i test/sql_ref/plan_nodes.sql
+SELECT v, count(*) FILTER (WHERE (n - 'Plans')::text ~ '_(not_opted_out|interest_outcomes|call_list_min_score)\(') AS calls,
+	   bool_or((n - 'Plans')::text ~ '\{interested,meeting,quote,order\}') AS outcomes_folded
+  FROM unnest(ARRAY['customer_outreach', 'campaign_list', 'call_list', 'snapshot_call_list']) v,
+	   LATERAL pg_temp.plan_nodes('SELECT * FROM dormancy.' || v, 'VERBOSE, COSTS off') n
+ GROUP BY v ORDER BY v;
+DELETE FROM dormancy.outreach_log WHERE note = 'agreement';
 -- a bound outreach table of the user's: its outcome text is mapped the same way
 CREATE TABLE oo.activities (account integer, at timestamptz, result text);
 INSERT INTO oo.activities VALUES (12, '2026-09-20 15:00+09', U&'\9023\7D61\62D2\5426'),
