@@ -3089,12 +3089,14 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- ordered aggregate (dormancy._last_contact, _last_conversation,
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 -- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
--- when no conversation of the customer's own interest (interested,
--- meeting, quote, order) came after it; one of the same instant does not
--- lift it (docs/outreach.md, Opt-outs).  recontact_on: the day after the
--- hold that follows a contact (outreach_settings.recontact_after) when it
--- is still ahead, else NULL; a mailing (direct_mail, step_mail) without an
--- answer holds nobody back, since a follow-up call is its point
+-- when no conversation of the customer's own interest (_interest_outcomes:
+-- interested, meeting, quote, order) came after it; one of the same instant
+-- does not lift it (_not_opted_out, the rule campaign_list applies too,
+-- sql_src/67_outreach.sql; docs/outreach.md, Opt-outs).  recontact_on:
+-- the day after the hold that follows a contact
+-- (outreach_settings.recontact_after) when it is still ahead, else NULL; a
+-- mailing (direct_mail, step_mail) without an answer holds nobody back,
+-- since a follow-up call is its point
 -- (docs/outreach.md, Recent contacts).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
@@ -3122,7 +3124,7 @@ WITH a AS (
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
 				AS last_interest_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.holds) AS last_holding_contact_on
@@ -3140,8 +3142,8 @@ SELECT g.customer_id,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
-	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
-			THEN g.last_opt_out_on END AS opted_out_on,
+	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) THEN NULL
+			ELSE g.last_opt_out_on END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
 			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on
@@ -4155,15 +4157,12 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
    -- not to be contacted (opted_out_on) or one contacted lately and held
    -- back (recontact_on; for both the rank stays theirs among all
    -- customers, call_order counts the listed only) would need an infinite
-   -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone (opted_out_on IS NULL apart was taken to keep one
-   -- customer in 200: the outreach is grouped, with no statistics)
-   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL OR cs.recontact_on IS NOT NULL
-								 THEN 'infinity'::double precision
-								 WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
-																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-								 ELSE 'infinity'::double precision END
+   -- score.  One condition, _call_list_min_score (sql_src/55_priority.sql,
+   -- snapshot_call_list's too), which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on, cs.recontact_on,
+								(SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
+								(SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
  ORDER BY cs.priority_rank;
 COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
@@ -4643,10 +4642,11 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
 				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
 		   -- an opt-out in force, as customer_outreach.opted_out_on says
-		   -- (its rule; any day up to the as-of day in force)
+		   -- (its rule, _not_opted_out below; any day up to the as-of day
+		   -- in force)
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
 			   AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome IN ('interested', 'meeting', 'quote', 'order')
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes())
 													AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
@@ -4668,7 +4668,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
  WHERE NOT m.is_control
    -- not a member who has since asked not to be contacted (still a member:
    -- campaign_outcomes counts every one)
-   AND (ot.last_opt_out_at IS NULL OR ot.last_interest_at > ot.last_opt_out_at);
+   AND dormancy._not_opted_out(ot.last_opt_out_at, ot.last_interest_at);
 COMMENT ON VIEW dormancy.campaign_list IS
 	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
@@ -7207,15 +7207,12 @@ SELECT l.call_rank,
 			   s.last_contacted_on::pg_catalog.date AS last_contacted_on
 		  FROM dormancy.status_snapshot s
 		 WHERE s.likely_reason IS NOT NULL
-		   -- the minimum score of call_list, and as there no customer who
-		   -- asked not to be contacted nor one held back after a recent
-		   -- contact (both as of the refresh)
-		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL OR s.recontact_on IS NOT NULL
-										THEN 'infinity'::double precision
-										WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
-																		  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-										THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-										ELSE 'infinity'::double precision END
+		   -- the minimum score of call_list (_call_list_min_score), and as
+		   -- there no customer who asked not to be contacted nor one held
+		   -- back after a recent contact (both as of the refresh)
+		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on, s.recontact_on,
+									   (SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
+									   (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
 		 ORDER BY call_rank) l
  ORDER BY l.call_rank
 $q$),
@@ -13241,6 +13238,74 @@ SELECT 'legal_forms', dormancy._default_row_key(to_jsonb(t), ARRAY['form']::name
  WHERE t.installed
 ON CONFLICT DO NOTHING;
 
+-- The opt-out rule and the call list's minimum score written once
+-- (2026-12-07): customer_outreach and campaign_list had each their copy of
+-- the rule and of the outcomes that lift an opt-out, call_list and
+-- snapshot_call_list of the condition on the score.  The views take them
+-- when _update_generated_views() rebuilds them at the end (_create_views
+-- and _snapshot_view_definitions, final text above).
+--
+-- The opt-out rule (docs/outreach.md, Opt-outs), written here only:
+-- customer_outreach (its opted_out_on) and campaign_list (the members it
+-- leaves out) apply it to each customer's latest opt-out and latest
+-- outcome of interest on or before the as-of day.
+--
+-- The outcomes of the customer's own interest, which lift an earlier
+-- opt-out.  IMMUTABLE without arguments: the planner folds the call into
+-- the constant array when it plans the view (no call per row), so its
+-- search_path stays pinned.
+CREATE FUNCTION dormancy._interest_outcomes()
+	RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN '{interested,meeting,quote,order}'::text[];
+COMMENT ON FUNCTION dormancy._interest_outcomes() IS
+	'internal: the outcomes of the customer''s own interest (interested, meeting, quote, order), which lift an earlier opt-out (customer_outreach.opted_out_on, campaign_list)';
+
+-- Whether no opt-out is in force, from the instant of the customer's latest
+-- opt-out and that of its latest outcome of interest (NULL: none): true
+-- when there is no opt-out, or an outcome of interest came strictly later
+-- (one of the same instant does not lift it); else not true (NULL when
+-- there is no outcome of interest, which a WHERE or a CASE takes as false).
+-- Inlined into the views that call it, so that the planner sees the
+-- expression (its estimate, no call per group): no SET search_path (which
+-- stops inlining), not STRICT (no opt-out is true); its body is SQL-standard
+-- (RETURN), so its names are resolved once, when the extension script
+-- creates it (the operator qualified), and nothing is looked up when it runs.
+CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_interest_at timestamptz)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN last_opt_out_at IS NULL OR last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at;
+COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
+	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
+
+-- The score a customer needs to be on call_list and snapshot_call_list
+-- (written here only; both pass the call-list settings in force,
+-- score_weights.call_list_tiers and call_list_min_score): the minimum score
+-- for the value tiers shown (every customer while no distribution is
+-- stored: no tier); infinity for another tier, for a customer who asked not
+-- to be contacted (opted_out_on) and for one held back after a recent
+-- contact (recontact_on).  Folded into one condition on the score, which
+-- the planner estimates as it did the minimum score alone: a separate
+-- opted_out_on IS NULL was taken to keep one customer in 200 (the outreach
+-- is grouped, with no statistics).  Inlined into the views, so that the
+-- planner sees that condition (and the settings' sub-selects, once per
+-- query): no SET search_path (which stops inlining), not STRICT; its body
+-- is SQL-standard (RETURN), so its names are resolved once, when the
+-- extension script creates it (operators qualified), and nothing is looked
+-- up when it runs.
+CREATE FUNCTION dormancy._call_list_min_score(value_tier text, opted_out_on date, recontact_on date,
+											  tiers text[], min_score double precision)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN opted_out_on IS NOT NULL OR recontact_on IS NOT NULL
+				THEN 'infinity'::pg_catalog.float8
+				WHEN COALESCE(value_tier OPERATOR(pg_catalog.=) ANY (tiers), true)
+				THEN min_score
+				ELSE 'infinity'::pg_catalog.float8 END;
+COMMENT ON FUNCTION dormancy._call_list_min_score(text, date, date, text[], double precision) IS
+	'internal: the score a customer needs to be on call_list and snapshot_call_list, with the call-list tiers and minimum score given: that minimum for the tiers shown (or no tier), infinity for another tier, an opt-out (opted_out_on) or a recent contact''s hold (recontact_on)';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it
@@ -13269,8 +13334,10 @@ $$;
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
 -- and the views between the adapters and tables with row security
--- (_row_security_bypassed, for source_issues), and what tells the planner
--- that a settings relation has one row (_single_row)
+-- (_row_security_bypassed, for source_issues), what tells the planner
+-- that a settings relation has one row (_single_row), and the rules that
+-- the views inline or fold (the opt-out rule and the outcomes that lift it,
+-- the call list's minimum score: the planner checks EXECUTE on them too)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -13296,8 +13363,13 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean),
 	dormancy._row_security_bypassed(regclass, regclass),
-	dormancy._single_row(anyelement)
+	dormancy._single_row(anyelement),
+	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._call_list_min_score(text, date, date, text[], double precision)
 	TO dormancy_analyst;
+-- ... and the call list's minimum score to the readers of the snapshot too
+-- (snapshot_call_list)
+GRANT EXECUTE ON FUNCTION dormancy._call_list_min_score(text, date, date, text[], double precision) TO dormancy_reader;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;

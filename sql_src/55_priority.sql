@@ -107,6 +107,33 @@ CREATE FUNCTION dormancy.score_weights_in_force()
 COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
 	'the row of dormancy.score_weights, or the defaults when it is empty';
 
+-- The score a customer needs to be on call_list and snapshot_call_list
+-- (written here only; both pass the call-list settings in force,
+-- score_weights.call_list_tiers and call_list_min_score): the minimum score
+-- for the value tiers shown (every customer while no distribution is
+-- stored: no tier); infinity for another tier, for a customer who asked not
+-- to be contacted (opted_out_on) and for one held back after a recent
+-- contact (recontact_on).  Folded into one condition on the score, which
+-- the planner estimates as it did the minimum score alone: a separate
+-- opted_out_on IS NULL was taken to keep one customer in 200 (the outreach
+-- is grouped, with no statistics).  Inlined into the views, so that the
+-- planner sees that condition (and the settings' sub-selects, once per
+-- query): no SET search_path (which stops inlining), not STRICT; its body
+-- is SQL-standard (RETURN), so its names are resolved once, when the
+-- extension script creates it (operators qualified), and nothing is looked
+-- up when it runs.
+CREATE FUNCTION dormancy._call_list_min_score(value_tier text, opted_out_on date, recontact_on date,
+											  tiers text[], min_score double precision)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN opted_out_on IS NOT NULL OR recontact_on IS NOT NULL
+				THEN 'infinity'::pg_catalog.float8
+				WHEN COALESCE(value_tier OPERATOR(pg_catalog.=) ANY (tiers), true)
+				THEN min_score
+				ELSE 'infinity'::pg_catalog.float8 END;
+COMMENT ON FUNCTION dormancy._call_list_min_score(text, date, date, text[], double precision) IS
+	'internal: the score a customer needs to be on call_list and snapshot_call_list, with the call-list tiers and minimum score given: that minimum for the tiers shown (or no tier), infinity for another tier, an opt-out (opted_out_on) or a recent contact''s hold (recontact_on)';
+
 --
 -- The score function
 --

@@ -239,15 +239,12 @@ SELECT l.call_rank,
 			   s.last_contacted_on::pg_catalog.date AS last_contacted_on
 		  FROM dormancy.status_snapshot s
 		 WHERE s.likely_reason IS NOT NULL
-		   -- the minimum score of call_list, and as there no customer who
-		   -- asked not to be contacted nor one held back after a recent
-		   -- contact (both as of the refresh)
-		   AND s.priority_score >= CASE WHEN s.opted_out_on IS NOT NULL OR s.recontact_on IS NOT NULL
-										THEN 'infinity'::double precision
-										WHEN coalesce(s.value_tier = ANY ((SELECT w.call_list_tiers
-																		  FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-										THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-										ELSE 'infinity'::double precision END
+		   -- the minimum score of call_list (_call_list_min_score), and as
+		   -- there no customer who asked not to be contacted nor one held
+		   -- back after a recent contact (both as of the refresh)
+		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on, s.recontact_on,
+									   (SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
+									   (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
 		 ORDER BY call_rank) l
  ORDER BY l.call_rank
 $q$),

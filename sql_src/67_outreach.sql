@@ -549,6 +549,40 @@ COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reac
 COMMENT ON COLUMN dormancy.outreach_outcomes.opt_out IS 'the customer asked not to be contacted again (only with outcome declined): kept off call_list, snapshot_call_list and new campaigns until a later outcome interested, meeting, quote or order (customer_outreach.opted_out_on); default false';
 COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
+-- The opt-out rule (docs/outreach.md, Opt-outs), written here only:
+-- customer_outreach (its opted_out_on) and campaign_list (the members it
+-- leaves out) apply it to each customer's latest opt-out and latest
+-- outcome of interest on or before the as-of day.
+--
+-- The outcomes of the customer's own interest, which lift an earlier
+-- opt-out.  IMMUTABLE without arguments: the planner folds the call into
+-- the constant array when it plans the view (no call per row), so its
+-- search_path stays pinned.
+CREATE FUNCTION dormancy._interest_outcomes()
+	RETURNS text[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN '{interested,meeting,quote,order}'::text[];
+COMMENT ON FUNCTION dormancy._interest_outcomes() IS
+	'internal: the outcomes of the customer''s own interest (interested, meeting, quote, order), which lift an earlier opt-out (customer_outreach.opted_out_on, campaign_list)';
+
+-- Whether no opt-out is in force, from the instant of the customer's latest
+-- opt-out and that of its latest outcome of interest (NULL: none): true
+-- when there is no opt-out, or an outcome of interest came strictly later
+-- (one of the same instant does not lift it); else not true (NULL when
+-- there is no outcome of interest, which a WHERE or a CASE takes as false).
+-- Inlined into the views that call it, so that the planner sees the
+-- expression (its estimate, no call per group): no SET search_path (which
+-- stops inlining), not STRICT (no opt-out is true); its body is SQL-standard
+-- (RETURN), so its names are resolved once, when the extension script
+-- creates it (the operator qualified), and nothing is looked up when it runs.
+CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_interest_at timestamptz)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN last_opt_out_at IS NULL OR last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at;
+COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
+	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
+
 INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('not_reached', 'not_reached'), ('not reached', 'not_reached'), ('no answer', 'not_reached'),
 	('no_answer', 'not_reached'), ('voicemail', 'not_reached'), ('left voicemail', 'not_reached'),

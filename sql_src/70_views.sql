@@ -547,12 +547,14 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- ordered aggregate (dormancy._last_contact, _last_conversation,
 -- sql_src/67_outreach.sql): each ordered aggregate sorts a customer's rows.
 -- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
--- when no conversation of the customer's own interest (interested,
--- meeting, quote, order) came after it; one of the same instant does not
--- lift it (docs/outreach.md, Opt-outs).  recontact_on: the day after the
--- hold that follows a contact (outreach_settings.recontact_after) when it
--- is still ahead, else NULL; a mailing (direct_mail, step_mail) without an
--- answer holds nobody back, since a follow-up call is its point
+-- when no conversation of the customer's own interest (_interest_outcomes:
+-- interested, meeting, quote, order) came after it; one of the same instant
+-- does not lift it (_not_opted_out, the rule campaign_list applies too,
+-- sql_src/67_outreach.sql; docs/outreach.md, Opt-outs).  recontact_on:
+-- the day after the hold that follows a contact
+-- (outreach_settings.recontact_after) when it is still ahead, else NULL; a
+-- mailing (direct_mail, step_mail) without an answer holds nobody back,
+-- since a follow-up call is its point
 -- (docs/outreach.md, Recent contacts).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
@@ -580,7 +582,7 @@ WITH a AS (
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome IN ('interested', 'meeting', 'quote', 'order'))
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
 				AS last_interest_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.holds) AS last_holding_contact_on
@@ -598,8 +600,8 @@ SELECT g.customer_id,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
-	   CASE WHEN g.last_interest_at IS NULL OR g.last_interest_at <= g.last_opt_out_at
-			THEN g.last_opt_out_on END AS opted_out_on,
+	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) THEN NULL
+			ELSE g.last_opt_out_on END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
 			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on
@@ -1613,15 +1615,12 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
    -- not to be contacted (opted_out_on) or one contacted lately and held
    -- back (recontact_on; for both the rank stays theirs among all
    -- customers, call_order counts the listed only) would need an infinite
-   -- score.  One condition, which the planner estimates as it did the
-   -- minimum score alone (opted_out_on IS NULL apart was taken to keep one
-   -- customer in 200: the outreach is grouped, with no statistics)
-   AND cs.priority_score >= CASE WHEN cs.opted_out_on IS NOT NULL OR cs.recontact_on IS NOT NULL
-								 THEN 'infinity'::double precision
-								 WHEN coalesce(cs.value_tier = ANY ((SELECT w.call_list_tiers
-																	   FROM dormancy.score_weights_in_force() w)::pg_catalog.text[]), true)
-								 THEN (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w)
-								 ELSE 'infinity'::double precision END
+   -- score.  One condition, _call_list_min_score (sql_src/55_priority.sql,
+   -- snapshot_call_list's too), which the planner estimates as it did the
+   -- minimum score alone
+   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on, cs.recontact_on,
+								(SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
+								(SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
  ORDER BY cs.priority_rank;
 COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
@@ -2101,10 +2100,11 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
 				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
 		   -- an opt-out in force, as customer_outreach.opted_out_on says
-		   -- (its rule; any day up to the as-of day in force)
+		   -- (its rule, _not_opted_out below; any day up to the as-of day
+		   -- in force)
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
 			   AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome IN ('interested', 'meeting', 'quote', 'order')
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes())
 													AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
@@ -2126,7 +2126,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
  WHERE NOT m.is_control
    -- not a member who has since asked not to be contacted (still a member:
    -- campaign_outcomes counts every one)
-   AND (ot.last_opt_out_at IS NULL OR ot.last_interest_at > ot.last_opt_out_at);
+   AND dormancy._not_opted_out(ot.last_opt_out_at, ot.last_interest_at);
 COMMENT ON VIEW dormancy.campaign_list IS
 	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';

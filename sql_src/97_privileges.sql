@@ -135,8 +135,10 @@ $$;
 -- one evaluation per customer of customer_core and customer_status
 -- (_rule_for, _customer_facts, _assess, _data_gaps, over that configuration),
 -- and the views between the adapters and tables with row security
--- (_row_security_bypassed, for source_issues), and what tells the planner
--- that a settings relation has one row (_single_row)
+-- (_row_security_bypassed, for source_issues), what tells the planner
+-- that a settings relation has one row (_single_row), and the rules that
+-- the views inline or fold (the opt-out rule and the outcomes that lift it,
+-- the call list's minimum score: the planner checks EXECUTE on them too)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -162,8 +164,13 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		dormancy.configuration),
 	dormancy._data_gaps(integer, text, boolean),
 	dormancy._row_security_bypassed(regclass, regclass),
-	dormancy._single_row(anyelement)
+	dormancy._single_row(anyelement),
+	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._call_list_min_score(text, date, date, text[], double precision)
 	TO dormancy_analyst;
+-- ... and the call list's minimum score to the readers of the snapshot too
+-- (snapshot_call_list)
+GRANT EXECUTE ON FUNCTION dormancy._call_list_min_score(text, date, date, text[], double precision) TO dormancy_reader;
 -- and the return curves that suggest_rules() and return_curve() read from
 -- the live views with the analyst's own privileges
 GRANT EXECUTE ON FUNCTION dormancy._gap_survival() TO dormancy_analyst;
