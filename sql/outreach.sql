@@ -106,6 +106,10 @@ INSERT INTO dormancy.outreach_log (customer_id, channel) VALUES ('  ', 'phone');
 -- docs/outreach.md), counted as no campaign; source_issues names it
 INSERT INTO dormancy.outreach_log (customer_id, channel, campaign_id) VALUES ('1', 'phone', 12345);
 SELECT issue, value, rows FROM dormancy.source_issues WHERE issue = 'outreach_campaign_not_found';
+-- as the customer's latest contact: a contact without a campaign (the
+-- campaign id was shown until a review found it)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, campaign_id) VALUES ('1', '2026-10-31 09:00+09', 'visit', 12345);
+SELECT customer_id, last_channel, last_campaign_id FROM dormancy.customer_outreach WHERE customer_id = '1';
 DELETE FROM dormancy.outreach_log WHERE campaign_id = 12345;
 
 --

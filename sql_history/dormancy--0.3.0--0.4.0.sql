@@ -3137,7 +3137,10 @@ SELECT g.customer_id,
 	   g.last_contacted_at,
 	   (g.last_contact).channel AS last_channel,
 	   (g.last_contact).theme AS last_theme,
-	   (g.last_contact).campaign_id AS last_campaign_id,
+	   -- a campaign id that is no campaign: a contact without a campaign, as
+	   -- campaign_outcomes and source_issues count it
+	   CASE WHEN EXISTS (SELECT FROM dormancy.campaigns c WHERE c.campaign_id = (g.last_contact).campaign_id)
+			THEN (g.last_contact).campaign_id END AS last_campaign_id,
 	   (g.last_conversation).contacted_on AS last_outcome_on,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
@@ -3155,7 +3158,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or be
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
 COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none';
+COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none (and for a campaign id that is none of dormancy.campaigns: source_issues lists it)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
