@@ -66,7 +66,8 @@ SELECT n, ROW(
 	CASE WHEN random() < 0.05 THEN NULL ELSE 30 + floor(random() * 200)::int END,
 	CASE WHEN random() < 0.4 THEN NULL WHEN random() < 0.05 THEN 'NaN' ELSE random() END,
 	CASE WHEN random() < 0.4 THEN NULL ELSE random() * 2e6 END
-	)::dormancy.priority_inputs AS i
+	)::dormancy.priority_inputs AS i,
+	NULL::text AS reason, NULL::integer AS days
   FROM generate_series(1, 2500) n;
 
 -- the defaults and three random rows of weights (some weights 0)
@@ -86,14 +87,30 @@ SELECT k, ROW(true,
 	)::dormancy.score_weights
   FROM generate_series(1, 3) k;
 
+-- the first thousand inputs again with a decline heard on a call, given to
+-- score_priority() beside the inputs (2026-12-07: the deal component's input
+-- when later than the last deal; without bound deals it counts outside the
+-- total of the weights)
+SELECT setseed(0.1207);
+INSERT INTO pb.inputs
+SELECT n + 2500, i,
+	   (ARRAY['price', 'features', 'competitor', 'timing', 'budget', 'circumstances', 'other', NULL,
+			  'a reason "not mapped"'])[1 + floor(random() * 9)::int],
+	   CASE WHEN random() < 0.1 THEN NULL ELSE floor(random() * 2000)::int END
+  FROM pb.inputs WHERE n <= 1000;
+
 CREATE TABLE pb.scored AS
-SELECT n, k, i, w, p.score, p.breakdown
-  FROM pb.inputs CROSS JOIN pb.weights CROSS JOIN LATERAL dormancy.score_priority(i, w) p;
+SELECT n, k, i, w, reason, days, p.score, p.breakdown
+  FROM pb.inputs CROSS JOIN pb.weights
+ CROSS JOIN LATERAL (SELECT * FROM dormancy.score_priority(i, w) WHERE n <= 2500
+					 UNION ALL
+					 SELECT * FROM dormancy.score_priority(i, w, reason, days) WHERE n > 2500) p;
 
 -- the plain-SQL side: per row and component, what the breakdown must say
 CREATE VIEW pb.expected AS
 WITH r AS (
-	SELECT s.n, s.k, s.breakdown, (s.i).*, (s.w).past_value AS w_past_value, (s.w).regularity AS w_regularity,
+	SELECT s.n, s.k, s.breakdown, (s.i).*, s.reason AS outreach_declined_reason,
+		   s.days AS days_since_outreach_decline, (s.w).past_value AS w_past_value, (s.w).regularity AS w_regularity,
 		   (s.w).recency AS w_recency, (s.w).decline AS w_decline, (s.w).engagement AS w_engagement,
 		   (s.w).deal AS w_deal, (s.w).contract AS w_contract, (s.w).p_alive AS w_p_alive,
 		   (s.w).expected_value AS w_expected_value
@@ -104,10 +121,16 @@ WITH r AS (
 		   coalesce(r.contracts_bound, false) AS cb,
 		   r.p_alive IS NOT NULL AND r.p_alive <> 'NaN' AS pa,
 		   r.expected_value IS NOT NULL AND r.expected_value <> 'NaN' AS ea,
-		   r.median_gap_days IS NOT NULL AND r.median_gap_days <> 'NaN' AS ma
+		   r.median_gap_days IS NOT NULL AND r.median_gap_days <> 'NaN' AS ma,
+		   -- the deal valued from a decline: given, and later than the last
+		   -- closed deal (a deal of the same day wins), or deals not bound
+		   r.outreach_declined_reason IS NOT NULL AND r.days_since_outreach_decline IS NOT NULL
+		   AND (NOT coalesce(r.deals_bound, false) OR r.last_deal_outcome IS NULL OR r.days_since_last_deal IS NULL
+				OR r.days_since_outreach_decline < r.days_since_last_deal) AS fo
 	  FROM r
 ), t AS (
-	-- the total of the applicable weights, added in component order
+	-- the total of the applicable weights, added in component order (the
+	-- deal's not when it counts outside it: a decline, deals not bound)
 	SELECT a.*, a.w_past_value + a.w_regularity + a.w_recency + a.w_decline
 				+ CASE WHEN a.eb THEN a.w_engagement ELSE 0 END + CASE WHEN a.db THEN a.w_deal ELSE 0 END
 				+ CASE WHEN a.cb THEN a.w_contract ELSE 0 END + CASE WHEN a.pa THEN a.w_p_alive ELSE 0 END
@@ -115,7 +138,9 @@ WITH r AS (
 	  FROM a
 )
 SELECT t.n, t.k, t.breakdown, c.key, c.applicable, c.weight,
-	   CASE WHEN c.applicable AND t.total > 0 THEN 100.0 * c.weight / t.total ELSE 0 END AS share,
+	   CASE WHEN c.key = 'deal' AND NOT t.db AND t.fo
+			THEN CASE WHEN t.total + c.weight > 0 THEN 100.0 * c.weight / (t.total + c.weight) ELSE 0 END
+			WHEN c.applicable AND t.total > 0 THEN 100.0 * c.weight / t.total ELSE 0 END AS share,
 	   c.basis
   FROM t CROSS JOIN LATERAL (VALUES
 	('past_value', true, t.w_past_value, 'total_amount ' || pb.txt(coalesce(t.total_amount, 0), 2)),
@@ -142,8 +167,10 @@ SELECT t.n, t.k, t.breakdown, c.key, c.applicable, c.weight,
 			   || CASE WHEN coalesce(t.pricing_views, 0) = 1 THEN '' ELSE 's' END
 			   || ') in the last ' || coalesce(t.engagement_window_days, 90) || ' days'
 			   || coalesce(', the last ' || t.days_since_last_event || ' days ago', '') END),
-	('deal', t.db, t.w_deal,
-	 CASE WHEN NOT t.db THEN 'deals not bound'
+	('deal', t.db OR t.fo, t.w_deal,
+	 CASE WHEN t.fo THEN 'outreach declined (' || t.outreach_declined_reason || '), '
+						 || t.days_since_outreach_decline || ' days ago'
+		  WHEN NOT t.db THEN 'deals not bound'
 		  WHEN t.last_deal_outcome IS NULL THEN 'no closed deal'
 		  ELSE 'last deal ' || t.last_deal_outcome || coalesce(' (' || t.last_deal_reason || ')', '')
 			   || coalesce(', ' || t.days_since_last_deal || ' days ago', '') END
@@ -195,9 +222,13 @@ SELECT count(*) FILTER (WHERE abs(least(greatest(c.total, 0), 100) - s.score::nu
   FROM pb.scored s
 	   CROSS JOIN LATERAL (SELECT sum((e.value ->> 'contribution')::numeric) FROM jsonb_each(s.breakdown) e) c(total);
 
--- the halves customer_status calls give what score_priority() gives
-SELECT count(*) FILTER (WHERE dormancy._priority_score(i, w) IS DISTINCT FROM score) AS score_differs,
-	   count(*) FILTER (WHERE dormancy._priority_breakdown(i, w)::text IS DISTINCT FROM breakdown::text) AS breakdown_differs
+-- the halves customer_status calls give what score_priority() gives (with
+-- a decline: the breakdown of five arguments, without percentiles); a
+-- decline of NULL is none
+SELECT count(*) FILTER (WHERE n <= 2500 AND dormancy._priority_score(i, w) IS DISTINCT FROM score) AS score_differs,
+	   count(*) FILTER (WHERE n <= 2500 AND dormancy._priority_breakdown(i, w)::text IS DISTINCT FROM breakdown::text) AS breakdown_differs,
+	   count(*) FILTER (WHERE dormancy._priority_breakdown(i, w, NULL, reason, days)::text IS DISTINCT FROM breakdown::text) AS five_arguments_differ,
+	   count(*) FILTER (WHERE n <= 2500 AND (dormancy.score_priority(i, w, NULL, NULL)).breakdown::text IS DISTINCT FROM breakdown::text) AS no_decline_differs
   FROM pb.scored;
 SELECT dormancy._priority_score(NULL, w) IS NULL AS score_strict, dormancy._priority_breakdown(NULL, w) IS NULL AS breakdown_strict
   FROM pb.weights WHERE k = 0;
@@ -212,7 +243,25 @@ SELECT dormancy._priority_breakdown(i, ROW(true, 2000, 15, 20, 10, 10, 10, 5, 5,
 -- every breakdown, as text, in one digest (0.3.0's score_priority gave
 -- 3ee7368a89d18456d01ad67772e37df9, before expected_value's basis said "no
 -- spend estimate" where a purchase model applies; the comparisons above hold
--- every component against the SQL reference)
-SELECT md5(string_agg(breakdown::text, E'\n' ORDER BY k, n)) AS digest FROM pb.scored;
+-- every component against the SQL reference), of the rows without an
+-- outreach decline, which 0.3.0 did not read
+SELECT md5(string_agg(breakdown::text, E'\n' ORDER BY k, n)) AS digest FROM pb.scored WHERE n <= 2500;
+-- the rows with one: how many count, bound or not, and what they do to the
+-- score of the same row without it (a lower score only for a decline of
+-- negative value; no change for one older than deal_horizon_days)
+SELECT count(*) AS declines,
+	   count(*) FILTER (WHERE d.breakdown -> 'deal' ->> 'basis' LIKE 'outreach declined%') AS valued,
+	   count(*) FILTER (WHERE d.breakdown -> 'deal' ->> 'basis' LIKE 'outreach declined%'
+						AND NOT (d.i).deals_bound) AS outside_the_total,
+	   count(*) FILTER (WHERE d.breakdown -> 'deal' ->> 'basis' LIKE 'outreach declined%'
+						AND NOT (d.i).deals_bound
+						AND (round(d.score::numeric, 9) - round(o.score::numeric, 9))
+							* (d.breakdown -> 'deal' ->> 'value')::numeric < 0) AS moved_against_the_value,
+	   count(*) FILTER (WHERE d.breakdown -> 'deal' ->> 'basis' LIKE 'outreach declined%'
+						AND NOT (d.i).deals_bound
+						AND d.days >= (d.w).deal_horizon_days
+						AND d.score <> o.score) AS old_decline_moved
+  FROM pb.scored d JOIN pb.scored o ON o.n = d.n - 2500 AND o.k = d.k
+ WHERE d.n > 2500;
 
 DROP SCHEMA pb CASCADE;

@@ -7,10 +7,12 @@ SET client_min_messages = warning;
 SET extra_float_digits = 0;
 CREATE SCHEMA sbl;
 
--- five customers whose breakdowns hold nearly every form of basis
+-- six customers whose breakdowns hold nearly every form of basis
 CREATE TABLE sbl.customers AS
 SELECT c.id, dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.priority_inputs, c.inputs),
-										  dormancy.score_weights_in_force(), c.percentiles) AS breakdown
+										  dormancy.score_weights_in_force(), c.percentiles,
+										  c.inputs ->> 'outreach_declined_reason',
+										  (c.inputs ->> 'days_since_outreach_decline')::integer) AS breakdown
   FROM (VALUES
 	(1, '{"state": "dormant", "days_since_last_order": 400, "at_risk_days": 181, "dormant_days": 365,
 		  "long_dormant_days": 730, "total_amount": 120000.5, "order_days": 12, "median_gap_days": 30.5,
@@ -33,7 +35,11 @@ SELECT c.id, dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.p
 	-- a purchase model applies, but there is no spend estimate (no
 	-- converged Gamma-Gamma fit, or the amounts unknown)
 	(5, '{"total_amount": 10, "order_days": 3, "segment": "repeat", "decline_signals": 0,
-		  "p_alive": 0.8}'::jsonb, NULL)
+		  "p_alive": 0.8}'::jsonb, NULL),
+	-- a decline heard on a call, later than the last deal: the deal's input
+	(6, '{"total_amount": 10, "order_days": 3, "segment": "repeat", "decline_signals": 0,
+		  "deals_bound": true, "last_deal_outcome": "won", "days_since_last_deal": 90, "open_deals": 1,
+		  "outreach_declined_reason": "timing", "days_since_outreach_decline": 12}'::jsonb, NULL)
   ) c(id, inputs, percentiles);
 
 CREATE VIEW sbl.read AS
@@ -189,7 +195,10 @@ SELECT dormancy._priority_breakdown(jsonb_populate_record(NULL::dormancy.priorit
 		   'p_alive', CASE WHEN random() < 0.8 THEN random() END,
 		   'expected_value', CASE WHEN random() < 0.8 THEN random() * 1e5 END)),
 		   dormancy.score_weights_in_force(),
-		   CASE WHEN random() < 0.5 THEN ARRAY[random() * 100, random() * 100] END) AS breakdown
+		   CASE WHEN random() < 0.5 THEN ARRAY[random() * 100, random() * 100] END,
+		   -- a decline heard on a call, a third of the time
+		   (ARRAY['price', 'competitor', 'budget', 'circumstances', NULL, NULL])[1 + floor(random() * 6)::int],
+		   floor(random() * 400)::int) AS breakdown
   FROM generate_series(1, 1500);
 INSERT INTO sbl.random VALUES
 	('{"recency": {"basis": 5}, "decline": {"basis": {"a": [1, 2]}}, "deal": {"basis": true}, "p_alive": {"basis": null}}'),

@@ -3699,10 +3699,13 @@ SELECT core.*,
 	   (ev.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
 	   -- weights from an init plan here, not ev.sw, so that a sort below (the
-	   -- rank of call_list and of the refresh) does not carry them on every row
+	   -- rank of call_list and of the refresh) does not carry them on every
+	   -- row; beside the inputs, the percentiles and the decline heard on a
+	   -- call that the deal component reads (docs/priority.md)
 	   dormancy._priority_breakdown((ev.r).priority_inputs,
 									(SELECT w FROM dormancy.score_weights_in_force() w),
-									(ev.r).value_percentiles) AS score_breakdown,
+									(ev.r).value_percentiles, (ev.r).outreach_declined_reason,
+									(ev.r).days_since_outreach_decline) AS score_breakdown,
 	   (ev.r).likely_reason,
 	   (ev.r).reason_evidence,
 	   (ev.r).evidence,
@@ -7530,13 +7533,16 @@ $$;
 COMMENT ON FUNCTION dormancy._store_value_distribution() IS
 	'internal: store the quantiles of the customers'' total_amount and expected_value in dormancy.value_distribution, from the summaries fit_models() keeps (_fit_summaries)';
 
+-- (with the decline heard on a call that the deal component reads: the
+-- section A decline heard on a call, 2026-12-07)
 CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
-											 value_percentiles double precision[])
+											 value_percentiles double precision[],
+											 outreach_declined_reason text, days_since_outreach_decline integer)
 	RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'priority_breakdown'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]) IS
-	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap)';
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[], text, integer) IS
+	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap) and the reason and age in days of a decline heard on a call after the last order (NULL: none)';
 
 -- (fit_models(): defined in an earlier section)
 COMMENT ON FUNCTION dormancy.fit_models() IS
@@ -8227,6 +8233,7 @@ SELECT v.vocabulary, v.code, v.language, v.label, true FROM (VALUES
 	('score_basis', 'deal_last', 'en', 'last deal: {1}'),
 	('score_basis', 'deal_days_ago', 'en', '{1} days ago'),
 	('score_basis', 'deal_open', 'en', 'open deals: {1}'),
+	('score_basis', 'deal_outreach_declined', 'en', 'last contact: declined ({1})'),
 	('score_basis', 'contract_not_bound', 'en', 'contracts not bound'),
 	('score_basis', 'contract_none', 'en', 'no contract'),
 	('score_basis', 'contract_lapsed', 'en', 'lapsed'),
@@ -8268,6 +8275,7 @@ BEGIN
 		('score_basis', 'deal_last', 'ja', U&'\76F4\8FD1\5546\8AC7: {1}'),	-- last deal: {1}
 		('score_basis', 'deal_days_ago', 'ja', U&'{1}\65E5\524D'),	-- {1} days ago
 		('score_basis', 'deal_open', 'ja', U&'\9032\884C\4E2D\306E\5546\8AC7 {1}\4EF6'),	-- open deals: {1}
+		('score_basis', 'deal_outreach_declined', 'ja', U&'\524D\56DE\63A5\89E6: \8F9E\9000\FF08{1}\FF09'),	-- last contact: declined ({1})
 		('score_basis', 'contract_not_bound', 'ja', U&'\5951\7D04\30C7\30FC\30BF\672A\9023\643A'),	-- contracts not bound
 		('score_basis', 'contract_none', 'ja', U&'\5951\7D04\306A\3057'),	-- no contract
 		('score_basis', 'contract_lapsed', 'ja', U&'\5951\7D04\5931\52B9'),	-- lapsed
@@ -8338,20 +8346,21 @@ CREATE FUNCTION dormancy._score_basis_forms()
 		('deal', 21, '^last deal ([a-z_]+)$', 'deal_last', '{deal_outcome}'::text[]),
 		('deal', 22, '^(-?[0-9]+) days ago$', 'deal_days_ago', NULL::text[]),
 		('deal', 23, '^([0-9]+) open$', 'deal_open', NULL::text[]),
-		('contract', 24, 'contracts not bound', 'contract_not_bound', NULL::text[]),
-		('contract', 25, 'no contract', 'contract_none', NULL::text[]),
-		('contract', 26, 'lapsed', 'contract_lapsed', NULL::text[]),
-		('contract', 27, '^lapsed (-?[0-9]+) days ago$', 'contract_lapsed_days', NULL::text[]),
-		('contract', 28, 'auto-renew off', 'contract_auto_renew_off', NULL::text[]),
-		('contract', 29, 'downgraded', 'contract_downgraded', NULL::text[]),
-		('contract', 30, '^renewal in (-?[0-9]+) days$', 'contract_renewal', NULL::text[]),
-		('contract', 31, 'running', 'contract_running', NULL::text[]),
-		('p_alive', 32, '^p_alive ([0-9.]+)$', 'p_alive', NULL::text[]),
-		('p_alive', 33, 'no model fitted', 'no_model', NULL::text[]),
-		('expected_value', 34, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
-		('expected_value', 35, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
-		('expected_value', 36, 'no model fitted', 'no_model', NULL::text[]),
-		('expected_value', 37, 'no spend estimate', 'no_value_estimate', NULL::text[])
+		('deal', 24, '^outreach declined \(([a-z_]+)\)$', 'deal_outreach_declined', '{deal_reason}'::text[]),
+		('contract', 25, 'contracts not bound', 'contract_not_bound', NULL::text[]),
+		('contract', 26, 'no contract', 'contract_none', NULL::text[]),
+		('contract', 27, 'lapsed', 'contract_lapsed', NULL::text[]),
+		('contract', 28, '^lapsed (-?[0-9]+) days ago$', 'contract_lapsed_days', NULL::text[]),
+		('contract', 29, 'auto-renew off', 'contract_auto_renew_off', NULL::text[]),
+		('contract', 30, 'downgraded', 'contract_downgraded', NULL::text[]),
+		('contract', 31, '^renewal in (-?[0-9]+) days$', 'contract_renewal', NULL::text[]),
+		('contract', 32, 'running', 'contract_running', NULL::text[]),
+		('p_alive', 33, '^p_alive ([0-9.]+)$', 'p_alive', NULL::text[]),
+		('p_alive', 34, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 35, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
+		('expected_value', 36, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
+		('expected_value', 37, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 38, 'no spend estimate', 'no_value_estimate', NULL::text[])
 $$;
 COMMENT ON FUNCTION dormancy._score_basis_forms() IS
 	'internal: per score component, the clauses of its basis text (the clause, or a regular expression starting with ^) and the code of the sentence template (labels vocabulary score_basis) of each';
@@ -11681,7 +11690,8 @@ CREATE FUNCTION dormancy._assess(
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
 	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
 	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
-	OUT value_percentiles double precision[])
+	OUT value_percentiles double precision[], OUT outreach_declined_reason text,
+	OUT days_since_outreach_decline integer)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'assess'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -11692,7 +11702,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads), under the configuration given';
 
 -- (end of The configuration as one value)
 
@@ -13309,6 +13319,34 @@ CREATE FUNCTION dormancy._call_list_min_score(value_tier text, opted_out_on date
 COMMENT ON FUNCTION dormancy._call_list_min_score(text, date, date, text[], double precision) IS
 	'internal: the score a customer needs to be on call_list and snapshot_call_list, with the call-list tiers and minimum score given: that minimum for the tiers shown (or no tier), infinity for another tier, an opt-out (opted_out_on) or a recent contact''s hold (recontact_on)';
 
+-- A decline heard on a call moves the priority score as the same fact as a
+-- lost deal does (DOMAIN D7, D11; 2026-12-07): the latest conversation, when
+-- it was a decline with a reason after the last order, is the deal
+-- component's input when later than the last deal.  _assess gives it in two
+-- more columns, which customer_status passes to _priority_breakdown (both
+-- with their new text above; _create_views() too); the basis form and the
+-- templates of its clause are with the others above (_score_basis_forms(),
+-- labels deal_outreach_declined).  The weights' comments:
+COMMENT ON COLUMN dormancy.score_weights.deal IS 'weight of the last deal, or of a later decline heard on a call (counts when deals are bound; without them, for a customer with such a decline only, outside the other weights'' total); default 10';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_budget_timing IS 'value of a last deal lost on budget or timing, and of a decline for either heard on a call; default 0.6';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_price IS 'value of a last deal lost on price, and of a decline on price heard on a call; default -0.5';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_competitor IS 'value of a last deal lost to a competitor, and of a decline for a competitor heard on a call; default -1';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_other IS 'value of a last deal lost for another or no reason, and of a decline for another reason heard on a call; default -0.3';
+COMMENT ON COLUMN dormancy.score_weights.deal_horizon_days IS 'a deal''s (or a decline''s) value fades linearly to 0 at this age in days; default 1095';
+
+-- The same with a decline heard on a call (the latest conversation of the
+-- outreach when it was a decline with a reason after the last order; NULL
+-- for none), which the deal component reads when it is later than the last
+-- deal: what customer_status passes (docs/priority.md, A decline heard on a
+-- call).  Not strict in the decline.
+CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights,
+										outreach_declined_reason text, days_since_outreach_decline integer)
+	RETURNS dormancy.priority_result
+	AS 'MODULE_PATHNAME', 'score_priority'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights, text, integer) IS
+	'priority score of one customer with a decline heard on a call (its reason and age in days; NULL for none), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown';
+
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions
 -- cannot be attached to other tables without EXECUTE.  Run last, so that it
@@ -13352,7 +13390,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		integer, double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
-	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[], text, integer),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,

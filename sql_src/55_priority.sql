@@ -70,7 +70,7 @@ COMMENT ON COLUMN dormancy.score_weights.regularity IS 'weight of regularity (re
 COMMENT ON COLUMN dormancy.score_weights.recency IS 'weight of recency (highest at risk, falling through dormant to long dormant); default 20';
 COMMENT ON COLUMN dormancy.score_weights.decline IS 'weight of the decline signals; default 10';
 COMMENT ON COLUMN dormancy.score_weights.engagement IS 'weight of engagement (events in the engagement window; counts only when events are bound); default 10';
-COMMENT ON COLUMN dormancy.score_weights.deal IS 'weight of the last deal (counts only when deals are bound); default 10';
+COMMENT ON COLUMN dormancy.score_weights.deal IS 'weight of the last deal, or of a later decline heard on a call (counts when deals are bound; without them, for a customer with such a decline only, outside the other weights'' total); default 10';
 COMMENT ON COLUMN dormancy.score_weights.contract IS 'weight of the contract signals (counts only when contracts are bound); default 5';
 COMMENT ON COLUMN dormancy.score_weights.p_alive IS 'weight of the model''s p_alive (counts only when a model is fitted); default 5';
 COMMENT ON COLUMN dormancy.score_weights.expected_value IS 'weight of the model''s expected value (its percentile among your customers; a log scale up to value_cap while no distribution is stored; only when fitted); default 5';
@@ -83,11 +83,11 @@ COMMENT ON COLUMN dormancy.score_weights.no_engagement IS 'engagement value when
 COMMENT ON COLUMN dormancy.score_weights.deal_won IS 'value of a won last deal; -1 to 1; default 0.3';
 COMMENT ON COLUMN dormancy.score_weights.deal_open IS 'value of an open deal (a floor while one is open); default 0.5';
 COMMENT ON COLUMN dormancy.score_weights.deal_postponed IS 'value of a postponed last deal (e.g. until next fiscal year''s budget); default 1';
-COMMENT ON COLUMN dormancy.score_weights.deal_lost_budget_timing IS 'value of a last deal lost on budget or timing; default 0.6';
-COMMENT ON COLUMN dormancy.score_weights.deal_lost_price IS 'value of a last deal lost on price; default -0.5';
-COMMENT ON COLUMN dormancy.score_weights.deal_lost_competitor IS 'value of a last deal lost to a competitor; default -1';
-COMMENT ON COLUMN dormancy.score_weights.deal_lost_other IS 'value of a last deal lost for another or no reason; default -0.3';
-COMMENT ON COLUMN dormancy.score_weights.deal_horizon_days IS 'a deal''s value fades linearly to 0 at this age in days; default 1095';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_budget_timing IS 'value of a last deal lost on budget or timing, and of a decline for either heard on a call; default 0.6';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_price IS 'value of a last deal lost on price, and of a decline on price heard on a call; default -0.5';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_competitor IS 'value of a last deal lost to a competitor, and of a decline for a competitor heard on a call; default -1';
+COMMENT ON COLUMN dormancy.score_weights.deal_lost_other IS 'value of a last deal lost for another or no reason, and of a decline for another reason heard on a call; default -0.3';
+COMMENT ON COLUMN dormancy.score_weights.deal_horizon_days IS 'a deal''s (or a decline''s) value fades linearly to 0 at this age in days; default 1095';
 COMMENT ON COLUMN dormancy.score_weights.campaign_only_factor IS 'regularity of campaign-only buyers is multiplied by this; 0 to 1; default 0.3';
 COMMENT ON COLUMN dormancy.score_weights.call_list_min_score IS 'dormancy.call_list shows customers scoring at least this; 0 to 100; default 20';
 COMMENT ON COLUMN dormancy.score_weights.tier_a_percentile IS 'value tier A: value_percentile at least this (the most valuable of your customers); default 90';
@@ -189,6 +189,19 @@ CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights
 COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights) IS
 	'priority score of one customer, 0 to 100, with a breakdown: per component its value (-1 to 1), weight, share of the 100 points and contribution';
 
+-- The same with a decline heard on a call (the latest conversation of the
+-- outreach when it was a decline with a reason after the last order; NULL
+-- for none), which the deal component reads when it is later than the last
+-- deal: what customer_status passes (docs/priority.md, A decline heard on a
+-- call).  Not strict in the decline.
+CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights,
+										outreach_declined_reason text, days_since_outreach_decline integer)
+	RETURNS dormancy.priority_result
+	AS 'MODULE_PATHNAME', 'score_priority'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights, text, integer) IS
+	'priority score of one customer with a decline heard on a call (its reason and age in days; NULL for none), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown';
+
 -- score_priority() in two halves, for customer_status: a scalar call in the
 -- select list costs less than a function in FROM (no per-row tuplestore), a
 -- query that does not read the breakdown does not build it, and the rank's
@@ -210,14 +223,21 @@ COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dorma
 -- The breakdown with the customer's place among your customers: the
 -- percentiles of total_amount and expected_value (in that order, NULL while
 -- no value distribution is stored), which past_value and expected_value use
--- instead of the log scale up to value_cap.  Not strict in the percentiles.
+-- instead of the log scale up to value_cap; and the latest conversation
+-- when it was a decline with a reason after the last order (_assess gives
+-- both), which the deal component reads when it is later than the last deal
+-- (docs/priority.md, A decline heard on a call).  Not fields of
+-- priority_inputs: the views of earlier versions, as their dumps hold them,
+-- cast a row of its 33 fields to it.  Not strict in the percentiles and the
+-- decline.
 CREATE FUNCTION dormancy._priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights,
-											 value_percentiles double precision[])
+											 value_percentiles double precision[],
+											 outreach_declined_reason text, days_since_outreach_decline integer)
 	RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'priority_breakdown'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]) IS
-	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap)';
+COMMENT ON FUNCTION dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[], text, integer) IS
+	'internal: the breakdown of customer_status.score_breakdown, with the percentiles of total_amount and expected_value among your customers (NULL: the log scale up to value_cap) and the reason and age in days of a decline heard on a call after the last order (NULL: none)';
 
 --
 -- Value relative to your own customers: the distribution of lifetime value
@@ -564,7 +584,8 @@ CREATE FUNCTION dormancy._assess(
 	OUT priority_inputs dormancy.priority_inputs, OUT likely_reason text,
 	OUT reason_evidence text[], OUT approach_channel text, OUT message_theme text,
 	OUT gaps integer, OUT no_activity boolean, OUT value_percentile double precision,
-	OUT value_percentiles double precision[])
+	OUT value_percentiles double precision[], OUT outreach_declined_reason text,
+	OUT days_since_outreach_decline integer)
 	RETURNS record
 	AS 'MODULE_PATHNAME', 'assess'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -575,7 +596,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and the percentiles of total_amount and expected_value for the breakdown), under the configuration given';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads), under the configuration given';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
 	RETURNS text[]

@@ -176,6 +176,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('score_basis', 'deal_last', 'en', 'last deal: {1}'),
 	('score_basis', 'deal_days_ago', 'en', '{1} days ago'),
 	('score_basis', 'deal_open', 'en', 'open deals: {1}'),
+	('score_basis', 'deal_outreach_declined', 'en', 'last contact: declined ({1})'),
 	('score_basis', 'contract_not_bound', 'en', 'contracts not bound'),
 	('score_basis', 'contract_none', 'en', 'no contract'),
 	('score_basis', 'contract_lapsed', 'en', 'lapsed'),
@@ -366,6 +367,7 @@ BEGIN
 		('score_basis', 'deal_last', 'ja', U&'\76F4\8FD1\5546\8AC7: {1}'),	-- last deal: {1}
 		('score_basis', 'deal_days_ago', 'ja', U&'{1}\65E5\524D'),	-- {1} days ago
 		('score_basis', 'deal_open', 'ja', U&'\9032\884C\4E2D\306E\5546\8AC7 {1}\4EF6'),	-- open deals: {1}
+		('score_basis', 'deal_outreach_declined', 'ja', U&'\524D\56DE\63A5\89E6: \8F9E\9000\FF08{1}\FF09'),	-- last contact: declined ({1})
 		('score_basis', 'contract_not_bound', 'ja', U&'\5951\7D04\30C7\30FC\30BF\672A\9023\643A'),	-- contracts not bound
 		('score_basis', 'contract_none', 'ja', U&'\5951\7D04\306A\3057'),	-- no contract
 		('score_basis', 'contract_lapsed', 'ja', U&'\5951\7D04\5931\52B9'),	-- lapsed
@@ -486,20 +488,21 @@ CREATE FUNCTION dormancy._score_basis_forms()
 		('deal', 21, '^last deal ([a-z_]+)$', 'deal_last', '{deal_outcome}'::text[]),
 		('deal', 22, '^(-?[0-9]+) days ago$', 'deal_days_ago', NULL::text[]),
 		('deal', 23, '^([0-9]+) open$', 'deal_open', NULL::text[]),
-		('contract', 24, 'contracts not bound', 'contract_not_bound', NULL::text[]),
-		('contract', 25, 'no contract', 'contract_none', NULL::text[]),
-		('contract', 26, 'lapsed', 'contract_lapsed', NULL::text[]),
-		('contract', 27, '^lapsed (-?[0-9]+) days ago$', 'contract_lapsed_days', NULL::text[]),
-		('contract', 28, 'auto-renew off', 'contract_auto_renew_off', NULL::text[]),
-		('contract', 29, 'downgraded', 'contract_downgraded', NULL::text[]),
-		('contract', 30, '^renewal in (-?[0-9]+) days$', 'contract_renewal', NULL::text[]),
-		('contract', 31, 'running', 'contract_running', NULL::text[]),
-		('p_alive', 32, '^p_alive ([0-9.]+)$', 'p_alive', NULL::text[]),
-		('p_alive', 33, 'no model fitted', 'no_model', NULL::text[]),
-		('expected_value', 34, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
-		('expected_value', 35, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
-		('expected_value', 36, 'no model fitted', 'no_model', NULL::text[]),
-		('expected_value', 37, 'no spend estimate', 'no_value_estimate', NULL::text[])
+		('deal', 24, '^outreach declined \(([a-z_]+)\)$', 'deal_outreach_declined', '{deal_reason}'::text[]),
+		('contract', 25, 'contracts not bound', 'contract_not_bound', NULL::text[]),
+		('contract', 26, 'no contract', 'contract_none', NULL::text[]),
+		('contract', 27, 'lapsed', 'contract_lapsed', NULL::text[]),
+		('contract', 28, '^lapsed (-?[0-9]+) days ago$', 'contract_lapsed_days', NULL::text[]),
+		('contract', 29, 'auto-renew off', 'contract_auto_renew_off', NULL::text[]),
+		('contract', 30, 'downgraded', 'contract_downgraded', NULL::text[]),
+		('contract', 31, '^renewal in (-?[0-9]+) days$', 'contract_renewal', NULL::text[]),
+		('contract', 32, 'running', 'contract_running', NULL::text[]),
+		('p_alive', 33, '^p_alive ([0-9.]+)$', 'p_alive', NULL::text[]),
+		('p_alive', 34, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 35, '^expected_value (-?[0-9.]+)$', 'expected_value', NULL::text[]),
+		('expected_value', 36, '^percentile ([0-9.]+) of your customers$', 'value_percentile', NULL::text[]),
+		('expected_value', 37, 'no model fitted', 'no_model', NULL::text[]),
+		('expected_value', 38, 'no spend estimate', 'no_value_estimate', NULL::text[])
 $$;
 COMMENT ON FUNCTION dormancy._score_basis_forms() IS
 	'internal: per score component, the clauses of its basis text (the clause, or a regular expression starting with ^) and the code of the sentence template (labels vocabulary score_basis) of each';

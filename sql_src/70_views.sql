@@ -1157,10 +1157,13 @@ SELECT core.*,
 	   (ev.r).priority_score,
 	   -- built only when read: the second C half of score_priority(); the
 	   -- weights from an init plan here, not ev.sw, so that a sort below (the
-	   -- rank of call_list and of the refresh) does not carry them on every row
+	   -- rank of call_list and of the refresh) does not carry them on every
+	   -- row; beside the inputs, the percentiles and the decline heard on a
+	   -- call that the deal component reads (docs/priority.md)
 	   dormancy._priority_breakdown((ev.r).priority_inputs,
 									(SELECT w FROM dormancy.score_weights_in_force() w),
-									(ev.r).value_percentiles) AS score_breakdown,
+									(ev.r).value_percentiles, (ev.r).outreach_declined_reason,
+									(ev.r).days_since_outreach_decline) AS score_breakdown,
 	   (ev.r).likely_reason,
 	   (ev.r).reason_evidence,
 	   (ev.r).evidence,

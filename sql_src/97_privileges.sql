@@ -150,7 +150,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 		integer, double precision, double precision, dormancy.configuration),
 	dormancy._score_basis_forms(),
 	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights),
-	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[]),
+	dormancy._priority_breakdown(dormancy.priority_inputs, dormancy.score_weights, double precision[], text, integer),
 	dormancy._customer_facts(dormancy.purchase_history, date, numeric, interval, integer,
 		interval, double precision, double precision, double precision, double precision, double precision,
 		double precision, integer, boolean, interval, interval, interval, boolean, date, text[], date[], boolean,

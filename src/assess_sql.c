@@ -83,6 +83,7 @@ enum
 	R_CONTRACT_STATE, R_DORMANCY_KIND, R_EVIDENCE, R_APPROACH_VALUE, R_PRIORITY_SCORE,
 	R_PRIORITY_INPUTS, R_LIKELY_REASON, R_REASON_EVIDENCE, R_APPROACH_CHANNEL,
 	R_MESSAGE_THEME, R_GAPS, R_NO_ACTIVITY, R_VALUE_PERCENTILE, R_VALUE_PERCENTILES,
+	R_OUTREACH_DECLINED_REASON, R_DAYS_SINCE_OUTREACH_DECLINE,
 	R_NCOLS
 };
 
@@ -546,6 +547,8 @@ assess(PG_FUNCTION_ARGS)
 	int			rule = -1;
 	PriorityValue vp;			/* the percentiles of total_amount and expected_value */
 	PriorityValue evp;
+	const char *declined_reason = NULL; /* the decline the deal reads, if any */
+	PriorityValue days_since_decline = {false, 0};
 	Configuration config;
 
 	if (PG_NARGS() != A_NARGS)
@@ -782,6 +785,29 @@ assess(PG_FUNCTION_ARGS)
 	values[30] = Int32GetDatum(renewal_horizon_days);
 	PASS(31, A_P_ALIVE);
 	PASS(32, A_EXPECTED_VALUE);
+	/*
+	 * the latest conversation, when it was a decline with a reason on a day
+	 * after the last order of any amount (as for its evidence): the deal
+	 * component's input when it is later than the last deal
+	 * (core/priority.c, priority_deal_from_outreach).  Not a field of
+	 * priority_inputs, whose shape the views of earlier versions (in their
+	 * dumps) cast to: two columns of the result, which customer_status
+	 * passes to _priority_breakdown beside the inputs.
+	 */
+	if (in.last_outreach_outcome != NULL && strcmp(in.last_outreach_outcome, "declined") == 0 &&
+		in.last_outreach_reason != NULL && in.last_outreach_on.valid &&
+		!DATE_NOT_FINITE((DateADT) in.last_outreach_on.value) &&
+		assess_after_last_order(&in, in.last_outreach_on))
+	{
+		result[R_OUTREACH_DECLINED_REASON] = PG_GETARG_DATUM(A_LAST_OUTREACH_REASON);
+		result[R_DAYS_SINCE_OUTREACH_DECLINE] =
+			DirectFunctionCall2(date_mi, DateADTGetDatum(as_of),
+								DateADTGetDatum((DateADT) in.last_outreach_on.value));
+		result_null[R_OUTREACH_DECLINED_REASON] = result_null[R_DAYS_SINCE_OUTREACH_DECLINE] = false;
+		declined_reason = in.last_outreach_reason;
+		days_since_decline.valid = true;
+		days_since_decline.value = DatumGetInt32(result[R_DAYS_SINCE_OUTREACH_DECLINE]);
+	}
 	/* where the customer's values stand among your customers */
 	{
 		double		total = PG_ARGISNULL(A_TOTAL_AMOUNT) ? 0 : PG_GETARG_FLOAT8(A_TOTAL_AMOUNT);
@@ -851,7 +877,7 @@ assess(PG_FUNCTION_ARGS)
 			result[R_PRIORITY_SCORE] =
 				Float8GetDatum(PriorityScoreOfRows(&cache->score_cache, cache->site.mcxt,
 												   tuple->t_data, PG_GETARG_HEAPTUPLEHEADER(A_WEIGHTS),
-												   vp, evp));
+												   vp, evp, declined_reason, days_since_decline));
 			result_null[R_PRIORITY_SCORE] = false;
 		}
 	}

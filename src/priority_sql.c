@@ -4,14 +4,24 @@
  *		dormancy.score_priority(inputs dormancy.priority_inputs,
  *								weights dormancy.score_weights)
  *			returns dormancy.priority_result (score, breakdown).
+ *		dormancy.score_priority(inputs, weights, outreach_declined_reason text,
+ *								days_since_outreach_decline integer)
+ *			the same with a decline heard on a call after the last order,
+ *			which the deal component reads when it is later than the last
+ *			deal (customer_status passes the one of _assess).
  *
  *		dormancy._priority_score(inputs, weights) returns double precision
  *		dormancy._priority_breakdown(inputs, weights) returns jsonb
  *			its two halves, which customer_status calls.
- *		dormancy._priority_breakdown(inputs, weights, value_percentiles float8[])
+ *		dormancy._priority_breakdown(inputs, weights, value_percentiles float8[],
+ *									 outreach_declined_reason text,
+ *									 days_since_outreach_decline integer)
  *			the breakdown with the percentiles of total_amount and expected_value
  *			among the customers (value_distribution), which past_value and
- *			expected_value then use instead of the log scale up to value_cap.
+ *			expected_value then use instead of the log scale up to value_cap,
+ *			and the latest conversation when it was a decline with a reason
+ *			after the last order (customer_status: _assess gives them), which
+ *			the deal component reads (core/priority.c).
  *
  * The computation is in core/priority.c.  This file reads the two composite
  * arguments by field name (the map from names to attribute numbers is built
@@ -202,8 +212,12 @@ typedef struct WeightsCache
 	uint32		len;			/* its length; 0 while nothing is cached */
 	PriorityWeights w;
 	JsonbValue	weight[PRIORITY_NCOMPONENTS];	/* "weight" of each component */
-	/* "share" of each component, per set of applicable components (bit i) */
-	JsonbValue *share[1 << PRIORITY_NCOMPONENTS];
+	/*
+	 * "share" of each component, per set of applicable components (bit i),
+	 * and whether the deal's is outside W (bit PRIORITY_NCOMPONENTS: an
+	 * outreach decline while deals are not bound)
+	 */
+	JsonbValue *share[1 << (PRIORITY_NCOMPONENTS + 1)];
 } WeightsCache;
 
 typedef struct ScoreCache
@@ -469,7 +483,7 @@ string_value(JsonbValue *v, const char *s, int len)
  */
 static void
 append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const char *state,
-			 const char *outcome, const char *reason)
+			 const char *outcome, const char *reason, const char *declined_reason)
 {
 	switch (c)
 	{
@@ -551,7 +565,16 @@ append_basis(StringInfo b, PriorityComponent c, const PriorityInputs *in, const 
 			}
 			break;
 		case PRIORITY_DEAL:
-			if (!in->deals_bound)
+			if (priority_deal_from_outreach(in))
+			{
+				/* a decline heard on a call, later than the last deal */
+				appendStringInfoString(b, "outreach declined (");
+				appendStringInfoString(b, declined_reason ? declined_reason : "other");
+				appendStringInfoString(b, "), ");
+				append_number(b, in->days_since_outreach_decline.value, 0);
+				appendStringInfoString(b, " days ago");
+			}
+			else if (!in->deals_bound)
 				appendStringInfoString(b, "deals not bound");
 			else if (in->last_deal_outcome == DEAL_OUTCOME_NONE)
 				appendStringInfoString(b, "no closed deal");
@@ -730,8 +753,9 @@ read_weights(ScoreCache *cache, HeapTupleHeader w_row, MemoryContext fn_mcxt)
 
 /*
  * The "share" numbers of the components for a set of applicable ones (bit i
- * for component i): they follow from the weights alone, so they are made
- * once per set.
+ * for component i; bit PRIORITY_NCOMPONENTS when the deal's weight is
+ * outside W): they follow from the weights alone, so they are made once per
+ * set.
  */
 static const JsonbValue *
 share_values(ScoreCache *cache, const PriorityResult *r)
@@ -742,6 +766,8 @@ share_values(ScoreCache *cache, const PriorityResult *r)
 	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
 		if (r->part[i].applicable)
 			mask |= 1 << i;
+	if (r->part[PRIORITY_DEAL].outside_total)
+		mask |= 1 << PRIORITY_NCOMPONENTS;
 	if (wc->share[mask] == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(wc->cxt);
@@ -780,7 +806,8 @@ static bool key_orders_done = false;
  */
 static Jsonb *
 make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult *r,
-			   const char *state, const char *outcome, const char *reason)
+			   const char *state, const char *outcome, const char *reason,
+			   const char *declined_reason)
 {
 	const JsonbValue *shares = share_values(cache, r);
 	JsonbPair	top_pairs[PRIORITY_NCOMPONENTS];
@@ -806,7 +833,7 @@ make_breakdown(ScoreCache *cache, const PriorityInputs *in, const PriorityResult
 	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
 	{
 		basis_start[i] = basis.len;
-		append_basis(&basis, (PriorityComponent) i, in, state, outcome, reason);
+		append_basis(&basis, (PriorityComponent) i, in, state, outcome, reason, declined_reason);
 	}
 	basis_start[PRIORITY_NCOMPONENTS] = basis.len;
 
@@ -850,6 +877,12 @@ typedef struct ScoredRow
 	/* the percentiles of the values among the customers, set by the caller */
 	PriorityValue value_percentile;
 	PriorityValue expected_value_percentile;
+	/*
+	 * the latest conversation when it was a decline with a reason after the
+	 * last order, set by the caller: its reason (NULL for none) and age
+	 */
+	const char *declined_reason;
+	PriorityValue days_since_outreach_decline;
 	PriorityInputs in;
 	PriorityResult r;
 	char	   *state;			/* the texts the basis repeats, NULL for NULL */
@@ -929,6 +962,9 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 	in->renewal_horizon_days = int_or(&cache->inputs, iv, inull, IN_RENEWAL_HORIZON_DAYS, 90);
 	in->p_alive = opt_float(&cache->inputs, iv, inull, IN_P_ALIVE);
 	in->expected_value = opt_float(&cache->inputs, iv, inull, IN_EXPECTED_VALUE);
+	/* not a field of priority_inputs: the caller's (score_row, PriorityScoreOfRows) */
+	in->outreach_declined_reason = parse_reason(row->declined_reason);
+	in->days_since_outreach_decline = row->days_since_outreach_decline;
 	in->value_percentile = row->value_percentile;
 	in->expected_value_percentile = row->expected_value_percentile;
 
@@ -936,15 +972,46 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 	return cache;
 }
 
-/* score_rows() on the two arguments of the call, with the cache in fn_extra. */
+/*
+ * score_rows() on the arguments of the call, with the cache in fn_extra:
+ * the inputs and the weights; then, in the four-argument form of
+ * score_priority, the declined reason and its age; in the five-argument
+ * form of _priority_breakdown, the percentiles, the declined reason and its
+ * age.
+ */
 static ScoreCache *
 score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 {
-	row->value_percentile.valid = row->expected_value_percentile.valid = false;
-	/* the optional third argument: {total_amount's, expected_value's} */
-	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	int			pct_arg = -1;	/* {total_amount's, expected_value's} */
+	int			decline_arg = -1;	/* the reason, then the days */
+
+	switch (PG_NARGS())
 	{
-		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(2);
+		case 3:
+			pct_arg = 2;
+			break;
+		case 4:
+			decline_arg = 2;
+			break;
+		case 5:
+			pct_arg = 2;
+			decline_arg = 3;
+			break;
+	}
+	row->value_percentile.valid = row->expected_value_percentile.valid = false;
+	row->declined_reason = NULL;
+	row->days_since_outreach_decline.valid = false;
+	row->days_since_outreach_decline.value = 0;
+	/* the decline heard on a call: both, or none */
+	if (decline_arg >= 0 && !PG_ARGISNULL(decline_arg) && !PG_ARGISNULL(decline_arg + 1))
+	{
+		row->declined_reason = TextDatumGetCString(PG_GETARG_DATUM(decline_arg));
+		row->days_since_outreach_decline.valid = true;
+		row->days_since_outreach_decline.value = PG_GETARG_INT32(decline_arg + 1);
+	}
+	if (pct_arg >= 0 && !PG_ARGISNULL(pct_arg))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(pct_arg);
 		Datum	   *elems;
 		bool	   *nulls;
 		int			n;
@@ -977,10 +1044,13 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 double
 PriorityScoreOfRows(void **cachep, MemoryContext mcxt, HeapTupleHeader inputs,
 					HeapTupleHeader weights, PriorityValue value_percentile,
-					PriorityValue expected_value_percentile)
+					PriorityValue expected_value_percentile, const char *declined_reason,
+					PriorityValue days_since_outreach_decline)
 {
 	ScoredRow	row;
 
+	row.declined_reason = declined_reason;
+	row.days_since_outreach_decline = days_since_outreach_decline;
 	row.value_percentile = value_percentile;
 	row.expected_value_percentile = expected_value_percentile;
 	score_rows((ScoreCache **) cachep, mcxt, inputs, weights, &row);
@@ -990,14 +1060,22 @@ PriorityScoreOfRows(void **cachep, MemoryContext mcxt, HeapTupleHeader inputs,
 /*
  * score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights)
  *		returns dormancy.priority_result
+ * score_priority(inputs, weights, outreach_declined_reason text,
+ *				  days_since_outreach_decline integer)
+ *		returns dormancy.priority_result
  */
 Datum
 score_priority(PG_FUNCTION_ARGS)
 {
 	ScoredRow	row;
-	ScoreCache *cache = score_row(fcinfo, &row);
+	ScoreCache *cache;
 	Datum		result[2];
 	bool		result_null[2] = {false, false};
+
+	/* the four-argument form is not strict in the decline */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	cache = score_row(fcinfo, &row);
 
 	if (cache->result_desc == NULL)
 	{
@@ -1011,7 +1089,8 @@ score_priority(PG_FUNCTION_ARGS)
 		MemoryContextSwitchTo(old);
 	}
 	result[0] = Float8GetDatum(row.r.score);
-	result[1] = JsonbPGetDatum(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason));
+	result[1] = JsonbPGetDatum(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome,
+											  row.reason, row.declined_reason));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->result_desc, result, result_null)));
 }
 
@@ -1034,8 +1113,12 @@ priority_score_only(PG_FUNCTION_ARGS)
 /*
  * _priority_breakdown(inputs dormancy.priority_inputs, weights dormancy.score_weights)
  *		returns jsonb
+ * _priority_breakdown(inputs, weights, value_percentiles float8[],
+ *					   outreach_declined_reason text, days_since_outreach_decline integer)
+ *		returns jsonb
  *
- * The breakdown of score_priority() alone, for customer_status.
+ * The breakdown of score_priority() alone, for customer_status (the second
+ * form, with what _assess gives beside the inputs).
  */
 Datum
 priority_breakdown(PG_FUNCTION_ARGS)
@@ -1043,10 +1126,11 @@ priority_breakdown(PG_FUNCTION_ARGS)
 	ScoredRow	row;
 	ScoreCache *cache;
 
-	/* the three-argument form is not strict in its percentiles */
+	/* the five-argument form is not strict in its percentiles and decline */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	cache = score_row(fcinfo, &row);
 
-	PG_RETURN_JSONB_P(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason));
+	PG_RETURN_JSONB_P(make_breakdown(cache, &row.in, &row.r, row.state, row.outcome, row.reason,
+									 row.declined_reason));
 }

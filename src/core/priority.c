@@ -288,10 +288,41 @@ engagement_value(const PriorityInputs *in, const PriorityWeights *w)
 	return 0.5 * intensity + 0.5 * fresh;
 }
 
+/* The value of a deal lost for a reason (and of a decline for one). */
+static double
+lost_value(DealReason reason, const PriorityWeights *w)
+{
+	switch (reason)
+	{
+		case DEAL_REASON_BUDGET:
+		case DEAL_REASON_TIMING:
+			return w->deal_lost_budget_timing;
+		case DEAL_REASON_PRICE:
+			return w->deal_lost_price;
+		case DEAL_REASON_COMPETITOR:
+			return w->deal_lost_competitor;
+		default:
+			return w->deal_lost_other;
+	}
+}
+
+bool
+priority_deal_from_outreach(const PriorityInputs *in)
+{
+	if (in->outreach_declined_reason == DEAL_REASON_NONE || !in->days_since_outreach_decline.valid)
+		return false;
+	if (!in->deals_bound || in->last_deal_outcome == DEAL_OUTCOME_NONE || !in->days_since_last_deal.valid)
+		return true;
+	/* later: fewer days ago (a deal of the same day wins) */
+	return in->days_since_outreach_decline.value < in->days_since_last_deal.value;
+}
+
 /*
  * Deal: the value of the last deal's outcome (and reason, for lost deals),
  * fading linearly to 0 at deal_horizon_days; an open deal gives at least
- * deal_open.
+ * deal_open.  A decline heard on a call later than the last deal takes the
+ * deal's place: valued as a deal lost for the same reason, fading from its
+ * day (priority_deal_from_outreach).
  */
 double
 priority_deal_value(const PriorityInputs *in, const PriorityWeights *w)
@@ -299,6 +330,15 @@ priority_deal_value(const PriorityInputs *in, const PriorityWeights *w)
 	double		base = 0;
 	double		fade = 1;
 
+	if (priority_deal_from_outreach(in))
+	{
+		base = lost_value(in->outreach_declined_reason, w);
+		fade = clamp(1.0 - in->days_since_outreach_decline.value / w->deal_horizon_days, 0, 1);
+		base *= fade;
+		if (in->deals_bound && in->open_deals > 0 && base < w->deal_open)
+			base = w->deal_open;
+		return base;
+	}
 	switch (in->last_deal_outcome)
 	{
 		case DEAL_OUTCOME_NONE:
@@ -315,22 +355,7 @@ priority_deal_value(const PriorityInputs *in, const PriorityWeights *w)
 			base = w->deal_postponed;
 			break;
 		case DEAL_OUTCOME_LOST:
-			switch (in->last_deal_reason)
-			{
-				case DEAL_REASON_BUDGET:
-				case DEAL_REASON_TIMING:
-					base = w->deal_lost_budget_timing;
-					break;
-				case DEAL_REASON_PRICE:
-					base = w->deal_lost_price;
-					break;
-				case DEAL_REASON_COMPETITOR:
-					base = w->deal_lost_competitor;
-					break;
-				default:
-					base = w->deal_lost_other;
-					break;
-			}
+			base = lost_value(in->last_deal_reason, w);
 			break;
 	}
 	if (in->days_since_last_deal.valid)
@@ -383,6 +408,7 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
 	{
 		out->part[i].applicable = true;
+		out->part[i].outside_total = false;
 		out->part[i].value = 0;
 	}
 	if (in->value_percentile.valid && !isnan(in->value_percentile.value))
@@ -400,6 +426,22 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 
 	if (in->deals_bound)
 		out->part[PRIORITY_DEAL].value = priority_deal_value(in, w);
+	else if (priority_deal_from_outreach(in))
+	{
+		/*
+		 * Deals not bound, but a decline heard on a call: the component
+		 * counts for this customer alone, outside W, so that the other
+		 * components keep their shares and every other customer's score
+		 * stays what it was.  Its share is the one it has when deals are
+		 * bound, 100 * w / (W + w): the decline moves the score by what
+		 * the same lost deal would, up or down by the sign of its value.
+		 * Taken into W instead, it would pull the score towards
+		 * 100 * value: a budget decline (0.6) would lower a customer
+		 * scoring above 60 (docs/priority.md).
+		 */
+		out->part[PRIORITY_DEAL].value = priority_deal_value(in, w);
+		out->part[PRIORITY_DEAL].outside_total = true;
+	}
 	else
 		out->part[PRIORITY_DEAL].applicable = false;
 
@@ -426,7 +468,7 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
 	{
 		out->part[i].value = clamp(out->part[i].value, -1, 1);
-		if (out->part[i].applicable)
+		if (out->part[i].applicable && !out->part[i].outside_total)
 			total += w->weight[i];
 	}
 	out->total_weight = total;
@@ -434,7 +476,10 @@ priority_compute(const PriorityInputs *in, const PriorityWeights *w, PriorityRes
 	{
 		PriorityPart *p = &out->part[i];
 
-		p->share = (p->applicable && total > 0) ? 100.0 * w->weight[i] / total : 0;
+		if (p->outside_total)
+			p->share = (total + w->weight[i] > 0) ? 100.0 * w->weight[i] / (total + w->weight[i]) : 0;
+		else
+			p->share = (p->applicable && total > 0) ? 100.0 * w->weight[i] / total : 0;
 		p->contribution = p->share * p->value;
 		sum += p->contribution;
 	}

@@ -16,7 +16,12 @@
  * bound source is applicable with the value the definitions below give (no
  * recent event at all lowers the score, for example).  Each component's
  * contribution is 100 * w_i * v_i / W, so the contributions add up to the
- * score before the clamp.  docs/priority.md spells out every value.
+ * score before the clamp.  One exception: a decline heard on a call (the
+ * outreach log) while deals are not bound makes the deal component
+ * applicable for that customer alone, outside W: its share is
+ * 100 * w_deal / (W + w_deal), the share it has when deals are bound, and
+ * the other shares stay 100 * w_i / W (priority_compute).  docs/priority.md
+ * spells out every value.
  */
 #ifndef DORMANCY_CORE_PRIORITY_H
 #define DORMANCY_CORE_PRIORITY_H
@@ -107,6 +112,16 @@ typedef struct PriorityInputs
 	PriorityValue days_since_last_deal;
 	int64_t		open_deals;
 
+	/*
+	 * the latest conversation of the outreach log, when it was a decline
+	 * with a reason after the last order (customer_status passes nothing
+	 * else): its reason (DEAL_REASON_NONE for none) and its age in days.
+	 * It is the deal component's input when it is later than the last deal
+	 * (priority_deal_from_outreach).
+	 */
+	DealReason	outreach_declined_reason;
+	PriorityValue days_since_outreach_decline;
+
 	/* contracts */
 	bool		contracts_bound;
 	bool		has_contract;
@@ -173,6 +188,12 @@ typedef struct PriorityWeights
 typedef struct PriorityPart
 {
 	bool		applicable;
+	/*
+	 * applicable, but its weight is not in W: the deal component of an
+	 * outreach decline while deals are not bound (share 100 * weight /
+	 * (W + weight))
+	 */
+	bool		outside_total;
 	double		value;			/* in [-1, 1]; 0 when not applicable */
 	double		share;			/* 100 * weight / W: the points it can give */
 	double		contribution;	/* share * value */
@@ -204,6 +225,13 @@ extern void priority_compute(const PriorityInputs *in, const PriorityWeights *w,
  * purchased and whose last deal was lost or postponed.
  */
 extern bool priority_recency_from_deal(const PriorityInputs *in);
+
+/*
+ * True when the deal component is valued from the outreach decline: one is
+ * given, and it is later than the last closed deal (or there is none, or
+ * deals are not bound).  A deal on the decline's day wins.
+ */
+extern bool priority_deal_from_outreach(const PriorityInputs *in);
 
 /*
  * The breakdown's numbers as text: x rounded to `decimals` (0 to

@@ -7,8 +7,11 @@
  *
  * Invariants: the score is in [0, 100]; every component value is in
  * [-1, 1]; a component's share is 0 when it is not applicable and the
- * shares add up to 100 when some weight applies; contribution = share *
- * value; the exposed component functions agree with the breakdown.
+ * shares of the components inside W add up to 100 when some weight
+ * applies; a deal outside W (an outreach decline, deals not bound) has the
+ * share 100 * w / (W + w) and the others' shares are those without it;
+ * contribution = share * value; the exposed component functions agree with
+ * the breakdown.
  * Undefined behaviour (e.g. signed overflow in the engagement count) stops
  * the run through UBSan.
  */
@@ -63,6 +66,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	PriorityWeights w;
 	PriorityResult out;
 	double		sum_share = 0;
+	double		outside_share = 0;
+	PriorityInputs no_decline;
+	PriorityResult without;
 
 	fz_reader_init(&r, data, size);
 	memset(&in, 0, sizeof(in));
@@ -101,6 +107,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.expected_value = fz_value(&r);
 	in.value_percentile = fz_value(&r);
 	in.expected_value_percentile = fz_value(&r);
+	in.outreach_declined_reason = (DealReason) (fz_u8(&r) % (DEAL_REASON_OTHER + 1));
+	in.days_since_outreach_decline = fz_value(&r);
 
 	priority_default_weights(&w);
 	FZ_CHECK(FZ_T, priority_check_weights(&w) == NULL, "default weights rejected");
@@ -143,13 +151,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 "%s share %.17g", priority_component_names[i], p->share);
 		FZ_CHECK(FZ_T, p->contribution == p->share * p->value, "%s contribution",
 				 priority_component_names[i]);
-		sum_share += p->share;
+		FZ_CHECK(FZ_T, !p->outside_total || (i == PRIORITY_DEAL && p->applicable && !in.deals_bound),
+				 "%s outside W", priority_component_names[i]);
+		if (p->outside_total)
+			outside_share = p->share;
+		else
+			sum_share += p->share;
 	}
 	FZ_CHECK(FZ_T, out.total_weight >= 0 && isfinite(out.total_weight), "total weight %.17g", out.total_weight);
 	if (out.total_weight > 0)
 		FZ_CHECK(FZ_T, fabs(sum_share - 100) < 1e-9, "shares add up to %.17g", sum_share);
 	else
-		FZ_CHECK(FZ_T, sum_share == 0 && out.score == 0, "no weight but shares %.17g", sum_share);
+		FZ_CHECK(FZ_T, sum_share == 0 && (outside_share > 0 || out.score == 0),
+				 "no weight but shares %.17g", sum_share);
+
+	/* a decline outside W leaves the other components as they were */
+	no_decline = in;
+	no_decline.outreach_declined_reason = DEAL_REASON_NONE;
+	priority_compute(&no_decline, &w, &without);
+	FZ_CHECK(FZ_T, out.total_weight == without.total_weight, "total weight with a decline %.17g", out.total_weight);
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+		if (i != PRIORITY_DEAL)
+			FZ_CHECK(FZ_T, out.part[i].share == without.part[i].share &&
+					 out.part[i].contribution == without.part[i].contribution,
+					 "%s changed by a decline", priority_component_names[i]);
 
 	/* the exposed components are the breakdown's values (before the clamp) */
 	if (in.contracts_bound)
@@ -158,7 +183,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FZ_CHECK(FZ_T, v >= 0 && v <= 1 && v == out.part[PRIORITY_CONTRACT].value, "contract %.17g", v);
 	}
-	if (in.deals_bound)
+	if (in.deals_bound || priority_deal_from_outreach(&in))
 	{
 		double		v = priority_deal_value(&in, &w);
 

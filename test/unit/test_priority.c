@@ -370,6 +370,8 @@ test_random(void)
 		in.last_deal_reason = (DealReason) (rand() % 8);
 		in.days_since_last_deal = (rand() % 4) ? val(rand() % 3000) : null_value;
 		in.open_deals = rand() % 2;
+		in.outreach_declined_reason = (DealReason) (rand() % 8);
+		in.days_since_outreach_decline = (rand() % 4) ? val(rand() % 3000) : null_value;
 		in.contracts_bound = rand() % 2;
 		in.has_contract = rand() % 2;
 		in.contract_lapsed = rand() % 2;
@@ -624,6 +626,143 @@ test_percentile(void)
 	ok(r.part[PRIORITY_EXPECTED_VALUE].value == 1, "expected_value without a percentile: log scale, capped");
 }
 
+/*
+ * A decline heard on a call (the outreach log): valued as a deal lost for
+ * the same reason, fading from its day; the latest of it and the last deal
+ * wins; without bound deals it counts outside W, so that the other shares
+ * and every other customer's score stay as they were, and it moves the
+ * score by the sign of its value.
+ */
+static void
+test_outreach_decline(void)
+{
+	PriorityInputs base = base_inputs();
+	PriorityInputs in;
+	PriorityResult rb;
+	PriorityResult r;
+	bool		others_same = true;
+	double		sum = 0;
+
+	base.events_bound = base.deals_bound = base.contracts_bound = false;
+	rb = score(&base);
+
+	in = base;
+	in.outreach_declined_reason = DEAL_REASON_COMPETITOR;
+	in.days_since_outreach_decline = val(0);
+	ok(priority_deal_from_outreach(&in), "a decline with deals not bound is the deal's input");
+	r = score(&in);
+	ok(r.part[PRIORITY_DEAL].applicable && r.part[PRIORITY_DEAL].outside_total,
+	   "deals not bound: the deal counts, outside W");
+	ok(close_to(r.part[PRIORITY_DEAL].value, weights.deal_lost_competitor),
+	   "a competitor decline today is deal_lost_competitor");
+	ok(close_to(r.total_weight, rb.total_weight), "W is unchanged (%.0f)", r.total_weight);
+	ok(close_to(r.part[PRIORITY_DEAL].share, 100.0 * 10 / (65 + 10)),
+	   "its share is the one of bound deals, 100 * 10 / 75 (%.4f)", r.part[PRIORITY_DEAL].share);
+	for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+	{
+		if (i != PRIORITY_DEAL &&
+			(!close_to(r.part[i].share, rb.part[i].share) || !close_to(r.part[i].contribution, rb.part[i].contribution)))
+			others_same = false;
+		sum += r.part[i].contribution;
+	}
+	ok(others_same, "the other components keep their shares and contributions");
+	ok(close_to(sum, r.score) && close_to(r.score, rb.score + r.part[PRIORITY_DEAL].contribution),
+	   "the score moves by the deal's contribution (%.4f -> %.4f)", rb.score, r.score);
+	ok(!score(&base).part[PRIORITY_DEAL].applicable, "without a decline the deal is not applicable");
+
+	/* the reasons */
+	in.outreach_declined_reason = DEAL_REASON_PRICE;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_price), "price: deal_lost_price");
+	in.outreach_declined_reason = DEAL_REASON_BUDGET;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_budget_timing), "budget: deal_lost_budget_timing");
+	in.outreach_declined_reason = DEAL_REASON_TIMING;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_budget_timing), "timing: deal_lost_budget_timing");
+	in.outreach_declined_reason = DEAL_REASON_FEATURES;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_other), "features: deal_lost_other");
+	in.outreach_declined_reason = DEAL_REASON_OTHER;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_other), "other: deal_lost_other");
+
+	/* fading */
+	in.outreach_declined_reason = DEAL_REASON_COMPETITOR;
+	in.days_since_outreach_decline = val(weights.deal_horizon_days / 2.0);
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_lost_competitor / 2),
+	   "at half the horizon: half the value");
+	in.days_since_outreach_decline = val(weights.deal_horizon_days + 100.0);
+	r = score(&in);
+	ok(r.part[PRIORITY_DEAL].value == 0 && close_to(r.score, rb.score),
+	   "older than the horizon: 0, the score unchanged");
+
+	/* a budget decline raises even a high score (taken into W it would lower it) */
+	in = base;
+	in.total_amount = weights.value_cap;
+	in.state = PRIORITY_STATE_AT_RISK;
+	in.days_since_last_order = val(200);
+	in.gap_stddev_days = val(0);
+	rb = score(&in);
+	in.outreach_declined_reason = DEAL_REASON_BUDGET;
+	in.days_since_outreach_decline = val(10);
+	r = score(&in);
+	ok(rb.score > 100 * weights.deal_lost_budget_timing && r.score > rb.score,
+	   "a budget decline raises a score above 60 (%.2f -> %.2f)", rb.score, r.score);
+
+	/* deals bound: the latest wins, a deal of the same day */
+	in = base_inputs();
+	in.last_deal_outcome = DEAL_OUTCOME_POSTPONED;
+	in.days_since_last_deal = val(30);
+	in.outreach_declined_reason = DEAL_REASON_COMPETITOR;
+	in.days_since_outreach_decline = val(60);
+	ok(!priority_deal_from_outreach(&in) &&
+	   close_to(priority_deal_value(&in, &weights), weights.deal_postponed * (1 - 30.0 / weights.deal_horizon_days)),
+	   "a later deal overrides an earlier decline");
+	in.days_since_outreach_decline = val(10);
+	r = score(&in);
+	ok(priority_deal_from_outreach(&in) && !r.part[PRIORITY_DEAL].outside_total &&
+	   close_to(r.part[PRIORITY_DEAL].value, weights.deal_lost_competitor * (1 - 10.0 / weights.deal_horizon_days)),
+	   "a later decline overrides an earlier deal, inside W");
+	in.days_since_outreach_decline = val(30);
+	ok(!priority_deal_from_outreach(&in), "a deal of the decline's day wins");
+	in.days_since_outreach_decline = val(10);
+	in.open_deals = 1;
+	ok(close_to(priority_deal_value(&in, &weights), weights.deal_open), "an open deal is still a floor");
+	in.open_deals = 0;
+	in.last_deal_outcome = DEAL_OUTCOME_NONE;
+	in.days_since_last_deal = null_value;
+	ok(priority_deal_from_outreach(&in), "no closed deal: the decline");
+	in.outreach_declined_reason = DEAL_REASON_NONE;
+	ok(!priority_deal_from_outreach(&in), "a decline without a reason is nothing");
+	in.outreach_declined_reason = DEAL_REASON_PRICE;
+	in.days_since_outreach_decline = null_value;
+	ok(!priority_deal_from_outreach(&in), "an undated decline is nothing");
+
+	/* recency stays the deal's (a prospect's ladder) */
+	in = base_inputs();
+	in.state = PRIORITY_STATE_NEVER_PURCHASED;
+	in.days_since_last_order = null_value;
+	in.last_deal_outcome = DEAL_OUTCOME_LOST;
+	in.days_since_last_deal = val(200);
+	in.outreach_declined_reason = DEAL_REASON_COMPETITOR;
+	in.days_since_outreach_decline = val(10);
+	ok(close_to(priority_recency_value(&in), 1), "a later decline leaves recency on the deal's ladder");
+
+	/* every weight but the deal's 0: the decline alone */
+	in = base;
+	{
+		PriorityWeights w = weights;
+
+		for (int i = 0; i < PRIORITY_NCOMPONENTS; i++)
+			if (i != PRIORITY_DEAL)
+				w.weight[i] = 0;
+		in.outreach_declined_reason = DEAL_REASON_BUDGET;
+		in.days_since_outreach_decline = val(0);
+		priority_compute(&in, &w, &r);
+		ok(close_to(r.part[PRIORITY_DEAL].share, 100) && close_to(r.score, 100 * w.deal_lost_budget_timing),
+		   "only the deal weighs: its share is 100 (score %.2f)", r.score);
+		w.weight[PRIORITY_DEAL] = 0;
+		priority_compute(&in, &w, &r);
+		ok(r.part[PRIORITY_DEAL].share == 0 && r.score == 0, "no weight at all: share 0, score 0");
+	}
+}
+
 int
 main(void)
 {
@@ -631,6 +770,7 @@ main(void)
 	test_pairs();
 	test_components();
 	test_weights();
+	test_outreach_decline();
 	test_random();
 	test_extremes();
 	test_format_number();
