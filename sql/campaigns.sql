@@ -245,10 +245,10 @@ SELECT count(*) = (SELECT customers - controls FROM dormancy.campaigns WHERE nam
 	   min(call_order) AS first, max(call_order) = count(*) AS numbered
   FROM dormancy.campaign_list l WHERE campaign_name = 'december win-back';
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
-SELECT customer_id, now() + interval '1 hour', U&'\96FB\8A71', U&'\4E0D\5728', campaign_id FROM dormancy.campaign_list
+SELECT customer_id, '2026-11-01 10:00+00', U&'\96FB\8A71', U&'\4E0D\5728', campaign_id FROM dormancy.campaign_list
  WHERE campaign_name = 'december win-back' AND call_order <= 2;
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
-SELECT customer_id, now() + interval '2 hours', U&'\96FB\8A71', U&'\5546\8AC7', campaign_id FROM dormancy.campaign_list
+SELECT customer_id, '2026-11-01 11:00+00', U&'\96FB\8A71', U&'\5546\8AC7', campaign_id FROM dormancy.campaign_list
  WHERE campaign_name = 'december win-back' AND call_order = 1;
 -- and a contact from before the start, which does not count
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
@@ -258,6 +258,35 @@ SET dormancy.language = 'ja';
 SELECT call_order, contacts, last_outcome, channel, channel_label
   FROM dormancy.campaign_list WHERE campaign_name = 'december win-back' AND call_order <= 3 ORDER BY call_order;
 RESET dormancy.language;
+-- the list counts the contacts up to the as-of day, by the day in
+-- dormancy.time_zone, as campaign_outcomes and customer_outreach do: a call
+-- at 23:30 on the as-of day in Tokyo counts, one at 00:10 the next day has
+-- not happened yet as of that day (until 2026-12-07 the list counted it:
+-- its contacts, last_contacted_at and last_outcome ran ahead of the
+-- campaign's own count; a review found it, this test came first)
+SET dormancy.time_zone = 'Asia/Tokyo';
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, campaign_id)
+SELECT l.customer_id, v.at::timestamptz, 'phone', v.outcome, l.campaign_id
+  FROM dormancy.campaign_list l
+ CROSS JOIN (VALUES ('2026-11-01 23:30+09', 'reached'), ('2026-11-02 00:10+09', 'meeting')) v(at, outcome)
+ WHERE l.campaign_name = 'december win-back' AND l.call_order = 3;
+SELECT l.call_order, l.contacts, l.last_contacted_at AT TIME ZONE 'Asia/Tokyo' AS last_contacted_jst, l.last_outcome,
+	   o.contacts AS outcomes_contacts, o.first_contact_on,
+	   co.contacts AS outreach_contacts, co.last_contacted_at = l.last_contacted_at AS same_last_contact
+  FROM dormancy.campaign_list l
+  JOIN dormancy.campaign_outcomes o ON o.campaign_id = l.campaign_id AND o.customer_id = l.customer_id
+  JOIN dormancy.customer_outreach co ON co.customer_id::text = l.customer_id
+ WHERE l.campaign_name = 'december win-back' AND l.call_order = 3;
+-- as of the next day, the call at 00:10 counts in all three
+SET dormancy.as_of = '2026-11-02';
+SELECT l.call_order, l.contacts, l.last_contacted_at AT TIME ZONE 'Asia/Tokyo' AS last_contacted_jst, l.last_outcome,
+	   o.contacts AS outcomes_contacts, co.contacts AS outreach_contacts
+  FROM dormancy.campaign_list l
+  JOIN dormancy.campaign_outcomes o ON o.campaign_id = l.campaign_id AND o.customer_id = l.customer_id
+  JOIN dormancy.customer_outreach co ON co.customer_id::text = l.customer_id
+ WHERE l.campaign_name = 'december win-back' AND l.call_order = 3;
+SET dormancy.as_of = '2026-11-01';
+RESET dormancy.time_zone;
 -- the contacts as they are now: a usable one, the most recently updated first
 INSERT INTO cp.contacts
 SELECT l.customer_id::integer, v.tel, v.mail, v.person, v.updated::date

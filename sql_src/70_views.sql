@@ -2107,11 +2107,9 @@ SELECT m.campaign_id, c.name AS campaign_name,
 				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
 		   -- an opt-out in force, as customer_outreach.opted_out_on says
 		   -- (its rule, _not_opted_out below; any day up to the as-of day
-		   -- in force)
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
-			   AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes())
-													AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
+		   -- in force, as every contact here)
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out) AS last_opt_out_at,
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes()))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
@@ -2124,8 +2122,14 @@ SELECT m.campaign_id, c.name AS campaign_name,
 			 GROUP BY k.customer_id) mt ON mt.customer_key = mo.customer_id
 	  -- the contacts since the start day, by the day in the zone in force
 	  -- (as campaign_outcomes counts them: a contact logged with a date on
-	  -- the start day is midnight, before started_at); the opt-outs of any day
+	  -- the start day is midnight, before started_at); the opt-outs of any
+	  -- day.  Only those up to the as-of day in force, as customer_outreach
+	  -- and campaign_outcomes read them (the same cut-off: the day in the
+	  -- zone against dormancy._as_of): with a pinned as-of in the past, a
+	  -- call made after it has not happened yet (until 2026-12-07 the list
+	  -- counted it in contacts, last_contacted_at and last_outcome)
 	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id AND pg_catalog.isfinite(o.contacted_at)
+									 AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a)
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
@@ -2134,7 +2138,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
    -- campaign_outcomes counts every one)
    AND dormancy._not_opted_out(ot.last_opt_out_at, ot.last_interest_at);
 COMMENT ON VIEW dormancy.campaign_list IS
-	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach since the start: the list to export for the reps';
+	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach from the start to the as-of day: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_name IS 'the campaign''s name';
 COMMENT ON COLUMN dormancy.campaign_list.call_order IS 'position in the campaign''s list, 1 = call first (the call list''s order at the start)';
@@ -2151,7 +2155,7 @@ COMMENT ON COLUMN dormancy.campaign_list.theme IS 'the planned message theme';
 COMMENT ON COLUMN dormancy.campaign_list.priority_score IS 'the priority score at the start, 0 to 100';
 COMMENT ON COLUMN dormancy.campaign_list.score_band IS 'the band of the score at the start';
 COMMENT ON COLUMN dormancy.campaign_list.value_tier IS 'the value tier at the start';
-COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach since the campaign''s start day (the day in dormancy.time_zone; any campaign id)';
+COMMENT ON COLUMN dormancy.campaign_list.contacts IS 'contacts of the customer in the outreach from the campaign''s start day to the as-of day in force (the days in dormancy.time_zone; any campaign id)';
 COMMENT ON COLUMN dormancy.campaign_list.last_contacted_at IS 'the latest of those contacts';
 COMMENT ON COLUMN dormancy.campaign_list.last_outcome IS 'the outcome of the latest of those contacts that has one';
 COMMENT ON COLUMN dormancy.campaign_list.as_of IS 'the as-of day of the campaign''s start';
