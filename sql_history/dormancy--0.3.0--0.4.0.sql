@@ -1432,7 +1432,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
 
 	COMMENT ON VIEW dormancy.src_outreach IS 'adapter view over the bound outreach relation, else dormancy.outreach_log: one row per contact, its wordings mapped';
-	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column (from the log: the id of the customer whose id has the log''s text, NULL when none has)';
+	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column, a text one by its key (white space trimmed at both ends: dormancy.outreach_customer_key); from the log: the id of the customer whose id has the log''s text so trimmed, NULL when none has';
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_at IS 'when the contact was made (a bound date or timestamp is taken in dormancy.time_zone)';
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
 	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
@@ -3312,9 +3312,10 @@ SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
   FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
-SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_catalog.text, x.source_customer_id),
+-- (the id as written: a text id's key, white space trimmed, matched no one)
+SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.source_customer_id, x.customer_id::pg_catalog.text),
 	   NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text, the log''s white space trimmed at both ends: dormancy.outreach_customer_key), not in customer_status'
+	   'contacts of a customer not in the bound customers (no customer id has this text, its white space trimmed at both ends when it is text, in dormancy.outreach_log or a bound table: dormancy.outreach_customer_key), not in customer_status'
   FROM dormancy.src_outreach x
   LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
  WHERE x.source_customer_id IS NOT NULL AND s.customer_id IS NULL
@@ -3396,7 +3397,7 @@ SELECT x.source,
 	   x.index_name,
 	   x.estimated_rows,
 	   CASE WHEN x.relation_kind IN ('table', 'materialized view') AND x.index_name IS NULL
-			THEN pg_catalog.format('CREATE INDEX ON %s (%I)', x.index_on, x.column_name)
+			THEN pg_catalog.format('CREATE INDEX ON %s (%s)', x.index_on, x.lookup_key)
 	   END AS create_index,
 	   -- the orders only: the histories fold them in the customers' order
 	   -- through the index, and an index that holds every bound column lets
@@ -3417,7 +3418,7 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is b
 COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
 COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
-COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (whole, or partial with the predicate customer column IS NOT NULL); false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (for a bound outreach table with text ids: with its key, dormancy.outreach_customer_key(column)), whole or partial with the predicate customer column IS NOT NULL; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
 COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
 COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';
@@ -10769,16 +10770,29 @@ DECLARE
 	src record;
 	zone text := '(SELECT dormancy._time_zone_in_force())';
 	at_type oid;
+	customer_col record;
 	cols text;
 BEGIN
 	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
 	IF src.relation IS NOT NULL THEN
 		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		customer_col := dormancy._binding_column(src.relation, 'customer', src.columns ->> 'customer');
 		cols := format(
 			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
 			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
 			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
-			dormancy._col(src.columns, 'customer'),
+			-- a text id (text, varchar, char) by the log's key: its white
+			-- space at both ends trimmed (outreach_customer_key), typed back
+			-- as the column, so that '1042' and a full-width space from a
+			-- CRM export is customer '1042' here too; the customers' ids as
+			-- they are.  An index on the column itself does not serve the
+			-- key: customer_column_indexes proposes one on the key.  Other
+			-- types (integer, uuid, ...) compare as they are
+			CASE WHEN customer_col.type_oid IN ('pg_catalog.text'::regtype, 'pg_catalog.varchar'::regtype,
+												'pg_catalog.bpchar'::regtype)
+				 THEN format('dormancy.outreach_customer_key((%s)::pg_catalog.text)::%s',
+							 dormancy._col(src.columns, 'customer'), customer_col.type_name)
+				 ELSE dormancy._col(src.columns, 'customer') END,
 			-- a date or timestamp read in the zone; one beyond the range
 			-- that converts (a typo, a "max date" placeholder) is no time:
 			-- source_issues reports it (outreach_without_date), the views
@@ -11863,7 +11877,7 @@ COMMENT ON FUNCTION dormancy._single_row(anyelement) IS
 CREATE FUNCTION dormancy._customer_column_indexes()
 	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
 				   index_name regclass, estimated_rows bigint, index_on regclass,
-				   covering_index regclass, other_columns name[])
+				   covering_index regclass, other_columns name[], lookup_key text)
 	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -11876,9 +11890,20 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
 		   CASE WHEN b.source = 'orders' THEN x.covering_index END,
-		   CASE WHEN b.source = 'orders' THEN b.others END
+		   CASE WHEN b.source = 'orders' THEN b.others END,
+		   CASE WHEN b.key_type IS NULL THEN quote_ident(b.col)
+				WHEN b.key_type = 'bpchar'::regtype
+				THEN format('(dormancy.outreach_customer_key(%I)::pg_catalog.bpchar)', b.col)
+				ELSE format('dormancy.outreach_customer_key(%I)', b.col) END
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
+				   -- the type of a column read by its key (above), else NULL
+				   (SELECT coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
+					  FROM pg_attribute ka JOIN pg_type kt ON kt.oid = ka.atttypid
+					 WHERE b.source = 'outreach' AND ka.attrelid = b.relation AND NOT ka.attisdropped
+					   AND ka.attname = dormancy._binding_customer_column(b.source, b.columns)
+					   AND coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
+						   IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
 				   -- the other bound columns (a column bound twice, once), in the
 				   -- bound relation's column order: one statement for all its
 				   -- partitions, whose columns may lie in other orders
@@ -11912,7 +11937,20 @@ AS $$
 		  JOIN pg_class ic ON ic.oid = i.indexrelid
 		  JOIN pg_am am ON am.oid = ic.relam
 		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
-		 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+		 WHERE i.indrelid = c.oid AND i.indisvalid
+		   -- the column, or for a column read by its key the key of it, as
+		   -- pg_get_indexdef writes the adapter's expression (a varchar
+		   -- column cast to text; a char one to text and the key back to
+		   -- char, whose operators the text index would not serve)
+		   AND CASE WHEN b.key_type IS NULL THEN i.indkey[0] = a.attnum
+					WHEN b.key_type = 'bpchar'::regtype
+					THEN i.indkey[0] = 0
+						 AND pg_get_indexdef(i.indexrelid, 1, false)
+							 = format('((dormancy.outreach_customer_key((%I)::text))::bpchar)', b.col)
+					ELSE i.indkey[0] = 0
+						 AND pg_get_indexdef(i.indexrelid, 1, false)
+							 IN (format('dormancy.outreach_customer_key(%I)', b.col),
+								 format('dormancy.outreach_customer_key((%I)::text)', b.col)) END
 		   AND am.amname IN ('btree', 'hash')
 		   -- in the column's collation: an index on code COLLATE "C" (the
 		   -- column in another one) serves neither = nor the grouping
@@ -11926,7 +11964,7 @@ AS $$
 	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples = 0)
 $$;
 COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
-	'internal: each bound table (and partition or child) with its customer column, the index a lookup of one customer uses and, for the orders, the index that covers every bound column (dormancy.customer_column_indexes)';
+	'internal: each bound table (and partition or child) with its customer column, the index a lookup of one customer uses (on the column, or on its key dormancy.outreach_customer_key for a bound outreach table with text ids) and, for the orders, the index that covers every bound column (dormancy.customer_column_indexes)';
 
 -- The planner is told how many histories a refresh reads: the store's size
 -- while the gate is open, one row while it is closed (see

@@ -446,7 +446,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_contacts.updated_on IS 'the day the contact was last updated (a timestamptz becomes its day in dormancy.time_zone), NULL when unbound';
 
 	COMMENT ON VIEW dormancy.src_outreach IS 'adapter view over the bound outreach relation, else dormancy.outreach_log: one row per contact, its wordings mapped';
-	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column (from the log: the id of the customer whose id has the log''s text, NULL when none has)';
+	COMMENT ON COLUMN dormancy.src_outreach.customer_id IS 'the bound customer column, a text one by its key (white space trimmed at both ends: dormancy.outreach_customer_key); from the log: the id of the customer whose id has the log''s text so trimmed, NULL when none has';
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_at IS 'when the contact was made (a bound date or timestamp is taken in dormancy.time_zone)';
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
 	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';

@@ -696,16 +696,29 @@ DECLARE
 	src record;
 	zone text := '(SELECT dormancy._time_zone_in_force())';
 	at_type oid;
+	customer_col record;
 	cols text;
 BEGIN
 	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
 	IF src.relation IS NOT NULL THEN
 		at_type := (dormancy._binding_column(src.relation, 'contacted_at', src.columns ->> 'contacted_at')).type_oid;
+		customer_col := dormancy._binding_column(src.relation, 'customer', src.columns ->> 'customer');
 		cols := format(
 			'SELECT %s AS customer_id, %s AS contacted_at, %s AS contacted_on, %s AS source_channel, '
 			'%s AS source_theme, %s AS source_outcome, %s AS source_reason, %s AS rep, %s AS campaign_id, '
 			'%s AS source_customer_id, NULL::pg_catalog.int8 AS outreach_id FROM %s t',
-			dormancy._col(src.columns, 'customer'),
+			-- a text id (text, varchar, char) by the log's key: its white
+			-- space at both ends trimmed (outreach_customer_key), typed back
+			-- as the column, so that '1042' and a full-width space from a
+			-- CRM export is customer '1042' here too; the customers' ids as
+			-- they are.  An index on the column itself does not serve the
+			-- key: customer_column_indexes proposes one on the key.  Other
+			-- types (integer, uuid, ...) compare as they are
+			CASE WHEN customer_col.type_oid IN ('pg_catalog.text'::regtype, 'pg_catalog.varchar'::regtype,
+												'pg_catalog.bpchar'::regtype)
+				 THEN format('dormancy.outreach_customer_key((%s)::pg_catalog.text)::%s',
+							 dormancy._col(src.columns, 'customer'), customer_col.type_name)
+				 ELSE dormancy._col(src.columns, 'customer') END,
 			-- a date or timestamp read in the zone; one beyond the range
 			-- that converts (a typo, a "max date" placeholder) is no time:
 			-- source_issues reports it (outreach_without_date), the views

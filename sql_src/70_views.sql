@@ -770,9 +770,10 @@ SELECT 'outreach', 'outreach_without_customer', NULL, NULL, pg_catalog.count(*),
   FROM dormancy.src_outreach x WHERE x.source_customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
-SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.customer_id::pg_catalog.text, x.source_customer_id),
+-- (the id as written: a text id's key, white space trimmed, matched no one)
+SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.source_customer_id, x.customer_id::pg_catalog.text),
 	   NULL, pg_catalog.count(*),
-	   'contacts of a customer not in the bound customers (in dormancy.outreach_log: no customer id has this text, the log''s white space trimmed at both ends: dormancy.outreach_customer_key), not in customer_status'
+	   'contacts of a customer not in the bound customers (no customer id has this text, its white space trimmed at both ends when it is text, in dormancy.outreach_log or a bound table: dormancy.outreach_customer_key), not in customer_status'
   FROM dormancy.src_outreach x
   LEFT JOIN dormancy.src_customers s ON s.customer_id = x.customer_id
  WHERE x.source_customer_id IS NOT NULL AND s.customer_id IS NULL
@@ -854,7 +855,7 @@ SELECT x.source,
 	   x.index_name,
 	   x.estimated_rows,
 	   CASE WHEN x.relation_kind IN ('table', 'materialized view') AND x.index_name IS NULL
-			THEN pg_catalog.format('CREATE INDEX ON %s (%I)', x.index_on, x.column_name)
+			THEN pg_catalog.format('CREATE INDEX ON %s (%s)', x.index_on, x.lookup_key)
 	   END AS create_index,
 	   -- the orders only: the histories fold them in the customers' order
 	   -- through the index, and an index that holds every bound column lets
@@ -875,7 +876,7 @@ COMMENT ON COLUMN dormancy.customer_column_indexes.source IS 'the source it is b
 COMMENT ON COLUMN dormancy.customer_column_indexes.table_name IS 'the bound relation, or one of its partitions or inheritance children';
 COMMENT ON COLUMN dormancy.customer_column_indexes.column_name IS 'the column bound as the customer id (the id of the customers)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.relation_kind IS 'table, materialized view, view or foreign table';
-COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (whole, or partial with the predicate customer column IS NOT NULL); false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
+COMMENT ON COLUMN dormancy.customer_column_indexes.indexed IS 'true when a valid B-tree or hash index starts with the customer column (for a bound outreach table with text ids: with its key, dormancy.outreach_customer_key(column)), whole or partial with the predicate customer column IS NOT NULL; false when none does (a lookup of one customer reads every row); NULL for a view or foreign table, whose indexes are not visible here';
 COMMENT ON COLUMN dormancy.customer_column_indexes.index_name IS 'the index a lookup can use (a full index before a partial one)';
 COMMENT ON COLUMN dormancy.customer_column_indexes.estimated_rows IS 'the rows the planner estimates the table holds (pg_class.reltuples; 0 before its first ANALYZE): what a lookup reads without the index';
 COMMENT ON COLUMN dormancy.customer_column_indexes.create_index IS 'when the index is missing, the statement that makes it (on the bound partitioned table for a partition)';

@@ -24,10 +24,16 @@
 -- marked all-visible) instead of fetching each order row from the table in
 -- the index's order: for orders written over time, one table page per row.
 -- other_columns: those other bound columns, in the table's column order.
+--
+-- A bound outreach table whose customer column is text (text, varchar or
+-- char, or a domain over one) is read by the key of the column,
+-- dormancy.outreach_customer_key(column) (_outreach_adapter): a lookup uses
+-- an index whose first column is that expression, not the column itself.
+-- lookup_key: what a lookup's index starts with, as CREATE INDEX takes it.
 CREATE FUNCTION dormancy._customer_column_indexes()
 	RETURNS TABLE (source text, table_name regclass, column_name name, relation_kind text,
 				   index_name regclass, estimated_rows bigint, index_on regclass,
-				   covering_index regclass, other_columns name[])
+				   covering_index regclass, other_columns name[], lookup_key text)
 	LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -40,9 +46,20 @@ AS $$
 		   -- table, whose partitions (those to come too) then all get one
 		   CASE WHEN b.relkind = 'p' THEN b.relation ELSE m.relid::regclass END,
 		   CASE WHEN b.source = 'orders' THEN x.covering_index END,
-		   CASE WHEN b.source = 'orders' THEN b.others END
+		   CASE WHEN b.source = 'orders' THEN b.others END,
+		   CASE WHEN b.key_type IS NULL THEN quote_ident(b.col)
+				WHEN b.key_type = 'bpchar'::regtype
+				THEN format('(dormancy.outreach_customer_key(%I)::pg_catalog.bpchar)', b.col)
+				ELSE format('dormancy.outreach_customer_key(%I)', b.col) END
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
+				   -- the type of a column read by its key (above), else NULL
+				   (SELECT coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
+					  FROM pg_attribute ka JOIN pg_type kt ON kt.oid = ka.atttypid
+					 WHERE b.source = 'outreach' AND ka.attrelid = b.relation AND NOT ka.attisdropped
+					   AND ka.attname = dormancy._binding_customer_column(b.source, b.columns)
+					   AND coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
+						   IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
 				   -- the other bound columns (a column bound twice, once), in the
 				   -- bound relation's column order: one statement for all its
 				   -- partitions, whose columns may lie in other orders
@@ -76,7 +93,20 @@ AS $$
 		  JOIN pg_class ic ON ic.oid = i.indexrelid
 		  JOIN pg_am am ON am.oid = ic.relam
 		  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = b.col AND NOT a.attisdropped
-		 WHERE i.indrelid = c.oid AND i.indkey[0] = a.attnum AND i.indisvalid
+		 WHERE i.indrelid = c.oid AND i.indisvalid
+		   -- the column, or for a column read by its key the key of it, as
+		   -- pg_get_indexdef writes the adapter's expression (a varchar
+		   -- column cast to text; a char one to text and the key back to
+		   -- char, whose operators the text index would not serve)
+		   AND CASE WHEN b.key_type IS NULL THEN i.indkey[0] = a.attnum
+					WHEN b.key_type = 'bpchar'::regtype
+					THEN i.indkey[0] = 0
+						 AND pg_get_indexdef(i.indexrelid, 1, false)
+							 = format('((dormancy.outreach_customer_key((%I)::text))::bpchar)', b.col)
+					ELSE i.indkey[0] = 0
+						 AND pg_get_indexdef(i.indexrelid, 1, false)
+							 IN (format('dormancy.outreach_customer_key(%I)', b.col),
+								 format('dormancy.outreach_customer_key((%I)::text)', b.col)) END
 		   AND am.amname IN ('btree', 'hash')
 		   -- in the column's collation: an index on code COLLATE "C" (the
 		   -- column in another one) serves neither = nor the grouping
@@ -90,4 +120,4 @@ AS $$
 	   AND NOT (c.relhassubclass AND c.relkind = 'r' AND c.reltuples = 0)
 $$;
 COMMENT ON FUNCTION dormancy._customer_column_indexes() IS
-	'internal: each bound table (and partition or child) with its customer column, the index a lookup of one customer uses and, for the orders, the index that covers every bound column (dormancy.customer_column_indexes)';
+	'internal: each bound table (and partition or child) with its customer column, the index a lookup of one customer uses (on the column, or on its key dormancy.outreach_customer_key for a bound outreach table with text ids) and, for the orders, the index that covers every bound column (dormancy.customer_column_indexes)';
