@@ -100,11 +100,17 @@ INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, 
 	('10', '2026-10-18 10:00+09', 'step mail', 'not reached', 'an automated sequence'),
 	('5', '2026-10-18 10:00+09', 'direct mail', 'interested', 'answered the mailing'),
 	('6', '2026-10-18 10:00+09', 'newsletter', NULL, 'an email'),
-	('3', '2026-10-18 10:00+09', 'fax', NULL, 'an unmapped channel');
+	('3', '2026-10-18 10:00+09', 'fax', NULL, 'an unmapped channel'),
+	-- delivered or opened (mapped to reached) is no answer (until a review
+	-- found it: a marketing tool logs one for every step mail); an outcome
+	-- nobody mapped may be one, so it holds, as an unmapped channel does
+	('4', '2026-10-18 10:00+09', 'step mail', 'opened', 'opened, no answer'),
+	('7', '2026-10-18 10:00+09', 'DM', 'delivered', 'delivered, no answer'),
+	('8', '2026-10-18 10:00+09', 'DM', U&'\8FD4\4FE1\3042\308A', 'henshin ari (replied): unmapped');
 SELECT customer_id, last_channel, last_contacted_on, recontact_on
   FROM dormancy.customer_outreach WHERE last_contacted_on = '2026-10-18' ORDER BY customer_id::integer;
 SELECT customer_id, last_contacted_on FROM dormancy.call_list
- WHERE customer_id IN (3, 5, 6, 9, 10) ORDER BY customer_id;
+ WHERE customer_id IN (3, 4, 5, 6, 7, 8, 9, 10) ORDER BY customer_id;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA rc CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

@@ -285,7 +285,10 @@ INSERT INTO dormancy.outreach_log (outreach_id, customer_id, contacted_at, chann
 	-- (10: held after the call only), an answered one holds (11)
 	(21, '10', '2026-10-20 10:00+00', 'phone', NULL, 'not reached', NULL),
 	(22, '10', '2026-10-25 10:00+00', 'DM', NULL, NULL, NULL),
-	(23, '11', '2026-10-28 10:00+00', 'step mail', NULL, 'interested', NULL);
+	(23, '11', '2026-10-28 10:00+00', 'step mail', NULL, 'interested', NULL),
+	-- opened is no answer (12); an outcome nobody mapped may be one (13)
+	(24, '12', '2026-10-28 10:00+00', 'step mail', NULL, 'opened', NULL),
+	(25, '13', '2026-10-28 10:00+00', 'DM', NULL, '返信あり', NULL);
 CREATE VIEW sp.outreach_reference AS
 WITH m AS (
 	SELECT c.id AS customer_id, l.outreach_id, l.contacted_at, (l.contacted_at AT TIME ZONE 'UTC')::date AS contacted_on,
@@ -295,7 +298,7 @@ WITH m AS (
 		   CASE WHEN dormancy.label_key(l.declined_reason) <> '' THEN
 				coalesce((SELECT x.reason FROM dormancy.deal_reasons x
 						   WHERE dormancy.label_key(x.source_reason) = dormancy.label_key(l.declined_reason)), 'other') END AS declined_reason,
-		   l.campaign_id,
+		   l.campaign_id, l.outcome AS raw_outcome,
 		   coalesce((SELECT x.opt_out FROM dormancy.outreach_outcomes x
 					  WHERE dormancy.label_key(x.source_outcome) = dormancy.label_key(l.outcome)), false)
 		   OR EXISTS (SELECT FROM dormancy.outreach_outcomes x
@@ -329,7 +332,9 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 	   (g.last_contacted_at AT TIME ZONE 'UTC')::date AS last_contacted_on,
 	   (SELECT max(h.contacted_on) + 14 FROM f h
 		 WHERE h.customer_id = g.customer_id AND h.counts
-		   AND NOT (coalesce(h.channel IN ('direct_mail', 'step_mail'), false) AND NOT h.conversation)
+		   AND NOT (coalesce(h.channel IN ('direct_mail', 'step_mail'), false)
+					AND NOT coalesce(h.outcome IN ('interested', 'meeting', 'quote', 'order', 'declined'), false)
+					AND NOT (h.outcome IS NULL AND btrim(h.raw_outcome) <> ''))
 		HAVING max(h.contacted_on) + 14 > date '2026-11-01') AS recontact_on
   FROM (SELECT customer_id, count(*) FILTER (WHERE counts) AS contacts, count(*) FILTER (WHERE conversation) AS conversations,
 			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at

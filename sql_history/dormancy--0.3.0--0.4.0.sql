@@ -3095,8 +3095,8 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- sql_src/67_outreach.sql; docs/outreach.md, Opt-outs).  recontact_on:
 -- the day after the hold that follows a contact
 -- (outreach_settings.recontact_after) when it is still ahead, else NULL; a
--- mailing (direct_mail, step_mail) without an answer holds nobody back,
--- since a follow-up call is its point
+-- mailing (direct_mail, step_mail) without an answer (delivered or opened
+-- is none) holds nobody back, since a follow-up call is its point
 -- (docs/outreach.md, Recent contacts).
 CREATE OR REPLACE VIEW dormancy.customer_outreach WITH (security_invoker = true) AS
 WITH a AS (
@@ -3105,9 +3105,13 @@ WITH a AS (
 ), o AS (
 	SELECT x.*, (x.contacted_on <= a.day) AS counts,
 		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation,
-		   -- a mailing the customer did not answer holds nobody back
+		   -- a mailing the customer did not answer holds nobody back: no
+		   -- outcome, not reached, or reached (delivered, opened); an
+		   -- answer (interest, a decline) holds, and so does an outcome
+		   -- nobody mapped, as a channel nobody mapped does
 		   (x.contacted_on <= a.day AND (x.channel IS NULL OR x.channel NOT IN ('direct_mail', 'step_mail') OR
-										 (x.outcome IS NOT NULL AND x.outcome <> 'not_reached'))) AS holds
+										 x.outcome = 'declined' OR x.outcome = ANY (dormancy._interest_outcomes()) OR
+										 (x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''))) AS holds
 	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
 ), g AS (
