@@ -214,6 +214,16 @@ SELECT dormancy.score_priority(pr.inputs('dormant', 400),
 	   ROW(true, -5, 15, 20, 10, 10, 10, 5, 5, 5, 1e7, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights);
 SELECT dormancy.score_priority(pr.inputs('dormant', 400),
 	   ROW(true, 20, 15, 20, 10, 10, 10, 5, 5, 5, NULL, 6, 1826, 2, 10, -0.5, 0.3, 0.5, 1, 0.6, -0.5, -1, -0.3, 1095, 0.3, 20, 90, 80, '{A,B}')::dormancy.score_weights);
+-- the four-argument form: a decline heard on a call, its reason a code
+-- (deal_reasons' seven) and its age in days, 0 or more; another wording or
+-- a negative age is refused (until a review found them: an unknown
+-- wording was scored as other, a negative age did not fade)
+SELECT round((s.breakdown -> 'deal' ->> 'value')::numeric, 4) AS deal_value
+  FROM dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), 'competitor', 30) s;
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), 'Competitor', 30);
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), 'competitor', -400);
+SELECT (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), NULL, 30)).score =
+	   (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force())).score AS none_without_reason;
 
 DROP VIEW pr.pair_status, pr.ranked;
 SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'deals', 'events', 'orders', 'customers']) s;

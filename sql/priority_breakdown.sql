@@ -95,7 +95,7 @@ SELECT setseed(0.1207);
 INSERT INTO pb.inputs
 SELECT n + 2500, i,
 	   (ARRAY['price', 'features', 'competitor', 'timing', 'budget', 'circumstances', 'other', NULL,
-			  'a reason "not mapped"'])[1 + floor(random() * 9)::int],
+			  'other'])[1 + floor(random() * 9)::int],
 	   CASE WHEN random() < 0.1 THEN NULL ELSE floor(random() * 2000)::int END
   FROM pb.inputs WHERE n <= 1000;
 

@@ -13391,7 +13391,7 @@ CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights
 	AS 'MODULE_PATHNAME', 'score_priority'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights, text, integer) IS
-	'priority score of one customer with a decline heard on a call (its reason and age in days; NULL for none), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown';
+	'priority score of one customer with a decline heard on a call (its reason, a code of deal_reasons: price, features, competitor, timing, budget, circumstances or other, and its age in days, 0 or more; NULL for none), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown';
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

@@ -1005,9 +1005,26 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 	/* the decline heard on a call: both, or none */
 	if (decline_arg >= 0 && !PG_ARGISNULL(decline_arg) && !PG_ARGISNULL(decline_arg + 1))
 	{
+		int32		days = PG_GETARG_INT32(decline_arg + 1);
+
 		row->declined_reason = TextDatumGetCString(PG_GETARG_DATUM(decline_arg));
 		row->days_since_outreach_decline.valid = true;
-		row->days_since_outreach_decline.value = PG_GETARG_INT32(decline_arg + 1);
+		row->days_since_outreach_decline.value = days;
+		/*
+		 * score_priority, the public form: a code, as customer_status passes
+		 * it (_priority_breakdown's callers map the wordings themselves)
+		 */
+		if (PG_NARGS() == 4 && parse_reason(row->declined_reason) == DEAL_REASON_OTHER &&
+			strcmp(row->declined_reason, "other") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid declined reason \"%s\"", row->declined_reason),
+					 errhint("The reason is price, features, competitor, timing, budget, circumstances, other or NULL: map a wording with dormancy.deal_reasons.")));
+		if (PG_NARGS() == 4 && days < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("days since the decline must not be negative, not %d", days),
+					 errdetail("A decline after the as-of day has not been heard yet.")));
 	}
 	if (pct_arg >= 0 && !PG_ARGISNULL(pct_arg))
 	{
