@@ -5894,7 +5894,7 @@ BEGIN
 		 WHERE x.source = _bind.source AND NOT x.indexed
 		 ORDER BY x.table_name::text
 	LOOP
-		RAISE NOTICE '% has no index on its customer column %', t.table_name, quote_ident(t.column_name)
+		RAISE NOTICE '% has no index for a lookup by its customer column %', t.table_name, quote_ident(t.column_name)
 			USING DETAIL = 'A lookup of one customer (customer_status WHERE customer_id = ...) reads every row of it.',
 				  HINT = format('Create one: %s; dormancy.customer_column_indexes lists every bound table.', t.create_index);
 	END LOOP;
