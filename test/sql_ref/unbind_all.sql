@@ -1,7 +1,8 @@
 -- Start from nothing bound (earlier tests leave bindings): unbind every
--- source, quietly; the customers and the orders last (a source bound
--- with ids of another type than the one they fall back to would fail).
+-- source, quietly.
 \set ECHO none
+-- (the customers and the orders last: a source bound with ids of another
+-- type than the one they fall back to would fail)
 DO $$
 DECLARE s text;
 BEGIN
