@@ -62,7 +62,9 @@ SELECT l.customer_id, c.customer_id AS would_be
                     WHERE s.customer_id::text = dormancy.outreach_customer_key(l.customer_id));
 -- a lookup of one customer reads the log through its index on the key
 -- (seq scans off: the log holds a handful of rows), with the typed id
--- (a literal, or a prepared statement's parameter)
+-- (a literal, or a prepared statement's parameter) as text by
+-- customer_id_text (leakproof, unlike the cast: under the log's row
+-- security an analyst's lookup reads the index too, sql/point_lookup.sql)
 CREATE FUNCTION pg_temp.log_scans(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
 	plan text[] := '{}';

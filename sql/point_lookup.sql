@@ -159,8 +159,35 @@ UPDATE pl.accounts SET name = 'account 41' WHERE id = 43;
 UPDATE pl.accounts SET name = 'account 42' WHERE id = 44;
 ALTER TABLE pl.accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pl_analyst_sees ON pl.accounts FOR SELECT TO pl_analyst USING (id % 3 <> 0);
--- the rows each scan of the customers or of the stored keys read in a
--- query, run (returned and removed by a filter, over all loops), per scan
+-- ... with the outreach log, a campaign's members and the status history,
+-- whose policies show the analyst the rows of the customers it sees: two
+-- contacts of each account, one more of 41 typed with a leading space, and
+-- keys that are no account's text (041, +41, abc, -0, beyond integer); a
+-- member and a change of state of each account.  The lookup of one
+-- customer reads its contacts by the log's index, each tested by the
+-- index of the accounts (before: the whole log, the outreach_customer_key
+-- of the join not leakproof, and every account the analyst sees, the
+-- policies' visible_customer_keys(), once per query)
+\i test/sql_ref/empty_snapshot.sql
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
+SELECT i::text, timestamptz '2026-09-01 10:00+00' + k * interval '7 days', 'phone', 'reached'
+  FROM generate_series(1, 5000) i, generate_series(0, 1) k;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome) VALUES
+	(' 41', '2026-10-20 10:00+00', 'visit', 'interested'), ('041', '2026-10-20 10:00+00', 'phone', 'reached'),
+	('+41', '2026-10-20 10:00+00', 'phone', 'reached'), ('abc', '2026-10-20 10:00+00', 'phone', 'reached'),
+	('-0', '2026-10-20 10:00+00', 'phone', 'reached'), ('99999999999', '2026-10-20 10:00+00', 'phone', 'reached');
+INSERT INTO dormancy.campaigns (campaign_id, name, as_of, control_share, seed, reactivation_days, score_bands, customers, controls)
+VALUES (9101, 'pl', '2026-08-01', 0.1, 1, 90, '{25,50,75}', 5000, 500);
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, state, priority_score, call_order)
+SELECT 9101, i::text, i % 10 = 0, 'dormant|unknown|0-25', 'dormant', i % 100, i FROM generate_series(1, 5000) i;
+INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+SELECT 1, i::text, 'changed', 'active', 'at_risk', date '2026-10-01' FROM generate_series(1, 5000) i;
+ANALYZE dormancy.outreach_log, dormancy.campaign_members, dormancy.status_history;
+-- the rows each scan of the customers, of the stored keys, of the log, the
+-- members or the history read in a query, run (returned and removed by a
+-- filter, over all loops), per scan; a scan of visible_customer_keys()
+-- returns every id the role sees
 CREATE FUNCTION pl.rows_read(query text) RETURNS TABLE (relation text, rows_read numeric)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -172,12 +199,54 @@ BEGIN
 		SELECT plan -> 0 -> 'Plan'
 		UNION ALL
 		SELECT c FROM n CROSS JOIN LATERAL jsonb_array_elements(coalesce(n.node -> 'Plans', '[]')) c)
-	SELECT n.node ->> 'Relation Name',
+	SELECT coalesce(n.node ->> 'Relation Name', n.node ->> 'Function Name'),
 		   ((n.node ->> 'Actual Rows')::numeric + coalesce((n.node ->> 'Rows Removed by Filter')::numeric, 0))
 		   * (n.node ->> 'Actual Loops')::numeric
-	  FROM n WHERE n.node ->> 'Relation Name' IN ('accounts', 'text_accounts', 'customer_name_keys');
+	  FROM n WHERE coalesce(n.node ->> 'Relation Name', n.node ->> 'Function Name')
+					IN ('accounts', 'text_accounts', 'uuid_accounts', 'customer_name_keys',
+						'outreach_log', 'campaign_members', 'status_history', 'visible_customer_keys');
 END $$;
 GRANT EXECUTE ON FUNCTION pl.rows_read(text) TO pl_analyst;
+-- the form of the test of the policies of the log, the members and the
+-- history: by the index of the customers' id (and its type), or among
+-- every id the role sees
+CREATE FUNCTION pl.policy_forms() RETURNS TABLE (relation regclass, policies bigint, form text)
+LANGUAGE sql AS $$
+	SELECT p.polrelid::regclass, count(*),
+		   string_agg(DISTINCT CASE WHEN e ~ 'visible_customer_keys' THEN 'every id'
+									WHEN e ~ 'customer_id_from_text' THEN 'index, ' || substring(e FROM 'NULL::([a-z ]+)\)')
+									WHEN e ~ 'src_customers' THEN 'index, text' END, ', ')
+	  FROM pg_policy p
+	 CROSS JOIN LATERAL concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) e
+	 WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
+	   AND p.polname NOT IN ('readers_see_all', 'writers_see_all')
+	 GROUP BY 1 ORDER BY 1::text
+$$;
+SELECT * FROM pl.policy_forms();
+-- what the analyst may see of them: the rows whose customer (the log's key
+-- trimmed) is the text of an account the analyst sees, as the owner finds them
+SELECT string_agg(l.outreach_id::text, ',' ORDER BY l.outreach_id) AS log_visible,
+	   count(*) AS log_rows
+  FROM dormancy.outreach_log l
+ WHERE dormancy.outreach_customer_key(l.customer_id) IN (SELECT a.id::text FROM pl.accounts a WHERE a.id % 3 <> 0) \gset
+SELECT string_agg(m.customer_id, ',' ORDER BY m.customer_id) AS members_visible
+  FROM dormancy.campaign_members m
+ WHERE m.customer_id IN (SELECT a.id::text FROM pl.accounts a WHERE a.id % 3 <> 0) \gset
+SELECT string_agg(h.history_id::text, ',' ORDER BY h.history_id) AS history_visible
+  FROM dormancy.status_history h
+ WHERE h.customer_id IN (SELECT a.id::text FROM pl.accounts a WHERE a.id % 3 <> 0) \gset
+SELECT string_agg(concat_ws(':', l.customer_id, l.name, l.contacts, l.last_contacted_at, l.last_outcome), ' ' ORDER BY l.customer_id)
+		   AS campaign_list_visible
+  FROM dormancy.campaign_list l
+ WHERE l.customer_id IN (SELECT a.id::text FROM pl.accounts a WHERE a.id % 3 <> 0) \gset
+SELECT :log_rows AS log_rows;
+-- a function of the analyst's that is not leakproof, cheaper than any
+-- policy, in the WHERE clause: it sees the rows the policies let through only
+CREATE TABLE pl.seen (relation text, customer_id text);
+GRANT INSERT ON pl.seen TO pl_analyst;
+CREATE FUNCTION pl.leak(relation text, customer_id text) RETURNS boolean
+LANGUAGE plpgsql COST 0.0000001 AS $$ BEGIN INSERT INTO pl.seen VALUES (relation, customer_id); RETURN true; END $$;
+GRANT EXECUTE ON FUNCTION pl.leak(text, text) TO pl_analyst;
 -- what the owner sees when the accounts the analyst does not see are gone
 -- (the keys kept by the triggers; rolled back)
 BEGIN;
@@ -187,15 +256,68 @@ SELECT string_agg(s::text, ' ' ORDER BY s.customer_id) AS owner_rows
  CROSS JOIN LATERAL (SELECT * FROM dormancy.customer_status s WHERE s.customer_id = i.id OFFSET 0) s \gset
 ROLLBACK;
 SET ROLE pl_analyst;
--- every scan of the customers and of the stored keys reads a few rows
--- (at most 4), for each kind of customer: a shared key, a key shared with
--- a hidden account only, a key of its own; and with a parameter
+-- every scan of the customers, of the stored keys and of the log reads a
+-- few rows (at most 4), for each kind of customer: a shared key, a key
+-- shared with a hidden account only, a key of its own; and with a parameter
 SELECT q.id, count(*) FILTER (WHERE r.relation = 'accounts') > 0 AS reads_accounts,
 	   count(*) FILTER (WHERE r.relation = 'customer_name_keys') > 0 AS reads_keys,
+	   count(*) FILTER (WHERE r.relation = 'outreach_log') > 0 AS reads_log,
 	   max(r.rows_read) <= 4 AS reads_few
   FROM unnest(ARRAY[41, 44, 46]) q(id)
  CROSS JOIN LATERAL pl.rows_read(format('SELECT * FROM dormancy.customer_status WHERE customer_id = %s', q.id)) r
  GROUP BY q.id ORDER BY q.id;
+-- one customer's contacts, members and changes: a few rows each (before:
+-- every account the analyst sees, visible_customer_keys())
+SELECT q.what, max(r.rows_read) <= 4 AS reads_few,
+	   count(*) FILTER (WHERE r.relation = 'visible_customer_keys') AS reads_every_id
+  FROM (VALUES ('log', $$SELECT * FROM dormancy.outreach_log WHERE dormancy.outreach_customer_key(customer_id) = '41'$$),
+			   ('members', $$SELECT * FROM dormancy.campaign_members WHERE customer_id = '41'$$),
+			   ('history', $$SELECT * FROM dormancy.status_history WHERE customer_id = '41'$$)) q(what, query)
+ CROSS JOIN LATERAL pl.rows_read(q.query) r
+ GROUP BY q.what ORDER BY q.what;
+-- the rows the analyst reads are those the owner found above
+SELECT (SELECT string_agg(l.outreach_id::text, ',' ORDER BY l.outreach_id) FROM dormancy.outreach_log l) = :'log_visible' AS log,
+	   (SELECT string_agg(m.customer_id, ',' ORDER BY m.customer_id) FROM dormancy.campaign_members m) = :'members_visible' AS members,
+	   (SELECT string_agg(h.history_id::text, ',' ORDER BY h.history_id) FROM dormancy.status_history h) = :'history_visible' AS history,
+	   (SELECT string_agg(concat_ws(':', l.customer_id, l.name, l.contacts, l.last_contacted_at, l.last_outcome), ' ' ORDER BY l.customer_id)
+		  FROM dormancy.campaign_list l) = :'campaign_list_visible' AS campaign_list;
+SELECT customer_id, contacts, last_contacted_at, last_outcome FROM dormancy.customer_outreach
+ WHERE customer_id IN (41, 42, 43) ORDER BY 1;
+-- the leaky function of the analyst's: over every row, and over the rows
+-- of one key, a hidden customer's too (the key's index condition, leakproof,
+-- goes before the policy; the function after it)
+SELECT (SELECT count(*) FROM dormancy.outreach_log WHERE pl.leak('log', customer_id)) AS log,
+	   (SELECT count(*) FROM dormancy.outreach_log
+		 WHERE dormancy.outreach_customer_key(customer_id) IN ('41', '42') AND pl.leak('log', customer_id)) AS log_41_42,
+	   (SELECT count(*) FROM dormancy.campaign_members WHERE pl.leak('members', customer_id)) AS members,
+	   (SELECT count(*) FROM dormancy.campaign_members WHERE customer_id = '42' AND pl.leak('members', customer_id)) AS members_42,
+	   (SELECT count(*) FROM dormancy.status_history WHERE pl.leak('history', customer_id)) AS history;
+-- writing: only the rows of the customers the analyst sees (granted; rolled back)
+RESET ROLE;
+GRANT INSERT, UPDATE, DELETE ON dormancy.outreach_log, dormancy.campaign_members TO pl_analyst;
+GRANT USAGE ON SEQUENCE dormancy.outreach_log_outreach_id_seq TO pl_analyst;
+SET ROLE pl_analyst;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at) VALUES (' 46', '2026-10-21');
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at) VALUES ('42', '2026-10-21');
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at) VALUES ('041', '2026-10-21');
+UPDATE dormancy.outreach_log SET note = 'seen' WHERE customer_id IN ('41', '42', '041');
+UPDATE dormancy.outreach_log SET customer_id = '42' WHERE customer_id = '41';
+DELETE FROM dormancy.outreach_log WHERE customer_id IN ('42', '041', ' 46');
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum) VALUES (9102, '41', false, 'x');
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum) VALUES (9102, '42', false, 'x');
+DELETE FROM dormancy.campaign_members WHERE campaign_id = 9102 OR customer_id = '42';
+RESET ROLE;
+REVOKE INSERT, UPDATE, DELETE ON dormancy.outreach_log, dormancy.campaign_members FROM pl_analyst;
+REVOKE USAGE ON SEQUENCE dormancy.outreach_log_outreach_id_seq FROM pl_analyst;
+SELECT count(*) FILTER (WHERE note = 'seen') AS noted, count(*) FILTER (WHERE customer_id = '42') AS of_42
+  FROM dormancy.outreach_log;
+-- what the leaky function saw: no row of a hidden customer, none of a key
+-- that is no account's text
+SELECT s.relation, count(*) AS rows_seen,
+	   count(*) FILTER (WHERE dormancy.outreach_customer_key(s.customer_id) NOT IN
+							(SELECT a.id::text FROM pl.accounts a WHERE a.id % 3 <> 0)) AS not_visible
+  FROM pl.seen s GROUP BY 1 ORDER BY 1;
+SET ROLE pl_analyst;
 SET plan_cache_mode = force_generic_plan;
 PREPARE one_customer(integer) AS SELECT * FROM dormancy.customer_status WHERE customer_id = $1;
 SELECT q.id, max(r.rows_read) <= 4 AS reads_few
@@ -224,6 +346,8 @@ RESET ROLE;
 
 SELECT count(*) AS unbound
   FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'contracts', 'orders', 'customers']) s) u;
+-- unbound: the installed test, which shows nothing (nobody's customers)
+SELECT * FROM pl.policy_forms();
 
 -- text ids: the stored keys' customer_key is COLLATE "C", the customers' id
 -- of the database's collation; compared under "C", the id's index was no
@@ -241,6 +365,12 @@ SELECT dormancy.bind_orders('pl.text_invoices', customer => 'account', ordered_a
 ALTER TABLE pl.text_accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pl_analyst_sees ON pl.text_accounts FOR SELECT TO pl_analyst USING (substr(id, 2)::integer % 3 <> 0);
 GRANT SELECT ON pl.text_accounts, pl.text_invoices TO pl_analyst;
+-- the policies of the log, the members and the history, built again for
+-- text ids; contacts of k41 and of k42 (hidden)
+SELECT * FROM pl.policy_forms();
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome) VALUES
+	('k41', '2026-10-20 10:00+00', 'visit', 'interested'), ('k41 ', '2026-10-21 10:00+00', 'phone', 'reached'),
+	('k42', '2026-10-20 10:00+00', 'phone', 'reached');
 -- the owner and the analyst: a few rows of the customers and of the keys
 SELECT q.id, max(r.rows_read) <= 4 AS owner_reads_few
   FROM unnest(ARRAY['k41', 'k44', 'k46']) q(id)
@@ -257,8 +387,41 @@ SELECT max(r.rows_read) <= 5000 AS reads_keys_once
   FROM pl.rows_read('SELECT count(*) FROM dormancy.customer_name_keys') r WHERE r.relation = 'text_accounts';
 SELECT s.customer_id, s.data_gaps FROM dormancy.customer_status s
  WHERE s.customer_id IN ('k41', 'k42', 'k43', 'k44', 'k46') ORDER BY 1;
+-- the contacts: of k41 (the integer ids' keys are no text id's)
+SELECT customer_id, contacts, last_outcome FROM dormancy.customer_outreach ORDER BY 1;
+SELECT count(*) AS log_rows FROM dormancy.outreach_log;
 RESET ROLE;
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
+
+-- uuid ids: the policies built again for them; the keys of the integer and
+-- the text ids are no uuid's text (no error: customer_id_from_text gives
+-- NULL where a cast to uuid raised one)
+CREATE TABLE pl.uuid_accounts (id uuid PRIMARY KEY, name text, n integer);
+INSERT INTO pl.uuid_accounts SELECT md5('u' || id)::uuid, name, id FROM pl.accounts;
+CREATE TABLE pl.uuid_invoices AS SELECT md5('u' || account)::uuid AS account, day, total FROM pl.invoices;
+CREATE INDEX uuid_invoices_account ON pl.uuid_invoices (account);
+ANALYZE pl.uuid_accounts, pl.uuid_invoices;
+SELECT dormancy.bind_customers('pl.uuid_accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('pl.uuid_invoices', customer => 'account', ordered_at => 'day', amount => 'total') IS NOT NULL AS bound;
+ALTER TABLE pl.uuid_accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pl_analyst_sees ON pl.uuid_accounts FOR SELECT TO pl_analyst USING (n % 3 <> 0);
+GRANT SELECT ON pl.uuid_accounts, pl.uuid_invoices TO pl_analyst;
+SELECT * FROM pl.policy_forms();
+-- contacts of 41 (its uuid, once in upper case: no uuid's text) and of 42 (hidden)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
+SELECT x.k, '2026-10-20 10:00+00', 'phone', 'reached'
+  FROM (SELECT md5('u41')::uuid::text UNION ALL SELECT upper(md5('u41')::uuid::text) UNION ALL SELECT md5('u42')::uuid::text) x(k);
+SET ROLE pl_analyst;
+SELECT max(r.rows_read) <= 4 AS analyst_reads_few
+  FROM pl.rows_read(format('SELECT * FROM dormancy.customer_status WHERE customer_id = %L', md5('u41')::uuid)) r;
+SELECT a.n, o.contacts FROM dormancy.customer_outreach o JOIN pl.uuid_accounts a ON a.id = o.customer_id ORDER BY 1;
+SELECT count(*) AS log_rows, count(*) FILTER (WHERE customer_id = md5('u41')::uuid::text) AS of_41 FROM dormancy.outreach_log;
+SELECT count(*) AS members, count(*) FILTER (WHERE customer_id = '41') AS of_41 FROM dormancy.campaign_members;
+RESET ROLE;
+SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
+SELECT * FROM pl.policy_forms();
+TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
+\i test/sql_ref/empty_snapshot.sql
 DROP SCHEMA pl CASCADE;
 DROP OWNED BY pl_analyst;
 DROP ROLE pl_analyst;

@@ -1504,8 +1504,10 @@ BEGIN
 
 	SELECT array_agg(g.view_name ORDER BY g.n) INTO views
 	  FROM dormancy._generated_views() WITH ORDINALITY AS g(view_name, adapter, n);
-	-- the row security policy of the name keys reads src_customers
+	-- the row security policies of the name keys, the outreach log, the
+	-- campaign members and the status history read src_customers
 	PERFORM dormancy._before_build_63_name_keys();
+	PERFORM dormancy._customer_key_policies(false);
 
 	-- first in place, which keeps views that users built on ours
 	BEGIN
@@ -1549,10 +1551,12 @@ BEGIN
 	PERFORM dormancy._comment_adapters();
 	-- what follows each build, in this order: the snapshot and its views, the
 	-- change tracking of the orders, the name keys of the customers, the
-	-- analysts' grants
+	-- policies of the outreach log, the campaign members and the status
+	-- history, the analysts' grants
 	PERFORM dormancy._after_build_60_refresh();
 	PERFORM dormancy._after_build_62_incremental();
 	PERFORM dormancy._after_build_63_name_keys();
+	PERFORM dormancy._customer_key_policies(true);
 	PERFORM dormancy._after_build_97_privileges();
 	IF ddl_propagation IS NOT NULL THEN
 		PERFORM set_config('citus.enable_ddl_propagation', ddl_propagation, true);
@@ -10365,12 +10369,38 @@ SELECT pg_catalog.pg_extension_config_dump('dormancy.campaign_members', '');
 -- the index.  In C: a SQL body would need the U+3000 literal, which a
 -- non-UTF8 database cannot parse.  PUBLIC: the policies run it as the
 -- calling role (a rep granted INSERT on the log need not be an analyst).
+-- LEAKPROOF: it raises no error, whatever the text, so that under the
+-- row security of the log the lookup of one key is an index condition
+-- (not a filter behind the policy over every row of the log).
 CREATE FUNCTION dormancy.outreach_customer_key(customer_id text)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'outreach_customer_key'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;	-- SUPPORT: below, with _plan_support
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;	-- SUPPORT: below, with _plan_support
 COMMENT ON FUNCTION dormancy.outreach_customer_key(text) IS
 	'the key by which a customer id of dormancy.outreach_log is matched to the text of the bound customers'' ids: white space (tab, line breaks, U+00A0 and U+3000 too) trimmed at both ends, nothing else (full-width digits stay full-width)';
+
+-- A customer id as text and back, without the errors of a cast (src/
+-- customer_id_sql.c): LEAKPROOF, so that under row security the planner
+-- keeps them in index conditions.  The policies below test a row of the
+-- log, the members or the history by the index of your customers' id with
+-- customer_id_from_text (the text of a rep's log cast to integer would
+-- raise an error for 'abc'); the log is joined to the customers by its
+-- index with customer_id_text (id::text is no index condition under the
+-- log's row security: int4out is not leakproof).  PUBLIC, like
+-- outreach_customer_key: the policies run them as the calling role.
+CREATE FUNCTION dormancy.customer_id_text(id anyelement)
+	RETURNS text
+	AS 'MODULE_PATHNAME', 'customer_id_text'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;	-- SUPPORT: below, with _plan_support
+COMMENT ON FUNCTION dormancy.customer_id_text(anyelement) IS
+	'a customer id as text, as id::text writes it, for ids of type smallint, integer, bigint, uuid, text or varchar; leakproof (never an error for a value)';
+CREATE FUNCTION dormancy.customer_id_from_text(key text, id_type anyelement)
+	RETURNS anyelement
+	AS 'MODULE_PATHNAME', 'customer_id_from_text'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE LEAKPROOF;	-- SUPPORT: below, with _plan_support
+COMMENT ON FUNCTION dormancy.customer_id_from_text(text, anyelement) IS
+	'the customer id of the type of id_type (a typed NULL, e.g. NULL::integer: smallint, integer, bigint, uuid, text or varchar) whose text (customer_id_text) is exactly key; NULL when no id of that type has it (''042'', '' 42'', ''abc'' for integer ids): never an error, unlike a cast; leakproof';
+
 
 -- For users without an activity table of their own (bind_outreach binds
 -- one instead).  The values are the wordings of the reps, mapped like a
@@ -10487,8 +10517,10 @@ REVOKE ALL ON FUNCTION dormancy._campaign_referrers() FROM PUBLIC;
 -- The ids, as text, of the customers the calling role sees in the bound
 -- customers (else the customers of the bound orders); none while nothing is
 -- bound.  PL/pgSQL, so that it may name src_customers, which binding makes
--- (and a rebuild replaces: the cached plan follows); read once per query by
--- the policies below (an uncorrelated IN: one hash of the ids).
+-- (and a rebuild replaces: the cached plan follows).  The policies below
+-- test a row's key among them (an uncorrelated IN: one hash of the ids per
+-- query) when installed, between builds, and where the test by the index
+-- of the ids cannot be written (_customer_key_policies).
 CREATE FUNCTION dormancy.visible_customer_keys()
 	RETURNS SETOF text
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -10502,7 +10534,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
-	'the ids, as text, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log and campaign_members it may read';
+	'the ids, as text, of the customers the calling role may see in the bound customers (else in the bound orders): the rows of outreach_log, campaign_members and status_history it may read';
 
 ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
@@ -10511,9 +10543,9 @@ CREATE POLICY visible_customers ON dormancy.outreach_log FOR SELECT
 CREATE POLICY visible_customers ON dormancy.campaign_members FOR SELECT
 	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
 COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
-	'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a visible customer id: dormancy.visible_customer_keys())';
+	'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
 COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
-	'a member is visible to whom sees its customer (dormancy.visible_customer_keys())';
+	'a member is visible to whom sees its customer (its customer_id is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
 -- Writing: a role granted INSERT, UPDATE or DELETE writes the rows of the
 -- customers it sees, and only those (UPDATE and DELETE without a WHERE
 -- would otherwise reach rows that its SELECT policy hides); the owner
@@ -10538,6 +10570,93 @@ COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'a role granted DEL
 COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only';
 COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees';
 COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'a role granted DELETE (not the owner) deletes the members among the customers it sees only';
+
+-- The policies above, and analysts_see_their_customers of the status
+-- history (sql_src/97_privileges.sql), test the customer of each row read
+-- (its key: the text of a customer id) by the index of your customers' id,
+-- once a build has made src_customers: EXISTS a row of src_customers whose
+-- id is customer_id_from_text(key) (an id with exactly that text: the same
+-- rows as the key among visible_customer_keys()), which the planner either
+-- looks up for each row read or, reading many, hashes once, the customers
+-- read once per query as before.  visible_customer_keys() always ran whole:
+-- an analyst's lookup of one customer read every customer the analyst sees
+-- to test its three contacts (at 100,000 customers and 300,000 contacts,
+-- 120-160 ms against the owner's 10 ms; 11-12 ms now, with the log's join
+-- on customer_id_text: test/bench/analyst_lookup.sh).  The test names
+-- src_customers, so it goes before each build (which may drop it for
+-- another id type: per_row false, the installed form) and comes back
+-- after, for the id type built.  visible_customer_keys() stays where the index cannot serve: ids
+-- of another type (customer_id_from_text takes smallint, integer, bigint,
+-- uuid, text and varchar), text ids in another collation than the
+-- default, customers (else orders) in a Citus table (a subquery over them
+-- in a policy of a local table is a join Citus refuses), nothing bound.
+-- The same test for reading and writing: the writers' policies keep
+-- writing only the rows of the customers they see.  pg_dump does not dump
+-- the policies of the extension's tables: a restore has the installed form
+-- (the same rows), until rebind().
+CREATE FUNCTION dormancy._customer_key_policies(per_row boolean)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel regclass;
+	id_type oid;
+	id_collation oid;
+	t record;
+	test text;
+BEGIN
+	IF per_row AND to_regclass('dormancy.src_customers') IS NOT NULL THEN
+		rel := coalesce((SELECT b.relation FROM dormancy._usable_bindings() b WHERE b.source = 'customers'),
+						(SELECT b.relation FROM dormancy._usable_bindings() b WHERE b.source = 'orders'));
+		SELECT a.atttypid, a.attcollation INTO id_type, id_collation
+		  FROM pg_attribute a
+		 WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id' AND NOT a.attisdropped;
+		-- a domain's base type
+		WHILE EXISTS (SELECT 1 FROM pg_type y WHERE y.oid = id_type AND y.typtype = 'd') LOOP
+			id_type := (SELECT y.typbasetype FROM pg_type y WHERE y.oid = id_type);
+		END LOOP;
+		IF rel IS NULL OR dormancy._citus_table_kind(rel) IS NOT NULL THEN
+			id_type := NULL;
+		END IF;
+	END IF;
+	FOR t IN
+		SELECT v.tab, v.key, v.writers, v.tab::regclass AS rel
+		  FROM (VALUES ('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', true),
+					   ('dormancy.campaign_members', 'campaign_members.customer_id', true),
+					   ('dormancy.status_history', 'status_history.customer_id', false)) v(tab, key, writers)
+	LOOP
+		test := CASE
+			WHEN id_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'uuid'::regtype) THEN
+				format('EXISTS (SELECT 1 FROM dormancy.src_customers c '
+					   'WHERE c.customer_id = dormancy.customer_id_from_text(%s, NULL::%s))', t.key, format_type(id_type, NULL))
+			-- text ids are their text (in the default collation, which the
+			-- key has: the comparison of visible_customer_keys())
+			WHEN id_type IN ('text'::regtype, 'varchar'::regtype) AND id_collation IN (0, 100) THEN
+				format('EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = %s)', t.key)
+			ELSE format('%s IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k))', t.key) END;
+		-- (a policy you dropped stays dropped)
+		IF t.writers THEN
+			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'visible_customers') THEN
+				EXECUTE format('ALTER POLICY visible_customers ON %s USING (%s)', t.tab, test);
+			END IF;
+			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_insert') THEN
+				EXECUTE format('ALTER POLICY writers_insert ON %s WITH CHECK (%s)', t.tab, test);
+			END IF;
+			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_update') THEN
+				EXECUTE format('ALTER POLICY writers_update ON %s USING (%s) WITH CHECK (%s)', t.tab, test, test);
+			END IF;
+			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_delete') THEN
+				EXECUTE format('ALTER POLICY writers_delete ON %s USING (%s)', t.tab, test);
+			END IF;
+		ELSIF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'analysts_see_their_customers') THEN
+			EXECUTE format('ALTER POLICY analysts_see_their_customers ON %s USING (%s)', t.tab, test);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION dormancy._customer_key_policies(boolean) IS
+	'internal: the test of the row security policies of outreach_log, campaign_members and status_history: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
 
 --
 -- Mappings of the outreach wordings onto the documented ones
@@ -10776,6 +10895,8 @@ DECLARE
 	at_type oid;
 	customer_col record;
 	cols text;
+	citus boolean;
+	id_type oid;
 BEGIN
 	SELECT x.relation, x.columns INTO src FROM dormancy._usable_bindings() x WHERE x.source = 'outreach';
 	IF src.relation IS NOT NULL THEN
@@ -10828,7 +10949,20 @@ BEGIN
 		-- contacts of 95,020 customers: customer_outreach 2.0 s with it,
 		-- 1.3 s without; 2026-12-06).  The log, which has row security,
 		-- in a subquery: Citus plans it apart from distributed customers
-		-- (it refused the table itself beside them for an analyst)
+		-- (it refused the table itself beside them for an analyst).  On
+		-- one server, ids of integer types and uuids as text by
+		-- customer_id_text: leakproof, unlike their cast (int4out), so that
+		-- under the row security of the log the join reads it by its index
+		-- for one customer; it read the whole log for an analyst's lookup
+		-- (text ids are their text: no function)
+		citus := dormancy._citus_table_kind(coalesce(
+					 (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
+					 (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NOT NULL;
+		id_type := coalesce(
+			(SELECT (dormancy._binding_column(x.relation, 'id', x.columns ->> 'id')).type_oid
+			   FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
+			(SELECT (dormancy._binding_column(x.relation, 'customer', x.columns ->> 'customer')).type_oid
+			   FROM dormancy._usable_bindings() x WHERE x.source = 'orders'));
 		cols := format(
 			'SELECT c.customer_id, l.contacted_at, '
 			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
@@ -10836,14 +10970,15 @@ BEGIN
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
 			'l.outreach_id FROM (TABLE dormancy.outreach_log) l '
 			'LEFT JOIN %s c '
-			'ON c.customer_id::pg_catalog.text = dormancy.outreach_customer_key(l.customer_id)',
+			'ON %s = dormancy.outreach_customer_key(l.customer_id)',
 			zone,
-			CASE WHEN dormancy._citus_table_kind(coalesce(
-						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'customers'),
-						  (SELECT x.relation FROM dormancy._usable_bindings() x WHERE x.source = 'orders'))) IS NOT NULL
+			CASE WHEN citus
 				 THEN '(SELECT s.customer_id FROM dormancy.src_customers s '
 					  'WHERE s.customer_id::pg_catalog.text IN (SELECT dormancy.outreach_customer_key(k.customer_id) FROM dormancy.outreach_log k))'
-				 ELSE 'dormancy.src_customers' END);
+				 ELSE 'dormancy.src_customers' END,
+			CASE WHEN NOT citus AND id_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'uuid'::regtype)
+				 THEN 'dormancy.customer_id_text(c.customer_id)'
+				 ELSE 'c.customer_id::pg_catalog.text' END);
 	END IF;
 	-- the mappings as left joins on label_key (hash joins over the whole
 	-- outreach, index lookups for one customer): each wording is keyed once
@@ -12245,6 +12380,8 @@ ALTER FUNCTION dormancy._local_time(timestamp, jsonb) SUPPORT dormancy._plan_sup
 ALTER FUNCTION dormancy._local_time(date, jsonb) SUPPORT dormancy._plan_support;
 ALTER FUNCTION dormancy.label_key(text) SUPPORT dormancy._plan_support;
 ALTER FUNCTION dormancy.outreach_customer_key(text) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.customer_id_text(anyelement) SUPPORT dormancy._plan_support;
+ALTER FUNCTION dormancy.customer_id_from_text(text, anyelement) SUPPORT dormancy._plan_support;
 ALTER FUNCTION dormancy.purchase_history_trans(internal, date, double precision) SUPPORT dormancy._plan_support;
 ALTER FUNCTION dormancy.purchase_history_trans(internal, date, double precision, boolean) SUPPORT dormancy._plan_support;
 ALTER FUNCTION dormancy.purchase_history_trans(internal, timestamp, double precision) SUPPORT dormancy._plan_support;
@@ -13470,7 +13607,9 @@ GRANT EXECUTE ON FUNCTION dormancy._customer_column_indexes() TO dormancy_analys
 -- (issue 15, campaign effect)
 GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
 -- ... only of the customers they may see (a policy of the extension's; the
--- BI role reads every row; policies of your own are kept and add up)
+-- BI role reads every row; policies of your own are kept and add up).  The
+-- analysts' test reads the customers by the index of their id after a
+-- bind (_customer_key_policies; the update's rebuild below)
 ALTER TABLE dormancy.status_history ENABLE ROW LEVEL SECURITY;
 CREATE POLICY analysts_see_their_customers ON dormancy.status_history FOR SELECT TO dormancy_analyst
 	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
@@ -13480,7 +13619,7 @@ CREATE POLICY writers_see_all ON dormancy.status_history
 	USING ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')))
 	WITH CHECK ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')));
 COMMENT ON POLICY analysts_see_their_customers ON dormancy.status_history IS
-	'a member of dormancy_analyst reads the changes of the customers it may see (dormancy.visible_customer_keys())';
+	'a member of dormancy_analyst reads the changes of the customers it may see (customer_id is the text of a customer id it sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
 COMMENT ON POLICY readers_see_all ON dormancy.status_history IS
 	'a member of dormancy_reader (BI tools) reads every change';
 COMMENT ON POLICY writers_see_all ON dormancy.status_history IS

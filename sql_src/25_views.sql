@@ -166,8 +166,10 @@ BEGIN
 
 	SELECT array_agg(g.view_name ORDER BY g.n) INTO views
 	  FROM dormancy._generated_views() WITH ORDINALITY AS g(view_name, adapter, n);
-	-- the row security policy of the name keys reads src_customers
+	-- the row security policies of the name keys, the outreach log, the
+	-- campaign members and the status history read src_customers
 	PERFORM dormancy._before_build_63_name_keys();
+	PERFORM dormancy._customer_key_policies(false);
 
 	-- first in place, which keeps views that users built on ours
 	BEGIN
@@ -211,10 +213,12 @@ BEGIN
 	PERFORM dormancy._comment_adapters();
 	-- what follows each build, in this order: the snapshot and its views, the
 	-- change tracking of the orders, the name keys of the customers, the
-	-- analysts' grants
+	-- policies of the outreach log, the campaign members and the status
+	-- history, the analysts' grants
 	PERFORM dormancy._after_build_60_refresh();
 	PERFORM dormancy._after_build_62_incremental();
 	PERFORM dormancy._after_build_63_name_keys();
+	PERFORM dormancy._customer_key_policies(true);
 	PERFORM dormancy._after_build_97_privileges();
 	IF ddl_propagation IS NOT NULL THEN
 		PERFORM set_config('citus.enable_ddl_propagation', ddl_propagation, true);

@@ -25,7 +25,8 @@ createdb "$src"; createdb "$dst"
 pdst=dormancy_dump_pdst
 dropdb --if-exists "$pdst"
 dumpdir=$(mktemp -d)
-trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; dropdb --if-exists "$pdst"; rm -f /tmp/dormancy_dump.$$; rm -rf "$dumpdir"' EXIT
+analyst=dormancy_dump_analyst_$$
+trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; dropdb --if-exists "$pdst"; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $analyst"; rm -f /tmp/dormancy_dump.$$; rm -rf "$dumpdir"' EXIT
 
 psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
 CREATE EXTENSION dormancy;
@@ -62,6 +63,10 @@ SELECT g::text, c.as_of + 3, 'phone', 'reached', c.campaign_id
   FROM dormancy.campaigns c, generate_series(1, 300) g WHERE g % 10 <> 0;
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome) VALUES ('2', '2026-10-01', 'phone', 'not reached');
 SQL
+# an analyst who does not see account 2 (a policy of yours)
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $analyst IN ROLE dormancy_analyst"
+psql -X -q -v ON_ERROR_STOP=1 -d "$src" -c "GRANT USAGE ON SCHEMA crm TO $analyst" -c "GRANT SELECT ON crm.accounts, crm.orders TO $analyst" \
+	-c "ALTER TABLE crm.accounts ENABLE ROW LEVEL SECURITY" -c "CREATE POLICY not_2 ON crm.accounts FOR SELECT TO $analyst USING (id <> 2)"
 
 q="SET dormancy.as_of = '2026-11-01'; SELECT customer_id, state, dormant_after FROM dormancy.customer_status ORDER BY 1"
 before=$(psql -X -At -d "$src" -c "$q")
@@ -86,11 +91,36 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "INSERT INTO dormancy.rules (industry
 after=$(psql -X -At -d "$dst" -c "$q")
 [ "$before" = "$after" ] || { echo "status differs after restore"; diff <(echo "$before") <(echo "$after"); exit 1; }
 
+# the row security policies of the outreach log, the campaign members and
+# the status history: pg_dump does not dump those of the extension's tables,
+# so the restore has the installed test (the key among every id the role
+# sees), which shows the analyst the same rows; rebind() builds the test by
+# the index of the customers' id again
+forms_q="SELECT string_agg(DISTINCT CASE WHEN e ~ 'visible_customer_keys' THEN 'every id'
+										 WHEN e ~ 'customer_id_from_text' THEN 'by index' END, ',')
+		   FROM pg_policy p CROSS JOIN LATERAL concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) e
+		  WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
+			AND p.polname NOT IN ('readers_see_all', 'writers_see_all')"
+analyst_q="SET ROLE $analyst; SET dormancy.as_of = '2026-11-01';
+SELECT 'o', string_agg(customer_id || '@' || campaign_id, ',' ORDER BY outreach_id) FROM dormancy.outreach_log;
+SELECT 'm', string_agg(campaign_id || ':' || customer_id, ',' ORDER BY campaign_id, customer_id) FROM dormancy.campaign_members;
+SELECT 'l', campaign_id, customer_id, contacts FROM dormancy.campaign_list ORDER BY 2, 3;
+SELECT 's', customer_id, state FROM dormancy.customer_status ORDER BY 2"
+seen_src=$(psql -X -q -At -d "$src" -c "$analyst_q")
+seen_dst=$(psql -X -q -At -d "$dst" -c "$analyst_q")
+[ "$(psql -X -At -d "$src" -c "$forms_q")" = 'by index' ] && [ "$(psql -X -At -d "$dst" -c "$forms_q")" = 'every id' ] &&
+[ "$seen_src" = "$seen_dst" ] && echo "$seen_src" | grep -qx 'm|1:1,1:3,2:1,2:3' && [ "$(echo "$seen_src" | grep -c '^l|')" = 4 ] ||
+	{ echo "the policies after restore: $(psql -X -At -d "$dst" -c "$forms_q"), the analyst reads other rows:"; diff <(echo "$seen_src") <(echo "$seen_dst"); exit 1; }
+echo "the policies of the log, the members and the history restored as installed (every id the role sees): the analyst's rows are the same"
+
 psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "SELECT dormancy.rebind()" >/dev/null
 again=$(psql -X -At -d "$dst" -c "$q")
 [ "$before" = "$again" ] || { echo "status differs after rebind"; diff <(echo "$before") <(echo "$again"); exit 1; }
 echo "customer_status identical after restore, and after rebind():"
 echo "$after"
+[ "$(psql -X -At -d "$dst" -c "$forms_q")" = 'by index' ] && [ "$(psql -X -q -At -d "$dst" -c "$analyst_q")" = "$seen_src" ] ||
+	{ echo "after rebind(), the policies: $(psql -X -At -d "$dst" -c "$forms_q"), the analyst's rows differ"; exit 1; }
+echo "after rebind(), the policies test by the index of the ids again, the same rows"
 
 # A parallel restore of a directory-format dump, of the source refreshed
 # (the broken binding removed: a refresh refuses to run with it)

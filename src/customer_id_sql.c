@@ -1,0 +1,246 @@
+/*
+ * customer_id_sql.c
+ *		dormancy.customer_id_text(anyelement) returns text: a customer id as
+ *		text, what id::text gives; dormancy.customer_id_from_text(text,
+ *		anyelement) returns anyelement: back, the id of the second
+ *		argument's type whose text is exactly the first, NULL when no id of
+ *		that type has it.  For ids of type smallint, integer, bigint, uuid,
+ *		text and varchar (a domain over one of them counts as it).
+ *
+ * Both are LEAKPROOF: no value makes them raise an error (an id of another
+ * type does, whatever its value).  A cast raises one for a text that is no
+ * id ('abc'::integer), so PostgreSQL keeps a condition with a cast out of an
+ * index scan under row security, behind the policies, and a role under a
+ * policy read every row: these two leave the condition to the index.  The
+ * row security policies of the outreach log, the campaign members and the
+ * status history find the customer of each row read by the index of your
+ * customers' id with customer_id_from_text (or have the planner hash the
+ * customers once, reading many rows), and the outreach log is joined to the
+ * customers by its index with customer_id_text (sql_src/67_outreach.sql).
+ *
+ * customer_id_from_text takes a text only in the form the type's output
+ * function writes: no sign but a minus, no leading zeros, no white space,
+ * lower-case hex digits and hyphens of uuid_out; so
+ * customer_id_from_text(k, id) = id exactly when customer_id_text(id) = k.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/uuid.h"
+
+PG_FUNCTION_INFO_V1(customer_id_text);
+PG_FUNCTION_INFO_V1(customer_id_from_text);
+
+/*
+ * The id type of a call: the declared type of argument argno, a domain's
+ * base type; an error (by type only) for a type the functions do not take.
+ * Kept in fn_extra: a policy or a join calls it once per row.
+ */
+static Oid
+IdType(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			declared;
+	Oid			base;
+
+	if (fcinfo->flinfo->fn_extra != NULL)
+		return *(Oid *) fcinfo->flinfo->fn_extra;
+	declared = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!OidIsValid(declared))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("could not determine the customer id type")));
+	base = getBaseType(declared);
+	switch (base)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case UUIDOID:
+		case TEXTOID:
+		case VARCHAROID:
+			fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
+			*(Oid *) fcinfo->flinfo->fn_extra = base;
+			return base;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("customer ids of type %s are not supported here", format_type_be(declared)),
+					 errdetail("Ids of type smallint, integer, bigint, uuid, text and character varying are.")));
+	}
+	return InvalidOid;			/* not reached */
+}
+
+/*
+ * The integer whose decimal text (as int8out writes it) is data[0..len):
+ * "0", or digits not starting with 0, after a minus or nothing; false for
+ * any other text, or one beyond the range of bigint.
+ */
+static bool
+ParseCanonicalInteger(const char *data, int len, int64 *result)
+{
+	bool		negative = false;
+	uint64		magnitude = 0;
+	int			i = 0;
+
+	if (len > 0 && data[0] == '-')
+	{
+		negative = true;
+		i = 1;
+	}
+	if (i >= len || len - i > 19)
+		return false;
+	if (data[i] == '0')
+	{
+		if (len - i != 1 || negative)
+			return false;	/* leading zeros, "-0" */
+		*result = 0;
+		return true;
+	}
+	for (; i < len; i++)
+	{
+		if (data[i] < '0' || data[i] > '9')
+			return false;
+		magnitude = magnitude * 10 + (uint64) (data[i] - '0');	/* at most 19 digits: no overflow */
+	}
+	if (negative)
+	{
+		if (magnitude > (uint64) PG_INT64_MAX + 1)
+			return false;
+		*result = (magnitude == (uint64) PG_INT64_MAX + 1) ? PG_INT64_MIN : -(int64) magnitude;
+	}
+	else
+	{
+		if (magnitude > (uint64) PG_INT64_MAX)
+			return false;
+		*result = (int64) magnitude;
+	}
+	return true;
+}
+
+/* The value of a lower-case hex digit, -1 for any other character. */
+static int
+LowerHexValue(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * customer_id_text(anyelement) returns text: the id's text, as its type's
+ * output function writes it.  STRICT.
+ */
+Datum
+customer_id_text(PG_FUNCTION_ARGS)
+{
+	Oid			type = IdType(fcinfo, 0);
+	char		buf[MAXINT8LEN + 1];
+
+	switch (type)
+	{
+		case INT2OID:
+			pg_itoa(PG_GETARG_INT16(0), buf);
+			break;
+		case INT4OID:
+			pg_ltoa(PG_GETARG_INT32(0), buf);
+			break;
+		case INT8OID:
+			pg_lltoa(PG_GETARG_INT64(0), buf);
+			break;
+		case UUIDOID:
+			{
+				static const char hex[] = "0123456789abcdef";
+				pg_uuid_t  *uuid = PG_GETARG_UUID_P(0);
+				char		out[2 * UUID_LEN + 5];
+				char	   *p = out;
+
+				for (int i = 0; i < UUID_LEN; i++)
+				{
+					if (i == 4 || i == 6 || i == 8 || i == 10)
+						*p++ = '-';
+					*p++ = hex[uuid->data[i] >> 4];
+					*p++ = hex[uuid->data[i] & 0x0F];
+				}
+				*p = '\0';
+				PG_RETURN_TEXT_P(cstring_to_text(out));
+			}
+		default:
+			/* text, varchar: the same bytes */
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	PG_RETURN_TEXT_P(cstring_to_text(buf));
+}
+
+/*
+ * customer_id_from_text(text, anyelement) returns anyelement: the id of the
+ * second argument's type (its value is not used: a typed NULL) whose text is
+ * the first argument; NULL when no id of that type has this text, or the
+ * text is NULL.  Not STRICT: the second argument is NULL.
+ */
+Datum
+customer_id_from_text(PG_FUNCTION_ARGS)
+{
+	Oid			type = IdType(fcinfo, 1);
+	text	   *key;
+	const char *data;
+	int			len;
+	int64		value;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (type == TEXTOID || type == VARCHAROID)
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	key = PG_GETARG_TEXT_PP(0);
+	data = VARDATA_ANY(key);
+	len = VARSIZE_ANY_EXHDR(key);
+	switch (type)
+	{
+		case INT2OID:
+			if (!ParseCanonicalInteger(data, len, &value) || value < PG_INT16_MIN || value > PG_INT16_MAX)
+				PG_RETURN_NULL();
+			PG_RETURN_INT16((int16) value);
+		case INT4OID:
+			if (!ParseCanonicalInteger(data, len, &value) || value < PG_INT32_MIN || value > PG_INT32_MAX)
+				PG_RETURN_NULL();
+			PG_RETURN_INT32((int32) value);
+		case INT8OID:
+			if (!ParseCanonicalInteger(data, len, &value))
+				PG_RETURN_NULL();
+			PG_RETURN_INT64(value);
+		default:
+			{
+				/* uuid: 8-4-4-4-12 lower-case hex digits */
+				pg_uuid_t  *uuid;
+				int			byte = 0;
+
+				if (len != 2 * UUID_LEN + 4)
+					PG_RETURN_NULL();
+				uuid = (pg_uuid_t *) palloc(sizeof(pg_uuid_t));
+				for (int i = 0; i < len;)
+				{
+					int			high,
+								low;
+
+					if (i == 8 || i == 13 || i == 18 || i == 23)
+					{
+						if (data[i] != '-')
+							PG_RETURN_NULL();
+						i++;
+						continue;
+					}
+					high = LowerHexValue(data[i]);
+					low = LowerHexValue(data[i + 1]);
+					if (high < 0 || low < 0)
+						PG_RETURN_NULL();
+					uuid->data[byte++] = (unsigned char) (high << 4 | low);
+					i += 2;
+				}
+				PG_RETURN_UUID_P(uuid);
+			}
+	}
+}
