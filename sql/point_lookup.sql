@@ -418,6 +418,53 @@ SELECT a.n, o.contacts FROM dormancy.customer_outreach o JOIN pl.uuid_accounts a
 SELECT count(*) AS log_rows, count(*) FILTER (WHERE customer_id = md5('u41')::uuid::text) AS of_41 FROM dormancy.outreach_log;
 SELECT count(*) AS members, count(*) FILTER (WHERE customer_id = '41') AS of_41 FROM dormancy.campaign_members;
 RESET ROLE;
+-- the bound customers dropped with CASCADE: src_customers goes, and with it
+-- the nine policies of the log, the members and the history, which name it;
+-- until the next build no policy lets the analyst read or write a contact,
+-- a member or a change (never more rows); the next build makes them again,
+-- as installed (command, roles, comment), and the analyst reads its rows
+-- (members and changes of 41, 42 (hidden) and 43 by their uuids)
+INSERT INTO dormancy.campaign_members (campaign_id, customer_id, is_control, stratum, state, priority_score, call_order)
+SELECT 9101, md5('u' || i)::uuid::text, false, 'dormant|unknown|0-25', 'dormant', 50, 5000 + i FROM generate_series(41, 43) i;
+INSERT INTO dormancy.status_history (run_id, customer_id, change, from_state, to_state, as_of)
+SELECT 1, md5('u' || i)::uuid::text, 'changed', 'active', 'at_risk', date '2026-10-01' FROM generate_series(41, 43) i;
+CREATE TABLE pl.installed_policies AS
+SELECT p.polrelid::regclass AS relation, p.polname, p.polcmd, p.polroles::regrole[]::text AS roles,
+	   obj_description(p.oid, 'pg_policy') AS comment
+  FROM pg_policy p
+ WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
+   AND p.polname NOT IN ('readers_see_all', 'writers_see_all');
+SET ROLE pl_analyst;
+SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.campaign_members) AS members,
+	   (SELECT count(*) FROM dormancy.status_history) AS changes;
+RESET ROLE;
+DROP TABLE pl.uuid_accounts CASCADE;
+SELECT * FROM pl.policy_forms();
+SET ROLE pl_analyst;
+SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.campaign_members) AS members,
+	   (SELECT count(*) FROM dormancy.status_history) AS changes;
+RESET ROLE;
+CREATE TABLE pl.uuid_accounts (id uuid PRIMARY KEY, name text, n integer);
+INSERT INTO pl.uuid_accounts SELECT md5('u' || id)::uuid, name, id FROM pl.accounts;
+ANALYZE pl.uuid_accounts;
+ALTER TABLE pl.uuid_accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pl_analyst_sees ON pl.uuid_accounts FOR SELECT TO pl_analyst USING (n % 3 <> 0);
+GRANT SELECT ON pl.uuid_accounts TO pl_analyst;
+SELECT dormancy.bind_customers('pl.uuid_accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+SELECT * FROM pl.policy_forms();
+SELECT i.relation, i.polname, n.polname IS NOT NULL AS made_again,
+	   (n.polcmd, n.roles, n.comment) IS NOT DISTINCT FROM (i.polcmd, i.roles, i.comment) AS as_installed
+  FROM pl.installed_policies i
+  LEFT JOIN (SELECT p.polrelid::regclass AS relation, p.polname, p.polcmd, p.polroles::regrole[]::text AS roles,
+					obj_description(p.oid, 'pg_policy') AS comment FROM pg_policy p) n
+	ON n.relation = i.relation AND n.polname = i.polname
+ ORDER BY i.relation::text, i.polname;
+SET ROLE pl_analyst;
+SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.campaign_members) AS members,
+	   (SELECT count(*) FROM dormancy.status_history) AS changes;
+SELECT max(r.rows_read) <= 4 AS analyst_reads_few
+  FROM pl.rows_read(format('SELECT * FROM dormancy.customer_status WHERE customer_id = %L', md5('u41')::uuid)) r;
+RESET ROLE;
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
 SELECT * FROM pl.policy_forms();
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
