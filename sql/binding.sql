@@ -177,7 +177,10 @@ SELECT dormancy.unbind('orders');
 
 -- DROP TABLE ... CASCADE on a bound table drops the generated views, never
 -- the extension; rebind() then keeps the lost source's binding, broken,
--- with a warning (sql/broken_binding.sql), until it is unbound
+-- with a warning (sql/broken_binding.sql), until it is unbound.  With
+-- src_customers go the row security policies of the log, the members and
+-- the history that name it, which the next build makes again
+-- (sql/point_lookup.sql)
 CREATE TABLE b.doomed (account_id integer, day date, total numeric);
 SELECT dormancy.bind_orders('b.doomed', customer => 'account_id', ordered_at => 'day', amount => 'total');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('doomed', '1 day', '2 days', '3 days');

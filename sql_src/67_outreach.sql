@@ -406,45 +406,15 @@ COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
 
 ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
-CREATE POLICY visible_customers ON dormancy.outreach_log FOR SELECT
-	USING (dormancy.outreach_customer_key(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY visible_customers ON dormancy.campaign_members FOR SELECT
-	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-COMMENT ON POLICY visible_customers ON dormancy.outreach_log IS
-	'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
-COMMENT ON POLICY visible_customers ON dormancy.campaign_members IS
-	'a member is visible to whom sees its customer (its customer_id is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
--- Writing: a role granted INSERT, UPDATE or DELETE writes the rows of the
--- customers it sees, and only those (UPDATE and DELETE without a WHERE
--- would otherwise reach rows that its SELECT policy hides); the owner
--- writes any row.
-CREATE POLICY writers_insert ON dormancy.outreach_log FOR INSERT
-	WITH CHECK (dormancy.outreach_customer_key(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY writers_update ON dormancy.outreach_log FOR UPDATE
-	USING (dormancy.outreach_customer_key(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
-	WITH CHECK (dormancy.outreach_customer_key(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY writers_delete ON dormancy.outreach_log FOR DELETE
-	USING (dormancy.outreach_customer_key(customer_id) IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY writers_insert ON dormancy.campaign_members FOR INSERT
-	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY writers_update ON dormancy.campaign_members FOR UPDATE
-	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)))
-	WITH CHECK (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-CREATE POLICY writers_delete ON dormancy.campaign_members FOR DELETE
-	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
-COMMENT ON POLICY writers_insert ON dormancy.outreach_log IS 'a role granted INSERT (not the owner) writes contacts of the customers it sees only';
-COMMENT ON POLICY writers_update ON dormancy.outreach_log IS 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees';
-COMMENT ON POLICY writers_delete ON dormancy.outreach_log IS 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only';
-COMMENT ON POLICY writers_insert ON dormancy.campaign_members IS 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only';
-COMMENT ON POLICY writers_update ON dormancy.campaign_members IS 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees';
-COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'a role granted DELETE (not the owner) deletes the members among the customers it sees only';
-
--- The policies above, and analysts_see_their_customers of the status
--- history (sql_src/97_privileges.sql), test the customer of each row read
--- (its key: the text of a customer id) by the index of your customers' id,
--- once a build has made src_customers: EXISTS a row of src_customers whose
--- id is customer_id_from_text(key) (an id with exactly that text: the same
--- rows as the key among visible_customer_keys()), which the planner either
+-- The nine policies of the log, the members and the status history: made
+-- (with their comments) and kept here, the one place that defines them
+-- (each one's table, command, roles and comment; sql_src/97_privileges.sql
+-- makes them at install, once dormancy_analyst exists; every build again).
+-- Each tests the customer of each row read (its key: the text of a
+-- customer id) by the index of your customers' id, once a build has made
+-- src_customers: EXISTS a row of src_customers whose id is
+-- customer_id_from_text(key) (an id with exactly that text: the same rows
+-- as the key among visible_customer_keys()), which the planner either
 -- looks up for each row read or, reading many, hashes once, the customers
 -- read once per query as before.  visible_customer_keys() always ran whole:
 -- an analyst's lookup of one customer read every customer the analyst sees
@@ -453,15 +423,24 @@ COMMENT ON POLICY writers_delete ON dormancy.campaign_members IS 'a role granted
 -- on customer_id_text: test/bench/analyst_lookup.sh).  The test names
 -- src_customers, so it goes before each build (which may drop it for
 -- another id type: per_row false, the installed form) and comes back
--- after, for the id type built.  visible_customer_keys() stays where the index cannot serve: ids
--- of another type (customer_id_from_text takes smallint, integer, bigint,
--- uuid, text and varchar), text ids in another collation than the
--- default, customers (else orders) in a Citus table (a subquery over them
--- in a policy of a local table is a join Citus refuses), nothing bound.
--- The same test for reading and writing: the writers' policies keep
--- writing only the rows of the customers they see.  pg_dump does not dump
--- the policies of the extension's tables: a restore has the installed form
--- (the same rows), until rebind().
+-- after, for the id type built.  visible_customer_keys() stays where the
+-- index cannot serve: ids of another type (customer_id_from_text takes
+-- smallint, integer, bigint, uuid, text and varchar), text ids in another
+-- collation than the default, customers (else orders) in a Citus table (a
+-- subquery over them in a policy of a local table is a join Citus
+-- refuses), nothing bound.  The same test for reading and writing: a role
+-- granted INSERT, UPDATE or DELETE writes the rows of the customers it
+-- sees, and only those (UPDATE and DELETE without a WHERE would otherwise
+-- reach rows that its SELECT policy hides); the owner writes any row.
+-- A policy of the nine that is missing is made again, as installed: a DROP
+-- ... CASCADE of your bound customers (or of src_customers) drops the
+-- per-row form with src_customers.  Until the next build (bind, unbind,
+-- rebind(), which that drop requires anyway) no policy of the nine lets a
+-- role other than the owner read or write a contact, a member or a change:
+-- it reads none (row security without a policy for a command denies it),
+-- never more; readers_see_all and writers_see_all of the history stay.
+-- pg_dump does not dump the policies of the extension's tables: a restore
+-- has the installed form (the same rows), until rebind().
 CREATE FUNCTION dormancy._customer_key_policies(per_row boolean)
 	RETURNS void
 	LANGUAGE plpgsql
@@ -471,8 +450,9 @@ DECLARE
 	rel regclass;
 	id_type oid;
 	id_collation oid;
-	t record;
+	p record;
 	test text;
+	made boolean;
 BEGIN
 	IF per_row AND to_regclass('dormancy.src_customers') IS NOT NULL THEN
 		rel := coalesce((SELECT b.relation FROM dormancy._usable_bindings() b WHERE b.source = 'customers'),
@@ -488,43 +468,53 @@ BEGIN
 			id_type := NULL;
 		END IF;
 	END IF;
-	FOR t IN
-		SELECT v.tab, v.key, v.writers, v.tab::regclass AS rel
-		  FROM (VALUES ('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', true),
-					   ('dormancy.campaign_members', 'campaign_members.customer_id', true),
-					   ('dormancy.status_history', 'status_history.customer_id', false)) v(tab, key, writers)
+	FOR p IN
+		SELECT v.tab, v.tab::regclass AS rel, v.key, v.name, v.cmd, v.roles, v.comment
+		  FROM (VALUES
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'visible_customers', 'SELECT', 'PUBLIC',
+			 'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_insert', 'INSERT', 'PUBLIC',
+			 'a role granted INSERT (not the owner) writes contacts of the customers it sees only'),
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_update', 'UPDATE', 'PUBLIC',
+			 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees'),
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_delete', 'DELETE', 'PUBLIC',
+			 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only'),
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'visible_customers', 'SELECT', 'PUBLIC',
+			 'a member is visible to whom sees its customer (its customer_id is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_insert', 'INSERT', 'PUBLIC',
+			 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only'),
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_update', 'UPDATE', 'PUBLIC',
+			 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees'),
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_delete', 'DELETE', 'PUBLIC',
+			 'a role granted DELETE (not the owner) deletes the members among the customers it sees only'),
+			('dormancy.status_history', 'status_history.customer_id', 'analysts_see_their_customers', 'SELECT', 'dormancy_analyst',
+			 'a member of dormancy_analyst reads the changes of the customers it may see (customer_id is the text of a customer id it sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())')
+		  ) v(tab, key, name, cmd, roles, comment)
 	LOOP
 		test := CASE
 			WHEN id_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'uuid'::regtype) THEN
 				format('EXISTS (SELECT 1 FROM dormancy.src_customers c '
-					   'WHERE c.customer_id = dormancy.customer_id_from_text(%s, NULL::%s))', t.key, format_type(id_type, NULL))
+					   'WHERE c.customer_id = dormancy.customer_id_from_text(%s, NULL::%s))', p.key, format_type(id_type, NULL))
 			-- text ids are their text (in the default collation, which the
 			-- key has: the comparison of visible_customer_keys())
 			WHEN id_type IN ('text'::regtype, 'varchar'::regtype) AND id_collation IN (0, 100) THEN
-				format('EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = %s)', t.key)
-			ELSE format('%s IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k))', t.key) END;
-		-- (a policy you dropped stays dropped)
-		IF t.writers THEN
-			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'visible_customers') THEN
-				EXECUTE format('ALTER POLICY visible_customers ON %s USING (%s)', t.tab, test);
-			END IF;
-			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_insert') THEN
-				EXECUTE format('ALTER POLICY writers_insert ON %s WITH CHECK (%s)', t.tab, test);
-			END IF;
-			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_update') THEN
-				EXECUTE format('ALTER POLICY writers_update ON %s USING (%s) WITH CHECK (%s)', t.tab, test, test);
-			END IF;
-			IF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'writers_delete') THEN
-				EXECUTE format('ALTER POLICY writers_delete ON %s USING (%s)', t.tab, test);
-			END IF;
-		ELSIF EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = t.rel AND p.polname = 'analysts_see_their_customers') THEN
-			EXECUTE format('ALTER POLICY analysts_see_their_customers ON %s USING (%s)', t.tab, test);
-		END IF;
+				format('EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = %s)', p.key)
+			ELSE format('%s IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k))', p.key) END;
+		-- the test where the command reads rows (USING) and where it writes
+		-- them (WITH CHECK), for the roles of the installed policy; made
+		-- again if missing (dropped with src_customers, or by you)
+		made := EXISTS (SELECT 1 FROM pg_policy y WHERE y.polrelid = p.rel AND y.polname = p.name);
+		EXECUTE format('%s %I ON %s %sTO %s%s%s',
+					   CASE WHEN made THEN 'ALTER POLICY' ELSE 'CREATE POLICY' END,
+					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s ', p.cmd) END, p.roles,
+					   CASE WHEN p.cmd <> 'INSERT' THEN format(' USING (%s)', test) ELSE '' END,
+					   CASE WHEN p.cmd IN ('INSERT', 'UPDATE') THEN format(' WITH CHECK (%s)', test) ELSE '' END);
+		EXECUTE format('COMMENT ON POLICY %I ON %s IS %L', p.name, p.tab, p.comment);
 	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION dormancy._customer_key_policies(boolean) IS
-	'internal: the test of the row security policies of outreach_log, campaign_members and status_history: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
+	'internal: makes (if missing) and sets the row security policies of outreach_log, campaign_members and status_history for the customers each role sees, with their comments: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
 
 --
 -- Mappings of the outreach wordings onto the documented ones

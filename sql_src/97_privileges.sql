@@ -67,18 +67,18 @@ GRANT SELECT ON dormancy.status_history TO dormancy_analyst;
 -- policies of your own for roles of yours: docs/operations.md, Row-level
 -- security).  A role granted INSERT, UPDATE or DELETE on it (to refresh)
 -- reads and writes every row; other roles read none unless a policy of
--- yours lets them.  The analysts' test reads the customers by the index of
--- their id after a bind (_customer_key_policies, sql_src/67_outreach.sql).
+-- yours lets them.  The analysts' policy, analysts_see_their_customers,
+-- and the eight of the outreach log and the campaign members are made by
+-- _customer_key_policies (sql_src/67_outreach.sql), which defines them and
+-- their comments: here as installed (every id the role sees), after a bind
+-- by the index of the customers' id.
 ALTER TABLE dormancy.status_history ENABLE ROW LEVEL SECURITY;
-CREATE POLICY analysts_see_their_customers ON dormancy.status_history FOR SELECT TO dormancy_analyst
-	USING (customer_id IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k)));
+SELECT dormancy._customer_key_policies(false);
 CREATE POLICY readers_see_all ON dormancy.status_history FOR SELECT TO dormancy_reader
 	USING (true);
 CREATE POLICY writers_see_all ON dormancy.status_history
 	USING ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')))
 	WITH CHECK ((SELECT pg_catalog.has_table_privilege('dormancy.status_history', 'INSERT, UPDATE, DELETE')));
-COMMENT ON POLICY analysts_see_their_customers ON dormancy.status_history IS
-	'a member of dormancy_analyst reads the changes of the customers it may see (customer_id is the text of a customer id it sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())';
 COMMENT ON POLICY readers_see_all ON dormancy.status_history IS
 	'a member of dormancy_reader (BI tools) reads every change';
 COMMENT ON POLICY writers_see_all ON dormancy.status_history IS
