@@ -465,6 +465,19 @@ SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*
 SELECT max(r.rows_read) <= 4 AS analyst_reads_few
   FROM pl.rows_read(format('SELECT * FROM dormancy.customer_status WHERE customer_id = %L', md5('u41')::uuid)) r;
 RESET ROLE;
+-- the roles you give one of them stay yours through a rebuild (only its
+-- test and comment are set; until a review found it, every build gave it
+-- back to PUBLIC, widening what you had narrowed)
+ALTER POLICY visible_customers ON dormancy.outreach_log TO dormancy_analyst;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SELECT p.polname, p.polrelid::regclass AS relation, p.polroles::regrole[] AS roles
+  FROM pg_policy p
+ WHERE (p.polrelid, p.polname) IN (('dormancy.outreach_log'::regclass, 'visible_customers'), ('dormancy.campaign_members'::regclass, 'writers_delete'))
+ ORDER BY 1, 2;
+SELECT count(*) AS per_row_forms FROM pg_policy p
+ WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass)
+   AND pg_get_expr(coalesce(p.polqual, p.polwithcheck), p.polrelid) LIKE '%customer_id_from_text%';
+ALTER POLICY visible_customers ON dormancy.outreach_log TO PUBLIC;
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
 SELECT * FROM pl.policy_forms();
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

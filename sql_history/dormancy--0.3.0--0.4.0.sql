@@ -10633,12 +10633,13 @@ BEGIN
 				format('EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = %s)', p.key)
 			ELSE format('%s IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k))', p.key) END;
 		-- the test where the command reads rows (USING) and where it writes
-		-- them (WITH CHECK), for the roles of the installed policy; made
-		-- again if missing (dropped with src_customers, or by you)
+		-- them (WITH CHECK); the roles only when the policy is made (again,
+		-- if missing: dropped with src_customers, or by you), so that roles
+		-- you gave it stay yours (a rebuild gave it back to PUBLIC)
 		made := EXISTS (SELECT 1 FROM pg_policy y WHERE y.polrelid = p.rel AND y.polname = p.name);
-		EXECUTE format('%s %I ON %s %sTO %s%s%s',
+		EXECUTE format('%s %I ON %s %s%s%s',
 					   CASE WHEN made THEN 'ALTER POLICY' ELSE 'CREATE POLICY' END,
-					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s ', p.cmd) END, p.roles,
+					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s TO %s', p.cmd, p.roles) END,
 					   CASE WHEN p.cmd <> 'INSERT' THEN format(' USING (%s)', test) ELSE '' END,
 					   CASE WHEN p.cmd IN ('INSERT', 'UPDATE') THEN format(' WITH CHECK (%s)', test) ELSE '' END);
 		EXECUTE format('COMMENT ON POLICY %I ON %s IS %L', p.name, p.tab, p.comment);
