@@ -31,6 +31,8 @@
 #include "utils/lsyscache.h"
 #include "utils/uuid.h"
 
+#include "core/customer_id.h"
+
 PG_FUNCTION_INFO_V1(customer_id_text);
 PG_FUNCTION_INFO_V1(customer_id_from_text);
 
@@ -73,63 +75,6 @@ IdType(FunctionCallInfo fcinfo, int argno)
 	return InvalidOid;			/* not reached */
 }
 
-/*
- * The integer whose decimal text (as int8out writes it) is data[0..len):
- * "0", or digits not starting with 0, after a minus or nothing; false for
- * any other text, or one beyond the range of bigint.
- */
-static bool
-ParseCanonicalInteger(const char *data, int len, int64 *result)
-{
-	bool		negative = false;
-	uint64		magnitude = 0;
-	int			i = 0;
-
-	if (len > 0 && data[0] == '-')
-	{
-		negative = true;
-		i = 1;
-	}
-	if (i >= len || len - i > 19)
-		return false;
-	if (data[i] == '0')
-	{
-		if (len - i != 1 || negative)
-			return false;	/* leading zeros, "-0" */
-		*result = 0;
-		return true;
-	}
-	for (; i < len; i++)
-	{
-		if (data[i] < '0' || data[i] > '9')
-			return false;
-		magnitude = magnitude * 10 + (uint64) (data[i] - '0');	/* at most 19 digits: no overflow */
-	}
-	if (negative)
-	{
-		if (magnitude > (uint64) PG_INT64_MAX + 1)
-			return false;
-		*result = (magnitude == (uint64) PG_INT64_MAX + 1) ? PG_INT64_MIN : -(int64) magnitude;
-	}
-	else
-	{
-		if (magnitude > (uint64) PG_INT64_MAX)
-			return false;
-		*result = (int64) magnitude;
-	}
-	return true;
-}
-
-/* The value of a lower-case hex digit, -1 for any other character. */
-static int
-LowerHexValue(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /*
  * customer_id_text(anyelement) returns text: the id's text, as its type's
@@ -189,7 +134,7 @@ customer_id_from_text(PG_FUNCTION_ARGS)
 	text	   *key;
 	const char *data;
 	int			len;
-	int64		value;
+	int64_t		value;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -201,45 +146,24 @@ customer_id_from_text(PG_FUNCTION_ARGS)
 	switch (type)
 	{
 		case INT2OID:
-			if (!ParseCanonicalInteger(data, len, &value) || value < PG_INT16_MIN || value > PG_INT16_MAX)
+			if (!customer_id_parse_integer(data, len, &value) || value < PG_INT16_MIN || value > PG_INT16_MAX)
 				PG_RETURN_NULL();
 			PG_RETURN_INT16((int16) value);
 		case INT4OID:
-			if (!ParseCanonicalInteger(data, len, &value) || value < PG_INT32_MIN || value > PG_INT32_MAX)
+			if (!customer_id_parse_integer(data, len, &value) || value < PG_INT32_MIN || value > PG_INT32_MAX)
 				PG_RETURN_NULL();
 			PG_RETURN_INT32((int32) value);
 		case INT8OID:
-			if (!ParseCanonicalInteger(data, len, &value))
+			if (!customer_id_parse_integer(data, len, &value))
 				PG_RETURN_NULL();
 			PG_RETURN_INT64(value);
 		default:
 			{
 				/* uuid: 8-4-4-4-12 lower-case hex digits */
-				pg_uuid_t  *uuid;
-				int			byte = 0;
+				pg_uuid_t  *uuid = (pg_uuid_t *) palloc(sizeof(pg_uuid_t));
 
-				if (len != 2 * UUID_LEN + 4)
+				if (!customer_id_parse_uuid(data, len, uuid->data))
 					PG_RETURN_NULL();
-				uuid = (pg_uuid_t *) palloc(sizeof(pg_uuid_t));
-				for (int i = 0; i < len;)
-				{
-					int			high,
-								low;
-
-					if (i == 8 || i == 13 || i == 18 || i == 23)
-					{
-						if (data[i] != '-')
-							PG_RETURN_NULL();
-						i++;
-						continue;
-					}
-					high = LowerHexValue(data[i]);
-					low = LowerHexValue(data[i + 1]);
-					if (high < 0 || low < 0)
-						PG_RETURN_NULL();
-					uuid->data[byte++] = (unsigned char) (high << 4 | low);
-					i += 2;
-				}
 				PG_RETURN_UUID_P(uuid);
 			}
 	}
