@@ -858,4 +858,40 @@ refresh_on 2026-11-02 >/dev/null
 [ "$(last_changes)" = "succeeded 0" ] && [ "$(snapshot_kind)" = "distributed 2" ] ||
 	{ echo "the refresh as of 2026-11-02 after the move: $(last_changes), snapshot $(snapshot_kind)"; exit 1; }
 echo "customers moved to another co-location: a refresh as of a day before the last one's refused, as on a single server"
+echo "== a distributed outreach table with text ids"
+# the CRM's contacts in a distributed table co-located with the customers,
+# its ids written as the reps typed them: a trailing blank, a full-width
+# space, an id that is no customer.  Bound outreach ids go through
+# outreach_customer_key, as the log's do, so the join to the customers is
+# not on the distribution column: both evaluations (on the coordinator and
+# on the workers) and a refresh must still read each contact as its
+# customer's
+psql -X -q -v ON_ERROR_STOP=1 "${coord[@]}" <<'SQL' >/dev/null
+SET client_min_messages = error;
+CREATE TABLE idtype.calls8 (cid text, at timestamptz, channel text, outcome text, reason text);
+SELECT create_distributed_table('idtype.calls8', 'cid', colocate_with => 'idtype.cust8');
+INSERT INTO idtype.calls8 VALUES
+	('顧客1 ', '2026-10-25 10:00+09', '電話', 'declined', '競合他社に決定'),
+	('顧客2' || U&'\3000', '2026-10-30 23:30+09', '訪問', '商談', NULL),
+	('顧客3', '2026-10-31 09:00+09', '電話', 'declined', '価格');
+SELECT dormancy.bind_outreach('idtype.calls8', customer => 'cid', contacted_at => 'at', channel => 'channel',
+							  outcome => 'outcome', reason => 'reason');
+SQL
+# (the score reads 顧客1's decline: equal on the coordinator, the workers
+# and in the snapshot)
+outreach_row="SELECT string_agg(concat_ws(' ', customer_id, last_contacted_on, recontact_on, round(priority_score::numeric, 2)), ', ' ORDER BY customer_id)"
+want="顧客1 2026-10-25 2026-11-08 [0-9.]*, 顧客2 2026-10-30 2026-11-13 [0-9.]*"
+got_off=$(psql -X -q -At "${coord[@]}" -c "SET dormancy.evaluate_on_workers = off" -c "SET dormancy.as_of = '2026-11-02'" \
+	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$outreach_row FROM dormancy.customer_status" 2>&1)
+got_auto=$(psql -X -q -At "${coord[@]}" -c "SET dormancy.evaluate_on_workers = auto" -c "SET dormancy.as_of = '2026-11-02'" \
+	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$outreach_row FROM dormancy.customer_status" 2>&1)
+[[ "$got_off" =~ ^$want$ ]] && [ "$got_auto" = "$got_off" ] ||
+	{ echo "customer_status with a distributed outreach table of text ids: on the coordinator $got_off, on the workers $got_auto"; echo "expected: $want"; exit 1; }
+refresh_on 2026-11-02 >/dev/null
+got="$(last_changes) / $(psql -X -At "${coord[@]}" -c "$outreach_row FROM dormancy.status_snapshot")"
+[ "$got" = "succeeded 0 / $got_off" ] || { echo "the refresh with a distributed outreach table of text ids: $got"; echo "expected: succeeded 0 / $got_off"; exit 1; }
+unbound=$(psql -X -q -At "${coord[@]}" -c "SET client_min_messages = error" -c "SELECT dormancy.unbind('outreach')" -c "SET dormancy.as_of = '2026-11-02'" \
+	-c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$outreach_row FROM dormancy.customer_status" 2>&1)
+[ "${unbound%%,*}" != "${got_off%%,*}" ] || { echo "顧客1's score is the same with and without the decline: $unbound"; exit 1; }
+echo "a distributed outreach table with text ids: contacts read as their customers' on the coordinator, on the workers and in the snapshot"
 echo "citus: all checks passed"
