@@ -111,6 +111,29 @@ SELECT customer_id, last_channel, last_contacted_on, recontact_on
   FROM dormancy.customer_outreach WHERE last_contacted_on = '2026-10-18' ORDER BY customer_id::integer;
 SELECT customer_id, last_contacted_on FROM dormancy.call_list
  WHERE customer_id IN (3, 4, 5, 6, 7, 8, 9, 10) ORDER BY customer_id;
+-- a mailing without an answer is no conversation either: a decline heard
+-- on a call before it stays the latest thing the customer said, in the
+-- score and the likely reason (until a review of 2026-12-07 a mailing
+-- delivered or opened took its place, and the decline weighed nothing the
+-- day after a mailing to every dormant customer).  The Japanese wordings
+-- of a mailing tool (配信済 delivered, 開封 opened, 不達 returned) are
+-- installed, and hold nobody back either
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason, note)
+SELECT c, '2026-10-05 10:00+09', 'phone', 'declined', 'competitor', 'went with a competitor'
+  FROM unnest(ARRAY['4', '7', '9', '10', '2']) c;
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('4', '2026-10-19 10:00+09', U&'\30B9\30C6\30C3\30D7\30E1\30FC\30EB', U&'\958B\5C01', 'step mail, kaifu (opened)'),
+	('7', '2026-10-19 10:00+09', 'DM', U&'\914D\4FE1\6E08', 'DM, haishinzumi (delivered)'),
+	('10', '2026-10-19 10:00+09', U&'\306F\304C\304D', U&'\4E0D\9054', 'hagaki (postcard), futatsu (returned)');
+SELECT customer_id, last_contacted_on, last_outcome, last_declined_reason, last_outcome_on, recontact_on
+  FROM dormancy.customer_outreach WHERE customer_id IN ('2', '4', '7', '9', '10') ORDER BY customer_id::integer;
+-- customer 2, whose last contact was the call, is the reference: the others
+-- have the same orders but for an amount a few yen apart
+SELECT customer_id, likely_reason, score_breakdown -> 'deal' ->> 'basis' AS deal_basis,
+	   round(priority_score::numeric, 1) - (SELECT round(priority_score::numeric, 1) FROM dormancy.customer_status WHERE customer_id = 2)
+		   AS score_minus_customer_2
+  FROM dormancy.customer_status WHERE customer_id IN (2, 4, 7, 9, 10) ORDER BY customer_id;
+SELECT customer_id FROM dormancy.call_list WHERE customer_id IN (2, 4, 7, 9, 10) ORDER BY customer_id;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA rc CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

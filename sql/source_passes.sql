@@ -306,7 +306,10 @@ WITH m AS (
 	  FROM dormancy.outreach_log l JOIN sp.accounts c ON c.id::text = btrim(l.customer_id)
 ), f AS (
 	SELECT m.*, m.contacted_on <= '2026-11-01' AS counts,
-		   m.contacted_on <= '2026-11-01' AND m.outcome IS NOT NULL AND m.outcome <> 'not_reached' AS conversation
+		   -- a mailing reached (delivered, opened) is no answer, so no
+		   -- conversation (12)
+		   m.contacted_on <= '2026-11-01' AND m.outcome IS NOT NULL AND m.outcome <> 'not_reached'
+		   AND NOT (m.outcome = 'reached' AND coalesce(m.channel IN ('direct_mail', 'step_mail'), false)) AS conversation
 	  FROM m
 ), last_contact AS (
 	SELECT DISTINCT ON (customer_id) * FROM f WHERE counts

@@ -3107,17 +3107,24 @@ WITH a AS (
 	SELECT ao.day, (SELECT s.recontact_after FROM dormancy.outreach_settings_in_force() s) AS recontact_after
 	  FROM dormancy._as_of ao
 ), o AS (
-	SELECT x.*, (x.contacted_on <= a.day) AS counts,
-		   (x.contacted_on <= a.day AND x.outcome IS NOT NULL AND x.outcome <> 'not_reached') AS conversation,
-		   -- a mailing the customer did not answer holds nobody back: no
-		   -- outcome, not reached, or reached (delivered, opened); an
-		   -- answer (interest, a decline) holds, and so does an outcome
-		   -- nobody mapped, as a channel nobody mapped does
-		   (x.contacted_on <= a.day AND (x.channel IS NULL OR x.channel NOT IN ('direct_mail', 'step_mail') OR
-										 x.outcome = 'declined' OR x.outcome = ANY (dormancy._interest_outcomes()) OR
-										 (x.outcome IS NULL AND dormancy.label_key(x.source_outcome) <> ''))) AS holds
-	  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
-	 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)
+	SELECT y.*,
+		   (y.counts AND NOT y.unanswered_mailing) AS holds,
+		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered_mailing)
+				AS conversation
+	  FROM (SELECT x.*, (x.contacted_on <= a.day) AS counts,
+				   -- a mailing the customer did not answer: no outcome, not
+				   -- reached, or reached (delivered, opened).  It holds
+				   -- nobody back and is no conversation (a decline heard
+				   -- before it stays the latest thing the customer said).
+				   -- An answer (interest, a decline) holds and is a
+				   -- conversation; an outcome nobody mapped holds, as a
+				   -- channel nobody mapped does
+				   coalesce(x.channel IN ('direct_mail', 'step_mail') AND
+							(x.outcome IN ('not_reached', 'reached') OR
+							 (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = '')),
+							false) AS unanswered_mailing
+			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
+			 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)) y
 ), g AS (
 	SELECT o.customer_id, a.day, a.recontact_after,
 		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
@@ -3162,12 +3169,12 @@ SELECT g.customer_id,
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
-COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached, not counting a direct or step mailing the customer did not answer (no outcome, not_reached or reached: delivered, opened)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
 COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none (and for a campaign id that is none of dormancy.campaigns: source_issues lists it)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached; a direct or step mailing the customer did not answer is none)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
@@ -10818,10 +10825,21 @@ BEGIN
 		(U&'\7559\5B88\756A\96FB\8A71', 'not_reached'),	-- rusuban denwa: answering machine
 		(U&'\8A71\3057\4E2D', 'not_reached'),	-- hanashichu: line busy
 		(U&'\672A\63A5\7D9A', 'not_reached'),	-- misetsuzoku: not connected
+		-- a mailing that never arrived
+		(U&'\4E0D\9054', 'not_reached'),	-- futatsu: undelivered
+		(U&'\5B9B\5148\4E0D\660E', 'not_reached'),	-- atesaki fumei: unknown address
+		(U&'\8FD4\9001', 'not_reached'),	-- henso: returned
 		(U&'\63A5\7D9A', 'reached'),	-- setsuzoku: connected
 		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
 		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
 		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
+		-- a mailing that arrived (no answer: docs/outreach.md, Recent contacts)
+		(U&'\914D\4FE1', 'reached'),	-- haishin: sent
+		(U&'\914D\4FE1\6E08', 'reached'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\6E08\307F', 'reached'),	-- haishin-zumi: delivered
+		(U&'\958B\5C01', 'reached'),	-- kaifu: opened
+		(U&'\958B\5C01\6E08\307F', 'reached'),	-- kaifu-zumi: opened
+		(U&'\672A\958B\5C01', 'reached'),	-- mikaifu: delivered, not opened
 		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
 		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
 		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive

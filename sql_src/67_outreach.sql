@@ -720,10 +720,21 @@ BEGIN
 		(U&'\7559\5B88\756A\96FB\8A71', 'not_reached'),	-- rusuban denwa: answering machine
 		(U&'\8A71\3057\4E2D', 'not_reached'),	-- hanashichu: line busy
 		(U&'\672A\63A5\7D9A', 'not_reached'),	-- misetsuzoku: not connected
+		-- a mailing that never arrived
+		(U&'\4E0D\9054', 'not_reached'),	-- futatsu: undelivered
+		(U&'\5B9B\5148\4E0D\660E', 'not_reached'),	-- atesaki fumei: unknown address
+		(U&'\8FD4\9001', 'not_reached'),	-- henso: returned
 		(U&'\63A5\7D9A', 'reached'),	-- setsuzoku: connected
 		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
 		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
 		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
+		-- a mailing that arrived (no answer: docs/outreach.md, Recent contacts)
+		(U&'\914D\4FE1', 'reached'),	-- haishin: sent
+		(U&'\914D\4FE1\6E08', 'reached'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\6E08\307F', 'reached'),	-- haishin-zumi: delivered
+		(U&'\958B\5C01', 'reached'),	-- kaifu: opened
+		(U&'\958B\5C01\6E08\307F', 'reached'),	-- kaifu-zumi: opened
+		(U&'\672A\958B\5C01', 'reached'),	-- mikaifu: delivered, not opened
 		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
 		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
 		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive
