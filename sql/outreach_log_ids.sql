@@ -65,7 +65,9 @@ SELECT l.customer_id, c.customer_id AS would_be
 -- (a literal, or a prepared statement's parameter) as text by
 -- customer_id_text (leakproof, unlike the cast: under the log's row
 -- security an analyst's lookup reads the index too, sql/point_lookup.sql)
-CREATE FUNCTION pg_temp.log_scans(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+-- (the scans of the plan's nodes on a relation, each with its index
+-- condition or filter; here and below)
+CREATE FUNCTION pg_temp.scans_on(query text, node text, next_line text DEFAULT '') RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
 	plan text[] := '{}';
 	line text;
@@ -74,7 +76,7 @@ BEGIN
 		plan := plan || line;
 	END LOOP;
 	FOR i IN 1 .. cardinality(plan) LOOP
-		IF plan[i] ~ ' on outreach_log\M' THEN
+		IF plan[i] ~ (' on ' || node || '\M') AND coalesce(plan[i + 1], '') ~ next_line THEN
 			RETURN NEXT regexp_replace(btrim(plan[i]), '^->\s*', '') ||
 				CASE WHEN i < cardinality(plan) AND plan[i + 1] ~ '^\s+(Index Cond|Filter):'
 					 THEN ' / ' || btrim(plan[i + 1]) ELSE '' END;
@@ -83,10 +85,10 @@ BEGIN
 END
 $$;
 SET enable_seqscan = off;
-SELECT pg_temp.log_scans('SELECT * FROM dormancy.customer_outreach WHERE customer_id = 18') AS log_scan;
+SELECT pg_temp.scans_on('SELECT * FROM dormancy.customer_outreach WHERE customer_id = 18', 'outreach_log') AS log_scan;
 SET plan_cache_mode = force_generic_plan;
 PREPARE one_customer(integer) AS SELECT * FROM dormancy.customer_outreach WHERE customer_id = $1;
-SELECT pg_temp.log_scans('EXECUTE one_customer(18)') AS log_scan;
+SELECT pg_temp.scans_on('EXECUTE one_customer(18)', 'outreach_log') AS log_scan;
 DEALLOCATE one_customer;
 RESET plan_cache_mode;
 RESET enable_seqscan;
@@ -188,22 +190,10 @@ SELECT issue, pg_temp.shown(customer_id) AS customer_id, rows FROM dormancy.sour
 -- itself does not serve the key (docs/outreach.md); customer_column_indexes
 -- says so and proposes the index (seq scans off: the tables hold a handful
 -- of rows)
-CREATE FUNCTION pg_temp.scans(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text[] := '{}';
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-		plan := plan || line;
-	END LOOP;
-	FOR i IN 1 .. cardinality(plan) LOOP
-		IF plan[i] ~ ' on activities\M' OR (plan[i] ~ ' on customers(_c)?\M' AND plan[i + 1] ~ '1042') THEN
-			RETURN NEXT regexp_replace(btrim(plan[i]), '^->\s*', '') ||
-				CASE WHEN i < cardinality(plan) AND plan[i + 1] ~ '^\s+(Index Cond|Filter):'
-					 THEN ' / ' || btrim(plan[i + 1]) ELSE '' END;
-		END IF;
-	END LOOP;
-END
+CREATE FUNCTION pg_temp.scans(query text) RETURNS SETOF text LANGUAGE sql AS $$
+	SELECT pg_temp.scans_on(query, 'activities')
+	UNION ALL
+	SELECT pg_temp.scans_on(query, 'customers(_c)?', '1042')
 $$;
 CREATE FUNCTION pg_temp.make_proposed_index() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
