@@ -137,6 +137,23 @@ INSERT INTO oo.activities VALUES (12, '2026-09-20 15:00+09', U&'\9023\7D61\62D2\
 SELECT dormancy.bind_outreach('oo.activities', 'account', 'at', outcome => 'result') IS NULL AS bound;
 SELECT customer_id, last_outcome, opted_out_on FROM dormancy.customer_outreach ORDER BY customer_id;
 SELECT count(*) AS listed, bool_or(customer_id = 12) AS customer_12_listed FROM dormancy.call_list;
+-- an opt-out whose time is missing or not finite (a CRM row without its
+-- date) keeps the customer off the lists all the same: its time unknown,
+-- no conversation can be known to come after it, so nothing lifts it, and
+-- opted_out_on is -infinity (a dated opt-out's day when there is one);
+-- source_issues lists the rows.  Until 2026-12-07 it was left out like any
+-- contact without a time, and a customer who had asked not to be called
+-- stayed on the call list.  A contact without a time that is not an
+-- opt-out still counts for nothing (customer 8)
+INSERT INTO oo.activities VALUES (4, NULL, 'do not contact'), (4, '2026-09-25 10:00+09', 'meeting'),
+								 (7, 'infinity', U&'\9023\7D61\4E0D\8981'), (8, NULL, 'interested'),
+								 (11, NULL, 'do not call');
+SELECT customer_id, contacts, last_outcome, opted_out_on FROM dormancy.customer_outreach ORDER BY customer_id;
+SELECT count(*) AS listed, bool_or(customer_id IN (4, 7)) AS customer_4_or_7_listed FROM dormancy.call_list;
+SELECT customer_id, opted_out_on FROM dormancy.customer_status WHERE customer_id IN (4, 7, 8, 11) ORDER BY customer_id;
+-- (customer 11, a member of the campaign: off the reps' list)
+SELECT customer_id FROM dormancy.campaign_list WHERE campaign_name = 'autumn' ORDER BY call_order;
+SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'outreach' ORDER BY 1, 2;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA oo CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

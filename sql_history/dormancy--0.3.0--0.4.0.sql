@@ -3111,7 +3111,8 @@ WITH a AS (
 		   (y.counts AND NOT y.unanswered_mailing) AS holds,
 		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered_mailing)
 				AS conversation
-	  FROM (SELECT x.*, (x.contacted_on <= a.day) AS counts,
+	  FROM (SELECT x.*, (pg_catalog.isfinite(x.contacted_at) AND x.contacted_on <= a.day) IS TRUE AS counts,
+				   (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at)) AS undated,
 				   -- a mailing the customer did not answer: no outcome, not
 				   -- reached, or reached (delivered, opened).  It holds
 				   -- nobody back and is no conversation (a decline heard
@@ -3124,7 +3125,12 @@ WITH a AS (
 							 (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = '')),
 							false) AS unanswered_mailing
 			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
-			 WHERE x.customer_id IS NOT NULL AND x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)) y
+			 -- a contact without a (finite) time is left out (source_issues
+			 -- lists it), but for an opt-out: its time unknown, it is in
+			 -- force and nothing lifts it (the customer asked not to be
+			 -- called; no conversation can be known to come after it)
+			 WHERE x.customer_id IS NOT NULL
+			   AND ((x.contacted_at IS NOT NULL AND pg_catalog.isfinite(x.contacted_at)) OR x.opt_out)) y
 ), g AS (
 	SELECT o.customer_id, a.day, a.recontact_after,
 		   pg_catalog.count(*) FILTER (WHERE o.counts) AS contacts,
@@ -3137,8 +3143,15 @@ WITH a AS (
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
+		   -- (an opt-out without a time: at infinity for the rule, so that
+		   -- nothing comes after it, and on no known day: -infinity, a
+		   -- dated opt-out's day when there is one)
+		   pg_catalog.max(CASE WHEN o.counts THEN o.contacted_at ELSE 'infinity' END)
+				FILTER (WHERE o.opt_out AND (o.counts OR o.undated))
+				AS last_opt_out_at,
+		   pg_catalog.max(CASE WHEN o.counts THEN o.contacted_on ELSE '-infinity' END)
+				FILTER (WHERE o.opt_out AND (o.counts OR o.undated))
+				AS last_opt_out_on,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
 				AS last_interest_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
@@ -3178,7 +3191,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the 
 COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
-COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; -infinity for an opt-out without a (finite) time, which nothing lifts; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
 COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
 
@@ -3337,7 +3350,7 @@ SELECT 'outreach', 'outreach_customer_not_found', COALESCE(x.source_customer_id,
  GROUP BY 3
 UNION ALL
 SELECT 'outreach', 'outreach_without_date', x.customer_id::pg_catalog.text, NULL, pg_catalog.count(*),
-	   'contacts without a (finite) contact time, left out'
+	   'contacts without a (finite) contact time, left out; an opt-out among them keeps the customer off the lists all the same (customer_outreach.opted_out_on -infinity unless a dated opt-out gives its day): give it its time'
   FROM dormancy.src_outreach x
  WHERE x.customer_id IS NOT NULL AND (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at))
  GROUP BY x.customer_id
@@ -4666,7 +4679,9 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   -- an opt-out in force, as customer_outreach.opted_out_on says
 		   -- (its rule, _not_opted_out below; any day up to the as-of day
 		   -- in force, as every contact here)
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out) AS last_opt_out_at,
+		   -- (an opt-out without a time: in force, nothing after it)
+		   pg_catalog.max(CASE WHEN pg_catalog.isfinite(o.contacted_at) THEN o.contacted_at ELSE 'infinity' END)
+				FILTER (WHERE o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes()))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
@@ -4686,8 +4701,12 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	  -- zone against dormancy._as_of): with a pinned as-of in the past, a
 	  -- call made after it has not happened yet (until 2026-12-07 the list
 	  -- counted it in contacts, last_contacted_at and last_outcome)
-	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id AND pg_catalog.isfinite(o.contacted_at)
-									 AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a)
+	  -- and an opt-out without a (finite) time, in force as customer_outreach
+	  -- takes it
+	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id
+									 AND ((pg_catalog.isfinite(o.contacted_at)
+										   AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
+										  OR (o.opt_out AND NOT coalesce(pg_catalog.isfinite(o.contacted_at), false)))
 	 WHERE NOT mo.is_control
 	 GROUP BY mo.campaign_id, mo.customer_id
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
