@@ -255,20 +255,23 @@ COMMENT ON FUNCTION dormancy.outreach_customer_key(text) IS
 -- index with customer_id_text (id::text is no index condition under the
 -- log's row security: int4out is not leakproof).  PUBLIC, like
 -- outreach_customer_key: the policies run them as the calling role.
+-- customer_id_from_text refuses a domain type (its constraints are code of
+-- yours, which a leakproof function must not run): the policies pass the
+-- base type of a domain's ids.
 CREATE FUNCTION dormancy.customer_id_text(id anyelement)
 	RETURNS text
 	AS 'MODULE_PATHNAME', 'customer_id_text'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
 	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy.customer_id_text(anyelement) IS
-	'a customer id as text, as id::text writes it, for ids of type smallint, integer, bigint, uuid, text or varchar; leakproof (never an error for a value)';
+	'a customer id as text, as id::text writes it, for ids of type smallint, integer, bigint, uuid, text or varchar (or a domain over one of them); leakproof (never an error for a value)';
 CREATE FUNCTION dormancy.customer_id_from_text(key text, id_type anyelement)
 	RETURNS anyelement
 	AS 'MODULE_PATHNAME', 'customer_id_from_text'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE LEAKPROOF
 	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy.customer_id_from_text(text, anyelement) IS
-	'the customer id of the type of id_type (a typed NULL, e.g. NULL::integer: smallint, integer, bigint, uuid, text or varchar) whose text (customer_id_text) is exactly key; NULL when no id of that type has it (''042'', '' 42'', ''abc'' for integer ids): never an error, unlike a cast; leakproof';
+	'the customer id of the type of id_type (a typed NULL, e.g. NULL::integer: smallint, integer, bigint, uuid, text or varchar) whose text (customer_id_text) is exactly key; NULL when no id of that type has it (''042'', '' 42'', ''abc'' for integer ids): never an error, unlike a cast; leakproof.  Not for a domain type, an error whatever the key (a leakproof function does not run a domain''s constraints): pass its base type (NULL::integer) and cast the result to the domain';
 
 -- For users without an activity table of their own (bind_outreach binds
 -- one instead).  The values are the wordings of the reps, mapped like a
@@ -460,7 +463,7 @@ BEGIN
 		SELECT a.atttypid, a.attcollation INTO id_type, id_collation
 		  FROM pg_attribute a
 		 WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id' AND NOT a.attisdropped;
-		-- a domain's base type
+		-- a domain's base type (customer_id_from_text refuses a domain)
 		WHILE EXISTS (SELECT 1 FROM pg_type y WHERE y.oid = id_type AND y.typtype = 'd') LOOP
 			id_type := (SELECT y.typbasetype FROM pg_type y WHERE y.oid = id_type);
 		END LOOP;

@@ -5,18 +5,31 @@
  *		anyelement) returns anyelement: back, the id of the second
  *		argument's type whose text is exactly the first, NULL when no id of
  *		that type has it.  For ids of type smallint, integer, bigint, uuid,
- *		text and varchar (a domain over one of them counts as it).
+ *		text and varchar; customer_id_text takes a domain over one of them
+ *		too (its values are ones the domain held), customer_id_from_text does
+ *		not (below).
  *
  * Both are LEAKPROOF: no value makes them raise an error (an id of another
- * type does, whatever its value).  A cast raises one for a text that is no
- * id ('abc'::integer), so PostgreSQL keeps a condition with a cast out of an
- * index scan under row security, behind the policies, and a role under a
- * policy read every row: these two leave the condition to the index.  The
- * row security policies of the outreach log, the campaign members and the
- * status history find the customer of each row read by the index of your
- * customers' id with customer_id_from_text (or have the planner hash the
- * customers once, reading many rows), and the outreach log is joined to the
- * customers by its index with customer_id_text (sql_src/67_outreach.sql).
+ * type does, whatever its value).  So customer_id_from_text refuses a
+ * domain, by its type alone: the value it returns would be of the domain
+ * without the domain's constraints checked (customer_id_from_text('-5',
+ * NULL::posint) gave -5, posint CHECK (VALUE > 0), which an INSERT ...
+ * SELECT stored), and checking them would run the domain's CHECK
+ * expressions, code of the user's that may raise an error for a value (or
+ * reveal it), in a function the planner runs before row security's
+ * policies.  A caller passes the base type (NULL::integer) and casts the
+ * result to the domain where its constraints must hold; the policies pass
+ * the base type of a domain's ids (_customer_key_policies).
+ *
+ * A cast raises an error for a text that is no id ('abc'::integer), so
+ * PostgreSQL keeps a condition with a cast out of an index scan under row
+ * security, behind the policies, and a role under a policy read every row:
+ * these two leave the condition to the index.  The row security policies
+ * of the outreach log, the campaign members and the status history find the
+ * customer of each row read by the index of your customers' id with
+ * customer_id_from_text (or have the planner hash the customers once,
+ * reading many rows), and the outreach log is joined to the customers by
+ * its index with customer_id_text (sql_src/67_outreach.sql).
  *
  * customer_id_from_text takes a text only in the form the type's output
  * function writes: no sign but a minus, no leading zeros, no white space,
@@ -38,11 +51,12 @@ PG_FUNCTION_INFO_V1(customer_id_from_text);
 
 /*
  * The id type of a call: the declared type of argument argno, a domain's
- * base type; an error (by type only) for a type the functions do not take.
+ * base type; an error (by type only) for a type the functions do not take,
+ * and for a domain when the id type is the result's (domain_ok false).
  * Kept in fn_extra: a policy or a join calls it once per row.
  */
 static Oid
-IdType(FunctionCallInfo fcinfo, int argno)
+IdType(FunctionCallInfo fcinfo, int argno, bool domain_ok)
 {
 	Oid			declared;
 	Oid			base;
@@ -63,6 +77,13 @@ IdType(FunctionCallInfo fcinfo, int argno)
 		case UUIDOID:
 		case TEXTOID:
 		case VARCHAROID:
+			if (declared != base && !domain_ok)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("customer_id_from_text cannot return domain type %s", format_type_be(declared)),
+						 errdetail("A leakproof function does not check a domain's constraints, so it would return values the domain does not allow."),
+						 errhint("Pass a NULL of the base type, NULL::%s, and cast the result to the domain where its constraints must hold.",
+								 format_type_be(base))));
 			fcinfo->flinfo->fn_extra = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
 			*(Oid *) fcinfo->flinfo->fn_extra = base;
 			return base;
@@ -83,7 +104,7 @@ IdType(FunctionCallInfo fcinfo, int argno)
 Datum
 customer_id_text(PG_FUNCTION_ARGS)
 {
-	Oid			type = IdType(fcinfo, 0);
+	Oid			type = IdType(fcinfo, 0, true);
 	char		buf[MAXINT8LEN + 1];
 
 	switch (type)
@@ -125,12 +146,13 @@ customer_id_text(PG_FUNCTION_ARGS)
  * customer_id_from_text(text, anyelement) returns anyelement: the id of the
  * second argument's type (its value is not used: a typed NULL) whose text is
  * the first argument; NULL when no id of that type has this text, or the
- * text is NULL.  Not STRICT: the second argument is NULL.
+ * text is NULL.  Not STRICT: the second argument is NULL.  Not of a domain
+ * (an error whatever the text, see the top of the file).
  */
 Datum
 customer_id_from_text(PG_FUNCTION_ARGS)
 {
-	Oid			type = IdType(fcinfo, 1);
+	Oid			type = IdType(fcinfo, 1, false);
 	text	   *key;
 	const char *data;
 	int			len;
