@@ -186,6 +186,45 @@ SELECT count(*) FILTER (WHERE value_ok AND contribution_ok AND score_ok AND othe
 	   count(*) AS customers
   FROM ds.check;
 SELECT customer_id, deal_basis, value, contribution FROM ds.check WHERE customer_id IN (2, 9) ORDER BY customer_id;
+
+--
+-- 3. The public score_priority(inputs, weights, reason, days) scores as
+-- customer_status does while no value distribution is stored (past_value
+-- and expected_value on the log scale up to value_cap): given the inputs
+-- customer_status builds and its decline, the same score and breakdown.
+-- It takes no percentiles, so once a distribution is stored (fit_models()
+-- stores one) it differs in those two components, and so in the score
+-- (docs/priority.md).  The inputs, internal, read from a copy of
+-- customer_status that shows them.
+--
+DO $$
+BEGIN
+	EXECUTE 'CREATE VIEW ds.status_inputs AS ' ||
+		replace(pg_get_viewdef('dormancy.customer_status'), '(ev.r).priority_score AS priority_score,',
+				'(ev.r).priority_score AS priority_score, (ev.r).priority_inputs AS t_inputs, '
+				'(ev.r).outreach_declined_reason AS t_reason, (ev.r).days_since_outreach_decline AS t_days,');
+END
+$$;
+CREATE VIEW ds.public_form AS
+SELECT s.customer_id, s.t_reason, s.t_days, s.priority_score, s.score_breakdown, p.score, p.breakdown
+  FROM ds.status_inputs s
+ CROSS JOIN LATERAL dormancy.score_priority(s.t_inputs, dormancy.score_weights_in_force(), s.t_reason, s.t_days) p;
+SELECT count(*) AS stored FROM dormancy.value_distribution;
+SELECT count(*) AS customers, count(*) FILTER (WHERE t_reason IS NOT NULL) AS with_decline,
+	   count(*) FILTER (WHERE score = priority_score) AS same_score,
+	   count(*) FILTER (WHERE breakdown = score_breakdown) AS same_breakdown
+  FROM ds.public_form;
+-- a distribution of the amounts stored: past_value is a percentile now
+INSERT INTO dormancy.value_distribution (measure, quantiles, customers, as_of)
+SELECT 'total_amount', array_agg(20000.0 * g ORDER BY g), 1000, '2026-10-01' FROM generate_series(0, 200) g;
+SELECT count(*) AS customers, count(*) FILTER (WHERE score = priority_score) AS same_score,
+	   count(*) FILTER (WHERE breakdown = score_breakdown) AS same_breakdown,
+	   count(*) FILTER (WHERE breakdown - 'past_value' = score_breakdown - 'past_value') AS same_but_past_value
+  FROM ds.public_form;
+SELECT DISTINCT score_breakdown -> 'past_value' ->> 'value' AS status_past_value, breakdown -> 'past_value' ->> 'value' AS public_past_value
+  FROM ds.public_form;
+DELETE FROM dormancy.value_distribution;
+DROP VIEW ds.public_form, ds.status_inputs;
 DELETE FROM dormancy.score_weights;
 -- unbound again: the first part's scores
 SELECT dormancy.unbind('deals');

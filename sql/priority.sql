@@ -224,6 +224,20 @@ SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights
 SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), 'competitor', -400);
 SELECT (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), NULL, 30)).score =
 	   (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force())).score AS none_without_reason;
+-- each argument checked by itself: a wording that is no code is refused
+-- with or without an age, a negative age with or without a reason (until a
+-- review found it, both were checked only when both were given: 'Bogus'
+-- without an age scored as no decline); a NULL in either is no decline
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), 'Bogus', NULL);
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), '', NULL);
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), NULL, -1);
+SELECT dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), NULL, (-2147483647 - 1));
+SELECT x.reason, x.days,
+	   (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force(), x.reason, x.days)).breakdown =
+	   (dormancy.score_priority(pr.inputs('dormant', 400), dormancy.score_weights_in_force())).breakdown AS no_decline
+  FROM (VALUES ('competitor', NULL::integer), ('other', NULL), (NULL, 0), (NULL, 30), (NULL, NULL)) x(reason, days);
+-- NULL inputs or weights: NULL, as the two-argument form (strict) gives
+SELECT dormancy.score_priority(NULL, dormancy.score_weights_in_force(), 'Bogus', -1) IS NULL AS null_inputs;
 
 DROP VIEW pr.pair_status, pr.ranked;
 SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'deals', 'events', 'orders', 'customers']) s;

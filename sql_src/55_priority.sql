@@ -193,14 +193,16 @@ COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.s
 -- outreach when it was a decline with a reason after the last order; NULL
 -- for none), which the deal component reads when it is later than the last
 -- deal: what customer_status passes (docs/priority.md, A decline heard on a
--- call).  Not strict in the decline.
+-- call).  Not strict in the decline: a NULL reason or age is none, and each
+-- is checked whatever the other is.  No percentiles: customer_status's
+-- score only while no value distribution is stored.
 CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights dormancy.score_weights,
 										outreach_declined_reason text, days_since_outreach_decline integer)
 	RETURNS dormancy.priority_result
 	AS 'MODULE_PATHNAME', 'score_priority'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights, text, integer) IS
-	'priority score of one customer with a decline heard on a call (its reason, a code of deal_reasons: price, features, competitor, timing, budget, circumstances or other, and its age in days, 0 or more; NULL for none), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown';
+	'priority score of one customer with a decline heard on a call (its reason, a code of deal_reasons: price, features, competitor, timing, budget, circumstances or other, and its age in days, 0 or more; a NULL in either: no decline; another reason or a negative age is an error, whatever the other argument), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown.  The same as customer_status''s for the inputs and the decline it passes while no value distribution is stored: the function takes no percentiles (past_value and expected_value on the log scale up to value_cap)';
 
 -- score_priority() in two halves, for customer_status: a scalar call in the
 -- select list costs less than a function in FROM (no per-row tuplestore), a

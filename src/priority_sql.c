@@ -984,6 +984,7 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 {
 	int			pct_arg = -1;	/* {total_amount's, expected_value's} */
 	int			decline_arg = -1;	/* the reason, then the days */
+	char	   *reason = NULL;
 
 	switch (PG_NARGS())
 	{
@@ -1002,29 +1003,35 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 	row->declined_reason = NULL;
 	row->days_since_outreach_decline.valid = false;
 	row->days_since_outreach_decline.value = 0;
-	/* the decline heard on a call: both, or none */
-	if (decline_arg >= 0 && !PG_ARGISNULL(decline_arg) && !PG_ARGISNULL(decline_arg + 1))
+	if (decline_arg >= 0 && !PG_ARGISNULL(decline_arg))
+		reason = TextDatumGetCString(PG_GETARG_DATUM(decline_arg));
+	/*
+	 * score_priority, the public form: each argument of the decline checked
+	 * by itself, whatever the other is (a NULL in either is no decline, but
+	 * a wording that is no code, or a negative age, is an error with or
+	 * without the other: until a review found it, 'Bogus' without an age
+	 * scored as no decline).  A code, as customer_status passes it
+	 * (_priority_breakdown's callers map the wordings themselves).
+	 */
+	if (PG_NARGS() == 4)
 	{
-		int32		days = PG_GETARG_INT32(decline_arg + 1);
-
-		row->declined_reason = TextDatumGetCString(PG_GETARG_DATUM(decline_arg));
-		row->days_since_outreach_decline.valid = true;
-		row->days_since_outreach_decline.value = days;
-		/*
-		 * score_priority, the public form: a code, as customer_status passes
-		 * it (_priority_breakdown's callers map the wordings themselves)
-		 */
-		if (PG_NARGS() == 4 && parse_reason(row->declined_reason) == DEAL_REASON_OTHER &&
-			strcmp(row->declined_reason, "other") != 0)
+		if (reason != NULL && parse_reason(reason) == DEAL_REASON_OTHER && strcmp(reason, "other") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid declined reason \"%s\"", row->declined_reason),
+					 errmsg("invalid declined reason \"%s\"", reason),
 					 errhint("The reason is price, features, competitor, timing, budget, circumstances, other or NULL: map a wording with dormancy.deal_reasons.")));
-		if (PG_NARGS() == 4 && days < 0)
+		if (!PG_ARGISNULL(decline_arg + 1) && PG_GETARG_INT32(decline_arg + 1) < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("days since the decline must not be negative, not %d", days),
+					 errmsg("days since the decline must not be negative, not %d", PG_GETARG_INT32(decline_arg + 1)),
 					 errdetail("A decline after the as-of day has not been heard yet.")));
+	}
+	/* the decline heard on a call: both, or none */
+	if (reason != NULL && !PG_ARGISNULL(decline_arg + 1))
+	{
+		row->declined_reason = reason;
+		row->days_since_outreach_decline.valid = true;
+		row->days_since_outreach_decline.value = PG_GETARG_INT32(decline_arg + 1);
 	}
 	if (pct_arg >= 0 && !PG_ARGISNULL(pct_arg))
 	{
