@@ -163,7 +163,9 @@ SELECT customer_id, dormancy.score_breakdown_label(score_breakdown) -> 'deal' AS
 RESET dormancy.language;
 
 --
--- 2. Deals bound: the latest of the last closed deal and the decline wins
+-- 2. Deals bound: the latest of the last closed deal and the decline wins,
+-- for the likely reason too (customer 8's deal, postponed after its
+-- decline: budget_timing; sql/reason_latest_evidence.sql)
 --
 INSERT INTO ds.deals VALUES
 	(8, '2026-08-01', 'postponed', 'budget'),	-- after customer 8's decline: the deal

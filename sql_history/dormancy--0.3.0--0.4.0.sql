@@ -3844,7 +3844,10 @@ SELECT core.*,
  -- dormancy (lost_deal: the last deal lost or postponed after any purchase,
  -- the customer not active; purchase: at risk or dormant), the evidence the reason rules match on
  -- (lapsed: not while an order of any amount is within at_risk_after; the
- -- last deal and the latest conversation: only when after the last order),
+ -- last deal and the latest conversation: only when after the last order;
+ -- a decline besides only when later than the last closed deal: which of
+ -- the two is the latest is decided once, by the test of the deal
+ -- component, for the score and the reason alike),
  -- whether the customer is lapsing, the value the channel is chosen by (the
  -- model's expected_value, else the yearly spend while active), the
  -- priority inputs and score (docs/priority.md), the first reason rule that
@@ -11890,7 +11893,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads), under the configuration given';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads: one later than the last closed deal, the same decline the reason rules read), under the configuration given';
 
 -- (end of The configuration as one value)
 

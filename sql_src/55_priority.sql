@@ -598,7 +598,7 @@ COMMENT ON FUNCTION dormancy._assess(text, date, interval, interval, interval, i
 	text, integer, integer, bigint, bigint, bigint, bigint, bigint, boolean, boolean, boolean, boolean,
 	boolean, boolean, boolean, boolean, dormancy.source_settings, dormancy.score_weights, text, text, date,
 	dormancy.configuration) IS
-	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads), under the configuration given';
+	'internal: the assessment of one customer for customer_status (contract state, dormancy kind, evidence, approach value, priority inputs and score, likely reason, message theme, channel, data gaps as bits, value percentile, and for the breakdown the percentiles of total_amount and expected_value and the decline heard on a call that the deal component reads: one later than the last closed deal, the same decline the reason rules read), under the configuration given';
 
 CREATE FUNCTION dormancy._data_gaps(gaps integer, name_gap text, no_activity boolean)
 	RETURNS text[]

@@ -1298,7 +1298,10 @@ SELECT core.*,
  -- dormancy (lost_deal: the last deal lost or postponed after any purchase,
  -- the customer not active; purchase: at risk or dormant), the evidence the reason rules match on
  -- (lapsed: not while an order of any amount is within at_risk_after; the
- -- last deal and the latest conversation: only when after the last order),
+ -- last deal and the latest conversation: only when after the last order;
+ -- a decline besides only when later than the last closed deal: which of
+ -- the two is the latest is decided once, by the test of the deal
+ -- component, for the score and the reason alike),
  -- whether the customer is lapsing, the value the channel is chosen by (the
  -- model's expected_value, else the yearly spend while active), the
  -- priority inputs and score (docs/priority.md), the first reason rule that

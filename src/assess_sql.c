@@ -669,6 +669,49 @@ assess(PG_FUNCTION_ARGS)
 	in.invalid_emails = OptInt(fcinfo, A_INVALID_EMAILS, INT8OID);
 	in.outdated = OptBool(fcinfo, A_CONTACTS_OUTDATED);
 
+	/*
+	 * The latest conversation, when it was a decline: which is the latest
+	 * evidence, the decline or the last closed deal, decided once, by the
+	 * test of the deal component (core/priority.c,
+	 * priority_decline_is_latest: a deal closed on the decline's day or
+	 * later wins, deals bound), for the score and the likely reason alike.
+	 * A decline the deal supersedes gives no evidence (decline_superseded:
+	 * the reason rules 1 to 6 do not read it) and no input of the score.
+	 * A decline that is the latest, with a reason, on a day after the last
+	 * order of any amount (as for its evidence), is the deal component's
+	 * input: not a field of priority_inputs, whose shape the views of
+	 * earlier versions (in their dumps) cast to, but two columns of the
+	 * result, which customer_status passes to _priority_breakdown beside
+	 * the inputs.
+	 */
+	if (in.last_outreach_outcome != NULL && strcmp(in.last_outreach_outcome, "declined") == 0 &&
+		in.last_outreach_on.valid && !DATE_NOT_FINITE((DateADT) in.last_outreach_on.value))
+	{
+		PriorityValue days;
+		PriorityValue deal_days = {false, 0};
+
+		days.valid = true;
+		days.value = DatumGetInt32(DirectFunctionCall2(date_mi, DateADTGetDatum(as_of),
+													   DateADTGetDatum((DateADT) in.last_outreach_on.value)));
+		if (!PG_ARGISNULL(A_DAYS_SINCE_LAST_DEAL))
+		{
+			deal_days.valid = true;
+			deal_days.value = PG_GETARG_INT32(A_DAYS_SINCE_LAST_DEAL);
+		}
+		in.decline_superseded = !priority_decline_is_latest(IsTrue(fcinfo, A_DEALS_BOUND),
+															 priority_deal_outcome(in.last_deal_outcome),
+															 deal_days, days);
+		if (!in.decline_superseded && in.last_outreach_reason != NULL &&
+			assess_after_last_order(&in, in.last_outreach_on))
+		{
+			result[R_OUTREACH_DECLINED_REASON] = PG_GETARG_DATUM(A_LAST_OUTREACH_REASON);
+			result[R_DAYS_SINCE_OUTREACH_DECLINE] = Int32GetDatum((int32) days.value);
+			result_null[R_OUTREACH_DECLINED_REASON] = result_null[R_DAYS_SINCE_OUTREACH_DECLINE] = false;
+			declined_reason = in.last_outreach_reason;
+			days_since_decline = days;
+		}
+	}
+
 	/* the kind of dormancy */
 	kind = assess_kind(&in);
 	if (kind != ASSESS_KIND_NONE)
@@ -785,29 +828,6 @@ assess(PG_FUNCTION_ARGS)
 	values[30] = Int32GetDatum(renewal_horizon_days);
 	PASS(31, A_P_ALIVE);
 	PASS(32, A_EXPECTED_VALUE);
-	/*
-	 * the latest conversation, when it was a decline with a reason on a day
-	 * after the last order of any amount (as for its evidence): the deal
-	 * component's input when it is later than the last deal
-	 * (core/priority.c, priority_deal_from_outreach).  Not a field of
-	 * priority_inputs, whose shape the views of earlier versions (in their
-	 * dumps) cast to: two columns of the result, which customer_status
-	 * passes to _priority_breakdown beside the inputs.
-	 */
-	if (in.last_outreach_outcome != NULL && strcmp(in.last_outreach_outcome, "declined") == 0 &&
-		in.last_outreach_reason != NULL && in.last_outreach_on.valid &&
-		!DATE_NOT_FINITE((DateADT) in.last_outreach_on.value) &&
-		assess_after_last_order(&in, in.last_outreach_on))
-	{
-		result[R_OUTREACH_DECLINED_REASON] = PG_GETARG_DATUM(A_LAST_OUTREACH_REASON);
-		result[R_DAYS_SINCE_OUTREACH_DECLINE] =
-			DirectFunctionCall2(date_mi, DateADTGetDatum(as_of),
-								DateADTGetDatum((DateADT) in.last_outreach_on.value));
-		result_null[R_OUTREACH_DECLINED_REASON] = result_null[R_DAYS_SINCE_OUTREACH_DECLINE] = false;
-		declined_reason = in.last_outreach_reason;
-		days_since_decline.valid = true;
-		days_since_decline.value = DatumGetInt32(result[R_DAYS_SINCE_OUTREACH_DECLINE]);
-	}
 	/* where the customer's values stand among your customers */
 	{
 		double		total = PG_ARGISNULL(A_TOTAL_AMOUNT) ? 0 : PG_GETARG_FLOAT8(A_TOTAL_AMOUNT);

@@ -370,43 +370,6 @@ parse_state(const char *s)
 	return PRIORITY_STATE_UNKNOWN;	/* keep compiler quiet */
 }
 
-static DealOutcome
-parse_outcome(const char *s)
-{
-	if (s == NULL)
-		return DEAL_OUTCOME_NONE;
-	if (strcmp(s, "won") == 0)
-		return DEAL_OUTCOME_WON;
-	if (strcmp(s, "lost") == 0)
-		return DEAL_OUTCOME_LOST;
-	if (strcmp(s, "postponed") == 0)
-		return DEAL_OUTCOME_POSTPONED;
-	if (strcmp(s, "open") == 0)
-		return DEAL_OUTCOME_OPEN;
-	/* an outcome not mapped by dormancy.deal_outcomes: neutral */
-	return DEAL_OUTCOME_UNKNOWN;
-}
-
-static DealReason
-parse_reason(const char *s)
-{
-	if (s == NULL)
-		return DEAL_REASON_NONE;
-	if (strcmp(s, "price") == 0)
-		return DEAL_REASON_PRICE;
-	if (strcmp(s, "features") == 0)
-		return DEAL_REASON_FEATURES;
-	if (strcmp(s, "competitor") == 0)
-		return DEAL_REASON_COMPETITOR;
-	if (strcmp(s, "timing") == 0)
-		return DEAL_REASON_TIMING;
-	if (strcmp(s, "budget") == 0)
-		return DEAL_REASON_BUDGET;
-	if (strcmp(s, "circumstances") == 0)
-		return DEAL_REASON_CIRCUMSTANCES;
-	return DEAL_REASON_OTHER;
-}
-
 /* Append a number rounded to a few decimals, as priority_format_number writes it. */
 static void
 append_number(StringInfo buf, double x, int decimals)
@@ -948,8 +911,8 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 	in->deals_bound = bool_or_false(&cache->inputs, iv, inull, IN_DEALS_BOUND);
 	row->outcome = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_OUTCOME);
 	row->reason = text_or_null(&cache->inputs, iv, inull, IN_LAST_DEAL_REASON);
-	in->last_deal_outcome = parse_outcome(row->outcome);
-	in->last_deal_reason = parse_reason(row->reason);
+	in->last_deal_outcome = priority_deal_outcome(row->outcome);
+	in->last_deal_reason = priority_deal_reason(row->reason);
 	in->days_since_last_deal = opt_int(&cache->inputs, iv, inull, IN_DAYS_SINCE_LAST_DEAL);
 	in->open_deals = int_or(&cache->inputs, iv, inull, IN_OPEN_DEALS, 0);
 	in->contracts_bound = bool_or_false(&cache->inputs, iv, inull, IN_CONTRACTS_BOUND);
@@ -963,7 +926,7 @@ score_rows(ScoreCache **cachep, MemoryContext fn_mcxt, HeapTupleHeader in_row,
 	in->p_alive = opt_float(&cache->inputs, iv, inull, IN_P_ALIVE);
 	in->expected_value = opt_float(&cache->inputs, iv, inull, IN_EXPECTED_VALUE);
 	/* not a field of priority_inputs: the caller's (score_row, PriorityScoreOfRows) */
-	in->outreach_declined_reason = parse_reason(row->declined_reason);
+	in->outreach_declined_reason = priority_deal_reason(row->declined_reason);
 	in->days_since_outreach_decline = row->days_since_outreach_decline;
 	in->value_percentile = row->value_percentile;
 	in->expected_value_percentile = row->expected_value_percentile;
@@ -1015,7 +978,7 @@ score_row(FunctionCallInfo fcinfo, ScoredRow *row)
 	 */
 	if (PG_NARGS() == 4)
 	{
-		if (reason != NULL && parse_reason(reason) == DEAL_REASON_OTHER && strcmp(reason, "other") != 0)
+		if (reason != NULL && priority_deal_reason(reason) == DEAL_REASON_OTHER && strcmp(reason, "other") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid declined reason \"%s\"", reason),

@@ -135,7 +135,10 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 		add(out, &n, "", "repeated_pricing_views");
 	if (at_least(in->support_visits, in->support_visits_threshold))
 		add(out, &n, "", "support_visits");
-	/* the last deal and conversation, when they came after the last order */
+	/*
+	 * the last deal and conversation, when they came after the last order;
+	 * a decline besides only when it is later than the last closed deal
+	 */
 	if (in->last_deal_outcome != NULL && assess_after_last_order(in, in->last_deal_at))
 		add(out, &n, "deal_", in->last_deal_outcome);
 	if (in->last_deal_reason != NULL && assess_after_last_order(in, in->last_deal_at))
@@ -144,9 +147,12 @@ assess_evidence(const AssessInput *in, AssessKind kind, AssessWord *out)
 		add(out, &n, "", "open_deal");
 	if (kind == ASSESS_KIND_LOST_DEAL)
 		add(out, &n, "", "lost_deal");
-	if (in->last_outreach_outcome != NULL && assess_after_last_order(in, in->last_outreach_on))
+	/* (a decline only while no deal was closed on its day or later) */
+	if (in->last_outreach_outcome != NULL && assess_after_last_order(in, in->last_outreach_on) &&
+		!in->decline_superseded)
 		add(out, &n, "outreach_", in->last_outreach_outcome);
-	if (in->last_outreach_reason != NULL && assess_after_last_order(in, in->last_outreach_on))
+	if (in->last_outreach_reason != NULL && assess_after_last_order(in, in->last_outreach_on) &&
+		!in->decline_superseded)
 		add(out, &n, "outreach_reason_", in->last_outreach_reason);
 	return n;
 }

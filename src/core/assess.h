@@ -91,6 +91,14 @@ typedef struct AssessInput
 	const char *last_outreach_reason;
 	AssessInt	last_outreach_on;	/* its day, a day number */
 	/*
+	 * the latest conversation is a decline and a deal was closed on its day
+	 * or later (deals bound): the deal is the latest evidence, and the
+	 * decline's words (outreach_declined, outreach_reason_<reason>) are left
+	 * out, as the deal component leaves the decline out of the score
+	 * (core/priority.c, priority_decline_is_latest, which decides it)
+	 */
+	bool		decline_superseded;
+	/*
 	 * its day is in the engagement window (as_of - engagement_window,
 	 * as_of]: a conversation is engagement, as an event is
 	 */

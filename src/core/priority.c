@@ -306,15 +306,60 @@ lost_value(DealReason reason, const PriorityWeights *w)
 	}
 }
 
+DealOutcome
+priority_deal_outcome(const char *s)
+{
+	if (s == NULL)
+		return DEAL_OUTCOME_NONE;
+	if (strcmp(s, "won") == 0)
+		return DEAL_OUTCOME_WON;
+	if (strcmp(s, "lost") == 0)
+		return DEAL_OUTCOME_LOST;
+	if (strcmp(s, "postponed") == 0)
+		return DEAL_OUTCOME_POSTPONED;
+	if (strcmp(s, "open") == 0)
+		return DEAL_OUTCOME_OPEN;
+	/* an outcome not mapped by dormancy.deal_outcomes: neutral */
+	return DEAL_OUTCOME_UNKNOWN;
+}
+
+DealReason
+priority_deal_reason(const char *s)
+{
+	if (s == NULL)
+		return DEAL_REASON_NONE;
+	if (strcmp(s, "price") == 0)
+		return DEAL_REASON_PRICE;
+	if (strcmp(s, "features") == 0)
+		return DEAL_REASON_FEATURES;
+	if (strcmp(s, "competitor") == 0)
+		return DEAL_REASON_COMPETITOR;
+	if (strcmp(s, "timing") == 0)
+		return DEAL_REASON_TIMING;
+	if (strcmp(s, "budget") == 0)
+		return DEAL_REASON_BUDGET;
+	if (strcmp(s, "circumstances") == 0)
+		return DEAL_REASON_CIRCUMSTANCES;
+	return DEAL_REASON_OTHER;
+}
+
+bool
+priority_decline_is_latest(bool deals_bound, DealOutcome last_deal_outcome,
+						   PriorityValue days_since_last_deal, PriorityValue days_since_decline)
+{
+	if (!deals_bound || last_deal_outcome == DEAL_OUTCOME_NONE || !days_since_last_deal.valid)
+		return true;
+	/* later: fewer days ago (a deal of the same day wins) */
+	return days_since_decline.valid && days_since_decline.value < days_since_last_deal.value;
+}
+
 bool
 priority_deal_from_outreach(const PriorityInputs *in)
 {
 	if (in->outreach_declined_reason == DEAL_REASON_NONE || !in->days_since_outreach_decline.valid)
 		return false;
-	if (!in->deals_bound || in->last_deal_outcome == DEAL_OUTCOME_NONE || !in->days_since_last_deal.valid)
-		return true;
-	/* later: fewer days ago (a deal of the same day wins) */
-	return in->days_since_outreach_decline.value < in->days_since_last_deal.value;
+	return priority_decline_is_latest(in->deals_bound, in->last_deal_outcome, in->days_since_last_deal,
+									  in->days_since_outreach_decline);
 }
 
 /*

@@ -229,9 +229,35 @@ extern bool priority_recency_from_deal(const PriorityInputs *in);
 /*
  * True when the deal component is valued from the outreach decline: one is
  * given, and it is later than the last closed deal (or there is none, or
- * deals are not bound).  A deal on the decline's day wins.
+ * deals are not bound): priority_decline_is_latest.  A deal on the
+ * decline's day wins.
  */
 extern bool priority_deal_from_outreach(const PriorityInputs *in);
+
+/*
+ * "The latest wins" between a decline heard on a call and the deals: true
+ * when deals are not bound, there is no closed deal (outcome
+ * DEAL_OUTCOME_NONE or its age unknown), or the decline, days_since_decline
+ * days ago, is later than the last closed deal; false when a deal was
+ * closed on the decline's day or after it (or the decline's age is
+ * unknown while there is such a deal).  The one test of both readers of a
+ * decline: the deal component (priority_deal_from_outreach) and
+ * customer_status's evidence of the likely reason (src/assess_sql.c: the
+ * words outreach_declined and outreach_reason_<reason> of the reason rules
+ * 1 to 6 only for a decline this says is the latest).
+ */
+extern bool priority_decline_is_latest(bool deals_bound, DealOutcome last_deal_outcome,
+									   PriorityValue days_since_last_deal,
+									   PriorityValue days_since_decline);
+
+/*
+ * A deal outcome or reason code of customer_deals (or customer_outreach's
+ * declined reason) as its enum: NULL is DEAL_OUTCOME_NONE / DEAL_REASON_NONE,
+ * an outcome nobody mapped DEAL_OUTCOME_UNKNOWN, a reason that is no code
+ * DEAL_REASON_OTHER.
+ */
+extern DealOutcome priority_deal_outcome(const char *s);
+extern DealReason priority_deal_reason(const char *s);
 
 /*
  * The breakdown's numbers as text: x rounded to `decimals` (0 to

@@ -198,6 +198,19 @@ test_evidence(void)
 			  "state_long_dormant,lapsed,deal_lost,deal_reason_competitor,outreach_declined,outreach_reason_price") == 0,
 	   "no order: every deal and conversation counts: %s", joined(&in, ASSESS_KIND_NONE));
 	ok(assess_after_last_order(&in, NONE), "no order: an undated day counts");
+	/* a decline a deal superseded (closed on its day or later) gives no words */
+	in.last_outreach_on = I(200);
+	in.last_deal_at = I(250);
+	in.last_deal_outcome = "postponed";
+	in.last_deal_reason = "budget";
+	in.decline_superseded = true;
+	ok(strcmp(joined(&in, ASSESS_KIND_NONE),
+			  "state_long_dormant,lapsed,deal_postponed,deal_reason_budget") == 0,
+	   "a decline superseded by a later deal: the deal's words only: %s", joined(&in, ASSESS_KIND_NONE));
+	in.decline_superseded = false;
+	in.last_deal_at = I(150);
+	in.last_deal_outcome = "lost";
+	in.last_deal_reason = "competitor";
 	/* every word at once: exactly ASSESS_MAX_EVIDENCE */
 	in = blank();
 	in.state = "dormant";

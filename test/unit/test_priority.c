@@ -734,6 +734,29 @@ test_outreach_decline(void)
 	in.days_since_outreach_decline = null_value;
 	ok(!priority_deal_from_outreach(&in), "an undated decline is nothing");
 
+	/*
+	 * the latest-wins test itself, which customer_status's evidence of the
+	 * likely reason reads too (the reason rules 1 to 6)
+	 */
+	ok(priority_decline_is_latest(false, DEAL_OUTCOME_POSTPONED, val(10), val(60)),
+	   "deals not bound: the decline is the latest");
+	ok(priority_decline_is_latest(true, DEAL_OUTCOME_NONE, null_value, val(60)),
+	   "no closed deal: the decline is the latest");
+	ok(priority_decline_is_latest(true, DEAL_OUTCOME_WON, val(61), val(60)),
+	   "a deal the day before: the decline is the latest");
+	ok(!priority_decline_is_latest(true, DEAL_OUTCOME_WON, val(60), val(60)),
+	   "a deal of the decline's day: the deal");
+	ok(!priority_decline_is_latest(true, DEAL_OUTCOME_LOST, val(10), val(60)),
+	   "a later lost deal: the deal");
+	ok(!priority_decline_is_latest(true, DEAL_OUTCOME_UNKNOWN, val(10), val(60)),
+	   "a later deal of an unmapped outcome: the deal");
+	ok(!priority_decline_is_latest(true, DEAL_OUTCOME_POSTPONED, val(10), null_value),
+	   "an undated decline against a deal: the deal");
+	ok(priority_deal_outcome(NULL) == DEAL_OUTCOME_NONE && priority_deal_outcome("postponed") == DEAL_OUTCOME_POSTPONED &&
+	   priority_deal_outcome("weird") == DEAL_OUTCOME_UNKNOWN && priority_deal_reason(NULL) == DEAL_REASON_NONE &&
+	   priority_deal_reason("competitor") == DEAL_REASON_COMPETITOR && priority_deal_reason("whatever") == DEAL_REASON_OTHER,
+	   "outcome and reason codes");
+
 	/* recency stays the deal's (a prospect's ladder) */
 	in = base_inputs();
 	in.state = PRIORITY_STATE_NEVER_PURCHASED;
