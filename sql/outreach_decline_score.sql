@@ -23,8 +23,9 @@ SET DateStyle = 'ISO, YMD';
 \i test/sql_ref/unbind_all.sql
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 DELETE FROM dormancy.outreach_settings;
--- no hold after a contact: the call list shows every lapsing customer
-INSERT INTO dormancy.outreach_settings (recontact_after) VALUES (NULL);
+-- no hold after a contact, nor until next fiscal year's budget
+-- (sql/budget_reapproach.sql): the call list shows every lapsing customer
+INSERT INTO dormancy.outreach_settings (recontact_after, fiscal_year_start_month) VALUES (NULL, NULL);
 SET dormancy.as_of = '2026-10-01';
 CREATE SCHEMA ds;
 CREATE TABLE ds.customers (id integer PRIMARY KEY, name text);

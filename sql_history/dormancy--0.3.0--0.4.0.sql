@@ -3807,7 +3807,18 @@ SELECT core.*,
 	   -- the latest contact, and the hold after it: not on the call lists
 	   -- before recontact_on (customer_outreach)
 	   ot.last_contacted_on,
-	   ot.recontact_on
+	   ot.recontact_on,
+	   -- put off to next fiscal year's budget: not on the call lists before
+	   -- reapproach_on (_reapproach_on, from the deal component's input:
+	   -- the decline heard on a call that _assess passes on, or the last
+	   -- deal; called only when one of them may be budget-type)
+	   CASE WHEN ev.fiscal_year_start_month IS NOT NULL
+				 AND ((ev.r).outreach_declined_reason = 'budget' OR deal.last_deal_outcome = 'postponed'
+					  OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
+			THEN dormancy._reapproach_on(core.as_of, core.last_order_at, (ev.r).outreach_declined_reason,
+										 ot.last_outcome_on, st.deals_bound, deal.last_deal_at,
+										 deal.last_deal_outcome, deal.last_deal_reason,
+										 ev.fiscal_year_start_month, ev.budget_reapproach_lead) END AS reapproach_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -3885,6 +3896,7 @@ SELECT core.*,
 	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
 		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
 		   (x.o).p_purchase_ahead, (x.o).dormant_age, x.sw,
+		   x.fiscal_year_start_month, x.budget_reapproach_lead,
 		   dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
 				core.long_dormant_after, core.rule_id,
 				core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
@@ -3920,6 +3932,10 @@ SELECT core.*,
 						   (SELECT ms FROM dormancy.model_settings_in_force() ms) AS ms,
 						   (SELECT pss FROM dormancy.source_settings_in_force() pss) AS pss,
 						   (SELECT sw FROM dormancy.score_weights_in_force() sw) AS sw,
+						   (SELECT os.fiscal_year_start_month FROM dormancy.outreach_settings_in_force() os)
+							   AS fiscal_year_start_month,
+						   (SELECT os.budget_reapproach_lead FROM dormancy.outreach_settings_in_force() os)
+							   AS budget_reapproach_lead,
 						   core.customer_id
 					  FROM dormancy.src_bindings b
 					OFFSET 0) c
@@ -4058,6 +4074,7 @@ COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive,
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
 COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
+COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, or fiscal_year_start_month NULL)';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -4192,17 +4209,20 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
  WHERE cs.likely_reason IS NOT NULL
    -- the minimum score, for the value tiers shown (every customer while no
    -- distribution is stored: no tier); another tier, a customer who asked
-   -- not to be contacted (opted_out_on) or one contacted lately and held
-   -- back (recontact_on; for both the rank stays theirs among all
-   -- customers, call_order counts the listed only) would need an infinite
-   -- score.  One condition, _call_list_min_score (sql_src/55_priority.sql,
+   -- not to be contacted (opted_out_on), one contacted lately and held
+   -- back (recontact_on) or one put off to next fiscal year's budget
+   -- (reapproach_on: passed with recontact_on as the later of the two; for
+   -- all the rank stays theirs among all customers, call_order counts the
+   -- listed only) would need an infinite score.  One condition,
+   -- _call_list_min_score (sql_src/55_priority.sql,
    -- snapshot_call_list's too), which the planner estimates as it did the
    -- minimum score alone
-   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on, cs.recontact_on,
+   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on,
+								GREATEST(cs.recontact_on, cs.reapproach_on),
 								(SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
 								(SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on)';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on), nor one put off to next fiscal year''s budget before its day (customer_status.reapproach_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
 COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';
@@ -7257,8 +7277,10 @@ SELECT l.call_rank,
 		 WHERE s.likely_reason IS NOT NULL
 		   -- the minimum score of call_list (_call_list_min_score), and as
 		   -- there no customer who asked not to be contacted nor one held
-		   -- back after a recent contact (both as of the refresh)
-		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on, s.recontact_on,
+		   -- back after a recent contact or until next fiscal year's budget
+		   -- (all as of the refresh)
+		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on,
+									   GREATEST(s.recontact_on, s.reapproach_on),
 									   (SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
 									   (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
 		 ORDER BY call_rank) l
@@ -7326,7 +7348,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then, nor those held back after a recent contact: status_snapshot.recontact_on)';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then, nor those held back after a recent contact or until next fiscal year''s budget: status_snapshot.recontact_on, reapproach_on)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';
@@ -10251,6 +10273,8 @@ CREATE TABLE dormancy.outreach_settings (
 	min_observations integer NOT NULL DEFAULT 30,
 	score_bands double precision[] NOT NULL DEFAULT '{25,50,75}',
 	recontact_after interval DEFAULT '14 days',
+	fiscal_year_start_month smallint DEFAULT 4,
+	budget_reapproach_lead interval NOT NULL DEFAULT '2 months',
 	CONSTRAINT outreach_settings_one_row CHECK (singleton),
 	CONSTRAINT outreach_settings_control_share CHECK (control_share >= 0 AND control_share < 1),
 	CONSTRAINT outreach_settings_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
@@ -10261,7 +10285,15 @@ CREATE TABLE dormancy.outreach_settings (
 	CONSTRAINT outreach_settings_recontact_after CHECK (
 		recontact_after >= interval '0' AND recontact_after < interval '1000 years' AND
 		date_trunc('day', recontact_after) = recontact_after AND
-		extract(month FROM recontact_after) >= 0 AND extract(day FROM recontact_after) >= 0)
+		extract(month FROM recontact_after) >= 0 AND extract(day FROM recontact_after) >= 0),
+	-- a month; NULL: no hold for next fiscal year's budget
+	CONSTRAINT outreach_settings_fiscal_year_start_month CHECK (fiscal_year_start_month BETWEEN 1 AND 12),
+	-- whole days or months, not negative, under 12 months (a day of the
+	-- fiscal year the customer named, or of the one before it)
+	CONSTRAINT outreach_settings_budget_reapproach_lead CHECK (
+		budget_reapproach_lead >= interval '0' AND budget_reapproach_lead < interval '12 months' AND
+		date_trunc('day', budget_reapproach_lead) = budget_reapproach_lead AND
+		extract(month FROM budget_reapproach_lead) >= 0 AND extract(day FROM budget_reapproach_lead) >= 0)
 );
 COMMENT ON TABLE dormancy.outreach_settings IS
 	'settings of the win-back campaigns: at most one row; no row means the defaults (see dormancy.outreach_settings_in_force())';
@@ -10276,6 +10308,10 @@ COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
 	'how long a customer is held back after a contact (attempts included; not a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
+COMMENT ON COLUMN dormancy.outreach_settings.fiscal_year_start_month IS
+	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
+COMMENT ON COLUMN dormancy.outreach_settings.budget_reapproach_lead IS
+	'how long before the next fiscal year starts such a customer is approached again (budgets are drawn up before the year starts): customer_status.reapproach_on is the first day of that year minus this, or the first day itself when that is not after the event; whole days or months, 0 or more, under 12 months; default 2 months';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -10284,9 +10320,51 @@ CREATE FUNCTION dormancy.outreach_settings_in_force()
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.outreach_settings s),
-					ROW(true, 0.10, 90, 30, '{25,50,75}', interval '14 days')::dormancy.outreach_settings);
+					ROW(true, 0.10, 90, 30, '{25,50,75}', interval '14 days', 4, interval '2 months')::dormancy.outreach_settings);
 COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
 	'the row of dormancy.outreach_settings, or the defaults when it is empty';
+
+-- The first day a customer who put you off to next fiscal year's budget is
+-- approached again (customer_status.reapproach_on; docs/outreach.md, Next
+-- fiscal year's budget), from the input of the score's deal component
+-- (docs/priority.md, "A decline heard on a call"): the decline heard on a
+-- call as _assess gives it (its reason and day: a decline with a reason,
+-- after the last order), when it is later than the last closed deal (or
+-- deals are not bound, or there is none), else the last closed deal.  When
+-- that input is a decline for budget, a deal postponed or a deal lost on
+-- budget, on a day after the last order (or without orders): the first day
+-- of the fiscal year after that day (fiscal years starting on the first of
+-- fiscal_year_start_month) minus lead, or that first day itself when the
+-- lead puts it on or before the event; NULL when that day is on or before
+-- as_of (the hold is over), without such an input, or with no month.  A
+-- decline for timing is no budget.  Not inlined (SET search_path): the
+-- view calls it only for a customer whose decline or last deal may be one.
+CREATE FUNCTION dormancy._reapproach_on(as_of date, last_order_at date,
+										declined_reason text, declined_on date,
+										deals_bound boolean, last_deal_at date, last_deal_outcome text,
+										last_deal_reason text, fiscal_year_start_month smallint, lead interval)
+	RETURNS date
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (
+		SELECT CASE WHEN h.day > as_of THEN h.day END
+		  FROM (SELECT CASE WHEN (n.first_day - lead)::pg_catalog.date > e.day THEN (n.first_day - lead)::pg_catalog.date
+							ELSE n.first_day::pg_catalog.date END AS day
+				  FROM (SELECT CASE WHEN declined_reason IS NOT NULL AND declined_on IS NOT NULL
+										 AND (last_order_at IS NULL OR declined_on > last_order_at)
+										 AND (deals_bound IS NOT TRUE OR last_deal_outcome IS NULL OR last_deal_at IS NULL
+											  OR declined_on > last_deal_at)
+									THEN CASE WHEN declined_reason = 'budget' THEN declined_on END
+									WHEN (last_deal_outcome = 'postponed' OR (last_deal_outcome = 'lost' AND last_deal_reason = 'budget'))
+										 AND (last_order_at IS NULL OR last_deal_at > last_order_at)
+									THEN last_deal_at END AS day) e
+				 -- the first day of the next fiscal year: that of the year
+				 -- the event's month falls in once shifted back to January
+				 CROSS JOIN LATERAL (
+					SELECT pg_catalog.date_trunc('year', e.day - pg_catalog.make_interval(months => fiscal_year_start_month - 1))
+						   + pg_catalog.make_interval(years => 1, months => fiscal_year_start_month - 1) AS first_day) n) h);
+COMMENT ON FUNCTION dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval) IS
+	'internal: customer_status.reapproach_on: for a customer whose deal-component input (the later of the decline heard on a call and the last closed deal, after the last order) is a decline for budget, a deal postponed or lost on budget, the first day of the fiscal year after it minus the lead (that first day when the lead puts it on or before the event), when after as_of; else NULL';
 
 --
 -- Campaigns
@@ -11281,7 +11359,9 @@ BEGIN
 				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
 				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: ' ELSE 'Look at dormancy.call_list: ' END
 						 || 'score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day), and it leaves out'
-						 || ' customers contacted within outreach_settings.recontact_after and those who asked not to be contacted (customer_status.recontact_on and opted_out_on).';
+						 || ' customers contacted within outreach_settings.recontact_after, those put off to next fiscal year''s budget until their day'
+						 || ' (outreach_settings.fiscal_year_start_month and budget_reapproach_lead) and those who asked not to be contacted'
+						 || ' (customer_status.recontact_on, reapproach_on and opted_out_on).';
 	END IF;
 	RETURN c;
 END
@@ -13515,7 +13595,8 @@ COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
 -- for the value tiers shown (every customer while no distribution is
 -- stored: no tier); infinity for another tier, for a customer who asked not
 -- to be contacted (opted_out_on) and for one held back after a recent
--- contact (recontact_on).  Folded into one condition on the score, which
+-- contact (recontact_on; the views pass the later of recontact_on and
+-- reapproach_on, the hold until next fiscal year's budget).  Folded into one condition on the score, which
 -- the planner estimates as it did the minimum score alone: a separate
 -- opted_out_on IS NULL was taken to keep one customer in 200 (the outreach
 -- is grouped, with no statistics).  Inlined into the views, so that the
@@ -13597,7 +13678,9 @@ $$;
 -- (_row_security_bypassed, for source_issues), what tells the planner
 -- that a settings relation has one row (_single_row), and the rules that
 -- the views inline or fold (the opt-out rule and the outcomes that lift it,
--- the call list's minimum score: the planner checks EXECUTE on them too)
+-- the call list's minimum score: the planner checks EXECUTE on them too),
+-- and the day a customer put off to next fiscal year's budget is due
+-- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -13625,7 +13708,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
-	dormancy._call_list_min_score(text, date, date, text[], double precision)
+	dormancy._call_list_min_score(text, date, date, text[], double precision),
+	dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval)
 	TO dormancy_analyst;
 -- ... and the call list's minimum score to the readers of the snapshot too
 -- (snapshot_call_list)

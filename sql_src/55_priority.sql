@@ -113,7 +113,8 @@ COMMENT ON FUNCTION dormancy.score_weights_in_force() IS
 -- for the value tiers shown (every customer while no distribution is
 -- stored: no tier); infinity for another tier, for a customer who asked not
 -- to be contacted (opted_out_on) and for one held back after a recent
--- contact (recontact_on).  Folded into one condition on the score, which
+-- contact (recontact_on; the views pass the later of recontact_on and
+-- reapproach_on, the hold until next fiscal year's budget).  Folded into one condition on the score, which
 -- the planner estimates as it did the minimum score alone: a separate
 -- opted_out_on IS NULL was taken to keep one customer in 200 (the outreach
 -- is grouped, with no statistics).  Inlined into the views, so that the

@@ -241,8 +241,10 @@ SELECT l.call_rank,
 		 WHERE s.likely_reason IS NOT NULL
 		   -- the minimum score of call_list (_call_list_min_score), and as
 		   -- there no customer who asked not to be contacted nor one held
-		   -- back after a recent contact (both as of the refresh)
-		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on, s.recontact_on,
+		   -- back after a recent contact or until next fiscal year's budget
+		   -- (all as of the refresh)
+		   AND s.priority_score >= dormancy._call_list_min_score(s.value_tier, s.opted_out_on,
+									   GREATEST(s.recontact_on, s.reapproach_on),
 									   (SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
 									   (SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
 		 ORDER BY call_rank) l
@@ -310,7 +312,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.segment_summary.segment_label IS 'segment in the language of dormancy.language';
 
 	COMMENT ON VIEW dormancy.snapshot_call_list IS
-		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then, nor those held back after a recent contact: status_snapshot.recontact_on)';
+		'dormancy.call_list as of the last refresh: lapsing customers worth a call, the most valuable tier first, in priority order (not those who had asked not to be contacted by then, nor those held back after a recent contact or until next fiscal year''s budget: status_snapshot.recontact_on, reapproach_on)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.call_rank IS 'position in the list, 1 = call first';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.customer_id IS 'the customer id, as text';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.name IS 'customer name';

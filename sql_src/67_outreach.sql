@@ -88,6 +88,8 @@ CREATE TABLE dormancy.outreach_settings (
 	min_observations integer NOT NULL DEFAULT 30,
 	score_bands double precision[] NOT NULL DEFAULT '{25,50,75}',
 	recontact_after interval DEFAULT '14 days',
+	fiscal_year_start_month smallint DEFAULT 4,
+	budget_reapproach_lead interval NOT NULL DEFAULT '2 months',
 	CONSTRAINT outreach_settings_one_row CHECK (singleton),
 	CONSTRAINT outreach_settings_control_share CHECK (control_share >= 0 AND control_share < 1),
 	CONSTRAINT outreach_settings_reactivation_days CHECK (reactivation_days BETWEEN 1 AND 3660),
@@ -98,7 +100,15 @@ CREATE TABLE dormancy.outreach_settings (
 	CONSTRAINT outreach_settings_recontact_after CHECK (
 		recontact_after >= interval '0' AND recontact_after < interval '1000 years' AND
 		date_trunc('day', recontact_after) = recontact_after AND
-		extract(month FROM recontact_after) >= 0 AND extract(day FROM recontact_after) >= 0)
+		extract(month FROM recontact_after) >= 0 AND extract(day FROM recontact_after) >= 0),
+	-- a month; NULL: no hold for next fiscal year's budget
+	CONSTRAINT outreach_settings_fiscal_year_start_month CHECK (fiscal_year_start_month BETWEEN 1 AND 12),
+	-- whole days or months, not negative, under 12 months (a day of the
+	-- fiscal year the customer named, or of the one before it)
+	CONSTRAINT outreach_settings_budget_reapproach_lead CHECK (
+		budget_reapproach_lead >= interval '0' AND budget_reapproach_lead < interval '12 months' AND
+		date_trunc('day', budget_reapproach_lead) = budget_reapproach_lead AND
+		extract(month FROM budget_reapproach_lead) >= 0 AND extract(day FROM budget_reapproach_lead) >= 0)
 );
 COMMENT ON TABLE dormancy.outreach_settings IS
 	'settings of the win-back campaigns: at most one row; no row means the defaults (see dormancy.outreach_settings_in_force())';
@@ -113,6 +123,10 @@ COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
 	'how long a customer is held back after a contact (attempts included; not a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
+COMMENT ON COLUMN dormancy.outreach_settings.fiscal_year_start_month IS
+	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
+COMMENT ON COLUMN dormancy.outreach_settings.budget_reapproach_lead IS
+	'how long before the next fiscal year starts such a customer is approached again (budgets are drawn up before the year starts): customer_status.reapproach_on is the first day of that year minus this, or the first day itself when that is not after the event; whole days or months, 0 or more, under 12 months; default 2 months';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');
 
 -- STABLE, not IMMUTABLE: it reads a table
@@ -121,9 +135,51 @@ CREATE FUNCTION dormancy.outreach_settings_in_force()
 	LANGUAGE sql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	RETURN coalesce((SELECT s FROM dormancy.outreach_settings s),
-					ROW(true, 0.10, 90, 30, '{25,50,75}', interval '14 days')::dormancy.outreach_settings);
+					ROW(true, 0.10, 90, 30, '{25,50,75}', interval '14 days', 4, interval '2 months')::dormancy.outreach_settings);
 COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
 	'the row of dormancy.outreach_settings, or the defaults when it is empty';
+
+-- The first day a customer who put you off to next fiscal year's budget is
+-- approached again (customer_status.reapproach_on; docs/outreach.md, Next
+-- fiscal year's budget), from the input of the score's deal component
+-- (docs/priority.md, "A decline heard on a call"): the decline heard on a
+-- call as _assess gives it (its reason and day: a decline with a reason,
+-- after the last order), when it is later than the last closed deal (or
+-- deals are not bound, or there is none), else the last closed deal.  When
+-- that input is a decline for budget, a deal postponed or a deal lost on
+-- budget, on a day after the last order (or without orders): the first day
+-- of the fiscal year after that day (fiscal years starting on the first of
+-- fiscal_year_start_month) minus lead, or that first day itself when the
+-- lead puts it on or before the event; NULL when that day is on or before
+-- as_of (the hold is over), without such an input, or with no month.  A
+-- decline for timing is no budget.  Not inlined (SET search_path): the
+-- view calls it only for a customer whose decline or last deal may be one.
+CREATE FUNCTION dormancy._reapproach_on(as_of date, last_order_at date,
+										declined_reason text, declined_on date,
+										deals_bound boolean, last_deal_at date, last_deal_outcome text,
+										last_deal_reason text, fiscal_year_start_month smallint, lead interval)
+	RETURNS date
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (
+		SELECT CASE WHEN h.day > as_of THEN h.day END
+		  FROM (SELECT CASE WHEN (n.first_day - lead)::pg_catalog.date > e.day THEN (n.first_day - lead)::pg_catalog.date
+							ELSE n.first_day::pg_catalog.date END AS day
+				  FROM (SELECT CASE WHEN declined_reason IS NOT NULL AND declined_on IS NOT NULL
+										 AND (last_order_at IS NULL OR declined_on > last_order_at)
+										 AND (deals_bound IS NOT TRUE OR last_deal_outcome IS NULL OR last_deal_at IS NULL
+											  OR declined_on > last_deal_at)
+									THEN CASE WHEN declined_reason = 'budget' THEN declined_on END
+									WHEN (last_deal_outcome = 'postponed' OR (last_deal_outcome = 'lost' AND last_deal_reason = 'budget'))
+										 AND (last_order_at IS NULL OR last_deal_at > last_order_at)
+									THEN last_deal_at END AS day) e
+				 -- the first day of the next fiscal year: that of the year
+				 -- the event's month falls in once shifted back to January
+				 CROSS JOIN LATERAL (
+					SELECT pg_catalog.date_trunc('year', e.day - pg_catalog.make_interval(months => fiscal_year_start_month - 1))
+						   + pg_catalog.make_interval(years => 1, months => fiscal_year_start_month - 1) AS first_day) n) h);
+COMMENT ON FUNCTION dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval) IS
+	'internal: customer_status.reapproach_on: for a customer whose deal-component input (the later of the decline heard on a call and the last closed deal, after the last order) is a decline for budget, a deal postponed or lost on budget, the first day of the fiscal year after it minus the lead (that first day when the lead puts it on or before the event), when after as_of; else NULL';
 
 --
 -- Campaigns
@@ -1171,7 +1227,9 @@ BEGIN
 				  DETAIL = format('Campaign "%s" was not started: a campaign without members measures nothing.', start_campaign.name),
 				  HINT = CASE WHEN filter IS NOT NULL THEN 'Loosen the filter, or look at dormancy.call_list: ' ELSE 'Look at dormancy.call_list: ' END
 						 || 'score_weights.call_list_min_score and call_list_tiers decide who is on it (and dormancy.as_of the day), and it leaves out'
-						 || ' customers contacted within outreach_settings.recontact_after and those who asked not to be contacted (customer_status.recontact_on and opted_out_on).';
+						 || ' customers contacted within outreach_settings.recontact_after, those put off to next fiscal year''s budget until their day'
+						 || ' (outreach_settings.fiscal_year_start_month and budget_reapproach_lead) and those who asked not to be contacted'
+						 || ' (customer_status.recontact_on, reapproach_on and opted_out_on).';
 	END IF;
 	RETURN c;
 END

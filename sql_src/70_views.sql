@@ -1261,7 +1261,18 @@ SELECT core.*,
 	   -- the latest contact, and the hold after it: not on the call lists
 	   -- before recontact_on (customer_outreach)
 	   ot.last_contacted_on,
-	   ot.recontact_on
+	   ot.recontact_on,
+	   -- put off to next fiscal year's budget: not on the call lists before
+	   -- reapproach_on (_reapproach_on, from the deal component's input:
+	   -- the decline heard on a call that _assess passes on, or the last
+	   -- deal; called only when one of them may be budget-type)
+	   CASE WHEN ev.fiscal_year_start_month IS NOT NULL
+				 AND ((ev.r).outreach_declined_reason = 'budget' OR deal.last_deal_outcome = 'postponed'
+					  OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
+			THEN dormancy._reapproach_on(core.as_of, core.last_order_at, (ev.r).outreach_declined_reason,
+										 ot.last_outcome_on, st.deals_bound, deal.last_deal_at,
+										 deal.last_deal_outcome, deal.last_deal_reason,
+										 ev.fiscal_year_start_month, ev.budget_reapproach_lead) END AS reapproach_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -1339,6 +1350,7 @@ SELECT core.*,
 	SELECT (x.o).model_id, (x.o).forecast_model, (x.o).unit_days, (x.o).p_alive,
 		   (x.o).expected_purchases, (x.o).expected_value, (x.o).p_alive_ahead,
 		   (x.o).p_purchase_ahead, (x.o).dormant_age, x.sw,
+		   x.fiscal_year_start_month, x.budget_reapproach_lead,
 		   dormancy._assess(core.state, core.as_of, core.at_risk_after, core.dormant_after,
 				core.long_dormant_after, core.rule_id,
 				core.last_order_at, core.last_qualifying_order_at, core.first_order_at,
@@ -1374,6 +1386,10 @@ SELECT core.*,
 						   (SELECT ms FROM dormancy.model_settings_in_force() ms) AS ms,
 						   (SELECT pss FROM dormancy.source_settings_in_force() pss) AS pss,
 						   (SELECT sw FROM dormancy.score_weights_in_force() sw) AS sw,
+						   (SELECT os.fiscal_year_start_month FROM dormancy.outreach_settings_in_force() os)
+							   AS fiscal_year_start_month,
+						   (SELECT os.budget_reapproach_lead FROM dormancy.outreach_settings_in_force() os)
+							   AS budget_reapproach_lead,
 						   core.customer_id
 					  FROM dormancy.src_bindings b
 					OFFSET 0) c
@@ -1512,6 +1528,7 @@ COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive,
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
 COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
+COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, or fiscal_year_start_month NULL)';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -1646,17 +1663,20 @@ SELECT pg_catalog.row_number() OVER (ORDER BY cs.priority_rank) AS call_order,
  WHERE cs.likely_reason IS NOT NULL
    -- the minimum score, for the value tiers shown (every customer while no
    -- distribution is stored: no tier); another tier, a customer who asked
-   -- not to be contacted (opted_out_on) or one contacted lately and held
-   -- back (recontact_on; for both the rank stays theirs among all
-   -- customers, call_order counts the listed only) would need an infinite
-   -- score.  One condition, _call_list_min_score (sql_src/55_priority.sql,
+   -- not to be contacted (opted_out_on), one contacted lately and held
+   -- back (recontact_on) or one put off to next fiscal year's budget
+   -- (reapproach_on: passed with recontact_on as the later of the two; for
+   -- all the rank stays theirs among all customers, call_order counts the
+   -- listed only) would need an infinite score.  One condition,
+   -- _call_list_min_score (sql_src/55_priority.sql,
    -- snapshot_call_list's too), which the planner estimates as it did the
    -- minimum score alone
-   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on, cs.recontact_on,
+   AND cs.priority_score >= dormancy._call_list_min_score(cs.value_tier, cs.opted_out_on,
+								GREATEST(cs.recontact_on, cs.reapproach_on),
 								(SELECT w.call_list_tiers FROM dormancy.score_weights_in_force() w),
 								(SELECT w.call_list_min_score FROM dormancy.score_weights_in_force() w))
  ORDER BY cs.priority_rank;
-COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on)';
+COMMENT ON VIEW dormancy.call_list IS 'lapsing customers (at risk, dormant, declining, lost deal or contract signals: never an active customer without any of these) of the value tiers score_weights.call_list_tiers scoring at least score_weights.call_list_min_score, the most valuable tier first and by score within it, with reason, channel and theme; never a customer who asked not to be contacted (customer_status.opted_out_on), nor one contacted within outreach_settings.recontact_after (customer_status.recontact_on), nor one put off to next fiscal year''s budget before its day (customer_status.reapproach_on)';
 COMMENT ON COLUMN dormancy.call_list.call_order IS 'position in the list, 1 = call first';
 COMMENT ON COLUMN dormancy.call_list.priority_rank IS 'rank among all customers: by value_tier, then priority_score';
 COMMENT ON COLUMN dormancy.call_list.priority_score IS 'priority score, 0 to 100';

@@ -139,7 +139,9 @@ $$;
 -- (_row_security_bypassed, for source_issues), what tells the planner
 -- that a settings relation has one row (_single_row), and the rules that
 -- the views inline or fold (the opt-out rule and the outcomes that lift it,
--- the call list's minimum score: the planner checks EXECUTE on them too)
+-- the call list's minimum score: the planner checks EXECUTE on them too),
+-- and the day a customer put off to next fiscal year's budget is due
+-- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
@@ -167,7 +169,8 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
-	dormancy._call_list_min_score(text, date, date, text[], double precision)
+	dormancy._call_list_min_score(text, date, date, text[], double precision),
+	dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval)
 	TO dormancy_analyst;
 -- ... and the call list's minimum score to the readers of the snapshot too
 -- (snapshot_call_list)

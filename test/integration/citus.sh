@@ -143,6 +143,15 @@ if [ "${held_single%% *}" -eq 0 ] || [ "$held_listed" -ne 0 ] || [ "$held_single
 	echo "held back (held, of them on call_list, with a contact): single [$held_single], Citus [$held_coord]"; exit 1
 fi
 echo "held back after a recent contact the same on Citus, none on the call list: ${held_single%% *} customers"
+# and customers put off to next fiscal year's budget (reapproach_on: the
+# demo's deals postponed or lost on budget after the last order)
+reapq="SELECT count(*) FILTER (WHERE reapproach_on IS NOT NULL) || ' ' || count(*) FILTER (WHERE reapproach_on IS NOT NULL AND customer_id IN (SELECT customer_id FROM dormancy.call_list)) FROM dormancy.customer_status"
+reap_single=$(psql -X -At -d "$single" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$reapq" | tail -1)
+reap_coord=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$reapq" | tail -1)
+if [ "${reap_single%% *}" -eq 0 ] || [ "${reap_single#* }" -ne 0 ] || [ "$reap_single" != "$reap_coord" ]; then
+	echo "held to next fiscal year's budget (held, of them on call_list): single [$reap_single], Citus [$reap_coord]"; exit 1
+fi
+echo "held to next fiscal year's budget the same on Citus, none on the call list: ${reap_single%% *} customers"
 # the log's ids padded with a full-width space, a tab or a line break are
 # matched to the distributed customers (their white space trimmed:
 # dormancy.outreach_customer_key), as on the single node
