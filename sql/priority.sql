@@ -11,6 +11,10 @@ SET extra_float_digits = 0;
 SET jit = off;			-- estimated costs of the per-customer parts would JIT-compile every query on these few rows
 SET dormancy.as_of = '2026-11-01';
 \set SHOW_CONTEXT never
+-- no hold until next fiscal year's budget (sql/budget_reapproach.sql): the
+-- call list ranks every lapsing customer; the hold is shown with it below
+DELETE FROM dormancy.outreach_settings;
+INSERT INTO dormancy.outreach_settings (fiscal_year_start_month) VALUES (NULL);
 CREATE SCHEMA pr;
 CREATE TABLE pr.accounts (id integer PRIMARY KEY, name text, sector text, size text);
 CREATE TABLE pr.invoices (account integer, day date, total numeric);
@@ -115,6 +119,13 @@ SELECT (SELECT count(*) FROM dormancy.call_list) =
 	   (SELECT count(*) FROM dormancy.customer_status WHERE likely_reason IS NOT NULL AND priority_score >= 20) AS complete,
 	   (SELECT bool_and(likely_reason IS NULL AND approach_channel IS NULL AND message_theme IS NULL)
 		  FROM dormancy.customer_status WHERE customer_id = 14) AS steady_active_not_listed;
+-- with the hold (the default): the two postponed for next fiscal year's
+-- budget wait until 1 February 2027, off the list; the others keep their order
+DELETE FROM dormancy.outreach_settings;
+SELECT customer_id, name, last_deal_outcome, reapproach_on FROM dormancy.customer_status
+ WHERE reapproach_on IS NOT NULL ORDER BY customer_id;
+SELECT string_agg(customer_id::text, ' ' ORDER BY call_order) AS listed FROM dormancy.call_list;
+INSERT INTO dormancy.outreach_settings (fiscal_year_start_month) VALUES (NULL);
 -- still one scan of each bound relation
 CREATE FUNCTION pr.plan(q text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE l text;
@@ -242,3 +253,4 @@ SELECT dormancy.score_priority(NULL, dormancy.score_weights_in_force(), 'Bogus',
 DROP VIEW pr.pair_status, pr.ranked;
 SELECT dormancy.unbind(s) FROM unnest(ARRAY['contracts', 'deals', 'events', 'orders', 'customers']) s;
 DROP SCHEMA pr CASCADE;
+DELETE FROM dormancy.outreach_settings;
