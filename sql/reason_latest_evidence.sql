@@ -19,6 +19,9 @@ SET DateStyle = 'ISO, YMD';
 \i test/sql_ref/unbind_all.sql
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 DELETE FROM dormancy.outreach_settings;
+-- no hold after a contact nor until next fiscal year's budget: the call
+-- list shows every lapsing customer (sql/budget_reapproach.sql holds them)
+INSERT INTO dormancy.outreach_settings (recontact_after, fiscal_year_start_month) VALUES (NULL, NULL);
 DELETE FROM dormancy.score_weights;
 SELECT dormancy.reset_defaults('dormancy.reason_rules') IS NOT NULL AS reset,
 	   dormancy.reset_defaults('dormancy.message_themes') IS NOT NULL AS reset;
