@@ -477,8 +477,87 @@ SELECT p.polname, p.polrelid::regclass AS relation, p.polroles::regrole[] AS rol
 SELECT count(*) AS per_row_forms FROM pg_policy p
  WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass)
    AND pg_get_expr(coalesce(p.polqual, p.polwithcheck), p.polrelid) LIKE '%customer_id_from_text%';
+-- ... and are recorded in dormancy.policy_roles at every build (pg_dump
+-- dumps that table, not the policies of the extension's tables), so that a
+-- policy made again gets them back: until a review found it, the ones that
+-- DROP ... CASCADE of the bound customers took with src_customers came back
+-- TO PUBLIC at the next bind, and an analyst you had left out read every
+-- contact again.  A recorded role that no longer exists: the policy is made
+-- again with the others (a WARNING); with none left, it is not made (a
+-- WARNING; never TO PUBLIC): no role but the owner reads through it
+CREATE ROLE pl_reps;
+CREATE ROLE pl_gone;
+ALTER POLICY visible_customers ON dormancy.outreach_log TO pl_reps;
+ALTER POLICY writers_delete ON dormancy.campaign_members TO pl_reps, pl_gone;
+ALTER POLICY visible_customers ON dormancy.campaign_members TO pl_gone;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles ORDER BY 1, 2;
+DROP TABLE pl.uuid_accounts CASCADE;
+DROP ROLE pl_gone;
+CREATE TABLE pl.uuid_accounts (id uuid PRIMARY KEY, name text, n integer);
+INSERT INTO pl.uuid_accounts SELECT md5('u' || id)::uuid, name, id FROM pl.accounts;
+ANALYZE pl.uuid_accounts;
+ALTER TABLE pl.uuid_accounts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pl_analyst_sees ON pl.uuid_accounts FOR SELECT TO pl_analyst USING (n % 3 <> 0);
+GRANT SELECT ON pl.uuid_accounts TO pl_analyst;
+SET client_min_messages = notice;
+SELECT dormancy.bind_customers('pl.uuid_accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
+SET client_min_messages = warning;
+SELECT p.polrelid::regclass AS relation, p.polname, p.polroles::regrole[] AS roles
+  FROM pg_policy p
+ WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
+ ORDER BY p.polrelid::regclass::text, p.polname;
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles ORDER BY 1, 2;
+-- the analyst is left out of the log (pl_reps), and reads no member (no
+-- policy lets it: not PUBLIC); the history as before
+SET ROLE pl_analyst;
+SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.campaign_members) AS members,
+	   (SELECT count(*) FROM dormancy.status_history) AS changes;
+-- ... and cannot widen them through the record (no privilege on it)
+UPDATE dormancy.policy_roles SET roles = '{public}';
+RESET ROLE;
+-- nor could a role the owner granted it: only the owner writes it
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON dormancy.policy_roles TO pl_analyst;
+SET ROLE pl_analyst;
+UPDATE dormancy.policy_roles SET roles = '{public}' WHERE policy_name = 'visible_customers';
+INSERT INTO dormancy.policy_roles VALUES ('campaign_members', 'visible_customers', '{public}');
+DELETE FROM dormancy.policy_roles;
+TRUNCATE dormancy.policy_roles;
+RESET ROLE;
+REVOKE ALL ON dormancy.policy_roles FROM pl_analyst;
+-- a restore: CREATE EXTENSION makes the nine policies as installed (and
+-- their rows), then pg_restore loads the rows dumped: each replaces the
+-- installed row of its policy and gives the policy the roles recorded
+-- (here the log's as installed, before the restore's rows come); a role
+-- that does not exist in the restoring cluster is left out, and a policy
+-- none of whose roles exists is dropped (a WARNING), never left to PUBLIC
 ALTER POLICY visible_customers ON dormancy.outreach_log TO PUBLIC;
+UPDATE dormancy.policy_roles SET roles = '{public}' WHERE table_name = 'outreach_log' AND policy_name = 'visible_customers';
+COPY dormancy.policy_roles (table_name, policy_name, roles) FROM stdin;
+outreach_log	visible_customers	{pl_reps,pl_not_here}
+status_history	analysts_see_their_customers	{pl_not_here}
+\.
+SELECT p.polrelid::regclass AS relation, p.polname, p.polroles::regrole[] AS roles
+  FROM pg_policy p
+ WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.status_history'::regclass)
+ ORDER BY p.polrelid::regclass::text, p.polname;
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles
+ WHERE table_name IN ('outreach_log', 'status_history') ORDER BY 1, 2;
+SET ROLE pl_analyst;
+SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.status_history) AS changes;
+RESET ROLE;
+-- as installed again: the roles recorded, then the build makes the missing
+-- policies with them
+UPDATE dormancy.policy_roles SET roles = '{public}' WHERE table_name <> 'status_history';
+UPDATE dormancy.policy_roles SET roles = '{dormancy_analyst}' WHERE table_name = 'status_history';
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
+SELECT i.relation, i.polname, (n.polcmd, n.roles, n.comment) IS NOT DISTINCT FROM (i.polcmd, i.roles, i.comment) AS as_installed
+  FROM pl.installed_policies i
+  LEFT JOIN (SELECT p.polrelid::regclass AS relation, p.polname, p.polcmd, p.polroles::regrole[]::text AS roles,
+					obj_description(p.oid, 'pg_policy') AS comment FROM pg_policy p) n
+	ON n.relation = i.relation AND n.polname = i.polname
+ ORDER BY i.relation::text, i.polname;
+DROP ROLE pl_reps;
 SELECT * FROM pl.policy_forms();
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 \i test/sql_ref/empty_snapshot.sql

@@ -10648,6 +10648,229 @@ COMMENT ON FUNCTION dormancy.visible_customer_keys() IS
 
 ALTER TABLE dormancy.outreach_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
+-- The roles of the nine policies below, recorded: pg_dump does not dump
+-- the policies of an extension's tables (the restore has them as
+-- installed), but it dumps this configuration table, and a policy that is
+-- made again (dropped with src_customers by a DROP ... CASCADE of your
+-- bound customers) gets its roles from here.  Until 2026-12-07 both came
+-- back TO PUBLIC, and a role you had left out read every contact again.
+-- Recorded at every build (_customer_key_policies) and at every ALTER
+-- POLICY or CREATE POLICY of one of the nine (the event trigger
+-- dormancy_policy_roles), in role names ("public" for PUBLIC; names, not
+-- OIDs, which mean nothing in another cluster).  A restored row replaces
+-- the installed one and gives its policy the roles recorded (the triggers
+-- below; the rows load after CREATE EXTENSION made the nine as
+-- installed).  A role named here that does not exist is left out; a policy
+-- none of whose roles exists is not given to PUBLIC instead: it is dropped
+-- (or not made again), so no role reads or writes through it, with a
+-- WARNING, until one of them exists and a build makes it.  Only the owner
+-- writes the table (as only the owner may ALTER POLICY): no privilege for
+-- anyone else, and its triggers refuse a role that is not the owner even
+-- if granted.
+CREATE TABLE dormancy.policy_roles (
+	table_name name NOT NULL,
+	policy_name name NOT NULL,
+	roles name[] NOT NULL,
+	PRIMARY KEY (table_name, policy_name),
+	CONSTRAINT policy_roles_policy CHECK (table_name IN ('outreach_log', 'campaign_members')
+										  AND policy_name IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
+										  OR table_name = 'status_history' AND policy_name = 'analysts_see_their_customers'),
+	CONSTRAINT policy_roles_roles CHECK (cardinality(roles) > 0 AND array_position(roles, NULL) IS NULL)
+);
+COMMENT ON TABLE dormancy.policy_roles IS
+	'the roles of the nine row security policies of outreach_log, campaign_members and status_history, recorded at every build and ALTER POLICY (dumped, unlike the policies): a policy made again, or restored, gets them back; the owner''s only';
+COMMENT ON COLUMN dormancy.policy_roles.table_name IS
+	'the table of the policy, in schema dormancy: outreach_log, campaign_members or status_history';
+COMMENT ON COLUMN dormancy.policy_roles.policy_name IS
+	'the policy: visible_customers, writers_insert, writers_update, writers_delete (of the log and the members), analysts_see_their_customers (of the history)';
+COMMENT ON COLUMN dormancy.policy_roles.roles IS
+	'the role names it applies to (public: PUBLIC); a name that does not exist is left out when the policy is made or restored, and a policy none of whose roles exists is not made (never TO PUBLIC instead)';
+REVOKE ALL ON dormancy.policy_roles FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('dormancy.policy_roles', '');
+
+-- The names of a policy's roles (pg_policy.polroles: 0 is PUBLIC, "public").
+CREATE FUNCTION dormancy._policy_role_names(roles oid[])
+	RETURNS name[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ARRAY(SELECT CASE WHEN u.r = 0 THEN 'public'::name ELSE a.rolname END
+				   FROM unnest(roles) WITH ORDINALITY AS u(r, o) LEFT JOIN pg_roles a ON a.oid = u.r
+				  WHERE u.r = 0 OR a.rolname IS NOT NULL
+				  ORDER BY u.o);
+COMMENT ON FUNCTION dormancy._policy_role_names(oid[]) IS
+	'internal: the names of a policy''s roles (pg_policy.polroles), public for PUBLIC';
+
+-- Of recorded role names, those that exist (public always).
+CREATE FUNCTION dormancy._policy_roles_existing(roles name[])
+	RETURNS name[]
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN ARRAY(SELECT u.r FROM unnest(roles) WITH ORDINALITY AS u(r, o)
+				  WHERE u.r = 'public' OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = u.r)
+				  ORDER BY u.o);
+COMMENT ON FUNCTION dormancy._policy_roles_existing(name[]) IS
+	'internal: of recorded role names, those that exist in this cluster (public always)';
+
+-- Role names as the TO list of CREATE POLICY and ALTER POLICY (and in
+-- messages): each quoted as an identifier, PUBLIC for public.
+CREATE FUNCTION dormancy._policy_role_list(roles name[])
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT string_agg(CASE WHEN u.r = 'public' THEN 'PUBLIC' ELSE quote_ident(u.r) END, ', ' ORDER BY u.o)
+			  FROM unnest(roles) WITH ORDINALITY AS u(r, o));
+COMMENT ON FUNCTION dormancy._policy_role_list(name[]) IS
+	'internal: role names as the TO list of a policy (quoted identifiers, PUBLIC for public)';
+
+-- Record the roles the policy has now (nothing for a policy that does not
+-- exist: its record is kept, for the build that makes it again).
+CREATE FUNCTION dormancy._record_policy_roles(tab regclass, policy name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tname name := (SELECT c.relname FROM pg_class c WHERE c.oid = tab);
+	now_roles name[];
+BEGIN
+	SELECT dormancy._policy_role_names(y.polroles) INTO now_roles
+	  FROM pg_policy y WHERE y.polrelid = tab AND y.polname = policy;
+	IF now_roles IS NULL THEN
+		RETURN;
+	END IF;
+	UPDATE dormancy.policy_roles r SET roles = now_roles
+	 WHERE r.table_name = tname AND r.policy_name = policy AND r.roles IS DISTINCT FROM now_roles;
+	IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM dormancy.policy_roles r WHERE r.table_name = tname AND r.policy_name = policy) THEN
+		INSERT INTO dormancy.policy_roles (table_name, policy_name, roles) VALUES (tname, policy, now_roles);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._record_policy_roles(regclass, name) IS
+	'internal: records in dormancy.policy_roles the roles one of the nine policies of the log, the members and the history has now';
+
+-- The triggers of policy_roles: before a write, only the owner (a role
+-- with the privileges of the table's owner, as ALTER POLICY requires), and
+-- an inserted row (a restored one) replaces the row of its policy; after
+-- an insert or an update, the policy, if it exists, gets the roles
+-- recorded that exist (none: the policy is dropped, not left to PUBLIC);
+-- a missing policy is the next build's.
+CREATE FUNCTION dormancy._policy_roles_written()
+	RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tab regclass;
+	now_roles name[];
+	kept name[];
+	gone name[];
+BEGIN
+	IF TG_RELID IS DISTINCT FROM 'dormancy.policy_roles'::regclass
+	   OR TG_NAME NOT IN ('policy_roles_owner_only', 'policy_roles_truncate', 'policy_roles_restored') THEN
+		RAISE EXCEPTION 'dormancy._policy_roles_written() runs only as a trigger of dormancy on dormancy.policy_roles'
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = format('It was fired by trigger "%s" on %s.', TG_NAME, TG_RELID::regclass),
+				  HINT = 'Do not use this function in triggers of your own.';
+	END IF;
+	IF TG_WHEN = 'BEFORE' THEN
+		IF NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
+			RAISE EXCEPTION 'only the owner of dormancy.policy_roles may write it'
+				USING ERRCODE = 'insufficient_privilege',
+					  DETAIL = 'It holds the roles of the row security policies of outreach_log, campaign_members and status_history, which a build and a restore give them.',
+					  HINT = 'The owner gives a policy other roles with ALTER POLICY, which records them.';
+		END IF;
+		IF TG_LEVEL = 'STATEMENT' THEN
+			RETURN NULL;
+		ELSIF TG_OP = 'DELETE' THEN
+			RETURN OLD;
+		ELSIF TG_OP = 'INSERT' THEN
+			DELETE FROM dormancy.policy_roles r WHERE r.table_name = NEW.table_name AND r.policy_name = NEW.policy_name;
+		END IF;
+		RETURN NEW;
+	END IF;
+	tab := to_regclass(format('dormancy.%I', NEW.table_name));
+	SELECT dormancy._policy_role_names(y.polroles) INTO now_roles
+	  FROM pg_policy y WHERE y.polrelid = tab AND y.polname = NEW.policy_name;
+	kept := dormancy._policy_roles_existing(NEW.roles);
+	IF now_roles IS NULL OR (now_roles @> kept AND kept @> now_roles AND cardinality(kept) > 0) THEN
+		RETURN NULL;
+	END IF;
+	gone := ARRAY(SELECT u.r FROM unnest(NEW.roles) WITH ORDINALITY AS u(r, o) WHERE NOT u.r = ANY (kept) ORDER BY u.o);
+	IF cardinality(kept) = 0 THEN
+		EXECUTE format('DROP POLICY %I ON %s', NEW.policy_name, tab);
+		RAISE WARNING 'policy % on % dropped: none of its roles exists (%)', NEW.policy_name, tab, dormancy._policy_role_list(gone)
+			USING DETAIL = 'dormancy.policy_roles records these roles for it (a restore of a cluster that had them, say). It is not left to PUBLIC instead: until it is made again, no role reads or writes a row through it.',
+				  HINT = format('Create one of the roles and run SELECT dormancy.rebind(), which makes it again; or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
+								NEW.table_name, NEW.policy_name);
+	ELSE
+		EXECUTE format('ALTER POLICY %I ON %s TO %s', NEW.policy_name, tab, dormancy._policy_role_list(kept));
+		IF cardinality(gone) > 0 THEN
+			RAISE WARNING 'policy % on % set TO % only (recorded role % does not exist)',
+				NEW.policy_name, tab, dormancy._policy_role_list(kept), dormancy._policy_role_list(gone)
+				USING HINT = format('Give it the roles it should have: ALTER POLICY %I ON %s TO ...', NEW.policy_name, tab);
+		END IF;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._policy_roles_written() IS
+	'internal: triggers on dormancy.policy_roles: only the owner writes it; a restored row replaces the installed one and gives its policy the roles recorded that exist (none: the policy is dropped, never left to PUBLIC)';
+CREATE TRIGGER policy_roles_owner_only BEFORE INSERT OR UPDATE OR DELETE ON dormancy.policy_roles
+	FOR EACH ROW EXECUTE FUNCTION dormancy._policy_roles_written();
+CREATE TRIGGER policy_roles_truncate BEFORE TRUNCATE ON dormancy.policy_roles
+	FOR EACH STATEMENT EXECUTE FUNCTION dormancy._policy_roles_written();
+CREATE TRIGGER policy_roles_restored AFTER INSERT OR UPDATE ON dormancy.policy_roles
+	FOR EACH ROW EXECUTE FUNCTION dormancy._policy_roles_written();
+COMMENT ON TRIGGER policy_roles_owner_only ON dormancy.policy_roles IS
+	'only the owner writes the record; an inserted (restored) row replaces the row of its policy';
+COMMENT ON TRIGGER policy_roles_truncate ON dormancy.policy_roles IS
+	'only the owner empties the record';
+COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
+	'gives the policy the roles recorded that exist (none: drops it, never leaves it to PUBLIC)';
+
+-- ALTER POLICY or CREATE POLICY of one of the nine (by its owner: no one
+-- else may): its roles are recorded at once, so that a pg_dump right after
+-- carries them (not only after the next build).  Policies of other tables
+-- are left alone without reading anything of the extension's (any role's
+-- DDL fires it).
+CREATE FUNCTION dormancy._policy_roles_ddl()
+	RETURNS event_trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	y record;
+BEGIN
+	FOR y IN
+		SELECT p.polrelid, p.polname
+		  FROM pg_event_trigger_ddl_commands() c
+		  JOIN pg_policy p ON p.oid = c.objid
+		  JOIN pg_class t ON t.oid = p.polrelid
+		 WHERE c.classid = 'pg_policy'::regclass
+		   AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')
+		   AND t.relname IN ('outreach_log', 'campaign_members', 'status_history')
+	LOOP
+		-- only the nine have a row to update
+		IF EXISTS (SELECT 1 FROM dormancy.policy_roles r
+					WHERE r.table_name = (SELECT t.relname FROM pg_class t WHERE t.oid = y.polrelid) AND r.policy_name = y.polname) THEN
+			PERFORM dormancy._record_policy_roles(y.polrelid, y.polname);
+		END IF;
+	END LOOP;
+EXCEPTION WHEN OTHERS THEN
+	-- never fail the user's DDL: the next build records them
+	RAISE WARNING 'dormancy could not record the roles of this policy: %', SQLERRM
+		USING HINT = 'SELECT dormancy.rebind() records them in dormancy.policy_roles, which pg_dump dumps.';
+END
+$$;
+COMMENT ON FUNCTION dormancy._policy_roles_ddl() IS
+	'internal: event trigger (ddl_command_end) recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY';
+CREATE EVENT TRIGGER dormancy_policy_roles ON ddl_command_end
+	WHEN TAG IN ('ALTER POLICY', 'CREATE POLICY')
+	EXECUTE FUNCTION dormancy._policy_roles_ddl();
+ALTER EVENT TRIGGER dormancy_policy_roles ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_policy_roles IS
+	'extension dormancy: records the roles given to a row security policy of outreach_log, campaign_members or status_history (dormancy.policy_roles), which pg_dump dumps';
+
 -- The nine policies of the log, the members and the status history: made
 -- (with their comments) and kept here, the one place that defines them
 -- (each one's table, command, roles and comment; sql_src/97_privileges.sql
@@ -10674,15 +10897,22 @@ ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
 -- granted INSERT, UPDATE or DELETE writes the rows of the customers it
 -- sees, and only those (UPDATE and DELETE without a WHERE would otherwise
 -- reach rows that its SELECT policy hides); the owner writes any row.
--- A policy of the nine that is missing is made again, as installed: a DROP
+-- A policy of the nine that is missing is made again, with the roles
+-- recorded for it in policy_roles (as installed when none are: CREATE
+-- EXTENSION, the update), with a NOTICE naming it and its roles: a DROP
 -- ... CASCADE of your bound customers (or of src_customers) drops the
 -- per-row form with src_customers.  Until the next build (bind, unbind,
 -- rebind(), which that drop requires anyway) no policy of the nine lets a
 -- role other than the owner read or write a contact, a member or a change:
 -- it reads none (row security without a policy for a command denies it),
 -- never more; readers_see_all and writers_see_all of the history stay.
+-- A recorded role that no longer exists is left out (a WARNING); a policy
+-- none of whose recorded roles exists is not made (a WARNING): never TO
+-- PUBLIC in their place.  The roles of each policy made or found are
+-- recorded again (policy_roles follows them).
 -- pg_dump does not dump the policies of the extension's tables: a restore
--- has the installed form (the same rows), until rebind().
+-- has the installed form (the same rows) until rebind(), with the roles
+-- recorded (policy_roles, which pg_dump dumps, gives them at restore).
 CREATE FUNCTION dormancy._customer_key_policies(per_row boolean)
 	RETURNS void
 	LANGUAGE plpgsql
@@ -10695,6 +10925,9 @@ DECLARE
 	p record;
 	test text;
 	made boolean;
+	recorded name[];
+	roles name[];
+	gone name[];
 BEGIN
 	IF per_row AND to_regclass('dormancy.src_customers') IS NOT NULL THEN
 		rel := coalesce((SELECT b.relation FROM dormancy._usable_bindings() b WHERE b.source = 'customers'),
@@ -10711,23 +10944,24 @@ BEGIN
 		END IF;
 	END IF;
 	FOR p IN
-		SELECT v.tab, v.tab::regclass AS rel, v.key, v.name, v.cmd, v.roles, v.comment
+		SELECT v.tab, v.tab::regclass AS rel, (SELECT c.relname FROM pg_class c WHERE c.oid = v.tab::regclass) AS tname,
+			   v.key, v.name, v.cmd, v.roles, v.comment
 		  FROM (VALUES
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'visible_customers', 'SELECT', 'PUBLIC',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'visible_customers', 'SELECT', 'public',
 			 'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_insert', 'INSERT', 'PUBLIC',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_insert', 'INSERT', 'public',
 			 'a role granted INSERT (not the owner) writes contacts of the customers it sees only'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_update', 'UPDATE', 'PUBLIC',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_update', 'UPDATE', 'public',
 			 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_delete', 'DELETE', 'PUBLIC',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_delete', 'DELETE', 'public',
 			 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'visible_customers', 'SELECT', 'PUBLIC',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'visible_customers', 'SELECT', 'public',
 			 'a member is visible to whom sees its customer (its customer_id is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_insert', 'INSERT', 'PUBLIC',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_insert', 'INSERT', 'public',
 			 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_update', 'UPDATE', 'PUBLIC',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_update', 'UPDATE', 'public',
 			 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_delete', 'DELETE', 'PUBLIC',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_delete', 'DELETE', 'public',
 			 'a role granted DELETE (not the owner) deletes the members among the customers it sees only'),
 			('dormancy.status_history', 'status_history.customer_id', 'analysts_see_their_customers', 'SELECT', 'dormancy_analyst',
 			 'a member of dormancy_analyst reads the changes of the customers it may see (customer_id is the text of a customer id it sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())')
@@ -10745,19 +10979,44 @@ BEGIN
 		-- the test where the command reads rows (USING) and where it writes
 		-- them (WITH CHECK); the roles only when the policy is made (again,
 		-- if missing: dropped with src_customers, or by you), so that roles
-		-- you gave it stay yours (a rebuild gave it back to PUBLIC)
+		-- you gave it stay yours (a rebuild gave it back to PUBLIC), and made
+		-- again with the roles recorded (it came back TO PUBLIC)
 		made := EXISTS (SELECT 1 FROM pg_policy y WHERE y.polrelid = p.rel AND y.polname = p.name);
+		IF NOT made THEN
+			recorded := (SELECT r.roles FROM dormancy.policy_roles r WHERE r.table_name = p.tname AND r.policy_name = p.name);
+			roles := dormancy._policy_roles_existing(coalesce(recorded, ARRAY[p.roles]::name[]));
+			gone := ARRAY(SELECT u.r FROM unnest(recorded) WITH ORDINALITY AS u(r, o) WHERE NOT u.r = ANY (roles) ORDER BY u.o);
+			IF cardinality(roles) = 0 THEN
+				-- (once a build: the call before it, per_row false, said so)
+				IF NOT per_row THEN
+					RAISE WARNING 'policy % on % is missing and is not made again: none of its roles exists (%)',
+						p.name, p.tab, dormancy._policy_role_list(gone)
+						USING DETAIL = 'dormancy.policy_roles records these roles for it. It is not made TO PUBLIC instead: until it is made, no role reads or writes a row through it.',
+							  HINT = format('Create one of the roles and run SELECT dormancy.rebind(), which makes it; or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
+											p.tname, p.name);
+				END IF;
+				CONTINUE;
+			ELSIF cardinality(gone) > 0 THEN
+				RAISE WARNING 'policy % on % was missing: made again TO % only (recorded role % does not exist)',
+					p.name, p.tab, dormancy._policy_role_list(roles), dormancy._policy_role_list(gone)
+					USING HINT = format('Give it the roles it should have: ALTER POLICY %I ON %s TO ...', p.name, p.tab);
+			ELSIF recorded IS NOT NULL THEN
+				RAISE NOTICE 'policy % on % was missing: made again TO %', p.name, p.tab, dormancy._policy_role_list(roles)
+					USING DETAIL = 'Its roles are the ones recorded for it in dormancy.policy_roles (a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers).';
+			END IF;
+		END IF;
 		EXECUTE format('%s %I ON %s %s%s%s',
 					   CASE WHEN made THEN 'ALTER POLICY' ELSE 'CREATE POLICY' END,
-					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s TO %s', p.cmd, p.roles) END,
+					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s TO %s', p.cmd, dormancy._policy_role_list(roles)) END,
 					   CASE WHEN p.cmd <> 'INSERT' THEN format(' USING (%s)', test) ELSE '' END,
 					   CASE WHEN p.cmd IN ('INSERT', 'UPDATE') THEN format(' WITH CHECK (%s)', test) ELSE '' END);
 		EXECUTE format('COMMENT ON POLICY %I ON %s IS %L', p.name, p.tab, p.comment);
+		PERFORM dormancy._record_policy_roles(p.rel, p.name);
 	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION dormancy._customer_key_policies(boolean) IS
-	'internal: makes (if missing) and sets the row security policies of outreach_log, campaign_members and status_history for the customers each role sees, with their comments: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
+	'internal: makes (if missing, with the roles recorded in policy_roles) and sets the row security policies of outreach_log, campaign_members and status_history for the customers each role sees, with their comments, and records their roles: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
 
 --
 -- Mappings of the outreach wordings onto the documented ones

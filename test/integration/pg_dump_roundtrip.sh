@@ -16,6 +16,16 @@
 # is loaded refused the members, and the log's rows, whose campaign was not
 # loaded yet). Once with the campaigns' data held back until everything
 # else is loaded (the race made certain), then three times as it comes.
+# The roles given to the row security policies of the log and the members
+# (ALTER POLICY ... TO, as docs/security.md says to narrow them) survive:
+# pg_dump does not dump the policies of the extension's tables, but it dumps
+# dormancy.policy_roles, whose restored rows give them back (until
+# 2026-12-07 the restore had them TO PUBLIC, and an analyst left out read
+# every contact again); a role that the restoring cluster lacks is left out,
+# and a policy none of whose roles exists is dropped (a WARNING), not left
+# to PUBLIC.  A restrictive policy of your own on an extension's table is
+# not dumped: the restore lacks it until you run its statement again
+# (docs/security.md), which is checked too.
 # Runs against the test server (PGHOST/PGPORT/PGUSER set by test/run_tests.sh).
 set -eu
 src=dormancy_dump_src
@@ -26,7 +36,9 @@ pdst=dormancy_dump_pdst
 dropdb --if-exists "$pdst"
 dumpdir=$(mktemp -d)
 analyst=dormancy_dump_analyst_$$
-trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; dropdb --if-exists "$pdst"; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $analyst"; rm -f /tmp/dormancy_dump.$$; rm -rf "$dumpdir"' EXIT
+reps=dormancy_dump_reps_$$
+gone=dormancy_dump_gone_$$
+trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; dropdb --if-exists "$pdst"; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $analyst" -c "DROP ROLE IF EXISTS $reps" -c "DROP ROLE IF EXISTS $gone"; rm -f /tmp/dormancy_dump.$$; rm -rf "$dumpdir"' EXIT
 
 psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
 CREATE EXTENSION dormancy;
@@ -67,12 +79,44 @@ SQL
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $analyst IN ROLE dormancy_analyst"
 psql -X -q -v ON_ERROR_STOP=1 -d "$src" -c "GRANT USAGE ON SCHEMA crm TO $analyst" -c "GRANT SELECT ON crm.accounts, crm.orders TO $analyst" \
 	-c "ALTER TABLE crm.accounts ENABLE ROW LEVEL SECURITY" -c "CREATE POLICY not_2 ON crm.accounts FOR SELECT TO $analyst USING (id <> 2)"
+# the log narrowed to the reps (the analyst left out), the members' deletes
+# to the reps and a role the restoring cluster will lack, their updates to
+# that role alone; no rebind() before the dump (ALTER POLICY records the
+# roles at once); and a restrictive policy of your own on the members
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $reps" -c "CREATE ROLE $gone"
+psql -X -q -v ON_ERROR_STOP=1 -d "$src" -c "ALTER POLICY visible_customers ON dormancy.outreach_log TO $reps" \
+	-c "ALTER POLICY writers_delete ON dormancy.campaign_members TO $reps, $gone" \
+	-c "ALTER POLICY writers_update ON dormancy.campaign_members TO $gone" \
+	-c "CREATE POLICY my_members ON dormancy.campaign_members AS RESTRICTIVE FOR SELECT TO $analyst USING (customer_id <> '3')"
+roles_q="SELECT string_agg(p.polrelid::regclass || ' ' || p.polname || ' ' || p.polroles::regrole[]::text, ', ' ORDER BY p.polrelid::regclass::text, p.polname)
+		   FROM pg_policy p
+		  WHERE (p.polrelid, p.polname) IN (('dormancy.outreach_log'::regclass, 'visible_customers'),
+											('dormancy.campaign_members'::regclass, 'writers_delete'),
+											('dormancy.campaign_members'::regclass, 'writers_update'))"
 
 q="SET dormancy.as_of = '2026-11-01'; SELECT customer_id, state, dormant_after FROM dormancy.customer_status ORDER BY 1"
 before=$(psql -X -At -d "$src" -c "$q")
 
 pg_dump -Fc -f /tmp/dormancy_dump.$$ "$src"
-pg_restore -d "$dst" /tmp/dormancy_dump.$$
+# the role the restoring cluster lacks (the same cluster here: dropped)
+psql -X -q -v ON_ERROR_STOP=1 -d "$src" -c "DROP OWNED BY $gone" -c "DROP ROLE $gone"
+# (pg_restore shows the server's warnings with --verbose only)
+pg_restore -v -d "$dst" /tmp/dormancy_dump.$$ 2>"$dumpdir/restore.err" || { cat "$dumpdir/restore.err"; exit 1; }
+
+# the roles of the policies: from dormancy.policy_roles (the restore's rows);
+# the role missing is left out, the policy with no other is dropped, each
+# with a WARNING; your own policy is not restored until you run it again
+want="dormancy.campaign_members writers_delete {$reps}, dormancy.outreach_log visible_customers {$reps}"
+[ "$(psql -X -At -d "$dst" -c "$roles_q")" = "$want" ] ||
+	{ echo "the roles of the policies after restore: $(psql -X -At -d "$dst" -c "$roles_q") (want $want)"; cat "$dumpdir/restore.err"; exit 1; }
+grep -q "WARNING:  policy writers_delete on dormancy.campaign_members set TO $reps only (recorded role $gone does not exist)" "$dumpdir/restore.err" &&
+grep -q "WARNING:  policy writers_update on dormancy.campaign_members dropped: none of its roles exists ($gone)" "$dumpdir/restore.err" ||
+	{ echo "pg_restore did not warn of the role missing:"; cat "$dumpdir/restore.err"; exit 1; }
+[ "$(psql -X -At -d "$dst" -c "SELECT count(*) FROM pg_policy WHERE polname = 'my_members'")" = 0 ] ||
+	{ echo "pg_dump now dumps a policy of yours on an extension's table: docs/security.md says it does not"; exit 1; }
+echo "the roles of the policies restored ($want; writers_update, whose role is missing, dropped with a WARNING); your own policy to be run again"
+psql -X -q -v ON_ERROR_STOP=1 -d "$dst" \
+	-c "CREATE POLICY my_members ON dormancy.campaign_members AS RESTRICTIVE FOR SELECT TO $analyst USING (customer_id <> '3')"
 
 rules_src=$(psql -X -At -d "$src" -c "SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules ORDER BY rule_id")
 rules_dst=$(psql -X -At -d "$dst" -c "SELECT industry, company_size, at_risk_after, dormant_after, long_dormant_after, min_order_amount FROM dormancy.rules ORDER BY rule_id")
@@ -109,17 +153,19 @@ SELECT 's', customer_id, state FROM dormancy.customer_status ORDER BY 2"
 seen_src=$(psql -X -q -At -d "$src" -c "$analyst_q")
 seen_dst=$(psql -X -q -At -d "$dst" -c "$analyst_q")
 [ "$(psql -X -At -d "$src" -c "$forms_q")" = 'by index' ] && [ "$(psql -X -At -d "$dst" -c "$forms_q")" = 'every id' ] &&
-[ "$seen_src" = "$seen_dst" ] && echo "$seen_src" | grep -qx 'm|1:1,1:3,2:1,2:3' && [ "$(echo "$seen_src" | grep -c '^l|')" = 4 ] ||
+[ "$seen_src" = "$seen_dst" ] && echo "$seen_src" | grep -qx 'm|1:1,2:1' && echo "$seen_src" | grep -qx 'o|' &&
+[ "$(echo "$seen_src" | grep -c '^l|')" = 2 ] ||
 	{ echo "the policies after restore: $(psql -X -At -d "$dst" -c "$forms_q"), the analyst reads other rows:"; diff <(echo "$seen_src") <(echo "$seen_dst"); exit 1; }
-echo "the policies of the log, the members and the history restored as installed (every id the role sees): the analyst's rows are the same"
+echo "the policies of the log, the members and the history restored as installed (every id the role sees), with your roles: the analyst's rows are the same (no contact: the log is the reps')"
 
 psql -X -q -v ON_ERROR_STOP=1 -d "$dst" -c "SELECT dormancy.rebind()" >/dev/null
 again=$(psql -X -At -d "$dst" -c "$q")
 [ "$before" = "$again" ] || { echo "status differs after rebind"; diff <(echo "$before") <(echo "$again"); exit 1; }
 echo "customer_status identical after restore, and after rebind():"
 echo "$after"
-[ "$(psql -X -At -d "$dst" -c "$forms_q")" = 'by index' ] && [ "$(psql -X -q -At -d "$dst" -c "$analyst_q")" = "$seen_src" ] ||
-	{ echo "after rebind(), the policies: $(psql -X -At -d "$dst" -c "$forms_q"), the analyst's rows differ"; exit 1; }
+[ "$(psql -X -At -d "$dst" -c "$forms_q")" = 'by index' ] && [ "$(psql -X -q -At -d "$dst" -c "$analyst_q")" = "$seen_src" ] &&
+[ "$(psql -X -At -d "$dst" -c "$roles_q")" = "$want" ] ||
+	{ echo "after rebind(), the policies: $(psql -X -At -d "$dst" -c "$forms_q"), $(psql -X -At -d "$dst" -c "$roles_q"), the analyst's rows differ"; exit 1; }
 echo "after rebind(), the policies test by the index of the ids again, the same rows"
 
 # A parallel restore of a directory-format dump, of the source refreshed
