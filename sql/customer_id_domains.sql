@@ -83,19 +83,8 @@ SELECT dormancy.bind_customers('cid.customers', 'id', name => 'name', owner => '
 SELECT dormancy.bind_orders('cid.orders', 'customer', 'at', 'amount') IS NOT NULL AS bound;
 -- the policies of the log, the members and the history: by the index of
 -- the ids, with the domain's base type
-CREATE FUNCTION cid.policy_forms() RETURNS TABLE (relation regclass, policies bigint, form text)
-LANGUAGE sql AS $$
-	SELECT p.polrelid::regclass, count(*),
-		   string_agg(DISTINCT CASE WHEN e ~ 'visible_customer_keys' THEN 'every id'
-									WHEN e ~ 'customer_id_from_text' THEN 'index, ' || substring(e FROM 'NULL::([a-z_. ]+)\)')
-									WHEN e ~ 'src_customers' THEN 'index, text' END, ', ')
-	  FROM pg_policy p
-	 CROSS JOIN LATERAL concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) e
-	 WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
-	   AND p.polname NOT IN ('readers_see_all', 'writers_see_all')
-	 GROUP BY 1 ORDER BY 1::text
-$$;
-SELECT * FROM cid.policy_forms();
+\i test/sql_ref/policy_forms.sql
+SELECT * FROM pg_temp.policy_forms();
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason)
 SELECT k, '2026-09-01 10:00+00', 'phone', 'declined', 'competitor'
   FROM unnest(ARRAY['1', '2', ' 3', '4', '-5', '0', 'abc', '99999999999']) k;
@@ -110,25 +99,9 @@ SELECT customer_id, contacts, last_declined_reason FROM dormancy.customer_outrea
 SELECT customer_id, score_breakdown -> 'deal' ->> 'basis' AS deal FROM dormancy.customer_status ORDER BY customer_id;
 -- a lookup of one customer reads the log by its index, the domain's ids
 -- as text by customer_id_text (seq scans off: a handful of rows)
-CREATE FUNCTION cid.log_scans(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text[] := '{}';
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-		plan := plan || line;
-	END LOOP;
-	FOR i IN 1 .. cardinality(plan) LOOP
-		IF plan[i] ~ ' on outreach_log\M' THEN
-			RETURN NEXT regexp_replace(btrim(plan[i]), '^->\s*', '') ||
-				CASE WHEN i < cardinality(plan) AND plan[i + 1] ~ '^\s+(Index Cond|Filter):'
-					 THEN ' / ' || btrim(plan[i + 1]) ELSE '' END;
-		END IF;
-	END LOOP;
-END
-$$;
+\i test/sql_ref/plan_scans.sql
 SET enable_seqscan = off;
-SELECT cid.log_scans('SELECT * FROM dormancy.customer_outreach WHERE customer_id = 3') AS log_scan;
+SELECT pg_temp.scans_on('SELECT * FROM dormancy.customer_outreach WHERE customer_id = 3', 'outreach_log') AS log_scan;
 RESET enable_seqscan;
 -- a rep under a policy of yours on the customers reads the contacts, the
 -- members and the changes of her customers (the odd ids) only, and logs a
@@ -167,7 +140,7 @@ CREATE POLICY own ON cid.uuid_customers FOR SELECT USING (owner = current_user);
 GRANT SELECT ON cid.uuid_customers, cid.uuid_orders TO cid_rep_a;
 SELECT dormancy.bind_customers('cid.uuid_customers', 'id', owner => 'owner') IS NOT NULL AS bound;
 SELECT dormancy.bind_orders('cid.uuid_orders', 'customer', 'at', 'amount') IS NOT NULL AS bound;
-SELECT * FROM cid.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
 SELECT k, '2026-09-10 10:00+00', 'phone', 'reached'
   FROM unnest(ARRAY[md5('u1')::uuid::text, md5('u2')::uuid::text, '00000000-0000-0000-0000-000000000000']) k;

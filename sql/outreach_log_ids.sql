@@ -65,25 +65,7 @@ SELECT l.customer_id, c.customer_id AS would_be
 -- (a literal, or a prepared statement's parameter) as text by
 -- customer_id_text (leakproof, unlike the cast: under the log's row
 -- security an analyst's lookup reads the index too, sql/point_lookup.sql)
--- (the scans of the plan's nodes on a relation, each with its index
--- condition or filter; here and below)
-CREATE FUNCTION pg_temp.scans_on(query text, node text, next_line text DEFAULT '') RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-	plan text[] := '{}';
-	line text;
-BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-		plan := plan || line;
-	END LOOP;
-	FOR i IN 1 .. cardinality(plan) LOOP
-		IF plan[i] ~ (' on ' || node || '\M') AND coalesce(plan[i + 1], '') ~ next_line THEN
-			RETURN NEXT regexp_replace(btrim(plan[i]), '^->\s*', '') ||
-				CASE WHEN i < cardinality(plan) AND plan[i + 1] ~ '^\s+(Index Cond|Filter):'
-					 THEN ' / ' || btrim(plan[i + 1]) ELSE '' END;
-		END IF;
-	END LOOP;
-END
-$$;
+\i test/sql_ref/plan_scans.sql
 SET enable_seqscan = off;
 SELECT pg_temp.scans_on('SELECT * FROM dormancy.customer_outreach WHERE customer_id = 18', 'outreach_log') AS log_scan;
 SET plan_cache_mode = force_generic_plan;

@@ -210,19 +210,8 @@ GRANT EXECUTE ON FUNCTION pl.rows_read(text) TO pl_analyst;
 -- the form of the test of the policies of the log, the members and the
 -- history: by the index of the customers' id (and its type), or among
 -- every id the role sees
-CREATE FUNCTION pl.policy_forms() RETURNS TABLE (relation regclass, policies bigint, form text)
-LANGUAGE sql AS $$
-	SELECT p.polrelid::regclass, count(*),
-		   string_agg(DISTINCT CASE WHEN e ~ 'visible_customer_keys' THEN 'every id'
-									WHEN e ~ 'customer_id_from_text' THEN 'index, ' || substring(e FROM 'NULL::([a-z ]+)\)')
-									WHEN e ~ 'src_customers' THEN 'index, text' END, ', ')
-	  FROM pg_policy p
-	 CROSS JOIN LATERAL concat_ws(' ', pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)) e
-	 WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass, 'dormancy.status_history'::regclass)
-	   AND p.polname NOT IN ('readers_see_all', 'writers_see_all')
-	 GROUP BY 1 ORDER BY 1::text
-$$;
-SELECT * FROM pl.policy_forms();
+\i test/sql_ref/policy_forms.sql
+SELECT * FROM pg_temp.policy_forms();
 -- what the analyst may see of them: the rows whose customer (the log's key
 -- trimmed) is the text of an account the analyst sees, as the owner finds them
 SELECT string_agg(l.outreach_id::text, ',' ORDER BY l.outreach_id) AS log_visible,
@@ -347,7 +336,7 @@ RESET ROLE;
 SELECT count(*) AS unbound
   FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['contacts', 'deals', 'events', 'contracts', 'orders', 'customers']) s) u;
 -- unbound: the installed test, which shows nothing (nobody's customers)
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 
 -- text ids: the stored keys' customer_key is COLLATE "C", the customers' id
 -- of the database's collation; compared under "C", the id's index was no
@@ -367,7 +356,7 @@ CREATE POLICY pl_analyst_sees ON pl.text_accounts FOR SELECT TO pl_analyst USING
 GRANT SELECT ON pl.text_accounts, pl.text_invoices TO pl_analyst;
 -- the policies of the log, the members and the history, built again for
 -- text ids; contacts of k41 and of k42 (hidden)
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome) VALUES
 	('k41', '2026-10-20 10:00+00', 'visit', 'interested'), ('k41 ', '2026-10-21 10:00+00', 'phone', 'reached'),
 	('k42', '2026-10-20 10:00+00', 'phone', 'reached');
@@ -406,7 +395,7 @@ SELECT dormancy.bind_orders('pl.uuid_invoices', customer => 'account', ordered_a
 ALTER TABLE pl.uuid_accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pl_analyst_sees ON pl.uuid_accounts FOR SELECT TO pl_analyst USING (n % 3 <> 0);
 GRANT SELECT ON pl.uuid_accounts, pl.uuid_invoices TO pl_analyst;
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 -- contacts of 41 (its uuid, once in upper case: no uuid's text) and of 42 (hidden)
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome)
 SELECT x.k, '2026-10-20 10:00+00', 'phone', 'reached'
@@ -439,7 +428,7 @@ SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*
 	   (SELECT count(*) FROM dormancy.status_history) AS changes;
 RESET ROLE;
 DROP TABLE pl.uuid_accounts CASCADE;
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 SET ROLE pl_analyst;
 SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.campaign_members) AS members,
 	   (SELECT count(*) FROM dormancy.status_history) AS changes;
@@ -451,7 +440,7 @@ ALTER TABLE pl.uuid_accounts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pl_analyst_sees ON pl.uuid_accounts FOR SELECT TO pl_analyst USING (n % 3 <> 0);
 GRANT SELECT ON pl.uuid_accounts TO pl_analyst;
 SELECT dormancy.bind_customers('pl.uuid_accounts', id => 'id', name => 'name') IS NOT NULL AS bound;
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 SELECT i.relation, i.polname, n.polname IS NOT NULL AS made_again,
 	   (n.polcmd, n.roles, n.comment) IS NOT DISTINCT FROM (i.polcmd, i.roles, i.comment) AS as_installed
   FROM pl.installed_policies i
@@ -558,7 +547,7 @@ SELECT i.relation, i.polname, (n.polcmd, n.roles, n.comment) IS NOT DISTINCT FRO
 	ON n.relation = i.relation AND n.polname = i.polname
  ORDER BY i.relation::text, i.polname;
 DROP ROLE pl_reps;
-SELECT * FROM pl.policy_forms();
+SELECT * FROM pg_temp.policy_forms();
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 \i test/sql_ref/empty_snapshot.sql
 DROP SCHEMA pl CASCADE;
