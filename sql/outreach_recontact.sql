@@ -134,6 +134,23 @@ SELECT customer_id, likely_reason, score_breakdown -> 'deal' ->> 'basis' AS deal
 		   AS score_minus_customer_2
   FROM dormancy.customer_status WHERE customer_id IN (2, 4, 7, 9, 10) ORDER BY customer_id;
 SELECT customer_id FROM dormancy.call_list WHERE customer_id IN (2, 4, 7, 9, 10) ORDER BY customer_id;
+-- nor is a message delivered by another channel: a newsletter (メルマガ,
+-- an email) delivered, a LINE broadcast (a channel nobody mapped) opened.
+-- Delivered, opened and their Japanese wordings are the outcome delivered
+-- (arrived, no answer), whatever the channel: no conversation, no hold
+-- (until a review of 2026-12-07 they were reached, a conversation on every
+-- channel but a mailing, and the reps' list read 応対あり for an unopened mail)
+INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, note) VALUES
+	('9', '2026-10-19 11:00+09', U&'\30E1\30EB\30DE\30AC', U&'\914D\4FE1\6E08', 'merumaga (newsletter), haishinzumi'),
+	('2', '2026-10-19 11:00+09', U&'LINE\914D\4FE1', U&'\958B\5C01', 'LINE haishin (broadcast), kaifu');
+SELECT customer_id, last_channel, last_outcome, last_declined_reason, last_outcome_on, recontact_on
+  FROM dormancy.customer_outreach WHERE customer_id IN ('2', '9') ORDER BY customer_id::integer;
+SELECT customer_id FROM dormancy.call_list WHERE customer_id IN (2, 9) ORDER BY customer_id;
+SELECT source_outcome, outcome FROM dormancy.outreach_outcomes
+ WHERE outcome IN ('delivered', 'reached') ORDER BY outcome, dormancy.label_key(source_outcome) COLLATE "C";
+SET dormancy.language = 'ja';
+SELECT dormancy.label('outreach_outcome', 'delivered') AS delivered, dormancy.label('outreach_outcome', 'reached') AS reached;
+RESET dormancy.language;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA rc CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;

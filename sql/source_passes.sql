@@ -306,9 +306,9 @@ WITH m AS (
 	  FROM dormancy.outreach_log l JOIN sp.accounts c ON c.id::text = btrim(l.customer_id)
 ), f AS (
 	SELECT m.*, m.contacted_on <= '2026-11-01' AS counts,
-		   -- a mailing reached (delivered, opened) is no answer, so no
-		   -- conversation (12)
-		   m.contacted_on <= '2026-11-01' AND m.outcome IS NOT NULL AND m.outcome <> 'not_reached'
+		   -- delivered (opened: 12), or a mailing reached, is no answer, so
+		   -- no conversation
+		   m.contacted_on <= '2026-11-01' AND m.outcome IS NOT NULL AND m.outcome NOT IN ('not_reached', 'delivered')
 		   AND NOT (m.outcome = 'reached' AND coalesce(m.channel IN ('direct_mail', 'step_mail'), false)) AS conversation
 	  FROM m
 ), last_contact AS (
@@ -335,6 +335,7 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 	   (g.last_contacted_at AT TIME ZONE 'UTC')::date AS last_contacted_on,
 	   (SELECT max(h.contacted_on) + 14 FROM f h
 		 WHERE h.customer_id = g.customer_id AND h.counts
+		   AND h.outcome IS DISTINCT FROM 'delivered'
 		   AND NOT (coalesce(h.channel IN ('direct_mail', 'step_mail'), false)
 					AND NOT coalesce(h.outcome IN ('interested', 'meeting', 'quote', 'order', 'declined'), false)
 					AND NOT (h.outcome IS NULL AND btrim(h.raw_outcome) <> ''))

@@ -1437,7 +1437,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
 	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
 	COMMENT ON COLUMN dormancy.src_outreach.theme IS 'the message theme mapped by dormancy.outreach_themes; NULL when unmapped or not given';
-	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, interested, meeting, quote, order or declined; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined; NULL when unmapped or not given';
 	COMMENT ON COLUMN dormancy.src_outreach.declined_reason IS 'the declined reason mapped by dormancy.deal_reasons: price, features, competitor, timing, budget, circumstances, or other when unmapped; NULL when none was given';
 	COMMENT ON COLUMN dormancy.src_outreach.rep IS 'who made the contact, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_outreach.campaign_id IS 'the campaign of the contact (dormancy.campaigns), NULL when none or unbound';
@@ -3108,22 +3108,24 @@ WITH a AS (
 	  FROM dormancy._as_of ao
 ), o AS (
 	SELECT y.*,
-		   (y.counts AND NOT y.unanswered_mailing) AS holds,
-		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered_mailing)
-				AS conversation
+		   (y.counts AND NOT y.unanswered) AS holds,
+		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered) AS conversation
 	  FROM (SELECT x.*, (pg_catalog.isfinite(x.contacted_at) AND x.contacted_on <= a.day) IS TRUE AS counts,
 				   (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at)) AS undated,
-				   -- a mailing the customer did not answer: no outcome, not
-				   -- reached, or reached (delivered, opened).  It holds
-				   -- nobody back and is no conversation (a decline heard
-				   -- before it stays the latest thing the customer said).
-				   -- An answer (interest, a decline) holds and is a
-				   -- conversation; an outcome nobody mapped holds, as a
-				   -- channel nobody mapped does
-				   coalesce(x.channel IN ('direct_mail', 'step_mail') AND
-							(x.outcome IN ('not_reached', 'reached') OR
-							 (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = '')),
-							false) AS unanswered_mailing
+				   -- a message the customer did not answer: one that arrived
+				   -- (delivered: a mailing, a newsletter, opened or not) by
+				   -- any channel, and a mailing (direct_mail, step_mail) with
+				   -- no outcome, not reached or reached.  It holds nobody back
+				   -- and is no conversation (a decline heard before it stays
+				   -- the latest thing the customer said).  An answer
+				   -- (interest, a decline) holds and is a conversation; an
+				   -- outcome nobody mapped holds, as a channel nobody mapped
+				   -- does
+				   coalesce(x.outcome = 'delivered' OR
+							(x.channel IN ('direct_mail', 'step_mail') AND
+							 (x.outcome IN ('not_reached', 'reached') OR
+							  (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = ''))),
+							false) AS unanswered
 			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 			 -- a contact without a (finite) time is left out (source_issues
 			 -- lists it), but for an opt-out: its time unknown, it is in
@@ -3182,18 +3184,18 @@ SELECT g.customer_id,
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
-COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached, not counting a direct or step mailing the customer did not answer (no outcome, not_reached or reached: delivered, opened)';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached, not counting a message delivered without an answer (outcome delivered, by any channel) nor a direct or step mailing the customer did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
 COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none (and for a campaign id that is none of dormancy.campaigns: source_issues lists it)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached; a direct or step mailing the customer did not answer is none)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached; a message delivered without an answer, or a direct or step mailing the customer did not answer, is none)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>; a message delivered without an answer, or an unanswered mailing, is no conversation)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; -infinity for an opt-out without a (finite) time, which nothing lifts; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
-COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a message delivered without an answer, or a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -4073,7 +4075,7 @@ COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_a
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
-COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
+COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, a message delivered without an answer or an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
 COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, or fiscal_year_start_month NULL)';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
@@ -4275,7 +4277,7 @@ COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the langua
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago, unless it was a direct or step mailing without an answer; NULL without any';
+COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago, unless it was a message delivered without an answer or a direct or step mailing without one; NULL without any';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
@@ -6894,6 +6896,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('evidence', 'negative_trend', 'en', 'spending trending down'),
 	('evidence', 'lapsed', 'en', 'lapsed'),
 	('evidence', 'outreach_reached', 'en', 'last contact: reached'),
+	('evidence', 'outreach_delivered', 'en', 'last contact: delivered, no answer'),
 	('evidence', 'outreach_interested', 'en', 'last contact: interested'),
 	('evidence', 'outreach_meeting', 'en', 'last contact: meeting set'),
 	('evidence', 'outreach_quote', 'en', 'last contact: quote sent'),
@@ -6970,6 +6973,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('event_kind', 'other', 'en', 'other'),
 	('outreach_outcome', 'not_reached', 'en', 'not reached'),
 	('outreach_outcome', 'reached', 'en', 'reached'),
+	('outreach_outcome', 'delivered', 'en', 'delivered, no answer'),
 	('outreach_outcome', 'interested', 'en', 'interested'),
 	('outreach_outcome', 'meeting', 'en', 'meeting set'),
 	('outreach_outcome', 'quote', 'en', 'quote sent'),
@@ -7048,6 +7052,7 @@ BEGIN
 		('evidence', 'negative_trend', 'ja', U&'\8CFC\5165\984D\306E\4E0B\964D\50BE\5411'),	-- spending trending down
 		('evidence', 'lapsed', 'ja', U&'\8CFC\5165\9014\7D76'),	-- lapsed
 		('evidence', 'outreach_reached', 'ja', U&'\524D\56DE\63A5\89E6: \5FDC\5BFE\3042\308A'),	-- last contact: reached
+		('evidence', 'outreach_delivered', 'ja', U&'\524D\56DE\63A5\89E6: \914D\4FE1\6E08\FF08\53CD\5FDC\306A\3057\FF09'),	-- last contact: delivered (no answer)
 		('evidence', 'outreach_interested', 'ja', U&'\524D\56DE\63A5\89E6: \95A2\5FC3\3042\308A'),	-- last contact: interested
 		('evidence', 'outreach_meeting', 'ja', U&'\524D\56DE\63A5\89E6: \9762\8AC7\8A2D\5B9A'),	-- last contact: meeting set
 		('evidence', 'outreach_quote', 'ja', U&'\524D\56DE\63A5\89E6: \898B\7A4D\63D0\51FA'),	-- last contact: quote sent
@@ -7124,6 +7129,7 @@ BEGIN
 		('event_kind', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
 		('outreach_outcome', 'not_reached', 'ja', U&'\4E0D\901A'),	-- not reached
 		('outreach_outcome', 'reached', 'ja', U&'\5FDC\5BFE\3042\308A'),	-- reached
+		('outreach_outcome', 'delivered', 'ja', U&'\914D\4FE1\6E08\FF08\53CD\5FDC\306A\3057\FF09'),	-- delivered (no answer)
 		('outreach_outcome', 'interested', 'ja', U&'\95A2\5FC3\3042\308A'),	-- interested
 		('outreach_outcome', 'meeting', 'ja', U&'\9762\8AC7\8A2D\5B9A'),	-- meeting set
 		('outreach_outcome', 'quote', 'ja', U&'\898B\7A4D\63D0\51FA'),	-- quote sent
@@ -7386,7 +7392,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-	COMMENT ON COLUMN dormancy.snapshot_call_list.last_contacted_on IS 'the day of the latest contact as of the refresh, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after before the snapshot''s as-of day, unless it was a direct or step mailing without an answer; NULL without any';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.last_contacted_on IS 'the day of the latest contact as of the refresh, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after before the snapshot''s as-of day, unless it was a message delivered without an answer or a direct or step mailing without one; NULL without any';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';
@@ -10307,7 +10313,7 @@ COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
 COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
-	'how long a customer is held back after a contact (attempts included; not a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
+	'how long a customer is held back after a contact (attempts included; not a message delivered without an answer, nor a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
 COMMENT ON COLUMN dormancy.outreach_settings.fiscal_year_start_month IS
 	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
 COMMENT ON COLUMN dormancy.outreach_settings.budget_reapproach_lead IS
@@ -11144,16 +11150,16 @@ CREATE TABLE dormancy.outreach_outcomes (
 	opt_out boolean NOT NULL DEFAULT false,
 	installed boolean NOT NULL DEFAULT false,
 	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
-		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+		'not_reached', 'reached', 'delivered', 'interested', 'meeting', 'quote', 'order', 'declined')),
 	-- an opt-out is a refusal: a customer asking for a meeting asks for contact
 	CONSTRAINT outreach_outcomes_opt_out_declined CHECK (NOT opt_out OR outcome = 'declined'),
 	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
 );
 CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
 COMMENT ON TABLE dormancy.outreach_outcomes IS
-	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
+	'maps the outcomes of the outreach onto not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
 COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
-COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined';
 COMMENT ON COLUMN dormancy.outreach_outcomes.opt_out IS 'the customer asked not to be contacted again (only with outcome declined): kept off call_list, snapshot_call_list and new campaigns until a later outcome interested, meeting, quote or order (customer_outreach.opted_out_on); default false';
 COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
@@ -11163,7 +11169,9 @@ INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('busy', 'not_reached'), ('bounced', 'not_reached'), ('unreachable', 'not_reached'),
 	('returned', 'not_reached'),
 	('reached', 'reached'), ('connected', 'reached'), ('contacted', 'reached'), ('talked', 'reached'),
-	('delivered', 'reached'), ('opened', 'reached'),
+	-- a message that arrived and got no answer (a mailing, a newsletter):
+	-- no conversation, and it holds nobody back, whatever the channel
+	('delivered', 'delivered'), ('opened', 'delivered'), ('unopened', 'delivered'), ('sent', 'delivered'),
 	('interested', 'interested'), ('positive', 'interested'), ('follow up', 'interested'),
 	('follow-up', 'interested'),
 	('meeting', 'meeting'), ('appointment', 'meeting'), ('meeting booked', 'meeting'),
@@ -11195,13 +11203,19 @@ BEGIN
 		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
 		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
 		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
-		-- a mailing that arrived (no answer: docs/outreach.md, Recent contacts)
-		(U&'\914D\4FE1', 'reached'),	-- haishin: sent
-		(U&'\914D\4FE1\6E08', 'reached'),	-- haishin-zumi: delivered
-		(U&'\914D\4FE1\6E08\307F', 'reached'),	-- haishin-zumi: delivered
-		(U&'\958B\5C01', 'reached'),	-- kaifu: opened
-		(U&'\958B\5C01\6E08\307F', 'reached'),	-- kaifu-zumi: opened
-		(U&'\672A\958B\5C01', 'reached'),	-- mikaifu: delivered, not opened
+		-- a message that arrived, no answer (a mailing, a newsletter:
+		-- docs/outreach.md, Recent contacts)
+		(U&'\914D\4FE1', 'delivered'),	-- haishin: sent
+		(U&'\914D\4FE1\6E08', 'delivered'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\6E08\307F', 'delivered'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\5B8C\4E86', 'delivered'),	-- haishin kanryo: delivery done
+		(U&'\767A\9001', 'delivered'),	-- hasso: dispatched
+		(U&'\767A\9001\6E08', 'delivered'),	-- hasso-zumi: dispatched
+		(U&'\767A\9001\6E08\307F', 'delivered'),	-- hasso-zumi: dispatched
+		(U&'\958B\5C01', 'delivered'),	-- kaifu: opened
+		(U&'\958B\5C01\6E08', 'delivered'),	-- kaifu-zumi: opened
+		(U&'\958B\5C01\6E08\307F', 'delivered'),	-- kaifu-zumi: opened
+		(U&'\672A\958B\5C01', 'delivered'),	-- mikaifu: delivered, not opened
 		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
 		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
 		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive

@@ -451,7 +451,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.src_outreach.contacted_on IS 'the day of the contact in dormancy.time_zone';
 	COMMENT ON COLUMN dormancy.src_outreach.channel IS 'the channel mapped by dormancy.outreach_channels: email, direct_mail, phone, visit or step_mail; NULL when unmapped or not given';
 	COMMENT ON COLUMN dormancy.src_outreach.theme IS 'the message theme mapped by dormancy.outreach_themes; NULL when unmapped or not given';
-	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, interested, meeting, quote, order or declined; NULL when unmapped or not given';
+	COMMENT ON COLUMN dormancy.src_outreach.outcome IS 'the outcome mapped by dormancy.outreach_outcomes: not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined; NULL when unmapped or not given';
 	COMMENT ON COLUMN dormancy.src_outreach.declined_reason IS 'the declined reason mapped by dormancy.deal_reasons: price, features, competitor, timing, budget, circumstances, or other when unmapped; NULL when none was given';
 	COMMENT ON COLUMN dormancy.src_outreach.rep IS 'who made the contact, NULL when unbound';
 	COMMENT ON COLUMN dormancy.src_outreach.campaign_id IS 'the campaign of the contact (dormancy.campaigns), NULL when none or unbound';

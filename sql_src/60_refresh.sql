@@ -350,7 +350,7 @@ BEGIN
 	COMMENT ON COLUMN dormancy.snapshot_call_list.score_breakdown_label IS 'the customer''s score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 	COMMENT ON COLUMN dormancy.snapshot_call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-	COMMENT ON COLUMN dormancy.snapshot_call_list.last_contacted_on IS 'the day of the latest contact as of the refresh, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after before the snapshot''s as-of day, unless it was a direct or step mailing without an answer; NULL without any';
+	COMMENT ON COLUMN dormancy.snapshot_call_list.last_contacted_on IS 'the day of the latest contact as of the refresh, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after before the snapshot''s as-of day, unless it was a message delivered without an answer or a direct or step mailing without one; NULL without any';
 
 	COMMENT ON VIEW dormancy.recent_transitions IS
 		'state changes whose as-of day is within 31 days of the last refresh''s (days_ago < 7: this week), newest first';

@@ -98,6 +98,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('evidence', 'negative_trend', 'en', 'spending trending down'),
 	('evidence', 'lapsed', 'en', 'lapsed'),
 	('evidence', 'outreach_reached', 'en', 'last contact: reached'),
+	('evidence', 'outreach_delivered', 'en', 'last contact: delivered, no answer'),
 	('evidence', 'outreach_interested', 'en', 'last contact: interested'),
 	('evidence', 'outreach_meeting', 'en', 'last contact: meeting set'),
 	('evidence', 'outreach_quote', 'en', 'last contact: quote sent'),
@@ -211,6 +212,7 @@ INSERT INTO dormancy.labels (vocabulary, code, language, label) VALUES
 	('event_kind', 'other', 'en', 'other'),
 	('outreach_outcome', 'not_reached', 'en', 'not reached'),
 	('outreach_outcome', 'reached', 'en', 'reached'),
+	('outreach_outcome', 'delivered', 'en', 'delivered, no answer'),
 	('outreach_outcome', 'interested', 'en', 'interested'),
 	('outreach_outcome', 'meeting', 'en', 'meeting set'),
 	('outreach_outcome', 'quote', 'en', 'quote sent'),
@@ -289,6 +291,7 @@ BEGIN
 		('evidence', 'negative_trend', 'ja', U&'\8CFC\5165\984D\306E\4E0B\964D\50BE\5411'),	-- spending trending down
 		('evidence', 'lapsed', 'ja', U&'\8CFC\5165\9014\7D76'),	-- lapsed
 		('evidence', 'outreach_reached', 'ja', U&'\524D\56DE\63A5\89E6: \5FDC\5BFE\3042\308A'),	-- last contact: reached
+		('evidence', 'outreach_delivered', 'ja', U&'\524D\56DE\63A5\89E6: \914D\4FE1\6E08\FF08\53CD\5FDC\306A\3057\FF09'),	-- last contact: delivered (no answer)
 		('evidence', 'outreach_interested', 'ja', U&'\524D\56DE\63A5\89E6: \95A2\5FC3\3042\308A'),	-- last contact: interested
 		('evidence', 'outreach_meeting', 'ja', U&'\524D\56DE\63A5\89E6: \9762\8AC7\8A2D\5B9A'),	-- last contact: meeting set
 		('evidence', 'outreach_quote', 'ja', U&'\524D\56DE\63A5\89E6: \898B\7A4D\63D0\51FA'),	-- last contact: quote sent
@@ -402,6 +405,7 @@ BEGIN
 		('event_kind', 'other', 'ja', U&'\305D\306E\4ED6'),	-- other
 		('outreach_outcome', 'not_reached', 'ja', U&'\4E0D\901A'),	-- not reached
 		('outreach_outcome', 'reached', 'ja', U&'\5FDC\5BFE\3042\308A'),	-- reached
+		('outreach_outcome', 'delivered', 'ja', U&'\914D\4FE1\6E08\FF08\53CD\5FDC\306A\3057\FF09'),	-- delivered (no answer)
 		('outreach_outcome', 'interested', 'ja', U&'\95A2\5FC3\3042\308A'),	-- interested
 		('outreach_outcome', 'meeting', 'ja', U&'\9762\8AC7\8A2D\5B9A'),	-- meeting set
 		('outreach_outcome', 'quote', 'ja', U&'\898B\7A4D\63D0\51FA'),	-- quote sent

@@ -122,7 +122,7 @@ COMMENT ON COLUMN dormancy.outreach_settings.min_observations IS
 COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 	'cut points of the priority score (0 to 100) into the score bands of the strata, strictly increasing, between 0 and 100 (see dormancy.score_band()); copied into a campaign when it starts; default {25,50,75}: 0-25, 25-50, 50-75, 75-100';
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
-	'how long a customer is held back after a contact (attempts included; not a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
+	'how long a customer is held back after a contact (attempts included; not a message delivered without an answer, nor a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
 COMMENT ON COLUMN dormancy.outreach_settings.fiscal_year_start_month IS
 	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
 COMMENT ON COLUMN dormancy.outreach_settings.budget_reapproach_lead IS
@@ -961,16 +961,16 @@ CREATE TABLE dormancy.outreach_outcomes (
 	opt_out boolean NOT NULL DEFAULT false,
 	installed boolean NOT NULL DEFAULT false,
 	CONSTRAINT outreach_outcomes_outcome CHECK (outcome IN (
-		'not_reached', 'reached', 'interested', 'meeting', 'quote', 'order', 'declined')),
+		'not_reached', 'reached', 'delivered', 'interested', 'meeting', 'quote', 'order', 'declined')),
 	-- an opt-out is a refusal: a customer asking for a meeting asks for contact
 	CONSTRAINT outreach_outcomes_opt_out_declined CHECK (NOT opt_out OR outcome = 'declined'),
 	CONSTRAINT outreach_outcomes_source_not_blank CHECK (btrim(source_outcome) <> '')
 );
 CREATE UNIQUE INDEX outreach_outcomes_key ON dormancy.outreach_outcomes ((dormancy.label_key(source_outcome)));
 COMMENT ON TABLE dormancy.outreach_outcomes IS
-	'maps the outcomes of the outreach onto not_reached, reached, interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
+	'maps the outcomes of the outreach onto not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined (case-insensitive); unmapped outcomes are NULL and listed by dormancy.unmatched_labels';
 COMMENT ON COLUMN dormancy.outreach_outcomes.source_outcome IS 'a value of the outreach outcome column (matched by label_key: NFKC, case, blanks)';
-COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, interested, meeting, quote, order or declined';
+COMMENT ON COLUMN dormancy.outreach_outcomes.outcome IS 'what it means: not_reached, reached, delivered (arrived, no answer), interested, meeting, quote, order or declined';
 COMMENT ON COLUMN dormancy.outreach_outcomes.opt_out IS 'the customer asked not to be contacted again (only with outcome declined): kept off call_list, snapshot_call_list and new campaigns until a later outcome interested, meeting, quote or order (customer_outreach.opted_out_on); default false';
 COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is an unedited default installed by the extension (pg_dump skips those)';
 
@@ -1014,7 +1014,9 @@ INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('busy', 'not_reached'), ('bounced', 'not_reached'), ('unreachable', 'not_reached'),
 	('returned', 'not_reached'),
 	('reached', 'reached'), ('connected', 'reached'), ('contacted', 'reached'), ('talked', 'reached'),
-	('delivered', 'reached'), ('opened', 'reached'),
+	-- a message that arrived and got no answer (a mailing, a newsletter):
+	-- no conversation, and it holds nobody back, whatever the channel
+	('delivered', 'delivered'), ('opened', 'delivered'), ('unopened', 'delivered'), ('sent', 'delivered'),
 	('interested', 'interested'), ('positive', 'interested'), ('follow up', 'interested'),
 	('follow-up', 'interested'),
 	('meeting', 'meeting'), ('appointment', 'meeting'), ('meeting booked', 'meeting'),
@@ -1046,13 +1048,19 @@ BEGIN
 		(U&'\901A\8A71', 'reached'),	-- tsuwa: talked on the phone
 		(U&'\63A5\89E6', 'reached'),	-- sesshoku: contact made
 		(U&'\62C5\5F53\8005\63A5\7D9A', 'reached'),	-- tantosha setsuzoku: reached the person in charge
-		-- a mailing that arrived (no answer: docs/outreach.md, Recent contacts)
-		(U&'\914D\4FE1', 'reached'),	-- haishin: sent
-		(U&'\914D\4FE1\6E08', 'reached'),	-- haishin-zumi: delivered
-		(U&'\914D\4FE1\6E08\307F', 'reached'),	-- haishin-zumi: delivered
-		(U&'\958B\5C01', 'reached'),	-- kaifu: opened
-		(U&'\958B\5C01\6E08\307F', 'reached'),	-- kaifu-zumi: opened
-		(U&'\672A\958B\5C01', 'reached'),	-- mikaifu: delivered, not opened
+		-- a message that arrived, no answer (a mailing, a newsletter:
+		-- docs/outreach.md, Recent contacts)
+		(U&'\914D\4FE1', 'delivered'),	-- haishin: sent
+		(U&'\914D\4FE1\6E08', 'delivered'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\6E08\307F', 'delivered'),	-- haishin-zumi: delivered
+		(U&'\914D\4FE1\5B8C\4E86', 'delivered'),	-- haishin kanryo: delivery done
+		(U&'\767A\9001', 'delivered'),	-- hasso: dispatched
+		(U&'\767A\9001\6E08', 'delivered'),	-- hasso-zumi: dispatched
+		(U&'\767A\9001\6E08\307F', 'delivered'),	-- hasso-zumi: dispatched
+		(U&'\958B\5C01', 'delivered'),	-- kaifu: opened
+		(U&'\958B\5C01\6E08', 'delivered'),	-- kaifu-zumi: opened
+		(U&'\958B\5C01\6E08\307F', 'delivered'),	-- kaifu-zumi: opened
+		(U&'\672A\958B\5C01', 'delivered'),	-- mikaifu: delivered, not opened
 		(U&'\8208\5473\3042\308A', 'interested'),	-- kyomi ari: interested
 		(U&'\95A2\5FC3\3042\308A', 'interested'),	-- kanshin ari: interested
 		(U&'\524D\5411\304D', 'interested'),	-- maemuki: positive

@@ -562,22 +562,24 @@ WITH a AS (
 	  FROM dormancy._as_of ao
 ), o AS (
 	SELECT y.*,
-		   (y.counts AND NOT y.unanswered_mailing) AS holds,
-		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered_mailing)
-				AS conversation
+		   (y.counts AND NOT y.unanswered) AS holds,
+		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered) AS conversation
 	  FROM (SELECT x.*, (pg_catalog.isfinite(x.contacted_at) AND x.contacted_on <= a.day) IS TRUE AS counts,
 				   (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at)) AS undated,
-				   -- a mailing the customer did not answer: no outcome, not
-				   -- reached, or reached (delivered, opened).  It holds
-				   -- nobody back and is no conversation (a decline heard
-				   -- before it stays the latest thing the customer said).
-				   -- An answer (interest, a decline) holds and is a
-				   -- conversation; an outcome nobody mapped holds, as a
-				   -- channel nobody mapped does
-				   coalesce(x.channel IN ('direct_mail', 'step_mail') AND
-							(x.outcome IN ('not_reached', 'reached') OR
-							 (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = '')),
-							false) AS unanswered_mailing
+				   -- a message the customer did not answer: one that arrived
+				   -- (delivered: a mailing, a newsletter, opened or not) by
+				   -- any channel, and a mailing (direct_mail, step_mail) with
+				   -- no outcome, not reached or reached.  It holds nobody back
+				   -- and is no conversation (a decline heard before it stays
+				   -- the latest thing the customer said).  An answer
+				   -- (interest, a decline) holds and is a conversation; an
+				   -- outcome nobody mapped holds, as a channel nobody mapped
+				   -- does
+				   coalesce(x.outcome = 'delivered' OR
+							(x.channel IN ('direct_mail', 'step_mail') AND
+							 (x.outcome IN ('not_reached', 'reached') OR
+							  (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = ''))),
+							false) AS unanswered
 			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 			 -- a contact without a (finite) time is left out (source_issues
 			 -- lists it), but for an opt-out: its time unknown, it is in
@@ -636,18 +638,18 @@ SELECT g.customer_id,
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
 COMMENT ON COLUMN dormancy.customer_outreach.contacts IS 'contacts (attempts included) on or before as_of';
-COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached, not counting a direct or step mailing the customer did not answer (no outcome, not_reached or reached: delivered, opened)';
+COMMENT ON COLUMN dormancy.customer_outreach.conversations IS 'contacts on or before as_of with an outcome other than not_reached, not counting a message delivered without an answer (outcome delivered, by any channel) nor a direct or step mailing the customer did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_at IS 'the time of the latest contact on or before as_of';
 COMMENT ON COLUMN dormancy.customer_outreach.last_channel IS 'the channel of the latest contact (email, direct_mail, phone, visit, step_mail; NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_theme IS 'the message theme of the latest contact (NULL when unmapped or not given)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_campaign_id IS 'the campaign of the latest contact, NULL for none (and for a campaign id that is none of dormancy.campaigns: source_issues lists it)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached; a direct or step mailing the customer did not answer is none)';
-COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome_on IS 'the day of the latest conversation (outcome other than not_reached; a message delivered without an answer, or a direct or step mailing the customer did not answer, is none)';
+COMMENT ON COLUMN dormancy.customer_outreach.last_outcome IS 'the outcome of the latest conversation: reached, interested, meeting, quote, order or declined (evidence outreach_<outcome>; a message delivered without an answer, or an unanswered mailing, is no conversation)';
 COMMENT ON COLUMN dormancy.customer_outreach.last_declined_reason IS 'when the latest conversation was declined, its reason: price, features, competitor, timing, budget, circumstances or other (evidence outreach_reason_<reason>); else NULL';
 COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; -infinity for an opt-out without a (finite) time, which nothing lifts; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
-COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a message delivered without an answer, or a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -1527,7 +1529,7 @@ COMMENT ON COLUMN dormancy.customer_status.expected_dormancy_day IS 'the day p_a
 COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive, expected_purchases, expected_value and the looking-ahead columns come from: bgnbd or paretonbd (models.model, chosen by model_settings.model); NULL without a fitted model';
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
-COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
+COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, a message delivered without an answer or an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
 COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, or fiscal_year_start_month NULL)';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
@@ -1729,7 +1731,7 @@ COMMENT ON COLUMN dormancy.call_list.data_gaps_label IS 'data_gaps in the langua
 COMMENT ON COLUMN dormancy.call_list.score_breakdown_label IS 'score_breakdown in the language of dormancy.language: per component its label and the basis as a sentence (dormancy.score_breakdown_label)';
 COMMENT ON COLUMN dormancy.call_list.expected_dormancy_day IS 'the day p_alive falls below model_settings.p_alive_threshold if no purchase comes: call before it';
 COMMENT ON COLUMN dormancy.call_list.p_purchase_ahead IS 'probability of at least one purchase day within model_settings.lookahead';
-COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago, unless it was a direct or step mailing without an answer; NULL without any';
+COMMENT ON COLUMN dormancy.call_list.last_contacted_on IS 'the day of the latest contact, attempts included (customer_status.last_contacted_on): at least outreach_settings.recontact_after ago, unless it was a message delivered without an answer or a direct or step mailing without one; NULL without any';
 
 -- duplicate_customers: duplicate records, customers sharing a name key
 -- (branch part included) and, when a company column is bound, a company id,
