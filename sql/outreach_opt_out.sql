@@ -147,10 +147,14 @@ SELECT count(*) AS listed, bool_or(customer_id = 12) AS customer_12_listed FROM 
 -- opt-out still counts for nothing (customer 8)
 INSERT INTO oo.activities VALUES (4, NULL, 'do not contact'), (4, '2026-09-25 10:00+09', 'meeting'),
 								 (7, 'infinity', U&'\9023\7D61\4E0D\8981'), (8, NULL, 'interested'),
-								 (11, NULL, 'do not call');
+								 (11, NULL, 'do not call'),
+								 -- a dated opt-out lifted by a meeting, and one of -infinity:
+								 -- the day shown is none (until a review, 1 September's)
+								 (5, '2026-09-01 10:00+09', 'do not contact'), (5, '2026-09-20 10:00+09', 'meeting'),
+								 (5, '-infinity', 'do not contact');
 SELECT customer_id, contacts, last_outcome, opted_out_on FROM dormancy.customer_outreach ORDER BY customer_id;
 SELECT count(*) AS listed, bool_or(customer_id IN (4, 7)) AS customer_4_or_7_listed FROM dormancy.call_list;
-SELECT customer_id, opted_out_on FROM dormancy.customer_status WHERE customer_id IN (4, 7, 8, 11) ORDER BY customer_id;
+SELECT customer_id, opted_out_on FROM dormancy.customer_status WHERE customer_id IN (4, 5, 7, 8, 11) ORDER BY customer_id;
 -- (customer 11, a member of the campaign: off the reps' list)
 SELECT customer_id FROM dormancy.campaign_list WHERE campaign_name = 'autumn' ORDER BY call_order;
 SELECT issue, customer_id, rows FROM dormancy.source_issues WHERE source = 'outreach' ORDER BY 1, 2;

@@ -3145,15 +3145,12 @@ WITH a AS (
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
-		   -- (an opt-out without a time: at infinity for the rule, so that
-		   -- nothing comes after it, and on no known day: -infinity, a
-		   -- dated opt-out's day when there is one)
-		   pg_catalog.max(CASE WHEN o.counts THEN o.contacted_at ELSE 'infinity' END)
-				FILTER (WHERE o.opt_out AND (o.counts OR o.undated))
-				AS last_opt_out_at,
-		   pg_catalog.max(CASE WHEN o.counts THEN o.contacted_on ELSE '-infinity' END)
-				FILTER (WHERE o.opt_out AND (o.counts OR o.undated))
-				AS last_opt_out_on,
+		   -- (an opt-out without a time: in force, nothing can come after
+		   -- it; on no known day, -infinity, unless a dated opt-out is in
+		   -- force too)
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
+		   pg_catalog.bool_or(o.undated) FILTER (WHERE o.opt_out) AS undated_opt_out,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
 				AS last_interest_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
@@ -3175,8 +3172,8 @@ SELECT g.customer_id,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
-	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) THEN NULL
-			ELSE g.last_opt_out_on END AS opted_out_on,
+	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) IS NOT TRUE THEN g.last_opt_out_on
+			WHEN g.undated_opt_out THEN '-infinity'::pg_catalog.date END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
 			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on
