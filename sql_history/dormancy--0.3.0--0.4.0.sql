@@ -3808,16 +3808,23 @@ SELECT core.*,
 	   ot.last_contacted_on,
 	   ot.recontact_on,
 	   -- put off to next fiscal year's budget: not on the call lists before
-	   -- reapproach_on (_reapproach_on, from the deal component's input:
-	   -- the decline heard on a call that _assess passes on, or the last
-	   -- deal; called only when one of them may be budget-type)
-	   CASE WHEN ev.fiscal_year_start_month IS NOT NULL
-				 AND ((ev.r).outreach_declined_reason = 'budget' OR deal.last_deal_outcome = 'postponed'
-					  OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
-			THEN dormancy._reapproach_on(core.as_of, core.last_order_at, (ev.r).outreach_declined_reason,
-										 ot.last_outcome_on, st.deals_bound, deal.last_deal_at,
-										 deal.last_deal_outcome, deal.last_deal_reason,
-										 ev.fiscal_year_start_month, ev.budget_reapproach_lead) END AS reapproach_on
+	   -- reapproach_on (_reapproach_on, in C: the first day of the next
+	   -- fiscal year, the lead earlier, when after as_of).  The event is the
+	   -- deal component's input: the decline heard on a call that _assess
+	   -- passes on (after the last order, not superseded by a deal), when
+	   -- its reason is budget; else the last deal, postponed or lost on
+	   -- budget, after the last order, unless a later conversation showed
+	   -- the customer's own interest (interested, a meeting, a quote, an
+	   -- order: the customer is back in touch now)
+	   dormancy._reapproach_on(core.as_of,
+		   CASE WHEN (ev.r).outreach_declined_reason IS NOT NULL
+				THEN CASE WHEN (ev.r).outreach_declined_reason = 'budget' THEN ot.last_outcome_on END
+				WHEN (deal.last_deal_outcome = 'postponed' OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
+					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at)
+					 AND (ot.last_outcome_on IS NULL OR ot.last_outcome_on <= deal.last_deal_at
+						  OR ot.last_outcome <> ALL (dormancy._interest_outcomes()))
+				THEN deal.last_deal_at END,
+		   ev.fiscal_year_start_month, ev.budget_reapproach_lead) AS reapproach_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id
@@ -6709,7 +6716,16 @@ BEGIN
 		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
 		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
 		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
-		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		-- next term, next fiscal year: budget, held until the next fiscal
+		-- year's budget is drawn up (docs/outreach.md)
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'budget'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6765\671F', 'budget'),	-- raiki: next term
+		(U&'\6765\5E74\5EA6', 'budget'),	-- rainendo: next fiscal year
+		(U&'\6B21\5E74\5EA6', 'budget'),	-- jinendo: next fiscal year
+		(U&'\6765\671F\691C\8A0E', 'budget'),	-- raiki kento: reconsider next term
+		(U&'\6765\5E74\5EA6\691C\8A0E', 'budget'),	-- rainendo kento: reconsider next fiscal year
+		(U&'\6B21\5E74\5EA6\691C\8A0E', 'budget'),	-- jinendo kento: reconsider next fiscal year
+		(U&'\6765\5E74\5EA6\4E88\7B97', 'budget'),	-- rainendo yosan: next fiscal year's budget
 		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
 		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
@@ -10327,47 +10343,22 @@ CREATE FUNCTION dormancy.outreach_settings_in_force()
 COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
 	'the row of dormancy.outreach_settings, or the defaults when it is empty';
 
--- The first day a customer who put you off to next fiscal year's budget is
--- approached again (customer_status.reapproach_on; docs/outreach.md, Next
--- fiscal year's budget), from the input of the score's deal component
--- (docs/priority.md, "A decline heard on a call"): the decline heard on a
--- call as _assess gives it (its reason and day: a decline with a reason,
--- after the last order), when it is later than the last closed deal (or
--- deals are not bound, or there is none), else the last closed deal.  When
--- that input is a decline for budget, a deal postponed or a deal lost on
--- budget, on a day after the last order (or without orders): the first day
--- of the fiscal year after that day (fiscal years starting on the first of
+-- The first day a customer who put you off to next fiscal year's budget on
+-- event_on is approached again (customer_status.reapproach_on;
+-- docs/outreach.md, Next fiscal year's budget): the first day of the fiscal
+-- year after event_on (fiscal years starting on the first of
 -- fiscal_year_start_month) minus lead, or that first day itself when the
--- lead puts it on or before the event; NULL when that day is on or before
--- as_of (the hold is over), without such an input, or with no month.  A
--- decline for timing is no budget.  Not inlined (SET search_path): the
--- view calls it only for a customer whose decline or last deal may be one.
-CREATE FUNCTION dormancy._reapproach_on(as_of date, last_order_at date,
-										declined_reason text, declined_on date,
-										deals_bound boolean, last_deal_at date, last_deal_outcome text,
-										last_deal_reason text, fiscal_year_start_month smallint, lead interval)
+-- lead puts it on or before event_on; NULL when that day is on or before
+-- as_of (the hold is over) or event_on is not finite.  customer_status
+-- chooses the event (the deal component's input, when budget-type).  In C
+-- (src/core/fiscal.c): a SQL function of the same arithmetic could not be
+-- inlined, and its call per customer cost about 17 us.
+CREATE FUNCTION dormancy._reapproach_on(as_of date, event_on date, fiscal_year_start_month smallint, lead interval)
 	RETURNS date
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	RETURN (
-		SELECT CASE WHEN h.day > as_of THEN h.day END
-		  FROM (SELECT CASE WHEN (n.first_day - lead)::pg_catalog.date > e.day THEN (n.first_day - lead)::pg_catalog.date
-							ELSE n.first_day::pg_catalog.date END AS day
-				  FROM (SELECT CASE WHEN declined_reason IS NOT NULL AND declined_on IS NOT NULL
-										 AND (last_order_at IS NULL OR declined_on > last_order_at)
-										 AND (deals_bound IS NOT TRUE OR last_deal_outcome IS NULL OR last_deal_at IS NULL
-											  OR declined_on > last_deal_at)
-									THEN CASE WHEN declined_reason = 'budget' THEN declined_on END
-									WHEN (last_deal_outcome = 'postponed' OR (last_deal_outcome = 'lost' AND last_deal_reason = 'budget'))
-										 AND (last_order_at IS NULL OR last_deal_at > last_order_at)
-									THEN last_deal_at END AS day) e
-				 -- the first day of the next fiscal year: that of the year
-				 -- the event's month falls in once shifted back to January
-				 CROSS JOIN LATERAL (
-					SELECT pg_catalog.date_trunc('year', e.day - pg_catalog.make_interval(months => fiscal_year_start_month - 1))
-						   + pg_catalog.make_interval(years => 1, months => fiscal_year_start_month - 1) AS first_day) n) h);
-COMMENT ON FUNCTION dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval) IS
-	'internal: customer_status.reapproach_on: for a customer whose deal-component input (the later of the decline heard on a call and the last closed deal, after the last order) is a decline for budget, a deal postponed or lost on budget, the first day of the fiscal year after it minus the lead (that first day when the lead puts it on or before the event), when after as_of; else NULL';
+	AS 'MODULE_PATHNAME', 'dormancy_reapproach_on'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._reapproach_on(date, date, smallint, interval) IS
+	'internal: customer_status.reapproach_on: the first day of the fiscal year after event_on (fiscal years starting on the first of fiscal_year_start_month) minus lead, or that first day when the lead puts it on or before event_on, when after as_of; else NULL';
 
 --
 -- Campaigns
@@ -13979,7 +13970,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
-	dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval)
+	dormancy._reapproach_on(date, date, smallint, interval)
 	TO dormancy_analyst;
 -- ... and the call list's minimum score to the readers of the snapshot too
 -- (snapshot_call_list)

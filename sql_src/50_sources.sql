@@ -412,7 +412,16 @@ BEGIN
 		(U&'\9AD8\3059\304E\308B', 'price'),	-- takasugiru: too expensive
 		(U&'\4E88\7B97\30AA\30FC\30D0\30FC', 'budget'),	-- yosan oba: over budget
 		(U&'\4E88\7B97\304C\306A\3044', 'budget'),	-- yosan ga nai: no budget
-		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'timing'),	-- jiki shoso (raiki kento): premature, next term
+		-- next term, next fiscal year: budget, held until the next fiscal
+		-- year's budget is drawn up (docs/outreach.md)
+		(U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'budget'),	-- jiki shoso (raiki kento): premature, next term
+		(U&'\6765\671F', 'budget'),	-- raiki: next term
+		(U&'\6765\5E74\5EA6', 'budget'),	-- rainendo: next fiscal year
+		(U&'\6B21\5E74\5EA6', 'budget'),	-- jinendo: next fiscal year
+		(U&'\6765\671F\691C\8A0E', 'budget'),	-- raiki kento: reconsider next term
+		(U&'\6765\5E74\5EA6\691C\8A0E', 'budget'),	-- rainendo kento: reconsider next fiscal year
+		(U&'\6B21\5E74\5EA6\691C\8A0E', 'budget'),	-- jinendo kento: reconsider next fiscal year
+		(U&'\6765\5E74\5EA6\4E88\7B97', 'budget'),	-- rainendo yosan: next fiscal year's budget
 		(U&'\6A5F\80FD\4E0D\8DB3\FF08\8981\4EF6\672A\9054\FF09', 'features'),	-- kino busoku (yoken mitatsu): features short of requirements
 		(U&'\8981\4EF6\4E0D\4E00\81F4', 'features');	-- yoken fuicchi: requirements do not match
 EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error

@@ -139,47 +139,22 @@ CREATE FUNCTION dormancy.outreach_settings_in_force()
 COMMENT ON FUNCTION dormancy.outreach_settings_in_force() IS
 	'the row of dormancy.outreach_settings, or the defaults when it is empty';
 
--- The first day a customer who put you off to next fiscal year's budget is
--- approached again (customer_status.reapproach_on; docs/outreach.md, Next
--- fiscal year's budget), from the input of the score's deal component
--- (docs/priority.md, "A decline heard on a call"): the decline heard on a
--- call as _assess gives it (its reason and day: a decline with a reason,
--- after the last order), when it is later than the last closed deal (or
--- deals are not bound, or there is none), else the last closed deal.  When
--- that input is a decline for budget, a deal postponed or a deal lost on
--- budget, on a day after the last order (or without orders): the first day
--- of the fiscal year after that day (fiscal years starting on the first of
+-- The first day a customer who put you off to next fiscal year's budget on
+-- event_on is approached again (customer_status.reapproach_on;
+-- docs/outreach.md, Next fiscal year's budget): the first day of the fiscal
+-- year after event_on (fiscal years starting on the first of
 -- fiscal_year_start_month) minus lead, or that first day itself when the
--- lead puts it on or before the event; NULL when that day is on or before
--- as_of (the hold is over), without such an input, or with no month.  A
--- decline for timing is no budget.  Not inlined (SET search_path): the
--- view calls it only for a customer whose decline or last deal may be one.
-CREATE FUNCTION dormancy._reapproach_on(as_of date, last_order_at date,
-										declined_reason text, declined_on date,
-										deals_bound boolean, last_deal_at date, last_deal_outcome text,
-										last_deal_reason text, fiscal_year_start_month smallint, lead interval)
+-- lead puts it on or before event_on; NULL when that day is on or before
+-- as_of (the hold is over) or event_on is not finite.  customer_status
+-- chooses the event (the deal component's input, when budget-type).  In C
+-- (src/core/fiscal.c): a SQL function of the same arithmetic could not be
+-- inlined, and its call per customer cost about 17 us.
+CREATE FUNCTION dormancy._reapproach_on(as_of date, event_on date, fiscal_year_start_month smallint, lead interval)
 	RETURNS date
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	RETURN (
-		SELECT CASE WHEN h.day > as_of THEN h.day END
-		  FROM (SELECT CASE WHEN (n.first_day - lead)::pg_catalog.date > e.day THEN (n.first_day - lead)::pg_catalog.date
-							ELSE n.first_day::pg_catalog.date END AS day
-				  FROM (SELECT CASE WHEN declined_reason IS NOT NULL AND declined_on IS NOT NULL
-										 AND (last_order_at IS NULL OR declined_on > last_order_at)
-										 AND (deals_bound IS NOT TRUE OR last_deal_outcome IS NULL OR last_deal_at IS NULL
-											  OR declined_on > last_deal_at)
-									THEN CASE WHEN declined_reason = 'budget' THEN declined_on END
-									WHEN (last_deal_outcome = 'postponed' OR (last_deal_outcome = 'lost' AND last_deal_reason = 'budget'))
-										 AND (last_order_at IS NULL OR last_deal_at > last_order_at)
-									THEN last_deal_at END AS day) e
-				 -- the first day of the next fiscal year: that of the year
-				 -- the event's month falls in once shifted back to January
-				 CROSS JOIN LATERAL (
-					SELECT pg_catalog.date_trunc('year', e.day - pg_catalog.make_interval(months => fiscal_year_start_month - 1))
-						   + pg_catalog.make_interval(years => 1, months => fiscal_year_start_month - 1) AS first_day) n) h);
-COMMENT ON FUNCTION dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval) IS
-	'internal: customer_status.reapproach_on: for a customer whose deal-component input (the later of the decline heard on a call and the last closed deal, after the last order) is a decline for budget, a deal postponed or lost on budget, the first day of the fiscal year after it minus the lead (that first day when the lead puts it on or before the event), when after as_of; else NULL';
+	AS 'MODULE_PATHNAME', 'dormancy_reapproach_on'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._reapproach_on(date, date, smallint, interval) IS
+	'internal: customer_status.reapproach_on: the first day of the fiscal year after event_on (fiscal years starting on the first of fiscal_year_start_month) minus lead, or that first day when the lead puts it on or before event_on, when after as_of; else NULL';
 
 --
 -- Campaigns

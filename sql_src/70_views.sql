@@ -1262,16 +1262,23 @@ SELECT core.*,
 	   ot.last_contacted_on,
 	   ot.recontact_on,
 	   -- put off to next fiscal year's budget: not on the call lists before
-	   -- reapproach_on (_reapproach_on, from the deal component's input:
-	   -- the decline heard on a call that _assess passes on, or the last
-	   -- deal; called only when one of them may be budget-type)
-	   CASE WHEN ev.fiscal_year_start_month IS NOT NULL
-				 AND ((ev.r).outreach_declined_reason = 'budget' OR deal.last_deal_outcome = 'postponed'
-					  OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
-			THEN dormancy._reapproach_on(core.as_of, core.last_order_at, (ev.r).outreach_declined_reason,
-										 ot.last_outcome_on, st.deals_bound, deal.last_deal_at,
-										 deal.last_deal_outcome, deal.last_deal_reason,
-										 ev.fiscal_year_start_month, ev.budget_reapproach_lead) END AS reapproach_on
+	   -- reapproach_on (_reapproach_on, in C: the first day of the next
+	   -- fiscal year, the lead earlier, when after as_of).  The event is the
+	   -- deal component's input: the decline heard on a call that _assess
+	   -- passes on (after the last order, not superseded by a deal), when
+	   -- its reason is budget; else the last deal, postponed or lost on
+	   -- budget, after the last order, unless a later conversation showed
+	   -- the customer's own interest (interested, a meeting, a quote, an
+	   -- order: the customer is back in touch now)
+	   dormancy._reapproach_on(core.as_of,
+		   CASE WHEN (ev.r).outreach_declined_reason IS NOT NULL
+				THEN CASE WHEN (ev.r).outreach_declined_reason = 'budget' THEN ot.last_outcome_on END
+				WHEN (deal.last_deal_outcome = 'postponed' OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
+					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at)
+					 AND (ot.last_outcome_on IS NULL OR ot.last_outcome_on <= deal.last_deal_at
+						  OR ot.last_outcome <> ALL (dormancy._interest_outcomes()))
+				THEN deal.last_deal_at END,
+		   ev.fiscal_year_start_month, ev.budget_reapproach_lead) AS reapproach_on
   FROM dormancy.customer_core core
   LEFT JOIN dormancy.customer_engagement eng ON eng.customer_id = core.customer_id
   LEFT JOIN dormancy.customer_deals deal ON deal.customer_id = core.customer_id

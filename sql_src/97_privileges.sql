@@ -170,7 +170,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
-	dormancy._reapproach_on(date, date, text, date, boolean, date, text, text, smallint, interval)
+	dormancy._reapproach_on(date, date, smallint, interval)
 	TO dormancy_analyst;
 -- ... and the call list's minimum score to the readers of the snapshot too
 -- (snapshot_call_list)
