@@ -151,19 +151,24 @@ DROP VIEW br.walk;
 -- hold (until then held until February, the hottest lead of the month off
 -- the list); a plain refusal after it (19: 断り) keeps the deal the input
 -- and the hold.  The wordings of next year that mean budget: 来年度検討
--- (20) and 時期尚早（来期検討） (21, timing until then)
+-- (20) and 時期尚早（来期検討） (21, timing until then).  Interest since the
+-- deal ends the hold whatever came after it (22)
 SET dormancy.as_of = '2026-12-01';
-INSERT INTO br.customers SELECT i, 'Customer ' || i FROM generate_series(17, 21) i;
+INSERT INTO br.customers SELECT i, 'Customer ' || i FROM generate_series(17, 22) i;
 INSERT INTO br.orders SELECT c, timestamptz '2025-01-10 12:00+09' + (m || ' months')::interval, 100000
-  FROM generate_series(17, 21) c CROSS JOIN generate_series(0, 11) m;
+  FROM generate_series(17, 22) c CROSS JOIN generate_series(0, 11) m;
 INSERT INTO br.deals VALUES (17, '2026-10-01', 'postponed', NULL), (18, '2026-10-01', 'postponed', NULL),
-							(19, '2026-10-01', 'postponed', NULL);
+							(19, '2026-10-01', 'postponed', NULL), (22, '2026-10-01', 'postponed', NULL);
 INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, declined_reason, note) VALUES
 	('17', '2026-11-01 10:00+09', 'phone', 'interested', NULL, 'called back interested'),
 	('18', '2026-11-01 10:00+09', 'phone', U&'\898B\7A4D', NULL, 'mitsumori: a quote'),
 	('19', '2026-11-01 10:00+09', 'phone', U&'\65AD\308A', NULL, 'kotowari: a refusal, no reason'),
 	('20', '2026-11-10 10:00+09', 'phone', 'declined', U&'\6765\5E74\5EA6\691C\8A0E', 'rainendo kento'),
-	('21', '2026-11-10 10:00+09', 'phone', 'declined', U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'jiki shoso (raiki kento)');
+	('21', '2026-11-10 10:00+09', 'phone', 'declined', U&'\6642\671F\5C1A\65E9\FF08\6765\671F\691C\8A0E\FF09', 'jiki shoso (raiki kento)'),
+	-- interested, then a call that reached the customer: still no hold
+	-- (a review: the interest counted only while it was the latest word)
+	('22', '2026-11-01 10:00+09', 'phone', 'interested', NULL, 'called back interested'),
+	('22', '2026-11-20 10:00+09', 'phone', 'reached', NULL, 'a follow-up call');
 SELECT customer_id, last_deal_outcome, score_breakdown -> 'deal' ->> 'basis' AS deal_basis, recontact_on, reapproach_on,
 	   customer_id IN (SELECT customer_id FROM dormancy.call_list) AS listed
   FROM dormancy.customer_status WHERE customer_id >= 17 ORDER BY customer_id;
@@ -232,6 +237,13 @@ WITH a AS (
 	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(l.declined_reason)
 	 WHERE o.outcome NOT IN ('not_reached', 'delivered') AND (l.contacted_at AT TIME ZONE 'Asia/Tokyo')::date <= (SELECT a.day FROM a)
 	 ORDER BY l.customer_id, l.contacted_at DESC, l.outreach_id DESC
+), interest AS (
+	SELECT l.customer_id::integer AS customer, max((l.contacted_at AT TIME ZONE 'Asia/Tokyo')::date) AS day
+	  FROM dormancy.outreach_log l
+	  JOIN dormancy.outreach_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(l.outcome)
+	 WHERE o.outcome IN ('interested', 'meeting', 'quote', 'order')
+	   AND (l.contacted_at AT TIME ZONE 'Asia/Tokyo')::date <= (SELECT a.day FROM a)
+	 GROUP BY 1
 ), deal AS (
 	SELECT DISTINCT ON (d.customer) d.customer, (d.closed_at AT TIME ZONE 'Asia/Tokyo')::date AS day,
 		   coalesce(o.outcome, 'unknown') AS outcome,
@@ -251,11 +263,12 @@ WITH a AS (
 				WHEN (deal.outcome = 'postponed' OR (deal.outcome = 'lost' AND deal.reason = 'budget'))
 					 AND (ord.last_order IS NULL OR deal.day > ord.last_order)
 					 -- not when the customer showed interest since
-					 AND NOT coalesce(conv.outcome IN ('interested', 'meeting', 'quote', 'order') AND conv.day > deal.day, false)
+					 AND NOT coalesce(interest.day > deal.day, false)
 				THEN deal.day END AS event
 	  FROM rr.customers c
 	  LEFT JOIN ord ON ord.customer = c.id
 	  LEFT JOIN conv ON conv.customer = c.id
+	  LEFT JOIN interest ON interest.customer = c.id
 	  LEFT JOIN deal ON deal.customer = c.id
 ), f AS (
 	SELECT x.customer_id, x.event,

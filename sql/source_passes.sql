@@ -339,9 +339,12 @@ SELECT g.customer_id, g.contacts, g.conversations, g.last_contacted_at,
 		   AND NOT (coalesce(h.channel IN ('direct_mail', 'step_mail'), false)
 					AND NOT coalesce(h.outcome IN ('interested', 'meeting', 'quote', 'order', 'declined'), false)
 					AND NOT (h.outcome IS NULL AND btrim(h.raw_outcome) <> ''))
-		HAVING max(h.contacted_on) + 14 > date '2026-11-01') AS recontact_on
+		HAVING max(h.contacted_on) + 14 > date '2026-11-01') AS recontact_on,
+	   g.last_interest_on
   FROM (SELECT customer_id, count(*) FILTER (WHERE counts) AS contacts, count(*) FILTER (WHERE conversation) AS conversations,
-			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at
+			   max(contacted_at) FILTER (WHERE counts) AS last_contacted_at,
+			   max(contacted_on) FILTER (WHERE counts AND outcome IN ('interested', 'meeting', 'quote', 'order'))
+				   AS last_interest_on
 		  FROM f GROUP BY customer_id) g
   LEFT JOIN last_contact lc USING (customer_id)
   LEFT JOIN last_conversation lv USING (customer_id);

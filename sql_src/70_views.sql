@@ -608,7 +608,9 @@ WITH a AS (
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
 				AS last_interest_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts) AS last_contacted_on,
-		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.holds) AS last_holding_contact_on
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.holds) AS last_holding_contact_on,
+		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.outcome = ANY (dormancy._interest_outcomes()))
+				AS last_interest_on
 	  FROM o JOIN a ON dormancy._single_row(a.day)
 	 GROUP BY o.customer_id, a.day, a.recontact_after
 )
@@ -630,7 +632,8 @@ SELECT g.customer_id,
 			WHEN g.undated_opt_out THEN '-infinity'::pg_catalog.date END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
-			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on
+			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on,
+	   g.last_interest_on
   FROM g;
 COMMENT ON VIEW dormancy.customer_outreach IS 'per customer with outreach (bind_outreach, else dormancy.outreach_log): the contacts up to as_of and the latest of them, and the latest conversation''s outcome and declined reason (evidence of the likely reason)';
 COMMENT ON COLUMN dormancy.customer_outreach.customer_id IS 'the customer id';
@@ -647,6 +650,7 @@ COMMENT ON COLUMN dormancy.customer_outreach.as_of IS 'the as-of day';
 COMMENT ON COLUMN dormancy.customer_outreach.opted_out_on IS 'the day the customer asked not to be contacted again (an outcome with outreach_outcomes.opt_out) on or before as_of, when no later outcome interested, meeting, quote or order lifted it; -infinity for an opt-out without a (finite) time, which nothing lifts; NULL otherwise.  Such a customer is left off call_list, snapshot_call_list and new campaigns';
 COMMENT ON COLUMN dormancy.customer_outreach.last_contacted_on IS 'the day (in the zone of dormancy.time_zone) of the latest contact on or before as_of, attempts included';
 COMMENT ON COLUMN dormancy.customer_outreach.recontact_on IS 'the first day the customer may be contacted again: the day of the latest contact that holds the customer back (any but a message delivered without an answer, or a direct or step mailing the customer did not answer) plus outreach_settings.recontact_after, when that is after as_of; NULL otherwise (and while recontact_after is NULL).  Such a customer is held back from call_list, snapshot_call_list and new campaigns';
+COMMENT ON COLUMN dormancy.customer_outreach.last_interest_on IS 'the day of the latest contact on or before as_of with an outcome of the customer''s own interest (interested, meeting, quote, order); NULL without any.  It ends a hold until next fiscal year''s budget that a deal closed before it began (customer_status.reapproach_on)';
 
 -- source_issues: rows of the optional sources the views cannot use or had to
 -- interpret, counted per kind.  Every source reports its rows without a
@@ -1267,16 +1271,15 @@ SELECT core.*,
 	   -- deal component's input: the decline heard on a call that _assess
 	   -- passes on (after the last order, not superseded by a deal), when
 	   -- its reason is budget; else the last deal, postponed or lost on
-	   -- budget, after the last order, unless a later conversation showed
-	   -- the customer's own interest (interested, a meeting, a quote, an
-	   -- order: the customer is back in touch now)
+	   -- budget, after the last order, unless a conversation after it
+	   -- showed the customer's own interest (interested, a meeting, a quote,
+	   -- an order: the customer is back in touch; whatever came since)
 	   dormancy._reapproach_on(core.as_of,
 		   CASE WHEN (ev.r).outreach_declined_reason IS NOT NULL
 				THEN CASE WHEN (ev.r).outreach_declined_reason = 'budget' THEN ot.last_outcome_on END
 				WHEN (deal.last_deal_outcome = 'postponed' OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
 					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at)
-					 AND (ot.last_outcome_on IS NULL OR ot.last_outcome_on <= deal.last_deal_at
-						  OR ot.last_outcome <> ALL (dormancy._interest_outcomes()))
+					 AND (ot.last_interest_on IS NULL OR ot.last_interest_on <= deal.last_deal_at)
 				THEN deal.last_deal_at END,
 		   ev.fiscal_year_start_month, ev.budget_reapproach_lead) AS reapproach_on
   FROM dormancy.customer_core core
