@@ -624,7 +624,10 @@ COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
 -- else may): its roles are recorded at once, so that a pg_dump right after
 -- carries them (not only after the next build).  Policies of other tables
 -- are left alone without reading anything of the extension's (any role's
--- DDL fires it).
+-- DDL fires it).  That is why dormancy.policy_roles is looked up inside the
+-- loop, after the filter, and not joined in the loop's query: a join may be
+-- planned to read policy_roles first, which only its owner may read, and
+-- every other role's CREATE POLICY would warn (test tracking_security).
 CREATE FUNCTION dormancy._policy_roles_ddl()
 	RETURNS event_trigger
 	LANGUAGE plpgsql
