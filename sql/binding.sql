@@ -184,9 +184,23 @@ SELECT dormancy.unbind('orders');
 CREATE TABLE b.doomed (account_id integer, day date, total numeric);
 SELECT dormancy.bind_orders('b.doomed', customer => 'account_id', ordered_at => 'day', amount => 'total');
 INSERT INTO dormancy.rules (industry, at_risk_after, dormant_after, long_dormant_after) VALUES ('doomed', '1 day', '2 days', '3 days');
+-- (terse: the notice lists what went in the catalog's order, which earlier
+-- tests change; what went is listed below, sorted)
+CREATE TEMP VIEW dormancy_objects AS
+SELECT 'view ' || c.oid::regclass::text AS object
+  FROM pg_class c WHERE c.relnamespace = 'dormancy'::regnamespace AND c.relkind = 'v'
+UNION ALL
+SELECT format('policy %s on %s', y.polname, y.polrelid::regclass)
+  FROM pg_policy y JOIN pg_class c ON c.oid = y.polrelid WHERE c.relnamespace = 'dormancy'::regnamespace;
+CREATE TEMP TABLE doomed_before AS SELECT * FROM dormancy_objects;
 SET client_min_messages = notice;
+\set VERBOSITY terse
 DROP TABLE b.doomed CASCADE;
+\set VERBOSITY default
 SET client_min_messages = warning;
+SELECT object AS dropped FROM doomed_before EXCEPT SELECT object FROM dormancy_objects ORDER BY 1;
+DROP VIEW dormancy_objects;
+DROP TABLE doomed_before;
 SELECT extname FROM pg_extension WHERE extname = 'dormancy';
 SELECT count(*) AS my_rule_kept FROM dormancy.rules WHERE industry = 'doomed';
 SELECT to_regclass('dormancy.customer_status') AS status_view;
