@@ -149,6 +149,30 @@ SELECT count(*) AS log_rows, count(*) FILTER (WHERE customer_id = md5('u1')::uui
 SELECT c.n, o.contacts FROM dormancy.customer_outreach o JOIN cid.uuid_customers c ON c.id = o.customer_id ORDER BY 1;
 RESET ROLE;
 
+-- ids of a domain over a domain (over integer): bound like its base type,
+-- the histories, the status, the stored histories and a lookup
+SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
+CREATE TABLE cid.small_customers (id cid.small_posint PRIMARY KEY, name text);
+CREATE TABLE cid.small_orders (customer cid.small_posint, at timestamptz, amount numeric);
+INSERT INTO cid.small_customers SELECT id, name FROM cid.customers;
+INSERT INTO cid.small_orders SELECT customer, at + time '09:00', amount * customer FROM cid.orders;
+SELECT dormancy.bind_customers('cid.small_customers', 'id', name => 'name') IS NOT NULL AS bound;
+SELECT dormancy.bind_orders('cid.small_orders', 'customer', 'at', 'amount') IS NOT NULL AS bound;
+SELECT b.source, b.relation FROM dormancy.bindings b ORDER BY 1;
+SELECT tracked, reason FROM dormancy.history_store_state;
+-- the policies find a row's customer by the ids' base type, integer
+SELECT * FROM pg_temp.policy_forms();
+SELECT customer_id, state, orders_count, total_amount FROM dormancy.customer_status ORDER BY customer_id;
+\i test/sql_ref/empty_snapshot.sql
+CALL dormancy.refresh();
+SELECT count(*) AS snapshot_rows, sum(total_amount) AS snapshot_total FROM dormancy.status_snapshot;
+-- an order since: the next refresh folds that customer alone
+INSERT INTO cid.small_orders VALUES (4, '2025-08-01 23:30+09', 500);
+CALL dormancy.refresh();
+SELECT history_mode, customers_recomputed, outcome FROM dormancy.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT customer_id, orders_count, total_amount FROM dormancy.status_snapshot WHERE customer_id IN (3, 4) ORDER BY 1;
+SELECT customer_id, orders_count FROM dormancy.customer_status WHERE customer_id = 4;
+
 DROP OWNED BY cid_rep_a;
 DROP ROLE cid_rep_a;
 \i test/sql_ref/unbind_all.sql

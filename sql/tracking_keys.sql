@@ -20,11 +20,15 @@ CREATE SCHEMA tk;
 CREATE DOMAIN tk.code AS varchar(12);
 CREATE DOMAIN tk.amount_id AS numeric(10, 0);
 CREATE DOMAIN tk.loose_id AS numeric;
+-- domains over those domains: their base types' answers
+CREATE DOMAIN tk.code_again AS tk.code;
+CREATE DOMAIN tk.amount_id_again AS tk.amount_id CHECK (VALUE > 0);
+CREATE DOMAIN tk.loose_id_again AS tk.loose_id;
 CREATE COLLATION tk.nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE TABLE tk.kinds (i2 smallint, i4 integer, i8 bigint, u uuid, n10 numeric(10, 0), n numeric, t text, v varchar(20),
 					   c8 char(8), bp bpchar, t_nocase text COLLATE tk.nocase, t_c text COLLATE "C",
 					   d_code tk.code, d_n10 tk.amount_id, d_n tk.loose_id, f8 double precision, day date,
-					   ts timestamptz, span interval);
+					   ts timestamptz, span interval, dd_code tk.code_again, dd_n10 tk.amount_id_again, dd_n tk.loose_id_again);
 SELECT a.attname AS id_column, dormancy._ambiguous_key('tk.kinds', a.attname) AS why_not_tracked
   FROM pg_attribute a WHERE a.attrelid = 'tk.kinds'::regclass AND a.attnum > 0 ORDER BY a.attnum;
 

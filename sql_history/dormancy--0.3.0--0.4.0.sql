@@ -25,6 +25,30 @@ COMMENT ON FUNCTION dormancy._column_type(regclass, name) IS
 	'internal: the type of a column as SQL text (format_type), NULL when there is none';
 
 -- (0.4.0) the type ids kept as text are cast back to, without a length
+-- A type's base type with the type modifier that applies to it, as the
+-- server's getBaseTypeAndTypmod finds them: a domain over a domain is
+-- followed down to the type under the last domain, whose modifier (the one
+-- that domain was declared with: only it may have one) replaces typmod.
+-- A type that is no domain is its own base, with typmod.  NULL for no type.
+CREATE FUNCTION dormancy._base_type(t regtype, typmod integer DEFAULT -1,
+	OUT base regtype, OUT base_typmod integer)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE chain AS (
+		SELECT y.oid, y.typtype, y.typbasetype, y.typtypmod, 0 AS depth
+		  FROM pg_type y WHERE y.oid = t
+		UNION ALL
+		SELECT y.oid, y.typtype, y.typbasetype, y.typtypmod, c.depth + 1
+		  FROM chain c JOIN pg_type y ON y.oid = c.typbasetype
+		 WHERE c.typtype = 'd'
+	)
+	SELECT (SELECT c.oid FROM chain c ORDER BY c.depth DESC LIMIT 1)::regtype,
+		   coalesce((SELECT c.typtypmod FROM chain c WHERE c.typtype = 'd' ORDER BY c.depth DESC LIMIT 1), typmod)
+$$;
+COMMENT ON FUNCTION dormancy._base_type(regtype, integer) IS
+	'internal: the base type of a type (a domain over a domain followed to the end) and the type modifier that applies to it (the last domain''s, else typmod); the type itself when it is no domain; NULL for no type';
+
 CREATE OR REPLACE FUNCTION dormancy._binding_column(relation regclass, role text, col name,
 	OUT type_oid oid, OUT type_name text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -37,9 +61,9 @@ BEGIN
 		RAISE EXCEPTION 'column for % must not be NULL', role
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT coalesce(NULLIF(t.typbasetype, 0), a.atttypid)
+	SELECT (dormancy._base_type(a.atttypid)).base
 	  INTO type_oid
-	  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+	  FROM pg_attribute a
 	 WHERE a.attrelid = relation AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
 	IF NOT FOUND THEN
 		SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
@@ -87,10 +111,8 @@ AS $$
 						 customer, format_type(a.atttypid, a.atttypmod))
 		   END
 	  FROM pg_attribute a
-	  JOIN pg_type t ON t.oid = a.atttypid
 	  LEFT JOIN pg_collation co ON co.oid = a.attcollation
-	 CROSS JOIN LATERAL (SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END::regtype AS base,
-								CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod) b
+	 CROSS JOIN LATERAL (SELECT d.base, d.base_typmod AS typmod FROM dormancy._base_type(a.atttypid, a.atttypmod) d) b
 	 WHERE a.attrelid = rel AND a.attname = customer AND a.attnum > 0 AND NOT a.attisdropped
 $$;
 COMMENT ON FUNCTION dormancy._ambiguous_key(regclass, name) IS
@@ -8048,7 +8070,7 @@ BEGIN
 	IF id_att.attrelid IS NULL OR name_att.attrelid IS NULL THEN
 		RETURN 'the id or name column does not exist';
 	END IF;
-	base := coalesce((SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.oid END FROM pg_type y WHERE y.oid = id_att.atttypid), 0);
+	base := coalesce((dormancy._base_type(id_att.atttypid)).base, 0);
 	IF base NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'text'::regtype, 'varchar'::regtype, 'uuid'::regtype) THEN
 		RETURN format('the id column has type %s (tracked: smallint, integer, bigint, text, varchar, uuid)', id_att.atttypid::regtype);
 	END IF;
@@ -10933,9 +10955,7 @@ BEGIN
 		  FROM pg_attribute a
 		 WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id' AND NOT a.attisdropped;
 		-- a domain's base type (customer_id_from_text refuses a domain)
-		WHILE EXISTS (SELECT 1 FROM pg_type y WHERE y.oid = id_type AND y.typtype = 'd') LOOP
-			id_type := (SELECT y.typbasetype FROM pg_type y WHERE y.oid = id_type);
-		END LOOP;
+		id_type := (dormancy._base_type(id_type)).base;
 		IF rel IS NULL OR dormancy._citus_table_kind(rel) IS NOT NULL THEN
 			id_type := NULL;
 		END IF;
@@ -12415,12 +12435,11 @@ AS $$
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
 				   -- the type of a column read by its key (above), else NULL
-				   (SELECT coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
-					  FROM pg_attribute ka JOIN pg_type kt ON kt.oid = ka.atttypid
+				   (SELECT kt.base
+					  FROM pg_attribute ka CROSS JOIN LATERAL dormancy._base_type(ka.atttypid) kt
 					 WHERE b.source = 'outreach' AND ka.attrelid = b.relation AND NOT ka.attisdropped
 					   AND ka.attname = dormancy._binding_customer_column(b.source, b.columns)
-					   AND coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
-						   IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
+					   AND kt.base IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
 				   -- the other bound columns (a column bound twice, once), in the
 				   -- bound relation's column order: one statement for all its
 				   -- partitions, whose columns may lie in other orders
@@ -13910,6 +13929,20 @@ CREATE FUNCTION dormancy.score_priority(inputs dormancy.priority_inputs, weights
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy.score_priority(dormancy.priority_inputs, dormancy.score_weights, text, integer) IS
 	'priority score of one customer with a decline heard on a call (its reason, a code of deal_reasons: price, features, competitor, timing, budget, circumstances or other, and its age in days, 0 or more; a NULL in either: no decline; another reason or a negative age is an error, whatever the other argument), which the deal component reads when it is later than the last deal; 0 to 100, with the breakdown.  The same as customer_status''s for the inputs and the decline it passes while no value distribution is stored: the function takes no percentiles (past_value and expected_value on the log scale up to value_cap)';
+
+-- a domain over a domain is followed to its base type (2026-12-08)
+CREATE OR REPLACE FUNCTION dormancy._untrackable_type(t regtype)
+	RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN y.oid IS NULL THEN 'the customer column does not exist'
+				WHEN y.oid < 16384 THEN NULL
+				WHEN (dormancy._base_type(y.oid)).base::oid < 16384 THEN NULL
+				ELSE format('the customer column has type %s, which is not built into PostgreSQL', y.oid::regtype)
+		   END
+	  FROM (SELECT t::oid AS want) w LEFT JOIN pg_type y ON y.oid = w.want
+$$;
 
 -- Internal functions (names starting with an underscore) are the owner's:
 -- none of them is meant to be called by anyone else, and trigger functions

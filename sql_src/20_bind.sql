@@ -25,6 +25,30 @@ COMMENT ON COLUMN dormancy.bindings.bound_by IS 'who made the binding';
 COMMENT ON COLUMN dormancy.bindings.relation_name IS 'the schema-qualified name of the bound relation when the views were last built or when it was dropped: the repair hint of a dropped one names it (a relation of that name is never bound by its name)';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.bindings', '');
 
+-- A type's base type with the type modifier that applies to it, as the
+-- server's getBaseTypeAndTypmod finds them: a domain over a domain is
+-- followed down to the type under the last domain, whose modifier (the one
+-- that domain was declared with: only it may have one) replaces typmod.
+-- A type that is no domain is its own base, with typmod.  NULL for no type.
+CREATE FUNCTION dormancy._base_type(t regtype, typmod integer DEFAULT -1,
+	OUT base regtype, OUT base_typmod integer)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE chain AS (
+		SELECT y.oid, y.typtype, y.typbasetype, y.typtypmod, 0 AS depth
+		  FROM pg_type y WHERE y.oid = t
+		UNION ALL
+		SELECT y.oid, y.typtype, y.typbasetype, y.typtypmod, c.depth + 1
+		  FROM chain c JOIN pg_type y ON y.oid = c.typbasetype
+		 WHERE c.typtype = 'd'
+	)
+	SELECT (SELECT c.oid FROM chain c ORDER BY c.depth DESC LIMIT 1)::regtype,
+		   coalesce((SELECT c.typtypmod FROM chain c WHERE c.typtype = 'd' ORDER BY c.depth DESC LIMIT 1), typmod)
+$$;
+COMMENT ON FUNCTION dormancy._base_type(regtype, integer) IS
+	'internal: the base type of a type (a domain over a domain followed to the end) and the type modifier that applies to it (the last domain''s, else typmod); the type itself when it is no domain; NULL for no type';
+
 -- The column of a relation, checked to exist; its base type (domains resolved).
 CREATE FUNCTION dormancy._binding_column(relation regclass, role text, col name,
 	OUT type_oid oid, OUT type_name text)
@@ -38,9 +62,9 @@ BEGIN
 		RAISE EXCEPTION 'column for % must not be NULL', role
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	SELECT coalesce(NULLIF(t.typbasetype, 0), a.atttypid)
+	SELECT (dormancy._base_type(a.atttypid)).base
 	  INTO type_oid
-	  FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+	  FROM pg_attribute a
 	 WHERE a.attrelid = relation AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
 	IF NOT FOUND THEN
 		SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)

@@ -218,7 +218,7 @@ CREATE FUNCTION dormancy._untrackable_type(t regtype)
 AS $$
 	SELECT CASE WHEN y.oid IS NULL THEN 'the customer column does not exist'
 				WHEN y.oid < 16384 THEN NULL
-				WHEN y.typtype = 'd' AND y.typbasetype < 16384 THEN NULL
+				WHEN (dormancy._base_type(y.oid)).base::oid < 16384 THEN NULL
 				ELSE format('the customer column has type %s, which is not built into PostgreSQL', y.oid::regtype)
 		   END
 	  FROM (SELECT t::oid AS want) w LEFT JOIN pg_type y ON y.oid = w.want
@@ -253,10 +253,8 @@ AS $$
 						 customer, format_type(a.atttypid, a.atttypmod))
 		   END
 	  FROM pg_attribute a
-	  JOIN pg_type t ON t.oid = a.atttypid
 	  LEFT JOIN pg_collation co ON co.oid = a.attcollation
-	 CROSS JOIN LATERAL (SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END::regtype AS base,
-								CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod) b
+	 CROSS JOIN LATERAL (SELECT d.base, d.base_typmod AS typmod FROM dormancy._base_type(a.atttypid, a.atttypmod) d) b
 	 WHERE a.attrelid = rel AND a.attname = customer AND a.attnum > 0 AND NOT a.attisdropped
 $$;
 COMMENT ON FUNCTION dormancy._ambiguous_key(regclass, name) IS

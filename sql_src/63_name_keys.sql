@@ -131,7 +131,7 @@ BEGIN
 	IF id_att.attrelid IS NULL OR name_att.attrelid IS NULL THEN
 		RETURN 'the id or name column does not exist';
 	END IF;
-	base := coalesce((SELECT CASE WHEN y.typtype = 'd' THEN y.typbasetype ELSE y.oid END FROM pg_type y WHERE y.oid = id_att.atttypid), 0);
+	base := coalesce((dormancy._base_type(id_att.atttypid)).base, 0);
 	IF base NOT IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'text'::regtype, 'varchar'::regtype, 'uuid'::regtype) THEN
 		RETURN format('the id column has type %s (tracked: smallint, integer, bigint, text, varchar, uuid)', id_att.atttypid::regtype);
 	END IF;

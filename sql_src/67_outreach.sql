@@ -731,9 +731,7 @@ BEGIN
 		  FROM pg_attribute a
 		 WHERE a.attrelid = 'dormancy.src_customers'::regclass AND a.attname = 'customer_id' AND NOT a.attisdropped;
 		-- a domain's base type (customer_id_from_text refuses a domain)
-		WHILE EXISTS (SELECT 1 FROM pg_type y WHERE y.oid = id_type AND y.typtype = 'd') LOOP
-			id_type := (SELECT y.typbasetype FROM pg_type y WHERE y.oid = id_type);
-		END LOOP;
+		id_type := (dormancy._base_type(id_type)).base;
 		IF rel IS NULL OR dormancy._citus_table_kind(rel) IS NOT NULL THEN
 			id_type := NULL;
 		END IF;

@@ -54,12 +54,11 @@ AS $$
 	  FROM (SELECT b.source, b.relation, r.relkind,
 				   dormancy._binding_customer_column(b.source, b.columns) AS col,
 				   -- the type of a column read by its key (above), else NULL
-				   (SELECT coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
-					  FROM pg_attribute ka JOIN pg_type kt ON kt.oid = ka.atttypid
+				   (SELECT kt.base
+					  FROM pg_attribute ka CROSS JOIN LATERAL dormancy._base_type(ka.atttypid) kt
 					 WHERE b.source = 'outreach' AND ka.attrelid = b.relation AND NOT ka.attisdropped
 					   AND ka.attname = dormancy._binding_customer_column(b.source, b.columns)
-					   AND coalesce(NULLIF(kt.typbasetype, 0), ka.atttypid)
-						   IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
+					   AND kt.base IN ('text'::regtype, 'varchar'::regtype, 'bpchar'::regtype)) AS key_type,
 				   -- the other bound columns (a column bound twice, once), in the
 				   -- bound relation's column order: one statement for all its
 				   -- partitions, whose columns may lie in other orders
