@@ -1,18 +1,19 @@
 -- A customer who said "next fiscal year's budget" (a decline heard on a
--- call with the reason budget, 来期予算; a bound deal postponed, or lost on
--- budget) is held back from the call lists and new campaigns until the day
--- to approach them for that budget: the first day of the fiscal year after
--- the event (outreach_settings.fiscal_year_start_month, April by default)
--- minus outreach_settings.budget_reapproach_lead (2 months: budgets for an
--- April year are drawn up from February), or that first day itself when
--- the lead would put it on or before the event
--- (customer_status.reapproach_on; docs/outreach.md, Next fiscal year's
--- budget).  The event is the deal component's input (docs/priority.md, "A
--- decline heard on a call"): the later of the last closed deal and the
--- latest conversation when that is a decline with a reason, after the last
--- order.  Until then such a customer scored higher and came back onto
--- call_list 14 days after the call (recontact_after): the rep called again
--- in November a customer who had said "next fiscal year".
+-- call with the reason budget, 来期予算; a bound deal postponed for budget,
+-- timing or no reason given, or lost on budget) is held back from the call
+-- lists and new campaigns until the day to approach them for that budget:
+-- the first day of the fiscal year after the event
+-- (outreach_settings.fiscal_year_start_month, April by default) minus
+-- outreach_settings.budget_reapproach_lead (2 months: budgets for an April
+-- year are drawn up from February), or that first day itself when the lead
+-- would put it on or before the event (customer_status.reapproach_on;
+-- docs/outreach.md, Next fiscal year's budget).  The event is the deal
+-- component's input (docs/priority.md, "A decline heard on a call"): the
+-- later of the last closed deal and the latest conversation when that is a
+-- decline with a reason, after the last order.  Until then such a customer
+-- scored higher and came back onto call_list 14 days after the call
+-- (recontact_after): the rep called again in November a customer who had
+-- said "next fiscal year".
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET DateStyle = 'ISO, YMD';
@@ -171,7 +172,42 @@ INSERT INTO dormancy.outreach_log (customer_id, contacted_at, channel, outcome, 
 	('22', '2026-11-20 10:00+09', 'phone', 'reached', NULL, 'a follow-up call');
 SELECT customer_id, last_deal_outcome, score_breakdown -> 'deal' ->> 'basis' AS deal_basis, recontact_on, reapproach_on,
 	   customer_id IN (SELECT customer_id FROM dormancy.call_list) AS listed
-  FROM dormancy.customer_status WHERE customer_id >= 17 ORDER BY customer_id;
+  FROM dormancy.customer_status WHERE customer_id BETWEEN 17 AND 22 ORDER BY customer_id;
+-- (a review of 2026-12-07) a postponement holds for next fiscal year's
+-- budget only when its reason is budget (31) or timing (26), or none was
+-- given (25: 保留, horyu; 33: a blank reason; 34: 見送り（来期）, miokuri
+-- (raiki)): a deal postponed waiting for a feature (23), for a competitor
+-- (24), on price (29), for the customer's circumstances (30: 顧客都合,
+-- kokyaku tsugo) or for an unmapped reason, other (27: 見送り理由なし,
+-- miokuri riyu nashi) says nothing of a budget (until then each was held
+-- until February).  A deal lost on timing (28; 32: lost - timing, the
+-- reason in the outcome's wording) is no budget either, as a decline for
+-- timing is not.  The score is the same: deal_postponed for every
+-- postponement
+INSERT INTO br.customers SELECT i, 'Customer ' || i FROM generate_series(23, 34) i;
+INSERT INTO br.orders SELECT c, timestamptz '2025-01-10 12:00+09' + (m || ' months')::interval, 100000
+  FROM generate_series(23, 34) c CROSS JOIN generate_series(0, 11) m;
+INSERT INTO br.deals VALUES
+	(23, '2026-10-01', 'postponed', 'features'),
+	(24, '2026-10-01', 'postponed', 'competitor'),
+	(25, '2026-10-01', U&'\4FDD\7559', NULL),
+	(26, '2026-10-01', 'postponed', 'timing'),
+	(27, '2026-10-01', U&'\898B\9001\308A', U&'\898B\9001\308A\7406\7531\306A\3057'),
+	(28, '2026-10-01', 'lost', 'timing'),
+	(29, '2026-10-01', 'postponed', 'price'),
+	(30, '2026-10-01', U&'\5EF6\671F', U&'\9867\5BA2\90FD\5408'),
+	(31, '2026-10-01', 'postponed', 'budget'),
+	(32, '2026-10-01', 'lost - timing', NULL),
+	(33, '2026-10-01', 'postponed', ' '),
+	(34, '2026-10-01', U&'\898B\9001\308A\FF08\6765\671F\FF09', NULL);
+SELECT customer_id, last_deal_outcome, last_deal_reason, score_breakdown -> 'deal' ->> 'basis' AS deal_basis,
+	   reapproach_on, customer_id IN (SELECT customer_id FROM dormancy.call_list) AS listed
+  FROM dormancy.customer_status WHERE customer_id >= 23 ORDER BY customer_id;
+-- the same score whether the postponement holds or not: one deal value
+-- (deal_postponed), one score
+SELECT count(DISTINCT score_breakdown -> 'deal' -> 'value') AS deal_values,
+	   count(DISTINCT round(priority_score::numeric, 6)) AS scores
+  FROM dormancy.customer_status WHERE last_deal_outcome = 'postponed' AND customer_id >= 23;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA br CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
@@ -202,8 +238,13 @@ SELECT c.id::text, timestamptz '2025-06-01 00:00+09' + random() * interval '700 
  WHERE random() < 0.5;
 INSERT INTO rr.deals
 SELECT c.id, timestamptz '2025-06-01 00:00+09' + random() * interval '700 days',
-	   (ARRAY['won', 'lost', U&'\5931\6CE8', 'postponed', U&'\4FDD\7559', 'open', 'weird'])[1 + floor(random() * 7)::int],
-	   (ARRAY['budget', U&'\4E88\7B97', 'price', 'timing', 'competitor', NULL])[1 + floor(random() * 6)::int]
+	   (ARRAY['won', 'lost', U&'\5931\6CE8', 'postponed', U&'\4FDD\7559', 'open', 'weird', 'on hold',
+			  U&'\6B21\5E74\5EA6\691C\8A0E', 'lost - timing', 'lost - competitor'])[1 + floor(random() * 11)::int],
+	   -- every kind of reason: budget, timing, price, features, competitor,
+	   -- circumstances, other (mapped, or unmapped), blank, NULL
+	   (ARRAY['budget', U&'\4E88\7B97', U&'\6765\671F', 'timing', U&'\6642\671F\5C1A\65E9', 'price', 'features',
+			  U&'\6A5F\80FD\4E0D\8DB3', 'competitor', U&'\4ED6\793E', 'circumstances', U&'\9867\5BA2\90FD\5408',
+			  'other', 'mystery', ' ', NULL, NULL, NULL])[1 + floor(random() * 18)::int]
   FROM rr.customers c CROSS JOIN generate_series(1, 2) g
  WHERE random() < 0.4;
 SELECT dormancy.bind_customers('rr.customers', 'id', name => 'name') IS NULL AS bound;
@@ -214,8 +255,9 @@ SELECT dormancy.bind_deals('rr.deals', customer => 'customer', closed_at => 'clo
 -- other than not_reached) and the last closed deal (while deals are bound),
 -- each up to the as-of day by its day in Tokyo; the decline when it has a
 -- reason, is after the last order and later than the last closed deal,
--- else the deal; budget-type: a decline for budget, a deal postponed or
--- lost on budget after the last order.  The next fiscal year's first day
+-- else the deal; budget-type: a decline for budget, a deal postponed for
+-- budget, timing or no reason (a blank one: the outcome wording's), or lost
+-- on budget, after the last order.  The next fiscal year's first day
 -- is the first of the month after the event day, found among two years.
 CREATE VIEW rr.reference AS
 WITH a AS (
@@ -247,7 +289,8 @@ WITH a AS (
 ), deal AS (
 	SELECT DISTINCT ON (d.customer) d.customer, (d.closed_at AT TIME ZONE 'Asia/Tokyo')::date AS day,
 		   coalesce(o.outcome, 'unknown') AS outcome,
-		   CASE WHEN d.reason IS NULL THEN ro.reason ELSE coalesce(r.reason, 'other') END AS reason
+		   CASE WHEN dormancy.label_key(d.reason) = '' OR d.reason IS NULL THEN ro.reason
+				ELSE coalesce(r.reason, 'other') END AS reason
 	  FROM rr.deals d
 	  LEFT JOIN dormancy.deal_outcomes o ON dormancy.label_key(o.source_outcome) = dormancy.label_key(d.outcome)
 	  LEFT JOIN dormancy.deal_reasons r ON dormancy.label_key(r.source_reason) = dormancy.label_key(d.reason)
@@ -260,7 +303,8 @@ WITH a AS (
 		   CASE WHEN conv.reason IS NOT NULL AND (ord.last_order IS NULL OR conv.day > ord.last_order)
 					 AND (deal.day IS NULL OR conv.day > deal.day)
 				THEN CASE WHEN conv.reason = 'budget' THEN conv.day END
-				WHEN (deal.outcome = 'postponed' OR (deal.outcome = 'lost' AND deal.reason = 'budget'))
+				WHEN ((deal.outcome = 'postponed' AND (deal.reason IS NULL OR deal.reason IN ('budget', 'timing')))
+					  OR (deal.outcome = 'lost' AND deal.reason = 'budget'))
 					 AND (ord.last_order IS NULL OR deal.day > ord.last_order)
 					 -- not when the customer showed interest since
 					 AND NOT coalesce(interest.day > deal.day, false)
