@@ -3838,14 +3838,32 @@ SELECT core.*,
 	   -- fiscal year, the lead earlier, when after as_of).  The event is the
 	   -- deal component's input: the decline heard on a call that _assess
 	   -- passes on (after the last order, not superseded by a deal), when
-	   -- its reason is budget; else the last deal, postponed or lost on
-	   -- budget, after the last order, unless a conversation after it
+	   -- its reason is budget; else the last deal when it says budget (see
+	   -- below), after the last order, unless a conversation after it
 	   -- showed the customer's own interest (interested, a meeting, a quote,
 	   -- an order: the customer is back in touch; whatever came since)
 	   dormancy._reapproach_on(core.as_of,
 		   CASE WHEN (ev.r).outreach_declined_reason IS NOT NULL
 				THEN CASE WHEN (ev.r).outreach_declined_reason = 'budget' THEN ot.last_outcome_on END
-				WHEN (deal.last_deal_outcome = 'postponed' OR (deal.last_deal_outcome = 'lost' AND deal.last_deal_reason = 'budget'))
+				-- The deal says budget when it was lost on budget, or
+				-- postponed for budget, for timing (a postponement is a
+				-- "later", and timing says no more) or for no reason given
+				-- (CRMs mostly leave a postponement's reason empty, and
+				-- horyu, miokuri, jinendo kento mostly mean the budget).  A
+				-- deal postponed for features, a competitor, price, the
+				-- customer's circumstances or another reason (an unmapped
+				-- one: other) waits for those, not for a fiscal year: no
+				-- hold (until 2026-12-07 every postponement held).  Lost on
+				-- timing does not hold, as a decline for timing does not:
+				-- "not now" names no fiscal year (the wordings that do,
+				-- raiki kento, jiki shoso (raiki kento), ..., are mapped to
+				-- budget).  The score does not follow this: deal_postponed
+				-- values every postponement alike
+				WHEN CASE deal.last_deal_outcome
+						  WHEN 'lost' THEN deal.last_deal_reason = 'budget'
+						  WHEN 'postponed' THEN deal.last_deal_reason IS NULL
+												 OR deal.last_deal_reason IN ('budget', 'timing')
+						  ELSE false END
 					 AND (core.last_order_at IS NULL OR deal.last_deal_at > core.last_order_at)
 					 AND (ot.last_interest_on IS NULL OR ot.last_interest_on <= deal.last_deal_at)
 				THEN deal.last_deal_at END,
@@ -4105,7 +4123,7 @@ COMMENT ON COLUMN dormancy.customer_status.forecast_model IS 'the model p_alive,
 COMMENT ON COLUMN dormancy.customer_status.opted_out_on IS 'the day the customer asked not to be contacted again (customer_outreach.opted_out_on): left off call_list, snapshot_call_list and new campaigns; NULL otherwise';
 COMMENT ON COLUMN dormancy.customer_status.last_contacted_on IS 'the day of the latest contact, attempts included (customer_outreach.last_contacted_on); NULL without any';
 COMMENT ON COLUMN dormancy.customer_status.recontact_on IS 'the first day the customer may be contacted again after a recent contact, a message delivered without an answer or an unanswered direct or step mailing not counted (customer_outreach.recontact_on, outreach_settings.recontact_after): held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held';
-COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, an order since, a conversation of the customer''s own interest since a deal (customer_outreach.last_interest_on), or fiscal_year_start_month NULL)';
+COMMENT ON COLUMN dormancy.customer_status.reapproach_on IS 'the first day to approach again a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal lost on budget, or a deal postponed for budget, for timing or with no reason given, not for another reason; after the last order): the first day of the fiscal year after it (outreach_settings.fiscal_year_start_month) minus outreach_settings.budget_reapproach_lead, or that first day itself when the lead puts it on or before the event; held back from call_list, snapshot_call_list and new campaigns until then; NULL when not held (the day passed, another input, an order since, a conversation of the customer''s own interest since a deal (customer_outreach.last_interest_on), or fiscal_year_start_month NULL)';
 COMMENT ON COLUMN dormancy.customer_status.data_gaps IS 'what is missing to call the customer: no_contact, no_phone, invalid_phone, no_email, invalid_email, no_person, contact_outdated, no_name, duplicate_name, no_activity (docs/sources.md); empty when nothing is';
 -- customer_core's columns mean what they mean in customer_status
 PERFORM dormancy._copy_column_comments('dormancy.customer_status', 'dormancy.customer_core');
@@ -10353,7 +10371,7 @@ COMMENT ON COLUMN dormancy.outreach_settings.score_bands IS
 COMMENT ON COLUMN dormancy.outreach_settings.recontact_after IS
 	'how long a customer is held back after a contact (attempts included; not a message delivered without an answer, nor a direct_mail or step_mail contact the customer did not answer): the customer leaves call_list, snapshot_call_list and new campaigns until the latest contact''s day plus this (customer_outreach.recontact_on); whole days or months, 0 or more; NULL: no hold; default 14 days';
 COMMENT ON COLUMN dormancy.outreach_settings.fiscal_year_start_month IS
-	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal postponed or lost on budget, after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
+	'the month your customers'' fiscal years start in (1 to 12; default 4, April, as in most Japanese companies): a customer who put you off to next fiscal year''s budget (the deal component''s input a decline for budget, a deal lost on budget, or a deal postponed for budget, for timing or with no reason given, not for another reason; after the last order) is held back from call_list, snapshot_call_list and new campaigns until the first day of the fiscal year after that day minus budget_reapproach_lead (customer_status.reapproach_on); NULL: no such hold';
 COMMENT ON COLUMN dormancy.outreach_settings.budget_reapproach_lead IS
 	'how long before the next fiscal year starts such a customer is approached again (budgets are drawn up before the year starts): customer_status.reapproach_on is the first day of that year minus this, or the first day itself when that is not after the event; whole days or months, 0 or more, under 12 months; default 2 months';
 SELECT pg_catalog.pg_extension_config_dump('dormancy.outreach_settings', '');

@@ -144,7 +144,8 @@ if [ "${held_single%% *}" -eq 0 ] || [ "$held_listed" -ne 0 ] || [ "$held_single
 fi
 echo "held back after a recent contact the same on Citus, none on the call list: ${held_single%% *} customers"
 # and customers put off to next fiscal year's budget (reapproach_on: the
-# demo's deals postponed or lost on budget after the last order)
+# demo's deals postponed without a reason, 保留, or lost on budget, after
+# the last order)
 reapq="SELECT count(*) FILTER (WHERE reapproach_on IS NOT NULL) || ' ' || count(*) FILTER (WHERE reapproach_on IS NOT NULL AND customer_id IN (SELECT customer_id FROM dormancy.call_list)) FROM dormancy.customer_status"
 reap_single=$(psql -X -At -d "$single" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$reapq" | tail -1)
 reap_coord=$(psql -X -At "${coord[@]}" -c "SET dormancy.as_of = '2026-11-01'" -c "SET dormancy.time_zone = 'Asia/Tokyo'" -c "$reapq" | tail -1)
