@@ -40,8 +40,10 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
 -- which looks a name up when it runs), not SECURITY DEFINER: _name_key
 -- (the name key, per customer row); _not_opted_out (the opt-out rule, in
 -- customer_outreach per customer and in campaign_list's condition, whose
--- estimate it keeps); _call_list_min_score (the call lists' condition on
--- the score, whose estimate the plans depend on: sql/plan_estimates.sql)
+-- estimate it keeps); _unanswered and _conversation (per contact, in
+-- customer_outreach and campaign_outcomes); _call_list_min_score (the call
+-- lists' condition on the score, whose estimate the plans depend on:
+-- sql/plan_estimates.sql)
 SELECT p.oid::regprocedure AS unpinned
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'dormancy'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
@@ -49,6 +51,8 @@ SELECT p.oid::regprocedure AS unpinned
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
    AND NOT (p.oid IN ('dormancy._name_key(text,text,text[])'::regprocedure,
 					  'dormancy._not_opted_out(timestamptz,timestamptz)'::regprocedure,
+					  'dormancy._unanswered(text,text,text)'::regprocedure,
+					  'dormancy._conversation(text,text,text)'::regprocedure,
 					  'dormancy._call_list_min_score(text,date,date,text[],double precision)'::regprocedure)
 			AND p.prosqlbody IS NOT NULL AND NOT p.prosecdef AND p.proconfig IS NULL)
  ORDER BY 1;

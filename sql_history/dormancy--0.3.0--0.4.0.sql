@@ -3131,23 +3131,20 @@ WITH a AS (
 ), o AS (
 	SELECT y.*,
 		   (y.counts AND NOT y.unanswered) AS holds,
-		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered) AS conversation
+		   (y.counts AND dormancy._conversation(y.channel, y.outcome, y.source_outcome)) AS conversation
 	  FROM (SELECT x.*, (pg_catalog.isfinite(x.contacted_at) AND x.contacted_on <= a.day) IS TRUE AS counts,
 				   (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at)) AS undated,
-				   -- a message the customer did not answer: one that arrived
-				   -- (delivered: a mailing, a newsletter, opened or not) by
-				   -- any channel, and a mailing (direct_mail, step_mail) with
-				   -- no outcome, not reached or reached.  It holds nobody back
-				   -- and is no conversation (a decline heard before it stays
-				   -- the latest thing the customer said).  An answer
+				   -- a message the customer did not answer (_unanswered,
+				   -- sql_src/67_outreach.sql: delivered by any channel, a
+				   -- direct or step mailing with no outcome, not reached or
+				   -- reached) holds nobody back and is no conversation
+				   -- (_conversation: a decline heard before it stays the
+				   -- latest thing the customer said), the rule
+				   -- campaign_outcomes.reached reads too.  An answer
 				   -- (interest, a decline) holds and is a conversation; an
 				   -- outcome nobody mapped holds, as a channel nobody mapped
 				   -- does
-				   coalesce(x.outcome = 'delivered' OR
-							(x.channel IN ('direct_mail', 'step_mail') AND
-							 (x.outcome IN ('not_reached', 'reached') OR
-							  (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = ''))),
-							false) AS unanswered
+				   dormancy._unanswered(x.channel, x.outcome, x.source_outcome) AS unanswered
 			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 			 -- a contact without a (finite) time is left out (source_issues
 			 -- lists it), but for an opt-out: its time unknown, it is in
@@ -4858,7 +4855,12 @@ WITH m AS (
 	SELECT m.campaign_id, m.customer_id,
 		   pg_catalog.min(o.contacted_on) AS first_contact_on,
 		   pg_catalog.count(*) AS contacts,
-		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+		   -- a conversation among them, by the rule of
+		   -- customer_outreach.conversations (_conversation): a message
+		   -- delivered without an answer, or a mailing the member did not
+		   -- answer, is a contact, not reached (until 2026-12-07 it was
+		   -- reached: a campaign of DMs marked delivered reached everyone)
+		   pg_catalog.bool_or(dormancy._conversation(o.channel, o.outcome, o.source_outcome)) AS reached
 	  FROM m
 	  JOIN dormancy.src_outreach o ON o.customer_id = m.bound_id
 	  -- (a campaign id that is none of the extension's campaigns: a CRM's
@@ -4955,7 +4957,7 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the 
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign from its start day on, or one without a campaign (or with a campaign id that is none of dormancy.campaigns) in the window; a control, any outreach row in the window (another campaign''s too); up to the as-of day in force';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
-COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them is a conversation, as customer_outreach.conversations counts one: an outcome other than not_reached, not a message delivered without an answer (outcome delivered, by any channel: a DM or newsletter marked delivered or opened is contacted, not reached) nor a direct or step mailing the member did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with the net of its lines)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
@@ -13890,6 +13892,45 @@ CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_intere
 COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
 	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
 
+-- Whether a contact (its channel and outcome as src_outreach maps them, and
+-- the wording of the outcome as given) is a message the customer did not
+-- answer: one that arrived (delivered: a mailing, a newsletter, opened or
+-- not) by any channel, and a mailing (direct_mail, step_mail) with no
+-- outcome, not reached or reached.  It holds nobody back and is no
+-- conversation (docs/outreach.md, Recent contacts).  An answer (interest, a
+-- decline) is none; an outcome nobody mapped is none either (it holds, as
+-- a channel nobody mapped does).  Never NULL.  Inlined into the views that
+-- call it (customer_outreach, and campaign_outcomes through
+-- _conversation), so that the planner sees the expression (no call per
+-- row): no SET search_path (which stops inlining), not STRICT; its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the extension
+-- script creates it (functions and operators qualified), and nothing is
+-- looked up when it runs.
+CREATE FUNCTION dormancy._unanswered(channel text, outcome text, source_outcome text)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN COALESCE(outcome OPERATOR(pg_catalog.=) 'delivered' OR
+					(channel OPERATOR(pg_catalog.=) ANY ('{direct_mail,step_mail}'::pg_catalog.text[]) AND
+					 (outcome OPERATOR(pg_catalog.=) ANY ('{not_reached,reached}'::pg_catalog.text[]) OR
+					  (outcome IS NULL AND
+					   COALESCE(dormancy.label_key(source_outcome), '') OPERATOR(pg_catalog.=) ''))),
+					false);
+COMMENT ON FUNCTION dormancy._unanswered(text, text, text) IS
+	'internal: whether a contact (mapped channel and outcome, the outcome''s wording) is a message the customer did not answer: outcome delivered by any channel, or a direct or step mailing with no outcome, not_reached or reached; it holds nobody back and is no conversation (customer_outreach.recontact_on, conversations)';
+
+-- Whether a contact is a conversation (the same arguments): an outcome other
+-- than not_reached, not a message the customer did not answer
+-- (_unanswered).  The one rule of customer_outreach.conversations and its
+-- latest conversation (the evidence of the likely reason) and of
+-- campaign_outcomes.reached.  Never NULL.  Inlined as _unanswered is.
+CREATE FUNCTION dormancy._conversation(channel text, outcome text, source_outcome text)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN outcome IS NOT NULL AND outcome OPERATOR(pg_catalog.<>) 'not_reached'
+		   AND NOT dormancy._unanswered(channel, outcome, source_outcome);
+COMMENT ON FUNCTION dormancy._conversation(text, text, text) IS
+	'internal: whether a contact (mapped channel and outcome, the outcome''s wording) is a conversation: an outcome other than not_reached, not a message the customer did not answer (_unanswered); customer_outreach.conversations and last_outcome, campaign_outcomes.reached';
+
 -- The score a customer needs to be on call_list and snapshot_call_list
 -- (written here only; both pass the call-list settings in force,
 -- score_weights.call_list_tiers and call_list_min_score): the minimum score
@@ -13993,7 +14034,8 @@ $$;
 -- (_row_security_bypassed, for source_issues), what tells the planner
 -- that a settings relation has one row (_single_row), and the rules that
 -- the views inline or fold (the opt-out rule and the outcomes that lift it,
--- the call list's minimum score: the planner checks EXECUTE on them too),
+-- what is a conversation and an unanswered message, the call list's minimum
+-- score: the planner checks EXECUTE on them too),
 -- and the day a customer put off to next fiscal year's budget is due
 -- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
@@ -14023,6 +14065,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._unanswered(text, text, text), dormancy._conversation(text, text, text),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
 	dormancy._reapproach_on(date, date, smallint, interval)
 	TO dormancy_analyst;

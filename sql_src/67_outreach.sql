@@ -984,6 +984,45 @@ CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_intere
 COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
 	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
 
+-- Whether a contact (its channel and outcome as src_outreach maps them, and
+-- the wording of the outcome as given) is a message the customer did not
+-- answer: one that arrived (delivered: a mailing, a newsletter, opened or
+-- not) by any channel, and a mailing (direct_mail, step_mail) with no
+-- outcome, not reached or reached.  It holds nobody back and is no
+-- conversation (docs/outreach.md, Recent contacts).  An answer (interest, a
+-- decline) is none; an outcome nobody mapped is none either (it holds, as
+-- a channel nobody mapped does).  Never NULL.  Inlined into the views that
+-- call it (customer_outreach, and campaign_outcomes through
+-- _conversation), so that the planner sees the expression (no call per
+-- row): no SET search_path (which stops inlining), not STRICT; its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the extension
+-- script creates it (functions and operators qualified), and nothing is
+-- looked up when it runs.
+CREATE FUNCTION dormancy._unanswered(channel text, outcome text, source_outcome text)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN COALESCE(outcome OPERATOR(pg_catalog.=) 'delivered' OR
+					(channel OPERATOR(pg_catalog.=) ANY ('{direct_mail,step_mail}'::pg_catalog.text[]) AND
+					 (outcome OPERATOR(pg_catalog.=) ANY ('{not_reached,reached}'::pg_catalog.text[]) OR
+					  (outcome IS NULL AND
+					   COALESCE(dormancy.label_key(source_outcome), '') OPERATOR(pg_catalog.=) ''))),
+					false);
+COMMENT ON FUNCTION dormancy._unanswered(text, text, text) IS
+	'internal: whether a contact (mapped channel and outcome, the outcome''s wording) is a message the customer did not answer: outcome delivered by any channel, or a direct or step mailing with no outcome, not_reached or reached; it holds nobody back and is no conversation (customer_outreach.recontact_on, conversations)';
+
+-- Whether a contact is a conversation (the same arguments): an outcome other
+-- than not_reached, not a message the customer did not answer
+-- (_unanswered).  The one rule of customer_outreach.conversations and its
+-- latest conversation (the evidence of the likely reason) and of
+-- campaign_outcomes.reached.  Never NULL.  Inlined as _unanswered is.
+CREATE FUNCTION dormancy._conversation(channel text, outcome text, source_outcome text)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN outcome IS NOT NULL AND outcome OPERATOR(pg_catalog.<>) 'not_reached'
+		   AND NOT dormancy._unanswered(channel, outcome, source_outcome);
+COMMENT ON FUNCTION dormancy._conversation(text, text, text) IS
+	'internal: whether a contact (mapped channel and outcome, the outcome''s wording) is a conversation: an outcome other than not_reached, not a message the customer did not answer (_unanswered); customer_outreach.conversations and last_outcome, campaign_outcomes.reached';
+
 INSERT INTO dormancy.outreach_outcomes (source_outcome, outcome) VALUES
 	('not_reached', 'not_reached'), ('not reached', 'not_reached'), ('no answer', 'not_reached'),
 	('no_answer', 'not_reached'), ('voicemail', 'not_reached'), ('left voicemail', 'not_reached'),

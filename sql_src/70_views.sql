@@ -563,23 +563,20 @@ WITH a AS (
 ), o AS (
 	SELECT y.*,
 		   (y.counts AND NOT y.unanswered) AS holds,
-		   (y.counts AND y.outcome IS NOT NULL AND y.outcome <> 'not_reached' AND NOT y.unanswered) AS conversation
+		   (y.counts AND dormancy._conversation(y.channel, y.outcome, y.source_outcome)) AS conversation
 	  FROM (SELECT x.*, (pg_catalog.isfinite(x.contacted_at) AND x.contacted_on <= a.day) IS TRUE AS counts,
 				   (x.contacted_at IS NULL OR NOT pg_catalog.isfinite(x.contacted_at)) AS undated,
-				   -- a message the customer did not answer: one that arrived
-				   -- (delivered: a mailing, a newsletter, opened or not) by
-				   -- any channel, and a mailing (direct_mail, step_mail) with
-				   -- no outcome, not reached or reached.  It holds nobody back
-				   -- and is no conversation (a decline heard before it stays
-				   -- the latest thing the customer said).  An answer
+				   -- a message the customer did not answer (_unanswered,
+				   -- sql_src/67_outreach.sql: delivered by any channel, a
+				   -- direct or step mailing with no outcome, not reached or
+				   -- reached) holds nobody back and is no conversation
+				   -- (_conversation: a decline heard before it stays the
+				   -- latest thing the customer said), the rule
+				   -- campaign_outcomes.reached reads too.  An answer
 				   -- (interest, a decline) holds and is a conversation; an
 				   -- outcome nobody mapped holds, as a channel nobody mapped
 				   -- does
-				   coalesce(x.outcome = 'delivered' OR
-							(x.channel IN ('direct_mail', 'step_mail') AND
-							 (x.outcome IN ('not_reached', 'reached') OR
-							  (x.outcome IS NULL AND coalesce(dormancy.label_key(x.source_outcome), '') = ''))),
-							false) AS unanswered
+				   dormancy._unanswered(x.channel, x.outcome, x.source_outcome) AS unanswered
 			  FROM dormancy.src_outreach x JOIN a ON dormancy._single_row(a.day)
 			 -- a contact without a (finite) time is left out (source_issues
 			 -- lists it), but for an opt-out: its time unknown, it is in
@@ -2290,7 +2287,12 @@ WITH m AS (
 	SELECT m.campaign_id, m.customer_id,
 		   pg_catalog.min(o.contacted_on) AS first_contact_on,
 		   pg_catalog.count(*) AS contacts,
-		   pg_catalog.bool_or(o.outcome IS NOT NULL AND o.outcome <> 'not_reached') AS reached
+		   -- a conversation among them, by the rule of
+		   -- customer_outreach.conversations (_conversation): a message
+		   -- delivered without an answer, or a mailing the member did not
+		   -- answer, is a contact, not reached (until 2026-12-07 it was
+		   -- reached: a campaign of DMs marked delivered reached everyone)
+		   pg_catalog.bool_or(dormancy._conversation(o.channel, o.outcome, o.source_outcome)) AS reached
 	  FROM m
 	  JOIN dormancy.src_outreach o ON o.customer_id = m.bound_id
 	  -- (a campaign id that is none of the extension's campaigns: a CRM's
@@ -2387,7 +2389,7 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.window_end IS 'the last day of the 
 COMMENT ON COLUMN dormancy.campaign_outcomes.window_ended IS 'the as-of day in force (dormancy.as_of_day()) is on or after window_end: the window is complete';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an outreach row of this campaign from its start day on, or one without a campaign (or with a campaign id that is none of dormancy.campaigns) in the window; a control, any outreach row in the window (another campaign''s too); up to the as-of day in force';
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
-COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them has an outcome other than not_reached (and not unmapped)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them is a conversation, as customer_outreach.conversations counts one: an outcome other than not_reached, not a message delivered without an answer (outcome delivered, by any channel: a DM or newsletter marked delivered or opened is contacted, not reached) nor a direct or step mailing the member did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with the net of its lines)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';

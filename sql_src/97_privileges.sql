@@ -139,7 +139,8 @@ $$;
 -- (_row_security_bypassed, for source_issues), what tells the planner
 -- that a settings relation has one row (_single_row), and the rules that
 -- the views inline or fold (the opt-out rule and the outcomes that lift it,
--- the call list's minimum score: the planner checks EXECUTE on them too),
+-- what is a conversation and an unanswered message, the call list's minimum
+-- score: the planner checks EXECUTE on them too),
 -- and the day a customer put off to next fiscal year's budget is due
 -- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
@@ -169,6 +170,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
 	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._unanswered(text, text, text), dormancy._conversation(text, text, text),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
 	dormancy._reapproach_on(date, date, smallint, interval)
 	TO dormancy_analyst;
