@@ -3641,9 +3641,12 @@ SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amo
 HAVING pg_catalog.count(*) > 0
 UNION ALL
 SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose order time is NULL or infinite, left out of purchase histories'
+	   'orders whose order time is NULL or infinite (or, in dormancy.time_zone, beyond the timestamp range), left out of purchase histories'
   FROM dormancy.src_orders o
- WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ -- (the histories' own test: the order's wall-clock time, _local_time, is
+ -- infinite also for an instant whose local time is beyond the range)
+ WHERE o.ordered_at IS NULL
+	OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))
  GROUP BY o.customer_id
 UNION ALL
 SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
@@ -8540,7 +8543,7 @@ CREATE FUNCTION dormancy._local_time(timestamptz, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._local_time(timestamptz, jsonb) IS
-	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
+	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite; one whose wall-clock time is beyond the timestamp range is the infinity of its side)';
 -- for a bound date or timestamp column the zone changes nothing
 CREATE FUNCTION dormancy._local_time(timestamp, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
@@ -8552,6 +8555,13 @@ CREATE FUNCTION dormancy._local_time(date, zone jsonb) RETURNS date
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION dormancy._local_time(date, jsonb) IS
 	'internal: a date is already a day';
+-- an instant whose wall-clock time in the zone is beyond the timestamp
+-- range is no usable time (a contact so dated is one without a time)
+CREATE FUNCTION dormancy._usable_instant(timestamptz, zone jsonb) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'dormancy_usable_instant'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._usable_instant(timestamptz, jsonb) IS
+	'internal: the instant, or NULL when its wall-clock time in the named zone is beyond the timestamp range (an infinite instant stays infinite)';
 
 -- The Citus kind of a relation: 'distributed', 'reference', 'local' (a
 -- Citus local table), or NULL when Citus is not installed or the relation
@@ -11337,8 +11347,11 @@ BEGIN
 			-- a date or timestamp read in the zone; one beyond the range
 			-- that converts (a typo, a "max date" placeholder) is no time:
 			-- source_issues reports it (outreach_without_date), the views
-			-- leave it out (the conversion raised an error for every query)
-			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+			-- leave it out (the conversion raised an error for every query).
+			-- Likewise a timestamptz whose wall-clock time in the zone is
+			-- beyond the range (_usable_instant)
+			CASE WHEN at_type = 'timestamptz'::regtype
+				 THEN format('dormancy._usable_instant(%s, %s)', dormancy._col(src.columns, 'contacted_at'), zone)
 				 ELSE format('CASE WHEN (%2$s) BETWEEN ''4713-12-01 BC''::pg_catalog.timestamp AND ''294276-12-01''::pg_catalog.timestamp '
 							 'OR NOT pg_catalog.isfinite(%2$s) '
 							 'THEN pg_catalog.timezone(%1$s #>> ''{}'', (%2$s)::pg_catalog.timestamp) END', zone,
@@ -11380,8 +11393,8 @@ BEGIN
 			(SELECT (dormancy._binding_column(x.relation, 'customer', x.columns ->> 'customer')).type_oid
 			   FROM dormancy._usable_bindings() x WHERE x.source = 'orders'));
 		cols := format(
-			'SELECT c.customer_id, l.contacted_at, '
-			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'SELECT c.customer_id, dormancy._usable_instant(l.contacted_at, %1$s) AS contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %1$s))::pg_catalog.date AS contacted_on, '
 			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
 			'l.outreach_id FROM (TABLE dormancy.outreach_log) l '
@@ -14041,6 +14054,7 @@ $$;
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
 	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
+	dormancy._usable_instant(timestamptz, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
 	dormancy._configuration(),
 	dormancy._rule_for(text, text, dormancy.configuration),

@@ -56,7 +56,7 @@ CREATE FUNCTION dormancy._local_time(timestamptz, zone jsonb) RETURNS timestamp
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy._local_time(timestamptz, jsonb) IS
-	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite)';
+	'internal: the wall-clock time of an instant in the named zone (infinite instants stay infinite; one whose wall-clock time is beyond the timestamp range is the infinity of its side)';
 -- for a bound date or timestamp column the zone changes nothing
 CREATE FUNCTION dormancy._local_time(timestamp, zone jsonb) RETURNS timestamp
 	AS 'MODULE_PATHNAME', 'dormancy_local_time_unchanged'
@@ -70,6 +70,13 @@ CREATE FUNCTION dormancy._local_time(date, zone jsonb) RETURNS date
 	SUPPORT dormancy._plan_support;
 COMMENT ON FUNCTION dormancy._local_time(date, jsonb) IS
 	'internal: a date is already a day';
+-- an instant whose wall-clock time in the zone is beyond the timestamp
+-- range is no usable time (a contact so dated is one without a time)
+CREATE FUNCTION dormancy._usable_instant(timestamptz, zone jsonb) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'dormancy_usable_instant'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION dormancy._usable_instant(timestamptz, jsonb) IS
+	'internal: the instant, or NULL when its wall-clock time in the named zone is beyond the timestamp range (an infinite instant stays infinite)';
 
 --
 -- Type purchase_history

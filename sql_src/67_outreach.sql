@@ -1183,8 +1183,11 @@ BEGIN
 			-- a date or timestamp read in the zone; one beyond the range
 			-- that converts (a typo, a "max date" placeholder) is no time:
 			-- source_issues reports it (outreach_without_date), the views
-			-- leave it out (the conversion raised an error for every query)
-			CASE WHEN at_type = 'timestamptz'::regtype THEN dormancy._col(src.columns, 'contacted_at')
+			-- leave it out (the conversion raised an error for every query).
+			-- Likewise a timestamptz whose wall-clock time in the zone is
+			-- beyond the range (_usable_instant)
+			CASE WHEN at_type = 'timestamptz'::regtype
+				 THEN format('dormancy._usable_instant(%s, %s)', dormancy._col(src.columns, 'contacted_at'), zone)
 				 ELSE format('CASE WHEN (%2$s) BETWEEN ''4713-12-01 BC''::pg_catalog.timestamp AND ''294276-12-01''::pg_catalog.timestamp '
 							 'OR NOT pg_catalog.isfinite(%2$s) '
 							 'THEN pg_catalog.timezone(%1$s #>> ''{}'', (%2$s)::pg_catalog.timestamp) END', zone,
@@ -1226,8 +1229,8 @@ BEGIN
 			(SELECT (dormancy._binding_column(x.relation, 'customer', x.columns ->> 'customer')).type_oid
 			   FROM dormancy._usable_bindings() x WHERE x.source = 'orders'));
 		cols := format(
-			'SELECT c.customer_id, l.contacted_at, '
-			'(dormancy._local_time(l.contacted_at, %s))::pg_catalog.date AS contacted_on, '
+			'SELECT c.customer_id, dormancy._usable_instant(l.contacted_at, %1$s) AS contacted_at, '
+			'(dormancy._local_time(l.contacted_at, %1$s))::pg_catalog.date AS contacted_on, '
 			'l.channel AS source_channel, l.theme AS source_theme, l.outcome AS source_outcome, '
 			'l.declined_reason AS source_reason, l.rep, l.campaign_id, l.customer_id AS source_customer_id, '
 			'l.outreach_id FROM (TABLE dormancy.outreach_log) l '

@@ -1073,9 +1073,12 @@ SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amo
 HAVING pg_catalog.count(*) > 0
 UNION ALL
 SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
-	   'orders whose order time is NULL or infinite, left out of purchase histories'
+	   'orders whose order time is NULL or infinite (or, in dormancy.time_zone, beyond the timestamp range), left out of purchase histories'
   FROM dormancy.src_orders o
- WHERE o.ordered_at IS NULL OR NOT pg_catalog.isfinite(o.ordered_at)
+ -- (the histories' own test: the order's wall-clock time, _local_time, is
+ -- infinite also for an instant whose local time is beyond the range)
+ WHERE o.ordered_at IS NULL
+	OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))
  GROUP BY o.customer_id
 UNION ALL
 SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,

@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(dormancy_local_day);
 PG_FUNCTION_INFO_V1(dormancy_time_zone_in_force);
 PG_FUNCTION_INFO_V1(dormancy_local_time);
 PG_FUNCTION_INFO_V1(dormancy_local_time_unchanged);
+PG_FUNCTION_INFO_V1(dormancy_usable_instant);
 
 char	   *dormancy_time_zone = NULL;
 static char *dormancy_as_of_setting = NULL;
@@ -589,23 +590,16 @@ SetLocalTimeOffset(LocalTimeZone *zone, TimestampTz ts)
 }
 
 /*
- * SQL: dormancy._local_time(timestamptz, zone jsonb): the wall-clock time
- * of an instant in a named zone (a JSON string, see above).  IMMUTABLE,
- * unlike local_day(): the zone is an argument, so a node that runs it (a
- * Citus worker, a postgres_fdw shard) computes the same day as the node
- * that planned it, whatever its settings.  Infinite instants stay infinite
- * (the histories leave them out).  Called for every order row: the zone is
- * parsed when the argument changes, and the zone rules are consulted only
- * outside the interval of the last offset.
+ * The wall-clock time of a finite instant in the zone of argument 1 (cached
+ * in fn_extra), or false when that time is beyond the timestamp range
+ * (294276-12-31 15:00 UTC is already 294277 in Tokyo).
  */
-Datum
-dormancy_local_time(PG_FUNCTION_ARGS)
+static bool
+LocalTimeOf(FunctionCallInfo fcinfo, TimestampTz ts, Timestamp *result)
 {
-	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
 	struct varlena *arg = (struct varlena *) PG_GETARG_POINTER(1);
 	LocalTimeZone *zone = (LocalTimeZone *) fcinfo->flinfo->fn_extra;
 	Size		arglen;
-	TimestampTz result;
 
 	if (zone == NULL)
 		zone = fcinfo->flinfo->fn_extra =
@@ -619,15 +613,64 @@ dormancy_local_time(PG_FUNCTION_ARGS)
 		zone->arglen = arglen <= sizeof(zone->arg) ? arglen : 0;
 		memcpy(zone->arg, VARDATA_ANY(arg), zone->arglen);
 	}
-	if (TIMESTAMP_NOT_FINITE(ts) || zone->is_utc)
-		PG_RETURN_TIMESTAMP(ts);
+	if (zone->is_utc)
+	{
+		*result = ts;
+		return true;
+	}
 	if (!(zone->have_range && ts >= zone->lo && ts < zone->hi))
 		SetLocalTimeOffset(zone, ts);
-	if (pg_add_s64_overflow(ts, zone->offset, &result) || !IS_VALID_TIMESTAMP(result))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
+	return !pg_add_s64_overflow(ts, zone->offset, result) && IS_VALID_TIMESTAMP(*result);
+}
+
+/*
+ * SQL: dormancy._local_time(timestamptz, zone jsonb): the wall-clock time
+ * of an instant in a named zone (a JSON string, see above).  IMMUTABLE,
+ * unlike local_day(): the zone is an argument, so a node that runs it (a
+ * Citus worker, a postgres_fdw shard) computes the same day as the node
+ * that planned it, whatever its settings.  Infinite instants stay infinite
+ * (the histories leave them out), and so does one whose wall-clock time is
+ * beyond the timestamp range: the infinity of its side.  Called for every
+ * order row: the zone is parsed when the argument changes, and the zone
+ * rules are consulted only outside the interval of the last offset.
+ */
+Datum
+dormancy_local_time(PG_FUNCTION_ARGS)
+{
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+	Timestamp	result;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		PG_RETURN_TIMESTAMP(ts);
+	/*
+	 * A wall-clock time beyond the range is the infinity of its side, which
+	 * every caller leaves out as it does an infinite instant.  An error here
+	 * stopped every query over the row.
+	 */
+	if (!LocalTimeOf(fcinfo, ts, &result))
+	{
+		if (ts > 0)
+			TIMESTAMP_NOEND(result);
+		else
+			TIMESTAMP_NOBEGIN(result);
+	}
 	PG_RETURN_TIMESTAMP(result);
+}
+
+/*
+ * SQL: dormancy._usable_instant(timestamptz, zone jsonb): the instant, or
+ * NULL when its wall-clock time in the zone is beyond the timestamp range: a
+ * time of no day, taken as no time (an infinite instant stays what it is).
+ */
+Datum
+dormancy_usable_instant(PG_FUNCTION_ARGS)
+{
+	TimestampTz ts = PG_GETARG_TIMESTAMPTZ(0);
+	Timestamp	local;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || LocalTimeOf(fcinfo, ts, &local))
+		PG_RETURN_TIMESTAMPTZ(ts);
+	PG_RETURN_NULL();
 }
 
 /*
