@@ -120,11 +120,11 @@ SELECT m.customer_id, o.opted_out_on, l.customer_id IS NOT NULL AS listed,
   LEFT JOIN dormancy.campaign_list l ON l.campaign_id = m.campaign_id AND l.customer_id = m.customer_id
  ORDER BY m.customer_id::integer;
 -- the rule and the outcomes that lift an opt-out are each written once
--- (dormancy._not_opted_out, dormancy._interest_outcomes), and the call
+-- (dormancy._opt_out_in_force, dormancy._interest_outcomes), and the call
 -- lists' minimum score (dormancy._call_list_min_score): inlined or folded
 -- into the plans of the views that use them, never called row by row
 \i test/sql_ref/plan_nodes.sql
-SELECT v, count(*) FILTER (WHERE (n - 'Plans')::text ~ '_(not_opted_out|interest_outcomes|call_list_min_score)\(') AS calls,
+SELECT v, count(*) FILTER (WHERE (n - 'Plans')::text ~ '_(opt_out_in_force|interest_outcomes|call_list_min_score)\(') AS calls,
 	   bool_or((n - 'Plans')::text ~ '\{interested,meeting,quote,order\}') AS outcomes_folded
   FROM unnest(ARRAY['customer_outreach', 'campaign_list', 'call_list', 'snapshot_call_list']) v,
 	   LATERAL pg_temp.plan_nodes('SELECT * FROM dormancy.' || v, 'VERBOSE, COSTS off') n

@@ -38,9 +38,9 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
 -- reviewed and named here: a SQL-standard body (RETURN) whose names are
 -- resolved once, when it is created (not a body with a text to reg* cast,
 -- which looks a name up when it runs), not SECURITY DEFINER: _name_key
--- (the name key, per customer row); _not_opted_out (the opt-out rule, in
+-- (the name key, per customer row); _opt_out_in_force (the opt-out rule, in
 -- customer_outreach per customer and in campaign_list's condition, whose
--- estimate it keeps); _unanswered and _conversation (per contact, in
+-- estimate it sets); _unanswered and _conversation (per contact, in
 -- customer_outreach and campaign_outcomes); _call_list_min_score (the call
 -- lists' condition on the score, whose estimate the plans depend on:
 -- sql/plan_estimates.sql)
@@ -50,7 +50,7 @@ SELECT p.oid::regprocedure AS unpinned
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
    AND NOT (p.oid IN ('dormancy._name_key(text,text,text[])'::regprocedure,
-					  'dormancy._not_opted_out(timestamptz,timestamptz)'::regprocedure,
+					  'dormancy._opt_out_in_force(timestamptz,boolean,timestamptz)'::regprocedure,
 					  'dormancy._unanswered(text,text,text)'::regprocedure,
 					  'dormancy._conversation(text,text,text)'::regprocedure,
 					  'dormancy._call_list_min_score(text,date,date,text[],double precision)'::regprocedure)

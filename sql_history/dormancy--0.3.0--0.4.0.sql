@@ -3117,7 +3117,9 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
 -- when no conversation of the customer's own interest (_interest_outcomes:
 -- interested, meeting, quote, order) came after it; one of the same instant
--- does not lift it (_not_opted_out, the rule campaign_list applies too,
+-- does not lift it; -infinity for an opt-out without a time, which nothing
+-- lifts, unless a dated opt-out is in force too (_opt_out_in_force, the
+-- rule campaign_list applies too, on the same aggregates:
 -- sql_src/67_outreach.sql; docs/outreach.md, Opt-outs).  recontact_on:
 -- the day after the hold that follows a contact
 -- (outreach_settings.recontact_after) when it is still ahead, else NULL; a
@@ -3164,9 +3166,10 @@ WITH a AS (
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
-		   -- (an opt-out without a time: in force, nothing can come after
-		   -- it; on no known day, -infinity, unless a dated opt-out is in
-		   -- force too)
+		   -- the opt-out in force (_opt_out_in_force, below; campaign_list
+		   -- aggregates the same): the latest dated opt-out, whether one
+		   -- has no time (in force, nothing can come after it) and the
+		   -- latest interest
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
 		   pg_catalog.bool_or(o.undated) FILTER (WHERE o.opt_out) AS undated_opt_out,
@@ -3193,8 +3196,11 @@ SELECT g.customer_id,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
-	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) IS NOT TRUE THEN g.last_opt_out_on
-			WHEN g.undated_opt_out THEN '-infinity'::pg_catalog.date END AS opted_out_on,
+	   -- in force: the day of the latest dated opt-out when that one is in
+	   -- force, else none known (-infinity: only an opt-out without a time)
+	   CASE WHEN dormancy._opt_out_in_force(g.last_opt_out_at, g.undated_opt_out, g.last_interest_at)
+			THEN CASE WHEN dormancy._opt_out_in_force(g.last_opt_out_at, false, g.last_interest_at)
+					  THEN g.last_opt_out_on ELSE '-infinity'::pg_catalog.date END END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
 			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on,
@@ -4748,13 +4754,16 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.contacted_on >= co.as_of) AS last_contacted_at,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
 				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
-		   -- an opt-out in force, as customer_outreach.opted_out_on says
-		   -- (its rule, _not_opted_out below; any day up to the as-of day
-		   -- in force, as every contact here)
-		   -- (an opt-out without a time: in force, nothing after it)
-		   pg_catalog.max(CASE WHEN pg_catalog.isfinite(o.contacted_at) THEN o.contacted_at ELSE 'infinity' END)
-				FILTER (WHERE o.opt_out) AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes()))
+		   -- the opt-out in force: the aggregates of customer_outreach's
+		   -- opted_out_on, for its rule (_opt_out_in_force, below): the
+		   -- dated contacts here are those up to the as-of day (any day,
+		   -- not only since the start), the others opt-outs without a time
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND pg_catalog.isfinite(o.contacted_at))
+			   AS last_opt_out_at,
+		   pg_catalog.bool_or(NOT coalesce(pg_catalog.isfinite(o.contacted_at), false)) FILTER (WHERE o.opt_out)
+			   AS undated_opt_out,
+		   pg_catalog.max(o.contacted_at)
+				FILTER (WHERE pg_catalog.isfinite(o.contacted_at) AND o.outcome = ANY (dormancy._interest_outcomes()))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
@@ -4774,7 +4783,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	  -- call made after it has not happened yet (until 2026-12-07 the list
 	  -- counted it in contacts, last_contacted_at and last_outcome)
 	  -- and an opt-out without a (finite) time, in force as customer_outreach
-	  -- takes it
+	  -- takes it (_opt_out_in_force)
 	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id
 									 AND ((pg_catalog.isfinite(o.contacted_at)
 										   AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
@@ -4784,8 +4793,9 @@ SELECT m.campaign_id, c.name AS campaign_name,
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
  WHERE NOT m.is_control
    -- not a member who has since asked not to be contacted (still a member:
-   -- campaign_outcomes counts every one)
-   AND dormancy._not_opted_out(ot.last_opt_out_at, ot.last_interest_at);
+   -- campaign_outcomes counts every one): customer_outreach.opted_out_on,
+   -- by the same rule
+   AND NOT dormancy._opt_out_in_force(ot.last_opt_out_at, ot.undated_opt_out, ot.last_interest_at);
 COMMENT ON VIEW dormancy.campaign_list IS
 	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach from the start to the as-of day: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';
@@ -13873,8 +13883,9 @@ ON CONFLICT DO NOTHING;
 --
 -- The opt-out rule (docs/outreach.md, Opt-outs), written here only:
 -- customer_outreach (its opted_out_on) and campaign_list (the members it
--- leaves out) apply it to each customer's latest opt-out and latest
--- outcome of interest on or before the as-of day.
+-- leaves out) apply it (_opt_out_in_force) to each customer's latest opt-out,
+-- its opt-outs without a time and its latest outcome of interest on or
+-- before the as-of day.
 --
 -- The outcomes of the customer's own interest, which lift an earlier
 -- opt-out.  IMMUTABLE without arguments: the planner folds the call into
@@ -13888,22 +13899,37 @@ CREATE FUNCTION dormancy._interest_outcomes()
 COMMENT ON FUNCTION dormancy._interest_outcomes() IS
 	'internal: the outcomes of the customer''s own interest (interested, meeting, quote, order), which lift an earlier opt-out (customer_outreach.opted_out_on, campaign_list)';
 
--- Whether no opt-out is in force, from the instant of the customer's latest
--- opt-out and that of its latest outcome of interest (NULL: none): true
--- when there is no opt-out, or an outcome of interest came strictly later
--- (one of the same instant does not lift it); else not true (NULL when
--- there is no outcome of interest, which a WHERE or a CASE takes as false).
--- Inlined into the views that call it, so that the planner sees the
--- expression (its estimate, no call per group): no SET search_path (which
--- stops inlining), not STRICT (no opt-out is true); its body is SQL-standard
--- (RETURN), so its names are resolved once, when the extension script
--- creates it (the operator qualified), and nothing is looked up when it runs.
-CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_interest_at timestamptz)
+-- Whether an opt-out is in force, from the customer's contacts on or
+-- before the as-of day: the instant of its latest opt-out with a (finite)
+-- time, whether it has an opt-out without a usable time (NULL in a bound
+-- table, infinity, -infinity), and the instant of its latest outcome of
+-- interest with a time (NULL: none).  In force when an opt-out has no
+-- usable time (its time unknown, no conversation can be known to come
+-- after it: nothing lifts it), or when no outcome of interest came
+-- strictly later than the latest dated one (one of the same instant does
+-- not lift it); false otherwise, never NULL.  campaign_list leaves out the
+-- members for whom it is true, and customer_outreach.opted_out_on is not
+-- NULL exactly when it is: one expression of the rule for both (until a
+-- review of 2026-12-07 each view wrote the opt-out without a time its own
+-- way, campaign_list as an opt-out at infinity).  Inlined into the views
+-- that call it, so that the planner sees the expression (no call per
+-- group) and estimates campaign_list's condition as an unknown boolean
+-- (half the members: the condition before it, the latest opt-out alone,
+-- was estimated at a third; most members have none): no SET search_path
+-- (which stops inlining), not STRICT (no opt-out is false); its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the
+-- extension script creates it (the operator qualified), and nothing is
+-- looked up when it runs.
+CREATE FUNCTION dormancy._opt_out_in_force(last_opt_out_at timestamptz, undated_opt_out boolean,
+										   last_interest_at timestamptz)
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN last_opt_out_at IS NULL OR last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at;
-COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
-	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
+	RETURN coalesce(undated_opt_out
+					OR (last_opt_out_at IS NOT NULL
+						AND NOT coalesce(last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at, false)),
+					false);
+COMMENT ON FUNCTION dormancy._opt_out_in_force(timestamptz, boolean, timestamptz) IS
+	'internal: whether an opt-out is in force, from the instant of the latest dated opt-out, whether an opt-out has no (finite) time, and the instant of the latest outcome of interest (_interest_outcomes): true for an opt-out without a time (nothing lifts it) or when no interest came strictly later than the dated one, else false (customer_outreach.opted_out_on, campaign_list)';
 
 -- Whether a contact (its channel and outcome as src_outreach maps them, and
 -- the wording of the outcome as given) is a message the customer did not
@@ -14078,7 +14104,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._data_gaps(integer, text, boolean),
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
-	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._interest_outcomes(), dormancy._opt_out_in_force(timestamptz, boolean, timestamptz),
 	dormancy._unanswered(text, text, text), dormancy._conversation(text, text, text),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
 	dormancy._reapproach_on(date, date, smallint, interval)

@@ -952,8 +952,9 @@ COMMENT ON COLUMN dormancy.outreach_outcomes.installed IS 'true while the row is
 
 -- The opt-out rule (docs/outreach.md, Opt-outs), written here only:
 -- customer_outreach (its opted_out_on) and campaign_list (the members it
--- leaves out) apply it to each customer's latest opt-out and latest
--- outcome of interest on or before the as-of day.
+-- leaves out) apply it (_opt_out_in_force) to each customer's latest opt-out,
+-- its opt-outs without a time and its latest outcome of interest on or
+-- before the as-of day.
 --
 -- The outcomes of the customer's own interest, which lift an earlier
 -- opt-out.  IMMUTABLE without arguments: the planner folds the call into
@@ -967,22 +968,37 @@ CREATE FUNCTION dormancy._interest_outcomes()
 COMMENT ON FUNCTION dormancy._interest_outcomes() IS
 	'internal: the outcomes of the customer''s own interest (interested, meeting, quote, order), which lift an earlier opt-out (customer_outreach.opted_out_on, campaign_list)';
 
--- Whether no opt-out is in force, from the instant of the customer's latest
--- opt-out and that of its latest outcome of interest (NULL: none): true
--- when there is no opt-out, or an outcome of interest came strictly later
--- (one of the same instant does not lift it); else not true (NULL when
--- there is no outcome of interest, which a WHERE or a CASE takes as false).
--- Inlined into the views that call it, so that the planner sees the
--- expression (its estimate, no call per group): no SET search_path (which
--- stops inlining), not STRICT (no opt-out is true); its body is SQL-standard
--- (RETURN), so its names are resolved once, when the extension script
--- creates it (the operator qualified), and nothing is looked up when it runs.
-CREATE FUNCTION dormancy._not_opted_out(last_opt_out_at timestamptz, last_interest_at timestamptz)
+-- Whether an opt-out is in force, from the customer's contacts on or
+-- before the as-of day: the instant of its latest opt-out with a (finite)
+-- time, whether it has an opt-out without a usable time (NULL in a bound
+-- table, infinity, -infinity), and the instant of its latest outcome of
+-- interest with a time (NULL: none).  In force when an opt-out has no
+-- usable time (its time unknown, no conversation can be known to come
+-- after it: nothing lifts it), or when no outcome of interest came
+-- strictly later than the latest dated one (one of the same instant does
+-- not lift it); false otherwise, never NULL.  campaign_list leaves out the
+-- members for whom it is true, and customer_outreach.opted_out_on is not
+-- NULL exactly when it is: one expression of the rule for both (until a
+-- review of 2026-12-07 each view wrote the opt-out without a time its own
+-- way, campaign_list as an opt-out at infinity).  Inlined into the views
+-- that call it, so that the planner sees the expression (no call per
+-- group) and estimates campaign_list's condition as an unknown boolean
+-- (half the members: the condition before it, the latest opt-out alone,
+-- was estimated at a third; most members have none): no SET search_path
+-- (which stops inlining), not STRICT (no opt-out is false); its body is
+-- SQL-standard (RETURN), so its names are resolved once, when the
+-- extension script creates it (the operator qualified), and nothing is
+-- looked up when it runs.
+CREATE FUNCTION dormancy._opt_out_in_force(last_opt_out_at timestamptz, undated_opt_out boolean,
+										   last_interest_at timestamptz)
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN last_opt_out_at IS NULL OR last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at;
-COMMENT ON FUNCTION dormancy._not_opted_out(timestamptz, timestamptz) IS
-	'internal: whether no opt-out is in force, from the instants of the latest opt-out and of the latest outcome of interest (_interest_outcomes) after it: true without an opt-out or when the interest came strictly later, else false or NULL (customer_outreach.opted_out_on, campaign_list)';
+	RETURN coalesce(undated_opt_out
+					OR (last_opt_out_at IS NOT NULL
+						AND NOT coalesce(last_interest_at OPERATOR(pg_catalog.>) last_opt_out_at, false)),
+					false);
+COMMENT ON FUNCTION dormancy._opt_out_in_force(timestamptz, boolean, timestamptz) IS
+	'internal: whether an opt-out is in force, from the instant of the latest dated opt-out, whether an opt-out has no (finite) time, and the instant of the latest outcome of interest (_interest_outcomes): true for an opt-out without a time (nothing lifts it) or when no interest came strictly later than the dated one, else false (customer_outreach.opted_out_on, campaign_list)';
 
 -- Whether a contact (its channel and outcome as src_outreach maps them, and
 -- the wording of the outcome as given) is a message the customer did not

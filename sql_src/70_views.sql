@@ -549,7 +549,9 @@ COMMENT ON COLUMN dormancy.customer_contacts.as_of IS 'the as-of day';
 -- opted_out_on: the day of the latest opt-out (outreach_outcomes.opt_out)
 -- when no conversation of the customer's own interest (_interest_outcomes:
 -- interested, meeting, quote, order) came after it; one of the same instant
--- does not lift it (_not_opted_out, the rule campaign_list applies too,
+-- does not lift it; -infinity for an opt-out without a time, which nothing
+-- lifts, unless a dated opt-out is in force too (_opt_out_in_force, the
+-- rule campaign_list applies too, on the same aggregates:
 -- sql_src/67_outreach.sql; docs/outreach.md, Opt-outs).  recontact_on:
 -- the day after the hold that follows a contact
 -- (outreach_settings.recontact_after) when it is still ahead, else NULL; a
@@ -596,9 +598,10 @@ WITH a AS (
 									 CASE WHEN o.outcome = 'declined' THEN o.declined_reason END)::dormancy._last_conversation
 								 ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome, o.declined_reason)
 				FILTER (WHERE o.conversation))[1] AS last_conversation,
-		   -- (an opt-out without a time: in force, nothing can come after
-		   -- it; on no known day, -infinity, unless a dated opt-out is in
-		   -- force too)
+		   -- the opt-out in force (_opt_out_in_force, below; campaign_list
+		   -- aggregates the same): the latest dated opt-out, whether one
+		   -- has no time (in force, nothing can come after it) and the
+		   -- latest interest
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_at,
 		   pg_catalog.max(o.contacted_on) FILTER (WHERE o.counts AND o.opt_out) AS last_opt_out_on,
 		   pg_catalog.bool_or(o.undated) FILTER (WHERE o.opt_out) AS undated_opt_out,
@@ -625,8 +628,11 @@ SELECT g.customer_id,
 	   (g.last_conversation).outcome AS last_outcome,
 	   (g.last_conversation).declined_reason AS last_declined_reason,
 	   g.day AS as_of,
-	   CASE WHEN dormancy._not_opted_out(g.last_opt_out_at, g.last_interest_at) IS NOT TRUE THEN g.last_opt_out_on
-			WHEN g.undated_opt_out THEN '-infinity'::pg_catalog.date END AS opted_out_on,
+	   -- in force: the day of the latest dated opt-out when that one is in
+	   -- force, else none known (-infinity: only an opt-out without a time)
+	   CASE WHEN dormancy._opt_out_in_force(g.last_opt_out_at, g.undated_opt_out, g.last_interest_at)
+			THEN CASE WHEN dormancy._opt_out_in_force(g.last_opt_out_at, false, g.last_interest_at)
+					  THEN g.last_opt_out_on ELSE '-infinity'::pg_catalog.date END END AS opted_out_on,
 	   g.last_contacted_on,
 	   CASE WHEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date > g.day
 			THEN (g.last_holding_contact_on + g.recontact_after)::pg_catalog.date END AS recontact_on,
@@ -2180,13 +2186,16 @@ SELECT m.campaign_id, c.name AS campaign_name,
 		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.contacted_on >= co.as_of) AS last_contacted_at,
 		   (pg_catalog.array_agg(o.outcome ORDER BY o.contacted_at DESC, o.outreach_id DESC NULLS LAST, o.outcome)
 				FILTER (WHERE o.outcome IS NOT NULL AND o.contacted_on >= co.as_of))[1] AS last_outcome,
-		   -- an opt-out in force, as customer_outreach.opted_out_on says
-		   -- (its rule, _not_opted_out below; any day up to the as-of day
-		   -- in force, as every contact here)
-		   -- (an opt-out without a time: in force, nothing after it)
-		   pg_catalog.max(CASE WHEN pg_catalog.isfinite(o.contacted_at) THEN o.contacted_at ELSE 'infinity' END)
-				FILTER (WHERE o.opt_out) AS last_opt_out_at,
-		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.outcome = ANY (dormancy._interest_outcomes()))
+		   -- the opt-out in force: the aggregates of customer_outreach's
+		   -- opted_out_on, for its rule (_opt_out_in_force, below): the
+		   -- dated contacts here are those up to the as-of day (any day,
+		   -- not only since the start), the others opt-outs without a time
+		   pg_catalog.max(o.contacted_at) FILTER (WHERE o.opt_out AND pg_catalog.isfinite(o.contacted_at))
+			   AS last_opt_out_at,
+		   pg_catalog.bool_or(NOT coalesce(pg_catalog.isfinite(o.contacted_at), false)) FILTER (WHERE o.opt_out)
+			   AS undated_opt_out,
+		   pg_catalog.max(o.contacted_at)
+				FILTER (WHERE pg_catalog.isfinite(o.contacted_at) AND o.outcome = ANY (dormancy._interest_outcomes()))
 			   AS last_interest_at
 	  FROM (TABLE dormancy.campaign_members) mo
 	  JOIN dormancy.campaigns co ON co.campaign_id = mo.campaign_id
@@ -2206,7 +2215,7 @@ SELECT m.campaign_id, c.name AS campaign_name,
 	  -- call made after it has not happened yet (until 2026-12-07 the list
 	  -- counted it in contacts, last_contacted_at and last_outcome)
 	  -- and an opt-out without a (finite) time, in force as customer_outreach
-	  -- takes it
+	  -- takes it (_opt_out_in_force)
 	  JOIN dormancy.src_outreach o ON o.customer_id = mt.customer_id
 									 AND ((pg_catalog.isfinite(o.contacted_at)
 										   AND o.contacted_on <= (SELECT a.day FROM dormancy._as_of a))
@@ -2216,8 +2225,9 @@ SELECT m.campaign_id, c.name AS campaign_name,
   ) ot ON ot.campaign_id = m.campaign_id AND ot.customer_id = m.customer_id
  WHERE NOT m.is_control
    -- not a member who has since asked not to be contacted (still a member:
-   -- campaign_outcomes counts every one)
-   AND dormancy._not_opted_out(ot.last_opt_out_at, ot.last_interest_at);
+   -- campaign_outcomes counts every one): customer_outreach.opted_out_on,
+   -- by the same rule
+   AND NOT dormancy._opt_out_in_force(ot.last_opt_out_at, ot.undated_opt_out, ot.last_interest_at);
 COMMENT ON VIEW dormancy.campaign_list IS
 	'the members of each campaign to approach (controls left out, and members who have asked not to be contacted: customer_outreach.opted_out_on), as frozen at its start, with the name, owner, a usable phone number, e-mail address and contact person now, and the outreach from the start to the as-of day: the list to export for the reps';
 COMMENT ON COLUMN dormancy.campaign_list.campaign_id IS 'the campaign (dormancy.campaigns)';

@@ -170,7 +170,7 @@ GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_his
 	dormancy._data_gaps(integer, text, boolean),
 	dormancy._row_security_bypassed(regclass, regclass),
 	dormancy._single_row(anyelement),
-	dormancy._interest_outcomes(), dormancy._not_opted_out(timestamptz, timestamptz),
+	dormancy._interest_outcomes(), dormancy._opt_out_in_force(timestamptz, boolean, timestamptz),
 	dormancy._unanswered(text, text, text), dormancy._conversation(text, text, text),
 	dormancy._call_list_min_score(text, date, date, text[], double precision),
 	dormancy._reapproach_on(date, date, smallint, interval)
