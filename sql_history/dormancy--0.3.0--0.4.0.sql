@@ -11812,6 +11812,37 @@ SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
 			   (6, '{outreach_declined,outreach_reason_circumstances}'::text[], 'circumstances_changed', 'declined on the last contact: their circumstances changed')) x(rule_order, evidence, reason, note)
 ON CONFLICT (table_name, key) DO NOTHING;
 
+-- reason_rules: a deal postponed for a competitor, on price, for features or
+-- on the customer's circumstances gives that reason (rules 11 to 14, before
+-- rule 20, which gave every postponed deal budget_timing; 2026-12-07): the
+-- new rules unless the user has a rule of that order, rule 20's note on the
+-- row still installed (unedited), and the reference reset_defaults() restores
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.reason_rules DISABLE TRIGGER defaults_after_change;
+INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note, installed)
+SELECT x.rule_order, x.evidence, x.reason, x.note, true
+  FROM (VALUES (11, '{deal_postponed,deal_reason_competitor}'::text[], 'lost_to_competitor', 'the last deal was postponed for a competitor'),
+			   (12, '{deal_postponed,deal_reason_price}'::text[], 'dissatisfied_price', 'the last deal was postponed on price'),
+			   (13, '{deal_postponed,deal_reason_features}'::text[], 'dissatisfied_product', 'the last deal was postponed for features'),
+			   (14, '{deal_postponed,deal_reason_circumstances}'::text[], 'circumstances_changed', 'the last deal was postponed on the customer''s circumstances')) x(rule_order, evidence, reason, note)
+ WHERE NOT EXISTS (SELECT 1 FROM dormancy.reason_rules r WHERE r.rule_order = x.rule_order);
+UPDATE dormancy.reason_rules
+   SET note = 'the last deal was postponed (e.g. until next fiscal year''s budget) for budget, timing, another reason or none (rules 11 to 14 take competitor, price, features and circumstances)'
+ WHERE rule_order = 20 AND installed;
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_before_write;
+ALTER TABLE dormancy.reason_rules ENABLE TRIGGER defaults_after_change;
+DELETE FROM dormancy.installed_defaults d WHERE d.table_name = 'reason_rules' AND d.key IN ('11', '12', '13', '14', '20');
+INSERT INTO dormancy.installed_defaults (table_name, key, key_columns, row_data)
+SELECT 'reason_rules', x.rule_order::text, ARRAY['rule_order']::name[],
+	   jsonb_build_object('rule_order', x.rule_order, 'evidence', x.evidence, 'reason', x.reason,
+						  'note', x.note, 'installed', true)
+  FROM (VALUES (11, '{deal_postponed,deal_reason_competitor}'::text[], 'lost_to_competitor', 'the last deal was postponed for a competitor'),
+			   (12, '{deal_postponed,deal_reason_price}'::text[], 'dissatisfied_price', 'the last deal was postponed on price'),
+			   (13, '{deal_postponed,deal_reason_features}'::text[], 'dissatisfied_product', 'the last deal was postponed for features'),
+			   (14, '{deal_postponed,deal_reason_circumstances}'::text[], 'circumstances_changed', 'the last deal was postponed on the customer''s circumstances'),
+			   (20, '{deal_postponed}'::text[], 'budget_timing', 'the last deal was postponed (e.g. until next fiscal year''s budget) for budget, timing, another reason or none (rules 11 to 14 take competitor, price, features and circumstances)')) x(rule_order, evidence, reason, note);
+COMMENT ON COLUMN dormancy.reason_rules.rule_order IS 'rules are tried in this order, the first that matches decides: a rule goes before a broader one whose evidence its own contains (11 to 14, {deal_postponed,deal_reason_competitor} ..., before 20, {deal_postponed})';
+
 -- the live views: customer_outreach, the outreach in source_issues,
 -- unmatched_labels and customer_status, campaign_list
 COMMENT ON FUNCTION dormancy._create_views() IS

@@ -402,7 +402,7 @@ CREATE TABLE dormancy.reason_rules (
 );
 COMMENT ON TABLE dormancy.reason_rules IS
 	'evidence -> likely reason: the first rule (by rule_order) whose evidence the customer all has gives likely_reason; edit freely (docs/priority.md lists the evidence)';
-COMMENT ON COLUMN dormancy.reason_rules.rule_order IS 'rules are tried in this order';
+COMMENT ON COLUMN dormancy.reason_rules.rule_order IS 'rules are tried in this order, the first that matches decides: a rule goes before a broader one whose evidence its own contains (11 to 14, {deal_postponed,deal_reason_competitor} ..., before 20, {deal_postponed})';
 COMMENT ON COLUMN dormancy.reason_rules.evidence IS 'evidence the customer must all have, e.g. {deal_lost,deal_reason_competitor}';
 COMMENT ON COLUMN dormancy.reason_rules.reason IS 'the likely reason it gives';
 COMMENT ON COLUMN dormancy.reason_rules.note IS 'why';
@@ -416,7 +416,11 @@ INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note) VALUES
 	(5, '{outreach_declined,outreach_reason_features}', 'dissatisfied_product', 'declined on the last contact: the product does not do what they need'),
 	(6, '{outreach_declined,outreach_reason_circumstances}', 'circumstances_changed', 'declined on the last contact: their circumstances changed'),
 	(10, '{deal_lost,deal_reason_competitor}', 'lost_to_competitor', 'the last deal went to a competitor'),
-	(20, '{deal_postponed}', 'budget_timing', 'the last deal was postponed (e.g. until next fiscal year''s budget)'),
+	(11, '{deal_postponed,deal_reason_competitor}', 'lost_to_competitor', 'the last deal was postponed for a competitor'),
+	(12, '{deal_postponed,deal_reason_price}', 'dissatisfied_price', 'the last deal was postponed on price'),
+	(13, '{deal_postponed,deal_reason_features}', 'dissatisfied_product', 'the last deal was postponed for features'),
+	(14, '{deal_postponed,deal_reason_circumstances}', 'circumstances_changed', 'the last deal was postponed on the customer''s circumstances'),
+	(20, '{deal_postponed}', 'budget_timing', 'the last deal was postponed (e.g. until next fiscal year''s budget) for budget, timing, another reason or none (rules 11 to 14 take competitor, price, features and circumstances)'),
 	(21, '{deal_lost,deal_reason_budget}', 'budget_timing', 'the last deal was lost on budget'),
 	(22, '{deal_lost,deal_reason_timing}', 'budget_timing', 'the last deal was lost on timing'),
 	(30, '{lapsed_after_price_increase}', 'price_increase', 'no order since a price increase'),

@@ -433,6 +433,7 @@ fi
 createdb dormancy_up_reasons
 q dormancy_up_reasons -q -c "CREATE EXTENSION dormancy VERSION '$oldest'" \
 	-c "UPDATE dormancy.reason_rules SET note = 'ours' WHERE rule_order = 95" \
+	-c "INSERT INTO dormancy.reason_rules (rule_order, evidence, reason, note) VALUES (12, '{deal_postponed,pricing_views}', 'dissatisfied_price', 'ours')" \
 	-c "UPDATE dormancy.message_themes SET note = 'ours' WHERE reason = 'unknown'"
 q dormancy_up_reasons -q -c "ALTER EXTENSION dormancy UPDATE"
 # (the unknown reason's theme, feedback_survey since 0.4.0: an unedited row
@@ -452,6 +453,15 @@ reasons_q="SELECT string_agg(concat_ws(' ', rule_order, evidence, reason, instal
   "57 {auto_renew_off} circumstances_changed t f; 80 {repeat,no_engagement,lapsed} forgot t f; 95 {contract_lapsed} forgot f t" ] &&
 	ok "reason_rules: unedited defaults updated, the new rule 57 added, the user's edited rule 95 kept" ||
 	fail "reason_rules after the update: $(q dormancy_up_reasons -c "$reasons_q")"
+# (a deal postponed for a competitor, price, features or circumstances: the
+# new rules 11 to 14 before rule 20, whose note says so; the user's own rule
+# at 12 stays and the default 12 is not added)
+postponed_q="SELECT string_agg(concat_ws(' ', rule_order, evidence, reason, installed, note = 'ours', note LIKE '%rules 11 to 14%'), '; ' ORDER BY rule_order)
+			   FROM dormancy.reason_rules WHERE rule_order BETWEEN 11 AND 20"
+[ "$(q dormancy_up_reasons -c "$postponed_q")" = \
+  "11 {deal_postponed,deal_reason_competitor} lost_to_competitor t f f; 12 {deal_postponed,pricing_views} dissatisfied_price f t f; 13 {deal_postponed,deal_reason_features} dissatisfied_product t f f; 14 {deal_postponed,deal_reason_circumstances} circumstances_changed t f f; 20 {deal_postponed} budget_timing t f t" ] &&
+	ok "reason_rules: the postponed-deal rules 11, 13, 14 added, the user's own rule 12 kept, rule 20's note updated" ||
+	fail "reason_rules 11 to 20 after the update: $(q dormancy_up_reasons -c "$postponed_q")"
 q dormancy_up_reasons -q -c "SELECT dormancy.reset_defaults('dormancy.reason_rules')"
 [ "$(q dormancy_up_reasons -c "SELECT string_agg(r::text, ' ' ORDER BY rule_order) FROM dormancy.reason_rules r")" = \
   "$(q dormancy_up_fresh -c "SELECT string_agg(r::text, ' ' ORDER BY rule_order) FROM dormancy.reason_rules r")" ] &&
