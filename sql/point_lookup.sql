@@ -466,8 +466,9 @@ SELECT p.polname, p.polrelid::regclass AS relation, p.polroles::regrole[] AS rol
 SELECT count(*) AS per_row_forms FROM pg_policy p
  WHERE p.polrelid IN ('dormancy.outreach_log'::regclass, 'dormancy.campaign_members'::regclass)
    AND pg_get_expr(coalesce(p.polqual, p.polwithcheck), p.polrelid) LIKE '%customer_id_from_text%';
--- ... and are recorded in dormancy.policy_roles at every build (pg_dump
--- dumps that table, not the policies of the extension's tables), so that a
+-- ... and are recorded in dormancy.policy_roles at every build (a row for
+-- each policy whose roles are not the installed ones; pg_dump dumps that
+-- table, not the policies of the extension's tables), so that a
 -- policy made again gets them back: until a review found it, the ones that
 -- DROP ... CASCADE of the bound customers took with src_customers came back
 -- TO PUBLIC at the next bind, and an analyst you had left out read every
@@ -514,14 +515,15 @@ DELETE FROM dormancy.policy_roles;
 TRUNCATE dormancy.policy_roles;
 RESET ROLE;
 REVOKE ALL ON dormancy.policy_roles FROM pl_analyst;
--- a restore: CREATE EXTENSION makes the nine policies as installed (and
--- their rows), then pg_restore loads the rows dumped: each replaces the
--- installed row of its policy and gives the policy the roles recorded
--- (here the log's as installed, before the restore's rows come); a role
--- that does not exist in the restoring cluster is left out, and a policy
--- none of whose roles exists is dropped (a WARNING), never left to PUBLIC
+-- a restore: CREATE EXTENSION makes the nine policies as installed (with
+-- no row: a row is kept only for roles that are not the installed ones),
+-- then pg_restore loads the rows dumped: each gives its policy the roles
+-- recorded (here the log's as installed, before the restore's rows come);
+-- a role that does not exist in the restoring cluster is left out, and a
+-- policy none of whose roles exists is dropped (a WARNING), never left to
+-- PUBLIC.  (Rows with names alone, as from another cluster: found by name.)
 ALTER POLICY visible_customers ON dormancy.outreach_log TO PUBLIC;
-UPDATE dormancy.policy_roles SET roles = '{public}' WHERE table_name = 'outreach_log' AND policy_name = 'visible_customers';
+SELECT table_name, policy_name FROM dormancy.policy_roles WHERE table_name IN ('outreach_log', 'status_history');
 COPY dormancy.policy_roles (table_name, policy_name, roles) FROM stdin;
 outreach_log	visible_customers	{pl_reps,pl_not_here}
 status_history	analysts_see_their_customers	{pl_not_here}
@@ -535,8 +537,63 @@ SELECT table_name, policy_name, roles FROM dormancy.policy_roles
 SET ROLE pl_analyst;
 SELECT (SELECT count(*) FROM dormancy.outreach_log) AS log_rows, (SELECT count(*) FROM dormancy.status_history) AS changes;
 RESET ROLE;
+-- the restore's own ALTER POLICY is not recorded again: the rows keep
+-- pl_not_here (until 2026-12-08 the log's recorded the roles found, pl_reps,
+-- and forgot it), so once the role exists the next build gives it the
+-- log's policy and makes the history's again
+CREATE ROLE pl_not_here;
+SET client_min_messages = notice;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SET client_min_messages = warning;
+SELECT p.polrelid::regclass AS relation, p.polname, p.polroles::regrole[] AS roles
+  FROM pg_policy p
+ WHERE (p.polrelid, p.polname) IN (('dormancy.outreach_log'::regclass, 'visible_customers'),
+								   ('dormancy.status_history'::regclass, 'analysts_see_their_customers'))
+ ORDER BY 1, 2;
+-- a restore with the triggers of the record disabled (pg_restore
+-- --data-only --disable-triggers; until 2026-12-08 it failed on the key of
+-- the installed rows, and the next build recorded the installed PUBLIC):
+-- the policy stays as installed until the next build, which gives it the
+-- roles of its row
+ALTER TABLE dormancy.policy_roles DISABLE TRIGGER ALL;
+COPY dormancy.policy_roles (table_name, policy_name, roles, role_ids, cluster_id) FROM stdin;
+outreach_log	writers_insert	{pl_reps}	\N	\N
+\.
+ALTER TABLE dormancy.policy_roles ENABLE TRIGGER ALL;
+SET client_min_messages = notice;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SET client_min_messages = warning;
+SELECT p.polname, p.polroles::regrole[] AS roles FROM pg_policy p
+ WHERE p.polrelid = 'dormancy.outreach_log'::regclass AND p.polname = 'writers_insert';
+-- DROP OWNED BY a role takes it out of the policies, and drops one whose
+-- only role it was, with no ALTER POLICY: recorded at once all the same
+-- (until 2026-12-08 the record kept it, and a restore, or the build after
+-- the policy was dropped, gave it the policy again); a policy whose row
+-- names no role is not made again (a WARNING)
+CREATE ROLE pl_x;
+CREATE ROLE pl_y;
+ALTER POLICY writers_update ON dormancy.outreach_log TO pl_x, pl_y;
+ALTER POLICY writers_delete ON dormancy.outreach_log TO pl_y;
+DROP OWNED BY pl_y;
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE table_name = 'outreach_log' ORDER BY 1, 2;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SELECT p.polname, p.polroles::regrole[] AS roles FROM pg_policy p
+ WHERE p.polrelid = 'dormancy.outreach_log'::regclass ORDER BY 1;
+-- a role renamed keeps its policy (the record holds its OID beside its
+-- name), also when the policy is made again, and a new role of its old
+-- name gets none (until 2026-12-08 the policy was made again TO the new
+-- one); the record names it anew at the build
+ALTER ROLE pl_x RENAME TO pl_x_old;
+CREATE ROLE pl_x;
+DROP POLICY writers_update ON dormancy.outreach_log;
+SET client_min_messages = notice;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SET client_min_messages = warning;
+SELECT p.polname, p.polroles::regrole[] AS roles FROM pg_policy p
+ WHERE p.polrelid = 'dormancy.outreach_log'::regclass AND p.polname = 'writers_update';
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE table_name = 'outreach_log' ORDER BY 1, 2;
 -- as installed again: the roles recorded, then the build makes the missing
--- policies with them
+-- policies with them (and keeps no row for them)
 UPDATE dormancy.policy_roles SET roles = '{public}' WHERE table_name <> 'status_history';
 UPDATE dormancy.policy_roles SET roles = '{dormancy_analyst}' WHERE table_name = 'status_history';
 SELECT count(*) AS unbound FROM (SELECT dormancy.unbind(s) FROM unnest(ARRAY['orders', 'customers']) s) u;
@@ -546,7 +603,12 @@ SELECT i.relation, i.polname, (n.polcmd, n.roles, n.comment) IS NOT DISTINCT FRO
 					obj_description(p.oid, 'pg_policy') AS comment FROM pg_policy p) n
 	ON n.relation = i.relation AND n.polname = i.polname
  ORDER BY i.relation::text, i.polname;
+SELECT count(*) AS recorded FROM dormancy.policy_roles;
 DROP ROLE pl_reps;
+DROP ROLE pl_not_here;
+DROP ROLE pl_x;
+DROP ROLE pl_x_old;
+DROP ROLE pl_y;
 SELECT * FROM pg_temp.policy_forms();
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
 \i test/sql_ref/empty_snapshot.sql

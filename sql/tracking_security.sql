@@ -186,6 +186,36 @@ SELECT customer_key FROM dormancy.changed_customers ORDER BY 1;
 
 SELECT dormancy.unbind('orders');
 SELECT dormancy.unbind('customers');
+
+-- 4. the event triggers that record the roles of the extension's nine row
+-- security policies (dormancy.policy_roles) fire for every role's ALTER
+-- POLICY, CREATE POLICY and DROP OWNED: a role that is not the owner, on a
+-- table of its own (a policy named like one of the nine), gets no warning
+-- and no error from them; nor when it is named in one of the nine and runs
+-- DROP OWNED BY itself (only PostgreSQL's own warning: it may not take
+-- itself out of a policy on the owner's table), which changes no record
+CREATE ROLE dormancy_test_ddl;
+CREATE SCHEMA ddl_own AUTHORIZATION dormancy_test_ddl;
+ALTER POLICY visible_customers ON dormancy.outreach_log TO dormancy_test_ddl, dormancy_test_reader;
+SET ROLE dormancy_test_ddl;
+CREATE TABLE ddl_own.t (x integer);
+ALTER TABLE ddl_own.t ENABLE ROW LEVEL SECURITY;
+CREATE POLICY visible_customers ON ddl_own.t FOR SELECT TO dormancy_test_ddl USING (true);
+ALTER POLICY visible_customers ON ddl_own.t TO PUBLIC;
+ALTER POLICY visible_customers ON ddl_own.t RENAME TO writers_insert;
+DROP POLICY writers_insert ON ddl_own.t;
+CREATE POLICY analysts_see_their_customers ON ddl_own.t FOR SELECT TO dormancy_test_ddl USING (true);
+DROP OWNED BY dormancy_test_ddl;
+RESET ROLE;
+SELECT count(*) AS schemas_left FROM pg_namespace WHERE nspname = 'ddl_own';
+SELECT p.polroles::regrole[] AS roles FROM pg_policy p
+ WHERE p.polrelid = 'dormancy.outreach_log'::regclass AND p.polname = 'visible_customers';
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles ORDER BY 1, 2;
+-- (as installed again: no row)
+ALTER POLICY visible_customers ON dormancy.outreach_log TO PUBLIC;
+SELECT count(*) AS recorded FROM dormancy.policy_roles;
+DROP ROLE dormancy_test_ddl;
+
 DROP SCHEMA sec CASCADE;
 -- (the temporary objects of the roles too)
 DROP OWNED BY dormancy_test_owner, dormancy_test_reader, dormancy_test_rep CASCADE;

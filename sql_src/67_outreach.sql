@@ -446,39 +446,97 @@ ALTER TABLE dormancy.campaign_members ENABLE ROW LEVEL SECURITY;
 -- made again (dropped with src_customers by a DROP ... CASCADE of your
 -- bound customers) gets its roles from here.  Until 2026-12-07 both came
 -- back TO PUBLIC, and a role you had left out read every contact again.
--- Recorded at every build (_customer_key_policies) and at every ALTER
--- POLICY or CREATE POLICY of one of the nine (the event trigger
--- dormancy_policy_roles), in role names ("public" for PUBLIC; names, not
--- OIDs, which mean nothing in another cluster).  A restored row replaces
--- the installed one and gives its policy the roles recorded (the triggers
--- below; the rows load after CREATE EXTENSION made the nine as
--- installed).  A role named here that does not exist is left out; a policy
--- none of whose roles exists is not given to PUBLIC instead: it is dropped
--- (or not made again), so no role reads or writes through it, with a
--- WARNING, until one of them exists and a build makes it.  Only the owner
--- writes the table (as only the owner may ALTER POLICY): no privilege for
--- anyone else, and its triggers refuse a role that is not the owner even
--- if granted.
+-- A row is the roles the owner last gave a policy, kept only while they
+-- are not the installed ones: no row is "as installed", so CREATE
+-- EXTENSION writes none and the rows of a data-only restore meet none,
+-- even with their triggers disabled (until 2026-12-08 the nine installed
+-- rows made pg_restore --data-only --disable-triggers fail on the key,
+-- and the next build recorded the installed PUBLIC).  Written from the
+-- policy at every ALTER POLICY or CREATE POLICY of one of the nine, and
+-- at a DROP OWNED that takes a role out of one (the event triggers
+-- dormancy_policy_roles and dormancy_policy_roles_owned; until 2026-12-08
+-- DROP OWNED was not seen, and a restore gave the role the policy again).
+-- The policies follow the rows: a row written otherwise (restored, or
+-- edited by the owner) gives its policy its roles at once (the triggers
+-- below), and every build gives each policy the roles of its row where
+-- they differ (a restore with its triggers disabled; a recorded role
+-- created since).  The extension's own ALTER POLICY is not recorded
+-- again (a transaction-local setting): a restored row keeps the names
+-- its policy could not be given.  Each role is a name and, beside it,
+-- its OID in the cluster the row was written in (cluster_id, that
+-- cluster's system identifier): there, the role is its OID (renamed, it
+-- keeps the policy; a new role of its old name does not get it; dropped,
+-- it is gone); in another cluster (a restore elsewhere) only its name
+-- means anything, and a role of that name made there gets it.  A
+-- recorded role that does not exist is left out and kept in the row; a
+-- policy none of whose roles exists (or whose row names none: DROP OWNED
+-- took its last role) is not given to PUBLIC instead: it is dropped (or
+-- not made again), so no role reads or writes through it, with a WARNING.
+-- Only the owner writes the table (as only the owner may ALTER POLICY):
+-- no privilege for anyone else, and its triggers refuse a role that is
+-- not the owner even if granted.
 CREATE TABLE dormancy.policy_roles (
 	table_name name NOT NULL,
 	policy_name name NOT NULL,
 	roles name[] NOT NULL,
+	role_ids oid[],
+	cluster_id bigint,
 	PRIMARY KEY (table_name, policy_name),
 	CONSTRAINT policy_roles_policy CHECK (table_name IN ('outreach_log', 'campaign_members')
 										  AND policy_name IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
 										  OR table_name = 'status_history' AND policy_name = 'analysts_see_their_customers'),
-	CONSTRAINT policy_roles_roles CHECK (cardinality(roles) > 0 AND array_position(roles, NULL) IS NULL)
+	CONSTRAINT policy_roles_roles CHECK (coalesce(array_ndims(roles), 1) = 1 AND array_position(roles, NULL) IS NULL),
+	CONSTRAINT policy_roles_role_ids CHECK (role_ids IS NULL OR coalesce(array_ndims(role_ids), 1) = 1 AND cardinality(role_ids) = cardinality(roles))
 );
 COMMENT ON TABLE dormancy.policy_roles IS
-	'the roles of the nine row security policies of outreach_log, campaign_members and status_history, recorded at every build and ALTER POLICY (dumped, unlike the policies): a policy made again, or restored, gets them back; the owner''s only';
+	'the roles the owner gave the nine row security policies of outreach_log, campaign_members and status_history, where they are not the installed ones (no row: as installed), recorded at every ALTER POLICY and DROP OWNED (dumped, unlike the policies): a policy restored, or made again, follows its row; the owner''s only';
 COMMENT ON COLUMN dormancy.policy_roles.table_name IS
 	'the table of the policy, in schema dormancy: outreach_log, campaign_members or status_history';
 COMMENT ON COLUMN dormancy.policy_roles.policy_name IS
 	'the policy: visible_customers, writers_insert, writers_update, writers_delete (of the log and the members), analysts_see_their_customers (of the history)';
 COMMENT ON COLUMN dormancy.policy_roles.roles IS
-	'the role names it applies to (public: PUBLIC); a name that does not exist is left out when the policy is made or restored, and a policy none of whose roles exists is not made (never TO PUBLIC instead)';
+	'the role names it applies to (public: PUBLIC; none: the policy is not made); a role that does not exist is left out when the policy is made or restored, and a policy none of whose roles exists is not made (never TO PUBLIC instead)';
+COMMENT ON COLUMN dormancy.policy_roles.role_ids IS
+	'beside each name, the role''s OID in the cluster of cluster_id (0 for public; NULL: found by name only): there the role is its OID, renamed or not';
+COMMENT ON COLUMN dormancy.policy_roles.cluster_id IS
+	'the system identifier (pg_control_system()) of the cluster whose OIDs role_ids holds; in another cluster the roles are found by name (NULL: unknown, a role is found only by its name and OID both)';
 REVOKE ALL ON dormancy.policy_roles FROM PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('dormancy.policy_roles', '');
+
+-- The cluster the OIDs of a record belong to: its system identifier (a
+-- physical copy of the cluster, a standby or a base backup restored, has
+-- the same).  NULL where the role running this may not execute
+-- pg_control_system() (EXECUTE revoked from PUBLIC and the owner no
+-- superuser): then a recorded role is found only by its name and its OID
+-- both, never wider.
+CREATE FUNCTION dormancy._cluster_id()
+	RETURNS bigint
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE') THEN
+		RETURN (SELECT s.system_identifier FROM pg_control_system() s);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dormancy._cluster_id() IS
+	'internal: the system identifier of this cluster (pg_control_system()), which dormancy.policy_roles records beside the OIDs of roles; NULL where it may not be read';
+
+-- The installed roles of one of the nine policies (NULL for any other
+-- policy: which ones are the nine).
+CREATE FUNCTION dormancy._policy_roles_installed(table_name name, policy_name name)
+	RETURNS name[]
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	RETURN CASE WHEN table_name IN ('outreach_log', 'campaign_members')
+					 AND policy_name IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
+				THEN '{public}'::name[]
+				WHEN table_name = 'status_history' AND policy_name = 'analysts_see_their_customers'
+				THEN '{dormancy_analyst}'::name[] END;
+COMMENT ON FUNCTION dormancy._policy_roles_installed(name, name) IS
+	'internal: the roles one of the nine row security policies of the log, the members and the history is installed with (NULL for any other policy)';
 
 -- The names of a policy's roles (pg_policy.polroles: 0 is PUBLIC, "public").
 CREATE FUNCTION dormancy._policy_role_names(roles oid[])
@@ -492,16 +550,68 @@ CREATE FUNCTION dormancy._policy_role_names(roles oid[])
 COMMENT ON FUNCTION dormancy._policy_role_names(oid[]) IS
 	'internal: the names of a policy''s roles (pg_policy.polroles), public for PUBLIC';
 
--- Of recorded role names, those that exist (public always).
-CREATE FUNCTION dormancy._policy_roles_existing(roles name[])
-	RETURNS name[]
-	LANGUAGE sql STABLE PARALLEL SAFE
+-- A record's roles as they stand here.  Each is a name and, beside it, an
+-- OID of the cluster the record was written in (NULL: by name only): in
+-- this cluster the role of that OID, under its name now (none if it was
+-- dropped); in another the role of that name; where either cluster is
+-- unknown, the role of that OID only if it still has that name (what
+-- either reading gives).  public is PUBLIC.  names and ids: the roles the
+-- policy gets, each once; missing: the recorded names that give none;
+-- record_*: the record in this cluster's terms where it can be (a role
+-- found, under its name and OID here; a name from another cluster not
+-- found, with no OID, to be found by name once it exists; the OID of a
+-- role dropped here, which matches nothing again).
+CREATE FUNCTION dormancy._policy_roles_resolved(roles name[], role_ids oid[], cluster_id bigint,
+												OUT names name[], OUT ids oid[], OUT missing name[],
+												OUT record_roles name[], OUT record_ids oid[], OUT record_cluster bigint)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
-	RETURN ARRAY(SELECT u.r FROM unnest(roles) WITH ORDINALITY AS u(r, o)
-				  WHERE u.r = 'public' OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.rolname = u.r)
-				  ORDER BY u.o);
-COMMENT ON FUNCTION dormancy._policy_roles_existing(name[]) IS
-	'internal: of recorded role names, those that exist in this cluster (public always)';
+AS $$
+DECLARE
+	here bigint := dormancy._cluster_id();
+	n name;
+	o oid;
+	found_id oid;
+	found_name name;
+	unsure boolean := false;
+BEGIN
+	names := '{}';
+	ids := '{}';
+	missing := '{}';
+	record_roles := '{}';
+	record_ids := '{}';
+	FOR i IN 1 .. coalesce(cardinality(roles), 0) LOOP
+		n := roles[i];
+		o := role_ids[i];
+		found_id := NULL;
+		found_name := NULL;
+		IF n = 'public' THEN
+			found_id := 0;
+			found_name := 'public';
+		ELSIF o IS NULL OR here <> cluster_id THEN
+			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.rolname = n;
+		ELSIF here = cluster_id THEN
+			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.oid = o;
+		ELSE
+			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.oid = o AND a.rolname = n;
+			unsure := unsure OR found_id IS NULL;
+		END IF;
+		IF found_id IS NULL THEN
+			missing := missing || n;
+			record_roles := record_roles || n;
+			record_ids := record_ids || CASE WHEN here <> cluster_id THEN NULL ELSE o END;
+		ELSIF NOT found_id = ANY (ids) THEN
+			names := names || found_name;
+			ids := ids || found_id;
+			record_roles := record_roles || found_name;
+			record_ids := record_ids || found_id;
+		END IF;
+	END LOOP;
+	record_cluster := CASE WHEN here IS NULL OR unsure THEN cluster_id ELSE here END;
+END
+$$;
+COMMENT ON FUNCTION dormancy._policy_roles_resolved(name[], oid[], bigint) IS
+	'internal: the roles a row of dormancy.policy_roles gives its policy here (by OID in the cluster it was recorded in, by name in another), the names it records that give none, and the row in this cluster''s terms';
 
 -- Role names as the TO list of CREATE POLICY and ALTER POLICY (and in
 -- messages): each quoted as an identifier, PUBLIC for public.
@@ -514,38 +624,70 @@ CREATE FUNCTION dormancy._policy_role_list(roles name[])
 COMMENT ON FUNCTION dormancy._policy_role_list(name[]) IS
 	'internal: role names as the TO list of a policy (quoted identifiers, PUBLIC for public)';
 
--- Record the roles the policy has now (nothing for a policy that does not
--- exist: its record is kept, for the build that makes it again).
+-- Write the row of one of the nine: none while its roles are the
+-- installed ones, each found.
+CREATE FUNCTION dormancy._store_policy_roles(tname name, policy name, new_roles name[], new_ids oid[], new_cluster bigint)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	now_res record;
+	installed record;
+BEGIN
+	SELECT * INTO now_res FROM dormancy._policy_roles_resolved(new_roles, new_ids, new_cluster);
+	SELECT * INTO installed FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(tname, policy), NULL, NULL);
+	IF cardinality(now_res.missing) = 0 AND cardinality(now_res.ids) > 0
+	   AND now_res.ids @> installed.ids AND installed.ids @> now_res.ids THEN
+		DELETE FROM dormancy.policy_roles r WHERE r.table_name = tname AND r.policy_name = policy;
+		RETURN;
+	END IF;
+	UPDATE dormancy.policy_roles r SET roles = new_roles, role_ids = new_ids, cluster_id = new_cluster
+	 WHERE r.table_name = tname AND r.policy_name = policy
+	   AND (r.roles, r.role_ids, r.cluster_id) IS DISTINCT FROM (new_roles, new_ids, new_cluster);
+	IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM dormancy.policy_roles r WHERE r.table_name = tname AND r.policy_name = policy) THEN
+		INSERT INTO dormancy.policy_roles (table_name, policy_name, roles, role_ids, cluster_id)
+		VALUES (tname, policy, new_roles, new_ids, new_cluster);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION dormancy._store_policy_roles(name, name, name[], oid[], bigint) IS
+	'internal: writes the row of dormancy.policy_roles of one of the nine policies of the log, the members and the history (deletes it while its roles are the installed ones)';
+
+-- Record the roles the policy has now, the owner's choice (nothing for a
+-- policy that does not exist: its record is kept, for the build that makes
+-- it again).
 CREATE FUNCTION dormancy._record_policy_roles(tab regclass, policy name)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	tname name := (SELECT c.relname FROM pg_class c WHERE c.oid = tab);
-	now_roles name[];
+	now_ids oid[];
 BEGIN
-	SELECT dormancy._policy_role_names(y.polroles) INTO now_roles
+	SELECT ARRAY(SELECT u.r FROM unnest(y.polroles) WITH ORDINALITY AS u(r, o)
+				  WHERE u.r = 0 OR EXISTS (SELECT 1 FROM pg_roles a WHERE a.oid = u.r) ORDER BY u.o)
+	  INTO now_ids
 	  FROM pg_policy y WHERE y.polrelid = tab AND y.polname = policy;
-	IF now_roles IS NULL THEN
+	IF NOT FOUND THEN
 		RETURN;
 	END IF;
-	UPDATE dormancy.policy_roles r SET roles = now_roles
-	 WHERE r.table_name = tname AND r.policy_name = policy AND r.roles IS DISTINCT FROM now_roles;
-	IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM dormancy.policy_roles r WHERE r.table_name = tname AND r.policy_name = policy) THEN
-		INSERT INTO dormancy.policy_roles (table_name, policy_name, roles) VALUES (tname, policy, now_roles);
-	END IF;
+	PERFORM dormancy._store_policy_roles((SELECT c.relname FROM pg_class c WHERE c.oid = tab), policy,
+										 dormancy._policy_role_names(now_ids), now_ids, dormancy._cluster_id());
 END
 $$;
 COMMENT ON FUNCTION dormancy._record_policy_roles(regclass, name) IS
-	'internal: records in dormancy.policy_roles the roles one of the nine policies of the log, the members and the history has now';
+	'internal: records in dormancy.policy_roles the roles one of the nine policies of the log, the members and the history has now (no row when they are the installed ones)';
 
 -- The triggers of policy_roles: before a write, only the owner (a role
--- with the privileges of the table's owner, as ALTER POLICY requires), and
--- an inserted row (a restored one) replaces the row of its policy; after
--- an insert or an update, the policy, if it exists, gets the roles
--- recorded that exist (none: the policy is dropped, not left to PUBLIC);
--- a missing policy is the next build's.
+-- with the privileges of the table's owner, as ALTER POLICY requires); an
+-- inserted row replaces the row of its policy, and a row is kept in this
+-- cluster's terms (a row written with names alone, or whose names changed
+-- without their OIDs, is found by name).  After an insert or an update,
+-- the policy, if it exists, gets the roles recorded that exist (none: the
+-- policy is dropped, not left to PUBLIC), by an ALTER POLICY that is not
+-- recorded again (the names not found stay in the row); a missing policy
+-- is the next build's.
 CREATE FUNCTION dormancy._policy_roles_written()
 	RETURNS trigger
 	LANGUAGE plpgsql
@@ -553,9 +695,9 @@ CREATE FUNCTION dormancy._policy_roles_written()
 AS $$
 DECLARE
 	tab regclass;
-	now_roles name[];
-	kept name[];
-	gone name[];
+	now_ids oid[];
+	res record;
+	applying text := current_setting('dormancy_policy_roles.applying', true);
 BEGIN
 	IF TG_RELID IS DISTINCT FROM 'dormancy.policy_roles'::regclass
 	   OR TG_NAME NOT IN ('policy_roles_owner_only', 'policy_roles_truncate', 'policy_roles_restored') THEN
@@ -578,35 +720,55 @@ BEGIN
 		ELSIF TG_OP = 'INSERT' THEN
 			DELETE FROM dormancy.policy_roles r WHERE r.table_name = NEW.table_name AND r.policy_name = NEW.policy_name;
 		END IF;
+		IF NEW.role_ids IS NULL
+		   OR (TG_OP = 'UPDATE' AND NEW.roles IS DISTINCT FROM OLD.roles AND NEW.role_ids IS NOT DISTINCT FROM OLD.role_ids) THEN
+			SELECT * INTO res FROM dormancy._policy_roles_resolved(NEW.roles, NULL, NULL);
+		ELSE
+			SELECT * INTO res FROM dormancy._policy_roles_resolved(NEW.roles, NEW.role_ids, NEW.cluster_id);
+		END IF;
+		NEW.roles := res.record_roles;
+		NEW.role_ids := res.record_ids;
+		NEW.cluster_id := res.record_cluster;
 		RETURN NEW;
 	END IF;
 	tab := to_regclass(format('dormancy.%I', NEW.table_name));
-	SELECT dormancy._policy_role_names(y.polroles) INTO now_roles
-	  FROM pg_policy y WHERE y.polrelid = tab AND y.polname = NEW.policy_name;
-	kept := dormancy._policy_roles_existing(NEW.roles);
-	IF now_roles IS NULL OR (now_roles @> kept AND kept @> now_roles AND cardinality(kept) > 0) THEN
+	SELECT y.polroles INTO now_ids FROM pg_policy y WHERE y.polrelid = tab AND y.polname = NEW.policy_name;
+	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
-	gone := ARRAY(SELECT u.r FROM unnest(NEW.roles) WITH ORDINALITY AS u(r, o) WHERE NOT u.r = ANY (kept) ORDER BY u.o);
-	IF cardinality(kept) = 0 THEN
+	SELECT * INTO res FROM dormancy._policy_roles_resolved(NEW.roles, NEW.role_ids, NEW.cluster_id);
+	IF cardinality(res.ids) > 0 AND res.ids @> now_ids AND now_ids @> res.ids THEN
+		RETURN NULL;
+	END IF;
+	PERFORM set_config('dormancy_policy_roles.applying', 'on', true);
+	IF cardinality(res.ids) = 0 THEN
 		EXECUTE format('DROP POLICY %I ON %s', NEW.policy_name, tab);
-		RAISE WARNING 'policy % on % dropped: none of its roles exists (%)', NEW.policy_name, tab, dormancy._policy_role_list(gone)
-			USING DETAIL = 'dormancy.policy_roles records these roles for it (a restore of a cluster that had them, say). It is not left to PUBLIC instead: until it is made again, no role reads or writes a row through it.',
-				  HINT = format('Create one of the roles and run SELECT dormancy.rebind(), which makes it again; or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
-								NEW.table_name, NEW.policy_name);
+		IF cardinality(NEW.roles) = 0 THEN
+			RAISE WARNING 'policy % on % dropped: no role is recorded for it', NEW.policy_name, tab
+				USING DETAIL = 'DROP OWNED took its last role. It is not left to PUBLIC instead: until it is made again, no role reads or writes a row through it.',
+					  HINT = format('Record its roles: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then SELECT dormancy.rebind().',
+									NEW.table_name, NEW.policy_name);
+		ELSE
+			RAISE WARNING 'policy % on % dropped: none of its roles exists (%)', NEW.policy_name, tab, dormancy._policy_role_list(res.missing)
+				USING DETAIL = 'dormancy.policy_roles records these roles for it (a restore of a cluster that had them, say). It is not left to PUBLIC instead: until it is made again, no role reads or writes a row through it.',
+					  HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which makes the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
+									NEW.table_name, NEW.policy_name);
+		END IF;
 	ELSE
-		EXECUTE format('ALTER POLICY %I ON %s TO %s', NEW.policy_name, tab, dormancy._policy_role_list(kept));
-		IF cardinality(gone) > 0 THEN
+		EXECUTE format('ALTER POLICY %I ON %s TO %s', NEW.policy_name, tab, dormancy._policy_role_list(res.names));
+		IF cardinality(res.missing) > 0 THEN
 			RAISE WARNING 'policy % on % set TO % only (recorded role % does not exist)',
-				NEW.policy_name, tab, dormancy._policy_role_list(kept), dormancy._policy_role_list(gone)
-				USING HINT = format('Give it the roles it should have: ALTER POLICY %I ON %s TO ...', NEW.policy_name, tab);
+				NEW.policy_name, tab, dormancy._policy_role_list(res.names), dormancy._policy_role_list(res.missing)
+				USING HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which gives it the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or give the policy the roles it should have: ALTER POLICY %I ON %s TO ..., which records them.',
+									NEW.policy_name, tab);
 		END IF;
 	END IF;
+	PERFORM set_config('dormancy_policy_roles.applying', coalesce(applying, ''), true);
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION dormancy._policy_roles_written() IS
-	'internal: triggers on dormancy.policy_roles: only the owner writes it; a restored row replaces the installed one and gives its policy the roles recorded that exist (none: the policy is dropped, never left to PUBLIC)';
+	'internal: triggers on dormancy.policy_roles: only the owner writes it; a row is kept in this cluster''s terms; a restored or edited row replaces the one of its policy and gives the policy the roles recorded that exist (none: the policy is dropped, never left to PUBLIC)';
 CREATE TRIGGER policy_roles_owner_only BEFORE INSERT OR UPDATE OR DELETE ON dormancy.policy_roles
 	FOR EACH ROW EXECUTE FUNCTION dormancy._policy_roles_written();
 CREATE TRIGGER policy_roles_truncate BEFORE TRUNCATE ON dormancy.policy_roles
@@ -614,20 +776,32 @@ CREATE TRIGGER policy_roles_truncate BEFORE TRUNCATE ON dormancy.policy_roles
 CREATE TRIGGER policy_roles_restored AFTER INSERT OR UPDATE ON dormancy.policy_roles
 	FOR EACH ROW EXECUTE FUNCTION dormancy._policy_roles_written();
 COMMENT ON TRIGGER policy_roles_owner_only ON dormancy.policy_roles IS
-	'only the owner writes the record; an inserted (restored) row replaces the row of its policy';
+	'only the owner writes the record; an inserted (restored) row replaces the row of its policy; a row is kept in this cluster''s terms (role OIDs of this cluster where found)';
 COMMENT ON TRIGGER policy_roles_truncate ON dormancy.policy_roles IS
 	'only the owner empties the record';
 COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
-	'gives the policy the roles recorded that exist (none: drops it, never leaves it to PUBLIC)';
+	'gives the policy the roles recorded that exist (none: drops it, never leaves it to PUBLIC), without recording them again';
 
--- ALTER POLICY or CREATE POLICY of one of the nine (by its owner: no one
--- else may): its roles are recorded at once, so that a pg_dump right after
--- carries them (not only after the next build).  Policies of other tables
--- are left alone without reading anything of the extension's (any role's
--- DDL fires it).  That is why dormancy.policy_roles is looked up inside the
--- loop, after the filter, and not joined in the loop's query: a join may be
--- planned to read policy_roles first, which only its owner may read, and
--- every other role's CREATE POLICY would warn (test tracking_security).
+-- The event triggers: ALTER POLICY or CREATE POLICY of one of the nine (by
+-- its owner: no one else may) records its roles at once, so that a
+-- pg_dump right after carries them (not only after the next build); but
+-- not the extension's own (dormancy_policy_roles.applying is on: a build,
+-- a restored row), which gives a policy the roles recorded, and would
+-- forget those not found.  DROP OWNED takes the roles named out of the
+-- policies, and drops a policy whose last role it took, with no ALTER
+-- POLICY: the roles each of the nine had before it (ddl_command_start)
+-- and after it (ddl_command_end) tell which roles it took, and those leave
+-- the record (a policy that lost them all: a row naming none, not made
+-- again).  Policies of other tables are left alone without reading or
+-- calling anything of the extension's (any role's DDL fires it, and only
+-- the owner may read the record and call the internal functions; only the
+-- owner changes one of the nine).  That is why the filters name the nine
+-- (not _policy_roles_installed) and dormancy.policy_roles is looked up
+-- inside the loops, after them, not joined in their queries: a join may
+-- be planned to read policy_roles first, and every other role's CREATE
+-- POLICY or DROP OWNED would fail (test tracking_security).  An error
+-- recording the roles fails the owner's statement: a policy whose roles
+-- were not recorded would get the recorded ones back at the next build.
 CREATE FUNCTION dormancy._policy_roles_ddl()
 	RETURNS event_trigger
 	LANGUAGE plpgsql
@@ -635,7 +809,53 @@ CREATE FUNCTION dormancy._policy_roles_ddl()
 AS $$
 DECLARE
 	y record;
+	res record;
+	before jsonb;
 BEGIN
+	IF TG_TAG = 'DROP OWNED' THEN
+		IF TG_EVENT = 'ddl_command_start' THEN
+			PERFORM set_config('dormancy_policy_roles.before_drop_owned',
+							   (SELECT coalesce(jsonb_object_agg(t.relname || '.' || p.polname, p.polroles::text), '{}')::text
+								  FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid
+								 WHERE t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')
+								   AND (t.relname IN ('outreach_log', 'campaign_members')
+										AND p.polname IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
+										OR t.relname = 'status_history' AND p.polname = 'analysts_see_their_customers')),
+							   true);
+			RETURN;
+		END IF;
+		before := nullif(current_setting('dormancy_policy_roles.before_drop_owned', true), '')::jsonb;
+		PERFORM set_config('dormancy_policy_roles.before_drop_owned', '', true);
+		FOR y IN
+			SELECT split_part(b.key, '.', 1)::name AS tname, split_part(b.key, '.', 2)::name AS policy,
+				   (b.value #>> '{}')::oid[] AS was, coalesce(p.polroles, '{}') AS now
+			  FROM jsonb_each(coalesce(before, '{}')) b
+			  LEFT JOIN (pg_policy p JOIN pg_class t ON t.oid = p.polrelid
+						 AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy'))
+				ON t.relname = split_part(b.key, '.', 1) AND p.polname = split_part(b.key, '.', 2)
+			 WHERE p.polroles IS DISTINCT FROM (b.value #>> '{}')::oid[]
+		LOOP
+			SELECT x.* INTO res
+			  FROM dormancy.policy_roles r
+			 CROSS JOIN LATERAL dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id) x
+			 WHERE r.table_name = y.tname AND r.policy_name = y.policy;
+			IF NOT FOUND THEN
+				SELECT * INTO res FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(y.tname, y.policy), NULL, NULL);
+			END IF;
+			-- the roles it lost leave the record; the names not found stay
+			PERFORM dormancy._store_policy_roles(
+				y.tname, y.policy,
+				ARRAY(SELECT u.n FROM unnest(res.record_roles, res.record_ids) WITH ORDINALITY AS u(n, i, o)
+					   WHERE u.i IS NULL OR NOT u.i = ANY (y.was) OR u.i = ANY (y.now) ORDER BY u.o),
+				ARRAY(SELECT u.i FROM unnest(res.record_roles, res.record_ids) WITH ORDINALITY AS u(n, i, o)
+					   WHERE u.i IS NULL OR NOT u.i = ANY (y.was) OR u.i = ANY (y.now) ORDER BY u.o),
+				res.record_cluster);
+		END LOOP;
+		RETURN;
+	END IF;
+	IF current_setting('dormancy_policy_roles.applying', true) = 'on' THEN
+		RETURN;
+	END IF;
 	FOR y IN
 		SELECT p.polrelid, p.polname
 		  FROM pg_event_trigger_ddl_commands() c
@@ -643,33 +863,34 @@ BEGIN
 		  JOIN pg_class t ON t.oid = p.polrelid
 		 WHERE c.classid = 'pg_policy'::regclass
 		   AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')
-		   AND t.relname IN ('outreach_log', 'campaign_members', 'status_history')
+		   AND (t.relname IN ('outreach_log', 'campaign_members')
+				AND p.polname IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
+				OR t.relname = 'status_history' AND p.polname = 'analysts_see_their_customers')
 	LOOP
-		-- only the nine have a row to update
-		IF EXISTS (SELECT 1 FROM dormancy.policy_roles r
-					WHERE r.table_name = (SELECT t.relname FROM pg_class t WHERE t.oid = y.polrelid) AND r.policy_name = y.polname) THEN
-			PERFORM dormancy._record_policy_roles(y.polrelid, y.polname);
-		END IF;
+		PERFORM dormancy._record_policy_roles(y.polrelid, y.polname);
 	END LOOP;
-EXCEPTION WHEN OTHERS THEN
-	-- never fail the user's DDL: the next build records them
-	RAISE WARNING 'dormancy could not record the roles of this policy: %', SQLERRM
-		USING HINT = 'SELECT dormancy.rebind() records them in dormancy.policy_roles, which pg_dump dumps.';
 END
 $$;
 COMMENT ON FUNCTION dormancy._policy_roles_ddl() IS
-	'internal: event trigger (ddl_command_end) recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY';
+	'internal: event trigger recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY (not the extension''s own), and the roles DROP OWNED took out of them (ddl_command_start: the roles before)';
 CREATE EVENT TRIGGER dormancy_policy_roles ON ddl_command_end
-	WHEN TAG IN ('ALTER POLICY', 'CREATE POLICY')
+	WHEN TAG IN ('ALTER POLICY', 'CREATE POLICY', 'DROP OWNED')
 	EXECUTE FUNCTION dormancy._policy_roles_ddl();
 ALTER EVENT TRIGGER dormancy_policy_roles ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER dormancy_policy_roles IS
-	'extension dormancy: records the roles given to a row security policy of outreach_log, campaign_members or status_history (dormancy.policy_roles), which pg_dump dumps';
+	'extension dormancy: records the roles given to a row security policy of outreach_log, campaign_members or status_history, or taken out of one by DROP OWNED (dormancy.policy_roles), which pg_dump dumps';
+CREATE EVENT TRIGGER dormancy_policy_roles_owned ON ddl_command_start
+	WHEN TAG IN ('DROP OWNED')
+	EXECUTE FUNCTION dormancy._policy_roles_ddl();
+ALTER EVENT TRIGGER dormancy_policy_roles_owned ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_policy_roles_owned IS
+	'extension dormancy: notes the roles of the row security policies of outreach_log, campaign_members and status_history before a DROP OWNED, for dormancy_policy_roles to record those it takes out';
 
 -- The nine policies of the log, the members and the status history: made
 -- (with their comments) and kept here, the one place that defines them
--- (each one's table, command, roles and comment; sql_src/97_privileges.sql
--- makes them at install, once dormancy_analyst exists; every build again).
+-- (each one's table, command and comment; its installed roles are
+-- _policy_roles_installed's; sql_src/97_privileges.sql makes them at
+-- install, once dormancy_analyst exists; every build again).
 -- Each tests the customer of each row read (its key: the text of a
 -- customer id) by the index of your customers' id, once a build has made
 -- src_customers: EXISTS a row of src_customers whose id is
@@ -693,18 +914,27 @@ COMMENT ON EVENT TRIGGER dormancy_policy_roles IS
 -- sees, and only those (UPDATE and DELETE without a WHERE would otherwise
 -- reach rows that its SELECT policy hides); the owner writes any row.
 -- A policy of the nine that is missing is made again, with the roles
--- recorded for it in policy_roles (as installed when none are: CREATE
--- EXTENSION, the update), with a NOTICE naming it and its roles: a DROP
--- ... CASCADE of your bound customers (or of src_customers) drops the
--- per-row form with src_customers.  Until the next build (bind, unbind,
--- rebind(), which that drop requires anyway) no policy of the nine lets a
--- role other than the owner read or write a contact, a member or a change:
--- it reads none (row security without a policy for a command denies it),
--- never more; readers_see_all and writers_see_all of the history stay.
--- A recorded role that no longer exists is left out (a WARNING); a policy
--- none of whose recorded roles exists is not made (a WARNING): never TO
--- PUBLIC in their place.  The roles of each policy made or found are
--- recorded again (policy_roles follows them).
+-- recorded for it in policy_roles (as installed where it has no row), with
+-- a NOTICE naming it and its roles: a DROP ... CASCADE of your bound
+-- customers (or of src_customers) drops the per-row form with
+-- src_customers.  Until the next build (bind, unbind, rebind(), which that
+-- drop requires anyway) no policy of the nine lets a role other than the
+-- owner read or write a contact, a member or a change: it reads none (row
+-- security without a policy for a command denies it), never more;
+-- readers_see_all and writers_see_all of the history stay.  A policy that
+-- exists and lacks roles of its row, or has others, is given the roles of
+-- its row (a NOTICE): its row is the owner's last choice, and only what
+-- does not record it parts them (a restore with the triggers of
+-- policy_roles disabled, pg_restore --data-only --disable-triggers, leaves
+-- the policies as installed; a recorded role missing at the restore may
+-- exist now).  A policy with no row and other roles than the installed
+-- ones (given before the record was kept: the update from 0.3.0) has them
+-- recorded.  A recorded role that does not exist is left out (a WARNING
+-- at each build, once); a policy none of whose recorded roles exists is
+-- not made (a WARNING): never TO PUBLIC in their place.  Its own CREATE,
+-- ALTER and DROP POLICY are not recorded again by the event trigger
+-- (dormancy_policy_roles.applying), and its row is kept in this cluster's
+-- terms (_store_policy_roles).
 -- pg_dump does not dump the policies of the extension's tables: a restore
 -- has the installed form (the same rows) until rebind(), with the roles
 -- recorded (policy_roles, which pg_dump dumps, gives them at restore).
@@ -720,9 +950,11 @@ DECLARE
 	p record;
 	test text;
 	made boolean;
-	recorded name[];
-	roles name[];
-	gone name[];
+	now_ids oid[];
+	recorded boolean;
+	r record;
+	res record;
+	applying text := current_setting('dormancy_policy_roles.applying', true);
 BEGIN
 	IF per_row AND to_regclass('dormancy.src_customers') IS NOT NULL THEN
 		rel := coalesce((SELECT b.relation FROM dormancy._usable_bindings() b WHERE b.source = 'customers'),
@@ -736,29 +968,30 @@ BEGIN
 			id_type := NULL;
 		END IF;
 	END IF;
+	PERFORM set_config('dormancy_policy_roles.applying', 'on', true);
 	FOR p IN
 		SELECT v.tab, v.tab::regclass AS rel, (SELECT c.relname FROM pg_class c WHERE c.oid = v.tab::regclass) AS tname,
-			   v.key, v.name, v.cmd, v.roles, v.comment
+			   v.key, v.name, v.cmd, v.comment
 		  FROM (VALUES
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'visible_customers', 'SELECT', 'public',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'visible_customers', 'SELECT',
 			 'a contact is visible to whom sees its customer (its key, dormancy.outreach_customer_key, is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_insert', 'INSERT', 'public',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_insert', 'INSERT',
 			 'a role granted INSERT (not the owner) writes contacts of the customers it sees only'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_update', 'UPDATE', 'public',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_update', 'UPDATE',
 			 'a role granted UPDATE (not the owner) updates the contacts of the customers it sees, and only to customers it sees'),
-			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_delete', 'DELETE', 'public',
+			('dormancy.outreach_log', 'dormancy.outreach_customer_key(outreach_log.customer_id)', 'writers_delete', 'DELETE',
 			 'a role granted DELETE (not the owner) deletes the contacts of the customers it sees only'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'visible_customers', 'SELECT', 'public',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'visible_customers', 'SELECT',
 			 'a member is visible to whom sees its customer (its customer_id is the text of a customer id the role sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_insert', 'INSERT', 'public',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_insert', 'INSERT',
 			 'a role granted INSERT (not the owner; start_campaign as that role) writes members among the customers it sees only'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_update', 'UPDATE', 'public',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_update', 'UPDATE',
 			 'a role granted UPDATE (not the owner) updates the members among the customers it sees, and only to customers it sees'),
-			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_delete', 'DELETE', 'public',
+			('dormancy.campaign_members', 'campaign_members.customer_id', 'writers_delete', 'DELETE',
 			 'a role granted DELETE (not the owner) deletes the members among the customers it sees only'),
-			('dormancy.status_history', 'status_history.customer_id', 'analysts_see_their_customers', 'SELECT', 'dormancy_analyst',
+			('dormancy.status_history', 'status_history.customer_id', 'analysts_see_their_customers', 'SELECT',
 			 'a member of dormancy_analyst reads the changes of the customers it may see (customer_id is the text of a customer id it sees: tested by the index of the customers'' id after a bind, else among dormancy.visible_customer_keys())')
-		  ) v(tab, key, name, cmd, roles, comment)
+		  ) v(tab, key, name, cmd, comment)
 	LOOP
 		test := CASE
 			WHEN id_type IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'uuid'::regtype) THEN
@@ -769,47 +1002,87 @@ BEGIN
 			WHEN id_type IN ('text'::regtype, 'varchar'::regtype) AND id_collation IN (0, 100) THEN
 				format('EXISTS (SELECT 1 FROM dormancy.src_customers c WHERE c.customer_id = %s)', p.key)
 			ELSE format('%s IN (SELECT k.k FROM dormancy.visible_customer_keys() k(k))', p.key) END;
-		-- the test where the command reads rows (USING) and where it writes
-		-- them (WITH CHECK); the roles only when the policy is made (again,
-		-- if missing: dropped with src_customers, or by you), so that roles
-		-- you gave it stay yours (a rebuild gave it back to PUBLIC), and made
-		-- again with the roles recorded (it came back TO PUBLIC)
-		made := EXISTS (SELECT 1 FROM pg_policy y WHERE y.polrelid = p.rel AND y.polname = p.name);
+		-- the roles: those of its row (as installed with none), which the
+		-- policy is given where it has others; its test where the command
+		-- reads rows (USING) and where it writes them (WITH CHECK)
+		SELECT y.polroles INTO now_ids FROM pg_policy y WHERE y.polrelid = p.rel AND y.polname = p.name;
+		made := FOUND;
+		SELECT x.roles, x.role_ids, x.cluster_id INTO r FROM dormancy.policy_roles x WHERE x.table_name = p.tname AND x.policy_name = p.name;
+		recorded := FOUND;
+		IF recorded THEN
+			SELECT * INTO res FROM dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id);
+		ELSE
+			SELECT * INTO res FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(p.tname, p.name), NULL, NULL);
+		END IF;
+		IF made AND NOT (cardinality(res.ids) > 0 AND res.ids @> now_ids AND now_ids @> res.ids) THEN
+			IF NOT recorded THEN
+				-- roles given before they were recorded: recorded now
+				PERFORM dormancy._record_policy_roles(p.rel, p.name);
+			ELSIF cardinality(res.ids) = 0 THEN
+				EXECUTE format('DROP POLICY %I ON %s', p.name, p.tab);
+				RAISE WARNING 'policy % on % dropped: none of its roles exists (%)', p.name, p.tab,
+					coalesce(dormancy._policy_role_list(res.missing), 'none recorded')
+					USING DETAIL = 'dormancy.policy_roles records these roles for it. It is not left to PUBLIC instead: until it is made again, no role reads or writes a row through it.',
+						  HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which makes the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
+										p.tname, p.name);
+				PERFORM dormancy._store_policy_roles(p.tname, p.name, res.record_roles, res.record_ids, res.record_cluster);
+				CONTINUE;
+			ELSE
+				EXECUTE format('ALTER POLICY %I ON %s TO %s', p.name, p.tab, dormancy._policy_role_list(res.names));
+				RAISE NOTICE 'policy % on % given the roles recorded for it: %', p.name, p.tab, dormancy._policy_role_list(res.names)
+					USING DETAIL = 'dormancy.policy_roles records the roles you gave it last: a restore with its triggers disabled (pg_restore --data-only --disable-triggers) leaves the policies as installed until a build, and a role recorded may have been created since.';
+			END IF;
+		END IF;
 		IF NOT made THEN
-			recorded := (SELECT r.roles FROM dormancy.policy_roles r WHERE r.table_name = p.tname AND r.policy_name = p.name);
-			roles := dormancy._policy_roles_existing(coalesce(recorded, ARRAY[p.roles]::name[]));
-			gone := ARRAY(SELECT u.r FROM unnest(recorded) WITH ORDINALITY AS u(r, o) WHERE NOT u.r = ANY (roles) ORDER BY u.o);
-			IF cardinality(roles) = 0 THEN
+			IF cardinality(res.ids) = 0 THEN
 				-- (once a build: the call before it, per_row false, said so)
-				IF NOT per_row THEN
+				IF NOT per_row AND recorded AND cardinality(r.roles) = 0 THEN
+					RAISE WARNING 'policy % on % is missing and is not made again: no role is recorded for it', p.name, p.tab
+						USING DETAIL = 'DROP OWNED took its last role. It is not made TO PUBLIC instead: until it is made, no role reads or writes a row through it.',
+							  HINT = format('Record its roles: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then SELECT dormancy.rebind(), which makes it.',
+											p.tname, p.name);
+				ELSIF NOT per_row THEN
 					RAISE WARNING 'policy % on % is missing and is not made again: none of its roles exists (%)',
-						p.name, p.tab, dormancy._policy_role_list(gone)
+						p.name, p.tab, dormancy._policy_role_list(res.missing)
 						USING DETAIL = 'dormancy.policy_roles records these roles for it. It is not made TO PUBLIC instead: until it is made, no role reads or writes a row through it.',
-							  HINT = format('Create one of the roles and run SELECT dormancy.rebind(), which makes it; or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
+							  HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which makes the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or record others: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then rebind().',
 											p.tname, p.name);
 				END IF;
+				IF recorded THEN
+					PERFORM dormancy._store_policy_roles(p.tname, p.name, res.record_roles, res.record_ids, res.record_cluster);
+				END IF;
 				CONTINUE;
-			ELSIF cardinality(gone) > 0 THEN
+			ELSIF cardinality(res.missing) > 0 THEN
 				RAISE WARNING 'policy % on % was missing: made again TO % only (recorded role % does not exist)',
-					p.name, p.tab, dormancy._policy_role_list(roles), dormancy._policy_role_list(gone)
-					USING HINT = format('Give it the roles it should have: ALTER POLICY %I ON %s TO ...', p.name, p.tab);
-			ELSIF recorded IS NOT NULL THEN
-				RAISE NOTICE 'policy % on % was missing: made again TO %', p.name, p.tab, dormancy._policy_role_list(roles)
-					USING DETAIL = 'Its roles are the ones recorded for it in dormancy.policy_roles (a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers).';
+					p.name, p.tab, dormancy._policy_role_list(res.names), dormancy._policy_role_list(res.missing)
+					USING HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which gives it the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or give the policy the roles it should have: ALTER POLICY %I ON %s TO ..., which records them.',
+										p.name, p.tab);
+			ELSE
+				RAISE NOTICE 'policy % on % was missing: made again TO %', p.name, p.tab, dormancy._policy_role_list(res.names)
+					USING DETAIL = 'Its roles are the ones recorded for it in dormancy.policy_roles (as installed where it has no row there; a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers).';
 			END IF;
+		ELSIF cardinality(res.missing) > 0 AND NOT per_row THEN
+			RAISE WARNING 'policy % on % is TO % only: recorded role % does not exist', p.name, p.tab,
+				dormancy._policy_role_list(res.names), dormancy._policy_role_list(res.missing)
+				USING HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which gives it the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or give the policy the roles it should have: ALTER POLICY %I ON %s TO ..., which records them.',
+									p.name, p.tab);
 		END IF;
 		EXECUTE format('%s %I ON %s %s%s%s',
 					   CASE WHEN made THEN 'ALTER POLICY' ELSE 'CREATE POLICY' END,
-					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s TO %s', p.cmd, dormancy._policy_role_list(roles)) END,
+					   p.name, p.tab, CASE WHEN made THEN '' ELSE format('FOR %s TO %s', p.cmd, dormancy._policy_role_list(res.names)) END,
 					   CASE WHEN p.cmd <> 'INSERT' THEN format(' USING (%s)', test) ELSE '' END,
 					   CASE WHEN p.cmd IN ('INSERT', 'UPDATE') THEN format(' WITH CHECK (%s)', test) ELSE '' END);
 		EXECUTE format('COMMENT ON POLICY %I ON %s IS %L', p.name, p.tab, p.comment);
-		PERFORM dormancy._record_policy_roles(p.rel, p.name);
+		-- its row in this cluster's terms (renamed roles under their names now)
+		IF recorded THEN
+			PERFORM dormancy._store_policy_roles(p.tname, p.name, res.record_roles, res.record_ids, res.record_cluster);
+		END IF;
 	END LOOP;
+	PERFORM set_config('dormancy_policy_roles.applying', coalesce(applying, ''), true);
 END
 $$;
 COMMENT ON FUNCTION dormancy._customer_key_policies(boolean) IS
-	'internal: makes (if missing, with the roles recorded in policy_roles) and sets the row security policies of outreach_log, campaign_members and status_history for the customers each role sees, with their comments, and records their roles: with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
+	'internal: makes (if missing, with the roles recorded in policy_roles) and sets the row security policies of outreach_log, campaign_members and status_history for the customers each role sees, with their comments, and gives each the roles of its row (as installed with none): with per_row, after a build, by the index of the customers'' id where it can be (else, and before a build, the key among visible_customer_keys())';
 
 --
 -- Mappings of the outreach wordings onto the documented ones
