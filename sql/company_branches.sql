@@ -135,6 +135,31 @@ SELECT customer_name_keys_tracked FROM dormancy.src_bindings;
 SELECT array_agg(customer_id ORDER BY customer_id) AS duplicates
   FROM dormancy.customer_status WHERE 'duplicate_name' = ANY (data_gaps);
 SELECT company_id, customer_ids FROM dormancy.company_customers ORDER BY company_id;
+-- a blank company id (an empty cell of a CSV import, white space, a
+-- full-width space) is no company id: those customers are told by their
+-- names, as customers without one are (they were one company of their own,
+-- and duplicates of each other by name within it; a review of 2026-12-08)
+INSERT INTO cb.accounts VALUES ('B01', '佐藤工業', ''), ('B02', '鈴木物産', ' '), ('B03', '田中電機', U&'\3000'),
+	('B04', '山田商事 大阪支店', '');
+INSERT INTO cb.orders VALUES ('B01', '2026-10-20', 100), ('B02', '2022-01-01', 100), ('B03', '2021-06-01', 100),
+	('B04', '2026-09-01', 100);
+SET client_min_messages = error;
+SELECT dormancy.bind_customers('cb.accounts', id => 'code', name => 'name', company => 'company_code');
+SET client_min_messages = warning;
+-- B04 shares its name with N01, which has no company id either; the stored
+-- keys and the full computation agree
+SELECT customer_key, name_key FROM dormancy.customer_name_keys WHERE customer_key IN ('B01', 'B04', 'N01') ORDER BY 1;
+SELECT customer_id, company_id, 'duplicate_name' = ANY (data_gaps) AS duplicate
+  FROM dormancy.customer_status WHERE customer_id IN ('B01', 'B02', 'B03', 'B04', 'N01') ORDER BY customer_id;
+SELECT company_id, company_key, customers, customer_ids FROM dormancy.company_customers
+ WHERE company_id IS NULL OR btrim(company_id, U&' \3000') = '' ORDER BY company_key;
+SET client_min_messages = error;
+SELECT dormancy.bind_customers('cb.accounts_view', id => 'code', name => 'name', company => 'company_code');
+SET client_min_messages = warning;
+SELECT array_agg(customer_id ORDER BY customer_id) AS duplicates
+  FROM dormancy.customer_status WHERE 'duplicate_name' = ANY (data_gaps) AND customer_id IN ('B01', 'B02', 'B03', 'B04', 'N01');
+SELECT company_id, customers, customer_ids FROM dormancy.company_customers
+ WHERE company_id IS NULL OR btrim(company_id, U&' \3000') = '' ORDER BY company_key;
 -- a company column that does not exist
 SELECT dormancy.bind_customers('cb.accounts', id => 'code', name => 'name', company => 'no_such');
 

@@ -41,7 +41,7 @@ INSERT INTO nf.accounts VALUES
 	(13, 'Acme', NULL),
 	(14, 'ｱｸﾒ', NULL),					-- half-width katakana
 	(15, 'アクメ', NULL),
-	(16, 'Acme', ''),					-- a blank company id
+	(16, 'Acme', ''),					-- a blank company id: none since 2026-12-08 (the copies stored ':acme')
 	(17, 'Acme Osaka Branch', NULL),
 	(NULL, 'Acme', NULL);
 INSERT INTO nf.orders SELECT g, date '2026-06-01', 10 FROM generate_series(1, 22) g;

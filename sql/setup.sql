@@ -38,7 +38,8 @@ SELECT p.proname, p.provolatile, p.proparallel, count(*)
 -- reviewed and named here: a SQL-standard body (RETURN) whose names are
 -- resolved once, when it is created (not a body with a text to reg* cast,
 -- which looks a name up when it runs), not SECURITY DEFINER: _name_key
--- (the name key, per customer row); _opt_out_in_force (the opt-out rule, in
+-- (the name key, per customer row); _company_id (a blank company id is
+-- none, per customer row, in _name_key and src_customers); _opt_out_in_force (the opt-out rule, in
 -- customer_outreach per customer and in campaign_list's condition, whose
 -- estimate it sets); _unanswered and _conversation (per contact, in
 -- customer_outreach and campaign_outcomes); _call_list_min_score (the call
@@ -50,6 +51,7 @@ SELECT p.oid::regprocedure AS unpinned
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
    AND p.prokind <> 'p'		-- a procedure that commits cannot SET search_path: refresh() qualifies every name
    AND NOT (p.oid IN ('dormancy._name_key(text,text,text[])'::regprocedure,
+					  'dormancy._company_id(text)'::regprocedure,
 					  'dormancy._opt_out_in_force(timestamptz,boolean,timestamptz)'::regprocedure,
 					  'dormancy._unanswered(text,text,text)'::regprocedure,
 					  'dormancy._conversation(text,text,text)'::regprocedure,

@@ -1125,7 +1125,8 @@ BEGIN
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
-			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
+			-- a blank company id is none (_company_id, sql_src/58_names.sql)
+			format('dormancy._company_id(%s)', dormancy._col_as(cust.columns, 'company', 'pg_catalog.text')),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(
@@ -14081,10 +14082,23 @@ COMMENT ON FUNCTION dormancy._track_new_member(regclass) IS
 -- SQL-standard (RETURN), so its names are resolved once, when the extension
 -- script creates it (functions and operators qualified), and nothing is
 -- looked up when it runs.
+-- A company id as the views take it: a blank one (an empty cell of a CSV
+-- import, white space, a full-width space) is none, so that customers
+-- without a company id are never one company of their own (a review of
+-- 2026-12-08).  Inlined, like _name_key below (no SET, not STRICT, a
+-- SQL-standard body): src_customers and the stored name keys both call it.
+CREATE FUNCTION dormancy._company_id(company_id text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN pg_catalog.btrim(company_id, U&' \0009\3000') OPERATOR(pg_catalog.<>) ''
+				THEN company_id END;
+COMMENT ON FUNCTION dormancy._company_id(text) IS
+	'internal: a company id as the views take it: NULL when it is blank (empty, or spaces, tabs and full-width spaces only)';
+
 CREATE OR REPLACE FUNCTION dormancy._name_key(name text, company_id text, legal_forms text[])
 	RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN COALESCE(company_id OPERATOR(pg_catalog.||) ':', '')
+	RETURN COALESCE(dormancy._company_id(company_id) OPERATOR(pg_catalog.||) ':', '')
 		   OPERATOR(pg_catalog.||) NULLIF(dormancy.normalize_company_name(name, legal_forms), '');
 COMMENT ON FUNCTION dormancy._name_key(text, text, text[]) IS
 	'internal: the key the duplicate_name data gap compares and customer_name_keys stores: the name key with the forms given, after the company id and a colon when one is given (NULL: the name gives no key)';
@@ -14385,7 +14399,7 @@ $$;
 -- and the day a customer put off to next fiscal year's budget is due
 -- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
+	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._company_id(text), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._usable_instant(timestamptz, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),

@@ -115,7 +115,8 @@ BEGIN
 			dormancy._col_as(cust.columns, 'industry', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'company_size', 'pg_catalog.text'),
 			dormancy._col_as(cust.columns, 'owner', 'pg_catalog.text'),
-			dormancy._col_as(cust.columns, 'company', 'pg_catalog.text'),
+			-- a blank company id is none (_company_id, sql_src/58_names.sql)
+			format('dormancy._company_id(%s)', dormancy._col_as(cust.columns, 'company', 'pg_catalog.text')),
 			cust.relation);
 	ELSIF cust_broken.source IS NOT NULL THEN
 		cust_sql := format(

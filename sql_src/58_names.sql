@@ -116,6 +116,19 @@ CREATE FUNCTION dormancy.normalize_company_name(name text)
 COMMENT ON FUNCTION dormancy.normalize_company_name(text) IS
 	'the key of a company name with the legal forms of dormancy.legal_forms (STABLE: it reads the table)';
 
+-- A company id as the views take it: a blank one (an empty cell of a CSV
+-- import, white space, a full-width space) is none, so that customers
+-- without a company id are never one company of their own (a review of
+-- 2026-12-08).  Inlined, like _name_key below (no SET, not STRICT, a
+-- SQL-standard body): src_customers and the stored name keys both call it.
+CREATE FUNCTION dormancy._company_id(company_id text)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN pg_catalog.btrim(company_id, U&' \0009\3000') OPERATOR(pg_catalog.<>) ''
+				THEN company_id END;
+COMMENT ON FUNCTION dormancy._company_id(text) IS
+	'internal: a company id as the views take it: NULL when it is blank (empty, or spaces, tabs and full-width spaces only)';
+
 -- The key the duplicate-name check compares, written here only: the name
 -- key after the company id and a colon (when a company column is bound: a
 -- name key never holds a colon, so the pair is told apart), NULL when the
@@ -132,7 +145,7 @@ COMMENT ON FUNCTION dormancy.normalize_company_name(text) IS
 CREATE FUNCTION dormancy._name_key(name text, company_id text, legal_forms text[])
 	RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN COALESCE(company_id OPERATOR(pg_catalog.||) ':', '')
+	RETURN COALESCE(dormancy._company_id(company_id) OPERATOR(pg_catalog.||) ':', '')
 		   OPERATOR(pg_catalog.||) NULLIF(dormancy.normalize_company_name(name, legal_forms), '');
 COMMENT ON FUNCTION dormancy._name_key(text, text, text[]) IS
 	'internal: the key the duplicate_name data gap compares and customer_name_keys stores: the name key with the forms given, after the company id and a colon when one is given (NULL: the name gives no key)';

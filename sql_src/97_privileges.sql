@@ -144,7 +144,7 @@ $$;
 -- and the day a customer put off to next fiscal year's budget is due
 -- (_reapproach_on, customer_status)
 GRANT EXECUTE ON FUNCTION dormancy._use_stored_histories(), dormancy._stored_histories(),
-	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._time_zone_in_force(),
+	dormancy._name_keys_usable(), dormancy._name_key(text, text, text[]), dormancy._company_id(text), dormancy._time_zone_in_force(),
 	dormancy._local_time(timestamptz, jsonb), dormancy._local_time(timestamp, jsonb), dormancy._local_time(date, jsonb),
 	dormancy._usable_instant(timestamptz, jsonb),
 	dormancy._broken_binding(text, text, text, text), dormancy._numeric_amount(numeric),
