@@ -14090,8 +14090,19 @@ COMMENT ON FUNCTION dormancy._track_new_member(regclass) IS
 CREATE FUNCTION dormancy._company_id(company_id text)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN CASE WHEN pg_catalog.btrim(company_id, U&' \0009\3000') OPERATOR(pg_catalog.<>) ''
-				THEN company_id END;
+	RETURN CASE WHEN pg_catalog.btrim(company_id, U&' \0009') OPERATOR(pg_catalog.<>) '' THEN company_id END;
+-- the full-width space too, where the database encoding holds it (not LATIN1)
+DO $$
+BEGIN
+	CREATE OR REPLACE FUNCTION dormancy._company_id(company_id text)
+		RETURNS text
+		LANGUAGE sql IMMUTABLE PARALLEL SAFE
+		RETURN CASE WHEN pg_catalog.btrim(company_id, U&' \0009\3000') OPERATOR(pg_catalog.<>) '' THEN company_id END;
+EXCEPTION WHEN untranslatable_character OR character_not_in_repertoire OR syntax_error
+			OR feature_not_supported THEN	-- SQL_ASCII: no conversion from Unicode
+	NULL;
+END
+$$;
 COMMENT ON FUNCTION dormancy._company_id(text) IS
 	'internal: a company id as the views take it: NULL when it is blank (empty, or spaces, tabs and full-width spaces only)';
 
