@@ -151,28 +151,20 @@ SELECT count(*) FILTER (WHERE opted_out_on > '-infinity') AS dated_in_force,
 -- reference, customer by customer, on three as-of days (the contacts of
 -- 30 September at 23:30 and of 1 October at 00:10 in Tokyo fall on
 -- either side of the last one)
+CREATE TEMP VIEW day_agreement AS
 SELECT current_setting('dormancy.as_of') AS as_of,
 	   count(*) FILTER (WHERE s.opted_out_on IS DISTINCT FROM r.opted_out_on) AS status_disagree,
 	   count(*) FILTER (WHERE o.opted_out_on IS DISTINCT FROM r.opted_out_on) AS outreach_disagree
   FROM reference r
   JOIN dormancy.customer_status s ON s.customer_id = r.customer_id
   LEFT JOIN dormancy.customer_outreach o ON o.customer_id = r.customer_id;
+SELECT * FROM day_agreement;
 SELECT * FROM agreement WHERE list <> 'snapshot_call_list' ORDER BY list;
 SET dormancy.as_of = '2026-09-30';
-SELECT current_setting('dormancy.as_of') AS as_of,
-	   count(*) FILTER (WHERE s.opted_out_on IS DISTINCT FROM r.opted_out_on) AS status_disagree,
-	   count(*) FILTER (WHERE o.opted_out_on IS DISTINCT FROM r.opted_out_on) AS outreach_disagree
-  FROM reference r
-  JOIN dormancy.customer_status s ON s.customer_id = r.customer_id
-  LEFT JOIN dormancy.customer_outreach o ON o.customer_id = r.customer_id;
+SELECT * FROM day_agreement;
 SELECT * FROM agreement WHERE list <> 'snapshot_call_list' ORDER BY list;
 SET dormancy.as_of = '2026-09-26';
-SELECT current_setting('dormancy.as_of') AS as_of,
-	   count(*) FILTER (WHERE s.opted_out_on IS DISTINCT FROM r.opted_out_on) AS status_disagree,
-	   count(*) FILTER (WHERE o.opted_out_on IS DISTINCT FROM r.opted_out_on) AS outreach_disagree
-  FROM reference r
-  JOIN dormancy.customer_status s ON s.customer_id = r.customer_id
-  LEFT JOIN dormancy.customer_outreach o ON o.customer_id = r.customer_id;
+SELECT * FROM day_agreement;
 SELECT * FROM agreement WHERE list <> 'snapshot_call_list' ORDER BY list;
 -- the snapshot, refreshed on 1 October: its day and its call list
 SET dormancy.as_of = '2026-10-01';
@@ -194,7 +186,7 @@ SELECT count(*) AS call_list,
 	   count(*) FILTER (WHERE NOT EXISTS (SELECT FROM dormancy.campaign_members m JOIN dormancy.campaigns c USING (campaign_id)
 										   WHERE c.name = 'after' AND m.customer_id = l.customer_id::text)) AS not_members
   FROM dormancy.call_list l;
-DROP VIEW agreement, reference;
+DROP VIEW day_agreement, agreement, reference;
 \i test/sql_ref/unbind_all.sql
 DROP SCHEMA oor CASCADE;
 TRUNCATE dormancy.outreach_log, dormancy.campaign_members, dormancy.campaigns;
