@@ -1040,6 +1040,8 @@ DECLARE
 	ord_key text;
 	ord_amount text;
 	ord_discounted text;
+	ord_aggs text;
+	ord_at text;
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
@@ -1174,15 +1176,27 @@ BEGIN
 	-- order is the lines of one customer with one order id (lines without an
 	-- order id: those of the customer at the same order time).  Each order
 	-- gives one row of category NULL with the net of all its lines, on the
-	-- day of its first line (whole_order), and one row per category it has,
-	-- with the net of its lines of that category, on the day of the first of
-	-- them (lines without a category give none): category_histories folds
-	-- both, per category; customer_histories the whole orders.  The nets are
-	-- exact sums (numeric) of the lines' amounts, so that they do not depend
-	-- on the order of the lines, then checked like one amount (beyond +-1e15:
-	-- unknown); a net is unknown only when every line's amount is.  Two
-	-- groupings, each by the customer first, so that a filter on customer_id
-	-- reaches the bound relation (its index).
+	-- day of its first dated line (whole_order), and one row per category it
+	-- has, with the net of its lines of that category, on the day of the
+	-- first dated of them (lines without a category give none):
+	-- category_histories folds both, per category; customer_histories the
+	-- whole orders.  A line whose time is NULL or infinite is netted into its
+	-- order all the same; an order none of whose lines is dated has no day
+	-- (ordered_at NULL) and is left out of the histories, as an undated order
+	-- row is, and so is a category's part of an order without a dated line
+	-- of that category (its lines are in the whole order).  Giving such a
+	-- part its order's day took a window over the order, which made
+	-- customer_histories 1.4 times as slow at 100,000 demo customers with an
+	-- order id (a sort, and no parallel plan; medians of 3, 2026-12-08), or
+	-- a lookup of the order per part, a scan of the lines each where the
+	-- customer column has no index; data_issues reports those lines in any
+	-- case (undated_rows and undated_amount of the whole orders).  The nets
+	-- are exact sums (numeric) of the lines' amounts, so that they do not
+	-- depend on the order of the lines, then checked like one amount (beyond
+	-- +-1e15: unknown, amount_out_of_range); a net is unknown when every
+	-- line's amount is, or when it is beyond that range.  Two groupings,
+	-- each by the customer first, so that a filter on customer_id reaches
+	-- the bound relation (its index).
 	view_name := 'src_history_rows';
 	IF ord.relation IS NOT NULL AND ord.columns ? 'order_id' THEN
 		ord_key := format('%s, %s, (CASE WHEN %s IS NULL THEN %s END)',
@@ -1199,22 +1213,39 @@ BEGIN
 			ord_amount := format('CASE WHEN %s THEN (t.%I)::pg_catalog.numeric END', amount_in_range, ord.columns ->> 'amount');
 		END IF;
 		ord_discounted := dormancy._col_as(ord.columns, 'discounted', 'pg_catalog.bool');
+		-- the aggregates of a row after its customer, order time, net,
+		-- discounted flag, category and whole_order: line_rows, undated_rows,
+		-- undated_amount, amount_out_of_range
+		ord_at := dormancy._col(ord.columns, 'ordered_at');
+		ord_aggs := format(
+			'pg_catalog.count(*)::pg_catalog.int4 AS line_rows, '
+			'pg_catalog.count(*) FILTER (WHERE NOT coalesce(pg_catalog.isfinite(%1$s), false))::pg_catalog.int4 AS undated_rows, '
+			'dormancy._numeric_amount(pg_catalog.sum(%2$s) FILTER (WHERE NOT coalesce(pg_catalog.isfinite(%1$s), false))) AS undated_amount, '
+			'(pg_catalog.sum(%2$s) IS NOT NULL AND dormancy._numeric_amount(pg_catalog.sum(%2$s)) IS NULL) AS amount_out_of_range',
+			ord_at, ord_amount);
 		definition := format(
-			'SELECT %1$s AS customer_id, pg_catalog.min(%3$s) AS ordered_at, '
-			'dormancy._numeric_amount(pg_catalog.sum(%4$s)) AS amount, pg_catalog.bool_or(%5$s) AS discounted, '
-			'NULL::pg_catalog.text AS category, true AS whole_order, pg_catalog.count(*)::pg_catalog.int4 AS line_rows '
-			'FROM %6$s t GROUP BY %7$s '
-			'UNION ALL '
-			'SELECT %1$s, pg_catalog.min(%3$s), dormancy._numeric_amount(pg_catalog.sum(%4$s)), pg_catalog.bool_or(%5$s), '
-			'%2$s, false, pg_catalog.count(*)::pg_catalog.int4 '
-			'FROM %6$s t WHERE %2$s IS NOT NULL GROUP BY %7$s, %2$s',
-			dormancy._col(ord.columns, 'customer'),
-			dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'),
-			dormancy._col(ord.columns, 'ordered_at'),
-			ord_amount, ord_discounted, ord.relation, ord_key);
+			'SELECT %1$s AS customer_id, pg_catalog.min(%2$s) FILTER (WHERE pg_catalog.isfinite(%2$s)) AS ordered_at, '
+			'dormancy._numeric_amount(pg_catalog.sum(%3$s)) AS amount, pg_catalog.bool_or(%4$s) AS discounted, '
+			'NULL::pg_catalog.text AS category, true AS whole_order, %5$s '
+			'FROM %6$s t GROUP BY %7$s',
+			dormancy._col(ord.columns, 'customer'), ord_at, ord_amount, ord_discounted, ord_aggs,
+			ord.relation, ord_key);
+		IF ord.columns ? 'category' THEN
+			definition := definition || format(
+				' UNION ALL '
+				'SELECT %1$s, pg_catalog.min(%2$s) FILTER (WHERE pg_catalog.isfinite(%2$s)), '
+				'dormancy._numeric_amount(pg_catalog.sum(%3$s)), pg_catalog.bool_or(%4$s), %8$s, false, %5$s '
+				'FROM %6$s t WHERE %8$s IS NOT NULL GROUP BY %7$s, %8$s',
+				dormancy._col(ord.columns, 'customer'), ord_at, ord_amount, ord_discounted, ord_aggs,
+				ord.relation, ord_key, dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'));
+		END IF;
 	ELSE
+		-- (no order id: each row its own order, left out when undated)
 		definition := 'SELECT o.customer_id, o.ordered_at, o.amount, o.discounted, o.category, '
-					  'false AS whole_order, 1 AS line_rows FROM dormancy.src_orders o';
+					  'false AS whole_order, 1 AS line_rows, '
+					  '(CASE WHEN pg_catalog.isfinite(o.ordered_at) THEN 0 ELSE 1 END)::pg_catalog.int4 AS undated_rows, '
+					  'CASE WHEN NOT coalesce(pg_catalog.isfinite(o.ordered_at), false) THEN o.amount END AS undated_amount, '
+					  'o.amount_out_of_range FROM dormancy.src_orders o';
 	END IF;
 	RETURN NEXT;
 
@@ -1398,12 +1429,15 @@ BEGIN
 
 	COMMENT ON VIEW dormancy.src_history_rows IS 'internal: the rows the purchase histories fold: the order rows of src_orders, or, with an order id bound, per order one row per category and one of the whole order';
 	COMMENT ON COLUMN dormancy.src_history_rows.customer_id IS 'the bound customer column';
-	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines)';
-	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown only when every one is)';
+	COMMENT ON COLUMN dormancy.src_history_rows.ordered_at IS 'the order time (with an order id: the earliest of the row''s lines with a finite time, for a category row with none its order''s; NULL for an order none of whose lines has one)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount IS 'the amount as double precision (with an order id: the net of the order''s lines of the row, unknown when every one is or when it is beyond +-1e15)';
 	COMMENT ON COLUMN dormancy.src_history_rows.discounted IS 'the discounted flag (with an order id: some line of the row is discounted)';
 	COMMENT ON COLUMN dormancy.src_history_rows.category IS 'the product category; NULL for a whole order (with an order id) or when unbound';
 	COMMENT ON COLUMN dormancy.src_history_rows.whole_order IS 'the row is a whole order, every category (only with an order id bound)';
 	COMMENT ON COLUMN dormancy.src_history_rows.line_rows IS 'order rows (lines) the row stands for';
+	COMMENT ON COLUMN dormancy.src_history_rows.undated_rows IS 'of those, the rows whose order time is NULL or infinite (with an order id: netted into their order when it has a line with a time, else left out with it)';
+	COMMENT ON COLUMN dormancy.src_history_rows.undated_amount IS 'the net of the amounts of those rows, as double precision (NULL when none is known)';
+	COMMENT ON COLUMN dormancy.src_history_rows.amount_out_of_range IS 'the amount is unknown because it is beyond +-1e15 (with an order id: the known amounts of the row''s lines net beyond it; a line out of range itself is src_orders.amount_out_of_range)';
 
 	COMMENT ON VIEW dormancy.src_customers IS 'adapter view over the bound customers relation (the customers seen in orders when only orders are bound)';
 	COMMENT ON COLUMN dormancy.src_customers.customer_id IS 'the bound customer id column';
@@ -3647,13 +3681,32 @@ SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amo
  WHERE o.customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
+-- orders without a usable time: without an order id each order row (left
+-- out); with one (src_history_rows, the whole orders), the lines netted into
+-- an order with a dated line, and the orders none of whose lines is dated
+-- (left out, all their lines); the constants of src_bindings leave the
+-- other branch unread
 SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
 	   'orders whose order time is NULL or infinite (or, in dormancy.time_zone, beyond the timestamp range), left out of purchase histories'
   FROM dormancy.src_orders o
+ CROSS JOIN dormancy.src_bindings b
  -- (the histories' own test: the order's wall-clock time, _local_time, is
  -- infinite also for an instant whose local time is beyond the range)
- WHERE o.ordered_at IS NULL
-	OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))
+ WHERE (o.ordered_at IS NULL
+		OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z))))
+   AND NOT b.order_ids_bound
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.sum(o.line_rows), pg_catalog.sum(o.amount),
+	   'orders none of whose lines has an order time (NULL or infinite), left out of purchase histories with all their lines'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.ordered_at IS NULL
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.sum(o.undated_rows), pg_catalog.sum(o.undated_amount),
+	   'order lines whose order time is NULL or infinite, netted into their order (on the day of its first line with a time)'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.ordered_at IS NOT NULL AND o.undated_rows > 0
  GROUP BY o.customer_id
 UNION ALL
 SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
@@ -3675,6 +3728,14 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
   FROM dormancy.src_orders o
  WHERE o.amount_out_of_range
  GROUP BY o.customer_id::pg_catalog.text
+UNION ALL
+-- with an order id bound: orders whose lines net beyond that range (rows:
+-- their lines)
+SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.sum(o.line_rows), NULL,
+	   'orders (order id bound) whose lines net beyond +-1e15, taken as unknown amounts'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.amount_out_of_range
+ GROUP BY o.customer_id
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
 -- columns as in customer_status, under the model chosen for the segment,
@@ -4841,7 +4902,7 @@ COMMENT ON COLUMN dormancy.campaign_list.last_outcome_label IS 'last_outcome in 
 -- window), and the purchase days and revenue in the window, read from
 -- src_history_rows in the zone in force.  A purchase day is one of the
 -- purchase histories: with an order id bound, each order counts on the day
--- of its first line with the net of all its lines; a day is a purchase day
+-- of its first dated line with the net of all its lines; a day is a purchase day
 -- when its known amounts net to more than zero (within 1e-9 of its largest
 -- order), or its amounts are all unknown.  campaign_members keeps text ids: each is typed once,
 -- as the bound customer id whose text it is (src_customers), and the orders
@@ -4913,7 +4974,7 @@ WITH m AS (
 				   (dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date AS day
 			  -- the rows the purchase histories fold: the order rows, or
 			  -- with an order id bound the whole orders (each order's lines
-			  -- netted, on the day of its first line; the constants of
+			  -- netted, on the day of its first dated line; the constants of
 			  -- src_bindings leave the other rows unread)
 			  FROM dormancy.src_history_rows o
 			 CROSS JOIN dormancy.src_bindings b
@@ -4973,10 +5034,10 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an out
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them is a conversation, as customer_outreach.conversations counts one: an outcome other than not_reached, not a message delivered without an answer (outcome delivered, by any channel: a DM or newsletter marked delivered or opened is contacted, not reached) nor a direct or step mailing the member did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with the net of its lines)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with a time, with the net of its lines)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included; with an order id bound, the nets of the orders whose first line is in it), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included; with an order id bound, the nets of the orders whose first line with a time is in it), 0 without any';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
 
 -- campaign_effect: treated against control per campaign, over all members

@@ -1078,13 +1078,32 @@ SELECT 'order_without_customer', NULL, pg_catalog.count(*), pg_catalog.sum(o.amo
  WHERE o.customer_id IS NULL
 HAVING pg_catalog.count(*) > 0
 UNION ALL
+-- orders without a usable time: without an order id each order row (left
+-- out); with one (src_history_rows, the whole orders), the lines netted into
+-- an order with a dated line, and the orders none of whose lines is dated
+-- (left out, all their lines); the constants of src_bindings leave the
+-- other branch unread
 SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.count(*), pg_catalog.sum(o.amount),
 	   'orders whose order time is NULL or infinite (or, in dormancy.time_zone, beyond the timestamp range), left out of purchase histories'
   FROM dormancy.src_orders o
+ CROSS JOIN dormancy.src_bindings b
  -- (the histories' own test: the order's wall-clock time, _local_time, is
  -- infinite also for an instant whose local time is beyond the range)
- WHERE o.ordered_at IS NULL
-	OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))
+ WHERE (o.ordered_at IS NULL
+		OR NOT pg_catalog.isfinite(dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z))))
+   AND NOT b.order_ids_bound
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.sum(o.line_rows), pg_catalog.sum(o.amount),
+	   'orders none of whose lines has an order time (NULL or infinite), left out of purchase histories with all their lines'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.ordered_at IS NULL
+ GROUP BY o.customer_id
+UNION ALL
+SELECT 'order_without_date', o.customer_id::pg_catalog.text, pg_catalog.sum(o.undated_rows), pg_catalog.sum(o.undated_amount),
+	   'order lines whose order time is NULL or infinite, netted into their order (on the day of its first line with a time)'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.ordered_at IS NOT NULL AND o.undated_rows > 0
  GROUP BY o.customer_id
 UNION ALL
 SELECT 'customer_without_id', NULL, pg_catalog.count(*), NULL,
@@ -1106,6 +1125,14 @@ SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.c
   FROM dormancy.src_orders o
  WHERE o.amount_out_of_range
  GROUP BY o.customer_id::pg_catalog.text
+UNION ALL
+-- with an order id bound: orders whose lines net beyond that range (rows:
+-- their lines)
+SELECT 'order_amount_out_of_range', o.customer_id::pg_catalog.text, pg_catalog.sum(o.line_rows), NULL,
+	   'orders (order id bound) whose lines net beyond +-1e15, taken as unknown amounts'
+  FROM dormancy.src_history_rows o
+ WHERE o.whole_order AND o.amount_out_of_range
+ GROUP BY o.customer_id
 UNION ALL
 -- the customers whose model columns could not be computed (the same model
 -- columns as in customer_status, under the model chosen for the segment,
@@ -2272,7 +2299,7 @@ COMMENT ON COLUMN dormancy.campaign_list.last_outcome_label IS 'last_outcome in 
 -- window), and the purchase days and revenue in the window, read from
 -- src_history_rows in the zone in force.  A purchase day is one of the
 -- purchase histories: with an order id bound, each order counts on the day
--- of its first line with the net of all its lines; a day is a purchase day
+-- of its first dated line with the net of all its lines; a day is a purchase day
 -- when its known amounts net to more than zero (within 1e-9 of its largest
 -- order), or its amounts are all unknown.  campaign_members keeps text ids: each is typed once,
 -- as the bound customer id whose text it is (src_customers), and the orders
@@ -2344,7 +2371,7 @@ WITH m AS (
 				   (dormancy._local_time(o.ordered_at, (SELECT z.zone FROM dormancy._zone_in_force z)))::pg_catalog.date AS day
 			  -- the rows the purchase histories fold: the order rows, or
 			  -- with an order id bound the whole orders (each order's lines
-			  -- netted, on the day of its first line; the constants of
+			  -- netted, on the day of its first dated line; the constants of
 			  -- src_bindings leave the other rows unread)
 			  FROM dormancy.src_history_rows o
 			 CROSS JOIN dormancy.src_bindings b
@@ -2404,10 +2431,10 @@ COMMENT ON COLUMN dormancy.campaign_outcomes.contacted IS 'the member has an out
 COMMENT ON COLUMN dormancy.campaign_outcomes.contacts IS 'those outreach rows';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reached IS 'one of them is a conversation, as customer_outreach.conversations counts one: an outcome other than not_reached, not a message delivered without an answer (outcome delivered, by any channel: a DM or newsletter marked delivered or opened is contacted, not reached) nor a direct or step mailing the member did not answer (no outcome, not_reached or reached)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_contact_on IS 'the day of the first of them (in the zone in force)';
-COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with the net of its lines)';
+COMMENT ON COLUMN dormancy.campaign_outcomes.purchase_days IS 'purchase days in the window, up to the as-of day in force (as in the purchase histories: with an order id bound, an order on the day of its first line with a time, with the net of its lines)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated IS 'at least one purchase day in the window (from the campaign''s start, for treated and control alike)';
 COMMENT ON COLUMN dormancy.campaign_outcomes.first_purchase_on IS 'the first purchase day in the window';
-COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included; with an order id bound, the nets of the orders whose first line is in it), 0 without any';
+COMMENT ON COLUMN dormancy.campaign_outcomes.revenue IS 'the sum of the known order amounts in the window (refunds included; with an order id bound, the nets of the orders whose first line with a time is in it), 0 without any';
 COMMENT ON COLUMN dormancy.campaign_outcomes.reactivated_after_contact IS 'a contacted member with a purchase day in the reactivation_days days from the first contact on (NULL when not contacted): descriptive only, see docs/campaign_effect.md';
 
 -- campaign_effect: treated against control per campaign, over all members
