@@ -579,12 +579,15 @@ SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE table_nam
 SELECT dormancy.rebind() IS NULL AS rebuilt;
 SELECT p.polname, p.polroles::regrole[] AS roles FROM pg_policy p
  WHERE p.polrelid = 'dormancy.outreach_log'::regclass ORDER BY 1;
--- a role renamed keeps its policy (the record holds its OID beside its
--- name), also when the policy is made again, and a new role of its old
--- name gets none (until 2026-12-08 the policy was made again TO the new
--- one); the record names it anew at the build
+-- a role renamed keeps its policy once a build, while the policy holds it,
+-- records its new name beside its OID: also when the policy is made again,
+-- and a new role of its old name gets none (until 2026-12-08 the policy
+-- was made again TO the new one)
 ALTER ROLE pl_x RENAME TO pl_x_old;
 CREATE ROLE pl_x;
+SET client_min_messages = error;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SET client_min_messages = warning;
 DROP POLICY writers_update ON dormancy.outreach_log;
 SET client_min_messages = notice;
 SELECT dormancy.rebind() IS NULL AS rebuilt;
@@ -592,6 +595,21 @@ SET client_min_messages = warning;
 SELECT p.polname, p.polroles::regrole[] AS roles FROM pg_policy p
  WHERE p.polrelid = 'dormancy.outreach_log'::regclass AND p.polname = 'writers_update';
 SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE table_name = 'outreach_log' ORDER BY 1, 2;
+-- in this cluster a recorded role is its OID and its name both: the OID of
+-- a role dropped, given to another role (the OIDs wrapped around), or of a
+-- role renamed before a build recorded its new name, gives the role it
+-- names now nothing (until 2026-12-09 the other role got the policy): a
+-- record naming pl_gone (dropped) beside the OID of pl_x, the policy
+-- missing.  The policy is not made (a WARNING: renamed or reused)
+DROP POLICY writers_update ON dormancy.outreach_log;
+SELECT count(*) AS written FROM (SELECT dormancy._store_policy_roles('outreach_log', 'writers_update', '{pl_gone}',
+	ARRAY['pl_x'::regrole::oid], dormancy._cluster_id())) s;
+SET client_min_messages = notice;
+SELECT dormancy.rebind() IS NULL AS rebuilt;
+SET client_min_messages = warning;
+SELECT count(*) AS writers_update FROM pg_policy p
+ WHERE p.polrelid = 'dormancy.outreach_log'::regclass AND p.polname = 'writers_update';
+SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE policy_name = 'writers_update';
 -- as installed again: the roles recorded, then the build makes the missing
 -- policies with them (and keeps no row for them)
 UPDATE dormancy.policy_roles SET roles = '{public}' WHERE table_name <> 'status_history';

@@ -552,18 +552,25 @@ COMMENT ON FUNCTION dormancy._policy_role_names(oid[]) IS
 
 -- A record's roles as they stand here.  Each is a name and, beside it, an
 -- OID of the cluster the record was written in (NULL: by name only): in
--- this cluster the role of that OID, under its name now (none if it was
--- dropped); in another the role of that name; where either cluster is
--- unknown, the role of that OID only if it still has that name (what
--- either reading gives).  public is PUBLIC.  names and ids: the roles the
--- policy gets, each once; missing: the recorded names that give none;
--- record_*: the record in this cluster's terms where it can be (a role
--- found, under its name and OID here; a name from another cluster not
--- found, with no OID, to be found by name once it exists; the OID of a
--- role dropped here, which matches nothing again).
-CREATE FUNCTION dormancy._policy_roles_resolved(roles name[], role_ids oid[], cluster_id bigint,
+-- this cluster the role of that OID if it still has that name; in another
+-- the role of that name; where either cluster is unknown, likewise the
+-- role of that OID only if it still has that name.  In this cluster an OID
+-- under another name now is a role renamed, or the OID of a dropped role
+-- given to another (the OIDs wrap around): it gives nothing (renamed,
+-- renamed_to: its name now), never wider, unless the policy holds that OID now (held): a
+-- role a policy holds cannot have been dropped since, so it is the role
+-- recorded, renamed, and the record takes its name now (until 2026-12-09
+-- the OID alone was enough, and a new role reusing it got the policy).
+-- public is PUBLIC.  names and ids: the roles the policy gets, each once;
+-- missing: the recorded names that give none; record_*: the record in
+-- this cluster's terms where it can be (a role found, under its name and
+-- OID here; a name from another cluster not found, with no OID, to be
+-- found by name once it exists; the OID of a role dropped or renamed
+-- here, beside the name recorded, which matches nothing again).
+CREATE FUNCTION dormancy._policy_roles_resolved(roles name[], role_ids oid[], cluster_id bigint, held oid[] DEFAULT NULL,
 												OUT names name[], OUT ids oid[], OUT missing name[],
-												OUT record_roles name[], OUT record_ids oid[], OUT record_cluster bigint)
+												OUT record_roles name[], OUT record_ids oid[], OUT record_cluster bigint,
+												OUT renamed name[], OUT renamed_to name[])
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 AS $$
@@ -580,6 +587,8 @@ BEGIN
 	missing := '{}';
 	record_roles := '{}';
 	record_ids := '{}';
+	renamed := '{}';
+	renamed_to := '{}';
 	FOR i IN 1 .. coalesce(cardinality(roles), 0) LOOP
 		n := roles[i];
 		o := role_ids[i];
@@ -592,6 +601,11 @@ BEGIN
 			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.rolname = n;
 		ELSIF here = cluster_id THEN
 			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.oid = o;
+			IF found_name <> n AND NOT coalesce(o = ANY (held), false) THEN
+				renamed := renamed || n;
+				renamed_to := renamed_to || found_name;
+				found_id := NULL;
+			END IF;
 		ELSE
 			SELECT a.oid, a.rolname INTO found_id, found_name FROM pg_roles a WHERE a.oid = o AND a.rolname = n;
 			unsure := unsure OR found_id IS NULL;
@@ -610,8 +624,8 @@ BEGIN
 	record_cluster := CASE WHEN here IS NULL OR unsure THEN cluster_id ELSE here END;
 END
 $$;
-COMMENT ON FUNCTION dormancy._policy_roles_resolved(name[], oid[], bigint) IS
-	'internal: the roles a row of dormancy.policy_roles gives its policy here (by OID in the cluster it was recorded in, by name in another), the names it records that give none, and the row in this cluster''s terms';
+COMMENT ON FUNCTION dormancy._policy_roles_resolved(name[], oid[], bigint, oid[]) IS
+	'internal: the roles a row of dormancy.policy_roles gives its policy here (by OID and name both in the cluster it was recorded in, an OID the policy holds under its name now; by name in another), the names it records that give none (renamed, renamed_to: those whose OID is under another name, and that name), and the row in this cluster''s terms';
 
 -- Role names as the TO list of CREATE POLICY and ALTER POLICY (and in
 -- messages): each quoted as an identifier, PUBLIC for public.
@@ -736,7 +750,13 @@ BEGIN
 	IF NOT FOUND THEN
 		RETURN NULL;
 	END IF;
-	SELECT * INTO res FROM dormancy._policy_roles_resolved(NEW.roles, NEW.role_ids, NEW.cluster_id);
+	SELECT * INTO res FROM dormancy._policy_roles_resolved(NEW.roles, NEW.role_ids, NEW.cluster_id, now_ids);
+	IF cardinality(res.renamed) > 0 THEN
+		RAISE WARNING 'policy % on %: recorded role % has another name now (%): renamed, or its OID reused by another role after a drop; left out',
+			NEW.policy_name, tab, dormancy._policy_role_list(res.renamed), dormancy._policy_role_list(res.renamed_to)
+			USING DETAIL = 'In this cluster a recorded role is its OID and its name both: never one of them alone.',
+				  HINT = format('If it is the role recorded, renamed, give it the policy again: ALTER POLICY %I ON %s TO ..., which records it.', NEW.policy_name, tab);
+	END IF;
 	IF cardinality(res.ids) > 0 AND res.ids @> now_ids AND now_ids @> res.ids THEN
 		RETURN NULL;
 	END IF;
@@ -792,7 +812,16 @@ COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
 -- POLICY: the roles each of the nine had before it (ddl_command_start)
 -- and after it (ddl_command_end) tell which roles it took, and those leave
 -- the record (a policy that lost them all: a row naming none, not made
--- again).  Policies of other tables are left alone without reading or
+-- again).  A policy DROP OWNED ... CASCADE drops by cascade (with
+-- src_customers, when the role owns the bound customers: sql_drop,
+-- dormancy_policy_roles_dropped, tells it from one whose last role it
+-- took) lost no role: its record stays, as at DROP TABLE ... CASCADE
+-- (until 2026-12-09 all nine were recorded with none, and no build made
+-- them again).  Only a DROP OWNED run with the privileges of the table's
+-- owner is recorded: another role's cannot take a role out of the nine
+-- (PostgreSQL leaves it there), and may not read the record (until
+-- 2026-12-09 its DROP OWNED failed when a policy changed meanwhile, or
+-- when it dropped the bound customers).  Policies of other tables are left alone without reading or
 -- calling anything of the extension's (any role's DDL fires it, and only
 -- the owner may read the record and call the internal functions; only the
 -- owner changes one of the nine).  That is why the filters name the nine
@@ -811,9 +840,19 @@ DECLARE
 	y record;
 	res record;
 	before jsonb;
+	cascaded jsonb;
 BEGIN
 	IF TG_TAG = 'DROP OWNED' THEN
-		IF TG_EVENT = 'ddl_command_start' THEN
+		IF TG_EVENT = 'sql_drop' THEN
+			-- the nine dropped by cascade (with src_customers, whose table
+			-- DROP OWNED ... CASCADE dropped): no role was taken out of them
+			PERFORM set_config('dormancy_policy_roles.cascaded_drop_owned',
+							   (SELECT coalesce(jsonb_agg(d.object_identity), '[]')::text
+								  FROM pg_event_trigger_dropped_objects() d
+								 WHERE d.object_type = 'policy' AND NOT d.original),
+							   true);
+			RETURN;
+		ELSIF TG_EVENT = 'ddl_command_start' THEN
 			PERFORM set_config('dormancy_policy_roles.before_drop_owned',
 							   (SELECT coalesce(jsonb_object_agg(t.relname || '.' || p.polname, p.polroles::text), '{}')::text
 								  FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid
@@ -825,7 +864,9 @@ BEGIN
 			RETURN;
 		END IF;
 		before := nullif(current_setting('dormancy_policy_roles.before_drop_owned', true), '')::jsonb;
+		cascaded := nullif(current_setting('dormancy_policy_roles.cascaded_drop_owned', true), '')::jsonb;
 		PERFORM set_config('dormancy_policy_roles.before_drop_owned', '', true);
+		PERFORM set_config('dormancy_policy_roles.cascaded_drop_owned', '', true);
 		FOR y IN
 			SELECT split_part(b.key, '.', 1)::name AS tname, split_part(b.key, '.', 2)::name AS policy,
 				   (b.value #>> '{}')::oid[] AS was, coalesce(p.polroles, '{}') AS now
@@ -834,10 +875,19 @@ BEGIN
 						 AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy'))
 				ON t.relname = split_part(b.key, '.', 1) AND p.polname = split_part(b.key, '.', 2)
 			 WHERE p.polroles IS DISTINCT FROM (b.value #>> '{}')::oid[]
+			   -- dropped by cascade: its record stays (as at DROP TABLE ... CASCADE)
+			   AND NOT (p.polroles IS NULL
+						AND coalesce(cascaded, '[]') ? format('%s on dormancy.%s', quote_ident(split_part(b.key, '.', 2)), quote_ident(split_part(b.key, '.', 1))))
+			   -- only a role with the privileges of the table's owner (no
+			   -- other may read the record): another's DROP OWNED cannot
+			   -- take a role out of the nine (PostgreSQL keeps it there)
+			   AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c
+											   WHERE c.relname = split_part(b.key, '.', 1)
+												 AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')), 'USAGE')
 		LOOP
 			SELECT x.* INTO res
 			  FROM dormancy.policy_roles r
-			 CROSS JOIN LATERAL dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id) x
+			 CROSS JOIN LATERAL dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id, y.was) x
 			 WHERE r.table_name = y.tname AND r.policy_name = y.policy;
 			IF NOT FOUND THEN
 				SELECT * INTO res FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(y.tname, y.policy), NULL, NULL);
@@ -872,7 +922,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._policy_roles_ddl() IS
-	'internal: event trigger recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY (not the extension''s own), and the roles DROP OWNED took out of them (ddl_command_start: the roles before)';
+	'internal: event trigger recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY (not the extension''s own), and the roles DROP OWNED took out of them (ddl_command_start: the roles before; sql_drop: the policies dropped by cascade, which keep their records; only as a role with the privileges of the table''s owner)';
 CREATE EVENT TRIGGER dormancy_policy_roles ON ddl_command_end
 	WHEN TAG IN ('ALTER POLICY', 'CREATE POLICY', 'DROP OWNED')
 	EXECUTE FUNCTION dormancy._policy_roles_ddl();
@@ -885,6 +935,12 @@ CREATE EVENT TRIGGER dormancy_policy_roles_owned ON ddl_command_start
 ALTER EVENT TRIGGER dormancy_policy_roles_owned ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER dormancy_policy_roles_owned IS
 	'extension dormancy: notes the roles of the row security policies of outreach_log, campaign_members and status_history before a DROP OWNED, for dormancy_policy_roles to record those it takes out';
+CREATE EVENT TRIGGER dormancy_policy_roles_dropped ON sql_drop
+	WHEN TAG IN ('DROP OWNED')
+	EXECUTE FUNCTION dormancy._policy_roles_ddl();
+ALTER EVENT TRIGGER dormancy_policy_roles_dropped ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_policy_roles_dropped IS
+	'extension dormancy: notes the row security policies a DROP OWNED ... CASCADE drops by cascade (with dormancy.src_customers), whose roles it did not take out, for dormancy_policy_roles to leave their records as they are';
 
 -- The nine policies of the log, the members and the status history: made
 -- (with their comments) and kept here, the one place that defines them
@@ -1010,7 +1066,14 @@ BEGIN
 		SELECT x.roles, x.role_ids, x.cluster_id INTO r FROM dormancy.policy_roles x WHERE x.table_name = p.tname AND x.policy_name = p.name;
 		recorded := FOUND;
 		IF recorded THEN
-			SELECT * INTO res FROM dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id);
+			SELECT * INTO res FROM dormancy._policy_roles_resolved(r.roles, r.role_ids, r.cluster_id, CASE WHEN made THEN now_ids END);
+			IF cardinality(res.renamed) > 0 AND NOT per_row THEN
+				RAISE WARNING 'policy % on %: recorded role % has another name now (%): renamed, or its OID reused by another role after a drop; left out',
+					p.name, p.tab, dormancy._policy_role_list(res.renamed), dormancy._policy_role_list(res.renamed_to)
+					USING DETAIL = 'In this cluster a recorded role is its OID and its name both: never one of them alone. A build records the new name of a role renamed while the policy holds it; this policy did not (it was missing, or restored).',
+						  HINT = format('If it is the role recorded, renamed, give it the policy again: ALTER POLICY %I ON %s TO ..., which records it (or record it: UPDATE dormancy.policy_roles SET roles = ''{...}'' WHERE table_name = %L AND policy_name = %L, then SELECT dormancy.rebind()).',
+										p.name, p.tab, p.tname, p.name);
+			END IF;
 		ELSE
 			SELECT * INTO res FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(p.tname, p.name), NULL, NULL);
 		END IF;
@@ -1057,9 +1120,12 @@ BEGIN
 					p.name, p.tab, dormancy._policy_role_list(res.names), dormancy._policy_role_list(res.missing)
 					USING HINT = format('A role of a record from another cluster: create it and run SELECT dormancy.rebind(), which gives it the policy (a role dropped in this cluster is gone: one made again under its name is another role). Or give the policy the roles it should have: ALTER POLICY %I ON %s TO ..., which records them.',
 										p.name, p.tab);
+			ELSIF NOT recorded THEN
+				RAISE NOTICE 'policy % on % was missing: made again TO % (as installed: dormancy.policy_roles has no row for it)', p.name, p.tab, dormancy._policy_role_list(res.names)
+					USING DETAIL = 'No row is "as installed" (a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers). A row deleted by hand is no longer the roles you gave it.';
 			ELSE
 				RAISE NOTICE 'policy % on % was missing: made again TO %', p.name, p.tab, dormancy._policy_role_list(res.names)
-					USING DETAIL = 'Its roles are the ones recorded for it in dormancy.policy_roles (as installed where it has no row there; a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers).';
+					USING DETAIL = 'Its roles are the ones recorded for it in dormancy.policy_roles (a DROP ... CASCADE of the bound customers drops it with dormancy.src_customers).';
 			END IF;
 		ELSIF cardinality(res.missing) > 0 AND NOT per_row THEN
 			RAISE WARNING 'policy % on % is TO % only: recorded role % does not exist', p.name, p.tab,

@@ -50,7 +50,7 @@ reps=dormancy_dump_reps_$$
 gone=dormancy_dump_gone_$$
 # (the databases and roles of the last part, the roles of the nine)
 pdbs="dormancy_dump_p1 dormancy_dump_p2 dormancy_dump_p3"
-proles="dormancy_dump_pa_$$ dormancy_dump_pa_$$_old dormancy_dump_pb_$$ dormancy_dump_pc_$$ dormancy_dump_pd_$$"
+proles="dormancy_dump_pa_$$ dormancy_dump_pa_$$_old dormancy_dump_pb_$$ dormancy_dump_pc_$$ dormancy_dump_pd_$$ dormancy_dump_pe_$$"
 trap 'dropdb --if-exists "$src"; dropdb --if-exists "$dst"; dropdb --if-exists "$pdst"; for db in $pdbs; do dropdb --if-exists "$db"; done; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $analyst" -c "DROP ROLE IF EXISTS $reps" -c "DROP ROLE IF EXISTS $gone"; for r in $proles; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r"; done; rm -f /tmp/dormancy_dump.$$; rm -rf "$dumpdir"' EXIT
 
 psql -X -q -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
@@ -278,7 +278,7 @@ echo "pg_restore -j 4 of a directory-format dump restores every campaign, member
 # The roles of the nine through a data-only restore, DROP OWNED, a rename,
 # a restore elsewhere.  A small database: customers and orders bound, one
 # contact of customer 1, which an analyst given the policy reads.
-read -r pa pa_old pb pc pd <<<"$proles"
+read -r pa pa_old pb pc pd pe <<<"$proles"
 read -r p1 p2 p3 <<<"$pdbs"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $pa IN ROLE dormancy_analyst" -c "CREATE ROLE $pb IN ROLE dormancy_analyst" \
 	-c "CREATE ROLE $pc IN ROLE dormancy_analyst" -c "CREATE ROLE $pd IN ROLE dormancy_analyst"
@@ -359,13 +359,20 @@ rebind "$p2"
 expect "the policies restored after DROP OWNED BY $pb, and rebind()" "$(nine "$p2")" "$want"
 echo "DROP OWNED BY a role of the policies: recorded, neither a restore nor a build gives them back to it"
 
-# 3. a role renamed, and a new role of its old name: the policy follows the
-# role (its OID), made again after a reload of the customers (DROP ...
-# CASCADE, then a bind) and restored in this cluster
+# 3. a role renamed, and a new role of its old name: in this cluster a
+# recorded role is its OID and its name both.  A build while the policy
+# still holds the renamed role (it cannot have been dropped since) records
+# it under its new name: the policy made again after a reload of the
+# customers (DROP ... CASCADE, then a bind) follows it, and the new role
+# of the old name gets none.  A dump taken before that build names the old
+# name beside the OID: restored in this cluster, neither role gets the
+# policy (the OID is under another name: renamed, or reused by another
+# role after a drop; never wider), with a WARNING
 policy_db "$p1"
 psql -X -q -v ON_ERROR_STOP=1 -d "$p1" -c "ALTER POLICY visible_customers ON dormancy.outreach_log TO $pa"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "ALTER ROLE $pa RENAME TO $pa_old" -c "CREATE ROLE $pa IN ROLE dormancy_analyst"
 pg_dump -Fc -f "$dumpdir/p3" "$p1"
+rebind "$p1"
 psql -X -q -v ON_ERROR_STOP=1 -d "$p1" >/dev/null <<'SQL'
 SET client_min_messages = warning;
 DROP TABLE crm.accounts CASCADE;
@@ -375,13 +382,17 @@ GRANT SELECT ON crm.accounts TO dormancy_analyst;
 SELECT dormancy.bind_customers('crm.accounts', id => 'id', name => 'name');
 SQL
 want="outreach_log.visible_customers {$pa_old}"
-expect "the policy made again after a rename" "$(nine "$p1")" "$want"
+expect "the policy made again after a rename and a build" "$(nine "$p1")" "$want"
 expect "the contacts the new $pa reads" "$(reads "$p1" "$pa")" 0
 expect "the contacts $pa_old (renamed) reads" "$(reads "$p1" "$pa_old")" 1
 dropdb --if-exists "$p2"; createdb "$p2"
-pg_restore -d "$p2" "$dumpdir/p3" 2>/dev/null
-expect "the policy restored after a rename (a dump taken before it was recorded again)" "$(nine "$p2")" "$want"
-echo "a renamed role keeps the policy, a new role of its old name gets none (made again, restored)"
+pg_restore -f "$dumpdir/p3.sql" "$dumpdir/p3"
+psql -X -q -d "$p2" -f "$dumpdir/p3.sql" >/dev/null 2>"$dumpdir/p3.err"
+expect "the policy restored from a dump taken after a rename, before a build" "$(nine "$p2")" "outreach_log.visible_customers -"
+expect "the contacts the new $pa reads there" "$(reads "$p2" "$pa")" 0
+grep -q "recorded role $pa has another name now ($pa_old): renamed, or its OID reused by another role" "$dumpdir/p3.err" ||
+	{ echo "the restore did not warn of the role renamed:"; cat "$dumpdir/p3.err"; exit 1; }
+echo "a renamed role keeps the policy once a build records its new name; before that, neither it nor a new role of its old name gets it (never wider)"
 
 # 4. a restore in another cluster that lacks two of the roles: a policy
 # gets the roles found, one none of whose roles exists is dropped (a
@@ -419,3 +430,40 @@ expect "the policies restored in this cluster, new roles named $pc and $pd, afte
 	"campaign_members.visible_customers -, outreach_log.visible_customers {$pa}"
 expect "the contacts the new $pc reads there" "$(reads "$p3" "$pc")" 0
 echo "a restore elsewhere lacking roles: the policies get them once they exist and rebind() runs; in this cluster new roles of the old names get none"
+
+# 5. DROP OWNED BY the owner of the bound customers CASCADE drops them, and
+# with src_customers the nine policies: that is no role taken out of them
+# (until 2026-12-09 all nine were recorded with no role, and no build made
+# them again: the analysts read nothing, the writers could not write).  The
+# records stay, as with DROP TABLE ... CASCADE, and the next bind makes the
+# policies again with their roles.  Run by that owner itself (not the
+# extension's owner): no error and no warning of the extension's (until
+# 2026-12-09 "permission denied for schema dormancy")
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP ROLE IF EXISTS $pa_old" -c "CREATE ROLE $pe LOGIN"
+for who in owner self; do
+	policy_db "$p1"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$p1" -c "ALTER TABLE crm.accounts OWNER TO $pe" \
+		-c "ALTER POLICY visible_customers ON dormancy.outreach_log TO $pa, $pb"
+	if [ "$who" = owner ]; then
+		psql -X -q -v ON_ERROR_STOP=1 -d "$p1" -c "SET client_min_messages = warning" -c "DROP OWNED BY $pe CASCADE" 2>"$dumpdir/p5.err" ||
+			{ echo "DROP OWNED BY $pe CASCADE failed:"; cat "$dumpdir/p5.err"; exit 1; }
+	else
+		psql -X -q -v ON_ERROR_STOP=1 -U "$pe" -d "$p1" -c "SET client_min_messages = warning" -c "DROP OWNED BY $pe CASCADE" 2>"$dumpdir/p5.err" ||
+			{ echo "DROP OWNED BY $pe CASCADE as $pe failed:"; cat "$dumpdir/p5.err"; exit 1; }
+		[ ! -s "$dumpdir/p5.err" ] || { echo "DROP OWNED BY $pe CASCADE as $pe warned:"; cat "$dumpdir/p5.err"; exit 1; }
+	fi
+	expect "the record after DROP OWNED BY $pe CASCADE (as $who)" \
+		"$(psql -X -At -d "$p1" -c "SELECT string_agg(table_name || '.' || policy_name || ' ' || roles::text, ', ' ORDER BY 1, 2) FROM dormancy.policy_roles")" \
+		"outreach_log.visible_customers {$pa,$pb}"
+	psql -X -q -v ON_ERROR_STOP=1 -d "$p1" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE crm.accounts (id integer PRIMARY KEY, name text);
+INSERT INTO crm.accounts VALUES (1, 'a'), (2, 'b');
+GRANT SELECT ON crm.accounts TO dormancy_analyst;
+SELECT dormancy.bind_customers('crm.accounts', id => 'id', name => 'name');
+SQL
+	expect "the policies made again after DROP OWNED BY $pe CASCADE (as $who) and a bind" "$(nine "$p1")" "outreach_log.visible_customers {$pa,$pb}"
+	expect "the contacts $pa reads then" "$(reads "$p1" "$pa")" 1
+done
+echo "DROP OWNED BY the owner of the bound customers CASCADE (by the extension's owner or itself): the records stay, the policies come back at the next bind"
+
