@@ -598,7 +598,7 @@ SELECT table_name, policy_name, roles FROM dormancy.policy_roles WHERE table_nam
 -- in this cluster a recorded role is its OID and its name both: the OID of
 -- a role dropped, given to another role (the OIDs wrapped around), or of a
 -- role renamed before a build recorded its new name, gives the role it
--- names now nothing (until 2026-12-09 the other role got the policy): a
+-- names now nothing (until 2026-12-08 the other role got the policy): a
 -- record naming pl_gone (dropped) beside the OID of pl_x, the policy
 -- missing.  The policy is not made (a WARNING: renamed or reused)
 DROP POLICY writers_update ON dormancy.outreach_log;

@@ -10892,7 +10892,7 @@ COMMENT ON FUNCTION dormancy._policy_role_names(oid[]) IS
 -- given to another (the OIDs wrap around): it gives nothing (renamed,
 -- renamed_to: its name now), never wider, unless the policy holds that OID now (held): a
 -- role a policy holds cannot have been dropped since, so it is the role
--- recorded, renamed, and the record takes its name now (until 2026-12-09
+-- recorded, renamed, and the record takes its name now (until 2026-12-08
 -- the OID alone was enough, and a new role reusing it got the policy).
 -- public is PUBLIC.  names and ids: the roles the policy gets, each once;
 -- missing: the recorded names that give none; record_*: the record in
@@ -11149,11 +11149,11 @@ COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
 -- src_customers, when the role owns the bound customers: sql_drop,
 -- dormancy_policy_roles_dropped, tells it from one whose last role it
 -- took) lost no role: its record stays, as at DROP TABLE ... CASCADE
--- (until 2026-12-09 all nine were recorded with none, and no build made
+-- (until 2026-12-08 all nine were recorded with none, and no build made
 -- them again).  Only a DROP OWNED run with the privileges of the table's
 -- owner is recorded: another role's cannot take a role out of the nine
 -- (PostgreSQL leaves it there), and may not read the record (until
--- 2026-12-09 its DROP OWNED failed when a policy changed meanwhile, or
+-- 2026-12-08 its DROP OWNED failed when a policy changed meanwhile, or
 -- when it dropped the bound customers).  Policies of other tables are left alone without reading or
 -- calling anything of the extension's (any role's DDL fires it, and only
 -- the owner may read the record and call the internal functions; only the

@@ -433,12 +433,12 @@ echo "a restore elsewhere lacking roles: the policies get them once they exist a
 
 # 5. DROP OWNED BY the owner of the bound customers CASCADE drops them, and
 # with src_customers the nine policies: that is no role taken out of them
-# (until 2026-12-09 all nine were recorded with no role, and no build made
+# (until 2026-12-08 all nine were recorded with no role, and no build made
 # them again: the analysts read nothing, the writers could not write).  The
 # records stay, as with DROP TABLE ... CASCADE, and the next bind makes the
 # policies again with their roles.  Run by that owner itself (not the
 # extension's owner): no error and no warning of the extension's (until
-# 2026-12-09 "permission denied for schema dormancy")
+# 2026-12-08 "permission denied for schema dormancy")
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP ROLE IF EXISTS $pa_old" -c "CREATE ROLE $pe LOGIN"
 for who in owner self; do
 	policy_db "$p1"
