@@ -1042,6 +1042,7 @@ DECLARE
 	ord_discounted text;
 	ord_aggs text;
 	ord_at text;
+	ord_dated text;
 	amount_type oid;
 	id_type text := dormancy._customer_id_type();
 	src record;
@@ -1217,27 +1218,34 @@ BEGIN
 		-- discounted flag, category and whole_order: line_rows, undated_rows,
 		-- undated_amount, amount_out_of_range
 		ord_at := dormancy._col(ord.columns, 'ordered_at');
+		-- a line with a time: finite, and for a timestamptz its wall-clock
+		-- time in the zone too (an instant whose local time is beyond the
+		-- range has none: the histories' own test, _local_time)
+		ord_dated := CASE WHEN (dormancy._binding_column(ord.relation, 'ordered_at', ord.columns ->> 'ordered_at')).type_oid
+								= 'timestamptz'::regtype
+						  THEN format('pg_catalog.isfinite(dormancy._local_time(%s, (SELECT z.zone FROM dormancy._zone_in_force z)))', ord_at)
+						  ELSE format('pg_catalog.isfinite(%s)', ord_at) END;
 		ord_aggs := format(
 			'pg_catalog.count(*)::pg_catalog.int4 AS line_rows, '
-			'pg_catalog.count(*) FILTER (WHERE NOT coalesce(pg_catalog.isfinite(%1$s), false))::pg_catalog.int4 AS undated_rows, '
-			'dormancy._numeric_amount(pg_catalog.sum(%2$s) FILTER (WHERE NOT coalesce(pg_catalog.isfinite(%1$s), false))) AS undated_amount, '
+			'pg_catalog.count(*) FILTER (WHERE NOT coalesce(%1$s, false))::pg_catalog.int4 AS undated_rows, '
+			'dormancy._numeric_amount(pg_catalog.sum(%2$s) FILTER (WHERE NOT coalesce(%1$s, false))) AS undated_amount, '
 			'(pg_catalog.sum(%2$s) IS NOT NULL AND dormancy._numeric_amount(pg_catalog.sum(%2$s)) IS NULL) AS amount_out_of_range',
-			ord_at, ord_amount);
+			ord_dated, ord_amount);
 		definition := format(
-			'SELECT %1$s AS customer_id, pg_catalog.min(%2$s) FILTER (WHERE pg_catalog.isfinite(%2$s)) AS ordered_at, '
+			'SELECT %1$s AS customer_id, pg_catalog.min(%2$s) FILTER (WHERE %8$s) AS ordered_at, '
 			'dormancy._numeric_amount(pg_catalog.sum(%3$s)) AS amount, pg_catalog.bool_or(%4$s) AS discounted, '
 			'NULL::pg_catalog.text AS category, true AS whole_order, %5$s '
 			'FROM %6$s t GROUP BY %7$s',
 			dormancy._col(ord.columns, 'customer'), ord_at, ord_amount, ord_discounted, ord_aggs,
-			ord.relation, ord_key);
+			ord.relation, ord_key, ord_dated);
 		IF ord.columns ? 'category' THEN
 			definition := definition || format(
 				' UNION ALL '
-				'SELECT %1$s, pg_catalog.min(%2$s) FILTER (WHERE pg_catalog.isfinite(%2$s)), '
+				'SELECT %1$s, pg_catalog.min(%2$s) FILTER (WHERE %9$s), '
 				'dormancy._numeric_amount(pg_catalog.sum(%3$s)), pg_catalog.bool_or(%4$s), %8$s, false, %5$s '
 				'FROM %6$s t WHERE %8$s IS NOT NULL GROUP BY %7$s, %8$s',
 				dormancy._col(ord.columns, 'customer'), ord_at, ord_amount, ord_discounted, ord_aggs,
-				ord.relation, ord_key, dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'));
+				ord.relation, ord_key, dormancy._col_as(ord.columns, 'category', 'pg_catalog.text'), ord_dated);
 		END IF;
 	ELSE
 		-- (no order id: each row its own order, left out when undated)
@@ -3434,7 +3442,8 @@ SELECT 'outreach', 'outreach_before_campaign', x.customer_id::pg_catalog.text, x
 		 WHERE x.campaign_id IS NOT NULL AND x.customer_id IS NOT NULL
 		 GROUP BY x.customer_id, x.campaign_id, x.contacted_on) x
   JOIN dormancy.campaigns c ON c.campaign_id = x.campaign_id
- WHERE x.contacted_on < c.as_of
+ -- (a contact without a usable time is outreach_without_date, not this)
+ WHERE x.contacted_on < c.as_of AND pg_catalog.isfinite(x.contacted_on)
  GROUP BY x.customer_id, x.campaign_id
 UNION ALL
 -- price changes for one category while no category is bound: they match no

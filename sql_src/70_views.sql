@@ -831,7 +831,8 @@ SELECT 'outreach', 'outreach_before_campaign', x.customer_id::pg_catalog.text, x
 		 WHERE x.campaign_id IS NOT NULL AND x.customer_id IS NOT NULL
 		 GROUP BY x.customer_id, x.campaign_id, x.contacted_on) x
   JOIN dormancy.campaigns c ON c.campaign_id = x.campaign_id
- WHERE x.contacted_on < c.as_of
+ -- (a contact without a usable time is outreach_without_date, not this)
+ WHERE x.contacted_on < c.as_of AND pg_catalog.isfinite(x.contacted_on)
  GROUP BY x.customer_id, x.campaign_id
 UNION ALL
 -- price changes for one category while no category is bound: they match no
