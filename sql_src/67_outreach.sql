@@ -802,6 +802,21 @@ COMMENT ON TRIGGER policy_roles_truncate ON dormancy.policy_roles IS
 COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
 	'gives the policy the roles recorded that exist (none: drops it, never leaves it to PUBLIC), without recording them again';
 
+-- The roles a DROP OWNED names (their OIDs; a missing one left out), noted
+-- at its ddl_command_start (dormancy_policy_roles_owned_targets) in the
+-- transaction-local setting dormancy_policy_roles.drop_owned_targets for
+-- _policy_roles_ddl at its ddl_command_end: only the statement tells which
+-- roles it took out of a policy it then dropped by cascade.  In C: an
+-- event trigger in plpgsql does not see the statement.  It reads no table
+-- and raises no error for any role named (it runs for every role's DROP
+-- OWNED).
+CREATE FUNCTION dormancy._drop_owned_targets()
+	RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'dormancy_drop_owned_targets'
+	LANGUAGE C;
+COMMENT ON FUNCTION dormancy._drop_owned_targets() IS
+	'internal: event trigger at the start of DROP OWNED noting the OIDs of the roles it names (dormancy_policy_roles.drop_owned_targets, transaction-local), for dormancy._policy_roles_ddl';
+
 -- The event triggers: ALTER POLICY or CREATE POLICY of one of the nine (by
 -- its owner: no one else may) records its roles at once, so that a
 -- pg_dump right after carries them (not only after the next build); but
@@ -815,9 +830,12 @@ COMMENT ON TRIGGER policy_roles_restored ON dormancy.policy_roles IS
 -- again).  A policy DROP OWNED ... CASCADE drops by cascade (with
 -- src_customers, when the role owns the bound customers: sql_drop,
 -- dormancy_policy_roles_dropped, tells it from one whose last role it
--- took) lost no role: its record stays, as at DROP TABLE ... CASCADE
--- (until 2026-12-08 all nine were recorded with none, and no build made
--- them again).  Only a DROP OWNED run with the privileges of the table's
+-- took) keeps its record, as at DROP TABLE ... CASCADE (until 2026-12-08
+-- all nine were recorded with none, and no build made them again), but
+-- for the roles the statement named that the policy had: PostgreSQL took
+-- them out of it before the cascade (until 2026-12-08 the record kept
+-- them, and the next build gave them the policy back); the statement's
+-- roles are _drop_owned_targets'.  Only a DROP OWNED run with the privileges of the table's
 -- owner is recorded: another role's cannot take a role out of the nine
 -- (PostgreSQL leaves it there), and may not read the record (until
 -- 2026-12-08 its DROP OWNED failed when a policy changed meanwhile, or
@@ -841,6 +859,7 @@ DECLARE
 	res record;
 	before jsonb;
 	cascaded jsonb;
+	targets oid[];
 BEGIN
 	IF TG_TAG = 'DROP OWNED' THEN
 		IF TG_EVENT = 'sql_drop' THEN
@@ -865,24 +884,34 @@ BEGIN
 		END IF;
 		before := nullif(current_setting('dormancy_policy_roles.before_drop_owned', true), '')::jsonb;
 		cascaded := nullif(current_setting('dormancy_policy_roles.cascaded_drop_owned', true), '')::jsonb;
+		targets := coalesce(nullif(current_setting('dormancy_policy_roles.drop_owned_targets', true), '')::oid[], '{}');
 		PERFORM set_config('dormancy_policy_roles.before_drop_owned', '', true);
 		PERFORM set_config('dormancy_policy_roles.cascaded_drop_owned', '', true);
+		PERFORM set_config('dormancy_policy_roles.drop_owned_targets', '', true);
 		FOR y IN
-			SELECT split_part(b.key, '.', 1)::name AS tname, split_part(b.key, '.', 2)::name AS policy,
-				   (b.value #>> '{}')::oid[] AS was, coalesce(p.polroles, '{}') AS now
-			  FROM jsonb_each(coalesce(before, '{}')) b
-			  LEFT JOIN (pg_policy p JOIN pg_class t ON t.oid = p.polrelid
-						 AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy'))
-				ON t.relname = split_part(b.key, '.', 1) AND p.polname = split_part(b.key, '.', 2)
-			 WHERE p.polroles IS DISTINCT FROM (b.value #>> '{}')::oid[]
-			   -- dropped by cascade: its record stays (as at DROP TABLE ... CASCADE)
-			   AND NOT (p.polroles IS NULL
-						AND coalesce(cascaded, '[]') ? format('%s on dormancy.%s', quote_ident(split_part(b.key, '.', 2)), quote_ident(split_part(b.key, '.', 1))))
+			SELECT z.tname, z.policy, z.was,
+				   -- the roles it took out: those the policy lost; of one
+				   -- dropped by cascade, those of the statement it had
+				   CASE WHEN z.cascade
+						THEN ARRAY(SELECT unnest(z.was) INTERSECT SELECT unnest(targets))
+						ELSE ARRAY(SELECT unnest(z.was) EXCEPT SELECT unnest(z.now)) END AS gone
+			  FROM (SELECT split_part(b.key, '.', 1)::name AS tname, split_part(b.key, '.', 2)::name AS policy,
+						   (b.value #>> '{}')::oid[] AS was, coalesce(p.polroles, '{}') AS now,
+						   -- dropped by cascade: its record stays (as at DROP
+						   -- TABLE ... CASCADE) but for the statement's roles
+						   p.polroles IS NULL
+						   AND coalesce(cascaded, '[]') ? format('%s on dormancy.%s', quote_ident(split_part(b.key, '.', 2)), quote_ident(split_part(b.key, '.', 1))) AS cascade
+					  FROM jsonb_each(coalesce(before, '{}')) b
+					  LEFT JOIN (pg_policy p JOIN pg_class t ON t.oid = p.polrelid
+								 AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy'))
+						ON t.relname = split_part(b.key, '.', 1) AND p.polname = split_part(b.key, '.', 2)
+					 WHERE p.polroles IS DISTINCT FROM (b.value #>> '{}')::oid[]) z
+			 WHERE (NOT z.cascade OR z.was && targets)
 			   -- only a role with the privileges of the table's owner (no
 			   -- other may read the record): another's DROP OWNED cannot
 			   -- take a role out of the nine (PostgreSQL keeps it there)
 			   AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c
-											   WHERE c.relname = split_part(b.key, '.', 1)
+											   WHERE c.relname = z.tname
 												 AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')), 'USAGE')
 		LOOP
 			SELECT x.* INTO res
@@ -892,13 +921,13 @@ BEGIN
 			IF NOT FOUND THEN
 				SELECT * INTO res FROM dormancy._policy_roles_resolved(dormancy._policy_roles_installed(y.tname, y.policy), NULL, NULL);
 			END IF;
-			-- the roles it lost leave the record; the names not found stay
+			-- the roles it took out leave the record; the names not found stay
 			PERFORM dormancy._store_policy_roles(
 				y.tname, y.policy,
 				ARRAY(SELECT u.n FROM unnest(res.record_roles, res.record_ids) WITH ORDINALITY AS u(n, i, o)
-					   WHERE u.i IS NULL OR NOT u.i = ANY (y.was) OR u.i = ANY (y.now) ORDER BY u.o),
+					   WHERE u.i IS NULL OR NOT u.i = ANY (y.gone) ORDER BY u.o),
 				ARRAY(SELECT u.i FROM unnest(res.record_roles, res.record_ids) WITH ORDINALITY AS u(n, i, o)
-					   WHERE u.i IS NULL OR NOT u.i = ANY (y.was) OR u.i = ANY (y.now) ORDER BY u.o),
+					   WHERE u.i IS NULL OR NOT u.i = ANY (y.gone) ORDER BY u.o),
 				res.record_cluster);
 		END LOOP;
 		RETURN;
@@ -922,7 +951,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION dormancy._policy_roles_ddl() IS
-	'internal: event trigger recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY (not the extension''s own), and the roles DROP OWNED took out of them (ddl_command_start: the roles before; sql_drop: the policies dropped by cascade, which keep their records; only as a role with the privileges of the table''s owner)';
+	'internal: event trigger recording the roles of one of the nine policies of the log, the members and the history at its ALTER POLICY or CREATE POLICY (not the extension''s own), and the roles DROP OWNED took out of them (ddl_command_start: the roles before; sql_drop: the policies dropped by cascade, whose records lose only the roles the statement named, noted by dormancy._drop_owned_targets; only as a role with the privileges of the table''s owner)';
 CREATE EVENT TRIGGER dormancy_policy_roles ON ddl_command_end
 	WHEN TAG IN ('ALTER POLICY', 'CREATE POLICY', 'DROP OWNED')
 	EXECUTE FUNCTION dormancy._policy_roles_ddl();
@@ -940,7 +969,13 @@ CREATE EVENT TRIGGER dormancy_policy_roles_dropped ON sql_drop
 	EXECUTE FUNCTION dormancy._policy_roles_ddl();
 ALTER EVENT TRIGGER dormancy_policy_roles_dropped ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER dormancy_policy_roles_dropped IS
-	'extension dormancy: notes the row security policies a DROP OWNED ... CASCADE drops by cascade (with dormancy.src_customers), whose roles it did not take out, for dormancy_policy_roles to leave their records as they are';
+	'extension dormancy: notes the row security policies a DROP OWNED ... CASCADE drops by cascade (with dormancy.src_customers), for dormancy_policy_roles to leave their records as they are but for the roles the statement named';
+CREATE EVENT TRIGGER dormancy_policy_roles_owned_targets ON ddl_command_start
+	WHEN TAG IN ('DROP OWNED')
+	EXECUTE FUNCTION dormancy._drop_owned_targets();
+ALTER EVENT TRIGGER dormancy_policy_roles_owned_targets ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER dormancy_policy_roles_owned_targets IS
+	'extension dormancy: notes the roles a DROP OWNED names, for dormancy_policy_roles to take them out of the records of the row security policies of outreach_log, campaign_members and status_history it drops by cascade';
 
 -- The nine policies of the log, the members and the status history: made
 -- (with their comments) and kept here, the one place that defines them

@@ -467,3 +467,28 @@ SQL
 done
 echo "DROP OWNED BY the owner of the bound customers CASCADE (by the extension's owner or itself): the records stay, the policies come back at the next bind"
 
+# 5b. The owner of the bound customers is also a role of a policy: DROP
+# OWNED BY it CASCADE (by the extension's owner) takes it out of the policy
+# before the cascade drops the policy; the record loses it (until
+# 2026-12-08 the record kept it, cascaded, and the next bind gave it the
+# policy back)
+policy_db "$p1"
+psql -X -q -v ON_ERROR_STOP=1 -d "$p1" -c "ALTER TABLE crm.accounts OWNER TO $pe" \
+	-c "ALTER POLICY visible_customers ON dormancy.outreach_log TO $pe, $pa" \
+	-c "ALTER POLICY writers_insert ON dormancy.outreach_log TO $pb"
+psql -X -q -v ON_ERROR_STOP=1 -d "$p1" -c "SET client_min_messages = warning" -c "DROP OWNED BY $pe CASCADE" 2>"$dumpdir/p5.err" ||
+	{ echo "DROP OWNED BY $pe CASCADE failed:"; cat "$dumpdir/p5.err"; exit 1; }
+expect "the record after DROP OWNED BY $pe CASCADE, $pe a role of a policy" \
+	"$(psql -X -At -d "$p1" -c "SELECT string_agg(table_name || '.' || policy_name || ' ' || roles::text, ', ' ORDER BY table_name, policy_name) FROM dormancy.policy_roles")" \
+	"outreach_log.visible_customers {$pa}, outreach_log.writers_insert {$pb}"
+psql -X -q -v ON_ERROR_STOP=1 -d "$p1" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE crm.accounts (id integer PRIMARY KEY, name text);
+INSERT INTO crm.accounts VALUES (1, 'a'), (2, 'b');
+GRANT SELECT ON crm.accounts TO dormancy_analyst;
+SELECT dormancy.bind_customers('crm.accounts', id => 'id', name => 'name');
+SQL
+expect "the policies made again after DROP OWNED BY $pe CASCADE, $pe a role of a policy, and a bind" "$(nine "$p1")" \
+	"outreach_log.visible_customers {$pa}, outreach_log.writers_insert {$pb}"
+echo "DROP OWNED BY the owner of the bound customers CASCADE, a role of a policy: it leaves the record, the next bind does not give it the policy back"
+
