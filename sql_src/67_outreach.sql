@@ -860,6 +860,14 @@ DECLARE
 	before jsonb;
 	cascaded jsonb;
 	targets oid[];
+	-- the nine, as table.policy, and the extension's schema: read from the
+	-- catalogs only (any role's DDL fires this; no function of ours)
+	nine constant text[] := ARRAY['outreach_log.visible_customers', 'outreach_log.writers_insert',
+								  'outreach_log.writers_update', 'outreach_log.writers_delete',
+								  'campaign_members.visible_customers', 'campaign_members.writers_insert',
+								  'campaign_members.writers_update', 'campaign_members.writers_delete',
+								  'status_history.analysts_see_their_customers'];
+	ns constant oid := (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy');
 BEGIN
 	IF TG_TAG = 'DROP OWNED' THEN
 		IF TG_EVENT = 'sql_drop' THEN
@@ -875,10 +883,7 @@ BEGIN
 			PERFORM set_config('dormancy_policy_roles.before_drop_owned',
 							   (SELECT coalesce(jsonb_object_agg(t.relname || '.' || p.polname, p.polroles::text), '{}')::text
 								  FROM pg_policy p JOIN pg_class t ON t.oid = p.polrelid
-								 WHERE t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')
-								   AND (t.relname IN ('outreach_log', 'campaign_members')
-										AND p.polname IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
-										OR t.relname = 'status_history' AND p.polname = 'analysts_see_their_customers')),
+								 WHERE t.relnamespace = ns AND (t.relname || '.' || p.polname) = ANY (nine)),
 							   true);
 			RETURN;
 		END IF;
@@ -903,7 +908,7 @@ BEGIN
 						   AND coalesce(cascaded, '[]') ? format('%s on dormancy.%s', quote_ident(split_part(b.key, '.', 2)), quote_ident(split_part(b.key, '.', 1))) AS cascade
 					  FROM jsonb_each(coalesce(before, '{}')) b
 					  LEFT JOIN (pg_policy p JOIN pg_class t ON t.oid = p.polrelid
-								 AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy'))
+								 AND t.relnamespace = ns)
 						ON t.relname = split_part(b.key, '.', 1) AND p.polname = split_part(b.key, '.', 2)
 					 WHERE p.polroles IS DISTINCT FROM (b.value #>> '{}')::oid[]) z
 			 WHERE (NOT z.cascade OR z.was && targets)
@@ -912,7 +917,7 @@ BEGIN
 			   -- take a role out of the nine (PostgreSQL keeps it there)
 			   AND pg_has_role(current_user, (SELECT c.relowner FROM pg_class c
 											   WHERE c.relname = z.tname
-												 AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')), 'USAGE')
+												 AND c.relnamespace = ns), 'USAGE')
 		LOOP
 			SELECT x.* INTO res
 			  FROM dormancy.policy_roles r
@@ -941,10 +946,7 @@ BEGIN
 		  JOIN pg_policy p ON p.oid = c.objid
 		  JOIN pg_class t ON t.oid = p.polrelid
 		 WHERE c.classid = 'pg_policy'::regclass
-		   AND t.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = 'dormancy')
-		   AND (t.relname IN ('outreach_log', 'campaign_members')
-				AND p.polname IN ('visible_customers', 'writers_insert', 'writers_update', 'writers_delete')
-				OR t.relname = 'status_history' AND p.polname = 'analysts_see_their_customers')
+		   AND t.relnamespace = ns AND (t.relname || '.' || p.polname) = ANY (nine)
 	LOOP
 		PERFORM dormancy._record_policy_roles(y.polrelid, y.polname);
 	END LOOP;
